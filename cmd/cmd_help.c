@@ -1,0 +1,32 @@
+/* cmd_help.c - carepulse help [COMMAND] */
+#include <string.h>
+
+#include "cmd.h"
+
+static int cmd_help_exec(struct cmd_ctx *c)
+{
+	const struct cmd_entry *e;
+	int used, status;
+
+	if (c->argc == 0) {
+		cmd_print_overview(stdout);
+		return EXIT_OK;
+	}
+	e = cmd_lookup(c->argc, c->argv, &used, &status);
+	if (e == NULL)
+		return status;
+	if (used < c->argc)
+		return cmd_usage_error(c, "unexpected argument '%s'",
+				       c->argv[used]);
+	cmd_print_help(stdout, e);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_help_entry = {
+    .name = "help",
+    .summary = "show help for carepulse or one command",
+    .usage = "[COMMAND]",
+    .min_args = 0,
+    .max_args = 2,
+    .exec = cmd_help_exec,
+};

@@ -1,0 +1,106 @@
+/* cmd_init.c - carepulse init: the database and the installation key. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "config.h"
+#include "crypto.h"
+#include "store.h"
+#include "survey.h"
+
+static const struct cmd_opt init_opts[] = {
+    {"key", 0, OPT_VALUE, "PATH",
+     "where to keep the installation key (default: <db>.key)"},
+    {0},
+};
+
+/*
+ * Links are derived from the key, so an existing database never has its
+ * key swapped for another one.
+ */
+static int check_key_unchanged(struct cmd_ctx *c, const char *key_opt)
+{
+	struct cp_store *st = NULL;
+	char *stored = NULL;
+	int rc;
+
+	if (access(c->db_path, F_OK) != 0)
+		return 0;
+	rc = cp_store_open(&st, c->db_path, 0, &c->err);
+	if (rc == 0)
+		rc = cp_config_key_path(st, c->db_path, &stored, &c->err);
+	if (rc == 0 && strcmp(stored, key_opt) != 0 &&
+	    access(stored, F_OK) == 0)
+		rc = cp_error_set(&c->err, CP_ECONFLICT,
+				  "this database already uses the key at '%s'; "
+				  "invitation links depend on it",
+				  stored);
+	free(stored);
+	cp_store_close(st);
+	return rc;
+}
+
+static int cmd_init_exec(struct cmd_ctx *c)
+{
+	struct cp_store *st = NULL;
+	const char *key_opt = cmd_value(c, "key");
+	char *key_path = NULL;
+	size_t added = 0;
+	int created = 0, rc;
+
+	/* The database holds names and addresses: keep it private. */
+	umask(077);
+	/*
+	 * A key at a given path is created before the database, so a path
+	 * that cannot take it leaves nothing behind.
+	 */
+	rc = key_opt ? check_key_unchanged(c, key_opt) : 0;
+	if (rc == 0 && key_opt)
+		rc = cp_key_create(key_opt, &created, &c->err);
+	if (rc == 0)
+		rc = cp_store_open(&st, c->db_path, CP_STORE_CREATE, &c->err);
+	if (rc == 0 && key_opt)
+		rc = cp_config_set(st, "key_file", key_opt, &c->err);
+	if (rc == 0)
+		rc = cp_config_key_path(st, c->db_path, &key_path, &c->err);
+	if (rc == 0 && !key_opt)
+		rc = cp_key_create(key_path, &created, &c->err);
+	if (rc == 0 && (rc = cp_store_begin(st, &c->err)) == 0) {
+		rc = cp_survey_install_builtins(st, &added, &c->err);
+		if (rc)
+			cp_store_rollback(st);
+		else
+			rc = cp_store_commit(st, &c->err);
+	}
+	if (rc == 0) {
+		printf("database      %s (schema %d)\n", c->db_path,
+		       cp_store_schema_version(st));
+		printf("key           %s (%s)\n", key_path,
+		       created ? "created, mode 0600" : "already there, kept");
+		printf("surveys       %zu built-in definition%s added\n", added,
+		       added == 1 ? "" : "s");
+	}
+	free(key_path);
+	cp_store_close(st);
+	return rc ? cmd_report(&c->err) : EXIT_OK;
+}
+
+const struct cmd_entry cmd_init_entry = {
+    .name = "init",
+    .summary = "create the database and the installation key",
+    .usage = "[--key PATH]",
+    .description =
+	"Creates the database (or upgrades an existing one), the "
+	"installation key\n(32 random bytes, mode 0600, kept outside "
+	"the database: invitation links are\nderived from it) and the "
+	"built-in survey definitions. Running it again\ndestroys "
+	"nothing: an existing key and data are kept.",
+    .opts = init_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_TAKES_DB,
+    .exec = cmd_init_exec,
+};

@@ -1,0 +1,33 @@
+/*
+ * main.c - the carepulse binary: runs one command from the table and makes
+ * sure everything it printed reached stdout before reporting success.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int main(int argc, char **argv)
+{
+	int status;
+
+	if (argc < 2) {
+		cmd_print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_print_overview(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("carepulse %s\n", CP_VERSION);
+		return EXIT_OK;
+	}
+	status = cmd_run(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "carepulse: cannot write the output\n");
+		return status ? status : EXIT_IO;
+	}
+	return status;
+}

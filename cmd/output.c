@@ -1,0 +1,211 @@
+#include "output.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+void out_table_init(struct out_table *t, const struct out_col *cols,
+		    size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+}
+
+void out_table_release(struct out_table *t)
+{
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+void out_cell(struct out_table *t, const char *text)
+{
+	char *copy = NULL;
+
+	if (t->ncells == t->alloc) {
+		size_t alloc = t->alloc ? t->alloc * 2 : 64;
+		char **cells = realloc(t->cells, alloc * sizeof(*cells));
+		if (cells == NULL) {
+			t->failed = 1;
+			return;
+		}
+		t->cells = cells;
+		t->alloc = alloc;
+	}
+	if (text && (copy = cp_strdup(text)) == NULL)
+		t->failed = 1;
+	t->cells[t->ncells++] = copy;
+}
+
+void out_cellf(struct out_table *t, const char *fmt, ...)
+{
+	struct cp_buf b;
+	va_list ap;
+
+	cp_buf_init(&b, 1 << 20);
+	va_start(ap, fmt);
+	if (cp_buf_vprintf(&b, NULL, fmt, ap))
+		t->failed = 1;
+	va_end(ap);
+	out_cell(t, cp_buf_str(&b));
+	cp_buf_release(&b);
+}
+
+int out_json_string(struct cp_buf *b, const char *s)
+{
+	int rc = cp_buf_addc(b, '"', NULL);
+
+	for (; rc == 0 && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '"':
+			rc = cp_buf_adds(b, "\\\"", NULL);
+			break;
+		case '\\':
+			rc = cp_buf_adds(b, "\\\\", NULL);
+			break;
+		case '\n':
+			rc = cp_buf_adds(b, "\\n", NULL);
+			break;
+		case '\r':
+			rc = cp_buf_adds(b, "\\r", NULL);
+			break;
+		case '\t':
+			rc = cp_buf_adds(b, "\\t", NULL);
+			break;
+		default:
+			if (c < 0x20)
+				rc = cp_buf_printf(b, NULL, "\\u%04x", c);
+			else
+				rc = cp_buf_addc(b, (char)c, NULL);
+		}
+	}
+	return rc ? rc : cp_buf_addc(b, '"', NULL);
+}
+
+/* Display width: code points, which is right for the scripts we expect. */
+static size_t width(const char *s)
+{
+	return s ? cp_utf8_length(s) : 1;
+}
+
+static int print_aligned(const struct out_table *t, FILE *f)
+{
+	size_t nrows = t->ncells / t->ncols;
+	size_t *w = calloc(t->ncols, sizeof(*w));
+
+	if (w == NULL)
+		return CP_ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = width(t->cols[c].name);
+		for (size_t r = 0; r < nrows; r++) {
+			size_t x = width(t->cells[r * t->ncols + c]);
+			if (x > w[c])
+				w[c] = x;
+		}
+	}
+	for (size_t r = 0; r <= nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = r == 0
+					    ? t->cols[c].name
+					    : t->cells[(r - 1) * t->ncols + c];
+			int right = r > 0 && t->cols[c].type != COL_TEXT;
+			size_t pad = w[c] - width(s);
+			if (s == NULL)
+				s = "-";
+			if (right)
+				fprintf(f, "%*s", (int)pad, "");
+			fputs(s, f);
+			if (c + 1 < t->ncols)
+				fprintf(f, "%*s", (int)(right ? 2 : pad + 2),
+					"");
+		}
+		fputc('\n', f);
+	}
+	free(w);
+	return 0;
+}
+
+static int print_csv(const struct out_table *t, FILE *f)
+{
+	struct cp_buf b;
+	size_t nrows = t->ncells / t->ncols;
+	int rc = 0;
+
+	cp_buf_init(&b, 0);
+	for (size_t c = 0; c < t->ncols && rc == 0; c++)
+		rc = (c ? cp_buf_addc(&b, ',', NULL) : 0) ||
+		     cp_csv_field(&b, t->cols[c].name, NULL);
+	rc = rc || cp_buf_adds(&b, "\r\n", NULL);
+	for (size_t r = 0; r < nrows && rc == 0; r++) {
+		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			rc = (c ? cp_buf_addc(&b, ',', NULL) : 0) ||
+			     (s ? cp_csv_field(&b, s, NULL) : 0);
+		}
+		rc = rc || cp_buf_adds(&b, "\r\n", NULL);
+	}
+	if (rc == 0)
+		fwrite(b.data, 1, b.len, f);
+	cp_buf_release(&b);
+	return rc ? CP_ENOMEM : 0;
+}
+
+static int print_json(const struct out_table *t, FILE *f)
+{
+	struct cp_buf b;
+	size_t nrows = t->ncells / t->ncols;
+	int rc;
+
+	cp_buf_init(&b, 0);
+	rc = cp_buf_addc(&b, '[', NULL);
+	for (size_t r = 0; r < nrows && rc == 0; r++) {
+		rc = cp_buf_adds(&b, r ? ",\n  {" : "\n  {", NULL);
+		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			rc = (c ? cp_buf_adds(&b, ", ", NULL) : 0) ||
+			     out_json_string(&b, t->cols[c].name) ||
+			     cp_buf_adds(&b, ": ", NULL);
+			if (rc)
+				break;
+			if (s == NULL)
+				rc = cp_buf_adds(&b, "null", NULL);
+			else if (t->cols[c].type == COL_TEXT)
+				rc = out_json_string(&b, s);
+			else if (t->cols[c].type == COL_BOOL)
+				rc = cp_buf_adds(&b,
+						 strcmp(s, "0") &&
+							 strcmp(s, "no") &&
+							 strcmp(s, "false")
+						     ? "true"
+						     : "false",
+						 NULL);
+			else
+				rc = cp_buf_adds(&b, s, NULL);
+		}
+		rc = rc || cp_buf_addc(&b, '}', NULL);
+	}
+	rc = rc || cp_buf_adds(&b, nrows ? "\n]\n" : "]\n", NULL);
+	if (rc == 0)
+		fwrite(b.data, 1, b.len, f);
+	cp_buf_release(&b);
+	return rc ? CP_ENOMEM : 0;
+}
+
+int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
+{
+	if (t->failed || t->ncells % t->ncols)
+		return CP_ENOMEM;
+	switch (fmt) {
+	case FORMAT_CSV:
+		return print_csv(t, f);
+	case FORMAT_JSON:
+		return print_json(t, f);
+	default:
+		return print_aligned(t, f);
+	}
+}

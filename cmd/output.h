@@ -1,0 +1,50 @@
+/*
+ * output.h - one table model printed three ways: an aligned table for a
+ * person at a terminal, RFC 4180 CSV, or JSON (an array of objects) for
+ * scripts and HR tools. Column names are the stable, documented field names.
+ */
+#ifndef CP_OUTPUT_H
+#define CP_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "cmd.h"
+
+enum col_type {
+	COL_TEXT,
+	COL_INT,
+	COL_NUM,
+	COL_BOOL
+};
+
+struct out_col {
+	const char *name;
+	enum col_type type;
+};
+
+struct out_table {
+	const struct out_col *cols;
+	size_t ncols;
+	char **cells; /* row-major; NULL is "no value" */
+	size_t ncells, alloc;
+	int failed;
+};
+
+void out_table_init(struct out_table *t, const struct out_col *cols,
+		    size_t ncols);
+void out_table_release(struct out_table *t);
+
+/* Appends the next cell (rows fill left to right); NULL for no value. */
+void out_cell(struct out_table *t, const char *text);
+void out_cellf(struct out_table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints the table; 0, or CP_ENOMEM when a cell could not be stored. */
+int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt);
+
+/* Appends s to b as a JSON string literal. */
+int out_json_string(struct cp_buf *b, const char *s);
+
+#endif

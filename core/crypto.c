@@ -1,0 +1,149 @@
+#include "crypto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cp_random_bytes(void *buf, size_t n, struct cp_error *err)
+{
+	if (n > (size_t)INT32_MAX || RAND_bytes(buf, (int)n) != 1)
+		return cp_error_set(err, CP_EFAIL,
+				    "the random number generator failed");
+	return 0;
+}
+
+void cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN])
+{
+	unsigned int len = CP_SHA256_LEN;
+
+	EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
+}
+
+void cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
+		    uint8_t out[CP_SHA256_LEN])
+{
+	unsigned int len = CP_SHA256_LEN;
+
+	HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &len);
+}
+
+bool cp_ct_equal(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void cp_hex(const void *data, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int cp_key_create(const char *path, int *created, struct cp_error *err)
+{
+	uint8_t key[CP_KEY_LEN];
+	char tmp[4096];
+	int fd, rc;
+
+	*created = 0;
+	if (access(path, F_OK) == 0) {
+		rc = cp_key_load(path, key, err);
+		OPENSSL_cleanse(key, sizeof(key));
+		return rc;
+	}
+	if (cp_random_bytes(key, sizeof(key), err))
+		return err ? err->code : CP_EFAIL;
+	/*
+	 * Write a temporary file and link it into place: a crash leaves no
+	 * half-written key, and link() refuses to replace an existing one.
+	 */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+			     (long)getpid()) >= sizeof(tmp))
+		return cp_error_set_at(err, CP_EUSAGE, path, 0, 0,
+				       "path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot create the key file: %s",
+				       strerror(errno));
+	rc = write_all(fd, key, sizeof(key)) || fsync(fd);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (close(fd) != 0 || rc) {
+		unlink(tmp);
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot write the key file: %s",
+				       strerror(errno));
+	}
+	if (link(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		if (e == EEXIST)
+			return cp_key_create(path, created, err);
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot create the key file: %s",
+				       strerror(e));
+	}
+	unlink(tmp);
+	*created = 1;
+	return 0;
+}
+
+int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN], struct cp_error *err)
+{
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cp_error_set_at(
+		    err, errno == ENOENT ? CP_ENOTFOUND : CP_EIO, path, 0, 0,
+		    "cannot open the installation key: %s%s", strerror(errno),
+		    errno == ENOENT ? " (run 'carepulse init')" : "");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "the installation key is not a file");
+	}
+	if (sb.st_mode & 077) {
+		close(fd);
+		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				       "the installation key is readable by "
+				       "others (mode %03o): chmod 600 it",
+				       (unsigned)(sb.st_mode & 0777));
+	}
+	n = read(fd, key, CP_KEY_LEN);
+	close(fd);
+	if (n != CP_KEY_LEN || sb.st_size != CP_KEY_LEN)
+		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				       "the installation key must be %d "
+				       "bytes",
+				       CP_KEY_LEN);
+	return 0;
+}

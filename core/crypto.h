@@ -1,0 +1,44 @@
+/*
+ * crypto.h - the few primitives carepulse needs, from OpenSSL's libcrypto
+ * (never hand-rolled): randomness, SHA-256, HMAC-SHA256, constant-time
+ * comparison, and the installation key file.
+ */
+#ifndef CP_CRYPTO_H
+#define CP_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define CP_KEY_LEN    32
+#define CP_SHA256_LEN 32
+
+/* Fills buf with n bytes from the CSPRNG. */
+int cp_random_bytes(void *buf, size_t n, struct cp_error *err);
+
+void cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN]);
+
+/* out = HMAC-SHA256(key, data). */
+void cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
+		    uint8_t out[CP_SHA256_LEN]);
+
+/* True when a[0..n) equals b[0..n), in time independent of the content. */
+bool cp_ct_equal(const void *a, const void *b, size_t n);
+
+/* Lower-case hex of data into out (2n+1 bytes). */
+void cp_hex(const void *data, size_t n, char *out);
+
+/*
+ * The installation key: CP_KEY_LEN random bytes in a file of mode 0600.
+ * cp_key_create writes a new file and never replaces an existing one:
+ * *created is 0 when the file was already there (and is then checked).
+ */
+int cp_key_create(const char *path, int *created, struct cp_error *err);
+
+/* Reads the key, refusing a file of the wrong size or readable by others. */
+int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN],
+		struct cp_error *err);
+
+#endif

@@ -1,0 +1,440 @@
+/*
+ * store.c - opening the database, migrations, transactions, configuration.
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/*
+ * The numbered migrations. Entry i takes the schema from version i to i+1;
+ * each runs in its own transaction together with the user_version bump, so
+ * a crash leaves the file at one version or the next.
+ */
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema (DESIGN.md section 4). */
+    "CREATE TABLE config ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE team ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  parent_id INTEGER REFERENCES team(id),"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX team_parent ON team(parent_id);"
+    "CREATE TABLE member ("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL,"
+    "  email_key TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  role TEXT NOT NULL CHECK (role IN ('leader', 'member')),"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX member_team ON member(team_id);"
+    "CREATE TABLE survey ("
+    "  id INTEGER PRIMARY KEY,"
+    "  survey_id TEXT NOT NULL,"
+    "  version TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  hash TEXT NOT NULL,"
+    "  definition TEXT NOT NULL,"
+    "  builtin INTEGER NOT NULL DEFAULT 0,"
+    "  added_at INTEGER NOT NULL,"
+    "  UNIQUE (survey_id, hash)"
+    ");"
+    "CREATE TABLE wave ("
+    "  id INTEGER PRIMARY KEY,"
+    "  survey_ref INTEGER NOT NULL REFERENCES survey(id),"
+    "  self_survey_ref INTEGER REFERENCES survey(id),"
+    "  status TEXT NOT NULL"
+    "    CHECK (status IN ('scheduled', 'open', 'closed')),"
+    "  opens_at INTEGER NOT NULL,"
+    "  closes_at INTEGER,"
+    "  channel TEXT NOT NULL,"
+    "  every_days INTEGER,"
+    "  previous_wave INTEGER REFERENCES wave(id),"
+    "  threshold INTEGER,"
+    "  comment_threshold INTEGER,"
+    "  include_subteams INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE wave_team ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  PRIMARY KEY (wave_id, team_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE invitation ("
+    "  id INTEGER PRIMARY KEY,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  member_id INTEGER NOT NULL REFERENCES member(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('team', 'self')),"
+    "  token_hash BLOB NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state IN ('pending', 'sending', 'sent', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  next_attempt_at INTEGER,"
+    "  sent_at INTEGER,"
+    "  reminders INTEGER NOT NULL DEFAULT 0,"
+    "  last_reminded_at INTEGER,"
+    "  answered INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),"
+    "  UNIQUE (wave_id, member_id, kind)"
+    ");"
+    "CREATE INDEX invitation_state ON invitation(wave_id, state);"
+    /*
+     * Responses carry wave and team only. The key is 16 random bytes and
+     * the tables have no rowid, so neither ids nor row order say who
+     * answered first; the date is coarsened to the day.
+     */
+    "CREATE TABLE response ("
+    "  id BLOB PRIMARY KEY,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
+    "  day TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX response_wave_team ON response(wave_id, team_id, self);"
+    "CREATE TABLE answer ("
+    "  response_id BLOB NOT NULL REFERENCES response(id) ON DELETE CASCADE,"
+    "  item_id TEXT NOT NULL,"
+    "  value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),"
+    "  PRIMARY KEY (response_id, item_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE comment ("
+    "  response_id BLOB NOT NULL REFERENCES response(id) ON DELETE CASCADE,"
+    "  question_id TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (response_id, question_id)"
+    ") WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+_Static_assert(NMIGRATIONS == CP_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+int cp_store_fail(struct cp_store *s, struct cp_error *err, const char *what)
+{
+	int rc = sqlite3_errcode(s->db);
+	int code = CP_EIO;
+
+	if (rc == SQLITE_CONSTRAINT)
+		code = CP_ECONFLICT;
+	else if (rc == SQLITE_NOMEM)
+		code = CP_ENOMEM;
+	return cp_error_set_at(err, code, s->path, 0, 0, "%s: %s", what,
+			       sqlite3_errmsg(s->db));
+}
+
+int cp_store_prepare(struct cp_store *s, sqlite3_stmt **st, const char *sql,
+		     struct cp_error *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return cp_store_fail(s, err, "cannot prepare a query");
+	return 0;
+}
+
+int cp_store_exec(struct cp_store *s, const char *sql, struct cp_error *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return cp_store_fail(s, err, "database error");
+	return 0;
+}
+
+char *cp_store_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? cp_strdup((const char *)t) : NULL;
+}
+
+int64_t cp_store_now(void)
+{
+	const char *fixed = getenv("CAREPULSE_NOW");
+	char *end;
+	long long v;
+
+	if (fixed && *fixed) {
+		errno = 0;
+		v = strtoll(fixed, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+int cp_store_schema_version(struct cp_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct cp_store *s, struct cp_error *err)
+{
+	char sql[64];
+	int v = cp_store_schema_version(s);
+
+	if (v < 0)
+		return cp_store_fail(s, err, "cannot read the schema version");
+	if (v > CP_SCHEMA_VERSION)
+		return cp_error_set_at(
+		    err, CP_EVERSION, s->path, 0, 0,
+		    "database schema version %d is newer than this "
+		    "carepulse understands (%d): upgrade carepulse to open "
+		    "it",
+		    v, CP_SCHEMA_VERSION);
+	for (; v < CP_SCHEMA_VERSION; v++) {
+		if (cp_store_begin(s, err))
+			return err ? err->code : CP_EIO;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (cp_store_exec(s, migrations[v], err) ||
+		    cp_store_exec(s, sql, err)) {
+			cp_store_rollback(s);
+			return cp_error_prefix(err, "migration %d failed",
+					       v + 1);
+		}
+		if (cp_store_commit(s, err))
+			return err ? err->code : CP_EIO;
+	}
+	return 0;
+}
+
+int cp_store_open(struct cp_store **out, const char *path, int flags,
+		  struct cp_error *err)
+{
+	struct cp_store *s;
+	struct stat sb;
+	int oflags;
+	int rc;
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return cp_error_set(err, CP_EUSAGE, "no database path given");
+	if (!(flags & CP_STORE_CREATE) && stat(path, &sb) != 0)
+		return cp_error_set_at(err, CP_ENOTFOUND, path, 0, 0,
+				       "no database here: run 'carepulse "
+				       "init' first, or pass --db PATH");
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->path = cp_strdup(path)) == NULL) {
+		free(s);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	oflags = (flags & CP_STORE_READONLY) ? SQLITE_OPEN_READONLY
+					     : SQLITE_OPEN_READWRITE;
+	if (flags & CP_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		rc = cp_error_set_at(
+		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		cp_store_close(s);
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* Reading the schema first catches a file that is not a database. */
+	rc = cp_store_exec(s, "SELECT count(*) FROM sqlite_schema", err);
+	if (rc)
+		rc = cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				     "not a carepulse database: %s",
+				     sqlite3_errmsg(s->db));
+	/*
+	 * WAL lets the form server read while a send writes. synchronous=FULL
+	 * makes every commit durable before we say "thank you" or "sent".
+	 */
+	if (rc == 0)
+		rc = cp_store_exec(s,
+				   "PRAGMA foreign_keys = ON;"
+				   "PRAGMA synchronous = FULL;",
+				   err);
+	if (rc == 0 && !(flags & CP_STORE_READONLY))
+		rc = cp_store_exec(s, "PRAGMA journal_mode = WAL;", err);
+	if (rc == 0 && !(flags & CP_STORE_READONLY))
+		rc = migrate(s, err);
+	else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
+		rc = cp_error_set_at(err, CP_EVERSION, path, 0, 0,
+				     "database schema version %d, this "
+				     "carepulse uses %d",
+				     cp_store_schema_version(s),
+				     CP_SCHEMA_VERSION);
+	if (rc) {
+		cp_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void cp_store_close(struct cp_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->in_tx)
+		cp_store_rollback(s);
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *cp_store_path(const struct cp_store *s)
+{
+	return s->path;
+}
+
+int cp_store_begin(struct cp_store *s, struct cp_error *err)
+{
+	if (s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a transaction is already open");
+	if (cp_store_exec(s, "BEGIN IMMEDIATE", err))
+		return err ? err->code : CP_EIO;
+	s->in_tx = 1;
+	return 0;
+}
+
+int cp_store_commit(struct cp_store *s, struct cp_error *err)
+{
+	int rc = cp_store_exec(s, "COMMIT", err);
+
+	if (rc) {
+		cp_store_rollback(s);
+		return rc;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void cp_store_rollback(struct cp_store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}
+
+int cp_store_check(struct cp_store *s, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, "PRAGMA integrity_check", err))
+		return err ? err->code : CP_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+		if (r == NULL || strcmp(r, "ok") != 0)
+			rc = cp_error_set_at(err, CP_EFAIL, s->path, 0, 0,
+					     "integrity check: %s",
+					     r ? r : "failed");
+	} else {
+		rc = cp_store_fail(s, err, "integrity check");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- configuration ---- */
+
+int cp_store_config_get(struct cp_store *s, const char *key, char **out,
+			struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*out = NULL;
+	if (cp_store_prepare(s, &st, "SELECT value FROM config WHERE key = ?",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = cp_store_column_dup(st, 0);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read the configuration");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int config_write(struct cp_store *s, const char *sql, const char *key,
+			const char *value, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot write the configuration");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_config_set(struct cp_store *s, const char *key, const char *value,
+			struct cp_error *err)
+{
+	return config_write(s,
+			    "INSERT INTO config(key, value) VALUES (?, ?) "
+			    "ON CONFLICT(key) DO UPDATE SET value = "
+			    "excluded.value",
+			    key, value, err);
+}
+
+int cp_store_config_unset(struct cp_store *s, const char *key,
+			  struct cp_error *err)
+{
+	return config_write(s, "DELETE FROM config WHERE key = ?", key, NULL,
+			    err);
+}
+
+int cp_store_config_each(struct cp_store *s,
+			 int (*fn)(const char *key, const char *value,
+				   void *arg),
+			 void *arg, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if (cp_store_prepare(s, &st,
+			     "SELECT key, value FROM config ORDER BY key", err))
+		return err ? err->code : CP_EIO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = fn((const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1), arg);
+		if (rc)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot read the configuration");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * store_survey.c - survey definitions in the store. A definition is kept as
+ * the exact text it was added with, keyed by its content hash, so a wave
+ * can pin the version it was sent with.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+int cp_store_survey_put(struct cp_store *s, const char *survey_id,
+			const char *version, const char *title,
+			const char *hash, const char *definition, int builtin,
+			int64_t *ref, int *added, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*added = 0;
+	if (cp_store_prepare(s, &st,
+			     "SELECT id FROM survey WHERE survey_id = ? AND "
+			     "hash = ?",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*ref = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	if (cp_store_prepare(s, &st,
+			     "INSERT INTO survey(survey_id, version, title,"
+			     " hash, definition, builtin, added_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, definition, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, builtin ? 1 : 0);
+	sqlite3_bind_int64(st, 7, cp_store_now());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = cp_store_fail(s, err, "cannot add a survey");
+	} else {
+		*ref = sqlite3_last_insert_rowid(s->db);
+		*added = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void cp_store_survey_rows_free(struct cp_survey_row *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		free(r[i].survey_id);
+		free(r[i].version);
+		free(r[i].title);
+		free(r[i].hash);
+	}
+	free(r);
+}
+
+int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,
+			 size_t *n, struct cp_error *err)
+{
+	/* The newest row of each id: the highest row id wins. */
+	static const char sql[] =
+	    "SELECT id, survey_id, version, title, hash, builtin, added_at"
+	    " FROM survey WHERE id IN"
+	    " (SELECT max(id) FROM survey GROUP BY survey_id)"
+	    " ORDER BY survey_id";
+	struct cp_survey_row *rows = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			grown = realloc(rows, alloc * sizeof(*rows));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			rows = grown;
+		}
+		struct cp_survey_row *r = &rows[count++];
+		r->ref = sqlite3_column_int64(st, 0);
+		r->survey_id = cp_store_column_dup(st, 1);
+		r->version = cp_store_column_dup(st, 2);
+		r->title = cp_store_column_dup(st, 3);
+		r->hash = cp_store_column_dup(st, 4);
+		r->builtin = sqlite3_column_int(st, 5);
+		r->added_at = sqlite3_column_int64(st, 6);
+		if (!r->survey_id || !r->version || !r->title || !r->hash) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list surveys");
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_survey_rows_free(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
+}
+
+int cp_store_survey_text(struct cp_store *s, const char *survey_id,
+			 int64_t ref_in, char **text, int64_t *ref,
+			 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*text = NULL;
+	if (cp_store_prepare(s, &st,
+			     ref_in ? "SELECT id, definition FROM survey"
+				      " WHERE id = ?2"
+				    : "SELECT id, definition FROM survey"
+				      " WHERE survey_id = ?1"
+				      " ORDER BY id DESC LIMIT 1",
+			     err))
+		return err ? err->code : CP_EIO;
+	if (ref_in)
+		sqlite3_bind_int64(st, 2, ref_in);
+	else
+		sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		if (ref)
+			*ref = sqlite3_column_int64(st, 0);
+		*text = cp_store_column_dup(st, 1);
+		if (*text == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		rc = ref_in ? cp_error_set(err, CP_ENOTFOUND,
+					   "no survey with reference %lld",
+					   (long long)ref_in)
+			    : cp_error_set(err, CP_ENOTFOUND,
+					   "no survey '%s': see 'carepulse "
+					   "survey list'",
+					   survey_id);
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a survey");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,578 @@
+/*
+ * survey.c - loading and validating survey definitions (jansson).
+ *
+ * Validation is strict: a key we do not know is an error rather than
+ * something silently ignored, because a misspelt "reverse" would otherwise
+ * score an item the wrong way round for ever.
+ */
+#include "survey.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "builtin.h"
+#include "crypto.h"
+#include "text.h"
+
+#define MAX_TEXT 2000 /* bytes in a title, description or item text */
+
+struct ctx {
+	const char *file;
+	struct cp_error *err;
+};
+
+static int fail(struct ctx *c, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records a semantic error about field (a JSON path such as items[3].id). */
+static int fail(struct ctx *c, const char *field, const char *fmt, ...)
+{
+	char msg[CP_ERROR_MSG_MAX - 80];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (field && *field)
+		return cp_error_set_at(c->err, CP_EDATA, c->file, 0, 0,
+				       "%s: %s", field, msg);
+	return cp_error_set_at(c->err, CP_EDATA, c->file, 0, 0, "%s", msg);
+}
+
+/* Fails on any key of obj that is not in allowed (NULL-terminated). */
+static int only_keys(struct ctx *c, json_t *obj, const char *where,
+		     const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach (obj, key, v) {
+		size_t i;
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL) {
+			char list[256] = "";
+			size_t used = 0;
+			for (i = 0; allowed[i]; i++)
+				used += (size_t)snprintf(
+				    list + used,
+				    used < sizeof(list) ? sizeof(list) - used
+							: 0,
+				    "%s%s", i ? ", " : "", allowed[i]);
+			return fail(c, where,
+				    "unknown key '%s' (expected one of: %s)",
+				    key, list);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Copies the string at obj[key] into *out. A missing key is an error when
+ * required; an empty or overlong string is always one.
+ */
+static int get_string(struct ctx *c, json_t *obj, const char *where,
+		      const char *key, bool required, char **out)
+{
+	char field[128];
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	*out = NULL;
+	snprintf(field, sizeof(field), "%s%s%s", where, *where ? "." : "", key);
+	if (v == NULL)
+		return required ? fail(c, field,
+				       "missing (a string is "
+				       "required)")
+				: 0;
+	if (!json_is_string(v))
+		return fail(c, field, "must be a string");
+	s = json_string_value(v);
+	if (strlen(s) != json_string_length(v))
+		return fail(c, field, "must not contain a NUL character");
+	if (*s == '\0' || strspn(s, " \t\r\n") == strlen(s))
+		return fail(c, field, "must not be empty");
+	if (strlen(s) > MAX_TEXT)
+		return fail(c, field, "longer than %d bytes", MAX_TEXT);
+	*out = cp_strdup(s);
+	if (*out == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int get_id(struct ctx *c, json_t *obj, const char *where,
+		  const char *key, char **out)
+{
+	char field[128];
+	int rc = get_string(c, obj, where, key, true, out);
+
+	if (rc)
+		return rc;
+	if (!cp_id_valid(*out)) {
+		snprintf(field, sizeof(field), "%s%s%s", where,
+			 *where ? "." : "", key);
+		return fail(c, field,
+			    "'%s' is not a valid id (lower-case letters, "
+			    "digits, '_', '.', '-'; at most 64; starting "
+			    "with a letter or digit)",
+			    *out);
+	}
+	return 0;
+}
+
+static int get_array(struct ctx *c, json_t *obj, const char *key, bool required,
+		     json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = v;
+	if (v == NULL)
+		return required ? fail(c, key,
+				       "missing (a non-empty array is "
+				       "required)")
+				: 0;
+	if (!json_is_array(v))
+		return fail(c, key, "must be an array");
+	if (required && json_array_size(v) == 0)
+		return fail(c, key, "must not be empty");
+	return 0;
+}
+
+static int parse_scale(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	static const char *const keys[] = {"min", "max", "labels", "favourable",
+					   NULL};
+	json_t *scale = json_object_get(root, "scale"), *v, *labels, *fav;
+	size_t i;
+
+	if (scale == NULL)
+		return fail(c, "scale",
+			    "missing (an object with min, max, "
+			    "labels and favourable is required)");
+	if (!json_is_object(scale))
+		return fail(c, "scale", "must be an object");
+	if (only_keys(c, scale, "scale", keys))
+		return CP_EDATA;
+	v = json_object_get(scale, "min");
+	if (!json_is_integer(v) || json_integer_value(v) != CP_SCALE_MIN)
+		return fail(c, "scale.min", "must be the integer %d",
+			    CP_SCALE_MIN);
+	v = json_object_get(scale, "max");
+	if (!json_is_integer(v) || json_integer_value(v) != CP_SCALE_MAX)
+		return fail(c, "scale.max", "must be the integer %d",
+			    CP_SCALE_MAX);
+	s->scale.min = CP_SCALE_MIN;
+	s->scale.max = CP_SCALE_MAX;
+	labels = json_object_get(scale, "labels");
+	if (!json_is_array(labels) ||
+	    json_array_size(labels) != CP_SCALE_POINTS)
+		return fail(c, "scale.labels",
+			    "must be an array of %d labels, lowest first",
+			    CP_SCALE_POINTS);
+	json_array_foreach (labels, i, v) {
+		char field[32];
+		snprintf(field, sizeof(field), "scale.labels[%zu]", i);
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			return fail(c, field, "must be a non-empty string");
+		s->scale.labels[i] = cp_strdup(json_string_value(v));
+		if (s->scale.labels[i] == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	}
+	fav = json_object_get(scale, "favourable");
+	if (!json_is_array(fav) || json_array_size(fav) == 0)
+		return fail(c, "scale.favourable",
+			    "must be a non-empty array of scale values");
+	json_array_foreach (fav, i, v) {
+		char field[40];
+		json_int_t x = json_is_integer(v) ? json_integer_value(v) : 0;
+		snprintf(field, sizeof(field), "scale.favourable[%zu]", i);
+		if (x < CP_SCALE_MIN || x > CP_SCALE_MAX)
+			return fail(c, field,
+				    "must be an integer from %d to %d",
+				    CP_SCALE_MIN, CP_SCALE_MAX);
+		if (s->scale.favourable[x])
+			return fail(c, field, "%d is listed twice", (int)x);
+		s->scale.favourable[x] = true;
+	}
+	return 0;
+}
+
+static int parse_dimensions(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	static const char *const keys[] = {"id", "group", "title",
+					   "description", NULL};
+	json_t *arr, *d;
+	size_t i;
+	char where[48];
+
+	if (get_array(c, root, "dimensions", true, &arr))
+		return CP_EDATA;
+	s->dims = calloc(json_array_size(arr), sizeof(*s->dims));
+	if (s->dims == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	json_array_foreach (arr, i, d) {
+		struct cp_dimension *dim = &s->dims[i];
+		snprintf(where, sizeof(where), "dimensions[%zu]", i);
+		if (!json_is_object(d))
+			return fail(c, where, "must be an object");
+		s->ndims = i + 1;
+		if (only_keys(c, d, where, keys) ||
+		    get_id(c, d, where, "id", &dim->id) ||
+		    get_id(c, d, where, "group", &dim->group) ||
+		    get_string(c, d, where, "title", true, &dim->title) ||
+		    get_string(c, d, where, "description", true,
+			       &dim->description))
+			return CP_EDATA;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(s->dims[j].id, dim->id) == 0)
+				return fail(c, where,
+					    "duplicate dimension id '%s' "
+					    "(also dimensions[%zu])",
+					    dim->id, j);
+	}
+	return 0;
+}
+
+/* True when id is already used by an item or a question before it. */
+static bool id_taken(const struct cp_survey *s, const char *id)
+{
+	for (size_t i = 0; i < s->nitems; i++)
+		if (s->items[i].id && strcmp(s->items[i].id, id) == 0)
+			return true;
+	for (size_t i = 0; i < s->nquestions; i++)
+		if (s->questions[i].id && strcmp(s->questions[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+static int parse_items(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	static const char *const keys[] = {"id", "dimension", "text", "reverse",
+					   NULL};
+	json_t *arr, *it, *rev;
+	size_t i, k;
+	char where[48];
+
+	if (get_array(c, root, "items", true, &arr))
+		return CP_EDATA;
+	s->items = calloc(json_array_size(arr), sizeof(*s->items));
+	if (s->items == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	json_array_foreach (arr, i, it) {
+		struct cp_item *item = &s->items[i];
+		char *id = NULL;
+		snprintf(where, sizeof(where), "items[%zu]", i);
+		if (!json_is_object(it))
+			return fail(c, where, "must be an object");
+		if (only_keys(c, it, where, keys) ||
+		    get_id(c, it, where, "id", &id))
+			return CP_EDATA;
+		if (id_taken(s, id)) {
+			fail(c, where, "duplicate id '%s'", id);
+			free(id);
+			return CP_EDATA;
+		}
+		item->id = id;
+		s->nitems = i + 1;
+		if (get_id(c, it, where, "dimension", &item->dimension) ||
+		    get_string(c, it, where, "text", true, &item->text))
+			return CP_EDATA;
+		for (k = 0; k < s->ndims; k++)
+			if (strcmp(s->dims[k].id, item->dimension) == 0)
+				break;
+		if (k == s->ndims)
+			return fail(c, where,
+				    "dimension '%s' is not one of the "
+				    "survey's dimensions",
+				    item->dimension);
+		item->dim = k;
+		rev = json_object_get(it, "reverse");
+		if (rev && !json_is_boolean(rev))
+			return fail(c, where, "reverse must be true or false");
+		item->reverse = rev && json_is_true(rev);
+	}
+	for (k = 0; k < s->ndims; k++) {
+		for (i = 0; i < s->nitems; i++)
+			if (s->items[i].dim == k)
+				break;
+		if (i == s->nitems)
+			return fail(c, "dimensions",
+				    "dimension '%s' has no items",
+				    s->dims[k].id);
+	}
+	return 0;
+}
+
+static int parse_questions(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	static const char *const keys[] = {"id", "text", "purpose",
+					   "max_length", NULL};
+	json_t *arr, *q, *v;
+	size_t i;
+	char where[48];
+
+	if (get_array(c, root, "open_questions", false, &arr))
+		return CP_EDATA;
+	if (arr == NULL)
+		return 0;
+	s->questions = calloc(json_array_size(arr) + 1, sizeof(*s->questions));
+	if (s->questions == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	json_array_foreach (arr, i, q) {
+		struct cp_question *qq = &s->questions[i];
+		char *id = NULL;
+		snprintf(where, sizeof(where), "open_questions[%zu]", i);
+		if (!json_is_object(q))
+			return fail(c, where, "must be an object");
+		if (only_keys(c, q, where, keys) ||
+		    get_id(c, q, where, "id", &id))
+			return CP_EDATA;
+		if (id_taken(s, id)) {
+			fail(c, where, "duplicate id '%s'", id);
+			free(id);
+			return CP_EDATA;
+		}
+		qq->id = id;
+		s->nquestions = i + 1;
+		if (get_string(c, q, where, "text", true, &qq->text))
+			return CP_EDATA;
+		v = json_object_get(q, "purpose");
+		qq->purpose = CP_PURPOSE_OTHER;
+		if (v) {
+			const char *p = json_string_value(v);
+			if (p && strcmp(p, "going_well") == 0)
+				qq->purpose = CP_PURPOSE_GOING_WELL;
+			else if (p && strcmp(p, "would_help") == 0)
+				qq->purpose = CP_PURPOSE_WOULD_HELP;
+			else if (!p || strcmp(p, "other") != 0)
+				return fail(c, where,
+					    "purpose must be going_well, "
+					    "would_help or other");
+		}
+		v = json_object_get(q, "max_length");
+		qq->max_length = 2000;
+		if (v) {
+			json_int_t n =
+			    json_is_integer(v) ? json_integer_value(v) : 0;
+			if (n < 1 || n > 4000)
+				return fail(c, where,
+					    "max_length must be an integer "
+					    "from 1 to 4000");
+			qq->max_length = (int)n;
+		}
+	}
+	return 0;
+}
+
+static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	static const char *const keys[] = {
+	    "id",	  "version", "title",	       "description",
+	    "locale",	  "kind",    "pairs_with",     "scale",
+	    "dimensions", "items",   "open_questions", NULL};
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(root))
+		return fail(c, NULL,
+			    "a survey definition must be a JSON "
+			    "object");
+	if (only_keys(c, root, "", keys) || get_id(c, root, "", "id", &s->id) ||
+	    get_string(c, root, "", "version", true, &s->version) ||
+	    get_string(c, root, "", "title", true, &s->title) ||
+	    get_string(c, root, "", "description", false, &s->description) ||
+	    get_string(c, root, "", "locale", true, &s->locale))
+		return CP_EDATA;
+	if (strspn(s->locale, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
+		strlen(s->locale) ||
+	    strlen(s->locale) < 2 || strlen(s->locale) > 35)
+		return fail(c, "locale",
+			    "'%s' is not a language tag such as 'en' or "
+			    "'en-GB'",
+			    s->locale);
+	v = json_object_get(root, "kind");
+	s->kind = CP_SURVEY_TEAM;
+	if (v) {
+		const char *k = json_string_value(v);
+		if (k && strcmp(k, "self") == 0)
+			s->kind = CP_SURVEY_SELF;
+		else if (!k || strcmp(k, "team") != 0)
+			return fail(c, "kind", "must be team or self");
+	}
+	if (get_array(c, root, "pairs_with", false, &v))
+		return CP_EDATA;
+	if (v) {
+		if (s->kind != CP_SURVEY_SELF)
+			return fail(c, "pairs_with",
+				    "only a survey of kind self pairs with "
+				    "team surveys");
+		s->pairs_with = calloc(json_array_size(v) + 1, sizeof(char *));
+		if (s->pairs_with == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		json_t *p;
+		json_array_foreach (v, i, p) {
+			const char *id = json_string_value(p);
+			if (id == NULL || !cp_id_valid(id))
+				return fail(c, "pairs_with",
+					    "entry %zu must be a survey id", i);
+			s->pairs_with[i] = cp_strdup(id);
+			s->npairs = i + 1;
+			if (s->pairs_with[i] == NULL)
+				return cp_error_set(c->err, CP_ENOMEM,
+						    "out of memory");
+		}
+	}
+	if (parse_scale(c, s, root) || parse_dimensions(c, s, root) ||
+	    parse_items(c, s, root) || parse_questions(c, s, root))
+		return c->err ? c->err->code : CP_EDATA;
+	return 0;
+}
+
+int cp_survey_parse(struct cp_survey **out, const char *file, const char *text,
+		    size_t len, struct cp_error *err)
+{
+	struct ctx c = {file, err};
+	struct cp_survey *s;
+	uint8_t digest[CP_SHA256_LEN];
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	*out = NULL;
+	if (!cp_utf8_valid(text, len))
+		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
+				       "not valid UTF-8");
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return cp_error_set_at(
+		    err, CP_EDATA, file, jerr.line > 0 ? jerr.line : 1,
+		    jerr.column > 0 ? jerr.column : 1, "%s", jerr.text);
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		json_decref(root);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	rc = parse_root(&c, s, root);
+	json_decref(root);
+	if (rc == 0) {
+		s->text = malloc(len + 1);
+		if (s->text == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		} else {
+			memcpy(s->text, text, len);
+			s->text[len] = '\0';
+			cp_sha256(text, len, digest);
+			cp_hex(digest, sizeof(digest), s->hash);
+		}
+	}
+	if (rc) {
+		cp_survey_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int cp_survey_load(struct cp_survey **out, const char *path,
+		   struct cp_error *err)
+{
+	struct cp_buf b;
+	int rc;
+
+	*out = NULL;
+	cp_buf_init(&b, 4u * 1024u * 1024u);
+	rc = cp_buf_read_file(&b, path, err);
+	if (rc == 0)
+		rc = cp_survey_parse(out, path, b.data, b.len, err);
+	cp_buf_release(&b);
+	return rc;
+}
+
+void cp_survey_free(struct cp_survey *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	free(s->id);
+	free(s->version);
+	free(s->title);
+	free(s->description);
+	free(s->locale);
+	for (i = 0; i < s->npairs; i++)
+		free(s->pairs_with[i]);
+	free(s->pairs_with);
+	for (i = 0; i < CP_SCALE_POINTS; i++)
+		free(s->scale.labels[i]);
+	for (i = 0; i < s->ndims; i++) {
+		free(s->dims[i].id);
+		free(s->dims[i].group);
+		free(s->dims[i].title);
+		free(s->dims[i].description);
+	}
+	free(s->dims);
+	for (i = 0; i < s->nitems; i++) {
+		free(s->items[i].id);
+		free(s->items[i].dimension);
+		free(s->items[i].text);
+	}
+	free(s->items);
+	for (i = 0; i < s->nquestions; i++) {
+		free(s->questions[i].id);
+		free(s->questions[i].text);
+	}
+	free(s->questions);
+	free(s->text);
+	free(s);
+}
+
+const struct cp_item *cp_survey_item(const struct cp_survey *s, const char *id)
+{
+	for (size_t i = 0; i < s->nitems; i++)
+		if (strcmp(s->items[i].id, id) == 0)
+			return &s->items[i];
+	return NULL;
+}
+
+const struct cp_question *cp_survey_question(const struct cp_survey *s,
+					     const char *id)
+{
+	for (size_t i = 0; i < s->nquestions; i++)
+		if (strcmp(s->questions[i].id, id) == 0)
+			return &s->questions[i];
+	return NULL;
+}
+
+const struct cp_dimension *cp_survey_dimension(const struct cp_survey *s,
+					       const char *id)
+{
+	for (size_t i = 0; i < s->ndims; i++)
+		if (strcmp(s->dims[i].id, id) == 0)
+			return &s->dims[i];
+	return NULL;
+}
+
+size_t cp_survey_builtin_count(void)
+{
+	size_t n = 0;
+
+	while (cp_builtin_surveys[n].name)
+		n++;
+	return n;
+}
+
+const char *cp_survey_builtin(size_t i, size_t *len, const char **name)
+{
+	if (i >= cp_survey_builtin_count())
+		return NULL;
+	if (len)
+		*len = cp_builtin_surveys[i].len;
+	if (name)
+		*name = cp_builtin_surveys[i].name;
+	return cp_builtin_surveys[i].text;
+}

@@ -1,0 +1,281 @@
+/*
+ * text.c - small text checks and escapes: strict UTF-8, e-mail addresses,
+ * ids, HTML and CSV escaping, ASCII case and white space.
+ *
+ * None of these depend on the C locale: "letter" and "space" always mean
+ * the ASCII ones, so a roster reads the same on every machine.
+ */
+#include "text.h"
+
+#include <string.h>
+
+/* True for the bytes 0x80..0xBF that continue a UTF-8 sequence. */
+static bool is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s[0..n), or 0 when there is
+ * none. The ranges of the second byte are those of the Unicode standard's
+ * table 3-7: they exclude overlong forms (C0, C1, E0 80..9F, F0 80..8F),
+ * the surrogates U+D800..U+DFFF (ED A0..BF) and anything past U+10FFFF
+ * (F4 90.., F5..FF).
+ */
+static size_t sequence_length(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		if (s[0] == 0xE0)
+			lo = 0xA0;
+		else if (s[0] == 0xED)
+			hi = 0x9F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		if (s[0] == 0xF0)
+			lo = 0x90;
+		else if (s[0] == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (!is_continuation(s[i]))
+			return 0;
+	return len;
+}
+
+bool cp_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+
+	if (n == 0)
+		return true;
+	if (s == NULL)
+		return false;
+	while (i < n) {
+		len = sequence_length(p + i, n - i);
+		if (len == 0)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+size_t cp_utf8_length(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+
+	if (s == NULL)
+		return 0;
+	for (; *p; p++)
+		if (!is_continuation(*p))
+			count++;
+	return count;
+}
+
+static bool is_ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/*
+ * True when d[0..n) is a domain as text.h describes it: dot-separated,
+ * non-empty labels of letters, digits and inner hyphens, at least one dot.
+ */
+static bool domain_valid(const char *d, size_t n)
+{
+	size_t i, start = 0, dots = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || d[i] == '.') {
+			if (i == start || d[start] == '-' || d[i - 1] == '-')
+				return false;
+			if (i < n)
+				dots++;
+			start = i + 1;
+		} else if (!is_ascii_alnum(d[i]) && d[i] != '-') {
+			return false;
+		}
+	}
+	return dots > 0;
+}
+
+bool cp_email_valid(const char *s)
+{
+	const char *at;
+	size_t len, i;
+
+	if (s == NULL)
+		return false;
+	len = strlen(s);
+	at = strchr(s, '@');
+	if (len > 254 || at == NULL || at == s || strchr(at + 1, '@'))
+		return false;
+	/* Printable ASCII without the space: 0x21..0x7E. */
+	for (i = 0; s + i < at; i++)
+		if (s[i] < 0x21 || s[i] > 0x7E)
+			return false;
+	return domain_valid(at + 1, len - (size_t)(at + 1 - s));
+}
+
+bool cp_id_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; s[i]; i++) {
+		bool lower_or_digit = (s[i] >= 'a' && s[i] <= 'z') ||
+				      (s[i] >= '0' && s[i] <= '9');
+
+		if (i >= 64)
+			return false;
+		if (!lower_or_digit &&
+		    (i == 0 || (s[i] != '_' && s[i] != '.' && s[i] != '-')))
+			return false;
+	}
+	return i > 0;
+}
+
+/* The HTML entity for c, or NULL when c needs no escaping. */
+static const char *html_entity(char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&#39;";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Runs of plain text are appended whole, each special character as its
+ * entity. When the buffer's cap is reached, b is put back as it was, so a
+ * caller never sees half an escaped string.
+ */
+int cp_html_escape(struct cp_buf *b, const char *s, struct cp_error *err)
+{
+	size_t old_len = b->len, run;
+	const char *entity;
+	int rc = 0;
+
+	if (s == NULL)
+		s = "";
+	while (*s && rc == 0) {
+		run = strcspn(s, "&<>\"'");
+		rc = cp_buf_add(b, s, run, err);
+		s += run;
+		if (rc == 0 && *s) {
+			entity = html_entity(*s++);
+			rc = cp_buf_adds(b, entity, err);
+		}
+	}
+	if (rc && b->data) {
+		b->len = old_len;
+		b->data[old_len] = '\0';
+	}
+	return rc;
+}
+
+/*
+ * True when s must be quoted to survive a CSV reader: it holds a
+ * separator, a quote or a line break, or starts or ends with white space
+ * that readers (libcsv among them) would strip.
+ */
+static bool csv_needs_quotes(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return false;
+	if (strpbrk(s, ",\"\r\n"))
+		return true;
+	return s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' ||
+	       s[len - 1] == '\t';
+}
+
+int cp_csv_field(struct cp_buf *b, const char *s, struct cp_error *err)
+{
+	size_t old_len = b->len, run;
+	int rc;
+
+	if (s == NULL)
+		s = "";
+	if (!csv_needs_quotes(s))
+		return cp_buf_adds(b, s, err);
+	rc = cp_buf_addc(b, '"', err);
+	while (rc == 0 && *s) {
+		/* Each quote is written twice: the run includes the quote. */
+		run = strcspn(s, "\"");
+		if (s[run] == '"')
+			run++;
+		rc = cp_buf_add(b, s, run, err);
+		if (rc == 0 && s[run - 1] == '"')
+			rc = cp_buf_addc(b, '"', err);
+		s += run;
+	}
+	if (rc == 0)
+		rc = cp_buf_addc(b, '"', err);
+	if (rc && b->data) {
+		b->len = old_len;
+		b->data[old_len] = '\0';
+	}
+	return rc;
+}
+
+char *cp_ascii_lower(char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	for (p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+static bool is_ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* The text is moved to the start of s, so s stays the pointer to free. */
+char *cp_trim(char *s)
+{
+	size_t start = 0, end;
+
+	if (s == NULL)
+		return NULL;
+	end = strlen(s);
+	while (end > 0 && is_ascii_space(s[end - 1]))
+		end--;
+	while (start < end && is_ascii_space(s[start]))
+		start++;
+	if (start > 0)
+		memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+	return s;
+}

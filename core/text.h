@@ -1,0 +1,43 @@
+/*
+ * text.h - small text checks and escapes shared by every module that takes
+ * text from a person (roster, survey definitions, form posts, imports) or
+ * writes it somewhere else (HTML, CSV, mail headers).
+ */
+#ifndef CP_TEXT_H
+#define CP_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool cp_utf8_valid(const char *s, size_t n);
+
+/* Number of code points in a valid UTF-8 string. */
+size_t cp_utf8_length(const char *s);
+
+/*
+ * True when s looks like a deliverable address: one '@', a non-empty local
+ * part of printable ASCII without spaces, a domain of dot-separated labels
+ * (letters, digits, hyphens, not at a label's ends) with at least one dot,
+ * at most 254 bytes in all.
+ */
+bool cp_email_valid(const char *s);
+
+/* True when s matches ^[a-z0-9][a-z0-9_.-]{0,63}$ (survey, item, team ids). */
+bool cp_id_valid(const char *s);
+
+/* Appends s to b with & < > " ' escaped for HTML text and attributes. */
+int cp_html_escape(struct cp_buf *b, const char *s, struct cp_error *err);
+
+/* Appends s to b as one RFC 4180 CSV field (quoted when needed). */
+int cp_csv_field(struct cp_buf *b, const char *s, struct cp_error *err);
+
+/* Lower-cases ASCII letters of s in place; returns s. */
+char *cp_ascii_lower(char *s);
+
+/* Removes leading and trailing ASCII white space in place; returns s. */
+char *cp_trim(char *s);
+
+#endif
