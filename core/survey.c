@@ -115,13 +115,15 @@ static int get_id(struct ctx *c, json_t *obj, const char *where,
 	if (!cp_id_valid(*out)) {
 		snprintf(field, sizeof(field), "%s%s%s", where,
 			 *where ? "." : "", key);
-		return fail(c, field,
-			    "'%s' is not a valid id (lower-case letters, "
-			    "digits, '_', '.', '-'; at most 64; starting "
-			    "with a letter or digit)",
-			    *out);
+		rc = fail(c, field,
+			  "'%s' is not a valid id (lower-case letters, "
+			  "digits, '_', '.', '-'; at most 64; starting "
+			  "with a letter or digit)",
+			  *out);
+		free(*out);
+		*out = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 static int get_array(struct ctx *c, json_t *obj, const char *key, bool required,
