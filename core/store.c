@@ -120,6 +120,42 @@ static const char *const migrations[] = {
     "  text TEXT NOT NULL,"
     "  PRIMARY KEY (response_id, question_id)"
     ") WITHOUT ROWID;",
+    /*
+     * 1 -> 2: aggregates kept current in the transaction that stores a
+     * response, so results cost follows the number of groups, not of
+     * answers. agg_item counts raw answers per value (reverse scoring is
+     * applied when reading, from the pinned survey); agg_dim sums each
+     * respondent's own dimension mean and its square.
+     */
+    "CREATE TABLE agg_group ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL,"
+    "  responses INTEGER NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE agg_item ("
+    "  wave_id INTEGER NOT NULL,"
+    "  team_id INTEGER NOT NULL,"
+    "  self INTEGER NOT NULL,"
+    "  item_id TEXT NOT NULL,"
+    "  c1 INTEGER NOT NULL DEFAULT 0,"
+    "  c2 INTEGER NOT NULL DEFAULT 0,"
+    "  c3 INTEGER NOT NULL DEFAULT 0,"
+    "  c4 INTEGER NOT NULL DEFAULT 0,"
+    "  c5 INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (wave_id, team_id, self, item_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE agg_dim ("
+    "  wave_id INTEGER NOT NULL,"
+    "  team_id INTEGER NOT NULL,"
+    "  self INTEGER NOT NULL,"
+    "  dimension TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  sum REAL NOT NULL,"
+    "  sumsq REAL NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self, dimension)"
+    ") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -145,6 +181,19 @@ int cp_store_prepare(struct cp_store *s, sqlite3_stmt **st, const char *sql,
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
 		return cp_store_fail(s, err, "cannot prepare a query");
+	return 0;
+}
+
+int cp_store_cached(struct cp_store *s, enum cp_stmt slot, const char *sql,
+		    sqlite3_stmt **st, struct cp_error *err)
+{
+	if (s->cache[slot] == NULL &&
+	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &s->cache[slot], NULL) != SQLITE_OK)
+		return cp_store_fail(s, err, "cannot prepare a query");
+	*st = s->cache[slot];
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st);
 	return 0;
 }
 
@@ -294,6 +343,8 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	for (size_t i = 0; i < CP_STMT_COUNT; i++)
+		sqlite3_finalize(s->cache[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);

@@ -15,11 +15,12 @@
 
 #include "error.h"
 #include "roster.h"
+#include "survey.h"
 
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 1
+#define CP_SCHEMA_VERSION 2
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -156,5 +157,118 @@ void cp_store_survey_rows_free(struct cp_survey_row *r, size_t n);
 int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 			 int64_t ref_in, char **text, int64_t *ref,
 			 struct cp_error *err);
+
+/* ---- waves ---- */
+
+enum cp_wave_status {
+	CP_WAVE_SCHEDULED = 0,
+	CP_WAVE_OPEN = 1,
+	CP_WAVE_CLOSED = 2,
+};
+
+struct cp_wave {
+	int64_t id;
+	int64_t survey_ref;	 /* the pinned survey row */
+	int64_t self_survey_ref; /* 0: no self-assessment */
+	enum cp_wave_status status;
+	int64_t opens_at;
+	int64_t closes_at; /* 0: no closing time */
+	char channel[16];  /* email, webhook, slack, teams, outbox */
+	int every_days;	   /* 0: not recurring */
+	int64_t previous_wave;
+	int threshold;	       /* 0: the installation's */
+	int comment_threshold; /* 0: the installation's */
+	int include_subteams;
+	int64_t created_at;
+};
+
+/* Stores w (its id is set) with the teams it goes to. */
+int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
+			 const int64_t *teams, size_t nteams,
+			 struct cp_error *err);
+
+/* Reads wave id into *w; CP_ENOTFOUND when there is none. */
+int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
+		      struct cp_error *err);
+
+/* The wave's teams (malloc'ed array of ids, caller frees). */
+int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
+			size_t *n, struct cp_error *err);
+
+int cp_store_wave_set_status(struct cp_store *s, int64_t id,
+			     enum cp_wave_status status, struct cp_error *err);
+
+const char *cp_wave_status_name(enum cp_wave_status status);
+
+/* ---- invitations ---- */
+
+struct cp_invitation {
+	int64_t id;
+	int64_t wave_id;
+	int64_t member_id;
+	int64_t team_id;
+	int self; /* a leader's self-assessment */
+	uint8_t token_hash[32];
+	char state[12]; /* pending, sending, sent, failed */
+	int attempts;
+	int reminders;
+	int answered;
+};
+
+/*
+ * Adds the invitation of member to wave (kind self or team) with the hash
+ * of its derived token. Adding the same invitation again is a no-op that
+ * returns its id.
+ */
+int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
+			    int64_t team, int self, const uint8_t hash[32],
+			    int64_t *id, struct cp_error *err);
+
+/*
+ * Finds the invitation whose token hashes to hash; the stored hash is
+ * compared in constant time. CP_ENOTFOUND when none matches.
+ */
+int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
+				struct cp_invitation *out,
+				struct cp_error *err);
+
+/*
+ * Marks an invitation answered, inside the caller's transaction.
+ * CP_ECONFLICT when it already was: a token is used once.
+ */
+int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
+				      struct cp_error *err);
+
+/* ---- responses ---- */
+
+struct cp_answer {
+	const char *item_id;
+	int value; /* on the scale, as given (not yet reverse-scored) */
+};
+
+struct cp_comment {
+	const char *question_id;
+	const char *text;
+};
+
+struct cp_response {
+	int64_t wave_id;
+	int64_t team_id;
+	int self;
+	const struct cp_answer *answers;
+	size_t nanswers;
+	const struct cp_comment *comments;
+	size_t ncomments;
+};
+
+/*
+ * Stores one response inside the caller's transaction: a random 16-byte
+ * id, the wave, the team and the day only (never who, never the time of
+ * day), its answers and comments, and updates the per-group aggregates
+ * (agg_item, agg_dim, agg_group) so results never rescan answers. survey
+ * is the wave's pinned definition; items it does not have are refused.
+ */
+int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
+			  const struct cp_survey *survey, struct cp_error *err);
 
 #endif

@@ -9,11 +9,30 @@
 
 #include "store.h"
 
+/* Statements prepared once per connection, for the hot paths. */
+enum cp_stmt {
+	CP_STMT_RESPONSE,
+	CP_STMT_ANSWER,
+	CP_STMT_COMMENT,
+	CP_STMT_AGG_GROUP,
+	CP_STMT_AGG_ITEM,
+	CP_STMT_AGG_DIM,
+	CP_STMT_INVITATION_BY_HASH,
+	CP_STMT_INVITATION_ANSWERED,
+	CP_STMT_COUNT
+};
+
 struct cp_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	sqlite3_stmt *cache[CP_STMT_COUNT];
 };
+
+/* The cached statement for slot, prepared from sql on first use and reset
+ * for this one. Borrowed: never finalize it. */
+int cp_store_cached(struct cp_store *s, enum cp_stmt slot, const char *sql,
+		    sqlite3_stmt **st, struct cp_error *err);
 
 /* Translates the connection's last error into err with a context. */
 int cp_store_fail(struct cp_store *s, struct cp_error *err, const char *what);

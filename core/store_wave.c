@@ -1,0 +1,453 @@
+/*
+ * store_wave.c - waves, invitations and responses in the store.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "store_int.h"
+
+static const char *const status_names[] = {"scheduled", "open", "closed"};
+
+const char *cp_wave_status_name(enum cp_wave_status status)
+{
+	return (unsigned)status < 3 ? status_names[status] : "unknown";
+}
+
+static enum cp_wave_status status_from(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (s && strcmp(s, status_names[i]) == 0)
+			return (enum cp_wave_status)i;
+	return CP_WAVE_CLOSED;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
+			 const int64_t *teams, size_t nteams,
+			 struct cp_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO wave(survey_ref, self_survey_ref, status,"
+	    " opens_at, closes_at, channel, every_days, previous_wave,"
+	    " threshold, comment_threshold, include_subteams, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	if (w->created_at == 0)
+		w->created_at = cp_store_now();
+	sqlite3_bind_int64(st, 1, w->survey_ref);
+	bind_opt(st, 2, w->self_survey_ref);
+	sqlite3_bind_text(st, 3, cp_wave_status_name(w->status), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, w->opens_at);
+	bind_opt(st, 5, w->closes_at);
+	sqlite3_bind_text(st, 6, w->channel, -1, SQLITE_STATIC);
+	bind_opt(st, 7, w->every_days);
+	bind_opt(st, 8, w->previous_wave);
+	bind_opt(st, 9, w->threshold);
+	bind_opt(st, 10, w->comment_threshold);
+	sqlite3_bind_int(st, 11, w->include_subteams ? 1 : 0);
+	sqlite3_bind_int64(st, 12, w->created_at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot create the wave");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	w->id = sqlite3_last_insert_rowid(s->db);
+	if (cp_store_prepare(s, &st,
+			     "INSERT OR IGNORE INTO wave_team(wave_id, team_id)"
+			     " VALUES (?, ?)",
+			     err))
+		return err ? err->code : CP_EIO;
+	for (size_t i = 0; i < nteams && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, w->id);
+		sqlite3_bind_int64(st, 2, teams[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot add a wave's team");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
+		      struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT id, survey_ref, coalesce(self_survey_ref, 0), status,"
+	    " opens_at, coalesce(closes_at, 0), channel,"
+	    " coalesce(every_days, 0), coalesce(previous_wave, 0),"
+	    " coalesce(threshold, 0), coalesce(comment_threshold, 0),"
+	    " include_subteams, created_at FROM wave WHERE id = ?";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	memset(w, 0, sizeof(*w));
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		w->id = sqlite3_column_int64(st, 0);
+		w->survey_ref = sqlite3_column_int64(st, 1);
+		w->self_survey_ref = sqlite3_column_int64(st, 2);
+		w->status =
+		    status_from((const char *)sqlite3_column_text(st, 3));
+		w->opens_at = sqlite3_column_int64(st, 4);
+		w->closes_at = sqlite3_column_int64(st, 5);
+		cp_strlcpy(w->channel, (const char *)sqlite3_column_text(st, 6),
+			   sizeof(w->channel));
+		w->every_days = sqlite3_column_int(st, 7);
+		w->previous_wave = sqlite3_column_int64(st, 8);
+		w->threshold = sqlite3_column_int(st, 9);
+		w->comment_threshold = sqlite3_column_int(st, 10);
+		w->include_subteams = sqlite3_column_int(st, 11);
+		w->created_at = sqlite3_column_int64(st, 12);
+		break;
+	case SQLITE_DONE:
+		rc = cp_error_set(err, CP_ENOTFOUND,
+				  "no wave %lld: see 'carepulse wave list'",
+				  (long long)id);
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a wave");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
+			size_t *n, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	size_t count = 0, alloc = 0;
+	int64_t *ids = NULL, *grown;
+	int step, rc = 0;
+
+	*teams = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st,
+			     "SELECT team_id FROM wave_team WHERE wave_id = ?"
+			     " ORDER BY team_id",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			grown = realloc(ids, alloc * sizeof(*ids));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			ids = grown;
+		}
+		ids[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot read a wave's teams");
+	sqlite3_finalize(st);
+	if (rc) {
+		free(ids);
+		return rc;
+	}
+	*teams = ids;
+	*n = count;
+	return 0;
+}
+
+int cp_store_wave_set_status(struct cp_store *s, int64_t id,
+			     enum cp_wave_status status, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, "UPDATE wave SET status = ? WHERE id = ?",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot update a wave");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = cp_error_set(err, CP_ENOTFOUND, "no wave %lld",
+				  (long long)id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
+			    int64_t team, int self, const uint8_t hash[32],
+			    int64_t *id, struct cp_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO invitation(wave_id, member_id, team_id, kind,"
+	    " token_hash) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(wave_id, member_id, kind) DO UPDATE SET"
+	    " team_id = team_id RETURNING id";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int64(st, 2, member);
+	sqlite3_bind_int64(st, 3, team);
+	sqlite3_bind_text(st, 4, self ? "self" : "team", -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else
+		rc = cp_store_fail(s, err, "cannot add an invitation");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
+				struct cp_invitation *out, struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT id, wave_id, member_id, team_id, kind = 'self',"
+	    " token_hash, state, attempts, reminders, answered"
+	    " FROM invitation WHERE token_hash = ?";
+	sqlite3_stmt *st;
+	const void *stored;
+
+	memset(out, 0, sizeof(*out));
+	if (cp_store_cached(s, CP_STMT_INVITATION_BY_HASH, sql, &st, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		stored = sqlite3_column_blob(st, 5);
+		/* The index found it; the comparison never leaks timing. */
+		if (stored == NULL || sqlite3_column_bytes(st, 5) != 32 ||
+		    !cp_ct_equal(stored, hash, 32))
+			break;
+		out->id = sqlite3_column_int64(st, 0);
+		out->wave_id = sqlite3_column_int64(st, 1);
+		out->member_id = sqlite3_column_int64(st, 2);
+		out->team_id = sqlite3_column_int64(st, 3);
+		out->self = sqlite3_column_int(st, 4);
+		memcpy(out->token_hash, stored, 32);
+		cp_strlcpy(out->state, (const char *)sqlite3_column_text(st, 6),
+			   sizeof(out->state));
+		out->attempts = sqlite3_column_int(st, 7);
+		out->reminders = sqlite3_column_int(st, 8);
+		out->answered = sqlite3_column_int(st, 9);
+		sqlite3_reset(st);
+		return 0;
+	case SQLITE_DONE:
+		break;
+	default:
+		return cp_store_fail(s, err, "cannot look up an invitation");
+	}
+	sqlite3_reset(st);
+	return cp_error_set(err, CP_ENOTFOUND, "no invitation for this link");
+}
+
+int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
+				      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (cp_store_cached(s, CP_STMT_INVITATION_ANSWERED,
+			    "UPDATE invitation SET answered = 1"
+			    " WHERE id = ? AND answered = 0",
+			    &st, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return cp_store_fail(s, err, "cannot mark an invitation");
+	if (sqlite3_changes(s->db) == 0)
+		return cp_error_set(err, CP_ECONFLICT,
+				    "this link has already been used");
+	return 0;
+}
+
+/* Today's date (UTC) by the store's clock: the only time a response has. */
+static void today(char out[11])
+{
+	time_t now = (time_t)cp_store_now();
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int step_done(struct cp_store *s, sqlite3_stmt *st, struct cp_error *err,
+		     const char *what)
+{
+	int rc =
+	    sqlite3_step(st) == SQLITE_DONE ? 0 : cp_store_fail(s, err, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Adds one respondent's answers to agg_item and agg_dim. */
+static int add_aggregates(struct cp_store *s, const struct cp_response *r,
+			  const struct cp_survey *survey,
+			  const struct cp_item **items, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = cp_store_cached(
+	    s, CP_STMT_AGG_ITEM,
+	    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"
+	    " c1, c2, c3, c4, c5) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5 = 1, ?5 = 2, ?5 = 3, ?5 = 4, ?5 = 5)"
+	    " ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1,"
+	    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
+	    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5",
+	    &st, err);
+	for (size_t i = 0; rc == 0 && i < r->nanswers; i++) {
+		sqlite3_bind_int64(st, 1, r->wave_id);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_int(st, 3, r->self);
+		sqlite3_bind_text(st, 4, r->answers[i].item_id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, r->answers[i].value);
+		rc = step_done(s, st, err, "cannot update the item totals");
+	}
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_AGG_DIM,
+		    "INSERT INTO agg_dim(wave_id, team_id, self, dimension,"
+		    " n, sum, sumsq) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5 * ?5)"
+		    " ON CONFLICT DO UPDATE SET n = n + 1,"
+		    " sum = sum + excluded.sum,"
+		    " sumsq = sumsq + excluded.sumsq",
+		    &st, err);
+	/* Each respondent's own mean per dimension, reverse items flipped. */
+	for (size_t d = 0; rc == 0 && d < survey->ndims; d++) {
+		double sum = 0;
+		int n = 0;
+		for (size_t i = 0; i < r->nanswers; i++) {
+			if (items[i]->dim != d)
+				continue;
+			int v = r->answers[i].value;
+			sum += items[i]->reverse
+				   ? CP_SCALE_MAX + CP_SCALE_MIN - v
+				   : v;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		sqlite3_bind_int64(st, 1, r->wave_id);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_int(st, 3, r->self);
+		sqlite3_bind_text(st, 4, survey->dims[d].id, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 5, sum / n);
+		rc =
+		    step_done(s, st, err, "cannot update the dimension totals");
+	}
+	if (rc == 0)
+		rc = cp_store_cached(s, CP_STMT_AGG_GROUP,
+				     "INSERT INTO agg_group(wave_id, team_id,"
+				     " self, responses) VALUES (?, ?, ?, 1)"
+				     " ON CONFLICT DO UPDATE SET"
+				     " responses = responses + 1",
+				     &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, r->wave_id);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_int(st, 3, r->self);
+		rc = step_done(s, st, err, "cannot update the response count");
+	}
+	return rc;
+}
+
+int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
+			  const struct cp_survey *survey, struct cp_error *err)
+{
+	const struct cp_item *stack_items[64], **items = stack_items;
+	uint8_t id[16];
+	char day[11];
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!s->in_tx)
+		return cp_error_set(
+		    err, CP_EFAIL, "a response is stored inside a transaction");
+	if (r->nanswers > 64 &&
+	    (items = malloc(r->nanswers * sizeof(*items))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->nanswers && rc == 0; i++) {
+		items[i] = cp_survey_item(survey, r->answers[i].item_id);
+		if (items[i] == NULL)
+			rc = cp_error_set(err, CP_EDATA,
+					  "'%s' is not an item of survey '%s'",
+					  r->answers[i].item_id, survey->id);
+		else if (r->answers[i].value < CP_SCALE_MIN ||
+			 r->answers[i].value > CP_SCALE_MAX)
+			rc = cp_error_set(err, CP_EDATA,
+					  "%s: %d is not on the scale %d to %d",
+					  r->answers[i].item_id,
+					  r->answers[i].value, CP_SCALE_MIN,
+					  CP_SCALE_MAX);
+	}
+	if (rc == 0)
+		rc = cp_random_bytes(id, sizeof(id), err);
+	if (rc == 0)
+		rc =
+		    cp_store_cached(s, CP_STMT_RESPONSE,
+				    "INSERT INTO response(id, wave_id, team_id,"
+				    " self, day) VALUES (?, ?, ?, ?, ?)",
+				    &st, err);
+	if (rc == 0) {
+		today(day);
+		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->wave_id);
+		sqlite3_bind_int64(st, 3, r->team_id);
+		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
+		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot store a response");
+	}
+	if (rc == 0)
+		rc = cp_store_cached(s, CP_STMT_ANSWER,
+				     "INSERT INTO answer(response_id, item_id,"
+				     " value) VALUES (?, ?, ?)",
+				     &st, err);
+	for (size_t i = 0; rc == 0 && i < r->nanswers; i++) {
+		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->answers[i].item_id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, r->answers[i].value);
+		rc = step_done(s, st, err, "cannot store an answer");
+	}
+	if (rc == 0)
+		rc = cp_store_cached(s, CP_STMT_COMMENT,
+				     "INSERT INTO comment(response_id,"
+				     " question_id, text) VALUES (?, ?, ?)",
+				     &st, err);
+	for (size_t i = 0; rc == 0 && i < r->ncomments; i++) {
+		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->comments[i].question_id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->comments[i].text, -1,
+				  SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot store a comment");
+	}
+	if (rc == 0)
+		rc = add_aggregates(s, r, survey, items, err);
+	if (items != stack_items)
+		free(items);
+	return rc;
+}
