@@ -39,11 +39,21 @@ static int check_tls(const char *v, struct cp_error *err)
 	return 0;
 }
 
+/* A plain whole number: digits only, so " 5" or "+5" are not stored. */
+static bool digits(const char *v)
+{
+	return *v && strspn(v, "0123456789") == strlen(v);
+}
+
 static int check_threshold(const char *v, struct cp_error *err)
 {
 	char *end;
 	long n;
 
+	if (!digits(v))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be a whole number from 3 to 10",
+				    v);
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || *end || end == v || n < 3 || n > 10)
@@ -58,6 +68,10 @@ static int check_comment_threshold(const char *v, struct cp_error *err)
 	char *end;
 	long n;
 
+	if (!digits(v))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be a whole number from 3 to 100",
+				    v);
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || *end || end == v || n < 3 || n > 100)
@@ -96,6 +110,8 @@ static const struct cp_config_key keys[] = {
      false, NULL},
     {"webhook.url", "generic signed webhook endpoint (a credential)", NULL,
      true, check_url},
+    {"webhook.url_file", "file holding the generic webhook endpoint", NULL,
+     false, NULL},
 };
 
 const struct cp_config_key *cp_config_keys(size_t *n)

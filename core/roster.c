@@ -59,19 +59,13 @@ static const struct cp_team *team_by_name(const struct cp_team *t, size_t n,
 	return NULL;
 }
 
-/* The parent_team a roster gives team (NULL: none), and whether the roster
- * says anything about the team's parent at all. */
-static const char *roster_parent(const struct cp_roster *r, const char *team,
-				 int *mentioned)
+/* The parent_team a roster gives team, or NULL when it states none. */
+static const char *roster_parent(const struct cp_roster *r, const char *team)
 {
-	*mentioned = 0;
-	for (size_t i = 0; i < r->nrows; i++) {
-		if (strcmp(r->rows[i].team, team) == 0) {
-			*mentioned = 1;
-			if (r->rows[i].parent_team)
-				return r->rows[i].parent_team;
-		}
-	}
+	for (size_t i = 0; i < r->nrows; i++)
+		if (strcmp(r->rows[i].team, team) == 0 &&
+		    r->rows[i].parent_team)
+			return r->rows[i].parent_team;
 	return NULL;
 }
 
@@ -104,7 +98,6 @@ static int apply_teams(struct cp_store *s, const struct cp_roster *r,
 		const char *team = r->rows[i].team, *parent;
 		const struct cp_team *old;
 		int64_t id, pid = 0;
-		int mentioned;
 
 		/* Handle each team once: at its first row. */
 		size_t j;
@@ -113,13 +106,18 @@ static int apply_teams(struct cp_store *s, const struct cp_roster *r,
 				break;
 		if (j < i)
 			continue;
-		parent = roster_parent(r, team, &mentioned);
+		parent = roster_parent(r, team);
 		old = team_by_name(before, nbefore, team);
 		if (old && ((old->parent == NULL && parent == NULL) ||
 			    (old->parent && parent &&
 			     strcmp(old->parent, parent) == 0)))
 			continue;
-		if (old == NULL && parent == NULL)
+		/*
+		 * A roster that states no parent leaves the team where it is:
+		 * the parent_team column is optional, and an HR export without
+		 * it must not flatten the organisation chart.
+		 */
+		if (parent == NULL)
 			continue;
 		rc = cp_store_team_find(s, team, &id, err);
 		if (rc == 0 && parent)

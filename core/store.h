@@ -144,6 +144,14 @@ int cp_store_survey_put(struct cp_store *s, const char *survey_id,
 			const char *hash, const char *definition, int builtin,
 			int64_t *ref, int *added, struct cp_error *err);
 
+/*
+ * The hash of a stored row with this id and version whose hash is not
+ * hash (*other malloc'ed), or *other NULL when there is none.
+ */
+int cp_store_survey_version_hash(struct cp_store *s, const char *survey_id,
+				 const char *version, const char *hash,
+				 char **other, struct cp_error *err);
+
 /* Lists the newest row of each survey id, by id; free with
  * cp_store_survey_rows_free. */
 int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,

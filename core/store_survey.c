@@ -162,3 +162,34 @@ int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int cp_store_survey_version_hash(struct cp_store *s, const char *survey_id,
+				 const char *version, const char *hash,
+				 char **other, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*other = NULL;
+	if (cp_store_prepare(s, &st,
+			     "SELECT hash FROM survey WHERE survey_id = ? AND"
+			     " version = ? AND hash <> ? LIMIT 1",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*other = cp_store_column_dup(st, 0);
+		if (*other == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read surveys");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -10,27 +10,19 @@
 int cp_survey_save(struct cp_store *st, const struct cp_survey *s, int builtin,
 		   int64_t *ref, int *added, struct cp_error *err)
 {
-	struct cp_survey_row *rows;
-	size_t n;
+	char *hash = NULL;
 	int rc;
 
-	rc = cp_store_survey_list(st, &rows, &n, err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(rows[i].survey_id, s->id) == 0 &&
-		    strcmp(rows[i].version, s->version) == 0 &&
-		    strcmp(rows[i].hash, s->hash) != 0) {
-			rc = cp_error_set(err, CP_ECONFLICT,
-					  "survey '%s' version '%s' is already "
-					  "stored with different content: "
-					  "give the changed definition a new "
-					  "version",
-					  s->id, s->version);
-			break;
-		}
-	}
-	cp_store_survey_rows_free(rows, n);
+	/* Every stored row of this id and version, not just the newest. */
+	rc = cp_store_survey_version_hash(st, s->id, s->version, s->hash, &hash,
+					  err);
+	if (rc == 0 && hash)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "survey '%s' version '%s' is already stored "
+				  "with different content: give the changed "
+				  "definition a new version",
+				  s->id, s->version);
+	free(hash);
 	if (rc)
 		return rc;
 	return cp_store_survey_put(st, s->id, s->version, s->title, s->hash,

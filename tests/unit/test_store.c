@@ -1,0 +1,803 @@
+/*
+ * test_store.c - the database seam (core/store.c, store_roster.c,
+ * store_survey.c): creating and opening files, refusing ones it must not
+ * touch, transactions, configuration, teams, members and survey rows, and
+ * the anonymity properties the schema itself guarantees (DESIGN.md 5).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+struct fixture {
+	char dir[64];
+	char path[256];
+	struct cp_store *s; /* open on path, created, in most tests */
+};
+
+static int make_dir(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-store-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+/* A fresh directory with a newly created database open in it. */
+static int make_store(void **state)
+{
+	struct fixture *f;
+	struct cp_error err;
+
+	if (make_dir(state))
+		return -1;
+	f = *state;
+	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
+		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+static int cleanup(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *e;
+	char path[512];
+	DIR *d;
+
+	cp_store_close(f->s);
+	d = opendir(f->dir);
+	while (d && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The text of the first column of the first row of sql, or "" (static). */
+static const char *query_text(sqlite3 *db, const char *sql)
+{
+	static char out[4096];
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, sizeof(out), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+static long long query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int file_exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* ---- opening ---- */
+
+static void test_create_sets_pragmas(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	sqlite3 *raw;
+
+	assert_true(file_exists(f->path));
+	assert_string_equal(cp_store_path(f->s), f->path);
+	assert_string_equal(query_text(f->s->db, "PRAGMA journal_mode"), "wal");
+	assert_int_equal(query_int(f->s->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(cp_store_schema_version(f->s), CP_SCHEMA_VERSION);
+	assert_int_equal(cp_store_check(f->s, &err), 0);
+	cp_store_close(f->s);
+	f->s = NULL;
+
+	/* What is on disk, seen without the store. */
+	assert_int_equal(
+	    sqlite3_open_v2(f->path, &raw, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(query_int(raw, "PRAGMA user_version"),
+			 CP_SCHEMA_VERSION);
+	assert_string_equal(query_text(raw, "PRAGMA journal_mode"), "wal");
+	sqlite3_close(raw);
+}
+
+static void test_open_missing_without_create(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *s = (struct cp_store *)1;
+	struct cp_error err;
+
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_ENOTFOUND);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "carepulse init"));
+	assert_false(file_exists(f->path));
+	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+			 CP_ENOTFOUND);
+	assert_false(file_exists(f->path));
+
+	assert_int_equal(cp_store_open(&s, "", CP_STORE_CREATE, &err),
+			 CP_EUSAGE);
+	assert_null(s);
+}
+
+static void set_user_version(const char *path, int v)
+{
+	char sql[64];
+	sqlite3 *raw;
+
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *s = NULL;
+	struct cp_error err;
+	sqlite3 *raw;
+
+	cp_store_close(f->s);
+	f->s = NULL;
+	set_user_version(f->path, CP_SCHEMA_VERSION + 1);
+
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_EVERSION);
+	assert_null(s);
+	assert_int_equal(err.code, CP_EVERSION);
+	assert_non_null(strstr(err.message, "newer"));
+	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_CREATE, &err),
+			 CP_EVERSION);
+	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+			 CP_EVERSION);
+	assert_null(s);
+
+	/* The refused file is left as it was. */
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(query_int(raw, "PRAGMA user_version"),
+			 CP_SCHEMA_VERSION + 1);
+	sqlite3_close(raw);
+}
+
+static void test_not_a_database_refused(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] =
+	    "email,name,team\n"
+	    "ann@example.org,Ann,Sales\n"
+	    "this is a roster, not a database; carepulse must not touch it\n";
+	struct cp_store *s = NULL;
+	struct cp_error err;
+	char back[sizeof(text) + 16];
+	size_t n;
+	FILE *fp;
+
+	fp = fopen(f->path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp),
+			 sizeof(text) - 1);
+	fclose(fp);
+
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_EDATA);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "not a carepulse database"));
+	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+			 CP_EDATA);
+
+	/* Nor was the file changed. */
+	fp = fopen(f->path, "rb");
+	assert_non_null(fp);
+	n = fread(back, 1, sizeof(back), fp);
+	fclose(fp);
+	assert_int_equal(n, sizeof(text) - 1);
+	assert_memory_equal(back, text, n);
+}
+
+static void test_reopen_keeps_data(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	struct cp_team *t;
+	long long objects;
+	int64_t id, again;
+	int created;
+	size_t n;
+	char *v;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &id, &created, &err), 0);
+	assert_int_equal(cp_store_config_set(f->s, "threshold", "6", &err), 0);
+	objects = query_int(f->s->db, "SELECT count(*) FROM sqlite_schema");
+	assert_true(objects > 0);
+
+	for (int round = 0; round < 2; round++) {
+		cp_store_close(f->s);
+		f->s = NULL;
+		assert_int_equal(cp_store_open(&f->s, f->path,
+					       round ? CP_STORE_CREATE : 0,
+					       &err),
+				 0);
+		assert_int_equal(cp_store_schema_version(f->s),
+				 CP_SCHEMA_VERSION);
+		/* The migrations did not run again. */
+		assert_int_equal(
+		    query_int(f->s->db, "SELECT count(*) FROM sqlite_schema"),
+		    objects);
+		assert_int_equal(
+		    cp_store_team_find(f->s, "Sales", &again, &err), 0);
+		assert_int_equal(again, id);
+		assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+		assert_int_equal(n, 1);
+		cp_store_teams_free(t, n);
+		assert_int_equal(
+		    cp_store_config_get(f->s, "threshold", &v, &err), 0);
+		assert_string_equal(v, "6");
+		free(v);
+	}
+}
+
+static void test_readonly_cannot_write(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *ro = NULL;
+	struct cp_error err;
+	int64_t id;
+	int created;
+
+	assert_int_equal(cp_store_open(&ro, f->path, CP_STORE_READONLY, &err),
+			 0);
+	assert_int_not_equal(
+	    cp_store_team_ensure(ro, "Sales", &id, &created, &err), 0);
+	cp_store_close(ro);
+	assert_int_equal(cp_store_team_find(f->s, "Sales", &id, &err),
+			 CP_ENOTFOUND);
+}
+
+/* ---- transactions ---- */
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	struct cp_team *t;
+	int64_t team, member;
+	int created;
+	size_t n;
+	char *v;
+
+	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	/* BEGIN IMMEDIATE cannot nest. */
+	assert_int_equal(cp_store_begin(f->s, &err), CP_EFAIL);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &team, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "ann@example.org", "Ann",
+						team, CP_ROLE_MEMBER, &member,
+						&err),
+			 0);
+	assert_int_equal(cp_store_config_set(f->s, "base_url",
+					     "https://pulse.example.org", &err),
+			 0);
+	cp_store_rollback(f->s);
+
+	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	assert_int_equal(n, 0);
+	cp_store_teams_free(t, n);
+	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 0);
+	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_null(v);
+
+	/* A rollback with nothing open is harmless; a commit keeps. */
+	cp_store_rollback(f->s);
+	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Ops", &team, &created, &err), 0);
+	assert_int_equal(cp_store_commit(f->s, &err), 0);
+	assert_int_equal(cp_store_team_find(f->s, "Ops", &team, &err), 0);
+}
+
+static void test_close_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	int64_t team;
+	int created;
+
+	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &team, &created, &err), 0);
+	cp_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(cp_store_open(&f->s, f->path, 0, &err), 0);
+	assert_int_equal(cp_store_team_find(f->s, "Sales", &team, &err),
+			 CP_ENOTFOUND);
+}
+
+/* ---- configuration ---- */
+
+struct seen {
+	char keys[8][32];
+	char values[8][64];
+	int n;
+	int stop_after;
+};
+
+static int collect(const char *key, const char *value, void *arg)
+{
+	struct seen *s = arg;
+
+	snprintf(s->keys[s->n], sizeof(s->keys[0]), "%s", key);
+	snprintf(s->values[s->n], sizeof(s->values[0]), "%s", value);
+	s->n++;
+	return s->n == s->stop_after ? 42 : 0;
+}
+
+static void test_config_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct seen seen = {.stop_after = 0};
+	struct cp_error err;
+	char *v = (char *)"unchanged";
+
+	assert_int_equal(cp_store_config_get(f->s, "smtp.url", &v, &err), 0);
+	assert_null(v);
+	assert_int_equal(cp_store_config_set(f->s, "smtp.url",
+					     "smtp://mail.example.org", &err),
+			 0);
+	assert_int_equal(cp_store_config_set(f->s, "base_url",
+					     "https://a.example.org", &err),
+			 0);
+	assert_int_equal(cp_store_config_set(f->s, "base_url",
+					     "https://b.example.org", &err),
+			 0);
+	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_string_equal(v, "https://b.example.org");
+	free(v);
+
+	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.keys[0], "base_url");
+	assert_string_equal(seen.values[0], "https://b.example.org");
+	assert_string_equal(seen.keys[1], "smtp.url");
+	assert_string_equal(seen.values[1], "smtp://mail.example.org");
+
+	/* The callback stops the walk, and its value comes back. */
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 1;
+	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 42);
+	assert_int_equal(seen.n, 1);
+
+	assert_int_equal(cp_store_config_unset(f->s, "base_url", &err), 0);
+	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_null(v);
+	assert_int_equal(cp_store_config_unset(f->s, "base_url", &err), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 0);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.keys[0], "smtp.url");
+}
+
+/* ---- teams and members ---- */
+
+static const struct cp_team *team_named(const struct cp_team *t, size_t n,
+					const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	return NULL;
+}
+
+static void test_teams(void **state)
+{
+	struct fixture *f = *state;
+	int64_t org, sales, ops, id, m;
+	const struct cp_team *x;
+	struct cp_error err;
+	struct cp_team *t;
+	int created = -1;
+	size_t n;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &id, &created, &err), 0);
+	assert_int_equal(created, 0);
+	assert_int_equal(id, sales);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Org", &org, &created, &err), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
+	assert_true(org != sales && ops != sales && ops != org);
+
+	assert_int_equal(cp_store_team_find(f->s, "Ops", &id, &err), 0);
+	assert_int_equal(id, ops);
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_team_find(f->s, "Nobody", &id, &err),
+			 CP_ENOTFOUND);
+	assert_non_null(strstr(err.message, "'Nobody'"));
+	/* Names are exact: another case is another team. */
+	assert_int_equal(cp_store_team_find(f->s, "sales", &id, &err),
+			 CP_ENOTFOUND);
+
+	assert_int_equal(cp_store_team_set_parent(f->s, sales, org, &err), 0);
+	assert_int_equal(cp_store_team_set_parent(f->s, ops, org, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "a@example.org", "A",
+						sales, CP_ROLE_LEADER, &m,
+						&err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "b@example.org", "B",
+						sales, CP_ROLE_MEMBER, &m,
+						&err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "c@example.org", "C", ops,
+						CP_ROLE_MEMBER, &m, &err),
+			 0);
+	assert_int_equal(cp_store_member_set_active(f->s, m, 0, &err), 0);
+
+	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	assert_int_equal(n, 3);
+	/* By name. */
+	assert_string_equal(t[0].name, "Ops");
+	assert_string_equal(t[1].name, "Org");
+	assert_string_equal(t[2].name, "Sales");
+	x = team_named(t, n, "Sales");
+	assert_int_equal(x->id, sales);
+	assert_int_equal(x->parent_id, org);
+	assert_string_equal(x->parent, "Org");
+	assert_int_equal(x->members, 2);
+	x = team_named(t, n, "Ops");
+	assert_int_equal(x->members, 0); /* C is inactive */
+	x = team_named(t, n, "Org");
+	assert_int_equal(x->parent_id, 0);
+	assert_null(x->parent);
+	assert_int_equal(x->members, 0); /* members of subteams not counted */
+	cp_store_teams_free(t, n);
+
+	/* Parent 0 makes a team top-level again. */
+	assert_int_equal(cp_store_team_set_parent(f->s, sales, 0, &err), 0);
+	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	x = team_named(t, n, "Sales");
+	assert_int_equal(x->parent_id, 0);
+	assert_null(x->parent);
+	cp_store_teams_free(t, n);
+
+	/* A parent that does not exist is refused by the foreign key. */
+	assert_int_not_equal(cp_store_team_set_parent(
+				 f->s, sales, org + ops + sales + 100, &err),
+			     0);
+	assert_int_equal(
+	    query_int(f->s->db, "SELECT count(*) FROM team WHERE parent_id IS "
+				"NOT NULL AND parent_id NOT IN (SELECT id "
+				"FROM team)"),
+	    0);
+}
+
+static void test_member_upsert_case_insensitive(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_member *m;
+	struct cp_error err;
+	int64_t sales, ops, id, again;
+	int created;
+	size_t n;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "Ann.Lee@Example.org",
+						"Ann", sales, CP_ROLE_MEMBER,
+						&id, &err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "ann.lee@EXAMPLE.ORG",
+						"Ann Lee", ops, CP_ROLE_LEADER,
+						&again, &err),
+			 0);
+	assert_int_equal(again, id);
+	assert_int_equal(cp_store_member_list(f->s, 0, 1, &m, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, id);
+	/* The latest spelling, name, team and role win. */
+	assert_string_equal(m[0].email, "ann.lee@EXAMPLE.ORG");
+	assert_string_equal(m[0].name, "Ann Lee");
+	assert_int_equal(m[0].team_id, ops);
+	assert_string_equal(m[0].team, "Ops");
+	assert_int_equal(m[0].role, CP_ROLE_LEADER);
+	assert_int_equal(m[0].active, 1);
+	cp_store_members_free(m, n);
+
+	/* Deactivated, then upserted again: the same row, active. */
+	assert_int_equal(cp_store_member_set_active(f->s, id, 0, &err), 0);
+	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(n, 0);
+	cp_store_members_free(m, n);
+	assert_int_equal(cp_store_member_upsert(f->s, "ANN.LEE@example.org",
+						"Ann Lee", ops, CP_ROLE_LEADER,
+						&again, &err),
+			 0);
+	assert_int_equal(again, id);
+	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].active, 1);
+	cp_store_members_free(m, n);
+	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 1);
+}
+
+static void test_member_list_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_member *m;
+	struct cp_error err;
+	int64_t sales, ops, id, gone;
+	int created;
+	size_t n;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "zoe@example.org", "Zoe",
+						sales, CP_ROLE_MEMBER, &id,
+						&err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "bob@example.org", "Bob",
+						sales, CP_ROLE_LEADER, &id,
+						&err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "cy@example.org", "Cy",
+						sales, CP_ROLE_MEMBER, &gone,
+						&err),
+			 0);
+	assert_int_equal(cp_store_member_upsert(f->s, "al@example.org", "Al",
+						ops, CP_ROLE_MEMBER, &id, &err),
+			 0);
+	assert_int_equal(cp_store_member_set_active(f->s, gone, 0, &err), 0);
+
+	/* Active members of one team, by name. */
+	assert_int_equal(cp_store_member_list(f->s, sales, 0, &m, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].name, "Bob");
+	assert_int_equal(m[0].role, CP_ROLE_LEADER);
+	assert_string_equal(m[1].name, "Zoe");
+	assert_int_equal(m[1].role, CP_ROLE_MEMBER);
+	cp_store_members_free(m, n);
+
+	/* With the inactive ones. */
+	assert_int_equal(cp_store_member_list(f->s, sales, 1, &m, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[1].name, "Cy");
+	assert_int_equal(m[1].active, 0);
+	cp_store_members_free(m, n);
+
+	/* Every team: by team name, then name. */
+	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].team, "Ops");
+	assert_string_equal(m[0].name, "Al");
+	assert_string_equal(m[1].team, "Sales");
+	cp_store_members_free(m, n);
+
+	assert_int_equal(cp_store_member_list(f->s, ops, 1, &m, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].email, "al@example.org");
+	cp_store_members_free(m, n);
+}
+
+static void test_member_foreign_key(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	int64_t sales, id = 0;
+	int created;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	cp_error_clear(&err);
+	assert_int_not_equal(cp_store_member_upsert(f->s, "ann@example.org",
+						    "Ann", sales + 1000,
+						    CP_ROLE_MEMBER, &id, &err),
+			     0);
+	assert_int_not_equal(err.code, CP_OK);
+	assert_string_not_equal(err.message, "");
+	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 0);
+}
+
+/* ---- survey rows ---- */
+
+static void test_survey_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_survey_row *rows;
+	struct cp_error err;
+	int64_t r1, r1b, r2, r3;
+	int added = -1;
+	size_t n;
+	char *text;
+
+	assert_int_equal(cp_store_survey_put(f->s, "pulse", "1", "Pulse",
+					     "aaaa", "{\"v\":1}", 0, &r1,
+					     &added, &err),
+			 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(cp_store_survey_put(f->s, "pulse", "1", "Pulse",
+					     "aaaa", "{\"v\":1}", 0, &r1b,
+					     &added, &err),
+			 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(r1b, r1);
+	assert_int_equal(cp_store_survey_put(f->s, "pulse", "2", "Pulse two",
+					     "bbbb", "{\"v\":2}", 0, &r2,
+					     &added, &err),
+			 0);
+	assert_int_equal(added, 1);
+	assert_true(r2 != r1);
+	assert_int_equal(cp_store_survey_put(f->s, "care", "1", "Care", "cccc",
+					     "{\"c\":1}", 1, &r3, &added, &err),
+			 0);
+	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM survey"), 3);
+
+	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].survey_id, "care");
+	assert_int_equal(rows[0].builtin, 1);
+	assert_int_equal(rows[0].ref, r3);
+	assert_string_equal(rows[1].survey_id, "pulse");
+	assert_int_equal(rows[1].ref, r2);
+	assert_string_equal(rows[1].version, "2");
+	assert_string_equal(rows[1].title, "Pulse two");
+	assert_string_equal(rows[1].hash, "bbbb");
+	assert_int_equal(rows[1].builtin, 0);
+	cp_store_survey_rows_free(rows, n);
+
+	/* The newest text, or exactly the pinned row. */
+	assert_int_equal(
+	    cp_store_survey_text(f->s, "pulse", 0, &text, &r1b, &err), 0);
+	assert_string_equal(text, "{\"v\":2}");
+	assert_int_equal(r1b, r2);
+	free(text);
+	assert_int_equal(
+	    cp_store_survey_text(f->s, NULL, r1, &text, NULL, &err), 0);
+	assert_string_equal(text, "{\"v\":1}");
+	free(text);
+	assert_int_equal(
+	    cp_store_survey_text(f->s, "nothing", 0, &text, NULL, &err),
+	    CP_ENOTFOUND);
+	assert_null(text);
+	assert_int_equal(
+	    cp_store_survey_text(f->s, NULL, r3 + r2 + 100, &text, NULL, &err),
+	    CP_ENOTFOUND);
+}
+
+/* ---- anonymity in the schema ---- */
+
+static void test_response_tables_without_rowid(void **state)
+{
+	static const char *const tables[] = {"response", "answer", "comment"};
+	struct fixture *f = *state;
+	char sql[128];
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		const char *text;
+		snprintf(sql, sizeof(sql),
+			 "SELECT sql FROM sqlite_schema WHERE type = 'table' "
+			 "AND name = '%s'",
+			 tables[i]);
+		text = query_text(f->s->db, sql);
+		assert_string_not_equal(text, "");
+		if (strstr(text, "WITHOUT ROWID") == NULL)
+			fail_msg("table %s has a rowid: %s", tables[i], text);
+	}
+}
+
+static void test_response_has_no_identity(void **state)
+{
+	static const char *const allowed[] = {"id", "wave_id", "team_id",
+					      "self", "day"};
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+	int columns = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(f->s->db,
+					    "SELECT name FROM "
+					    "pragma_table_info('response')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		size_t k;
+		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
+			if (strcmp(name, allowed[k]) == 0)
+				break;
+		if (k == sizeof(allowed) / sizeof(allowed[0]))
+			fail_msg("response has a column '%s' that could "
+				 "identify who answered",
+				 name);
+		columns++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(columns, 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_create_sets_pragmas,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_open_missing_without_create,
+					    make_dir, cleanup),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_not_a_database_refused,
+					    make_dir, cleanup),
+	    cmocka_unit_test_setup_teardown(test_reopen_keeps_data, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_readonly_cannot_write,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_close_rolls_back, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_config_rows, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_teams, make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_member_upsert_case_insensitive,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_member_list_filters,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_member_foreign_key, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_survey_rows, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_response_tables_without_rowid,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
+					    make_store, cleanup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,585 @@
+/*
+ * test_survey.c - survey definitions (core/survey.c, survey_store.c): the
+ * built-in surveys, lookups, the content hash that pins a wave to one exact
+ * text, JSON errors with a position, and storing definitions so that a
+ * version always names one text.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "survey.h"
+
+/*
+ * A small valid definition. Its hash was computed outside carepulse:
+ * the exact bytes of MINI piped through `sha256sum`.
+ */
+#define MINI_HEAD                                                              \
+	"{\n"                                                                  \
+	"  \"id\": \"mini\",\n"                                                \
+	"  \"version\": \"1.0\",\n"
+#define MINI_TITLE "  \"title\": \"Mini check-in\",\n"
+#define MINI_TAIL                                                              \
+	"  \"locale\": \"en-GB\",\n"                                           \
+	"  \"scale\": {\"min\": 1, \"max\": 5,\n"                              \
+	"    \"labels\": [\"never\", \"rarely\", \"sometimes\", \"often\", "   \
+	"\"always\"],\n"                                                       \
+	"    \"favourable\": [4, 5]},\n"                                       \
+	"  \"dimensions\": [\n"                                                \
+	"    {\"id\": \"care\", \"group\": \"g\", \"title\": \"Care\", "       \
+	"\"description\": \"Caring.\"},\n"                                     \
+	"    {\"id\": \"voice\", \"group\": \"g\", \"title\": \"Voice\", "     \
+	"\"description\": \"Being heard.\"}\n"                                 \
+	"  ],\n"                                                               \
+	"  \"items\": [\n"                                                     \
+	"    {\"id\": \"care.1\", \"dimension\": \"care\", \"text\": \"My "    \
+	"leader cares.\"},\n"                                                  \
+	"    {\"id\": \"care.2\", \"dimension\": \"care\", \"text\": \"I am "  \
+	"ignored.\", \"reverse\": true},\n"                                    \
+	"    {\"id\": \"voice.1\", \"dimension\": \"voice\", \"text\": \"I "   \
+	"am heard.\"}\n"                                                       \
+	"  ],\n"                                                               \
+	"  \"open_questions\": [\n"                                            \
+	"    {\"id\": \"would_help\", \"text\": \"What would help?\", "        \
+	"\"purpose\": \"would_help\", \"max_length\": 500}\n"                  \
+	"  ]\n"                                                                \
+	"}\n"
+
+static const char MINI[] = MINI_HEAD MINI_TITLE MINI_TAIL;
+static const char MINI_SHA256[] =
+    "d28d171c021ff9f774b2cc9e9f655b41855261d7319dd4f7d78b134c8284ca80";
+
+/* The same definition with another title but the same version. */
+static const char MINI_RETITLED[] =
+    MINI_HEAD "  \"title\": \"Mini check-in, reworded\",\n" MINI_TAIL;
+
+struct fixture {
+	char dir[64];
+	char path[256];
+	struct cp_store *s;
+	/* Freed by the teardown, so a failed assertion leaks nothing. */
+	struct cp_survey *surveys[4];
+};
+
+static int make_store(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct cp_error err;
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-survey-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
+	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
+		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+static int cleanup(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *e;
+	char path[512];
+	DIR *d;
+
+	for (size_t i = 0; i < sizeof(f->surveys) / sizeof(f->surveys[0]); i++)
+		cp_survey_free(f->surveys[i]);
+	cp_store_close(f->s);
+	d = opendir(f->dir);
+	while (d && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Parses a NUL-terminated text, failing the test with the message. */
+static struct cp_survey *parse_ok(const char *name, const char *text)
+{
+	struct cp_survey *s = NULL;
+	struct cp_error err;
+	char msg[1024];
+
+	if (cp_survey_parse(&s, name, text, strlen(text), &err))
+		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
+	assert_non_null(s);
+	return s;
+}
+
+/* Parses the built-in survey with this id; NULL when there is none. */
+static struct cp_survey *builtin(const char *id)
+{
+	for (size_t i = 0; i < cp_survey_builtin_count(); i++) {
+		const char *name, *text;
+		struct cp_survey *s = NULL;
+		struct cp_error err;
+		size_t len;
+
+		text = cp_survey_builtin(i, &len, &name);
+		assert_int_equal(cp_survey_parse(&s, name, text, len, &err), 0);
+		if (strcmp(s->id, id) == 0)
+			return s;
+		cp_survey_free(s);
+	}
+	return NULL;
+}
+
+/* ---- the built-in surveys ---- */
+
+static void test_builtins_parse(void **state)
+{
+	size_t n = cp_survey_builtin_count();
+	char msg[1024];
+
+	(void)state;
+	assert_true(n >= 5);
+	for (size_t i = 0; i < n; i++) {
+		struct cp_survey *s = NULL;
+		const char *name = NULL, *text;
+		struct cp_error err;
+		size_t len = 0;
+
+		text = cp_survey_builtin(i, &len, &name);
+		assert_non_null(text);
+		assert_non_null(name);
+		assert_int_equal(strlen(text), len);
+		if (cp_survey_parse(&s, name, text, len, &err))
+			fail_msg("built-in %s: %s", name,
+				 cp_error_format(&err, msg, sizeof(msg)));
+		assert_int_equal(strlen(s->hash), 64);
+		assert_memory_equal(s->text, text, len);
+		cp_survey_free(s);
+	}
+	assert_null(cp_survey_builtin(n, NULL, NULL));
+}
+
+static const char *const compassion_dims[] = {
+    "compassion",    "confidence",  "collaborative", "contemplative",
+    "civil",	     "curiosity",   "courage",	     "attending",
+    "understanding", "empathising", "helping",
+};
+
+static void test_compassionate_leadership(void **state)
+{
+	struct cp_survey *s = builtin("compassionate-leadership");
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->kind, CP_SURVEY_TEAM);
+	assert_int_equal(s->ndims, 11);
+	assert_int_equal(s->nitems, 33);
+	for (size_t i = 0; i < 11; i++) {
+		const struct cp_dimension *d =
+		    cp_survey_dimension(s, compassion_dims[i]);
+		size_t items = 0;
+		if (d == NULL)
+			fail_msg("dimension '%s' missing", compassion_dims[i]);
+		assert_string_equal(d->group, i < 7 ? "7c" : "behaviour");
+		for (size_t k = 0; k < s->nitems; k++)
+			if (strcmp(s->items[k].dimension, d->id) == 0) {
+				/* dim indexes the item's own dimension */
+				assert_ptr_equal(&s->dims[s->items[k].dim], d);
+				items++;
+			}
+		assert_int_equal(items, 3);
+	}
+	assert_non_null(cp_survey_question(s, "going_well"));
+	assert_int_equal(cp_survey_question(s, "going_well")->purpose,
+			 CP_PURPOSE_GOING_WELL);
+	assert_non_null(cp_survey_question(s, "would_help"));
+	assert_int_equal(cp_survey_question(s, "would_help")->purpose,
+			 CP_PURPOSE_WOULD_HELP);
+	cp_survey_free(s);
+}
+
+static void test_compassionate_pulse(void **state)
+{
+	struct cp_survey *s = builtin("compassionate-pulse");
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(s->kind, CP_SURVEY_TEAM);
+	assert_int_equal(s->nitems, 11);
+	assert_int_equal(s->ndims, 11);
+	for (size_t i = 0; i < 11; i++)
+		assert_non_null(cp_survey_dimension(s, compassion_dims[i]));
+	cp_survey_free(s);
+}
+
+static void test_leader_self_mirrors_team_survey(void **state)
+{
+	struct cp_survey *team = builtin("compassionate-leadership");
+	struct cp_survey *self = builtin("leader-self");
+	size_t k;
+
+	(void)state;
+	assert_non_null(team);
+	assert_non_null(self);
+	assert_int_equal(self->kind, CP_SURVEY_SELF);
+	for (k = 0; k < self->npairs; k++)
+		if (strcmp(self->pairs_with[k], "compassionate-leadership") ==
+		    0)
+			break;
+	assert_true(k < self->npairs);
+	/* Statement by statement: same ids, same reverse scoring. */
+	assert_int_equal(self->nitems, team->nitems);
+	for (size_t i = 0; i < team->nitems; i++) {
+		const struct cp_item *t = &team->items[i];
+		const struct cp_item *m = cp_survey_item(self, t->id);
+		if (m == NULL)
+			fail_msg("leader-self lacks item '%s'", t->id);
+		if (m->reverse != t->reverse)
+			fail_msg("item '%s' is reversed in one survey only",
+				 t->id);
+		assert_string_equal(m->dimension, t->dimension);
+	}
+	cp_survey_free(team);
+	cp_survey_free(self);
+}
+
+static void test_coaching_surveys_present(void **state)
+{
+	struct cp_survey *care = builtin("care-checkin");
+	struct cp_survey *clear = builtin("clear-session");
+
+	(void)state;
+	assert_non_null(care);
+	assert_non_null(clear);
+	/* CARE and CLEAR: one dimension per letter. */
+	assert_int_equal(care->ndims, 4);
+	assert_int_equal(clear->ndims, 7);
+	assert_int_equal(care->kind, CP_SURVEY_TEAM);
+	assert_int_equal(clear->kind, CP_SURVEY_TEAM);
+	cp_survey_free(care);
+	cp_survey_free(clear);
+}
+
+/* ---- parsing ---- */
+
+static void test_lookups(void **state)
+{
+	struct cp_survey *s = parse_ok("mini.json", MINI);
+	const struct cp_item *it;
+	const struct cp_question *q;
+	const struct cp_dimension *d;
+
+	(void)state;
+	assert_string_equal(s->id, "mini");
+	assert_string_equal(s->version, "1.0");
+	assert_string_equal(s->locale, "en-GB");
+	assert_null(s->description);
+	assert_int_equal(s->kind, CP_SURVEY_TEAM);
+	assert_string_equal(s->scale.labels[0], "never");
+	assert_string_equal(s->scale.labels[4], "always");
+	assert_false(s->scale.favourable[3]);
+	assert_true(s->scale.favourable[4]);
+	assert_true(s->scale.favourable[5]);
+
+	it = cp_survey_item(s, "care.2");
+	assert_non_null(it);
+	assert_string_equal(it->text, "I am ignored.");
+	assert_true(it->reverse);
+	assert_false(cp_survey_item(s, "care.1")->reverse);
+	it = cp_survey_item(s, "voice.1");
+	assert_non_null(it);
+	assert_string_equal(s->dims[it->dim].id, "voice");
+	assert_null(cp_survey_item(s, "voice.2"));
+	/* Items and questions are separate namespaces for lookups. */
+	assert_null(cp_survey_item(s, "would_help"));
+	assert_null(cp_survey_question(s, "care.1"));
+
+	q = cp_survey_question(s, "would_help");
+	assert_non_null(q);
+	assert_int_equal(q->purpose, CP_PURPOSE_WOULD_HELP);
+	assert_int_equal(q->max_length, 500);
+	assert_null(cp_survey_question(s, "going_well"));
+
+	d = cp_survey_dimension(s, "care");
+	assert_non_null(d);
+	assert_string_equal(d->title, "Care");
+	assert_null(cp_survey_dimension(s, "courage"));
+	cp_survey_free(s);
+}
+
+static void test_hash_is_sha256_of_exact_text(void **state)
+{
+	struct cp_survey *s = parse_ok("mini.json", MINI);
+	struct cp_survey *t;
+	char *spaced;
+	size_t n = strlen(MINI);
+
+	(void)state;
+	assert_string_equal(s->hash, MINI_SHA256);
+	assert_string_equal(s->text, MINI);
+
+	/* Same JSON meaning, one more byte: another hash. */
+	spaced = malloc(n + 2);
+	assert_non_null(spaced);
+	memcpy(spaced, MINI, n);
+	spaced[n] = '\n';
+	spaced[n + 1] = '\0';
+	t = parse_ok("mini.json", spaced);
+	assert_string_not_equal(t->hash, s->hash);
+	assert_string_equal(t->text, spaced);
+	cp_survey_free(t);
+	free(spaced);
+	cp_survey_free(s);
+}
+
+static void test_syntax_error_has_position(void **state)
+{
+	/* Line 3 lacks its comma: the error is at "title" on line 4. */
+	static const char text[] = "{\n"
+				   "  \"id\": \"x\",\n"
+				   "  \"version\": \"1\"\n"
+				   "  \"title\": \"t\"\n"
+				   "}\n";
+	struct cp_survey *s = (struct cp_survey *)1;
+	struct cp_error err;
+	char msg[1024];
+
+	(void)state;
+	cp_error_clear(&err);
+	assert_int_equal(
+	    cp_survey_parse(&s, "broken.json", text, strlen(text), &err),
+	    CP_EDATA);
+	assert_null(s);
+	assert_string_equal(err.file, "broken.json");
+	assert_int_equal(err.line, 4);
+	/* jansson points into the "title" token (columns 3 to 9). */
+	assert_in_range(err.column, 3, 9);
+	cp_error_format(&err, msg, sizeof(msg));
+	assert_true(strncmp(msg, "broken.json:4:", 14) == 0);
+
+	/* Truncated text: still a position, never 0:0. */
+	assert_int_equal(cp_survey_parse(&s, "cut.json", MINI, 40, &err),
+			 CP_EDATA);
+	assert_true(err.line >= 1);
+	assert_true(err.column >= 1);
+}
+
+static void test_duplicate_keys_rejected(void **state)
+{
+	static const char top[] = "{\"id\": \"mini\",\n \"id\": \"other\"}";
+	struct cp_survey *s = NULL;
+	struct cp_error err;
+	char *twice;
+	const char *at;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(
+	    cp_survey_parse(&s, "dup.json", top, strlen(top), &err), CP_EDATA);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "duplicate"));
+	assert_int_equal(err.line, 2);
+
+	/* Deep inside, in a valid survey otherwise: "reverse" twice. */
+	at = strstr(MINI, "\"reverse\": true");
+	assert_non_null(at);
+	n = strlen(MINI);
+	twice = malloc(n + 32);
+	assert_non_null(twice);
+	snprintf(twice, n + 32, "%.*s\"reverse\": false, %s", (int)(at - MINI),
+		 MINI, at);
+	assert_int_equal(
+	    cp_survey_parse(&s, "dup.json", twice, strlen(twice), &err),
+	    CP_EDATA);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "duplicate"));
+	assert_int_equal(err.line, 15);
+	free(twice);
+}
+
+/* ---- storing ---- */
+
+static void test_save_fetch_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_survey *s = parse_ok("mini.json", MINI), *back = NULL;
+	struct cp_survey_row *rows;
+	struct cp_error err;
+	int64_t ref = 0, again = 0;
+	int added = -1;
+	size_t n;
+
+	assert_int_equal(cp_survey_save(f->s, s, 0, &ref, &added, &err), 0);
+	assert_int_equal(added, 1);
+	assert_true(ref > 0);
+	assert_int_equal(cp_survey_save(f->s, s, 0, &again, &added, &err), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(again, ref);
+
+	assert_int_equal(cp_survey_fetch(&back, f->s, "mini", 0, &err), 0);
+	assert_non_null(back);
+	assert_string_equal(back->text, MINI);
+	assert_string_equal(back->hash, MINI_SHA256);
+	assert_string_equal(back->title, "Mini check-in");
+	assert_int_equal(back->nitems, 3);
+	assert_true(cp_survey_item(back, "care.2")->reverse);
+	cp_survey_free(back);
+
+	assert_int_equal(cp_survey_fetch(&back, f->s, NULL, ref, &err), 0);
+	assert_string_equal(back->hash, MINI_SHA256);
+	cp_survey_free(back);
+
+	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].survey_id, "mini");
+	assert_string_equal(rows[0].version, "1.0");
+	assert_string_equal(rows[0].hash, MINI_SHA256);
+	assert_int_equal(rows[0].builtin, 0);
+	cp_store_survey_rows_free(rows, n);
+
+	back = (struct cp_survey *)1;
+	assert_int_equal(cp_survey_fetch(&back, f->s, "nothing", 0, &err),
+			 CP_ENOTFOUND);
+	assert_null(back);
+	cp_survey_free(s);
+}
+
+/* The definition text of the newest row of id. */
+static char *stored_text(struct cp_store *st, const char *id)
+{
+	struct cp_error err;
+	char *text = NULL;
+
+	assert_int_equal(cp_store_survey_text(st, id, 0, &text, NULL, &err), 0);
+	return text;
+}
+
+static void test_same_version_other_content_conflicts(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_survey *s = parse_ok("mini.json", MINI);
+	struct cp_survey *changed = parse_ok("mini.json", MINI_RETITLED);
+	struct cp_survey_row *rows;
+	struct cp_error err;
+	int64_t ref, ref2 = 0;
+	int added = -1;
+	size_t n;
+	char *text;
+
+	assert_string_equal(changed->version, s->version);
+	assert_string_not_equal(changed->hash, s->hash);
+	assert_int_equal(cp_survey_save(f->s, s, 0, &ref, &added, &err), 0);
+	cp_error_clear(&err);
+	added = -1;
+	assert_int_equal(cp_survey_save(f->s, changed, 0, &ref2, &added, &err),
+			 CP_ECONFLICT);
+	assert_int_not_equal(added, 1);
+	assert_non_null(strstr(err.message, "'mini'"));
+	assert_non_null(strstr(err.message, "version"));
+
+	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].hash, MINI_SHA256);
+	assert_int_equal(rows[0].ref, ref);
+	cp_store_survey_rows_free(rows, n);
+	text = stored_text(f->s, "mini");
+	assert_string_equal(text, MINI);
+	free(text);
+	cp_survey_free(changed);
+	cp_survey_free(s);
+}
+
+/*
+ * A version names one text even after a newer version was added: going
+ * back to 1.0 with other content must still be refused.
+ */
+static void test_old_version_other_content_conflicts(void **state)
+{
+	static const char v2[] = "{\n  \"id\": \"mini\",\n  \"version\": "
+				 "\"2.0\",\n" MINI_TITLE MINI_TAIL;
+	struct fixture *f = *state;
+	struct cp_survey_row *rows;
+	struct cp_error err;
+	int64_t ref1, ref2, ref;
+	int added;
+	size_t n;
+
+	f->surveys[0] = parse_ok("mini.json", MINI);
+	f->surveys[1] = parse_ok("mini.json", v2);
+	f->surveys[2] = parse_ok("mini.json", MINI_RETITLED);
+	assert_int_equal(
+	    cp_survey_save(f->s, f->surveys[0], 0, &ref1, &added, &err), 0);
+	assert_int_equal(
+	    cp_survey_save(f->s, f->surveys[1], 0, &ref2, &added, &err), 0);
+	assert_int_equal(added, 1);
+	added = -1;
+	assert_int_equal(
+	    cp_survey_save(f->s, f->surveys[2], 0, &ref, &added, &err),
+	    CP_ECONFLICT);
+	assert_int_not_equal(added, 1);
+	/* Nothing was written: 2.0 is still the newest. */
+	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].ref, ref2);
+	assert_string_equal(rows[0].version, "2.0");
+	cp_store_survey_rows_free(rows, n);
+}
+
+static void test_install_builtins_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_survey_row *rows;
+	struct cp_error err;
+	size_t added = 99, n;
+
+	assert_int_equal(cp_survey_install_builtins(f->s, &added, &err), 0);
+	assert_int_equal(added, cp_survey_builtin_count());
+	assert_int_equal(cp_survey_install_builtins(f->s, &added, &err), 0);
+	assert_int_equal(added, 0);
+
+	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(n, cp_survey_builtin_count());
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rows[i].builtin, 1);
+	cp_store_survey_rows_free(rows, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_builtins_parse),
+	    cmocka_unit_test(test_compassionate_leadership),
+	    cmocka_unit_test(test_compassionate_pulse),
+	    cmocka_unit_test(test_leader_self_mirrors_team_survey),
+	    cmocka_unit_test(test_coaching_surveys_present),
+	    cmocka_unit_test(test_lookups),
+	    cmocka_unit_test(test_hash_is_sha256_of_exact_text),
+	    cmocka_unit_test(test_syntax_error_has_position),
+	    cmocka_unit_test(test_duplicate_keys_rejected),
+	    cmocka_unit_test_setup_teardown(test_save_fetch_round_trip,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(
+		test_same_version_other_content_conflicts, make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(
+		test_old_version_other_content_conflicts, make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_install_builtins_idempotent,
+					    make_store, cleanup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
