@@ -70,9 +70,10 @@ static void show_text(const struct cp_survey *s)
 	printf("%s %s: %s\n", s->id, s->version, s->title);
 	if (s->description)
 		printf("%s\n", s->description);
-	printf("kind %s, locale %s, %zu items, %zu open questions\n",
+	printf("kind %s, locale %s, %zu item%s, %zu open question%s\n",
 	       s->kind == CP_SURVEY_SELF ? "self" : "team", s->locale,
-	       s->nitems, s->nquestions);
+	       s->nitems, s->nitems == 1 ? "" : "s", s->nquestions,
+	       s->nquestions == 1 ? "" : "s");
 	printf("scale: ");
 	for (int v = s->scale.min; v <= s->scale.max; v++)
 		printf("%d %s%s%s", v, s->scale.labels[v - s->scale.min],

@@ -94,10 +94,13 @@ static void print_opt(FILE *f, const char *name, char short_name,
 {
 	char left[80];
 
-	snprintf(left, sizeof(left), "%s%c%s--%s%s%s", short_name ? "-" : "",
-		 short_name ? short_name : ' ', short_name ? ", " : " ", name,
-		 arg ? " " : "", arg ? arg : "");
-	fprintf(f, "  %-28s %s\n", short_name ? left : left + 1, help);
+	if (short_name)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", short_name, name,
+			 arg ? " " : "", arg ? arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", name,
+			 arg ? " " : "", arg ? arg : "");
+	fprintf(f, "  %-28s %s\n", left, help);
 }
 
 void cmd_print_help(FILE *f, const struct cmd_entry *e)
@@ -394,6 +397,25 @@ int cmd_run(int argc, char **argv)
 	struct cmd_ctx *c;
 	int used, status;
 
+	/* A --db before the command applies to it: carepulse --db X cmd. */
+	const char *global_db = NULL;
+	while (argc > 0 && strncmp(argv[0], "--db", 4) == 0 &&
+	       (argv[0][4] == '\0' || argv[0][4] == '=')) {
+		if (argv[0][4] == '=') {
+			global_db = argv[0] + 5;
+			argc--, argv++;
+		} else if (argc >= 2) {
+			global_db = argv[1];
+			argc -= 2, argv += 2;
+		} else {
+			fprintf(stderr, "carepulse: --db needs a PATH\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc == 0) {
+		cmd_print_overview(stderr);
+		return EXIT_USAGE;
+	}
 	e = cmd_lookup(argc, argv, &used, &status);
 	if (e == NULL)
 		return status;
@@ -411,6 +433,8 @@ int cmd_run(int argc, char **argv)
 	c->db_path = getenv("CAREPULSE_DB");
 	if (c->db_path == NULL || *c->db_path == '\0')
 		c->db_path = DEFAULT_DB;
+	if (global_db)
+		c->db_path = global_db;
 	status = parse(c, argc - used, argv + used);
 	if (status < 0) {
 		status = EXIT_OK; /* --help was printed */

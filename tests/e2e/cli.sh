@@ -47,4 +47,10 @@ expect_in err "unexpected argument 'b'"
 expect_exit 74 team list --db "$T/none.db"
 expect_in err "run 'carepulse init' first"
 [ ! -e "$T/none.db" ] || fail "a missing database was created by team list"
+# --db may come before the command too.
+"$CAREPULSE" init --db "$T/g.db" >/dev/null || fail "init"
+expect_exit 0 --db "$T/g.db" survey list
+expect_in out "compassionate-pulse"
+expect_exit 0 --db="$T/g.db" team list
+expect_exit 64 --db
 echo "cli ok"
