@@ -115,7 +115,8 @@ static void header(struct pdf *p, void *arg)
 	}
 	base = p->y - HEADER_H;
 	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
-	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "Response");
+	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Response");
+	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "rate");
 	for (i = 0; i < r->n_columns; i++)
 		pdf_text_rotated(p, l->x0 + l->cell_w * ((float)i + 0.5f) - 2,
 				 base + 5, 50, 1, 8, PDF_INK,

@@ -17,6 +17,11 @@
 
 #define TOP_N 3
 
+/* Formulas are held together with no-break spaces, which wrapping keeps. */
+#define NB    "\xC2\xA0"
+#define MINUS "\xE2\x88\x92"
+#define TIMES "\xC3\x97"
+
 static const char *str(const char *s)
 {
 	return s ? s : "";
@@ -117,7 +122,12 @@ static void fact(struct pdf *p, float x, float y, float w, const char *label,
 	pdf_fill_rect(p, x, y - 62, w, 62, PDF_WASH);
 	pdf_fill_rect(p, x, y - 62, 3, 62, PDF_ACCENT);
 	pdf_text(p, x + 12, y - 16, 0, 8, PDF_MUTED, label);
-	pdf_text_fit(p, x + 12, y - 36, w - 18, 1, 15, PDF_INK, value);
+	float size = 15;
+
+	/* A long survey title steps down in size before it is cut. */
+	while (size > 9 && pdf_width(p, 1, size, value) > w - 18)
+		size -= 1;
+	pdf_text_fit(p, x + 12, y - 36, w - 18, 1, size, PDF_INK, value);
 	pdf_text_fit(p, x + 12, y - 52, w - 18, 0, 7.5f, PDF_MUTED, note);
 }
 
@@ -599,9 +609,8 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 		return;
 	}
 	pdf_paragraph(p, 9.5f, PDF_MUTED,
-		      "In the team's own words, in random order.");
-	pdf_subheading(p, "What is going well");
-	comments_of(p, r, "going_well", 0);
+		      "In the team's own words, in random order. What is "
+		      "going well is quoted on the page of that name.");
 	pdf_subheading(p, "What would help");
 	comments_of(p, r, "would_help", 0);
 	for (i = 0; i < r->n_comments; i++) {
@@ -685,16 +694,19 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 	    "flipped (6 minus the answer) before anything is computed. A "
 	    "dimension's mean is the mean, over respondents, of each "
 	    "respondent's mean across the dimension's statements. The score "
-	    "puts that mean on 0 to 100: score = (mean \xE2\x88\x92 1) / 4 "
-	    "\xC3\x97 100, so 3 (neither) is 50. % favourable is the share of "
+	    "puts that mean on 0 to 100: score" NB "=" NB "(mean" NB MINUS NB
+	    "1)" NB "/" NB "4" NB TIMES NB
+	    "100, so 3 (neither) is 50. % favourable is the share of "
 	    "answers that are 4 or 5; % neutral the share of 3; "
 	    "% unfavourable the share of 1 or 2.");
 	pdf_subheading(p, "Intervals and change");
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
 	    "The 95% interval of a mean is the t-interval over respondents' "
-	    "dimension means: mean \xC2\xB1 t(0.975, n \xE2\x88\x92 1) "
-	    "\xC3\x97 sd / \xE2\x88\x9An. A change between two waves is "
+	    "dimension means: mean" NB "\xC2\xB1" NB "t(0.975," NB
+	    "n" NB MINUS NB "1)" NB TIMES NB "sd" NB "/" NB
+	    "\xE2\x88\x9An. A change "
+	    "between two waves is "
 	    "tested with Welch's t-test and marked only when it is "
 	    "significant at the 5% level; otherwise the report says there is "
 	    "no detectable change, which in a small team is the honest "

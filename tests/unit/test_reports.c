@@ -31,7 +31,7 @@
 #include "report.h"
 
 #define N_DIMS	   11
-#define MAX_ITEMS  64
+#define MAX_ITEMS  80
 #define FIXED_DATE 1767225600LL /* 2026-01-01T00:00:00Z */
 
 static char out_dir[512];
@@ -199,6 +199,10 @@ static void team_fixture(struct fixture *f, size_t items_per_dim,
 		}
 		if (n_waves > 0 && !f->trends[i].points[n_waves - 1].suppressed)
 			f->trends[i].points[n_waves - 1].mean = means[i];
+		if (n_waves > 0 && f->d[i].suppressed) {
+			f->trends[i].points[n_waves - 1].suppressed = 1;
+			f->trends[i].points[n_waves - 1].mean = 4.44;
+		}
 	}
 	f->r.trends = f->trends;
 	f->r.n_trends = N_DIMS;
@@ -218,7 +222,11 @@ static void team_fixture(struct fixture *f, size_t items_per_dim,
 		    "Clearer priorities when everything is urgent.",
 		    "Проще говорить о проблемах стало после летней встречи.",
 		};
-		f->comments[i].purpose = i % 2 ? "would_help" : "going_well";
+		static const char *const purposes[] = {
+		    "going_well", "would_help", "going_well", "would_help",
+		    "going_well"};
+
+		f->comments[i].purpose = purposes[i % 5];
 		f->comments[i].text = texts[i % 5];
 	}
 	if (n_comments > 0) {
@@ -385,7 +393,7 @@ static void test_team_large(void **state)
 	struct rp_options o = options();
 
 	(void)state;
-	team_fixture(f, 5, 12, 80);
+	team_fixture(f, 6, 12, 80);
 	write_team(&f->r, "team-large.pdf", &o);
 	free(f);
 }
@@ -593,7 +601,7 @@ static int bench(void)
 
 	if (f == NULL)
 		return 1;
-	team_fixture(f, 5, 12, 80);
+	team_fixture(f, 6, 12, 80);
 	out_path(path, sizeof(path), "bench.pdf");
 	for (i = 0; i < runs; i++) {
 		double t0 = now_ms(), dt;
