@@ -309,13 +309,24 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		last = i;
 	}
 	if (last < RP_WAVES_MAX) {
+		/* The latest shown value, beside its own point: when the
+		 * last wave is a gap the label must not pretend otherwise. */
 		double va = points[last].mean;
+		struct chart_value a = {1, va};
+		float lx = last == n - 1 ? px + pw + 6 : xs[last] + 4;
+		float ly = last == n - 1 ? -3 : 4;
 
-		pdf_text(p, px + pw + 6, py + ph * (float)(va - 1) / 4 - 3, 1,
-			 7.5f, PDF_INK, fmt(num, sizeof(num), "%.1f", va));
+		usable(a, 1, 5, &va);
+		pdf_text(p, lx, py + ph * (float)(va - 1) / 4 + ly, 1, 7.5f,
+			 PDF_INK, fmt(num, sizeof(num), "%.1f", va));
 	} else {
-		pdf_text_center(p, px + pw / 2, py + ph / 2 + 6, 0, 7,
-				PDF_MUTED, "not enough responses");
+		const char *msg = "not enough responses";
+		float mw = pdf_width(p, 0, 7, msg);
+
+		pdf_fill_rect(p, px + pw / 2 - mw / 2 - 3, py + ph / 2 + 2,
+			      mw + 6, 11, PDF_WHITE);
+		pdf_text_center(p, px + pw / 2, py + ph / 2 + 5, 0, 7,
+				PDF_MUTED, msg);
 	}
 	if (waves) {
 		pdf_text_fit(p, xs[0] - 4, y + 2, pw / 2, 0, 6.5f, PDF_MUTED,

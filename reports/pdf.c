@@ -163,6 +163,7 @@ int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, title);
 	if (o && o->has_creation_time && set_date(p, o->creation_time))
 		return p->err->code;
+	memset(p->widths, 0xFF, sizeof(p->widths));
 	p->regular = load_font(p, dir, "DejaVuSans.ttf");
 	if (p->regular)
 		p->bold = load_font(p, dir, "DejaVuSans-Bold.ttf");
@@ -253,13 +254,15 @@ done:
 }
 
 /* Length of the UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned int *out)
 {
 	size_t len, i;
 	unsigned int cp;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*out = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xC2 && s[0] <= 0xDF)
 		len = 2, cp = s[0] & 0x1F;
 	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
@@ -278,13 +281,15 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
 		return 0;
+	*out = cp;
 	return len;
 }
 
 /* The source length of the character at s: invalid bytes count singly. */
 static size_t char_len(const char *s, size_t n)
 {
-	size_t len = utf8_seq((const unsigned char *)s, n);
+	unsigned int cp;
+	size_t len = utf8_seq((const unsigned char *)s, n, &cp);
 
 	return len ? len : 1;
 }
@@ -300,7 +305,8 @@ static size_t clean(const char *s, size_t n, char *out, size_t cap,
 	size_t i = 0, o = 0;
 
 	while (i < n) {
-		size_t len = utf8_seq((const unsigned char *)s + i, n - i);
+		unsigned int cp;
+		size_t len = utf8_seq((const unsigned char *)s + i, n - i, &cp);
 
 		if (len == 0) {
 			if (o + 1 >= cap)
@@ -328,28 +334,44 @@ HPDF_Font pdf_font(struct pdf *p, int bold)
 }
 
 /* The width of s[0..n) in points. libharu does not kern, so widths add. */
+/*
+ * The width of s[0..n) in points, as libharu will draw it after clean().
+ * libharu does not kern, so widths add up character by character; the
+ * widths of the first WIDTH_CACHE code points are remembered per font,
+ * because libharu looks each glyph up by a linear search and wrapping
+ * measures the same letters again and again.
+ */
 static float seg_width(struct pdf *p, HPDF_Font f, float size, const char *s,
 		       size_t n)
 {
-	char buf[1024];
-	float w = 0;
+	unsigned short *cache = p->widths[f == p->bold];
+	unsigned long total = 0;
+	size_t i = 0;
 
 	if (p->failed || f == NULL)
 		return 0;
-	while (n > 0) {
-		size_t len;
-		size_t used = clean(s, n, buf, sizeof(buf), &len);
+	while (i < n) {
+		unsigned int cp;
+		size_t len = utf8_seq((const unsigned char *)s + i, n - i, &cp);
+		const char *glyph = s + i;
 		HPDF_TextWidth tw;
 
-		if (used == 0)
-			break;
-		tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)buf,
-					 (HPDF_UINT)len);
-		w += (float)tw.width * size / 1000.0f;
-		s += used;
-		n -= used;
+		if (len == 0)
+			cp = '?', glyph = "?";
+		else if (cp < 0x20 || cp == 0x7F)
+			cp = ' ', glyph = " ";
+		i += len ? len : 1;
+		if (cp < WIDTH_CACHE && cache[cp] != WIDTH_UNKNOWN) {
+			total += cache[cp];
+			continue;
+		}
+		tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)glyph,
+					 (HPDF_UINT)(len > 1 ? len : 1));
+		if (cp < WIDTH_CACHE && tw.width < WIDTH_UNKNOWN)
+			cache[cp] = (unsigned short)tw.width;
+		total += tw.width;
 	}
-	return w;
+	return (float)total * size / 1000.0f;
 }
 
 float pdf_width(struct pdf *p, int bold, float size, const char *s)

@@ -32,6 +32,10 @@ extern const struct rgb PDF_WHITE;
  * between every pair, so it also reads in greyscale. */
 extern const struct rgb PDF_ANSWER[5];
 
+/* Glyph widths remembered per font: Latin, Greek, Cyrillic and more. */
+#define WIDTH_CACHE   0x800
+#define WIDTH_UNKNOWN 0xFFFF
+
 struct pdf;
 typedef void (*pdf_page_hook)(struct pdf *p, void *arg);
 
@@ -50,6 +54,7 @@ struct pdf {
 	const char *footer;	   /* borrowed; printed on every page */
 	pdf_page_hook on_new_page; /* draws repeated headers, may be NULL */
 	void *hook_arg;
+	unsigned short widths[2][WIDTH_CACHE]; /* regular, bold; 1/1000 em */
 };
 
 /* Creates the document with its fonts. pdf_close frees it in all cases. */

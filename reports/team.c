@@ -160,7 +160,7 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	x = p->left;
 	if (r->response_rate_hidden || r->invited <= 0)
 		fact(p, x, p->height - 290, w, "Response rate", "not shown",
-		     "shown when it cannot identify anyone");
+		     "kept back to protect anonymity");
 	else
 		fact(p, x, p->height - 290, w, "Response rate",
 		     fmt(a, sizeof(a), "%.0f%%",
@@ -170,10 +170,8 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	fact(p, x + w + 12, p->height - 290, w, "Reporting threshold",
 	     fmt(a, sizeof(a), "%d responses", r->threshold),
 	     fmt(b, sizeof(b), "comments need %d", r->comment_threshold));
-	fact(p, x + 2 * (w + 12), p->height - 290, w, "Survey",
-	     str(r->survey_title),
-	     fmt(b, sizeof(b), "%s, version %s", str(r->survey_id),
-		 str(r->survey_version)));
+	fact(p, x + 2 * (w + 12), p->height - 290, w, "Survey version",
+	     str(r->survey_version), str(r->survey_title));
 
 	p->y = p->height - 390;
 	pdf_subheading(p, "Anonymity");
@@ -729,6 +727,51 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 			  str(r->survey_version)));
 }
 
+#define SECTIONS_MAX 16
+
+struct contents {
+	const char *title[SECTIONS_MAX];
+	int page[SECTIONS_MAX];
+	size_t n;
+	const char *pending; /* the section being drawn */
+	int pending_page;
+};
+
+/*
+ * Notes where the section about to be drawn starts (each starts a page) and
+ * closes the previous one, which is listed only if it drew anything. NULL
+ * closes the last.
+ */
+static void section(struct pdf *p, struct contents *toc, const char *title)
+{
+	if (toc->pending && p->page_no >= toc->pending_page &&
+	    toc->n < SECTIONS_MAX) {
+		toc->title[toc->n] = toc->pending;
+		toc->page[toc->n] = toc->pending_page;
+		toc->n++;
+	}
+	toc->pending = title;
+	toc->pending_page = p->page_no + 1;
+}
+
+static void draw_contents(struct pdf *p, const struct contents *toc)
+{
+	char num[16];
+	size_t i;
+
+	pdf_subheading(p, "Contents");
+	for (i = 0; i < toc->n; i++) {
+		float tw = pdf_width(p, 0, 10, toc->title[i]);
+
+		pdf_text(p, p->left, p->y - 10, 0, 10, PDF_INK, toc->title[i]);
+		pdf_dashed_line(p, p->left + tw + 6, p->y - 9, p->right - 24,
+				p->y - 9, 0.4f, PDF_RULE);
+		pdf_text_right(p, p->right, p->y - 10, 0, 10, PDF_INK,
+			       fmt(num, sizeof(num), "%d", toc->page[i]));
+		p->y -= 17;
+	}
+}
+
 int rp_team_report_write(const struct rp_team_report *r, const char *path,
 			 const struct rp_options *o, struct cp_error *err)
 {
@@ -756,19 +799,41 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 
 	rc = pdf_open(&p, o, 0, "carepulse team report", err);
 	if (rc == 0) {
+		struct contents toc = {0};
+		HPDF_Page cover_page;
+		float cover_y;
+
 		p.footer = fmt(footer, sizeof(footer),
 			       "carepulse \xC2\xB7 %s \xC2\xB7 %s",
 			       str(r->team), str(r->wave));
 		cover(&p, r);
+		cover_page = p.page;
+		cover_y = p.y;
+		section(&p, &toc, "What is going well");
 		going_well(&p, r, dims, n_dims);
+		section(&p, &toc, "The 7 C's and the four behaviours");
 		attributes_and_behaviours(&p, r);
+		section(&p, &toc, "Trends");
 		trends(&p, r);
+		section(&p, &toc, "Item detail");
 		item_detail(&p, r);
+		section(&p, &toc, "Areas to grow");
 		areas_to_grow(&p, r, dims, n_dims);
+		section(&p, &toc, "Self and team");
 		self_and_team(&p, r);
+		section(&p, &toc, "Comments");
 		comments(&p, r);
+		section(&p, &toc, "Workshop: from strengths to next steps");
 		workshop(&p, r, dims, n_dims);
+		section(&p, &toc, "How to read this report");
 		how_to_read(&p, r);
+		section(&p, &toc, NULL);
+		/* libharu keeps every page open until the document is saved,
+		 * so the cover's contents can be drawn once the page numbers
+		 * are known. */
+		p.page = cover_page;
+		p.y = cover_y;
+		draw_contents(&p, &toc);
 		rc = pdf_save(&p, path);
 	}
 	pdf_close(&p);

@@ -31,7 +31,7 @@
 #include "report.h"
 
 #define N_DIMS	   11
-#define MAX_ITEMS  80
+#define MAX_ITEMS  180
 #define FIXED_DATE 1767225600LL /* 2026-01-01T00:00:00Z */
 
 static char out_dir[512];
@@ -78,7 +78,7 @@ struct fixture {
 	struct rp_item items[MAX_ITEMS];
 	struct rp_trend trends[N_DIMS];
 	const char *waves[RP_WAVES_MAX];
-	struct rp_comment comments[80];
+	struct rp_comment comments[120];
 	char wave_names[RP_WAVES_MAX][32];
 	char long_comment[2100];
 };
@@ -212,7 +212,7 @@ static void team_fixture(struct fixture *f, size_t items_per_dim,
 	f->long_comment[sizeof(f->long_comment) - 1] = '\0';
 	memcpy(f->long_comment, "Start: ", 7);
 	f->r.comments_shown = 1;
-	for (i = 0; i < n_comments && i < 80; i++) {
+	for (i = 0; i < n_comments && i < 120; i++) {
 		static const char *const texts[] = {
 		    "Ξένια always makes time on Monday mornings to ask how we "
 		    "are, and she means it.",
@@ -234,7 +234,7 @@ static void team_fixture(struct fixture *f, size_t items_per_dim,
 		f->comments[0].purpose = "would_help";
 	}
 	f->r.comments = f->comments;
-	f->r.n_comments = n_comments < 80 ? n_comments : 80;
+	f->r.n_comments = n_comments < 120 ? n_comments : 120;
 }
 
 static const char *out_path(char *buf, size_t n, const char *name)
@@ -393,7 +393,7 @@ static void test_team_large(void **state)
 	struct rp_options o = options();
 
 	(void)state;
-	team_fixture(f, 6, 12, 80);
+	team_fixture(f, 15, 12, 120);
 	write_team(&f->r, "team-large.pdf", &o);
 	free(f);
 }
@@ -601,7 +601,7 @@ static int bench(void)
 
 	if (f == NULL)
 		return 1;
-	team_fixture(f, 6, 12, 80);
+	team_fixture(f, 15, 12, 120);
 	out_path(path, sizeof(path), "bench.pdf");
 	for (i = 0; i < runs; i++) {
 		double t0 = now_ms(), dt;
