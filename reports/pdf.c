@@ -85,6 +85,13 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *arg)
 	p->failed = 1;
 	if (code == HPDF_FAILD_TO_ALLOC_MEM)
 		cp_code = CP_ENOMEM;
+	else if (code == HPDF_TTF_CANNOT_EMBEDDING_FONT ||
+		 code == HPDF_INVALID_TTC_INDEX ||
+		 code == HPDF_INVALID_FONTDEF_DATA ||
+		 code == HPDF_TTF_INVALID_CMAP ||
+		 code == HPDF_TTF_INVALID_FOMAT ||
+		 code == HPDF_TTF_MISSING_TABLE)
+		cp_code = CP_EDATA;
 	else if (code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR)
 		cp_code = CP_EIO;
 	if (text)
@@ -145,11 +152,10 @@ static HPDF_Font load_font(struct pdf *p, const char *dir, const char *file)
 int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	     const char *title, struct cp_error *err)
 {
-	static struct cp_error scratch;
 	const char *dir = o && o->font_dir ? o->font_dir : DEFAULT_FONT_DIR;
 
 	memset(p, 0, sizeof(*p));
-	p->err = err ? err : &scratch;
+	p->err = err ? err : &p->own_err;
 	cp_error_clear(p->err);
 	p->landscape = landscape;
 	p->paper = o ? o->paper : RP_PAPER_A4;

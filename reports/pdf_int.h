@@ -43,7 +43,8 @@ struct pdf {
 	HPDF_Doc doc;
 	HPDF_Page page;
 	HPDF_Font regular, bold;
-	struct cp_error *err;
+	struct cp_error *err; /* the caller's, or own_err */
+	struct cp_error own_err;
 	int failed; /* a libharu error happened; err says which */
 	int landscape;
 	enum rp_paper paper;

@@ -134,19 +134,34 @@ static void fact(struct pdf *p, float x, float y, float w, const char *label,
 static void cover(struct pdf *p, const struct rp_team_report *r)
 {
 	char a[256], b[256];
-	float w, x, lines;
+	float w, x, lines, size, tw;
+	int nlines;
 
 	pdf_new_page(p);
+	tw = p->right - p->left;
 	pdf_fill_rect(p, 0, p->height - 250, p->width, 250, PDF_WASH);
 	pdf_fill_rect(p, 0, p->height - 250, p->width, 4, PDF_ACCENT);
 	pdf_text(p, p->left, p->height - 80, 1, 10, PDF_ACCENT,
 		 "COMPASSIONATE LEADERSHIP PULSE");
-	lines = (float)pdf_wrap(p, p->left, p->height - 120, p->right - p->left,
-				1, 28, 33, PDF_INK, str(r->team), 0);
-	if (lines > 3)
-		lines = 3;
-	pdf_wrap(p, p->left, p->height - 120, p->right - p->left, 1, 28, 33,
-		 PDF_INK, str(r->team), 1);
+	/* A long team name steps down in size; past three lines at the
+	 * smallest size it is cut to one line. */
+	size = 28;
+	nlines = pdf_wrap(p, 0, 0, tw, 1, size, size * 1.18f, PDF_INK,
+			  str(r->team), 0);
+	while (nlines > 2 && size > 16) {
+		size -= 4;
+		nlines = pdf_wrap(p, 0, 0, tw, 1, size, size * 1.18f, PDF_INK,
+				  str(r->team), 0);
+	}
+	if (nlines > 3) {
+		nlines = 1;
+		pdf_text_fit(p, p->left, p->height - 120, tw, 1, size, PDF_INK,
+			     str(r->team));
+	} else {
+		pdf_wrap(p, p->left, p->height - 120, tw, 1, size, size * 1.18f,
+			 PDF_INK, str(r->team), 1);
+	}
+	lines = (float)nlines * size * 1.18f / 33;
 	pdf_text_fit(
 	    p, p->left, p->height - 132 - 33 * lines, p->right - p->left, 0, 14,
 	    PDF_INK,

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -250,6 +251,21 @@ static struct rp_options options(void)
 	return o;
 }
 
+/* Counts leftover temporary files in the output directory. */
+static int no_temp_files(void)
+{
+	DIR *d = opendir(out_dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += strstr(e->d_name, ".tmp-") != NULL;
+	closedir(d);
+	return n;
+}
+
 static void write_team(const struct rp_team_report *r, const char *name,
 		       const struct rp_options *o)
 {
@@ -309,6 +325,8 @@ static void test_team_one_wave(void **state)
 	for (i = 0; i < N_DIMS; i++)
 		f->d[i].has_self = 0;
 	f->r.comments_shown = 0;
+	f->r.team = "Ξένια's community nursing and rehabilitation team for the "
+		    "northern district, evening and weekend shifts";
 	write_team(&f->r, "team-one-wave.pdf", &o);
 	free(f);
 }
@@ -458,6 +476,40 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(err.message, "no-such-dir"));
 
 	assert_int_equal(rp_team_report_write(NULL, path, &o, &err), CP_EUSAGE);
+	assert_int_equal(no_temp_files(), 0);
+	free(f);
+}
+
+/* A font file that is not a font: libharu's error comes back through the
+ * handler as bad data naming the file, and nothing is written. */
+static void test_bad_font(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct rp_options o = options();
+	struct cp_error err;
+	char dir[640], font[700], path[640];
+	FILE *fp;
+	struct stat st;
+
+	(void)state;
+	team_fixture(f, 1, 2, 0);
+	snprintf(dir, sizeof(dir), "%s/bad-fonts", out_dir);
+	mkdir(dir, 0755);
+	snprintf(font, sizeof(font), "%s/DejaVuSans.ttf", dir);
+	fp = fopen(font, "w");
+	assert_non_null(fp);
+	fputs("this is not a TrueType font, just some words\n", fp);
+	fclose(fp);
+	o.font_dir = dir;
+	out_path(path, sizeof(path), "bad-font.pdf");
+	assert_int_equal(rp_team_report_write(&f->r, path, &o, &err), CP_EDATA);
+	assert_non_null(strstr(err.message, "DejaVuSans.ttf"));
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(no_temp_files(), 0);
+	/* A NULL err is allowed. */
+	assert_int_not_equal(rp_team_report_write(&f->r, path, &o, NULL), 0);
+	unlink(font);
+	rmdir(dir);
 	free(f);
 }
 
@@ -634,6 +686,7 @@ int main(void)
 	    cmocka_unit_test(test_same_input_same_bytes),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_failure_keeps_old_file),
+	    cmocka_unit_test(test_bad_font),
 	    cmocka_unit_test(test_compare_200),
 	    cmocka_unit_test(test_compare_small),
 	};
