@@ -621,6 +621,23 @@ void pdf_new_page(struct pdf *p)
 		p->on_new_page(p, p->hook_arg);
 }
 
+void pdf_bookmark(struct pdf *p, int page_no, const char *title)
+{
+	HPDF_Page page;
+	HPDF_Outline outline;
+	HPDF_Destination dest;
+
+	if (p->failed || page_no < 1)
+		return;
+	page = HPDF_GetPageByIndex(p->doc, (HPDF_UINT)(page_no - 1));
+	if (page == NULL || p->failed)
+		return;
+	dest = HPDF_Page_CreateDestination(page);
+	outline = HPDF_CreateOutline(p->doc, NULL, title, NULL);
+	if (dest && outline && !p->failed)
+		HPDF_Outline_SetDestination(outline, dest);
+}
+
 void pdf_need(struct pdf *p, float h)
 {
 	if (p->page == NULL || p->y - h < p->bottom)

@@ -69,6 +69,10 @@ int pdf_save(struct pdf *p, const char *path);
 /* Starts a page: footer, page number, then on_new_page. */
 void pdf_new_page(struct pdf *p);
 
+/* Adds a bookmark (outline entry) to page page_no, counted from 1. The
+ * title must be ASCII: libharu writes outlines without the UTF-8 encoder. */
+void pdf_bookmark(struct pdf *p, int page_no, const char *title);
+
 /* Starts a new page unless h points are left above the bottom margin. */
 void pdf_need(struct pdf *p, float h);
 

@@ -778,6 +778,7 @@ static void draw_contents(struct pdf *p, const struct contents *toc)
 	for (i = 0; i < toc->n; i++) {
 		float tw = pdf_width(p, 0, 10, toc->title[i]);
 
+		pdf_bookmark(p, toc->page[i], toc->title[i]);
 		pdf_text(p, p->left, p->y - 10, 0, 10, PDF_INK, toc->title[i]);
 		pdf_dashed_line(p, p->left + tw + 6, p->y - 9, p->right - 24,
 				p->y - 9, 0.4f, PDF_RULE);

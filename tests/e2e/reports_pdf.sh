@@ -63,6 +63,8 @@ has $full "Zoë Łódź organised cover"
 has $full "not enough responses (fewer than 5)"
 has $full "(compassionate-pulse), version 1.0.0"
 has $full "Contents"
+qpdf --json --json-key=outlines "$T/a/$full" | grep -q '"title": "Item detail"' ||
+	fail "$full: no bookmark for the item detail"
 has $full "What would help"
 has $full "Workshop: from strengths to next steps"
 has $full "How to read this report"
