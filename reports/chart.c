@@ -90,7 +90,7 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 		}
 		pdf_text(p, cx + 3, cy + radius * rings[r] / 100.0f - 8, 0,
 			 6.5f, PDF_MUTED,
-			 fmt(num, sizeof(num), "%d", rings[r]));
+			 rp_fmt(num, sizeof(num), "%d", rings[r]));
 	}
 	for (i = 0; i < n; i++) {
 		float x, y;
@@ -103,7 +103,7 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 		radar_point(cx, cy, radius, i, n, 100, &x, &y);
 		pdf_line(p, cx, cy, x, y, 0.4f, PDF_RULE);
 		if (usable(now[i], 0, 100, &v))
-			value = fmt(num, sizeof(num), "%.0f", v);
+			value = rp_fmt(num, sizeof(num), "%.0f", v);
 		else
 			value = "not enough responses";
 		if (!usable(now[i], 0, 100, &v))
@@ -127,7 +127,7 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 	}
 	/* A pale fill only for a closed outline; with gaps it would mislead. */
 	if (all && !p->failed) {
-		struct rgb wash = rgb_mix(PDF_ACCENT, PDF_WHITE, 0.85f);
+		struct rgb wash = pdf_mix(PDF_ACCENT, PDF_WHITE, 0.85f);
 
 		HPDF_Page_SetRGBFill(p->page, wash.r, wash.g, wash.b);
 		for (i = 0; i < n; i++) {
@@ -161,12 +161,12 @@ void chart_interval_bar(struct pdf *p, float x, float y, float w, float h,
 	if (!usable(score, 0, 100, &v)) {
 		pdf_hatch(p, x, by, w, bh);
 		pdf_text(p, x + 6, mid - 3, 0, 7.5f, PDF_MUTED,
-			 fmt(num, sizeof(num),
-			     "not enough responses (fewer than %d)", k));
+			 rp_fmt(num, sizeof(num),
+				"not enough responses (fewer than %d)", k));
 		return;
 	}
 	pdf_fill_rect(p, x, by, w * (float)v / 100.0f, bh,
-		      rgb_mix(PDF_ACCENT, PDF_WHITE, 0.45f));
+		      pdf_mix(PDF_ACCENT, PDF_WHITE, 0.45f));
 	if (isfinite(lo) && isfinite(hi)) {
 		double a = lo < hi ? lo : hi, b = lo < hi ? hi : lo;
 		float xa, xb;
@@ -180,7 +180,7 @@ void chart_interval_bar(struct pdf *p, float x, float y, float w, float h,
 		pdf_line(p, xb, mid - 4, xb, mid + 4, 1, PDF_INK);
 	}
 	pdf_text(p, x + w + 8, mid - 3, 1, 9, PDF_INK,
-		 fmt(num, sizeof(num), "%.0f", v));
+		 rp_fmt(num, sizeof(num), "%.0f", v));
 }
 
 void chart_stacked(struct pdf *p, float x, float y, float w, float h,
@@ -208,9 +208,9 @@ void chart_stacked(struct pdf *p, float x, float y, float w, float h,
 			continue;
 		sw = w * (float)counts[i] / (float)total;
 		pdf_fill_rect(p, at, y, sw, h, PDF_ANSWER[i]);
-		label = fmt(num, sizeof(num), "%.0f%%",
-			    100.0 * counts[i] / (double)total);
-		tc = rgb_luminance(PDF_ANSWER[i]) < 0.45f ? PDF_WHITE : PDF_INK;
+		label = rp_fmt(num, sizeof(num), "%.0f%%",
+			       100.0 * counts[i] / (double)total);
+		tc = pdf_luminance(PDF_ANSWER[i]) < 0.45f ? PDF_WHITE : PDF_INK;
 		if (pdf_width(p, 0, 7, label) + 4 <= sw)
 			pdf_text_center(p, at + sw / 2, y + h / 2 - 2.5f, 0, 7,
 					tc, label);
@@ -263,7 +263,7 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 			 PDF_RULE);
 		if (v % 2)
 			pdf_text_right(p, px - 4, gy - 2.5f, 0, 6.5f, PDF_MUTED,
-				       fmt(num, sizeof(num), "%d", v));
+				       rp_fmt(num, sizeof(num), "%d", v));
 	}
 	if (n == 0) {
 		pdf_text_center(p, px + pw / 2, py + ph / 2, 0, 7.5f, PDF_MUTED,
@@ -318,7 +318,7 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 
 		usable(a, 1, 5, &va);
 		pdf_text(p, lx, py + ph * (float)(va - 1) / 4 + ly, 1, 7.5f,
-			 PDF_INK, fmt(num, sizeof(num), "%.1f", va));
+			 PDF_INK, rp_fmt(num, sizeof(num), "%.1f", va));
 	} else {
 		const char *msg = "not enough responses";
 		float mw = pdf_width(p, 0, 7, msg);
@@ -354,7 +354,7 @@ struct rgb chart_heat_colour(double v)
 	if (v >= 100)
 		return stops[4];
 	i = (int)(v / 25);
-	return rgb_mix(stops[i], stops[i + 1], (float)((v - i * 25) / 25));
+	return pdf_mix(stops[i], stops[i + 1], (float)((v - i * 25) / 25));
 }
 
 void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
@@ -366,7 +366,7 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 	if (!usable(v, 0, 100, &d)) {
 		pdf_hatch(p, x, y, w, h);
 		pdf_text_center(p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
-				fmt(num, sizeof(num), "fewer than %d", k));
+				rp_fmt(num, sizeof(num), "fewer than %d", k));
 		return;
 	}
 	{
@@ -374,8 +374,8 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 
 		pdf_fill_rect(p, x, y, w, h, c);
 		pdf_text_center(p, x + w / 2, y + h / 2 - 3, 0, 8.5f,
-				rgb_luminance(c) < 0.45f ? PDF_WHITE : PDF_INK,
-				fmt(num, sizeof(num), "%.0f", d));
+				pdf_luminance(c) < 0.45f ? PDF_WHITE : PDF_INK,
+				rp_fmt(num, sizeof(num), "%.0f", d));
 	}
 }
 
@@ -393,7 +393,7 @@ void chart_heat_scale(struct pdf *p, float x, float y, float w)
 
 		pdf_line(p, tx, y - 2, tx, y, 0.5f, PDF_MUTED);
 		pdf_text_center(p, tx, y - 9, 0, 6.5f, PDF_MUTED,
-				fmt(num, sizeof(num), "%d", i));
+				rp_fmt(num, sizeof(num), "%d", i));
 	}
 }
 
@@ -411,7 +411,7 @@ void chart_dumbbell(struct pdf *p, float x, float y, float w,
 			 y + 3, 0.4f, PDF_RULE);
 	if (has_t && has_s)
 		pdf_line(p, tx, y, sx, y, 2.2f,
-			 rgb_mix(PDF_MUTED, PDF_WHITE, 0.5f));
+			 pdf_mix(PDF_MUTED, PDF_WHITE, 0.5f));
 	if (has_s)
 		pdf_circle(p, sx, y, 3.6f, PDF_WHITE, PDF_ANSWER[0]);
 	if (has_t)

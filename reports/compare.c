@@ -82,35 +82,35 @@ static void header(struct pdf *p, void *arg)
 			 "Team comparison");
 		pdf_text_fit(p, p->left, p->y - 38, p->right - p->left - 260, 0,
 			     10, PDF_INK,
-			     fmt(a, sizeof(a),
-				 "%s \xC2\xB7 %s, version %s \xC2\xB7 %s",
-				 str(r->wave), str(r->survey_title),
-				 str(r->survey_version),
-				 r->measure == RP_MEASURE_FAVOURABLE
-				     ? "% favourable (answers of 4 or 5)"
-				     : "score 0 to 100"));
+			     rp_fmt(a, sizeof(a),
+				    "%s \xC2\xB7 %s, version %s \xC2\xB7 %s",
+				    str(r->wave), str(r->survey_title),
+				    str(r->survey_version),
+				    r->measure == RP_MEASURE_FAVOURABLE
+					? "% favourable (answers of 4 or 5)"
+					: "score 0 to 100"));
 		pdf_text_fit(
 		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
 		    PDF_MUTED,
-		    fmt(a, sizeof(a),
-			"Sorted %s. Cells with fewer than %d responses are "
-			"not shown.",
-			r->sort == RP_SORT_OVERALL
-			    ? "by the mean of each team's shown cells"
-			    : "by team name",
-			r->threshold));
+		    rp_fmt(a, sizeof(a),
+			   "Sorted %s. Cells with fewer than %d responses are "
+			   "not shown.",
+			   r->sort == RP_SORT_OVERALL
+			       ? "by the mean of each team's shown cells"
+			       : "by team name",
+			   r->threshold));
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
 		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
 		pdf_text(p, p->right - 28, p->y - 23, 0, 6.5f, PDF_MUTED,
-			 fmt(a, sizeof(a), "< %d", r->threshold));
+			 rp_fmt(a, sizeof(a), "< %d", r->threshold));
 		p->y -= 66;
 	} else {
 		pdf_text_fit(p, p->left, p->y - 10, p->right - p->left, 1, 10,
 			     PDF_ACCENT,
-			     fmt(a, sizeof(a),
-				 "Team comparison \xC2\xB7 %s "
-				 "(continued)",
-				 str(r->wave)));
+			     rp_fmt(a, sizeof(a),
+				    "Team comparison \xC2\xB7 %s "
+				    "(continued)",
+				    str(r->wave)));
 		p->y -= 18;
 	}
 	base = p->y - HEADER_H;
@@ -142,8 +142,9 @@ static void row(struct pdf *p, const struct layout *l,
 		pdf_text_right(p, l->x0 - 8, y + 4.5f, 0, 7.5f, PDF_MUTED,
 			       "hidden");
 	else
-		pdf_text_right(p, l->x0 - 8, y + 4.5f, bold, 8.5f, PDF_INK,
-			       fmt(a, sizeof(a), "%.0f%%", rw->response_rate));
+		pdf_text_right(
+		    p, l->x0 - 8, y + 4.5f, bold, 8.5f, PDF_INK,
+		    rp_fmt(a, sizeof(a), "%.0f%%", rw->response_rate));
 	for (i = 0; i < l->r->n_columns; i++) {
 		struct chart_value v = {0, NAN};
 
@@ -192,9 +193,10 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		l.r = r;
 		l.x0 = 0;
 		l.cell_w = 0;
-		p.footer = fmt(footer, sizeof(footer),
-			       "carepulse \xC2\xB7 team comparison \xC2\xB7 %s",
-			       str(r->wave));
+		p.footer =
+		    rp_fmt(footer, sizeof(footer),
+			   "carepulse \xC2\xB7 team comparison \xC2\xB7 %s",
+			   str(r->wave));
 		pdf_new_page(&p);
 		l.x0 = p.left + NAME_W + RATE_W;
 		l.cell_w =

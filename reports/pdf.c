@@ -40,7 +40,7 @@ const struct rgb PDF_ANSWER[5] = {
     {0.004f, 0.275f, 0.235f}, /* #01463c, L* 26 */
 };
 
-const char *fmt(char *out, size_t n, const char *f, ...)
+const char *rp_fmt(char *out, size_t n, const char *f, ...)
 {
 	va_list ap;
 
@@ -130,7 +130,7 @@ static HPDF_Font load_font(struct pdf *p, const char *dir, const char *file)
 	const char *name;
 	int fd;
 
-	fmt(path, sizeof(path), "%s/%s", dir, file);
+	rp_fmt(path, sizeof(path), "%s/%s", dir, file);
 	/* libharu's message for a missing file names no file: check first. */
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
@@ -385,6 +385,7 @@ float pdf_width(struct pdf *p, int bold, float size, const char *s)
 	return s ? seg_width(p, pdf_font(p, bold), size, s, strlen(s)) : 0;
 }
 
+/* The current fill and stroke colours of the page. */
 static void set_fill(struct pdf *p, struct rgb c)
 {
 	HPDF_Page_SetRGBFill(p->page, c.r, c.g, c.b);
@@ -448,9 +449,10 @@ void pdf_text_center(struct pdf *p, float x, float y, int bold, float size,
 void pdf_text_rotated(struct pdf *p, float x, float y, float deg, int bold,
 		      float size, struct rgb c, const char *s)
 {
-	if (s)
-		show(p, x, y, deg == 0 ? 0.001f : deg, bold, size, c, s,
-		     strlen(s));
+	if (s && deg == 0)
+		pdf_text(p, x, y, bold, size, c, s);
+	else if (s)
+		show(p, x, y, deg, bold, size, c, s, strlen(s));
 }
 
 void pdf_text_fit(struct pdf *p, float x, float y, float w, int bold,
@@ -591,7 +593,7 @@ static void draw_footer(struct pdf *p)
 		pdf_text_fit(p, p->left, y, p->right - p->left - 60, 0, 7.5f,
 			     PDF_MUTED, p->footer);
 	pdf_text_right(p, p->right, y, 0, 7.5f, PDF_MUTED,
-		       fmt(num, sizeof(num), "Page %d", p->page_no));
+		       rp_fmt(num, sizeof(num), "Page %d", p->page_no));
 }
 
 void pdf_new_page(struct pdf *p)
@@ -806,12 +808,12 @@ void pdf_hatch(struct pdf *p, float x, float y, float w, float h)
 	HPDF_Page_GRestore(p->page);
 }
 
-float rgb_luminance(struct rgb c)
+float pdf_luminance(struct rgb c)
 {
 	return 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b;
 }
 
-struct rgb rgb_mix(struct rgb a, struct rgb b, float t)
+struct rgb pdf_mix(struct rgb a, struct rgb b, float t)
 {
 	struct rgb m = {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t,
 			a.b + (b.b - a.b) * t};

@@ -126,11 +126,11 @@ void pdf_triangle(struct pdf *p, float x, float y, float r, int up,
 void pdf_hatch(struct pdf *p, float x, float y, float w, float h);
 
 /* Relative luminance 0..1, to pick dark or light text on a colour. */
-float rgb_luminance(struct rgb c);
-struct rgb rgb_mix(struct rgb a, struct rgb b, float t);
+float pdf_luminance(struct rgb c);
+struct rgb pdf_mix(struct rgb a, struct rgb b, float t);
 
 /* Formats into a caller's buffer; never fails, truncates. */
-const char *fmt(char *out, size_t n, const char *f, ...)
+const char *rp_fmt(char *out, size_t n, const char *f, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Charts (chart.c). Every value may be missing; none trusts its input. */

@@ -165,11 +165,11 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	pdf_text_fit(
 	    p, p->left, p->height - 132 - 33 * lines, p->right - p->left, 0, 14,
 	    PDF_INK,
-	    fmt(a, sizeof(a), "Team report \xC2\xB7 %s", str(r->wave)));
-	pdf_text_fit(
-	    p, p->left, p->height - 152 - 33 * lines, p->right - p->left, 0, 10,
-	    PDF_MUTED,
-	    fmt(a, sizeof(a), "Open %s to %s", str(r->opens), str(r->closes)));
+	    rp_fmt(a, sizeof(a), "Team report \xC2\xB7 %s", str(r->wave)));
+	pdf_text_fit(p, p->left, p->height - 152 - 33 * lines,
+		     p->right - p->left, 0, 10, PDF_MUTED,
+		     rp_fmt(a, sizeof(a), "Open %s to %s", str(r->opens),
+			    str(r->closes)));
 
 	w = (p->right - p->left - 24) / 3;
 	x = p->left;
@@ -178,13 +178,13 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 		     "kept back to protect anonymity");
 	else
 		fact(p, x, p->height - 290, w, "Response rate",
-		     fmt(a, sizeof(a), "%.0f%%",
-			 100.0 * r->responses / (double)r->invited),
-		     fmt(b, sizeof(b), "%d of %d invited answered",
-			 r->responses, r->invited));
+		     rp_fmt(a, sizeof(a), "%.0f%%",
+			    100.0 * r->responses / (double)r->invited),
+		     rp_fmt(b, sizeof(b), "%d of %d invited answered",
+			    r->responses, r->invited));
 	fact(p, x + w + 12, p->height - 290, w, "Reporting threshold",
-	     fmt(a, sizeof(a), "%d responses", r->threshold),
-	     fmt(b, sizeof(b), "comments need %d", r->comment_threshold));
+	     rp_fmt(a, sizeof(a), "%d responses", r->threshold),
+	     rp_fmt(b, sizeof(b), "comments need %d", r->comment_threshold));
 	fact(p, x + 2 * (w + 12), p->height - 290, w, "Survey version",
 	     str(r->survey_version), str(r->survey_title));
 
@@ -192,7 +192,8 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	pdf_subheading(p, "Anonymity");
 	pdf_paragraph(
 	    p, 10, PDF_INK,
-	    fmt(a, sizeof(a),
+	    rp_fmt(
+		a, sizeof(a),
 		"Answers are reported only for groups of at least %d people, "
 		"and no one's individual answers can be seen, by the leader "
 		"or anyone else.",
@@ -214,11 +215,12 @@ static void dimension_line(struct pdf *p, const struct rp_dimension *d)
 	pdf_fill_rect(p, p->left, p->y - 26, 3, 26, PDF_ACCENT);
 	pdf_text_fit(p, p->left + 12, p->y - 11, 200, 1, 11, PDF_INK,
 		     str(d->title));
-	pdf_text(p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
-		 fmt(a, sizeof(a),
-		     "score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 mean %.2f "
-		     "\xC2\xB7 n = %d",
-		     d->score, d->favourable, d->mean, d->n));
+	pdf_text(
+	    p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
+	    rp_fmt(a, sizeof(a),
+		   "score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 mean %.2f "
+		   "\xC2\xB7 n = %d",
+		   d->score, d->favourable, d->mean, d->n));
 	p->y -= 34;
 }
 
@@ -234,7 +236,7 @@ static void comments_of(struct pdf *p, const struct rp_team_report *r,
 
 		if (other ? known : strcmp(cp, purpose) != 0)
 			continue;
-		pdf_quote(p, rgb_mix(PDF_ACCENT, PDF_WHITE, 0.4f),
+		pdf_quote(p, pdf_mix(PDF_ACCENT, PDF_WHITE, 0.4f),
 			  str(r->comments[i].text));
 	}
 }
@@ -274,10 +276,10 @@ static void going_well(struct pdf *p, const struct rp_team_report *r,
 			pdf_text(
 			    p, p->left + 12, p->y - 8, 0, 8, PDF_MUTED,
 			    isfinite(fav)
-				? fmt(a, sizeof(a),
-				      "mean %.2f \xC2\xB7 %.0f%% favourable",
-				      it->mean, fav)
-				: fmt(a, sizeof(a), "mean %.2f", it->mean));
+				? rp_fmt(a, sizeof(a),
+					 "mean %.2f \xC2\xB7 %.0f%% favourable",
+					 it->mean, fav)
+				: rp_fmt(a, sizeof(a), "mean %.2f", it->mean));
 			p->y -= 16;
 		}
 	}
@@ -331,7 +333,7 @@ static void attributes_and_behaviours(struct pdf *p,
 		pdf_line(p, x, p->y, x + 22, p->y, 1.8f, PDF_ACCENT);
 		pdf_circle(p, x + 11, p->y, 2.6f, PDF_ACCENT, PDF_ACCENT);
 		pdf_text(p, x + 28, p->y - 3, 0, 8, PDF_INK,
-			 fmt(a, sizeof(a), "this wave (%s)", str(r->wave)));
+			 rp_fmt(a, sizeof(a), "this wave (%s)", str(r->wave)));
 		if (any_before) {
 			x += 190;
 			pdf_dashed_line(p, x, p->y, x + 22, p->y, 1.2f,
@@ -370,7 +372,7 @@ static void attributes_and_behaviours(struct pdf *p,
 		if (v.shown)
 			pdf_text_right(
 			    p, p->right, p->y - 15, 0, 9, PDF_INK,
-			    fmt(a, sizeof(a), "%.0f%%", d->favourable));
+			    rp_fmt(a, sizeof(a), "%.0f%%", d->favourable));
 		p->y -= 26;
 	}
 	for (i = 0; i <= 4; i++) {
@@ -378,7 +380,7 @@ static void attributes_and_behaviours(struct pdf *p,
 
 		pdf_line(p, tx, p->y + 2, tx, p->y - 1, 0.5f, PDF_MUTED);
 		pdf_text_center(p, tx, p->y - 9, 0, 6.5f, PDF_MUTED,
-				fmt(a, sizeof(a), "%d", (int)i * 25));
+				rp_fmt(a, sizeof(a), "%d", (int)i * 25));
 	}
 	p->y -= 20;
 }
@@ -399,12 +401,12 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 	else
 		pdf_paragraph(
 		    p, 10, PDF_INK,
-		    fmt(a, sizeof(a),
-			"Each dimension's mean (1 to 5) over the last %zu "
-			"waves. A triangle marks a change the test found "
-			"significant; hatching marks a wave with fewer than "
-			"%d responses.",
-			r->n_waves, r->threshold));
+		    rp_fmt(a, sizeof(a),
+			   "Each dimension's mean (1 to 5) over the last %zu "
+			   "waves. A triangle marks a change the test found "
+			   "significant; hatching marks a wave with fewer than "
+			   "%d responses.",
+			   r->n_waves, r->threshold));
 	pdf_space(p, 6);
 	cell_w = (p->right - p->left - 2 * gap) / 3;
 	for (i = 0; i < r->n_dimensions; i++) {
@@ -461,15 +463,15 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 	if (item_shown(r, it)) {
 		chart_stacked(p, bx, p->y - 16, bw, 13, it->counts);
 		pdf_text_right(p, p->right, p->y - 9, 1, 8.5f, PDF_INK,
-			       fmt(a, sizeof(a), "%.2f", it->mean));
+			       rp_fmt(a, sizeof(a), "%.2f", it->mean));
 		pdf_text_right(p, p->right, p->y - 19, 0, 6.5f, PDF_MUTED,
-			       fmt(a, sizeof(a), "n = %d", it->n));
+			       rp_fmt(a, sizeof(a), "n = %d", it->n));
 	} else {
 		pdf_hatch(p, bx, p->y - 16, bw, 13);
 		pdf_text(p, bx + 6, p->y - 12, 0, 7.5f, PDF_MUTED,
-			 fmt(a, sizeof(a),
-			     "not enough responses (fewer than %d)",
-			     r->threshold));
+			 rp_fmt(a, sizeof(a),
+				"not enough responses (fewer than %d)",
+				r->threshold));
 	}
 	p->y -= h;
 	pdf_line(p, p->left, p->y + 4, p->right, p->y + 4, 0.3f, PDF_RULE);
@@ -541,9 +543,9 @@ static void areas_to_grow(struct pdf *p, const struct rp_team_report *r,
 		const struct rp_dimension *d = &r->dimensions[dims[i - 1]];
 
 		pdf_need(p, 80);
-		pdf_subheading(p,
-			       fmt(a, sizeof(a), "%s \xE2\x80\x94 score %.0f",
-				   str(d->title), d->score));
+		pdf_subheading(p, rp_fmt(a, sizeof(a),
+					 "%s \xE2\x80\x94 score %.0f",
+					 str(d->title), d->score));
 		pdf_quote(p, PDF_ANSWER[1], rp_prompts_for(d->id)->grow);
 	}
 }
@@ -585,14 +587,14 @@ static void self_and_team(struct pdf *p, const struct rp_team_report *r)
 			     str(d->title));
 		chart_dumbbell(p, x, p->y - 9, w, team, self);
 		if (team.shown && self.shown)
-			fmt(a, sizeof(a), "team %.0f \xC2\xB7 self %.0f",
-			    team.v, self.v);
+			rp_fmt(a, sizeof(a), "team %.0f \xC2\xB7 self %.0f",
+			       team.v, self.v);
 		else if (self.shown)
-			fmt(a, sizeof(a), "self %.0f", self.v);
+			rp_fmt(a, sizeof(a), "self %.0f", self.v);
 		else if (team.shown)
-			fmt(a, sizeof(a), "team %.0f", team.v);
+			rp_fmt(a, sizeof(a), "team %.0f", team.v);
 		else
-			fmt(a, sizeof(a), "\xE2\x80\x94");
+			rp_fmt(a, sizeof(a), "\xE2\x80\x94");
 		pdf_text_right(p, p->right, p->y - 12, 0, 8.5f, PDF_INK, a);
 		p->y -= 22;
 	}
@@ -609,7 +611,8 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 	if (!r->comments_shown) {
 		pdf_paragraph(
 		    p, 10, PDF_INK,
-		    fmt(a, sizeof(a),
+		    rp_fmt(
+			a, sizeof(a),
 			"Comments are shown only when at least %d people have "
 			"answered, so that no one can be recognised by how "
 			"they write. This wave did not reach that number.",
@@ -642,7 +645,7 @@ static void prompt(struct pdf *p, const char *label, const char *text)
 	pdf_need(p, 40);
 	pdf_text(p, p->left + 12, p->y - 9, 1, 8, PDF_ACCENT, label);
 	p->y -= 13;
-	pdf_quote(p, rgb_mix(PDF_ACCENT, PDF_WHITE, 0.5f), text);
+	pdf_quote(p, pdf_mix(PDF_ACCENT, PDF_WHITE, 0.5f), text);
 }
 
 static void workshop(struct pdf *p, const struct rp_team_report *r,
@@ -676,16 +679,16 @@ static void workshop(struct pdf *p, const struct rp_team_report *r,
 		    &r->dimensions[dims[n_dims - 1 - i]];
 		const struct rp_prompts *pr = rp_prompts_for(d->id);
 
-		pdf_subheading(p, fmt(a, sizeof(a),
-				      "%zu. Exploring %s (Explore, Enact)",
-				      3 + i, str(d->title)));
+		pdf_subheading(p, rp_fmt(a, sizeof(a),
+					 "%zu. Exploring %s (Explore, Enact)",
+					 3 + i, str(d->title)));
 		prompt(p, "REMEMBER", pr->strength);
 		prompt(p, "TRY", pr->next_step);
 	}
-	pdf_subheading(p,
-		       fmt(a, sizeof(a),
-			   "%zu. Choose and review (Action, Review, Restore)",
-			   3 + (n_dims < 2 ? n_dims : 2)));
+	pdf_subheading(
+	    p, rp_fmt(a, sizeof(a),
+		      "%zu. Choose and review (Action, Review, Restore)",
+		      3 + (n_dims < 2 ? n_dims : 2)));
 	prompt(p, "DECIDE",
 	       "Which one step will we try before the next pulse, who will "
 	       "help, and how will we know it made a difference?");
@@ -727,19 +730,19 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 	pdf_subheading(p, "Thresholds and anonymity");
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
-	    fmt(a, sizeof(a),
-		"Results for any group with fewer than %d responses (the "
-		"threshold k) are not shown anywhere; such places read "
-		"\"not enough responses\" or \"fewer than %d\". Comments "
-		"appear only when at least %d people answered, in random "
-		"order. A leader's self-assessment is shown next to the "
-		"team's view and never mixed into it.",
-		r->threshold, r->threshold, r->comment_threshold));
+	    rp_fmt(a, sizeof(a),
+		   "Results for any group with fewer than %d responses (the "
+		   "threshold k) are not shown anywhere; such places read "
+		   "\"not enough responses\" or \"fewer than %d\". Comments "
+		   "appear only when at least %d people answered, in random "
+		   "order. A leader's self-assessment is shown next to the "
+		   "team's view and never mixed into it.",
+		   r->threshold, r->threshold, r->comment_threshold));
 	pdf_subheading(p, "Survey");
 	pdf_paragraph(p, 9.5f, PDF_INK,
-		      fmt(a, sizeof(a), "%s (%s), version %s.",
-			  str(r->survey_title), str(r->survey_id),
-			  str(r->survey_version)));
+		      rp_fmt(a, sizeof(a), "%s (%s), version %s.",
+			     str(r->survey_title), str(r->survey_id),
+			     str(r->survey_version)));
 }
 
 #define SECTIONS_MAX 16
@@ -783,7 +786,7 @@ static void draw_contents(struct pdf *p, const struct contents *toc)
 		pdf_dashed_line(p, p->left + tw + 6, p->y - 9, p->right - 24,
 				p->y - 9, 0.4f, PDF_RULE);
 		pdf_text_right(p, p->right, p->y - 10, 0, 10, PDF_INK,
-			       fmt(num, sizeof(num), "%d", toc->page[i]));
+			       rp_fmt(num, sizeof(num), "%d", toc->page[i]));
 		p->y -= 17;
 	}
 }
@@ -819,9 +822,9 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 		HPDF_Page cover_page;
 		float cover_y;
 
-		p.footer = fmt(footer, sizeof(footer),
-			       "carepulse \xC2\xB7 %s \xC2\xB7 %s",
-			       str(r->team), str(r->wave));
+		p.footer = rp_fmt(footer, sizeof(footer),
+				  "carepulse \xC2\xB7 %s \xC2\xB7 %s",
+				  str(r->team), str(r->wave));
 		cover(&p, r);
 		cover_page = p.page;
 		cover_y = p.y;
