@@ -33,7 +33,7 @@ const struct rgb PDF_PREVIOUS = {0.58f, 0.50f, 0.42f};
 const struct rgb PDF_WASH = {0.95f, 0.96f, 0.95f};
 const struct rgb PDF_WHITE = {1.0f, 1.0f, 1.0f};
 const struct rgb PDF_ANSWER[5] = {
-    {0.549f, 0.318f, 0.039f}, /* #8c510a, L* 42 */
+    {0.549f, 0.318f, 0.039f}, /* #8c510a, L* 40 */
     {0.847f, 0.702f, 0.396f}, /* #d8b365, L* 75 */
     {0.933f, 0.933f, 0.933f}, /* #eeeeee, L* 94 */
     {0.208f, 0.592f, 0.561f}, /* #35978f, L* 57 */
