@@ -1,0 +1,422 @@
+/*
+ * chart.c - the report's charts, drawn with pdf.c's shapes.
+ *
+ * Each chart takes values that may be missing (suppressed, NaN, out of
+ * range) and draws a gap or a labelled placeholder for them; none of them
+ * hands libharu a zero-size shape, an empty path or a non-finite number.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pdf_int.h"
+
+/* A value that can be drawn: shown and finite, clamped to lo..hi. */
+static int usable(struct chart_value v, double lo, double hi, double *out)
+{
+	if (!v.shown || !isfinite(v.v))
+		return 0;
+	*out = v.v < lo ? lo : v.v > hi ? hi : v.v;
+	return 1;
+}
+
+static void radar_point(float cx, float cy, float radius, size_t i, size_t n,
+			double v, float *x, float *y)
+{
+	double a = M_PI / 2 - 2 * M_PI * (double)i / (double)n;
+
+	*x = cx + (float)(cos(a) * radius * v / 100.0);
+	*y = cy + (float)(sin(a) * radius * v / 100.0);
+}
+
+/* One series: segments only between neighbouring axes that both have a
+ * value, so a suppressed axis shows as a gap in the outline. */
+static void radar_series(struct pdf *p, float cx, float cy, float radius,
+			 const struct chart_value *vals, size_t n, float lw,
+			 struct rgb c, int dashed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t j = (i + 1) % n;
+		double a, b;
+		float x0, y0, x1, y1;
+
+		if (!usable(vals[i], 0, 100, &a) ||
+		    !usable(vals[j], 0, 100, &b))
+			continue;
+		radar_point(cx, cy, radius, i, n, a, &x0, &y0);
+		radar_point(cx, cy, radius, j, n, b, &x1, &y1);
+		if (dashed)
+			pdf_dashed_line(p, x0, y0, x1, y1, lw, c);
+		else
+			pdf_line(p, x0, y0, x1, y1, lw, c);
+	}
+	for (i = 0; i < n; i++) {
+		double a;
+		float x0, y0;
+
+		if (!usable(vals[i], 0, 100, &a))
+			continue;
+		radar_point(cx, cy, radius, i, n, a, &x0, &y0);
+		pdf_circle(p, x0, y0, dashed ? 1.8f : 2.6f,
+			   dashed ? PDF_WHITE : c, c);
+	}
+}
+
+void chart_radar(struct pdf *p, float cx, float cy, float radius,
+		 const char *const *labels, const struct chart_value *now,
+		 const struct chart_value *before, size_t n)
+{
+	static const int rings[] = {25, 50, 75, 100};
+	char num[48];
+	size_t i, r;
+	int all = 1;
+
+	if (n < 3 || !(radius > 0)) {
+		pdf_text_center(p, cx, cy, 0, 9, PDF_MUTED,
+				"A radar needs at least three dimensions.");
+		return;
+	}
+	for (r = 0; r < 4; r++) {
+		for (i = 0; i < n; i++) {
+			float x0, y0, x1, y1;
+
+			radar_point(cx, cy, radius, i, n, rings[r], &x0, &y0);
+			radar_point(cx, cy, radius, (i + 1) % n, n, rings[r],
+				    &x1, &y1);
+			pdf_line(p, x0, y0, x1, y1, r == 3 ? 0.8f : 0.4f,
+				 PDF_RULE);
+		}
+		pdf_text(p, cx + 3, cy + radius * rings[r] / 100.0f - 8, 0,
+			 6.5f, PDF_MUTED,
+			 rp_fmt(num, sizeof(num), "%d", rings[r]));
+	}
+	for (i = 0; i < n; i++) {
+		float x, y;
+		double a = M_PI / 2 - 2 * M_PI * (double)i / (double)n;
+		double v;
+		float lx = cx + (float)cos(a) * (radius + 12);
+		float ly = cy + (float)sin(a) * (radius + 12);
+		const char *value;
+
+		radar_point(cx, cy, radius, i, n, 100, &x, &y);
+		pdf_line(p, cx, cy, x, y, 0.4f, PDF_RULE);
+		if (usable(now[i], 0, 100, &v))
+			value = rp_fmt(num, sizeof(num), "%.0f", v);
+		else
+			value = "not enough responses";
+		if (!usable(now[i], 0, 100, &v))
+			all = 0;
+		if (sin(a) < -0.3)
+			ly -= 10;
+		else if (sin(a) > 0.3)
+			ly += 4;
+		if (cos(a) > 0.2) {
+			pdf_text(p, lx, ly, 1, 8.5f, PDF_INK, labels[i]);
+			pdf_text(p, lx, ly - 10, 0, 8, PDF_MUTED, value);
+		} else if (cos(a) < -0.2) {
+			pdf_text_right(p, lx, ly, 1, 8.5f, PDF_INK, labels[i]);
+			pdf_text_right(p, lx, ly - 10, 0, 8, PDF_MUTED, value);
+		} else {
+			pdf_text_center(p, lx, ly + (sin(a) > 0 ? 8 : 0), 1,
+					8.5f, PDF_INK, labels[i]);
+			pdf_text_center(p, lx, ly - 10 + (sin(a) > 0 ? 8 : 0),
+					0, 8, PDF_MUTED, value);
+		}
+	}
+	/* A pale fill only for a closed outline; with gaps it would mislead. */
+	if (all && !p->failed) {
+		struct rgb wash = pdf_mix(PDF_ACCENT, PDF_WHITE, 0.85f);
+
+		HPDF_Page_SetRGBFill(p->page, wash.r, wash.g, wash.b);
+		for (i = 0; i < n; i++) {
+			double v = 0;
+			float x, y;
+
+			usable(now[i], 0, 100, &v);
+			radar_point(cx, cy, radius, i, n, v, &x, &y);
+			if (i == 0)
+				HPDF_Page_MoveTo(p->page, x, y);
+			else
+				HPDF_Page_LineTo(p->page, x, y);
+		}
+		HPDF_Page_ClosePath(p->page);
+		HPDF_Page_Fill(p->page);
+	}
+	if (before)
+		radar_series(p, cx, cy, radius, before, n, 1.2f, PDF_PREVIOUS,
+			     1);
+	radar_series(p, cx, cy, radius, now, n, 1.8f, PDF_ACCENT, 0);
+}
+
+void chart_interval_bar(struct pdf *p, float x, float y, float w, float h,
+			struct chart_value score, double lo, double hi, int k)
+{
+	char num[64];
+	double v;
+	float bh = h * 0.42f, by = y + (h - bh) / 2, mid = y + h / 2;
+
+	pdf_fill_rect(p, x, by, w, bh, PDF_WASH);
+	if (!usable(score, 0, 100, &v)) {
+		pdf_hatch(p, x, by, w, bh);
+		pdf_text(p, x + 6, mid - 3, 0, 7.5f, PDF_MUTED,
+			 rp_fmt(num, sizeof(num),
+				"not enough responses (fewer than %d)", k));
+		return;
+	}
+	pdf_fill_rect(p, x, by, w * (float)v / 100.0f, bh,
+		      pdf_mix(PDF_ACCENT, PDF_WHITE, 0.45f));
+	if (isfinite(lo) && isfinite(hi)) {
+		double a = lo < hi ? lo : hi, b = lo < hi ? hi : lo;
+		float xa, xb;
+
+		a = a < 0 ? 0 : a > 100 ? 100 : a;
+		b = b < 0 ? 0 : b > 100 ? 100 : b;
+		xa = x + w * (float)a / 100.0f;
+		xb = x + w * (float)b / 100.0f;
+		pdf_line(p, xa, mid, xb, mid, 1, PDF_INK);
+		pdf_line(p, xa, mid - 4, xa, mid + 4, 1, PDF_INK);
+		pdf_line(p, xb, mid - 4, xb, mid + 4, 1, PDF_INK);
+	}
+	pdf_text(p, x + w + 8, mid - 3, 1, 9, PDF_INK,
+		 rp_fmt(num, sizeof(num), "%.0f", v));
+}
+
+void chart_stacked(struct pdf *p, float x, float y, float w, float h,
+		   const int counts[5])
+{
+	long total = 0;
+	float at = x;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		total += counts[i] > 0 ? counts[i] : 0;
+	if (total == 0) {
+		pdf_hatch(p, x, y, w, h);
+		pdf_text(p, x + 6, y + h / 2 - 3, 0, 7.5f, PDF_MUTED,
+			 "no answers");
+		return;
+	}
+	for (i = 0; i < 5; i++) {
+		float sw;
+		char num[16];
+		const char *label;
+		struct rgb tc;
+
+		if (counts[i] <= 0)
+			continue;
+		sw = w * (float)counts[i] / (float)total;
+		pdf_fill_rect(p, at, y, sw, h, PDF_ANSWER[i]);
+		label = rp_fmt(num, sizeof(num), "%.0f%%",
+			       100.0 * counts[i] / (double)total);
+		tc = pdf_luminance(PDF_ANSWER[i]) < 0.45f ? PDF_WHITE : PDF_INK;
+		if (pdf_width(p, 0, 7, label) + 4 <= sw)
+			pdf_text_center(p, at + sw / 2, y + h / 2 - 2.5f, 0, 7,
+					tc, label);
+		at += sw;
+	}
+	/* Hairlines between segments keep neighbours apart in greyscale. */
+	at = x;
+	for (i = 0; i < 4; i++) {
+		if (counts[i] <= 0)
+			continue;
+		at += w * (float)counts[i] / (float)total;
+		if (at < x + w - 0.5f)
+			pdf_line(p, at, y, at, y + h, 0.6f, PDF_WHITE);
+	}
+}
+
+float chart_stacked_legend(struct pdf *p, float x, float y,
+			   const char *const labels[5])
+{
+	float at = x;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		pdf_fill_rect(p, at, y, 9, 9, PDF_ANSWER[i]);
+		pdf_stroke_rect(p, at, y, 9, 9, 0.3f, PDF_MUTED);
+		at += 12;
+		pdf_text(p, at, y + 1.5f, 0, 7.5f, PDF_INK, labels[i]);
+		at += pdf_width(p, 0, 7.5f, labels[i]) + 12;
+	}
+	return at - x;
+}
+
+void chart_trend(struct pdf *p, float x, float y, float w, float h,
+		 const char *title, const struct rp_trend_point *points,
+		 size_t n, const char *const *waves)
+{
+	float px = x + 16, pw = w - 40, py = y + 14, ph = h - 30;
+	float step, xs[RP_WAVES_MAX];
+	char num[32];
+	size_t i, last = RP_WAVES_MAX;
+	int v;
+
+	pdf_text_fit(p, x, y + h - 9, w, 1, 9, PDF_INK, title);
+	if (n > RP_WAVES_MAX)
+		n = RP_WAVES_MAX;
+	for (v = 1; v <= 5; v++) {
+		float gy = py + ph * (float)(v - 1) / 4.0f;
+
+		pdf_line(p, px, gy, px + pw, gy, v == 3 ? 0.6f : 0.3f,
+			 PDF_RULE);
+		if (v % 2)
+			pdf_text_right(p, px - 4, gy - 2.5f, 0, 6.5f, PDF_MUTED,
+				       rp_fmt(num, sizeof(num), "%d", v));
+	}
+	if (n == 0) {
+		pdf_text_center(p, px + pw / 2, py + ph / 2, 0, 7.5f, PDF_MUTED,
+				"no waves yet");
+		return;
+	}
+	step = n > 1 ? pw / (float)(n - 1) : 0;
+	for (i = 0; i < n; i++)
+		xs[i] = n > 1 ? px + step * (float)i : px + pw / 2;
+	for (i = 0; i < n; i++) {
+		if (points[i].suppressed || !isfinite(points[i].mean)) {
+			float bw = n > 1 ? step * 0.5f : 12;
+
+			if (bw > 12)
+				bw = 12;
+			pdf_hatch(p, xs[i] - bw / 2, py, bw, ph);
+		}
+	}
+	for (i = 0; i + 1 < n; i++) {
+		struct chart_value a = {!points[i].suppressed, points[i].mean};
+		struct chart_value b = {!points[i + 1].suppressed,
+					points[i + 1].mean};
+		double va, vb;
+
+		if (usable(a, 1, 5, &va) && usable(b, 1, 5, &vb))
+			pdf_line(p, xs[i], py + ph * (float)(va - 1) / 4,
+				 xs[i + 1], py + ph * (float)(vb - 1) / 4, 1.4f,
+				 PDF_ACCENT);
+	}
+	for (i = 0; i < n; i++) {
+		struct chart_value a = {!points[i].suppressed, points[i].mean};
+		double va;
+		float cy;
+
+		if (!usable(a, 1, 5, &va))
+			continue;
+		cy = py + ph * (float)(va - 1) / 4;
+		pdf_circle(p, xs[i], cy, 1.9f, PDF_ACCENT, PDF_ACCENT);
+		if (points[i].change == RP_CHANGE_UP)
+			pdf_triangle(p, xs[i], cy + 7, 3.2f, 1, PDF_ACCENT);
+		else if (points[i].change == RP_CHANGE_DOWN)
+			pdf_triangle(p, xs[i], cy - 7, 3.2f, 0, PDF_ANSWER[0]);
+		last = i;
+	}
+	if (last < RP_WAVES_MAX) {
+		/* The latest shown value, beside its own point: when the
+		 * last wave is a gap the label must not pretend otherwise. */
+		double va = points[last].mean;
+		struct chart_value a = {1, va};
+		float lx = last == n - 1 ? px + pw + 6 : xs[last] + 4;
+		float ly = last == n - 1 ? -3 : 4;
+
+		usable(a, 1, 5, &va);
+		pdf_text(p, lx, py + ph * (float)(va - 1) / 4 + ly, 1, 7.5f,
+			 PDF_INK, rp_fmt(num, sizeof(num), "%.1f", va));
+	} else {
+		const char *msg = "not enough responses";
+		float mw = pdf_width(p, 0, 7, msg);
+
+		pdf_fill_rect(p, px + pw / 2 - mw / 2 - 3, py + ph / 2 + 2,
+			      mw + 6, 11, PDF_WHITE);
+		pdf_text_center(p, px + pw / 2, py + ph / 2 + 5, 0, 7,
+				PDF_MUTED, msg);
+	}
+	if (waves) {
+		pdf_text_fit(p, xs[0] - 4, y + 2, pw / 2, 0, 6.5f, PDF_MUTED,
+			     waves[0]);
+		if (n > 1)
+			pdf_text_right(p, xs[n - 1] + 4, y + 2, 0, 6.5f,
+				       PDF_MUTED, waves[n - 1]);
+	}
+}
+
+struct rgb chart_heat_colour(double v)
+{
+	static const struct rgb stops[5] = {
+	    {0.549f, 0.318f, 0.039f}, {0.847f, 0.702f, 0.396f},
+	    {0.961f, 0.961f, 0.961f}, {0.353f, 0.706f, 0.675f},
+	    {0.004f, 0.400f, 0.369f},
+	};
+	static const struct rgb grey = {0.85f, 0.85f, 0.85f};
+	int i;
+
+	if (!isfinite(v))
+		return grey;
+	if (v <= 0)
+		return stops[0];
+	if (v >= 100)
+		return stops[4];
+	i = (int)(v / 25);
+	return pdf_mix(stops[i], stops[i + 1], (float)((v - i * 25) / 25));
+}
+
+void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
+		     struct chart_value v, int k)
+{
+	char num[32];
+	double d;
+
+	if (!usable(v, 0, 100, &d)) {
+		pdf_hatch(p, x, y, w, h);
+		pdf_text_center(p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
+				rp_fmt(num, sizeof(num), "fewer than %d", k));
+		return;
+	}
+	{
+		struct rgb c = chart_heat_colour(d);
+
+		pdf_fill_rect(p, x, y, w, h, c);
+		pdf_text_center(p, x + w / 2, y + h / 2 - 3, 0, 8.5f,
+				pdf_luminance(c) < 0.45f ? PDF_WHITE : PDF_INK,
+				rp_fmt(num, sizeof(num), "%.0f", d));
+	}
+}
+
+void chart_heat_scale(struct pdf *p, float x, float y, float w)
+{
+	char num[16];
+	int i, steps = 40;
+
+	for (i = 0; i < steps; i++)
+		pdf_fill_rect(p, x + w * (float)i / (float)steps, y,
+			      w / (float)steps + 0.3f, 8,
+			      chart_heat_colour(100.0 * (i + 0.5) / steps));
+	for (i = 0; i <= 100; i += 25) {
+		float tx = x + w * (float)i / 100.0f;
+
+		pdf_line(p, tx, y - 2, tx, y, 0.5f, PDF_MUTED);
+		pdf_text_center(p, tx, y - 9, 0, 6.5f, PDF_MUTED,
+				rp_fmt(num, sizeof(num), "%d", i));
+	}
+}
+
+void chart_dumbbell(struct pdf *p, float x, float y, float w,
+		    struct chart_value team, struct chart_value self)
+{
+	double t = 0, s = 0;
+	int has_t = usable(team, 0, 100, &t), has_s = usable(self, 0, 100, &s);
+	float tx = x + w * (float)t / 100.0f, sx = x + w * (float)s / 100.0f;
+	int i;
+
+	pdf_line(p, x, y, x + w, y, 0.6f, PDF_RULE);
+	for (i = 0; i <= 4; i++)
+		pdf_line(p, x + w * (float)i / 4, y - 3, x + w * (float)i / 4,
+			 y + 3, 0.4f, PDF_RULE);
+	if (has_t && has_s)
+		pdf_line(p, tx, y, sx, y, 2.2f,
+			 pdf_mix(PDF_MUTED, PDF_WHITE, 0.5f));
+	if (has_s)
+		pdf_circle(p, sx, y, 3.6f, PDF_WHITE, PDF_ANSWER[0]);
+	if (has_t)
+		pdf_circle(p, tx, y, 3.6f, PDF_ACCENT, PDF_ACCENT);
+	else
+		pdf_text(p, x + 4, y + 5, 0, 7, PDF_MUTED,
+			 "team: not enough responses");
+}

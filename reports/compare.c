@@ -1,0 +1,224 @@
+/*
+ * compare.c - the HR comparison: a heat map of teams by dimensions on
+ * landscape pages, with the response rate per team and the organisation's
+ * row at the end. The column header is repeated on every page, so a
+ * comparison of hundreds of teams reads page by page.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf_int.h"
+
+#define ROW_H	 16.0f
+#define NAME_W	 180.0f
+#define RATE_W	 58.0f
+#define HEADER_H 86.0f
+
+struct layout {
+	const struct rp_compare_report *r;
+	float cell_w;
+	float x0; /* the first dimension column */
+};
+
+struct ranked {
+	size_t index;
+	const char *team;
+	double overall; /* NAN when no cell is shown */
+};
+
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
+static double overall_of(const struct rp_compare_row *row, size_t n)
+{
+	double sum = 0;
+	size_t i, shown = 0;
+
+	for (i = 0; row->cells && i < n; i++) {
+		if (row->cells[i].suppressed || !isfinite(row->cells[i].value))
+			continue;
+		sum += row->cells[i].value;
+		shown++;
+	}
+	return shown ? sum / (double)shown : NAN;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c = strcmp(x->team, y->team);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Highest overall first; rows with nothing shown last; then by name. */
+static int by_overall(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int xs = isfinite(x->overall), ys = isfinite(y->overall);
+
+	if (xs != ys)
+		return ys - xs;
+	if (xs && x->overall != y->overall)
+		return x->overall < y->overall ? 1 : -1;
+	return by_name(a, b);
+}
+
+static void header(struct pdf *p, void *arg)
+{
+	const struct layout *l = arg;
+	const struct rp_compare_report *r = l->r;
+	char a[512];
+	size_t i;
+	float base;
+
+	if (p->page_no == 1) {
+		pdf_text(p, p->left, p->y - 20, 1, 20, PDF_ACCENT,
+			 "Team comparison");
+		pdf_text_fit(p, p->left, p->y - 38, p->right - p->left - 260, 0,
+			     10, PDF_INK,
+			     rp_fmt(a, sizeof(a),
+				    "%s \xC2\xB7 %s, version %s \xC2\xB7 %s",
+				    str(r->wave), str(r->survey_title),
+				    str(r->survey_version),
+				    r->measure == RP_MEASURE_FAVOURABLE
+					? "% favourable (answers of 4 or 5)"
+					: "score 0 to 100"));
+		pdf_text_fit(
+		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
+		    PDF_MUTED,
+		    rp_fmt(a, sizeof(a),
+			   "Sorted %s. Cells with fewer than %d responses are "
+			   "not shown.",
+			   r->sort == RP_SORT_OVERALL
+			       ? "by the mean of each team's shown cells"
+			       : "by team name",
+			   r->threshold));
+		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
+		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
+		pdf_text(p, p->right - 28, p->y - 23, 0, 6.5f, PDF_MUTED,
+			 rp_fmt(a, sizeof(a), "< %d", r->threshold));
+		p->y -= 66;
+	} else {
+		pdf_text_fit(p, p->left, p->y - 10, p->right - p->left, 1, 10,
+			     PDF_ACCENT,
+			     rp_fmt(a, sizeof(a),
+				    "Team comparison \xC2\xB7 %s "
+				    "(continued)",
+				    str(r->wave)));
+		p->y -= 18;
+	}
+	base = p->y - HEADER_H;
+	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
+	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Response");
+	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "rate");
+	for (i = 0; i < r->n_columns; i++)
+		pdf_text_rotated(p, l->x0 + l->cell_w * ((float)i + 0.5f) - 2,
+				 base + 5, 50, 1, 8, PDF_INK,
+				 str(r->columns[i].title));
+	pdf_line(p, p->left, base, p->right, base, 0.8f, PDF_INK);
+	p->y = base - 2;
+}
+
+static void row(struct pdf *p, const struct layout *l,
+		const struct rp_compare_row *rw, int shade, int bold)
+{
+	char a[32];
+	size_t i;
+	float y;
+
+	pdf_need(p, ROW_H);
+	y = p->y - ROW_H;
+	if (shade)
+		pdf_fill_rect(p, p->left, y, l->x0 - p->left, ROW_H, PDF_WASH);
+	pdf_text_fit(p, p->left + 4, y + 4.5f, NAME_W - 8, bold, 8.5f, PDF_INK,
+		     str(rw->team));
+	if (rw->response_rate_hidden || !isfinite(rw->response_rate))
+		pdf_text_right(p, l->x0 - 8, y + 4.5f, 0, 7.5f, PDF_MUTED,
+			       "hidden");
+	else
+		pdf_text_right(
+		    p, l->x0 - 8, y + 4.5f, bold, 8.5f, PDF_INK,
+		    rp_fmt(a, sizeof(a), "%.0f%%", rw->response_rate));
+	for (i = 0; i < l->r->n_columns; i++) {
+		struct chart_value v = {0, NAN};
+
+		if (rw->cells) {
+			v.shown = !rw->cells[i].suppressed;
+			v.v = rw->cells[i].value;
+		}
+		chart_heat_cell(p, l->x0 + l->cell_w * (float)i + 0.5f,
+				y + 0.5f, l->cell_w - 1, ROW_H - 1, v,
+				l->r->threshold);
+	}
+	p->y -= ROW_H;
+}
+
+int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
+			    const struct rp_options *o, struct cp_error *err)
+{
+	struct pdf p;
+	struct layout l;
+	struct ranked *order = NULL;
+	char footer[512];
+	size_t i;
+	int rc;
+
+	if (r == NULL || path == NULL)
+		return cp_error_set(err, CP_EUSAGE,
+				    "comparison report: no report or no path");
+	if ((r->n_columns && !r->columns) || (r->n_rows && !r->rows))
+		return cp_error_set(err, CP_EUSAGE,
+				    "comparison report: a count without its "
+				    "array");
+	order = calloc(r->n_rows + 1, sizeof(*order));
+	if (order == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (i = 0; i < r->n_rows; i++) {
+		order[i].index = i;
+		order[i].team = str(r->rows[i].team);
+		order[i].overall = overall_of(&r->rows[i], r->n_columns);
+	}
+	qsort(order, r->n_rows, sizeof(*order),
+	      r->sort == RP_SORT_OVERALL ? by_overall : by_name);
+
+	rc = pdf_open(&p, o, 1, "carepulse team comparison", err);
+	if (rc == 0) {
+		/* The page size is known only once a page exists. */
+		l.r = r;
+		l.x0 = 0;
+		l.cell_w = 0;
+		p.footer =
+		    rp_fmt(footer, sizeof(footer),
+			   "carepulse \xC2\xB7 team comparison \xC2\xB7 %s",
+			   str(r->wave));
+		pdf_new_page(&p);
+		l.x0 = p.left + NAME_W + RATE_W;
+		l.cell_w =
+		    r->n_columns ? (p.right - l.x0) / (float)r->n_columns : 0;
+		if (l.cell_w > 64)
+			l.cell_w = 64;
+		p.hook_arg = &l;
+		p.on_new_page = header;
+		header(&p, &l);
+		if (r->n_rows == 0)
+			pdf_paragraph(&p, 10, PDF_INK,
+				      "No teams took part in this wave.");
+		for (i = 0; i < r->n_rows; i++)
+			row(&p, &l, &r->rows[order[i].index], (int)(i % 2), 0);
+		pdf_need(&p, ROW_H + 6);
+		pdf_line(&p, p.left, p.y - 2, p.right, p.y - 2, 0.8f, PDF_INK);
+		p.y -= 5;
+		if (r->organisation.team || r->organisation.cells)
+			row(&p, &l, &r->organisation, 0, 1);
+		rc = pdf_save(&p, path);
+	}
+	pdf_close(&p);
+	free(order);
+	return rc;
+}

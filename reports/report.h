@@ -1,0 +1,189 @@
+/*
+ * report.h - the PDF reports of carepulse: the team report and the HR
+ * comparison.
+ *
+ * The reports module draws what core has computed; it never opens the
+ * database. Its input is the plain structs below, filled by the caller. All
+ * strings are UTF-8 and borrowed: they must live until the write call
+ * returns. Anonymity is the caller's decision, made once in core: a value
+ * marked suppressed is never printed, whatever the number next to it holds.
+ *
+ * Writing is atomic: the PDF goes to a temporary file in the target's
+ * directory that is renamed over the target only when complete, so a failed
+ * call leaves no partial file. The same input and options give the same
+ * bytes.
+ */
+#ifndef CP_REPORT_H
+#define CP_REPORT_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* The most waves a trend shows. */
+#define RP_WAVES_MAX 12
+
+enum rp_paper {
+	RP_PAPER_A4 = 0,
+	RP_PAPER_LETTER,
+};
+
+struct rp_options {
+	enum rp_paper paper;
+	/*
+	 * The document's creation date in seconds since 1970 UTC, usually
+	 * SOURCE_DATE_EPOCH or the current time (cmd/ decides). When
+	 * has_creation_time is 0 the PDF carries no date at all.
+	 */
+	long long creation_time;
+	int has_creation_time;
+	/* Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf; NULL for
+	 * Debian's /usr/share/fonts/truetype/dejavu. */
+	const char *font_dir;
+};
+
+/* Which model a dimension belongs to; it decides where a report draws it. */
+enum rp_group {
+	RP_GROUP_7C = 0,    /* the 7 C's: drawn on the radar */
+	RP_GROUP_BEHAVIOUR, /* the four behaviours: bars with intervals */
+	RP_GROUP_OTHER,	    /* any other dimension: bars with intervals */
+};
+
+/* A change between two waves, set only when the test found it significant. */
+enum rp_change {
+	RP_CHANGE_NONE = 0, /* no detectable change (or no previous wave) */
+	RP_CHANGE_UP,
+	RP_CHANGE_DOWN,
+};
+
+struct rp_dimension {
+	const char *id;	   /* "compassion", ...: picks the workshop prompts */
+	const char *title; /* "Compassion" */
+	enum rp_group group;
+	int suppressed; /* fewer than k responses: nothing below is shown */
+	int n;		/* respondents */
+	double mean;	/* 1..5 */
+	double score;	/* (mean - 1) / 4 * 100 */
+	double favourable, neutral, unfavourable; /* percent, 0..100 */
+	double sd;
+	double ci_low, ci_high; /* 95% interval of the mean, 1..5 */
+	int has_previous;	/* the previous wave was reported */
+	double previous_mean;	/* 1..5, when has_previous */
+	enum rp_change change;	/* against the previous wave */
+	int has_self;		/* the leader answered the self-assessment */
+	double self_mean;	/* 1..5, when has_self */
+};
+
+struct rp_item {
+	const char *id;
+	const char *dimension; /* a dimension id */
+	const char *text;      /* the statement as asked */
+	int suppressed;
+	int n;
+	double mean;   /* after reverse scoring */
+	int counts[5]; /* answers 1..5, after reverse scoring */
+	int reverse;   /* the item was reverse-scored */
+};
+
+/* One wave of one dimension's trend. */
+struct rp_trend_point {
+	int suppressed;	       /* the wave had fewer than k responses: a gap */
+	double mean;	       /* 1..5 */
+	enum rp_change change; /* against the previous reported wave */
+};
+
+struct rp_trend {
+	const char *dimension; /* a dimension id */
+	/* One point per entry of rp_team_report.waves, oldest first. */
+	struct rp_trend_point points[RP_WAVES_MAX];
+};
+
+struct rp_comment {
+	const char *purpose; /* "going_well", "would_help" or another */
+	const char *text;
+};
+
+struct rp_team_report {
+	const char *team;
+	const char *wave;	    /* the wave's label */
+	const char *opens, *closes; /* dates as the reader should see them */
+	int response_rate_hidden;   /* the rate itself would identify */
+	int responses, invited;	    /* when not hidden */
+	int threshold;		    /* k: the reporting threshold */
+	int comment_threshold;	    /* comments need this many responses */
+	const char *survey_id;	    /* "compassionate-pulse" */
+	const char *survey_title;   /* "Compassionate leadership pulse" */
+	const char *survey_version; /* "1.0.0" or a content hash */
+
+	const struct rp_dimension *dimensions;
+	size_t n_dimensions;
+	const struct rp_item *items;
+	size_t n_items;
+
+	/* Labels of the trend's waves, oldest first, the last one this wave;
+	 * at most RP_WAVES_MAX. */
+	const char *const *waves;
+	size_t n_waves;
+	const struct rp_trend *trends; /* one per dimension, any order */
+	size_t n_trends;
+
+	int comments_shown; /* responses reached the comment threshold */
+	const struct rp_comment *comments; /* already shuffled by core */
+	size_t n_comments;
+};
+
+struct rp_compare_column {
+	const char *id;
+	const char *title;
+};
+
+struct rp_compare_cell {
+	int suppressed; /* fewer than k: drawn as "fewer than k" */
+	double value;	/* 0..100 */
+};
+
+struct rp_compare_row {
+	const char *team;
+	int response_rate_hidden;
+	double response_rate;		     /* percent, when not hidden */
+	const struct rp_compare_cell *cells; /* one per column */
+};
+
+enum rp_measure {
+	RP_MEASURE_SCORE = 0,  /* (mean - 1) / 4 * 100 */
+	RP_MEASURE_FAVOURABLE, /* % answering 4 or 5 */
+};
+
+enum rp_sort {
+	RP_SORT_NAME = 0, /* team names in byte order */
+	RP_SORT_OVERALL,  /* the mean of a row's shown cells, highest first */
+};
+
+struct rp_compare_report {
+	const char *wave;
+	const char *survey_title;
+	const char *survey_version;
+	int threshold;
+	enum rp_measure measure;
+	enum rp_sort sort;
+	const struct rp_compare_column *columns;
+	size_t n_columns;
+	const struct rp_compare_row *rows;
+	size_t n_rows;
+	struct rp_compare_row organisation; /* drawn last, set apart */
+};
+
+/*
+ * Writes the team report for r to path. o may be NULL (A4, no date).
+ * Fails with CP_EUSAGE for inconsistent input (too many waves), CP_EIO when
+ * the font or the file cannot be read or written, CP_ENOMEM, or CP_EFAIL for
+ * any other libharu error; path is then left as it was.
+ */
+int rp_team_report_write(const struct rp_team_report *r, const char *path,
+			 const struct rp_options *o, struct cp_error *err);
+
+/* Writes the comparison report for r to path, as rp_team_report_write. */
+int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
+			    const struct rp_options *o, struct cp_error *err);
+
+#endif
