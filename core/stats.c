@@ -1,0 +1,230 @@
+/*
+ * stats.c - the formulas of docs/method.md. See stats.h.
+ */
+#include "stats.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Degrees of freedom beyond which t is the normal distribution to far more
+ * digits than any report prints; it keeps the continued fraction short. */
+#define DF_CAP 1e7
+
+const char *cp_change_status_name(enum cp_change_status s)
+{
+	switch (s) {
+	case CP_CHANGE_UNDETECTABLE:
+		return "no detectable change";
+	case CP_CHANGE_UP:
+		return "up";
+	case CP_CHANGE_DOWN:
+		return "down";
+	default:
+		return "none";
+	}
+}
+
+/*
+ * The continued fraction for I_x(a, b) (Abramowitz & Stegun 26.5.8),
+ * evaluated by the modified Lentz method. It converges fast for
+ * x < (a + 1) / (a + b + 2); the caller uses the symmetry
+ * I_x(a, b) = 1 - I_(1-x)(b, a) for the rest.
+ */
+static double incbeta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double f = 1, c = 1, d = 0;
+
+	for (int i = 0; i <= 20000; i++) {
+		int m = i / 2;
+		double num;
+
+		if (i == 0)
+			num = 1;
+		else if (i % 2 == 0)
+			num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		else
+			num = -((a + m) * (a + b + m) * x) /
+			      ((a + 2 * m) * (a + 2 * m + 1));
+		d = 1 + num * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		d = 1 / d;
+		c = 1 + num / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		f *= c * d;
+		if (fabs(1 - c * d) < eps)
+			break;
+	}
+	return f - 1;
+}
+
+double cp_incbeta(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	if (x > (a + 1) / (a + b + 2))
+		return 1 - cp_incbeta(b, a, 1 - x);
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+		    b * log1p(-x)) /
+		a;
+	return front * incbeta_cf(a, b, x);
+}
+
+double cp_t_cdf(double t, double df)
+{
+	double tail;
+
+	if (df > DF_CAP)
+		df = DF_CAP;
+	if (t == 0)
+		return 0.5;
+	/* P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2). */
+	tail = 0.5 * cp_incbeta(df / 2, 0.5, df / (df + t * t));
+	return t > 0 ? 1 - tail : tail;
+}
+
+double cp_t_quantile(double p, double df)
+{
+	double lo = 0, hi = 1;
+
+	if (p <= 0 || p >= 1 || !(df > 0))
+		return NAN;
+	if (p == 0.5)
+		return 0;
+	if (p < 0.5)
+		return -cp_t_quantile(1 - p, df);
+	/* The cdf is monotone: bracket the root, then bisect. Bisection is
+	 * slower than Newton but cannot diverge in the heavy tails of df < 1.
+	 */
+	while (cp_t_cdf(hi, df) < p && hi < 1e300) {
+		lo = hi;
+		hi *= 2;
+	}
+	for (int i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
+		double mid = lo + (hi - lo) / 2;
+		if (cp_t_cdf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+/* The half width of the 95% interval for a mean of n values with sd. */
+static double half_width(int64_t n, double sd)
+{
+	double t = cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)(n - 1));
+
+	return t * sd / sqrt((double)n);
+}
+
+void cp_stat_from_sums(struct cp_stat *st, int64_t n, double sum, double sumsq)
+{
+	double var;
+
+	st->n = n;
+	st->mean = st->score = st->sd = st->ci_low = st->ci_high = 0;
+	st->has_ci = false;
+	if (n <= 0)
+		return;
+	st->mean = sum / (double)n;
+	st->score =
+	    (st->mean - CP_SCALE_MIN) / (CP_SCALE_MAX - CP_SCALE_MIN) * 100;
+	if (n < 2) {
+		st->ci_low = st->ci_high = st->mean;
+		return;
+	}
+	var = (sumsq - sum * sum / (double)n) / (double)(n - 1);
+	/* Identical answers leave only rounding noise: report SD 0, an
+	 * interval of width 0, rather than 1e-9 or the root of a negative. */
+	if (var < 1e-12 * (1 + sumsq / (double)n))
+		var = 0;
+	st->sd = sqrt(var);
+	st->has_ci = true;
+	st->ci_low = st->mean - half_width(n, st->sd);
+	st->ci_high = st->mean + half_width(n, st->sd);
+}
+
+static void percentages(struct cp_stat *st)
+{
+	int64_t total = 0;
+
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		total += st->dist[v];
+	st->answers = total;
+	st->favourable = st->neutral = st->unfavourable = 0;
+	if (total == 0)
+		return;
+	st->unfavourable = 100.0 * (double)(st->dist[0] + st->dist[1]) / total;
+	st->neutral = 100.0 * (double)st->dist[2] / total;
+	st->favourable = 100.0 * (double)(st->dist[3] + st->dist[4]) / total;
+}
+
+void cp_stat_from_counts(struct cp_stat *st, const int64_t c[CP_SCALE_POINTS],
+			 bool reverse)
+{
+	double sum = 0, sumsq = 0;
+	int64_t n = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < CP_SCALE_POINTS; i++) {
+		int j = reverse ? CP_SCALE_POINTS - 1 - i : i;
+		double v = CP_SCALE_MIN + j;
+		st->dist[j] = c[i];
+		n += c[i];
+		sum += v * (double)c[i];
+		sumsq += v * v * (double)c[i];
+	}
+	st->has_dist = true;
+	cp_stat_from_sums(st, n, sum, sumsq);
+	percentages(st);
+}
+
+void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS])
+{
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		st->dist[v] += d[v];
+	st->has_dist = true;
+	percentages(st);
+}
+
+void cp_stat_suppress(struct cp_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->suppressed = true;
+}
+
+void cp_welch(struct cp_change *ch, const struct cp_stat *now,
+	      const struct cp_stat *before)
+{
+	double v1 = now->sd * now->sd / (double)now->n;
+	double v0 = before->sd * before->sd / (double)before->n;
+	double se = sqrt(v1 + v0), t;
+
+	ch->has_diff = true;
+	ch->diff = now->mean - before->mean;
+	if (se == 0) {
+		/* Both groups answered all alike: the difference is exact. */
+		ch->df = (double)(now->n + before->n - 2);
+		ch->low = ch->high = ch->diff;
+	} else {
+		ch->df = (v1 + v0) * (v1 + v0) /
+			 (v1 * v1 / (double)(now->n - 1) +
+			  v0 * v0 / (double)(before->n - 1));
+		t = cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, ch->df);
+		ch->low = ch->diff - t * se;
+		ch->high = ch->diff + t * se;
+	}
+	if (ch->low > 0)
+		ch->status = CP_CHANGE_UP;
+	else if (ch->high < 0)
+		ch->status = CP_CHANGE_DOWN;
+	else
+		ch->status = CP_CHANGE_UNDETECTABLE;
+}
