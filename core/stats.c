@@ -8,7 +8,7 @@
 
 /* Degrees of freedom beyond which t is the normal distribution to far more
  * digits than any report prints; it keeps the continued fraction short. */
-#define DF_CAP 1e7
+#define DF_CAP 1e12
 
 const char *cp_change_status_name(enum cp_change_status s)
 {
@@ -60,20 +60,44 @@ static double incbeta_cf(double a, double b, double x)
 	return f - 1;
 }
 
-double cp_incbeta(double a, double b, double x)
+/*
+ * log(Gamma(a + b) / Gamma(a)). For a large the two log-gammas are about
+ * 1e10 and their difference would lose six digits: use the asymptotic
+ * series b log a + b (b - 1) / 2a instead (the next term is O(1/a^2)).
+ */
+static double lgamma_ratio(double a, double b)
+{
+	if (a > 1e6)
+		return b * log(a) + b * (b - 1) / (2 * a);
+	return lgamma(a + b) - lgamma(a);
+}
+
+/* log(1 / B(a, b)) = log(Gamma(a + b) / (Gamma(a) Gamma(b))). */
+static double log_inv_beta(double a, double b)
+{
+	return a >= b ? lgamma_ratio(a, b) - lgamma(b)
+		      : lgamma_ratio(b, a) - lgamma(a);
+}
+
+/* I_x(a, b) with y = 1 - x given exactly: for large degrees of freedom
+ * x is within 1e-9 of 1, and 1 - x would keep few correct digits. */
+static double incbeta_xy(double a, double b, double x, double y)
 {
 	double front;
 
 	if (x <= 0)
 		return 0;
-	if (x >= 1)
+	if (y <= 0)
 		return 1;
 	if (x > (a + 1) / (a + b + 2))
-		return 1 - cp_incbeta(b, a, 1 - x);
-	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
-		    b * log1p(-x)) /
-		a;
+		return 1 - incbeta_xy(b, a, y, x);
+	front = exp(log_inv_beta(a, b) + a * log(x) + b * log(y)) / a;
 	return front * incbeta_cf(a, b, x);
+}
+
+double cp_incbeta(double a, double b, double x)
+{
+	return incbeta_xy(a, b, x, 1 - x);
 }
 
 double cp_t_cdf(double t, double df)
@@ -85,7 +109,8 @@ double cp_t_cdf(double t, double df)
 	if (t == 0)
 		return 0.5;
 	/* P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2). */
-	tail = 0.5 * cp_incbeta(df / 2, 0.5, df / (df + t * t));
+	tail = 0.5 *
+	       incbeta_xy(df / 2, 0.5, df / (df + t * t), t * t / (df + t * t));
 	return t > 0 ? 1 - tail : tail;
 }
 
