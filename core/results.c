@@ -727,8 +727,9 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		}
 	}
 	for (size_t g = 0; rc == 0 && g < ng; g++)
-		qsort(r->groups[g].comments, r->groups[g].ncomments,
-		      sizeof(struct cp_group_comment), cmp_comment);
+		if (r->groups[g].ncomments > 1)
+			qsort(r->groups[g].comments, r->groups[g].ncomments,
+			      sizeof(struct cp_group_comment), cmp_comment);
 	free(hidden);
 	return rc;
 }
