@@ -114,9 +114,16 @@ double cp_t_cdf(double t, double df)
 	return t > 0 ? 1 - tail : tail;
 }
 
+/* The density of Student's t, for Newton steps on the cdf. */
+static double t_pdf(double t, double df)
+{
+	return exp(log_inv_beta(df / 2, 0.5) - 0.5 * log(df) -
+		   (df + 1) / 2 * log1p(t * t / df));
+}
+
 double cp_t_quantile(double p, double df)
 {
-	double lo = 0, hi = 1;
+	double lo = 0, hi = 1, t;
 
 	if (p <= 0 || p >= 1 || !(df > 0))
 		return NAN;
@@ -124,34 +131,64 @@ double cp_t_quantile(double p, double df)
 		return 0;
 	if (p < 0.5)
 		return -cp_t_quantile(1 - p, df);
-	/* The cdf is monotone: bracket the root, then bisect. Bisection is
-	 * slower than Newton but cannot diverge in the heavy tails of df < 1.
-	 */
+	if (df > DF_CAP)
+		df = DF_CAP;
+	/* Bracket the root, then Newton steps on the cdf, falling back to
+	 * bisection whenever a step would leave the bracket: quick where the
+	 * cdf is smooth, and unable to diverge in the heavy tails of small
+	 * df. */
 	while (cp_t_cdf(hi, df) < p && hi < 1e300) {
 		lo = hi;
 		hi *= 2;
 	}
-	for (int i = 0; i < 200 && hi - lo > 1e-14 * hi; i++) {
-		double mid = lo + (hi - lo) / 2;
-		if (cp_t_cdf(mid, df) < p)
-			lo = mid;
+	t = lo + (hi - lo) / 2;
+	for (int i = 0; i < 200; i++) {
+		double f = cp_t_cdf(t, df) - p, next;
+		if (f == 0)
+			break;
+		if (f < 0)
+			lo = t;
 		else
-			hi = mid;
+			hi = t;
+		next = t - f / t_pdf(t, df);
+		if (!(next > lo && next < hi))
+			next = lo + (hi - lo) / 2;
+		if (fabs(next - t) <= 1e-15 * t || hi - lo <= 1e-15 * hi) {
+			t = next;
+			break;
+		}
+		t = next;
 	}
-	return lo + (hi - lo) / 2;
+	return t;
+}
+
+/*
+ * t(0.975, df) for the whole df of a mean's interval. Results ask for the
+ * same few values thousands of times (one per group and measure), so they
+ * are remembered; the memo is per thread and the function is pure, so it
+ * changes no result.
+ */
+static double t95(int64_t df)
+{
+	static _Thread_local double memo[1024];
+
+	if (df < 1 || df >= 1024)
+		return cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)df);
+	if (memo[df] == 0)
+		memo[df] =
+		    cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)df);
+	return memo[df];
 }
 
 /* The half width of the 95% interval for a mean of n values with sd. */
 static double half_width(int64_t n, double sd)
 {
-	double t = cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)(n - 1));
-
-	return t * sd / sqrt((double)n);
+	return t95(n - 1) * sd / sqrt((double)n);
 }
 
 void cp_stat_from_sums(struct cp_stat *st, int64_t n, double sum, double sumsq)
 {
-	double var;
+	double var, half;
 
 	st->n = n;
 	st->mean = st->score = st->sd = st->ci_low = st->ci_high = 0;
@@ -172,8 +209,9 @@ void cp_stat_from_sums(struct cp_stat *st, int64_t n, double sum, double sumsq)
 		var = 0;
 	st->sd = sqrt(var);
 	st->has_ci = true;
-	st->ci_low = st->mean - half_width(n, st->sd);
-	st->ci_high = st->mean + half_width(n, st->sd);
+	half = half_width(n, st->sd);
+	st->ci_low = st->mean - half;
+	st->ci_high = st->mean + half;
 }
 
 static void percentages(struct cp_stat *st)
