@@ -279,4 +279,90 @@ struct cp_response {
 int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			  const struct cp_survey *survey, struct cp_error *err);
 
+/* ---- results: the aggregates read back (core/store_results.c) ---- */
+
+/* One team's (or one team's leader's, self = 1) totals in a wave. */
+struct cp_agg_group_row {
+	int64_t team_id;
+	int self;
+	int64_t responses;
+};
+
+/* agg_dim: n respondents, the sum and sum of squares of their own
+ * dimension means (reverse items already flipped). */
+struct cp_agg_dim_row {
+	int64_t team_id;
+	int self;
+	char *dimension;
+	int64_t n;
+	double sum, sumsq;
+};
+
+/* agg_item: how many answered 1..5 (raw, not yet reverse-scored). */
+struct cp_agg_item_row {
+	int64_t team_id;
+	int self;
+	char *item_id;
+	int64_t c[CP_SCALE_POINTS];
+};
+
+/* Team invitations of a team in a wave: delivered = state 'sent'. */
+struct cp_agg_invited_row {
+	int64_t team_id;
+	int64_t invitations;
+	int64_t delivered;
+};
+
+struct cp_wave_aggregates {
+	struct cp_agg_group_row *groups;
+	size_t ngroups;
+	struct cp_agg_dim_row *dims;
+	size_t ndims;
+	struct cp_agg_item_row *items;
+	size_t nitems;
+	struct cp_agg_invited_row *invited;
+	size_t ninvited;
+};
+
+/*
+ * Reads every aggregate row of wave: one row per team, dimension and item,
+ * never the answers themselves, so the cost follows the number of groups.
+ * Release out with cp_store_aggregates_release (also after a failure).
+ */
+int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
+			     struct cp_wave_aggregates *out,
+			     struct cp_error *err);
+void cp_store_aggregates_release(struct cp_wave_aggregates *a);
+
+/* A wave in the order of time (opens_at, then id) and the teams it has. */
+struct cp_wave_entry {
+	int64_t id;
+	enum cp_wave_status status;
+	int64_t opens_at;
+	int64_t *teams; /* sorted ids: wave_team and teams that answered */
+	size_t nteams;
+};
+
+/* Lists every wave, oldest first; free with cp_store_wave_entries_free. */
+int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
+			  size_t *n, struct cp_error *err);
+void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n);
+
+/* One free-text comment of a team's (not self) response in a wave. */
+struct cp_comment_row {
+	int64_t team_id;
+	char *question_id;
+	char *text;
+};
+
+/*
+ * The comments of wave's team responses, sorted by team, question and
+ * text: never in the order they were given. Free with
+ * cp_store_comment_rows_free.
+ */
+int cp_store_wave_comments(struct cp_store *s, int64_t wave,
+			   struct cp_comment_row **out, size_t *n,
+			   struct cp_error *err);
+void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n);
+
 #endif

@@ -1,0 +1,1003 @@
+/*
+ * results.c - groups, thresholds, anti-differencing, changes, self vs
+ * team and comments, computed from the aggregates. See results.h and
+ * docs/method.md.
+ */
+#include "results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+
+/* Deeper org charts than this are refused: a parent cycle, not an org. */
+#define MAX_DEPTH 64
+
+const char *cp_scope_name(enum cp_group_scope s)
+{
+	switch (s) {
+	case CP_SCOPE_ORGANISATION:
+		return "organisation";
+	case CP_SCOPE_SUBTREE:
+		return "subtree";
+	default:
+		return "team";
+	}
+}
+
+/* ---- the suppression rule ---- */
+
+struct tree {
+	size_t *first; /* children of g: child[first[g] .. first[g + 1]) */
+	size_t *child;
+};
+
+static int tree_build(struct tree *t, size_t count, const size_t *parent,
+		      struct cp_error *err)
+{
+	size_t *fill;
+
+	t->first = calloc(count + 1, sizeof(size_t));
+	t->child = calloc(count ? count : 1, sizeof(size_t));
+	fill = calloc(count + 1, sizeof(size_t));
+	if (t->first == NULL || t->child == NULL || fill == NULL) {
+		free(fill);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (size_t g = 0; g < count; g++)
+		if (parent[g] != CP_NO_GROUP)
+			t->first[parent[g] + 1]++;
+	for (size_t g = 0; g < count; g++)
+		t->first[g + 1] += t->first[g];
+	for (size_t g = 0; g < count; g++)
+		if (parent[g] != CP_NO_GROUP) {
+			size_t p = parent[g];
+			t->child[t->first[p] + fill[p]++] = g;
+		}
+	free(fill);
+	return 0;
+}
+
+static void tree_release(struct tree *t)
+{
+	free(t->first);
+	free(t->child);
+}
+
+/*
+ * The visible groups just below g: its visible children, and through each
+ * hidden child its own visible parts. Adds their respondents to *seen and
+ * remembers the smallest non-empty one in *smallest.
+ */
+static void frontier(const struct tree *t, size_t g, const int64_t *n,
+		     const bool *suppressed, int64_t *seen, size_t *smallest)
+{
+	for (size_t i = t->first[g]; i < t->first[g + 1]; i++) {
+		size_t c = t->child[i];
+		if (suppressed[c]) {
+			frontier(t, c, n, suppressed, seen, smallest);
+			continue;
+		}
+		*seen += n[c];
+		if (n[c] > 0 &&
+		    (*smallest == CP_NO_GROUP || n[c] < n[*smallest]))
+			*smallest = c;
+	}
+}
+
+int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
+			int k, bool *suppressed, struct cp_error *err)
+{
+	struct tree t;
+	bool changed = true;
+
+	if (tree_build(&t, count, parent, err))
+		return CP_ENOMEM;
+	for (size_t g = 0; g < count; g++)
+		if (n[g] < k)
+			suppressed[g] = true;
+	/* Each round only adds suppressions, so this ends. */
+	while (changed) {
+		changed = false;
+		for (size_t g = 0; g < count; g++) {
+			int64_t seen = 0, hidden;
+			size_t smallest = CP_NO_GROUP;
+			if (suppressed[g])
+				continue;
+			frontier(&t, g, n, suppressed, &seen, &smallest);
+			hidden = n[g] - seen;
+			/* What a reader works out by subtraction must be
+			 * nobody or at least k people. */
+			if (hidden > 0 && hidden < k &&
+			    smallest != CP_NO_GROUP) {
+				suppressed[smallest] = true;
+				changed = true;
+			}
+		}
+		for (size_t g = 0; g < count; g++) {
+			int depth = 0;
+			if (suppressed[g])
+				continue;
+			for (size_t a = parent[g];
+			     a != CP_NO_GROUP && depth < MAX_DEPTH;
+			     a = parent[a], depth++) {
+				int64_t d = n[a] - n[g];
+				if (!suppressed[a] && d > 0 && d < k) {
+					suppressed[g] = true;
+					changed = true;
+					break;
+				}
+			}
+		}
+	}
+	tree_release(&t);
+	return 0;
+}
+
+/* ---- thresholds and waves ---- */
+
+int cp_results_thresholds(struct cp_store *s, const struct cp_wave *w, int *k,
+			  int *comment_k, struct cp_error *err)
+{
+	long v;
+
+	if (w->threshold) {
+		*k = w->threshold;
+	} else {
+		if (cp_config_get_int(s, "threshold", 3, 10, &v, err))
+			return err ? err->code : CP_EDATA;
+		*k = (int)v;
+	}
+	if (w->comment_threshold) {
+		*comment_k = w->comment_threshold;
+	} else {
+		if (cp_config_get_int(s, "comment_threshold", 3, 100, &v, err))
+			return err ? err->code : CP_EDATA;
+		*comment_k = (int)v;
+	}
+	/* Comments are the easiest thing to recognise someone by. */
+	if (*comment_k < *k)
+		*comment_k = *k;
+	return 0;
+}
+
+static int has_team(const struct cp_wave_entry *e, int64_t team)
+{
+	size_t lo = 0, hi = e->nteams;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->teams[mid] == team)
+			return 1;
+		if (e->teams[mid] < team)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err)
+{
+	struct cp_wave_entry *w;
+	size_t nw, count = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (cp_store_wave_entries(s, &w, &nw, err))
+		return err ? err->code : CP_EIO;
+	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
+	if (*ids == NULL) {
+		cp_store_wave_entries_free(w, nw);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (team == 0 || has_team(&w[i], team))
+			(*ids)[count++] = w[i].id;
+	*n = count;
+	cp_store_wave_entries_free(w, nw);
+	return 0;
+}
+
+int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
+			   struct cp_error *err)
+{
+	int64_t *ids;
+	size_t n;
+
+	if (cp_results_waves(s, 0, &ids, &n, err))
+		return err ? err->code : CP_EIO;
+	*wave = n ? ids[n - 1] : 0;
+	free(ids);
+	if (n == 0)
+		return cp_error_set(err, CP_ENOTFOUND,
+				    "there are no waves yet: see 'carepulse "
+				    "wave create'");
+	return 0;
+}
+
+/* ---- building a wave's groups ---- */
+
+struct team_key {
+	int64_t id;
+	size_t node;
+};
+
+/* A team of the org chart, by its position in the team list. */
+struct node {
+	int64_t id;
+	const char *name;
+	size_t parent; /* node index or CP_NO_GROUP */
+	bool in_wave;  /* a team of the wave: its own group */
+	bool has_desc; /* a sub-team is in the wave: a subtree group */
+	size_t team_group, subtree_group;
+};
+
+/* Raw additive totals of the groups, flat: [group][dimension] etc. */
+struct totals {
+	size_t ndims, nitems;
+	int64_t *responses, *delivered;
+	int64_t *dim_n;
+	double *dim_sum, *dim_sumsq;
+	int64_t *dim_dist; /* [g][d][value] */
+	int64_t *item_c;   /* [g][i][value], raw (not reverse-scored) */
+	int64_t *self_n;   /* [g][d], self responses, never rolled up */
+	double *self_sum, *self_sumsq;
+};
+
+struct build {
+	struct cp_results *r;
+	struct node *nodes;
+	size_t nnodes;
+	struct team_key *by_id; /* sorted by id */
+	size_t *parent;
+	size_t alloc;
+	struct totals tot;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct team_key *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static size_t node_of(const struct build *b, int64_t id)
+{
+	size_t lo = 0, hi = b->nnodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t x = b->by_id[mid].id;
+		if (x == id)
+			return b->by_id[mid].node;
+		if (x < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return CP_NO_GROUP;
+}
+
+static int add_group(struct build *b, enum cp_group_scope scope,
+		     const struct node *nd, size_t parent, int depth,
+		     size_t *out, struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	struct cp_group *g;
+
+	if (r->ngroups == b->alloc) {
+		size_t alloc = b->alloc ? b->alloc * 2 : 16;
+		struct cp_group *grown =
+		    realloc(r->groups, alloc * sizeof(*grown));
+		size_t *pgrown;
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		r->groups = grown;
+		pgrown = realloc(b->parent, alloc * sizeof(*pgrown));
+		if (pgrown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		b->parent = pgrown;
+		b->alloc = alloc;
+	}
+	g = &r->groups[r->ngroups];
+	memset(g, 0, sizeof(*g));
+	g->scope = scope;
+	g->team_id = nd ? nd->id : 0;
+	g->name = cp_strdup(nd ? nd->name : "organisation");
+	g->parent = parent;
+	g->depth = depth;
+	b->parent[r->ngroups] = parent;
+	*out = r->ngroups++;
+	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
+}
+
+/* Depth first from node i: the subtree group, the team's own, then its
+ * sub-teams (the team list is sorted by name, so they come in that order). */
+static int walk(struct build *b, size_t i, size_t parent, int depth,
+		const size_t *first, const size_t *kids, struct cp_error *err)
+{
+	struct node *nd = &b->nodes[i];
+	size_t under = parent;
+	int rc = 0;
+
+	if (depth > MAX_DEPTH)
+		return cp_error_set(err, CP_EDATA,
+				    "team '%s' is nested too deeply (a "
+				    "cycle of parent teams?)",
+				    nd->name);
+	if (nd->has_desc) {
+		rc = add_group(b, CP_SCOPE_SUBTREE, nd, parent, depth,
+			       &nd->subtree_group, err);
+		under = nd->subtree_group;
+		depth++;
+	}
+	if (rc == 0 && nd->in_wave)
+		rc = add_group(b, CP_SCOPE_TEAM, nd, under, depth,
+			       &nd->team_group, err);
+	for (size_t k = first[i]; rc == 0 && k < first[i + 1]; k++) {
+		const struct node *c = &b->nodes[kids[k]];
+		if (c->in_wave || c->has_desc)
+			rc = walk(b, kids[k], under, depth, first, kids, err);
+	}
+	return rc;
+}
+
+static int build_groups(struct build *b, struct cp_store *s,
+			const struct cp_wave_entry *entry, struct cp_error *err)
+{
+	struct cp_team *teams = NULL;
+	size_t nteams = 0, *first = NULL, *kids = NULL, *fill = NULL, org;
+	int rc;
+
+	rc = cp_store_team_list(s, &teams, &nteams, err);
+	if (rc)
+		return rc;
+	b->nodes = calloc(nteams ? nteams : 1, sizeof(*b->nodes));
+	b->by_id = calloc(nteams ? nteams : 1, sizeof(*b->by_id));
+	first = calloc(nteams + 2, sizeof(size_t));
+	kids = calloc(nteams ? nteams : 1, sizeof(size_t));
+	fill = calloc(nteams + 1, sizeof(size_t));
+	if (!b->nodes || !b->by_id || !first || !kids || !fill) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The names are borrowed from teams until the groups copy them. */
+	b->nnodes = nteams;
+	for (size_t i = 0; i < nteams; i++) {
+		b->nodes[i].id = teams[i].id;
+		b->nodes[i].name = teams[i].name;
+		b->nodes[i].team_group = b->nodes[i].subtree_group =
+		    CP_NO_GROUP;
+		b->by_id[i].id = teams[i].id;
+		b->by_id[i].node = i;
+	}
+	qsort(b->by_id, nteams, sizeof(*b->by_id), cmp_key);
+	for (size_t i = 0; i < nteams; i++)
+		b->nodes[i].parent = teams[i].parent_id
+					 ? node_of(b, teams[i].parent_id)
+					 : CP_NO_GROUP;
+	for (size_t t = 0; entry && t < entry->nteams; t++) {
+		size_t i = node_of(b, entry->teams[t]);
+		int depth = 0;
+		if (i == CP_NO_GROUP)
+			continue;
+		b->nodes[i].in_wave = true;
+		for (size_t a = b->nodes[i].parent;
+		     a != CP_NO_GROUP && depth < MAX_DEPTH;
+		     a = b->nodes[a].parent, depth++)
+			b->nodes[a].has_desc = true;
+	}
+	/* Children lists, in the team list's (name) order; slot nteams
+	 * collects the roots. */
+	for (size_t i = 0; i < nteams; i++) {
+		size_t p = b->nodes[i].parent;
+		first[(p == CP_NO_GROUP ? nteams : p) + 1]++;
+	}
+	for (size_t i = 0; i <= nteams; i++)
+		first[i + 1] += first[i];
+	for (size_t i = 0; i < nteams; i++) {
+		size_t p = b->nodes[i].parent;
+		if (p == CP_NO_GROUP)
+			p = nteams;
+		kids[first[p] + fill[p]++] = i;
+	}
+	rc = add_group(b, CP_SCOPE_ORGANISATION, NULL, CP_NO_GROUP, 0, &org,
+		       err);
+	for (size_t k = first[nteams]; rc == 0 && k < first[nteams + 1]; k++) {
+		const struct node *nd = &b->nodes[kids[k]];
+		if (nd->in_wave || nd->has_desc)
+			rc = walk(b, kids[k], org, 1, first, kids, err);
+	}
+done:
+	/* The groups hold their own copies of the names. */
+	for (size_t i = 0; i < b->nnodes; i++)
+		b->nodes[i].name = NULL;
+	cp_store_teams_free(teams, nteams);
+	free(first);
+	free(kids);
+	free(fill);
+	return rc;
+}
+
+static int totals_alloc(struct totals *t, size_t ng, size_t nd, size_t ni,
+			struct cp_error *err)
+{
+	size_t gd = ng * nd + 1, gi = ng * ni + 1;
+
+	t->ndims = nd;
+	t->nitems = ni;
+	t->responses = calloc(ng + 1, sizeof(int64_t));
+	t->delivered = calloc(ng + 1, sizeof(int64_t));
+	t->dim_n = calloc(gd, sizeof(int64_t));
+	t->dim_sum = calloc(gd, sizeof(double));
+	t->dim_sumsq = calloc(gd, sizeof(double));
+	t->dim_dist = calloc(gd * CP_SCALE_POINTS, sizeof(int64_t));
+	t->item_c = calloc(gi * CP_SCALE_POINTS, sizeof(int64_t));
+	t->self_n = calloc(gd, sizeof(int64_t));
+	t->self_sum = calloc(gd, sizeof(double));
+	t->self_sumsq = calloc(gd, sizeof(double));
+	if (!t->responses || !t->delivered || !t->dim_n || !t->dim_sum ||
+	    !t->dim_sumsq || !t->dim_dist || !t->item_c || !t->self_n ||
+	    !t->self_sum || !t->self_sumsq)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+static void totals_release(struct totals *t)
+{
+	free(t->responses);
+	free(t->delivered);
+	free(t->dim_n);
+	free(t->dim_sum);
+	free(t->dim_sumsq);
+	free(t->dim_dist);
+	free(t->item_c);
+	free(t->self_n);
+	free(t->self_sum);
+	free(t->self_sumsq);
+}
+
+/* The group that holds a team's own responses, or CP_NO_GROUP. */
+static size_t atom_group(const struct build *b, int64_t team)
+{
+	size_t i = node_of(b, team);
+
+	return i == CP_NO_GROUP ? CP_NO_GROUP : b->nodes[i].team_group;
+}
+
+/* Index of a dimension or item id in the survey; CP_NO_GROUP if absent. */
+static size_t dim_index(const struct cp_survey *sv, const char *id)
+{
+	for (size_t d = 0; d < sv->ndims; d++)
+		if (strcmp(sv->dims[d].id, id) == 0)
+			return d;
+	return CP_NO_GROUP;
+}
+
+static size_t item_index(const struct cp_survey *sv, const char *id)
+{
+	const struct cp_item *it = cp_survey_item(sv, id);
+
+	return it ? (size_t)(it - sv->items) : CP_NO_GROUP;
+}
+
+/* Puts each team's aggregate rows on its group, then rolls them up: a
+ * group's totals are its own plus its parts' (sums are additive). */
+static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
+{
+	const struct cp_survey *sv = b->r->survey;
+	struct totals *t = &b->tot;
+	size_t nd = t->ndims, ni = t->nitems;
+
+	for (size_t i = 0; i < a->ngroups; i++) {
+		size_t g = atom_group(b, a->groups[i].team_id);
+		if (g != CP_NO_GROUP && !a->groups[i].self)
+			t->responses[g] += a->groups[i].responses;
+	}
+	for (size_t i = 0; i < a->ninvited; i++) {
+		size_t g = atom_group(b, a->invited[i].team_id);
+		if (g != CP_NO_GROUP)
+			t->delivered[g] += a->invited[i].delivered;
+	}
+	for (size_t i = 0; i < a->ndims; i++) {
+		const struct cp_agg_dim_row *r = &a->dims[i];
+		size_t g = atom_group(b, r->team_id);
+		size_t d = dim_index(sv, r->dimension);
+		if (g == CP_NO_GROUP || d == CP_NO_GROUP)
+			continue;
+		if (r->self) {
+			t->self_n[g * nd + d] += r->n;
+			t->self_sum[g * nd + d] += r->sum;
+			t->self_sumsq[g * nd + d] += r->sumsq;
+		} else {
+			t->dim_n[g * nd + d] += r->n;
+			t->dim_sum[g * nd + d] += r->sum;
+			t->dim_sumsq[g * nd + d] += r->sumsq;
+		}
+	}
+	for (size_t i = 0; i < a->nitems; i++) {
+		const struct cp_agg_item_row *r = &a->items[i];
+		size_t g = atom_group(b, r->team_id);
+		size_t it = item_index(sv, r->item_id);
+		const struct cp_item *item;
+		if (g == CP_NO_GROUP || it == CP_NO_GROUP || r->self)
+			continue;
+		item = &sv->items[it];
+		for (int v = 0; v < CP_SCALE_POINTS; v++) {
+			int f = item->reverse ? CP_SCALE_POINTS - 1 - v : v;
+			t->item_c[(g * ni + it) * CP_SCALE_POINTS + v] +=
+			    r->c[v];
+			t->dim_dist[(g * nd + item->dim) * CP_SCALE_POINTS +
+				    f] += r->c[v];
+		}
+	}
+	/* Children come after their parents: roll up from the end. */
+	for (size_t g = b->r->ngroups; g-- > 1;) {
+		size_t p = b->parent[g];
+		t->responses[p] += t->responses[g];
+		t->delivered[p] += t->delivered[g];
+		for (size_t d = 0; d < nd; d++) {
+			t->dim_n[p * nd + d] += t->dim_n[g * nd + d];
+			t->dim_sum[p * nd + d] += t->dim_sum[g * nd + d];
+			t->dim_sumsq[p * nd + d] += t->dim_sumsq[g * nd + d];
+		}
+		for (size_t x = 0; x < nd * CP_SCALE_POINTS; x++)
+			t->dim_dist[p * nd * CP_SCALE_POINTS + x] +=
+			    t->dim_dist[g * nd * CP_SCALE_POINTS + x];
+		for (size_t x = 0; x < ni * CP_SCALE_POINTS; x++)
+			t->item_c[p * ni * CP_SCALE_POINTS + x] +=
+			    t->item_c[g * ni * CP_SCALE_POINTS + x];
+	}
+}
+
+/* Runs the suppression rule on one measure's counts, starting from what
+ * the group level already hides. */
+static int suppress_measure(struct build *b, const int64_t *n, int k,
+			    const bool *base, bool *out, struct cp_error *err)
+{
+	size_t ng = b->r->ngroups;
+
+	memcpy(out, base, ng * sizeof(bool));
+	return cp_results_suppress(ng, n, b->parent, k, out, err);
+}
+
+static int compute_scores(struct build *b, const bool *group_hidden,
+			  struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	struct totals *t = &b->tot;
+	size_t ng = r->ngroups, nd = t->ndims, ni = t->nitems;
+	int64_t *n = calloc(ng + 1, sizeof(int64_t));
+	bool *hidden = calloc(ng + 1, sizeof(bool));
+	int rc = 0;
+
+	if (n == NULL || hidden == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t g = 0; g < ng; g++) {
+		struct cp_group *gr = &r->groups[g];
+		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
+		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
+		gr->items = calloc(ni + 1, sizeof(*gr->items));
+		gr->item_change = calloc(ni + 1, sizeof(*gr->item_change));
+		gr->self = calloc(nd + 1, sizeof(*gr->self));
+		gr->self_gap = calloc(nd + 1, sizeof(double));
+		if (!gr->dims || !gr->dim_change || !gr->items ||
+		    !gr->item_change || !gr->self || !gr->self_gap) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	for (size_t d = 0; d < nd; d++) {
+		for (size_t g = 0; g < ng; g++)
+			n[g] = t->dim_n[g * nd + d];
+		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
+				      err);
+		if (rc)
+			goto done;
+		for (size_t g = 0; g < ng; g++) {
+			struct cp_stat *st = &r->groups[g].dims[d];
+			if (hidden[g]) {
+				cp_stat_suppress(st);
+				continue;
+			}
+			cp_stat_from_sums(st, n[g], t->dim_sum[g * nd + d],
+					  t->dim_sumsq[g * nd + d]);
+			cp_stat_add_dist(
+			    st, &t->dim_dist[(g * nd + d) * CP_SCALE_POINTS]);
+		}
+	}
+	for (size_t i = 0; i < ni; i++) {
+		for (size_t g = 0; g < ng; g++) {
+			const int64_t *c =
+			    &t->item_c[(g * ni + i) * CP_SCALE_POINTS];
+			n[g] = 0;
+			for (int v = 0; v < CP_SCALE_POINTS; v++)
+				n[g] += c[v];
+		}
+		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
+				      err);
+		if (rc)
+			goto done;
+		for (size_t g = 0; g < ng; g++) {
+			struct cp_stat *st = &r->groups[g].items[i];
+			if (hidden[g])
+				cp_stat_suppress(st);
+			else
+				cp_stat_from_counts(
+				    st,
+				    &t->item_c[(g * ni + i) * CP_SCALE_POINTS],
+				    r->survey->items[i].reverse);
+		}
+	}
+	/* Self: a leader's own answers, beside the team's and never added
+	 * to them; the subtree group of a team shows the same leader. */
+	for (size_t g = 0; g < ng; g++) {
+		struct cp_group *gr = &r->groups[g];
+		size_t src = g, node;
+		if (gr->scope == CP_SCOPE_ORGANISATION)
+			continue;
+		if (gr->scope == CP_SCOPE_SUBTREE) {
+			node = node_of(b, gr->team_id);
+			src = node == CP_NO_GROUP ? CP_NO_GROUP
+						  : b->nodes[node].team_group;
+			if (src == CP_NO_GROUP)
+				continue;
+		}
+		for (size_t d = 0; d < nd; d++) {
+			int64_t sn = t->self_n[src * nd + d];
+			struct cp_stat *st = &gr->self[d];
+			if (sn == 0)
+				continue;
+			gr->has_self = true;
+			cp_stat_from_sums(st, sn, t->self_sum[src * nd + d],
+					  t->self_sumsq[src * nd + d]);
+			st->has_ci = false;
+			st->ci_low = st->ci_high = st->sd = 0;
+			if (!gr->dims[d].suppressed)
+				gr->self_gap[d] = st->mean - gr->dims[d].mean;
+		}
+	}
+done:
+	free(n);
+	free(hidden);
+	return rc;
+}
+
+static int cmp_comment(const void *a, const void *b)
+{
+	const struct cp_group_comment *x = a, *y = b;
+	int c = strcmp(x->question_id, y->question_id);
+
+	return c ? c : strcmp(x->text, y->text);
+}
+
+/* Gives each group allowed to show comments the comments of its teams,
+ * sorted by question and text. */
+static int attach_comments(struct build *b, struct cp_store *s,
+			   const bool *group_hidden, struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	size_t ng = r->ngroups;
+	bool *hidden = calloc(ng + 1, sizeof(bool));
+	int rc;
+
+	if (hidden == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	rc = suppress_measure(b, b->tot.responses, r->comment_threshold,
+			      group_hidden, hidden, err);
+	if (rc == 0)
+		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
+					    &r->ncomment_rows, err);
+	for (size_t g = 0; rc == 0 && g < ng; g++)
+		r->groups[g].comments_shown = !hidden[g];
+	/* Count, allocate, fill: each comment goes to its team's group and
+	 * every group above it. */
+	for (int pass = 0; rc == 0 && pass < 2; pass++) {
+		for (size_t i = 0; i < r->ncomment_rows; i++) {
+			size_t g = atom_group(b, r->comment_rows[i].team_id);
+			for (; g != CP_NO_GROUP; g = b->parent[g]) {
+				struct cp_group *gr = &r->groups[g];
+				if (!gr->comments_shown)
+					continue;
+				if (pass == 0) {
+					gr->ncomments++;
+					continue;
+				}
+				gr->comments[gr->ncomments].question_id =
+				    r->comment_rows[i].question_id;
+				gr->comments[gr->ncomments++].text =
+				    r->comment_rows[i].text;
+			}
+		}
+		for (size_t g = 0; pass == 0 && g < ng; g++) {
+			struct cp_group *gr = &r->groups[g];
+			if (!gr->comments_shown)
+				continue;
+			gr->comments =
+			    calloc(gr->ncomments + 1, sizeof(*gr->comments));
+			if (gr->comments == NULL)
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+			gr->ncomments = 0;
+		}
+	}
+	for (size_t g = 0; rc == 0 && g < ng; g++)
+		if (r->groups[g].ncomments > 1)
+			qsort(r->groups[g].comments, r->groups[g].ncomments,
+			      sizeof(struct cp_group_comment), cmp_comment);
+	free(hidden);
+	return rc;
+}
+
+static void change_of(struct cp_change *ch, const struct cp_stat *now,
+		      const struct cp_stat *before, int64_t wave, int k)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->previous_wave = wave;
+	/* Small or hidden samples: "no detectable change", never an arrow. */
+	if (now->suppressed || before->suppressed || now->n < k ||
+	    before->n < k || now->n < 2 || before->n < 2) {
+		ch->status = CP_CHANGE_UNDETECTABLE;
+		return;
+	}
+	cp_welch(ch, now, before);
+}
+
+static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
+		     const struct cp_results_opts *opts,
+		     const struct cp_wave_entry *entries, size_t nentries,
+		     struct cp_error *err);
+
+/*
+ * For each group, its previous wave: the newest earlier closed wave that
+ * has the group's team (a subtree: any of its teams; the organisation:
+ * any team), and the change of each measure from that wave's same group.
+ */
+static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
+			   const struct cp_wave_entry *entries,
+			   struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	size_t ng = r->ngroups;
+	int64_t *prev = calloc(ng + 1, sizeof(int64_t));
+	bool *present = calloc(b->nnodes + 1, sizeof(bool));
+	size_t left = ng;
+	int rc = 0;
+
+	if (prev == NULL || present == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t w = pos; w-- > 0 && left > 0;) {
+		const struct cp_wave_entry *e = &entries[w];
+		if (e->status != CP_WAVE_CLOSED || e->nteams == 0)
+			continue;
+		/* present: the team or one of its sub-teams is in wave e. */
+		memset(present, 0, b->nnodes * sizeof(bool));
+		for (size_t t = 0; t < e->nteams; t++) {
+			int depth = 0;
+			for (size_t i = node_of(b, e->teams[t]);
+			     i != CP_NO_GROUP && depth < MAX_DEPTH;
+			     i = b->nodes[i].parent, depth++)
+				present[i] = true;
+		}
+		for (size_t g = 0; g < ng; g++) {
+			const struct cp_group *gr = &r->groups[g];
+			size_t i = node_of(b, gr->team_id);
+			bool has;
+			if (prev[g])
+				continue;
+			if (gr->scope == CP_SCOPE_ORGANISATION)
+				has = true;
+			else if (gr->scope == CP_SCOPE_TEAM)
+				has = has_team(e, gr->team_id);
+			else
+				has = i != CP_NO_GROUP && present[i];
+			if (has) {
+				prev[g] = e->id;
+				left--;
+			}
+		}
+	}
+	/* Each distinct previous wave is computed once. */
+	for (size_t g = 0; rc == 0 && g < ng; g++) {
+		struct cp_results_opts plain = {0};
+		struct cp_results *p = NULL;
+		int64_t w = prev[g];
+		if (w == 0)
+			continue;
+		rc = load_wave(&p, s, w, &plain, entries, pos, err);
+		for (size_t h = g; rc == 0 && h < ng; h++) {
+			struct cp_group *gr = &r->groups[h];
+			const struct cp_group *pg;
+			if (prev[h] != w)
+				continue;
+			prev[h] = 0;
+			pg = cp_results_group(p, gr->scope, gr->team_id);
+			if (pg == NULL || pg->dims == NULL)
+				continue;
+			for (size_t d = 0; d < r->survey->ndims; d++) {
+				size_t pd =
+				    dim_index(p->survey, r->survey->dims[d].id);
+				if (pd != CP_NO_GROUP)
+					change_of(&gr->dim_change[d],
+						  &gr->dims[d], &pg->dims[pd],
+						  w, r->threshold);
+			}
+			for (size_t i = 0; i < r->survey->nitems; i++) {
+				size_t pi = item_index(p->survey,
+						       r->survey->items[i].id);
+				if (pi != CP_NO_GROUP)
+					change_of(&gr->item_change[i],
+						  &gr->items[i], &pg->items[pi],
+						  w, r->threshold);
+			}
+		}
+		cp_results_free(p);
+	}
+done:
+	free(prev);
+	free(present);
+	return rc;
+}
+
+static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
+		     const struct cp_results_opts *opts,
+		     const struct cp_wave_entry *entries, size_t nentries,
+		     struct cp_error *err)
+{
+	struct cp_wave_aggregates agg = {0};
+	struct build b = {0};
+	struct cp_results *r;
+	const struct cp_wave_entry *entry = NULL;
+	bool *hidden = NULL;
+	size_t pos = 0;
+	int rc;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	b.r = r;
+	rc = cp_store_wave_get(s, wave, &r->wave, err);
+	if (rc == 0)
+		rc = cp_results_thresholds(s, &r->wave, &r->threshold,
+					   &r->comment_threshold, err);
+	if (rc == 0)
+		rc = cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref,
+				     err);
+	if (rc)
+		goto done;
+	r->scores = r->wave.status == CP_WAVE_CLOSED;
+	for (size_t i = 0; i < nentries; i++)
+		if (entries[i].id == wave) {
+			entry = &entries[i];
+			pos = i;
+		}
+	rc = build_groups(&b, s, entry, err);
+	if (rc == 0)
+		rc = cp_store_wave_aggregates(s, wave, &agg, err);
+	if (rc == 0)
+		rc = totals_alloc(&b.tot, r->ngroups, r->survey->ndims,
+				  r->survey->nitems, err);
+	if (rc)
+		goto done;
+	fill_totals(&b, &agg);
+	if ((hidden = calloc(r->ngroups + 1, sizeof(bool))) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t g = 0; g < r->ngroups; g++) {
+		struct cp_group *gr = &r->groups[g];
+		gr->answered = b.tot.responses[g];
+		gr->delivered = b.tot.delivered[g];
+	}
+	if (!r->scores) {
+		/* Open: counts only, so that two looks cannot be
+		 * differenced into the one answer between them. */
+		for (size_t g = 0; g < r->ngroups; g++) {
+			struct cp_group *gr = &r->groups[g];
+			gr->has_rate = gr->delivered >= r->threshold;
+			if (gr->has_rate)
+				gr->response_rate = 100.0 *
+						    (double)gr->answered /
+						    (double)gr->delivered;
+		}
+		goto done;
+	}
+	rc = cp_results_suppress(r->ngroups, b.tot.responses, b.parent,
+				 r->threshold, hidden, err);
+	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
+		struct cp_group *gr = &r->groups[g];
+		gr->suppressed = hidden[g];
+		if (gr->suppressed) {
+			gr->answered = gr->delivered = 0;
+			continue;
+		}
+		gr->has_rate = gr->delivered >= r->threshold;
+		if (gr->has_rate)
+			gr->response_rate = 100.0 * (double)gr->answered /
+					    (double)gr->delivered;
+		else
+			gr->delivered = 0;
+	}
+	if (rc == 0)
+		rc = compute_scores(&b, hidden, err);
+	if (rc == 0 && opts && opts->comments)
+		rc = attach_comments(&b, s, hidden, err);
+	if (rc == 0 && opts && opts->changes)
+		rc = compute_changes(&b, s, pos, entries, err);
+done:
+	free(hidden);
+	cp_store_aggregates_release(&agg);
+	totals_release(&b.tot);
+	free(b.nodes);
+	free(b.by_id);
+	free(b.parent);
+	if (rc) {
+		cp_results_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
+		    const struct cp_results_opts *opts, struct cp_error *err)
+{
+	struct cp_wave_entry *entries;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (cp_store_wave_entries(s, &entries, &n, err))
+		return err ? err->code : CP_EIO;
+	rc = load_wave(out, s, wave, opts, entries, n, err);
+	cp_store_wave_entries_free(entries, n);
+	return rc;
+}
+
+void cp_results_free(struct cp_results *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t g = 0; g < r->ngroups; g++) {
+		struct cp_group *gr = &r->groups[g];
+		free(gr->name);
+		free(gr->dims);
+		free(gr->dim_change);
+		free(gr->items);
+		free(gr->item_change);
+		free(gr->self);
+		free(gr->self_gap);
+		free(gr->comments);
+	}
+	free(r->groups);
+	cp_store_comment_rows_free(r->comment_rows, r->ncomment_rows);
+	cp_survey_free(r->survey);
+	free(r);
+}
+
+const struct cp_group *cp_results_group(const struct cp_results *r,
+					enum cp_group_scope scope,
+					int64_t team_id)
+{
+	for (size_t g = 0; r && g < r->ngroups; g++)
+		if (r->groups[g].scope == scope &&
+		    r->groups[g].team_id == team_id)
+			return &r->groups[g];
+	return NULL;
+}
+
+bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor)
+{
+	for (int depth = 0; g != CP_NO_GROUP && depth <= MAX_DEPTH + 1;
+	     depth++, g = r->groups[g].parent)
+		if (g == ancestor)
+			return true;
+	return false;
+}

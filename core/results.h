@@ -1,0 +1,164 @@
+/*
+ * results.h - what a wave's answers say, with the anonymity rules applied:
+ * the one API the CLI and the PDF reports read results through. Reports
+ * never open the database; they take a struct cp_results from here.
+ *
+ * For a wave it builds every group a user can look at - each team's own
+ * members, each team with all its sub-teams, the whole organisation - and
+ * for each the statistics of every dimension and item (stats.h), the
+ * change from the group's previous wave, the leader's self-assessment
+ * beside the team's view, and comments. Then it applies the thresholds:
+ *
+ * - a group (or a measure) with fewer than k respondents is suppressed;
+ * - anti-differencing: among nested groups, what is hidden inside a
+ *   visible group is either nothing or at least k respondents, and no
+ *   two visible nested groups differ by 1..k-1; where they would, the
+ *   smallest visible part is suppressed too, until that holds;
+ * - scores exist only once the wave is closed; while it is open only the
+ *   count of responses is given;
+ * - comments need the comment threshold and the same anti-differencing.
+ *
+ * Suppressed values are zero and flagged (cp_stat.suppressed,
+ * cp_group.suppressed): never a number that must not be printed.
+ * docs/method.md describes all of this in words.
+ */
+#ifndef CP_RESULTS_H
+#define CP_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "stats.h"
+#include "store.h"
+#include "survey.h"
+
+#define CP_NO_GROUP ((size_t)-1)
+
+enum cp_group_scope {
+	CP_SCOPE_ORGANISATION = 0, /* every team of the wave */
+	CP_SCOPE_SUBTREE = 1,	   /* a team with all its sub-teams */
+	CP_SCOPE_TEAM = 2,	   /* a team's own members only */
+};
+
+/* "organisation", "subtree", "team". */
+const char *cp_scope_name(enum cp_group_scope s);
+
+struct cp_group_comment {
+	const char *question_id; /* borrowed from the results */
+	const char *text;
+};
+
+struct cp_group {
+	enum cp_group_scope scope;
+	int64_t team_id; /* 0 for the organisation */
+	char *name;	 /* the team's name; "organisation" */
+	size_t parent;	 /* the smallest group containing it; CP_NO_GROUP */
+	int depth;	 /* 0 for the organisation */
+
+	/*
+	 * The group as a whole: fewer than k responses, or hidden so that
+	 * it cannot be worked out from its neighbours. When set, every
+	 * number below is zero (answered too, once the wave is closed).
+	 */
+	bool suppressed;
+	int64_t answered; /* responses (while open: always given) */
+	/* Response rate = answered / delivered, only when delivered >= k. */
+	bool has_rate;
+	int64_t delivered; /* team invitations in state sent */
+	double response_rate;
+
+	/* Per dimension / item of the survey, in its order. Present only
+	 * when the wave is closed (cp_results.scores); else NULL. */
+	struct cp_stat *dims;
+	struct cp_change *dim_change;
+	struct cp_stat *items;
+	struct cp_change *item_change;
+
+	/* The leader's self-assessment per dimension (self responses of
+	 * this team), never mixed into dims. has_self is 0 when none. */
+	bool has_self;
+	struct cp_stat *self; /* mean, score, n per dimension; no interval */
+	double *self_gap;     /* self mean - team mean; valid when both are */
+
+	/* Comments: only when comments were asked for, the group has at
+	 * least the comment threshold and anti-differencing allows. */
+	bool comments_shown;
+	struct cp_group_comment *comments;
+	size_t ncomments;
+};
+
+struct cp_results {
+	struct cp_wave wave;
+	struct cp_survey *survey; /* the definition the wave pinned */
+	int threshold;		  /* k in force for this wave */
+	int comment_threshold;	  /* >= threshold */
+	bool scores;		  /* the wave is closed: scores are given */
+	struct cp_group *groups;  /* the organisation first, then depth first */
+	size_t ngroups;
+	/* private */
+	struct cp_comment_row *comment_rows;
+	size_t ncomment_rows;
+};
+
+struct cp_results_opts {
+	bool changes;  /* compare each group with its previous wave */
+	bool comments; /* read comments (only shown where allowed) */
+};
+
+/*
+ * Computes the results of wave from the aggregate tables (never the
+ * answers): the cost follows the number of teams, dimensions and items.
+ * An unknown wave is CP_ENOTFOUND. *out is the caller's: cp_results_free.
+ */
+int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
+		    const struct cp_results_opts *opts, struct cp_error *err);
+
+void cp_results_free(struct cp_results *r);
+
+/*
+ * The group of team (team_id 0: the organisation) with scope, or NULL.
+ * Borrowed from r.
+ */
+const struct cp_group *cp_results_group(const struct cp_results *r,
+					enum cp_group_scope scope,
+					int64_t team_id);
+
+/* true when group g is inside group ancestor (or is it). */
+bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor);
+
+/*
+ * The waves that include team (0: every wave), oldest first: the trend of
+ * a group. *ids is malloc'ed (caller frees).
+ */
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err);
+
+/* The newest wave (by opening time), or CP_ENOTFOUND when there is none. */
+int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
+			   struct cp_error *err);
+
+/*
+ * The thresholds of a wave: its own when set, else the installation's
+ * (config threshold, comment_threshold); the comment threshold is never
+ * below k.
+ */
+int cp_results_thresholds(struct cp_store *s, const struct cp_wave *w, int *k,
+			  int *comment_k, struct cp_error *err);
+
+/*
+ * The suppression rule on its own, for any tree of groups: n[i] counts the
+ * respondents of group i, parent[i] is the smallest group that contains
+ * it (CP_NO_GROUP for a root), and the children of a group partition it
+ * together with nothing else. suppressed[] comes in with what is already
+ * hidden and goes out with what must be: every group with n < k, and
+ * then, until it holds, the smallest visible part of any visible group
+ * whose hidden remainder is 1..k-1, and the smaller of any two visible
+ * nested groups that differ by 1..k-1. Parents must come before their
+ * children in the arrays.
+ */
+int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
+			int k, bool *suppressed, struct cp_error *err);
+
+#endif

@@ -1,0 +1,293 @@
+/*
+ * stats.c - the formulas of docs/method.md. See stats.h.
+ */
+#include "stats.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Degrees of freedom beyond which t is the normal distribution to far more
+ * digits than any report prints; it keeps the continued fraction short. */
+#define DF_CAP 1e12
+
+const char *cp_change_status_name(enum cp_change_status s)
+{
+	switch (s) {
+	case CP_CHANGE_UNDETECTABLE:
+		return "no detectable change";
+	case CP_CHANGE_UP:
+		return "up";
+	case CP_CHANGE_DOWN:
+		return "down";
+	default:
+		return "none";
+	}
+}
+
+/*
+ * The continued fraction for I_x(a, b) (Abramowitz & Stegun 26.5.8),
+ * evaluated by the modified Lentz method. It converges fast for
+ * x < (a + 1) / (a + b + 2); the caller uses the symmetry
+ * I_x(a, b) = 1 - I_(1-x)(b, a) for the rest.
+ */
+static double incbeta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300, eps = 1e-15;
+	double f = 1, c = 1, d = 0;
+
+	for (int i = 0; i <= 20000; i++) {
+		int m = i / 2;
+		double num;
+
+		if (i == 0)
+			num = 1;
+		else if (i % 2 == 0)
+			num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		else
+			num = -((a + m) * (a + b + m) * x) /
+			      ((a + 2 * m) * (a + 2 * m + 1));
+		d = 1 + num * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		d = 1 / d;
+		c = 1 + num / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		f *= c * d;
+		if (fabs(1 - c * d) < eps)
+			break;
+	}
+	return f - 1;
+}
+
+/*
+ * log(Gamma(a + b) / Gamma(a)). For a large the two log-gammas are about
+ * 1e10 and their difference would lose six digits: use the asymptotic
+ * series b log a + b (b - 1) / 2a instead (the next term is O(1/a^2)).
+ */
+static double lgamma_ratio(double a, double b)
+{
+	if (a > 1e6)
+		return b * log(a) + b * (b - 1) / (2 * a);
+	return lgamma(a + b) - lgamma(a);
+}
+
+/* log(1 / B(a, b)) = log(Gamma(a + b) / (Gamma(a) Gamma(b))). */
+static double log_inv_beta(double a, double b)
+{
+	return a >= b ? lgamma_ratio(a, b) - lgamma(b)
+		      : lgamma_ratio(b, a) - lgamma(a);
+}
+
+/* I_x(a, b) with y = 1 - x given exactly: for large degrees of freedom
+ * x is within 1e-9 of 1, and 1 - x would keep few correct digits. */
+static double incbeta_xy(double a, double b, double x, double y)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (y <= 0)
+		return 1;
+	if (x > (a + 1) / (a + b + 2))
+		return 1 - incbeta_xy(b, a, y, x);
+	front = exp(log_inv_beta(a, b) + a * log(x) + b * log(y)) / a;
+	return front * incbeta_cf(a, b, x);
+}
+
+double cp_incbeta(double a, double b, double x)
+{
+	return incbeta_xy(a, b, x, 1 - x);
+}
+
+double cp_t_cdf(double t, double df)
+{
+	double tail;
+
+	if (df > DF_CAP)
+		df = DF_CAP;
+	if (t == 0)
+		return 0.5;
+	/* P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2). */
+	tail = 0.5 *
+	       incbeta_xy(df / 2, 0.5, df / (df + t * t), t * t / (df + t * t));
+	return t > 0 ? 1 - tail : tail;
+}
+
+/* The density of Student's t, for Newton steps on the cdf. */
+static double t_pdf(double t, double df)
+{
+	return exp(log_inv_beta(df / 2, 0.5) - 0.5 * log(df) -
+		   (df + 1) / 2 * log1p(t * t / df));
+}
+
+double cp_t_quantile(double p, double df)
+{
+	double lo = 0, hi = 1, t;
+
+	if (p <= 0 || p >= 1 || !(df > 0))
+		return NAN;
+	if (p == 0.5)
+		return 0;
+	if (p < 0.5)
+		return -cp_t_quantile(1 - p, df);
+	if (df > DF_CAP)
+		df = DF_CAP;
+	/* Bracket the root, then Newton steps on the cdf, falling back to
+	 * bisection whenever a step would leave the bracket: quick where the
+	 * cdf is smooth, and unable to diverge in the heavy tails of small
+	 * df. */
+	while (cp_t_cdf(hi, df) < p && hi < 1e300) {
+		lo = hi;
+		hi *= 2;
+	}
+	t = lo + (hi - lo) / 2;
+	for (int i = 0; i < 200; i++) {
+		double f = cp_t_cdf(t, df) - p, next;
+		if (f == 0)
+			break;
+		if (f < 0)
+			lo = t;
+		else
+			hi = t;
+		next = t - f / t_pdf(t, df);
+		if (!(next > lo && next < hi))
+			next = lo + (hi - lo) / 2;
+		if (fabs(next - t) <= 1e-15 * t || hi - lo <= 1e-15 * hi) {
+			t = next;
+			break;
+		}
+		t = next;
+	}
+	return t;
+}
+
+/*
+ * t(0.975, df) for the whole df of a mean's interval. Results ask for the
+ * same few values thousands of times (one per group and measure), so they
+ * are remembered; the memo is per thread and the function is pure, so it
+ * changes no result.
+ */
+static double t95(int64_t df)
+{
+	static _Thread_local double memo[1024];
+
+	if (df < 1 || df >= 1024)
+		return cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)df);
+	if (memo[df] == 0)
+		memo[df] =
+		    cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, (double)df);
+	return memo[df];
+}
+
+/* The half width of the 95% interval for a mean of n values with sd. */
+static double half_width(int64_t n, double sd)
+{
+	return t95(n - 1) * sd / sqrt((double)n);
+}
+
+void cp_stat_from_sums(struct cp_stat *st, int64_t n, double sum, double sumsq)
+{
+	double var, half;
+
+	st->n = n;
+	st->mean = st->score = st->sd = st->ci_low = st->ci_high = 0;
+	st->has_ci = false;
+	if (n <= 0)
+		return;
+	st->mean = sum / (double)n;
+	st->score =
+	    (st->mean - CP_SCALE_MIN) / (CP_SCALE_MAX - CP_SCALE_MIN) * 100;
+	if (n < 2) {
+		st->ci_low = st->ci_high = st->mean;
+		return;
+	}
+	var = (sumsq - sum * sum / (double)n) / (double)(n - 1);
+	/* Identical answers leave only rounding noise: report SD 0, an
+	 * interval of width 0, rather than 1e-9 or the root of a negative. */
+	if (var < 1e-12 * (1 + sumsq / (double)n))
+		var = 0;
+	st->sd = sqrt(var);
+	st->has_ci = true;
+	half = half_width(n, st->sd);
+	st->ci_low = st->mean - half;
+	st->ci_high = st->mean + half;
+}
+
+static void percentages(struct cp_stat *st)
+{
+	int64_t total = 0;
+
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		total += st->dist[v];
+	st->answers = total;
+	st->favourable = st->neutral = st->unfavourable = 0;
+	if (total == 0)
+		return;
+	st->unfavourable = 100.0 * (double)(st->dist[0] + st->dist[1]) / total;
+	st->neutral = 100.0 * (double)st->dist[2] / total;
+	st->favourable = 100.0 * (double)(st->dist[3] + st->dist[4]) / total;
+}
+
+void cp_stat_from_counts(struct cp_stat *st, const int64_t c[CP_SCALE_POINTS],
+			 bool reverse)
+{
+	double sum = 0, sumsq = 0;
+	int64_t n = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < CP_SCALE_POINTS; i++) {
+		int j = reverse ? CP_SCALE_POINTS - 1 - i : i;
+		double v = CP_SCALE_MIN + j;
+		st->dist[j] = c[i];
+		n += c[i];
+		sum += v * (double)c[i];
+		sumsq += v * v * (double)c[i];
+	}
+	st->has_dist = true;
+	cp_stat_from_sums(st, n, sum, sumsq);
+	percentages(st);
+}
+
+void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS])
+{
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		st->dist[v] += d[v];
+	st->has_dist = true;
+	percentages(st);
+}
+
+void cp_stat_suppress(struct cp_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->suppressed = true;
+}
+
+void cp_welch(struct cp_change *ch, const struct cp_stat *now,
+	      const struct cp_stat *before)
+{
+	double v1 = now->sd * now->sd / (double)now->n;
+	double v0 = before->sd * before->sd / (double)before->n;
+	double se = sqrt(v1 + v0), t;
+
+	ch->has_diff = true;
+	ch->diff = now->mean - before->mean;
+	if (se == 0) {
+		/* Both groups answered all alike: the difference is exact. */
+		ch->df = (double)(now->n + before->n - 2);
+		ch->low = ch->high = ch->diff;
+	} else {
+		ch->df = (v1 + v0) * (v1 + v0) /
+			 (v1 * v1 / (double)(now->n - 1) +
+			  v0 * v0 / (double)(before->n - 1));
+		t = cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, ch->df);
+		ch->low = ch->diff - t * se;
+		ch->high = ch->diff + t * se;
+	}
+	if (ch->low > 0)
+		ch->status = CP_CHANGE_UP;
+	else if (ch->high < 0)
+		ch->status = CP_CHANGE_DOWN;
+	else
+		ch->status = CP_CHANGE_UNDETECTABLE;
+}

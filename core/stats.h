@@ -1,0 +1,105 @@
+/*
+ * stats.h - the formulas behind every number carepulse reports: means,
+ * standard deviations and t intervals from additive sums or from answer
+ * counts, Welch's interval for a change, and the Student t distribution
+ * they need. docs/method.md states the same method in words.
+ *
+ * Everything here is pure arithmetic on plain structs: no store, no
+ * thresholds. Anonymity rules live in results.h.
+ */
+#ifndef CP_STATS_H
+#define CP_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "survey.h"
+
+/* The confidence level of every interval carepulse prints. */
+#define CP_CONFIDENCE 0.95
+
+/*
+ * One measure (a dimension or an item) in one group. When suppressed is
+ * set every number is zero: a caller that forgets to check cannot print a
+ * real value.
+ */
+struct cp_stat {
+	bool suppressed; /* not enough responses (or anti-differencing) */
+	int64_t n;	 /* respondents */
+	double mean;	 /* on the 1-5 scale */
+	double score;	 /* the mean on 0-100: (mean - 1) / 4 * 100 */
+	double sd;	 /* sample standard deviation (n - 1); 0 when n < 2 */
+	bool has_ci;	 /* n >= 2: an interval exists */
+	double ci_low, ci_high; /* 95% t interval for the mean */
+	/* Answers per scale value after reverse scoring, and their %. */
+	bool has_dist;
+	int64_t dist[CP_SCALE_POINTS]; /* dist[0] counts 1s */
+	int64_t answers;	       /* the sum of dist */
+	double favourable;	       /* % of answers that are 4 or 5 */
+	double neutral;		       /* % that are 3 */
+	double unfavourable;	       /* % that are 1 or 2 */
+};
+
+enum cp_change_status {
+	CP_CHANGE_NONE = 0,	    /* no previous wave to compare with */
+	CP_CHANGE_UNDETECTABLE = 1, /* "no detectable change" */
+	CP_CHANGE_UP = 2,	    /* significantly higher */
+	CP_CHANGE_DOWN = 3,	    /* significantly lower */
+};
+
+/* The difference of a measure from the previous wave of the same group. */
+struct cp_change {
+	enum cp_change_status status;
+	int64_t previous_wave; /* 0 when none */
+	bool has_diff;	       /* both sides visible and n >= k on each */
+	double diff;	       /* this wave's mean minus the previous one */
+	double low, high;      /* 95% Welch interval for diff */
+	double df;	       /* Welch-Satterthwaite degrees of freedom */
+};
+
+/* "none", "no detectable change", "up", "down". */
+const char *cp_change_status_name(enum cp_change_status s);
+
+/*
+ * Fills mean, score, sd and the interval of st from n values given as their
+ * sum and sum of squares (what agg_dim keeps). Leaves the distribution
+ * alone. n == 0 gives all zeros.
+ */
+void cp_stat_from_sums(struct cp_stat *st, int64_t n, double sum, double sumsq);
+
+/*
+ * Fills st from raw answer counts c[0..4] (how many answered 1..5, as
+ * given); reverse flips them first (a 5 counts as a 1). Every field but
+ * suppressed is set.
+ */
+void cp_stat_from_counts(struct cp_stat *st, const int64_t c[CP_SCALE_POINTS],
+			 bool reverse);
+
+/*
+ * Adds the (already reverse-scored) distribution d to st's and recomputes
+ * the percentages: a dimension's % favourable is over all its answers.
+ */
+void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS]);
+
+/* Zeroes every number of st and marks it suppressed. */
+void cp_stat_suppress(struct cp_stat *st);
+
+/*
+ * Welch's 95% interval for now.mean - before.mean, both with n >= 2.
+ * Sets has_diff, diff, low, high, df and status (up/down only when the
+ * interval excludes 0; otherwise undetectable). previous_wave is left
+ * alone.
+ */
+void cp_welch(struct cp_change *ch, const struct cp_stat *now,
+	      const struct cp_stat *before);
+
+/* The regularized incomplete beta function I_x(a, b), a, b > 0. */
+double cp_incbeta(double a, double b, double x);
+
+/* P(T <= t) for Student's t with df > 0 degrees of freedom. */
+double cp_t_cdf(double t, double df);
+
+/* The p quantile (0 < p < 1) of Student's t with df > 0. */
+double cp_t_quantile(double p, double df);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * store_results.c - the aggregates, waves and comments that results are
+ * computed from. Reads only: the aggregates are kept current by
+ * cp_store_response_add, so nothing here scans the answer table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* Makes room for one more element of size in *arr. */
+static int grow(void *arr, size_t *alloc, size_t count, size_t size,
+		struct cp_error *err)
+{
+	void **p = arr;
+	void *grown;
+	size_t n;
+
+	if (count < *alloc)
+		return 0;
+	n = *alloc ? *alloc * 2 : 16;
+	if ((grown = realloc(*p, n * size)) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	*p = grown;
+	*alloc = n;
+	return 0;
+}
+
+/* Runs sql for wave, calling row for each result row. */
+static int each_row(struct cp_store *s, const char *sql, int64_t wave,
+		    int (*row)(sqlite3_stmt *st, void *arg,
+			       struct cp_error *err),
+		    void *arg, const char *what, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	if (wave)
+		sqlite3_bind_int64(st, 1, wave);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(st, arg, err);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct agg_alloc {
+	struct cp_wave_aggregates *a;
+	size_t groups, dims, items, invited;
+};
+
+static int group_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct agg_alloc *x = arg;
+	struct cp_agg_group_row *r;
+
+	if (grow(&x->a->groups, &x->groups, x->a->ngroups, sizeof(*r), err))
+		return CP_ENOMEM;
+	r = &x->a->groups[x->a->ngroups++];
+	r->team_id = sqlite3_column_int64(st, 0);
+	r->self = sqlite3_column_int(st, 1);
+	r->responses = sqlite3_column_int64(st, 2);
+	return 0;
+}
+
+static int dim_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct agg_alloc *x = arg;
+	struct cp_agg_dim_row *r;
+
+	if (grow(&x->a->dims, &x->dims, x->a->ndims, sizeof(*r), err))
+		return CP_ENOMEM;
+	r = &x->a->dims[x->a->ndims];
+	r->team_id = sqlite3_column_int64(st, 0);
+	r->self = sqlite3_column_int(st, 1);
+	r->dimension = cp_store_column_dup(st, 2);
+	r->n = sqlite3_column_int64(st, 3);
+	r->sum = sqlite3_column_double(st, 4);
+	r->sumsq = sqlite3_column_double(st, 5);
+	if (r->dimension == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	x->a->ndims++;
+	return 0;
+}
+
+static int item_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct agg_alloc *x = arg;
+	struct cp_agg_item_row *r;
+
+	if (grow(&x->a->items, &x->items, x->a->nitems, sizeof(*r), err))
+		return CP_ENOMEM;
+	r = &x->a->items[x->a->nitems];
+	r->team_id = sqlite3_column_int64(st, 0);
+	r->self = sqlite3_column_int(st, 1);
+	r->item_id = cp_store_column_dup(st, 2);
+	for (int i = 0; i < CP_SCALE_POINTS; i++)
+		r->c[i] = sqlite3_column_int64(st, 3 + i);
+	if (r->item_id == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	x->a->nitems++;
+	return 0;
+}
+
+static int invited_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct agg_alloc *x = arg;
+	struct cp_agg_invited_row *r;
+
+	if (grow(&x->a->invited, &x->invited, x->a->ninvited, sizeof(*r), err))
+		return CP_ENOMEM;
+	r = &x->a->invited[x->a->ninvited++];
+	r->team_id = sqlite3_column_int64(st, 0);
+	r->invitations = sqlite3_column_int64(st, 1);
+	r->delivered = sqlite3_column_int64(st, 2);
+	return 0;
+}
+
+int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
+			     struct cp_wave_aggregates *out,
+			     struct cp_error *err)
+{
+	struct agg_alloc x = {.a = out};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = each_row(s,
+		      "SELECT team_id, self, responses FROM agg_group"
+		      " WHERE wave_id = ? ORDER BY team_id, self",
+		      wave, group_row, &x, "cannot read the response counts",
+		      err);
+	if (rc == 0)
+		rc = each_row(s,
+			      "SELECT team_id, self, dimension, n, sum, sumsq"
+			      " FROM agg_dim WHERE wave_id = ?"
+			      " ORDER BY team_id, self, dimension",
+			      wave, dim_row, &x,
+			      "cannot read the dimension totals", err);
+	if (rc == 0)
+		rc = each_row(s,
+			      "SELECT team_id, self, item_id, c1, c2, c3, c4,"
+			      " c5 FROM agg_item WHERE wave_id = ?"
+			      " ORDER BY team_id, self, item_id",
+			      wave, item_row, &x, "cannot read the item totals",
+			      err);
+	/* Uses the invitation_state index (wave_id, state); a wave has one
+	 * invitation per member, far fewer rows than answers. */
+	if (rc == 0)
+		rc = each_row(s,
+			      "SELECT team_id, count(*), sum(state = 'sent')"
+			      " FROM invitation WHERE wave_id = ?"
+			      " AND kind = 'team' GROUP BY team_id"
+			      " ORDER BY team_id",
+			      wave, invited_row, &x,
+			      "cannot count the invitations", err);
+	return rc;
+}
+
+void cp_store_aggregates_release(struct cp_wave_aggregates *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->ndims; i++)
+		free(a->dims[i].dimension);
+	for (size_t i = 0; i < a->nitems; i++)
+		free(a->items[i].item_id);
+	free(a->groups);
+	free(a->dims);
+	free(a->items);
+	free(a->invited);
+	memset(a, 0, sizeof(*a));
+}
+
+struct entries {
+	struct cp_wave_entry *w;
+	size_t n, alloc, talloc;
+};
+
+static int entry_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct entries *x = arg;
+	const char *status = (const char *)sqlite3_column_text(st, 1);
+	struct cp_wave_entry *e;
+
+	if (grow(&x->w, &x->alloc, x->n, sizeof(*e), err))
+		return CP_ENOMEM;
+	e = &x->w[x->n++];
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	e->status = CP_WAVE_CLOSED;
+	if (status && strcmp(status, "open") == 0)
+		e->status = CP_WAVE_OPEN;
+	else if (status && strcmp(status, "scheduled") == 0)
+		e->status = CP_WAVE_SCHEDULED;
+	e->opens_at = sqlite3_column_int64(st, 2);
+	return 0;
+}
+
+/* Adds a (wave, team) pair to its entry; pairs come sorted by wave. */
+static int pair_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct entries *x = arg;
+	int64_t wave = sqlite3_column_int64(st, 0);
+
+	for (size_t i = 0; i < x->n; i++) {
+		struct cp_wave_entry *e = &x->w[i];
+		size_t alloc;
+		if (e->id != wave)
+			continue;
+		/* Powers of two: realloc exactly when the count reaches
+		 * one, so no per-entry capacity needs keeping. */
+		alloc = e->nteams;
+		if (alloc == 0 || (alloc & (alloc - 1)) == 0) {
+			int64_t *grown =
+			    realloc(e->teams,
+				    (alloc ? alloc * 2 : 1) * sizeof(int64_t));
+			if (grown == NULL)
+				return cp_error_set(err, CP_ENOMEM,
+						    "out of memory");
+			e->teams = grown;
+		}
+		e->teams[e->nteams++] = sqlite3_column_int64(st, 1);
+		return 0;
+	}
+	return 0;
+}
+
+int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
+			  size_t *n, struct cp_error *err)
+{
+	struct entries x = {0};
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = each_row(s,
+		      "SELECT id, status, opens_at FROM wave"
+		      " ORDER BY opens_at, id",
+		      0, entry_row, &x, "cannot list the waves", err);
+	/* Teams a wave went to, and teams that answered it (an import may
+	 * bring responses for a team the wave did not name). */
+	if (rc == 0)
+		rc = each_row(s,
+			      "SELECT wave_id, team_id FROM wave_team"
+			      " UNION SELECT wave_id, team_id FROM agg_group"
+			      " ORDER BY 1, 2",
+			      0, pair_row, &x, "cannot list the waves' teams",
+			      err);
+	if (rc) {
+		cp_store_wave_entries_free(x.w, x.n);
+		return rc;
+	}
+	*out = x.w;
+	*n = x.n;
+	return 0;
+}
+
+void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n)
+{
+	for (size_t i = 0; w && i < n; i++)
+		free(w[i].teams);
+	free(w);
+}
+
+struct comments {
+	struct cp_comment_row *c;
+	size_t n, alloc;
+};
+
+static int comment_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+{
+	struct comments *x = arg;
+	struct cp_comment_row *c;
+
+	if (grow(&x->c, &x->alloc, x->n, sizeof(*c), err))
+		return CP_ENOMEM;
+	c = &x->c[x->n];
+	c->team_id = sqlite3_column_int64(st, 0);
+	c->question_id = cp_store_column_dup(st, 1);
+	c->text = cp_store_column_dup(st, 2);
+	x->n++;
+	if (c->question_id == NULL || c->text == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+int cp_store_wave_comments(struct cp_store *s, int64_t wave,
+			   struct cp_comment_row **out, size_t *n,
+			   struct cp_error *err)
+{
+	struct comments x = {0};
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Sorted by text: the order says nothing about who wrote first. */
+	rc = each_row(s,
+		      "SELECT r.team_id, c.question_id, c.text"
+		      " FROM response r JOIN comment c ON c.response_id = r.id"
+		      " WHERE r.wave_id = ? AND r.self = 0"
+		      " ORDER BY r.team_id, c.question_id, c.text",
+		      wave, comment_row, &x, "cannot read the comments", err);
+	if (rc) {
+		cp_store_comment_rows_free(x.c, x.n);
+		return rc;
+	}
+	*out = x.c;
+	*n = x.n;
+	return 0;
+}
+
+void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].question_id);
+		free(c[i].text);
+	}
+	free(c);
+}
