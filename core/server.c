@@ -47,6 +47,7 @@
 #define MAX_SURVEYS	 256
 #define MAX_READERS	 256
 #define STOP_WAIT_MS	 30000
+#define DISCARD_MAX	 (16u * 1024u * 1024u)
 #define SAVEPOINT	 "submission"
 
 enum route {
@@ -88,6 +89,7 @@ struct request {
 	size_t sent_bytes;
 	struct cp_buf body;
 	bool too_large;
+	size_t discarded; /* bytes dropped past the cap */
 	/* A checked submission, for the writer. */
 	uint8_t hash[CP_SHA256_LEN];
 	struct cp_answers answers;
@@ -969,15 +971,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_NO;
 	case PHASE_READING:
 		if (*upload_size) {
-			if (cp_buf_add(&rq->body, upload, *upload_size, NULL)) {
-				/* Past the cap while streaming: stop here. */
+			/*
+			 * Past the cap while streaming (no Content-Length):
+			 * MHD cannot answer before the body ends, so the rest
+			 * is read and dropped, up to DISCARD_MAX, and then
+			 * the connection is cut.
+			 */
+			if (rq->too_large) {
+				rq->discarded += *upload_size;
 				*upload_size = 0;
+				return rq->discarded > DISCARD_MAX ? MHD_NO
+								   : MHD_YES;
+			}
+			if (cp_buf_add(&rq->body, upload, *upload_size, NULL)) {
+				rq->too_large = true;
 				cp_buf_release(&rq->body);
-				return send_too_large(rq);
 			}
 			*upload_size = 0;
 			return MHD_YES;
 		}
+		if (rq->too_large)
+			return send_too_large(rq);
 		return rq->route == ROUTE_API ? api_post(rq)
 					      : form_post(rq, url);
 	case PHASE_DONE:
