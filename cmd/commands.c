@@ -7,6 +7,7 @@ extern const struct cmd_entry cmd_config_set_entry;
 extern const struct cmd_entry cmd_config_unset_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_member_list_entry;
 extern const struct cmd_entry cmd_serve_entry;
@@ -24,6 +25,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_config_unset_entry,
     &cmd_demo_entry,
     &cmd_help_entry,
+    &cmd_import_entry,
     &cmd_init_entry,
     &cmd_member_list_entry,
     &cmd_serve_entry,

@@ -31,6 +31,24 @@ int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
 	return 0;
 }
 
+void cp_answers_reset(struct cp_answers *a)
+{
+	const struct cp_survey *s = a->survey;
+
+	for (size_t i = 0; i < s->nitems; i++) {
+		free(a->raw[i]);
+		a->raw[i] = NULL;
+	}
+	for (size_t q = 0; q < s->nquestions; q++) {
+		free(a->texts[q]);
+		a->texts[q] = NULL;
+	}
+	memset(a->values, 0, s->nitems * sizeof(*a->values));
+	memset(a->item_problem, 0, s->nitems);
+	memset(a->question_problem, 0, s->nquestions);
+	a->problems = 0;
+}
+
 void cp_answers_release(struct cp_answers *a)
 {
 	if (a->survey) {

@@ -37,6 +37,9 @@ struct cp_answers {
 int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
 		    struct cp_error *err);
 
+/* Empties a for the next person's answers to the same survey. */
+void cp_answers_reset(struct cp_answers *a);
+
 /* Frees what a holds (a itself is the caller's). */
 void cp_answers_release(struct cp_answers *a);
 
