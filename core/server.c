@@ -144,6 +144,40 @@ static void logf_(struct cp_server *s, const char *fmt, ...)
 	s->opt.log(s->opt.log_arg, line);
 }
 
+static bool token_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Cuts whatever follows "/r/" in a library message, in case it names a
+ * path: no token may reach the log by any route. */
+static void redact(char *line)
+{
+	static const char mark[] = "<redacted>";
+	char *p = line;
+
+	while ((p = strstr(p, "/r/")) != NULL) {
+		char *t = p + 3, *e = t;
+		size_t rest;
+		while (token_char(*e))
+			e++;
+		if (e == t) {
+			p = t;
+			continue;
+		}
+		rest = strlen(e) + 1;
+		if ((size_t)(e - t) >= sizeof(mark) - 1) {
+			memcpy(t, mark, sizeof(mark) - 1);
+			memmove(t + sizeof(mark) - 1, e, rest);
+		} else {
+			/* Shorter than the mark: blank it in place. */
+			memset(t, '*', (size_t)(e - t));
+		}
+		p = t;
+	}
+}
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
 	struct cp_server *s = cls;
@@ -154,6 +188,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 		return;
 	memcpy(line, "server: ", 8);
 	vsnprintf(line + 8, sizeof(line) - 8, fmt, ap);
+	redact(line);
 	n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
