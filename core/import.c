@@ -581,6 +581,8 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
 	rc = cp_store_begin(st, err);
+	if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
+		cp_store_rollback(st);
 	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
 		const struct cp_survey *s = im->survey[im->rows[r].self];
 		struct cp_response resp = {0};
@@ -608,6 +610,8 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		resp.ncomments = nc;
 		rc = cp_store_response_add(st, &resp, s, err);
 	}
+	if (rc == 0)
+		rc = cp_store_bulk_end(st, err);
 	if (rc == 0)
 		rc = cp_store_commit(st, err);
 	else

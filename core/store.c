@@ -343,6 +343,7 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	cp_bulk_discard(s);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
 	sqlite3_close_v2(s->db);
@@ -368,7 +369,14 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 
 int cp_store_commit(struct cp_store *s, struct cp_error *err)
 {
-	int rc = cp_store_exec(s, "COMMIT", err);
+	int rc;
+
+	if (s->bulk) {
+		cp_store_rollback(s);
+		return cp_error_set(err, CP_EFAIL,
+				    "a bulk load was committed unfinished");
+	}
+	rc = cp_store_exec(s, "COMMIT", err);
 
 	if (rc) {
 		cp_store_rollback(s);
@@ -380,6 +388,7 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 
 void cp_store_rollback(struct cp_store *s)
 {
+	cp_bulk_discard(s);
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;

@@ -66,6 +66,16 @@ void cp_store_rollback_to(struct cp_store *s, const char *name);
  * in tests and the seeded demo). */
 int64_t cp_store_clock(void);
 
+/*
+ * Bulk loading (imports), inside an open transaction: until
+ * cp_store_bulk_end, cp_store_response_add keeps its changes to the
+ * aggregates in memory, and cp_store_bulk_end writes them once per group,
+ * so a large import costs about one statement per answer. Committing
+ * before bulk_end is refused; a rollback discards them.
+ */
+int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err);
+int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
+
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
 

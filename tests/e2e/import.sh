@@ -110,3 +110,19 @@ expect_in err "broken.json:1:"
 expect_exit 65 import 999 good.csv
 expect_in err "no wave 999"
 expect_exit 64 import abc good.csv
+
+# The aggregates written in bulk equal those recomputed from the answers.
+/usr/bin/python3 - "$CAREPULSE_DB" <<'PY' || fail "aggregates differ from the answers"
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+want = con.execute("""SELECT r.wave_id, r.team_id, r.self, a.item_id,
+    sum(a.value = 1), sum(a.value = 2), sum(a.value = 3), sum(a.value = 4), sum(a.value = 5)
+    FROM answer a JOIN response r ON r.id = a.response_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""").fetchall()
+got = con.execute("SELECT wave_id, team_id, self, item_id, c1, c2, c3, c4, c5 FROM agg_item ORDER BY 1, 2, 3, 4").fetchall()
+assert want == got, (want, got)
+want = con.execute("SELECT wave_id, team_id, self, count(*) FROM response GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
+got = con.execute("SELECT wave_id, team_id, self, responses FROM agg_group ORDER BY 1, 2, 3").fetchall()
+assert want == got, (want, got)
+for n, in con.execute("SELECT DISTINCT n FROM agg_dim WHERE self = 0"):
+    assert n == want[0][3], n
+PY
