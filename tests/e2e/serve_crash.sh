@@ -19,14 +19,19 @@ invite alpha.txt "$CAREPULSE_DB" Alpha compassionate-pulse
 invite beta.txt "$CAREPULSE_DB" Beta compassionate-pulse
 cat alpha.txt beta.txt >tokens.txt
 
-rounds=5
+# Rounds 1-5 end in SIGKILL; round 6 in SIGTERM, a graceful stop that
+# must finish the submissions in flight and exit 0.
+rounds=6
 for round in $(seq 1 $rounds); do
+	sig=KILL
+	[ "$round" = "$rounds" ] && sig=TERM
 	start_server
-	/usr/bin/python3 - "$PORT" "$SERVER_PID" "$T" "$round" <<'PY' || fail "round $round"
+	/usr/bin/python3 - "$PORT" "$SERVER_PID" "$T" "$round" "$sig" <<'PY' || fail "round $round"
 import http.client, json, os, random, signal, sys, threading, time
 from cptest import *
 
 port, pid, T, rnd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+sig = getattr(signal, "SIG" + sys.argv[5])
 sv = survey(os.environ["CAREPULSE_DB"], "compassionate-pulse")
 items = [i["id"] for i in sv["items"]]
 qid = sv["open_questions"][0]["id"]
@@ -64,7 +69,7 @@ threads = [threading.Thread(target=worker, args=(todo[k::24],)) for k in range(2
 for t in threads:
     t.start()
 time.sleep(random.uniform(0.05, 0.4))
-os.kill(pid, signal.SIGKILL)
+os.kill(pid, sig)
 for t in threads:
     t.join()
 with open(done_path, "a") as f:
@@ -73,10 +78,15 @@ with open(done_path, "a") as f:
 with open(T + "/acked.json", "a") as f:
     for tok, vals in acked:
         f.write(json.dumps({"round": rnd, "token": tok, "answers": vals}) + "\n")
-print("round %d: %d sent, %d acknowledged before SIGKILL" % (rnd, len(tried), len(acked)))
+print("round %d: %d sent, %d acknowledged before %s" % (rnd, len(tried), len(acked), sys.argv[5]))
 PY
-	wait "$SERVER_PID" 2>/dev/null
+	src=0
+	wait "$SERVER_PID" 2>/dev/null || src=$?
 	SERVER_PID=""
+	if [ "$sig" = TERM ] && [ "$src" != 0 ]; then
+		cat "$T/server.log" >&2
+		fail "serve exited $src after SIGTERM under load"
+	fi
 	/usr/bin/python3 - "$CAREPULSE_DB" "$T" <<'PY' || fail "after round $round"
 import hashlib, json, sqlite3, sys
 from cptest import *
@@ -112,7 +122,7 @@ bad = con.execute("SELECT count(*) FROM (SELECT response_id FROM answer GROUP BY
 check(bad == 0, "%d responses with missing answers" % bad)
 orphans = con.execute("SELECT count(*) FROM response r WHERE NOT EXISTS (SELECT 1 FROM answer a WHERE a.response_id = r.id)").fetchone()[0]
 check(orphans == 0, "responses without answers")
-print("after SIGKILL: %d responses, all consistent" % sum(resp.values()))
+print("after the signal: %d responses, all consistent" % sum(resp.values()))
 PY
 done
 
