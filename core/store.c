@@ -343,6 +343,7 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	cp_bulk_discard(s);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
 	sqlite3_close_v2(s->db);
@@ -368,7 +369,14 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 
 int cp_store_commit(struct cp_store *s, struct cp_error *err)
 {
-	int rc = cp_store_exec(s, "COMMIT", err);
+	int rc;
+
+	if (s->bulk) {
+		cp_store_rollback(s);
+		return cp_error_set(err, CP_EFAIL,
+				    "a bulk load was committed unfinished");
+	}
+	rc = cp_store_exec(s, "COMMIT", err);
 
 	if (rc) {
 		cp_store_rollback(s);
@@ -380,9 +388,63 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 
 void cp_store_rollback(struct cp_store *s)
 {
+	cp_bulk_discard(s);
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+}
+
+/* Savepoint names are compile-time identifiers: refuse anything else. */
+static int savepoint_sql(char *out, size_t n, const char *verb,
+			 const char *name, struct cp_error *err)
+{
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			return cp_error_set(err, CP_EUSAGE,
+					    "bad savepoint name '%s'", name);
+	if ((size_t)snprintf(out, n, "%s%s", verb, name) >= n)
+		return cp_error_set(err, CP_EUSAGE, "savepoint name too long");
+	return 0;
+}
+
+int cp_store_savepoint(struct cp_store *s, const char *name,
+		       struct cp_error *err)
+{
+	char sql[96];
+
+	if (!s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a savepoint needs an open transaction");
+	if (savepoint_sql(sql, sizeof(sql), "SAVEPOINT ", name, err))
+		return CP_EUSAGE;
+	return cp_store_exec(s, sql, err);
+}
+
+int cp_store_release(struct cp_store *s, const char *name, struct cp_error *err)
+{
+	char sql[96];
+
+	if (savepoint_sql(sql, sizeof(sql), "RELEASE ", name, err))
+		return CP_EUSAGE;
+	return cp_store_exec(s, sql, err);
+}
+
+void cp_store_rollback_to(struct cp_store *s, const char *name)
+{
+	char sql[96], sql2[96];
+
+	if (savepoint_sql(sql, sizeof(sql), "ROLLBACK TO ", name, NULL) ||
+	    savepoint_sql(sql2, sizeof(sql2), "RELEASE ", name, NULL))
+		return;
+	if (sqlite3_get_autocommit(s->db) == 0) {
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		sqlite3_exec(s->db, sql2, NULL, NULL, NULL);
+	}
+}
+
+int64_t cp_store_clock(void)
+{
+	return cp_store_now();
 }
 
 int cp_store_check(struct cp_store *s, struct cp_error *err)

@@ -50,6 +50,32 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err);
 int cp_store_commit(struct cp_store *s, struct cp_error *err);
 void cp_store_rollback(struct cp_store *s);
 
+/*
+ * Savepoints inside an open transaction, so one part of a batch can be
+ * undone without losing the rest (the form server's group commit). name
+ * is a fixed identifier chosen by the caller, never user input.
+ */
+int cp_store_savepoint(struct cp_store *s, const char *name,
+		       struct cp_error *err);
+int cp_store_release(struct cp_store *s, const char *name,
+		     struct cp_error *err);
+/* Undoes everything since the savepoint and releases it; never fails. */
+void cp_store_rollback_to(struct cp_store *s, const char *name);
+
+/* Seconds since the epoch by the store's clock (CAREPULSE_NOW overrides it
+ * in tests and the seeded demo). */
+int64_t cp_store_clock(void);
+
+/*
+ * Bulk loading (imports), inside an open transaction: until
+ * cp_store_bulk_end, cp_store_response_add keeps its changes to the
+ * aggregates in memory, and cp_store_bulk_end writes them once per group,
+ * so a large import costs about one statement per answer. Committing
+ * before bulk_end is refused; a rollback discards them.
+ */
+int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err);
+int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
+
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
 

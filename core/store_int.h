@@ -19,15 +19,32 @@ enum cp_stmt {
 	CP_STMT_AGG_DIM,
 	CP_STMT_INVITATION_BY_HASH,
 	CP_STMT_INVITATION_ANSWERED,
+	CP_STMT_BULK_ITEM,
+	CP_STMT_BULK_DIM,
+	CP_STMT_BULK_GROUP,
 	CP_STMT_COUNT
 };
+
+struct cp_bulk;
 
 struct cp_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
 	sqlite3_stmt *cache[CP_STMT_COUNT];
+	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
 };
+
+/* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):
+ * one answer, one respondent's dimension mean, one response. */
+int cp_bulk_item(struct cp_store *s, int64_t wave, int64_t team, int self,
+		 const char *item, int value, struct cp_error *err);
+int cp_bulk_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
+		const char *dim, double mean, struct cp_error *err);
+int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
+		  struct cp_error *err);
+/* Drops a bulk load's aggregates unwritten (rollback, close). */
+void cp_bulk_discard(struct cp_store *s);
 
 /* The cached statement for slot, prepared from sql on first use and reset
  * for this one. Borrowed: never finalize it. */

@@ -300,6 +300,47 @@ static int step_done(struct cp_store *s, sqlite3_stmt *st, struct cp_error *err,
 	return rc;
 }
 
+/* One respondent's mean on dimension d, reverse items flipped; false
+ * when the respondent answered no item of it. */
+static int dimension_mean(const struct cp_response *r,
+			  const struct cp_item **items, size_t d, double *mean)
+{
+	double sum = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < r->nanswers; i++) {
+		int v = r->answers[i].value;
+		if (items[i]->dim != d)
+			continue;
+		sum += items[i]->reverse ? CP_SCALE_MAX + CP_SCALE_MIN - v : v;
+		n++;
+	}
+	if (n)
+		*mean = sum / n;
+	return n > 0;
+}
+
+/* The same changes as add_aggregates, kept in memory for a bulk load. */
+static int bulk_aggregates(struct cp_store *s, const struct cp_response *r,
+			   const struct cp_survey *survey,
+			   const struct cp_item **items, struct cp_error *err)
+{
+	double mean;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < r->nanswers; i++)
+		rc = cp_bulk_item(s, r->wave_id, r->team_id, r->self,
+				  r->answers[i].item_id, r->answers[i].value,
+				  err);
+	for (size_t d = 0; rc == 0 && d < survey->ndims; d++)
+		if (dimension_mean(r, items, d, &mean))
+			rc = cp_bulk_dim(s, r->wave_id, r->team_id, r->self,
+					 survey->dims[d].id, mean, err);
+	if (rc == 0)
+		rc = cp_bulk_group(s, r->wave_id, r->team_id, r->self, err);
+	return rc;
+}
+
 /* Adds one respondent's answers to agg_item and agg_dim. */
 static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 			  const struct cp_survey *survey,
@@ -308,6 +349,8 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 	sqlite3_stmt *st;
 	int rc;
 
+	if (s->bulk)
+		return bulk_aggregates(s, r, survey, items, err);
 	rc = cp_store_cached(
 	    s, CP_STMT_AGG_ITEM,
 	    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"

@@ -1,0 +1,118 @@
+/* cmd_import.c - import WAVE FILE: responses from CSV or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "import.h"
+#include "problems.h"
+
+#define IMPORT_MAX (1024u * 1024u * 1024u)
+
+static const struct cmd_opt import_opts[] = {
+    {"dry-run", 'n', OPT_FLAG, NULL, "check the file and write nothing"},
+    {"format", 0, OPT_VALUE, "csv|json",
+     "the file's format (default: from its name, else its content)"},
+    {0},
+};
+
+static int print_problems(const struct cp_problems *p, const char *path)
+{
+	char line[CP_ERROR_MSG_MAX + CP_ERROR_FILE_MAX + 16];
+	size_t total = cp_problems_total(p);
+
+	for (size_t i = 0; i < p->count; i++)
+		fprintf(stderr, "%s\n",
+			cp_problems_format(p, i, line, sizeof(line)));
+	if (p->dropped)
+		fprintf(stderr, "%s: and %zu more problems\n", path,
+			p->dropped);
+	fprintf(stderr,
+		"carepulse: %zu problem%s in %s: nothing was imported\n", total,
+		total == 1 ? "" : "s", path);
+	return EXIT_DATA;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int cmd_import_exec(struct cmd_ctx *c)
+{
+	const char *wave_arg = c->argv[0], *path = c->argv[1];
+	const char *fmt = cmd_value(c, "format");
+	enum cp_import_format format = CP_IMPORT_AUTO;
+	bool dry_run = cmd_flag(c, "dry-run");
+	struct cp_problems problems;
+	struct cp_buf b;
+	size_t imported = 0;
+	long long wave;
+	char *end;
+	int rc;
+
+	errno = 0;
+	wave = strtoll(wave_arg, &end, 10);
+	if (errno || end == wave_arg || *end || wave <= 0)
+		return cmd_usage_error(c, "'%s' is not a wave number",
+				       wave_arg);
+	if (fmt && strcmp(fmt, "csv") == 0)
+		format = CP_IMPORT_CSV;
+	else if (fmt && strcmp(fmt, "json") == 0)
+		format = CP_IMPORT_JSON;
+	else if (fmt)
+		return cmd_usage_error(c, "--format: expected csv or json");
+	else if (ends_with(path, ".csv"))
+		format = CP_IMPORT_CSV;
+	else if (ends_with(path, ".json"))
+		format = CP_IMPORT_JSON;
+
+	cp_buf_init(&b, IMPORT_MAX);
+	if (cp_buf_read_file(&b, path, &c->err)) {
+		cp_buf_release(&b);
+		return cmd_report(&c->err);
+	}
+	cp_problems_init(&problems, path);
+	rc = cp_import_responses(c->store, (int64_t)wave, path, cp_buf_str(&b),
+				 b.len, format, dry_run, &problems, &imported,
+				 &c->err);
+	cp_buf_release(&b);
+	if (rc && cp_problems_total(&problems)) {
+		rc = print_problems(&problems, path);
+		cp_problems_release(&problems);
+		return rc;
+	}
+	cp_problems_release(&problems);
+	if (rc)
+		return cmd_report(&c->err);
+	printf("%s %zu response%s to wave %lld\n",
+	       dry_run ? "would import" : "imported", imported,
+	       imported == 1 ? "" : "s", wave);
+	if (dry_run)
+		printf("dry run: nothing was written\n");
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_import_entry = {
+    .name = "import",
+    .summary = "import responses to a wave from CSV or JSON",
+    .usage = "[--dry-run] WAVE FILE",
+    .description =
+	"For answers given on paper or in another tool. CSV has a header: "
+	"team, then\nthe survey's item ids and open-question ids as "
+	"columns, and optionally self\n(yes for a leader's "
+	"self-assessment). JSON is an array of objects:\n"
+	"{\"team\": \"...\", \"answers\": {\"ITEM\": 4, ...}, "
+	"\"comments\": {\"QUESTION\": \"...\"}}.\nEvery item needs an "
+	"answer on the scale; the team must be one of the wave's.\nThe "
+	"whole file is checked first and every problem listed; any "
+	"problem means\nnothing is written. Invitations are not changed.",
+    .opts = import_opts,
+    .min_args = 2,
+    .max_args = 2,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_import_exec,
+};

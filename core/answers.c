@@ -1,0 +1,260 @@
+/*
+ * answers.c - checking one person's answers against a survey.
+ */
+#include "answers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+
+int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
+		    struct cp_error *err)
+{
+	size_t ni = s->nitems ? s->nitems : 1;
+	size_t nq = s->nquestions ? s->nquestions : 1;
+
+	memset(a, 0, sizeof(*a));
+	a->survey = s;
+	a->values = calloc(ni, sizeof(*a->values));
+	a->raw = calloc(ni, sizeof(*a->raw));
+	a->texts = calloc(nq, sizeof(*a->texts));
+	a->item_problem = calloc(ni, 1);
+	a->question_problem = calloc(nq, 1);
+	if (!a->values || !a->raw || !a->texts || !a->item_problem ||
+	    !a->question_problem) {
+		cp_answers_release(a);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void cp_answers_reset(struct cp_answers *a)
+{
+	const struct cp_survey *s = a->survey;
+
+	for (size_t i = 0; i < s->nitems; i++) {
+		free(a->raw[i]);
+		a->raw[i] = NULL;
+	}
+	for (size_t q = 0; q < s->nquestions; q++) {
+		free(a->texts[q]);
+		a->texts[q] = NULL;
+	}
+	memset(a->values, 0, s->nitems * sizeof(*a->values));
+	memset(a->item_problem, 0, s->nitems);
+	memset(a->question_problem, 0, s->nquestions);
+	a->problems = 0;
+}
+
+void cp_answers_release(struct cp_answers *a)
+{
+	if (a->survey) {
+		for (size_t i = 0; a->raw && i < a->survey->nitems; i++)
+			free(a->raw[i]);
+		for (size_t i = 0; a->texts && i < a->survey->nquestions; i++)
+			free(a->texts[i]);
+	}
+	free(a->values);
+	free(a->raw);
+	free(a->texts);
+	free(a->item_problem);
+	free(a->question_problem);
+	memset(a, 0, sizeof(*a));
+}
+
+static long item_index(const struct cp_survey *s, const char *name)
+{
+	for (size_t i = 0; i < s->nitems; i++)
+		if (strcmp(s->items[i].id, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long question_index(const struct cp_survey *s, const char *name)
+{
+	for (size_t i = 0; i < s->nquestions; i++)
+		if (strcmp(s->questions[i].id, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A copy of value[0..n) with CR LF (as browsers send) made LF. */
+static char *copy_text(const char *value, size_t n)
+{
+	char *out = malloc(n + 1), *w = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (value[i] == '\r' && i + 1 < n && value[i + 1] == '\n')
+			continue;
+		*w++ = value[i];
+	}
+	*w = '\0';
+	return out;
+}
+
+static int set_item(struct cp_answers *a, size_t i, const char *value, size_t n,
+		    struct cp_error *err)
+{
+	const struct cp_scale *sc = &a->survey->scale;
+
+	if (a->values[i] || a->raw[i]) {
+		a->item_problem[i] = CP_FIELD_TWICE;
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	if (n == 1 && value[0] >= '0' + sc->min && value[0] <= '0' + sc->max) {
+		a->values[i] = value[0] - '0';
+		return 0;
+	}
+	/* Kept (bounded) so the form can say what was wrong with it. */
+	a->raw[i] = copy_text(value, n < 32 ? n : 32);
+	if (a->raw[i] == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	a->item_problem[i] = CP_FIELD_OFF_SCALE;
+	return 0;
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+static int set_question(struct cp_answers *a, size_t q, const char *value,
+			size_t n, struct cp_error *err)
+{
+	const struct cp_question *qq = &a->survey->questions[q];
+	size_t max = qq->max_length > 0 ? (size_t)qq->max_length : 2000;
+	char *text;
+
+	if (a->texts[q]) {
+		a->question_problem[q] = CP_FIELD_TWICE;
+		return 0;
+	}
+	if (!cp_utf8_valid(value, n) || memchr(value, '\0', n)) {
+		/* Invalid bytes cannot be shown back safely: dropped. */
+		a->question_problem[q] = CP_FIELD_BAD_TEXT;
+		return 0;
+	}
+	text = copy_text(value, n);
+	if (text == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (blank(text)) {
+		free(text);
+		return 0;
+	}
+	a->texts[q] = text;
+	if (cp_utf8_length(text) > max)
+		a->question_problem[q] = CP_FIELD_TOO_LONG;
+	return 0;
+}
+
+int cp_answers_set(struct cp_answers *a, const char *name, const char *value,
+		   size_t n, struct cp_error *err)
+{
+	long i = item_index(a->survey, name);
+
+	if (i >= 0)
+		return set_item(a, (size_t)i, value, n, err);
+	i = question_index(a->survey, name);
+	if (i >= 0)
+		return set_question(a, (size_t)i, value, n, err);
+	return cp_error_set(err, CP_ENOTFOUND,
+			    "'%.64s' is not a question of survey '%s'", name,
+			    a->survey->id);
+}
+
+int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
+			 struct cp_error *err)
+{
+	long i = item_index(a->survey, item);
+	char text[24];
+
+	if (i < 0)
+		return cp_error_set(err, CP_ENOTFOUND,
+				    "'%.64s' is not an item of survey '%s'",
+				    item, a->survey->id);
+	if (value < a->survey->scale.min || value > a->survey->scale.max) {
+		snprintf(text, sizeof(text), "%ld", value);
+		return set_item(a, (size_t)i, text, strlen(text), err);
+	}
+	text[0] = (char)('0' + value);
+	return set_item(a, (size_t)i, text, 1, err);
+}
+
+size_t cp_answers_check(struct cp_answers *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->survey->nitems; i++) {
+		if (a->item_problem[i] == CP_FIELD_OK && a->values[i] == 0)
+			a->item_problem[i] = CP_FIELD_MISSING;
+		n += a->item_problem[i] != CP_FIELD_OK;
+	}
+	for (size_t q = 0; q < a->survey->nquestions; q++)
+		n += a->question_problem[q] != CP_FIELD_OK;
+	a->problems = n;
+	return n;
+}
+
+const char *cp_field_problem_text(enum cp_field_problem p)
+{
+	switch (p) {
+	case CP_FIELD_OK:
+		return "ok";
+	case CP_FIELD_MISSING:
+		return "please choose one answer";
+	case CP_FIELD_OFF_SCALE:
+		return "please choose one of the answers on the scale";
+	case CP_FIELD_TOO_LONG:
+		return "this answer is longer than allowed";
+	case CP_FIELD_BAD_TEXT:
+		return "this answer had characters that could not be read";
+	case CP_FIELD_TWICE:
+		return "this answer was given twice";
+	}
+	return "not accepted";
+}
+
+int cp_answers_response(const struct cp_answers *a, struct cp_response *r,
+			struct cp_answer **answers,
+			struct cp_comment **comments, struct cp_error *err)
+{
+	const struct cp_survey *s = a->survey;
+	size_t nc = 0;
+
+	*answers = calloc(s->nitems ? s->nitems : 1, sizeof(**answers));
+	*comments =
+	    calloc(s->nquestions ? s->nquestions : 1, sizeof(**comments));
+	if (*answers == NULL || *comments == NULL) {
+		free(*answers);
+		free(*comments);
+		*answers = NULL;
+		*comments = NULL;
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < s->nitems; i++) {
+		(*answers)[i].item_id = s->items[i].id;
+		(*answers)[i].value = a->values[i];
+	}
+	for (size_t q = 0; q < s->nquestions; q++) {
+		if (a->texts[q] == NULL)
+			continue;
+		(*comments)[nc].question_id = s->questions[q].id;
+		(*comments)[nc].text = a->texts[q];
+		nc++;
+	}
+	r->answers = *answers;
+	r->nanswers = s->nitems;
+	r->comments = *comments;
+	r->ncomments = nc;
+	return 0;
+}

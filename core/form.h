@@ -1,0 +1,40 @@
+/*
+ * form.h - the pages a team member sees: the survey form (server-side
+ * HTML that works without JavaScript, accessible, on a phone), and the
+ * short pages for thank-you, a used or unknown link, a closed wave. Every
+ * value from the survey or the person is escaped. The pages carry their
+ * own inline style and nothing else; cp_form_csp gives the policy that
+ * allows exactly that style.
+ */
+#ifndef CP_FORM_H
+#define CP_FORM_H
+
+#include "answers.h"
+#include "buf.h"
+#include "error.h"
+#include "store.h"
+#include "survey.h"
+
+struct cp_form {
+	const struct cp_survey *survey; /* the wave's pinned definition */
+	const struct cp_wave *wave;
+	int self;			  /* a leader's self-assessment */
+	int threshold;			  /* the reporting threshold in force */
+	int comment_threshold;		  /* the comments' threshold in force */
+	const struct cp_answers *entered; /* NULL: a fresh form */
+};
+
+/* Appends the whole form page to b; with entered answers that have
+ * problems, they are shown again with each problem marked. */
+int cp_form_render(struct cp_buf *b, const struct cp_form *f,
+		   struct cp_error *err);
+
+/* Appends a short page: a heading and one paragraph (both escaped). lang
+ * may be NULL ("en"). */
+int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
+		    const char *text, struct cp_error *err);
+
+/* The Content-Security-Policy header value for these pages; static. */
+const char *cp_form_csp(void);
+
+#endif

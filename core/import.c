@@ -1,0 +1,717 @@
+/*
+ * import.c - checking and storing a file of responses (see import.h).
+ *
+ * Rows are checked as they are read and kept compactly (a byte per
+ * answer), so a large file costs little memory; only when every row is
+ * valid are they stored, in one transaction through the store's cached
+ * statements.
+ */
+#include "import.h"
+
+#include <csv.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "buf.h"
+#include "survey.h"
+#include "text.h"
+
+#define MAX_ROWS    5000000
+#define MAX_COLUMNS 512
+#define MAX_FIELD   (64u * 1024u)
+#define SHOW_MAX    40 /* bytes of a value quoted in a message */
+#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
+#define COL_TEAM    (-1)
+#define COL_SELF    (-2)
+#define COL_UNKNOWN (-3)
+#define COL_ANSWER  0
+
+struct row {
+	int64_t team;
+	int line;
+	bool self;
+};
+
+struct import {
+	const char *file;
+	struct cp_problems *problems;
+	const struct cp_survey *survey[2]; /* team, self (may be NULL) */
+	struct cp_answers answers[2];
+	struct cp_team *teams; /* every team; wave[] marks the wave's */
+	size_t nteams;
+	bool *in_wave;
+	size_t width_items, width_questions;
+	/* The rows read, compactly. */
+	struct row *rows;
+	unsigned char *values; /* rows x width_items */
+	char **comments;       /* rows x width_questions */
+	size_t nrows, alloc;
+	bool oom;
+	/* CSV reading */
+	struct csv_parser csv;
+	int line, record_line;
+	bool at_boundary, header_seen;
+	size_t ncols;
+	int col_kind[MAX_COLUMNS];
+	char *col_name[MAX_COLUMNS];
+	char *fields[MAX_COLUMNS];
+	size_t nfields;
+	bool field_too_long;
+};
+
+/* A value for a message: cut, with control bytes as '?'. */
+static const char *show(const char *s, char out[SHOW_MAX + 4])
+{
+	size_t i = 0;
+
+	for (; s[i] && i < SHOW_MAX; i++)
+		out[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+	out[i] = '\0';
+	if (s[i])
+		memcpy(out + i, "...", 4);
+	return out;
+}
+
+static bool grow_rows(struct import *im)
+{
+	size_t alloc;
+	void *p;
+
+	if (im->nrows < im->alloc)
+		return true;
+	alloc = im->alloc ? im->alloc * 2 : 256;
+	p = realloc(im->rows, alloc * sizeof(*im->rows));
+	if (p == NULL)
+		return false;
+	im->rows = p;
+	p = realloc(im->values,
+		    alloc * (im->width_items ? im->width_items : 1));
+	if (p == NULL)
+		return false;
+	im->values = p;
+	p = realloc(im->comments,
+		    alloc * (im->width_questions ? im->width_questions : 1) *
+			sizeof(*im->comments));
+	if (p == NULL)
+		return false;
+	im->comments = p;
+	im->alloc = alloc;
+	return true;
+}
+
+static int64_t team_of(struct import *im, const char *name, bool *known)
+{
+	*known = false;
+	for (size_t i = 0; i < im->nteams; i++)
+		if (strcmp(im->teams[i].name, name) == 0) {
+			*known = true;
+			return im->in_wave[i] ? im->teams[i].id : 0;
+		}
+	return 0;
+}
+
+/* "1", "yes", "true" or "self": a self-assessment; "" or "0"...: not. */
+static int parse_self(const char *s)
+{
+	static const char *const yes[] = {"1", "yes", "true", "self"};
+	static const char *const no[] = {"", "0", "no", "false", "team"};
+
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < 5; i++)
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * Starts a row: the team and kind known, the answers reset. Returns the
+ * answers to fill, or NULL when the row cannot be checked further.
+ */
+static struct cp_answers *row_start(struct import *im, int line,
+				    const char *where, const char *team,
+				    int self)
+{
+	char v[SHOW_MAX + 4];
+	bool known;
+	int64_t id;
+
+	if (team == NULL || *team == '\0') {
+		cp_problems_add(im->problems, line, "team", "%steam is empty",
+				where);
+		return NULL;
+	}
+	id = team_of(im, team, &known);
+	if (id == 0) {
+		cp_problems_add(im->problems, line, "team",
+				known ? "%steam '%s' is not in this wave"
+				      : "%steam '%s' does not exist",
+				where, show(team, v));
+		return NULL;
+	}
+	if (self && im->survey[1] == NULL) {
+		cp_problems_add(im->problems, line, "self",
+				"%sthis wave has no self-assessment", where);
+		return NULL;
+	}
+	if (!grow_rows(im)) {
+		im->oom = true;
+		return NULL;
+	}
+	im->rows[im->nrows].team = id;
+	im->rows[im->nrows].line = line;
+	im->rows[im->nrows].self = self;
+	cp_answers_reset(&im->answers[self]);
+	return &im->answers[self];
+}
+
+/* Ends a row: its problems listed, or it is kept. */
+static void row_end(struct import *im, struct cp_answers *a, int line,
+		    const char *where, const char *answers_prefix,
+		    const char *comments_prefix)
+{
+	const struct cp_survey *s = a->survey;
+	char field[160], v[SHOW_MAX + 4];
+	size_t r = im->nrows;
+
+	if (cp_answers_check(a)) {
+		for (size_t i = 0; i < s->nitems; i++) {
+			int pr = a->item_problem[i];
+			if (pr == CP_FIELD_OK)
+				continue;
+			snprintf(field, sizeof(field), "%s%s", answers_prefix,
+				 s->items[i].id);
+			if (pr == CP_FIELD_OFF_SCALE)
+				cp_problems_add(
+				    im->problems, line, field,
+				    "%s%s: '%s' is not a whole "
+				    "number from %d to %d",
+				    where, field,
+				    show(a->raw[i] ? a->raw[i] : "", v),
+				    s->scale.min, s->scale.max);
+			else
+				cp_problems_add(
+				    im->problems, line, field, "%s%s: %s",
+				    where, field,
+				    pr == CP_FIELD_MISSING
+					? "no answer"
+					: cp_field_problem_text(pr));
+		}
+		for (size_t q = 0; q < s->nquestions; q++) {
+			int pr = a->question_problem[q];
+			if (pr == CP_FIELD_OK)
+				continue;
+			snprintf(field, sizeof(field), "%s%s", comments_prefix,
+				 s->questions[q].id);
+			if (pr == CP_FIELD_TOO_LONG)
+				cp_problems_add(im->problems, line, field,
+						"%s%s: longer than %d "
+						"characters",
+						where, field,
+						s->questions[q].max_length);
+			else if (pr == CP_FIELD_BAD_TEXT)
+				cp_problems_add(im->problems, line, field,
+						"%s%s: not valid UTF-8 text",
+						where, field);
+			else
+				cp_problems_add(im->problems, line, field,
+						"%s%s: %s", where, field,
+						cp_field_problem_text(pr));
+		}
+		return;
+	}
+	for (size_t i = 0; i < s->nitems; i++)
+		im->values[r * im->width_items + i] =
+		    (unsigned char)a->values[i];
+	for (size_t q = 0; q < im->width_questions; q++) {
+		char **slot = &im->comments[r * im->width_questions + q];
+		*slot = NULL;
+		if (q < s->nquestions) {
+			*slot = a->texts[q]; /* moved, not copied */
+			a->texts[q] = NULL;
+		}
+	}
+	im->nrows++;
+}
+
+/* ---- CSV ---- */
+
+static void drop_fields(struct import *im)
+{
+	for (size_t i = 0; i < im->nfields && i < MAX_COLUMNS; i++) {
+		free(im->fields[i]);
+		im->fields[i] = NULL;
+	}
+	im->nfields = 0;
+	im->field_too_long = false;
+}
+
+static void on_field(void *data, size_t n, void *arg)
+{
+	struct import *im = arg;
+	char *f;
+
+	if (im->nfields >= MAX_COLUMNS) {
+		im->nfields++;
+		return;
+	}
+	if (n > MAX_FIELD) {
+		im->field_too_long = true;
+		n = 0;
+	}
+	f = malloc(n + 1);
+	if (f == NULL) {
+		im->oom = true;
+		return;
+	}
+	if (n)
+		memcpy(f, data, n);
+	f[n] = '\0';
+	im->fields[im->nfields++] = f;
+}
+
+static void csv_header(struct import *im)
+{
+	bool team = false;
+	char v[SHOW_MAX + 4];
+
+	im->header_seen = true;
+	im->ncols = im->nfields;
+	if (im->nfields > MAX_COLUMNS) {
+		cp_problems_add(im->problems, im->record_line, "",
+				"more than %d columns", MAX_COLUMNS);
+		im->ncols = MAX_COLUMNS;
+	}
+	for (size_t c = 0; c < im->ncols; c++) {
+		char *name = cp_trim(im->fields[c]);
+		im->col_name[c] = name;
+		im->fields[c] = NULL;
+		for (size_t d = 0; d < c; d++)
+			if (strcmp(im->col_name[d], name) == 0)
+				cp_problems_add(im->problems, im->record_line,
+						name,
+						"column '%s' is given twice",
+						show(name, v));
+		if (strcmp(name, "team") == 0) {
+			im->col_kind[c] = COL_TEAM;
+			team = true;
+		} else if (strcmp(name, "self") == 0) {
+			im->col_kind[c] = COL_SELF;
+		} else if (cp_survey_item(im->survey[0], name) ||
+			   cp_survey_question(im->survey[0], name) ||
+			   (im->survey[1] &&
+			    (cp_survey_item(im->survey[1], name) ||
+			     cp_survey_question(im->survey[1], name)))) {
+			im->col_kind[c] = COL_ANSWER;
+		} else {
+			im->col_kind[c] = COL_UNKNOWN;
+			cp_problems_add(im->problems, im->record_line, name,
+					"column '%s' is not an item or open "
+					"question of survey '%s'",
+					show(name, v), im->survey[0]->id);
+		}
+	}
+	if (!team)
+		cp_problems_add(im->problems, im->record_line, "team",
+				"no 'team' column (expected team, then the "
+				"survey's item ids and open-question ids)");
+}
+
+static void csv_row(struct import *im)
+{
+	const char *team = NULL, *self = "";
+	struct cp_answers *a;
+	char v[SHOW_MAX + 4];
+	int kind, line = im->record_line;
+
+	if (im->nfields != im->ncols) {
+		cp_problems_add(im->problems, line, "",
+				"%zu fields, but the header has %zu columns",
+				im->nfields, im->ncols);
+		return;
+	}
+	if (im->field_too_long) {
+		cp_problems_add(im->problems, line, "",
+				"a field is longer than %u bytes", MAX_FIELD);
+		return;
+	}
+	for (size_t c = 0; c < im->ncols; c++) {
+		if (im->col_kind[c] == COL_TEAM)
+			team = im->fields[c];
+		else if (im->col_kind[c] == COL_SELF)
+			self = im->fields[c];
+	}
+	kind = parse_self(self);
+	if (kind < 0) {
+		cp_problems_add(im->problems, line, "self",
+				"self: '%s' is not yes or no", show(self, v));
+		return;
+	}
+	a = row_start(im, line, "", team, kind);
+	if (a == NULL)
+		return;
+	for (size_t c = 0; c < im->ncols; c++) {
+		const char *value = im->fields[c];
+		size_t n = strlen(value);
+		if (im->col_kind[c] != COL_ANSWER || n == 0)
+			continue;
+		/* Item answers may be padded ("4 "); comments stay as typed. */
+		if (cp_survey_item(a->survey, im->col_name[c])) {
+			value = cp_trim(im->fields[c]);
+			n = strlen(value);
+		}
+		if (cp_answers_set(a, im->col_name[c], value, n, NULL) ==
+		    CP_ENOTFOUND)
+			cp_problems_add(im->problems, line, im->col_name[c],
+					"%s: not a question of survey '%s'",
+					im->col_name[c], a->survey->id);
+	}
+	row_end(im, a, line, "", "", "");
+}
+
+static void on_row_end(int c, void *arg)
+{
+	struct import *im = arg;
+
+	(void)c;
+	if (im->oom)
+		return;
+	/* A blank line is no row; nor is the LF of a CRLF (libcsv reports
+	 * each line-end byte). */
+	if (im->nfields > 0 &&
+	    !(im->nfields == 1 && im->fields[0] && im->fields[0][0] == '\0')) {
+		if (!im->header_seen)
+			csv_header(im);
+		else if (im->nrows + cp_problems_total(im->problems) < MAX_ROWS)
+			csv_row(im);
+	}
+	drop_fields(im);
+}
+
+static size_t line_end(const char *text, size_t pos, size_t len)
+{
+	while (pos < len && text[pos] != '\n' && text[pos] != '\r')
+		pos++;
+	if (pos < len && text[pos] == '\r')
+		pos++;
+	if (pos < len && text[pos] == '\n')
+		pos++;
+	return pos;
+}
+
+/* Feeds libcsv a line at a time, so every row knows the line it began. */
+static void read_csv(struct import *im, const char *text, size_t len)
+{
+	size_t pos = 0, end;
+
+	if (csv_init(&im->csv, CSV_OPTIONS) != 0) {
+		im->oom = true;
+		return;
+	}
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	im->at_boundary = true;
+	while (pos < len && !im->oom && im->line < INT_MAX) {
+		im->line++;
+		end = line_end(text, pos, len);
+		if (im->at_boundary)
+			im->record_line = im->line;
+		if (csv_parse(&im->csv, text + pos, end - pos, on_field,
+			      on_row_end, im) < end - pos) {
+			cp_problems_add(im->problems, im->line, "",
+					"malformed CSV (a quote out of place)");
+			drop_fields(im);
+			csv_free(&im->csv);
+			if (!im->header_seen ||
+			    csv_init(&im->csv, CSV_OPTIONS) != 0)
+				return;
+			im->at_boundary = true;
+			pos = end;
+			continue;
+		}
+		im->at_boundary = im->nfields == 0;
+		pos = end;
+	}
+	if (csv_fini(&im->csv, on_field, on_row_end, im) != 0)
+		cp_problems_add(im->problems, im->record_line, "",
+				"malformed CSV (a quote is never closed)");
+	drop_fields(im);
+	csv_free(&im->csv);
+	if (!im->header_seen)
+		cp_problems_add(im->problems, 0, "",
+				"the file is empty (expected a header: team, "
+				"then item ids)");
+}
+
+/* ---- JSON ---- */
+
+static void read_json(struct import *im, const char *text, size_t len)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *rec, *v;
+	size_t idx;
+	const char *key;
+	char where[48], v2[SHOW_MAX + 4];
+
+	if (doc == NULL) {
+		cp_problems_add(im->problems, jerr.line, "", "%s", jerr.text);
+		return;
+	}
+	if (!json_is_array(doc)) {
+		cp_problems_add(im->problems, 1, "",
+				"expected an array of responses");
+		json_decref(doc);
+		return;
+	}
+	json_array_foreach (doc, idx, rec) {
+		json_t *team, *self, *answers, *comments;
+		struct cp_answers *a;
+		int kind = 0;
+
+		if (im->oom || idx >= MAX_ROWS)
+			break;
+		snprintf(where, sizeof(where), "record %zu: ", idx + 1);
+		if (!json_is_object(rec)) {
+			cp_problems_add(im->problems, 0, "", "%snot an object",
+					where);
+			continue;
+		}
+		json_object_foreach (rec, key, v) {
+			if (strcmp(key, "team") && strcmp(key, "self") &&
+			    strcmp(key, "answers") && strcmp(key, "comments"))
+				cp_problems_add(im->problems, 0, key,
+						"%sunknown field '%s'", where,
+						show(key, v2));
+		}
+		team = json_object_get(rec, "team");
+		self = json_object_get(rec, "self");
+		answers = json_object_get(rec, "answers");
+		comments = json_object_get(rec, "comments");
+		if (self && !json_is_boolean(self)) {
+			cp_problems_add(im->problems, 0, "self",
+					"%sself: expected true or false",
+					where);
+			continue;
+		}
+		kind = self && json_is_true(self);
+		if (!json_is_string(team)) {
+			cp_problems_add(im->problems, 0, "team",
+					"%steam: expected a string", where);
+			continue;
+		}
+		if (!json_is_object(answers)) {
+			cp_problems_add(im->problems, 0, "answers",
+					"%sanswers: expected an object", where);
+			continue;
+		}
+		if (comments && !json_is_object(comments)) {
+			cp_problems_add(im->problems, 0, "comments",
+					"%scomments: expected an object",
+					where);
+			continue;
+		}
+		a = row_start(im, 0, where, json_string_value(team), kind);
+		if (a == NULL)
+			continue;
+		json_object_foreach (answers, key, v) {
+			json_int_t n;
+			if (!json_is_integer(v)) {
+				cp_problems_add(im->problems, 0, key,
+						"%sanswers.%s: expected a "
+						"whole number",
+						where, show(key, v2));
+				continue;
+			}
+			n = json_integer_value(v);
+			if (cp_answers_set_value(
+				a, key,
+				n > 1000000 || n < -1000000 ? 1000000 : (long)n,
+				NULL) == CP_ENOTFOUND)
+				cp_problems_add(im->problems, 0, key,
+						"%sanswers.%s: not an item of "
+						"survey '%s'",
+						where, show(key, v2),
+						a->survey->id);
+		}
+		json_object_foreach (comments, key, v) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_string(v) ||
+			    cp_survey_item(a->survey, key)) {
+				cp_problems_add(im->problems, 0, key,
+						"%scomments.%s: expected text "
+						"for an open question",
+						where, show(key, v2));
+				continue;
+			}
+			if (cp_answers_set(a, key, json_string_value(v),
+					   json_string_length(v),
+					   NULL) == CP_ENOTFOUND)
+				cp_problems_add(im->problems, 0, key,
+						"%scomments.%s: not a question "
+						"of survey '%s'",
+						where, show(key, v2),
+						a->survey->id);
+		}
+		row_end(im, a, 0, where, "answers.", "comments.");
+	}
+	json_decref(doc);
+}
+
+/* ---- storing ---- */
+
+static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
+		      struct cp_error *err)
+{
+	size_t wi = im->width_items ? im->width_items : 1;
+	struct cp_answer *answers = calloc(wi, sizeof(*answers));
+	struct cp_comment *comments =
+	    calloc(im->width_questions + 1, sizeof(*comments));
+	int rc = 0;
+
+	if (answers == NULL || comments == NULL) {
+		free(answers);
+		free(comments);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	rc = cp_store_begin(st, err);
+	if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
+		cp_store_rollback(st);
+	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
+		const struct cp_survey *s = im->survey[im->rows[r].self];
+		struct cp_response resp = {0};
+		size_t nc = 0;
+
+		for (size_t i = 0; i < s->nitems; i++) {
+			answers[i].item_id = s->items[i].id;
+			answers[i].value = im->values[r * im->width_items + i];
+		}
+		for (size_t q = 0; q < s->nquestions; q++) {
+			const char *t =
+			    im->comments[r * im->width_questions + q];
+			if (t == NULL)
+				continue;
+			comments[nc].question_id = s->questions[q].id;
+			comments[nc].text = t;
+			nc++;
+		}
+		resp.wave_id = wave;
+		resp.team_id = im->rows[r].team;
+		resp.self = im->rows[r].self;
+		resp.answers = answers;
+		resp.nanswers = s->nitems;
+		resp.comments = comments;
+		resp.ncomments = nc;
+		rc = cp_store_response_add(st, &resp, s, err);
+	}
+	if (rc == 0)
+		rc = cp_store_bulk_end(st, err);
+	if (rc == 0)
+		rc = cp_store_commit(st, err);
+	else
+		cp_store_rollback(st);
+	free(answers);
+	free(comments);
+	return rc;
+}
+
+static void import_release(struct import *im)
+{
+	for (size_t r = 0; im->comments && r < im->nrows; r++)
+		for (size_t q = 0; q < im->width_questions; q++)
+			free(im->comments[r * im->width_questions + q]);
+	for (size_t c = 0; c < im->ncols; c++)
+		free(im->col_name[c]);
+	for (int k = 0; k < 2; k++)
+		if (im->answers[k].survey)
+			cp_answers_release(&im->answers[k]);
+	cp_survey_free((struct cp_survey *)im->survey[0]);
+	cp_survey_free((struct cp_survey *)im->survey[1]);
+	cp_store_teams_free(im->teams, im->nteams);
+	free(im->in_wave);
+	free(im->rows);
+	free(im->values);
+	free(im->comments);
+}
+
+int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
+			const char *text, size_t len,
+			enum cp_import_format format, bool dry_run,
+			struct cp_problems *p, size_t *imported,
+			struct cp_error *err)
+{
+	struct import im;
+	struct cp_wave w;
+	struct cp_survey *sv = NULL;
+	int64_t *wteams = NULL;
+	size_t nwteams = 0, k = 0;
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	im.file = file;
+	im.problems = p;
+	*imported = 0;
+	rc = cp_store_wave_get(st, wave, &w, err);
+	if (rc == 0)
+		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);
+	im.survey[0] = sv;
+	sv = NULL;
+	if (rc == 0 && w.self_survey_ref)
+		rc = cp_survey_fetch(&sv, st, NULL, w.self_survey_ref, err);
+	im.survey[1] = sv;
+	if (rc == 0)
+		rc = cp_store_wave_teams(st, wave, &wteams, &nwteams, err);
+	if (rc == 0)
+		rc = cp_store_team_list(st, &im.teams, &im.nteams, err);
+	if (rc == 0 &&
+	    (im.in_wave = calloc(im.nteams + 1, sizeof(bool))) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < im.nteams; i++)
+		for (size_t j = 0; j < nwteams; j++)
+			im.in_wave[i] |= im.teams[i].id == wteams[j];
+	free(wteams);
+	for (k = 0; rc == 0 && k < 2; k++) {
+		if (im.survey[k] == NULL)
+			continue;
+		rc = cp_answers_init(&im.answers[k], im.survey[k], err);
+		if (im.survey[k]->nitems > im.width_items)
+			im.width_items = im.survey[k]->nitems;
+		if (im.survey[k]->nquestions > im.width_questions)
+			im.width_questions = im.survey[k]->nquestions;
+	}
+	if (rc) {
+		import_release(&im);
+		return rc;
+	}
+	if (format == CP_IMPORT_AUTO) {
+		size_t i = 0;
+		while (i < len && (text[i] == ' ' || text[i] == '\t' ||
+				   text[i] == '\n' || text[i] == '\r'))
+			i++;
+		format =
+		    i < len && text[i] == '[' ? CP_IMPORT_JSON : CP_IMPORT_CSV;
+	}
+	if (format == CP_IMPORT_JSON)
+		read_json(&im, text, len);
+	else
+		read_csv(&im, text, len);
+	if (im.oom)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	else if (cp_problems_total(p))
+		rc = cp_problems_to_error(p, err);
+	else if (im.nrows == 0)
+		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
+				     "no responses in the file");
+	else if (!dry_run)
+		rc = store_rows(st, &im, wave, err);
+	if (rc == 0)
+		*imported = im.nrows;
+	import_release(&im);
+	return rc;
+}

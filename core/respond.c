@@ -1,0 +1,81 @@
+/*
+ * respond.c - a link's state, and storing its response with its use.
+ */
+#include "respond.h"
+
+#include <stdlib.h>
+
+int cp_wave_is_open(const struct cp_wave *w, int64_t now)
+{
+	if (w->status != CP_WAVE_OPEN)
+		return 0;
+	if (w->opens_at && now < w->opens_at)
+		return 0;
+	return w->closes_at == 0 || now < w->closes_at;
+}
+
+int64_t cp_link_survey_ref(const struct cp_invitation *inv,
+			   const struct cp_wave *wave)
+{
+	return inv->self && wave->self_survey_ref ? wave->self_survey_ref
+						  : wave->survey_ref;
+}
+
+int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
+		   struct cp_invitation *inv, struct cp_wave *wave,
+		   enum cp_link_state *state, struct cp_error *err)
+{
+	int rc = cp_store_invitation_by_hash(st, hash, inv, err);
+
+	*state = CP_LINK_UNKNOWN;
+	if (rc == CP_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	rc = cp_store_wave_get(st, inv->wave_id, wave, err);
+	if (rc)
+		return rc;
+	if (inv->answered)
+		*state = CP_LINK_USED;
+	else if (!cp_wave_is_open(wave, cp_store_clock()))
+		*state = CP_LINK_CLOSED;
+	else
+		*state = CP_LINK_OPEN;
+	return 0;
+}
+
+int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
+		  const struct cp_answers *a, int64_t survey_ref,
+		  enum cp_link_state *state, struct cp_error *err)
+{
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	struct cp_response r = {0};
+	struct cp_answer *answers = NULL;
+	struct cp_comment *comments = NULL;
+	int rc;
+
+	rc = cp_link_lookup(st, hash, &inv, &wave, state, err);
+	if (rc || *state != CP_LINK_OPEN)
+		return rc;
+	if (cp_link_survey_ref(&inv, &wave) != survey_ref)
+		return cp_error_set(err, CP_ECONFLICT,
+				    "the answers are to another survey");
+	rc = cp_answers_response(a, &r, &answers, &comments, err);
+	if (rc)
+		return rc;
+	r.wave_id = wave.id;
+	r.team_id = inv.team_id;
+	r.self = inv.self;
+	/* The use first: a link already used writes nothing at all. */
+	rc = cp_store_invitation_mark_answered(st, inv.id, err);
+	if (rc == CP_ECONFLICT) {
+		*state = CP_LINK_USED;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = cp_store_response_add(st, &r, a->survey, err);
+	}
+	free(answers);
+	free(comments);
+	return rc;
+}

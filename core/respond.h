@@ -1,0 +1,51 @@
+/*
+ * respond.h - what happens to one invitation link: finding the
+ * invitation and its wave for a token, and storing a checked response
+ * together with the token's use. Used by the form server and its JSON API.
+ */
+#ifndef CP_RESPOND_H
+#define CP_RESPOND_H
+
+#include <stdint.h>
+
+#include "answers.h"
+#include "crypto.h"
+#include "error.h"
+#include "store.h"
+
+/* Where a link stands. */
+enum cp_link_state {
+	CP_LINK_OPEN = 0, /* can be answered */
+	CP_LINK_UNKNOWN,  /* no invitation has this token */
+	CP_LINK_USED,	  /* already answered */
+	CP_LINK_CLOSED,	  /* the wave is not open (closed, or not yet) */
+};
+
+/* True when wave w takes answers at time now. */
+int cp_wave_is_open(const struct cp_wave *w, int64_t now);
+
+/*
+ * Looks up the invitation of the token whose hash is hash, and its wave.
+ * *state says where the link stands; inv and wave are filled when it is
+ * not CP_LINK_UNKNOWN. Errors only for a failing database.
+ */
+int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
+		   struct cp_invitation *inv, struct cp_wave *wave,
+		   enum cp_link_state *state, struct cp_error *err);
+
+/* The survey ref an invitation answers: the wave's, or its self one. */
+int64_t cp_link_survey_ref(const struct cp_invitation *inv,
+			   const struct cp_wave *wave);
+
+/*
+ * Inside the caller's transaction: looks the invitation up again, and
+ * when its link is still open stores the checked answers (wave and team
+ * only) and marks the invitation answered. *state is where the link stood;
+ * nothing is written unless it was CP_LINK_OPEN. The answers must be of
+ * the survey the invitation answers (CP_ECONFLICT otherwise).
+ */
+int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
+		  const struct cp_answers *a, int64_t survey_ref,
+		  enum cp_link_state *state, struct cp_error *err);
+
+#endif

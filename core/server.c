@@ -1,0 +1,1247 @@
+/*
+ * server.c - the form server on libmicrohttpd (see server.h for the shape).
+ *
+ * Threading: MHD runs a pool of epoll threads; a request thread may block
+ * on a read from SQLite (its own connection, opened on first use). A
+ * submission that passes its checks is queued for the writer and its
+ * connection suspended, so no request thread waits on a commit; the writer
+ * resumes each connection after its batch's COMMIT and the handler, called
+ * again, sends the page.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "buf.h"
+#include "config.h"
+#include "form.h"
+#include "respond.h"
+#include "store.h"
+#include "survey.h"
+#include "text.h"
+#include "token.h"
+
+#define DEFAULT_TIMEOUT	 30
+#define DEFAULT_MAX_CONN 1000
+#define DEFAULT_MAX_BODY (256u * 1024u)
+#define MAX_FIELDS	 512
+#define MAX_NAME_BYTES	 128
+#define MAX_FIELD_BYTES	 (64u * 1024u)
+#define MAX_PAGE_BYTES	 (4u * 1024u * 1024u)
+#define MAX_BATCH	 1024
+#define MAX_SURVEYS	 256
+#define MAX_READERS	 256
+#define STOP_WAIT_MS	 30000
+#define DISCARD_MAX	 (16u * 1024u * 1024u)
+#define SAVEPOINT	 "submission"
+
+enum route {
+	ROUTE_OTHER,
+	ROUTE_HEALTH,
+	ROUTE_FORM,
+	ROUTE_API,
+};
+
+enum phase {
+	PHASE_NEW,
+	PHASE_READING,
+	PHASE_QUEUED, /* waiting for the writer, connection suspended */
+	PHASE_DONE,   /* the writer has answered */
+	PHASE_SENT,
+};
+
+enum outcome {
+	OUT_STORED,
+	OUT_UNKNOWN,
+	OUT_USED,
+	OUT_CLOSED,
+	OUT_FAILED,
+};
+
+struct cached_survey {
+	int64_t ref;
+	struct cp_survey *survey;
+};
+
+struct request {
+	struct cp_server *srv;
+	struct MHD_Connection *conn;
+	enum route route;
+	enum phase phase;
+	char method[8];
+	struct timespec start;
+	unsigned status;
+	size_t sent_bytes;
+	struct cp_buf body;
+	bool too_large;
+	size_t discarded; /* bytes dropped past the cap */
+	/* A checked submission, for the writer. */
+	uint8_t hash[CP_SHA256_LEN];
+	struct cp_answers answers;
+	bool have_answers;
+	int64_t survey_ref;
+	const char *lang; /* borrowed from the cached survey */
+	enum outcome outcome;
+	struct request *next; /* in the writer's queue */
+};
+
+struct cp_server {
+	struct cp_server_options opt;
+	struct MHD_Daemon *daemon;
+	unsigned port;
+	int threshold, comment_threshold;
+
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* the writer: work or stop */
+	pthread_cond_t idle; /* cp_server_stop: inflight reached 0 */
+	struct request *queue, **queue_tail;
+	size_t inflight; /* queued or being written */
+	bool closing;	 /* submissions are refused from now on */
+	bool stop_writer;
+	pthread_t writer;
+	bool writer_started;
+	struct cp_store *wstore; /* the writer's */
+
+	/* Each request thread's read connection, kept to close at stop. */
+	struct cp_store *readers[MAX_READERS];
+	size_t nreaders;
+	/* Pinned surveys never change, so one parse serves every request. */
+	struct cached_survey surveys[MAX_SURVEYS];
+	size_t nsurveys;
+};
+
+static _Thread_local struct cp_store *thread_store;
+static _Thread_local struct cp_server *thread_store_owner;
+
+static void logf_(struct cp_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct cp_server *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (s->opt.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->opt.log(s->opt.log_arg, line);
+}
+
+static bool token_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Cuts whatever follows "/r/" in a library message, in case it names a
+ * path: no token may reach the log by any route. */
+static void redact(char *line)
+{
+	static const char mark[] = "<redacted>";
+	char *p = line;
+
+	while ((p = strstr(p, "/r/")) != NULL) {
+		char *t = p + 3, *e = t;
+		size_t rest;
+		while (token_char(*e))
+			e++;
+		if (e == t) {
+			p = t;
+			continue;
+		}
+		rest = strlen(e) + 1;
+		if ((size_t)(e - t) >= sizeof(mark) - 1) {
+			memcpy(t, mark, sizeof(mark) - 1);
+			memmove(t + sizeof(mark) - 1, e, rest);
+		} else {
+			/* Shorter than the mark: blank it in place. */
+			memset(t, '*', (size_t)(e - t));
+		}
+		p = t;
+	}
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	struct cp_server *s = cls;
+	char line[512];
+	size_t n;
+
+	if (s->opt.log == NULL)
+		return;
+	memcpy(line, "server: ", 8);
+	vsnprintf(line + 8, sizeof(line) - 8, fmt, ap);
+	redact(line);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	s->opt.log(s->opt.log_arg, line);
+}
+
+/* This thread's read connection, opened on first use. */
+static struct cp_store *reader(struct cp_server *s, struct cp_error *err)
+{
+	struct cp_store *st;
+	int rc;
+
+	if (thread_store && thread_store_owner == s)
+		return thread_store;
+	rc = cp_store_open(&st, s->opt.db_path, 0, err);
+	if (rc)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->nreaders == MAX_READERS) {
+		pthread_mutex_unlock(&s->lock);
+		cp_store_close(st);
+		cp_error_set(err, CP_ENOMEM, "too many request threads");
+		return NULL;
+	}
+	s->readers[s->nreaders++] = st;
+	pthread_mutex_unlock(&s->lock);
+	thread_store = st;
+	thread_store_owner = s;
+	return st;
+}
+
+/* The parsed survey of row ref, from the cache or the database. */
+static const struct cp_survey *survey_get(struct cp_server *s,
+					  struct cp_store *st, int64_t ref,
+					  struct cp_error *err)
+{
+	struct cp_survey *sv = NULL;
+	const struct cp_survey *found = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->nsurveys; i++)
+		if (s->surveys[i].ref == ref)
+			found = s->surveys[i].survey;
+	pthread_mutex_unlock(&s->lock);
+	if (found)
+		return found;
+	if (cp_survey_fetch(&sv, st, NULL, ref, err))
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->nsurveys && !found; i++)
+		if (s->surveys[i].ref == ref)
+			found = s->surveys[i].survey;
+	if (!found && s->nsurveys < MAX_SURVEYS) {
+		s->surveys[s->nsurveys].ref = ref;
+		s->surveys[s->nsurveys].survey = sv;
+		s->nsurveys++;
+		found = sv;
+		sv = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	cp_survey_free(sv);
+	if (!found)
+		cp_error_set(err, CP_ENOMEM, "too many surveys in use");
+	return found;
+}
+
+/* ---- responses ---- */
+
+static void add_common_headers(struct MHD_Response *r, bool html)
+{
+	MHD_add_response_header(r, "Content-Security-Policy",
+				html ? cp_form_csp()
+				     : "default-src 'none'; "
+				       "frame-ancestors 'none'");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+/* Sends b (taking its memory) with status; returns what MHD says. */
+static enum MHD_Result send_buf(struct request *rq, unsigned status,
+				struct cp_buf *b, const char *type,
+				bool close_after)
+{
+	size_t len = b->len;
+	char *data = cp_buf_detach(b);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (data == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	add_common_headers(r, strncmp(type, "text/html", 9) == 0);
+	MHD_add_response_header(r, "Content-Type", type);
+	if (close_after)
+		MHD_add_response_header(r, "Connection", "close");
+	if (status == 503)
+		MHD_add_response_header(r, "Retry-After", "5");
+	rq->status = status;
+	rq->sent_bytes = len;
+	rq->phase = PHASE_SENT;
+	ret = MHD_queue_response(rq->conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_page(struct request *rq, unsigned status,
+				 const char *lang, const char *title,
+				 const char *text, bool close_after)
+{
+	struct cp_buf b;
+
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_form_message(&b, lang, title, text, NULL)) {
+		cp_buf_release(&b);
+		return MHD_NO;
+	}
+	return send_buf(rq, status, &b, "text/html; charset=utf-8",
+			close_after);
+}
+
+/* A JSON reply {"status": ..., "error": ..., "problems": [...]}. */
+static enum MHD_Result send_json(struct request *rq, unsigned status,
+				 json_t *obj, bool close_after)
+{
+	struct cp_buf b;
+	char *text = json_dumps(obj, JSON_COMPACT);
+
+	json_decref(obj);
+	if (text == NULL)
+		return MHD_NO;
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_buf_adds(&b, text, NULL) || cp_buf_addc(&b, '\n', NULL)) {
+		free(text);
+		cp_buf_release(&b);
+		return MHD_NO;
+	}
+	free(text);
+	return send_buf(rq, status, &b, "application/json", close_after);
+}
+
+static enum MHD_Result send_api_error(struct request *rq, unsigned status,
+				      const char *code, const char *message)
+{
+	return send_json(
+	    rq, status,
+	    json_pack("{s:s, s:s}", "error", code, "message", message),
+	    status == 413);
+}
+
+static const struct {
+	unsigned status;
+	const char *code;
+	const char *title;
+	const char *text;
+} outcomes[] = {
+    [OUT_STORED] = {200, "stored", "Thank you",
+		    "Your answers have been saved. You can close this page "
+		    "now."},
+    [OUT_UNKNOWN] = {404, "unknown_link", "This link is not known",
+		     "Please check that the whole link from your invitation "
+		     "was opened. Nothing was saved."},
+    [OUT_USED] = {409, "already_answered", "This link has already been used",
+		  "Answers were already sent with this link, and each link "
+		  "can be used once. Nothing was changed."},
+    [OUT_CLOSED] = {410, "wave_closed", "This survey is not open",
+		    "The survey this link belongs to is not taking answers "
+		    "now. Nothing was saved."},
+    [OUT_FAILED] = {503, "unavailable", "Your answers could not be saved",
+		    "Something went wrong on our side and nothing was saved. "
+		    "Please try again in a minute."},
+};
+
+static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
+{
+	if (rq->route == ROUTE_API) {
+		json_t *obj =
+		    o == OUT_STORED
+			? json_pack("{s:s}", "status", "stored")
+			: json_pack("{s:s, s:s}", "error", outcomes[o].code,
+				    "message", outcomes[o].text);
+		return send_json(rq, outcomes[o].status, obj, false);
+	}
+	return send_page(rq, outcomes[o].status, rq->lang, outcomes[o].title,
+			 outcomes[o].text, false);
+}
+
+static enum outcome from_state(enum cp_link_state st)
+{
+	switch (st) {
+	case CP_LINK_OPEN:
+		return OUT_STORED;
+	case CP_LINK_UNKNOWN:
+		return OUT_UNKNOWN;
+	case CP_LINK_USED:
+		return OUT_USED;
+	case CP_LINK_CLOSED:
+		return OUT_CLOSED;
+	}
+	return OUT_FAILED;
+}
+
+/* ---- the writer: group commit ---- */
+
+static void write_batch(struct cp_server *s, struct request *batch)
+{
+	struct cp_error err;
+	enum cp_link_state state;
+	bool began;
+
+	began = cp_store_begin(s->wstore, &err) == 0;
+	if (!began)
+		logf_(s, "error: %s", err.message);
+	for (struct request *rq = batch; rq; rq = rq->next) {
+		rq->outcome = OUT_FAILED;
+		if (!began)
+			continue;
+		if (cp_store_savepoint(s->wstore, SAVEPOINT, &err)) {
+			logf_(s, "error: %s", err.message);
+			continue;
+		}
+		if (cp_link_store(s->wstore, rq->hash, &rq->answers,
+				  rq->survey_ref, &state, &err)) {
+			logf_(s, "error: a submission was not stored: %s",
+			      err.message);
+			cp_store_rollback_to(s->wstore, SAVEPOINT);
+			continue;
+		}
+		if (cp_store_release(s->wstore, SAVEPOINT, &err)) {
+			cp_store_rollback_to(s->wstore, SAVEPOINT);
+			continue;
+		}
+		rq->outcome = from_state(state);
+	}
+	if (began && cp_store_commit(s->wstore, &err)) {
+		logf_(s, "error: a batch was not committed: %s", err.message);
+		for (struct request *rq = batch; rq; rq = rq->next)
+			rq->outcome = OUT_FAILED;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct cp_server *s = arg;
+
+	for (;;) {
+		struct request *batch, *rq, *next;
+		size_t n = 0;
+
+		pthread_mutex_lock(&s->lock);
+		while (s->queue == NULL && !s->stop_writer)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (s->queue == NULL) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		/* Take what has queued, up to a batch. */
+		batch = s->queue;
+		rq = batch;
+		while (rq->next && ++n < MAX_BATCH)
+			rq = rq->next;
+		s->queue = rq->next;
+		if (s->queue == NULL)
+			s->queue_tail = &s->queue;
+		rq->next = NULL;
+		pthread_mutex_unlock(&s->lock);
+
+		write_batch(s, batch);
+
+		for (rq = batch; rq; rq = next) {
+			next = rq->next;
+			rq->next = NULL;
+			pthread_mutex_lock(&s->lock);
+			rq->phase = PHASE_DONE;
+			pthread_mutex_unlock(&s->lock);
+			MHD_resume_connection(rq->conn);
+			pthread_mutex_lock(&s->lock);
+			if (--s->inflight == 0)
+				pthread_cond_broadcast(&s->idle);
+			pthread_mutex_unlock(&s->lock);
+		}
+	}
+	return NULL;
+}
+
+/* Hands a checked submission to the writer and suspends its connection;
+ * false when the server is stopping. */
+static bool enqueue(struct request *rq)
+{
+	struct cp_server *s = rq->srv;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->closing) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	rq->phase = PHASE_QUEUED;
+	rq->next = NULL;
+	s->inflight++;
+	MHD_suspend_connection(rq->conn);
+	*s->queue_tail = rq;
+	s->queue_tail = &rq->next;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
+/* ---- the form ---- */
+
+static void thresholds(const struct cp_server *s, const struct cp_wave *w,
+		       int *threshold, int *comment_threshold)
+{
+	*threshold = w->threshold ? w->threshold : s->threshold;
+	*comment_threshold =
+	    w->comment_threshold ? w->comment_threshold : s->comment_threshold;
+	if (*comment_threshold < *threshold)
+		*comment_threshold = *threshold;
+}
+
+static enum MHD_Result send_form(struct request *rq,
+				 const struct cp_survey *survey,
+				 const struct cp_wave *wave,
+				 const struct cp_invitation *inv,
+				 const struct cp_answers *entered)
+{
+	struct cp_form f = {0};
+	struct cp_buf b;
+
+	f.survey = survey;
+	f.wave = wave;
+	f.self = inv->self;
+	f.entered = entered;
+	thresholds(rq->srv, wave, &f.threshold, &f.comment_threshold);
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_form_render(&b, &f, NULL)) {
+		cp_buf_release(&b);
+		return send_outcome(rq, OUT_FAILED);
+	}
+	return send_buf(rq, entered ? 422 : 200, &b, "text/html; charset=utf-8",
+			false);
+}
+
+/*
+ * Finds where the link of hash stands and, when open, its survey. Sends
+ * the page itself (and returns true) when there is nothing more to do.
+ */
+static bool link_page(struct request *rq, const uint8_t hash[CP_SHA256_LEN],
+		      struct cp_invitation *inv, struct cp_wave *wave,
+		      const struct cp_survey **survey, enum MHD_Result *ret)
+{
+	struct cp_error err;
+	struct cp_store *st = reader(rq->srv, &err);
+	enum cp_link_state state;
+
+	if (st == NULL || cp_link_lookup(st, hash, inv, wave, &state, &err)) {
+		logf_(rq->srv, "error: %s", err.message);
+		*ret = send_outcome(rq, OUT_FAILED);
+		return true;
+	}
+	if (state != CP_LINK_UNKNOWN) {
+		*survey = survey_get(rq->srv, st, cp_link_survey_ref(inv, wave),
+				     &err);
+		if (*survey == NULL) {
+			logf_(rq->srv, "error: %s", err.message);
+			*ret = send_outcome(rq, OUT_FAILED);
+			return true;
+		}
+		rq->lang = (*survey)->locale;
+	}
+	if (state != CP_LINK_OPEN) {
+		*ret = send_outcome(rq, from_state(state));
+		return true;
+	}
+	return false;
+}
+
+/* The token of a /r/TOKEN path hashed into hash; false when it cannot be
+ * a token (the link is then unknown without asking the database). */
+static bool token_hash(const char *url, uint8_t hash[CP_SHA256_LEN])
+{
+	const char *token = url + 3;
+
+	if (!cp_token_well_formed(token))
+		return false;
+	cp_token_hash(token, hash);
+	return true;
+}
+
+static enum MHD_Result form_get(struct request *rq, const char *url)
+{
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	const struct cp_survey *survey = NULL;
+	uint8_t hash[CP_SHA256_LEN];
+	enum MHD_Result ret;
+
+	if (!token_hash(url, hash))
+		return send_outcome(rq, OUT_UNKNOWN);
+	if (link_page(rq, hash, &inv, &wave, &survey, &ret))
+		return ret;
+	return send_form(rq, survey, &wave, &inv, NULL);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes application/x-www-form-urlencoded text in place; its length. */
+static size_t url_decode(char *s, size_t n)
+{
+	size_t r = 0, w = 0;
+
+	while (r < n) {
+		if (s[r] == '+') {
+			s[w++] = ' ';
+			r++;
+		} else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 &&
+			   hexval(s[r + 2]) >= 0) {
+			s[w++] =
+			    (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+			r += 3;
+		} else {
+			s[w++] = s[r++];
+		}
+	}
+	s[w] = '\0';
+	return w;
+}
+
+/*
+ * Reads the posted fields into a. Fields that are not in the survey are
+ * ignored (a form never sends them); false when a cap is passed.
+ */
+static bool parse_form(char *body, size_t len, struct cp_answers *a,
+		       bool *nomem)
+{
+	size_t fields = 0;
+	char *p = body, *end = body + len;
+
+	*nomem = false;
+	while (p < end) {
+		char *amp = memchr(p, '&', (size_t)(end - p));
+		char *stop = amp ? amp : end;
+		char *eq = memchr(p, '=', (size_t)(stop - p));
+		size_t nlen, vlen;
+		struct cp_error err;
+
+		*stop = '\0';
+		if (stop > p) {
+			if (++fields > MAX_FIELDS)
+				return false;
+			char *name = p, *value = eq ? eq + 1 : stop;
+			if (eq)
+				*eq = '\0';
+			nlen = url_decode(name, strlen(name));
+			vlen = url_decode(value, (size_t)(stop - value));
+			if (nlen > MAX_NAME_BYTES || vlen > MAX_FIELD_BYTES)
+				return false;
+			if (nlen == strlen(name) &&
+			    cp_answers_set(a, name, value, vlen, &err) ==
+				CP_ENOMEM) {
+				*nomem = true;
+				return false;
+			}
+		}
+		p = stop + 1;
+	}
+	return true;
+}
+
+static bool content_type_is(struct MHD_Connection *c, const char *want)
+{
+	const char *ct =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	size_t n = strlen(want);
+
+	return ct && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static enum MHD_Result form_post(struct request *rq, const char *url)
+{
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	const struct cp_survey *survey = NULL;
+	enum MHD_Result ret;
+	struct cp_error err;
+	bool nomem;
+
+	if (!token_hash(url, rq->hash))
+		return send_outcome(rq, OUT_UNKNOWN);
+	if (!content_type_is(rq->conn, "application/x-www-form-urlencoded"))
+		return send_page(rq, 415, NULL, "This form could not be read",
+				 "The answers were not sent as a form. Nothing "
+				 "was saved.",
+				 false);
+	if (link_page(rq, rq->hash, &inv, &wave, &survey, &ret))
+		return ret;
+	if (cp_answers_init(&rq->answers, survey, &err))
+		return send_outcome(rq, OUT_FAILED);
+	rq->have_answers = true;
+	if (rq->body.len == 0)
+		cp_buf_adds(&rq->body, "", NULL);
+	if (!parse_form(rq->body.data ? rq->body.data : (char *)"",
+			rq->body.len, &rq->answers, &nomem))
+		return nomem ? send_outcome(rq, OUT_FAILED)
+			     : send_page(rq, 413, rq->lang, "Too many answers",
+					 "The form sent more than this survey "
+					 "asks. Nothing was saved.",
+					 true);
+	if (cp_answers_check(&rq->answers))
+		return send_form(rq, survey, &wave, &inv, &rq->answers);
+	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
+	if (!enqueue(rq))
+		return send_outcome(rq, OUT_FAILED);
+	return MHD_YES;
+}
+
+/* ---- the JSON API ---- */
+
+static json_t *problem(const char *field, const char *message)
+{
+	return json_pack("{s:s, s:s}", "field", field, "message", message);
+}
+
+static void answer_problems(const struct cp_answers *a, json_t *list)
+{
+	const struct cp_survey *s = a->survey;
+	char field[160];
+
+	for (size_t i = 0; i < s->nitems; i++) {
+		if (a->item_problem[i] == CP_FIELD_OK)
+			continue;
+		snprintf(field, sizeof(field), "answers.%s", s->items[i].id);
+		json_array_append_new(
+		    list,
+		    problem(field, cp_field_problem_text(a->item_problem[i])));
+	}
+	for (size_t q = 0; q < s->nquestions; q++) {
+		if (a->question_problem[q] == CP_FIELD_OK)
+			continue;
+		snprintf(field, sizeof(field), "comments.%s",
+			 s->questions[q].id);
+		json_array_append_new(
+		    list, problem(field, cp_field_problem_text(
+					     a->question_problem[q])));
+	}
+}
+
+static enum MHD_Result api_post(struct request *rq)
+{
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	const struct cp_survey *survey = NULL;
+	json_error_t jerr;
+	json_t *doc, *token, *answers, *comments, *value, *list;
+	const char *key;
+	enum MHD_Result ret;
+	struct cp_error err;
+	char field[160];
+
+	if (!content_type_is(rq->conn, "application/json"))
+		return send_api_error(rq, 415, "unsupported_media_type",
+				      "send application/json");
+	doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
+			 JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		snprintf(field, sizeof(field), "line %d, column %d: %s",
+			 jerr.line, jerr.column, jerr.text);
+		return send_api_error(rq, 400, "bad_json", field);
+	}
+	token = json_object_get(doc, "token");
+	answers = json_object_get(doc, "answers");
+	comments = json_object_get(doc, "comments");
+	list = json_array();
+	if (!json_is_object(doc))
+		json_array_append_new(list, problem("", "expected an object"));
+	if (!json_is_string(token))
+		json_array_append_new(list,
+				      problem("token", "expected a string"));
+	if (!json_is_object(answers))
+		json_array_append_new(list,
+				      problem("answers", "expected an object"));
+	if (comments && !json_is_object(comments) && !json_is_null(comments))
+		json_array_append_new(
+		    list, problem("comments", "expected an object"));
+	json_object_foreach (doc, key, value) {
+		if (strcmp(key, "token") && strcmp(key, "answers") &&
+		    strcmp(key, "comments")) {
+			snprintf(field, sizeof(field), "%.100s", key);
+			json_array_append_new(list,
+					      problem(field, "unknown field"));
+		}
+	}
+	if (json_array_size(list)) {
+		json_decref(doc);
+		return send_json(rq, 400,
+				 json_pack("{s:s, s:s, s:o}", "error",
+					   "bad_request", "message",
+					   "the request is not well formed",
+					   "problems", list),
+				 false);
+	}
+	if (!cp_token_well_formed(json_string_value(token))) {
+		json_decref(doc);
+		json_decref(list);
+		return send_outcome(rq, OUT_UNKNOWN);
+	}
+	cp_token_hash(json_string_value(token), rq->hash);
+	if (link_page(rq, rq->hash, &inv, &wave, &survey, &ret)) {
+		json_decref(doc);
+		json_decref(list);
+		return ret;
+	}
+	if (cp_answers_init(&rq->answers, survey, &err)) {
+		json_decref(doc);
+		json_decref(list);
+		return send_outcome(rq, OUT_FAILED);
+	}
+	rq->have_answers = true;
+	json_object_foreach (answers, key, value) {
+		int rc;
+		snprintf(field, sizeof(field), "answers.%.100s", key);
+		if (!json_is_integer(value)) {
+			json_array_append_new(
+			    list, problem(field, "expected a whole number on "
+						 "the scale"));
+			continue;
+		}
+		rc = cp_answers_set_value(&rq->answers, key,
+					  json_integer_value(value) > 1000000
+					      ? 1000000
+					      : (long)json_integer_value(value),
+					  &err);
+		if (rc == CP_ENOTFOUND)
+			json_array_append_new(
+			    list, problem(field, "not an item of this survey"));
+		else if (rc)
+			break;
+	}
+	if (json_is_object(comments))
+		json_object_foreach (comments, key, value) {
+			int rc;
+			snprintf(field, sizeof(field), "comments.%.100s", key);
+			if (!json_is_string(value)) {
+				json_array_append_new(
+				    list, problem(field, "expected text"));
+				continue;
+			}
+			if (cp_survey_item(survey, key)) {
+				json_array_append_new(
+				    list,
+				    problem(field, "an item, not a question"));
+				continue;
+			}
+			rc = cp_answers_set(&rq->answers, key,
+					    json_string_value(value),
+					    json_string_length(value), &err);
+			if (rc == CP_ENOTFOUND)
+				json_array_append_new(
+				    list,
+				    problem(field,
+					    "not a question of this survey"));
+			else if (rc)
+				break;
+		}
+	json_decref(doc);
+	cp_answers_check(&rq->answers);
+	answer_problems(&rq->answers, list);
+	if (json_array_size(list))
+		return send_json(rq, 422,
+				 json_pack("{s:s, s:s, s:o}", "error",
+					   "invalid_answers", "message",
+					   "some answers need another look",
+					   "problems", list),
+				 false);
+	json_decref(list);
+	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
+	if (!enqueue(rq))
+		return send_outcome(rq, OUT_FAILED);
+	return MHD_YES;
+}
+
+/* ---- dispatch ---- */
+
+static enum route route_of(const char *url)
+{
+	if (strcmp(url, "/healthz") == 0)
+		return ROUTE_HEALTH;
+	if (strncmp(url, "/r/", 3) == 0)
+		return ROUTE_FORM;
+	if (strcmp(url, "/api/v1/responses") == 0)
+		return ROUTE_API;
+	return ROUTE_OTHER;
+}
+
+static const char *route_name(enum route r)
+{
+	switch (r) {
+	case ROUTE_HEALTH:
+		return "/healthz";
+	case ROUTE_FORM:
+		return "/r/<redacted>";
+	case ROUTE_API:
+		return "/api/v1/responses";
+	case ROUTE_OTHER:
+		break;
+	}
+	return "<other>";
+}
+
+static enum MHD_Result send_too_large(struct request *rq)
+{
+	if (rq->route == ROUTE_API)
+		return send_api_error(rq, 413, "too_large",
+				      "the request body is too large");
+	return send_page(rq, 413, NULL, "Too much was sent",
+			 "The form sent more than this server accepts. "
+			 "Nothing was saved.",
+			 true);
+}
+
+static enum MHD_Result handle_new(struct request *rq, const char *url,
+				  const char *method)
+{
+	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	bool post = strcmp(method, "POST") == 0;
+
+	if (rq->route == ROUTE_HEALTH && get) {
+		struct cp_buf b;
+		cp_buf_init(&b, 64);
+		cp_buf_adds(&b, "ok\n", NULL);
+		return send_buf(rq, 200, &b, "text/plain; charset=utf-8",
+				false);
+	}
+	if (rq->route == ROUTE_FORM && get)
+		return form_get(rq, url);
+	if (!post || rq->route == ROUTE_OTHER || rq->route == ROUTE_HEALTH) {
+		if (rq->route == ROUTE_OTHER)
+			return send_page(rq, 404, NULL, "Not found",
+					 "There is nothing at this address.",
+					 true);
+		return send_page(rq, 405, NULL, "Not allowed",
+				 "This address does not take that method.",
+				 true);
+	}
+	rq->phase = PHASE_READING;
+	return MHD_YES;
+}
+
+/* Refuses a body over the cap before a byte of it is read. */
+static enum MHD_Result early_check(struct request *rq, const char *method)
+{
+	const char *cl;
+	char *end;
+	unsigned long long n;
+
+	if (strcmp(method, "POST") != 0 || rq->route == ROUTE_OTHER)
+		return MHD_YES;
+	cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+					 "Content-Length");
+	if (cl == NULL)
+		return MHD_YES;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno || end == cl || *end || n > rq->srv->opt.max_body)
+		return send_too_large(rq);
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct cp_server *s = cls;
+	struct request *rq = *con_cls;
+
+	(void)version;
+	if (rq == NULL) {
+		rq = calloc(1, sizeof(*rq));
+		if (rq == NULL)
+			return MHD_NO;
+		rq->srv = s;
+		rq->conn = conn;
+		rq->route = route_of(url);
+		cp_strlcpy(rq->method, method, sizeof(rq->method));
+		clock_gettime(CLOCK_MONOTONIC, &rq->start);
+		cp_buf_init(&rq->body, s->opt.max_body);
+		*con_cls = rq;
+		/* MHD closes the connection after a response queued in this
+		 * first call: only a refusal is sent from here. */
+		return early_check(rq, method);
+	}
+	if (rq->phase == PHASE_NEW) {
+		enum MHD_Result ret = handle_new(rq, url, method);
+		if (rq->phase != PHASE_READING)
+			return ret;
+		/* this same call may carry the first bytes of the body */
+	}
+	switch (rq->phase) {
+	case PHASE_NEW:
+		return MHD_NO;
+	case PHASE_READING:
+		if (*upload_size) {
+			/*
+			 * Past the cap while streaming (no Content-Length):
+			 * MHD cannot answer before the body ends, so the rest
+			 * is read and dropped, up to DISCARD_MAX, and then
+			 * the connection is cut.
+			 */
+			if (rq->too_large) {
+				rq->discarded += *upload_size;
+				*upload_size = 0;
+				return rq->discarded > DISCARD_MAX ? MHD_NO
+								   : MHD_YES;
+			}
+			if (cp_buf_add(&rq->body, upload, *upload_size, NULL)) {
+				rq->too_large = true;
+				cp_buf_release(&rq->body);
+			}
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (rq->too_large)
+			return send_too_large(rq);
+		return rq->route == ROUTE_API ? api_post(rq)
+					      : form_post(rq, url);
+	case PHASE_DONE:
+		return send_outcome(rq, rq->outcome);
+	case PHASE_QUEUED:
+		return MHD_YES;
+	case PHASE_SENT:
+		/* The rest of an upload after an early answer: dropped. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return MHD_NO;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct cp_server *s = cls;
+	struct request *rq = *con_cls;
+	struct timespec now;
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	double ms;
+
+	(void)conn;
+	if (rq == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - rq->start.tv_sec) * 1e3 +
+	     (double)(now.tv_nsec - rq->start.tv_nsec) / 1e6;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* The route's name, never the path: a path may hold a token. */
+	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
+	      route_name(rq->route), rq->status, rq->sent_bytes, ms,
+	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
+	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+							      : " (aborted)");
+	if (rq->have_answers)
+		cp_answers_release(&rq->answers);
+	cp_buf_release(&rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int parse_address(const char *addr, unsigned port,
+			 struct sockaddr_storage *ss, bool *v6,
+			 struct cp_error *err)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (addr == NULL)
+		addr = "127.0.0.1";
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*v6 = false;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return 0;
+	}
+	return cp_error_set(err, CP_EUSAGE,
+			    "'%s' is not a numeric IPv4 or IPv6 address", addr);
+}
+
+static void server_free(struct cp_server *s)
+{
+	cp_store_close(s->wstore);
+	for (size_t i = 0; i < s->nreaders; i++)
+		cp_store_close(s->readers[i]);
+	for (size_t i = 0; i < s->nsurveys; i++)
+		cp_survey_free(s->surveys[i].survey);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+}
+
+int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
+		    struct cp_error *err)
+{
+	struct cp_server *s;
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	long threshold, comment_threshold;
+	bool v6 = false;
+	int rc;
+
+	*out = NULL;
+	rc = parse_address(o->address, o->port, &ss, &v6, err);
+	if (rc)
+		return rc;
+	if (o->port > 65535)
+		return cp_error_set(err, CP_EUSAGE, "port %u is out of range",
+				    o->port);
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	s->opt = *o;
+	if (!s->opt.timeout)
+		s->opt.timeout = DEFAULT_TIMEOUT;
+	if (!s->opt.max_connections)
+		s->opt.max_connections = DEFAULT_MAX_CONN;
+	if (!s->opt.max_body)
+		s->opt.max_body = DEFAULT_MAX_BODY;
+	if (!s->opt.threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		s->opt.threads = n > 0 && n < 32 ? (unsigned)n * 2 : 8;
+	}
+	if (s->opt.threads > MAX_READERS / 2)
+		s->opt.threads = MAX_READERS / 2;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	s->queue_tail = &s->queue;
+
+	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
+	if (rc == 0)
+		rc = cp_config_get_int(s->wstore, "threshold", 3, 10,
+				       &threshold, err);
+	if (rc == 0)
+		rc = cp_config_get_int(s->wstore, "comment_threshold", 3, 1000,
+				       &comment_threshold, err);
+	if (rc) {
+		server_free(s);
+		return rc;
+	}
+	s->threshold = (int)threshold;
+	s->comment_threshold = (int)comment_threshold;
+	(void)cp_form_csp(); /* computed once, before any thread needs it */
+
+	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+		server_free(s);
+		return cp_error_set(err, CP_EFAIL, "cannot start a thread");
+	}
+	s->writer_started = true;
+
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (o->tls_cert && o->tls_key)
+		flags |= MHD_USE_TLS;
+	s->daemon = MHD_start_daemon(
+	    flags, (uint16_t)o->port, NULL, NULL, on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, s->opt.max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->opt.per_ip,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    o->tls_cert && o->tls_key ? MHD_OPTION_HTTPS_MEM_CERT
+				      : MHD_OPTION_END,
+	    o->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, o->tls_key, MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		cp_server_stop(s);
+		if (o->tls_cert && !MHD_is_feature_supported(MHD_FEATURE_TLS))
+			return cp_error_set(err, CP_EUSAGE,
+					    "this libmicrohttpd has no TLS");
+		return cp_error_set(err, CP_EUNAVAIL,
+				    "cannot listen on %s port %u (in use, "
+				    "or a bad certificate or key?)",
+				    o->address ? o->address : "127.0.0.1",
+				    o->port);
+	}
+	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : o->port;
+	*out = s;
+	return 0;
+}
+
+unsigned cp_server_port(const struct cp_server *s)
+{
+	return s->port;
+}
+
+void cp_server_stop(struct cp_server *s)
+{
+	struct timespec deadline;
+	MHD_socket listen_fd = MHD_INVALID_SOCKET;
+
+	if (s == NULL)
+		return;
+	if (s->daemon)
+		listen_fd = MHD_quiesce_daemon(s->daemon);
+	/* Let queued submissions be committed and answered, then refuse
+	 * new ones, so no connection stays suspended. */
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += STOP_WAIT_MS / 1000;
+	pthread_mutex_lock(&s->lock);
+	while (s->inflight > 0 &&
+	       pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == 0)
+		;
+	s->closing = true;
+	pthread_mutex_unlock(&s->lock);
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
+	if (s->writer_started) {
+		pthread_mutex_lock(&s->lock);
+		s->stop_writer = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->writer, NULL);
+	}
+	server_free(s);
+}

@@ -1,0 +1,277 @@
+/*
+ * store_bulk.c - aggregates of a bulk load kept in memory: a hash table
+ * keyed by group (wave, team, self) and item or dimension, written to
+ * agg_item, agg_dim and agg_group once, by cp_store_bulk_end, as the same
+ * sums the per-response updates would have made.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+#define BULK_CACHE_KIB 65536 /* page cache during a bulk load */
+
+enum bulk_kind {
+	KIND_ITEM,
+	KIND_DIM,
+	KIND_GROUP
+};
+
+struct bulk_entry {
+	int64_t wave, team;
+	int self;
+	enum bulk_kind kind;
+	char *name;	   /* item or dimension id; NULL for a group */
+	int64_t counts[5]; /* items: answers per value; groups: [0] */
+	int64_t n;	   /* dimensions */
+	double sum, sumsq;
+};
+
+struct cp_bulk {
+	struct bulk_entry **slots;
+	size_t cap, count;
+	int64_t old_cache; /* PRAGMA cache_size to restore */
+};
+
+static uint64_t hash_of(int64_t wave, int64_t team, int self,
+			enum bulk_kind kind, const char *name)
+{
+	uint64_t h = 1469598103934665603ull;
+	int64_t parts[4] = {wave, team, self, kind};
+	const unsigned char *p = (const unsigned char *)parts;
+
+	for (size_t i = 0; i < sizeof(parts); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	for (; name && *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	return h;
+}
+
+static bool same(const struct bulk_entry *e, int64_t wave, int64_t team,
+		 int self, enum bulk_kind kind, const char *name)
+{
+	return e->wave == wave && e->team == team && e->self == self &&
+	       e->kind == kind &&
+	       (name == NULL ? e->name == NULL
+			     : e->name && strcmp(e->name, name) == 0);
+}
+
+static int grow(struct cp_bulk *b, struct cp_error *err)
+{
+	size_t cap = b->cap ? b->cap * 2 : 1024;
+	struct bulk_entry **slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->cap; i++) {
+		struct bulk_entry *e = b->slots[i];
+		size_t j;
+		if (e == NULL)
+			continue;
+		j = hash_of(e->wave, e->team, e->self, e->kind, e->name) &
+		    (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = e;
+	}
+	free(b->slots);
+	b->slots = slots;
+	b->cap = cap;
+	return 0;
+}
+
+/* The entry of a key, created empty when missing; NULL when out of
+ * memory (err says so). */
+static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
+				int self, enum bulk_kind kind, const char *name,
+				struct cp_error *err)
+{
+	struct bulk_entry *e;
+	size_t j;
+
+	if ((b->count + 1) * 2 > b->cap && grow(b, err))
+		return NULL;
+	j = hash_of(wave, team, self, kind, name) & (b->cap - 1);
+	for (; b->slots[j]; j = (j + 1) & (b->cap - 1))
+		if (same(b->slots[j], wave, team, self, kind, name))
+			return b->slots[j];
+	e = calloc(1, sizeof(*e));
+	if (e == NULL || (name && (e->name = cp_strdup(name)) == NULL)) {
+		free(e);
+		cp_error_set(err, CP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->wave = wave;
+	e->team = team;
+	e->self = self;
+	e->kind = kind;
+	b->slots[j] = e;
+	b->count++;
+	return e;
+}
+
+int cp_bulk_item(struct cp_store *s, int64_t wave, int64_t team, int self,
+		 const char *item, int value, struct cp_error *err)
+{
+	struct bulk_entry *e =
+	    entry(s->bulk, wave, team, self, KIND_ITEM, item, err);
+
+	if (e == NULL)
+		return CP_ENOMEM;
+	if (value >= 1 && value <= 5)
+		e->counts[value - 1]++;
+	return 0;
+}
+
+int cp_bulk_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
+		const char *dim, double mean, struct cp_error *err)
+{
+	struct bulk_entry *e =
+	    entry(s->bulk, wave, team, self, KIND_DIM, dim, err);
+
+	if (e == NULL)
+		return CP_ENOMEM;
+	e->n++;
+	e->sum += mean;
+	e->sumsq += mean * mean;
+	return 0;
+}
+
+int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
+		  struct cp_error *err)
+{
+	struct bulk_entry *e =
+	    entry(s->bulk, wave, team, self, KIND_GROUP, NULL, err);
+
+	if (e == NULL)
+		return CP_ENOMEM;
+	e->counts[0]++;
+	return 0;
+}
+
+static void bulk_free(struct cp_bulk *b)
+{
+	for (size_t i = 0; i < b->cap; i++)
+		if (b->slots[i]) {
+			free(b->slots[i]->name);
+			free(b->slots[i]);
+		}
+	free(b->slots);
+	free(b);
+}
+
+static void restore_cache(struct cp_store *s, int64_t kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)kib);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+void cp_bulk_discard(struct cp_store *s)
+{
+	if (s->bulk == NULL)
+		return;
+	restore_cache(s, s->bulk->old_cache);
+	bulk_free(s->bulk);
+	s->bulk = NULL;
+}
+
+int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (!s->in_tx || s->bulk)
+		return cp_error_set(err, CP_EFAIL,
+				    "a bulk load needs an open transaction "
+				    "and no other bulk load");
+	s->bulk = calloc(1, sizeof(*s->bulk));
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	s->bulk->old_cache = -2000;
+	if (cp_store_prepare(s, &st, "PRAGMA cache_size", NULL) == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			s->bulk->old_cache = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	/* Answers land at random keys: a larger cache saves re-reading. */
+	restore_cache(s, -BULK_CACHE_KIB);
+	return 0;
+}
+
+static int write_entry(struct cp_store *s, const struct bulk_entry *e,
+		       struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	switch (e->kind) {
+	case KIND_ITEM:
+		rc = cp_store_cached(
+		    s, CP_STMT_BULK_ITEM,
+		    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"
+		    " c1, c2, c3, c4, c5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1,"
+		    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
+		    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5",
+		    &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 4, e->name, -1, SQLITE_STATIC);
+		for (int v = 0; v < 5; v++)
+			sqlite3_bind_int64(st, 5 + v, e->counts[v]);
+		break;
+	case KIND_DIM:
+		rc = cp_store_cached(
+		    s, CP_STMT_BULK_DIM,
+		    "INSERT INTO agg_dim(wave_id, team_id, self, dimension,"
+		    " n, sum, sumsq) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+		    " sum = sum + excluded.sum,"
+		    " sumsq = sumsq + excluded.sumsq",
+		    &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 4, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, e->n);
+		sqlite3_bind_double(st, 6, e->sum);
+		sqlite3_bind_double(st, 7, e->sumsq);
+		break;
+	case KIND_GROUP:
+	default:
+		rc = cp_store_cached(s, CP_STMT_BULK_GROUP,
+				     "INSERT INTO agg_group(wave_id, team_id,"
+				     " self, responses) VALUES (?, ?, ?, ?)"
+				     " ON CONFLICT DO UPDATE SET responses ="
+				     " responses + excluded.responses",
+				     &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_int64(st, 4, e->counts[0]);
+		break;
+	}
+	sqlite3_bind_int64(st, 1, e->wave);
+	sqlite3_bind_int64(st, 2, e->team);
+	sqlite3_bind_int(st, 3, e->self);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : cp_store_fail(s, err, "cannot write the totals");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	int rc = 0;
+
+	if (b == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	for (size_t i = 0; rc == 0 && i < b->cap; i++)
+		if (b->slots[i])
+			rc = write_entry(s, b->slots[i], err);
+	cp_bulk_discard(s);
+	return rc;
+}

@@ -1,0 +1,128 @@
+# carepulse import: responses from CSV and JSON into a wave; every problem
+# listed with its line or record and field; nothing written unless the
+# whole file is valid; invitations untouched.
+. "$CP_TEST_LIB"
+. "$CP_SOURCE_DIR/tests/serve_lib.sh"
+need sqlite3 /usr/bin/python3
+
+setup_db
+invite pharmacy.txt --self leader-self "$CAREPULSE_DB" Pharmacy compassionate-pulse
+wave=$WAVE
+invite ward.txt "$CAREPULSE_DB" "Ward 4, North" compassionate-pulse
+
+# A valid CSV: quotes, a comma and a newline in a comment, CRLF, padding.
+/usr/bin/python3 - "$CAREPULSE_DB" >good.csv <<'PY'
+import csv, io, sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+q = sv["open_questions"][0]["id"]
+out = io.StringIO()
+w = csv.writer(out, lineterminator="\r\n")
+w.writerow(["team"] + items + [q])
+w.writerow(["Pharmacy"] + [str(1 + n % 5) for n in range(len(items))] + ['More "quiet" time,\nplease'])
+w.writerow(["Pharmacy"] + [" 4 "] * len(items) + [""])
+w.writerow(["Pharmacy"] + ["5"] * len(items) + ["Ünïcode ✓"])
+sys.stdout.write(out.getvalue())
+PY
+before=$(sqlite3 "$CAREPULSE_DB" "SELECT group_concat(answered) FROM invitation")
+expect_exit 0 import --dry-run "$wave" good.csv
+expect_in out "would import 3 responses to wave $wave"
+[ "$(sqlite3 "$CAREPULSE_DB" 'SELECT count(*) FROM response')" = 0 ] || fail "dry run wrote"
+expect_exit 0 import "$wave" good.csv
+expect_in out "imported 3 responses to wave $wave"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT responses FROM agg_group WHERE wave_id = $wave")" = 3 ] || fail "agg_group"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(*) FROM answer")" = 33 ] || fail "33 answers"
+sqlite3 "$CAREPULSE_DB" "SELECT text FROM comment" >comments.txt
+grep -qF 'More "quiet" time,' comments.txt || fail "comment with quotes and comma"
+grep -qF 'Ünïcode ✓' comments.txt || fail "UTF-8 comment"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT group_concat(answered) FROM invitation")" = "$before" ] || fail "invitations changed"
+
+# A bad CSV: every problem listed, with line and field; nothing written.
+/usr/bin/python3 - "$CAREPULSE_DB" >bad.csv <<'PY'
+import sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+print(",".join(["team"] + items + ["mystery"]))
+print(",".join(["Pharmacy"] + ["4"] * len(items) + [""]))
+print(",".join(["Nowhere"] + ["4"] * len(items) + [""]))
+print(",".join(["Ward 4 North"] + ["4"] * len(items) + [""]))
+print(",".join(["Pharmacy", "7", ""] + ["4"] * (len(items) - 2) + [""]))
+print(",".join(["Pharmacy"] + ["4"] * 3))
+PY
+dump=$(db_dump)
+expect_exit 65 import "$wave" bad.csv
+expect_in err "bad.csv:1: column 'mystery' is not an item or open question"
+expect_in err "bad.csv:3: team 'Nowhere' does not exist"
+expect_in err "bad.csv:4: team 'Ward 4 North' does not exist"
+expect_in err "bad.csv:5: pulse.compassion: '7' is not a whole number from 1 to 5"
+expect_in err "bad.csv:5: pulse.confidence: no answer"
+expect_in err "bad.csv:6: 4 fields, but the header has 13 columns"
+expect_in err "nothing was imported"
+[ "$(db_dump)" = "$dump" ] || fail "a bad CSV changed the database"
+
+# A team that exists but is not in the wave.
+sed 's/^Pharmacy,/"Ward 4, North",/' good.csv >other-team.csv
+expect_exit 65 import "$wave" other-team.csv
+expect_in err "other-team.csv:2: team 'Ward 4, North' is not in this wave"
+
+# JSON: team and self-assessment records, then a bad file.
+/usr/bin/python3 - "$CAREPULSE_DB" >good.json <<'PY'
+import json, sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+me = survey(sys.argv[1], "leader-self")
+q = sv["open_questions"][0]["id"]
+print(json.dumps([
+    {"team": "Pharmacy", "answers": {i["id"]: 2 for i in sv["items"]}, "comments": {q: "from paper"}},
+    {"team": "Pharmacy", "self": True, "answers": {i["id"]: 5 for i in me["items"]}},
+]))
+PY
+expect_exit 0 import "$wave" good.json
+expect_in out "imported 2 responses"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT responses FROM agg_group WHERE wave_id = $wave AND self = 1")" = 1 ] || fail "self kept apart"
+
+cat >bad.json <<'JSON'
+[
+  {"team": "Pharmacy", "answers": {"pulse.compassion": "4", "nope": 3}, "comments": {"would_help": 5}},
+  {"team": "Pharmacy", "answers": {}, "extra": 1},
+  "not an object"
+]
+JSON
+dump=$(db_dump)
+expect_exit 65 import "$wave" bad.json
+expect_in err "record 1: answers.pulse.compassion: expected a whole number"
+expect_in err "record 1: answers.nope: not an item of survey 'compassionate-pulse'"
+expect_in err "record 1: comments.would_help: expected text"
+expect_in err "record 2: unknown field 'extra'"
+expect_in err "record 2: answers.pulse.helping: no answer"
+expect_in err "record 3: not an object"
+[ "$(db_dump)" = "$dump" ] || fail "a bad JSON file changed the database"
+
+printf '[{"team": ' >broken.json
+expect_exit 65 import "$wave" broken.json
+expect_in err "broken.json:1:"
+
+expect_exit 65 import 999 good.csv
+expect_in err "no wave 999"
+expect_exit 64 import abc good.csv
+
+# The aggregates written in bulk equal those recomputed from the answers.
+/usr/bin/python3 - "$CAREPULSE_DB" <<'PY' || fail "aggregates differ from the answers"
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+want = con.execute("""SELECT r.wave_id, r.team_id, r.self, a.item_id,
+    sum(a.value = 1), sum(a.value = 2), sum(a.value = 3), sum(a.value = 4), sum(a.value = 5)
+    FROM answer a JOIN response r ON r.id = a.response_id GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""").fetchall()
+got = con.execute("SELECT wave_id, team_id, self, item_id, c1, c2, c3, c4, c5 FROM agg_item ORDER BY 1, 2, 3, 4").fetchall()
+assert want == got, (want, got)
+want = con.execute("SELECT wave_id, team_id, self, count(*) FROM response GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
+got = con.execute("SELECT wave_id, team_id, self, responses FROM agg_group ORDER BY 1, 2, 3").fetchall()
+assert want == got, (want, got)
+for n, in con.execute("SELECT DISTINCT n FROM agg_dim WHERE self = 0"):
+    assert n == want[0][3], n
+PY
