@@ -34,7 +34,7 @@ static const char invitation_text[] =
     "\n"
     "Your answers are anonymous. They are stored without your name, your "
     "address or this link, and results are only ever shown for groups of "
-    "at least five people, never for one person. Nobody, including your "
+    "at least {threshold} people, never for one person. Nobody, including your "
     "team leader and HR, can see what you answered. The link only records "
     "that it has been used, so that reminders go to those who have not "
     "answered yet.\n"
@@ -54,7 +54,8 @@ static const char reminder_text[] =
     "\n"
     "Your answers are anonymous: they are stored without your name, your "
     "address or this link, and results are only shown for groups of at "
-    "least five people. If you would rather not take part, that is fine; "
+    "least {threshold} people. If you would rather not take part, that is "
+    "fine; "
     "you will get at most a couple of reminders.\n";
 
 static const char self_text[] =
@@ -77,8 +78,8 @@ static const char *const builtin[] = {
     [CP_TEMPLATE_SELF] = self_text,
 };
 
-static const char *const placeholders[] = {"name", "team", "link", "closes",
-					   "survey"};
+static const char *const placeholders[] = {"name",   "team",   "link",
+					   "closes", "survey", "threshold"};
 
 void cp_template_free(struct cp_template *t)
 {
@@ -122,7 +123,7 @@ static int check_placeholders(const char *s, const char *file, int first_line,
 			return cp_error_set_at(
 			    err, CP_EDATA, file, line, 0,
 			    "unknown placeholder '{%.*s}': use {name}, "
-			    "{team}, {link}, {closes} or {survey}",
+			    "{team}, {link}, {closes}, {survey} or {threshold}",
 			    (int)w, p + 1);
 	}
 	return 0;
@@ -220,8 +221,8 @@ int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
 
 static const char *value_of(const struct cp_mail_vars *v, int i)
 {
-	const char *values[] = {v->name, v->team, v->link, v->closes,
-				v->survey};
+	const char *values[] = {v->name,   v->team,   v->link,
+				v->closes, v->survey, v->threshold};
 	return values[i] ? values[i] : "";
 }
 

@@ -15,13 +15,14 @@
 #include "error.h"
 
 /* The values a template may use, as {name} {team} {link} {closes}
- * {survey}. */
+ * {survey} {threshold}. */
 struct cp_mail_vars {
 	const char *name;
 	const char *team;
 	const char *link;
 	const char *closes;
 	const char *survey;
+	const char *threshold; /* the wave's reporting threshold */
 };
 
 enum cp_template_kind {
