@@ -447,7 +447,7 @@ int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
 			struct cp_error *err)
 {
 	char *safe = header_safe(s), enc[64];
-	size_t n, k;
+	size_t n, k, room;
 	int ascii = 1, rc = 0;
 
 	if (safe == NULL)
@@ -462,9 +462,16 @@ int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
 		free(safe);
 		return rc;
 	}
-	/* 36 bytes -> 48 base64 characters: words of 60, lines below 78. */
+	/*
+	 * Words of at most 45 bytes (72 characters, the limit is 75), fewer
+	 * on the first line so that it stays within 78. A short name is one
+	 * word: some readers put a space between adjacent words of a name.
+	 */
 	for (size_t i = 0; i < n && rc == 0; i += k) {
-		k = utf8_prefix(safe + i, n - i, 36);
+		room = i == 0 && col < 60 ? (78 - col - 12) / 4 * 3 : 45;
+		if (room > 45)
+			room = 45;
+		k = utf8_prefix(safe + i, n - i, room);
 		cp_base64(safe + i, k, enc);
 		if (i > 0)
 			rc = cp_buf_adds(b, "\r\n ", err);
@@ -472,6 +479,16 @@ int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
 	}
 	free(safe);
 	return rc;
+}
+
+/* The column the last line of b has reached. */
+static size_t line_col(const struct cp_buf *b)
+{
+	const char *line = b->data ? b->data : "", *p;
+
+	while ((p = strstr(line, "\r\n")) != NULL)
+		line = p + 2;
+	return strlen(line);
 }
 
 /* Appends "name <addr>" with the name quoted or encoded as needed. */
@@ -501,9 +518,16 @@ static int add_mailbox(struct cp_buf *b, const char *name, const char *addr,
 		}
 		rc = rc || cp_buf_addc(b, '"', err);
 	} else {
-		rc = cp_mail_header_text(b, safe_name, 999, err);
+		rc = cp_mail_header_text(b, safe_name, line_col(b) + 99, err);
 	}
-	rc = rc || cp_buf_printf(b, err, " <%s>", safe_addr);
+	/* Fold before the address when the line would grow too long. */
+	if (rc == 0) {
+		size_t col = line_col(b);
+		rc = cp_buf_printf(b, err, "%s<%s>",
+				   col + strlen(safe_addr) + 3 > 78 ? "\r\n "
+								    : " ",
+				   safe_addr);
+	}
 done:
 	free(safe_name);
 	free(safe_addr);
