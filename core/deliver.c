@@ -173,7 +173,7 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	if (run->from[0] == '\0')
-		cp_strlcpy(run->from, "carepulse <carepulse@localhost>",
+		cp_strlcpy(run->from, "carepulse <carepulse@carepulse.invalid>",
 			   sizeof(run->from));
 	rc = cp_mail_address(run->from, path, sizeof(path), err);
 	if (rc)

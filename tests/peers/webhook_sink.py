@@ -41,6 +41,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             k = next(REQUESTS)
         step = PLAN[k - 1] if k <= len(PLAN) else "ok"
+        with LOCK, open(os.path.join(ARGS.dir, "requests"), "a") as f:
+            f.write("%.3f %s\n" % (time.time(), step))
         if step == "hang":
             time.sleep(ARGS.hang)
             return
