@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 2
+#define CP_SCHEMA_VERSION 3
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -387,5 +387,33 @@ int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
  * because a row is marked sent only after the peer took the message.
  */
 int cp_store_relax_durability(struct cp_store *s, struct cp_error *err);
+
+/* ---- team-level chat posts (Slack, Microsoft Teams) ---- */
+
+/* One team of a wave as its channel sees it: counts only, never who. */
+struct cp_chat_team {
+	int64_t team_id;
+	char *team;
+	int64_t parent_id; /* 0 when none */
+	int64_t invited;   /* team (not self) invitations */
+	int64_t answered;
+	int posts;	    /* sent posts: 1 after the announcement */
+	int64_t last_post;  /* when the last one was sent, or 0 */
+	int announce_state; /* 0 none, 1 sending, 2 sent, 3 failed */
+	char *last_error;
+};
+
+/* The wave's teams that have invitations, by name; free with
+ * cp_store_chat_teams_free. */
+int cp_store_chat_teams(struct cp_store *s, int64_t wave,
+			struct cp_chat_team **out, size_t *n,
+			struct cp_error *err);
+void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n);
+
+/* Sets post number (0: the announcement) of a team in a wave to state
+ * (sending, sent or failed); committed at once outside a transaction. */
+int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
+			   int number, const char *state, const char *reason,
+			   int64_t now, struct cp_error *err);
 
 #endif

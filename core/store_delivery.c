@@ -377,3 +377,111 @@ int cp_store_relax_durability(struct cp_store *s, struct cp_error *err)
 {
 	return cp_store_exec(s, "PRAGMA synchronous = NORMAL", err);
 }
+
+void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++) {
+		free(t[i].team);
+		free(t[i].last_error);
+	}
+	free(t);
+}
+
+int cp_store_chat_teams(struct cp_store *s, int64_t wave,
+			struct cp_chat_team **out, size_t *n,
+			struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT t.id, t.name, coalesce(t.parent_id, 0),"
+	    " sum(i.kind = 'team'), sum(i.kind = 'team' AND i.answered),"
+	    " (SELECT count(*) FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.state = 'sent'),"
+	    " (SELECT coalesce(max(p.posted_at), 0) FROM chat_post p"
+	    "   WHERE p.wave_id = ?1 AND p.team_id = t.id"
+	    "   AND p.state = 'sent'),"
+	    " (SELECT CASE p.state WHEN 'sending' THEN 1 WHEN 'sent' THEN 2"
+	    "   ELSE 3 END FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.number = 0),"
+	    " (SELECT p.last_error FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.state = 'failed'"
+	    "   ORDER BY p.number DESC LIMIT 1)"
+	    " FROM invitation i JOIN team t ON t.id = i.team_id"
+	    " WHERE i.wave_id = ?1 GROUP BY t.id ORDER BY t.name";
+	struct cp_chat_team *v = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(v, alloc * sizeof(*v));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			v = grown;
+		}
+		struct cp_chat_team *t = &v[count++];
+		memset(t, 0, sizeof(*t));
+		t->team_id = sqlite3_column_int64(st, 0);
+		t->team = cp_store_column_dup(st, 1);
+		t->parent_id = sqlite3_column_int64(st, 2);
+		t->invited = sqlite3_column_int64(st, 3);
+		t->answered = sqlite3_column_int64(st, 4);
+		t->posts = sqlite3_column_int(st, 5);
+		t->last_post = sqlite3_column_int64(st, 6);
+		t->announce_state = sqlite3_column_int(st, 7);
+		t->last_error = cp_store_column_dup(st, 8);
+		if (t->team == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list a wave's teams");
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_chat_teams_free(v, count);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
+			   int number, const char *state, const char *reason,
+			   int64_t now, struct cp_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO chat_post(wave_id, team_id, number, state, attempts,"
+	    " last_error, posted_at) VALUES (?1, ?2, ?3, ?4,"
+	    " ?4 = 'sending', ?5, CASE WHEN ?4 = 'sent' THEN ?6 END)"
+	    " ON CONFLICT DO UPDATE SET state = excluded.state,"
+	    " attempts = attempts + excluded.attempts,"
+	    " last_error = excluded.last_error,"
+	    " posted_at = excluded.posted_at";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int64(st, 2, team);
+	sqlite3_bind_int(st, 3, number);
+	sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot record a chat post");
+	sqlite3_finalize(st);
+	return rc;
+}
