@@ -54,20 +54,29 @@ static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 		    const struct cp_send_report *r, int dry_run)
 {
 	double rate = r->seconds > 0 ? (double)r->sent / r->seconds : 0;
+	int chat = strcmp(r->channel, "slack") == 0 ||
+		   strcmp(r->channel, "teams") == 0;
 
 	cmd_progress(c, "%s", "");
 	if (dry_run) {
-		printf("dry run: wave %lld would get %zu %s%s by %s; nothing "
-		       "was sent or changed\n",
-		       (long long)wave, r->sent, what, r->sent == 1 ? "" : "s",
-		       r->channel);
+		printf("dry run: wave %lld would get %zu %s%s", (long long)wave,
+		       r->sent, what, r->sent == 1 ? "" : "s");
+		if (chat)
+			printf(" and %zu team post%s to %s", r->posts,
+			       r->posts == 1 ? "" : "s", r->channel);
+		printf("; nothing was sent or changed\n");
 		return;
 	}
-	printf("wave %lld: %zu %s%s sent by %s, %zu failed, %zu deferred to "
-	       "a later run, %zu retries, %.1f s (%.0f/s)\n",
-	       (long long)wave, r->sent, what, r->sent == 1 ? "" : "s",
-	       r->channel, r->failed, r->deferred, r->retries, r->seconds,
-	       rate);
+	printf("wave %lld: %zu %s%s sent", (long long)wave, r->sent, what,
+	       r->sent == 1 ? "" : "s");
+	if (chat)
+		printf(" and %zu team post%s to %s", r->posts,
+		       r->posts == 1 ? "" : "s", r->channel);
+	else
+		printf(" by %s", r->channel);
+	printf(", %zu failed, %zu deferred to a later run, %zu retries, "
+	       "%.1f s (%.0f/s)\n",
+	       r->failed, r->deferred, r->retries, r->seconds, rate);
 	if (r->failed)
 		printf("see the reasons with: carepulse wave show %lld\n",
 		       (long long)wave);

@@ -19,11 +19,11 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	rc = cp_deliver_tick(c->store, key, &o, &r, &c->err);
 	memset(key, 0, sizeof(key));
 	printf("tick: %zu opened, %zu closed, %zu next waves created; "
-	       "%zu invitations %s, %zu reminders %s, %zu failed, %zu "
-	       "deferred\n",
+	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
+	       "failed, %zu deferred\n",
 	       r.opened, r.closed, r.created, r.sent.sent,
 	       o.dry_run ? "to send" : "sent", r.reminded.sent,
-	       o.dry_run ? "to send" : "sent",
+	       o.dry_run ? "to send" : "sent", r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
 	if (rc)

@@ -178,6 +178,30 @@ static int cmd_wave_list_exec(struct cmd_ctx *c)
 	return rc ? cmd_report(&c->err) : EXIT_OK;
 }
 
+/* The team posts of a Slack or Teams wave. */
+static void show_posts(struct cmd_ctx *c, int64_t wave)
+{
+	struct cp_chat_team *t = NULL;
+	size_t n = 0;
+
+	if (cp_store_chat_teams(c->store, wave, &t, &n, &c->err))
+		return;
+	printf("  team posts:\n");
+	for (size_t i = 0; i < n; i++) {
+		printf("    %-20s %s", t[i].team,
+		       t[i].announce_state == 2	  ? "announced"
+		       : t[i].announce_state == 0 ? "not announced yet"
+						  : "announcement not sent");
+		if (t[i].posts > 1)
+			printf(", %d reminder%s", t[i].posts - 1,
+			       t[i].posts == 2 ? "" : "s");
+		if (t[i].last_error)
+			printf(" (last failure: %s)", t[i].last_error);
+		printf("\n");
+	}
+	cp_store_chat_teams_free(t, n);
+}
+
 static int cmd_wave_show_exec(struct cmd_ctx *c)
 {
 	int64_t id = wave_number(c, c->argv[0]), *teams = NULL;
@@ -228,6 +252,8 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 	/* A count only: who answered is never shown. */
 	printf("  answered     %lld of %lld\n", (long long)s.answered,
 	       (long long)s.invitations);
+	if (strcmp(w.channel, "slack") == 0 || strcmp(w.channel, "teams") == 0)
+		show_posts(c, id);
 	if (nfailed) {
 		printf("  failures:\n");
 		for (size_t i = 0; i < nfailed; i++) {

@@ -112,9 +112,23 @@ static int check_duration(const char *v, struct cp_error *err)
 	return cp_duration_parse(v, &d, err);
 }
 
+static int check_chat_invitations(const char *v, struct cp_error *err)
+{
+	if (strcmp(v, "email") && strcmp(v, "webhook") && strcmp(v, "outbox"))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be email, webhook or outbox", v);
+	return 0;
+}
+
 static const struct cp_config_key keys[] = {
     {"base_url", "where 'serve' is reachable; links are built on it",
      "http://127.0.0.1:8080", false, check_url},
+    {"chat.invitations",
+     "how a slack or teams wave sends personal links: email, webhook, outbox",
+     "email", false, check_chat_invitations},
+    {"chat.webhooks_file",
+     "file of 'team = Slack/Teams webhook URL' lines (mode 0600)", NULL, false,
+     NULL},
     {"comment_threshold",
      "fewest responses before comments are shown (never below threshold)", "10",
      false, check_comment_threshold},

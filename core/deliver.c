@@ -46,6 +46,10 @@ struct run {
 	struct cp_template *tpl[3];
 	struct cp_channel ch;
 	int have_channel;
+	struct cp_channel chat; /* slack and teams waves: team posts */
+	int have_chat;
+	int chat_wave;
+	char personal[16]; /* the channel of personal messages */
 	long retries, backoff_ms, timeout;
 	const struct cp_send_options *o;
 	struct cp_send_report *r;
@@ -108,12 +112,14 @@ static void run_release(struct run *run)
 		cp_template_free(run->tpl[i]);
 	if (run->have_channel)
 		run->ch.close(run->ch.self);
+	if (run->have_chat)
+		run->chat.close(run->chat.self);
 }
 
 /* Loads the wave, settings and templates; opens the channel unless this
  * is a dry run. */
 static int run_init(struct run *run, struct cp_store *st,
-		    const uint8_t key[CP_KEY_LEN], int64_t wave,
+		    const uint8_t key[CP_KEY_LEN], int64_t wave, enum job job,
 		    const struct cp_send_options *o, struct cp_send_report *r,
 		    struct cp_error *err)
 {
@@ -135,6 +141,9 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	cp_strlcpy(r->channel, run->wave.channel, sizeof(r->channel));
+	run->chat_wave = strcmp(run->wave.channel, "slack") == 0 ||
+			 strcmp(run->wave.channel, "teams") == 0;
+	cp_strlcpy(run->personal, run->wave.channel, sizeof(run->personal));
 	if (run->wave.status != CP_WAVE_OPEN) {
 		char when[40];
 		if (run->wave.status == CP_WAVE_CLOSED)
@@ -167,9 +176,14 @@ static int run_init(struct run *run, struct cp_store *st,
 	rc = rc ? rc
 		: get_string(st, "base_url", run->base_url,
 			     sizeof(run->base_url), 1, err);
+	if (rc == 0 && run->chat_wave)
+		rc = get_string(st, "chat.invitations", run->personal,
+				sizeof(run->personal), 1, err);
 	rc = rc ? rc
 		: get_string(st, "mail.from", run->from, sizeof(run->from),
-			     strcmp(run->wave.channel, "webhook") != 0, err);
+			     strcmp(run->personal, "webhook") != 0 &&
+				 !(run->chat_wave && job == JOB_REMIND),
+			     err);
 	if (rc)
 		return rc;
 	if (run->from[0] == '\0')
@@ -198,19 +212,23 @@ static int run_init(struct run *run, struct cp_store *st,
 				    err);
 	if (rc || (o && o->dry_run))
 		return rc;
-	if (strcmp(run->wave.channel, "email") == 0)
+	/* A chat wave's reminders are team posts only. */
+	if (run->chat_wave && job == JOB_REMIND)
+		;
+	else if (strcmp(run->personal, "email") == 0)
 		rc = cp_smtp_open(&run->ch, st, run->timeout, err);
-	else if (strcmp(run->wave.channel, "webhook") == 0)
+	else if (strcmp(run->personal, "webhook") == 0)
 		rc = cp_webhook_open(&run->ch, st, run->timeout, err);
-	else if (strcmp(run->wave.channel, "outbox") == 0)
+	else if (strcmp(run->personal, "outbox") == 0)
 		rc = cp_outbox_open(&run->ch, st, err);
 	else
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "channel '%s' cannot send personal "
-				  "invitations yet: use email, webhook or "
-				  "outbox",
-				  run->wave.channel);
-	run->have_channel = rc == 0;
+		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+				  run->personal);
+	run->have_channel = rc == 0 && run->ch.send != NULL;
+	if (rc == 0 && run->chat_wave) {
+		rc = cp_chat_open(&run->chat, st, run->timeout, err);
+		run->have_chat = rc == 0;
+	}
 	/* Losing the last commits to a power cut means a resend, never a
 	 * skip (store.h); killing the process loses nothing. */
 	if (rc == 0)
@@ -255,7 +273,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		     : d->self ? CP_TEMPLATE_SELF
 			       : CP_TEMPLATE_INVITATION];
 	rc = rc ? rc : cp_template_render(t, &v, &subject, &text, &html, err);
-	if (rc == 0 && strcmp(run->wave.channel, "webhook") == 0) {
+	if (rc == 0 && strcmp(run->personal, "webhook") == 0) {
 		char closes[24] = "";
 		json_t *o;
 		char *s;
@@ -313,11 +331,11 @@ static long backoff(const struct run *run, int k)
 
 /* Offers m to the channel until it is taken, refused for good, or the
  * retries run out; a at the end says which. */
-static void attempt(struct run *run, const struct cp_outgoing *m,
-		    struct cp_attempt *a)
+static void attempt(struct run *run, const struct cp_channel *ch,
+		    const struct cp_outgoing *m, struct cp_attempt *a)
 {
 	for (int k = 0;; k++) {
-		run->ch.send(run->ch.self, m, a);
+		ch->send(ch->self, m, a);
 		if (a->outcome != CP_OUT_TRANSIENT || k >= run->retries)
 			return;
 		if (a->retry_after > RETRY_AFTER_MAX)
@@ -367,7 +385,7 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	if (job == JOB_INVITE &&
 	    (rc = cp_store_invitation_sending(run->st, d->invitation_id, err)))
 		return rc;
-	attempt(run, &m, &a);
+	attempt(run, &run->ch, &m, &a);
 	now = cp_store_now();
 	if (a.outcome == CP_OUT_TRANSIENT && a.peer_down)
 		a.outcome = CP_OUT_UNAVAILABLE;
@@ -404,6 +422,153 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	}
 }
 
+/* The chat URL of team t, or of its nearest parent that has one. */
+static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
+				const struct cp_team *all, size_t nall)
+{
+	const char *url = cp_chat_url(&run->chat, t->team);
+	int64_t parent = t->parent_id;
+
+	for (int depth = 0; url == NULL && parent && depth < 64; depth++) {
+		size_t j;
+		for (j = 0; j < nall && all[j].id != parent; j++)
+			;
+		if (j == nall)
+			break;
+		url = cp_chat_url(&run->chat, all[j].name);
+		parent = all[j].parent_id;
+	}
+	return url;
+}
+
+/* The Slack or Teams body of post number (0: the announcement). */
+static char *chat_body(struct run *run, const struct cp_chat_team *t,
+		       int number)
+{
+	char text[1024], title[300];
+	json_t *o;
+	char *s;
+
+	if (number == 0)
+		snprintf(text, sizeof(text),
+			 "The %s pulse for %s is open until %s. Each of you "
+			 "has been sent a personal link (%s); it takes about "
+			 "two minutes. Answers are anonymous: results are "
+			 "only shown for groups of at least %s people, never "
+			 "for one person.",
+			 run->survey_title, t->team, run->closes,
+			 strcmp(run->personal, "email") == 0
+			     ? "by email"
+			     : "in a direct message",
+			 run->threshold);
+	else
+		snprintf(text, sizeof(text),
+			 "Reminder: %lld of %lld in %s have answered the "
+			 "pulse so far. It is open until %s; your personal "
+			 "link is in the invitation you were sent. Thank you!",
+			 (long long)t->answered, (long long)t->invited, t->team,
+			 run->closes);
+	snprintf(title, sizeof(title), "Team pulse: %s", t->team);
+	/* "s" copies the strings; o owns nothing of ours. */
+	if (strcmp(run->wave.channel, "teams") == 0)
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "@type",
+			      "MessageCard", "@context",
+			      "https://schema.org/extensions", "summary", title,
+			      "title", title, "text", text);
+	else
+		o = json_pack("{s:s}", "text", text);
+	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
+}
+
+/*
+ * Team posts of a chat wave: the announcement (JOB_INVITE) or the next
+ * reminder by policy (JOB_REMIND). Recorded in chat_post: marked sending
+ * before the post, sent after, so a rerun never posts one twice.
+ */
+static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
+		      struct cp_error *err)
+{
+	struct cp_chat_team *t = NULL;
+	struct cp_team *all = NULL;
+	struct cp_outgoing m;
+	struct cp_attempt a;
+	size_t n = 0, nall = 0;
+	int64_t wave = run->wave.id, now = cp_store_now();
+	int rc, dry = run->o && run->o->dry_run;
+
+	rc = cp_store_chat_teams(run->st, wave, &t, &n, err);
+	rc = rc ? rc : cp_store_team_list(run->st, &all, &nall, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int number;
+		if (job == JOB_INVITE) {
+			if (t[i].announce_state == 2)
+				continue;
+			number = 0;
+		} else {
+			if (t[i].posts < 1 || t[i].posts - 1 >= max ||
+			    t[i].answered >= t[i].invited ||
+			    t[i].last_post > now - interval)
+				continue;
+			number = t[i].posts;
+		}
+		run->r->todo++;
+		const char *url =
+		    dry ? NULL : chat_url_for(run, &t[i], all, nall);
+		char *body = chat_body(run, &t[i], number);
+		if (body == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+		if (dry) {
+			run->r->posts++;
+		} else if (url == NULL) {
+			char reason[300];
+			snprintf(reason, sizeof(reason),
+				 "no chat webhook for team '%s' (or a parent "
+				 "team) in chat.webhooks_file",
+				 t[i].team);
+			run->r->failed++;
+			rc = cp_store_chat_post_set(run->st, wave, t[i].team_id,
+						    number, "failed", reason,
+						    now, err);
+		} else {
+			memset(&m, 0, sizeof(m));
+			m.url = url;
+			m.json = body;
+			rc = cp_store_chat_post_set(run->st, wave, t[i].team_id,
+						    number, "sending", NULL,
+						    now, err);
+			if (rc == 0)
+				attempt(run, &run->chat, &m, &a);
+			if (rc == 0 && a.outcome == CP_OUT_TRANSIENT &&
+			    a.peer_down)
+				a.outcome = CP_OUT_UNAVAILABLE;
+			if (rc == 0)
+				rc = cp_store_chat_post_set(
+				    run->st, wave, t[i].team_id, number,
+				    a.outcome == CP_OUT_SENT ? "sent"
+							     : "failed",
+				    a.outcome == CP_OUT_SENT ? NULL : a.reason,
+				    cp_store_now(), err);
+			if (rc == 0 && a.outcome == CP_OUT_SENT)
+				run->r->posts++;
+			else if (rc == 0 && a.outcome == CP_OUT_UNAVAILABLE)
+				rc = cp_error_set(err, CP_EUNAVAIL, "chat: %s",
+						  a.reason);
+			else if (rc == 0)
+				run->r->failed++;
+		}
+		free(body);
+		run->r->done++;
+		progress(run, 0);
+	}
+	cp_store_teams_free(all, nall);
+	cp_store_chat_teams_free(t, n);
+	return rc;
+}
+
 static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		   int64_t wave, enum job job, const struct cp_send_options *o,
 		   struct cp_send_report *r, struct cp_error *err)
@@ -419,14 +584,14 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 
 	cp_buf_init(&mime, MESSAGE_MAX * 4);
 	cp_buf_init(&json, MESSAGE_MAX * 4);
-	rc = run_init(&run, st, key, wave, o, r, err);
+	rc = run_init(&run, st, key, wave, job, o, r, err);
 	if (rc == 0 && job == JOB_REMIND) {
 		rc = cp_config_get_int(st, "remind.max", 0, 10, &max, err);
 		rc = rc ? rc
 			: cp_config_get(st, "remind.interval", &iv, NULL, err);
 		rc = rc ? rc : cp_duration_parse(iv, &interval, err);
 	}
-	if (rc == 0)
+	if (rc == 0 && !(run.chat_wave && job == JOB_REMIND))
 		rc = cp_store_delivery_list(
 		    st, wave,
 		    job == JOB_INVITE ? CP_SELECT_TO_SEND : CP_SELECT_TO_REMIND,
@@ -437,6 +602,8 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		r->done++;
 		progress(&run, 0);
 	}
+	if (rc == 0 && run.chat_wave)
+		rc = chat_posts(&run, job, max, interval, err);
 	progress(&run, 1);
 	cp_store_deliveries_free(d, n);
 	run_release(&run);
@@ -469,6 +636,7 @@ static void add_report(struct cp_send_report *to,
 	to->failed += r->failed;
 	to->deferred += r->deferred;
 	to->retries += r->retries;
+	to->posts += r->posts;
 	to->seconds += r->seconds;
 }
 

@@ -31,6 +31,7 @@ struct cp_send_report {
 	size_t failed;	 /* permanently, with a reason */
 	size_t deferred; /* transient, retried by a later run */
 	size_t retries;	 /* extra attempts made */
+	size_t posts;	 /* team posts to Slack or Teams */
 	double seconds;
 };
 

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "buf.h"
 #include "config.h"
 #include "deliver_int.h"
+#include "text.h"
 
 #define SECRET_MAX 512
 
@@ -223,4 +225,206 @@ done:
 		memset(secret, 0, strlen(secret));
 	free(secret);
 	return rc;
+}
+
+/* ---- chat: Slack and Microsoft Teams incoming webhooks ---- */
+
+#define CHAT_FILE_MAX  (1024u * 1024u)
+#define CHAT_TEAMS_MAX 10000
+
+struct chat {
+	CURL *curl;
+	char *text; /* the file, cut into names and URLs in place */
+	const char **team, **url;
+	size_t n;
+};
+
+static void chat_close(void *self)
+{
+	struct chat *c = self;
+
+	if (c == NULL)
+		return;
+	curl_easy_cleanup(c->curl);
+	if (c->text)
+		memset(c->text, 0, strlen(c->text));
+	free(c->text);
+	free(c->team);
+	free(c->url);
+	free(c);
+}
+
+static void chat_send(void *self, const struct cp_outgoing *m,
+		      struct cp_attempt *a)
+{
+	struct chat *c = self;
+	struct curl_slist *h;
+	long status = 0;
+	curl_off_t retry_after = 0;
+	CURLcode rc;
+
+	memset(a, 0, sizeof(*a));
+	h = curl_slist_append(NULL, "Content-Type: application/json");
+	if (h == NULL) {
+		a->outcome = CP_OUT_TRANSIENT;
+		snprintf(a->reason, sizeof(a->reason), "out of memory");
+		return;
+	}
+	curl_easy_setopt(c->curl, CURLOPT_URL, m->url);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, m->json);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)strlen(m->json));
+	rc = curl_easy_perform(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK) {
+		snprintf(a->reason, sizeof(a->reason), "chat webhook: %s",
+			 curl_easy_strerror(rc));
+		a->outcome = CP_OUT_TRANSIENT;
+		a->peer_down = rc == CURLE_COULDNT_CONNECT ||
+			       rc == CURLE_COULDNT_RESOLVE_HOST;
+		return;
+	}
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after);
+	if (status >= 200 && status < 300) {
+		a->outcome = CP_OUT_SENT;
+		return;
+	}
+	snprintf(a->reason, sizeof(a->reason), "chat webhook: HTTP %ld%s",
+		 status,
+		 status >= 300 && status < 400 ? " (redirects are not followed)"
+					       : "");
+	a->retry_after = (int64_t)retry_after;
+	a->outcome = status == 429 || status == 408 || status >= 500
+			 ? CP_OUT_TRANSIENT
+			 : CP_OUT_PERMANENT;
+}
+
+/* https, or http to this machine; never says what the URL was. */
+static int url_allowed(const char *url)
+{
+	char *host = NULL, *scheme = NULL;
+	CURLU *u = curl_url();
+	int ok = 0;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
+		ok = strcmp(scheme, "https") == 0 ||
+		     (strcmp(scheme, "http") == 0 && cp_host_is_loopback(host));
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static int chat_parse(struct chat *c, const char *path, struct cp_error *err)
+{
+	char *line = c->text, *next, *eq, *name, *url;
+	int lineno = 0;
+
+	c->team = calloc(CHAT_TEAMS_MAX, sizeof(*c->team));
+	c->url = calloc(CHAT_TEAMS_MAX, sizeof(*c->url));
+	if (c->team == NULL || c->url == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (; line && *line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		cp_trim(line);
+		if (*line == '\0' || *line == '#')
+			continue;
+		/* Names hold no '='; URLs may, in their query. */
+		eq = strchr(line, '=');
+		if (eq == NULL)
+			return cp_error_set_at(err, CP_EDATA, path, lineno, 0,
+					       "expected 'team name = "
+					       "https://...'");
+		*eq = '\0';
+		name = cp_trim(line);
+		url = cp_trim(eq + 1);
+		if (*name == '\0' || !url_allowed(url))
+			return cp_error_set_at(
+			    err, CP_EDATA, path, lineno, 0,
+			    "expected 'team name = https://...' (http:// "
+			    "only to 127.0.0.1 or localhost)");
+		if (c->n == CHAT_TEAMS_MAX)
+			return cp_error_set_at(err, CP_EDATA, path, lineno, 0,
+					       "more than %d teams",
+					       CHAT_TEAMS_MAX);
+		c->team[c->n] = name;
+		c->url[c->n++] = url;
+	}
+	return 0;
+}
+
+int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		 struct cp_error *err)
+{
+	struct stat sb;
+	struct cp_buf b;
+	struct chat *c;
+	char *path = NULL;
+	int rc;
+
+	rc = cp_config_get(st, "chat.webhooks_file", &path, NULL, err);
+	if (rc)
+		return rc;
+	if (path == NULL)
+		return cp_error_set(err, CP_EUSAGE,
+				    "chat.webhooks_file is not set: name a "
+				    "file of 'team name = webhook URL' lines "
+				    "(mode 0600)");
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		free(path);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	cp_buf_init(&b, CHAT_FILE_MAX);
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077))
+		rc = cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				     "chat webhook URLs are credentials, but "
+				     "the file is readable by others (mode "
+				     "%03o): chmod 600 it",
+				     (unsigned)(sb.st_mode & 0777));
+	if (rc == 0)
+		rc = cp_buf_read_file(&b, path, err);
+	if (rc == 0) {
+		c->text = cp_buf_detach(&b);
+		rc = c->text ? chat_parse(c, path, err)
+			     : cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && (c->curl = curl_easy_init()) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+	cp_buf_release(&b);
+	free(path);
+	if (rc) {
+		chat_close(c);
+		return rc;
+	}
+	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "carepulse");
+	ch->name = "chat";
+	ch->self = c;
+	ch->send = chat_send;
+	ch->close = chat_close;
+	return 0;
+}
+
+const char *cp_chat_url(const struct cp_channel *ch, const char *team)
+{
+	const struct chat *c = ch->self;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->team[i], team) == 0)
+			return c->url[i];
+	return NULL;
 }

@@ -19,6 +19,7 @@ struct cp_outgoing {
 	const char *json; /* the webhook body */
 	const char *id;	  /* stable per message: webhook-id, file name */
 	const char *file; /* outbox file name */
+	const char *url;  /* chat: the team's webhook (a credential) */
 };
 
 enum cp_outcome {
@@ -50,6 +51,16 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		    struct cp_error *err);
 int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
 		   struct cp_error *err);
+
+/*
+ * The chat channel (Slack, Microsoft Teams): plain JSON posts to each
+ * team's incoming webhook, read from the file named by chat.webhooks_file
+ * ("Team name = https://..." lines; it must not be readable by others).
+ */
+int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		 struct cp_error *err);
+/* The URL for team (borrowed from ch), or NULL when the file has none. */
+const char *cp_chat_url(const struct cp_channel *ch, const char *team);
 
 /* True when host is 127.0.0.1, ::1 or localhost. */
 int cp_host_is_loopback(const char *host);

@@ -4,8 +4,9 @@
 Checks every request's Standard Webhooks signature with Python's own hmac
 (secret from $WEBHOOK_SECRET), answers the first requests by --plan (a
 comma-separated list of 429, 500, hang or ok; then ok), and writes each
-accepted body to DIR/hook-N.json with its webhook-id in hook-N.id. Bad
-signatures get 401 and are counted in DIR/badsig. Listens on 127.0.0.1 on a
+accepted body to DIR/hook-N.json with its webhook-id in hook-N.id. With
+--unsigned (chat webhooks) any post is accepted and its path kept in
+hook-N.path. Bad signatures get 401 and are counted in DIR/badsig. Listens on 127.0.0.1 on a
 free port, written to DIR/port; stops by itself after --lifetime seconds.
 """
 import argparse
@@ -55,6 +56,15 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
+        if ARGS.unsigned:
+            with LOCK:
+                i = next(COUNTER)
+            base = os.path.join(ARGS.dir, "hook-%06d" % i)
+            write(base + ".path", self.path.encode())
+            write(base + ".json", body)
+            self.send_response(200)
+            self.end_headers()
+            return
         msg_id = self.headers.get("webhook-id", "")
         ts = self.headers.get("webhook-timestamp", "")
         sig = self.headers.get("webhook-signature", "")
@@ -88,6 +98,8 @@ if __name__ == "__main__":
     p.add_argument("--plan", default="")
     p.add_argument("--hang", type=float, default=30)
     p.add_argument("--lifetime", type=float, default=120)
+    p.add_argument("--unsigned", action="store_true",
+                   help="accept unsigned posts (Slack, Teams), keep paths")
     ARGS = p.parse_args()
     PLAN = [s for s in ARGS.plan.split(",") if s]
     os.makedirs(ARGS.dir, exist_ok=True)
