@@ -116,8 +116,7 @@ static void run_release(struct run *run)
 		run->chat.close(run->chat.self);
 }
 
-/* Loads the wave, settings and templates; opens the channel unless this
- * is a dry run. */
+/* Loads the wave, its survey's title, the settings and the templates. */
 static int run_init(struct run *run, struct cp_store *st,
 		    const uint8_t key[CP_KEY_LEN], int64_t wave, enum job job,
 		    const struct cp_send_options *o, struct cp_send_report *r,
@@ -210,12 +209,21 @@ static int run_init(struct run *run, struct cp_store *st,
 	rc = rc ? rc
 		: cp_config_get_int(st, "send.timeout", 1, 600, &run->timeout,
 				    err);
-	if (rc || (o && o->dry_run))
-		return rc;
-	/* A chat wave's reminders are team posts only. */
-	if (run->chat_wave && job == JOB_REMIND)
-		;
-	else if (strcmp(run->personal, "email") == 0)
+	return rc;
+}
+
+/*
+ * The channels open on the first message that needs them, so a run with
+ * nothing to send needs no peer and no settings for one.
+ */
+static int open_personal(struct run *run, struct cp_error *err)
+{
+	struct cp_store *st = run->st;
+	int rc;
+
+	if (run->have_channel)
+		return 0;
+	if (strcmp(run->personal, "email") == 0)
 		rc = cp_smtp_open(&run->ch, st, run->timeout, err);
 	else if (strcmp(run->personal, "webhook") == 0)
 		rc = cp_webhook_open(&run->ch, st, run->timeout, err);
@@ -224,15 +232,24 @@ static int run_init(struct run *run, struct cp_store *st,
 	else
 		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
 				  run->personal);
-	run->have_channel = rc == 0 && run->ch.send != NULL;
-	if (rc == 0 && run->chat_wave) {
-		rc = cp_chat_open(&run->chat, st, run->timeout, err);
-		run->have_chat = rc == 0;
-	}
+	run->have_channel = rc == 0;
 	/* Losing the last commits to a power cut means a resend, never a
 	 * skip (store.h); killing the process loses nothing. */
 	if (rc == 0)
 		rc = cp_store_relax_durability(st, err);
+	return rc;
+}
+
+static int open_chat(struct run *run, struct cp_error *err)
+{
+	int rc;
+
+	if (run->have_chat)
+		return 0;
+	rc = cp_chat_open(&run->chat, run->st, run->timeout, err);
+	run->have_chat = rc == 0;
+	if (rc == 0)
+		rc = cp_store_relax_durability(run->st, err);
 	return rc;
 }
 
@@ -373,6 +390,9 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 		run->r->sent++;
 		return 0;
 	}
+	rc = open_personal(run, err);
+	if (rc)
+		return rc;
 	memset(&m, 0, sizeof(m));
 	m.to_addr = d->email;
 	m.mime = cp_buf_str(mime);
@@ -514,6 +534,8 @@ static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
 			number = t[i].posts;
 		}
 		run->r->todo++;
+		if (!dry && (rc = open_chat(run, err)) != 0)
+			break;
 		const char *url =
 		    dry ? NULL : chat_url_for(run, &t[i], all, nall);
 		char *body = chat_body(run, &t[i], number);

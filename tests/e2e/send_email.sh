@@ -24,6 +24,7 @@ expect_in out "would get 25 invitations"
 
 expect_exit 0 send 1
 expect_in out "25 invitations sent by email, 0 failed"
+[ ! -s "$T/err" ] || fail "send printed progress into a pipe"
 "$PY" "$PEERS/check_mail.py" "$T/sink" "$CAREPULSE_DB" 1 --expect 25 \
 	--from-name "Équipe Pulse" || fail "the captured mail is wrong"
 [ "$(wc -l <"$T/sink/connections")" = 1 ] ||

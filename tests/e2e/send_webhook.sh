@@ -61,7 +61,9 @@ expect_in out "HTTP 401"
 expect_not_in out "s3cr3t"
 
 # Plain http only to this machine; the refusal does not echo the URL.
-CAREPULSE_WEBHOOK_URL=http://hooks.example.org/s3cr3t expect_exit 64 send 2
+expect_exit 0 wave create --survey compassionate-pulse --team "Team 00" \
+	--channel webhook
+CAREPULSE_WEBHOOK_URL=http://hooks.example.org/s3cr3t expect_exit 64 send 3
 expect_in err "https://"
 expect_not_in err "s3cr3t"
 expect_not_in err "hooks.example.org"
