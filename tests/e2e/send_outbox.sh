@@ -51,3 +51,26 @@ expect_in out "closed wave 2"
 expect_exit 65 send 2
 expect_in err "closed"
 echo "send outbox ok"
+
+# Your own template: used for the text and the HTML part; a typo in a
+# placeholder names the file and line and sends nothing.
+cat >"$T/invite.txt" <<'TPL'
+Subject: Pulse for {team}
+
+Dear {name}, answer at {link} before {closes}.
+--- html ---
+<p>Dear {name}, <a href="{link}">answer here</a>.</p>
+TPL
+expect_exit 0 config set mail.invitation_template "$T/invite.txt"
+expect_exit 0 wave create --survey compassionate-pulse --team "Team 00" \
+	--channel outbox
+w=$(sed -n 's/^created wave \([0-9]*\):.*/\1/p' "$T/out")
+expect_exit 0 send "$w"
+f=$(ls "$T/outbox"/wave-"$w"-* | head -1)
+grep -q "Subject: Pulse for Team 00" "$f" || fail "the template's subject"
+grep -q "answer here</a>" "$f" || fail "the template's HTML part"
+printf 'Subject: x\n\nHello {nmae}\n' >"$T/bad.txt"
+expect_exit 0 config set mail.reminder_template "$T/bad.txt"
+expect_exit 65 remind "$w"
+expect_in err "bad.txt:3: unknown placeholder '{nmae}'"
+echo "templates ok"
