@@ -18,6 +18,11 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	o.dry_run = cmd_flag(c, "dry-run");
 	rc = cp_deliver_tick(c->store, key, &o, &r, &c->err);
 	memset(key, 0, sizeof(key));
+	if (rc == 0 && r.busy) {
+		printf("tick: another send, remind or tick is running; "
+		       "nothing done\n");
+		return EXIT_OK;
+	}
 	printf("tick: %zu opened, %zu closed, %zu next waves created; "
 	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
 	       "failed, %zu deferred\n",

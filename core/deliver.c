@@ -6,11 +6,15 @@
  */
 #include "deliver.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -635,18 +639,76 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	return rc;
 }
 
+/*
+ * One sender per database at a time: two runs reading the same pending
+ * rows would both send them. An advisory lock on "<db>.send-lock", which
+ * the kernel drops when a process dies, so a kill never leaves it stuck.
+ * *fd is -1 for a dry run, which sends nothing.
+ */
+static int lock_sending(struct cp_store *st, const struct cp_send_options *o,
+			int *fd, struct cp_error *err)
+{
+	char path[4200];
+
+	*fd = -1;
+	if (o && o->dry_run)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s.send-lock",
+			     cp_store_path(st)) >= sizeof(path))
+		return cp_error_set(err, CP_EUSAGE, "database path too long");
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot create the send lock: %s",
+				       strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(*fd);
+		*fd = -1;
+		if (e == EWOULDBLOCK)
+			return cp_error_set(err, CP_ECONFLICT,
+					    "another send, remind or tick is "
+					    "running on this database: try "
+					    "again when it is done");
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot lock: %s", strerror(e));
+	}
+	return 0;
+}
+
+static void unlock_sending(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static int locked_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      int64_t wave, enum job job,
+		      const struct cp_send_options *o, struct cp_send_report *r,
+		      struct cp_error *err)
+{
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == 0)
+		rc = run_job(st, key, wave, job, o, r, err);
+	unlock_sending(fd);
+	return rc;
+}
+
 int cp_deliver_send(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    int64_t wave, const struct cp_send_options *o,
 		    struct cp_send_report *r, struct cp_error *err)
 {
-	return run_job(st, key, wave, JOB_INVITE, o, r, err);
+	return locked_job(st, key, wave, JOB_INVITE, o, r, err);
 }
 
 int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		      int64_t wave, const struct cp_send_options *o,
 		      struct cp_send_report *r, struct cp_error *err)
 {
-	return run_job(st, key, wave, JOB_REMIND, o, r, err);
+	return locked_job(st, key, wave, JOB_REMIND, o, r, err);
 }
 
 static void add_report(struct cp_send_report *to,
@@ -671,9 +733,17 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	struct cp_wave w;
 	int64_t *ids = NULL, now = cp_store_now(), next;
 	size_t n = 0;
-	int rc, last = 0, created, dry = o && o->dry_run;
+	int rc, last = 0, created, dry = o && o->dry_run, fd;
 
 	memset(r, 0, sizeof(*r));
+	/* A tick that finds another run going leaves the work to it. */
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == CP_ECONFLICT) {
+		r->busy = 1;
+		return 0;
+	}
+	if (rc)
+		return rc;
 	/* 1. Open what is due. */
 	rc = cp_store_wave_ids(st, CP_WAVE_SCHEDULED, &ids, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -722,11 +792,12 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		cp_error_clear(&wave_err);
-		int wrc = cp_deliver_send(st, key, ids[i], o, &one, &wave_err);
+		int wrc =
+		    run_job(st, key, ids[i], JOB_INVITE, o, &one, &wave_err);
 		add_report(&r->sent, &one);
 		if (wrc == 0) {
-			wrc = cp_deliver_remind(st, key, ids[i], o, &one,
-						&wave_err);
+			wrc = run_job(st, key, ids[i], JOB_REMIND, o, &one,
+				      &wave_err);
 			add_report(&r->reminded, &one);
 		}
 		if (wrc) {
@@ -738,5 +809,6 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		}
 	}
 	free(ids);
+	unlock_sending(fd);
 	return rc ? rc : last;
 }

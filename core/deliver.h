@@ -11,7 +11,9 @@
  * exponential backoff and jitter (Retry-After honoured); permanent ones
  * are recorded with their reason and the batch goes on. A peer that cannot
  * be used at all (no STARTTLS, AUTH refused, nothing listening) stops the
- * batch with CP_EUNAVAIL and marks nothing sent.
+ * batch with CP_EUNAVAIL and marks nothing sent. One run sends on a
+ * database at a time (an advisory lock next to it); a second gets
+ * CP_ECONFLICT.
  */
 #ifndef CP_DELIVER_H
 #define CP_DELIVER_H
@@ -58,6 +60,7 @@ struct cp_tick_report {
 	size_t opened, closed, created;
 	struct cp_send_report sent, reminded;
 	size_t waves_failed; /* waves whose sending failed (see err) */
+	int busy;	     /* another run held the send lock: nothing done */
 };
 
 /*

@@ -43,4 +43,18 @@ sleep 0.2
 dupes=$(sed 's/.*duplicates //' "$T/check")
 [ "$dupes" -le "$kills" ] ||
 	fail "$dupes duplicates after $kills kills: more than one in flight"
+
+# Two senders at once: the second is refused, a tick stands aside, and
+# nobody gets two messages.
+expect_exit 0 wave create --survey compassionate-pulse --team Org --subteams
+"$CAREPULSE" send 2 >"$T/bg.out" 2>&1 &
+bg=$!
+sleep 0.3
+expect_exit 65 send 2
+expect_in err "another send, remind or tick is running"
+expect_exit 0 tick
+expect_in out "nothing done"
+wait "$bg" || fail "the first send failed: $(cat "$T/bg.out")"
+"$PY" "$PEERS/check_mail.py" "$T/sink" "$CAREPULSE_DB" 2 --expect $MEMBERS \
+	>/dev/null || fail "two senders doubled mail"
 echo "send kill ok: $kills kills, $(cat "$T/check")"

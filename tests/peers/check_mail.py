@@ -64,6 +64,9 @@ def main():
         if b"\n" in raw.replace(b"\r\n", b""):
             fail("%s: a bare LF" % eml)
         msg = email.message_from_bytes(raw, policy=email.policy.default)
+        # Message-IDs are <hex.WAVE@domain>: other waves' mail is skipped.
+        if (".%d@" % a.wave) not in str(msg["Message-ID"]):
+            continue
         subject = str(msg["Subject"])
         want_reminder = a.kind == "reminder"
         if want_reminder != subject.startswith("Reminder"):
