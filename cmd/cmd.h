@@ -123,6 +123,10 @@ void cmd_print_overview(FILE *f);
 const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,
 				   int *status);
 
+/* Loads the installation key of c's database into key (32 bytes); on
+ * failure c->err says why. (cmd_send.c) */
+int cmd_installation_key(struct cmd_ctx *c, unsigned char *key);
+
 /* Prints progress on stderr when it is a terminal; quiet otherwise. */
 void cmd_progress(const struct cmd_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -13,11 +13,13 @@
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
+#include "deliver.h"
 #include "demo.h"
 #include "problems.h"
 #include "roster.h"
 #include "store.h"
 #include "survey.h"
+#include "wave.h"
 
 #define DEMO_SEED 20261123u
 
@@ -33,6 +35,67 @@ static int write_file(const char *path, const struct cp_buf *b,
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
 				       "cannot write: %s", strerror(errno));
 	return 0;
+}
+
+/*
+ * Step 4: a wave of the short pulse for the whole sample organisation
+ * (every top-level team with its sub-teams), sent to the outbox folder in
+ * dir. A second run finds the wave and sends nothing new.
+ */
+static int demo_wave(struct cmd_ctx *c, struct cp_store *st, const char *dir,
+		     const char *key_path, const struct cp_team *teams,
+		     size_t nteams)
+{
+	uint8_t key[CP_KEY_LEN];
+	int64_t top[64];
+	size_t ntop = 0, created = 0;
+	struct cp_wave_row *rows = NULL;
+	struct cp_send_report r;
+	struct cp_wave w;
+	struct cp_buf out;
+	size_t nrows = 0;
+	char *from = NULL;
+	int rc;
+
+	cp_buf_init(&out, 4096);
+	rc = cp_key_load(key_path, key, &c->err);
+	rc = rc ? rc : cp_buf_printf(&out, &c->err, "%s/outbox", dir);
+	rc = rc ? rc
+		: cp_config_set(st, "outbox.dir", cp_buf_str(&out), &c->err);
+	rc = rc ? rc : cp_store_config_get(st, "mail.from", &from, &c->err);
+	if (rc == 0 && from == NULL)
+		rc = cp_config_set(st, "mail.from",
+				   "Team Pulse <pulse@example.org>", &c->err);
+	rc = rc ? rc : cp_store_wave_list(st, &rows, &nrows, &c->err);
+	if (rc == 0 && nrows == 0) {
+		for (size_t i = 0; i < nteams && ntop < 64; i++)
+			if (teams[i].parent_id == 0)
+				top[ntop++] = teams[i].id;
+		memset(&w, 0, sizeof(w));
+		cp_strlcpy(w.channel, "outbox", sizeof(w.channel));
+		w.opens_at = cp_store_now();
+		w.closes_at = w.opens_at + 14 * 86400;
+		w.include_subteams = 1;
+		rc = cp_wave_create(st, key, &w, "compassionate-pulse", top,
+				    ntop, 1, &created, &c->err);
+		if (rc == 0)
+			printf("\n4. created wave %lld of compassionate-pulse "
+			       "for the whole organisation: %zu invitations "
+			       "(leaders also get a self-assessment)\n",
+			       (long long)w.id, created);
+	} else if (rc == 0) {
+		w = rows[nrows - 1].wave;
+		printf("\n4. wave %lld is already there\n", (long long)w.id);
+	}
+	rc = rc ? rc : cp_deliver_send(st, key, w.id, NULL, &r, &c->err);
+	if (rc == 0)
+		printf("5. sent %zu invitations to the outbox: %s/*.eml\n",
+		       r.sent, cp_buf_str(&out));
+	memset(key, 0, sizeof(key));
+	free(rows);
+	free(from);
+	cp_buf_release(&out);
+	return rc;
 }
 
 static int run(struct cmd_ctx *c, const char *dir)
@@ -108,9 +171,10 @@ static int run(struct cmd_ctx *c, const char *dir)
 	printf("\n3. built-in surveys:\n");
 	for (size_t i = 0; i < nsurveys; i++)
 		printf("   %-26s %s\n", surveys[i].survey_id, surveys[i].title);
-	printf("\nnext: carepulse --db %s/carepulse.db survey show "
-	       "compassionate-pulse\n",
-	       dir);
+	rc = demo_wave(c, st, dir, key_path, teams, nteams);
+	if (rc)
+		goto done;
+	printf("\nnext: carepulse --db %s/carepulse.db wave show 1\n", dir);
 done:
 	cp_store_survey_rows_free(surveys, nsurveys);
 	cp_store_teams_free(teams, nteams);

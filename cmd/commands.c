@@ -10,7 +10,9 @@ extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_member_list_entry;
+extern const struct cmd_entry cmd_remind_entry;
 extern const struct cmd_entry cmd_results_entry;
+extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_survey_add_entry;
 extern const struct cmd_entry cmd_survey_list_entry;
@@ -18,12 +20,38 @@ extern const struct cmd_entry cmd_survey_show_entry;
 extern const struct cmd_entry cmd_survey_validate_entry;
 extern const struct cmd_entry cmd_team_import_entry;
 extern const struct cmd_entry cmd_team_list_entry;
+extern const struct cmd_entry cmd_tick_entry;
+extern const struct cmd_entry cmd_wave_close_entry;
+extern const struct cmd_entry cmd_wave_create_entry;
+extern const struct cmd_entry cmd_wave_list_entry;
+extern const struct cmd_entry cmd_wave_show_entry;
 
+/* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_config_get_entry,   &cmd_config_list_entry, &cmd_config_set_entry,
-    &cmd_config_unset_entry, &cmd_demo_entry,	     &cmd_help_entry,
-    &cmd_import_entry,	     &cmd_init_entry,	     &cmd_member_list_entry,
-    &cmd_results_entry,	     &cmd_serve_entry,	     &cmd_survey_add_entry,
-    &cmd_survey_list_entry,  &cmd_survey_show_entry, &cmd_survey_validate_entry,
-    &cmd_team_import_entry,  &cmd_team_list_entry,   NULL,
+	&cmd_config_get_entry,
+	&cmd_config_list_entry,
+	&cmd_config_set_entry,
+	&cmd_config_unset_entry,
+	&cmd_demo_entry,
+	&cmd_help_entry,
+	&cmd_import_entry,
+	&cmd_init_entry,
+	&cmd_member_list_entry,
+	&cmd_remind_entry,
+	&cmd_results_entry,
+	&cmd_send_entry,
+	&cmd_serve_entry,
+	&cmd_survey_add_entry,
+	&cmd_survey_list_entry,
+	&cmd_survey_show_entry,
+	&cmd_survey_validate_entry,
+	&cmd_team_import_entry,
+	&cmd_team_list_entry,
+	&cmd_tick_entry,
+	&cmd_wave_close_entry,
+	&cmd_wave_create_entry,
+	&cmd_wave_list_entry,
+	&cmd_wave_show_entry,
+	NULL,
 };
+/* clang-format on */

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "store.h"
 #include "text.h"
+#include "when.h"
 
 static int check_url(const char *v, struct cp_error *err)
 {
@@ -82,9 +83,66 @@ static int check_comment_threshold(const char *v, struct cp_error *err)
 	return 0;
 }
 
+/* A whole number within [lo, hi]. */
+static int check_range(const char *v, long lo, long hi, struct cp_error *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi)
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be a whole number from %ld to "
+				    "%ld",
+				    v, lo, hi);
+	return 0;
+}
+
+static int check_remind_max(const char *v, struct cp_error *err)
+{
+	return check_range(v, 0, 10, err);
+}
+
+static int check_retries(const char *v, struct cp_error *err)
+{
+	return check_range(v, 0, 20, err);
+}
+
+static int check_backoff(const char *v, struct cp_error *err)
+{
+	return check_range(v, 1, 60000, err);
+}
+
+static int check_timeout(const char *v, struct cp_error *err)
+{
+	return check_range(v, 1, 600, err);
+}
+
+static int check_duration(const char *v, struct cp_error *err)
+{
+	int64_t d;
+
+	return cp_duration_parse(v, &d, err);
+}
+
+static int check_chat_invitations(const char *v, struct cp_error *err)
+{
+	if (strcmp(v, "email") && strcmp(v, "webhook") && strcmp(v, "outbox"))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be email, webhook or outbox", v);
+	return 0;
+}
+
 static const struct cp_config_key keys[] = {
     {"base_url", "where 'serve' is reachable; links are built on it",
      "http://127.0.0.1:8080", false, check_url},
+    {"chat.invitations",
+     "how a slack or teams wave sends personal links: email, webhook, outbox",
+     "email", false, check_chat_invitations},
+    {"chat.webhooks_file",
+     "file of 'team = Slack/Teams webhook URL' lines (mode 0600)", NULL, false,
+     NULL},
     {"comment_threshold",
      "fewest responses before comments are shown (never below threshold)", "10",
      false, check_comment_threshold},
@@ -92,7 +150,25 @@ static const struct cp_config_key keys[] = {
      false, NULL},
     {"mail.from", "sender of invitations, e.g. Team Pulse <pulse@x.org>", NULL,
      false, NULL},
+    {"mail.invitation_template",
+     "file with your own invitation text (see README: templates)", NULL, false,
+     NULL},
+    {"mail.reminder_template", "file with your own reminder text", NULL, false,
+     NULL},
+    {"mail.self_template", "file with your own self-assessment invitation",
+     NULL, false, NULL},
     {"outbox.dir", "folder for the outbox channel", "./outbox", false, NULL},
+    {"remind.interval",
+     "least time after the invitation or last reminder (30m, 12h, 3d, 2w)",
+     "3d", false, check_duration},
+    {"remind.max", "most reminders per person (0 to 10)", "2", false,
+     check_remind_max},
+    {"send.backoff_ms", "first retry delay in ms, doubled each try (cap 60s)",
+     "1000", false, check_backoff},
+    {"send.retries", "retries of a transient failure per run (0 to 20)", "4",
+     false, check_retries},
+    {"send.timeout", "seconds one message may take (1 to 600)", "30", false,
+     check_timeout},
     {"smtp.password", "SMTP AUTH password (environment only)", NULL, true,
      NULL},
     {"smtp.password_file", "file holding the SMTP AUTH password", NULL, false,

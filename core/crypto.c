@@ -51,6 +51,39 @@ void cp_hex(const void *data, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+size_t cp_base64(const void *data, size_t n, char *out)
+{
+	if (n == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	return (size_t)EVP_EncodeBlock((unsigned char *)out, data, (int)n);
+}
+
+long cp_base64_decode(const char *text, uint8_t *out, size_t cap)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	size_t o = 0;
+	int bits = 0;
+
+	for (const char *p = text; *p && *p != '='; p++) {
+		const char *hit = strchr(alphabet, *p);
+		if (hit == NULL || *p == '\0')
+			return -1;
+		acc = (acc << 6) | (uint32_t)(hit - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (long)o;
+}
+
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {

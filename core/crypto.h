@@ -30,6 +30,14 @@ bool cp_ct_equal(const void *a, const void *b, size_t n);
 /* Lower-case hex of data into out (2n+1 bytes). */
 void cp_hex(const void *data, size_t n, char *out);
 
+/* Standard base64 (with padding) of data into out, which must hold
+ * 4 * ((n + 2) / 3) + 1 bytes. Returns the length written. */
+size_t cp_base64(const void *data, size_t n, char *out);
+
+/* Decodes standard base64 text (padding optional) into out (cap bytes);
+ * -1 when text is not base64 or does not fit, else the length. */
+long cp_base64_decode(const char *text, uint8_t *out, size_t cap);
+
 /*
  * The installation key: CP_KEY_LEN random bytes in a file of mode 0600.
  * cp_key_create writes a new file and never replaces an existing one:

@@ -156,6 +156,21 @@ static const char *const migrations[] = {
     "  sumsq REAL NOT NULL,"
     "  PRIMARY KEY (wave_id, team_id, self, dimension)"
     ") WITHOUT ROWID;",
+    /*
+     * 2 -> 3: team-level chat posts (Slack, Microsoft Teams): the
+     * announcement (number 0) and reminders (1, 2, ...) of a wave in each
+     * team's channel, so a rerun never posts one twice. Never per person.
+     */
+    "CREATE TABLE chat_post ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  number INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  posted_at INTEGER,"
+    "  PRIMARY KEY (wave_id, team_id, number)"
+    ") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

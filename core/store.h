@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 2
+#define CP_SCHEMA_VERSION 3
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -390,5 +390,149 @@ int cp_store_wave_comments(struct cp_store *s, int64_t wave,
 			   struct cp_comment_row **out, size_t *n,
 			   struct cp_error *err);
 void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n);
+/* ---- delivery: listing waves, invitation states (store_delivery.c) ---- */
+
+/*
+ * Invitation states move pending -> sending -> sent, or to failed. A row is
+ * marked sending (and committed) before its message is handed to a peer and
+ * sent after, so a run killed in between resends exactly that one. A failed
+ * row with a retry time is transient and is tried again once it is due; one
+ * without is permanent and keeps its reason for `wave show`.
+ */
+
+/* The store's clock in seconds since the epoch; CAREPULSE_NOW fixes it
+ * (tests, the seeded demo). Everything that schedules uses this one. */
+int64_t cp_store_now(void);
+
+/* Counts of one wave's invitations. answered is a number, never a who. */
+struct cp_wave_stats {
+	int64_t invitations;
+	int64_t pending;
+	int64_t sending;
+	int64_t sent;
+	int64_t failed;
+	int64_t answered;
+	int64_t reminders; /* reminder messages sent in all */
+	int64_t self;	   /* of invitations, leaders' self-assessments */
+};
+
+/* A wave with its survey id and counts, for `wave list`. */
+struct cp_wave_row {
+	struct cp_wave wave;
+	char survey_id[72];
+	struct cp_wave_stats stats;
+};
+
+/* All waves, newest first; *out is malloc'ed (free() it). */
+int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
+		       struct cp_error *err);
+
+int cp_store_wave_stats(struct cp_store *s, int64_t wave,
+			struct cp_wave_stats *out, struct cp_error *err);
+
+/* The ids of the waves with status, oldest first (malloc'ed). */
+int cp_store_wave_ids(struct cp_store *s, enum cp_wave_status status,
+		      int64_t **ids, size_t *n, struct cp_error *err);
+
+/* The id of the wave that follows wave in its recurring series, or 0. */
+int cp_store_wave_successor(struct cp_store *s, int64_t wave, int64_t *next,
+			    struct cp_error *err);
+
+/* One invitation with what delivering it needs. Strings are owned. */
+struct cp_delivery {
+	int64_t invitation_id;
+	int64_t member_id;
+	int64_t team_id;
+	int self;
+	char *email;
+	char *name;
+	char *team;
+	char state[12];
+	int attempts;
+	int reminders;
+	char *last_error; /* NULL when none */
+	int64_t sent_at;
+	int64_t last_reminded_at;
+	int64_t next_attempt_at; /* 0: none */
+};
+
+enum cp_delivery_select {
+	/* pending, sending (a run was killed), failed with a due retry */
+	CP_SELECT_TO_SEND,
+	/* sent, not answered, fewer than max_reminders, the last message
+	 * (invitation or reminder) at least interval seconds before now */
+	CP_SELECT_TO_REMIND,
+	/* failed: for `wave show` */
+	CP_SELECT_FAILED,
+};
+
+/*
+ * Lists a wave's invitations selected by sel, by id; max_reminders and
+ * interval matter for CP_SELECT_TO_REMIND only. Free with
+ * cp_store_deliveries_free.
+ */
+int cp_store_delivery_list(struct cp_store *s, int64_t wave,
+			   enum cp_delivery_select sel, int64_t now,
+			   int max_reminders, int64_t interval,
+			   struct cp_delivery **out, size_t *n,
+			   struct cp_error *err);
+void cp_store_deliveries_free(struct cp_delivery *d, size_t n);
+
+/*
+ * State changes of one invitation. Outside a transaction each is committed
+ * on its own before it returns (that is the point: see above).
+ */
+int cp_store_invitation_sending(struct cp_store *s, int64_t id,
+				struct cp_error *err);
+int cp_store_invitation_sent(struct cp_store *s, int64_t id, int64_t now,
+			     struct cp_error *err);
+/* retry_at 0: a permanent failure. */
+int cp_store_invitation_failed(struct cp_store *s, int64_t id,
+			       const char *reason, int64_t retry_at,
+			       struct cp_error *err);
+/* Back to pending with a reason: nothing reached the peer. */
+int cp_store_invitation_unsent(struct cp_store *s, int64_t id,
+			       const char *reason, struct cp_error *err);
+/* One more reminder went out at now. */
+int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
+				 struct cp_error *err);
+
+/*
+ * Trades the durability of the last commits on power loss for speed on
+ * this connection (PRAGMA synchronous = NORMAL). In WAL mode a process
+ * that is killed never loses a committed transaction either way; only a
+ * power cut may roll back the last few, which for sending means at worst a
+ * resend with the same Message-ID and link, never a skipped member,
+ * because a row is marked sent only after the peer took the message.
+ */
+int cp_store_relax_durability(struct cp_store *s, struct cp_error *err);
+
+/* ---- team-level chat posts (Slack, Microsoft Teams) ---- */
+
+/* One team of a wave as its channel sees it: counts only, never who. */
+struct cp_chat_team {
+	int64_t team_id;
+	char *team;
+	int64_t parent_id; /* 0 when none */
+	int64_t invited;   /* team (not self) invitations */
+	int64_t answered;
+	int posts;	    /* sent posts: 1 after the announcement */
+	int64_t last_post;  /* when the last one was sent, or 0 */
+	int announce_state; /* 0 none, 1 sending, 2 sent, 3 failed */
+	char *last_error;
+};
+
+/* The wave's teams that have invitations, by name; free with
+ * cp_store_chat_teams_free. */
+int cp_store_chat_teams(struct cp_store *s, int64_t wave,
+			struct cp_chat_team **out, size_t *n,
+			struct cp_error *err);
+void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n);
+
+/* Sets post number (0: the announcement) of a team in a wave to state
+ * (sending, sent or failed); committed at once outside a transaction. */
+int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
+			   int number, const char *state, const char *reason,
+			   int64_t now, struct cp_error *err);
 
 #endif

@@ -1,0 +1,166 @@
+/* cmd_send.c - send WAVE | remind WAVE: a wave's invitations and reminders
+ * through its channel, resumable, with progress on a terminal. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "crypto.h"
+#include "deliver.h"
+#include "store.h"
+
+int cmd_installation_key(struct cmd_ctx *c, unsigned char *key)
+{
+	char *path = NULL;
+	int rc;
+
+	rc = cp_config_key_path(c->store, c->db_path, &path, &c->err);
+	if (rc == 0)
+		rc = cp_key_load(path, key, &c->err);
+	free(path);
+	return rc;
+}
+
+/* Parses a wave id argument; 0 after printing a usage error. */
+static int64_t wave_arg(struct cmd_ctx *c, const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v <= 0) {
+		cmd_usage_error(c,
+				"'%s' is not a wave number (see 'carepulse "
+				"wave list')",
+				s);
+		return 0;
+	}
+	return (int64_t)v;
+}
+
+static void on_progress(const struct cp_send_report *r, void *arg)
+{
+	const struct cmd_ctx *c = arg;
+	double rate = r->seconds > 0 ? (double)r->done / r->seconds : 0;
+
+	cmd_progress(c, "%s: %zu/%zu, %.0f/s, %zu failed, %zu deferred",
+		     r->channel, r->done, r->todo, rate, r->failed,
+		     r->deferred);
+}
+
+static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
+		    const struct cp_send_report *r, int dry_run)
+{
+	double rate = r->seconds > 0 ? (double)r->sent / r->seconds : 0;
+	int chat = strcmp(r->channel, "slack") == 0 ||
+		   strcmp(r->channel, "teams") == 0;
+
+	cmd_progress(c, "%s", "");
+	if (dry_run) {
+		printf("dry run: wave %lld would get %zu %s%s", (long long)wave,
+		       r->sent, what, r->sent == 1 ? "" : "s");
+		if (chat)
+			printf(" and %zu team post%s to %s", r->posts,
+			       r->posts == 1 ? "" : "s", r->channel);
+		printf("; nothing was sent or changed\n");
+		return;
+	}
+	printf("wave %lld: %zu %s%s sent", (long long)wave, r->sent, what,
+	       r->sent == 1 ? "" : "s");
+	if (chat)
+		printf(" and %zu team post%s to %s", r->posts,
+		       r->posts == 1 ? "" : "s", r->channel);
+	else
+		printf(" by %s", r->channel);
+	printf(", %zu failed, %zu deferred to a later run, %zu retries, "
+	       "%.1f s (%.0f/s)\n",
+	       r->failed, r->deferred, r->retries, r->seconds, rate);
+	if (r->failed)
+		printf("see the reasons with: carepulse wave show %lld\n",
+		       (long long)wave);
+}
+
+static int run(struct cmd_ctx *c, int remind)
+{
+	unsigned char key[CP_KEY_LEN];
+	struct cp_send_options o = {0};
+	struct cp_send_report r;
+	int64_t wave = wave_arg(c, c->argv[0]);
+	int rc;
+
+	if (wave == 0)
+		return EXIT_USAGE;
+	if (cmd_installation_key(c, key))
+		return cmd_report(&c->err);
+	o.dry_run = cmd_flag(c, "dry-run");
+	o.progress = on_progress;
+	o.arg = c;
+	rc = remind ? cp_deliver_remind(c->store, key, wave, &o, &r, &c->err)
+		    : cp_deliver_send(c->store, key, wave, &o, &r, &c->err);
+	memset(key, 0, sizeof(key));
+	if (rc) {
+		cmd_progress(c, "%s", "");
+		if (r.sent || r.failed)
+			summary(c, remind ? "reminder" : "invitation", wave, &r,
+				o.dry_run);
+		if (rc == CP_EUNAVAIL)
+			cp_error_prefix(&c->err, "nothing more was sent");
+		return cmd_report(&c->err);
+	}
+	summary(c, remind ? "reminder" : "invitation", wave, &r, o.dry_run);
+	return EXIT_OK;
+}
+
+static int cmd_send_exec(struct cmd_ctx *c)
+{
+	return run(c, 0);
+}
+
+static int cmd_remind_exec(struct cmd_ctx *c)
+{
+	return run(c, 1);
+}
+
+static const struct cmd_opt send_opts[] = {
+    {"dry-run", 'n', OPT_FLAG, NULL,
+     "build every message, send nothing and change nothing"},
+    {0},
+};
+
+const struct cmd_entry cmd_send_entry = {
+    .name = "send",
+    .summary = "send a wave's invitations (resumable)",
+    .usage = "[--dry-run] WAVE",
+    .description =
+	"Sends every pending invitation of WAVE through its channel, "
+	"one message per\nperson. Safe to interrupt and run again: "
+	"nobody is skipped and nobody gets a\nsecond invitation (the "
+	"one message in flight at a kill may go again, with the\nsame "
+	"Message-ID and link). Transient failures are retried with "
+	"backoff;\npermanent ones are recorded (see 'wave show'). Exit "
+	"69 when the peer cannot\nbe used (for example STARTTLS "
+	"required but not offered).",
+    .opts = send_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_send_exec,
+};
+
+const struct cmd_entry cmd_remind_entry = {
+    .name = "remind",
+    .summary = "remind those who have not answered",
+    .usage = "[--dry-run] WAVE",
+    .description = "Sends a reminder, with the same personal link, to "
+		   "everyone invited to WAVE\nwho has not answered, at "
+		   "most remind.max times and not sooner than\n"
+		   "remind.interval after the invitation or the last "
+		   "reminder.",
+    .opts = send_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_remind_exec,
+};

@@ -1,0 +1,814 @@
+/*
+ * deliver.c - the sending loop, reminders and the scheduler. It builds
+ * each message (token, link, template, MIME or JSON), moves invitations
+ * through their states in the store, and hands messages to a channel
+ * (deliver_int.h). It knows no protocol itself.
+ */
+#include "deliver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "deliver_int.h"
+#include "mail.h"
+#include "survey.h"
+#include "token.h"
+#include "wave.h"
+#include "when.h"
+
+#define BACKOFF_CAP_MS	  60000
+#define RETRY_AFTER_MAX	  300 /* longer waits are deferred to a later run */
+#define DEFER_SECONDS	  300 /* a transient failure is retried after this */
+#define MESSAGE_MAX	  (1024u * 1024u)
+#define PROGRESS_EVERY_MS 100
+
+enum job {
+	JOB_INVITE,
+	JOB_REMIND
+};
+
+/* Everything one run needs, loaded once. */
+struct run {
+	struct cp_store *st;
+	const uint8_t *key;
+	struct cp_wave wave;
+	char survey_title[256];
+	char from[512];
+	char domain[256];
+	char base_url[2048];
+	char closes[40];
+	char threshold[8];
+	struct cp_template *tpl[3];
+	struct cp_channel ch;
+	int have_channel;
+	struct cp_channel chat; /* slack and teams waves: team posts */
+	int have_chat;
+	int chat_wave;
+	char personal[16]; /* the channel of personal messages */
+	long retries, backoff_ms, timeout;
+	const struct cp_send_options *o;
+	struct cp_send_report *r;
+	struct timespec start, last_progress;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static void progress(struct run *run, int final)
+{
+	run->r->seconds = since(&run->start);
+	if (run->o == NULL || run->o->progress == NULL)
+		return;
+	if (!final && since(&run->last_progress) * 1000 < PROGRESS_EVERY_MS)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &run->last_progress);
+	run->o->progress(run->r, run->o->arg);
+}
+
+static int get_string(struct cp_store *st, const char *key, char *out, size_t n,
+		      int required, struct cp_error *err)
+{
+	char *v = NULL;
+	int rc = cp_config_get(st, key, &v, NULL, err);
+
+	if (rc)
+		return rc;
+	if (v == NULL && required)
+		return cp_error_set(err, CP_EUSAGE,
+				    "setting '%s' is not set: see "
+				    "'carepulse config list'",
+				    key);
+	if (v && strlen(v) >= n)
+		rc = cp_error_set(err, CP_EDATA, "setting '%s' is too long",
+				  key);
+	else
+		cp_strlcpy(out, v ? v : "", n);
+	free(v);
+	return rc;
+}
+
+static void run_release(struct run *run)
+{
+	for (int i = 0; i < 3; i++)
+		cp_template_free(run->tpl[i]);
+	if (run->have_channel)
+		run->ch.close(run->ch.self);
+	if (run->have_chat)
+		run->chat.close(run->chat.self);
+}
+
+/* Loads the wave, its survey's title, the settings and the templates. */
+static int run_init(struct run *run, struct cp_store *st,
+		    const uint8_t key[CP_KEY_LEN], int64_t wave, enum job job,
+		    const struct cp_send_options *o, struct cp_send_report *r,
+		    struct cp_error *err)
+{
+	static const char *const tpl_keys[] = {"mail.invitation_template",
+					       "mail.reminder_template",
+					       "mail.self_template"};
+	struct cp_survey *survey = NULL;
+	char path[4096], *at;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	memset(r, 0, sizeof(*r));
+	run->st = st;
+	run->key = key;
+	run->o = o;
+	run->r = r;
+	clock_gettime(CLOCK_MONOTONIC, &run->start);
+	rc = cp_store_wave_get(st, wave, &run->wave, err);
+	if (rc)
+		return rc;
+	cp_strlcpy(r->channel, run->wave.channel, sizeof(r->channel));
+	run->chat_wave = strcmp(run->wave.channel, "slack") == 0 ||
+			 strcmp(run->wave.channel, "teams") == 0;
+	cp_strlcpy(run->personal, run->wave.channel, sizeof(run->personal));
+	if (run->wave.status != CP_WAVE_OPEN) {
+		char when[40];
+		if (run->wave.status == CP_WAVE_CLOSED)
+			return cp_error_set(err, CP_ECONFLICT,
+					    "wave %lld is closed",
+					    (long long)wave);
+		return cp_error_set(
+		    err, CP_ECONFLICT,
+		    "wave %lld opens at %s: 'carepulse tick' "
+		    "sends it then",
+		    (long long)wave,
+		    cp_when_format(run->wave.opens_at, when, sizeof(when)));
+	}
+	rc = cp_survey_fetch(&survey, st, NULL, run->wave.survey_ref, err);
+	if (rc)
+		return rc;
+	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
+	cp_survey_free(survey);
+	if (run->wave.closes_at)
+		cp_when_format(run->wave.closes_at, run->closes,
+			       sizeof(run->closes));
+	else
+		cp_strlcpy(run->closes, "further notice", sizeof(run->closes));
+	if (run->wave.threshold)
+		snprintf(run->threshold, sizeof(run->threshold), "%d",
+			 run->wave.threshold);
+	else
+		rc = get_string(st, "threshold", run->threshold,
+				sizeof(run->threshold), 1, err);
+	rc = rc ? rc
+		: get_string(st, "base_url", run->base_url,
+			     sizeof(run->base_url), 1, err);
+	if (rc == 0 && run->chat_wave)
+		rc = get_string(st, "chat.invitations", run->personal,
+				sizeof(run->personal), 1, err);
+	rc = rc ? rc
+		: get_string(st, "mail.from", run->from, sizeof(run->from),
+			     strcmp(run->personal, "webhook") != 0 &&
+				 !(run->chat_wave && job == JOB_REMIND),
+			     err);
+	if (rc)
+		return rc;
+	if (run->from[0] == '\0')
+		cp_strlcpy(run->from, "carepulse <carepulse@carepulse.invalid>",
+			   sizeof(run->from));
+	rc = cp_mail_address(run->from, path, sizeof(path), err);
+	if (rc)
+		return rc;
+	at = strrchr(path, '@');
+	cp_strlcpy(run->domain, at ? at + 1 : "localhost", sizeof(run->domain));
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		rc = get_string(st, tpl_keys[i], path, sizeof(path), 0, err);
+		rc = rc ? rc
+			: cp_template_load(&run->tpl[i],
+					   (enum cp_template_kind)i,
+					   path[0] ? path : NULL, err);
+	}
+	rc = rc ? rc
+		: cp_config_get_int(st, "send.retries", 0, 20, &run->retries,
+				    err);
+	rc = rc ? rc
+		: cp_config_get_int(st, "send.backoff_ms", 1, 60000,
+				    &run->backoff_ms, err);
+	rc = rc ? rc
+		: cp_config_get_int(st, "send.timeout", 1, 600, &run->timeout,
+				    err);
+	return rc;
+}
+
+/*
+ * The channels open on the first message that needs them, so a run with
+ * nothing to send needs no peer and no settings for one.
+ */
+static int open_personal(struct run *run, struct cp_error *err)
+{
+	struct cp_store *st = run->st;
+	int rc;
+
+	if (run->have_channel)
+		return 0;
+	if (strcmp(run->personal, "email") == 0)
+		rc = cp_smtp_open(&run->ch, st, run->timeout, err);
+	else if (strcmp(run->personal, "webhook") == 0)
+		rc = cp_webhook_open(&run->ch, st, run->timeout, err);
+	else if (strcmp(run->personal, "outbox") == 0)
+		rc = cp_outbox_open(&run->ch, st, err);
+	else
+		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+				  run->personal);
+	run->have_channel = rc == 0;
+	/* Losing the last commits to a power cut means a resend, never a
+	 * skip (store.h); killing the process loses nothing. */
+	if (rc == 0)
+		rc = cp_store_relax_durability(st, err);
+	return rc;
+}
+
+static int open_chat(struct run *run, struct cp_error *err)
+{
+	int rc;
+
+	if (run->have_chat)
+		return 0;
+	rc = cp_chat_open(&run->chat, run->st, run->timeout, err);
+	run->have_chat = rc == 0;
+	if (rc == 0)
+		rc = cp_store_relax_durability(run->st, err);
+	return rc;
+}
+
+/* Builds the message of d (reminder 0: the invitation) into mime/json. */
+static int build(struct run *run, const struct cp_delivery *d, int reminder,
+		 struct cp_buf *mime, struct cp_buf *json, char id[33],
+		 char file[128], struct cp_error *err)
+{
+	char token[CP_TOKEN_LEN + 1], message_id[400];
+	struct cp_buf link, subject, text, html;
+	struct cp_mail_vars v;
+	struct cp_mail m;
+	const struct cp_template *t;
+	int rc;
+
+	cp_buf_reset(mime);
+	cp_buf_reset(json);
+	cp_buf_init(&link, 4096);
+	cp_buf_init(&subject, 4096);
+	cp_buf_init(&text, MESSAGE_MAX);
+	cp_buf_init(&html, MESSAGE_MAX);
+	cp_token_derive(run->key, run->wave.id, d->member_id,
+			d->self ? "self" : "team", token);
+	cp_mail_message_id(run->key, run->wave.id, d->member_id, d->self,
+			   reminder, run->domain, id, message_id,
+			   sizeof(message_id));
+	snprintf(file, 128, "wave-%lld-invitation-%lld%s%.0d.eml",
+		 (long long)run->wave.id, (long long)d->invitation_id,
+		 reminder ? "-reminder-" : "", reminder);
+	rc = cp_wave_link(&link, run->base_url, token, err);
+	v.name = d->name;
+	v.team = d->team;
+	v.link = cp_buf_str(&link);
+	v.closes = run->closes;
+	v.survey = run->survey_title;
+	v.threshold = run->threshold;
+	t = run->tpl[reminder  ? CP_TEMPLATE_REMINDER
+		     : d->self ? CP_TEMPLATE_SELF
+			       : CP_TEMPLATE_INVITATION];
+	rc = rc ? rc : cp_template_render(t, &v, &subject, &text, &html, err);
+	if (rc == 0 && strcmp(run->personal, "webhook") == 0) {
+		char closes[24] = "";
+		json_t *o;
+		char *s;
+		if (run->wave.closes_at)
+			cp_when_rfc3339(run->wave.closes_at, closes,
+					sizeof(closes));
+		/* json_pack "s" copies; "s?" allows NULL. */
+		o = json_pack(
+		    "{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s?, s:i, s:s, s:s, "
+		    "s:s}}",
+		    "type", reminder ? "pulse.reminder" : "pulse.invitation",
+		    "data", "wave", (json_int_t)run->wave.id, "kind",
+		    d->self ? "self" : "team", "email", d->email, "name",
+		    d->name, "team", d->team, "closes_at",
+		    closes[0] ? closes : NULL, "reminder", reminder, "link",
+		    cp_buf_str(&link), "subject", cp_buf_str(&subject), "text",
+		    cp_buf_str(&text));
+		s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		rc = s ? cp_buf_adds(json, s, err)
+		       : cp_error_set(err, CP_ENOMEM, "out of memory");
+		free(s);
+		json_decref(o);
+	} else if (rc == 0) {
+		m.from = run->from;
+		m.to_name = d->name;
+		m.to_addr = d->email;
+		m.subject = cp_buf_str(&subject);
+		m.text = cp_buf_str(&text);
+		m.html = cp_buf_str(&html);
+		m.message_id = message_id;
+		m.date = cp_store_now();
+		rc = cp_mail_build(mime, &m, err);
+	}
+	memset(token, 0, sizeof(token));
+	cp_buf_release(&link);
+	cp_buf_release(&subject);
+	cp_buf_release(&text);
+	cp_buf_release(&html);
+	return rc;
+}
+
+/* The wait before try number k (0-based), with jitter in [50%, 100%]. */
+static long backoff(const struct run *run, int k)
+{
+	long ms = run->backoff_ms;
+	uint16_t jitter = 0;
+
+	for (int i = 0; i < k && ms < BACKOFF_CAP_MS; i++)
+		ms *= 2;
+	if (ms > BACKOFF_CAP_MS)
+		ms = BACKOFF_CAP_MS;
+	cp_random_bytes(&jitter, sizeof(jitter), NULL);
+	return ms / 2 + (long)((ms / 2) * (jitter / 65535.0));
+}
+
+/* Offers m to the channel until it is taken, refused for good, or the
+ * retries run out; a at the end says which. */
+static void attempt(struct run *run, const struct cp_channel *ch,
+		    const struct cp_outgoing *m, struct cp_attempt *a)
+{
+	for (int k = 0;; k++) {
+		ch->send(ch->self, m, a);
+		if (a->outcome != CP_OUT_TRANSIENT || k >= run->retries)
+			return;
+		if (a->retry_after > RETRY_AFTER_MAX)
+			return;
+		long wait = backoff(run, k);
+		if (a->retry_after * 1000 > wait)
+			wait = (long)a->retry_after * 1000;
+		run->r->retries++;
+		sleep_ms(wait);
+	}
+}
+
+static int unavailable(struct run *run, const struct cp_attempt *a,
+		       struct cp_error *err)
+{
+	return cp_error_set(err, CP_EUNAVAIL, "%s: %s", run->ch.name,
+			    a->reason);
+}
+
+static int deliver_one(struct run *run, const struct cp_delivery *d,
+		       enum job job, struct cp_buf *mime, struct cp_buf *json,
+		       struct cp_error *err)
+{
+	struct cp_outgoing m;
+	struct cp_attempt a;
+	char id[33], file[128];
+	int reminder = job == JOB_REMIND ? d->reminders + 1 : 0;
+	int64_t now;
+	int rc;
+
+	rc = build(run, d, reminder, mime, json, id, file, err);
+	if (rc)
+		return rc;
+	if (run->o && run->o->dry_run) {
+		run->r->sent++;
+		return 0;
+	}
+	rc = open_personal(run, err);
+	if (rc)
+		return rc;
+	memset(&m, 0, sizeof(m));
+	m.to_addr = d->email;
+	m.mime = cp_buf_str(mime);
+	m.mime_len = mime->len;
+	m.json = cp_buf_str(json);
+	m.id = id;
+	m.file = file;
+	/* Committed before the peer sees anything: a kill after this line
+	 * leaves 'sending', which the next run sends again. */
+	if (job == JOB_INVITE &&
+	    (rc = cp_store_invitation_sending(run->st, d->invitation_id, err)))
+		return rc;
+	attempt(run, &run->ch, &m, &a);
+	now = cp_store_now();
+	if (a.outcome == CP_OUT_TRANSIENT && a.peer_down)
+		a.outcome = CP_OUT_UNAVAILABLE;
+	switch (a.outcome) {
+	case CP_OUT_SENT:
+		run->r->sent++;
+		return job == JOB_INVITE
+			   ? cp_store_invitation_sent(run->st, d->invitation_id,
+						      now, err)
+			   : cp_store_invitation_reminded(
+				 run->st, d->invitation_id, now, err);
+	case CP_OUT_PERMANENT:
+		run->r->failed++;
+		return job == JOB_INVITE
+			   ? cp_store_invitation_failed(
+				 run->st, d->invitation_id, a.reason, 0, err)
+			   : 0;
+	case CP_OUT_TRANSIENT:
+		run->r->deferred++;
+		if (job == JOB_REMIND)
+			return 0;
+		return cp_store_invitation_failed(
+		    run->st, d->invitation_id, a.reason,
+		    now + (a.retry_after > DEFER_SECONDS ? a.retry_after
+							 : DEFER_SECONDS),
+		    err);
+	case CP_OUT_UNAVAILABLE:
+	default:
+		/* Nothing reached the peer: back to pending, then stop. */
+		if (job == JOB_INVITE)
+			cp_store_invitation_unsent(run->st, d->invitation_id,
+						   a.reason, NULL);
+		return unavailable(run, &a, err);
+	}
+}
+
+/* The chat URL of team t, or of its nearest parent that has one. */
+static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
+				const struct cp_team *all, size_t nall)
+{
+	const char *url = cp_chat_url(&run->chat, t->team);
+	int64_t parent = t->parent_id;
+
+	for (int depth = 0; url == NULL && parent && depth < 64; depth++) {
+		size_t j;
+		for (j = 0; j < nall && all[j].id != parent; j++)
+			;
+		if (j == nall)
+			break;
+		url = cp_chat_url(&run->chat, all[j].name);
+		parent = all[j].parent_id;
+	}
+	return url;
+}
+
+/* The Slack or Teams body of post number (0: the announcement). */
+static char *chat_body(struct run *run, const struct cp_chat_team *t,
+		       int number)
+{
+	char text[1024], title[300];
+	json_t *o;
+	char *s;
+
+	if (number == 0)
+		snprintf(text, sizeof(text),
+			 "The %s pulse for %s is open until %s. Each of you "
+			 "has been sent a personal link (%s); it takes about "
+			 "two minutes. Answers are anonymous: results are "
+			 "only shown for groups of at least %s people, never "
+			 "for one person.",
+			 run->survey_title, t->team, run->closes,
+			 strcmp(run->personal, "email") == 0
+			     ? "by email"
+			     : "in a direct message",
+			 run->threshold);
+	else
+		snprintf(text, sizeof(text),
+			 "Reminder: %lld of %lld in %s have answered the "
+			 "pulse so far. It is open until %s; your personal "
+			 "link is in the invitation you were sent. Thank you!",
+			 (long long)t->answered, (long long)t->invited, t->team,
+			 run->closes);
+	snprintf(title, sizeof(title), "Team pulse: %s", t->team);
+	/* "s" copies the strings; o owns nothing of ours. */
+	if (strcmp(run->wave.channel, "teams") == 0)
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "@type",
+			      "MessageCard", "@context",
+			      "https://schema.org/extensions", "summary", title,
+			      "title", title, "text", text);
+	else
+		o = json_pack("{s:s}", "text", text);
+	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
+}
+
+/*
+ * Team posts of a chat wave: the announcement (JOB_INVITE) or the next
+ * reminder by policy (JOB_REMIND). Recorded in chat_post: marked sending
+ * before the post, sent after, so a rerun never posts one twice.
+ */
+static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
+		      struct cp_error *err)
+{
+	struct cp_chat_team *t = NULL;
+	struct cp_team *all = NULL;
+	struct cp_outgoing m;
+	struct cp_attempt a;
+	size_t n = 0, nall = 0;
+	int64_t wave = run->wave.id, now = cp_store_now();
+	int rc, dry = run->o && run->o->dry_run;
+
+	rc = cp_store_chat_teams(run->st, wave, &t, &n, err);
+	rc = rc ? rc : cp_store_team_list(run->st, &all, &nall, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int number;
+		if (job == JOB_INVITE) {
+			if (t[i].announce_state == 2)
+				continue;
+			number = 0;
+		} else {
+			if (t[i].posts < 1 || t[i].posts - 1 >= max ||
+			    t[i].answered >= t[i].invited ||
+			    t[i].last_post > now - interval)
+				continue;
+			number = t[i].posts;
+		}
+		run->r->todo++;
+		if (!dry && (rc = open_chat(run, err)) != 0)
+			break;
+		const char *url =
+		    dry ? NULL : chat_url_for(run, &t[i], all, nall);
+		char *body = chat_body(run, &t[i], number);
+		if (body == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+		if (dry) {
+			run->r->posts++;
+		} else if (url == NULL) {
+			char reason[300];
+			snprintf(reason, sizeof(reason),
+				 "no chat webhook for team '%s' (or a parent "
+				 "team) in chat.webhooks_file",
+				 t[i].team);
+			run->r->failed++;
+			rc = cp_store_chat_post_set(run->st, wave, t[i].team_id,
+						    number, "failed", reason,
+						    now, err);
+		} else {
+			memset(&m, 0, sizeof(m));
+			m.url = url;
+			m.json = body;
+			rc = cp_store_chat_post_set(run->st, wave, t[i].team_id,
+						    number, "sending", NULL,
+						    now, err);
+			if (rc == 0)
+				attempt(run, &run->chat, &m, &a);
+			if (rc == 0 && a.outcome == CP_OUT_TRANSIENT &&
+			    a.peer_down)
+				a.outcome = CP_OUT_UNAVAILABLE;
+			if (rc == 0)
+				rc = cp_store_chat_post_set(
+				    run->st, wave, t[i].team_id, number,
+				    a.outcome == CP_OUT_SENT ? "sent"
+							     : "failed",
+				    a.outcome == CP_OUT_SENT ? NULL : a.reason,
+				    cp_store_now(), err);
+			if (rc == 0 && a.outcome == CP_OUT_SENT)
+				run->r->posts++;
+			else if (rc == 0 && a.outcome == CP_OUT_UNAVAILABLE)
+				rc = cp_error_set(err, CP_EUNAVAIL, "chat: %s",
+						  a.reason);
+			else if (rc == 0)
+				run->r->failed++;
+		}
+		free(body);
+		run->r->done++;
+		progress(run, 0);
+	}
+	cp_store_teams_free(all, nall);
+	cp_store_chat_teams_free(t, n);
+	return rc;
+}
+
+static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		   int64_t wave, enum job job, const struct cp_send_options *o,
+		   struct cp_send_report *r, struct cp_error *err)
+{
+	struct cp_delivery *d = NULL;
+	struct cp_buf mime, json;
+	struct run run;
+	size_t n = 0;
+	long max = 0;
+	int64_t interval = 0;
+	char *iv = NULL;
+	int rc;
+
+	cp_buf_init(&mime, MESSAGE_MAX * 4);
+	cp_buf_init(&json, MESSAGE_MAX * 4);
+	rc = run_init(&run, st, key, wave, job, o, r, err);
+	if (rc == 0 && job == JOB_REMIND) {
+		rc = cp_config_get_int(st, "remind.max", 0, 10, &max, err);
+		rc = rc ? rc
+			: cp_config_get(st, "remind.interval", &iv, NULL, err);
+		rc = rc ? rc : cp_duration_parse(iv, &interval, err);
+	}
+	if (rc == 0 && !(run.chat_wave && job == JOB_REMIND))
+		rc = cp_store_delivery_list(
+		    st, wave,
+		    job == JOB_INVITE ? CP_SELECT_TO_SEND : CP_SELECT_TO_REMIND,
+		    cp_store_now(), (int)max, interval, &d, &n, err);
+	r->todo = n;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = deliver_one(&run, &d[i], job, &mime, &json, err);
+		r->done++;
+		progress(&run, 0);
+	}
+	if (rc == 0 && run.chat_wave)
+		rc = chat_posts(&run, job, max, interval, err);
+	progress(&run, 1);
+	cp_store_deliveries_free(d, n);
+	run_release(&run);
+	free(iv);
+	cp_buf_release(&mime);
+	cp_buf_release(&json);
+	return rc;
+}
+
+/*
+ * One sender per database at a time: two runs reading the same pending
+ * rows would both send them. An advisory lock on "<db>.send-lock", which
+ * the kernel drops when a process dies, so a kill never leaves it stuck.
+ * *fd is -1 for a dry run, which sends nothing.
+ */
+static int lock_sending(struct cp_store *st, const struct cp_send_options *o,
+			int *fd, struct cp_error *err)
+{
+	char path[4200];
+
+	*fd = -1;
+	if (o && o->dry_run)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s.send-lock",
+			     cp_store_path(st)) >= sizeof(path))
+		return cp_error_set(err, CP_EUSAGE, "database path too long");
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot create the send lock: %s",
+				       strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(*fd);
+		*fd = -1;
+		if (e == EWOULDBLOCK)
+			return cp_error_set(err, CP_ECONFLICT,
+					    "another send, remind or tick is "
+					    "running on this database: try "
+					    "again when it is done");
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot lock: %s", strerror(e));
+	}
+	return 0;
+}
+
+static void unlock_sending(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static int locked_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      int64_t wave, enum job job,
+		      const struct cp_send_options *o, struct cp_send_report *r,
+		      struct cp_error *err)
+{
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == 0)
+		rc = run_job(st, key, wave, job, o, r, err);
+	unlock_sending(fd);
+	return rc;
+}
+
+int cp_deliver_send(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		    int64_t wave, const struct cp_send_options *o,
+		    struct cp_send_report *r, struct cp_error *err)
+{
+	return locked_job(st, key, wave, JOB_INVITE, o, r, err);
+}
+
+int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      int64_t wave, const struct cp_send_options *o,
+		      struct cp_send_report *r, struct cp_error *err)
+{
+	return locked_job(st, key, wave, JOB_REMIND, o, r, err);
+}
+
+static void add_report(struct cp_send_report *to,
+		       const struct cp_send_report *r)
+{
+	to->todo += r->todo;
+	to->done += r->done;
+	to->sent += r->sent;
+	to->failed += r->failed;
+	to->deferred += r->deferred;
+	to->retries += r->retries;
+	to->posts += r->posts;
+	to->seconds += r->seconds;
+}
+
+int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		    const struct cp_send_options *o, struct cp_tick_report *r,
+		    struct cp_error *err)
+{
+	struct cp_send_report one;
+	struct cp_error wave_err;
+	struct cp_wave w;
+	int64_t *ids = NULL, now = cp_store_now(), next;
+	size_t n = 0;
+	int rc, last = 0, created, dry = o && o->dry_run, fd;
+
+	memset(r, 0, sizeof(*r));
+	/* A tick that finds another run going leaves the work to it. */
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == CP_ECONFLICT) {
+		r->busy = 1;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	/* 1. Open what is due. */
+	rc = cp_store_wave_ids(st, CP_WAVE_SCHEDULED, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = cp_store_wave_get(st, ids[i], &w, err);
+		if (rc == 0 && w.opens_at <= now && !dry) {
+			rc = cp_store_wave_set_status(st, w.id, CP_WAVE_OPEN,
+						      err);
+			r->opened += rc == 0;
+		}
+	}
+	free(ids);
+	ids = NULL;
+	/* 2. Close what is past its time, and recur. */
+	if (rc == 0)
+		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = cp_store_wave_get(st, ids[i], &w, err);
+		if (rc || dry)
+			continue;
+		int due_close = w.closes_at && w.closes_at <= now;
+		int due_next =
+		    w.every_days > 0 &&
+		    (due_close ||
+		     w.opens_at + (int64_t)w.every_days * 86400 <= now);
+		if (due_next) {
+			rc = cp_wave_next(st, key, w.id, &next, &created, err);
+			r->created += rc == 0 && created;
+			/* The next wave may be due at once. */
+			if (rc == 0 && created) {
+				struct cp_wave nw;
+				rc = cp_store_wave_get(st, next, &nw, err);
+				if (rc == 0 && nw.status == CP_WAVE_OPEN)
+					r->opened++;
+			}
+		}
+		if (rc == 0 && (due_close || (due_next && !w.closes_at))) {
+			rc = cp_store_wave_set_status(st, w.id, CP_WAVE_CLOSED,
+						      err);
+			r->closed += rc == 0;
+		}
+	}
+	free(ids);
+	ids = NULL;
+	/* 3. Send and remind every open wave. */
+	if (rc == 0)
+		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cp_error_clear(&wave_err);
+		int wrc =
+		    run_job(st, key, ids[i], JOB_INVITE, o, &one, &wave_err);
+		add_report(&r->sent, &one);
+		if (wrc == 0) {
+			wrc = run_job(st, key, ids[i], JOB_REMIND, o, &one,
+				      &wave_err);
+			add_report(&r->reminded, &one);
+		}
+		if (wrc) {
+			r->waves_failed++;
+			last = wrc;
+			if (err)
+				*err = wave_err;
+			cp_error_prefix(err, "wave %lld", (long long)ids[i]);
+		}
+	}
+	free(ids);
+	unlock_sending(fd);
+	return rc ? rc : last;
+}

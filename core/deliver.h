@@ -1,0 +1,77 @@
+/*
+ * deliver.h - sending a wave's invitations and reminders through its
+ * channel (email over SMTP, a signed webhook, or an outbox folder), and
+ * the scheduler `tick` that opens, sends, reminds, closes and recurs.
+ *
+ * Sending is idempotent and resumable: an invitation is marked sending
+ * and committed before its message goes to the peer, and sent after, so a
+ * run killed at any moment and run again sends every invitation once,
+ * except at most the one in flight at the kill, which goes again with the
+ * same Message-ID and link. Transient failures are retried with capped
+ * exponential backoff and jitter (Retry-After honoured); permanent ones
+ * are recorded with their reason and the batch goes on. A peer that cannot
+ * be used at all (no STARTTLS, AUTH refused, nothing listening) stops the
+ * batch with CP_EUNAVAIL and marks nothing sent. One run sends on a
+ * database at a time (an advisory lock next to it); a second gets
+ * CP_ECONFLICT.
+ */
+#ifndef CP_DELIVER_H
+#define CP_DELIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "store.h"
+
+struct cp_send_report {
+	char channel[16];
+	size_t todo;	 /* selected at the start */
+	size_t done;	 /* handled so far */
+	size_t sent;	 /* accepted by the peer (or written) */
+	size_t failed;	 /* permanently, with a reason */
+	size_t deferred; /* transient, retried by a later run */
+	size_t retries;	 /* extra attempts made */
+	size_t posts;	 /* team posts to Slack or Teams */
+	double seconds;
+};
+
+struct cp_send_options {
+	int dry_run; /* build every message, send and change nothing */
+	/* Called after each message (and at the end); may be NULL. */
+	void (*progress)(const struct cp_send_report *r, void *arg);
+	void *arg;
+};
+
+/* Sends the wave's pending invitations (and resends those left in
+ * flight, and due retries). The wave must be open. */
+int cp_deliver_send(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		    int64_t wave, const struct cp_send_options *o,
+		    struct cp_send_report *r, struct cp_error *err);
+
+/* Reminds those who have not answered, by the policy in the settings
+ * remind.max and remind.interval. The wave must be open. */
+int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      int64_t wave, const struct cp_send_options *o,
+		      struct cp_send_report *r, struct cp_error *err);
+
+struct cp_tick_report {
+	size_t opened, closed, created;
+	struct cp_send_report sent, reminded;
+	size_t waves_failed; /* waves whose sending failed (see err) */
+	int busy;	     /* another run held the send lock: nothing done */
+};
+
+/*
+ * One scheduler step at the store's clock: opens scheduled waves that are
+ * due, sends and reminds every open wave, closes waves past their closing
+ * time and creates the next wave of a recurring series. A wave whose peer
+ * is unavailable does not stop the others; the last such error is in err
+ * and the return value.
+ */
+int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		    const struct cp_send_options *o, struct cp_tick_report *r,
+		    struct cp_error *err);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * deliver_int.h - private to the delivery files: the channel interface
+ * each peer implements. Only deliver_smtp.c and deliver_http.c include
+ * curl.h.
+ */
+#ifndef CP_DELIVER_INT_H
+#define CP_DELIVER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deliver.h"
+
+/* One message ready for a channel. */
+struct cp_outgoing {
+	const char *to_addr;
+	const char *mime; /* the whole RFC 5322 message (email, outbox) */
+	size_t mime_len;
+	const char *json; /* the webhook body */
+	const char *id;	  /* stable per message: webhook-id, file name */
+	const char *file; /* outbox file name */
+	const char *url;  /* chat: the team's webhook (a credential) */
+};
+
+enum cp_outcome {
+	CP_OUT_SENT,
+	CP_OUT_TRANSIENT,   /* try again later: 4xx SMTP, 5xx/429 HTTP */
+	CP_OUT_PERMANENT,   /* this message will never go: record why */
+	CP_OUT_UNAVAILABLE, /* the peer cannot be used at all: stop */
+};
+
+struct cp_attempt {
+	enum cp_outcome outcome;
+	int64_t retry_after; /* seconds the peer asked us to wait, or 0 */
+	int peer_down;	     /* could not reach the peer at all */
+	char reason[256];    /* never holds a credential or a URL */
+};
+
+struct cp_channel {
+	const char *name;
+	void *self;
+	void (*send)(void *self, const struct cp_outgoing *m,
+		     struct cp_attempt *a);
+	void (*close)(void *self);
+};
+
+/* Each opens its peer from the settings (st), with timeout seconds. */
+int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		 struct cp_error *err);
+int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		    struct cp_error *err);
+int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
+		   struct cp_error *err);
+
+/*
+ * The chat channel (Slack, Microsoft Teams): plain JSON posts to each
+ * team's incoming webhook, read from the file named by chat.webhooks_file
+ * ("Team name = https://..." lines; it must not be readable by others).
+ */
+int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		 struct cp_error *err);
+/* The URL for team (borrowed from ch), or NULL when the file has none. */
+const char *cp_chat_url(const struct cp_channel *ch, const char *team);
+
+/* True when host is 127.0.0.1, ::1 or localhost. */
+int cp_host_is_loopback(const char *host);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * deliver_outbox.c - the outbox channel: each message as an .eml file in
+ * outbox.dir, written to a temporary name, flushed and renamed, so the
+ * folder never holds half a message. For dry runs, the demo, and users
+ * who hand mail to their own MTA.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "deliver_int.h"
+
+struct outbox {
+	char dir[4096];
+};
+
+static void outbox_close(void *self)
+{
+	free(self);
+}
+
+static void outbox_send(void *self, const struct cp_outgoing *m,
+			struct cp_attempt *a)
+{
+	struct outbox *o = self;
+	char path[4352], tmp[4400];
+	const char *p = m->mime;
+	size_t left = m->mime_len;
+	int fd, bad = 0;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(path, sizeof(path), "%s/%s", o->dir, m->file);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", o->dir, m->file);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		a->outcome = CP_OUT_UNAVAILABLE;
+		snprintf(a->reason, sizeof(a->reason), "%s: %s", tmp,
+			 strerror(errno));
+		return;
+	}
+	while (left > 0 && !bad) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			bad = 1;
+		else {
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	if (fsync(fd) != 0)
+		bad = 1;
+	if (close(fd) != 0)
+		bad = 1;
+	if (bad || rename(tmp, path) != 0) {
+		a->outcome = CP_OUT_UNAVAILABLE;
+		snprintf(a->reason, sizeof(a->reason), "%s: %s", path,
+			 strerror(errno));
+		unlink(tmp);
+		return;
+	}
+	a->outcome = CP_OUT_SENT;
+}
+
+int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
+		   struct cp_error *err)
+{
+	struct outbox *o;
+	char *dir = NULL;
+	int rc;
+
+	rc = cp_config_get(st, "outbox.dir", &dir, NULL, err);
+	if (rc)
+		return rc;
+	o = calloc(1, sizeof(*o));
+	if (o == NULL) {
+		free(dir);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	if (strlen(dir) >= sizeof(o->dir)) {
+		rc = cp_error_set(err, CP_EUSAGE, "outbox.dir is too long");
+	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
+				     "cannot create the outbox folder: %s",
+				     strerror(errno));
+	}
+	if (rc == 0) {
+		cp_strlcpy(o->dir, dir, sizeof(o->dir));
+		ch->name = "outbox";
+		ch->self = o;
+		ch->send = outbox_send;
+		ch->close = outbox_close;
+	} else {
+		free(o);
+	}
+	free(dir);
+	return rc;
+}

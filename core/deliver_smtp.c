@@ -1,0 +1,212 @@
+/*
+ * deliver_smtp.c - the email channel: SMTP through libcurl over one
+ * connection (one easy handle) reused for every message, STARTTLS required
+ * unless smtp.tls = none (loopback only), or smtps://. AUTH comes from the
+ * environment or a file (cp_config_secret), never from argv, never logged.
+ */
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "deliver_int.h"
+#include "mail.h"
+
+struct smtp {
+	CURL *curl;
+	char from[300]; /* "<addr>" */
+	char errbuf[CURL_ERROR_SIZE];
+	/* the message being uploaded */
+	const char *data;
+	size_t len, pos;
+};
+
+static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct smtp *s = arg;
+	size_t n = size * nmemb, left = s->len - s->pos;
+
+	if (n > left)
+		n = left;
+	memcpy(ptr, s->data + s->pos, n);
+	s->pos += n;
+	return n;
+}
+
+int cp_host_is_loopback(const char *host)
+{
+	return host &&
+	       (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
+		strcmp(host, "[::1]") == 0 || strcmp(host, "localhost") == 0);
+}
+
+static void smtp_close(void *self)
+{
+	struct smtp *s = self;
+
+	if (s == NULL)
+		return;
+	/* Cleaning up the handle sends QUIT on the open connection. */
+	curl_easy_cleanup(s->curl);
+	free(s);
+}
+
+static void smtp_send(void *self, const struct cp_outgoing *m,
+		      struct cp_attempt *a)
+{
+	struct smtp *s = self;
+	struct curl_slist *rcpt = NULL;
+	char to[300];
+	long code = 0;
+	CURLcode rc;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(to, sizeof(to), "<%s>", m->to_addr);
+	rcpt = curl_slist_append(NULL, to);
+	if (rcpt == NULL) {
+		a->outcome = CP_OUT_TRANSIENT;
+		snprintf(a->reason, sizeof(a->reason), "out of memory");
+		return;
+	}
+	s->data = m->mime;
+	s->len = m->mime_len;
+	s->pos = 0;
+	s->errbuf[0] = '\0';
+	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE,
+			 (curl_off_t)m->mime_len);
+	rc = curl_easy_perform(s->curl);
+	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
+	curl_slist_free_all(rcpt);
+	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK) {
+		a->outcome = CP_OUT_SENT;
+		return;
+	}
+	snprintf(a->reason, sizeof(a->reason), "SMTP: %s",
+		 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+	switch (rc) {
+	case CURLE_USE_SSL_FAILED:
+		a->outcome = CP_OUT_UNAVAILABLE;
+		snprintf(a->reason, sizeof(a->reason),
+			 "the SMTP server does not offer STARTTLS, and "
+			 "smtp.tls is 'required': use a server with TLS, "
+			 "smtps://, or (on loopback only) smtp.tls none");
+		return;
+	case CURLE_LOGIN_DENIED:
+		a->outcome = CP_OUT_UNAVAILABLE;
+		snprintf(a->reason, sizeof(a->reason),
+			 "the SMTP server refused the login: check "
+			 "smtp.user and the password (CAREPULSE_SMTP_PASSWORD "
+			 "or smtp.password_file)");
+		return;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		a->outcome = CP_OUT_UNAVAILABLE;
+		return;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		a->outcome = CP_OUT_TRANSIENT;
+		a->peer_down = 1;
+		return;
+	default:
+		break;
+	}
+	/* 5xx is permanent (a refused recipient); 4xx and the rest are
+	 * worth another try. */
+	a->outcome =
+	    code >= 500 && code < 600 ? CP_OUT_PERMANENT : CP_OUT_TRANSIENT;
+}
+
+int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
+		 struct cp_error *err)
+{
+	char *url = NULL, *tls = NULL, *user = NULL, *password = NULL;
+	char *from = NULL, *host = NULL, addr[256];
+	struct smtp *s = NULL;
+	CURLU *u = NULL;
+	int rc, smtps;
+
+	rc = cp_config_get(st, "smtp.url", &url, NULL, err);
+	if (rc == 0 && url == NULL)
+		rc = cp_error_set(err, CP_EUSAGE,
+				  "smtp.url is not set: carepulse config set "
+				  "smtp.url smtp://mail.example.org:587");
+	rc = rc ? rc : cp_config_get(st, "smtp.tls", &tls, NULL, err);
+	rc = rc ? rc : cp_config_get(st, "mail.from", &from, NULL, err);
+	if (rc == 0 && from == NULL)
+		rc = cp_error_set(err, CP_EUSAGE,
+				  "mail.from is not set: carepulse config set "
+				  "mail.from 'Team Pulse <pulse@example.org>'");
+	rc = rc ? rc : cp_mail_address(from, addr, sizeof(addr), err);
+	rc = rc ? rc : cp_config_get(st, "smtp.user", &user, NULL, err);
+	rc = rc ? rc : cp_config_secret(st, "smtp.password", &password, err);
+	if (rc)
+		goto done;
+	smtps = strncmp(url, "smtps://", 8) == 0;
+	u = curl_url();
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		rc = cp_error_set(err, CP_EUSAGE,
+				  "smtp.url '%s' is not a valid URL", url);
+		goto done;
+	}
+	if (!smtps && strcmp(tls, "none") == 0 && !cp_host_is_loopback(host)) {
+		rc =
+		    cp_error_set(err, CP_EUSAGE,
+				 "smtp.tls none is allowed only for a server "
+				 "on this machine (127.0.0.1, ::1, localhost), "
+				 "not '%s'",
+				 host);
+		goto done;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->curl = curl_easy_init()) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+		goto done;
+	}
+	snprintf(s->from, sizeof(s->from), "<%s>", addr);
+	curl_easy_setopt(s->curl, CURLOPT_URL, url);
+	curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(s->curl, CURLOPT_USE_SSL,
+			 smtps || strcmp(tls, "none") ? (long)CURLUSESSL_ALL
+						      : (long)CURLUSESSL_NONE);
+	curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, s->from);
+	curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(s->curl, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(s->curl, CURLOPT_READDATA, s);
+	curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(s->curl, CURLOPT_TIMEOUT, timeout);
+	if (user && *user) {
+		curl_easy_setopt(s->curl, CURLOPT_USERNAME, user);
+		curl_easy_setopt(s->curl, CURLOPT_PASSWORD,
+				 password ? password : "");
+	}
+	ch->name = "email";
+	ch->self = s;
+	ch->send = smtp_send;
+	ch->close = smtp_close;
+	s = NULL;
+done:
+	if (s) {
+		curl_easy_cleanup(s->curl);
+		free(s);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	free(url);
+	free(tls);
+	free(from);
+	free(user);
+	/* libcurl copied the password; our copy does not linger. */
+	if (password)
+		memset(password, 0, strlen(password));
+	free(password);
+	return rc;
+}

@@ -1,0 +1,601 @@
+/*
+ * mail.c - templates and MIME messages.
+ */
+#include "mail.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+
+#define TEMPLATE_MAX   (256u * 1024u)
+#define HTML_SEPARATOR "--- html ---"
+
+/*
+ * The built-in texts. Each states the anonymity promise as it really
+ * holds: answers are stored without who gave them, groups smaller than
+ * the threshold are never shown; the only thing recorded about a person
+ * is whether their link was used, so reminders skip them.
+ */
+static const char invitation_text[] =
+    "Subject: {team}: a two-minute pulse \xe2\x80\x94 how are we doing?\n"
+    "\n"
+    "Hello {name},\n"
+    "\n"
+    "Your team, {team}, is taking a short pulse on how we work together "
+    "and look after each other. It takes about two minutes.\n"
+    "\n"
+    "Your personal link (please do not forward it):\n"
+    "{link}\n"
+    "\n"
+    "The pulse is open until {closes}.\n"
+    "\n"
+    "Your answers are anonymous. They are stored without your name, your "
+    "address or this link, and results are only ever shown for groups of "
+    "at least {threshold} people, never for one person. Nobody, including your "
+    "team leader and HR, can see what you answered. The link only records "
+    "that it has been used, so that reminders go to those who have not "
+    "answered yet.\n"
+    "\n"
+    "Thank you for taking part.\n";
+
+static const char reminder_text[] =
+    "Subject: Reminder: the {team} pulse is open until {closes}\n"
+    "\n"
+    "Hello {name},\n"
+    "\n"
+    "A gentle reminder: the {team} pulse is still open, and it takes "
+    "about two minutes. Every voice helps the team see how it is doing.\n"
+    "\n"
+    "Your personal link (the same as before):\n"
+    "{link}\n"
+    "\n"
+    "Your answers are anonymous: they are stored without your name, your "
+    "address or this link, and results are only shown for groups of at "
+    "least {threshold} people. If you would rather not take part, that is "
+    "fine; "
+    "you will get at most a couple of reminders.\n";
+
+static const char self_text[] =
+    "Subject: {team}: your own view, next to your team's\n"
+    "\n"
+    "Hello {name},\n"
+    "\n"
+    "Alongside your team's pulse, you are invited to answer the same "
+    "questions about your own leadership. Your self-assessment is shown "
+    "as \"self\" next to the team's view, never mixed into it.\n"
+    "\n"
+    "Your personal link:\n"
+    "{link}\n"
+    "\n"
+    "It is open until {closes}.\n";
+
+static const char *const builtin[] = {
+    [CP_TEMPLATE_INVITATION] = invitation_text,
+    [CP_TEMPLATE_REMINDER] = reminder_text,
+    [CP_TEMPLATE_SELF] = self_text,
+};
+
+static const char *const placeholders[] = {"name",   "team",   "link",
+					   "closes", "survey", "threshold"};
+
+void cp_template_free(struct cp_template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->subject);
+	free(t->text);
+	free(t->html);
+	free(t);
+}
+
+/* Index of the placeholder at s ("{name}..."), its length in *len; -1. */
+static int placeholder_at(const char *s, size_t *len)
+{
+	for (size_t i = 0; i < sizeof(placeholders) / sizeof(*placeholders);
+	     i++) {
+		size_t n = strlen(placeholders[i]);
+		if (strncmp(s + 1, placeholders[i], n) == 0 &&
+		    s[n + 1] == '}') {
+			*len = n + 2;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* Finds a {word} that is not a placeholder; its line in *line. */
+static int check_placeholders(const char *s, const char *file, int first_line,
+			      struct cp_error *err)
+{
+	int line = first_line;
+	size_t len;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '\n')
+			line++;
+		if (*p != '{' || placeholder_at(p, &len) >= 0)
+			continue;
+		size_t w = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
+		if (w > 0 && p[w + 1] == '}')
+			return cp_error_set_at(
+			    err, CP_EDATA, file, line, 0,
+			    "unknown placeholder '{%.*s}': use {name}, "
+			    "{team}, {link}, {closes}, {survey} or {threshold}",
+			    (int)w, p + 1);
+	}
+	return 0;
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int parse_template(struct cp_template *t, const char *file,
+			  const char *s, struct cp_error *err)
+{
+	const char *nl, *body, *sep;
+	int line = 3;
+
+	if (strncmp(s, "Subject:", 8) != 0 || (nl = strchr(s, '\n')) == NULL)
+		return cp_error_set_at(err, CP_EDATA, file, 1, 0,
+				       "a template starts with a line "
+				       "'Subject: ...' and a blank line");
+	body = nl + 1;
+	if (*body == '\r')
+		body++;
+	if (*body != '\n')
+		return cp_error_set_at(err, CP_EDATA, file, 2, 0,
+				       "expected a blank line after the "
+				       "subject");
+	body++;
+	s += 8;
+	while (*s == ' ')
+		s++;
+	t->subject = dup_range(s, (size_t)(nl - s));
+	sep = strstr(body, "\n" HTML_SEPARATOR);
+	if (sep) {
+		const char *html = strchr(sep + 1, '\n');
+		t->text = dup_range(body, (size_t)(sep - body) + 1);
+		t->html = cp_strdup(html ? html + 1 : "");
+		if (t->html == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+	} else {
+		t->text = cp_strdup(body);
+	}
+	if (t->subject == NULL || t->text == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (!cp_utf8_valid(t->subject, strlen(t->subject)) ||
+	    !cp_utf8_valid(t->text, strlen(t->text)) ||
+	    (t->html && !cp_utf8_valid(t->html, strlen(t->html))))
+		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
+				       "a template must be UTF-8 text");
+	if (check_placeholders(t->subject, file, 1, err) ||
+	    check_placeholders(t->text, file, line, err))
+		return err ? err->code : CP_EDATA;
+	if (t->html) {
+		for (const char *p = body; p <= sep; p++)
+			line += *p == '\n';
+		if (check_placeholders(t->html, file, line + 1, err))
+			return err ? err->code : CP_EDATA;
+	}
+	return 0;
+}
+
+int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
+		     const char *path, struct cp_error *err)
+{
+	struct cp_template *t;
+	struct cp_buf b;
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	cp_buf_init(&b, TEMPLATE_MAX);
+	if (path) {
+		rc = cp_buf_read_file(&b, path, err);
+		if (rc == 0)
+			rc = parse_template(t, path, cp_buf_str(&b), err);
+	} else {
+		rc = parse_template(t, "built-in template", builtin[kind], err);
+	}
+	cp_buf_release(&b);
+	if (rc) {
+		cp_template_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+static const char *value_of(const struct cp_mail_vars *v, int i)
+{
+	const char *values[] = {v->name,   v->team,   v->link,
+				v->closes, v->survey, v->threshold};
+	return values[i] ? values[i] : "";
+}
+
+enum fill_mode {
+	FILL_PLAIN,
+	FILL_HTML,	/* the template is HTML: escape the values */
+	FILL_FROM_TEXT, /* the template is text: escape all, paragraphs */
+};
+
+static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
+		enum fill_mode mode, struct cp_error *err)
+{
+	int rc = 0;
+	size_t len;
+
+	if (mode == FILL_FROM_TEXT)
+		rc = cp_buf_adds(b,
+				 "<!DOCTYPE html>\n<html><body style=\""
+				 "font-family: sans-serif; line-height: 1.5\">"
+				 "\n<p>",
+				 err);
+	while (*s && rc == 0) {
+		int k = *s == '{' ? placeholder_at(s, &len) : -1;
+		if (k >= 0) {
+			const char *val = value_of(v, k);
+			if (mode == FILL_PLAIN)
+				rc = cp_buf_adds(b, val, err);
+			else if (mode == FILL_FROM_TEXT && k == 2) {
+				rc = cp_buf_adds(b, "<a href=\"", err);
+				rc = rc || cp_html_escape(b, val, err);
+				rc = rc || cp_buf_adds(b, "\">", err);
+				rc = rc || cp_html_escape(b, val, err);
+				rc = rc || cp_buf_adds(b, "</a>", err);
+			} else
+				rc = cp_html_escape(b, val, err);
+			s += len;
+			continue;
+		}
+		if (mode == FILL_FROM_TEXT && *s == '\n') {
+			if (s[1] == '\n') {
+				s += 2;
+				while (*s == '\n')
+					s++;
+				rc = cp_buf_adds(b, *s ? "</p>\n<p>" : "", err);
+			} else {
+				rc = cp_buf_adds(b, s[1] ? "<br>\n" : "", err);
+				s++;
+			}
+			continue;
+		}
+		if (mode == FILL_FROM_TEXT) {
+			char one[2] = {*s, '\0'};
+			rc = cp_html_escape(b, one, err);
+		} else {
+			rc = cp_buf_addc(b, *s, err);
+		}
+		s++;
+	}
+	if (mode == FILL_FROM_TEXT && rc == 0)
+		rc = cp_buf_adds(b, "</p>\n</body></html>\n", err);
+	return rc;
+}
+
+int cp_template_render(const struct cp_template *t,
+		       const struct cp_mail_vars *v, struct cp_buf *subject,
+		       struct cp_buf *text, struct cp_buf *html,
+		       struct cp_error *err)
+{
+	int rc = fill(subject, t->subject, v, FILL_PLAIN, err);
+
+	rc = rc || fill(text, t->text, v, FILL_PLAIN, err);
+	if (rc == 0 && t->html)
+		rc = fill(html, t->html, v, FILL_HTML, err);
+	else if (rc == 0)
+		rc = fill(html, t->text, v, FILL_FROM_TEXT, err);
+	return rc ? (err ? err->code : CP_ENOMEM) : 0;
+}
+
+int cp_mail_address(const char *from, char *out, size_t n, struct cp_error *err)
+{
+	const char *lt = strrchr(from, '<'), *gt;
+	size_t len;
+
+	if (lt) {
+		gt = strchr(lt, '>');
+		if (gt == NULL)
+			goto bad;
+		len = (size_t)(gt - lt - 1);
+		from = lt + 1;
+	} else {
+		len = strlen(from);
+	}
+	if (len == 0 || len >= n)
+		goto bad;
+	memcpy(out, from, len);
+	out[len] = '\0';
+	cp_trim(out);
+	if (cp_email_valid(out))
+		return 0;
+bad:
+	return cp_error_set(err, CP_EDATA,
+			    "mail.from '%s' is not an address: expected "
+			    "'Team Pulse <pulse@example.org>' or an address",
+			    from);
+}
+
+void cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
+			int64_t member, int self, int reminder,
+			const char *domain, char hex[33], char *out, size_t n)
+{
+	uint8_t mac[CP_SHA256_LEN];
+	char msg[128], host[256];
+	size_t h = 0;
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "carepulse-message-v1:%lld:%lld:%s:%d",
+		       (long long)wave, (long long)member,
+		       self ? "self" : "team", reminder);
+	cp_hmac_sha256(key, CP_KEY_LEN, msg, (size_t)len, mac);
+	cp_hex(mac, 16, hex);
+	/* Only the characters a domain may have reach the header. */
+	for (; domain && *domain && h + 1 < sizeof(host); domain++)
+		if ((*domain >= 'a' && *domain <= 'z') ||
+		    (*domain >= 'A' && *domain <= 'Z') ||
+		    (*domain >= '0' && *domain <= '9') || *domain == '.' ||
+		    *domain == '-')
+			host[h++] = *domain;
+	host[h] = '\0';
+	snprintf(out, n, "<%s.%lld@%s>", hex, (long long)wave,
+		 h ? host : "carepulse.invalid");
+}
+
+const char *cp_mail_date(int64_t t, char *out, size_t n)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed",
+					   "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
+					     "May", "Jun", "Jul", "Aug",
+					     "Sep", "Oct", "Nov", "Dec"};
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	/* Written out: strftime's %a and %b follow the locale. */
+	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+		 days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return out;
+}
+
+int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t col = 0;
+	int rc = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0;
+	     p++) {
+		unsigned char c = *p;
+		char tok[4];
+		size_t n;
+
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			rc = cp_buf_add(b, "\r\n", 2, err);
+			col = 0;
+			continue;
+		}
+		int last = p[1] == '\0' || p[1] == '\n' || p[1] == '\r';
+		if (c == '=' || (c < 32 && c != '\t') || c > 126 ||
+		    ((c == ' ' || c == '\t') && last) ||
+		    (c == '.' && col == 0)) {
+			tok[0] = '=';
+			tok[1] = hexd[c >> 4];
+			tok[2] = hexd[c & 15];
+			n = 3;
+		} else {
+			tok[0] = (char)c;
+			n = 1;
+		}
+		/* A soft break keeps each line within 76 characters. */
+		if (col + n > 75) {
+			rc = cp_buf_add(b, "=\r\n", 3, err);
+			col = 0;
+		}
+		rc = rc || cp_buf_add(b, tok, n, err);
+		col += n;
+	}
+	if (rc == 0 && col > 0)
+		rc = cp_buf_add(b, "\r\n", 2, err);
+	return rc;
+}
+
+/* Length of the longest prefix of s[0..n) of at most max bytes that ends
+ * on a UTF-8 character boundary. */
+static size_t utf8_prefix(const char *s, size_t n, size_t max)
+{
+	size_t k;
+
+	if (n <= max)
+		return n;
+	k = max;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k ? k : max;
+}
+
+/* s with control characters (CR and LF above all) replaced by spaces. */
+static char *header_safe(const char *s)
+{
+	char *d = cp_strdup(s ? s : "");
+
+	for (char *p = d; p && *p; p++)
+		if ((unsigned char)*p < 32 || *p == 127)
+			*p = ' ';
+	return d;
+}
+
+int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
+			struct cp_error *err)
+{
+	char *safe = header_safe(s), enc[64];
+	size_t n, k, room;
+	int ascii = 1, rc = 0;
+
+	if (safe == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	n = strlen(safe);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)safe[i] > 126)
+			ascii = 0;
+	/* "=?" would start an encoded word: encode such text too. */
+	if (ascii && strstr(safe, "=?") == NULL && col + n <= 78) {
+		rc = cp_buf_adds(b, safe, err);
+		free(safe);
+		return rc;
+	}
+	/*
+	 * Words of at most 45 bytes (72 characters, the limit is 75), fewer
+	 * on the first line so that it stays within 78. A short name is one
+	 * word: some readers put a space between adjacent words of a name.
+	 */
+	for (size_t i = 0; i < n && rc == 0; i += k) {
+		room = i == 0 && col < 60 ? (78 - col - 12) / 4 * 3 : 45;
+		if (room > 45)
+			room = 45;
+		k = utf8_prefix(safe + i, n - i, room);
+		cp_base64(safe + i, k, enc);
+		if (i > 0)
+			rc = cp_buf_adds(b, "\r\n ", err);
+		rc = rc || cp_buf_printf(b, err, "=?UTF-8?B?%s?=", enc);
+	}
+	free(safe);
+	return rc;
+}
+
+/* The column the last line of b has reached. */
+static size_t line_col(const struct cp_buf *b)
+{
+	const char *line = b->data ? b->data : "", *p;
+
+	while ((p = strstr(line, "\r\n")) != NULL)
+		line = p + 2;
+	return strlen(line);
+}
+
+/* Appends "name <addr>" with the name quoted or encoded as needed. */
+static int add_mailbox(struct cp_buf *b, const char *name, const char *addr,
+		       struct cp_error *err)
+{
+	char *safe_name = header_safe(name), *safe_addr = header_safe(addr);
+	int rc = 0, ascii = 1;
+
+	if (safe_name == NULL || safe_addr == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (const char *p = safe_name; *p; p++)
+		if ((unsigned char)*p > 126)
+			ascii = 0;
+	if (*safe_name == '\0') {
+		rc = cp_buf_adds(b, safe_addr, err);
+		goto done;
+	}
+	if (ascii && strlen(safe_name) < 60) {
+		rc = cp_buf_addc(b, '"', err);
+		for (const char *p = safe_name; *p && rc == 0; p++) {
+			if (*p == '"' || *p == '\\')
+				rc = cp_buf_addc(b, '\\', err);
+			rc = rc || cp_buf_addc(b, *p, err);
+		}
+		rc = rc || cp_buf_addc(b, '"', err);
+	} else {
+		rc = cp_mail_header_text(b, safe_name, line_col(b) + 99, err);
+	}
+	/* Fold before the address when the line would grow too long. */
+	if (rc == 0) {
+		size_t col = line_col(b);
+		rc = cp_buf_printf(b, err, "%s<%s>",
+				   col + strlen(safe_addr) + 3 > 78 ? "\r\n "
+								    : " ",
+				   safe_addr);
+	}
+done:
+	free(safe_name);
+	free(safe_addr);
+	return rc;
+}
+
+int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
+		  struct cp_error *err)
+{
+	char date[40], addr[256], boundary[64];
+	const char *lt, *id = m->message_id;
+	char *from_name = NULL;
+	int rc;
+
+	rc = cp_mail_address(m->from, addr, sizeof(addr), err);
+	if (rc)
+		return rc;
+	lt = strrchr(m->from, '<');
+	if (lt) {
+		size_t n = (size_t)(lt - m->from);
+		from_name = malloc(n + 1);
+		if (from_name == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		memcpy(from_name, m->from, n);
+		from_name[n] = '\0';
+		cp_trim(from_name);
+		/* A quoted display name in the setting loses its quotes. */
+		size_t fl = strlen(from_name);
+		if (fl >= 2 && from_name[0] == '"' &&
+		    from_name[fl - 1] == '"') {
+			memmove(from_name, from_name + 1, fl - 2);
+			from_name[fl - 2] = '\0';
+		}
+	}
+	/* The id's unique hex part makes a boundary no QP line can hold:
+	 * quoted-printable never writes "=_". */
+	snprintf(boundary, sizeof(boundary), "=_cp_%.32s",
+		 id[0] == '<' ? id + 1 : id);
+	rc = cp_buf_adds(out, "From: ", err);
+	rc = rc || add_mailbox(out, from_name ? from_name : "", addr, err);
+	rc = rc || cp_buf_adds(out, "\r\nTo: ", err);
+	rc = rc || add_mailbox(out, m->to_name, m->to_addr, err);
+	rc = rc || cp_buf_adds(out, "\r\nSubject: ", err);
+	rc = rc || cp_mail_header_text(out, m->subject, 9, err);
+	rc = rc || cp_buf_printf(out, err,
+				 "\r\nDate: %s\r\n"
+				 "Message-ID: %s\r\n"
+				 "MIME-Version: 1.0\r\n"
+				 "Auto-Submitted: auto-generated\r\n"
+				 "Content-Type: multipart/alternative;\r\n"
+				 " boundary=\"%s\"\r\n"
+				 "\r\n"
+				 "This is a message in MIME format.\r\n"
+				 "\r\n--%s\r\n"
+				 "Content-Type: text/plain; charset=utf-8\r\n"
+				 "Content-Transfer-Encoding: quoted-printable"
+				 "\r\n\r\n",
+				 cp_mail_date(m->date, date, sizeof(date)), id,
+				 boundary, boundary);
+	rc = rc || cp_mail_qp(out, m->text, err);
+	rc = rc || cp_buf_printf(out, err,
+				 "\r\n--%s\r\n"
+				 "Content-Type: text/html; charset=utf-8\r\n"
+				 "Content-Transfer-Encoding: quoted-printable"
+				 "\r\n\r\n",
+				 boundary);
+	rc = rc || cp_mail_qp(out, m->html, err);
+	rc = rc || cp_buf_printf(out, err, "\r\n--%s--\r\n", boundary);
+	free(from_name);
+	return rc ? (err ? err->code : CP_ENOMEM) : 0;
+}

@@ -1,0 +1,487 @@
+/*
+ * store_delivery.c - what sending needs from the store: wave listings and
+ * counts, the invitations to send or remind, and their state changes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+#define WAVE_COLUMNS                                                           \
+	"w.id, w.survey_ref, coalesce(w.self_survey_ref, 0), w.status,"        \
+	" w.opens_at, coalesce(w.closes_at, 0), w.channel,"                    \
+	" coalesce(w.every_days, 0), coalesce(w.previous_wave, 0),"            \
+	" coalesce(w.threshold, 0), coalesce(w.comment_threshold, 0),"         \
+	" w.include_subteams, w.created_at"
+
+#define STATS_COLUMNS                                                          \
+	"count(i.id), coalesce(sum(i.state = 'pending'), 0),"                  \
+	" coalesce(sum(i.state = 'sending'), 0),"                              \
+	" coalesce(sum(i.state = 'sent'), 0),"                                 \
+	" coalesce(sum(i.state = 'failed'), 0),"                               \
+	" coalesce(sum(i.answered), 0), coalesce(sum(i.reminders), 0),"        \
+	" coalesce(sum(i.kind = 'self'), 0)"
+
+static void read_wave(sqlite3_stmt *st, int c, struct cp_wave *w)
+{
+	const char *status = (const char *)sqlite3_column_text(st, c + 3);
+
+	memset(w, 0, sizeof(*w));
+	w->id = sqlite3_column_int64(st, c);
+	w->survey_ref = sqlite3_column_int64(st, c + 1);
+	w->self_survey_ref = sqlite3_column_int64(st, c + 2);
+	w->status = CP_WAVE_CLOSED;
+	for (int k = CP_WAVE_SCHEDULED; k <= CP_WAVE_CLOSED; k++)
+		if (status && strcmp(status, cp_wave_status_name(
+						 (enum cp_wave_status)k)) == 0)
+			w->status = (enum cp_wave_status)k;
+	w->opens_at = sqlite3_column_int64(st, c + 4);
+	w->closes_at = sqlite3_column_int64(st, c + 5);
+	cp_strlcpy(w->channel, (const char *)sqlite3_column_text(st, c + 6),
+		   sizeof(w->channel));
+	w->every_days = sqlite3_column_int(st, c + 7);
+	w->previous_wave = sqlite3_column_int64(st, c + 8);
+	w->threshold = sqlite3_column_int(st, c + 9);
+	w->comment_threshold = sqlite3_column_int(st, c + 10);
+	w->include_subteams = sqlite3_column_int(st, c + 11);
+	w->created_at = sqlite3_column_int64(st, c + 12);
+}
+
+static void read_stats(sqlite3_stmt *st, int c, struct cp_wave_stats *out)
+{
+	out->invitations = sqlite3_column_int64(st, c);
+	out->pending = sqlite3_column_int64(st, c + 1);
+	out->sending = sqlite3_column_int64(st, c + 2);
+	out->sent = sqlite3_column_int64(st, c + 3);
+	out->failed = sqlite3_column_int64(st, c + 4);
+	out->answered = sqlite3_column_int64(st, c + 5);
+	out->reminders = sqlite3_column_int64(st, c + 6);
+	out->self = sqlite3_column_int64(st, c + 7);
+}
+
+int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
+		       struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT " WAVE_COLUMNS ", sv.survey_id, " STATS_COLUMNS
+	    " FROM wave w JOIN survey sv ON sv.id = w.survey_ref"
+	    " LEFT JOIN invitation i ON i.wave_id = w.id"
+	    " GROUP BY w.id ORDER BY w.id DESC";
+	struct cp_wave_row *rows = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(rows, alloc * sizeof(*rows));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			rows = grown;
+		}
+		struct cp_wave_row *r = &rows[count++];
+		memset(r, 0, sizeof(*r));
+		read_wave(st, 0, &r->wave);
+		cp_strlcpy(r->survey_id,
+			   (const char *)sqlite3_column_text(st, 13),
+			   sizeof(r->survey_id));
+		read_stats(st, 14, &r->stats);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list waves");
+	sqlite3_finalize(st);
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return 0;
+}
+
+int cp_store_wave_stats(struct cp_store *s, int64_t wave,
+			struct cp_wave_stats *out, struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT " STATS_COLUMNS " FROM invitation i WHERE i.wave_id = ?";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		read_stats(st, 0, out);
+	else
+		rc = cp_store_fail(s, err, "cannot count invitations");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
+		       size_t *n, struct cp_error *err)
+{
+	int64_t *v = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	int step, rc = 0;
+
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(v, alloc * sizeof(*v));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			v = grown;
+		}
+		v[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list waves");
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*ids = v;
+	*n = count;
+	return 0;
+}
+
+int cp_store_wave_ids(struct cp_store *s, enum cp_wave_status status,
+		      int64_t **ids, size_t *n, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+
+	*ids = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st,
+			     "SELECT id FROM wave WHERE status = ? ORDER BY id",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
+			  SQLITE_STATIC);
+	return collect_ids(s, st, ids, n, err);
+}
+
+int cp_store_wave_successor(struct cp_store *s, int64_t wave, int64_t *next,
+			    struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*next = 0;
+	if (cp_store_prepare(s, &st,
+			     "SELECT min(id) FROM wave WHERE previous_wave = ?",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*next = sqlite3_column_int64(st, 0);
+	else
+		rc = cp_store_fail(s, err, "cannot read a wave");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void cp_store_deliveries_free(struct cp_delivery *d, size_t n)
+{
+	for (size_t i = 0; d && i < n; i++) {
+		free(d[i].email);
+		free(d[i].name);
+		free(d[i].team);
+		free(d[i].last_error);
+	}
+	free(d);
+}
+
+int cp_store_delivery_list(struct cp_store *s, int64_t wave,
+			   enum cp_delivery_select sel, int64_t now,
+			   int max_reminders, int64_t interval,
+			   struct cp_delivery **out, size_t *n,
+			   struct cp_error *err)
+{
+	static const char head[] =
+	    "SELECT i.id, i.member_id, i.team_id, i.kind = 'self', m.email,"
+	    " m.name, t.name, i.state, i.attempts, i.reminders, i.last_error,"
+	    " coalesce(i.sent_at, 0), coalesce(i.last_reminded_at, 0),"
+	    " coalesce(i.next_attempt_at, 0)"
+	    " FROM invitation i JOIN member m ON m.id = i.member_id"
+	    " JOIN team t ON t.id = i.team_id WHERE i.wave_id = ?1 AND ";
+	static const char *const where[] = {
+	    [CP_SELECT_TO_SEND] =
+		"(i.state IN ('pending', 'sending') OR (i.state = 'failed'"
+		" AND i.next_attempt_at IS NOT NULL"
+		" AND i.next_attempt_at <= ?2))",
+	    [CP_SELECT_TO_REMIND] =
+		"i.state = 'sent' AND i.answered = 0 AND i.reminders < ?3"
+		" AND coalesce(i.last_reminded_at, i.sent_at, 0) <= ?2 - ?4",
+	    [CP_SELECT_FAILED] = "i.state = 'failed' AND ?2 + ?3 + ?4 >= 0",
+	};
+	struct cp_delivery *d = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	struct cp_buf sql;
+	sqlite3_stmt *st;
+	int step, rc;
+
+	*out = NULL;
+	*n = 0;
+	cp_buf_init(&sql, 4096);
+	rc = cp_buf_adds(&sql, head, err);
+	rc = rc || cp_buf_adds(&sql, where[sel], err);
+	rc = rc || cp_buf_adds(&sql, " ORDER BY i.id", err);
+	if (rc == 0)
+		rc = cp_store_prepare(s, &st, cp_buf_str(&sql), err);
+	cp_buf_release(&sql);
+	if (rc)
+		return err ? err->code : CP_EFAIL;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, max_reminders);
+	sqlite3_bind_int64(st, 4, interval);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			grown = realloc(d, alloc * sizeof(*d));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			d = grown;
+		}
+		struct cp_delivery *x = &d[count++];
+		memset(x, 0, sizeof(*x));
+		x->invitation_id = sqlite3_column_int64(st, 0);
+		x->member_id = sqlite3_column_int64(st, 1);
+		x->team_id = sqlite3_column_int64(st, 2);
+		x->self = sqlite3_column_int(st, 3);
+		x->email = cp_store_column_dup(st, 4);
+		x->name = cp_store_column_dup(st, 5);
+		x->team = cp_store_column_dup(st, 6);
+		cp_strlcpy(x->state, (const char *)sqlite3_column_text(st, 7),
+			   sizeof(x->state));
+		x->attempts = sqlite3_column_int(st, 8);
+		x->reminders = sqlite3_column_int(st, 9);
+		x->last_error = cp_store_column_dup(st, 10);
+		x->sent_at = sqlite3_column_int64(st, 11);
+		x->last_reminded_at = sqlite3_column_int64(st, 12);
+		x->next_attempt_at = sqlite3_column_int64(st, 13);
+		if (!x->email || !x->name || !x->team) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list invitations");
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_deliveries_free(d, count);
+		return rc;
+	}
+	*out = d;
+	*n = count;
+	return 0;
+}
+
+/* Runs a cached single-row update of invitation id; binds ?1 = id. */
+static int update(struct cp_store *s, enum cp_stmt slot, const char *sql,
+		  int64_t id, const char *text, int64_t num,
+		  struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_cached(s, slot, sql, &st, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if (text)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (num)
+		sqlite3_bind_int64(st, 3, num);
+	else
+		sqlite3_bind_null(st, 3);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot update an invitation");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = cp_error_set(err, CP_ENOTFOUND, "no invitation %lld",
+				  (long long)id);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int cp_store_invitation_sending(struct cp_store *s, int64_t id,
+				struct cp_error *err)
+{
+	return update(s, CP_STMT_INVITATION_SENDING,
+		      "UPDATE invitation SET state = 'sending',"
+		      " attempts = attempts + 1 WHERE id = ?1"
+		      " AND coalesce(?2, ?3, 1)",
+		      id, NULL, 0, err);
+}
+
+int cp_store_invitation_sent(struct cp_store *s, int64_t id, int64_t now,
+			     struct cp_error *err)
+{
+	return update(s, CP_STMT_INVITATION_SENT,
+		      "UPDATE invitation SET state = 'sent', sent_at = ?3,"
+		      " last_error = ?2, next_attempt_at = NULL WHERE id = ?1",
+		      id, NULL, now, err);
+}
+
+int cp_store_invitation_failed(struct cp_store *s, int64_t id,
+			       const char *reason, int64_t retry_at,
+			       struct cp_error *err)
+{
+	return update(s, CP_STMT_INVITATION_FAILED,
+		      "UPDATE invitation SET state = 'failed', last_error = ?2,"
+		      " next_attempt_at = ?3 WHERE id = ?1",
+		      id, reason, retry_at, err);
+}
+
+int cp_store_invitation_unsent(struct cp_store *s, int64_t id,
+			       const char *reason, struct cp_error *err)
+{
+	return update(s, CP_STMT_INVITATION_UNSENT,
+		      "UPDATE invitation SET state = 'pending', last_error = ?2"
+		      " WHERE id = ?1 AND state <> 'sent'"
+		      " AND coalesce(?3, 1)",
+		      id, reason, 0, err);
+}
+
+int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
+				 struct cp_error *err)
+{
+	return update(s, CP_STMT_INVITATION_REMINDED,
+		      "UPDATE invitation SET reminders = reminders + 1,"
+		      " last_reminded_at = ?3 WHERE id = ?1"
+		      " AND coalesce(?2, 1)",
+		      id, NULL, now, err);
+}
+
+int cp_store_relax_durability(struct cp_store *s, struct cp_error *err)
+{
+	return cp_store_exec(s, "PRAGMA synchronous = NORMAL", err);
+}
+
+void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++) {
+		free(t[i].team);
+		free(t[i].last_error);
+	}
+	free(t);
+}
+
+int cp_store_chat_teams(struct cp_store *s, int64_t wave,
+			struct cp_chat_team **out, size_t *n,
+			struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT t.id, t.name, coalesce(t.parent_id, 0),"
+	    " sum(i.kind = 'team'), sum(i.kind = 'team' AND i.answered),"
+	    " (SELECT count(*) FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.state = 'sent'),"
+	    " (SELECT coalesce(max(p.posted_at), 0) FROM chat_post p"
+	    "   WHERE p.wave_id = ?1 AND p.team_id = t.id"
+	    "   AND p.state = 'sent'),"
+	    " (SELECT CASE p.state WHEN 'sending' THEN 1 WHEN 'sent' THEN 2"
+	    "   ELSE 3 END FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.number = 0),"
+	    " (SELECT p.last_error FROM chat_post p WHERE p.wave_id = ?1"
+	    "   AND p.team_id = t.id AND p.state = 'failed'"
+	    "   ORDER BY p.number DESC LIMIT 1)"
+	    " FROM invitation i JOIN team t ON t.id = i.team_id"
+	    " WHERE i.wave_id = ?1 GROUP BY t.id ORDER BY t.name";
+	struct cp_chat_team *v = NULL, *grown;
+	size_t count = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int step, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(v, alloc * sizeof(*v));
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			v = grown;
+		}
+		struct cp_chat_team *t = &v[count++];
+		memset(t, 0, sizeof(*t));
+		t->team_id = sqlite3_column_int64(st, 0);
+		t->team = cp_store_column_dup(st, 1);
+		t->parent_id = sqlite3_column_int64(st, 2);
+		t->invited = sqlite3_column_int64(st, 3);
+		t->answered = sqlite3_column_int64(st, 4);
+		t->posts = sqlite3_column_int(st, 5);
+		t->last_post = sqlite3_column_int64(st, 6);
+		t->announce_state = sqlite3_column_int(st, 7);
+		t->last_error = cp_store_column_dup(st, 8);
+		if (t->team == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot list a wave's teams");
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_chat_teams_free(v, count);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
+			   int number, const char *state, const char *reason,
+			   int64_t now, struct cp_error *err)
+{
+	static const char sql[] =
+	    "INSERT INTO chat_post(wave_id, team_id, number, state, attempts,"
+	    " last_error, posted_at) VALUES (?1, ?2, ?3, ?4,"
+	    " ?4 = 'sending', ?5, CASE WHEN ?4 = 'sent' THEN ?6 END)"
+	    " ON CONFLICT DO UPDATE SET state = excluded.state,"
+	    " attempts = attempts + excluded.attempts,"
+	    " last_error = excluded.last_error,"
+	    " posted_at = excluded.posted_at";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st, sql, err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int64(st, 2, team);
+	sqlite3_bind_int(st, 3, number);
+	sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+	if (reason)
+		sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot record a chat post");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * wave.h - creating a pulse wave: the wave row, its teams and one
+ * invitation per active member, all in one transaction, each invitation
+ * stored with the hash of its derived token (token.h).
+ */
+#ifndef CP_WAVE_H
+#define CP_WAVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "error.h"
+#include "store.h"
+
+/* The survey a leader's self-assessment uses. */
+#define CP_SELF_SURVEY "leader-self"
+
+/*
+ * Creates a wave of survey_id (its newest stored version, which the wave
+ * pins) for teams (and their sub-teams when w->include_subteams), with
+ * leaders' self-assessments when self is set. w carries the channel, the
+ * times, every_days and threshold; its id, survey_ref, self_survey_ref and
+ * status are set here (open when opens_at is not in the future). One
+ * transaction: invitations are never created without their wave or the
+ * other way round. *invitations is how many were created.
+ */
+int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		   struct cp_wave *w, const char *survey_id,
+		   const int64_t *teams, size_t nteams, int self,
+		   size_t *invitations, struct cp_error *err);
+
+/*
+ * Creates the next wave of a recurring series after wave prev: the same
+ * pinned survey, teams and channel, every_days later, with invitations for
+ * the members active now. *next is its id. Idempotent: when a successor
+ * exists already, *next is that one and *created 0.
+ */
+int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		 int64_t prev, int64_t *next, int *created,
+		 struct cp_error *err);
+
+/* The link of an invitation: base_url "/r/" token, into b. */
+int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
+		 struct cp_error *err);
+
+#endif

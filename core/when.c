@@ -1,0 +1,140 @@
+#include "when.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err)
+{
+	char *end;
+	long n;
+	int64_t unit = 0;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (!errno && end != text && isdigit((unsigned char)text[0]) &&
+	    end[0] && !end[1]) {
+		switch (end[0]) {
+		case 'm':
+			unit = 60;
+			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'd':
+			unit = 86400;
+			break;
+		case 'w':
+			unit = 7 * 86400;
+			break;
+		}
+	}
+	if (unit == 0 || n < 1 || n > 999999)
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' is not a duration: expected a "
+				    "number and a unit, like 30m, 12h, 3d "
+				    "or 2w",
+				    text);
+	*out = (int64_t)n * unit;
+	return 0;
+}
+
+/* Reads exactly n digits at *p into *v. */
+static int digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+int cp_when_parse(const char *text, int64_t now, int64_t *out,
+		  struct cp_error *err)
+{
+	const char *p = text;
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, s = 0;
+	int64_t dur;
+	time_t t;
+
+	if (strcmp(text, "now") == 0) {
+		*out = now;
+		return 0;
+	}
+	if (text[0] == '+') {
+		if (cp_duration_parse(text + 1, &dur, NULL) == 0) {
+			*out = now + dur;
+			return 0;
+		}
+		goto bad;
+	}
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		goto bad;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			goto bad;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &s))
+				goto bad;
+		}
+		if (*p == 'Z')
+			p++;
+	}
+	if (*p || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || s > 60)
+		goto bad;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	t = timegm(&tm);
+	/* timegm normalises 2026-02-31 to March: refuse such dates. */
+	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+		goto bad;
+	*out = (int64_t)t;
+	return 0;
+bad:
+	return cp_error_set(err, CP_EDATA,
+			    "'%s' is not a time: expected now, +7d (from now), "
+			    "2026-12-01 or 2026-12-01T09:00 (UTC)",
+			    text);
+}
+
+const char *cp_when_format(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+		snprintf(out, n, "-");
+		return out;
+	}
+	if (strftime(out, n, "%Y-%m-%d %H:%M UTC", &tm) == 0 && n)
+		out[0] = '\0';
+	return out;
+}
+
+const char *cp_when_rfc3339(int64_t t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		if (n)
+			out[0] = '\0';
+	}
+	return out;
+}
