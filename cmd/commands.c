@@ -9,6 +9,8 @@ extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_member_list_entry;
+extern const struct cmd_entry cmd_report_compare_entry;
+extern const struct cmd_entry cmd_report_team_entry;
 extern const struct cmd_entry cmd_results_entry;
 extern const struct cmd_entry cmd_survey_add_entry;
 extern const struct cmd_entry cmd_survey_list_entry;
@@ -18,20 +20,10 @@ extern const struct cmd_entry cmd_team_import_entry;
 extern const struct cmd_entry cmd_team_list_entry;
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_config_get_entry,
-    &cmd_config_list_entry,
-    &cmd_config_set_entry,
-    &cmd_config_unset_entry,
-    &cmd_demo_entry,
-    &cmd_help_entry,
-    &cmd_init_entry,
-    &cmd_member_list_entry,
-    &cmd_results_entry,
-    &cmd_survey_add_entry,
-    &cmd_survey_list_entry,
-    &cmd_survey_show_entry,
-    &cmd_survey_validate_entry,
-    &cmd_team_import_entry,
-    &cmd_team_list_entry,
-    NULL,
+    &cmd_config_get_entry,   &cmd_config_list_entry, &cmd_config_set_entry,
+    &cmd_config_unset_entry, &cmd_demo_entry,	     &cmd_help_entry,
+    &cmd_init_entry,	     &cmd_member_list_entry, &cmd_report_compare_entry,
+    &cmd_report_team_entry,  &cmd_results_entry,     &cmd_survey_add_entry,
+    &cmd_survey_list_entry,  &cmd_survey_show_entry, &cmd_survey_validate_entry,
+    &cmd_team_import_entry,  &cmd_team_list_entry,   NULL,
 };
