@@ -274,6 +274,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		if (closed_waves(c->store, 0, &ids, &n, &c->err))
 			return cmd_report(&c->err);
 		if (n == 0) {
+			free(ids);
 			cp_error_set(&c->err, CP_ENOTFOUND,
 				     "there is no closed wave yet: scores are "
 				     "shown only after a wave closes");
