@@ -11,6 +11,8 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_member_list_entry;
 extern const struct cmd_entry cmd_remind_entry;
+extern const struct cmd_entry cmd_report_compare_entry;
+extern const struct cmd_entry cmd_report_team_entry;
 extern const struct cmd_entry cmd_results_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_serve_entry;
@@ -38,6 +40,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_init_entry,
 	&cmd_member_list_entry,
 	&cmd_remind_entry,
+	&cmd_report_compare_entry,
+	&cmd_report_team_entry,
 	&cmd_results_entry,
 	&cmd_send_entry,
 	&cmd_serve_entry,

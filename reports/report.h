@@ -17,6 +17,7 @@
 #define CP_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -185,5 +186,70 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 /* Writes the comparison report for r to path, as rp_team_report_write. */
 int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 			    const struct rp_options *o, struct cp_error *err);
+
+/* ---- filling the structs from core's results ---- */
+
+struct cp_results;
+
+/*
+ * A team report built from core's results, with the arrays its report
+ * points into. Strings are borrowed from the cp_results it was built
+ * from, which must outlive it. Free with rp_team_data_free.
+ */
+struct rp_team_data {
+	struct rp_team_report report;
+	/* private: what report points into */
+	struct rp_dimension *dimensions;
+	struct rp_item *items;
+	struct rp_trend *trends;
+	struct rp_comment *comments;
+	const char *waves[RP_WAVES_MAX];
+	char wave_labels[RP_WAVES_MAX][24];
+	char wave[32], opens[16], closes[16];
+};
+
+/*
+ * Fills *out with the report of team (its group with sub-teams when it
+ * has any, else its own members) in now, a closed wave's results loaded
+ * with changes and comments. before holds the results of the team's
+ * earlier closed waves, oldest first, for the trend: only the last
+ * RP_WAVES_MAX - 1 are used. Only numbers that core left unsuppressed are
+ * copied; comments only where core shows them. Fails with CP_ECONFLICT
+ * when now has no scores (an open wave), CP_ENOTFOUND when the team is
+ * not in it, or CP_ENOMEM.
+ */
+int rp_team_report_from_results(struct rp_team_data **out,
+				const struct cp_results *now, int64_t team,
+				const struct cp_results *const *before,
+				size_t n_before, struct cp_error *err);
+
+void rp_team_data_free(struct rp_team_data *d);
+
+/*
+ * A comparison report built from core's results: one column per
+ * dimension, one row per team (and per team with its sub-teams), and the
+ * organisation. Borrows from r as rp_team_data does; free with
+ * rp_compare_data_free.
+ */
+struct rp_compare_data {
+	struct rp_compare_report report;
+	/* private */
+	struct rp_compare_column *columns;
+	struct rp_compare_row *rows;
+	struct rp_compare_cell *cells; /* rows + 1 times columns */
+	char **names;		       /* row labels, n_rows of them */
+	char wave[32];
+};
+
+/*
+ * Fills *out from r, a closed wave's results, with measure in the cells
+ * and rows in sort order. CP_ECONFLICT when r has no scores, CP_ENOMEM.
+ */
+int rp_compare_report_from_results(struct rp_compare_data **out,
+				   const struct cp_results *r,
+				   enum rp_measure measure, enum rp_sort sort,
+				   struct cp_error *err);
+
+void rp_compare_data_free(struct rp_compare_data *d);
 
 #endif

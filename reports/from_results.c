@@ -1,0 +1,388 @@
+/*
+ * from_results.c - fills the reports' plain structs from core's results.
+ *
+ * This is the one place where a cp_results becomes report input, so the
+ * rule is kept here once: a number is copied only from a group or a
+ * measure that core left unsuppressed. Everything else stays zero with its
+ * suppressed flag set; the drawing code checks the flag as well.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "report.h"
+#include "results.h"
+
+/* The group a team report is about: the team with its sub-teams when it
+ * has any (what its leader leads), else the team's own members. */
+static const struct cp_group *team_group(const struct cp_results *r,
+					 int64_t team)
+{
+	const struct cp_group *g = cp_results_group(r, CP_SCOPE_SUBTREE, team);
+
+	return g ? g : cp_results_group(r, CP_SCOPE_TEAM, team);
+}
+
+static enum rp_group group_of(const char *group)
+{
+	if (group && strcmp(group, "7c") == 0)
+		return RP_GROUP_7C;
+	if (group && strcmp(group, "behaviour") == 0)
+		return RP_GROUP_BEHAVIOUR;
+	return RP_GROUP_OTHER;
+}
+
+static enum rp_change change_of(const struct cp_change *ch)
+{
+	if (ch->status == CP_CHANGE_UP)
+		return RP_CHANGE_UP;
+	if (ch->status == CP_CHANGE_DOWN)
+		return RP_CHANGE_DOWN;
+	return RP_CHANGE_NONE;
+}
+
+/* A date as YYYY-MM-DD in UTC, so the same data prints the same. */
+static void date_of(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		cp_strlcpy(out, "\xE2\x80\x94", n);
+	else
+		strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+static const char *purpose_of(const struct cp_survey *sv, const char *question)
+{
+	const struct cp_question *q = cp_survey_question(sv, question);
+
+	if (q && q->purpose == CP_PURPOSE_GOING_WELL)
+		return "going_well";
+	if (q && q->purpose == CP_PURPOSE_WOULD_HELP)
+		return "would_help";
+	return "other";
+}
+
+static void fill_dimension(struct rp_dimension *d, const struct cp_survey *sv,
+			   size_t i, const struct cp_group *g)
+{
+	const struct cp_stat *st = &g->dims[i];
+
+	d->id = sv->dims[i].id;
+	d->title = sv->dims[i].title;
+	d->group = group_of(sv->dims[i].group);
+	d->suppressed = g->suppressed || st->suppressed;
+	if (!d->suppressed) {
+		d->n = (int)st->n;
+		d->mean = st->mean;
+		d->score = st->score;
+		d->favourable = st->favourable;
+		d->neutral = st->neutral;
+		d->unfavourable = st->unfavourable;
+		d->sd = st->sd;
+		/* Without an interval (n < 2) the bar shows the mean alone. */
+		d->ci_low = st->has_ci ? st->ci_low : st->mean;
+		d->ci_high = st->has_ci ? st->ci_high : st->mean;
+		d->change = change_of(&g->dim_change[i]);
+	}
+	/* The leader's own view is not the team's: core gives it even
+	 * where the team's is hidden. */
+	if (g->has_self && g->self && g->self[i].n > 0) {
+		d->has_self = 1;
+		d->self_mean = g->self[i].mean;
+	}
+}
+
+static void fill_item(struct rp_item *it, const struct cp_survey *sv, size_t i,
+		      const struct cp_group *g)
+{
+	const struct cp_stat *st = &g->items[i];
+
+	it->id = sv->items[i].id;
+	it->dimension = sv->dims[sv->items[i].dim].id;
+	it->text = sv->items[i].text;
+	it->reverse = sv->items[i].reverse;
+	it->suppressed = g->suppressed || st->suppressed;
+	if (it->suppressed)
+		return;
+	it->n = (int)st->n;
+	it->mean = st->mean;
+	for (int v = 0; st->has_dist && v < 5; v++)
+		it->counts[v] = (int)st->dist[v];
+}
+
+/*
+ * The trend point of dimension d in results r, and the mean it had when
+ * shown. A wave where the group is missing or hidden is a gap.
+ */
+static void fill_point(struct rp_trend_point *pt, const struct cp_results *r,
+		       int64_t team, const char *dim_id)
+{
+	const struct cp_group *g = r->scores ? team_group(r, team) : NULL;
+	const struct cp_dimension *dim = cp_survey_dimension(r->survey, dim_id);
+	size_t d;
+
+	pt->suppressed = 1;
+	pt->mean = 0;
+	pt->change = RP_CHANGE_NONE;
+	if (g == NULL || dim == NULL || g->suppressed)
+		return;
+	d = (size_t)(dim - r->survey->dims);
+	if (g->dims[d].suppressed)
+		return;
+	pt->suppressed = 0;
+	pt->mean = g->dims[d].mean;
+	pt->change = change_of(&g->dim_change[d]);
+}
+
+static int alloc_team(struct rp_team_data *t, const struct cp_survey *sv,
+		      const struct cp_group *g, struct cp_error *err)
+{
+	size_t nc = g->comments_shown ? g->ncomments : 0;
+
+	t->dimensions = calloc(sv->ndims + 1, sizeof(*t->dimensions));
+	t->trends = calloc(sv->ndims + 1, sizeof(*t->trends));
+	t->items = calloc(sv->nitems + 1, sizeof(*t->items));
+	t->comments = calloc(nc + 1, sizeof(*t->comments));
+	if (!t->dimensions || !t->trends || !t->items || !t->comments)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+int rp_team_report_from_results(struct rp_team_data **out,
+				const struct cp_results *now, int64_t team,
+				const struct cp_results *const *before,
+				size_t n_before, struct cp_error *err)
+{
+	const struct cp_survey *sv = now->survey;
+	const struct cp_group *g;
+	struct rp_team_report *r;
+	struct rp_team_data *t;
+	size_t first, w, i;
+
+	*out = NULL;
+	if (!now->scores)
+		return cp_error_set(err, CP_ECONFLICT,
+				    "wave %lld is %s: scores are shown only "
+				    "after a wave closes",
+				    (long long)now->wave.id,
+				    cp_wave_status_name(now->wave.status));
+	g = team_group(now, team);
+	if (g == NULL)
+		return cp_error_set(err, CP_ENOTFOUND,
+				    "the team is not in wave %lld",
+				    (long long)now->wave.id);
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (alloc_team(t, sv, g, err)) {
+		rp_team_data_free(t);
+		return CP_ENOMEM;
+	}
+	r = &t->report;
+	snprintf(t->wave, sizeof(t->wave), "Wave %lld",
+		 (long long)now->wave.id);
+	date_of(t->opens, sizeof(t->opens), now->wave.opens_at);
+	date_of(t->closes, sizeof(t->closes), now->wave.closes_at);
+	r->team = g->name;
+	r->wave = t->wave;
+	r->opens = t->opens;
+	r->closes = t->closes;
+	r->response_rate_hidden = g->suppressed || !g->has_rate;
+	if (!r->response_rate_hidden) {
+		r->responses = (int)g->answered;
+		r->invited = (int)g->delivered;
+	}
+	r->threshold = now->threshold;
+	r->comment_threshold = now->comment_threshold;
+	r->survey_id = sv->id;
+	r->survey_title = sv->title;
+	r->survey_version = sv->version;
+
+	for (i = 0; i < sv->ndims; i++)
+		fill_dimension(&t->dimensions[i], sv, i, g);
+	for (i = 0; i < sv->nitems; i++)
+		fill_item(&t->items[i], sv, i, g);
+	r->dimensions = t->dimensions;
+	r->n_dimensions = sv->ndims;
+	r->items = t->items;
+	r->n_items = sv->nitems;
+
+	/* The trend: the last waves before this one, then this one. */
+	first = n_before > RP_WAVES_MAX - 1 ? n_before - (RP_WAVES_MAX - 1) : 0;
+	for (w = first; w <= n_before; w++) {
+		const struct cp_results *wr = w < n_before ? before[w] : now;
+		char *label = t->wave_labels[r->n_waves];
+
+		snprintf(label, sizeof(t->wave_labels[0]), "wave %lld",
+			 (long long)wr->wave.id);
+		t->waves[r->n_waves] = label;
+		for (i = 0; i < sv->ndims; i++) {
+			t->trends[i].dimension = sv->dims[i].id;
+			fill_point(&t->trends[i].points[r->n_waves], wr, team,
+				   sv->dims[i].id);
+		}
+		r->n_waves++;
+	}
+	r->waves = t->waves;
+	r->trends = t->trends;
+	r->n_trends = sv->ndims;
+
+	/* The radar's previous wave: the one core compared with, when it
+	 * is among the trend's waves and was shown there. */
+	for (i = 0; i < sv->ndims; i++) {
+		struct rp_dimension *d = &t->dimensions[i];
+		int64_t prev = g->dim_change[i].previous_wave;
+
+		for (w = first; !d->suppressed && prev && w < n_before; w++) {
+			struct rp_trend_point pt;
+
+			if (before[w]->wave.id != prev)
+				continue;
+			fill_point(&pt, before[w], team, d->id);
+			d->has_previous = !pt.suppressed;
+			d->previous_mean = pt.mean;
+		}
+	}
+
+	r->comments_shown = g->comments_shown && !g->suppressed;
+	for (i = 0; r->comments_shown && i < g->ncomments; i++) {
+		t->comments[i].purpose =
+		    purpose_of(sv, g->comments[i].question_id);
+		t->comments[i].text = g->comments[i].text;
+	}
+	r->comments = t->comments;
+	r->n_comments = r->comments_shown ? g->ncomments : 0;
+	*out = t;
+	return 0;
+}
+
+void rp_team_data_free(struct rp_team_data *d)
+{
+	if (d == NULL)
+		return;
+	free(d->dimensions);
+	free(d->items);
+	free(d->trends);
+	free(d->comments);
+	free(d);
+}
+
+/* "Ward 4", or "Nursing (with sub-teams)" for a team's whole subtree. */
+static char *row_name(const struct cp_group *g)
+{
+	struct cp_buf b;
+
+	cp_buf_init(&b, 0);
+	if (cp_buf_adds(&b, g->name, NULL) ||
+	    (g->scope == CP_SCOPE_SUBTREE &&
+	     cp_buf_adds(&b, " (with sub-teams)", NULL))) {
+		cp_buf_release(&b);
+		return NULL;
+	}
+	return cp_buf_detach(&b);
+}
+
+static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
+		     const struct cp_results *r, const struct cp_group *g,
+		     enum rp_measure measure)
+{
+	row->response_rate_hidden = g->suppressed || !g->has_rate;
+	if (!row->response_rate_hidden)
+		row->response_rate = g->response_rate;
+	for (size_t d = 0; d < r->survey->ndims; d++) {
+		const struct cp_stat *st = &g->dims[d];
+
+		cells[d].suppressed = g->suppressed || st->suppressed;
+		if (!cells[d].suppressed)
+			cells[d].value = measure == RP_MEASURE_FAVOURABLE
+					     ? st->favourable
+					     : st->score;
+	}
+	row->cells = cells;
+}
+
+int rp_compare_report_from_results(struct rp_compare_data **out,
+				   const struct cp_results *r,
+				   enum rp_measure measure, enum rp_sort sort,
+				   struct cp_error *err)
+{
+	const struct cp_survey *sv = r->survey;
+	const struct cp_group *org = NULL;
+	struct rp_compare_data *c;
+	size_t nd = sv->ndims, nrows = 0, i;
+
+	*out = NULL;
+	if (!r->scores)
+		return cp_error_set(err, CP_ECONFLICT,
+				    "wave %lld is %s: scores are shown only "
+				    "after a wave closes",
+				    (long long)r->wave.id,
+				    cp_wave_status_name(r->wave.status));
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	c->columns = calloc(nd + 1, sizeof(*c->columns));
+	c->rows = calloc(r->ngroups + 1, sizeof(*c->rows));
+	c->cells = calloc((r->ngroups + 1) * (nd + 1), sizeof(*c->cells));
+	c->names = calloc(r->ngroups + 1, sizeof(*c->names));
+	if (!c->columns || !c->rows || !c->cells || !c->names) {
+		rp_compare_data_free(c);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nd; i++) {
+		c->columns[i].id = sv->dims[i].id;
+		c->columns[i].title = sv->dims[i].title;
+	}
+	for (i = 0; i < r->ngroups; i++) {
+		const struct cp_group *g = &r->groups[i];
+
+		if (g->scope == CP_SCOPE_ORGANISATION) {
+			org = g;
+			continue;
+		}
+		c->names[nrows] = row_name(g);
+		if (c->names[nrows] == NULL) {
+			rp_compare_data_free(c);
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		}
+		c->rows[nrows].team = c->names[nrows];
+		fill_row(&c->rows[nrows], &c->cells[nrows * (nd + 1)], r, g,
+			 measure);
+		nrows++;
+	}
+	snprintf(c->wave, sizeof(c->wave), "Wave %lld", (long long)r->wave.id);
+	c->report.wave = c->wave;
+	c->report.survey_title = sv->title;
+	c->report.survey_version = sv->version;
+	c->report.threshold = r->threshold;
+	c->report.measure = measure;
+	c->report.sort = sort;
+	c->report.columns = c->columns;
+	c->report.n_columns = nd;
+	c->report.rows = c->rows;
+	c->report.n_rows = nrows;
+	if (org) {
+		c->report.organisation.team = "Organisation";
+		fill_row(&c->report.organisation, &c->cells[nrows * (nd + 1)],
+			 r, org, measure);
+	}
+	*out = c;
+	return 0;
+}
+
+void rp_compare_data_free(struct rp_compare_data *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; d->names && d->names[i]; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->columns);
+	free(d->rows);
+	free(d->cells);
+	free(d);
+}
