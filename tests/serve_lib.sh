@@ -24,6 +24,9 @@ invite() {
 # start_server [serve options]: sets $PORT and $SERVER_PID; the log is
 # $T/server.log.
 start_server() {
+	# Emptied here, not by the child's redirection: otherwise the loop
+	# below may read the previous server's port before the child starts.
+	: >"$T/server.log"
 	"$CAREPULSE" serve --listen 127.0.0.1:0 "$@" 2>"$T/server.log" &
 	SERVER_PID=$!
 	PORT=""

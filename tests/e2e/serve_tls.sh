@@ -10,6 +10,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
 	-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null ||
 	fail "openssl could not make a certificate"
 expect_exit 64 serve --cert cert.pem
+: >"$T/server.log"
 "$CAREPULSE" serve --listen 127.0.0.1:0 --cert cert.pem --key key.pem 2>"$T/server.log" &
 SERVER_PID=$!
 PORT=""
