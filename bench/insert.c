@@ -392,5 +392,12 @@ int main(int argc, char **argv)
 	sqlite3_finalize(l.many_resp);
 	sqlite3_finalize(l.many_answer);
 	sqlite3_close(l.db);
+	for (size_t k = 0; k < l.cap; k++)
+		free(l.names[k]);
+	free(l.names);
+	free(l.team_ids);
+	for (int f = i + 1; f < argc; f++)
+		free(bufs[f]);
+	free(bufs);
 	return 0;
 }
