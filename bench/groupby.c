@@ -7,8 +7,10 @@
  *                  its covering index (wave_id, team_id, item_id, value)
  *   --query join   over carepulse's normalised schema (answer joined to
  *                  response), as bench_insert writes it without --flat
+ *   --query agg    no GROUP BY: reads the aggregates carepulse's store
+ *                  keeps (agg_item, then agg_dim), on a carepulse database
  *
- * usage: bench_groupby [--query flat|join] DB
+ * usage: bench_groupby [--query flat|join|agg] DB
  * Prints groups=N query_s=T.
  */
 #include <stdio.h>
@@ -28,9 +30,14 @@ static const char join_sql[] =
     " FROM answer a JOIN response r ON r.id = a.response_id"
     " GROUP BY r.wave_id, r.team_id, a.item_id";
 
+static const char agg_sql[] =
+    "SELECT wave_id, team_id, self, item_id, c1 + c2 + c3 + c4 + c5, c1, c2,"
+    " c3, c4, c5 FROM agg_item;"
+    "SELECT wave_id, team_id, self, dimension, n, sum, sumsq FROM agg_dim;";
+
 int main(int argc, char **argv)
 {
-	const char *sql = flat_sql, *path = NULL;
+	const char *sql = flat_sql, *path = NULL, *tail;
 	struct timespec t0, t1;
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -41,6 +48,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--query") == 0 && i + 1 < argc)
 			sql = strcmp(argv[++i], "join") == 0 ? join_sql
+			      : strcmp(argv[i], "agg") == 0  ? agg_sql
 							     : flat_sql;
 		else
 			path = argv[i];
@@ -57,23 +65,32 @@ int main(int argc, char **argv)
 		return 66;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bench_groupby: %s\n", sqlite3_errmsg(db));
-		return 1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		groups++;
-		n += sqlite3_column_int64(st, 3);
+	/* agg is two statements: groups counts both, answers the first */
+	for (int first = 1; *sql; sql = tail, first = 0) {
+		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
+			fprintf(stderr, "bench_groupby: %s\n",
+				sqlite3_errmsg(db));
+			return 1;
+		}
+		if (st == NULL)
+			break;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			groups++;
+			if (first)
+				n += sqlite3_column_int64(
+				    st, sqlite3_column_count(st) == 10 ? 4 : 3);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			fprintf(stderr, "bench_groupby: %s\n",
+				sqlite3_errmsg(db));
+			return 1;
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "bench_groupby: %s\n", sqlite3_errmsg(db));
-		return 1;
-	}
 	printf("groups=%ld answers=%lld query_s=%.3f\n", groups, n,
 	       (double)(t1.tv_sec - t0.tv_sec) +
 		   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return 0;
 }
