@@ -455,7 +455,11 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 		rc = cp_answers_set_value(a, s->items[i].id, value, err);
 	}
 	if (rc == 0 && !d->self && s->nquestions && uniform(&person) < 0.35) {
-		const char *c = comments[cp_rng_below(&person, NCOMMENTS)];
+		/* Neighbours in a team say different things: member ids
+		 * are consecutive, and 7 is prime to the pool's size. */
+		const char *c =
+		    comments[((size_t)d->member_id * 7 + index * 5) %
+			     NCOMMENTS];
 		rc = cp_answers_set(a, s->questions[0].id, c, strlen(c), err);
 	}
 	if (rc == 0 && cp_answers_check(a))

@@ -87,7 +87,20 @@ expect_in err "not an earlier demo's"
 [ "$(cat "$T/other/notes.txt")" = keep ] || fail "the demo touched a folder it did not make"
 [ ! -e "$T/other/carepulse.db" ] || fail "the demo wrote into a folder it did not make"
 
-# An empty folder is fine (scripts/setup's folder on a first run).
+# An empty folder is fine.
 mkdir "$T/empty"
 expect_exit 0 demo "$T/empty"
+
+# As scripts/setup runs it, twice on a developer machine: the default
+# folder name relative to the checkout; the second run starts over.
+mkdir "$T/checkout"
+(cd "$T/checkout" && "$CAREPULSE" demo carepulse-demo >"$T/out" 2>"$T/err") ||
+	fail "the setup demo failed: $(cat "$T/err")"
+(cd "$T/checkout" && "$CAREPULSE" demo carepulse-demo >"$T/out" 2>"$T/err") ||
+	fail "the setup demo failed the second time: $(cat "$T/err")"
+expect_in out "starting over"
+tail -n 1 "$T/out" | grep -qx "comparison report: carepulse-demo/report-compare.pdf" ||
+	fail "the setup demo's last line: $(tail -n 1 "$T/out")"
+cmp "$T/checkout/carepulse-demo/report-compare.pdf" "$compare_pdf" ||
+	fail "the setup demo's comparison differs"
 echo "demo ok"
