@@ -275,11 +275,13 @@ int cp_demo_dir(const char *dir, enum cp_demo_dir_state *state,
 			return rc;
 	}
 	f = fopen(marker, "w");
-	if (f == NULL ||
-	    fputs("carepulse demo folder: `carepulse demo` may "
-		  "remove and recreate what it wrote here\n",
-		  f) < 0 ||
-	    fclose(f) != 0)
+	if (f == NULL)
+		return cp_error_set_at(err, CP_EIO, marker, 0, 0,
+				       "cannot create: %s", strerror(errno));
+	rc = fputs("carepulse demo folder: `carepulse demo` may remove and "
+		   "recreate what it wrote here\n",
+		   f) < 0;
+	if (fclose(f) != 0 || rc)
 		return cp_error_set_at(err, CP_EIO, marker, 0, 0,
 				       "cannot write: %s", strerror(errno));
 	return 0;
