@@ -321,6 +321,8 @@ int cp_demo_wave(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 
 /* ---- who answers, and what ---- */
 
+/* The profile of a sample team; the first for a name it does not know
+ * (the demo's roster has only these). */
 static const struct demo_team *profile_of(const char *team)
 {
 	for (size_t i = 0; i < NTEAMS; i++)
@@ -351,6 +353,15 @@ static void plan_release(struct plan *p)
 	cp_store_deliveries_free(p->inv, p->n);
 	free(p->chosen);
 	memset(p, 0, sizeof(*p));
+}
+
+/* Whether invitation i is the first team invitation of its team. */
+static int first_of_team(const struct plan *p, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (p->inv[j].team_id == p->inv[i].team_id && !p->inv[j].self)
+			return 0;
+	return 1;
 }
 
 /*
@@ -389,11 +400,9 @@ static int plan_load(struct plan *p, struct cp_store *st, uint64_t seed,
 			p->chosen[i] = ((size_t)(t - teams) + index) % 3 != 2;
 			continue;
 		}
-		/* The first team invitation of its team: pick for all. */
-		for (size_t j = 0; j < i; j++)
-			if (p->inv[j].team_id == p->inv[i].team_id &&
-			    !p->inv[j].self)
-				goto next;
+		/* At the first team invitation of a team, pick for all. */
+		if (!first_of_team(p, i))
+			continue;
 		for (size_t j = i; j < p->n; j++)
 			if (p->inv[j].team_id == p->inv[i].team_id &&
 			    !p->inv[j].self)
@@ -409,7 +418,6 @@ static int plan_load(struct plan *p, struct cp_store *st, uint64_t seed,
 			pick[r] = tmp;
 			p->chosen[pick[k]] = 1;
 		}
-	next:;
 	}
 	free(pick);
 	if (rc)
