@@ -1,13 +1,19 @@
 /*
  * cmd_demo.c - carepulse demo [DIR]: a sample organisation, end to end, on
- * the embedded default (a SQLite file in DIR). It grows with the product:
- * today it creates the database and key, imports a seeded roster and shows
- * the built-in surveys.
+ * the embedded default (a SQLite file in DIR): a seeded roster, a history
+ * of answered waves, a new wave sent to the outbox and answered through
+ * the real form server over HTTP, closed, summed up and reported to two
+ * PDFs. This file prints and orchestrates; the sample data and the
+ * answering live in core/demo.c.
+ *
+ * Everything is seeded and the store's clock is pinned to the demo's own
+ * dates, so two runs give the same reports byte for byte.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -15,13 +21,33 @@
 #include "crypto.h"
 #include "deliver.h"
 #include "demo.h"
+#include "output.h"
 #include "problems.h"
+#include "report_write.h"
+#include "results.h"
 #include "roster.h"
+#include "server.h"
 #include "store.h"
 #include "survey.h"
-#include "wave.h"
 
 #define DEMO_SEED 20261123u
+/* The demo's today: Monday 2 November 2026, 09:00 UTC. */
+#define DEMO_NOW     1793610000
+#define DEMO_DAY     86400
+#define DEMO_HISTORY 4
+#define DEMO_EVERY   (28 * DEMO_DAY)
+
+struct demo {
+	struct cmd_ctx *c;
+	const char *dir;
+	struct cp_store *st;
+	char *db_path, *key_path;
+	uint8_t key[CP_KEY_LEN];
+	struct cp_wave wave; /* the current one */
+	size_t answered;     /* through the server */
+	char team[128];	     /* the team the team report is about */
+	char team_pdf[4096], compare_pdf[4096];
+};
 
 static int write_file(const char *path, const struct cp_buf *b,
 		      struct cp_error *err)
@@ -37,154 +63,357 @@ static int write_file(const char *path, const struct cp_buf *b,
 	return 0;
 }
 
-/*
- * Step 4: a wave of the short pulse for the whole sample organisation
- * (every top-level team with its sub-teams), sent to the outbox folder in
- * dir. A second run finds the wave and sends nothing new.
- */
-static int demo_wave(struct cmd_ctx *c, struct cp_store *st, const char *dir,
-		     const char *key_path, const struct cp_team *teams,
-		     size_t nteams)
+static const char *day(int64_t t, char out[16])
 {
-	uint8_t key[CP_KEY_LEN];
-	int64_t top[64];
-	size_t ntop = 0, created = 0;
-	struct cp_wave_row *rows = NULL;
-	struct cp_send_report r;
-	struct cp_wave w;
-	struct cp_buf out;
-	size_t nrows = 0;
-	char *from = NULL;
-	int rc;
+	time_t tt = (time_t)t;
+	struct tm tm;
 
-	cp_buf_init(&out, 4096);
-	rc = cp_key_load(key_path, key, &c->err);
-	rc = rc ? rc : cp_buf_printf(&out, &c->err, "%s/outbox", dir);
-	rc = rc ? rc
-		: cp_config_set(st, "outbox.dir", cp_buf_str(&out), &c->err);
-	rc = rc ? rc : cp_store_config_get(st, "mail.from", &from, &c->err);
-	if (rc == 0 && from == NULL)
-		rc = cp_config_set(st, "mail.from",
-				   "Team Pulse <pulse@example.org>", &c->err);
-	rc = rc ? rc : cp_store_wave_list(st, &rows, &nrows, &c->err);
-	if (rc == 0 && nrows == 0) {
-		for (size_t i = 0; i < nteams && ntop < 64; i++)
-			if (teams[i].parent_id == 0)
-				top[ntop++] = teams[i].id;
-		memset(&w, 0, sizeof(w));
-		cp_strlcpy(w.channel, "outbox", sizeof(w.channel));
-		w.opens_at = cp_store_now();
-		w.closes_at = w.opens_at + 14 * 86400;
-		w.include_subteams = 1;
-		rc = cp_wave_create(st, key, &w, "compassionate-pulse", top,
-				    ntop, 1, &created, &c->err);
-		if (rc == 0)
-			printf("\n4. created wave %lld of compassionate-pulse "
-			       "for the whole organisation: %zu invitations "
-			       "(leaders also get a self-assessment)\n",
-			       (long long)w.id, created);
-	} else if (rc == 0) {
-		w = rows[nrows - 1].wave;
-		printf("\n4. wave %lld is already there\n", (long long)w.id);
-	}
-	rc = rc ? rc : cp_deliver_send(st, key, w.id, NULL, &r, &c->err);
-	if (rc == 0)
-		printf("5. sent %zu invitations to the outbox: %s/*.eml\n",
-		       r.sent, cp_buf_str(&out));
-	memset(key, 0, sizeof(key));
-	free(rows);
-	free(from);
-	cp_buf_release(&out);
-	return rc;
+	gmtime_r(&tt, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+	return out;
 }
 
-static int run(struct cmd_ctx *c, const char *dir)
+/* "Patient Records" -> "patient-records", for a file name. */
+static void slug(char *out, size_t n, const char *s)
 {
+	size_t k = 0;
+
+	for (; *s && k + 1 < n; s++) {
+		char ch = *s;
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9'))
+			out[k++] =
+			    (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
+		else if (k > 0 && out[k - 1] != '-')
+			out[k++] = '-';
+	}
+	while (k > 0 && out[k - 1] == '-')
+		k--;
+	out[k] = '\0';
+}
+
+/* Steps 1 and 2: the database, the key, the surveys and the roster. */
+static int setup(struct demo *d)
+{
+	struct cmd_ctx *c = d->c;
 	struct cp_buf path, roster_text;
 	struct cp_problems problems;
 	struct cp_roster *roster = NULL;
 	struct cp_roster_changes changes;
-	struct cp_store *st = NULL;
 	struct cp_team *teams = NULL;
-	struct cp_survey_row *surveys = NULL;
-	size_t nteams = 0, nsurveys = 0, added;
-	char *key_path = NULL;
+	size_t nteams = 0, added;
 	int created, rc;
 
 	memset(&changes, 0, sizeof(changes));
 	cp_buf_init(&path, 4096);
 	cp_buf_init(&roster_text, 0);
 	cp_problems_init(&problems, "roster.csv");
-	umask(077);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return cp_error_set_at(&c->err, CP_EIO, dir, 0, 0,
-				       "cannot create the folder: %s",
-				       strerror(errno));
-	printf("carepulse demo in %s/\n\n", dir);
-
-	rc = cp_buf_printf(&path, &c->err, "%s/carepulse.db", dir);
-	rc = rc ||
-	     cp_store_open(&st, cp_buf_str(&path), CP_STORE_CREATE, &c->err);
-	rc =
-	    rc || cp_config_key_path(st, cp_buf_str(&path), &key_path, &c->err);
-	rc = rc || cp_key_create(key_path, &created, &c->err);
-	rc = rc || cp_store_begin(st, &c->err);
+	rc = cp_buf_printf(&path, &c->err, "%s/carepulse.db", d->dir);
+	if (rc == 0 && (d->db_path = cp_strdup(cp_buf_str(&path))) == NULL)
+		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	rc = rc || cp_store_open(&d->st, d->db_path, CP_STORE_CREATE, &c->err);
+	rc = rc || cp_config_key_path(d->st, d->db_path, &d->key_path, &c->err);
+	rc = rc || cp_key_create(d->key_path, &created, &c->err);
+	rc = rc || cp_key_load(d->key_path, d->key, &c->err);
+	rc = rc || cp_store_begin(d->st, &c->err);
 	if (rc == 0) {
-		rc = cp_survey_install_builtins(st, &added, &c->err);
-		rc = rc ? (cp_store_rollback(st), rc)
-			: cp_store_commit(st, &c->err);
+		rc = cp_survey_install_builtins(d->st, &added, &c->err);
+		rc = rc ? (cp_store_rollback(d->st), rc)
+			: cp_store_commit(d->st, &c->err);
 	}
 	if (rc)
 		goto done;
-	printf("1. created the database %s and the installation key\n",
-	       cp_buf_str(&path));
+	printf("1. created the database %s and its key\n", d->db_path);
 
 	cp_buf_reset(&path);
-	rc = cp_buf_printf(&path, &c->err, "%s/roster.csv", dir);
+	rc = cp_buf_printf(&path, &c->err, "%s/roster.csv", d->dir);
 	rc = rc || cp_demo_roster(&roster_text, DEMO_SEED, &c->err);
 	rc = rc || write_file(cp_buf_str(&path), &roster_text, &c->err);
 	rc = rc || cp_roster_parse(&roster, cp_buf_str(&path),
 				   cp_buf_str(&roster_text), roster_text.len,
 				   &problems, &c->err);
-	rc = rc || cp_roster_apply(st, roster, 0, &changes, &c->err);
+	rc = rc || cp_roster_apply(d->st, roster, 0, &changes, &c->err);
+	rc = rc || cp_store_team_list(d->st, &teams, &nteams, &c->err);
 	if (rc)
 		goto done;
-	printf("2. imported the sample roster %s: %zu members in %zu new "
-	       "teams\n",
+	printf("2. imported the sample roster %s: %zu people in %zu teams\n",
 	       cp_buf_str(&path),
 	       changes.members_added + changes.members_changed +
 		   changes.members_unchanged + changes.members_reactivated,
 	       changes.teams_added);
-
-	rc = cp_store_team_list(st, &teams, &nteams, &c->err);
-	if (rc)
-		goto done;
-	printf("\n   %-18s %-18s %s\n", "team", "parent team", "members");
 	for (size_t i = 0; i < nteams; i++)
-		printf("   %-18s %-18s %lld\n", teams[i].name,
-		       teams[i].parent ? teams[i].parent : "-",
-		       (long long)teams[i].members);
-
-	rc = cp_store_survey_list(st, &surveys, &nsurveys, &c->err);
-	if (rc)
-		goto done;
-	printf("\n3. built-in surveys:\n");
-	for (size_t i = 0; i < nsurveys; i++)
-		printf("   %-26s %s\n", surveys[i].survey_id, surveys[i].title);
-	rc = demo_wave(c, st, dir, key_path, teams, nteams);
-	if (rc)
-		goto done;
-	printf("\nnext: carepulse --db %s/carepulse.db wave show 1\n", dir);
+		if (teams[i].members)
+			printf("     %-16s %-17s %2lld people\n", teams[i].name,
+			       teams[i].parent ? teams[i].parent : "",
+			       (long long)teams[i].members);
 done:
-	cp_store_survey_rows_free(surveys, nsurveys);
 	cp_store_teams_free(teams, nteams);
 	cp_roster_changes_release(&changes);
 	cp_roster_free(roster);
 	cp_problems_release(&problems);
-	cp_store_close(st);
-	free(key_path);
 	cp_buf_release(&path);
 	cp_buf_release(&roster_text);
+	return rc;
+}
+
+/* Step 3: earlier waves, answered and closed, so reports have trends. */
+static int history(struct demo *d)
+{
+	struct cp_demo_answered h[DEMO_HISTORY];
+	char when[16];
+
+	if (cp_demo_history(d->st, d->key, DEMO_SEED,
+			    DEMO_NOW - DEMO_HISTORY * DEMO_EVERY, DEMO_EVERY,
+			    DEMO_HISTORY, h, &d->c->err))
+		return d->c->err.code;
+	printf("3. history: %d earlier waves of compassionate-pulse, every 4 "
+	       "weeks, answered and closed\n",
+	       DEMO_HISTORY);
+	for (size_t i = 0; i < DEMO_HISTORY; i++)
+		printf("     wave %lld opened %s: %zu of %zu invitations "
+		       "answered\n",
+		       (long long)h[i].wave,
+		       day(DEMO_NOW - (int64_t)(DEMO_HISTORY - i) * DEMO_EVERY,
+			   when),
+		       h[i].answered, h[i].invitations);
+	return 0;
+}
+
+/* Step 4: today's wave for the whole organisation, sent to the outbox. */
+static int send_wave(struct demo *d)
+{
+	struct cmd_ctx *c = d->c;
+	struct cp_send_report r;
+	struct cp_buf outbox;
+	size_t made;
+	char when[16];
+	int rc;
+
+	cp_buf_init(&outbox, 4096);
+	cp_store_clock_pin(DEMO_NOW);
+	rc = cp_buf_printf(&outbox, &c->err, "%s/outbox", d->dir);
+	rc = rc ||
+	     cp_config_set(d->st, "outbox.dir", cp_buf_str(&outbox), &c->err);
+	rc = rc || cp_config_set(d->st, "mail.from",
+				 "Team Pulse <pulse@example.org>", &c->err);
+	rc = rc || cp_demo_wave(d->st, d->key, DEMO_NOW, "outbox", &d->wave,
+				&made, &c->err);
+	rc =
+	    rc || cp_deliver_send(d->st, d->key, d->wave.id, NULL, &r, &c->err);
+	if (rc == 0)
+		printf("4. wave %lld opened %s for the whole organisation: "
+		       "sent %zu invitations\n   (leaders also get a "
+		       "self-assessment) to %s/*.eml\n",
+		       (long long)d->wave.id, day(DEMO_NOW, when), r.sent,
+		       cp_buf_str(&outbox));
+	cp_buf_release(&outbox);
+	return rc;
+}
+
+/*
+ * Step 5: the form server on a free loopback port, answered over HTTP as
+ * people's browsers would, stopped, and the wave closed.
+ */
+static int answer_wave(struct demo *d)
+{
+	struct cmd_ctx *c = d->c;
+	struct cp_server_options o = {0};
+	struct cp_server *srv = NULL;
+	struct cp_demo_answered a;
+	char base[64];
+	int rc;
+
+	cp_store_clock_pin(DEMO_NOW + 2 * DEMO_DAY);
+	o.db_path = d->db_path;
+	o.address = "127.0.0.1";
+	o.port = 0;
+	o.threads = 2;
+	if (cp_server_start(&srv, &o, &c->err))
+		return c->err.code;
+	snprintf(base, sizeof(base), "http://127.0.0.1:%u",
+		 cp_server_port(srv));
+	printf("5. started the form server at %s\n", base);
+	fflush(stdout);
+	rc = cp_demo_answer_http(d->st, d->key, DEMO_SEED, d->wave.id,
+				 DEMO_HISTORY, base, &a, &c->err);
+	cp_server_stop(srv);
+	if (rc)
+		return rc;
+	d->answered = a.answered;
+	printf("   answered %zu of %zu invitations through it (%zu team, "
+	       "%zu self) and stopped it\n",
+	       a.answered, a.invitations, a.answered - a.self, a.self);
+	cp_store_clock_pin(d->wave.closes_at);
+	if (cp_store_wave_set_status(d->st, d->wave.id, CP_WAVE_CLOSED,
+				     &c->err))
+		return c->err.code;
+	printf("6. closed wave %lld\n", (long long)d->wave.id);
+	return 0;
+}
+
+static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
+{
+	if (ch->status == CP_CHANGE_UP || ch->status == CP_CHANGE_DOWN)
+		snprintf(buf, n, "%s %+.2f",
+			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff);
+	else if (ch->status == CP_CHANGE_UNDETECTABLE)
+		snprintf(buf, n, "no detectable change");
+	else
+		return NULL;
+	return buf;
+}
+
+/*
+ * Step 7: the team with the most responses this wave (the richest
+ * report) and its results per dimension, as `carepulse results` has them.
+ */
+static int summary(struct demo *d)
+{
+	static const struct out_col cols[] = {
+	    {"dimension", COL_TEXT},   {"n", COL_INT},
+	    {"0-100", COL_NUM},	       {"favourable %", COL_NUM},
+	    {"leader's own", COL_NUM}, {"since last wave", COL_TEXT},
+	};
+	struct cp_results_opts opts = {.changes = true};
+	const struct cp_group *best = NULL;
+	struct cp_results *r = NULL;
+	struct out_table t;
+	char buf[64];
+	int rc;
+
+	if (cp_results_load(&r, d->st, d->wave.id, &opts, &d->c->err))
+		return d->c->err.code;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		const struct cp_group *g = &r->groups[i];
+		if (g->scope == CP_SCOPE_TEAM && !g->suppressed &&
+		    (best == NULL || g->answered > best->answered))
+			best = g;
+	}
+	if (best == NULL) {
+		cp_results_free(r);
+		return cp_error_set(&d->c->err, CP_EFAIL,
+				    "no team of wave %lld has enough "
+				    "responses to report",
+				    (long long)d->wave.id);
+	}
+	cp_strlcpy(d->team, best->name, sizeof(d->team));
+	printf("\n7. results of wave %lld for %s: %lld responses, %.0f%% of "
+	       "%lld (threshold %d)\n\n",
+	       (long long)d->wave.id, best->name, (long long)best->answered,
+	       best->response_rate, (long long)best->delivered, r->threshold);
+	out_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
+	for (size_t k = 0; k < r->survey->ndims; k++) {
+		const struct cp_stat *s = &best->dims[k];
+		out_cell(&t, r->survey->dims[k].title);
+		if (s->suppressed) {
+			out_cell(&t, NULL);
+			out_cell(&t, "not enough responses");
+			for (int i = 0; i < 3; i++)
+				out_cell(&t, NULL);
+			continue;
+		}
+		out_cellf(&t, "%lld", (long long)s->n);
+		out_cellf(&t, "%.0f", s->score);
+		out_cellf(&t, "%.0f", s->favourable);
+		if (best->has_self && !best->self[k].suppressed)
+			out_cellf(&t, "%.0f", best->self[k].score);
+		else
+			out_cell(&t, NULL);
+		out_cell(&t,
+			 change_text(&best->dim_change[k], buf, sizeof(buf)));
+	}
+	rc = out_table_print(&t, stdout, FORMAT_TABLE);
+	if (rc)
+		cp_error_set(&d->c->err, rc, "out of memory");
+	out_table_release(&t);
+	cp_results_free(r);
+	return rc;
+}
+
+/*
+ * The reports' creation date: SOURCE_DATE_EPOCH when set, else the day
+ * the wave closed, so that the same demo gives the same bytes.
+ */
+static int report_date(struct demo *d, long long *when)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	*when = (long long)d->wave.closes_at;
+	if (sde == NULL || *sde == '\0')
+		return 0;
+	errno = 0;
+	*when = strtoll(sde, &end, 10);
+	if (errno || *end || *when < 0)
+		return cp_error_set(&d->c->err, CP_EUSAGE,
+				    "SOURCE_DATE_EPOCH '%s' is not a number "
+				    "of seconds since 1970",
+				    sde);
+	return 0;
+}
+
+/* Step 8: the team report and the comparison, as `report` writes them. */
+static int reports(struct demo *d)
+{
+	struct rp_options o = {.paper = RP_PAPER_A4, .has_creation_time = 1};
+	struct cmd_ctx *c = d->c;
+	char name[128];
+
+	if (report_date(d, &o.creation_time))
+		return c->err.code;
+	slug(name, sizeof(name), d->team);
+	snprintf(d->team_pdf, sizeof(d->team_pdf), "%s/report-%s.pdf", d->dir,
+		 name);
+	snprintf(d->compare_pdf, sizeof(d->compare_pdf),
+		 "%s/report-compare.pdf", d->dir);
+	if (cmd_team_report_write(d->st, d->team, d->wave.id, d->team_pdf, &o,
+				  &c->err) ||
+	    cmd_compare_report_write(d->st, d->wave.id, RP_MEASURE_SCORE,
+				     RP_SORT_NAME, d->compare_pdf, &o, &c->err))
+		return c->err.code;
+	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);
+	printf("   more: carepulse --db %s results --trend --team '%s'\n",
+	       d->db_path, d->team);
+	printf("team report (%s): %s\n", d->team, d->team_pdf);
+	printf("comparison report: %s\n", d->compare_pdf);
+	return 0;
+}
+
+static int run(struct cmd_ctx *c, const char *dir)
+{
+	enum cp_demo_dir_state state;
+	struct demo d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.c = c;
+	d.dir = dir;
+	/* Answers and the key are nobody else's business. */
+	umask(077);
+	if (cp_demo_dir(dir, &state, &c->err))
+		return c->err.code;
+	if (state == CP_DEMO_DIR_AGAIN)
+		printf("carepulse demo in %s/: an earlier demo's folder, so "
+		       "starting over\n(its database, outbox and reports are "
+		       "replaced)\n\n",
+		       dir);
+	else
+		printf("carepulse demo in %s/\n\n", dir);
+	/* The roster and the first wave are dated before the history. */
+	cp_store_clock_pin(DEMO_NOW - DEMO_HISTORY * DEMO_EVERY - DEMO_DAY);
+	rc = setup(&d);
+	rc = rc ? rc : history(&d);
+	rc = rc ? rc : send_wave(&d);
+	rc = rc ? rc : answer_wave(&d);
+	rc = rc ? rc : summary(&d);
+	rc = rc ? rc : reports(&d);
+	cp_store_clock_pin(0);
+	cp_store_close(d.st);
+	memset(d.key, 0, sizeof(d.key));
+	free(d.key_path);
+	free(d.db_path);
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = cp_error_set(&c->err, CP_EIO, "cannot write to stdout");
 	return rc;
 }
 
@@ -201,10 +430,17 @@ const struct cmd_entry cmd_demo_entry = {
     .name = "demo",
     .summary = "run a sample organisation end to end in DIR",
     .usage = "[DIR]",
-    .description = "Creates DIR (default ./carepulse-demo) with a "
-		   "database, a key and a seeded\nsample roster, and "
-		   "shows the teams and the built-in surveys. Running it "
-		   "again\nreuses what is there.",
+    .description =
+	"Creates DIR (default ./carepulse-demo) with a database, a key and "
+	"a seeded\nsample roster; adds four earlier waves with seeded "
+	"answers; sends a new wave\nto DIR/outbox, answers three in four of "
+	"its invitations through the form\nserver over HTTP, closes it, "
+	"prints one team's results and writes\nDIR/report-TEAM.pdf and "
+	"DIR/report-compare.pdf (their paths are the last two\nlines). The "
+	"demo's dates are fixed and its data seeded: two runs give the\n"
+	"same PDFs (SOURCE_DATE_EPOCH sets their creation date). Run again "
+	"on its\nown folder, it starts over; a folder it did not make must "
+	"be empty.",
     .min_args = 0,
     .max_args = 1,
     .exec = cmd_demo_exec,

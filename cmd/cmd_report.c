@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "report.h"
+#include "report_write.h"
 #include "results.h"
 #include "store.h"
 
@@ -160,80 +161,69 @@ static int write_status(const char *what, const char *path)
 }
 
 /* The results of a closed wave, or an error saying why there are none. */
-static int load_closed(struct cmd_ctx *c, int64_t wave, struct cp_results **r)
+static int load_closed(struct cp_store *st, int64_t wave, struct cp_results **r,
+		       struct cp_error *err)
 {
 	struct cp_results_opts opts = {.changes = true, .comments = true};
 
-	if (cp_results_load(r, c->store, wave, &opts, &c->err))
-		return c->err.code;
+	if (cp_results_load(r, st, wave, &opts, err))
+		return err->code;
 	if (!(*r)->scores) {
-		cp_error_set(&c->err, CP_ECONFLICT,
+		cp_error_set(err, CP_ECONFLICT,
 			     "wave %lld is %s: scores are shown only after a "
 			     "wave closes, so there is no report yet",
 			     (long long)wave,
 			     cp_wave_status_name((*r)->wave.status));
 		cp_results_free(*r);
 		*r = NULL;
-		return c->err.code;
+		return err->code;
 	}
 	return 0;
 }
 
-static int cmd_report_team_exec(struct cmd_ctx *c)
+int cmd_team_report_write(struct cp_store *st, const char *team_name,
+			  int64_t wave, const char *path,
+			  const struct rp_options *o, struct cp_error *err)
 {
-	const char *team_name = cmd_value(c, "team");
 	struct cp_results *now = NULL, *before[RP_WAVES_MAX - 1] = {0};
 	struct rp_team_data *data = NULL;
-	struct rp_options o;
-	const char *path;
-	int64_t team, wave, *ids = NULL;
+	int64_t team, *ids = NULL;
 	size_t n = 0, pos, first, n_before = 0;
 	int rc;
 
-	if (team_name == NULL)
-		return cmd_usage_error(c, "--team TEAM is required");
-	if ((rc = output_path(c, &path)) != 0 ||
-	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
-		return rc;
-	if (cp_store_team_find(c->store, team_name, &team, &c->err) ||
-	    closed_waves(c->store, team, &ids, &n, &c->err))
-		return cmd_report(&c->err);
+	if (cp_store_team_find(st, team_name, &team, err) ||
+	    closed_waves(st, team, &ids, &n, err))
+		return err->code;
 	if (wave == 0 && n == 0) {
 		free(ids);
-		cp_error_set(&c->err, CP_ENOTFOUND,
-			     "team '%s' has no closed wave yet: scores are "
-			     "shown only after a wave closes",
-			     team_name);
-		return cmd_report(&c->err);
+		return cp_error_set(err, CP_ENOTFOUND,
+				    "team '%s' has no closed wave yet: scores "
+				    "are shown only after a wave closes",
+				    team_name);
 	}
 	if (wave == 0)
 		wave = ids[n - 1];
-	if (load_closed(c, wave, &now))
-		goto fail;
+	if ((rc = load_closed(st, wave, &now, err)) != 0)
+		goto done;
 	for (pos = 0; pos < n && ids[pos] != wave; pos++)
 		;
 	if (pos == n) {
-		cp_error_set(&c->err, CP_ENOTFOUND,
-			     "team '%s' is not in wave %lld", team_name,
-			     (long long)wave);
-		goto fail;
+		rc = cp_error_set(err, CP_ENOTFOUND,
+				  "team '%s' is not in wave %lld", team_name,
+				  (long long)wave);
+		goto done;
 	}
 	/* The trend: up to RP_WAVES_MAX - 1 closed waves before this one. */
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
-		if (load_closed(c, ids[i], &before[n_before]))
-			goto fail;
+		if ((rc = load_closed(st, ids[i], &before[n_before], err)) != 0)
+			goto done;
 		n_before++;
 	}
-	if (rp_team_report_from_results(
-		&data, now, team, (const struct cp_results *const *)before,
-		n_before, &c->err) ||
-	    rp_team_report_write(&data->report, path, &o, &c->err))
-		goto fail;
-	rc = write_status("the team report", path);
-	goto done;
-fail:
-	rc = cmd_report(&c->err);
+	rc = rp_team_report_from_results(
+	    &data, now, team, (const struct cp_results *const *)before,
+	    n_before, err);
+	rc = rc ? rc : rp_team_report_write(&data->report, path, o, err);
 done:
 	rp_team_data_free(data);
 	for (size_t i = 0; i < n_before; i++)
@@ -243,18 +233,65 @@ done:
 	return rc;
 }
 
+int cmd_compare_report_write(struct cp_store *st, int64_t wave,
+			     enum rp_measure m, enum rp_sort so,
+			     const char *path, const struct rp_options *o,
+			     struct cp_error *err)
+{
+	struct cp_results *r = NULL;
+	struct rp_compare_data *data = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (wave == 0) {
+		if (closed_waves(st, 0, &ids, &n, err))
+			return err->code;
+		if (n == 0) {
+			free(ids);
+			return cp_error_set(err, CP_ENOTFOUND,
+					    "there is no closed wave yet: "
+					    "scores are shown only after a "
+					    "wave closes");
+		}
+		wave = ids[n - 1];
+		free(ids);
+	}
+	rc = load_closed(st, wave, &r, err);
+	rc = rc ? rc : rp_compare_report_from_results(&data, r, m, so, err);
+	rc = rc ? rc : rp_compare_report_write(&data->report, path, o, err);
+	rp_compare_data_free(data);
+	cp_results_free(r);
+	return rc;
+}
+
+static int cmd_report_team_exec(struct cmd_ctx *c)
+{
+	const char *team_name = cmd_value(c, "team");
+	struct rp_options o;
+	const char *path;
+	int64_t wave;
+	int rc;
+
+	if (team_name == NULL)
+		return cmd_usage_error(c, "--team TEAM is required");
+	if ((rc = output_path(c, &path)) != 0 ||
+	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
+		return rc;
+	if (cmd_team_report_write(c->store, team_name, wave, path, &o, &c->err))
+		return cmd_report(&c->err);
+	return write_status("the team report", path);
+}
+
 static int cmd_report_compare_exec(struct cmd_ctx *c)
 {
 	const char *measure = cmd_value(c, "measure");
 	const char *sort = cmd_value(c, "sort");
 	enum rp_measure m = RP_MEASURE_SCORE;
 	enum rp_sort so = RP_SORT_NAME;
-	struct cp_results *r = NULL;
-	struct rp_compare_data *data = NULL;
 	struct rp_options o;
 	const char *path;
-	int64_t wave, *ids = NULL;
-	size_t n = 0;
+	int64_t wave;
 	int rc;
 
 	if (measure && strcmp(measure, "favourable") == 0)
@@ -270,28 +307,9 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 	if ((rc = output_path(c, &path)) != 0 ||
 	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
 		return rc;
-	if (wave == 0) {
-		if (closed_waves(c->store, 0, &ids, &n, &c->err))
-			return cmd_report(&c->err);
-		if (n == 0) {
-			free(ids);
-			cp_error_set(&c->err, CP_ENOTFOUND,
-				     "there is no closed wave yet: scores are "
-				     "shown only after a wave closes");
-			return cmd_report(&c->err);
-		}
-		wave = ids[n - 1];
-		free(ids);
-	}
-	if (load_closed(c, wave, &r) ||
-	    rp_compare_report_from_results(&data, r, m, so, &c->err) ||
-	    rp_compare_report_write(&data->report, path, &o, &c->err))
-		rc = cmd_report(&c->err);
-	else
-		rc = write_status("the comparison report", path);
-	rp_compare_data_free(data);
-	cp_results_free(r);
-	return rc;
+	if (cmd_compare_report_write(c->store, wave, m, so, path, &o, &c->err))
+		return cmd_report(&c->err);
+	return write_status("the comparison report", path);
 }
 
 const struct cmd_entry cmd_report_team_entry = {

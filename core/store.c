@@ -226,12 +226,22 @@ char *cp_store_column_dup(sqlite3_stmt *st, int i)
 	return t ? cp_strdup((const char *)t) : NULL;
 }
 
+/* See cp_store_clock_pin: 0 when the clock is not pinned. */
+static int64_t pinned_now;
+
+void cp_store_clock_pin(int64_t t)
+{
+	pinned_now = t > 0 ? t : 0;
+}
+
 int64_t cp_store_now(void)
 {
 	const char *fixed = getenv("CAREPULSE_NOW");
 	char *end;
 	long long v;
 
+	if (pinned_now)
+		return pinned_now;
 	if (fixed && *fixed) {
 		errno = 0;
 		v = strtoll(fixed, &end, 10);

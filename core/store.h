@@ -67,6 +67,14 @@ void cp_store_rollback_to(struct cp_store *s, const char *name);
 int64_t cp_store_clock(void);
 
 /*
+ * Fixes the store's clock of this process at t (0: back to CAREPULSE_NOW
+ * or the system clock), over CAREPULSE_NOW: the seeded demo moves it
+ * through its waves. Call it only while no other thread uses the store
+ * (no server running): it is a plain variable.
+ */
+void cp_store_clock_pin(int64_t t);
+
+/*
  * Bulk loading (imports), inside an open transaction: until
  * cp_store_bulk_end, cp_store_response_add keeps its changes to the
  * aggregates in memory, and cp_store_bulk_end writes them once per group,
@@ -464,6 +472,8 @@ enum cp_delivery_select {
 	CP_SELECT_TO_REMIND,
 	/* failed: for `wave show` */
 	CP_SELECT_FAILED,
+	/* every invitation of the wave, whatever its state */
+	CP_SELECT_ALL,
 };
 
 /*

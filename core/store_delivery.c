@@ -229,6 +229,7 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 		"i.state = 'sent' AND i.answered = 0 AND i.reminders < ?3"
 		" AND coalesce(i.last_reminded_at, i.sent_at, 0) <= ?2 - ?4",
 	    [CP_SELECT_FAILED] = "i.state = 'failed' AND ?2 + ?3 + ?4 >= 0",
+	    [CP_SELECT_ALL] = "?2 + ?3 + ?4 >= 0",
 	};
 	struct cp_delivery *d = NULL, *grown;
 	size_t count = 0, alloc = 0;

@@ -6,13 +6,16 @@
 export CAREPULSE_NOW=1795000000
 
 expect_exit 0 demo "$T/demo"
-expect_in out "created wave 1 of compassionate-pulse"
+expect_in out "for the whole organisation: sent"
 n=$(ls "$T/demo/outbox" | grep -c '\.eml$')
 [ "$n" -gt 10 ] || fail "the demo wrote $n messages"
-expect_in out "sent $n invitations to the outbox"
+expect_in out "sent $n invitations"
 [ -z "$(ls -a "$T/demo/outbox" | grep tmp)" ] || fail "temporary files left"
+# Again in its folder the demo starts over: the same messages, not twice.
 expect_exit 0 demo "$T/demo"
-expect_in out "sent 0 invitations"
+expect_in out "starting over"
+expect_in out "sent $n invitations"
+[ "$(ls "$T/demo/outbox" | grep -c '\.eml$')" = "$n" ] || fail "the rerun left other messages"
 
 expect_exit 0 init
 make_roster 12 "$T/roster.csv"

@@ -1,0 +1,38 @@
+/*
+ * http_client.h - a plain HTTP client for carepulse's own peers: POST a
+ * body, get the status. The seeded demo answers its invitations through
+ * the real form server with it, as a browser would. It is implemented in
+ * deliver_http.c, the file that wraps libcurl for the webhook channels.
+ */
+#ifndef CP_HTTP_CLIENT_H
+#define CP_HTTP_CLIENT_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+struct cp_http_client;
+
+/*
+ * Opens a client whose requests time out after timeout seconds; it keeps
+ * its connection between requests. *out is the caller's:
+ * cp_http_client_free it. CP_ENOMEM when libcurl cannot start.
+ */
+int cp_http_client_open(struct cp_http_client **out, long timeout,
+			struct cp_error *err);
+
+/*
+ * POSTs body[0..len) as content_type to url (https, or http only to this
+ * machine; redirects are not followed) and sets *status to the HTTP
+ * status; the response body is read and dropped. CP_EUSAGE for a URL that
+ * is not allowed, CP_EUNAVAIL when no answer came (the message says why,
+ * never the URL).
+ */
+int cp_http_post(struct cp_http_client *c, const char *url,
+		 const char *content_type, const char *body, size_t len,
+		 long *status, struct cp_error *err);
+
+/* Frees c; NULL allowed. */
+void cp_http_client_free(struct cp_http_client *c);
+
+#endif
