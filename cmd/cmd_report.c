@@ -159,10 +159,16 @@ static int write_status(const char *what, const char *path)
 	return EXIT_OK;
 }
 
-/* The results of a closed wave, or an error saying why there are none. */
-static int load_closed(struct cmd_ctx *c, int64_t wave, struct cp_results **r)
+/*
+ * The results of a closed wave, or an error saying why there are none.
+ * team nonzero: a report on that team, which reads only its groups'
+ * changes (see cp_results_opts), and its comments only when asked for.
+ */
+static int load_closed(struct cmd_ctx *c, int64_t wave, int64_t team,
+		       bool comments, struct cp_results **r)
 {
-	struct cp_results_opts opts = {.changes = true, .comments = true};
+	struct cp_results_opts opts = {
+	    .changes = true, .comments = comments, .changes_team = team};
 
 	if (cp_results_load(r, c->store, wave, &opts, &c->err))
 		return c->err.code;
@@ -208,7 +214,7 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 	}
 	if (wave == 0)
 		wave = ids[n - 1];
-	if (load_closed(c, wave, &now))
+	if (load_closed(c, wave, team, true, &now))
 		goto fail;
 	for (pos = 0; pos < n && ids[pos] != wave; pos++)
 		;
@@ -221,7 +227,8 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 	/* The trend: up to RP_WAVES_MAX - 1 closed waves before this one. */
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
-		if (load_closed(c, ids[i], &before[n_before]))
+		/* The trend reads each earlier wave's means and changes. */
+		if (load_closed(c, ids[i], team, false, &before[n_before]))
 			goto fail;
 		n_before++;
 	}
@@ -283,7 +290,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		wave = ids[n - 1];
 		free(ids);
 	}
-	if (load_closed(c, wave, &r) ||
+	if (load_closed(c, wave, 0, true, &r) ||
 	    rp_compare_report_from_results(&data, r, m, so, &c->err) ||
 	    rp_compare_report_write(&data->report, path, &o, &c->err))
 		rc = cmd_report(&c->err);
