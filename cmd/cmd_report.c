@@ -168,7 +168,10 @@ static int load_closed(struct cmd_ctx *c, int64_t wave, int64_t team,
 		       bool comments, struct cp_results **r)
 {
 	struct cp_results_opts opts = {
-	    .changes = true, .comments = comments, .changes_team = team};
+	    .changes = true,
+	    .comments = comments,
+	    .changes_team = team,
+	    .no_item_changes = true}; /* no report shows an item's change */
 
 	if (cp_results_load(r, c->store, wave, &opts, &c->err))
 		return c->err.code;

@@ -760,7 +760,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
  */
 static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 			   const struct cp_wave_entry *entries, int64_t team,
-			   struct cp_error *err)
+			   bool items, struct cp_error *err)
 {
 	struct cp_results *r = b->r;
 	size_t ng = r->ngroups;
@@ -835,7 +835,8 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 						  &gr->dims[d], &pg->dims[pd],
 						  w, r->threshold);
 			}
-			for (size_t i = 0; i < r->survey->nitems; i++) {
+			for (size_t i = 0; items && i < r->survey->nitems;
+			     i++) {
 				size_t pi = item_index(p->survey,
 						       r->survey->items[i].id);
 				if (pi != CP_NO_GROUP)
@@ -937,7 +938,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 		rc = attach_comments(&b, s, hidden, err);
 	if (rc == 0 && opts && opts->changes)
 		rc = compute_changes(&b, s, pos, entries, opts->changes_team,
-				     err);
+				     !opts->no_item_changes, err);
 done:
 	free(hidden);
 	cp_store_aggregates_release(&agg);

@@ -109,6 +109,9 @@ struct cp_results_opts {
 	 * one team); every other group's changes stay empty. Which groups
 	 * are shown or hidden does not depend on it. */
 	int64_t changes_team;
+	/* Changes of dimensions only: item_change stays empty (for output
+	 * that shows no items; half of the intervals a wave computes). */
+	bool no_item_changes;
 };
 
 /*
