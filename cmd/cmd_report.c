@@ -160,11 +160,20 @@ static int write_status(const char *what, const char *path)
 	return EXIT_OK;
 }
 
-/* The results of a closed wave, or an error saying why there are none. */
-static int load_closed(struct cp_store *st, int64_t wave, struct cp_results **r,
+/*
+ * The results of a closed wave, or an error saying why there are none.
+ * team nonzero: a report on that team, which reads only its groups'
+ * changes (see cp_results_opts), and its comments only when asked for.
+ */
+static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
+		       bool comments, struct cp_results **r,
 		       struct cp_error *err)
 {
-	struct cp_results_opts opts = {.changes = true, .comments = true};
+	struct cp_results_opts opts = {
+	    .changes = true,
+	    .comments = comments,
+	    .changes_team = team,
+	    .no_item_changes = true}; /* no report shows an item's change */
 
 	if (cp_results_load(r, st, wave, &opts, err))
 		return err->code;
@@ -203,7 +212,7 @@ int cmd_team_report_write(struct cp_store *st, const char *team_name,
 	}
 	if (wave == 0)
 		wave = ids[n - 1];
-	if ((rc = load_closed(st, wave, &now, err)) != 0)
+	if ((rc = load_closed(st, wave, team, true, &now, err)) != 0)
 		goto done;
 	for (pos = 0; pos < n && ids[pos] != wave; pos++)
 		;
@@ -216,7 +225,9 @@ int cmd_team_report_write(struct cp_store *st, const char *team_name,
 	/* The trend: up to RP_WAVES_MAX - 1 closed waves before this one. */
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
-		if ((rc = load_closed(st, ids[i], &before[n_before], err)) != 0)
+		/* The trend reads each earlier wave's means and changes. */
+		if ((rc = load_closed(st, ids[i], team, false,
+				      &before[n_before], err)) != 0)
 			goto done;
 		n_before++;
 	}
@@ -257,7 +268,7 @@ int cmd_compare_report_write(struct cp_store *st, int64_t wave,
 		wave = ids[n - 1];
 		free(ids);
 	}
-	rc = load_closed(st, wave, &r, err);
+	rc = load_closed(st, wave, 0, true, &r, err);
 	rc = rc ? rc : rp_compare_report_from_results(&data, r, m, so, err);
 	rc = rc ? rc : rp_compare_report_write(&data->report, path, o, err);
 	rp_compare_data_free(data);

@@ -454,7 +454,8 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 /* The trend: the chosen group in every wave that includes its team. */
 static int show_trend(struct cmd_ctx *c, int64_t team)
 {
-	struct cp_results_opts opts = {.changes = true};
+	struct cp_results_opts opts = {
+	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
 	int64_t *waves;
@@ -504,7 +505,8 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 
 static int cmd_results_exec(struct cmd_ctx *c)
 {
-	struct cp_results_opts opts = {.changes = true};
+	struct cp_results_opts opts = {
+	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
 	const char *team_name = cmd_value(c, "team");
 	const char *measure = cmd_value(c, "measure");
 	struct cp_results *r = NULL;

@@ -44,8 +44,19 @@ void out_cell(struct out_table *t, const char *text)
 void out_cellf(struct out_table *t, const char *fmt, ...)
 {
 	struct cp_buf b;
+	char small[128];
 	va_list ap;
+	int n;
 
+	/* Nearly every cell is a number: format it once, on the stack (a
+	 * results table has a million cells). */
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(small)) {
+		out_cell(t, small);
+		return;
+	}
 	cp_buf_init(&b, 1 << 20);
 	va_start(ap, fmt);
 	if (cp_buf_vprintf(&b, NULL, fmt, ap))
@@ -57,10 +68,17 @@ void out_cellf(struct out_table *t, const char *fmt, ...)
 
 int out_json_string(struct cp_buf *b, const char *s)
 {
+	const char *run = s; /* characters not yet added that need no escape */
 	int rc = cp_buf_addc(b, '"', NULL);
 
 	for (; rc == 0 && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rc = cp_buf_add(b, run, (size_t)(s - run), NULL);
+		run = s + 1;
+		if (rc)
+			break;
 		switch (c) {
 		case '"':
 			rc = cp_buf_adds(b, "\\\"", NULL);
@@ -80,11 +98,23 @@ int out_json_string(struct cp_buf *b, const char *s)
 		default:
 			if (c < 0x20)
 				rc = cp_buf_printf(b, NULL, "\\u%04x", c);
-			else
-				rc = cp_buf_addc(b, (char)c, NULL);
 		}
 	}
+	if (rc == 0)
+		rc = cp_buf_add(b, run, (size_t)(s - run), NULL);
 	return rc ? rc : cp_buf_addc(b, '"', NULL);
+}
+
+/* Writes what b holds to f once it has 64 KiB: the output of a whole
+ * organisation's results is tens of megabytes, and need not be held. */
+static int flush_some(struct cp_buf *b, FILE *f, bool all)
+{
+	if (b->len == 0 || (!all && b->len < (1u << 16)))
+		return 0;
+	if (fwrite(b->data, 1, b->len, f) != b->len)
+		return CP_EIO;
+	cp_buf_reset(b);
+	return 0;
 }
 
 /* Display width: code points, which is right for the scripts we expect. */
@@ -148,11 +178,13 @@ static int print_csv(const struct out_table *t, FILE *f)
 			     (s ? cp_csv_field(&b, s, NULL) : 0);
 		}
 		rc = rc || cp_buf_adds(&b, "\r\n", NULL);
+		if (rc == 0 && flush_some(&b, f, false))
+			rc = CP_EIO;
 	}
-	if (rc == 0)
-		fwrite(b.data, 1, b.len, f);
+	if (rc == 0 && flush_some(&b, f, true))
+		rc = CP_EIO;
 	cp_buf_release(&b);
-	return rc ? CP_ENOMEM : 0;
+	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
 static int print_json(const struct out_table *t, FILE *f)
@@ -188,12 +220,14 @@ static int print_json(const struct out_table *t, FILE *f)
 				rc = cp_buf_adds(&b, s, NULL);
 		}
 		rc = rc || cp_buf_addc(&b, '}', NULL);
+		if (rc == 0 && flush_some(&b, f, false))
+			rc = CP_EIO;
 	}
 	rc = rc || cp_buf_adds(&b, nrows ? "\n]\n" : "]\n", NULL);
-	if (rc == 0)
-		fwrite(b.data, 1, b.len, f);
+	if (rc == 0 && flush_some(&b, f, true))
+		rc = CP_EIO;
 	cp_buf_release(&b);
-	return rc ? CP_ENOMEM : 0;
+	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
 int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)

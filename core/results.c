@@ -759,8 +759,8 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
  * any team), and the change of each measure from that wave's same group.
  */
 static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
-			   const struct cp_wave_entry *entries,
-			   struct cp_error *err)
+			   const struct cp_wave_entry *entries, int64_t team,
+			   bool items, struct cp_error *err)
 {
 	struct cp_results *r = b->r;
 	size_t ng = r->ngroups;
@@ -773,6 +773,12 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* Groups left out (changes_team): -1, no previous wave to find. */
+	for (size_t g = 0; team && g < ng; g++)
+		if (r->groups[g].team_id != team) {
+			prev[g] = -1;
+			left--;
+		}
 	for (size_t w = pos; w-- > 0 && left > 0;) {
 		const struct cp_wave_entry *e = &entries[w];
 		if (e->status != CP_WAVE_CLOSED || e->nteams == 0)
@@ -809,7 +815,7 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 		struct cp_results_opts plain = {0};
 		struct cp_results *p = NULL;
 		int64_t w = prev[g];
-		if (w == 0)
+		if (w <= 0)
 			continue;
 		rc = load_wave(&p, s, w, &plain, entries, pos, err);
 		for (size_t h = g; rc == 0 && h < ng; h++) {
@@ -829,7 +835,8 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 						  &gr->dims[d], &pg->dims[pd],
 						  w, r->threshold);
 			}
-			for (size_t i = 0; i < r->survey->nitems; i++) {
+			for (size_t i = 0; items && i < r->survey->nitems;
+			     i++) {
 				size_t pi = item_index(p->survey,
 						       r->survey->items[i].id);
 				if (pi != CP_NO_GROUP)
@@ -930,7 +937,8 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc == 0 && opts && opts->comments)
 		rc = attach_comments(&b, s, hidden, err);
 	if (rc == 0 && opts && opts->changes)
-		rc = compute_changes(&b, s, pos, entries, err);
+		rc = compute_changes(&b, s, pos, entries, opts->changes_team,
+				     !opts->no_item_changes, err);
 done:
 	free(hidden);
 	cp_store_aggregates_release(&agg);

@@ -105,6 +105,13 @@ struct cp_results {
 struct cp_results_opts {
 	bool changes;  /* compare each group with its previous wave */
 	bool comments; /* read comments (only shown where allowed) */
+	/* Nonzero: compute changes only for this team's groups (a report on
+	 * one team); every other group's changes stay empty. Which groups
+	 * are shown or hidden does not depend on it. */
+	int64_t changes_team;
+	/* Changes of dimensions only: item_change stays empty (for output
+	 * that shows no items; half of the intervals a wave computes). */
+	bool no_item_changes;
 };
 
 /*

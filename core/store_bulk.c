@@ -11,7 +11,13 @@
 #include "buf.h"
 #include "store_int.h"
 
-#define BULK_CACHE_KIB 65536 /* page cache during a bulk load */
+/* Page cache during a bulk load. Answers land at random keys, so an import
+ * dirties nearly every leaf of the answer table: with the whole table in
+ * cache each page goes to the WAL once, at commit, instead of being
+ * spilled and written again (a 300,000-answer wave into 3.3M answers:
+ * 179k page writes and 135k reads at 64 MB, 120k and 77k at 512 MB). The
+ * cache only grows as pages are used. */
+#define BULK_CACHE_KIB 524288
 
 enum bulk_kind {
 	KIND_ITEM,

@@ -156,11 +156,19 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 			 struct cp_member **out, size_t *n,
 			 struct cp_error *err)
 {
-	static const char sql[] =
+	/* Two statements, not "?1 = 0 OR m.team_id = ?1": SQLite cannot use
+	 * member_team for that, and a wave over 20,000 teams would read
+	 * every member once per team. */
+	static const char sql_all[] =
 	    "SELECT m.id, m.email, m.name, m.team_id, t.name, m.role,"
 	    " m.active FROM member m JOIN team t ON t.id = m.team_id"
-	    " WHERE (?1 = 0 OR m.team_id = ?1) AND (?2 OR m.active)"
+	    " WHERE (?2 OR m.active) ORDER BY t.name, m.name, m.email";
+	static const char sql_team[] =
+	    "SELECT m.id, m.email, m.name, m.team_id, t.name, m.role,"
+	    " m.active FROM member m JOIN team t ON t.id = m.team_id"
+	    " WHERE m.team_id = ?1 AND (?2 OR m.active)"
 	    " ORDER BY t.name, m.name, m.email";
+	const char *sql = team_id ? sql_team : sql_all;
 	struct cp_member *members = NULL, *grown;
 	size_t count = 0, alloc = 0;
 	sqlite3_stmt *st;

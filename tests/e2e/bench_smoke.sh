@@ -30,10 +30,24 @@ expect_in out "| peer: pandas read_csv + groupby | "
 expect_in out "| limit: bare libmicrohttpd, one commit per post | "
 expect_in out "| peer: python3 smtplib, one connection | "
 expect_in out "- target: "
-# A carepulse column may fail while its command is new (the runner drives
-# it as documented in bench/README.md); the limits and peers may not.
 if grep -E '^\| (limit|peer|ref):[^|]*\| failed' "$T/out" >&2; then
 	fail "a limit or peer failed (log: $T/bench/run.log)"
 fi
+# Every carepulse column is measured: import, results, both reports (and
+# their controls with fewer answers), serve and send.
+for row in "carepulse import" "carepulse results --format json" \
+	"carepulse results, control" "carepulse report team (" \
+	"carepulse report compare (" "carepulse report team, control" \
+	"carepulse serve" "carepulse send"; do
+	grep -F "| $row" "$T/out" >/dev/null || fail "no row '$row'"
+done
+if grep -E '^\| carepulse[^|]*\| [^0-9]' "$T/out" >&2; then
+	fail "a carepulse column was not measured (log: $T/bench/run.log)"
+fi
+if grep -E 'target: .*\*\*(carepulse:|failed|set-up|needs)' "$T/out" >&2; then
+	fail "a target could not be judged (log: $T/bench/run.log)"
+fi
 [ -s "$T/bench/reports/python/team.pdf" ] || fail "the matplotlib peer wrote no team report"
+[ -s "$T/bench/reports/carepulse/team.pdf" ] || fail "carepulse wrote no team report"
+[ -s "$T/bench/reports/carepulse/comparison.pdf" ] || fail "carepulse wrote no comparison"
 echo "bench smoke ok"

@@ -126,3 +126,23 @@ assert want == got, (want, got)
 for n, in con.execute("SELECT DISTINCT n FROM agg_dim WHERE self = 0"):
     assert n == want[0][3], n
 PY
+
+# A wave created with --subteams takes responses from the sub-teams too
+# (its invitations went to them), and still from no other team.
+expect_exit 0 wave create --survey compassionate-pulse --team Nursing --subteams
+sub=$(sqlite3 "$CAREPULSE_DB" "SELECT max(id) FROM wave")
+/usr/bin/python3 - "$CAREPULSE_DB" >sub.csv <<'PY'
+import sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+print(",".join(["team"] + items))
+print(",".join(['"Ward 4, North"'] + ["4"] * len(items)))
+print(",".join(["Nursing"] + ["3"] * len(items)))
+PY
+expect_exit 0 import "$sub" sub.csv
+expect_in out "imported 2 responses to wave $sub"
+sed 's/^Nursing,/Pharmacy,/' sub.csv >sub-bad.csv
+expect_exit 65 import "$sub" sub-bad.csv
+expect_in err "sub-bad.csv:3: team 'Pharmacy' is not in this wave"
