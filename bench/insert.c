@@ -7,11 +7,13 @@
  *
  *   --mode prepared   one prepared INSERT per row
  *   --mode multirow   multi-row INSERT statements (the best raw insert)
+ *   --per-file        commit after each file, as one `carepulse import`
+ *                     per wave file does (one durable transaction each)
  *   --flat            instead, a denormalised answer_flat(wave, team,
  *                     item, value) with a covering index: the input of
  *                     bench_groupby
  *
- * usage: bench_insert [--mode M] [--flat] [--no-fk] DB WAVE.csv...
+ * usage: bench_insert [--mode M] [--per-file] [--flat] [--no-fk] DB WAVE.csv...
  * (file i is wave i). Prints answers=N insert_s=T rows_per_s=R.
  */
 #include <stdint.h>
@@ -304,7 +306,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	static struct loader l;
-	int fk = 1, i = 1;
+	int fk = 1, per_file = 0, i = 1;
 	char **bufs;
 	double t0, t1;
 
@@ -313,6 +315,8 @@ int main(int argc, char **argv)
 			l.multirow = strcmp(argv[++i], "multirow") == 0;
 		else if (strcmp(argv[i], "--flat") == 0)
 			l.flat = 1;
+		else if (strcmp(argv[i], "--per-file") == 0)
+			per_file = 1;
 		else if (strcmp(argv[i], "--no-fk") == 0)
 			fk = 0;
 		else
@@ -320,7 +324,8 @@ int main(int argc, char **argv)
 	}
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: bench_insert [--mode prepared|multirow]"
-				" [--flat] [--no-fk] DB WAVE.csv...\n");
+				" [--per-file] [--flat] [--no-fk] DB"
+				" WAVE.csv...\n");
 		return 64;
 	}
 	remove(argv[i]);
@@ -374,6 +379,12 @@ int main(int argc, char **argv)
 			if (row.nfields == comment_col + 1)
 				add_row(&l, f - i, &row, comment_col);
 		flush(&l);
+		if (per_file && f + 1 < argc &&
+		    (sqlite3_exec(l.db, "COMMIT", NULL, NULL, NULL) !=
+			 SQLITE_OK ||
+		     sqlite3_exec(l.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+			 SQLITE_OK))
+			die(&l, "commit");
 	}
 	if (l.flat)
 		sqlite3_exec(l.db,
