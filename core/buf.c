@@ -154,6 +154,22 @@ int cp_buf_read_file(struct cp_buf *b, const char *path, struct cp_error *err)
 	return rc;
 }
 
+void *cp_array_grow(void *arr, size_t elem, size_t *alloc, size_t first)
+{
+	size_t n = *alloc ? *alloc : first;
+	void *p;
+
+	if (*alloc) {
+		if (n > SIZE_MAX / 2 / elem)
+			return NULL;
+		n *= 2;
+	}
+	p = realloc(arr, n * elem);
+	if (p)
+		*alloc = n;
+	return p;
+}
+
 char *cp_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -61,6 +61,14 @@ char *cp_buf_detach(struct cp_buf *b);
 /* Reads a whole file into b, at most b->max bytes. */
 int cp_buf_read_file(struct cp_buf *b, const char *path, struct cp_error *err);
 
+/*
+ * Makes room for one more element in a growing array of elements of size
+ * elem: when *alloc elements are in use, doubles the allocation (first to
+ * first elements). Returns the array, moved or not, or NULL when out of
+ * memory, in which case arr is untouched and still the caller's.
+ */
+void *cp_array_grow(void *arr, size_t elem, size_t *alloc, size_t first);
+
 /* strdup that may fail: returns NULL when out of memory. */
 char *cp_strdup(const char *s);
 

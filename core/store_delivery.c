@@ -79,8 +79,7 @@ int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 		return err ? err->code : CP_EIO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			grown = realloc(rows, alloc * sizeof(*rows));
+			grown = cp_array_grow(rows, sizeof(*rows), &alloc, 16);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");
@@ -137,8 +136,7 @@ static int collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
 
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			grown = realloc(v, alloc * sizeof(*v));
+			grown = cp_array_grow(v, sizeof(*v), &alloc, 16);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");
@@ -254,8 +252,7 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	sqlite3_bind_int64(st, 4, interval);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			grown = realloc(d, alloc * sizeof(*d));
+			grown = cp_array_grow(d, sizeof(*d), &alloc, 64);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");
@@ -420,8 +417,7 @@ int cp_store_chat_teams(struct cp_store *s, int64_t wave,
 	sqlite3_bind_int64(st, 1, wave);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			grown = realloc(v, alloc * sizeof(*v));
+			grown = cp_array_grow(v, sizeof(*v), &alloc, 16);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");

@@ -37,8 +37,8 @@ int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 		return err ? err->code : CP_EIO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			grown = realloc(teams, alloc * sizeof(*teams));
+			grown =
+			    cp_array_grow(teams, sizeof(*teams), &alloc, 16);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");
@@ -182,8 +182,8 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 	sqlite3_bind_int(st, 2, all ? 1 : 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 32;
-			grown = realloc(members, alloc * sizeof(*members));
+			grown = cp_array_grow(members, sizeof(*members), &alloc,
+					      32);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");

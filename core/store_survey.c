@@ -85,8 +85,7 @@ int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,
 		return err ? err->code : CP_EIO;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			grown = realloc(rows, alloc * sizeof(*rows));
+			grown = cp_array_grow(rows, sizeof(*rows), &alloc, 8);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");

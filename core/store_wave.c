@@ -148,8 +148,7 @@ int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 	sqlite3_bind_int64(st, 1, wave);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			grown = realloc(ids, alloc * sizeof(*ids));
+			grown = cp_array_grow(ids, sizeof(*ids), &alloc, 8);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
 						  "out of memory");
