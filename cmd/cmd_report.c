@@ -161,21 +161,14 @@ static int write_status(const char *what, const char *path)
 }
 
 /*
- * The results of a closed wave, or an error saying why there are none.
- * team nonzero: a report on that team, which reads only its groups'
- * changes (see cp_results_opts), and its comments only when asked for.
+ * The results of a closed wave with opts, or an error saying why there are
+ * none.
  */
-static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
-		       bool comments, struct cp_results **r,
-		       struct cp_error *err)
+static int load_closed_opts(struct cp_store *st, int64_t wave,
+			    const struct cp_results_opts *opts,
+			    struct cp_results **r, struct cp_error *err)
 {
-	struct cp_results_opts opts = {
-	    .changes = true,
-	    .comments = comments,
-	    .changes_team = team,
-	    .no_item_changes = true}; /* no report shows an item's change */
-
-	if (cp_results_load(r, st, wave, &opts, err))
+	if (cp_results_load(r, st, wave, opts, err))
 		return err->code;
 	if (!(*r)->scores) {
 		cp_error_set(err, CP_ECONFLICT,
@@ -190,14 +183,35 @@ static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
 	return 0;
 }
 
+/*
+ * The results of a closed wave. team nonzero: a report on that team, which
+ * reads only its groups' statistics and changes (see cp_results_opts), and
+ * its comments only when asked for.
+ */
+static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
+		       bool comments, struct cp_results **r,
+		       struct cp_error *err)
+{
+	struct cp_results_opts opts = {
+	    .changes = true,
+	    .comments = comments,
+	    .changes_team = team,
+	    .only_team = team,
+	    .no_item_changes = true}; /* no report shows an item's change */
+
+	return load_closed_opts(st, wave, &opts, r, err);
+}
+
 int cmd_team_report_write(struct cp_store *st, const char *team_name,
 			  int64_t wave, const char *path,
 			  const struct rp_options *o, struct cp_error *err)
 {
 	struct cp_results *now = NULL, *before[RP_WAVES_MAX - 1] = {0};
 	struct rp_team_data *data = NULL;
+	struct cp_wave_entry *entries = NULL;
+	struct cp_team *teams = NULL;
 	int64_t team, *ids = NULL;
-	size_t n = 0, pos, first, n_before = 0;
+	size_t n = 0, pos, first, n_before = 0, nentries = 0, nteams = 0;
 	int rc;
 
 	if (cp_store_team_find(st, team_name, &team, err) ||
@@ -212,24 +226,61 @@ int cmd_team_report_write(struct cp_store *st, const char *team_name,
 	}
 	if (wave == 0)
 		wave = ids[n - 1];
-	if ((rc = load_closed(st, wave, team, true, &now, err)) != 0)
-		goto done;
 	for (pos = 0; pos < n && ids[pos] != wave; pos++)
 		;
 	if (pos == n) {
-		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "team '%s' is not in wave %lld", team_name,
-				  (long long)wave);
+		/* Not a closed wave of the team: the wave's own error
+		 * (unknown, still open) comes first. */
+		if ((rc = load_closed(st, wave, team, true, &now, err)) == 0)
+			rc = cp_error_set(err, CP_ENOTFOUND,
+					  "team '%s' is not in wave %lld",
+					  team_name, (long long)wave);
 		goto done;
 	}
-	/* The trend: up to RP_WAVES_MAX - 1 closed waves before this one. */
+	/*
+	 * The trend: up to RP_WAVES_MAX - 1 closed waves before this one,
+	 * oldest first, each with the team's dimension means and changes
+	 * alone; each wave's change is computed from the one loaded before
+	 * it where that is its previous wave. The waves and the teams are
+	 * read once for all of them.
+	 */
+	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)) ||
+	    (rc = cp_store_team_list(st, &teams, &nteams, err)))
+		goto done;
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
-		/* The trend reads each earlier wave's means and changes. */
-		if ((rc = load_closed(st, ids[i], team, false,
-				      &before[n_before], err)) != 0)
+		struct cp_results_opts opts = {
+		    .changes = true,
+		    .changes_team = team,
+		    .only_team = team,
+		    .no_item_changes = true,
+		    .dims_only = true,
+		    .known = (const struct cp_results *const *)before,
+		    .nknown = n_before,
+		    .entries = entries,
+		    .nentries = nentries,
+		    .teams = teams,
+		    .nteams = nteams};
+		if ((rc = load_closed_opts(st, ids[i], &opts, &before[n_before],
+					   err)) != 0)
 			goto done;
 		n_before++;
+	}
+	{
+		struct cp_results_opts opts = {
+		    .changes = true,
+		    .comments = true,
+		    .changes_team = team,
+		    .only_team = team,
+		    .no_item_changes = true,
+		    .known = (const struct cp_results *const *)before,
+		    .nknown = n_before,
+		    .entries = entries,
+		    .nentries = nentries,
+		    .teams = teams,
+		    .nteams = nteams};
+		if ((rc = load_closed_opts(st, wave, &opts, &now, err)) != 0)
+			goto done;
 	}
 	rc = rp_team_report_from_results(
 	    &data, now, team, (const struct cp_results *const *)before,
@@ -240,6 +291,8 @@ done:
 	for (size_t i = 0; i < n_before; i++)
 		cp_results_free(before[i]);
 	cp_results_free(now);
+	cp_store_wave_entries_free(entries, nentries);
+	cp_store_teams_free(teams, nteams);
 	free(ids);
 	return rc;
 }

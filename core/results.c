@@ -346,15 +346,24 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
 }
 
 static int build_groups(struct build *b, struct cp_store *s,
-			const struct cp_wave_entry *entry, struct cp_error *err)
+			const struct cp_wave_entry *entry,
+			const struct cp_results_opts *opts,
+			struct cp_error *err)
 {
-	struct cp_team *teams = NULL;
+	struct cp_team *owned = NULL;
+	const struct cp_team *teams;
 	size_t nteams = 0, *first = NULL, *kids = NULL, *fill = NULL, org;
 	int rc;
 
-	rc = cp_store_team_list(s, &teams, &nteams, err);
-	if (rc)
-		return rc;
+	if (opts && opts->teams) {
+		teams = opts->teams;
+		nteams = opts->nteams;
+	} else {
+		rc = cp_store_team_list(s, &owned, &nteams, err);
+		if (rc)
+			return rc;
+		teams = owned;
+	}
 	b->nodes = calloc(nteams ? nteams : 1, sizeof(*b->nodes));
 	b->by_id = calloc(nteams ? nteams : 1, sizeof(*b->by_id));
 	first = calloc(nteams + 2, sizeof(size_t));
@@ -415,7 +424,8 @@ done:
 	/* The groups hold their own copies of the names. */
 	for (size_t i = 0; i < b->nnodes; i++)
 		b->nodes[i].name = NULL;
-	cp_store_teams_free(teams, nteams);
+	if (owned)
+		cp_store_teams_free(owned, nteams);
 	free(first);
 	free(kids);
 	free(fill);
@@ -564,6 +574,12 @@ static int suppress_measure(struct build *b, const int64_t *n, int k,
 	return cp_results_suppress(ng, n, b->parent, k, out, err);
 }
 
+/* Whether group g gets statistics (cp_results_opts.only_team). */
+static bool wanted(const struct cp_results *r, size_t g)
+{
+	return r->only_team == 0 || r->groups[g].team_id == r->only_team;
+}
+
 static int compute_scores(struct build *b, const bool *group_hidden,
 			  struct cp_error *err)
 {
@@ -580,14 +596,20 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 	}
 	for (size_t g = 0; g < ng; g++) {
 		struct cp_group *gr = &r->groups[g];
+		if (!wanted(r, g))
+			continue;
 		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
 		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		gr->items = calloc(ni + 1, sizeof(*gr->items));
-		gr->item_change = calloc(ni + 1, sizeof(*gr->item_change));
+		if (!r->dims_only) {
+			gr->items = calloc(ni + 1, sizeof(*gr->items));
+			gr->item_change =
+			    calloc(ni + 1, sizeof(*gr->item_change));
+		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change || !gr->items ||
-		    !gr->item_change || !gr->self || !gr->self_gap) {
+		if (!gr->dims || !gr->dim_change ||
+		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
+		    !gr->self || !gr->self_gap) {
 			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -601,17 +623,21 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
 			struct cp_stat *st = &r->groups[g].dims[d];
+			if (!wanted(r, g))
+				continue;
 			if (hidden[g]) {
 				cp_stat_suppress(st);
 				continue;
 			}
 			cp_stat_from_sums(st, n[g], t->dim_sum[g * nd + d],
 					  t->dim_sumsq[g * nd + d]);
-			cp_stat_add_dist(
-			    st, &t->dim_dist[(g * nd + d) * CP_SCALE_POINTS]);
+			if (!r->dims_only)
+				cp_stat_add_dist(st,
+						 &t->dim_dist[(g * nd + d) *
+							      CP_SCALE_POINTS]);
 		}
 	}
-	for (size_t i = 0; i < ni; i++) {
+	for (size_t i = 0; !r->dims_only && i < ni; i++) {
 		for (size_t g = 0; g < ng; g++) {
 			const int64_t *c =
 			    &t->item_c[(g * ni + i) * CP_SCALE_POINTS];
@@ -625,6 +651,8 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
 			struct cp_stat *st = &r->groups[g].items[i];
+			if (!wanted(r, g))
+				continue;
 			if (hidden[g])
 				cp_stat_suppress(st);
 			else
@@ -639,7 +667,7 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 	for (size_t g = 0; g < ng; g++) {
 		struct cp_group *gr = &r->groups[g];
 		size_t src = g, node;
-		if (gr->scope == CP_SCOPE_ORGANISATION)
+		if (gr->scope == CP_SCOPE_ORGANISATION || !wanted(r, g))
 			continue;
 		if (gr->scope == CP_SCOPE_SUBTREE) {
 			node = node_of(b, gr->team_id);
@@ -753,16 +781,35 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 		     const struct cp_wave_entry *entries, size_t nentries,
 		     struct cp_error *err);
 
+/* A result of opts->known that can stand for wave loaded with only_team
+ * team (and its items when items), or NULL. */
+static const struct cp_results *known_wave(const struct cp_results_opts *opts,
+					   int64_t wave, int64_t team,
+					   bool items)
+{
+	for (size_t i = 0; i < opts->nknown; i++) {
+		const struct cp_results *k = opts->known[i];
+		if (k && k->wave.id == wave && k->scores &&
+		    (k->only_team == 0 || k->only_team == team) &&
+		    (!items || !k->dims_only))
+			return k;
+	}
+	return NULL;
+}
+
 /*
  * For each group, its previous wave: the newest earlier closed wave that
  * has the group's team (a subtree: any of its teams; the organisation:
  * any team), and the change of each measure from that wave's same group.
  */
 static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
-			   const struct cp_wave_entry *entries, int64_t team,
-			   bool items, struct cp_error *err)
+			   const struct cp_wave_entry *entries,
+			   const struct cp_results_opts *opts,
+			   struct cp_error *err)
 {
 	struct cp_results *r = b->r;
+	int64_t team = opts->changes_team;
+	bool items = !opts->no_item_changes;
 	size_t ng = r->ngroups;
 	int64_t *prev = calloc(ng + 1, sizeof(int64_t));
 	bool *present = calloc(b->nnodes + 1, sizeof(bool));
@@ -810,36 +857,45 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 			}
 		}
 	}
-	/* Each distinct previous wave is computed once. */
+	/* Each distinct previous wave is computed once (or taken from
+	 * opts->known), with what the changes need: the same groups. */
 	for (size_t g = 0; rc == 0 && g < ng; g++) {
-		struct cp_results_opts plain = {0};
+		struct cp_results_opts plain = {.only_team = team,
+						.dims_only = !items,
+						.teams = opts->teams,
+						.nteams = opts->nteams};
 		struct cp_results *p = NULL;
+		const struct cp_results *q;
 		int64_t w = prev[g];
 		if (w <= 0)
 			continue;
-		rc = load_wave(&p, s, w, &plain, entries, pos, err);
+		q = known_wave(opts, w, team, items);
+		if (q == NULL) {
+			rc = load_wave(&p, s, w, &plain, entries, pos, err);
+			q = p;
+		}
 		for (size_t h = g; rc == 0 && h < ng; h++) {
 			struct cp_group *gr = &r->groups[h];
 			const struct cp_group *pg;
 			if (prev[h] != w)
 				continue;
 			prev[h] = 0;
-			pg = cp_results_group(p, gr->scope, gr->team_id);
-			if (pg == NULL || pg->dims == NULL)
+			pg = cp_results_group(q, gr->scope, gr->team_id);
+			if (pg == NULL || pg->dims == NULL || gr->dims == NULL)
 				continue;
 			for (size_t d = 0; d < r->survey->ndims; d++) {
 				size_t pd =
-				    dim_index(p->survey, r->survey->dims[d].id);
+				    dim_index(q->survey, r->survey->dims[d].id);
 				if (pd != CP_NO_GROUP)
 					change_of(&gr->dim_change[d],
 						  &gr->dims[d], &pg->dims[pd],
 						  w, r->threshold);
 			}
-			for (size_t i = 0; items && i < r->survey->nitems;
-			     i++) {
-				size_t pi = item_index(p->survey,
+			for (size_t i = 0;
+			     items && gr->items && i < r->survey->nitems; i++) {
+				size_t pi = item_index(q->survey,
 						       r->survey->items[i].id);
-				if (pi != CP_NO_GROUP)
+				if (pi != CP_NO_GROUP && pg->items)
 					change_of(&gr->item_change[i],
 						  &gr->items[i], &pg->items[pi],
 						  w, r->threshold);
@@ -880,14 +936,18 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc)
 		goto done;
 	r->scores = r->wave.status == CP_WAVE_CLOSED;
+	r->only_team = opts ? opts->only_team : 0;
+	r->dims_only = opts && opts->dims_only;
 	for (size_t i = 0; i < nentries; i++)
 		if (entries[i].id == wave) {
 			entry = &entries[i];
 			pos = i;
 		}
-	rc = build_groups(&b, s, entry, err);
+	rc = build_groups(&b, s, entry, opts, err);
 	if (rc == 0)
-		rc = cp_store_wave_aggregates(s, wave, &agg, err);
+		rc = r->dims_only
+			 ? cp_store_wave_dim_aggregates(s, wave, &agg, err)
+			 : cp_store_wave_aggregates(s, wave, &agg, err);
 	if (rc == 0)
 		rc = totals_alloc(&b.tot, r->ngroups, r->survey->ndims,
 				  r->survey->nitems, err);
@@ -937,8 +997,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc == 0 && opts && opts->comments)
 		rc = attach_comments(&b, s, hidden, err);
 	if (rc == 0 && opts && opts->changes)
-		rc = compute_changes(&b, s, pos, entries, opts->changes_team,
-				     !opts->no_item_changes, err);
+		rc = compute_changes(&b, s, pos, entries, opts, err);
 done:
 	free(hidden);
 	cp_store_aggregates_release(&agg);
@@ -962,6 +1021,9 @@ int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	int rc;
 
 	*out = NULL;
+	if (opts && opts->entries)
+		return load_wave(out, s, wave, opts, opts->entries,
+				 opts->nentries, err);
 	if (cp_store_wave_entries(s, &entries, &n, err))
 		return err ? err->code : CP_EIO;
 	rc = load_wave(out, s, wave, opts, entries, n, err);

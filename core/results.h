@@ -100,6 +100,8 @@ struct cp_results {
 	/* private */
 	struct cp_comment_row *comment_rows;
 	size_t ncomment_rows;
+	int64_t only_team; /* the opts it was loaded with (see below) */
+	bool dims_only;
 };
 
 struct cp_results_opts {
@@ -112,6 +114,29 @@ struct cp_results_opts {
 	/* Changes of dimensions only: item_change stays empty (for output
 	 * that shows no items; half of the intervals a wave computes). */
 	bool no_item_changes;
+	/* Nonzero: statistics (dims, items, self and their changes) only for
+	 * this team's groups (a report on one team); every other group keeps
+	 * its counts and its suppressed flag, decided over the whole
+	 * organisation exactly as without it, but its dims, items, self and
+	 * changes stay NULL. */
+	int64_t only_team;
+	/* Dimensions only: neither the item aggregates nor the invitations
+	 * are read; items and item_change stay NULL, the dimensions carry no
+	 * distribution and no group has a response rate (a trend's earlier
+	 * waves, which show dimension means and changes alone). */
+	bool dims_only;
+	/* Results already loaded (a trend's earlier waves): a change is
+	 * computed from one of these when it is the previous wave and holds
+	 * what the change needs, instead of loading that wave again. */
+	const struct cp_results *const *known;
+	size_t nknown;
+	/* Optional, for a caller that loads several waves: the wave entries
+	 * (cp_store_wave_entries) and the team list (cp_store_team_list),
+	 * read once and used instead of reading them again. Borrowed. */
+	const struct cp_wave_entry *entries;
+	size_t nentries;
+	const struct cp_team *teams;
+	size_t nteams;
 };
 
 /*

@@ -366,6 +366,11 @@ struct cp_wave_aggregates {
 int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
 			     struct cp_wave_aggregates *out,
 			     struct cp_error *err);
+/* The same without the item rows and the invitation counts (items and
+ * invited stay empty): what dimension scores alone are computed from. */
+int cp_store_wave_dim_aggregates(struct cp_store *s, int64_t wave,
+				 struct cp_wave_aggregates *out,
+				 struct cp_error *err);
 void cp_store_aggregates_release(struct cp_wave_aggregates *a);
 
 /* A wave in the order of time (opens_at, then id) and the teams it has. */

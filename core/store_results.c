@@ -119,9 +119,8 @@ static int invited_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 	return 0;
 }
 
-int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
-			     struct cp_wave_aggregates *out,
-			     struct cp_error *err)
+static int wave_aggregates(struct cp_store *s, int64_t wave, bool all,
+			   struct cp_wave_aggregates *out, struct cp_error *err)
 {
 	struct agg_alloc x = {.a = out};
 	int rc;
@@ -139,7 +138,7 @@ int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
 			      " ORDER BY team_id, self, dimension",
 			      wave, dim_row, &x,
 			      "cannot read the dimension totals", err);
-	if (rc == 0)
+	if (rc == 0 && all)
 		rc = each_row(s,
 			      "SELECT team_id, self, item_id, c1, c2, c3, c4,"
 			      " c5 FROM agg_item WHERE wave_id = ?"
@@ -148,7 +147,7 @@ int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
 			      err);
 	/* Uses the invitation_state index (wave_id, state); a wave has one
 	 * invitation per member, far fewer rows than answers. */
-	if (rc == 0)
+	if (rc == 0 && all)
 		rc = each_row(s,
 			      "SELECT team_id, count(*), sum(state = 'sent')"
 			      " FROM invitation WHERE wave_id = ?"
@@ -157,6 +156,20 @@ int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
 			      wave, invited_row, &x,
 			      "cannot count the invitations", err);
 	return rc;
+}
+
+int cp_store_wave_aggregates(struct cp_store *s, int64_t wave,
+			     struct cp_wave_aggregates *out,
+			     struct cp_error *err)
+{
+	return wave_aggregates(s, wave, true, out, err);
+}
+
+int cp_store_wave_dim_aggregates(struct cp_store *s, int64_t wave,
+				 struct cp_wave_aggregates *out,
+				 struct cp_error *err)
+{
+	return wave_aggregates(s, wave, false, out, err);
 }
 
 void cp_store_aggregates_release(struct cp_wave_aggregates *a)
