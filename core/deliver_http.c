@@ -65,6 +65,55 @@ static int sign(const struct webhook *w, const char *id, long long ts,
 	return rc;
 }
 
+/*
+ * POSTs json with the headers h (freed here) on curl, and says in *a how it
+ * went: sent on 2xx; transient on a transport error, 408, 425, 429 or 5xx
+ * (with Retry-After); unavailable when TLS or the protocol fails; permanent
+ * otherwise. what names the peer in a->reason, which never holds the URL.
+ */
+static void post_json(CURL *curl, struct curl_slist *h, const char *json,
+		      const char *what, struct cp_attempt *a)
+{
+	curl_off_t retry_after = 0;
+	long status = 0;
+	CURLcode rc;
+
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)strlen(json));
+	rc = curl_easy_perform(curl);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK) {
+		/* curl_easy_strerror names no host and no path. */
+		snprintf(a->reason, sizeof(a->reason), "%s: %s", what,
+			 curl_easy_strerror(rc));
+		a->outcome = CP_OUT_TRANSIENT;
+		a->peer_down = rc == CURLE_COULDNT_CONNECT ||
+			       rc == CURLE_COULDNT_RESOLVE_HOST;
+		if (rc == CURLE_SSL_CONNECT_ERROR ||
+		    rc == CURLE_PEER_FAILED_VERIFICATION ||
+		    rc == CURLE_UNSUPPORTED_PROTOCOL)
+			a->outcome = CP_OUT_UNAVAILABLE;
+		return;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after);
+	if (status >= 200 && status < 300) {
+		a->outcome = CP_OUT_SENT;
+		return;
+	}
+	snprintf(a->reason, sizeof(a->reason), "%s: HTTP %ld%s", what, status,
+		 status >= 300 && status < 400 ? " (redirects are not followed)"
+					       : "");
+	a->retry_after = (int64_t)retry_after;
+	if (status == 429 || status == 408 || status == 425 || status >= 500)
+		a->outcome = CP_OUT_TRANSIENT;
+	else
+		a->outcome = CP_OUT_PERMANENT;
+}
+
 static void webhook_send(void *self, const struct cp_outgoing *m,
 			 struct cp_attempt *a)
 {
@@ -72,9 +121,6 @@ static void webhook_send(void *self, const struct cp_outgoing *m,
 	struct curl_slist *h = NULL, *next;
 	char line[256], sig[128];
 	long long ts = (long long)time(NULL);
-	curl_off_t retry_after = 0;
-	long status = 0;
-	CURLcode rc;
 	int bad = 0;
 
 	memset(a, 0, sizeof(*a));
@@ -106,40 +152,7 @@ static void webhook_send(void *self, const struct cp_outgoing *m,
 		snprintf(a->reason, sizeof(a->reason), "out of memory");
 		return;
 	}
-	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, m->json);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-			 (curl_off_t)strlen(m->json));
-	rc = curl_easy_perform(w->curl);
-	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(h);
-	if (rc != CURLE_OK) {
-		/* curl_easy_strerror names no host and no path. */
-		snprintf(a->reason, sizeof(a->reason), "webhook: %s",
-			 curl_easy_strerror(rc));
-		a->outcome = CP_OUT_TRANSIENT;
-		a->peer_down = rc == CURLE_COULDNT_CONNECT ||
-			       rc == CURLE_COULDNT_RESOLVE_HOST;
-		if (rc == CURLE_SSL_CONNECT_ERROR ||
-		    rc == CURLE_PEER_FAILED_VERIFICATION ||
-		    rc == CURLE_UNSUPPORTED_PROTOCOL)
-			a->outcome = CP_OUT_UNAVAILABLE;
-		return;
-	}
-	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(w->curl, CURLINFO_RETRY_AFTER, &retry_after);
-	if (status >= 200 && status < 300) {
-		a->outcome = CP_OUT_SENT;
-		return;
-	}
-	snprintf(a->reason, sizeof(a->reason), "webhook: HTTP %ld%s", status,
-		 status >= 300 && status < 400 ? " (redirects are not followed)"
-					       : "");
-	a->retry_after = (int64_t)retry_after;
-	if (status == 429 || status == 408 || status == 425 || status >= 500)
-		a->outcome = CP_OUT_TRANSIENT;
-	else
-		a->outcome = CP_OUT_PERMANENT;
+	post_json(w->curl, h, m->json, "webhook", a);
 }
 
 int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
@@ -262,9 +275,6 @@ static void chat_send(void *self, const struct cp_outgoing *m,
 {
 	struct chat *c = self;
 	struct curl_slist *h;
-	long status = 0;
-	curl_off_t retry_after = 0;
-	CURLcode rc;
 
 	memset(a, 0, sizeof(*a));
 	h = curl_slist_append(NULL, "Content-Type: application/json");
@@ -274,35 +284,7 @@ static void chat_send(void *self, const struct cp_outgoing *m,
 		return;
 	}
 	curl_easy_setopt(c->curl, CURLOPT_URL, m->url);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, m->json);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-			 (curl_off_t)strlen(m->json));
-	rc = curl_easy_perform(c->curl);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(h);
-	if (rc != CURLE_OK) {
-		snprintf(a->reason, sizeof(a->reason), "chat webhook: %s",
-			 curl_easy_strerror(rc));
-		a->outcome = CP_OUT_TRANSIENT;
-		a->peer_down = rc == CURLE_COULDNT_CONNECT ||
-			       rc == CURLE_COULDNT_RESOLVE_HOST;
-		return;
-	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &retry_after);
-	if (status >= 200 && status < 300) {
-		a->outcome = CP_OUT_SENT;
-		return;
-	}
-	snprintf(a->reason, sizeof(a->reason), "chat webhook: HTTP %ld%s",
-		 status,
-		 status >= 300 && status < 400 ? " (redirects are not followed)"
-					       : "");
-	a->retry_after = (int64_t)retry_after;
-	a->outcome = status == 429 || status == 408 || status >= 500
-			 ? CP_OUT_TRANSIENT
-			 : CP_OUT_PERMANENT;
+	post_json(c->curl, h, m->json, "chat webhook", a);
 }
 
 /* https, or http to this machine; never says what the URL was. */

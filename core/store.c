@@ -219,6 +219,40 @@ int cp_store_exec(struct cp_store *s, const char *sql, struct cp_error *err)
 	return 0;
 }
 
+int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+		     size_t first, cp_store_fill_fn fill, void *arg,
+		     void **rows, size_t *n, const char *what,
+		     struct cp_error *err)
+{
+	void *arr = NULL, *grown, *row;
+	size_t count = 0, alloc = 0;
+	int step, rc = 0;
+
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == alloc) {
+			grown = cp_array_grow(arr, elem, &alloc, first);
+			if (grown == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				break;
+			}
+			arr = grown;
+		}
+		row = (char *)arr + count++ * elem;
+		memset(row, 0, elem);
+		if (fill(st, row, arg) != 0) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, what);
+	sqlite3_finalize(st);
+	*rows = arr;
+	*n = count;
+	return rc;
+}
+
 char *cp_store_column_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);

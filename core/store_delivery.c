@@ -60,6 +60,19 @@ static void read_stats(sqlite3_stmt *st, int c, struct cp_wave_stats *out)
 	out->self = sqlite3_column_int64(st, c + 7);
 }
 
+/* One row of cp_store_wave_list into *row. */
+static int fill_wave_row(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_wave_row *r = row;
+
+	(void)arg;
+	read_wave(st, 0, &r->wave);
+	cp_strlcpy(r->survey_id, (const char *)sqlite3_column_text(st, 13),
+		   sizeof(r->survey_id));
+	read_stats(st, 14, &r->stats);
+	return 0;
+}
+
 int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 		       struct cp_error *err)
 {
@@ -68,42 +81,23 @@ int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 	    " FROM wave w JOIN survey sv ON sv.id = w.survey_ref"
 	    " LEFT JOIN invitation i ON i.wave_id = w.id"
 	    " GROUP BY w.id ORDER BY w.id DESC";
-	struct cp_wave_row *rows = NULL, *grown;
-	size_t count = 0, alloc = 0;
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	void *rows;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (cp_store_prepare(s, &st, sql, err))
 		return err ? err->code : CP_EIO;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(rows, sizeof(*rows), &alloc, 16);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			rows = grown;
-		}
-		struct cp_wave_row *r = &rows[count++];
-		memset(r, 0, sizeof(*r));
-		read_wave(st, 0, &r->wave);
-		cp_strlcpy(r->survey_id,
-			   (const char *)sqlite3_column_text(st, 13),
-			   sizeof(r->survey_id));
-		read_stats(st, 14, &r->stats);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list waves");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_wave_row), 16,
+			      fill_wave_row, NULL, &rows, n,
+			      "cannot list waves", err);
 	if (rc) {
 		free(rows);
+		*n = 0;
 		return rc;
 	}
 	*out = rows;
-	*n = count;
 	return 0;
 }
 
@@ -127,34 +121,29 @@ int cp_store_wave_stats(struct cp_store *s, int64_t wave,
 	return rc;
 }
 
-static int collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
-		       size_t *n, struct cp_error *err)
+/* Column 0 of a row as an id. */
+static int fill_id(sqlite3_stmt *st, void *row, void *arg)
 {
-	int64_t *v = NULL, *grown;
-	size_t count = 0, alloc = 0;
-	int step, rc = 0;
+	(void)arg;
+	*(int64_t *)row = sqlite3_column_int64(st, 0);
+	return 0;
+}
 
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(v, sizeof(*v), &alloc, 16);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			v = grown;
-		}
-		v[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list waves");
-	sqlite3_finalize(st);
+int cp_store_collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
+			 size_t *n, struct cp_error *err)
+{
+	void *v;
+	int rc;
+
+	rc = cp_store_collect(s, st, sizeof(int64_t), 16, fill_id, NULL, &v, n,
+			      "cannot list ids", err);
 	if (rc) {
 		free(v);
+		*ids = NULL;
+		*n = 0;
 		return rc;
 	}
 	*ids = v;
-	*n = count;
 	return 0;
 }
 
@@ -171,7 +160,7 @@ int cp_store_wave_ids(struct cp_store *s, enum cp_wave_status status,
 		return err ? err->code : CP_EIO;
 	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
 			  SQLITE_STATIC);
-	return collect_ids(s, st, ids, n, err);
+	return cp_store_collect_ids(s, st, ids, n, err);
 }
 
 int cp_store_wave_successor(struct cp_store *s, int64_t wave, int64_t *next,
@@ -205,6 +194,32 @@ void cp_store_deliveries_free(struct cp_delivery *d, size_t n)
 	free(d);
 }
 
+/* One row of the list query below into *row. */
+static int fill_delivery(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_delivery *x = row;
+
+	(void)arg;
+	x->invitation_id = sqlite3_column_int64(st, 0);
+	x->member_id = sqlite3_column_int64(st, 1);
+	x->team_id = sqlite3_column_int64(st, 2);
+	x->self = sqlite3_column_int(st, 3);
+	x->email = cp_store_column_dup(st, 4);
+	x->name = cp_store_column_dup(st, 5);
+	x->team = cp_store_column_dup(st, 6);
+	cp_strlcpy(x->state, (const char *)sqlite3_column_text(st, 7),
+		   sizeof(x->state));
+	x->attempts = sqlite3_column_int(st, 8);
+	x->reminders = sqlite3_column_int(st, 9);
+	x->last_error = cp_store_column_dup(st, 10);
+	x->sent_at = sqlite3_column_int64(st, 11);
+	x->last_reminded_at = sqlite3_column_int64(st, 12);
+	x->next_attempt_at = sqlite3_column_int64(st, 13);
+	if (!x->email || !x->name || !x->team)
+		return CP_ENOMEM;
+	return 0;
+}
+
 int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 			   enum cp_delivery_select sel, int64_t now,
 			   int max_reminders, int64_t interval,
@@ -229,11 +244,10 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	    [CP_SELECT_FAILED] = "i.state = 'failed' AND ?2 + ?3 + ?4 >= 0",
 	    [CP_SELECT_ALL] = "?2 + ?3 + ?4 >= 0",
 	};
-	struct cp_delivery *d = NULL, *grown;
-	size_t count = 0, alloc = 0;
+	void *rows;
 	struct cp_buf sql;
 	sqlite3_stmt *st;
-	int step, rc;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -250,47 +264,15 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, max_reminders);
 	sqlite3_bind_int64(st, 4, interval);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(d, sizeof(*d), &alloc, 64);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			d = grown;
-		}
-		struct cp_delivery *x = &d[count++];
-		memset(x, 0, sizeof(*x));
-		x->invitation_id = sqlite3_column_int64(st, 0);
-		x->member_id = sqlite3_column_int64(st, 1);
-		x->team_id = sqlite3_column_int64(st, 2);
-		x->self = sqlite3_column_int(st, 3);
-		x->email = cp_store_column_dup(st, 4);
-		x->name = cp_store_column_dup(st, 5);
-		x->team = cp_store_column_dup(st, 6);
-		cp_strlcpy(x->state, (const char *)sqlite3_column_text(st, 7),
-			   sizeof(x->state));
-		x->attempts = sqlite3_column_int(st, 8);
-		x->reminders = sqlite3_column_int(st, 9);
-		x->last_error = cp_store_column_dup(st, 10);
-		x->sent_at = sqlite3_column_int64(st, 11);
-		x->last_reminded_at = sqlite3_column_int64(st, 12);
-		x->next_attempt_at = sqlite3_column_int64(st, 13);
-		if (!x->email || !x->name || !x->team) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list invitations");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_delivery), 64,
+			      fill_delivery, NULL, &rows, n,
+			      "cannot list invitations", err);
 	if (rc) {
-		cp_store_deliveries_free(d, count);
+		cp_store_deliveries_free(rows, *n);
+		*n = 0;
 		return rc;
 	}
-	*out = d;
-	*n = count;
+	*out = rows;
 	return 0;
 }
 
@@ -385,6 +367,26 @@ void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n)
 	free(t);
 }
 
+/* One row of the list query below into *row. */
+static int fill_chat_team(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_chat_team *t = row;
+
+	(void)arg;
+	t->team_id = sqlite3_column_int64(st, 0);
+	t->team = cp_store_column_dup(st, 1);
+	t->parent_id = sqlite3_column_int64(st, 2);
+	t->invited = sqlite3_column_int64(st, 3);
+	t->answered = sqlite3_column_int64(st, 4);
+	t->posts = sqlite3_column_int(st, 5);
+	t->last_post = sqlite3_column_int64(st, 6);
+	t->announce_state = sqlite3_column_int(st, 7);
+	t->last_error = cp_store_column_dup(st, 8);
+	if (t->team == NULL)
+		return CP_ENOMEM;
+	return 0;
+}
+
 int cp_store_chat_teams(struct cp_store *s, int64_t wave,
 			struct cp_chat_team **out, size_t *n,
 			struct cp_error *err)
@@ -405,51 +407,24 @@ int cp_store_chat_teams(struct cp_store *s, int64_t wave,
 	    "   ORDER BY p.number DESC LIMIT 1)"
 	    " FROM invitation i JOIN team t ON t.id = i.team_id"
 	    " WHERE i.wave_id = ?1 GROUP BY t.id ORDER BY t.name";
-	struct cp_chat_team *v = NULL, *grown;
-	size_t count = 0, alloc = 0;
+	void *rows;
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (cp_store_prepare(s, &st, sql, err))
 		return err ? err->code : CP_EIO;
 	sqlite3_bind_int64(st, 1, wave);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(v, sizeof(*v), &alloc, 16);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			v = grown;
-		}
-		struct cp_chat_team *t = &v[count++];
-		memset(t, 0, sizeof(*t));
-		t->team_id = sqlite3_column_int64(st, 0);
-		t->team = cp_store_column_dup(st, 1);
-		t->parent_id = sqlite3_column_int64(st, 2);
-		t->invited = sqlite3_column_int64(st, 3);
-		t->answered = sqlite3_column_int64(st, 4);
-		t->posts = sqlite3_column_int(st, 5);
-		t->last_post = sqlite3_column_int64(st, 6);
-		t->announce_state = sqlite3_column_int(st, 7);
-		t->last_error = cp_store_column_dup(st, 8);
-		if (t->team == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list a wave's teams");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_chat_team), 16,
+			      fill_chat_team, NULL, &rows, n,
+			      "cannot list a wave's teams", err);
 	if (rc) {
-		cp_store_chat_teams_free(v, count);
+		cp_store_chat_teams_free(rows, *n);
+		*n = 0;
 		return rc;
 	}
-	*out = v;
-	*n = count;
+	*out = rows;
 	return 0;
 }
 

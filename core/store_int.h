@@ -66,6 +66,27 @@ int cp_store_prepare(struct cp_store *s, sqlite3_stmt **st, const char *sql,
 /* Runs one statement without results. */
 int cp_store_exec(struct cp_store *s, const char *sql, struct cp_error *err);
 
+/*
+ * Fills one row (zeroed) from the statement's current result; returns 0,
+ * or CP_ENOMEM when a copy failed.
+ */
+typedef int (*cp_store_fill_fn)(sqlite3_stmt *st, void *row, void *arg);
+
+/*
+ * Steps st to the end, one element of size elem per result row, filled by
+ * fill, and finalizes st. *rows and *n are the array and its length, also
+ * on failure (so the caller can free the rows already filled with its own
+ * free function); what names the query in a database error.
+ */
+int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+		     size_t first, cp_store_fill_fn fill, void *arg,
+		     void **rows, size_t *n, const char *what,
+		     struct cp_error *err);
+
+/* Column 0 of every row of st as an id (st is finalized); *ids malloc'ed. */
+int cp_store_collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
+			 size_t *n, struct cp_error *err);
+
 /* A malloc'ed copy of column i, or NULL for SQL NULL / out of memory. */
 char *cp_store_column_dup(sqlite3_stmt *st, int i);
 

@@ -17,6 +17,22 @@ void cp_store_teams_free(struct cp_team *t, size_t n)
 	free(t);
 }
 
+/* One row of the list query below into *row. */
+static int fill_team(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_team *t = row;
+
+	(void)arg;
+	t->id = sqlite3_column_int64(st, 0);
+	t->name = cp_store_column_dup(st, 1);
+	t->parent_id = sqlite3_column_int64(st, 2);
+	t->parent = cp_store_column_dup(st, 3);
+	t->members = sqlite3_column_int64(st, 4);
+	if (t->name == NULL)
+		return CP_ENOMEM;
+	return 0;
+}
+
 int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 		       struct cp_error *err)
 {
@@ -26,46 +42,22 @@ int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 	    "   WHERE m.team_id = t.id AND m.active)"
 	    " FROM team t LEFT JOIN team p ON p.id = t.parent_id"
 	    " ORDER BY t.name";
-	struct cp_team *teams = NULL, *grown;
-	size_t count = 0, alloc = 0;
+	void *rows;
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (cp_store_prepare(s, &st, sql, err))
 		return err ? err->code : CP_EIO;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown =
-			    cp_array_grow(teams, sizeof(*teams), &alloc, 16);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			teams = grown;
-		}
-		struct cp_team *t = &teams[count++];
-		t->id = sqlite3_column_int64(st, 0);
-		t->name = cp_store_column_dup(st, 1);
-		t->parent_id = sqlite3_column_int64(st, 2);
-		t->parent = cp_store_column_dup(st, 3);
-		t->members = sqlite3_column_int64(st, 4);
-		if (t->name == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list teams");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_team), 16, fill_team,
+			      NULL, &rows, n, "cannot list teams", err);
 	if (rc) {
-		cp_store_teams_free(teams, count);
+		cp_store_teams_free(rows, *n);
+		*n = 0;
 		return rc;
 	}
-	*out = teams;
-	*n = count;
+	*out = rows;
 	return 0;
 }
 
@@ -152,6 +144,27 @@ void cp_store_members_free(struct cp_member *m, size_t n)
 	free(m);
 }
 
+/* One row of the list query below into *row. */
+static int fill_member(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_member *m = row;
+
+	(void)arg;
+	m->id = sqlite3_column_int64(st, 0);
+	m->email = cp_store_column_dup(st, 1);
+	m->name = cp_store_column_dup(st, 2);
+	m->team_id = sqlite3_column_int64(st, 3);
+	m->team = cp_store_column_dup(st, 4);
+	m->role =
+	    strcmp((const char *)sqlite3_column_text(st, 5), "leader") == 0
+		? CP_ROLE_LEADER
+		: CP_ROLE_MEMBER;
+	m->active = sqlite3_column_int(st, 6);
+	if (!m->email || !m->name || !m->team)
+		return CP_ENOMEM;
+	return 0;
+}
+
 int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 			 struct cp_member **out, size_t *n,
 			 struct cp_error *err)
@@ -169,10 +182,9 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 	    " WHERE m.team_id = ?1 AND (?2 OR m.active)"
 	    " ORDER BY t.name, m.name, m.email";
 	const char *sql = team_id ? sql_team : sql_all;
-	struct cp_member *members = NULL, *grown;
-	size_t count = 0, alloc = 0;
+	void *rows;
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -180,42 +192,14 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 		return err ? err->code : CP_EIO;
 	sqlite3_bind_int64(st, 1, team_id);
 	sqlite3_bind_int(st, 2, all ? 1 : 0);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(members, sizeof(*members), &alloc,
-					      32);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			members = grown;
-		}
-		struct cp_member *m = &members[count++];
-		m->id = sqlite3_column_int64(st, 0);
-		m->email = cp_store_column_dup(st, 1);
-		m->name = cp_store_column_dup(st, 2);
-		m->team_id = sqlite3_column_int64(st, 3);
-		m->team = cp_store_column_dup(st, 4);
-		m->role = strcmp((const char *)sqlite3_column_text(st, 5),
-				 "leader") == 0
-			      ? CP_ROLE_LEADER
-			      : CP_ROLE_MEMBER;
-		m->active = sqlite3_column_int(st, 6);
-		if (!m->email || !m->name || !m->team) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list members");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_member), 32, fill_member,
+			      NULL, &rows, n, "cannot list members", err);
 	if (rc) {
-		cp_store_members_free(members, count);
+		cp_store_members_free(rows, *n);
+		*n = 0;
 		return rc;
 	}
-	*out = members;
-	*n = count;
+	*out = rows;
 	return 0;
 }
 

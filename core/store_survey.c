@@ -65,6 +65,24 @@ void cp_store_survey_rows_free(struct cp_survey_row *r, size_t n)
 	free(r);
 }
 
+/* One row of the list query below into *row. */
+static int fill_survey_row(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_survey_row *r = row;
+
+	(void)arg;
+	r->ref = sqlite3_column_int64(st, 0);
+	r->survey_id = cp_store_column_dup(st, 1);
+	r->version = cp_store_column_dup(st, 2);
+	r->title = cp_store_column_dup(st, 3);
+	r->hash = cp_store_column_dup(st, 4);
+	r->builtin = sqlite3_column_int(st, 5);
+	r->added_at = sqlite3_column_int64(st, 6);
+	if (!r->survey_id || !r->version || !r->title || !r->hash)
+		return CP_ENOMEM;
+	return 0;
+}
+
 int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,
 			 size_t *n, struct cp_error *err)
 {
@@ -74,47 +92,23 @@ int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,
 	    " FROM survey WHERE id IN"
 	    " (SELECT max(id) FROM survey GROUP BY survey_id)"
 	    " ORDER BY survey_id";
-	struct cp_survey_row *rows = NULL, *grown;
-	size_t count = 0, alloc = 0;
+	void *rows;
 	sqlite3_stmt *st;
-	int step, rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (cp_store_prepare(s, &st, sql, err))
 		return err ? err->code : CP_EIO;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(rows, sizeof(*rows), &alloc, 8);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			rows = grown;
-		}
-		struct cp_survey_row *r = &rows[count++];
-		r->ref = sqlite3_column_int64(st, 0);
-		r->survey_id = cp_store_column_dup(st, 1);
-		r->version = cp_store_column_dup(st, 2);
-		r->title = cp_store_column_dup(st, 3);
-		r->hash = cp_store_column_dup(st, 4);
-		r->builtin = sqlite3_column_int(st, 5);
-		r->added_at = sqlite3_column_int64(st, 6);
-		if (!r->survey_id || !r->version || !r->title || !r->hash) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot list surveys");
-	sqlite3_finalize(st);
+	rc = cp_store_collect(s, st, sizeof(struct cp_survey_row), 8,
+			      fill_survey_row, NULL, &rows, n,
+			      "cannot list surveys", err);
 	if (rc) {
-		cp_store_survey_rows_free(rows, count);
+		cp_store_survey_rows_free(rows, *n);
+		*n = 0;
 		return rc;
 	}
 	*out = rows;
-	*n = count;
 	return 0;
 }
 

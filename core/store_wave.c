@@ -134,9 +134,6 @@ int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			size_t *n, struct cp_error *err)
 {
 	sqlite3_stmt *st;
-	size_t count = 0, alloc = 0;
-	int64_t *ids = NULL, *grown;
-	int step, rc = 0;
 
 	*teams = NULL;
 	*n = 0;
@@ -146,28 +143,7 @@ int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			     err))
 		return err ? err->code : CP_EIO;
 	sqlite3_bind_int64(st, 1, wave);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == alloc) {
-			grown = cp_array_grow(ids, sizeof(*ids), &alloc, 8);
-			if (grown == NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				break;
-			}
-			ids = grown;
-		}
-		ids[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = cp_store_fail(s, err, "cannot read a wave's teams");
-	sqlite3_finalize(st);
-	if (rc) {
-		free(ids);
-		return rc;
-	}
-	*teams = ids;
-	*n = count;
-	return 0;
+	return cp_store_collect_ids(s, st, teams, n, err);
 }
 
 int cp_store_wave_set_status(struct cp_store *s, int64_t id,
