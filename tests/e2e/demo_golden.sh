@@ -1,0 +1,51 @@
+# The demo's outputs are the same bytes as the golden files in
+# tests/golden/demo/: its two PDFs (by SHA-256, with their text beside them
+# to show what changed), results of every wave in CSV and JSON, and its
+# outbox with the per-installation parts (link tokens, Message-IDs) masked.
+# A refactor must leave them alone; a change of output regenerates them on
+# purpose: CP_REGEN_GOLDEN=1 ctest -R demo_golden.
+. "$CP_TEST_LIB"
+need pdftotext sha256sum
+unset CAREPULSE_NOW
+export SOURCE_DATE_EPOCH=1780000000
+golden="$CP_SOURCE_DIR/tests/golden/demo"
+got="$T/got"
+mkdir -p "$got"
+
+expect_exit 0 demo "$T/d"
+export CAREPULSE_DB="$T/d/carepulse.db"
+# The demo's own printout names temporary paths and a port: mask them.
+sed -e "s|$T/d|DEMO|g" -e 's|http://127.0.0.1:[0-9]*|http://127.0.0.1:PORT|' \
+	"$T/out" >"$got/demo.txt"
+for pdf in "$T"/d/*.pdf; do
+	name=$(basename "$pdf" .pdf)
+	sha256sum <"$pdf" | cut -d' ' -f1 >"$got/$name.sha256"
+	pdftotext -layout "$pdf" "$got/$name.txt" 2>/dev/null
+done
+for w in 1 2 3 4 5; do
+	expect_exit 0 results "$w" --items --format csv
+	cp "$T/out" "$got/results-$w.csv"
+done
+expect_exit 0 results 5 --format json
+cp "$T/out" "$got/results-5.json"
+expect_exit 0 results --trend --team "Patient Records" --format csv
+cp "$T/out" "$got/trend-patient-records.csv"
+expect_exit 0 results --matrix --format csv
+cp "$T/out" "$got/matrix.csv"
+# Tokens, Message-IDs and boundaries come from the random installation key.
+for m in "$T"/d/outbox/*.eml; do
+	tr -d '\r' <"$m" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' |
+		sed -E -e 's|/r/[A-Za-z0-9_-]{43}|/r/TOKEN|g' -e 's/[0-9a-f]{32}/HEX/g'
+done >"$got/outbox.txt"
+
+if [ -n "${CP_REGEN_GOLDEN:-}" ]; then
+	rm -rf "$golden"
+	mkdir -p "$golden"
+	cp "$got"/* "$golden/"
+	echo "regenerated $golden"
+	exit 0
+fi
+diff -ru "$golden" "$got" >"$T/diff" || {
+	head -n 80 "$T/diff" >&2
+	fail "the demo's output differs from tests/golden/demo (CP_REGEN_GOLDEN=1 regenerates it on purpose)"
+}
