@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "demo.h"
+#include "rng.h"
 
 #define NITEMS	       11
 #define TEAMS_PER_DEPT 20

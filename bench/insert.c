@@ -25,7 +25,7 @@
 #include <sqlite3.h>
 
 #include "csvscan.h"
-#include "demo.h"
+#include "rng.h"
 
 #define BATCH 30 /* responses per multi-row statement */
 

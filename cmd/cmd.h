@@ -112,6 +112,9 @@ const struct cmd_entry *cmd_find(const char *name);
 /* Runs argv (without the program name) as a command, as main does. */
 int cmd_run(int argc, char **argv);
 
+/* The manual page of every command, in roff (man.c). */
+void cmd_print_man(FILE *f);
+
 /* The list of all commands, for `carepulse help`. */
 void cmd_print_overview(FILE *f);
 

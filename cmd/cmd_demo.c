@@ -366,10 +366,10 @@ static int reports(struct demo *d)
 		 name);
 	snprintf(d->compare_pdf, sizeof(d->compare_pdf),
 		 "%s/report-compare.pdf", d->dir);
-	if (cmd_team_report_write(d->st, d->team, d->wave.id, d->team_pdf, &o,
-				  &c->err) ||
-	    cmd_compare_report_write(d->st, d->wave.id, RP_MEASURE_SCORE,
-				     RP_SORT_NAME, d->compare_pdf, &o, &c->err))
+	if (rp_write_team_report(d->st, d->team, d->wave.id, d->team_pdf, &o,
+				 &c->err) ||
+	    rp_write_compare_report(d->st, d->wave.id, RP_MEASURE_SCORE,
+				    RP_SORT_NAME, d->compare_pdf, &o, &c->err))
 		return c->err.code;
 	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);
 	printf("   more: carepulse --db %s results --trend --team '%s'\n",

@@ -8,6 +8,12 @@ static int cmd_help_exec(struct cmd_ctx *c)
 	const struct cmd_entry *e;
 	int used, status;
 
+	if (c->flag[0]) {
+		if (c->argc)
+			return cmd_usage_error(c, "--man takes no command");
+		cmd_print_man(stdout);
+		return fflush(stdout) || ferror(stdout) ? EXIT_IO : EXIT_OK;
+	}
 	if (c->argc == 0) {
 		cmd_print_overview(stdout);
 		return EXIT_OK;
@@ -22,10 +28,17 @@ static int cmd_help_exec(struct cmd_ctx *c)
 	return EXIT_OK;
 }
 
+static const struct cmd_opt help_opts[] = {
+    {"man", 0, OPT_FLAG, NULL,
+     "print the manual page of every command (roff, as carepulse.1)"},
+    {0},
+};
+
 const struct cmd_entry cmd_help_entry = {
     .name = "help",
     .summary = "show help for carepulse or one command",
-    .usage = "[COMMAND]",
+    .usage = "[--man] [COMMAND]",
+    .opts = help_opts,
     .min_args = 0,
     .max_args = 2,
     .exec = cmd_help_exec,

@@ -17,7 +17,6 @@
 #include "cmd.h"
 #include "report.h"
 #include "report_write.h"
-#include "results.h"
 #include "store.h"
 
 static const struct cmd_opt team_opts[] = {
@@ -125,32 +124,6 @@ static int wave_number(struct cmd_ctx *c, int64_t *wave)
 	return 0;
 }
 
-/*
- * The waves that include team (0: any), oldest first, keeping only the
- * closed ones; a NULL *ids with *n 0 when there are none.
- */
-static int closed_waves(struct cp_store *s, int64_t team, int64_t **ids,
-			size_t *n, struct cp_error *err)
-{
-	size_t kept = 0;
-
-	if (cp_results_waves(s, team, ids, n, err))
-		return err->code;
-	for (size_t i = 0; i < *n; i++) {
-		struct cp_wave w;
-		if (cp_store_wave_get(s, (*ids)[i], &w, err)) {
-			free(*ids);
-			*ids = NULL;
-			*n = 0;
-			return err->code;
-		}
-		if (w.status == CP_WAVE_CLOSED)
-			(*ids)[kept++] = (*ids)[i];
-	}
-	*n = kept;
-	return 0;
-}
-
 static int write_status(const char *what, const char *path)
 {
 	if (printf("wrote %s to %s\n", what, path) < 0 || fflush(stdout)) {
@@ -158,175 +131,6 @@ static int write_status(const char *what, const char *path)
 		return EXIT_IO;
 	}
 	return EXIT_OK;
-}
-
-/*
- * The results of a closed wave with opts, or an error saying why there are
- * none.
- */
-static int load_closed_opts(struct cp_store *st, int64_t wave,
-			    const struct cp_results_opts *opts,
-			    struct cp_results **r, struct cp_error *err)
-{
-	if (cp_results_load(r, st, wave, opts, err))
-		return err->code;
-	if (!(*r)->scores) {
-		cp_error_set(err, CP_ECONFLICT,
-			     "wave %lld is %s: scores are shown only after a "
-			     "wave closes, so there is no report yet",
-			     (long long)wave,
-			     cp_wave_status_name((*r)->wave.status));
-		cp_results_free(*r);
-		*r = NULL;
-		return err->code;
-	}
-	return 0;
-}
-
-/*
- * The results of a closed wave. team nonzero: a report on that team, which
- * reads only its groups' statistics and changes (see cp_results_opts), and
- * its comments only when asked for.
- */
-static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
-		       bool comments, struct cp_results **r,
-		       struct cp_error *err)
-{
-	struct cp_results_opts opts = {
-	    .changes = true,
-	    .comments = comments,
-	    .changes_team = team,
-	    .only_team = team,
-	    .no_item_changes = true}; /* no report shows an item's change */
-
-	return load_closed_opts(st, wave, &opts, r, err);
-}
-
-int cmd_team_report_write(struct cp_store *st, const char *team_name,
-			  int64_t wave, const char *path,
-			  const struct rp_options *o, struct cp_error *err)
-{
-	struct cp_results *now = NULL, *before[RP_WAVES_MAX - 1] = {0};
-	struct rp_team_data *data = NULL;
-	struct cp_wave_entry *entries = NULL;
-	struct cp_team *teams = NULL;
-	int64_t team, *ids = NULL;
-	size_t n = 0, pos, first, n_before = 0, nentries = 0, nteams = 0;
-	int rc;
-
-	if (cp_store_team_find(st, team_name, &team, err) ||
-	    closed_waves(st, team, &ids, &n, err))
-		return err->code;
-	if (wave == 0 && n == 0) {
-		free(ids);
-		return cp_error_set(err, CP_ENOTFOUND,
-				    "team '%s' has no closed wave yet: scores "
-				    "are shown only after a wave closes",
-				    team_name);
-	}
-	if (wave == 0)
-		wave = ids[n - 1];
-	for (pos = 0; pos < n && ids[pos] != wave; pos++)
-		;
-	if (pos == n) {
-		/* Not a closed wave of the team: the wave's own error
-		 * (unknown, still open) comes first. */
-		if ((rc = load_closed(st, wave, team, true, &now, err)) == 0)
-			rc = cp_error_set(err, CP_ENOTFOUND,
-					  "team '%s' is not in wave %lld",
-					  team_name, (long long)wave);
-		goto done;
-	}
-	/*
-	 * The trend: up to RP_WAVES_MAX - 1 closed waves before this one,
-	 * oldest first, each with the team's dimension means and changes
-	 * alone; each wave's change is computed from the one loaded before
-	 * it where that is its previous wave. The waves and the teams are
-	 * read once for all of them.
-	 */
-	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)) ||
-	    (rc = cp_store_team_list(st, &teams, &nteams, err)))
-		goto done;
-	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
-	for (size_t i = first; i < pos; i++) {
-		struct cp_results_opts opts = {
-		    .changes = true,
-		    .changes_team = team,
-		    .only_team = team,
-		    .no_item_changes = true,
-		    .dims_only = true,
-		    .known = (const struct cp_results *const *)before,
-		    .nknown = n_before,
-		    .entries = entries,
-		    .nentries = nentries,
-		    .teams = teams,
-		    .nteams = nteams};
-		if ((rc = load_closed_opts(st, ids[i], &opts, &before[n_before],
-					   err)) != 0)
-			goto done;
-		n_before++;
-	}
-	{
-		struct cp_results_opts opts = {
-		    .changes = true,
-		    .comments = true,
-		    .changes_team = team,
-		    .only_team = team,
-		    .no_item_changes = true,
-		    .known = (const struct cp_results *const *)before,
-		    .nknown = n_before,
-		    .entries = entries,
-		    .nentries = nentries,
-		    .teams = teams,
-		    .nteams = nteams};
-		if ((rc = load_closed_opts(st, wave, &opts, &now, err)) != 0)
-			goto done;
-	}
-	rc = rp_team_report_from_results(
-	    &data, now, team, (const struct cp_results *const *)before,
-	    n_before, err);
-	rc = rc ? rc : rp_team_report_write(&data->report, path, o, err);
-done:
-	rp_team_data_free(data);
-	for (size_t i = 0; i < n_before; i++)
-		cp_results_free(before[i]);
-	cp_results_free(now);
-	cp_store_wave_entries_free(entries, nentries);
-	cp_store_teams_free(teams, nteams);
-	free(ids);
-	return rc;
-}
-
-int cmd_compare_report_write(struct cp_store *st, int64_t wave,
-			     enum rp_measure m, enum rp_sort so,
-			     const char *path, const struct rp_options *o,
-			     struct cp_error *err)
-{
-	struct cp_results *r = NULL;
-	struct rp_compare_data *data = NULL;
-	int64_t *ids = NULL;
-	size_t n = 0;
-	int rc;
-
-	if (wave == 0) {
-		if (closed_waves(st, 0, &ids, &n, err))
-			return err->code;
-		if (n == 0) {
-			free(ids);
-			return cp_error_set(err, CP_ENOTFOUND,
-					    "there is no closed wave yet: "
-					    "scores are shown only after a "
-					    "wave closes");
-		}
-		wave = ids[n - 1];
-		free(ids);
-	}
-	rc = load_closed(st, wave, 0, true, &r, err);
-	rc = rc ? rc : rp_compare_report_from_results(&data, r, m, so, err);
-	rc = rc ? rc : rp_compare_report_write(&data->report, path, o, err);
-	rp_compare_data_free(data);
-	cp_results_free(r);
-	return rc;
 }
 
 static int cmd_report_team_exec(struct cmd_ctx *c)
@@ -342,7 +146,7 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 	if ((rc = output_path(c, &path)) != 0 ||
 	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
 		return rc;
-	if (cmd_team_report_write(c->store, team_name, wave, path, &o, &c->err))
+	if (rp_write_team_report(c->store, team_name, wave, path, &o, &c->err))
 		return cmd_report(&c->err);
 	return write_status("the team report", path);
 }
@@ -371,7 +175,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 	if ((rc = output_path(c, &path)) != 0 ||
 	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
 		return rc;
-	if (cmd_compare_report_write(c->store, wave, m, so, path, &o, &c->err))
+	if (rp_write_compare_report(c->store, wave, m, so, path, &o, &c->err))
 		return cmd_report(&c->err);
 	return write_status("the comparison report", path);
 }

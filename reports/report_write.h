@@ -1,6 +1,6 @@
 /*
  * report_write.h - writing the PDF reports from the store, shared by
- * `report team`, `report compare` and the demo (cmd_report.c). Results
+ * `report team`, `report compare` and the demo (reports/write.c). Results
  * come from core with every threshold applied; reports/ draws them.
  */
 #ifndef CP_REPORT_WRITE_H
@@ -19,14 +19,14 @@ struct cp_store;
  * CP_ENOTFOUND for an unknown team or no closed wave, CP_ECONFLICT for a
  * wave that is still open, or the writer's error.
  */
-int cmd_team_report_write(struct cp_store *st, const char *team_name,
-			  int64_t wave, const char *path,
-			  const struct rp_options *o, struct cp_error *err);
+int rp_write_team_report(struct cp_store *st, const char *team_name,
+			 int64_t wave, const char *path,
+			 const struct rp_options *o, struct cp_error *err);
 
 /* Writes the comparison of every team in wave (0: the newest closed). */
-int cmd_compare_report_write(struct cp_store *st, int64_t wave,
-			     enum rp_measure m, enum rp_sort so,
-			     const char *path, const struct rp_options *o,
-			     struct cp_error *err);
+int rp_write_compare_report(struct cp_store *st, int64_t wave,
+			    enum rp_measure m, enum rp_sort so,
+			    const char *path, const struct rp_options *o,
+			    struct cp_error *err);
 
 #endif

@@ -10,17 +10,11 @@
 #include "crypto.h"
 #include "store_int.h"
 
-static const char *const status_names[] = {"scheduled", "open", "closed"};
-
-const char *cp_wave_status_name(enum cp_wave_status status)
-{
-	return (unsigned)status < 3 ? status_names[status] : "unknown";
-}
-
 static enum cp_wave_status status_from(const char *s)
 {
 	for (int i = 0; i < 3; i++)
-		if (s && strcmp(s, status_names[i]) == 0)
+		if (s &&
+		    strcmp(s, cp_wave_status_name((enum cp_wave_status)i)) == 0)
 			return (enum cp_wave_status)i;
 	return CP_WAVE_CLOSED;
 }

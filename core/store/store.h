@@ -14,8 +14,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "roster.h"
-#include "survey.h"
+#include "model.h"
 
 struct cp_store;
 
@@ -104,24 +103,6 @@ int cp_store_config_each(struct cp_store *s,
 
 /* ---- teams and members ---- */
 
-struct cp_team {
-	int64_t id;
-	char *name;
-	int64_t parent_id; /* 0 when none */
-	char *parent;	   /* NULL when none */
-	int64_t members;   /* active members */
-};
-
-struct cp_member {
-	int64_t id;
-	char *email;
-	char *name;
-	int64_t team_id;
-	char *team;
-	enum cp_role role;
-	int active;
-};
-
 /* Lists all teams by name; free with cp_store_teams_free. */
 int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 		       struct cp_error *err);
@@ -202,28 +183,6 @@ int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 
 /* ---- waves ---- */
 
-enum cp_wave_status {
-	CP_WAVE_SCHEDULED = 0,
-	CP_WAVE_OPEN = 1,
-	CP_WAVE_CLOSED = 2,
-};
-
-struct cp_wave {
-	int64_t id;
-	int64_t survey_ref;	 /* the pinned survey row */
-	int64_t self_survey_ref; /* 0: no self-assessment */
-	enum cp_wave_status status;
-	int64_t opens_at;
-	int64_t closes_at; /* 0: no closing time */
-	char channel[16];  /* email, webhook, slack, teams, outbox */
-	int every_days;	   /* 0: not recurring */
-	int64_t previous_wave;
-	int threshold;	       /* 0: the installation's */
-	int comment_threshold; /* 0: the installation's */
-	int include_subteams;
-	int64_t created_at;
-};
-
 /* Stores w (its id is set) with the teams it goes to. */
 int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 			 const int64_t *teams, size_t nteams,
@@ -240,22 +199,7 @@ int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 int cp_store_wave_set_status(struct cp_store *s, int64_t id,
 			     enum cp_wave_status status, struct cp_error *err);
 
-const char *cp_wave_status_name(enum cp_wave_status status);
-
 /* ---- invitations ---- */
-
-struct cp_invitation {
-	int64_t id;
-	int64_t wave_id;
-	int64_t member_id;
-	int64_t team_id;
-	int self; /* a leader's self-assessment */
-	uint8_t token_hash[32];
-	char state[12]; /* pending, sending, sent, failed */
-	int attempts;
-	int reminders;
-	int answered;
-};
 
 /*
  * Adds the invitation of member to wave (kind self or team) with the hash
@@ -282,26 +226,6 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 				      struct cp_error *err);
 
 /* ---- responses ---- */
-
-struct cp_answer {
-	const char *item_id;
-	int value; /* on the scale, as given (not yet reverse-scored) */
-};
-
-struct cp_comment {
-	const char *question_id;
-	const char *text;
-};
-
-struct cp_response {
-	int64_t wave_id;
-	int64_t team_id;
-	int self;
-	const struct cp_answer *answers;
-	size_t nanswers;
-	const struct cp_comment *comments;
-	size_t ncomments;
-};
 
 /*
  * Stores one response inside the caller's transaction: a random 16-byte

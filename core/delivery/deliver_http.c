@@ -3,8 +3,7 @@
  * webhook.url, signed in the Standard Webhooks form. The URL is a
  * credential: https only (http only to this machine), no redirects, a
  * timeout always set, and it never appears in a message or a log. Also
- * the chat channels and the plain client of http_client.h: this is the
- * one file that includes curl.h for HTTP.
+ * the chat channels.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -288,22 +287,6 @@ static void chat_send(void *self, const struct cp_outgoing *m,
 }
 
 /* https, or http to this machine; never says what the URL was. */
-static int url_allowed(const char *url)
-{
-	char *host = NULL, *scheme = NULL;
-	CURLU *u = curl_url();
-	int ok = 0;
-
-	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
-		ok = strcmp(scheme, "https") == 0 ||
-		     (strcmp(scheme, "http") == 0 && cp_host_is_loopback(host));
-	curl_free(host);
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	return ok;
-}
 
 static int chat_parse(struct chat *c, const char *path, struct cp_error *err)
 {
@@ -331,7 +314,7 @@ static int chat_parse(struct chat *c, const char *path, struct cp_error *err)
 		*eq = '\0';
 		name = cp_trim(line);
 		url = cp_trim(eq + 1);
-		if (*name == '\0' || !url_allowed(url))
+		if (*name == '\0' || !cp_http_url_allowed(url))
 			return cp_error_set_at(
 			    err, CP_EDATA, path, lineno, 0,
 			    "expected 'team name = https://...' (http:// "
@@ -412,69 +395,4 @@ const char *cp_chat_url(const struct cp_channel *ch, const char *team)
 		if (strcmp(c->team[i], team) == 0)
 			return c->url[i];
 	return NULL;
-}
-
-/* ---- a plain client (http_client.h) ---- */
-
-struct cp_http_client {
-	CURL *curl;
-};
-
-int cp_http_client_open(struct cp_http_client **out, long timeout,
-			struct cp_error *err)
-{
-	struct cp_http_client *c = calloc(1, sizeof(*c));
-
-	*out = NULL;
-	if (c == NULL || (c->curl = curl_easy_init()) == NULL) {
-		free(c);
-		return cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
-	}
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, timeout);
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "carepulse");
-	*out = c;
-	return 0;
-}
-
-int cp_http_post(struct cp_http_client *c, const char *url,
-		 const char *content_type, const char *body, size_t len,
-		 long *status, struct cp_error *err)
-{
-	struct curl_slist *h;
-	char line[160];
-	CURLcode rc;
-
-	*status = 0;
-	if (!url_allowed(url))
-		return cp_error_set(err, CP_EUSAGE,
-				    "the URL must be https:// (http:// only to "
-				    "127.0.0.1 or localhost)");
-	snprintf(line, sizeof(line), "Content-Type: %s", content_type);
-	if ((h = curl_slist_append(NULL, line)) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	rc = curl_easy_perform(c->curl);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(h);
-	if (rc != CURLE_OK)
-		return cp_error_set(err, CP_EUNAVAIL, "HTTP POST: %s",
-				    curl_easy_strerror(rc));
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
-	return 0;
-}
-
-void cp_http_client_free(struct cp_http_client *c)
-{
-	if (c == NULL)
-		return;
-	curl_easy_cleanup(c->curl);
-	free(c);
 }

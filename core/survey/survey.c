@@ -533,32 +533,6 @@ void cp_survey_free(struct cp_survey *s)
 	free(s);
 }
 
-const struct cp_item *cp_survey_item(const struct cp_survey *s, const char *id)
-{
-	for (size_t i = 0; i < s->nitems; i++)
-		if (strcmp(s->items[i].id, id) == 0)
-			return &s->items[i];
-	return NULL;
-}
-
-const struct cp_question *cp_survey_question(const struct cp_survey *s,
-					     const char *id)
-{
-	for (size_t i = 0; i < s->nquestions; i++)
-		if (strcmp(s->questions[i].id, id) == 0)
-			return &s->questions[i];
-	return NULL;
-}
-
-const struct cp_dimension *cp_survey_dimension(const struct cp_survey *s,
-					       const char *id)
-{
-	for (size_t i = 0; i < s->ndims; i++)
-		if (strcmp(s->dims[i].id, id) == 0)
-			return &s->dims[i];
-	return NULL;
-}
-
 size_t cp_survey_builtin_count(void)
 {
 	size_t n = 0;

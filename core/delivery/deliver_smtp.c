@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "deliver_int.h"
+#include "http_client.h"
 #include "mail.h"
 
 struct smtp {
@@ -32,13 +33,6 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	memcpy(ptr, s->data + s->pos, n);
 	s->pos += n;
 	return n;
-}
-
-int cp_host_is_loopback(const char *host)
-{
-	return host &&
-	       (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
-		strcmp(host, "[::1]") == 0 || strcmp(host, "localhost") == 0);
 }
 
 static void smtp_close(void *self)

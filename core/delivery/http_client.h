@@ -1,8 +1,7 @@
 /*
  * http_client.h - a plain HTTP client for carepulse's own peers: POST a
  * body, get the status. The seeded demo answers its invitations through
- * the real form server with it, as a browser would. It is implemented in
- * deliver_http.c, the file that wraps libcurl for the webhook channels.
+ * the real form server with it, as a browser would.
  */
 #ifndef CP_HTTP_CLIENT_H
 #define CP_HTTP_CLIENT_H
@@ -12,6 +11,15 @@
 #include "error.h"
 
 struct cp_http_client;
+
+/* True when host is 127.0.0.1, ::1 or localhost. */
+int cp_host_is_loopback(const char *host);
+
+/*
+ * Whether carepulse may send to url: https, or http only to this machine
+ * (127.0.0.1, ::1 or localhost). A URL that does not parse is not allowed.
+ */
+int cp_http_url_allowed(const char *url);
 
 /*
  * Opens a client whose requests time out after timeout seconds; it keeps

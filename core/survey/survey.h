@@ -10,69 +10,7 @@
 #include <stdint.h>
 
 #include "error.h"
-
-#define CP_SCALE_MIN	1
-#define CP_SCALE_MAX	5
-#define CP_SCALE_POINTS (CP_SCALE_MAX - CP_SCALE_MIN + 1)
-
-enum cp_survey_kind {
-	CP_SURVEY_TEAM = 0,
-	CP_SURVEY_SELF = 1
-};
-
-enum cp_purpose {
-	CP_PURPOSE_OTHER = 0,
-	CP_PURPOSE_GOING_WELL = 1,
-	CP_PURPOSE_WOULD_HELP = 2,
-};
-
-struct cp_scale {
-	int min, max;
-	char *labels[CP_SCALE_POINTS];
-	bool favourable[CP_SCALE_MAX + 1]; /* indexed by value */
-};
-
-struct cp_dimension {
-	char *id;
-	char *group;
-	char *title;
-	char *description;
-};
-
-struct cp_item {
-	char *id;
-	char *dimension;
-	size_t dim; /* index into dimensions */
-	char *text;
-	bool reverse; /* agreement is unfavourable: scored as 6 - value */
-};
-
-struct cp_question {
-	char *id;
-	char *text;
-	enum cp_purpose purpose;
-	int max_length; /* in characters */
-};
-
-struct cp_survey {
-	char *id;
-	char *version;
-	char *title;
-	char *description; /* NULL when absent */
-	char *locale;
-	enum cp_survey_kind kind;
-	char **pairs_with;
-	size_t npairs;
-	struct cp_scale scale;
-	struct cp_dimension *dims;
-	size_t ndims;
-	struct cp_item *items;
-	size_t nitems;
-	struct cp_question *questions;
-	size_t nquestions;
-	char *text;    /* the definition exactly as given */
-	char hash[65]; /* hex SHA-256 of text */
-};
+#include "model.h"
 
 /*
  * Parses and validates the definition text[0..len); file names it in
@@ -88,13 +26,6 @@ int cp_survey_load(struct cp_survey **out, const char *path,
 		   struct cp_error *err);
 
 void cp_survey_free(struct cp_survey *s);
-
-/* Lookups by id; NULL when absent. Borrowed from s. */
-const struct cp_item *cp_survey_item(const struct cp_survey *s, const char *id);
-const struct cp_question *cp_survey_question(const struct cp_survey *s,
-					     const char *id);
-const struct cp_dimension *cp_survey_dimension(const struct cp_survey *s,
-					       const char *id);
 
 /* The built-in definitions: count, and the text and file name of each. */
 size_t cp_survey_builtin_count(void);

@@ -62,7 +62,4 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 /* The URL for team (borrowed from ch), or NULL when the file has none. */
 const char *cp_chat_url(const struct cp_channel *ch, const char *team);
 
-/* True when host is 127.0.0.1, ::1 or localhost. */
-int cp_host_is_loopback(const char *host);
-
 #endif

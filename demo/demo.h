@@ -17,17 +17,8 @@
 #include "buf.h"
 #include "crypto.h"
 #include "error.h"
+#include "rng.h"
 #include "store.h"
-
-/* A small deterministic PRNG (splitmix64), for sample data only. */
-struct cp_rng {
-	uint64_t state;
-};
-
-void cp_rng_seed(struct cp_rng *r, uint64_t seed);
-uint64_t cp_rng_next(struct cp_rng *r);
-/* Uniform in [0, n). */
-uint32_t cp_rng_below(struct cp_rng *r, uint32_t n);
 
 /*
  * Appends the sample roster CSV (header included) to b: an organisation

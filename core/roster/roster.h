@@ -12,14 +12,10 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "model.h"
 #include "problems.h"
 
 struct cp_store;
-
-enum cp_role {
-	CP_ROLE_MEMBER = 0,
-	CP_ROLE_LEADER = 1
-};
 
 struct cp_roster_row {
 	int line;	   /* line on which the record starts */

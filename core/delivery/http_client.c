@@ -1,0 +1,105 @@
+/*
+ * http_client.c - the plain HTTP client of http_client.h over libcurl, and
+ * the one rule for which URLs carepulse will talk to.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_client.h"
+#include "text.h"
+
+int cp_host_is_loopback(const char *host)
+{
+	return host &&
+	       (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "::1") == 0 ||
+		strcmp(host, "[::1]") == 0 || strcmp(host, "localhost") == 0);
+}
+
+int cp_http_url_allowed(const char *url)
+{
+	char *host = NULL, *scheme = NULL;
+	CURLU *u = curl_url();
+	int ok = 0;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK)
+		ok = strcmp(scheme, "https") == 0 ||
+		     (strcmp(scheme, "http") == 0 && cp_host_is_loopback(host));
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	(void)ptr;
+	(void)arg;
+	return size * nmemb;
+}
+
+struct cp_http_client {
+	CURL *curl;
+};
+
+int cp_http_client_open(struct cp_http_client **out, long timeout,
+			struct cp_error *err)
+{
+	struct cp_http_client *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (c == NULL || (c->curl = curl_easy_init()) == NULL) {
+		free(c);
+		return cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+	}
+	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "carepulse");
+	*out = c;
+	return 0;
+}
+
+int cp_http_post(struct cp_http_client *c, const char *url,
+		 const char *content_type, const char *body, size_t len,
+		 long *status, struct cp_error *err)
+{
+	struct curl_slist *h;
+	char line[160];
+	CURLcode rc;
+
+	*status = 0;
+	if (!cp_http_url_allowed(url))
+		return cp_error_set(err, CP_EUSAGE,
+				    "the URL must be https:// (http:// only to "
+				    "127.0.0.1 or localhost)");
+	snprintf(line, sizeof(line), "Content-Type: %s", content_type);
+	if ((h = curl_slist_append(NULL, line)) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	rc = curl_easy_perform(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK)
+		return cp_error_set(err, CP_EUNAVAIL, "HTTP POST: %s",
+				    curl_easy_strerror(rc));
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+	return 0;
+}
+
+void cp_http_client_free(struct cp_http_client *c)
+{
+	if (c == NULL)
+		return;
+	curl_easy_cleanup(c->curl);
+	free(c);
+}

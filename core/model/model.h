@@ -1,0 +1,174 @@
+/*
+ * model.h - the domain's types, shared by the store and the domain above
+ * it: a survey definition as parsed, teams, members, waves, invitations
+ * and responses. Plain data and a few lookups; nothing here does I/O, so
+ * the store can take and return these types without depending on the
+ * modules that make them.
+ */
+#ifndef CP_MODEL_H
+#define CP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- survey definitions (parsed and checked by core/survey) ---- */
+
+#define CP_SCALE_MIN	1
+#define CP_SCALE_MAX	5
+#define CP_SCALE_POINTS (CP_SCALE_MAX - CP_SCALE_MIN + 1)
+
+enum cp_survey_kind {
+	CP_SURVEY_TEAM = 0,
+	CP_SURVEY_SELF = 1
+};
+
+enum cp_purpose {
+	CP_PURPOSE_OTHER = 0,
+	CP_PURPOSE_GOING_WELL = 1,
+	CP_PURPOSE_WOULD_HELP = 2,
+};
+
+struct cp_scale {
+	int min, max;
+	char *labels[CP_SCALE_POINTS];
+	bool favourable[CP_SCALE_MAX + 1]; /* indexed by value */
+};
+
+struct cp_dimension {
+	char *id;
+	char *group;
+	char *title;
+	char *description;
+};
+
+struct cp_item {
+	char *id;
+	char *dimension;
+	size_t dim; /* index into dimensions */
+	char *text;
+	bool reverse; /* agreement is unfavourable: scored as 6 - value */
+};
+
+struct cp_question {
+	char *id;
+	char *text;
+	enum cp_purpose purpose;
+	int max_length; /* in characters */
+};
+
+struct cp_survey {
+	char *id;
+	char *version;
+	char *title;
+	char *description; /* NULL when absent */
+	char *locale;
+	enum cp_survey_kind kind;
+	char **pairs_with;
+	size_t npairs;
+	struct cp_scale scale;
+	struct cp_dimension *dims;
+	size_t ndims;
+	struct cp_item *items;
+	size_t nitems;
+	struct cp_question *questions;
+	size_t nquestions;
+	char *text;    /* the definition exactly as given */
+	char hash[65]; /* hex SHA-256 of text */
+};
+
+/* Lookups by id; NULL when absent. Borrowed from s. */
+const struct cp_item *cp_survey_item(const struct cp_survey *s, const char *id);
+const struct cp_question *cp_survey_question(const struct cp_survey *s,
+					     const char *id);
+const struct cp_dimension *cp_survey_dimension(const struct cp_survey *s,
+					       const char *id);
+
+/* ---- teams and members ---- */
+
+enum cp_role {
+	CP_ROLE_MEMBER = 0,
+	CP_ROLE_LEADER = 1
+};
+
+struct cp_team {
+	int64_t id;
+	char *name;
+	int64_t parent_id; /* 0 when none */
+	char *parent;	   /* NULL when none */
+	int64_t members;   /* active members */
+};
+
+struct cp_member {
+	int64_t id;
+	char *email;
+	char *name;
+	int64_t team_id;
+	char *team;
+	enum cp_role role;
+	int active;
+};
+
+/* ---- waves and invitations ---- */
+
+enum cp_wave_status {
+	CP_WAVE_SCHEDULED = 0,
+	CP_WAVE_OPEN = 1,
+	CP_WAVE_CLOSED = 2,
+};
+
+struct cp_wave {
+	int64_t id;
+	int64_t survey_ref;	 /* the pinned survey row */
+	int64_t self_survey_ref; /* 0: no self-assessment */
+	enum cp_wave_status status;
+	int64_t opens_at;
+	int64_t closes_at; /* 0: no closing time */
+	char channel[16];  /* email, webhook, slack, teams, outbox */
+	int every_days;	   /* 0: not recurring */
+	int64_t previous_wave;
+	int threshold;	       /* 0: the installation's */
+	int comment_threshold; /* 0: the installation's */
+	int include_subteams;
+	int64_t created_at;
+};
+
+/* The status's name as stored and printed: scheduled, open, closed. */
+const char *cp_wave_status_name(enum cp_wave_status status);
+
+struct cp_invitation {
+	int64_t id;
+	int64_t wave_id;
+	int64_t member_id;
+	int64_t team_id;
+	int self; /* a leader's self-assessment */
+	uint8_t token_hash[32];
+	char state[12]; /* pending, sending, sent, failed */
+	int attempts;
+	int reminders;
+	int answered;
+};
+
+/* ---- responses ---- */
+
+struct cp_answer {
+	const char *item_id;
+	int value; /* on the scale, as given (not yet reverse-scored) */
+};
+
+struct cp_comment {
+	const char *question_id;
+	const char *text;
+};
+
+struct cp_response {
+	int64_t wave_id;
+	int64_t team_id;
+	int self;
+	const struct cp_answer *answers;
+	size_t nanswers;
+	const struct cp_comment *comments;
+	size_t ncomments;
+};
+
+#endif
