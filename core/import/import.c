@@ -8,7 +8,6 @@
  */
 #include "import.h"
 
-#include <csv.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
@@ -18,14 +17,14 @@
 
 #include "answers.h"
 #include "buf.h"
+#include "csv_reader.h"
 #include "survey.h"
 #include "text.h"
 
 #define MAX_ROWS    5000000
 #define MAX_COLUMNS 512
-#define MAX_FIELD   (64u * 1024u)
+#define MAX_FIELD   CP_CSV_MAX_FIELD
 #define SHOW_MAX    40 /* bytes of a value quoted in a message */
-#define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
 #define COL_TEAM    (-1)
 #define COL_SELF    (-2)
 #define COL_UNKNOWN (-3)
@@ -53,15 +52,11 @@ struct import {
 	size_t nrows, alloc;
 	bool oom;
 	/* CSV reading */
-	struct csv_parser csv;
-	int line, record_line;
-	bool at_boundary, header_seen;
+	struct cp_csv *csv;
+	bool header_seen;
 	size_t ncols;
 	int col_kind[MAX_COLUMNS];
 	char *col_name[MAX_COLUMNS];
-	char *fields[MAX_COLUMNS];
-	size_t nfields;
-	bool field_too_long;
 };
 
 /* A value for a message: cut, with control bytes as '?'. */
@@ -317,60 +312,29 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 
 /* ---- CSV ---- */
 
-static void drop_fields(struct import *im)
-{
-	for (size_t i = 0; i < im->nfields && i < MAX_COLUMNS; i++) {
-		free(im->fields[i]);
-		im->fields[i] = NULL;
-	}
-	im->nfields = 0;
-	im->field_too_long = false;
-}
-
-static void on_field(void *data, size_t n, void *arg)
-{
-	struct import *im = arg;
-	char *f;
-
-	if (im->nfields >= MAX_COLUMNS) {
-		im->nfields++;
-		return;
-	}
-	if (n > MAX_FIELD) {
-		im->field_too_long = true;
-		n = 0;
-	}
-	f = malloc(n + 1);
-	if (f == NULL) {
-		im->oom = true;
-		return;
-	}
-	if (n)
-		memcpy(f, data, n);
-	f[n] = '\0';
-	im->fields[im->nfields++] = f;
-}
-
-static void csv_header(struct import *im)
+static void csv_header(struct import *im, struct cp_csv_record *rec)
 {
 	bool team = false;
 	char v[SHOW_MAX + 4];
 
 	im->header_seen = true;
-	im->ncols = im->nfields;
-	if (im->nfields > MAX_COLUMNS) {
-		cp_problems_add(im->problems, im->record_line, "",
+	im->ncols = rec->nfields;
+	if (rec->nfields > MAX_COLUMNS) {
+		cp_problems_add(im->problems, rec->line, "",
 				"more than %d columns", MAX_COLUMNS);
 		im->ncols = MAX_COLUMNS;
 	}
 	for (size_t c = 0; c < im->ncols; c++) {
-		char *name = cp_trim(im->fields[c]);
+		char *name = cp_strdup(cp_trim(rec->field[c].text));
+		if (name == NULL) {
+			im->ncols = c;
+			im->oom = true;
+			return;
+		}
 		im->col_name[c] = name;
-		im->fields[c] = NULL;
 		for (size_t d = 0; d < c; d++)
 			if (strcmp(im->col_name[d], name) == 0)
-				cp_problems_add(im->problems, im->record_line,
-						name,
+				cp_problems_add(im->problems, rec->line, name,
 						"column '%s' is given twice",
 						show(name, v));
 		if (strcmp(name, "team") == 0) {
@@ -386,41 +350,60 @@ static void csv_header(struct import *im)
 			im->col_kind[c] = COL_ANSWER;
 		} else {
 			im->col_kind[c] = COL_UNKNOWN;
-			cp_problems_add(im->problems, im->record_line, name,
+			cp_problems_add(im->problems, rec->line, name,
 					"column '%s' is not an item or open "
 					"question of survey '%s'",
 					show(name, v), im->survey[0]->id);
 		}
 	}
 	if (!team)
-		cp_problems_add(im->problems, im->record_line, "team",
+		cp_problems_add(im->problems, rec->line, "team",
 				"no 'team' column (expected team, then the "
 				"survey's item ids and open-question ids)");
 }
 
-static void csv_row(struct import *im)
+/*
+ * Lists the fields of a row that the CSV reader flagged (too long, a NUL
+ * byte, not UTF-8), in its words; returns how many there are.
+ */
+static size_t unreadable_fields(struct import *im,
+				const struct cp_csv_record *rec)
+{
+	char message[CP_ERROR_MSG_MAX];
+	size_t n = 0;
+
+	for (size_t c = 0; c < im->ncols; c++) {
+		if (im->col_kind[c] == COL_UNKNOWN ||
+		    cp_csv_problem(im->csv, &rec->field[c], im->col_name[c],
+				   message, sizeof(message)) == NULL)
+			continue;
+		cp_problems_add(im->problems, rec->line, im->col_name[c], "%s",
+				message);
+		n++;
+	}
+	return n;
+}
+
+static void csv_row(struct import *im, struct cp_csv_record *rec)
 {
 	const char *team = NULL, *self = "";
 	struct cp_answers *a;
 	char v[SHOW_MAX + 4];
-	int kind, line = im->record_line;
+	int kind, line = rec->line;
 
-	if (im->nfields != im->ncols) {
+	if (rec->nfields != im->ncols) {
 		cp_problems_add(im->problems, line, "",
 				"%zu fields, but the header has %zu columns",
-				im->nfields, im->ncols);
+				rec->nfields, im->ncols);
 		return;
 	}
-	if (im->field_too_long) {
-		cp_problems_add(im->problems, line, "",
-				"a field is longer than %u bytes", MAX_FIELD);
+	if (unreadable_fields(im, rec))
 		return;
-	}
 	for (size_t c = 0; c < im->ncols; c++) {
 		if (im->col_kind[c] == COL_TEAM)
-			team = im->fields[c];
+			team = rec->field[c].text;
 		else if (im->col_kind[c] == COL_SELF)
-			self = im->fields[c];
+			self = rec->field[c].text;
 	}
 	kind = parse_self(self);
 	if (kind < 0) {
@@ -432,13 +415,13 @@ static void csv_row(struct import *im)
 	if (a == NULL)
 		return;
 	for (size_t c = 0; c < im->ncols; c++) {
-		const char *value = im->fields[c];
-		size_t n = strlen(value);
+		const char *value = rec->field[c].text;
+		size_t n = rec->field[c].len;
 		if (im->col_kind[c] != COL_ANSWER || n == 0)
 			continue;
 		/* Item answers may be padded ("4 "); comments stay as typed. */
 		if (cp_survey_item(a->survey, im->col_name[c])) {
-			value = cp_trim(im->fields[c]);
+			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}
 		if (cp_answers_set(a, im->col_name[c], value, n, NULL) ==
@@ -450,75 +433,45 @@ static void csv_row(struct import *im)
 	row_end(im, a, line, "", "", "");
 }
 
-static void on_row_end(int c, void *arg)
-{
-	struct import *im = arg;
-
-	(void)c;
-	if (im->oom)
-		return;
-	/* A blank line is no row; nor is the LF of a CRLF (libcsv reports
-	 * each line-end byte). */
-	if (im->nfields > 0 &&
-	    !(im->nfields == 1 && im->fields[0] && im->fields[0][0] == '\0')) {
-		if (!im->header_seen)
-			csv_header(im);
-		else if (im->nrows + cp_problems_total(im->problems) < MAX_ROWS)
-			csv_row(im);
-	}
-	drop_fields(im);
-}
-
-static size_t line_end(const char *text, size_t pos, size_t len)
-{
-	while (pos < len && text[pos] != '\n' && text[pos] != '\r')
-		pos++;
-	if (pos < len && text[pos] == '\r')
-		pos++;
-	if (pos < len && text[pos] == '\n')
-		pos++;
-	return pos;
-}
-
-/* Feeds libcsv a line at a time, so every row knows the line it began. */
+/*
+ * Reads every record through the CSV reader, which caps the rows: a file
+ * with more than MAX_ROWS is refused with the line of the first row too
+ * many. After a malformed line reading goes on, so every bad line is
+ * listed; before the header there is nothing to check rows against.
+ */
 static void read_csv(struct import *im, const char *text, size_t len)
 {
-	size_t pos = 0, end;
+	const struct cp_csv_limits limits = {
+	    .max_field = MAX_FIELD,
+	    .max_fields = MAX_COLUMNS,
+	    .max_records = MAX_ROWS,
+	    .header = true,
+	};
+	struct cp_csv_record *rec;
+	struct cp_error e;
+	int rc;
 
-	if (csv_init(&im->csv, CSV_OPTIONS) != 0) {
+	if (cp_csv_open(&im->csv, im->file, text, len, &limits, NULL)) {
 		im->oom = true;
 		return;
 	}
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		pos = 3;
-	im->at_boundary = true;
-	while (pos < len && !im->oom && im->line < INT_MAX) {
-		im->line++;
-		end = line_end(text, pos, len);
-		if (im->at_boundary)
-			im->record_line = im->line;
-		if (csv_parse(&im->csv, text + pos, end - pos, on_field,
-			      on_row_end, im) < end - pos) {
-			cp_problems_add(im->problems, im->line, "",
-					"malformed CSV (a quote out of place)");
-			drop_fields(im);
-			csv_free(&im->csv);
-			if (!im->header_seen ||
-			    csv_init(&im->csv, CSV_OPTIONS) != 0)
-				return;
-			im->at_boundary = true;
-			pos = end;
-			continue;
+	while (!im->oom && (rc = cp_csv_next(im->csv, &rec, &e)) != 0) {
+		if (rc == CP_EDATA) {
+			cp_problems_add(im->problems, e.line, "", "%s",
+					e.message);
+			if (!im->header_seen)
+				break;
+		} else if (rc < 0) {
+			im->oom = true;
+		} else if (rec->header) {
+			csv_header(im, rec);
+		} else {
+			csv_row(im, rec);
 		}
-		im->at_boundary = im->nfields == 0;
-		pos = end;
 	}
-	if (csv_fini(&im->csv, on_field, on_row_end, im) != 0)
-		cp_problems_add(im->problems, im->record_line, "",
-				"malformed CSV (a quote is never closed)");
-	drop_fields(im);
-	csv_free(&im->csv);
-	if (!im->header_seen)
+	cp_csv_free(im->csv);
+	im->csv = NULL;
+	if (!im->header_seen && cp_problems_total(im->problems) == 0)
 		cp_problems_add(im->problems, 0, "",
 				"the file is empty (expected a header: team, "
 				"then item ids)");
@@ -550,8 +503,15 @@ static void read_json(struct import *im, const char *text, size_t len)
 		struct cp_answers *a;
 		int kind = 0;
 
-		if (im->oom || idx >= MAX_ROWS)
+		if (im->oom)
 			break;
+		if (idx >= MAX_ROWS) {
+			cp_problems_add(im->problems, 0, "",
+					"record %zu: the file has more than "
+					"%d records",
+					idx + 1, MAX_ROWS);
+			break;
+		}
 		snprintf(where, sizeof(where), "record %zu: ", idx + 1);
 		if (!json_is_object(rec)) {
 			cp_problems_add(im->problems, 0, "", "%snot an object",

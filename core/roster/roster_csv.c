@@ -1,16 +1,15 @@
 /*
  * roster_csv.c - reading a roster CSV into a struct cp_roster.
  *
- * libcsv does the RFC 4180 tokenising; this file counts lines, maps the
- * header's columns, and checks the rows: each one on its own while reading,
- * then across rows (an e-mail given twice, a team given two parents, parent
- * teams that form a cycle). Every problem is reported, in line order, so a
+ * The CSV reader of the base layer (csv_reader.h) does the tokenising,
+ * the line numbers and the caps; this file maps the header's columns and
+ * checks the rows: each one on its own while reading, then across rows
+ * (an e-mail given twice, a team given two parents, parent teams that
+ * form a cycle). Every problem is reported, in line order, so a
  * user fixes the whole file in one go.
  */
 #include "roster.h"
 
-#include <csv.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,16 +18,16 @@
 #include <string.h>
 
 #include "buf.h"
+#include "csv_reader.h"
 #include "text.h"
 
 #define MAX_ROWS	100000
-#define MAX_FIELD_BYTES (64u * 1024u)
+#define MAX_FIELD_BYTES CP_CSV_MAX_FIELD
 #define MAX_COLUMNS	32 /* header columns kept; a header has at most 5 */
 #define MAX_NAME_BYTES	200
 #define MAX_TEAM_BYTES	100
 #define PRINTABLE_MAX	60 /* bytes of a value quoted in a message */
 #define NO_RECORD	SIZE_MAX
-#define CSV_OPTIONS	(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
 #define EXPECTED                                                               \
 	"(expected email, name, team, and optionally parent_team, role)"
 
@@ -50,26 +49,17 @@ static const bool column_required[NCOLUMNS] = {true, true, true, false, false};
 enum record_kind {
 	REC_ROW,	 /* fields in place, checked on their own */
 	REC_FIELD_COUNT, /* the wrong number of fields */
-	REC_MALFORMED,	 /* libcsv refused it */
-	REC_TOO_MANY,	 /* past MAX_ROWS: reading stopped here */
-};
-
-enum malformed {
-	BAD_QUOTE_IN_UNQUOTED,
-	BAD_TEXT_AFTER_QUOTE,
-	BAD_UNCLOSED_QUOTE,
+	REC_CSV,	 /* the CSV reader refused it: message says why */
 };
 
 /* One data record as read, with what the checks found out about it. */
 struct record {
 	enum record_kind kind;
-	int line;	    /* where the record starts, or the CSV error is */
-	size_t nfields;	    /* REC_FIELD_COUNT: how many fields */
-	size_t position;    /* REC_MALFORMED: which field (0-based) */
-	enum malformed why; /* REC_MALFORMED */
-	unsigned huge;	    /* columns over MAX_FIELD_BYTES (1 << column) */
-	unsigned nul;	    /* columns holding a NUL byte */
-	unsigned bad;	    /* columns failing their own check */
+	int line;	/* where the record starts, or the CSV error is */
+	size_t nfields; /* REC_FIELD_COUNT: how many fields */
+	char *message;	/* REC_CSV: the reader's message */
+	unsigned char flags[NCOLUMNS]; /* enum cp_csv_flag, per column */
+	unsigned bad;		       /* columns failing their own check */
 	char *value[NCOLUMNS]; /* trimmed; NULL when absent or too big */
 	size_t same_email;     /* an earlier record with this e-mail */
 	size_t other_parent;   /* an earlier record giving another parent */
@@ -84,21 +74,13 @@ struct header {
 };
 
 struct reader {
-	struct csv_parser csv;
+	struct cp_csv *csv;
 	struct cp_problems *problems;
 	struct header header;
-	int line;	   /* the physical line being fed to libcsv */
-	int record_line;   /* the line on which the open record started */
-	bool at_boundary;  /* no record is open */
-	size_t rows_ended; /* row callbacks so far */
-	/* The record being read: fields by position. */
-	char *fields[MAX_COLUMNS];
-	size_t nfields; /* may exceed MAX_COLUMNS: the rest are only counted */
-	unsigned huge, nul;
 	/* Data records read so far, in line order. */
 	struct record *records;
 	size_t nrecords, alloc;
-	bool stop; /* reading ends early: a bad header, too many rows */
+	bool stop; /* reading ended early: a bad header, too many rows */
 	bool oom;
 };
 
@@ -179,18 +161,7 @@ static void record_release(struct record *rec)
 	for (int c = 0; c < NCOLUMNS; c++)
 		free(rec->value[c]);
 	free(rec->cycle);
-}
-
-/* Frees the fields of the record being read and forgets them. */
-static void drop_fields(struct reader *rd)
-{
-	for (size_t i = 0; i < rd->nfields && i < MAX_COLUMNS; i++) {
-		free(rd->fields[i]);
-		rd->fields[i] = NULL;
-	}
-	rd->nfields = 0;
-	rd->huge = 0;
-	rd->nul = 0;
+	free(rec->message);
 }
 
 /* Appends an empty record of kind starting on line; NULL when out of
@@ -221,19 +192,6 @@ static struct record *add_record(struct reader *rd, enum record_kind kind,
 	return rec;
 }
 
-/* How a message names the field at position: by its column when known. */
-static const char *field_label(const struct header *h, size_t position,
-			       char *out, size_t n)
-{
-	if (h->seen && position < h->ncolumns && position < MAX_COLUMNS &&
-	    h->column_at[position] >= 0)
-		snprintf(out, n, "field '%s'",
-			 column_names[h->column_at[position]]);
-	else
-		snprintf(out, n, "field %zu", position + 1);
-	return out;
-}
-
 /* The column a header name stands for, or -1. */
 static int find_column(const char *name)
 {
@@ -248,13 +206,14 @@ static int find_column(const char *name)
  * (an e-mail address where a column name should be): then one problem
  * says so instead of a list of unknown and missing columns.
  */
-static bool header_unusable(struct reader *rd, int line)
+static bool header_unusable(struct reader *rd, const struct cp_csv_record *rec)
 {
-	size_t n = rd->nfields < MAX_COLUMNS ? rd->nfields : MAX_COLUMNS;
+	size_t n = rec->nfields < MAX_COLUMNS ? rec->nfields : MAX_COLUMNS;
+	int line = rec->line;
 	bool empty = true;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *name = rd->fields[i] ? rd->fields[i] : "";
+		const char *name = rec->field[i].text;
 
 		if (cp_email_valid(name)) {
 			problem(rd->problems, line, "",
@@ -263,7 +222,7 @@ static bool header_unusable(struct reader *rd, int line)
 				name);
 			return true;
 		}
-		if (*name || (rd->huge & (1u << i)))
+		if (*name || (rec->field[i].flags & CP_CSV_TOO_LONG))
 			empty = false;
 	}
 	if (empty)
@@ -276,28 +235,28 @@ static bool header_unusable(struct reader *rd, int line)
  * and missing one. Data rows are still checked against what was found, so
  * one run lists the header's problems and the rows' together.
  */
-static void read_header(struct reader *rd, int line)
+static void read_header(struct reader *rd, struct cp_csv_record *rec)
 {
 	struct header *h = &rd->header;
 	char q[PRINTABLE_MAX + 1];
+	int line = rec->line;
 
 	h->seen = true;
-	h->ncolumns = rd->nfields;
+	h->ncolumns = rec->nfields;
 	for (size_t i = 0; i < MAX_COLUMNS; i++)
 		h->column_at[i] = -1;
-	for (size_t i = 0; i < rd->nfields && i < MAX_COLUMNS; i++)
-		if (rd->fields[i])
-			cp_trim(rd->fields[i]);
-	if (header_unusable(rd, line))
+	for (size_t i = 0; i < rec->nfields && i < MAX_COLUMNS; i++)
+		cp_trim(rec->field[i].text);
+	if (header_unusable(rd, rec))
 		return;
-	if (rd->nfields > MAX_COLUMNS)
+	if (rec->nfields > MAX_COLUMNS)
 		problem(rd->problems, line, "",
-			"header has %zu columns " EXPECTED, rd->nfields);
-	for (size_t i = 0; i < rd->nfields && i < MAX_COLUMNS; i++) {
-		const char *name = rd->fields[i] ? rd->fields[i] : "";
+			"header has %zu columns " EXPECTED, rec->nfields);
+	for (size_t i = 0; i < rec->nfields && i < MAX_COLUMNS; i++) {
+		const char *name = rec->field[i].text;
 		int c = find_column(name);
 
-		if (rd->huge & (1u << i))
+		if (rec->field[i].flags & CP_CSV_TOO_LONG)
 			problem(rd->problems, line, "",
 				"column %zu has a name longer than %u bytes",
 				i + 1, MAX_FIELD_BYTES);
@@ -338,27 +297,19 @@ static bool parse_role(const char *s, enum cp_role *role)
 
 /*
  * True when the field of rec in column can be read as text: within the
- * size cap, no NUL byte, valid UTF-8. Absent fields (NULL) pass.
+ * size cap, no NUL byte, valid UTF-8 (the CSV reader says which, in its
+ * words). Absent fields pass.
  */
-static bool field_readable(const struct record *rec, int column,
-			   struct cp_problems *emit)
+static bool field_readable(const struct reader *rd, const struct record *rec,
+			   int column, struct cp_problems *emit)
 {
-	const char *v = rec->value[column];
-	const char *name = column_names[column];
+	struct cp_csv_value v = {.flags = rec->flags[column]};
+	char message[CP_ERROR_MSG_MAX];
 
-	if (rec->huge & bit(column))
-		return problem(emit, rec->line, name,
-			       "%s is longer than %u bytes", name,
-			       MAX_FIELD_BYTES);
-	if (v == NULL)
+	if (cp_csv_problem(rd->csv, &v, column_names[column], message,
+			   sizeof(message)) == NULL)
 		return true;
-	if (rec->nul & bit(column))
-		return problem(emit, rec->line, name, "%s contains a NUL byte",
-			       name);
-	if (!cp_utf8_valid(v, strlen(v)))
-		return problem(emit, rec->line, name, "%s is not valid UTF-8",
-			       name);
-	return true;
+	return problem(emit, rec->line, column_names[column], "%s", message);
 }
 
 /* A required text field: non-empty and at most max bytes. */
@@ -426,195 +377,90 @@ static bool field_valid(const struct record *rec, int column,
  * so that the checks across rows can skip bad fields; the final report
  * runs it again with emit set, in line order.
  */
-static unsigned check_row(const struct record *rec, const struct header *h,
+static unsigned check_row(const struct reader *rd, const struct record *rec,
 			  struct cp_problems *emit)
 {
 	unsigned bad = 0;
 
 	for (int c = 0; c < NCOLUMNS; c++) {
-		if (!h->present[c])
+		if (!rd->header.present[c])
 			continue;
-		if (!field_readable(rec, c, emit) ||
+		if (!field_readable(rd, rec, c, emit) ||
 		    (rec->value[c] && !field_valid(rec, c, emit)))
 			bad |= bit(c);
 	}
 	return bad;
 }
 
-/* Moves the fields of the record just read into a new data record. */
-static void take_row(struct reader *rd, int line)
+/* Copies the fields of the record just read into a new data record. */
+static void take_row(struct reader *rd, const struct cp_csv_record *in)
 {
 	const struct header *h = &rd->header;
 	struct record *rec;
 
-	if (rd->nfields != h->ncolumns) {
-		rec = add_record(rd, REC_FIELD_COUNT, line);
+	if (in->nfields != h->ncolumns) {
+		rec = add_record(rd, REC_FIELD_COUNT, in->line);
 		if (rec)
-			rec->nfields = rd->nfields;
+			rec->nfields = in->nfields;
 		return;
 	}
-	rec = add_record(rd, REC_ROW, line);
+	rec = add_record(rd, REC_ROW, in->line);
 	if (rec == NULL)
 		return;
-	for (size_t i = 0; i < rd->nfields && i < MAX_COLUMNS; i++) {
+	for (size_t i = 0; i < in->nfields && i < MAX_COLUMNS; i++) {
+		const struct cp_csv_value *v = &in->field[i];
 		int c = h->column_at[i];
 
 		if (c < 0)
 			continue;
-		if (rd->huge & (1u << i))
-			rec->huge |= bit(c);
-		if (rd->nul & (1u << i))
-			rec->nul |= bit(c);
-		rec->value[c] = rd->fields[i] ? cp_trim(rd->fields[i]) : NULL;
-		rd->fields[i] = NULL;
-	}
-	rec->bad = check_row(rec, h, NULL);
-}
-
-/*
- * libcsv's row callback: c is the CR or LF that ended the row (-1 at the
- * end of the text). A blank line comes as a row without fields and is
- * skipped; the first row with fields is the header.
- */
-static void on_row_end(int c, void *data)
-{
-	struct reader *rd = data;
-
-	(void)c;
-	rd->rows_ended++;
-	if (rd->nfields == 0 || rd->stop || rd->oom) {
-		drop_fields(rd);
-		return;
-	}
-	if (!rd->header.seen) {
-		read_header(rd, rd->record_line);
-	} else if (rd->nrecords >= MAX_ROWS) {
-		add_record(rd, REC_TOO_MANY, rd->record_line);
-		rd->stop = true;
-	} else {
-		take_row(rd, rd->record_line);
-	}
-	drop_fields(rd);
-}
-
-/*
- * libcsv's field callback. Fields past MAX_COLUMNS are only counted, and
- * one over MAX_FIELD_BYTES is only noted, so a hostile file cannot make
- * the reader hold more than its own size in strings.
- */
-static void on_field(void *s, size_t len, void *data)
-{
-	struct reader *rd = data;
-	size_t i = rd->nfields++;
-	char *copy;
-
-	if (i >= MAX_COLUMNS || rd->stop || rd->oom)
-		return;
-	if (len > MAX_FIELD_BYTES) {
-		rd->huge |= 1u << i;
-		return;
-	}
-	copy = malloc(len + 1);
-	if (copy == NULL) {
-		rd->oom = true;
-		return;
-	}
-	if (len)
-		memcpy(copy, s, len);
-	copy[len] = '\0';
-	if (memchr(copy, '\0', len))
-		rd->nul |= 1u << i;
-	rd->fields[i] = copy;
-}
-
-/*
- * Records a CSV syntax error on line and drops the record it broke. After
- * the header, reading starts again on the next line with a fresh parser,
- * so later rows are still checked; a broken header ends the reading.
- */
-static void csv_failed(struct reader *rd, enum malformed why, int line)
-{
-	struct record *rec;
-
-	if (csv_error(&rd->csv) != CSV_EPARSE) {
-		rd->oom = true;
-		return;
-	}
-	rec = add_record(rd, REC_MALFORMED, line);
-	if (rec) {
-		rec->why = why;
-		rec->position = rd->nfields;
-	}
-	drop_fields(rd);
-	if (!rd->header.seen)
-		rd->stop = true;
-	csv_free(&rd->csv);
-	csv_init(&rd->csv, CSV_OPTIONS);
-	rd->at_boundary = true;
-}
-
-/*
- * Feeds one physical line (with its line end) to libcsv. Lines are fed
- * one at a time so that the reader always knows which line it is on: a
- * record starts on the first line fed while none is open, and stays open
- * until a line's end makes libcsv end a row.
- */
-static void feed_line(struct reader *rd, const char *s, size_t n)
-{
-	size_t ended = rd->rows_ended, used;
-
-	if (rd->at_boundary)
-		rd->record_line = rd->line;
-	used = csv_parse(&rd->csv, s, n, on_field, on_row_end, rd);
-	if (used < n) {
-		csv_failed(rd,
-			   rd->csv.quoted ? BAD_TEXT_AFTER_QUOTE
-					  : BAD_QUOTE_IN_UNQUOTED,
-			   rd->line);
-		return;
-	}
-	rd->at_boundary = rd->rows_ended != ended;
-}
-
-/* The end of the physical line starting at pos: past LF, CRLF or a lone
- * CR, or len. */
-static size_t line_end(const char *text, size_t pos, size_t len)
-{
-	while (pos < len && text[pos] != '\n' && text[pos] != '\r')
-		pos++;
-	if (pos < len && text[pos] == '\r')
-		pos++;
-	if (pos < len && text[pos] == '\n')
-		pos++;
-	return pos;
-}
-
-/*
- * Reads the whole text: skips a UTF-8 byte order mark, feeds libcsv line by
- * line, then ends the last record (a file need not end in a newline).
- */
-static void read_text(struct reader *rd, const char *text, size_t len)
-{
-	size_t pos = 0, end;
-
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		pos = 3;
-	while (pos < len && !rd->stop && !rd->oom) {
-		if (rd->line == INT_MAX) {
-			problem(rd->problems, 0, "",
-				"file has more than %d lines", INT_MAX - 1);
-			rd->stop = true;
+		rec->flags[c] = (unsigned char)v->flags;
+		if (v->flags & CP_CSV_TOO_LONG)
+			continue;
+		rec->value[c] = cp_strdup(cp_trim(v->text));
+		if (rec->value[c] == NULL) {
+			rd->oom = true;
 			return;
 		}
-		rd->line++;
-		end = line_end(text, pos, len);
-		feed_line(rd, text + pos, end - pos);
-		pos = end;
 	}
-	if (rd->stop || rd->oom)
-		return;
-	if (csv_fini(&rd->csv, on_field, on_row_end, rd) != 0)
-		csv_failed(rd, BAD_UNCLOSED_QUOTE, rd->record_line);
+	rec->bad = check_row(rd, rec, NULL);
+}
+
+/*
+ * Keeps what the CSV reader refused, as a record in line order. A broken
+ * header ends the reading: nothing after it can be checked.
+ */
+static void take_csv_problem(struct reader *rd, const struct cp_error *e)
+{
+	struct record *rec = add_record(rd, REC_CSV, e->line);
+
+	if (rec && (rec->message = cp_strdup(e->message)) == NULL)
+		rd->oom = true;
+	if (!rd->header.seen)
+		rd->stop = true;
+}
+
+/*
+ * Reads the whole text: the first record is the header, every later one a
+ * data record. The reader's errors (a malformed line, too many rows)
+ * become records too, so they are listed in line order with the rest.
+ */
+static void read_text(struct reader *rd)
+{
+	struct cp_csv_record *rec;
+	struct cp_error e;
+	int rc;
+
+	while (!rd->stop && !rd->oom &&
+	       (rc = cp_csv_next(rd->csv, &rec, &e)) != 0) {
+		if (rc == CP_EDATA)
+			take_csv_problem(rd, &e);
+		else if (rc < 0)
+			rd->oom = true;
+		else if (rec->header)
+			read_header(rd, rec);
+		else
+			take_row(rd, rec);
+	}
 }
 
 struct key {
@@ -896,38 +742,6 @@ static void report_across(struct reader *rd, const struct record *rec)
 			printable(q2, rec->value[COL_TEAM]), rec->cycle);
 }
 
-/* Reports a CSV syntax error. */
-static void report_malformed(struct reader *rd, const struct record *rec)
-{
-	const struct header *h = &rd->header;
-	const char *field = "";
-	char label[64];
-
-	field_label(h, rec->position, label, sizeof(label));
-	if (h->seen && rec->position < h->ncolumns &&
-	    rec->position < MAX_COLUMNS && h->column_at[rec->position] >= 0)
-		field = column_names[h->column_at[rec->position]];
-	switch (rec->why) {
-	case BAD_QUOTE_IN_UNQUOTED:
-		problem(rd->problems, rec->line, field,
-			"malformed CSV: quote inside unquoted %s (quote the "
-			"whole field and double the quotes in it)",
-			label);
-		break;
-	case BAD_TEXT_AFTER_QUOTE:
-		problem(rd->problems, rec->line, field,
-			"malformed CSV: text after the closing quote of %s "
-			"(a quote inside a quoted field is written twice)",
-			label);
-		break;
-	default:
-		problem(rd->problems, rec->line, field,
-			"malformed CSV: the quote opening %s is never closed",
-			label);
-		break;
-	}
-}
-
 /*
  * Adds every problem found to the list, in line order: the header's were
  * added while reading; then each record's, then those about the whole
@@ -939,20 +753,17 @@ static void report(struct reader *rd)
 		const struct record *rec = &rd->records[i];
 
 		switch (rec->kind) {
-		case REC_MALFORMED:
-			report_malformed(rd, rec);
+		case REC_CSV:
+			problem(rd->problems, rec->line, "", "%s",
+				rec->message);
 			break;
 		case REC_FIELD_COUNT:
 			problem(rd->problems, rec->line, "",
 				"expected %zu fields, found %zu",
 				rd->header.ncolumns, rec->nfields);
 			break;
-		case REC_TOO_MANY:
-			problem(rd->problems, rec->line, "",
-				"roster has more than %d rows", MAX_ROWS);
-			break;
 		case REC_ROW:
-			check_row(rec, &rd->header, rd->problems);
+			check_row(rd, rec, rd->problems);
 			report_across(rd, rec);
 			break;
 		}
@@ -1006,21 +817,29 @@ nomem:
 	return cp_error_set_at(err, CP_ENOMEM, file, 0, 0, "out of memory");
 }
 
-static void reader_init(struct reader *rd, struct cp_problems *problems)
+static int reader_init(struct reader *rd, const char *file, const char *text,
+		       size_t len, struct cp_problems *problems,
+		       struct cp_error *err)
 {
+	const struct cp_csv_limits limits = {
+	    .max_field = MAX_FIELD_BYTES,
+	    .max_fields = MAX_COLUMNS,
+	    .max_records = MAX_ROWS,
+	    .header = true,
+	    .what = "roster",
+	};
+
 	memset(rd, 0, sizeof(*rd));
 	rd->problems = problems;
-	rd->at_boundary = true;
-	csv_init(&rd->csv, CSV_OPTIONS);
+	return cp_csv_open(&rd->csv, file, text, len, &limits, err);
 }
 
 static void reader_release(struct reader *rd)
 {
-	drop_fields(rd);
 	for (size_t i = 0; i < rd->nrecords; i++)
 		record_release(&rd->records[i]);
 	free(rd->records);
-	csv_free(&rd->csv);
+	cp_csv_free(rd->csv);
 }
 
 int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
@@ -1042,8 +861,11 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 		problems = &local;
 	}
 	before = cp_problems_total(problems);
-	reader_init(&rd, problems);
-	read_text(&rd, text, len);
+	if ((rc = reader_init(&rd, file, text, len, problems, err)) != 0) {
+		reader_release(&rd);
+		goto done;
+	}
+	read_text(&rd);
 	if (!rd.oom && check_across_rows(&rd))
 		rd.oom = true;
 	if (!rd.oom)
@@ -1056,6 +878,7 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 	else
 		rc = build_roster(out, &rd, file, err);
 	reader_release(&rd);
+done:
 	if (problems == &local)
 		cp_problems_release(&local);
 	return rc;

@@ -64,6 +64,13 @@ expect_in err "bad.csv:6: 4 fields, but the header has 13 columns"
 expect_in err "nothing was imported"
 [ "$(db_dump)" = "$dump" ] || fail "a bad CSV changed the database"
 
+# CSV syntax: the shared reader's messages, every bad line listed.
+printf 'team,pulse.compassion\nPharmacy,"4"x\nPharmacy,a\0b\nPharmacy,"4\n' >malformed.csv
+expect_exit 65 import "$wave" malformed.csv
+expect_in err "malformed.csv:2: malformed CSV: text after the closing quote of field 'pulse.compassion'"
+expect_in err "malformed.csv:3: pulse.compassion contains a NUL byte"
+expect_in err "malformed.csv:4: malformed CSV: the quote opening field 'pulse.compassion' is never closed"
+
 # A team that exists but is not in the wave.
 sed 's/^Pharmacy,/"Ward 4, North",/' good.csv >other-team.csv
 expect_exit 65 import "$wave" other-team.csv
