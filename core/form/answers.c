@@ -3,6 +3,7 @@
  */
 #include "answers.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,108 @@ int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
 	}
 	text[0] = (char)('0' + value);
 	return set_item(a, (size_t)i, text, 1, err);
+}
+
+/* "answers." + key into out, the key cut to 100 bytes at a character
+ * boundary (a field name goes into JSON, which must be UTF-8). */
+static const char *field_name(char *out, size_t n, const char *prefix,
+			      const char *key)
+{
+	size_t len = strlen(key);
+
+	if (len > 100) {
+		len = 100;
+		while (len > 0 && ((unsigned char)key[len] & 0xC0) == 0x80)
+			len--;
+	}
+	snprintf(out, n, "%s.%.*s", prefix, (int)len, key);
+	return out;
+}
+
+static int decode_item(struct cp_answers *a, const char *key, json_t *value,
+		       void (*problem)(void *, const char *, const char *),
+		       void *arg, struct cp_error *err)
+{
+	const struct cp_scale *sc = &a->survey->scale;
+	long i = item_index(a->survey, key);
+	char field[128], message[160], text[32];
+	json_int_t n;
+
+	field_name(field, sizeof(field), "answers", key);
+	if (!json_is_integer(value)) {
+		problem(arg, field, "expected a whole number on the scale");
+		return 0;
+	}
+	if (i < 0) {
+		snprintf(message, sizeof(message), "not an item of survey '%s'",
+			 a->survey->id);
+		problem(arg, field, message);
+		return 0;
+	}
+	n = json_integer_value(value);
+	if (n >= sc->min && n <= sc->max) {
+		text[0] = (char)('0' + n);
+		return set_item(a, (size_t)i, text, 1, err);
+	}
+	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, n);
+	return set_item(a, (size_t)i, text, strlen(text), err);
+}
+
+static int decode_comment(struct cp_answers *a, const char *key, json_t *value,
+			  void (*problem)(void *, const char *, const char *),
+			  void *arg, struct cp_error *err)
+{
+	long q = question_index(a->survey, key);
+	char field[128], message[160];
+
+	field_name(field, sizeof(field), "comments", key);
+	if (json_is_null(value))
+		return 0;
+	if (!json_is_string(value)) {
+		problem(arg, field, "expected text or null");
+		return 0;
+	}
+	if (q < 0) {
+		if (item_index(a->survey, key) >= 0)
+			snprintf(message, sizeof(message),
+				 "an item, not an open question");
+		else
+			snprintf(message, sizeof(message),
+				 "not an open question of survey '%s'",
+				 a->survey->id);
+		problem(arg, field, message);
+		return 0;
+	}
+	return set_question(a, (size_t)q, json_string_value(value),
+			    json_string_length(value), err);
+}
+
+int cp_answers_decode_json(struct cp_answers *a, json_t *answers,
+			   json_t *comments,
+			   void (*problem)(void *arg, const char *field,
+					   const char *message),
+			   void *arg, struct cp_error *err)
+{
+	const char *key;
+	json_t *value;
+	int rc = 0;
+
+	if (!json_is_object(answers))
+		problem(arg, "answers", "expected an object");
+	if (comments && !json_is_null(comments) && !json_is_object(comments))
+		problem(arg, "comments", "expected an object");
+	/* json_object_foreach borrows key and value from the object. */
+	if (json_is_object(answers))
+		json_object_foreach (answers, key, value)
+			if ((rc = decode_item(a, key, value, problem, arg,
+					      err)) != 0)
+				return rc;
+	if (json_is_object(comments))
+		json_object_foreach (comments, key, value)
+			if ((rc = decode_comment(a, key, value, problem, arg,
+						 err)) != 0)
+				return rc;
+	return 0;
 }
 
 size_t cp_answers_check(struct cp_answers *a)

@@ -63,6 +63,32 @@ int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
  */
 size_t cp_answers_check(struct cp_answers *a);
 
+struct json_t; /* jansson's: answers.c, server.c and import.c see it */
+
+/*
+ * Decodes answers sent as JSON, for the JSON API and the JSON import
+ * alike, so both take the same input with the same limits:
+ * - answers must be an object of item id -> whole number. A number off
+ *   the scale is kept as given (not clamped) and marked off the scale by
+ *   cp_answers_check, as on the form.
+ * - comments may be absent (NULL), JSON null, or an object of open
+ *   question id -> text or null. A null comment means no comment, the
+ *   same as leaving the question out. The text is checked against the
+ *   question's max_length by cp_answers_set.
+ * - An id the survey does not have, an item given as a comment and a
+ *   value of the wrong JSON type are refused.
+ * Each refusal is passed to problem(arg, field, message) with field
+ * "answers.ID" or "comments.ID" (the id cut to 100 bytes at a character
+ * boundary), or "answers"/"comments" for the whole object; the caller
+ * says it in its own form (a JSON list, a line of an import report).
+ * answers and comments are borrowed. Returns 0, or CP_ENOMEM.
+ */
+int cp_answers_decode_json(struct cp_answers *a, struct json_t *answers,
+			   struct json_t *comments,
+			   void (*problem)(void *arg, const char *field,
+					   const char *message),
+			   void *arg, struct cp_error *err);
+
 /* Words for a problem, for a person ("choose one answer"). */
 const char *cp_field_problem_text(enum cp_field_problem p);
 

@@ -726,6 +726,12 @@ static json_t *problem(const char *field, const char *message)
 	return json_pack("{s:s, s:s}", "field", field, "message", message);
 }
 
+/* Adds a problem the answers decoder found to the JSON list arg. */
+static void api_problem(void *arg, const char *field, const char *message)
+{
+	json_array_append_new(arg, problem(field, message));
+}
+
 static void answer_problems(const struct cp_answers *a, json_t *list)
 {
 	const struct cp_survey *s = a->survey;
@@ -821,52 +827,12 @@ static enum MHD_Result api_post(struct request *rq)
 		return send_outcome(rq, OUT_FAILED);
 	}
 	rq->have_answers = true;
-	json_object_foreach (answers, key, value) {
-		int rc;
-		snprintf(field, sizeof(field), "answers.%.100s", key);
-		if (!json_is_integer(value)) {
-			json_array_append_new(
-			    list, problem(field, "expected a whole number on "
-						 "the scale"));
-			continue;
-		}
-		rc = cp_answers_set_value(&rq->answers, key,
-					  json_integer_value(value) > 1000000
-					      ? 1000000
-					      : (long)json_integer_value(value),
-					  &err);
-		if (rc == CP_ENOTFOUND)
-			json_array_append_new(
-			    list, problem(field, "not an item of this survey"));
-		else if (rc)
-			break;
+	if (cp_answers_decode_json(&rq->answers, answers, comments, api_problem,
+				   list, &err)) {
+		json_decref(doc);
+		json_decref(list);
+		return send_outcome(rq, OUT_FAILED);
 	}
-	if (json_is_object(comments))
-		json_object_foreach (comments, key, value) {
-			int rc;
-			snprintf(field, sizeof(field), "comments.%.100s", key);
-			if (!json_is_string(value)) {
-				json_array_append_new(
-				    list, problem(field, "expected text"));
-				continue;
-			}
-			if (cp_survey_item(survey, key)) {
-				json_array_append_new(
-				    list,
-				    problem(field, "an item, not a question"));
-				continue;
-			}
-			rc = cp_answers_set(&rq->answers, key,
-					    json_string_value(value),
-					    json_string_length(value), &err);
-			if (rc == CP_ENOTFOUND)
-				json_array_append_new(
-				    list,
-				    problem(field,
-					    "not a question of this survey"));
-			else if (rc)
-				break;
-		}
 	json_decref(doc);
 	cp_answers_check(&rq->answers);
 	answer_problems(&rq->answers, list);

@@ -479,6 +479,21 @@ static void read_csv(struct import *im, const char *text, size_t len)
 
 /* ---- JSON ---- */
 
+struct decoding {
+	struct import *im;
+	const char *where; /* "record N: " */
+};
+
+/* Lists a problem the answers decoder found, as "record N: FIELD: ...". */
+static void json_problem(void *arg, const char *field, const char *message)
+{
+	struct decoding *d = arg;
+	char v[SHOW_MAX + 4];
+
+	cp_problems_add(d->im->problems, 0, field, "%s%s: %s", d->where,
+			show(field, v), message);
+}
+
 static void read_json(struct import *im, const char *text, size_t len)
 {
 	json_error_t jerr;
@@ -487,6 +502,7 @@ static void read_json(struct import *im, const char *text, size_t len)
 	size_t idx;
 	const char *key;
 	char where[48], v2[SHOW_MAX + 4];
+	struct decoding d = {.im = im};
 
 	if (doc == NULL) {
 		cp_problems_add(im->problems, jerr.line, "", "%s", jerr.text);
@@ -541,60 +557,19 @@ static void read_json(struct import *im, const char *text, size_t len)
 					"%steam: expected a string", where);
 			continue;
 		}
-		if (!json_is_object(answers)) {
-			cp_problems_add(im->problems, 0, "answers",
-					"%sanswers: expected an object", where);
-			continue;
-		}
-		if (comments && !json_is_object(comments)) {
-			cp_problems_add(im->problems, 0, "comments",
-					"%scomments: expected an object",
-					where);
-			continue;
-		}
 		a = row_start(im, 0, where, json_string_value(team), kind);
 		if (a == NULL)
 			continue;
-		json_object_foreach (answers, key, v) {
-			json_int_t n;
-			if (!json_is_integer(v)) {
-				cp_problems_add(im->problems, 0, key,
-						"%sanswers.%s: expected a "
-						"whole number",
-						where, show(key, v2));
-				continue;
-			}
-			n = json_integer_value(v);
-			if (cp_answers_set_value(
-				a, key,
-				n > 1000000 || n < -1000000 ? 1000000 : (long)n,
-				NULL) == CP_ENOTFOUND)
-				cp_problems_add(im->problems, 0, key,
-						"%sanswers.%s: not an item of "
-						"survey '%s'",
-						where, show(key, v2),
-						a->survey->id);
+		d.where = where;
+		if (cp_answers_decode_json(a, answers, comments, json_problem,
+					   &d, NULL)) {
+			im->oom = true;
+			break;
 		}
-		json_object_foreach (comments, key, v) {
-			if (json_is_null(v))
-				continue;
-			if (!json_is_string(v) ||
-			    cp_survey_item(a->survey, key)) {
-				cp_problems_add(im->problems, 0, key,
-						"%scomments.%s: expected text "
-						"for an open question",
-						where, show(key, v2));
-				continue;
-			}
-			if (cp_answers_set(a, key, json_string_value(v),
-					   json_string_length(v),
-					   NULL) == CP_ENOTFOUND)
-				cp_problems_add(im->problems, 0, key,
-						"%scomments.%s: not a question "
-						"of survey '%s'",
-						where, show(key, v2),
-						a->survey->id);
-		}
+		/* Said by the decoder; a list of unanswered items would
+		 * only repeat it. */
+		if (!json_is_object(answers))
+			continue;
 		row_end(im, a, 0, where, "answers.", "comments.");
 	}
 	json_decref(doc);

@@ -93,6 +93,20 @@ expect_exit 0 import "$wave" good.json
 expect_in out "imported 2 responses"
 [ "$(sqlite3 "$CAREPULSE_DB" "SELECT responses FROM agg_group WHERE wave_id = $wave AND self = 1")" = 1 ] || fail "self kept apart"
 
+# A null comment is no comment, as in the JSON API: per question or whole.
+/usr/bin/python3 - "$CAREPULSE_DB" >null.json <<'PY'
+import json, sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+q = sv["open_questions"][0]["id"]
+a = {i["id"]: 3 for i in sv["items"]}
+print(json.dumps([{"team": "Pharmacy", "answers": a, "comments": {q: None}},
+                  {"team": "Pharmacy", "answers": a, "comments": None}]))
+PY
+expect_exit 0 import --dry-run "$wave" null.json
+expect_in out "would import 2 responses"
+
 cat >bad.json <<'JSON'
 [
   {"team": "Pharmacy", "answers": {"pulse.compassion": "4", "nope": 3}, "comments": {"would_help": 5}},

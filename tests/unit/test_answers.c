@@ -2,7 +2,8 @@
  * test_answers.c - one person's answers checked against a survey
  * (core/answers.c) and the form page built from them (core/form.c):
  * values on the scale, missing and repeated fields, comment length in
- * characters and UTF-8, CRLF, and escaping of everything shown back.
+ * characters and UTF-8, CRLF, and escaping of everything shown back;
+ * the JSON decoder that the JSON API and the JSON import share.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,12 +153,191 @@ static void test_form_escapes(void **state)
 	cp_survey_free(s);
 }
 
+/* ---- the JSON decoder (cp_answers_decode_json) ---- */
+
+/* Collects "field: message" lines. */
+static void collect(void *arg, const char *field, const char *message)
+{
+	assert_int_equal(cp_buf_printf(arg, NULL, "%s: %s\n", field, message),
+			 0);
+}
+
+/* Decodes {"answers": ..., "comments": ...} given as JSON text into a and
+ * returns the problems reported, one a line, in got (release it). */
+static void decode(struct cp_answers *a, const char *json, struct cp_buf *got)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(json, 0, &jerr);
+
+	if (doc == NULL)
+		fail_msg("bad test JSON: %s", jerr.text);
+	cp_buf_init(got, 0);
+	cp_answers_reset(a);
+	assert_int_equal(
+	    cp_answers_decode_json(a, json_object_get(doc, "answers"),
+				   json_object_get(doc, "comments"), collect,
+				   got, NULL),
+	    0);
+	json_decref(doc);
+}
+
+#define EXPECT_DECODE(a, json, want)                                           \
+	do {                                                                   \
+		struct cp_buf got_;                                            \
+		decode((a), (json), &got_);                                    \
+		assert_string_equal(cp_buf_str(&got_), (want));                \
+		cp_buf_release(&got_);                                         \
+	} while (0)
+
+static void test_json_good(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_answers a;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": 4, \"i2\": 1},"
+		      " \"comments\": {\"q\": \"ab\\r\\nc\"}}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	assert_int_equal(a.values[0], 4);
+	assert_int_equal(a.values[1], 1);
+	assert_string_equal(a.texts[0], "ab\nc");
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
+/*
+ * A null comment is no comment, whether the question or the whole
+ * comments object is null (the API took a null object, the import a null
+ * question: now both take both).
+ */
+static void test_json_null_comment(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_answers a;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": 4, \"i2\": 1},"
+		      " \"comments\": {\"q\": null}}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	assert_null(a.texts[0]);
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": 4, \"i2\": 1},"
+		      " \"comments\": null}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	EXPECT_DECODE(&a, "{\"answers\": {\"i1\": 4, \"i2\": 1}}", "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
+/*
+ * Values off the scale are kept as given, never clamped (the API cut them
+ * at 1000000, the import made -2000000 into 1000000), and marked off the
+ * scale by the check, as on the form.
+ */
+static void test_json_off_scale(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_answers a;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	EXPECT_DECODE(&a, "{\"answers\": {\"i1\": 0, \"i2\": 6}}", "");
+	assert_int_equal(cp_answers_check(&a), 2);
+	assert_int_equal(a.item_problem[0], CP_FIELD_OFF_SCALE);
+	assert_string_equal(a.raw[0], "0");
+	assert_string_equal(a.raw[1], "6");
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": -2000000,"
+		      " \"i2\": 9223372036854775807}}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 2);
+	assert_string_equal(a.raw[0], "-2000000");
+	assert_string_equal(a.raw[1], "9223372036854775807");
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
+/* Every refusal, named by field, for both callers to say their way. */
+static void test_json_refused(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_answers a;
+	char json[512], want[256];
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	EXPECT_DECODE(
+	    &a,
+	    "{\"answers\": {\"i1\": \"4\", \"i2\": 4.0, \"nope\": 3},"
+	    " \"comments\": {\"q\": 5, \"i1\": \"x\", \"zz\": \"y\"}}",
+	    "answers.i1: expected a whole number on the scale\n"
+	    "answers.i2: expected a whole number on the scale\n"
+	    "answers.nope: not an item of survey 't'\n"
+	    "comments.q: expected text or null\n"
+	    "comments.i1: an item, not an open question\n"
+	    "comments.zz: not an open question of survey 't'\n");
+	EXPECT_DECODE(&a, "{\"answers\": [], \"comments\": \"x\"}",
+		      "answers: expected an object\n"
+		      "comments: expected an object\n");
+	EXPECT_DECODE(&a, "{}", "answers: expected an object\n");
+	/* A long id is cut at a character boundary, never inside one. */
+	snprintf(json, sizeof(json), "{\"answers\": {\"%099d\u00e9x\": 1}}", 0);
+	snprintf(want, sizeof(want),
+		 "answers.%099d: not an item of survey 't'\n", 0);
+	EXPECT_DECODE(&a, json, want);
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
+/* The comment's length comes from the survey (max_length 5 here), in
+ * characters, for both callers. */
+static void test_json_comment_length(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_answers a;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	EXPECT_DECODE(
+	    &a,
+	    "{\"answers\": {\"i1\": 4, \"i2\": 1},"
+	    " \"comments\": {\"q\": \"\u00e9\u00e9\u00e9\u00e9\u00e9\"}}",
+	    "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": 4, \"i2\": 1},"
+		      " \"comments\": {\"q\": \"abcdef\"}}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 1);
+	assert_int_equal(a.question_problem[0], CP_FIELD_TOO_LONG);
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_complete),
 	    cmocka_unit_test(test_problems),
 	    cmocka_unit_test(test_form_escapes),
+	    cmocka_unit_test(test_json_good),
+	    cmocka_unit_test(test_json_null_comment),
+	    cmocka_unit_test(test_json_off_scale),
+	    cmocka_unit_test(test_json_refused),
+	    cmocka_unit_test(test_json_comment_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
