@@ -22,13 +22,13 @@
 #include "buf.h"
 #include "crypto.h"
 #include "error.h"
+#include "fixture.h"
 #include "problems.h"
 
 /* ---- a temporary directory per test ---- */
 
 struct tmp {
-	char dir[64];
-	char path[256];
+	struct cp_fixture fx; /* fx.key: where the tests put a key */
 };
 
 static int tmp_setup(void **state)
@@ -37,36 +37,18 @@ static int tmp_setup(void **state)
 
 	if (t == NULL)
 		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/cp-test-base-XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/install.key", t->dir);
 	*state = t;
-	return 0;
+	return cp_fixture_setup(&t->fx, "base", 0);
 }
 
-/* Removes the (flat) directory and everything in it. */
+/* Removes the directory and everything in it. */
 static int tmp_teardown(void **state)
 {
 	struct tmp *t = *state;
-	struct dirent *e;
-	char path[512];
-	DIR *d;
+	int rc = cp_fixture_teardown(&t->fx);
 
-	d = opendir(t->dir);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", t->dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(t->dir);
 	free(t);
-	return 0;
+	return rc;
 }
 
 /* Number of entries in dir, without . and .. */
@@ -458,25 +440,27 @@ static void test_key_create(void **state)
 	struct stat sb;
 	int created = -1;
 
-	assert_int_equal(cp_key_create(t->path, &created, &err), 0);
+	assert_int_equal(cp_key_create(t->fx.key, &created, &err), 0);
 	assert_int_equal(created, 1);
-	assert_int_equal(stat(t->path, &sb), 0);
+	assert_int_equal(stat(t->fx.key, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, CP_KEY_LEN);
 	/* No temporary file is left next to it. */
-	assert_int_equal(count_entries(t->dir), 1);
-	assert_int_equal(read_file(t->path, first, sizeof(first)), CP_KEY_LEN);
+	assert_int_equal(count_entries(t->fx.dir), 1);
+	assert_int_equal(read_file(t->fx.key, first, sizeof(first)),
+			 CP_KEY_LEN);
 
-	assert_int_equal(cp_key_load(t->path, loaded, &err), 0);
+	assert_int_equal(cp_key_load(t->fx.key, loaded, &err), 0);
 	assert_memory_equal(loaded, first, CP_KEY_LEN);
 
 	/* A second call keeps the key: tokens already sent stay valid. */
 	created = -1;
-	assert_int_equal(cp_key_create(t->path, &created, &err), 0);
+	assert_int_equal(cp_key_create(t->fx.key, &created, &err), 0);
 	assert_int_equal(created, 0);
-	assert_int_equal(read_file(t->path, again, sizeof(again)), CP_KEY_LEN);
+	assert_int_equal(read_file(t->fx.key, again, sizeof(again)),
+			 CP_KEY_LEN);
 	assert_memory_equal(first, again, CP_KEY_LEN);
-	assert_int_equal(count_entries(t->dir), 1);
+	assert_int_equal(count_entries(t->fx.dir), 1);
 }
 
 static void test_key_load_refuses_open_mode(void **state)
@@ -487,17 +471,18 @@ static void test_key_load_refuses_open_mode(void **state)
 	int created = -1;
 
 	memset(key, 0x5a, sizeof(key));
-	write_file(t->path, key, sizeof(key), 0644);
+	write_file(t->fx.key, key, sizeof(key), 0644);
 	cp_error_clear(&err);
-	assert_int_equal(cp_key_load(t->path, key, &err), CP_EDATA);
+	assert_int_equal(cp_key_load(t->fx.key, key, &err), CP_EDATA);
 	assert_non_null(strstr(err.message, "chmod 600"));
-	assert_string_equal(err.file, t->path);
+	assert_string_equal(err.file, t->fx.key);
 
 	/* cp_key_create checks an existing key and never replaces it. */
-	assert_int_not_equal(cp_key_create(t->path, &created, &err), 0);
+	assert_int_not_equal(cp_key_create(t->fx.key, &created, &err), 0);
 	assert_int_equal(created, 0);
 	memset(key, 0x5a, sizeof(key));
-	assert_int_equal(read_file(t->path, after, sizeof(after)), CP_KEY_LEN);
+	assert_int_equal(read_file(t->fx.key, after, sizeof(after)),
+			 CP_KEY_LEN);
 	assert_memory_equal(after, key, CP_KEY_LEN);
 }
 
@@ -508,15 +493,15 @@ static void test_key_load_refuses_wrong_size(void **state)
 	struct cp_error err;
 
 	memset(key, 0x11, sizeof(key));
-	write_file(t->path, key, CP_KEY_LEN - 1, 0600);
-	assert_int_equal(cp_key_load(t->path, key, &err), CP_EDATA);
+	write_file(t->fx.key, key, CP_KEY_LEN - 1, 0600);
+	assert_int_equal(cp_key_load(t->fx.key, key, &err), CP_EDATA);
 	assert_non_null(strstr(err.message, "32 bytes"));
 
-	write_file(t->path, key, CP_KEY_LEN + 1, 0600);
-	assert_int_equal(cp_key_load(t->path, key, &err), CP_EDATA);
+	write_file(t->fx.key, key, CP_KEY_LEN + 1, 0600);
+	assert_int_equal(cp_key_load(t->fx.key, key, &err), CP_EDATA);
 
-	write_file(t->path, key, 0, 0600);
-	assert_int_equal(cp_key_load(t->path, key, &err), CP_EDATA);
+	write_file(t->fx.key, key, 0, 0600);
+	assert_int_equal(cp_key_load(t->fx.key, key, &err), CP_EDATA);
 }
 
 static void test_key_load_missing(void **state)
@@ -525,7 +510,7 @@ static void test_key_load_missing(void **state)
 	uint8_t key[CP_KEY_LEN];
 	struct cp_error err;
 
-	assert_int_equal(cp_key_load(t->path, key, &err), CP_ENOTFOUND);
+	assert_int_equal(cp_key_load(t->fx.key, key, &err), CP_ENOTFOUND);
 	assert_non_null(strstr(err.message, "carepulse init"));
 }
 

@@ -10,20 +10,18 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fixture.h"
 #include "store.h"
 
 struct fixture {
-	char dir[64];
-	char path[256];
-	struct cp_store *s;
-	char *value; /* freed by the teardown */
+	struct cp_fixture fx; /* directory and store */
+	char *value;	      /* freed by the teardown */
 };
 
 /* Every variable these tests set; cleared before and after each test so
@@ -45,45 +43,24 @@ static void clear_env(void)
 static int make_store(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct cp_error err;
 
 	if (f == NULL)
 		return -1;
 	*state = f;
 	clear_env();
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-config-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
-	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
-		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
-		return -1;
-	}
-	return 0;
+	return cp_fixture_setup(&f->fx, "config", CP_FIXTURE_STORE);
 }
 
 static int cleanup(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *e;
-	char path[512];
-	DIR *d;
+	int rc;
 
 	clear_env();
 	free(f->value);
-	cp_store_close(f->s);
-	d = opendir(f->dir);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	rc = cp_fixture_teardown(&f->fx);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /*
@@ -98,7 +75,7 @@ static const char *get(struct fixture *f, const char *key, const char **source)
 	free(f->value);
 	f->value = NULL;
 	*source = "";
-	if (cp_config_get(f->s, key, &f->value, source, &err))
+	if (cp_config_get(f->fx.s, key, &f->value, source, &err))
 		fail_msg("get %s: %s", key,
 			 cp_error_format(&err, msg, sizeof(msg)));
 	return f->value;
@@ -111,7 +88,7 @@ static const char *stored(struct fixture *f, const char *key)
 
 	free(f->value);
 	f->value = NULL;
-	assert_int_equal(cp_store_config_get(f->s, key, &f->value, &err), 0);
+	assert_int_equal(cp_store_config_get(f->fx.s, key, &f->value, &err), 0);
 	return f->value;
 }
 
@@ -140,11 +117,12 @@ static void test_defaults(void **state)
 	/* No default: NULL, not an error. */
 	assert_null(get(f, "smtp.url", &source));
 
-	assert_int_equal(cp_config_get_int(f->s, "threshold", 3, 10, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(
-	    cp_config_get_int(f->s, "comment_threshold", 3, 100, &n, &err), 0);
+	    cp_config_get_int(f->fx.s, "comment_threshold", 3, 100, &n, &err),
+	    0);
 	assert_int_equal(n, 10);
 
 	/* Without a database too. */
@@ -160,15 +138,15 @@ static void test_env_beats_database(void **state)
 	const char *source;
 	long n = 0;
 
-	assert_int_equal(cp_config_set(f->s, "threshold", "7", &err), 0);
+	assert_int_equal(cp_config_set(f->fx.s, "threshold", "7", &err), 0);
 	assert_string_equal(get(f, "threshold", &source), "7");
 	assert_string_equal(source, "db");
 
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "4", 1), 0);
 	assert_string_equal(get(f, "threshold", &source), "4");
 	assert_string_equal(source, "env");
-	assert_int_equal(cp_config_get_int(f->s, "threshold", 3, 10, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), 0);
 	assert_int_equal(n, 4);
 	/* The override is not written back. */
 	assert_string_equal(stored(f, "threshold"), "7");
@@ -196,7 +174,7 @@ static void test_invalid_env_names_variable(void **state)
 
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "lots", 1), 0);
 	cp_error_clear(&err);
-	assert_int_equal(cp_config_get(f->s, "threshold", &v, NULL, &err),
+	assert_int_equal(cp_config_get(f->fx.s, "threshold", &v, NULL, &err),
 			 CP_EDATA);
 	assert_null(v);
 	assert_non_null(strstr(err.message, "CAREPULSE_THRESHOLD"));
@@ -204,12 +182,12 @@ static void test_invalid_env_names_variable(void **state)
 
 	/* Out of range is as wrong as not a number. */
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "2", 1), 0);
-	assert_int_equal(cp_config_get_int(f->s, "threshold", 3, 10, &n, &err),
-			 CP_EDATA);
+	assert_int_equal(
+	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), CP_EDATA);
 	assert_non_null(strstr(err.message, "CAREPULSE_THRESHOLD"));
 
 	assert_int_equal(setenv("CAREPULSE_SMTP_TLS", "maybe", 1), 0);
-	assert_int_equal(cp_config_get(f->s, "smtp.tls", &v, NULL, &err),
+	assert_int_equal(cp_config_get(f->fx.s, "smtp.tls", &v, NULL, &err),
 			 CP_EDATA);
 	assert_non_null(strstr(err.message, "CAREPULSE_SMTP_TLS"));
 }
@@ -221,11 +199,12 @@ static void test_set_refuses_unknown_keys(void **state)
 	char *v = NULL;
 
 	cp_error_clear(&err);
-	assert_int_equal(cp_config_set(f->s, "treshold", "5", &err), CP_EUSAGE);
+	assert_int_equal(cp_config_set(f->fx.s, "treshold", "5", &err),
+			 CP_EUSAGE);
 	assert_non_null(strstr(err.message, "'treshold'"));
 	assert_null(stored(f, "treshold"));
-	assert_int_equal(cp_config_unset(f->s, "treshold", &err), CP_EUSAGE);
-	assert_int_equal(cp_config_get(f->s, "treshold", &v, NULL, &err),
+	assert_int_equal(cp_config_unset(f->fx.s, "treshold", &err), CP_EUSAGE);
+	assert_int_equal(cp_config_get(f->fx.s, "treshold", &v, NULL, &err),
 			 CP_EUSAGE);
 	assert_null(v);
 	assert_null(cp_config_key("treshold"));
@@ -246,7 +225,7 @@ static void test_set_refuses_secrets(void **state)
 		const char *key = secrets[i][0];
 		cp_error_clear(&err);
 		assert_int_equal(
-		    cp_config_set(f->s, key, "https://x.example", &err),
+		    cp_config_set(f->fx.s, key, "https://x.example", &err),
 		    CP_EUSAGE);
 		if (strstr(err.message, secrets[i][1]) == NULL)
 			fail_msg("'%s' refused without naming %s: %s", key,
@@ -270,22 +249,22 @@ static void test_webhook_url_from_file(void **state)
 
 	cp_error_clear(&err);
 	assert_int_equal(
-	    cp_config_set(f->s, "webhook.url", "https://x.example", &err),
+	    cp_config_set(f->fx.s, "webhook.url", "https://x.example", &err),
 	    CP_EUSAGE);
 	assert_non_null(strstr(err.message, "'webhook.url_file'"));
 
 	/* Nothing configured yet: no secret, and no error. */
 	free(f->value);
 	f->value = NULL;
-	if (cp_config_secret(f->s, "webhook.url", &f->value, &err))
+	if (cp_config_secret(f->fx.s, "webhook.url", &f->value, &err))
 		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
 	assert_null(f->value);
 
-	snprintf(file, sizeof(file), "%s/webhook", f->dir);
+	snprintf(file, sizeof(file), "%s/webhook", f->fx.dir);
 	write_text(file, "https://hooks.example.org/T0/B0\n");
-	if (cp_config_set(f->s, "webhook.url_file", file, &err))
+	if (cp_config_set(f->fx.s, "webhook.url_file", file, &err))
 		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
-	if (cp_config_secret(f->s, "webhook.url", &f->value, &err))
+	if (cp_config_secret(f->fx.s, "webhook.url", &f->value, &err))
 		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
 	assert_string_equal(f->value, "https://hooks.example.org/T0/B0");
 }
@@ -300,15 +279,17 @@ static void test_threshold_range(void **state)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cp_error_clear(&err);
-		if (cp_config_set(f->s, "threshold", bad[i], &err) != CP_EDATA)
+		if (cp_config_set(f->fx.s, "threshold", bad[i], &err) !=
+		    CP_EDATA)
 			fail_msg("threshold '%s' was accepted", bad[i]);
 		assert_non_null(strstr(err.message, "threshold"));
 		assert_null(stored(f, "threshold"));
 	}
-	assert_int_equal(cp_config_set(f->s, "threshold", "", &err), CP_EDATA);
+	assert_int_equal(cp_config_set(f->fx.s, "threshold", "", &err),
+			 CP_EDATA);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		assert_int_equal(
-		    cp_config_set(f->s, "threshold", good[i], &err), 0);
+		    cp_config_set(f->fx.s, "threshold", good[i], &err), 0);
 		assert_string_equal(get(f, "threshold", &source), good[i]);
 	}
 }
@@ -319,23 +300,24 @@ static void test_comment_threshold_not_below_threshold(void **state)
 	struct cp_error err;
 	const char *source;
 
-	assert_int_equal(cp_config_set(f->s, "threshold", "6", &err), 0);
+	assert_int_equal(cp_config_set(f->fx.s, "threshold", "6", &err), 0);
 	cp_error_clear(&err);
-	assert_int_equal(cp_config_set(f->s, "comment_threshold", "5", &err),
+	assert_int_equal(cp_config_set(f->fx.s, "comment_threshold", "5", &err),
 			 CP_EDATA);
 	assert_non_null(strstr(err.message, "below"));
 	assert_null(stored(f, "comment_threshold"));
-	assert_int_equal(cp_config_set(f->s, "comment_threshold", "6", &err),
+	assert_int_equal(cp_config_set(f->fx.s, "comment_threshold", "6", &err),
 			 0);
 	assert_string_equal(get(f, "comment_threshold", &source), "6");
 
 	/* Nor can threshold be raised past it. */
-	assert_int_equal(cp_config_set(f->s, "threshold", "7", &err), CP_EDATA);
+	assert_int_equal(cp_config_set(f->fx.s, "threshold", "7", &err),
+			 CP_EDATA);
 	assert_string_equal(stored(f, "threshold"), "6");
 
 	/* The environment's threshold is the one that counts. */
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "9", 1), 0);
-	assert_int_equal(cp_config_set(f->s, "comment_threshold", "8", &err),
+	assert_int_equal(cp_config_set(f->fx.s, "comment_threshold", "8", &err),
 			 CP_EDATA);
 	assert_string_equal(stored(f, "comment_threshold"), "6");
 }
@@ -348,15 +330,15 @@ static void test_secret_from_env_or_file(void **state)
 
 	/* Nothing set: NULL and no error. */
 	assert_int_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_null(f->value);
 
-	snprintf(file, sizeof(file), "%s/smtp-password", f->dir);
+	snprintf(file, sizeof(file), "%s/smtp-password", f->fx.dir);
 	write_text(file, "from-the-file\nsecond line\n");
-	if (cp_config_set(f->s, "smtp.password_file", file, &err))
+	if (cp_config_set(f->fx.s, "smtp.password_file", file, &err))
 		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
 	assert_int_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_string_equal(f->value, "from-the-file");
 	free(f->value);
 	f->value = NULL;
@@ -364,7 +346,7 @@ static void test_secret_from_env_or_file(void **state)
 	/* A file written on Windows: the CR is not part of the password. */
 	write_text(file, "crlf-secret\r\n");
 	assert_int_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_string_equal(f->value, "crlf-secret");
 	free(f->value);
 	f->value = NULL;
@@ -372,7 +354,7 @@ static void test_secret_from_env_or_file(void **state)
 	/* The variable beats the file. */
 	assert_int_equal(setenv("CAREPULSE_SMTP_PASSWORD", "from-env", 1), 0);
 	assert_int_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_string_equal(f->value, "from-env");
 	free(f->value);
 	f->value = NULL;
@@ -381,20 +363,21 @@ static void test_secret_from_env_or_file(void **state)
 	/* A file that cannot be read is an error, not an empty password. */
 	assert_int_equal(unlink(file), 0);
 	assert_int_not_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_null(f->value);
 
 	/* And a secret is never read from the database. */
 	assert_int_equal(
-	    cp_store_config_set(f->s, "smtp.password", "stored", &err), 0);
-	assert_int_equal(cp_config_set(f->s, "smtp.password_file", "", &err),
+	    cp_store_config_set(f->fx.s, "smtp.password", "stored", &err), 0);
+	assert_int_equal(cp_config_set(f->fx.s, "smtp.password_file", "", &err),
 			 CP_EDATA);
-	assert_int_equal(cp_config_unset(f->s, "smtp.password_file", &err), 0);
+	assert_int_equal(cp_config_unset(f->fx.s, "smtp.password_file", &err),
+			 0);
 	assert_int_equal(
-	    cp_config_secret(f->s, "smtp.password", &f->value, &err), 0);
+	    cp_config_secret(f->fx.s, "smtp.password", &f->value, &err), 0);
 	assert_null(f->value);
 	assert_int_equal(
-	    cp_config_get(f->s, "smtp.password", &f->value, NULL, &err), 0);
+	    cp_config_get(f->fx.s, "smtp.password", &f->value, NULL, &err), 0);
 	assert_null(f->value);
 }
 
@@ -445,22 +428,25 @@ static void test_key_path(void **state)
 	struct cp_error err;
 	char expect[320];
 
-	assert_int_equal(cp_config_key_path(f->s, f->path, &f->value, &err), 0);
-	snprintf(expect, sizeof(expect), "%s.key", f->path);
+	assert_int_equal(
+	    cp_config_key_path(f->fx.s, f->fx.path, &f->value, &err), 0);
+	snprintf(expect, sizeof(expect), "%s.key", f->fx.path);
 	assert_string_equal(f->value, expect);
 	free(f->value);
 	f->value = NULL;
 
 	assert_int_equal(
-	    cp_config_set(f->s, "key_file", "/srv/pulse/key", &err), 0);
-	assert_int_equal(cp_config_key_path(f->s, f->path, &f->value, &err), 0);
+	    cp_config_set(f->fx.s, "key_file", "/srv/pulse/key", &err), 0);
+	assert_int_equal(
+	    cp_config_key_path(f->fx.s, f->fx.path, &f->value, &err), 0);
 	assert_string_equal(f->value, "/srv/pulse/key");
 	free(f->value);
 	f->value = NULL;
 
 	assert_int_equal(setenv("CAREPULSE_KEY_FILE", "/run/secrets/key", 1),
 			 0);
-	assert_int_equal(cp_config_key_path(f->s, f->path, &f->value, &err), 0);
+	assert_int_equal(
+	    cp_config_key_path(f->fx.s, f->fx.path, &f->value, &err), 0);
 	assert_string_equal(f->value, "/run/secrets/key");
 }
 

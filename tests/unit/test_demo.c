@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "demo.h"
 #include "error.h"
+#include "fixture.h"
 #include "http_client.h"
 #include "store.h"
 
@@ -48,18 +49,30 @@ static int exists(const char *dir, const char *name)
 	return stat(p, &sb) == 0;
 }
 
+/* The test's directory, removed with all it holds however it ends. */
+static int make_dir(void **state)
+{
+	static struct cp_fixture fx;
+
+	*state = &fx;
+	return cp_fixture_setup(&fx, "demo", 0);
+}
+
+static int remove_dir(void **state)
+{
+	return cp_fixture_teardown(*state);
+}
+
 static void test_dir_new_again_and_refused(void **state)
 {
-	char base[64] = "/tmp/cp-unit-demo.XXXXXX", dir[128], other[128],
-	     outbox[160];
+	struct cp_fixture *fx = *state;
+	char dir[128], other[128], outbox[160];
 	enum cp_demo_dir_state s;
 	struct cp_error err;
 
-	(void)state;
 	cp_error_clear(&err);
-	assert_non_null(mkdtemp(base));
-	snprintf(dir, sizeof(dir), "%s/demo", base);
-	snprintf(other, sizeof(other), "%s/other", base);
+	cp_fixture_file(fx, "demo", dir, sizeof(dir));
+	cp_fixture_file(fx, "other", other, sizeof(other));
 	snprintf(outbox, sizeof(outbox), "%s/outbox", dir);
 
 	assert_int_equal(cp_demo_dir(dir, &s, &err), 0);
@@ -89,16 +102,6 @@ static void test_dir_new_again_and_refused(void **state)
 	assert_non_null(strstr(err.message, CP_DEMO_MARKER));
 	assert_true(exists(other, "carepulse.db"));
 	assert_false(exists(other, CP_DEMO_MARKER));
-
-	path_of(outbox, sizeof(outbox), other, "carepulse.db");
-	unlink(outbox);
-	rmdir(other);
-	path_of(outbox, sizeof(outbox), dir, "notes.txt");
-	unlink(outbox);
-	path_of(outbox, sizeof(outbox), dir, CP_DEMO_MARKER);
-	unlink(outbox);
-	rmdir(dir);
-	rmdir(base);
 }
 
 static void test_roster_is_seeded(void **state)
@@ -158,7 +161,8 @@ static void test_http_refuses_plain_http_elsewhere(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dir_new_again_and_refused),
+	    cmocka_unit_test_setup_teardown(test_dir_new_again_and_refused,
+					    make_dir, remove_dir),
 	    cmocka_unit_test(test_roster_is_seeded),
 	    cmocka_unit_test(test_clock_pin),
 	    cmocka_unit_test(test_http_refuses_plain_http_elsewhere),

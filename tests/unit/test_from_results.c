@@ -16,17 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fixture.h"
 #include "report.h"
 #include "results.h"
 #include "store.h"
 #include "survey.h"
 
 struct fixture {
-	char dir[64];
-	char path[96];
-	struct cp_store *s;
+	struct cp_fixture fx; /* directory and store */
 	struct cp_survey *survey, *self;
 	int64_t team[3]; /* Org (parent), A, B */
 };
@@ -38,26 +36,24 @@ static int setup(void **state)
 	size_t added;
 	int created;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-from-results-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	assert_int_equal(cp_store_open(&f->s, f->path, CP_STORE_CREATE, NULL),
-			 0);
-	assert_int_equal(cp_survey_install_builtins(f->s, &added, NULL), 0);
+	assert_non_null(f);
+	assert_int_equal(
+	    cp_fixture_setup(&f->fx, "from-results", CP_FIXTURE_STORE), 0);
+	assert_int_equal(cp_survey_install_builtins(f->fx.s, &added, NULL), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(cp_store_team_ensure(f->s, names[i],
+		assert_int_equal(cp_store_team_ensure(f->fx.s, names[i],
 						      &f->team[i], &created,
 						      NULL),
 				 0);
 	for (int i = 1; i < 3; i++)
-		assert_int_equal(cp_store_team_set_parent(f->s, f->team[i],
+		assert_int_equal(cp_store_team_set_parent(f->fx.s, f->team[i],
 							  f->team[0], NULL),
 				 0);
+	assert_int_equal(cp_survey_fetch(&f->survey, f->fx.s,
+					 "compassionate-pulse", 0, NULL),
+			 0);
 	assert_int_equal(
-	    cp_survey_fetch(&f->survey, f->s, "compassionate-pulse", 0, NULL),
-	    0);
-	assert_int_equal(
-	    cp_survey_fetch(&f->self, f->s, "leader-self", 0, NULL), 0);
+	    cp_survey_fetch(&f->self, f->fx.s, "leader-self", 0, NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -65,16 +61,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	cp_survey_free(f->survey);
 	cp_survey_free(f->self);
-	cp_store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = cp_fixture_teardown(&f->fx);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static int64_t survey_ref(struct fixture *f, const char *id)
@@ -82,8 +75,8 @@ static int64_t survey_ref(struct fixture *f, const char *id)
 	int64_t ref;
 	char *text;
 
-	assert_int_equal(cp_store_survey_text(f->s, id, 0, &text, &ref, NULL),
-			 0);
+	assert_int_equal(
+	    cp_store_survey_text(f->fx.s, id, 0, &text, &ref, NULL), 0);
 	free(text);
 	return ref;
 }
@@ -98,7 +91,8 @@ static int64_t new_wave(struct fixture *f, int64_t opens)
 	w.threshold = 5;
 	w.opens_at = opens;
 	memcpy(w.channel, "outbox", sizeof("outbox"));
-	assert_int_equal(cp_store_wave_insert(f->s, &w, f->team, 3, NULL), 0);
+	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, f->team, 3, NULL),
+			 0);
 	return w.id;
 }
 
@@ -126,17 +120,18 @@ static void respond(struct fixture *f, int64_t wave, int64_t team, int n,
 		r.comments = &c;
 		r.ncomments = 1;
 	}
-	assert_int_equal(cp_store_begin(f->s, NULL), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
 	for (int i = 0; i < n; i++)
-		assert_int_equal(cp_store_response_add(f->s, &r, sv, NULL), 0);
-	assert_int_equal(cp_store_commit(f->s, NULL), 0);
+		assert_int_equal(cp_store_response_add(f->fx.s, &r, sv, NULL),
+				 0);
+	assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
 	free(a);
 }
 
 static void close_wave(struct fixture *f, int64_t w)
 {
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w, CP_WAVE_CLOSED, NULL), 0);
 }
 
 static struct cp_results *load(struct fixture *f, int64_t wave)
@@ -145,7 +140,7 @@ static struct cp_results *load(struct fixture *f, int64_t wave)
 	struct cp_results *r;
 	struct cp_error err = {0};
 
-	if (cp_results_load(&r, f->s, wave, &opts, &err))
+	if (cp_results_load(&r, f->fx.s, wave, &opts, &err))
 		fail_msg("%s", err.message);
 	return r;
 }

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fixture.h"
 #include "results.h"
 #include "store.h"
 #include "survey.h"
@@ -140,9 +140,7 @@ static void test_rule_random(void **state)
 /* ---- through a store ---- */
 
 struct fixture {
-	char dir[64];
-	char path[96];
-	struct cp_store *s;
+	struct cp_fixture fx; /* directory and store */
 	struct cp_survey *survey, *self;
 	int64_t team[3]; /* Org (parent), A, B */
 };
@@ -153,27 +151,26 @@ static int setup(void **state)
 	size_t added;
 	int created;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-results-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	assert_int_equal(cp_store_open(&f->s, f->path, CP_STORE_CREATE, NULL),
+	assert_non_null(f);
+	assert_int_equal(cp_fixture_setup(&f->fx, "results", CP_FIXTURE_STORE),
 			 0);
-	assert_int_equal(cp_survey_install_builtins(f->s, &added, NULL), 0);
+	assert_int_equal(cp_survey_install_builtins(f->fx.s, &added, NULL), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Org", &f->team[0], &created, NULL), 0);
+	    cp_store_team_ensure(f->fx.s, "Org", &f->team[0], &created, NULL),
+	    0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "A", &f->team[1], &created, NULL), 0);
+	    cp_store_team_ensure(f->fx.s, "A", &f->team[1], &created, NULL), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "B", &f->team[2], &created, NULL), 0);
+	    cp_store_team_ensure(f->fx.s, "B", &f->team[2], &created, NULL), 0);
 	assert_int_equal(
-	    cp_store_team_set_parent(f->s, f->team[1], f->team[0], NULL), 0);
+	    cp_store_team_set_parent(f->fx.s, f->team[1], f->team[0], NULL), 0);
 	assert_int_equal(
-	    cp_store_team_set_parent(f->s, f->team[2], f->team[0], NULL), 0);
-	assert_int_equal(cp_survey_fetch(&f->survey, f->s,
+	    cp_store_team_set_parent(f->fx.s, f->team[2], f->team[0], NULL), 0);
+	assert_int_equal(cp_survey_fetch(&f->survey, f->fx.s,
 					 "compassionate-leadership", 0, NULL),
 			 0);
 	assert_int_equal(
-	    cp_survey_fetch(&f->self, f->s, "leader-self", 0, NULL), 0);
+	    cp_survey_fetch(&f->self, f->fx.s, "leader-self", 0, NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -181,16 +178,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	cp_survey_free(f->survey);
 	cp_survey_free(f->self);
-	cp_store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = cp_fixture_teardown(&f->fx);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static int64_t survey_ref(struct fixture *f, const char *id)
@@ -198,8 +192,8 @@ static int64_t survey_ref(struct fixture *f, const char *id)
 	int64_t ref;
 	char *text;
 
-	assert_int_equal(cp_store_survey_text(f->s, id, 0, &text, &ref, NULL),
-			 0);
+	assert_int_equal(
+	    cp_store_survey_text(f->fx.s, id, 0, &text, &ref, NULL), 0);
 	free(text);
 	return ref;
 }
@@ -214,7 +208,8 @@ static int64_t new_wave(struct fixture *f, int threshold)
 	w.threshold = threshold;
 	w.opens_at = 1000;
 	memcpy(w.channel, "outbox", sizeof("outbox"));
-	assert_int_equal(cp_store_wave_insert(f->s, &w, f->team, 3, NULL), 0);
+	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, f->team, 3, NULL),
+			 0);
 	return w.id;
 }
 
@@ -235,10 +230,11 @@ static void respond(struct fixture *f, int64_t wave, int64_t team, int n,
 	r.self = self;
 	r.answers = a;
 	r.nanswers = sv->nitems;
-	assert_int_equal(cp_store_begin(f->s, NULL), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
 	for (int i = 0; i < n; i++)
-		assert_int_equal(cp_store_response_add(f->s, &r, sv, NULL), 0);
-	assert_int_equal(cp_store_commit(f->s, NULL), 0);
+		assert_int_equal(cp_store_response_add(f->fx.s, &r, sv, NULL),
+				 0);
+	assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
 	free(a);
 }
 
@@ -248,7 +244,7 @@ static struct cp_results *load(struct fixture *f, int64_t wave)
 	struct cp_results *r;
 	struct cp_error err = {0};
 
-	if (cp_results_load(&r, f->s, wave, &opts, &err))
+	if (cp_results_load(&r, f->fx.s, wave, &opts, &err))
 		fail_msg("%s", err.message);
 	return r;
 }
@@ -260,7 +256,7 @@ static void test_empty_wave(void **state)
 	struct cp_results *r;
 
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w, CP_WAVE_CLOSED, NULL), 0);
 	r = load(f, w);
 	assert_true(r->scores);
 	assert_true(r->ngroups >= 1);
@@ -298,7 +294,7 @@ static void test_k_minus_one_and_k(void **state)
 	cp_results_free(r);
 
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w, CP_WAVE_CLOSED, NULL), 0);
 	r = load(f, w);
 	org = cp_results_group(r, CP_SCOPE_ORGANISATION, 0);
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
@@ -340,7 +336,7 @@ static void test_k_plus_one_and_self(void **state)
 	respond(f, w, f->team[2], 6, 4, 0);
 	respond(f, w, f->team[0], 1, 5, 1);
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w, CP_WAVE_CLOSED, NULL), 0);
 	r = load(f, w);
 	org = cp_results_group(r, CP_SCOPE_ORGANISATION, 0);
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
@@ -372,12 +368,12 @@ static void test_changes(void **state)
 	respond(f, w1, f->team[1], 6, 2, 0);
 	respond(f, w1, f->team[2], 6, 3, 0);
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w1, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w1, CP_WAVE_CLOSED, NULL), 0);
 	w2 = new_wave(f, 3);
 	respond(f, w2, f->team[1], 6, 4, 0);
 	respond(f, w2, f->team[2], 3, 3, 0);
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w2, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w2, CP_WAVE_CLOSED, NULL), 0);
 	r = load(f, w2);
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
 	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);
@@ -393,7 +389,7 @@ static void test_changes(void **state)
 	respond(f, w2, f->team[1], 6, 5, 0);
 	respond(f, w2, f->team[2], 2, 3, 0);
 	assert_int_equal(
-	    cp_store_wave_set_status(f->s, w2, CP_WAVE_CLOSED, NULL), 0);
+	    cp_store_wave_set_status(f->fx.s, w2, CP_WAVE_CLOSED, NULL), 0);
 	r = load(f, w2);
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
 	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);

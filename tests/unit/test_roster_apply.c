@@ -11,12 +11,12 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "roster.h"
 #include "store_int.h"
 
@@ -47,9 +47,7 @@ static const char CSV_CHANGED[] =
     "dee@example.org,Dee Moss,Support,Operations,member\n";
 
 struct fixture {
-	char dir[64];
-	char path[256];
-	struct cp_store *s;
+	struct cp_fixture fx;		  /* directory and store */
 	struct cp_roster_changes changes; /* released by the teardown */
 	char *before, *after;		  /* snapshots, freed likewise */
 };
@@ -57,48 +55,27 @@ struct fixture {
 static int make_store(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct cp_error err;
 
 	if (f == NULL)
 		return -1;
 	*state = f;
 	/* A fixed clock, so timestamps in snapshots mean something. */
 	setenv("CAREPULSE_NOW", "1700000000", 1);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-roster-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
-	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
-		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
-		return -1;
-	}
-	return 0;
+	return cp_fixture_setup(&f->fx, "roster", CP_FIXTURE_STORE);
 }
 
 static int cleanup(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *e;
-	char path[512];
-	DIR *d;
+	int rc;
 
 	unsetenv("CAREPULSE_NOW");
 	cp_roster_changes_release(&f->changes);
 	free(f->before);
 	free(f->after);
-	cp_store_close(f->s);
-	d = opendir(f->dir);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	rc = cp_fixture_teardown(&f->fx);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /*
@@ -121,7 +98,7 @@ static int apply(struct fixture *f, const char *csv, int dry_run,
 		fail_msg("roster does not parse: %s",
 			 cp_error_format(err, msg, sizeof(msg)));
 	cp_roster_changes_release(&f->changes);
-	rc = cp_roster_apply(f->s, r, dry_run, &f->changes, err);
+	rc = cp_roster_apply(f->fx.s, r, dry_run, &f->changes, err);
 	cp_roster_free(r);
 	return rc;
 }
@@ -163,7 +140,7 @@ static char *snapshot(struct fixture *f, int times)
 	for (size_t q = 0; q < 3; q++) {
 		sqlite3_stmt *st;
 		assert_int_equal(
-		    sqlite3_prepare_v2(f->s->db, sql[q], -1, &st, NULL),
+		    sqlite3_prepare_v2(f->fx.s->db, sql[q], -1, &st, NULL),
 		    SQLITE_OK);
 		fprintf(fp, "-- %s\n", sql[q]);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -231,7 +208,7 @@ static void test_first_import(void **state)
 	assert_int_equal(c->nlines, 7);
 	assert_true(has_line(c, "add team 'Commercial'"));
 
-	assert_int_equal(cp_store_team_list(f->s, &teams, &nt, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &teams, &nt, &err), 0);
 	assert_int_equal(nt, 3);
 	x = team(teams, nt, "Commercial");
 	assert_non_null(x);
@@ -247,8 +224,8 @@ static void test_first_import(void **state)
 	assert_int_equal(x->members, 2);
 	cp_store_teams_free(teams, nt);
 
-	assert_int_equal(cp_store_member_list(f->s, 0, 1, &members, &nm, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 1, &members, &nm, &err), 0);
 	assert_int_equal(nm, 4);
 	m = member(members, nm, "ann@example.org");
 	assert_non_null(m);
@@ -298,8 +275,8 @@ static void test_missing_member_deactivated_then_back(void **state)
 	size_t n;
 
 	apply_ok(f, CSV1);
-	assert_int_equal(cp_store_member_list(f->s, 0, 1, &members, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 1, &members, &n, &err), 0);
 	bob = member(members, n, "bob@example.org")->id;
 	cp_store_members_free(members, n);
 
@@ -312,13 +289,13 @@ static void test_missing_member_deactivated_then_back(void **state)
 			"roster)"));
 
 	/* Not among the active members, but kept. */
-	assert_int_equal(cp_store_member_list(f->s, 0, 0, &members, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 0, &members, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_null(member(members, n, "bob@example.org"));
 	cp_store_members_free(members, n);
-	assert_int_equal(cp_store_member_list(f->s, 0, 1, &members, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 1, &members, &n, &err), 0);
 	assert_int_equal(n, 4);
 	m = member(members, n, "bob@example.org");
 	assert_non_null(m);
@@ -336,8 +313,8 @@ static void test_missing_member_deactivated_then_back(void **state)
 	assert_int_equal(c->members_reactivated, 1);
 	assert_int_equal(c->members_added, 0);
 	assert_int_equal(c->members_unchanged, 3);
-	assert_int_equal(cp_store_member_list(f->s, 0, 0, &members, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 0, &members, &n, &err), 0);
 	assert_int_equal(n, 4);
 	m = member(members, n, "bob@example.org");
 	assert_non_null(m);
@@ -369,8 +346,8 @@ static void test_moves_and_role_changes(void **state)
 				"to 'Sales'"));
 	assert_true(has_line(c, "move team 'Support' under 'Operations'"));
 
-	assert_int_equal(cp_store_member_list(f->s, 0, 1, &members, &n, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_member_list(f->fx.s, 0, 1, &members, &n, &err), 0);
 	assert_int_equal(n, 4);
 	m = member(members, n, "cy@example.org");
 	assert_string_equal(m->team, "Sales");
@@ -380,7 +357,7 @@ static void test_moves_and_role_changes(void **state)
 	assert_string_equal(m->name, "Bob Stoner");
 	cp_store_members_free(members, n);
 
-	assert_int_equal(cp_store_team_list(f->s, &teams, &n, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &teams, &n, &err), 0);
 	x = team(teams, n, "Support");
 	assert_string_equal(x->parent, "Operations");
 	assert_int_equal(x->members, 1);
@@ -423,8 +400,8 @@ static void test_dry_run_writes_nothing(void **state)
 	f->after = snapshot(f, 1);
 	assert_string_equal(f->after, f->before);
 	/* And no transaction is left open. */
-	assert_int_equal(cp_store_begin(f->s, &err), 0);
-	cp_store_rollback(f->s);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
+	cp_store_rollback(f->fx.s);
 
 	/* The same file for real does what the dry run said. */
 	apply_ok(f, next);
@@ -455,15 +432,15 @@ static void test_cycle_with_database_refused(void **state)
 	f->after = snapshot(f, 1);
 	assert_string_equal(f->after, f->before);
 
-	assert_int_equal(cp_store_team_list(f->s, &teams, &n, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &teams, &n, &err), 0);
 	x = team(teams, n, "A");
 	assert_non_null(x);
 	assert_null(x->parent);
 	cp_store_teams_free(teams, n);
 
 	/* The store is usable afterwards: no transaction left open. */
-	assert_int_equal(cp_store_begin(f->s, &err), 0);
-	cp_store_rollback(f->s);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
+	cp_store_rollback(f->fx.s);
 }
 
 int main(void)

@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "store_int.h"
 
 struct fixture {
-	char dir[64];
-	char path[256];
-	struct cp_store *s; /* open on path, created, in most tests */
+	struct cp_fixture fx; /* directory and store */
 };
 
 static int make_dir(void **state)
@@ -33,52 +31,28 @@ static int make_dir(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
 	*state = f;
-	return 0;
+	return cp_fixture_setup(&f->fx, "store", 0);
 }
 
 /* A fresh directory with a newly created database open in it. */
 static int make_store(void **state)
 {
-	struct fixture *f;
-	struct cp_error err;
+	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (make_dir(state))
+	if (f == NULL)
 		return -1;
-	f = *state;
-	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
-		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
-		return -1;
-	}
-	return 0;
+	*state = f;
+	return cp_fixture_setup(&f->fx, "store", CP_FIXTURE_STORE);
 }
 
 static int cleanup(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *e;
-	char path[512];
-	DIR *d;
+	int rc = cp_fixture_teardown(&f->fx);
 
-	cp_store_close(f->s);
-	d = opendir(f->dir);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* The text of the first column of the first row of sql, or "" (static). */
@@ -123,18 +97,19 @@ static void test_create_sets_pragmas(void **state)
 	struct cp_error err;
 	sqlite3 *raw;
 
-	assert_true(file_exists(f->path));
-	assert_string_equal(cp_store_path(f->s), f->path);
-	assert_string_equal(query_text(f->s->db, "PRAGMA journal_mode"), "wal");
-	assert_int_equal(query_int(f->s->db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(cp_store_schema_version(f->s), CP_SCHEMA_VERSION);
-	assert_int_equal(cp_store_check(f->s, &err), 0);
-	cp_store_close(f->s);
-	f->s = NULL;
+	assert_true(file_exists(f->fx.path));
+	assert_string_equal(cp_store_path(f->fx.s), f->fx.path);
+	assert_string_equal(query_text(f->fx.s->db, "PRAGMA journal_mode"),
+			    "wal");
+	assert_int_equal(query_int(f->fx.s->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	assert_int_equal(cp_store_check(f->fx.s, &err), 0);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
 
 	/* What is on disk, seen without the store. */
 	assert_int_equal(
-	    sqlite3_open_v2(f->path, &raw, SQLITE_OPEN_READONLY, NULL),
+	    sqlite3_open_v2(f->fx.path, &raw, SQLITE_OPEN_READONLY, NULL),
 	    SQLITE_OK);
 	assert_int_equal(query_int(raw, "PRAGMA user_version"),
 			 CP_SCHEMA_VERSION);
@@ -149,13 +124,13 @@ static void test_open_missing_without_create(void **state)
 	struct cp_error err;
 
 	cp_error_clear(&err);
-	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_ENOTFOUND);
+	assert_int_equal(cp_store_open(&s, f->fx.path, 0, &err), CP_ENOTFOUND);
 	assert_null(s);
 	assert_non_null(strstr(err.message, "carepulse init"));
-	assert_false(file_exists(f->path));
-	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+	assert_false(file_exists(f->fx.path));
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_READONLY, &err),
 			 CP_ENOTFOUND);
-	assert_false(file_exists(f->path));
+	assert_false(file_exists(f->fx.path));
 
 	assert_int_equal(cp_store_open(&s, "", CP_STORE_CREATE, &err),
 			 CP_EUSAGE);
@@ -180,23 +155,23 @@ static void test_newer_schema_refused(void **state)
 	struct cp_error err;
 	sqlite3 *raw;
 
-	cp_store_close(f->s);
-	f->s = NULL;
-	set_user_version(f->path, CP_SCHEMA_VERSION + 1);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	set_user_version(f->fx.path, CP_SCHEMA_VERSION + 1);
 
 	cp_error_clear(&err);
-	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_EVERSION);
+	assert_int_equal(cp_store_open(&s, f->fx.path, 0, &err), CP_EVERSION);
 	assert_null(s);
 	assert_int_equal(err.code, CP_EVERSION);
 	assert_non_null(strstr(err.message, "newer"));
-	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_CREATE, &err),
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_CREATE, &err),
 			 CP_EVERSION);
-	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_READONLY, &err),
 			 CP_EVERSION);
 	assert_null(s);
 
 	/* The refused file is left as it was. */
-	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
 	assert_int_equal(query_int(raw, "PRAGMA user_version"),
 			 CP_SCHEMA_VERSION + 1);
 	sqlite3_close(raw);
@@ -215,21 +190,21 @@ static void test_not_a_database_refused(void **state)
 	size_t n;
 	FILE *fp;
 
-	fp = fopen(f->path, "wb");
+	fp = fopen(f->fx.path, "wb");
 	assert_non_null(fp);
 	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp),
 			 sizeof(text) - 1);
 	fclose(fp);
 
 	cp_error_clear(&err);
-	assert_int_equal(cp_store_open(&s, f->path, 0, &err), CP_EDATA);
+	assert_int_equal(cp_store_open(&s, f->fx.path, 0, &err), CP_EDATA);
 	assert_null(s);
 	assert_non_null(strstr(err.message, "not a carepulse database"));
-	assert_int_equal(cp_store_open(&s, f->path, CP_STORE_READONLY, &err),
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_READONLY, &err),
 			 CP_EDATA);
 
 	/* Nor was the file changed. */
-	fp = fopen(f->path, "rb");
+	fp = fopen(f->fx.path, "rb");
 	assert_non_null(fp);
 	n = fread(back, 1, sizeof(back), fp);
 	fclose(fp);
@@ -249,32 +224,34 @@ static void test_reopen_keeps_data(void **state)
 	char *v;
 
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &id, &created, &err), 0);
-	assert_int_equal(cp_store_config_set(f->s, "threshold", "6", &err), 0);
-	objects = query_int(f->s->db, "SELECT count(*) FROM sqlite_schema");
+	    cp_store_team_ensure(f->fx.s, "Sales", &id, &created, &err), 0);
+	assert_int_equal(cp_store_config_set(f->fx.s, "threshold", "6", &err),
+			 0);
+	objects = query_int(f->fx.s->db, "SELECT count(*) FROM sqlite_schema");
 	assert_true(objects > 0);
 
 	for (int round = 0; round < 2; round++) {
-		cp_store_close(f->s);
-		f->s = NULL;
-		assert_int_equal(cp_store_open(&f->s, f->path,
+		cp_store_close(f->fx.s);
+		f->fx.s = NULL;
+		assert_int_equal(cp_store_open(&f->fx.s, f->fx.path,
 					       round ? CP_STORE_CREATE : 0,
 					       &err),
 				 0);
-		assert_int_equal(cp_store_schema_version(f->s),
+		assert_int_equal(cp_store_schema_version(f->fx.s),
 				 CP_SCHEMA_VERSION);
 		/* The migrations did not run again. */
 		assert_int_equal(
-		    query_int(f->s->db, "SELECT count(*) FROM sqlite_schema"),
+		    query_int(f->fx.s->db,
+			      "SELECT count(*) FROM sqlite_schema"),
 		    objects);
 		assert_int_equal(
-		    cp_store_team_find(f->s, "Sales", &again, &err), 0);
+		    cp_store_team_find(f->fx.s, "Sales", &again, &err), 0);
 		assert_int_equal(again, id);
-		assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+		assert_int_equal(cp_store_team_list(f->fx.s, &t, &n, &err), 0);
 		assert_int_equal(n, 1);
 		cp_store_teams_free(t, n);
 		assert_int_equal(
-		    cp_store_config_get(f->s, "threshold", &v, &err), 0);
+		    cp_store_config_get(f->fx.s, "threshold", &v, &err), 0);
 		assert_string_equal(v, "6");
 		free(v);
 	}
@@ -288,12 +265,12 @@ static void test_readonly_cannot_write(void **state)
 	int64_t id;
 	int created;
 
-	assert_int_equal(cp_store_open(&ro, f->path, CP_STORE_READONLY, &err),
-			 0);
+	assert_int_equal(
+	    cp_store_open(&ro, f->fx.path, CP_STORE_READONLY, &err), 0);
 	assert_int_not_equal(
 	    cp_store_team_ensure(ro, "Sales", &id, &created, &err), 0);
 	cp_store_close(ro);
-	assert_int_equal(cp_store_team_find(f->s, "Sales", &id, &err),
+	assert_int_equal(cp_store_team_find(f->fx.s, "Sales", &id, &err),
 			 CP_ENOTFOUND);
 }
 
@@ -309,34 +286,35 @@ static void test_rollback_leaves_nothing(void **state)
 	size_t n;
 	char *v;
 
-	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
 	/* BEGIN IMMEDIATE cannot nest. */
-	assert_int_equal(cp_store_begin(f->s, &err), CP_EFAIL);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), CP_EFAIL);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &team, &created, &err), 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "ann@example.org", "Ann",
-						team, CP_ROLE_MEMBER, &member,
-						&err),
+	    cp_store_team_ensure(f->fx.s, "Sales", &team, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "ann@example.org",
+						"Ann", team, CP_ROLE_MEMBER,
+						&member, &err),
 			 0);
-	assert_int_equal(cp_store_config_set(f->s, "base_url",
+	assert_int_equal(cp_store_config_set(f->fx.s, "base_url",
 					     "https://pulse.example.org", &err),
 			 0);
-	cp_store_rollback(f->s);
+	cp_store_rollback(f->fx.s);
 
-	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &t, &n, &err), 0);
 	assert_int_equal(n, 0);
 	cp_store_teams_free(t, n);
-	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 0);
-	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_int_equal(query_int(f->fx.s->db, "SELECT count(*) FROM member"),
+			 0);
+	assert_int_equal(cp_store_config_get(f->fx.s, "base_url", &v, &err), 0);
 	assert_null(v);
 
 	/* A rollback with nothing open is harmless; a commit keeps. */
-	cp_store_rollback(f->s);
-	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	cp_store_rollback(f->fx.s);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Ops", &team, &created, &err), 0);
-	assert_int_equal(cp_store_commit(f->s, &err), 0);
-	assert_int_equal(cp_store_team_find(f->s, "Ops", &team, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Ops", &team, &created, &err), 0);
+	assert_int_equal(cp_store_commit(f->fx.s, &err), 0);
+	assert_int_equal(cp_store_team_find(f->fx.s, "Ops", &team, &err), 0);
 }
 
 static void test_close_rolls_back(void **state)
@@ -346,13 +324,13 @@ static void test_close_rolls_back(void **state)
 	int64_t team;
 	int created;
 
-	assert_int_equal(cp_store_begin(f->s, &err), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &team, &created, &err), 0);
-	cp_store_close(f->s);
-	f->s = NULL;
-	assert_int_equal(cp_store_open(&f->s, f->path, 0, &err), 0);
-	assert_int_equal(cp_store_team_find(f->s, "Sales", &team, &err),
+	    cp_store_team_ensure(f->fx.s, "Sales", &team, &created, &err), 0);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(cp_store_open(&f->fx.s, f->fx.path, 0, &err), 0);
+	assert_int_equal(cp_store_team_find(f->fx.s, "Sales", &team, &err),
 			 CP_ENOTFOUND);
 }
 
@@ -382,22 +360,23 @@ static void test_config_rows(void **state)
 	struct cp_error err;
 	char *v = (char *)"unchanged";
 
-	assert_int_equal(cp_store_config_get(f->s, "smtp.url", &v, &err), 0);
+	assert_int_equal(cp_store_config_get(f->fx.s, "smtp.url", &v, &err), 0);
 	assert_null(v);
-	assert_int_equal(cp_store_config_set(f->s, "smtp.url",
+	assert_int_equal(cp_store_config_set(f->fx.s, "smtp.url",
 					     "smtp://mail.example.org", &err),
 			 0);
-	assert_int_equal(cp_store_config_set(f->s, "base_url",
+	assert_int_equal(cp_store_config_set(f->fx.s, "base_url",
 					     "https://a.example.org", &err),
 			 0);
-	assert_int_equal(cp_store_config_set(f->s, "base_url",
+	assert_int_equal(cp_store_config_set(f->fx.s, "base_url",
 					     "https://b.example.org", &err),
 			 0);
-	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_int_equal(cp_store_config_get(f->fx.s, "base_url", &v, &err), 0);
 	assert_string_equal(v, "https://b.example.org");
 	free(v);
 
-	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 0);
+	assert_int_equal(cp_store_config_each(f->fx.s, collect, &seen, &err),
+			 0);
 	assert_int_equal(seen.n, 2);
 	assert_string_equal(seen.keys[0], "base_url");
 	assert_string_equal(seen.values[0], "https://b.example.org");
@@ -407,15 +386,17 @@ static void test_config_rows(void **state)
 	/* The callback stops the walk, and its value comes back. */
 	memset(&seen, 0, sizeof(seen));
 	seen.stop_after = 1;
-	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 42);
+	assert_int_equal(cp_store_config_each(f->fx.s, collect, &seen, &err),
+			 42);
 	assert_int_equal(seen.n, 1);
 
-	assert_int_equal(cp_store_config_unset(f->s, "base_url", &err), 0);
-	assert_int_equal(cp_store_config_get(f->s, "base_url", &v, &err), 0);
+	assert_int_equal(cp_store_config_unset(f->fx.s, "base_url", &err), 0);
+	assert_int_equal(cp_store_config_get(f->fx.s, "base_url", &v, &err), 0);
 	assert_null(v);
-	assert_int_equal(cp_store_config_unset(f->s, "base_url", &err), 0);
+	assert_int_equal(cp_store_config_unset(f->fx.s, "base_url", &err), 0);
 	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(cp_store_config_each(f->s, collect, &seen, &err), 0);
+	assert_int_equal(cp_store_config_each(f->fx.s, collect, &seen, &err),
+			 0);
 	assert_int_equal(seen.n, 1);
 	assert_string_equal(seen.keys[0], "smtp.url");
 }
@@ -442,44 +423,45 @@ static void test_teams(void **state)
 	size_t n;
 
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Sales", &sales, &created, &err), 0);
 	assert_int_equal(created, 1);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &id, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Sales", &id, &created, &err), 0);
 	assert_int_equal(created, 0);
 	assert_int_equal(id, sales);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Org", &org, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Org", &org, &created, &err), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Ops", &ops, &created, &err), 0);
 	assert_true(org != sales && ops != sales && ops != org);
 
-	assert_int_equal(cp_store_team_find(f->s, "Ops", &id, &err), 0);
+	assert_int_equal(cp_store_team_find(f->fx.s, "Ops", &id, &err), 0);
 	assert_int_equal(id, ops);
 	cp_error_clear(&err);
-	assert_int_equal(cp_store_team_find(f->s, "Nobody", &id, &err),
+	assert_int_equal(cp_store_team_find(f->fx.s, "Nobody", &id, &err),
 			 CP_ENOTFOUND);
 	assert_non_null(strstr(err.message, "'Nobody'"));
 	/* Names are exact: another case is another team. */
-	assert_int_equal(cp_store_team_find(f->s, "sales", &id, &err),
+	assert_int_equal(cp_store_team_find(f->fx.s, "sales", &id, &err),
 			 CP_ENOTFOUND);
 
-	assert_int_equal(cp_store_team_set_parent(f->s, sales, org, &err), 0);
-	assert_int_equal(cp_store_team_set_parent(f->s, ops, org, &err), 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "a@example.org", "A",
+	assert_int_equal(cp_store_team_set_parent(f->fx.s, sales, org, &err),
+			 0);
+	assert_int_equal(cp_store_team_set_parent(f->fx.s, ops, org, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "a@example.org", "A",
 						sales, CP_ROLE_LEADER, &m,
 						&err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "b@example.org", "B",
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "b@example.org", "B",
 						sales, CP_ROLE_MEMBER, &m,
 						&err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "c@example.org", "C", ops,
-						CP_ROLE_MEMBER, &m, &err),
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "c@example.org", "C",
+						ops, CP_ROLE_MEMBER, &m, &err),
 			 0);
-	assert_int_equal(cp_store_member_set_active(f->s, m, 0, &err), 0);
+	assert_int_equal(cp_store_member_set_active(f->fx.s, m, 0, &err), 0);
 
-	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &t, &n, &err), 0);
 	assert_int_equal(n, 3);
 	/* By name. */
 	assert_string_equal(t[0].name, "Ops");
@@ -499,8 +481,8 @@ static void test_teams(void **state)
 	cp_store_teams_free(t, n);
 
 	/* Parent 0 makes a team top-level again. */
-	assert_int_equal(cp_store_team_set_parent(f->s, sales, 0, &err), 0);
-	assert_int_equal(cp_store_team_list(f->s, &t, &n, &err), 0);
+	assert_int_equal(cp_store_team_set_parent(f->fx.s, sales, 0, &err), 0);
+	assert_int_equal(cp_store_team_list(f->fx.s, &t, &n, &err), 0);
 	x = team_named(t, n, "Sales");
 	assert_int_equal(x->parent_id, 0);
 	assert_null(x->parent);
@@ -508,12 +490,13 @@ static void test_teams(void **state)
 
 	/* A parent that does not exist is refused by the foreign key. */
 	assert_int_not_equal(cp_store_team_set_parent(
-				 f->s, sales, org + ops + sales + 100, &err),
+				 f->fx.s, sales, org + ops + sales + 100, &err),
 			     0);
 	assert_int_equal(
-	    query_int(f->s->db, "SELECT count(*) FROM team WHERE parent_id IS "
-				"NOT NULL AND parent_id NOT IN (SELECT id "
-				"FROM team)"),
+	    query_int(f->fx.s->db,
+		      "SELECT count(*) FROM team WHERE parent_id IS "
+		      "NOT NULL AND parent_id NOT IN (SELECT id "
+		      "FROM team)"),
 	    0);
 }
 
@@ -527,19 +510,19 @@ static void test_member_upsert_case_insensitive(void **state)
 	size_t n;
 
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Sales", &sales, &created, &err), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "Ann.Lee@Example.org",
+	    cp_store_team_ensure(f->fx.s, "Ops", &ops, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "Ann.Lee@Example.org",
 						"Ann", sales, CP_ROLE_MEMBER,
 						&id, &err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "ann.lee@EXAMPLE.ORG",
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "ann.lee@EXAMPLE.ORG",
 						"Ann Lee", ops, CP_ROLE_LEADER,
 						&again, &err),
 			 0);
 	assert_int_equal(again, id);
-	assert_int_equal(cp_store_member_list(f->s, 0, 1, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, 0, 1, &m, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].id, id);
 	/* The latest spelling, name, team and role win. */
@@ -552,20 +535,21 @@ static void test_member_upsert_case_insensitive(void **state)
 	cp_store_members_free(m, n);
 
 	/* Deactivated, then upserted again: the same row, active. */
-	assert_int_equal(cp_store_member_set_active(f->s, id, 0, &err), 0);
-	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_set_active(f->fx.s, id, 0, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, 0, 0, &m, &n, &err), 0);
 	assert_int_equal(n, 0);
 	cp_store_members_free(m, n);
-	assert_int_equal(cp_store_member_upsert(f->s, "ANN.LEE@example.org",
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "ANN.LEE@example.org",
 						"Ann Lee", ops, CP_ROLE_LEADER,
 						&again, &err),
 			 0);
 	assert_int_equal(again, id);
-	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, 0, 0, &m, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].active, 1);
 	cp_store_members_free(m, n);
-	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 1);
+	assert_int_equal(query_int(f->fx.s->db, "SELECT count(*) FROM member"),
+			 1);
 }
 
 static void test_member_list_filters(void **state)
@@ -578,28 +562,29 @@ static void test_member_list_filters(void **state)
 	size_t n;
 
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Sales", &sales, &created, &err), 0);
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Ops", &ops, &created, &err), 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "zoe@example.org", "Zoe",
-						sales, CP_ROLE_MEMBER, &id,
-						&err),
+	    cp_store_team_ensure(f->fx.s, "Ops", &ops, &created, &err), 0);
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "zoe@example.org",
+						"Zoe", sales, CP_ROLE_MEMBER,
+						&id, &err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "bob@example.org", "Bob",
-						sales, CP_ROLE_LEADER, &id,
-						&err),
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "bob@example.org",
+						"Bob", sales, CP_ROLE_LEADER,
+						&id, &err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "cy@example.org", "Cy",
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "cy@example.org", "Cy",
 						sales, CP_ROLE_MEMBER, &gone,
 						&err),
 			 0);
-	assert_int_equal(cp_store_member_upsert(f->s, "al@example.org", "Al",
+	assert_int_equal(cp_store_member_upsert(f->fx.s, "al@example.org", "Al",
 						ops, CP_ROLE_MEMBER, &id, &err),
 			 0);
-	assert_int_equal(cp_store_member_set_active(f->s, gone, 0, &err), 0);
+	assert_int_equal(cp_store_member_set_active(f->fx.s, gone, 0, &err), 0);
 
 	/* Active members of one team, by name. */
-	assert_int_equal(cp_store_member_list(f->s, sales, 0, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, sales, 0, &m, &n, &err),
+			 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(m[0].name, "Bob");
 	assert_int_equal(m[0].role, CP_ROLE_LEADER);
@@ -608,21 +593,23 @@ static void test_member_list_filters(void **state)
 	cp_store_members_free(m, n);
 
 	/* With the inactive ones. */
-	assert_int_equal(cp_store_member_list(f->s, sales, 1, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, sales, 1, &m, &n, &err),
+			 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(m[1].name, "Cy");
 	assert_int_equal(m[1].active, 0);
 	cp_store_members_free(m, n);
 
 	/* Every team: by team name, then name. */
-	assert_int_equal(cp_store_member_list(f->s, 0, 0, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, 0, 0, &m, &n, &err), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(m[0].team, "Ops");
 	assert_string_equal(m[0].name, "Al");
 	assert_string_equal(m[1].team, "Sales");
 	cp_store_members_free(m, n);
 
-	assert_int_equal(cp_store_member_list(f->s, ops, 1, &m, &n, &err), 0);
+	assert_int_equal(cp_store_member_list(f->fx.s, ops, 1, &m, &n, &err),
+			 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(m[0].email, "al@example.org");
 	cp_store_members_free(m, n);
@@ -636,15 +623,16 @@ static void test_member_foreign_key(void **state)
 	int created;
 
 	assert_int_equal(
-	    cp_store_team_ensure(f->s, "Sales", &sales, &created, &err), 0);
+	    cp_store_team_ensure(f->fx.s, "Sales", &sales, &created, &err), 0);
 	cp_error_clear(&err);
-	assert_int_not_equal(cp_store_member_upsert(f->s, "ann@example.org",
+	assert_int_not_equal(cp_store_member_upsert(f->fx.s, "ann@example.org",
 						    "Ann", sales + 1000,
 						    CP_ROLE_MEMBER, &id, &err),
 			     0);
 	assert_int_not_equal(err.code, CP_OK);
 	assert_string_not_equal(err.message, "");
-	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM member"), 0);
+	assert_int_equal(query_int(f->fx.s->db, "SELECT count(*) FROM member"),
+			 0);
 }
 
 /* ---- survey rows ---- */
@@ -659,29 +647,31 @@ static void test_survey_rows(void **state)
 	size_t n;
 	char *text;
 
-	assert_int_equal(cp_store_survey_put(f->s, "pulse", "1", "Pulse",
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
 					     "aaaa", "{\"v\":1}", 0, &r1,
 					     &added, &err),
 			 0);
 	assert_int_equal(added, 1);
-	assert_int_equal(cp_store_survey_put(f->s, "pulse", "1", "Pulse",
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
 					     "aaaa", "{\"v\":1}", 0, &r1b,
 					     &added, &err),
 			 0);
 	assert_int_equal(added, 0);
 	assert_int_equal(r1b, r1);
-	assert_int_equal(cp_store_survey_put(f->s, "pulse", "2", "Pulse two",
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "2", "Pulse two",
 					     "bbbb", "{\"v\":2}", 0, &r2,
 					     &added, &err),
 			 0);
 	assert_int_equal(added, 1);
 	assert_true(r2 != r1);
-	assert_int_equal(cp_store_survey_put(f->s, "care", "1", "Care", "cccc",
-					     "{\"c\":1}", 1, &r3, &added, &err),
+	assert_int_equal(cp_store_survey_put(f->fx.s, "care", "1", "Care",
+					     "cccc", "{\"c\":1}", 1, &r3,
+					     &added, &err),
 			 0);
-	assert_int_equal(query_int(f->s->db, "SELECT count(*) FROM survey"), 3);
+	assert_int_equal(query_int(f->fx.s->db, "SELECT count(*) FROM survey"),
+			 3);
 
-	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(cp_store_survey_list(f->fx.s, &rows, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].survey_id, "care");
 	assert_int_equal(rows[0].builtin, 1);
@@ -696,21 +686,21 @@ static void test_survey_rows(void **state)
 
 	/* The newest text, or exactly the pinned row. */
 	assert_int_equal(
-	    cp_store_survey_text(f->s, "pulse", 0, &text, &r1b, &err), 0);
+	    cp_store_survey_text(f->fx.s, "pulse", 0, &text, &r1b, &err), 0);
 	assert_string_equal(text, "{\"v\":2}");
 	assert_int_equal(r1b, r2);
 	free(text);
 	assert_int_equal(
-	    cp_store_survey_text(f->s, NULL, r1, &text, NULL, &err), 0);
+	    cp_store_survey_text(f->fx.s, NULL, r1, &text, NULL, &err), 0);
 	assert_string_equal(text, "{\"v\":1}");
 	free(text);
 	assert_int_equal(
-	    cp_store_survey_text(f->s, "nothing", 0, &text, NULL, &err),
+	    cp_store_survey_text(f->fx.s, "nothing", 0, &text, NULL, &err),
 	    CP_ENOTFOUND);
 	assert_null(text);
-	assert_int_equal(
-	    cp_store_survey_text(f->s, NULL, r3 + r2 + 100, &text, NULL, &err),
-	    CP_ENOTFOUND);
+	assert_int_equal(cp_store_survey_text(f->fx.s, NULL, r3 + r2 + 100,
+					      &text, NULL, &err),
+			 CP_ENOTFOUND);
 }
 
 /* ---- anonymity in the schema ---- */
@@ -727,7 +717,7 @@ static void test_response_tables_without_rowid(void **state)
 			 "SELECT sql FROM sqlite_schema WHERE type = 'table' "
 			 "AND name = '%s'",
 			 tables[i]);
-		text = query_text(f->s->db, sql);
+		text = query_text(f->fx.s->db, sql);
 		assert_string_not_equal(text, "");
 		if (strstr(text, "WITHOUT ROWID") == NULL)
 			fail_msg("table %s has a rowid: %s", tables[i], text);
@@ -742,7 +732,7 @@ static void test_response_has_no_identity(void **state)
 	sqlite3_stmt *st;
 	int columns = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(f->s->db,
+	assert_int_equal(sqlite3_prepare_v2(f->fx.s->db,
 					    "SELECT name FROM "
 					    "pragma_table_info('response')",
 					    -1, &st, NULL),

@@ -11,12 +11,11 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "survey.h"
 
@@ -64,9 +63,7 @@ static const char MINI_RETITLED[] =
     MINI_HEAD "  \"title\": \"Mini check-in, reworded\",\n" MINI_TAIL;
 
 struct fixture {
-	char dir[64];
-	char path[256];
-	struct cp_store *s;
+	struct cp_fixture fx; /* directory and store */
 	/* Freed by the teardown, so a failed assertion leaks nothing. */
 	struct cp_survey *surveys[4];
 };
@@ -74,44 +71,23 @@ struct fixture {
 static int make_store(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct cp_error err;
 
 	if (f == NULL)
 		return -1;
 	*state = f;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cp-test-survey-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/pulse.db", f->dir);
-	if (cp_store_open(&f->s, f->path, CP_STORE_CREATE, &err)) {
-		fprintf(stderr, "cannot create %s: %s\n", f->path, err.message);
-		return -1;
-	}
-	return 0;
+	return cp_fixture_setup(&f->fx, "survey", CP_FIXTURE_STORE);
 }
 
 static int cleanup(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *e;
-	char path[512];
-	DIR *d;
+	int rc;
 
 	for (size_t i = 0; i < sizeof(f->surveys) / sizeof(f->surveys[0]); i++)
 		cp_survey_free(f->surveys[i]);
-	cp_store_close(f->s);
-	d = opendir(f->dir);
-	while (d && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
+	rc = cp_fixture_teardown(&f->fx);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Parses a NUL-terminated text, failing the test with the message. */
@@ -424,14 +400,15 @@ static void test_save_fetch_round_trip(void **state)
 	int added = -1;
 	size_t n;
 
-	assert_int_equal(cp_survey_save(f->s, s, 0, &ref, &added, &err), 0);
+	assert_int_equal(cp_survey_save(f->fx.s, s, 0, &ref, &added, &err), 0);
 	assert_int_equal(added, 1);
 	assert_true(ref > 0);
-	assert_int_equal(cp_survey_save(f->s, s, 0, &again, &added, &err), 0);
+	assert_int_equal(cp_survey_save(f->fx.s, s, 0, &again, &added, &err),
+			 0);
 	assert_int_equal(added, 0);
 	assert_int_equal(again, ref);
 
-	assert_int_equal(cp_survey_fetch(&back, f->s, "mini", 0, &err), 0);
+	assert_int_equal(cp_survey_fetch(&back, f->fx.s, "mini", 0, &err), 0);
 	assert_non_null(back);
 	assert_string_equal(back->text, MINI);
 	assert_string_equal(back->hash, MINI_SHA256);
@@ -440,11 +417,11 @@ static void test_save_fetch_round_trip(void **state)
 	assert_true(cp_survey_item(back, "care.2")->reverse);
 	cp_survey_free(back);
 
-	assert_int_equal(cp_survey_fetch(&back, f->s, NULL, ref, &err), 0);
+	assert_int_equal(cp_survey_fetch(&back, f->fx.s, NULL, ref, &err), 0);
 	assert_string_equal(back->hash, MINI_SHA256);
 	cp_survey_free(back);
 
-	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(cp_store_survey_list(f->fx.s, &rows, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].survey_id, "mini");
 	assert_string_equal(rows[0].version, "1.0");
@@ -453,7 +430,7 @@ static void test_save_fetch_round_trip(void **state)
 	cp_store_survey_rows_free(rows, n);
 
 	back = (struct cp_survey *)1;
-	assert_int_equal(cp_survey_fetch(&back, f->s, "nothing", 0, &err),
+	assert_int_equal(cp_survey_fetch(&back, f->fx.s, "nothing", 0, &err),
 			 CP_ENOTFOUND);
 	assert_null(back);
 	cp_survey_free(s);
@@ -483,21 +460,22 @@ static void test_same_version_other_content_conflicts(void **state)
 
 	assert_string_equal(changed->version, s->version);
 	assert_string_not_equal(changed->hash, s->hash);
-	assert_int_equal(cp_survey_save(f->s, s, 0, &ref, &added, &err), 0);
+	assert_int_equal(cp_survey_save(f->fx.s, s, 0, &ref, &added, &err), 0);
 	cp_error_clear(&err);
 	added = -1;
-	assert_int_equal(cp_survey_save(f->s, changed, 0, &ref2, &added, &err),
-			 CP_ECONFLICT);
+	assert_int_equal(
+	    cp_survey_save(f->fx.s, changed, 0, &ref2, &added, &err),
+	    CP_ECONFLICT);
 	assert_int_not_equal(added, 1);
 	assert_non_null(strstr(err.message, "'mini'"));
 	assert_non_null(strstr(err.message, "version"));
 
-	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(cp_store_survey_list(f->fx.s, &rows, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].hash, MINI_SHA256);
 	assert_int_equal(rows[0].ref, ref);
 	cp_store_survey_rows_free(rows, n);
-	text = stored_text(f->s, "mini");
+	text = stored_text(f->fx.s, "mini");
 	assert_string_equal(text, MINI);
 	free(text);
 	cp_survey_free(changed);
@@ -523,17 +501,17 @@ static void test_old_version_other_content_conflicts(void **state)
 	f->surveys[1] = parse_ok("mini.json", v2);
 	f->surveys[2] = parse_ok("mini.json", MINI_RETITLED);
 	assert_int_equal(
-	    cp_survey_save(f->s, f->surveys[0], 0, &ref1, &added, &err), 0);
+	    cp_survey_save(f->fx.s, f->surveys[0], 0, &ref1, &added, &err), 0);
 	assert_int_equal(
-	    cp_survey_save(f->s, f->surveys[1], 0, &ref2, &added, &err), 0);
+	    cp_survey_save(f->fx.s, f->surveys[1], 0, &ref2, &added, &err), 0);
 	assert_int_equal(added, 1);
 	added = -1;
 	assert_int_equal(
-	    cp_survey_save(f->s, f->surveys[2], 0, &ref, &added, &err),
+	    cp_survey_save(f->fx.s, f->surveys[2], 0, &ref, &added, &err),
 	    CP_ECONFLICT);
 	assert_int_not_equal(added, 1);
 	/* Nothing was written: 2.0 is still the newest. */
-	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(cp_store_survey_list(f->fx.s, &rows, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].ref, ref2);
 	assert_string_equal(rows[0].version, "2.0");
@@ -547,12 +525,12 @@ static void test_install_builtins_idempotent(void **state)
 	struct cp_error err;
 	size_t added = 99, n;
 
-	assert_int_equal(cp_survey_install_builtins(f->s, &added, &err), 0);
+	assert_int_equal(cp_survey_install_builtins(f->fx.s, &added, &err), 0);
 	assert_int_equal(added, cp_survey_builtin_count());
-	assert_int_equal(cp_survey_install_builtins(f->s, &added, &err), 0);
+	assert_int_equal(cp_survey_install_builtins(f->fx.s, &added, &err), 0);
 	assert_int_equal(added, 0);
 
-	assert_int_equal(cp_store_survey_list(f->s, &rows, &n, &err), 0);
+	assert_int_equal(cp_store_survey_list(f->fx.s, &rows, &n, &err), 0);
 	assert_int_equal(n, cp_survey_builtin_count());
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(rows[i].builtin, 1);
