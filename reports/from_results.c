@@ -152,6 +152,18 @@ static int alloc_team(struct rp_team_data *t, const struct cp_survey *sv,
 	return 0;
 }
 
+/*
+ * Turns core's results into what the team report draws: the header (wave,
+ * dates, response rate unless suppressed), a row per dimension and item,
+ * the trend over the last RP_WAVES_MAX waves (before[] oldest first, then
+ * now), the radar's previous wave and the comments. No decision about
+ * what to show is made here: suppression, thresholds and which comments
+ * may be shown all come from core/results, and this only copies them
+ * over. It is long because it is a flat mapping of fields. The strings
+ * are borrowed from now and before[], which must outlive *out; *out
+ * itself (the arrays and labels) is the caller's, freed with
+ * rp_team_data_free.
+ */
 int rp_team_report_from_results(struct rp_team_data **out,
 				const struct cp_results *now, int64_t team,
 				const struct cp_results *const *before,

@@ -580,6 +580,17 @@ static bool wanted(const struct cp_results *r, size_t g)
 	return r->only_team == 0 || r->groups[g].team_id == r->only_team;
 }
 
+/*
+ * Fills each wanted group's statistics from the totals: per dimension,
+ * per item (unless dims_only), and the leader's self-assessment with its
+ * gap to the team. Suppression runs again on each measure's own counts,
+ * not once per group, since those need not equal the group's responses,
+ * and starts from the groups already hidden as a whole (group_hidden), so
+ * no measure can be differenced out of its neighbours. It is one long
+ * function because the passes share the same index arithmetic over the
+ * flat totals arrays. What it allocates on the groups belongs to b->r and
+ * is freed with it by cp_results_free.
+ */
 static int compute_scores(struct build *b, const bool *group_hidden,
 			  struct cp_error *err)
 {
@@ -801,6 +812,9 @@ static const struct cp_results *known_wave(const struct cp_results_opts *opts,
  * For each group, its previous wave: the newest earlier closed wave that
  * has the group's team (a subtree: any of its teams; the organisation:
  * any team), and the change of each measure from that wave's same group.
+ * Each previous wave is loaded once however many groups point at it
+ * (load_wave, freed here), or borrowed from opts->known when the caller
+ * already has it; the changes go into b->r's groups.
  */
 static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 			   const struct cp_wave_entry *entries,
@@ -909,6 +923,18 @@ done:
 	return rc;
 }
 
+/*
+ * Builds the results of one wave, the work behind cp_results_load: the
+ * wave, its thresholds and pinned survey; the groups (teams, subtrees, the
+ * organisation); the stored aggregates summed up the tree; then, for a
+ * closed wave only, suppression of small groups, the scores, comments and
+ * changes. An open wave gets counts and response rates and nothing else,
+ * so that two looks cannot be differenced into the one answer between
+ * them. It is recursive through compute_changes, which loads earlier waves
+ * with it. entries lists every wave (for the previous ones); on success
+ * *out is the caller's (cp_results_free), on failure it stays NULL and
+ * everything built so far is freed here.
+ */
 static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 		     const struct cp_results_opts *opts,
 		     const struct cp_wave_entry *entries, size_t nentries,
