@@ -29,13 +29,13 @@
 #include "server.h"
 #include "store.h"
 #include "survey.h"
+#include "when.h"
 
 #define DEMO_SEED 20261123u
 /* The demo's today: Monday 2 November 2026, 09:00 UTC. */
 #define DEMO_NOW     1793610000
-#define DEMO_DAY     86400
 #define DEMO_HISTORY 4
-#define DEMO_EVERY   (28 * DEMO_DAY)
+#define DEMO_EVERY   (28 * CP_DAY)
 
 struct demo {
 	struct cmd_ctx *c;
@@ -223,7 +223,7 @@ static int answer_wave(struct demo *d)
 	char base[64];
 	int rc;
 
-	cp_store_clock_pin(DEMO_NOW + 2 * DEMO_DAY);
+	cp_store_clock_pin(DEMO_NOW + 2 * CP_DAY);
 	o.db_path = d->db_path;
 	o.address = "127.0.0.1";
 	o.port = 0;
@@ -400,7 +400,7 @@ static int run(struct cmd_ctx *c, const char *dir)
 	else
 		printf("carepulse demo in %s/\n\n", dir);
 	/* The roster and the first wave are dated before the history. */
-	cp_store_clock_pin(DEMO_NOW - DEMO_HISTORY * DEMO_EVERY - DEMO_DAY);
+	cp_store_clock_pin(DEMO_NOW - DEMO_HISTORY * DEMO_EVERY - CP_DAY);
 	rc = setup(&d);
 	rc = rc ? rc : history(&d);
 	rc = rc ? rc : send_wave(&d);

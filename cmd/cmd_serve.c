@@ -12,6 +12,7 @@
 #include "config.h"
 #include "server.h"
 #include "store.h"
+#include "when.h"
 
 #define PEM_MAX (1024u * 1024u)
 
@@ -131,7 +132,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 			 sizeof(addr), &o.port))
 		return EXIT_USAGE;
 	if (number(c, "threads", 128, &threads) ||
-	    number(c, "timeout", 86400, &timeout) ||
+	    number(c, "timeout", CP_DAY, &timeout) ||
 	    number(c, "max-connections", 100000, &maxconn) ||
 	    number(c, "per-ip", 100000, &per_ip) ||
 	    number(c, "max-body", 64ul * 1024 * 1024, &max_body))

@@ -84,21 +84,21 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		if (cp_duration_parse(every, &period, &c->err))
 			return cmd_usage_error(c, "--every: %s",
 					       c->err.message);
-		if (period % 86400)
+		if (period % CP_DAY)
 			return cmd_usage_error(c,
 					       "--every '%s': use whole "
 					       "days or weeks (3d, 2w)",
 					       every);
-		w.every_days = (int)(period / 86400);
+		w.every_days = (int)(period / CP_DAY);
 	}
 	closes = cmd_value(c, "closes");
 	if (closes && cp_when_parse(closes, now, &w.closes_at, &c->err))
 		return cmd_usage_error(c, "--closes: %s", c->err.message);
 	if (closes == NULL)
 		w.closes_at =
-		    w.opens_at + (period && period < DEFAULT_OPEN_DAYS * 86400
+		    w.opens_at + (period && period < DEFAULT_OPEN_DAYS * CP_DAY
 				      ? period
-				      : DEFAULT_OPEN_DAYS * 86400);
+				      : DEFAULT_OPEN_DAYS * CP_DAY);
 	if (threshold) {
 		char *end;
 		long k;

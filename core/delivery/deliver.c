@@ -767,7 +767,7 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		int due_next =
 		    w.every_days > 0 &&
 		    (due_close ||
-		     w.opens_at + (int64_t)w.every_days * 86400 <= now);
+		     w.opens_at + (int64_t)w.every_days * CP_DAY <= now);
 		if (due_next) {
 			rc = cp_wave_next(st, key, w.id, &next, &created, err);
 			r->created += rc == 0 && created;
