@@ -140,26 +140,8 @@ int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
 int cp_results_thresholds(struct cp_store *s, const struct cp_wave *w, int *k,
 			  int *comment_k, struct cp_error *err)
 {
-	long v;
-
-	if (w->threshold) {
-		*k = w->threshold;
-	} else {
-		if (cp_config_get_int(s, "threshold", 3, 10, &v, err))
-			return err ? err->code : CP_EDATA;
-		*k = (int)v;
-	}
-	if (w->comment_threshold) {
-		*comment_k = w->comment_threshold;
-	} else {
-		if (cp_config_get_int(s, "comment_threshold", 3, 100, &v, err))
-			return err ? err->code : CP_EDATA;
-		*comment_k = (int)v;
-	}
-	/* Comments are the easiest thing to recognise someone by. */
-	if (*comment_k < *k)
-		*comment_k = *k;
-	return 0;
+	return cp_config_thresholds(s, w->threshold, w->comment_threshold, k,
+				    comment_k, err);
 }
 
 static int has_team(const struct cp_wave_entry *e, int64_t team)
