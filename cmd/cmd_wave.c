@@ -10,11 +10,6 @@
 #include "wave.h"
 #include "when.h"
 
-#define DEFAULT_OPEN_DAYS 14
-
-static const char *const channels[] = {"email", "webhook", "slack", "teams",
-				       "outbox"};
-
 static const struct cmd_opt create_opts[] = {
     {"survey", 's', OPT_VALUE, "ID", "the survey to send (required)"},
     {"team", 't', OPT_LIST, "TEAM", "a team to invite (repeatable)"},
@@ -29,7 +24,7 @@ static const struct cmd_opt create_opts[] = {
     {"self", 0, OPT_FLAG, NULL,
      "also invite each team's leader to a self-assessment"},
     {"threshold", 0, OPT_VALUE, "K",
-     "reporting threshold for this wave (3 to 10)"},
+     "reporting threshold for this wave (default: setting 'threshold')"},
     {0},
 };
 
@@ -50,17 +45,21 @@ static int64_t wave_number(struct cmd_ctx *c, const char *s)
 static int cmd_wave_create_exec(struct cmd_ctx *c)
 {
 	const char *survey = cmd_value(c, "survey");
-	const char *channel = cmd_value(c, "channel");
-	const char *opens = cmd_value(c, "opens"), *closes;
-	const char *every = cmd_value(c, "every");
-	const char *threshold = cmd_value(c, "threshold");
+	const struct cp_wave_create_opts o = {
+	    .channel = cmd_value(c, "channel"),
+	    .opens = cmd_value(c, "opens"),
+	    .closes = cmd_value(c, "closes"),
+	    .every = cmd_value(c, "every"),
+	    .threshold = cmd_value(c, "threshold"),
+	    .include_subteams = cmd_flag(c, "subteams"),
+	};
 	const char *const *names;
 	unsigned char key[CP_KEY_LEN];
-	int64_t teams[CMD_MAX_LIST], now = cp_store_now(), period = 0;
+	int64_t teams[CMD_MAX_LIST];
 	char when[40];
 	struct cp_wave w;
 	size_t nteams, created = 0;
-	int ok = 0, rc;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
 	names = cmd_list(c, "team", &nteams);
@@ -68,51 +67,9 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		return cmd_usage_error(c, "--survey ID is required");
 	if (nteams == 0)
 		return cmd_usage_error(c, "at least one --team is required");
-	if (channel == NULL)
-		channel = "email";
-	for (size_t i = 0; i < sizeof(channels) / sizeof(*channels); i++)
-		ok |= strcmp(channel, channels[i]) == 0;
-	if (!ok)
-		return cmd_usage_error(c,
-				       "--channel '%s': expected email, "
-				       "webhook, slack, teams or outbox",
-				       channel);
-	cp_strlcpy(w.channel, channel, sizeof(w.channel));
-	if (cp_when_parse(opens ? opens : "now", now, &w.opens_at, &c->err))
-		return cmd_usage_error(c, "--opens: %s", c->err.message);
-	if (every) {
-		if (cp_duration_parse(every, &period, &c->err))
-			return cmd_usage_error(c, "--every: %s",
-					       c->err.message);
-		if (period % CP_DAY)
-			return cmd_usage_error(c,
-					       "--every '%s': use whole "
-					       "days or weeks (3d, 2w)",
-					       every);
-		w.every_days = (int)(period / CP_DAY);
-	}
-	closes = cmd_value(c, "closes");
-	if (closes && cp_when_parse(closes, now, &w.closes_at, &c->err))
-		return cmd_usage_error(c, "--closes: %s", c->err.message);
-	if (closes == NULL)
-		w.closes_at =
-		    w.opens_at + (period && period < DEFAULT_OPEN_DAYS * CP_DAY
-				      ? period
-				      : DEFAULT_OPEN_DAYS * CP_DAY);
-	if (threshold) {
-		char *end;
-		long k;
-		errno = 0;
-		k = strtol(threshold, &end, 10);
-		if (errno || *end || end == threshold || k < 3 || k > 10)
-			return cmd_usage_error(c,
-					       "--threshold '%s': expected "
-					       "a whole number from 3 to "
-					       "10",
-					       threshold);
-		w.threshold = (int)k;
-	}
-	w.include_subteams = cmd_flag(c, "subteams");
+	/* The message starts with the field, which is the option's name. */
+	if (cp_wave_create_opts_apply(&w, &o, cp_store_now(), &c->err))
+		return cmd_usage_error(c, "--%s", c->err.message);
 	for (size_t i = 0; i < nteams; i++)
 		if (cp_store_team_find(c->store, names[i], &teams[i], &c->err))
 			return cmd_report(&c->err);
