@@ -462,8 +462,8 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 	size_t n;
 	int rc;
 
-	if (cp_results_waves(c->store, team, &waves, &n, &c->err))
-		return c->err.code;
+	if ((rc = cp_results_waves(c->store, team, &waves, &n, &c->err)))
+		return rc;
 	out_table_init(&t, table ? table_cols : data_cols,
 		       table ? NTABLE : NDATA);
 	rc = 0;

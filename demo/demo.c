@@ -116,10 +116,11 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 			slug(ls, sizeof(ls), l);
 			rc = cp_buf_printf(b, err, "%s.%s%d@example.org,", fs,
 					   ls, person);
-			rc = rc || cp_csv_field(b, name, err);
-			rc = rc || cp_buf_printf(b, err, ",%s,%s,%s\r\n",
-						 teams[t].name, teams[t].parent,
-						 i == 0 ? "leader" : "member");
+			rc = rc ? rc : cp_csv_field(b, name, err);
+			rc = rc ? rc
+				: cp_buf_printf(b, err, ",%s,%s,%s\r\n",
+						teams[t].name, teams[t].parent,
+						i == 0 ? "leader" : "member");
 		}
 	}
 	return rc;

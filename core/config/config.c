@@ -254,8 +254,10 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 		return unknown_key(key, err);
 	v = getenv(cp_config_env_name(key, env, sizeof(env)));
 	if (v && *v) {
-		if (check_value(k, v, err))
-			return cp_error_prefix(err, "%s", env);
+		if ((rc = check_value(k, v, err))) {
+			cp_error_prefix(err, "%s", env);
+			return rc;
+		}
 		*out = cp_strdup(v);
 		if (source)
 			*source = "env";
@@ -365,8 +367,10 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 				    "setting '%s' must not be empty (use "
 				    "'config unset')",
 				    key);
-	if (check_value(k, value, err))
-		return cp_error_prefix(err, "%s", key);
+	if ((rc = check_value(k, value, err))) {
+		cp_error_prefix(err, "%s", key);
+		return rc;
+	}
 	/* A whole number passed check_value, so strtol reads all of it. */
 	if (strcmp(key, "comment_threshold") == 0) {
 		if ((rc = cp_config_threshold(st, CP_THRESHOLD, 0, &threshold,

@@ -165,11 +165,12 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 {
 	struct cp_wave_entry *w;
 	size_t nw, count = 0;
+	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (cp_store_wave_entries(s, &w, &nw, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
+		return rc;
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
 	if (*ids == NULL) {
 		cp_store_wave_entries_free(w, nw);
@@ -188,9 +189,10 @@ int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
 {
 	int64_t *ids;
 	size_t n;
+	int rc;
 
-	if (cp_results_waves(s, 0, &ids, &n, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_results_waves(s, 0, &ids, &n, err)))
+		return rc;
 	*wave = n ? ids[n - 1] : 0;
 	free(ids);
 	if (n == 0)
@@ -1006,8 +1008,8 @@ int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (opts && opts->entries)
 		return load_wave(out, s, wave, opts, opts->entries,
 				 opts->nentries, err);
-	if (cp_store_wave_entries(s, &entries, &n, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_wave_entries(s, &entries, &n, err)))
+		return rc;
 	rc = load_wave(out, s, wave, opts, entries, n, err);
 	cp_store_wave_entries_free(entries, n);
 	return rc;

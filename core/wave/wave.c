@@ -202,10 +202,11 @@ int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		 struct cp_error *err)
 {
 	size_t n = strlen(base_url);
+	int rc;
 
 	while (n > 0 && base_url[n - 1] == '/')
 		n--;
-	if (cp_buf_add(b, base_url, n, err))
-		return err ? err->code : CP_ENOMEM;
+	if ((rc = cp_buf_add(b, base_url, n, err)))
+		return rc;
 	return cp_buf_printf(b, err, "/r/%s", token);
 }
