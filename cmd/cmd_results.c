@@ -17,20 +17,34 @@
 
 #define NOT_ENOUGH "not enough responses"
 
-static const struct cmd_opt results_opts[] = {
-    {"team", 't', OPT_VALUE, "TEAM",
-     "only TEAM and its sub-teams (default: every group)"},
-    {"trend", 0, OPT_FLAG, NULL,
-     "every wave of one group: TEAM with its sub-teams, or the "
-     "organisation"},
-    {"matrix", 'm', OPT_FLAG, NULL,
-     "one row per group, one column per dimension (the heat map)"},
-    {"measure", 0, OPT_VALUE, "MEASURE",
-     "what --matrix shows: score (default), mean or favourable"},
-    {"items", 'i', OPT_FLAG, NULL, "add a row for every item"},
-    {"comments", 'c', OPT_FLAG, NULL,
-     "list the comments of groups above the comment threshold"},
-    {0},
+enum {
+	RESULTS_TEAM,
+	RESULTS_TREND,
+	RESULTS_MATRIX,
+	RESULTS_MEASURE,
+	RESULTS_ITEMS,
+	RESULTS_COMMENTS,
+	RESULTS_NOPTS
+};
+
+static const struct cmd_opt results_opts[RESULTS_NOPTS] = {
+    [RESULTS_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		      "only TEAM and its sub-teams (default: every group)"},
+    [RESULTS_TREND] =
+	{"trend", 0, OPT_FLAG, NULL,
+	 "every wave of one group: TEAM with its sub-teams, or the "
+	 "organisation"},
+    [RESULTS_MATRIX] =
+	{"matrix", 'm', OPT_FLAG, NULL,
+	 "one row per group, one column per dimension (the heat map)"},
+    [RESULTS_MEASURE] =
+	{"measure", 0, OPT_VALUE, "MEASURE",
+	 "what --matrix shows: score (default), mean or favourable"},
+    [RESULTS_ITEMS] = {"items", 'i', OPT_FLAG, NULL,
+		       "add a row for every item"},
+    [RESULTS_COMMENTS] =
+	{"comments", 'c', OPT_FLAG, NULL,
+	 "list the comments of groups above the comment threshold"},
 };
 
 /* The machine-readable rows (csv, json): one per group and measure. */
@@ -356,8 +370,8 @@ static int show_wave(struct cmd_ctx *c, const struct cp_results *r,
 		       table ? NTABLE : NDATA);
 	for (size_t g = 0; g < r->ngroups; g++)
 		if (in_view(r, g, team))
-			group_rows(&t, r, &r->groups[g], cmd_flag(c, "items"),
-				   c->format);
+			group_rows(&t, r, &r->groups[g],
+				   cmd_flag(c, RESULTS_ITEMS), c->format);
 	open_note(c, r);
 	rc = print_table(c, &t);
 	out_table_release(&t);
@@ -455,7 +469,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 static int show_trend(struct cmd_ctx *c, int64_t team)
 {
 	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
+	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
 	int64_t *waves;
@@ -479,7 +493,8 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 			    r, team ? CP_SCOPE_TEAM : CP_SCOPE_ORGANISATION,
 			    team);
 		if (g)
-			group_rows(&t, r, g, cmd_flag(c, "items"), c->format);
+			group_rows(&t, r, g, cmd_flag(c, RESULTS_ITEMS),
+				   c->format);
 		cp_results_free(r);
 	}
 	free(waves);
@@ -506,9 +521,9 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 static int cmd_results_exec(struct cmd_ctx *c)
 {
 	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
-	const char *team_name = cmd_value(c, "team");
-	const char *measure = cmd_value(c, "measure");
+	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	const char *team_name = cmd_value(c, RESULTS_TEAM);
+	const char *measure = cmd_value(c, RESULTS_MEASURE);
 	struct cp_results *r = NULL;
 	int64_t wave = 0, team = 0;
 	int rc;
@@ -519,13 +534,14 @@ static int cmd_results_exec(struct cmd_ctx *c)
 				       "--measure '%s': expected score, mean "
 				       "or favourable",
 				       measure);
-	if (measure && !cmd_flag(c, "matrix"))
+	if (measure && !cmd_flag(c, RESULTS_MATRIX))
 		return cmd_usage_error(c, "--measure goes with --matrix");
-	if (cmd_flag(c, "trend") &&
-	    (cmd_flag(c, "matrix") || cmd_flag(c, "comments") || c->argc))
+	if (cmd_flag(c, RESULTS_TREND) &&
+	    (cmd_flag(c, RESULTS_MATRIX) || cmd_flag(c, RESULTS_COMMENTS) ||
+	     c->argc))
 		return cmd_usage_error(c, "--trend shows every wave: it takes "
 					  "no WAVE, --matrix or --comments");
-	if (cmd_flag(c, "matrix") && cmd_flag(c, "comments"))
+	if (cmd_flag(c, RESULTS_MATRIX) && cmd_flag(c, RESULTS_COMMENTS))
 		return cmd_usage_error(c, "--matrix and --comments are "
 					  "separate views");
 	if (c->argc && (rc = parse_wave(c, &wave)) != 0)
@@ -533,11 +549,11 @@ static int cmd_results_exec(struct cmd_ctx *c)
 	if (team_name &&
 	    cp_store_team_find(c->store, team_name, &team, &c->err))
 		return cmd_report(&c->err);
-	if (cmd_flag(c, "trend"))
+	if (cmd_flag(c, RESULTS_TREND))
 		return show_trend(c, team) ? cmd_report(&c->err) : EXIT_OK;
 	if (wave == 0 && cp_results_latest_wave(c->store, &wave, &c->err))
 		return cmd_report(&c->err);
-	opts.comments = cmd_flag(c, "comments");
+	opts.comments = cmd_flag(c, RESULTS_COMMENTS);
 	if (cp_results_load(&r, c->store, wave, &opts, &c->err))
 		return cmd_report(&c->err);
 	if (team && cp_results_group(r, CP_SCOPE_TEAM, team) == NULL &&
@@ -548,9 +564,9 @@ static int cmd_results_exec(struct cmd_ctx *c)
 		cp_results_free(r);
 		return cmd_report(&c->err);
 	}
-	if (cmd_flag(c, "matrix"))
+	if (cmd_flag(c, RESULTS_MATRIX))
 		rc = show_matrix(c, r, team, measure ? measure : "score");
-	else if (cmd_flag(c, "comments"))
+	else if (cmd_flag(c, RESULTS_COMMENTS))
 		rc = show_comments(c, r, team);
 	else
 		rc = show_wave(c, r, team);
@@ -575,6 +591,7 @@ const struct cmd_entry cmd_results_entry = {
 	"appear once a wave is closed. The\nmethod is in docs/method.md, "
 	"the columns in docs/results.md.",
     .opts = results_opts,
+    .nopts = RESULTS_NOPTS,
     .min_args = 0,
     .max_args = 1,
     .flags = CMD_NEEDS_DB | CMD_FORMAT,

@@ -10,22 +10,40 @@
 #include "wave.h"
 #include "when.h"
 
-static const struct cmd_opt create_opts[] = {
-    {"survey", 's', OPT_VALUE, "ID", "the survey to send (required)"},
-    {"team", 't', OPT_LIST, "TEAM", "a team to invite (repeatable)"},
-    {"subteams", 0, OPT_FLAG, NULL, "include every sub-team of the teams"},
-    {"opens", 0, OPT_VALUE, "T", "when it opens (default now)"},
-    {"closes", 0, OPT_VALUE, "T",
-     "when it closes (default 14 days after opening, or --every)"},
-    {"channel", 'c', OPT_VALUE, "CHANNEL",
-     "email (default), webhook, slack, teams or outbox"},
-    {"every", 0, OPT_VALUE, "PERIOD",
-     "repeat: the next wave this much later (e.g. 2w)"},
-    {"self", 0, OPT_FLAG, NULL,
-     "also invite each team's leader to a self-assessment"},
-    {"threshold", 0, OPT_VALUE, "K",
-     "reporting threshold for this wave (default: setting 'threshold')"},
-    {0},
+enum {
+	CREATE_SURVEY,
+	CREATE_TEAM,
+	CREATE_SUBTEAMS,
+	CREATE_OPENS,
+	CREATE_CLOSES,
+	CREATE_CHANNEL,
+	CREATE_EVERY,
+	CREATE_SELF,
+	CREATE_THRESHOLD,
+	CREATE_NOPTS
+};
+
+static const struct cmd_opt create_opts[CREATE_NOPTS] = {
+    [CREATE_SURVEY] = {"survey", 's', OPT_VALUE, "ID",
+		       "the survey to send (required)"},
+    [CREATE_TEAM] = {"team", 't', OPT_LIST, "TEAM",
+		     "a team to invite (repeatable)"},
+    [CREATE_SUBTEAMS] = {"subteams", 0, OPT_FLAG, NULL,
+			 "include every sub-team of the teams"},
+    [CREATE_OPENS] = {"opens", 0, OPT_VALUE, "T",
+		      "when it opens (default now)"},
+    [CREATE_CLOSES] =
+	{"closes", 0, OPT_VALUE, "T",
+	 "when it closes (default 14 days after opening, or --every)"},
+    [CREATE_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
+			"email (default), webhook, slack, teams or outbox"},
+    [CREATE_EVERY] = {"every", 0, OPT_VALUE, "PERIOD",
+		      "repeat: the next wave this much later (e.g. 2w)"},
+    [CREATE_SELF] = {"self", 0, OPT_FLAG, NULL,
+		     "also invite each team's leader to a self-assessment"},
+    [CREATE_THRESHOLD] =
+	{"threshold", 0, OPT_VALUE, "K",
+	 "reporting threshold for this wave (default: setting 'threshold')"},
 };
 
 static int64_t wave_number(struct cmd_ctx *c, const char *s)
@@ -44,14 +62,14 @@ static int64_t wave_number(struct cmd_ctx *c, const char *s)
 
 static int cmd_wave_create_exec(struct cmd_ctx *c)
 {
-	const char *survey = cmd_value(c, "survey");
+	const char *survey = cmd_value(c, CREATE_SURVEY);
 	const struct cp_wave_create_opts o = {
-	    .channel = cmd_value(c, "channel"),
-	    .opens = cmd_value(c, "opens"),
-	    .closes = cmd_value(c, "closes"),
-	    .every = cmd_value(c, "every"),
-	    .threshold = cmd_value(c, "threshold"),
-	    .include_subteams = cmd_flag(c, "subteams"),
+	    .channel = cmd_value(c, CREATE_CHANNEL),
+	    .opens = cmd_value(c, CREATE_OPENS),
+	    .closes = cmd_value(c, CREATE_CLOSES),
+	    .every = cmd_value(c, CREATE_EVERY),
+	    .threshold = cmd_value(c, CREATE_THRESHOLD),
+	    .include_subteams = cmd_flag(c, CREATE_SUBTEAMS),
 	};
 	const char *const *names;
 	unsigned char key[CP_KEY_LEN];
@@ -62,7 +80,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	int rc;
 
 	memset(&w, 0, sizeof(w));
-	names = cmd_list(c, "team", &nteams);
+	names = cmd_list(c, CREATE_TEAM, &nteams);
 	if (survey == NULL)
 		return cmd_usage_error(c, "--survey ID is required");
 	if (nteams == 0)
@@ -76,7 +94,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
 	rc = cp_wave_create(c->store, key, &w, survey, teams, nteams,
-			    cmd_flag(c, "self"), &created, &c->err);
+			    cmd_flag(c, CREATE_SELF), &created, &c->err);
 	memset(key, 0, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
@@ -265,6 +283,7 @@ const struct cmd_entry cmd_wave_create_entry = {
 	"'2026-12-01' or '2026-12-01T09:00'. A wave that opens\nlater "
 	"is sent by 'carepulse tick'.",
     .opts = create_opts,
+    .nopts = CREATE_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,
