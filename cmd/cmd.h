@@ -30,6 +30,13 @@ enum cmd_opt_kind {
 	OPT_LIST,  /* --name VALUE, repeatable */
 };
 
+/*
+ * One option. Each cmd_*.c names its options with an enum whose values
+ * index its table, written with designated initialisers ([SEND_DRY_RUN] =
+ * {...}), and reads them back by those names: a misspelt name does not
+ * compile, and cmd_flag/cmd_value/cmd_list stop the program on an index
+ * outside the entry's table or of the wrong kind.
+ */
 struct cmd_opt {
 	const char *name; /* long name without "--" */
 	char short_name;  /* 0 for none */
@@ -56,13 +63,13 @@ enum cmd_format {
 struct cmd_ctx;
 
 struct cmd_entry {
-	const char *name;	 /* "survey list": one or two words */
-	const char *summary;	 /* one line for the command list */
-	const char *usage;	 /* arguments after the name */
-	const char *description; /* paragraphs for --help; may be NULL */
-	const struct cmd_opt
-	    *opts;		/* terminated by a zero entry; may be NULL */
-	int min_args, max_args; /* positional arguments; -1: no limit */
+	const char *name;	    /* "survey list": one or two words */
+	const char *summary;	    /* one line for the command list */
+	const char *usage;	    /* arguments after the name */
+	const char *description;    /* paragraphs for --help; may be NULL */
+	const struct cmd_opt *opts; /* nopts of them; NULL when none */
+	int nopts;		    /* at most CMD_MAX_OPTS */
+	int min_args, max_args;	    /* positional arguments; -1: no limit */
 	int flags;
 	int (*exec)(struct cmd_ctx *ctx);
 };
@@ -87,11 +94,24 @@ struct cmd_ctx {
 /* The table, alphabetical, ending in NULL (commands.c). */
 extern const struct cmd_entry *const cmd_table[];
 
-/* Option lookups by long name. */
-bool cmd_flag(const struct cmd_ctx *c, const char *name);
-const char *cmd_value(const struct cmd_ctx *c, const char *name);
-const char *const *cmd_list(const struct cmd_ctx *c, const char *name,
-			    size_t *n);
+/*
+ * The parsed options, by their index in c->entry->opts (the enum of the
+ * command's file). A flag is false, a value NULL and a list empty when the
+ * option was not given. An index outside the table, or of an option of
+ * another kind, is a bug: the program says so and aborts.
+ */
+bool cmd_flag(const struct cmd_ctx *c, int opt);
+const char *cmd_value(const struct cmd_ctx *c, int opt);
+const char *const *cmd_list(const struct cmd_ctx *c, int opt, size_t *n);
+
+/*
+ * Parses argv (the words after the command's name) into c, whose entry is
+ * set and whose argv has room for argc + 1 pointers: options by the entry's
+ * table, --db and --format where the entry takes them, positional
+ * arguments. Returns 0, -1 after printing --help, or the usage exit status
+ * after printing why.
+ */
+int cmd_parse(struct cmd_ctx *c, int argc, char **argv);
 
 /* Prints "carepulse: <err>" to stderr and returns the exit status for it. */
 int cmd_report(const struct cp_error *err);

@@ -29,13 +29,13 @@
 #include "server.h"
 #include "store.h"
 #include "survey.h"
+#include "when.h"
 
 #define DEMO_SEED 20261123u
 /* The demo's today: Monday 2 November 2026, 09:00 UTC. */
 #define DEMO_NOW     1793610000
-#define DEMO_DAY     86400
 #define DEMO_HISTORY 4
-#define DEMO_EVERY   (28 * DEMO_DAY)
+#define DEMO_EVERY   (28 * CP_DAY)
 
 struct demo {
 	struct cmd_ctx *c;
@@ -111,11 +111,13 @@ static int setup(struct demo *d)
 	rc = cp_buf_printf(&path, &c->err, "%s/carepulse.db", d->dir);
 	if (rc == 0 && (d->db_path = cp_strdup(cp_buf_str(&path))) == NULL)
 		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
-	rc = rc || cp_store_open(&d->st, d->db_path, CP_STORE_CREATE, &c->err);
-	rc = rc || cp_config_key_path(d->st, d->db_path, &d->key_path, &c->err);
-	rc = rc || cp_key_create(d->key_path, &created, &c->err);
-	rc = rc || cp_key_load(d->key_path, d->key, &c->err);
-	rc = rc || cp_store_begin(d->st, &c->err);
+	rc = rc ? rc
+		: cp_store_open(&d->st, d->db_path, CP_STORE_CREATE, &c->err);
+	rc = rc ? rc
+		: cp_config_key_path(d->st, d->db_path, &d->key_path, &c->err);
+	rc = rc ? rc : cp_key_create(d->key_path, &created, &c->err);
+	rc = rc ? rc : cp_key_load(d->key_path, d->key, &c->err);
+	rc = rc ? rc : cp_store_begin(d->st, &c->err);
 	if (rc == 0) {
 		rc = cp_survey_install_builtins(d->st, &added, &c->err);
 		rc = rc ? (cp_store_rollback(d->st), rc)
@@ -127,13 +129,14 @@ static int setup(struct demo *d)
 
 	cp_buf_reset(&path);
 	rc = cp_buf_printf(&path, &c->err, "%s/roster.csv", d->dir);
-	rc = rc || cp_demo_roster(&roster_text, DEMO_SEED, &c->err);
-	rc = rc || write_file(cp_buf_str(&path), &roster_text, &c->err);
-	rc = rc || cp_roster_parse(&roster, cp_buf_str(&path),
-				   cp_buf_str(&roster_text), roster_text.len,
-				   &problems, &c->err);
-	rc = rc || cp_roster_apply(d->st, roster, 0, &changes, &c->err);
-	rc = rc || cp_store_team_list(d->st, &teams, &nteams, &c->err);
+	rc = rc ? rc : cp_demo_roster(&roster_text, DEMO_SEED, &c->err);
+	rc = rc ? rc : write_file(cp_buf_str(&path), &roster_text, &c->err);
+	rc = rc ? rc
+		: cp_roster_parse(&roster, cp_buf_str(&path),
+				  cp_buf_str(&roster_text), roster_text.len,
+				  &problems, &c->err);
+	rc = rc ? rc : cp_roster_apply(d->st, roster, 0, &changes, &c->err);
+	rc = rc ? rc : cp_store_team_list(d->st, &teams, &nteams, &c->err);
 	if (rc)
 		goto done;
 	printf("2. imported the sample roster %s: %zu people in %zu teams\n",
@@ -161,11 +164,12 @@ static int history(struct demo *d)
 {
 	struct cp_demo_answered h[DEMO_HISTORY];
 	char when[16];
+	int rc;
 
-	if (cp_demo_history(d->st, d->key, DEMO_SEED,
-			    DEMO_NOW - DEMO_HISTORY * DEMO_EVERY, DEMO_EVERY,
-			    DEMO_HISTORY, h, &d->c->err))
-		return d->c->err.code;
+	if ((rc = cp_demo_history(d->st, d->key, DEMO_SEED,
+				  DEMO_NOW - DEMO_HISTORY * DEMO_EVERY,
+				  DEMO_EVERY, DEMO_HISTORY, h, &d->c->err)))
+		return rc;
 	printf("3. history: %d earlier waves of compassionate-pulse, every 4 "
 	       "weeks, answered and closed\n",
 	       DEMO_HISTORY);
@@ -192,14 +196,17 @@ static int send_wave(struct demo *d)
 	cp_buf_init(&outbox, 4096);
 	cp_store_clock_pin(DEMO_NOW);
 	rc = cp_buf_printf(&outbox, &c->err, "%s/outbox", d->dir);
-	rc = rc ||
-	     cp_config_set(d->st, "outbox.dir", cp_buf_str(&outbox), &c->err);
-	rc = rc || cp_config_set(d->st, "mail.from",
-				 "Team Pulse <pulse@example.org>", &c->err);
-	rc = rc || cp_demo_wave(d->st, d->key, DEMO_NOW, "outbox", &d->wave,
-				&made, &c->err);
-	rc =
-	    rc || cp_deliver_send(d->st, d->key, d->wave.id, NULL, &r, &c->err);
+	rc = rc ? rc
+		: cp_config_set(d->st, "outbox.dir", cp_buf_str(&outbox),
+				&c->err);
+	rc = rc ? rc
+		: cp_config_set(d->st, "mail.from",
+				"Team Pulse <pulse@example.org>", &c->err);
+	rc = rc ? rc
+		: cp_demo_wave(d->st, d->key, DEMO_NOW, "outbox", &d->wave,
+			       &made, &c->err);
+	rc = rc ? rc
+		: cp_deliver_send(d->st, d->key, d->wave.id, NULL, &r, &c->err);
 	if (rc == 0)
 		printf("4. wave %lld opened %s for the whole organisation: "
 		       "sent %zu invitations\n   (leaders also get a "
@@ -223,13 +230,13 @@ static int answer_wave(struct demo *d)
 	char base[64];
 	int rc;
 
-	cp_store_clock_pin(DEMO_NOW + 2 * DEMO_DAY);
+	cp_store_clock_pin(DEMO_NOW + 2 * CP_DAY);
 	o.db_path = d->db_path;
 	o.address = "127.0.0.1";
 	o.port = 0;
 	o.threads = 2;
-	if (cp_server_start(&srv, &o, &c->err))
-		return c->err.code;
+	if ((rc = cp_server_start(&srv, &o, &c->err)))
+		return rc;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u",
 		 cp_server_port(srv));
 	printf("5. started the form server at %s\n", base);
@@ -244,9 +251,9 @@ static int answer_wave(struct demo *d)
 	       "%zu self) and stopped it\n",
 	       a.answered, a.invitations, a.answered - a.self, a.self);
 	cp_store_clock_pin(d->wave.closes_at);
-	if (cp_store_wave_set_status(d->st, d->wave.id, CP_WAVE_CLOSED,
-				     &c->err))
-		return c->err.code;
+	if ((rc = cp_store_wave_set_status(d->st, d->wave.id, CP_WAVE_CLOSED,
+					   &c->err)))
+		return rc;
 	printf("6. closed wave %lld\n", (long long)d->wave.id);
 	return 0;
 }
@@ -281,8 +288,8 @@ static int summary(struct demo *d)
 	char buf[64];
 	int rc;
 
-	if (cp_results_load(&r, d->st, d->wave.id, &opts, &d->c->err))
-		return d->c->err.code;
+	if ((rc = cp_results_load(&r, d->st, d->wave.id, &opts, &d->c->err)))
+		return rc;
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = &r->groups[i];
 		if (g->scope == CP_SCOPE_TEAM && !g->suppressed &&
@@ -358,19 +365,21 @@ static int reports(struct demo *d)
 	struct rp_options o = {.paper = RP_PAPER_A4, .has_creation_time = 1};
 	struct cmd_ctx *c = d->c;
 	char name[128];
+	int rc;
 
-	if (report_date(d, &o.creation_time))
-		return c->err.code;
+	if ((rc = report_date(d, &o.creation_time)))
+		return rc;
 	slug(name, sizeof(name), d->team);
 	snprintf(d->team_pdf, sizeof(d->team_pdf), "%s/report-%s.pdf", d->dir,
 		 name);
 	snprintf(d->compare_pdf, sizeof(d->compare_pdf),
 		 "%s/report-compare.pdf", d->dir);
-	if (rp_write_team_report(d->st, d->team, d->wave.id, d->team_pdf, &o,
-				 &c->err) ||
-	    rp_write_compare_report(d->st, d->wave.id, RP_MEASURE_SCORE,
-				    RP_SORT_NAME, d->compare_pdf, &o, &c->err))
-		return c->err.code;
+	if ((rc = rp_write_team_report(d->st, d->team, d->wave.id, d->team_pdf,
+				       &o, &c->err)) ||
+	    (rc = rp_write_compare_report(d->st, d->wave.id, RP_MEASURE_SCORE,
+					  RP_SORT_NAME, d->compare_pdf, &o,
+					  &c->err)))
+		return rc;
 	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);
 	printf("   more: carepulse --db %s results --trend --team '%s'\n",
 	       d->db_path, d->team);
@@ -390,8 +399,8 @@ static int run(struct cmd_ctx *c, const char *dir)
 	d.dir = dir;
 	/* Answers and the key are nobody else's business. */
 	umask(077);
-	if (cp_demo_dir(dir, &state, &c->err))
-		return c->err.code;
+	if ((rc = cp_demo_dir(dir, &state, &c->err)))
+		return rc;
 	if (state == CP_DEMO_DIR_AGAIN)
 		printf("carepulse demo in %s/: an earlier demo's folder, so "
 		       "starting over\n(its database, outbox and reports are "
@@ -400,7 +409,7 @@ static int run(struct cmd_ctx *c, const char *dir)
 	else
 		printf("carepulse demo in %s/\n\n", dir);
 	/* The roster and the first wave are dated before the history. */
-	cp_store_clock_pin(DEMO_NOW - DEMO_HISTORY * DEMO_EVERY - DEMO_DAY);
+	cp_store_clock_pin(DEMO_NOW - DEMO_HISTORY * DEMO_EVERY - CP_DAY);
 	rc = setup(&d);
 	rc = rc ? rc : history(&d);
 	rc = rc ? rc : send_wave(&d);

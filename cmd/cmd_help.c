@@ -3,12 +3,23 @@
 
 #include "cmd.h"
 
+enum {
+	HELP_MAN,
+	HELP_NOPTS
+};
+
+static const struct cmd_opt help_opts[HELP_NOPTS] = {
+    [HELP_MAN] =
+	{"man", 0, OPT_FLAG, NULL,
+	 "print the manual page of every command (roff, as carepulse.1)"},
+};
+
 static int cmd_help_exec(struct cmd_ctx *c)
 {
 	const struct cmd_entry *e;
 	int used, status;
 
-	if (c->flag[0]) {
+	if (cmd_flag(c, HELP_MAN)) {
 		if (c->argc)
 			return cmd_usage_error(c, "--man takes no command");
 		cmd_print_man(stdout);
@@ -28,17 +39,12 @@ static int cmd_help_exec(struct cmd_ctx *c)
 	return EXIT_OK;
 }
 
-static const struct cmd_opt help_opts[] = {
-    {"man", 0, OPT_FLAG, NULL,
-     "print the manual page of every command (roff, as carepulse.1)"},
-    {0},
-};
-
 const struct cmd_entry cmd_help_entry = {
     .name = "help",
     .summary = "show help for carepulse or one command",
     .usage = "[--man] [COMMAND]",
     .opts = help_opts,
+    .nopts = HELP_NOPTS,
     .min_args = 0,
     .max_args = 2,
     .exec = cmd_help_exec,

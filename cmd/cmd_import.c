@@ -10,11 +10,18 @@
 
 #define IMPORT_MAX (1024u * 1024u * 1024u)
 
-static const struct cmd_opt import_opts[] = {
-    {"dry-run", 'n', OPT_FLAG, NULL, "check the file and write nothing"},
-    {"format", 0, OPT_VALUE, "csv|json",
-     "the file's format (default: from its name, else its content)"},
-    {0},
+enum {
+	IMPORT_DRY_RUN,
+	IMPORT_FORMAT,
+	IMPORT_NOPTS
+};
+
+static const struct cmd_opt import_opts[IMPORT_NOPTS] = {
+    [IMPORT_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+			"check the file and write nothing"},
+    [IMPORT_FORMAT] =
+	{"format", 0, OPT_VALUE, "csv|json",
+	 "the file's format (default: from its name, else its content)"},
 };
 
 static int print_problems(const struct cp_problems *p, const char *path)
@@ -44,9 +51,9 @@ static bool ends_with(const char *s, const char *suffix)
 static int cmd_import_exec(struct cmd_ctx *c)
 {
 	const char *wave_arg = c->argv[0], *path = c->argv[1];
-	const char *fmt = cmd_value(c, "format");
+	const char *fmt = cmd_value(c, IMPORT_FORMAT);
 	enum cp_import_format format = CP_IMPORT_AUTO;
-	bool dry_run = cmd_flag(c, "dry-run");
+	bool dry_run = cmd_flag(c, IMPORT_DRY_RUN);
 	struct cp_problems problems;
 	struct cp_buf b;
 	size_t imported = 0;
@@ -111,6 +118,7 @@ const struct cmd_entry cmd_import_entry = {
 	"whole file is checked first and every problem listed; any "
 	"problem means\nnothing is written. Invitations are not changed.",
     .opts = import_opts,
+    .nopts = IMPORT_NOPTS,
     .min_args = 2,
     .max_args = 2,
     .flags = CMD_NEEDS_DB,

@@ -11,10 +11,14 @@
 #include "store.h"
 #include "survey.h"
 
-static const struct cmd_opt init_opts[] = {
-    {"key", 0, OPT_VALUE, "PATH",
-     "where to keep the installation key (default: <db>.key)"},
-    {0},
+enum {
+	INIT_KEY,
+	INIT_NOPTS
+};
+
+static const struct cmd_opt init_opts[INIT_NOPTS] = {
+    [INIT_KEY] = {"key", 0, OPT_VALUE, "PATH",
+		  "where to keep the installation key (default: <db>.key)"},
 };
 
 /*
@@ -46,7 +50,7 @@ static int check_key_unchanged(struct cmd_ctx *c, const char *key_opt)
 static int cmd_init_exec(struct cmd_ctx *c)
 {
 	struct cp_store *st = NULL;
-	const char *key_opt = cmd_value(c, "key");
+	const char *key_opt = cmd_value(c, INIT_KEY);
 	char *key_path = NULL;
 	size_t added = 0;
 	int created = 0, rc;
@@ -99,6 +103,7 @@ const struct cmd_entry cmd_init_entry = {
 	"built-in survey definitions. Running it again\ndestroys "
 	"nothing: an existing key and data are kept.",
     .opts = init_opts,
+    .nopts = INIT_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_TAKES_DB,

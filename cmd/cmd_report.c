@@ -19,33 +19,56 @@
 #include "report_write.h"
 #include "store.h"
 
-static const struct cmd_opt team_opts[] = {
-    {"team", 't', OPT_VALUE, "TEAM", "the team to report on (required)"},
-    {"wave", 'w', OPT_VALUE, "WAVE",
-     "the wave (default: the team's newest closed wave)"},
-    {"output", 'o', OPT_VALUE, "FILE.pdf", "where to write the PDF (required)"},
-    {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
-    {0},
+enum {
+	TEAM_TEAM,
+	TEAM_WAVE,
+	TEAM_OUTPUT,
+	TEAM_PAPER,
+	TEAM_NOPTS
 };
 
-static const struct cmd_opt compare_opts[] = {
-    {"wave", 'w', OPT_VALUE, "WAVE", "the wave (default: the newest closed)"},
-    {"output", 'o', OPT_VALUE, "FILE.pdf", "where to write the PDF (required)"},
-    {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
-    {"measure", 0, OPT_VALUE, "MEASURE",
-     "what the cells show: score (default, 0-100) or favourable (%)"},
-    {"sort", 0, OPT_VALUE, "ORDER",
-     "name (default) or overall (the mean of a team's shown cells)"},
-    {0},
+static const struct cmd_opt team_opts[TEAM_NOPTS] = {
+    [TEAM_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		   "the team to report on (required)"},
+    [TEAM_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
+		   "the wave (default: the team's newest closed wave)"},
+    [TEAM_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf",
+		     "where to write the PDF (required)"},
+    [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
+};
+
+enum {
+	COMPARE_WAVE,
+	COMPARE_OUTPUT,
+	COMPARE_PAPER,
+	COMPARE_MEASURE,
+	COMPARE_SORT,
+	COMPARE_NOPTS
+};
+
+static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
+    [COMPARE_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
+		      "the wave (default: the newest closed)"},
+    [COMPARE_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf",
+			"where to write the PDF (required)"},
+    [COMPARE_PAPER] = {"paper", 0, OPT_VALUE, "PAPER",
+		       "a4 (default) or letter"},
+    [COMPARE_MEASURE] =
+	{"measure", 0, OPT_VALUE, "MEASURE",
+	 "what the cells show: score (default, 0-100) or favourable (%)"},
+    [COMPARE_SORT] =
+	{"sort", 0, OPT_VALUE, "ORDER",
+	 "name (default) or overall (the mean of a team's shown cells)"},
 };
 
 /*
  * The options both reports share: the paper, and the creation date from
  * SOURCE_DATE_EPOCH (reproducible output) or else the current time.
  */
-static int report_options(struct cmd_ctx *c, struct rp_options *o)
+static int report_options(struct cmd_ctx *c, int paper_opt,
+			  struct rp_options *o)
 {
-	const char *paper = cmd_value(c, "paper");
+	const char *paper = cmd_value(c, paper_opt);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 
 	memset(o, 0, sizeof(*o));
@@ -77,9 +100,9 @@ static int report_options(struct cmd_ctx *c, struct rp_options *o)
 	return 0;
 }
 
-static int output_path(struct cmd_ctx *c, const char **path)
+static int output_path(struct cmd_ctx *c, int output_opt, const char **path)
 {
-	const char *out = cmd_value(c, "output");
+	const char *out = cmd_value(c, output_opt);
 	struct cp_buf dir;
 	struct stat st;
 	const char *slash;
@@ -106,9 +129,9 @@ static int output_path(struct cmd_ctx *c, const char **path)
 	return rc;
 }
 
-static int wave_number(struct cmd_ctx *c, int64_t *wave)
+static int wave_number(struct cmd_ctx *c, int wave_opt, int64_t *wave)
 {
-	const char *s = cmd_value(c, "wave");
+	const char *s = cmd_value(c, wave_opt);
 	char *end;
 	long long v;
 
@@ -135,7 +158,7 @@ static int write_status(const char *what, const char *path)
 
 static int cmd_report_team_exec(struct cmd_ctx *c)
 {
-	const char *team_name = cmd_value(c, "team");
+	const char *team_name = cmd_value(c, TEAM_TEAM);
 	struct rp_options o;
 	const char *path;
 	int64_t wave;
@@ -143,8 +166,9 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 
 	if (team_name == NULL)
 		return cmd_usage_error(c, "--team TEAM is required");
-	if ((rc = output_path(c, &path)) != 0 ||
-	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
+	if ((rc = output_path(c, TEAM_OUTPUT, &path)) != 0 ||
+	    (rc = report_options(c, TEAM_PAPER, &o)) != 0 ||
+	    (rc = wave_number(c, TEAM_WAVE, &wave)))
 		return rc;
 	if (rp_write_team_report(c->store, team_name, wave, path, &o, &c->err))
 		return cmd_report(&c->err);
@@ -153,8 +177,8 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 
 static int cmd_report_compare_exec(struct cmd_ctx *c)
 {
-	const char *measure = cmd_value(c, "measure");
-	const char *sort = cmd_value(c, "sort");
+	const char *measure = cmd_value(c, COMPARE_MEASURE);
+	const char *sort = cmd_value(c, COMPARE_SORT);
 	enum rp_measure m = RP_MEASURE_SCORE;
 	enum rp_sort so = RP_SORT_NAME;
 	struct rp_options o;
@@ -172,8 +196,9 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 	else if (sort && strcmp(sort, "name") != 0)
 		return cmd_usage_error(
 		    c, "--sort '%s': expected name or overall", sort);
-	if ((rc = output_path(c, &path)) != 0 ||
-	    (rc = report_options(c, &o)) != 0 || (rc = wave_number(c, &wave)))
+	if ((rc = output_path(c, COMPARE_OUTPUT, &path)) != 0 ||
+	    (rc = report_options(c, COMPARE_PAPER, &o)) != 0 ||
+	    (rc = wave_number(c, COMPARE_WAVE, &wave)))
 		return rc;
 	if (rp_write_compare_report(c->store, wave, m, so, path, &o, &c->err))
 		return cmd_report(&c->err);
@@ -194,6 +219,7 @@ const struct cmd_entry cmd_report_team_entry = {
 	"printed. SOURCE_DATE_EPOCH\nsets the creation date: the same data "
 	"then gives the same bytes.",
     .opts = team_opts,
+    .nopts = TEAM_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,
@@ -212,6 +238,7 @@ const struct cmd_entry cmd_report_compare_entry = {
 	"than the threshold of responses reads \"fewer\nthan k\". "
 	"SOURCE_DATE_EPOCH sets the creation date.",
     .opts = compare_opts,
+    .nopts = COMPARE_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,

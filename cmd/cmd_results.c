@@ -17,69 +17,146 @@
 
 #define NOT_ENOUGH "not enough responses"
 
-static const struct cmd_opt results_opts[] = {
-    {"team", 't', OPT_VALUE, "TEAM",
-     "only TEAM and its sub-teams (default: every group)"},
-    {"trend", 0, OPT_FLAG, NULL,
-     "every wave of one group: TEAM with its sub-teams, or the "
-     "organisation"},
-    {"matrix", 'm', OPT_FLAG, NULL,
-     "one row per group, one column per dimension (the heat map)"},
-    {"measure", 0, OPT_VALUE, "MEASURE",
-     "what --matrix shows: score (default), mean or favourable"},
-    {"items", 'i', OPT_FLAG, NULL, "add a row for every item"},
-    {"comments", 'c', OPT_FLAG, NULL,
-     "list the comments of groups above the comment threshold"},
-    {0},
+enum {
+	RESULTS_TEAM,
+	RESULTS_TREND,
+	RESULTS_MATRIX,
+	RESULTS_MEASURE,
+	RESULTS_ITEMS,
+	RESULTS_COMMENTS,
+	RESULTS_NOPTS
+};
+
+static const struct cmd_opt results_opts[RESULTS_NOPTS] = {
+    [RESULTS_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		      "only TEAM and its sub-teams (default: every group)"},
+    [RESULTS_TREND] =
+	{"trend", 0, OPT_FLAG, NULL,
+	 "every wave of one group: TEAM with its sub-teams, or the "
+	 "organisation"},
+    [RESULTS_MATRIX] =
+	{"matrix", 'm', OPT_FLAG, NULL,
+	 "one row per group, one column per dimension (the heat map)"},
+    [RESULTS_MEASURE] =
+	{"measure", 0, OPT_VALUE, "MEASURE",
+	 "what --matrix shows: score (default), mean or favourable"},
+    [RESULTS_ITEMS] = {"items", 'i', OPT_FLAG, NULL,
+		       "add a row for every item"},
+    [RESULTS_COMMENTS] =
+	{"comments", 'c', OPT_FLAG, NULL,
+	 "list the comments of groups above the comment threshold"},
 };
 
 /* The machine-readable rows (csv, json): one per group and measure. */
-static const struct out_col data_cols[] = {
-    {"wave", COL_INT},
-    {"wave_status", COL_TEXT},
-    {"threshold", COL_INT},
-    {"group", COL_TEXT},
-    {"scope", COL_TEXT},
-    {"parent_group", COL_TEXT},
-    {"parent_scope", COL_TEXT},
-    {"measure", COL_TEXT},
-    {"dimension", COL_TEXT},
-    {"item", COL_TEXT},
-    {"suppressed", COL_BOOL},
-    {"n", COL_INT},
-    {"delivered", COL_INT},
-    {"response_rate", COL_NUM},
-    {"mean", COL_NUM},
-    {"score", COL_NUM},
-    {"sd", COL_NUM},
-    {"ci_low", COL_NUM},
-    {"ci_high", COL_NUM},
-    {"favourable", COL_NUM},
-    {"neutral", COL_NUM},
-    {"unfavourable", COL_NUM},
-    {"count_1", COL_INT},
-    {"count_2", COL_INT},
-    {"count_3", COL_INT},
-    {"count_4", COL_INT},
-    {"count_5", COL_INT},
-    {"self_mean", COL_NUM},
-    {"self_gap", COL_NUM},
-    {"previous_wave", COL_INT},
-    {"change", COL_NUM},
-    {"change_low", COL_NUM},
-    {"change_high", COL_NUM},
-    {"change_status", COL_TEXT},
+enum data_col {
+	DATA_WAVE,
+	DATA_WAVE_STATUS,
+	DATA_THRESHOLD,
+	DATA_GROUP,
+	DATA_SCOPE,
+	DATA_PARENT_GROUP,
+	DATA_PARENT_SCOPE,
+	DATA_MEASURE,
+	DATA_DIMENSION,
+	DATA_ITEM,
+	DATA_SUPPRESSED,
+	DATA_N,
+	DATA_DELIVERED,
+	DATA_RESPONSE_RATE,
+	DATA_MEAN,
+	DATA_SCORE,
+	DATA_SD,
+	DATA_CI_LOW,
+	DATA_CI_HIGH,
+	DATA_FAVOURABLE,
+	DATA_NEUTRAL,
+	DATA_UNFAVOURABLE,
+	DATA_COUNT_1,
+	DATA_COUNT_2,
+	DATA_COUNT_3,
+	DATA_COUNT_4,
+	DATA_COUNT_5,
+	DATA_SELF_MEAN,
+	DATA_SELF_GAP,
+	DATA_PREVIOUS_WAVE,
+	DATA_CHANGE,
+	DATA_CHANGE_LOW,
+	DATA_CHANGE_HIGH,
+	DATA_CHANGE_STATUS,
+	NDATA
 };
-#define NDATA (sizeof(data_cols) / sizeof(data_cols[0]))
+
+static const struct out_col data_cols[NDATA] = {
+    [DATA_WAVE] = {"wave", COL_INT},
+    [DATA_WAVE_STATUS] = {"wave_status", COL_TEXT},
+    [DATA_THRESHOLD] = {"threshold", COL_INT},
+    [DATA_GROUP] = {"group", COL_TEXT},
+    [DATA_SCOPE] = {"scope", COL_TEXT},
+    [DATA_PARENT_GROUP] = {"parent_group", COL_TEXT},
+    [DATA_PARENT_SCOPE] = {"parent_scope", COL_TEXT},
+    [DATA_MEASURE] = {"measure", COL_TEXT},
+    [DATA_DIMENSION] = {"dimension", COL_TEXT},
+    [DATA_ITEM] = {"item", COL_TEXT},
+    [DATA_SUPPRESSED] = {"suppressed", COL_BOOL},
+    [DATA_N] = {"n", COL_INT},
+    [DATA_DELIVERED] = {"delivered", COL_INT},
+    [DATA_RESPONSE_RATE] = {"response_rate", COL_NUM},
+    [DATA_MEAN] = {"mean", COL_NUM},
+    [DATA_SCORE] = {"score", COL_NUM},
+    [DATA_SD] = {"sd", COL_NUM},
+    [DATA_CI_LOW] = {"ci_low", COL_NUM},
+    [DATA_CI_HIGH] = {"ci_high", COL_NUM},
+    [DATA_FAVOURABLE] = {"favourable", COL_NUM},
+    [DATA_NEUTRAL] = {"neutral", COL_NUM},
+    [DATA_UNFAVOURABLE] = {"unfavourable", COL_NUM},
+    [DATA_COUNT_1] = {"count_1", COL_INT},
+    [DATA_COUNT_2] = {"count_2", COL_INT},
+    [DATA_COUNT_3] = {"count_3", COL_INT},
+    [DATA_COUNT_4] = {"count_4", COL_INT},
+    [DATA_COUNT_5] = {"count_5", COL_INT},
+    [DATA_SELF_MEAN] = {"self_mean", COL_NUM},
+    [DATA_SELF_GAP] = {"self_gap", COL_NUM},
+    [DATA_PREVIOUS_WAVE] = {"previous_wave", COL_INT},
+    [DATA_CHANGE] = {"change", COL_NUM},
+    [DATA_CHANGE_LOW] = {"change_low", COL_NUM},
+    [DATA_CHANGE_HIGH] = {"change_high", COL_NUM},
+    [DATA_CHANGE_STATUS] = {"change_status", COL_TEXT},
+};
+/* The answers' counts: a column per point of the scale. */
+_Static_assert(DATA_COUNT_5 - DATA_COUNT_1 + 1 == CP_SCALE_POINTS,
+	       "a count column per scale point");
 
 /* What a person reads at a terminal. */
-static const struct out_col table_cols[] = {
-    {"wave", COL_INT},	     {"group", COL_TEXT}, {"measure", COL_TEXT},
-    {"n", COL_INT},	     {"mean", COL_TEXT},  {"0-100", COL_NUM},
-    {"favourable", COL_NUM}, {"sd", COL_NUM},	  {"95% CI", COL_TEXT},
-    {"self", COL_NUM},	     {"gap", COL_NUM},	  {"change", COL_TEXT},
+enum table_col {
+	TABLE_WAVE,
+	TABLE_GROUP,
+	TABLE_MEASURE,
+	TABLE_N,
+	TABLE_MEAN,
+	TABLE_SCORE,
+	TABLE_FAVOURABLE,
+	TABLE_SD,
+	TABLE_CI,
+	TABLE_SELF,
+	TABLE_GAP,
+	TABLE_CHANGE,
+	NTABLE
 };
-#define NTABLE (sizeof(table_cols) / sizeof(table_cols[0]))
+
+static const struct out_col table_cols[NTABLE] = {
+    [TABLE_WAVE] = {"wave", COL_INT},
+    [TABLE_GROUP] = {"group", COL_TEXT},
+    [TABLE_MEASURE] = {"measure", COL_TEXT},
+    [TABLE_N] = {"n", COL_INT},
+    [TABLE_MEAN] = {"mean", COL_TEXT},
+    [TABLE_SCORE] = {"0-100", COL_NUM},
+    [TABLE_FAVOURABLE] = {"favourable", COL_NUM},
+    [TABLE_SD] = {"sd", COL_NUM},
+    [TABLE_CI] = {"95% CI", COL_TEXT},
+    [TABLE_SELF] = {"self", COL_NUM},
+    [TABLE_GAP] = {"gap", COL_NUM},
+    [TABLE_CHANGE] = {"change", COL_TEXT},
+};
 
 /* v with prec decimals, or no value. */
 static void num(struct out_table *t, bool show, int prec, double v)
@@ -127,12 +204,28 @@ static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
 	}
 }
 
+/* The columns of a data row up to DATA_MEASURE: the wave and the group. */
+static void data_group(struct out_table *t, const struct cp_results *r,
+		       const struct cp_group *g)
+{
+	const struct cp_group *p =
+	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
+
+	out_skip_to(t, DATA_WAVE);
+	out_cellf(t, "%lld", (long long)r->wave.id);
+	out_cell(t, cp_wave_status_name(r->wave.status));
+	out_cellf(t, "%d", r->threshold);
+	out_cell(t, g->name);
+	out_cell(t, cp_scope_name(g->scope));
+	out_cell(t, p ? p->name : NULL);
+	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
+	out_skip_to(t, DATA_MEASURE);
+}
+
 /* One row of the group as a whole: responses and the response rate. */
 static void group_row(struct out_table *t, const struct cp_results *r,
 		      const struct cp_group *g, enum cmd_format fmt)
 {
-	const struct cp_group *p =
-	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 	bool show = !g->suppressed;
 
 	if (fmt == FORMAT_TABLE) {
@@ -147,26 +240,17 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 				  (long long)g->delivered);
 		else
 			out_cell(t, NULL);
-		for (size_t c = 5; c < NTABLE; c++)
-			out_cell(t, NULL);
+		out_skip_to(t, NTABLE);
 		return;
 	}
-	out_cellf(t, "%lld", (long long)r->wave.id);
-	out_cell(t, cp_wave_status_name(r->wave.status));
-	out_cellf(t, "%d", r->threshold);
-	out_cell(t, g->name);
-	out_cell(t, cp_scope_name(g->scope));
-	out_cell(t, p ? p->name : NULL);
-	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
+	data_group(t, r, g);
 	out_cell(t, "responses");
-	out_cell(t, NULL);
-	out_cell(t, NULL);
+	out_skip_to(t, DATA_SUPPRESSED);
 	out_cell(t, g->suppressed ? "true" : "false");
 	count(t, show, g->answered);
 	count(t, show && g->has_rate, g->delivered);
 	num(t, show && g->has_rate, 4, g->response_rate);
-	for (size_t c = 14; c < NDATA; c++)
-		out_cell(t, NULL);
+	out_skip_to(t, NDATA);
 }
 
 /* One row of a dimension (self and gap given) or an item (self NULL). */
@@ -177,8 +261,6 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 			const struct cp_stat *self, const double *gap,
 			enum cmd_format fmt)
 {
-	const struct cp_group *p =
-	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 	bool show = !st->suppressed;
 	bool has_self = show && self && self->n > 0;
 	bool has_change = show && ch->status != CP_CHANGE_NONE;
@@ -212,20 +294,13 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 			 has_change ? change_text(ch, buf, sizeof(buf)) : NULL);
 		return;
 	}
-	out_cellf(t, "%lld", (long long)r->wave.id);
-	out_cell(t, cp_wave_status_name(r->wave.status));
-	out_cellf(t, "%d", r->threshold);
-	out_cell(t, g->name);
-	out_cell(t, cp_scope_name(g->scope));
-	out_cell(t, p ? p->name : NULL);
-	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
+	data_group(t, r, g);
 	out_cell(t, item ? "item" : "dimension");
 	out_cell(t, dimension);
 	out_cell(t, item);
 	out_cell(t, show ? "false" : "true");
 	count(t, show, st->n);
-	out_cell(t, NULL);
-	out_cell(t, NULL);
+	out_skip_to(t, DATA_MEAN); /* delivered and the rate are the group's */
 	num(t, show, 4, st->mean);
 	num(t, show, 4, st->score);
 	num(t, show, 4, st->sd);
@@ -234,8 +309,10 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	num(t, show, 4, st->favourable);
 	num(t, show, 4, st->neutral);
 	num(t, show, 4, st->unfavourable);
+	out_skip_to(t, DATA_COUNT_1);
 	for (int v = 0; v < CP_SCALE_POINTS; v++)
 		count(t, show, st->dist[v]);
+	out_skip_to(t, DATA_SELF_MEAN);
 	num(t, has_self, 4, has_self ? self->mean : 0);
 	num(t, has_self && show, 4, gap ? *gap : 0);
 	count(t, has_change, ch->previous_wave);
@@ -254,39 +331,25 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 static void self_row(struct out_table *t, const struct cp_results *r,
 		     const struct cp_group *g, size_t d, enum cmd_format fmt)
 {
-	const struct cp_group *p =
-	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 	const struct cp_stat *st = &g->self[d];
 
 	if (fmt == FORMAT_TABLE) {
 		out_cellf(t, "%lld", (long long)r->wave.id);
 		group_label(t, g);
 		out_cellf(t, "self: %s", r->survey->dims[d].title);
-		out_cell(t, NULL);
-		out_cell(t, NULL);
-		for (size_t c = 5; c < NTABLE; c++)
-			if (c == 9)
-				out_cellf(t, "%.2f", st->mean);
-			else
-				out_cell(t, NULL);
+		out_skip_to(t, TABLE_SELF);
+		out_cellf(t, "%.2f", st->mean);
+		out_skip_to(t, NTABLE);
 		return;
 	}
-	out_cellf(t, "%lld", (long long)r->wave.id);
-	out_cell(t, cp_wave_status_name(r->wave.status));
-	out_cellf(t, "%d", r->threshold);
-	out_cell(t, g->name);
-	out_cell(t, cp_scope_name(g->scope));
-	out_cell(t, p ? p->name : NULL);
-	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
+	data_group(t, r, g);
 	out_cell(t, "self");
 	out_cell(t, r->survey->dims[d].id);
 	out_cell(t, NULL);
 	out_cell(t, "false");
-	for (size_t c = 11; c < NDATA; c++)
-		if (strcmp(data_cols[c].name, "self_mean") == 0)
-			out_cellf(t, "%.4f", st->mean);
-		else
-			out_cell(t, NULL);
+	out_skip_to(t, DATA_SELF_MEAN);
+	out_cellf(t, "%.4f", st->mean);
+	out_skip_to(t, NDATA);
 }
 
 static void group_rows(struct out_table *t, const struct cp_results *r,
@@ -356,8 +419,8 @@ static int show_wave(struct cmd_ctx *c, const struct cp_results *r,
 		       table ? NTABLE : NDATA);
 	for (size_t g = 0; g < r->ngroups; g++)
 		if (in_view(r, g, team))
-			group_rows(&t, r, &r->groups[g], cmd_flag(c, "items"),
-				   c->format);
+			group_rows(&t, r, &r->groups[g],
+				   cmd_flag(c, RESULTS_ITEMS), c->format);
 	open_note(c, r);
 	rc = print_table(c, &t);
 	out_table_release(&t);
@@ -393,25 +456,37 @@ static int show_comments(struct cmd_ctx *c, const struct cp_results *r,
 	return rc;
 }
 
+/* The heat map's columns: these, then one per dimension. */
+enum matrix_col {
+	MATRIX_WAVE,
+	MATRIX_GROUP,
+	MATRIX_SCOPE,
+	MATRIX_SUPPRESSED,
+	MATRIX_N,
+	MATRIX_RESPONSE_RATE,
+	MATRIX_DIMS
+};
+
 static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		       int64_t team, const char *measure)
 {
 	const struct cp_survey *sv = r->survey;
-	size_t ncols = 6 + sv->ndims;
+	size_t ncols = MATRIX_DIMS + sv->ndims;
 	struct out_col *cols = calloc(ncols, sizeof(*cols));
 	struct out_table t;
 	int rc;
 
 	if (cols == NULL)
 		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
-	cols[0] = (struct out_col){"wave", COL_INT};
-	cols[1] = (struct out_col){"group", COL_TEXT};
-	cols[2] = (struct out_col){"scope", COL_TEXT};
-	cols[3] = (struct out_col){"suppressed", COL_BOOL};
-	cols[4] = (struct out_col){"n", COL_INT};
-	cols[5] = (struct out_col){"response_rate", COL_NUM};
+	cols[MATRIX_WAVE] = (struct out_col){"wave", COL_INT};
+	cols[MATRIX_GROUP] = (struct out_col){"group", COL_TEXT};
+	cols[MATRIX_SCOPE] = (struct out_col){"scope", COL_TEXT};
+	cols[MATRIX_SUPPRESSED] = (struct out_col){"suppressed", COL_BOOL};
+	cols[MATRIX_N] = (struct out_col){"n", COL_INT};
+	cols[MATRIX_RESPONSE_RATE] = (struct out_col){"response_rate", COL_NUM};
 	for (size_t d = 0; d < sv->ndims; d++)
-		cols[6 + d] = (struct out_col){sv->dims[d].id, COL_NUM};
+		cols[MATRIX_DIMS + d] =
+		    (struct out_col){sv->dims[d].id, COL_NUM};
 	out_table_init(&t, cols, ncols);
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
@@ -455,15 +530,15 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 static int show_trend(struct cmd_ctx *c, int64_t team)
 {
 	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
+	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
 	int64_t *waves;
 	size_t n;
 	int rc;
 
-	if (cp_results_waves(c->store, team, &waves, &n, &c->err))
-		return c->err.code;
+	if ((rc = cp_results_waves(c->store, team, &waves, &n, &c->err)))
+		return rc;
 	out_table_init(&t, table ? table_cols : data_cols,
 		       table ? NTABLE : NDATA);
 	rc = 0;
@@ -479,7 +554,8 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 			    r, team ? CP_SCOPE_TEAM : CP_SCOPE_ORGANISATION,
 			    team);
 		if (g)
-			group_rows(&t, r, g, cmd_flag(c, "items"), c->format);
+			group_rows(&t, r, g, cmd_flag(c, RESULTS_ITEMS),
+				   c->format);
 		cp_results_free(r);
 	}
 	free(waves);
@@ -506,9 +582,9 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 static int cmd_results_exec(struct cmd_ctx *c)
 {
 	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, "items")};
-	const char *team_name = cmd_value(c, "team");
-	const char *measure = cmd_value(c, "measure");
+	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	const char *team_name = cmd_value(c, RESULTS_TEAM);
+	const char *measure = cmd_value(c, RESULTS_MEASURE);
 	struct cp_results *r = NULL;
 	int64_t wave = 0, team = 0;
 	int rc;
@@ -519,13 +595,14 @@ static int cmd_results_exec(struct cmd_ctx *c)
 				       "--measure '%s': expected score, mean "
 				       "or favourable",
 				       measure);
-	if (measure && !cmd_flag(c, "matrix"))
+	if (measure && !cmd_flag(c, RESULTS_MATRIX))
 		return cmd_usage_error(c, "--measure goes with --matrix");
-	if (cmd_flag(c, "trend") &&
-	    (cmd_flag(c, "matrix") || cmd_flag(c, "comments") || c->argc))
+	if (cmd_flag(c, RESULTS_TREND) &&
+	    (cmd_flag(c, RESULTS_MATRIX) || cmd_flag(c, RESULTS_COMMENTS) ||
+	     c->argc))
 		return cmd_usage_error(c, "--trend shows every wave: it takes "
 					  "no WAVE, --matrix or --comments");
-	if (cmd_flag(c, "matrix") && cmd_flag(c, "comments"))
+	if (cmd_flag(c, RESULTS_MATRIX) && cmd_flag(c, RESULTS_COMMENTS))
 		return cmd_usage_error(c, "--matrix and --comments are "
 					  "separate views");
 	if (c->argc && (rc = parse_wave(c, &wave)) != 0)
@@ -533,11 +610,11 @@ static int cmd_results_exec(struct cmd_ctx *c)
 	if (team_name &&
 	    cp_store_team_find(c->store, team_name, &team, &c->err))
 		return cmd_report(&c->err);
-	if (cmd_flag(c, "trend"))
+	if (cmd_flag(c, RESULTS_TREND))
 		return show_trend(c, team) ? cmd_report(&c->err) : EXIT_OK;
 	if (wave == 0 && cp_results_latest_wave(c->store, &wave, &c->err))
 		return cmd_report(&c->err);
-	opts.comments = cmd_flag(c, "comments");
+	opts.comments = cmd_flag(c, RESULTS_COMMENTS);
 	if (cp_results_load(&r, c->store, wave, &opts, &c->err))
 		return cmd_report(&c->err);
 	if (team && cp_results_group(r, CP_SCOPE_TEAM, team) == NULL &&
@@ -548,9 +625,9 @@ static int cmd_results_exec(struct cmd_ctx *c)
 		cp_results_free(r);
 		return cmd_report(&c->err);
 	}
-	if (cmd_flag(c, "matrix"))
+	if (cmd_flag(c, RESULTS_MATRIX))
 		rc = show_matrix(c, r, team, measure ? measure : "score");
-	else if (cmd_flag(c, "comments"))
+	else if (cmd_flag(c, RESULTS_COMMENTS))
 		rc = show_comments(c, r, team);
 	else
 		rc = show_wave(c, r, team);
@@ -575,6 +652,7 @@ const struct cmd_entry cmd_results_entry = {
 	"appear once a wave is closed. The\nmethod is in docs/method.md, "
 	"the columns in docs/results.md.",
     .opts = results_opts,
+    .nopts = RESULTS_NOPTS,
     .min_args = 0,
     .max_args = 1,
     .flags = CMD_NEEDS_DB | CMD_FORMAT,

@@ -10,6 +10,16 @@
 #include "deliver.h"
 #include "store.h"
 
+enum {
+	SEND_DRY_RUN,
+	SEND_NOPTS
+};
+
+static const struct cmd_opt send_opts[SEND_NOPTS] = {
+    [SEND_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+		      "build every message, send nothing and change nothing"},
+};
+
 int cmd_installation_key(struct cmd_ctx *c, unsigned char *key)
 {
 	char *path = NULL;
@@ -94,7 +104,7 @@ static int run(struct cmd_ctx *c, int remind)
 		return EXIT_USAGE;
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
-	o.dry_run = cmd_flag(c, "dry-run");
+	o.dry_run = cmd_flag(c, SEND_DRY_RUN);
 	o.progress = on_progress;
 	o.arg = c;
 	rc = remind ? cp_deliver_remind(c->store, key, wave, &o, &r, &c->err)
@@ -123,12 +133,6 @@ static int cmd_remind_exec(struct cmd_ctx *c)
 	return run(c, 1);
 }
 
-static const struct cmd_opt send_opts[] = {
-    {"dry-run", 'n', OPT_FLAG, NULL,
-     "build every message, send nothing and change nothing"},
-    {0},
-};
-
 const struct cmd_entry cmd_send_entry = {
     .name = "send",
     .summary = "send a wave's invitations (resumable)",
@@ -143,6 +147,7 @@ const struct cmd_entry cmd_send_entry = {
 	"69 when the peer cannot\nbe used (for example STARTTLS "
 	"required but not offered).",
     .opts = send_opts,
+    .nopts = SEND_NOPTS,
     .min_args = 1,
     .max_args = 1,
     .flags = CMD_NEEDS_DB,
@@ -159,6 +164,7 @@ const struct cmd_entry cmd_remind_entry = {
 		   "remind.interval after the invitation or the last "
 		   "reminder.",
     .opts = send_opts,
+    .nopts = SEND_NOPTS,
     .min_args = 1,
     .max_args = 1,
     .flags = CMD_NEEDS_DB,

@@ -12,28 +12,47 @@
 #include "config.h"
 #include "server.h"
 #include "store.h"
+#include "when.h"
 
 #define PEM_MAX (1024u * 1024u)
 
-static const struct cmd_opt serve_opts[] = {
-    {"listen", 'l', OPT_VALUE, "ADDR:PORT",
-     "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
-     "port 0 picks a free one)"},
-    {"base-url", 0, OPT_VALUE, "URL",
-     "the public address of this server (default: the base_url setting)"},
-    {"threads", 0, OPT_VALUE, "N", "request threads (default: 2 per CPU)"},
-    {"timeout", 0, OPT_VALUE, "SECONDS",
-     "close a connection idle this long (default 30)"},
-    {"max-connections", 0, OPT_VALUE, "N",
-     "connections at once, in all (default 1000)"},
-    {"per-ip", 0, OPT_VALUE, "N",
-     "connections at once from one address (default 64; 0: no limit, "
-     "for a reverse proxy)"},
-    {"max-body", 0, OPT_VALUE, "BYTES",
-     "largest request body accepted (default 262144)"},
-    {"cert", 0, OPT_VALUE, "FILE", "serve HTTPS with this PEM certificate"},
-    {"key", 0, OPT_VALUE, "FILE", "the PEM private key for --cert"},
-    {0},
+enum {
+	SERVE_LISTEN,
+	SERVE_BASE_URL,
+	SERVE_THREADS,
+	SERVE_TIMEOUT,
+	SERVE_MAX_CONNECTIONS,
+	SERVE_PER_IP,
+	SERVE_MAX_BODY,
+	SERVE_CERT,
+	SERVE_KEY,
+	SERVE_NOPTS
+};
+
+static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
+    [SERVE_LISTEN] =
+	{"listen", 'l', OPT_VALUE, "ADDR:PORT",
+	 "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
+	 "port 0 picks a free one)"},
+    [SERVE_BASE_URL] =
+	{"base-url", 0, OPT_VALUE, "URL",
+	 "the public address of this server (default: the base_url setting)"},
+    [SERVE_THREADS] = {"threads", 0, OPT_VALUE, "N",
+		       "request threads (default: 2 per CPU)"},
+    [SERVE_TIMEOUT] = {"timeout", 0, OPT_VALUE, "SECONDS",
+		       "close a connection idle this long (default 30)"},
+    [SERVE_MAX_CONNECTIONS] = {"max-connections", 0, OPT_VALUE, "N",
+			       "connections at once, in all (default 1000)"},
+    [SERVE_PER_IP] =
+	{"per-ip", 0, OPT_VALUE, "N",
+	 "connections at once from one address (default 64; 0: no limit, "
+	 "for a reverse proxy)"},
+    [SERVE_MAX_BODY] = {"max-body", 0, OPT_VALUE, "BYTES",
+			"largest request body accepted (default 262144)"},
+    [SERVE_CERT] = {"cert", 0, OPT_VALUE, "FILE",
+		    "serve HTTPS with this PEM certificate"},
+    [SERVE_KEY] = {"key", 0, OPT_VALUE, "FILE",
+		   "the PEM private key for --cert"},
 };
 
 static void log_line(void *arg, const char *line)
@@ -50,10 +69,10 @@ static void log_line(void *arg, const char *line)
 	fwrite(out, 1, n, stderr);
 }
 
-static int number(struct cmd_ctx *c, const char *name, unsigned long max,
+static int number(struct cmd_ctx *c, int opt, unsigned long max,
 		  unsigned long *out)
 {
-	const char *v = cmd_value(c, name);
+	const char *v = cmd_value(c, opt);
 	char *end;
 
 	if (v == NULL)
@@ -64,7 +83,7 @@ static int number(struct cmd_ctx *c, const char *name, unsigned long max,
 		return cmd_usage_error(c,
 				       "--%s: '%s' is not a number from 0 "
 				       "to %lu",
-				       name, v, max);
+				       c->entry->opts[opt].name, v, max);
 	return 0;
 }
 
@@ -119,8 +138,9 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 {
 	struct cp_server_options o = {0};
 	struct cp_server *srv = NULL;
-	const char *listen = cmd_value(c, "listen");
-	const char *cert = cmd_value(c, "cert"), *key = cmd_value(c, "key");
+	const char *listen = cmd_value(c, SERVE_LISTEN);
+	const char *cert = cmd_value(c, SERVE_CERT),
+		   *key = cmd_value(c, SERVE_KEY);
 	char addr[64], *base = NULL, *cert_pem = NULL, *key_pem = NULL;
 	unsigned long threads = 0, timeout = 0, maxconn = 0, per_ip = 64,
 		      max_body = 0;
@@ -130,16 +150,16 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	if (split_listen(c, listen ? listen : "127.0.0.1:8080", addr,
 			 sizeof(addr), &o.port))
 		return EXIT_USAGE;
-	if (number(c, "threads", 128, &threads) ||
-	    number(c, "timeout", 86400, &timeout) ||
-	    number(c, "max-connections", 100000, &maxconn) ||
-	    number(c, "per-ip", 100000, &per_ip) ||
-	    number(c, "max-body", 64ul * 1024 * 1024, &max_body))
+	if (number(c, SERVE_THREADS, 128, &threads) ||
+	    number(c, SERVE_TIMEOUT, CP_DAY, &timeout) ||
+	    number(c, SERVE_MAX_CONNECTIONS, 100000, &maxconn) ||
+	    number(c, SERVE_PER_IP, 100000, &per_ip) ||
+	    number(c, SERVE_MAX_BODY, 64ul * 1024 * 1024, &max_body))
 		return EXIT_USAGE;
 	if (!cert != !key)
 		return cmd_usage_error(c, "--cert and --key go together");
-	if (cmd_value(c, "base-url"))
-		base = cp_strdup(cmd_value(c, "base-url"));
+	if (cmd_value(c, SERVE_BASE_URL))
+		base = cp_strdup(cmd_value(c, SERVE_BASE_URL));
 	else if (cp_config_get(c->store, "base_url", &base, NULL, &c->err))
 		return cmd_report(&c->err);
 	if (cert &&
@@ -207,6 +227,7 @@ const struct cmd_entry cmd_serve_entry = {
 	"requests in flight are finished first. Behind a reverse proxy, "
 	"listen on\nloopback and use --per-ip 0.",
     .opts = serve_opts,
+    .nopts = SERVE_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,

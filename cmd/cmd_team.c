@@ -11,11 +11,16 @@
 
 #define ROSTER_MAX (256u * 1024u * 1024u)
 
-static const struct cmd_opt import_opts[] = {
-    {"dry-run", 'n', OPT_FLAG, NULL,
-     "show what would change and write nothing"},
-    {"verbose", 'v', OPT_FLAG, NULL, "list every change"},
-    {0},
+enum {
+	ROSTER_DRY_RUN,
+	ROSTER_VERBOSE,
+	ROSTER_NOPTS
+};
+
+static const struct cmd_opt import_opts[ROSTER_NOPTS] = {
+    [ROSTER_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+			"show what would change and write nothing"},
+    [ROSTER_VERBOSE] = {"verbose", 'v', OPT_FLAG, NULL, "list every change"},
 };
 
 static void print_changes(const struct cp_roster_changes *ch, bool lines,
@@ -41,7 +46,7 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 	struct cp_problems problems;
 	struct cp_roster *roster = NULL;
 	struct cp_buf b;
-	bool dry_run = cmd_flag(c, "dry-run");
+	bool dry_run = cmd_flag(c, ROSTER_DRY_RUN);
 	int rc;
 
 	cp_buf_init(&b, ROSTER_MAX);
@@ -75,7 +80,8 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 	cp_roster_free(roster);
 	if (rc)
 		return cmd_report(&c->err);
-	print_changes(&changes, dry_run || cmd_flag(c, "verbose"), dry_run);
+	print_changes(&changes, dry_run || cmd_flag(c, ROSTER_VERBOSE),
+		      dry_run);
 	cp_roster_changes_release(&changes);
 	return EXIT_OK;
 }
@@ -107,10 +113,16 @@ static int cmd_team_list_exec(struct cmd_ctx *c)
 	return rc ? cmd_report(&c->err) : EXIT_OK;
 }
 
-static const struct cmd_opt member_opts[] = {
-    {"team", 't', OPT_VALUE, "TEAM", "only the members of TEAM"},
-    {"all", 'a', OPT_FLAG, NULL, "include deactivated members"},
-    {0},
+enum {
+	MEMBER_TEAM,
+	MEMBER_ALL,
+	MEMBER_NOPTS
+};
+
+static const struct cmd_opt member_opts[MEMBER_NOPTS] = {
+    [MEMBER_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		     "only the members of TEAM"},
+    [MEMBER_ALL] = {"all", 'a', OPT_FLAG, NULL, "include deactivated members"},
 };
 
 static int cmd_member_list_exec(struct cmd_ctx *c)
@@ -119,7 +131,7 @@ static int cmd_member_list_exec(struct cmd_ctx *c)
 	    {"email", COL_TEXT}, {"name", COL_TEXT},   {"team", COL_TEXT},
 	    {"role", COL_TEXT},	 {"active", COL_BOOL},
 	};
-	const char *team = cmd_value(c, "team");
+	const char *team = cmd_value(c, MEMBER_TEAM);
 	struct cp_member *m;
 	struct out_table t;
 	int64_t team_id = 0;
@@ -128,8 +140,8 @@ static int cmd_member_list_exec(struct cmd_ctx *c)
 
 	if (team && cp_store_team_find(c->store, team, &team_id, &c->err))
 		return cmd_report(&c->err);
-	if (cp_store_member_list(c->store, team_id, cmd_flag(c, "all"), &m, &n,
-				 &c->err))
+	if (cp_store_member_list(c->store, team_id, cmd_flag(c, MEMBER_ALL), &m,
+				 &n, &c->err))
 		return cmd_report(&c->err);
 	out_table_init(&t, cols, 5);
 	for (size_t i = 0; i < n; i++) {
@@ -159,6 +171,7 @@ const struct cmd_entry cmd_team_import_entry = {
 	"file is\nchecked first and every bad row listed; any problem "
 	"means nothing is written.",
     .opts = import_opts,
+    .nopts = ROSTER_NOPTS,
     .min_args = 1,
     .max_args = 1,
     .flags = CMD_NEEDS_DB,
@@ -180,6 +193,7 @@ const struct cmd_entry cmd_member_list_entry = {
     .summary = "list members of every team, or of one",
     .usage = "[--team TEAM] [--all]",
     .opts = member_opts,
+    .nopts = MEMBER_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB | CMD_FORMAT,

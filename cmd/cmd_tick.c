@@ -6,6 +6,16 @@
 #include "deliver.h"
 #include "store.h"
 
+enum {
+	TICK_DRY_RUN,
+	TICK_NOPTS
+};
+
+static const struct cmd_opt tick_opts[TICK_NOPTS] = {
+    [TICK_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+		      "say what is due, change nothing"},
+};
+
 static int cmd_tick_exec(struct cmd_ctx *c)
 {
 	unsigned char key[CP_KEY_LEN];
@@ -15,7 +25,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
-	o.dry_run = cmd_flag(c, "dry-run");
+	o.dry_run = cmd_flag(c, TICK_DRY_RUN);
 	rc = cp_deliver_tick(c->store, key, &o, &r, &c->err);
 	memset(key, 0, sizeof(key));
 	if (rc == 0 && r.busy) {
@@ -36,11 +46,6 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	return EXIT_OK;
 }
 
-static const struct cmd_opt tick_opts[] = {
-    {"dry-run", 'n', OPT_FLAG, NULL, "say what is due, change nothing"},
-    {0},
-};
-
 const struct cmd_entry cmd_tick_entry = {
     .name = "tick",
     .summary = "for cron: open and close due waves, send, remind, recur",
@@ -54,6 +59,7 @@ const struct cmd_entry cmd_tick_entry = {
 	"as\noften as you like; run it every few minutes (see "
 	"README).",
     .opts = tick_opts,
+    .nopts = TICK_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,

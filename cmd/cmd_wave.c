@@ -10,27 +10,40 @@
 #include "wave.h"
 #include "when.h"
 
-#define DEFAULT_OPEN_DAYS 14
+enum {
+	CREATE_SURVEY,
+	CREATE_TEAM,
+	CREATE_SUBTEAMS,
+	CREATE_OPENS,
+	CREATE_CLOSES,
+	CREATE_CHANNEL,
+	CREATE_EVERY,
+	CREATE_SELF,
+	CREATE_THRESHOLD,
+	CREATE_NOPTS
+};
 
-static const char *const channels[] = {"email", "webhook", "slack", "teams",
-				       "outbox"};
-
-static const struct cmd_opt create_opts[] = {
-    {"survey", 's', OPT_VALUE, "ID", "the survey to send (required)"},
-    {"team", 't', OPT_LIST, "TEAM", "a team to invite (repeatable)"},
-    {"subteams", 0, OPT_FLAG, NULL, "include every sub-team of the teams"},
-    {"opens", 0, OPT_VALUE, "T", "when it opens (default now)"},
-    {"closes", 0, OPT_VALUE, "T",
-     "when it closes (default 14 days after opening, or --every)"},
-    {"channel", 'c', OPT_VALUE, "CHANNEL",
-     "email (default), webhook, slack, teams or outbox"},
-    {"every", 0, OPT_VALUE, "PERIOD",
-     "repeat: the next wave this much later (e.g. 2w)"},
-    {"self", 0, OPT_FLAG, NULL,
-     "also invite each team's leader to a self-assessment"},
-    {"threshold", 0, OPT_VALUE, "K",
-     "reporting threshold for this wave (3 to 10)"},
-    {0},
+static const struct cmd_opt create_opts[CREATE_NOPTS] = {
+    [CREATE_SURVEY] = {"survey", 's', OPT_VALUE, "ID",
+		       "the survey to send (required)"},
+    [CREATE_TEAM] = {"team", 't', OPT_LIST, "TEAM",
+		     "a team to invite (repeatable)"},
+    [CREATE_SUBTEAMS] = {"subteams", 0, OPT_FLAG, NULL,
+			 "include every sub-team of the teams"},
+    [CREATE_OPENS] = {"opens", 0, OPT_VALUE, "T",
+		      "when it opens (default now)"},
+    [CREATE_CLOSES] =
+	{"closes", 0, OPT_VALUE, "T",
+	 "when it closes (default 14 days after opening, or --every)"},
+    [CREATE_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
+			"email (default), webhook, slack, teams or outbox"},
+    [CREATE_EVERY] = {"every", 0, OPT_VALUE, "PERIOD",
+		      "repeat: the next wave this much later (e.g. 2w)"},
+    [CREATE_SELF] = {"self", 0, OPT_FLAG, NULL,
+		     "also invite each team's leader to a self-assessment"},
+    [CREATE_THRESHOLD] =
+	{"threshold", 0, OPT_VALUE, "K",
+	 "reporting threshold for this wave (default: setting 'threshold')"},
 };
 
 static int64_t wave_number(struct cmd_ctx *c, const char *s)
@@ -49,77 +62,39 @@ static int64_t wave_number(struct cmd_ctx *c, const char *s)
 
 static int cmd_wave_create_exec(struct cmd_ctx *c)
 {
-	const char *survey = cmd_value(c, "survey");
-	const char *channel = cmd_value(c, "channel");
-	const char *opens = cmd_value(c, "opens"), *closes;
-	const char *every = cmd_value(c, "every");
-	const char *threshold = cmd_value(c, "threshold");
+	const char *survey = cmd_value(c, CREATE_SURVEY);
+	const struct cp_wave_create_opts o = {
+	    .channel = cmd_value(c, CREATE_CHANNEL),
+	    .opens = cmd_value(c, CREATE_OPENS),
+	    .closes = cmd_value(c, CREATE_CLOSES),
+	    .every = cmd_value(c, CREATE_EVERY),
+	    .threshold = cmd_value(c, CREATE_THRESHOLD),
+	    .include_subteams = cmd_flag(c, CREATE_SUBTEAMS),
+	};
 	const char *const *names;
 	unsigned char key[CP_KEY_LEN];
-	int64_t teams[CMD_MAX_LIST], now = cp_store_now(), period = 0;
+	int64_t teams[CMD_MAX_LIST];
 	char when[40];
 	struct cp_wave w;
 	size_t nteams, created = 0;
-	int ok = 0, rc;
+	int rc;
 
 	memset(&w, 0, sizeof(w));
-	names = cmd_list(c, "team", &nteams);
+	names = cmd_list(c, CREATE_TEAM, &nteams);
 	if (survey == NULL)
 		return cmd_usage_error(c, "--survey ID is required");
 	if (nteams == 0)
 		return cmd_usage_error(c, "at least one --team is required");
-	if (channel == NULL)
-		channel = "email";
-	for (size_t i = 0; i < sizeof(channels) / sizeof(*channels); i++)
-		ok |= strcmp(channel, channels[i]) == 0;
-	if (!ok)
-		return cmd_usage_error(c,
-				       "--channel '%s': expected email, "
-				       "webhook, slack, teams or outbox",
-				       channel);
-	cp_strlcpy(w.channel, channel, sizeof(w.channel));
-	if (cp_when_parse(opens ? opens : "now", now, &w.opens_at, &c->err))
-		return cmd_usage_error(c, "--opens: %s", c->err.message);
-	if (every) {
-		if (cp_duration_parse(every, &period, &c->err))
-			return cmd_usage_error(c, "--every: %s",
-					       c->err.message);
-		if (period % 86400)
-			return cmd_usage_error(c,
-					       "--every '%s': use whole "
-					       "days or weeks (3d, 2w)",
-					       every);
-		w.every_days = (int)(period / 86400);
-	}
-	closes = cmd_value(c, "closes");
-	if (closes && cp_when_parse(closes, now, &w.closes_at, &c->err))
-		return cmd_usage_error(c, "--closes: %s", c->err.message);
-	if (closes == NULL)
-		w.closes_at =
-		    w.opens_at + (period && period < DEFAULT_OPEN_DAYS * 86400
-				      ? period
-				      : DEFAULT_OPEN_DAYS * 86400);
-	if (threshold) {
-		char *end;
-		long k;
-		errno = 0;
-		k = strtol(threshold, &end, 10);
-		if (errno || *end || end == threshold || k < 3 || k > 10)
-			return cmd_usage_error(c,
-					       "--threshold '%s': expected "
-					       "a whole number from 3 to "
-					       "10",
-					       threshold);
-		w.threshold = (int)k;
-	}
-	w.include_subteams = cmd_flag(c, "subteams");
+	/* The message starts with the field, which is the option's name. */
+	if (cp_wave_create_opts_apply(&w, &o, cp_store_now(), &c->err))
+		return cmd_usage_error(c, "--%s", c->err.message);
 	for (size_t i = 0; i < nteams; i++)
 		if (cp_store_team_find(c->store, names[i], &teams[i], &c->err))
 			return cmd_report(&c->err);
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
 	rc = cp_wave_create(c->store, key, &w, survey, teams, nteams,
-			    cmd_flag(c, "self"), &created, &c->err);
+			    cmd_flag(c, CREATE_SELF), &created, &c->err);
 	memset(key, 0, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
@@ -308,6 +283,7 @@ const struct cmd_entry cmd_wave_create_entry = {
 	"'2026-12-01' or '2026-12-01T09:00'. A wave that opens\nlater "
 	"is sent by 'carepulse tick'.",
     .opts = create_opts,
+    .nopts = CREATE_NOPTS,
     .min_args = 0,
     .max_args = 0,
     .flags = CMD_NEEDS_DB,

@@ -60,33 +60,47 @@ void cmd_progress(const struct cmd_ctx *c, const char *fmt, ...)
 
 static int opt_index(const struct cmd_entry *e, const char *name)
 {
-	for (int i = 0; e->opts && e->opts[i].name; i++)
+	for (int i = 0; i < e->nopts; i++)
 		if (strcmp(e->opts[i].name, name) == 0)
 			return i;
 	return -1;
 }
 
-bool cmd_flag(const struct cmd_ctx *c, const char *name)
+/* Stops on an option index that is not the entry's or not of kind. */
+static void check_opt(const struct cmd_ctx *c, int opt, enum cmd_opt_kind kind)
 {
-	int i = opt_index(c->entry, name);
+	const struct cmd_entry *e = c->entry;
 
-	return i >= 0 && c->flag[i];
+	if (opt >= 0 && opt < e->nopts && opt < CMD_MAX_OPTS &&
+	    e->opts[opt].kind == kind)
+		return;
+	fprintf(stderr,
+		"carepulse %s: bug: option %d is not a %s option of this "
+		"command\n",
+		e->name, opt,
+		kind == OPT_FLAG    ? "flag"
+		: kind == OPT_VALUE ? "value"
+				    : "list");
+	abort();
 }
 
-const char *cmd_value(const struct cmd_ctx *c, const char *name)
+bool cmd_flag(const struct cmd_ctx *c, int opt)
 {
-	int i = opt_index(c->entry, name);
-
-	return i >= 0 ? c->value[i] : NULL;
+	check_opt(c, opt, OPT_FLAG);
+	return c->flag[opt];
 }
 
-const char *const *cmd_list(const struct cmd_ctx *c, const char *name,
-			    size_t *n)
+const char *cmd_value(const struct cmd_ctx *c, int opt)
 {
-	int i = opt_index(c->entry, name);
+	check_opt(c, opt, OPT_VALUE);
+	return c->value[opt];
+}
 
-	*n = i >= 0 ? c->nlist[i] : 0;
-	return i >= 0 ? c->list[i] : NULL;
+const char *const *cmd_list(const struct cmd_ctx *c, int opt, size_t *n)
+{
+	check_opt(c, opt, OPT_LIST);
+	*n = c->nlist[opt];
+	return c->list[opt];
 }
 
 static void print_opt(FILE *f, const char *name, char short_name,
@@ -111,7 +125,7 @@ void cmd_print_help(FILE *f, const struct cmd_entry *e)
 	if (e->description)
 		fprintf(f, "\n%s\n", e->description);
 	fprintf(f, "\noptions:\n");
-	for (int i = 0; e->opts && e->opts[i].name; i++)
+	for (int i = 0; i < e->nopts; i++)
 		print_opt(f, e->opts[i].name, e->opts[i].short_name,
 			  e->opts[i].arg, e->opts[i].help);
 	if (e->flags & CMD_FORMAT)
@@ -290,8 +304,7 @@ const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,
 	return NULL;
 }
 
-/* Parses options and positional arguments of e into c. */
-static int parse(struct cmd_ctx *c, int argc, char **argv)
+int cmd_parse(struct cmd_ctx *c, int argc, char **argv)
 {
 	const struct cmd_entry *e = c->entry;
 	bool only_args = false;
@@ -314,10 +327,10 @@ static int parse(struct cmd_ctx *c, int argc, char **argv)
 		}
 		if (a[1] != '-') {
 			/* A short option: find its long name. */
-			for (k = 0; e->opts && e->opts[k].name; k++)
+			for (k = 0; k < e->nopts; k++)
 				if (e->opts[k].short_name == a[1] && !a[2])
 					break;
-			if (!e->opts || !e->opts[k].name)
+			if (k == e->nopts)
 				return cmd_usage_error(c, "unknown option '%s'",
 						       a);
 			cp_strlcpy(name, e->opts[k].name, sizeof(name));
@@ -435,7 +448,7 @@ int cmd_run(int argc, char **argv)
 		c->db_path = DEFAULT_DB;
 	if (global_db)
 		c->db_path = global_db;
-	status = parse(c, argc - used, argv + used);
+	status = cmd_parse(c, argc - used, argv + used);
 	if (status < 0) {
 		status = EXIT_OK; /* --help was printed */
 		goto done;

@@ -80,7 +80,7 @@ static void man_entry(FILE *f, const struct cmd_entry *e)
 			p += n + (nl != NULL);
 		}
 	}
-	for (int i = 0; e->opts && e->opts[i].name; i++)
+	for (int i = 0; i < e->nopts; i++)
 		man_opt(f, e->opts[i].name, e->opts[i].short_name,
 			e->opts[i].arg, e->opts[i].help);
 	if (e->flags & CMD_FORMAT)

@@ -41,6 +41,25 @@ void out_cell(struct out_table *t, const char *text)
 	t->cells[t->ncells++] = copy;
 }
 
+void out_skip_to(struct out_table *t, size_t col)
+{
+	if (t->failed)
+		return; /* out of memory: the cells no longer line up */
+	if (col == t->ncols) {
+		/* The row's end; at column 0 the row is already complete. */
+		while (!t->failed && t->ncells % t->ncols)
+			out_cell(t, NULL);
+		return;
+	}
+	if (col > t->ncols || t->ncells % t->ncols > col) {
+		fprintf(stderr, "carepulse: bug: column '%s' is already past\n",
+			col < t->ncols ? t->cols[col].name : "?");
+		abort();
+	}
+	while (!t->failed && t->ncells % t->ncols < col)
+		out_cell(t, NULL);
+}
+
 void out_cellf(struct out_table *t, const char *fmt, ...)
 {
 	struct cp_buf b;

@@ -41,6 +41,14 @@ void out_cell(struct out_table *t, const char *text);
 void out_cellf(struct out_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Appends no-value cells until the next cell is column col of the row
+ * being filled (col == ncols: to the row's end), so a row can be written
+ * by column name. A row already past col is a bug: it says so and
+ * aborts.
+ */
+void out_skip_to(struct out_table *t, size_t col);
+
 /* Prints the table; 0, or CP_ENOMEM when a cell could not be stored. */
 int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt);
 

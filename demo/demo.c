@@ -21,8 +21,7 @@
 #include "text.h"
 #include "token.h"
 #include "wave.h"
-
-#define DAY 86400
+#include "when.h"
 
 static const char *const first[] = {
     "Amara", "Ben",   "Chloé",	 "Dmitri", "Eilidh", "Farah",  "Gustav",
@@ -117,10 +116,11 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 			slug(ls, sizeof(ls), l);
 			rc = cp_buf_printf(b, err, "%s.%s%d@example.org,", fs,
 					   ls, person);
-			rc = rc || cp_csv_field(b, name, err);
-			rc = rc || cp_buf_printf(b, err, ",%s,%s,%s\r\n",
-						 teams[t].name, teams[t].parent,
-						 i == 0 ? "leader" : "member");
+			rc = rc ? rc : cp_csv_field(b, name, err);
+			rc = rc ? rc
+				: cp_buf_printf(b, err, ",%s,%s,%s\r\n",
+						teams[t].name, teams[t].parent,
+						i == 0 ? "leader" : "member");
 		}
 	}
 	return rc;
@@ -291,7 +291,7 @@ int cp_demo_wave(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		memset(w, 0, sizeof(*w));
 		cp_strlcpy(w->channel, channel, sizeof(w->channel));
 		w->opens_at = opens_at;
-		w->closes_at = opens_at + 14 * DAY;
+		w->closes_at = opens_at + 14 * CP_DAY;
 		w->include_subteams = 1;
 		rc = cp_wave_create(st, key, w, "compassionate-pulse", top,
 				    ntop, 1, invitations, err);
@@ -538,7 +538,7 @@ int cp_demo_history(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 			break;
 		out[i].wave = w.id;
 		out[i].invitations = made;
-		cp_store_clock_pin(opens + 2 * DAY);
+		cp_store_clock_pin(opens + 2 * CP_DAY);
 		rc = plan_load(&p, st, seed, w.id, (unsigned)i, err);
 		if (rc)
 			break;

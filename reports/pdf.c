@@ -153,6 +153,7 @@ int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	     const char *title, struct cp_error *err)
 {
 	const char *dir = o && o->font_dir ? o->font_dir : DEFAULT_FONT_DIR;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->err = err ? err : &p->own_err;
@@ -167,8 +168,8 @@ int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "carepulse");
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, title);
-	if (o && o->has_creation_time && set_date(p, o->creation_time))
-		return p->err->code;
+	if (o && o->has_creation_time && (rc = set_date(p, o->creation_time)))
+		return rc;
 	memset(p->widths, 0xFF, sizeof(p->widths));
 	p->regular = load_font(p, dir, "DejaVuSans.ttf");
 	if (p->regular)
@@ -222,10 +223,8 @@ int pdf_save(struct pdf *p, const char *path)
 	}
 
 	cp_buf_init(&tmp, 4096);
-	if (cp_buf_printf(&tmp, p->err, "%s.tmp-XXXXXX", path)) {
-		rc = p->err->code;
+	if ((rc = cp_buf_printf(&tmp, p->err, "%s.tmp-XXXXXX", path)))
 		goto done;
-	}
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
 		rc = cp_error_set(p->err, CP_EIO, "cannot create '%s': %s",

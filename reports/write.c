@@ -19,16 +19,17 @@ static int closed_waves(struct cp_store *s, int64_t team, int64_t **ids,
 			size_t *n, struct cp_error *err)
 {
 	size_t kept = 0;
+	int rc;
 
-	if (cp_results_waves(s, team, ids, n, err))
-		return err->code;
+	if ((rc = cp_results_waves(s, team, ids, n, err)))
+		return rc;
 	for (size_t i = 0; i < *n; i++) {
 		struct cp_wave w;
-		if (cp_store_wave_get(s, (*ids)[i], &w, err)) {
+		if ((rc = cp_store_wave_get(s, (*ids)[i], &w, err))) {
 			free(*ids);
 			*ids = NULL;
 			*n = 0;
-			return err->code;
+			return rc;
 		}
 		if (w.status == CP_WAVE_CLOSED)
 			(*ids)[kept++] = (*ids)[i];
@@ -45,17 +46,20 @@ static int load_closed_opts(struct cp_store *st, int64_t wave,
 			    const struct cp_results_opts *opts,
 			    struct cp_results **r, struct cp_error *err)
 {
-	if (cp_results_load(r, st, wave, opts, err))
-		return err->code;
+	int rc;
+
+	if ((rc = cp_results_load(r, st, wave, opts, err)))
+		return rc;
 	if (!(*r)->scores) {
-		cp_error_set(err, CP_ECONFLICT,
-			     "wave %lld is %s: scores are shown only after a "
-			     "wave closes, so there is no report yet",
-			     (long long)wave,
-			     cp_wave_status_name((*r)->wave.status));
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld is %s: scores are shown only "
+				  "after a wave closes, so there is no report "
+				  "yet",
+				  (long long)wave,
+				  cp_wave_status_name((*r)->wave.status));
 		cp_results_free(*r);
 		*r = NULL;
-		return err->code;
+		return rc;
 	}
 	return 0;
 }
@@ -91,9 +95,9 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 	size_t n = 0, pos, first, n_before = 0, nentries = 0, nteams = 0;
 	int rc;
 
-	if (cp_store_team_find(st, team_name, &team, err) ||
-	    closed_waves(st, team, &ids, &n, err))
-		return err->code;
+	if ((rc = cp_store_team_find(st, team_name, &team, err)) ||
+	    (rc = closed_waves(st, team, &ids, &n, err)))
+		return rc;
 	if (wave == 0 && n == 0) {
 		free(ids);
 		return cp_error_set(err, CP_ENOTFOUND,
@@ -186,8 +190,8 @@ int rp_write_compare_report(struct cp_store *st, int64_t wave,
 	int rc;
 
 	if (wave == 0) {
-		if (closed_waves(st, 0, &ids, &n, err))
-			return err->code;
+		if ((rc = closed_waves(st, 0, &ids, &n, err)))
+			return rc;
 		if (n == 0) {
 			free(ids);
 			return cp_error_set(err, CP_ENOTFOUND,

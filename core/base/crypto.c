@@ -110,8 +110,8 @@ int cp_key_create(const char *path, int *created, struct cp_error *err)
 		OPENSSL_cleanse(key, sizeof(key));
 		return rc;
 	}
-	if (cp_random_bytes(key, sizeof(key), err))
-		return err ? err->code : CP_EFAIL;
+	if ((rc = cp_random_bytes(key, sizeof(key), err)))
+		return rc;
 	/*
 	 * Write a temporary file and link it into place: a crash leaves no
 	 * half-written key, and link() refuses to replace an existing one.

@@ -25,10 +25,10 @@ int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err)
 			unit = 3600;
 			break;
 		case 'd':
-			unit = 86400;
+			unit = CP_DAY;
 			break;
 		case 'w':
-			unit = 7 * 86400;
+			unit = 7 * CP_DAY;
 			break;
 		}
 	}

@@ -11,6 +11,9 @@
 
 #include "error.h"
 
+/* Seconds in a day: times are UTC, so every day has this many. */
+#define CP_DAY 86400
+
 /*
  * Parses "now", "+N{m,h,d,w}" (from now), "YYYY-MM-DD" (midnight UTC),
  * "YYYY-MM-DDTHH:MM[:SS][Z]" (UTC; a space may replace the T) into seconds

@@ -46,77 +46,21 @@ static bool digits(const char *v)
 	return *v && strspn(v, "0123456789") == strlen(v);
 }
 
-static int check_threshold(const char *v, struct cp_error *err)
-{
-	char *end;
-	long n;
-
-	if (!digits(v))
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be a whole number from 3 to 10",
-				    v);
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 3 || n > 10)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be a whole number from 3 to 10",
-				    v);
-	return 0;
-}
-
-static int check_comment_threshold(const char *v, struct cp_error *err)
-{
-	char *end;
-	long n;
-
-	if (!digits(v))
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be a whole number from 3 to 100",
-				    v);
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 3 || n > 100)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be a whole number from 3 to 100 "
-				    "(and never below threshold)",
-				    v);
-	return 0;
-}
-
-/* A whole number within [lo, hi]. */
-static int check_range(const char *v, long lo, long hi, struct cp_error *err)
+/* A whole number within the key's range. */
+static int check_whole(const struct cp_config_key *k, const char *v,
+		       struct cp_error *err)
 {
 	char *end;
 	long n;
 
 	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < lo || n > hi)
+	n = digits(v) ? strtol(v, &end, 10) : -1;
+	if (!digits(v) || errno || *end || n < k->min || n > k->max)
 		return cp_error_set(err, CP_EDATA,
 				    "'%s' must be a whole number from %ld to "
 				    "%ld",
-				    v, lo, hi);
+				    v, k->min, k->max);
 	return 0;
-}
-
-static int check_remind_max(const char *v, struct cp_error *err)
-{
-	return check_range(v, 0, 10, err);
-}
-
-static int check_retries(const char *v, struct cp_error *err)
-{
-	return check_range(v, 0, 20, err);
-}
-
-static int check_backoff(const char *v, struct cp_error *err)
-{
-	return check_range(v, 1, 60000, err);
-}
-
-static int check_timeout(const char *v, struct cp_error *err)
-{
-	return check_range(v, 1, 600, err);
 }
 
 static int check_duration(const char *v, struct cp_error *err)
@@ -134,60 +78,98 @@ static int check_chat_invitations(const char *v, struct cp_error *err)
 	return 0;
 }
 
+/* Alphabetical; the only home of each default and range. */
 static const struct cp_config_key keys[] = {
-    {"base_url", "where 'serve' is reachable; links are built on it",
-     "http://127.0.0.1:8080", false, check_url},
-    {"chat.invitations",
-     "how a slack or teams wave sends personal links: email, webhook, outbox",
-     "email", false, check_chat_invitations},
-    {"chat.webhooks_file",
-     "file of 'team = Slack/Teams webhook URL' lines (mode 0600)", NULL, false,
-     NULL},
-    {"comment_threshold",
-     "fewest responses before comments are shown (never below threshold)", "10",
-     false, check_comment_threshold},
-    {"key_file", "path of the installation key (default: <db>.key)", NULL,
-     false, NULL},
-    {"mail.from", "sender of invitations, e.g. Team Pulse <pulse@x.org>", NULL,
-     false, NULL},
-    {"mail.invitation_template",
-     "file with your own invitation text (see README: templates)", NULL, false,
-     NULL},
-    {"mail.reminder_template", "file with your own reminder text", NULL, false,
-     NULL},
-    {"mail.self_template", "file with your own self-assessment invitation",
-     NULL, false, NULL},
-    {"outbox.dir", "folder for the outbox channel", "./outbox", false, NULL},
-    {"remind.interval",
-     "least time after the invitation or last reminder (30m, 12h, 3d, 2w)",
-     "3d", false, check_duration},
-    {"remind.max", "most reminders per person (0 to 10)", "2", false,
-     check_remind_max},
-    {"send.backoff_ms", "first retry delay in ms, doubled each try (cap 60s)",
-     "1000", false, check_backoff},
-    {"send.retries", "retries of a transient failure per run (0 to 20)", "4",
-     false, check_retries},
-    {"send.timeout", "seconds one message may take (1 to 600)", "30", false,
-     check_timeout},
-    {"smtp.password", "SMTP AUTH password (environment only)", NULL, true,
-     NULL},
-    {"smtp.password_file", "file holding the SMTP AUTH password", NULL, false,
-     NULL},
-    {"smtp.tls", "required (STARTTLS or smtps) or none (loopback only)",
-     "required", false, check_tls},
-    {"smtp.url", "SMTP server, e.g. smtp://mail.example.org:587", NULL, false,
-     check_smtp_url},
-    {"smtp.user", "SMTP AUTH user name", NULL, false, NULL},
-    {"threshold", "fewest responses before scores are shown (3 to 10)", "5",
-     false, check_threshold},
-    {"webhook.secret", "webhook signing secret (environment only)", NULL, true,
-     NULL},
-    {"webhook.secret_file", "file holding the webhook signing secret", NULL,
-     false, NULL},
-    {"webhook.url", "generic signed webhook endpoint (a credential)", NULL,
-     true, check_url},
-    {"webhook.url_file", "file holding the generic webhook endpoint", NULL,
-     false, NULL},
+    {.key = "base_url",
+     .help = "where 'serve' is reachable; links are built on it",
+     .fallback = "http://127.0.0.1:8080",
+     .check = check_url},
+    {.key = "chat.invitations",
+     .help = "how a slack or teams wave sends personal links: email, "
+	     "webhook, outbox",
+     .fallback = "email",
+     .check = check_chat_invitations},
+    {.key = "chat.webhooks_file",
+     .help = "file of 'team = Slack/Teams webhook URL' lines (mode 0600)"},
+    {.key = "comment_threshold",
+     .help = "fewest responses before comments are shown (never below "
+	     "threshold)",
+     .fallback = "10",
+     .whole = true,
+     .min = 3,
+     .max = 100},
+    {.key = "key_file",
+     .help = "path of the installation key (default: <db>.key)"},
+    {.key = "mail.from",
+     .help = "sender of invitations, e.g. Team Pulse <pulse@x.org>"},
+    {.key = "mail.invitation_template",
+     .help = "file with your own invitation text (see README: templates)"},
+    {.key = "mail.reminder_template",
+     .help = "file with your own reminder text"},
+    {.key = "mail.self_template",
+     .help = "file with your own self-assessment invitation"},
+    {.key = "outbox.dir",
+     .help = "folder for the outbox channel",
+     .fallback = "./outbox"},
+    {.key = "remind.interval",
+     .help = "least time after the invitation or last reminder (30m, 12h, "
+	     "3d, 2w)",
+     .fallback = "3d",
+     .check = check_duration},
+    {.key = "remind.max",
+     .help = "most reminders per person (0 to 10)",
+     .fallback = "2",
+     .whole = true,
+     .min = 0,
+     .max = 10},
+    {.key = "send.backoff_ms",
+     .help = "first retry delay in ms, doubled each try (cap 60s)",
+     .fallback = "1000",
+     .whole = true,
+     .min = 1,
+     .max = 60000},
+    {.key = "send.retries",
+     .help = "retries of a transient failure per run (0 to 20)",
+     .fallback = "4",
+     .whole = true,
+     .min = 0,
+     .max = 20},
+    {.key = "send.timeout",
+     .help = "seconds one message may take (1 to 600)",
+     .fallback = "30",
+     .whole = true,
+     .min = 1,
+     .max = 600},
+    {.key = "smtp.password",
+     .help = "SMTP AUTH password (environment only)",
+     .secret = true},
+    {.key = "smtp.password_file",
+     .help = "file holding the SMTP AUTH password"},
+    {.key = "smtp.tls",
+     .help = "required (STARTTLS or smtps) or none (loopback only)",
+     .fallback = "required",
+     .check = check_tls},
+    {.key = "smtp.url",
+     .help = "SMTP server, e.g. smtp://mail.example.org:587",
+     .check = check_smtp_url},
+    {.key = "smtp.user", .help = "SMTP AUTH user name"},
+    {.key = "threshold",
+     .help = "fewest responses before scores are shown (3 to 10)",
+     .fallback = "5",
+     .whole = true,
+     .min = 3,
+     .max = 10},
+    {.key = "webhook.secret",
+     .help = "webhook signing secret (environment only)",
+     .secret = true},
+    {.key = "webhook.secret_file",
+     .help = "file holding the webhook signing secret"},
+    {.key = "webhook.url",
+     .help = "generic signed webhook endpoint (a credential)",
+     .secret = true,
+     .check = check_url},
+    {.key = "webhook.url_file",
+     .help = "file holding the generic webhook endpoint"},
 };
 
 const struct cp_config_key *cp_config_keys(size_t *n)
@@ -228,6 +210,37 @@ static int unknown_key(const char *key, struct cp_error *err)
 			    key);
 }
 
+/* The range of a whole number, then the key's own check. */
+static int check_value(const struct cp_config_key *k, const char *v,
+		       struct cp_error *err)
+{
+	int rc;
+
+	if (k->whole && (rc = check_whole(k, v, err)))
+		return rc;
+	return k->check ? k->check(v, err) : 0;
+}
+
+int cp_config_check(const char *key, const char *value, struct cp_error *err)
+{
+	const struct cp_config_key *k = cp_config_key(key);
+
+	if (k == NULL)
+		return unknown_key(key, err);
+	return check_value(k, value, err);
+}
+
+bool cp_config_key_range(const char *key, long *min, long *max)
+{
+	const struct cp_config_key *k = cp_config_key(key);
+
+	if (k == NULL || !k->whole)
+		return false;
+	*min = k->min;
+	*max = k->max;
+	return true;
+}
+
 int cp_config_get(struct cp_store *st, const char *key, char **out,
 		  const char **source, struct cp_error *err)
 {
@@ -241,8 +254,10 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 		return unknown_key(key, err);
 	v = getenv(cp_config_env_name(key, env, sizeof(env)));
 	if (v && *v) {
-		if (k->check && k->check(v, err))
-			return cp_error_prefix(err, "%s", env);
+		if ((rc = check_value(k, v, err))) {
+			cp_error_prefix(err, "%s", env);
+			return rc;
+		}
 		*out = cp_strdup(v);
 		if (source)
 			*source = "env";
@@ -265,29 +280,69 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 	return 0;
 }
 
-int cp_config_get_int(struct cp_store *st, const char *key, long lo, long hi,
-		      long *out, struct cp_error *err)
+int cp_config_get_int(struct cp_store *st, const char *key, long *out,
+		      struct cp_error *err)
 {
+	const struct cp_config_key *k = cp_config_key(key);
 	char *v, *end;
 	long n;
 	int rc;
 
-	rc = cp_config_get(st, key, &v, NULL, err);
-	if (rc)
+	if (k && !k->whole)
+		return cp_error_set(err, CP_EUSAGE,
+				    "setting '%s' is not a whole number", key);
+	if ((rc = cp_config_get(st, key, &v, NULL, err)))
 		return rc;
 	if (v == NULL)
 		return cp_error_set(err, CP_EDATA, "setting '%s' is not set",
 				    key);
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < lo || n > hi)
+	if (errno || *end || end == v || n < k->min || n > k->max)
 		rc = cp_error_set(err, CP_EDATA,
 				  "setting '%s' is '%s': expected a whole "
 				  "number from %ld to %ld",
-				  key, v, lo, hi);
+				  key, v, k->min, k->max);
 	free(v);
 	*out = n;
 	return rc;
+}
+
+const char *cp_config_threshold_key(enum cp_threshold which)
+{
+	return which == CP_COMMENT_THRESHOLD ? "comment_threshold"
+					     : "threshold";
+}
+
+int cp_config_threshold(struct cp_store *st, enum cp_threshold which,
+			int wave_value, int *out, struct cp_error *err)
+{
+	long v;
+	int rc;
+
+	if (wave_value) {
+		*out = wave_value;
+		return 0;
+	}
+	if ((rc = cp_config_get_int(st, cp_config_threshold_key(which), &v,
+				    err)))
+		return rc;
+	*out = (int)v;
+	return 0;
+}
+
+int cp_config_thresholds(struct cp_store *st, int wave_k, int wave_comment_k,
+			 int *k, int *comment_k, struct cp_error *err)
+{
+	int rc;
+
+	if ((rc = cp_config_threshold(st, CP_THRESHOLD, wave_k, k, err)) ||
+	    (rc = cp_config_threshold(st, CP_COMMENT_THRESHOLD, wave_comment_k,
+				      comment_k, err)))
+		return rc;
+	if (*comment_k < *k)
+		*comment_k = *k;
+	return 0;
 }
 
 int cp_config_set(struct cp_store *st, const char *key, const char *value,
@@ -295,7 +350,8 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 {
 	const struct cp_config_key *k = cp_config_key(key);
 	char env[128];
-	long threshold;
+	int threshold, other;
+	int rc;
 
 	if (k == NULL)
 		return unknown_key(key, err);
@@ -311,28 +367,31 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 				    "setting '%s' must not be empty (use "
 				    "'config unset')",
 				    key);
-	if (k->check && k->check(value, err))
-		return cp_error_prefix(err, "%s", key);
+	if ((rc = check_value(k, value, err))) {
+		cp_error_prefix(err, "%s", key);
+		return rc;
+	}
+	/* A whole number passed check_value, so strtol reads all of it. */
 	if (strcmp(key, "comment_threshold") == 0) {
-		if (cp_config_get_int(st, "threshold", 3, 10, &threshold, err))
-			return err ? err->code : CP_EDATA;
+		if ((rc = cp_config_threshold(st, CP_THRESHOLD, 0, &threshold,
+					      err)))
+			return rc;
 		if (strtol(value, NULL, 10) < threshold)
 			return cp_error_set(err, CP_EDATA,
 					    "comment_threshold %s is below "
-					    "threshold %ld",
+					    "threshold %d",
 					    value, threshold);
 	}
 	if (strcmp(key, "threshold") == 0) {
-		long ct;
-		if (cp_config_get_int(st, "comment_threshold", 3, 100, &ct,
-				      err))
-			return err ? err->code : CP_EDATA;
-		if (strtol(value, NULL, 10) > ct)
+		if ((rc = cp_config_threshold(st, CP_COMMENT_THRESHOLD, 0,
+					      &other, err)))
+			return rc;
+		if (strtol(value, NULL, 10) > other)
 			return cp_error_set(err, CP_EDATA,
 					    "threshold %s is above "
-					    "comment_threshold %ld: raise that "
+					    "comment_threshold %d: raise that "
 					    "first",
-					    value, ct);
+					    value, other);
 	}
 	return cp_store_config_set(st, key, value, err);
 }

@@ -131,7 +131,7 @@ static int run_init(struct run *run, struct cp_store *st,
 					       "mail.self_template"};
 	struct cp_survey *survey = NULL;
 	char path[4096], *at;
-	int rc;
+	int rc, k;
 
 	memset(run, 0, sizeof(*run));
 	memset(r, 0, sizeof(*r));
@@ -170,12 +170,10 @@ static int run_init(struct run *run, struct cp_store *st,
 			       sizeof(run->closes));
 	else
 		cp_strlcpy(run->closes, "further notice", sizeof(run->closes));
-	if (run->wave.threshold)
-		snprintf(run->threshold, sizeof(run->threshold), "%d",
-			 run->wave.threshold);
-	else
-		rc = get_string(st, "threshold", run->threshold,
-				sizeof(run->threshold), 1, err);
+	rc =
+	    cp_config_threshold(st, CP_THRESHOLD, run->wave.threshold, &k, err);
+	if (rc == 0)
+		snprintf(run->threshold, sizeof(run->threshold), "%d", k);
 	rc = rc ? rc
 		: get_string(st, "base_url", run->base_url,
 			     sizeof(run->base_url), 1, err);
@@ -204,15 +202,13 @@ static int run_init(struct run *run, struct cp_store *st,
 					   (enum cp_template_kind)i,
 					   path[0] ? path : NULL, err);
 	}
+	rc =
+	    rc ? rc : cp_config_get_int(st, "send.retries", &run->retries, err);
 	rc = rc ? rc
-		: cp_config_get_int(st, "send.retries", 0, 20, &run->retries,
+		: cp_config_get_int(st, "send.backoff_ms", &run->backoff_ms,
 				    err);
-	rc = rc ? rc
-		: cp_config_get_int(st, "send.backoff_ms", 1, 60000,
-				    &run->backoff_ms, err);
-	rc = rc ? rc
-		: cp_config_get_int(st, "send.timeout", 1, 600, &run->timeout,
-				    err);
+	rc =
+	    rc ? rc : cp_config_get_int(st, "send.timeout", &run->timeout, err);
 	return rc;
 }
 
@@ -612,7 +608,7 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	cp_buf_init(&json, MESSAGE_MAX * 4);
 	rc = run_init(&run, st, key, wave, job, o, r, err);
 	if (rc == 0 && job == JOB_REMIND) {
-		rc = cp_config_get_int(st, "remind.max", 0, 10, &max, err);
+		rc = cp_config_get_int(st, "remind.max", &max, err);
 		rc = rc ? rc
 			: cp_config_get(st, "remind.interval", &iv, NULL, err);
 		rc = rc ? rc : cp_duration_parse(iv, &interval, err);
@@ -767,7 +763,7 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		int due_next =
 		    w.every_days > 0 &&
 		    (due_close ||
-		     w.opens_at + (int64_t)w.every_days * 86400 <= now);
+		     w.opens_at + (int64_t)w.every_days * CP_DAY <= now);
 		if (due_next) {
 			rc = cp_wave_next(st, key, w.id, &next, &created, err);
 			r->created += rc == 0 && created;

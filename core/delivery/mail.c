@@ -145,6 +145,7 @@ static int parse_template(struct cp_template *t, const char *file,
 {
 	const char *nl, *body, *sep;
 	int line = 3;
+	int rc;
 
 	if (strncmp(s, "Subject:", 8) != 0 || (nl = strchr(s, '\n')) == NULL)
 		return cp_error_set_at(err, CP_EDATA, file, 1, 0,
@@ -179,14 +180,14 @@ static int parse_template(struct cp_template *t, const char *file,
 	    (t->html && !cp_utf8_valid(t->html, strlen(t->html))))
 		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
 				       "a template must be UTF-8 text");
-	if (check_placeholders(t->subject, file, 1, err) ||
-	    check_placeholders(t->text, file, line, err))
-		return err ? err->code : CP_EDATA;
+	if ((rc = check_placeholders(t->subject, file, 1, err)) ||
+	    (rc = check_placeholders(t->text, file, line, err)))
+		return rc;
 	if (t->html) {
 		for (const char *p = body; p <= sep; p++)
 			line += *p == '\n';
-		if (check_placeholders(t->html, file, line + 1, err))
-			return err ? err->code : CP_EDATA;
+		if ((rc = check_placeholders(t->html, file, line + 1, err)))
+			return rc;
 	}
 	return 0;
 }
@@ -252,10 +253,10 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 				rc = cp_buf_adds(b, val, err);
 			else if (mode == FILL_FROM_TEXT && k == 2) {
 				rc = cp_buf_adds(b, "<a href=\"", err);
-				rc = rc || cp_html_escape(b, val, err);
-				rc = rc || cp_buf_adds(b, "\">", err);
-				rc = rc || cp_html_escape(b, val, err);
-				rc = rc || cp_buf_adds(b, "</a>", err);
+				rc = rc ? rc : cp_html_escape(b, val, err);
+				rc = rc ? rc : cp_buf_adds(b, "\">", err);
+				rc = rc ? rc : cp_html_escape(b, val, err);
+				rc = rc ? rc : cp_buf_adds(b, "</a>", err);
 			} else
 				rc = cp_html_escape(b, val, err);
 			s += len;
@@ -293,12 +294,12 @@ int cp_template_render(const struct cp_template *t,
 {
 	int rc = fill(subject, t->subject, v, FILL_PLAIN, err);
 
-	rc = rc || fill(text, t->text, v, FILL_PLAIN, err);
+	rc = rc ? rc : fill(text, t->text, v, FILL_PLAIN, err);
 	if (rc == 0 && t->html)
 		rc = fill(html, t->html, v, FILL_HTML, err);
 	else if (rc == 0)
 		rc = fill(html, t->text, v, FILL_FROM_TEXT, err);
-	return rc ? (err ? err->code : CP_ENOMEM) : 0;
+	return rc;
 }
 
 int cp_mail_address(const char *from, char *out, size_t n, struct cp_error *err)
@@ -410,7 +411,7 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 			rc = cp_buf_add(b, "=\r\n", 3, err);
 			col = 0;
 		}
-		rc = rc || cp_buf_add(b, tok, n, err);
+		rc = rc ? rc : cp_buf_add(b, tok, n, err);
 		col += n;
 	}
 	if (rc == 0 && col > 0)
@@ -475,7 +476,7 @@ int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
 		cp_base64(safe + i, k, enc);
 		if (i > 0)
 			rc = cp_buf_adds(b, "\r\n ", err);
-		rc = rc || cp_buf_printf(b, err, "=?UTF-8?B?%s?=", enc);
+		rc = rc ? rc : cp_buf_printf(b, err, "=?UTF-8?B?%s?=", enc);
 	}
 	free(safe);
 	return rc;
@@ -514,9 +515,9 @@ static int add_mailbox(struct cp_buf *b, const char *name, const char *addr,
 		for (const char *p = safe_name; *p && rc == 0; p++) {
 			if (*p == '"' || *p == '\\')
 				rc = cp_buf_addc(b, '\\', err);
-			rc = rc || cp_buf_addc(b, *p, err);
+			rc = rc ? rc : cp_buf_addc(b, *p, err);
 		}
-		rc = rc || cp_buf_addc(b, '"', err);
+		rc = rc ? rc : cp_buf_addc(b, '"', err);
 	} else {
 		rc = cp_mail_header_text(b, safe_name, line_col(b) + 99, err);
 	}
@@ -567,35 +568,37 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 	snprintf(boundary, sizeof(boundary), "=_cp_%.32s",
 		 id[0] == '<' ? id + 1 : id);
 	rc = cp_buf_adds(out, "From: ", err);
-	rc = rc || add_mailbox(out, from_name ? from_name : "", addr, err);
-	rc = rc || cp_buf_adds(out, "\r\nTo: ", err);
-	rc = rc || add_mailbox(out, m->to_name, m->to_addr, err);
-	rc = rc || cp_buf_adds(out, "\r\nSubject: ", err);
-	rc = rc || cp_mail_header_text(out, m->subject, 9, err);
-	rc = rc || cp_buf_printf(out, err,
-				 "\r\nDate: %s\r\n"
-				 "Message-ID: %s\r\n"
-				 "MIME-Version: 1.0\r\n"
-				 "Auto-Submitted: auto-generated\r\n"
-				 "Content-Type: multipart/alternative;\r\n"
-				 " boundary=\"%s\"\r\n"
-				 "\r\n"
-				 "This is a message in MIME format.\r\n"
-				 "\r\n--%s\r\n"
-				 "Content-Type: text/plain; charset=utf-8\r\n"
-				 "Content-Transfer-Encoding: quoted-printable"
-				 "\r\n\r\n",
-				 cp_mail_date(m->date, date, sizeof(date)), id,
-				 boundary, boundary);
-	rc = rc || cp_mail_qp(out, m->text, err);
-	rc = rc || cp_buf_printf(out, err,
-				 "\r\n--%s\r\n"
-				 "Content-Type: text/html; charset=utf-8\r\n"
-				 "Content-Transfer-Encoding: quoted-printable"
-				 "\r\n\r\n",
-				 boundary);
-	rc = rc || cp_mail_qp(out, m->html, err);
-	rc = rc || cp_buf_printf(out, err, "\r\n--%s--\r\n", boundary);
+	rc = rc ? rc : add_mailbox(out, from_name ? from_name : "", addr, err);
+	rc = rc ? rc : cp_buf_adds(out, "\r\nTo: ", err);
+	rc = rc ? rc : add_mailbox(out, m->to_name, m->to_addr, err);
+	rc = rc ? rc : cp_buf_adds(out, "\r\nSubject: ", err);
+	rc = rc ? rc : cp_mail_header_text(out, m->subject, 9, err);
+	rc = rc ? rc
+		: cp_buf_printf(out, err,
+				"\r\nDate: %s\r\n"
+				"Message-ID: %s\r\n"
+				"MIME-Version: 1.0\r\n"
+				"Auto-Submitted: auto-generated\r\n"
+				"Content-Type: multipart/alternative;\r\n"
+				" boundary=\"%s\"\r\n"
+				"\r\n"
+				"This is a message in MIME format.\r\n"
+				"\r\n--%s\r\n"
+				"Content-Type: text/plain; charset=utf-8\r\n"
+				"Content-Transfer-Encoding: quoted-printable"
+				"\r\n\r\n",
+				cp_mail_date(m->date, date, sizeof(date)), id,
+				boundary, boundary);
+	rc = rc ? rc : cp_mail_qp(out, m->text, err);
+	rc = rc ? rc
+		: cp_buf_printf(out, err,
+				"\r\n--%s\r\n"
+				"Content-Type: text/html; charset=utf-8\r\n"
+				"Content-Transfer-Encoding: quoted-printable"
+				"\r\n\r\n",
+				boundary);
+	rc = rc ? rc : cp_mail_qp(out, m->html, err);
+	rc = rc ? rc : cp_buf_printf(out, err, "\r\n--%s--\r\n", boundary);
 	free(from_name);
-	return rc ? (err ? err->code : CP_ENOMEM) : 0;
+	return rc;
 }

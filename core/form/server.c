@@ -506,11 +506,11 @@ static bool enqueue(struct request *rq)
 static void thresholds(const struct cp_server *s, const struct cp_wave *w,
 		       int *threshold, int *comment_threshold)
 {
-	*threshold = w->threshold ? w->threshold : s->threshold;
-	*comment_threshold =
-	    w->comment_threshold ? w->comment_threshold : s->comment_threshold;
-	if (*comment_threshold < *threshold)
-		*comment_threshold = *threshold;
+	/* Both set, so this reads no setting and cannot fail. */
+	(void)cp_config_thresholds(
+	    NULL, w->threshold ? w->threshold : s->threshold,
+	    w->comment_threshold ? w->comment_threshold : s->comment_threshold,
+	    threshold, comment_threshold, NULL);
 }
 
 static enum MHD_Result send_form(struct request *rq,
@@ -1088,7 +1088,6 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-	long threshold, comment_threshold;
 	bool v6 = false;
 	int rc;
 
@@ -1122,17 +1121,15 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 
 	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
 	if (rc == 0)
-		rc = cp_config_get_int(s->wstore, "threshold", 3, 10,
-				       &threshold, err);
+		rc = cp_config_threshold(s->wstore, CP_THRESHOLD, 0,
+					 &s->threshold, err);
 	if (rc == 0)
-		rc = cp_config_get_int(s->wstore, "comment_threshold", 3, 1000,
-				       &comment_threshold, err);
+		rc = cp_config_threshold(s->wstore, CP_COMMENT_THRESHOLD, 0,
+					 &s->comment_threshold, err);
 	if (rc) {
 		server_free(s);
 		return rc;
 	}
-	s->threshold = (int)threshold;
-	s->comment_threshold = (int)comment_threshold;
 	(void)cp_form_csp(); /* computed once, before any thread needs it */
 
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {

@@ -140,26 +140,8 @@ int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
 int cp_results_thresholds(struct cp_store *s, const struct cp_wave *w, int *k,
 			  int *comment_k, struct cp_error *err)
 {
-	long v;
-
-	if (w->threshold) {
-		*k = w->threshold;
-	} else {
-		if (cp_config_get_int(s, "threshold", 3, 10, &v, err))
-			return err ? err->code : CP_EDATA;
-		*k = (int)v;
-	}
-	if (w->comment_threshold) {
-		*comment_k = w->comment_threshold;
-	} else {
-		if (cp_config_get_int(s, "comment_threshold", 3, 100, &v, err))
-			return err ? err->code : CP_EDATA;
-		*comment_k = (int)v;
-	}
-	/* Comments are the easiest thing to recognise someone by. */
-	if (*comment_k < *k)
-		*comment_k = *k;
-	return 0;
+	return cp_config_thresholds(s, w->threshold, w->comment_threshold, k,
+				    comment_k, err);
 }
 
 static int has_team(const struct cp_wave_entry *e, int64_t team)
@@ -183,11 +165,12 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 {
 	struct cp_wave_entry *w;
 	size_t nw, count = 0;
+	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (cp_store_wave_entries(s, &w, &nw, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
+		return rc;
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
 	if (*ids == NULL) {
 		cp_store_wave_entries_free(w, nw);
@@ -206,9 +189,10 @@ int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
 {
 	int64_t *ids;
 	size_t n;
+	int rc;
 
-	if (cp_results_waves(s, 0, &ids, &n, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_results_waves(s, 0, &ids, &n, err)))
+		return rc;
 	*wave = n ? ids[n - 1] : 0;
 	free(ids);
 	if (n == 0)
@@ -1050,8 +1034,8 @@ int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (opts && opts->entries)
 		return load_wave(out, s, wave, opts, opts->entries,
 				 opts->nentries, err);
-	if (cp_store_wave_entries(s, &entries, &n, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_wave_entries(s, &entries, &n, err)))
+		return rc;
 	rc = load_wave(out, s, wave, opts, entries, n, err);
 	cp_store_wave_entries_free(entries, n);
 	return rc;

@@ -303,6 +303,7 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 {
 	char sql[64];
 	int v = cp_store_schema_version(s);
+	int rc;
 
 	if (v < 0)
 		return cp_store_fail(s, err, "cannot read the schema version");
@@ -314,17 +315,17 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		    "it",
 		    v, CP_SCHEMA_VERSION);
 	for (; v < CP_SCHEMA_VERSION; v++) {
-		if (cp_store_begin(s, err))
-			return err ? err->code : CP_EIO;
+		if ((rc = cp_store_begin(s, err)))
+			return rc;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (cp_store_exec(s, migrations[v], err) ||
-		    cp_store_exec(s, sql, err)) {
+		if ((rc = cp_store_exec(s, migrations[v], err)) ||
+		    (rc = cp_store_exec(s, sql, err))) {
 			cp_store_rollback(s);
-			return cp_error_prefix(err, "migration %d failed",
-					       v + 1);
+			cp_error_prefix(err, "migration %d failed", v + 1);
+			return rc;
 		}
-		if (cp_store_commit(s, err))
-			return err ? err->code : CP_EIO;
+		if ((rc = cp_store_commit(s, err)))
+			return rc;
 	}
 	return 0;
 }
@@ -417,11 +418,13 @@ const char *cp_store_path(const struct cp_store *s)
 
 int cp_store_begin(struct cp_store *s, struct cp_error *err)
 {
+	int rc;
+
 	if (s->in_tx)
 		return cp_error_set(err, CP_EFAIL,
 				    "a transaction is already open");
-	if (cp_store_exec(s, "BEGIN IMMEDIATE", err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
 	s->in_tx = 1;
 	return 0;
 }
@@ -511,8 +514,8 @@ int cp_store_check(struct cp_store *s, struct cp_error *err)
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, "PRAGMA integrity_check", err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, "PRAGMA integrity_check", err)))
+		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(st, 0);
 		if (r == NULL || strcmp(r, "ok") != 0)
@@ -535,9 +538,9 @@ int cp_store_config_get(struct cp_store *s, const char *key, char **out,
 	int rc = 0;
 
 	*out = NULL;
-	if (cp_store_prepare(s, &st, "SELECT value FROM config WHERE key = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT value FROM config WHERE key = ?", err)))
+		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -560,8 +563,8 @@ static int config_write(struct cp_store *s, const char *sql, const char *key,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (value)
 		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -596,9 +599,9 @@ int cp_store_config_each(struct cp_store *s,
 	sqlite3_stmt *st;
 	int rc = 0, step;
 
-	if (cp_store_prepare(s, &st,
-			     "SELECT key, value FROM config ORDER BY key", err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT key, value FROM config ORDER BY key", err)))
+		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = fn((const char *)sqlite3_column_text(st, 0),
 			(const char *)sqlite3_column_text(st, 1), arg);

@@ -87,8 +87,8 @@ int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	rc = cp_store_collect(s, st, sizeof(struct cp_wave_row), 16,
 			      fill_wave_row, NULL, &rows, n,
 			      "cannot list waves", err);
@@ -110,8 +110,8 @@ int cp_store_wave_stats(struct cp_store *s, int64_t wave,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		read_stats(st, 0, out);
@@ -151,13 +151,14 @@ int cp_store_wave_ids(struct cp_store *s, enum cp_wave_status status,
 		      int64_t **ids, size_t *n, struct cp_error *err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st,
-			     "SELECT id FROM wave WHERE status = ? ORDER BY id",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT id FROM wave WHERE status = ? ORDER BY id",
+		 err)))
+		return rc;
 	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
 			  SQLITE_STATIC);
 	return cp_store_collect_ids(s, st, ids, n, err);
@@ -170,10 +171,10 @@ int cp_store_wave_successor(struct cp_store *s, int64_t wave, int64_t *next,
 	int rc = 0;
 
 	*next = 0;
-	if (cp_store_prepare(s, &st,
-			     "SELECT min(id) FROM wave WHERE previous_wave = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT min(id) FROM wave WHERE previous_wave = ?",
+		 err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*next = sqlite3_column_int64(st, 0);
@@ -252,14 +253,13 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	*out = NULL;
 	*n = 0;
 	cp_buf_init(&sql, 4096);
-	rc = cp_buf_adds(&sql, head, err);
-	rc = rc || cp_buf_adds(&sql, where[sel], err);
-	rc = rc || cp_buf_adds(&sql, " ORDER BY i.id", err);
-	if (rc == 0)
+	if ((rc = cp_buf_adds(&sql, head, err)) == 0 &&
+	    (rc = cp_buf_adds(&sql, where[sel], err)) == 0 &&
+	    (rc = cp_buf_adds(&sql, " ORDER BY i.id", err)) == 0)
 		rc = cp_store_prepare(s, &st, cp_buf_str(&sql), err);
 	cp_buf_release(&sql);
 	if (rc)
-		return err ? err->code : CP_EFAIL;
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int(st, 3, max_reminders);
@@ -284,8 +284,8 @@ static int update(struct cp_store *s, enum cp_stmt slot, const char *sql,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_cached(s, slot, sql, &st, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_cached(s, slot, sql, &st, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (text)
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
@@ -413,8 +413,8 @@ int cp_store_chat_teams(struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	rc = cp_store_collect(s, st, sizeof(struct cp_chat_team), 16,
 			      fill_chat_team, NULL, &rows, n,
@@ -443,8 +443,8 @@ int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int64(st, 2, team);
 	sqlite3_bind_int(st, 3, number);

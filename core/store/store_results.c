@@ -35,8 +35,8 @@ static int each_row(struct cp_store *s, const char *sql, int64_t wave,
 	sqlite3_stmt *st;
 	int step, rc = 0;
 
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	if (wave)
 		sqlite3_bind_int64(st, 1, wave);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)

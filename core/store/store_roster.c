@@ -48,8 +48,8 @@ int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	rc = cp_store_collect(s, st, sizeof(struct cp_team), 16, fill_team,
 			      NULL, &rows, n, "cannot list teams", err);
 	if (rc) {
@@ -68,8 +68,9 @@ int cp_store_team_find(struct cp_store *s, const char *name, int64_t *id,
 	int rc;
 
 	*id = 0;
-	if (cp_store_prepare(s, &st, "SELECT id FROM team WHERE name = ?", err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, "SELECT id FROM team WHERE name = ?",
+				   err)))
+		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -98,10 +99,10 @@ int cp_store_team_ensure(struct cp_store *s, const char *name, int64_t *id,
 	if (rc != CP_ENOTFOUND)
 		return rc ? cp_store_team_find(s, name, id, err) : 0;
 	rc = 0;
-	if (cp_store_prepare(s, &st,
-			     "INSERT INTO team(name, created_at) VALUES (?, ?)",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "INSERT INTO team(name, created_at) VALUES (?, ?)",
+		 err)))
+		return rc;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, cp_store_now());
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -120,9 +121,9 @@ int cp_store_team_set_parent(struct cp_store *s, int64_t team, int64_t parent,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st,
-			     "UPDATE team SET parent_id = ? WHERE id = ?", err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "UPDATE team SET parent_id = ? WHERE id = ?", err)))
+		return rc;
 	if (parent)
 		sqlite3_bind_int64(st, 1, parent);
 	else
@@ -188,8 +189,8 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, team_id);
 	sqlite3_bind_int(st, 2, all ? 1 : 0);
 	rc = cp_store_collect(s, st, sizeof(struct cp_member), 32, fill_member,
@@ -224,9 +225,9 @@ int cp_store_member_upsert(struct cp_store *s, const char *email,
 	if (key == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	cp_ascii_lower(key);
-	if (cp_store_prepare(s, &st, sql, err)) {
+	if ((rc = cp_store_prepare(s, &st, sql, err))) {
 		free(key);
-		return err ? err->code : CP_EIO;
+		return rc;
 	}
 	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -250,11 +251,12 @@ int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st,
-			     "UPDATE member SET active = ?, updated_at = ?"
-			     " WHERE id = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc =
+		 cp_store_prepare(s, &st,
+				  "UPDATE member SET active = ?, updated_at = ?"
+				  " WHERE id = ?",
+				  err)))
+		return rc;
 	sqlite3_bind_int(st, 1, active ? 1 : 0);
 	sqlite3_bind_int64(st, 2, cp_store_now());
 	sqlite3_bind_int64(st, 3, id);

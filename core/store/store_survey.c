@@ -18,11 +18,12 @@ int cp_store_survey_put(struct cp_store *s, const char *survey_id,
 	int rc = 0;
 
 	*added = 0;
-	if (cp_store_prepare(s, &st,
-			     "SELECT id FROM survey WHERE survey_id = ? AND "
-			     "hash = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT id FROM survey WHERE survey_id = ? AND "
+		 "hash = ?",
+		 err)))
+		return rc;
 	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -31,12 +32,13 @@ int cp_store_survey_put(struct cp_store *s, const char *survey_id,
 		return 0;
 	}
 	sqlite3_finalize(st);
-	if (cp_store_prepare(s, &st,
-			     "INSERT INTO survey(survey_id, version, title,"
-			     " hash, definition, builtin, added_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "INSERT INTO survey(survey_id, version, title,"
+		 " hash, definition, builtin, added_at)"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+		 err)))
+		return rc;
 	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
@@ -98,8 +100,8 @@ int cp_store_survey_list(struct cp_store *s, struct cp_survey_row **out,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	rc = cp_store_collect(s, st, sizeof(struct cp_survey_row), 8,
 			      fill_survey_row, NULL, &rows, n,
 			      "cannot list surveys", err);
@@ -120,14 +122,14 @@ int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 	int rc = 0;
 
 	*text = NULL;
-	if (cp_store_prepare(s, &st,
-			     ref_in ? "SELECT id, definition FROM survey"
-				      " WHERE id = ?2"
-				    : "SELECT id, definition FROM survey"
-				      " WHERE survey_id = ?1"
-				      " ORDER BY id DESC LIMIT 1",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st,
+				   ref_in ? "SELECT id, definition FROM survey"
+					    " WHERE id = ?2"
+					  : "SELECT id, definition FROM survey"
+					    " WHERE survey_id = ?1"
+					    " ORDER BY id DESC LIMIT 1",
+				   err)))
+		return rc;
 	if (ref_in)
 		sqlite3_bind_int64(st, 2, ref_in);
 	else
@@ -164,11 +166,12 @@ int cp_store_survey_version_hash(struct cp_store *s, const char *survey_id,
 	int rc = 0;
 
 	*other = NULL;
-	if (cp_store_prepare(s, &st,
-			     "SELECT hash FROM survey WHERE survey_id = ? AND"
-			     " version = ? AND hash <> ? LIMIT 1",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT hash FROM survey WHERE survey_id = ? AND"
+		 " version = ? AND hash <> ? LIMIT 1",
+		 err)))
+		return rc;
 	sqlite3_bind_text(st, 1, survey_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);

@@ -39,8 +39,8 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	if (w->created_at == 0)
 		w->created_at = cp_store_now();
 	sqlite3_bind_int64(st, 1, w->survey_ref);
@@ -62,11 +62,12 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 	if (rc)
 		return rc;
 	w->id = sqlite3_last_insert_rowid(s->db);
-	if (cp_store_prepare(s, &st,
-			     "INSERT OR IGNORE INTO wave_team(wave_id, team_id)"
-			     " VALUES (?, ?)",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "INSERT OR IGNORE INTO wave_team(wave_id, team_id)"
+		 " VALUES (?, ?)",
+		 err)))
+		return rc;
 	for (size_t i = 0; i < nteams && rc == 0; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, w->id);
@@ -91,8 +92,8 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 	int rc = 0;
 
 	memset(w, 0, sizeof(*w));
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -128,14 +129,16 @@ int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			size_t *n, struct cp_error *err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	*teams = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st,
-			     "SELECT team_id FROM wave_team WHERE wave_id = ?"
-			     " ORDER BY team_id",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT team_id FROM wave_team WHERE wave_id = ?"
+		 " ORDER BY team_id",
+		 err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	return cp_store_collect_ids(s, st, teams, n, err);
 }
@@ -146,9 +149,9 @@ int cp_store_wave_set_status(struct cp_store *s, int64_t id,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, "UPDATE wave SET status = ? WHERE id = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st, "UPDATE wave SET status = ? WHERE id = ?", err)))
+		return rc;
 	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
@@ -173,8 +176,8 @@ int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st, sql, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int64(st, 2, member);
 	sqlite3_bind_int64(st, 3, team);
@@ -197,10 +200,12 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 	    " FROM invitation WHERE token_hash = ?";
 	sqlite3_stmt *st;
 	const void *stored;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (cp_store_cached(s, CP_STMT_INVITATION_BY_HASH, sql, &st, err))
-		return err ? err->code : CP_EIO;
+	if ((rc =
+		 cp_store_cached(s, CP_STMT_INVITATION_BY_HASH, sql, &st, err)))
+		return rc;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -235,12 +240,13 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 				      struct cp_error *err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
-	if (cp_store_cached(s, CP_STMT_INVITATION_ANSWERED,
-			    "UPDATE invitation SET answered = 1"
-			    " WHERE id = ? AND answered = 0",
-			    &st, err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_cached(s, CP_STMT_INVITATION_ANSWERED,
+				  "UPDATE invitation SET answered = 1"
+				  " WHERE id = ? AND answered = 0",
+				  &st, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return cp_store_fail(s, err, "cannot mark an invitation");

@@ -378,6 +378,7 @@ static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 	    "dimensions", "items",   "open_questions", NULL};
 	json_t *v;
 	size_t i;
+	int rc;
 
 	if (!json_is_object(root))
 		return fail(c, NULL,
@@ -429,9 +430,11 @@ static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 						    "out of memory");
 		}
 	}
-	if (parse_scale(c, s, root) || parse_dimensions(c, s, root) ||
-	    parse_items(c, s, root) || parse_questions(c, s, root))
-		return c->err ? c->err->code : CP_EDATA;
+	if ((rc = parse_scale(c, s, root)) ||
+	    (rc = parse_dimensions(c, s, root)) ||
+	    (rc = parse_items(c, s, root)) ||
+	    (rc = parse_questions(c, s, root)))
+		return rc;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "survey.h"
 #include "token.h"
+#include "when.h"
 
 /* Appends id to the set v (no duplicates). */
 static int add_id(int64_t **v, size_t *n, size_t *alloc, int64_t id,
@@ -174,7 +175,7 @@ int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	if (rc == 0 && *next == 0)
 		rc = cp_store_wave_teams(st, prev, &teams, &nteams, err);
 	if (rc == 0 && *next == 0) {
-		period = (int64_t)p.every_days * 86400;
+		period = (int64_t)p.every_days * CP_DAY;
 		w = p;
 		w.id = 0;
 		w.created_at = 0;
@@ -201,10 +202,11 @@ int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		 struct cp_error *err)
 {
 	size_t n = strlen(base_url);
+	int rc;
 
 	while (n > 0 && base_url[n - 1] == '/')
 		n--;
-	if (cp_buf_add(b, base_url, n, err))
-		return err ? err->code : CP_ENOMEM;
+	if ((rc = cp_buf_add(b, base_url, n, err)))
+		return rc;
 	return cp_buf_printf(b, err, "/r/%s", token);
 }

@@ -6,6 +6,7 @@
 #ifndef CP_WAVE_H
 #define CP_WAVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,40 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		 int64_t prev, int64_t *next, int *created,
 		 struct cp_error *err);
+
+/* The channel of a wave when none is chosen. */
+#define CP_WAVE_DEFAULT_CHANNEL "email"
+
+/* Whether a wave can be sent by channel: email, webhook, slack, teams or
+ * outbox. */
+bool cp_wave_channel_valid(const char *channel);
+
+/*
+ * What a person chooses for a new wave, as typed (times as cp_when_parse
+ * reads them, the period as cp_duration_parse does). NULL takes the
+ * default.
+ */
+struct cp_wave_create_opts {
+	const char *channel;   /* default CP_WAVE_DEFAULT_CHANNEL */
+	const char *opens;     /* default now */
+	const char *closes;    /* default 14 days after opening, or one
+				* period when the wave recurs sooner */
+	const char *every;     /* whole days or weeks; default: once */
+	const char *threshold; /* the wave's own, within the range of the
+				* setting; default: the installation's */
+	bool include_subteams;
+};
+
+/*
+ * Sets w's channel, opens_at, closes_at, every_days, threshold and
+ * include_subteams from o and its defaults; now is the current time.
+ * Fails with a message that starts with the name of the field that is
+ * wrong (channel, opens, closes, every or threshold), which is also the
+ * option's name on the command line.
+ */
+int cp_wave_create_opts_apply(struct cp_wave *w,
+			      const struct cp_wave_create_opts *o, int64_t now,
+			      struct cp_error *err);
 
 /* The link of an invitation: base_url "/r/" token, into b. */
 int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,

@@ -117,17 +117,14 @@ static void test_defaults(void **state)
 	/* No default: NULL, not an error. */
 	assert_null(get(f, "smtp.url", &source));
 
-	assert_int_equal(
-	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), 0);
+	assert_int_equal(cp_config_get_int(f->fx.s, "threshold", &n, &err), 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(
-	    cp_config_get_int(f->fx.s, "comment_threshold", 3, 100, &n, &err),
-	    0);
+	    cp_config_get_int(f->fx.s, "comment_threshold", &n, &err), 0);
 	assert_int_equal(n, 10);
 
 	/* Without a database too. */
-	assert_int_equal(cp_config_get_int(NULL, "threshold", 3, 10, &n, &err),
-			 0);
+	assert_int_equal(cp_config_get_int(NULL, "threshold", &n, &err), 0);
 	assert_int_equal(n, 5);
 }
 
@@ -145,8 +142,7 @@ static void test_env_beats_database(void **state)
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "4", 1), 0);
 	assert_string_equal(get(f, "threshold", &source), "4");
 	assert_string_equal(source, "env");
-	assert_int_equal(
-	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), 0);
+	assert_int_equal(cp_config_get_int(f->fx.s, "threshold", &n, &err), 0);
 	assert_int_equal(n, 4);
 	/* The override is not written back. */
 	assert_string_equal(stored(f, "threshold"), "7");
@@ -182,8 +178,8 @@ static void test_invalid_env_names_variable(void **state)
 
 	/* Out of range is as wrong as not a number. */
 	assert_int_equal(setenv("CAREPULSE_THRESHOLD", "2", 1), 0);
-	assert_int_equal(
-	    cp_config_get_int(f->fx.s, "threshold", 3, 10, &n, &err), CP_EDATA);
+	assert_int_equal(cp_config_get_int(f->fx.s, "threshold", &n, &err),
+			 CP_EDATA);
 	assert_non_null(strstr(err.message, "CAREPULSE_THRESHOLD"));
 
 	assert_int_equal(setenv("CAREPULSE_SMTP_TLS", "maybe", 1), 0);
@@ -416,10 +412,40 @@ static void test_every_key_has_env_name_and_help(void **state)
 		assert_true(strncmp(env, "CAREPULSE_", 10) == 0);
 		assert_null(strchr(env, '.'));
 		/* A default must pass the key's own check. */
-		if (keys[i].fallback && keys[i].check)
-			assert_int_equal(keys[i].check(keys[i].fallback, NULL),
+		if (keys[i].fallback)
+			assert_int_equal(cp_config_check(keys[i].key,
+							 keys[i].fallback,
+							 NULL),
 					 0);
 	}
+}
+
+/* The thresholds in force: a wave's own first, the comment threshold never
+ * below the threshold, the ranges from the key table. */
+static void test_thresholds(void **state)
+{
+	struct cp_error err;
+	long lo = 0, hi = 0;
+	int k = 0, ck = 0;
+
+	(void)state;
+	assert_true(cp_config_key_range("threshold", &lo, &hi));
+	assert_int_equal(lo, 3);
+	assert_int_equal(hi, 10);
+	assert_false(cp_config_key_range("smtp.url", &lo, &hi));
+	assert_false(cp_config_key_range("treshold", &lo, &hi));
+	assert_int_equal(cp_config_get_int(NULL, "smtp.tls", &lo, &err),
+			 CP_EUSAGE);
+
+	assert_int_equal(cp_config_thresholds(NULL, 0, 0, &k, &ck, &err), 0);
+	assert_int_equal(k, 5);
+	assert_int_equal(ck, 10);
+	assert_int_equal(cp_config_thresholds(NULL, 7, 0, &k, &ck, &err), 0);
+	assert_int_equal(k, 7);
+	assert_int_equal(ck, 10);
+	assert_int_equal(cp_config_thresholds(NULL, 8, 6, &k, &ck, NULL), 0);
+	assert_int_equal(k, 8);
+	assert_int_equal(ck, 8);
 }
 
 static void test_key_path(void **state)
@@ -473,6 +499,7 @@ int main(void)
 					    make_store, cleanup),
 	    cmocka_unit_test(test_env_name),
 	    cmocka_unit_test(test_every_key_has_env_name_and_help),
+	    cmocka_unit_test(test_thresholds),
 	    cmocka_unit_test_setup_teardown(test_key_path, make_store, cleanup),
 	};
 
