@@ -15,7 +15,8 @@
 #include "results.h"
 #include "store.h"
 
-#define NOT_ENOUGH "not enough responses"
+/* Room for a reason in words (cp_results_reason_text). */
+#define REASON_MAX 512
 
 static const struct cmd_opt results_opts[] = {
     {"team", 't', OPT_VALUE, "TEAM",
@@ -46,6 +47,8 @@ static const struct out_col data_cols[] = {
     {"dimension", COL_TEXT},
     {"item", COL_TEXT},
     {"suppressed", COL_BOOL},
+    {"reason", COL_TEXT},
+    {"protects", COL_TEXT},
     {"n", COL_INT},
     {"delivered", COL_INT},
     {"response_rate", COL_NUM},
@@ -98,6 +101,26 @@ static void count(struct out_table *t, bool show, int64_t v)
 		out_cell(t, NULL);
 }
 
+/* The reason and protects cells of a hidden value (both empty when it is
+ * shown). */
+static void reason_cells(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	out_cell(t, cp_reason_name(why->reason));
+	out_cell(t, cp_results_protects_label(r, why, buf, sizeof(buf)));
+}
+
+/* A hidden value in words, for the table. */
+static void reason_words(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	out_cell(t, cp_results_reason_text(r, why, buf, sizeof(buf)));
+}
+
 /* "Ward 4" for a team, "Nursing +" for a team with its sub-teams. */
 static void group_label(struct out_table *t, const struct cp_group *g)
 {
@@ -141,7 +164,7 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 		out_cell(t, "responses");
 		count(t, show, g->answered);
 		if (g->suppressed)
-			out_cell(t, NOT_ENOUGH);
+			reason_words(t, r, &g->why);
 		else if (g->has_rate)
 			out_cellf(t, "%.0f%% of %lld", g->response_rate,
 				  (long long)g->delivered);
@@ -162,10 +185,11 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 	out_cell(t, NULL);
 	out_cell(t, NULL);
 	out_cell(t, g->suppressed ? "true" : "false");
+	reason_cells(t, r, &g->why);
 	count(t, show, g->answered);
 	count(t, show && g->has_rate, g->delivered);
 	num(t, show && g->has_rate, 4, g->response_rate);
-	for (size_t c = 14; c < NDATA; c++)
+	for (size_t c = 16; c < NDATA; c++)
 		out_cell(t, NULL);
 }
 
@@ -192,7 +216,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 		if (show)
 			out_cellf(t, "%.2f", st->mean);
 		else
-			out_cell(t, NOT_ENOUGH);
+			reason_words(t, r, &st->why);
 		num(t, show, 0, st->score);
 		if (show)
 			out_cellf(t, "%.0f%%", st->favourable);
@@ -223,6 +247,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	out_cell(t, dimension);
 	out_cell(t, item);
 	out_cell(t, show ? "false" : "true");
+	reason_cells(t, r, &st->why);
 	count(t, show, st->n);
 	out_cell(t, NULL);
 	out_cell(t, NULL);
@@ -393,11 +418,25 @@ static int show_comments(struct cmd_ctx *c, const struct cp_results *r,
 	return rc;
 }
 
+/* A hidden heat-map cell, short: "fewer than 5 answered" or "protects
+ * Nursing (own members)". */
+static void matrix_words(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	if (why->reason == CP_REASON_PROTECTS &&
+	    cp_results_protects_label(r, why, buf, sizeof(buf)))
+		out_cellf(t, "protects %s", buf);
+	else
+		reason_words(t, r, why);
+}
+
 static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		       int64_t team, const char *measure)
 {
 	const struct cp_survey *sv = r->survey;
-	size_t ncols = 6 + sv->ndims;
+	size_t ncols = 8 + sv->ndims;
 	struct out_col *cols = calloc(ncols, sizeof(*cols));
 	struct out_table t;
 	int rc;
@@ -408,10 +447,12 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	cols[1] = (struct out_col){"group", COL_TEXT};
 	cols[2] = (struct out_col){"scope", COL_TEXT};
 	cols[3] = (struct out_col){"suppressed", COL_BOOL};
-	cols[4] = (struct out_col){"n", COL_INT};
-	cols[5] = (struct out_col){"response_rate", COL_NUM};
+	cols[4] = (struct out_col){"reason", COL_TEXT};
+	cols[5] = (struct out_col){"protects", COL_TEXT};
+	cols[6] = (struct out_col){"n", COL_INT};
+	cols[7] = (struct out_col){"response_rate", COL_NUM};
 	for (size_t d = 0; d < sv->ndims; d++)
-		cols[6 + d] = (struct out_col){sv->dims[d].id, COL_NUM};
+		cols[8 + d] = (struct out_col){sv->dims[d].id, COL_NUM};
 	out_table_init(&t, cols, ncols);
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
@@ -425,6 +466,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			out_cell(&t, gr->name);
 		out_cell(&t, cp_scope_name(gr->scope));
 		out_cell(&t, show ? "false" : "true");
+		reason_cells(&t, r, &gr->why);
 		count(&t, show, gr->answered);
 		num(&t, show && gr->has_rate, 4, gr->response_rate);
 		for (size_t d = 0; d < sv->ndims; d++) {
@@ -438,7 +480,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			else if (st)
 				v = st->score;
 			if (st && st->suppressed && c->format == FORMAT_TABLE)
-				out_cell(&t, NOT_ENOUGH);
+				matrix_words(&t, r, &st->why);
 			else
 				num(&t, st && !st->suppressed,
 				    c->format == FORMAT_TABLE ? 1 : 4, v);
@@ -570,10 +612,10 @@ const struct cmd_entry cmd_results_entry = {
 	"on 0-100, % favourable (4-5), the standard\ndeviation, a 95% "
 	"confidence interval, the leader's self-assessment with the\ngap, "
 	"and the change from the group's previous wave. A group with "
-	"fewer than\nthe threshold of responses, or one that could be "
-	"worked out from others,\nshows \"not enough responses\". Scores "
-	"appear once a wave is closed. The\nmethod is in docs/method.md, "
-	"the columns in docs/results.md.",
+	"fewer than\nthe threshold of responses, or one that would let a "
+	"smaller group be worked\nout from others, is hidden and says "
+	"why. Scores appear once a wave is closed.\nThe method is in "
+	"docs/method.md, the columns in docs/results.md.",
     .opts = results_opts,
     .min_args = 0,
     .max_args = 1,

@@ -5,6 +5,7 @@
  */
 #include "results.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1154,4 +1155,69 @@ bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor)
 		if (g == ancestor)
 			return true;
 	return false;
+}
+
+const char *cp_results_group_label(const struct cp_group *g, char *buf,
+				   size_t n)
+{
+	if (g->scope == CP_SCOPE_ORGANISATION)
+		snprintf(buf, n, "organisation");
+	else
+		snprintf(buf, n, "%s (%s)", g->name,
+			 g->scope == CP_SCOPE_TEAM ? "own members"
+						   : "with sub-teams");
+	return buf;
+}
+
+/* "Nursing's own members", "Nursing with its sub-teams". */
+static void group_words(const struct cp_group *g, char *buf, size_t n)
+{
+	if (g->scope == CP_SCOPE_ORGANISATION)
+		snprintf(buf, n, "the organisation");
+	else if (g->scope == CP_SCOPE_TEAM)
+		snprintf(buf, n, "%s's own members", g->name);
+	else
+		snprintf(buf, n, "%s with its sub-teams", g->name);
+}
+
+const char *cp_results_reason_text(const struct cp_results *r,
+				   const struct cp_suppression *why, char *buf,
+				   size_t n)
+{
+	char who[CP_ERROR_MSG_MAX];
+	size_t others;
+
+	buf[0] = '\0';
+	if (why->reason == CP_REASON_FEWER_THAN_K) {
+		snprintf(buf, n, "fewer than %d answered", r->threshold);
+	} else if (why->reason == CP_REASON_PROTECTS) {
+		if (why->protects >= r->ngroups) {
+			snprintf(buf, n,
+				 "hidden so that a smaller group's answers "
+				 "cannot be worked out");
+			return buf;
+		}
+		group_words(&r->groups[why->protects], who, sizeof(who));
+		others = why->nprotects > 1 ? why->nprotects - 1 : 0;
+		if (others)
+			snprintf(buf, n,
+				 "hidden so that the answers of %s and %zu "
+				 "other small group%s cannot be worked out",
+				 who, others, others == 1 ? "" : "s");
+		else
+			snprintf(buf, n,
+				 "hidden so that the answers of %s cannot be "
+				 "worked out",
+				 who);
+	}
+	return buf;
+}
+
+const char *cp_results_protects_label(const struct cp_results *r,
+				      const struct cp_suppression *why,
+				      char *buf, size_t n)
+{
+	if (why->reason != CP_REASON_PROTECTS || why->protects >= r->ngroups)
+		return NULL;
+	return cp_results_group_label(&r->groups[why->protects], buf, n);
 }

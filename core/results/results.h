@@ -162,6 +162,27 @@ const struct cp_group *cp_results_group(const struct cp_results *r,
 					enum cp_group_scope scope,
 					int64_t team_id);
 
+/*
+ * A group's name for a person: "Nursing (own members)", "Nursing (with
+ * sub-teams)" or "organisation", into buf (always terminated). Returns buf.
+ */
+const char *cp_results_group_label(const struct cp_group *g, char *buf,
+				   size_t n);
+
+/*
+ * Why a value is hidden, in words, into buf: "fewer than 5 answered", or
+ * "hidden so that Nursing's own members cannot be worked out" (and how
+ * many other small groups with them). "" when why says shown. Returns buf.
+ */
+const char *cp_results_reason_text(const struct cp_results *r,
+				   const struct cp_suppression *why, char *buf,
+				   size_t n);
+
+/* The label of the group why protects, into buf; NULL when none. */
+const char *cp_results_protects_label(const struct cp_results *r,
+				      const struct cp_suppression *why,
+				      char *buf, size_t n);
+
 /* true when group g is inside group ancestor (or is it). */
 bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor);
 
