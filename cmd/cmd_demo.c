@@ -313,8 +313,10 @@ static int summary(struct demo *d)
 		const struct cp_stat *s = &best->dims[k];
 		out_cell(&t, r->survey->dims[k].title);
 		if (s->suppressed) {
+			char why[512];
 			out_cell(&t, NULL);
-			out_cell(&t, "not enough responses");
+			out_cell(&t, cp_results_reason_text(r, &s->why, why,
+							    sizeof(why)));
 			for (int i = 0; i < 3; i++)
 				out_cell(&t, NULL);
 			continue;

@@ -15,7 +15,8 @@
 #include "results.h"
 #include "store.h"
 
-#define NOT_ENOUGH "not enough responses"
+/* Room for a reason in words (cp_results_reason_text). */
+#define REASON_MAX 512
 
 enum {
 	RESULTS_TEAM,
@@ -60,6 +61,8 @@ enum data_col {
 	DATA_DIMENSION,
 	DATA_ITEM,
 	DATA_SUPPRESSED,
+	DATA_REASON,
+	DATA_PROTECTS,
 	DATA_N,
 	DATA_DELIVERED,
 	DATA_RESPONSE_RATE,
@@ -98,6 +101,8 @@ static const struct out_col data_cols[NDATA] = {
     [DATA_DIMENSION] = {"dimension", COL_TEXT},
     [DATA_ITEM] = {"item", COL_TEXT},
     [DATA_SUPPRESSED] = {"suppressed", COL_BOOL},
+    [DATA_REASON] = {"reason", COL_TEXT},
+    [DATA_PROTECTS] = {"protects", COL_TEXT},
     [DATA_N] = {"n", COL_INT},
     [DATA_DELIVERED] = {"delivered", COL_INT},
     [DATA_RESPONSE_RATE] = {"response_rate", COL_NUM},
@@ -175,6 +180,26 @@ static void count(struct out_table *t, bool show, int64_t v)
 		out_cell(t, NULL);
 }
 
+/* The reason and protects cells of a hidden value (both empty when it is
+ * shown). */
+static void reason_cells(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	out_cell(t, cp_reason_name(why->reason));
+	out_cell(t, cp_results_protects_label(r, why, buf, sizeof(buf)));
+}
+
+/* A hidden value in words, for the table. */
+static void reason_words(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	out_cell(t, cp_results_reason_text(r, why, buf, sizeof(buf)));
+}
+
 /* "Ward 4" for a team, "Nursing +" for a team with its sub-teams. */
 static void group_label(struct out_table *t, const struct cp_group *g)
 {
@@ -234,7 +259,7 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 		out_cell(t, "responses");
 		count(t, show, g->answered);
 		if (g->suppressed)
-			out_cell(t, NOT_ENOUGH);
+			reason_words(t, r, &g->why);
 		else if (g->has_rate)
 			out_cellf(t, "%.0f%% of %lld", g->response_rate,
 				  (long long)g->delivered);
@@ -247,6 +272,7 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 	out_cell(t, "responses");
 	out_skip_to(t, DATA_SUPPRESSED);
 	out_cell(t, g->suppressed ? "true" : "false");
+	reason_cells(t, r, &g->why);
 	count(t, show, g->answered);
 	count(t, show && g->has_rate, g->delivered);
 	num(t, show && g->has_rate, 4, g->response_rate);
@@ -274,7 +300,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 		if (show)
 			out_cellf(t, "%.2f", st->mean);
 		else
-			out_cell(t, NOT_ENOUGH);
+			reason_words(t, r, &st->why);
 		num(t, show, 0, st->score);
 		if (show)
 			out_cellf(t, "%.0f%%", st->favourable);
@@ -299,6 +325,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	out_cell(t, dimension);
 	out_cell(t, item);
 	out_cell(t, show ? "false" : "true");
+	reason_cells(t, r, &st->why);
 	count(t, show, st->n);
 	out_skip_to(t, DATA_MEAN); /* delivered and the rate are the group's */
 	num(t, show, 4, st->mean);
@@ -462,10 +489,26 @@ enum matrix_col {
 	MATRIX_GROUP,
 	MATRIX_SCOPE,
 	MATRIX_SUPPRESSED,
+	MATRIX_REASON,
+	MATRIX_PROTECTS,
 	MATRIX_N,
 	MATRIX_RESPONSE_RATE,
 	MATRIX_DIMS
 };
+
+/* A hidden heat-map cell, short: "fewer than 5 answered" or "protects
+ * Nursing (own members)". */
+static void matrix_words(struct out_table *t, const struct cp_results *r,
+			 const struct cp_suppression *why)
+{
+	char buf[REASON_MAX];
+
+	if (why->reason == CP_REASON_PROTECTS &&
+	    cp_results_protects_label(r, why, buf, sizeof(buf)))
+		out_cellf(t, "protects %s", buf);
+	else
+		reason_words(t, r, why);
+}
 
 static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		       int64_t team, const char *measure)
@@ -482,6 +525,8 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	cols[MATRIX_GROUP] = (struct out_col){"group", COL_TEXT};
 	cols[MATRIX_SCOPE] = (struct out_col){"scope", COL_TEXT};
 	cols[MATRIX_SUPPRESSED] = (struct out_col){"suppressed", COL_BOOL};
+	cols[MATRIX_REASON] = (struct out_col){"reason", COL_TEXT};
+	cols[MATRIX_PROTECTS] = (struct out_col){"protects", COL_TEXT};
 	cols[MATRIX_N] = (struct out_col){"n", COL_INT};
 	cols[MATRIX_RESPONSE_RATE] = (struct out_col){"response_rate", COL_NUM};
 	for (size_t d = 0; d < sv->ndims; d++)
@@ -500,6 +545,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			out_cell(&t, gr->name);
 		out_cell(&t, cp_scope_name(gr->scope));
 		out_cell(&t, show ? "false" : "true");
+		reason_cells(&t, r, &gr->why);
 		count(&t, show, gr->answered);
 		num(&t, show && gr->has_rate, 4, gr->response_rate);
 		for (size_t d = 0; d < sv->ndims; d++) {
@@ -513,7 +559,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			else if (st)
 				v = st->score;
 			if (st && st->suppressed && c->format == FORMAT_TABLE)
-				out_cell(&t, NOT_ENOUGH);
+				matrix_words(&t, r, &st->why);
 			else
 				num(&t, st && !st->suppressed,
 				    c->format == FORMAT_TABLE ? 1 : 4, v);
@@ -647,10 +693,10 @@ const struct cmd_entry cmd_results_entry = {
 	"on 0-100, % favourable (4-5), the standard\ndeviation, a 95% "
 	"confidence interval, the leader's self-assessment with the\ngap, "
 	"and the change from the group's previous wave. A group with "
-	"fewer than\nthe threshold of responses, or one that could be "
-	"worked out from others,\nshows \"not enough responses\". Scores "
-	"appear once a wave is closed. The\nmethod is in docs/method.md, "
-	"the columns in docs/results.md.",
+	"fewer than\nthe threshold of responses, or one that would let a "
+	"smaller group be worked\nout from others, is hidden and says "
+	"why. Scores appear once a wave is closed.\nThe method is in "
+	"docs/method.md, the columns in docs/results.md.",
     .opts = results_opts,
     .nopts = RESULTS_NOPTS,
     .min_args = 0,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anonymity.h"
 #include "buf.h"
 #include "cmd.h"
 #include "output.h"
@@ -39,6 +40,23 @@ static void print_changes(const struct cp_roster_changes *ch, bool lines,
 		printf("dry run: nothing was written\n");
 }
 
+/* The anonymity preview of the tree the roster would make, as if one wave
+ * went to every team. */
+static int preview(struct cmd_ctx *c, const struct cp_roster_changes *ch)
+{
+	struct cp_preview *p = NULL;
+	int k, rc;
+
+	rc = cmd_threshold(c, 0, &k);
+	if (rc == 0)
+		rc = cp_preview_build(&p, ch->teams, ch->nteams, NULL, 0, false,
+				      k, &c->err);
+	if (rc == 0 && cmd_print_preview(stdout, p, c->format))
+		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	cp_preview_free(p);
+	return rc;
+}
+
 static int cmd_team_import_exec(struct cmd_ctx *c)
 {
 	const char *path = c->argv[0];
@@ -49,6 +67,12 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 	bool dry_run = cmd_flag(c, ROSTER_DRY_RUN);
 	int rc;
 
+	if (c->format != FORMAT_TABLE && !dry_run)
+		return cmd_usage_error(c, "--format goes with --dry-run: it "
+					  "prints the anonymity preview");
+	if (c->format == FORMAT_CSV)
+		return cmd_usage_error(c, "--format: the preview is table or "
+					  "json");
 	cp_buf_init(&b, ROSTER_MAX);
 	cp_problems_init(&problems, path);
 	rc = cp_buf_read_file(&b, path, &c->err);
@@ -80,10 +104,13 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 	cp_roster_free(roster);
 	if (rc)
 		return cmd_report(&c->err);
-	print_changes(&changes, dry_run || cmd_flag(c, ROSTER_VERBOSE),
-		      dry_run);
+	if (c->format == FORMAT_TABLE)
+		print_changes(&changes, dry_run || cmd_flag(c, ROSTER_VERBOSE),
+			      dry_run);
+	if (dry_run)
+		rc = preview(c, &changes);
 	cp_roster_changes_release(&changes);
-	return EXIT_OK;
+	return rc ? cmd_report(&c->err) : EXIT_OK;
 }
 
 static int cmd_team_list_exec(struct cmd_ctx *c)
@@ -169,12 +196,15 @@ const struct cmd_entry cmd_team_import_entry = {
 	"team: members it names are added or updated, active\nmembers "
 	"it does not name are deactivated (never deleted). The whole "
 	"file is\nchecked first and every bad row listed; any problem "
-	"means nothing is written.",
+	"means nothing is written.\n--dry-run also prints an anonymity "
+	"preview of the new tree (--format json\nfor a script): which "
+	"teams could never be shown, which groups would be hidden\nto "
+	"protect another, and the roster change that would fix it.",
     .opts = import_opts,
     .nopts = ROSTER_NOPTS,
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_FORMAT,
     .exec = cmd_team_import_exec,
 };
 

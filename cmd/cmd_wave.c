@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anonymity.h"
 #include "cmd.h"
 #include "crypto.h"
 #include "output.h"
@@ -20,6 +21,7 @@ enum {
 	CREATE_EVERY,
 	CREATE_SELF,
 	CREATE_THRESHOLD,
+	CREATE_DRY_RUN,
 	CREATE_NOPTS
 };
 
@@ -44,7 +46,34 @@ static const struct cmd_opt create_opts[CREATE_NOPTS] = {
     [CREATE_THRESHOLD] =
 	{"threshold", 0, OPT_VALUE, "K",
 	 "reporting threshold for this wave (default: setting 'threshold')"},
+    [CREATE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+			"only show the anonymity preview; create nothing"},
 };
+
+/*
+ * The anonymity preview of a wave to teams as the roster stands: printed
+ * before anything is created, so a dry run and a real one say the same.
+ */
+static int preview(struct cmd_ctx *c, const int64_t *teams, size_t nteams,
+		   bool subteams, int wave_k)
+{
+	struct cp_preview *p = NULL;
+	struct cp_team *all = NULL;
+	size_t nall = 0;
+	int k, rc;
+
+	rc = cmd_threshold(c, wave_k, &k);
+	if (rc == 0)
+		rc = cp_store_team_list(c->store, &all, &nall, &c->err);
+	if (rc == 0)
+		rc = cp_preview_build(&p, all, nall, teams, nteams, subteams, k,
+				      &c->err);
+	if (rc == 0 && cmd_print_preview(stdout, p, c->format))
+		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	cp_preview_free(p);
+	cp_store_teams_free(all, nall);
+	return rc;
+}
 
 static int64_t wave_number(struct cmd_ctx *c, const char *s)
 {
@@ -88,9 +117,22 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	/* The message starts with the field, which is the option's name. */
 	if (cp_wave_create_opts_apply(&w, &o, cp_store_now(), &c->err))
 		return cmd_usage_error(c, "--%s", c->err.message);
+	if (c->format != FORMAT_TABLE && !cmd_flag(c, CREATE_DRY_RUN))
+		return cmd_usage_error(c, "--format goes with --dry-run: it "
+					  "prints the anonymity preview");
+	if (c->format == FORMAT_CSV)
+		return cmd_usage_error(c, "--format: the preview is table or "
+					  "json");
 	for (size_t i = 0; i < nteams; i++)
 		if (cp_store_team_find(c->store, names[i], &teams[i], &c->err))
 			return cmd_report(&c->err);
+	if (preview(c, teams, nteams, w.include_subteams != 0, w.threshold))
+		return cmd_report(&c->err);
+	if (cmd_flag(c, CREATE_DRY_RUN)) {
+		if (c->format == FORMAT_TABLE)
+			printf("dry run: no wave was created\n");
+		return EXIT_OK;
+	}
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
 	rc = cp_wave_create(c->store, key, &w, survey, teams, nteams,
@@ -275,18 +317,22 @@ const struct cmd_entry cmd_wave_create_entry = {
     .summary = "create a pulse wave for one or more teams",
     .usage = "--survey ID --team TEAM... [--subteams] [--opens T] "
 	     "[--closes T] [--channel CHANNEL] [--every 2w] [--self] "
-	     "[--threshold K]",
+	     "[--threshold K] [--dry-run]",
     .description =
 	"Creates the wave and one invitation per active member of "
 	"each team, in one\ntransaction. The wave pins the survey's "
 	"current version. Times are UTC:\n'now', '+7d' (from now), "
 	"'2026-12-01' or '2026-12-01T09:00'. A wave that opens\nlater "
-	"is sent by 'carepulse tick'.",
+	"is sent by 'carepulse tick'.\nFirst it prints an anonymity preview "
+	"for the roster as it stands: which teams\ncan never be shown, "
+	"which groups will be hidden to protect another, and the\nroster "
+	"change that would fix it. --dry-run prints only that (--format "
+	"json\nfor a script).",
     .opts = create_opts,
     .nopts = CREATE_NOPTS,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_FORMAT,
     .exec = cmd_wave_create_exec,
 };
 

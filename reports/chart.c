@@ -358,15 +358,17 @@ struct rgb chart_heat_colour(double v)
 }
 
 void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
-		     struct chart_value v, int k)
+		     struct chart_value v, int k, int protects)
 {
 	char num[32];
 	double d;
 
 	if (!usable(v, 0, 100, &d)) {
 		pdf_hatch(p, x, y, w, h);
-		pdf_text_center(p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
-				rp_fmt(num, sizeof(num), "fewer than %d", k));
+		pdf_text_center(
+		    p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
+		    protects ? "see below"
+			     : rp_fmt(num, sizeof(num), "fewer than %d", k));
 		return;
 	}
 	{

@@ -93,8 +93,8 @@ static void header(struct pdf *p, void *arg)
 		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
 		    PDF_MUTED,
 		    rp_fmt(a, sizeof(a),
-			   "Sorted %s. Cells with fewer than %d responses are "
-			   "not shown.",
+			   "Sorted %s. Hidden: fewer than %d responses, or "
+			   "see below.",
 			   r->sort == RP_SORT_OVERALL
 			       ? "by the mean of each team's shown cells"
 			       : "by team name",
@@ -148,15 +148,41 @@ static void row(struct pdf *p, const struct layout *l,
 	for (i = 0; i < l->r->n_columns; i++) {
 		struct chart_value v = {0, NAN};
 
+		int protects = 0;
+
 		if (rw->cells) {
 			v.shown = !rw->cells[i].suppressed;
 			v.v = rw->cells[i].value;
+			protects = rw->cells[i].protects;
 		}
 		chart_heat_cell(p, l->x0 + l->cell_w * (float)i + 0.5f,
 				y + 0.5f, l->cell_w - 1, ROW_H - 1, v,
-				l->r->threshold);
+				l->r->threshold, protects);
 	}
 	p->y -= ROW_H;
+}
+
+/* Below the table: each hidden row and why, in words. */
+static void hidden_rows(struct pdf *p, const struct rp_compare_report *r)
+{
+	char a[1024];
+	int any = 0;
+
+	for (size_t i = 0; i <= r->n_rows; i++) {
+		const struct rp_compare_row *rw =
+		    i < r->n_rows ? &r->rows[i] : &r->organisation;
+		if (rw->hidden_reason == NULL)
+			continue;
+		if (!any) {
+			p->on_new_page = NULL;
+			p->y -= 10;
+			pdf_subheading(p, "Why rows are hidden");
+			any = 1;
+		}
+		pdf_paragraph(p, 8.5f, PDF_INK,
+			      rp_fmt(a, sizeof(a), "%s: %s.", str(rw->team),
+				     rw->hidden_reason));
+	}
 }
 
 int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
@@ -216,6 +242,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		p.y -= 5;
 		if (r->organisation.team || r->organisation.cells)
 			row(&p, &l, &r->organisation, 0, 1);
+		hidden_rows(&p, r);
 		rc = pdf_save(&p, path);
 	}
 	pdf_close(&p);

@@ -138,6 +138,31 @@ static void fill_point(struct rp_trend_point *pt, const struct cp_results *r,
 	pt->change = change_of(&g->dim_change[d]);
 }
 
+/* Why the group is hidden, and the teams inside it shown on their own. */
+static void hidden_page(struct rp_team_data *t, const struct cp_results *r,
+			const struct cp_group *g)
+{
+	size_t at = (size_t)(g - r->groups), len = 0;
+
+	t->report.hidden = 1;
+	t->report.hidden_reason =
+	    cp_results_reason_text(r, &g->why, t->reason, sizeof(t->reason));
+	for (size_t i = at + 1; i < r->ngroups; i++) {
+		const struct cp_group *x = &r->groups[i];
+		int n;
+		if (!cp_results_within(r, i, at))
+			break;
+		if (x->scope != CP_SCOPE_TEAM || x->suppressed)
+			continue;
+		n = snprintf(t->shown + len, sizeof(t->shown) - len, "%s%s",
+			     len ? ", " : "", x->name);
+		if (n < 0 || (size_t)n >= sizeof(t->shown) - len)
+			break;
+		len += (size_t)n;
+	}
+	t->report.shown_teams = len ? t->shown : NULL;
+}
+
 static int alloc_team(struct rp_team_data *t, const struct cp_survey *sv,
 		      const struct cp_group *g, struct cp_error *err)
 {
@@ -268,6 +293,8 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	}
 	r->comments = t->comments;
 	r->n_comments = r->comments_shown ? g->ncomments : 0;
+	if (g->suppressed)
+		hidden_page(t, now, g);
 	*out = t;
 	return 0;
 }
@@ -309,12 +336,28 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 		const struct cp_stat *st = &g->dims[d];
 
 		cells[d].suppressed = g->suppressed || st->suppressed;
+		cells[d].protects =
+		    (g->suppressed ? g->why.reason : st->why.reason) ==
+		    CP_REASON_PROTECTS;
 		if (!cells[d].suppressed)
 			cells[d].value = measure == RP_MEASURE_FAVOURABLE
 					     ? st->favourable
 					     : st->score;
 	}
 	row->cells = cells;
+}
+
+/* The words for a hidden row, kept in c->reasons[slot]. */
+static int row_reason(struct rp_compare_data *c, size_t slot,
+		      const struct cp_results *r, const struct cp_group *g,
+		      const char **out)
+{
+	char buf[512];
+
+	c->reasons[slot] =
+	    cp_strdup(cp_results_reason_text(r, &g->why, buf, sizeof(buf)));
+	*out = c->reasons[slot];
+	return c->reasons[slot] == NULL;
 }
 
 int rp_compare_report_from_results(struct rp_compare_data **out,
@@ -341,7 +384,9 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 	c->rows = calloc(r->ngroups + 1, sizeof(*c->rows));
 	c->cells = calloc((r->ngroups + 1) * (nd + 1), sizeof(*c->cells));
 	c->names = calloc(r->ngroups + 1, sizeof(*c->names));
-	if (!c->columns || !c->rows || !c->cells || !c->names) {
+	c->reasons = calloc(r->ngroups + 1, sizeof(*c->reasons));
+	c->nreasons = c->reasons ? r->ngroups + 1 : 0;
+	if (!c->columns || !c->rows || !c->cells || !c->names || !c->reasons) {
 		rp_compare_data_free(c);
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
@@ -364,6 +409,11 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 		c->rows[nrows].team = c->names[nrows];
 		fill_row(&c->rows[nrows], &c->cells[nrows * (nd + 1)], r, g,
 			 measure);
+		if (g->suppressed &&
+		    row_reason(c, nrows, r, g, &c->rows[nrows].hidden_reason)) {
+			rp_compare_data_free(c);
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		}
 		nrows++;
 	}
 	snprintf(c->wave, sizeof(c->wave), "Wave %lld", (long long)r->wave.id);
@@ -381,6 +431,12 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 		c->report.organisation.team = "Organisation";
 		fill_row(&c->report.organisation, &c->cells[nrows * (nd + 1)],
 			 r, org, measure);
+		if (org->suppressed &&
+		    row_reason(c, nrows, r, org,
+			       &c->report.organisation.hidden_reason)) {
+			rp_compare_data_free(c);
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		}
 	}
 	*out = c;
 	return 0;
@@ -393,6 +449,9 @@ void rp_compare_data_free(struct rp_compare_data *d)
 	for (size_t i = 0; d->names && d->names[i]; i++)
 		free(d->names[i]);
 	free(d->names);
+	for (size_t i = 0; i < d->nreasons; i++)
+		free(d->reasons[i]);
+	free(d->reasons);
 	free(d->columns);
 	free(d->rows);
 	free(d->cells);

@@ -162,9 +162,10 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 
 /* The heat map's colour for a value 0..100 (NaN: grey). */
 struct rgb chart_heat_colour(double v);
-/* A heat-map cell with its number, or hatched with "fewer than k". */
+/* A heat-map cell with its number, or hatched with "fewer than k" (or
+ * "see below" when it is hidden to protect a smaller group). */
 void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
-		     struct chart_value v, int k);
+		     struct chart_value v, int k, int protects);
 /* The heat map's colour scale, w wide, at (x, y). */
 void chart_heat_scale(struct pdf *p, float x, float y, float w);
 

@@ -131,6 +131,18 @@ struct rp_team_report {
 	int comments_shown; /* responses reached the comment threshold */
 	const struct rp_comment *comments; /* already shuffled by core */
 	size_t n_comments;
+
+	/*
+	 * The group as a whole is hidden: the report is one page that says
+	 * why (hidden_reason, in words: "fewer than 5 answered", "hidden so
+	 * that the answers of Nursing's own members cannot be worked out"),
+	 * what would change it (hidden_fix, or NULL) and which teams inside
+	 * it have reports of their own (shown_teams, or NULL).
+	 */
+	int hidden;
+	const char *hidden_reason;
+	const char *hidden_fix;
+	const char *shown_teams;
 };
 
 struct rp_compare_column {
@@ -140,11 +152,15 @@ struct rp_compare_column {
 
 struct rp_compare_cell {
 	int suppressed; /* fewer than k: drawn as "fewer than k" */
+	int protects;	/* suppressed to protect a smaller group instead */
 	double value;	/* 0..100 */
 };
 
 struct rp_compare_row {
 	const char *team;
+	/* The row is hidden as a whole: why, in words (listed below the
+	 * table); NULL when it is shown. */
+	const char *hidden_reason;
 	int response_rate_hidden;
 	double response_rate;		     /* percent, when not hidden */
 	const struct rp_compare_cell *cells; /* one per column */
@@ -206,6 +222,7 @@ struct rp_team_data {
 	const char *waves[RP_WAVES_MAX];
 	char wave_labels[RP_WAVES_MAX][24];
 	char wave[32], opens[16], closes[16];
+	char reason[512], fix[512], shown[1024];
 };
 
 /*
@@ -238,6 +255,8 @@ struct rp_compare_data {
 	struct rp_compare_row *rows;
 	struct rp_compare_cell *cells; /* rows + 1 times columns */
 	char **names;		       /* row labels, n_rows of them */
+	char **reasons;		       /* hidden rows' reasons, nreasons */
+	size_t nreasons;
 	char wave[32];
 };
 

@@ -745,6 +745,62 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 			     str(r->survey_version)));
 }
 
+/*
+ * The whole report of a hidden group: one page saying why, what would
+ * change it and where its teams' own results are, instead of pages of
+ * empty charts.
+ */
+static void hidden_report(struct pdf *p, const struct rp_team_report *r)
+{
+	char a[1024];
+	float tw;
+
+	pdf_new_page(p);
+	tw = p->right - p->left;
+	pdf_fill_rect(p, 0, p->height - 190, p->width, 190, PDF_WASH);
+	pdf_fill_rect(p, 0, p->height - 190, p->width, 4, PDF_ACCENT);
+	pdf_text(p, p->left, p->height - 80, 1, 10, PDF_ACCENT,
+		 "COMPASSIONATE LEADERSHIP PULSE");
+	pdf_text_fit(p, p->left, p->height - 120, tw, 1, 24, PDF_INK,
+		     str(r->team));
+	pdf_text_fit(
+	    p, p->left, p->height - 148, tw, 0, 14, PDF_INK,
+	    rp_fmt(a, sizeof(a), "Team report \xC2\xB7 %s", str(r->wave)));
+	pdf_text_fit(p, p->left, p->height - 168, tw, 0, 10, PDF_MUTED,
+		     rp_fmt(a, sizeof(a), "Open %s to %s", str(r->opens),
+			    str(r->closes)));
+	p->y = p->height - 230;
+	pdf_subheading(p, "Why there are no results");
+	pdf_paragraph(
+	    p, 11, PDF_INK,
+	    rp_fmt(a, sizeof(a), "The results of %s for %s are not shown: %s.",
+		   str(r->team), str(r->wave), str(r->hidden_reason)));
+	if (r->hidden_fix) {
+		pdf_subheading(p, "What would change it");
+		pdf_paragraph(p, 11, PDF_INK,
+			      rp_fmt(a, sizeof(a), "%s.", r->hidden_fix));
+	}
+	if (r->shown_teams) {
+		pdf_subheading(p, "Where to look instead");
+		pdf_paragraph(p, 11, PDF_INK,
+			      rp_fmt(a, sizeof(a),
+				     "These teams inside it have results, and "
+				     "reports, of their own: %s.",
+				     r->shown_teams));
+	}
+	pdf_subheading(p, "Anonymity");
+	pdf_paragraph(
+	    p, 10, PDF_INK,
+	    rp_fmt(a, sizeof(a),
+		   "Answers are reported only for groups where at least %d "
+		   "people answered, and never where the answers of a "
+		   "smaller group could be worked out by comparing two "
+		   "groups. Where a group has to be hidden for that, "
+		   "carepulse hides the larger group that contains it "
+		   "rather than any team's own results.",
+		   r->threshold));
+}
+
 #define SECTIONS_MAX 16
 
 struct contents {
@@ -817,7 +873,13 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 	n_dims = rank_dimensions(r, dims);
 
 	rc = pdf_open(&p, o, 0, "carepulse team report", err);
-	if (rc == 0) {
+	if (rc == 0 && r->hidden) {
+		p.footer = rp_fmt(footer, sizeof(footer),
+				  "carepulse \xC2\xB7 %s \xC2\xB7 %s",
+				  str(r->team), str(r->wave));
+		hidden_report(&p, r);
+		rc = pdf_save(&p, path);
+	} else if (rc == 0) {
 		struct contents toc = {0};
 		HPDF_Page cover_page;
 		float cover_y;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "preview.h"
 #include "report_write.h"
 #include "results.h"
 #include "store.h"
@@ -81,6 +82,32 @@ static int load_closed(struct cp_store *st, int64_t wave, int64_t team,
 	    .no_item_changes = true}; /* no report shows an item's change */
 
 	return load_closed_opts(st, wave, &opts, r, err);
+}
+
+/*
+ * What would let a hidden team report show, from the roster as it stands
+ * (the next wave is sent to it): the fix for the team whose own members
+ * are too few - the team itself, or the one its group protects.
+ */
+static int hidden_fix(struct cp_store *st, const struct cp_results *now,
+		      int64_t team, struct rp_team_data *data,
+		      struct cp_error *err)
+{
+	const struct cp_group *g =
+	    cp_results_group(now, CP_SCOPE_SUBTREE, team);
+	int64_t small = team;
+	int rc;
+
+	if (g == NULL)
+		g = cp_results_group(now, CP_SCOPE_TEAM, team);
+	if (g && g->why.reason == CP_REASON_PROTECTS &&
+	    g->why.protects < now->ngroups &&
+	    now->groups[g->why.protects].scope == CP_SCOPE_TEAM)
+		small = now->groups[g->why.protects].team_id;
+	rc = cp_preview_team_fix(st, small, now->threshold, data->fix,
+				 sizeof(data->fix), err);
+	data->report.hidden_fix = rc == 0 && data->fix[0] ? data->fix : NULL;
+	return rc;
 }
 
 int rp_write_team_report(struct cp_store *st, const char *team_name,
@@ -166,6 +193,8 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 	rc = rp_team_report_from_results(
 	    &data, now, team, (const struct cp_results *const *)before,
 	    n_before, err);
+	if (rc == 0 && data->report.hidden)
+		rc = hidden_fix(st, now, team, data, err);
 	rc = rc ? rc : rp_team_report_write(&data->report, path, o, err);
 done:
 	rp_team_data_free(data);

@@ -7,6 +7,7 @@
  */
 #include "text.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* True for the bytes 0x80..0xBF that continue a UTF-8 sequence. */
@@ -215,17 +216,52 @@ static bool csv_needs_quotes(const char *s)
 	       s[len - 1] == '\t';
 }
 
+/* A plain decimal number, -?[0-9]+(.[0-9]+)?: a spreadsheet reads it
+ * as that number and never as a formula. */
+static bool csv_plain_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+/*
+ * True when a spreadsheet would take s for a formula (OWASP "CSV
+ * injection"): it starts with = + - @, a tab or a carriage return. A
+ * plain negative number such as -0.2500 is left alone: it is a number.
+ */
+static bool csv_formula(const char *s)
+{
+	return strchr("=+-@\t\r", s[0]) && s[0] != '\0' && !csv_plain_number(s);
+}
+
 int cp_csv_field(struct cp_buf *b, const char *s, struct cp_error *err)
 {
 	size_t old_len = b->len, run;
+	bool quote;
 	int rc;
 
 	if (s == NULL)
 		s = "";
-	if (!csv_needs_quotes(s))
-		return cp_buf_adds(b, s, err);
-	rc = cp_buf_addc(b, '"', err);
-	while (rc == 0 && *s) {
+	quote = csv_needs_quotes(s);
+	rc = quote ? cp_buf_addc(b, '"', err) : 0;
+	/* A leading quote makes a spreadsheet show the cell as text. */
+	if (rc == 0 && csv_formula(s))
+		rc = cp_buf_addc(b, '\'', err);
+	if (rc == 0 && !quote)
+		rc = cp_buf_adds(b, s, err);
+	while (rc == 0 && quote && *s) {
 		/* Each quote is written twice: the run includes the quote. */
 		run = strcspn(s, "\"");
 		if (s[run] == '"')
@@ -235,7 +271,7 @@ int cp_csv_field(struct cp_buf *b, const char *s, struct cp_error *err)
 			rc = cp_buf_addc(b, '"', err);
 		s += run;
 	}
-	if (rc == 0)
+	if (rc == 0 && quote)
 		rc = cp_buf_addc(b, '"', err);
 	if (rc && b->data) {
 		b->len = old_len;

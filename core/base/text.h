@@ -31,7 +31,12 @@ bool cp_id_valid(const char *s);
 /* Appends s to b with & < > " ' escaped for HTML text and attributes. */
 int cp_html_escape(struct cp_buf *b, const char *s, struct cp_error *err);
 
-/* Appends s to b as one RFC 4180 CSV field (quoted when needed). */
+/*
+ * Appends s to b as one RFC 4180 CSV field (quoted when needed). A field
+ * a spreadsheet would run as a formula - starting with = + - @, a tab or
+ * a carriage return, unless it is a plain number such as -3 or -0.2500 -
+ * gets a leading ' (OWASP's CSV injection advice), so it shows as text.
+ */
 int cp_csv_field(struct cp_buf *b, const char *s, struct cp_error *err);
 
 /* Lower-cases ASCII letters of s in place; returns s. */

@@ -5,6 +5,7 @@
  */
 #include "results.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,69 +68,76 @@ static void tree_release(struct tree *t)
 
 /*
  * The visible groups just below g: its visible children, and through each
- * hidden child its own visible parts. Adds their respondents to *seen and
- * remembers the smallest non-empty one in *smallest.
+ * hidden child its own visible parts. Adds their respondents to *seen.
  */
 static void frontier(const struct tree *t, size_t g, const int64_t *n,
-		     const bool *suppressed, int64_t *seen, size_t *smallest)
+		     const struct cp_suppression *why, int64_t *seen)
 {
 	for (size_t i = t->first[g]; i < t->first[g + 1]; i++) {
 		size_t c = t->child[i];
-		if (suppressed[c]) {
-			frontier(t, c, n, suppressed, seen, smallest);
+		if (why[c].reason != CP_REASON_NONE)
+			frontier(t, c, n, why, seen);
+		else
+			*seen += n[c];
+	}
+}
+
+/*
+ * The hidden groups below g, reached through hidden groups only, that
+ * hold people of their own (not in any of their children): what a
+ * reader of g would work out by subtraction. Counts them in *count and
+ * keeps the first in array order in *first.
+ */
+static void hidden_parts(const struct tree *t, size_t g, const int64_t *n,
+			 const struct cp_suppression *why, size_t *first,
+			 size_t *count)
+{
+	for (size_t i = t->first[g]; i < t->first[g + 1]; i++) {
+		size_t c = t->child[i];
+		int64_t own = n[c];
+		if (why[c].reason == CP_REASON_NONE)
 			continue;
+		for (size_t j = t->first[c]; j < t->first[c + 1]; j++)
+			own -= n[t->child[j]];
+		if (own > 0) {
+			(*count)++;
+			if (*first == CP_NO_GROUP || c < *first)
+				*first = c;
 		}
-		*seen += n[c];
-		if (n[c] > 0 &&
-		    (*smallest == CP_NO_GROUP || n[c] < n[*smallest]))
-			*smallest = c;
+		hidden_parts(t, c, n, why, first, count);
 	}
 }
 
 int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
-			int k, bool *suppressed, struct cp_error *err)
+			int k, struct cp_suppression *why, struct cp_error *err)
 {
 	struct tree t;
-	bool changed = true;
 
 	if (tree_build(&t, count, parent, err))
 		return CP_ENOMEM;
 	for (size_t g = 0; g < count; g++)
-		if (n[g] < k)
-			suppressed[g] = true;
-	/* Each round only adds suppressions, so this ends. */
-	while (changed) {
-		changed = false;
-		for (size_t g = 0; g < count; g++) {
-			int64_t seen = 0, hidden;
-			size_t smallest = CP_NO_GROUP;
-			if (suppressed[g])
-				continue;
-			frontier(&t, g, n, suppressed, &seen, &smallest);
-			hidden = n[g] - seen;
-			/* What a reader works out by subtraction must be
-			 * nobody or at least k people. */
-			if (hidden > 0 && hidden < k &&
-			    smallest != CP_NO_GROUP) {
-				suppressed[smallest] = true;
-				changed = true;
-			}
-		}
-		for (size_t g = 0; g < count; g++) {
-			int depth = 0;
-			if (suppressed[g])
-				continue;
-			for (size_t a = parent[g];
-			     a != CP_NO_GROUP && depth < MAX_DEPTH;
-			     a = parent[a], depth++) {
-				int64_t d = n[a] - n[g];
-				if (!suppressed[a] && d > 0 && d < k) {
-					suppressed[g] = true;
-					changed = true;
-					break;
-				}
-			}
-		}
+		if (why[g].reason == CP_REASON_NONE && n[g] < k)
+			why[g] = (struct cp_suppression){CP_REASON_FEWER_THAN_K,
+							 CP_NO_GROUP, 0};
+	/*
+	 * Children come after their parents, so from the end every group's
+	 * parts are decided before it is: hiding a group changes only the
+	 * remainders of the groups above it, which come later. One pass.
+	 */
+	for (size_t g = count; g-- > 0;) {
+		int64_t seen = 0, rest;
+		size_t first = CP_NO_GROUP, parts = 0;
+		if (why[g].reason != CP_REASON_NONE)
+			continue;
+		frontier(&t, g, n, why, &seen);
+		rest = n[g] - seen;
+		/* What a reader works out by subtraction must be nobody or
+		 * at least k people: else the roll-up goes, not a part. */
+		if (rest <= 0 || rest >= k)
+			continue;
+		hidden_parts(&t, g, n, why, &first, &parts);
+		why[g] =
+		    (struct cp_suppression){CP_REASON_PROTECTS, first, parts};
 	}
 	tree_release(&t);
 	return 0;
@@ -293,6 +301,7 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 	g->name = cp_strdup(nd ? nd->name : "organisation");
 	g->parent = parent;
 	g->depth = depth;
+	g->why.protects = CP_NO_GROUP;
 	b->parent[r->ngroups] = parent;
 	*out = r->ngroups++;
 	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
@@ -548,14 +557,22 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 }
 
 /* Runs the suppression rule on one measure's counts, starting from what
- * the group level already hides. */
+ * the group level already decided. */
 static int suppress_measure(struct build *b, const int64_t *n, int k,
-			    const bool *base, bool *out, struct cp_error *err)
+			    const struct cp_suppression *base,
+			    struct cp_suppression *out, struct cp_error *err)
 {
 	size_t ng = b->r->ngroups;
 
-	memcpy(out, base, ng * sizeof(bool));
+	memcpy(out, base, ng * sizeof(*out));
 	return cp_results_suppress(ng, n, b->parent, k, out, err);
+}
+
+/* Marks st suppressed for why. */
+static void hide_stat(struct cp_stat *st, const struct cp_suppression *why)
+{
+	cp_stat_suppress(st);
+	st->why = *why;
 }
 
 /* Whether group g gets statistics (cp_results_opts.only_team). */
@@ -575,14 +592,15 @@ static bool wanted(const struct cp_results *r, size_t g)
  * flat totals arrays. What it allocates on the groups belongs to b->r and
  * is freed with it by cp_results_free.
  */
-static int compute_scores(struct build *b, const bool *group_hidden,
+static int compute_scores(struct build *b,
+			  const struct cp_suppression *group_hidden,
 			  struct cp_error *err)
 {
 	struct cp_results *r = b->r;
 	struct totals *t = &b->tot;
 	size_t ng = r->ngroups, nd = t->ndims, ni = t->nitems;
 	int64_t *n = calloc(ng + 1, sizeof(int64_t));
-	bool *hidden = calloc(ng + 1, sizeof(bool));
+	struct cp_suppression *hidden = calloc(ng + 1, sizeof(*hidden));
 	int rc = 0;
 
 	if (n == NULL || hidden == NULL) {
@@ -620,8 +638,8 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 			struct cp_stat *st = &r->groups[g].dims[d];
 			if (!wanted(r, g))
 				continue;
-			if (hidden[g]) {
-				cp_stat_suppress(st);
+			if (hidden[g].reason != CP_REASON_NONE) {
+				hide_stat(st, &hidden[g]);
 				continue;
 			}
 			cp_stat_from_sums(st, n[g], t->dim_sum[g * nd + d],
@@ -648,8 +666,8 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 			struct cp_stat *st = &r->groups[g].items[i];
 			if (!wanted(r, g))
 				continue;
-			if (hidden[g])
-				cp_stat_suppress(st);
+			if (hidden[g].reason != CP_REASON_NONE)
+				hide_stat(st, &hidden[g]);
 			else
 				cp_stat_from_counts(
 				    st,
@@ -702,11 +720,12 @@ static int cmp_comment(const void *a, const void *b)
 /* Gives each group allowed to show comments the comments of its teams,
  * sorted by question and text. */
 static int attach_comments(struct build *b, struct cp_store *s,
-			   const bool *group_hidden, struct cp_error *err)
+			   const struct cp_suppression *group_hidden,
+			   struct cp_error *err)
 {
 	struct cp_results *r = b->r;
 	size_t ng = r->ngroups;
-	bool *hidden = calloc(ng + 1, sizeof(bool));
+	struct cp_suppression *hidden = calloc(ng + 1, sizeof(*hidden));
 	int rc;
 
 	if (hidden == NULL)
@@ -717,7 +736,8 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
 					    &r->ncomment_rows, err);
 	for (size_t g = 0; rc == 0 && g < ng; g++)
-		r->groups[g].comments_shown = !hidden[g];
+		r->groups[g].comments_shown =
+		    hidden[g].reason == CP_REASON_NONE;
 	/* Count, allocate, fill: each comment goes to its team's group and
 	 * every group above it. */
 	for (int pass = 0; rc == 0 && pass < 2; pass++) {
@@ -928,7 +948,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	struct build b = {0};
 	struct cp_results *r;
 	const struct cp_wave_entry *entry = NULL;
-	bool *hidden = NULL;
+	struct cp_suppression *hidden = NULL;
 	size_t pos = 0;
 	int rc;
 
@@ -964,7 +984,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc)
 		goto done;
 	fill_totals(&b, &agg);
-	if ((hidden = calloc(r->ngroups + 1, sizeof(bool))) == NULL) {
+	if ((hidden = calloc(r->ngroups + 1, sizeof(*hidden))) == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -990,7 +1010,8 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 				 r->threshold, hidden, err);
 	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
-		gr->suppressed = hidden[g];
+		gr->suppressed = hidden[g].reason != CP_REASON_NONE;
+		gr->why = hidden[g];
 		if (gr->suppressed) {
 			gr->answered = gr->delivered = 0;
 			continue;
@@ -1012,6 +1033,70 @@ done:
 	free(hidden);
 	cp_store_aggregates_release(&agg);
 	totals_release(&b.tot);
+	free(b.nodes);
+	free(b.by_id);
+	free(b.parent);
+	if (rc) {
+		cp_results_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
+		    size_t nteams, const int64_t *wave_teams, size_t nwave,
+		    const int64_t *counts, int k, struct cp_error *err)
+{
+	static const struct cp_team none = {0};
+	struct cp_results_opts opts = {.teams = teams ? teams : &none,
+				       .nteams = teams ? nteams : 0};
+	struct cp_wave_entry entry = {0};
+	struct build b = {0};
+	struct cp_results *r;
+	struct cp_suppression *why = NULL;
+	int64_t *n = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	b.r = r;
+	r->threshold = r->comment_threshold = k;
+	entry.nteams = wave_teams ? nwave : nteams;
+	entry.teams = calloc(entry.nteams + 1, sizeof(int64_t));
+	if (entry.teams == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < entry.nteams; i++)
+		entry.teams[i] = wave_teams ? wave_teams[i] : teams[i].id;
+	rc = build_groups(&b, NULL, &entry, &opts, err);
+	if (rc)
+		goto done;
+	n = calloc(r->ngroups + 1, sizeof(*n));
+	why = calloc(r->ngroups + 1, sizeof(*why));
+	if (n == NULL || why == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nteams; i++) {
+		size_t g = atom_group(&b, teams[i].id);
+		if (g != CP_NO_GROUP)
+			n[g] += counts[i];
+	}
+	for (size_t g = r->ngroups; g-- > 1;)
+		n[b.parent[g]] += n[g];
+	rc = cp_results_suppress(r->ngroups, n, b.parent, k, why, err);
+	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
+		r->groups[g].answered = n[g];
+		r->groups[g].why = why[g];
+		r->groups[g].suppressed = why[g].reason != CP_REASON_NONE;
+	}
+done:
+	free(entry.teams);
+	free(n);
+	free(why);
 	free(b.nodes);
 	free(b.by_id);
 	free(b.parent);
@@ -1080,4 +1165,69 @@ bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor)
 		if (g == ancestor)
 			return true;
 	return false;
+}
+
+const char *cp_results_group_label(const struct cp_group *g, char *buf,
+				   size_t n)
+{
+	if (g->scope == CP_SCOPE_ORGANISATION)
+		snprintf(buf, n, "organisation");
+	else
+		snprintf(buf, n, "%s (%s)", g->name,
+			 g->scope == CP_SCOPE_TEAM ? "own members"
+						   : "with sub-teams");
+	return buf;
+}
+
+/* "Nursing's own members", "Nursing with its sub-teams". */
+static void group_words(const struct cp_group *g, char *buf, size_t n)
+{
+	if (g->scope == CP_SCOPE_ORGANISATION)
+		snprintf(buf, n, "the organisation");
+	else if (g->scope == CP_SCOPE_TEAM)
+		snprintf(buf, n, "%s's own members", g->name);
+	else
+		snprintf(buf, n, "%s with its sub-teams", g->name);
+}
+
+const char *cp_results_reason_text(const struct cp_results *r,
+				   const struct cp_suppression *why, char *buf,
+				   size_t n)
+{
+	char who[CP_ERROR_MSG_MAX];
+	size_t others;
+
+	buf[0] = '\0';
+	if (why->reason == CP_REASON_FEWER_THAN_K) {
+		snprintf(buf, n, "fewer than %d answered", r->threshold);
+	} else if (why->reason == CP_REASON_PROTECTS) {
+		if (why->protects >= r->ngroups) {
+			snprintf(buf, n,
+				 "hidden so that a smaller group's answers "
+				 "cannot be worked out");
+			return buf;
+		}
+		group_words(&r->groups[why->protects], who, sizeof(who));
+		others = why->nprotects > 1 ? why->nprotects - 1 : 0;
+		if (others)
+			snprintf(buf, n,
+				 "hidden so that the answers of %s and %zu "
+				 "other small group%s cannot be worked out",
+				 who, others, others == 1 ? "" : "s");
+		else
+			snprintf(buf, n,
+				 "hidden so that the answers of %s cannot be "
+				 "worked out",
+				 who);
+	}
+	return buf;
+}
+
+const char *cp_results_protects_label(const struct cp_results *r,
+				      const struct cp_suppression *why,
+				      char *buf, size_t n)
+{
+	if (why->reason != CP_REASON_PROTECTS || why->protects >= r->ngroups)
+		return NULL;
+	return cp_results_group_label(&r->groups[why->protects], buf, n);
 }

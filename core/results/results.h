@@ -9,17 +9,21 @@
  * change from the group's previous wave, the leader's self-assessment
  * beside the team's view, and comments. Then it applies the thresholds:
  *
- * - a group (or a measure) with fewer than k respondents is suppressed;
- * - anti-differencing: among nested groups, what is hidden inside a
- *   visible group is either nothing or at least k respondents, and no
- *   two visible nested groups differ by 1..k-1; where they would, the
- *   smallest visible part is suppressed too, until that holds;
+ * - a group (or a measure) with fewer than k respondents is suppressed
+ *   (reason fewer_than_k);
+ * - anti-differencing: what is hidden inside a visible group (its people
+ *   not in the visible groups inside it) is either nobody or at least k
+ *   respondents, so no two visible nested groups differ by 1..k-1; where
+ *   it would be 1..k-1, that group - always a roll-up, never a team's own
+ *   members - is suppressed too (reason protects_group, naming what it
+ *   protects), deepest first;
  * - scores exist only once the wave is closed; while it is open only the
  *   count of responses is given;
  * - comments need the comment threshold and the same anti-differencing.
  *
  * Suppressed values are zero and flagged (cp_stat.suppressed,
- * cp_group.suppressed): never a number that must not be printed.
+ * cp_group.suppressed) with their reason (cp_stat.why, cp_group.why):
+ * never a number that must not be printed.
  * docs/method.md describes all of this in words.
  */
 #ifndef CP_RESULTS_H
@@ -63,7 +67,8 @@ struct cp_group {
 	 * number below is zero (answered too, once the wave is closed).
 	 */
 	bool suppressed;
-	int64_t answered; /* responses (while open: always given) */
+	struct cp_suppression why; /* the reason, when suppressed */
+	int64_t answered;	   /* responses (while open: always given) */
 	/* Response rate = answered / delivered, only when delivered >= k. */
 	bool has_rate;
 	int64_t delivered; /* team invitations in state sent */
@@ -157,6 +162,27 @@ const struct cp_group *cp_results_group(const struct cp_results *r,
 					enum cp_group_scope scope,
 					int64_t team_id);
 
+/*
+ * A group's name for a person: "Nursing (own members)", "Nursing (with
+ * sub-teams)" or "organisation", into buf (always terminated). Returns buf.
+ */
+const char *cp_results_group_label(const struct cp_group *g, char *buf,
+				   size_t n);
+
+/*
+ * Why a value is hidden, in words, into buf: "fewer than 5 answered", or
+ * "hidden so that Nursing's own members cannot be worked out" (and how
+ * many other small groups with them). "" when why says shown. Returns buf.
+ */
+const char *cp_results_reason_text(const struct cp_results *r,
+				   const struct cp_suppression *why, char *buf,
+				   size_t n);
+
+/* The label of the group why protects, into buf; NULL when none. */
+const char *cp_results_protects_label(const struct cp_results *r,
+				      const struct cp_suppression *why,
+				      char *buf, size_t n);
+
 /* true when group g is inside group ancestor (or is it). */
 bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor);
 
@@ -181,16 +207,41 @@ int cp_results_thresholds(struct cp_store *s, const struct cp_wave *w, int *k,
 
 /*
  * The suppression rule on its own, for any tree of groups: n[i] counts the
- * respondents of group i, parent[i] is the smallest group that contains
- * it (CP_NO_GROUP for a root), and the children of a group partition it
- * together with nothing else. suppressed[] comes in with what is already
- * hidden and goes out with what must be: every group with n < k, and
- * then, until it holds, the smallest visible part of any visible group
- * whose hidden remainder is 1..k-1, and the smaller of any two visible
- * nested groups that differ by 1..k-1. Parents must come before their
- * children in the arrays.
+ * respondents of group i, parent[i] is the smallest group that contains it
+ * (CP_NO_GROUP for a root); a group may have people of its own besides
+ * its children's. Parents must come before their children in the arrays.
+ *
+ * why[] comes in with what is already hidden (reason set; a measure starts
+ * from its group's decisions) and goes out with every decision:
+ *
+ * 1. every group with n < k: CP_REASON_FEWER_THAN_K;
+ * 2. then, deepest group first, every visible group whose remainder - its
+ *    respondents not in the visible groups inside it - is 1..k-1:
+ *    CP_REASON_PROTECTS, with protects the first group (in array order)
+ *    of the hidden ones inside it that hold part of that remainder, and
+ *    nprotects how many of them hold some.
+ *
+ * So a group with children is hidden rather than any of its parts: a
+ * group without children (a team's own members) is hidden only for
+ * fewer than k. After it, no visible group has fewer than k respondents,
+ * every visible group's remainder is 0 or at least k, and hence no two
+ * visible nested groups differ by 1..k-1. The result depends only on n,
+ * parent, k and the incoming why[].
  */
 int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
-			int k, bool *suppressed, struct cp_error *err);
+			int k, struct cp_suppression *why,
+			struct cp_error *err);
+
+/*
+ * The groups a wave of wave_teams (ids in teams; all of teams when
+ * wave_teams is NULL) would have in the org chart teams, with
+ * counts[i] respondents in teams[i] (for example: everyone answers),
+ * and the suppression decisions for them at threshold k. Only the groups,
+ * answered and the decisions are set: no survey, no scores (r->scores
+ * false, r->survey NULL). *out is the caller's: cp_results_free.
+ */
+int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
+		    size_t nteams, const int64_t *wave_teams, size_t nwave,
+		    const int64_t *counts, int k, struct cp_error *err);
 
 #endif

@@ -10,6 +10,18 @@
  * digits than any report prints; it keeps the continued fraction short. */
 #define DF_CAP 1e12
 
+const char *cp_reason_name(enum cp_reason r)
+{
+	switch (r) {
+	case CP_REASON_FEWER_THAN_K:
+		return "fewer_than_k";
+	case CP_REASON_PROTECTS:
+		return "protects_group";
+	default:
+		return NULL;
+	}
+}
+
 const char *cp_change_status_name(enum cp_change_status s)
 {
 	switch (s) {
@@ -298,6 +310,8 @@ void cp_stat_suppress(struct cp_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->suppressed = true;
+	st->why.reason = CP_REASON_FEWER_THAN_K;
+	st->why.protects = (size_t)-1;
 }
 
 void cp_welch(struct cp_change *ch, const struct cp_stat *now,

@@ -18,6 +18,29 @@
 /* The confidence level of every interval carepulse prints. */
 #define CP_CONFIDENCE 0.95
 
+/* Why a value is not shown (results.h decides; docs/method.md). */
+enum cp_reason {
+	CP_REASON_NONE = 0,	    /* shown */
+	CP_REASON_FEWER_THAN_K = 1, /* fewer than k answered */
+	CP_REASON_PROTECTS = 2,	    /* shown, it would give away a group
+				       that is hidden: the one in protects */
+};
+
+/* "fewer_than_k", "protects_group"; NULL for CP_REASON_NONE. */
+const char *cp_reason_name(enum cp_reason r);
+
+/*
+ * A suppression decision: the reason, and for CP_REASON_PROTECTS the
+ * group (an index into the same array of groups) whose answers it keeps
+ * from being worked out by subtraction, and how many such groups there
+ * are in all (protects is the first of them in group order).
+ */
+struct cp_suppression {
+	enum cp_reason reason;
+	size_t protects;  /* (size_t)-1 when none */
+	size_t nprotects; /* 0 unless reason is CP_REASON_PROTECTS */
+};
+
 /*
  * One measure (a dimension or an item) in one group. When suppressed is
  * set every number is zero: a caller that forgets to check cannot print a
@@ -25,11 +48,12 @@
  */
 struct cp_stat {
 	bool suppressed; /* not enough responses (or anti-differencing) */
-	int64_t n;	 /* respondents */
-	double mean;	 /* on the 1-5 scale */
-	double score;	 /* the mean on 0-100: (mean - 1) / 4 * 100 */
-	double sd;	 /* sample standard deviation (n - 1); 0 when n < 2 */
-	bool has_ci;	 /* n >= 2: an interval exists */
+	struct cp_suppression why; /* the reason, when suppressed */
+	int64_t n;		   /* respondents */
+	double mean;		   /* on the 1-5 scale */
+	double score;		   /* the mean on 0-100: (mean - 1) / 4 * 100 */
+	double sd;   /* sample standard deviation (n - 1); 0 when n < 2 */
+	bool has_ci; /* n >= 2: an interval exists */
 	double ci_low, ci_high; /* 95% t interval for the mean */
 	/* Answers per scale value after reverse scoring, and their %. */
 	bool has_dist;
@@ -81,7 +105,8 @@ void cp_stat_from_counts(struct cp_stat *st, const int64_t c[CP_SCALE_POINTS],
  */
 void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS]);
 
-/* Zeroes every number of st and marks it suppressed. */
+/* Zeroes every number of st and marks it suppressed, for fewer than k
+ * answers until the caller says otherwise in st->why. */
 void cp_stat_suppress(struct cp_stat *st);
 
 /*

@@ -47,6 +47,7 @@ void cp_roster_changes_release(struct cp_roster_changes *c)
 	for (size_t i = 0; i < c->nlines; i++)
 		free(c->lines[i]);
 	free(c->lines);
+	cp_store_teams_free(c->teams, c->nteams);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -253,6 +254,9 @@ int cp_roster_apply(struct cp_store *s, const struct cp_roster *r, int dry_run,
 		rc = check_cycles(s, err);
 	if (rc == 0)
 		rc = apply_members(s, r, changes, err);
+	if (rc == 0 && dry_run)
+		rc = cp_store_team_list(s, &changes->teams, &changes->nteams,
+					err);
 	if (rc || dry_run) {
 		cp_store_rollback(s);
 		return rc;

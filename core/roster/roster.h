@@ -60,6 +60,10 @@ struct cp_roster_changes {
 	/* One line per change, for --dry-run and verbose output. */
 	char **lines;
 	size_t nlines;
+	/* A dry run only: the teams as the roster would leave them (what
+	 * cp_store_team_list would list), for an anonymity preview. */
+	struct cp_team *teams;
+	size_t nteams;
 };
 
 /*

@@ -92,7 +92,9 @@ expect_in err "only after a wave closes"
 expect_exit 0 report team --team "$TEAM" -o hidden.pdf
 check_pdf hidden.pdf
 has hidden.pdf "Wave $w2"
-has hidden.pdf "Too few people answered this wave"
+has hidden.pdf "fewer than 5 answered"
+[ "$(pdfinfo hidden.pdf | sed -n 's/^Pages: *//p')" = 1 ] ||
+	fail "a hidden team's report is not one page"
 seed close "$w3"
 
 # Usage and bad input.
@@ -207,12 +209,12 @@ assert rows and all(r["suppressed"] for r in rows if r["measure"] != "self"), ro
 ' "$T/out" || fail "wave $w2 is not suppressed for the team"
 expect_exit 0 report team --team "$TEAM" --wave "$w2" -o middle.pdf
 check_pdf middle.pdf
-has middle.pdf "not enough responses (fewer than 5)"
+has middle.pdf "are not shown: fewer than 5 answered"
 grep -qE "(score|mean) [0-9]" middle.pdf.txt && fail "a suppressed wave shows scores"
 
 # The comparison: Small team (3) is suppressed and so, to keep it from
-# being worked out, is Pharmacy; their rows show "fewer than 5" and no
-# number at all.
+# being worked out, is the organisation (not Pharmacy, a team's own
+# results); their rows show no number at all, and the report says why.
 expect_exit 0 report compare -o compare.pdf
 expect_in out "compare.pdf"
 check_pdf compare.pdf
@@ -232,15 +234,25 @@ def line_of(name):
     assert len(found) == 1, (name, found)
     return found[0]
 
-for name in ("Small team", "Pharmacy"):
+for name in ("Small team",):
     assert rows[(name, "team")]["suppressed"], name
     l = line_of(name)
     assert "fewer than 5" in l, l
     assert "hidden" in l, l
     assert not re.search(r"\d", l.replace("fewer than 5", "")), l
+org = rows[("organisation", "organisation")]
+assert org["suppressed"] and org["reason"] == "protects_group", org
+assert org["protects"] == "Small team (own members)", org
+assert not rows[("Pharmacy", "team")]["suppressed"]
+l = line_of("Organisation")
+assert "see below" in l and not re.search(r"\d", l), l
+text = "\n".join(lines)
+assert "Small team: fewer than 5 answered." in text, text
+assert ("Organisation: hidden so that the answers of Small team's own "
+        "members cannot be worked out.") in " ".join(lines), lines
 r = rows[(team, "team")]
 l = line_of(team)
-dims = [k for k in r if k not in ("wave", "group", "scope", "suppressed", "n", "response_rate")]
+dims = [k for k in r if k not in ("wave", "group", "scope", "suppressed", "reason", "protects", "n", "response_rate")]
 assert dims
 for d in dims:
     v = r[d]
@@ -252,8 +264,8 @@ PY
 # it answered 2 to everything (mean 2.00, score 25, 0% favourable).
 expect_exit 0 report team --team "Small team" -o small.pdf
 check_pdf small.pdf
-has small.pdf "Too few people answered"
-has small.pdf "not enough responses (fewer than 5)"
+has small.pdf "are not shown: fewer than 5 answered"
+has small.pdf "Small team has 3 members of its own; put them in a team of 5"
 for v in "2.00" "2.0" "0%" "score 25" "n = 3"; do
 	grep -qF -- "$v" small.pdf.txt && fail "small.pdf shows the suppressed '$v'"
 done

@@ -69,25 +69,34 @@ cp "$T/out" w2.json
 /usr/bin/python3 "$CHECK" "$CAREPULSE_DB" w1.json || fail "wave 1 numbers"
 /usr/bin/python3 "$CHECK" "$CAREPULSE_DB" w2.json w1.json || fail "wave 2 numbers"
 
-# Wave 2: Ward B (4) is below k; Ward A (11) would give it away as
-# Nursing (15) minus Ward A, so Ward A is hidden too.
+# Wave 2: Ward B (4) is below k; Nursing (15) minus Ward A (11) would give
+# it away, and so would the organisation minus Ward A and Pharmacy: the
+# roll-ups are hidden, protecting Ward B, and Ward A keeps its results.
 /usr/bin/python3 - w2.json <<'PY' || fail "anti-differencing in wave 2"
 import json, sys
 rows = [r for r in json.load(open(sys.argv[1])) if r["measure"] == "responses"]
 hidden = {(r["group"], r["scope"]): r["suppressed"] for r in rows}
+why = {(r["group"], r["scope"]): (r["reason"], r["protects"]) for r in rows}
 assert hidden[("Ward B", "team")], hidden
-assert hidden[("Ward A", "team")], hidden
-assert not hidden[("Nursing", "subtree")], hidden
+assert why[("Ward B", "team")] == ("fewer_than_k", None), why
+assert not hidden[("Ward A", "team")], hidden
+assert hidden[("Nursing", "subtree")], hidden
+assert why[("Nursing", "subtree")] == ("protects_group", "Ward B (own members)"), why
 assert not hidden[("Pharmacy", "team")], hidden
-assert not hidden[("organisation", "organisation")], hidden
+assert hidden[("organisation", "organisation")], hidden
+assert why[("organisation", "organisation")] == ("protects_group", "Ward B (own members)"), why
 PY
 
 # The same decisions in CSV and the terminal table.
 expect_exit 0 results "$w2" --format csv
 expect_in out "wave,wave_status,threshold,group,scope,parent_group"
-expect_in out "$w2,closed,5,Ward B,team,Nursing,subtree,responses,,,true,,,,"
+expect_in out "$w2,closed,5,Ward B,team,Nursing,subtree,responses,,,true,fewer_than_k,,,,"
+expect_in out "$w2,closed,5,Nursing,subtree,organisation,organisation,responses,,,true,protects_group,Ward B (own members),,"
 expect_exit 0 results "$w2" --team "Ward B"
-expect_in out "not enough responses"
+expect_in out "fewer than 5 answered"
+expect_exit 0 results "$w2"
+expect_in out "hidden so that the answers of Ward B's own members cannot be worked out"
+expect_not_in out "not enough responses"
 expect_exit 0 results "$w2" --team Nursing
 expect_in out "Nursing (with sub-teams)"
 expect_in out "self: Compassion"
@@ -120,15 +129,16 @@ expect_in out "organisation"
 
 # The matrix: one row per group, one column per dimension.
 expect_exit 0 results "$w2" --matrix --format csv
-expect_in out "wave,group,scope,suppressed,n,response_rate,compassion,confidence"
-expect_in out "$w2,Ward B,team,true,,,,,,,,,,,,,"
+expect_in out "wave,group,scope,suppressed,reason,protects,n,response_rate,compassion,confidence"
+expect_in out "$w2,Ward B,team,true,fewer_than_k,,,,,,,,,,,,,,"
 expect_exit 0 results "$w2" --matrix --measure favourable
-expect_in out "not enough responses"
+expect_in out "fewer than 5 answered"
+expect_in out "protects Ward B (own members)"
 
 # The installation threshold applies when the wave has none.
 expect_exit 0 config set threshold 10
 expect_exit 0 results "$w2" --format csv
-expect_in out "$w2,closed,10,Pharmacy,team,organisation,organisation,responses,,,true,,,,"
+expect_in out "$w2,closed,10,Pharmacy,team,organisation,organisation,responses,,,true,fewer_than_k,,,,"
 expect_exit 0 config unset threshold
 
 # Bad input.

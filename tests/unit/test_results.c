@@ -22,12 +22,19 @@
 
 #define NO CP_NO_GROUP
 
+static struct cp_suppression why[64];
+
+/* Runs the rule from nothing hidden; out[g] says whether g is hidden and
+ * why[] keeps the reasons. */
 static void run_rule(size_t count, const int64_t *n, const size_t *parent,
 		     int k, bool *out)
 {
-	memset(out, 0, count * sizeof(bool));
-	assert_int_equal(cp_results_suppress(count, n, parent, k, out, NULL),
+	for (size_t g = 0; g < count; g++)
+		why[g] = (struct cp_suppression){CP_REASON_NONE, NO, 0};
+	assert_int_equal(cp_results_suppress(count, n, parent, k, why, NULL),
 			 0);
+	for (size_t g = 0; g < count; g++)
+		out[g] = why[g].reason != CP_REASON_NONE;
 }
 
 /* A single team at k - 1, k and k + 1. */
@@ -39,6 +46,8 @@ static void test_rule_threshold(void **state)
 	(void)state;
 	run_rule(2, (const int64_t[]){4, 4}, parent, 5, out);
 	assert_true(out[0] && out[1]);
+	assert_int_equal(why[0].reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(why[1].reason, CP_REASON_FEWER_THAN_K);
 	run_rule(2, (const int64_t[]){5, 5}, parent, 5, out);
 	assert_true(!out[0] && !out[1]);
 	run_rule(2, (const int64_t[]){6, 6}, parent, 5, out);
@@ -47,7 +56,10 @@ static void test_rule_threshold(void **state)
 	assert_true(out[0] && out[1]);
 }
 
-/* Org 14 = A 10 + B 4: B is hidden, and then A, or org - A shows B. */
+/*
+ * Org 14 = A 10 + B 4: B is hidden, and then org - A would show B. The
+ * roll-up goes, not A: A's own results matter more than org's.
+ */
 static void test_rule_complement(void **state)
 {
 	const size_t parent[] = {NO, 0, 0};
@@ -55,30 +67,77 @@ static void test_rule_complement(void **state)
 
 	(void)state;
 	run_rule(3, (const int64_t[]){14, 10, 4}, parent, 5, out);
-	assert_true(!out[0] && out[1] && out[2]);
-	/* B 4 and C 3 hide 7 >= k together: A may stay. */
+	assert_true(out[0] && !out[1] && out[2]);
+	assert_int_equal(why[2].reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(why[0].reason, CP_REASON_PROTECTS);
+	assert_int_equal(why[0].protects, 2);
+	assert_int_equal(why[0].nprotects, 1);
+	/* B 4 and C 3 hide 7 >= k together: org and A both stay. */
 	{
 		const size_t p4[] = {NO, 0, 0, 0};
 		bool o4[4];
 		run_rule(4, (const int64_t[]){17, 10, 4, 3}, p4, 5, o4);
 		assert_true(!o4[0] && !o4[1] && o4[2] && o4[3]);
 	}
+	/* B 2 and C 1: org protects both, and names the first. */
+	{
+		const size_t p4[] = {NO, 0, 0, 0};
+		bool o4[4];
+		run_rule(4, (const int64_t[]){13, 10, 2, 1}, p4, 5, o4);
+		assert_true(o4[0] && !o4[1] && o4[2] && o4[3]);
+		assert_int_equal(why[0].reason, CP_REASON_PROTECTS);
+		assert_int_equal(why[0].protects, 2);
+		assert_int_equal(why[0].nprotects, 2);
+	}
 }
 
-/* The next-smallest sibling goes with it: A 12, B 6, C 2 -> C, then B. */
-static void test_rule_next_smallest(void **state)
+/* A 12, B 6, C 2: the leaves that reached k all stay; org goes. */
+static void test_rule_leaves_stay(void **state)
 {
 	const size_t parent[] = {NO, 0, 0, 0};
 	bool out[4];
 
 	(void)state;
 	run_rule(4, (const int64_t[]){20, 12, 6, 2}, parent, 5, out);
-	assert_true(!out[0] && !out[1] && out[2] && out[3]);
+	assert_true(out[0] && !out[1] && !out[2] && out[3]);
+	assert_int_equal(why[0].protects, 3);
 }
 
 /*
- * Deep: org(12) = U(9) + X(3), U = T(9) alone. X is hidden; U and T would
- * each give it away (12 - 9 = 3), so both go.
+ * The issue's Nursing: org(0) = Nursing subtree(1) + Surgery(5);
+ * Nursing subtree = Nursing's own 2 (2) + Ward 4 (3, 9) + Ward 7 (4, 6).
+ * Today's rule hid Ward 7. Now the wards show, the Nursing roll-up goes
+ * (protecting Nursing's own), and the organisation with it, since
+ * org - Ward 4 - Ward 7 - Surgery is Nursing's own 2 again.
+ */
+static void test_rule_rollup_first(void **state)
+{
+	const size_t parent[] = {NO, 0, 1, 1, 1, 0};
+	bool out[6];
+
+	(void)state;
+	run_rule(6, (const int64_t[]){27, 17, 2, 9, 6, 10}, parent, 5, out);
+	assert_true(out[0] && out[1] && out[2] && !out[3] && !out[4] &&
+		    !out[5]);
+	assert_int_equal(why[2].reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(why[1].reason, CP_REASON_PROTECTS);
+	assert_int_equal(why[1].protects, 2);
+	assert_int_equal(why[0].reason, CP_REASON_PROTECTS);
+	assert_int_equal(why[0].protects, 2);
+	/* Another small team of 3 under org: 2 + 3 >= k, org shows. */
+	{
+		const size_t p[] = {NO, 0, 1, 1, 1, 0, 0};
+		bool o[7];
+		run_rule(7, (const int64_t[]){30, 17, 2, 9, 6, 10, 3}, p, 5, o);
+		assert_true(!o[0] && o[1] && o[2] && !o[3] && !o[4] && !o[5] &&
+			    o[6]);
+		assert_int_equal(why[6].reason, CP_REASON_FEWER_THAN_K);
+	}
+}
+
+/*
+ * Deep: org(12) = U(9) + X(3), U = T(9) alone. X is hidden; org - U
+ * would give it away, so org goes; U and T equal each other and stay.
  */
 static void test_rule_nested(void **state)
 {
@@ -87,7 +146,7 @@ static void test_rule_nested(void **state)
 
 	(void)state;
 	run_rule(4, (const int64_t[]){12, 9, 9, 3}, parent, 5, out);
-	assert_true(!out[0] && out[1] && out[2] && out[3]);
+	assert_true(out[0] && !out[1] && !out[2] && out[3]);
 	/* U = T1 6 + T2 6, org = U: nothing differs, all shown. */
 	{
 		const size_t p[] = {NO, 0, 1, 1};
@@ -97,7 +156,48 @@ static void test_rule_nested(void **state)
 	}
 }
 
-/* Random trees: the two promises hold for every pair and every group. */
+/* What is already hidden comes in with its reason and stays. */
+static void test_rule_base(void **state)
+{
+	const size_t parent[] = {NO, 0, 0};
+	const int64_t n[] = {20, 10, 10};
+
+	(void)state;
+	for (size_t g = 0; g < 3; g++)
+		why[g] = (struct cp_suppression){CP_REASON_NONE, NO, 0};
+	why[2] = (struct cp_suppression){CP_REASON_FEWER_THAN_K, NO, 0};
+	assert_int_equal(cp_results_suppress(3, n, parent, 5, why, NULL), 0);
+	assert_int_equal(why[2].reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(why[1].reason, CP_REASON_NONE);
+	/* org - A = 10 >= k: org may stay. */
+	assert_int_equal(why[0].reason, CP_REASON_NONE);
+}
+
+/* The people of g not in any visible group inside it. */
+static int64_t remainder_of(size_t count, const int64_t *n,
+			    const size_t *parent, const bool *out, size_t g)
+{
+	int64_t rest = n[g];
+
+	for (size_t c = g + 1; c < count; c++) {
+		size_t a = parent[c];
+		bool top = !out[c];
+		/* c counts when it is visible and nothing visible lies
+		 * between it and g. */
+		while (top && a != g && a != NO) {
+			if (!out[a])
+				top = false;
+			a = parent[a];
+		}
+		if (top && a == g)
+			rest -= n[c];
+	}
+	return rest;
+}
+
+/* Random trees: the two promises hold for every pair and every group,
+ * every reason is right, and a group without children is hidden only
+ * for fewer than k. */
 static void test_rule_random(void **state)
 {
 	enum {
@@ -108,7 +208,7 @@ static void test_rule_random(void **state)
 	for (int round = 0; round < 2000; round++) {
 		size_t parent[G];
 		int64_t own[G], n[G];
-		bool out[G];
+		bool out[G], leaf[G];
 		int k = 3 + rand() % 8;
 		size_t count = 2 + (size_t)(rand() % (G - 1));
 		parent[0] = NO;
@@ -117,7 +217,10 @@ static void test_rule_random(void **state)
 				parent[g] = (size_t)(rand() % (int)g);
 			own[g] = rand() % 3 ? rand() % 12 : 0;
 			n[g] = 0;
+			leaf[g] = true;
 		}
+		for (size_t g = 1; g < count; g++)
+			leaf[parent[g]] = false;
 		for (size_t g = count; g-- > 0;) {
 			n[g] += own[g];
 			if (g)
@@ -125,10 +228,35 @@ static void test_rule_random(void **state)
 		}
 		run_rule(count, n, parent, k, out);
 		for (size_t g = 0; g < count; g++) {
-			if (n[g] < k)
+			int64_t rest;
+			if (n[g] < k) {
 				assert_true(out[g]);
+				assert_int_equal(why[g].reason,
+						 CP_REASON_FEWER_THAN_K);
+			}
+			if (leaf[g])
+				assert_true(out[g] == (n[g] < k));
+			if (why[g].reason == CP_REASON_PROTECTS) {
+				size_t p = why[g].protects;
+				assert_true(n[g] >= k);
+				assert_false(leaf[g]);
+				/* Only its own people (no group of them)
+				 * may be what it protects. */
+				assert_true(why[g].nprotects >= 1 ||
+					    own[g] > 0);
+				if (why[g].nprotects == 0) {
+					assert_true(p == NO);
+					continue;
+				}
+				assert_true(p != NO && out[p] && p > g);
+				for (size_t a = parent[p]; a != g;
+				     a = parent[a])
+					assert_true(a != NO && out[a]);
+			}
 			if (out[g])
 				continue;
+			rest = remainder_of(count, n, parent, out, g);
+			assert_true(rest == 0 || rest >= k);
 			for (size_t a = parent[g]; a != NO; a = parent[a])
 				if (!out[a])
 					assert_false(n[a] - n[g] > 0 &&
@@ -271,8 +399,9 @@ static void test_empty_wave(void **state)
 }
 
 /*
- * A 4 (= k - 1), B 5 (= k): A is hidden, and B goes with it because the
- * organisation (9) minus B would be A. Everyone answered 4 on every item:
+ * A 4 (= k - 1), B 5 (= k): A is hidden, and the organisation (9) and
+ * Org with its sub-teams go with it, since either minus B would be A;
+ * B, a team's own results, stays. Everyone answered 4 on every item:
  * SD 0, interval of width 0; the reverse items score 2.
  */
 static void test_k_minus_one_and_k(void **state)
@@ -299,11 +428,19 @@ static void test_k_minus_one_and_k(void **state)
 	org = cp_results_group(r, CP_SCOPE_ORGANISATION, 0);
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
 	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);
-	assert_false(org->suppressed);
-	assert_int_equal(org->answered, 9);
+	assert_true(org->suppressed); /* 9 - 5 = 4 < k */
+	assert_int_equal(org->why.reason, CP_REASON_PROTECTS);
+	assert_ptr_equal(&r->groups[org->why.protects], a);
+	assert_int_equal(org->answered, 0);
+	assert_true(
+	    cp_results_group(r, CP_SCOPE_SUBTREE, f->team[0])->suppressed);
 	assert_true(a->suppressed);
-	assert_true(b->suppressed); /* 9 - 5 = 4 < k */
-	assert_int_equal(b->answered, 0);
+	assert_int_equal(a->why.reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(a->dims[0].why.reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(org->dims[0].why.reason, CP_REASON_PROTECTS);
+	assert_false(b->suppressed);
+	assert_int_equal(b->answered, 5);
+	org = b; /* the numbers below are B's five */
 	for (size_t d = 0; d < r->survey->ndims; d++)
 		if (strcmp(r->survey->dims[d].id, "confidence") == 0)
 			conf = d;
@@ -315,12 +452,12 @@ static void test_k_minus_one_and_k(void **state)
 	assert_true(fabs(org->dims[conf].mean - 10.0 / 3) < 1e-12);
 	assert_true(org->dims[conf].sd == 0);
 	assert_true(org->dims[conf].ci_low == org->dims[conf].ci_high);
-	assert_int_equal(org->dims[conf].n, 9);
+	assert_int_equal(org->dims[conf].n, 5);
 	assert_true(fabs(org->dims[conf].favourable - 200.0 / 3) < 1e-9);
 	assert_true(fabs(org->items[rev].mean - 2) < 1e-12);
 	assert_true(org->items[rev].favourable == 0);
 	assert_true(fabs(org->items[rev].unfavourable - 100) < 1e-12);
-	assert_false(org->comments_shown); /* 9 < comment threshold 10 */
+	assert_false(org->comments_shown); /* 5 < comment threshold 10 */
 	cp_results_free(r);
 }
 
@@ -357,7 +494,7 @@ static void test_k_plus_one_and_self(void **state)
 
 /* A second wave: a change of +2 on SD-0 answers is significant; no
  * change is "no detectable change"; with B below k, A could be worked out
- * from the organisation and goes too, and so do its changes. */
+ * from the organisation, which goes, while A stays with its change. */
 static void test_changes(void **state)
 {
 	struct fixture *f = *state;
@@ -394,10 +531,12 @@ static void test_changes(void **state)
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
 	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);
 	assert_true(b->suppressed);
-	assert_true(a->suppressed); /* 8 - 6 = 2 < k */
-	assert_int_equal(a->dim_change[0].status, CP_CHANGE_UNDETECTABLE);
-	assert_false(a->dim_change[0].has_diff);
-	assert_true(a->dim_change[0].diff == 0);
+	assert_false(a->suppressed); /* 8 - 6 = 2 < k: org goes instead */
+	assert_true(cp_results_group(r, CP_SCOPE_ORGANISATION, 0)->suppressed);
+	assert_int_equal(b->dim_change[0].status, CP_CHANGE_UNDETECTABLE);
+	assert_false(b->dim_change[0].has_diff);
+	assert_true(b->dim_change[0].diff == 0);
+	assert_int_equal(a->dim_change[0].status, CP_CHANGE_UP);
 	cp_results_free(r);
 }
 
@@ -406,7 +545,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rule_threshold),
 	    cmocka_unit_test(test_rule_complement),
-	    cmocka_unit_test(test_rule_next_smallest),
+	    cmocka_unit_test(test_rule_leaves_stay),
+	    cmocka_unit_test(test_rule_rollup_first),
+	    cmocka_unit_test(test_rule_base),
 	    cmocka_unit_test(test_rule_nested),
 	    cmocka_unit_test(test_rule_random),
 	    cmocka_unit_test_setup_teardown(test_empty_wave, setup, teardown),

@@ -228,6 +228,23 @@ static void test_csv_field(void **state)
 	assert_string_equal(csv(&b, " lead"), "\" lead\"");
 	assert_string_equal(csv(&b, "trail "), "\"trail \"");
 	assert_string_equal(csv(&b, "in side"), "in side");
+	/* Formulas are neutralised; plain numbers are numbers. */
+	assert_string_equal(csv(&b, "=HYPERLINK(\"http://x\")"),
+			    "\"'=HYPERLINK(\"\"http://x\"\")\"");
+	assert_string_equal(csv(&b, "=1+1"), "'=1+1");
+	assert_string_equal(csv(&b, "+1"), "'+1");
+	assert_string_equal(csv(&b, "@SUM(A1:A2)"), "'@SUM(A1:A2)");
+	assert_string_equal(csv(&b, "-2+3"), "'-2+3");
+	assert_string_equal(csv(&b, "-"), "'-");
+	assert_string_equal(csv(&b, "-cmd|' /C calc'!A0"),
+			    "'-cmd|' /C calc'!A0");
+	assert_string_equal(csv(&b, "\tx"), "\"'\tx\"");
+	assert_string_equal(csv(&b, "\rx"), "\"'\rx\"");
+	assert_string_equal(csv(&b, "-3"), "-3");
+	assert_string_equal(csv(&b, "-0.2500"), "-0.2500");
+	assert_string_equal(csv(&b, "-0."), "'-0.");
+	assert_string_equal(csv(&b, "-1e5"), "'-1e5");
+	assert_string_equal(csv(&b, "a=b"), "a=b");
 	cp_buf_release(&b);
 }
 

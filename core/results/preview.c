@@ -1,0 +1,274 @@
+/*
+ * preview.c - the anonymity preview of a roster: see preview.h.
+ */
+#include "preview.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store.h"
+
+#define TEXT_MAX 1024
+
+/* Index of the team with id in teams, or nteams. */
+static size_t team_at(const struct cp_team *teams, size_t nteams, int64_t id)
+{
+	for (size_t i = 0; i < nteams; i++)
+		if (teams[i].id == id)
+			return i;
+	return nteams;
+}
+
+/*
+ * The teams of a wave to wave_teams, with every team below them when
+ * subteams (as wave create invites them). *out is malloc'ed.
+ */
+static int wave_set(const struct cp_team *teams, size_t nteams,
+		    const int64_t *wave_teams, size_t nwave, bool subteams,
+		    int64_t **out, size_t *nout, struct cp_error *err)
+{
+	bool *in = calloc(nteams + 1, sizeof(bool));
+	bool grew = true;
+
+	*out = calloc(nteams + 1, sizeof(int64_t));
+	*nout = 0;
+	if (in == NULL || *out == NULL) {
+		free(in);
+		free(*out);
+		*out = NULL;
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nwave; i++) {
+		size_t t = team_at(teams, nteams, wave_teams[i]);
+		if (t < nteams)
+			in[t] = true;
+	}
+	while (subteams && grew) {
+		grew = false;
+		for (size_t i = 0; i < nteams; i++) {
+			size_t p =
+			    teams[i].parent_id
+				? team_at(teams, nteams, teams[i].parent_id)
+				: nteams;
+			if (!in[i] && p < nteams && in[p])
+				in[i] = grew = true;
+		}
+	}
+	for (size_t i = 0; i < nteams; i++)
+		if (in[i])
+			(*out)[(*nout)++] = teams[i].id;
+	free(in);
+	return 0;
+}
+
+/* The members of team (by id) in the wave's groups, or -1 when the team
+ * has no group of its own in the plan. */
+static int64_t own_people(const struct cp_results *plan, int64_t team)
+{
+	const struct cp_group *g = cp_results_group(plan, CP_SCOPE_TEAM, team);
+
+	return g ? g->answered : -1;
+}
+
+/*
+ * Where the people of team t (fewer than k, more than 0) could go so that
+ * they are counted with others: the smallest of its sub-teams, else its
+ * parent team, else the smallest team beside it; only a team that would
+ * then reach k. NULL when there is none in the wave.
+ */
+static const char *move_to(const struct cp_results *plan,
+			   const struct cp_team *teams, size_t nteams, size_t t,
+			   int k)
+{
+	int64_t people = own_people(plan, teams[t].id), best_n = -1;
+	const char *best = NULL;
+	size_t p;
+
+	for (int pass = 0; pass < 3 && best == NULL; pass++) {
+		if (pass == 1) {
+			p = teams[t].parent_id
+				? team_at(teams, nteams, teams[t].parent_id)
+				: nteams;
+			if (p < nteams &&
+			    own_people(plan, teams[p].id) + people >= k)
+				best = teams[p].name;
+			continue;
+		}
+		for (size_t i = 0; i < nteams; i++) {
+			int64_t m = own_people(plan, teams[i].id);
+			bool near = pass == 0
+					? teams[i].parent_id == teams[t].id
+					: i != t && teams[i].parent_id ==
+							teams[t].parent_id;
+			if (!near || m < 0 || m + people < k)
+				continue;
+			if (best_n < 0 || m < best_n) {
+				best = teams[i].name;
+				best_n = m;
+			}
+		}
+	}
+	return best;
+}
+
+/* The fix for the own members of group g (a team group below k). */
+static void team_fix(const struct cp_results *plan, const struct cp_team *teams,
+		     size_t nteams, const struct cp_group *g, int k, char *buf,
+		     size_t n)
+{
+	size_t t = team_at(teams, nteams, g->team_id);
+	const char *to = t < nteams ? move_to(plan, teams, nteams, t, k) : NULL;
+
+	if (to)
+		snprintf(buf, n, "put them in a team of %d or more, or in %s",
+			 k, to);
+	else
+		snprintf(buf, n,
+			 "add %lld more member%s, or put them in a team of "
+			 "%d or more",
+			 (long long)(k - g->answered),
+			 k - g->answered == 1 ? "" : "s", k);
+}
+
+static int add_entry(struct cp_preview *p, size_t g, const char *problem,
+		     const char *fix, struct cp_error *err)
+{
+	struct cp_preview_entry *e = &p->entries[p->nentries];
+
+	e->group = g;
+	e->people = p->plan->groups[g].answered;
+	e->problem = cp_strdup(problem);
+	e->fix = cp_strdup(fix);
+	if (e->problem == NULL || e->fix == NULL) {
+		free(e->problem);
+		free(e->fix);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	p->nentries++;
+	return 0;
+}
+
+int cp_preview_build(struct cp_preview **out, const struct cp_team *teams,
+		     size_t nteams, const int64_t *wave_teams, size_t nwave,
+		     bool subteams, int k, struct cp_error *err)
+{
+	struct cp_preview *p;
+	int64_t *set = NULL, *counts = NULL;
+	size_t nset = 0;
+	char *problem = NULL, *fix = NULL, label[TEXT_MAX];
+	int rc;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	p->threshold = k;
+	counts = calloc(nteams + 1, sizeof(int64_t));
+	problem = malloc(TEXT_MAX);
+	fix = malloc(TEXT_MAX);
+	if (counts == NULL || problem == NULL || fix == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nteams; i++)
+		counts[i] = teams[i].members;
+	rc = wave_teams ? wave_set(teams, nteams, wave_teams, nwave, subteams,
+				   &set, &nset, err)
+			: 0;
+	if (rc == 0)
+		rc = cp_results_plan(&p->plan, teams, nteams,
+				     wave_teams ? set : NULL, nset, counts, k,
+				     err);
+	if (rc == 0) {
+		p->entries = calloc(p->plan->ngroups + 1, sizeof(*p->entries));
+		if (p->entries == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	for (size_t g = 0; rc == 0 && g < p->plan->ngroups; g++) {
+		const struct cp_group *gr = &p->plan->groups[g];
+		const struct cp_group *prot;
+		/* A group nobody could answer in hides nothing. */
+		if (gr->why.reason == CP_REASON_NONE || gr->answered == 0)
+			continue;
+		cp_results_group_label(gr, label, sizeof(label));
+		fix[0] = '\0';
+		if (gr->why.reason == CP_REASON_FEWER_THAN_K) {
+			snprintf(problem, TEXT_MAX,
+				 "%s: %lld %s, fewer than %d: never shown",
+				 label, (long long)gr->answered,
+				 gr->answered == 1 ? "person" : "people", k);
+			if (gr->scope == CP_SCOPE_TEAM)
+				team_fix(p->plan, teams, nteams, gr, k, fix,
+					 TEXT_MAX);
+			else
+				snprintf(fix, TEXT_MAX,
+					 "put its people in a team of %d or "
+					 "more",
+					 k);
+		} else {
+			char why[TEXT_MAX];
+			snprintf(problem, TEXT_MAX, "%s: %s", label,
+				 cp_results_reason_text(p->plan, &gr->why, why,
+							sizeof(why)));
+			prot = gr->why.protects < p->plan->ngroups
+				   ? &p->plan->groups[gr->why.protects]
+				   : NULL;
+			if (prot && prot->scope == CP_SCOPE_TEAM)
+				team_fix(p->plan, teams, nteams, prot, k, fix,
+					 TEXT_MAX);
+		}
+		rc = add_entry(p, g, problem, fix, err);
+	}
+done:
+	free(set);
+	free(counts);
+	free(problem);
+	free(fix);
+	if (rc) {
+		cp_preview_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int cp_preview_team_fix(struct cp_store *s, int64_t team, int k, char *buf,
+			size_t n, struct cp_error *err)
+{
+	struct cp_preview *p = NULL;
+	struct cp_team *teams = NULL;
+	size_t nteams = 0;
+	int rc;
+
+	buf[0] = '\0';
+	rc = cp_store_team_list(s, &teams, &nteams, err);
+	if (rc == 0)
+		rc =
+		    cp_preview_build(&p, teams, nteams, NULL, 0, false, k, err);
+	for (size_t i = 0; rc == 0 && i < p->nentries; i++) {
+		const struct cp_group *g =
+		    &p->plan->groups[p->entries[i].group];
+		if (g->scope != CP_SCOPE_TEAM || g->team_id != team)
+			continue;
+		snprintf(buf, n, "%s has %lld member%s of its own; %s", g->name,
+			 (long long)g->answered, g->answered == 1 ? "" : "s",
+			 p->entries[i].fix);
+	}
+	cp_preview_free(p);
+	cp_store_teams_free(teams, nteams);
+	return rc;
+}
+
+void cp_preview_free(struct cp_preview *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nentries; i++) {
+		free(p->entries[i].problem);
+		free(p->entries[i].fix);
+	}
+	free(p->entries);
+	cp_results_free(p->plan);
+	free(p);
+}
