@@ -247,8 +247,28 @@ struct totals {
 	double *self_sum, *self_sumsq;
 };
 
+/*
+ * A closed wave's suppression decisions, one row of bools per measure
+ * over the groups: M_RESPONSES (the group as a whole), M_COMMENTS, then
+ * each dimension and each item of the survey. Either read back from the
+ * store (the wave is frozen) or recorded as they are made (freezing it).
+ */
+enum {
+	M_RESPONSES = 0,
+	M_COMMENTS = 1,
+	M_DIMS = 2
+};
+
+struct decisions {
+	bool *stored;		   /* [measure * ngroups + g]: read back */
+	struct cp_hidden_row *rec; /* recording: the rows to store */
+	size_t nrec, arec;
+	bool recording;
+};
+
 struct build {
 	struct cp_results *r;
+	struct decisions dec;
 	struct node *nodes;
 	size_t nnodes;
 	struct team_key *by_id; /* sorted by id */
@@ -345,25 +365,21 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
 	return rc;
 }
 
+/*
+ * The groups of a wave, on the team tree it was sent to (its snapshot,
+ * never today's team table): a re-org after the wave changes nothing in
+ * it. The wave's teams are those entry lists.
+ */
 static int build_groups(struct build *b, struct cp_store *s,
-			const struct cp_wave_entry *entry,
-			const struct cp_results_opts *opts,
-			struct cp_error *err)
+			const struct cp_wave_entry *entry, struct cp_error *err)
 {
-	struct cp_team *owned = NULL;
-	const struct cp_team *teams;
+	struct cp_snapshot_team *teams = NULL;
 	size_t nteams = 0, *first = NULL, *kids = NULL, *fill = NULL, org;
 	int rc;
 
-	if (opts && opts->teams) {
-		teams = opts->teams;
-		nteams = opts->nteams;
-	} else {
-		rc = cp_store_team_list(s, &owned, &nteams, err);
-		if (rc)
-			return rc;
-		teams = owned;
-	}
+	rc = cp_store_wave_snapshot(s, b->r->wave.id, &teams, &nteams, err);
+	if (rc)
+		return rc;
 	b->nodes = calloc(nteams ? nteams : 1, sizeof(*b->nodes));
 	b->by_id = calloc(nteams ? nteams : 1, sizeof(*b->by_id));
 	first = calloc(nteams + 2, sizeof(size_t));
@@ -424,8 +440,7 @@ done:
 	/* The groups hold their own copies of the names. */
 	for (size_t i = 0; i < b->nnodes; i++)
 		b->nodes[i].name = NULL;
-	if (owned)
-		cp_store_teams_free(owned, nteams);
+	cp_store_snapshot_free(teams, nteams);
 	free(first);
 	free(kids);
 	free(fill);
@@ -563,15 +578,111 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 	}
 }
 
-/* Runs the suppression rule on one measure's counts, starting from what
- * the group level already hides. */
-static int suppress_measure(struct build *b, const int64_t *n, int k,
-			    const bool *base, bool *out, struct cp_error *err)
+/* Notes that measure m of group g is hidden, for storing the decisions. */
+static int record(struct build *b, size_t m, size_t g, struct cp_error *err)
+{
+	struct decisions *d = &b->dec;
+	const struct cp_survey *sv = b->r->survey;
+	const struct cp_group *gr = &b->r->groups[g];
+	struct cp_hidden_row *h;
+	const char *measure = "responses", *id = "";
+
+	if (d->nrec == d->arec) {
+		void *grown =
+		    cp_array_grow(d->rec, sizeof(*d->rec), &d->arec, 64);
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		d->rec = grown;
+	}
+	if (m == M_COMMENTS) {
+		measure = "comments";
+	} else if (m >= M_DIMS && m - M_DIMS < sv->ndims) {
+		measure = "dimension";
+		id = sv->dims[m - M_DIMS].id;
+	} else if (m >= M_DIMS) {
+		measure = "item";
+		id = sv->items[m - M_DIMS - sv->ndims].id;
+	}
+	h = &d->rec[d->nrec];
+	memset(h, 0, sizeof(*h));
+	cp_strlcpy(h->scope, cp_scope_name(gr->scope), sizeof(h->scope));
+	h->team_id = gr->team_id;
+	cp_strlcpy(h->measure, measure, sizeof(h->measure));
+	if ((h->measure_id = cp_strdup(id)) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	d->nrec++;
+	return 0;
+}
+
+/*
+ * Which groups hide measure m (M_RESPONSES, M_COMMENTS, M_DIMS + d or
+ * M_DIMS + ndims + i), with n its respondents per group and base what
+ * the group level already hides (NULL for M_RESPONSES). A frozen wave
+ * reads the decision made when it closed; otherwise the suppression rule
+ * decides, and while a wave is being frozen each decision is recorded
+ * (a group hidden as a whole is recorded once, as such).
+ */
+static int decide(struct build *b, size_t m, const int64_t *n, int k,
+		  const bool *base, bool *out, struct cp_error *err)
 {
 	size_t ng = b->r->ngroups;
+	int rc = 0;
 
-	memcpy(out, base, ng * sizeof(bool));
-	return cp_results_suppress(ng, n, b->parent, k, out, err);
+	if (base)
+		memcpy(out, base, ng * sizeof(bool));
+	else
+		memset(out, 0, ng * sizeof(bool));
+	if (b->dec.stored) {
+		for (size_t g = 0; g < ng; g++)
+			out[g] = out[g] || b->dec.stored[m * ng + g];
+		return 0;
+	}
+	rc = cp_results_suppress(ng, n, b->parent, k, out, err);
+	for (size_t g = 0; rc == 0 && b->dec.recording && g < ng; g++)
+		if (out[g] && !(base && base[g]))
+			rc = record(b, m, g, err);
+	return rc;
+}
+
+/* Reads the stored decisions of a frozen wave onto its groups. */
+static int read_decisions(struct build *b, struct cp_store *s,
+			  struct cp_error *err)
+{
+	const struct cp_survey *sv = b->r->survey;
+	size_t ng = b->r->ngroups, nm = M_DIMS + sv->ndims + sv->nitems;
+	struct cp_hidden_row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	b->dec.stored = calloc(nm * ng + 1, sizeof(bool));
+	if (b->dec.stored == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cp_hidden_row *h = &rows[i];
+		size_t g = CP_NO_GROUP, m = CP_NO_GROUP, node, x;
+		if (strcmp(h->scope, "organisation") == 0) {
+			g = 0;
+		} else if ((node = node_of(b, h->team_id)) != CP_NO_GROUP) {
+			g = strcmp(h->scope, "subtree") == 0
+				? b->nodes[node].subtree_group
+				: b->nodes[node].team_group;
+		}
+		if (strcmp(h->measure, "responses") == 0)
+			m = M_RESPONSES;
+		else if (strcmp(h->measure, "comments") == 0)
+			m = M_COMMENTS;
+		else if (strcmp(h->measure, "dimension") == 0 &&
+			 (x = dim_index(sv, h->measure_id)) != CP_NO_GROUP)
+			m = M_DIMS + x;
+		else if (strcmp(h->measure, "item") == 0 &&
+			 (x = item_index(sv, h->measure_id)) != CP_NO_GROUP)
+			m = M_DIMS + sv->ndims + x;
+		if (g != CP_NO_GROUP && m != CP_NO_GROUP)
+			b->dec.stored[m * ng + g] = true;
+	}
+	cp_store_hidden_free(rows, n);
+	return rc;
 }
 
 /* Whether group g gets statistics (cp_results_opts.only_team). */
@@ -617,8 +728,8 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 	for (size_t d = 0; d < nd; d++) {
 		for (size_t g = 0; g < ng; g++)
 			n[g] = t->dim_n[g * nd + d];
-		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
-				      err);
+		rc = decide(b, M_DIMS + d, n, r->threshold, group_hidden,
+			    hidden, err);
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
@@ -645,8 +756,8 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 			for (int v = 0; v < CP_SCALE_POINTS; v++)
 				n[g] += c[v];
 		}
-		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
-				      err);
+		rc = decide(b, M_DIMS + nd + i, n, r->threshold, group_hidden,
+			    hidden, err);
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
@@ -716,8 +827,8 @@ static int attach_comments(struct build *b, struct cp_store *s,
 
 	if (hidden == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	rc = suppress_measure(b, b->tot.responses, r->comment_threshold,
-			      group_hidden, hidden, err);
+	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
+		    group_hidden, hidden, err);
 	if (rc == 0)
 		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
 					    &r->ncomment_rows, err);
@@ -830,6 +941,11 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 		const struct cp_wave_entry *e = &entries[w];
 		if (e->status != CP_WAVE_CLOSED || e->nteams == 0)
 			continue;
+		/* Only a wave closed before this one: one that closes
+		 * later must not change what this one shows. */
+		if (r->frozen_seq && e->frozen_seq &&
+		    e->frozen_seq > r->frozen_seq)
+			continue;
 		/* present: the team or one of its sub-teams is in wave e. */
 		memset(present, 0, b->nnodes * sizeof(bool));
 		for (size_t t = 0; t < e->nteams; t++) {
@@ -861,9 +977,7 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 	 * opts->known), with what the changes need: the same groups. */
 	for (size_t g = 0; rc == 0 && g < ng; g++) {
 		struct cp_results_opts plain = {.only_team = team,
-						.dims_only = !items,
-						.teams = opts->teams,
-						.nteams = opts->nteams};
+						.dims_only = !items};
 		struct cp_results *p = NULL;
 		const struct cp_results *q;
 		int64_t w = prev[g];
@@ -909,15 +1023,52 @@ done:
 	return rc;
 }
 
-static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
-		     const struct cp_results_opts *opts,
-		     const struct cp_wave_entry *entries, size_t nentries,
-		     struct cp_error *err)
+/*
+ * The frozen state of a closed wave; a closed wave whose decisions were
+ * not made yet (closed before freezing existed, or closed without
+ * cp_wave_close) is frozen now, when the store can be written.
+ */
+static int frozen_state(struct cp_store *s, const struct cp_wave *w,
+			bool recording, struct cp_frozen *fz,
+			struct cp_error *err)
+{
+	int rc;
+
+	memset(fz, 0, sizeof(*fz));
+	if (w->status != CP_WAVE_CLOSED)
+		return 0;
+	rc = cp_store_wave_frozen(s, w->id, fz, err);
+	if (rc || recording || fz->threshold || !cp_store_writable(s))
+		return rc;
+	rc = cp_results_freeze(s, w->id, err);
+	return rc ? rc : cp_store_wave_frozen(s, w->id, fz, err);
+}
+
+static void decisions_release(struct decisions *d)
+{
+	for (size_t i = 0; i < d->nrec; i++)
+		free(d->rec[i].measure_id);
+	free(d->rec);
+	free(d->stored);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * Loads wave. rec non-NULL: the wave is being frozen; its decisions are
+ * made by the rule (with the installation's thresholds of now) and handed
+ * over in *rec. Otherwise a frozen wave shows what was decided when it
+ * closed: its thresholds and its suppressions, read back.
+ */
+static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
+		const struct cp_results_opts *opts,
+		const struct cp_wave_entry *entries, size_t nentries,
+		struct decisions *rec, struct cp_error *err)
 {
 	struct cp_wave_aggregates agg = {0};
 	struct build b = {0};
 	struct cp_results *r;
 	const struct cp_wave_entry *entry = NULL;
+	struct cp_frozen fz = {0};
 	bool *hidden = NULL;
 	size_t pos = 0;
 	int rc;
@@ -926,10 +1077,18 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	b.r = r;
+	b.dec.recording = rec != NULL;
 	rc = cp_store_wave_get(s, wave, &r->wave, err);
 	if (rc == 0)
+		rc = frozen_state(s, &r->wave, rec != NULL, &fz, err);
+	if (rc == 0 && fz.threshold) {
+		r->threshold = fz.threshold;
+		r->comment_threshold = fz.comment_threshold;
+	} else if (rc == 0) {
 		rc = cp_results_thresholds(s, &r->wave, &r->threshold,
 					   &r->comment_threshold, err);
+	}
+	r->frozen_seq = fz.seq;
 	if (rc == 0)
 		rc = cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref,
 				     err);
@@ -943,7 +1102,9 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 			entry = &entries[i];
 			pos = i;
 		}
-	rc = build_groups(&b, s, entry, opts, err);
+	rc = build_groups(&b, s, entry, err);
+	if (rc == 0 && fz.threshold && r->scores && !b.dec.recording)
+		rc = read_decisions(&b, s, err);
 	if (rc == 0)
 		rc = r->dims_only
 			 ? cp_store_wave_dim_aggregates(s, wave, &agg, err)
@@ -976,8 +1137,8 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 		}
 		goto done;
 	}
-	rc = cp_results_suppress(r->ngroups, b.tot.responses, b.parent,
-				 r->threshold, hidden, err);
+	rc = decide(&b, M_RESPONSES, b.tot.responses, r->threshold, NULL,
+		    hidden, err);
 	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
 		gr->suppressed = hidden[g];
@@ -1005,12 +1166,66 @@ done:
 	free(b.nodes);
 	free(b.by_id);
 	free(b.parent);
+	if (rc == 0 && rec) {
+		*rec = b.dec;
+		b.dec.rec = NULL;
+		b.dec.nrec = 0;
+	}
+	decisions_release(&b.dec);
 	if (rc) {
 		cp_results_free(r);
 		return rc;
 	}
 	*out = r;
 	return 0;
+}
+
+static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
+		     const struct cp_results_opts *opts,
+		     const struct cp_wave_entry *entries, size_t nentries,
+		     struct cp_error *err)
+{
+	return load(out, s, wave, opts, entries, nentries, NULL, err);
+}
+
+int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
+{
+	struct cp_results_opts opts = {.comments = true};
+	struct cp_results *r = NULL;
+	struct cp_wave_entry *entries = NULL;
+	struct decisions rec = {0};
+	struct cp_frozen fz;
+	bool own = !cp_store_in_transaction(s);
+	size_t n = 0;
+	int rc;
+
+	if (own && (rc = cp_store_begin(s, err)) != 0)
+		return rc;
+	rc = cp_store_wave_frozen(s, wave, &fz, err);
+	if (rc == 0 && fz.threshold == 0) {
+		rc = cp_store_wave_entries(s, &entries, &n, err);
+		if (rc == 0)
+			rc = load(&r, s, wave, &opts, entries, n, &rec, err);
+		if (rc == 0 && !r->scores)
+			rc = cp_error_set(err, CP_ECONFLICT,
+					  "wave %lld is not closed: its "
+					  "results are frozen when it closes",
+					  (long long)wave);
+		if (rc == 0)
+			rc = cp_store_wave_freeze(s, wave, r->threshold,
+						  r->comment_threshold, rec.rec,
+						  rec.nrec, err);
+	}
+	decisions_release(&rec);
+	cp_results_free(r);
+	cp_store_wave_entries_free(entries, n);
+	if (!own)
+		return rc;
+	if (rc) {
+		cp_store_rollback(s);
+		return rc;
+	}
+	return cp_store_commit(s, err);
 }
 
 int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results.h"
 #include "survey.h"
 #include "token.h"
 
@@ -191,6 +192,29 @@ int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		}
 	}
 	free(teams);
+	if (rc == 0)
+		return cp_store_commit(st, err);
+	cp_store_rollback(st);
+	return rc;
+}
+
+int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
+		  struct cp_error *err)
+{
+	struct cp_wave w;
+	int rc;
+
+	*was_closed = 0;
+	rc = cp_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = cp_store_wave_get(st, id, &w, err);
+	if (rc == 0 && w.status == CP_WAVE_CLOSED)
+		*was_closed = 1;
+	else if (rc == 0)
+		rc = cp_store_wave_set_status(st, id, CP_WAVE_CLOSED, err);
+	if (rc == 0 && !*was_closed)
+		rc = cp_results_freeze(st, id, err);
 	if (rc == 0)
 		return cp_store_commit(st, err);
 	cp_store_rollback(st);

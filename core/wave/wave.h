@@ -41,6 +41,16 @@ int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		 int64_t prev, int64_t *next, int *created,
 		 struct cp_error *err);
 
+/*
+ * Closes wave id and freezes it, in one transaction: its links stop
+ * accepting answers and its suppression decisions are made and stored
+ * (cp_results_freeze), so what it shows never changes again. *was_closed
+ * is 1 (and nothing is done) when it was closed already. There is no
+ * reopening.
+ */
+int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
+		  struct cp_error *err);
+
 /* The link of an invitation: base_url "/r/" token, into b. */
 int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		 struct cp_error *err);
