@@ -14,17 +14,22 @@
 #include "error.h"
 #include "store.h"
 
-/* The survey a leader's self-assessment uses. */
+/* The self-assessment a team survey gets when no self survey says it
+ * pairs with it (pairs_with). */
 #define CP_SELF_SURVEY "leader-self"
 
 /*
  * Creates a wave of survey_id (its newest stored version, which the wave
  * pins) for teams (and their sub-teams when w->include_subteams), with
- * leaders' self-assessments when self is set. w carries the channel, the
- * times, every_days and threshold; its id, survey_ref, self_survey_ref and
- * status are set here (open when opens_at is not in the future). One
- * transaction: invitations are never created without their wave or the
- * other way round. *invitations is how many were created.
+ * leaders' self-assessments when self is set (the self survey that pairs
+ * with survey_id). A leader's ordinary invitation counts in the team
+ * above the one they lead, when the wave goes to it, and they get none
+ * where there is no such team: never one in their own team. The wave
+ * records the team tree it goes to (cp_store_wave_insert). w carries the
+ * channel, the times, every_days and threshold; its id, survey_ref,
+ * self_survey_ref and status are set here (open when opens_at is not in
+ * the future). One transaction: invitations are never created without
+ * their wave or the other way round. *invitations is how many were made.
  */
 int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		   struct cp_wave *w, const char *survey_id,
