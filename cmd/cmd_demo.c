@@ -29,6 +29,7 @@
 #include "server.h"
 #include "store.h"
 #include "survey.h"
+#include "wave.h"
 
 #define DEMO_SEED 20261123u
 /* The demo's today: Monday 2 November 2026, 09:00 UTC. */
@@ -220,6 +221,7 @@ static int answer_wave(struct demo *d)
 	struct cp_server_options o = {0};
 	struct cp_server *srv = NULL;
 	struct cp_demo_answered a;
+	int was_closed;
 	char base[64];
 	int rc;
 
@@ -244,8 +246,7 @@ static int answer_wave(struct demo *d)
 	       "%zu self) and stopped it\n",
 	       a.answered, a.invitations, a.answered - a.self, a.self);
 	cp_store_clock_pin(d->wave.closes_at);
-	if (cp_store_wave_set_status(d->st, d->wave.id, CP_WAVE_CLOSED,
-				     &c->err))
+	if (cp_wave_close(d->st, d->wave.id, &was_closed, &c->err))
 		return c->err.code;
 	printf("6. closed wave %lld\n", (long long)d->wave.id);
 	return 0;
@@ -264,8 +265,9 @@ static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
 }
 
 /*
- * Step 7: the team with the most responses this wave (the richest
- * report) and its results per dimension, as `carepulse results` has them.
+ * Step 7: the team without sub-teams with the most responses this wave
+ * (the richest report of one team) and its results per dimension, as
+ * `carepulse results` has them.
  */
 static int summary(struct demo *d)
 {
@@ -286,6 +288,7 @@ static int summary(struct demo *d)
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = &r->groups[i];
 		if (g->scope == CP_SCOPE_TEAM && !g->suppressed &&
+		    cp_results_group(r, CP_SCOPE_SUBTREE, g->team_id) == NULL &&
 		    (best == NULL || g->answered > best->answered))
 			best = g;
 	}

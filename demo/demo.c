@@ -55,16 +55,24 @@ struct demo_team {
 };
 
 /*
- * Departments have no members of their own; teams sit under them. Ward 4
- * has one wave with fewer than 5 answers: the reports show it suppressed.
+ * Teams sit under three departments. A team's leader answers the pulse as
+ * a member of the department above, whose head is their leader, never in
+ * the team they lead; so a department's own group is its staff and the
+ * leaders of its teams, and its head, with no team above, answers only
+ * the self-assessment. Ward 4 has one wave with fewer than 5 answers: the
+ * reports show it suppressed. (The departments come last, so the teams'
+ * sizes and names are drawn as before they had staff.)
  */
 static const struct demo_team teams[] = {
-    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 67, 83, 100, 83}},
+    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 57, 83, 100, 83}},
     {"Ward 7 Nursing", "Nursing", 385, 5, {86, 71, 86, 100, 86}},
     {"Night Team", "Nursing", 335, -6, {60, 70, 70, 80, 60}},
     {"Pharmacy", "Clinical Support", 400, 0, {71, 86, 71, 86, 71}},
     {"Physiotherapy", "Clinical Support", 370, 4, {67, 78, 67, 78, 67}},
     {"Patient Records", "Operations", 330, 14, {73, 82, 91, 91, 91}},
+    {"Nursing", "", 360, 3, {86, 86, 100, 86, 86}},
+    {"Clinical Support", "", 375, 2, {86, 100, 86, 86, 86}},
+    {"Operations", "", 350, 6, {100, 86, 86, 86, 100}},
 };
 #define NTEAMS (sizeof(teams) / sizeof(teams[0]))
 
@@ -105,7 +113,7 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 	rc = cp_buf_adds(b, "email,name,team,parent_team,role\r\n", err);
 	for (size_t t = 0; rc == 0 && t < sizeof(teams) / sizeof(teams[0]);
 	     t++) {
-		uint32_t size = 6 + cp_rng_below(&rng, 7);
+		uint32_t size = 8 + cp_rng_below(&rng, 7);
 		for (uint32_t i = 0; rc == 0 && i < size; i++, person++) {
 			const char *f = first[cp_rng_below(
 			    &rng, sizeof(first) / sizeof(first[0]))];
@@ -363,7 +371,7 @@ static int plan_load(struct plan *p, struct cp_store *st, uint64_t seed,
 		: cp_survey_fetch(&p->team, st, "compassionate-pulse",
 				  p->wave.survey_ref, err);
 	if (rc == 0 && p->wave.self_survey_ref)
-		rc = cp_survey_fetch(&p->self, st, CP_SELF_SURVEY,
+		rc = cp_survey_fetch(&p->self, st, NULL,
 				     p->wave.self_survey_ref, err);
 	rc = rc ? rc
 		: cp_store_delivery_list(st, wave, CP_SELECT_ALL, 0, 0, 0,
@@ -546,9 +554,10 @@ int cp_demo_history(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 				     err);
 		plan_release(&p);
 		cp_store_clock_pin(w.closes_at);
-		rc = rc ? rc
-			: cp_store_wave_set_status(st, w.id, CP_WAVE_CLOSED,
-						   err);
+		if (rc == 0) {
+			int was_closed;
+			rc = cp_wave_close(st, w.id, &was_closed, err);
+		}
 	}
 	return rc;
 }
