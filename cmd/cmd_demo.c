@@ -29,6 +29,7 @@
 #include "server.h"
 #include "store.h"
 #include "survey.h"
+#include "wave.h"
 #include "when.h"
 
 #define DEMO_SEED 20261123u
@@ -227,6 +228,7 @@ static int answer_wave(struct demo *d)
 	struct cp_server_options o = {0};
 	struct cp_server *srv = NULL;
 	struct cp_demo_answered a;
+	int was_closed;
 	char base[64];
 	int rc;
 
@@ -251,8 +253,7 @@ static int answer_wave(struct demo *d)
 	       "%zu self) and stopped it\n",
 	       a.answered, a.invitations, a.answered - a.self, a.self);
 	cp_store_clock_pin(d->wave.closes_at);
-	if ((rc = cp_store_wave_set_status(d->st, d->wave.id, CP_WAVE_CLOSED,
-					   &c->err)))
+	if ((rc = cp_wave_close(d->st, d->wave.id, &was_closed, &c->err)))
 		return rc;
 	printf("6. closed wave %lld\n", (long long)d->wave.id);
 	return 0;
@@ -271,8 +272,9 @@ static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
 }
 
 /*
- * Step 7: the team with the most responses this wave (the richest
- * report) and its results per dimension, as `carepulse results` has them.
+ * Step 7: the team without sub-teams with the most responses this wave
+ * (the richest report of one team) and its results per dimension, as
+ * `carepulse results` has them.
  */
 static int summary(struct demo *d)
 {
@@ -293,6 +295,7 @@ static int summary(struct demo *d)
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = &r->groups[i];
 		if (g->scope == CP_SCOPE_TEAM && !g->suppressed &&
+		    cp_results_group(r, CP_SCOPE_SUBTREE, g->team_id) == NULL &&
 		    (best == NULL || g->answered > best->answered))
 			best = g;
 	}

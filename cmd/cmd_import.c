@@ -116,7 +116,8 @@ const struct cmd_entry cmd_import_entry = {
 	"\"comments\": {\"QUESTION\": \"...\"}}.\nEvery item needs an "
 	"answer on the scale; the team must be one of the wave's.\nThe "
 	"whole file is checked first and every problem listed; any "
-	"problem means\nnothing is written. Invitations are not changed.",
+	"problem means\nnothing is written. Invitations are not changed. "
+	"A closed wave takes no\nimport: its results are frozen.",
     .opts = import_opts,
     .nopts = IMPORT_NOPTS,
     .min_args = 2,

@@ -295,19 +295,18 @@ done:
 static int cmd_wave_close_exec(struct cmd_ctx *c)
 {
 	int64_t id = wave_number(c, c->argv[0]);
-	struct cp_wave w;
+	int was_closed;
 
 	if (id == 0)
 		return EXIT_USAGE;
-	if (cp_store_wave_get(c->store, id, &w, &c->err))
+	if (cp_wave_close(c->store, id, &was_closed, &c->err))
 		return cmd_report(&c->err);
-	if (w.status == CP_WAVE_CLOSED) {
+	if (was_closed) {
 		printf("wave %lld was already closed\n", (long long)id);
 		return EXIT_OK;
 	}
-	if (cp_store_wave_set_status(c->store, id, CP_WAVE_CLOSED, &c->err))
-		return cmd_report(&c->err);
-	printf("closed wave %lld: its links no longer accept answers\n",
+	printf("closed wave %lld: its links no longer accept answers and "
+	       "its results are frozen\n",
 	       (long long)id);
 	return EXIT_OK;
 }

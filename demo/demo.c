@@ -44,7 +44,7 @@ static const char *const last[] = {
  * A sample team and how it answers: its level of agreement (1..5, in
  * hundredths) in the first wave and its drift per wave, the share of its
  * team invitations answered in each wave of the series, in percent (the
- * last entry holds for any later wave), and its size (0: 6 to 12 people,
+ * last entry holds for any later wave), and its size (0: 8 to 14 people,
  * drawn from the seed).
  */
 struct demo_team {
@@ -56,24 +56,27 @@ struct demo_team {
 };
 
 /*
- * Departments have no members of their own; teams sit under them. Every
- * team of 6 or more shows its results in the newest wave. The small ones
- * show suppression with its reason: Porters (4) and Chaplaincy (3) never
- * reach 5 and are hidden as "fewer than 5 answered", while together
- * (5 or more answers in every wave) they keep Operations and the
- * organisation from giving either away. Ward 4 has one earlier wave with
- * fewer than 5 answers: Nursing's roll-up and the organisation are hidden
- * that wave to protect it, and the other wards still show.
+ * Teams sit under three departments. A team's leader answers the pulse as
+ * a member of the department above, whose head is their leader, never in
+ * the team they lead; so a department's own group is its staff and the
+ * leaders of its teams, and its head, with no team above, answers only
+ * the self-assessment. Every team and department of the newest wave
+ * reaches 5 and is shown. Ward 4 has one earlier wave with fewer than 5
+ * answers: it is hidden as "fewer than 5 answered", and the roll-ups
+ * above it (Nursing with its sub-teams, the organisation) are hidden that
+ * wave to protect it while the other wards still show. (The departments come
+ * last, so the teams' sizes and names are drawn as before they had staff.)
  */
 static const struct demo_team teams[] = {
-    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 67, 83, 100, 83}, 0},
+    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 57, 83, 100, 83}, 0},
     {"Ward 7 Nursing", "Nursing", 385, 5, {86, 71, 86, 100, 86}, 0},
     {"Night Team", "Nursing", 335, -6, {60, 70, 70, 80, 60}, 0},
     {"Pharmacy", "Clinical Support", 400, 0, {71, 86, 71, 86, 71}, 0},
     {"Physiotherapy", "Clinical Support", 370, 4, {67, 78, 67, 78, 67}, 0},
     {"Patient Records", "Operations", 330, 14, {73, 82, 91, 91, 91}, 0},
-    {"Porters", "Operations", 360, 3, {100, 75, 100, 75, 100}, 4},
-    {"Chaplaincy", "Operations", 390, 2, {67, 100, 67, 100, 67}, 3},
+    {"Nursing", "", 360, 3, {86, 86, 100, 86, 86}, 0},
+    {"Clinical Support", "", 375, 2, {86, 100, 86, 86, 86}, 0},
+    {"Operations", "", 350, 6, {100, 86, 86, 86, 100}, 0},
 };
 #define NTEAMS (sizeof(teams) / sizeof(teams[0]))
 
@@ -115,7 +118,7 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 	for (size_t t = 0; rc == 0 && t < sizeof(teams) / sizeof(teams[0]);
 	     t++) {
 		uint32_t size = teams[t].size ? (uint32_t)teams[t].size
-					      : 6 + cp_rng_below(&rng, 7);
+					      : 8 + cp_rng_below(&rng, 7);
 		for (uint32_t i = 0; rc == 0 && i < size; i++, person++) {
 			const char *f = first[cp_rng_below(
 			    &rng, sizeof(first) / sizeof(first[0]))];
@@ -374,7 +377,7 @@ static int plan_load(struct plan *p, struct cp_store *st, uint64_t seed,
 		: cp_survey_fetch(&p->team, st, "compassionate-pulse",
 				  p->wave.survey_ref, err);
 	if (rc == 0 && p->wave.self_survey_ref)
-		rc = cp_survey_fetch(&p->self, st, CP_SELF_SURVEY,
+		rc = cp_survey_fetch(&p->self, st, NULL,
 				     p->wave.self_survey_ref, err);
 	rc = rc ? rc
 		: cp_store_delivery_list(st, wave, CP_SELECT_ALL, 0, 0, 0,
@@ -557,9 +560,10 @@ int cp_demo_history(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 				     err);
 		plan_release(&p);
 		cp_store_clock_pin(w.closes_at);
-		rc = rc ? rc
-			: cp_store_wave_set_status(st, w.id, CP_WAVE_CLOSED,
-						   err);
+		if (rc == 0) {
+			int was_closed;
+			rc = cp_wave_close(st, w.id, &was_closed, err);
+		}
 	}
 	return rc;
 }

@@ -22,8 +22,8 @@
 
 /*
  * Appends the sample roster CSV (header included) to b: an organisation
- * of a few departments with teams of 6 to 12, a leader each, names from
- * several scripts.
+ * of three departments, each with a head and staff of its own, and six
+ * teams of 8 to 14 under them, a leader each, names from several scripts.
  */
 int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err);
 

@@ -117,9 +117,8 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 	struct cp_results *now = NULL, *before[RP_WAVES_MAX - 1] = {0};
 	struct rp_team_data *data = NULL;
 	struct cp_wave_entry *entries = NULL;
-	struct cp_team *teams = NULL;
 	int64_t team, *ids = NULL;
-	size_t n = 0, pos, first, n_before = 0, nentries = 0, nteams = 0;
+	size_t n = 0, pos, first, n_before = 0, nentries = 0;
 	int rc;
 
 	if ((rc = cp_store_team_find(st, team_name, &team, err)) ||
@@ -149,11 +148,10 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 	 * The trend: up to RP_WAVES_MAX - 1 closed waves before this one,
 	 * oldest first, each with the team's dimension means and changes
 	 * alone; each wave's change is computed from the one loaded before
-	 * it where that is its previous wave. The waves and the teams are
-	 * read once for all of them.
+	 * it where that is its previous wave. The waves are read once for
+	 * all of them; each wave's teams are its own snapshot.
 	 */
-	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)) ||
-	    (rc = cp_store_team_list(st, &teams, &nteams, err)))
+	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)))
 		goto done;
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
@@ -166,9 +164,7 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,
-		    .nentries = nentries,
-		    .teams = teams,
-		    .nteams = nteams};
+		    .nentries = nentries};
 		if ((rc = load_closed_opts(st, ids[i], &opts, &before[n_before],
 					   err)) != 0)
 			goto done;
@@ -184,9 +180,7 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,
-		    .nentries = nentries,
-		    .teams = teams,
-		    .nteams = nteams};
+		    .nentries = nentries};
 		if ((rc = load_closed_opts(st, wave, &opts, &now, err)) != 0)
 			goto done;
 	}
@@ -202,7 +196,6 @@ done:
 		cp_results_free(before[i]);
 	cp_results_free(now);
 	cp_store_wave_entries_free(entries, nentries);
-	cp_store_teams_free(teams, nteams);
 	free(ids);
 	return rc;
 }

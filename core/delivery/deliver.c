@@ -776,9 +776,9 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 			}
 		}
 		if (rc == 0 && (due_close || (due_next && !w.closes_at))) {
-			rc = cp_store_wave_set_status(st, w.id, CP_WAVE_CLOSED,
-						      err);
-			r->closed += rc == 0;
+			int was_closed;
+			rc = cp_wave_close(st, w.id, &was_closed, err);
+			r->closed += rc == 0 && !was_closed;
 		}
 	}
 	free(ids);

@@ -41,9 +41,12 @@ struct import {
 	struct cp_problems *problems;
 	const struct cp_survey *survey[2]; /* team, self (may be NULL) */
 	struct cp_answers answers[2];
-	struct cp_team *teams; /* every team; wave[] marks the wave's */
+	struct cp_team *teams; /* every team now, by name: is a name known */
 	size_t nteams;
-	bool *in_wave;
+	/* The wave's teams as it was sent to them (its snapshot), by name:
+	 * in_wave marks those a response may name. */
+	struct cp_snapshot_team *snap;
+	size_t nsnap;
 	size_t width_items, width_questions;
 	/* The rows read, compactly. */
 	struct row *rows;
@@ -105,84 +108,35 @@ static int by_name(const void *a, const void *b)
 		      ((const struct cp_team *)b)->name);
 }
 
-/* im->teams is sorted by name (mark_wave_teams): a file of 300,000 rows
- * over 2,000 teams looks each row's team up in 11 steps, not 2,000. */
-static int64_t team_of(struct import *im, const char *name, bool *known)
+static int snap_by_name(const void *a, const void *b)
 {
-	struct cp_team key = {.name = (char *)(uintptr_t)name};
-	const struct cp_team *t = im->nteams
-				      ? bsearch(&key, im->teams, im->nteams,
-						sizeof(*im->teams), by_name)
-				      : NULL;
-
-	*known = t != NULL;
-	return t && im->in_wave[t - im->teams] ? t->id : 0;
-}
-
-static int by_id(const void *a, const void *b)
-{
-	int64_t x = ((const struct cp_team *)a)->id;
-	int64_t y = ((const struct cp_team *)b)->id;
-
-	return (x > y) - (x < y);
-}
-
-/* Whether the team with this id is marked; ids holds the teams by id. */
-static bool marked(const struct cp_team *ids, const bool *mark, size_t n,
-		   int64_t id)
-{
-	struct cp_team key = {.id = id};
-	const struct cp_team *t = bsearch(&key, ids, n, sizeof(*ids), by_id);
-
-	return t && mark[t - ids];
+	return strcmp(((const struct cp_snapshot_team *)a)->name,
+		      ((const struct cp_snapshot_team *)b)->name);
 }
 
 /*
- * Sorts im->teams by name and marks in im->in_wave the wave's teams and,
- * for a wave created with --subteams, every team below one of them (its
- * invitations went to them too).
+ * The id of the wave's team called name, by the names the wave was sent
+ * with (its snapshot), or 0; *known says whether the name is a team at
+ * all. Both lists are sorted by name: a file of 300,000 rows over 2,000
+ * teams looks each row's team up in 11 steps, not 2,000.
  */
-static int mark_wave_teams(struct import *im, const int64_t *wteams,
-			   size_t nwteams, bool subteams, struct cp_error *err)
+static int64_t team_of(struct import *im, const char *name, bool *known)
 {
-	struct cp_team *ids = NULL;
-	bool *mark = NULL, changed = true;
-	int rc = 0;
+	struct cp_snapshot_team skey = {.name = (char *)(uintptr_t)name};
+	struct cp_team key = {.name = (char *)(uintptr_t)name};
+	const struct cp_snapshot_team *st =
+	    im->nsnap ? bsearch(&skey, im->snap, im->nsnap, sizeof(*im->snap),
+				snap_by_name)
+		      : NULL;
 
-	if (im->nteams == 0)
-		return 0;
-	ids = malloc(im->nteams * sizeof(*ids));
-	mark = calloc(im->nteams, sizeof(*mark));
-	if (ids == NULL || mark == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-		goto done;
+	if (st && st->in_wave) {
+		*known = true;
+		return st->id;
 	}
-	memcpy(ids, im->teams, im->nteams * sizeof(*ids));
-	qsort(ids, im->nteams, sizeof(*ids), by_id);
-	for (size_t j = 0; j < nwteams; j++) {
-		struct cp_team key = {.id = wteams[j]};
-		struct cp_team *t =
-		    bsearch(&key, ids, im->nteams, sizeof(*ids), by_id);
-		if (t)
-			mark[t - ids] = true;
-	}
-	/* One pass per level of the hierarchy. */
-	while (subteams && changed) {
-		changed = false;
-		for (size_t i = 0; i < im->nteams; i++)
-			if (!mark[i] && ids[i].parent_id &&
-			    marked(ids, mark, im->nteams, ids[i].parent_id)) {
-				mark[i] = true;
-				changed = true;
-			}
-	}
-	qsort(im->teams, im->nteams, sizeof(*im->teams), by_name);
-	for (size_t i = 0; i < im->nteams; i++)
-		im->in_wave[i] = marked(ids, mark, im->nteams, im->teams[i].id);
-done:
-	free(ids);
-	free(mark);
-	return rc;
+	*known = st != NULL ||
+		 (im->nteams && bsearch(&key, im->teams, im->nteams,
+					sizeof(*im->teams), by_name) != NULL);
+	return 0;
 }
 
 /* "1", "yes", "true" or "self": a self-assessment; "" or "0"...: not. */
@@ -645,7 +599,7 @@ static void import_release(struct import *im)
 	cp_survey_free((struct cp_survey *)im->survey[0]);
 	cp_survey_free((struct cp_survey *)im->survey[1]);
 	cp_store_teams_free(im->teams, im->nteams);
-	free(im->in_wave);
+	cp_store_snapshot_free(im->snap, im->nsnap);
 	free(im->rows);
 	free(im->values);
 	free(im->comments);
@@ -660,8 +614,7 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 	struct import im;
 	struct cp_wave w;
 	struct cp_survey *sv = NULL;
-	int64_t *wteams = NULL;
-	size_t nwteams = 0, k = 0;
+	size_t k = 0;
 	int rc;
 
 	memset(&im, 0, sizeof(im));
@@ -669,6 +622,14 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 	im.problems = p;
 	*imported = 0;
 	rc = cp_store_wave_get(st, wave, &w, err);
+	/* A closed wave is frozen: a late response would change what it
+	 * shows, and the difference would be exactly the late answers. */
+	if (rc == 0 && w.status == CP_WAVE_CLOSED)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld is closed: its results are "
+				  "frozen, so responses can no longer be "
+				  "imported",
+				  (long long)wave);
 	if (rc == 0)
 		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);
 	im.survey[0] = sv;
@@ -677,16 +638,13 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 		rc = cp_survey_fetch(&sv, st, NULL, w.self_survey_ref, err);
 	im.survey[1] = sv;
 	if (rc == 0)
-		rc = cp_store_wave_teams(st, wave, &wteams, &nwteams, err);
+		rc = cp_store_wave_snapshot(st, wave, &im.snap, &im.nsnap, err);
 	if (rc == 0)
 		rc = cp_store_team_list(st, &im.teams, &im.nteams, err);
-	if (rc == 0 &&
-	    (im.in_wave = calloc(im.nteams + 1, sizeof(bool))) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-	if (rc == 0)
-		rc = mark_wave_teams(&im, wteams, nwteams, w.include_subteams,
-				     err);
-	free(wteams);
+	if (rc == 0) {
+		qsort(im.snap, im.nsnap, sizeof(*im.snap), snap_by_name);
+		qsort(im.teams, im.nteams, sizeof(*im.teams), by_name);
+	}
 	for (k = 0; rc == 0 && k < 2; k++) {
 		if (im.survey[k] == NULL)
 			continue;

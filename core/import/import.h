@@ -29,7 +29,9 @@ enum cp_import_format {
  * Checks text[0..len) (named file in problems) against wave and, unless
  * dry_run, stores it. *imported is the number of responses (that would
  * be) stored. Problems in the file go to p and give CP_EDATA; a wave that
- * does not exist is CP_ENOTFOUND.
+ * does not exist is CP_ENOTFOUND; a closed wave is CP_ECONFLICT and
+ * nothing is read or written (its results are frozen). A row's team is
+ * named as the wave was sent to it (the wave's snapshot of the tree).
  */
 int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 			const char *text, size_t len,

@@ -97,6 +97,7 @@ struct cp_team {
 	int64_t parent_id; /* 0 when none */
 	char *parent;	   /* NULL when none */
 	int64_t members;   /* active members */
+	int64_t leaders;   /* of them, those who lead it */
 };
 
 struct cp_member {

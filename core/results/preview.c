@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "store.h"
+#include "wave.h"
 
 #define TEXT_MAX 1024
 
@@ -22,44 +23,40 @@ static size_t team_at(const struct cp_team *teams, size_t nteams, int64_t id)
 }
 
 /*
- * The teams of a wave to wave_teams, with every team below them when
- * subteams (as wave create invites them). *out is malloc'ed.
+ * Who could answer in each team of a wave to the teams in set (nset ids;
+ * NULL: every team), into counts (by index in teams): its active members,
+ * but a leader in the team their ordinary invitation counts in
+ * (cp_wave_leader_team, the rule cp_wave_create invites by): the team
+ * above when the wave goes to it, else nowhere (the self-assessment only).
  */
-static int wave_set(const struct cp_team *teams, size_t nteams,
-		    const int64_t *wave_teams, size_t nwave, bool subteams,
-		    int64_t **out, size_t *nout, struct cp_error *err)
+static int who_answers(const struct cp_team *teams, size_t nteams,
+		       const int64_t *set, size_t nset, int64_t *counts,
+		       struct cp_error *err)
 {
-	bool *in = calloc(nteams + 1, sizeof(bool));
-	bool grew = true;
+	struct cp_snapshot_team *tree = calloc(nteams + 1, sizeof(*tree));
 
-	*out = calloc(nteams + 1, sizeof(int64_t));
-	*nout = 0;
-	if (in == NULL || *out == NULL) {
-		free(in);
-		free(*out);
-		*out = NULL;
+	if (tree == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < nwave; i++) {
-		size_t t = team_at(teams, nteams, wave_teams[i]);
-		if (t < nteams)
-			in[t] = true;
-	}
-	while (subteams && grew) {
-		grew = false;
-		for (size_t i = 0; i < nteams; i++) {
-			size_t p =
-			    teams[i].parent_id
-				? team_at(teams, nteams, teams[i].parent_id)
-				: nteams;
-			if (!in[i] && p < nteams && in[p])
-				in[i] = grew = true;
-		}
+	for (size_t i = 0; i < nteams; i++) {
+		tree[i] =
+		    (struct cp_snapshot_team){teams[i].id, teams[i].name,
+					      teams[i].parent_id, set == NULL};
+		for (size_t j = 0; set && j < nset; j++)
+			if (set[j] == teams[i].id)
+				tree[i].in_wave = 1;
 	}
 	for (size_t i = 0; i < nteams; i++)
-		if (in[i])
-			(*out)[(*nout)++] = teams[i].id;
-	free(in);
+		counts[i] = teams[i].members - teams[i].leaders;
+	for (size_t i = 0; i < nteams; i++) {
+		int64_t up;
+		size_t u;
+		if (!tree[i].in_wave || teams[i].leaders == 0)
+			continue;
+		up = cp_wave_leader_team(tree, nteams, teams[i].id);
+		if (up && (u = team_at(teams, nteams, up)) < nteams)
+			counts[u] += teams[i].leaders;
+	}
+	free(tree);
 	return 0;
 }
 
@@ -171,11 +168,12 @@ int cp_preview_build(struct cp_preview **out, const struct cp_team *teams,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < nteams; i++)
-		counts[i] = teams[i].members;
-	rc = wave_teams ? wave_set(teams, nteams, wave_teams, nwave, subteams,
-				   &set, &nset, err)
+	rc = wave_teams ? cp_wave_teams(teams, nteams, wave_teams, nwave,
+					subteams, &set, &nset, err)
 			: 0;
+	if (rc == 0)
+		rc = who_answers(teams, nteams, wave_teams ? set : NULL, nset,
+				 counts, err);
 	if (rc == 0)
 		rc = cp_results_plan(&p->plan, teams, nteams,
 				     wave_teams ? set : NULL, nset, counts, k,

@@ -6,8 +6,10 @@
  *
  * It runs the very rule results use (cp_results_suppress, through
  * cp_results_plan) on the number of people who could answer: each
- * team's active members, as if every one of them answered. Fewer
- * answers can only hide more, so this is the best case.
+ * team's active members, as if every one of them answered, with each
+ * leader counted where a wave counts their ordinary answers (in the team
+ * above when the wave goes to it, else nowhere: cp_wave_leader_team).
+ * Fewer answers can only hide more, so this is the best case.
  */
 #ifndef CP_PREVIEW_H
 #define CP_PREVIEW_H
@@ -45,7 +47,8 @@ struct cp_preview {
  * The preview for a wave to wave_teams (with all their sub-teams when
  * subteams) in the org chart teams (cp_store_team_list or what a roster
  * would make it); wave_teams NULL means every team. Counts are
- * teams[i].members. *out is the caller's: cp_preview_free.
+ * teams[i].members, leaders (teams[i].leaders) moved up as above.
+ * *out is the caller's: cp_preview_free.
  */
 int cp_preview_build(struct cp_preview **out, const struct cp_team *teams,
 		     size_t nteams, const int64_t *wave_teams, size_t nwave,

@@ -239,8 +239,30 @@ struct totals {
 	double *self_sum, *self_sumsq;
 };
 
+/*
+ * A closed wave's suppression decisions, one row of decisions (reason,
+ * protected group) per measure over the groups: M_RESPONSES (the group as
+ * a whole), M_COMMENTS, then each dimension and each item of the survey.
+ * Either read back from the store (the wave is frozen) or recorded as
+ * they are made (freezing it).
+ */
+enum {
+	M_RESPONSES = 0,
+	M_COMMENTS = 1,
+	M_DIMS = 2
+};
+
+struct decisions {
+	/* [measure * ngroups + g]: read back */
+	struct cp_suppression *stored;
+	struct cp_hidden_row *rec; /* recording: the rows to store */
+	size_t nrec, arec;
+	bool recording;
+};
+
 struct build {
 	struct cp_results *r;
+	struct decisions dec;
 	struct node *nodes;
 	size_t nnodes;
 	struct team_key *by_id; /* sorted by id */
@@ -338,21 +360,25 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
 	return rc;
 }
 
+/*
+ * The groups of a wave, on the team tree it was sent to (its snapshot,
+ * never today's team table): a re-org after the wave changes nothing in
+ * it. The wave's teams are those entry lists. given (borrowed, ngiven
+ * teams sorted by name) is a tree to use instead, for a wave that does
+ * not exist yet (cp_results_plan); s is then not read.
+ */
 static int build_groups(struct build *b, struct cp_store *s,
-			const struct cp_wave_entry *entry,
-			const struct cp_results_opts *opts,
-			struct cp_error *err)
+			const struct cp_snapshot_team *given, size_t ngiven,
+			const struct cp_wave_entry *entry, struct cp_error *err)
 {
-	struct cp_team *owned = NULL;
-	const struct cp_team *teams;
-	size_t nteams = 0, *first = NULL, *kids = NULL, *fill = NULL, org;
+	struct cp_snapshot_team *owned = NULL;
+	const struct cp_snapshot_team *teams = given;
+	size_t nteams = ngiven, *first = NULL, *kids = NULL, *fill = NULL, org;
 	int rc;
 
-	if (opts && opts->teams) {
-		teams = opts->teams;
-		nteams = opts->nteams;
-	} else {
-		rc = cp_store_team_list(s, &owned, &nteams, err);
+	if (given == NULL) {
+		rc = cp_store_wave_snapshot(s, b->r->wave.id, &owned, &nteams,
+					    err);
 		if (rc)
 			return rc;
 		teams = owned;
@@ -418,7 +444,7 @@ done:
 	for (size_t i = 0; i < b->nnodes; i++)
 		b->nodes[i].name = NULL;
 	if (owned)
-		cp_store_teams_free(owned, nteams);
+		cp_store_snapshot_free(owned, nteams);
 	free(first);
 	free(kids);
 	free(fill);
@@ -556,16 +582,167 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 	}
 }
 
-/* Runs the suppression rule on one measure's counts, starting from what
- * the group level already decided. */
-static int suppress_measure(struct build *b, const int64_t *n, int k,
-			    const struct cp_suppression *base,
-			    struct cp_suppression *out, struct cp_error *err)
+/* The group of scope name and team (0: the organisation), or
+ * CP_NO_GROUP. */
+static size_t group_at(const struct build *b, const char *scope, int64_t team)
+{
+	size_t node;
+
+	if (strcmp(scope, "organisation") == 0)
+		return 0;
+	if ((node = node_of(b, team)) == CP_NO_GROUP)
+		return CP_NO_GROUP;
+	if (strcmp(scope, "subtree") == 0)
+		return b->nodes[node].subtree_group;
+	if (strcmp(scope, "team") == 0)
+		return b->nodes[node].team_group;
+	return CP_NO_GROUP;
+}
+
+/*
+ * Notes that measure m of group g is hidden for why, for storing the
+ * decisions: with its reason and the group it protects (by scope and
+ * team, which a re-org cannot renumber), so a later load gives back the
+ * same words.
+ */
+static int record(struct build *b, size_t m, size_t g,
+		  const struct cp_suppression *why, struct cp_error *err)
+{
+	struct decisions *d = &b->dec;
+	const struct cp_survey *sv = b->r->survey;
+	const struct cp_group *gr = &b->r->groups[g];
+	const char *reason = cp_reason_name(why->reason);
+	struct cp_hidden_row *h;
+	const char *measure = "responses", *id = "";
+
+	if (d->nrec == d->arec) {
+		void *grown =
+		    cp_array_grow(d->rec, sizeof(*d->rec), &d->arec, 64);
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		d->rec = grown;
+	}
+	if (m == M_COMMENTS) {
+		measure = "comments";
+	} else if (m >= M_DIMS && m - M_DIMS < sv->ndims) {
+		measure = "dimension";
+		id = sv->dims[m - M_DIMS].id;
+	} else if (m >= M_DIMS) {
+		measure = "item";
+		id = sv->items[m - M_DIMS - sv->ndims].id;
+	}
+	h = &d->rec[d->nrec];
+	memset(h, 0, sizeof(*h));
+	cp_strlcpy(h->scope, cp_scope_name(gr->scope), sizeof(h->scope));
+	h->team_id = gr->team_id;
+	cp_strlcpy(h->measure, measure, sizeof(h->measure));
+	if (why->reason == CP_REASON_PROTECTS &&
+	    why->protects < b->r->ngroups) {
+		const struct cp_group *p = &b->r->groups[why->protects];
+		cp_strlcpy(h->protects_scope, cp_scope_name(p->scope),
+			   sizeof(h->protects_scope));
+		h->protects_team_id = p->team_id;
+		h->nprotects = (int64_t)why->nprotects;
+	}
+	h->measure_id = cp_strdup(id);
+	h->reason = reason ? cp_strdup(reason) : NULL;
+	d->nrec++;
+	if (h->measure_id == NULL || (reason && h->reason == NULL))
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * Which groups hide measure m (M_RESPONSES, M_COMMENTS, M_DIMS + d or
+ * M_DIMS + ndims + i), and why, with n its respondents per group and base
+ * what the group level already decided (NULL for M_RESPONSES). A frozen
+ * wave reads the decision made when it closed, reason and all; otherwise
+ * the suppression rule (cp_results_suppress) decides, and while a wave is
+ * being frozen each decision is recorded (a group hidden as a whole is
+ * recorded once, as such).
+ */
+static int decide(struct build *b, size_t m, const int64_t *n, int k,
+		  const struct cp_suppression *base, struct cp_suppression *out,
+		  struct cp_error *err)
 {
 	size_t ng = b->r->ngroups;
+	int rc = 0;
 
-	memcpy(out, base, ng * sizeof(*out));
-	return cp_results_suppress(ng, n, b->parent, k, out, err);
+	if (base)
+		memcpy(out, base, ng * sizeof(*out));
+	else
+		for (size_t g = 0; g < ng; g++)
+			out[g] = (struct cp_suppression){CP_REASON_NONE,
+							 CP_NO_GROUP, 0};
+	if (b->dec.stored) {
+		for (size_t g = 0; g < ng; g++)
+			if (out[g].reason == CP_REASON_NONE)
+				out[g] = b->dec.stored[m * ng + g];
+		return 0;
+	}
+	rc = cp_results_suppress(ng, n, b->parent, k, out, err);
+	for (size_t g = 0; rc == 0 && b->dec.recording && g < ng; g++)
+		if (out[g].reason != CP_REASON_NONE &&
+		    !(base && base[g].reason != CP_REASON_NONE))
+			rc = record(b, m, g, &out[g], err);
+	return rc;
+}
+
+/* A stored reason back as the enum; a row without one (stored before
+ * reasons were) was hidden for too few answers. */
+static enum cp_reason reason_of(const char *name)
+{
+	if (name && strcmp(name, "protects_group") == 0)
+		return CP_REASON_PROTECTS;
+	return CP_REASON_FEWER_THAN_K;
+}
+
+/* Reads the stored decisions of a frozen wave onto its groups, each with
+ * its reason and protected group as they were decided. */
+static int read_decisions(struct build *b, struct cp_store *s,
+			  struct cp_error *err)
+{
+	const struct cp_survey *sv = b->r->survey;
+	size_t ng = b->r->ngroups, nm = M_DIMS + sv->ndims + sv->nitems;
+	struct cp_hidden_row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	b->dec.stored = calloc(nm * ng + 1, sizeof(*b->dec.stored));
+	if (b->dec.stored == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nm * ng; i++)
+		b->dec.stored[i] =
+		    (struct cp_suppression){CP_REASON_NONE, CP_NO_GROUP, 0};
+	rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cp_hidden_row *h = &rows[i];
+		size_t g = group_at(b, h->scope, h->team_id), m = CP_NO_GROUP,
+		       x;
+		struct cp_suppression why = {reason_of(h->reason), CP_NO_GROUP,
+					     0};
+		if (strcmp(h->measure, "responses") == 0)
+			m = M_RESPONSES;
+		else if (strcmp(h->measure, "comments") == 0)
+			m = M_COMMENTS;
+		else if (strcmp(h->measure, "dimension") == 0 &&
+			 (x = dim_index(sv, h->measure_id)) != CP_NO_GROUP)
+			m = M_DIMS + x;
+		else if (strcmp(h->measure, "item") == 0 &&
+			 (x = item_index(sv, h->measure_id)) != CP_NO_GROUP)
+			m = M_DIMS + sv->ndims + x;
+		if (why.reason == CP_REASON_PROTECTS) {
+			if (h->protects_scope[0])
+				why.protects = group_at(b, h->protects_scope,
+							h->protects_team_id);
+			why.nprotects =
+			    h->nprotects > 0 ? (size_t)h->nprotects : 0;
+		}
+		if (g != CP_NO_GROUP && m != CP_NO_GROUP)
+			b->dec.stored[m * ng + g] = why;
+	}
+	cp_store_hidden_free(rows, n);
+	return rc;
 }
 
 /* Marks st suppressed for why. */
@@ -630,8 +807,8 @@ static int compute_scores(struct build *b,
 	for (size_t d = 0; d < nd; d++) {
 		for (size_t g = 0; g < ng; g++)
 			n[g] = t->dim_n[g * nd + d];
-		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
-				      err);
+		rc = decide(b, M_DIMS + d, n, r->threshold, group_hidden,
+			    hidden, err);
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
@@ -658,8 +835,8 @@ static int compute_scores(struct build *b,
 			for (int v = 0; v < CP_SCALE_POINTS; v++)
 				n[g] += c[v];
 		}
-		rc = suppress_measure(b, n, r->threshold, group_hidden, hidden,
-				      err);
+		rc = decide(b, M_DIMS + nd + i, n, r->threshold, group_hidden,
+			    hidden, err);
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
@@ -730,8 +907,8 @@ static int attach_comments(struct build *b, struct cp_store *s,
 
 	if (hidden == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	rc = suppress_measure(b, b->tot.responses, r->comment_threshold,
-			      group_hidden, hidden, err);
+	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
+		    group_hidden, hidden, err);
 	if (rc == 0)
 		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
 					    &r->ncomment_rows, err);
@@ -848,6 +1025,11 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 		const struct cp_wave_entry *e = &entries[w];
 		if (e->status != CP_WAVE_CLOSED || e->nteams == 0)
 			continue;
+		/* Only a wave closed before this one: one that closes
+		 * later must not change what this one shows. */
+		if (r->frozen_seq && e->frozen_seq &&
+		    e->frozen_seq > r->frozen_seq)
+			continue;
 		/* present: the team or one of its sub-teams is in wave e. */
 		memset(present, 0, b->nnodes * sizeof(bool));
 		for (size_t t = 0; t < e->nteams; t++) {
@@ -879,9 +1061,7 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 	 * opts->known), with what the changes need: the same groups. */
 	for (size_t g = 0; rc == 0 && g < ng; g++) {
 		struct cp_results_opts plain = {.only_team = team,
-						.dims_only = !items,
-						.teams = opts->teams,
-						.nteams = opts->nteams};
+						.dims_only = !items};
 		struct cp_results *p = NULL;
 		const struct cp_results *q;
 		int64_t w = prev[g];
@@ -928,26 +1108,65 @@ done:
 }
 
 /*
+ * The frozen state of a closed wave; a closed wave whose decisions were
+ * not made yet (closed before freezing existed, or closed without
+ * cp_wave_close) is frozen now, when the store can be written.
+ */
+static int frozen_state(struct cp_store *s, const struct cp_wave *w,
+			bool recording, struct cp_frozen *fz,
+			struct cp_error *err)
+{
+	int rc;
+
+	memset(fz, 0, sizeof(*fz));
+	if (w->status != CP_WAVE_CLOSED)
+		return 0;
+	rc = cp_store_wave_frozen(s, w->id, fz, err);
+	if (rc || recording || fz->threshold || !cp_store_writable(s))
+		return rc;
+	rc = cp_results_freeze(s, w->id, err);
+	return rc ? rc : cp_store_wave_frozen(s, w->id, fz, err);
+}
+
+static void decisions_release(struct decisions *d)
+{
+	for (size_t i = 0; i < d->nrec; i++) {
+		free(d->rec[i].measure_id);
+		free(d->rec[i].reason);
+	}
+	free(d->rec);
+	free(d->stored);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
  * Builds the results of one wave, the work behind cp_results_load: the
  * wave, its thresholds and pinned survey; the groups (teams, subtrees, the
- * organisation); the stored aggregates summed up the tree; then, for a
- * closed wave only, suppression of small groups, the scores, comments and
- * changes. An open wave gets counts and response rates and nothing else,
- * so that two looks cannot be differenced into the one answer between
- * them. It is recursive through compute_changes, which loads earlier waves
- * with it. entries lists every wave (for the previous ones); on success
- * *out is the caller's (cp_results_free), on failure it stays NULL and
- * everything built so far is freed here.
+ * organisation) on the wave's own snapshot of the team tree; the stored
+ * aggregates summed up the tree; then, for a closed wave only,
+ * suppression of small groups, the scores, comments and changes. An open
+ * wave gets counts and response rates and nothing else, so that two looks
+ * cannot be differenced into the one answer between them. It is recursive
+ * through compute_changes, which loads earlier waves with it. entries
+ * lists every wave (for the previous ones); on success *out is the
+ * caller's (cp_results_free), on failure it stays NULL and everything
+ * built so far is freed here.
+ *
+ * rec non-NULL: the wave is being frozen; its decisions are made by the
+ * rule (with the installation's thresholds of now) and handed over in
+ * *rec. Otherwise a frozen wave shows what was decided when it closed:
+ * its thresholds and its suppressions with their reasons, read back.
  */
-static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
-		     const struct cp_results_opts *opts,
-		     const struct cp_wave_entry *entries, size_t nentries,
-		     struct cp_error *err)
+static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
+		const struct cp_results_opts *opts,
+		const struct cp_wave_entry *entries, size_t nentries,
+		struct decisions *rec, struct cp_error *err)
 {
 	struct cp_wave_aggregates agg = {0};
 	struct build b = {0};
 	struct cp_results *r;
 	const struct cp_wave_entry *entry = NULL;
+	struct cp_frozen fz = {0};
 	struct cp_suppression *hidden = NULL;
 	size_t pos = 0;
 	int rc;
@@ -956,10 +1175,18 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	b.r = r;
+	b.dec.recording = rec != NULL;
 	rc = cp_store_wave_get(s, wave, &r->wave, err);
 	if (rc == 0)
+		rc = frozen_state(s, &r->wave, rec != NULL, &fz, err);
+	if (rc == 0 && fz.threshold) {
+		r->threshold = fz.threshold;
+		r->comment_threshold = fz.comment_threshold;
+	} else if (rc == 0) {
 		rc = cp_results_thresholds(s, &r->wave, &r->threshold,
 					   &r->comment_threshold, err);
+	}
+	r->frozen_seq = fz.seq;
 	if (rc == 0)
 		rc = cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref,
 				     err);
@@ -973,7 +1200,9 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 			entry = &entries[i];
 			pos = i;
 		}
-	rc = build_groups(&b, s, entry, opts, err);
+	rc = build_groups(&b, s, NULL, 0, entry, err);
+	if (rc == 0 && fz.threshold && r->scores && !b.dec.recording)
+		rc = read_decisions(&b, s, err);
 	if (rc == 0)
 		rc = r->dims_only
 			 ? cp_store_wave_dim_aggregates(s, wave, &agg, err)
@@ -1006,8 +1235,8 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 		}
 		goto done;
 	}
-	rc = cp_results_suppress(r->ngroups, b.tot.responses, b.parent,
-				 r->threshold, hidden, err);
+	rc = decide(&b, M_RESPONSES, b.tot.responses, r->threshold, NULL,
+		    hidden, err);
 	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
 		gr->suppressed = hidden[g].reason != CP_REASON_NONE;
@@ -1036,6 +1265,12 @@ done:
 	free(b.nodes);
 	free(b.by_id);
 	free(b.parent);
+	if (rc == 0 && rec) {
+		*rec = b.dec;
+		b.dec.rec = NULL;
+		b.dec.nrec = 0;
+	}
+	decisions_release(&b.dec);
 	if (rc) {
 		cp_results_free(r);
 		return rc;
@@ -1044,13 +1279,59 @@ done:
 	return 0;
 }
 
+static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
+		     const struct cp_results_opts *opts,
+		     const struct cp_wave_entry *entries, size_t nentries,
+		     struct cp_error *err)
+{
+	return load(out, s, wave, opts, entries, nentries, NULL, err);
+}
+
+int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
+{
+	struct cp_results_opts opts = {.comments = true};
+	struct cp_results *r = NULL;
+	struct cp_wave_entry *entries = NULL;
+	struct decisions rec = {0};
+	struct cp_frozen fz;
+	bool own = !cp_store_in_transaction(s);
+	size_t n = 0;
+	int rc;
+
+	if (own && (rc = cp_store_begin(s, err)) != 0)
+		return rc;
+	rc = cp_store_wave_frozen(s, wave, &fz, err);
+	if (rc == 0 && fz.threshold == 0) {
+		rc = cp_store_wave_entries(s, &entries, &n, err);
+		if (rc == 0)
+			rc = load(&r, s, wave, &opts, entries, n, &rec, err);
+		if (rc == 0 && !r->scores)
+			rc = cp_error_set(err, CP_ECONFLICT,
+					  "wave %lld is not closed: its "
+					  "results are frozen when it closes",
+					  (long long)wave);
+		if (rc == 0)
+			rc = cp_store_wave_freeze(s, wave, r->threshold,
+						  r->comment_threshold, rec.rec,
+						  rec.nrec, err);
+	}
+	decisions_release(&rec);
+	cp_results_free(r);
+	cp_store_wave_entries_free(entries, n);
+	if (!own)
+		return rc;
+	if (rc) {
+		cp_store_rollback(s);
+		return rc;
+	}
+	return cp_store_commit(s, err);
+}
+
 int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 		    size_t nteams, const int64_t *wave_teams, size_t nwave,
 		    const int64_t *counts, int k, struct cp_error *err)
 {
-	static const struct cp_team none = {0};
-	struct cp_results_opts opts = {.teams = teams ? teams : &none,
-				       .nteams = teams ? nteams : 0};
+	struct cp_snapshot_team *tree = NULL;
 	struct cp_wave_entry entry = {0};
 	struct build b = {0};
 	struct cp_results *r;
@@ -1065,13 +1346,18 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 	r->threshold = r->comment_threshold = k;
 	entry.nteams = wave_teams ? nwave : nteams;
 	entry.teams = calloc(entry.nteams + 1, sizeof(int64_t));
-	if (entry.teams == NULL) {
+	tree = calloc(nteams + 1, sizeof(*tree));
+	if (entry.teams == NULL || tree == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < entry.nteams; i++)
 		entry.teams[i] = wave_teams ? wave_teams[i] : teams[i].id;
-	rc = build_groups(&b, NULL, &entry, &opts, err);
+	/* The org chart as a wave would snapshot it; names borrowed. */
+	for (size_t i = 0; i < nteams; i++)
+		tree[i] = (struct cp_snapshot_team){teams[i].id, teams[i].name,
+						    teams[i].parent_id, 1};
+	rc = build_groups(&b, NULL, tree, nteams, &entry, err);
 	if (rc)
 		goto done;
 	n = calloc(r->ngroups + 1, sizeof(*n));
@@ -1095,6 +1381,7 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 	}
 done:
 	free(entry.teams);
+	free(tree);
 	free(n);
 	free(why);
 	free(b.nodes);

@@ -107,6 +107,7 @@ struct cp_results {
 	size_t ncomment_rows;
 	int64_t only_team; /* the opts it was loaded with (see below) */
 	bool dims_only;
+	int64_t frozen_seq; /* its place in the order of closing; 0: open */
 };
 
 struct cp_results_opts {
@@ -136,12 +137,10 @@ struct cp_results_opts {
 	const struct cp_results *const *known;
 	size_t nknown;
 	/* Optional, for a caller that loads several waves: the wave entries
-	 * (cp_store_wave_entries) and the team list (cp_store_team_list),
-	 * read once and used instead of reading them again. Borrowed. */
+	 * (cp_store_wave_entries), read once and used instead of reading
+	 * them again. Borrowed. (Each wave's teams are its own snapshot.) */
 	const struct cp_wave_entry *entries;
 	size_t nentries;
-	const struct cp_team *teams;
-	size_t nteams;
 };
 
 /*
@@ -153,6 +152,20 @@ int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		    const struct cp_results_opts *opts, struct cp_error *err);
 
 void cp_results_free(struct cp_results *r);
+
+/*
+ * Freezes a closed wave: makes its suppression decisions once, with the
+ * thresholds in force now, on the team tree the wave was sent to, and
+ * stores them (cp_store_wave_freeze) with those thresholds. From then on
+ * cp_results_load reads them back and never decides again, so no later
+ * re-org, roster import or threshold change alters what the wave shows.
+ * Runs inside the caller's transaction when one is open (cp_wave_close
+ * closes and freezes in one), else in its own. A wave frozen already is
+ * left as it is (0); one that is not closed is CP_ECONFLICT.
+ * cp_results_load freezes a closed wave it finds unfrozen (one closed
+ * before this existed) when the store is writable.
+ */
+int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err);
 
 /*
  * The group of team (team_id 0: the organisation) with scope, or NULL.

@@ -171,6 +171,87 @@ static const char *const migrations[] = {
     "  posted_at INTEGER,"
     "  PRIMARY KEY (wave_id, team_id, number)"
     ") WITHOUT ROWID;",
+    /*
+     * 3 -> 4: frozen waves (DESIGN.md section 5). wave_team_snapshot is
+     * the team tree a wave was sent to, as it was when the wave was
+     * created: the teams it went to (in_wave) and their ancestors, with
+     * the names and parents they had then. wave_frozen marks a closed
+     * wave (seq: the order waves closed in) and, once its suppression
+     * decisions are made, the thresholds they were made with;
+     * wave_hidden holds those decisions: a row per suppressed group
+     * (measure 'responses') and per measure hidden in a group that is
+     * shown (dimension, item, comments), with its reason and, for
+     * protects_group, the group it protects (scope and team, and how many
+     * it protects), so the words are the same after a re-org. Results of a
+     * closed wave are read from these, never recomputed from today's roster or
+     * config.
+     *
+     * Existing waves get their snapshot here from the teams as they are
+     * now (the best record there is); closed ones are marked frozen in
+     * the order they opened, and their decisions are made at the first
+     * look at their results, with the configuration of that moment.
+     */
+    "CREATE TABLE wave_team_snapshot ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  parent_id INTEGER,"
+    "  in_wave INTEGER NOT NULL CHECK (in_wave IN (0, 1)),"
+    "  PRIMARY KEY (wave_id, team_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE wave_frozen ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  wave_id INTEGER NOT NULL UNIQUE REFERENCES wave(id),"
+    "  threshold INTEGER,"
+    "  comment_threshold INTEGER"
+    ");"
+    "CREATE TABLE wave_hidden ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  scope TEXT NOT NULL"
+    "    CHECK (scope IN ('organisation', 'subtree', 'team')),"
+    "  team_id INTEGER NOT NULL,"
+    "  measure TEXT NOT NULL"
+    "    CHECK (measure IN ('responses', 'comments', 'dimension', 'item')),"
+    "  measure_id TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT"
+    "    CHECK (reason IN ('fewer_than_k', 'protects_group')),"
+    "  protects_scope TEXT"
+    "    CHECK (protects_scope IN ('organisation', 'subtree', 'team')),"
+    "  protects_team_id INTEGER,"
+    "  nprotects INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (wave_id, scope, team_id, measure, measure_id)"
+    ") WITHOUT ROWID;" CP_SNAPSHOT_SQL("",
+				       "SELECT wave_id, team_id FROM invitation"
+				       " UNION SELECT wave_id, team_id FROM "
+				       "agg_group") ";"
+						    "INSERT INTO "
+						    "wave_frozen(wave_id)"
+						    " SELECT id FROM wave "
+						    "WHERE status = 'closed' "
+						    "ORDER BY opens_at, id;"
+						    /* No reopening, and nothing
+						       lands in a closed wave's
+						       totals. */
+						    "CREATE TRIGGER "
+						    "wave_stays_closed BEFORE "
+						    "UPDATE OF status ON wave"
+						    " WHEN OLD.status = "
+						    "'closed' AND NEW.status "
+						    "<> 'closed'"
+						    " BEGIN SELECT "
+						    "RAISE(ABORT, 'a closed "
+						    "wave cannot be "
+						    "reopened'); END;"
+						    "CREATE TRIGGER "
+						    "agg_group_wave_open "
+						    "BEFORE INSERT ON agg_group"
+						    " WHEN (SELECT status FROM "
+						    "wave WHERE id = "
+						    "NEW.wave_id) = 'closed'"
+						    " BEGIN SELECT "
+						    "RAISE(ABORT, 'the wave is "
+						    "closed: its results are"
+						    " frozen'); END;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -19,7 +19,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 3
+#define CP_SCHEMA_VERSION 4
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -302,7 +302,8 @@ struct cp_wave_entry {
 	int64_t id;
 	enum cp_wave_status status;
 	int64_t opens_at;
-	int64_t *teams; /* sorted ids: wave_team and teams that answered */
+	int64_t frozen_seq; /* the order it closed in (wave_frozen); 0: open */
+	int64_t *teams;	    /* sorted ids: wave_team and teams that answered */
 	size_t nteams;
 };
 
@@ -327,6 +328,87 @@ int cp_store_wave_comments(struct cp_store *s, int64_t wave,
 			   struct cp_comment_row **out, size_t *n,
 			   struct cp_error *err);
 void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n);
+/* ---- frozen waves (store_freeze.c) ---- */
+
+/*
+ * A wave keeps the team tree it was sent to (cp_store_wave_insert records
+ * it) and, once closed, the suppression decisions made when it closed, so
+ * nothing done later - a re-org, a new threshold - changes what it shows.
+ */
+
+/* One team of a wave's snapshot: as it was when the wave was created. */
+struct cp_snapshot_team {
+	int64_t id;
+	char *name;
+	int64_t parent_id; /* 0 when none */
+	int in_wave;	   /* sent to (named, or below a named one with
+			      --subteams); 0: an ancestor only */
+};
+
+/* The wave's snapshot, sorted by name (as cp_store_team_list); free with
+ * cp_store_snapshot_free. */
+int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
+			   struct cp_snapshot_team **out, size_t *n,
+			   struct cp_error *err);
+void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n);
+
+/* How far a wave is frozen: seq its place in the order of closing (0: not
+ * closed), threshold and comment_threshold those its decisions were made
+ * with (0: not made yet). */
+struct cp_frozen {
+	int64_t seq;
+	int threshold;
+	int comment_threshold;
+};
+
+int cp_store_wave_frozen(struct cp_store *s, int64_t wave,
+			 struct cp_frozen *out, struct cp_error *err);
+
+/* Gives a closed wave its place in the order of closing (once; again is a
+ * no-op). cp_store_wave_set_status does it when a wave closes. */
+int cp_store_wave_mark_frozen(struct cp_store *s, int64_t wave,
+			      struct cp_error *err);
+
+/*
+ * One stored decision: in group (scope "organisation", "subtree" or
+ * "team"; team_id 0 for the organisation) measure is hidden: "responses"
+ * (the whole group), "comments", "dimension" or "item" (measure_id its
+ * id, "" otherwise). reason is NULL or a short code ("fewer_than_k",
+ * "protects_group"); for "protects_group" protects_scope and
+ * protects_team_id name the group it protects (protects_scope "" when
+ * none) and nprotects is how many groups it protects.
+ */
+struct cp_hidden_row {
+	char scope[16];
+	int64_t team_id;
+	char measure[16];
+	char *measure_id;
+	char *reason;
+	char protects_scope[16];
+	int64_t protects_team_id;
+	int64_t nprotects;
+};
+
+/*
+ * Stores the decisions of a closed wave, inside the caller's transaction:
+ * the thresholds they were made with and every hidden row. CP_ECONFLICT
+ * when the wave's decisions were made already: they are made once.
+ */
+int cp_store_wave_freeze(struct cp_store *s, int64_t wave, int threshold,
+			 int comment_threshold,
+			 const struct cp_hidden_row *rows, size_t n,
+			 struct cp_error *err);
+
+/* The stored decisions of a wave; free with cp_store_hidden_free. */
+int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
+			 struct cp_hidden_row **out, size_t *n,
+			 struct cp_error *err);
+void cp_store_hidden_free(struct cp_hidden_row *r, size_t n);
+
+/* Whether s was opened for writing, and whether a transaction is open. */
+int cp_store_writable(const struct cp_store *s);
+int cp_store_in_transaction(const struct cp_store *s);
+
 /* ---- delivery: listing waves, invitation states (store_delivery.c) ---- */
 
 /*

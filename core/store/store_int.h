@@ -32,6 +32,30 @@ enum cp_stmt {
 
 struct cp_bulk;
 
+/*
+ * Writes the team tree of waves into wave_team_snapshot: the teams a wave
+ * went to (its named teams in wave_team WHERE allows and, for a wave with
+ * include_subteams, every team below them), the teams of EXTRA (a SELECT
+ * of (wave_id, team_id) pairs that belong to the wave too), and every
+ * ancestor of those, each with its name and parent as the team table has
+ * them now. UNION, not UNION ALL: a cycle of parents ends the walk.
+ */
+#define CP_SNAPSHOT_SQL(where, extra)                                          \
+	"INSERT INTO wave_team_snapshot(wave_id, team_id, name, parent_id,"    \
+	" in_wave) WITH RECURSIVE below(wave_id, team_id) AS ("                \
+	" SELECT wave_id, team_id FROM wave_team " where                       \
+	" UNION SELECT b.wave_id, t.id FROM below b"                           \
+	" JOIN wave w ON w.id = b.wave_id AND w.include_subteams"              \
+	" JOIN team t ON t.parent_id = b.team_id),"                            \
+	" used(wave_id, team_id) AS (SELECT wave_id, team_id FROM below"       \
+	" UNION " extra "),"                                                   \
+	" up(wave_id, team_id) AS (SELECT wave_id, team_id FROM used"          \
+	" UNION SELECT u.wave_id, t.parent_id FROM up u"                       \
+	" JOIN team t ON t.id = u.team_id WHERE t.parent_id IS NOT NULL)"      \
+	" SELECT up.wave_id, t.id, t.name, t.parent_id, EXISTS (SELECT 1"      \
+	" FROM below b WHERE b.wave_id = up.wave_id AND b.team_id = t.id)"     \
+	" FROM up JOIN team t ON t.id = up.team_id"
+
 struct cp_store {
 	sqlite3 *db;
 	char *path;

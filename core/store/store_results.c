@@ -209,6 +209,7 @@ static int entry_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 	else if (status && strcmp(status, "scheduled") == 0)
 		e->status = CP_WAVE_SCHEDULED;
 	e->opens_at = sqlite3_column_int64(st, 2);
+	e->frozen_seq = sqlite3_column_int64(st, 3);
 	return 0;
 }
 
@@ -250,8 +251,10 @@ int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 	*out = NULL;
 	*n = 0;
 	rc = each_row(s,
-		      "SELECT id, status, opens_at FROM wave"
-		      " ORDER BY opens_at, id",
+		      "SELECT w.id, w.status, w.opens_at,"
+		      " coalesce(f.seq, 0) FROM wave w"
+		      " LEFT JOIN wave_frozen f ON f.wave_id = w.id"
+		      " ORDER BY w.opens_at, w.id",
 		      0, entry_row, &x, "cannot list the waves", err);
 	/* Teams a wave went to, and teams that answered it (an import may
 	 * bring responses for a team the wave did not name). */

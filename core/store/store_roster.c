@@ -28,6 +28,7 @@ static int fill_team(sqlite3_stmt *st, void *row, void *arg)
 	t->parent_id = sqlite3_column_int64(st, 2);
 	t->parent = cp_store_column_dup(st, 3);
 	t->members = sqlite3_column_int64(st, 4);
+	t->leaders = sqlite3_column_int64(st, 5);
 	if (t->name == NULL)
 		return CP_ENOMEM;
 	return 0;
@@ -39,7 +40,9 @@ int cp_store_team_list(struct cp_store *s, struct cp_team **out, size_t *n,
 	static const char sql[] =
 	    "SELECT t.id, t.name, t.parent_id, p.name,"
 	    " (SELECT count(*) FROM member m"
-	    "   WHERE m.team_id = t.id AND m.active)"
+	    "   WHERE m.team_id = t.id AND m.active),"
+	    " (SELECT count(*) FROM member m"
+	    "   WHERE m.team_id = t.id AND m.active AND m.role = 'leader')"
 	    " FROM team t LEFT JOIN team p ON p.id = t.parent_id"
 	    " ORDER BY t.name";
 	void *rows;

@@ -15,17 +15,22 @@
 #include "error.h"
 #include "store.h"
 
-/* The survey a leader's self-assessment uses. */
+/* The self-assessment a team survey gets when no self survey says it
+ * pairs with it (pairs_with). */
 #define CP_SELF_SURVEY "leader-self"
 
 /*
  * Creates a wave of survey_id (its newest stored version, which the wave
  * pins) for teams (and their sub-teams when w->include_subteams), with
- * leaders' self-assessments when self is set. w carries the channel, the
- * times, every_days and threshold; its id, survey_ref, self_survey_ref and
- * status are set here (open when opens_at is not in the future). One
- * transaction: invitations are never created without their wave or the
- * other way round. *invitations is how many were created.
+ * leaders' self-assessments when self is set (the self survey that pairs
+ * with survey_id). A leader's ordinary invitation counts in the team
+ * above the one they lead, when the wave goes to it, and they get none
+ * where there is no such team: never one in their own team. The wave
+ * records the team tree it goes to (cp_store_wave_insert). w carries the
+ * channel, the times, every_days and threshold; its id, survey_ref,
+ * self_survey_ref and status are set here (open when opens_at is not in
+ * the future). One transaction: invitations are never created without
+ * their wave or the other way round. *invitations is how many were made.
  */
 int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		   struct cp_wave *w, const char *survey_id,
@@ -41,6 +46,16 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		 int64_t prev, int64_t *next, int *created,
 		 struct cp_error *err);
+
+/*
+ * Closes wave id and freezes it, in one transaction: its links stop
+ * accepting answers and its suppression decisions are made and stored
+ * (cp_results_freeze), so what it shows never changes again. *was_closed
+ * is 1 (and nothing is done) when it was closed already. There is no
+ * reopening.
+ */
+int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
+		  struct cp_error *err);
 
 /* The channel of a wave when none is chosen. */
 #define CP_WAVE_DEFAULT_CHANNEL "email"
@@ -75,6 +90,27 @@ struct cp_wave_create_opts {
 int cp_wave_create_opts_apply(struct cp_wave *w,
 			      const struct cp_wave_create_opts *o, int64_t now,
 			      struct cp_error *err);
+
+/*
+ * The teams a wave to teams goes to: those, and with subteams every team
+ * below them in the org chart all (nall teams: cp_store_team_list, or
+ * what a roster would make it), each once. *out is malloc'ed.
+ */
+int cp_wave_teams(const struct cp_team *all, size_t nall, const int64_t *teams,
+		  size_t nteams, int subteams, int64_t **out, size_t *nout,
+		  struct cp_error *err);
+
+/*
+ * The team whose results a leader of team counts in with their ordinary
+ * answers, in the tree snap (n teams; in_wave: the wave goes to it): the
+ * team above the one they lead, whose leader is theirs, when the wave goes
+ * to it too; else 0, and the leader gets no ordinary invitation (only the
+ * self-assessment). Never the team they lead: their answers about "my
+ * leader" are not about themselves. cp_wave_create invites by it, and the
+ * anonymity preview counts by it.
+ */
+int64_t cp_wave_leader_team(const struct cp_snapshot_team *snap, size_t n,
+			    int64_t team);
 
 /* The link of an invitation: base_url "/r/" token, into b. */
 int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,

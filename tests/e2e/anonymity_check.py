@@ -82,15 +82,28 @@ def label(group, scope):
 
 
 db = sqlite3.connect(db_path)
-parent_of = {}
-names = {}
-for i, name, parent in db.execute("SELECT id, name, parent_id FROM team"):
-    names[i] = name
-for i, name, parent in db.execute("SELECT id, name, parent_id FROM team"):
-    parent_of[name] = names.get(parent, "")
+trees = {}  # wave -> (team id -> name, team name -> parent's name)
 
 
-def teams_in(group, scope):
+def tree(wave):
+    """The team tree wave was sent to: its snapshot, never today's teams
+    (a re-org after the wave must not change what its outputs mean)."""
+    wave = int(wave)
+    if wave not in trees:
+        names, parent_of = {}, {}
+        snap = list(db.execute("SELECT team_id, name, parent_id"
+                               " FROM wave_team_snapshot WHERE wave_id = ?",
+                               (wave,)))
+        for i, name, parent in snap:
+            names[i] = name
+        for i, name, parent in snap:
+            parent_of[name] = names.get(parent, "")
+        trees[wave] = (names, parent_of)
+    return trees[wave]
+
+
+def teams_in(wave, group, scope):
+    parent_of = tree(wave)[1]
     if scope == "organisation":
         return frozenset(parent_of)
     if scope == "team":
@@ -133,7 +146,8 @@ for r in rows:
         bad(f"visible with n = {n} < k = {k}: {r}")
     key = (r["wave"], r.get("measure", "responses"), r.get("dimension"),
            r.get("item"))
-    seen.setdefault(key, []).append((teams_in(r["group"], r["scope"]), n, r))
+    seen.setdefault(key, []).append(
+        (teams_in(r["wave"], r["group"], r["scope"]), n, r))
 for key, groups in seen.items():
     for a, na, ra in groups:
         for b, nb, rb in groups:
@@ -152,6 +166,7 @@ if view not in ("", "--items") or not rows:
 # The decisions again, from the stored respondents. The groups and their
 # order are the output's (results prints them as core holds them).
 wave = int(rows[0]["wave"])
+names = tree(wave)[0]
 survey = json.loads(db.execute(
     "SELECT s.definition FROM survey s JOIN wave w ON w.survey_ref = s.id"
     " WHERE w.id = ?", (wave,)).fetchone()[0])
@@ -179,7 +194,7 @@ for r in rows:
     parent.append(index[p] if r["parent_scope"] not in (None, "") else None)
 children = [[c for c in range(len(groups)) if parent[c] == g]
             for g in range(len(groups))]
-atoms = [teams_in(*g) if g[1] != "subtree" else frozenset()
+atoms = [teams_in(wave, *g) if g[1] != "subtree" else frozenset()
          for g in groups]
 
 

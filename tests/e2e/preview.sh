@@ -73,3 +73,39 @@ expect_in out "created wave 1"
 sed -i 's/,Nursing,,member$/,Ward 7,Nursing,member/' roster.csv
 expect_exit 0 team import --dry-run roster.csv
 expect_in out "every team can be shown once 5 of its people answer"
+
+# Leaders count where a wave counts their ordinary answers: in the team
+# above when the wave goes to it, else nowhere (only the self-assessment),
+# never in the team they lead - the preview counts them the same way.
+rm -f "$CAREPULSE_DB"*
+expect_exit 0 init
+{
+	echo "email,name,team,parent_team,role"
+	echo "head@example.org,H,Dept,,leader"
+	for i in 1 2 3 4; do echo "d$i@example.org,D,Dept,,member"; done
+	echo "lead@example.org,L,Unit,Dept,leader"
+	for i in 1 2 3 4; do echo "u$i@example.org,U,Unit,Dept,member"; done
+} >roster.csv
+expect_exit 0 team import roster.csv
+# Unit alone: its leader has no team above in the wave, so 4 could answer.
+expect_exit 0 wave create --survey compassionate-pulse --team Unit --dry-run
+expect_in out "Unit (own members): 4 people, fewer than 5: never shown"
+# Dept with Unit: Unit's leader answers in Dept (4 + 1), Dept's head in
+# no team; Unit's 4 stay hidden, and so does the roll-up that would
+# give them away.
+expect_exit 0 wave create --survey compassionate-pulse --team Dept \
+	--subteams --dry-run --format json
+/usr/bin/python3 - "$T/out" <<'PY' || fail "the preview's count of leaders"
+import json, sys
+p = json.load(open(sys.argv[1]))
+got = {(g["group"], g["scope"]): g for g in p["groups"]}
+assert set(got) == {("Unit", "team"), ("Dept", "subtree"),
+                    ("organisation", "organisation")}, got
+assert got[("Unit", "team")]["people"] == 4, got
+assert got[("Dept", "subtree")]["people"] == 9, got
+PY
+# The preview's counts are the invitations the wave makes.
+expect_exit 0 wave create --survey compassionate-pulse --team Dept \
+	--subteams --self --channel outbox
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT t.name || ':' || count(*) FROM invitation i JOIN team t ON t.id = i.team_id WHERE i.kind = 'team' GROUP BY t.name ORDER BY t.name" | tr '\n' ' ')" = "Dept:5 Unit:4 " ] ||
+	fail "the wave's invitations are not what the preview counted"

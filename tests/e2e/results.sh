@@ -135,11 +135,19 @@ expect_exit 0 results "$w2" --matrix --measure favourable
 expect_in out "fewer than 5 answered"
 expect_in out "protects Ward B (own members)"
 
-# The installation threshold applies when the wave has none.
+# The installation threshold applies when the wave has none: the one in
+# force when the wave closes, which the wave keeps (it is frozen).
 expect_exit 0 config set threshold 10
 expect_exit 0 results "$w2" --format csv
-expect_in out "$w2,closed,10,Pharmacy,team,organisation,organisation,responses,,,true,fewer_than_k,,,,"
+expect_in out "$w2,closed,5,Pharmacy,team,organisation,organisation,responses,,,false,,,7,"
+expect_not_in out ",closed,10,"
+w3=$("$SEED" "$CAREPULSE_DB" create compassionate-leadership Pharmacy) || fail "create"
+"$SEED" "$CAREPULSE_DB" invite "$w3" || fail "invite"
+"$SEED" "$CAREPULSE_DB" respond "$w3" Pharmacy 7 --seed 9 || fail "respond"
+"$SEED" "$CAREPULSE_DB" close "$w3" || fail "close"
 expect_exit 0 config unset threshold
+expect_exit 0 results "$w3" --format csv
+expect_in out "$w3,closed,10,Pharmacy,team,organisation,organisation,responses,,,true,fewer_than_k,,,,"
 
 # Bad input.
 expect_exit 65 results 99

@@ -14,7 +14,8 @@
  *                              N random responses of TEAM: each person
  *                              has a leaning; answers scatter around it;
  *                              PCT% of items are skipped (never all)
- *   cp_seed DB close WAVE | open WAVE
+ *   cp_seed DB close WAVE | open WAVE   close (and freeze, as `wave close`)
+ *                              or open a wave (never a closed one)
  *
  * The database must come from `carepulse init` and `carepulse team
  * import`. Exit status 0, or 1 with a message.
@@ -28,6 +29,7 @@
 #include "crypto.h"
 #include "store.h"
 #include "survey.h"
+#include "wave.h"
 
 static int die(const struct cp_error *err)
 {
@@ -232,7 +234,7 @@ int main(int argc, char **argv)
 {
 	struct cp_error err = {0};
 	struct cp_store *s;
-	int rc;
+	int rc, was_closed;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: cp_seed DB create|invite|respond|"
@@ -247,12 +249,12 @@ int main(int argc, char **argv)
 		rc = invite(s, num(argv[3]));
 	else if (strcmp(argv[2], "respond") == 0)
 		rc = respond(s, argc - 3, argv + 3);
-	else if ((strcmp(argv[2], "close") == 0 ||
-		  strcmp(argv[2], "open") == 0) &&
-		 argc > 3)
-		rc = cp_store_wave_set_status(s, num(argv[3]),
-					      argv[2][0] == 'c' ? CP_WAVE_CLOSED
-								: CP_WAVE_OPEN,
+	else if (strcmp(argv[2], "close") == 0 && argc > 3)
+		rc = cp_wave_close(s, num(argv[3]), &was_closed, &err)
+			 ? die(&err)
+			 : 0;
+	else if (strcmp(argv[2], "open") == 0 && argc > 3)
+		rc = cp_store_wave_set_status(s, num(argv[3]), CP_WAVE_OPEN,
 					      &err)
 			 ? die(&err)
 			 : 0;

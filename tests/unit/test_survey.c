@@ -4,6 +4,7 @@
  * text, JSON errors with a position, and storing definitions so that a
  * version always names one text.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -203,35 +204,77 @@ static void test_compassionate_pulse(void **state)
 	cp_survey_free(s);
 }
 
-static void test_leader_self_mirrors_team_survey(void **state)
+/* Whether text has a word I, me, my or myself. */
+static bool first_person(const char *text)
 {
-	struct cp_survey *team = builtin("compassionate-leadership");
-	struct cp_survey *self = builtin("leader-self");
+	static const char *const words[] = {"i", "me", "my", "myself"};
+	const char *p = text;
+
+	while (*p) {
+		char w[16];
+		size_t n = 0;
+		while (*p && !isalpha((unsigned char)*p))
+			p++;
+		while (isalpha((unsigned char)*p)) {
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)tolower((unsigned char)*p);
+			p++;
+		}
+		w[n] = '\0';
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strcmp(w, words[k]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* A self survey mirrors the team survey it pairs with, statement by
+ * statement: same ids, dimensions and reverse scoring (so the same
+ * length), phrased in the first person. */
+static void mirrors(const char *self_id, const char *team_id)
+{
+	struct cp_survey *team = builtin(team_id);
+	struct cp_survey *self = builtin(self_id);
 	size_t k;
 
-	(void)state;
 	assert_non_null(team);
 	assert_non_null(self);
 	assert_int_equal(self->kind, CP_SURVEY_SELF);
 	for (k = 0; k < self->npairs; k++)
-		if (strcmp(self->pairs_with[k], "compassionate-leadership") ==
-		    0)
+		if (strcmp(self->pairs_with[k], team_id) == 0)
 			break;
 	assert_true(k < self->npairs);
-	/* Statement by statement: same ids, same reverse scoring. */
+	assert_int_equal(self->ndims, team->ndims);
+	for (size_t d = 0; d < team->ndims; d++)
+		assert_string_equal(self->dims[d].id, team->dims[d].id);
 	assert_int_equal(self->nitems, team->nitems);
 	for (size_t i = 0; i < team->nitems; i++) {
 		const struct cp_item *t = &team->items[i];
 		const struct cp_item *m = cp_survey_item(self, t->id);
 		if (m == NULL)
-			fail_msg("leader-self lacks item '%s'", t->id);
+			fail_msg("%s lacks item '%s'", self_id, t->id);
 		if (m->reverse != t->reverse)
 			fail_msg("item '%s' is reversed in one survey only",
 				 t->id);
 		assert_string_equal(m->dimension, t->dimension);
+		/* First person: about me, never "my leader". */
+		if (strstr(m->text, "My leader") ||
+		    strstr(m->text, "my leader"))
+			fail_msg("%s: '%s' is not in the first person", self_id,
+				 m->text);
+		if (!first_person(m->text))
+			fail_msg("%s: '%s' is not in the first person", self_id,
+				 m->text);
 	}
 	cp_survey_free(team);
 	cp_survey_free(self);
+}
+
+static void test_leader_self_mirrors_team_survey(void **state)
+{
+	(void)state;
+	mirrors("leader-self", "compassionate-leadership");
+	mirrors("leader-self-pulse", "compassionate-pulse");
 }
 
 static void test_coaching_surveys_present(void **state)

@@ -1,0 +1,247 @@
+/*
+ * store_freeze.c - a wave's frozen picture: the team tree it was sent to
+ * (written by cp_store_wave_insert), its place in the order of closing and
+ * the suppression decisions made when it closed. See store.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+static int snapshot_fill(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_snapshot_team *t = row;
+
+	(void)arg;
+	t->id = sqlite3_column_int64(st, 0);
+	t->name = cp_store_column_dup(st, 1);
+	t->parent_id = sqlite3_column_int64(st, 2);
+	t->in_wave = sqlite3_column_int(st, 3);
+	return t->name ? 0 : -1;
+}
+
+int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
+			   struct cp_snapshot_team **out, size_t *n,
+			   struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	void *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(s, &st,
+			     "SELECT team_id, name, coalesce(parent_id, 0),"
+			     " in_wave FROM wave_team_snapshot"
+			     " WHERE wave_id = ? ORDER BY name",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	rc = cp_store_collect(s, st, sizeof(**out), 16, snapshot_fill, NULL,
+			      &rows, n, "cannot read the wave's teams", err);
+	*out = rows;
+	if (rc) {
+		cp_store_snapshot_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		free(t[i].name);
+	free(t);
+}
+
+int cp_store_wave_frozen(struct cp_store *s, int64_t wave,
+			 struct cp_frozen *out, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (cp_store_prepare(s, &st,
+			     "SELECT seq, coalesce(threshold, 0),"
+			     " coalesce(comment_threshold, 0)"
+			     " FROM wave_frozen WHERE wave_id = ?",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		out->seq = sqlite3_column_int64(st, 0);
+		out->threshold = sqlite3_column_int(st, 1);
+		out->comment_threshold = sqlite3_column_int(st, 2);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a frozen wave");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_mark_frozen(struct cp_store *s, int64_t wave,
+			      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st,
+			     "INSERT OR IGNORE INTO wave_frozen(wave_id)"
+			     " VALUES (?)",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot freeze a wave");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_freeze(struct cp_store *s, int64_t wave, int threshold,
+			 int comment_threshold,
+			 const struct cp_hidden_row *rows, size_t n,
+			 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a wave is frozen inside a transaction");
+	rc = cp_store_wave_mark_frozen(s, wave, err);
+	if (rc)
+		return rc;
+	if (cp_store_prepare(s, &st,
+			     "UPDATE wave_frozen SET threshold = ?2,"
+			     " comment_threshold = ?3"
+			     " WHERE wave_id = ?1 AND threshold IS NULL",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int(st, 2, threshold);
+	sqlite3_bind_int(st, 3, comment_threshold);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot freeze a wave");
+	else if (sqlite3_changes(s->db) == 0)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld is frozen already: its results "
+				  "were decided when it closed",
+				  (long long)wave);
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (cp_store_prepare(s, &st,
+			     "INSERT INTO wave_hidden(wave_id, scope, team_id,"
+			     " measure, measure_id, reason, protects_scope,"
+			     " protects_team_id, nprotects)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     err))
+		return err ? err->code : CP_EIO;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cp_hidden_row *r = &rows[i];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, wave);
+		sqlite3_bind_text(st, 2, r->scope, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->team_id);
+		sqlite3_bind_text(st, 4, r->measure, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->measure_id ? r->measure_id : "", -1,
+				  SQLITE_STATIC);
+		if (r->reason)
+			sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 6);
+		if (r->protects_scope[0]) {
+			sqlite3_bind_text(st, 7, r->protects_scope, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(st, 8, r->protects_team_id);
+		} else {
+			sqlite3_bind_null(st, 7);
+			sqlite3_bind_null(st, 8);
+		}
+		sqlite3_bind_int64(st, 9, r->nprotects);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc =
+			    cp_store_fail(s, err, "cannot store a suppression");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int hidden_fill(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_hidden_row *r = row;
+	const unsigned char *reason = sqlite3_column_text(st, 4);
+	const unsigned char *pscope = sqlite3_column_text(st, 5);
+
+	(void)arg;
+	cp_strlcpy(r->scope, (const char *)sqlite3_column_text(st, 0),
+		   sizeof(r->scope));
+	r->team_id = sqlite3_column_int64(st, 1);
+	cp_strlcpy(r->measure, (const char *)sqlite3_column_text(st, 2),
+		   sizeof(r->measure));
+	r->measure_id = cp_store_column_dup(st, 3);
+	if (pscope)
+		cp_strlcpy(r->protects_scope, (const char *)pscope,
+			   sizeof(r->protects_scope));
+	r->protects_team_id = sqlite3_column_int64(st, 6);
+	r->nprotects = sqlite3_column_int64(st, 7);
+	if (reason && (r->reason = cp_strdup((const char *)reason)) == NULL)
+		return -1;
+	return r->measure_id ? 0 : -1;
+}
+
+int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
+			 struct cp_hidden_row **out, size_t *n,
+			 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	void *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (cp_store_prepare(
+		s, &st,
+		"SELECT scope, team_id, measure, measure_id, reason,"
+		" protects_scope, coalesce(protects_team_id, 0), nprotects"
+		" FROM wave_hidden WHERE wave_id = ?"
+		" ORDER BY scope, team_id, measure, measure_id",
+		err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_int64(st, 1, wave);
+	rc =
+	    cp_store_collect(s, st, sizeof(**out), 64, hidden_fill, NULL, &rows,
+			     n, "cannot read a wave's suppressions", err);
+	*out = rows;
+	if (rc) {
+		cp_store_hidden_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void cp_store_hidden_free(struct cp_hidden_row *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		free(r[i].measure_id);
+		free(r[i].reason);
+	}
+	free(r);
+}
+
+int cp_store_writable(const struct cp_store *s)
+{
+	return sqlite3_db_readonly(s->db, "main") == 0;
+}
+
+int cp_store_in_transaction(const struct cp_store *s)
+{
+	return s->in_tx != 0;
+}
