@@ -411,6 +411,11 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 		if (col + n > 75) {
 			rc = cp_buf_add(b, "=\r\n", 3, err);
 			col = 0;
+			/* The break may bring a '.' to the start of a line. */
+			if (c == '.' && n == 1) {
+				memcpy(tok, "=2E", 3);
+				n = 3;
+			}
 		}
 		rc = rc || cp_buf_add(b, tok, n, err);
 		col += n;

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "buf.h"
 #include "crypto.h"
 #include "mail.h"
 #include "token.h"
@@ -54,11 +55,34 @@ static void test_hmacs_report_success(void **state)
 	assert_int_equal(strlen(hex), 32);
 }
 
+/* tests/fuzz/corpus/mail/dot-after-soft-break: quoted-printable encoded
+ * a '.' at the start of a line only when the text had it there, not when
+ * a soft line break put it there. */
+static void test_qp_no_dot_after_soft_break(void **state)
+{
+	struct cp_buf b;
+	char text[80];
+
+	(void)state;
+	/* 75 characters, then a '.' that lands on the next line. */
+	memset(text, 'x', 75);
+	text[75] = '.';
+	text[76] = 'y';
+	text[77] = '\0';
+	cp_buf_init(&b, 4096);
+	assert_int_equal(cp_mail_qp(&b, text, NULL), 0);
+	for (const char *p = cp_buf_str(&b); (p = strstr(p, "\r\n")); p += 2)
+		assert_true(p[2] != '.');
+	assert_non_null(strstr(cp_buf_str(&b), "=\r\n=2Ey"));
+	cp_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_relative_time_past_9999_refused),
 	    cmocka_unit_test(test_hmacs_report_success),
+	    cmocka_unit_test(test_qp_no_dot_after_soft_break),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
