@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "crypto.h"
 
 int main(int argc, char **argv)
 {
+	struct cp_error err = {0};
 	int status;
 
 	if (argc < 2) {
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
+	if (cp_crypto_init(&err))
+		return cmd_report(&err);
 	status = cmd_run(argc - 1, argv + 1);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "carepulse: cannot write the output\n");

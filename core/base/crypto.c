@@ -11,6 +11,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The fault-injection shim of tests/fault defines these to leave a
+ * stretch of code alone (SQLite's "benign malloc" hooks); in a normal
+ * run nothing defines them and they are NULL.
+ */
+void cp_fault_benign_begin(void) __attribute__((weak));
+void cp_fault_benign_end(void) __attribute__((weak));
+
+int cp_crypto_init(struct cp_error *err)
+{
+	uint8_t out[CP_SHA256_LEN];
+	unsigned int len = CP_SHA256_LEN;
+	int ok;
+
+	/*
+	 * OpenSSL sets itself up on first use and, when that runs out of
+	 * memory, crashes then or on a later call (a NULL lock). So set it
+	 * up here, at the start, where a failure can be reported and nothing
+	 * is half done, and make one digest, which loads the provider every
+	 * later one uses. The fault loops do not fail this set-up: OpenSSL
+	 * 3 cannot survive it.
+	 */
+	if (cp_fault_benign_begin)
+		cp_fault_benign_begin();
+	ok = OPENSSL_init_crypto(0, NULL) == 1 &&
+	     EVP_Digest("", 0, out, &len, EVP_sha256(), NULL) == 1;
+	if (cp_fault_benign_end)
+		cp_fault_benign_end();
+	if (!ok)
+		return cp_error_set(err, CP_ENOMEM,
+				    "cannot set up OpenSSL: out of memory");
+	return 0;
+}
+
 int cp_random_bytes(void *buf, size_t n, struct cp_error *err)
 {
 	if (n > (size_t)INT32_MAX || RAND_bytes(buf, (int)n) != 1)
@@ -19,19 +53,28 @@ int cp_random_bytes(void *buf, size_t n, struct cp_error *err)
 	return 0;
 }
 
-void cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN])
+/* Both allocate inside OpenSSL, so both can fail: out is zeros then. */
+int cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN])
 {
 	unsigned int len = CP_SHA256_LEN;
 
-	EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
+	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1) {
+		memset(out, 0, CP_SHA256_LEN);
+		return CP_ENOMEM;
+	}
+	return 0;
 }
 
-void cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
-		    uint8_t out[CP_SHA256_LEN])
+int cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
+		   uint8_t out[CP_SHA256_LEN])
 {
 	unsigned int len = CP_SHA256_LEN;
 
-	HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &len);
+	if (HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &len) == NULL) {
+		memset(out, 0, CP_SHA256_LEN);
+		return CP_ENOMEM;
+	}
+	return 0;
 }
 
 bool cp_ct_equal(const void *a, const void *b, size_t n)

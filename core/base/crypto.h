@@ -18,11 +18,20 @@
 /* Fills buf with n bytes from the CSPRNG. */
 int cp_random_bytes(void *buf, size_t n, struct cp_error *err);
 
-void cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN]);
+/*
+ * Sets up OpenSSL. Call it once at the start of a program, before any
+ * other function here: CP_ENOMEM when it cannot.
+ */
+int cp_crypto_init(struct cp_error *err);
 
-/* out = HMAC-SHA256(key, data). */
-void cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
-		    uint8_t out[CP_SHA256_LEN]);
+/*
+ * out = SHA-256(data), and out = HMAC-SHA256(key, data). Both return 0,
+ * or CP_ENOMEM when OpenSSL runs out of memory (out is zeros then: never
+ * use it as a token, a link or a stored hash).
+ */
+int cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN]);
+int cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
+		   uint8_t out[CP_SHA256_LEN]);
 
 /* True when a[0..n) equals b[0..n), in time independent of the content. */
 bool cp_ct_equal(const void *a, const void *b, size_t n);

@@ -17,6 +17,10 @@ void cp_error_clear(struct cp_error *err)
 
 static int vset(struct cp_error *err, int code, const char *file, int line,
 		int column, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+
+static int vset(struct cp_error *err, int code, const char *file, int line,
+		int column, const char *fmt, va_list ap)
 {
 	if (err == NULL)
 		return code;

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+/* 9999-12-31T23:59:59Z: the last second the date formats can write. */
+#define WHEN_MAX INT64_C(253402300799)
+
 int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err)
 {
 	char *end;
@@ -68,7 +71,8 @@ int cp_when_parse(const char *text, int64_t now, int64_t *out,
 		return 0;
 	}
 	if (text[0] == '+') {
-		if (cp_duration_parse(text + 1, &dur, NULL) == 0) {
+		if (cp_duration_parse(text + 1, &dur, NULL) == 0 &&
+		    now <= WHEN_MAX - dur) {
 			*out = now + dur;
 			return 0;
 		}

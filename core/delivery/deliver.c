@@ -271,11 +271,18 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	cp_buf_init(&subject, 4096);
 	cp_buf_init(&text, MESSAGE_MAX);
 	cp_buf_init(&html, MESSAGE_MAX);
-	cp_token_derive(run->key, run->wave.id, d->member_id,
-			d->self ? "self" : "team", token);
-	cp_mail_message_id(run->key, run->wave.id, d->member_id, d->self,
-			   reminder, run->domain, id, message_id,
-			   sizeof(message_id));
+	/* Never a message with a wrong link or id: both come from HMACs. */
+	if (cp_token_derive(run->key, run->wave.id, d->member_id,
+			    d->self ? "self" : "team", token) ||
+	    cp_mail_message_id(run->key, run->wave.id, d->member_id, d->self,
+			       reminder, run->domain, id, message_id,
+			       sizeof(message_id))) {
+		cp_buf_release(&link);
+		cp_buf_release(&subject);
+		cp_buf_release(&text);
+		cp_buf_release(&html);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
 	snprintf(file, 128, "wave-%lld-invitation-%lld%s%.0d.eml",
 		 (long long)run->wave.id, (long long)d->invitation_id,
 		 reminder ? "-reminder-" : "", reminder);

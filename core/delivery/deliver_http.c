@@ -55,8 +55,10 @@ static int sign(const struct webhook *w, const char *id, long long ts,
 
 	cp_buf_init(&b, 16u * 1024u * 1024u);
 	rc = cp_buf_printf(&b, NULL, "%s.%lld.%s", id, ts, body);
+	if (rc == 0 &&
+	    cp_hmac_sha256(w->secret, w->secret_len, b.data, b.len, mac))
+		rc = CP_ENOMEM;
 	if (rc == 0) {
-		cp_hmac_sha256(w->secret, w->secret_len, b.data, b.len, mac);
 		cp_base64(mac, sizeof(mac), b64);
 		snprintf(out, n, "v1,%s", b64);
 	}

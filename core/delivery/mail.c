@@ -330,9 +330,9 @@ bad:
 			    from);
 }
 
-void cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
-			int64_t member, int self, int reminder,
-			const char *domain, char hex[33], char *out, size_t n)
+int cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
+		       int64_t member, int self, int reminder,
+		       const char *domain, char hex[33], char *out, size_t n)
 {
 	uint8_t mac[CP_SHA256_LEN];
 	char msg[128], host[256];
@@ -342,7 +342,8 @@ void cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
 	len = snprintf(msg, sizeof(msg), "carepulse-message-v1:%lld:%lld:%s:%d",
 		       (long long)wave, (long long)member,
 		       self ? "self" : "team", reminder);
-	cp_hmac_sha256(key, CP_KEY_LEN, msg, (size_t)len, mac);
+	if (cp_hmac_sha256(key, CP_KEY_LEN, msg, (size_t)len, mac))
+		return CP_ENOMEM;
 	cp_hex(mac, 16, hex);
 	/* Only the characters a domain may have reach the header. */
 	for (; domain && *domain && h + 1 < sizeof(host); domain++)
@@ -354,6 +355,7 @@ void cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
 	host[h] = '\0';
 	snprintf(out, n, "<%s.%lld@%s>", hex, (long long)wave,
 		 h ? host : "carepulse.invalid");
+	return 0;
 }
 
 const char *cp_mail_date(int64_t t, char *out, size_t n)
@@ -410,6 +412,11 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 		if (col + n > 75) {
 			rc = cp_buf_add(b, "=\r\n", 3, err);
 			col = 0;
+			/* The break may bring a '.' to the start of a line. */
+			if (c == '.' && n == 1) {
+				memcpy(tok, "=2E", 3);
+				n = 3;
+			}
 		}
 		rc = rc ? rc : cp_buf_add(b, tok, n, err);
 		col += n;

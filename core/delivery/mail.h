@@ -80,10 +80,11 @@ int cp_mail_address(const char *from, char *out, size_t n,
  * reminder: stable across resends, different for each reminder, derived
  * by HMAC from the installation key so it reveals nothing. hex (33 bytes)
  * is its unique part, also used as the webhook id and the MIME boundary.
+ * 0, or CP_ENOMEM when the HMAC cannot be made (out is then unset).
  */
-void cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
-			int64_t member, int self, int reminder,
-			const char *domain, char hex[33], char *out, size_t n);
+int cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
+		       int64_t member, int self, int reminder,
+		       const char *domain, char hex[33], char *out, size_t n);
 
 /* Appends the whole message with CRLF line ends to out. */
 int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,

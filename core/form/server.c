@@ -178,6 +178,11 @@ static void redact(char *line)
 	}
 }
 
+/* libmicrohttpd's format and arguments: the attribute tells the
+ * compiler (clang's -Wformat-nonliteral) that fmt is a printf format. */
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
 	struct cp_server *s = cls;

@@ -812,9 +812,12 @@ static int compute_scores(struct build *b,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st = &r->groups[g].dims[d];
+			struct cp_stat *st;
+			/* A group not wanted has no dims (NULL): form no
+			 * address into it. */
 			if (!wanted(r, g))
 				continue;
+			st = &r->groups[g].dims[d];
 			if (hidden[g].reason != CP_REASON_NONE) {
 				hide_stat(st, &hidden[g]);
 				continue;
@@ -840,9 +843,10 @@ static int compute_scores(struct build *b,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st = &r->groups[g].items[i];
+			struct cp_stat *st;
 			if (!wanted(r, g))
 				continue;
+			st = &r->groups[g].items[i];
 			if (hidden[g].reason != CP_REASON_NONE)
 				hide_stat(st, &hidden[g]);
 			else

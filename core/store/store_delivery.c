@@ -236,12 +236,12 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	    " JOIN team t ON t.id = i.team_id WHERE i.wave_id = ?1 AND ";
 	static const char *const where[] = {
 	    [CP_SELECT_TO_SEND] =
-		"(i.state IN ('pending', 'sending') OR (i.state = 'failed'"
-		" AND i.next_attempt_at IS NOT NULL"
-		" AND i.next_attempt_at <= ?2))",
+		("(i.state IN ('pending', 'sending') OR (i.state = 'failed'"
+		 " AND i.next_attempt_at IS NOT NULL"
+		 " AND i.next_attempt_at <= ?2))"),
 	    [CP_SELECT_TO_REMIND] =
-		"i.state = 'sent' AND i.answered = 0 AND i.reminders < ?3"
-		" AND coalesce(i.last_reminded_at, i.sent_at, 0) <= ?2 - ?4",
+		("i.state = 'sent' AND i.answered = 0 AND i.reminders < ?3"
+		 " AND coalesce(i.last_reminded_at, i.sent_at, 0) <= ?2 - ?4"),
 	    [CP_SELECT_FAILED] = "i.state = 'failed' AND ?2 + ?3 + ?4 >= 0",
 	    [CP_SELECT_ALL] = "?2 + ?3 + ?4 >= 0",
 	};

@@ -471,7 +471,9 @@ int cp_survey_parse(struct cp_survey **out, const char *file, const char *text,
 		} else {
 			memcpy(s->text, text, len);
 			s->text[len] = '\0';
-			cp_sha256(text, len, digest);
+			if (cp_sha256(text, len, digest))
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
 			cp_hex(digest, sizeof(digest), s->hash);
 		}
 	}

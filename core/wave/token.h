@@ -16,13 +16,13 @@
 /* 256 bits as unpadded base64url. */
 #define CP_TOKEN_LEN 43
 
-/* Derives the token of an invitation; kind is "team" or "self". */
-void cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave,
-		     int64_t member, const char *kind,
-		     char out[CP_TOKEN_LEN + 1]);
+/* Derives the token of an invitation; kind is "team" or "self". 0, or
+ * CP_ENOMEM (out is then empty). */
+int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
+		    const char *kind, char out[CP_TOKEN_LEN + 1]);
 
-/* What the database stores: SHA-256 of the token text. */
-void cp_token_hash(const char *token, uint8_t out[CP_SHA256_LEN]);
+/* What the database stores: SHA-256 of the token text. 0 or CP_ENOMEM. */
+int cp_token_hash(const char *token, uint8_t out[CP_SHA256_LEN]);
 
 /* True when s has the shape of a token (length and alphabet). */
 bool cp_token_well_formed(const char *s);

@@ -84,8 +84,9 @@ static int invite(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	uint8_t hash[CP_SHA256_LEN];
 	int64_t id;
 
-	cp_token_derive(key, wave, m->id, self ? "self" : "team", token);
-	cp_token_hash(token, hash);
+	if (cp_token_derive(key, wave, m->id, self ? "self" : "team", token) ||
+	    cp_token_hash(token, hash))
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	return cp_store_invitation_add(st, wave, m->id, team, self, hash, &id,
 				       err);
 }

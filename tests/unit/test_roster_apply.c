@@ -121,14 +121,14 @@ static char *snapshot(struct fixture *f, int times)
 {
 	static const char *const with_times[] = {
 	    "SELECT id, name, parent_id, created_at FROM team ORDER BY id",
-	    "SELECT id, email, email_key, name, team_id, role, active,"
-	    " created_at, updated_at FROM member ORDER BY id",
+	    ("SELECT id, email, email_key, name, team_id, role, active,"
+	     " created_at, updated_at FROM member ORDER BY id"),
 	    "SELECT key, value FROM config ORDER BY key",
 	};
 	static const char *const without[] = {
 	    "SELECT id, name, parent_id FROM team ORDER BY id",
-	    "SELECT id, email, email_key, name, team_id, role, active"
-	    " FROM member ORDER BY id",
+	    ("SELECT id, email, email_key, name, team_id, role, active"
+	     " FROM member ORDER BY id"),
 	    "SELECT key, value FROM config ORDER BY key",
 	};
 	const char *const *sql = times ? with_times : without;

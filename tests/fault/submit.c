@@ -1,0 +1,133 @@
+/*
+ * submit.c - one form submission the way the form server's writer stores
+ * it, for the fault loops: the link looked up, the answers read from a
+ * form body (name=value&..., no percent-escapes needed) and checked, then
+ * in one transaction a savepoint, cp_link_store, release, commit
+ * (write_batch in core/form/server.c).
+ *
+ * usage: fault_submit DB TOKEN BODY
+ * exit: 0 stored, 65 the link is not open or the answers have problems,
+ * 1 anything else failed (the message on stderr).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "buf.h"
+#include "crypto.h"
+#include "respond.h"
+#include "store.h"
+#include "survey.h"
+#include "token.h"
+
+static int fail(const char *what, const struct cp_error *err)
+{
+	fprintf(stderr, "fault_submit: %s: %s\n", what, err->message);
+	return 1;
+}
+
+/* Sets each name=value pair of body (modified in place) in a. */
+static int read_body(struct cp_answers *a, char *body, struct cp_error *err)
+{
+	for (char *p = body, *next; p && *p; p = next) {
+		char *eq;
+		int rc;
+
+		next = strchr(p, '&');
+		if (next)
+			*next++ = '\0';
+		eq = strchr(p, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		rc = cp_answers_set(a, p, eq + 1, strlen(eq + 1), err);
+		if (rc && rc != CP_ENOTFOUND)
+			return rc;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cp_error err = {0};
+	struct cp_store *st = NULL;
+	struct cp_survey *survey = NULL;
+	struct cp_answers a;
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	enum cp_link_state state;
+	uint8_t hash[CP_SHA256_LEN];
+	int64_t ref;
+	int status = 1, have_answers = 0;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: fault_submit DB TOKEN BODY\n");
+		return 64;
+	}
+	if (cp_crypto_init(&err))
+		return fail("crypto", &err);
+	cp_token_hash(argv[2], hash);
+	if (cp_store_open(&st, argv[1], 0, &err)) {
+		status = fail("open", &err);
+		goto done;
+	}
+	if (cp_link_lookup(st, hash, &inv, &wave, &state, &err)) {
+		status = fail("lookup", &err);
+		goto done;
+	}
+	if (state != CP_LINK_OPEN) {
+		fprintf(stderr, "fault_submit: the link is not open\n");
+		status = 65;
+		goto done;
+	}
+	ref = cp_link_survey_ref(&inv, &wave);
+	if (cp_survey_fetch(&survey, st, NULL, ref, &err)) {
+		status = fail("survey", &err);
+		goto done;
+	}
+	if (cp_answers_init(&a, survey, &err)) {
+		status = fail("answers", &err);
+		goto done;
+	}
+	have_answers = 1;
+	if (read_body(&a, argv[3], &err)) {
+		status = fail("reading the answers", &err);
+		goto done;
+	}
+	if (cp_answers_check(&a)) {
+		fprintf(stderr, "fault_submit: %zu answers have problems\n",
+			a.problems);
+		status = 65;
+		goto done;
+	}
+	if (cp_store_begin(st, &err)) {
+		status = fail("begin", &err);
+		goto done;
+	}
+	if (cp_store_savepoint(st, "submission", &err)) {
+		status = fail("savepoint", &err);
+		cp_store_rollback(st);
+		goto done;
+	}
+	if (cp_link_store(st, hash, &a, ref, &state, &err)) {
+		status = fail("storing", &err);
+		cp_store_rollback_to(st, "submission");
+		cp_store_rollback(st);
+		goto done;
+	}
+	if (cp_store_release(st, "submission", &err) ||
+	    cp_store_commit(st, &err)) {
+		status = fail("commit", &err);
+		cp_store_rollback(st);
+		goto done;
+	}
+	status = state == CP_LINK_OPEN ? 0 : 65;
+	printf("%s\n", status == 0 ? "stored" : "not stored: link not open");
+done:
+	if (have_answers)
+		cp_answers_release(&a);
+	cp_survey_free(survey);
+	cp_store_close(st);
+	return status;
+}
