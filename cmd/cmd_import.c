@@ -13,6 +13,7 @@
 enum {
 	IMPORT_DRY_RUN,
 	IMPORT_FORMAT,
+	IMPORT_REPLACE,
 	IMPORT_NOPTS
 };
 
@@ -22,6 +23,9 @@ static const struct cmd_opt import_opts[IMPORT_NOPTS] = {
     [IMPORT_FORMAT] =
 	{"format", 0, OPT_VALUE, "csv|json",
 	 "the file's format (default: from its name, else its content)"},
+    [IMPORT_REPLACE] = {"replace", 0, OPT_FLAG, NULL,
+			"swap the responses of an earlier import of the same "
+			"file or rows for this file's"},
 };
 
 static int print_problems(const struct cp_problems *p, const char *path)
@@ -53,10 +57,11 @@ static int cmd_import_exec(struct cmd_ctx *c)
 	const char *wave_arg = c->argv[0], *path = c->argv[1];
 	const char *fmt = cmd_value(c, IMPORT_FORMAT);
 	enum cp_import_format format = CP_IMPORT_AUTO;
-	bool dry_run = cmd_flag(c, IMPORT_DRY_RUN);
+	struct cp_import_opts o = {.dry_run = cmd_flag(c, IMPORT_DRY_RUN),
+				   .replace = cmd_flag(c, IMPORT_REPLACE)};
+	struct cp_import_result res;
 	struct cp_problems problems;
 	struct cp_buf b;
-	size_t imported = 0;
 	long long wave;
 	char *end;
 	int rc;
@@ -83,30 +88,44 @@ static int cmd_import_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	}
 	cp_problems_init(&problems, path);
-	rc = cp_import_responses(c->store, (int64_t)wave, path, cp_buf_str(&b),
-				 b.len, format, dry_run, &problems, &imported,
-				 &c->err);
+	o.format = format;
+	rc = cp_import_run(c->store, (int64_t)wave, path, cp_buf_str(&b), b.len,
+			   &o, &problems, &res, &c->err);
 	cp_buf_release(&b);
 	if (rc && cp_problems_total(&problems)) {
 		rc = print_problems(&problems, path);
 		cp_problems_release(&problems);
+		cp_import_result_release(&res);
 		return rc;
 	}
 	cp_problems_release(&problems);
-	if (rc)
+	if (rc) {
+		cp_import_result_release(&res);
 		return cmd_report(&c->err);
-	printf("%s %zu response%s to wave %lld\n",
-	       dry_run ? "would import" : "imported", imported,
-	       imported == 1 ? "" : "s", wave);
-	if (dry_run)
-		printf("dry run: nothing was written\n");
+	}
+	for (size_t i = 0; i < res.nreplaced; i++)
+		printf("%s import %lld of wave %lld: %lld response%s out\n",
+		       o.dry_run ? "would replace" : "replaced",
+		       (long long)res.replaced[i].id,
+		       (long long)res.replaced[i].wave_id,
+		       (long long)res.replaced[i].responses,
+		       res.replaced[i].responses == 1 ? "" : "s");
+	if (o.dry_run)
+		printf("would import %zu response%s to wave %lld\n"
+		       "dry run: nothing was written\n",
+		       res.imported, res.imported == 1 ? "" : "s", wave);
+	else
+		printf("imported %zu response%s to wave %lld (import %lld)\n",
+		       res.imported, res.imported == 1 ? "" : "s", wave,
+		       (long long)res.import_id);
+	cp_import_result_release(&res);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
     .summary = "import responses to a wave from CSV or JSON",
-    .usage = "[--dry-run] WAVE FILE",
+    .usage = "[--dry-run] [--replace] WAVE FILE",
     .description =
 	"For answers given on paper or in another tool. CSV has a header: "
 	"team, then\nthe survey's item ids and open-question ids as "
@@ -117,7 +136,13 @@ const struct cmd_entry cmd_import_entry = {
 	"answer on the scale; the team must be one of the wave's.\nThe "
 	"whole file is checked first and every problem listed; any "
 	"problem means\nnothing is written. Invitations are not changed. "
-	"A closed wave takes no\nimport: its results are frozen.",
+	"A closed wave takes no\nimport: its results are frozen.\n\n"
+	"An import is recorded with its file's SHA-256 and, when the file "
+	"names its\nrows (an id or response_id column or field), each row's "
+	"id as a digest. The\nsame file, or rows with the same ids, are "
+	"refused the second time (naming\nthe earlier import) unless "
+	"--replace is given: then the earlier import's\nresponses are "
+	"swapped for this file's in one transaction (open waves only).",
     .opts = import_opts,
     .nopts = IMPORT_NOPTS,
     .min_args = 2,

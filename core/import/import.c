@@ -17,9 +17,11 @@
 
 #include "answers.h"
 #include "buf.h"
+#include "crypto.h"
 #include "csv_reader.h"
 #include "survey.h"
 #include "text.h"
+#include "when.h"
 
 #define MAX_ROWS    5000000
 #define MAX_COLUMNS 512
@@ -28,12 +30,17 @@
 #define COL_TEAM    (-1)
 #define COL_SELF    (-2)
 #define COL_UNKNOWN (-3)
+#define COL_ID	    (-4)
+#define MAX_ID	    256 /* bytes of a row's own identifier */
 #define COL_ANSWER  0
 
 struct row {
 	int64_t team;
-	int line;
+	int line;   /* CSV: the line; JSON: 0 */
+	size_t rec; /* JSON: the record's number, from 1 */
 	bool self;
+	bool has_key;
+	uint8_t key[CP_IMPORT_DIGEST]; /* SHA-256 of the row's identifier */
 };
 
 struct import {
@@ -50,6 +57,7 @@ struct import {
 	size_t width_items, width_questions;
 	/* The rows read, compactly. */
 	struct row *rows;
+	bool keyed; /* the file names its rows (an id column or field) */
 	unsigned char *values; /* rows x width_items */
 	char **comments;       /* rows x width_questions */
 	size_t nrows, alloc;
@@ -160,7 +168,7 @@ static int parse_self(const char *s)
  */
 static struct cp_answers *row_start(struct import *im, int line,
 				    const char *where, const char *team,
-				    int self)
+				    int self, const char *key)
 {
 	char v[SHOW_MAX + 4];
 	bool known;
@@ -179,6 +187,18 @@ static struct cp_answers *row_start(struct import *im, int line,
 				where, show(team, v));
 		return NULL;
 	}
+	if (im->keyed && (key == NULL || *key == '\0')) {
+		cp_problems_add(im->problems, line, "id",
+				"%sid is empty: when the file names its rows, "
+				"every row needs its own",
+				where);
+		return NULL;
+	}
+	if (key && strlen(key) > MAX_ID) {
+		cp_problems_add(im->problems, line, "id",
+				"%sid is longer than %d bytes", where, MAX_ID);
+		return NULL;
+	}
 	if (self && im->survey[1] == NULL) {
 		cp_problems_add(im->problems, line, "self",
 				"%sthis wave has no self-assessment", where);
@@ -191,6 +211,12 @@ static struct cp_answers *row_start(struct import *im, int line,
 	im->rows[im->nrows].team = id;
 	im->rows[im->nrows].line = line;
 	im->rows[im->nrows].self = self;
+	im->rows[im->nrows].has_key = false;
+	if (im->keyed && cp_sha256(key, strlen(key), im->rows[im->nrows].key)) {
+		im->oom = true;
+		return NULL;
+	}
+	im->rows[im->nrows].has_key = im->keyed;
 	cp_answers_reset(&im->answers[self]);
 	return &im->answers[self];
 }
@@ -296,6 +322,14 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 			team = true;
 		} else if (strcmp(name, "self") == 0) {
 			im->col_kind[c] = COL_SELF;
+		} else if (strcmp(name, "id") == 0 ||
+			   strcmp(name, "response_id") == 0) {
+			if (im->keyed)
+				cp_problems_add(im->problems, rec->line, name,
+						"columns id and response_id: "
+						"give one of them");
+			im->col_kind[c] = COL_ID;
+			im->keyed = true;
 		} else if (cp_survey_item(im->survey[0], name) ||
 			   cp_survey_question(im->survey[0], name) ||
 			   (im->survey[1] &&
@@ -313,7 +347,8 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 	if (!team)
 		cp_problems_add(im->problems, rec->line, "team",
 				"no 'team' column (expected team, then the "
-				"survey's item ids and open-question ids)");
+				"survey's item ids and open-question ids, "
+				"optionally self and id)");
 }
 
 /*
@@ -340,7 +375,7 @@ static size_t unreadable_fields(struct import *im,
 
 static void csv_row(struct import *im, struct cp_csv_record *rec)
 {
-	const char *team = NULL, *self = "";
+	const char *team = NULL, *self = "", *key = NULL;
 	struct cp_answers *a;
 	char v[SHOW_MAX + 4];
 	int kind, line = rec->line;
@@ -358,6 +393,8 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 			team = rec->field[c].text;
 		else if (im->col_kind[c] == COL_SELF)
 			self = rec->field[c].text;
+		else if (im->col_kind[c] == COL_ID)
+			key = cp_trim(rec->field[c].text);
 	}
 	kind = parse_self(self);
 	if (kind < 0) {
@@ -365,7 +402,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 				"self: '%s' is not yes or no", show(self, v));
 		return;
 	}
-	a = row_start(im, line, "", team, kind);
+	a = row_start(im, line, "", team, kind, key);
 	if (a == NULL)
 		return;
 	for (size_t c = 0; c < im->ncols; c++) {
@@ -469,7 +506,8 @@ static void read_json(struct import *im, const char *text, size_t len)
 		return;
 	}
 	json_array_foreach (doc, idx, rec) {
-		json_t *team, *self, *answers, *comments;
+		json_t *team, *self, *answers, *comments, *rid;
+		char idtext[MAX_ID + 2];
 		struct cp_answers *a;
 		int kind = 0;
 
@@ -490,10 +528,49 @@ static void read_json(struct import *im, const char *text, size_t len)
 		}
 		json_object_foreach (rec, key, v) {
 			if (strcmp(key, "team") && strcmp(key, "self") &&
-			    strcmp(key, "answers") && strcmp(key, "comments"))
+			    strcmp(key, "answers") && strcmp(key, "comments") &&
+			    strcmp(key, "id") && strcmp(key, "response_id"))
 				cp_problems_add(im->problems, 0, key,
 						"%sunknown field '%s'", where,
 						show(key, v2));
+		}
+		if (json_object_get(rec, "id") &&
+		    json_object_get(rec, "response_id")) {
+			cp_problems_add(im->problems, 0, "id",
+					"%sfields id and response_id: give "
+					"one of them",
+					where);
+			continue;
+		}
+		rid = json_object_get(rec, "id");
+		if (rid == NULL)
+			rid = json_object_get(rec, "response_id");
+		/* The first record decides whether the file names its rows. */
+		if (idx == 0)
+			im->keyed = rid != NULL;
+		if (rid && !im->keyed) {
+			cp_problems_add(im->problems, 0, "id",
+					"%sid given, but record 1 has none: "
+					"name every record or none",
+					where);
+			continue;
+		}
+		if (rid && json_is_integer(rid)) {
+			snprintf(idtext, sizeof(idtext),
+				 "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(rid));
+		} else if (rid && json_is_string(rid)) {
+			/* Cut at MAX_ID + 1 bytes: row_start says too long. */
+			snprintf(idtext, sizeof(idtext), "%s",
+				 json_string_value(rid));
+		} else if (rid) {
+			cp_problems_add(im->problems, 0, "id",
+					"%sid: expected a string or a whole "
+					"number",
+					where);
+			continue;
+		} else {
+			idtext[0] = '\0';
 		}
 		team = json_object_get(rec, "team");
 		self = json_object_get(rec, "self");
@@ -511,9 +588,11 @@ static void read_json(struct import *im, const char *text, size_t len)
 					"%steam: expected a string", where);
 			continue;
 		}
-		a = row_start(im, 0, where, json_string_value(team), kind);
+		a = row_start(im, 0, where, json_string_value(team), kind,
+			      idtext);
 		if (a == NULL)
 			continue;
+		im->rows[im->nrows].rec = idx + 1;
 		d.where = where;
 		if (cp_answers_decode_json(a, answers, comments, json_problem,
 					   &d, NULL)) {
@@ -529,25 +608,216 @@ static void read_json(struct import *im, const char *text, size_t len)
 	json_decref(doc);
 }
 
+/* ---- the same rows twice ---- */
+
+static const struct import *sort_im; /* qsort has no argument */
+
+static int by_key(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = memcmp(sort_im->rows[x].key, sort_im->rows[y].key,
+		       CP_IMPORT_DIGEST);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Where a row is, for a message: "line N" or "record N". */
+static const char *row_place(const struct import *im, size_t r, char *out,
+			     size_t n)
+{
+	if (im->rows[r].line)
+		snprintf(out, n, "line %d", im->rows[r].line);
+	else
+		snprintf(out, n, "record %zu", im->rows[r].rec);
+	return out;
+}
+
+/* Lists every row whose identifier an earlier row of the file has. */
+static void duplicate_keys(struct import *im)
+{
+	size_t *order;
+	char a[32], b[32];
+
+	if (!im->keyed || im->nrows < 2)
+		return;
+	if ((order = malloc(im->nrows * sizeof(*order))) == NULL) {
+		im->oom = true;
+		return;
+	}
+	for (size_t r = 0; r < im->nrows; r++)
+		order[r] = r;
+	sort_im = im;
+	qsort(order, im->nrows, sizeof(*order), by_key);
+	/* Equal ids sort together, earliest row first. */
+	for (size_t i = 1, first = order[0]; i < im->nrows; i++) {
+		size_t r = order[i];
+		if (memcmp(im->rows[first].key, im->rows[r].key,
+			   CP_IMPORT_DIGEST) != 0) {
+			first = r;
+			continue;
+		}
+		cp_problems_add(im->problems, im->rows[r].line, "id",
+				"%s: the same id as %s: a row is given once",
+				row_place(im, r, a, sizeof(a)),
+				row_place(im, first, b, sizeof(b)));
+	}
+	free(order);
+}
+
+/* The identifiers' digests of the rows, in a row: what the store keeps. */
+static uint8_t (*row_keys(const struct import *im, size_t *n))[CP_IMPORT_DIGEST]
+{
+	uint8_t(*keys)[CP_IMPORT_DIGEST];
+
+	*n = 0;
+	if (!im->keyed || im->nrows == 0)
+		return NULL;
+	if ((keys = malloc(im->nrows * sizeof(*keys))) == NULL)
+		return NULL;
+	for (size_t r = 0; r < im->nrows; r++)
+		memcpy(keys[r], im->rows[r].key, CP_IMPORT_DIGEST);
+	*n = im->nrows;
+	return keys;
+}
+
+/* "import 3 into wave 2 on 2026-11-04 10:00 UTC (16 responses; the
+ * same file)" for a message. */
+static int describe_import(struct cp_buf *b, const struct cp_import_record *r,
+			   struct cp_error *err)
+{
+	char when[40], how[48];
+
+	cp_when_format(r->imported_at, when, sizeof(when));
+	if (r->same_file)
+		snprintf(how, sizeof(how), "the same file");
+	else
+		snprintf(how, sizeof(how), "%lld of this file's rows",
+			 (long long)r->same_rows);
+	return cp_buf_printf(
+	    b, err, "import %lld into wave %lld on %s (%lld response%s; %s)",
+	    (long long)r->id, (long long)r->wave_id, when,
+	    (long long)r->responses, r->responses == 1 ? "" : "s", how);
+}
+
+/*
+ * The refusal: the file, or some of its rows, were imported before. Names
+ * each earlier import: when, which wave, how many responses.
+ */
+static int refuse_again(const char *file, const struct cp_import_record *r,
+			size_t n, struct cp_error *err)
+{
+	struct cp_buf b;
+	bool same_file = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		same_file = same_file || r[i].same_file;
+	cp_buf_init(&b, CP_ERROR_MSG_MAX);
+	rc = cp_buf_printf(&b, err, "%s imported before: ",
+			   same_file ? "this file was"
+				     : "rows with these ids were");
+	for (size_t i = 0; rc == 0 && i < n && i < 3; i++) {
+		if (i)
+			rc = cp_buf_printf(&b, err, "; ");
+		if (rc == 0)
+			rc = describe_import(&b, &r[i], err);
+	}
+	if (rc == 0 && n > 3)
+		rc = cp_buf_printf(&b, err, "; and %zu more", n - 3);
+	if (rc == 0)
+		rc = cp_buf_printf(&b, err,
+				   ". Nothing was imported: --replace swaps "
+				   "%s responses for this file's",
+				   n == 1 ? "that import's" : "those imports'");
+	rc = cp_error_set_at(err, CP_ECONFLICT, file, 0, 0, "%s",
+			     rc ? "this file or its rows were imported before"
+				: cp_buf_str(&b));
+	cp_buf_release(&b);
+	return rc;
+}
+
 /* ---- storing ---- */
 
-static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
-		      struct cp_error *err)
+/* The pinned surveys of a wave other than the import's: [team, self]. */
+static int wave_surveys(struct cp_store *st, int64_t wave,
+			struct cp_survey *out[2], struct cp_error *err)
 {
-	size_t wi = im->width_items ? im->width_items : 1;
+	struct cp_wave w;
+	int rc;
+
+	out[0] = out[1] = NULL;
+	if ((rc = cp_store_wave_get(st, wave, &w, err)) ||
+	    (rc = cp_survey_fetch(&out[0], st, NULL, w.survey_ref, err)))
+		return rc;
+	if (w.self_survey_ref &&
+	    (rc = cp_survey_fetch(&out[1], st, NULL, w.self_survey_ref, err))) {
+		cp_survey_free(out[0]);
+		out[0] = NULL;
+	}
+	return rc;
+}
+
+/* Takes the earlier imports out, inside the transaction and bulk load. */
+static int take_out(struct cp_store *st, struct import *im, int64_t wave,
+		    const struct cp_import_record *earlier, size_t n,
+		    int64_t *removed, struct cp_error *err)
+{
+	int rc = 0;
+
+	*removed = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct cp_survey *other[2] = {NULL, NULL};
+		const struct cp_survey *sv[2] = {im->survey[0], im->survey[1]};
+		int64_t k = 0;
+		if (earlier[i].wave_id != wave) {
+			rc = wave_surveys(st, earlier[i].wave_id, other, err);
+			sv[0] = other[0];
+			sv[1] = other[1];
+		}
+		if (rc == 0)
+			rc = cp_store_import_remove(st, earlier[i].id, sv[0],
+						    sv[1], &k, err);
+		*removed += k;
+		cp_survey_free(other[0]);
+		cp_survey_free(other[1]);
+	}
+	return rc;
+}
+
+static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
+		      const uint8_t digest[CP_IMPORT_DIGEST],
+		      struct cp_import_result *res, struct cp_error *err)
+{
+	size_t wi = im->width_items ? im->width_items : 1, nkeys = 0;
 	struct cp_answer *answers = calloc(wi, sizeof(*answers));
 	struct cp_comment *comments =
 	    calloc(im->width_questions + 1, sizeof(*comments));
+	uint8_t(*keys)[CP_IMPORT_DIGEST] = row_keys(im, &nkeys);
+	int64_t import_id = 0;
 	int rc = 0;
 
-	if (answers == NULL || comments == NULL) {
+	if (answers == NULL || comments == NULL ||
+	    (im->keyed && keys == NULL)) {
 		free(answers);
 		free(comments);
+		free(keys);
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
 	rc = cp_store_begin(st, err);
 	if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
 		cp_store_rollback(st);
+	/* One transaction: the earlier import goes and this one comes, or
+	 * neither (a kill in between leaves the earlier one). */
+	if (rc == 0)
+		rc = take_out(st, im, wave, res->replaced, res->nreplaced,
+			      &res->replaced_responses, err);
+	if (rc == 0)
+		rc = cp_store_import_add(st, wave, digest, (int64_t)im->nrows,
+					 &import_id, err);
+	if (rc == 0)
+		rc = cp_store_import_rows(
+		    st, import_id, wave,
+		    (const uint8_t(*)[CP_IMPORT_DIGEST])keys, nkeys, err);
 	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
 		const struct cp_survey *s = im->survey[im->rows[r].self];
 		struct cp_response resp = {0};
@@ -573,6 +843,7 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		resp.nanswers = s->nitems;
 		resp.comments = comments;
 		resp.ncomments = nc;
+		resp.import_id = import_id;
 		rc = cp_store_response_add(st, &resp, s, err);
 	}
 	if (rc == 0)
@@ -581,8 +852,11 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		rc = cp_store_commit(st, err);
 	else
 		cp_store_rollback(st);
+	if (rc == 0)
+		res->import_id = import_id;
 	free(answers);
 	free(comments);
+	free(keys);
 	return rc;
 }
 
@@ -605,12 +879,55 @@ static void import_release(struct import *im)
 	free(im->comments);
 }
 
-int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
-			const char *text, size_t len,
-			enum cp_import_format format, bool dry_run,
-			struct cp_problems *p, size_t *imported,
-			struct cp_error *err)
+/*
+ * Whether this file, or rows of it, were imported before: res->replaced
+ * lists those imports. Without replace that is a refusal; with it each
+ * must be in a wave that is still open.
+ */
+static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
+			   const char *file,
+			   const uint8_t digest[CP_IMPORT_DIGEST], bool replace,
+			   struct cp_import_result *res, struct cp_error *err)
 {
+	size_t nkeys = 0;
+	uint8_t(*keys)[CP_IMPORT_DIGEST] = row_keys(im, &nkeys);
+	int rc;
+
+	if (im->keyed && keys == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	rc = cp_store_import_find(st, wave, digest,
+				  (const uint8_t(*)[CP_IMPORT_DIGEST])keys,
+				  nkeys, &res->replaced, &res->nreplaced, err);
+	free(keys);
+	if (rc || res->nreplaced == 0)
+		return rc;
+	if (!replace)
+		return refuse_again(file, res->replaced, res->nreplaced, err);
+	for (size_t i = 0; i < res->nreplaced; i++) {
+		struct cp_wave w;
+		if ((rc = cp_store_wave_get(st, res->replaced[i].wave_id, &w,
+					    err)))
+			return rc;
+		if (w.status == CP_WAVE_CLOSED)
+			return cp_error_set_at(
+			    err, CP_ECONFLICT, file, 0, 0,
+			    "import %lld is in wave %lld, which is closed: "
+			    "its results are frozen, so it cannot be replaced",
+			    (long long)res->replaced[i].id,
+			    (long long)res->replaced[i].wave_id);
+	}
+	for (size_t i = 0; i < res->nreplaced; i++)
+		res->replaced_responses += res->replaced[i].responses;
+	return 0;
+}
+
+int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
+		  const char *text, size_t len, const struct cp_import_opts *o,
+		  struct cp_problems *p, struct cp_import_result *res,
+		  struct cp_error *err)
+{
+	enum cp_import_format format = o->format;
+	uint8_t digest[CP_IMPORT_DIGEST];
 	struct import im;
 	struct cp_wave w;
 	struct cp_survey *sv = NULL;
@@ -618,9 +935,9 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 	int rc;
 
 	memset(&im, 0, sizeof(im));
+	memset(res, 0, sizeof(*res));
 	im.file = file;
 	im.problems = p;
-	*imported = 0;
 	rc = cp_store_wave_get(st, wave, &w, err);
 	/* A closed wave is frozen: a late response would change what it
 	 * shows, and the difference would be exactly the late answers. */
@@ -670,6 +987,8 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 		read_json(&im, text, len);
 	else
 		read_csv(&im, text, len);
+	if (!im.oom && cp_problems_total(p) == 0)
+		duplicate_keys(&im);
 	if (im.oom)
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	else if (cp_problems_total(p))
@@ -677,10 +996,39 @@ int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 	else if (im.nrows == 0)
 		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
 				     "no responses in the file");
-	else if (!dry_run)
-		rc = store_rows(st, &im, wave, err);
 	if (rc == 0)
-		*imported = im.nrows;
+		rc = cp_sha256(text, len, digest);
+	if (rc == 0)
+		rc = earlier_imports(st, &im, wave, file, digest, o->replace,
+				     res, err);
+	if (rc == 0 && !o->dry_run)
+		rc = store_rows(st, &im, wave, digest, res, err);
+	if (rc == 0)
+		res->imported = im.nrows;
 	import_release(&im);
+	return rc;
+}
+
+void cp_import_result_release(struct cp_import_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->replaced);
+	memset(res, 0, sizeof(*res));
+}
+
+int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
+			const char *text, size_t len,
+			enum cp_import_format format, bool dry_run,
+			struct cp_problems *p, size_t *imported,
+			struct cp_error *err)
+{
+	struct cp_import_opts o = {.format = format, .dry_run = dry_run};
+	struct cp_import_result res;
+	int rc;
+
+	rc = cp_import_run(st, wave, file, text, len, &o, p, &res, err);
+	*imported = rc == 0 ? res.imported : 0;
+	cp_import_result_release(&res);
 	return rc;
 }

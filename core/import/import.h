@@ -25,6 +25,40 @@ enum cp_import_format {
 	CP_IMPORT_JSON,
 };
 
+struct cp_import_opts {
+	enum cp_import_format format;
+	bool dry_run; /* check everything, write nothing */
+	bool replace; /* swap earlier imports of the same file or rows */
+};
+
+struct cp_import_result {
+	size_t imported;   /* responses (that would be) stored */
+	int64_t import_id; /* the new import's number; 0 in a dry run */
+	/* The earlier imports of the same file or rows that were (in a dry
+	 * run: would be) replaced, by id; malloc'ed. */
+	struct cp_import_record *replaced;
+	size_t nreplaced;
+	int64_t replaced_responses;
+};
+
+/*
+ * Checks text[0..len) (named file in problems and messages) against wave
+ * and, unless o->dry_run, stores it as one import: the file's SHA-256, and
+ * for a file that names its rows (an id or response_id column or field)
+ * the SHA-256 of each row's id, are recorded with it. A file, or rows,
+ * imported before are refused (CP_ECONFLICT, naming the earlier imports:
+ * when, which wave, how many responses) unless o->replace, which takes
+ * those imports' responses out and stores this file's in the same
+ * transaction; an earlier import in a closed wave cannot be replaced
+ * (CP_ECONFLICT). Otherwise as cp_import_responses. Release res with
+ * cp_import_result_release, also after a failure.
+ */
+int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
+		  const char *text, size_t len, const struct cp_import_opts *o,
+		  struct cp_problems *p, struct cp_import_result *res,
+		  struct cp_error *err);
+void cp_import_result_release(struct cp_import_result *res);
+
 /*
  * Checks text[0..len) (named file in problems) against wave and, unless
  * dry_run, stores it. *imported is the number of responses (that would
@@ -32,6 +66,7 @@ enum cp_import_format {
  * does not exist is CP_ENOTFOUND; a closed wave is CP_ECONFLICT and
  * nothing is read or written (its results are frozen). A row's team is
  * named as the wave was sent to it (the wave's snapshot of the tree).
+ * A file imported before is refused as by cp_import_run (no replace).
  */
 int cp_import_responses(struct cp_store *st, int64_t wave, const char *file,
 			const char *text, size_t len,

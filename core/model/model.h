@@ -170,6 +170,7 @@ struct cp_response {
 	size_t nanswers;
 	const struct cp_comment *comments;
 	size_t ncomments;
+	int64_t import_id; /* the import that brought it (a batch); 0: none */
 };
 
 #endif

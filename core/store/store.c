@@ -252,6 +252,64 @@ static const char *const migrations[] = {
 						    "RAISE(ABORT, 'the wave is "
 						    "closed: its results are"
 						    " frozen'); END;",
+    /*
+     * 4 -> 5: imports that cannot count twice, retention and erasure.
+     *
+     * import records each import: the SHA-256 of the file, its wave, how
+     * many responses and when; import_row the SHA-256 of each row's own
+     * identifier where the file has one (an id or response_id column or
+     * field), unique per wave. A response an import stored carries the
+     * import's id, so --replace can take exactly those out again: that
+     * ties it to its batch (one file), never to a row of the file or to
+     * a person (docs/method.md, Imports).
+     *
+     * wave_frozen.closed_at is when a wave closed, what retention counts
+     * from. wave_purged marks a wave whose answers, comments and
+     * invitations retention deleted; agg_invited keeps the invitation
+     * counts of such a wave per team, for its response rates.
+     * member.forgotten_at marks a member whose name and address were
+     * erased (member forget).
+     */
+    /* AUTOINCREMENT: an import's number is never given again, so a
+     * message naming one names it alone. */
+    "CREATE TABLE import ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  digest BLOB NOT NULL,"
+    "  responses INTEGER NOT NULL,"
+    "  imported_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX import_digest ON import(digest);"
+    "CREATE TABLE import_row ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  row_key BLOB NOT NULL,"
+    "  import_id INTEGER NOT NULL REFERENCES import(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (wave_id, row_key)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX import_row_import ON import_row(import_id);"
+    "ALTER TABLE response ADD COLUMN"
+    "  import_id INTEGER REFERENCES import(id);"
+    "CREATE INDEX response_import ON response(import_id)"
+    "  WHERE import_id IS NOT NULL;"
+    "ALTER TABLE wave_frozen ADD COLUMN closed_at INTEGER;"
+    "CREATE TABLE wave_purged ("
+    "  wave_id INTEGER PRIMARY KEY REFERENCES wave(id),"
+    "  purged_at INTEGER NOT NULL,"
+    "  responses INTEGER NOT NULL,"
+    "  comments INTEGER NOT NULL,"
+    "  invitations INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE agg_invited ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('team', 'self')),"
+    "  invitations INTEGER NOT NULL,"
+    "  delivered INTEGER NOT NULL,"
+    "  answered INTEGER NOT NULL,"
+    "  reminders INTEGER NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, kind)"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -19,7 +19,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 4
+#define CP_SCHEMA_VERSION 5
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -236,6 +236,55 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
  */
 int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			  const struct cp_survey *survey, struct cp_error *err);
+
+/* ---- imports (store_import.c) ---- */
+
+#define CP_IMPORT_DIGEST 32 /* SHA-256 */
+
+/* An earlier import, and how it meets the one being checked. */
+struct cp_import_record {
+	int64_t id;
+	int64_t wave_id;
+	int64_t responses;
+	int64_t imported_at;
+	int same_file;	   /* the same file: its digest matched */
+	int64_t same_rows; /* how many of the given rows it holds */
+};
+
+/*
+ * The earlier imports that hold the file with this digest (in any wave)
+ * or any of the rows whose identifiers hash to keys (in wave), by id.
+ * *out is malloc'ed (free() it), NULL when none.
+ */
+int cp_store_import_find(struct cp_store *s, int64_t wave,
+			 const uint8_t digest[CP_IMPORT_DIGEST],
+			 const uint8_t (*keys)[CP_IMPORT_DIGEST], size_t nkeys,
+			 struct cp_import_record **out, size_t *n,
+			 struct cp_error *err);
+
+/* Records an import of responses into wave, inside the caller's
+ * transaction; *id is what its responses carry (cp_response.import_id). */
+int cp_store_import_add(struct cp_store *s, int64_t wave,
+			const uint8_t digest[CP_IMPORT_DIGEST],
+			int64_t responses, int64_t *id, struct cp_error *err);
+
+/* Records the hashed identifiers of an import's rows; a row already
+ * imported into wave is CP_ECONFLICT. */
+int cp_store_import_rows(struct cp_store *s, int64_t import, int64_t wave,
+			 const uint8_t (*keys)[CP_IMPORT_DIGEST], size_t nkeys,
+			 struct cp_error *err);
+
+/*
+ * Inside the caller's transaction and bulk load (cp_store_bulk_begin):
+ * takes every response of import out of the totals and deletes them, with
+ * their answers and comments, and the import's record and rows. The
+ * surveys are the pinned ones of the import's wave (self_survey NULL when
+ * it has none). *removed is how many responses went.
+ */
+int cp_store_import_remove(struct cp_store *s, int64_t import,
+			   const struct cp_survey *team_survey,
+			   const struct cp_survey *self_survey,
+			   int64_t *removed, struct cp_error *err);
 
 /* ---- results: the aggregates read back (core/store_results.c) ---- */
 

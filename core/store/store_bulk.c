@@ -39,6 +39,8 @@ struct cp_bulk {
 	struct bulk_entry **slots;
 	size_t cap, count;
 	int64_t old_cache; /* PRAGMA cache_size to restore */
+	int sign;	   /* 1: adding, -1: taking out (cp_bulk_sign) */
+	bool took_out;	   /* some totals went down: tidy at the end */
 };
 
 static uint64_t hash_of(int64_t wave, int64_t team, int self,
@@ -127,7 +129,7 @@ int cp_bulk_item(struct cp_store *s, int64_t wave, int64_t team, int self,
 	if (e == NULL)
 		return CP_ENOMEM;
 	if (value >= 1 && value <= 5)
-		e->counts[value - 1]++;
+		e->counts[value - 1] += s->bulk->sign;
 	return 0;
 }
 
@@ -139,9 +141,9 @@ int cp_bulk_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
 
 	if (e == NULL)
 		return CP_ENOMEM;
-	e->n++;
-	e->sum += mean;
-	e->sumsq += mean * mean;
+	e->n += s->bulk->sign;
+	e->sum += s->bulk->sign * mean;
+	e->sumsq += s->bulk->sign * mean * mean;
 	return 0;
 }
 
@@ -153,8 +155,17 @@ int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 
 	if (e == NULL)
 		return CP_ENOMEM;
-	e->counts[0]++;
+	e->counts[0] += s->bulk->sign;
 	return 0;
+}
+
+void cp_bulk_sign(struct cp_store *s, int sign)
+{
+	if (s->bulk == NULL)
+		return;
+	s->bulk->sign = sign < 0 ? -1 : 1;
+	if (sign < 0)
+		s->bulk->took_out = true;
 }
 
 static void bulk_free(struct cp_bulk *b)
@@ -197,6 +208,7 @@ int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
 	if (s->bulk == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	s->bulk->old_cache = -2000;
+	s->bulk->sign = 1;
 	if (cp_store_prepare(s, &st, "PRAGMA cache_size", NULL) == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			s->bulk->old_cache = sqlite3_column_int64(st, 0);
@@ -268,9 +280,34 @@ static int write_entry(struct cp_store *s, const struct bulk_entry *e,
 	return rc;
 }
 
+/* Drops a wave's totals that count nobody. */
+static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM agg_group WHERE wave_id = ? AND responses <= 0",
+	    "DELETE FROM agg_dim WHERE wave_id = ? AND n <= 0",
+	    "DELETE FROM agg_item WHERE wave_id = ?"
+	    " AND c1 + c2 + c3 + c4 + c5 <= 0",
+	};
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = cp_store_prepare(s, &st, sql[i], err)))
+			break;
+		sqlite3_bind_int64(st, 1, wave);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot tidy the totals");
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
 int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 {
 	struct cp_bulk *b = s->bulk;
+	int64_t tidied[8];
+	size_t ntidied = 0;
 	int rc = 0;
 
 	if (b == NULL)
@@ -278,6 +315,22 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 	for (size_t i = 0; rc == 0 && i < b->cap; i++)
 		if (b->slots[i])
 			rc = write_entry(s, b->slots[i], err);
+	/* Totals taken back to nothing go, as if never written: once per
+	 * wave (a replacing import touches one or two). */
+	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap; i++) {
+		int64_t wave;
+		size_t k;
+		if (b->slots[i] == NULL || b->slots[i]->kind != KIND_GROUP)
+			continue;
+		wave = b->slots[i]->wave;
+		for (k = 0; k < ntidied && tidied[k] != wave; k++)
+			;
+		if (k < ntidied)
+			continue;
+		if (ntidied < sizeof(tidied) / sizeof(tidied[0]))
+			tidied[ntidied++] = wave;
+		rc = tidy(s, wave, err);
+	}
 	cp_bulk_discard(s);
 	return rc;
 }

@@ -75,6 +75,20 @@ int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 /* Drops a bulk load's aggregates unwritten (rollback, close). */
 void cp_bulk_discard(struct cp_store *s);
 
+/*
+ * From now on the bulk load's cp_bulk_* calls subtract (sign -1) or add
+ * (sign 1, the default): taking a response out of the totals is adding
+ * it with the sign turned. cp_store_bulk_end then drops the rows left
+ * at zero, so the totals are as if it had never been added.
+ */
+void cp_bulk_sign(struct cp_store *s, int sign);
+
+/* Adds r's answers to the bulk load's totals (or takes them out, see
+ * cp_bulk_sign), as cp_store_response_add would. */
+int cp_store_bulk_response(struct cp_store *s, const struct cp_response *r,
+			   const struct cp_survey *survey,
+			   struct cp_error *err);
+
 /* The cached statement for slot, prepared from sql on first use and reset
  * for this one. Borrowed: never finalize it. */
 int cp_store_cached(struct cp_store *s, enum cp_stmt slot, const char *sql,

@@ -446,7 +446,8 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 		rc =
 		    cp_store_cached(s, CP_STMT_RESPONSE,
 				    "INSERT INTO response(id, wave_id, team_id,"
-				    " self, day) VALUES (?, ?, ?, ?, ?)",
+				    " self, day, import_id)"
+				    " VALUES (?, ?, ?, ?, ?, ?)",
 				    &st, err);
 	if (rc == 0) {
 		today(day);
@@ -455,6 +456,8 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 		sqlite3_bind_int64(st, 3, r->team_id);
 		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
 		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
+		if (r->import_id)
+			sqlite3_bind_int64(st, 6, r->import_id);
 		rc = step_done(s, st, err, "cannot store a response");
 	}
 	if (rc == 0)
@@ -484,6 +487,30 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 	}
 	if (rc == 0)
 		rc = add_aggregates(s, r, survey, items, err);
+	if (items != stack_items)
+		free(items);
+	return rc;
+}
+
+int cp_store_bulk_response(struct cp_store *s, const struct cp_response *r,
+			   const struct cp_survey *survey, struct cp_error *err)
+{
+	const struct cp_item *stack_items[64], **items = stack_items;
+	int rc = 0;
+
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	if (r->nanswers > 64 &&
+	    (items = malloc(r->nanswers * sizeof(*items))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->nanswers && rc == 0; i++)
+		if ((items[i] =
+			 cp_survey_item(survey, r->answers[i].item_id)) == NULL)
+			rc = cp_error_set(err, CP_EDATA,
+					  "'%s' is not an item of survey '%s'",
+					  r->answers[i].item_id, survey->id);
+	if (rc == 0)
+		rc = bulk_aggregates(s, r, survey, items, err);
 	if (items != stack_items)
 		free(items);
 	return rc;

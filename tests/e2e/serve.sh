@@ -184,7 +184,10 @@ from cptest import *
 db, T = sys.argv[1], sys.argv[2]
 con = sqlite3.connect(db)
 cols = [r[1] for r in con.execute("PRAGMA table_info(response)")]
-check(cols == ["id", "wave_id", "team_id", "self", "day"], "response columns: %s" % cols)
+check(cols == ["id", "wave_id", "team_id", "self", "day", "import_id"], "response columns: %s" % cols)
+# import_id names the file an imported response came in; a response given
+# through a link has none.
+check(con.execute("SELECT count(*) FROM response WHERE import_id IS NOT NULL").fetchone()[0] == 0, "a served response with an import id")
 for t in ["answer", "comment"]:
     cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % t)]
     check(not any("member" in c or "invitation" in c or "token" in c or c.endswith("_at") for c in cols), "%s columns: %s" % (t, cols))

@@ -1,0 +1,91 @@
+# Crash safety of `import --replace`: killed with SIGKILL at random
+# moments, over and over, the wave holds either the earlier import's
+# responses or the new file's, never both and never neither: the swap is
+# one transaction.
+. "$CP_TEST_LIB"
+. "$CP_SOURCE_DIR/tests/serve_lib.sh"
+need sqlite3 /usr/bin/python3
+export CAREPULSE_NOW=1795000000
+ROWS=${CP_IMPORT_KILL_ROWS:-20000}
+ROUNDS=${CP_KILL_ROUNDS:-20}
+
+setup_db
+invite pharmacy.txt "$CAREPULSE_DB" Pharmacy compassionate-pulse
+wave=$WAVE
+
+# a.csv and b.csv share the ids 1..ROWS/2, so b replaces a and a b; their
+# answers and comments differ, so a mix of both would show.
+/usr/bin/python3 - "$CAREPULSE_DB" "$ROWS" <<'PY'
+import csv, sys
+sys.path.insert(0, "")
+from cptest import survey
+db, rows = sys.argv[1], int(sys.argv[2])
+sv = survey(db, "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+q = sv["open_questions"][0]["id"]
+for name, n, base in (("a", rows, 0), ("b", rows // 2, 2)):
+    with open(f"{name}.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "team"] + items + [q])
+        for r in range(n):
+            w.writerow([f"row-{r + 1}", "Pharmacy"]
+                       + [str(1 + (r + i + base) % 5) for i in range(len(items))]
+                       + [f"{name} says {r % 7}"])
+PY
+
+# The state of the wave's responses: totals (sums rounded: taking a batch
+# out and putting it back is exact in the counts, not in the last bits of
+# a floating sum), rows, comments and imports.
+state() {
+	sqlite3 "$CAREPULSE_DB" "
+	SELECT 'group', team_id, self, responses FROM agg_group WHERE wave_id = $wave;
+	SELECT 'item', team_id, self, item_id, c1, c2, c3, c4, c5 FROM agg_item WHERE wave_id = $wave ORDER BY 2, 3, 4;
+	SELECT 'dim', team_id, self, dimension, n, printf('%.6f %.6f', sum, sumsq) FROM agg_dim WHERE wave_id = $wave ORDER BY 2, 3, 4;
+	SELECT 'rows', count(*) FROM response WHERE wave_id = $wave;
+	SELECT 'comments', substr(text, 1, 1), count(*) FROM comment GROUP BY 2;
+	SELECT 'imports', count(*), sum(responses) FROM import;
+	SELECT 'import rows', count(*) FROM import_row;"
+}
+
+expect_exit 0 import "$wave" a.csv
+state >state.a
+start=$(date +%s%N)
+expect_exit 0 import --replace "$wave" b.csv
+took=$((($(date +%s%N) - start) / 1000000))
+state >state.b
+expect_exit 0 import --replace "$wave" a.csv
+state >state.a2
+cmp -s state.a state.a2 || { diff state.a state.a2 >&2; fail "replacing back did not give a's state"; }
+grep -q "^rows|$ROWS$" state.a || fail "a: $ROWS rows expected"
+grep -q "^rows|$((ROWS / 2))$" state.b || fail "b: $((ROWS / 2)) rows expected"
+
+now=a
+kills=0
+swaps=0
+for round in $(seq "$ROUNDS"); do
+	next=$([ "$now" = a ] && echo b || echo a)
+	"$CAREPULSE" import --replace "$wave" "$next.csv" >"$T/kill.out" 2>&1 &
+	pid=$!
+	# Anywhere from reading the file to committing: up to 1.2 x a clean run.
+	sleep "$(awk -v ms=$((5 + RANDOM % (took + took / 5 + 1))) 'BEGIN { printf "%.3f", ms / 1000 }')"
+	if kill -9 "$pid" 2>/dev/null; then
+		kills=$((kills + 1))
+	fi
+	wait "$pid" 2>/dev/null
+	[ "$(sqlite3 "$CAREPULSE_DB" 'PRAGMA integrity_check')" = ok ] ||
+		fail "round $round: integrity_check failed"
+	state >state.now
+	if cmp -s state.now "state.$next"; then
+		now=$next
+		swaps=$((swaps + 1))
+	elif ! cmp -s state.now "state.$now"; then
+		diff "state.$now" state.now >&2 | head -20
+		fail "round $round: neither a's nor b's responses after a kill"
+	fi
+done
+# And a run to the end still swaps.
+next=$([ "$now" = a ] && echo b || echo a)
+expect_exit 0 import --replace "$wave" "$next.csv"
+state >state.now
+cmp -s state.now "state.$next" || fail "the last swap did not complete"
+echo "import kill ok: $ROUNDS rounds, $kills kills, $swaps swaps done, a clean run $took ms"
