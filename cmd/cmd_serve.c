@@ -31,6 +31,9 @@ static const struct cmd_opt serve_opts[] = {
      "for a reverse proxy)"},
     {"max-body", 0, OPT_VALUE, "BYTES",
      "largest request body accepted (default 262144)"},
+    {"mix-wait", 0, OPT_VALUE, "MS",
+     "how long an answer alone in its team waits for another to be stored "
+     "with (default 100; 0: never)"},
     {"cert", 0, OPT_VALUE, "FILE", "serve HTTPS with this PEM certificate"},
     {"key", 0, OPT_VALUE, "FILE", "the PEM private key for --cert"},
     {0},
@@ -123,7 +126,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	const char *cert = cmd_value(c, "cert"), *key = cmd_value(c, "key");
 	char addr[64], *base = NULL, *cert_pem = NULL, *key_pem = NULL;
 	unsigned long threads = 0, timeout = 0, maxconn = 0, per_ip = 64,
-		      max_body = 0;
+		      max_body = 0, mix_wait = 100;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -134,7 +137,8 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	    number(c, "timeout", 86400, &timeout) ||
 	    number(c, "max-connections", 100000, &maxconn) ||
 	    number(c, "per-ip", 100000, &per_ip) ||
-	    number(c, "max-body", 64ul * 1024 * 1024, &max_body))
+	    number(c, "max-body", 64ul * 1024 * 1024, &max_body) ||
+	    number(c, "mix-wait", 60000, &mix_wait))
 		return EXIT_USAGE;
 	if (!cert != !key)
 		return cmd_usage_error(c, "--cert and --key go together");
@@ -155,6 +159,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.max_connections = (unsigned)maxconn;
 	o.per_ip = (unsigned)per_ip;
 	o.max_body = max_body;
+	o.mix_wait_ms = mix_wait ? (int)mix_wait : -1;
 	o.tls_cert = cert_pem;
 	o.tls_key = key_pem;
 	o.log = log_line;
