@@ -15,7 +15,7 @@
 #define BUSY_TIMEOUT_MS 10000
 /* How long a checkpoint waits for readers to leave the WAL: after a commit
  * that stored answers, and when a writer opens the file. */
-#define COMMIT_CHECKPOINT_MS 200
+#define COMMIT_CHECKPOINT_MS 20
 #define OPEN_CHECKPOINT_MS   50
 #define CLOSE_CHECKPOINT_MS  1000
 
