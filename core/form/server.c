@@ -549,6 +549,16 @@ static bool has_lone_group(const struct request *batch)
 	return false;
 }
 
+static bool queue_empty(struct cp_server *s)
+{
+	bool empty;
+
+	pthread_mutex_lock(&s->lock);
+	empty = s->queue == NULL;
+	pthread_mutex_unlock(&s->lock);
+	return empty;
+}
+
 /* Sends the pages of a committed batch: resumes each connection. */
 static void finish_batch(struct cp_server *s, struct request *batch)
 {
@@ -681,9 +691,10 @@ static void *writer_main(void *arg)
 			after_commit(s);
 			/* A group alone in this commit: the -shm names the
 			 * pages of its one answer and one invitation until
-			 * the next commit, so rewrite that list before
-			 * anyone is told "thank you". */
-			if (has_lone_group(batch))
+			 * the next commit. With nothing queued that may be a
+			 * while: rewrite that list before anyone is told
+			 * "thank you". Under load the next commit does. */
+			if (has_lone_group(batch) && queue_empty(s))
 				idle_scrub(s);
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			scrub_at = ms_after(&now, IDLE_MS);

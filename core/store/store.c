@@ -226,6 +226,8 @@ static const char *const migrations[] = {
     "DROP TABLE response;"
     "CREATE INDEX response_slot_group"
     "  ON response_slot(wave_id, team_id, self);"
+    /* How many slots a group gets: its invitations, counted at once. */
+    "CREATE INDEX invitation_group ON invitation(wave_id, team_id, kind);"
     "CREATE VIEW response AS"
     " SELECT id, wave_id, team_id, self, answers FROM response_slot"
     " WHERE filled = 1;"

@@ -340,6 +340,24 @@ def group_sizes(db, wal):
     return sizes
 
 
+def difference(db1, db2):
+    """Two copies taken at different times: the invitations marked and the
+    responses added between them, paired by group. Not an attack on the
+    storage: the limit docs/anonymity.md states for two copies."""
+    scratch = tempfile.mkdtemp(prefix="diff-")
+    try:
+        a = State(with_wal(db1, db1 + "-wal"), os.path.join(scratch, "a.db"))
+        b = State(with_wal(db2, db2 + "-wal"), os.path.join(scratch, "b.db"))
+        a0, a1 = a.answered(), b.answered()
+        r0, r1 = a.responses(), b.responses()
+        a.close()
+        b.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return pair({k: v for k, v in a1.items() if k not in a0},
+                {k: v for k, v in r1.items() if k not in r0})
+
+
 def attack(db, wal=None, shm=None):
     """The WAL and -shm attacks; every link they find beyond the inherent
     one (a group with a single response is that one person's, whatever

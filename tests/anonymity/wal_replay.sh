@@ -73,6 +73,24 @@ for name in ["after1", "after2", "after3", "after4", "rest"]:
         print("FAIL: %s: %s" % (name, links), file=sys.stderr)
         sys.exit(1)
 print("no link in 5 copies; the WAL was non-empty in %d" % nonempty)
+# The limits docs/anonymity.md states, shown to be real. A team with one
+# response: it is the one answered invitation's, whatever the files hold.
+import sqlite3
+con = sqlite3.connect(os.path.join(T, "after1", "carepulse.db"))
+if con.execute("SELECT count(*) FROM response").fetchone()[0] != 1 or \
+   con.execute("SELECT count(*) FROM invitation WHERE answered").fetchone()[0] != 1:
+    print("FAIL: the first answer is not the team's only one", file=sys.stderr)
+    sys.exit(1)
+con.close()
+# Two copies with one answer between them: their difference is that
+# person's answers.
+d = A.difference(os.path.join(T, "after2", "carepulse.db"),
+                 os.path.join(T, "after3", "carepulse.db"))
+truth = dict(l.split(" answered ") for l in open(os.path.join(T, "truth.txt")).read().splitlines())
+if len(d) != 1 or d[0]["answers"] != truth[d[0]["email"]] * len(d[0]["answers"]):
+    print("FAIL: the difference of two copies is not what docs/anonymity.md says: %s" % d,
+          file=sys.stderr)
+    sys.exit(1)
 # The premise of the placement attack: a response's cell never moves once
 # made, so where it sits says nothing of when it was filled.
 first = A.positions(os.path.join(T, "after1", "carepulse.db"))
