@@ -52,6 +52,7 @@
 #define DEFAULT_MIX_WAIT   100 /* ms a submission alone in its group waits */
 #define IDLE_MS		   20  /* idle this long, the writer scrubs the WAL */
 #define IDLE_CHECKPOINT_MS 50
+#define COMMIT_WAIT_MS	   20 /* for readers, a checkpoint after a commit */
 #define SCRUB_RETRY_MS	   100
 
 enum route {
@@ -129,7 +130,7 @@ struct cp_server {
 	bool index_stale; /* the -shm lists the last batch's pages */
 	struct timespec dirty_since;
 	struct {
-		size_t batches, left_dirty;
+		size_t batches, deferred, left_dirty;
 		double longest_dirty_ms;
 	} stats;
 
@@ -533,15 +534,17 @@ static struct request *pick_batch(struct cp_server *s, struct request **pending,
 	return batch;
 }
 
-/* Whether some (wave, team, kind) has one submission only in batch. */
+/* Whether some (wave, team, kind) has one stored answer only in a
+ * committed batch (a refused or failed submission stores none). */
 static bool has_lone_group(const struct request *batch)
 {
 	for (const struct request *rq = batch; rq; rq = rq->next) {
 		const struct request *o;
-		if (!rq->grouped)
+		if (!rq->grouped || rq->outcome != OUT_STORED)
 			continue;
 		for (o = batch; o; o = o->next)
-			if (o != rq && same_group(o, rq))
+			if (o != rq && o->outcome == OUT_STORED &&
+			    same_group(o, rq))
 				break;
 		if (o == NULL)
 			return true;
@@ -579,17 +582,25 @@ static void finish_batch(struct cp_server *s, struct request *batch)
 }
 
 /*
- * After a batch: the store has checkpointed (cp_store_commit). When a
- * reader kept the WAL from being emptied it stays dirty; counted, and
- * retried while the writer is idle.
+ * After a batch (docs/anonymity.md, "Under load"): the store leaves the
+ * commit in the WAL (cp_store_defer_checkpoint). A commit in which some
+ * group had a single answer pairs that answer with its invitation, so it
+ * is checkpointed at once; so is any commit after which nothing is
+ * queued. Under a burst the other commits, each holding two or more
+ * answers of every group it stored, stay in the WAL until the writer
+ * goes idle. When a reader kept a checkpoint from emptying the WAL it
+ * stays dirty; counted, and retried while the writer is idle.
  */
-static void after_commit(struct cp_server *s)
+static void after_commit(struct cp_server *s, bool was_dirty, bool now)
 {
 	s->stats.batches++;
-	if (cp_store_wal_dirty(s->wstore)) {
+	if (now && cp_store_wal_dirty(s->wstore) &&
+	    cp_store_checkpoint(s->wstore, COMMIT_WAIT_MS, NULL))
 		s->stats.left_dirty++;
+	else if (!now && cp_store_wal_dirty(s->wstore))
+		s->stats.deferred++;
+	if (!was_dirty && cp_store_wal_dirty(s->wstore))
 		clock_gettime(CLOCK_MONOTONIC, &s->dirty_since);
-	}
 	s->index_stale = true;
 }
 
@@ -687,14 +698,18 @@ static void *writer_main(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		batch = pick_batch(s, &pending, stopping, &now, &due, &waiting);
 		if (batch) {
+			bool was_dirty = cp_store_wal_dirty(s->wstore), lone,
+			     idle;
 			write_batch(s, batch);
-			after_commit(s);
+			lone = has_lone_group(batch);
+			idle = queue_empty(s);
+			after_commit(s, was_dirty, lone || idle);
 			/* A group alone in this commit: the -shm names the
 			 * pages of its one answer and one invitation until
 			 * the next commit. With nothing queued that may be a
 			 * while: rewrite that list before anyone is told
 			 * "thank you". Under load the next commit does. */
-			if (has_lone_group(batch) && queue_empty(s))
+			if (lone && idle)
 				idle_scrub(s);
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			scrub_at = ms_after(&now, IDLE_MS);
@@ -708,9 +723,12 @@ static void *writer_main(void *arg)
 	}
 	idle_scrub(s);
 	logf_(s,
-	      "server: %zu batches committed; the WAL stayed non-empty after "
-	      "%zu of them (a reader in the way), for at most %.0f ms",
-	      s->stats.batches, s->stats.left_dirty, s->stats.longest_dirty_ms);
+	      "server: %zu batches committed; %zu left in the WAL for the "
+	      "next idle moment (two or more answers of each group), %zu "
+	      "more because a reader was in the way; the WAL held answers "
+	      "for at most %.0f ms",
+	      s->stats.batches, s->stats.deferred, s->stats.left_dirty,
+	      s->stats.longest_dirty_ms);
 	return NULL;
 }
 
@@ -1358,9 +1376,12 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	s->queue_tail = &s->queue;
 
 	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
-	if (rc == 0)
+	if (rc == 0) {
+		/* The writer decides when to checkpoint: after_commit. */
+		cp_store_defer_checkpoint(s->wstore, 1);
 		rc = cp_config_threshold(s->wstore, CP_THRESHOLD, 0,
 					 &s->threshold, err);
+	}
 	if (rc == 0)
 		rc = cp_config_threshold(s->wstore, CP_COMMENT_THRESHOLD, 0,
 					 &s->comment_threshold, err);

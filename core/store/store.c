@@ -616,16 +616,24 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 	/*
 	 * A commit that stored answers pairs them with the invitation marked
 	 * answered in the same frames: copy them into the database and empty
-	 * the WAL at once. A reader in the way only delays it (wal_dirty):
-	 * the answers are committed either way.
+	 * the WAL at once, unless the caller does (cp_store_defer_checkpoint).
+	 * A reader in the way only delays it (wal_dirty): the answers are
+	 * committed either way.
 	 */
 	if (s->scrub) {
 		s->scrub = 0;
 		s->answered = 1;
 		s->wal_dirty = 1;
-		(void)cp_store_checkpoint(s, COMMIT_CHECKPOINT_MS, NULL);
+		if (!s->defer)
+			(void)cp_store_checkpoint(s, COMMIT_CHECKPOINT_MS,
+						  NULL);
 	}
 	return 0;
+}
+
+void cp_store_defer_checkpoint(struct cp_store *s, int on)
+{
+	s->defer = on != 0;
 }
 
 int cp_store_checkpoint(struct cp_store *s, int wait_ms, struct cp_error *err)

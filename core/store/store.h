@@ -62,6 +62,14 @@ int cp_store_checkpoint(struct cp_store *s, int wait_ms, struct cp_error *err);
 int cp_store_wal_dirty(const struct cp_store *s);
 
 /*
+ * With on set, a commit that stored answers leaves its frames in the WAL
+ * (cp_store_wal_dirty turns true) and the caller checkpoints when it
+ * chooses: the form server's writer, at once after a commit in which a
+ * group had a single answer, else when it goes idle. Off by default.
+ */
+void cp_store_defer_checkpoint(struct cp_store *s, int on);
+
+/*
  * A checkpoint, then a commit that writes nothing but the unchanged
  * schema version, then another checkpoint: the -shm file then lists only
  * page 1 instead of the pages the last answers went to. For a writer

@@ -68,6 +68,7 @@ struct cp_store {
 	int scrub;	      /* the open transaction stores an answer */
 	int wal_dirty;	      /* a committed answer may still be in the WAL */
 	int answered;	      /* this connection has stored answers */
+	int defer;	      /* the caller checkpoints after commits */
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):
