@@ -591,16 +591,32 @@ static void finish_batch(struct cp_server *s, struct request *batch)
  * goes idle. When a reader kept a checkpoint from emptying the WAL it
  * stays dirty; counted, and retried while the writer is idle.
  */
+/* The WAL was emptied: how long it had held answers, for the log. */
+static void note_clean(struct cp_server *s)
+{
+	struct timespec now;
+	double ms;
+
+	if (s->dirty_since.tv_sec == 0 && s->dirty_since.tv_nsec == 0)
+		return; /* left by an earlier process, not timed */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = ms_between(&s->dirty_since, &now);
+	if (ms > s->stats.longest_dirty_ms)
+		s->stats.longest_dirty_ms = ms;
+}
+
 static void after_commit(struct cp_server *s, bool was_dirty, bool now)
 {
 	s->stats.batches++;
+	if (!was_dirty)
+		clock_gettime(CLOCK_MONOTONIC, &s->dirty_since);
 	if (now && cp_store_wal_dirty(s->wstore) &&
 	    cp_store_checkpoint(s->wstore, COMMIT_WAIT_MS, NULL))
 		s->stats.left_dirty++;
 	else if (!now && cp_store_wal_dirty(s->wstore))
 		s->stats.deferred++;
-	if (!was_dirty && cp_store_wal_dirty(s->wstore))
-		clock_gettime(CLOCK_MONOTONIC, &s->dirty_since);
+	if (!cp_store_wal_dirty(s->wstore))
+		note_clean(s);
 	s->index_stale = true;
 }
 
@@ -608,16 +624,10 @@ static void after_commit(struct cp_server *s, bool was_dirty, bool now)
  * false when a reader or another writer was in the way. */
 static bool idle_scrub(struct cp_server *s)
 {
-	struct timespec now;
-	double ms;
-
 	if (cp_store_wal_dirty(s->wstore)) {
 		if (cp_store_checkpoint(s->wstore, IDLE_CHECKPOINT_MS, NULL))
 			return false;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ms = ms_between(&s->dirty_since, &now);
-		if (ms > s->stats.longest_dirty_ms)
-			s->stats.longest_dirty_ms = ms;
+		note_clean(s);
 	}
 	if (s->index_stale) {
 		if (cp_store_wal_reset(s->wstore, IDLE_CHECKPOINT_MS, NULL))
