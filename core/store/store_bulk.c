@@ -4,6 +4,7 @@
  * agg_item, agg_dim and agg_group once, by cp_store_bulk_end, as the same
  * sums the per-response updates would have made.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,9 @@
 #include "buf.h"
 #include "store_int.h"
 
-/* Page cache during a bulk load. Answers land at random keys, so an import
- * dirties nearly every leaf of the answer table: with the whole table in
+/* Page cache during a bulk load. Responses land at random keys, so an
+ * import dirties nearly every leaf of the response table (before schema 5
+ * one row per answer, the figures below): with the whole table in
  * cache each page goes to the WAL once, at commit, instead of being
  * spilled and written again (a 300,000-answer wave into 3.3M answers:
  * 179k page writes and 135k reads at 64 MB, 120k and 77k at 512 MB). The
@@ -35,7 +37,17 @@ struct bulk_entry {
 	double sum, sumsq;
 };
 
+/* A comment of a bulk load: its list's key and its JSON ([question,
+ * text], as SQLite's json_array writes it, which is what lists sort by). */
+struct bulk_comment {
+	int64_t wave, team, import;
+	int self;
+	char *json;
+};
+
 struct cp_bulk {
+	struct bulk_comment *comments;
+	size_t ncomments, comments_alloc;
 	struct bulk_entry **slots;
 	size_t cap, count;
 	int64_t old_cache; /* PRAGMA cache_size to restore */
@@ -168,8 +180,136 @@ void cp_bulk_sign(struct cp_store *s, int sign)
 		s->bulk->took_out = true;
 }
 
+int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
+		    int64_t import, const char *question, const char *text,
+		    struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	struct bulk_comment *c;
+	sqlite3_stmt *st;
+	void *grown;
+	int rc;
+
+	if (b->ncomments == b->comments_alloc) {
+		grown = cp_array_grow(b->comments, sizeof(*b->comments),
+				      &b->comments_alloc, 256);
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		b->comments = grown;
+	}
+	if ((rc = cp_store_cached(s, CP_STMT_BULK_COMMENT,
+				  "SELECT json_array(?, ?)", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, question, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	c = &b->comments[b->ncomments];
+	c->wave = wave;
+	c->team = team;
+	c->self = self;
+	c->import = import;
+	c->json = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		c->json = cp_store_column_dup(st, 0);
+	rc = c->json ? 0 : cp_store_fail(s, err, "cannot store a comment");
+	sqlite3_reset(st);
+	if (rc == 0)
+		b->ncomments++;
+	return rc;
+}
+
+static int comment_order(const void *a, const void *b)
+{
+	const struct bulk_comment *x = a, *y = b;
+
+	if (x->wave != y->wave)
+		return x->wave < y->wave ? -1 : 1;
+	if (x->team != y->team)
+		return x->team < y->team ? -1 : 1;
+	if (x->self != y->self)
+		return x->self < y->self ? -1 : 1;
+	if (x->import != y->import)
+		return x->import < y->import ? -1 : 1;
+	return strcmp(x->json, y->json);
+}
+
+/* Writes the comments of the groups first..end-1 (one list) at once. */
+static int write_comments(struct cp_store *s, const struct bulk_comment *c,
+			  size_t n, struct cp_error *err)
+{
+	struct cp_buf list;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	cp_buf_init(&list, SIZE_MAX / 2);
+	rc = cp_buf_addc(&list, '[', err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (i)
+			rc = cp_buf_addc(&list, ',', err);
+		if (rc == 0)
+			rc = cp_buf_adds(&list, c[i].json, err);
+	}
+	if (rc == 0)
+		rc = cp_buf_addc(&list, ']', err);
+	/* A list that is there already (there is none for a new import) is
+	 * merged in order, as one comment at a time would be. */
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_BULK_COMMENTS,
+		    "INSERT INTO comment_group(wave_id, team_id, self,"
+		    " import_id, comments) VALUES (?1, ?2, ?3, ?4, json(?5))"
+		    " ON CONFLICT DO UPDATE SET comments = ("
+		    " SELECT json_group_array(json(value)) FROM ("
+		    "  SELECT value FROM json_each(comment_group.comments)"
+		    "  UNION ALL SELECT value FROM json_each(excluded.comments)"
+		    "  ORDER BY 1))",
+		    &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, c->wave);
+		sqlite3_bind_int64(st, 2, c->team);
+		sqlite3_bind_int(st, 3, c->self);
+		sqlite3_bind_int64(st, 4, c->import);
+		sqlite3_bind_text(st, 5, cp_buf_str(&list), (int)list.len,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot store comments");
+		sqlite3_reset(st);
+	}
+	cp_buf_release(&list);
+	return rc;
+}
+
+/*
+ * The comments of a bulk load, one statement per list instead of one per
+ * comment (each of which rewrites its whole list): sorted by list and
+ * content, so the lists read as if they had been added one by one.
+ */
+static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	size_t first = 0;
+	int rc = 0;
+
+	if (b->ncomments == 0)
+		return 0;
+	qsort(b->comments, b->ncomments, sizeof(*b->comments), comment_order);
+	for (size_t i = 1; rc == 0 && i <= b->ncomments; i++) {
+		const struct bulk_comment *x = &b->comments[first];
+		const struct bulk_comment *y = &b->comments[i];
+		if (i < b->ncomments && x->wave == y->wave &&
+		    x->team == y->team && x->self == y->self &&
+		    x->import == y->import)
+			continue;
+		rc = write_comments(s, x, i - first, err);
+		first = i;
+	}
+	return rc;
+}
+
 static void bulk_free(struct cp_bulk *b)
 {
+	for (size_t i = 0; i < b->ncomments; i++)
+		free(b->comments[i].json);
+	free(b->comments);
 	for (size_t i = 0; i < b->cap; i++)
 		if (b->slots[i]) {
 			free(b->slots[i]->name);
@@ -312,6 +452,7 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 
 	if (b == NULL)
 		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	rc = write_bulk_comments(s, err);
 	for (size_t i = 0; rc == 0 && i < b->cap; i++)
 		if (b->slots[i])
 			rc = write_entry(s, b->slots[i], err);

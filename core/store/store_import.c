@@ -190,64 +190,49 @@ int cp_store_import_rows(struct cp_store *s, int64_t import, int64_t wave,
 	return rc;
 }
 
-/* The answers of one response being read back, grown as rows come. */
-struct taking {
-	struct cp_answer *answers;
-	char **items;
-	size_t n, alloc;
-};
-
-static void taking_clear(struct taking *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->items[i]);
-	t->n = 0;
-}
-
-static int taking_add(struct taking *t, const char *item, int value,
-		      struct cp_error *err)
-{
-	if (t->n == t->alloc) {
-		size_t alloc = t->alloc ? t->alloc * 2 : 64;
-		struct cp_answer *a =
-		    realloc(t->answers, alloc * sizeof(*t->answers));
-		char **it;
-		if (a == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
-		t->answers = a;
-		it = realloc(t->items, alloc * sizeof(*t->items));
-		if (it == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
-		t->items = it;
-		t->alloc = alloc;
-	}
-	if ((t->items[t->n] = cp_strdup(item ? item : "")) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	t->answers[t->n].item_id = t->items[t->n];
-	t->answers[t->n].value = value;
-	t->n++;
-	return 0;
-}
-
-/* Takes the response being read out of the bulk load's totals. */
-static int take_out(struct cp_store *s, struct taking *t, int64_t wave,
-		    int64_t team, int self, const struct cp_survey *survey[2],
+/*
+ * Takes one stored response out of the bulk load's totals: its answers
+ * are one digit per item of the pinned survey, in its order, 0 for none.
+ */
+static int take_out(struct cp_store *s, sqlite3_stmt *st,
+		    const struct cp_survey *survey[2], struct cp_answer *buf,
 		    struct cp_error *err)
 {
-	struct cp_response r = {.wave_id = wave,
-				.team_id = team,
-				.self = self,
-				.answers = t->answers,
-				.nanswers = t->n};
-	const struct cp_survey *sv = survey[self ? 1 : 0];
+	struct cp_response r = {.wave_id = sqlite3_column_int64(st, 0),
+				.team_id = sqlite3_column_int64(st, 1),
+				.self = sqlite3_column_int(st, 2),
+				.answers = buf};
+	const char *answers = (const char *)sqlite3_column_text(st, 3);
+	const struct cp_survey *sv = survey[r.self ? 1 : 0];
+	size_t len = (size_t)sqlite3_column_bytes(st, 3);
+
+	if (sv == NULL || answers == NULL || len != sv->nitems)
+		return cp_error_set(err, CP_EFAIL,
+				    "an imported response does not fit its "
+				    "wave's survey");
+	for (size_t i = 0; i < len; i++) {
+		if (answers[i] < '1' || answers[i] > '9')
+			continue;
+		buf[r.nanswers].item_id = sv->items[i].id;
+		buf[r.nanswers].value = answers[i] - '0';
+		r.nanswers++;
+	}
+	return cp_store_bulk_response(s, &r, sv, err);
+}
+
+/* Runs a DELETE of one import's rows. */
+static int delete_import_rows(struct cp_store *s, const char *sql,
+			      int64_t import, struct cp_error *err)
+{
+	sqlite3_stmt *st;
 	int rc;
 
-	if (sv == NULL)
-		return cp_error_set(err, CP_EFAIL,
-				    "an imported self-assessment in a wave "
-				    "without one");
-	rc = cp_store_bulk_response(s, &r, sv, err);
-	taking_clear(t);
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, import);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot delete an import");
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -257,80 +242,53 @@ int cp_store_import_remove(struct cp_store *s, int64_t import,
 			   int64_t *removed, struct cp_error *err)
 {
 	const struct cp_survey *survey[2] = {team_survey, self_survey};
-	struct taking t = {0};
-	const void *id;
-	uint8_t cur[16];
-	int64_t wave = 0, team = 0, n = 0;
-	int self = 0, have = 0, step, rc = 0;
+	size_t width = team_survey ? team_survey->nitems : 0;
+	struct cp_answer *buf;
 	sqlite3_stmt *st;
+	int64_t n = 0;
+	int step, rc;
 
 	*removed = 0;
 	if (s->bulk == NULL)
 		return cp_error_set(err, CP_EFAIL,
 				    "an import is taken out in a bulk load");
-	if ((rc = cp_store_prepare(s, &st,
-				   "SELECT r.id, r.wave_id, r.team_id, r.self,"
-				   " a.item_id, a.value FROM response r"
-				   " LEFT JOIN answer a ON a.response_id = r.id"
-				   " WHERE r.import_id = ? ORDER BY r.id",
-				   err)))
+	if (self_survey && self_survey->nitems > width)
+		width = self_survey->nitems;
+	if ((buf = calloc(width + 1, sizeof(*buf))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	rc = cp_store_prepare(s, &st,
+			      "SELECT wave_id, team_id, self, answers"
+			      " FROM response_slot"
+			      " WHERE import_id = ? AND filled = 1",
+			      err);
+	if (rc) {
+		free(buf);
 		return rc;
+	}
 	sqlite3_bind_int64(st, 1, import);
 	cp_bulk_sign(s, -1);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_blob(st, 0);
-		if (sqlite3_column_bytes(st, 0) != 16 || id == NULL) {
-			rc = cp_error_set(err, CP_EFAIL,
-					  "a response id is not "
-					  "16 bytes");
-			break;
-		}
-		if (!have || memcmp(cur, id, 16) != 0) {
-			if (have)
-				rc = take_out(s, &t, wave, team, self, survey,
-					      err);
-			memcpy(cur, id, 16);
-			have = 1;
-			n++;
-			wave = sqlite3_column_int64(st, 1);
-			team = sqlite3_column_int64(st, 2);
-			self = sqlite3_column_int(st, 3);
-		}
-		if (rc == 0 && sqlite3_column_type(st, 4) != SQLITE_NULL)
-			rc = taking_add(
-			    &t, (const char *)sqlite3_column_text(st, 4),
-			    sqlite3_column_int(st, 5), err);
+		rc = take_out(s, st, survey, buf, err);
+		n++;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot read an import's answers");
-	if (rc == 0 && have)
-		rc = take_out(s, &t, wave, team, self, survey, err);
 	cp_bulk_sign(s, 1);
 	sqlite3_finalize(st);
-	taking_clear(&t);
-	free(t.answers);
-	free(t.items);
-	/* The answers and comments go with their responses (ON DELETE
-	 * CASCADE), the row identifiers with the import. */
+	free(buf);
+	/* The responses, their comments (a list per group and import), then
+	 * the record with its row identifiers (ON DELETE CASCADE). */
 	if (rc == 0)
-		rc = cp_store_prepare(
-		    s, &st, "DELETE FROM response WHERE import_id = ?", err);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, import);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = cp_store_fail(
-			    s, err, "cannot delete an import's responses");
-		sqlite3_finalize(st);
-	}
+		rc = delete_import_rows(
+		    s, "DELETE FROM response_slot WHERE import_id = ?", import,
+		    err);
 	if (rc == 0)
-		rc = cp_store_prepare(s, &st, "DELETE FROM import WHERE id = ?",
-				      err);
-	if (rc == 0) {
-		sqlite3_bind_int64(st, 1, import);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = cp_store_fail(s, err, "cannot delete an import");
-		sqlite3_finalize(st);
-	}
+		rc = delete_import_rows(
+		    s, "DELETE FROM comment_group WHERE import_id = ?", import,
+		    err);
+	if (rc == 0)
+		rc = delete_import_rows(s, "DELETE FROM import WHERE id = ?",
+					import, err);
 	if (rc == 0)
 		*removed = n;
 	return rc;

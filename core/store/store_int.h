@@ -12,7 +12,10 @@
 /* Statements prepared once per connection, for the hot paths. */
 enum cp_stmt {
 	CP_STMT_RESPONSE,
-	CP_STMT_ANSWER,
+	CP_STMT_SLOT_COUNT,
+	CP_STMT_SLOT_NEW,
+	CP_STMT_SLOT_FIND,
+	CP_STMT_SLOT_FILL,
 	CP_STMT_COMMENT,
 	CP_STMT_AGG_GROUP,
 	CP_STMT_AGG_ITEM,
@@ -22,6 +25,8 @@ enum cp_stmt {
 	CP_STMT_BULK_ITEM,
 	CP_STMT_BULK_DIM,
 	CP_STMT_BULK_GROUP,
+	CP_STMT_BULK_COMMENT,
+	CP_STMT_BULK_COMMENTS,
 	CP_STMT_INVITATION_SENDING,
 	CP_STMT_INVITATION_SENT,
 	CP_STMT_INVITATION_FAILED,
@@ -62,6 +67,10 @@ struct cp_store {
 	int in_tx;
 	sqlite3_stmt *cache[CP_STMT_COUNT];
 	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
+	int scrub;	      /* the open transaction stores an answer */
+	int wal_dirty;	      /* a committed answer may still be in the WAL */
+	int answered;	      /* this connection has stored answers */
+	int defer;	      /* the caller checkpoints after commits */
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):
@@ -72,6 +81,11 @@ int cp_bulk_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
 		const char *dim, double mean, struct cp_error *err);
 int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 		  struct cp_error *err);
+/* Keeps one comment of a bulk load for its list (wave, team, self,
+ * import), written with the rest of the list by cp_store_bulk_end. */
+int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
+		    int64_t import, const char *question, const char *text,
+		    struct cp_error *err);
 /* Drops a bulk load's aggregates unwritten (rollback, close). */
 void cp_bulk_discard(struct cp_store *s);
 

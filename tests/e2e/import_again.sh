@@ -71,7 +71,7 @@ expect_exit 0 import --dry-run "$wave" corrected.csv
 expect_in out "would import 5 responses"
 
 # Rows with ids: the same ids in another file are the same rows.
-sqlite3 "$CAREPULSE_DB" "DELETE FROM response; DELETE FROM import_row; DELETE FROM import; DELETE FROM agg_group; DELETE FROM agg_item; DELETE FROM agg_dim"
+sqlite3 "$CAREPULSE_DB" "DELETE FROM response_slot; DELETE FROM comment_group; DELETE FROM import_row; DELETE FROM import; DELETE FROM agg_group; DELETE FROM agg_item; DELETE FROM agg_dim"
 make_csv a.csv 8 5 p- "from a"
 expect_exit 0 import "$wave" a.csv
 agg_a=$(sqlite3 "$CAREPULSE_DB" "SELECT * FROM agg_item WHERE wave_id = $wave ORDER BY 1,2,3,4")
