@@ -150,6 +150,12 @@ const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,
  * failure c->err says why. (cmd_send.c) */
 int cmd_installation_key(struct cmd_ctx *c, unsigned char *key);
 
+struct cp_retention;
+/* Prints what a retention run deleted (or would), each line starting with
+ * prefix. (cmd_purge.c; tick prints it too) */
+void cmd_print_retention(const struct cp_retention *r, bool dry_run,
+			 const char *prefix);
+
 /* Prints progress on stderr when it is a terminal; quiet otherwise. */
 void cmd_progress(const struct cmd_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

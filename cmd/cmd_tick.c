@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "retention.h"
 #include "store.h"
 
 enum {
@@ -15,6 +16,21 @@ static const struct cmd_opt tick_opts[TICK_NOPTS] = {
     [TICK_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
 		      "say what is due, change nothing"},
 };
+
+/* retention.months, when it is set: the waves past it lose their
+ * answers (cp_retention_run); said only when some do. */
+static int tick_retention(struct cmd_ctx *c, bool dry_run)
+{
+	struct cp_retention r;
+	int rc;
+
+	rc = cp_retention_run(c->store, cp_store_clock(), 0, dry_run, &r,
+			      &c->err);
+	if (rc == 0 && r.nwaves)
+		cmd_print_retention(&r, dry_run, "tick: ");
+	cp_retention_release(&r);
+	return rc ? cmd_report(&c->err) : EXIT_OK;
+}
 
 static int cmd_tick_exec(struct cmd_ctx *c)
 {
@@ -43,7 +59,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	       r.sent.deferred + r.reminded.deferred);
 	if (rc)
 		return cmd_report(&c->err);
-	return EXIT_OK;
+	return tick_retention(c, o.dry_run);
 }
 
 const struct cmd_entry cmd_tick_entry = {
@@ -54,10 +70,11 @@ const struct cmd_entry cmd_tick_entry = {
 	"One scheduler step at the current time: opens scheduled waves "
 	"that are due,\ncloses waves past their closing time and "
 	"creates the next wave of a\nrecurring (--every) series, "
-	"sends pending invitations of every open wave\nand reminds "
-	"by the remind.max and remind.interval settings. Safe to run "
-	"as\noften as you like; run it every few minutes (see "
-	"README).",
+	"sends pending invitations of every open wave,\nreminds "
+	"by the remind.max and remind.interval settings and, when\n"
+	"retention.months is set, deletes the answers of waves past it "
+	"(see purge).\nSafe to run as often as you like; run it every few "
+	"minutes (see README).",
     .opts = tick_opts,
     .nopts = TICK_NOPTS,
     .min_args = 0,

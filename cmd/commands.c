@@ -9,7 +9,9 @@ extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_member_forget_entry;
 extern const struct cmd_entry cmd_member_list_entry;
+extern const struct cmd_entry cmd_purge_entry;
 extern const struct cmd_entry cmd_remind_entry;
 extern const struct cmd_entry cmd_report_compare_entry;
 extern const struct cmd_entry cmd_report_team_entry;
@@ -38,7 +40,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_import_entry,
 	&cmd_init_entry,
+	&cmd_member_forget_entry,
 	&cmd_member_list_entry,
+	&cmd_purge_entry,
 	&cmd_remind_entry,
 	&cmd_report_compare_entry,
 	&cmd_report_team_entry,

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,4 +142,29 @@ const char *cp_when_rfc3339(int64_t t, char *out, size_t n)
 			out[0] = '\0';
 	}
 	return out;
+}
+
+static int days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 1 && leap ? 29 : days[month];
+}
+
+int64_t cp_when_add_months(int64_t t, long months)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long m;
+
+	if (gmtime_r(&tt, &tm) == NULL)
+		return t;
+	m = (long)tm.tm_year * 12 + tm.tm_mon + months;
+	tm.tm_year = (int)(m >= 0 ? m / 12 : (m - 11) / 12);
+	tm.tm_mon = (int)(m - (long)tm.tm_year * 12);
+	if (tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon))
+		tm.tm_mday = days_in_month(tm.tm_year + 1900, tm.tm_mon);
+	return (int64_t)timegm(&tm);
 }

@@ -31,4 +31,11 @@ const char *cp_when_format(int64_t t, char *out, size_t n);
 /* RFC 3339 "2026-11-30T09:00:00Z" into out (n >= 21). Returns out. */
 const char *cp_when_rfc3339(int64_t t, char *out, size_t n);
 
+/*
+ * t moved by months calendar months (negative: back), the time of day
+ * kept and the day clamped to the month's end (31 March - 1 month is 28
+ * or 29 February). UTC.
+ */
+int64_t cp_when_add_months(int64_t t, long months);
+
 #endif

@@ -122,6 +122,12 @@ static const struct cp_config_key keys[] = {
      .whole = true,
      .min = 0,
      .max = 10},
+    {.key = "retention.months",
+     .help = "delete the answers and comments of waves closed longer ago, "
+	     "keeping their totals (unset: keep)",
+     .whole = true,
+     .min = 1,
+     .max = 1200},
     {.key = "send.backoff_ms",
      .help = "first retry delay in ms, doubled each try (cap 60s)",
      .fallback = "1000",

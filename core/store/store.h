@@ -319,6 +319,64 @@ int cp_store_import_remove(struct cp_store *s, int64_t import,
 			   const struct cp_survey *self_survey,
 			   int64_t *removed, struct cp_error *err);
 
+/* ---- retention and erasure (store_retention.c) ---- */
+
+/* A closed wave whose answers retention takes (or would take). */
+struct cp_purge_row {
+	int64_t wave_id;
+	int64_t closed_at; /* when it closed (before schema 6: its planned
+			      closing time, else its opening) */
+	int64_t responses; /* what goes: responses, comments, invitations */
+	int64_t comments;
+	int64_t invitations;
+};
+
+/* The closed waves, not purged yet, that closed before cutoff, oldest
+ * first. *out is malloc'ed (free() it), NULL when none. */
+int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
+			      struct cp_purge_row **out, size_t *n,
+			      struct cp_error *err);
+
+/*
+ * Inside the caller's transaction: deletes a closed wave's responses
+ * (every slot), comments, invitations (their counts per team and kind
+ * kept in agg_invited), self-assessment totals and imported rows' ids,
+ * and marks it purged at now. The team totals (agg_group, agg_item,
+ * agg_dim), the snapshot and the frozen decisions stay: results, trends
+ * and reports are computed from those alone.
+ */
+int cp_store_wave_purge(struct cp_store *s, const struct cp_purge_row *w,
+			int64_t now, struct cp_error *err);
+
+/* When wave was purged (*purged_at), or 0 when it was not. */
+int cp_store_wave_purged(struct cp_store *s, int64_t wave, int64_t *purged_at,
+			 struct cp_error *err);
+
+/*
+ * Outside a transaction: rebuilds the file without its free pages
+ * (VACUUM) and empties the WAL, so deleted rows leave no bytes behind.
+ * CP_ECONFLICT when a reader kept the WAL from being emptied (the data
+ * is gone from the database either way; the next compaction or the
+ * next commit of answers empties it).
+ */
+int cp_store_compact(struct cp_store *s, struct cp_error *err);
+
+/* What forgetting a member changed. */
+struct cp_forgotten {
+	int64_t member_id;
+	int64_t invitations_dropped; /* unused links of waves not closed */
+	int64_t invitations_kept;    /* used, or of closed waves: counted */
+};
+
+/*
+ * Inside the caller's transaction: erases the name and address of the
+ * member whose address is email (case-insensitively), marks the row
+ * forgotten and inactive, and deletes their unused invitations of waves
+ * not closed. CP_ENOTFOUND when no member has the address.
+ */
+int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
+			   struct cp_forgotten *out, struct cp_error *err);
+
 /* ---- results: the aggregates read back (core/store_results.c) ---- */
 
 /* One team's (or one team's leader's, self = 1) totals in a wave. */

@@ -60,6 +60,36 @@ static void read_stats(sqlite3_stmt *st, int c, struct cp_wave_stats *out)
 	out->self = sqlite3_column_int64(st, c + 7);
 }
 
+/* Adds the counts a purged wave keeps of its deleted invitations. */
+static int purged_stats(struct cp_store *s, int64_t wave,
+			struct cp_wave_stats *out, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT coalesce(sum(invitations), 0),"
+		 " coalesce(sum(delivered), 0), coalesce(sum(answered), 0),"
+		 " coalesce(sum(reminders), 0),"
+		 " coalesce(sum(CASE WHEN kind = 'self' THEN invitations END),"
+		 " 0) FROM agg_invited WHERE wave_id = ?",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->invitations += sqlite3_column_int64(st, 0);
+		out->sent += sqlite3_column_int64(st, 1);
+		out->answered += sqlite3_column_int64(st, 2);
+		out->reminders += sqlite3_column_int64(st, 3);
+		out->self += sqlite3_column_int64(st, 4);
+	} else {
+		rc = cp_store_fail(s, err, "cannot count invitations");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* One row of cp_store_wave_list into *row. */
 static int fill_wave_row(sqlite3_stmt *st, void *row, void *arg)
 {
@@ -92,6 +122,12 @@ int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 	rc = cp_store_collect(s, st, sizeof(struct cp_wave_row), 16,
 			      fill_wave_row, NULL, &rows, n,
 			      "cannot list waves", err);
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		if (((struct cp_wave_row *)rows)[i].wave.status ==
+		    CP_WAVE_CLOSED)
+			rc = purged_stats(
+			    s, ((struct cp_wave_row *)rows)[i].wave.id,
+			    &((struct cp_wave_row *)rows)[i].stats, err);
 	if (rc) {
 		free(rows);
 		*n = 0;
@@ -118,7 +154,7 @@ int cp_store_wave_stats(struct cp_store *s, int64_t wave,
 	else
 		rc = cp_store_fail(s, err, "cannot count invitations");
 	sqlite3_finalize(st);
-	return rc;
+	return rc ? rc : purged_stats(s, wave, out, err);
 }
 
 /* Column 0 of a row as an id. */

@@ -150,9 +150,12 @@ static int wave_aggregates(struct cp_store *s, int64_t wave, bool all,
 	if (rc == 0 && all)
 		rc = each_row(s,
 			      "SELECT team_id, count(*), sum(state = 'sent')"
-			      " FROM invitation WHERE wave_id = ?"
+			      " FROM invitation WHERE wave_id = ?1"
 			      " AND kind = 'team' GROUP BY team_id"
-			      " ORDER BY team_id",
+			      /* A purged wave's, kept as counts. */
+			      " UNION ALL SELECT team_id, invitations,"
+			      " delivered FROM agg_invited WHERE wave_id = ?1"
+			      " AND kind = 'team' ORDER BY 1",
 			      wave, invited_row, &x,
 			      "cannot count the invitations", err);
 	return rc;

@@ -1,0 +1,154 @@
+/*
+ * cmd_purge.c - purge [--dry-run] [--months N]: retention now.
+ *               member forget EMAIL: erase a person's name and address.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "retention.h"
+#include "store.h"
+#include "when.h"
+
+enum {
+	PURGE_DRY_RUN,
+	PURGE_MONTHS,
+	PURGE_NOPTS
+};
+
+static const struct cmd_opt purge_opts[PURGE_NOPTS] = {
+    [PURGE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
+		       "list what would go, delete nothing"},
+    [PURGE_MONTHS] = {"months", 0, OPT_VALUE, "N",
+		      "this retention period instead of retention.months"},
+};
+
+void cmd_print_retention(const struct cp_retention *r, bool dry_run,
+			 const char *prefix)
+{
+	char when[40];
+
+	cp_when_format(r->cutoff, when, sizeof(when));
+	printf("%sretention %ld month%s: waves closed before %s\n", prefix,
+	       r->months, r->months == 1 ? "" : "s", when);
+	if (r->nwaves)
+		printf("%-6s %-22s %10s %9s %12s\n", "wave", "closed",
+		       "responses", "comments", "invitations");
+	for (size_t i = 0; i < r->nwaves; i++) {
+		const struct cp_purge_row *w = &r->waves[i];
+		cp_when_format(w->closed_at, when, sizeof(when));
+		printf("%-6lld %-22s %10lld %9lld %12lld\n",
+		       (long long)w->wave_id, when, (long long)w->responses,
+		       (long long)w->comments, (long long)w->invitations);
+	}
+	printf("%s%s the answers, comments and invitations of %zu wave%s",
+	       prefix, dry_run ? "would delete" : "deleted", r->nwaves,
+	       r->nwaves == 1 ? "" : "s");
+	if (r->nwaves)
+		printf("; %s totals stay, so results, trends and reports "
+		       "still show %s",
+		       r->nwaves == 1 ? "its" : "their",
+		       r->nwaves == 1 ? "it" : "them");
+	printf("\n");
+	if (dry_run)
+		printf("%sdry run: nothing was deleted\n", prefix);
+	else if (r->wal_busy)
+		printf("%sthe WAL is in use by a reader: it is emptied at the "
+		       "next purge or answer\n",
+		       prefix);
+}
+
+static int cmd_purge_exec(struct cmd_ctx *c)
+{
+	const char *m = cmd_value(c, PURGE_MONTHS);
+	bool dry_run = cmd_flag(c, PURGE_DRY_RUN);
+	struct cp_retention r;
+	long months = 0;
+	char *end;
+	int rc;
+
+	if (m) {
+		errno = 0;
+		months = strtol(m, &end, 10);
+		if (errno || *m == '\0' || *end || months < 1 || months > 1200)
+			return cmd_usage_error(
+			    c,
+			    "--months '%s': expected a whole "
+			    "number from 1 to 1200",
+			    m);
+	}
+	rc = cp_retention_run(c->store, cp_store_clock(), months, dry_run, &r,
+			      &c->err);
+	if (rc) {
+		cp_retention_release(&r);
+		return cmd_report(&c->err);
+	}
+	if (!r.enabled) {
+		fprintf(stderr,
+			"carepulse: retention.months is not set, so nothing "
+			"is old enough to go: set it (carepulse config set "
+			"retention.months 36) or give --months N\n");
+		return EXIT_USAGE;
+	}
+	cmd_print_retention(&r, dry_run, "");
+	cp_retention_release(&r);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_purge_entry = {
+    .name = "purge",
+    .summary = "delete the answers of waves past the retention period",
+    .usage = "[--dry-run] [--months N]",
+    .description =
+	"Applies the retention period now, as tick does: every wave "
+	"closed more than\nretention.months calendar months ago loses its "
+	"individual answers, comments,\ninvitations and self-assessment "
+	"totals; the team totals, the frozen\nsuppression decisions and "
+	"the team tree stay, so results, --trend and reports\nstill show "
+	"the wave. The file is then rebuilt (VACUUM) and the WAL emptied,\n"
+	"so no byte of what was deleted remains. --dry-run lists the "
+	"waves and what\nwould go.",
+    .opts = purge_opts,
+    .nopts = PURGE_NOPTS,
+    .min_args = 0,
+    .max_args = 0,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_purge_exec,
+};
+
+static int cmd_member_forget_exec(struct cmd_ctx *c)
+{
+	struct cp_forgotten f;
+	const char *email = c->argv[0];
+
+	if (cp_retention_forget(c->store, email, cp_store_clock(), &f, &c->err))
+		return cmd_report(&c->err);
+	printf("forgot the name and address of member %lld; %lld unused "
+	       "invitation%s of running waves deleted, %lld kept as counts\n"
+	       "their answers stay, as unlinkable as before; remove them "
+	       "from the roster too, or the next team import adds them "
+	       "again\n",
+	       (long long)f.member_id, (long long)f.invitations_dropped,
+	       f.invitations_dropped == 1 ? "" : "s",
+	       (long long)f.invitations_kept);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_member_forget_entry = {
+    .name = "member forget",
+    .summary = "erase a person's name and address",
+    .usage = "EMAIL",
+    .description =
+	"For a person who left or asked to be forgotten: their name and "
+	"address are\nerased from the member row (it stays, without them, "
+	"so the response rates\nof past waves still count the "
+	"invitation), their unused links of waves still\nrunning are "
+	"deleted, and the pages and the WAL that held them are "
+	"emptied.\nTheir anonymous answers stay: nothing links them to "
+	"the person, before or\nafter.",
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_member_forget_exec,
+};

@@ -1,0 +1,106 @@
+/*
+ * retention.c - retention.months and member forget (see retention.h).
+ */
+#include "retention.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "when.h"
+
+/* The setting: *months 0 when it is not set. */
+static int retention_months(struct cp_store *st, long *months,
+			    struct cp_error *err)
+{
+	char *v = NULL;
+	int rc;
+
+	*months = 0;
+	if ((rc = cp_config_get(st, "retention.months", &v, NULL, err)))
+		return rc;
+	if (v == NULL)
+		return 0;
+	free(v);
+	return cp_config_get_int(st, "retention.months", months, err);
+}
+
+/* Compacts the file; a reader in the way of the WAL is not a failure. */
+static int compact(struct cp_store *st, struct cp_retention *out,
+		   struct cp_error *err)
+{
+	struct cp_error e;
+	int rc = cp_store_compact(st, &e);
+
+	if (rc == CP_ECONFLICT) {
+		out->wal_busy = true;
+		return 0;
+	}
+	if (rc) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	out->compacted = true;
+	return 0;
+}
+
+int cp_retention_run(struct cp_store *st, int64_t now, long months,
+		     bool dry_run, struct cp_retention *out,
+		     struct cp_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->months = months;
+	if (months == 0 && (rc = retention_months(st, &out->months, err)))
+		return rc;
+	if (out->months == 0)
+		return 0;
+	out->enabled = true;
+	out->cutoff = cp_when_add_months(now, -out->months);
+	if ((rc = cp_store_purge_candidates(st, out->cutoff, &out->waves,
+					    &out->nwaves, err)))
+		return rc;
+	if (dry_run || out->nwaves == 0)
+		return 0;
+	/* One transaction: every wave due goes, or none. */
+	if ((rc = cp_store_begin(st, err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < out->nwaves; i++)
+		rc = cp_store_wave_purge(st, &out->waves[i], now, err);
+	if (rc) {
+		cp_store_rollback(st);
+		return rc;
+	}
+	if ((rc = cp_store_commit(st, err)))
+		return rc;
+	return compact(st, out, err);
+}
+
+void cp_retention_release(struct cp_retention *r)
+{
+	if (r == NULL)
+		return;
+	free(r->waves);
+	memset(r, 0, sizeof(*r));
+}
+
+int cp_retention_forget(struct cp_store *st, const char *email, int64_t now,
+			struct cp_forgotten *out, struct cp_error *err)
+{
+	struct cp_retention c = {0};
+	int rc;
+
+	if ((rc = cp_store_begin(st, err)))
+		return rc;
+	if ((rc = cp_store_member_forget(st, email, now, out, err))) {
+		cp_store_rollback(st);
+		return rc;
+	}
+	if ((rc = cp_store_commit(st, err)))
+		return rc;
+	/* secure_delete zeroed the old name in its page; the WAL may still
+	 * hold copies of that page from earlier commits. */
+	return compact(st, &c, err);
+}

@@ -1,0 +1,268 @@
+/*
+ * store_retention.c - deleting what is no longer needed: the answers,
+ * comments and invitations of waves past the retention period (their
+ * totals stay), a member's name and address, and the pages they were on.
+ * See store.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+#include "text.h"
+
+/* How long VACUUM's checkpoint waits for readers (a running serve). */
+#define COMPACT_CHECKPOINT_MS 2000
+
+/*
+ * When a closed wave closed: recorded since schema 6; for a wave closed
+ * before, its planned closing time, else its opening.
+ */
+#define CLOSED_AT "coalesce(f.closed_at, nullif(w.closes_at, 0), w.opens_at)"
+
+static int purge_fill(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct cp_purge_row *r = row;
+
+	(void)arg;
+	r->wave_id = sqlite3_column_int64(st, 0);
+	r->closed_at = sqlite3_column_int64(st, 1);
+	r->responses = sqlite3_column_int64(st, 2);
+	r->comments = sqlite3_column_int64(st, 3);
+	r->invitations = sqlite3_column_int64(st, 4);
+	return 0;
+}
+
+int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
+			      struct cp_purge_row **out, size_t *n,
+			      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	void *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT w.id, " CLOSED_AT ","
+		 " (SELECT count(*) FROM response_slot r"
+		 "  WHERE r.wave_id = w.id AND r.filled = 1),"
+		 " (SELECT count(*) FROM comment c WHERE c.wave_id = w.id),"
+		 " (SELECT count(*) FROM invitation i WHERE i.wave_id = w.id)"
+		 " FROM wave w JOIN wave_frozen f ON f.wave_id = w.id"
+		 " WHERE w.status = 'closed' AND " CLOSED_AT " < ?"
+		 " AND NOT EXISTS (SELECT 1 FROM wave_purged p"
+		 "  WHERE p.wave_id = w.id)"
+		 " ORDER BY 2, 1",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, cutoff);
+	rc = cp_store_collect(s, st, sizeof(**out), 8, purge_fill, NULL, &rows,
+			      n, "cannot list the waves to purge", err);
+	if (rc) {
+		free(rows);
+		*n = 0;
+		return rc;
+	}
+	*out = rows;
+	return 0;
+}
+
+/* Runs one statement of the purge, bound to wave. */
+static int purge_step(struct cp_store *s, const char *sql, int64_t wave,
+		      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot purge a wave");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_purge(struct cp_store *s, const struct cp_purge_row *w,
+			int64_t now, struct cp_error *err)
+{
+	/*
+	 * In order: the invitation counts kept per team, then what said who
+	 * was invited and who answered (invitations), the answers (every
+	 * slot, filled or not) and comments, a leader's self-assessment
+	 * totals (one person's answers), the rows' identifiers of its
+	 * imports. What stays: agg_group, agg_item, agg_dim of the team
+	 * responses, agg_invited, the frozen decisions and snapshot.
+	 */
+	static const char *const sql[] = {
+	    "INSERT INTO agg_invited(wave_id, team_id, kind, invitations,"
+	    " delivered, answered, reminders)"
+	    " SELECT wave_id, team_id, kind, count(*), sum(state = 'sent'),"
+	    " sum(answered), sum(reminders) FROM invitation"
+	    " WHERE wave_id = ?1 GROUP BY team_id, kind"
+	    " ON CONFLICT DO NOTHING",
+	    "DELETE FROM invitation WHERE wave_id = ?1",
+	    "DELETE FROM response_slot WHERE wave_id = ?1",
+	    "DELETE FROM comment_group WHERE wave_id = ?1",
+	    "DELETE FROM agg_group WHERE wave_id = ?1 AND self = 1",
+	    "DELETE FROM agg_item WHERE wave_id = ?1 AND self = 1",
+	    "DELETE FROM agg_dim WHERE wave_id = ?1 AND self = 1",
+	    "DELETE FROM import_row WHERE wave_id = ?1",
+	};
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a wave is purged inside a transaction");
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = purge_step(s, sql[i], w->wave_id, err);
+	if (rc == 0)
+		rc = cp_store_prepare(s, &st,
+				      "INSERT INTO wave_purged(wave_id,"
+				      " purged_at, responses, comments,"
+				      " invitations) VALUES (?, ?, ?, ?, ?)",
+				      err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, w->wave_id);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, w->responses);
+		sqlite3_bind_int64(st, 4, w->comments);
+		sqlite3_bind_int64(st, 5, w->invitations);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot mark a wave purged");
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+int cp_store_wave_purged(struct cp_store *s, int64_t wave, int64_t *purged_at,
+			 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*purged_at = 0;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT purged_at FROM wave_purged WHERE wave_id = ?",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*purged_at = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a wave's purge");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_compact(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "the database is compacted outside a "
+				    "transaction");
+	/*
+	 * secure_delete (on for every connection) has zeroed what the
+	 * deletes freed; VACUUM rebuilds the file without the free pages,
+	 * and emptying the WAL takes the last copies of the old pages.
+	 */
+	if ((rc = cp_store_exec(s, "VACUUM", err)))
+		return rc;
+	return cp_store_wal_reset(s, COMPACT_CHECKPOINT_MS, err);
+}
+
+int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
+			   struct cp_forgotten *out, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	char *key;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a member is forgotten inside a "
+				    "transaction");
+	if ((key = cp_strdup(email)) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	cp_ascii_lower(key);
+	rc = cp_store_prepare(s, &st,
+			      "SELECT id FROM member WHERE email_key = ?", err);
+	if (rc) {
+		free(key);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		out->member_id = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		rc = cp_error_set(err, CP_ENOTFOUND,
+				  "no member has the address '%s'", email);
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot find a member");
+	}
+	sqlite3_finalize(st);
+	free(key);
+	/*
+	 * The links not yet used in waves still running go: nothing more is
+	 * sent to the address, and nobody can answer in the person's name.
+	 * Invitations used or in closed waves stay (the response rates count
+	 * them) but point at a row without a name or an address.
+	 */
+	if (rc == 0)
+		rc = cp_store_prepare(
+		    s, &st,
+		    "DELETE FROM invitation WHERE member_id = ?1"
+		    " AND answered = 0 AND wave_id IN"
+		    " (SELECT id FROM wave WHERE status <> 'closed')",
+		    err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, out->member_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot drop invitations");
+		out->invitations_dropped = sqlite3_changes(s->db);
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = cp_store_prepare(
+		    s, &st,
+		    "SELECT count(*) FROM invitation WHERE member_id = ?", err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, out->member_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			out->invitations_kept = sqlite3_column_int64(st, 0);
+		else
+			rc = cp_store_fail(s, err, "cannot count invitations");
+		sqlite3_finalize(st);
+	}
+	/* The key keeps its uniqueness without the address: a roster that
+	 * names the person again makes a new member. */
+	if (rc == 0)
+		rc = cp_store_prepare(
+		    s, &st,
+		    "UPDATE member SET email = '', name = '',"
+		    " email_key = 'forgotten:' || id, active = 0,"
+		    " forgotten_at = ?2, updated_at = ?2 WHERE id = ?1",
+		    err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, out->member_id);
+		sqlite3_bind_int64(st, 2, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot forget a member");
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
