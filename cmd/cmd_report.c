@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "report.h"
+#include "report_batch.h"
 #include "report_write.h"
 #include "store.h"
 
@@ -24,17 +25,29 @@ enum {
 	TEAM_WAVE,
 	TEAM_OUTPUT,
 	TEAM_PAPER,
+	TEAM_ALL,
+	TEAM_PARENT,
+	TEAM_JOBS,
 	TEAM_NOPTS
 };
 
 static const struct cmd_opt team_opts[TEAM_NOPTS] = {
     [TEAM_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		   "the team to report on (required)"},
+		   "the team to report on (required without --all)"},
     [TEAM_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		   "the wave (default: the team's newest closed wave)"},
-    [TEAM_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf",
-		     "where to write the PDF (required)"},
+		   "the wave (default: the team's newest closed wave; with "
+		   "--all the newest closed wave)"},
+    [TEAM_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf|DIR",
+		     "where to write the PDF (required); with --all a "
+		     "directory"},
     [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
+    [TEAM_ALL] = {"all", 0, OPT_FLAG, NULL,
+		  "a report for every team of the wave, in parallel, and "
+		  "DIR/index.csv"},
+    [TEAM_PARENT] = {"parent", 0, OPT_VALUE, "TEAM",
+		     "with --all: only TEAM and the teams below it"},
+    [TEAM_JOBS] = {"jobs", 'j', OPT_VALUE, "N",
+		   "with --all: N worker processes (default: one per core)"},
 };
 
 enum {
@@ -156,6 +169,35 @@ static int write_status(const char *what, const char *path)
 	return EXIT_OK;
 }
 
+/* report team --all -o DIR [--parent TEAM] [--jobs N]. */
+static int report_all(struct cmd_ctx *c)
+{
+	const char *jobs = cmd_value(c, TEAM_JOBS);
+	struct report_batch b = {.parent = cmd_value(c, TEAM_PARENT),
+				 .dir = cmd_value(c, TEAM_OUTPUT)};
+	struct rp_options o;
+	char *end;
+	int rc;
+
+	if (cmd_value(c, TEAM_TEAM))
+		return cmd_usage_error(c, "--team and --all: give one of them");
+	if (b.dir == NULL || *b.dir == '\0')
+		return cmd_usage_error(c, "--all needs -o DIR");
+	if (jobs) {
+		errno = 0;
+		b.jobs = strtol(jobs, &end, 10);
+		if (errno || *jobs == '\0' || *end || b.jobs < 1 ||
+		    b.jobs > 256)
+			return cmd_usage_error(
+			    c, "--jobs '%s': expected 1 to 256", jobs);
+	}
+	if ((rc = report_options(c, TEAM_PAPER, &o)) != 0 ||
+	    (rc = wave_number(c, TEAM_WAVE, &b.wave)))
+		return rc;
+	b.o = &o;
+	return cmd_report_batch(c, &b);
+}
+
 static int cmd_report_team_exec(struct cmd_ctx *c)
 {
 	const char *team_name = cmd_value(c, TEAM_TEAM);
@@ -164,6 +206,10 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 	int64_t wave;
 	int rc;
 
+	if (cmd_flag(c, TEAM_ALL))
+		return report_all(c);
+	if (cmd_value(c, TEAM_PARENT) || cmd_value(c, TEAM_JOBS))
+		return cmd_usage_error(c, "--parent and --jobs go with --all");
 	if (team_name == NULL)
 		return cmd_usage_error(c, "--team TEAM is required");
 	if ((rc = output_path(c, TEAM_OUTPUT, &path)) != 0 ||
@@ -208,7 +254,8 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 const struct cmd_entry cmd_report_team_entry = {
     .name = "report team",
     .summary = "a team's PDF report for a closed wave",
-    .usage = "--team TEAM [--wave WAVE] -o FILE.pdf [--paper a4|letter]",
+    .usage = "(--team TEAM -o FILE.pdf | --all [--parent TEAM] -o DIR "
+	     "[--jobs N]) [--wave WAVE] [--paper a4|letter]",
     .description =
 	"Writes the team report: a cover with the response rate and the "
 	"threshold, what\nis going well, the 7 C's and the four "
@@ -217,7 +264,12 @@ const struct cmd_entry cmd_report_team_entry = {
 	"comment threshold allows), a workshop page and the method. "
 	"Numbers with\nfewer than the threshold of responses are never "
 	"printed. SOURCE_DATE_EPOCH\nsets the creation date: the same data "
-	"then gives the same bytes.",
+	"then gives the same bytes.\n\nWith --all, one PDF per team the "
+	"wave went to (or TEAM and the teams below\nit), named after the "
+	"team, written by one worker process per core; a hidden\nteam "
+	"gets its one-page explanation. DIR/index.csv lists team, file "
+	"and status\n(written, hidden or failed). A progress bar shows on "
+	"a terminal.",
     .opts = team_opts,
     .nopts = TEAM_NOPTS,
     .min_args = 0,

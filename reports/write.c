@@ -6,6 +6,9 @@
  */
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
 
 #include "preview.h"
 #include "report_write.h"
@@ -114,15 +117,30 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 			 int64_t wave, const char *path,
 			 const struct rp_options *o, struct cp_error *err)
 {
+	int64_t team;
+	int rc;
+
+	if ((rc = cp_store_team_find(st, team_name, &team, err)))
+		return rc;
+	return rp_write_team_report_id(st, team, team_name, wave, path, o, NULL,
+				       err);
+}
+
+int rp_write_team_report_id(struct cp_store *st, int64_t team,
+			    const char *team_name, int64_t wave,
+			    const char *path, const struct rp_options *o,
+			    bool *hidden, struct cp_error *err)
+{
 	struct cp_results *now = NULL, *before[RP_WAVES_MAX - 1] = {0};
 	struct rp_team_data *data = NULL;
 	struct cp_wave_entry *entries = NULL;
-	int64_t team, *ids = NULL;
+	int64_t *ids = NULL;
 	size_t n = 0, pos, first, n_before = 0, nentries = 0;
 	int rc;
 
-	if ((rc = cp_store_team_find(st, team_name, &team, err)) ||
-	    (rc = closed_waves(st, team, &ids, &n, err)))
+	if (hidden)
+		*hidden = false;
+	if ((rc = closed_waves(st, team, &ids, &n, err)))
 		return rc;
 	if (wave == 0 && n == 0) {
 		free(ids);
@@ -189,6 +207,8 @@ int rp_write_team_report(struct cp_store *st, const char *team_name,
 	    n_before, err);
 	if (rc == 0 && data->report.hidden)
 		rc = hidden_fix(st, now, team, data, err);
+	if (rc == 0 && hidden)
+		*hidden = data->report.hidden;
 	rc = rc ? rc : rp_team_report_write(&data->report, path, o, err);
 done:
 	rp_team_data_free(data);
@@ -230,4 +250,106 @@ int rp_write_compare_report(struct cp_store *st, int64_t wave,
 	rp_compare_data_free(data);
 	cp_results_free(r);
 	return rc;
+}
+
+static int batch_by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct rp_batch_team *)a)->name,
+		      ((const struct rp_batch_team *)b)->name);
+}
+
+/* Whether team is parent or below it in the snapshot's tree. */
+static bool under(const struct cp_snapshot_team *snap, size_t n, int64_t team,
+		  int64_t parent)
+{
+	/* At most n steps up: a cycle of parents ends the walk. */
+	for (size_t steps = 0; team && steps <= n; steps++) {
+		size_t i;
+		if (team == parent)
+			return true;
+		for (i = 0; i < n && snap[i].id != team; i++)
+			;
+		if (i == n)
+			return false;
+		team = snap[i].parent_id;
+	}
+	return false;
+}
+
+int rp_batch_teams(struct cp_store *st, int64_t *wave, const char *parent,
+		   struct rp_batch_team **out, size_t *n, struct cp_error *err)
+{
+	struct cp_snapshot_team *snap = NULL;
+	struct rp_batch_team *teams = NULL;
+	size_t nsnap = 0, count = 0;
+	int64_t parent_id = 0, *ids = NULL;
+	struct cp_wave w;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (*wave == 0) {
+		size_t nids = 0;
+		if ((rc = closed_waves(st, 0, &ids, &nids, err)))
+			return rc;
+		if (nids == 0) {
+			free(ids);
+			return cp_error_set(err, CP_ENOTFOUND,
+					    "there is no closed wave yet: "
+					    "scores are shown only after a "
+					    "wave closes");
+		}
+		*wave = ids[nids - 1];
+		free(ids);
+	}
+	if ((rc = cp_store_wave_get(st, *wave, &w, err)))
+		return rc;
+	if (w.status != CP_WAVE_CLOSED)
+		return cp_error_set(err, CP_ECONFLICT,
+				    "wave %lld is %s: scores are shown only "
+				    "after a wave closes, so there are no "
+				    "reports yet",
+				    (long long)*wave,
+				    cp_wave_status_name(w.status));
+	if ((rc = cp_store_wave_snapshot(st, *wave, &snap, &nsnap, err)))
+		return rc;
+	if (parent) {
+		for (size_t i = 0; i < nsnap && parent_id == 0; i++)
+			if (strcmp(snap[i].name, parent) == 0)
+				parent_id = snap[i].id;
+		if (parent_id == 0)
+			rc = cp_error_set(err, CP_ENOTFOUND,
+					  "--parent '%s': no team of that name "
+					  "in wave %lld",
+					  parent, (long long)*wave);
+	}
+	if (rc == 0 && nsnap && (teams = calloc(nsnap, sizeof(*teams))) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < nsnap; i++) {
+		if (!snap[i].in_wave ||
+		    (parent_id && !under(snap, nsnap, snap[i].id, parent_id)))
+			continue;
+		teams[count].id = snap[i].id;
+		if ((teams[count].name = cp_strdup(snap[i].name)) == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		else
+			count++;
+	}
+	cp_store_snapshot_free(snap, nsnap);
+	if (rc) {
+		rp_batch_teams_free(teams, count);
+		return rc;
+	}
+	if (count)
+		qsort(teams, count, sizeof(*teams), batch_by_name);
+	*out = teams;
+	*n = count;
+	return 0;
+}
+
+void rp_batch_teams_free(struct rp_batch_team *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		free(t[i].name);
+	free(t);
 }
