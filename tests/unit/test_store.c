@@ -762,6 +762,76 @@ static void test_response_has_no_identity(void **state)
 	assert_int_equal(columns, 7);
 }
 
+/*
+ * Schema 5 -> 6: a file of the previous version (made here by undoing
+ * migration 6 on a fresh store) keeps its responses and comments, which
+ * become the link's (no import), and gains the import and retention
+ * tables.
+ */
+static void test_migration_6(void **state)
+{
+	static const char undo[] =
+	    "DROP TABLE import_row; DROP INDEX response_slot_import;"
+	    "DROP VIEW response; ALTER TABLE response_slot DROP COLUMN"
+	    " import_id; DROP TABLE import;"
+	    "CREATE VIEW response AS SELECT id, wave_id, team_id, self,"
+	    " answers FROM response_slot WHERE filled = 1;"
+	    "DROP VIEW comment; CREATE TABLE old_comment ("
+	    " wave_id INTEGER NOT NULL REFERENCES wave(id),"
+	    " team_id INTEGER NOT NULL REFERENCES team(id),"
+	    " self INTEGER NOT NULL, comments TEXT NOT NULL,"
+	    " PRIMARY KEY (wave_id, team_id, self)) WITHOUT ROWID;"
+	    "DROP TABLE comment_group;"
+	    "ALTER TABLE old_comment RENAME TO comment_group;"
+	    "CREATE VIEW comment AS SELECT c.wave_id, c.team_id, c.self,"
+	    " j.value ->> 0 AS question_id, j.value ->> 1 AS text"
+	    " FROM comment_group c, json_each(c.comments) j;"
+	    "ALTER TABLE wave_frozen DROP COLUMN closed_at;"
+	    "DROP TABLE wave_purged; DROP TABLE agg_invited;"
+	    "ALTER TABLE member DROP COLUMN forgotten_at;"
+	    "INSERT INTO team(id, name, created_at) VALUES (1, 'T', 0);"
+	    "INSERT INTO survey(id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h', '{}', 0);"
+	    "INSERT INTO wave(id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'open', 0, 'outbox', 0);"
+	    "INSERT INTO response_slot(id, wave_id, team_id, self, filled,"
+	    " answers) VALUES (x'00112233445566778899aabbccddeeff', 1, 1, 0,"
+	    " 1, '45');"
+	    "INSERT INTO comment_group VALUES (1, 1, 0,"
+	    " '[[\"q\",\"kept\"]]');"
+	    "PRAGMA user_version = 5;";
+	struct fixture *f = *state;
+	struct cp_error err;
+	sqlite3 *raw;
+
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, undo, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(cp_store_open(&f->fx.s, f->fx.path, 0, &err), 0);
+	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	assert_int_equal(
+	    query_int(f->fx.s->db,
+		      "SELECT count(*) FROM response"
+		      " WHERE import_id IS NULL AND answers = '45'"),
+	    1);
+	assert_string_equal(query_text(f->fx.s->db, "SELECT text FROM comment"
+						    " WHERE question_id = 'q'"),
+			    "kept");
+	assert_int_equal(
+	    query_int(f->fx.s->db, "SELECT import_id FROM comment_group"), 0);
+	assert_int_equal(
+	    query_int(f->fx.s->db,
+		      "SELECT count(*) FROM pragma_table_info('wave_frozen')"
+		      " WHERE name = 'closed_at'"),
+	    1);
+	assert_int_equal(query_int(f->fx.s->db,
+				   "SELECT count(*) FROM import, import_row,"
+				   " wave_purged, agg_invited"),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +866,8 @@ int main(void)
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
 					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_migration_6, make_store,
+					    cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
