@@ -132,6 +132,9 @@ static int cmd_member_forget_exec(struct cmd_ctx *c)
 	       (long long)f.member_id, (long long)f.invitations_dropped,
 	       f.invitations_dropped == 1 ? "" : "s",
 	       (long long)f.invitations_kept);
+	if (f.wal_busy)
+		printf("the WAL is in use by a reader: it is emptied at the "
+		       "next answer or purge\n");
 	return EXIT_OK;
 }
 

@@ -9,6 +9,9 @@
 #include "config.h"
 #include "when.h"
 
+/* How long emptying the WAL waits for readers (a running serve). */
+#define FORGET_CHECKPOINT_MS 2000
+
 /* The setting: *months 0 when it is not set. */
 static int retention_months(struct cp_store *st, long *months,
 			    struct cp_error *err)
@@ -89,7 +92,7 @@ void cp_retention_release(struct cp_retention *r)
 int cp_retention_forget(struct cp_store *st, const char *email, int64_t now,
 			struct cp_forgotten *out, struct cp_error *err)
 {
-	struct cp_retention c = {0};
+	struct cp_error e;
 	int rc;
 
 	if ((rc = cp_store_begin(st, err)))
@@ -100,7 +103,18 @@ int cp_retention_forget(struct cp_store *st, const char *email, int64_t now,
 	}
 	if ((rc = cp_store_commit(st, err)))
 		return rc;
-	/* secure_delete zeroed the old name in its page; the WAL may still
-	 * hold copies of that page from earlier commits. */
-	return compact(st, &c, err);
+	/*
+	 * secure_delete zeroed the old name and address where the row and
+	 * its index entry were (no VACUUM needed: no page is freed); the WAL
+	 * still holds copies of those pages until it is emptied. A reader in
+	 * the way delays that to the next commit of answers.
+	 */
+	rc = cp_store_wal_reset(st, FORGET_CHECKPOINT_MS, &e);
+	if (rc && rc != CP_ECONFLICT) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	out->wal_busy = rc == CP_ECONFLICT;
+	return 0;
 }

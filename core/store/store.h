@@ -366,6 +366,7 @@ struct cp_forgotten {
 	int64_t member_id;
 	int64_t invitations_dropped; /* unused links of waves not closed */
 	int64_t invitations_kept;    /* used, or of closed waves: counted */
+	int wal_busy; /* a reader kept the WAL from being emptied yet */
 };
 
 /*
