@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "csv_reader.h"
+#include "json_load.h"
 #include "survey.h"
 #include "text.h"
 #include "when.h"
@@ -488,13 +489,19 @@ static void json_problem(void *arg, const char *field, const char *message)
 static void read_json(struct import *im, const char *text, size_t len)
 {
 	json_error_t jerr;
-	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	bool oom;
+	json_t *doc =
+	    cp_json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
 	json_t *rec, *v;
 	size_t idx;
 	const char *key;
 	char where[48], v2[SHOW_MAX + 4];
 	struct decoding d = {.im = im};
 
+	if (oom) {
+		im->oom = true;
+		return;
+	}
 	if (doc == NULL) {
 		cp_problems_add(im->problems, jerr.line, "", "%s", jerr.text);
 		return;

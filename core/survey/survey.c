@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "builtin.h"
 #include "crypto.h"
+#include "json_load.h"
 #include "text.h"
 
 #define MAX_TEXT 2000 /* bytes in a title, description or item text */
@@ -446,13 +447,16 @@ int cp_survey_parse(struct cp_survey **out, const char *file, const char *text,
 	uint8_t digest[CP_SHA256_LEN];
 	json_error_t jerr;
 	json_t *root;
+	bool oom;
 	int rc;
 
 	*out = NULL;
 	if (!cp_utf8_valid(text, len))
 		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
 				       "not valid UTF-8");
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = cp_json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	if (root == NULL)
 		return cp_error_set_at(
 		    err, CP_EDATA, file, jerr.line > 0 ? jerr.line : 1,
