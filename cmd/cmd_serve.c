@@ -24,8 +24,12 @@ static const struct cmd_opt serve_opts[] = {
     {"threads", 0, OPT_VALUE, "N", "request threads (default: 2 per CPU)"},
     {"timeout", 0, OPT_VALUE, "SECONDS",
      "close a connection idle this long (default 30)"},
+    {"deadline", 0, OPT_VALUE, "SECONDS",
+     "close a connection whose request (headers and body) takes longer "
+     "than this to arrive, however steadily it trickles (default 60)"},
     {"max-connections", 0, OPT_VALUE, "N",
-     "connections at once, in all (default 1000)"},
+     "connections at once, in all (default 1000); when full, the one "
+     "waiting longest for its request is closed to serve a new one"},
     {"per-ip", 0, OPT_VALUE, "N",
      "connections at once from one address (default 64; 0: no limit, "
      "for a reverse proxy)"},
@@ -122,8 +126,8 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	const char *listen = cmd_value(c, "listen");
 	const char *cert = cmd_value(c, "cert"), *key = cmd_value(c, "key");
 	char addr[64], *base = NULL, *cert_pem = NULL, *key_pem = NULL;
-	unsigned long threads = 0, timeout = 0, maxconn = 0, per_ip = 64,
-		      max_body = 0;
+	unsigned long threads = 0, timeout = 0, deadline = 0, maxconn = 0,
+		      per_ip = 64, max_body = 0;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -132,6 +136,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 		return EXIT_USAGE;
 	if (number(c, "threads", 128, &threads) ||
 	    number(c, "timeout", 86400, &timeout) ||
+	    number(c, "deadline", 86400, &deadline) ||
 	    number(c, "max-connections", 100000, &maxconn) ||
 	    number(c, "per-ip", 100000, &per_ip) ||
 	    number(c, "max-body", 64ul * 1024 * 1024, &max_body))
@@ -152,6 +157,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.address = addr;
 	o.threads = (unsigned)threads;
 	o.timeout = (unsigned)timeout;
+	o.deadline = (unsigned)deadline;
 	o.max_connections = (unsigned)maxconn;
 	o.per_ip = (unsigned)per_ip;
 	o.max_body = max_body;
