@@ -120,7 +120,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	rc = cp_wave_create(c->store, key, &w, survey, teams, nteams,
 			    cmd_flag(c, "self"), &created, &c->err);
-	memset(key, 0, sizeof(key));
+	cp_wipe(key, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
 	printf("created wave %lld: survey %s, %zu invitation%s by %s, %s",

@@ -171,6 +171,17 @@ static const char *const migrations[] = {
     "  posted_at INTEGER,"
     "  PRIMARY KEY (wave_id, team_id, number)"
     ") WITHOUT ROWID;",
+    /*
+     * 3 -> 4: which installation key this database belongs to: a check
+     * value (an HMAC of a fixed label under the key, which reveals
+     * nothing of it), so a command given another key refuses to make
+     * links that would all be unknown.
+     */
+    "CREATE TABLE key_check ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  value TEXT NOT NULL,"
+    "  recorded_at INTEGER NOT NULL"
+    ");",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -607,6 +618,70 @@ int cp_store_config_each(struct cp_store *s,
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot read the configuration");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the installation key's check value ---- */
+
+int cp_store_key_check_get(struct cp_store *s, char **out, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*out = NULL;
+	if (cp_store_prepare(s, &st, "SELECT value FROM key_check WHERE id = 1",
+			     err))
+		return err ? err->code : CP_EIO;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = cp_store_column_dup(st, 0);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read the key check value");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_key_check_set(struct cp_store *s, const char *value,
+			   struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (cp_store_prepare(s, &st,
+			     "INSERT INTO key_check (id, value, recorded_at) "
+			     "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+			     "value = excluded.value, "
+			     "recorded_at = excluded.recorded_at",
+			     err))
+		return err ? err->code : CP_EIO;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot record the key check value");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_invitation_total(struct cp_store *s, int64_t *n,
+			      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	if (cp_store_prepare(s, &st, "SELECT count(*) FROM invitation", err))
+		return err ? err->code : CP_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = cp_store_fail(s, err, "cannot count the invitations");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -19,7 +19,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 3
+#define CP_SCHEMA_VERSION 4
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -85,6 +85,18 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
 
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
+
+/* ---- the installation key's check value (see cp_key_check) ---- */
+
+/* *out is malloc'ed (caller frees), or NULL when none is recorded yet. */
+int cp_store_key_check_get(struct cp_store *s, char **out,
+			   struct cp_error *err);
+/* Records value, replacing any earlier one. */
+int cp_store_key_check_set(struct cp_store *s, const char *value,
+			   struct cp_error *err);
+/* How many invitations the database holds, in all waves. */
+int cp_store_invitation_total(struct cp_store *s, int64_t *n,
+			      struct cp_error *err);
 
 /* ---- configuration (the config table; see core/config.h for env) ---- */
 
