@@ -622,9 +622,10 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st = &r->groups[g].dims[d];
+			struct cp_stat *st;
 			if (!wanted(r, g))
-				continue;
+				continue; /* its dims are NULL */
+			st = &r->groups[g].dims[d];
 			if (hidden[g]) {
 				cp_stat_suppress(st);
 				continue;
@@ -650,9 +651,10 @@ static int compute_scores(struct build *b, const bool *group_hidden,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st = &r->groups[g].items[i];
+			struct cp_stat *st;
 			if (!wanted(r, g))
-				continue;
+				continue; /* its items are NULL */
+			st = &r->groups[g].items[i];
 			if (hidden[g])
 				cp_stat_suppress(st);
 			else
