@@ -92,7 +92,7 @@ const struct cmd_entry cmd_config_list_entry = {
     .description = CONFIG_DESCRIPTION,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_config_list_exec,
 };
 
@@ -103,7 +103,7 @@ const struct cmd_entry cmd_config_get_entry = {
     .description = CONFIG_DESCRIPTION,
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_config_get_exec,
 };
 

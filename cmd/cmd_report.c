@@ -196,7 +196,7 @@ const struct cmd_entry cmd_report_team_entry = {
     .opts = team_opts,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_report_team_exec,
 };
 
@@ -214,6 +214,6 @@ const struct cmd_entry cmd_report_compare_entry = {
     .opts = compare_opts,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_report_compare_exec,
 };

@@ -320,7 +320,7 @@ const struct cmd_entry cmd_wave_list_entry = {
     .usage = "",
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_wave_list_exec,
 };
 
@@ -333,7 +333,7 @@ const struct cmd_entry cmd_wave_show_entry = {
 		   "were answered: a count, never who.",
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_wave_show_exec,
 };
 

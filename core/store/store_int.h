@@ -6,6 +6,7 @@
 #define CP_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store.h"
 
@@ -38,6 +39,7 @@ struct cp_store {
 	int in_tx;
 	sqlite3_stmt *cache[CP_STMT_COUNT];
 	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
+	bool read_only;	      /* opened with CP_STORE_READONLY */
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):
