@@ -180,6 +180,10 @@ static const struct cp_config_key keys[] = {
     {"smtp.user", "SMTP AUTH user name", NULL, false, NULL},
     {"threshold", "fewest responses before scores are shown (3 to 10)", "5",
      false, check_threshold},
+    {"tls.ca_file",
+     "PEM certificates SMTP and HTTPS webhooks trust instead of the system's "
+     "(a private CA)",
+     NULL, false, NULL},
     {"webhook.secret", "webhook signing secret (environment only)", NULL, true,
      NULL},
     {"webhook.secret_file", "file holding the webhook signing secret", NULL,
@@ -228,6 +232,46 @@ static int unknown_key(const char *key, struct cp_error *err)
 			    key);
 }
 
+/*
+ * A secret from the file its "_file" key names (first line, without its
+ * newline), checked like a value from anywhere else. *out stays NULL
+ * when no file is named.
+ */
+static int secret_file(struct cp_store *st, const struct cp_config_key *k,
+		       char **out, const char **source, struct cp_error *err)
+{
+	char file_key[128];
+	char *path = NULL;
+	struct cp_buf b;
+	int rc;
+
+	snprintf(file_key, sizeof(file_key), "%s_file", k->key);
+	if (cp_config_key(file_key) == NULL)
+		return 0;
+	rc = cp_config_get(st, file_key, &path, NULL, err);
+	if (rc || path == NULL)
+		return rc;
+	cp_buf_init(&b, 64 * 1024);
+	rc = cp_buf_read_file(&b, path, err);
+	if (rc == 0) {
+		char *nl = strpbrk(b.data, "\r\n");
+		if (nl)
+			*nl = '\0';
+		if (k->check && k->check(b.data, err))
+			rc = cp_error_prefix(err, "%s (from %s)", k->key, path);
+	}
+	if (rc == 0) {
+		*out = cp_buf_detach(&b);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		else if (source)
+			*source = "file";
+	}
+	cp_buf_release(&b);
+	free(path);
+	return rc;
+}
+
 int cp_config_get(struct cp_store *st, const char *key, char **out,
 		  const char **source, struct cp_error *err)
 {
@@ -248,7 +292,9 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 			*source = "env";
 		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
-	if (st && !k->secret) {
+	if (k->secret)
+		return secret_file(st, k, out, source, err);
+	if (st) {
 		rc = cp_store_config_get(st, key, out, err);
 		if (rc || *out) {
 			if (source)
@@ -347,35 +393,7 @@ int cp_config_unset(struct cp_store *st, const char *key, struct cp_error *err)
 int cp_config_secret(struct cp_store *st, const char *key, char **out,
 		     struct cp_error *err)
 {
-	char env[128], file_key[128];
-	char *path = NULL;
-	struct cp_buf b;
-	const char *v;
-	int rc;
-
-	*out = NULL;
-	v = getenv(cp_config_env_name(key, env, sizeof(env)));
-	if (v && *v) {
-		*out = cp_strdup(v);
-		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	snprintf(file_key, sizeof(file_key), "%s_file", key);
-	rc = cp_config_get(st, file_key, &path, NULL, err);
-	if (rc || path == NULL)
-		return rc;
-	cp_buf_init(&b, 64 * 1024);
-	rc = cp_buf_read_file(&b, path, err);
-	free(path);
-	if (rc == 0) {
-		char *nl = strpbrk(b.data, "\r\n");
-		if (nl)
-			*nl = '\0';
-		*out = cp_buf_detach(&b);
-		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	cp_buf_release(&b);
-	return rc;
+	return cp_config_get(st, key, out, NULL, err);
 }
 
 int cp_config_key_path(struct cp_store *st, const char *db_path, char **out,
