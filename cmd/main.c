@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "deliver.h"
 
 int main(int argc, char **argv)
 {
+	struct cp_error err = {0};
 	int status;
 
 	if (argc < 2) {
@@ -24,7 +26,13 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
+	/* Once, before any thread: libcurl's global state (and OpenSSL's). */
+	if (cp_deliver_global_init(&err)) {
+		fprintf(stderr, "carepulse: %s\n", err.message);
+		return EXIT_FAIL;
+	}
 	status = cmd_run(argc - 1, argv + 1);
+	cp_deliver_global_cleanup();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "carepulse: cannot write the output\n");
 		return status ? status : EXIT_IO;
