@@ -5,7 +5,8 @@
 # writer drain, answer every waiting connection (503 with Retry-After,
 # nothing stored) and only then stop libmicrohttpd, which aborts the
 # process when stopped with a connection still suspended. The server must
-# exit 0 and no client may be left without an answer.
+# exit 0 and no client may be left without an answer. A submission held
+# back by the mix wait is stored and answered at once.
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/serve_lib.sh"
 need sqlite3 /usr/bin/python3
@@ -93,4 +94,36 @@ stop_server_exited() {
 	[ "$src" = 0 ] || { cat "$T/server.log" >&2; fail "serve exited $src after SIGTERM with suspended connections"; }
 }
 cat "$T/server.log"; stop_server_exited
+grep -q 'stopped' "$T/server.log" || { cat "$T/server.log" >&2; fail "no orderly stop in the log"; }
+
+# A submission alone in its team waits for company (--mix-wait, here a
+# minute); SIGTERM must store and answer it at once, not drop it nor keep
+# it waiting out its mix wait.
+start_server --mix-wait 60000
+/usr/bin/python3 - "$PORT" "$SERVER_PID" "$CAREPULSE_DB" "$T" <<'PY' || { cat "$T/server.log" >&2; fail "stop with a lone submission"; }
+import os, signal, sqlite3, sys, threading, time
+from cptest import *
+
+port, pid, db, T = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+sv = survey(db, "compassionate-pulse")
+tok = tokens(T + "/pharmacy.txt")[1][1]
+got = []
+def client():
+    got.append(post_json(port, {"token": tok, "answers": {i["id"]: 4 for i in sv["items"]}}))
+t = threading.Thread(target=client)
+t.start()
+time.sleep(1)
+check(not got, "the lone submission did not wait for company: %r" % got)
+start = time.monotonic()
+os.kill(pid, signal.SIGTERM)
+t.join(20)
+took = time.monotonic() - start
+check(got, "the lone submission got no answer at SIGTERM")
+check(got[0][0] == 200, "the lone submission was answered %r" % (got[0],))
+check(took < 10, "the lone submission was answered %.1f s after SIGTERM" % took)
+con = sqlite3.connect(db)
+check(con.execute("SELECT count(*) FROM response").fetchone()[0] == 1, "the lone submission was not stored")
+print("the lone submission was stored and answered %.2f s after SIGTERM" % took)
+PY
+stop_server_exited
 grep -q 'stopped' "$T/server.log" || { cat "$T/server.log" >&2; fail "no orderly stop in the log"; }
