@@ -15,7 +15,7 @@
 #define COMPACT_CHECKPOINT_MS 2000
 
 /*
- * When a closed wave closed: recorded since schema 6; for a wave closed
+ * When a closed wave closed: recorded since schema 7; for a wave closed
  * before, its planned closing time, else its opening.
  */
 #define CLOSED_AT "coalesce(f.closed_at, nullif(w.closes_at, 0), w.opens_at)"

@@ -181,6 +181,78 @@ static void test_newer_schema_refused(void **state)
 	sqlite3_close(raw);
 }
 
+/* What migration 7 added, taken away: a file of schema 6 again. */
+static const char undo_migration_7[] =
+    "DROP TABLE import_row; DROP INDEX response_slot_import;"
+    "DROP VIEW response; ALTER TABLE response_slot DROP COLUMN"
+    " import_id; DROP TABLE import;"
+    "CREATE VIEW response AS SELECT id, wave_id, team_id, self,"
+    " answers FROM response_slot WHERE filled = 1;"
+    "DROP VIEW comment; CREATE TABLE old_comment ("
+    " wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    " team_id INTEGER NOT NULL REFERENCES team(id),"
+    " self INTEGER NOT NULL, comments TEXT NOT NULL,"
+    " PRIMARY KEY (wave_id, team_id, self)) WITHOUT ROWID;"
+    "DROP TABLE comment_group;"
+    "ALTER TABLE old_comment RENAME TO comment_group;"
+    "CREATE VIEW comment AS SELECT c.wave_id, c.team_id, c.self,"
+    " j.value ->> 0 AS question_id, j.value ->> 1 AS text"
+    " FROM comment_group c, json_each(c.comments) j;"
+    "ALTER TABLE wave_frozen DROP COLUMN closed_at;"
+    "DROP TABLE wave_purged; DROP TABLE agg_invited;"
+    "ALTER TABLE member DROP COLUMN forgotten_at;";
+
+/*
+ * Schema 5 -> 6 adds key_check: a file of schema 5 (the table dropped,
+ * the version set back) is upgraded when opened, its data kept; opened
+ * read-only it is refused, never written.
+ */
+static void test_upgrade_from_5_adds_key_check(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *s = NULL;
+	struct cp_error err;
+	char *value = NULL;
+	int64_t team = 0;
+	int created = 0;
+	sqlite3 *raw;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->fx.s, "Kept", &team, &created, NULL), 0);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, undo_migration_7, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+				      "DROP TABLE key_check;"
+				      "PRAGMA user_version = 5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_READONLY, &err),
+			 CP_EVERSION);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "cannot be upgraded"));
+
+	assert_int_equal(cp_store_open(&s, f->fx.path, 0, &err), 0);
+	assert_int_equal(cp_store_schema_version(s), CP_SCHEMA_VERSION);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM team WHERE "
+					  "name = 'Kept'"),
+			 1);
+	assert_int_equal(cp_store_key_check_get(s, &value, &err), 0);
+	assert_null(value);
+	assert_int_equal(cp_store_key_check_set(s, "0123abcd", &err), 0);
+	assert_int_equal(cp_store_key_check_set(s, "4567ef01", &err), 0);
+	assert_int_equal(cp_store_key_check_get(s, &value, &err), 0);
+	assert_string_equal(value, "4567ef01");
+	free(value);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM key_check"), 1);
+	cp_store_close(s);
+}
+
 static void test_not_a_database_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -763,32 +835,14 @@ static void test_response_has_no_identity(void **state)
 }
 
 /*
- * Schema 5 -> 6: a file of the previous version (made here by undoing
- * migration 6 on a fresh store) keeps its responses and comments, which
+ * Schema 6 -> 7: a file of the previous version (made here by undoing
+ * migration 7 on a fresh store) keeps its responses and comments, which
  * become the link's (no import), and gains the import and retention
  * tables.
  */
-static void test_migration_6(void **state)
+static void test_migration_7(void **state)
 {
-	static const char undo[] =
-	    "DROP TABLE import_row; DROP INDEX response_slot_import;"
-	    "DROP VIEW response; ALTER TABLE response_slot DROP COLUMN"
-	    " import_id; DROP TABLE import;"
-	    "CREATE VIEW response AS SELECT id, wave_id, team_id, self,"
-	    " answers FROM response_slot WHERE filled = 1;"
-	    "DROP VIEW comment; CREATE TABLE old_comment ("
-	    " wave_id INTEGER NOT NULL REFERENCES wave(id),"
-	    " team_id INTEGER NOT NULL REFERENCES team(id),"
-	    " self INTEGER NOT NULL, comments TEXT NOT NULL,"
-	    " PRIMARY KEY (wave_id, team_id, self)) WITHOUT ROWID;"
-	    "DROP TABLE comment_group;"
-	    "ALTER TABLE old_comment RENAME TO comment_group;"
-	    "CREATE VIEW comment AS SELECT c.wave_id, c.team_id, c.self,"
-	    " j.value ->> 0 AS question_id, j.value ->> 1 AS text"
-	    " FROM comment_group c, json_each(c.comments) j;"
-	    "ALTER TABLE wave_frozen DROP COLUMN closed_at;"
-	    "DROP TABLE wave_purged; DROP TABLE agg_invited;"
-	    "ALTER TABLE member DROP COLUMN forgotten_at;"
+	static const char data[] =
 	    "INSERT INTO team(id, name, created_at) VALUES (1, 'T', 0);"
 	    "INSERT INTO survey(id, survey_id, version, title, hash,"
 	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h', '{}', 0);"
@@ -799,7 +853,7 @@ static void test_migration_6(void **state)
 	    " 1, '45');"
 	    "INSERT INTO comment_group VALUES (1, 1, 0,"
 	    " '[[\"q\",\"kept\"]]');"
-	    "PRAGMA user_version = 5;";
+	    "PRAGMA user_version = 6;";
 	struct fixture *f = *state;
 	struct cp_error err;
 	sqlite3 *raw;
@@ -807,9 +861,12 @@ static void test_migration_6(void **state)
 	cp_store_close(f->fx.s);
 	f->fx.s = NULL;
 	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, undo, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, undo_migration_7, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
-	assert_int_equal(cp_store_open(&f->fx.s, f->fx.path, 0, &err), 0);
+	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
+		fail_msg("%s", err.message);
 	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
 	assert_int_equal(
 	    query_int(f->fx.s->db,
@@ -841,6 +898,8 @@ int main(void)
 					    make_dir, cleanup),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused,
 					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_upgrade_from_5_adds_key_check,
+					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_not_a_database_refused,
 					    make_dir, cleanup),
 	    cmocka_unit_test_setup_teardown(test_reopen_keeps_data, make_store,
@@ -866,7 +925,7 @@ int main(void)
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
 					    make_store, cleanup),
-	    cmocka_unit_test_setup_teardown(test_migration_6, make_store,
+	    cmocka_unit_test_setup_teardown(test_migration_7, make_store,
 					    cleanup),
 	};
 
