@@ -379,7 +379,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 	const char *team = NULL, *self = "", *key = NULL;
 	struct cp_answers *a;
 	char v[SHOW_MAX + 4];
-	int kind, line = rec->line;
+	int kind, rc, line = rec->line;
 
 	if (rec->nfields != im->ncols) {
 		cp_problems_add(im->problems, line, "",
@@ -416,11 +416,17 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}
-		if (cp_answers_set(a, im->col_name[c], value, n, NULL) ==
-		    CP_ENOTFOUND)
+		rc = cp_answers_set(a, im->col_name[c], value, n, NULL);
+		if (rc == CP_ENOTFOUND) {
 			cp_problems_add(im->problems, line, im->col_name[c],
 					"%s: not a question of survey '%s'",
 					im->col_name[c], a->survey->id);
+		} else if (rc) {
+			/* Out of memory: a comment not kept would be lost
+			 * silently. */
+			im->oom = true;
+			return;
+		}
 	}
 	row_end(im, a, line, "", "", "");
 }
