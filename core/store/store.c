@@ -252,6 +252,102 @@ static const char *const migrations[] = {
 						    "RAISE(ABORT, 'the wave is "
 						    "closed: its results are"
 						    " frozen'); END;",
+    /*
+     * 4 -> 5: waves over months and years. A wave can be cancelled (a
+     * new status: its answers are deleted, the wave stays as a gap with
+     * its reason), records when it closed, and belongs to a recurring
+     * series, which has a state of its own (active, paused, stopped) and
+     * a cadence in days or calendar months counted from its anchor (the
+     * opening of its first wave). cancelled_link keeps the token hashes
+     * of a wave deleted before any answer, so its links say "cancelled"
+     * rather than "unknown"; nothing else of that wave is kept.
+     *
+     * The status CHECK changes, so wave is rebuilt (SQLite's documented
+     * way: a new table, the rows copied, the old one dropped, the new one
+     * renamed; migrate() turns foreign keys off around it and checks them
+     * after). Its triggers go with it and are made again, letting a
+     * closed wave become cancelled and nothing land in a cancelled wave.
+     *
+     * Existing series (waves linked by previous_wave with every_days)
+     * become series objects: active when their newest wave is not closed
+     * yet, else stopped, as closing one by hand used to end a series, so
+     * an upgrade never starts sending again on its own. A closed wave's
+     * closing time is taken to be its closes_at, the best record there is.
+     */
+    "CREATE TABLE series ("
+    "  id INTEGER PRIMARY KEY,"
+    "  anchor INTEGER NOT NULL,"
+    "  every_days INTEGER,"
+    "  every_months INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'active'"
+    "    CHECK (state IN ('active', 'paused', 'stopped')),"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "DROP TRIGGER agg_group_wave_open;"
+    "CREATE TABLE wave_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  survey_ref INTEGER NOT NULL REFERENCES survey(id),"
+    "  self_survey_ref INTEGER REFERENCES survey(id),"
+    "  status TEXT NOT NULL"
+    "    CHECK (status IN ('scheduled', 'open', 'closed', 'cancelled')),"
+    "  opens_at INTEGER NOT NULL,"
+    "  closes_at INTEGER,"
+    "  channel TEXT NOT NULL,"
+    "  every_days INTEGER,"
+    "  previous_wave INTEGER REFERENCES wave(id),"
+    "  threshold INTEGER,"
+    "  comment_threshold INTEGER,"
+    "  include_subteams INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  every_months INTEGER,"
+    "  series_id INTEGER REFERENCES series(id),"
+    "  series_seq INTEGER,"
+    "  closed_at INTEGER,"
+    "  cancelled_at INTEGER,"
+    "  cancel_reason TEXT"
+    ");"
+    "INSERT INTO wave_new(id, survey_ref, self_survey_ref, status, opens_at,"
+    " closes_at, channel, every_days, previous_wave, threshold,"
+    " comment_threshold, include_subteams, created_at, closed_at)"
+    " SELECT id, survey_ref, self_survey_ref, status, opens_at, closes_at,"
+    " channel, every_days, previous_wave, threshold, comment_threshold,"
+    " include_subteams, created_at,"
+    " CASE WHEN status = 'closed' THEN closes_at END FROM wave;"
+    "DROP TABLE wave;"
+    "ALTER TABLE wave_new RENAME TO wave;"
+    "CREATE INDEX wave_series ON wave(series_id, series_seq);"
+    "CREATE TEMP TABLE chain AS WITH RECURSIVE c(head, id, seq) AS ("
+    " SELECT w.id, w.id, 0 FROM wave w WHERE coalesce(w.every_days, 0) > 0"
+    " AND NOT EXISTS (SELECT 1 FROM wave p WHERE p.id = w.previous_wave"
+    " AND coalesce(p.every_days, 0) > 0)"
+    " UNION ALL SELECT c.head, w.id, c.seq + 1 FROM c"
+    " JOIN wave w ON w.previous_wave = c.id) SELECT * FROM c;"
+    "INSERT INTO series(id, anchor, every_days, state, created_at)"
+    " SELECT h.id, h.opens_at, h.every_days,"
+    " CASE WHEN (SELECT w.status FROM chain c JOIN wave w ON w.id = c.id"
+    " WHERE c.head = h.id ORDER BY c.seq DESC LIMIT 1) = 'closed'"
+    " THEN 'stopped' ELSE 'active' END, h.created_at"
+    " FROM wave h WHERE h.id IN (SELECT head FROM chain);"
+    "UPDATE wave SET series_id = (SELECT head FROM chain c"
+    " WHERE c.id = wave.id), series_seq = (SELECT seq FROM chain c"
+    " WHERE c.id = wave.id) WHERE id IN (SELECT id FROM chain);"
+    "DROP TABLE temp.chain;"
+    "CREATE TABLE cancelled_link ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  reason TEXT"
+    ") WITHOUT ROWID;"
+    /* No reopening; a closed wave may only be cancelled, a cancelled one
+     * stays so; nothing lands in a closed or cancelled wave's totals. */
+    "CREATE TRIGGER wave_stays_closed BEFORE UPDATE OF status ON wave"
+    " WHEN (OLD.status = 'closed' AND NEW.status NOT IN ('closed',"
+    " 'cancelled')) OR (OLD.status = 'cancelled'"
+    " AND NEW.status <> 'cancelled')"
+    " BEGIN SELECT RAISE(ABORT, 'a closed wave cannot be reopened'); END;"
+    "CREATE TRIGGER agg_group_wave_open BEFORE INSERT ON agg_group"
+    " WHEN (SELECT status FROM wave WHERE id = NEW.wave_id)"
+    " IN ('closed', 'cancelled')"
+    " BEGIN SELECT RAISE(ABORT, 'the wave is closed: its results are"
+    " frozen'); END;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -380,6 +476,26 @@ int cp_store_schema_version(struct cp_store *s)
 	return v;
 }
 
+/* CP_EDATA when a row refers to one that is not there. */
+static int foreign_keys_hold(struct cp_store *s, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if ((rc = cp_store_prepare(s, &st, "PRAGMA foreign_key_check", err)))
+		return rc;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = cp_error_set_at(err, CP_EDATA, s->path, 0, 0,
+				     "table %s refers to a missing row of %s",
+				     sqlite3_column_text(st, 0),
+				     sqlite3_column_text(st, 2));
+	else if (step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot check foreign keys");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int migrate(struct cp_store *s, struct cp_error *err)
 {
 	char sql[64];
@@ -395,20 +511,32 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		    "carepulse understands (%d): upgrade carepulse to open "
 		    "it",
 		    v, CP_SCHEMA_VERSION);
-	for (; v < CP_SCHEMA_VERSION; v++) {
+	if (v == CP_SCHEMA_VERSION)
+		return 0;
+	/*
+	 * A migration may rebuild a table that others refer to (SQLite's
+	 * documented procedure needs foreign keys off, which only works
+	 * outside a transaction); each one checks them before it commits.
+	 */
+	if ((rc = cp_store_exec(s, "PRAGMA foreign_keys = OFF", err)))
+		return rc;
+	for (rc = 0; rc == 0 && v < CP_SCHEMA_VERSION; v++) {
 		if ((rc = cp_store_begin(s, err)))
-			return rc;
+			break;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if ((rc = cp_store_exec(s, migrations[v], err)) ||
+		    (rc = foreign_keys_hold(s, err)) ||
 		    (rc = cp_store_exec(s, sql, err))) {
 			cp_store_rollback(s);
 			cp_error_prefix(err, "migration %d failed", v + 1);
-			return rc;
+			break;
 		}
-		if ((rc = cp_store_commit(s, err)))
-			return rc;
+		rc = cp_store_commit(s, err);
 	}
-	return 0;
+	if (cp_store_exec(s, "PRAGMA foreign_keys = ON", rc ? NULL : err) &&
+	    rc == 0)
+		rc = err ? err->code : CP_EIO;
+	return rc;
 }
 
 int cp_store_open(struct cp_store **out, const char *path, int flags,

@@ -56,6 +56,21 @@ struct cp_bulk;
 	" FROM below b WHERE b.wave_id = up.wave_id AND b.team_id = t.id)"     \
 	" FROM up JOIN team t ON t.id = up.team_id"
 
+/* The columns of a wave as cp_store_read_wave reads them, from w. */
+#define CP_WAVE_COLUMNS                                                        \
+	"w.id, w.survey_ref, coalesce(w.self_survey_ref, 0), w.status,"        \
+	" w.opens_at, coalesce(w.closes_at, 0), w.channel,"                    \
+	" coalesce(w.every_days, 0), coalesce(w.previous_wave, 0),"            \
+	" coalesce(w.threshold, 0), coalesce(w.comment_threshold, 0),"         \
+	" w.include_subteams, w.created_at, coalesce(w.every_months, 0),"      \
+	" coalesce(w.series_id, 0), coalesce(w.series_seq, 0),"                \
+	" coalesce(w.closed_at, 0), coalesce(w.cancelled_at, 0),"              \
+	" w.cancel_reason"
+#define CP_WAVE_NCOLUMNS 19
+
+/* Reads the CP_WAVE_COLUMNS starting at column c of st into *w. */
+void cp_store_read_wave(sqlite3_stmt *st, int c, struct cp_wave *w);
+
 struct cp_store {
 	sqlite3 *db;
 	char *path;
