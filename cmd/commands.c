@@ -23,9 +23,12 @@ extern const struct cmd_entry cmd_survey_validate_entry;
 extern const struct cmd_entry cmd_team_import_entry;
 extern const struct cmd_entry cmd_team_list_entry;
 extern const struct cmd_entry cmd_tick_entry;
+extern const struct cmd_entry cmd_wave_cancel_entry;
 extern const struct cmd_entry cmd_wave_close_entry;
 extern const struct cmd_entry cmd_wave_create_entry;
 extern const struct cmd_entry cmd_wave_list_entry;
+extern const struct cmd_entry cmd_wave_series_entry;
+extern const struct cmd_entry cmd_wave_set_entry;
 extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
@@ -52,9 +55,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_team_import_entry,
 	&cmd_team_list_entry,
 	&cmd_tick_entry,
+	&cmd_wave_cancel_entry,
 	&cmd_wave_close_entry,
 	&cmd_wave_create_entry,
 	&cmd_wave_list_entry,
+	&cmd_wave_series_entry,
+	&cmd_wave_set_entry,
 	&cmd_wave_show_entry,
 	NULL,
 };

@@ -69,7 +69,7 @@ static void outbox_send(void *self, const struct cp_outgoing *m,
 	a->outcome = CP_OUT_SENT;
 }
 
-int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
+int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 		   struct cp_error *err)
 {
 	struct outbox *o;
@@ -86,6 +86,11 @@ int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
 	}
 	if (strlen(dir) >= sizeof(o->dir)) {
 		rc = cp_error_set(err, CP_EUSAGE, "outbox.dir is too long");
+	} else if (check_only) {
+		struct stat sb;
+		if (stat(dir, &sb) == 0 ? !S_ISDIR(sb.st_mode) : errno != ENOENT)
+			rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
+					     "cannot use the outbox folder");
 	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
 				     "cannot create the outbox folder: %s",

@@ -612,6 +612,7 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	cp_store_what_if_end(s);
 	cp_bulk_discard(s);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
@@ -632,10 +633,38 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 	if (s->in_tx)
 		return cp_error_set(err, CP_EFAIL,
 				    "a transaction is already open");
-	if ((rc = cp_store_exec(s, "BEGIN IMMEDIATE", err)))
+	if ((rc = cp_store_exec(s,
+				s->what_if ? "SAVEPOINT cp_what_if_nested"
+					   : "BEGIN IMMEDIATE",
+				err)))
 		return rc;
 	s->in_tx = 1;
 	return 0;
+}
+
+int cp_store_what_if_begin(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->in_tx || s->what_if)
+		return cp_error_set(err, CP_EFAIL,
+				    "a transaction is already open");
+	if ((rc = cp_store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	s->what_if = 1;
+	return 0;
+}
+
+void cp_store_what_if_end(struct cp_store *s)
+{
+	if (!s->what_if)
+		return;
+	if (s->in_tx)
+		cp_store_rollback(s);
+	cp_bulk_discard(s);
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->what_if = 0;
 }
 
 int cp_store_commit(struct cp_store *s, struct cp_error *err)
@@ -647,8 +676,8 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		return cp_error_set(err, CP_EFAIL,
 				    "a bulk load was committed unfinished");
 	}
-	rc = cp_store_exec(s, "COMMIT", err);
-
+	rc = cp_store_exec(s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT",
+			   err);
 	if (rc) {
 		cp_store_rollback(s);
 		return rc;
@@ -660,8 +689,14 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 void cp_store_rollback(struct cp_store *s)
 {
 	cp_bulk_discard(s);
-	if (sqlite3_get_autocommit(s->db) == 0)
+	if (s->what_if && s->in_tx) {
+		sqlite3_exec(s->db, "ROLLBACK TO cp_what_if_nested", NULL, NULL,
+			     NULL);
+		sqlite3_exec(s->db, "RELEASE cp_what_if_nested", NULL, NULL,
+			     NULL);
+	} else if (!s->what_if && sqlite3_get_autocommit(s->db) == 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	s->in_tx = 0;
 }
 

@@ -598,6 +598,29 @@ int cp_store_invitation_sample(struct cp_store *s, int64_t *wave,
 			       int64_t *member, int *self, uint8_t hash[32],
 			       int *found, struct cp_error *err);
 
+/* Why a wave's reminders are or are not due: of the invitations sent
+ * and not answered, how many had remind.max reminders already, and when
+ * the soonest of the others is due (0: none). not_sent: not yet sent. */
+struct cp_remind_outlook {
+	int64_t unanswered;
+	int64_t reminded_max;
+	int64_t next_due;
+	int64_t not_sent;
+};
+
+int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
+			    int64_t interval, struct cp_remind_outlook *out,
+			    struct cp_error *err);
+
+/*
+ * What-if mode, for dry runs that must count exactly what a real run
+ * would do: everything between begin and end happens in one transaction
+ * that end rolls back, nested transactions (cp_store_begin) becoming
+ * savepoints inside it. Nothing that commits on its own may run in it.
+ */
+int cp_store_what_if_begin(struct cp_store *s, struct cp_error *err);
+void cp_store_what_if_end(struct cp_store *s);
+
 /* ---- backups (store_backup.c) ---- */
 
 /*

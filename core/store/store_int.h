@@ -75,6 +75,7 @@ struct cp_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	int what_if; /* inside cp_store_what_if_begin: begin is a savepoint */
 	sqlite3_stmt *cache[CP_STMT_COUNT];
 	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
 };

@@ -411,3 +411,38 @@ int cp_store_invitation_sample(struct cp_store *s, int64_t *wave,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
+			    int64_t interval, struct cp_remind_outlook *out,
+			    struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* The same rule as CP_SELECT_TO_REMIND, as counts and a time. */
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT coalesce(sum(state = 'sent' AND NOT answered), 0),"
+		 " coalesce(sum(state = 'sent' AND NOT answered"
+		 " AND reminders >= ?2), 0),"
+		 " min(CASE WHEN state = 'sent' AND NOT answered"
+		 " AND reminders < ?2 THEN coalesce(last_reminded_at, sent_at,"
+		 " 0) + ?3 END), coalesce(sum(state <> 'sent'), 0)"
+		 " FROM invitation WHERE wave_id = ?1",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int(st, 2, max);
+	sqlite3_bind_int64(st, 3, interval);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->unanswered = sqlite3_column_int64(st, 0);
+		out->reminded_max = sqlite3_column_int64(st, 1);
+		out->next_due = sqlite3_column_int64(st, 2);
+		out->not_sent = sqlite3_column_int64(st, 3);
+	} else {
+		rc = cp_store_fail(s, err, "cannot count reminders");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
