@@ -1,6 +1,7 @@
 /* commands.c - the command table, alphabetical. */
 #include "cmd.h"
 
+extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_config_get_entry;
 extern const struct cmd_entry cmd_config_list_entry;
 extern const struct cmd_entry cmd_config_set_entry;
@@ -13,6 +14,7 @@ extern const struct cmd_entry cmd_member_list_entry;
 extern const struct cmd_entry cmd_remind_entry;
 extern const struct cmd_entry cmd_report_compare_entry;
 extern const struct cmd_entry cmd_report_team_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_results_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_serve_entry;
@@ -33,6 +35,7 @@ extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_backup_entry,
 	&cmd_config_get_entry,
 	&cmd_config_list_entry,
 	&cmd_config_set_entry,
@@ -45,6 +48,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_remind_entry,
 	&cmd_report_compare_entry,
 	&cmd_report_team_entry,
+	&cmd_restore_entry,
 	&cmd_results_entry,
 	&cmd_send_entry,
 	&cmd_serve_entry,

@@ -102,6 +102,14 @@ static int copy_into(sqlite3 *src, const char *src_path, const char *tmp,
 		rc = cp_error_set_at(
 		    err, step == SQLITE_NOMEM ? CP_ENOMEM : CP_EIO, src_path, 0,
 		    0, "cannot copy: %s", sqlite3_errmsg(dst));
+	/* One self-contained file: no log beside it, so it can be read,
+	 * copied or opened read-only as it is (carepulse makes it WAL
+	 * again when it opens it to write). */
+	if (rc == 0 && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL,
+				    NULL, NULL) != SQLITE_OK)
+		rc = cp_error_set_at(err, CP_EIO, tmp, 0, 0,
+				     "cannot finish the copy: %s",
+				     sqlite3_errmsg(dst));
 done:
 	/* Closing the last connection checkpoints the copy's log into it. */
 	if (dst && sqlite3_close(dst) != SQLITE_OK && rc == 0)
