@@ -79,8 +79,7 @@ static int check_copy(struct cmd_ctx *c, const char *path,
 	rc = cp_store_open(&st, path, 0, &c->err);
 	rc = rc ? rc : cp_store_check(st, &c->err);
 	rc = rc ? rc : cp_wave_key_check(st, key, checked, &c->err);
-	rc = rc ? rc
-		: cp_config_key_path(st, c->db_path, key_path, &c->err);
+	rc = rc ? rc : cp_config_key_path(st, c->db_path, key_path, &c->err);
 	cp_store_close(st);
 	return rc;
 }

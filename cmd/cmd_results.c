@@ -13,8 +13,8 @@
 #include "cmd.h"
 #include "output.h"
 #include "results.h"
-#include "when.h"
 #include "store.h"
+#include "when.h"
 
 /* Room for a reason in words (cp_results_reason_text). */
 #define REASON_MAX 512

@@ -37,9 +37,9 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
 	       "failed, %zu deferred\n",
 	       o.dry_run ? " (dry run, nothing changed)" : "", r.opened,
-	       r.closed, r.created, r.sent.sent,
-	       o.dry_run ? "to send" : "sent", r.reminded.sent,
-	       o.dry_run ? "to send" : "sent", r.sent.posts + r.reminded.posts,
+	       r.closed, r.created, r.sent.sent, o.dry_run ? "to send" : "sent",
+	       r.reminded.sent, o.dry_run ? "to send" : "sent",
+	       r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
 	if (rc == 0)

@@ -191,11 +191,11 @@ static int cmd_wave_list_exec(struct cmd_ctx *c)
 		out_cellf(&t, "%lld", (long long)rows[i].stats.sent);
 		out_cellf(&t, "%lld", (long long)rows[i].stats.failed);
 		out_cellf(&t, "%lld", (long long)rows[i].stats.answered);
-		out_cell(&t, w->status == CP_WAVE_CANCELLED
-				 ? cp_when_format(w->cancelled_at, when,
-						  sizeof(when))
-				 : cp_when_format(w->closed_at, when,
-						  sizeof(when)));
+		out_cell(
+		    &t,
+		    w->status == CP_WAVE_CANCELLED
+			? cp_when_format(w->cancelled_at, when, sizeof(when))
+			: cp_when_format(w->closed_at, when, sizeof(when)));
 		out_cellf(&t, "%lld", (long long)w->series_id);
 		out_cellf(&t, "%d", w->every_months);
 	}
@@ -262,8 +262,7 @@ static void print_next(struct cmd_ctx *c, const struct cp_wave *w)
 	case CP_NEXT_PAUSED:
 		printf("  next         none while series %lld is paused (%s; "
 		       "'carepulse wave series resume %lld')\n",
-		       (long long)nx.series.id, every,
-		       (long long)nx.series.id);
+		       (long long)nx.series.id, every, (long long)nx.series.id);
 		break;
 	case CP_NEXT_STOPPED:
 		printf("  next         none: series %lld was stopped\n",
@@ -372,8 +371,9 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 	if (cp_store_wave_get(c->store, id, &w, &c->err))
 		return cmd_report(&c->err);
 	if (cmd_flag(c, CLOSE_STOP_SERIES) && w.series_id == 0)
-		return cmd_usage_error(c, "wave %lld is a one-off: it has no "
-					  "series to stop",
+		return cmd_usage_error(c,
+				       "wave %lld is a one-off: it has no "
+				       "series to stop",
 				       (long long)id);
 	if (cp_wave_close(c->store, id, &was_closed, &c->err))
 		return cmd_report(&c->err);
@@ -389,8 +389,8 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 			return cmd_report(&c->err);
 		printf("stopped series %lld: no more waves\n",
 		       (long long)w.series_id);
-	} else if (w.series_id && cp_store_wave_get(c->store, id, &w,
-						    &c->err) == 0) {
+	} else if (w.series_id &&
+		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
 		print_next(c, &w);
 	}
 	return EXIT_OK;
@@ -479,9 +479,8 @@ static int series_number(struct cmd_ctx *c, int64_t *id)
 static int series_list(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
-	    {"series", COL_INT},    {"state", COL_TEXT},
-	    {"every", COL_TEXT},    {"since", COL_TEXT},
-	    {"waves", COL_INT},	    {"last_wave", COL_INT},
+	    {"series", COL_INT}, {"state", COL_TEXT}, {"every", COL_TEXT},
+	    {"since", COL_TEXT}, {"waves", COL_INT},  {"last_wave", COL_INT},
 	    {"next", COL_TEXT},
 	};
 	struct cp_series *x = NULL;
@@ -500,15 +499,13 @@ static int series_list(struct cmd_ctx *c)
 		struct cp_wave w;
 		out_cellf(&t, "%lld", (long long)x[i].id);
 		out_cell(&t, cp_series_state_name(x[i].state));
-		out_cell(&t, cp_wave_cadence(x[i].every_days,
-					     x[i].every_months, every,
-					     sizeof(every)));
+		out_cell(&t, cp_wave_cadence(x[i].every_days, x[i].every_months,
+					     every, sizeof(every)));
 		out_cell(&t, cp_when_format(x[i].anchor, when, sizeof(when)));
 		out_cellf(&t, "%lld", (long long)x[i].waves);
 		out_cellf(&t, "%lld", (long long)x[i].last_wave);
-		rc = x[i].last_wave ? cp_store_wave_get(c->store,
-							x[i].last_wave, &w,
-							&c->err)
+		rc = x[i].last_wave ? cp_store_wave_get(
+					  c->store, x[i].last_wave, &w, &c->err)
 				    : 0;
 		if (rc == 0 && x[i].last_wave)
 			rc = cp_wave_next_info(c->store, &w, &nx, &c->err);
@@ -560,8 +557,7 @@ static int cmd_wave_series_exec(struct cmd_ctx *c)
 		printf("\n");
 		return EXIT_OK;
 	}
-	return cmd_usage_error(c,
-			       "'%s': expected list, pause, resume or stop",
+	return cmd_usage_error(c, "'%s': expected list, pause, resume or stop",
 			       what);
 }
 

@@ -408,9 +408,9 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 			   "%d responses.",
 			   r->n_waves, r->threshold));
 	if (r->trend_gaps)
-		pdf_paragraph(p, 10, PDF_INK,
-			      rp_fmt(a, sizeof(a), "Left out: %s.",
-				     r->trend_gaps));
+		pdf_paragraph(
+		    p, 10, PDF_INK,
+		    rp_fmt(a, sizeof(a), "Left out: %s.", r->trend_gaps));
 	pdf_space(p, 6);
 	cell_w = (p->right - p->left - 2 * gap) / 3;
 	for (i = 0; i < r->n_dimensions; i++) {

@@ -168,10 +168,9 @@ int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
 	if (rc != 0) {
 		int e = errno;
 		unlink(tmp);
-		return cp_error_set_at(err, e == EEXIST ? CP_ECONFLICT : CP_EIO,
-				       path, 0, 0,
-				       "cannot write the key file: %s",
-				       strerror(e));
+		return cp_error_set_at(
+		    err, e == EEXIST ? CP_ECONFLICT : CP_EIO, path, 0, 0,
+		    "cannot write the key file: %s", strerror(e));
 	}
 	if (!replace)
 		unlink(tmp);

@@ -88,7 +88,8 @@ int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 		rc = cp_error_set(err, CP_EUSAGE, "outbox.dir is too long");
 	} else if (check_only) {
 		struct stat sb;
-		if (stat(dir, &sb) == 0 ? !S_ISDIR(sb.st_mode) : errno != ENOENT)
+		if (stat(dir, &sb) == 0 ? !S_ISDIR(sb.st_mode)
+					: errno != ENOENT)
 			rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
 					     "cannot use the outbox folder");
 	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {

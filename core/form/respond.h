@@ -15,10 +15,10 @@
 
 /* Where a link stands. */
 enum cp_link_state {
-	CP_LINK_OPEN = 0, /* can be answered */
-	CP_LINK_UNKNOWN,  /* no invitation has this token */
-	CP_LINK_USED,	  /* already answered */
-	CP_LINK_CLOSED,	  /* the wave is not open (closed, or not yet) */
+	CP_LINK_OPEN = 0,  /* can be answered */
+	CP_LINK_UNKNOWN,   /* no invitation has this token */
+	CP_LINK_USED,	   /* already answered */
+	CP_LINK_CLOSED,	   /* the wave is not open (closed, or not yet) */
 	CP_LINK_CANCELLED, /* the wave was cancelled (or deleted so) */
 };
 

@@ -209,10 +209,25 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 		return rc;
 	for (size_t i = 0; rc == 0 && i < nw; i++) {
 		struct cp_wave *grown;
+		struct cp_snapshot_team *snap = NULL;
+		size_t nsnap = 0;
+		bool in = team == 0;
 		if (w[i].status != CP_WAVE_CANCELLED ||
-		    (team && !has_team(&w[i], team)) ||
 		    (from && w[i].opens_at < from) ||
 		    (until && w[i].opens_at > until))
+			continue;
+		/* Its answers are gone: the tree it was sent to says whether
+		 * team's trend would have had it. */
+		if (!in) {
+			rc = cp_store_wave_snapshot(s, w[i].id, &snap, &nsnap,
+						    err);
+			for (size_t k = 0; k < nsnap; k++)
+				in = in || snap[k].id == team;
+			cp_store_snapshot_free(snap, nsnap);
+			if (rc)
+				break;
+		}
+		if (!in)
 			continue;
 		grown = realloc(*out, (*n + 1) * sizeof(**out));
 		if (grown == NULL) {

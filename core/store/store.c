@@ -262,6 +262,10 @@ static const char *const migrations[] = {
      * of a wave deleted before any answer, so its links say "cancelled"
      * rather than "unknown"; nothing else of that wave is kept.
      *
+     * A wave's id is never used again (AUTOINCREMENT): tokens are
+     * derived from it, so a new wave with a deleted one's id would bring
+     * that wave's links back to life.
+     *
      * The status CHECK changes, so wave is rebuilt (SQLite's documented
      * way: a new table, the rows copied, the old one dropped, the new one
      * renamed; migrate() turns foreign keys off around it and checks them
@@ -275,7 +279,7 @@ static const char *const migrations[] = {
      * closing time is taken to be its closes_at, the best record there is.
      */
     "CREATE TABLE series ("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  anchor INTEGER NOT NULL,"
     "  every_days INTEGER,"
     "  every_months INTEGER,"
@@ -285,7 +289,7 @@ static const char *const migrations[] = {
     ");"
     "DROP TRIGGER agg_group_wave_open;"
     "CREATE TABLE wave_new ("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  survey_ref INTEGER NOT NULL REFERENCES survey(id),"
     "  self_survey_ref INTEGER REFERENCES survey(id),"
     "  status TEXT NOT NULL"
@@ -676,8 +680,8 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		return cp_error_set(err, CP_EFAIL,
 				    "a bulk load was committed unfinished");
 	}
-	rc = cp_store_exec(s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT",
-			   err);
+	rc = cp_store_exec(
+	    s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT", err);
 	if (rc) {
 		cp_store_rollback(s);
 		return rc;

@@ -74,8 +74,8 @@ int64_t cp_series_slot(const struct cp_series *x, int k)
 static int next_slot(const struct cp_series *x, const struct cp_wave *last,
 		     int64_t now)
 {
-	int64_t open_for = last->closes_at ? last->closes_at - last->opens_at
-					   : 0;
+	int64_t open_for =
+	    last->closes_at ? last->closes_at - last->opens_at : 0;
 	int k = last->series_seq + 1;
 
 	while (k < MAX_SLOTS && cp_series_slot(x, k + 1) <= now)
@@ -122,8 +122,8 @@ int cp_wave_next_info(struct cp_store *st, const struct cp_wave *w,
 	    (rc = cp_store_wave_get(st, out->series.last_wave, &last, err)))
 		return rc;
 	out->kind = CP_NEXT_AT;
-	out->at = cp_series_slot(&out->series,
-				 next_slot(&out->series, &last, cp_store_now()));
+	out->at = cp_series_slot(
+	    &out->series, next_slot(&out->series, &last, cp_store_now()));
 	return 0;
 }
 
@@ -216,8 +216,7 @@ int cp_wave_cancel(struct cp_store *st, int64_t id, const char *reason,
 	*outcome = CP_CANCEL_DELETED;
 	*log_clean = 0;
 	if (reason && strlen(reason) > CP_CANCEL_REASON_MAX)
-		return cp_error_set(err, CP_EUSAGE,
-				    "reason: at most %d bytes",
+		return cp_error_set(err, CP_EUSAGE, "reason: at most %d bytes",
 				    CP_CANCEL_REASON_MAX);
 	if ((rc = cp_store_begin(st, err)))
 		return rc;
@@ -293,8 +292,7 @@ int cp_wave_key_check(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 					     &found, err)) ||
 	    !found)
 		return rc;
-	if (cp_token_derive(key, wave, member, self ? "self" : "team",
-			    token) ||
+	if (cp_token_derive(key, wave, member, self ? "self" : "team", token) ||
 	    cp_token_hash(token, mine))
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	memset(token, 0, sizeof(token));

@@ -80,10 +80,10 @@ int cp_wave_create_opts_apply(struct cp_wave *w,
 		if ((rc = cp_wave_every_parse(o->every, &w->every_days,
 					      &w->every_months, err)))
 			return rc;
-		period = w->every_months
-			     ? cp_when_add_months(w->opens_at, w->every_months) -
-				   w->opens_at
-			     : (int64_t)w->every_days * CP_DAY;
+		period = w->every_months ? cp_when_add_months(w->opens_at,
+							      w->every_months) -
+					       w->opens_at
+					 : (int64_t)w->every_days * CP_DAY;
 	}
 	if (o->closes) {
 		if ((rc = cp_when_parse(o->closes, now, &w->closes_at, err)))
