@@ -230,20 +230,18 @@ int cp_store_wave_set_channel(struct cp_store *s, int64_t wave,
 }
 
 /*
- * What a wave's answers leave: the responses with their answers and
- * comments, the aggregates and the decisions made on them. secure_delete
- * overwrites the freed cells and pages with zeros, so the text is gone
- * from the file's pages, not only from its tables.
+ * What a wave's answers leave: its response slots (with the answers),
+ * its groups' comments, the aggregates and the decisions made on them.
+ * secure_delete overwrites the freed cells and pages with zeros, so the text is
+ * gone from the file's pages, not only from its tables.
  */
 static int delete_answers(struct cp_store *s, int64_t wave,
 			  struct cp_error *err)
 {
 	static const char *const sql[] = {
-	    "DELETE FROM answer WHERE response_id IN"
-	    " (SELECT id FROM response WHERE wave_id = ?1)",
-	    "DELETE FROM comment WHERE response_id IN"
-	    " (SELECT id FROM response WHERE wave_id = ?1)",
-	    "DELETE FROM response WHERE wave_id = ?1",
+	    /* Filled slots and empty ones: nothing says how many were. */
+	    "DELETE FROM response_slot WHERE wave_id = ?1",
+	    "DELETE FROM comment_group WHERE wave_id = ?1",
 	    "DELETE FROM agg_item WHERE wave_id = ?1",
 	    "DELETE FROM agg_dim WHERE wave_id = ?1",
 	    "DELETE FROM agg_group WHERE wave_id = ?1",
@@ -355,24 +353,6 @@ int cp_store_link_cancelled(struct cp_store *s, const uint8_t hash[32],
 	default:
 		rc = cp_store_fail(s, err, "cannot look up a link");
 	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int cp_store_checkpoint(struct cp_store *s, int *complete, struct cp_error *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*complete = 0;
-	if ((rc = cp_store_prepare(s, &st, "PRAGMA wal_checkpoint(TRUNCATE)",
-				   err)))
-		return rc;
-	/* busy, frames in the log, frames checkpointed */
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*complete = sqlite3_column_int(st, 0) == 0;
-	else
-		rc = cp_store_fail(s, err, "cannot checkpoint");
 	sqlite3_finalize(st);
 	return rc;
 }
