@@ -110,7 +110,8 @@ static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 		printf("; nothing was sent or changed\n");
 		return;
 	}
-	if (strcmp(what, "reminder") == 0 && r->sent == 0) {
+	/* A chat wave's reminders are team posts, by their own clock. */
+	if (strcmp(what, "reminder") == 0 && r->sent == 0 && !chat) {
 		remind_outlook(wave, r);
 		return;
 	}
