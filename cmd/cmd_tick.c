@@ -33,17 +33,23 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 		       "nothing done\n");
 		return EXIT_OK;
 	}
-	printf("tick: %zu opened, %zu closed, %zu next waves created; "
+	printf("tick%s: %zu opened, %zu closed, %zu next waves created; "
 	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
 	       "failed, %zu deferred\n",
-	       r.opened, r.closed, r.created, r.sent.sent,
-	       o.dry_run ? "to send" : "sent", r.reminded.sent,
-	       o.dry_run ? "to send" : "sent", r.sent.posts + r.reminded.posts,
+	       o.dry_run ? " (dry run, nothing changed)" : "", r.opened,
+	       r.closed, r.created, r.sent.sent, o.dry_run ? "to send" : "sent",
+	       r.reminded.sent, o.dry_run ? "to send" : "sent",
+	       r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
-	if (rc)
-		return cmd_report(&c->err);
-	return EXIT_OK;
+	if (rc == 0)
+		return EXIT_OK;
+	/* Opening, closing and recurring were done; only sending was not. */
+	if (rc == CP_EUNAVAIL)
+		printf("tick: %zu wave%s could not be sent; everything else "
+		       "was done\n",
+		       r.waves_failed, r.waves_failed == 1 ? "" : "s");
+	return cmd_report(&c->err);
 }
 
 const struct cmd_entry cmd_tick_entry = {
@@ -57,7 +63,13 @@ const struct cmd_entry cmd_tick_entry = {
 	"sends pending invitations of every open wave\nand reminds "
 	"by the remind.max and remind.interval settings. Safe to run "
 	"as\noften as you like; run it every few minutes (see "
-	"README).",
+	"README).\nA wave that cannot be sent (its peer down, or a "
+	"setting such as smtp.url\nmissing) does not stop the rest: "
+	"every other step is done, the message says\nwhat is missing, "
+	"and the exit status is 69 so cron reports it; the next tick\n"
+	"sends once it is fixed. --dry-run does all of it in a "
+	"transaction it rolls\nback, checking each channel's settings "
+	"and building every message, so its\ncounts are the real run's.",
     .opts = tick_opts,
     .nopts = TICK_NOPTS,
     .min_args = 0,

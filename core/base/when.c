@@ -116,6 +116,35 @@ bad:
 			    text);
 }
 
+static int leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int64_t cp_when_add_months(int64_t t, int months)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long m, y;
+	int last;
+
+	if (gmtime_r(&tt, &tm) == NULL || months < 0)
+		return t;
+	m = (long)tm.tm_mon + months;
+	y = (long)tm.tm_year + 1900 + m / 12;
+	m %= 12;
+	last = mdays[m] + (m == 1 && leap(y));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)m;
+	if (tm.tm_mday > last)
+		tm.tm_mday = last;
+	tm.tm_isdst = 0;
+	tt = timegm(&tm);
+	return tt == (time_t)-1 ? t : (int64_t)tt;
+}
+
 const char *cp_when_format(int64_t t, char *out, size_t n)
 {
 	time_t tt = (time_t)t;
