@@ -651,31 +651,83 @@ static int shape_run(struct text_fonts *f, int bold, const struct scratch *s,
 		}
 		/* Clusters rise in logical order: the buffer's for a
 		 * left-to-right run, its reverse for right to left. */
-		for (unsigned k = 0; k < n; k++) {
-			unsigned i = rtl ? n - 1 - k : k;
+		for (unsigned k = 0; k < n;) {
+			unsigned i = rtl ? n - 1 - k : k, g = 1;
 			uint32_t c = info[i].cluster, end = r->start + r->len;
 
-			if (k > 0 && info[rtl ? i + 1 : i - 1].cluster == c)
-				continue; /* not the cluster's first glyph */
-			for (unsigned m = k + 1; m < n; m++) {
-				unsigned j = rtl ? n - 1 - m : m;
+			while (k + g < n &&
+			       info[rtl ? n - 1 - k - g : k + g].cluster == c)
+				g++;
+			if (k + g < n)
+				end = info[rtl ? n - 1 - k - g : k + g].cluster;
+			if (end < c)
+				end = c;
+			/*
+			 * Right to left, the cluster's text goes with its
+			 * first glyph (see below). Left to right, each glyph
+			 * that advances takes one character in turn and the
+			 * last of them the rest, so the glyphs read in order
+			 * give the text. poppler drops the text of a glyph
+			 * that does not advance (a mark over its base) and
+			 * sees a space where a glyph with no text leaves a
+			 * gap ("हि न्दी" for "हिन्दी").
+			 */
+			unsigned carriers = 0, ci = 0;
+			uint32_t nc = end - c;
 
-				if (info[j].cluster != c) {
-					end = info[j].cluster;
-					break;
+			for (unsigned m = 0; m < g; m++)
+				carriers += pos[rtl ? n - 1 - k - m : k + m]
+						.x_advance != 0;
+			for (unsigned m = 0; m < g; m++) {
+				unsigned j = rtl ? n - 1 - k - m : k + m;
+				int carries =
+				    carriers ? pos[j].x_advance != 0 : m == 0;
+
+				tat[j] = c;
+				tlen[j] = 0;
+				if (rtl) {
+					tlen[j] = m == 0 ? nc : 0;
+				} else if (carries && ci < nc) {
+					tat[j] = c + ci;
+					tlen[j] =
+					    ci + 1 < (carriers ? carriers : 1)
+						? 1
+						: nc - ci;
+					ci++;
 				}
 			}
-			tat[i] = c;
-			tlen[i] = end > c ? end - c : 0;
+			k += g;
 		}
 	}
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		unsigned code = 0;
 		float adv = (float)pos[i].x_advance * scale;
 
-		if (record)
+		if (record && rtl && tlen[i] > 1) {
+			/*
+			 * Several characters on one glyph of a right-to-left
+			 * run (lam-alef, a letter with its harakat) are
+			 * mapped last first: poppler spreads a glyph's text
+			 * over its width left to right and reads a
+			 * right-to-left word from the right, so in logical
+			 * order they would come out reversed.
+			 */
+			uint32_t *rev = malloc(tlen[i] * sizeof(*rev));
+
+			if (rev == NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "pdf: out of memory");
+				break;
+			}
+			for (size_t m = 0; m < tlen[i]; m++)
+				rev[m] = s->cps[tat[i] + tlen[i] - 1 - m];
+			code = code_for(fc, info[i].codepoint, rev, tlen[i],
+					err, &rc);
+			free(rev);
+		} else if (record) {
 			code = code_for(fc, info[i].codepoint, s->cps + tat[i],
 					tlen[i], err, &rc);
+		}
 		if (rc == 0 && line_push(out, (unsigned)r->face, code,
 					 *pen + (float)pos[i].x_offset * scale,
 					 (float)pos[i].y_offset * scale, adv))
@@ -842,6 +894,39 @@ static hb_blob_t *make_cmap(const struct face *fc, const hb_map_t *map)
 			      HB_MEMORY_MODE_READONLY, p, free);
 }
 
+/*
+ * The hmtx table t of face with every zero advance raised to a thousandth
+ * of an em: libharu's ShowText draws nothing for a string of width 0, and
+ * a mark (a harakah, a Thai vowel above) is drawn as a string of its own
+ * at its own offset. The advance does not move what follows: pdf.c places
+ * the next string from the line's start. Takes t's reference.
+ */
+static hb_blob_t *hmtx_no_zero(hb_face_t *face, hb_blob_t *t, unsigned upem)
+{
+	hb_blob_t *hhea =
+	    hb_face_reference_table(face, HB_TAG('h', 'h', 'e', 'a'));
+	unsigned len, hlen, nmetrics, least = (upem + 999) / 1000;
+	const unsigned char *h =
+	    (const unsigned char *)hb_blob_get_data(hhea, &hlen);
+	const char *src = hb_blob_get_data(t, &len);
+	unsigned char *p;
+
+	nmetrics = hlen >= 36 ? (unsigned)h[34] << 8 | h[35] : 0;
+	hb_blob_destroy(hhea);
+	p = malloc(len ? len : 1);
+	if (p == NULL) {
+		hb_blob_destroy(t);
+		return NULL;
+	}
+	memcpy(p, src, len);
+	hb_blob_destroy(t);
+	for (unsigned i = 0; i < nmetrics && 4 * i + 1 < len; i++)
+		if (p[4 * i] == 0 && p[4 * i + 1] == 0)
+			put16(p + 4 * i, least);
+	return hb_blob_create((const char *)p, len, HB_MEMORY_MODE_READONLY, p,
+			      free);
+}
+
 int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 		     size_t *len, struct cp_error *err)
 {
@@ -882,7 +967,8 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 		hb_set_add(drops, drop[i]);
 	/* No unicodes: the cmap is ours, from the codes. */
 	hb_set_clear(hb_subset_input_unicode_set(in));
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
+					  HB_SUBSET_FLAGS_GLYPH_NAMES);
 	plan = hb_subset_plan_create_or_fail(fc->face, in);
 	if (plan == NULL)
 		goto nomem;
@@ -906,6 +992,10 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 		if (got != 1 || tag == HB_TAG('c', 'm', 'a', 'p'))
 			continue;
 		t = hb_face_reference_table(parsed, tag);
+		if (tag == HB_TAG('h', 'm', 't', 'x'))
+			t = hmtx_no_zero(parsed, t, fc->upem);
+		if (t == NULL)
+			goto nomem;
 		hb_face_builder_add_table(builder, tag, t);
 		hb_blob_destroy(t);
 	}
