@@ -237,6 +237,9 @@ static int answer_wave(struct demo *d)
 	o.address = "127.0.0.1";
 	o.port = 0;
 	o.threads = 2;
+	/* The demo answers one link at a time: a wait for another answer of
+	 * the same team to share a commit would only slow it down. */
+	o.mix_wait_ms = -1;
 	if ((rc = cp_server_start(&srv, &o, &c->err)))
 		return rc;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u",

@@ -24,6 +24,7 @@ enum {
 	SERVE_MAX_CONNECTIONS,
 	SERVE_PER_IP,
 	SERVE_MAX_BODY,
+	SERVE_MIX_WAIT,
 	SERVE_CERT,
 	SERVE_KEY,
 	SERVE_NOPTS
@@ -49,6 +50,10 @@ static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
 	 "for a reverse proxy)"},
     [SERVE_MAX_BODY] = {"max-body", 0, OPT_VALUE, "BYTES",
 			"largest request body accepted (default 262144)"},
+    [SERVE_MIX_WAIT] =
+	{"mix-wait", 0, OPT_VALUE, "MS",
+	 "how long an answer alone in its team waits for another to be stored "
+	 "with (default 100; 0: never)"},
     [SERVE_CERT] = {"cert", 0, OPT_VALUE, "FILE",
 		    "serve HTTPS with this PEM certificate"},
     [SERVE_KEY] = {"key", 0, OPT_VALUE, "FILE",
@@ -143,7 +148,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 		   *key = cmd_value(c, SERVE_KEY);
 	char addr[64], *base = NULL, *cert_pem = NULL, *key_pem = NULL;
 	unsigned long threads = 0, timeout = 0, maxconn = 0, per_ip = 64,
-		      max_body = 0;
+		      max_body = 0, mix_wait = 100;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -154,7 +159,8 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	    number(c, SERVE_TIMEOUT, CP_DAY, &timeout) ||
 	    number(c, SERVE_MAX_CONNECTIONS, 100000, &maxconn) ||
 	    number(c, SERVE_PER_IP, 100000, &per_ip) ||
-	    number(c, SERVE_MAX_BODY, 64ul * 1024 * 1024, &max_body))
+	    number(c, SERVE_MAX_BODY, 64ul * 1024 * 1024, &max_body) ||
+	    number(c, SERVE_MIX_WAIT, 60000, &mix_wait))
 		return EXIT_USAGE;
 	if (!cert != !key)
 		return cmd_usage_error(c, "--cert and --key go together");
@@ -175,6 +181,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.max_connections = (unsigned)maxconn;
 	o.per_ip = (unsigned)per_ip;
 	o.max_body = max_body;
+	o.mix_wait_ms = mix_wait ? (int)mix_wait : -1;
 	o.tls_cert = cert_pem;
 	o.tls_key = key_pem;
 	o.log = log_line;

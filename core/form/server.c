@@ -36,19 +36,24 @@
 #include "text.h"
 #include "token.h"
 
-#define DEFAULT_TIMEOUT	 30
-#define DEFAULT_MAX_CONN 1000
-#define DEFAULT_MAX_BODY (256u * 1024u)
-#define MAX_FIELDS	 512
-#define MAX_NAME_BYTES	 128
-#define MAX_FIELD_BYTES	 (64u * 1024u)
-#define MAX_PAGE_BYTES	 (4u * 1024u * 1024u)
-#define MAX_BATCH	 1024
-#define MAX_SURVEYS	 256
-#define MAX_READERS	 256
-#define STOP_WAIT_MS	 30000
-#define DISCARD_MAX	 (16u * 1024u * 1024u)
-#define SAVEPOINT	 "submission"
+#define DEFAULT_TIMEOUT	   30
+#define DEFAULT_MAX_CONN   1000
+#define DEFAULT_MAX_BODY   (256u * 1024u)
+#define MAX_FIELDS	   512
+#define MAX_NAME_BYTES	   128
+#define MAX_FIELD_BYTES	   (64u * 1024u)
+#define MAX_PAGE_BYTES	   (4u * 1024u * 1024u)
+#define MAX_BATCH	   1024
+#define MAX_SURVEYS	   256
+#define MAX_READERS	   256
+#define STOP_WAIT_MS	   30000
+#define DISCARD_MAX	   (16u * 1024u * 1024u)
+#define SAVEPOINT	   "submission"
+#define DEFAULT_MIX_WAIT   100 /* ms a submission alone in its group waits */
+#define IDLE_MS		   20  /* idle this long, the writer scrubs the WAL */
+#define IDLE_CHECKPOINT_MS 50
+#define COMMIT_WAIT_MS	   20 /* for readers, a checkpoint after a commit */
+#define SCRUB_RETRY_MS	   100
 
 enum route {
 	ROUTE_OTHER,
@@ -98,6 +103,11 @@ struct request {
 	const char *lang; /* borrowed from the cached survey */
 	enum outcome outcome;
 	struct request *next; /* in the writer's queue */
+	/* The writer's: when queued, and the group of its invitation. */
+	struct timespec queued;
+	bool grouped;
+	int64_t group_wave, group_team;
+	int group_self;
 };
 
 struct cp_server {
@@ -116,6 +126,13 @@ struct cp_server {
 	pthread_t writer;
 	bool writer_started;
 	struct cp_store *wstore; /* the writer's */
+	/* The writer's alone: the WAL and its index after commits. */
+	bool index_stale; /* the -shm lists the last batch's pages */
+	struct timespec dirty_since;
+	struct {
+		size_t batches, deferred, left_dirty;
+		double longest_dirty_ms;
+	} stats;
 
 	/* Each request thread's read connection, kept to close at stop. */
 	struct cp_store *readers[MAX_READERS];
@@ -440,47 +457,293 @@ static void write_batch(struct cp_server *s, struct request *batch)
 	}
 }
 
+/* Milliseconds from a to b (monotonic clock). */
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static struct timespec ms_after(const struct timespec *t, unsigned ms)
+{
+	struct timespec r = *t;
+
+	r.tv_sec += ms / 1000;
+	r.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (r.tv_nsec >= 1000000000L) {
+		r.tv_sec++;
+		r.tv_nsec -= 1000000000L;
+	}
+	return r;
+}
+
+/* The (wave, team, kind) a queued submission's invitation belongs to,
+ * looked up on the writer's connection; unknown links have none. */
+static void find_group(struct cp_server *s, struct request *rq)
+{
+	struct cp_invitation inv;
+
+	rq->grouped =
+	    cp_store_invitation_by_hash(s->wstore, rq->hash, &inv, NULL) == 0;
+	if (rq->grouped) {
+		rq->group_wave = inv.wave_id;
+		rq->group_team = inv.team_id;
+		rq->group_self = inv.self;
+	}
+}
+
+static bool same_group(const struct request *a, const struct request *b)
+{
+	return a->grouped && b->grouped && a->group_wave == b->group_wave &&
+	       a->group_team == b->group_team && a->group_self == b->group_self;
+}
+
+/*
+ * Moves from *pending into the returned batch every submission that may
+ * be committed now; the rest stay in *pending. A commit pairs the answers
+ * of a group with the invitations of that group it marks, in the WAL
+ * until the checkpoint right after it, so a submission alone in its group
+ * waits up to mix_wait for another of the same (wave, team, kind) to
+ * share its commit (docs/anonymity.md); past that, or when stopping, it
+ * goes alone. *next_due is when the first one left waiting is due.
+ */
+static struct request *pick_batch(struct cp_server *s, struct request **pending,
+				  bool stopping, const struct timespec *now,
+				  struct timespec *next_due, bool *waiting)
+{
+	struct request *batch = NULL, **btail = &batch, **pp = pending;
+
+	*waiting = false;
+	while (*pp) {
+		struct request *rq = *pp, *o;
+		bool go = stopping || !rq->grouped || s->opt.mix_wait_ms < 0 ||
+			  ms_between(&rq->queued, now) >= s->opt.mix_wait_ms;
+		for (o = *pending; !go && o; o = o->next)
+			go = o != rq && same_group(o, rq);
+		for (o = batch; !go && o; o = o->next)
+			go = same_group(o, rq);
+		if (!go) {
+			struct timespec due =
+			    ms_after(&rq->queued, (unsigned)s->opt.mix_wait_ms);
+			if (!*waiting || ms_between(&due, next_due) > 0)
+				*next_due = due;
+			*waiting = true;
+			pp = &rq->next;
+			continue;
+		}
+		*pp = rq->next;
+		rq->next = NULL;
+		*btail = rq;
+		btail = &rq->next;
+	}
+	return batch;
+}
+
+/* Whether some (wave, team, kind) has one stored answer only in a
+ * committed batch (a refused or failed submission stores none). */
+static bool has_lone_group(const struct request *batch)
+{
+	for (const struct request *rq = batch; rq; rq = rq->next) {
+		const struct request *o;
+		if (!rq->grouped || rq->outcome != OUT_STORED)
+			continue;
+		for (o = batch; o; o = o->next)
+			if (o != rq && o->outcome == OUT_STORED &&
+			    same_group(o, rq))
+				break;
+		if (o == NULL)
+			return true;
+	}
+	return false;
+}
+
+static bool queue_empty(struct cp_server *s)
+{
+	bool empty;
+
+	pthread_mutex_lock(&s->lock);
+	empty = s->queue == NULL;
+	pthread_mutex_unlock(&s->lock);
+	return empty;
+}
+
+/* Sends the pages of a committed batch: resumes each connection. */
+static void finish_batch(struct cp_server *s, struct request *batch)
+{
+	struct request *rq, *next;
+
+	for (rq = batch; rq; rq = next) {
+		next = rq->next;
+		rq->next = NULL;
+		pthread_mutex_lock(&s->lock);
+		rq->phase = PHASE_DONE;
+		pthread_mutex_unlock(&s->lock);
+		MHD_resume_connection(rq->conn);
+		pthread_mutex_lock(&s->lock);
+		if (--s->inflight == 0)
+			pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/*
+ * After a batch (docs/anonymity.md, "Under load"): the store leaves the
+ * commit in the WAL (cp_store_defer_checkpoint). A commit in which some
+ * group had a single answer pairs that answer with its invitation, so it
+ * is checkpointed at once; so is any commit after which nothing is
+ * queued. Under a burst the other commits, each holding two or more
+ * answers of every group it stored, stay in the WAL until the writer
+ * goes idle. When a reader kept a checkpoint from emptying the WAL it
+ * stays dirty; counted, and retried while the writer is idle.
+ */
+/* The WAL was emptied: how long it had held answers, for the log. */
+static void note_clean(struct cp_server *s)
+{
+	struct timespec now;
+	double ms;
+
+	if (s->dirty_since.tv_sec == 0 && s->dirty_since.tv_nsec == 0)
+		return; /* left by an earlier process, not timed */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = ms_between(&s->dirty_since, &now);
+	if (ms > s->stats.longest_dirty_ms)
+		s->stats.longest_dirty_ms = ms;
+}
+
+static void after_commit(struct cp_server *s, bool was_dirty, bool now)
+{
+	s->stats.batches++;
+	if (!was_dirty)
+		clock_gettime(CLOCK_MONOTONIC, &s->dirty_since);
+	if (now && cp_store_wal_dirty(s->wstore) &&
+	    cp_store_checkpoint(s->wstore, COMMIT_WAIT_MS, NULL))
+		s->stats.left_dirty++;
+	else if (!now && cp_store_wal_dirty(s->wstore))
+		s->stats.deferred++;
+	if (!cp_store_wal_dirty(s->wstore))
+		note_clean(s);
+	s->index_stale = true;
+}
+
+/* Idle: empty a WAL a reader held, then rewrite the -shm page list;
+ * false when a reader or another writer was in the way. */
+static bool idle_scrub(struct cp_server *s)
+{
+	if (cp_store_wal_dirty(s->wstore)) {
+		if (cp_store_checkpoint(s->wstore, IDLE_CHECKPOINT_MS, NULL))
+			return false;
+		note_clean(s);
+	}
+	if (s->index_stale) {
+		if (cp_store_wal_reset(s->wstore, IDLE_CHECKPOINT_MS, NULL))
+			return false;
+		s->index_stale = false;
+	}
+	return true;
+}
+
+/*
+ * The writer: takes what has queued, commits what may go now (group
+ * commit; see pick_batch), sends their pages, and when idle keeps the WAL
+ * and its index empty of earlier commits.
+ */
 static void *writer_main(void *arg)
 {
 	struct cp_server *s = arg;
+	struct request *pending = NULL, **ptail;
+	struct timespec now, due = {0, 0}, scrub_at = {0, 0};
+	bool waiting = false;
 
 	for (;;) {
-		struct request *batch, *rq, *next;
+		struct request *taken, *rq, *batch;
+		bool stopping, timed_out = false;
 		size_t n = 0;
 
 		pthread_mutex_lock(&s->lock);
-		while (s->queue == NULL && !s->stop_writer)
-			pthread_cond_wait(&s->wake, &s->lock);
-		if (s->queue == NULL) {
+		while (s->queue == NULL && !s->stop_writer && !timed_out) {
+			bool scrub =
+			    cp_store_wal_dirty(s->wstore) || s->index_stale;
+			struct timespec until, real;
+			if (!waiting && !scrub) {
+				pthread_cond_wait(&s->wake, &s->lock);
+				continue;
+			}
+			/* The nearer of: a waiting submission due, the
+			 * next idle scrub. */
+			until = waiting ? due : scrub_at;
+			if (waiting && scrub &&
+			    ms_between(&scrub_at, &until) > 0)
+				until = scrub_at;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (ms_between(&now, &until) <= 0) {
+				timed_out = true;
+				break;
+			}
+			/* The condition variable waits on CLOCK_REALTIME. */
+			clock_gettime(CLOCK_REALTIME, &real);
+			real = ms_after(&real,
+					(unsigned)ms_between(&now, &until) + 1);
+			if (pthread_cond_timedwait(&s->wake, &s->lock, &real) ==
+			    ETIMEDOUT)
+				timed_out = true;
+		}
+		stopping = s->stop_writer || s->closing;
+		if (s->queue == NULL && pending == NULL && s->stop_writer) {
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
 		/* Take what has queued, up to a batch. */
-		batch = s->queue;
-		rq = batch;
-		while (rq->next && ++n < MAX_BATCH)
-			rq = rq->next;
-		s->queue = rq->next;
-		if (s->queue == NULL)
-			s->queue_tail = &s->queue;
-		rq->next = NULL;
+		taken = s->queue;
+		if (taken) {
+			rq = taken;
+			while (rq->next && ++n < MAX_BATCH)
+				rq = rq->next;
+			s->queue = rq->next;
+			if (s->queue == NULL)
+				s->queue_tail = &s->queue;
+			rq->next = NULL;
+		}
 		pthread_mutex_unlock(&s->lock);
 
-		write_batch(s, batch);
-
-		for (rq = batch; rq; rq = next) {
-			next = rq->next;
-			rq->next = NULL;
-			pthread_mutex_lock(&s->lock);
-			rq->phase = PHASE_DONE;
-			pthread_mutex_unlock(&s->lock);
-			MHD_resume_connection(rq->conn);
-			pthread_mutex_lock(&s->lock);
-			if (--s->inflight == 0)
-				pthread_cond_broadcast(&s->idle);
-			pthread_mutex_unlock(&s->lock);
+		for (rq = taken; rq; rq = rq->next)
+			find_group(s, rq);
+		for (ptail = &pending; *ptail; ptail = &(*ptail)->next)
+			;
+		*ptail = taken;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		batch = pick_batch(s, &pending, stopping, &now, &due, &waiting);
+		if (batch) {
+			bool was_dirty = cp_store_wal_dirty(s->wstore), lone,
+			     idle;
+			write_batch(s, batch);
+			lone = has_lone_group(batch);
+			idle = queue_empty(s);
+			after_commit(s, was_dirty, lone || idle);
+			/* A group alone in this commit: the -shm names the
+			 * pages of its one answer and one invitation until
+			 * the next commit. With nothing queued that may be a
+			 * while: rewrite that list before anyone is told
+			 * "thank you". Under load the next commit does. */
+			if (lone && idle)
+				idle_scrub(s);
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			scrub_at = ms_after(&now, IDLE_MS);
+			finish_batch(s, batch);
+		} else if (timed_out && ms_between(&scrub_at, &now) >= 0 &&
+			   (cp_store_wal_dirty(s->wstore) || s->index_stale) &&
+			   !idle_scrub(s)) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			scrub_at = ms_after(&now, SCRUB_RETRY_MS);
 		}
 	}
+	idle_scrub(s);
+	logf_(s,
+	      "server: %zu batches committed; %zu left in the WAL for the "
+	      "next idle moment (two or more answers of each group), %zu "
+	      "more because a reader was in the way; the WAL held answers "
+	      "for at most %.0f ms",
+	      s->stats.batches, s->stats.deferred, s->stats.left_dirty,
+	      s->stats.longest_dirty_ms);
 	return NULL;
 }
 
@@ -497,6 +760,7 @@ static bool enqueue(struct request *rq)
 	}
 	rq->phase = PHASE_QUEUED;
 	rq->next = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &rq->queued);
 	s->inflight++;
 	MHD_suspend_connection(rq->conn);
 	*s->queue_tail = rq;
@@ -1113,6 +1377,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		s->opt.max_connections = DEFAULT_MAX_CONN;
 	if (!s->opt.max_body)
 		s->opt.max_body = DEFAULT_MAX_BODY;
+	if (s->opt.mix_wait_ms == 0)
+		s->opt.mix_wait_ms = DEFAULT_MIX_WAIT;
 	if (!s->opt.threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		s->opt.threads = n > 0 && n < 32 ? (unsigned)n * 2 : 8;
@@ -1125,9 +1391,12 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	s->queue_tail = &s->queue;
 
 	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
-	if (rc == 0)
+	if (rc == 0) {
+		/* The writer decides when to checkpoint: after_commit. */
+		cp_store_defer_checkpoint(s->wstore, 1);
 		rc = cp_config_threshold(s->wstore, CP_THRESHOLD, 0,
 					 &s->threshold, err);
+	}
 	if (rc == 0)
 		rc = cp_config_threshold(s->wstore, CP_COMMENT_THRESHOLD, 0,
 					 &s->comment_threshold, err);

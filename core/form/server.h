@@ -32,7 +32,11 @@ struct cp_server_options {
 	unsigned max_connections; /* 0: 1000 */
 	unsigned per_ip;	  /* connections per client address; 0: none */
 	size_t max_body;	  /* request body cap in bytes; 0: 256 KiB */
-	const char *tls_cert;	  /* PEM text; with tls_key, serve HTTPS */
+	/* Milliseconds a submission alone in its (wave, team) waits for
+	 * another to share its commit (docs/anonymity.md); 0: 100;
+	 * negative: never waits. */
+	int mix_wait_ms;
+	const char *tls_cert; /* PEM text; with tls_key, serve HTTPS */
 	const char *tls_key;
 	/* One line of the access or error log, without its newline; called
 	 * from any thread. NULL: no log. */

@@ -13,6 +13,11 @@
 #include "buf.h"
 
 #define BUSY_TIMEOUT_MS 10000
+/* How long a checkpoint waits for readers to leave the WAL: after a commit
+ * that stored answers, and when a writer opens the file. */
+#define COMMIT_CHECKPOINT_MS 20
+#define OPEN_CHECKPOINT_MS   50
+#define CLOSE_CHECKPOINT_MS  1000
 
 /*
  * The numbered migrations. Entry i takes the schema from version i to i+1;
@@ -252,6 +257,74 @@ static const char *const migrations[] = {
 						    "RAISE(ABORT, 'the wave is "
 						    "closed: its results are"
 						    " frozen'); END;",
+    /*
+     * 4 -> 5: responses nobody can pair with an invitation at rest
+     * (docs/anonymity.md). A response has no date, and no key, page or
+     * place in a page that follows its arrival: an online answer fills a
+     * slot made in advance for its whole group, a row of fixed size that
+     * SQLite rewrites in place (filled 0 -> 1; answers one digit per item
+     * of the pinned survey, in its order, 0 for none). Comments are kept
+     * per group, sorted by content, so they carry no order and no tie to
+     * one response's answers. The views response, answer and comment
+     * read them as rows. The old tables are copied in key order and
+     * dropped; secure_delete zeroes the pages they held.
+     */
+    "CREATE TABLE response_slot ("
+    "  id BLOB PRIMARY KEY,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
+    "  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),"
+    "  answers TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO response_slot(id, wave_id, team_id, self, filled, answers)"
+    " SELECT r.id, r.wave_id, r.team_id, r.self, 1, coalesce(("
+    "  SELECT group_concat(coalesce(a.value, 0), '')"
+    "  FROM wave w JOIN survey s ON s.id = CASE"
+    "   WHEN r.self AND w.self_survey_ref IS NOT NULL"
+    "   THEN w.self_survey_ref ELSE w.survey_ref END"
+    "  JOIN json_each(s.definition, '$.items') j"
+    "  LEFT JOIN answer a ON a.response_id = r.id"
+    "   AND a.item_id = j.value ->> 'id'"
+    "  WHERE w.id = r.wave_id), '')"
+    " FROM response r ORDER BY r.id;"
+    "CREATE TABLE comment_group ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL,"
+    "  comments TEXT NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO comment_group(wave_id, team_id, self, comments)"
+    " SELECT wave_id, team_id, self, json_group_array(json(c)) FROM ("
+    "  SELECT r.wave_id, r.team_id, r.self,"
+    "   json_array(c.question_id, c.text) AS c"
+    "  FROM response r JOIN comment c ON c.response_id = r.id"
+    "  ORDER BY 1, 2, 3, 4)"
+    " GROUP BY wave_id, team_id, self;"
+    "DROP TABLE comment;"
+    "DROP TABLE answer;"
+    "DROP TABLE response;"
+    "CREATE INDEX response_slot_group"
+    "  ON response_slot(wave_id, team_id, self);"
+    /* How many slots a group gets: its invitations, counted at once. */
+    "CREATE INDEX invitation_group ON invitation(wave_id, team_id, kind);"
+    "CREATE VIEW response AS"
+    " SELECT id, wave_id, team_id, self, answers FROM response_slot"
+    " WHERE filled = 1;"
+    "CREATE VIEW answer AS"
+    " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
+    "  CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) AS value"
+    " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+    " JOIN survey s ON s.id = CASE"
+    "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+    "  THEN w.self_survey_ref ELSE w.survey_ref END"
+    " JOIN json_each(s.definition, '$.items') j"
+    " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) <> '0';"
+    "CREATE VIEW comment AS"
+    " SELECT c.wave_id, c.team_id, c.self, j.value ->> 0 AS question_id,"
+    "  j.value ->> 1 AS text"
+    " FROM comment_group c, json_each(c.comments) j;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -455,15 +528,27 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	 * WAL lets the form server read while a send writes. synchronous=FULL
 	 * makes every commit durable before we say "thank you" or "sent".
 	 */
+	/*
+	 * secure_delete zeroes what a change frees (cells, pages), so no old
+	 * row lingers in the file; journal_size_limit = 0 truncates the WAL
+	 * whenever it is reset (docs/anonymity.md).
+	 */
 	if (rc == 0)
 		rc = cp_store_exec(s,
 				   "PRAGMA foreign_keys = ON;"
-				   "PRAGMA synchronous = FULL;",
+				   "PRAGMA synchronous = FULL;"
+				   "PRAGMA secure_delete = ON;"
+				   "PRAGMA journal_size_limit = 0;",
 				   err);
 	if (rc == 0 && !(flags & CP_STORE_READONLY))
 		rc = cp_store_exec(s, "PRAGMA journal_mode = WAL;", err);
 	if (rc == 0 && !(flags & CP_STORE_READONLY))
 		rc = migrate(s, err);
+	/* Frames an older carepulse, a crash or a migration left behind go
+	 * now, when no reader holds them; else at the next answer. */
+	if (rc == 0 && !(flags & CP_STORE_READONLY) &&
+	    cp_store_checkpoint(s, OPEN_CHECKPOINT_MS, NULL))
+		s->wal_dirty = 1;
 	else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
 		rc = cp_error_set_at(err, CP_EVERSION, path, 0, 0,
 				     "database schema version %d, this "
@@ -484,6 +569,8 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	if (s->answered)
+		cp_store_wal_reset(s, CLOSE_CHECKPOINT_MS, NULL);
 	cp_bulk_discard(s);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
@@ -526,7 +613,80 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		return rc;
 	}
 	s->in_tx = 0;
+	/*
+	 * A commit that stored answers pairs them with the invitation marked
+	 * answered in the same frames: copy them into the database and empty
+	 * the WAL at once, unless the caller does (cp_store_defer_checkpoint).
+	 * A reader in the way only delays it (wal_dirty): the answers are
+	 * committed either way.
+	 */
+	if (s->scrub) {
+		s->scrub = 0;
+		s->answered = 1;
+		s->wal_dirty = 1;
+		if (!s->defer)
+			(void)cp_store_checkpoint(s, COMMIT_CHECKPOINT_MS,
+						  NULL);
+	}
 	return 0;
+}
+
+void cp_store_defer_checkpoint(struct cp_store *s, int on)
+{
+	s->defer = on != 0;
+}
+
+int cp_store_checkpoint(struct cp_store *s, int wait_ms, struct cp_error *err)
+{
+	int rc;
+
+	if (s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "a checkpoint inside a transaction");
+	sqlite3_busy_timeout(s->db, wait_ms > 0 ? wait_ms : 0);
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+				       NULL, NULL);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return cp_error_set_at(err, CP_ECONFLICT, s->path, 0, 0,
+				       "the WAL is in use: not emptied yet");
+	if (rc != SQLITE_OK)
+		return cp_store_fail(s, err, "cannot checkpoint the WAL");
+	s->wal_dirty = 0;
+	return 0;
+}
+
+int cp_store_wal_dirty(const struct cp_store *s)
+{
+	return s->wal_dirty;
+}
+
+int cp_store_wal_reset(struct cp_store *s, int wait_ms, struct cp_error *err)
+{
+	char sql[96];
+	int rc;
+
+	if ((rc = cp_store_checkpoint(s, wait_ms, err)))
+		return rc;
+	/*
+	 * The -shm file still lists the pages of the last commit until the
+	 * next one: a commit that writes page 1 alone (the schema version,
+	 * unchanged) overwrites that list, and a second checkpoint empties
+	 * the WAL again.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "BEGIN IMMEDIATE; PRAGMA user_version = %d; COMMIT;",
+		 CP_SCHEMA_VERSION);
+	sqlite3_busy_timeout(s->db, wait_ms > 0 ? wait_ms : 0);
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	if (rc != SQLITE_OK) {
+		rc = cp_store_fail(s, err, "cannot reset the WAL index");
+		if (sqlite3_get_autocommit(s->db) == 0)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return cp_store_checkpoint(s, wait_ms, err);
 }
 
 void cp_store_rollback(struct cp_store *s)

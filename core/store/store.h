@@ -19,7 +19,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 4
+#define CP_SCHEMA_VERSION 5
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -48,6 +48,35 @@ int cp_store_schema_version(struct cp_store *s);
 int cp_store_begin(struct cp_store *s, struct cp_error *err);
 int cp_store_commit(struct cp_store *s, struct cp_error *err);
 void cp_store_rollback(struct cp_store *s);
+
+/*
+ * The WAL kept empty (docs/anonymity.md). A commit that stored answers or
+ * marked an invitation answered is followed by cp_store_checkpoint: its
+ * frames are copied into the database and the -wal file truncated to
+ * zero bytes. When a reader is in the way, waiting wait_ms did not help,
+ * it is CP_ECONFLICT and cp_store_wal_dirty stays true until a later
+ * checkpoint succeeds: call it again (the form server retries while it
+ * is idle). Never inside a transaction.
+ */
+int cp_store_checkpoint(struct cp_store *s, int wait_ms, struct cp_error *err);
+int cp_store_wal_dirty(const struct cp_store *s);
+
+/*
+ * With on set, a commit that stored answers leaves its frames in the WAL
+ * (cp_store_wal_dirty turns true) and the caller checkpoints when it
+ * chooses: the form server's writer, at once after a commit in which a
+ * group had a single answer, else when it goes idle. Off by default.
+ */
+void cp_store_defer_checkpoint(struct cp_store *s, int on);
+
+/*
+ * A checkpoint, then a commit that writes nothing but the unchanged
+ * schema version, then another checkpoint: the -shm file then lists only
+ * page 1 instead of the pages the last answers went to. For a writer
+ * about to go idle; cp_store_close does it for a connection that stored
+ * answers.
+ */
+int cp_store_wal_reset(struct cp_store *s, int wait_ms, struct cp_error *err);
 
 /*
  * Savepoints inside an open transaction, so one part of a batch can be
@@ -228,11 +257,15 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 /* ---- responses ---- */
 
 /*
- * Stores one response inside the caller's transaction: a random 16-byte
- * id, the wave, the team and the day only (never who, never the time of
- * day), its answers and comments, and updates the per-group aggregates
- * (agg_item, agg_dim, agg_group) so results never rescan answers. survey
- * is the wave's pinned definition; items it does not have are refused.
+ * Stores one response inside the caller's transaction: the wave, the team
+ * and the answers only (never who, never a date), and updates the
+ * per-group aggregates (agg_item, agg_dim, agg_group) so results never
+ * rescan answers. Outside a bulk load the answers fill a free slot of the
+ * group chosen at random (slots are made for the whole group at once, so
+ * a row's key and place in the file follow no arrival); in a bulk load
+ * (an import) each is a new row. Comments join their group's list, sorted
+ * by text. survey is the wave's pinned definition; items it does not have,
+ * or an item answered twice, are refused (CP_EDATA).
  */
 int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			  const struct cp_survey *survey, struct cp_error *err);

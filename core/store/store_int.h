@@ -12,7 +12,10 @@
 /* Statements prepared once per connection, for the hot paths. */
 enum cp_stmt {
 	CP_STMT_RESPONSE,
-	CP_STMT_ANSWER,
+	CP_STMT_SLOT_COUNT,
+	CP_STMT_SLOT_NEW,
+	CP_STMT_SLOT_FIND,
+	CP_STMT_SLOT_FILL,
 	CP_STMT_COMMENT,
 	CP_STMT_AGG_GROUP,
 	CP_STMT_AGG_ITEM,
@@ -62,6 +65,10 @@ struct cp_store {
 	int in_tx;
 	sqlite3_stmt *cache[CP_STMT_COUNT];
 	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
+	int scrub;	      /* the open transaction stores an answer */
+	int wal_dirty;	      /* a committed answer may still be in the WAL */
+	int answered;	      /* this connection has stored answers */
+	int defer;	      /* the caller checkpoints after commits */
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):

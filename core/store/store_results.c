@@ -1,7 +1,7 @@
 /*
  * store_results.c - the aggregates, waves and comments that results are
  * computed from. Reads only: the aggregates are kept current by
- * cp_store_response_add, so nothing here scans the answer table.
+ * cp_store_response_add, so nothing here scans the responses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -314,10 +314,10 @@ int cp_store_wave_comments(struct cp_store *s, int64_t wave,
 	*n = 0;
 	/* Sorted by text: the order says nothing about who wrote first. */
 	rc = each_row(s,
-		      "SELECT r.team_id, c.question_id, c.text"
-		      " FROM response r JOIN comment c ON c.response_id = r.id"
-		      " WHERE r.wave_id = ? AND r.self = 0"
-		      " ORDER BY r.team_id, c.question_id, c.text",
+		      "SELECT c.team_id, j.value ->> 0, j.value ->> 1"
+		      " FROM comment_group c, json_each(c.comments) j"
+		      " WHERE c.wave_id = ? AND c.self = 0"
+		      " ORDER BY 1, 2, 3",
 		      wave, comment_row, &x, "cannot read the comments", err);
 	if (rc) {
 		cp_store_comment_rows_free(x.c, x.n);

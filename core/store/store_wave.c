@@ -1,10 +1,10 @@
 /*
  * store_wave.c - waves, invitations and responses in the store.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 #include "crypto.h"
@@ -267,22 +267,13 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 				  &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
+	s->scrub = 1;
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return cp_store_fail(s, err, "cannot mark an invitation");
 	if (sqlite3_changes(s->db) == 0)
 		return cp_error_set(err, CP_ECONFLICT,
 				    "this link has already been used");
 	return 0;
-}
-
-/* Today's date (UTC) by the store's clock: the only time a response has. */
-static void today(char out[11])
-{
-	time_t now = (time_t)cp_store_now();
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 static int step_done(struct cp_store *s, sqlite3_stmt *st, struct cp_error *err,
@@ -411,13 +402,210 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 	return rc;
 }
 
+/* Spare slots made beyond a group's invitations: room for late
+ * invitations, and never a group whose last free slot is known. */
+#define SLOT_SPARE 8
+#define SLOT_MAX   100000
+
+/*
+ * Makes the free slots of a group: one per invitation of the group, plus
+ * SLOT_SPARE, all in one go at random keys, so where a slot sits says
+ * nothing about who will fill it or when.
+ */
+static int make_slots(struct cp_store *s, const struct cp_response *r,
+		      const char *empty, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	uint8_t id[16];
+	int rc;
+
+	rc = cp_store_cached(s, CP_STMT_SLOT_COUNT,
+			     "SELECT count(*) FROM invitation WHERE"
+			     " wave_id = ? AND team_id = ? AND kind = ?",
+			     &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->wave_id);
+	sqlite3_bind_int64(st, 2, r->team_id);
+	sqlite3_bind_text(st, 3, r->self ? "self" : "team", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		rc =
+		    cp_store_fail(s, err, "cannot count a group's invitations");
+	sqlite3_reset(st);
+	n = n > SLOT_MAX ? SLOT_MAX : n;
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_SLOT_NEW,
+		    "INSERT INTO response_slot(id, wave_id, team_id,"
+		    " self, filled, answers)"
+		    " VALUES (?, ?, ?, ?, 0, ?)",
+		    &st, err);
+	for (int64_t i = 0; rc == 0 && i < n + SLOT_SPARE; i++) {
+		rc = cp_random_bytes(id, sizeof(id), err);
+		if (rc)
+			break;
+		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->wave_id);
+		sqlite3_bind_int64(st, 3, r->team_id);
+		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
+		sqlite3_bind_text(st, 5, empty, -1, SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot make a response slot");
+	}
+	return rc;
+}
+
+/*
+ * A free slot of the group, the first at or after a random key (wrapping
+ * round): chosen without regard to who answers. 0 with *found false when
+ * the group has none.
+ */
+static int free_slot(struct cp_store *s, const struct cp_response *r,
+		     size_t width, uint8_t id[16], bool *found,
+		     struct cp_error *err)
+{
+	uint8_t from[16];
+	sqlite3_stmt *st;
+	int rc, step;
+
+	*found = false;
+	rc = cp_random_bytes(from, sizeof(from), err);
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_SLOT_FIND,
+		    "SELECT id FROM (SELECT id FROM response_slot"
+		    "  WHERE wave_id = ?1 AND team_id = ?2 AND self = ?3"
+		    "  AND id >= ?5 AND filled = 0 AND length(answers) = ?4"
+		    "  ORDER BY id LIMIT 1)"
+		    " UNION ALL SELECT id FROM (SELECT id FROM response_slot"
+		    "  WHERE wave_id = ?1 AND team_id = ?2 AND self = ?3"
+		    "  AND filled = 0 AND length(answers) = ?4"
+		    "  ORDER BY id LIMIT 1) LIMIT 1",
+		    &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->wave_id);
+	sqlite3_bind_int64(st, 2, r->team_id);
+	sqlite3_bind_int(st, 3, r->self ? 1 : 0);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)width);
+	sqlite3_bind_blob(st, 5, from, sizeof(from), SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
+		memcpy(id, sqlite3_column_blob(st, 0), 16);
+		*found = true;
+	} else if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		rc = cp_store_fail(s, err, "cannot find a response slot");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Writes answers into a free slot of the group, making slots first when
+ * it has none. The row keeps its size, so SQLite rewrites it in place. */
+static int fill_slot(struct cp_store *s, const struct cp_response *r,
+		     const char *answers, size_t width, struct cp_error *err)
+{
+	uint8_t id[16];
+	sqlite3_stmt *st;
+	bool found;
+	int rc;
+
+	rc = free_slot(s, r, width, id, &found, err);
+	if (rc == 0 && !found) {
+		char *empty = malloc(width + 1);
+		if (empty == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		memset(empty, '0', width);
+		empty[width] = '\0';
+		rc = make_slots(s, r, empty, err);
+		free(empty);
+		if (rc == 0)
+			rc = free_slot(s, r, width, id, &found, err);
+		if (rc == 0 && !found)
+			rc = cp_error_set(err, CP_EFAIL,
+					  "no response slot could be made");
+	}
+	if (rc == 0)
+		rc = cp_store_cached(s, CP_STMT_SLOT_FILL,
+				     "UPDATE response_slot SET filled = 1,"
+				     " answers = ? WHERE id = ? AND filled = 0",
+				     &st, err);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, answers, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, id, sizeof(id), SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot store a response");
+	}
+	if (rc == 0 && sqlite3_changes(s->db) != 1)
+		rc = cp_error_set(err, CP_EFAIL, "a response slot was taken");
+	return rc;
+}
+
+/* A bulk load's response: a new filled row. Imported answers belong to
+ * no invitation, so there is nothing their order could pair them with. */
+static int insert_filled(struct cp_store *s, const struct cp_response *r,
+			 const char *answers, struct cp_error *err)
+{
+	uint8_t id[16];
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = cp_random_bytes(id, sizeof(id), err);
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_RESPONSE,
+		    "INSERT INTO response_slot(id, wave_id, team_id,"
+		    " self, filled, answers)"
+		    " VALUES (?, ?, ?, ?, 1, ?)",
+		    &st, err);
+	if (rc == 0) {
+		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->wave_id);
+		sqlite3_bind_int64(st, 3, r->team_id);
+		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
+		sqlite3_bind_text(st, 5, answers, -1, SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot store a response");
+	}
+	return rc;
+}
+
+/* Adds comments to their group's list, kept sorted by content. */
+static int add_comments(struct cp_store *s, const struct cp_response *r,
+			struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (r->ncomments)
+		rc = cp_store_cached(
+		    s, CP_STMT_COMMENT,
+		    "INSERT INTO comment_group(wave_id, team_id, self,"
+		    " comments) VALUES (?1, ?2, ?3, json_array(json_array(?4,"
+		    " ?5))) ON CONFLICT DO UPDATE SET comments = ("
+		    " SELECT json_group_array(json(value)) FROM ("
+		    "  SELECT value FROM json_each(comment_group.comments)"
+		    "  UNION ALL SELECT json_array(?4, ?5) ORDER BY 1))",
+		    &st, err);
+	for (size_t i = 0; rc == 0 && i < r->ncomments; i++) {
+		sqlite3_bind_int64(st, 1, r->wave_id);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_int(st, 3, r->self ? 1 : 0);
+		sqlite3_bind_text(st, 4, r->comments[i].question_id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->comments[i].text, -1,
+				  SQLITE_STATIC);
+		rc = step_done(s, st, err, "cannot store a comment");
+	}
+	return rc;
+}
+
 int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			  const struct cp_survey *survey, struct cp_error *err)
 {
 	const struct cp_item *stack_items[64], **items = stack_items;
-	uint8_t id[16];
-	char day[11];
-	sqlite3_stmt *st;
+	char stack_text[256], *text = stack_text;
+	size_t width = survey->nitems;
 	int rc = 0;
 
 	if (!s->in_tx)
@@ -426,7 +614,14 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 	if (r->nanswers > 64 &&
 	    (items = malloc(r->nanswers * sizeof(*items))) == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (width >= sizeof(stack_text) && (text = malloc(width + 1)) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (rc == 0) {
+		memset(text, '0', width);
+		text[width] = '\0';
+	}
 	for (size_t i = 0; i < r->nanswers && rc == 0; i++) {
+		size_t at;
 		items[i] = cp_survey_item(survey, r->answers[i].item_id);
 		if (items[i] == NULL)
 			rc = cp_error_set(err, CP_EDATA,
@@ -439,52 +634,24 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 					  r->answers[i].item_id,
 					  r->answers[i].value, CP_SCALE_MIN,
 					  CP_SCALE_MAX);
+		else if (text[at = (size_t)(items[i] - survey->items)] != '0')
+			rc = cp_error_set(err, CP_EDATA, "%s: answered twice",
+					  r->answers[i].item_id);
+		else
+			text[at] = (char)('0' + r->answers[i].value);
 	}
 	if (rc == 0)
-		rc = cp_random_bytes(id, sizeof(id), err);
+		rc = s->bulk ? insert_filled(s, r, text, err)
+			     : fill_slot(s, r, text, width, err);
 	if (rc == 0)
-		rc =
-		    cp_store_cached(s, CP_STMT_RESPONSE,
-				    "INSERT INTO response(id, wave_id, team_id,"
-				    " self, day) VALUES (?, ?, ?, ?, ?)",
-				    &st, err);
-	if (rc == 0) {
-		today(day);
-		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, r->wave_id);
-		sqlite3_bind_int64(st, 3, r->team_id);
-		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
-		sqlite3_bind_text(st, 5, day, -1, SQLITE_STATIC);
-		rc = step_done(s, st, err, "cannot store a response");
-	}
-	if (rc == 0)
-		rc = cp_store_cached(s, CP_STMT_ANSWER,
-				     "INSERT INTO answer(response_id, item_id,"
-				     " value) VALUES (?, ?, ?)",
-				     &st, err);
-	for (size_t i = 0; rc == 0 && i < r->nanswers; i++) {
-		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, r->answers[i].item_id, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, r->answers[i].value);
-		rc = step_done(s, st, err, "cannot store an answer");
-	}
-	if (rc == 0)
-		rc = cp_store_cached(s, CP_STMT_COMMENT,
-				     "INSERT INTO comment(response_id,"
-				     " question_id, text) VALUES (?, ?, ?)",
-				     &st, err);
-	for (size_t i = 0; rc == 0 && i < r->ncomments; i++) {
-		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, r->comments[i].question_id, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, r->comments[i].text, -1,
-				  SQLITE_STATIC);
-		rc = step_done(s, st, err, "cannot store a comment");
-	}
+		rc = add_comments(s, r, err);
 	if (rc == 0)
 		rc = add_aggregates(s, r, survey, items, err);
+	if (rc == 0)
+		s->scrub = 1;
 	if (items != stack_items)
 		free(items);
+	if (text != stack_text)
+		free(text);
 	return rc;
 }

@@ -83,6 +83,22 @@ for wave, member, kind, role, stored in db.execute(
 check(posted == 20, f"{posted} answers")
 PY
 stop_server
+# The slots (docs/anonymity.md): each group's were made for the
+# invitations counted in it, a leader's ordinary one in the team above,
+# plus SLOT_SPARE (8, core/store/store_wave.c), and each answer filled one
+# slot of the group its invitation counts in.
+bad=$(sqlite3 "$CAREPULSE_DB" "
+	SELECT g.team_id, g.self, g.slots, g.filled, i.n, i.answered FROM (
+	  SELECT wave_id, team_id, self, count(*) AS slots,
+	         sum(filled) AS filled FROM response_slot GROUP BY 1, 2, 3) g
+	FULL JOIN (
+	  SELECT wave_id, team_id, kind = 'self' AS self, count(*) AS n,
+	         sum(answered) AS answered FROM invitation GROUP BY 1, 2, 3) i
+	USING (wave_id, team_id, self)
+	WHERE g.slots IS NOT i.n + 8 OR g.filled IS NOT i.answered")
+[ -z "$bad" ] || fail "slots do not match the invitations of their group: $bad"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(*) FROM response_slot WHERE filled")" = 20 ] ||
+	fail "not 20 filled slots"
 expect_exit 0 wave close 1
 
 expect_exit 0 results 1 --items --format json

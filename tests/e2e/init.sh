@@ -9,7 +9,8 @@ expect_in out "created, mode 0600"
 [ "$(stat -c %a carepulse.db.key)" = 600 ] || fail "key mode is not 600"
 [ "$(stat -c %s carepulse.db.key)" = 32 ] || fail "key is not 32 bytes"
 [ "$(sqlite3 carepulse.db 'PRAGMA journal_mode')" = wal ] || fail "not WAL"
-[ "$(sqlite3 carepulse.db 'PRAGMA user_version')" = 4 ] || fail "schema version"
+want=$(sed -n "s/^#define CP_SCHEMA_VERSION //p" "$CP_SOURCE_DIR/core/store/store.h")
+[ "$(sqlite3 carepulse.db 'PRAGMA user_version')" = "$want" ] || fail "schema version"
 n=$(sqlite3 carepulse.db 'SELECT count(*) FROM survey')
 [ "$n" -ge 5 ] || fail "built-in surveys missing ($n)"
 

@@ -102,6 +102,10 @@ static void test_create_sets_pragmas(void **state)
 	assert_string_equal(query_text(f->fx.s->db, "PRAGMA journal_mode"),
 			    "wal");
 	assert_int_equal(query_int(f->fx.s->db, "PRAGMA foreign_keys"), 1);
+	/* Freed content zeroed, the WAL truncated (docs/anonymity.md). */
+	assert_int_equal(query_int(f->fx.s->db, "PRAGMA secure_delete"), 1);
+	assert_int_equal(query_int(f->fx.s->db, "PRAGMA journal_size_limit"),
+			 0);
 	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
 	assert_int_equal(cp_store_check(f->fx.s, &err), 0);
 	cp_store_close(f->fx.s);
@@ -707,7 +711,7 @@ static void test_survey_rows(void **state)
 
 static void test_response_tables_without_rowid(void **state)
 {
-	static const char *const tables[] = {"response", "answer", "comment"};
+	static const char *const tables[] = {"response_slot", "comment_group"};
 	struct fixture *f = *state;
 	char sql[128];
 
@@ -726,17 +730,18 @@ static void test_response_tables_without_rowid(void **state)
 
 static void test_response_has_no_identity(void **state)
 {
-	static const char *const allowed[] = {"id", "wave_id", "team_id",
-					      "self", "day"};
+	static const char *const allowed[] = {"id",   "wave_id", "team_id",
+					      "self", "filled",	 "answers"};
 	struct fixture *f = *state;
 	sqlite3_stmt *st;
 	int columns = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(f->fx.s->db,
-					    "SELECT name FROM "
-					    "pragma_table_info('response')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(f->fx.s->db,
+			       "SELECT name FROM "
+			       "pragma_table_info('response_slot')",
+			       -1, &st, NULL),
+	    SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		size_t k;
@@ -750,7 +755,7 @@ static void test_response_has_no_identity(void **state)
 		columns++;
 	}
 	sqlite3_finalize(st);
-	assert_int_equal(columns, 5);
+	assert_int_equal(columns, 6);
 }
 
 int main(void)
