@@ -319,8 +319,8 @@ static size_t clean(const char *s, size_t n, char *out, size_t cap,
 
 /*
  * Runs fn on s[0..n) cleaned (see clean), in a buffer of its own when the
- * text is longer than a line. Returns what fn returns, 0 when out of
- * memory.
+ * text is longer than a line. Returns what fn returns; out of memory, 0
+ * with the document marked failed.
  */
 static float with_clean(struct pdf *p, const char *s, size_t n,
 			float (*fn)(struct pdf *p, const char *s, size_t n,
@@ -332,8 +332,11 @@ static float with_clean(struct pdf *p, const char *s, size_t n,
 	size_t len;
 	float r;
 
-	if (buf == NULL)
+	if (buf == NULL) {
+		cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
+		p->failed = 1;
 		return 0;
+	}
 	clean(s, n, buf, n + 1, &len);
 	r = fn(p, buf, len, arg);
 	if (buf != stack)
@@ -343,10 +346,15 @@ static float with_clean(struct pdf *p, const char *s, size_t n,
 
 static float measure_clean(struct pdf *p, const char *s, size_t n, void *arg)
 {
-	return text_measure(p->fonts, *(const int *)arg, s, n);
+	float w;
+
+	if (text_measure(p->fonts, *(const int *)arg, s, n, &w, p->err))
+		p->failed = 1;
+	return w;
 }
 
-/* The shaped width of s[0..n) in points. */
+/* The shaped width of s[0..n) in points. A failure marks the document
+ * failed, so a layout never goes on with a wrong width. */
 static float seg_width(struct pdf *p, int bold, float size, const char *s,
 		       size_t n)
 {

@@ -833,17 +833,15 @@ int text_shape(struct text_fonts *f, int bold, enum text_dir dir, const char *s,
 	return shape(f, bold, dir, s, n, 1, out, err);
 }
 
-float text_measure(struct text_fonts *f, int bold, const char *s, size_t n)
+int text_measure(struct text_fonts *f, int bold, const char *s, size_t n,
+		 float *width, struct cp_error *err)
 {
 	struct text_line l = {0};
-	float w;
+	int rc = shape(f, bold, TEXT_DIR_AUTO, s, n, 0, &l, err);
 
-	if (shape(f, bold, TEXT_DIR_AUTO, s, n, 0, &l, NULL))
-		w = 0;
-	else
-		w = l.width;
+	*width = rc ? 0 : l.width;
 	text_line_release(&l);
-	return w;
+	return rc;
 }
 
 void text_line_release(struct text_line *l)
@@ -941,6 +939,13 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 	    HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'),
 	    HB_TAG('V', 'D', 'M', 'X'), HB_TAG('P', 'C', 'L', 'T'),
 	};
+	static const hb_tag_t need[] = {
+	    HB_TAG('h', 'e', 'a', 'd'), HB_TAG('h', 'h', 'e', 'a'),
+	    HB_TAG('m', 'a', 'x', 'p'), HB_TAG('h', 'm', 't', 'x'),
+	    HB_TAG('l', 'o', 'c', 'a'), HB_TAG('g', 'l', 'y', 'f'),
+	    HB_TAG('n', 'a', 'm', 'e'), HB_TAG('p', 'o', 's', 't'),
+	    HB_TAG('O', 'S', '/', '2'),
+	};
 	struct face *fc;
 	hb_subset_input_t *in = NULL;
 	hb_subset_plan_t *plan = NULL;
@@ -982,6 +987,20 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 	cmap = make_cmap(fc, hb_subset_plan_old_to_new_glyph_mapping(plan));
 	if (cmap == NULL || builder == NULL)
 		goto nomem;
+	/* hb-subset may drop a table it could not subset (out of memory)
+	 * and still succeed: a font without them would draw nothing. */
+	if (hb_face_get_glyph_count(parsed) !=
+	    hb_map_get_population(
+		hb_subset_plan_new_to_old_glyph_mapping(plan)))
+		goto nomem;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		hb_blob_t *t = hb_face_reference_table(parsed, need[i]);
+		unsigned n = hb_blob_get_length(t);
+
+		hb_blob_destroy(t);
+		if (n == 0)
+			goto nomem;
+	}
 	ntags = hb_face_get_table_tags(parsed, 0, NULL, NULL);
 	for (unsigned k = 0; k < ntags; k++) {
 		hb_tag_t tag;

@@ -80,8 +80,10 @@ int text_shape(struct text_fonts *f, int bold, enum text_dir dir, const char *s,
 	       size_t n, struct text_line *out, struct cp_error *err);
 void text_line_release(struct text_line *l);
 
-/* The shaped width of s[0..n); records nothing. 0 when out of memory. */
-float text_measure(struct text_fonts *f, int bold, const char *s, size_t n);
+/* The shaped width of s[0..n) into *width; records nothing. Fails with
+ * CP_ENOMEM (and *width 0). */
+int text_measure(struct text_fonts *f, int bold, const char *s, size_t n,
+		 float *width, struct cp_error *err);
 
 /* The direction of s[0..n) by its first strong character; LTR if none. */
 enum text_dir text_direction(const char *s, size_t n);
