@@ -925,6 +925,27 @@ static hb_blob_t *hmtx_no_zero(hb_face_t *face, hb_blob_t *t, unsigned upem)
 			      free);
 }
 
+/*
+ * The tables copied into the font to embed: those libharu embeds (but the
+ * cmap, which is ours, and the hinting, which is dropped). Nothing else,
+ * so the font does not depend on which optional tables hb-subset kept.
+ */
+static int wanted(hb_tag_t tag)
+{
+	static const hb_tag_t keep[] = {
+	    HB_TAG('O', 'S', '/', '2'), HB_TAG('g', 'l', 'y', 'f'),
+	    HB_TAG('h', 'e', 'a', 'd'), HB_TAG('h', 'h', 'e', 'a'),
+	    HB_TAG('h', 'm', 't', 'x'), HB_TAG('l', 'o', 'c', 'a'),
+	    HB_TAG('m', 'a', 'x', 'p'), HB_TAG('n', 'a', 'm', 'e'),
+	    HB_TAG('p', 'o', 's', 't'),
+	};
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (keep[i] == tag)
+			return 1;
+	return 0;
+}
+
 int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 		     size_t *len, struct cp_error *err)
 {
@@ -1008,7 +1029,7 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 
 		got = 1;
 		hb_face_get_table_tags(parsed, k, &got, &tag);
-		if (got != 1 || tag == HB_TAG('c', 'm', 'a', 'p'))
+		if (got != 1 || !wanted(tag))
 			continue;
 		t = hb_face_reference_table(parsed, tag);
 		if (tag == HB_TAG('h', 'm', 't', 'x'))
