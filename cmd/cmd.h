@@ -49,6 +49,8 @@ enum cmd_flags {
 	CMD_NEEDS_DB = 1, /* the dispatcher opens the store (must exist) */
 	CMD_FORMAT = 2,	  /* prints data: takes --format table|csv|json */
 	CMD_TAKES_DB = 4, /* takes --db but opens the store itself */
+	CMD_READS_DB = 8, /* with CMD_NEEDS_DB: only reads, so a database
+			     that cannot be written is opened read-only */
 };
 
 enum cmd_format {

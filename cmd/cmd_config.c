@@ -22,17 +22,27 @@ static int cmd_config_list_exec(struct cmd_ctx *c)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char env[128], *v = NULL;
 		const char *source = NULL;
+		bool unreadable = false;
 		cp_config_env_name(keys[i].key, env, sizeof(env));
 		rc = cp_config_get(c->store, keys[i].key, &v, &source, &c->err);
+		/* A secret's file that cannot be read is shown as such; the
+		 * command that needs it says why. */
+		if (rc && keys[i].secret) {
+			rc = 0;
+			source = "file";
+			unreadable = true;
+		}
 		if (rc)
 			break;
 		out_cell(&t, keys[i].key);
 		/* A secret's value is never printed, only whether it is set. */
 		if (keys[i].secret)
-			out_cell(&t, v ? "(set)" : NULL);
+			out_cell(&t, unreadable ? "(unreadable)"
+				     : v	? "(set)"
+						: NULL);
 		else
 			out_cell(&t, v);
-		out_cell(&t, v ? source : NULL);
+		out_cell(&t, v || unreadable ? source : NULL);
 		out_cell(&t, env);
 		out_cell(&t, keys[i].help);
 		free(v);
@@ -92,7 +102,7 @@ const struct cmd_entry cmd_config_list_entry = {
     .description = CONFIG_DESCRIPTION,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_config_list_exec,
 };
 
@@ -103,7 +113,7 @@ const struct cmd_entry cmd_config_get_entry = {
     .description = CONFIG_DESCRIPTION,
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_config_get_exec,
 };
 

@@ -29,6 +29,7 @@
 #include "server.h"
 #include "store.h"
 #include "survey.h"
+#include "token.h"
 #include "wave.h"
 #include "when.h"
 
@@ -118,6 +119,7 @@ static int setup(struct demo *d)
 		: cp_config_key_path(d->st, d->db_path, &d->key_path, &c->err);
 	rc = rc ? rc : cp_key_create(d->key_path, &created, &c->err);
 	rc = rc ? rc : cp_key_load(d->key_path, d->key, &c->err);
+	rc = rc ? rc : cp_token_key_bind(d->st, d->key, d->key_path, &c->err);
 	rc = rc ? rc : cp_store_begin(d->st, &c->err);
 	if (rc == 0) {
 		rc = cp_survey_install_builtins(d->st, &added, &c->err);
@@ -440,7 +442,7 @@ static int run(struct cmd_ctx *c, const char *dir)
 	rc = rc ? rc : reports(&d);
 	cp_store_clock_pin(0);
 	cp_store_close(d.st);
-	memset(d.key, 0, sizeof(d.key));
+	cp_wipe(d.key, sizeof(d.key));
 	free(d.key_path);
 	free(d.db_path);
 	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))

@@ -222,7 +222,7 @@ const struct cmd_entry cmd_report_team_entry = {
     .nopts = TEAM_NOPTS,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_report_team_exec,
 };
 
@@ -241,6 +241,6 @@ const struct cmd_entry cmd_report_compare_entry = {
     .nopts = COMPARE_NOPTS,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_report_compare_exec,
 };

@@ -701,6 +701,6 @@ const struct cmd_entry cmd_results_entry = {
     .nopts = RESULTS_NOPTS,
     .min_args = 0,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_results_exec,
 };

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "deliver.h"
 #include "store.h"
+#include "token.h"
 
 enum {
 	SEND_DRY_RUN,
@@ -22,14 +23,7 @@ static const struct cmd_opt send_opts[SEND_NOPTS] = {
 
 int cmd_installation_key(struct cmd_ctx *c, unsigned char *key)
 {
-	char *path = NULL;
-	int rc;
-
-	rc = cp_config_key_path(c->store, c->db_path, &path, &c->err);
-	if (rc == 0)
-		rc = cp_key_load(path, key, &c->err);
-	free(path);
-	return rc;
+	return cp_token_key_load(c->store, c->db_path, key, &c->err);
 }
 
 /* Parses a wave id argument; 0 after printing a usage error. */
@@ -109,7 +103,7 @@ static int run(struct cmd_ctx *c, int remind)
 	o.arg = c;
 	rc = remind ? cp_deliver_remind(c->store, key, wave, &o, &r, &c->err)
 		    : cp_deliver_send(c->store, key, wave, &o, &r, &c->err);
-	memset(key, 0, sizeof(key));
+	cp_wipe(key, sizeof(key));
 	if (rc) {
 		cmd_progress(c, "%s", "");
 		if (r.sent || r.failed)

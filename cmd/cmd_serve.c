@@ -21,6 +21,7 @@ enum {
 	SERVE_BASE_URL,
 	SERVE_THREADS,
 	SERVE_TIMEOUT,
+	SERVE_DEADLINE,
 	SERVE_MAX_CONNECTIONS,
 	SERVE_PER_IP,
 	SERVE_MAX_BODY,
@@ -42,8 +43,14 @@ static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
 		       "request threads (default: 2 per CPU)"},
     [SERVE_TIMEOUT] = {"timeout", 0, OPT_VALUE, "SECONDS",
 		       "close a connection idle this long (default 30)"},
-    [SERVE_MAX_CONNECTIONS] = {"max-connections", 0, OPT_VALUE, "N",
-			       "connections at once, in all (default 1000)"},
+    [SERVE_DEADLINE] =
+	{"deadline", 0, OPT_VALUE, "SECONDS",
+	 "close a connection whose request (headers and body) takes longer "
+	 "than this to arrive, however steadily it trickles (default 60)"},
+    [SERVE_MAX_CONNECTIONS] =
+	{"max-connections", 0, OPT_VALUE, "N",
+	 "connections at once, in all (default 1000); when full, the one "
+	 "waiting longest for its request is closed to serve a new one"},
     [SERVE_PER_IP] =
 	{"per-ip", 0, OPT_VALUE, "N",
 	 "connections at once from one address (default 64; 0: no limit, "
@@ -147,8 +154,8 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	const char *cert = cmd_value(c, SERVE_CERT),
 		   *key = cmd_value(c, SERVE_KEY);
 	char addr[64], *base = NULL, *cert_pem = NULL, *key_pem = NULL;
-	unsigned long threads = 0, timeout = 0, maxconn = 0, per_ip = 64,
-		      max_body = 0, mix_wait = 100;
+	unsigned long threads = 0, timeout = 0, deadline = 0, maxconn = 0,
+		      per_ip = 64, max_body = 0, mix_wait = 100;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -157,6 +164,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 		return EXIT_USAGE;
 	if (number(c, SERVE_THREADS, 128, &threads) ||
 	    number(c, SERVE_TIMEOUT, CP_DAY, &timeout) ||
+	    number(c, SERVE_DEADLINE, CP_DAY, &deadline) ||
 	    number(c, SERVE_MAX_CONNECTIONS, 100000, &maxconn) ||
 	    number(c, SERVE_PER_IP, 100000, &per_ip) ||
 	    number(c, SERVE_MAX_BODY, 64ul * 1024 * 1024, &max_body) ||
@@ -178,6 +186,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.address = addr;
 	o.threads = (unsigned)threads;
 	o.timeout = (unsigned)timeout;
+	o.deadline = (unsigned)deadline;
 	o.max_connections = (unsigned)maxconn;
 	o.per_ip = (unsigned)per_ip;
 	o.max_body = max_body;

@@ -187,7 +187,7 @@ const struct cmd_entry cmd_survey_list_entry = {
     .usage = "",
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_survey_list_exec,
 };
 
@@ -199,7 +199,7 @@ const struct cmd_entry cmd_survey_show_entry = {
 		   "exactly; with csv, its items.",
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_survey_show_exec,
 };
 

@@ -214,7 +214,7 @@ const struct cmd_entry cmd_team_list_entry = {
     .usage = "",
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_team_list_exec,
 };
 
@@ -226,6 +226,6 @@ const struct cmd_entry cmd_member_list_entry = {
     .nopts = MEMBER_NOPTS,
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_member_list_exec,
 };

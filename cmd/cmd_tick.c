@@ -27,7 +27,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	o.dry_run = cmd_flag(c, TICK_DRY_RUN);
 	rc = cp_deliver_tick(c->store, key, &o, &r, &c->err);
-	memset(key, 0, sizeof(key));
+	cp_wipe(key, sizeof(key));
 	if (rc == 0 && r.busy) {
 		printf("tick: another send, remind or tick is running; "
 		       "nothing done\n");

@@ -137,7 +137,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	rc = cp_wave_create(c->store, key, &w, survey, teams, nteams,
 			    cmd_flag(c, CREATE_SELF), &created, &c->err);
-	memset(key, 0, sizeof(key));
+	cp_wipe(key, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
 	printf("created wave %lld: survey %s, %zu invitation%s by %s, %s",
@@ -341,7 +341,7 @@ const struct cmd_entry cmd_wave_list_entry = {
     .usage = "",
     .min_args = 0,
     .max_args = 0,
-    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_wave_list_exec,
 };
 
@@ -354,7 +354,7 @@ const struct cmd_entry cmd_wave_show_entry = {
 		   "were answered: a count, never who.",
     .min_args = 1,
     .max_args = 1,
-    .flags = CMD_NEEDS_DB,
+    .flags = CMD_NEEDS_DB | CMD_READS_DB,
     .exec = cmd_wave_show_exec,
 };
 

@@ -456,7 +456,10 @@ int cmd_run(int argc, char **argv)
 	if (status)
 		goto done;
 	if (e->flags & CMD_NEEDS_DB) {
-		if (cp_store_open(&c->store, c->db_path, 0, &c->err)) {
+		if (cp_store_open(
+			&c->store, c->db_path,
+			(e->flags & CMD_READS_DB) ? CP_STORE_READ_FALLBACK : 0,
+			&c->err)) {
 			/* A missing database is a file we could not open. */
 			if (c->err.code == CP_ENOTFOUND)
 				c->err.code = CP_EIO;

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "crypto.h"
+#include "deliver.h"
 
 int main(int argc, char **argv)
 {
@@ -26,9 +27,12 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
-	if (cp_crypto_init(&err))
+	/* Once, before any thread: OpenSSL (which the fault loops leave
+	 * alone), then libcurl's global state. */
+	if (cp_crypto_init(&err) || cp_deliver_global_init(&err))
 		return cmd_report(&err);
 	status = cmd_run(argc - 1, argv + 1);
+	cp_deliver_global_cleanup();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "carepulse: cannot write the output\n");
 		return status ? status : EXIT_IO;

@@ -183,8 +183,11 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 			snprintf(name, sizeof(name), "%s %s", f, l);
 			slug(fs, sizeof(fs), f);
 			slug(ls, sizeof(ls), l);
-			rc = cp_buf_printf(b, err, "%s.%s%d@example.org,", fs,
-					   ls, person);
+			/* A name in another script has no ASCII letters:
+			 * its address is the family name alone, never one
+			 * that starts with a dot. */
+			rc = cp_buf_printf(b, err, "%s%s%s%d@example.org,", fs,
+					   *fs ? "." : "", ls, person);
 			rc = rc ? rc : cp_csv_field(b, name, err);
 			rc = rc ? rc
 				: cp_buf_printf(b, err, ",%s,%s,%s\r\n",

@@ -223,3 +223,21 @@ int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN], struct cp_error *err)
 				       CP_KEY_LEN);
 	return 0;
 }
+
+int cp_key_check(const uint8_t key[CP_KEY_LEN], char out[CP_KEY_CHECK_LEN + 1],
+		 struct cp_error *err)
+{
+	static const char label[] = "carepulse installation key check v1";
+	uint8_t mac[CP_SHA256_LEN];
+
+	out[0] = '\0';
+	if (cp_hmac_sha256(key, CP_KEY_LEN, label, sizeof(label) - 1, mac))
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	cp_hex(mac, CP_KEY_CHECK_LEN / 2, out);
+	return 0;
+}
+
+void cp_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}

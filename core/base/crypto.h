@@ -58,4 +58,19 @@ int cp_key_create(const char *path, int *created, struct cp_error *err);
 int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN],
 		struct cp_error *err);
 
+/* Hex length of a key check value. */
+#define CP_KEY_CHECK_LEN 32
+
+/*
+ * The key's check value: the first 128 bits of HMAC-SHA256 of a fixed
+ * label under the key, in hex. It names the key (two keys give different
+ * values) without revealing it, so a database can record which key it
+ * belongs to. CP_ENOMEM when OpenSSL runs out of memory (out is "").
+ */
+int cp_key_check(const uint8_t key[CP_KEY_LEN], char out[CP_KEY_CHECK_LEN + 1],
+		 struct cp_error *err);
+
+/* Wipes n bytes of secret at p in a way the compiler cannot drop. */
+void cp_wipe(void *p, size_t n);
+
 #endif

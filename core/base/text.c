@@ -114,22 +114,55 @@ static bool domain_valid(const char *d, size_t n)
 	return dots > 0;
 }
 
-bool cp_email_valid(const char *s)
+/* RFC 5322 atext: the characters of a dot-atom besides its dots. */
+static bool is_atext(char c)
+{
+	return is_ascii_alnum(c) ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+const char *cp_email_problem(const char *s)
 {
 	const char *at;
-	size_t len, i;
+	size_t len, local, i;
 
-	if (s == NULL)
-		return false;
+	if (s == NULL || *s == '\0')
+		return "it is empty";
 	len = strlen(s);
 	at = strchr(s, '@');
-	if (len > 254 || at == NULL || at == s || strchr(at + 1, '@'))
-		return false;
-	/* Printable ASCII without the space: 0x21..0x7E. */
-	for (i = 0; s + i < at; i++)
-		if (s[i] < 0x21 || s[i] > 0x7E)
-			return false;
-	return domain_valid(at + 1, len - (size_t)(at + 1 - s));
+	if (at == NULL)
+		return "it has no '@'";
+	if (strchr(at + 1, '@'))
+		return "it has more than one '@'";
+	if (len > 254)
+		return "it is longer than 254 bytes";
+	local = (size_t)(at - s);
+	if (local == 0)
+		return "nothing comes before '@'";
+	if (local > 64)
+		return "the part before '@' is longer than 64 bytes";
+	/* A dot-atom (RFC 5321/5322): atext runs joined by single dots. */
+	if (s[0] == '.')
+		return "the part before '@' starts with a dot";
+	if (s[local - 1] == '.')
+		return "the part before '@' ends with a dot";
+	for (i = 0; i < local; i++) {
+		if (s[i] == '.' && s[i + 1] == '.')
+			return "the part before '@' has two dots in a row";
+		if (s[i] != '.' && !is_atext(s[i]))
+			return "the part before '@' has a character an "
+			       "address cannot have (a space, a quote, "
+			       "a comma, non-ASCII ...)";
+	}
+	if (!domain_valid(at + 1, len - local - 1))
+		return "the part after '@' is not a domain name like "
+		       "example.org";
+	return NULL;
+}
+
+bool cp_email_valid(const char *s)
+{
+	return cp_email_problem(s) == NULL;
 }
 
 bool cp_id_valid(const char *s)

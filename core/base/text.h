@@ -18,12 +18,17 @@ bool cp_utf8_valid(const char *s, size_t n);
 size_t cp_utf8_length(const char *s);
 
 /*
- * True when s looks like a deliverable address: one '@', a non-empty local
- * part of printable ASCII without spaces, a domain of dot-separated labels
- * (letters, digits, hyphens, not at a label's ends) with at least one dot,
- * at most 254 bytes in all.
+ * True when s is a deliverable address, the one check every place that
+ * takes an address asks: one '@'; before it a dot-atom (RFC 5321/5322:
+ * runs of letters, digits and !#$%&'*+-/=?^_`{|}~ joined by single dots,
+ * so no leading, trailing or doubled dot) of at most 64 bytes; after it a
+ * domain of dot-separated labels (letters, digits, hyphens, not at a
+ * label's ends) with at least one dot; at most 254 bytes in all.
  */
 bool cp_email_valid(const char *s);
+
+/* Why s is not a valid address (a static phrase), or NULL when it is. */
+const char *cp_email_problem(const char *s);
 
 /* True when s matches ^[a-z0-9][a-z0-9_.-]{0,63}$ (survey, item, team ids). */
 bool cp_id_valid(const char *s);

@@ -159,6 +159,9 @@ static const struct cp_config_key keys[] = {
      .whole = true,
      .min = 3,
      .max = 10},
+    {.key = "tls.ca_file",
+     .help = "PEM certificates SMTP and HTTPS webhooks trust instead of the "
+	     "system's (a private CA)"},
     {.key = "webhook.secret",
      .help = "webhook signing secret (environment only)",
      .secret = true},
@@ -241,6 +244,46 @@ bool cp_config_key_range(const char *key, long *min, long *max)
 	return true;
 }
 
+/*
+ * A secret from the file its "_file" key names (first line, without its
+ * newline), checked like a value from anywhere else. *out stays NULL
+ * when no file is named.
+ */
+static int secret_file(struct cp_store *st, const struct cp_config_key *k,
+		       char **out, const char **source, struct cp_error *err)
+{
+	char file_key[128];
+	char *path = NULL;
+	struct cp_buf b;
+	int rc;
+
+	snprintf(file_key, sizeof(file_key), "%s_file", k->key);
+	if (cp_config_key(file_key) == NULL)
+		return 0;
+	rc = cp_config_get(st, file_key, &path, NULL, err);
+	if (rc || path == NULL)
+		return rc;
+	cp_buf_init(&b, 64 * 1024);
+	rc = cp_buf_read_file(&b, path, err);
+	if (rc == 0) {
+		char *nl = strpbrk(b.data, "\r\n");
+		if (nl)
+			*nl = '\0';
+		if ((rc = check_value(k, b.data, err)))
+			cp_error_prefix(err, "%s (from %s)", k->key, path);
+	}
+	if (rc == 0) {
+		*out = cp_buf_detach(&b);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		else if (source)
+			*source = "file";
+	}
+	cp_buf_release(&b);
+	free(path);
+	return rc;
+}
+
 int cp_config_get(struct cp_store *st, const char *key, char **out,
 		  const char **source, struct cp_error *err)
 {
@@ -263,7 +306,9 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 			*source = "env";
 		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
-	if (st && !k->secret) {
+	if (k->secret)
+		return secret_file(st, k, out, source, err);
+	if (st) {
 		rc = cp_store_config_get(st, key, out, err);
 		if (rc || *out) {
 			if (source)
@@ -406,35 +451,7 @@ int cp_config_unset(struct cp_store *st, const char *key, struct cp_error *err)
 int cp_config_secret(struct cp_store *st, const char *key, char **out,
 		     struct cp_error *err)
 {
-	char env[128], file_key[128];
-	char *path = NULL;
-	struct cp_buf b;
-	const char *v;
-	int rc;
-
-	*out = NULL;
-	v = getenv(cp_config_env_name(key, env, sizeof(env)));
-	if (v && *v) {
-		*out = cp_strdup(v);
-		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	snprintf(file_key, sizeof(file_key), "%s_file", key);
-	rc = cp_config_get(st, file_key, &path, NULL, err);
-	if (rc || path == NULL)
-		return rc;
-	cp_buf_init(&b, 64 * 1024);
-	rc = cp_buf_read_file(&b, path, err);
-	free(path);
-	if (rc == 0) {
-		char *nl = strpbrk(b.data, "\r\n");
-		if (nl)
-			*nl = '\0';
-		*out = cp_buf_detach(&b);
-		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	cp_buf_release(&b);
-	return rc;
+	return cp_config_get(st, key, out, NULL, err);
 }
 
 int cp_config_key_path(struct cp_store *st, const char *db_path, char **out,

@@ -41,8 +41,10 @@ const char *cp_config_env_name(const char *key, char *out, size_t n);
 
 /*
  * The value of key: the environment first, then the database (st may be
- * NULL), then the default. *out is malloc'ed, or NULL when unset.
- * *source (optional) is "env", "db" or "default".
+ * NULL), then the default. A secret is never in the database: after the
+ * environment comes the file its "_file" key names (first line). *out is
+ * malloc'ed, or NULL when unset. *source (optional) is "env", "db",
+ * "file" or "default".
  */
 int cp_config_get(struct cp_store *st, const char *key, char **out,
 		  const char **source, struct cp_error *err);
@@ -101,7 +103,7 @@ int cp_config_unset(struct cp_store *st, const char *key, struct cp_error *err);
  * A secret: the environment variable of key itself (for example
  * CAREPULSE_SMTP_PASSWORD), else the contents of the file named by
  * key "_file" (first line, without its newline). *out is NULL when
- * neither is set.
+ * neither is set. The same as cp_config_get.
  */
 int cp_config_secret(struct cp_store *st, const char *key, char **out,
 		     struct cp_error *err);

@@ -60,6 +60,31 @@ struct run {
 	struct timespec start, last_progress;
 };
 
+int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err)
+{
+	struct cp_buf b;
+	int rc;
+
+	rc = cp_config_get(st, "tls.ca_file", out, NULL, err);
+	if (rc || *out == NULL)
+		return rc;
+	cp_buf_init(&b, 16u * 1024u * 1024u);
+	rc = cp_buf_read_file(&b, *out, err);
+	if (rc == 0 &&
+	    strstr(cp_buf_str(&b), "-----BEGIN CERTIFICATE-----") == NULL)
+		rc = cp_error_set_at(err, CP_EUSAGE, *out, 0, 0,
+				     "tls.ca_file: no PEM certificate in it "
+				     "(expected -----BEGIN CERTIFICATE-----)");
+	else if (rc)
+		rc = cp_error_prefix(err, "tls.ca_file");
+	cp_buf_release(&b);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 static double since(const struct timespec *t)
 {
 	struct timespec now;

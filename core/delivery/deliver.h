@@ -25,6 +25,15 @@
 #include "error.h"
 #include "store.h"
 
+/*
+ * Initialises libcurl (and the TLS library under it) once for the whole
+ * program: call it at start, before any thread exists, and
+ * cp_deliver_global_cleanup at exit. libcurl is not thread-safe to
+ * initialise lazily, which the first curl_easy_init would otherwise do.
+ */
+int cp_deliver_global_init(struct cp_error *err);
+void cp_deliver_global_cleanup(void);
+
 struct cp_send_report {
 	char channel[16];
 	size_t todo;	 /* selected at the start */

@@ -160,6 +160,7 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		    struct cp_error *err)
 {
 	char *url = NULL, *secret = NULL, *host = NULL, *scheme = NULL;
+	char *ca = NULL;
 	struct webhook *w = NULL;
 	CURLU *u = NULL;
 	long len;
@@ -169,13 +170,15 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	if (rc == 0 && url == NULL)
 		rc = cp_error_set(err, CP_EUSAGE,
 				  "no webhook URL: set CAREPULSE_WEBHOOK_URL "
-				  "(it is a credential, never stored)");
+				  "or webhook.url_file (it is a credential, "
+				  "never stored)");
 	rc = rc ? rc : cp_config_secret(st, "webhook.secret", &secret, err);
 	if (rc == 0 && (secret == NULL || *secret == '\0'))
 		rc = cp_error_set(err, CP_EUSAGE,
 				  "no webhook signing secret: set "
 				  "CAREPULSE_WEBHOOK_SECRET or "
 				  "webhook.secret_file");
+	rc = rc ? rc : cp_deliver_ca_file(st, &ca, err);
 	if (rc)
 		goto done;
 	u = curl_url();
@@ -227,6 +230,8 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT, timeout);
 	curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, "carepulse");
+	if (ca)
+		curl_easy_setopt(w->curl, CURLOPT_CAINFO, ca); /* copied */
 	ch->name = "webhook";
 	ch->self = w;
 	ch->send = webhook_send;
@@ -238,6 +243,7 @@ done:
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	free(url);
+	free(ca);
 	if (secret)
 		memset(secret, 0, strlen(secret));
 	free(secret);
@@ -338,6 +344,7 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	struct cp_buf b;
 	struct chat *c;
 	char *path = NULL;
+	char *ca = NULL;
 	int rc;
 
 	rc = cp_config_get(st, "chat.webhooks_file", &path, NULL, err);
@@ -367,14 +374,20 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		rc = c->text ? chat_parse(c, path, err)
 			     : cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
+	if (rc == 0)
+		rc = cp_deliver_ca_file(st, &ca, err);
 	if (rc == 0 && (c->curl = curl_easy_init()) == NULL)
 		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
 	cp_buf_release(&b);
 	free(path);
 	if (rc) {
+		free(ca);
 		chat_close(c);
 		return rc;
 	}
+	if (ca)
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca); /* copied */
+	free(ca);
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);

@@ -44,6 +44,14 @@ struct cp_channel {
 	void (*close)(void *self);
 };
 
+/*
+ * The tls.ca_file setting: the certificates (PEM) SMTP and HTTPS peers
+ * are verified against instead of the system's, for a private CA. *out
+ * is malloc'ed, or NULL when unset; a file that cannot be read or holds
+ * no certificate is CP_EUSAGE naming it.
+ */
+int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err);
+
 /* Each opens its peer from the settings (st), with timeout seconds. */
 int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		 struct cp_error *err);

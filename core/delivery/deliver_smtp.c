@@ -120,7 +120,7 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		 struct cp_error *err)
 {
 	char *url = NULL, *tls = NULL, *user = NULL, *password = NULL;
-	char *from = NULL, *host = NULL, addr[256];
+	char *from = NULL, *host = NULL, *ca = NULL, addr[256];
 	struct smtp *s = NULL;
 	CURLU *u = NULL;
 	int rc, smtps;
@@ -139,6 +139,7 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	rc = rc ? rc : cp_mail_address(from, addr, sizeof(addr), err);
 	rc = rc ? rc : cp_config_get(st, "smtp.user", &user, NULL, err);
 	rc = rc ? rc : cp_config_secret(st, "smtp.password", &password, err);
+	rc = rc ? rc : cp_deliver_ca_file(st, &ca, err);
 	if (rc)
 		goto done;
 	smtps = strncmp(url, "smtps://", 8) == 0;
@@ -177,6 +178,8 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT, timeout);
 	curl_easy_setopt(s->curl, CURLOPT_TIMEOUT, timeout);
+	if (ca)
+		curl_easy_setopt(s->curl, CURLOPT_CAINFO, ca); /* copied */
 	if (user && *user) {
 		curl_easy_setopt(s->curl, CURLOPT_USERNAME, user);
 		curl_easy_setopt(s->curl, CURLOPT_PASSWORD,
@@ -197,6 +200,7 @@ done:
 	free(url);
 	free(tls);
 	free(from);
+	free(ca);
 	free(user);
 	/* libcurl copied the password; our copy does not linger. */
 	if (password)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deliver.h"
 #include "http_client.h"
 #include "text.h"
 
@@ -32,6 +33,23 @@ int cp_http_url_allowed(const char *url)
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	return ok;
+}
+
+int cp_deliver_global_init(struct cp_error *err)
+{
+	CURLcode c = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	if (c == CURLE_OUT_OF_MEMORY)
+		return cp_error_set(err, CP_ENOMEM,
+				    "cannot initialise libcurl: out of memory");
+	if (c != CURLE_OK)
+		return cp_error_set(err, CP_EFAIL, "cannot initialise libcurl");
+	return 0;
+}
+
+void cp_deliver_global_cleanup(void)
+{
+	curl_global_cleanup();
 }
 
 static size_t discard(char *ptr, size_t size, size_t nmemb, void *arg)

@@ -323,6 +323,9 @@ int cp_mail_address(const char *from, char *out, size_t n, struct cp_error *err)
 	cp_trim(out);
 	if (cp_email_valid(out))
 		return 0;
+	return cp_error_set(err, CP_EDATA,
+			    "mail.from '%s' is not a valid address: %s", out,
+			    cp_email_problem(out));
 bad:
 	return cp_error_set(err, CP_EDATA,
 			    "mail.from '%s' is not an address: expected "

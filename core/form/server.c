@@ -37,6 +37,7 @@
 #include "token.h"
 
 #define DEFAULT_TIMEOUT	   30
+#define DEFAULT_DEADLINE   60
 #define DEFAULT_MAX_CONN   1000
 #define DEFAULT_MAX_BODY   (256u * 1024u)
 #define MAX_FIELDS	   512
@@ -46,7 +47,7 @@
 #define MAX_BATCH	   1024
 #define MAX_SURVEYS	   256
 #define MAX_READERS	   256
-#define STOP_WAIT_MS	   30000
+#define ANSWER_WAIT_S	   10 /* at stop, for resumed connections' pages */
 #define DISCARD_MAX	   (16u * 1024u * 1024u)
 #define SAVEPOINT	   "submission"
 #define DEFAULT_MIX_WAIT   100 /* ms a submission alone in its group waits */
@@ -78,6 +79,28 @@ enum outcome {
 	OUT_FAILED,
 };
 
+/*
+ * Where a connection stands, for the deadline and for eviction when the
+ * server is full. WAITING: no request yet, or its headers still arriving;
+ * READING: headers in, the body arriving or being checked; QUEUED: the
+ * submission is with the writer (suspended); ANSWERING: a response is
+ * queued and being sent.
+ */
+enum conn_state {
+	CONN_WAITING,
+	CONN_READING,
+	CONN_QUEUED,
+	CONN_ANSWERING,
+};
+
+struct conn_entry {
+	MHD_socket fd;
+	struct timespec since; /* when the current request began */
+	enum conn_state state;
+	bool cut; /* shut down by us; MHD closes it next */
+	struct conn_entry *prev, *next;
+};
+
 struct cached_survey {
 	int64_t ref;
 	struct cp_survey *survey;
@@ -90,6 +113,9 @@ struct request {
 	enum phase phase;
 	char method[8];
 	struct timespec start;
+	struct conn_entry *entry; /* this connection's, NULL if untracked */
+	bool reading;		  /* counted in cp_server.reading */
+	bool was_queued; /* counted in cp_server.answering once resumed */
 	unsigned status;
 	size_t sent_bytes;
 	struct cp_buf body;
@@ -118,13 +144,26 @@ struct cp_server {
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* the writer: work or stop */
-	pthread_cond_t idle; /* cp_server_stop: inflight reached 0 */
+	pthread_cond_t idle; /* cp_server_stop: a count below reached 0 */
 	struct request *queue, **queue_tail;
-	size_t inflight; /* queued or being written */
-	bool closing;	 /* submissions are refused from now on */
+	size_t inflight;  /* queued or being written */
+	size_t reading;	  /* requests whose body is arriving or checked */
+	size_t answering; /* resumed by the writer, page not yet sent */
+	bool stopping;	  /* cp_server_stop has begun */
+	bool closing;	  /* submissions are refused from now on */
 	bool stop_writer;
 	pthread_t writer;
 	bool writer_started;
+
+	/* Every open connection, oldest first, under conn_lock; the
+	 * watchdog cuts those past the deadline. */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t watchdog_wake;
+	struct conn_entry *conns_head, *conns_tail;
+	size_t nconns; /* not cut */
+	bool stop_watchdog;
+	pthread_t watchdog;
+	bool watchdog_started;
 	struct cp_store *wstore; /* the writer's */
 	/* The writer's alone: the WAL and its index after commits. */
 	bool index_stale; /* the -shm lists the last batch's pages */
@@ -277,6 +316,175 @@ static const struct cp_survey *survey_get(struct cp_server *s,
 	return found;
 }
 
+/* ---- connections: the deadline and eviction ---- */
+
+static double seconds_since(const struct timespec *then,
+			    const struct timespec *now)
+{
+	return (double)(now->tv_sec - then->tv_sec) +
+	       (double)(now->tv_nsec - then->tv_nsec) / 1e9;
+}
+
+/* Sets the state of rq's connection; restart: its request begins now. */
+static void conn_set(struct request *rq, enum conn_state state, bool restart)
+{
+	struct cp_server *s = rq->srv;
+
+	if (rq->entry == NULL)
+		return;
+	pthread_mutex_lock(&s->conn_lock);
+	rq->entry->state = state;
+	if (restart)
+		clock_gettime(CLOCK_MONOTONIC, &rq->entry->since);
+	pthread_mutex_unlock(&s->conn_lock);
+}
+
+/*
+ * Ends connection e from outside MHD: shutdown() makes its socket read as
+ * closed, and MHD's own thread then closes and frees it. Called under
+ * conn_lock, which MHD's close notification also takes before the socket
+ * is closed, so the descriptor is still this connection's.
+ */
+static void cut_locked(struct cp_server *s, struct conn_entry *e)
+{
+	shutdown(e->fd, SHUT_RDWR);
+	e->cut = true;
+	s->nconns--;
+}
+
+/* The connection that has waited longest without a whole request (and
+ * is not being answered): the one to close when the server is full. */
+static struct conn_entry *oldest_waiting(struct cp_server *s,
+					 const struct conn_entry *spare)
+{
+	struct conn_entry *reading = NULL;
+
+	for (struct conn_entry *e = s->conns_head; e; e = e->next) {
+		if (e->cut || e == spare)
+			continue;
+		if (e->state == CONN_WAITING)
+			return e;
+		if (e->state == CONN_READING && reading == NULL)
+			reading = e;
+	}
+	return reading;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct cp_server *s = cls;
+	struct conn_entry *e = *ctx;
+	const union MHD_ConnectionInfo *info;
+	bool evicted = false;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (e == NULL)
+			return;
+		pthread_mutex_lock(&s->conn_lock);
+		if (!e->cut)
+			s->nconns--;
+		if (e->prev)
+			e->prev->next = e->next;
+		else
+			s->conns_head = e->next;
+		if (e->next)
+			e->next->prev = e->prev;
+		else
+			s->conns_tail = e->prev;
+		pthread_mutex_unlock(&s->conn_lock);
+		free(e);
+		*ctx = NULL;
+		return;
+	}
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info == NULL || (e = calloc(1, sizeof(*e))) == NULL)
+		return; /* untracked: MHD's idle timeout still applies */
+	e->fd = info->connect_fd;
+	e->state = CONN_WAITING;
+	clock_gettime(CLOCK_MONOTONIC, &e->since);
+	pthread_mutex_lock(&s->conn_lock);
+	e->prev = s->conns_tail;
+	if (s->conns_tail)
+		s->conns_tail->next = e;
+	else
+		s->conns_head = e;
+	s->conns_tail = e;
+	s->nconns++;
+	/* Full: the newcomer is served, and whoever has taken longest to
+	 * send a request makes room (slow clients cannot starve others). */
+	if (s->nconns > s->opt.max_connections) {
+		struct conn_entry *old = oldest_waiting(s, e);
+		if (old) {
+			cut_locked(s, old);
+			evicted = true;
+		}
+	}
+	pthread_mutex_unlock(&s->conn_lock);
+	*ctx = e;
+	if (evicted)
+		logf_(s,
+		      "server: %u connections: closed the one waiting "
+		      "longest for its request",
+		      s->opt.max_connections);
+}
+
+/* Cuts every connection whose request has taken longer than the deadline
+ * to arrive, headers and body, however steadily it trickles in. */
+static void *watchdog_main(void *arg)
+{
+	struct cp_server *s = arg;
+
+	pthread_mutex_lock(&s->conn_lock);
+	while (!s->stop_watchdog) {
+		struct timespec now, wake;
+		unsigned cut = 0;
+
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_nsec += 250 * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->watchdog_wake, &s->conn_lock, &wake);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct conn_entry *e = s->conns_head; e; e = e->next) {
+			if (e->cut || (e->state != CONN_WAITING &&
+				       e->state != CONN_READING))
+				continue;
+			if (seconds_since(&e->since, &now) >=
+			    (double)s->opt.deadline) {
+				cut_locked(s, e);
+				cut++;
+			}
+		}
+		if (cut) {
+			pthread_mutex_unlock(&s->conn_lock);
+			logf_(s,
+			      "server: closed %u connection%s that took over "
+			      "%u s to send a request",
+			      cut, cut == 1 ? "" : "s", s->opt.deadline);
+			pthread_mutex_lock(&s->conn_lock);
+		}
+	}
+	pthread_mutex_unlock(&s->conn_lock);
+	return NULL;
+}
+
+/* The request no longer counts as being read (answered or queued). */
+static void reading_done(struct request *rq)
+{
+	struct cp_server *s = rq->srv;
+
+	if (!rq->reading)
+		return;
+	rq->reading = false;
+	pthread_mutex_lock(&s->lock);
+	if (--s->reading == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* ---- responses ---- */
 
 static void add_common_headers(struct MHD_Response *r, bool html)
@@ -310,13 +518,25 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 	}
 	add_common_headers(r, strncmp(type, "text/html", 9) == 0);
 	MHD_add_response_header(r, "Content-Type", type);
+	pthread_mutex_lock(&rq->srv->lock);
+	if (rq->srv->stopping)
+		close_after = true; /* no next request on this connection */
+	pthread_mutex_unlock(&rq->srv->lock);
 	if (close_after)
 		MHD_add_response_header(r, "Connection", "close");
 	if (status == 503)
 		MHD_add_response_header(r, "Retry-After", "5");
+	if (status == 405)
+		MHD_add_response_header(r, "Allow",
+					rq->route == ROUTE_HEALTH ? "GET, HEAD"
+					: rq->route == ROUTE_API
+					    ? "POST"
+					    : "GET, HEAD, POST");
 	rq->status = status;
 	rq->sent_bytes = len;
 	rq->phase = PHASE_SENT;
+	reading_done(rq);
+	conn_set(rq, CONN_ANSWERING, false);
 	ret = MHD_queue_response(rq->conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -577,6 +797,8 @@ static void finish_batch(struct cp_server *s, struct request *batch)
 		rq->next = NULL;
 		pthread_mutex_lock(&s->lock);
 		rq->phase = PHASE_DONE;
+		rq->was_queued = true;
+		s->answering++;
 		pthread_mutex_unlock(&s->lock);
 		MHD_resume_connection(rq->conn);
 		pthread_mutex_lock(&s->lock);
@@ -664,6 +886,11 @@ static void *writer_main(void *arg)
 			bool scrub =
 			    cp_store_wal_dirty(s->wstore) || s->index_stale;
 			struct timespec until, real;
+			/* Stopping: a submission waiting for company is
+			 * stored and answered now, not at the end of its
+			 * mix wait (cp_server_stop). */
+			if (waiting && s->stopping)
+				break;
 			if (!waiting && !scrub) {
 				pthread_cond_wait(&s->wake, &s->lock);
 				continue;
@@ -687,7 +914,7 @@ static void *writer_main(void *arg)
 			    ETIMEDOUT)
 				timed_out = true;
 		}
-		stopping = s->stop_writer || s->closing;
+		stopping = s->stop_writer || s->stopping || s->closing;
 		if (s->queue == NULL && pending == NULL && s->stop_writer) {
 			pthread_mutex_unlock(&s->lock);
 			break;
@@ -753,15 +980,22 @@ static bool enqueue(struct request *rq)
 {
 	struct cp_server *s = rq->srv;
 
+	conn_set(rq, CONN_QUEUED, false);
 	pthread_mutex_lock(&s->lock);
 	if (s->closing) {
 		pthread_mutex_unlock(&s->lock);
+		conn_set(rq, CONN_READING, false);
 		return false;
 	}
 	rq->phase = PHASE_QUEUED;
 	rq->next = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &rq->queued);
 	s->inflight++;
+	if (rq->reading) {
+		rq->reading = false;
+		if (--s->reading == 0)
+			pthread_cond_broadcast(&s->idle);
+	}
 	MHD_suspend_connection(rq->conn);
 	*s->queue_tail = rq;
 	s->queue_tail = &rq->next;
@@ -1158,52 +1392,105 @@ static enum MHD_Result send_too_large(struct request *rq)
 			 true);
 }
 
-static enum MHD_Result handle_new(struct request *rq, const char *url,
-				  const char *method)
+static bool takes_body(const struct request *rq)
 {
-	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	bool post = strcmp(method, "POST") == 0;
+	return strcmp(rq->method, "POST") == 0 &&
+	       (rq->route == ROUTE_FORM || rq->route == ROUTE_API);
+}
 
-	if (rq->route == ROUTE_HEALTH && get) {
+/* What the headers say about the body's length, for first_call. */
+struct framing {
+	const char *length; /* the first Content-Length */
+	unsigned lengths, encodings;
+	bool conflict; /* two Content-Lengths that differ */
+	bool unknown;  /* a Transfer-Encoding other than chunked */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+				     const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "Content-Length") == 0) {
+		if (f->lengths++ && strcmp(f->length, value) != 0)
+			f->conflict = true;
+		if (f->length == NULL)
+			f->length = value;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->encodings++;
+		if (strcasecmp(value, "chunked") != 0)
+			f->unknown = true;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result send_bad_request(struct request *rq, const char *why)
+{
+	if (rq->route == ROUTE_API)
+		return send_api_error(rq, 400, "bad_request", why);
+	return send_page(rq, 400, NULL, "This request could not be read", why,
+			 true);
+}
+
+/*
+ * The first call, headers in and no byte of a body read yet. Everything
+ * refused is refused here: MHD closes the connection after an answer
+ * queued now, so a body sent with it is never read (nor taken for a next
+ * request). Ambiguous framing is refused outright, since a proxy in
+ * front may have read the body's length differently (request smuggling).
+ */
+static enum MHD_Result first_call(struct request *rq)
+{
+	struct framing f = {0};
+	bool get =
+	    strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+	bool post = strcmp(rq->method, "POST") == 0;
+	unsigned long long n;
+	char *end;
+
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.conflict)
+		return send_bad_request(rq, "The request has two different "
+					    "Content-Length headers.");
+	if (f.lengths && f.encodings)
+		return send_bad_request(rq, "The request has both "
+					    "Content-Length and "
+					    "Transfer-Encoding.");
+	if (f.encodings > 1 || f.unknown)
+		return send_bad_request(rq, "The only Transfer-Encoding "
+					    "taken is chunked.");
+	if (rq->route == ROUTE_OTHER)
+		return send_page(rq, 404, NULL, "Not found",
+				 "There is nothing at this address.", true);
+	if ((rq->route == ROUTE_HEALTH && !get) ||
+	    (rq->route == ROUTE_FORM && !get && !post) ||
+	    (rq->route == ROUTE_API && !post))
+		return send_page(rq, 405, NULL, "Not allowed",
+				 "This address does not take that method.",
+				 true);
+	if (post && f.length) {
+		/* A body over the cap is refused before it is read. */
+		errno = 0;
+		n = strtoull(f.length, &end, 10);
+		if (errno || end == f.length || *end ||
+		    n > rq->srv->opt.max_body)
+			return send_too_large(rq);
+	}
+	return MHD_YES;
+}
+
+/* The second call, for a request that takes no body: answered now. */
+static enum MHD_Result handle_get(struct request *rq, const char *url)
+{
+	if (rq->route == ROUTE_HEALTH) {
 		struct cp_buf b;
 		cp_buf_init(&b, 64);
 		cp_buf_adds(&b, "ok\n", NULL);
 		return send_buf(rq, 200, &b, "text/plain; charset=utf-8",
 				false);
 	}
-	if (rq->route == ROUTE_FORM && get)
-		return form_get(rq, url);
-	if (!post || rq->route == ROUTE_OTHER || rq->route == ROUTE_HEALTH) {
-		if (rq->route == ROUTE_OTHER)
-			return send_page(rq, 404, NULL, "Not found",
-					 "There is nothing at this address.",
-					 true);
-		return send_page(rq, 405, NULL, "Not allowed",
-				 "This address does not take that method.",
-				 true);
-	}
-	rq->phase = PHASE_READING;
-	return MHD_YES;
-}
-
-/* Refuses a body over the cap before a byte of it is read. */
-static enum MHD_Result early_check(struct request *rq, const char *method)
-{
-	const char *cl;
-	char *end;
-	unsigned long long n;
-
-	if (strcmp(method, "POST") != 0 || rq->route == ROUTE_OTHER)
-		return MHD_YES;
-	cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-					 "Content-Length");
-	if (cl == NULL)
-		return MHD_YES;
-	errno = 0;
-	n = strtoull(cl, &end, 10);
-	if (errno || end == cl || *end || n > rq->srv->opt.max_body)
-		return send_too_large(rq);
-	return MHD_YES;
+	return form_get(rq, url);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -1213,6 +1500,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct cp_server *s = cls;
 	struct request *rq = *con_cls;
+	const union MHD_ConnectionInfo *ci;
 
 	(void)version;
 	if (rq == NULL) {
@@ -1226,15 +1514,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		clock_gettime(CLOCK_MONOTONIC, &rq->start);
 		cp_buf_init(&rq->body, s->opt.max_body);
 		*con_cls = rq;
-		/* MHD closes the connection after a response queued in this
-		 * first call: only a refusal is sent from here. */
-		return early_check(rq, method);
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		rq->entry = ci ? ci->socket_context : NULL;
+		conn_set(rq, CONN_READING, false);
+		pthread_mutex_lock(&s->lock);
+		s->reading++;
+		rq->reading = true;
+		pthread_mutex_unlock(&s->lock);
+		return first_call(rq);
 	}
 	if (rq->phase == PHASE_NEW) {
-		enum MHD_Result ret = handle_new(rq, url, method);
-		if (rq->phase != PHASE_READING)
-			return ret;
+		if (!takes_body(rq)) {
+			/* A body sent with a GET is read and dropped. */
+			if (*upload_size) {
+				rq->discarded += *upload_size;
+				*upload_size = 0;
+				return rq->discarded > DISCARD_MAX ? MHD_NO
+								   : MHD_YES;
+			}
+			return handle_get(rq, url);
+		}
 		/* this same call may carry the first bytes of the body */
+		rq->phase = PHASE_READING;
 	}
 	switch (rq->phase) {
 	case PHASE_NEW:
@@ -1301,6 +1603,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
 	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
 							      : " (aborted)");
+	reading_done(rq);
+	if (rq->was_queued) {
+		pthread_mutex_lock(&s->lock);
+		if (--s->answering == 0)
+			pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+	}
+	/* A next request on this connection has its own deadline. */
+	conn_set(rq, CONN_WAITING, true);
 	if (rq->have_answers)
 		cp_answers_release(&rq->answers);
 	cp_buf_release(&rq->body);
@@ -1338,6 +1649,12 @@ static int parse_address(const char *addr, unsigned port,
 
 static void server_free(struct cp_server *s)
 {
+	struct conn_entry *e, *next;
+
+	for (e = s->conns_head; e; e = next) {
+		next = e->next;
+		free(e);
+	}
 	cp_store_close(s->wstore);
 	for (size_t i = 0; i < s->nreaders; i++)
 		cp_store_close(s->readers[i]);
@@ -1346,6 +1663,8 @@ static void server_free(struct cp_server *s)
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->idle);
+	pthread_mutex_destroy(&s->conn_lock);
+	pthread_cond_destroy(&s->watchdog_wake);
 	free(s);
 }
 
@@ -1357,6 +1676,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned mhd_limit;
 	bool v6 = false;
 	int rc;
 
@@ -1373,6 +1693,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	s->opt = *o;
 	if (!s->opt.timeout)
 		s->opt.timeout = DEFAULT_TIMEOUT;
+	if (!s->opt.deadline)
+		s->opt.deadline = DEFAULT_DEADLINE;
 	if (!s->opt.max_connections)
 		s->opt.max_connections = DEFAULT_MAX_CONN;
 	if (!s->opt.max_body)
@@ -1388,6 +1710,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	pthread_cond_init(&s->idle, NULL);
+	pthread_mutex_init(&s->conn_lock, NULL);
+	pthread_cond_init(&s->watchdog_wake, NULL);
 	s->queue_tail = &s->queue;
 
 	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
@@ -1411,6 +1735,16 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		return cp_error_set(err, CP_EFAIL, "cannot start a thread");
 	}
 	s->writer_started = true;
+	if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+		cp_server_stop(s);
+		return cp_error_set(err, CP_EFAIL, "cannot start a thread");
+	}
+	s->watchdog_started = true;
+	/* MHD's own cap is set above ours: it is split among the request
+	 * threads, and ours (on_connection) makes room by closing the
+	 * slowest connection rather than leave a newcomer in the backlog. */
+	mhd_limit = s->opt.max_connections + s->opt.threads * 4 +
+		    s->opt.max_connections / 8;
 
 	if (v6)
 		flags |= MHD_USE_IPv6;
@@ -1421,9 +1755,10 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, s->opt.max_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->opt.per_ip,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    o->tls_cert && o->tls_key ? MHD_OPTION_HTTPS_MEM_CERT
 				      : MHD_OPTION_END,
@@ -1450,25 +1785,67 @@ unsigned cp_server_port(const struct cp_server *s)
 	return s->port;
 }
 
+/* Waits on s->idle until *count is 0 or, with a limit, the limit has
+ * passed; under s->lock. */
+static void wait_for_zero(struct cp_server *s, const size_t *count,
+			  unsigned limit_s)
+{
+	struct timespec limit;
+
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += limit_s;
+	while (*count > 0) {
+		if (!limit_s)
+			pthread_cond_wait(&s->idle, &s->lock);
+		else if (pthread_cond_timedwait(&s->idle, &s->lock, &limit) ==
+			 ETIMEDOUT)
+			break;
+	}
+}
+
+/*
+ * The order matters: libmicrohttpd aborts the process when it is stopped
+ * with a connection still suspended, so no submission may be queued (and
+ * its connection suspended) once the writer has been drained.
+ */
 void cp_server_stop(struct cp_server *s)
 {
-	struct timespec deadline;
 	MHD_socket listen_fd = MHD_INVALID_SOCKET;
 
 	if (s == NULL)
 		return;
+	/* 1. No new connection: shutdown() makes the kernel refuse them at
+	 * once, where a quiesced socket left open would still complete
+	 * handshakes into its backlog and reset them when closed. The
+	 * descriptor itself stays open until MHD has stopped. */
 	if (s->daemon)
 		listen_fd = MHD_quiesce_daemon(s->daemon);
-	/* Let queued submissions be committed and answered, then refuse
-	 * new ones, so no connection stays suspended. */
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += STOP_WAIT_MS / 1000;
+	if (listen_fd != MHD_INVALID_SOCKET)
+		shutdown(listen_fd, SHUT_RDWR);
 	pthread_mutex_lock(&s->lock);
-	while (s->inflight > 0 &&
-	       pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == 0)
-		;
+	s->stopping = true;
+	/* The writer stores at once what waits for company (--mix-wait):
+	 * nothing more may come to share its commit. */
+	pthread_cond_signal(&s->wake);
+	/* 2. Requests whose body is arriving may still be queued; each is
+	 * bounded by the deadline. */
+	wait_for_zero(s, &s->reading, s->opt.deadline);
+	/* 3. From now on a submission is answered 503 and never queued. */
 	s->closing = true;
+	/* 4. The writer commits what is queued and resumes every suspended
+	 * connection; each batch ends (SQLite's busy timeout bounds it). */
+	wait_for_zero(s, &s->inflight, 0);
+	/* 5. The resumed connections send their pages. */
+	wait_for_zero(s, &s->answering, ANSWER_WAIT_S);
 	pthread_mutex_unlock(&s->lock);
+	if (s->watchdog_started) {
+		pthread_mutex_lock(&s->conn_lock);
+		s->stop_watchdog = true;
+		pthread_cond_signal(&s->watchdog_wake);
+		pthread_mutex_unlock(&s->conn_lock);
+		pthread_join(s->watchdog, NULL);
+	}
+	/* 6. Nothing is suspended: the daemon can stop. */
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	if (listen_fd != MHD_INVALID_SOCKET)

@@ -29,7 +29,11 @@ struct cp_server_options {
 	unsigned port;		  /* 0: any free port (see cp_server_port) */
 	unsigned threads;	  /* request threads; 0: a default */
 	unsigned timeout;	  /* seconds a connection may idle; 0: 30 */
-	unsigned max_connections; /* 0: 1000 */
+	unsigned deadline;	  /* seconds a whole request may take to
+				     arrive, headers and body; 0: 60 */
+	unsigned max_connections; /* 0: 1000; when full, the connection
+				     waiting longest for its request is
+				     closed to serve a new one */
 	unsigned per_ip;	  /* connections per client address; 0: none */
 	size_t max_body;	  /* request body cap in bytes; 0: 256 KiB */
 	/* Milliseconds a submission alone in its (wave, team) waits for
@@ -56,9 +60,11 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 unsigned cp_server_port(const struct cp_server *s);
 
 /*
- * Stops gracefully: no new connections, the requests in flight finish
- * (their submissions committed and answered), then every thread stops
- * and everything is freed. Call it from one thread, once; s may be NULL.
+ * Stops gracefully: no new connections; requests whose body is arriving
+ * get up to the deadline to be queued; then submissions are refused
+ * (503), the writer commits what is queued and every waiting connection
+ * is answered; only then are the threads stopped and everything freed.
+ * Call it from one thread, once; s may be NULL.
  */
 void cp_server_stop(struct cp_server *s);
 

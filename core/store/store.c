@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -325,6 +327,17 @@ static const char *const migrations[] = {
     " SELECT c.wave_id, c.team_id, c.self, j.value ->> 0 AS question_id,"
     "  j.value ->> 1 AS text"
     " FROM comment_group c, json_each(c.comments) j;",
+    /*
+     * 5 -> 6: which installation key this database belongs to: a check
+     * value (an HMAC of a fixed label under the key, which reveals
+     * nothing of it), so a command given another key refuses to make
+     * links that would all be unknown.
+     */
+    "CREATE TABLE key_check ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  value TEXT NOT NULL,"
+    "  recorded_at INTEGER NOT NULL"
+    ");",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -484,11 +497,115 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 	return 0;
 }
 
+/*
+ * Why the database at path cannot be written, or NULL when nothing says
+ * so: a read-only file system, the file, or its folder (SQLite creates
+ * the -wal and -shm files beside it).
+ */
+static const char *why_read_only(const char *path)
+{
+	struct statvfs vfs;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return "it is on a read-only file system";
+	if (access(path, W_OK) != 0)
+		return "the file is not writable";
+	if (slash == NULL)
+		cp_strlcpy(dir, ".", sizeof(dir));
+	else if (slash == path)
+		cp_strlcpy(dir, "/", sizeof(dir));
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		return NULL;
+	if (access(dir, W_OK) != 0)
+		return "its folder is not writable, and SQLite keeps its "
+		       "-wal and -shm files beside it";
+	return NULL;
+}
+
+/* path as a file: URI with the immutable parameter (see open_file). */
+static int immutable_uri(struct cp_buf *b, const char *path,
+			 struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, "file:", err);
+
+	for (const char *p = path; rc == 0 && *p; p++)
+		rc = (*p == '%' || *p == '?' || *p == '#')
+			 ? cp_buf_printf(b, err, "%%%02X", (unsigned char)*p)
+			 : cp_buf_addc(b, *p, err);
+	return rc ? rc : cp_buf_adds(b, "?immutable=1", err);
+}
+
+/* Reading the schema first catches a file that is not a database. */
+static int schema_read(struct cp_store *s, const char *path,
+		       struct cp_error *err)
+{
+	if (cp_store_exec(s, "SELECT count(*) FROM sqlite_schema", NULL))
+		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				       "not a carepulse database: %s",
+				       sqlite3_errmsg(s->db));
+	return 0;
+}
+
+/*
+ * Opens s->db on path and reads its schema (which catches a file that is
+ * not a database). A read-only open of a database in WAL mode needs its
+ * -shm file, or the right to create it; when neither is there and there
+ * is no -wal file either (every commit is in the main file), the file is
+ * opened as immutable, which needs neither.
+ */
+static int open_file(struct cp_store *s, const char *path, int oflags,
+		     struct cp_error *err)
+{
+	struct cp_buf uri;
+	struct stat sb;
+	char wal[4096];
+	int rc;
+
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK)
+		return cp_error_set_at(
+		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_extended_result_codes(s->db, 0);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	rc = schema_read(s, path, err);
+	if (rc == 0 || !(oflags & SQLITE_OPEN_READONLY) ||
+	    why_read_only(path) == NULL)
+		return rc;
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal) ||
+	    stat(wal, &sb) == 0)
+		return cp_error_set_at(
+		    err, CP_EIO, path, 0, 0,
+		    "the database is read-only (%s) and its write-ahead log "
+		    "cannot be read without a -shm file: open it once where "
+		    "it can be written",
+		    why_read_only(path));
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+	cp_buf_init(&uri, 8192);
+	rc = immutable_uri(&uri, path, err);
+	if (rc == 0 &&
+	    sqlite3_open_v2(uri.data, &s->db, oflags | SQLITE_OPEN_URI, NULL) !=
+		SQLITE_OK)
+		rc = cp_error_set_at(
+		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	cp_buf_release(&uri);
+	if (rc)
+		return rc;
+	sqlite3_extended_result_codes(s->db, 0);
+	return schema_read(s, path, err);
+}
+
 int cp_store_open(struct cp_store **out, const char *path, int flags,
 		  struct cp_error *err)
 {
 	struct cp_store *s;
 	struct stat sb;
+	const char *why = NULL;
 	int oflags;
 	int rc;
 
@@ -509,21 +626,22 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	if (flags & CP_STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		rc = cp_error_set_at(
-		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
-		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	rc = open_file(s, path, oflags, err);
+	/* SQLite opens a file it cannot write read-only without a word, or
+	 * fails on the first read of a WAL database whose folder it cannot
+	 * write: either way, say so plainly. */
+	if (!(flags & CP_STORE_READONLY) && s->db &&
+	    (rc || sqlite3_db_readonly(s->db, "main") == 1))
+		why = why_read_only(path);
+	if (why && (flags & CP_STORE_READ_FALLBACK)) {
 		cp_store_close(s);
-		return rc;
+		return cp_store_open(out, path, CP_STORE_READONLY, err);
 	}
-	sqlite3_extended_result_codes(s->db, 0);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-	/* Reading the schema first catches a file that is not a database. */
-	rc = cp_store_exec(s, "SELECT count(*) FROM sqlite_schema", err);
-	if (rc)
-		rc = cp_error_set_at(err, CP_EDATA, path, 0, 0,
-				     "not a carepulse database: %s",
-				     sqlite3_errmsg(s->db));
+	if (why)
+		rc = cp_error_set_at(err, CP_EIO, path, 0, 0,
+				     "the database is read-only (%s), and "
+				     "this command changes it",
+				     why);
 	/*
 	 * WAL lets the form server read while a send writes. synchronous=FULL
 	 * makes every commit durable before we say "thank you" or "sent".
@@ -546,21 +664,31 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 		rc = migrate(s, err);
 	/* Frames an older carepulse, a crash or a migration left behind go
 	 * now, when no reader holds them; else at the next answer. */
-	if (rc == 0 && !(flags & CP_STORE_READONLY) &&
-	    cp_store_checkpoint(s, OPEN_CHECKPOINT_MS, NULL))
-		s->wal_dirty = 1;
-	else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
-		rc = cp_error_set_at(err, CP_EVERSION, path, 0, 0,
-				     "database schema version %d, this "
-				     "carepulse uses %d",
-				     cp_store_schema_version(s),
-				     CP_SCHEMA_VERSION);
+	if (rc == 0 && !(flags & CP_STORE_READONLY)) {
+		if (cp_store_checkpoint(s, OPEN_CHECKPOINT_MS, NULL))
+			s->wal_dirty = 1;
+	} else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
+		rc = cp_error_set_at(
+		    err, CP_EVERSION, path, 0, 0,
+		    "database schema version %d, this "
+		    "carepulse uses %d%s",
+		    cp_store_schema_version(s), CP_SCHEMA_VERSION,
+		    cp_store_schema_version(s) < CP_SCHEMA_VERSION
+			? " (the database is read-only, so "
+			  "it cannot be upgraded)"
+			: "");
 	if (rc) {
 		cp_store_close(s);
 		return rc;
 	}
+	s->read_only = (flags & CP_STORE_READONLY) != 0;
 	*out = s;
 	return 0;
+}
+
+bool cp_store_read_only(const struct cp_store *s)
+{
+	return s->read_only;
 }
 
 void cp_store_close(struct cp_store *s)
@@ -851,6 +979,71 @@ int cp_store_config_each(struct cp_store *s,
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot read the configuration");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the installation key's check value ---- */
+
+int cp_store_key_check_get(struct cp_store *s, char **out, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*out = NULL;
+	if ((rc = cp_store_prepare(
+		 s, &st, "SELECT value FROM key_check WHERE id = 1", err)))
+		return rc;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = cp_store_column_dup(st, 0);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read the key check value");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_key_check_set(struct cp_store *s, const char *value,
+			   struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "INSERT INTO key_check (id, value, recorded_at) "
+		 "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+		 "value = excluded.value, recorded_at = excluded.recorded_at",
+		 err)))
+		return rc;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, cp_store_now());
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot record the key check value");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_invitation_total(struct cp_store *s, int64_t *n,
+			      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	if ((rc = cp_store_prepare(s, &st, "SELECT count(*) FROM invitation",
+				   err)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = cp_store_fail(s, err, "cannot count the invitations");
 	sqlite3_finalize(st);
 	return rc;
 }

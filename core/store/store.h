@@ -10,6 +10,7 @@
 #ifndef CP_STORE_H
 #define CP_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,21 +20,30 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 5
+#define CP_SCHEMA_VERSION 6
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
 	CP_STORE_READONLY = 2,
+	/* Read-write, or read-only when the database cannot be written (a
+	 * read-only file system, file or folder): for commands that only
+	 * read. */
+	CP_STORE_READ_FALLBACK = 4,
 };
 
 /*
  * Opens (and, with CP_STORE_CREATE, creates) the database at path and
  * brings its schema up to date. A missing file without CP_STORE_CREATE is
  * CP_ENOTFOUND with a hint to run `carepulse init`; a newer schema is
- * CP_EVERSION. *out is owned by the caller: cp_store_close it.
+ * CP_EVERSION; a database that cannot be written is CP_EIO saying why
+ * (unless CP_STORE_READONLY or CP_STORE_READ_FALLBACK). *out is owned by the
+ * caller: cp_store_close it.
  */
 int cp_store_open(struct cp_store **out, const char *path, int flags,
 		  struct cp_error *err);
+
+/* True when s was opened read-only (CP_STORE_READONLY, or the fallback). */
+bool cp_store_read_only(const struct cp_store *s);
 
 /* Closes s (NULL allowed), rolling back an open transaction. */
 void cp_store_close(struct cp_store *s);
@@ -114,6 +124,18 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
 
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
+
+/* ---- the installation key's check value (see cp_key_check) ---- */
+
+/* *out is malloc'ed (caller frees), or NULL when none is recorded yet. */
+int cp_store_key_check_get(struct cp_store *s, char **out,
+			   struct cp_error *err);
+/* Records value, replacing any earlier one. */
+int cp_store_key_check_set(struct cp_store *s, const char *value,
+			   struct cp_error *err);
+/* How many invitations the database holds, in all waves. */
+int cp_store_invitation_total(struct cp_store *s, int64_t *n,
+			      struct cp_error *err);
 
 /* ---- configuration (the config table; see core/config.h for env) ---- */
 

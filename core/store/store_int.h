@@ -6,6 +6,7 @@
 #define CP_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "store.h"
 
@@ -30,6 +31,7 @@ enum cp_stmt {
 	CP_STMT_INVITATION_FAILED,
 	CP_STMT_INVITATION_UNSENT,
 	CP_STMT_INVITATION_REMINDED,
+	CP_STMT_MEMBER_UPSERT,
 	CP_STMT_COUNT
 };
 
@@ -69,6 +71,7 @@ struct cp_store {
 	int wal_dirty;	      /* a committed answer may still be in the WAL */
 	int answered;	      /* this connection has stored answers */
 	int defer;	      /* the caller checkpoints after commits */
+	bool read_only;	      /* opened with CP_STORE_READONLY */
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):

@@ -228,7 +228,7 @@ int cp_store_member_upsert(struct cp_store *s, const char *email,
 	if (key == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	cp_ascii_lower(key);
-	if ((rc = cp_store_prepare(s, &st, sql, err))) {
+	if ((rc = cp_store_cached(s, CP_STMT_MEMBER_UPSERT, sql, &st, err))) {
 		free(key);
 		return rc;
 	}
@@ -243,7 +243,8 @@ int cp_store_member_upsert(struct cp_store *s, const char *email,
 		*id = sqlite3_column_int64(st, 0);
 	else
 		rc = cp_store_fail(s, err, "cannot save a member");
-	sqlite3_finalize(st);
+	sqlite3_reset(st); /* done with RETURNING: nothing left pending */
+	sqlite3_clear_bindings(st);
 	free(key);
 	return rc;
 }

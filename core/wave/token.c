@@ -1,7 +1,11 @@
 #include "token.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "config.h"
+#include "store.h"
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -48,4 +52,54 @@ bool cp_token_well_formed(const char *s)
 	size_t n = strlen(s);
 
 	return n == CP_TOKEN_LEN && strspn(s, b64url) == n;
+}
+
+int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      const char *key_path, struct cp_error *err)
+{
+	char check[CP_KEY_CHECK_LEN + 1], *stored = NULL;
+	int rc;
+
+	if ((rc = cp_key_check(key, check, err)))
+		return rc;
+	rc = cp_store_key_check_get(st, &stored, err);
+	if (rc == 0 && stored == NULL)
+		rc = cp_store_key_check_set(st, check, err);
+	else if (rc == 0 && (strlen(stored) != CP_KEY_CHECK_LEN ||
+			     !cp_ct_equal(stored, check, CP_KEY_CHECK_LEN)))
+		rc = cp_error_set_at(
+		    err, CP_ECONFLICT, key_path, 0, 0,
+		    "this installation key does not belong to the database "
+		    "'%s' (links made with it would all be unknown): use the "
+		    "key file the database was set up with",
+		    cp_store_path(st));
+	free(stored);
+	return rc;
+}
+
+int cp_token_key_load(struct cp_store *st, const char *db_path,
+		      uint8_t key[CP_KEY_LEN], struct cp_error *err)
+{
+	char *path = NULL;
+	int64_t n = 0;
+	int rc;
+
+	rc = cp_config_key_path(st, db_path, &path, err);
+	if (rc)
+		return rc;
+	rc = cp_key_load(path, key, err);
+	if (rc == CP_ENOTFOUND &&
+	    cp_store_invitation_total(st, &n, NULL) == 0 && n > 0)
+		rc = cp_error_set_at(
+		    err, CP_ENOTFOUND, path, 0, 0,
+		    "the installation key is missing, and the %lld invitation "
+		    "links already made depend on it: restore the key file "
+		    "from a backup",
+		    (long long)n);
+	if (rc == 0)
+		rc = cp_token_key_bind(st, key, path, err);
+	if (rc)
+		cp_wipe(key, CP_KEY_LEN);
+	free(path);
+	return rc;
 }

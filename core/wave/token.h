@@ -27,4 +27,25 @@ int cp_token_hash(const char *token, uint8_t out[CP_SHA256_LEN]);
 /* True when s has the shape of a token (length and alphabet). */
 bool cp_token_well_formed(const char *s);
 
+struct cp_store;
+
+/*
+ * Checks that key is the one the database st belongs to, by the check
+ * value st records (cp_key_check); when none is recorded yet (a database
+ * from before it was kept) key's is recorded. CP_ECONFLICT, naming
+ * key_path, when the key is another one: links made with it would all be
+ * unknown to the form.
+ */
+int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      const char *key_path, struct cp_error *err);
+
+/*
+ * Loads the installation key of st (the key_file setting, or
+ * DB_PATH.key) into key and binds it (cp_token_key_bind). A missing key
+ * file in a database with invitations is CP_ENOTFOUND with a message that
+ * says to restore it. key is wiped on failure.
+ */
+int cp_token_key_load(struct cp_store *st, const char *db_path,
+		      uint8_t key[CP_KEY_LEN], struct cp_error *err);
+
 #endif

@@ -42,6 +42,13 @@ expect_exit 65 team import bad.csv
 expect_in err "bad.csv:4: email 'bob@' is not a valid address"
 expect_in err "nothing was imported"
 [ "$(db_dump)" = "$before" ] || fail "a bad roster changed the database"
+# Addresses are dot-atoms before the '@' (RFC 5321/5322).
+printf 'email,name,team\n.lead@example.org,Lead,Ops\na..b@example.org,Ab,Ops\ntrail.@example.org,Trail,Ops\n' >dots.csv
+expect_exit 65 team import dots.csv
+expect_in err "dots.csv:2: email '.lead@example.org' is not a valid address"
+expect_in err "dots.csv:3: email 'a..b@example.org' is not a valid address"
+expect_in err "dots.csv:4: email 'trail.@example.org' is not a valid address"
+[ "$(db_dump)" = "$before" ] || fail "a roster with bad addresses changed the database"
 
 # Every bad row is listed, not just the first.
 printf 'email,name,team,role\nok@example.org,Ok,T,member\n@x.org,A,T,member\nc@example.org,,T,member\nd@example.org,D,T,boss\nok@example.org,Again,U,member\n' >many.csv

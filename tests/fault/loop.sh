@@ -24,7 +24,7 @@
 # every N. The last run, N past the end, must hit no fault and succeed.
 # CP_FAIL_PERSIST=1 makes every call from the Nth on fail.
 . "$CP_TEST_LIB"
-need sqlite3
+need sqlite3 openssl
 [ $# -eq 2 ] || fail "usage: loop.sh alloc|io COMMAND"
 kind=$1
 cmd=$2
@@ -128,11 +128,25 @@ if [ "$cmd" = send ]; then
 	# that may differ from a clean run.
 	mask() { sed -E "s/^(INSERT INTO invitation VALUES\([^']*'[a-z]+',X'[0-9a-f]+','[a-z]+'),[0-9]+,/\1,<attempts>,/"; }
 fi
+# The key check value the database records is the random key's: it is
+# masked only when it is the check of the key file beside it (HMAC-SHA256
+# of a fixed label under the key, cp_key_check), so a run that leaves a
+# database and a key that do not belong together differs from a clean one.
+key_check_of() {
+	[ -s "$W/carepulse.db.key" ] || return 0
+	printf '%s' "carepulse installation key check v1" |
+		openssl dgst -sha256 -mac HMAC \
+			-macopt "hexkey:$(od -An -v -tx1 "$W/carepulse.db.key" | tr -d ' \n')" |
+		sed 's/.* //' | cut -c1-32
+}
 state() {
-	local dump=""
+	local dump="" check
+	check=$(key_check_of)
 	[ -s "$W/carepulse.db" ] &&
 		dump=$(sqlite3 "$W/carepulse.db" .dump 2>&1 |
-			sed "s/X'[0-9a-f]\{32\}'/X'<random>'/g" | mask | LC_ALL=C sort)
+			sed "s/X'[0-9a-f]\{32\}'/X'<random>'/g" |
+			sed "s/^\(INSERT INTO key_check VALUES(1,'\)${check:-<none>}'/\1<the key's check>'/" |
+			mask | LC_ALL=C sort)
 	if printf '%s\n' "$dump" | grep -q '^CREATE '; then
 		printf '%s\n' "$dump"
 	else

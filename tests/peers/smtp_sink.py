@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -60,8 +61,14 @@ class CountingSMTP(SMTP):
 async def main(args):
     loop = asyncio.get_running_loop()
     handler = Handler(args)
+    tls = None
+    if args.cert:
+        # STARTTLS offered (and required before MAIL) with this certificate.
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.cert, args.key)
     server = await loop.create_server(
-        lambda: CountingSMTP(handler, hostname="sink.test"),
+        lambda: CountingSMTP(handler, hostname="sink.test", tls_context=tls,
+                             require_starttls=tls is not None),
         "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     write(os.path.join(args.dir, "port"), b"%d\n" % port)
@@ -76,6 +83,8 @@ if __name__ == "__main__":
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--tempfail-first", type=int, default=0)
     p.add_argument("--reject", action="append", default=[])
+    p.add_argument("--cert", help="offer STARTTLS with this PEM certificate")
+    p.add_argument("--key", help="the private key of --cert")
     ARGS = p.parse_args()
     os.makedirs(ARGS.dir, exist_ok=True)
     try:

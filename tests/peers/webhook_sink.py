@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import itertools
 import os
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -100,11 +101,17 @@ if __name__ == "__main__":
     p.add_argument("--lifetime", type=float, default=120)
     p.add_argument("--unsigned", action="store_true",
                    help="accept unsigned posts (Slack, Teams), keep paths")
+    p.add_argument("--cert", help="serve HTTPS with this PEM certificate")
+    p.add_argument("--key", help="the private key of --cert")
     ARGS = p.parse_args()
     PLAN = [s for s in ARGS.plan.split(",") if s]
     os.makedirs(ARGS.dir, exist_ok=True)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if ARGS.cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(ARGS.cert, ARGS.key)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     write(os.path.join(ARGS.dir, "port"),
           b"%d\n" % server.server_address[1])
     threading.Timer(ARGS.lifetime, server.shutdown).start()

@@ -492,6 +492,39 @@ static void test_k_plus_one_and_self(void **state)
 	cp_results_free(r);
 }
 
+/*
+ * Results for one team (what `report team` loads): only its groups get
+ * statistics, every other group keeps dims NULL. compute_scores used to
+ * form &groups[g].dims[d] before skipping such a group, pointer
+ * arithmetic on NULL that clang's UBSan aborts on.
+ */
+static void test_only_team(void **state)
+{
+	struct fixture *f = *state;
+	int64_t w = new_wave(f, 5);
+	struct cp_results_opts opts = {.only_team = 0};
+	const struct cp_group *a, *b;
+	struct cp_results *r;
+	struct cp_error err = {0};
+
+	respond(f, w, f->team[1], 6, 4, 0);
+	respond(f, w, f->team[2], 6, 3, 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(f->fx.s, w, CP_WAVE_CLOSED, NULL), 0);
+	opts.only_team = f->team[2];
+	if (cp_results_load(&r, f->fx.s, w, &opts, &err))
+		fail_msg("%s", err.message);
+	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
+	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_null(a->dims);
+	assert_non_null(b->dims);
+	assert_false(b->suppressed);
+	assert_int_equal(b->dims[0].n, 6);
+	cp_results_free(r);
+}
+
 /* A second wave: a change of +2 on SD-0 answers is significant; no
  * change is "no detectable change"; with B below k, A could be worked out
  * from the organisation, which goes, while A stays with its change. */
@@ -556,6 +589,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_k_plus_one_and_self, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_only_team, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -384,6 +384,24 @@ static void test_bad_email(void **state)
 		   "roster.csv:5: email 'c@-x.org' is not a valid address");
 }
 
+/* Addresses are RFC 5321/5322 dot-atoms before the '@' (cp_email_valid):
+ * no leading, trailing or doubled dot. */
+static void test_dot_atom_email(void **state)
+{
+	(void)state;
+	EXPECT_BAD("email,name,team\n"
+		   ".lead@example.org,Lead,Ops\n"
+		   "a..b@example.org,Ab,Ops\n"
+		   "trail.@example.org,Trail,Ops\n"
+		   "fine.one@example.org,Fine,Ops\n",
+		   "roster.csv:2: email '.lead@example.org' is not a valid "
+		   "address",
+		   "roster.csv:3: email 'a..b@example.org' is not a valid "
+		   "address",
+		   "roster.csv:4: email 'trail.@example.org' is not a valid "
+		   "address");
+}
+
 static void test_bad_name_and_team(void **state)
 {
 	char text[2048], name[202], team[102], shown[64];
@@ -671,6 +689,7 @@ int main(void)
 	    cmocka_unit_test(test_header_empty),
 	    cmocka_unit_test(test_field_count),
 	    cmocka_unit_test(test_bad_email),
+	    cmocka_unit_test(test_dot_atom_email),
 	    cmocka_unit_test(test_bad_name_and_team),
 	    cmocka_unit_test(test_bad_parent_team),
 	    cmocka_unit_test(test_bad_role),

@@ -181,6 +181,55 @@ static void test_newer_schema_refused(void **state)
 	sqlite3_close(raw);
 }
 
+/*
+ * Schema 5 -> 6 adds key_check: a file of schema 5 (the table dropped,
+ * the version set back) is upgraded when opened, its data kept; opened
+ * read-only it is refused, never written.
+ */
+static void test_upgrade_from_5_adds_key_check(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *s = NULL;
+	struct cp_error err;
+	char *value = NULL;
+	int64_t team = 0;
+	int created = 0;
+	sqlite3 *raw;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->fx.s, "Kept", &team, &created, NULL), 0);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+				      "DROP TABLE key_check;"
+				      "PRAGMA user_version = 5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+
+	cp_error_clear(&err);
+	assert_int_equal(cp_store_open(&s, f->fx.path, CP_STORE_READONLY, &err),
+			 CP_EVERSION);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "cannot be upgraded"));
+
+	assert_int_equal(cp_store_open(&s, f->fx.path, 0, &err), 0);
+	assert_int_equal(cp_store_schema_version(s), 6);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM team WHERE "
+					  "name = 'Kept'"),
+			 1);
+	assert_int_equal(cp_store_key_check_get(s, &value, &err), 0);
+	assert_null(value);
+	assert_int_equal(cp_store_key_check_set(s, "0123abcd", &err), 0);
+	assert_int_equal(cp_store_key_check_set(s, "4567ef01", &err), 0);
+	assert_int_equal(cp_store_key_check_get(s, &value, &err), 0);
+	assert_string_equal(value, "4567ef01");
+	free(value);
+	assert_int_equal(query_int(s->db, "SELECT count(*) FROM key_check"), 1);
+	cp_store_close(s);
+}
+
 static void test_not_a_database_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -766,6 +815,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_open_missing_without_create,
 					    make_dir, cleanup),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_upgrade_from_5_adds_key_check,
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_not_a_database_refused,
 					    make_dir, cleanup),

@@ -125,19 +125,67 @@ static void test_email_invalid(void **state)
 	assert_false(cp_email_valid("a\x7F@b.c")); /* DEL is not printable */
 }
 
-/* At most 254 bytes in all: the limit itself passes, one more fails. */
+/* An address of n bytes: a 64-byte local part and a domain of labels
+ * of 49 letters joined by dots, ending in ".com". */
+static void long_address(char *s, size_t n)
+{
+	size_t i;
+
+	memset(s, 'a', 64);
+	s[64] = '@';
+	for (i = 65; i < n - 4; i++)
+		s[i] = (i - 65) % 50 == 49 ? '.' : 'b';
+	if (s[n - 5] == '.')
+		s[n - 5] = 'b';
+	memcpy(s + n - 4, ".com", 5);
+}
+
+/* At most 254 bytes in all, 64 before '@': each limit passes, one more
+ * fails. */
 static void test_email_length_limit(void **state)
 {
 	char s[300];
 
 	(void)state;
-	memset(s, 'a', sizeof(s));
-	memcpy(s + 248, "@b.com", 7); /* 248 + 6 = 254 bytes */
+	long_address(s, 254);
 	assert_int_equal(strlen(s), 254);
 	assert_true(cp_email_valid(s));
-	memset(s, 'a', sizeof(s));
-	memcpy(s + 249, "@b.com", 7);
+	long_address(s, 255);
 	assert_false(cp_email_valid(s));
+	memset(s, 'a', 65);
+	memcpy(s + 65, "@b.com", 7);
+	assert_false(cp_email_valid(s));
+	assert_string_equal(cp_email_problem(s),
+			    "the part before '@' is longer than 64 bytes");
+	memcpy(s + 64, "@b.com", 7);
+	assert_true(cp_email_valid(s));
+}
+
+/* The local part is an RFC 5321/5322 dot-atom. */
+static void test_email_dot_atom(void **state)
+{
+	(void)state;
+	assert_true(cp_email_valid("a.b.c@example.org"));
+	assert_true(cp_email_valid("!#$%&'*+-/=?^_`{|}~@example.org"));
+	assert_false(cp_email_valid(".lead@example.org"));
+	assert_false(cp_email_valid("a..b@example.org"));
+	assert_false(cp_email_valid("trail.@example.org"));
+	assert_false(cp_email_valid(".@example.org"));
+	assert_false(cp_email_valid("\"a b\"@example.org")); /* quoted */
+	assert_false(cp_email_valid("a,b@example.org"));
+	assert_false(cp_email_valid("a(b)@example.org"));
+	assert_false(cp_email_valid("a<b@example.org"));
+	assert_false(cp_email_valid("a[b]@example.org"));
+	assert_false(cp_email_valid("a;b@example.org"));
+	assert_false(cp_email_valid("a:b@example.org"));
+	assert_false(cp_email_valid("a\\b@example.org"));
+	assert_string_equal(cp_email_problem(".lead@example.org"),
+			    "the part before '@' starts with a dot");
+	assert_string_equal(cp_email_problem("a..b@example.org"),
+			    "the part before '@' has two dots in a row");
+	assert_string_equal(cp_email_problem("trail.@example.org"),
+			    "the part before '@' ends with a dot");
+	assert_null(cp_email_problem("a@example.org"));
 }
 
 static void test_id_valid(void **state)
@@ -287,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(test_email_valid),
 	    cmocka_unit_test(test_email_invalid),
 	    cmocka_unit_test(test_email_length_limit),
+	    cmocka_unit_test(test_email_dot_atom),
 	    cmocka_unit_test(test_id_valid),
 	    cmocka_unit_test(test_html_escape),
 	    cmocka_unit_test(test_html_escape_cap),
