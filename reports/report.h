@@ -39,7 +39,8 @@ struct rp_options {
 	long long creation_time;
 	int has_creation_time;
 	/* Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf; NULL for
-	 * Debian's /usr/share/fonts/truetype/dejavu. */
+	 * Debian's /usr/share/fonts/truetype/dejavu. Other scripts fall back
+	 * to Debian's Noto and WenQuanYi fonts (reports/text.c). */
 	const char *font_dir;
 };
 

@@ -453,12 +453,13 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 	struct cp_buf text;
 
 	cp_buf_init(&text, 0);
-	/* A text that could not be built fails the document, never drops a
-	 * line of it silently. */
-	if (!p->failed &&
-	    (cp_buf_adds(&text, str(it->text), p->err) ||
-	     (it->reverse && cp_buf_adds(&text, " (reverse-scored)", p->err))))
+	/* Out of memory, the document fails rather than lose the text. */
+	if (cp_buf_adds(&text, str(it->text), p->err) ||
+	    (it->reverse && cp_buf_adds(&text, " (reverse-scored)", p->err))) {
 		p->failed = 1;
+		cp_buf_release(&text);
+		return;
+	}
 	lines = pdf_wrap(p, 0, 0, text_w, 0, size, leading, PDF_INK,
 			 cp_buf_str(&text), 0);
 	h = (float)(lines > 1 ? lines : 1) * leading + 10;
