@@ -391,6 +391,20 @@ static int reports(struct demo *d)
 					  &c->err)))
 		return rc;
 	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);
+	/* The teams that answer in Welsh and in Arabic get theirs too. */
+	for (size_t i = 0; cp_demo_language_teams[i]; i++) {
+		const char *team = cp_demo_language_teams[i];
+		char path[4096];
+
+		if (strcmp(team, d->team) == 0)
+			continue;
+		slug(name, sizeof(name), team);
+		snprintf(path, sizeof(path), "%s/report-%s.pdf", d->dir, name);
+		if ((rc = rp_write_team_report(d->st, team, d->wave.id, path,
+					       &o, &c->err)))
+			return rc;
+		printf("   team report (%s): %s\n", team, path);
+	}
 	printf("   more: carepulse --db %s results --trend --team '%s'\n",
 	       d->db_path, d->team);
 	printf("team report (%s): %s\n", d->team, d->team_pdf);

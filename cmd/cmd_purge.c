@@ -29,9 +29,10 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 {
 	char when[40];
 
-	cp_when_format(r->cutoff, when, sizeof(when));
-	printf("%sretention %ld month%s: waves closed before %s\n", prefix,
-	       r->months, r->months == 1 ? "" : "s", when);
+	cp_when_format(r->now, when, sizeof(when));
+	printf("%sretention %ld month%s: waves closed more than that before "
+	       "%s\n",
+	       prefix, r->months, r->months == 1 ? "" : "s", when);
 	if (r->nwaves)
 		printf("%-6s %-22s %10s %9s %12s\n", "wave", "closed",
 		       "responses", "comments", "invitations");

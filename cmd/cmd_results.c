@@ -14,6 +14,7 @@
 #include "output.h"
 #include "results.h"
 #include "store.h"
+#include "when.h"
 
 /* Room for a reason in words (cp_results_reason_text). */
 #define REASON_MAX 512
@@ -572,6 +573,24 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	return rc;
 }
 
+/* The waves a trend leaves out because they were cancelled, and why. */
+static int print_gaps(struct cmd_ctx *c, int64_t team)
+{
+	struct cp_wave *gone = NULL;
+	char when[40];
+	size_t n = 0;
+
+	if (cp_results_cancelled(c->store, team, 0, 0, &gone, &n, &c->err))
+		return c->err.code ? c->err.code : CP_EFAIL;
+	for (size_t i = 0; i < n; i++)
+		printf("wave %lld (%s): cancelled: %s\n", (long long)gone[i].id,
+		       cp_when_format(gone[i].opens_at, when, sizeof(when)),
+		       gone[i].cancel_reason[0] ? gone[i].cancel_reason
+						: "no reason given");
+	free(gone);
+	return 0;
+}
+
 /* The trend: the chosen group in every wave that includes its team. */
 static int show_trend(struct cmd_ctx *c, int64_t team)
 {
@@ -608,6 +627,8 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 	if (rc == 0)
 		rc = print_table(c, &t);
 	out_table_release(&t);
+	if (rc == 0 && c->format == FORMAT_TABLE)
+		rc = print_gaps(c, team);
 	return rc;
 }
 

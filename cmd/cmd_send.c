@@ -10,6 +10,7 @@
 #include "deliver.h"
 #include "store.h"
 #include "token.h"
+#include "when.h"
 
 enum {
 	SEND_DRY_RUN,
@@ -54,6 +55,38 @@ static void on_progress(const struct cp_send_report *r, void *arg)
 		     r->deferred);
 }
 
+/* Why nobody was reminded, and when the next reminder is due. */
+static void remind_outlook(int64_t wave, const struct cp_send_report *r)
+{
+	const struct cp_remind_outlook *x = &r->outlook;
+	char when[40], every[40];
+	int64_t iv = r->remind_interval;
+
+	if (iv % CP_DAY == 0)
+		snprintf(every, sizeof(every), "%lld day%s",
+			 (long long)(iv / CP_DAY), iv == CP_DAY ? "" : "s");
+	else
+		snprintf(every, sizeof(every), "%lld hour%s",
+			 (long long)(iv / 3600), iv == 3600 ? "" : "s");
+	printf("wave %lld: 0 reminders sent: ", (long long)wave);
+	if (x->unanswered == 0 && x->not_sent)
+		printf("no invitation has been sent yet (carepulse send "
+		       "%lld)\n",
+		       (long long)wave);
+	else if (x->unanswered == 0)
+		printf("everyone invited has answered\n");
+	else if (x->next_due)
+		printf("%lld not answered; the next reminder is due %s "
+		       "(reminders every %s, at most %ld)\n",
+		       (long long)x->unanswered,
+		       cp_when_format(x->next_due, when, sizeof(when)), every,
+		       r->remind_max);
+	else
+		printf("%lld not answered, and each has had the most "
+		       "reminders (remind.max %ld)\n",
+		       (long long)x->unanswered, r->remind_max);
+}
+
 static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 		    const struct cp_send_report *r, int dry_run)
 {
@@ -69,6 +102,11 @@ static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 			printf(" and %zu team post%s to %s", r->posts,
 			       r->posts == 1 ? "" : "s", r->channel);
 		printf("; nothing was sent or changed\n");
+		return;
+	}
+	/* A chat wave's reminders are team posts, by their own clock. */
+	if (strcmp(what, "reminder") == 0 && r->sent == 0 && !chat) {
+		remind_outlook(wave, r);
 		return;
 	}
 	printf("wave %lld: %zu %s%s sent", (long long)wave, r->sent, what,

@@ -37,7 +37,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	unsigned char key[CP_KEY_LEN];
 	struct cp_send_options o = {0};
 	struct cp_tick_report r;
-	int rc;
+	int rc, status;
 
 	if (cmd_installation_key(c, key))
 		return cmd_report(&c->err);
@@ -49,17 +49,27 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 		       "nothing done\n");
 		return EXIT_OK;
 	}
-	printf("tick: %zu opened, %zu closed, %zu next waves created; "
+	printf("tick%s: %zu opened, %zu closed, %zu next waves created; "
 	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
 	       "failed, %zu deferred\n",
-	       r.opened, r.closed, r.created, r.sent.sent,
-	       o.dry_run ? "to send" : "sent", r.reminded.sent,
-	       o.dry_run ? "to send" : "sent", r.sent.posts + r.reminded.posts,
+	       o.dry_run ? " (dry run, nothing changed)" : "", r.opened,
+	       r.closed, r.created, r.sent.sent, o.dry_run ? "to send" : "sent",
+	       r.reminded.sent, o.dry_run ? "to send" : "sent",
+	       r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
-	if (rc)
+	if (rc == 0)
+		return tick_retention(c, o.dry_run);
+	if (rc != CP_EUNAVAIL)
 		return cmd_report(&c->err);
-	return tick_retention(c, o.dry_run);
+	/* Opening, closing and recurring were done; only sending was not.
+	 * Retention is done too. */
+	printf("tick: %zu wave%s could not be sent; everything else "
+	       "was done\n",
+	       r.waves_failed, r.waves_failed == 1 ? "" : "s");
+	status = cmd_report(&c->err);
+	(void)tick_retention(c, o.dry_run);
+	return status;
 }
 
 const struct cmd_entry cmd_tick_entry = {
@@ -74,7 +84,14 @@ const struct cmd_entry cmd_tick_entry = {
 	"by the remind.max and remind.interval settings and, when\n"
 	"retention.months is set, deletes the answers of waves past it "
 	"(see purge).\nSafe to run as often as you like; run it every few "
-	"minutes (see README).",
+	"minutes (see README).\nA wave that cannot be sent (its peer down, or "
+	"a "
+	"setting such as smtp.url\nmissing) does not stop the rest: "
+	"every other step is done, the message says\nwhat is missing, "
+	"and the exit status is 69 so cron reports it; the next tick\n"
+	"sends once it is fixed. --dry-run does all of it in a "
+	"transaction it rolls\nback, checking each channel's settings "
+	"and building every message, so its\ncounts are the real run's.",
     .opts = tick_opts,
     .nopts = TICK_NOPTS,
     .min_args = 0,

@@ -1,4 +1,7 @@
-/* cmd_wave.c - wave create | wave list | wave show WAVE | wave close WAVE */
+/*
+ * cmd_wave.c - wave create | list | show WAVE | close WAVE | cancel WAVE |
+ * set WAVE | series list|pause|resume|stop
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +43,7 @@ static const struct cmd_opt create_opts[CREATE_NOPTS] = {
     [CREATE_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
 			"email (default), webhook, slack, teams or outbox"},
     [CREATE_EVERY] = {"every", 0, OPT_VALUE, "PERIOD",
-		      "repeat: the next wave this much later (e.g. 2w)"},
+		      "repeat: 10d, 2w or 1m (calendar months) later"},
     [CREATE_SELF] = {"self", 0, OPT_FLAG, NULL,
 		     "also invite each team's leader to a self-assessment"},
     [CREATE_THRESHOLD] =
@@ -163,7 +166,8 @@ static int cmd_wave_list_exec(struct cmd_ctx *c)
 	    {"closes", COL_TEXT},    {"channel", COL_TEXT},
 	    {"every_days", COL_INT}, {"invitations", COL_INT},
 	    {"sent", COL_INT},	     {"failed", COL_INT},
-	    {"answered", COL_INT},
+	    {"answered", COL_INT},   {"closed", COL_TEXT},
+	    {"series", COL_INT},     {"every_months", COL_INT},
 	};
 	struct cp_wave_row *rows;
 	struct out_table t;
@@ -187,6 +191,13 @@ static int cmd_wave_list_exec(struct cmd_ctx *c)
 		out_cellf(&t, "%lld", (long long)rows[i].stats.sent);
 		out_cellf(&t, "%lld", (long long)rows[i].stats.failed);
 		out_cellf(&t, "%lld", (long long)rows[i].stats.answered);
+		out_cell(
+		    &t,
+		    w->status == CP_WAVE_CANCELLED
+			? cp_when_format(w->cancelled_at, when, sizeof(when))
+			: cp_when_format(w->closed_at, when, sizeof(when)));
+		out_cellf(&t, "%lld", (long long)w->series_id);
+		out_cellf(&t, "%d", w->every_months);
 	}
 	if (out_table_print(&t, stdout, c->format))
 		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
@@ -219,6 +230,47 @@ static void show_posts(struct cmd_ctx *c, int64_t wave)
 	cp_store_chat_teams_free(t, n);
 }
 
+/* What happens after w: always one line, so nobody has to guess. */
+static void print_next(struct cmd_ctx *c, const struct cp_wave *w)
+{
+	struct cp_wave_next nx;
+	char when[40], every[40];
+	struct cp_error err = {0};
+
+	if (cp_wave_next_info(c->store, w, &nx, &err)) {
+		printf("  next         unknown (%s)\n", err.message);
+		return;
+	}
+	cp_wave_cadence(nx.series.every_days, nx.series.every_months, every,
+			sizeof(every));
+	switch (nx.kind) {
+	case CP_NEXT_ONE_OFF:
+		printf("  next         none: a one-off wave\n");
+		break;
+	case CP_NEXT_WAVE:
+		printf("  next         wave %lld, opening %s (series %lld, "
+		       "%s)\n",
+		       (long long)nx.wave,
+		       cp_when_format(nx.at, when, sizeof(when)),
+		       (long long)nx.series.id, every);
+		break;
+	case CP_NEXT_AT:
+		printf("  next         next wave opens %s (series %lld, %s)\n",
+		       cp_when_format(nx.at, when, sizeof(when)),
+		       (long long)nx.series.id, every);
+		break;
+	case CP_NEXT_PAUSED:
+		printf("  next         none while series %lld is paused (%s; "
+		       "'carepulse wave series resume %lld')\n",
+		       (long long)nx.series.id, every, (long long)nx.series.id);
+		break;
+	case CP_NEXT_STOPPED:
+		printf("  next         none: series %lld was stopped\n",
+		       (long long)nx.series.id);
+		break;
+	}
+}
+
 static int cmd_wave_show_exec(struct cmd_ctx *c)
 {
 	int64_t id = wave_number(c, c->argv[0]), *teams = NULL;
@@ -248,9 +300,15 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 	       cp_when_format(w.opens_at, when, sizeof(when)));
 	printf("  closes       %s\n",
 	       cp_when_format(w.closes_at, when, sizeof(when)));
+	if (w.closed_at)
+		printf("  closed       %s\n",
+		       cp_when_format(w.closed_at, when, sizeof(when)));
+	if (w.status == CP_WAVE_CANCELLED)
+		printf("  cancelled    %s%s%s (its answers were deleted)\n",
+		       cp_when_format(w.cancelled_at, when, sizeof(when)),
+		       w.cancel_reason[0] ? ": " : "", w.cancel_reason);
 	printf("  channel      %s\n", w.channel);
-	if (w.every_days)
-		printf("  every        %d days\n", w.every_days);
+	print_next(c, &w);
 	printf("  teams       ");
 	for (size_t i = 0; i < nteams; i++)
 		for (size_t j = 0; j < nall; j++)
@@ -292,23 +350,215 @@ done:
 	return rc ? cmd_report(&c->err) : EXIT_OK;
 }
 
+enum {
+	CLOSE_STOP_SERIES,
+	CLOSE_NOPTS
+};
+
+static const struct cmd_opt close_opts[CLOSE_NOPTS] = {
+    [CLOSE_STOP_SERIES] = {"stop-series", 0, OPT_FLAG, NULL,
+			   "also stop its recurring series"},
+};
+
 static int cmd_wave_close_exec(struct cmd_ctx *c)
 {
 	int64_t id = wave_number(c, c->argv[0]);
+	struct cp_wave w;
 	int was_closed;
 
 	if (id == 0)
 		return EXIT_USAGE;
+	if (cp_store_wave_get(c->store, id, &w, &c->err))
+		return cmd_report(&c->err);
+	if (cmd_flag(c, CLOSE_STOP_SERIES) && w.series_id == 0)
+		return cmd_usage_error(c,
+				       "wave %lld is a one-off: it has no "
+				       "series to stop",
+				       (long long)id);
 	if (cp_wave_close(c->store, id, &was_closed, &c->err))
 		return cmd_report(&c->err);
-	if (was_closed) {
+	if (was_closed)
 		printf("wave %lld was already closed\n", (long long)id);
+	else
+		printf("closed wave %lld: its links no longer accept answers "
+		       "and its results are frozen\n",
+		       (long long)id);
+	if (cmd_flag(c, CLOSE_STOP_SERIES)) {
+		if (cp_series_set_state(c->store, w.series_id,
+					CP_SERIES_STOPPED, &c->err))
+			return cmd_report(&c->err);
+		printf("stopped series %lld: no more waves\n",
+		       (long long)w.series_id);
+	} else if (w.series_id &&
+		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
+		print_next(c, &w);
+	}
+	return EXIT_OK;
+}
+
+enum {
+	CANCEL_REASON,
+	CANCEL_NOPTS
+};
+
+static const struct cmd_opt cancel_opts[CANCEL_NOPTS] = {
+    [CANCEL_REASON] = {"reason", 'r', OPT_VALUE, "TEXT",
+		       "why, shown where the wave leaves a gap"},
+};
+
+static int cmd_wave_cancel_exec(struct cmd_ctx *c)
+{
+	int64_t id = wave_number(c, c->argv[0]);
+	enum cp_cancel_outcome outcome;
+	int clean;
+
+	if (id == 0)
+		return EXIT_USAGE;
+	if (cp_wave_cancel(c->store, id, cmd_value(c, CANCEL_REASON), &outcome,
+			   &clean, &c->err))
+		return cmd_report(&c->err);
+	if (outcome == CP_CANCEL_DELETED)
+		printf("deleted wave %lld and its invitations: nobody had "
+		       "answered; its links now say the pulse was "
+		       "cancelled\n",
+		       (long long)id);
+	else
+		printf("cancelled wave %lld: its answers, comments and totals "
+		       "were deleted; it is left out of defaults, trends and "
+		       "comparisons, and its links say it was cancelled\n",
+		       (long long)id);
+	if (!clean)
+		printf("note: a running 'serve' still holds part of the "
+		       "database log; the deleted pages leave it at the next "
+		       "checkpoint\n");
+	return EXIT_OK;
+}
+
+enum {
+	SET_CHANNEL,
+	SET_NOPTS
+};
+
+static const struct cmd_opt set_opts[SET_NOPTS] = {
+    [SET_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
+		     "email, webhook, slack, teams or outbox"},
+};
+
+static int cmd_wave_set_exec(struct cmd_ctx *c)
+{
+	int64_t id = wave_number(c, c->argv[0]);
+	const char *channel = cmd_value(c, SET_CHANNEL);
+
+	if (id == 0)
+		return EXIT_USAGE;
+	if (channel == NULL)
+		return cmd_usage_error(c, "nothing to change: give --channel");
+	if (cp_wave_set_channel(c->store, id, channel, &c->err))
+		return cmd_report(&c->err);
+	printf("wave %lld now goes out by %s\n", (long long)id, channel);
+	return EXIT_OK;
+}
+
+static int series_number(struct cmd_ctx *c, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (c->argc != 2)
+		return cmd_usage_error(c, "'%s' needs a SERIES number",
+				       c->argv[0]);
+	errno = 0;
+	v = strtoll(c->argv[1], &end, 10);
+	if (errno || *end || end == c->argv[1] || v <= 0)
+		return cmd_usage_error(c, "'%s' is not a series number",
+				       c->argv[1]);
+	*id = v;
+	return 0;
+}
+
+static int series_list(struct cmd_ctx *c)
+{
+	static const struct out_col cols[] = {
+	    {"series", COL_INT}, {"state", COL_TEXT}, {"every", COL_TEXT},
+	    {"since", COL_TEXT}, {"waves", COL_INT},  {"last_wave", COL_INT},
+	    {"next", COL_TEXT},
+	};
+	struct cp_series *x = NULL;
+	struct out_table t;
+	char when[40], every[40];
+	size_t n = 0;
+	int rc = 0;
+
+	if (c->argc != 1)
+		return cmd_usage_error(c, "'list' takes no SERIES");
+	if (cp_store_series_list(c->store, &x, &n, &c->err))
+		return cmd_report(&c->err);
+	out_table_init(&t, cols, sizeof(cols) / sizeof(*cols));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct cp_wave_next nx = {0};
+		struct cp_wave w;
+		out_cellf(&t, "%lld", (long long)x[i].id);
+		out_cell(&t, cp_series_state_name(x[i].state));
+		out_cell(&t, cp_wave_cadence(x[i].every_days, x[i].every_months,
+					     every, sizeof(every)));
+		out_cell(&t, cp_when_format(x[i].anchor, when, sizeof(when)));
+		out_cellf(&t, "%lld", (long long)x[i].waves);
+		out_cellf(&t, "%lld", (long long)x[i].last_wave);
+		rc = x[i].last_wave ? cp_store_wave_get(
+					  c->store, x[i].last_wave, &w, &c->err)
+				    : 0;
+		if (rc == 0 && x[i].last_wave)
+			rc = cp_wave_next_info(c->store, &w, &nx, &c->err);
+		out_cell(&t, rc == 0 && (nx.kind == CP_NEXT_AT ||
+					 nx.kind == CP_NEXT_WAVE)
+				 ? cp_when_format(nx.at, when, sizeof(when))
+				 : "-");
+	}
+	if (rc == 0 && out_table_print(&t, stdout, c->format))
+		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	out_table_release(&t);
+	free(x);
+	return rc ? cmd_report(&c->err) : EXIT_OK;
+}
+
+static int cmd_wave_series_exec(struct cmd_ctx *c)
+{
+	static const struct {
+		const char *word, *done;
+		enum cp_series_state state;
+	} actions[] = {
+	    {"pause", "paused", CP_SERIES_PAUSED},
+	    {"resume", "resumed", CP_SERIES_ACTIVE},
+	    {"stop", "stopped", CP_SERIES_STOPPED},
+	};
+	const char *what = c->argc ? c->argv[0] : "list";
+	int64_t id = 0;
+	int rc;
+
+	if (strcmp(what, "list") == 0)
+		return series_list(c);
+	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {
+		if (strcmp(what, actions[i].word))
+			continue;
+		if ((rc = series_number(c, &id)))
+			return rc;
+		if (cp_series_set_state(c->store, id, actions[i].state,
+					&c->err))
+			return cmd_report(&c->err);
+		printf("%s series %lld", actions[i].done, (long long)id);
+		if (actions[i].state == CP_SERIES_ACTIVE)
+			printf(": 'carepulse tick' makes its next wave when "
+			       "its time comes");
+		else if (actions[i].state == CP_SERIES_PAUSED)
+			printf(": no new waves until it is resumed; open "
+			       "waves run to their end");
+		else
+			printf(": no more waves; open ones run to their end");
+		printf("\n");
 		return EXIT_OK;
 	}
-	printf("closed wave %lld: its links no longer accept answers and "
-	       "its results are frozen\n",
-	       (long long)id);
-	return EXIT_OK;
+	return cmd_usage_error(c, "'%s': expected list, pause, resume or stop",
+			       what);
 }
 
 const struct cmd_entry cmd_wave_create_entry = {
@@ -361,9 +611,71 @@ const struct cmd_entry cmd_wave_show_entry = {
 const struct cmd_entry cmd_wave_close_entry = {
     .name = "wave close",
     .summary = "close a wave now",
-    .usage = "WAVE",
+    .usage = "WAVE [--stop-series]",
+    .description =
+	"Closes WAVE now: its links stop taking answers, its results are "
+	"frozen and its\nclosing time is recorded. A wave of a recurring "
+	"series leaves the series\nrunning: 'carepulse tick' still makes "
+	"the next wave when its time comes,\nunless --stop-series is "
+	"given.",
+    .opts = close_opts,
+    .nopts = CLOSE_NOPTS,
     .min_args = 1,
     .max_args = 1,
     .flags = CMD_NEEDS_DB,
     .exec = cmd_wave_close_exec,
+};
+
+const struct cmd_entry cmd_wave_cancel_entry = {
+    .name = "wave cancel",
+    .summary = "cancel a mistaken wave and delete its answers",
+    .usage = "WAVE [--reason TEXT]",
+    .description =
+	"Before anyone answered, WAVE and its invitations are deleted. "
+	"After answers,\nits answers, comments and totals are deleted "
+	"(the freed pages overwritten)\nand the wave is kept as "
+	"cancelled: it is never the default wave, never a\npoint of a "
+	"trend or a comparison, and trends say 'cancelled: TEXT' where "
+	"it\nleaves a gap. Either way its links tell people the pulse "
+	"was cancelled.\nThere is no undo.",
+    .opts = cancel_opts,
+    .nopts = CANCEL_NOPTS,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_wave_cancel_exec,
+};
+
+const struct cmd_entry cmd_wave_set_entry = {
+    .name = "wave set",
+    .summary = "change a wave before it goes out",
+    .usage = "WAVE --channel CHANNEL",
+    .description = "Changes the channel of WAVE while none of its "
+		   "invitations or team posts has\ngone out (a send "
+		   "that failed for a missing setting leaves them "
+		   "pending);\nrefused after.",
+    .opts = set_opts,
+    .nopts = SET_NOPTS,
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NEEDS_DB,
+    .exec = cmd_wave_set_exec,
+};
+
+const struct cmd_entry cmd_wave_series_entry = {
+    .name = "wave series",
+    .summary = "recurring series: list, pause, resume, stop",
+    .usage = "list | pause SERIES | resume SERIES | stop SERIES",
+    .description =
+	"A wave created with --every starts a series; 'carepulse tick' "
+	"creates its\nnext wave when the slot comes (10d and 2w count "
+	"days from the first wave;\n1m keeps its day of the month, "
+	"clamped to the month's end). 'list' shows\neach series, its "
+	"state and when its next wave opens. 'pause' makes no new\nwaves "
+	"until 'resume'; slots missed meanwhile are skipped, not made up. "
+	"'stop'\nends it for good. Waves already open run to their end.",
+    .min_args = 0,
+    .max_args = 2,
+    .flags = CMD_NEEDS_DB | CMD_FORMAT,
+    .exec = cmd_wave_series_exec,
 };

@@ -1,6 +1,7 @@
 /* commands.c - the command table, alphabetical. */
 #include "cmd.h"
 
+extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_config_get_entry;
 extern const struct cmd_entry cmd_config_list_entry;
 extern const struct cmd_entry cmd_config_set_entry;
@@ -15,6 +16,7 @@ extern const struct cmd_entry cmd_purge_entry;
 extern const struct cmd_entry cmd_remind_entry;
 extern const struct cmd_entry cmd_report_compare_entry;
 extern const struct cmd_entry cmd_report_team_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_results_entry;
 extern const struct cmd_entry cmd_send_entry;
 extern const struct cmd_entry cmd_serve_entry;
@@ -25,13 +27,17 @@ extern const struct cmd_entry cmd_survey_validate_entry;
 extern const struct cmd_entry cmd_team_import_entry;
 extern const struct cmd_entry cmd_team_list_entry;
 extern const struct cmd_entry cmd_tick_entry;
+extern const struct cmd_entry cmd_wave_cancel_entry;
 extern const struct cmd_entry cmd_wave_close_entry;
 extern const struct cmd_entry cmd_wave_create_entry;
 extern const struct cmd_entry cmd_wave_list_entry;
+extern const struct cmd_entry cmd_wave_series_entry;
+extern const struct cmd_entry cmd_wave_set_entry;
 extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_backup_entry,
 	&cmd_config_get_entry,
 	&cmd_config_list_entry,
 	&cmd_config_set_entry,
@@ -46,6 +52,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_remind_entry,
 	&cmd_report_compare_entry,
 	&cmd_report_team_entry,
+	&cmd_restore_entry,
 	&cmd_results_entry,
 	&cmd_send_entry,
 	&cmd_serve_entry,
@@ -56,9 +63,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_team_import_entry,
 	&cmd_team_list_entry,
 	&cmd_tick_entry,
+	&cmd_wave_cancel_entry,
 	&cmd_wave_close_entry,
 	&cmd_wave_create_entry,
 	&cmd_wave_list_entry,
+	&cmd_wave_series_entry,
+	&cmd_wave_set_entry,
 	&cmd_wave_show_entry,
 	NULL,
 };

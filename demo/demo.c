@@ -53,6 +53,30 @@ struct demo_team {
 	int level, drift;
 	int rate[RATE_WAVES];
 	int size;
+	/* The comments its people write, ncomments of them (prime to 7);
+	 * NULL: the organisation's mix of languages. */
+	const char *const *comments;
+	size_t ncomments;
+};
+
+/* Ward 7 Nursing writes in Welsh, Clinical Support in Arabic: two teams
+ * whose reports (the demo writes both) show text beyond Latin. */
+static const char *const welsh[] = {
+    "Mwy o amser yn y trosglwyddo i siarad am yr achosion anodd.",
+    "Byddai ystafell dawel ar gyfer seibiant yn gwneud gwahaniaeth mawr.",
+    "Diolch am wrando pan mae'r shifft yn drwm; mae angen mwy o staff ar "
+    "ŵyl y banc.",
+    "Cefnogaeth wrth siarad â theuluoedd mewn sefyllfaoedd anodd.",
+    "Daliwch ati i ofyn beth sy'n ein rhwystro - mae'n helpu.",
+    "Hoffwn gael hyfforddiant yn Gymraeg ar y system newydd.",
+};
+static const char *const arabic[] = {
+    "المزيد من الوقت عند تسليم المناوبة لمناقشة الحالات الصعبة.",
+    "غرفة هادئة للاستراحة ستُحدث فرقًا حقيقيًا.",
+    "شكرًا لأنكم تستمعون إلينا عندما يكون العمل كثيرًا.",
+    "نحتاج إلى دعم أكبر عند الحديث مع العائلات في المواقف الصعبة.",
+    "استمروا في سؤالنا عمّا يعيق عملنا، فهذا يساعد.",
+    "تدريب على نظام السجلات الجديد في 3 جلسات قصيرة.",
 };
 
 /*
@@ -68,15 +92,43 @@ struct demo_team {
  * last, so the teams' sizes and names are drawn as before they had staff.)
  */
 static const struct demo_team teams[] = {
-    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 57, 83, 100, 83}, 0},
-    {"Ward 7 Nursing", "Nursing", 385, 5, {86, 71, 86, 100, 86}, 0},
-    {"Night Team", "Nursing", 335, -6, {60, 70, 70, 80, 60}, 0},
-    {"Pharmacy", "Clinical Support", 400, 0, {71, 86, 71, 86, 71}, 0},
-    {"Physiotherapy", "Clinical Support", 370, 4, {67, 78, 67, 78, 67}, 0},
-    {"Patient Records", "Operations", 330, 14, {73, 82, 91, 91, 91}, 0},
-    {"Nursing", "", 360, 3, {86, 86, 100, 86, 86}, 0},
-    {"Clinical Support", "", 375, 2, {86, 100, 86, 86, 86}, 0},
-    {"Operations", "", 350, 6, {100, 86, 86, 86, 100}, 0},
+    {"Ward 4 Nursing", "Nursing", 340, 8, {83, 57, 83, 100, 83}, 0, NULL, 0},
+    {"Ward 7 Nursing",
+     "Nursing",
+     385,
+     5,
+     {86, 71, 86, 100, 86},
+     0,
+     welsh,
+     sizeof(welsh) / sizeof(welsh[0])},
+    {"Night Team", "Nursing", 335, -6, {60, 70, 70, 80, 60}, 0, NULL, 0},
+    {"Pharmacy", "Clinical Support", 400, 0, {71, 86, 71, 86, 71}, 0, NULL, 0},
+    {"Physiotherapy",
+     "Clinical Support",
+     370,
+     4,
+     {67, 78, 67, 78, 67},
+     0,
+     NULL,
+     0},
+    {"Patient Records",
+     "Operations",
+     330,
+     14,
+     {73, 82, 91, 91, 91},
+     0,
+     NULL,
+     0},
+    {"Nursing", "", 360, 3, {86, 86, 100, 86, 86}, 0, NULL, 0},
+    {"Clinical Support",
+     "",
+     375,
+     2,
+     {86, 100, 86, 86, 86},
+     0,
+     arabic,
+     sizeof(arabic) / sizeof(arabic[0])},
+    {"Operations", "", 350, 6, {100, 86, 86, 86, 100}, 0, NULL, 0},
 };
 #define NTEAMS (sizeof(teams) / sizeof(teams[0]))
 
@@ -107,6 +159,9 @@ static void slug(char *out, size_t n, const char *s)
 			out[k++] = (char)(*s | 0x20);
 	out[k] = '\0';
 }
+
+const char *const cp_demo_language_teams[] = {"Ward 7 Nursing",
+					      "Clinical Support", NULL};
 
 int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 {
@@ -466,9 +521,10 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 	if (rc == 0 && !d->self && s->nquestions && uniform(&person) < 0.35) {
 		/* Neighbours in a team say different things: member ids
 		 * are consecutive, and 7 is prime to the pool's size. */
+		const char *const *pool = t->comments ? t->comments : comments;
+		size_t n = t->comments ? t->ncomments : NCOMMENTS;
 		const char *c =
-		    comments[((size_t)d->member_id * 7 + index * 5) %
-			     NCOMMENTS];
+		    pool[((size_t)d->member_id * 7 + index * 5) % n];
 		rc = cp_answers_set(a, s->questions[0].id, c, strlen(c), err);
 	}
 	if (rc == 0 && cp_answers_check(a))

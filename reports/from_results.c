@@ -223,7 +223,11 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	snprintf(t->wave, sizeof(t->wave), "Wave %lld",
 		 (long long)now->wave.id);
 	date_of(t->opens, sizeof(t->opens), now->wave.opens_at);
-	date_of(t->closes, sizeof(t->closes), now->wave.closes_at);
+	/* When it closed, which may be before (closed by hand) or without
+	 * (no closing time set) its planned closing time. */
+	date_of(t->closes, sizeof(t->closes),
+		now->wave.closed_at ? now->wave.closed_at
+				    : now->wave.closes_at);
 	r->team = g->name;
 	r->wave = t->wave;
 	r->opens = t->opens;

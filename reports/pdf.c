@@ -19,6 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <hpdf_conf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_streams.h>
+
 #include "buf.h"
 #include "pdf_int.h"
 
@@ -124,31 +130,6 @@ static int set_date(struct pdf *p, long long when)
 	return p->failed ? p->err->code : 0;
 }
 
-static HPDF_Font load_font(struct pdf *p, const char *dir, const char *file)
-{
-	char path[1024];
-	const char *name;
-	int fd;
-
-	rp_fmt(path, sizeof(path), "%s/%s", dir, file);
-	/* libharu's message for a missing file names no file: check first. */
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		cp_error_set(p->err, CP_EIO, "pdf: cannot open font '%s': %s",
-			     path, strerror(errno));
-		p->failed = 1;
-		return NULL;
-	}
-	close(fd);
-	name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-	if (name == NULL || p->failed) {
-		cp_error_prefix(p->err, "%s", path);
-		p->failed = 1;
-		return NULL;
-	}
-	return HPDF_GetFont(p->doc, name, "UTF-8");
-}
-
 int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	     const char *title, struct cp_error *err)
 {
@@ -170,12 +151,12 @@ int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, title);
 	if (o && o->has_creation_time && (rc = set_date(p, o->creation_time)))
 		return rc;
-	memset(p->widths, 0xFF, sizeof(p->widths));
-	p->regular = load_font(p, dir, "DejaVuSans.ttf");
-	if (p->regular)
-		p->bold = load_font(p, dir, "DejaVuSans-Bold.ttf");
 	if (p->failed)
 		return p->err->code ? p->err->code : CP_EFAIL;
+	if ((rc = text_fonts_open(&p->fonts, dir, p->err))) {
+		p->failed = 1;
+		return rc;
+	}
 	return 0;
 }
 
@@ -184,6 +165,14 @@ void pdf_close(struct pdf *p)
 	if (p->doc)
 		HPDF_Free(p->doc);
 	p->doc = NULL;
+	text_fonts_free(p->fonts);
+	p->fonts = NULL;
+	text_line_release(&p->line);
+	free(p->items);
+	free(p->glyphs);
+	p->items = NULL;
+	p->glyphs = NULL;
+	p->nitems = p->nglyphs = p->items_cap = p->glyphs_cap = 0;
 }
 
 /* Writes all of data to fd, retrying short writes. */
@@ -202,6 +191,8 @@ static int write_all(int fd, const unsigned char *data, size_t n)
 	return 0;
 }
 
+static int draw_text(struct pdf *p);
+
 int pdf_save(struct pdf *p, const char *path)
 {
 	struct cp_buf tmp;
@@ -211,6 +202,8 @@ int pdf_save(struct pdf *p, const char *path)
 
 	if (p->failed)
 		return p->err->code ? p->err->code : CP_EFAIL;
+	if ((rc = draw_text(p)))
+		return rc;
 	if (HPDF_SaveToStream(p->doc) != HPDF_OK || p->failed)
 		return p->failed ? p->err->code : CP_EFAIL;
 	size = HPDF_GetStreamSize(p->doc);
@@ -290,15 +283,6 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned int *out)
 	return len;
 }
 
-/* The source length of the character at s: invalid bytes count singly. */
-static size_t char_len(const char *s, size_t n)
-{
-	unsigned int cp;
-	size_t len = utf8_seq((const unsigned char *)s, n, &cp);
-
-	return len ? len : 1;
-}
-
 /*
  * Copies whole characters of s[0..n) into out (cap bytes, NUL-terminated),
  * replacing invalid bytes with '?' and control characters with spaces.
@@ -333,55 +317,55 @@ static size_t clean(const char *s, size_t n, char *out, size_t cap,
 	return i;
 }
 
-HPDF_Font pdf_font(struct pdf *p, int bold)
+/*
+ * Runs fn on s[0..n) cleaned (see clean), in a buffer of its own when the
+ * text is longer than a line. Returns what fn returns; out of memory, 0
+ * with the document marked failed.
+ */
+static float with_clean(struct pdf *p, const char *s, size_t n,
+			float (*fn)(struct pdf *p, const char *s, size_t n,
+				    void *arg),
+			void *arg)
 {
-	return bold ? p->bold : p->regular;
+	char stack[LINE_BYTES_MAX + 8];
+	char *buf = n < sizeof(stack) ? stack : malloc(n + 1);
+	size_t len;
+	float r;
+
+	if (buf == NULL) {
+		cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
+		p->failed = 1;
+		return 0;
+	}
+	clean(s, n, buf, n + 1, &len);
+	r = fn(p, buf, len, arg);
+	if (buf != stack)
+		free(buf);
+	return r;
 }
 
-/* The width of s[0..n) in points. libharu does not kern, so widths add. */
-/*
- * The width of s[0..n) in points, as libharu will draw it after clean().
- * libharu does not kern, so widths add up character by character; the
- * widths of the first WIDTH_CACHE code points are remembered per font,
- * because libharu looks each glyph up by a linear search and wrapping
- * measures the same letters again and again.
- */
-static float seg_width(struct pdf *p, HPDF_Font f, float size, const char *s,
+static float measure_clean(struct pdf *p, const char *s, size_t n, void *arg)
+{
+	float w;
+
+	if (text_measure(p->fonts, *(const int *)arg, s, n, &w, p->err))
+		p->failed = 1;
+	return w;
+}
+
+/* The shaped width of s[0..n) in points. A failure marks the document
+ * failed, so a layout never goes on with a wrong width. */
+static float seg_width(struct pdf *p, int bold, float size, const char *s,
 		       size_t n)
 {
-	unsigned short *cache = p->widths[f == p->bold];
-	unsigned long total = 0;
-	size_t i = 0;
-
-	if (p->failed || f == NULL)
+	if (p->failed || p->fonts == NULL || n == 0)
 		return 0;
-	while (i < n) {
-		unsigned int cp;
-		size_t len = utf8_seq((const unsigned char *)s + i, n - i, &cp);
-		const char *glyph = s + i;
-		HPDF_TextWidth tw;
-
-		if (len == 0)
-			cp = '?', glyph = "?";
-		else if (cp < 0x20 || cp == 0x7F)
-			cp = ' ', glyph = " ";
-		i += len ? len : 1;
-		if (cp < WIDTH_CACHE && cache[cp] != WIDTH_UNKNOWN) {
-			total += cache[cp];
-			continue;
-		}
-		tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)glyph,
-					 (HPDF_UINT)(len > 1 ? len : 1));
-		if (cp < WIDTH_CACHE && tw.width < WIDTH_UNKNOWN)
-			cache[cp] = (unsigned short)tw.width;
-		total += tw.width;
-	}
-	return (float)total * size / 1000.0f;
+	return with_clean(p, s, n, measure_clean, &bold) * size / 1000.0f;
 }
 
 float pdf_width(struct pdf *p, int bold, float size, const char *s)
 {
-	return s ? seg_width(p, pdf_font(p, bold), size, s, strlen(s)) : 0;
+	return s ? seg_width(p, bold, size, s, strlen(s)) : 0;
 }
 
 /* The current fill and stroke colours of the page. */
@@ -395,31 +379,99 @@ static void set_stroke(struct pdf *p, struct rgb c)
 	HPDF_Page_SetRGBStroke(p->page, c.r, c.g, c.b);
 }
 
-/* Shows s[0..n) with its baseline at (x, y), or rotated by deg. */
-static void show(struct pdf *p, float x, float y, float deg, int bold,
-		 float size, struct rgb c, const char *s, size_t n)
+/* Keeps the shaped line p->line to be drawn when the document is saved. */
+static int keep_line(struct pdf *p, float x, float y, float deg, float size,
+		     struct rgb c)
 {
-	char buf[LINE_BYTES_MAX + 8];
-	size_t len;
+	struct pdf_text_item *it;
+
+	if (p->nitems == p->items_cap) {
+		size_t cap = p->items_cap ? p->items_cap * 2 : 256;
+		struct pdf_text_item *items =
+		    realloc(p->items, cap * sizeof(*items));
+
+		if (items == NULL)
+			return -1;
+		p->items = items;
+		p->items_cap = cap;
+	}
+	if (p->nglyphs + p->line.n > p->glyphs_cap) {
+		size_t cap = p->glyphs_cap ? p->glyphs_cap * 2 : 4096;
+		struct text_glyph *g;
+
+		while (cap < p->nglyphs + p->line.n)
+			cap *= 2;
+		g = realloc(p->glyphs, cap * sizeof(*g));
+		if (g == NULL)
+			return -1;
+		p->glyphs = g;
+		p->glyphs_cap = cap;
+	}
+	memcpy(p->glyphs + p->nglyphs, p->line.glyphs,
+	       p->line.n * sizeof(*p->glyphs));
+	it = &p->items[p->nitems++];
+	it->page = p->page;
+	it->x = x;
+	it->y = y;
+	it->deg = deg;
+	it->size = size;
+	it->c = c;
+	it->first = p->nglyphs;
+	it->n = p->line.n;
+	p->nglyphs += p->line.n;
+	return 0;
+}
+
+struct show_at {
+	float x, y, deg, size, box;
+	int bold;
+	enum text_dir dir;
+	struct rgb c;
+};
+
+static float show_clean(struct pdf *p, const char *s, size_t n, void *arg)
+{
+	const struct show_at *a = arg;
+	float x = a->x;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	rc = text_shape(p->fonts, a->bold, a->dir, s, n, &p->line, p->err);
+	if (rc) {
+		p->failed = 1;
+		return 0;
+	}
+	/* A right-to-left paragraph is set flush right in its box. */
+	if (a->box > 0 && p->line.rtl)
+		x += a->box - p->line.width * a->size / 1000.0f;
+	if (keep_line(p, x, a->y, a->deg, a->size, a->c)) {
+		cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
+		p->failed = 1;
+	}
+	return 0;
+}
+
+/*
+ * Shows s[0..n) with its baseline at (x, y), or rotated by deg; in a
+ * paragraph of direction dir that is box points wide (0: no box).
+ */
+static void show_in(struct pdf *p, float x, float y, float deg, float box,
+		    enum text_dir dir, int bold, float size, struct rgb c,
+		    const char *s, size_t n)
+{
+	struct show_at a = {x, y, deg, size, box, bold, dir, c};
 
 	if (p->failed || p->page == NULL || s == NULL)
 		return;
-	clean(s, n, buf, sizeof(buf), &len);
-	if (len == 0)
-		return;
-	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, pdf_font(p, bold), size);
-	set_fill(p, c);
-	if (deg != 0) {
-		float r = deg * (float)M_PI / 180.0f;
+	with_clean(p, s, n > LINE_BYTES_MAX ? LINE_BYTES_MAX : n, show_clean,
+		   &a);
+}
 
-		HPDF_Page_SetTextMatrix(p->page, cosf(r), sinf(r), -sinf(r),
-					cosf(r), x, y);
-		HPDF_Page_ShowText(p->page, buf);
-	} else {
-		HPDF_Page_TextOut(p->page, x, y, buf);
-	}
-	HPDF_Page_EndText(p->page);
+static void show(struct pdf *p, float x, float y, float deg, int bold,
+		 float size, struct rgb c, const char *s, size_t n)
+{
+	show_in(p, x, y, deg, 0, TEXT_DIR_AUTO, bold, size, c, s, n);
 }
 
 void pdf_text(struct pdf *p, float x, float y, int bold, float size,
@@ -454,33 +506,44 @@ void pdf_text_rotated(struct pdf *p, float x, float y, float deg, int bold,
 		show(p, x, y, deg, bold, size, c, s, strlen(s));
 }
 
+/*
+ * The longest prefix of s[0..n) that is whole characters and at most w
+ * points wide when shaped; at least one character when first is set.
+ */
+static size_t fit_prefix(struct pdf *p, int bold, float size, float w,
+			 const char *s, size_t n, int first)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t cl = text_next_char(s + i, n - i);
+
+		if ((i > 0 || !first) &&
+		    (i + cl > LINE_BYTES_MAX ||
+		     seg_width(p, bold, size, s, i + cl) > w))
+			break;
+		i += cl;
+	}
+	return i;
+}
+
 void pdf_text_fit(struct pdf *p, float x, float y, float w, int bold,
 		  float size, struct rgb c, const char *s)
 {
 	static const char ellipsis[] = "\xE2\x80\xA6";
-	HPDF_Font f = pdf_font(p, bold);
-	size_t n, i = 0;
-	float used = 0, limit;
+	size_t n, i;
 	char buf[LINE_BYTES_MAX + 8];
 	size_t len;
 
 	if (s == NULL)
 		return;
 	n = strlen(s);
-	if (seg_width(p, f, size, s, n) <= w) {
+	if (seg_width(p, bold, size, s, n) <= w) {
 		show(p, x, y, 0, bold, size, c, s, n);
 		return;
 	}
-	limit = w - seg_width(p, f, size, ellipsis, 3);
-	while (i < n) {
-		size_t cl = char_len(s + i, n - i);
-		float cw = seg_width(p, f, size, s + i, cl);
-
-		if (used + cw > limit || i + cl > LINE_BYTES_MAX)
-			break;
-		used += cw;
-		i += cl;
-	}
+	i = fit_prefix(p, bold, size, w - seg_width(p, bold, size, ellipsis, 3),
+		       s, n, 0);
 	clean(s, i, buf, sizeof(buf) - 4, &len);
 	memcpy(buf + len, ellipsis, 4);
 	show(p, x, y, 0, bold, size, c, buf, len + 3);
@@ -490,14 +553,15 @@ typedef void (*line_fn)(struct pdf *p, void *arg, const char *s, size_t n);
 
 /*
  * Splits s into lines no wider than w and calls fn for each. Words are
- * separated by spaces; a word wider than the line is cut between
- * characters, at least one character per line so the loop always advances.
+ * separated by spaces and measured shaped; a word wider than the line is
+ * cut between characters (graphemes: a letter keeps its marks), at least
+ * one character per line so the loop always advances.
  */
-static int wrap_lines(struct pdf *p, HPDF_Font f, float size, float w,
+static int wrap_lines(struct pdf *p, int bold, float size, float w,
 		      const char *s, line_fn fn, void *arg)
 {
 	size_t n = strlen(s), pos = 0;
-	float space = seg_width(p, f, size, " ", 1);
+	float space = seg_width(p, bold, size, " ", 1);
 	int lines = 0;
 
 	while (pos < n) {
@@ -513,28 +577,14 @@ static int wrap_lines(struct pdf *p, HPDF_Font f, float size, float w,
 
 			while (j < n && s[j] != ' ' && s[j] != '\n')
 				j++;
-			ww = seg_width(p, f, size, s + i, j - i);
+			ww = seg_width(p, bold, size, s + i, j - i);
 			if (end > start)
 				gap = i - end;
 			if (end == start &&
 			    (ww > w || j - i > LINE_BYTES_MAX)) {
 				/* A word longer than the line: cut it. */
-				size_t k = i;
-				float cw = 0;
-
-				while (k < j) {
-					size_t cl = char_len(s + k, j - k);
-					float c =
-					    seg_width(p, f, size, s + k, cl);
-
-					if (k > i &&
-					    (cw + c > w ||
-					     k + cl - i > LINE_BYTES_MAX))
-						break;
-					cw += c;
-					k += cl;
-				}
-				end = i = k;
+				end = i = i + fit_prefix(p, bold, size, w,
+							 s + i, j - i, 1);
 				goto emit;
 			}
 			if (end > start && (lw + gap * space + ww > w ||
@@ -557,8 +607,9 @@ static int wrap_lines(struct pdf *p, HPDF_Font f, float size, float w,
 }
 
 struct wrap_at {
-	float x, y, leading, size;
+	float x, y, leading, size, w;
 	int bold;
+	enum text_dir dir;
 	struct rgb c;
 	int draw;
 };
@@ -568,18 +619,248 @@ static void line_at(struct pdf *p, void *arg, const char *s, size_t n)
 	struct wrap_at *a = arg;
 
 	if (a->draw)
-		show(p, a->x, a->y, 0, a->bold, a->size, a->c, s, n);
+		show_in(p, a->x, a->y, 0, a->w, a->dir, a->bold, a->size, a->c,
+			s, n);
 	a->y -= a->leading;
 }
 
 int pdf_wrap(struct pdf *p, float x, float y, float w, int bold, float size,
 	     float leading, struct rgb c, const char *s, int draw)
 {
-	struct wrap_at a = {x, y, leading, size, bold, c, draw};
+	struct wrap_at a = {x, y,   leading, size, w, bold, TEXT_DIR_AUTO,
+			    c, draw};
 
 	if (s == NULL || p->failed)
 		return 0;
-	return wrap_lines(p, pdf_font(p, bold), size, w, s, line_at, &a);
+	a.dir = text_direction(s, strlen(s));
+	return wrap_lines(p, bold, size, w, s, line_at, &a);
+}
+
+/* ---- drawing the text: fonts cut to the glyphs used ---- */
+
+/*
+ * The ToUnicode CMap of a face: each code to the text of its cluster in
+ * UTF-16BE, so copying from the PDF gives the logical text. libharu 2.3.0
+ * writes a malformed one (a begincidrange poppler rejects) into the same
+ * stream; this replaces its contents.
+ */
+static int write_tounicode(struct pdf *p, size_t face, HPDF_Stream st)
+{
+	size_t ncodes = text_face_ncodes(p->fonts, face), i = 0;
+	struct cp_buf b;
+	int rc;
+
+	cp_buf_init(&b, 1u << 24);
+	rc = cp_buf_adds(&b,
+			 "/CIDInit /ProcSet findresource begin\n"
+			 "12 dict begin\nbegincmap\n"
+			 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+			 "/Supplement 0 >> def\n"
+			 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			 "1 begincodespacerange\n<0000> <FFFF>\n"
+			 "endcodespacerange\n",
+			 p->err);
+	while (rc == 0 && i < ncodes) {
+		size_t block = 0, k;
+
+		for (k = i; k < ncodes && block < 100; k++) {
+			size_t len;
+
+			text_code_text(p->fonts, face,
+				       TEXT_CODE_FIRST + (unsigned)k, &len);
+			block += len > 0;
+		}
+		rc = cp_buf_printf(&b, p->err, "%zu beginbfchar\n", block);
+		for (; rc == 0 && i < k; i++) {
+			size_t len;
+			const uint32_t *t =
+			    text_code_text(p->fonts, face,
+					   TEXT_CODE_FIRST + (unsigned)i, &len);
+
+			if (len == 0)
+				continue;
+			rc = cp_buf_printf(&b, p->err, "<%04X> <",
+					   TEXT_CODE_FIRST + (unsigned)i);
+			for (size_t j = 0; rc == 0 && j < len; j++) {
+				uint32_t u = t[j];
+
+				if (u >= 0x10000)
+					rc = cp_buf_printf(
+					    &b, p->err, "%04X%04X",
+					    0xD800 + ((u - 0x10000) >> 10),
+					    0xDC00 + ((u - 0x10000) & 0x3FF));
+				else
+					rc = cp_buf_printf(&b, p->err, "%04X",
+							   (unsigned)u);
+			}
+			rc = rc ? rc : cp_buf_adds(&b, ">\n", p->err);
+		}
+		rc = rc ? rc : cp_buf_adds(&b, "endbfchar\n", p->err);
+	}
+	rc = rc ? rc
+		: cp_buf_adds(&b,
+			      "endcmap\nCMapName currentdict /CMap "
+			      "defineresource pop\nend\nend\n",
+			      p->err);
+	if (rc == 0) {
+		HPDF_MemStream_FreeData(st);
+		if (HPDF_Stream_Write(st, (const HPDF_BYTE *)b.data,
+				      (HPDF_UINT)b.len) != HPDF_OK)
+			rc = cp_error_set(p->err, CP_ENOMEM,
+					  "pdf: out of memory");
+	}
+	cp_buf_release(&b);
+	return rc;
+}
+
+/*
+ * Loads the subset font of face into the document as a TrueType font
+ * with libharu's UTF-8 encoding (its codes are the text module's), and
+ * gives it a correct ToUnicode map. libharu 2.3.0 loads fonts only from
+ * files; this is its LoadTTFontFromStream, on a memory stream, with a
+ * subset tag of our own so the same input gives the same bytes.
+ */
+static HPDF_Font embed_face(struct pdf *p, size_t face)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	HPDF_Stream st;
+	HPDF_FontDef def;
+	HPDF_Font font = NULL;
+	HPDF_TTFontDefAttr attr;
+	char tag[HPDF_TTF_FONT_TAG_LEN + 1] = "CPAAAA";
+
+	if (text_face_subset(p->fonts, face, &data, &len, p->err)) {
+		p->failed = 1;
+		return NULL;
+	}
+	st = HPDF_MemStream_New(p->doc->mmgr, HPDF_STREAM_BUF_SIZ);
+	if (st == NULL ||
+	    HPDF_Stream_Write(st, data, (HPDF_UINT)len) != HPDF_OK) {
+		if (st)
+			HPDF_Stream_Free(st);
+		goto fail;
+	}
+	def = HPDF_TTFontDef_Load(p->doc->mmgr, st, HPDF_TRUE);
+	if (def == NULL)
+		goto fail;
+	if (HPDF_Doc_RegisterFontDef(p->doc, def) != HPDF_OK)
+		goto fail;
+	tag[4] = (char)('A' + face / 26 % 26);
+	tag[5] = (char)('A' + face % 26);
+	HPDF_TTFontDef_SetTagName(def, tag);
+	/* The subset holds only glyphs that are drawn: embed them all. */
+	attr = (HPDF_TTFontDefAttr)def->attr;
+	memset(attr->glyph_tbl.flgs, 1, attr->num_glyphs);
+	font = HPDF_GetFont(p->doc, def->base_font, "UTF-8");
+	if (font == NULL || p->failed)
+		goto fail;
+	if (write_tounicode(p, face,
+			    ((HPDF_FontAttr)font->attr)->cmap_stream->stream)) {
+		p->failed = 1;
+		font = NULL;
+	}
+	free(data);
+	return font;
+fail:
+	free(data);
+	if (!p->failed) {
+		HPDF_CheckError(&p->doc->error);
+		if (!p->failed)
+			cp_error_set(p->err, CP_EDATA,
+				     "pdf: cannot embed the font '%s'",
+				     text_face_name(p->fonts, face));
+		else
+			cp_error_prefix(p->err, "%s",
+					text_face_name(p->fonts, face));
+	}
+	p->failed = 1;
+	return NULL;
+}
+
+/* Appends code as UTF-8 (always three bytes: codes are in U+E000..). */
+static void put_code(char *out, size_t *o, unsigned code)
+{
+	out[(*o)++] = (char)(0xE0 | (code >> 12));
+	out[(*o)++] = (char)(0x80 | ((code >> 6) & 0x3F));
+	out[(*o)++] = (char)(0x80 | (code & 0x3F));
+}
+
+/*
+ * Draws one kept line. Glyphs go out in strings of one font for as long
+ * as the PDF's own advance (the font's widths) puts each where HarfBuzz
+ * placed it; a mark, a kern or a change of font starts a new string at
+ * the exact position (Td).
+ */
+static void draw_item(struct pdf *p, HPDF_Font *fonts,
+		      const struct pdf_text_item *it, char *str)
+{
+	const struct text_glyph *g = p->glyphs + it->first;
+	float k = it->size / 1000.0f, lx = 0, ly = 0;
+	float r = it->deg * (float)M_PI / 180.0f;
+	size_t i = 0;
+	unsigned cur = (unsigned)-1;
+
+	HPDF_Page_BeginText(it->page);
+	HPDF_Page_SetRGBFill(it->page, it->c.r, it->c.g, it->c.b);
+	if (it->deg != 0)
+		HPDF_Page_SetTextMatrix(it->page, cosf(r), sinf(r), -sinf(r),
+					cosf(r), it->x, it->y);
+	else
+		HPDF_Page_SetTextMatrix(it->page, 1, 0, 0, 1, it->x, it->y);
+	while (i < it->n && !p->failed) {
+		HPDF_Font f = fonts[g[i].face];
+		float gx = g[i].x * k, gy = g[i].y * k, pen;
+		size_t o = 0, j = i;
+
+		if (g[i].face != cur) {
+			HPDF_Page_SetFontAndSize(it->page, f, it->size);
+			cur = g[i].face;
+		}
+		HPDF_Page_MoveTextPos(it->page, gx - lx, gy - ly);
+		lx = gx;
+		ly = gy;
+		pen = gx;
+		do {
+			put_code(str, &o, g[j].code);
+			pen +=
+			    (float)HPDF_Font_GetUnicodeWidth(f, g[j].code) * k;
+			j++;
+		} while (j < it->n && g[j].face == g[i].face &&
+			 fabsf(g[j].y - g[i].y) < 0.01f &&
+			 fabsf(g[j].x * k - pen) < 0.02f);
+		str[o] = '\0';
+		HPDF_Page_ShowText(it->page, str);
+		i = j;
+	}
+	HPDF_Page_EndText(it->page);
+}
+
+/* Embeds the fonts the kept lines use and draws the lines. */
+static int draw_text(struct pdf *p)
+{
+	size_t nfaces = text_nfaces(p->fonts), longest = 0;
+	HPDF_Font *fonts = calloc(nfaces ? nfaces : 1, sizeof(*fonts));
+	char *str;
+
+	for (size_t i = 0; i < p->nitems; i++)
+		if (p->items[i].n > longest)
+			longest = p->items[i].n;
+	str = malloc(longest * 3 + 1);
+	if (fonts == NULL || str == NULL) {
+		free(fonts);
+		free(str);
+		return cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
+	}
+	for (size_t f = 0; f < nfaces && !p->failed; f++)
+		if (text_face_ncodes(p->fonts, f))
+			fonts[f] = embed_face(p, f);
+	for (size_t i = 0; i < p->nitems && !p->failed; i++)
+		draw_item(p, fonts, &p->items[i], str);
+	p->nitems = 0;
+	free(fonts);
+	free(str);
+	return p->failed ? (p->err->code ? p->err->code : CP_EFAIL) : 0;
 }
 
 static void draw_footer(struct pdf *p)
@@ -670,8 +951,9 @@ void pdf_subheading(struct pdf *p, const char *s)
 }
 
 struct flow {
-	float x, size, leading;
+	float x, w, size, leading;
 	int bold;
+	enum text_dir dir;
 	struct rgb c;
 	int bar;
 	struct rgb bar_colour;
@@ -685,30 +967,45 @@ static void line_flow(struct pdf *p, void *arg, const char *s, size_t n)
 	if (f->bar)
 		pdf_fill_rect(p, p->left, p->y - f->leading, 2.5f, f->leading,
 			      f->bar_colour);
-	show(p, f->x, p->y - f->size, 0, f->bold, f->size, f->c, s, n);
+	show_in(p, f->x, p->y - f->size, 0, f->w, f->dir, f->bold, f->size,
+		f->c, s, n);
 	p->y -= f->leading;
 }
 
 void pdf_paragraph(struct pdf *p, float size, struct rgb c, const char *s)
 {
-	struct flow f = {p->left, size, size * 1.45f, 0, c, 0, c};
+	struct flow f = {0};
 
 	if (s == NULL || p->failed)
 		return;
 	if (p->page == NULL)
 		pdf_new_page(p);
-	wrap_lines(p, p->regular, size, p->right - p->left, s, line_flow, &f);
+	f.x = p->left;
+	f.w = p->right - p->left;
+	f.size = size;
+	f.leading = size * 1.45f;
+	f.dir = text_direction(s, strlen(s));
+	f.c = c;
+	wrap_lines(p, 0, size, f.w, s, line_flow, &f);
 	p->y -= size * 0.6f;
 }
 
 void pdf_quote(struct pdf *p, struct rgb bar, const char *s)
 {
-	struct flow f = {p->left + 12, 9.5f, 14, 0, PDF_INK, 1, bar};
+	struct flow f = {0};
 
 	if (s == NULL || p->failed)
 		return;
 	pdf_need(p, 30);
-	wrap_lines(p, p->regular, f.size, p->right - f.x, s, line_flow, &f);
+	f.x = p->left + 12;
+	f.w = p->right - f.x;
+	f.size = 9.5f;
+	f.leading = 14;
+	f.dir = text_direction(s, strlen(s));
+	f.c = PDF_INK;
+	f.bar = 1;
+	f.bar_colour = bar;
+	wrap_lines(p, 0, f.size, f.w, s, line_flow, &f);
 	p->y -= 8;
 }
 

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "report.h"
+#include "text_int.h"
 
 struct rgb {
 	float r, g, b;
@@ -32,17 +33,31 @@ extern const struct rgb PDF_WHITE;
  * between every pair, so it also reads in greyscale. */
 extern const struct rgb PDF_ANSWER[5];
 
-/* Glyph widths remembered per font: Latin, Greek, Cyrillic and more. */
-#define WIDTH_CACHE   0x800
-#define WIDTH_UNKNOWN 0xFFFF
-
 struct pdf;
 typedef void (*pdf_page_hook)(struct pdf *p, void *arg);
+
+/*
+ * A line of shaped text waiting to be drawn: its glyphs are
+ * glyphs[first..first+n) of the struct pdf. Text is drawn when the
+ * document is saved, once the fonts can be cut to the glyphs used (see
+ * pdf.c), on top of each page's other drawing.
+ */
+struct pdf_text_item {
+	HPDF_Page page;
+	float x, y, deg, size;
+	struct rgb c;
+	size_t first, n;
+};
 
 struct pdf {
 	HPDF_Doc doc;
 	HPDF_Page page;
-	HPDF_Font regular, bold;
+	struct text_fonts *fonts; /* text.c: fallback, shaping, codes */
+	struct text_line line;	  /* scratch for one line */
+	struct pdf_text_item *items;
+	size_t nitems, items_cap;
+	struct text_glyph *glyphs;
+	size_t nglyphs, glyphs_cap;
 	struct cp_error *err; /* the caller's, or own_err */
 	struct cp_error own_err;
 	int failed; /* a libharu error happened; err says which */
@@ -55,7 +70,6 @@ struct pdf {
 	const char *footer;	   /* borrowed; printed on every page */
 	pdf_page_hook on_new_page; /* draws repeated headers, may be NULL */
 	void *hook_arg;
-	unsigned short widths[2][WIDTH_CACHE]; /* regular, bold; 1/1000 em */
 };
 
 /* Creates the document with its fonts. pdf_close frees it in all cases. */
@@ -76,8 +90,13 @@ void pdf_bookmark(struct pdf *p, int page_no, const char *title);
 /* Starts a new page unless h points are left above the bottom margin. */
 void pdf_need(struct pdf *p, float h);
 
-/* Text. Invalid UTF-8 bytes print as '?', control characters as spaces. */
-HPDF_Font pdf_font(struct pdf *p, int bold);
+/*
+ * Text, in any script: shaped, in bidirectional order, from the first
+ * font of the fallback list that has each character (text_int.h); a
+ * character no font has prints as a dotted square. Invalid UTF-8 bytes
+ * print as '?', control characters as spaces. Widths are the shaped
+ * widths.
+ */
 float pdf_width(struct pdf *p, int bold, float size, const char *s);
 void pdf_text(struct pdf *p, float x, float y, int bold, float size,
 	      struct rgb c, const char *s);
@@ -95,7 +114,9 @@ void pdf_text_fit(struct pdf *p, float x, float y, float w, int bold,
 /*
  * Wraps s into lines of at most w points and returns the number of lines;
  * draws them with their first baseline at y when draw is set. A word longer
- * than the line is broken inside. Newlines end lines.
+ * than the line is broken inside, between characters. Newlines end lines.
+ * A paragraph whose first strong character is right to left (Arabic,
+ * Hebrew) keeps that direction on every line and is set flush right.
  */
 int pdf_wrap(struct pdf *p, float x, float y, float w, int bold, float size,
 	     float leading, struct rgb c, const char *s, int draw);

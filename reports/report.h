@@ -39,7 +39,8 @@ struct rp_options {
 	long long creation_time;
 	int has_creation_time;
 	/* Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf; NULL for
-	 * Debian's /usr/share/fonts/truetype/dejavu. */
+	 * Debian's /usr/share/fonts/truetype/dejavu. Other scripts fall back
+	 * to Debian's Noto and WenQuanYi fonts (reports/text.c). */
 	const char *font_dir;
 };
 
@@ -127,6 +128,9 @@ struct rp_team_report {
 	size_t n_waves;
 	const struct rp_trend *trends; /* one per dimension, any order */
 	size_t n_trends;
+	/* The waves the trend leaves out as cancelled, in words ("wave 3
+	 * (2026-10-05): cancelled: sent to the wrong team"), or NULL. */
+	const char *trend_gaps;
 
 	int comments_shown; /* responses reached the comment threshold */
 	const struct rp_comment *comments; /* already shuffled by core */
@@ -223,6 +227,7 @@ struct rp_team_data {
 	char wave_labels[RP_WAVES_MAX][24];
 	char wave[32], opens[16], closes[16];
 	char reason[512], fix[512], shown[1024];
+	char gaps[1024];
 };
 
 /*

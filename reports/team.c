@@ -407,6 +407,10 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 			   "significant; hatching marks a wave with fewer than "
 			   "%d responses.",
 			   r->n_waves, r->threshold));
+	if (r->trend_gaps)
+		pdf_paragraph(
+		    p, 10, PDF_INK,
+		    rp_fmt(a, sizeof(a), "Left out: %s.", r->trend_gaps));
 	pdf_space(p, 6);
 	cell_w = (p->right - p->left - 2 * gap) / 3;
 	for (i = 0; i < r->n_dimensions; i++) {
@@ -449,9 +453,13 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 	struct cp_buf text;
 
 	cp_buf_init(&text, 0);
-	cp_buf_adds(&text, str(it->text), NULL);
-	if (it->reverse)
-		cp_buf_adds(&text, " (reverse-scored)", NULL);
+	/* Out of memory, the document fails rather than lose the text. */
+	if (cp_buf_adds(&text, str(it->text), p->err) ||
+	    (it->reverse && cp_buf_adds(&text, " (reverse-scored)", p->err))) {
+		p->failed = 1;
+		cp_buf_release(&text);
+		return;
+	}
 	lines = pdf_wrap(p, 0, 0, text_w, 0, size, leading, PDF_INK,
 			 cp_buf_str(&text), 0);
 	h = (float)(lines > 1 ? lines : 1) * leading + 10;

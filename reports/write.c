@@ -5,8 +5,10 @@
  * input and writes the PDF. Shared by `report` and the demo.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -113,6 +115,38 @@ static int hidden_fix(struct cp_store *st, const struct cp_results *now,
 	return rc;
 }
 
+/* The cancelled waves of team between from and until, in words, for the
+ * trend page: where its line skips a wave, the reader learns why. */
+static int trend_gaps(struct cp_store *st, int64_t team, int64_t from,
+		      int64_t until, struct rp_team_data *data,
+		      struct cp_error *err)
+{
+	struct cp_wave *gone = NULL;
+	size_t n = 0, used = 0;
+	int rc;
+
+	if ((rc = cp_results_cancelled(st, team, from, until, &gone, &n, err)))
+		return rc;
+	data->gaps[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof(data->gaps); i++) {
+		char day[16];
+		time_t t = (time_t)gone[i].opens_at;
+		struct tm tm;
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
+			snprintf(day, sizeof(day), "?");
+		used += (size_t)snprintf(
+		    data->gaps + used, sizeof(data->gaps) - used,
+		    "%swave %lld (%s) was cancelled: %s", i ? "; " : "",
+		    (long long)gone[i].id, day,
+		    gone[i].cancel_reason[0] ? gone[i].cancel_reason
+					     : "no reason given");
+	}
+	data->report.trend_gaps = n ? data->gaps : NULL;
+	free(gone);
+	return 0;
+}
+
 int rp_write_team_report(struct cp_store *st, const char *team_name,
 			 int64_t wave, const char *path,
 			 const struct rp_options *o, struct cp_error *err)
@@ -205,6 +239,11 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	rc = rp_team_report_from_results(
 	    &data, now, team, (const struct cp_results *const *)before,
 	    n_before, err);
+	if (rc == 0)
+		rc = trend_gaps(st, team,
+				n_before ? before[0]->wave.opens_at
+					 : now->wave.opens_at,
+				now->wave.opens_at, data, err);
 	if (rc == 0 && data->report.hidden)
 		rc = hidden_fix(st, now, team, data, err);
 	if (rc == 0 && hidden)

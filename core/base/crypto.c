@@ -141,6 +141,42 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
+		struct cp_error *err)
+{
+	char tmp[4096];
+	int fd, rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
+			     (long)getpid()) >= sizeof(tmp))
+		return cp_error_set_at(err, CP_EUSAGE, path, 0, 0,
+				       "path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot create the key file: %s",
+				       strerror(errno));
+	rc = write_all(fd, key, CP_KEY_LEN) || fsync(fd);
+	if (close(fd) != 0 || rc) {
+		unlink(tmp);
+		return cp_error_set_at(err, CP_EIO, path, 0, 0,
+				       "cannot write the key file: %s",
+				       strerror(errno));
+	}
+	/* link() never replaces; rename() does, when asked to. */
+	rc = replace ? rename(tmp, path) : link(tmp, path);
+	if (rc != 0) {
+		int e = errno;
+		unlink(tmp);
+		return cp_error_set_at(
+		    err, e == EEXIST ? CP_ECONFLICT : CP_EIO, path, 0, 0,
+		    "cannot write the key file: %s", strerror(e));
+	}
+	if (!replace)
+		unlink(tmp);
+	return 0;
+}
+
 int cp_key_create(const char *path, int *created, struct cp_error *err)
 {
 	uint8_t key[CP_KEY_LEN];

@@ -54,6 +54,11 @@ long cp_base64_decode(const char *text, uint8_t *out, size_t cap);
  */
 int cp_key_create(const char *path, int *created, struct cp_error *err);
 
+/* Writes key to a new file at path, mode 0600, through a temporary file:
+ * an existing file is CP_ECONFLICT unless replace is set. */
+int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
+		struct cp_error *err);
+
 /* Reads the key, refusing a file of the wrong size or readable by others. */
 int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN],
 		struct cp_error *err);

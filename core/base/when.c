@@ -2,7 +2,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +116,35 @@ bad:
 			    text);
 }
 
+static int leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int64_t cp_when_add_months(int64_t t, int months)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long m, y;
+	int last;
+
+	if (gmtime_r(&tt, &tm) == NULL || months < 0)
+		return t;
+	m = (long)tm.tm_mon + months;
+	y = (long)tm.tm_year + 1900 + m / 12;
+	m %= 12;
+	last = mdays[m] + (m == 1 && leap(y));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)m;
+	if (tm.tm_mday > last)
+		tm.tm_mday = last;
+	tm.tm_isdst = 0;
+	tt = timegm(&tm);
+	return tt == (time_t)-1 ? t : (int64_t)tt;
+}
+
 const char *cp_when_format(int64_t t, char *out, size_t n)
 {
 	time_t tt = (time_t)t;
@@ -142,29 +170,4 @@ const char *cp_when_rfc3339(int64_t t, char *out, size_t n)
 			out[0] = '\0';
 	}
 	return out;
-}
-
-static int days_in_month(int year, int month)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30,
-				   31, 31, 30, 31, 30, 31};
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-	return month == 1 && leap ? 29 : days[month];
-}
-
-int64_t cp_when_add_months(int64_t t, long months)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	long m;
-
-	if (gmtime_r(&tt, &tm) == NULL)
-		return t;
-	m = (long)tm.tm_year * 12 + tm.tm_mon + months;
-	tm.tm_year = (int)(m >= 0 ? m / 12 : (m - 11) / 12);
-	tm.tm_mon = (int)(m - (long)tm.tm_year * 12);
-	if (tm.tm_mday > days_in_month(tm.tm_year + 1900, tm.tm_mon))
-		tm.tm_mday = days_in_month(tm.tm_year + 1900, tm.tm_mon);
-	return (int64_t)timegm(&tm);
 }

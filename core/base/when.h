@@ -25,17 +25,19 @@ int cp_when_parse(const char *text, int64_t now, int64_t *out,
 /* Parses "N{m,h,d,w}" into seconds; N from 1 to 999999. */
 int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err);
 
+/*
+ * t plus months calendar months (months >= 0): the same day of the month
+ * and time of day, clamped to the last day of a shorter month, so 31
+ * January + 1 is 28 February (29 in a leap year) and 29 February 2028 +
+ * 12 is 28 February 2029. Count from a fixed start (start + k months),
+ * not month by month, or a clamped day would stick.
+ */
+int64_t cp_when_add_months(int64_t t, int months);
+
 /* "2026-11-30 09:00 UTC" into out (n >= 24); "-" for 0. Returns out. */
 const char *cp_when_format(int64_t t, char *out, size_t n);
 
 /* RFC 3339 "2026-11-30T09:00:00Z" into out (n >= 21). Returns out. */
 const char *cp_when_rfc3339(int64_t t, char *out, size_t n);
-
-/*
- * t moved by months calendar months (negative: back), the time of day
- * kept and the day clamped to the month's end (31 March - 1 month is 28
- * or 29 February). UTC.
- */
-int64_t cp_when_add_months(int64_t t, long months);
 
 #endif

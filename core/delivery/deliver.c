@@ -244,7 +244,7 @@ static int run_init(struct run *run, struct cp_store *st,
 static int open_personal(struct run *run, struct cp_error *err)
 {
 	struct cp_store *st = run->st;
-	int rc;
+	int rc, dry = run->o && run->o->dry_run;
 
 	if (run->have_channel)
 		return 0;
@@ -253,14 +253,14 @@ static int open_personal(struct run *run, struct cp_error *err)
 	else if (strcmp(run->personal, "webhook") == 0)
 		rc = cp_webhook_open(&run->ch, st, run->timeout, err);
 	else if (strcmp(run->personal, "outbox") == 0)
-		rc = cp_outbox_open(&run->ch, st, err);
+		rc = cp_outbox_open(&run->ch, st, dry, err);
 	else
 		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
 				  run->personal);
 	run->have_channel = rc == 0;
 	/* Losing the last commits to a power cut means a resend, never a
 	 * skip (store.h); killing the process loses nothing. */
-	if (rc == 0)
+	if (rc == 0 && !dry)
 		rc = cp_store_relax_durability(st, err);
 	return rc;
 }
@@ -273,7 +273,7 @@ static int open_chat(struct run *run, struct cp_error *err)
 		return 0;
 	rc = cp_chat_open(&run->chat, run->st, run->timeout, err);
 	run->have_chat = rc == 0;
-	if (rc == 0)
+	if (rc == 0 && !(run->o && run->o->dry_run))
 		rc = cp_store_relax_durability(run->st, err);
 	return rc;
 }
@@ -418,13 +418,15 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	rc = build(run, d, reminder, mime, json, id, file, err);
 	if (rc)
 		return rc;
+	/* A dry run opens the channel too: its settings are checked as a
+	 * real run's are, only nothing is sent. */
+	rc = open_personal(run, err);
+	if (rc)
+		return rc;
 	if (run->o && run->o->dry_run) {
 		run->r->sent++;
 		return 0;
 	}
-	rc = open_personal(run, err);
-	if (rc)
-		return rc;
 	memset(&m, 0, sizeof(m));
 	m.to_addr = d->email;
 	m.mime = cp_buf_str(mime);
@@ -566,17 +568,21 @@ static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
 			number = t[i].posts;
 		}
 		run->r->todo++;
-		if (!dry && (rc = open_chat(run, err)) != 0)
+		/* A dry run checks the webhooks file and each team's URL as
+		 * the real run does, and counts what would fail. */
+		if ((rc = open_chat(run, err)) != 0)
 			break;
-		const char *url =
-		    dry ? NULL : chat_url_for(run, &t[i], all, nall);
+		const char *url = chat_url_for(run, &t[i], all, nall);
 		char *body = chat_body(run, &t[i], number);
 		if (body == NULL) {
 			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 			break;
 		}
 		if (dry) {
-			run->r->posts++;
+			if (url)
+				run->r->posts++;
+			else
+				run->r->failed++;
 		} else if (url == NULL) {
 			char reason[300];
 			snprintf(reason, sizeof(reason),
@@ -644,6 +650,8 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		rc = rc ? rc
 			: cp_config_get(st, "remind.interval", &iv, NULL, err);
 		rc = rc ? rc : cp_duration_parse(iv, &interval, err);
+		r->remind_max = max;
+		r->remind_interval = interval;
 	}
 	if (rc == 0 && !(run.chat_wave && job == JOB_REMIND))
 		rc = cp_store_delivery_list(
@@ -658,6 +666,10 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	}
 	if (rc == 0 && run.chat_wave)
 		rc = chat_posts(&run, job, max, interval, err);
+	/* Why the others were not reminded, and when the next is due. */
+	if (rc == 0 && job == JOB_REMIND)
+		rc = cp_store_remind_outlook(st, wave, (int)max, interval,
+					     &r->outlook, err);
 	progress(&run, 1);
 	cp_store_deliveries_free(d, n);
 	run_release(&run);
@@ -752,16 +764,75 @@ static void add_report(struct cp_send_report *to,
 	to->seconds += r->seconds;
 }
 
+/*
+ * A wave that could not be sent for a reason a person must fix (a setting
+ * missing or wrong) is the same to cron as a peer that is down: the rest
+ * of the tick was done, and the next tick sends once it is fixed.
+ */
+static int tick_send_error(int rc)
+{
+	return rc == CP_EUSAGE ? CP_EUNAVAIL : rc;
+}
+
+/* Steps 1-3 of a tick: open, close, recur. */
+static int tick_schedule(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+			 int64_t now, struct cp_tick_report *r,
+			 struct cp_error *err)
+{
+	struct cp_series *series = NULL;
+	struct cp_wave w;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc, was_closed;
+
+	/* 1. Open what is due. */
+	rc = cp_store_wave_ids(st, CP_WAVE_SCHEDULED, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = cp_store_wave_get(st, ids[i], &w, err);
+		if (rc == 0 && w.opens_at <= now) {
+			rc = cp_store_wave_set_status(st, w.id, CP_WAVE_OPEN,
+						      err);
+			r->opened += rc == 0;
+		}
+	}
+	free(ids);
+	ids = NULL;
+	/* 2. Close what is past its time. */
+	if (rc == 0)
+		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = cp_store_wave_get(st, ids[i], &w, err);
+		if (rc == 0 && w.closes_at && w.closes_at <= now) {
+			rc = cp_wave_close(st, w.id, &was_closed, err);
+			r->closed += rc == 0 && !was_closed;
+		}
+	}
+	free(ids);
+	/* 3. The next wave of every active series whose slot has come. */
+	if (rc == 0)
+		rc = cp_store_series_list(st, &series, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct cp_series_step step;
+		rc = cp_series_recur(st, key, &series[i], now, &step, err);
+		if (rc == 0 && step.created) {
+			r->created++;
+			r->opened++;
+		}
+		r->closed += rc == 0 && step.closed;
+	}
+	free(series);
+	return rc;
+}
+
 int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    const struct cp_send_options *o, struct cp_tick_report *r,
 		    struct cp_error *err)
 {
 	struct cp_send_report one;
 	struct cp_error wave_err;
-	struct cp_wave w;
-	int64_t *ids = NULL, now = cp_store_now(), next;
+	int64_t *ids = NULL, now = cp_store_now();
 	size_t n = 0;
-	int rc, last = 0, created, dry = o && o->dry_run, fd;
+	int rc, last = 0, dry = o && o->dry_run, fd;
 
 	memset(r, 0, sizeof(*r));
 	/* A tick that finds another run going leaves the work to it. */
@@ -772,50 +843,18 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	}
 	if (rc)
 		return rc;
-	/* 1. Open what is due. */
-	rc = cp_store_wave_ids(st, CP_WAVE_SCHEDULED, &ids, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = cp_store_wave_get(st, ids[i], &w, err);
-		if (rc == 0 && w.opens_at <= now && !dry) {
-			rc = cp_store_wave_set_status(st, w.id, CP_WAVE_OPEN,
-						      err);
-			r->opened += rc == 0;
-		}
+	/*
+	 * A dry run does all of it for real inside one transaction that is
+	 * rolled back (sending only builds each message and checks the
+	 * channel's settings), so its counts are the real run's.
+	 */
+	if (dry && (rc = cp_store_what_if_begin(st, err))) {
+		unlock_sending(fd);
+		return rc;
 	}
-	free(ids);
-	ids = NULL;
-	/* 2. Close what is past its time, and recur. */
-	if (rc == 0)
-		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = cp_store_wave_get(st, ids[i], &w, err);
-		if (rc || dry)
-			continue;
-		int due_close = w.closes_at && w.closes_at <= now;
-		int due_next =
-		    w.every_days > 0 &&
-		    (due_close ||
-		     w.opens_at + (int64_t)w.every_days * CP_DAY <= now);
-		if (due_next) {
-			rc = cp_wave_next(st, key, w.id, &next, &created, err);
-			r->created += rc == 0 && created;
-			/* The next wave may be due at once. */
-			if (rc == 0 && created) {
-				struct cp_wave nw;
-				rc = cp_store_wave_get(st, next, &nw, err);
-				if (rc == 0 && nw.status == CP_WAVE_OPEN)
-					r->opened++;
-			}
-		}
-		if (rc == 0 && (due_close || (due_next && !w.closes_at))) {
-			int was_closed;
-			rc = cp_wave_close(st, w.id, &was_closed, err);
-			r->closed += rc == 0 && !was_closed;
-		}
-	}
-	free(ids);
-	ids = NULL;
-	/* 3. Send and remind every open wave. */
+	rc = tick_schedule(st, key, now, r, err);
+	/* 4. Send and remind every open wave; one that cannot be sent does
+	 * not stop the others. */
 	if (rc == 0)
 		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -830,13 +869,18 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		}
 		if (wrc) {
 			r->waves_failed++;
-			last = wrc;
-			if (err)
+			last = tick_send_error(wrc);
+			if (err) {
 				*err = wave_err;
-			cp_error_prefix(err, "wave %lld", (long long)ids[i]);
+				err->code = last;
+			}
+			cp_error_prefix(err, "wave %lld not sent",
+					(long long)ids[i]);
 		}
 	}
 	free(ids);
+	if (dry)
+		cp_store_what_if_end(st);
 	unlock_sending(fd);
 	return rc ? rc : last;
 }

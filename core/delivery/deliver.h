@@ -44,6 +44,12 @@ struct cp_send_report {
 	size_t retries;	 /* extra attempts made */
 	size_t posts;	 /* team posts to Slack or Teams */
 	double seconds;
+	/* Reminders: the policy (remind.max, remind.interval in seconds)
+	 * and, after the run, who is left and when the next one is due
+	 * (the wave's closing time is not taken into account). */
+	long remind_max;
+	int64_t remind_interval;
+	struct cp_remind_outlook outlook;
 };
 
 struct cp_send_options {
@@ -74,10 +80,17 @@ struct cp_tick_report {
 
 /*
  * One scheduler step at the store's clock: opens scheduled waves that are
- * due, sends and reminds every open wave, closes waves past their closing
- * time and creates the next wave of a recurring series. A wave whose peer
- * is unavailable does not stop the others; the last such error is in err
- * and the return value.
+ * due, closes waves past their closing time, creates the next wave of
+ * every active series whose slot has come (cp_series_recur), then sends
+ * and reminds every open wave. A wave that cannot be sent - its peer
+ * unavailable, or a setting of its channel missing or wrong - does not
+ * stop the others or the steps before: the last such error is in err and
+ * the return value, as CP_EUNAVAIL.
+ *
+ * With o->dry_run all of it runs inside one transaction that is rolled
+ * back (cp_store_what_if_begin), sending only building each message and
+ * checking the channel's settings, so every count is what the real run
+ * would report at the same time, and nothing changes.
  */
 int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    const struct cp_send_options *o, struct cp_tick_report *r,

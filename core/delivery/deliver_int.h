@@ -57,7 +57,8 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		 struct cp_error *err);
 int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		    struct cp_error *err);
-int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
+/* check_only: a dry run's check of outbox.dir, which creates nothing. */
+int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 		   struct cp_error *err);
 
 /*

@@ -69,7 +69,37 @@ static void outbox_send(void *self, const struct cp_outgoing *m,
 	a->outcome = CP_OUT_SENT;
 }
 
-int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
+/* What mkdir(dir) would say, without making it: the folder is there, or
+ * its parent is a folder we may write in. */
+static int outbox_check(const char *dir, struct cp_error *err)
+{
+	char parent[4096];
+	struct stat sb;
+	char *slash;
+
+	if (stat(dir, &sb) == 0)
+		return S_ISDIR(sb.st_mode)
+			   ? 0
+			   : cp_error_set_at(err, CP_EIO, dir, 0, 0,
+					     "cannot create the outbox folder: "
+					     "%s",
+					     strerror(EEXIST));
+	cp_strlcpy(parent, dir, sizeof(parent));
+	slash = strrchr(parent, '/');
+	if (slash == NULL)
+		cp_strlcpy(parent, ".", sizeof(parent));
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(parent, W_OK | X_OK) != 0)
+		return cp_error_set_at(err, CP_EIO, dir, 0, 0,
+				       "cannot create the outbox folder: %s",
+				       strerror(errno));
+	return 0;
+}
+
+int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 		   struct cp_error *err)
 {
 	struct outbox *o;
@@ -86,6 +116,8 @@ int cp_outbox_open(struct cp_channel *ch, struct cp_store *st,
 	}
 	if (strlen(dir) >= sizeof(o->dir)) {
 		rc = cp_error_set(err, CP_EUSAGE, "outbox.dir is too long");
+	} else if (check_only) {
+		rc = outbox_check(dir, err);
 	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
 				     "cannot create the outbox folder: %s",

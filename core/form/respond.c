@@ -4,6 +4,7 @@
 #include "respond.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cp_wave_is_open(const struct cp_wave *w, int64_t now)
 {
@@ -25,17 +26,26 @@ int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		   struct cp_invitation *inv, struct cp_wave *wave,
 		   enum cp_link_state *state, struct cp_error *err)
 {
-	int rc = cp_store_invitation_by_hash(st, hash, inv, err);
+	int rc, found = 0;
 
+	memset(wave, 0, sizeof(*wave));
 	*state = CP_LINK_UNKNOWN;
-	if (rc == CP_ENOTFOUND)
-		return 0;
+	rc = cp_store_invitation_by_hash(st, hash, inv, err);
+	if (rc == CP_ENOTFOUND) {
+		/* Only links that were unknown cost this second look. */
+		rc = cp_store_link_cancelled(st, hash, &found, NULL, 0, err);
+		if (rc == 0 && found)
+			*state = CP_LINK_CANCELLED;
+		return rc;
+	}
 	if (rc)
 		return rc;
 	rc = cp_store_wave_get(st, inv->wave_id, wave, err);
 	if (rc)
 		return rc;
-	if (inv->answered)
+	if (wave->status == CP_WAVE_CANCELLED)
+		*state = CP_LINK_CANCELLED;
+	else if (inv->answered)
 		*state = CP_LINK_USED;
 	else if (!cp_wave_is_open(wave, cp_store_clock()))
 		*state = CP_LINK_CLOSED;

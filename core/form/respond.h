@@ -15,10 +15,11 @@
 
 /* Where a link stands. */
 enum cp_link_state {
-	CP_LINK_OPEN = 0, /* can be answered */
-	CP_LINK_UNKNOWN,  /* no invitation has this token */
-	CP_LINK_USED,	  /* already answered */
-	CP_LINK_CLOSED,	  /* the wave is not open (closed, or not yet) */
+	CP_LINK_OPEN = 0,  /* can be answered */
+	CP_LINK_UNKNOWN,   /* no invitation has this token */
+	CP_LINK_USED,	   /* already answered */
+	CP_LINK_CLOSED,	   /* the wave is not open (closed, or not yet) */
+	CP_LINK_CANCELLED, /* the wave was cancelled (or deleted so) */
 };
 
 /* True when wave w takes answers at time now. */
@@ -27,7 +28,9 @@ int cp_wave_is_open(const struct cp_wave *w, int64_t now);
 /*
  * Looks up the invitation of the token whose hash is hash, and its wave.
  * *state says where the link stands; inv and wave are filled when it is
- * not CP_LINK_UNKNOWN. Errors only for a failing database.
+ * not CP_LINK_UNKNOWN, except for the link of a wave cancelled before
+ * any answer, which was deleted (CP_LINK_CANCELLED with wave->id 0).
+ * Errors only for a failing database.
  */
 int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		   struct cp_invitation *inv, struct cp_wave *wave,

@@ -76,6 +76,7 @@ enum outcome {
 	OUT_UNKNOWN,
 	OUT_USED,
 	OUT_CLOSED,
+	OUT_CANCELLED,
 	OUT_FAILED,
 };
 
@@ -604,6 +605,10 @@ static const struct {
     [OUT_CLOSED] = {410, "wave_closed", "This survey is not open",
 		    "The survey this link belongs to is not taking answers "
 		    "now. Nothing was saved."},
+    [OUT_CANCELLED] = {410, "wave_cancelled", "This pulse was cancelled",
+		       "The pulse this link belongs to was cancelled: it "
+		       "takes no answers, and any given to it were deleted. "
+		       "Nothing was saved."},
     [OUT_FAILED] = {503, "unavailable", "Your answers could not be saved",
 		    "Something went wrong on our side and nothing was saved. "
 		    "Please try again in a minute."},
@@ -634,6 +639,8 @@ static enum outcome from_state(enum cp_link_state st)
 		return OUT_USED;
 	case CP_LINK_CLOSED:
 		return OUT_CLOSED;
+	case CP_LINK_CANCELLED:
+		return OUT_CANCELLED;
 	}
 	return OUT_FAILED;
 }
@@ -1056,7 +1063,8 @@ static bool link_page(struct request *rq, const uint8_t hash[CP_SHA256_LEN],
 		*ret = send_outcome(rq, OUT_FAILED);
 		return true;
 	}
-	if (state != CP_LINK_UNKNOWN) {
+	/* A deleted wave has no survey left to take the language from. */
+	if (state != CP_LINK_UNKNOWN && wave->id != 0) {
 		*survey = survey_get(rq->srv, st, cp_link_survey_ref(inv, wave),
 				     &err);
 		if (*survey == NULL) {

@@ -921,13 +921,14 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 		if ((rc = cp_store_wave_get(st, res->replaced[i].wave_id, &w,
 					    err)))
 			return rc;
-		if (w.status == CP_WAVE_CLOSED)
+		if (w.status == CP_WAVE_CLOSED || w.status == CP_WAVE_CANCELLED)
 			return cp_error_set_at(
 			    err, CP_ECONFLICT, file, 0, 0,
-			    "import %lld is in wave %lld, which is closed: "
+			    "import %lld is in wave %lld, which is %s: "
 			    "its results are frozen, so it cannot be replaced",
 			    (long long)res->replaced[i].id,
-			    (long long)res->replaced[i].wave_id);
+			    (long long)res->replaced[i].wave_id,
+			    cp_wave_status_name(w.status));
 	}
 	for (size_t i = 0; i < res->nreplaced; i++)
 		res->replaced_responses += res->replaced[i].responses;
@@ -959,6 +960,11 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 				  "wave %lld is closed: its results are "
 				  "frozen, so responses can no longer be "
 				  "imported",
+				  (long long)wave);
+	else if (rc == 0 && w.status == CP_WAVE_CANCELLED)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld was cancelled: it takes no "
+				  "responses",
 				  (long long)wave);
 	if (rc == 0)
 		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);

@@ -5,11 +5,23 @@
 
 #include "model.h"
 
-static const char *const status_names[] = {"scheduled", "open", "closed"};
+static const char *const status_names[] = {"scheduled", "open", "closed",
+					   "cancelled"};
 
 const char *cp_wave_status_name(enum cp_wave_status status)
 {
-	return (unsigned)status < 3 ? status_names[status] : "unknown";
+	return (unsigned)status < CP_WAVE_NSTATUS ? status_names[status]
+						  : "unknown";
+}
+
+int cp_wave_status_from(const char *name, enum cp_wave_status *out)
+{
+	for (unsigned i = 0; name && i < CP_WAVE_NSTATUS; i++)
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum cp_wave_status)i;
+			return 0;
+		}
+	return -1;
 }
 
 const struct cp_item *cp_survey_item(const struct cp_survey *s, const char *id)

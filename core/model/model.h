@@ -116,7 +116,15 @@ enum cp_wave_status {
 	CP_WAVE_SCHEDULED = 0,
 	CP_WAVE_OPEN = 1,
 	CP_WAVE_CLOSED = 2,
+	/* Called off after answers came in: its answers are deleted and it
+	 * is left out of every default, trend and comparison. (One called
+	 * off before any answer is deleted outright.) */
+	CP_WAVE_CANCELLED = 3,
+	CP_WAVE_NSTATUS
 };
+
+/* The longest reason a cancelled wave keeps, in bytes. */
+#define CP_CANCEL_REASON_MAX 200
 
 struct cp_wave {
 	int64_t id;
@@ -126,16 +134,50 @@ struct cp_wave {
 	int64_t opens_at;
 	int64_t closes_at; /* 0: no closing time */
 	char channel[16];  /* email, webhook, slack, teams, outbox */
-	int every_days;	   /* 0: not recurring */
+	int every_days;	   /* the cadence it was created with, in days */
+	int every_months;  /* or in calendar months; both 0: a one-off */
+	int64_t series_id; /* its recurring series (struct cp_series); 0 */
+	int series_seq;	   /* its slot in the series: 0 for the first */
 	int64_t previous_wave;
 	int threshold;	       /* 0: the installation's */
 	int comment_threshold; /* 0: the installation's */
 	int include_subteams;
 	int64_t created_at;
+	int64_t closed_at;    /* when it closed (by hand or by tick); 0 */
+	int64_t cancelled_at; /* when it was cancelled; 0 */
+	char cancel_reason[CP_CANCEL_REASON_MAX + 1]; /* "" when none given */
 };
 
-/* The status's name as stored and printed: scheduled, open, closed. */
+/* The status's name as stored and printed: scheduled, open, closed,
+ * cancelled. */
 const char *cp_wave_status_name(enum cp_wave_status status);
+
+/* The status named name into *out: 0, or -1 for an unknown name. */
+int cp_wave_status_from(const char *name, enum cp_wave_status *out);
+
+/* ---- recurring series ---- */
+
+enum cp_series_state {
+	CP_SERIES_ACTIVE = 0,
+	CP_SERIES_PAUSED = 1,
+	CP_SERIES_STOPPED = 2,
+};
+
+/*
+ * A recurring series of waves: the slots of its waves are counted from
+ * anchor (the opening of its first wave), every_days or every_months
+ * apart (a month keeps the day of the month, clamped to the month's end).
+ */
+struct cp_series {
+	int64_t id;
+	int64_t anchor;
+	int every_days;
+	int every_months;
+	enum cp_series_state state;
+	int64_t created_at;
+	int64_t last_wave; /* its newest wave; 0 when none is left */
+	int64_t waves;	   /* how many waves it has */
+};
 
 struct cp_invitation {
 	int64_t id;

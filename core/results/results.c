@@ -184,12 +184,67 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 		cp_store_wave_entries_free(w, nw);
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
+	/* A cancelled wave has no results: it is a gap (see
+	 * cp_results_cancelled), never a point of a trend or a default. */
 	for (size_t i = 0; i < nw; i++)
-		if (team == 0 || has_team(&w[i], team))
+		if (w[i].status != CP_WAVE_CANCELLED &&
+		    (team == 0 || has_team(&w[i], team)))
 			(*ids)[count++] = w[i].id;
 	*n = count;
 	cp_store_wave_entries_free(w, nw);
 	return 0;
+}
+
+int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
+			 int64_t until, struct cp_wave **out, size_t *n,
+			 struct cp_error *err)
+{
+	struct cp_wave_entry *w;
+	size_t nw;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < nw; i++) {
+		struct cp_wave *grown;
+		struct cp_snapshot_team *snap = NULL;
+		size_t nsnap = 0;
+		bool in = team == 0;
+		if (w[i].status != CP_WAVE_CANCELLED ||
+		    (from && w[i].opens_at < from) ||
+		    (until && w[i].opens_at > until))
+			continue;
+		/* Its answers are gone: the tree it was sent to says whether
+		 * team's trend would have had it. */
+		if (!in) {
+			rc = cp_store_wave_snapshot(s, w[i].id, &snap, &nsnap,
+						    err);
+			for (size_t k = 0; k < nsnap; k++)
+				in = in || snap[k].id == team;
+			cp_store_snapshot_free(snap, nsnap);
+			if (rc)
+				break;
+		}
+		if (!in)
+			continue;
+		grown = realloc(*out, (*n + 1) * sizeof(**out));
+		if (grown == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			break;
+		}
+		*out = grown;
+		rc = cp_store_wave_get(s, w[i].id, &(*out)[*n], err);
+		*n += rc == 0;
+	}
+	cp_store_wave_entries_free(w, nw);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
@@ -1181,6 +1236,13 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	b.r = r;
 	b.dec.recording = rec != NULL;
 	rc = cp_store_wave_get(s, wave, &r->wave, err);
+	if (rc == 0 && r->wave.status == CP_WAVE_CANCELLED)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld was cancelled%s%s: its answers "
+				  "were deleted",
+				  (long long)wave,
+				  r->wave.cancel_reason[0] ? ": " : "",
+				  r->wave.cancel_reason);
 	if (rc == 0)
 		rc = frozen_state(s, &r->wave, rec != NULL, &fz, err);
 	if (rc == 0 && fz.threshold) {

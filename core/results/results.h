@@ -200,13 +200,23 @@ const char *cp_results_protects_label(const struct cp_results *r,
 bool cp_results_within(const struct cp_results *r, size_t g, size_t ancestor);
 
 /*
- * The waves that include team (0: every wave), oldest first: the trend of
- * a group. *ids is malloc'ed (caller frees).
+ * The waves that include team (0: every wave), oldest first, leaving out
+ * cancelled ones: the trend of a group. *ids is malloc'ed (caller frees).
  */
 int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 		     struct cp_error *err);
 
-/* The newest wave (by opening time), or CP_ENOTFOUND when there is none. */
+/*
+ * The cancelled waves that include team (0: any) opening between from
+ * and until (0: no bound), oldest first, with their reasons: the gaps a
+ * trend says are there. *out is malloc'ed (free() it).
+ */
+int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
+			 int64_t until, struct cp_wave **out, size_t *n,
+			 struct cp_error *err);
+
+/* The newest wave (by opening time) that is not cancelled, or
+ * CP_ENOTFOUND when there is none. */
 int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
 			   struct cp_error *err);
 

@@ -52,6 +52,7 @@ int cp_retention_run(struct cp_store *st, int64_t now, long months,
 		     bool dry_run, struct cp_retention *out,
 		     struct cp_error *err)
 {
+	size_t kept = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -61,10 +62,25 @@ int cp_retention_run(struct cp_store *st, int64_t now, long months,
 	if (out->months == 0)
 		return 0;
 	out->enabled = true;
-	out->cutoff = cp_when_add_months(now, -out->months);
-	if ((rc = cp_store_purge_candidates(st, out->cutoff, &out->waves,
-					    &out->nwaves, err)))
+	out->now = now;
+	/* A wave goes when it closed more than months calendar months ago:
+	 * closed + months < now. Every month has at least 28 days, so those
+	 * waves closed before now - 28 days x months; the store lists those,
+	 * and the calendar decides. */
+	if ((rc = cp_store_purge_candidates(
+		 st, now - (int64_t)out->months * 28 * CP_DAY, &out->waves,
+		 &out->nwaves, err)))
 		return rc;
+	for (size_t i = 0; i < out->nwaves; i++) {
+		if (cp_when_add_months(out->waves[i].closed_at,
+				       (int)out->months) >= now)
+			continue;
+		out->waves[kept] = out->waves[i];
+		if ((rc = cp_store_purge_count(st, &out->waves[kept], err)))
+			return rc;
+		kept++;
+	}
+	out->nwaves = kept;
 	if (dry_run || out->nwaves == 0)
 		return 0;
 	/* One transaction: every wave due goes, or none. */

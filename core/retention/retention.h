@@ -19,7 +19,7 @@
 struct cp_retention {
 	bool enabled;		    /* retention.months is set */
 	long months;		    /* its value */
-	int64_t cutoff;		    /* waves closed before this go */
+	int64_t now;		    /* waves closed months before this go */
 	struct cp_purge_row *waves; /* oldest first; malloc'ed */
 	size_t nwaves;
 	bool compacted; /* the file was rebuilt and the WAL emptied */

@@ -339,7 +339,118 @@ static const char *const migrations[] = {
     "  recorded_at INTEGER NOT NULL"
     ");",
     /*
-     * 6 -> 7: imports that cannot count twice, retention and erasure.
+     * 6 -> 7: waves over months and years. A wave can be cancelled (a
+     * new status: its answers are deleted, the wave stays as a gap with
+     * its reason), records when it closed, and belongs to a recurring
+     * series, which has a state of its own (active, paused, stopped) and
+     * a cadence in days or calendar months counted from its anchor (the
+     * opening of its first wave). cancelled_link keeps the token hashes
+     * of a wave deleted before any answer, so its links say "cancelled"
+     * rather than "unknown"; nothing else of that wave is kept.
+     *
+     * A wave's id is never used again (AUTOINCREMENT): tokens are
+     * derived from it, so a new wave with a deleted one's id would bring
+     * that wave's links back to life.
+     *
+     * The status CHECK changes, so wave is rebuilt (SQLite's documented
+     * way: a new table, the rows copied, the old one dropped, the new one
+     * renamed; migrate() turns foreign keys off around it and checks them
+     * after). The view answer, which reads it, is made again, and so are
+     * its triggers, letting a closed wave become cancelled and nothing
+     * land in a cancelled wave.
+     *
+     * Existing series (waves linked by previous_wave with every_days)
+     * become series objects: active when their newest wave is not closed
+     * yet, else stopped, as closing one by hand used to end a series, so
+     * an upgrade never starts sending again on its own. A closed wave's
+     * closing time is taken to be its closes_at, the best record there is.
+     */
+    "CREATE TABLE series ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  anchor INTEGER NOT NULL,"
+    "  every_days INTEGER,"
+    "  every_months INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'active'"
+    "    CHECK (state IN ('active', 'paused', 'stopped')),"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "DROP TRIGGER agg_group_wave_open;"
+    "DROP VIEW answer;"
+    "CREATE TABLE wave_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  survey_ref INTEGER NOT NULL REFERENCES survey(id),"
+    "  self_survey_ref INTEGER REFERENCES survey(id),"
+    "  status TEXT NOT NULL"
+    "    CHECK (status IN ('scheduled', 'open', 'closed', 'cancelled')),"
+    "  opens_at INTEGER NOT NULL,"
+    "  closes_at INTEGER,"
+    "  channel TEXT NOT NULL,"
+    "  every_days INTEGER,"
+    "  previous_wave INTEGER REFERENCES wave(id),"
+    "  threshold INTEGER,"
+    "  comment_threshold INTEGER,"
+    "  include_subteams INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  every_months INTEGER,"
+    "  series_id INTEGER REFERENCES series(id),"
+    "  series_seq INTEGER,"
+    "  closed_at INTEGER,"
+    "  cancelled_at INTEGER,"
+    "  cancel_reason TEXT"
+    ");"
+    "INSERT INTO wave_new(id, survey_ref, self_survey_ref, status, opens_at,"
+    " closes_at, channel, every_days, previous_wave, threshold,"
+    " comment_threshold, include_subteams, created_at, closed_at)"
+    " SELECT id, survey_ref, self_survey_ref, status, opens_at, closes_at,"
+    " channel, every_days, previous_wave, threshold, comment_threshold,"
+    " include_subteams, created_at,"
+    " CASE WHEN status = 'closed' THEN closes_at END FROM wave;"
+    "DROP TABLE wave;"
+    "ALTER TABLE wave_new RENAME TO wave;"
+    "CREATE INDEX wave_series ON wave(series_id, series_seq);"
+    "CREATE VIEW answer AS"
+    " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
+    "  CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) AS value"
+    " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+    " JOIN survey s ON s.id = CASE"
+    "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+    "  THEN w.self_survey_ref ELSE w.survey_ref END"
+    " JOIN json_each(s.definition, '$.items') j"
+    " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) <> '0';"
+    "CREATE TEMP TABLE chain AS WITH RECURSIVE c(head, id, seq) AS ("
+    " SELECT w.id, w.id, 0 FROM wave w WHERE coalesce(w.every_days, 0) > 0"
+    " AND NOT EXISTS (SELECT 1 FROM wave p WHERE p.id = w.previous_wave"
+    " AND coalesce(p.every_days, 0) > 0)"
+    " UNION ALL SELECT c.head, w.id, c.seq + 1 FROM c"
+    " JOIN wave w ON w.previous_wave = c.id) SELECT * FROM c;"
+    "INSERT INTO series(id, anchor, every_days, state, created_at)"
+    " SELECT h.id, h.opens_at, h.every_days,"
+    " CASE WHEN (SELECT w.status FROM chain c JOIN wave w ON w.id = c.id"
+    " WHERE c.head = h.id ORDER BY c.seq DESC LIMIT 1) = 'closed'"
+    " THEN 'stopped' ELSE 'active' END, h.created_at"
+    " FROM wave h WHERE h.id IN (SELECT head FROM chain);"
+    "UPDATE wave SET series_id = (SELECT head FROM chain c"
+    " WHERE c.id = wave.id), series_seq = (SELECT seq FROM chain c"
+    " WHERE c.id = wave.id) WHERE id IN (SELECT id FROM chain);"
+    "DROP TABLE temp.chain;"
+    "CREATE TABLE cancelled_link ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  reason TEXT"
+    ") WITHOUT ROWID;"
+    /* No reopening; a closed wave may only be cancelled, a cancelled one
+     * stays so; nothing lands in a closed or cancelled wave's totals. */
+    "CREATE TRIGGER wave_stays_closed BEFORE UPDATE OF status ON wave"
+    " WHEN (OLD.status = 'closed' AND NEW.status NOT IN ('closed',"
+    " 'cancelled')) OR (OLD.status = 'cancelled'"
+    " AND NEW.status <> 'cancelled')"
+    " BEGIN SELECT RAISE(ABORT, 'a closed wave cannot be reopened'); END;"
+    "CREATE TRIGGER agg_group_wave_open BEFORE INSERT ON agg_group"
+    " WHEN (SELECT status FROM wave WHERE id = NEW.wave_id)"
+    " IN ('closed', 'cancelled')"
+    " BEGIN SELECT RAISE(ABORT, 'the wave is closed: its results are"
+    " frozen'); END;",
+    /*
+     * 7 -> 8: imports that cannot count twice, retention and erasure.
      *
      * import records each import: the SHA-256 of the file, its wave, how
      * many responses and when; import_row the SHA-256 of each row's own
@@ -350,11 +461,10 @@ static const char *const migrations[] = {
      * exactly those out again: that ties them to their batch (one file),
      * never to a row of the file or to a person (docs/anonymity.md).
      *
-     * wave_frozen.closed_at is when a wave closed, what retention counts
-     * from. wave_purged marks a wave whose answers, comments and
-     * invitations retention deleted; agg_invited keeps the invitation
-     * counts of such a wave per team, for its response rates.
-     * member.forgotten_at marks a member whose name and address were
+     * Retention counts from wave.closed_at (schema 7). wave_purged marks a wave
+     * whose answers, comments and invitations retention deleted; agg_invited
+     * keeps the invitation counts of such a wave per team, for its response
+     * rates. member.forgotten_at marks a member whose name and address were
      * erased (member forget).
      */
     /* AUTOINCREMENT: an import's number is never given again, so a
@@ -400,7 +510,6 @@ static const char *const migrations[] = {
     " SELECT c.wave_id, c.team_id, c.self, j.value ->> 0 AS question_id,"
     "  j.value ->> 1 AS text"
     " FROM comment_group c, json_each(c.comments) j;"
-    "ALTER TABLE wave_frozen ADD COLUMN closed_at INTEGER;"
     "CREATE TABLE wave_purged ("
     "  wave_id INTEGER PRIMARY KEY REFERENCES wave(id),"
     "  purged_at INTEGER NOT NULL,"
@@ -425,6 +534,11 @@ static const char *const migrations[] = {
 
 _Static_assert(NMIGRATIONS == CP_SCHEMA_VERSION,
 	       "one migration per schema version");
+
+const char *cp_store_migration_sql(int v)
+{
+	return v >= 0 && (size_t)v < NMIGRATIONS ? migrations[v] : NULL;
+}
 
 int cp_store_fail(struct cp_store *s, struct cp_error *err, const char *what)
 {
@@ -547,6 +661,26 @@ int cp_store_schema_version(struct cp_store *s)
 	return v;
 }
 
+/* CP_EDATA when a row refers to one that is not there. */
+static int foreign_keys_hold(struct cp_store *s, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if ((rc = cp_store_prepare(s, &st, "PRAGMA foreign_key_check", err)))
+		return rc;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = cp_error_set_at(err, CP_EDATA, s->path, 0, 0,
+				     "table %s refers to a missing row of %s",
+				     sqlite3_column_text(st, 0),
+				     sqlite3_column_text(st, 2));
+	else if (step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot check foreign keys");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int migrate(struct cp_store *s, struct cp_error *err)
 {
 	char sql[64];
@@ -562,20 +696,32 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		    "carepulse understands (%d): upgrade carepulse to open "
 		    "it",
 		    v, CP_SCHEMA_VERSION);
-	for (; v < CP_SCHEMA_VERSION; v++) {
+	if (v == CP_SCHEMA_VERSION)
+		return 0;
+	/*
+	 * A migration may rebuild a table that others refer to (SQLite's
+	 * documented procedure needs foreign keys off, which only works
+	 * outside a transaction); each one checks them before it commits.
+	 */
+	if ((rc = cp_store_exec(s, "PRAGMA foreign_keys = OFF", err)))
+		return rc;
+	for (rc = 0; rc == 0 && v < CP_SCHEMA_VERSION; v++) {
 		if ((rc = cp_store_begin(s, err)))
-			return rc;
+			break;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if ((rc = cp_store_exec(s, migrations[v], err)) ||
+		    (rc = foreign_keys_hold(s, err)) ||
 		    (rc = cp_store_exec(s, sql, err))) {
 			cp_store_rollback(s);
 			cp_error_prefix(err, "migration %d failed", v + 1);
-			return rc;
+			break;
 		}
-		if ((rc = cp_store_commit(s, err)))
-			return rc;
+		rc = cp_store_commit(s, err);
 	}
-	return 0;
+	if (cp_store_exec(s, "PRAGMA foreign_keys = ON", rc ? NULL : err) &&
+	    rc == 0)
+		rc = err ? err->code : CP_EIO;
+	return rc;
 }
 
 /*
@@ -778,6 +924,7 @@ void cp_store_close(struct cp_store *s)
 		return;
 	if (s->in_tx)
 		cp_store_rollback(s);
+	cp_store_what_if_end(s);
 	if (s->answered)
 		cp_store_wal_reset(s, CLOSE_CHECKPOINT_MS, NULL);
 	cp_bulk_discard(s);
@@ -800,10 +947,38 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 	if (s->in_tx)
 		return cp_error_set(err, CP_EFAIL,
 				    "a transaction is already open");
-	if ((rc = cp_store_exec(s, "BEGIN IMMEDIATE", err)))
+	if ((rc = cp_store_exec(s,
+				s->what_if ? "SAVEPOINT cp_what_if_nested"
+					   : "BEGIN IMMEDIATE",
+				err)))
 		return rc;
 	s->in_tx = 1;
 	return 0;
+}
+
+int cp_store_what_if_begin(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->in_tx || s->what_if)
+		return cp_error_set(err, CP_EFAIL,
+				    "a transaction is already open");
+	if ((rc = cp_store_exec(s, "BEGIN IMMEDIATE", err)))
+		return rc;
+	s->what_if = 1;
+	return 0;
+}
+
+void cp_store_what_if_end(struct cp_store *s)
+{
+	if (!s->what_if)
+		return;
+	if (s->in_tx)
+		cp_store_rollback(s);
+	cp_bulk_discard(s);
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->what_if = 0;
 }
 
 int cp_store_commit(struct cp_store *s, struct cp_error *err)
@@ -815,8 +990,8 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		return cp_error_set(err, CP_EFAIL,
 				    "a bulk load was committed unfinished");
 	}
-	rc = cp_store_exec(s, "COMMIT", err);
-
+	rc = cp_store_exec(
+	    s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT", err);
 	if (rc) {
 		cp_store_rollback(s);
 		return rc;
@@ -901,8 +1076,14 @@ int cp_store_wal_reset(struct cp_store *s, int wait_ms, struct cp_error *err)
 void cp_store_rollback(struct cp_store *s)
 {
 	cp_bulk_discard(s);
-	if (sqlite3_get_autocommit(s->db) == 0)
+	if (s->what_if && s->in_tx) {
+		sqlite3_exec(s->db, "ROLLBACK TO cp_what_if_nested", NULL, NULL,
+			     NULL);
+		sqlite3_exec(s->db, "RELEASE cp_what_if_nested", NULL, NULL,
+			     NULL);
+	} else if (!s->what_if && sqlite3_get_autocommit(s->db) == 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	s->in_tx = 0;
 }
 

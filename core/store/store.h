@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 7
+#define CP_SCHEMA_VERSION 8
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -346,18 +346,23 @@ int cp_store_import_remove(struct cp_store *s, int64_t import,
 /* A closed wave whose answers retention takes (or would take). */
 struct cp_purge_row {
 	int64_t wave_id;
-	int64_t closed_at; /* when it closed (before schema 6: its planned
+	int64_t closed_at; /* when it closed (before schema 7: its planned
 			      closing time, else its opening) */
 	int64_t responses; /* what goes: responses, comments, invitations */
 	int64_t comments;
 	int64_t invitations;
 };
 
-/* The closed waves, not purged yet, that closed before cutoff, oldest
- * first. *out is malloc'ed (free() it), NULL when none. */
-int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
+/* The closed waves, not purged yet, that closed before `before`, oldest
+ * first, with wave_id and closed_at (the counts 0). *out is malloc'ed
+ * (free() it), NULL when none. */
+int cp_store_purge_candidates(struct cp_store *s, int64_t before,
 			      struct cp_purge_row **out, size_t *n,
 			      struct cp_error *err);
+
+/* Fills w's counts: what purging its wave takes. */
+int cp_store_purge_count(struct cp_store *s, struct cp_purge_row *w,
+			 struct cp_error *err);
 
 /*
  * Inside the caller's transaction: deletes a closed wave's responses
@@ -690,6 +695,114 @@ int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
  * because a row is marked sent only after the peer took the message.
  */
 int cp_store_relax_durability(struct cp_store *s, struct cp_error *err);
+
+/* ---- waves over time: series, cancelling (store_lifecycle.c) ---- */
+
+/* "active", "paused", "stopped". */
+const char *cp_series_state_name(enum cp_series_state state);
+
+/* Stores a new series (x->id is set); its waves name it in series_id. */
+int cp_store_series_insert(struct cp_store *s, struct cp_series *x,
+			   struct cp_error *err);
+
+/* Reads series id with its newest wave and count; CP_ENOTFOUND. */
+int cp_store_series_get(struct cp_store *s, int64_t id, struct cp_series *out,
+			struct cp_error *err);
+
+/* Every series, oldest first; *out is malloc'ed (free() it). */
+int cp_store_series_list(struct cp_store *s, struct cp_series **out, size_t *n,
+			 struct cp_error *err);
+
+int cp_store_series_set_state(struct cp_store *s, int64_t id,
+			      enum cp_series_state state, struct cp_error *err);
+
+/* How many answers a wave has had: responses stored (also by import)
+ * and links used. */
+int cp_store_wave_answers(struct cp_store *s, int64_t wave, int64_t *n,
+			  struct cp_error *err);
+
+/* How many of a wave's messages have gone out or been tried: invitations
+ * no longer pending (or sent once), and team posts. */
+int cp_store_wave_outgoing(struct cp_store *s, int64_t wave, int64_t *n,
+			   struct cp_error *err);
+
+int cp_store_wave_set_channel(struct cp_store *s, int64_t wave,
+			      const char *channel, struct cp_error *err);
+
+/*
+ * Inside the caller's transaction: marks wave cancelled at now with
+ * reason (NULL or "" for none) and deletes its response slots, comments,
+ * aggregates and frozen decisions, with secure_delete on so the freed
+ * pages are zeroed. Its invitations stay (their links say
+ * "cancelled"); so do its teams and snapshot.
+ */
+int cp_store_wave_cancel(struct cp_store *s, int64_t wave, const char *reason,
+			 int64_t now, struct cp_error *err);
+
+/*
+ * Inside the caller's transaction: deletes wave and everything of it
+ * (invitations, teams, posts, and any answers, as above), keeping only
+ * the token hashes of its invitations in cancelled_link with reason, so
+ * a link that went out says "cancelled". A successor in its series
+ * follows the wave before it; a series left without waves is deleted.
+ */
+int cp_store_wave_delete(struct cp_store *s, int64_t wave, const char *reason,
+			 struct cp_error *err);
+
+/* Whether a link whose token hashes to hash belonged to a deleted wave
+ * (*found), and the reason given (into reason, n bytes). */
+int cp_store_link_cancelled(struct cp_store *s, const uint8_t hash[32],
+			    int *found, char *reason, size_t n,
+			    struct cp_error *err);
+
+/* The newest invitation (*found 0 when there is none): what checks that
+ * a key belongs to a database, by deriving its token again. */
+int cp_store_invitation_sample(struct cp_store *s, int64_t *wave,
+			       int64_t *member, int *self, uint8_t hash[32],
+			       int *found, struct cp_error *err);
+
+/* Why a wave's reminders are or are not due: of the invitations sent
+ * and not answered, how many had remind.max reminders already, and when
+ * the soonest of the others is due (0: none). not_sent: not yet sent. */
+struct cp_remind_outlook {
+	int64_t unanswered;
+	int64_t reminded_max;
+	int64_t next_due;
+	int64_t not_sent;
+};
+
+int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
+			    int64_t interval, struct cp_remind_outlook *out,
+			    struct cp_error *err);
+
+/*
+ * What-if mode, for dry runs that must count exactly what a real run
+ * would do: everything between begin and end happens in one transaction
+ * that end rolls back, nested transactions (cp_store_begin) becoming
+ * savepoints inside it. Nothing that commits on its own may run in it.
+ */
+int cp_store_what_if_begin(struct cp_store *s, struct cp_error *err);
+void cp_store_what_if_end(struct cp_store *s);
+
+/* ---- backups (store_backup.c) ---- */
+
+/*
+ * Writes a consistent copy of s's database to path (a new file: an
+ * existing one is CP_ECONFLICT) through SQLite's backup API, in one read
+ * transaction, so it is the database as of one moment while other
+ * connections (a running `serve`) go on writing. Written to
+ * "<path>.partial", synced, then renamed: a crash never leaves half a
+ * backup under path.
+ */
+int cp_store_backup(struct cp_store *s, const char *path, struct cp_error *err);
+
+/* Copies the database file from (a backup) into a new file to, by the
+ * same API; CP_EDATA when from is not a database. */
+int cp_store_copy_file(const char *from, const char *to, struct cp_error *err);
+
+/* Renames from to to, removing to's -wal and -shm first (a stale log
+ * would be replayed into the new file). */
+int cp_store_move_file(const char *from, const char *to, struct cp_error *err);
 
 /* ---- team-level chat posts (Slack, Microsoft Teams) ---- */
 

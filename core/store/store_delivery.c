@@ -8,13 +8,6 @@
 #include "buf.h"
 #include "store_int.h"
 
-#define WAVE_COLUMNS                                                           \
-	"w.id, w.survey_ref, coalesce(w.self_survey_ref, 0), w.status,"        \
-	" w.opens_at, coalesce(w.closes_at, 0), w.channel,"                    \
-	" coalesce(w.every_days, 0), coalesce(w.previous_wave, 0),"            \
-	" coalesce(w.threshold, 0), coalesce(w.comment_threshold, 0),"         \
-	" w.include_subteams, w.created_at"
-
 #define STATS_COLUMNS                                                          \
 	"count(i.id), coalesce(sum(i.state = 'pending'), 0),"                  \
 	" coalesce(sum(i.state = 'sending'), 0),"                              \
@@ -23,19 +16,18 @@
 	" coalesce(sum(i.answered), 0), coalesce(sum(i.reminders), 0),"        \
 	" coalesce(sum(i.kind = 'self'), 0)"
 
-static void read_wave(sqlite3_stmt *st, int c, struct cp_wave *w)
+void cp_store_read_wave(sqlite3_stmt *st, int c, struct cp_wave *w)
 {
 	const char *status = (const char *)sqlite3_column_text(st, c + 3);
+	const char *reason = (const char *)sqlite3_column_text(st, c + 18);
 
 	memset(w, 0, sizeof(*w));
 	w->id = sqlite3_column_int64(st, c);
 	w->survey_ref = sqlite3_column_int64(st, c + 1);
 	w->self_survey_ref = sqlite3_column_int64(st, c + 2);
-	w->status = CP_WAVE_CLOSED;
-	for (int k = CP_WAVE_SCHEDULED; k <= CP_WAVE_CLOSED; k++)
-		if (status && strcmp(status, cp_wave_status_name(
-						 (enum cp_wave_status)k)) == 0)
-			w->status = (enum cp_wave_status)k;
+	/* An unknown status reads as closed: it takes nothing more. */
+	if (cp_wave_status_from(status, &w->status))
+		w->status = CP_WAVE_CLOSED;
 	w->opens_at = sqlite3_column_int64(st, c + 4);
 	w->closes_at = sqlite3_column_int64(st, c + 5);
 	cp_strlcpy(w->channel, (const char *)sqlite3_column_text(st, c + 6),
@@ -46,6 +38,13 @@ static void read_wave(sqlite3_stmt *st, int c, struct cp_wave *w)
 	w->comment_threshold = sqlite3_column_int(st, c + 10);
 	w->include_subteams = sqlite3_column_int(st, c + 11);
 	w->created_at = sqlite3_column_int64(st, c + 12);
+	w->every_months = sqlite3_column_int(st, c + 13);
+	w->series_id = sqlite3_column_int64(st, c + 14);
+	w->series_seq = sqlite3_column_int(st, c + 15);
+	w->closed_at = sqlite3_column_int64(st, c + 16);
+	w->cancelled_at = sqlite3_column_int64(st, c + 17);
+	cp_strlcpy(w->cancel_reason, reason ? reason : "",
+		   sizeof(w->cancel_reason));
 }
 
 static void read_stats(sqlite3_stmt *st, int c, struct cp_wave_stats *out)
@@ -96,10 +95,11 @@ static int fill_wave_row(sqlite3_stmt *st, void *row, void *arg)
 	struct cp_wave_row *r = row;
 
 	(void)arg;
-	read_wave(st, 0, &r->wave);
-	cp_strlcpy(r->survey_id, (const char *)sqlite3_column_text(st, 13),
+	cp_store_read_wave(st, 0, &r->wave);
+	cp_strlcpy(r->survey_id,
+		   (const char *)sqlite3_column_text(st, CP_WAVE_NCOLUMNS),
 		   sizeof(r->survey_id));
-	read_stats(st, 14, &r->stats);
+	read_stats(st, CP_WAVE_NCOLUMNS + 1, &r->stats);
 	return 0;
 }
 
@@ -107,7 +107,7 @@ int cp_store_wave_list(struct cp_store *s, struct cp_wave_row **out, size_t *n,
 		       struct cp_error *err)
 {
 	static const char sql[] =
-	    "SELECT " WAVE_COLUMNS ", sv.survey_id, " STATS_COLUMNS
+	    "SELECT " CP_WAVE_COLUMNS ", sv.survey_id, " STATS_COLUMNS
 	    " FROM wave w JOIN survey sv ON sv.id = w.survey_ref"
 	    " LEFT JOIN invitation i ON i.wave_id = w.id"
 	    " GROUP BY w.id ORDER BY w.id DESC";

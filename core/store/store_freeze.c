@@ -92,13 +92,11 @@ int cp_store_wave_mark_frozen(struct cp_store *s, int64_t wave,
 	int rc = 0;
 
 	if (cp_store_prepare(s, &st,
-			     "INSERT OR IGNORE INTO wave_frozen(wave_id,"
-			     " closed_at) VALUES (?, ?)",
+			     "INSERT OR IGNORE INTO wave_frozen(wave_id)"
+			     " VALUES (?)",
 			     err))
 		return err ? err->code : CP_EIO;
 	sqlite3_bind_int64(st, 1, wave);
-	/* What retention counts from (retention.c). */
-	sqlite3_bind_int64(st, 2, cp_store_now());
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot freeze a wave");
 	sqlite3_finalize(st);

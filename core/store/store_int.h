@@ -63,10 +63,26 @@ struct cp_bulk;
 	" FROM below b WHERE b.wave_id = up.wave_id AND b.team_id = t.id)"     \
 	" FROM up JOIN team t ON t.id = up.team_id"
 
+/* The columns of a wave as cp_store_read_wave reads them, from w. */
+#define CP_WAVE_COLUMNS                                                        \
+	"w.id, w.survey_ref, coalesce(w.self_survey_ref, 0), w.status,"        \
+	" w.opens_at, coalesce(w.closes_at, 0), w.channel,"                    \
+	" coalesce(w.every_days, 0), coalesce(w.previous_wave, 0),"            \
+	" coalesce(w.threshold, 0), coalesce(w.comment_threshold, 0),"         \
+	" w.include_subteams, w.created_at, coalesce(w.every_months, 0),"      \
+	" coalesce(w.series_id, 0), coalesce(w.series_seq, 0),"                \
+	" coalesce(w.closed_at, 0), coalesce(w.cancelled_at, 0),"              \
+	" w.cancel_reason"
+#define CP_WAVE_NCOLUMNS 19
+
+/* Reads the CP_WAVE_COLUMNS starting at column c of st into *w. */
+void cp_store_read_wave(sqlite3_stmt *st, int c, struct cp_wave *w);
+
 struct cp_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	int what_if; /* inside cp_store_what_if_begin: begin is a savepoint */
 	sqlite3_stmt *cache[CP_STMT_COUNT];
 	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
 	int scrub;	      /* the open transaction stores an answer */
@@ -144,6 +160,10 @@ int cp_store_collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,
 
 /* A malloc'ed copy of column i, or NULL for SQL NULL / out of memory. */
 char *cp_store_column_dup(sqlite3_stmt *st, int i);
+
+/* The SQL of migration v (from schema v to v + 1), or NULL past the last:
+ * for tests that build a file of an older schema. */
+const char *cp_store_migration_sql(int v);
 
 /* Seconds since the epoch, the store's clock (CAREPULSE_NOW overrides it in
  * tests and the seeded demo). */

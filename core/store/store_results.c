@@ -206,11 +206,8 @@ static int entry_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 	e = &x->w[x->n++];
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(st, 0);
-	e->status = CP_WAVE_CLOSED;
-	if (status && strcmp(status, "open") == 0)
-		e->status = CP_WAVE_OPEN;
-	else if (status && strcmp(status, "scheduled") == 0)
-		e->status = CP_WAVE_SCHEDULED;
+	if (cp_wave_status_from(status, &e->status))
+		e->status = CP_WAVE_CLOSED;
 	e->opens_at = sqlite3_column_int64(st, 2);
 	e->frozen_seq = sqlite3_column_int64(st, 3);
 	return 0;

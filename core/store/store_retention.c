@@ -14,11 +14,9 @@
 /* How long VACUUM's checkpoint waits for readers (a running serve). */
 #define COMPACT_CHECKPOINT_MS 2000
 
-/*
- * When a closed wave closed: recorded since schema 7; for a wave closed
- * before, its planned closing time, else its opening.
- */
-#define CLOSED_AT "coalesce(f.closed_at, nullif(w.closes_at, 0), w.opens_at)"
+/* When a closed wave closed (schema 7 records it); for one closed before,
+ * its planned closing time, else its opening. */
+#define CLOSED_AT "coalesce(w.closed_at, nullif(w.closes_at, 0), w.opens_at)"
 
 static int purge_fill(sqlite3_stmt *st, void *row, void *arg)
 {
@@ -27,13 +25,10 @@ static int purge_fill(sqlite3_stmt *st, void *row, void *arg)
 	(void)arg;
 	r->wave_id = sqlite3_column_int64(st, 0);
 	r->closed_at = sqlite3_column_int64(st, 1);
-	r->responses = sqlite3_column_int64(st, 2);
-	r->comments = sqlite3_column_int64(st, 3);
-	r->invitations = sqlite3_column_int64(st, 4);
 	return 0;
 }
 
-int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
+int cp_store_purge_candidates(struct cp_store *s, int64_t before,
 			      struct cp_purge_row **out, size_t *n,
 			      struct cp_error *err)
 {
@@ -43,21 +38,17 @@ int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = cp_store_prepare(
-		 s, &st,
-		 "SELECT w.id, " CLOSED_AT ","
-		 " (SELECT count(*) FROM response_slot r"
-		 "  WHERE r.wave_id = w.id AND r.filled = 1),"
-		 " (SELECT count(*) FROM comment c WHERE c.wave_id = w.id),"
-		 " (SELECT count(*) FROM invitation i WHERE i.wave_id = w.id)"
-		 " FROM wave w JOIN wave_frozen f ON f.wave_id = w.id"
-		 " WHERE w.status = 'closed' AND " CLOSED_AT " < ?"
-		 " AND NOT EXISTS (SELECT 1 FROM wave_purged p"
-		 "  WHERE p.wave_id = w.id)"
-		 " ORDER BY 2, 1",
-		 err)))
+	if ((rc =
+		 cp_store_prepare(s, &st,
+				  "SELECT w.id, " CLOSED_AT " FROM wave w"
+				  " WHERE w.status = 'closed'"
+				  " AND " CLOSED_AT " < ?"
+				  " AND NOT EXISTS (SELECT 1 FROM wave_purged p"
+				  "  WHERE p.wave_id = w.id)"
+				  " ORDER BY 2, 1",
+				  err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, cutoff);
+	sqlite3_bind_int64(st, 1, before);
 	rc = cp_store_collect(s, st, sizeof(**out), 8, purge_fill, NULL, &rows,
 			      n, "cannot list the waves to purge", err);
 	if (rc) {
@@ -67,6 +58,32 @@ int cp_store_purge_candidates(struct cp_store *s, int64_t cutoff,
 	}
 	*out = rows;
 	return 0;
+}
+
+int cp_store_purge_count(struct cp_store *s, struct cp_purge_row *w,
+			 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT (SELECT count(*) FROM response_slot"
+		 "  WHERE wave_id = ?1 AND filled = 1),"
+		 " (SELECT count(*) FROM comment WHERE wave_id = ?1),"
+		 " (SELECT count(*) FROM invitation WHERE wave_id = ?1)",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, w->wave_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		w->responses = sqlite3_column_int64(st, 0);
+		w->comments = sqlite3_column_int64(st, 1);
+		w->invitations = sqlite3_column_int64(st, 2);
+	} else {
+		rc = cp_store_fail(s, err, "cannot count what a purge takes");
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Runs one statement of the purge, bound to wave. */

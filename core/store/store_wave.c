@@ -10,15 +10,6 @@
 #include "crypto.h"
 #include "store_int.h"
 
-static enum cp_wave_status status_from(const char *s)
-{
-	for (int i = 0; i < 3; i++)
-		if (s &&
-		    strcmp(s, cp_wave_status_name((enum cp_wave_status)i)) == 0)
-			return (enum cp_wave_status)i;
-	return CP_WAVE_CLOSED;
-}
-
 static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
@@ -34,8 +25,9 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 	static const char sql[] =
 	    "INSERT INTO wave(survey_ref, self_survey_ref, status,"
 	    " opens_at, closes_at, channel, every_days, previous_wave,"
-	    " threshold, comment_threshold, include_subteams, created_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " threshold, comment_threshold, include_subteams, created_at,"
+	    " every_months, series_id, series_seq)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	int rc = 0;
 
@@ -56,6 +48,10 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 	bind_opt(st, 10, w->comment_threshold);
 	sqlite3_bind_int(st, 11, w->include_subteams ? 1 : 0);
 	sqlite3_bind_int64(st, 12, w->created_at);
+	bind_opt(st, 13, w->every_months);
+	bind_opt(st, 14, w->series_id);
+	if (w->series_id)
+		sqlite3_bind_int(st, 15, w->series_seq);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot create the wave");
 	sqlite3_finalize(st);
@@ -98,11 +94,7 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 		      struct cp_error *err)
 {
 	static const char sql[] =
-	    "SELECT id, survey_ref, coalesce(self_survey_ref, 0), status,"
-	    " opens_at, coalesce(closes_at, 0), channel,"
-	    " coalesce(every_days, 0), coalesce(previous_wave, 0),"
-	    " coalesce(threshold, 0), coalesce(comment_threshold, 0),"
-	    " include_subteams, created_at FROM wave WHERE id = ?";
+	    "SELECT " CP_WAVE_COLUMNS " FROM wave w WHERE w.id = ?";
 	sqlite3_stmt *st;
 	int rc = 0;
 
@@ -112,21 +104,7 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		w->id = sqlite3_column_int64(st, 0);
-		w->survey_ref = sqlite3_column_int64(st, 1);
-		w->self_survey_ref = sqlite3_column_int64(st, 2);
-		w->status =
-		    status_from((const char *)sqlite3_column_text(st, 3));
-		w->opens_at = sqlite3_column_int64(st, 4);
-		w->closes_at = sqlite3_column_int64(st, 5);
-		cp_strlcpy(w->channel, (const char *)sqlite3_column_text(st, 6),
-			   sizeof(w->channel));
-		w->every_days = sqlite3_column_int(st, 7);
-		w->previous_wave = sqlite3_column_int64(st, 8);
-		w->threshold = sqlite3_column_int(st, 9);
-		w->comment_threshold = sqlite3_column_int(st, 10);
-		w->include_subteams = sqlite3_column_int(st, 11);
-		w->created_at = sqlite3_column_int64(st, 12);
+		cp_store_read_wave(st, 0, w);
 		break;
 	case SQLITE_DONE:
 		rc = cp_error_set(err, CP_ENOTFOUND,
@@ -164,12 +142,19 @@ int cp_store_wave_set_status(struct cp_store *s, int64_t id,
 	sqlite3_stmt *st;
 	int rc = 0;
 
+	/* A wave keeps the time it closed at: the report's cover and
+	 * `wave show` say it. */
 	if ((rc = cp_store_prepare(
-		 s, &st, "UPDATE wave SET status = ? WHERE id = ?", err)))
+		 s, &st,
+		 "UPDATE wave SET status = ?1, closed_at = CASE WHEN ?1 ="
+		 " 'closed' AND status <> 'closed' THEN ?3 ELSE closed_at END"
+		 " WHERE id = ?2",
+		 err)))
 		return rc;
 	sqlite3_bind_text(st, 1, cp_wave_status_name(status), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, cp_store_now());
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot update a wave");
 	else if (sqlite3_changes(s->db) == 0)

@@ -111,9 +111,9 @@ int64_t cp_wave_leader_team(const struct cp_snapshot_team *snap, size_t n,
  * member's team; a leader's in the team above (cp_wave_leader_team), and
  * their self-assessment in the team they lead when self is set.
  */
-static int create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
-		  struct cp_wave *w, const int64_t *teams, size_t nteams,
-		  int self, size_t *invitations, struct cp_error *err)
+int cp_wave_create_in(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      struct cp_wave *w, const int64_t *teams, size_t nteams,
+		      int self, size_t *invitations, struct cp_error *err)
 {
 	struct cp_member *m = NULL;
 	struct cp_snapshot_team *snap = NULL;
@@ -222,55 +222,21 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	if (rc == 0) {
 		w->status =
 		    w->opens_at <= now ? CP_WAVE_OPEN : CP_WAVE_SCHEDULED;
-		rc = create(st, key, w, teams, nteams, self, invitations, err);
+		w->series_id = 0;
+		w->series_seq = 0;
+	}
+	/* A recurring wave starts a series: its slots count from here. */
+	if (rc == 0 && (w->every_days > 0 || w->every_months > 0)) {
+		struct cp_series x = {.anchor = w->opens_at,
+				      .every_days = w->every_days,
+				      .every_months = w->every_months,
+				      .state = CP_SERIES_ACTIVE};
+		rc = cp_store_series_insert(st, &x, err);
+		w->series_id = x.id;
 	}
 	if (rc == 0)
-		return cp_store_commit(st, err);
-	cp_store_rollback(st);
-	return rc;
-}
-
-int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
-		 int64_t prev, int64_t *next, int *created,
-		 struct cp_error *err)
-{
-	struct cp_wave p, w;
-	int64_t *teams = NULL, period;
-	size_t nteams = 0, n;
-	int rc;
-
-	*next = 0;
-	*created = 0;
-	rc = cp_store_begin(st, err);
-	if (rc)
-		return rc;
-	rc = cp_store_wave_get(st, prev, &p, err);
-	if (rc == 0 && p.every_days <= 0)
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "wave %lld does not recur (no --every)",
-				  (long long)prev);
-	if (rc == 0)
-		rc = cp_store_wave_successor(st, prev, next, err);
-	if (rc == 0 && *next == 0)
-		rc = cp_store_wave_teams(st, prev, &teams, &nteams, err);
-	if (rc == 0 && *next == 0) {
-		period = (int64_t)p.every_days * CP_DAY;
-		w = p;
-		w.id = 0;
-		w.created_at = 0;
-		w.previous_wave = prev;
-		w.opens_at = p.opens_at + period;
-		w.closes_at = p.closes_at ? p.closes_at + period : 0;
-		w.status = w.opens_at <= cp_store_now() ? CP_WAVE_OPEN
-							: CP_WAVE_SCHEDULED;
-		rc = create(st, key, &w, teams, nteams, p.self_survey_ref != 0,
-			    &n, err);
-		if (rc == 0) {
-			*next = w.id;
-			*created = 1;
-		}
-	}
-	free(teams);
+		rc = cp_wave_create_in(st, key, w, teams, nteams, self,
+				       invitations, err);
 	if (rc == 0)
 		return cp_store_commit(st, err);
 	cp_store_rollback(st);
@@ -288,7 +254,12 @@ int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
 	if (rc)
 		return rc;
 	rc = cp_store_wave_get(st, id, &w, err);
-	if (rc == 0 && w.status == CP_WAVE_CLOSED)
+	if (rc == 0 && w.status == CP_WAVE_CANCELLED)
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "wave %lld was cancelled: it has nothing to "
+				  "close",
+				  (long long)id);
+	else if (rc == 0 && w.status == CP_WAVE_CLOSED)
 		*was_closed = 1;
 	else if (rc == 0)
 		rc = cp_store_wave_set_status(st, id, CP_WAVE_CLOSED, err);

@@ -38,24 +38,28 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		   size_t *invitations, struct cp_error *err);
 
 /*
- * Creates the next wave of a recurring series after wave prev: the same
- * pinned survey, teams and channel, every_days later, with invitations for
- * the members active now. *next is its id. Idempotent: when a successor
- * exists already, *next is that one and *created 0.
+ * Inside the caller's transaction: stores w (its survey_ref, status and
+ * times set) with the snapshot of teams and their invitations, as
+ * cp_wave_create does after its checks. *invitations is how many.
  */
-int cp_wave_next(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
-		 int64_t prev, int64_t *next, int *created,
-		 struct cp_error *err);
+int cp_wave_create_in(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      struct cp_wave *w, const int64_t *teams, size_t nteams,
+		      int self, size_t *invitations, struct cp_error *err);
 
 /*
  * Closes wave id and freezes it, in one transaction: its links stop
  * accepting answers and its suppression decisions are made and stored
  * (cp_results_freeze), so what it shows never changes again. *was_closed
  * is 1 (and nothing is done) when it was closed already. There is no
- * reopening.
+ * reopening; a cancelled wave is CP_ECONFLICT. Its series goes on (see
+ * cp_series_set_state to stop it).
  */
 int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
 		  struct cp_error *err);
+
+/* How far in the past a new wave may open ("now" typed a moment ago, a
+ * script's clock a little behind). */
+#define CP_WAVE_PAST_SLACK 600
 
 /* The channel of a wave when none is chosen. */
 #define CP_WAVE_DEFAULT_CHANNEL "email"
@@ -74,18 +78,21 @@ struct cp_wave_create_opts {
 	const char *opens;     /* default now */
 	const char *closes;    /* default 14 days after opening, or one
 				* period when the wave recurs sooner */
-	const char *every;     /* whole days or weeks; default: once */
+	const char *every;     /* days, weeks or calendar months
+				* (cp_wave_every_parse); default: once */
 	const char *threshold; /* the wave's own, within the range of the
 				* setting; default: the installation's */
 	bool include_subteams;
 };
 
 /*
- * Sets w's channel, opens_at, closes_at, every_days, threshold and
- * include_subteams from o and its defaults; now is the current time.
- * Fails with a message that starts with the name of the field that is
- * wrong (channel, opens, closes, every or threshold), which is also the
- * option's name on the command line.
+ * Sets w's channel, opens_at, closes_at, every_days or every_months,
+ * threshold and include_subteams from o and its defaults; now is the
+ * current time. Times in the past are refused: opening more than
+ * CP_WAVE_PAST_SLACK seconds before now, closing before now (its links
+ * would be dead on arrival). Fails with a message that starts with the
+ * name of the field that is wrong (channel, opens, closes, every or
+ * threshold), which is also the option's name on the command line.
  */
 int cp_wave_create_opts_apply(struct cp_wave *w,
 			      const struct cp_wave_create_opts *o, int64_t now,
@@ -115,5 +122,95 @@ int64_t cp_wave_leader_team(const struct cp_snapshot_team *snap, size_t n,
 /* The link of an invitation: base_url "/r/" token, into b. */
 int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		 struct cp_error *err);
+
+/* ---- over months and years (lifecycle.c) ---- */
+
+/* Parses a cadence: "10d" (days), "2w" (weeks) or "1m", "3m" (calendar
+ * months) into *days or *months (the other 0). CP_EUSAGE names it. */
+int cp_wave_every_parse(const char *text, int *days, int *months,
+			struct cp_error *err);
+
+/* "every 2 weeks", "every 1 month", "every 3 days" or "one-off" into buf
+ * (always terminated). Returns buf. */
+const char *cp_wave_cadence(int days, int months, char *buf, size_t n);
+
+/* The opening time of slot k of series x (0: its anchor, the first
+ * wave's): k periods later, months by cp_when_add_months. */
+int64_t cp_series_slot(const struct cp_series *x, int k);
+
+/* What comes after a wave, for `wave show`. */
+enum cp_next_kind {
+	CP_NEXT_ONE_OFF, /* not recurring */
+	CP_NEXT_WAVE,	 /* its successor exists: wave, opening at */
+	CP_NEXT_AT,	 /* tick creates the next, opening at */
+	CP_NEXT_PAUSED,	 /* the series is paused */
+	CP_NEXT_STOPPED, /* the series is stopped */
+};
+
+struct cp_wave_next {
+	enum cp_next_kind kind;
+	int64_t at;
+	int64_t wave;
+	struct cp_series series; /* when recurring */
+};
+
+int cp_wave_next_info(struct cp_store *st, const struct cp_wave *w,
+		      struct cp_wave_next *out, struct cp_error *err);
+
+/* What one tick did for a series. */
+struct cp_series_step {
+	int64_t created;    /* the new wave (open), or 0 */
+	size_t invitations; /* its invitations */
+	int64_t closed;	    /* the wave before it, closed as it had no
+			     * closing time, or 0 */
+};
+
+/*
+ * One tick of series x at now: when it is active and the slot after its
+ * newest wave has opened, creates the wave of that slot (the newest one
+ * whose window is still open, so a late tick makes no backlog) with the
+ * newest wave's survey, teams, channel and length, and invitations for
+ * the members active now. Idempotent: nothing is due again until the
+ * next slot. A paused or stopped series makes nothing.
+ */
+int cp_series_recur(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		    const struct cp_series *x, int64_t now,
+		    struct cp_series_step *out, struct cp_error *err);
+
+/* Pauses, resumes (CP_SERIES_ACTIVE) or stops a series. A stopped one
+ * stays stopped (CP_ECONFLICT). Its waves are not touched. */
+int cp_series_set_state(struct cp_store *st, int64_t series,
+			enum cp_series_state state, struct cp_error *err);
+
+enum cp_cancel_outcome {
+	CP_CANCEL_DELETED, /* no answer yet: the wave is gone */
+	CP_CANCEL_MARKED,  /* answers deleted, the wave kept as cancelled */
+};
+
+/*
+ * Cancels wave id with reason (NULL allowed; at most
+ * CP_CANCEL_REASON_MAX bytes). Before any answer the wave and its
+ * invitations are deleted; after, its answers, comments and aggregates
+ * are deleted (secure_delete) and it is kept as cancelled, left out of
+ * every default, trend and comparison. Its links say "cancelled" either
+ * way. One transaction, then a checkpoint: *log_clean is 0 when a reader
+ * kept the old pages in the write-ahead log for now.
+ */
+int cp_wave_cancel(struct cp_store *st, int64_t id, const char *reason,
+		   enum cp_cancel_outcome *outcome, int *log_clean,
+		   struct cp_error *err);
+
+/* Changes a wave's channel while nothing has gone out by it yet;
+ * CP_ECONFLICT after the first invitation or post. */
+int cp_wave_set_channel(struct cp_store *st, int64_t id, const char *channel,
+			struct cp_error *err);
+
+/*
+ * Whether key belongs to the database of st: the newest invitation's
+ * token derived again under key must hash to what is stored (CP_EDATA
+ * when not). *checked is 0 when there is no invitation to check with.
+ */
+int cp_wave_key_check(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
+		      int *checked, struct cp_error *err);
 
 #endif

@@ -71,19 +71,33 @@ int cp_wave_create_opts_apply(struct cp_wave *w,
 	if ((rc = cp_when_parse(o->opens ? o->opens : "now", now, &w->opens_at,
 				err)))
 		return prefixed(err, rc, "opens");
+	if (w->opens_at < now - CP_WAVE_PAST_SLACK)
+		return cp_error_set(err, CP_EUSAGE,
+				    "opens '%s' is in the past: a wave opens "
+				    "now or later",
+				    o->opens ? o->opens : "now");
 	if (o->every) {
-		if ((rc = cp_duration_parse(o->every, &period, err)))
-			return prefixed(err, rc, "every");
-		if (period % CP_DAY)
-			return cp_error_set(err, CP_EUSAGE,
-					    "every '%s': use whole days or "
-					    "weeks (3d, 2w)",
-					    o->every);
-		w->every_days = (int)(period / CP_DAY);
+		if ((rc = cp_wave_every_parse(o->every, &w->every_days,
+					      &w->every_months, err)))
+			return rc;
+		period = w->every_months ? cp_when_add_months(w->opens_at,
+							      w->every_months) -
+					       w->opens_at
+					 : (int64_t)w->every_days * CP_DAY;
 	}
 	if (o->closes) {
 		if ((rc = cp_when_parse(o->closes, now, &w->closes_at, err)))
 			return prefixed(err, rc, "closes");
+		if (w->closes_at <= now)
+			return cp_error_set(err, CP_EUSAGE,
+					    "closes '%s' is in the past: its "
+					    "links would not take answers",
+					    o->closes);
+		if (w->closes_at <= w->opens_at)
+			return cp_error_set(err, CP_EUSAGE,
+					    "closes '%s' is not after opens: "
+					    "a wave must close after it opens",
+					    o->closes);
 	} else {
 		/* A recurring wave closes before the next one opens. */
 		if (period && period < open_for)

@@ -27,8 +27,9 @@ for pdf in "$T"/a/*.pdf; do
 	pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 	rm -f "$T"/png/*
 	pdftoppm -r 50 "$pdf" "$T/png/p" 2>"$T/render" || fail "$name: pdftoppm"
-	# libharu 2.3's ToUnicode CMap draws a harmless syntax warning.
-	if grep -v 'Syntax Warning' "$T/render" | grep -q .; then
+	# Not a word, not even a warning: reports/pdf.c writes the ToUnicode
+	# CMap that libharu 2.3 got wrong ("Invalid 'begincidrange'").
+	if grep -q . "$T/render"; then
 		cat "$T/render"
 		fail "$name: pdftoppm reported errors"
 	fi

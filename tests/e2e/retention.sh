@@ -63,7 +63,7 @@ expect_in err "retention.months is not set"
 expect_exit 0 config set retention.months 12
 export CAREPULSE_NOW=$((T0 + 13 * 31 * DAY))
 expect_exit 0 purge --dry-run
-expect_in out "retention 12 months: waves closed before"
+expect_in out "retention 12 months: waves closed more than that before"
 expect_in out "would delete the answers, comments and invitations of 1 wave"
 [ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(*) FROM response WHERE wave_id = $old")" = 12 ] ||
 	fail "a dry run deleted"

@@ -10,10 +10,10 @@
  *                       on a file other than stdin, stdout and stderr fails.
  *   CP_FAIL_IO_ERRNO    EIO (default) or ENOSPC.
  *   CP_FAIL_PERSIST=1   every call from the Nth on fails, not only the Nth.
- *   CP_FAIL_SPARE=NAME  allocations made directly by the shared library
- *                       whose file name contains NAME are never failed
- *                       nor counted (a library that cannot survive one;
- *                       see HACKING.md).
+ *   CP_FAIL_SPARE=NAME[,NAME]  allocations made directly by a shared
+ *                       library whose file name contains a NAME are never
+ *                       failed nor counted (a library that cannot survive
+ *                       one; see HACKING.md).
  *   CP_FAIL_LOG=PATH    appends "alloc N" or "io N" when a fault is
  *                       injected, and "count alloc A io W" at a normal
  *                       exit, so a driver knows whether the fault was hit
@@ -47,7 +47,7 @@ void *__libc_realloc(void *p, size_t n);
 
 static int armed, benign;
 /* The spared library's loaded segments. */
-static uintptr_t spare_lo[8], spare_hi[8];
+static uintptr_t spare_lo[32], spare_hi[32];
 static int nspare;
 static long alloc_at, io_at;
 static long alloc_count, io_count;
@@ -119,7 +119,7 @@ static int find_spared(struct dl_phdr_info *info, size_t size, void *name)
 	(void)size;
 	if (info->dlpi_name == NULL || strstr(info->dlpi_name, name) == NULL)
 		return 0;
-	for (int i = 0; i < info->dlpi_phnum && nspare < 8; i++) {
+	for (int i = 0; i < info->dlpi_phnum && nspare < 32; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 
 		if (ph->p_type != PT_LOAD)
@@ -154,7 +154,8 @@ void *calloc(size_t n, size_t size)
 void *realloc(void *p, size_t n)
 {
 	/* realloc(p, 0) frees: not an allocation that can fail. */
-	if ((p == NULL || n > 0) && fail_now(&alloc_count, alloc_at, "alloc")) {
+	if ((p == NULL || n > 0) && !spared(__builtin_return_address(0)) &&
+	    fail_now(&alloc_count, alloc_at, "alloc")) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -248,8 +249,18 @@ static int counted_main(int argc, char **argv, char **envp)
 		log_fd = (int)syscall(SYS_openat, AT_FDCWD, log,
 				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 				      0644);
-	if (spare && *spare)
-		dl_iterate_phdr(find_spared, (void *)spare);
+	while (spare && *spare) {
+		/* No allocation here: the names are copied to the stack. */
+		char name[64];
+		size_t len = strcspn(spare, ",");
+
+		if (len > 0 && len < sizeof(name)) {
+			memcpy(name, spare, len);
+			name[len] = '\0';
+			dl_iterate_phdr(find_spared, name);
+		}
+		spare += len + (spare[len] == ',');
+	}
 	/* A program this one starts is not counted. */
 	unsetenv("LD_PRELOAD");
 	atexit(at_exit);

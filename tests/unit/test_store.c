@@ -181,31 +181,11 @@ static void test_newer_schema_refused(void **state)
 	sqlite3_close(raw);
 }
 
-/* What migration 7 added, taken away: a file of schema 6 again. */
-static const char undo_migration_7[] =
-    "DROP TABLE import_row; DROP INDEX response_slot_import;"
-    "DROP VIEW response; ALTER TABLE response_slot DROP COLUMN"
-    " import_id; DROP TABLE import;"
-    "CREATE VIEW response AS SELECT id, wave_id, team_id, self,"
-    " answers FROM response_slot WHERE filled = 1;"
-    "DROP VIEW comment; CREATE TABLE old_comment ("
-    " wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    " team_id INTEGER NOT NULL REFERENCES team(id),"
-    " self INTEGER NOT NULL, comments TEXT NOT NULL,"
-    " PRIMARY KEY (wave_id, team_id, self)) WITHOUT ROWID;"
-    "DROP TABLE comment_group;"
-    "ALTER TABLE old_comment RENAME TO comment_group;"
-    "CREATE VIEW comment AS SELECT c.wave_id, c.team_id, c.self,"
-    " j.value ->> 0 AS question_id, j.value ->> 1 AS text"
-    " FROM comment_group c, json_each(c.comments) j;"
-    "ALTER TABLE wave_frozen DROP COLUMN closed_at;"
-    "DROP TABLE wave_purged; DROP TABLE agg_invited;"
-    "ALTER TABLE member DROP COLUMN forgotten_at;";
-
 /*
- * Schema 5 -> 6 adds key_check: a file of schema 5 (the table dropped,
- * the version set back) is upgraded when opened, its data kept; opened
- * read-only it is refused, never written.
+ * A file of schema 5 (built here by running the first five migrations as
+ * an older carepulse did) is upgraded when opened, through 5 -> 6
+ * (key_check) and every later migration, its data kept; opened read-only
+ * it is refused, never written.
  */
 static void test_upgrade_from_5_adds_key_check(void **state)
 {
@@ -213,22 +193,23 @@ static void test_upgrade_from_5_adds_key_check(void **state)
 	struct cp_store *s = NULL;
 	struct cp_error err;
 	char *value = NULL;
-	int64_t team = 0;
-	int created = 0;
 	sqlite3 *raw;
 
-	assert_int_equal(
-	    cp_store_team_ensure(f->fx.s, "Kept", &team, &created, NULL), 0);
 	cp_store_close(f->fx.s);
 	f->fx.s = NULL;
+	assert_int_equal(remove(f->fx.path), 0);
 	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, undo_migration_7, NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw,
-				      "DROP TABLE key_check;"
-				      "PRAGMA user_version = 5",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	for (int v = 0; v < 5; v++)
+		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+		raw,
+		"PRAGMA user_version = 5;"
+		"INSERT INTO team(name, created_at) VALUES ('Kept', 0)",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(raw);
 
 	cp_error_clear(&err);
@@ -835,12 +816,11 @@ static void test_response_has_no_identity(void **state)
 }
 
 /*
- * Schema 6 -> 7: a file of the previous version (made here by undoing
- * migration 7 on a fresh store) keeps its responses and comments, which
- * become the link's (no import), and gains the import and retention
- * tables.
+ * Schema 7 -> 8: a file of schema 7 (built by running the first seven
+ * migrations) keeps its responses and comments, which become the
+ * link's (no import), and gains the import and retention tables.
  */
-static void test_migration_7(void **state)
+static void test_migration_8(void **state)
 {
 	static const char data[] =
 	    "INSERT INTO team(id, name, created_at) VALUES (1, 'T', 0);"
@@ -853,16 +833,19 @@ static void test_migration_7(void **state)
 	    " 1, '45');"
 	    "INSERT INTO comment_group VALUES (1, 1, 0,"
 	    " '[[\"q\",\"kept\"]]');"
-	    "PRAGMA user_version = 6;";
+	    "PRAGMA user_version = 7;";
 	struct fixture *f = *state;
 	struct cp_error err;
 	sqlite3 *raw;
 
 	cp_store_close(f->fx.s);
 	f->fx.s = NULL;
+	assert_int_equal(remove(f->fx.path), 0);
 	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, undo_migration_7, NULL, NULL, NULL),
-			 SQLITE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
@@ -878,15 +861,15 @@ static void test_migration_7(void **state)
 			    "kept");
 	assert_int_equal(
 	    query_int(f->fx.s->db, "SELECT import_id FROM comment_group"), 0);
-	assert_int_equal(
-	    query_int(f->fx.s->db,
-		      "SELECT count(*) FROM pragma_table_info('wave_frozen')"
-		      " WHERE name = 'closed_at'"),
-	    1);
 	assert_int_equal(query_int(f->fx.s->db,
 				   "SELECT count(*) FROM import, import_row,"
 				   " wave_purged, agg_invited"),
 			 0);
+	assert_int_equal(
+	    query_int(f->fx.s->db,
+		      "SELECT count(*) FROM pragma_table_info('member')"
+		      " WHERE name = 'forgotten_at'"),
+	    1);
 }
 
 int main(void)
@@ -925,7 +908,7 @@ int main(void)
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
 					    make_store, cleanup),
-	    cmocka_unit_test_setup_teardown(test_migration_7, make_store,
+	    cmocka_unit_test_setup_teardown(test_migration_8, make_store,
 					    cleanup),
 	};
 
