@@ -151,6 +151,7 @@ struct cp_server {
 	size_t reading;	  /* requests whose body is arriving or checked */
 	size_t answering; /* resumed by the writer, page not yet sent */
 	bool stopping;	  /* cp_server_stop has begun */
+	int refuse_new;	  /* atomic: new connections are closed at once */
 	bool closing;	  /* submissions are refused from now on */
 	bool stop_writer;
 	pthread_t writer;
@@ -1627,6 +1628,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Once cp_server_stop has begun, a new connection is closed as it is
+ * accepted; before that every one is taken (the limits are MHD's). */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr,
+				     socklen_t addrlen)
+{
+	struct cp_server *s = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return __atomic_load_n(&s->refuse_new, __ATOMIC_ACQUIRE) ? MHD_NO
+								 : MHD_YES;
+}
+
 /* ---- start and stop ---- */
 
 static int parse_address(const char *addr, unsigned port,
@@ -1759,7 +1773,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (o->tls_cert && o->tls_key)
 		flags |= MHD_USE_TLS;
 	s->daemon = MHD_start_daemon(
-	    flags, (uint16_t)o->port, NULL, NULL, on_request, s,
+	    flags, (uint16_t)o->port, accept_policy, s, on_request, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout,
@@ -1818,18 +1832,15 @@ static void wait_for_zero(struct cp_server *s, const size_t *count,
  */
 void cp_server_stop(struct cp_server *s)
 {
-	MHD_socket listen_fd = MHD_INVALID_SOCKET;
-
 	if (s == NULL)
 		return;
-	/* 1. No new connection: shutdown() makes the kernel refuse them at
-	 * once, where a quiesced socket left open would still complete
-	 * handshakes into its backlog and reset them when closed. The
-	 * descriptor itself stays open until MHD has stopped. */
-	if (s->daemon)
-		listen_fd = MHD_quiesce_daemon(s->daemon);
-	if (listen_fd != MHD_INVALID_SOCKET)
-		shutdown(listen_fd, SHUT_RDWR);
+	/* 1. No new connection: each one accepted from now on is closed at
+	 * once (accept_policy). Not MHD_quiesce_daemon: on an epoll daemon
+	 * with its own threads it races the worker threads over removing the
+	 * listening socket from the epoll set, and libmicrohttpd 0.9 aborts
+	 * the process when it loses (an open libmicrohttpd defect, seen here
+	 * as "Failed to remove listen FD from epoll set"). */
+	__atomic_store_n(&s->refuse_new, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
 	/* The writer stores at once what waits for company (--mix-wait):
@@ -1856,8 +1867,6 @@ void cp_server_stop(struct cp_server *s)
 	/* 6. Nothing is suspended: the daemon can stop. */
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
-	if (listen_fd != MHD_INVALID_SOCKET)
-		close(listen_fd);
 	if (s->writer_started) {
 		pthread_mutex_lock(&s->lock);
 		s->stop_writer = true;

@@ -29,11 +29,12 @@ lock.execute("BEGIN EXCLUSIVE")
 
 stop = threading.Event()
 mu = threading.Lock()
-answers, unanswered = [], []
+answers, unanswered, refused = [], [], []
 
 def client():
     c = None
     while not stop.is_set():
+        fresh = c is None
         try:
             if c is None:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -55,6 +56,15 @@ def client():
                 c.close()
                 c = None
         except (OSError, http.client.HTTPException) as e:
+            # A connection the kernel completed after SIGTERM is closed by
+            # the server as it is accepted, before any request on it was
+            # read: refused, not dropped. A request on a connection the
+            # server had taken must be answered.
+            if fresh and isinstance(e, (ConnectionResetError,
+                                        http.client.RemoteDisconnected)):
+                with mu:
+                    refused.append(repr(e))
+                return
             with mu:
                 unanswered.append(repr(e))
             return
