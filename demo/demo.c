@@ -64,8 +64,8 @@ struct demo_team {
 static const char *const welsh[] = {
     "Mwy o amser yn y trosglwyddo i siarad am yr achosion anodd.",
     "Byddai ystafell dawel ar gyfer seibiant yn gwneud gwahaniaeth mawr.",
-    "Diolch am wrando pan mae'r shifft yn drwm; mae angen mwy o staff ar "
-    "ŵyl y banc.",
+    ("Diolch am wrando pan mae'r shifft yn drwm; mae angen mwy o staff ar "
+     "ŵyl y banc."),
     "Cefnogaeth wrth siarad â theuluoedd mewn sefyllfaoedd anodd.",
     "Daliwch ati i ofyn beth sy'n ein rhwystro - mae'n helpu.",
     "Hoffwn gael hyfforddiant yn Gymraeg ar y system newydd.",
