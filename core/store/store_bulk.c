@@ -426,8 +426,8 @@ static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
 	static const char *const sql[] = {
 	    "DELETE FROM agg_group WHERE wave_id = ? AND responses <= 0",
 	    "DELETE FROM agg_dim WHERE wave_id = ? AND n <= 0",
-	    "DELETE FROM agg_item WHERE wave_id = ?"
-	    " AND c1 + c2 + c3 + c4 + c5 <= 0",
+	    ("DELETE FROM agg_item WHERE wave_id = ?"
+	     " AND c1 + c2 + c3 + c4 + c5 <= 0"),
 	};
 	sqlite3_stmt *st;
 	int rc = 0;
