@@ -180,8 +180,7 @@ int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
 int cp_key_create(const char *path, int *created, struct cp_error *err)
 {
 	uint8_t key[CP_KEY_LEN];
-	char tmp[4096];
-	int fd, rc;
+	int rc;
 
 	*created = 0;
 	if (access(path, F_OK) == 0) {
@@ -191,39 +190,16 @@ int cp_key_create(const char *path, int *created, struct cp_error *err)
 	}
 	if ((rc = cp_random_bytes(key, sizeof(key), err)))
 		return rc;
-	/*
-	 * Write a temporary file and link it into place: a crash leaves no
-	 * half-written key, and link() refuses to replace an existing one.
-	 */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
-			     (long)getpid()) >= sizeof(tmp))
-		return cp_error_set_at(err, CP_EUSAGE, path, 0, 0,
-				       "path too long");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot create the key file: %s",
-				       strerror(errno));
-	rc = write_all(fd, key, sizeof(key)) || fsync(fd);
+	/* A temporary file linked into place (cp_key_save without replace):
+	 * a crash leaves no half-written key, and an existing one is never
+	 * replaced. Lost a race to another process: use the key it wrote. */
+	rc = cp_key_save(path, key, 0, err);
 	OPENSSL_cleanse(key, sizeof(key));
-	if (close(fd) != 0 || rc) {
-		unlink(tmp);
-		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot write the key file: %s",
-				       strerror(errno));
-	}
-	if (link(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		if (e == EEXIST)
-			return cp_key_create(path, created, err);
-		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot create the key file: %s",
-				       strerror(e));
-	}
-	unlink(tmp);
-	*created = 1;
-	return 0;
+	if (rc == CP_ECONFLICT)
+		return cp_key_create(path, created, err);
+	if (rc == 0)
+		*created = 1;
+	return rc;
 }
 
 int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN], struct cp_error *err)

@@ -685,7 +685,7 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 {
 	char sql[64];
 	int v = cp_store_schema_version(s);
-	int rc;
+	int rc, rc2;
 
 	if (v < 0)
 		return cp_store_fail(s, err, "cannot read the schema version");
@@ -718,10 +718,9 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		}
 		rc = cp_store_commit(s, err);
 	}
-	if (cp_store_exec(s, "PRAGMA foreign_keys = ON", rc ? NULL : err) &&
-	    rc == 0)
-		rc = err ? err->code : CP_EIO;
-	return rc;
+	/* After a failed migration its own error is the one to report. */
+	rc2 = cp_store_exec(s, "PRAGMA foreign_keys = ON", rc ? NULL : err);
+	return rc ? rc : rc2;
 }
 
 /*
@@ -1162,6 +1161,31 @@ int cp_store_check(struct cp_store *s, struct cp_error *err)
 
 /* ---- configuration ---- */
 
+/*
+ * Column 0 of the one row st gives into *out (malloc'ed), or *out NULL
+ * when there is no row; st is finalized. what is the message of a
+ * database error.
+ */
+static int one_text(struct cp_store *s, sqlite3_stmt *st, char **out,
+		    const char *what, struct cp_error *err)
+{
+	int rc = 0;
+
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*out = cp_store_column_dup(st, 0);
+		if (*out == NULL)
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int cp_store_config_get(struct cp_store *s, const char *key, char **out,
 			struct cp_error *err)
 {
@@ -1173,19 +1197,7 @@ int cp_store_config_get(struct cp_store *s, const char *key, char **out,
 		 s, &st, "SELECT value FROM config WHERE key = ?", err)))
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*out = cp_store_column_dup(st, 0);
-		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = cp_store_fail(s, err, "cannot read the configuration");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return one_text(s, st, out, "cannot read the configuration", err);
 }
 
 static int config_write(struct cp_store *s, const char *sql, const char *key,
@@ -1256,19 +1268,7 @@ int cp_store_key_check_get(struct cp_store *s, char **out, struct cp_error *err)
 	if ((rc = cp_store_prepare(
 		 s, &st, "SELECT value FROM key_check WHERE id = 1", err)))
 		return rc;
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*out = cp_store_column_dup(st, 0);
-		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = cp_store_fail(s, err, "cannot read the key check value");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return one_text(s, st, out, "cannot read the key check value", err);
 }
 
 int cp_store_key_check_set(struct cp_store *s, const char *value,

@@ -31,12 +31,13 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(s, &st,
-			     "SELECT team_id, name, coalesce(parent_id, 0),"
-			     " in_wave FROM wave_team_snapshot"
-			     " WHERE wave_id = ? ORDER BY name",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT team_id, name, coalesce(parent_id, 0),"
+		 " in_wave FROM wave_team_snapshot"
+		 " WHERE wave_id = ? ORDER BY name",
+		 err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	rc = cp_store_collect(s, st, sizeof(**out), 16, snapshot_fill, NULL,
 			      &rows, n, "cannot read the wave's teams", err);
@@ -63,12 +64,12 @@ int cp_store_wave_frozen(struct cp_store *s, int64_t wave,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (cp_store_prepare(s, &st,
-			     "SELECT seq, coalesce(threshold, 0),"
-			     " coalesce(comment_threshold, 0)"
-			     " FROM wave_frozen WHERE wave_id = ?",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st,
+				   "SELECT seq, coalesce(threshold, 0),"
+				   " coalesce(comment_threshold, 0)"
+				   " FROM wave_frozen WHERE wave_id = ?",
+				   err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
@@ -91,11 +92,11 @@ int cp_store_wave_mark_frozen(struct cp_store *s, int64_t wave,
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (cp_store_prepare(s, &st,
-			     "INSERT OR IGNORE INTO wave_frozen(wave_id)"
-			     " VALUES (?)",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st,
+				   "INSERT OR IGNORE INTO wave_frozen(wave_id)"
+				   " VALUES (?)",
+				   err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot freeze a wave");
@@ -117,12 +118,12 @@ int cp_store_wave_freeze(struct cp_store *s, int64_t wave, int threshold,
 	rc = cp_store_wave_mark_frozen(s, wave, err);
 	if (rc)
 		return rc;
-	if (cp_store_prepare(s, &st,
-			     "UPDATE wave_frozen SET threshold = ?2,"
-			     " comment_threshold = ?3"
-			     " WHERE wave_id = ?1 AND threshold IS NULL",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(s, &st,
+				   "UPDATE wave_frozen SET threshold = ?2,"
+				   " comment_threshold = ?3"
+				   " WHERE wave_id = ?1 AND threshold IS NULL",
+				   err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int(st, 2, threshold);
 	sqlite3_bind_int(st, 3, comment_threshold);
@@ -136,13 +137,14 @@ int cp_store_wave_freeze(struct cp_store *s, int64_t wave, int threshold,
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
-	if (cp_store_prepare(s, &st,
-			     "INSERT INTO wave_hidden(wave_id, scope, team_id,"
-			     " measure, measure_id, reason, protects_scope,"
-			     " protects_team_id, nprotects)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "INSERT INTO wave_hidden(wave_id, scope, team_id,"
+		 " measure, measure_id, reason, protects_scope,"
+		 " protects_team_id, nprotects)"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		 err)))
+		return rc;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_hidden_row *r = &rows[i];
 		sqlite3_reset(st);
@@ -206,14 +208,14 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	*n = 0;
-	if (cp_store_prepare(
-		s, &st,
-		"SELECT scope, team_id, measure, measure_id, reason,"
-		" protects_scope, coalesce(protects_team_id, 0), nprotects"
-		" FROM wave_hidden WHERE wave_id = ?"
-		" ORDER BY scope, team_id, measure, measure_id",
-		err))
-		return err ? err->code : CP_EIO;
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT scope, team_id, measure, measure_id, reason,"
+		 " protects_scope, coalesce(protects_team_id, 0), nprotects"
+		 " FROM wave_hidden WHERE wave_id = ?"
+		 " ORDER BY scope, team_id, measure, measure_id",
+		 err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	rc =
 	    cp_store_collect(s, st, sizeof(**out), 64, hidden_fill, NULL, &rows,

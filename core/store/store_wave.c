@@ -72,21 +72,20 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 			rc = cp_store_fail(s, err, "cannot add a wave's team");
 	}
 	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	/* The tree it is sent to, kept as it is now (see CP_SNAPSHOT_SQL). */
-	if (rc == 0 &&
-	    cp_store_prepare(s, &st,
-			     CP_SNAPSHOT_SQL("WHERE wave_id = ?1",
-					     "SELECT wave_id, team_id FROM "
-					     "wave_team WHERE 0"),
-			     err) == 0) {
-		sqlite3_bind_int64(st, 1, w->id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = cp_store_fail(s, err,
-					   "cannot record the wave's teams");
-		sqlite3_finalize(st);
-	} else if (rc == 0) {
-		rc = err ? err->code : CP_EIO;
-	}
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 CP_SNAPSHOT_SQL("WHERE wave_id = ?1",
+				 "SELECT wave_id, team_id FROM "
+				 "wave_team WHERE 0"),
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, w->id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot record the wave's teams");
+	sqlite3_finalize(st);
 	return rc;
 }
 
