@@ -11,7 +11,9 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
 #include "store.h"
+#include "when.h"
 
 #define DEFAULT_DB "carepulse.db"
 
@@ -404,6 +406,31 @@ int cmd_parse(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The installation's time zone for every time this command shows: set
+ * once here, before the command starts any thread (when.h). A bad value
+ * (from CAREPULSE_TIMEZONE: "config set" checks its own) stops the
+ * command before it does anything.
+ */
+static int use_timezone(struct cmd_ctx *c)
+{
+	char *tz = NULL;
+	const char *source = NULL;
+	int rc = cp_config_get(c->store, "timezone", &tz, &source, &c->err);
+
+	if (rc == 0 && tz)
+		rc = cp_tz_set(tz, &c->err);
+	free(tz);
+	if (rc) {
+		cp_error_prefix(&c->err, "%s",
+				source && strcmp(source, "env") == 0
+				    ? "CAREPULSE_TIMEZONE"
+				    : "setting timezone");
+		return cmd_report(&c->err);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd_entry *e;
@@ -467,6 +494,8 @@ int cmd_run(int argc, char **argv)
 			goto done;
 		}
 	}
+	if ((status = use_timezone(c)) != 0)
+		goto done;
 	status = e->exec(c);
 done:
 	cp_store_close(c->store);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "store.h"
 #include "text.h"
 #include "when.h"
@@ -78,6 +79,19 @@ static int check_chat_invitations(const char *v, struct cp_error *err)
 	return 0;
 }
 
+/* A language tag for people (roster, pages, e-mails): one carepulse
+ * ships. */
+static int check_language(const char *v, struct cp_error *err)
+{
+	return cp_lang_check(v, err);
+}
+
+/* An IANA time zone in the time zone database. */
+static int check_timezone(const char *v, struct cp_error *err)
+{
+	return cp_tz_check(v, err);
+}
+
 /* Alphabetical; the only home of each default and range. */
 static const struct cp_config_key keys[] = {
     {.key = "base_url",
@@ -100,6 +114,11 @@ static const struct cp_config_key keys[] = {
      .max = 100},
     {.key = "key_file",
      .help = "path of the installation key (default: <db>.key)"},
+    {.key = "language",
+     .help = "language for people with none of their own and no browser "
+	     "preference: en, cy, es, pl, ar",
+     .fallback = "en",
+     .check = check_language},
     {.key = "mail.from",
      .help = "sender of invitations, e.g. Team Pulse <pulse@x.org>"},
     {.key = "mail.invitation_template",
@@ -165,6 +184,11 @@ static const struct cp_config_key keys[] = {
      .whole = true,
      .min = 3,
      .max = 10},
+    {.key = "timezone",
+     .help = "time zone of every date and time shown to people (IANA "
+	     "name, e.g. Europe/London); stored times stay UTC",
+     .fallback = "UTC",
+     .check = check_timezone},
     {.key = "tls.ca_file",
      .help = "PEM certificates SMTP and HTTPS webhooks trust instead of the "
 	     "system's (a private CA)"},

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "text.h"
 
 #define TEMPLATE_MAX   (256u * 1024u)
@@ -17,65 +18,65 @@
  * The built-in texts. Each states the anonymity promise as it really
  * holds: answers are stored without who gave them, groups smaller than
  * the threshold are never shown; the only thing recorded about a person
- * is whether their link was used, so reminders skip them.
- */
-static const char invitation_text[] =
-    "Subject: {team}: a two-minute pulse \xe2\x80\x94 how are we doing?\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "Your team, {team}, is taking a short pulse on how we work together "
-    "and look after each other. It takes about two minutes.\n"
-    "\n"
-    "Your personal link (please do not forward it):\n"
-    "{link}\n"
-    "\n"
-    "The pulse is open until {closes}.\n"
-    "\n"
-    "Your answers are anonymous. They are stored without your name, your "
-    "address or this link, and results are only ever shown for groups of "
-    "at least {threshold} people, never for one person. Nobody, including your "
-    "team leader and HR, can see what you answered. The link only records "
-    "that it has been used, so that reminders go to those who have not "
-    "answered yet.\n"
-    "\n"
-    "Thank you for taking part.\n";
-
-static const char reminder_text[] =
-    "Subject: Reminder: the {team} pulse is open until {closes}\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "A gentle reminder: the {team} pulse is still open, and it takes "
-    "about two minutes. Every voice helps the team see how it is doing.\n"
-    "\n"
-    "Your personal link (the same as before):\n"
-    "{link}\n"
-    "\n"
-    "Your answers are anonymous: they are stored without your name, your "
-    "address or this link, and results are only shown for groups of at "
-    "least {threshold} people. If you would rather not take part, that is "
-    "fine; "
-    "you will get at most a couple of reminders.\n";
-
-static const char self_text[] =
-    "Subject: {team}: your own view, next to your team's\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "Alongside your team's pulse, you are invited to answer the same "
-    "questions about your own leadership. Your self-assessment is shown "
-    "as \"self\" next to the team's view, never mixed into it.\n"
-    "\n"
-    "Your personal link:\n"
-    "{link}\n"
-    "\n"
-    "It is open until {closes}.\n";
-
+ * is whether their link was used, so reminders skip them. They are
+ * translated (po/) as whole messages, in the thread's language when the
+ * template is loaded.
+ *
+ * TRANSLATORS: the built-in e-mails. Keep the first line "Subject: ..."
+ * and the blank line after it, and every {placeholder} as it is: {name},
+ * {team}, {link}, {closes} (a date and time), {threshold} (a number). */
 static const char *const builtin[] = {
-    [CP_TEMPLATE_INVITATION] = invitation_text,
-    [CP_TEMPLATE_REMINDER] = reminder_text,
-    [CP_TEMPLATE_SELF] = self_text,
+    [CP_TEMPLATE_INVITATION] = N_(
+	"Subject: {team}: a two-minute pulse \xe2\x80\x94 how are we doing?\n"
+	"\n"
+	"Hello {name},\n"
+	"\n"
+	"Your team, {team}, is taking a short pulse on how we work together "
+	"and look after each other. It takes about two minutes.\n"
+	"\n"
+	"Your personal link (please do not forward it):\n"
+	"{link}\n"
+	"\n"
+	"The pulse is open until {closes}.\n"
+	"\n"
+	"Your answers are anonymous. They are stored without your name, your "
+	"address or this link, and results are only ever shown for groups of "
+	"at least {threshold} people, never for one person. Nobody, including "
+	"your "
+	"team leader and HR, can see what you answered. The link only records "
+	"that it has been used, so that reminders go to those who have not "
+	"answered yet.\n"
+	"\n"
+	"Thank you for taking part.\n"),
+    [CP_TEMPLATE_REMINDER] = N_(
+	"Subject: Reminder: the {team} pulse is open until {closes}\n"
+	"\n"
+	"Hello {name},\n"
+	"\n"
+	"A gentle reminder: the {team} pulse is still open, and it takes "
+	"about two minutes. Every voice helps the team see how it is doing.\n"
+	"\n"
+	"Your personal link (the same as before):\n"
+	"{link}\n"
+	"\n"
+	"Your answers are anonymous: they are stored without your name, your "
+	"address or this link, and results are only shown for groups of at "
+	"least {threshold} people. If you would rather not take part, that is "
+	"fine; "
+	"you will get at most a couple of reminders.\n"),
+    [CP_TEMPLATE_SELF] =
+	N_("Subject: {team}: your own view, next to your team's\n"
+	   "\n"
+	   "Hello {name},\n"
+	   "\n"
+	   "Alongside your team's pulse, you are invited to answer the same "
+	   "questions about your own leadership. Your self-assessment is shown "
+	   "as \"self\" next to the team's view, never mixed into it.\n"
+	   "\n"
+	   "Your personal link:\n"
+	   "{link}\n"
+	   "\n"
+	   "It is open until {closes}.\n"),
 };
 
 static const char *const placeholders[] = {"name",   "team",   "link",
@@ -209,7 +210,8 @@ int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
 		if (rc == 0)
 			rc = parse_template(t, path, cp_buf_str(&b), err);
 	} else {
-		rc = parse_template(t, "built-in template", builtin[kind], err);
+		rc = parse_template(t, "built-in template", _(builtin[kind]),
+				    err);
 	}
 	cp_buf_release(&b);
 	if (rc) {
@@ -239,12 +241,17 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 	int rc = 0;
 	size_t len;
 
-	if (mode == FILL_FROM_TEXT)
-		rc = cp_buf_adds(b,
-				 "<!DOCTYPE html>\n<html><body style=\""
-				 "font-family: sans-serif; line-height: 1.5\">"
-				 "\n<p>",
-				 err);
+	if (mode == FILL_FROM_TEXT) {
+		rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
+		rc = rc ? rc : cp_html_escape(b, v->lang ? v->lang : "en", err);
+		rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+		rc = rc ? rc : cp_html_escape(b, v->dir ? v->dir : "ltr", err);
+		rc = rc ? rc
+			: cp_buf_adds(b,
+				      "\"><body style=\"font-family: "
+				      "sans-serif; line-height: 1.5\">\n<p>",
+				      err);
+	}
 	while (*s && rc == 0) {
 		int k = *s == '{' ? placeholder_at(s, &len) : -1;
 		if (k >= 0) {
@@ -551,6 +558,10 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 	char date[40], addr[256], boundary[64];
 	const char *lt, *id = m->message_id;
 	char *from_name = NULL;
+	/* Only a checked tag reaches the header. */
+	const char *language =
+	    m->language && cp_lang_check(m->language, NULL) == 0 ? m->language
+								 : "en";
 	int rc;
 
 	rc = cp_mail_address(m->from, addr, sizeof(addr), err);
@@ -589,6 +600,7 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 				"Message-ID: %s\r\n"
 				"MIME-Version: 1.0\r\n"
 				"Auto-Submitted: auto-generated\r\n"
+				"Content-Language: %s\r\n"
 				"Content-Type: multipart/alternative;\r\n"
 				" boundary=\"%s\"\r\n"
 				"\r\n"
@@ -598,7 +610,7 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 				"Content-Transfer-Encoding: quoted-printable"
 				"\r\n\r\n",
 				cp_mail_date(m->date, date, sizeof(date)), id,
-				boundary, boundary);
+				language, boundary, boundary);
 	rc = rc ? rc : cp_mail_qp(out, m->text, err);
 	rc = rc ? rc
 		: cp_buf_printf(out, err,

@@ -23,6 +23,10 @@ struct cp_mail_vars {
 	const char *closes;
 	const char *survey;
 	const char *threshold; /* the wave's reporting threshold */
+	/* Not placeholders: the language of the HTML made from the text
+	 * (<html lang dir>); NULL: "en", "ltr". */
+	const char *lang;
+	const char *dir;
 };
 
 enum cp_template_kind {
@@ -68,6 +72,7 @@ struct cp_mail {
 	const char *html;
 	const char *message_id; /* "<...@...>" */
 	int64_t date;
+	const char *language; /* Content-Language; NULL: "en" */
 };
 
 /* The bare address in "Name <addr>" or "addr", into out. CP_EDATA when it

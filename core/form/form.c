@@ -10,11 +10,14 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "crypto.h"
+#include "i18n.h"
 #include "text.h"
+#include "when.h"
 
 static const char style[] =
     "*{box-sizing:border-box}"
@@ -23,7 +26,8 @@ static const char style[] =
     "main{max-width:44rem;margin:0 auto;padding:1rem}"
     "h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}"
     "h2{font-size:1.2rem;margin:0 0 .5rem}"
-    ".promise{background:#e8f1ec;border-left:.4rem solid #2d6a4f;"
+    /* Logical properties: a right-to-left page mirrors them. */
+    ".promise{background:#e8f1ec;border-inline-start:.4rem solid #2d6a4f;"
     "padding:.75rem 1rem;margin:1rem 0;border-radius:.25rem}"
     ".promise p{margin:.25rem 0}"
     ".problems{background:#fdecea;border:2px solid #b3261e;padding:.75rem 1rem;"
@@ -33,7 +37,8 @@ static const char style[] =
     "margin:0 0 1rem;padding:.75rem 1rem 1rem}"
     "fieldset.bad{border:2px solid #b3261e}"
     /* A floated legend stays inside the box when it wraps. */
-    "legend{float:left;width:100%;font-weight:600;padding:0;"
+    "legend{float:left;float:inline-start;width:100%;font-weight:600;"
+    "padding:0;"
     "margin:0 0 .25rem}"
     ".problem{clear:both;color:#b3261e;font-weight:600;margin:.25rem 0}"
     ".scale{clear:both;display:flex;flex-direction:column;gap:.5rem;"
@@ -59,7 +64,13 @@ static const char style[] =
     "border:0;border-radius:.5rem;padding:.85rem 1.5rem;min-height:3rem;"
     "width:100%;cursor:pointer}"
     "@media (min-width:40rem){button{width:auto}}"
-    "footer{color:#4a4a4a;font-size:.95rem;margin:2rem 0 1rem}";
+    "footer{color:#4a4a4a;font-size:.95rem;margin:2rem 0 1rem}"
+    ".langs ul{list-style:none;margin:0;padding:0;display:flex;"
+    "flex-wrap:wrap;gap:.25rem 1rem;justify-content:flex-end}"
+    ".langs a,.langs span{display:inline-block;padding:.5rem .25rem;"
+    "min-height:2.75rem}"
+    ".langs a{color:#1a5fb4}"
+    ".langs span{font-weight:600}";
 
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
 static char csp[256];
@@ -116,12 +127,15 @@ static int esc(struct cp_buf *b, const char *s, struct cp_error *err)
 	return cp_html_escape(b, s ? s : "", err);
 }
 
-static int page_start(struct cp_buf *b, const char *lang, const char *title,
-		      struct cp_error *err)
+static int page_start(struct cp_buf *b, const struct cp_lang *lang,
+		      const char *title, struct cp_error *err)
 {
 	int rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
 
-	rc = rc ? rc : esc(b, lang && *lang ? lang : "en", err);
+	lang = cp_lang_effective(lang);
+	rc = rc ? rc : esc(b, lang->code, err);
+	rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+	rc = rc ? rc : esc(b, lang->dir, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
 			      "\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -140,15 +154,19 @@ static int page_start(struct cp_buf *b, const char *lang, const char *title,
 
 static int page_end(struct cp_buf *b, struct cp_error *err)
 {
-	return cp_buf_adds(b,
-			   "<footer>carepulse: compassionate-leadership "
-			   "pulse surveys.</footer>\n</main>\n</body>\n"
-			   "</html>\n",
-			   err);
+	int rc = cp_buf_adds(b, "<footer>", err);
+
+	rc =
+	    rc ? rc
+	       : esc(b, _("carepulse: compassionate-leadership pulse surveys."),
+		     err);
+	return rc ? rc
+		  : cp_buf_adds(b, "</footer>\n</main>\n</body>\n</html>\n",
+				err);
 }
 
-int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
-		    const char *text, struct cp_error *err)
+int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
+		    const char *title, const char *text, struct cp_error *err)
 {
 	int rc = page_start(b, lang, title, err);
 
@@ -160,93 +178,209 @@ int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
 	return rc ? rc : page_end(b, err);
 }
 
+/* A heading and its paragraphs, each escaped; texts ends with NULL. */
+static int section(struct cp_buf *b, const char *heading,
+		   const char *const *texts, struct cp_error *err)
+{
+	int rc = cp_buf_adds(b,
+			     "<section class=\"promise\" aria-labelledby="
+			     "\"promise\"><h2 id=\"promise\">",
+			     err);
+
+	rc = rc ? rc : esc(b, heading, err);
+	rc = rc ? rc : cp_buf_adds(b, "</h2>\n", err);
+	for (; rc == 0 && *texts; texts++) {
+		rc = cp_buf_adds(b, "<p>", err);
+		rc = rc ? rc : esc(b, *texts, err);
+		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
+	return rc ? rc : cp_buf_adds(b, "</section>\n", err);
+}
+
 static int promise(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err)
 {
+	char rule[512];
+	const char *texts[3] = {NULL, NULL, NULL};
+
+	if (f->self) {
+		texts[0] = _("This is your own view as the team's leader. It "
+			     "is reported as \xe2\x80\x9cself\xe2\x80\x9d, "
+			     "next to your team's view, and never mixed into "
+			     "it. It is stored without your name, your e-mail "
+			     "address or this link.");
+		return section(b, _("Your self-assessment"), texts, err);
+	}
+	/* TRANSLATORS: the first %d is the reporting threshold, the second
+	 * the comments' threshold (both at least 3). */
+	snprintf(rule, sizeof(rule),
+		 _("Results are shown only for a group in which at least %d "
+		   "people have answered, and written comments only when at "
+		   "least %d have, in a shuffled order. Please leave out names "
+		   "and details that would show who wrote a comment."),
+		 f->threshold, f->comment_threshold);
+	texts[0] = _("Your answers are stored with your team and the date "
+		     "only: never with your name, your e-mail address or this "
+		     "link, and nobody can see who answered what.");
+	texts[1] = rule;
+	return section(b, _("Your answers are anonymous"), texts, err);
+}
+
+/*
+ * Appends the translated format fmt with its one "%s" replaced by value,
+ * all escaped and value in <strong>: the translation decides where the
+ * value goes.
+ */
+static int with_strong(struct cp_buf *b, const char *fmt, const char *value,
+		       struct cp_error *err)
+{
+	const char *at = strstr(fmt, "%s");
 	int rc;
 
-	if (f->self)
-		return cp_buf_printf(
-		    b, err,
-		    "<section class=\"promise\" aria-labelledby=\"promise\">"
-		    "<h2 id=\"promise\">Your self-assessment</h2>\n"
-		    "<p>This is your own view as the team's leader. It is "
-		    "reported as &ldquo;self&rdquo;, next to your team's "
-		    "view, and never mixed into it. It is stored without your "
-		    "name, your e-mail address or this link.</p></section>\n");
-	rc = cp_buf_printf(
-	    b, err,
-	    "<section class=\"promise\" aria-labelledby=\"promise\">"
-	    "<h2 id=\"promise\">Your answers are anonymous</h2>\n"
-	    "<p>Your answers are stored with your team and the date only: "
-	    "never with your name, your e-mail address or this link, and "
-	    "nobody can see who answered what.</p>\n"
-	    "<p>Results are shown only for a group in which at least %d "
-	    "people have answered, and written comments only when at least "
-	    "%d have, in a shuffled order. Please leave out names and "
-	    "details that would show who wrote a comment.</p></section>\n",
-	    f->threshold, f->comment_threshold);
-	return rc;
+	if (at == NULL) /* a broken translation: the value still shows */
+		at = fmt + strlen(fmt);
+	rc = cp_buf_adds(b, "<p>", err);
+	for (const char *p = fmt; rc == 0 && p < at; p++) {
+		char one[2] = {*p, '\0'};
+		rc = esc(b, one, err);
+	}
+	rc = rc ? rc : cp_buf_adds(b, "<strong>", err);
+	rc = rc ? rc : esc(b, value, err);
+	rc = rc ? rc : cp_buf_adds(b, "</strong>", err);
+	rc = rc ? rc : esc(b, *at ? at + 2 : at, err);
+	return rc ? rc : cp_buf_adds(b, "</p>\n", err);
 }
 
 static int closing(struct cp_buf *b, const struct cp_wave *w,
 		   struct cp_error *err)
 {
-	char day[64];
-	time_t t = (time_t)w->closes_at;
-	struct tm tm;
+	char day[96];
+	int rc;
 
-	if (w->closes_at == 0)
-		return cp_buf_adds(
-		    b, "<p>This survey has no closing date.</p>\n", err);
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%A %e %B %Y, %H:%M", &tm);
-	return cp_buf_printf(b, err,
-			     "<p>Please answer before <strong>%s "
-			     "UTC</strong>, when this survey closes.</p>\n",
-			     day);
+	if (w->closes_at == 0 ||
+	    !cp_when_long(w->closes_at, day, sizeof(day))) {
+		rc = cp_buf_adds(b, "<p>", err);
+		rc = rc ? rc
+			: esc(b, _("This survey has no closing date."), err);
+		return rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
+	/* TRANSLATORS: %s is the closing date and time, e.g. "Monday 30
+	 * November 2026, 17:00 GMT", shown in bold. */
+	return with_strong(
+	    b, _("Please answer before %s, when this survey closes."), day,
+	    err);
 }
 
-/* The list of problems at the top, each a link to its question. */
+/* The list of problems at the top, each a link to its question. Ids are
+ * made of the statement's or question's number, not of the survey's ids
+ * (which may hold dots, not valid in an HTML id: html-validate's
+ * valid-id). */
 static int problem_list(struct cp_buf *b, const struct cp_form *f,
 			struct cp_error *err)
 {
 	const struct cp_survey *s = f->survey;
 	const struct cp_answers *a = f->entered;
+	char heading[256];
 	int rc;
 
-	rc = cp_buf_printf(b, err,
-			   "<div class=\"problems\" role=\"alert\" "
-			   "aria-labelledby=\"problems\"><h2 id=\"problems\">"
-			   "%zu answer%s need%s another look</h2>\n<ul>\n",
-			   a->problems, a->problems == 1 ? "" : "s",
-			   a->problems == 1 ? "s" : "");
+	snprintf(heading, sizeof(heading),
+		 cp_ngettext("%zu answer needs another look",
+			     "%zu answers need another look", a->problems),
+		 a->problems);
+	rc = cp_buf_adds(b,
+			 "<div class=\"problems\" role=\"alert\" "
+			 "aria-labelledby=\"problems\"><h2 id=\"problems\">",
+			 err);
+	rc = rc ? rc : esc(b, heading, err);
+	rc = rc ? rc : cp_buf_adds(b, "</h2>\n<ul>\n", err);
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++) {
+		char label[128];
 		if (a->item_problem[i] == CP_FIELD_OK)
 			continue;
-		rc = cp_buf_adds(b, "<li><a href=\"#f-", err);
-		rc = rc ? rc : esc(b, s->items[i].id, err);
-		rc =
-		    rc ? rc
-		       : cp_buf_printf(b, err, "\">Statement %zu</a>: ", i + 1);
-		rc =
-		    rc ? rc
-		       : esc(b, cp_field_problem_text(a->item_problem[i]), err);
+		/* TRANSLATORS: %zu is the number of the statement. */
+		snprintf(label, sizeof(label), _("Statement %zu"), i + 1);
+		rc = cp_buf_printf(b, err, "<li><a href=\"#s%zu\">", i + 1);
+		rc = rc ? rc : esc(b, label, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a>: ", err);
+		rc = rc ? rc
+			: esc(b, _(cp_field_problem_text(a->item_problem[i])),
+			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++) {
+		char label[128];
 		if (a->question_problem[q] == CP_FIELD_OK)
 			continue;
-		rc = cp_buf_adds(b, "<li><a href=\"#q-", err);
-		rc = rc ? rc : esc(b, s->questions[q].id, err);
+		/* TRANSLATORS: %zu is the number of the open question. */
+		snprintf(label, sizeof(label), _("Question %zu"), q + 1);
+		rc = cp_buf_printf(b, err, "<li><a href=\"#q%zu\">", q + 1);
+		rc = rc ? rc : esc(b, label, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a>: ", err);
 		rc = rc ? rc
-			: cp_buf_printf(b, err, "\">Question %zu</a>: ", q + 1);
-		rc = rc ? rc
-			: esc(b, cp_field_problem_text(a->question_problem[q]),
+			: esc(b,
+			      _(cp_field_problem_text(a->question_problem[q])),
 			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	return rc ? rc : cp_buf_adds(b, "</ul></div>\n", err);
+}
+
+/*
+ * Opens an element with the survey's text in it: with its own lang (and
+ * dir) when the survey speaks another language than the page, so a
+ * screen reader reads it with the right voice.
+ */
+static int text_lang(struct cp_buf *b, const struct cp_form *f, const char *tag,
+		     struct cp_error *err)
+{
+	const struct cp_lang *page = cp_lang_effective(f->lang);
+	const struct cp_lang *t = cp_lang_find(tag);
+
+	if (tag == NULL || *tag == '\0' || t == page)
+		return 0;
+	if (t)
+		return cp_buf_printf(b, err, " lang=\"%s\" dir=\"%s\"", t->code,
+				     t->dir);
+	/* A language carepulse does not ship: as the survey tags it. */
+	if (strspn(tag, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789-") != strlen(tag))
+		return 0;
+	return cp_buf_printf(b, err, " lang=\"%s\"", tag);
+}
+
+/*
+ * The survey's texts as this form shows them: in the language of the
+ * page when the definition carries it, else as written (text_lang_of(f)
+ * says which).
+ */
+static const char *text_lang_of(const struct cp_form *f)
+{
+	return f->survey->locale;
+}
+
+static const char *form_title(const struct cp_form *f)
+{
+	return f->survey->title;
+}
+
+static const char *form_description(const struct cp_form *f)
+{
+	return f->survey->description;
+}
+
+static const char *item_text(const struct cp_form *f, size_t i)
+{
+	return f->survey->items[i].text;
+}
+
+static const char *scale_label(const struct cp_form *f, int k)
+{
+	return f->survey->scale.labels[k];
+}
+
+static const char *question_text(const struct cp_form *f, size_t q)
+{
+	return f->survey->questions[q].text;
 }
 
 static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
@@ -259,33 +393,33 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	int value = a ? a->values[i] : 0;
 	int rc;
 
-	rc = cp_buf_adds(b, "<fieldset id=\"f-", err);
-	rc = rc ? rc : esc(b, it->id, err);
-	rc = rc ? rc : cp_buf_adds(b, problem ? "\" class=\"bad\"" : "\"", err);
+	rc = cp_buf_printf(b, err, "<fieldset id=\"s%zu\"%s", i + 1,
+			   problem ? " class=\"bad\"" : "");
+	if (rc == 0 && problem)
+		rc = cp_buf_printf(b, err, " aria-describedby=\"e%zu\"", i + 1);
+	rc = rc ? rc : cp_buf_printf(b, err, ">\n<legend>%zu. <span", i + 1);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, item_text(f, i), err);
+	rc = rc ? rc : cp_buf_adds(b, "</span></legend>\n", err);
 	if (rc == 0 && problem) {
-		rc = cp_buf_adds(b, " aria-describedby=\"e-", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc : cp_buf_adds(b, "\"", err);
-	}
-	rc = rc ? rc : cp_buf_printf(b, err, ">\n<legend>%zu. ", i + 1);
-	rc = rc ? rc : esc(b, it->text, err);
-	rc = rc ? rc : cp_buf_adds(b, "</legend>\n", err);
-	if (rc == 0 && problem) {
-		rc = cp_buf_adds(b, "<p class=\"problem\" id=\"e-", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc : cp_buf_adds(b, "\">", err);
-		rc = rc ? rc : esc(b, cp_field_problem_text(problem), err);
+		rc = cp_buf_printf(b, err, "<p class=\"problem\" id=\"e%zu\">",
+				   i + 1);
+		rc = rc ? rc : esc(b, _(cp_field_problem_text(problem)), err);
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "<div class=\"scale\">\n", err);
 	for (int v = s->scale.min; rc == 0 && v <= s->scale.max; v++) {
-		const char *label = s->scale.labels[v - s->scale.min];
+		const char *label = scale_label(f, v - s->scale.min);
 		rc =
 		    cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
 		rc = rc ? rc : esc(b, it->id, err);
 		rc = rc ? rc
-			: cp_buf_printf(b, err, "\" value=\"%d\"%s><span>", v,
+			: cp_buf_printf(b, err, "\" value=\"%d\"%s><span", v,
 					v == value ? " checked" : "");
+		rc = rc ? rc
+			: text_lang(b, f, label ? text_lang_of(f) : NULL, err);
+		rc = rc ? rc : cp_buf_adds(b, ">", err);
 		if (rc == 0 && label)
 			rc = esc(b, label, err);
 		else if (rc == 0)
@@ -303,38 +437,36 @@ static int question(struct cp_buf *b, const struct cp_form *f, size_t q,
 	int problem = a ? a->question_problem[q] : CP_FIELD_OK;
 	const char *text = a ? a->texts[q] : NULL;
 	int max = qq->max_length > 0 ? qq->max_length : 2000;
+	char hint[256];
 	int rc;
 
-	rc = cp_buf_adds(b,
-			 problem ? "<div class=\"open bad\">\n<label for=\"q-"
-				 : "<div class=\"open\">\n<label for=\"q-",
-			 err);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\">", err);
-	rc = rc ? rc : esc(b, qq->text, err);
+	rc =
+	    cp_buf_printf(b, err, "<div class=\"open%s\">\n<label for=\"q%zu\"",
+			  problem ? " bad" : "", q + 1);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, question_text(f, q), err);
 	rc = rc ? rc : cp_buf_adds(b, "</label>\n", err);
 	if (rc == 0 && problem) {
 		rc = cp_buf_adds(b, "<p class=\"problem\">", err);
-		rc = rc ? rc : esc(b, cp_field_problem_text(problem), err);
+		rc = rc ? rc : esc(b, _(cp_field_problem_text(problem)), err);
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
-	rc = rc ? rc : cp_buf_adds(b, "<p class=\"hint\" id=\"h-", err);
-	rc = rc ? rc : esc(b, qq->id, err);
+	/* TRANSLATORS: %d is the most characters an answer may have. */
+	snprintf(hint, sizeof(hint), _("Optional. Up to %d characters."), max);
+	rc =
+	    rc ? rc
+	       : cp_buf_printf(b, err, "<p class=\"hint\" id=\"h%zu\">", q + 1);
+	rc = rc ? rc : esc(b, hint, err);
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"\">Optional. Up to %d characters.</p>\n"
-				"<textarea id=\"q-",
-				max);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\" name=\"", err);
+		: cp_buf_printf(b, err, "</p>\n<textarea id=\"q%zu\" name=\"",
+				q + 1);
 	rc = rc ? rc : esc(b, qq->id, err);
 	rc = rc ? rc
 		: cp_buf_printf(b, err,
 				"\" rows=\"5\" maxlength=\"%d\" "
-				"aria-describedby=\"h-",
-				max);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\">", err);
+				"aria-describedby=\"h%zu\" dir=\"auto\">",
+				max, q + 1);
 	/* A newline after the tag would be eaten by the parser: keep the
 	 * text exactly, a leading newline included. */
 	if (rc == 0 && text && text[0] == '\n')
@@ -344,40 +476,90 @@ static int question(struct cp_buf *b, const struct cp_form *f, size_t q,
 	return rc ? rc : cp_buf_adds(b, "</textarea>\n</div>\n", err);
 }
 
+/* The language switch: a link to this page in each other language that
+ * can be shown (no script needed; the choice stays in the address, and
+ * the form posts back to it). */
+static int switcher(struct cp_buf *b, const struct cp_form *f,
+		    struct cp_error *err)
+{
+	const struct cp_lang *page = cp_lang_effective(f->lang), *all;
+	size_t n;
+	int rc;
+
+	all = cp_lang_list(&n);
+	rc = cp_buf_adds(b, "<nav class=\"langs\" aria-label=\"", err);
+	rc = rc ? rc : esc(b, _("Language"), err);
+	rc = rc ? rc : cp_buf_adds(b, "\"><ul>\n", err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!cp_lang_available(&all[i]) && i != 0)
+			continue;
+		if (&all[i] == page) {
+			rc = cp_buf_printf(b, err,
+					   "<li><span lang=\"%s\" dir=\"%s\" "
+					   "aria-current=\"true\">",
+					   all[i].code, all[i].dir);
+			rc = rc ? rc : esc(b, all[i].name, err);
+			rc = rc ? rc : cp_buf_adds(b, "</span></li>\n", err);
+			continue;
+		}
+		rc = cp_buf_printf(b, err,
+				   "<li><a href=\"?lang=%s\" hreflang=\"%s\" "
+				   "lang=\"%s\" dir=\"%s\">",
+				   all[i].code, all[i].code, all[i].code,
+				   all[i].dir);
+		rc = rc ? rc : esc(b, all[i].name, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a></li>\n", err);
+	}
+	return rc ? rc : cp_buf_adds(b, "</ul></nav>\n", err);
+}
+
 int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err)
 {
 	const struct cp_survey *s = f->survey;
-	int rc = page_start(b, s->locale, s->title, err);
+	const char *title = form_title(f);
+	const char *description = form_description(f);
+	const struct cp_lang *page = cp_lang_effective(f->lang);
+	char intro[512];
+	int rc = page_start(b, f->lang, title, err);
 
-	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
-	rc = rc ? rc : esc(b, s->title, err);
+	rc = rc ? rc : switcher(b, f, err);
+	rc = rc ? rc : cp_buf_adds(b, "<h1", err);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, title, err);
 	rc = rc ? rc : cp_buf_adds(b, "</h1>\n", err);
-	if (rc == 0 && s->description) {
-		rc = cp_buf_adds(b, "<p>", err);
-		rc = rc ? rc : esc(b, s->description, err);
+	if (rc == 0 && description) {
+		rc = cp_buf_adds(b, "<p", err);
+		rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+		rc = rc ? rc : cp_buf_adds(b, ">", err);
+		rc = rc ? rc : esc(b, description, err);
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : promise(b, f, err);
 	rc = rc ? rc : closing(b, f->wave, err);
 	if (rc == 0 && f->entered && f->entered->problems)
 		rc = problem_list(b, f, err);
-	rc = rc ? rc
-		: cp_buf_printf(
-		      b, err,
-		      "<p>For each statement, choose how much you "
-		      "agree. All %zu statements need an answer.</p>\n"
-		      "<form method=\"post\" accept-charset=\"utf-8\">\n",
-		      s->nitems);
+	snprintf(intro, sizeof(intro),
+		 cp_ngettext("For each statement, choose how much you agree. "
+			     "The %zu statement needs an answer.",
+			     "For each statement, choose how much you agree. "
+			     "All %zu statements need an answer.",
+			     s->nitems),
+		 s->nitems);
+	rc = rc ? rc : cp_buf_adds(b, "<p>", err);
+	rc = rc ? rc : esc(b, intro, err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<form method=\"post\"", err);
+	/* The language chosen stays with the answers' page. */
+	if (rc == 0 && f->lang_chosen)
+		rc = cp_buf_printf(b, err, " action=\"?lang=%s\"", page->code);
+	rc = rc ? rc : cp_buf_adds(b, " accept-charset=\"utf-8\">\n", err);
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++)
 		rc = item(b, f, i, err);
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++)
 		rc = question(b, f, q, err);
-	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "<button type=\"submit\">Send my answers</button>\n"
-		      "</form>\n",
-		      err);
+	rc = rc ? rc : cp_buf_adds(b, "<button type=\"submit\">", err);
+	rc = rc ? rc : esc(b, _("Send my answers"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	return rc ? rc : page_end(b, err);
 }

@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "survey.h"
 
@@ -22,17 +23,26 @@ struct cp_form {
 	int threshold;			  /* the reporting threshold in force */
 	int comment_threshold;		  /* the comments' threshold in force */
 	const struct cp_answers *entered; /* NULL: a fresh form */
+	/* The page's language (NULL: English); lang_chosen: picked with
+	 * the language switch, so the form posts back with it. */
+	const struct cp_lang *lang;
+	int lang_chosen;
 };
 
 /* Appends the whole form page to b; with entered answers that have
- * problems, they are shown again with each problem marked. */
+ * problems, they are shown again with each problem marked. Its text is
+ * in the thread's language (cp_lang_use(f->lang) first), its dates in the
+ * installation's time zone. */
 int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err);
 
-/* Appends a short page: a heading and one paragraph (both escaped). lang
- * may be NULL ("en"). */
-int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
-		    const char *text, struct cp_error *err);
+/*
+ * Appends a short page: a heading and one paragraph (both escaped), in
+ * lang (NULL: English) with its lang and dir. The caller translates title
+ * and text (the page is rendered in the thread's language: cp_lang_use).
+ */
+int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
+		    const char *title, const char *text, struct cp_error *err);
 
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);

@@ -528,6 +528,11 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (wave_id, team_id, kind)"
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
+    /* -> +1: each person's language (issue 14), a BCP 47 tag or NULL:
+     * on the member from the roster, copied onto each invitation for its
+     * messages and its form. Never on a response (docs/anonymity.md). */
+    "ALTER TABLE member ADD COLUMN language TEXT;"
+    "ALTER TABLE invitation ADD COLUMN language TEXT;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
