@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pdf_int.h"
 
 #define ROW_H	 16.0f
@@ -79,25 +80,26 @@ static void header(struct pdf *p, void *arg)
 
 	if (p->page_no == 1) {
 		pdf_text(p, p->left, p->y - 20, 1, 20, PDF_ACCENT,
-			 "Team comparison");
+			 _("Team comparison"));
 		pdf_text_fit(p, p->left, p->y - 38, p->right - p->left - 260, 0,
 			     10, PDF_INK,
 			     rp_fmt(a, sizeof(a),
-				    "%s \xC2\xB7 %s, version %s \xC2\xB7 %s",
+				    _("%s \xC2\xB7 %s, version %s \xC2\xB7 %s"),
 				    str(r->wave), str(r->survey_title),
 				    str(r->survey_version),
 				    r->measure == RP_MEASURE_FAVOURABLE
-					? "% favourable (answers of 4 or 5)"
-					: "score 0 to 100"));
+					/* xgettext:no-c-format */
+					? _("% favourable (answers of 4 or 5)")
+					: _("score 0 to 100")));
 		pdf_text_fit(
 		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
 		    PDF_MUTED,
 		    rp_fmt(a, sizeof(a),
-			   "Sorted %s. Hidden: fewer than %d responses, or "
-			   "see below.",
+			   _("Sorted %s. Hidden: fewer than %d responses, or "
+			     "see below."),
 			   r->sort == RP_SORT_OVERALL
-			       ? "by the mean of each team's shown cells"
-			       : "by team name",
+			       ? _("by the mean of each team's shown cells")
+			       : _("by team name"),
 			   r->threshold));
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
 		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
@@ -108,15 +110,15 @@ static void header(struct pdf *p, void *arg)
 		pdf_text_fit(p, p->left, p->y - 10, p->right - p->left, 1, 10,
 			     PDF_ACCENT,
 			     rp_fmt(a, sizeof(a),
-				    "Team comparison \xC2\xB7 %s "
-				    "(continued)",
+				    _("Team comparison \xC2\xB7 %s "
+				      "(continued)"),
 				    str(r->wave)));
 		p->y -= 18;
 	}
 	base = p->y - HEADER_H;
-	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
-	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Response");
-	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "rate");
+	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, _("Team"));
+	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, _("Response"));
+	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, _("rate"));
 	for (i = 0; i < r->n_columns; i++)
 		pdf_text_rotated(p, l->x0 + l->cell_w * ((float)i + 0.5f) - 2,
 				 base + 5, 50, 1, 8, PDF_INK,
@@ -140,7 +142,7 @@ static void row(struct pdf *p, const struct layout *l,
 		     str(rw->team));
 	if (rw->response_rate_hidden || !isfinite(rw->response_rate))
 		pdf_text_right(p, l->x0 - 8, y + 4.5f, 0, 7.5f, PDF_MUTED,
-			       "hidden");
+			       _("hidden"));
 	else
 		pdf_text_right(
 		    p, l->x0 - 8, y + 4.5f, bold, 8.5f, PDF_INK,
@@ -176,7 +178,7 @@ static void hidden_rows(struct pdf *p, const struct rp_compare_report *r)
 		if (!any) {
 			p->on_new_page = NULL;
 			p->y -= 10;
-			pdf_subheading(p, "Why rows are hidden");
+			pdf_subheading(p, _("Why rows are hidden"));
 			any = 1;
 		}
 		pdf_paragraph(p, 8.5f, PDF_INK,
@@ -234,7 +236,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		header(&p, &l);
 		if (r->n_rows == 0)
 			pdf_paragraph(&p, 10, PDF_INK,
-				      "No teams took part in this wave.");
+				      _("No teams took part in this wave."));
 		for (i = 0; i < r->n_rows; i++)
 			row(&p, &l, &r->rows[order[i].index], (int)(i % 2), 0);
 		pdf_need(&p, ROW_H + 6);

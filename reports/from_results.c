@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "report.h"
 #include "results.h"
+#include "when.h"
 
 /* The group a team report is about: the team with its sub-teams when it
  * has any (what its leader leads), else the team's own members. */
@@ -43,16 +44,14 @@ static enum rp_change change_of(const struct cp_change *ch)
 	return RP_CHANGE_NONE;
 }
 
-/* A date as YYYY-MM-DD in UTC, so the same data prints the same. */
+/* A date as YYYY-MM-DD, the day in the installation's time zone (UTC
+ * unless set), so the same data and setting print the same. */
 static void date_of(char *out, size_t n, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+	if (t <= 0)
 		cp_strlcpy(out, "\xE2\x80\x94", n);
 	else
-		strftime(out, n, "%Y-%m-%d", &tm);
+		cp_when_date(t, out, n);
 }
 
 static const char *purpose_of(const struct cp_survey *sv, const char *question)

@@ -16,6 +16,7 @@
 #include "report_write.h"
 #include "results.h"
 #include "store.h"
+#include "when.h"
 
 /*
  * The waves that include team (0: any), oldest first, keeping only the
@@ -130,11 +131,7 @@ static int trend_gaps(struct cp_store *st, int64_t team, int64_t from,
 	data->gaps[0] = '\0';
 	for (size_t i = 0; i < n && used < sizeof(data->gaps); i++) {
 		char day[16];
-		time_t t = (time_t)gone[i].opens_at;
-		struct tm tm;
-		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-			snprintf(day, sizeof(day), "?");
+		cp_when_date(gone[i].opens_at, day, sizeof(day));
 		used += (size_t)snprintf(
 		    data->gaps + used, sizeof(data->gaps) - used,
 		    "%swave %lld (%s) was cancelled: %s", i ? "; " : "",
