@@ -244,9 +244,10 @@ static int with_strong(struct cp_buf *b, const char *fmt, const char *value,
 		char one[2] = {*p, '\0'};
 		rc = esc(b, one, err);
 	}
-	rc = rc ? rc : cp_buf_adds(b, "<strong>", err);
+	/* bdi: a date in one direction inside a sentence in the other. */
+	rc = rc ? rc : cp_buf_adds(b, "<strong><bdi>", err);
 	rc = rc ? rc : esc(b, value, err);
-	rc = rc ? rc : cp_buf_adds(b, "</strong>", err);
+	rc = rc ? rc : cp_buf_adds(b, "</bdi></strong>", err);
 	rc = rc ? rc : esc(b, *at ? at + 2 : at, err);
 	return rc ? rc : cp_buf_adds(b, "</p>\n", err);
 }
