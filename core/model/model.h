@@ -241,6 +241,31 @@ struct cp_answer {
 	int value;
 };
 
+/*
+ * An item's answers are counted in cells: cell v for the value v (1-5 for
+ * an agree item, 0-10 for an eNPS one) and CP_CELL_DECLINED for "prefer
+ * not to say".
+ */
+#define CP_ANSWER_CELLS	 12
+#define CP_CELL_DECLINED 11
+
+/* The cell of value (a value on the item's scale or CP_ANSWER_DECLINED). */
+int cp_answer_cell(int value);
+
+/* true when value is an answer item takes: on its scale, or "prefer not
+ * to say" where it offers that. */
+bool cp_answer_valid(const struct cp_item *item, int value);
+
+/*
+ * A response slot keeps one character per item (docs/anonymity.md): '0'
+ * none, '1'-'5' an agree item's value, 'a'-'k' an eNPS item's 0-10, 'x'
+ * prefer not to say. cp_answer_char gives the character of a valid
+ * answer (0 for an invalid one); cp_answer_from_char reads one back:
+ * 1 with *value set, 0 for none, -1 for a character that is none of these.
+ */
+char cp_answer_char(const struct cp_item *item, int value);
+int cp_answer_from_char(const struct cp_item *item, char c, int *value);
+
 struct cp_comment {
 	const char *question_id;
 	const char *text;
