@@ -249,6 +249,61 @@ static int problem_list(struct cp_buf *b, const struct cp_form *f,
 	return rc ? rc : cp_buf_adds(b, "</ul></div>\n", err);
 }
 
+/* No answer entered yet (an eNPS item takes 0). */
+#define CP_NO_VALUE (-2)
+
+/* One radio button of item it: value text, its words, checked or not. */
+static int choice(struct cp_buf *b, const struct cp_item *it, const char *value,
+		  const char *num, const char *label, bool checked,
+		  struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
+
+	rc = rc ? rc : esc(b, it->id, err);
+	rc = rc ? rc : cp_buf_adds(b, "\" value=\"", err);
+	rc = rc ? rc : esc(b, value, err);
+	rc = rc ? rc
+		: cp_buf_adds(b, checked ? "\" checked><span>" : "\"><span>",
+			      err);
+	if (rc == 0 && num && label)
+		rc = cp_buf_printf(b, err, "%s ", num);
+	rc = rc ? rc : esc(b, label ? label : num, err);
+	return rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
+}
+
+/*
+ * The answers item it offers, value checked (CP_NO_VALUE: none): the
+ * scale's five, or 0 to 10 with the words of both ends for an eNPS item;
+ * then "prefer not to say" where the item offers it, a last radio button
+ * like the others, so it needs no script and reads the same to a screen
+ * reader.
+ */
+static int choices(struct cp_buf *b, const struct cp_survey *s,
+		   const struct cp_item *it, int value, struct cp_error *err)
+{
+	bool enps = it->type == CP_ITEM_ENPS;
+	int lo = enps ? CP_ENPS_MIN : s->scale.min;
+	int hi = enps ? CP_ENPS_MAX : s->scale.max;
+	int rc = 0;
+
+	for (int v = lo; rc == 0 && v <= hi; v++) {
+		const char *label = NULL;
+		char num[8];
+		snprintf(num, sizeof(num), "%d", v);
+		if (!enps)
+			label = s->scale.labels[v - s->scale.min];
+		else if (v == lo || v == hi)
+			label = it->labels[v == hi];
+		rc = choice(b, it, num, enps ? num : NULL, label, v == value,
+			    err);
+	}
+	if (rc == 0 && it->prefer_not_to_say && s->prefer_not_to_say)
+		rc = choice(b, it, CP_ANSWER_DECLINED_TOKEN, NULL,
+			    s->prefer_not_to_say, value == CP_ANSWER_DECLINED,
+			    err);
+	return rc;
+}
+
 static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		struct cp_error *err)
 {
@@ -256,7 +311,7 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	const struct cp_item *it = &s->items[i];
 	const struct cp_answers *a = f->entered;
 	int problem = a ? a->item_problem[i] : CP_FIELD_OK;
-	int value = a ? a->values[i] : 0;
+	int value = a && a->given[i] ? a->values[i] : CP_NO_VALUE;
 	int rc;
 
 	rc = cp_buf_adds(b, "<fieldset id=\"f-", err);
@@ -278,20 +333,7 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "<div class=\"scale\">\n", err);
-	for (int v = s->scale.min; rc == 0 && v <= s->scale.max; v++) {
-		const char *label = s->scale.labels[v - s->scale.min];
-		rc =
-		    cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc
-			: cp_buf_printf(b, err, "\" value=\"%d\"%s><span>", v,
-					v == value ? " checked" : "");
-		if (rc == 0 && label)
-			rc = esc(b, label, err);
-		else if (rc == 0)
-			rc = cp_buf_printf(b, err, "%d", v);
-		rc = rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
-	}
+	rc = rc ? rc : choices(b, s, it, value, err);
 	return rc ? rc : cp_buf_adds(b, "</div>\n</fieldset>\n", err);
 }
 
