@@ -370,10 +370,16 @@ static void mirrors(const char *self_id, const char *team_id)
 	assert_int_equal(self->ndims, team->ndims);
 	for (size_t d = 0; d < team->ndims; d++)
 		assert_string_equal(self->dims[d].id, team->dims[d].id);
-	assert_int_equal(self->nitems, team->nitems);
+	/* Every statement; an eNPS item is the team's alone. */
+	k = 0;
+	for (size_t i = 0; i < team->nitems; i++)
+		k += team->items[i].type == CP_ITEM_AGREE;
+	assert_int_equal(self->nitems, k);
 	for (size_t i = 0; i < team->nitems; i++) {
 		const struct cp_item *t = &team->items[i];
 		const struct cp_item *m = cp_survey_item(self, t->id);
+		if (t->type == CP_ITEM_ENPS)
+			continue;
 		if (m == NULL)
 			fail_msg("%s lacks item '%s'", self_id, t->id);
 		if (m->reverse != t->reverse)
@@ -398,6 +404,34 @@ static void test_leader_self_mirrors_team_survey(void **state)
 	(void)state;
 	mirrors("leader-self", "compassionate-leadership");
 	mirrors("leader-self-pulse", "compassionate-pulse");
+	mirrors("leader-self-pulse", "compassionate-pulse-enps");
+}
+
+/* The pulse offers "prefer not to say" on every item; its eNPS variant
+ * is the same pulse with one eNPS item more. */
+static void test_pulse_options(void **state)
+{
+	struct cp_survey *p = builtin("compassionate-pulse");
+	struct cp_survey *e = builtin("compassionate-pulse-enps");
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(e);
+	assert_string_equal(p->prefer_not_to_say, "Prefer not to say");
+	for (size_t i = 0; i < p->nitems; i++) {
+		assert_true(p->items[i].prefer_not_to_say);
+		assert_int_equal(p->items[i].type, CP_ITEM_AGREE);
+		assert_string_equal(e->items[i].id, p->items[i].id);
+		assert_string_equal(e->items[i].text, p->items[i].text);
+	}
+	assert_int_equal(e->nitems, p->nitems + 1);
+	assert_int_equal(e->items[p->nitems].type, CP_ITEM_ENPS);
+	assert_string_equal(
+	    e->items[p->nitems].text,
+	    "How likely are you to recommend your team as a place to work?");
+	assert_true(e->items[p->nitems].prefer_not_to_say);
+	cp_survey_free(p);
+	cp_survey_free(e);
 }
 
 static void test_coaching_surveys_present(void **state)
@@ -712,6 +746,7 @@ int main(void)
 	    cmocka_unit_test(test_compassionate_leadership),
 	    cmocka_unit_test(test_compassionate_pulse),
 	    cmocka_unit_test(test_leader_self_mirrors_team_survey),
+	    cmocka_unit_test(test_pulse_options),
 	    cmocka_unit_test(test_coaching_surveys_present),
 	    cmocka_unit_test(test_lookups),
 	    cmocka_unit_test(test_hash_is_sha256_of_exact_text),
