@@ -87,6 +87,10 @@ enum data_col {
 	DATA_CHANGE_LOW,
 	DATA_CHANGE_HIGH,
 	DATA_CHANGE_STATUS,
+	DATA_DECLINED,
+	DATA_PROMOTERS,
+	DATA_PASSIVES,
+	DATA_DETRACTORS,
 	NDATA
 };
 
@@ -127,6 +131,10 @@ static const struct out_col data_cols[NDATA] = {
     [DATA_CHANGE_LOW] = {"change_low", COL_NUM},
     [DATA_CHANGE_HIGH] = {"change_high", COL_NUM},
     [DATA_CHANGE_STATUS] = {"change_status", COL_TEXT},
+    [DATA_DECLINED] = {"prefer_not_to_say", COL_INT},
+    [DATA_PROMOTERS] = {"promoters", COL_NUM},
+    [DATA_PASSIVES] = {"passives", COL_NUM},
+    [DATA_DETRACTORS] = {"detractors", COL_NUM},
 };
 /* The answers' counts: a column per point of the scale. */
 _Static_assert(DATA_COUNT_5 - DATA_COUNT_1 + 1 == CP_SCALE_POINTS,
@@ -138,6 +146,7 @@ enum table_col {
 	TABLE_GROUP,
 	TABLE_MEASURE,
 	TABLE_N,
+	TABLE_DECLINED,
 	TABLE_MEAN,
 	TABLE_SCORE,
 	TABLE_FAVOURABLE,
@@ -154,6 +163,7 @@ static const struct out_col table_cols[NTABLE] = {
     [TABLE_GROUP] = {"group", COL_TEXT},
     [TABLE_MEASURE] = {"measure", COL_TEXT},
     [TABLE_N] = {"n", COL_INT},
+    [TABLE_DECLINED] = {"not said", COL_INT},
     [TABLE_MEAN] = {"mean", COL_TEXT},
     [TABLE_SCORE] = {"0-100", COL_NUM},
     [TABLE_FAVOURABLE] = {"favourable", COL_NUM},
@@ -259,6 +269,7 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 		group_label(t, g);
 		out_cell(t, "responses");
 		count(t, show, g->answered);
+		out_skip_to(t, TABLE_MEAN);
 		if (g->suppressed)
 			reason_words(t, r, &g->why);
 		else if (g->has_rate)
@@ -298,6 +309,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 		group_label(t, g);
 		out_cellf(t, "%s%s", item ? "  " : "", label);
 		count(t, show, st->n);
+		count(t, show && st->declined > 0, st->declined);
 		if (show)
 			out_cellf(t, "%.2f", st->mean);
 		else
@@ -348,6 +360,80 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	num(t, has_change && ch->has_diff, 4, ch->low);
 	num(t, has_change && ch->has_diff, 4, ch->high);
 	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+	count(t, show, st->declined);
+	out_skip_to(t, NDATA);
+}
+
+/*
+ * One row of an eNPS item: n, the score (-100..100) with its interval,
+ * promoters, passives and detractors, and its change in points. In the
+ * data formats mean is the mean answer (0-10) and score the eNPS.
+ */
+static void enps_row(struct out_table *t, const struct cp_results *r,
+		     const struct cp_group *g, size_t i, enum cmd_format fmt)
+{
+	const struct cp_change *ch = NULL;
+	const struct cp_enps *e = cp_results_enps(r, g, i, &ch);
+	bool show = e && !e->suppressed;
+	bool has_change = show && ch && ch->status != CP_CHANGE_NONE;
+	char buf[96];
+
+	if (e == NULL)
+		return;
+	if (fmt == FORMAT_TABLE) {
+		out_cellf(t, "%lld", (long long)r->wave.id);
+		group_label(t, g);
+		out_cell(t, "eNPS");
+		count(t, show, e->n);
+		count(t, show && e->declined > 0, e->declined);
+		if (show)
+			out_cellf(t, "%+.0f", e->score);
+		else
+			reason_words(t, r, &e->why);
+		out_skip_to(t, TABLE_FAVOURABLE);
+		if (show)
+			out_cellf(t, "%.0f%% promoters", e->pct_promoters);
+		else
+			out_cell(t, NULL);
+		out_cell(t, NULL);
+		if (show && e->has_ci)
+			out_cellf(t, "%+.0f to %+.0f", e->ci_low, e->ci_high);
+		else
+			out_cell(t, NULL);
+		out_skip_to(t, TABLE_CHANGE);
+		if (has_change && ch->status != CP_CHANGE_UNDETECTABLE)
+			snprintf(buf, sizeof(buf), "%s %+.0f [%+.0f, %+.0f]",
+				 ch->status == CP_CHANGE_UP ? "up" : "down",
+				 ch->diff, ch->low, ch->high);
+		out_cell(t, !has_change ? NULL
+			    : ch->status == CP_CHANGE_UNDETECTABLE
+				? "no detectable change"
+				: buf);
+		return;
+	}
+	data_group(t, r, g);
+	out_cell(t, "enps");
+	out_cell(t, NULL);
+	out_cell(t, r->survey->items[i].id);
+	out_cell(t, show ? "false" : "true");
+	reason_cells(t, r, &e->why);
+	count(t, show, e->n);
+	out_skip_to(t, DATA_MEAN);
+	num(t, show, 4, e->mean);
+	num(t, show, 4, e->score);
+	out_cell(t, NULL);
+	num(t, show && e->has_ci, 4, e->ci_low);
+	num(t, show && e->has_ci, 4, e->ci_high);
+	out_skip_to(t, DATA_PREVIOUS_WAVE);
+	count(t, has_change, ch ? ch->previous_wave : 0);
+	num(t, has_change && ch->has_diff, 4, ch ? ch->diff : 0);
+	num(t, has_change && ch->has_diff, 4, ch ? ch->low : 0);
+	num(t, has_change && ch->has_diff, 4, ch ? ch->high : 0);
+	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+	count(t, show, e->declined);
+	num(t, show, 4, e->pct_promoters);
+	num(t, show, 4, e->pct_passives);
+	num(t, show, 4, e->pct_detractors);
 }
 
 /*
@@ -404,6 +490,9 @@ static void group_rows(struct out_table *t, const struct cp_results *r,
 					    &g->items[i], &g->item_change[i],
 					    NULL, NULL, fmt);
 	}
+	for (size_t i = 0; i < sv->nitems; i++)
+		if (sv->items[i].type == CP_ITEM_ENPS)
+			enps_row(t, r, g, i, fmt);
 }
 
 /* The groups --team TEAM shows: that team's own, its subtree and all
@@ -515,7 +604,8 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		       int64_t team, const char *measure)
 {
 	const struct cp_survey *sv = r->survey;
-	size_t ncols = MATRIX_DIMS + sv->ndims;
+	size_t enps = cp_results_enps_item(r);
+	size_t ncols = MATRIX_DIMS + sv->ndims + (enps != CP_NO_GROUP);
 	struct out_col *cols = calloc(ncols, sizeof(*cols));
 	struct out_table t;
 	int rc;
@@ -533,6 +623,9 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	for (size_t d = 0; d < sv->ndims; d++)
 		cols[MATRIX_DIMS + d] =
 		    (struct out_col){sv->dims[d].id, COL_NUM};
+	if (enps != CP_NO_GROUP)
+		cols[MATRIX_DIMS + sv->ndims] =
+		    (struct out_col){"enps", COL_NUM};
 	out_table_init(&t, cols, ncols);
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
@@ -564,6 +657,18 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			else
 				num(&t, st && !st->suppressed,
 				    c->format == FORMAT_TABLE ? 1 : 4, v);
+		}
+		if (enps != CP_NO_GROUP) {
+			/* The eNPS is -100..100 whatever the measure. */
+			const struct cp_enps *e =
+			    r->scores ? cp_results_enps(r, gr, enps, NULL)
+				      : NULL;
+			if (e && e->suppressed && c->format == FORMAT_TABLE)
+				matrix_words(&t, r, &e->why);
+			else
+				num(&t, e && !e->suppressed,
+				    c->format == FORMAT_TABLE ? 0 : 4,
+				    e ? e->score : 0);
 		}
 	}
 	open_note(c, r);

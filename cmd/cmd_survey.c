@@ -121,7 +121,9 @@ static int cmd_survey_show_exec(struct cmd_ctx *c)
 		for (size_t i = 0; i < s->nitems; i++) {
 			out_cell(&t, s->items[i].id);
 			out_cell(&t, s->items[i].dimension);
-			out_cell(&t, s->dims[s->items[i].dim].group);
+			out_cell(&t, s->items[i].type == CP_ITEM_ENPS
+					 ? NULL
+					 : s->dims[s->items[i].dim].group);
 			out_cell(&t, s->items[i].reverse ? "yes" : "no");
 			out_cell(&t, s->items[i].text);
 		}

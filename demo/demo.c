@@ -516,6 +516,8 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 		value = (int)(v + 0.5);
 		if (s->items[i].reverse)
 			value = CP_SCALE_MAX + CP_SCALE_MIN - value;
+		if (s->items[i].type == CP_ITEM_ENPS)
+			value = (int)((v - 1) * 2.5 + 0.5);
 		rc = cp_answers_set_value(a, s->items[i].id, value, err);
 	}
 	if (rc == 0 && !d->self && s->nquestions && uniform(&person) < 0.35) {
@@ -661,7 +663,11 @@ static int form_body(struct cp_buf *b, const struct cp_answers *a,
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++) {
 		rc = i ? cp_buf_addc(b, '&', err) : 0;
 		rc = rc ? rc : form_encode(b, s->items[i].id, err);
-		rc = rc ? rc : cp_buf_printf(b, err, "=%d", a->values[i]);
+		if (rc == 0 && a->values[i] == CP_ANSWER_DECLINED)
+			rc = cp_buf_adds(b, "=" CP_ANSWER_DECLINED_TOKEN, err);
+		else
+			rc = rc ? rc
+				: cp_buf_printf(b, err, "=%d", a->values[i]);
 	}
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++) {
 		if (a->texts[q] == NULL)

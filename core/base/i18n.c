@@ -306,9 +306,18 @@ const struct cp_lang *cp_lang_effective(const struct cp_lang *l)
 	return cp_lang_available(l) ? l : &langs[0];
 }
 
+/* What cp_lang_use installed in this thread; NULL: English. */
+static _Thread_local const struct cp_lang *thread_lang;
+
+const struct cp_lang *cp_lang_current(void)
+{
+	return thread_lang ? thread_lang : &langs[0];
+}
+
 locale_t cp_lang_use(const struct cp_lang *l)
 {
 	l = cp_lang_effective(l);
+	thread_lang = l;
 	if (locales[l - langs] == (locale_t)0)
 		return uselocale((locale_t)0); /* not initialised: as is */
 	return uselocale(locales[l - langs]);
@@ -316,5 +325,9 @@ locale_t cp_lang_use(const struct cp_lang *l)
 
 void cp_lang_end(locale_t previous)
 {
+	thread_lang = NULL;
+	for (size_t i = 0; i < NLANGS; i++)
+		if (locales[i] != (locale_t)0 && locales[i] == previous)
+			thread_lang = &langs[i];
 	uselocale(previous);
 }

@@ -99,4 +99,8 @@ const struct cp_lang *cp_lang_effective(const struct cp_lang *l);
 locale_t cp_lang_use(const struct cp_lang *l);
 void cp_lang_end(locale_t previous);
 
+/* The language the calling thread speaks (cp_lang_use); English until it
+ * is set. */
+const struct cp_lang *cp_lang_current(void);
+
 #endif

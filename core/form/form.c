@@ -354,44 +354,111 @@ static int text_lang(struct cp_buf *b, const struct cp_form *f, const char *tag,
  * page when the definition carries it, else as written (text_lang_of(f)
  * says which).
  */
+static const char *page_code(const struct cp_form *f)
+{
+	return cp_lang_effective(f->lang)->code;
+}
+
 static const char *text_lang_of(const struct cp_form *f)
 {
-	return f->survey->locale;
+	return cp_survey_lang(f->survey, page_code(f));
+}
+
+static const char *text_of(const struct cp_form *f, enum cp_text what,
+			   size_t index)
+{
+	return cp_survey_text(f->survey, what, index, page_code(f));
 }
 
 static const char *form_title(const struct cp_form *f)
 {
-	return f->survey->title;
+	return text_of(f, CP_TEXT_TITLE, 0);
 }
 
 static const char *form_description(const struct cp_form *f)
 {
-	return f->survey->description;
+	return text_of(f, CP_TEXT_DESCRIPTION, 0);
 }
 
 static const char *item_text(const struct cp_form *f, size_t i)
 {
-	return f->survey->items[i].text;
-}
-
-static const char *scale_label(const struct cp_form *f, int k)
-{
-	return f->survey->scale.labels[k];
+	return text_of(f, CP_TEXT_ITEM, i);
 }
 
 static const char *question_text(const struct cp_form *f, size_t q)
 {
-	return f->survey->questions[q].text;
+	return text_of(f, CP_TEXT_QUESTION, q);
+}
+
+/* No answer entered yet (an eNPS item takes 0). */
+#define CP_NO_VALUE (-2)
+
+/* One radio button of item it: value text, its words (in the survey's
+ * language for the page), checked or not. */
+static int choice(struct cp_buf *b, const struct cp_form *f,
+		  const struct cp_item *it, const char *value, const char *num,
+		  const char *label, bool checked, struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
+
+	rc = rc ? rc : esc(b, it->id, err);
+	rc = rc ? rc : cp_buf_adds(b, "\" value=\"", err);
+	rc = rc ? rc : esc(b, value, err);
+	rc =
+	    rc ? rc
+	       : cp_buf_adds(b, checked ? "\" checked><span" : "\"><span", err);
+	rc = rc ? rc : text_lang(b, f, label ? text_lang_of(f) : NULL, err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	if (rc == 0 && num && label)
+		rc = cp_buf_printf(b, err, "%s ", num);
+	rc = rc ? rc : esc(b, label ? label : num, err);
+	return rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
+}
+
+/*
+ * The answers item it offers, value checked (CP_NO_VALUE: none): the
+ * scale's five, or 0 to 10 with the words of both ends for an eNPS item;
+ * then "prefer not to say" where the item offers it, a last radio button
+ * like the others, so it needs no script and reads the same to a screen
+ * reader.
+ */
+static int choices(struct cp_buf *b, const struct cp_form *f, size_t i,
+		   int value, struct cp_error *err)
+{
+	const struct cp_survey *s = f->survey;
+	const struct cp_item *it = &s->items[i];
+	bool enps = it->type == CP_ITEM_ENPS;
+	int lo = enps ? CP_ENPS_MIN : s->scale.min;
+	int hi = enps ? CP_ENPS_MAX : s->scale.max;
+	int rc = 0;
+
+	for (int v = lo; rc == 0 && v <= hi; v++) {
+		const char *label = NULL;
+		char num[8];
+		snprintf(num, sizeof(num), "%d", v);
+		if (!enps)
+			label = text_of(f, CP_TEXT_SCALE_LABEL,
+					(size_t)(v - s->scale.min));
+		else if (v == lo || v == hi)
+			label = text_of(
+			    f, v == hi ? CP_TEXT_ITEM_HIGH : CP_TEXT_ITEM_LOW,
+			    i);
+		rc = choice(b, f, it, num, enps ? num : NULL, label, v == value,
+			    err);
+	}
+	if (rc == 0 && it->prefer_not_to_say && s->prefer_not_to_say)
+		rc = choice(b, f, it, CP_ANSWER_DECLINED_TOKEN, NULL,
+			    text_of(f, CP_TEXT_PREFER_NOT_TO_SAY, 0),
+			    value == CP_ANSWER_DECLINED, err);
+	return rc;
 }
 
 static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		struct cp_error *err)
 {
-	const struct cp_survey *s = f->survey;
-	const struct cp_item *it = &s->items[i];
 	const struct cp_answers *a = f->entered;
 	int problem = a ? a->item_problem[i] : CP_FIELD_OK;
-	int value = a ? a->values[i] : 0;
+	int value = a && a->given[i] ? a->values[i] : CP_NO_VALUE;
 	int rc;
 
 	rc = cp_buf_printf(b, err, "<fieldset id=\"s%zu\"%s", i + 1,
@@ -410,23 +477,7 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "<div class=\"scale\">\n", err);
-	for (int v = s->scale.min; rc == 0 && v <= s->scale.max; v++) {
-		const char *label = scale_label(f, v - s->scale.min);
-		rc =
-		    cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc
-			: cp_buf_printf(b, err, "\" value=\"%d\"%s><span", v,
-					v == value ? " checked" : "");
-		rc = rc ? rc
-			: text_lang(b, f, label ? text_lang_of(f) : NULL, err);
-		rc = rc ? rc : cp_buf_adds(b, ">", err);
-		if (rc == 0 && label)
-			rc = esc(b, label, err);
-		else if (rc == 0)
-			rc = cp_buf_printf(b, err, "%d", v);
-		rc = rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
-	}
+	rc = rc ? rc : choices(b, f, i, value, err);
 	return rc ? rc : cp_buf_adds(b, "</div>\n</fieldset>\n", err);
 }
 

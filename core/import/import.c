@@ -59,8 +59,8 @@ struct import {
 	/* The rows read, compactly. */
 	struct row *rows;
 	bool keyed; /* the file names its rows (an id column or field) */
-	unsigned char *values; /* rows x width_items */
-	char **comments;       /* rows x width_questions */
+	signed char *values; /* rows x width_items: cp_answer values */
+	char **comments;     /* rows x width_questions */
 	size_t nrows, alloc;
 	bool oom;
 	/* CSV reading */
@@ -278,8 +278,7 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 		return;
 	}
 	for (size_t i = 0; i < s->nitems; i++)
-		im->values[r * im->width_items + i] =
-		    (unsigned char)a->values[i];
+		im->values[r * im->width_items + i] = (signed char)a->values[i];
 	for (size_t q = 0; q < im->width_questions; q++) {
 		char **slot = &im->comments[r * im->width_questions + q];
 		*slot = NULL;

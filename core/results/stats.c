@@ -342,3 +342,89 @@ void cp_welch(struct cp_change *ch, const struct cp_stat *now,
 	else
 		ch->status = CP_CHANGE_UNDETECTABLE;
 }
+
+/* ---- eNPS ---- */
+
+/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile. */
+static double z_level(void)
+{
+	return cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, 2 * DF_CAP);
+}
+
+/*
+ * The adjusted Wald estimate of Rocks (2016): 3/4 of an answer added to
+ * the promoters and to the detractors, 3 answers to n (so 3/2 to the
+ * passives), and the variance of the difference of two multinomial
+ * proportions, (p + d - (p - d)^2) / n, at those values. As fractions.
+ */
+static void adjusted_wald(const struct cp_enps *e, double *est, double *var)
+{
+	double n = (double)e->n + 3;
+	double p = ((double)e->promoters + 0.75) / n;
+	double d = ((double)e->detractors + 0.75) / n;
+
+	*est = p - d;
+	*var = (p + d - (p - d) * (p - d)) / n;
+}
+
+void cp_enps_from_counts(struct cp_enps *e, const int64_t c[CP_ENPS_POINTS])
+{
+	int64_t declined = e->declined;
+	double sum = 0, est, var, z;
+
+	memset(e, 0, sizeof(*e));
+	e->declined = declined;
+	e->why.protects = (size_t)-1;
+	for (int v = 0; v < CP_ENPS_POINTS; v++) {
+		e->dist[v] = c[v];
+		e->n += c[v];
+		sum += v * (double)c[v];
+		if (v >= 9)
+			e->promoters += c[v];
+		else if (v >= 7)
+			e->passives += c[v];
+		else
+			e->detractors += c[v];
+	}
+	if (e->n == 0)
+		return;
+	e->mean = sum / (double)e->n;
+	e->pct_promoters = 100.0 * (double)e->promoters / (double)e->n;
+	e->pct_passives = 100.0 * (double)e->passives / (double)e->n;
+	e->pct_detractors = 100.0 * (double)e->detractors / (double)e->n;
+	e->score = e->pct_promoters - e->pct_detractors;
+	adjusted_wald(e, &est, &var);
+	z = z_level();
+	e->has_ci = true;
+	e->ci_low = fmax(-100.0, 100.0 * (est - z * sqrt(var)));
+	e->ci_high = fmin(100.0, 100.0 * (est + z * sqrt(var)));
+}
+
+void cp_enps_suppress(struct cp_enps *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->suppressed = true;
+	e->why.reason = CP_REASON_FEWER_THAN_K;
+	e->why.protects = (size_t)-1;
+}
+
+void cp_enps_change(struct cp_change *ch, const struct cp_enps *now,
+		    const struct cp_enps *before)
+{
+	double e1, v1, e0, v0, z = z_level(), half;
+
+	adjusted_wald(now, &e1, &v1);
+	adjusted_wald(before, &e0, &v0);
+	half = z * sqrt(v1 + v0);
+	ch->has_diff = true;
+	ch->df = 0;
+	ch->diff = now->score - before->score;
+	ch->low = fmax(-200.0, 100.0 * (e1 - e0 - half));
+	ch->high = fmin(200.0, 100.0 * (e1 - e0 + half));
+	if (ch->low > 0)
+		ch->status = CP_CHANGE_UP;
+	else if (ch->high < 0)
+		ch->status = CP_CHANGE_DOWN;
+	else
+		ch->status = CP_CHANGE_UNDETECTABLE;
+}
