@@ -158,13 +158,17 @@ static void trim_range(const char **s, const char **e)
 
 const struct cp_lang *cp_lang_accept(const char *header)
 {
-	const struct cp_lang *best = NULL;
-	int best_q = 0, star_q = -1;
+	/* Per language: its highest weight (-1: not named), where it was
+	 * first named (ties go to the earlier), and whether q=0 refused it. */
+	int q_of[NLANGS], first[NLANGS], star_q = -1, named = 0;
 	bool refused[NLANGS] = {false};
+	const struct cp_lang *best = NULL;
 	const char *p = header;
 
 	if (header == NULL)
 		return NULL;
+	for (size_t i = 0; i < NLANGS; i++)
+		q_of[i] = first[i] = -1;
 	while (*p) {
 		const char *end = strchr(p, ','), *semi, *tag_end;
 		int q = 1000;
@@ -184,25 +188,30 @@ const struct cp_lang *cp_lang_accept(const char *header)
 		} else if (q >= 0) {
 			size_t n = primary_len(p, (size_t)(tag_end - p));
 			const struct cp_lang *l = n ? find_n(p, n) : NULL;
+			size_t k = l ? (size_t)(l - langs) : 0;
 			if (l && q == 0)
-				refused[l - langs] = true;
-			else if (l && q > best_q) {
-				best = l;
-				best_q = q;
-			}
+				refused[k] = true;
+			else if (l && q > q_of[k])
+				q_of[k] = q;
+			if (l && first[k] < 0)
+				first[k] = named++;
 		}
 		p = *end ? end + 1 : end;
 	}
-	if (best && refused[best - langs])
-		best = NULL;
+	for (size_t i = 0; i < NLANGS; i++) {
+		size_t b = best ? (size_t)(best - langs) : 0;
+		if (refused[i] || q_of[i] <= 0)
+			continue;
+		if (best == NULL || q_of[i] > q_of[b] ||
+		    (q_of[i] == q_of[b] && first[i] < first[b]))
+			best = &langs[i];
+	}
 	/* "*" stands for any language not named: the first shipped one
-	 * that was not refused, when nothing named beats it. */
-	if (star_q > best_q)
+	 * neither named nor refused, when nothing named weighs more. */
+	if (star_q > 0 && (best == NULL || star_q > q_of[best - langs]))
 		for (size_t i = 0; i < NLANGS; i++)
-			if (!refused[i]) {
-				best = &langs[i];
-				break;
-			}
+			if (!refused[i] && first[i] < 0)
+				return &langs[i];
 	return best;
 }
 
