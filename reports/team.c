@@ -18,11 +18,6 @@
 
 #define TOP_N 3
 
-/* Formulas are held together with no-break spaces, which wrapping keeps. */
-#define NB    "\xC2\xA0"
-#define MINUS "\xE2\x88\x92"
-#define TIMES "\xC3\x97"
-
 static const char *str(const char *s)
 {
 	return s ? s : "";
@@ -678,45 +673,49 @@ static void workshop(struct pdf *p, const struct rp_team_report *r,
 	char a[256];
 
 	pdf_new_page(p);
-	pdf_heading(p, "Workshop: from strengths to next steps");
+	pdf_heading(p, _("Workshop: from strengths to next steps"));
 	pdf_paragraph(
 	    p, 10, PDF_INK,
-	    "A plan for about ninety minutes together. It follows the CARE "
-	    "cycle (Compassion, Attune, Enact, Restore) and the CLEAR steps "
-	    "(Contract, Listen, Explore, Action, Review): agree how to talk, "
-	    "picture the future, explore, then choose a small step.");
-	pdf_subheading(p, "1. Agree how we will talk (Contract, Compassion)");
-	prompt(p, "ASK",
-	       "What do we each need to speak openly today? What stays in the "
-	       "room?");
-	pdf_subheading(p, "2. Our desired future (Listen, Attune)");
-	prompt(p, "IMAGINE",
-	       "It is a year from now and this is the team you most want to "
-	       "belong to. What do you notice on an ordinary day? How do "
-	       "people treat each other when things get hard?");
-	prompt(p, "NOTICE",
-	       "Which of our strengths from this report are already part of "
-	       "that picture?");
+	    _("A plan for about ninety minutes together. It follows the CARE "
+	      "cycle (Compassion, Attune, Enact, Restore) and the CLEAR steps "
+	      "(Contract, Listen, Explore, Action, Review): agree how to talk, "
+	      "picture the future, explore, then choose a small step."));
+	pdf_subheading(p,
+		       _("1. Agree how we will talk (Contract, Compassion)"));
+	prompt(
+	    p, _("ASK"),
+	    _("What do we each need to speak openly today? What stays in the "
+	      "room?"));
+	pdf_subheading(p, _("2. Our desired future (Listen, Attune)"));
+	prompt(p, _("IMAGINE"),
+	       _("It is a year from now and this is the team you most want to "
+		 "belong to. What do you notice on an ordinary day? How do "
+		 "people treat each other when things get hard?"));
+	prompt(p, _("NOTICE"),
+	       _("Which of our strengths from this report are already part of "
+		 "that picture?"));
 	for (i = 0; i < 2 && i < n_dims; i++) {
 		const struct rp_dimension *d =
 		    &r->dimensions[dims[n_dims - 1 - i]];
 		const struct rp_prompts *pr = rp_prompts_for(d->id);
 
-		pdf_subheading(p, rp_fmt(a, sizeof(a),
-					 "%zu. Exploring %s (Explore, Enact)",
-					 3 + i, str(d->title)));
-		prompt(p, "REMEMBER", pr->strength);
-		prompt(p, "TRY", pr->next_step);
+		pdf_subheading(p,
+			       rp_fmt(a, sizeof(a),
+				      _("%zu. Exploring %s (Explore, Enact)"),
+				      3 + i, str(d->title)));
+		prompt(p, _("REMEMBER"), pr->strength);
+		prompt(p, _("TRY"), pr->next_step);
 	}
 	pdf_subheading(
 	    p, rp_fmt(a, sizeof(a),
-		      "%zu. Choose and review (Action, Review, Restore)",
+		      _("%zu. Choose and review (Action, Review, Restore)"),
 		      3 + (n_dims < 2 ? n_dims : 2)));
-	prompt(p, "DECIDE",
-	       "Which one step will we try before the next pulse, who will "
-	       "help, and how will we know it made a difference?");
-	prompt(p, "RESTORE",
-	       "What will we stop doing, or do less of, to make room for it?");
+	prompt(p, _("DECIDE"),
+	       _("Which one step will we try before the next pulse, who will "
+		 "help, and how will we know it made a difference?"));
+	prompt(
+	    p, _("RESTORE"),
+	    _("What will we stop doing, or do less of, to make room for it?"));
 }
 
 static void how_to_read(struct pdf *p, const struct rp_team_report *r)
@@ -724,46 +723,54 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 	char a[512];
 
 	pdf_new_page(p);
-	pdf_heading(p, "How to read this report");
-	pdf_subheading(p, "Scores");
+	pdf_heading(p, _("How to read this report"));
+	pdf_subheading(p, _("Scores"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
-	    "Every statement is answered on a scale from 1 (strongly "
-	    "disagree) to 5 (strongly agree); reverse-scored statements are "
-	    "flipped (6 minus the answer) before anything is computed. A "
-	    "dimension's mean is the mean, over respondents, of each "
-	    "respondent's mean across the dimension's statements. The score "
-	    "puts that mean on 0 to 100: score" NB "=" NB "(mean" NB MINUS NB
-	    "1)" NB "/" NB "4" NB TIMES NB
-	    "100, so 3 (neither) is 50. % favourable is the share of "
-	    "answers that are 4 or 5; % neutral the share of 3; "
-	    "% unfavourable the share of 1 or 2.");
-	pdf_subheading(p, "Intervals and change");
+	    /* xgettext:no-c-format */
+	    /* Formulas are held together with no-break spaces, which
+	     * wrapping keeps: a translation keeps them too. */
+	    _("Every statement is answered on a scale from 1 (strongly "
+	      "disagree) to 5 (strongly agree); reverse-scored statements are "
+	      "flipped (6 minus the answer) before anything is computed. A "
+	      "dimension's mean is the mean, over respondents, of each "
+	      "respondent's mean across the dimension's statements. The score "
+	      "puts that mean on 0 to 100: score\xC2\xA0=\xC2\xA0(mean\xC2\xA0"
+	      "\xE2\x88\x92\xC2\xA0"
+	      "1)\xC2\xA0/\xC2\xA0"
+	      "4\xC2\xA0\xC3\x97\xC2\xA0"
+	      "100, so 3 (neither) is 50. % favourable is the share of "
+	      "answers that are 4 or 5; % neutral the share of 3; "
+	      "% unfavourable the share of 1 or 2."));
+	pdf_subheading(p, _("Intervals and change"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
-	    "The 95% interval of a mean is the t-interval over respondents' "
-	    "dimension means: mean" NB "\xC2\xB1" NB "t(0.975," NB
-	    "n" NB MINUS NB "1)" NB TIMES NB "sd" NB "/" NB
-	    "\xE2\x88\x9An. A change "
-	    "between two waves is "
-	    "tested with Welch's t-test and marked only when it is "
-	    "significant at the 5% level; otherwise the report says there is "
-	    "no detectable change, which in a small team is the honest "
-	    "answer.");
-	pdf_subheading(p, "Thresholds and anonymity");
+	    /* xgettext:no-c-format */
+	    _("The 95% interval of a mean is the t-interval over respondents' "
+	      "dimension means: mean\xC2\xA0\xC2\xB1\xC2\xA0t(0.975,\xC2\xA0"
+	      "n\xC2\xA0\xE2\x88\x92\xC2\xA0"
+	      "1)"
+	      "\xC2\xA0\xC3\x97\xC2\xA0sd\xC2\xA0/"
+	      "\xC2\xA0\xE2\x88\x9An. A change "
+	      "between two waves is "
+	      "tested with Welch's t-test and marked only when it is "
+	      "significant at the 5% level; otherwise the report says there is "
+	      "no detectable change, which in a small team is the honest "
+	      "answer."));
+	pdf_subheading(p, _("Thresholds and anonymity"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
 	    rp_fmt(a, sizeof(a),
-		   "Results for any group with fewer than %d responses (the "
-		   "threshold k) are not shown anywhere; such places read "
-		   "\"not enough responses\" or \"fewer than %d\". Comments "
-		   "appear only when at least %d people answered, in random "
-		   "order. A leader's self-assessment is shown next to the "
-		   "team's view and never mixed into it.",
+		   _("Results for any group with fewer than %d responses (the "
+		     "threshold k) are not shown anywhere; such places read "
+		     "\"not enough responses\" or \"fewer than %d\". Comments "
+		     "appear only when at least %d people answered, in random "
+		     "order. A leader's self-assessment is shown next to the "
+		     "team's view and never mixed into it."),
 		   r->threshold, r->threshold, r->comment_threshold));
-	pdf_subheading(p, "Survey");
+	pdf_subheading(p, _("Survey"));
 	pdf_paragraph(p, 9.5f, PDF_INK,
-		      rp_fmt(a, sizeof(a), "%s (%s), version %s.",
+		      rp_fmt(a, sizeof(a), _("%s (%s), version %s."),
 			     str(r->survey_title), str(r->survey_id),
 			     str(r->survey_version)));
 }
