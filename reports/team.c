@@ -563,7 +563,7 @@ static void areas_to_grow(struct pdf *p, const struct rp_team_report *r,
 		pdf_subheading(p, rp_fmt(a, sizeof(a),
 					 _("%s \xE2\x80\x94 score %.0f"),
 					 str(d->title), d->score));
-		pdf_quote(p, PDF_ANSWER[1], rp_prompts_for(d->id)->grow);
+		pdf_quote(p, PDF_ANSWER[1], _(rp_prompts_for(d->id)->grow));
 	}
 }
 
@@ -703,8 +703,8 @@ static void workshop(struct pdf *p, const struct rp_team_report *r,
 			       rp_fmt(a, sizeof(a),
 				      _("%zu. Exploring %s (Explore, Enact)"),
 				      3 + i, str(d->title)));
-		prompt(p, _("REMEMBER"), pr->strength);
-		prompt(p, _("TRY"), pr->next_step);
+		prompt(p, _("REMEMBER"), _(pr->strength));
+		prompt(p, _("TRY"), _(pr->next_step));
 	}
 	pdf_subheading(
 	    p, rp_fmt(a, sizeof(a),
