@@ -44,6 +44,7 @@ struct run {
 	const uint8_t *key;
 	struct cp_wave wave;
 	char survey_title[256];
+	struct cp_survey *survey; /* the wave's pinned definition */
 	char from[512];
 	char domain[256];
 	char base_url[2048];
@@ -147,6 +148,7 @@ static void run_release(struct run *run)
 	for (int l = 0; l < MAX_LANGS; l++)
 		for (int i = 0; i < 3; i++)
 			cp_template_free(run->tpl[l][i]);
+	cp_survey_free(run->survey);
 	if (run->have_channel)
 		run->ch.close(run->ch.self);
 	if (run->have_chat)
@@ -248,7 +250,7 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
-	cp_survey_free(survey);
+	run->survey = survey; /* its title in each person's language */
 	if (run->wave.closes_at)
 		cp_when_format(run->wave.closes_at, run->closes,
 			       sizeof(run->closes));
@@ -387,7 +389,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	v.team = d->team;
 	v.link = cp_buf_str(&link);
 	v.closes = closes_text;
-	v.survey = run->survey_title;
+	v.survey = cp_survey_text(run->survey, CP_TEXT_TITLE, 0, lang->code);
 	v.threshold = run->threshold;
 	v.lang = lang->code;
 	v.dir = lang->dir;
