@@ -127,7 +127,8 @@ struct request {
 	struct cp_answers answers;
 	bool have_answers;
 	int64_t survey_ref;
-	const char *lang; /* borrowed from the cached survey */
+	struct cp_wave wave; /* the link's, for the thank-you page */
+	const char *lang;    /* borrowed from the cached survey */
 	enum outcome outcome;
 	struct request *next; /* in the writer's queue */
 	/* The writer's: when queued, and the group of its invitation. */
@@ -625,6 +626,15 @@ static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 				    "message", outcomes[o].text);
 		return send_json(rq, outcomes[o].status, obj, false);
 	}
+	if (o == OUT_STORED) {
+		struct cp_buf b;
+		cp_buf_init(&b, MAX_PAGE_BYTES);
+		if (cp_form_thanks(&b, rq->lang, &rq->wave, NULL)) {
+			cp_buf_release(&b);
+			return MHD_NO;
+		}
+		return send_buf(rq, 200, &b, "text/html; charset=utf-8", false);
+	}
 	return send_page(rq, outcomes[o].status, rq->lang, outcomes[o].title,
 			 outcomes[o].text, false);
 }
@@ -1032,14 +1042,30 @@ static enum MHD_Result send_form(struct request *rq,
 {
 	struct cp_form f = {0};
 	struct cp_buf b;
+	struct cp_error err;
+	struct cp_store *st = reader(rq->srv, &err);
+	char *team = NULL, *leaders = NULL;
+	int rc;
 
+	/* A team deleted since is only left unnamed. */
+	if (st == NULL || ((rc = cp_store_team_about(st, inv->team_id, &team,
+						     &leaders, &err)) &&
+			   rc != CP_ENOTFOUND)) {
+		logf_(rq->srv, "error: %s", err.message);
+		return send_outcome(rq, OUT_FAILED);
+	}
+	f.team = team;
+	f.leaders = leaders;
 	f.survey = survey;
 	f.wave = wave;
 	f.self = inv->self;
 	f.entered = entered;
 	thresholds(rq->srv, wave, &f.threshold, &f.comment_threshold);
 	cp_buf_init(&b, MAX_PAGE_BYTES);
-	if (cp_form_render(&b, &f, NULL)) {
+	rc = cp_form_render(&b, &f, NULL);
+	free(team);
+	free(leaders);
+	if (rc) {
 		cp_buf_release(&b);
 		return send_outcome(rq, OUT_FAILED);
 	}
@@ -1226,6 +1252,7 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 	if (cp_answers_check(&rq->answers))
 		return send_form(rq, survey, &wave, &inv, &rq->answers);
 	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
+	rq->wave = wave;
 	if (!enqueue(rq))
 		return send_outcome(rq, OUT_FAILED);
 	return MHD_YES;

@@ -180,6 +180,15 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 			 struct cp_error *err);
 void cp_store_members_free(struct cp_member *m, size_t n);
 
+/*
+ * The name of team team_id into *team and the names of its active
+ * leaders, by name and one per line, into *leaders (NULL when it has
+ * none): what the form says its answers are about. Both malloc'ed;
+ * CP_ENOTFOUND for no such team.
+ */
+int cp_store_team_about(struct cp_store *s, int64_t team_id, char **team,
+			char **leaders, struct cp_error *err);
+
 /* Inserts or updates the member whose address matches email (case
  * insensitively), active. *id is its id. */
 int cp_store_member_upsert(struct cp_store *s, const char *email,
