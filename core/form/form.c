@@ -530,3 +530,21 @@ int cp_form_thanks(struct cp_buf *b, const char *lang,
 		    err);
 	return rc ? rc : page_end(b, err);
 }
+
+int cp_form_stop_page(struct cp_buf *b, const char *lang, struct cp_error *err)
+{
+	int rc = page_start(b, lang, "Stop reminders", err);
+
+	rc = rc ? rc
+		: cp_buf_adds(
+		      b,
+		      "<h1>Stop reminders</h1>\n<p>This stops the reminders "
+		      "for this one survey. Nothing else changes, and you can "
+		      "still answer with the link in your invitation while the "
+		      "survey is open.</p>\n<form method=\"post\">\n"
+		      "<input type=\"hidden\" name=\"List-Unsubscribe\" "
+		      "value=\"One-Click\">\n<button type=\"submit\">Stop "
+		      "reminders</button>\n</form>\n",
+		      err);
+	return rc ? rc : page_end(b, err);
+}

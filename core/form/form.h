@@ -44,6 +44,10 @@ int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
 int cp_form_thanks(struct cp_buf *b, const char *lang,
 		   const struct cp_wave *wave, struct cp_error *err);
 
+/* Appends the page of a one-click "no more reminders" link: what it
+ * does, and a button that posts to the same address. */
+int cp_form_stop_page(struct cp_buf *b, const char *lang, struct cp_error *err);
+
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);
 

@@ -528,6 +528,13 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (wave_id, team_id, kind)"
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
+    /*
+     * 8 -> 9: one-click "no more reminders for this pulse" (RFC 8058).
+     * A flag on the invitation, no time: remind skips it; it says nothing
+     * about answers (docs/anonymity.md, "What the holder can learn").
+     */
+    "ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
+    "  DEFAULT 0 CHECK (no_reminders IN (0, 1));",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 8
+#define CP_SCHEMA_VERSION 9
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -277,6 +277,11 @@ int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
 int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 				struct cp_invitation *out,
 				struct cp_error *err);
+
+/* Stops the reminders of invitation id (RFC 8058 one-click): its
+ * no_reminders flag, nothing else. */
+int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,
+				       struct cp_error *err);
 
 /*
  * Marks an invitation answered, inside the caller's transaction.

@@ -407,7 +407,8 @@ int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
 		 " coalesce(sum(state = 'sent' AND NOT answered"
 		 " AND reminders >= ?2), 0),"
 		 " min(CASE WHEN state = 'sent' AND NOT answered"
-		 " AND reminders < ?2 THEN coalesce(last_reminded_at, sent_at,"
+		 " AND reminders < ?2 AND NOT no_reminders THEN "
+		 "coalesce(last_reminded_at, sent_at,"
 		 " 0) + ?3 END), coalesce(sum(state <> 'sent'), 0)"
 		 " FROM invitation WHERE wave_id = ?1",
 		 err)))
