@@ -243,13 +243,19 @@ static const char *value_of(const struct cp_mail_vars *v, int i)
  */
 static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 {
-	int rc =
-	    cp_buf_adds(b,
-			"</p>\n<table role=\"presentation\" cellspacing=\"0\" "
-			"cellpadding=\"0\" style=\"margin: 0.5em 0\"><tr><td "
-			"style=\"border-radius: 6px; background: #2d6a4f\">"
-			"<a href=\"",
-			err);
+	int rc;
+
+	/* The line break before the link ends its paragraph instead. */
+	if (b->len >= 5 && memcmp(b->data + b->len - 5, "<br>\n", 5) == 0) {
+		b->len -= 5;
+		b->data[b->len] = '\0';
+	}
+	rc = cp_buf_adds(b,
+			 "</p>\n<table role=\"presentation\" cellspacing=\"0\" "
+			 "cellpadding=\"0\" style=\"margin: 0.5em 0\"><tr><td "
+			 "style=\"border-radius: 6px; background: #2d6a4f\">"
+			 "<a href=\"",
+			 err);
 
 	rc = rc ? rc : cp_html_escape(b, link, err);
 	rc = rc ? rc
