@@ -780,6 +780,7 @@ int cp_store_invitation_sample(struct cp_store *s, int64_t *wave,
  * the soonest of the others is due (0: none). not_sent: not yet sent. */
 struct cp_remind_outlook {
 	int64_t unanswered;
+	int64_t stopped; /* of them, those who asked for no more reminders */
 	int64_t reminded_max;
 	int64_t next_due;
 	int64_t not_sent;

@@ -125,6 +125,11 @@ expected=$(for i in $(seq 0 11); do [ "$i" -ge 1 ] && [ "$i" -le 2 ] && continue
 	--expect 10 --only-to "${expected%,}" --one-click \
 	--text-has "it takes about 2 minutes" ||
 	fail "the reminders went wrong"
+# With remind.max 1 nobody is due now; the summary says who opted out.
+expect_exit 0 config set remind.max 1
+export CAREPULSE_NOW=$((1795000000 + 8 * 86400))
+expect_exit 0 remind 1
+expect_in out "0 reminders sent: 11 not answered: 1 asked for no more reminders, the others have had the most (remind.max 1)"
 
 # The 33-statement survey says its own length.
 export CAREPULSE_NOW=1795000000
