@@ -64,40 +64,20 @@ two=$(stop_path p0002@example.org)
 before=$(sql "SELECT count(*) FROM response_slot")
 start_server
 "$PY" - "$PORT" "$one" <<'PYEOF' || fail "the GET went wrong"
-import sys, urllib.request, urllib.error
-port, one = sys.argv[1:]
-def req(path):
-    r = urllib.request.Request("http://127.0.0.1:%s%s" % (port, path))
-    try:
-        with urllib.request.urlopen(r) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-def check(ok, what):
-    if not ok:
-        print("FAIL: " + what, file=sys.stderr)
-        sys.exit(1)
-st, page = req(one)
+import sys
+from cptest import check, request
+st, _, page = request(sys.argv[1], "GET", sys.argv[2])
 check(st == 200 and 'method="post"' in page, "GET shows a button: %d" % st)
 PYEOF
 [ "$(sql "SELECT count(*) FROM invitation WHERE no_reminders = 1")" = 0 ] ||
 	fail "a GET stopped reminders"
 "$PY" - "$PORT" "$one" "$two" <<'PYEOF' || fail "the one-click requests went wrong"
-import sys, urllib.request, urllib.error
+import sys
+from cptest import check, request
 port, one, two = sys.argv[1:]
-base = "http://127.0.0.1:%s" % port
 def post(path):
-    r = urllib.request.Request(base + path, data=b"List-Unsubscribe=One-Click", method="POST")
-    r.add_header("Content-Type", "application/x-www-form-urlencoded")
-    try:
-        with urllib.request.urlopen(r) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-def check(ok, what):
-    if not ok:
-        print("FAIL: " + what, file=sys.stderr)
-        sys.exit(1)
+    st, _, page = request(port, "POST", path, {"List-Unsubscribe": "One-Click"})
+    return st, page
 st1, p1 = post(one)
 check(st1 == 200 and "No more reminders" in p1, "POST: %d" % st1)
 st2, p2 = post(two)
