@@ -261,6 +261,21 @@ static const char *closes_text(const struct cp_wave *w, char *out, size_t n)
 	return out;
 }
 
+/* "1 (Strongly disagree)": a point of the scale and its label. */
+static int scale_point(struct cp_buf *b, const struct cp_survey *s, int v,
+		       struct cp_error *err)
+{
+	const char *label = s->scale.labels[v - s->scale.min];
+	int rc = cp_buf_printf(b, err, "%d", v);
+
+	if (rc == 0 && label) {
+		rc = cp_buf_adds(b, " (", err);
+		rc = rc ? rc : esc(b, label, err);
+		rc = rc ? rc : cp_buf_adds(b, ")", err);
+	}
+	return rc;
+}
+
 /* What the person is asked to do, in plain words: how many statements,
  * how long, until when. */
 static int intro(struct cp_buf *b, const struct cp_form *f,
@@ -271,14 +286,18 @@ static int intro(struct cp_buf *b, const struct cp_form *f,
 	int minutes = cp_survey_minutes(s);
 	int rc;
 
-	rc = cp_buf_printf(
-	    b, err,
-	    "<p>%zu short statements about how your team is led and how "
-	    "people look after each other. For each, choose how much you "
-	    "agree, from 1 (strongly disagree) to %d (strongly agree). It "
-	    "takes about %d minute%s.",
-	    s->nitems, s->scale.max - s->scale.min + 1, minutes,
-	    minutes == 1 ? "" : "s");
+	rc = cp_buf_printf(b, err,
+			   "<p>%zu short statements. For each, choose how much "
+			   "you agree, from ",
+			   s->nitems);
+	rc = rc ? rc : scale_point(b, s, s->scale.min, err);
+	rc = rc ? rc : cp_buf_adds(b, " to ", err);
+	rc = rc ? rc : scale_point(b, s, s->scale.max, err);
+	rc = rc ? rc
+		: cp_buf_printf(b, err,
+				"; there are no right or wrong answers. It "
+				"takes about %d minute%s.",
+				minutes, minutes == 1 ? "" : "s");
 	if (rc == 0 && f->wave->closes_at)
 		rc = cp_buf_printf(b, err, " Open until <strong>%s</strong>.",
 				   closes_text(f->wave, day, sizeof(day)));
