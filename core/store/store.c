@@ -533,8 +533,8 @@ static const char *const migrations[] = {
      * A flag on the invitation, no time: remind skips it; it says nothing
      * about answers (docs/anonymity.md, "What the holder can learn").
      */
-    "ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
-    "  DEFAULT 0 CHECK (no_reminders IN (0, 1));",
+    ("ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
+     "  DEFAULT 0 CHECK (no_reminders IN (0, 1));"),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
