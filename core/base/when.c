@@ -232,7 +232,10 @@ bool cp_when_long(int64_t t, char *out, size_t n)
 	if (n)
 		out[0] = '\0';
 	if (!cp_when_local(t, &tm) ||
-	    strftime(out, n, "%A %e %B %Y, %H:%M %Z", &tm) == 0)
+	    strftime(out, n,
+		     tz_name[0] ? "%A %e %B %Y, %H:%M %Z"
+				: "%A %e %B %Y, %H:%M UTC",
+		     &tm) == 0)
 		return false;
 	/* %e pads a day below 10 with a space: drop it. */
 	while ((p = strstr(out, "  ")) != NULL)

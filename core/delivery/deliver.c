@@ -56,6 +56,9 @@ struct run {
 	struct cp_template *tpl[MAX_LANGS][3];
 	char tpl_path[3][4096];
 	const struct cp_lang *default_lang; /* setting "language" */
+	int minutes;			    /* how long the survey takes */
+	char contact[600];		    /* whom to ask */
+	int one_click; /* base_url is https: List-Unsubscribe */
 	struct cp_channel ch;
 	int have_channel;
 	struct cp_channel chat; /* slack and teams waves: team posts */
@@ -206,6 +209,39 @@ static void closes_in(const struct run *run, char *out, size_t n)
 		cp_strlcpy(out, _("further notice"), n);
 }
 
+/*
+ * The sender's name from mail.from_name (the organisation's) in front of
+ * mail.from's address addr, and the contact for questions from
+ * mail.contact_name and mail.contact_email, else the sender's address.
+ */
+static int sender(struct run *run, const char *addr, struct cp_error *err)
+{
+	char name[256], email[256];
+	int rc;
+
+	rc = get_string(run->st, "mail.from_name", name, sizeof(name), 0, err);
+	if (rc == 0 && name[0])
+		snprintf(run->from, sizeof(run->from), "%s <%s>", name, addr);
+	rc = rc ? rc
+		: get_string(run->st, "mail.contact_name", name, sizeof(name),
+			     0, err);
+	rc = rc ? rc
+		: get_string(run->st, "mail.contact_email", email,
+			     sizeof(email), 0, err);
+	if (rc)
+		return rc;
+	if (name[0] && email[0])
+		snprintf(run->contact, sizeof(run->contact), "%s (%s)", name,
+			 email);
+	else
+		cp_strlcpy(run->contact,
+			   name[0]    ? name
+			   : email[0] ? email
+				      : addr,
+			   sizeof(run->contact));
+	return 0;
+}
+
 /* Loads the wave, its survey's title, the settings and the templates. */
 static int run_init(struct run *run, struct cp_store *st,
 		    const uint8_t key[CP_KEY_LEN], int64_t wave, enum job job,
@@ -251,6 +287,7 @@ static int run_init(struct run *run, struct cp_store *st,
 		return rc;
 	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
 	run->survey = survey; /* its title in each person's language */
+	run->minutes = cp_survey_minutes(survey);
 	if (run->wave.closes_at)
 		cp_when_format(run->wave.closes_at, run->closes,
 			       sizeof(run->closes));
@@ -281,6 +318,10 @@ static int run_init(struct run *run, struct cp_store *st,
 		return rc;
 	at = strrchr(path, '@');
 	cp_strlcpy(run->domain, at ? at + 1 : "localhost", sizeof(run->domain));
+	rc = sender(run, path, err);
+	if (rc)
+		return rc;
+	run->one_click = strncmp(run->base_url, "https://", 8) == 0;
 	/* Each template is loaded (and a file of one's own checked) now,
 	 * in the installation's language, before anything is sent. */
 	rc = default_language(run, err);
@@ -348,18 +389,19 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		 char file[128], struct cp_error *err)
 {
 	char token[CP_TOKEN_LEN + 1], message_id[400];
-	struct cp_buf link, subject, text, html;
+	struct cp_buf link, stop, subject, text, html;
 	struct cp_mail_vars v;
 	struct cp_mail m;
 	const struct cp_template *t = NULL;
 	const struct cp_lang *lang;
-	char closes_text[128];
+	char closes_text[128], length_text[64];
 	locale_t prev;
 	int rc;
 
 	cp_buf_reset(mime);
 	cp_buf_reset(json);
 	cp_buf_init(&link, 4096);
+	cp_buf_init(&stop, 4096);
 	cp_buf_init(&subject, 4096);
 	cp_buf_init(&text, MESSAGE_MAX);
 	cp_buf_init(&html, MESSAGE_MAX);
@@ -370,6 +412,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 			       reminder, run->domain, id, message_id,
 			       sizeof(message_id))) {
 		cp_buf_release(&link);
+		cp_buf_release(&stop);
 		cp_buf_release(&subject);
 		cp_buf_release(&text);
 		cp_buf_release(&html);
@@ -379,12 +422,19 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		 (long long)run->wave.id, (long long)d->invitation_id,
 		 reminder ? "-reminder-" : "", reminder);
 	rc = cp_wave_link(&link, run->base_url, token, err);
+	if (rc == 0 && run->one_click)
+		rc = cp_wave_stop_link(&stop, run->base_url, token, err);
 	/* The person's language (roster), else the installation's: the
 	 * template, the date and the headers all in it. */
 	lang = cp_lang_find(d->language);
 	lang = cp_lang_effective(lang ? lang : run->default_lang);
 	prev = cp_lang_use(lang);
 	closes_in(run, closes_text, sizeof(closes_text));
+	/* TRANSLATORS: how long the survey takes, for {length}. */
+	snprintf(length_text, sizeof(length_text),
+		 cp_ngettext("about %d minute", "about %d minutes",
+			     (unsigned long)run->minutes),
+		 run->minutes);
 	v.name = d->name;
 	v.team = d->team;
 	v.link = cp_buf_str(&link);
@@ -399,8 +449,11 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 			       : d->self ? CP_TEMPLATE_SELF
 					 : CP_TEMPLATE_INVITATION,
 			       &t, err);
-	cp_lang_end(prev);
+	v.length = length_text;
+	v.contact = run->contact;
+	/* Rendered in the language too: the HTML's button is text of ours. */
 	rc = rc ? rc : cp_template_render(t, &v, &subject, &text, &html, err);
+	cp_lang_end(prev);
 	if (rc == 0 && strcmp(run->personal, "webhook") == 0) {
 		char closes[24] = "";
 		json_t *o;
@@ -441,10 +494,12 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		m.message_id = message_id;
 		m.date = cp_store_now();
 		m.language = lang->code;
+		m.unsubscribe = run->one_click ? cp_buf_str(&stop) : NULL;
 		rc = cp_mail_build(mime, &m, err);
 	}
 	memset(token, 0, sizeof(token));
 	cp_buf_release(&link);
+	cp_buf_release(&stop);
 	cp_buf_release(&subject);
 	cp_buf_release(&text);
 	cp_buf_release(&html);
@@ -586,22 +641,25 @@ static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
 static char *chat_body(struct run *run, const struct cp_chat_team *t,
 		       int number)
 {
-	char text[1024], title[300];
+	char text[1024], title[300], length[64];
 	json_t *o;
 	char *s;
 
+	/* A team's channel mixes languages: its posts stay in English. */
+	snprintf(length, sizeof(length), "about %d minute%s", run->minutes,
+		 run->minutes == 1 ? "" : "s");
 	if (number == 0)
 		snprintf(text, sizeof(text),
 			 "The %s pulse for %s is open until %s. Each of you "
-			 "has been sent a personal link (%s); it takes about "
-			 "two minutes. Answers are anonymous: results are "
+			 "has been sent a personal link (%s); it takes %s. "
+			 "Answers are anonymous: results are "
 			 "only shown for groups of at least %s people, never "
 			 "for one person.",
 			 run->survey_title, t->team, run->closes,
 			 strcmp(run->personal, "email") == 0
 			     ? "by email"
 			     : "in a direct message",
-			 run->threshold);
+			 length, run->threshold);
 	else
 		snprintf(text, sizeof(text),
 			 "Reminder: %lld of %lld in %s have answered the "

@@ -23,6 +23,11 @@ struct cp_form {
 	int threshold;			  /* the reporting threshold in force */
 	int comment_threshold;		  /* the comments' threshold in force */
 	const struct cp_answers *entered; /* NULL: a fresh form */
+	/* Whom the answers are about: the team the invitation counts for
+	 * and its leaders' names, one per line (cp_store_team_about); NULL
+	 * when unknown. */
+	const char *team;
+	const char *leaders;
 	/* The page's language (NULL: English); lang_chosen: picked with
 	 * the language switch, so the form posts back with it. */
 	const struct cp_lang *lang;
@@ -43,6 +48,17 @@ int cp_form_render(struct cp_buf *b, const struct cp_form *f,
  */
 int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
 		    const char *title, const char *text, struct cp_error *err);
+
+/* Appends the thank-you page: saved, and when and how results will be
+ * shared (the wave's closing date; wave may be NULL). In lang (NULL:
+ * English), rendered in the thread's language (cp_lang_use). */
+int cp_form_thanks(struct cp_buf *b, const struct cp_lang *lang,
+		   const struct cp_wave *wave, struct cp_error *err);
+
+/* Appends the page of a one-click "no more reminders" link: what it
+ * does, and a button that posts to the same address. In lang as above. */
+int cp_form_stop_page(struct cp_buf *b, const struct cp_lang *lang,
+		      struct cp_error *err);
 
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);

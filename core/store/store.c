@@ -565,7 +565,14 @@ static const char *const migrations[] = {
     "  THEN w.self_survey_ref ELSE w.survey_ref END"
     " JOIN json_each(s.definition, '$.items') j"
     " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';",
-    /* 9 -> 10: each person's language (issue 14), a BCP 47 tag or NULL:
+    /*
+     * 9 -> 10: one-click "no more reminders for this pulse" (RFC 8058).
+     * A flag on the invitation, no time: remind skips it; it says nothing
+     * about answers (docs/anonymity.md, "What the holder can learn").
+     */
+    ("ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
+     "  DEFAULT 0 CHECK (no_reminders IN (0, 1));"),
+    /* 10 -> 11: each person's language (issue 14), a BCP 47 tag or NULL:
      * on the member from the roster, copied onto each invitation for its
      * messages and its form. Never on a response (docs/anonymity.md). */
     "ALTER TABLE member ADD COLUMN language TEXT;"

@@ -37,9 +37,11 @@ sink, kind = sys.argv[1], sys.argv[2]
 want = {"gwen@example.org": "cy", "layla@example.org": "ar",
         "lucia@example.org": "es", "zofia@example.org": "pl",
         "ed@example.org": "en", "nia@example.org": "pl"}  # nia: the setting
-subject = {"invitation": {"en": "your own view, next to your team's", "cy": "arolwg dau funud",
-                          "es": "una encuesta de dos minutos", "pl": "dwuminutowa ankieta",
-                          "ar": "استبيان قصير لدقيقتين"},
+subject = {"invitation": {"en": "your own view, next to your team's",
+                          "cy": "sut rydyn ni'n gwneud? (tua 2 munud)",
+                          "es": "¿cómo estamos? (unos 2 minutos)",
+                          "pl": "jak nam idzie? (około 2 minut)",
+                          "ar": "كيف حالنا؟ (نحو 2 دقيقة)"},
            "reminder": {"en": "Reminder:", "cy": "Nodyn atgoffa:", "es": "Recordatorio:",
                         "pl": "Przypomnienie:", "ar": "تذكير:"}}[kind]
 closes = {"en": "Tuesday 5 January 2027, 12:00 EST", "cy": "Ionawr 2027, 12:00 EST",
