@@ -345,10 +345,18 @@ void cp_welch(struct cp_change *ch, const struct cp_stat *now,
 
 /* ---- eNPS ---- */
 
-/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile. */
+/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile: Newton
+ * steps on the normal cdf (erfc, to full precision) from the guess. */
 static double z_level(void)
 {
-	return cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, 2 * DF_CAP);
+	double p = 1 - (1 - CP_CONFIDENCE) / 2;
+	double z = normal_quantile_guess(p);
+
+	for (int i = 0; i < 8; i++) {
+		double f = 0.5 * erfc(-z / M_SQRT2) - p;
+		z -= f / (exp(-z * z / 2) / sqrt(2 * M_PI));
+	}
+	return z;
 }
 
 /*
