@@ -117,3 +117,4 @@ expect_exit 0 import "$w3" pnts.json
 sed 's/"enps": 10/"enps": 11/' pnts.json >bad.json
 expect_exit 65 import "$w3" bad.json
 expect_in err "enps"
+expect_in err "from 0 to 10 or prefer_not_to_say"
