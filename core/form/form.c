@@ -257,7 +257,14 @@ static int choice(struct cp_buf *b, const struct cp_item *it, const char *value,
 		  const char *num, const char *label, bool checked,
 		  struct cp_error *err)
 {
-	int rc = cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
+	/* "Prefer not to say" carries a class, for a layout that sets it
+	 * apart from the scale. */
+	int rc = cp_buf_adds(
+	    b,
+	    strcmp(value, CP_ANSWER_DECLINED_TOKEN) == 0
+		? "<label class=\"decline\"><input type=\"radio\" name=\""
+		: "<label><input type=\"radio\" name=\"",
+	    err);
 
 	rc = rc ? rc : esc(b, it->id, err);
 	rc = rc ? rc : cp_buf_adds(b, "\" value=\"", err);
