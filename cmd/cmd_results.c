@@ -291,6 +291,34 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 	out_skip_to(t, NDATA);
 }
 
+/* The first cells of a table row of a measure: wave, group, its label
+ * (after prefix), n and the "prefer not to say" count. */
+static void table_lead(struct out_table *t, const struct cp_results *r,
+		       const struct cp_group *g, const char *prefix,
+		       const char *label, bool show, int64_t n,
+		       int64_t declined)
+{
+	out_cellf(t, "%lld", (long long)r->wave.id);
+	group_label(t, g);
+	out_cellf(t, "%s%s", prefix, label);
+	count(t, show, n);
+	count(t, show && declined > 0, declined);
+}
+
+/* The change cells of a data row, from previous_wave to change_status;
+ * empty unless has_change (then ch is set). */
+static void change_cells(struct out_table *t, bool has_change,
+			 const struct cp_change *ch)
+{
+	bool diff = has_change && ch->has_diff;
+
+	count(t, has_change, has_change ? ch->previous_wave : 0);
+	num(t, diff, 4, diff ? ch->diff : 0);
+	num(t, diff, 4, diff ? ch->low : 0);
+	num(t, diff, 4, diff ? ch->high : 0);
+	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+}
+
 /* One row of a dimension (self and gap given) or an item (self NULL). */
 static void measure_row(struct out_table *t, const struct cp_results *r,
 			const struct cp_group *g, const char *dimension,
@@ -305,11 +333,8 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	char buf[96];
 
 	if (fmt == FORMAT_TABLE) {
-		out_cellf(t, "%lld", (long long)r->wave.id);
-		group_label(t, g);
-		out_cellf(t, "%s%s", item ? "  " : "", label);
-		count(t, show, st->n);
-		count(t, show && st->declined > 0, st->declined);
+		table_lead(t, r, g, item ? "  " : "", label, show, st->n,
+			   st->declined);
 		if (show)
 			out_cellf(t, "%.2f", st->mean);
 		else
@@ -355,11 +380,7 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	out_skip_to(t, DATA_SELF_MEAN);
 	num(t, has_self, 4, has_self ? self->mean : 0);
 	num(t, has_self && show, 4, gap ? *gap : 0);
-	count(t, has_change, ch->previous_wave);
-	num(t, has_change && ch->has_diff, 4, ch->diff);
-	num(t, has_change && ch->has_diff, 4, ch->low);
-	num(t, has_change && ch->has_diff, 4, ch->high);
-	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+	change_cells(t, has_change, ch);
 	count(t, show, st->declined);
 	out_skip_to(t, NDATA);
 }
@@ -381,11 +402,7 @@ static void enps_row(struct out_table *t, const struct cp_results *r,
 	if (e == NULL)
 		return;
 	if (fmt == FORMAT_TABLE) {
-		out_cellf(t, "%lld", (long long)r->wave.id);
-		group_label(t, g);
-		out_cell(t, "eNPS");
-		count(t, show, e->n);
-		count(t, show && e->declined > 0, e->declined);
+		table_lead(t, r, g, "", "eNPS", show, e->n, e->declined);
 		if (show)
 			out_cellf(t, "%+.0f", e->score);
 		else
@@ -425,11 +442,7 @@ static void enps_row(struct out_table *t, const struct cp_results *r,
 	num(t, show && e->has_ci, 4, e->ci_low);
 	num(t, show && e->has_ci, 4, e->ci_high);
 	out_skip_to(t, DATA_PREVIOUS_WAVE);
-	count(t, has_change, ch ? ch->previous_wave : 0);
-	num(t, has_change && ch->has_diff, 4, ch ? ch->diff : 0);
-	num(t, has_change && ch->has_diff, 4, ch ? ch->low : 0);
-	num(t, has_change && ch->has_diff, 4, ch ? ch->high : 0);
-	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+	change_cells(t, has_change, ch);
 	count(t, show, e->declined);
 	num(t, show, 4, e->pct_promoters);
 	num(t, show, 4, e->pct_passives);

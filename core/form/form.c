@@ -81,7 +81,7 @@ static const char style[] =
     "footer{color:#4a4a4a;font-size:.9rem;margin:1.25rem 0 .5rem}"
     /* "Prefer not to say": the row's last segment, wider, in smaller
      * words, so the form grows no taller for it. */
-    ".seg label.pn{flex:1.8 1 0;font-size:.75rem;line-height:1.1;"
+    ".seg label.decline{flex:1.8 1 0;font-size:.75rem;line-height:1.1;"
     "font-weight:500;text-align:center;padding:0 .2rem}"
     /* The language switch, links without script. */
     ".langs ul{list-style:none;margin:0;padding:0;display:flex;"
@@ -611,7 +611,7 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	}
 	if (rc == 0 && it->prefer_not_to_say && s->prefer_not_to_say) {
 		rc = cp_buf_adds(
-		    b, "<label class=\"pn\"><input type=\"radio\" name=\"",
+		    b, "<label class=\"decline\"><input type=\"radio\" name=\"",
 		    err);
 		rc = rc ? rc : esc(b, it->id, err);
 		rc = rc ? rc

@@ -238,15 +238,20 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 				continue;
 			snprintf(field, sizeof(field), "%s%s", answers_prefix,
 				 s->items[i].id);
-			if (pr == CP_FIELD_OFF_SCALE)
+			if (pr == CP_FIELD_OFF_SCALE) {
+				bool enps = s->items[i].type == CP_ITEM_ENPS;
 				cp_problems_add(
 				    im->problems, line, field,
 				    "%s%s: '%s' is not a whole "
-				    "number from %d to %d",
+				    "number from %d to %d%s",
 				    where, field,
 				    show(a->raw[i] ? a->raw[i] : "", v),
-				    s->scale.min, s->scale.max);
-			else
+				    enps ? CP_ENPS_MIN : s->scale.min,
+				    enps ? CP_ENPS_MAX : s->scale.max,
+				    s->items[i].prefer_not_to_say
+					? " or " CP_ANSWER_DECLINED_TOKEN
+					: "");
+			} else
 				cp_problems_add(
 				    im->problems, line, field, "%s%s: %s",
 				    where, field,

@@ -1060,32 +1060,38 @@ static int attach_comments(struct build *b, struct cp_store *s,
 	return rc;
 }
 
+/*
+ * Starts ch as the change from wave; false when it cannot be told: small
+ * or hidden samples (either side hidden, under k, or under min_n) are "no
+ * detectable change", never an arrow.
+ */
+static bool change_start(struct cp_change *ch, bool hidden, int64_t n1,
+			 int64_t n0, int64_t min_n, int64_t wave, int k)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->previous_wave = wave;
+	if (hidden || n1 < k || n0 < k || n1 < min_n || n0 < min_n) {
+		ch->status = CP_CHANGE_UNDETECTABLE;
+		return false;
+	}
+	return true;
+}
+
 /* The change of an eNPS item: as change_of, on the eNPS scores. */
 static void enps_change_of(struct cp_change *ch, const struct cp_enps *now,
 			   const struct cp_enps *before, int64_t wave, int k)
 {
-	memset(ch, 0, sizeof(*ch));
-	ch->previous_wave = wave;
-	if (now->suppressed || before->suppressed || now->n < k ||
-	    before->n < k || now->n < 1 || before->n < 1) {
-		ch->status = CP_CHANGE_UNDETECTABLE;
-		return;
-	}
-	cp_enps_change(ch, now, before);
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 1, wave, k))
+		cp_enps_change(ch, now, before);
 }
 
 static void change_of(struct cp_change *ch, const struct cp_stat *now,
 		      const struct cp_stat *before, int64_t wave, int k)
 {
-	memset(ch, 0, sizeof(*ch));
-	ch->previous_wave = wave;
-	/* Small or hidden samples: "no detectable change", never an arrow. */
-	if (now->suppressed || before->suppressed || now->n < k ||
-	    before->n < k || now->n < 2 || before->n < 2) {
-		ch->status = CP_CHANGE_UNDETECTABLE;
-		return;
-	}
-	cp_welch(ch, now, before);
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 2, wave, k))
+		cp_welch(ch, now, before);
 }
 
 static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,

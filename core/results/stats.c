@@ -306,12 +306,26 @@ void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS])
 	percentages(st);
 }
 
+/* Hidden for fewer than k, until the caller says otherwise. */
+static const struct cp_suppression too_few = {CP_REASON_FEWER_THAN_K,
+					      (size_t)-1, 0};
+
 void cp_stat_suppress(struct cp_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->suppressed = true;
-	st->why.reason = CP_REASON_FEWER_THAN_K;
-	st->why.protects = (size_t)-1;
+	st->why = too_few;
+}
+
+/* up or down when the interval [low, high] excludes 0. */
+static void change_status(struct cp_change *ch)
+{
+	if (ch->low > 0)
+		ch->status = CP_CHANGE_UP;
+	else if (ch->high < 0)
+		ch->status = CP_CHANGE_DOWN;
+	else
+		ch->status = CP_CHANGE_UNDETECTABLE;
 }
 
 void cp_welch(struct cp_change *ch, const struct cp_stat *now,
@@ -335,20 +349,23 @@ void cp_welch(struct cp_change *ch, const struct cp_stat *now,
 		ch->low = ch->diff - t * se;
 		ch->high = ch->diff + t * se;
 	}
-	if (ch->low > 0)
-		ch->status = CP_CHANGE_UP;
-	else if (ch->high < 0)
-		ch->status = CP_CHANGE_DOWN;
-	else
-		ch->status = CP_CHANGE_UNDETECTABLE;
+	change_status(ch);
 }
 
 /* ---- eNPS ---- */
 
-/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile. */
+/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile: Newton
+ * steps on the normal cdf (erfc, to full precision) from the guess. */
 static double z_level(void)
 {
-	return cp_t_quantile(1 - (1 - CP_CONFIDENCE) / 2, 2 * DF_CAP);
+	double p = 1 - (1 - CP_CONFIDENCE) / 2;
+	double z = normal_quantile_guess(p);
+
+	for (int i = 0; i < 8; i++) {
+		double f = 0.5 * erfc(-z / M_SQRT2) - p;
+		z -= f / (exp(-z * z / 2) / sqrt(2 * M_PI));
+	}
+	return z;
 }
 
 /*
@@ -404,8 +421,7 @@ void cp_enps_suppress(struct cp_enps *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->suppressed = true;
-	e->why.reason = CP_REASON_FEWER_THAN_K;
-	e->why.protects = (size_t)-1;
+	e->why = too_few;
 }
 
 void cp_enps_change(struct cp_change *ch, const struct cp_enps *now,
@@ -421,10 +437,5 @@ void cp_enps_change(struct cp_change *ch, const struct cp_enps *now,
 	ch->diff = now->score - before->score;
 	ch->low = fmax(-200.0, 100.0 * (e1 - e0 - half));
 	ch->high = fmin(200.0, 100.0 * (e1 - e0 + half));
-	if (ch->low > 0)
-		ch->status = CP_CHANGE_UP;
-	else if (ch->high < 0)
-		ch->status = CP_CHANGE_DOWN;
-	else
-		ch->status = CP_CHANGE_UNDETECTABLE;
+	change_status(ch);
 }

@@ -245,6 +245,39 @@ static void test_incomplete_language_refused(void **state)
 	}
 }
 
+/* Every built-in survey carries every language it ships, all complete
+ * (parsing checks completeness) and marked for review. */
+static void test_builtin_languages(void **state)
+{
+	static const char *const langs[] = {"cy", "es", "pl", "ar"};
+	size_t n = cp_survey_builtin_count();
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct cp_survey *s = NULL;
+		const char *name = NULL, *text;
+		struct cp_error err;
+		char msg[512];
+		size_t len = 0;
+
+		text = cp_survey_builtin(i, &len, &name);
+		if (cp_survey_parse(&s, name, text, len, &err))
+			fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
+		for (size_t l = 0; l < 4; l++) {
+			const struct cp_translation *t =
+			    cp_survey_translation(s, langs[l]);
+			if (t == NULL)
+				fail_msg("built-in %s has no '%s'", name,
+					 langs[l]);
+			assert_true(t->needs_review);
+			assert_string_not_equal(
+			    cp_survey_text(s, CP_TEXT_ITEM, 0, langs[l]),
+			    s->items[0].text);
+		}
+		cp_survey_free(s);
+	}
+}
+
 /* ---- the built-in surveys ---- */
 
 static void test_builtins_parse(void **state)
@@ -743,6 +776,7 @@ int main(void)
 	    cmocka_unit_test(test_builtins_parse),
 	    cmocka_unit_test(test_texts_in_languages),
 	    cmocka_unit_test(test_incomplete_language_refused),
+	    cmocka_unit_test(test_builtin_languages),
 	    cmocka_unit_test(test_compassionate_leadership),
 	    cmocka_unit_test(test_compassionate_pulse),
 	    cmocka_unit_test(test_leader_self_mirrors_team_survey),
