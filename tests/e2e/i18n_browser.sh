@@ -13,13 +13,7 @@ for m in playwright-core axe-core; do
 		exit 77
 	fi
 done
-for l in cy_GB es_ES pl_PL ar_EG; do
-	if ! locale -a 2>/dev/null | grep -qix "$l.utf-\?8"; then
-		[ -n "${CI:-}" ] && fail "locale $l.UTF-8 is missing: run scripts/setup"
-		echo "SKIP: locale $l.UTF-8 is not generated (scripts/setup generates it)"
-		exit 77
-	fi
-done
+need_locales
 expect_exit 0 init
 expect_exit 0 team import "$CP_SOURCE_DIR/tests/data/roster-languages.csv"
 expect_exit 0 config set timezone Europe/London

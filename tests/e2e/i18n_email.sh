@@ -6,13 +6,7 @@
 # shown in the installation's time zone. Reminders follow the same rules.
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/peers/peers.sh"
-for l in cy_GB es_ES pl_PL ar_EG; do
-	if ! locale -a 2>/dev/null | grep -qix "$l.utf-\?8"; then
-		[ -n "${CI:-}" ] && fail "locale $l.UTF-8 is missing: run scripts/setup"
-		echo "SKIP: locale $l.UTF-8 is not generated (scripts/setup generates it)"
-		exit 77
-	fi
-done
+need_locales
 export CAREPULSE_NOW=1795000000
 start_smtp "$T/sink" --lifetime 120
 

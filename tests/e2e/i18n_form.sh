@@ -9,13 +9,7 @@
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/serve_lib.sh"
 need sqlite3
-for l in cy_GB es_ES pl_PL ar_EG; do
-	if ! locale -a 2>/dev/null | grep -qix "$l.utf-\?8"; then
-		[ -n "${CI:-}" ] && fail "locale $l.UTF-8 is missing: run scripts/setup"
-		echo "SKIP: locale $l.UTF-8 is not generated (scripts/setup generates it)"
-		exit 77
-	fi
-done
+need_locales
 
 expect_exit 0 init
 # A bad language in the roster: every bad cell named, nothing written.
