@@ -529,7 +529,14 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
     /*
-     * 8 -> 9: "prefer not to say" and eNPS items (surveys/README.md). A
+     * 8 -> 9: one-click "no more reminders for this pulse" (RFC 8058).
+     * A flag on the invitation, no time: remind skips it; it says nothing
+     * about answers (docs/anonymity.md, "What the holder can learn").
+     */
+    ("ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
+     "  DEFAULT 0 CHECK (no_reminders IN (0, 1));"),
+    /*
+     * 9 -> 10: "prefer not to say" and eNPS items (surveys/README.md). A
      * slot still keeps one character per item, so its size says nothing
      * new: 'x' is "prefer not to say", 'a'-'k' an eNPS item's 0-10.
      * agg_item counts them in columns of their own: c0 and c6-c10 for

@@ -1139,3 +1139,11 @@ const char *cp_survey_text(const struct cp_survey *s, enum cp_text what,
 	tr = t ? translated(s, t, what, index) : NULL;
 	return tr ? tr : own;
 }
+
+int cp_survey_minutes(const struct cp_survey *s)
+{
+	size_t seconds = s->nitems * 7 + s->nquestions * 30;
+	size_t minutes = (seconds + 59) / 60;
+
+	return minutes < 1 ? 1 : minutes > 600 ? 600 : (int)minutes;
+}
