@@ -887,13 +887,15 @@ int cp_store_signin_token_add(struct cp_store *s, const uint8_t hash[32],
 int cp_store_signin_token_use(struct cp_store *s, const uint8_t hash[32],
 			      int64_t now, int64_t *viewer,
 			      struct cp_error *err);
-/* Deletes the tokens and rate counters that ended before `before`: the
- * housekeeping every sign-in request does. */
+/* Deletes the tokens that expired before `before` and the rate counters
+ * of the hours before its last: the housekeeping every sign-in request
+ * does. */
 int cp_store_signin_tidy(struct cp_store *s, int64_t before,
 			 struct cp_error *err);
 
-/* Counts one request in its hour for kind ("address" or "client") and
- * key (a SHA-256); *requests is the count so far, this one included. */
+/* Counts one request in hour (seconds since the epoch / 3600) for kind
+ * ("address" or "client") and key (a SHA-256); *requests is the count so
+ * far, this one included. */
 int cp_store_rate_hit(struct cp_store *s, const char *kind,
 		      const uint8_t key[32], int64_t hour, int64_t *requests,
 		      struct cp_error *err);

@@ -330,7 +330,7 @@ int cp_store_signin_tidy(struct cp_store *s, int64_t before,
 	if ((rc = cp_store_prepare(
 		 s, &st, "DELETE FROM signin_rate WHERE hour < ?", err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, before - 3600);
+	sqlite3_bind_int64(st, 1, before / 3600 - 1);
 	return run_done(s, st, "cannot delete old sign-in counters", err);
 }
 
