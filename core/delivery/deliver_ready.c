@@ -153,9 +153,9 @@ static int ready_text(const struct ready_run *run,
 
 	rc = cp_buf_printf(text, err,
 			   "%s%s,\n\n"
-			   "The results of the %s pulse are ready. Sign in "
-			   "to the results portal\nto see those of the teams "
-			   "you have access to:\n\n%s\n\n"
+			   "The results of \"%s\" are ready. Sign in to the "
+			   "results\nportal to see those of the teams you "
+			   "have access to:\n\n%s\n\n"
 			   "Type your e-mail address there and carepulse "
 			   "sends you a personal\nsign-in link. This message "
 			   "holds no results.\n",
@@ -164,11 +164,11 @@ static int ready_text(const struct ready_run *run,
 	rc = rc ? rc : cp_buf_adds(html, "<p>", err);
 	rc = rc ? rc : cp_buf_adds(html, name ? "Dear " : "Hello", err);
 	rc = rc || !name ? rc : cp_html_escape(html, name, err);
-	rc = rc ? rc : cp_buf_adds(html, ",</p><p>The results of the ", err);
+	rc = rc ? rc : cp_buf_adds(html, ",</p><p>The results of &quot;", err);
 	rc = rc ? rc : cp_html_escape(html, run->w.title, err);
 	rc = rc ? rc
 		: cp_buf_adds(html,
-			      " pulse are ready. Sign in to the results portal "
+			      "&quot; are ready. Sign in to the results portal "
 			      "to see those of the teams you have access "
 			      "to:</p><p><a href=\"",
 			      err);
