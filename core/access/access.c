@@ -334,27 +334,60 @@ bool cp_access_rules_team(const struct cp_access_rules *r,
 	return false;
 }
 
+/*
+ * The viewer's rules and the wave's tree (*snap, n teams), for a check:
+ * *any is false, and nothing is left to release, when the viewer may see
+ * nothing at all or the wave has no tree.
+ */
+static int rules_for_wave(struct cp_store *s, int64_t viewer, int64_t wave,
+			  int64_t now, struct cp_access_rules *r,
+			  struct cp_snapshot_team **snap, size_t *n, bool *any,
+			  struct cp_error *err)
+{
+	int rc;
+
+	*snap = NULL;
+	*n = 0;
+	*any = false;
+	rc = cp_access_rules_load(s, viewer, now, r, err);
+	if (rc == 0 && cp_access_rules_any(r))
+		rc = cp_store_wave_snapshot(s, wave, snap, n, err);
+	if (rc == CP_ENOTFOUND) {
+		cp_error_clear(err);
+		rc = 0;
+	}
+	*any = rc == 0 && *n > 0;
+	if (!*any) {
+		cp_store_snapshot_free(*snap, *n);
+		*snap = NULL;
+		*n = 0;
+		cp_access_rules_release(r);
+	}
+	return rc;
+}
+
+static void rules_for_wave_release(struct cp_access_rules *r,
+				   struct cp_snapshot_team *snap, size_t n)
+{
+	cp_store_snapshot_free(snap, n);
+	cp_access_rules_release(r);
+}
+
 int cp_access_may_view(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		       int64_t team_id, int64_t now, bool *ok,
 		       struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
-	size_t n = 0;
-	int rc;
+	struct cp_snapshot_team *snap;
+	size_t n;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &n, &any,
+				err);
 
-	*ok = false;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !cp_access_rules_any(&r)) {
-		cp_access_rules_release(&r);
-		return rc;
-	}
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &n, err);
-	if (rc == 0)
-		*ok = cp_access_rules_team(&r, snap, n, team_id);
-	cp_store_snapshot_free(snap, n);
-	cp_access_rules_release(&r);
-	return rc == CP_ENOTFOUND ? 0 : rc;
+	*ok = any && cp_access_rules_team(&r, snap, n, team_id);
+	if (any)
+		rules_for_wave_release(&r, snap, n);
+	return rc;
 }
 
 int cp_access_may_view_self(struct cp_store *s, int64_t viewer_id,
@@ -362,24 +395,19 @@ int cp_access_may_view_self(struct cp_store *s, int64_t viewer_id,
 			    bool *ok, struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
-	size_t n = 0;
-	int rc;
+	struct cp_snapshot_team *snap;
+	size_t n;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &n, &any,
+				err);
 
-	*ok = false;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !has_id(r.lead, r.nlead, team_id)) {
-		cp_access_rules_release(&r);
-		return rc;
-	}
 	/* Exactly the team they lead, and a team of the wave: never HR, a
 	 * facilitator or the leader of a team above. */
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &n, err);
-	if (rc == 0)
-		*ok = snap_find(snap, n, team_id) < n;
-	cp_store_snapshot_free(snap, n);
-	cp_access_rules_release(&r);
-	return rc == CP_ENOTFOUND ? 0 : rc;
+	*ok = any && has_id(r.lead, r.nlead, team_id) &&
+	      snap_find(snap, n, team_id) < n;
+	if (any)
+		rules_for_wave_release(&r, snap, n);
+	return rc;
 }
 
 /* Appends the teams below parent (0: the roots) in tree order to order,
@@ -424,22 +452,18 @@ int cp_access_teams(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		    struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
+	struct cp_snapshot_team *snap;
 	int64_t *order = NULL;
-	size_t ns = 0, k = 0;
-	int rc;
+	size_t ns, k = 0;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &ns,
+				&any, err);
 
 	*team_ids = NULL;
 	*n = 0;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !cp_access_rules_any(&r)) {
-		cp_access_rules_release(&r);
+	if (!any)
 		return rc;
-	}
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &ns, err);
-	if (rc == CP_ENOTFOUND)
-		rc = 0;
-	rc = rc ? rc : cp_access_tree_order(snap, ns, &order, err);
+	rc = cp_access_tree_order(snap, ns, &order, err);
 	for (size_t i = 0; rc == 0 && i < ns; i++)
 		if (cp_access_rules_team(&r, snap, ns, order[i]))
 			order[k++] = order[i];
@@ -449,8 +473,7 @@ int cp_access_teams(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		order = NULL;
 	}
 	free(order);
-	cp_store_snapshot_free(snap, ns);
-	cp_access_rules_release(&r);
+	rules_for_wave_release(&r, snap, ns);
 	return rc;
 }
 

@@ -281,6 +281,18 @@ static int db_holds(struct fixture *f, const char *text)
 	return found;
 }
 
+/* A sign-in request; true when a link is to be sent (token holds it). */
+static bool request(struct fixture *f, const char *email, const char *client,
+		    int64_t now, char token[CP_ACCESS_SECRET_SIZE])
+{
+	bool send = false;
+
+	assert_int_equal(
+	    cp_signin_request(f->fx.s, email, client, now, token, &send, NULL),
+	    0);
+	return send;
+}
+
 static void test_token_single_use_and_hashed(void **state)
 {
 	struct fixture *f = *state;
@@ -289,10 +301,7 @@ static void test_token_single_use_and_hashed(void **state)
 	int64_t v = 0;
 	bool send = false;
 
-	assert_int_equal(cp_signin_request(f->fx.s, "Lead.A@Example.org",
-					   "192.0.2.1", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "Lead.A@Example.org", "192.0.2.1", NOW, token);
 	assert_true(send);
 	assert_int_equal(strlen(token), 48);
 	assert_int_equal(db_holds(f, token), 0); /* only its hash */
@@ -303,10 +312,7 @@ static void test_token_single_use_and_hashed(void **state)
 			 CP_ECONFLICT);
 	assert_int_equal(v, 0);
 	/* Expired: unused, but past its life. */
-	assert_int_equal(cp_signin_request(f->fx.s, "lead.a@example.org",
-					   "192.0.2.1", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "lead.a@example.org", "192.0.2.1", NOW, token);
 	assert_true(send);
 	assert_int_equal(
 	    cp_signin_consume(f->fx.s, token, NOW + TOKEN_LIFE, &v, &err),
@@ -325,21 +331,12 @@ static void test_no_enumeration(void **state)
 
 	/* No access, a member only, a malformed address: no link, no
 	 * error, the same return. */
-	assert_int_equal(cp_signin_request(f->fx.s, "nobody@example.org",
-					   "192.0.2.1", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "nobody@example.org", "192.0.2.1", NOW, token);
 	assert_false(send);
 	assert_string_equal(token, "");
-	assert_int_equal(cp_signin_request(f->fx.s, "member@example.org",
-					   "192.0.2.1", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "member@example.org", "192.0.2.1", NOW, token);
 	assert_false(send);
-	assert_int_equal(cp_signin_request(f->fx.s, "not an address",
-					   "192.0.2.1", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "not an address", "192.0.2.1", NOW, token);
 	assert_false(send);
 	assert_int_equal(
 	    cp_signin_email(f->fx.s, "member@example.org", NOW, &v, NULL),
@@ -358,44 +355,24 @@ static void test_rate_limits(void **state)
 	/* Per address: 5 an hour (from different clients). */
 	for (int i = 0; i < 5; i++) {
 		snprintf(client, sizeof(client), "192.0.2.%d", i);
-		assert_int_equal(cp_signin_request(f->fx.s, "hr@example.org",
-						   client, NOW, token, &send,
-						   NULL),
-				 0);
+		send = request(f, "hr@example.org", client, NOW, token);
 		assert_true(send);
 	}
-	assert_int_equal(cp_signin_request(f->fx.s, "hr@example.org",
-					   "192.0.2.99", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "hr@example.org", "192.0.2.99", NOW, token);
 	assert_false(send);
 	/* The next hour: allowed again. */
-	assert_int_equal(cp_signin_request(f->fx.s, "hr@example.org",
-					   "192.0.2.99", NOW + 3600, token,
-					   &send, NULL),
-			 0);
+	send = request(f, "hr@example.org", "192.0.2.99", NOW + 3600, token);
 	assert_true(send);
 	/* Per client: 3 an hour, whatever the addresses. */
 	assert_int_equal(
 	    cp_config_set(f->fx.s, "access.signin_per_client", "3", NULL), 0);
-	assert_int_equal(cp_signin_request(f->fx.s, "nobody@example.org",
-					   "198.51.100.7", NOW, token, &send,
-					   NULL),
-			 0);
-	assert_int_equal(cp_signin_request(f->fx.s, "lead.a@example.org",
-					   "198.51.100.7", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "nobody@example.org", "198.51.100.7", NOW, token);
+	assert_false(send);
+	send = request(f, "lead.a@example.org", "198.51.100.7", NOW, token);
 	assert_true(send);
-	assert_int_equal(cp_signin_request(f->fx.s, "lead.b@example.org",
-					   "198.51.100.7", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "lead.b@example.org", "198.51.100.7", NOW, token);
 	assert_true(send);
-	assert_int_equal(cp_signin_request(f->fx.s, "fac@example.org",
-					   "198.51.100.7", NOW, token, &send,
-					   NULL),
-			 0);
+	send = request(f, "fac@example.org", "198.51.100.7", NOW, token);
 	assert_false(send);
 }
 
