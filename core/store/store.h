@@ -400,7 +400,9 @@ struct cp_forgotten {
  * Inside the caller's transaction: erases the name and address of the
  * member whose address is email (case-insensitively), marks the row
  * forgotten and inactive, and deletes their unused invitations of waves
- * not closed. CP_ENOTFOUND when no member has the address.
+ * not closed; a portal viewer with the address loses it and their name,
+ * grants, sessions and sign-in links. CP_ENOTFOUND when no member has
+ * the address.
  */
 int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 			   struct cp_forgotten *out, struct cp_error *err);

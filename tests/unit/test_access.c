@@ -602,6 +602,37 @@ static void test_signin_link_mail(void **state)
 	assert_true(found >= 3);
 }
 
+static void test_member_forget_forgets_viewer(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_forgotten out;
+	char sid[CP_ACCESS_SECRET_SIZE];
+	int64_t id;
+	bool valid = true;
+
+	assert_int_equal(cp_access_grant(f->fx.s, "lead.a@example.org",
+					 CP_ACCESS_HR, NULL, 0, NULL),
+			 0);
+	assert_int_equal(
+	    cp_session_create(f->fx.s, f->lead_a, NOW, sid, NULL, NULL), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
+	assert_int_equal(cp_store_member_forget(f->fx.s, "LEAD.A@example.org",
+						NOW, &out, NULL),
+			 0);
+	assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
+	assert_int_equal(
+	    cp_store_viewer_find(f->fx.s, "lead.a@example.org", &id, NULL),
+	    CP_ENOTFOUND);
+	assert_false(may(f, f->lead_a, A, NOW));
+	assert_false(may(f, f->lead_a, ORG, NOW));
+	assert_int_equal(
+	    cp_session_check(f->fx.s, sid, NOW + 1, NULL, &valid, NULL), 0);
+	assert_false(valid);
+	/* As `member forget` does: the pages it was on rewritten. */
+	assert_int_equal(cp_store_compact(f->fx.s, NULL), 0);
+	assert_int_equal(db_holds(f, "lead.a@example.org"), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -622,6 +653,7 @@ int main(void)
 	    T(test_audit_and_list),
 	    T(test_ready_recipients),
 	    T(test_signin_link_mail),
+	    T(test_member_forget_forgets_viewer),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
