@@ -101,27 +101,30 @@ static int grant_team(struct cp_store *s, enum cp_access_role role,
 	return cp_store_team_find(s, team_key, team, err);
 }
 
-int cp_access_grant(struct cp_store *s, const char *email,
-		    enum cp_access_role role, const char *team_key,
-		    int64_t until, struct cp_error *err)
+/* Checks a grant's address and team and opens its transaction; *team
+ * is the team's id (0 for HR). */
+static int grant_begin(struct cp_store *s, const char *email,
+		       enum cp_access_role role, const char *team_key,
+		       int64_t until, int64_t *team, struct cp_error *err)
 {
-	int64_t team, viewer, now = cp_store_now();
 	int rc;
 
 	if ((rc = check_email(email, err)))
 		return rc;
 	if (until < 0)
 		return cp_error_set(err, CP_EUSAGE, "the end date is negative");
-	if ((rc = grant_team(s, role, team_key, until, &team, err)))
+	if ((rc = grant_team(s, role, team_key, until, team, err)))
 		return rc;
-	if ((rc = cp_store_begin(s, err)))
-		return rc;
-	rc = cp_store_viewer_ensure(s, email, "", &viewer, err);
+	return cp_store_begin(s, err);
+}
+
+/* Audits a grant's change as event and ends its transaction. */
+static int grant_end(struct cp_store *s, int rc, int64_t viewer,
+		     const char *event, enum cp_access_role role, int64_t team,
+		     int64_t now, struct cp_error *err)
+{
 	rc = rc ? rc
-		: cp_store_grant_set(s, viewer, cp_access_role_name(role), team,
-				     until, now, err);
-	rc = rc ? rc
-		: cp_store_audit_add(s, viewer, "grant", 0, team,
+		: cp_store_audit_add(s, viewer, event, 0, team,
 				     cp_access_role_name(role), now, err);
 	if (rc == 0)
 		return cp_store_commit(s, err);
@@ -129,18 +132,30 @@ int cp_access_grant(struct cp_store *s, const char *email,
 	return rc;
 }
 
+int cp_access_grant(struct cp_store *s, const char *email,
+		    enum cp_access_role role, const char *team_key,
+		    int64_t until, struct cp_error *err)
+{
+	int64_t team, viewer = 0, now = cp_store_now();
+	int rc;
+
+	if ((rc = grant_begin(s, email, role, team_key, until, &team, err)))
+		return rc;
+	rc = cp_store_viewer_ensure(s, email, "", &viewer, err);
+	rc = rc ? rc
+		: cp_store_grant_set(s, viewer, cp_access_role_name(role), team,
+				     until, now, err);
+	return grant_end(s, rc, viewer, "grant", role, team, now, err);
+}
+
 int cp_access_revoke(struct cp_store *s, const char *email,
 		     enum cp_access_role role, const char *team_key,
 		     struct cp_error *err)
 {
-	int64_t team, viewer, now = cp_store_now();
+	int64_t team, viewer = 0, now = cp_store_now();
 	int rc, deleted = 0;
 
-	if ((rc = check_email(email, err)))
-		return rc;
-	if ((rc = grant_team(s, role, team_key, 0, &team, err)))
-		return rc;
-	if ((rc = cp_store_begin(s, err)))
+	if ((rc = grant_begin(s, email, role, team_key, 0, &team, err)))
 		return rc;
 	rc = cp_store_viewer_find(s, email, &viewer, NULL);
 	if (rc == 0)
@@ -155,13 +170,7 @@ int cp_access_revoke(struct cp_store *s, const char *email,
 				  email, cp_access_role_name(role),
 				  team ? " for team " : "",
 				  team ? team_key : "");
-	rc = rc ? rc
-		: cp_store_audit_add(s, viewer, "revoke", 0, team,
-				     cp_access_role_name(role), now, err);
-	if (rc == 0)
-		return cp_store_commit(s, err);
-	cp_store_rollback(s);
-	return rc;
+	return grant_end(s, rc, viewer, "revoke", role, team, now, err);
 }
 
 /* Converts one stored grant into a listed one. */
