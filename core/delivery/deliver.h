@@ -89,7 +89,7 @@ struct cp_ready_report {
  * mails of a wave are decided once, at the first run after it closed;
  * each is marked sending before it goes, so a rerun after a kill sends
  * none twice (at most the one in flight again, with its Message-ID).
- * Waves closed before schema 9 are not mailed. Takes the send lock as
+ * Waves closed before schema 10 are not mailed. Takes the send lock as
  * cp_deliver_send does (CP_ECONFLICT when another run holds it); tick
  * does the same after closing.
  */

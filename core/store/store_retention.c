@@ -269,14 +269,14 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 	 * address and name go too, with their grants, sessions and sign-in
 	 * links; the audit log keeps its lines about a nameless viewer. */
 	static const char *const viewer_sql[] = {
-	    "DELETE FROM access_grant WHERE viewer_id IN"
-	    " (SELECT id FROM viewer WHERE email_key = ?1)",
-	    "DELETE FROM session WHERE viewer_id IN"
-	    " (SELECT id FROM viewer WHERE email_key = ?1)",
-	    "DELETE FROM signin_token WHERE viewer_id IN"
-	    " (SELECT id FROM viewer WHERE email_key = ?1)",
-	    "UPDATE viewer SET email = '', name = '',"
-	    " email_key = 'forgotten:' || id WHERE email_key = ?1",
+	    ("DELETE FROM access_grant WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("DELETE FROM session WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("DELETE FROM signin_token WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("UPDATE viewer SET email = '', name = '',"
+	     " email_key = 'forgotten:' || id WHERE email_key = ?1"),
 	};
 	for (size_t i = 0;
 	     rc == 0 && i < sizeof(viewer_sql) / sizeof(*viewer_sql); i++) {
