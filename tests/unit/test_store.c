@@ -816,6 +816,31 @@ static void test_response_has_no_identity(void **state)
 }
 
 /*
+ * Replaces f's store with a file made by the first version migrations and
+ * then data (which sets its user_version), and opens it again: the
+ * migrations from there on run; the schema is the newest.
+ */
+static void reopen_from(struct fixture *f, int version, const char *data)
+{
+	struct cp_error err;
+	sqlite3 *raw;
+
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(remove(f->fx.path), 0);
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	for (int v = 0; v < version; v++)
+		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+}
+
+/*
  * Schema 7 -> 8: a file of schema 7 (built by running the first seven
  * migrations) keeps its responses and comments, which become the
  * link's (no import), and gains the import and retention tables.
@@ -835,22 +860,8 @@ static void test_migration_8(void **state)
 	    " '[[\"q\",\"kept\"]]');"
 	    "PRAGMA user_version = 7;";
 	struct fixture *f = *state;
-	struct cp_error err;
-	sqlite3 *raw;
 
-	cp_store_close(f->fx.s);
-	f->fx.s = NULL;
-	assert_int_equal(remove(f->fx.path), 0);
-	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	for (int v = 0; v < 7; v++)
-		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
-					      NULL, NULL, NULL),
-				 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
-		fail_msg("%s", err.message);
-	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	reopen_from(f, 7, data);
 	assert_int_equal(
 	    query_int(f->fx.s->db,
 		      "SELECT count(*) FROM response"
@@ -897,22 +908,8 @@ static void test_migration_11(void **state)
 	    " c4, c5) VALUES (1, 1, 0, 'a', 0, 0, 0, 1, 0);"
 	    "PRAGMA user_version = 10;";
 	struct fixture *f = *state;
-	struct cp_error err;
-	sqlite3 *raw;
 
-	cp_store_close(f->fx.s);
-	f->fx.s = NULL;
-	assert_int_equal(remove(f->fx.path), 0);
-	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	for (int v = 0; v < 10; v++)
-		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
-					      NULL, NULL, NULL),
-				 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
-		fail_msg("%s", err.message);
-	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	reopen_from(f, 10, data);
 	assert_string_equal(
 	    query_text(f->fx.s->db, "SELECT group_concat(item_id || value, ' ')"
 				    " FROM answer"),
