@@ -60,8 +60,15 @@ static const char style[] =
     ".seg label:has(input:checked){background:#2d6a4f;color:#fff}"
     ".seg label:has(input:focus-visible){outline:3px solid #1a5fb4;"
     "outline-offset:-3px;z-index:1}"
+    /* "Prefer not to say": the last segment of the row, wider, its words
+     * in small type (they wrap inside its 44 px), set apart in colour;
+     * the ends' words stay under the scale, not under it. */
+    ".seg label.decline{flex:1.5 1 0;font-size:.75rem;font-weight:400;"
+    "line-height:1.1;text-align:center;padding:0 .25rem;"
+    "background:#efeee8}"
     ".ends{display:flex;justify-content:space-between;gap:1rem;"
     "font-size:.875rem;color:#4a4a4a;margin-top:.15rem}"
+    ".ends.pnts{padding-inline-end:23%}"
     ".sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}"
     "input:focus-visible,textarea:focus-visible,button:focus-visible,"
@@ -79,10 +86,6 @@ static const char style[] =
     "width:100%;cursor:pointer}"
     "@media (min-width:40rem){button{width:auto}}"
     "footer{color:#4a4a4a;font-size:.9rem;margin:1.25rem 0 .5rem}"
-    /* "Prefer not to say": the row's last segment, wider, in smaller
-     * words, so the form grows no taller for it. */
-    ".seg label.decline{flex:1.8 1 0;font-size:.75rem;line-height:1.1;"
-    "font-weight:500;text-align:center;padding:0 .2rem}"
     /* The language switch, links without script. */
     ".langs ul{list-style:none;margin:0;padding:0;display:flex;"
     "flex-wrap:wrap;gap:0 1rem;justify-content:flex-end}"
@@ -627,8 +630,13 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	}
 	rc = rc ? rc : cp_buf_adds(b, "</div>\n", err);
 	if (rc == 0 && low && high) {
-		rc = cp_buf_adds(b, "<div class=\"ends\" aria-hidden=\"true\"",
-				 err);
+		rc = cp_buf_adds(
+		    b,
+		    it->prefer_not_to_say && s->prefer_not_to_say
+			? "<div class=\"ends pnts\" "
+			  "aria-hidden=\"true\""
+			: "<div class=\"ends\" aria-hidden=\"true\"",
+		    err);
 		rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
 		rc = rc ? rc : cp_buf_adds(b, "><span>", err);
 		rc = rc ? rc : esc(b, low, err);

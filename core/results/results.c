@@ -1130,7 +1130,12 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 {
 	struct cp_results *r = b->r;
 	int64_t team = opts->changes_team;
-	bool items = !opts->no_item_changes;
+	/* An eNPS item is a headline measure: its change is computed even
+	 * where the other items' are not. */
+	bool enps_only = opts->no_item_changes &&
+			 cp_results_enps_item(r) != CP_NO_GROUP &&
+			 !r->dims_only;
+	bool items = !opts->no_item_changes || enps_only;
 	size_t ng = r->ngroups;
 	int64_t *prev = calloc(ng + 1, sizeof(int64_t));
 	bool *present = calloc(b->nnodes + 1, sizeof(bool));
@@ -1221,7 +1226,9 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 						       r->survey->items[i].id);
 				if (pi == CP_NO_GROUP || pg->items == NULL ||
 				    r->survey->items[i].type !=
-					q->survey->items[pi].type)
+					q->survey->items[pi].type ||
+				    (enps_only &&
+				     r->survey->items[i].type != CP_ITEM_ENPS))
 					continue;
 				if (r->survey->items[i].type == CP_ITEM_ENPS)
 					enps_change_of(

@@ -123,7 +123,8 @@ struct cp_results_opts {
 	 * are shown or hidden does not depend on it. */
 	int64_t changes_team;
 	/* Changes of dimensions only: item_change stays empty (for output
-	 * that shows no items; half of the intervals a wave computes). */
+	 * that shows no items; half of the intervals a wave computes),
+	 * except an eNPS item's, a headline measure. */
 	bool no_item_changes;
 	/* Nonzero: statistics (dims, items, self and their changes) only for
 	 * this team's groups (a report on one team); every other group keeps

@@ -80,6 +80,18 @@ for wave in "$w1" "$w2"; do
 	done
 done
 
+# The eNPS change is given without --items too: a headline measure.
+expect_exit 0 results "$w2" --format json
+/usr/bin/python3 - "$T/out" <<'PY' || fail "the eNPS change without --items"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+e = [r for r in rows if r["measure"] == "enps" and not r["suppressed"]]
+assert e and all(r["change_status"] for r in e), e
+assert not [r for r in rows if r["measure"] == "item"]
+PY
+expect_exit 0 results --trend --format csv
+expect_in out ",enps,"
+
 # The table says eNPS and counts what was not said.
 expect_exit 0 results "$w2" --items
 expect_in out "eNPS"

@@ -464,11 +464,14 @@ static void test_declined_and_enps(void **state)
 	assert_non_null(strstr(html, "name=\"e\" value=\"0\"><span>0</span>"
 				     "<span class=\"sr\">, Not at all "
 				     "likely</span>"));
-	assert_non_null(
-	    strstr(html, "name=\"e\" value=\"7\" checked><span>7<"));
+	assert_non_null(strstr(
+	    html, "name=\"e\" value=\"7\" checked><span>7</span></label>"));
 	assert_non_null(strstr(html, "name=\"e\" value=\"10\"><span>10</span>"
 				     "<span class=\"sr\">, Extremely "
 				     "likely</span>"));
+	/* The ends' words under an eNPS row are its own. */
+	assert_non_null(strstr(html, "<span>Not at all likely</span><span>"
+				     "Extremely likely</span>"));
 	assert_non_null(strstr(html, "name=\"e\" value=\"prefer_not_to_say\""));
 	cp_buf_release(&b);
 	cp_answers_release(&a);
