@@ -364,11 +364,17 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 	double d;
 
 	if (!usable(v, 0, 100, &d)) {
-		pdf_hatch(p, x, y, w, h);
-		pdf_text_center(
-		    p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
+		const char *why =
 		    protects ? "see below"
-			     : rp_fmt(num, sizeof(num), "fewer than %d", k));
+			     : rp_fmt(num, sizeof(num), "fewer than %d", k);
+
+		/* Never below 7 points: a narrow cell says it shorter. */
+		if (pdf_width(p, 0, 7, why) > w - 2)
+			why = protects ? "below"
+				       : rp_fmt(num, sizeof(num), "< %d", k);
+		pdf_hatch(p, x, y, w, h);
+		pdf_text_center(p, x + w / 2, y + h / 2 - 2.4f, 0, 7,
+				PDF_MUTED, why);
 		return;
 	}
 	{
@@ -394,7 +400,7 @@ void chart_heat_scale(struct pdf *p, float x, float y, float w)
 		float tx = x + w * (float)i / 100.0f;
 
 		pdf_line(p, tx, y - 2, tx, y, 0.5f, PDF_MUTED);
-		pdf_text_center(p, tx, y - 9, 0, 6.5f, PDF_MUTED,
+		pdf_text_center(p, tx, y - 9, 0, 7, PDF_MUTED,
 				rp_fmt(num, sizeof(num), "%d", i));
 	}
 }

@@ -314,15 +314,21 @@ void rp_team_data_free(struct rp_team_data *d)
 	free(d);
 }
 
-/* "Ward 4", or "Nursing (with sub-teams)" for a team's whole subtree. */
-static char *row_name(const struct cp_group *g)
+/* "Ward 4", "Nursing (with sub-teams)" for a team's whole subtree, and
+ * "Nursing (own members)" for the members of a team that has sub-teams. */
+static char *row_name(const struct cp_results *r, const struct cp_group *g)
 {
+	const struct cp_group *up =
+	    g->parent < r->ngroups ? &r->groups[g->parent] : NULL;
+	int own = g->scope == CP_SCOPE_TEAM && up &&
+		  up->scope == CP_SCOPE_SUBTREE && up->team_id == g->team_id;
 	struct cp_buf b;
 
 	cp_buf_init(&b, 0);
 	if (cp_buf_adds(&b, g->name, NULL) ||
 	    (g->scope == CP_SCOPE_SUBTREE &&
-	     cp_buf_adds(&b, " (with sub-teams)", NULL))) {
+	     cp_buf_adds(&b, " (with sub-teams)", NULL)) ||
+	    (own && cp_buf_adds(&b, " (own members)", NULL))) {
 		cp_buf_release(&b);
 		return NULL;
 	}
@@ -333,9 +339,27 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 		     const struct cp_results *r, const struct cp_group *g,
 		     enum rp_measure measure)
 {
+	row->depth = g->depth;
+	row->rollup = g->scope != CP_SCOPE_TEAM;
 	row->response_rate_hidden = g->suppressed || !g->has_rate;
 	if (!row->response_rate_hidden)
 		row->response_rate = g->response_rate;
+	/* A count is shown where the group's results are: core has zeroed
+	 * it where they are not. */
+	row->responses_hidden = g->suppressed;
+	if (!g->suppressed)
+		row->responses = (int)g->answered;
+	for (size_t d = 0; !g->suppressed && g->dim_change &&
+			   d < r->survey->ndims;
+	     d++) {
+		const struct cp_change *ch = &g->dim_change[d];
+
+		if (g->dims[d].suppressed || !ch->has_diff)
+			continue;
+		row->has_previous = 1;
+		row->ups += ch->status == CP_CHANGE_UP;
+		row->downs += ch->status == CP_CHANGE_DOWN;
+	}
 	for (size_t d = 0; d < r->survey->ndims; d++) {
 		const struct cp_stat *st = &g->dims[d];
 
@@ -405,7 +429,7 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 			org = g;
 			continue;
 		}
-		c->names[nrows] = row_name(g);
+		c->names[nrows] = row_name(r, g);
 		if (c->names[nrows] == NULL) {
 			rp_compare_data_free(c);
 			return cp_error_set(err, CP_ENOMEM, "out of memory");

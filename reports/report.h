@@ -162,11 +162,20 @@ struct rp_compare_cell {
 
 struct rp_compare_row {
 	const char *team;
+	int depth; /* in the organisation tree: 1 for a top team */
+	int rollup; /* a team with its sub-teams: drawn in bold */
 	/* The row is hidden as a whole: why, in words (listed below the
 	 * table); NULL when it is shown. */
 	const char *hidden_reason;
 	int response_rate_hidden;
 	double response_rate;		     /* percent, when not hidden */
+	int responses_hidden; /* the group is suppressed: no count either */
+	int responses;	      /* responses, when not hidden */
+	/* Since the group's previous wave: how many columns went up or down
+	 * by a significant change; has_previous 0 when there is nothing to
+	 * compare with (first wave, or either side hidden). */
+	int has_previous;
+	int ups, downs;
 	const struct rp_compare_cell *cells; /* one per column */
 };
 
@@ -176,7 +185,8 @@ enum rp_measure {
 };
 
 enum rp_sort {
-	RP_SORT_NAME = 0, /* team names in byte order */
+	RP_SORT_TREE = 0, /* the organisation tree, each roll-up first */
+	RP_SORT_NAME,	  /* team names in byte order */
 	RP_SORT_OVERALL,  /* the mean of a row's shown cells, highest first */
 };
 
