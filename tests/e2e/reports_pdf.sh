@@ -103,7 +103,7 @@ has $cmp "hidden"
 lacks $cmp 99
 pages=$(pdfinfo "$T/a/$cmp" 2>/dev/null | awk '/^Pages:/ { print $2 }')
 [ "$pages" -ge 7 ] || fail "$cmp: 200 teams on only $pages pages"
-headers=$(grep -c "Change since" "$T/$cmp.txt" || true)
+headers=$(grep -c "Responses" "$T/$cmp.txt" || true)
 [ "$headers" = "$pages" ] || fail "$cmp: the header is on $headers of $pages pages"
 lacks compare-small.pdf 99
 echo "reports ok: $count PDFs"
