@@ -3,8 +3,8 @@
  * landscape pages, in the order of the organisation tree (each roll-up
  * above its teams, indented by depth) unless asked otherwise, with each
  * row's responses, response rate and change since its last wave, and the
- * organisation's row at the end. The column header is repeated on every page, so a
- * comparison of hundreds of teams reads page by page.
+ * organisation's row at the end. The column header is repeated on every page,
+ * so a comparison of hundreds of teams reads page by page.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -148,8 +148,8 @@ static void header(struct pdf *p, void *arg)
 			       : "In the order of the organisation, each group "
 				 "above its teams",
 			   r->threshold));
-		pdf_text_fit(p, p->left, p->y - 63, p->right - p->left - 260,
-			     0, 8, PDF_MUTED,
+		pdf_text_fit(p, p->left, p->y - 63, p->right - p->left - 260, 0,
+			     8, PDF_MUTED,
 			     "Change since last wave: how many dimensions went "
 			     "up or down by a significant change.");
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
@@ -168,8 +168,7 @@ static void header(struct pdf *p, void *arg)
 	}
 	base = p->y - HEADER_H;
 	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
-	pdf_text_right(p, count_x(p) - 6, base + 5, 1, 8, PDF_INK,
-		       "Responses");
+	pdf_text_right(p, count_x(p) - 6, base + 5, 1, 8, PDF_INK, "Responses");
 	pdf_text_right(p, rate_x(p) - 6, base + 14, 1, 8, PDF_INK, "Response");
 	pdf_text_right(p, rate_x(p) - 6, base + 5, 1, 8, PDF_INK, "rate");
 	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Change since");
@@ -208,8 +207,7 @@ static void row(struct pdf *p, const struct layout *l,
 		pdf_text_right(p, count_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,
 			       "hidden");
 	else
-		pdf_text_right(p, count_x(p) - 6, y + 4.5f, bold, 8.5f,
-			       PDF_INK,
+		pdf_text_right(p, count_x(p) - 6, y + 4.5f, bold, 8.5f, PDF_INK,
 			       rp_fmt(a, sizeof(a), "%d", rw->responses));
 	if (rw->response_rate_hidden || !isfinite(rw->response_rate))
 		pdf_text_right(p, rate_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,

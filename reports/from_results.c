@@ -135,6 +135,8 @@ static void fill_point(struct rp_trend_point *pt, const struct cp_results *r,
 		return;
 	pt->suppressed = 0;
 	pt->mean = g->dims[d].mean;
+	pt->ci_low = g->dims[d].has_ci ? g->dims[d].ci_low : pt->mean;
+	pt->ci_high = g->dims[d].has_ci ? g->dims[d].ci_high : pt->mean;
 	pt->change = change_of(&g->dim_change[d]);
 }
 
@@ -258,8 +260,7 @@ int rp_team_report_from_results(struct rp_team_data **out,
 		const struct cp_results *wr = w < n_before ? before[w] : now;
 		char *label = t->wave_labels[r->n_waves];
 
-		snprintf(label, sizeof(t->wave_labels[0]), "wave %lld",
-			 (long long)wr->wave.id);
+		date_of(label, sizeof(t->wave_labels[0]), wr->wave.opens_at);
 		t->waves[r->n_waves] = label;
 		for (i = 0; i < sv->ndims; i++) {
 			t->trends[i].dimension = sv->dims[i].id;
@@ -349,9 +350,8 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 	row->responses_hidden = g->suppressed;
 	if (!g->suppressed)
 		row->responses = (int)g->answered;
-	for (size_t d = 0; !g->suppressed && g->dim_change &&
-			   d < r->survey->ndims;
-	     d++) {
+	for (size_t d = 0;
+	     !g->suppressed && g->dim_change && d < r->survey->ndims; d++) {
 		const struct cp_change *ch = &g->dim_change[d];
 
 		if (g->dims[d].suppressed || !ch->has_diff)

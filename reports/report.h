@@ -89,9 +89,10 @@ struct rp_item {
 
 /* One wave of one dimension's trend. */
 struct rp_trend_point {
-	int suppressed;	       /* the wave had fewer than k responses: a gap */
-	double mean;	       /* 1..5 */
-	enum rp_change change; /* against the previous reported wave */
+	int suppressed;		/* the wave had fewer than k responses: a gap */
+	double mean;		/* 1..5 */
+	double ci_low, ci_high; /* its 95% interval, 1..5 (the mean without) */
+	enum rp_change change;	/* against the previous reported wave */
 };
 
 struct rp_trend {
@@ -123,7 +124,8 @@ struct rp_team_report {
 	size_t n_items;
 
 	/* Labels of the trend's waves, oldest first, the last one this wave;
-	 * at most RP_WAVES_MAX. */
+	 * at most RP_WAVES_MAX: each wave's opening date, as the reader
+	 * should see it. */
 	const char *const *waves;
 	size_t n_waves;
 	const struct rp_trend *trends; /* one per dimension, any order */
@@ -133,7 +135,8 @@ struct rp_team_report {
 	const char *trend_gaps;
 
 	int comments_shown; /* responses reached the comment threshold */
-	const struct rp_comment *comments; /* already shuffled by core */
+	/* In core's order: by question, then alphabetically by text. */
+	const struct rp_comment *comments;
 	size_t n_comments;
 
 	/*
@@ -162,13 +165,13 @@ struct rp_compare_cell {
 
 struct rp_compare_row {
 	const char *team;
-	int depth; /* in the organisation tree: 1 for a top team */
+	int depth;  /* in the organisation tree: 1 for a top team */
 	int rollup; /* a team with its sub-teams: drawn in bold */
 	/* The row is hidden as a whole: why, in words (listed below the
 	 * table); NULL when it is shown. */
 	const char *hidden_reason;
 	int response_rate_hidden;
-	double response_rate;		     /* percent, when not hidden */
+	double response_rate; /* percent, when not hidden */
 	int responses_hidden; /* the group is suppressed: no count either */
 	int responses;	      /* responses, when not hidden */
 	/* Since the group's previous wave: how many columns went up or down
