@@ -1,6 +1,9 @@
 /* commands.c - the command table, alphabetical. */
 #include "cmd.h"
 
+extern const struct cmd_entry cmd_action_add_entry;
+extern const struct cmd_entry cmd_action_done_entry;
+extern const struct cmd_entry cmd_action_list_entry;
 extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_config_get_entry;
 extern const struct cmd_entry cmd_config_list_entry;
@@ -37,6 +40,9 @@ extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_action_add_entry,
+	&cmd_action_done_entry,
+	&cmd_action_list_entry,
 	&cmd_backup_entry,
 	&cmd_config_get_entry,
 	&cmd_config_list_entry,

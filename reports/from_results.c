@@ -31,6 +31,8 @@ static enum rp_group group_of(const char *group)
 		return RP_GROUP_7C;
 	if (group && strcmp(group, "behaviour") == 0)
 		return RP_GROUP_BEHAVIOUR;
+	if (group && strcmp(group, "progress") == 0)
+		return RP_GROUP_PROGRESS;
 	return RP_GROUP_OTHER;
 }
 
@@ -304,10 +306,51 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	return 0;
 }
 
+int rp_team_report_set_actions(struct rp_team_data *d, struct cp_action *rows,
+			       size_t n, const struct cp_wave *from,
+			       struct cp_error *err)
+{
+	char opens[16];
+
+	free(d->action_rows);
+	free(d->actions);
+	free(d->action_dates);
+	d->action_rows = rows;
+	d->actions = calloc(n + 1, sizeof(*d->actions));
+	d->action_dates = calloc(n + 1, sizeof(*d->action_dates));
+	d->report.n_actions = 0;
+	if (d->actions == NULL || d->action_dates == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct rp_action *a = &d->actions[i];
+
+		a->text = rows[i].text;
+		a->owner = rows[i].owner[0] ? rows[i].owner : NULL;
+		if (rows[i].review_at) {
+			date_of(d->action_dates[i][0], 16, rows[i].review_at);
+			a->review = d->action_dates[i][0];
+		}
+		if (rows[i].done_at) {
+			date_of(d->action_dates[i][1], 16, rows[i].done_at);
+			a->done = d->action_dates[i][1];
+		}
+	}
+	date_of(opens, sizeof(opens), from->opens_at);
+	snprintf(d->actions_wave, sizeof(d->actions_wave), "Wave %lld (%s)",
+		 (long long)from->id, opens);
+	d->report.actions = d->actions;
+	d->report.n_actions = n;
+	d->report.actions_wave = d->actions_wave;
+	return 0;
+}
+
 void rp_team_data_free(struct rp_team_data *d)
 {
 	if (d == NULL)
 		return;
+	free(d->action_rows);
+	free(d->actions);
+	free(d->action_dates);
 	free(d->dimensions);
 	free(d->items);
 	free(d->trends);

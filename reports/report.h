@@ -49,6 +49,8 @@ enum rp_group {
 	RP_GROUP_7C = 0,    /* the 7 C's: drawn on the radar */
 	RP_GROUP_BEHAVIOUR, /* the four behaviours: bars with intervals */
 	RP_GROUP_OTHER,	    /* any other dimension: bars with intervals */
+	RP_GROUP_PROGRESS,  /* "we made progress on what we agreed last
+			       time": beside the actions it asks about */
 };
 
 /* A change between two waves, set only when the test found it significant. */
@@ -106,6 +108,14 @@ struct rp_comment {
 	const char *text;
 };
 
+/* An action the team agreed after an earlier wave (core/action). */
+struct rp_action {
+	const char *text;
+	const char *owner;  /* NULL when none was named */
+	const char *review; /* the review date, or NULL */
+	const char *done;   /* the date it was done, NULL while open */
+};
+
 struct rp_team_report {
 	const char *team;
 	const char *wave;	    /* the wave's label */
@@ -133,6 +143,12 @@ struct rp_team_report {
 	/* The waves the trend leaves out as cancelled, in words ("wave 3
 	 * (2026-10-05): cancelled: sent to the wrong team"), or NULL. */
 	const char *trend_gaps;
+
+	/* What we agreed last time: the actions recorded after an earlier
+	 * wave (actions_wave names it: "Wave 4 (2026-10-05)"). */
+	const struct rp_action *actions;
+	size_t n_actions;
+	const char *actions_wave;
 
 	int comments_shown; /* responses reached the comment threshold */
 	/* In core's order: by question, then alphabetically by text. */
@@ -241,6 +257,10 @@ struct rp_team_data {
 	char wave[32], opens[16], closes[16];
 	char reason[512], fix[512], shown[1024];
 	char gaps[1024];
+	struct rp_action *actions;
+	struct cp_action *action_rows; /* owned: what actions point into */
+	char (*action_dates)[2][16];
+	char actions_wave[64];
 };
 
 /*
@@ -259,6 +279,18 @@ int rp_team_report_from_results(struct rp_team_data **out,
 				size_t n_before, struct cp_error *err);
 
 void rp_team_data_free(struct rp_team_data *d);
+
+struct cp_action;
+struct cp_wave;
+
+/*
+ * Adds "what we agreed last time" to d: rows (n of them, malloc'ed; d
+ * takes them over in every case) are the actions that follow wave from.
+ * CP_ENOMEM.
+ */
+int rp_team_report_set_actions(struct rp_team_data *d, struct cp_action *rows,
+			       size_t n, const struct cp_wave *from,
+			       struct cp_error *err);
 
 /*
  * A comparison report built from core's results: one column per

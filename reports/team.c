@@ -318,6 +318,77 @@ static void going_well(struct pdf *p, const struct rp_team_report *r,
 	free(items);
 }
 
+/* The progress item's dimension, or NULL when the wave did not ask it. */
+static const struct rp_dimension *progress_of(const struct rp_team_report *r)
+{
+	for (size_t i = 0; i < r->n_dimensions; i++)
+		if (r->dimensions[i].group == RP_GROUP_PROGRESS)
+			return &r->dimensions[i];
+	return NULL;
+}
+
+/*
+ * What we agreed last time: the actions recorded after an earlier wave,
+ * each with its owner, review date and whether it is done, and, when the
+ * wave asked it, how the team rates its progress on them (with the same
+ * threshold as any other measure).
+ */
+static void last_time(struct pdf *p, const struct rp_team_report *r)
+{
+	const struct rp_dimension *d = progress_of(r);
+	char a[256];
+
+	if (r->n_actions == 0 && d == NULL)
+		return;
+	open_section(p, "What we agreed last time", 100);
+	if (r->n_actions)
+		pdf_paragraph(p, 10, PDF_INK,
+			      rp_fmt(a, sizeof(a),
+				     "After the results of %s, the team "
+				     "agreed:",
+				     str(r->actions_wave)));
+	else
+		pdf_paragraph(p, 10, PDF_INK,
+			      "No actions were recorded after the last wave "
+			      "(carepulse action add records them).");
+	for (size_t i = 0; i < r->n_actions; i++) {
+		const struct rp_action *ac = &r->actions[i];
+
+		pdf_quote(p, ac->done ? PDF_ACCENT : PDF_ANSWER[1],
+			  str(ac->text));
+		p->y += 4;
+		a[0] = '\0';
+		if (ac->owner)
+			rp_fmt(a, sizeof(a), "owner %s \xC2\xB7 ", ac->owner);
+		if (ac->review)
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a),
+			       "review %s \xC2\xB7 ", ac->review);
+		if (ac->done)
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "done %s",
+			       ac->done);
+		else
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "open");
+		pdf_text_fit(p, p->left + 12, p->y - 8, p->right - p->left - 12,
+			     0, 8, PDF_MUTED, a);
+		p->y -= 16;
+	}
+	if (d == NULL)
+		return;
+	pdf_subheading(p, "We made progress on what we agreed last time");
+	if (shown(d))
+		pdf_paragraph(p, 10, PDF_INK,
+			      rp_fmt(a, sizeof(a),
+				     "score %.0f \xC2\xB7 %.0f%% favourable "
+				     "\xC2\xB7 n = %d",
+				     d->score, d->favourable, d->n));
+	else
+		pdf_paragraph(p, 10, PDF_MUTED,
+			      rp_fmt(a, sizeof(a),
+				     "Not enough responses to show (fewer "
+				     "than %d).",
+				     r->threshold));
+}
+
 static void attributes_and_behaviours(struct pdf *p,
 				      const struct rp_team_report *r)
 {
@@ -372,7 +443,8 @@ static void attributes_and_behaviours(struct pdf *p,
 	}
 
 	for (i = 0; i < r->n_dimensions; i++)
-		bars += r->dimensions[i].group != RP_GROUP_7C;
+		bars += r->dimensions[i].group != RP_GROUP_7C &&
+			r->dimensions[i].group != RP_GROUP_PROGRESS;
 	if (bars == 0)
 		return;
 	pdf_need(p, 60 + 26.0f * (float)bars);
@@ -388,7 +460,7 @@ static void attributes_and_behaviours(struct pdf *p,
 		const struct rp_dimension *d = &r->dimensions[i];
 		struct chart_value v = {shown(d), d->score};
 
-		if (d->group == RP_GROUP_7C)
+		if (d->group == RP_GROUP_7C || d->group == RP_GROUP_PROGRESS)
 			continue;
 		pdf_need(p, 26);
 		pdf_text_fit(p, p->left, p->y - 15, 104, 1, 9, PDF_INK,
@@ -897,7 +969,7 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 				    r->n_waves, RP_WAVES_MAX);
 	if ((r->n_dimensions && !r->dimensions) || (r->n_items && !r->items) ||
 	    (r->n_waves && !r->waves) || (r->n_trends && !r->trends) ||
-	    (r->n_comments && !r->comments))
+	    (r->n_comments && !r->comments) || (r->n_actions && !r->actions))
 		return cp_error_set(err, CP_EUSAGE,
 				    "team report: a count without its array");
 	dims = calloc(r->n_dimensions + 1, sizeof(*dims));
@@ -925,6 +997,8 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 		cover_y = p.y;
 		section(&p, &toc, "What is going well");
 		going_well(&p, r, dims, n_dims);
+		section(&p, &toc, "What we agreed last time");
+		last_time(&p, r);
 		section(&p, &toc, "The 7 C's and the four behaviours");
 		attributes_and_behaviours(&p, r);
 		section(&p, &toc, "Trends");
