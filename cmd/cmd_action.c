@@ -15,7 +15,13 @@
 #include "store.h"
 #include "when.h"
 
-enum { ADD_TEAM, ADD_WAVE, ADD_OWNER, ADD_REVIEW, ADD_NOPTS };
+enum {
+	ADD_TEAM,
+	ADD_WAVE,
+	ADD_OWNER,
+	ADD_REVIEW,
+	ADD_NOPTS
+};
 
 static const struct cmd_opt add_opts[ADD_NOPTS] = {
     [ADD_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "the team that agreed it"},
@@ -28,7 +34,12 @@ static const struct cmd_opt add_opts[ADD_NOPTS] = {
 		    "when to look at it again: YYYY-MM-DD or +Nd"},
 };
 
-enum { LIST_TEAM, LIST_WAVE, LIST_OPEN, LIST_NOPTS };
+enum {
+	LIST_TEAM,
+	LIST_WAVE,
+	LIST_OPEN,
+	LIST_NOPTS
+};
 
 static const struct cmd_opt list_opts[LIST_NOPTS] = {
     [LIST_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "only TEAM's actions"},
@@ -37,7 +48,10 @@ static const struct cmd_opt list_opts[LIST_NOPTS] = {
     [LIST_OPEN] = {"open", 0, OPT_FLAG, NULL, "only those not done yet"},
 };
 
-enum { DONE_DATE, DONE_NOPTS };
+enum {
+	DONE_DATE,
+	DONE_NOPTS
+};
 
 static const struct cmd_opt done_opts[DONE_NOPTS] = {
     [DONE_DATE] = {"date", 'd', OPT_VALUE, "DATE",
@@ -91,8 +105,7 @@ static int cmd_action_add_exec(struct cmd_ctx *c)
 	}
 	if (cp_store_team_find(c->store, team, &a.team_id, &c->err) ||
 	    (a.wave_id == 0 &&
-	     cp_action_latest_wave(c->store, a.team_id, &a.wave_id,
-				   &c->err)) ||
+	     cp_action_latest_wave(c->store, a.team_id, &a.wave_id, &c->err)) ||
 	    cp_action_add(c->store, &a, &id, &c->err))
 		return cmd_report(&c->err);
 	printf("added action %lld for %s after wave %lld\n", (long long)id,
@@ -103,9 +116,9 @@ static int cmd_action_add_exec(struct cmd_ctx *c)
 static int cmd_action_list_exec(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
-	    {"id", COL_INT},	   {"team", COL_TEXT},	 {"wave", COL_INT},
-	    {"action", COL_TEXT},  {"owner", COL_TEXT},	 {"review", COL_TEXT},
-	    {"status", COL_TEXT},  {"done", COL_TEXT},
+	    {"id", COL_INT},	  {"team", COL_TEXT},  {"wave", COL_INT},
+	    {"action", COL_TEXT}, {"owner", COL_TEXT}, {"review", COL_TEXT},
+	    {"status", COL_TEXT}, {"done", COL_TEXT},
 	};
 	const char *team = cmd_value(c, LIST_TEAM);
 	const char *wave = cmd_value(c, LIST_WAVE);

@@ -20,13 +20,14 @@ static int check_text(const char *field, const char *s, size_t max,
 	if (len == 0 && optional)
 		return 0;
 	if (len == 0 || strspn(s, " \t") == len)
-		return cp_error_set(err, CP_EDATA, "%s is empty: say what "
-						   "the team agreed",
+		return cp_error_set(err, CP_EDATA,
+				    "%s is empty: say what "
+				    "the team agreed",
 				    field);
 	if (len > max)
 		return cp_error_set(err, CP_EDATA,
-				    "%s is %zu bytes long: at most %zu",
-				    field, len, max);
+				    "%s is %zu bytes long: at most %zu", field,
+				    len, max);
 	if (!cp_utf8_valid(s, len))
 		return cp_error_set(err, CP_EDATA, "%s is not valid UTF-8",
 				    field);

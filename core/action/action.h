@@ -21,9 +21,10 @@
 /* What a new action holds; strings are borrowed for the call. */
 struct cp_action_new {
 	int64_t team_id;
-	int64_t wave_id;   /* the closed wave whose results it follows */
-	const char *text;  /* 1..CP_ACTION_TEXT_MAX bytes, one line */
-	const char *owner; /* NULL or "" for none; at most CP_ACTION_OWNER_MAX */
+	int64_t wave_id;  /* the closed wave whose results it follows */
+	const char *text; /* 1..CP_ACTION_TEXT_MAX bytes, one line */
+	const char
+	    *owner; /* NULL or "" for none; at most CP_ACTION_OWNER_MAX */
 	int64_t review_at; /* 0 for none */
 };
 

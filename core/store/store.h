@@ -840,12 +840,12 @@ int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
 struct cp_action {
 	int64_t id;
 	int64_t team_id;
-	int64_t wave_id;   /* the wave whose results it follows */
-	char team[256];	   /* the team's name now (filled by lists) */
+	int64_t wave_id; /* the wave whose results it follows */
+	char team[256];	 /* the team's name now (filled by lists) */
 	char text[CP_ACTION_TEXT_MAX + 1];
 	char owner[CP_ACTION_OWNER_MAX + 1]; /* "" when none was named */
-	int64_t review_at; /* 0 when none */
-	int64_t done_at;   /* 0 while open */
+	int64_t review_at;		     /* 0 when none */
+	int64_t done_at;		     /* 0 while open */
 	int64_t created_at;
 };
 

@@ -146,8 +146,8 @@ int cp_store_action_done(struct cp_store *s, int64_t id, int64_t when,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot mark the action done");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "action %lld is not open", (long long)id);
+		rc = cp_error_set(err, CP_ECONFLICT, "action %lld is not open",
+				  (long long)id);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -162,7 +162,8 @@ int cp_store_action_previous_wave(struct cp_store *s, int64_t team,
 	*out = 0;
 	if ((rc = cp_store_prepare(
 		 s, &st,
-		 "SELECT a.wave_id FROM action a JOIN wave w ON w.id = a.wave_id"
+		 "SELECT a.wave_id FROM action a JOIN wave w ON w.id = "
+		 "a.wave_id"
 		 " WHERE a.team_id = ?1 AND w.opens_at <"
 		 " (SELECT opens_at FROM wave WHERE id = ?2)"
 		 " ORDER BY w.opens_at DESC, w.id DESC LIMIT 1",
