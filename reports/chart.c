@@ -414,8 +414,8 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 			     : rp_fmt(num, sizeof(num), "fewer than %d", k);
 
 		/* Never below 7 points: a narrow cell says it shorter. */
-		if (pdf_width(p, 0, 7, why) > w - 2)
-			why = protects ? "below"
+		if (pdf_width(p, 0, 7, why) > w - 1)
+			why = protects ? "see note"
 				       : rp_fmt(num, sizeof(num), "< %d", k);
 		pdf_hatch(p, x, y, w, h);
 		pdf_text_center(p, x + w / 2, y + h / 2 - 2.4f, 0, 7, PDF_MUTED,
