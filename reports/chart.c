@@ -263,15 +263,24 @@ static int point_shown(const struct rp_trend_point *pt)
 	return !pt->suppressed && isfinite(pt->mean);
 }
 
+/* An end of an interval, or the mean when it is missing or on the wrong
+ * side of it (no interval: n < 2, or left unset). */
+static double bound(double end, double mean, int side)
+{
+	if (!isfinite(end) || (side < 0 ? end > mean : end < mean))
+		return mean;
+	return end;
+}
+
 /* The interval between two neighbouring shown waves, as a pale band. */
 static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 		       const struct rp_trend_point *a,
 		       const struct rp_trend_point *b)
 {
-	double al = isfinite(a->ci_low) ? a->ci_low : a->mean;
-	double ah = isfinite(a->ci_high) ? a->ci_high : a->mean;
-	double bl = isfinite(b->ci_low) ? b->ci_low : b->mean;
-	double bh = isfinite(b->ci_high) ? b->ci_high : b->mean;
+	double al = bound(a->ci_low, a->mean, -1);
+	double ah = bound(a->ci_high, a->mean, 1);
+	double bl = bound(b->ci_low, b->mean, -1);
+	double bh = bound(b->ci_high, b->mean, 1);
 	struct rgb band = pdf_mix(PDF_ACCENT, PDF_WHITE, 0.8f);
 
 	if (p->failed || p->page == NULL)
@@ -356,12 +365,14 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		last = i;
 	}
 	if (last < RP_WAVES_MAX) {
-		/* The latest shown value, to the right of the plot, at its
-		 * own height: when the last wave is a gap the label says
-		 * which wave it is from by standing level with its point. */
+		/* The latest shown value, right of the plot, or beside its
+		 * own point when the last wave is a gap: the label must not
+		 * pretend to be the last wave's. */
 		double va = score_of(points[last].mean);
+		float lx = last == n - 1 ? px + pw + 5 : xs[last] + 4;
+		float ly = last == n - 1 ? -3 : 4;
 
-		pdf_text(p, px + pw + 5, py + ph * (float)va / 100 - 3, 1, 7.5f,
+		pdf_text(p, lx, py + ph * (float)va / 100 + ly, 1, 7.5f,
 			 PDF_INK, rp_fmt(num, sizeof(num), "%.0f", va));
 	} else {
 		const char *msg = "not enough responses";
