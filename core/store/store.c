@@ -529,24 +529,31 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
     /*
-     * 8 -> 9: the action loop (issue 13.6). What a team agreed after the
+     * 8 -> 9: one-click "no more reminders for this pulse" (RFC 8058).
+     * A flag on the invitation, no time: remind skips it; it says nothing
+     * about answers (docs/anonymity.md, "What the holder can learn").
+     */
+    ("ALTER TABLE invitation ADD COLUMN no_reminders INTEGER NOT NULL"
+     "  DEFAULT 0 CHECK (no_reminders IN (0, 1));"),
+    /*
+     * 9 -> 10: the action loop (issue 13.6). What a team agreed after the
      * results of a wave: the action, who takes it forward (a name as
      * typed, not a member), when to look at it again and when it was
      * done. It is about the team and its leader, never a respondent.
      * A wave deleted (never the case for a closed one) takes its
      * actions with it.
      */
-    "CREATE TABLE action ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
-    "  text TEXT NOT NULL CHECK (length(text) > 0),"
-    "  owner TEXT NOT NULL DEFAULT '',"
-    "  review_at INTEGER,"
-    "  done_at INTEGER,"
-    "  created_at INTEGER NOT NULL"
-    ");"
-    "CREATE INDEX action_team_wave ON action(team_id, wave_id);",
+    ("CREATE TABLE action ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  team_id INTEGER NOT NULL REFERENCES team(id),"
+     "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
+     "  text TEXT NOT NULL CHECK (length(text) > 0),"
+     "  owner TEXT NOT NULL DEFAULT '',"
+     "  review_at INTEGER,"
+     "  done_at INTEGER,"
+     "  created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX action_team_wave ON action(team_id, wave_id);"),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
