@@ -1,6 +1,10 @@
 /* commands.c - the command table, alphabetical. */
 #include "cmd.h"
 
+extern const struct cmd_entry cmd_access_grant_entry;
+extern const struct cmd_entry cmd_access_list_entry;
+extern const struct cmd_entry cmd_access_log_entry;
+extern const struct cmd_entry cmd_access_revoke_entry;
 extern const struct cmd_entry cmd_action_add_entry;
 extern const struct cmd_entry cmd_action_done_entry;
 extern const struct cmd_entry cmd_action_list_entry;
@@ -40,6 +44,10 @@ extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_access_grant_entry,
+	&cmd_access_list_entry,
+	&cmd_access_log_entry,
+	&cmd_access_revoke_entry,
 	&cmd_action_add_entry,
 	&cmd_action_done_entry,
 	&cmd_action_list_entry,
