@@ -97,6 +97,8 @@ grep -q "After the results of Wave $w1" a.txt || fail "the report does not name 
 grep -q "Protect ten minutes at handover to talk" a.txt || fail "an action is missing"
 grep -q "owner Sam Okafor · review 2026-10-01 · done 2026-09-20" a.txt || fail "owner, review or done missing"
 grep -q "We made progress on what we agreed last time" a.txt || fail "no progress item"
+/usr/bin/python3 "$CP_SOURCE_DIR/tests/e2e/pdf_layout.py" overlap a.pdf ||
+	fail "the report with actions draws text over text"
 # The report of wave 1 has nothing to recall.
 expect_exit 0 report team --team "Ward A" --wave "$w1" -o b.pdf
 pdftotext -layout b.pdf b.txt 2>/dev/null || fail "pdftotext"
