@@ -616,7 +616,26 @@ static const char *const migrations[] = {
      "INSERT INTO ready_wave(wave_id, queued_at)"
      " SELECT id, 0 FROM wave WHERE status IN ('closed', 'cancelled');"),
     /*
-     * 10 -> 11: "prefer not to say" and eNPS items (surveys/README.md). A
+     * 10 -> 11: the action loop (issue 13.6). What a team agreed after the
+     * results of a wave: the action, who takes it forward (a name as
+     * typed, not a member), when to look at it again and when it was
+     * done. It is about the team and its leader, never a respondent.
+     * A wave deleted (never the case for a closed one) takes its
+     * actions with it.
+     */
+    ("CREATE TABLE action ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  team_id INTEGER NOT NULL REFERENCES team(id),"
+     "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
+     "  text TEXT NOT NULL CHECK (length(text) > 0),"
+     "  owner TEXT NOT NULL DEFAULT '',"
+     "  review_at INTEGER,"
+     "  done_at INTEGER,"
+     "  created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX action_team_wave ON action(team_id, wave_id);"),
+    /*
+     * 11 -> 12: "prefer not to say" and eNPS items (surveys/README.md). A
      * slot still keeps one character per item, so its size says nothing
      * new: 'x' is "prefer not to say", 'a'-'k' an eNPS item's 0-10.
      * agg_item counts them in columns of their own: c0 and c6-c10 for
@@ -652,7 +671,7 @@ static const char *const migrations[] = {
      "  THEN w.self_survey_ref ELSE w.survey_ref END"
      " JOIN json_each(s.definition, '$.items') j"
      " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
-    /* 11 -> 12: each person's language (issue 14), a BCP 47 tag or NULL:
+    /* 12 -> 13: each person's language (issue 14), a BCP 47 tag or NULL:
      * on the member from the roster, copied onto each invitation for its
      * messages and its form. Never on a response (docs/anonymity.md). */
     ("ALTER TABLE member ADD COLUMN language TEXT;"
