@@ -742,6 +742,12 @@ static size_t terminal_width(void)
 	return (size_t)v;
 }
 
+/* The heading of heat-map column d: a dimension's title, or "eNPS". */
+static const char *matrix_title(const struct cp_survey *sv, size_t d)
+{
+	return d < sv->ndims ? sv->dims[d].title : "eNPS";
+}
+
 /*
  * The heat map for a person: the group, its responses and as many
  * dimensions as fit the terminal (COLUMNS, else 100 columns), then the
@@ -753,7 +759,10 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	size_t width = terminal_width(), gw = 5, first = 0;
-	struct out_col *cols = calloc(sv->ndims + 2, sizeof(*cols));
+	/* The dimensions, then the eNPS (-100..100) when the survey has one. */
+	size_t enps = cp_results_enps_item(r);
+	size_t ncol = sv->ndims + (enps != CP_NO_GROUP);
+	struct out_col *cols = calloc(ncol + 2, sizeof(*cols));
 	char label[REASON_MAX], buf[REASON_MAX];
 	int rc = 0;
 
@@ -771,23 +780,23 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 	}
 	if (gw > width / 3)
 		gw = width / 3;
-	while (rc == 0 && first < sv->ndims) {
+	while (rc == 0 && first < ncol) {
 		size_t used = gw + 2 + 6 + 2, last = first;
 		struct out_table t;
 
 		/* At least one dimension a block, however narrow. */
 		do {
-			size_t w = cp_utf8_length(sv->dims[last].title);
+			size_t w = cp_utf8_length(matrix_title(sv, last));
 			used += (w > 6 ? w : 6) + 2;
 			last++;
-		} while (last < sv->ndims &&
-			 used + cp_utf8_length(sv->dims[last].title) + 2 <=
+		} while (last < ncol &&
+			 used + cp_utf8_length(matrix_title(sv, last)) + 2 <=
 			     width);
 		cols[0] = (struct out_col){"group", COL_TEXT};
 		cols[1] = (struct out_col){"n", COL_INT};
 		for (size_t d = first; d < last; d++)
 			cols[2 + d - first] =
-			    (struct out_col){sv->dims[d].title, COL_NUM};
+			    (struct out_col){matrix_title(sv, d), COL_NUM};
 		out_table_init(&t, cols, 2 + last - first);
 		for (size_t g = 0; g < r->ngroups; g++) {
 			const struct cp_group *gr = &r->groups[g];
@@ -799,10 +808,18 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 			count(&t, !gr->suppressed, gr->answered);
 			for (size_t d = first; d < last; d++) {
 				const struct cp_stat *st =
-				    r->scores ? &gr->dims[d] : NULL;
+				    r->scores && d < sv->ndims ? &gr->dims[d]
+							       : NULL;
+				const struct cp_enps *e =
+				    r->scores && d == sv->ndims
+					? cp_results_enps(r, gr, enps, NULL)
+					: NULL;
 
-				if (st && st->suppressed)
+				if ((st && st->suppressed) ||
+				    (e && e->suppressed))
 					out_cell(&t, "hidden");
+				else if (e)
+					out_cellf(&t, "%+.0f", e->score);
 				else
 					num(&t, st != NULL, 1,
 					    st ? matrix_value(st, measure) : 0);
@@ -825,6 +842,12 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 		for (size_t d = 0; !why && r->scores && d < sv->ndims; d++)
 			if (gr->dims[d].suppressed)
 				why = &gr->dims[d].why;
+		if (!why && r->scores && enps != CP_NO_GROUP) {
+			const struct cp_enps *e =
+			    cp_results_enps(r, gr, enps, NULL);
+			if (e && e->suppressed)
+				why = &e->why;
+		}
 		if (!why || !in_view(r, g, team))
 			continue;
 		print_wrapped(cp_results_group_label(gr, label, sizeof(label)),
@@ -889,11 +912,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			const struct cp_enps *e =
 			    r->scores ? cp_results_enps(r, gr, enps, NULL)
 				      : NULL;
-			/* Hidden like the other cells (the table says why
-			 * below it). */
-			num(&t, e && !e->suppressed,
-			    c->format == FORMAT_TABLE ? 0 : 4,
-			    e ? e->score : 0);
+			num(&t, e && !e->suppressed, 4, e ? e->score : 0);
 		}
 	}
 	open_note(c, r);

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "deliver_int.h"
 #include "i18n.h"
+#include "json_load.h"
 #include "mail.h"
 #include "survey.h"
 #include "token.h"
@@ -479,7 +480,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 			json_decref(o);
 			o = NULL;
 		}
-		s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		s = o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(json, s, err)
 		       : cp_error_set(err, CP_ENOMEM, "out of memory");
 		free(s);
@@ -676,7 +677,7 @@ static char *chat_body(struct run *run, const struct cp_chat_team *t,
 			      "title", title, "text", text);
 	else
 		o = json_pack("{s:s}", "text", text);
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	s = o ? cp_json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
 }
