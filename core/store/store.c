@@ -528,6 +528,14 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (wave_id, team_id, kind)"
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
+    /* Single sign-on (core/access/oidc.c): a started sign-in, found by
+       the SHA-256 of its state and taken once by the callback. */
+    "CREATE TABLE oidc_pending ("
+    "  state_hash BLOB PRIMARY KEY,"
+    "  nonce TEXT NOT NULL,"
+    "  verifier TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 8
+#define CP_SCHEMA_VERSION 9
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -831,5 +831,28 @@ void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n);
 int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
 			   int number, const char *state, const char *reason,
 			   int64_t now, struct cp_error *err);
+
+/* ---- single sign-on (OpenID Connect) ---- */
+
+/*
+ * Records a started sign-in: the SHA-256 of its state, its nonce and PKCE
+ * code verifier, and when it began; deletes every one begun before
+ * stale_before (abandoned). Committed at once outside a transaction.
+ */
+int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
+			      const char *nonce, const char *verifier,
+			      int64_t now, int64_t stale_before,
+			      struct cp_error *err);
+
+/*
+ * Takes (reads and deletes, so it is used once) the sign-in whose state
+ * has the SHA-256 state_hash. *found is false when there is none (never
+ * begun, already taken or deleted as abandoned). *nonce and *verifier are
+ * malloc'ed (the caller frees them), NULL when not found.
+ */
+int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
+			       char **nonce, char **verifier,
+			       int64_t *created_at, bool *found,
+			       struct cp_error *err);
 
 #endif

@@ -1,0 +1,52 @@
+// oidc_provider.mjs PORT_FILE REDIRECT_URL SECRET - a real OpenID Connect
+// provider (npm oidc-provider) on 127.0.0.1 for tests/e2e/oidc.sh. It
+// listens on a free port, writes that port to PORT_FILE and serves until
+// it is killed. Two clients: "carepulse" (client_secret_basic) and
+// "carepulse-post" (client_secret_post), both with SECRET and REDIRECT_URL.
+// The development login pages (devInteractions) sign in any account below
+// by its name, any password.
+import Provider from 'oidc-provider';
+import { generateKeyPair, exportJWK } from 'jose';
+import { createServer } from 'node:http';
+import { writeFileSync, renameSync } from 'node:fs';
+
+const [portFile, redirect, secret] = process.argv.slice(2);
+const accounts = {
+  alice: { sub: 'alice', email: 'alice@example.org', email_verified: true },
+  nomail: { sub: 'nomail' },
+  unverified: { sub: 'unverified', email: 'bob@example.org', email_verified: false },
+  silent: { sub: 'silent', email: 'carol@example.org' },
+};
+
+const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
+
+const server = createServer();
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const { port } = server.address();
+const client = (id, method) => ({
+  client_id: id,
+  client_secret: secret,
+  redirect_uris: [redirect],
+  response_types: ['code'],
+  grant_types: ['authorization_code'],
+  token_endpoint_auth_method: method,
+});
+const provider = new Provider(`http://127.0.0.1:${port}`, {
+  clients: [client('carepulse', 'client_secret_basic'), client('carepulse-post', 'client_secret_post')],
+  jwks: { keys: [jwk] },
+  cookies: { keys: ['carepulse-test-only'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+  pkce: { methods: ['S256'], required: () => true },
+  // Put the email claims in the ID token, as Google, Entra ID and
+  // Keycloak do; carepulse does not call the userinfo endpoint.
+  conformIdTokenClaims: false,
+  features: { devInteractions: { enabled: true } },
+  findAccount: async (ctx, id) => accounts[id] && {
+    accountId: id,
+    claims: async () => accounts[id],
+  },
+});
+server.on('request', provider.callback());
+writeFileSync(`${portFile}.tmp`, `${port}\n`);
+renameSync(`${portFile}.tmp`, portFile);
