@@ -353,6 +353,38 @@ int64_t cp_oidc_provider_age(const struct cp_oidc_provider *p, int64_t now)
 	return now - p->fetched_at;
 }
 
+/* The discovery document's checks and endpoints into p. */
+static int use_discovery(struct cp_oidc_provider *p,
+			 const struct cp_oidc_config *cfg, json_t *doc,
+			 struct cp_error *err)
+{
+	const char *issuer = member(doc, "issuer");
+	int rc = 0;
+
+	if (issuer == NULL || strcmp(issuer, cfg->issuer) != 0)
+		rc = cp_error_set(err, CP_EDATA,
+				  "the provider's discovery document names the "
+				  "issuer '%s', not oidc.issuer '%s' (they "
+				  "must be exactly equal)",
+				  issuer ? issuer : "", cfg->issuer);
+	rc = rc ? rc : set_dup(&p->issuer, cfg->issuer, err);
+	rc = rc ? rc
+		: endpoint(doc, "authorization_endpoint",
+			   &p->authorization_endpoint, err);
+	rc = rc ? rc : endpoint(doc, "token_endpoint", &p->token_endpoint, err);
+	rc = rc ? rc : endpoint(doc, "jwks_uri", &p->jwks_uri, err);
+	if (rc == 0 && !lists(doc, "code_challenge_methods_supported", "S256"))
+		rc = cp_error_set(err, CP_EDATA,
+				  "the provider does not offer PKCE with S256 "
+				  "(code_challenge_methods_supported)");
+	if (rc == 0 && !lists(doc, "response_types_supported", "code"))
+		rc = cp_error_set(err, CP_EDATA,
+				  "the provider does not offer the "
+				  "authorization code flow "
+				  "(response_types_supported)");
+	return rc;
+}
+
 int cp_oidc_discover(struct cp_oidc_provider **out,
 		     const struct cp_oidc_config *cfg, int64_t now,
 		     struct cp_error *err)
@@ -378,30 +410,7 @@ int cp_oidc_discover(struct cp_oidc_provider **out,
 	rc =
 	    rc ? rc
 	       : get_json(h, cp_buf_str(&url), "discovery document", &doc, err);
-	if (rc == 0 && (member(doc, "issuer") == NULL ||
-			strcmp(member(doc, "issuer"), cfg->issuer) != 0))
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider's discovery document names the "
-				  "issuer '%s', not oidc.issuer '%s' (they "
-				  "must be exactly equal)",
-				  member(doc, "issuer") ? member(doc, "issuer")
-							: "",
-				  cfg->issuer);
-	rc = rc ? rc : set_dup(&p->issuer, cfg->issuer, err);
-	rc = rc ? rc
-		: endpoint(doc, "authorization_endpoint",
-			   &p->authorization_endpoint, err);
-	rc = rc ? rc : endpoint(doc, "token_endpoint", &p->token_endpoint, err);
-	rc = rc ? rc : endpoint(doc, "jwks_uri", &p->jwks_uri, err);
-	if (rc == 0 && !lists(doc, "code_challenge_methods_supported", "S256"))
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider does not offer PKCE with S256 "
-				  "(code_challenge_methods_supported)");
-	if (rc == 0 && !lists(doc, "response_types_supported", "code"))
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider does not offer the "
-				  "authorization code flow "
-				  "(response_types_supported)");
+	rc = rc ? rc : use_discovery(p, cfg, doc, err);
 	rc = rc ? rc : get_json(h, p->jwks_uri, "JWKS", &jwks, err);
 	rc = rc ? rc : import_keys(p, jwks, err);
 	if (rc == 0) {
@@ -414,6 +423,36 @@ int cp_oidc_discover(struct cp_oidc_provider **out,
 	json_decref(jwks);
 	cp_http_client_free(h);
 	cp_buf_release(&url);
+	return rc;
+}
+
+int cp_oidc_provider_load(struct cp_oidc_provider **out,
+			  const struct cp_oidc_config *cfg,
+			  const char *discovery, const char *jwks, int64_t now,
+			  struct cp_error *err)
+{
+	struct cp_oidc_provider *p = calloc(1, sizeof(*p));
+	json_t *doc = json_loads(discovery, 0, NULL);
+	json_t *keys = json_loads(jwks, 0, NULL);
+	int rc = 0;
+
+	*out = NULL;
+	if (p == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	else if (!json_is_object(doc) || !json_is_object(keys))
+		rc = cp_error_set(
+		    err, CP_EDATA, "the provider's %s is not a JSON object",
+		    json_is_object(doc) ? "JWKS" : "discovery document");
+	rc = rc ? rc : use_discovery(p, cfg, doc, err);
+	rc = rc ? rc : import_keys(p, keys, err);
+	if (rc == 0) {
+		p->fetched_at = now;
+		*out = p;
+	} else {
+		cp_oidc_provider_free(p);
+	}
+	json_decref(doc);
+	json_decref(keys);
 	return rc;
 }
 

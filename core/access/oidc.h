@@ -72,6 +72,16 @@ int cp_oidc_discover(struct cp_oidc_provider **out,
 		     struct cp_error *err);
 void cp_oidc_provider_free(struct cp_oidc_provider *p);
 
+/*
+ * As cp_oidc_discover, from the texts of a discovery document and a JWKS
+ * already at hand (a copy kept on disk, a test): the same checks, no
+ * request.
+ */
+int cp_oidc_provider_load(struct cp_oidc_provider **out,
+			  const struct cp_oidc_config *cfg,
+			  const char *discovery, const char *jwks, int64_t now,
+			  struct cp_error *err);
+
 /* Seconds since p was fetched. */
 int64_t cp_oidc_provider_age(const struct cp_oidc_provider *p, int64_t now);
 

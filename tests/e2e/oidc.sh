@@ -1,0 +1,166 @@
+# Single sign-on against a real OpenID Connect provider on loopback: npm
+# oidc-provider (tests/browser/oidc_provider.mjs), signed in to by Debian's
+# chromium (oidc_login.mjs) as a person would. The relying party is core's
+# (core/access/oidc.c), driven by tests/tools/oidc_rp.c: begin, the
+# browser's sign-in, finish. Then every check must refuse what it should:
+# a replayed state, a foreign state cookie, wrong issuer and audience,
+# expired and future tokens, a bad nonce, forged signatures (another key,
+# changed claims, alg none, HS256 under the client secret), a missing or
+# unverified email, a wrong client secret, an issuer that is not exactly
+# the provider's.
+. "$CP_TEST_LIB"
+need node /usr/bin/chromium
+browser="$CP_SOURCE_DIR/tests/browser"
+for m in playwright-core oidc-provider jose; do
+	if [ ! -d "$browser/node_modules/$m" ]; then
+		[ -n "${CI:-}" ] && fail "$m is missing: run scripts/setup (npm ci in tests/browser)"
+		echo "SKIP: $m is not installed (scripts/setup runs npm ci in tests/browser)"
+		exit 77
+	fi
+done
+rp="$CP_TOOLS_DIR/oidc_rp"
+db="$T/sso.db"
+redirect="http://127.0.0.1:9/portal/oidc/callback"
+secret="test-secret-$$"
+
+PROVIDER_PID=""
+trap 'if [ -n "$PROVIDER_PID" ]; then kill -KILL "$PROVIDER_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
+node "$browser/oidc_provider.mjs" "$T/port" "$redirect" "$secret" >"$T/provider.log" 2>&1 &
+PROVIDER_PID=$!
+for _ in $(seq 1 300); do
+	[ -s "$T/port" ] && break
+	kill -0 "$PROVIDER_PID" 2>/dev/null || { cat "$T/provider.log" >&2; fail "the provider did not start"; }
+	sleep 0.1
+done
+[ -s "$T/port" ] || fail "the provider wrote no port"
+issuer="http://127.0.0.1:$(cat "$T/port")"
+
+export CAREPULSE_OIDC_ISSUER="$issuer" CAREPULSE_OIDC_CLIENT_ID=carepulse
+export CAREPULSE_OIDC_REDIRECT_URL="$redirect"
+# The secret from a file, as an installation keeps it.
+printf '%s\n' "$secret" >"$T/secret"
+chmod 600 "$T/secret"
+export CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/secret"
+
+# rp ARGS...: runs the driver, stdout in $T/out, stderr in $T/err, $rc.
+rp() {
+	rc=0
+	"$rp" "$db" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+refused() { # refused TEXT: the last rp call was refused saying TEXT
+	[ "$rc" = 1 ] || { cat "$T/out" "$T/err" >&2; fail "expected a refusal ($1), got exit $rc"; }
+	expect_in err "$1"
+	[ ! -s "$T/out" ] || fail "a refusal printed an address: $(cat "$T/out")"
+}
+
+# sign_in ACCOUNT: begin, then the browser signs in as ACCOUNT; sets
+# $state and $callback.
+sign_in() {
+	rp begin
+	[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "begin failed"; }
+	auth=$(sed -n 1p "$T/out")
+	state=$(sed -n 2p "$T/out")
+	case "$auth" in
+	"$issuer"/*code_challenge_method=S256*) ;;
+	*) fail "authorization URL: $auth" ;;
+	esac
+	callback=$(node "$browser/oidc_login.mjs" "$auth" "$1" "$redirect") ||
+		fail "the browser could not sign in as $1"
+	case "$callback" in
+	"$redirect?"*"state=$state"*) ;;
+	*) fail "callback: $callback" ;;
+	esac
+}
+
+# The whole flow: the verified address comes back.
+sign_in alice
+rp finish "$callback" "$state"
+[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "finish refused alice"; }
+[ "$(cat "$T/out")" = "alice@example.org" ] || fail "address: $(cat "$T/out")"
+# The same callback again: the state is used.
+rp finish "$callback" "$state"
+refused "unknown or already used sign-in state"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM oidc_pending')" = 0 ] || fail "a used state stays"
+# Neither the secret, nor the state, nor the nonce is kept in clear.
+if sqlite3 "$db" .dump | grep -qF -e "$secret" -e "$state"; then fail "secret or state in the database"; fi
+
+# Another browser's callback: the state cookie differs, and the state is
+# spent by the attempt.
+sign_in alice
+rp finish "$callback" "not-the-cookie"
+refused "not the one this browser began"
+rp finish "$callback" -
+refused "not the one this browser began"
+
+# A provider's error comes through as a refusal.
+rp finish "$redirect?error=access_denied&error_description=no%20thanks&state=x" x
+refused "the provider refused the sign-in: access_denied - no thanks"
+
+# No email, an unverified one, one without email_verified.
+sign_in nomail
+rp finish "$callback" "$state"
+refused "carries no email claim"
+sign_in unverified
+rp finish "$callback" "$state"
+refused "the provider says the email 'bob@example.org' is not verified"
+sign_in silent
+rp finish "$callback" "$state"
+refused "does not say the email 'carol@example.org' is verified"
+sign_in silent
+CAREPULSE_OIDC_EMAIL_VERIFIED=when_present rp finish "$callback" "$state"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "carol@example.org" ] || fail "when_present refused carol: $(cat "$T/err")"
+
+# A wrong client secret: the token endpoint refuses the code.
+sign_in alice
+CAREPULSE_OIDC_CLIENT_SECRET=wrong rp finish "$callback" "$state"
+refused "token endpoint refused the code: invalid_client"
+
+# client_secret_post with the second client.
+export CAREPULSE_OIDC_CLIENT_ID=carepulse-post CAREPULSE_OIDC_CLIENT_AUTH=post
+sign_in alice
+rp finish "$callback" "$state"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "alice@example.org" ] || fail "client_secret_post: $(cat "$T/err")"
+export CAREPULSE_OIDC_CLIENT_ID=carepulse
+unset CAREPULSE_OIDC_CLIENT_AUTH
+
+# A real ID token, then each claim check and forged signatures.
+sign_in alice
+rp redeem "$callback" "$state"
+[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "redeem"; }
+token=$(sed -n 1p "$T/out")
+nonce=$(sed -n 2p "$T/out")
+rp verify "$token" "$nonce"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "alice@example.org" ] || fail "the real token was refused: $(cat "$T/err")"
+rp verify "$token" "$nonce" 0 carepulse "http://127.0.0.1:1"
+refused "the ID token's issuer '$issuer' is not oidc.issuer 'http://127.0.0.1:1'"
+rp verify "$token" "$nonce" 0 someone-else
+refused "audience does not include the client id 'someone-else'"
+rp verify "$token" "$nonce" 7200
+refused "the ID token expired"
+rp verify "$token" "$nonce" -3600
+refused "seconds in the future"
+rp verify "$token" "not-the-nonce"
+refused "nonce is not the one this sign-in sent"
+rp verify "$(node "$browser/oidc_forge.mjs" resign "$token")" "$nonce"
+refused "signature does not verify"
+rp verify "$(node "$browser/oidc_forge.mjs" email "$token")" "$nonce"
+refused "signature does not verify"
+rp verify "$(node "$browser/oidc_forge.mjs" none "$token")" "$nonce"
+refused "signed with 'none'"
+rp verify "$(node "$browser/oidc_forge.mjs" hs256 "$token" "$secret")" "$nonce"
+refused "signed with 'HS256'"
+
+# The issuer must be exactly the provider's: a trailing / is another one.
+CAREPULSE_OIDC_ISSUER="$issuer/" rp begin
+refused "names the issuer '$issuer', not oidc.issuer '$issuer/'"
+# No secret: refused before anything is sent.
+CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin
+[ "$rc" = 1 ] || fail "a missing secret file was accepted"
+(unset CAREPULSE_OIDC_CLIENT_SECRET_FILE; "$rp" "$db" begin >"$T/out" 2>"$T/err") && fail "no secret was accepted"
+expect_in err "no OpenID Connect client secret"
+if grep -qF "$secret" "$T/provider.log" "$T/err"; then fail "the secret was printed"; fi
+
+kill -TERM "$PROVIDER_PID"
+wait "$PROVIDER_PID" 2>/dev/null
+PROVIDER_PID=""
+echo "ok"
