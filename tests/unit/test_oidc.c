@@ -1,0 +1,360 @@
+/*
+ * test_oidc.c - single sign-on (core/access/oidc.c) without a provider:
+ * PKCE by RFC 7636's own example, the settings, the checks on a discovery
+ * document, and the state and nonce of a begun sign-in (random, stored
+ * hashed, bound to the browser's cookie, used once, short-lived). The
+ * flow against a real provider is tests/e2e/oidc.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "fixture.h"
+#include "oidc.h"
+#include "store.h"
+
+#define NOW 1767225600 /* 2026-01-01 */
+
+/* RFC 7517 appendix A.1: an RSA public key. */
+static const char jwks[] =
+    "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"2011-04-29\",\"alg\":\"RS256\","
+    "\"e\":\"AQAB\",\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78"
+    "LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMs"
+    "tn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2Qvzq"
+    "Y368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLy"
+    "rdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-cs"
+    "FCur-kEgU8awapJzKnqDKgw\"}]}";
+
+/* A provider on a port nothing listens on: a code exchange fails fast. */
+#define ISSUER "http://127.0.0.1:1"
+static const char discovery[] =
+    "{\"issuer\":\"" ISSUER "\","
+    "\"authorization_endpoint\":\"" ISSUER "/auth\","
+    "\"token_endpoint\":\"" ISSUER "/token\","
+    "\"jwks_uri\":\"" ISSUER "/jwks\","
+    "\"response_types_supported\":[\"code\"],"
+    "\"code_challenge_methods_supported\":[\"S256\"]}";
+
+struct fixture {
+	struct cp_fixture fx;
+	struct cp_oidc_config *cfg;
+	struct cp_oidc_provider *p;
+};
+
+static const char *const env_vars[] = {
+    "CAREPULSE_OIDC_ISSUER",	     "CAREPULSE_OIDC_CLIENT_ID",
+    "CAREPULSE_OIDC_CLIENT_SECRET",  "CAREPULSE_OIDC_CLIENT_SECRET_FILE",
+    "CAREPULSE_OIDC_REDIRECT_URL",   "CAREPULSE_OIDC_CLIENT_AUTH",
+    "CAREPULSE_OIDC_EMAIL_VERIFIED", "CAREPULSE_BASE_URL",
+    "CAREPULSE_OIDC_SCOPES",
+};
+
+static void clear_env(void)
+{
+	for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++)
+		unsetenv(env_vars[i]);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct cp_error err;
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	clear_env();
+	setenv("CAREPULSE_OIDC_ISSUER", ISSUER, 1);
+	setenv("CAREPULSE_OIDC_CLIENT_ID", "carepulse", 1);
+	setenv("CAREPULSE_OIDC_CLIENT_SECRET", "s3cret", 1);
+	if (cp_fixture_setup(&f->fx, "oidc", CP_FIXTURE_STORE) ||
+	    cp_oidc_config_load(&f->cfg, f->fx.s, &err) ||
+	    cp_oidc_provider_load(&f->p, f->cfg, discovery, jwks, NOW, &err))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	int rc;
+
+	clear_env();
+	cp_oidc_provider_free(f->p);
+	cp_oidc_config_free(f->cfg);
+	rc = cp_fixture_teardown(&f->fx);
+	free(f);
+	return rc;
+}
+
+/* RFC 7636 appendix B. */
+static void test_pkce_rfc7636(void **state)
+{
+	char out[CP_OIDC_RANDOM_LEN + 1];
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(
+	    cp_oidc_pkce_challenge(
+		"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", out, &err),
+	    0);
+	assert_string_equal(out, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+	assert_int_equal(cp_oidc_pkce_challenge("too-short", out, &err),
+			 CP_EUSAGE);
+	assert_int_equal(
+	    cp_oidc_pkce_challenge(
+		"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk+", out, &err),
+	    CP_EUSAGE);
+}
+
+static void test_config(void **state)
+{
+	struct cp_oidc_config *c = NULL;
+	struct cp_error err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(cp_oidc_config_load(&c, NULL, &err), CP_ENOTFOUND);
+	assert_non_null(strstr(err.message, "oidc.issuer"));
+	setenv("CAREPULSE_OIDC_ISSUER", ISSUER, 1);
+	assert_int_equal(cp_oidc_config_load(&c, NULL, &err), CP_EUSAGE);
+	assert_non_null(strstr(err.message, "oidc.client_id"));
+	setenv("CAREPULSE_OIDC_CLIENT_ID", "carepulse", 1);
+	assert_int_equal(cp_oidc_config_load(&c, NULL, &err), CP_EUSAGE);
+	assert_non_null(strstr(err.message, "client secret"));
+	setenv("CAREPULSE_OIDC_CLIENT_SECRET", "s3cret", 1);
+	setenv("CAREPULSE_BASE_URL", "https://pulse.example.org/", 1);
+	assert_int_equal(cp_oidc_config_load(&c, NULL, &err), 0);
+	assert_string_equal(c->redirect_url,
+			    "https://pulse.example.org/portal/oidc/callback");
+	assert_string_equal(c->scopes, "openid email");
+	assert_true(c->basic);
+	assert_true(c->email_verified_required);
+	cp_oidc_config_free(c);
+	setenv("CAREPULSE_OIDC_SCOPES", "email profile", 1);
+	assert_int_equal(cp_oidc_config_load(&c, NULL, &err), CP_EDATA);
+	assert_non_null(strstr(err.message, "openid"));
+	clear_env();
+}
+
+/* Loads discovery with from replaced by to; returns the code. */
+static int load_changed(struct fixture *f, const char *from, const char *to,
+			struct cp_error *err)
+{
+	struct cp_oidc_provider *p = NULL;
+	struct cp_buf b;
+	const char *at = strstr(discovery, from);
+	int rc;
+
+	assert_non_null(at);
+	cp_buf_init(&b, 0);
+	cp_buf_printf(&b, NULL, "%.*s%s%s", (int)(at - discovery), discovery,
+		      to, at + strlen(from));
+	rc = cp_oidc_provider_load(&p, f->cfg, cp_buf_str(&b), jwks, NOW, err);
+	cp_oidc_provider_free(p);
+	cp_buf_release(&b);
+	return rc;
+}
+
+static void test_discovery_checks(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_oidc_provider *p = NULL;
+	struct cp_error err;
+
+	assert_int_equal(load_changed(f, "\"issuer\":\"" ISSUER "\"",
+				      "\"issuer\":\"" ISSUER "/\"", &err),
+			 CP_EDATA);
+	assert_non_null(strstr(err.message, "exactly equal"));
+	assert_int_equal(load_changed(f, ISSUER "/token",
+				      "http://idp.example.org/token", &err),
+			 CP_EDATA);
+	assert_non_null(strstr(err.message, "token_endpoint"));
+	assert_int_equal(load_changed(f, "[\"S256\"]", "[\"plain\"]", &err),
+			 CP_EDATA);
+	assert_non_null(strstr(err.message, "S256"));
+	assert_int_equal(cp_oidc_provider_load(&p, f->cfg, discovery,
+					       "{\"keys\":[{\"kty\":\"RSA\"}]}",
+					       NOW, &err),
+			 CP_EDATA);
+	assert_null(p);
+	assert_non_null(strstr(err.message, "no signing key"));
+}
+
+/* The value of name= in url into out. */
+static void param(const char *url, const char *name, char *out, size_t n)
+{
+	char key[32];
+	const char *at;
+
+	snprintf(key, sizeof(key), "%s=", name);
+	at = strstr(url, key);
+	assert_non_null(at);
+	at += strlen(key);
+	snprintf(out, n, "%.*s", (int)strcspn(at, "&"), at);
+}
+
+static void test_begin(void **state)
+{
+	struct fixture *f = *state;
+	char s1[CP_OIDC_RANDOM_LEN + 1], s2[CP_OIDC_RANDOM_LEN + 1];
+	char v[128], *u1 = NULL, *u2 = NULL;
+	struct cp_error err;
+
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &u1, s1, &err), 0);
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &u2, s2, &err), 0);
+	assert_int_equal(strlen(s1), CP_OIDC_RANDOM_LEN);
+	assert_string_not_equal(s1, s2);
+	assert_true(strncmp(u1, ISSUER "/auth?response_type=code&", 38) == 0);
+	param(u1, "state", v, sizeof(v));
+	assert_string_equal(v, s1);
+	param(u1, "redirect_uri", v, sizeof(v));
+	assert_string_equal(
+	    v, "http%3A%2F%2F127.0.0.1%3A8080%2Fportal%2Foidc%2Fcallback");
+	param(u1, "scope", v, sizeof(v));
+	assert_string_equal(v, "openid%20email");
+	param(u1, "code_challenge_method", v, sizeof(v));
+	assert_string_equal(v, "S256");
+	param(u1, "nonce", v, sizeof(v));
+	assert_int_equal(strlen(v), CP_OIDC_RANDOM_LEN);
+	param(u2, "nonce", s2, sizeof(s2));
+	assert_string_not_equal(v, s2);
+	param(u1, "code_challenge", v, sizeof(v));
+	assert_int_equal(strlen(v), CP_OIDC_RANDOM_LEN);
+	free(u1);
+	free(u2);
+}
+
+/* Redeems state with cookie at now: the code, the message in err. */
+static int redeem(struct fixture *f, const char *state, const char *cookie,
+		  const char *iss, int64_t now, struct cp_error *err)
+{
+	struct cp_oidc_callback cb = {.code = "the-code",
+				      .state = state,
+				      .iss = iss,
+				      .cookie_state = cookie};
+	char *token = NULL, *nonce = NULL;
+	int rc = cp_oidc_redeem(f->fx.s, f->cfg, f->p, &cb, now, &token, &nonce,
+				err);
+
+	assert_null(token);
+	assert_null(nonce);
+	return rc;
+}
+
+static void test_state_used_once(void **state)
+{
+	struct fixture *f = *state;
+	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
+	struct cp_error err;
+
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	free(url);
+	/* Another browser's cookie: refused before the state is looked up. */
+	assert_int_equal(redeem(f, s, "other", NULL, NOW, &err), CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "this browser began"));
+	assert_int_equal(redeem(f, s, NULL, NULL, NOW, &err), CP_ECONFLICT);
+	/* The right one: the state is taken, then the token endpoint (on a
+	 * closed port) cannot be reached. */
+	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_EUNAVAIL);
+	assert_non_null(strstr(err.message, "token endpoint"));
+	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "unknown or already used"));
+	/* Never begun. */
+	assert_int_equal(redeem(f, "made-up", "made-up", NULL, NOW, &err),
+			 CP_ECONFLICT);
+}
+
+static void test_state_expires(void **state)
+{
+	struct fixture *f = *state;
+	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
+	struct cp_error err;
+
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	free(url);
+	assert_int_equal(redeem(f, s, s, NULL, NOW + CP_OIDC_MAX_AGE + 1, &err),
+			 CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "start again"));
+	/* A sign-in begun later deletes the abandoned ones. */
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	free(url);
+	url = NULL;
+	{
+		char later[CP_OIDC_RANDOM_LEN + 1];
+
+		assert_int_equal(cp_oidc_begin(f->fx.s, f->cfg, f->p,
+					       NOW + CP_OIDC_MAX_AGE + 1, &url,
+					       later, &err),
+				 0);
+		free(url);
+	}
+	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "unknown or already used"));
+}
+
+static void test_callback_refusals(void **state)
+{
+	struct fixture *f = *state;
+	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
+	struct cp_oidc_callback cb = {.error = "access_denied",
+				      .error_description = "no thanks"};
+	char email[CP_OIDC_EMAIL_MAX + 1] = "x";
+	struct cp_error err;
+
+	assert_int_equal(
+	    cp_oidc_finish(f->fx.s, f->cfg, f->p, &cb, NOW, email, &err),
+	    CP_ECONFLICT);
+	assert_string_equal(email, "");
+	assert_string_equal(err.message, "the provider refused the sign-in: "
+					 "access_denied - no thanks");
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	free(url);
+	assert_int_equal(redeem(f, s, s, "https://evil.example", NOW, &err),
+			 CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "issuer 'https://evil.example'"));
+	/* Not a JWT, and one signed with nothing. */
+	assert_int_equal(
+	    cp_oidc_verify(f->cfg, f->p, "abc", "n", NOW, email, &err),
+	    CP_EDATA);
+	assert_int_equal(cp_oidc_verify(f->cfg, f->p,
+					"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+					"n", NOW, email, &err),
+			 CP_EDATA);
+	assert_non_null(strstr(err.message, "'none'"));
+	assert_string_equal(email, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pkce_rfc7636),
+	    cmocka_unit_test(test_config),
+	    cmocka_unit_test_setup_teardown(test_discovery_checks, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_begin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_state_used_once, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_state_expires, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_callback_refusals, setup,
+					    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
