@@ -483,27 +483,33 @@ int cp_oidc_pkce_challenge(const char *verifier,
 }
 
 int cp_oidc_begin(struct cp_store *st, const struct cp_oidc_config *cfg,
-		  const struct cp_oidc_provider *p, int64_t now, char **url,
-		  char state[CP_OIDC_RANDOM_LEN + 1], struct cp_error *err)
+		  const struct cp_oidc_provider *p, const char *binding,
+		  int64_t now, char **url, char state[CP_OIDC_RANDOM_LEN + 1],
+		  struct cp_error *err)
 {
 	char nonce[CP_OIDC_RANDOM_LEN + 1], verifier[CP_OIDC_RANDOM_LEN + 1];
 	char challenge[CP_OIDC_RANDOM_LEN + 1];
-	uint8_t hash[CP_SHA256_LEN];
+	uint8_t hash[CP_SHA256_LEN], bound[CP_SHA256_LEN];
 	struct cp_buf b;
 	int rc;
 
 	*url = NULL;
 	state[0] = '\0';
+	if (binding == NULL || strlen(binding) < 16)
+		return cp_error_set(err, CP_EUSAGE,
+				    "a sign-in must be bound to a secret of "
+				    "the browser (16 characters or more)");
 	cp_buf_init(&b, 16384);
 	rc = random_text(state, err);
 	rc = rc ? rc : random_text(nonce, err);
 	rc = rc ? rc : random_text(verifier, err);
 	rc = rc ? rc : cp_oidc_pkce_challenge(verifier, challenge, err);
-	if (rc == 0 && cp_sha256(state, strlen(state), hash))
+	if (rc == 0 && (cp_sha256(state, strlen(state), hash) ||
+			cp_sha256(binding, strlen(binding), bound)))
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	rc = rc ? rc
-		: cp_store_oidc_pending_add(st, hash, nonce, verifier, now,
-					    now - CP_OIDC_MAX_AGE, err);
+		: cp_store_oidc_pending_add(st, hash, nonce, verifier, bound,
+					    now, now - CP_OIDC_MAX_AGE, err);
 	rc = rc ? rc
 		: cp_buf_printf(&b, err, "%s%c", p->authorization_endpoint,
 				strchr(p->authorization_endpoint, '?') ? '&'
@@ -625,11 +631,11 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 		   const struct cp_oidc_callback *cb, int64_t now,
 		   char **id_token, char **nonce, struct cp_error *err)
 {
-	uint8_t hash[CP_SHA256_LEN];
+	uint8_t hash[CP_SHA256_LEN], bound[CP_SHA256_LEN],
+	    brought[CP_SHA256_LEN];
 	char *verifier = NULL;
 	int64_t created = 0;
 	bool found = false;
-	size_t n;
 	int rc = 0;
 
 	*id_token = *nonce = NULL;
@@ -642,22 +648,22 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 	if (cb->state == NULL || cb->code == NULL || !*cb->code)
 		return cp_error_set(err, CP_ECONFLICT,
 				    "the callback has no state or no code");
-	n = strlen(cb->state);
-	if (cb->cookie_state == NULL || strlen(cb->cookie_state) != n ||
-	    !cp_ct_equal(cb->state, cb->cookie_state, n))
-		return cp_error_set(err, CP_ECONFLICT,
-				    "the sign-in's state is not the one this "
-				    "browser began (its cookie is missing or "
-				    "different)");
-	if (cp_sha256(cb->state, n, hash))
+	if (cp_sha256(cb->state, strlen(cb->state), hash) ||
+	    cp_sha256(cb->binding ? cb->binding : "",
+		      cb->binding ? strlen(cb->binding) : 0, brought))
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	/* Taken whatever follows: a state serves one attempt. */
-	if ((rc = cp_store_oidc_pending_take(st, hash, nonce, &verifier,
+	if ((rc = cp_store_oidc_pending_take(st, hash, nonce, &verifier, bound,
 					     &created, &found, err)))
 		return rc;
 	if (!found)
 		rc = cp_error_set(err, CP_ECONFLICT,
 				  "unknown or already used sign-in state");
+	else if (cb->binding == NULL ||
+		 !cp_ct_equal(bound, brought, CP_SHA256_LEN))
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  "the sign-in was begun in another browser "
+				  "(its cookie is missing or different)");
 	else if (now - created > CP_OIDC_MAX_AGE)
 		rc = cp_error_set(err, CP_ECONFLICT,
 				  "the sign-in took longer than %d minutes: "

@@ -88,24 +88,28 @@ int64_t cp_oidc_provider_age(const struct cp_oidc_provider *p, int64_t now);
 /*
  * Starts a sign-in: makes a random state, nonce and PKCE verifier, records
  * them in st (the state only as its SHA-256) and gives the provider's
- * authorization URL (*url, malloc'ed) to redirect the browser to. The
- * caller also sets state as a short-lived cookie (HttpOnly, SameSite=Lax,
- * path /portal/oidc/) and hands it to cp_oidc_finish: that binds the
- * sign-in to the browser that began it.
+ * authorization URL (*url, malloc'ed) to redirect the browser to.
+ *
+ * binding is a secret the browser that begins holds and brings back to
+ * the callback, in an HttpOnly, SameSite=Lax cookie (the portal's
+ * pre-session token): only its SHA-256 is kept, and cp_oidc_redeem
+ * refuses a callback without it, so nobody can finish a sign-in in
+ * someone else's browser (login CSRF). At least 16 characters.
  */
 int cp_oidc_begin(struct cp_store *st, const struct cp_oidc_config *cfg,
-		  const struct cp_oidc_provider *p, int64_t now, char **url,
-		  char state[CP_OIDC_RANDOM_LEN + 1], struct cp_error *err);
+		  const struct cp_oidc_provider *p, const char *binding,
+		  int64_t now, char **url, char state[CP_OIDC_RANDOM_LEN + 1],
+		  struct cp_error *err);
 
 /* What came back to the callback route: its query parameters (NULL when
- * absent) and the state cookie cp_oidc_begin asked to set. */
+ * absent) and the browser's secret that cp_oidc_begin was given. */
 struct cp_oidc_callback {
 	const char *code;
 	const char *state;
 	const char *iss; /* RFC 9207, when the provider sends it */
 	const char *error;
 	const char *error_description;
-	const char *cookie_state;
+	const char *binding;
 };
 
 /*
@@ -119,9 +123,10 @@ int cp_oidc_finish(struct cp_store *st, const struct cp_oidc_config *cfg,
 
 /*
  * The first half of cp_oidc_finish: refuses a provider error, a missing
- * or foreign state (the cookie must match), a state not begun here or
- * already used (each is taken once, also when the rest fails), one older
- * than CP_OIDC_MAX_AGE and an iss parameter that is not the issuer; then
+ * state or code, a state not begun here or already used (each is taken
+ * once, also when the rest fails), one begun in another browser (binding
+ * differs), one older than CP_OIDC_MAX_AGE and an iss parameter that is
+ * not the issuer; then
  * exchanges the code (with the PKCE verifier and the client secret) at
  * the token endpoint. *id_token and *nonce (the one the sign-in began
  * with) are malloc'ed, NULL on failure. CP_ECONFLICT for a refused

@@ -609,11 +609,13 @@ static const char *const migrations[] = {
     "INSERT INTO ready_wave(wave_id, queued_at)"
     " SELECT id, 0 FROM wave WHERE status IN ('closed', 'cancelled');",
     /* 9 -> 10: single sign-on (core/access/oidc.c): a begun sign-in,
-       found by the SHA-256 of its state and taken once by the callback. */
+       found by the SHA-256 of its state and taken once by the callback;
+       the SHA-256 of the secret of the browser that began it. */
     "CREATE TABLE oidc_pending ("
     "  state_hash BLOB PRIMARY KEY,"
     "  nonce TEXT NOT NULL,"
     "  verifier TEXT NOT NULL,"
+    "  binding_hash BLOB NOT NULL,"
     "  created_at INTEGER NOT NULL"
     ") WITHOUT ROWID;",
 };

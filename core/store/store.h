@@ -973,23 +973,25 @@ int cp_store_ready_set(struct cp_store *s, int64_t wave, int64_t viewer,
 
 /*
  * Records a started sign-in: the SHA-256 of its state, its nonce and PKCE
- * code verifier, and when it began; deletes every one begun before
- * stale_before (abandoned). Committed at once outside a transaction.
+ * code verifier, the SHA-256 of the browser's secret it is bound to, and
+ * when it began; deletes every one begun before stale_before (abandoned).
+ * Committed at once outside a transaction.
  */
 int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 			      const char *nonce, const char *verifier,
-			      int64_t now, int64_t stale_before,
-			      struct cp_error *err);
+			      const uint8_t binding_hash[32], int64_t now,
+			      int64_t stale_before, struct cp_error *err);
 
 /*
  * Takes (reads and deletes, so it is used once) the sign-in whose state
  * has the SHA-256 state_hash. *found is false when there is none (never
  * begun, already taken or deleted as abandoned). *nonce and *verifier are
- * malloc'ed (the caller frees them), NULL when not found.
+ * malloc'ed (the caller frees them), NULL when not found; binding_hash
+ * receives the SHA-256 of the browser's secret.
  */
 int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
 			       char **nonce, char **verifier,
-			       int64_t *created_at, bool *found,
-			       struct cp_error *err);
+			       uint8_t binding_hash[32], int64_t *created_at,
+			       bool *found, struct cp_error *err);
 
 #endif

@@ -3,13 +3,14 @@
  * yet finished (core/access/oidc.c). See store.h.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "store_int.h"
 
 int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 			      const char *nonce, const char *verifier,
-			      int64_t now, int64_t stale_before,
-			      struct cp_error *err)
+			      const uint8_t binding_hash[32], int64_t now,
+			      int64_t stale_before, struct cp_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -25,13 +26,15 @@ int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 				     "cannot delete abandoned sign-ins");
 	if ((rc = cp_store_prepare(s, &st,
 				   "INSERT INTO oidc_pending(state_hash, nonce,"
-				   " verifier, created_at) VALUES (?, ?, ?, ?)",
+				   " verifier, binding_hash, created_at)"
+				   " VALUES (?, ?, ?, ?, ?)",
 				   err)))
 		return rc;
 	sqlite3_bind_blob(st, 1, state_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, verifier, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_blob(st, 4, binding_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -41,8 +44,8 @@ int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 
 int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
 			       char **nonce, char **verifier,
-			       int64_t *created_at, bool *found,
-			       struct cp_error *err)
+			       uint8_t binding_hash[32], int64_t *created_at,
+			       bool *found, struct cp_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -53,7 +56,7 @@ int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
 	if ((rc = cp_store_prepare(
 		 s, &st,
 		 "DELETE FROM oidc_pending WHERE state_hash = ?"
-		 " RETURNING nonce, verifier, created_at",
+		 " RETURNING nonce, verifier, created_at, binding_hash",
 		 err)))
 		return rc;
 	sqlite3_bind_blob(st, 1, state_hash, 32, SQLITE_STATIC);
@@ -62,7 +65,9 @@ int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
 		*nonce = cp_store_column_dup(st, 0);
 		*verifier = cp_store_column_dup(st, 1);
 		*created_at = sqlite3_column_int64(st, 2);
-		*found = true;
+		*found = sqlite3_column_bytes(st, 3) == 32;
+		if (*found)
+			memcpy(binding_hash, sqlite3_column_blob(st, 3), 32);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -73,12 +78,15 @@ int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
 		*found = false;
 		return cp_store_fail(s, err, "cannot take the sign-in");
 	}
-	if (*found && (*nonce == NULL || *verifier == NULL)) {
+	if (!*found || *nonce == NULL || *verifier == NULL) {
+		bool oom = *found;
+
 		free(*nonce);
 		free(*verifier);
 		*nonce = *verifier = NULL;
 		*found = false;
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		if (oom)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
 	return 0;
 }

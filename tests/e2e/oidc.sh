@@ -3,7 +3,7 @@
 # chromium (oidc_login.mjs) as a person would. The relying party is core's
 # (core/access/oidc.c), driven by tests/tools/oidc_rp.c: begin, the
 # browser's sign-in, finish. Then every check must refuse what it should:
-# a replayed state, a foreign state cookie, wrong issuer and audience,
+# a replayed state, another browser's callback, wrong issuer and audience,
 # expired and future tokens, a bad nonce, forged signatures (another key,
 # changed claims, alg none, HS256 under the client secret), a missing or
 # unverified email, a wrong client secret, an issuer that is not exactly
@@ -53,10 +53,14 @@ refused() { # refused TEXT: the last rp call was refused saying TEXT
 	[ ! -s "$T/out" ] || fail "a refusal printed an address: $(cat "$T/out")"
 }
 
+# The browser's secret (the portal's pre-session cookie) a sign-in is
+# bound to.
+binding="browser-secret-$$-0123456789"
+
 # sign_in ACCOUNT: begin, then the browser signs in as ACCOUNT; sets
 # $state and $callback.
 sign_in() {
-	rp begin
+	rp begin "$binding"
 	[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "begin failed"; }
 	auth=$(sed -n 1p "$T/out")
 	state=$(sed -n 2p "$T/out")
@@ -74,58 +78,62 @@ sign_in() {
 
 # The whole flow: the verified address comes back.
 sign_in alice
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 [ "$rc" = 0 ] || { cat "$T/err" >&2; fail "finish refused alice"; }
 [ "$(cat "$T/out")" = "alice@example.org" ] || fail "address: $(cat "$T/out")"
 # The same callback again: the state is used.
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 refused "unknown or already used sign-in state"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM oidc_pending')" = 0 ] || fail "a used state stays"
-# Neither the secret, nor the state, nor the nonce is kept in clear.
-if sqlite3 "$db" .dump | grep -qF -e "$secret" -e "$state"; then fail "secret or state in the database"; fi
+# Neither the client secret, nor the state, nor the browser's secret is
+# kept in clear.
+if sqlite3 "$db" .dump | grep -qF -e "$secret" -e "$state" -e "$binding"; then fail "a secret in the database"; fi
 
-# Another browser's callback: the state cookie differs, and the state is
-# spent by the attempt.
+# The callback in another browser: its cookie differs (or is missing),
+# and the state is spent by the attempt.
 sign_in alice
-rp finish "$callback" "not-the-cookie"
-refused "not the one this browser began"
+rp finish "$callback" "another-browser-0123456789"
+refused "begun in another browser"
+rp finish "$callback" "$binding"
+refused "unknown or already used sign-in state"
+sign_in alice
 rp finish "$callback" -
-refused "not the one this browser began"
+refused "begun in another browser"
 
 # A provider's error comes through as a refusal.
-rp finish "$redirect?error=access_denied&error_description=no%20thanks&state=x" x
+rp finish "$redirect?error=access_denied&error_description=no%20thanks&state=x" "$binding"
 refused "the provider refused the sign-in: access_denied - no thanks"
 
 # No email, an unverified one, one without email_verified.
 sign_in nomail
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 refused "carries no email claim"
 sign_in unverified
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 refused "the provider says the email 'bob@example.org' is not verified"
 sign_in silent
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 refused "does not say the email 'carol@example.org' is verified"
 sign_in silent
-CAREPULSE_OIDC_EMAIL_VERIFIED=when_present rp finish "$callback" "$state"
+CAREPULSE_OIDC_EMAIL_VERIFIED=when_present rp finish "$callback" "$binding"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = "carol@example.org" ] || fail "when_present refused carol: $(cat "$T/err")"
 
 # A wrong client secret: the token endpoint refuses the code.
 sign_in alice
-CAREPULSE_OIDC_CLIENT_SECRET=wrong rp finish "$callback" "$state"
+CAREPULSE_OIDC_CLIENT_SECRET=wrong rp finish "$callback" "$binding"
 refused "token endpoint refused the code: invalid_client"
 
 # client_secret_post with the second client.
 export CAREPULSE_OIDC_CLIENT_ID=carepulse-post CAREPULSE_OIDC_CLIENT_AUTH=post
 sign_in alice
-rp finish "$callback" "$state"
+rp finish "$callback" "$binding"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = "alice@example.org" ] || fail "client_secret_post: $(cat "$T/err")"
 export CAREPULSE_OIDC_CLIENT_ID=carepulse
 unset CAREPULSE_OIDC_CLIENT_AUTH
 
 # A real ID token, then each claim check and forged signatures.
 sign_in alice
-rp redeem "$callback" "$state"
+rp redeem "$callback" "$binding"
 [ "$rc" = 0 ] || { cat "$T/err" >&2; fail "redeem"; }
 token=$(sed -n 1p "$T/out")
 nonce=$(sed -n 2p "$T/out")
@@ -151,12 +159,12 @@ rp verify "$(node "$browser/oidc_forge.mjs" hs256 "$token" "$secret")" "$nonce"
 refused "signed with 'HS256'"
 
 # The issuer must be exactly the provider's: a trailing / is another one.
-CAREPULSE_OIDC_ISSUER="$issuer/" rp begin
+CAREPULSE_OIDC_ISSUER="$issuer/" rp begin "$binding"
 refused "names the issuer '$issuer', not oidc.issuer '$issuer/'"
 # No secret: refused before anything is sent.
-CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin
+CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin "$binding"
 [ "$rc" = 1 ] || fail "a missing secret file was accepted"
-(unset CAREPULSE_OIDC_CLIENT_SECRET_FILE; "$rp" "$db" begin >"$T/out" 2>"$T/err") && fail "no secret was accepted"
+(unset CAREPULSE_OIDC_CLIENT_SECRET_FILE; "$rp" "$db" begin "$binding" >"$T/out" 2>"$T/err") && fail "no secret was accepted"
 expect_in err "no OpenID Connect client secret"
 if grep -qF "$secret" "$T/provider.log" "$T/err"; then fail "the secret was printed"; fi
 

@@ -3,16 +3,17 @@
  * sign-on relying party, for tests/e2e/oidc.sh. Settings come from the
  * environment (CAREPULSE_OIDC_*) and DB as carepulse reads them.
  *
- *   begin                    prints the authorization URL, then the state
- *   finish CALLBACK COOKIE   prints the verified e-mail address
- *   redeem CALLBACK COOKIE   prints the ID token, then the nonce
+ *   begin BINDING             prints the authorization URL, then the state
+ *   finish CALLBACK BINDING   prints the verified e-mail address
+ *   redeem CALLBACK BINDING   prints the ID token, then the nonce
  *   verify TOKEN NONCE [OFFSET [CLIENT_ID [ISSUER]]]
  *                            prints the verified e-mail address; the clock
  *                            moved by OFFSET seconds, the client id or
  *                            the issuer expected replaced
  *
- * CALLBACK is the URL the provider sent the browser back to; COOKIE the
- * state cookie the browser would bring ("-": none). A refusal prints
+ * CALLBACK is the URL the provider sent the browser back to; BINDING the
+ * browser's secret (its cookie) at begin and at the callback ("-": none,
+ * at the callback). A refusal prints
  * "refused: MESSAGE" on stderr and exits 1.
  */
 #include <stdio.h>
@@ -94,14 +95,14 @@ int main(int argc, char **argv)
 	rc = rc ? rc : cp_oidc_config_load(&cfg, st, &err);
 	now = cp_store_now();
 	rc = rc ? rc : cp_oidc_discover(&p, cfg, now, &err);
-	if (rc == 0 && strcmp(cmd, "begin") == 0) {
-		rc = cp_oidc_begin(st, cfg, p, now, &url, state, &err);
+	if (rc == 0 && argc == 4 && strcmp(cmd, "begin") == 0) {
+		rc = cp_oidc_begin(st, cfg, p, argv[3], now, &url, state, &err);
 		if (rc == 0)
 			printf("%s\n%s\n", url, state);
 	} else if (rc == 0 && argc == 5 &&
 		   (strcmp(cmd, "finish") == 0 || strcmp(cmd, "redeem") == 0)) {
 		parse_callback(argv[3], &cb);
-		cb.cookie_state = strcmp(argv[4], "-") ? argv[4] : NULL;
+		cb.binding = strcmp(argv[4], "-") ? argv[4] : NULL;
 		if (strcmp(cmd, "finish") == 0) {
 			rc = cp_oidc_finish(st, cfg, p, &cb, now, email, &err);
 			if (rc == 0)

@@ -22,7 +22,8 @@
 #include "oidc.h"
 #include "store.h"
 
-#define NOW 1767225600 /* 2026-01-01 */
+#define NOW	1767225600 /* 2026-01-01 */
+#define BINDING "the-browser-secret-0123456789"
 
 /* RFC 7517 appendix A.1: an RSA public key. */
 static const char jwks[] =
@@ -211,9 +212,11 @@ static void test_begin(void **state)
 	struct cp_error err;
 
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &u1, s1, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &u1, s1, &err),
+	    0);
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &u2, s2, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &u2, s2, &err),
+	    0);
 	assert_int_equal(strlen(s1), CP_OIDC_RANDOM_LEN);
 	assert_string_not_equal(s1, s2);
 	assert_true(strncmp(u1, ISSUER "/auth?response_type=code&", 38) == 0);
@@ -236,14 +239,13 @@ static void test_begin(void **state)
 	free(u2);
 }
 
-/* Redeems state with cookie at now: the code, the message in err. */
+/* Redeems state with the browser's cookie at now: the code, the message
+ * in err. */
 static int redeem(struct fixture *f, const char *state, const char *cookie,
 		  const char *iss, int64_t now, struct cp_error *err)
 {
-	struct cp_oidc_callback cb = {.code = "the-code",
-				      .state = state,
-				      .iss = iss,
-				      .cookie_state = cookie};
+	struct cp_oidc_callback cb = {
+	    .code = "the-code", .state = state, .iss = iss, .binding = cookie};
 	char *token = NULL, *nonce = NULL;
 	int rc = cp_oidc_redeem(f->fx.s, f->cfg, f->p, &cb, now, &token, &nonce,
 				err);
@@ -259,22 +261,42 @@ static void test_state_used_once(void **state)
 	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
 	struct cp_error err;
 
+	/* Another browser's cookie, or none: refused, and the state is
+	 * spent by the attempt. */
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
 	free(url);
-	/* Another browser's cookie: refused before the state is looked up. */
-	assert_int_equal(redeem(f, s, "other", NULL, NOW, &err), CP_ECONFLICT);
-	assert_non_null(strstr(err.message, "this browser began"));
+	assert_int_equal(
+	    redeem(f, s, "another-browser-0123456789", NULL, NOW, &err),
+	    CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "another browser"));
+	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "unknown or already used"));
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
+	free(url);
 	assert_int_equal(redeem(f, s, NULL, NULL, NOW, &err), CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "another browser"));
 	/* The right one: the state is taken, then the token endpoint (on a
-	 * closed port) cannot be reached. */
-	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_EUNAVAIL);
+	 * closed port) cannot be reached; a second try finds no state. */
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
+	free(url);
+	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_EUNAVAIL);
 	assert_non_null(strstr(err.message, "token endpoint"));
-	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_ECONFLICT);
+	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "unknown or already used"));
 	/* Never begun. */
-	assert_int_equal(redeem(f, "made-up", "made-up", NULL, NOW, &err),
+	assert_int_equal(redeem(f, "made-up", BINDING, NULL, NOW, &err),
 			 CP_ECONFLICT);
+	/* No browser secret, or a short one: nothing begins. */
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, "short", NOW, &url, s, &err),
+	    CP_EUSAGE);
+	assert_null(url);
 }
 
 static void test_state_expires(void **state)
@@ -284,26 +306,29 @@ static void test_state_expires(void **state)
 	struct cp_error err;
 
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
 	free(url);
-	assert_int_equal(redeem(f, s, s, NULL, NOW + CP_OIDC_MAX_AGE + 1, &err),
-			 CP_ECONFLICT);
+	assert_int_equal(
+	    redeem(f, s, BINDING, NULL, NOW + CP_OIDC_MAX_AGE + 1, &err),
+	    CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "start again"));
 	/* A sign-in begun later deletes the abandoned ones. */
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
 	free(url);
 	url = NULL;
 	{
 		char later[CP_OIDC_RANDOM_LEN + 1];
 
-		assert_int_equal(cp_oidc_begin(f->fx.s, f->cfg, f->p,
+		assert_int_equal(cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING,
 					       NOW + CP_OIDC_MAX_AGE + 1, &url,
 					       later, &err),
 				 0);
 		free(url);
 	}
-	assert_int_equal(redeem(f, s, s, NULL, NOW, &err), CP_ECONFLICT);
+	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "unknown or already used"));
 }
 
@@ -323,10 +348,12 @@ static void test_callback_refusals(void **state)
 	assert_string_equal(err.message, "the provider refused the sign-in: "
 					 "access_denied - no thanks");
 	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, NOW, &url, s, &err), 0);
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
+	    0);
 	free(url);
-	assert_int_equal(redeem(f, s, s, "https://evil.example", NOW, &err),
-			 CP_ECONFLICT);
+	assert_int_equal(
+	    redeem(f, s, BINDING, "https://evil.example", NOW, &err),
+	    CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "issuer 'https://evil.example'"));
 	/* Not a JWT, and one signed with nothing. */
 	assert_int_equal(
