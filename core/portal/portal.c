@@ -669,6 +669,8 @@ static int download(struct cp_portal *p, struct cp_store *st,
 {
 	bool self = false, pdf = strcmp(what, "report.pdf") == 0,
 	     csv = strcmp(what, "results.csv") == 0;
+	int64_t *allowed = NULL;
+	size_t nallowed = 0;
 	int rc;
 
 	if (!pdf && !csv && strcmp(what, "results.json") != 0)
@@ -678,14 +680,20 @@ static int download(struct cp_portal *p, struct cp_store *st,
 		return not_found(reply, &w->pv, err);
 	rc = cp_access_may_view_self(st, w->viewer.id, wave, team, rq->now,
 				     &self, err);
-	if (rc)
+	if (rc == 0 && !pdf)
+		rc = cp_access_teams(st, w->viewer.id, wave, rq->now, &allowed,
+				     &nallowed, err);
+	if (rc) {
+		free(allowed);
 		return rc;
+	}
 	cp_buf_reset(&reply->body);
 	reply->body.max = DOWNLOAD_MAX;
 	rc = pdf ? p->hooks.pdf(p->hooks.arg, st, wave, team, self,
 				&reply->body, err)
 		 : p->hooks.export(p->hooks.arg, st, wave, team, csv, self,
-				   &reply->body, err);
+				   allowed, nallowed, &reply->body, err);
+	free(allowed);
 	if (rc == CP_ENOTFOUND || rc == CP_ECONFLICT) {
 		cp_error_clear(err);
 		reply->body.max = PAGE_MAX;

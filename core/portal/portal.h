@@ -76,7 +76,8 @@ struct cp_portal_reply {
  * cmd/ hands both in. Each writes into out what `carepulse report team`
  * or `carepulse results WAVE --team TEAM --items --format csv|json`
  * would, for the team with id team; with_self false leaves the leader's
- * self-assessment out. A NULL hook answers 404.
+ * self-assessment out; the export keeps only the groups of the teams in
+ * allowed (those the viewer may see). A NULL hook answers 404.
  *
  * Single sign-on (branch oidc) plugs in at oidc_start and oidc_callback:
  * GET /portal/oidc/start and /portal/oidc/callback call them with the
@@ -90,6 +91,7 @@ struct cp_portal_hooks {
 		   struct cp_error *err);
 	int (*export)(void *arg, struct cp_store *st, int64_t wave,
 		      int64_t team, bool csv, bool with_self,
+		      const int64_t *allowed, size_t nallowed,
 		      struct cp_buf *out, struct cp_error *err);
 	int (*oidc_start)(void *arg, struct cp_store *st,
 			  const struct cp_portal_request *rq,

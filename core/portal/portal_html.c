@@ -248,9 +248,11 @@ int page_landing(struct cp_buf *b, const char *token, const char *pre,
 
 /* ---- numbers ---- */
 
-/* A cell with a number of measure m (of dimension or item d). */
-static int num_cell(struct cp_buf *b, const char *m, const char *d,
-		    const char *fmt, double v, struct cp_error *err)
+/* A cell with a number of measure m (of dimension or item d): v with
+ * prec decimals (a sign too when plus), then unit ("%" or ""). */
+static int num_cell(struct cp_buf *b, const char *m, const char *d, int prec,
+		    bool plus, double v, const char *unit,
+		    struct cp_error *err)
 {
 	int rc = cp_buf_printf(b, err, "<td class=\"n\" data-m=\"%s\"", m);
 
@@ -260,7 +262,9 @@ static int num_cell(struct cp_buf *b, const char *m, const char *d,
 		rc = rc ? rc : cp_buf_addc(b, '"', err);
 	}
 	rc = rc ? rc : cp_buf_addc(b, '>', err);
-	rc = rc ? rc : cp_buf_printf(b, err, fmt, v);
+	rc = rc ? rc
+		: cp_buf_printf(b, err, plus ? "%+.*f%s" : "%.*f%s", prec, v,
+				unit);
 	return rc ? rc : cp_buf_adds(b, "</td>", err);
 }
 
@@ -377,8 +381,7 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 		if (g->suppressed)
 			rc = reason_cell(b, r, &g->why, 2, err);
 		else {
-			rc = num_cell(b, "n", NULL, "%.0f", (double)g->answered,
-				      err);
+			rc = num_cell(b, "n", NULL, 0, false, (double)g->answered, "", err);
 			if (rc == 0 && g->has_rate)
 				rc = cp_buf_printf(
 				    b, err,
@@ -578,8 +581,7 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 		if (st->suppressed) {
 			rc = reason_cell(b, r, &st->why, 5, err);
 			if (rc == 0 && self && g->self[d].n > 0)
-				rc = num_cell(b, "self_mean", id, "%.2f",
-					      g->self[d].mean, err);
+				rc = num_cell(b, "self_mean", id, 2, false, g->self[d].mean, "", err);
 			else if (rc == 0 && self)
 				rc = cp_buf_adds(b, "<td></td>", err);
 			if (rc == 0 && self)
@@ -587,12 +589,11 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 			rc = rc ? rc : cp_buf_adds(b, "<td></td></tr>\n", err);
 			continue;
 		}
-		rc = num_cell(b, "n", id, "%.0f", (double)st->n, err);
-		rc = rc ? rc : num_cell(b, "mean", id, "%.2f", st->mean, err);
-		rc = rc ? rc : num_cell(b, "score", id, "%.0f", st->score, err);
+		rc = num_cell(b, "n", id, 0, false, (double)st->n, "", err);
+		rc = rc ? rc : num_cell(b, "mean", id, 2, false, st->mean, "", err);
+		rc = rc ? rc : num_cell(b, "score", id, 0, false, st->score, "", err);
 		rc = rc ? rc
-			: num_cell(b, "favourable", id, "%.0f%%",
-				   st->favourable, err);
+			: num_cell(b, "favourable", id, 0, false, st->favourable, "%", err);
 		if (rc == 0 && st->has_ci)
 			rc = cp_buf_printf(
 			    b, err,
@@ -604,11 +605,9 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 		else if (rc == 0)
 			rc = cp_buf_adds(b, "<td></td>", err);
 		if (rc == 0 && self && g->self[d].n > 0) {
-			rc = num_cell(b, "self_mean", id, "%.2f",
-				      g->self[d].mean, err);
+			rc = num_cell(b, "self_mean", id, 2, false, g->self[d].mean, "", err);
 			rc = rc ? rc
-				: num_cell(b, "self_gap", id, "%+.2f",
-					   g->self_gap[d], err);
+				: num_cell(b, "self_gap", id, 2, true, g->self_gap[d], "", err);
 		} else if (rc == 0 && self)
 			rc = cp_buf_adds(b, "<td></td><td></td>", err);
 		rc = rc ? rc : cp_buf_printf(b, err, "<td data-m=\"change\" "
@@ -677,8 +676,7 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 		for (int v = 0; rc == 0 && v < CP_SCALE_POINTS; v++) {
 			char m[16];
 			snprintf(m, sizeof(m), "count_%d", v + 1);
-			rc = num_cell(b, m, id, "%.0f", (double)st->dist[v],
-				      err);
+			rc = num_cell(b, m, id, 0, false, (double)st->dist[v], "", err);
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 	}
@@ -966,10 +964,9 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 			rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 			continue;
 		}
-		rc = num_cell(b, "n", NULL, "%.0f", (double)g->answered, err);
+		rc = num_cell(b, "n", NULL, 0, false, (double)g->answered, "", err);
 		if (rc == 0 && g->has_rate)
-			rc = num_cell(b, "response_rate", NULL, "%.0f%%",
-				      g->response_rate, err);
+			rc = num_cell(b, "response_rate", NULL, 0, false, g->response_rate, "%", err);
 		else if (rc == 0)
 			rc = cp_buf_adds(b, "<td></td>", err);
 		for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
