@@ -724,11 +724,9 @@ static int wave_routes(struct cp_portal *p, struct cp_store *st,
 	if (!take_id(&rest, &wave))
 		return not_found(reply, &w->pv, err);
 	if (*rest == '\0') {
-		set_route(reply, "/portal/waves/W");
 		return waves_page(st, rq, w, wave, reply, err);
 	}
 	if (strcmp(rest, "/heatmap") == 0) {
-		set_route(reply, "/portal/waves/W/heatmap");
 		return heatmap_page(st, rq, w, wave, reply, err);
 	}
 	if (strncmp(rest, "/teams/", 7) != 0)
@@ -742,11 +740,9 @@ static int wave_routes(struct cp_portal *p, struct cp_store *st,
 	if (rc)
 		return rc;
 	if (*rest == '\0') {
-		set_route(reply, "/portal/waves/W/teams/T");
 		return ok ? team_page(p, st, rq, w, wave, team, reply, err)
 			  : not_found(reply, &w->pv, err);
 	}
-	set_route(reply, "/portal/waves/W/teams/T/download");
 	if (*rest != '/' || !ok)
 		return not_found(reply, &w->pv, err);
 	return download(p, st, rq, w, wave, team, rest + 1, reply, err);
@@ -778,6 +774,40 @@ static int who_is(struct cp_store *st, const struct cp_portal_request *rq,
 		w->pv.csrf = w->session.csrf;
 	}
 	return rc;
+}
+
+/* The access log's name of a signed-in route: ids become N; anything
+ * unknown is <other>, so no text from the path reaches the log. */
+static const char *route_label(const char *path)
+{
+	static const char *const known[] = {
+	    "", "/", "/signout", "/waves", "/waves/N", "/waves/N/heatmap",
+	    "/waves/N/teams/N", "/waves/N/teams/N/report.pdf",
+	    "/waves/N/teams/N/results.csv", "/waves/N/teams/N/results.json"};
+	static const char *const label[] = {
+	    "/portal/", "/portal/", "/portal/signout", "/portal/waves",
+	    "/portal/waves/N", "/portal/waves/N/heatmap",
+	    "/portal/waves/N/teams/N", "/portal/waves/N/teams/N/report.pdf",
+	    "/portal/waves/N/teams/N/results.csv",
+	    "/portal/waves/N/teams/N/results.json"};
+	char shape[64];
+	size_t o = 0;
+
+	for (const char *c = path; *c; c++) {
+		if (o + 2 >= sizeof(shape))
+			return "/portal/<other>";
+		if (*c >= '0' && *c <= '9') {
+			while (c[1] >= '0' && c[1] <= '9')
+				c++;
+			shape[o++] = 'N';
+		} else
+			shape[o++] = *c;
+	}
+	shape[o] = '\0';
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(shape, known[i]) == 0)
+			return label[i];
+	return "/portal/<other>";
 }
 
 int cp_portal_handle(struct cp_portal *p, struct cp_store *st,
@@ -828,6 +858,7 @@ int cp_portal_handle(struct cp_portal *p, struct cp_store *st,
 						      reply, err);
 		return not_found(reply, NULL, err);
 	}
+	set_route(reply, route_label(path));
 	rc = who_is(st, rq, &w, err);
 	if (rc)
 		return rc;
