@@ -201,28 +201,39 @@ bool cp_csrf_ok(const struct cp_session *session, const char *token);
 
 /* ---- audit: viewers only, never respondents ---- */
 
-/* Records event ("signin", "signout", "view", "download", "grant",
- * "revoke") by viewer (0: the command line) about wave and team (0: none)
- * with a short detail (NULL allowed; never a token or session id). */
+/* Records event ("signin", "signout", "view", "download") by viewer
+ * about wave and team (0: none) with a short detail (NULL allowed; never
+ * a token or session id). grant and revoke record the viewer they are
+ * about, with the role as detail. */
 int cp_audit(struct cp_store *s, int64_t viewer_id, const char *event,
 	     int64_t wave_id, int64_t team_id, const char *detail, int64_t now,
 	     struct cp_error *err);
 
-struct cp_audit_row {
-	int64_t at;
-	char email[256]; /* "" for the command line */
-	char event[32];
-	int64_t wave_id; /* 0: none */
-	char team[256];	 /* "" for none */
-	char detail[256];
-};
-
-/* The audit log, oldest first, since `since` (0: all). *out is malloc'ed
+/* The log (struct cp_audit_row, store.h: viewer, event, wave, team,
+ * time, detail), oldest first, since `since` (0: all). *out is malloc'ed
  * (free() it), NULL when none. */
 int cp_access_log_list(struct cp_store *s, int64_t since,
 		       struct cp_audit_row **out, size_t *n,
 		       struct cp_error *err);
 
-/* ---- results-ready mail (see cp_access_ready_send, ready.c) ---- */
+/* ---- results-ready mail (ready.c; sent by core/delivery) ---- */
+
+/*
+ * The viewers with access at now to at least one team of wave, by id
+ * (roster leaders get a viewer row here when they have none yet).
+ * *viewers is malloc'ed (free() it), NULL when none.
+ */
+int cp_access_ready_recipients(struct cp_store *s, int64_t wave, int64_t now,
+			       int64_t **viewers, size_t *n,
+			       struct cp_error *err);
+
+/*
+ * Queues the results-ready mails of every closed wave not queued yet:
+ * one row per recipient and wave (cp_store_ready_queue), so a wave's
+ * mails are decided once, at the first run after it closed. *waves is
+ * how many waves were queued (NULL allowed).
+ */
+int cp_access_ready_queue(struct cp_store *s, int64_t now, size_t *waves,
+			  struct cp_error *err);
 
 #endif

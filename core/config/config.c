@@ -78,8 +78,47 @@ static int check_chat_invitations(const char *v, struct cp_error *err)
 	return 0;
 }
 
+static int check_bool(const char *v, struct cp_error *err)
+{
+	if (strcmp(v, "true") && strcmp(v, "false"))
+		return cp_error_set(err, CP_EDATA, "'%s' must be true or false",
+				    v);
+	return 0;
+}
+
 /* Alphabetical; the only home of each default and range. */
 static const struct cp_config_key keys[] = {
+    {.key = "access.leaders_from_roster",
+     .help = "true: a roster leader may see the results of the team they "
+	     "lead and those below it (true or false)",
+     .fallback = "true",
+     .check = check_bool},
+    {.key = "access.session_idle",
+     .help = "a portal session ends after this long without a request "
+	     "(30m, 2h)",
+     .fallback = "30m",
+     .check = check_duration},
+    {.key = "access.session_max",
+     .help = "a portal session ends this long after sign-in, however used",
+     .fallback = "12h",
+     .check = check_duration},
+    {.key = "access.signin_per_address",
+     .help = "sign-in links one address may ask for per hour",
+     .fallback = "5",
+     .whole = true,
+     .min = 1,
+     .max = 1000},
+    {.key = "access.signin_per_client",
+     .help = "sign-in links one client (network address) may ask for per "
+	     "hour",
+     .fallback = "20",
+     .whole = true,
+     .min = 1,
+     .max = 100000},
+    {.key = "access.signin_ttl",
+     .help = "how long an e-mailed sign-in link works (5m to 1h)",
+     .fallback = "15m",
+     .check = check_duration},
     {.key = "base_url",
      .help = "where 'serve' is reachable; links are built on it",
      .fallback = "http://127.0.0.1:8080",

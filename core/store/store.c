@@ -528,6 +528,86 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (wave_id, team_id, kind)"
     ") WITHOUT ROWID;"
     "ALTER TABLE member ADD COLUMN forgotten_at INTEGER;",
+    /*
+     * 8 -> 9: who may see results in the portal (core/access, issue 13).
+     *
+     * viewer: a person who may sign in (not a respondent). access_grant:
+     * their roles, a team for leader and facilitator (NULL for HR), a
+     * facilitator's end date. Sign-in tokens and sessions are kept as
+     * the SHA-256 of the secret only. signin_rate counts sign-in requests
+     * per hour by the SHA-256 of the address or the client, so a typed
+     * address without access is never stored. audit: what viewers did;
+     * it names viewers, waves and teams, never a respondent. ready_mail:
+     * the results-ready mail of a viewer for a wave, sent once (marked
+     * sending before it goes, as invitations are); ready_wave: the
+     * closed waves whose mails were queued. Waves closed before this
+     * schema count as queued: their results were given out already.
+     */
+    "CREATE TABLE viewer ("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL,"
+    "  email_key TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE access_grant ("
+    "  id INTEGER PRIMARY KEY,"
+    "  viewer_id INTEGER NOT NULL REFERENCES viewer(id),"
+    "  role TEXT NOT NULL CHECK (role IN ('hr', 'leader', 'facilitator')),"
+    "  team_id INTEGER REFERENCES team(id) ON DELETE CASCADE,"
+    "  until INTEGER NOT NULL DEFAULT 0,"
+    "  granted_at INTEGER NOT NULL,"
+    "  CHECK ((role = 'hr') = (team_id IS NULL))"
+    ");"
+    "CREATE UNIQUE INDEX access_grant_one"
+    "  ON access_grant(viewer_id, role, coalesce(team_id, 0));"
+    "CREATE TABLE signin_token ("
+    "  hash BLOB PRIMARY KEY,"
+    "  viewer_id INTEGER NOT NULL REFERENCES viewer(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE session ("
+    "  hash BLOB PRIMARY KEY,"
+    "  viewer_id INTEGER NOT NULL REFERENCES viewer(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE signin_rate ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('address', 'client')),"
+    "  key BLOB NOT NULL,"
+    "  hour INTEGER NOT NULL,"
+    "  requests INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, key, hour)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  viewer_id INTEGER REFERENCES viewer(id),"
+    "  event TEXT NOT NULL,"
+    "  wave_id INTEGER,"
+    "  team_id INTEGER,"
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE TABLE ready_wave ("
+    "  wave_id INTEGER PRIMARY KEY REFERENCES wave(id) ON DELETE CASCADE,"
+    "  queued_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE ready_mail ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
+    "  viewer_id INTEGER NOT NULL REFERENCES viewer(id),"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state IN ('pending', 'sending', 'sent', 'failed')),"
+    "  message_id TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  sent_at INTEGER,"
+    "  PRIMARY KEY (wave_id, viewer_id)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO ready_wave(wave_id, queued_at)"
+    " SELECT id, 0 FROM wave WHERE status IN ('closed', 'cancelled');",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 8
+#define CP_SCHEMA_VERSION 9
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -831,5 +831,143 @@ void cp_store_chat_teams_free(struct cp_chat_team *t, size_t n);
 int cp_store_chat_post_set(struct cp_store *s, int64_t wave, int64_t team,
 			   int number, const char *state, const char *reason,
 			   int64_t now, struct cp_error *err);
+
+/* ---- portal access (store_access.c; see core/access) ---- */
+
+/* A viewer's id by address (case-insensitive): CP_ENOTFOUND when none. */
+int cp_store_viewer_find(struct cp_store *s, const char *email, int64_t *id,
+			 struct cp_error *err);
+/* The viewer with this address, made when missing (name kept when ""). */
+int cp_store_viewer_ensure(struct cp_store *s, const char *email,
+			   const char *name, int64_t *id,
+			   struct cp_error *err);
+/* A viewer's address and name into the buffers; CP_ENOTFOUND. */
+int cp_store_viewer_get(struct cp_store *s, int64_t id, char *email,
+			size_t email_n, char *name, size_t name_n,
+			struct cp_error *err);
+
+/* One explicit grant (role "hr", "leader" or "facilitator"). */
+struct cp_store_grant {
+	int64_t viewer_id;
+	char email[256];
+	char name[128];
+	char role[16];
+	int64_t team_id; /* 0 for hr */
+	char team[256];	 /* "" for hr */
+	int64_t until;	 /* 0: none */
+	int64_t granted_at;
+};
+
+/* Sets a grant (team 0 for hr), replacing the until of an existing one. */
+int cp_store_grant_set(struct cp_store *s, int64_t viewer, const char *role,
+		       int64_t team, int64_t until, int64_t now,
+		       struct cp_error *err);
+/* Deletes a grant: *deleted says whether there was one. */
+int cp_store_grant_delete(struct cp_store *s, int64_t viewer, const char *role,
+			  int64_t team, int *deleted, struct cp_error *err);
+/* The grants of viewer (0: everyone's), by address, role and team name.
+ * *out is malloc'ed (free() it), NULL when none. */
+int cp_store_grants(struct cp_store *s, int64_t viewer,
+		    struct cp_store_grant **out, size_t *n,
+		    struct cp_error *err);
+
+/* The roster's leaders (active, not forgotten) as grants of role
+ * "leader" (viewer_id 0, granted_at 0): those whose address is email, or
+ * all when email is NULL; by address and team name. */
+int cp_store_roster_leaders(struct cp_store *s, const char *email,
+			    struct cp_store_grant **out, size_t *n,
+			    struct cp_error *err);
+
+/* Sign-in tokens, by their SHA-256 only. */
+int cp_store_signin_token_add(struct cp_store *s, const uint8_t hash[32],
+			      int64_t viewer, int64_t now, int64_t expires,
+			      struct cp_error *err);
+/* Marks the token used and gives its viewer; CP_ECONFLICT when it is
+ * unknown, used or expired at now. Deletes tokens long expired. */
+int cp_store_signin_token_use(struct cp_store *s, const uint8_t hash[32],
+			      int64_t now, int64_t *viewer,
+			      struct cp_error *err);
+/* Deletes the tokens that expired before `before` and the rate counters
+ * of the hours before its last: the housekeeping every sign-in request
+ * does. */
+int cp_store_signin_tidy(struct cp_store *s, int64_t before,
+			 struct cp_error *err);
+
+/* Counts one request in hour (seconds since the epoch / 3600) for kind
+ * ("address" or "client") and key (a SHA-256); *requests is the count so
+ * far, this one included. */
+int cp_store_rate_hit(struct cp_store *s, const char *kind,
+		      const uint8_t key[32], int64_t hour, int64_t *requests,
+		      struct cp_error *err);
+
+/* Sessions, by the SHA-256 of their id only. */
+int cp_store_session_add(struct cp_store *s, const uint8_t hash[32],
+			 int64_t viewer, int64_t now, struct cp_error *err);
+/* CP_ENOTFOUND when there is none. */
+int cp_store_session_get(struct cp_store *s, const uint8_t hash[32],
+			 int64_t *viewer, int64_t *created, int64_t *last_seen,
+			 struct cp_error *err);
+int cp_store_session_touch(struct cp_store *s, const uint8_t hash[32],
+			   int64_t now, struct cp_error *err);
+int cp_store_session_delete(struct cp_store *s, const uint8_t hash[32],
+			    struct cp_error *err);
+
+/* One line of the audit log. */
+struct cp_audit_row {
+	int64_t at;
+	int64_t viewer_id; /* 0: none */
+	char email[256];   /* "" when none */
+	char event[32];
+	int64_t wave_id; /* 0: none */
+	int64_t team_id; /* 0: none */
+	char team[256];	 /* "" when none */
+	char detail[256];
+};
+
+int cp_store_audit_add(struct cp_store *s, int64_t viewer, const char *event,
+		       int64_t wave, int64_t team, const char *detail,
+		       int64_t now, struct cp_error *err);
+/* The log since `since`, oldest first; *out malloc'ed, NULL when none. */
+int cp_store_audit_list(struct cp_store *s, int64_t since,
+			struct cp_audit_row **out, size_t *n,
+			struct cp_error *err);
+
+/* ---- results-ready mails ---- */
+
+/* Closed waves whose results-ready mails were not queued yet, by id. */
+int cp_store_ready_waves(struct cp_store *s, int64_t **ids, size_t *n,
+			 struct cp_error *err);
+/*
+ * Inside the caller's transaction: a pending mail for each of viewers (n)
+ * for wave,
+ * each with a fresh random Message-ID local part (a viewer already
+ * queued keeps theirs), and the wave marked queued.
+ */
+int cp_store_ready_queue(struct cp_store *s, int64_t wave,
+			 const int64_t *viewers, size_t n, int64_t now,
+			 struct cp_error *err);
+
+/* One mail to send. */
+struct cp_ready_mail {
+	int64_t wave_id;
+	int64_t viewer_id;
+	char email[256];
+	char name[128];
+	char message_id[64];
+	char state[12];
+	int attempts;
+};
+
+/* The mails of wave (0: of every wave) not sent yet (pending, sending -
+ * left by a kill -, and failed ones with attempts under max_attempts), by
+ * wave and address. */
+int cp_store_ready_unsent(struct cp_store *s, int64_t wave, int max_attempts,
+			  struct cp_ready_mail **out, size_t *n,
+			  struct cp_error *err);
+/* Sets one mail's state (sending, sent, failed, pending), committed at
+ * once outside a transaction; failed counts an attempt. */
+int cp_store_ready_set(struct cp_store *s, int64_t wave, int64_t viewer,
+		       const char *state, const char *reason, int64_t now,
+		       struct cp_error *err);
 
 #endif
