@@ -114,8 +114,8 @@ static int portal_pdf(void *arg, struct cp_store *st, int64_t wave,
 	o.creation_time = sde && *sde ? strtoll(sde, NULL, 10) : time(NULL);
 	o.without_self = !with_self;
 	pthread_mutex_lock(&pdf_lock);
-	rc = rp_write_team_report_id(st, team, "the team", wave, path, &o,
-				     NULL, err);
+	rc = rp_write_team_report_id(st, team, "the team", wave, path, &o, NULL,
+				     err);
 	pthread_mutex_unlock(&pdf_lock);
 	rc = rc ? rc : cp_buf_read_file(out, path, err);
 	unlink(path);
@@ -133,8 +133,7 @@ static int portal_export(void *arg, struct cp_store *st, int64_t wave,
 }
 
 static const struct cp_portal_hooks portal_hooks = {
-    .pdf = portal_pdf,
-    .export = portal_export,
+    .pdf = portal_pdf, .export = portal_export,
     /* .oidc_start, .oidc_callback: branch oidc plugs in here. */
 };
 

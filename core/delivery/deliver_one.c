@@ -47,8 +47,7 @@ static int pick_channel(struct cp_store *st, char *out, size_t n,
 int cp_deliver_message(struct cp_store *st, const struct cp_one_message *msg,
 		       struct cp_error *err)
 {
-	char channel[16], *from = NULL, addr[320], hex[33], id[400],
-				 file[128];
+	char channel[16], *from = NULL, addr[320], hex[33], id[400], file[128];
 	uint8_t rnd[16];
 	const char *at;
 	struct cp_channel ch;

@@ -508,8 +508,7 @@ static void reading_done(struct request *rq)
 
 /* ---- responses ---- */
 
-static void add_common_headers(struct MHD_Response *r, bool html,
-			       bool portal)
+static void add_common_headers(struct MHD_Response *r, bool html, bool portal)
 {
 	MHD_add_response_header(r, "Content-Security-Policy",
 				!html	 ? "default-src 'none'; "
@@ -1745,8 +1744,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* The route's name, never the path: a path may hold a token. */
-	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
-	      route_name(rq), rq->status, rq->sent_bytes, ms,
+	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method, route_name(rq),
+	      rq->status, rq->sent_bytes, ms,
 	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
 	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
 							      : " (aborted)");

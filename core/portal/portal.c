@@ -69,9 +69,10 @@ static void send_link(struct cp_store *st, const struct mail_job *j)
 		    "href=\"",
 		    NULL);
 	cp_html_escape(&html, j->link, NULL);
-	cp_buf_adds(&html, "\">Sign in to carepulse results</a></p><p>If it "
-			   "was not you, ignore this mail: nothing happens "
-			   "without the link.</p>",
+	cp_buf_adds(&html,
+		    "\">Sign in to carepulse results</a></p><p>If it "
+		    "was not you, ignore this mail: nothing happens "
+		    "without the link.</p>",
 		    NULL);
 	m.kind = "signin";
 	m.to_addr = j->to;
@@ -218,12 +219,12 @@ static void redirect(struct cp_portal_reply *reply, const char *to)
 	cp_buf_reset(&reply->body);
 }
 
-static void cookie(char *out, const char *name, const char *value,
-		   bool tls, bool clear)
+static void cookie(char *out, const char *name, const char *value, bool tls,
+		   bool clear)
 {
 	snprintf(out, CP_PORTAL_HEADER_MAX,
-		 "%s=%s; Path=/portal; HttpOnly; SameSite=Lax%s%s", name,
-		 value, tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+		 "%s=%s; Path=/portal; HttpOnly; SameSite=Lax%s%s", name, value,
+		 tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
 }
 
 static int hexval(char c)
@@ -239,8 +240,7 @@ static int hexval(char c)
 
 /* The value of field name in an urlencoded body, decoded into out;
  * false when absent or too long. */
-static bool form_field(const char *body, const char *name, char *out,
-		       size_t n)
+static bool form_field(const char *body, const char *name, char *out, size_t n)
 {
 	size_t nl = strlen(name);
 	const char *p = body;
@@ -363,8 +363,7 @@ static int signin_post(struct cp_portal *p, struct cp_store *st,
 		       const struct cp_portal_request *rq,
 		       struct cp_portal_reply *reply, struct cp_error *err)
 {
-	char email[256] = "", csrf[64] = "",
-	     token[CP_ACCESS_SECRET_SIZE] = "";
+	char email[256] = "", csrf[64] = "", token[CP_ACCESS_SECRET_SIZE] = "";
 	bool send = false;
 	int rc;
 
@@ -420,8 +419,8 @@ int cp_portal_sign_in(struct cp_store *st, const struct cp_portal_request *rq,
 		      struct cp_error *err)
 {
 	char sid[CP_ACCESS_SECRET_SIZE];
-	int rc = cp_session_rotate(st, rq->sid, viewer, rq->now, sid, NULL,
-				   err);
+	int rc =
+	    cp_session_rotate(st, rq->sid, viewer, rq->now, sid, NULL, err);
 
 	if (rc)
 		return rc;
@@ -519,17 +518,17 @@ static int wave_section(struct cp_store *st, const struct cp_portal_request *rq,
 }
 
 static int waves_page(struct cp_store *st, const struct cp_portal_request *rq,
-		      struct who *w, int64_t only, struct cp_portal_reply *reply,
-		      struct cp_error *err)
+		      struct who *w, int64_t only,
+		      struct cp_portal_reply *reply, struct cp_error *err)
 {
 	int64_t *waves = NULL;
 	size_t n = 0;
 	bool any = false, shown;
 	int rc = cp_results_waves(st, 0, &waves, &n, err);
 
-	rc = rc ? rc
-		: page_start(&reply->body, only ? "Wave" : "Waves", &w->pv,
-			     err);
+	rc =
+	    rc ? rc
+	       : page_start(&reply->body, only ? "Wave" : "Waves", &w->pv, err);
 	rc = rc ? rc
 		: cp_buf_adds(&reply->body,
 			      only ? "" : "<h1>Waves and response rates</h1>\n",
@@ -675,8 +674,7 @@ static int download(struct cp_portal *p, struct cp_store *st,
 
 	if (!pdf && !csv && strcmp(what, "results.json") != 0)
 		return not_found(reply, &w->pv, err);
-	if ((pdf && p->hooks.pdf == NULL) ||
-	    (!pdf && p->hooks.export == NULL))
+	if ((pdf && p->hooks.pdf == NULL) || (!pdf && p->hooks.export == NULL))
 		return not_found(reply, &w->pv, err);
 	rc = cp_access_may_view_self(st, w->viewer.id, wave, team, rq->now,
 				     &self, err);
@@ -707,8 +705,8 @@ static int download(struct cp_portal *p, struct cp_store *st,
 	snprintf(reply->disposition, sizeof(reply->disposition),
 		 "attachment; filename=\"wave-%lld-team-%lld-%s\"",
 		 (long long)wave, (long long)team, what);
-	return cp_audit(st, w->viewer.id, "download", wave, team, what,
-			rq->now, err);
+	return cp_audit(st, w->viewer.id, "download", wave, team, what, rq->now,
+			err);
 }
 
 /* /portal/waves/W[/...]: the rest after the wave's id. */
@@ -735,8 +733,8 @@ static int wave_routes(struct cp_portal *p, struct cp_store *st,
 	if (!take_id(&rest, &team))
 		return not_found(reply, &w->pv, err);
 	/* THE check, on every request for a team's results. */
-	rc = cp_access_may_view(st, w->viewer.id, wave, team, rq->now, &ok,
-				err);
+	rc =
+	    cp_access_may_view(st, w->viewer.id, wave, team, rq->now, &ok, err);
 	if (rc)
 		return rc;
 	if (*rest == '\0') {
@@ -780,14 +778,25 @@ static int who_is(struct cp_store *st, const struct cp_portal_request *rq,
  * unknown is <other>, so no text from the path reaches the log. */
 static const char *route_label(const char *path)
 {
-	static const char *const known[] = {
-	    "", "/", "/signout", "/waves", "/waves/N", "/waves/N/heatmap",
-	    "/waves/N/teams/N", "/waves/N/teams/N/report.pdf",
-	    "/waves/N/teams/N/results.csv", "/waves/N/teams/N/results.json"};
+	static const char *const known[] = {"",
+					    "/",
+					    "/signout",
+					    "/waves",
+					    "/waves/N",
+					    "/waves/N/heatmap",
+					    "/waves/N/teams/N",
+					    "/waves/N/teams/N/report.pdf",
+					    "/waves/N/teams/N/results.csv",
+					    "/waves/N/teams/N/results.json"};
 	static const char *const label[] = {
-	    "/portal/", "/portal/", "/portal/signout", "/portal/waves",
-	    "/portal/waves/N", "/portal/waves/N/heatmap",
-	    "/portal/waves/N/teams/N", "/portal/waves/N/teams/N/report.pdf",
+	    "/portal/",
+	    "/portal/",
+	    "/portal/signout",
+	    "/portal/waves",
+	    "/portal/waves/N",
+	    "/portal/waves/N/heatmap",
+	    "/portal/waves/N/teams/N",
+	    "/portal/waves/N/teams/N/report.pdf",
 	    "/portal/waves/N/teams/N/results.csv",
 	    "/portal/waves/N/teams/N/results.json"};
 	char shape[64];

@@ -61,7 +61,7 @@ struct cp_portal_request {
 struct cp_portal_reply {
 	unsigned status;
 	struct cp_buf body;
-	const char *type; /* static */
+	const char *type;			/* static */
 	char location[CP_PORTAL_HEADER_MAX];	/* a redirect's, or "" */
 	char cookie[2][CP_PORTAL_HEADER_MAX];	/* Set-Cookie values, or "" */
 	char disposition[CP_PORTAL_HEADER_MAX]; /* a download's, or "" */
@@ -86,9 +86,8 @@ struct cp_portal_reply {
  * NULL: those routes answer 404.
  */
 struct cp_portal_hooks {
-	int (*pdf)(void *arg, struct cp_store *st, int64_t wave,
-		   int64_t team, bool with_self, struct cp_buf *out,
-		   struct cp_error *err);
+	int (*pdf)(void *arg, struct cp_store *st, int64_t wave, int64_t team,
+		   bool with_self, struct cp_buf *out, struct cp_error *err);
 	int (*export)(void *arg, struct cp_store *st, int64_t wave,
 		      int64_t team, bool csv, bool with_self,
 		      const int64_t *allowed, size_t nallowed,

@@ -116,8 +116,8 @@ int page_start(struct cp_buf *b, const char *title,
 	    err);
 
 	rc = rc ? rc : esc(b, title, err);
-	rc = rc ? rc : cp_buf_adds(b, " - carepulse results</title>\n<style>",
-				   err);
+	rc = rc ? rc
+		: cp_buf_adds(b, " - carepulse results</title>\n<style>", err);
 	rc = rc ? rc : cp_buf_add(b, style, sizeof(style) - 1, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
@@ -167,8 +167,9 @@ int page_message(struct cp_buf *b, const char *title, const char *text,
 	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc : esc(b, text, err);
 	rc = rc ? rc
-		: cp_buf_adds(b, "</p>\n<p><a href=\"/portal/\">Back to the "
-				 "start</a></p>\n",
+		: cp_buf_adds(b,
+			      "</p>\n<p><a href=\"/portal/\">Back to the "
+			      "start</a></p>\n",
 			      err);
 	return rc ? rc : page_end(b, err);
 }
@@ -251,8 +252,7 @@ int page_landing(struct cp_buf *b, const char *token, const char *pre,
 /* A cell with a number of measure m (of dimension or item d): v with
  * prec decimals (a sign too when plus), then unit ("%" or ""). */
 static int num_cell(struct cp_buf *b, const char *m, const char *d, int prec,
-		    bool plus, double v, const char *unit,
-		    struct cp_error *err)
+		    bool plus, double v, const char *unit, struct cp_error *err)
 {
 	int rc = cp_buf_printf(b, err, "<td class=\"n\" data-m=\"%s\"", m);
 
@@ -284,8 +284,7 @@ static int reason_cell(struct cp_buf *b, const struct cp_results *r,
 	return rc ? rc : cp_buf_adds(b, "</span></td>", err);
 }
 
-static const char *change_words(const struct cp_change *ch, char *buf,
-				size_t n)
+static const char *change_words(const struct cp_change *ch, char *buf, size_t n)
 {
 	switch (ch->status) {
 	case CP_CHANGE_UP:
@@ -308,8 +307,8 @@ static double to100(double mean)
 
 /* ---- the waves list ---- */
 
-static int wave_heading(struct cp_buf *b, const struct cp_results *r,
-			bool link, struct cp_error *err)
+static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
+			struct cp_error *err)
 {
 	char opens[40], closes[40];
 	int rc;
@@ -363,12 +362,12 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 				(long long)r->wave.id);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_group *g = teams[i].group;
-		rc = cp_buf_printf(b, err,
-				   "<tr data-team=\"%lld\"><th scope=\"row\">"
-				   "<a href=\"/portal/waves/%lld/teams/%lld\">",
-				   (long long)teams[i].id,
-				   (long long)r->wave.id,
-				   (long long)teams[i].id);
+		rc =
+		    cp_buf_printf(b, err,
+				  "<tr data-team=\"%lld\"><th scope=\"row\">"
+				  "<a href=\"/portal/waves/%lld/teams/%lld\">",
+				  (long long)teams[i].id, (long long)r->wave.id,
+				  (long long)teams[i].id);
 		rc = rc ? rc : esc(b, g->name, err);
 		rc = rc ? rc
 			: cp_buf_adds(b,
@@ -381,7 +380,8 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 		if (g->suppressed)
 			rc = reason_cell(b, r, &g->why, 2, err);
 		else {
-			rc = num_cell(b, "n", NULL, 0, false, (double)g->answered, "", err);
+			rc = num_cell(b, "n", NULL, 0, false,
+				      (double)g->answered, "", err);
 			if (rc == 0 && g->has_rate)
 				rc = cp_buf_printf(
 				    b, err,
@@ -426,8 +426,8 @@ static size_t rank(const struct cp_results *r, const struct cp_group *g,
 		size_t j;
 		if (!dim_shown(g, d))
 			continue;
-		for (j = n; j > 0 && g->dims[order[j - 1]].score <
-					 g->dims[d].score;
+		for (j = n;
+		     j > 0 && g->dims[order[j - 1]].score < g->dims[d].score;
 		     j--)
 			order[j] = order[j - 1];
 		order[j] = d;
@@ -440,8 +440,8 @@ static int strengths(struct cp_buf *b, const struct cp_results *r,
 		     const struct cp_group *g, const size_t *order, size_t n,
 		     struct cp_error *err)
 {
-	int rc = cp_buf_adds(b, "<h2 id=\"strengths\">What is going well</h2>\n",
-			     err);
+	int rc = cp_buf_adds(
+	    b, "<h2 id=\"strengths\">What is going well</h2>\n", err);
 
 	if (n == 0)
 		return rc ? rc
@@ -581,7 +581,8 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 		if (st->suppressed) {
 			rc = reason_cell(b, r, &st->why, 5, err);
 			if (rc == 0 && self && g->self[d].n > 0)
-				rc = num_cell(b, "self_mean", id, 2, false, g->self[d].mean, "", err);
+				rc = num_cell(b, "self_mean", id, 2, false,
+					      g->self[d].mean, "", err);
 			else if (rc == 0 && self)
 				rc = cp_buf_adds(b, "<td></td>", err);
 			if (rc == 0 && self)
@@ -590,10 +591,14 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 			continue;
 		}
 		rc = num_cell(b, "n", id, 0, false, (double)st->n, "", err);
-		rc = rc ? rc : num_cell(b, "mean", id, 2, false, st->mean, "", err);
-		rc = rc ? rc : num_cell(b, "score", id, 0, false, st->score, "", err);
 		rc = rc ? rc
-			: num_cell(b, "favourable", id, 0, false, st->favourable, "%", err);
+			: num_cell(b, "mean", id, 2, false, st->mean, "", err);
+		rc =
+		    rc ? rc
+		       : num_cell(b, "score", id, 0, false, st->score, "", err);
+		rc = rc ? rc
+			: num_cell(b, "favourable", id, 0, false,
+				   st->favourable, "%", err);
 		if (rc == 0 && st->has_ci)
 			rc = cp_buf_printf(
 			    b, err,
@@ -605,14 +610,18 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 		else if (rc == 0)
 			rc = cp_buf_adds(b, "<td></td>", err);
 		if (rc == 0 && self && g->self[d].n > 0) {
-			rc = num_cell(b, "self_mean", id, 2, false, g->self[d].mean, "", err);
+			rc = num_cell(b, "self_mean", id, 2, false,
+				      g->self[d].mean, "", err);
 			rc = rc ? rc
-				: num_cell(b, "self_gap", id, 2, true, g->self_gap[d], "", err);
+				: num_cell(b, "self_gap", id, 2, true,
+					   g->self_gap[d], "", err);
 		} else if (rc == 0 && self)
 			rc = cp_buf_adds(b, "<td></td><td></td>", err);
-		rc = rc ? rc : cp_buf_printf(b, err, "<td data-m=\"change\" "
-						     "data-d=\"%s\">",
-					     id);
+		rc = rc ? rc
+			: cp_buf_printf(b, err,
+					"<td data-m=\"change\" "
+					"data-d=\"%s\">",
+					id);
 		rc = rc ? rc
 			: esc(b,
 			      change_words(&g->dim_change[d], buf, sizeof(buf)),
@@ -663,8 +672,8 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 				 "width=\"200\" height=\"16\">",
 				 err);
 		for (int v = 0; rc == 0 && v < CP_SCALE_POINTS; v++) {
-			double w = 200.0 * (double)st->dist[v] /
-				   (double)st->answers;
+			double w =
+			    200.0 * (double)st->dist[v] / (double)st->answers;
 			rc = cp_buf_printf(b, err,
 					   "<rect x=\"%.1f\" y=\"0\" "
 					   "width=\"%.1f\" height=\"16\" "
@@ -676,7 +685,8 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 		for (int v = 0; rc == 0 && v < CP_SCALE_POINTS; v++) {
 			char m[16];
 			snprintf(m, sizeof(m), "count_%d", v + 1);
-			rc = num_cell(b, m, id, 0, false, (double)st->dist[v], "", err);
+			rc = num_cell(b, m, id, 0, false, (double)st->dist[v],
+				      "", err);
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 	}
@@ -686,8 +696,8 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 static int comments(struct cp_buf *b, const struct cp_results *r,
 		    const struct cp_group *g, struct cp_error *err)
 {
-	int rc = cp_buf_adds(b, "<h2 id=\"comments\">In the team's words</h2>\n",
-			     err);
+	int rc = cp_buf_adds(
+	    b, "<h2 id=\"comments\">In the team's words</h2>\n", err);
 
 	if (!g->comments_shown)
 		return rc ? rc
@@ -719,11 +729,12 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 
 	if (v->nbefore == 0)
 		return 0;
-	rc = cp_buf_adds(b,
-			 "<h2 id=\"trend\">Over time</h2>\n<div class=\"table\">"
-			 "<table><caption>Score (0-100) per wave</caption>\n"
-			 "<thead><tr><th scope=\"col\">Dimension</th>",
-			 err);
+	rc =
+	    cp_buf_adds(b,
+			"<h2 id=\"trend\">Over time</h2>\n<div class=\"table\">"
+			"<table><caption>Score (0-100) per wave</caption>\n"
+			"<thead><tr><th scope=\"col\">Dimension</th>",
+			err);
 	for (size_t w = 0; rc == 0 && w < v->nbefore; w++)
 		rc = cp_buf_printf(b, err, "<th scope=\"col\">Wave %lld</th>",
 				   (long long)v->before[w]->wave.id);
@@ -745,9 +756,8 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 			/* The same dimension by id in that wave's survey. */
 			if (x->survey != sv) {
 				dd = (size_t)-1;
-				for (size_t k = 0; x->survey &&
-						   k < x->survey->ndims;
-				     k++)
+				for (size_t k = 0;
+				     x->survey && k < x->survey->ndims; k++)
 					if (strcmp(x->survey->dims[k].id,
 						   sv->dims[d].id) == 0)
 						dd = k;
@@ -777,13 +787,11 @@ static int workshop(struct cp_buf *b, const struct cp_results *r,
 
 	if (n > 0) {
 		rc = rc ? rc
-			: cp_buf_adds(b,
-				      "<li>Which of our strengths, such as ",
+			: cp_buf_adds(b, "<li>Which of our strengths, such as ",
 				      err);
 		rc = rc ? rc : esc(b, r->survey->dims[order[0]].title, err);
 		rc = rc ? rc
-			: cp_buf_adds(b,
-				      ", would we like to use more?</li>\n",
+			: cp_buf_adds(b, ", would we like to use more?</li>\n",
 				      err);
 	}
 	for (size_t i = n > TOP_N ? n - 2 : n; rc == 0 && i < n; i++) {
@@ -802,8 +810,9 @@ static int downloads(struct cp_buf *b, const struct team_view *v,
 		     struct cp_error *err)
 {
 	long long w = (long long)v->r->wave.id, t = (long long)v->team_id;
-	int rc = cp_buf_adds(b, "<h2 id=\"downloads\">Downloads</h2>\n"
-				"<ul class=\"plain\">\n",
+	int rc = cp_buf_adds(b,
+			     "<h2 id=\"downloads\">Downloads</h2>\n"
+			     "<ul class=\"plain\">\n",
 			     err);
 
 	if (rc == 0 && v->pdf && v->r->scores)
@@ -821,8 +830,7 @@ static int downloads(struct cp_buf *b, const struct team_view *v,
 	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
 }
 
-int page_team(struct cp_buf *b, const struct team_view *v,
-	      struct cp_error *err)
+int page_team(struct cp_buf *b, const struct team_view *v, struct cp_error *err)
 {
 	const struct cp_results *r = v->r;
 	const struct cp_group *g = v->g;
@@ -833,15 +841,15 @@ int page_team(struct cp_buf *b, const struct team_view *v,
 	rc = cp_buf_adds(b, "<h1>", err);
 	rc = rc ? rc : esc(b, g->name, err);
 	rc = rc ? rc
-		: cp_buf_printf(b, err, "%s: wave %lld</h1>\n",
-				g->scope == CP_SCOPE_SUBTREE
-				    ? " (with sub-teams)"
-				    : "",
-				(long long)r->wave.id);
+		: cp_buf_printf(
+		      b, err, "%s: wave %lld</h1>\n",
+		      g->scope == CP_SCOPE_SUBTREE ? " (with sub-teams)" : "",
+		      (long long)r->wave.id);
 	rc = rc ? rc : cp_buf_adds(b, "<p class=\"card\">", err);
 	if (rc == 0 && g->suppressed) {
-		rc = cp_buf_adds(b, "<span class=\"hidden-why\" "
-				    "data-m=\"reason\">Results hidden: ",
+		rc = cp_buf_adds(b,
+				 "<span class=\"hidden-why\" "
+				 "data-m=\"reason\">Results hidden: ",
 				 err);
 		rc = rc ? rc
 			: esc(b,
@@ -915,9 +923,11 @@ int page_team(struct cp_buf *b, const struct team_view *v,
 
 static const char *band(double score)
 {
-	return score < 50 ? "h0" : score < 60 ? "h1" : score < 70 ? "h2"
-			       : score < 80   ? "h3"
-					      : "h4";
+	return score < 50   ? "h0"
+	       : score < 60 ? "h1"
+	       : score < 70 ? "h2"
+	       : score < 80 ? "h3"
+			    : "h4";
 }
 
 int page_heatmap(struct cp_buf *b, const struct cp_results *r,
@@ -951,32 +961,35 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 				   (long long)g->team_id);
 		for (int k = 1; rc == 0 && k < g->depth; k++)
 			rc = cp_buf_adds(b, "&nbsp;&nbsp;", err);
-		rc = rc ? rc
-			: esc(b,
-			      cp_results_group_label(g, label, sizeof(label)),
-			      err);
+		rc =
+		    rc ? rc
+		       : esc(b, cp_results_group_label(g, label, sizeof(label)),
+			     err);
 		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
 		if (rc)
 			break;
 		if (g->suppressed) {
-			rc = reason_cell(b, r, &g->why, (int)sv->ndims + 2,
-					 err);
+			rc =
+			    reason_cell(b, r, &g->why, (int)sv->ndims + 2, err);
 			rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 			continue;
 		}
-		rc = num_cell(b, "n", NULL, 0, false, (double)g->answered, "", err);
+		rc = num_cell(b, "n", NULL, 0, false, (double)g->answered, "",
+			      err);
 		if (rc == 0 && g->has_rate)
-			rc = num_cell(b, "response_rate", NULL, 0, false, g->response_rate, "%", err);
+			rc = num_cell(b, "response_rate", NULL, 0, false,
+				      g->response_rate, "%", err);
 		else if (rc == 0)
 			rc = cp_buf_adds(b, "<td></td>", err);
 		for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 			const struct cp_stat *st = &g->dims[d];
 			const struct cp_change *ch = &g->dim_change[d];
 			if (st->suppressed) {
-				rc = cp_buf_adds(b,
-						 "<td><span class=\"hidden-why\">"
-						 "hidden</span></td>",
-						 err);
+				rc = cp_buf_adds(
+				    b,
+				    "<td><span class=\"hidden-why\">"
+				    "hidden</span></td>",
+				    err);
 				continue;
 			}
 			rc = cp_buf_printf(
