@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "config.h"
 #include "form.h"
+#include "portal.h"
 #include "respond.h"
 #include "store.h"
 #include "survey.h"
@@ -61,6 +62,7 @@ enum route {
 	ROUTE_HEALTH,
 	ROUTE_FORM,
 	ROUTE_API,
+	ROUTE_PORTAL,
 };
 
 enum phase {
@@ -129,6 +131,14 @@ struct request {
 	int64_t survey_ref;
 	const char *lang; /* borrowed from the cached survey */
 	enum outcome outcome;
+	char portal_route[64]; /* what the access log names */
+	/* Headers of a portal reply (cookies, a redirect, a download's
+	 * name); they point into portal_reply. */
+	struct {
+		const char *name, *value;
+	} headers[4];
+	size_t nheaders;
+	struct cp_portal_reply *portal_reply;
 	struct request *next; /* in the writer's queue */
 	/* The writer's: when queued, and the group of its invitation. */
 	struct timespec queued;
@@ -140,6 +150,7 @@ struct request {
 struct cp_server {
 	struct cp_server_options opt;
 	struct MHD_Daemon *daemon;
+	struct cp_portal *portal;
 	unsigned port;
 	int threshold, comment_threshold;
 
@@ -208,15 +219,17 @@ static bool token_char(char c)
 	       (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-/* Cuts whatever follows "/r/" in a library message, in case it names a
- * path: no token may reach the log by any route. */
-static void redact(char *line)
+/* Cuts whatever follows "/r/" (a form link) or "/signin/" (a portal
+ * sign-in link) in a library message, in case it names a path: no token
+ * may reach the log by any route. */
+static void redact_after(char *line, const char *prefix)
 {
 	static const char mark[] = "<redacted>";
+	size_t plen = strlen(prefix);
 	char *p = line;
 
-	while ((p = strstr(p, "/r/")) != NULL) {
-		char *t = p + 3, *e = t;
+	while ((p = strstr(p, prefix)) != NULL) {
+		char *t = p + plen, *e = t;
 		size_t rest;
 		while (token_char(*e))
 			e++;
@@ -234,6 +247,12 @@ static void redact(char *line)
 		}
 		p = t;
 	}
+}
+
+static void redact(char *line)
+{
+	redact_after(line, "/r/");
+	redact_after(line, "/signin/");
 }
 
 /* libmicrohttpd's format and arguments: the attribute tells the
@@ -489,12 +508,13 @@ static void reading_done(struct request *rq)
 
 /* ---- responses ---- */
 
-static void add_common_headers(struct MHD_Response *r, bool html)
+static void add_common_headers(struct MHD_Response *r, bool html, bool portal)
 {
 	MHD_add_response_header(r, "Content-Security-Policy",
-				html ? cp_form_csp()
-				     : "default-src 'none'; "
-				       "frame-ancestors 'none'");
+				!html	 ? "default-src 'none'; "
+					   "frame-ancestors 'none'"
+				: portal ? cp_portal_csp()
+					 : cp_form_csp());
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -518,7 +538,8 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 		free(data);
 		return MHD_NO;
 	}
-	add_common_headers(r, strncmp(type, "text/html", 9) == 0);
+	add_common_headers(r, strncmp(type, "text/html", 9) == 0,
+			   rq->route == ROUTE_PORTAL);
 	MHD_add_response_header(r, "Content-Type", type);
 	pthread_mutex_lock(&rq->srv->lock);
 	if (rq->srv->stopping)
@@ -534,6 +555,9 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 					: rq->route == ROUTE_API
 					    ? "POST"
 					    : "GET, HEAD, POST");
+	for (size_t i = 0; i < rq->nheaders; i++)
+		MHD_add_response_header(r, rq->headers[i].name,
+					rq->headers[i].value);
 	rq->status = status;
 	rq->sent_bytes = len;
 	rq->phase = PHASE_SENT;
@@ -1362,6 +1386,107 @@ static enum MHD_Result api_post(struct request *rq)
 	return MHD_YES;
 }
 
+/* ---- the results portal (core/portal) ---- */
+
+static const char *portal_query(const struct cp_portal_request *prq,
+				const char *name)
+{
+	return MHD_lookup_connection_value(prq->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+/* The client's address as text, for the portal's per-client limits. */
+static void client_text(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	cp_strlcpy(out, "unknown", n);
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+/* Answers a portal request (GET, HEAD, or POST with its whole body) on
+ * this thread's connection: the portal decides everything (portal.h). */
+static enum MHD_Result portal_answer(struct request *rq, const char *url)
+{
+	struct cp_server *s = rq->srv;
+	struct cp_portal_request prq = {0};
+	struct cp_portal_reply *reply;
+	struct cp_error err;
+	struct cp_store *st;
+	char client[INET6_ADDRSTRLEN + 1];
+	struct cp_buf b;
+	int rc;
+
+	if (strcmp(rq->method, "POST") == 0 &&
+	    !content_type_is(rq->conn, "application/x-www-form-urlencoded"))
+		return send_page(rq, 415, NULL, "This form could not be read",
+				 "The form was not sent as a form.", false);
+	reply = __atomic_load_n(&s->portal, __ATOMIC_ACQUIRE)
+		    ? calloc(1, sizeof(*reply))
+		    : NULL;
+	st = reply ? reader(s, &err) : NULL;
+	if (st == NULL) {
+		if (reply)
+			logf_(s, "error: %s", err.message);
+		free(reply);
+		return send_page(rq, 503, NULL, "Not available",
+				 "Something went wrong on our side. Please "
+				 "try again in a minute.",
+				 false);
+	}
+	rq->portal_reply = reply;
+	cp_portal_reply_init(reply);
+	client_text(rq->conn, client, sizeof(client));
+	if (rq->body.len == 0)
+		cp_buf_adds(&rq->body, "", NULL);
+	prq.method = rq->method;
+	prq.path = url;
+	prq.sid = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND,
+					      CP_PORTAL_COOKIE);
+	prq.pre = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND,
+					      CP_PORTAL_PRE_COOKIE);
+	prq.client = client;
+	prq.body = rq->body.data ? rq->body.data : "";
+	prq.body_len = rq->body.len;
+	prq.tls = s->opt.tls_cert != NULL;
+	prq.now = cp_store_now();
+	prq.query = portal_query;
+	prq.conn = rq->conn;
+	rc = cp_portal_handle(s->portal, st, &prq, reply, &err);
+	cp_strlcpy(rq->portal_route, reply->route, sizeof(rq->portal_route));
+	if (rc) {
+		logf_(s, "error: %s", err.message);
+		return send_page(rq, 500, NULL, "Something went wrong",
+				 "Something went wrong on our side. Please "
+				 "try again in a minute.",
+				 false);
+	}
+	if (reply->location[0]) {
+		rq->headers[rq->nheaders].name = "Location";
+		rq->headers[rq->nheaders++].value = reply->location;
+	}
+	for (int i = 0; i < 2; i++)
+		if (reply->cookie[i][0]) {
+			rq->headers[rq->nheaders].name = "Set-Cookie";
+			rq->headers[rq->nheaders++].value = reply->cookie[i];
+		}
+	if (reply->disposition[0]) {
+		rq->headers[rq->nheaders].name = "Content-Disposition";
+		rq->headers[rq->nheaders++].value = reply->disposition;
+	}
+	b = reply->body;
+	cp_buf_init(&reply->body, 0);
+	return send_buf(rq, reply->status, &b, reply->type, false);
+}
+
 /* ---- dispatch ---- */
 
 static enum route route_of(const char *url)
@@ -1372,12 +1497,18 @@ static enum route route_of(const char *url)
 		return ROUTE_FORM;
 	if (strcmp(url, "/api/v1/responses") == 0)
 		return ROUTE_API;
+	if (cp_portal_path(url))
+		return ROUTE_PORTAL;
 	return ROUTE_OTHER;
 }
 
-static const char *route_name(enum route r)
+static const char *route_name(const struct request *rq)
 {
-	switch (r) {
+	switch (rq->route) {
+	case ROUTE_PORTAL:
+		/* The portal names its route, never a token (portal.h). */
+		return rq->portal_route[0] ? rq->portal_route
+					   : "/portal/<other>";
 	case ROUTE_HEALTH:
 		return "/healthz";
 	case ROUTE_FORM:
@@ -1404,7 +1535,8 @@ static enum MHD_Result send_too_large(struct request *rq)
 static bool takes_body(const struct request *rq)
 {
 	return strcmp(rq->method, "POST") == 0 &&
-	       (rq->route == ROUTE_FORM || rq->route == ROUTE_API);
+	       (rq->route == ROUTE_FORM || rq->route == ROUTE_API ||
+		rq->route == ROUTE_PORTAL);
 }
 
 /* What the headers say about the body's length, for first_call. */
@@ -1473,7 +1605,8 @@ static enum MHD_Result first_call(struct request *rq)
 		return send_page(rq, 404, NULL, "Not found",
 				 "There is nothing at this address.", true);
 	if ((rq->route == ROUTE_HEALTH && !get) ||
-	    (rq->route == ROUTE_FORM && !get && !post) ||
+	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_PORTAL) && !get &&
+	     !post) ||
 	    (rq->route == ROUTE_API && !post))
 		return send_page(rq, 405, NULL, "Not allowed",
 				 "This address does not take that method.",
@@ -1499,6 +1632,8 @@ static enum MHD_Result handle_get(struct request *rq, const char *url)
 		return send_buf(rq, 200, &b, "text/plain; charset=utf-8",
 				false);
 	}
+	if (rq->route == ROUTE_PORTAL)
+		return portal_answer(rq, url);
 	return form_get(rq, url);
 }
 
@@ -1573,6 +1708,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 		if (rq->too_large)
 			return send_too_large(rq);
+		if (rq->route == ROUTE_PORTAL)
+			return portal_answer(rq, url);
 		return rq->route == ROUTE_API ? api_post(rq)
 					      : form_post(rq, url);
 	case PHASE_DONE:
@@ -1607,8 +1744,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* The route's name, never the path: a path may hold a token. */
-	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
-	      route_name(rq->route), rq->status, rq->sent_bytes, ms,
+	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method, route_name(rq),
+	      rq->status, rq->sent_bytes, ms,
 	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
 	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
 							      : " (aborted)");
@@ -1623,6 +1760,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	conn_set(rq, CONN_WAITING, true);
 	if (rq->have_answers)
 		cp_answers_release(&rq->answers);
+	if (rq->portal_reply) {
+		cp_buf_release(&rq->portal_reply->body);
+		free(rq->portal_reply);
+	}
 	cp_buf_release(&rq->body);
 	free(rq);
 	*con_cls = NULL;
@@ -1677,6 +1818,7 @@ static void server_free(struct cp_server *s)
 		next = e->next;
 		free(e);
 	}
+	cp_portal_free(s->portal);
 	cp_store_close(s->wstore);
 	for (size_t i = 0; i < s->nreaders; i++)
 		cp_store_close(s->readers[i]);
@@ -1688,6 +1830,27 @@ static void server_free(struct cp_server *s)
 	pthread_mutex_destroy(&s->conn_lock);
 	pthread_cond_destroy(&s->watchdog_wake);
 	free(s);
+}
+
+/* The portal, once the port is known (its links default to it); until
+ * then a portal request is answered 503. */
+static int start_portal(struct cp_server *s, bool v6, struct cp_error *err)
+{
+	struct cp_portal *p = NULL;
+	char base[128];
+	int rc;
+
+	snprintf(base, sizeof(base), "http%s://%s%s%s:%u",
+		 s->opt.tls_cert ? "s" : "", v6 ? "[" : "",
+		 s->opt.address ? s->opt.address : "127.0.0.1", v6 ? "]" : "",
+		 s->port);
+	(void)cp_portal_csp();
+	rc = cp_portal_create(&p, s->opt.db_path,
+			      s->opt.base_url ? s->opt.base_url : base,
+			      s->opt.portal, err);
+	if (rc == 0)
+		__atomic_store_n(&s->portal, p, __ATOMIC_RELEASE);
+	return rc;
 }
 
 int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
@@ -1798,6 +1961,11 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : o->port;
+	rc = start_portal(s, v6, err);
+	if (rc) {
+		cp_server_stop(s);
+		return rc;
+	}
 	*out = s;
 	return 0;
 }

@@ -1,0 +1,34 @@
+# The results portal in `carepulse serve`, over the socket: sign-in by a
+# link mailed through the real SMTP server (aiosmtpd), sessions, CSRF,
+# enumeration, rate limits, who sees which team and download, the
+# self-assessment, every number against `results --format json`, and an
+# access log without tokens or session ids (tests/e2e/portal_check.py).
+. "$CP_TEST_LIB"
+. "$CP_SOURCE_DIR/tests/peers/peers.sh"
+SERVER_PID=""
+trap 'for p in $PEER_PIDS $SERVER_PID; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+export PYTHONPATH="$CP_SOURCE_DIR/tests/py"
+. "$CP_SOURCE_DIR/tests/portal_lib.sh"
+
+start_smtp "$T/sink" --lifetime 300
+portal_db
+expect_exit 0 config set smtp.url "smtp://127.0.0.1:$SMTP_PORT"
+expect_exit 0 config set smtp.tls none
+expect_exit 0 config set mail.from 'Team Pulse <pulse@example.org>'
+expect_exit 0 config set base_url https://pulse.example.org
+portal_serve
+"$PY" "$CP_SOURCE_DIR/tests/e2e/portal_check.py" "$PORT" "$T/sink" \
+	"$CAREPULSE_DB" "$CAREPULSE" "$WAVE" "$TEAMS" "$T/server.log" ||
+	{ cat "$T/server.log" >&2; fail "the portal check failed"; }
+
+# An expired link: asked for now, used an hour later (a new server whose
+# clock is ahead), refused.
+tok=$(portal_link leada@example.org)
+portal_stop
+CAREPULSE_NOW=$(($(date +%s) + 3600)) portal_serve
+pre=$(curl -s -c - "http://127.0.0.1:$PORT/portal/" | awk '$6 == "cp_pre" {print $7}')
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_pre=$pre" \
+	--data "csrf=$pre" "http://127.0.0.1:$PORT/portal/signin/$tok")
+[ "$code" = 410 ] || fail "an expired link gave $code, expected 410"
+portal_stop
+echo "portal ok"
