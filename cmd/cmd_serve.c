@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "portal.h"
+#include "portal_oidc.h"
 #include "report_write.h"
 #include "server.h"
 #include "store.h"
@@ -134,7 +135,8 @@ static int portal_export(void *arg, struct cp_store *st, int64_t wave,
 
 static const struct cp_portal_hooks portal_hooks = {
     .pdf = portal_pdf, .export = portal_export,
-    /* .oidc_start, .oidc_callback: branch oidc plugs in here. */
+    /* .oidc_start, .oidc_callback: set by cmd_serve_exec when single
+       sign-on is configured (oidc.issuer). */
 };
 
 static int number(struct cmd_ctx *c, int opt, unsigned long max,
@@ -205,6 +207,8 @@ static int read_pem(struct cmd_ctx *c, const char *path, char **out)
 static int cmd_serve_exec(struct cmd_ctx *c)
 {
 	struct cp_server_options o = {0};
+	struct cp_portal_hooks hooks;
+	struct cp_portal_oidc *sso = NULL;
 	struct cp_server *srv = NULL;
 	const char *listen = cmd_value(c, SERVE_LISTEN);
 	const char *cert = cmd_value(c, SERVE_CERT),
@@ -251,7 +255,21 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.tls_key = key_pem;
 	o.log = log_line;
 	o.base_url = base;
-	o.portal = &portal_hooks;
+	hooks = portal_hooks;
+	o.portal = &hooks;
+	/* Single sign-on: refused at start when half configured, so a
+	 * mistake shows now, not at someone's first sign-in. */
+	if (cp_portal_oidc_create(&sso, c->store, base, &c->err)) {
+		free(cert_pem);
+		free(key_pem);
+		free(base);
+		return cmd_report(&c->err);
+	}
+	if (sso) {
+		hooks.oidc_start = cp_portal_oidc_start;
+		hooks.oidc_callback = cp_portal_oidc_callback;
+		hooks.arg = sso;
+	}
 
 	/* SIGINT and SIGTERM are taken by sigwait below, in this thread
 	 * only: every thread the server starts inherits the blocked mask. */
@@ -263,6 +281,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 
 	rc = cp_server_start(&srv, &o, &c->err);
 	if (rc) {
+		cp_portal_oidc_free(sso);
 		free(cert_pem);
 		free(key_pem);
 		free(base);
@@ -281,6 +300,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	fprintf(stderr, "carepulse: %s: finishing requests in flight\n",
 		sig == SIGINT ? "interrupted" : "terminated");
 	cp_server_stop(srv);
+	cp_portal_oidc_free(sso);
 	fprintf(stderr, "carepulse: stopped\n");
 	free(cert_pem);
 	free(key_pem);
@@ -297,7 +317,7 @@ const struct cmd_entry cmd_serve_entry = {
 	"survey,\nPOST /r/TOKEN stores the answers, POST /api/v1/responses "
 	"takes them as JSON,\nGET /healthz says the server is up, and "
 	"/portal/ is the results portal,\nwhere viewers sign in by an "
-	"e-mailed link (docs/portal.md). Answers "
+	"e-mailed link or single sign-on (docs/portal.md). Answers "
 	"are committed durably before the\nthank-you page is sent; "
 	"concurrent submissions are committed together.\nThe access log "
 	"(stderr) never shows a token. Stop with SIGINT or SIGTERM:\n"

@@ -671,9 +671,9 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 				  CP_OIDC_MAX_AGE / 60);
 	else if (cb->iss && strcmp(cb->iss, p->issuer) != 0)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "the callback comes from issuer '%s', not "
+				  "the callback names another issuer than "
 				  "'%s'",
-				  cb->iss, p->issuer);
+				  p->issuer);
 	rc = rc ? rc : exchange(cfg, p, cb->code, verifier, id_token, err);
 	if (verifier) {
 		cp_wipe(verifier, strlen(verifier));

@@ -304,10 +304,10 @@ static int fresh_pre(char out[33], struct cp_error *err)
 	return rc;
 }
 
-/* The pre-session token of this request, or a new one set as a cookie. */
-static int pre_token(const struct cp_portal_request *rq,
-		     struct cp_portal_reply *reply, char out[33],
-		     struct cp_error *err)
+/* The pre-session token of this request, or a new one set as a cookie
+ * (portal_int.h). */
+int pre_token(const struct cp_portal_request *rq, struct cp_portal_reply *reply,
+	      char out[33], struct cp_error *err)
 {
 	int rc;
 

@@ -13,6 +13,7 @@
 #include "access.h"
 #include "buf.h"
 #include "error.h"
+#include "portal.h"
 #include "results.h"
 
 /* Who is looking, for the page frame (NULL when signed out). */
@@ -67,6 +68,12 @@ int page_team(struct cp_buf *b, const struct team_view *v,
 /* HR's heat map of r: every group in organisation-tree order. */
 int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 		 struct cp_error *err);
+
+/* The request's pre-session token (the cookie CP_PORTAL_PRE_COOKIE, 32
+ * hex characters) into out, or a fresh one also set as that cookie on
+ * reply (its cookie[1]). Single sign-on binds a sign-in to it. */
+int pre_token(const struct cp_portal_request *rq, struct cp_portal_reply *reply,
+	      char out[33], struct cp_error *err);
 
 /* Appends s escaped for HTML. */
 int esc(struct cp_buf *b, const char *s, struct cp_error *err);

@@ -3,6 +3,7 @@
 // listens on a free port, writes that port to PORT_FILE and serves until
 // it is killed. Two clients: "carepulse" (client_secret_basic) and
 // "carepulse-post" (client_secret_post), both with SECRET and REDIRECT_URL.
+// A * in REDIRECT_URL stands for a port (serve's, not known yet).
 // The development login pages (devInteractions) sign in any account below
 // by its name, any password.
 import Provider from 'oidc-provider';
@@ -16,6 +17,9 @@ const accounts = {
   nomail: { sub: 'nomail' },
   unverified: { sub: 'unverified', email: 'bob@example.org', email_verified: false },
   silent: { sub: 'silent', email: 'carol@example.org' },
+  // People of the portal's test organisation (tests/portal_lib.sh).
+  hr: { sub: 'hr', email: 'hr@example.org', email_verified: true },
+  leada: { sub: 'leada', email: 'LeadA@example.org', email_verified: true },
 };
 
 const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -27,7 +31,7 @@ const { port } = server.address();
 const client = (id, method) => ({
   client_id: id,
   client_secret: secret,
-  redirect_uris: [redirect],
+  redirect_uris: [redirect.replace('*', '9')],
   response_types: ['code'],
   grant_types: ['authorization_code'],
   token_endpoint_auth_method: method,
@@ -47,6 +51,12 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     claims: async () => accounts[id],
   },
 });
+if (redirect.includes('*')) {
+  const [before, after] = redirect.split('*');
+  provider.Client.prototype.redirectUriAllowed = (uri) =>
+    uri.startsWith(before) && uri.endsWith(after) &&
+    /^[0-9]+$/.test(uri.slice(before.length, uri.length - after.length));
+}
 server.on('request', provider.callback());
 writeFileSync(`${portFile}.tmp`, `${port}\n`);
 renameSync(`${portFile}.tmp`, portFile);
