@@ -56,7 +56,9 @@ struct cp_portal_request {
 	void *conn;
 };
 
-#define CP_PORTAL_HEADER_MAX 512
+/* A provider's authorization URL (single sign-on) with its parameters
+ * can be over 512 bytes: the redirect must hold it. */
+#define CP_PORTAL_HEADER_MAX 2048
 
 struct cp_portal_reply {
 	unsigned status;
