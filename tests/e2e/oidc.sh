@@ -9,7 +9,7 @@
 # unverified email, a wrong client secret, an issuer that is not exactly
 # the provider's.
 . "$CP_TEST_LIB"
-need node /usr/bin/chromium
+need node /usr/bin/chromium sqlite3
 browser="$CP_SOURCE_DIR/tests/browser"
 for m in playwright-core oidc-provider jose; do
 	if [ ! -d "$browser/node_modules/$m" ]; then
