@@ -9,31 +9,18 @@
 # unverified email, a wrong client secret, an issuer that is not exactly
 # the provider's.
 . "$CP_TEST_LIB"
+. "$CP_SOURCE_DIR/tests/oidc_lib.sh"
 need node /usr/bin/chromium sqlite3
-browser="$CP_SOURCE_DIR/tests/browser"
-for m in playwright-core oidc-provider jose; do
-	if [ ! -d "$browser/node_modules/$m" ]; then
-		[ -n "${CI:-}" ] && fail "$m is missing: run scripts/setup (npm ci in tests/browser)"
-		echo "SKIP: $m is not installed (scripts/setup runs npm ci in tests/browser)"
-		exit 77
-	fi
-done
+need_npm playwright-core oidc-provider jose
+browser="$BROWSER"
 rp="$CP_TOOLS_DIR/oidc_rp"
 db="$T/sso.db"
 redirect="http://127.0.0.1:9/portal/oidc/callback"
 secret="test-secret-$$"
 
-PROVIDER_PID=""
 trap 'if [ -n "$PROVIDER_PID" ]; then kill -KILL "$PROVIDER_PID" 2>/dev/null; fi; rm -rf "$T"' EXIT
-node "$browser/oidc_provider.mjs" "$T/port" "$redirect" "$secret" >"$T/provider.log" 2>&1 &
-PROVIDER_PID=$!
-for _ in $(seq 1 300); do
-	[ -s "$T/port" ] && break
-	kill -0 "$PROVIDER_PID" 2>/dev/null || { cat "$T/provider.log" >&2; fail "the provider did not start"; }
-	sleep 0.1
-done
-[ -s "$T/port" ] || fail "the provider wrote no port"
-issuer="http://127.0.0.1:$(cat "$T/port")"
+start_provider "$redirect" "$secret"
+issuer="$ISSUER"
 
 export CAREPULSE_OIDC_ISSUER="$issuer" CAREPULSE_OIDC_CLIENT_ID=carepulse
 export CAREPULSE_OIDC_REDIRECT_URL="$redirect"
@@ -168,7 +155,5 @@ CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin "$binding"
 expect_in err "no OpenID Connect client secret"
 if grep -qF "$secret" "$T/provider.log" "$T/err"; then fail "the secret was printed"; fi
 
-kill -TERM "$PROVIDER_PID"
-wait "$PROVIDER_PID" 2>/dev/null
-PROVIDER_PID=""
+stop_provider
 echo "ok"

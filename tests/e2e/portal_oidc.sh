@@ -9,33 +9,19 @@
 # routes, never a code or a state; `access log` records the sign-ins.
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/peers/peers.sh"
+. "$CP_SOURCE_DIR/tests/oidc_lib.sh"
 need node /usr/bin/chromium sqlite3 curl
-browser="$CP_SOURCE_DIR/tests/browser"
-for m in playwright-core oidc-provider jose; do
-	if [ ! -d "$browser/node_modules/$m" ]; then
-		[ -n "${CI:-}" ] && fail "$m is missing: run scripts/setup (npm ci in tests/browser)"
-		echo "SKIP: $m is not installed (scripts/setup runs npm ci in tests/browser)"
-		exit 77
-	fi
-done
+need_npm playwright-core oidc-provider jose
+browser="$BROWSER"
 SERVER_PID=""
-PROVIDER_PID=""
 trap 'for p in $SERVER_PID $PROVIDER_PID; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 export PYTHONPATH="$CP_SOURCE_DIR/tests/py"
 . "$CP_SOURCE_DIR/tests/portal_lib.sh"
 
 portal_db
 secret="portal-secret-$$"
-node "$browser/oidc_provider.mjs" "$T/idp-port" \
-	"http://127.0.0.1:*/portal/oidc/callback" "$secret" >"$T/provider.log" 2>&1 &
-PROVIDER_PID=$!
-for _ in $(seq 1 300); do
-	[ -s "$T/idp-port" ] && break
-	kill -0 "$PROVIDER_PID" 2>/dev/null || { cat "$T/provider.log" >&2; fail "the provider did not start"; }
-	sleep 0.1
-done
-[ -s "$T/idp-port" ] || fail "the provider wrote no port"
-expect_exit 0 config set oidc.issuer "http://127.0.0.1:$(cat "$T/idp-port")"
+start_provider "http://127.0.0.1:*/portal/oidc/callback" "$secret"
+expect_exit 0 config set oidc.issuer "$ISSUER"
 expect_exit 0 config set oidc.client_id carepulse
 printf '%s\n' "$secret" >"$T/secret"
 chmod 600 "$T/secret"
@@ -99,7 +85,7 @@ grep -qF "the sign-in service refused: access_denied" "$T/body" || fail "provide
 grep -qF "555-0100" "$T/body" && fail "the provider's words reached the page"
 # start sets the pre-session cookie it binds to, and redirects with PKCE.
 curl -s -D "$T/headers" -o /dev/null "$portal/portal/oidc/start"
-grep -qi "^location: http://127.0.0.1:$(cat "$T/idp-port")/auth?.*code_challenge_method=S256" "$T/headers" ||
+grep -qi "^location: $ISSUER/auth?.*code_challenge_method=S256" "$T/headers" ||
 	{ cat "$T/headers" >&2; fail "start did not redirect to the provider"; }
 grep -qi "^set-cookie: cp_pre=[0-9a-f]\{32\}; Path=/portal; HttpOnly; SameSite=Lax" "$T/headers" ||
 	fail "start set no pre-session cookie"

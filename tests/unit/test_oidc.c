@@ -239,6 +239,20 @@ static void test_begin(void **state)
 	free(u2);
 }
 
+/* Begins a sign-in bound to BINDING at now; its state into s. */
+static void begin(struct fixture *f, int64_t now,
+		  char s[CP_OIDC_RANDOM_LEN + 1])
+{
+	struct cp_error err;
+	char *url = NULL;
+
+	assert_int_equal(
+	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, now, &url, s, &err),
+	    0);
+	assert_non_null(url);
+	free(url);
+}
+
 /* Redeems state with the browser's cookie at now: the code, the message
  * in err. */
 static int redeem(struct fixture *f, const char *state, const char *cookie,
@@ -263,28 +277,19 @@ static void test_state_used_once(void **state)
 
 	/* Another browser's cookie, or none: refused, and the state is
 	 * spent by the attempt. */
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
+	begin(f, NOW, s);
 	assert_int_equal(
 	    redeem(f, s, "another-browser-0123456789", NULL, NOW, &err),
 	    CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "another browser"));
 	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "unknown or already used"));
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
+	begin(f, NOW, s);
 	assert_int_equal(redeem(f, s, NULL, NULL, NOW, &err), CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "another browser"));
 	/* The right one: the state is taken, then the token endpoint (on a
 	 * closed port) cannot be reached; a second try finds no state. */
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
+	begin(f, NOW, s);
 	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_EUNAVAIL);
 	assert_non_null(strstr(err.message, "token endpoint"));
 	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
@@ -302,32 +307,17 @@ static void test_state_used_once(void **state)
 static void test_state_expires(void **state)
 {
 	struct fixture *f = *state;
-	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
+	char s[CP_OIDC_RANDOM_LEN + 1], later[CP_OIDC_RANDOM_LEN + 1];
 	struct cp_error err;
 
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
+	begin(f, NOW, s);
 	assert_int_equal(
 	    redeem(f, s, BINDING, NULL, NOW + CP_OIDC_MAX_AGE + 1, &err),
 	    CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "start again"));
 	/* A sign-in begun later deletes the abandoned ones. */
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
-	url = NULL;
-	{
-		char later[CP_OIDC_RANDOM_LEN + 1];
-
-		assert_int_equal(cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING,
-					       NOW + CP_OIDC_MAX_AGE + 1, &url,
-					       later, &err),
-				 0);
-		free(url);
-	}
+	begin(f, NOW, s);
+	begin(f, NOW + CP_OIDC_MAX_AGE + 1, later);
 	assert_int_equal(redeem(f, s, BINDING, NULL, NOW, &err), CP_ECONFLICT);
 	assert_non_null(strstr(err.message, "unknown or already used"));
 }
@@ -335,7 +325,7 @@ static void test_state_expires(void **state)
 static void test_callback_refusals(void **state)
 {
 	struct fixture *f = *state;
-	char s[CP_OIDC_RANDOM_LEN + 1], *url = NULL;
+	char s[CP_OIDC_RANDOM_LEN + 1];
 	struct cp_oidc_callback cb = {.error = "access_denied",
 				      .error_description = "no thanks"};
 	char email[CP_OIDC_EMAIL_MAX + 1] = "x";
@@ -347,10 +337,7 @@ static void test_callback_refusals(void **state)
 	assert_string_equal(email, "");
 	assert_string_equal(err.message, "the provider refused the sign-in: "
 					 "access_denied - no thanks");
-	assert_int_equal(
-	    cp_oidc_begin(f->fx.s, f->cfg, f->p, BINDING, NOW, &url, s, &err),
-	    0);
-	free(url);
+	begin(f, NOW, s);
 	assert_int_equal(
 	    redeem(f, s, BINDING, "https://evil.example", NOW, &err),
 	    CP_ECONFLICT);
