@@ -1,6 +1,6 @@
 // chromium.mjs - Debian's chromium through playwright-core, headless and
-// off the network, in a fresh profile: the single sign-on scripts'
-// browser. launch(options) gives { page, close }; options go to
+// off the network, in a fresh profile, for every script here.
+// launch(options) gives { page, close }; options go to
 // launchPersistentContext (a viewport, for example).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';

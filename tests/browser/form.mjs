@@ -3,21 +3,13 @@
 // first statements, the mouse for the rest, a typed comment, submit, and
 // the thank-you page. Phone-size screenshots of the form and the
 // thank-you page go to SHOT_DIR.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launch } from './chromium.mjs';
 
 const [url, shots] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), 'cp-chromium-'));
 const fail = (msg) => { throw new Error(msg); };
 
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync'],
+const { page, close } = await launch({
   viewport: { width: 390, height: 844 },
   deviceScaleFactor: 2,
   isMobile: true,
@@ -25,7 +17,6 @@ const context = await chromium.launchPersistentContext(profile, {
 });
 const violations = [];
 try {
-  const page = context.pages()[0] ?? await context.newPage();
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
   const res = await page.goto(url);
   if (res.status() !== 200) fail(`GET form: ${res.status()}`);
@@ -63,6 +54,5 @@ try {
   if (violations.length) fail(`CSP violations: ${violations.join('; ')}`);
   console.log(`browser: answered ${groups} statements, saw "${h1}"`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
