@@ -889,12 +889,14 @@ int cp_oidc_verify(const struct cp_oidc_config *cfg,
 				  "with the provider's key");
 	if (rc == 0 && !cjose_jws_get_plaintext(jws, &plain, &plain_len, &ce))
 		rc = cp_error_set(err, CP_EDATA, "the ID token has no claims");
-	if (rc == 0 && ((claims = json_loadb((const char *)plain, plain_len, 0,
-					     NULL)) == NULL ||
-			!json_is_object(claims)))
+	/* A claim given twice is refused, not read as its last value. */
+	if (rc == 0 &&
+	    ((claims = json_loadb((const char *)plain, plain_len,
+				  JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	     !json_is_object(claims)))
 		rc = cp_error_set(err, CP_EDATA,
 				  "the ID token's claims are not a JSON "
-				  "object");
+				  "object with each claim once");
 	rc = rc ? rc : check_claims(cfg, claims, nonce, now, email, err);
 	if (rc)
 		email[0] = '\0';

@@ -2,8 +2,10 @@
  * test_oidc.c - single sign-on (core/access/oidc.c) without a provider:
  * PKCE by RFC 7636's own example, the settings, the checks on a discovery
  * document, and the state and nonce of a begun sign-in (random, stored
- * hashed, bound to the browser's cookie, used once, short-lived). The
- * flow against a real provider is tests/e2e/oidc.sh.
+ * hashed, bound to the browser's cookie, used once, short-lived), and
+ * the claim checks on ID tokens signed here with a key made for the test
+ * (cjose signs them: the test's only use of it). The flow against a real
+ * provider is tests/e2e/oidc.sh.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +13,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include <cjose/cjose.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +360,181 @@ static void test_callback_refusals(void **state)
 	assert_string_equal(email, "");
 }
 
+/* ---- claims, on tokens signed with a key of the test's own ---- */
+
+struct signer {
+	struct fixture base;
+	cjose_jwk_t *key;
+};
+
+static int setup_signer(void **state)
+{
+	static const uint8_t e[] = {1, 0, 1};
+	struct signer *g = calloc(1, sizeof(*g));
+	struct cp_error err;
+	char *pub = NULL;
+	struct cp_buf set;
+	int rc;
+
+	if (g == NULL)
+		return -1;
+	*state = g;
+	clear_env();
+	setenv("CAREPULSE_OIDC_ISSUER", ISSUER, 1);
+	setenv("CAREPULSE_OIDC_CLIENT_ID", "carepulse", 1);
+	setenv("CAREPULSE_OIDC_CLIENT_SECRET", "s3cret", 1);
+	g->key = cjose_jwk_create_RSA_random(2048, e, sizeof(e), NULL);
+	if (g->key == NULL || !cjose_jwk_set_kid(g->key, "k1", 2, NULL) ||
+	    (pub = cjose_jwk_to_json(g->key, false, NULL)) == NULL)
+		return -1;
+	cp_buf_init(&set, 0);
+	cp_buf_printf(&set, NULL, "{\"keys\":[%s]}", pub);
+	free(pub);
+	rc = cp_fixture_setup(&g->base.fx, "oidc", CP_FIXTURE_STORE) ||
+	     cp_oidc_config_load(&g->base.cfg, g->base.fx.s, &err) ||
+	     cp_oidc_provider_load(&g->base.p, g->base.cfg, discovery,
+				   cp_buf_str(&set), NOW, &err);
+	cp_buf_release(&set);
+	return rc ? -1 : 0;
+}
+
+static int teardown_signer(void **state)
+{
+	struct signer *g = *state;
+	cjose_jwk_t *key = g->key;
+
+	cjose_jwk_release(key);
+	return teardown(state); /* frees g: base is its first member */
+}
+
+/* claims (JSON) signed RS256 with the test's key, kid as given (NULL:
+ * none); then cp_oidc_verify with nonce "n" at NOW. Returns the code;
+ * email and err as it left them. */
+static int verify(struct signer *g, const char *kid, const char *claims,
+		  char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err)
+{
+	cjose_header_t *h = cjose_header_new(NULL);
+	cjose_jws_t *jws;
+	const char *compact = NULL;
+	int rc;
+
+	assert_non_null(h);
+	assert_true(
+	    cjose_header_set(h, CJOSE_HDR_ALG, CJOSE_HDR_ALG_RS256, NULL));
+	if (kid)
+		assert_true(cjose_header_set(h, CJOSE_HDR_KID, kid, NULL));
+	jws = cjose_jws_sign(g->key, h, (const uint8_t *)claims, strlen(claims),
+			     NULL);
+	assert_non_null(jws);
+	assert_true(cjose_jws_export(jws, &compact, NULL));
+	rc = cp_oidc_verify(g->base.cfg, g->base.p, compact, "n", NOW, email,
+			    err);
+	cjose_jws_release(jws);
+	cjose_header_release(h);
+	return rc;
+}
+
+/* The claims of a good token, with extra members spliced in front. */
+#define CLAIMS(extra)                                                          \
+	"{" extra "\"iss\":\"" ISSUER "\",\"sub\":\"u1\",\"nonce\":\"n\","     \
+	"\"exp\":1767229200,\"iat\":1767225500,"                               \
+	"\"email\":\"ann@example.org\",\"email_verified\":true"
+
+static void expect_refused(struct signer *g, const char *kid,
+			   const char *claims, const char *why)
+{
+	char email[CP_OIDC_EMAIL_MAX + 1] = "x";
+	struct cp_error err;
+
+	assert_int_equal(verify(g, kid, claims, email, &err), CP_EDATA);
+	assert_string_equal(email, "");
+	if (strstr(err.message, why) == NULL)
+		fail_msg("'%s' does not say '%s'", err.message, why);
+}
+
+static void test_claims(void **state)
+{
+	struct signer *g = *state;
+	char email[CP_OIDC_EMAIL_MAX + 1];
+	struct cp_error err;
+
+	/* Good, with the key named or (the only key) not. */
+	assert_int_equal(
+	    verify(g, "k1", CLAIMS("\"aud\":\"carepulse\",") "}", email, &err),
+	    0);
+	assert_string_equal(email, "ann@example.org");
+	assert_int_equal(
+	    verify(g, NULL, CLAIMS("\"aud\":\"carepulse\",") "}", email, &err),
+	    0);
+	expect_refused(g, "k2", CLAIMS("\"aud\":\"carepulse\",") "}",
+		       "signed with key 'k2'");
+	/* Audiences: a list with the client and azp naming it is fine; a
+	 * list without azp, or an azp of someone else, is not. */
+	assert_int_equal(verify(g, "k1",
+				CLAIMS("\"aud\":[\"carepulse\",\"other\"],"
+				       "\"azp\":\"carepulse\",") "}",
+				email, &err),
+			 0);
+	expect_refused(g, "k1",
+		       CLAIMS("\"aud\":[\"carepulse\",\"other\"],") "}",
+		       "authorised party (azp)");
+	expect_refused(g, "k1",
+		       CLAIMS("\"aud\":\"carepulse\",\"azp\":\"other\",") "}",
+		       "authorised party (azp)");
+	expect_refused(g, "k1", CLAIMS("\"aud\":[\"other\"],") "}",
+		       "audience does not include");
+	expect_refused(g, "k1", CLAIMS("") "}", "audience does not include");
+	/* email_verified as a string, as some providers send it. */
+	assert_int_equal(
+	    verify(g, "k1",
+		   "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER
+		   "\",\"sub\":\"u1\","
+		   "\"nonce\":\"n\",\"exp\":1767229200,\"iat\":1767225500,"
+		   "\"email\":\"ann@example.org\",\"email_verified\":\"true\"}",
+		   email, &err),
+	    0);
+	expect_refused(
+	    g, "k1",
+	    "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\",\"sub\":\"u1\","
+	    "\"nonce\":\"n\",\"exp\":1767229200,\"iat\":1767225500,"
+	    "\"email\":\"ann@example.org\",\"email_verified\":\"false\"}",
+	    "is not verified");
+	/* A claim twice: never read as its last value. */
+	expect_refused(
+	    g, "k1",
+	    CLAIMS("\"aud\":\"carepulse\",") ",\"email\":\"eve@x.org\"}",
+	    "each claim once");
+	/* Missing claims. */
+	expect_refused(g, "k1",
+		       "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\","
+		       "\"nonce\":\"n\",\"exp\":1767229200,\"iat\":1767225500,"
+		       "\"email\":\"ann@example.org\",\"email_verified\":true}",
+		       "no subject");
+	expect_refused(g, "k1",
+		       "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\","
+		       "\"sub\":\"u1\",\"nonce\":\"n\",\"iat\":1767225500,"
+		       "\"email\":\"ann@example.org\",\"email_verified\":true}",
+		       "no exp claim");
+	expect_refused(g, "k1",
+		       "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\","
+		       "\"sub\":\"u1\",\"exp\":1767229200,\"iat\":1767225500,"
+		       "\"email\":\"ann@example.org\",\"email_verified\":true}",
+		       "nonce is not the one");
+	expect_refused(g, "k1",
+		       "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\","
+		       "\"sub\":\"u1\",\"nonce\":\"n\",\"exp\":1767229200,"
+		       "\"iat\":1767225500,\"email\":\"not-an-address\","
+		       "\"email_verified\":true}",
+		       "is not an e-mail address");
+	/* Issued long before the sign-in could have begun. */
+	expect_refused(g, "k1",
+		       "{\"aud\":\"carepulse\",\"iss\":\"" ISSUER "\","
+		       "\"sub\":\"u1\",\"nonce\":\"n\",\"exp\":1767229200,"
+		       "\"iat\":1767220000,\"email\":\"ann@example.org\","
+		       "\"email_verified\":true}",
+		       "longer than a sign-in may take");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +549,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_callback_refusals, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_claims, setup_signer,
+					    teardown_signer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
