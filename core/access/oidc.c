@@ -227,7 +227,8 @@ static int get_json(struct cp_http_client *h, const char *url, const char *what,
 
 	*out = NULL;
 	cp_buf_init(&body, DOC_MAX);
-	rc = cp_http_fetch(h, &rq, &body, &status, err);
+	if ((rc = cp_http_fetch(h, &rq, &body, &status, err)))
+		cp_error_prefix(err, "cannot fetch the provider's %s", what);
 	if (rc == 0 && status != 200)
 		rc = cp_error_set(err, CP_EUNAVAIL,
 				  "the provider's %s answered HTTP %ld", what,
@@ -241,10 +242,6 @@ static int get_json(struct cp_http_client *h, const char *url, const char *what,
 		json_decref(*out);
 		*out = NULL;
 	}
-	if (rc && rc != CP_EDATA && rc != CP_EUNAVAIL)
-		cp_error_prefix(err, "the provider's %s", what);
-	else if (rc == CP_EUNAVAIL && status == 0)
-		cp_error_prefix(err, "cannot fetch the provider's %s", what);
 	cp_buf_release(&body);
 	return rc;
 }

@@ -148,6 +148,9 @@ refused "signed with 'HS256'"
 # The issuer must be exactly the provider's: a trailing / is another one.
 CAREPULSE_OIDC_ISSUER="$issuer/" rp begin "$binding"
 refused "names the issuer '$issuer', not oidc.issuer '$issuer/'"
+# A provider that does not answer.
+CAREPULSE_OIDC_ISSUER="http://127.0.0.1:1" rp begin "$binding"
+refused "cannot fetch the provider's discovery document"
 # No secret: refused before anything is sent.
 CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin "$binding"
 [ "$rc" = 1 ] || fail "a missing secret file was accepted"
