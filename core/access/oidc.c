@@ -506,7 +506,8 @@ int cp_oidc_begin(struct cp_store *st, const struct cp_oidc_config *cfg,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	rc = rc ? rc
 		: cp_store_oidc_pending_add(st, hash, nonce, verifier, bound,
-					    now, now - CP_OIDC_MAX_AGE, err);
+					    now, now - CP_OIDC_MAX_AGE,
+					    CP_OIDC_MAX_PENDING, err);
 	rc = rc ? rc
 		: cp_buf_printf(&b, err, "%s%c", p->authorization_endpoint,
 				strchr(p->authorization_endpoint, '?') ? '&'

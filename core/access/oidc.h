@@ -27,6 +27,8 @@ struct cp_store;
 #define CP_OIDC_SKEW 60
 /* state, nonce and PKCE verifier: 32 random bytes in base64url. */
 #define CP_OIDC_RANDOM_LEN 43
+/* The most sign-ins begun and not finished at once. */
+#define CP_OIDC_MAX_PENDING 10000
 /* The longest e-mail address handed on. */
 #define CP_OIDC_EMAIL_MAX 255
 

@@ -174,6 +174,10 @@ int cp_portal_oidc_start(void *arg, struct cp_store *st,
 	struct held *h = NULL;
 	int rc;
 
+	/* A link, never a form: a POST here is nobody's sign-in. */
+	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
+		return refused(reply, 405, "the sign-in starts from a link",
+			       err);
 	rc = pre_token(rq, reply, pre, err);
 	rc = rc ? rc : provider(o, rq->now, false, &h, err);
 	rc = rc ? rc
@@ -221,6 +225,11 @@ int cp_portal_oidc_callback(void *arg, struct cp_store *st,
 	int64_t viewer = 0;
 	int rc;
 
+	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
+		return refused(reply, 405,
+			       "the provider must send you back "
+			       "with a link",
+			       err);
 	/* The provider's own words are not shown: anyone can put them in a
 	 * link to this page. Its error code is, when it looks like one. */
 	if (cb.error) {

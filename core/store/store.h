@@ -975,12 +975,15 @@ int cp_store_ready_set(struct cp_store *s, int64_t wave, int64_t viewer,
  * Records a started sign-in: the SHA-256 of its state, its nonce and PKCE
  * code verifier, the SHA-256 of the browser's secret it is bound to, and
  * when it began; deletes every one begun before stale_before (abandoned).
- * Committed at once outside a transaction.
+ * CP_ECONFLICT, and nothing recorded, when max_pending are in progress
+ * already (a flood of begun sign-ins cannot fill the disk). Committed at
+ * once outside a transaction.
  */
 int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 			      const char *nonce, const char *verifier,
 			      const uint8_t binding_hash[32], int64_t now,
-			      int64_t stale_before, struct cp_error *err);
+			      int64_t stale_before, int64_t max_pending,
+			      struct cp_error *err);
 
 /*
  * Takes (reads and deletes, so it is used once) the sign-in whose state

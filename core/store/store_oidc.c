@@ -10,7 +10,8 @@
 int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 			      const char *nonce, const char *verifier,
 			      const uint8_t binding_hash[32], int64_t now,
-			      int64_t stale_before, struct cp_error *err)
+			      int64_t stale_before, int64_t max_pending,
+			      struct cp_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -24,6 +25,20 @@ int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 	if (rc != SQLITE_DONE)
 		return cp_store_fail(s, err,
 				     "cannot delete abandoned sign-ins");
+	if ((rc = cp_store_prepare(s, &st, "SELECT count(*) FROM oidc_pending",
+				   err)))
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= max_pending) {
+		sqlite3_finalize(st);
+		return cp_error_set(err, CP_ECONFLICT,
+				    "%lld sign-ins are in progress already: "
+				    "try again in a few minutes",
+				    (long long)max_pending);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return cp_store_fail(s, err, "cannot count the sign-ins");
 	if ((rc = cp_store_prepare(s, &st,
 				   "INSERT INTO oidc_pending(state_hash, nonce,"
 				   " verifier, binding_hash, created_at)"

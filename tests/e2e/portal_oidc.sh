@@ -83,6 +83,8 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' \
 [ "$code" = 403 ] || fail "a provider error gave $code"
 grep -qF "the sign-in service refused: access_denied" "$T/body" || fail "provider error page"
 grep -qF "555-0100" "$T/body" && fail "the provider's words reached the page"
+code=$(curl -s -o /dev/null -w '%{http_code}' --data x=y "$portal/portal/oidc/start")
+[ "$code" = 405 ] || fail "a POST to start gave $code"
 # start sets the pre-session cookie it binds to, and redirects with PKCE.
 curl -s -D "$T/headers" -o /dev/null "$portal/portal/oidc/start"
 grep -qi "^location: $ISSUER/auth?.*code_challenge_method=S256" "$T/headers" ||

@@ -326,6 +326,30 @@ static void test_state_expires(void **state)
 	assert_non_null(strstr(err.message, "unknown or already used"));
 }
 
+/* The store's cap on sign-ins in progress, with a cap of 2. */
+static void test_pending_cap(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h1[32] = {1}, h2[32] = {2}, h3[32] = {3}, b[32] = {9};
+	struct cp_error err;
+
+	assert_int_equal(cp_store_oidc_pending_add(f->fx.s, h1, "n", "v", b,
+						   NOW, NOW - 600, 2, &err),
+			 0);
+	assert_int_equal(cp_store_oidc_pending_add(f->fx.s, h2, "n", "v", b,
+						   NOW + 1, NOW - 600, 2, &err),
+			 0);
+	assert_int_equal(cp_store_oidc_pending_add(f->fx.s, h3, "n", "v", b,
+						   NOW + 2, NOW - 600, 2, &err),
+			 CP_ECONFLICT);
+	assert_non_null(strstr(err.message, "in progress already"));
+	/* Once the first is abandoned (begun before stale_before), there
+	 * is room again. */
+	assert_int_equal(cp_store_oidc_pending_add(f->fx.s, h3, "n", "v", b,
+						   NOW + 601, NOW + 1, 2, &err),
+			 0);
+}
+
 static void test_callback_refusals(void **state)
 {
 	struct fixture *f = *state;
@@ -547,6 +571,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_state_expires, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_pending_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_callback_refusals, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_claims, setup_signer,
