@@ -21,6 +21,7 @@ need_npm() {
 # PROVIDER_PID, its log in $T/provider.log. The caller's EXIT trap kills
 # $PROVIDER_PID.
 start_provider() {
+	rm -f "$T/idp-port"
 	node "$BROWSER/oidc_provider.mjs" "$T/idp-port" "$1" "$2" >"$T/provider.log" 2>&1 &
 	PROVIDER_PID=$!
 	for _ in $(seq 1 300); do

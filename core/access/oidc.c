@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
@@ -34,6 +35,7 @@ struct cp_oidc_provider {
 	char *authorization_endpoint;
 	char *token_endpoint;
 	char *jwks_uri;
+	char *userinfo_endpoint; /* NULL when the provider has none */
 	struct key keys[MAX_KEYS];
 	size_t nkeys;
 	int64_t fetched_at;
@@ -342,6 +344,7 @@ void cp_oidc_provider_free(struct cp_oidc_provider *p)
 	free(p->authorization_endpoint);
 	free(p->token_endpoint);
 	free(p->jwks_uri);
+	free(p->userinfo_endpoint);
 	free(p);
 }
 
@@ -370,6 +373,9 @@ static int use_discovery(struct cp_oidc_provider *p,
 			   &p->authorization_endpoint, err);
 	rc = rc ? rc : endpoint(doc, "token_endpoint", &p->token_endpoint, err);
 	rc = rc ? rc : endpoint(doc, "jwks_uri", &p->jwks_uri, err);
+	if (rc == 0 && member(doc, "userinfo_endpoint"))
+		rc = endpoint(doc, "userinfo_endpoint", &p->userinfo_endpoint,
+			      err);
 	if (rc == 0 && !lists(doc, "code_challenge_methods_supported", "S256"))
 		rc = cp_error_set(err, CP_EDATA,
 				  "the provider does not offer PKCE with S256 "
@@ -559,7 +565,8 @@ static int token_refused(const struct cp_buf *body, long status,
 /* Exchanges code at the token endpoint; *id_token malloc'ed. */
 static int exchange(const struct cp_oidc_config *cfg,
 		    const struct cp_oidc_provider *p, const char *code,
-		    const char *verifier, char **id_token, struct cp_error *err)
+		    const char *verifier, char **id_token, char **access_token,
+		    struct cp_error *err)
 {
 	struct cp_http_client *h = NULL;
 	struct cp_buf form, user, pass, body;
@@ -571,7 +578,7 @@ static int exchange(const struct cp_oidc_config *cfg,
 	long status = 0;
 	int rc;
 
-	*id_token = NULL;
+	*id_token = *access_token = NULL;
 	cp_buf_init(&form, 16384);
 	cp_buf_init(&user, 4096);
 	cp_buf_init(&pass, 4096);
@@ -609,6 +616,15 @@ static int exchange(const struct cp_oidc_config *cfg,
 				  "the provider's token endpoint gave no "
 				  "id_token");
 	rc = rc ? rc : set_dup(id_token, member(o, "id_token"), err);
+	/* The access token serves only to ask userinfo for the e-mail
+	 * address, and only a bearer token can. */
+	if (rc == 0 && member(o, "access_token") && member(o, "token_type") &&
+	    strcasecmp(member(o, "token_type"), "Bearer") == 0)
+		rc = set_dup(access_token, member(o, "access_token"), err);
+	if (rc) {
+		free(*id_token);
+		*id_token = NULL;
+	}
 	json_decref(o);
 	cp_http_client_free(h);
 	if (form.data)
@@ -627,7 +643,8 @@ static int exchange(const struct cp_oidc_config *cfg,
 int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 		   const struct cp_oidc_provider *p,
 		   const struct cp_oidc_callback *cb, int64_t now,
-		   char **id_token, char **nonce, struct cp_error *err)
+		   char **id_token, char **access_token, char **nonce,
+		   struct cp_error *err)
 {
 	uint8_t hash[CP_SHA256_LEN], bound[CP_SHA256_LEN],
 	    brought[CP_SHA256_LEN];
@@ -636,7 +653,7 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 	bool found = false;
 	int rc = 0;
 
-	*id_token = *nonce = NULL;
+	*id_token = *access_token = *nonce = NULL;
 	if (cb->error)
 		return cp_error_set(
 		    err, CP_ECONFLICT,
@@ -672,7 +689,9 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 				  "the callback names another issuer than "
 				  "'%s'",
 				  p->issuer);
-	rc = rc ? rc : exchange(cfg, p, cb->code, verifier, id_token, err);
+	rc = rc ? rc
+		: exchange(cfg, p, cb->code, verifier, id_token, access_token,
+			   err);
 	if (verifier) {
 		cp_wipe(verifier, strlen(verifier));
 		free(verifier);
@@ -708,8 +727,8 @@ static int find_key(const struct cp_oidc_provider *p, const char *alg,
 	if (fits == 1)
 		return 0;
 	*out = NULL;
-	if (kid)
-		return cp_error_set(err, CP_EDATA,
+	if (kid && fits == 0)
+		return cp_error_set(err, CP_ENOTFOUND,
 				    "the ID token is signed with key '%s', "
 				    "which the provider's JWKS has not for %s",
 				    kid, alg);
@@ -782,14 +801,11 @@ static int check_audience(json_t *claims, const char *client_id,
 	return 0;
 }
 
-/* The claims after the signature: see cp_oidc_verify. */
+/* The ID token's claims after its signature: see cp_oidc_verify. */
 static int check_claims(const struct cp_oidc_config *cfg, json_t *claims,
-			const char *nonce, int64_t now,
-			char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err)
+			const char *nonce, int64_t now, struct cp_error *err)
 {
 	const char *iss = member(claims, "iss"), *got = member(claims, "nonce");
-	const char *address = member(claims, "email");
-	json_t *verified = json_object_get(claims, "email_verified");
 	int64_t exp = 0, iat = 0;
 	int rc;
 
@@ -824,16 +840,28 @@ static int check_claims(const struct cp_oidc_config *cfg, json_t *claims,
 	if (member(claims, "sub") == NULL || !*member(claims, "sub"))
 		return cp_error_set(err, CP_EDATA,
 				    "the ID token has no subject (sub)");
+	return 0;
+}
+
+/* The address of claims (the ID token's or userinfo's, named by from),
+ * verified as oidc.email_verified asks, into email. */
+static int take_email(const struct cp_oidc_config *cfg, json_t *claims,
+		      const char *from, char email[CP_OIDC_EMAIL_MAX + 1],
+		      struct cp_error *err)
+{
+	const char *address = member(claims, "email");
+	json_t *verified = json_object_get(claims, "email_verified");
+
 	if (address == NULL || !*address)
 		return cp_error_set(err, CP_EDATA,
-				    "the ID token carries no email claim (the "
-				    "provider must release it for the scope "
-				    "email)");
+				    "%s carries no email claim (the provider "
+				    "must release it for the scope email)",
+				    from);
 	if (strlen(address) > CP_OIDC_EMAIL_MAX || !cp_email_valid(address))
 		return cp_error_set(err, CP_EDATA,
-				    "the ID token's email '%.80s' is not an "
-				    "e-mail address",
-				    address);
+				    "the email '%.80s' of %s is not an e-mail "
+				    "address",
+				    address, from);
 	if (json_is_false(verified) ||
 	    (json_is_string(verified) &&
 	     strcmp(json_string_value(verified), "true") != 0))
@@ -842,20 +870,21 @@ static int check_claims(const struct cp_oidc_config *cfg, json_t *claims,
 				    "verified",
 				    address);
 	if (verified == NULL && cfg->email_verified_required)
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token does not say the email '%s' "
-				    "is verified (email_verified; "
-				    "oidc.email_verified=when_present accepts "
-				    "that)",
-				    address);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    "%s does not say the email '%s' is verified "
+		    "(email_verified; oidc.email_verified="
+		    "when_present accepts that)",
+		    from, address);
 	cp_strlcpy(email, address, CP_OIDC_EMAIL_MAX + 1);
 	return 0;
 }
 
-int cp_oidc_verify(const struct cp_oidc_config *cfg,
-		   const struct cp_oidc_provider *p, const char *id_token,
-		   const char *nonce, int64_t now,
-		   char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err)
+/* The signature and claims of id_token; *claims is the caller's. */
+static int verify_token(const struct cp_oidc_config *cfg,
+			const struct cp_oidc_provider *p, const char *id_token,
+			const char *nonce, int64_t now, json_t **claims,
+			struct cp_error *err)
 {
 	cjose_err ce;
 	cjose_jws_t *jws = cjose_jws_import(id_token, strlen(id_token), &ce);
@@ -864,10 +893,9 @@ int cp_oidc_verify(const struct cp_oidc_config *cfg,
 	cjose_header_t *hdr;
 	uint8_t *plain = NULL;
 	size_t plain_len = 0;
-	json_t *claims = NULL;
 	int rc = 0;
 
-	email[0] = '\0';
+	*claims = NULL;
 	if (jws == NULL)
 		return cp_error_set(err, CP_EDATA,
 				    "the ID token is not a signed JWT (%s)",
@@ -889,17 +917,92 @@ int cp_oidc_verify(const struct cp_oidc_config *cfg,
 		rc = cp_error_set(err, CP_EDATA, "the ID token has no claims");
 	/* A claim given twice is refused, not read as its last value. */
 	if (rc == 0 &&
-	    ((claims = json_loadb((const char *)plain, plain_len,
-				  JSON_REJECT_DUPLICATES, NULL)) == NULL ||
-	     !json_is_object(claims)))
+	    ((*claims = json_loadb((const char *)plain, plain_len,
+				   JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	     !json_is_object(*claims)))
 		rc = cp_error_set(err, CP_EDATA,
 				  "the ID token's claims are not a JSON "
 				  "object with each claim once");
-	rc = rc ? rc : check_claims(cfg, claims, nonce, now, email, err);
+	rc = rc ? rc : check_claims(cfg, *claims, nonce, now, err);
+	if (rc) {
+		json_decref(*claims);
+		*claims = NULL;
+	}
+	cjose_jws_release(jws);
+	return rc;
+}
+
+/* The userinfo answer for access_token, about sub (OpenID Connect Core
+ * 5.3): *out is the caller's. */
+static int userinfo(const struct cp_oidc_config *cfg,
+		    const struct cp_oidc_provider *p, const char *access_token,
+		    const char *sub, json_t **out, struct cp_error *err)
+{
+	struct cp_http_client *h = NULL;
+	struct cp_http_request rq = {.url = p->userinfo_endpoint,
+				     .accept = "application/json",
+				     .bearer = access_token};
+	json_error_t je;
+	struct cp_buf body;
+	long status = 0;
+	int rc;
+
+	*out = NULL;
+	cp_buf_init(&body, DOC_MAX);
+	rc = http_open(&h, cfg, err);
+	if (rc == 0 && (rc = cp_http_fetch(h, &rq, &body, &status, err)))
+		cp_error_prefix(err, "cannot ask the provider's userinfo");
+	if (rc == 0 && status != 200)
+		rc = cp_error_set(err, CP_EUNAVAIL,
+				  "the provider's userinfo answered HTTP %ld",
+				  status);
+	if (rc == 0 &&
+	    ((*out = json_loadb(cp_buf_str(&body), body.len,
+				JSON_REJECT_DUPLICATES, &je)) == NULL ||
+	     !json_is_object(*out)))
+		rc =
+		    cp_error_set(err, CP_EDATA,
+				 "the provider's userinfo is not a JSON object "
+				 "(a signed answer is not supported)");
+	/* Core 5.3.2: it must be about the ID token's subject. */
+	if (rc == 0 && (member(*out, "sub") == NULL ||
+			strcmp(member(*out, "sub"), sub) != 0))
+		rc = cp_error_set(err, CP_EDATA,
+				  "the provider's userinfo is about another "
+				  "subject than the ID token");
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	cp_http_client_free(h);
+	cp_buf_release(&body);
+	return rc;
+}
+
+int cp_oidc_verify(const struct cp_oidc_config *cfg,
+		   const struct cp_oidc_provider *p, const char *id_token,
+		   const char *access_token, const char *nonce, int64_t now,
+		   char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err)
+{
+	json_t *claims = NULL, *info = NULL;
+	int rc;
+
+	email[0] = '\0';
+	rc = verify_token(cfg, p, id_token, nonce, now, &claims, err);
+	if (rc == 0 && member(claims, "email") == NULL && access_token &&
+	    p->userinfo_endpoint) {
+		rc = userinfo(cfg, p, access_token, member(claims, "sub"),
+			      &info, err);
+		rc = rc ? rc
+			: take_email(cfg, info, "the provider's userinfo",
+				     email, err);
+	} else if (rc == 0) {
+		rc = take_email(cfg, claims, "the ID token", email, err);
+	}
 	if (rc)
 		email[0] = '\0';
 	json_decref(claims);
-	cjose_jws_release(jws);
+	json_decref(info);
 	return rc;
 }
 
@@ -908,13 +1011,20 @@ int cp_oidc_finish(struct cp_store *st, const struct cp_oidc_config *cfg,
 		   const struct cp_oidc_callback *cb, int64_t now,
 		   char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err)
 {
-	char *id_token = NULL, *nonce = NULL;
+	char *id_token = NULL, *access_token = NULL, *nonce = NULL;
 	int rc;
 
 	email[0] = '\0';
-	rc = cp_oidc_redeem(st, cfg, p, cb, now, &id_token, &nonce, err);
-	rc = rc ? rc : cp_oidc_verify(cfg, p, id_token, nonce, now, email, err);
+	rc = cp_oidc_redeem(st, cfg, p, cb, now, &id_token, &access_token,
+			    &nonce, err);
+	rc = rc ? rc
+		: cp_oidc_verify(cfg, p, id_token, access_token, nonce, now,
+				 email, err);
 	free(id_token);
+	if (access_token) {
+		cp_wipe(access_token, strlen(access_token));
+		free(access_token);
+	}
 	free(nonce);
 	return rc;
 }

@@ -131,13 +131,15 @@ int cp_oidc_finish(struct cp_store *st, const struct cp_oidc_config *cfg,
  * not the issuer; then
  * exchanges the code (with the PKCE verifier and the client secret) at
  * the token endpoint. *id_token and *nonce (the one the sign-in began
- * with) are malloc'ed, NULL on failure. CP_ECONFLICT for a refused
+ * with) are malloc'ed, NULL on failure; so is *access_token, NULL also
+ * when the provider gave no bearer token. CP_ECONFLICT for a refused
  * callback, CP_EUNAVAIL or CP_EDATA for the token endpoint.
  */
 int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 		   const struct cp_oidc_provider *p,
 		   const struct cp_oidc_callback *cb, int64_t now,
-		   char **id_token, char **nonce, struct cp_error *err);
+		   char **id_token, char **access_token, char **nonce,
+		   struct cp_error *err);
 
 /*
  * Verifies id_token: a JWS signed with RS*, PS* or ES* (never none or a
@@ -145,13 +147,17 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
  * cfg->issuer exactly, aud holds cfg->client_id (and azp is it when
  * there are several audiences or azp is present), exp not passed and iat
  * not in the future nor older than CP_OIDC_MAX_AGE (CP_OIDC_SKEW allowed
- * either way), nonce equal, sub present, an e-mail address present and,
- * by oidc.email_verified, email_verified true. CP_EDATA for any
- * failure, the message naming the check.
+ * either way), nonce equal, sub present. Then the address: the ID
+ * token's email or, when it has none and access_token is given, that of
+ * the provider's userinfo (which must be about the same sub); present,
+ * an address, and by oidc.email_verified, email_verified true. CP_EDATA
+ * for any failure, the message naming the check; CP_ENOTFOUND when the
+ * token names a key p's JWKS has not (the provider may have rotated its
+ * keys: discover again); CP_EUNAVAIL when userinfo cannot be reached.
  */
 int cp_oidc_verify(const struct cp_oidc_config *cfg,
 		   const struct cp_oidc_provider *p, const char *id_token,
-		   const char *nonce, int64_t now,
+		   const char *access_token, const char *nonce, int64_t now,
 		   char email[CP_OIDC_EMAIL_MAX + 1], struct cp_error *err);
 
 /* PKCE (RFC 7636): the S256 code challenge of verifier, base64url. */

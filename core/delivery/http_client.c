@@ -176,6 +176,9 @@ int cp_http_fetch(struct cp_http_client *c, const struct cp_http_request *rq,
 		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 		curl_easy_setopt(c->curl, CURLOPT_USERNAME, rq->user);
 		curl_easy_setopt(c->curl, CURLOPT_PASSWORD, rq->password);
+	} else if (rq->bearer) {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+		curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, rq->bearer);
 	}
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, keep);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &k);
@@ -186,6 +189,7 @@ int cp_http_fetch(struct cp_http_client *c, const struct cp_http_request *rq,
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c->curl, CURLOPT_USERNAME, NULL);
 	curl_easy_setopt(c->curl, CURLOPT_PASSWORD, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, NULL);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_NONE);
 	curl_slist_free_all(h);
 	if (k.over)

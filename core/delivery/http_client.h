@@ -52,6 +52,7 @@ struct cp_http_request {
 	size_t len;
 	const char *user; /* HTTP Basic credentials, or NULL */
 	const char *password;
+	const char *bearer; /* an OAuth 2.0 access token to send, or NULL */
 };
 
 /*

@@ -219,7 +219,7 @@ int cp_portal_oidc_callback(void *arg, struct cp_store *st,
 	    .binding = rq->pre,
 	};
 	char email[CP_OIDC_EMAIL_MAX + 1] = "";
-	char *token = NULL, *nonce = NULL;
+	char *token = NULL, *access = NULL, *nonce = NULL;
 	struct cp_error why = {0};
 	struct held *h = NULL;
 	int64_t viewer = 0;
@@ -245,24 +245,24 @@ int cp_portal_oidc_callback(void *arg, struct cp_store *st,
 	}
 	if ((rc = provider(o, rq->now, false, &h, err)))
 		return rc;
-	rc = cp_oidc_redeem(st, o->cfg, h->p, &cb, rq->now, &token, &nonce,
-			    &why);
+	rc = cp_oidc_redeem(st, o->cfg, h->p, &cb, rq->now, &token, &access,
+			    &nonce, &why);
 	if (rc == 0 &&
-	    (rc = cp_oidc_verify(o->cfg, h->p, token, nonce, rq->now, email,
-				 &why)) == CP_EDATA &&
-	    strstr(why.message, "which the provider's JWKS has not")) {
+	    (rc = cp_oidc_verify(o->cfg, h->p, token, access, nonce, rq->now,
+				 email, &why)) == CP_ENOTFOUND) {
 		/* A key the cached JWKS does not have: the provider may have
 		 * rotated its keys since. Once more with a fresh copy. */
 		release(o, h);
 		h = NULL;
 		rc = provider(o, rq->now, true, &h, err);
 		if (rc == 0)
-			rc = cp_oidc_verify(o->cfg, h->p, token, nonce, rq->now,
-					    email, &why);
+			rc = cp_oidc_verify(o->cfg, h->p, token, access, nonce,
+					    rq->now, email, &why);
 		else
 			why = *err;
 	}
 	free(token);
+	free(access);
 	free(nonce);
 	release(o, h);
 	if (rc == CP_ENOMEM || rc == CP_EIO) {

@@ -5,7 +5,8 @@
 // "carepulse-post" (client_secret_post), both with SECRET and REDIRECT_URL.
 // A * in REDIRECT_URL stands for a port (serve's, not known yet).
 // The development login pages (devInteractions) sign in any account below
-// by its name, any password.
+// by its name, any password. OIDC_CLAIMS=userinfo in the environment:
+// the e-mail claims only from userinfo, not in the ID token.
 import Provider from 'oidc-provider';
 import { generateKeyPair, exportJWK } from 'jose';
 import { createServer } from 'node:http';
@@ -42,9 +43,10 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   cookies: { keys: ['carepulse-test-only'] },
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
   pkce: { methods: ['S256'], required: () => true },
-  // Put the email claims in the ID token, as Google, Entra ID and
-  // Keycloak do; carepulse does not call the userinfo endpoint.
-  conformIdTokenClaims: false,
+  // The email claims in the ID token, as Google, Entra ID and Keycloak
+  // put them; with OIDC_CLAIMS=userinfo only at the userinfo endpoint,
+  // as the specification has it for the code flow.
+  conformIdTokenClaims: process.env.OIDC_CLAIMS === 'userinfo',
   features: { devInteractions: { enabled: true } },
   findAccount: async (ctx, id) => accounts[id] && {
     accountId: id,

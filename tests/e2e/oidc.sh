@@ -7,7 +7,7 @@
 # expired and future tokens, a bad nonce, forged signatures (another key,
 # changed claims, alg none, HS256 under the client secret), a missing or
 # unverified email, a wrong client secret, an issuer that is not exactly
-# the provider's.
+# the provider's; and a provider that gives the address at userinfo only.
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/oidc_lib.sh"
 need node /usr/bin/chromium sqlite3
@@ -158,5 +158,26 @@ CAREPULSE_OIDC_CLIENT_SECRET_FILE="$T/none" rp begin "$binding"
 expect_in err "no OpenID Connect client secret"
 if grep -qF "$secret" "$T/provider.log" "$T/err"; then fail "the secret was printed"; fi
 
+stop_provider
+
+# A provider that gives the address at userinfo only: asked there, with
+# the access token, about the ID token's subject.
+OIDC_CLAIMS=userinfo start_provider "$redirect" "$secret"
+export CAREPULSE_OIDC_ISSUER="$ISSUER"
+issuer="$ISSUER"
+sign_in alice
+rp redeem "$callback" "$binding"
+[ "$rc" = 0 ] || { cat "$T/err" >&2; fail "redeem (userinfo)"; }
+rp verify "$(sed -n 1p "$T/out")" "$(sed -n 2p "$T/out")"
+refused "the ID token carries no email claim"
+sign_in alice
+rp finish "$callback" "$binding"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = "alice@example.org" ] || fail "userinfo: $(cat "$T/err")"
+sign_in nomail
+rp finish "$callback" "$binding"
+refused "the provider's userinfo carries no email claim"
+sign_in unverified
+rp finish "$callback" "$binding"
+refused "the provider says the email 'bob@example.org' is not verified"
 stop_provider
 echo "ok"

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	struct cp_store *st = NULL;
 	struct cp_error err = {0};
 	char email[CP_OIDC_EMAIL_MAX + 1], state[CP_OIDC_RANDOM_LEN + 1];
-	char *url = NULL, *token = NULL, *nonce = NULL;
+	char *url = NULL, *token = NULL, *access = NULL, *nonce = NULL;
 	const char *cmd = argc > 2 ? argv[2] : "";
 	int64_t now;
 	int rc;
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 				printf("%s\n", email);
 		} else {
 			rc = cp_oidc_redeem(st, cfg, p, &cb, now, &token,
-					    &nonce, &err);
+					    &access, &nonce, &err);
 			if (rc == 0)
 				printf("%s\n%s\n", token, nonce);
 		}
@@ -124,7 +124,8 @@ int main(int argc, char **argv)
 			free(cfg->issuer);
 			cfg->issuer = strdup(argv[7]);
 		}
-		rc = cp_oidc_verify(cfg, p, argv[3], argv[4], now, email, &err);
+		rc = cp_oidc_verify(cfg, p, argv[3], NULL, argv[4], now, email,
+				    &err);
 		if (rc == 0)
 			printf("%s\n", email);
 	} else if (rc == 0) {
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "refused: %s\n", err.message);
 	free(url);
 	free(token);
+	free(access);
 	free(nonce);
 	cp_oidc_provider_free(p);
 	cp_oidc_config_free(cfg);
