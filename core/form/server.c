@@ -1847,7 +1847,7 @@ static int start_portal(struct cp_server *s, bool v6, struct cp_error *err)
 	(void)cp_portal_csp();
 	rc = cp_portal_create(&p, s->opt.db_path,
 			      s->opt.base_url ? s->opt.base_url : base,
-			      s->opt.portal, err);
+			      s->opt.portal, s->opt.log, s->opt.log_arg, err);
 	if (rc == 0)
 		__atomic_store_n(&s->portal, p, __ATOMIC_RELEASE);
 	return rc;

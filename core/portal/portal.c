@@ -36,6 +36,8 @@ struct cp_portal {
 	char *db_path;
 	char *base_url;
 	struct cp_portal_hooks hooks;
+	void (*log)(void *arg, const char *line);
+	void *log_arg;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct mail_job queue[MAIL_QUEUE];
@@ -47,7 +49,8 @@ struct cp_portal {
 
 /* ---- the mail thread ---- */
 
-static void send_link(struct cp_store *st, const struct mail_job *j)
+static void send_link(struct cp_portal *p, struct cp_store *st,
+		      const struct mail_job *j)
 {
 	struct cp_buf text, html;
 	struct cp_one_message m = {0};
@@ -82,7 +85,13 @@ static void send_link(struct cp_store *st, const struct mail_job *j)
 	m.html = cp_buf_str(&html);
 	/* A failure is not the asker's to see (they get the same answer
 	 * whatever happens): they ask again. */
-	(void)cp_deliver_message(st, &m, &err);
+	if (cp_deliver_message(st, &m, &err) && p->log) {
+		char line[400];
+		snprintf(line, sizeof(line),
+			 "portal: a sign-in mail was not sent: %s",
+			 err.message);
+		p->log(p->log_arg, line);
+	}
 	if (text.data)
 		cp_wipe(text.data, text.len);
 	if (html.data)
@@ -111,7 +120,7 @@ static void *mailer_main(void *arg)
 		if (st == NULL)
 			cp_store_open(&st, p->db_path, 0, NULL);
 		if (st)
-			send_link(st, &j);
+			send_link(p, st, &j);
 		cp_wipe(&j, sizeof(j));
 		pthread_mutex_lock(&p->lock);
 	}
@@ -139,6 +148,7 @@ static void queue_link(struct cp_portal *p, const char *to, const char *token)
 
 int cp_portal_create(struct cp_portal **out, const char *db_path,
 		     const char *base_url, const struct cp_portal_hooks *hooks,
+		     void (*log)(void *arg, const char *line), void *log_arg,
 		     struct cp_error *err)
 {
 	struct cp_portal *p = calloc(1, sizeof(*p));
@@ -160,6 +170,8 @@ int cp_portal_create(struct cp_portal **out, const char *db_path,
 		p->base_url[--n] = '\0';
 	if (hooks)
 		p->hooks = *hooks;
+	p->log = log;
+	p->log_arg = log_arg;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	if (pthread_create(&p->mailer, NULL, mailer_main, p) != 0) {

@@ -352,14 +352,16 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 				   "Heat map of every team</a></p>\n",
 				   (long long)r->wave.id);
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"<div class=\"table\"><table><caption>Teams "
-				"you may see in wave %lld</caption>\n<thead>"
-				"<tr><th scope=\"col\">Team</th><th "
-				"scope=\"col\">Responses</th><th "
-				"scope=\"col\">Response rate</th></tr>"
-				"</thead>\n<tbody>\n",
-				(long long)r->wave.id);
+		: cp_buf_printf(
+		      b, err,
+		      "<div class=\"table\" tabindex=\"0\" role=\"region\" "
+		      "aria-label=\"Teams of wave %lld\"><table><caption>Teams "
+		      "you may see in wave %lld</caption>\n<thead>"
+		      "<tr><th scope=\"col\">Team</th><th "
+		      "scope=\"col\">Responses</th><th "
+		      "scope=\"col\">Response rate</th></tr>"
+		      "</thead>\n<tbody>\n",
+		      (long long)r->wave.id, (long long)r->wave.id);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_group *g = teams[i].group;
 		rc =
@@ -491,7 +493,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 		rc = cp_buf_printf(b, err,
 				   "<line x1=\"%d\" y1=\"0\" x2=\"%d\" "
 				   "y2=\"%zu\" stroke=\"#c8c6c0\"/>"
-				   "<text x=\"%d\" y=\"%zu\" font-size=\"11\" "
+				   "<text x=\"%d\" y=\"%zu\" font-size=\"14\" "
 				   "text-anchor=\"middle\" fill=\"#3d3d3d\">"
 				   "%d</text>\n",
 				   200 + t * 4, 200 + t * 4, rows * 34,
@@ -502,7 +504,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 		if (strcmp(sv->dims[d].group ? sv->dims[d].group : "", group))
 			continue;
 		rc = cp_buf_printf(b, err,
-				   "<text x=\"0\" y=\"%d\" font-size=\"13\" "
+				   "<text x=\"0\" y=\"%d\" font-size=\"17\" "
 				   "fill=\"#1b1b1b\">",
 				   y + 21);
 		rc = rc ? rc : esc(b, sv->dims[d].title, err);
@@ -545,9 +547,13 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	char buf[128];
-	int rc = cp_buf_adds(b, "<div class=\"table\"><table><caption>", err);
-	int span = self ? 8 : 6;
+	int rc = cp_buf_adds(
+	    b,
+	    "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"",
+	    err);
 
+	rc = rc ? rc : esc(b, caption, err);
+	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
 	rc = rc ? rc : esc(b, caption, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
@@ -628,7 +634,6 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</td></tr>\n", err);
 	}
-	(void)span;
 	return rc ? rc : cp_buf_adds(b, "</tbody></table></div>\n", err);
 }
 
@@ -645,7 +650,9 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 	    "<p>For each statement, how many people chose each point of "
 	    "the scale (1: strongly disagree, 5: strongly agree), after "
 	    "reverse-scored statements were turned round.</p>\n"
-	    "<div class=\"table\"><table><caption>Answers per statement"
+	    "<div class=\"table\" tabindex=\"0\" role=\"region\" "
+	    "aria-label=\"Answers per statement\"><table><caption>Answers per "
+	    "statement"
 	    "</caption>\n<thead><tr><th scope=\"col\">Statement</th>"
 	    "<th scope=\"col\">Spread</th><th scope=\"col\">1</th><th "
 	    "scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">"
@@ -729,12 +736,13 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 
 	if (v->nbefore == 0)
 		return 0;
-	rc =
-	    cp_buf_adds(b,
-			"<h2 id=\"trend\">Over time</h2>\n<div class=\"table\">"
-			"<table><caption>Score (0-100) per wave</caption>\n"
-			"<thead><tr><th scope=\"col\">Dimension</th>",
-			err);
+	rc = cp_buf_adds(
+	    b,
+	    "<h2 id=\"trend\">Over time</h2>\n<div class=\"table\" "
+	    "tabindex=\"0\" role=\"region\" aria-label=\"Score per wave\">"
+	    "<table><caption>Score (0-100) per wave</caption>\n"
+	    "<thead><tr><th scope=\"col\">Dimension</th>",
+	    err);
 	for (size_t w = 0; rc == 0 && w < v->nbefore; w++)
 		rc = cp_buf_printf(b, err, "<th scope=\"col\">Wave %lld</th>",
 				   (long long)v->before[w]->wave.id);
@@ -941,7 +949,8 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 	    "the organisation chart: score 0-100 per dimension, and the "
 	    "change since each group's previous wave. Colours go from "
 	    "under 50 (red) to 80 and over (green); the numbers say the "
-	    "same.</p>\n<div class=\"table\"><table><caption>Scores by "
+	    "same.</p>\n<div class=\"table\" tabindex=\"0\" role=\"region\" "
+	    "aria-label=\"Scores by group\"><table><caption>Scores by "
 	    "group</caption>\n<thead><tr><th scope=\"col\">Group</th><th "
 	    "scope=\"col\">Responses</th><th scope=\"col\">Rate</th>",
 	    (long long)r->wave.id);
