@@ -1,6 +1,10 @@
 /* commands.c - the command table, alphabetical. */
 #include "cmd.h"
 
+extern const struct cmd_entry cmd_access_grant_entry;
+extern const struct cmd_entry cmd_access_list_entry;
+extern const struct cmd_entry cmd_access_log_entry;
+extern const struct cmd_entry cmd_access_revoke_entry;
 extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_config_get_entry;
 extern const struct cmd_entry cmd_config_list_entry;
@@ -37,6 +41,10 @@ extern const struct cmd_entry cmd_wave_show_entry;
 
 /* clang-format off */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_access_grant_entry,
+	&cmd_access_list_entry,
+	&cmd_access_log_entry,
+	&cmd_access_revoke_entry,
 	&cmd_backup_entry,
 	&cmd_config_get_entry,
 	&cmd_config_list_entry,

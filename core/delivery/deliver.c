@@ -751,6 +751,19 @@ int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	return locked_job(st, key, wave, JOB_REMIND, o, r, err);
 }
 
+int cp_deliver_ready(struct cp_store *st, const struct cp_send_options *o,
+		     struct cp_ready_report *r, struct cp_error *err)
+{
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == 0)
+		rc = cp_deliver_ready_run(st, o, r, err);
+	unlock_sending(fd);
+	return rc;
+}
+
 static void add_report(struct cp_send_report *to,
 		       const struct cp_send_report *r)
 {
@@ -853,7 +866,21 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		return rc;
 	}
 	rc = tick_schedule(st, key, now, r, err);
-	/* 4. Send and remind every open wave; one that cannot be sent does
+	/* 4. Results-ready mails of the waves closed so far; a peer that
+	 * cannot be used does not stop the sending of open waves. */
+	if (rc == 0) {
+		cp_error_clear(&wave_err);
+		int wrc = cp_deliver_ready_run(st, o, &r->ready, &wave_err);
+		if (wrc) {
+			last = tick_send_error(wrc);
+			if (err) {
+				*err = wave_err;
+				err->code = last;
+			}
+			cp_error_prefix(err, "results-ready mails not sent");
+		}
+	}
+	/* 5. Send and remind every open wave; one that cannot be sent does
 	 * not stop the others. */
 	if (rc == 0)
 		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);

@@ -839,8 +839,7 @@ int cp_store_viewer_find(struct cp_store *s, const char *email, int64_t *id,
 			 struct cp_error *err);
 /* The viewer with this address, made when missing (name kept when ""). */
 int cp_store_viewer_ensure(struct cp_store *s, const char *email,
-			   const char *name, int64_t *id,
-			   struct cp_error *err);
+			   const char *name, int64_t *id, struct cp_error *err);
 /* A viewer's address and name into the buffers; CP_ENOTFOUND. */
 int cp_store_viewer_get(struct cp_store *s, int64_t id, char *email,
 			size_t email_n, char *name, size_t name_n,
