@@ -31,4 +31,33 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_pre=$pre" \
 	--data "csrf=$pre" "http://127.0.0.1:$PORT/portal/signin/$tok")
 [ "$code" = 410 ] || fail "an expired link gave $code, expected 410"
 portal_stop
+
+# A facilitator sees the teams granted (Pharmacy), not others, and loses
+# them after the date, also in a session opened before it.
+expect_exit 0 config set access.session_idle 1w
+expect_exit 0 config set access.session_max 1w
+expect_exit 0 access grant --team Pharmacy --until \
+	"$(date -u -d '+2 days' +%Y-%m-%d)" facilitator fac@example.org
+portal_serve
+sid=$(portal_session fac@example.org)
+A=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Ward A"])')
+P=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Pharmacy"])')
+status() {
+	curl -s -o /dev/null -w '%{http_code}' -b "cp_session=$sid" \
+		"http://127.0.0.1:$PORT/portal/waves/$WAVE/teams/$1${2:-}"
+}
+st=$(status "$P"); [ "$st" = 200 ] || fail "the facilitator cannot see Pharmacy ($st)"
+[ "$(status "$P" /results.json)" = 200 ] || fail "the facilitator cannot download Pharmacy"
+[ "$(status "$A")" = 404 ] || fail "the facilitator sees Ward A"
+[ "$(status "$A" /report.pdf)" = 404 ] || fail "the facilitator got Ward A's PDF"
+portal_stop
+CAREPULSE_NOW=$(($(date +%s) + 4 * 86400)) portal_serve
+[ "$(status "$P")" = 404 ] || fail "the facilitator still sees Pharmacy after the date"
+portal_stop
+
+# The audit: sign-ins, views and downloads by viewers.
+expect_exit 0 access log
+expect_in out "fac@example.org"
+expect_in out "download"
+expect_in out "view"
 echo "portal ok"
