@@ -994,11 +994,7 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 			const struct cp_stat *st = &g->dims[d];
 			const struct cp_change *ch = &g->dim_change[d];
 			if (st->suppressed) {
-				rc = cp_buf_adds(
-				    b,
-				    "<td><span class=\"hidden-why\">"
-				    "hidden</span></td>",
-				    err);
+				rc = reason_cell(b, r, &st->why, 1, err);
 				continue;
 			}
 			rc = cp_buf_printf(
