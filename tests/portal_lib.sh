@@ -1,6 +1,7 @@
-# tests/portal_lib.sh - sourced by the portal's tests (after lib.sh and
-# peers.sh): a database with a closed wave, leaders from the roster, an HR
-# partner and a facilitator, and a server on a free port.
+# tests/portal_lib.sh - sourced by the portal's tests (after lib.sh,
+# peers.sh and serve_lib.sh, whose start_server and stop_server run the
+# server): a database with a closed wave, leaders from the roster, an HR
+# partner and a facilitator, and sign-in by the mailed link.
 SEED="$CP_TOOLS_DIR/cp_seed"
 
 # portal_db: sets WAVE (closed, with a self-assessment of Ward A's leader)
@@ -43,28 +44,6 @@ PY
 	TEAMS=$("$PY" -c 'import sqlite3, sys, json
 c = sqlite3.connect(sys.argv[1])
 print(json.dumps(dict(c.execute("SELECT name, id FROM team"))))' "$CAREPULSE_DB")
-}
-
-# portal_serve [serve options]: sets PORT and SERVER_PID; log in
-# $T/server.log.
-portal_serve() {
-	: >"$T/server.log"
-	"$CAREPULSE" serve --listen 127.0.0.1:0 "$@" 2>"$T/server.log" &
-	SERVER_PID=$!
-	PORT=""
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's|.*serving the form on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/server.log")
-		[ -n "$PORT" ] && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log" >&2; fail "serve did not start"; }
-		sleep 0.1
-	done
-	fail "serve did not start within 10 s"
-}
-
-portal_stop() {
-	kill -TERM "$SERVER_PID"
-	wait "$SERVER_PID" || fail "serve exited $? after SIGTERM"
-	SERVER_PID=""
 }
 
 # portal_link EMAIL: asks for a sign-in link and prints its token, from

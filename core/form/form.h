@@ -34,6 +34,10 @@ int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
 		    const char *text, struct cp_error *err);
 
+/* The Content-Security-Policy for a page whose only style is css (len
+ * bytes, allowed by its hash) and which has no script, into out. */
+void cp_form_csp_of(const char *css, size_t len, char *out, size_t n);
+
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);
 

@@ -1133,43 +1133,6 @@ static enum MHD_Result form_get(struct request *rq, const char *url)
 	return send_form(rq, survey, &wave, &inv, NULL);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes application/x-www-form-urlencoded text in place; its length. */
-static size_t url_decode(char *s, size_t n)
-{
-	size_t r = 0, w = 0;
-
-	while (r < n) {
-		if (s[r] == '+') {
-			s[w++] = ' ';
-			r++;
-		} else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 &&
-			   hexval(s[r + 2]) >= 0) {
-			s[w++] =
-			    (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
-			r += 3;
-		} else {
-			s[w++] = s[r++];
-		}
-	}
-	s[w] = '\0';
-	return w;
-}
-
-/*
- * Reads the posted fields into a. Fields that are not in the survey are
- * ignored (a form never sends them); false when a cap is passed.
- */
 static bool parse_form(char *body, size_t len, struct cp_answers *a,
 		       bool *nomem)
 {
@@ -1191,8 +1154,8 @@ static bool parse_form(char *body, size_t len, struct cp_answers *a,
 			char *name = p, *value = eq ? eq + 1 : stop;
 			if (eq)
 				*eq = '\0';
-			nlen = url_decode(name, strlen(name));
-			vlen = url_decode(value, (size_t)(stop - value));
+			nlen = cp_url_decode(name, strlen(name));
+			vlen = cp_url_decode(value, (size_t)(stop - value));
 			if (nlen > MAX_NAME_BYTES || vlen > MAX_FIELD_BYTES)
 				return false;
 			if (nlen == strlen(name) &&

@@ -239,17 +239,6 @@ static void cookie(char *out, const char *name, const char *value, bool tls,
 		 tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The value of field name in an urlencoded body, decoded into out;
  * false when absent or too long. */
 static bool form_field(const char *body, const char *name, char *out, size_t n)
@@ -260,25 +249,13 @@ static bool form_field(const char *body, const char *name, char *out, size_t n)
 	while (p && *p) {
 		const char *amp = strchr(p, '&');
 		const char *end = amp ? amp : p + strlen(p);
-		if ((size_t)(end - p) > nl && strncmp(p, name, nl) == 0 &&
-		    p[nl] == '=') {
-			size_t o = 0;
-			for (const char *q = p + nl + 1; q < end; q++) {
-				char c = *q;
-				if (c == '+')
-					c = ' ';
-				else if (c == '%' && q + 2 < end &&
-					 hexval(q[1]) >= 0 &&
-					 hexval(q[2]) >= 0) {
-					c = (char)(hexval(q[1]) * 16 +
-						   hexval(q[2]));
-					q += 2;
-				}
-				if (o + 1 >= n)
-					return false;
-				out[o++] = c;
-			}
-			out[o] = '\0';
+		size_t len = (size_t)(end - p);
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			len -= nl + 1;
+			if (len >= n)
+				return false;
+			memcpy(out, p + nl + 1, len);
+			cp_url_decode(out, len);
 			return true;
 		}
 		p = amp ? amp + 1 : NULL;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "form.h"
 #include "portal.h"
 #include "portal_int.h"
 #include "text.h"
@@ -81,16 +81,7 @@ static char csp[300];
 
 static void make_csp(void)
 {
-	uint8_t h[CP_SHA256_LEN];
-	char b64[48];
-
-	cp_sha256(style, sizeof(style) - 1, h);
-	cp_base64(h, sizeof(h), b64);
-	snprintf(csp, sizeof(csp),
-		 "default-src 'none'; style-src 'sha256-%s'; img-src 'self'; "
-		 "form-action 'self'; frame-ancestors 'none'; "
-		 "base-uri 'none'",
-		 b64);
+	cp_form_csp_of(style, sizeof(style) - 1, csp, sizeof(csp));
 }
 
 const char *cp_portal_csp(void)
@@ -286,18 +277,9 @@ static int reason_cell(struct cp_buf *b, const struct cp_results *r,
 
 static const char *change_words(const struct cp_change *ch, char *buf, size_t n)
 {
-	switch (ch->status) {
-	case CP_CHANGE_UP:
-	case CP_CHANGE_DOWN:
-		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
-			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
-			 ch->low, ch->high);
-		return buf;
-	case CP_CHANGE_UNDETECTABLE:
-		return "no detectable change";
-	default:
-		return "no earlier wave";
-	}
+	const char *t = cp_change_text(ch, buf, n);
+
+	return t ? t : "no earlier wave";
 }
 
 static double to100(double mean)

@@ -6,7 +6,7 @@
 # README's come from there (docs/img/).
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/peers/peers.sh"
-SERVER_PID=""
+. "$CP_SOURCE_DIR/tests/serve_lib.sh"
 trap 'for p in $PEER_PIDS $SERVER_PID; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 . "$CP_SOURCE_DIR/tests/portal_lib.sh"
 need node /usr/bin/chromium
@@ -22,12 +22,12 @@ portal_db
 expect_exit 0 config set smtp.url "smtp://127.0.0.1:$SMTP_PORT"
 expect_exit 0 config set smtp.tls none
 expect_exit 0 config set mail.from 'Team Pulse <pulse@example.org>'
-portal_serve
+start_server
 shots="$CP_BINARY_DIR/portal-screenshots"
 mkdir -p "$shots"
 A=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Ward A"])')
 B=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Ward B"])')
 node "$browser/portal.mjs" "http://127.0.0.1:$PORT" "$T/sink" "$shots" "$WAVE" "$A" "$B" ||
 	{ tail -20 "$T/server.log" >&2; fail "the portal failed in the browser"; }
-portal_stop
+stop_server
 echo "screenshots: $shots"

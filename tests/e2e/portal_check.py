@@ -22,20 +22,12 @@ import sys
 import time
 import urllib.parse
 
+from cptest import check, fail
+
 PORT, SINK, DB, CAREPULSE, WAVE = sys.argv[1:6]
 TEAMS = json.loads(sys.argv[6])  # name -> id
 LOG = sys.argv[7]
 SECRETS = []  # every token and session id seen, for the log check
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def request(method, path, cookies=None, form=None, headers=None):
