@@ -425,18 +425,17 @@ static int portal_viewers(struct demo *d)
 	int rc;
 
 	rc = cp_store_team_find(d->st, d->team, &team, &d->c->err);
-	rc = rc ? rc
-		: cp_store_member_list(d->st, team, 0, &m, &n, &d->c->err);
+	rc = rc ? rc : cp_store_member_list(d->st, team, 0, &m, &n, &d->c->err);
 	for (size_t i = 0; rc == 0 && i < n && !leader; i++)
 		if (m[i].role == CP_ROLE_LEADER && m[i].team_id == team)
 			leader = m[i].email;
 	rc = rc ? rc
 		: cp_access_grant(d->st, "hr@example.org", CP_ACCESS_HR, NULL,
 				  0, &d->c->err);
-	rc = rc ? rc
-		: cp_access_grant(d->st, "coach@example.org",
-				  CP_ACCESS_FACILITATOR, d->team, 0,
-				  &d->c->err);
+	rc =
+	    rc ? rc
+	       : cp_access_grant(d->st, "coach@example.org",
+				 CP_ACCESS_FACILITATOR, d->team, 0, &d->c->err);
 	if (rc == 0) {
 		printf("\n9. the results portal: run\n"
 		       "     carepulse --db %s serve\n"

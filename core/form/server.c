@@ -1419,7 +1419,11 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	prq.client = client;
 	prq.body = rq->body.data ? rq->body.data : "";
 	prq.body_len = rq->body.len;
-	prq.tls = s->opt.tls_cert != NULL;
+	/* Secure cookies over TLS, here or at a proxy in front (https
+	 * base_url). */
+	prq.tls = s->opt.tls_cert != NULL ||
+		  (s->opt.base_url &&
+		   strncasecmp(s->opt.base_url, "https://", 8) == 0);
 	prq.now = cp_store_now();
 	prq.query = portal_query;
 	prq.conn = rq->conn;

@@ -579,7 +579,7 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 		struct cp_results_opts bo = {.dims_only = true,
 					     .only_team = team};
 		struct cp_results *x = NULL;
-		if (cp_results_load(&x, st, waves[i], &bo, err))
+		if ((rc = cp_results_load(&x, st, waves[i], &bo, err)))
 			break;
 		if (!x->scores || x->wave.opens_at >= r->wave.opens_at) {
 			cp_results_free(x);

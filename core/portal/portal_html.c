@@ -300,14 +300,16 @@ static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
 		cp_when_format(r->wave.closes_at, closes, sizeof(closes));
 	else
 		cp_strlcpy(closes, "not set", sizeof(closes));
-	rc = cp_buf_adds(b, "<h2>", err);
+	/* In the list a wave is a section (h2); on its own page, the page's
+	 * heading (h1). */
+	rc = cp_buf_adds(b, link ? "<h2>" : "<h1>", err);
 	if (rc == 0 && link)
 		rc = cp_buf_printf(b, err, "<a href=\"/portal/waves/%lld\">",
 				   (long long)r->wave.id);
 	rc = rc ? rc
 		: cp_buf_printf(b, err, "Wave %lld: ", (long long)r->wave.id);
 	rc = rc ? rc : esc(b, r->survey ? r->survey->title : "", err);
-	rc = rc ? rc : cp_buf_adds(b, link ? "</a></h2>\n" : "</h2>\n", err);
+	rc = rc ? rc : cp_buf_adds(b, link ? "</a></h2>\n" : "</h1>\n", err);
 	rc = rc ? rc : cp_buf_adds(b, "<p class=\"note\">", err);
 	rc = rc ? rc : esc(b, cp_wave_status_name(r->wave.status), err);
 	rc = rc ? rc : cp_buf_adds(b, "; opened ", err);

@@ -85,6 +85,7 @@ try {
   await fits(page, 'the waves page');
   await page.screenshot({ path: join(shots, 'portal-waves.png') });
   visited.push(['leada@example.org', page.url()]);
+  visited.push(['leada@example.org', `${base}/portal/waves/${wave}`]);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Ward A' }).first().click()]);
   const teamUrl = page.url();
   if (!teamUrl.endsWith(`/portal/waves/${wave}/teams/${teamA}`)) fail(`team link: ${teamUrl}`);
