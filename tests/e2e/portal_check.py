@@ -336,6 +336,29 @@ check(order == cli_order, "heat map order %r, results order %r" %
 check(checked > 20, "heat map: only %d numbers" % checked)
 print("heat map: %d numbers equal to results, in its order" % checked)
 
+# The waves list (HR sees every team): responses and rates per team.
+st, _, waves = get("/portal/waves/%s" % WAVE, sid_hr)
+check(st == 200, "HR's wave page")
+checked = 0
+for seg in waves.split(b'<tr data-team="')[1:]:
+    tid, _, rest = seg.partition(b'"')
+    name = names[tid.decode()]
+    groups = {(r["group"], r["scope"]) for r in all_rows}
+    scope = "subtree" if (name, "subtree") in groups else "team"
+    whole = [r for r in all_rows if r["group"] == name and
+             r["scope"] == scope and r["measure"] == "responses"][0]
+    row = rest.split(b"</tr>")[0]
+    if whole["suppressed"]:
+        check(b"Hidden" in row and b'data-m="n"' not in row,
+              "waves list: %s shows numbers" % name)
+    for m, d, text in page_numbers(row):
+        if m != "reason":
+            check(text == fmt(m, whole[m]), "waves list: %s %s: %r, CLI %r"
+                  % (name, m, text, fmt(m, whole[m])))
+            checked += 1
+check(checked >= 6, "waves list: only %d numbers" % checked)
+print("waves list: %d numbers equal to results" % checked)
+
 # ---- suppressed: the same reason as the CLI ----
 small = TEAMS.get("Small")
 if small:
