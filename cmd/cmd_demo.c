@@ -206,6 +206,16 @@ static int send_wave(struct demo *d)
 	rc = rc ? rc
 		: cp_config_set(d->st, "mail.from",
 				"Team Pulse <pulse@example.org>", &c->err);
+	/* The organisation's name as the sender, and whom to ask. */
+	rc = rc ? rc
+		: cp_config_set(d->st, "mail.from_name", "Example Health",
+				&c->err);
+	rc = rc ? rc
+		: cp_config_set(d->st, "mail.contact_name",
+				"Sam Okafor, People team", &c->err);
+	rc = rc ? rc
+		: cp_config_set(d->st, "mail.contact_email",
+				"people@example.org", &c->err);
 	rc = rc ? rc
 		: cp_demo_wave(d->st, d->key, DEMO_NOW, "outbox", &d->wave,
 			       &made, &c->err);

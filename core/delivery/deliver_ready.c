@@ -19,6 +19,7 @@
 #include "access.h"
 #include "buf.h"
 #include "config.h"
+#include "crypto.h"
 #include "deliver_int.h"
 #include "mail.h"
 #include "survey.h"
@@ -314,5 +315,110 @@ int cp_deliver_ready_run(struct cp_store *st, const struct cp_send_options *o,
 	cp_buf_release(&msg);
 	wave_release(&run.w);
 	free(m);
+	return rc;
+}
+
+/* ---- the sign-in link mail of the portal ---- */
+
+/* The text and HTML of a sign-in mail. */
+static int signin_text(const char *link, int64_t ttl, struct cp_buf *text,
+		       struct cp_buf *html, struct cp_error *err)
+{
+	long minutes = (long)((ttl + 59) / 60);
+	int rc;
+
+	rc = cp_buf_printf(text, err,
+			   "Hello,\n\nSign in to the carepulse results portal "
+			   "with this link. It works once,\nfor the next %ld "
+			   "minutes:\n\n%s\n\nIf you did not ask for it, "
+			   "ignore this message: nobody can sign\nin without "
+			   "it.\n",
+			   minutes, link);
+	rc = rc ? rc
+		: cp_buf_printf(html, err,
+				"<p>Hello,</p><p>Sign in to the carepulse "
+				"results portal with this link. It works once, "
+				"for the next %ld minutes:</p><p><a href=\"",
+				minutes);
+	rc = rc ? rc : cp_html_escape(html, link, err);
+	rc = rc ? rc : cp_buf_adds(html, "\">", err);
+	rc = rc ? rc : cp_html_escape(html, link, err);
+	rc =
+	    rc ? rc
+	       : cp_buf_adds(html,
+			     "</a></p><p>If you did not ask for it, ignore "
+			     "this message: nobody can sign in without it.</p>",
+			     err);
+	return rc;
+}
+
+int cp_deliver_signin_link(struct cp_store *st, const char *email,
+			   const char *link, int64_t ttl, struct cp_error *err)
+{
+	struct ready_run run;
+	struct cp_buf text, html, msg;
+	struct cp_outgoing out;
+	struct cp_attempt a;
+	char *smtp = NULL, hex[33], message_id[400], file[64];
+	uint8_t raw[16];
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	run.st = st;
+	cp_buf_init(&text, READY_MESSAGE_MAX);
+	cp_buf_init(&html, READY_MESSAGE_MAX);
+	cp_buf_init(&msg, READY_MESSAGE_MAX * 4);
+	rc = run_settings(&run, err);
+	rc = rc ? rc : cp_config_get(st, "smtp.url", &smtp, NULL, err);
+	rc = rc ? rc : cp_random_bytes(raw, sizeof(raw), err);
+	if (rc == 0) {
+		cp_hex(raw, sizeof(raw), hex);
+		snprintf(message_id, sizeof(message_id), "<signin-%s@%s>", hex,
+			 run.domain);
+		snprintf(file, sizeof(file), "signin-%s.eml", hex);
+		rc = signin_text(link, ttl, &text, &html, err);
+	}
+	if (rc == 0) {
+		struct cp_mail mail = {
+		    .from = run.from,
+		    .to_name = "",
+		    .to_addr = email,
+		    .subject = "Your sign-in link to the results portal",
+		    .text = cp_buf_str(&text),
+		    .html = cp_buf_str(&html),
+		    .message_id = message_id,
+		    .date = cp_store_now(),
+		};
+		rc = cp_mail_build(&msg, &mail, err);
+	}
+	/* SMTP when it is set up, else the outbox folder. */
+	if (rc == 0) {
+		rc = smtp ? cp_smtp_open(&run.w.ch, st, run.timeout, err)
+			  : cp_outbox_open(&run.w.ch, st, 0, err);
+		run.w.have_channel = rc == 0;
+	}
+	if (rc == 0) {
+		memset(&out, 0, sizeof(out));
+		memset(&a, 0, sizeof(a));
+		out.to_addr = email;
+		out.mime = cp_buf_str(&msg);
+		out.mime_len = msg.len;
+		out.id = hex;
+		out.file = file;
+		run.w.ch.send(run.w.ch.self, &out, &a);
+		if (a.outcome != CP_OUT_SENT)
+			rc = cp_error_set(
+			    err, CP_EUNAVAIL,
+			    "the sign-in link was not sent: %s: %s",
+			    run.w.ch.name, a.reason);
+	}
+	wave_release(&run.w);
+	cp_wipe(text.data, text.len);
+	cp_wipe(html.data, html.len);
+	cp_wipe(msg.data, msg.len);
+	cp_buf_release(&text);
+	cp_buf_release(&html);
+	cp_buf_release(&msg);
+	free(smtp);
 	return rc;
 }
