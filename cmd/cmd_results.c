@@ -215,22 +215,6 @@ static void group_label(struct out_table *t, const struct cp_group *g)
 		out_cell(t, "organisation");
 }
 
-static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
-{
-	switch (ch->status) {
-	case CP_CHANGE_UP:
-	case CP_CHANGE_DOWN:
-		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
-			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
-			 ch->low, ch->high);
-		return buf;
-	case CP_CHANGE_UNDETECTABLE:
-		return "no detectable change";
-	default:
-		return NULL;
-	}
-}
-
 /* The columns of a data row up to DATA_MEASURE: the wave and the group. */
 static void data_group(struct out_table *t, const struct cp_results *r,
 		       const struct cp_group *g)
@@ -318,8 +302,8 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 			out_cellf(t, "%+.2f", gap ? *gap : 0);
 		else
 			out_cell(t, NULL);
-		out_cell(t,
-			 has_change ? change_text(ch, buf, sizeof(buf)) : NULL);
+		out_cell(t, has_change ? cp_change_text(ch, buf, sizeof(buf))
+				       : NULL);
 		return;
 	}
 	data_group(t, r, g);

@@ -81,6 +81,11 @@ static void remind_outlook(int64_t wave, const struct cp_send_report *r)
 		       (long long)x->unanswered,
 		       cp_when_format(x->next_due, when, sizeof(when)), every,
 		       r->remind_max);
+	else if (x->stopped)
+		printf("%lld not answered: %lld asked for no more reminders, "
+		       "the others have had the most (remind.max %ld)\n",
+		       (long long)x->unanswered, (long long)x->stopped,
+		       r->remind_max);
 	else
 		printf("%lld not answered, and each has had the most "
 		       "reminders (remind.max %ld)\n",

@@ -58,15 +58,23 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	       r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
+	if (r.ready.todo)
+		printf("tick: %zu results-ready mails %s, %zu failed\n",
+		       r.ready.sent, o.dry_run ? "to send" : "sent",
+		       r.ready.failed);
 	if (rc == 0)
 		return tick_retention(c, o.dry_run);
 	if (rc != CP_EUNAVAIL)
 		return cmd_report(&c->err);
 	/* Opening, closing and recurring were done; only sending was not.
 	 * Retention is done too. */
-	printf("tick: %zu wave%s could not be sent; everything else "
-	       "was done\n",
-	       r.waves_failed, r.waves_failed == 1 ? "" : "s");
+	if (r.waves_failed)
+		printf("tick: %zu wave%s could not be sent; everything else "
+		       "was done\n",
+		       r.waves_failed, r.waves_failed == 1 ? "" : "s");
+	else
+		printf("tick: the results-ready mails could not be sent; "
+		       "everything else was done\n");
 	status = cmd_report(&c->err);
 	(void)tick_retention(c, o.dry_run);
 	return status;
@@ -79,7 +87,9 @@ const struct cmd_entry cmd_tick_entry = {
     .description =
 	"One scheduler step at the current time: opens scheduled waves "
 	"that are due,\ncloses waves past their closing time and "
-	"creates the next wave of a\nrecurring (--every) series, "
+	"creates the next wave of a\nrecurring (--every) series, tells "
+	"the viewers of closed waves that\ntheir results are ready (see "
+	"'wave close'), "
 	"sends pending invitations of every open wave,\nreminds "
 	"by the remind.max and remind.interval settings and, when\n"
 	"retention.months is set, deletes the answers of waves past it "

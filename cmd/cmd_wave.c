@@ -9,6 +9,7 @@
 #include "anonymity.h"
 #include "cmd.h"
 #include "crypto.h"
+#include "deliver.h"
 #include "output.h"
 #include "store.h"
 #include "wave.h"
@@ -360,6 +361,35 @@ static const struct cmd_opt close_opts[CLOSE_NOPTS] = {
 			   "also stop its recurring series"},
 };
 
+/*
+ * The results-ready mails of the waves closed so far (this one's first
+ * time). The wave is closed whatever happens here: a peer that is down,
+ * a setting missing or another sender running leaves the mails queued
+ * for the next tick, which a warning says.
+ */
+static int tell_ready(struct cmd_ctx *c)
+{
+	struct cp_ready_report r;
+	int rc = cp_deliver_ready(c->store, NULL, &r, &c->err);
+
+	if (r.sent)
+		printf("told %zu viewer%s that results are ready (portal "
+		       "sign-in link, no results in the mail)\n",
+		       r.sent, r.sent == 1 ? "" : "s");
+	if (r.failed)
+		printf("%zu results-ready mail%s failed: 'carepulse tick' "
+		       "tries again\n",
+		       r.failed, r.failed == 1 ? "" : "s");
+	if (rc == CP_EUNAVAIL || rc == CP_EUSAGE || rc == CP_ECONFLICT) {
+		fprintf(stderr,
+			"carepulse: warning: results-ready mails not sent "
+			"yet (%s); 'carepulse tick' sends them\n",
+			c->err.message);
+		return EXIT_OK;
+	}
+	return rc ? cmd_report(&c->err) : EXIT_OK;
+}
+
 static int cmd_wave_close_exec(struct cmd_ctx *c)
 {
 	int64_t id = wave_number(c, c->argv[0]);
@@ -393,7 +423,7 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
 		print_next(c, &w);
 	}
-	return EXIT_OK;
+	return tell_ready(c);
 }
 
 enum {
@@ -617,7 +647,11 @@ const struct cmd_entry cmd_wave_close_entry = {
 	"frozen and its\nclosing time is recorded. A wave of a recurring "
 	"series leaves the series\nrunning: 'carepulse tick' still makes "
 	"the next wave when its time comes,\nunless --stop-series is "
-	"given.",
+	"given.\nEveryone with portal access to a team of the wave (see "
+	"'access grant') is\nthen told once, by the wave's channel, that "
+	"its results are ready: a link to\nthe portal's sign-in page "
+	"(base_url /portal/), no results in the mail. If\nthat cannot be "
+	"done now, 'carepulse tick' does it.",
     .opts = close_opts,
     .nopts = CLOSE_NOPTS,
     .min_args = 1,

@@ -1,8 +1,8 @@
-# tests/portal_lib.sh - sourced by the portal's tests (after lib.sh and
-# peers.sh): a database with a closed wave, leaders from the roster, an HR
-# partner and a facilitator, and a server on a free port.
+# tests/portal_lib.sh - sourced by the portal's tests (after lib.sh,
+# peers.sh and serve_lib.sh, whose start_server and stop_server run the
+# server): a database with a closed wave, leaders from the roster, an HR
+# partner and a facilitator, and sign-in by the mailed link.
 SEED="$CP_TOOLS_DIR/cp_seed"
-GRANT="$CP_TOOLS_DIR/cp_grant"
 
 # portal_db: sets WAVE (closed, with a self-assessment of Ward A's leader)
 # and TEAMS (JSON: team name -> id).
@@ -38,34 +38,12 @@ PY
 	"$SEED" "$CAREPULSE_DB" respond "$WAVE" Small 2 --seed 5 || fail "respond"
 	"$SEED" "$CAREPULSE_DB" respond "$WAVE" "Ward A" 1 --self --seed 4 || fail "self"
 	"$SEED" "$CAREPULSE_DB" close "$WAVE" || fail "close"
-	"$GRANT" "$CAREPULSE_DB" hr@example.org hr || fail "grant hr"
-	"$GRANT" "$CAREPULSE_DB" fac@example.org facilitator Pharmacy \
-		$(($(date +%s) + 30 * 86400)) || fail "grant facilitator"
+	expect_exit 0 access grant hr hr@example.org
+	expect_exit 0 access grant --team Pharmacy --until \
+		"$(date -u -d '+30 days' +%Y-%m-%d)" facilitator fac@example.org
 	TEAMS=$("$PY" -c 'import sqlite3, sys, json
 c = sqlite3.connect(sys.argv[1])
 print(json.dumps(dict(c.execute("SELECT name, id FROM team"))))' "$CAREPULSE_DB")
-}
-
-# portal_serve [serve options]: sets PORT and SERVER_PID; log in
-# $T/server.log.
-portal_serve() {
-	: >"$T/server.log"
-	"$CAREPULSE" serve --listen 127.0.0.1:0 "$@" 2>"$T/server.log" &
-	SERVER_PID=$!
-	PORT=""
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's|.*serving the form on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/server.log")
-		[ -n "$PORT" ] && return 0
-		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log" >&2; fail "serve did not start"; }
-		sleep 0.1
-	done
-	fail "serve did not start within 10 s"
-}
-
-portal_stop() {
-	kill -TERM "$SERVER_PID"
-	wait "$SERVER_PID" || fail "serve exited $? after SIGTERM"
-	SERVER_PID=""
 }
 
 # portal_link EMAIL: asks for a sign-in link and prints its token, from
@@ -95,4 +73,13 @@ raw = open(mails()[before], "rb").read().decode()
 raw = raw.replace("=\r\n", "").replace("=3D", "=")
 print(re.search(r"/portal/signin/([0-9a-f]+)", raw).group(1))
 PY
+}
+
+# portal_session EMAIL: signs in by a mailed link and prints the session id.
+portal_session() {
+	tok=$(portal_link "$1") || fail "no sign-in link for $1"
+	pre=$(curl -s -c - "http://127.0.0.1:$PORT/portal/" | awk '$6 == "cp_pre" {print $7}')
+	curl -s -o /dev/null -c - -b "cp_pre=$pre" --data "csrf=$pre" \
+		"http://127.0.0.1:$PORT/portal/signin/$tok" |
+		awk '$6 == "cp_session" {print $7}'
 }

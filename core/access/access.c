@@ -101,27 +101,30 @@ static int grant_team(struct cp_store *s, enum cp_access_role role,
 	return cp_store_team_find(s, team_key, team, err);
 }
 
-int cp_access_grant(struct cp_store *s, const char *email,
-		    enum cp_access_role role, const char *team_key,
-		    int64_t until, struct cp_error *err)
+/* Checks a grant's address and team and opens its transaction; *team
+ * is the team's id (0 for HR). */
+static int grant_begin(struct cp_store *s, const char *email,
+		       enum cp_access_role role, const char *team_key,
+		       int64_t until, int64_t *team, struct cp_error *err)
 {
-	int64_t team, viewer, now = cp_store_now();
 	int rc;
 
 	if ((rc = check_email(email, err)))
 		return rc;
 	if (until < 0)
 		return cp_error_set(err, CP_EUSAGE, "the end date is negative");
-	if ((rc = grant_team(s, role, team_key, until, &team, err)))
+	if ((rc = grant_team(s, role, team_key, until, team, err)))
 		return rc;
-	if ((rc = cp_store_begin(s, err)))
-		return rc;
-	rc = cp_store_viewer_ensure(s, email, "", &viewer, err);
+	return cp_store_begin(s, err);
+}
+
+/* Audits a grant's change as event and ends its transaction. */
+static int grant_end(struct cp_store *s, int rc, int64_t viewer,
+		     const char *event, enum cp_access_role role, int64_t team,
+		     int64_t now, struct cp_error *err)
+{
 	rc = rc ? rc
-		: cp_store_grant_set(s, viewer, cp_access_role_name(role), team,
-				     until, now, err);
-	rc = rc ? rc
-		: cp_store_audit_add(s, viewer, "grant", 0, team,
+		: cp_store_audit_add(s, viewer, event, 0, team,
 				     cp_access_role_name(role), now, err);
 	if (rc == 0)
 		return cp_store_commit(s, err);
@@ -129,18 +132,30 @@ int cp_access_grant(struct cp_store *s, const char *email,
 	return rc;
 }
 
+int cp_access_grant(struct cp_store *s, const char *email,
+		    enum cp_access_role role, const char *team_key,
+		    int64_t until, struct cp_error *err)
+{
+	int64_t team, viewer = 0, now = cp_store_now();
+	int rc;
+
+	if ((rc = grant_begin(s, email, role, team_key, until, &team, err)))
+		return rc;
+	rc = cp_store_viewer_ensure(s, email, "", &viewer, err);
+	rc = rc ? rc
+		: cp_store_grant_set(s, viewer, cp_access_role_name(role), team,
+				     until, now, err);
+	return grant_end(s, rc, viewer, "grant", role, team, now, err);
+}
+
 int cp_access_revoke(struct cp_store *s, const char *email,
 		     enum cp_access_role role, const char *team_key,
 		     struct cp_error *err)
 {
-	int64_t team, viewer, now = cp_store_now();
+	int64_t team, viewer = 0, now = cp_store_now();
 	int rc, deleted = 0;
 
-	if ((rc = check_email(email, err)))
-		return rc;
-	if ((rc = grant_team(s, role, team_key, 0, &team, err)))
-		return rc;
-	if ((rc = cp_store_begin(s, err)))
+	if ((rc = grant_begin(s, email, role, team_key, 0, &team, err)))
 		return rc;
 	rc = cp_store_viewer_find(s, email, &viewer, NULL);
 	if (rc == 0)
@@ -155,13 +170,7 @@ int cp_access_revoke(struct cp_store *s, const char *email,
 				  email, cp_access_role_name(role),
 				  team ? " for team " : "",
 				  team ? team_key : "");
-	rc = rc ? rc
-		: cp_store_audit_add(s, viewer, "revoke", 0, team,
-				     cp_access_role_name(role), now, err);
-	if (rc == 0)
-		return cp_store_commit(s, err);
-	cp_store_rollback(s);
-	return rc;
+	return grant_end(s, rc, viewer, "revoke", role, team, now, err);
 }
 
 /* Converts one stored grant into a listed one. */
@@ -334,27 +343,60 @@ bool cp_access_rules_team(const struct cp_access_rules *r,
 	return false;
 }
 
+/*
+ * The viewer's rules and the wave's tree (*snap, n teams), for a check:
+ * *any is false, and nothing is left to release, when the viewer may see
+ * nothing at all or the wave has no tree.
+ */
+static int rules_for_wave(struct cp_store *s, int64_t viewer, int64_t wave,
+			  int64_t now, struct cp_access_rules *r,
+			  struct cp_snapshot_team **snap, size_t *n, bool *any,
+			  struct cp_error *err)
+{
+	int rc;
+
+	*snap = NULL;
+	*n = 0;
+	*any = false;
+	rc = cp_access_rules_load(s, viewer, now, r, err);
+	if (rc == 0 && cp_access_rules_any(r))
+		rc = cp_store_wave_snapshot(s, wave, snap, n, err);
+	if (rc == CP_ENOTFOUND) {
+		cp_error_clear(err);
+		rc = 0;
+	}
+	*any = rc == 0 && *n > 0;
+	if (!*any) {
+		cp_store_snapshot_free(*snap, *n);
+		*snap = NULL;
+		*n = 0;
+		cp_access_rules_release(r);
+	}
+	return rc;
+}
+
+static void rules_for_wave_release(struct cp_access_rules *r,
+				   struct cp_snapshot_team *snap, size_t n)
+{
+	cp_store_snapshot_free(snap, n);
+	cp_access_rules_release(r);
+}
+
 int cp_access_may_view(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		       int64_t team_id, int64_t now, bool *ok,
 		       struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
-	size_t n = 0;
-	int rc;
+	struct cp_snapshot_team *snap;
+	size_t n;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &n, &any,
+				err);
 
-	*ok = false;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !cp_access_rules_any(&r)) {
-		cp_access_rules_release(&r);
-		return rc;
-	}
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &n, err);
-	if (rc == 0)
-		*ok = cp_access_rules_team(&r, snap, n, team_id);
-	cp_store_snapshot_free(snap, n);
-	cp_access_rules_release(&r);
-	return rc == CP_ENOTFOUND ? 0 : rc;
+	*ok = any && cp_access_rules_team(&r, snap, n, team_id);
+	if (any)
+		rules_for_wave_release(&r, snap, n);
+	return rc;
 }
 
 int cp_access_may_view_self(struct cp_store *s, int64_t viewer_id,
@@ -362,24 +404,19 @@ int cp_access_may_view_self(struct cp_store *s, int64_t viewer_id,
 			    bool *ok, struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
-	size_t n = 0;
-	int rc;
+	struct cp_snapshot_team *snap;
+	size_t n;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &n, &any,
+				err);
 
-	*ok = false;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !has_id(r.lead, r.nlead, team_id)) {
-		cp_access_rules_release(&r);
-		return rc;
-	}
 	/* Exactly the team they lead, and a team of the wave: never HR, a
 	 * facilitator or the leader of a team above. */
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &n, err);
-	if (rc == 0)
-		*ok = snap_find(snap, n, team_id) < n;
-	cp_store_snapshot_free(snap, n);
-	cp_access_rules_release(&r);
-	return rc == CP_ENOTFOUND ? 0 : rc;
+	*ok = any && has_id(r.lead, r.nlead, team_id) &&
+	      snap_find(snap, n, team_id) < n;
+	if (any)
+		rules_for_wave_release(&r, snap, n);
+	return rc;
 }
 
 /* Appends the teams below parent (0: the roots) in tree order to order,
@@ -424,22 +461,18 @@ int cp_access_teams(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		    struct cp_error *err)
 {
 	struct cp_access_rules r;
-	struct cp_snapshot_team *snap = NULL;
+	struct cp_snapshot_team *snap;
 	int64_t *order = NULL;
-	size_t ns = 0, k = 0;
-	int rc;
+	size_t ns, k = 0;
+	bool any;
+	int rc = rules_for_wave(s, viewer_id, wave_id, now, &r, &snap, &ns,
+				&any, err);
 
 	*team_ids = NULL;
 	*n = 0;
-	rc = cp_access_rules_load(s, viewer_id, now, &r, err);
-	if (rc || !cp_access_rules_any(&r)) {
-		cp_access_rules_release(&r);
+	if (!any)
 		return rc;
-	}
-	rc = cp_store_wave_snapshot(s, wave_id, &snap, &ns, err);
-	if (rc == CP_ENOTFOUND)
-		rc = 0;
-	rc = rc ? rc : cp_access_tree_order(snap, ns, &order, err);
+	rc = cp_access_tree_order(snap, ns, &order, err);
 	for (size_t i = 0; rc == 0 && i < ns; i++)
 		if (cp_access_rules_team(&r, snap, ns, order[i]))
 			order[k++] = order[i];
@@ -449,8 +482,7 @@ int cp_access_teams(struct cp_store *s, int64_t viewer_id, int64_t wave_id,
 		order = NULL;
 	}
 	free(order);
-	cp_store_snapshot_free(snap, ns);
-	cp_access_rules_release(&r);
+	rules_for_wave_release(&r, snap, ns);
 	return rc;
 }
 

@@ -18,7 +18,10 @@
  *     the terminator;
  *   - added: cp_session_rotate (end the old id, make a fresh one),
  *     cp_access_viewer_get, cp_access_list, cp_access_log_list and the
- *     results-ready mail (cp_access_ready_*), used by the CLI and `send`.
+ *     results-ready mail (cp_access_ready_*), used by the CLI and tick;
+ *     in deliver.h, cp_deliver_signin_link mails a sign-in link and
+ *     cp_deliver_ready the results-ready mails;
+ *   - struct cp_audit_row is the store's (store.h).
  */
 #ifndef CP_ACCESS_H
 #define CP_ACCESS_H
@@ -141,11 +144,12 @@ int cp_access_viewer_get(struct cp_store *s, int64_t viewer_id,
  * and neither its address nor client (the peer's address as text) is
  * over its hourly limit, *send is true and token holds a fresh sign-in
  * token (only its SHA-256 is stored; it lives access.signin_ttl seconds
- * and is used once): the caller builds the link and mails it through
- * core/delivery. Otherwise *send is false and token is "". The same work
- * is done either way (a token is made and hashed, the counters are
- * written), and the caller answers identically: no enumeration. A
- * malformed address is *send false too, not an error.
+ * and is used once): the caller builds the link and mails it with
+ * cp_deliver_signin_link (deliver.h). Otherwise *send is false and
+ * token is "". The same work is done either way (a token is made and
+ * hashed, the counters are written), and the caller answers
+ * identically: no enumeration. A malformed address is *send false too,
+ * not an error.
  */
 int cp_signin_request(struct cp_store *s, const char *email, const char *client,
 		      int64_t now, char token[CP_ACCESS_SECRET_SIZE],

@@ -86,6 +86,15 @@ static int check_bool(const char *v, struct cp_error *err)
 	return 0;
 }
 
+static int check_email(const char *v, struct cp_error *err)
+{
+	if (!cp_email_valid(v))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' is not an e-mail address: %s", v,
+				    cp_email_problem(v));
+	return 0;
+}
+
 static int check_client_auth(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "basic") && strcmp(v, "post"))
@@ -158,7 +167,7 @@ static const struct cp_config_key keys[] = {
      .min = 1,
      .max = 100000},
     {.key = "access.signin_ttl",
-     .help = "how long an e-mailed sign-in link works (5m to 1h)",
+     .help = "how long an e-mailed sign-in link works (15m)",
      .fallback = "15m",
      .check = check_duration},
     {.key = "base_url",
@@ -181,8 +190,17 @@ static const struct cp_config_key keys[] = {
      .max = 100},
     {.key = "key_file",
      .help = "path of the installation key (default: <db>.key)"},
+    {.key = "mail.contact_email",
+     .help = "whom invitations name for questions: their address",
+     .check = check_email},
+    {.key = "mail.contact_name",
+     .help = "whom invitations name for questions, e.g. Dana Smith, People "
+	     "team"},
     {.key = "mail.from",
      .help = "sender of invitations, e.g. Team Pulse <pulse@x.org>"},
+    {.key = "mail.from_name",
+     .help = "sender name shown on invitations: your organisation's "
+	     "(replaces the name in mail.from)"},
     {.key = "mail.invitation_template",
      .help = "file with your own invitation text (see README: templates)"},
     {.key = "mail.reminder_template",

@@ -47,6 +47,9 @@ struct run {
 	char base_url[2048];
 	char closes[40];
 	char threshold[8];
+	char length[32];   /* "about 2 minutes" */
+	char contact[600]; /* whom to ask */
+	int one_click;	   /* base_url is https: List-Unsubscribe */
 	struct cp_template *tpl[3];
 	struct cp_channel ch;
 	int have_channel;
@@ -145,6 +148,39 @@ static void run_release(struct run *run)
 		run->chat.close(run->chat.self);
 }
 
+/*
+ * The sender's name from mail.from_name (the organisation's) in front of
+ * mail.from's address addr, and the contact for questions from
+ * mail.contact_name and mail.contact_email, else the sender's address.
+ */
+static int sender(struct run *run, const char *addr, struct cp_error *err)
+{
+	char name[256], email[256];
+	int rc;
+
+	rc = get_string(run->st, "mail.from_name", name, sizeof(name), 0, err);
+	if (rc == 0 && name[0])
+		snprintf(run->from, sizeof(run->from), "%s <%s>", name, addr);
+	rc = rc ? rc
+		: get_string(run->st, "mail.contact_name", name, sizeof(name),
+			     0, err);
+	rc = rc ? rc
+		: get_string(run->st, "mail.contact_email", email,
+			     sizeof(email), 0, err);
+	if (rc)
+		return rc;
+	if (name[0] && email[0])
+		snprintf(run->contact, sizeof(run->contact), "%s (%s)", name,
+			 email);
+	else
+		cp_strlcpy(run->contact,
+			   name[0]    ? name
+			   : email[0] ? email
+				      : addr,
+			   sizeof(run->contact));
+	return 0;
+}
+
 /* Loads the wave, its survey's title, the settings and the templates. */
 static int run_init(struct run *run, struct cp_store *st,
 		    const uint8_t key[CP_KEY_LEN], int64_t wave, enum job job,
@@ -189,6 +225,9 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
+	k = cp_survey_minutes(survey);
+	snprintf(run->length, sizeof(run->length), "about %d minute%s", k,
+		 k == 1 ? "" : "s");
 	cp_survey_free(survey);
 	if (run->wave.closes_at)
 		cp_when_format(run->wave.closes_at, run->closes,
@@ -220,6 +259,10 @@ static int run_init(struct run *run, struct cp_store *st,
 		return rc;
 	at = strrchr(path, '@');
 	cp_strlcpy(run->domain, at ? at + 1 : "localhost", sizeof(run->domain));
+	rc = sender(run, path, err);
+	if (rc)
+		return rc;
+	run->one_click = strncmp(run->base_url, "https://", 8) == 0;
 	for (int i = 0; i < 3 && rc == 0; i++) {
 		rc = get_string(st, tpl_keys[i], path, sizeof(path), 0, err);
 		rc = rc ? rc
@@ -284,7 +327,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		 char file[128], struct cp_error *err)
 {
 	char token[CP_TOKEN_LEN + 1], message_id[400];
-	struct cp_buf link, subject, text, html;
+	struct cp_buf link, stop, subject, text, html;
 	struct cp_mail_vars v;
 	struct cp_mail m;
 	const struct cp_template *t;
@@ -293,6 +336,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	cp_buf_reset(mime);
 	cp_buf_reset(json);
 	cp_buf_init(&link, 4096);
+	cp_buf_init(&stop, 4096);
 	cp_buf_init(&subject, 4096);
 	cp_buf_init(&text, MESSAGE_MAX);
 	cp_buf_init(&html, MESSAGE_MAX);
@@ -303,6 +347,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 			       reminder, run->domain, id, message_id,
 			       sizeof(message_id))) {
 		cp_buf_release(&link);
+		cp_buf_release(&stop);
 		cp_buf_release(&subject);
 		cp_buf_release(&text);
 		cp_buf_release(&html);
@@ -312,12 +357,16 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		 (long long)run->wave.id, (long long)d->invitation_id,
 		 reminder ? "-reminder-" : "", reminder);
 	rc = cp_wave_link(&link, run->base_url, token, err);
+	if (rc == 0 && run->one_click)
+		rc = cp_wave_stop_link(&stop, run->base_url, token, err);
 	v.name = d->name;
 	v.team = d->team;
 	v.link = cp_buf_str(&link);
 	v.closes = run->closes;
 	v.survey = run->survey_title;
 	v.threshold = run->threshold;
+	v.length = run->length;
+	v.contact = run->contact;
 	t = run->tpl[reminder  ? CP_TEMPLATE_REMINDER
 		     : d->self ? CP_TEMPLATE_SELF
 			       : CP_TEMPLATE_INVITATION];
@@ -354,10 +403,12 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		m.html = cp_buf_str(&html);
 		m.message_id = message_id;
 		m.date = cp_store_now();
+		m.unsubscribe = run->one_click ? cp_buf_str(&stop) : NULL;
 		rc = cp_mail_build(mime, &m, err);
 	}
 	memset(token, 0, sizeof(token));
 	cp_buf_release(&link);
+	cp_buf_release(&stop);
 	cp_buf_release(&subject);
 	cp_buf_release(&text);
 	cp_buf_release(&html);
@@ -506,15 +557,15 @@ static char *chat_body(struct run *run, const struct cp_chat_team *t,
 	if (number == 0)
 		snprintf(text, sizeof(text),
 			 "The %s pulse for %s is open until %s. Each of you "
-			 "has been sent a personal link (%s); it takes about "
-			 "two minutes. Answers are anonymous: results are "
+			 "has been sent a personal link (%s); it takes %s. "
+			 "Answers are anonymous: results are "
 			 "only shown for groups of at least %s people, never "
 			 "for one person.",
 			 run->survey_title, t->team, run->closes,
 			 strcmp(run->personal, "email") == 0
 			     ? "by email"
 			     : "in a direct message",
-			 run->threshold);
+			 run->length, run->threshold);
 	else
 		snprintf(text, sizeof(text),
 			 "Reminder: %lld of %lld in %s have answered the "
@@ -751,6 +802,19 @@ int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	return locked_job(st, key, wave, JOB_REMIND, o, r, err);
 }
 
+int cp_deliver_ready(struct cp_store *st, const struct cp_send_options *o,
+		     struct cp_ready_report *r, struct cp_error *err)
+{
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = lock_sending(st, o, &fd, err);
+	if (rc == 0)
+		rc = cp_deliver_ready_run(st, o, r, err);
+	unlock_sending(fd);
+	return rc;
+}
+
 static void add_report(struct cp_send_report *to,
 		       const struct cp_send_report *r)
 {
@@ -853,7 +917,21 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		return rc;
 	}
 	rc = tick_schedule(st, key, now, r, err);
-	/* 4. Send and remind every open wave; one that cannot be sent does
+	/* 4. Results-ready mails of the waves closed so far; a peer that
+	 * cannot be used does not stop the sending of open waves. */
+	if (rc == 0) {
+		cp_error_clear(&wave_err);
+		int wrc = cp_deliver_ready_run(st, o, &r->ready, &wave_err);
+		if (wrc) {
+			last = tick_send_error(wrc);
+			if (err) {
+				*err = wave_err;
+				err->code = last;
+			}
+			cp_error_prefix(err, "results-ready mails not sent");
+		}
+	}
+	/* 5. Send and remind every open wave; one that cannot be sent does
 	 * not stop the others. */
 	if (rc == 0)
 		rc = cp_store_wave_ids(st, CP_WAVE_OPEN, &ids, &n, err);

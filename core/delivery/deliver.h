@@ -71,8 +71,45 @@ int cp_deliver_remind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		      int64_t wave, const struct cp_send_options *o,
 		      struct cp_send_report *r, struct cp_error *err);
 
+/* Results-ready mails (deliver_ready.c). */
+struct cp_ready_report {
+	size_t waves;  /* closed waves whose mails were queued in this run */
+	size_t todo;   /* mails not sent yet at the start */
+	size_t sent;   /* accepted by the peer (or written) */
+	size_t failed; /* refused, or a transient failure: tried again by
+			  the next runs, up to five in all */
+};
+
+/*
+ * Tells the viewers of every closed wave that its results are ready: one
+ * mail per viewer and wave (those who may see at least one of its teams,
+ * core/access), through the wave's channel (email, outbox, or a webhook
+ * event "results.ready"; a chat wave's chat.invitations), linking to the
+ * portal's sign-in page (base_url "/portal/") and holding no result. The
+ * mails of a wave are decided once, at the first run after it closed;
+ * each is marked sending before it goes, so a rerun after a kill sends
+ * none twice (at most the one in flight again, with its Message-ID).
+ * Waves closed before schema 10 are not mailed. Takes the send lock as
+ * cp_deliver_send does (CP_ECONFLICT when another run holds it); tick
+ * does the same after closing.
+ */
+int cp_deliver_ready(struct cp_store *st, const struct cp_send_options *o,
+		     struct cp_ready_report *r, struct cp_error *err);
+
+/*
+ * Mails the portal's sign-in link (built by the caller from the token of
+ * cp_signin_request, access.h) to email: through SMTP when smtp.url is
+ * set, else into the outbox folder, from mail.from. ttl (seconds) is how
+ * long it works, said in the mail. The link is never logged and the
+ * message buffers are wiped. CP_EUNAVAIL when the peer did not take it;
+ * the caller still answers the viewer as if it had (no enumeration).
+ */
+int cp_deliver_signin_link(struct cp_store *st, const char *email,
+			   const char *link, int64_t ttl, struct cp_error *err);
+
 struct cp_tick_report {
 	size_t opened, closed, created;
+	struct cp_ready_report ready;
 	struct cp_send_report sent, reminded;
 	size_t waves_failed; /* waves whose sending failed (see err) */
 	int busy;	     /* another run held the send lock: nothing done */
@@ -81,7 +118,8 @@ struct cp_tick_report {
 /*
  * One scheduler step at the store's clock: opens scheduled waves that are
  * due, closes waves past their closing time, creates the next wave of
- * every active series whose slot has come (cp_series_recur), then sends
+ * every active series whose slot has come (cp_series_recur), sends the
+ * results-ready mails of closed waves (cp_deliver_ready), then sends
  * and reminds every open wave. A wave that cannot be sent - its peer
  * unavailable, or a setting of its channel missing or wrong - does not
  * stop the others or the steps before: the last such error is in err and

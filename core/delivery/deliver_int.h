@@ -71,4 +71,8 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 /* The URL for team (borrowed from ch), or NULL when the file has none. */
 const char *cp_chat_url(const struct cp_channel *ch, const char *team);
 
+/* cp_deliver_ready without the send lock (tick holds it already). */
+int cp_deliver_ready_run(struct cp_store *st, const struct cp_send_options *o,
+			 struct cp_ready_report *r, struct cp_error *err);
+
 #endif

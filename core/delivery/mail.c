@@ -20,34 +20,36 @@
  * is whether their link was used, so reminders skip them.
  */
 static const char invitation_text[] =
-    "Subject: {team}: a two-minute pulse \xe2\x80\x94 how are we doing?\n"
+    "Subject: {team}: how are we doing? ({length})\n"
     "\n"
     "Hello {name},\n"
     "\n"
-    "Your team, {team}, is taking a short pulse on how we work together "
-    "and look after each other. It takes about two minutes.\n"
+    "Your team, {team}, is taking a short survey on how we work together "
+    "and look after each other. It takes {length}.\n"
     "\n"
     "Your personal link (please do not forward it):\n"
     "{link}\n"
     "\n"
-    "The pulse is open until {closes}.\n"
+    "The survey is open until {closes}.\n"
     "\n"
     "Your answers are anonymous. They are stored without your name, your "
     "address or this link, and results are only ever shown for groups of "
-    "at least {threshold} people, never for one person. Nobody, including your "
-    "team leader and HR, can see what you answered. The link only records "
-    "that it has been used, so that reminders go to those who have not "
-    "answered yet.\n"
+    "at least {threshold} people, never for one person. Nobody, including "
+    "your team leader and HR, can see what you answered. The link only "
+    "records that it has been used, so that reminders go to those who have "
+    "not answered yet.\n"
+    "\n"
+    "Questions about this survey? Ask {contact}.\n"
     "\n"
     "Thank you for taking part.\n";
 
 static const char reminder_text[] =
-    "Subject: Reminder: the {team} pulse is open until {closes}\n"
+    "Subject: Reminder: the {team} survey is open until {closes}\n"
     "\n"
     "Hello {name},\n"
     "\n"
-    "A gentle reminder: the {team} pulse is still open, and it takes "
-    "about two minutes. Every voice helps the team see how it is doing.\n"
+    "A gentle reminder: the {team} survey is still open, and it takes "
+    "{length}. Every voice helps the team see how it is doing.\n"
     "\n"
     "Your personal link (the same as before):\n"
     "{link}\n"
@@ -55,22 +57,27 @@ static const char reminder_text[] =
     "Your answers are anonymous: they are stored without your name, your "
     "address or this link, and results are only shown for groups of at "
     "least {threshold} people. If you would rather not take part, that is "
-    "fine; "
-    "you will get at most a couple of reminders.\n";
+    "fine; you will get at most a couple of reminders, and your e-mail "
+    "program's unsubscribe button stops them for this survey.\n"
+    "\n"
+    "Questions about this survey? Ask {contact}.\n";
 
 static const char self_text[] =
     "Subject: {team}: your own view, next to your team's\n"
     "\n"
     "Hello {name},\n"
     "\n"
-    "Alongside your team's pulse, you are invited to answer the same "
+    "Alongside your team's survey, you are invited to answer the same "
     "questions about your own leadership. Your self-assessment is shown "
-    "as \"self\" next to the team's view, never mixed into it.\n"
+    "as \"self\" next to the team's view, never mixed into it. It takes "
+    "{length}.\n"
     "\n"
     "Your personal link:\n"
     "{link}\n"
     "\n"
-    "It is open until {closes}.\n";
+    "It is open until {closes}.\n"
+    "\n"
+    "Questions about this survey? Ask {contact}.\n";
 
 static const char *const builtin[] = {
     [CP_TEMPLATE_INVITATION] = invitation_text,
@@ -79,7 +86,8 @@ static const char *const builtin[] = {
 };
 
 static const char *const placeholders[] = {"name",   "team",   "link",
-					   "closes", "survey", "threshold"};
+					   "closes", "survey", "threshold",
+					   "length", "contact"};
 
 void cp_template_free(struct cp_template *t)
 {
@@ -123,7 +131,8 @@ static int check_placeholders(const char *s, const char *file, int first_line,
 			return cp_error_set_at(
 			    err, CP_EDATA, file, line, 0,
 			    "unknown placeholder '{%.*s}': use {name}, "
-			    "{team}, {link}, {closes}, {survey} or {threshold}",
+			    "{team}, {link}, {closes}, {survey}, {threshold}, "
+			    "{length} or {contact}",
 			    (int)w, p + 1);
 	}
 	return 0;
@@ -222,9 +231,47 @@ int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
 
 static const char *value_of(const struct cp_mail_vars *v, int i)
 {
-	const char *values[] = {v->name,   v->team,   v->link,
-				v->closes, v->survey, v->threshold};
+	const char *values[] = {v->name,   v->team,	 v->link,   v->closes,
+				v->survey, v->threshold, v->length, v->contact};
 	return values[i] ? values[i] : "";
+}
+
+/*
+ * The link in HTML made from the text: a clear button, then the same
+ * address written out small for a mail program that shows no button. A
+ * table cell with a background is what mail programs draw as a button.
+ */
+static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
+{
+	int rc;
+
+	/* The line break before the link ends its paragraph instead. */
+	if (b->len >= 5 && memcmp(b->data + b->len - 5, "<br>\n", 5) == 0) {
+		b->len -= 5;
+		b->data[b->len] = '\0';
+	}
+	rc = cp_buf_adds(b,
+			 "</p>\n<table role=\"presentation\" cellspacing=\"0\" "
+			 "cellpadding=\"0\" style=\"margin: 0.5em 0\"><tr><td "
+			 "style=\"border-radius: 6px; background: #2d6a4f\">"
+			 "<a href=\"",
+			 err);
+
+	rc = rc ? rc : cp_html_escape(b, link, err);
+	rc = rc ? rc
+		: cp_buf_adds(b,
+			      "\" style=\"display: inline-block; padding: 12px "
+			      "24px; color: #ffffff; font-weight: bold; "
+			      "text-decoration: none; border-radius: 6px\">"
+			      "Open the survey</a></td></tr></table>\n"
+			      "<p style=\"font-size: 0.85em; color: #4a4a4a\">"
+			      "If the button does not work, copy this "
+			      "address into your browser: <a href=\"",
+			      err);
+	rc = rc ? rc : cp_html_escape(b, link, err);
+	rc = rc ? rc : cp_buf_adds(b, "\">", err);
+	rc = rc ? rc : cp_html_escape(b, link, err);
+	return rc ? rc : cp_buf_adds(b, "</a>", err);
 }
 
 enum fill_mode {
@@ -251,13 +298,9 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 			const char *val = value_of(v, k);
 			if (mode == FILL_PLAIN)
 				rc = cp_buf_adds(b, val, err);
-			else if (mode == FILL_FROM_TEXT && k == 2) {
-				rc = cp_buf_adds(b, "<a href=\"", err);
-				rc = rc ? rc : cp_html_escape(b, val, err);
-				rc = rc ? rc : cp_buf_adds(b, "\">", err);
-				rc = rc ? rc : cp_html_escape(b, val, err);
-				rc = rc ? rc : cp_buf_adds(b, "</a>", err);
-			} else
+			else if (mode == FILL_FROM_TEXT && k == 2)
+				rc = link_button(b, val, err);
+			else
 				rc = cp_html_escape(b, val, err);
 			s += len;
 			continue;
@@ -583,6 +626,17 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 	rc = rc ? rc : add_mailbox(out, m->to_name, m->to_addr, err);
 	rc = rc ? rc : cp_buf_adds(out, "\r\nSubject: ", err);
 	rc = rc ? rc : cp_mail_header_text(out, m->subject, 9, err);
+	/* Folded before the URL, which is the header's one long word. */
+	if (rc == 0 && m->unsubscribe && *m->unsubscribe) {
+		char *url = header_safe(m->unsubscribe);
+		rc = url ? cp_buf_printf(out, err,
+					 "\r\nList-Unsubscribe:\r\n <%s>\r\n"
+					 "List-Unsubscribe-Post: "
+					 "List-Unsubscribe=One-Click",
+					 url)
+			 : cp_error_set(err, CP_ENOMEM, "out of memory");
+		free(url);
+	}
 	rc = rc ? rc
 		: cp_buf_printf(out, err,
 				"\r\nDate: %s\r\n"

@@ -15,7 +15,7 @@
 #include "error.h"
 
 /* The values a template may use, as {name} {team} {link} {closes}
- * {survey} {threshold}. */
+ * {survey} {threshold} {length} {contact}. */
 struct cp_mail_vars {
 	const char *name;
 	const char *team;
@@ -23,6 +23,8 @@ struct cp_mail_vars {
 	const char *closes;
 	const char *survey;
 	const char *threshold; /* the wave's reporting threshold */
+	const char *length;    /* "about 2 minutes": from the survey */
+	const char *contact;   /* whom to ask: "Name (addr)", or an address */
 };
 
 enum cp_template_kind {
@@ -68,6 +70,10 @@ struct cp_mail {
 	const char *html;
 	const char *message_id; /* "<...@...>" */
 	int64_t date;
+	/* RFC 8058 one-click "no more reminders": an https URL that takes
+	 * a POST, sent as List-Unsubscribe with List-Unsubscribe-Post; NULL
+	 * for none. */
+	const char *unsubscribe;
 };
 
 /* The bare address in "Name <addr>" or "addr", into out. CP_EDATA when it

@@ -22,6 +22,11 @@ struct cp_form {
 	int threshold;			  /* the reporting threshold in force */
 	int comment_threshold;		  /* the comments' threshold in force */
 	const struct cp_answers *entered; /* NULL: a fresh form */
+	/* Whom the answers are about: the team the invitation counts for
+	 * and its leaders' names, one per line (cp_store_team_about); NULL
+	 * when unknown. */
+	const char *team;
+	const char *leaders;
 };
 
 /* Appends the whole form page to b; with entered answers that have
@@ -33,6 +38,19 @@ int cp_form_render(struct cp_buf *b, const struct cp_form *f,
  * may be NULL ("en"). */
 int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
 		    const char *text, struct cp_error *err);
+
+/* The Content-Security-Policy for a page whose only style is css (len
+ * bytes, allowed by its hash) and which has no script, into out. */
+void cp_form_csp_of(const char *css, size_t len, char *out, size_t n);
+
+/* Appends the thank-you page: saved, and when and how results will be
+ * shared (the wave's closing date; wave may be NULL). */
+int cp_form_thanks(struct cp_buf *b, const char *lang,
+		   const struct cp_wave *wave, struct cp_error *err);
+
+/* Appends the page of a one-click "no more reminders" link: what it
+ * does, and a button that posts to the same address. */
+int cp_form_stop_page(struct cp_buf *b, const char *lang, struct cp_error *err);
 
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);

@@ -89,3 +89,17 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 	free(comments);
 	return rc;
 }
+
+int cp_link_stop_reminders(struct cp_store *st,
+			   const uint8_t hash[CP_SHA256_LEN],
+			   enum cp_link_state *state, struct cp_error *err)
+{
+	struct cp_invitation inv;
+	struct cp_wave wave;
+	int rc;
+
+	rc = cp_link_lookup(st, hash, &inv, &wave, state, err);
+	if (rc || *state == CP_LINK_UNKNOWN || *state == CP_LINK_CANCELLED)
+		return rc;
+	return cp_store_invitation_stop_reminders(st, inv.id, err);
+}

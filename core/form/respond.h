@@ -51,4 +51,15 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		  const struct cp_answers *a, int64_t survey_ref,
 		  enum cp_link_state *state, struct cp_error *err);
 
+/*
+ * Inside the caller's transaction: RFC 8058's one-click "no more
+ * reminders" for the invitation of the token whose hash is hash. Only
+ * that invitation's reminders stop; its answers, and whether it has any,
+ * are neither read nor changed. *state is where the link stood; nothing
+ * is written for an unknown link or a cancelled wave's.
+ */
+int cp_link_stop_reminders(struct cp_store *st,
+			   const uint8_t hash[CP_SHA256_LEN],
+			   enum cp_link_state *state, struct cp_error *err);
+
 #endif

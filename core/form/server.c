@@ -63,6 +63,7 @@ enum route {
 	ROUTE_FORM,
 	ROUTE_API,
 	ROUTE_PORTAL,
+	ROUTE_STOP, /* /u/TOKEN: one-click "no more reminders" */
 };
 
 enum phase {
@@ -80,6 +81,7 @@ enum outcome {
 	OUT_CLOSED,
 	OUT_CANCELLED,
 	OUT_FAILED,
+	OUT_STOPPED, /* reminders stopped (ROUTE_STOP) */
 };
 
 /*
@@ -128,8 +130,10 @@ struct request {
 	uint8_t hash[CP_SHA256_LEN];
 	struct cp_answers answers;
 	bool have_answers;
+	bool stop; /* for the writer: stop reminders, store nothing */
 	int64_t survey_ref;
-	const char *lang; /* borrowed from the cached survey */
+	struct cp_wave wave; /* the link's, for the thank-you page */
+	const char *lang;    /* borrowed from the cached survey */
 	enum outcome outcome;
 	char portal_route[64]; /* what the access log names */
 	/* Headers of a portal reply (cookies, a redirect, a download's
@@ -219,16 +223,33 @@ static bool token_char(char c)
 	       (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-/* Cuts whatever follows "/r/" (a form link) or "/signin/" (a portal
- * sign-in link) in a library message, in case it names a path: no token
- * may reach the log by any route. */
-static void redact_after(char *line, const char *prefix)
+/* The next path in p that carries a token: a form link "/r/", a "no
+ * more reminders" link "/u/" or a portal sign-in link "/signin/"; its
+ * prefix's length in *len. NULL when none. */
+static char *token_path(char *p, size_t *len)
+{
+	static const char *const prefixes[] = {"/r/", "/u/", "/signin/"};
+	char *best = NULL;
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		char *q = strstr(p, prefixes[i]);
+		if (q && (best == NULL || q < best)) {
+			best = q;
+			*len = strlen(prefixes[i]);
+		}
+	}
+	return best;
+}
+
+/* Cuts whatever follows those in a library message, in case it names a
+ * path: no token may reach the log by any route. */
+static void redact(char *line)
 {
 	static const char mark[] = "<redacted>";
-	size_t plen = strlen(prefix);
+	size_t plen = 0;
 	char *p = line;
 
-	while ((p = strstr(p, prefix)) != NULL) {
+	while ((p = token_path(p, &plen)) != NULL) {
 		char *t = p + plen, *e = t;
 		size_t rest;
 		while (token_char(*e))
@@ -247,12 +268,6 @@ static void redact_after(char *line, const char *prefix)
 		}
 		p = t;
 	}
-}
-
-static void redact(char *line)
-{
-	redact_after(line, "/r/");
-	redact_after(line, "/signin/");
 }
 
 /* libmicrohttpd's format and arguments: the attribute tells the
@@ -637,6 +652,9 @@ static const struct {
     [OUT_FAILED] = {503, "unavailable", "Your answers could not be saved",
 		    "Something went wrong on our side and nothing was saved. "
 		    "Please try again in a minute."},
+    [OUT_STOPPED] = {200, "reminders_stopped", "No more reminders",
+		     "You will get no more reminders for this survey. "
+		     "Nothing else has changed."},
 };
 
 static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
@@ -648,6 +666,15 @@ static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 			: json_pack("{s:s, s:s}", "error", outcomes[o].code,
 				    "message", outcomes[o].text);
 		return send_json(rq, outcomes[o].status, obj, false);
+	}
+	if (o == OUT_STORED) {
+		struct cp_buf b;
+		cp_buf_init(&b, MAX_PAGE_BYTES);
+		if (cp_form_thanks(&b, rq->lang, &rq->wave, NULL)) {
+			cp_buf_release(&b);
+			return MHD_NO;
+		}
+		return send_buf(rq, 200, &b, "text/html; charset=utf-8", false);
 	}
 	return send_page(rq, outcomes[o].status, rq->lang, outcomes[o].title,
 			 outcomes[o].text, false);
@@ -689,8 +716,10 @@ static void write_batch(struct cp_server *s, struct request *batch)
 			logf_(s, "error: %s", err.message);
 			continue;
 		}
-		if (cp_link_store(s->wstore, rq->hash, &rq->answers,
-				  rq->survey_ref, &state, &err)) {
+		if (rq->stop ? cp_link_stop_reminders(s->wstore, rq->hash,
+						      &state, &err)
+			     : cp_link_store(s->wstore, rq->hash, &rq->answers,
+					     rq->survey_ref, &state, &err)) {
 			logf_(s, "error: a submission was not stored: %s",
 			      err.message);
 			cp_store_rollback_to(s->wstore, SAVEPOINT);
@@ -701,6 +730,11 @@ static void write_batch(struct cp_server *s, struct request *batch)
 			continue;
 		}
 		rq->outcome = from_state(state);
+		/* Stopped whether or not it was answered: the page says
+		 * nothing about that. */
+		if (rq->stop && state != CP_LINK_UNKNOWN &&
+		    state != CP_LINK_CANCELLED)
+			rq->outcome = OUT_STOPPED;
 	}
 	if (began && cp_store_commit(s->wstore, &err)) {
 		logf_(s, "error: a batch was not committed: %s", err.message);
@@ -735,8 +769,9 @@ static void find_group(struct cp_server *s, struct request *rq)
 {
 	struct cp_invitation inv;
 
-	rq->grouped =
-	    cp_store_invitation_by_hash(s->wstore, rq->hash, &inv, NULL) == 0;
+	/* Stopping reminders stores no answer: nothing to mix it with. */
+	rq->grouped = !rq->stop && cp_store_invitation_by_hash(
+				       s->wstore, rq->hash, &inv, NULL) == 0;
 	if (rq->grouped) {
 		rq->group_wave = inv.wave_id;
 		rq->group_team = inv.team_id;
@@ -1056,14 +1091,30 @@ static enum MHD_Result send_form(struct request *rq,
 {
 	struct cp_form f = {0};
 	struct cp_buf b;
+	struct cp_error err;
+	struct cp_store *st = reader(rq->srv, &err);
+	char *team = NULL, *leaders = NULL;
+	int rc;
 
+	/* A team deleted since is only left unnamed. */
+	if (st == NULL || ((rc = cp_store_team_about(st, inv->team_id, &team,
+						     &leaders, &err)) &&
+			   rc != CP_ENOTFOUND)) {
+		logf_(rq->srv, "error: %s", err.message);
+		return send_outcome(rq, OUT_FAILED);
+	}
+	f.team = team;
+	f.leaders = leaders;
 	f.survey = survey;
 	f.wave = wave;
 	f.self = inv->self;
 	f.entered = entered;
 	thresholds(rq->srv, wave, &f.threshold, &f.comment_threshold);
 	cp_buf_init(&b, MAX_PAGE_BYTES);
-	if (cp_form_render(&b, &f, NULL)) {
+	rc = cp_form_render(&b, &f, NULL);
+	free(team);
+	free(leaders);
+	if (rc) {
 		cp_buf_release(&b);
 		return send_outcome(rq, OUT_FAILED);
 	}
@@ -1133,43 +1184,6 @@ static enum MHD_Result form_get(struct request *rq, const char *url)
 	return send_form(rq, survey, &wave, &inv, NULL);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes application/x-www-form-urlencoded text in place; its length. */
-static size_t url_decode(char *s, size_t n)
-{
-	size_t r = 0, w = 0;
-
-	while (r < n) {
-		if (s[r] == '+') {
-			s[w++] = ' ';
-			r++;
-		} else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 &&
-			   hexval(s[r + 2]) >= 0) {
-			s[w++] =
-			    (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
-			r += 3;
-		} else {
-			s[w++] = s[r++];
-		}
-	}
-	s[w] = '\0';
-	return w;
-}
-
-/*
- * Reads the posted fields into a. Fields that are not in the survey are
- * ignored (a form never sends them); false when a cap is passed.
- */
 static bool parse_form(char *body, size_t len, struct cp_answers *a,
 		       bool *nomem)
 {
@@ -1191,8 +1205,8 @@ static bool parse_form(char *body, size_t len, struct cp_answers *a,
 			char *name = p, *value = eq ? eq + 1 : stop;
 			if (eq)
 				*eq = '\0';
-			nlen = url_decode(name, strlen(name));
-			vlen = url_decode(value, (size_t)(stop - value));
+			nlen = cp_url_decode(name, strlen(name));
+			vlen = cp_url_decode(value, (size_t)(stop - value));
 			if (nlen > MAX_NAME_BYTES || vlen > MAX_FIELD_BYTES)
 				return false;
 			if (nlen == strlen(name) &&
@@ -1250,6 +1264,7 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 	if (cp_answers_check(&rq->answers))
 		return send_form(rq, survey, &wave, &inv, &rq->answers);
 	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
+	rq->wave = wave;
 	if (!enqueue(rq))
 		return send_outcome(rq, OUT_FAILED);
 	return MHD_YES;
@@ -1456,7 +1471,11 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	prq.client = client;
 	prq.body = rq->body.data ? rq->body.data : "";
 	prq.body_len = rq->body.len;
-	prq.tls = s->opt.tls_cert != NULL;
+	/* Secure cookies over TLS, here or at a proxy in front (https
+	 * base_url). */
+	prq.tls = s->opt.tls_cert != NULL ||
+		  (s->opt.base_url &&
+		   strncasecmp(s->opt.base_url, "https://", 8) == 0);
 	prq.now = cp_store_now();
 	prq.query = portal_query;
 	prq.conn = rq->conn;
@@ -1487,6 +1506,44 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	return send_buf(rq, reply->status, &b, reply->type, false);
 }
 
+/* ---- one-click "no more reminders" (RFC 8058) ---- */
+
+/*
+ * GET shows what a POST would do and a button for it: mail scanners open
+ * links, so a GET changes nothing. An unknown link is one page, every
+ * known one (open, answered or closed) the same other page.
+ */
+static enum MHD_Result stop_get(struct request *rq, const char *url)
+{
+	uint8_t hash[CP_SHA256_LEN];
+	struct cp_buf b;
+
+	if (!token_hash(url, hash))
+		return send_outcome(rq, OUT_UNKNOWN);
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_form_stop_page(&b, NULL, NULL)) {
+		cp_buf_release(&b);
+		return send_outcome(rq, OUT_FAILED);
+	}
+	return send_buf(rq, 200, &b, "text/html; charset=utf-8", false);
+}
+
+/*
+ * The POST of RFC 8058 (List-Unsubscribe=One-Click, from a mail program,
+ * or the button above). It carries no CSRF token, by the RFC: the token in
+ * the path is what authenticates it, and all it can do is stop that one
+ * invitation's reminders. Through the writer, like a submission.
+ */
+static enum MHD_Result stop_post(struct request *rq, const char *url)
+{
+	if (!token_hash(url, rq->hash))
+		return send_outcome(rq, OUT_UNKNOWN);
+	rq->stop = true;
+	if (!enqueue(rq))
+		return send_outcome(rq, OUT_FAILED);
+	return MHD_YES;
+}
+
 /* ---- dispatch ---- */
 
 static enum route route_of(const char *url)
@@ -1495,6 +1552,8 @@ static enum route route_of(const char *url)
 		return ROUTE_HEALTH;
 	if (strncmp(url, "/r/", 3) == 0)
 		return ROUTE_FORM;
+	if (strncmp(url, "/u/", 3) == 0)
+		return ROUTE_STOP;
 	if (strcmp(url, "/api/v1/responses") == 0)
 		return ROUTE_API;
 	if (cp_portal_path(url))
@@ -1515,6 +1574,8 @@ static const char *route_name(const struct request *rq)
 		return "/r/<redacted>";
 	case ROUTE_API:
 		return "/api/v1/responses";
+	case ROUTE_STOP:
+		return "/u/<redacted>";
 	case ROUTE_OTHER:
 		break;
 	}
@@ -1536,7 +1597,7 @@ static bool takes_body(const struct request *rq)
 {
 	return strcmp(rq->method, "POST") == 0 &&
 	       (rq->route == ROUTE_FORM || rq->route == ROUTE_API ||
-		rq->route == ROUTE_PORTAL);
+		rq->route == ROUTE_PORTAL || rq->route == ROUTE_STOP);
 }
 
 /* What the headers say about the body's length, for first_call. */
@@ -1605,8 +1666,9 @@ static enum MHD_Result first_call(struct request *rq)
 		return send_page(rq, 404, NULL, "Not found",
 				 "There is nothing at this address.", true);
 	if ((rq->route == ROUTE_HEALTH && !get) ||
-	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_PORTAL) && !get &&
-	     !post) ||
+	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_PORTAL ||
+	      rq->route == ROUTE_STOP) &&
+	     !get && !post) ||
 	    (rq->route == ROUTE_API && !post))
 		return send_page(rq, 405, NULL, "Not allowed",
 				 "This address does not take that method.",
@@ -1634,6 +1696,8 @@ static enum MHD_Result handle_get(struct request *rq, const char *url)
 	}
 	if (rq->route == ROUTE_PORTAL)
 		return portal_answer(rq, url);
+	if (rq->route == ROUTE_STOP)
+		return stop_get(rq, url);
 	return form_get(rq, url);
 }
 
@@ -1710,8 +1774,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return send_too_large(rq);
 		if (rq->route == ROUTE_PORTAL)
 			return portal_answer(rq, url);
-		return rq->route == ROUTE_API ? api_post(rq)
-					      : form_post(rq, url);
+		return rq->route == ROUTE_API	 ? api_post(rq)
+		       : rq->route == ROUTE_STOP ? stop_post(rq, url)
+						 : form_post(rq, url);
 	case PHASE_DONE:
 		return send_outcome(rq, rq->outcome);
 	case PHASE_QUEUED:
@@ -1847,7 +1912,7 @@ static int start_portal(struct cp_server *s, bool v6, struct cp_error *err)
 	(void)cp_portal_csp();
 	rc = cp_portal_create(&p, s->opt.db_path,
 			      s->opt.base_url ? s->opt.base_url : base,
-			      s->opt.portal, err);
+			      s->opt.portal, s->opt.log, s->opt.log_arg, err);
 	if (rc == 0)
 		__atomic_store_n(&s->portal, p, __ATOMIC_RELEASE);
 	return rc;

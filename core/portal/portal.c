@@ -36,6 +36,8 @@ struct cp_portal {
 	char *db_path;
 	char *base_url;
 	struct cp_portal_hooks hooks;
+	void (*log)(void *arg, const char *line);
+	void *log_arg;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct mail_job queue[MAIL_QUEUE];
@@ -47,7 +49,8 @@ struct cp_portal {
 
 /* ---- the mail thread ---- */
 
-static void send_link(struct cp_store *st, const struct mail_job *j)
+static void send_link(struct cp_portal *p, struct cp_store *st,
+		      const struct mail_job *j)
 {
 	struct cp_buf text, html;
 	struct cp_one_message m = {0};
@@ -82,7 +85,13 @@ static void send_link(struct cp_store *st, const struct mail_job *j)
 	m.html = cp_buf_str(&html);
 	/* A failure is not the asker's to see (they get the same answer
 	 * whatever happens): they ask again. */
-	(void)cp_deliver_message(st, &m, &err);
+	if (cp_deliver_message(st, &m, &err) && p->log) {
+		char line[400];
+		snprintf(line, sizeof(line),
+			 "portal: a sign-in mail was not sent: %s",
+			 err.message);
+		p->log(p->log_arg, line);
+	}
 	if (text.data)
 		cp_wipe(text.data, text.len);
 	if (html.data)
@@ -111,7 +120,7 @@ static void *mailer_main(void *arg)
 		if (st == NULL)
 			cp_store_open(&st, p->db_path, 0, NULL);
 		if (st)
-			send_link(st, &j);
+			send_link(p, st, &j);
 		cp_wipe(&j, sizeof(j));
 		pthread_mutex_lock(&p->lock);
 	}
@@ -139,6 +148,7 @@ static void queue_link(struct cp_portal *p, const char *to, const char *token)
 
 int cp_portal_create(struct cp_portal **out, const char *db_path,
 		     const char *base_url, const struct cp_portal_hooks *hooks,
+		     void (*log)(void *arg, const char *line), void *log_arg,
 		     struct cp_error *err)
 {
 	struct cp_portal *p = calloc(1, sizeof(*p));
@@ -160,6 +170,8 @@ int cp_portal_create(struct cp_portal **out, const char *db_path,
 		p->base_url[--n] = '\0';
 	if (hooks)
 		p->hooks = *hooks;
+	p->log = log;
+	p->log_arg = log_arg;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	if (pthread_create(&p->mailer, NULL, mailer_main, p) != 0) {
@@ -227,17 +239,6 @@ static void cookie(char *out, const char *name, const char *value, bool tls,
 		 tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The value of field name in an urlencoded body, decoded into out;
  * false when absent or too long. */
 static bool form_field(const char *body, const char *name, char *out, size_t n)
@@ -248,25 +249,13 @@ static bool form_field(const char *body, const char *name, char *out, size_t n)
 	while (p && *p) {
 		const char *amp = strchr(p, '&');
 		const char *end = amp ? amp : p + strlen(p);
-		if ((size_t)(end - p) > nl && strncmp(p, name, nl) == 0 &&
-		    p[nl] == '=') {
-			size_t o = 0;
-			for (const char *q = p + nl + 1; q < end; q++) {
-				char c = *q;
-				if (c == '+')
-					c = ' ';
-				else if (c == '%' && q + 2 < end &&
-					 hexval(q[1]) >= 0 &&
-					 hexval(q[2]) >= 0) {
-					c = (char)(hexval(q[1]) * 16 +
-						   hexval(q[2]));
-					q += 2;
-				}
-				if (o + 1 >= n)
-					return false;
-				out[o++] = c;
-			}
-			out[o] = '\0';
+		size_t len = (size_t)(end - p);
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			len -= nl + 1;
+			if (len >= n)
+				return false;
+			memcpy(out, p + nl + 1, len);
+			cp_url_decode(out, len);
 			return true;
 		}
 		p = amp ? amp + 1 : NULL;
@@ -590,7 +579,7 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 		struct cp_results_opts bo = {.dims_only = true,
 					     .only_team = team};
 		struct cp_results *x = NULL;
-		if (cp_results_load(&x, st, waves[i], &bo, err))
+		if ((rc = cp_results_load(&x, st, waves[i], &bo, err)))
 			break;
 		if (!x->scores || x->wave.opens_at >= r->wave.opens_at) {
 			cp_results_free(x);

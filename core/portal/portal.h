@@ -111,10 +111,13 @@ struct cp_portal;
  * (the public address of serve, no trailing slash needed). Starts the
  * thread that mails sign-in links (on its own database connection), so
  * a request never waits for a mail server: the answer and its timing do
- * not depend on whether an address has access. hooks may be NULL.
+ * not depend on whether an address has access. hooks may be NULL. log
+ * (may be NULL) gets a line when a sign-in mail could not be sent; it
+ * never names the address or the link.
  */
 int cp_portal_create(struct cp_portal **out, const char *db_path,
 		     const char *base_url, const struct cp_portal_hooks *hooks,
+		     void (*log)(void *arg, const char *line), void *log_arg,
 		     struct cp_error *err);
 
 /* Stops the mail thread after the links queued so far; p may be NULL. */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "form.h"
 #include "portal.h"
 #include "portal_int.h"
 #include "text.h"
@@ -81,16 +81,7 @@ static char csp[300];
 
 static void make_csp(void)
 {
-	uint8_t h[CP_SHA256_LEN];
-	char b64[48];
-
-	cp_sha256(style, sizeof(style) - 1, h);
-	cp_base64(h, sizeof(h), b64);
-	snprintf(csp, sizeof(csp),
-		 "default-src 'none'; style-src 'sha256-%s'; img-src 'self'; "
-		 "form-action 'self'; frame-ancestors 'none'; "
-		 "base-uri 'none'",
-		 b64);
+	cp_form_csp_of(style, sizeof(style) - 1, csp, sizeof(csp));
 }
 
 const char *cp_portal_csp(void)
@@ -286,18 +277,9 @@ static int reason_cell(struct cp_buf *b, const struct cp_results *r,
 
 static const char *change_words(const struct cp_change *ch, char *buf, size_t n)
 {
-	switch (ch->status) {
-	case CP_CHANGE_UP:
-	case CP_CHANGE_DOWN:
-		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
-			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
-			 ch->low, ch->high);
-		return buf;
-	case CP_CHANGE_UNDETECTABLE:
-		return "no detectable change";
-	default:
-		return "no earlier wave";
-	}
+	const char *t = cp_change_text(ch, buf, n);
+
+	return t ? t : "no earlier wave";
 }
 
 static double to100(double mean)
@@ -318,14 +300,16 @@ static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
 		cp_when_format(r->wave.closes_at, closes, sizeof(closes));
 	else
 		cp_strlcpy(closes, "not set", sizeof(closes));
-	rc = cp_buf_adds(b, "<h2>", err);
+	/* In the list a wave is a section (h2); on its own page, the page's
+	 * heading (h1). */
+	rc = cp_buf_adds(b, link ? "<h2>" : "<h1>", err);
 	if (rc == 0 && link)
 		rc = cp_buf_printf(b, err, "<a href=\"/portal/waves/%lld\">",
 				   (long long)r->wave.id);
 	rc = rc ? rc
 		: cp_buf_printf(b, err, "Wave %lld: ", (long long)r->wave.id);
 	rc = rc ? rc : esc(b, r->survey ? r->survey->title : "", err);
-	rc = rc ? rc : cp_buf_adds(b, link ? "</a></h2>\n" : "</h2>\n", err);
+	rc = rc ? rc : cp_buf_adds(b, link ? "</a></h2>\n" : "</h1>\n", err);
 	rc = rc ? rc : cp_buf_adds(b, "<p class=\"note\">", err);
 	rc = rc ? rc : esc(b, cp_wave_status_name(r->wave.status), err);
 	rc = rc ? rc : cp_buf_adds(b, "; opened ", err);
@@ -352,14 +336,16 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 				   "Heat map of every team</a></p>\n",
 				   (long long)r->wave.id);
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"<div class=\"table\"><table><caption>Teams "
-				"you may see in wave %lld</caption>\n<thead>"
-				"<tr><th scope=\"col\">Team</th><th "
-				"scope=\"col\">Responses</th><th "
-				"scope=\"col\">Response rate</th></tr>"
-				"</thead>\n<tbody>\n",
-				(long long)r->wave.id);
+		: cp_buf_printf(
+		      b, err,
+		      "<div class=\"table\" tabindex=\"0\" role=\"region\" "
+		      "aria-label=\"Teams of wave %lld\"><table><caption>Teams "
+		      "you may see in wave %lld</caption>\n<thead>"
+		      "<tr><th scope=\"col\">Team</th><th "
+		      "scope=\"col\">Responses</th><th "
+		      "scope=\"col\">Response rate</th></tr>"
+		      "</thead>\n<tbody>\n",
+		      (long long)r->wave.id, (long long)r->wave.id);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_group *g = teams[i].group;
 		rc =
@@ -491,7 +477,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 		rc = cp_buf_printf(b, err,
 				   "<line x1=\"%d\" y1=\"0\" x2=\"%d\" "
 				   "y2=\"%zu\" stroke=\"#c8c6c0\"/>"
-				   "<text x=\"%d\" y=\"%zu\" font-size=\"11\" "
+				   "<text x=\"%d\" y=\"%zu\" font-size=\"14\" "
 				   "text-anchor=\"middle\" fill=\"#3d3d3d\">"
 				   "%d</text>\n",
 				   200 + t * 4, 200 + t * 4, rows * 34,
@@ -502,7 +488,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 		if (strcmp(sv->dims[d].group ? sv->dims[d].group : "", group))
 			continue;
 		rc = cp_buf_printf(b, err,
-				   "<text x=\"0\" y=\"%d\" font-size=\"13\" "
+				   "<text x=\"0\" y=\"%d\" font-size=\"17\" "
 				   "fill=\"#1b1b1b\">",
 				   y + 21);
 		rc = rc ? rc : esc(b, sv->dims[d].title, err);
@@ -545,9 +531,13 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	char buf[128];
-	int rc = cp_buf_adds(b, "<div class=\"table\"><table><caption>", err);
-	int span = self ? 8 : 6;
+	int rc = cp_buf_adds(
+	    b,
+	    "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"",
+	    err);
 
+	rc = rc ? rc : esc(b, caption, err);
+	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
 	rc = rc ? rc : esc(b, caption, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
@@ -628,7 +618,6 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</td></tr>\n", err);
 	}
-	(void)span;
 	return rc ? rc : cp_buf_adds(b, "</tbody></table></div>\n", err);
 }
 
@@ -645,7 +634,9 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 	    "<p>For each statement, how many people chose each point of "
 	    "the scale (1: strongly disagree, 5: strongly agree), after "
 	    "reverse-scored statements were turned round.</p>\n"
-	    "<div class=\"table\"><table><caption>Answers per statement"
+	    "<div class=\"table\" tabindex=\"0\" role=\"region\" "
+	    "aria-label=\"Answers per statement\"><table><caption>Answers per "
+	    "statement"
 	    "</caption>\n<thead><tr><th scope=\"col\">Statement</th>"
 	    "<th scope=\"col\">Spread</th><th scope=\"col\">1</th><th "
 	    "scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">"
@@ -729,12 +720,13 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 
 	if (v->nbefore == 0)
 		return 0;
-	rc =
-	    cp_buf_adds(b,
-			"<h2 id=\"trend\">Over time</h2>\n<div class=\"table\">"
-			"<table><caption>Score (0-100) per wave</caption>\n"
-			"<thead><tr><th scope=\"col\">Dimension</th>",
-			err);
+	rc = cp_buf_adds(
+	    b,
+	    "<h2 id=\"trend\">Over time</h2>\n<div class=\"table\" "
+	    "tabindex=\"0\" role=\"region\" aria-label=\"Score per wave\">"
+	    "<table><caption>Score (0-100) per wave</caption>\n"
+	    "<thead><tr><th scope=\"col\">Dimension</th>",
+	    err);
 	for (size_t w = 0; rc == 0 && w < v->nbefore; w++)
 		rc = cp_buf_printf(b, err, "<th scope=\"col\">Wave %lld</th>",
 				   (long long)v->before[w]->wave.id);
@@ -941,7 +933,8 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 	    "the organisation chart: score 0-100 per dimension, and the "
 	    "change since each group's previous wave. Colours go from "
 	    "under 50 (red) to 80 and over (green); the numbers say the "
-	    "same.</p>\n<div class=\"table\"><table><caption>Scores by "
+	    "same.</p>\n<div class=\"table\" tabindex=\"0\" role=\"region\" "
+	    "aria-label=\"Scores by group\"><table><caption>Scores by "
 	    "group</caption>\n<thead><tr><th scope=\"col\">Group</th><th "
 	    "scope=\"col\">Responses</th><th scope=\"col\">Rate</th>",
 	    (long long)r->wave.id);
@@ -985,11 +978,7 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 			const struct cp_stat *st = &g->dims[d];
 			const struct cp_change *ch = &g->dim_change[d];
 			if (st->suppressed) {
-				rc = cp_buf_adds(
-				    b,
-				    "<td><span class=\"hidden-why\">"
-				    "hidden</span></td>",
-				    err);
+				rc = reason_cell(b, r, &st->why, 1, err);
 				continue;
 			}
 			rc = cp_buf_printf(

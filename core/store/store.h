@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 10
+#define CP_SCHEMA_VERSION 11
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -180,6 +180,15 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 			 struct cp_error *err);
 void cp_store_members_free(struct cp_member *m, size_t n);
 
+/*
+ * The name of team team_id into *team and the names of its active
+ * leaders, by name and one per line, into *leaders (NULL when it has
+ * none): what the form says its answers are about. Both malloc'ed;
+ * CP_ENOTFOUND for no such team.
+ */
+int cp_store_team_about(struct cp_store *s, int64_t team_id, char **team,
+			char **leaders, struct cp_error *err);
+
 /* Inserts or updates the member whose address matches email (case
  * insensitively), active. *id is its id. */
 int cp_store_member_upsert(struct cp_store *s, const char *email,
@@ -268,6 +277,11 @@ int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
 int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 				struct cp_invitation *out,
 				struct cp_error *err);
+
+/* Stops the reminders of invitation id (RFC 8058 one-click): its
+ * no_reminders flag, nothing else. */
+int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,
+				       struct cp_error *err);
 
 /*
  * Marks an invitation answered, inside the caller's transaction.
@@ -400,7 +414,9 @@ struct cp_forgotten {
  * Inside the caller's transaction: erases the name and address of the
  * member whose address is email (case-insensitively), marks the row
  * forgotten and inactive, and deletes their unused invitations of waves
- * not closed. CP_ENOTFOUND when no member has the address.
+ * not closed; a portal viewer with the address loses it and their name,
+ * grants, sessions and sign-in links. CP_ENOTFOUND when no member has
+ * the address.
  */
 int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 			   struct cp_forgotten *out, struct cp_error *err);
@@ -766,6 +782,7 @@ int cp_store_invitation_sample(struct cp_store *s, int64_t *wave,
  * the soonest of the others is due (0: none). not_sent: not yet sent. */
 struct cp_remind_outlook {
 	int64_t unanswered;
+	int64_t stopped; /* of them, those who asked for no more reminders */
 	int64_t reminded_max;
 	int64_t next_due;
 	int64_t not_sent;

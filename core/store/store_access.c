@@ -190,20 +190,34 @@ static int grant_fill(sqlite3_stmt *st, void *row, void *arg)
 	return 0;
 }
 
-/* Runs a prepared grant query into *out. */
-static int grants_collect(struct cp_store *s, sqlite3_stmt *st,
-			  struct cp_store_grant **out, size_t *n,
-			  struct cp_error *err)
+/* Steps st into a malloc'ed array *out of n rows of elem bytes filled by
+ * fill (NULL and 0 on failure or when there is none). */
+static int collect_rows(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+			cp_store_fill_fn fill, void **out, size_t *n,
+			const char *what, struct cp_error *err)
 {
 	void *rows = NULL;
-	int rc = cp_store_collect(s, st, sizeof(**out), 8, grant_fill, NULL,
-				  &rows, n, "cannot list grants", err);
+	int rc =
+	    cp_store_collect(s, st, elem, 8, fill, NULL, &rows, n, what, err);
 
 	if (rc) {
 		free(rows);
 		rows = NULL;
 		*n = 0;
 	}
+	*out = rows;
+	return rc;
+}
+
+/* Runs a prepared grant query into *out. */
+static int grants_collect(struct cp_store *s, sqlite3_stmt *st,
+			  struct cp_store_grant **out, size_t *n,
+			  struct cp_error *err)
+{
+	void *rows;
+	int rc = collect_rows(s, st, sizeof(**out), grant_fill, &rows, n,
+			      "cannot list grants", err);
+
 	*out = rows;
 	return rc;
 }
@@ -499,13 +513,8 @@ int cp_store_audit_list(struct cp_store *s, int64_t since,
 		 err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, since);
-	rc = cp_store_collect(s, st, sizeof(**out), 16, audit_fill, NULL, &rows,
-			      n, "cannot list the audit log", err);
-	if (rc) {
-		free(rows);
-		rows = NULL;
-		*n = 0;
-	}
+	rc = collect_rows(s, st, sizeof(**out), audit_fill, &rows, n,
+			  "cannot list the audit log", err);
 	*out = rows;
 	return rc;
 }
@@ -602,13 +611,8 @@ int cp_store_ready_unsent(struct cp_store *s, int64_t wave, int max_attempts,
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int(st, 2, max_attempts);
-	rc = cp_store_collect(s, st, sizeof(**out), 8, ready_fill, NULL, &rows,
-			      n, "cannot list results-ready mails", err);
-	if (rc) {
-		free(rows);
-		rows = NULL;
-		*n = 0;
-	}
+	rc = collect_rows(s, st, sizeof(**out), ready_fill, &rows, n,
+			  "cannot list results-ready mails", err);
 	*out = rows;
 	return rc;
 }

@@ -277,6 +277,7 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 		 " AND i.next_attempt_at <= ?2))"),
 	    [CP_SELECT_TO_REMIND] =
 		("i.state = 'sent' AND i.answered = 0 AND i.reminders < ?3"
+		 " AND i.no_reminders = 0"
 		 " AND coalesce(i.last_reminded_at, i.sent_at, 0) <= ?2 - ?4"),
 	    [CP_SELECT_FAILED] = "i.state = 'failed' AND ?2 + ?3 + ?4 >= 0",
 	    [CP_SELECT_ALL] = "?2 + ?3 + ?4 >= 0",

@@ -407,8 +407,11 @@ int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
 		 " coalesce(sum(state = 'sent' AND NOT answered"
 		 " AND reminders >= ?2), 0),"
 		 " min(CASE WHEN state = 'sent' AND NOT answered"
-		 " AND reminders < ?2 THEN coalesce(last_reminded_at, sent_at,"
-		 " 0) + ?3 END), coalesce(sum(state <> 'sent'), 0)"
+		 " AND reminders < ?2 AND NOT no_reminders"
+		 " THEN coalesce(last_reminded_at, sent_at, 0) + ?3 END),"
+		 " coalesce(sum(state <> 'sent'), 0),"
+		 " coalesce(sum(state = 'sent' AND NOT answered"
+		 " AND no_reminders), 0)"
 		 " FROM invitation WHERE wave_id = ?1",
 		 err)))
 		return rc;
@@ -420,6 +423,7 @@ int cp_store_remind_outlook(struct cp_store *s, int64_t wave, int max,
 		out->reminded_max = sqlite3_column_int64(st, 1);
 		out->next_due = sqlite3_column_int64(st, 2);
 		out->not_sent = sqlite3_column_int64(st, 3);
+		out->stopped = sqlite3_column_int64(st, 4);
 	} else {
 		rc = cp_store_fail(s, err, "cannot count reminders");
 	}

@@ -232,7 +232,6 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 		rc = cp_store_fail(s, err, "cannot find a member");
 	}
 	sqlite3_finalize(st);
-	free(key);
 	/*
 	 * The links not yet used in waves still running go: nothing more is
 	 * sent to the address, and nobody can answer in the person's name.
@@ -265,6 +264,30 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 			rc = cp_store_fail(s, err, "cannot count invitations");
 		sqlite3_finalize(st);
 	}
+	/* The same person as a portal viewer (a roster leader gets a viewer
+	 * row when they sign in or are told results are ready): their
+	 * address and name go too, with their grants, sessions and sign-in
+	 * links; the audit log keeps its lines about a nameless viewer. */
+	static const char *const viewer_sql[] = {
+	    ("DELETE FROM access_grant WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("DELETE FROM session WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("DELETE FROM signin_token WHERE viewer_id IN"
+	     " (SELECT id FROM viewer WHERE email_key = ?1)"),
+	    ("UPDATE viewer SET email = '', name = '',"
+	     " email_key = 'forgotten:' || id WHERE email_key = ?1"),
+	};
+	for (size_t i = 0;
+	     rc == 0 && i < sizeof(viewer_sql) / sizeof(*viewer_sql); i++) {
+		if ((rc = cp_store_prepare(s, &st, viewer_sql[i], err)))
+			break;
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot forget a viewer");
+		sqlite3_finalize(st);
+	}
+	free(key);
 	/* The key keeps its uniqueness without the address: a roster that
 	 * names the person again makes a new member. */
 	if (rc == 0)

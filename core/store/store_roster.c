@@ -269,3 +269,49 @@ int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int cp_store_team_about(struct cp_store *s, int64_t team_id, char **team,
+			char **leaders, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*team = NULL;
+	*leaders = NULL;
+	/* Only what the roster says of the team, never of who answered. */
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT t.name, (SELECT group_concat(name, char(10)) FROM"
+		 " (SELECT m.name FROM member m WHERE m.team_id = t.id"
+		 "  AND m.active AND m.role = 'leader'"
+		 "  AND m.forgotten_at IS NULL ORDER BY m.name))"
+		 " FROM team t WHERE t.id = ?",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, team_id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*team = cp_store_column_dup(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			*leaders = cp_store_column_dup(st, 1);
+		rc = *team == NULL ||
+			     (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+			      *leaders == NULL)
+			 ? cp_error_set(err, CP_ENOMEM, "out of memory")
+			 : 0;
+		break;
+	case SQLITE_DONE:
+		rc = cp_error_set(err, CP_ENOTFOUND, "no team %lld",
+				  (long long)team_id);
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a team");
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		free(*team);
+		free(*leaders);
+		*team = *leaders = NULL;
+	}
+	return rc;
+}

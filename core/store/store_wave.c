@@ -260,6 +260,26 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 	return 0;
 }
 
+int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,
+				       struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(s, &st,
+				   "UPDATE invitation SET no_reminders = 1"
+				   " WHERE id = ?",
+				   err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : cp_store_fail(s, err,
+				 "cannot stop an invitation's reminders");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int step_done(struct cp_store *s, sqlite3_stmt *st, struct cp_error *err,
 		     const char *what)
 {

@@ -561,3 +561,11 @@ const char *cp_survey_builtin(size_t i, size_t *len, const char **name)
 		*name = cp_builtin_surveys[i].name;
 	return cp_builtin_surveys[i].text;
 }
+
+int cp_survey_minutes(const struct cp_survey *s)
+{
+	size_t seconds = s->nitems * 7 + s->nquestions * 30;
+	size_t minutes = (seconds + 59) / 60;
+
+	return minutes < 1 ? 1 : minutes > 600 ? 600 : (int)minutes;
+}

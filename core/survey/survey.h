@@ -27,6 +27,14 @@ int cp_survey_load(struct cp_survey **out, const char *path,
 
 void cp_survey_free(struct cp_survey *s);
 
+/*
+ * About how many minutes the survey takes, as the form and the
+ * invitation say it: 7 seconds a statement and 30 an open question,
+ * rounded up to a whole minute (at least 1). The 11-statement pulse with
+ * one question is about 2 minutes, the 33-statement survey about 5.
+ */
+int cp_survey_minutes(const struct cp_survey *s);
+
 /* The built-in definitions: count, and the text and file name of each. */
 size_t cp_survey_builtin_count(void);
 const char *cp_survey_builtin(size_t i, size_t *len, const char **name);

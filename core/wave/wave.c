@@ -271,8 +271,9 @@ int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
 	return rc;
 }
 
-int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
-		 struct cp_error *err)
+/* base_url without its trailing slashes, then path and token. */
+static int link_to(struct cp_buf *b, const char *base_url, const char *path,
+		   const char *token, struct cp_error *err)
 {
 	size_t n = strlen(base_url);
 	int rc;
@@ -281,5 +282,17 @@ int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		n--;
 	if ((rc = cp_buf_add(b, base_url, n, err)))
 		return rc;
-	return cp_buf_printf(b, err, "/r/%s", token);
+	return cp_buf_printf(b, err, "%s%s", path, token);
+}
+
+int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
+		 struct cp_error *err)
+{
+	return link_to(b, base_url, "/r/", token, err);
+}
+
+int cp_wave_stop_link(struct cp_buf *b, const char *base_url, const char *token,
+		      struct cp_error *err)
+{
+	return link_to(b, base_url, "/u/", token, err);
 }

@@ -123,6 +123,11 @@ int64_t cp_wave_leader_team(const struct cp_snapshot_team *snap, size_t n,
 int cp_wave_link(struct cp_buf *b, const char *base_url, const char *token,
 		 struct cp_error *err);
 
+/* The one-click "no more reminders" address of an invitation (RFC 8058):
+ * base_url "/u/" token, into b. serve takes a POST to it. */
+int cp_wave_stop_link(struct cp_buf *b, const char *base_url, const char *token,
+		      struct cp_error *err);
+
 /* ---- over months and years (lifecycle.c) ---- */
 
 /* Parses a cadence: "10d" (days), "2w" (weeks) or "1m", "3m" (calendar

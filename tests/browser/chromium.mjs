@@ -1,5 +1,5 @@
 // chromium.mjs - Debian's chromium through playwright-core, headless and
-// off the network, in a fresh profile, for every script here.
+// off the network, in a fresh profile, for the single sign-on scripts.
 // launch(options) gives { page, close }; options go to
 // launchPersistentContext (a viewport, for example).
 import { chromium } from 'playwright-core';

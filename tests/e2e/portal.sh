@@ -5,9 +5,8 @@
 # access log without tokens or session ids (tests/e2e/portal_check.py).
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/peers/peers.sh"
-SERVER_PID=""
+. "$CP_SOURCE_DIR/tests/serve_lib.sh"
 trap 'for p in $PEER_PIDS $SERVER_PID; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-export PYTHONPATH="$CP_SOURCE_DIR/tests/py"
 . "$CP_SOURCE_DIR/tests/portal_lib.sh"
 
 start_smtp "$T/sink" --lifetime 300
@@ -16,7 +15,7 @@ expect_exit 0 config set smtp.url "smtp://127.0.0.1:$SMTP_PORT"
 expect_exit 0 config set smtp.tls none
 expect_exit 0 config set mail.from 'Team Pulse <pulse@example.org>'
 expect_exit 0 config set base_url https://pulse.example.org
-portal_serve
+start_server
 "$PY" "$CP_SOURCE_DIR/tests/e2e/portal_check.py" "$PORT" "$T/sink" \
 	"$CAREPULSE_DB" "$CAREPULSE" "$WAVE" "$TEAMS" "$T/server.log" ||
 	{ cat "$T/server.log" >&2; fail "the portal check failed"; }
@@ -24,11 +23,40 @@ portal_serve
 # An expired link: asked for now, used an hour later (a new server whose
 # clock is ahead), refused.
 tok=$(portal_link leada@example.org)
-portal_stop
-CAREPULSE_NOW=$(($(date +%s) + 3600)) portal_serve
+stop_server
+CAREPULSE_NOW=$(($(date +%s) + 3600)) start_server
 pre=$(curl -s -c - "http://127.0.0.1:$PORT/portal/" | awk '$6 == "cp_pre" {print $7}')
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_pre=$pre" \
 	--data "csrf=$pre" "http://127.0.0.1:$PORT/portal/signin/$tok")
 [ "$code" = 410 ] || fail "an expired link gave $code, expected 410"
-portal_stop
+stop_server
+
+# A facilitator sees the teams granted (Pharmacy), not others, and loses
+# them after the date, also in a session opened before it.
+expect_exit 0 config set access.session_idle 1w
+expect_exit 0 config set access.session_max 1w
+expect_exit 0 access grant --team Pharmacy --until \
+	"$(date -u -d '+2 days' +%Y-%m-%d)" facilitator fac@example.org
+start_server
+sid=$(portal_session fac@example.org)
+A=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Ward A"])')
+P=$(printf '%s' "$TEAMS" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["Pharmacy"])')
+status() {
+	curl -s -o /dev/null -w '%{http_code}' -b "cp_session=$sid" \
+		"http://127.0.0.1:$PORT/portal/waves/$WAVE/teams/$1${2:-}"
+}
+st=$(status "$P"); [ "$st" = 200 ] || fail "the facilitator cannot see Pharmacy ($st)"
+[ "$(status "$P" /results.json)" = 200 ] || fail "the facilitator cannot download Pharmacy"
+[ "$(status "$A")" = 404 ] || fail "the facilitator sees Ward A"
+[ "$(status "$A" /report.pdf)" = 404 ] || fail "the facilitator got Ward A's PDF"
+stop_server
+CAREPULSE_NOW=$(($(date +%s) + 4 * 86400)) start_server
+[ "$(status "$P")" = 404 ] || fail "the facilitator still sees Pharmacy after the date"
+stop_server
+
+# The audit: sign-ins, views and downloads by viewers.
+expect_exit 0 access log
+expect_in out "fac@example.org"
+expect_in out "download"
+expect_in out "view"
 echo "portal ok"

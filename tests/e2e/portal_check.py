@@ -22,20 +22,12 @@ import sys
 import time
 import urllib.parse
 
+from cptest import check, fail
+
 PORT, SINK, DB, CAREPULSE, WAVE = sys.argv[1:6]
 TEAMS = json.loads(sys.argv[6])  # name -> id
 LOG = sys.argv[7]
 SECRETS = []  # every token and session id seen, for the log check
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def request(method, path, cookies=None, form=None, headers=None):
@@ -137,7 +129,8 @@ def sign_in(addr, old_sid=None):
     sid, attrs = c["cp_session"]
     for a in ("HttpOnly", "SameSite=Lax", "Path=/portal"):
         check(a in attrs, "session cookie lacks " + a)
-    check("Secure" not in attrs, "Secure over plain HTTP")
+    # base_url is https (TLS at a proxy in front): the cookie is Secure.
+    check("Secure" in attrs, "no Secure with an https base_url")
     SECRETS.append(sid)
     return sid, token, pre
 
@@ -304,6 +297,67 @@ n2 = check_page(page_hr, "Ward A", "HR's page of Ward A")
 st, _, page_p = get(base + str(P), sid_hr)
 n3 = check_page(page_p, "Pharmacy", "HR's page of Pharmacy")
 print("numbers equal to results --format json: %d, %d, %d" % (n1, n2, n3))
+
+# The heat map: every group's responses, rate and scores, and its order
+# (the organisation chart's, as `results` lists the groups).
+out = subprocess.run([CAREPULSE, "--db", DB, "results", WAVE, "--format",
+                      "json"], check=True, capture_output=True).stdout
+all_rows = json.loads(out)
+names = {str(v): k for k, v in TEAMS.items()}
+order = []
+checked = 0
+for seg in heat.split(b'<tr data-group="')[1:]:
+    key, _, rest = seg.partition(b'"')
+    scope, _, tid = key.decode().partition(":")
+    name = "organisation" if tid == "0" else names[tid]
+    order.append((name, scope))
+    mine = [r for r in all_rows if r["group"] == name and r["scope"] == scope]
+    check(mine, "heat map: no CLI rows for %s %s" % (name, scope))
+    whole = [r for r in mine if r["measure"] == "responses"][0]
+    row = rest.split(b"</tr>")[0]
+    if whole["suppressed"]:
+        check(b"Hidden" in row and b'data-m="n"' not in row,
+              "heat map: %s shows numbers" % name)
+    for m, d, text in page_numbers(row):
+        if m == "reason":
+            continue
+        src = whole if d is None else [
+            r for r in mine if r["measure"] == "dimension" and
+            r["dimension"] == d][0]
+        check(text == fmt(m, src[m]), "heat map: %s %s of %s: %r, CLI %r" %
+              (name, m, d, text, fmt(m, src[m])))
+        checked += 1
+cli_order = []
+for r in all_rows:
+    if r["measure"] == "responses":
+        cli_order.append((r["group"], r["scope"]))
+check(order == cli_order, "heat map order %r, results order %r" %
+      (order, cli_order))
+check(checked > 20, "heat map: only %d numbers" % checked)
+print("heat map: %d numbers equal to results, in its order" % checked)
+
+# The waves list (HR sees every team): responses and rates per team.
+st, _, waves = get("/portal/waves/%s" % WAVE, sid_hr)
+check(st == 200, "HR's wave page")
+checked = 0
+for seg in waves.split(b'<tr data-team="')[1:]:
+    tid, _, rest = seg.partition(b'"')
+    name = names[tid.decode()]
+    groups = {(r["group"], r["scope"]) for r in all_rows}
+    scope = "subtree" if (name, "subtree") in groups else "team"
+    whole = [r for r in all_rows if r["group"] == name and
+             r["scope"] == scope and r["measure"] == "responses"][0]
+    row = rest.split(b"</tr>")[0]
+    if whole["suppressed"]:
+        check(b"Hidden" in row and b'data-m="n"' not in row,
+              "waves list: %s shows numbers" % name)
+    for m, d, text in page_numbers(row):
+        if m != "reason":
+            check(text == fmt(m, whole[m]), "waves list: %s %s: %r, CLI %r"
+                  % (name, m, text, fmt(m, whole[m])))
+            checked += 1
+check(checked >= 6, "waves list: only %d numbers" % checked)
+print("waves list: %d numbers equal to results" % checked)
 
 # ---- suppressed: the same reason as the CLI ----
 small = TEAMS.get("Small")

@@ -14,11 +14,12 @@
 static inline void fuzz_check_html(const char *page, size_t len)
 {
 	static const char *const tags[] = {
-	    "!doctype", "html",	    "head",   "meta",  "title",	 "style",
-	    "body",	"main",	    "h1",     "h2",    "p",	 "div",
-	    "form",	"fieldset", "legend", "label", "input",	 "textarea",
-	    "button",	"footer",   "ul",     "li",    "a",	 "span",
-	    "strong",	"em",	    "br",     "small", "section"};
+	    "!doctype", "html",	    "head",   "meta",  "title",	  "style",
+	    "body",	"main",	    "h1",     "h2",    "p",	  "div",
+	    "form",	"fieldset", "legend", "label", "input",	  "textarea",
+	    "button",	"footer",   "ul",     "li",    "a",	  "span",
+	    "strong",	"em",	    "br",     "small", "section", "details",
+	    "summary"};
 
 	FUZZ_CHECK(strlen(page) == len, "a NUL byte in the page");
 	for (const char *p = strchr(page, '<'); p; p = strchr(p + 1, '<')) {

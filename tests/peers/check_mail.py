@@ -2,7 +2,8 @@
 """Checks the messages an SMTP sink captured against the database.
 
 check_mail.py SINKDIR DB WAVE [--expect N] [--kind invitation|reminder]
-  [--only-to ADDR,...] [--allow-dupes]
+  [--only-to ADDR,...] [--allow-dupes] [--from-name NAME] [--one-click]
+  [--text-has TEXT]...
 
 Every message must have one recipient matching its To, a Date, a
 Message-ID, From, a Subject that decodes, a multipart/alternative body with
@@ -10,10 +11,17 @@ text/plain first and text/html second, and a link whose token hashes
 (SHA-256) to the token_hash of the recipient's invitation in DB. Names in
 To must equal the roster's names exactly (non-ASCII intact). Messages to
 the same person must share one Message-ID (a resend) unless they are
-different reminders. Prints "recipients N messages M".
+different reminders. Every message also parses under
+email.policy.strict (any defect is an error). With --one-click each has
+List-Unsubscribe (<https://.../u/TOKEN>, the same token as its link) and
+List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058); either
+header, when present, must be so. Each --text-has TEXT must be in the text part and in the HTML.
+Prints "recipients N messages M".
 """
 import argparse
 import email
+import email.errors
+import html as htmllib
 import email.policy
 import email.utils
 import glob
@@ -39,6 +47,8 @@ def main():
     p.add_argument("--only-to", default="")
     p.add_argument("--allow-dupes", action="store_true")
     p.add_argument("--from-name", default=None)
+    p.add_argument("--one-click", action="store_true")
+    p.add_argument("--text-has", action="append", default=[])
     a = p.parse_args()
 
     db = sqlite3.connect(a.db)
@@ -63,6 +73,16 @@ def main():
                 fail("%s: a line of %d characters" % (eml, len(line)))
         if b"\n" in raw.replace(b"\r\n", b""):
             fail("%s: a bare LF" % eml)
+        try:
+            strict = email.message_from_bytes(raw,
+                                              policy=email.policy.strict)
+            for part in strict.walk():
+                for h in part.keys():
+                    str(part[h])  # header values parse strictly too
+                if not part.is_multipart():
+                    part.get_content()
+        except (email.errors.MessageError, ValueError) as e:
+            fail("%s: not a strict RFC 5322 message: %s" % (eml, e))
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         # Message-IDs are <hex.WAVE@domain>: other waves' mail is skipped.
         if (".%d@" % a.wave) not in str(msg["Message-ID"]):
@@ -106,6 +126,18 @@ def main():
             fail("%s: the link belongs to %s" % (eml, by_hash[h][0]))
         if names[rcpts[0]] not in text:
             fail("%s: the name is not in the text" % eml)
+        for want in a.text_has:
+            if want not in text or htmllib.escape(want, quote=False) \
+                    not in html:
+                fail("%s: %r is not in both parts" % (eml, want))
+        lu, lup = msg["List-Unsubscribe"], msg["List-Unsubscribe-Post"]
+        if a.one_click or lu is not None or lup is not None:
+            u = re.fullmatch(r"\s*<(https://[^>]+/u/([A-Za-z0-9_-]{43}))>\s*",
+                             str(lu or ""))
+            if not u or u.group(2) != m.group(1):
+                fail("%s: List-Unsubscribe %r" % (eml, lu))
+            if str(lup or "") != "List-Unsubscribe=One-Click":
+                fail("%s: List-Unsubscribe-Post %r" % (eml, lup))
         key = (rcpts[0], by_hash[h][3])
         ids.setdefault(key, []).append(str(msg["Message-ID"]))
 

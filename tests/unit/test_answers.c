@@ -153,6 +153,56 @@ static void test_form_escapes(void **state)
 	cp_survey_free(s);
 }
 
+/* Whom the form is about, escaped: the team and its leaders (one, several
+ * or none), or for a self-assessment the leader's own leadership; and the
+ * thank-you page's closing date. */
+static void test_form_about(void **state)
+{
+	struct cp_survey *s = load();
+	struct cp_wave w = {0};
+	struct cp_form f = {0};
+	struct cp_buf b;
+
+	(void)state;
+	assert_non_null(s);
+	w.status = CP_WAVE_OPEN;
+	w.closes_at = 1767225600; /* 2026-01-01 00:00 UTC */
+	f.survey = s;
+	f.wave = &w;
+	f.threshold = 5;
+	f.comment_threshold = 10;
+	f.team = "R&D";
+	f.leaders = "Ann\nBo <x>\nCy";
+	cp_buf_init(&b, 0);
+	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
+	assert_non_null(strstr(cp_buf_str(&b),
+			       "about <strong>R&amp;D</strong> and how its "
+			       "leaders, <strong>Ann</strong>, <strong>Bo "
+			       "&lt;x&gt;</strong> and <strong>Cy</strong>, "
+			       "lead it"));
+	cp_buf_reset(&b);
+	f.leaders = "Ann";
+	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
+	assert_non_null(strstr(
+	    cp_buf_str(&b), "and how its leader, <strong>Ann</strong>, leads"));
+	cp_buf_reset(&b);
+	f.leaders = NULL;
+	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
+	assert_non_null(strstr(cp_buf_str(&b), "</strong> and how it is led."));
+	cp_buf_reset(&b);
+	f.self = 1;
+	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
+	assert_non_null(strstr(
+	    cp_buf_str(&b), "your own leadership of <strong>R&amp;D</strong>"));
+	assert_null(strstr(cp_buf_str(&b), "7 C"));
+	cp_buf_reset(&b);
+	assert_int_equal(cp_form_thanks(&b, "en", &w, NULL), 0);
+	assert_non_null(strstr(cp_buf_str(&b), "<h1>Thank you</h1>"));
+	assert_non_null(strstr(cp_buf_str(&b), "1 January 2026, 00:00 UTC"));
+	cp_buf_release(&b);
+	cp_survey_free(s);
+}
+
 /* ---- the JSON decoder (cp_answers_decode_json) ---- */
 
 /* Collects "field: message" lines. */
@@ -333,6 +383,7 @@ int main(void)
 	    cmocka_unit_test(test_complete),
 	    cmocka_unit_test(test_problems),
 	    cmocka_unit_test(test_form_escapes),
+	    cmocka_unit_test(test_form_about),
 	    cmocka_unit_test(test_json_good),
 	    cmocka_unit_test(test_json_null_comment),
 	    cmocka_unit_test(test_json_off_scale),

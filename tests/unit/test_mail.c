@@ -113,8 +113,9 @@ static void test_render_escapes_html(void **state)
 {
 	struct cp_template *t;
 	struct cp_buf s, text, html;
-	struct cp_mail_vars v = {"<b>Bo & Co</b>", "R&D",   "https://x/r/abc",
-				 "2026-12-01",	   "pulse", "5"};
+	struct cp_mail_vars v = {
+	    "<b>Bo & Co</b>", "R&D", "https://x/r/abc", "2026-12-01",
+	    "pulse",	      "5",   "about 2 minutes", "Dana <dana@x.org>"};
 
 	(void)state;
 	assert_int_equal(
@@ -127,9 +128,22 @@ static void test_render_escapes_html(void **state)
 	assert_non_null(
 	    strstr(cp_buf_str(&html), "Hello &lt;b&gt;Bo &amp; Co&lt;/b&gt;"));
 	assert_null(strstr(cp_buf_str(&html), "<b>Bo"));
+	/* The link: a button, and the address written out for a mail
+	 * program that draws none. */
+	assert_non_null(strstr(cp_buf_str(&html),
+			       "<a href=\"https://x/r/abc\" "
+			       "style=\"display: inline-block"));
+	assert_non_null(strstr(cp_buf_str(&html), ">Open the survey</a>"));
 	assert_non_null(
-	    strstr(cp_buf_str(&html), "<a href=\"https://x/r/abc\">"));
+	    strstr(cp_buf_str(&html),
+		   "<a href=\"https://x/r/abc\">https://x/r/abc</a>"));
 	assert_non_null(strstr(cp_buf_str(&text), "at least 5 people"));
+	assert_non_null(strstr(cp_buf_str(&text), "It takes about 2 minutes."));
+	assert_non_null(strstr(cp_buf_str(&s), "(about 2 minutes)"));
+	assert_null(strstr(cp_buf_str(&s), "two-minute"));
+	assert_non_null(strstr(cp_buf_str(&text), "Ask Dana <dana@x.org>."));
+	assert_non_null(
+	    strstr(cp_buf_str(&html), "Ask Dana &lt;dana@x.org&gt;."));
 	assert_non_null(strstr(cp_buf_str(&s), "R&D"));
 	cp_template_free(t);
 	cp_buf_release(&s);
@@ -173,6 +187,17 @@ static void test_message(void **state)
 	/* text/plain comes before text/html */
 	assert_true(strstr(cp_buf_str(&b), "text/plain") <
 		    strstr(cp_buf_str(&b), "text/html"));
+	assert_null(strstr(cp_buf_str(&b), "List-Unsubscribe"));
+	/* RFC 8058: the one-click address, folded onto its own line. */
+	cp_buf_reset(&b);
+	m.unsubscribe = "https://pulse.example.org/u/abc";
+	assert_int_equal(cp_mail_build(&b, &m, NULL), 0);
+	assert_lines(cp_buf_str(&b), 78);
+	assert_non_null(strstr(
+	    cp_buf_str(&b), "\r\nList-Unsubscribe:\r\n "
+			    "<https://pulse.example.org/u/abc>\r\n"
+			    "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+			    "\r\n"));
 	cp_buf_release(&b);
 }
 
