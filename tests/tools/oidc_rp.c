@@ -24,24 +24,7 @@
 #include "deliver.h"
 #include "oidc.h"
 #include "store.h"
-
-/* Decodes %XX and + of a query value in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (*s == '%' && s[1] && s[2]) {
-			char hex[3] = {s[1], s[2], '\0'};
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			s += 2;
-		} else {
-			*o++ = *s == '+' ? ' ' : *s;
-		}
-	}
-	*o = '\0';
-}
+#include "text.h"
 
 /* Fills cb from the query of url (modified in place). */
 static void parse_callback(char *url, struct cp_oidc_callback *cb)
@@ -57,7 +40,7 @@ static void parse_callback(char *url, struct cp_oidc_callback *cb)
 		if (v == NULL)
 			continue;
 		*v++ = '\0';
-		unescape(v);
+		cp_url_decode(v, strlen(v));
 		if (strcmp(kv, "code") == 0)
 			cb->code = v;
 		else if (strcmp(kv, "state") == 0)
