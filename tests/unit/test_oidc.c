@@ -69,23 +69,28 @@ static void clear_env(void)
 		unsetenv(env_vars[i]);
 }
 
-static int setup(void **state)
+/* The settings, a fresh store and the provider of discovery with keys. */
+static int open_fixture(struct fixture *f, const char *keys)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct cp_error err;
 
-	if (f == NULL)
-		return -1;
-	*state = f;
 	clear_env();
 	setenv("CAREPULSE_OIDC_ISSUER", ISSUER, 1);
 	setenv("CAREPULSE_OIDC_CLIENT_ID", "carepulse", 1);
 	setenv("CAREPULSE_OIDC_CLIENT_SECRET", "s3cret", 1);
 	if (cp_fixture_setup(&f->fx, "oidc", CP_FIXTURE_STORE) ||
 	    cp_oidc_config_load(&f->cfg, f->fx.s, &err) ||
-	    cp_oidc_provider_load(&f->p, f->cfg, discovery, jwks, NOW, &err))
+	    cp_oidc_provider_load(&f->p, f->cfg, discovery, keys, NOW, &err))
 		return -1;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	*state = f;
+	return f ? open_fixture(f, jwks) : -1;
 }
 
 static int teardown(void **state)
@@ -396,7 +401,6 @@ static int setup_signer(void **state)
 {
 	static const uint8_t e[] = {1, 0, 1};
 	struct signer *g = calloc(1, sizeof(*g));
-	struct cp_error err;
 	char *pub = NULL;
 	struct cp_buf set;
 	int rc;
@@ -404,10 +408,6 @@ static int setup_signer(void **state)
 	if (g == NULL)
 		return -1;
 	*state = g;
-	clear_env();
-	setenv("CAREPULSE_OIDC_ISSUER", ISSUER, 1);
-	setenv("CAREPULSE_OIDC_CLIENT_ID", "carepulse", 1);
-	setenv("CAREPULSE_OIDC_CLIENT_SECRET", "s3cret", 1);
 	g->key = cjose_jwk_create_RSA_random(2048, e, sizeof(e), NULL);
 	if (g->key == NULL || !cjose_jwk_set_kid(g->key, "k1", 2, NULL) ||
 	    (pub = cjose_jwk_to_json(g->key, false, NULL)) == NULL)
@@ -415,12 +415,9 @@ static int setup_signer(void **state)
 	cp_buf_init(&set, 0);
 	cp_buf_printf(&set, NULL, "{\"keys\":[%s]}", pub);
 	free(pub);
-	rc = cp_fixture_setup(&g->base.fx, "oidc", CP_FIXTURE_STORE) ||
-	     cp_oidc_config_load(&g->base.cfg, g->base.fx.s, &err) ||
-	     cp_oidc_provider_load(&g->base.p, g->base.cfg, discovery,
-				   cp_buf_str(&set), NOW, &err);
+	rc = open_fixture(&g->base, cp_buf_str(&set));
 	cp_buf_release(&set);
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int teardown_signer(void **state)
