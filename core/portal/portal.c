@@ -339,13 +339,15 @@ static int not_found(struct cp_portal_reply *reply,
 
 /* ---- signed out ---- */
 
-static int signin_form(const struct cp_portal_request *rq,
+static int signin_form(struct cp_portal *p, const struct cp_portal_request *rq,
 		       struct cp_portal_reply *reply, struct cp_error *err)
 {
 	char pre[33];
 	int rc = pre_token(rq, reply, pre, err);
 
-	return rc ? rc : page_signin(&reply->body, pre, err);
+	return rc ? rc
+		  : page_signin(&reply->body, pre, p->hooks.oidc_start != NULL,
+				err);
 }
 
 static int signin_post(struct cp_portal *p, struct cp_store *st,
@@ -868,7 +870,7 @@ int cp_portal_handle(struct cp_portal *p, struct cp_store *st,
 				cookie(reply->cookie[0], CP_PORTAL_COOKIE, "",
 				       rq->tls, true);
 			return post ? not_found(reply, NULL, err)
-				    : signin_form(rq, reply, err);
+				    : signin_form(p, rq, reply, err);
 		}
 		/* Anything else needs a session: to the sign-in page. */
 		redirect(reply, "/portal/");

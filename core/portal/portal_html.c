@@ -165,7 +165,8 @@ int page_message(struct cp_buf *b, const char *title, const char *text,
 	return rc ? rc : page_end(b, err);
 }
 
-int page_signin(struct cp_buf *b, const char *pre, struct cp_error *err)
+int page_signin(struct cp_buf *b, const char *pre, bool sso,
+		struct cp_error *err)
 {
 	int rc = page_start(b, "Sign in", NULL, err);
 
@@ -190,6 +191,12 @@ int page_signin(struct cp_buf *b, const char *pre, struct cp_error *err)
 		      "<button class=\"go\" type=\"submit\">Send me a "
 		      "sign-in link</button>\n</form>\n",
 		      err);
+	/* Single sign-on is a link: it starts with a GET. */
+	if (rc == 0 && sso)
+		rc = cp_buf_adds(b,
+				 "<p>Or <a href=\"/portal/oidc/start\">sign in "
+				 "with your organisation's account</a>.</p>\n",
+				 err);
 	return rc ? rc : page_end(b, err);
 }
 

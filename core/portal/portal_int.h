@@ -32,8 +32,10 @@ int page_end(struct cp_buf *b, struct cp_error *err);
 int page_message(struct cp_buf *b, const char *title, const char *text,
 		 const struct page_viewer *pv, struct cp_error *err);
 
-/* The sign-in form (pre: the pre-session CSRF token). */
-int page_signin(struct cp_buf *b, const char *pre, struct cp_error *err);
+/* The sign-in form (pre: the pre-session CSRF token), with a link to
+ * single sign-on when sso. */
+int page_signin(struct cp_buf *b, const char *pre, bool sso,
+		struct cp_error *err);
 /* "Check your mail". */
 int page_sent(struct cp_buf *b, struct cp_error *err);
 /* The link's landing: a button that posts the token. */
