@@ -398,7 +398,7 @@ static int reports(struct demo *d)
 	if ((rc = rp_write_team_report(d->st, d->team, d->wave.id, d->team_pdf,
 				       &o, &c->err)) ||
 	    (rc = rp_write_compare_report(d->st, d->wave.id, RP_MEASURE_SCORE,
-					  RP_SORT_NAME, d->compare_pdf, &o,
+					  RP_SORT_TREE, d->compare_pdf, &o,
 					  &c->err)))
 		return rc;
 	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);

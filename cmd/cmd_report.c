@@ -71,7 +71,8 @@ static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
 	 "what the cells show: score (default, 0-100) or favourable (%)"},
     [COMPARE_SORT] =
 	{"sort", 0, OPT_VALUE, "ORDER",
-	 "name (default) or overall (the mean of a team's shown cells)"},
+	 "tree (default: the organisation's order, each group above its "
+	 "teams), name, or overall (the mean of a team's shown cells)"},
 };
 
 /*
@@ -226,7 +227,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 	const char *measure = cmd_value(c, COMPARE_MEASURE);
 	const char *sort = cmd_value(c, COMPARE_SORT);
 	enum rp_measure m = RP_MEASURE_SCORE;
-	enum rp_sort so = RP_SORT_NAME;
+	enum rp_sort so = RP_SORT_TREE;
 	struct rp_options o;
 	const char *path;
 	int64_t wave;
@@ -239,9 +240,11 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		    c, "--measure '%s': expected score or favourable", measure);
 	if (sort && strcmp(sort, "overall") == 0)
 		so = RP_SORT_OVERALL;
-	else if (sort && strcmp(sort, "name") != 0)
+	else if (sort && strcmp(sort, "name") == 0)
+		so = RP_SORT_NAME;
+	else if (sort && strcmp(sort, "tree") != 0)
 		return cmd_usage_error(
-		    c, "--sort '%s': expected name or overall", sort);
+		    c, "--sort '%s': expected tree, name or overall", sort);
 	if ((rc = output_path(c, COMPARE_OUTPUT, &path)) != 0 ||
 	    (rc = report_options(c, COMPARE_PAPER, &o)) != 0 ||
 	    (rc = wave_number(c, COMPARE_WAVE, &wave)))
@@ -282,7 +285,7 @@ const struct cmd_entry cmd_report_compare_entry = {
     .name = "report compare",
     .summary = "a PDF heat map of every team for HR",
     .usage = "[--wave WAVE] -o FILE.pdf [--paper a4|letter] "
-	     "[--measure score|favourable] [--sort name|overall]",
+	     "[--measure score|favourable] [--sort tree|name|overall]",
     .description =
 	"Writes the comparison report: a heat map of teams by dimensions "
 	"with the number\nin each cell, the response rate per team and "

@@ -15,10 +15,15 @@
 #include "output.h"
 #include "results.h"
 #include "store.h"
+#include "text.h"
 #include "when.h"
 
 /* Room for a reason in words (cp_results_reason_text). */
 #define REASON_MAX 512
+/* An item's statement in the table, in characters: the rest is cut. */
+#define STATEMENT_MAX 46
+/* The terminal width --matrix fits when COLUMNS does not say. */
+#define MATRIX_WIDTH 100
 
 enum {
 	RESULTS_TEAM,
@@ -202,17 +207,53 @@ static void reason_words(struct out_table *t, const struct cp_results *r,
 	out_cell(t, cp_results_reason_text(r, why, buf, sizeof(buf)));
 }
 
-/* "Ward 4" for a team, "Nursing +" for a team with its sub-teams. */
-static void group_label(struct out_table *t, const struct cp_group *g)
+/*
+ * s cut to at most max code points (the table's idea of width), with an
+ * ellipsis when cut, into buf of n bytes. Returns buf.
+ */
+static const char *cut(const char *s, size_t max, char *buf, size_t n)
+{
+	size_t i = 0, chars = 0, end = 0;
+
+	for (; s[i] && i + 4 < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80)
+			continue;
+		if (chars == max - 1)
+			end = i;
+		if (chars++ == max)
+			break;
+	}
+	if (s[i] == '\0' && chars <= max) {
+		memcpy(buf, s, i);
+		buf[i] = '\0';
+		return buf;
+	}
+	memcpy(buf, s, end);
+	memcpy(buf + end, "\xE2\x80\xA6", 4); /* the ellipsis and NUL */
+	return buf;
+}
+
+/* "Ward 4" for a team, indented by depth, "Nursing (with sub-teams)" for a
+ * team with its sub-teams, into buf. */
+static const char *label_of(const struct cp_group *g, char *buf, size_t n)
 {
 	int pad = g->depth > 0 ? g->depth - 1 : 0;
 
 	if (g->scope == CP_SCOPE_SUBTREE)
-		out_cellf(t, "%*s%s (with sub-teams)", 2 * pad, "", g->name);
+		snprintf(buf, n, "%*s%s (with sub-teams)", 2 * pad, "",
+			 g->name);
 	else if (g->scope == CP_SCOPE_TEAM)
-		out_cellf(t, "%*s%s", 2 * pad, "", g->name);
+		snprintf(buf, n, "%*s%s", 2 * pad, "", g->name);
 	else
-		out_cell(t, "organisation");
+		snprintf(buf, n, "organisation");
+	return buf;
+}
+
+static void group_label(struct out_table *t, const struct cp_group *g)
+{
+	char buf[REASON_MAX];
+
+	out_cell(t, label_of(g, buf, sizeof(buf)));
 }
 
 /* The columns of a data row up to DATA_MEASURE: the wave and the group. */
@@ -382,12 +423,21 @@ static void group_rows(struct out_table *t, const struct cp_results *r,
 		if (g->has_self && g->self[d].n > 0 &&
 		    (fmt != FORMAT_TABLE || g->dims[d].suppressed))
 			self_row(t, r, g, d, fmt);
-		for (size_t i = 0; items && i < sv->nitems; i++)
-			if (sv->items[i].dim == d)
-				measure_row(t, r, g, sv->dims[d].id,
-					    sv->items[i].id, sv->items[i].id,
-					    &g->items[i], &g->item_change[i],
-					    NULL, NULL, fmt);
+		for (size_t i = 0; items && i < sv->nitems; i++) {
+			char text[STATEMENT_MAX * 4 + 8];
+
+			if (sv->items[i].dim != d)
+				continue;
+			/* A person reads the statement; scripts get the
+			 * id (docs/results.md). */
+			measure_row(t, r, g, sv->dims[d].id, sv->items[i].id,
+				    fmt == FORMAT_TABLE
+					? cut(sv->items[i].text, STATEMENT_MAX,
+					      text, sizeof(text))
+					: sv->items[i].id,
+				    &g->items[i], &g->item_change[i], NULL,
+				    NULL, fmt);
+		}
 	}
 }
 
@@ -440,6 +490,43 @@ static int show_wave(struct cmd_ctx *c, const struct cp_results *r,
 	return rc;
 }
 
+/*
+ * For a person: each group in view whose comments are not listed, and
+ * why, so that an empty list is never a mystery. Only what core decided is
+ * said: a group hidden as a whole gives its reason; one shown with fewer
+ * responses than the comment threshold, that; one above it, the
+ * anti-differencing with the comment threshold, or that nobody wrote one.
+ */
+static void comments_why(const struct cp_results *r, int64_t team)
+{
+	char label[REASON_MAX], buf[REASON_MAX];
+
+	if (!r->scores)
+		return; /* open_note has said it */
+	for (size_t g = 0; g < r->ngroups; g++) {
+		const struct cp_group *gr = &r->groups[g];
+		const char *why = buf;
+
+		if (!in_view(r, g, team) ||
+		    (gr->comments_shown && gr->ncomments))
+			continue;
+		if (gr->suppressed)
+			cp_results_reason_text(r, &gr->why, buf, sizeof(buf));
+		else if (gr->answered < r->comment_threshold)
+			snprintf(buf, sizeof(buf),
+				 "%lld responses, fewer than the comment "
+				 "threshold of %d",
+				 (long long)gr->answered, r->comment_threshold);
+		else if (!gr->comments_shown)
+			why = "hidden so that the comments of a smaller "
+			      "group cannot be worked out";
+		else
+			why = "nobody wrote a comment";
+		printf("no comments for %s: %s\n",
+		       cp_results_group_label(gr, label, sizeof(label)), why);
+	}
+}
+
 static int show_comments(struct cmd_ctx *c, const struct cp_results *r,
 			 int64_t team)
 {
@@ -466,6 +553,8 @@ static int show_comments(struct cmd_ctx *c, const struct cp_results *r,
 	open_note(c, r);
 	rc = print_table(c, &t);
 	out_table_release(&t);
+	if (rc == 0 && c->format == FORMAT_TABLE)
+		comments_why(r, team);
 	return rc;
 }
 
@@ -482,18 +571,151 @@ enum matrix_col {
 	MATRIX_DIMS
 };
 
-/* A hidden heat-map cell, short: "fewer than 5 answered" or "protects
- * Nursing (own members)". */
-static void matrix_words(struct out_table *t, const struct cp_results *r,
-			 const struct cp_suppression *why)
+/* A dimension's value for --matrix: measure of st. */
+static double matrix_value(const struct cp_stat *st, const char *measure)
 {
-	char buf[REASON_MAX];
+	if (strcmp(measure, "mean") == 0)
+		return st->mean;
+	if (strcmp(measure, "favourable") == 0)
+		return st->favourable;
+	return st->score;
+}
 
-	if (why->reason == CP_REASON_PROTECTS &&
-	    cp_results_protects_label(r, why, buf, sizeof(buf)))
-		out_cellf(t, "protects %s", buf);
-	else
-		reason_words(t, r, why);
+/* "head: text" wrapped at spaces to width columns, went on indented. */
+static void print_wrapped(const char *head, const char *text, size_t width)
+{
+	size_t col = cp_utf8_length(head) + 1;
+	const char *p = text;
+
+	printf("%s:", head);
+	while (*p) {
+		size_t len = strcspn(p, " "), w;
+		char word[REASON_MAX];
+
+		if (len >= sizeof(word))
+			len = sizeof(word) - 1;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		w = cp_utf8_length(word);
+		if (col + 1 + w > width && col > 2) {
+			printf("\n ");
+			col = 1;
+		}
+		printf(" %s", word);
+		col += 1 + w;
+		p += len;
+		p += strspn(p, " ");
+	}
+	putchar('\n');
+}
+
+/* The terminal's width from COLUMNS, else MATRIX_WIDTH. */
+static size_t terminal_width(void)
+{
+	const char *s = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return MATRIX_WIDTH;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 40 || v > 1000)
+		return MATRIX_WIDTH;
+	return (size_t)v;
+}
+
+/*
+ * The heat map for a person: the group, its responses and as many
+ * dimensions as fit the terminal (COLUMNS, else 100 columns), then the
+ * next dimensions under the same groups, and so on; a hidden cell reads
+ * "hidden" and the reasons follow the tables, once per group.
+ */
+static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
+			     int64_t team, const char *measure)
+{
+	const struct cp_survey *sv = r->survey;
+	size_t width = terminal_width(), gw = 5, first = 0;
+	struct out_col *cols = calloc(sv->ndims + 2, sizeof(*cols));
+	char label[REASON_MAX], buf[REASON_MAX];
+	int rc = 0;
+
+	if (cols == NULL)
+		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	for (size_t g = 0; g < r->ngroups; g++) {
+		size_t w;
+
+		if (!in_view(r, g, team))
+			continue;
+		w = cp_utf8_length(
+		    label_of(&r->groups[g], label, sizeof(label)));
+		if (w > gw)
+			gw = w;
+	}
+	if (gw > width / 3)
+		gw = width / 3;
+	while (rc == 0 && first < sv->ndims) {
+		size_t used = gw + 2 + 6 + 2, last = first;
+		struct out_table t;
+
+		/* At least one dimension a block, however narrow. */
+		do {
+			size_t w = cp_utf8_length(sv->dims[last].title);
+			used += (w > 6 ? w : 6) + 2;
+			last++;
+		} while (last < sv->ndims &&
+			 used + cp_utf8_length(sv->dims[last].title) + 2 <=
+			     width);
+		cols[0] = (struct out_col){"group", COL_TEXT};
+		cols[1] = (struct out_col){"n", COL_INT};
+		for (size_t d = first; d < last; d++)
+			cols[2 + d - first] =
+			    (struct out_col){sv->dims[d].title, COL_NUM};
+		out_table_init(&t, cols, 2 + last - first);
+		for (size_t g = 0; g < r->ngroups; g++) {
+			const struct cp_group *gr = &r->groups[g];
+
+			if (!in_view(r, g, team))
+				continue;
+			out_cell(&t, cut(label_of(gr, label, sizeof(label)), gw,
+					 buf, sizeof(buf)));
+			count(&t, !gr->suppressed, gr->answered);
+			for (size_t d = first; d < last; d++) {
+				const struct cp_stat *st =
+				    r->scores ? &gr->dims[d] : NULL;
+
+				if (st && st->suppressed)
+					out_cell(&t, "hidden");
+				else
+					num(&t, st != NULL, 1,
+					    st ? matrix_value(st, measure) : 0);
+			}
+		}
+		if (first)
+			putchar('\n');
+		rc = print_table(c, &t);
+		out_table_release(&t);
+		first = last;
+	}
+	free(cols);
+	/* Why, once per group: the group's reason, else its first hidden
+	 * dimension's. */
+	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
+		const struct cp_group *gr = &r->groups[g];
+		const struct cp_suppression *why =
+		    gr->suppressed ? &gr->why : NULL;
+
+		for (size_t d = 0; !why && r->scores && d < sv->ndims; d++)
+			if (gr->dims[d].suppressed)
+				why = &gr->dims[d].why;
+		if (!why || !in_view(r, g, team))
+			continue;
+		print_wrapped(cp_results_group_label(gr, label, sizeof(label)),
+			      cp_results_reason_text(r, why, buf, sizeof(buf)),
+			      width);
+	}
+	open_note(c, r);
+	return rc;
 }
 
 static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
@@ -505,6 +727,10 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	struct out_table t;
 	int rc;
 
+	if (c->format == FORMAT_TABLE) {
+		free(cols);
+		return show_matrix_table(c, r, team, measure);
+	}
 	if (cols == NULL)
 		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	cols[MATRIX_WAVE] = (struct out_col){"wave", COL_INT};
@@ -525,10 +751,7 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		if (!in_view(r, g, team))
 			continue;
 		out_cellf(&t, "%lld", (long long)r->wave.id);
-		if (c->format == FORMAT_TABLE)
-			group_label(&t, gr);
-		else
-			out_cell(&t, gr->name);
+		out_cell(&t, gr->name);
 		out_cell(&t, cp_scope_name(gr->scope));
 		out_cell(&t, show ? "false" : "true");
 		reason_cells(&t, r, &gr->why);
@@ -537,18 +760,8 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		for (size_t d = 0; d < sv->ndims; d++) {
 			const struct cp_stat *st =
 			    r->scores ? &gr->dims[d] : NULL;
-			double v = 0;
-			if (st && strcmp(measure, "mean") == 0)
-				v = st->mean;
-			else if (st && strcmp(measure, "favourable") == 0)
-				v = st->favourable;
-			else if (st)
-				v = st->score;
-			if (st && st->suppressed && c->format == FORMAT_TABLE)
-				matrix_words(&t, r, &st->why);
-			else
-				num(&t, st && !st->suppressed,
-				    c->format == FORMAT_TABLE ? 1 : 4, v);
+			num(&t, st && !st->suppressed, 4,
+			    st ? matrix_value(st, measure) : 0);
 		}
 	}
 	open_note(c, r);

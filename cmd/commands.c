@@ -5,6 +5,9 @@ extern const struct cmd_entry cmd_access_grant_entry;
 extern const struct cmd_entry cmd_access_list_entry;
 extern const struct cmd_entry cmd_access_log_entry;
 extern const struct cmd_entry cmd_access_revoke_entry;
+extern const struct cmd_entry cmd_action_add_entry;
+extern const struct cmd_entry cmd_action_done_entry;
+extern const struct cmd_entry cmd_action_list_entry;
 extern const struct cmd_entry cmd_backup_entry;
 extern const struct cmd_entry cmd_config_get_entry;
 extern const struct cmd_entry cmd_config_list_entry;
@@ -45,6 +48,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_access_list_entry,
 	&cmd_access_log_entry,
 	&cmd_access_revoke_entry,
+	&cmd_action_add_entry,
+	&cmd_action_done_entry,
+	&cmd_action_list_entry,
 	&cmd_backup_entry,
 	&cmd_config_get_entry,
 	&cmd_config_list_entry,

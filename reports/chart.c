@@ -88,9 +88,16 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 			pdf_line(p, x0, y0, x1, y1, r == 3 ? 0.8f : 0.4f,
 				 PDF_RULE);
 		}
-		pdf_text(p, cx + 3, cy + radius * rings[r] / 100.0f - 8, 0,
-			 6.5f, PDF_MUTED,
-			 rp_fmt(num, sizeof(num), "%d", rings[r]));
+	}
+	/* The rings' numbers sit halfway between the first axis and the
+	 * last, where neither an axis nor its label is. */
+	for (r = 0; r < 4; r++) {
+		double a = M_PI / 2 + M_PI / (double)n;
+		float rr = radius * (float)rings[r] / 100.0f;
+
+		pdf_text_center(p, cx + (float)cos(a) * rr,
+				cy + (float)sin(a) * rr - 2.5f, 0, 7, PDF_MUTED,
+				rp_fmt(num, sizeof(num), "%d", rings[r]));
 	}
 	for (i = 0; i < n; i++) {
 		float x, y;
@@ -243,11 +250,58 @@ float chart_stacked_legend(struct pdf *p, float x, float y,
 	return at - x;
 }
 
+/* A value 1..5 on the trend's 0..100 scale, clamped. */
+static double score_of(double mean)
+{
+	double v = (mean - 1) / 4 * 100;
+
+	return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+static int point_shown(const struct rp_trend_point *pt)
+{
+	return !pt->suppressed && isfinite(pt->mean);
+}
+
+/* An end of an interval, or the mean when it is missing or on the wrong
+ * side of it (no interval: n < 2, or left unset). */
+static double bound(double end, double mean, int side)
+{
+	if (!isfinite(end) || (side < 0 ? end > mean : end < mean))
+		return mean;
+	return end;
+}
+
+/* The interval between two neighbouring shown waves, as a pale band. */
+static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
+		       const struct rp_trend_point *a,
+		       const struct rp_trend_point *b)
+{
+	double al = bound(a->ci_low, a->mean, -1);
+	double ah = bound(a->ci_high, a->mean, 1);
+	double bl = bound(b->ci_low, b->mean, -1);
+	double bh = bound(b->ci_high, b->mean, 1);
+	struct rgb band = pdf_mix(PDF_ACCENT, PDF_WHITE, 0.8f);
+
+	if (p->failed || p->page == NULL)
+		return;
+	HPDF_Page_SetRGBFill(p->page, band.r, band.g, band.b);
+	HPDF_Page_MoveTo(p->page, x0, py + ph * (float)score_of(al) / 100);
+	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bl) / 100);
+	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bh) / 100);
+	HPDF_Page_LineTo(p->page, x0, py + ph * (float)score_of(ah) / 100);
+	HPDF_Page_ClosePath(p->page);
+	HPDF_Page_Fill(p->page);
+}
+
 void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		 const char *title, const struct rp_trend_point *points,
 		 size_t n, const char *const *waves)
 {
-	float px = x + 16, pw = w - 40, py = y + 14, ph = h - 30;
+	/* The plot stands clear of its axis labels on the left (0..100),
+	 * the last value on the right and the dates below, so nothing drawn
+	 * in it (hatching included) can cover them. */
+	float px = x + 20, pw = w - 46, py = y + 16, ph = h - 32;
 	float step, xs[RP_WAVES_MAX];
 	char num[32];
 	size_t i, last = RP_WAVES_MAX;
@@ -256,13 +310,13 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 	pdf_text_fit(p, x, y + h - 9, w, 1, 9, PDF_INK, title);
 	if (n > RP_WAVES_MAX)
 		n = RP_WAVES_MAX;
-	for (v = 1; v <= 5; v++) {
-		float gy = py + ph * (float)(v - 1) / 4.0f;
+	for (v = 0; v <= 100; v += 25) {
+		float gy = py + ph * (float)v / 100.0f;
 
-		pdf_line(p, px, gy, px + pw, gy, v == 3 ? 0.6f : 0.3f,
+		pdf_line(p, px, gy, px + pw, gy, v == 50 ? 0.6f : 0.3f,
 			 PDF_RULE);
-		if (v % 2)
-			pdf_text_right(p, px - 4, gy - 2.5f, 0, 6.5f, PDF_MUTED,
+		if (v % 50 == 0)
+			pdf_text_right(p, px - 5, gy - 2.5f, 0, 7, PDF_MUTED,
 				       rp_fmt(num, sizeof(num), "%d", v));
 	}
 	if (n == 0) {
@@ -270,37 +324,39 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 				"no waves yet");
 		return;
 	}
-	step = n > 1 ? pw / (float)(n - 1) : 0;
+	/* Half a step of margin at each end keeps a first or last wave's
+	 * hatching inside the plot. */
+	step = n > 1 ? pw / (float)n : 0;
 	for (i = 0; i < n; i++)
-		xs[i] = n > 1 ? px + step * (float)i : px + pw / 2;
+		xs[i] = n > 1 ? px + step * ((float)i + 0.5f) : px + pw / 2;
 	for (i = 0; i < n; i++) {
-		if (points[i].suppressed || !isfinite(points[i].mean)) {
-			float bw = n > 1 ? step * 0.5f : 12;
+		float bw = n > 1 ? step * 0.6f : 12;
 
-			if (bw > 12)
-				bw = 12;
-			pdf_hatch(p, xs[i] - bw / 2, py, bw, ph);
-		}
+		pdf_line(p, xs[i], py - 2, xs[i], py, 0.5f, PDF_MUTED);
+		if (point_shown(&points[i]))
+			continue;
+		if (bw > 12)
+			bw = 12;
+		pdf_hatch(p, xs[i] - bw / 2, py, bw, ph);
 	}
-	for (i = 0; i + 1 < n; i++) {
-		struct chart_value a = {!points[i].suppressed, points[i].mean};
-		struct chart_value b = {!points[i + 1].suppressed,
-					points[i + 1].mean};
-		double va, vb;
-
-		if (usable(a, 1, 5, &va) && usable(b, 1, 5, &vb))
-			pdf_line(p, xs[i], py + ph * (float)(va - 1) / 4,
-				 xs[i + 1], py + ph * (float)(vb - 1) / 4, 1.4f,
-				 PDF_ACCENT);
-	}
+	for (i = 0; i + 1 < n; i++)
+		if (point_shown(&points[i]) && point_shown(&points[i + 1]))
+			trend_band(p, xs[i], xs[i + 1], py, ph, &points[i],
+				   &points[i + 1]);
+	for (i = 0; i + 1 < n; i++)
+		if (point_shown(&points[i]) && point_shown(&points[i + 1]))
+			pdf_line(
+			    p, xs[i],
+			    py + ph * (float)score_of(points[i].mean) / 100,
+			    xs[i + 1],
+			    py + ph * (float)score_of(points[i + 1].mean) / 100,
+			    1.4f, PDF_ACCENT);
 	for (i = 0; i < n; i++) {
-		struct chart_value a = {!points[i].suppressed, points[i].mean};
-		double va;
 		float cy;
 
-		if (!usable(a, 1, 5, &va))
+		if (!point_shown(&points[i]))
 			continue;
-		cy = py + ph * (float)(va - 1) / 4;
+		cy = py + ph * (float)score_of(points[i].mean) / 100;
 		pdf_circle(p, xs[i], cy, 1.9f, PDF_ACCENT, PDF_ACCENT);
 		if (points[i].change == RP_CHANGE_UP)
 			pdf_triangle(p, xs[i], cy + 7, 3.2f, 1, PDF_ACCENT);
@@ -309,16 +365,15 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		last = i;
 	}
 	if (last < RP_WAVES_MAX) {
-		/* The latest shown value, beside its own point: when the
-		 * last wave is a gap the label must not pretend otherwise. */
-		double va = points[last].mean;
-		struct chart_value a = {1, va};
-		float lx = last == n - 1 ? px + pw + 6 : xs[last] + 4;
+		/* The latest shown value, right of the plot, or beside its
+		 * own point when the last wave is a gap: the label must not
+		 * pretend to be the last wave's. */
+		double va = score_of(points[last].mean);
+		float lx = last == n - 1 ? px + pw + 5 : xs[last] + 4;
 		float ly = last == n - 1 ? -3 : 4;
 
-		usable(a, 1, 5, &va);
-		pdf_text(p, lx, py + ph * (float)(va - 1) / 4 + ly, 1, 7.5f,
-			 PDF_INK, rp_fmt(num, sizeof(num), "%.1f", va));
+		pdf_text(p, lx, py + ph * (float)va / 100 + ly, 1, 7.5f,
+			 PDF_INK, rp_fmt(num, sizeof(num), "%.0f", va));
 	} else {
 		const char *msg = "not enough responses";
 		float mw = pdf_width(p, 0, 7, msg);
@@ -329,11 +384,12 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 				PDF_MUTED, msg);
 	}
 	if (waves) {
-		pdf_text_fit(p, xs[0] - 4, y + 2, pw / 2, 0, 6.5f, PDF_MUTED,
-			     waves[0]);
-		if (n > 1)
-			pdf_text_right(p, xs[n - 1] + 4, y + 2, 0, 6.5f,
-				       PDF_MUTED, waves[n - 1]);
+		pdf_text(p, px, y + 2, 0, 7, PDF_MUTED, waves[0]);
+		if (n > 1 && pdf_width(p, 0, 7, waves[0]) +
+				     pdf_width(p, 0, 7, waves[n - 1]) + 6 <
+				 pw)
+			pdf_text_right(p, px + pw, y + 2, 0, 7, PDF_MUTED,
+				       waves[n - 1]);
 	}
 }
 
@@ -364,11 +420,17 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 	double d;
 
 	if (!usable(v, 0, 100, &d)) {
-		pdf_hatch(p, x, y, w, h);
-		pdf_text_center(
-		    p, x + w / 2, y + h / 2 - 2.2f, 0, 6, PDF_MUTED,
+		const char *why =
 		    protects ? "see below"
-			     : rp_fmt(num, sizeof(num), "fewer than %d", k));
+			     : rp_fmt(num, sizeof(num), "fewer than %d", k);
+
+		/* Never below 7 points: a narrow cell says it shorter. */
+		if (pdf_width(p, 0, 7, why) > w - 1)
+			why = protects ? "see note"
+				       : rp_fmt(num, sizeof(num), "< %d", k);
+		pdf_hatch(p, x, y, w, h);
+		pdf_text_center(p, x + w / 2, y + h / 2 - 2.4f, 0, 7, PDF_MUTED,
+				why);
 		return;
 	}
 	{
@@ -394,7 +456,7 @@ void chart_heat_scale(struct pdf *p, float x, float y, float w)
 		float tx = x + w * (float)i / 100.0f;
 
 		pdf_line(p, tx, y - 2, tx, y, 0.5f, PDF_MUTED);
-		pdf_text_center(p, tx, y - 9, 0, 6.5f, PDF_MUTED,
+		pdf_text_center(p, tx, y - 9, 0, 7, PDF_MUTED,
 				rp_fmt(num, sizeof(num), "%d", i));
 	}
 }
@@ -421,4 +483,19 @@ void chart_dumbbell(struct pdf *p, float x, float y, float w,
 	else
 		pdf_text(p, x + 4, y + 5, 0, 7, PDF_MUTED,
 			 "team: not enough responses");
+}
+
+void chart_axis(struct pdf *p, float x, float y, float w)
+{
+	char num[16];
+	int i;
+
+	pdf_line(p, x, y, x + w, y, 0.5f, PDF_MUTED);
+	for (i = 0; i <= 4; i++) {
+		float tx = x + w * (float)i / 4;
+
+		pdf_line(p, tx, y, tx, y - 3, 0.5f, PDF_MUTED);
+		pdf_text_center(p, tx, y - 11, 0, 7, PDF_MUTED,
+				rp_fmt(num, sizeof(num), "%d", i * 25));
+	}
 }

@@ -1,8 +1,10 @@
 /*
  * compare.c - the HR comparison: a heat map of teams by dimensions on
- * landscape pages, with the response rate per team and the organisation's
- * row at the end. The column header is repeated on every page, so a
- * comparison of hundreds of teams reads page by page.
+ * landscape pages, in the order of the organisation tree (each roll-up
+ * above its teams, indented by depth) unless asked otherwise, with each
+ * row's responses, response rate and change since its last wave, and the
+ * organisation's row at the end. The column header is repeated on every page,
+ * so a comparison of hundreds of teams reads page by page.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,8 +13,11 @@
 #include "pdf_int.h"
 
 #define ROW_H	 16.0f
-#define NAME_W	 180.0f
-#define RATE_W	 58.0f
+#define NAME_W	 170.0f
+#define COUNT_W	 44.0f
+#define RATE_W	 48.0f
+#define CHANGE_W 74.0f
+#define INDENT	 9.0f
 #define HEADER_H 86.0f
 
 struct layout {
@@ -69,6 +74,47 @@ static int by_overall(const void *a, const void *b)
 	return by_name(a, b);
 }
 
+/* The right edges of the count and rate columns. */
+static float count_x(const struct pdf *p)
+{
+	return p->left + NAME_W + COUNT_W;
+}
+
+static float rate_x(const struct pdf *p)
+{
+	return count_x(p) + RATE_W;
+}
+
+/* "2 up, 1 down" as triangles and numbers, right-aligned at x. */
+static void change_cell(struct pdf *p, float x, float y,
+			const struct rp_compare_row *rw)
+{
+	char a[32];
+	float at = x;
+
+	if (rw->responses_hidden || !rw->has_previous) {
+		pdf_text_right(p, x, y, 0, 7.5f, PDF_MUTED, "\xE2\x80\x94");
+		return;
+	}
+	if (rw->ups == 0 && rw->downs == 0) {
+		pdf_text_right(p, x, y, 0, 7.5f, PDF_MUTED, "none");
+		return;
+	}
+	if (rw->downs) {
+		rp_fmt(a, sizeof(a), "%d", rw->downs);
+		pdf_text_right(p, at, y, 0, 8.5f, PDF_INK, a);
+		at -= pdf_width(p, 0, 8.5f, a) + 6;
+		pdf_triangle(p, at, y + 3, 3.2f, 0, PDF_ANSWER[0]);
+		at -= 10;
+	}
+	if (rw->ups) {
+		rp_fmt(a, sizeof(a), "%d", rw->ups);
+		pdf_text_right(p, at, y, 0, 8.5f, PDF_INK, a);
+		at -= pdf_width(p, 0, 8.5f, a) + 6;
+		pdf_triangle(p, at, y + 3, 3.2f, 1, PDF_ACCENT);
+	}
+}
+
 static void header(struct pdf *p, void *arg)
 {
 	const struct layout *l = arg;
@@ -93,17 +139,24 @@ static void header(struct pdf *p, void *arg)
 		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
 		    PDF_MUTED,
 		    rp_fmt(a, sizeof(a),
-			   "Sorted %s. Hidden: fewer than %d responses, or "
-			   "see below.",
+			   "%s. Hidden: fewer than %d responses, or see "
+			   "below.",
 			   r->sort == RP_SORT_OVERALL
-			       ? "by the mean of each team's shown cells"
-			       : "by team name",
+			       ? "Sorted by the mean of each team's shown cells"
+			   : r->sort == RP_SORT_NAME
+			       ? "Sorted by team name"
+			       : "In the order of the organisation, each group "
+				 "above its teams",
 			   r->threshold));
+		pdf_text_fit(p, p->left, p->y - 63, p->right - p->left - 260, 0,
+			     8, PDF_MUTED,
+			     "Change since last wave: how many dimensions went "
+			     "up or down by a significant change.");
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
 		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
-		pdf_text(p, p->right - 28, p->y - 23, 0, 6.5f, PDF_MUTED,
+		pdf_text(p, p->right - 28, p->y - 23, 0, 7, PDF_MUTED,
 			 rp_fmt(a, sizeof(a), "< %d", r->threshold));
-		p->y -= 66;
+		p->y -= 70;
 	} else {
 		pdf_text_fit(p, p->left, p->y - 10, p->right - p->left, 1, 10,
 			     PDF_ACCENT,
@@ -115,8 +168,11 @@ static void header(struct pdf *p, void *arg)
 	}
 	base = p->y - HEADER_H;
 	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
-	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Response");
-	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "rate");
+	pdf_text_right(p, count_x(p) - 6, base + 5, 1, 8, PDF_INK, "Responses");
+	pdf_text_right(p, rate_x(p) - 6, base + 14, 1, 8, PDF_INK, "Response");
+	pdf_text_right(p, rate_x(p) - 6, base + 5, 1, 8, PDF_INK, "rate");
+	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Change since");
+	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "last wave");
 	for (i = 0; i < r->n_columns; i++)
 		pdf_text_rotated(p, l->x0 + l->cell_w * ((float)i + 0.5f) - 2,
 				 base + 5, 50, 1, 8, PDF_INK,
@@ -136,15 +192,31 @@ static void row(struct pdf *p, const struct layout *l,
 	y = p->y - ROW_H;
 	if (shade)
 		pdf_fill_rect(p, p->left, y, l->x0 - p->left, ROW_H, PDF_WASH);
-	pdf_text_fit(p, p->left + 4, y + 4.5f, NAME_W - 8, bold, 8.5f, PDF_INK,
-		     str(rw->team));
+	{
+		/* Indented by depth in the tree, each roll-up in bold. */
+		float in = l->r->sort == RP_SORT_TREE && rw->depth > 1
+			       ? INDENT * (float)(rw->depth - 1)
+			       : 0;
+
+		if (in > NAME_W / 2)
+			in = NAME_W / 2;
+		pdf_text_fit(p, p->left + 4 + in, y + 4.5f, NAME_W - 8 - in,
+			     bold || rw->rollup, 8.5f, PDF_INK, str(rw->team));
+	}
+	if (rw->responses_hidden)
+		pdf_text_right(p, count_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,
+			       "hidden");
+	else
+		pdf_text_right(p, count_x(p) - 6, y + 4.5f, bold, 8.5f, PDF_INK,
+			       rp_fmt(a, sizeof(a), "%d", rw->responses));
 	if (rw->response_rate_hidden || !isfinite(rw->response_rate))
-		pdf_text_right(p, l->x0 - 8, y + 4.5f, 0, 7.5f, PDF_MUTED,
+		pdf_text_right(p, rate_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,
 			       "hidden");
 	else
 		pdf_text_right(
-		    p, l->x0 - 8, y + 4.5f, bold, 8.5f, PDF_INK,
+		    p, rate_x(p) - 6, y + 4.5f, bold, 8.5f, PDF_INK,
 		    rp_fmt(a, sizeof(a), "%.0f%%", rw->response_rate));
+	change_cell(p, l->x0 - 8, y + 4.5f, rw);
 	for (i = 0; i < l->r->n_columns; i++) {
 		struct chart_value v = {0, NAN};
 
@@ -210,8 +282,10 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		order[i].team = str(r->rows[i].team);
 		order[i].overall = overall_of(&r->rows[i], r->n_columns);
 	}
-	qsort(order, r->n_rows, sizeof(*order),
-	      r->sort == RP_SORT_OVERALL ? by_overall : by_name);
+	/* The tree's order is the order core gives the groups in. */
+	if (r->sort != RP_SORT_TREE)
+		qsort(order, r->n_rows, sizeof(*order),
+		      r->sort == RP_SORT_OVERALL ? by_overall : by_name);
 
 	rc = pdf_open(&p, o, 1, "carepulse team comparison", err);
 	if (rc == 0) {
@@ -224,7 +298,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 			   "carepulse \xC2\xB7 team comparison \xC2\xB7 %s",
 			   str(r->wave));
 		pdf_new_page(&p);
-		l.x0 = p.left + NAME_W + RATE_W;
+		l.x0 = rate_x(&p) + CHANGE_W;
 		l.cell_w =
 		    r->n_columns ? (p.right - l.x0) / (float)r->n_columns : 0;
 		if (l.cell_w > 64)

@@ -31,6 +31,8 @@ static enum rp_group group_of(const char *group)
 		return RP_GROUP_7C;
 	if (group && strcmp(group, "behaviour") == 0)
 		return RP_GROUP_BEHAVIOUR;
+	if (group && strcmp(group, "progress") == 0)
+		return RP_GROUP_PROGRESS;
 	return RP_GROUP_OTHER;
 }
 
@@ -135,6 +137,8 @@ static void fill_point(struct rp_trend_point *pt, const struct cp_results *r,
 		return;
 	pt->suppressed = 0;
 	pt->mean = g->dims[d].mean;
+	pt->ci_low = g->dims[d].has_ci ? g->dims[d].ci_low : pt->mean;
+	pt->ci_high = g->dims[d].has_ci ? g->dims[d].ci_high : pt->mean;
 	pt->change = change_of(&g->dim_change[d]);
 }
 
@@ -258,8 +262,7 @@ int rp_team_report_from_results(struct rp_team_data **out,
 		const struct cp_results *wr = w < n_before ? before[w] : now;
 		char *label = t->wave_labels[r->n_waves];
 
-		snprintf(label, sizeof(t->wave_labels[0]), "wave %lld",
-			 (long long)wr->wave.id);
+		date_of(label, sizeof(t->wave_labels[0]), wr->wave.opens_at);
 		t->waves[r->n_waves] = label;
 		for (i = 0; i < sv->ndims; i++) {
 			t->trends[i].dimension = sv->dims[i].id;
@@ -303,10 +306,51 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	return 0;
 }
 
+int rp_team_report_set_actions(struct rp_team_data *d, struct cp_action *rows,
+			       size_t n, const struct cp_wave *from,
+			       struct cp_error *err)
+{
+	char opens[16];
+
+	free(d->action_rows);
+	free(d->actions);
+	free(d->action_dates);
+	d->action_rows = rows;
+	d->actions = calloc(n + 1, sizeof(*d->actions));
+	d->action_dates = calloc(n + 1, sizeof(*d->action_dates));
+	d->report.n_actions = 0;
+	if (d->actions == NULL || d->action_dates == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct rp_action *a = &d->actions[i];
+
+		a->text = rows[i].text;
+		a->owner = rows[i].owner[0] ? rows[i].owner : NULL;
+		if (rows[i].review_at) {
+			date_of(d->action_dates[i][0], 16, rows[i].review_at);
+			a->review = d->action_dates[i][0];
+		}
+		if (rows[i].done_at) {
+			date_of(d->action_dates[i][1], 16, rows[i].done_at);
+			a->done = d->action_dates[i][1];
+		}
+	}
+	date_of(opens, sizeof(opens), from->opens_at);
+	snprintf(d->actions_wave, sizeof(d->actions_wave), "Wave %lld (%s)",
+		 (long long)from->id, opens);
+	d->report.actions = d->actions;
+	d->report.n_actions = n;
+	d->report.actions_wave = d->actions_wave;
+	return 0;
+}
+
 void rp_team_data_free(struct rp_team_data *d)
 {
 	if (d == NULL)
 		return;
+	free(d->action_rows);
+	free(d->actions);
+	free(d->action_dates);
 	free(d->dimensions);
 	free(d->items);
 	free(d->trends);
@@ -314,15 +358,21 @@ void rp_team_data_free(struct rp_team_data *d)
 	free(d);
 }
 
-/* "Ward 4", or "Nursing (with sub-teams)" for a team's whole subtree. */
-static char *row_name(const struct cp_group *g)
+/* "Ward 4", "Nursing (with sub-teams)" for a team's whole subtree, and
+ * "Nursing (own members)" for the members of a team that has sub-teams. */
+static char *row_name(const struct cp_results *r, const struct cp_group *g)
 {
+	const struct cp_group *up =
+	    g->parent < r->ngroups ? &r->groups[g->parent] : NULL;
+	int own = g->scope == CP_SCOPE_TEAM && up &&
+		  up->scope == CP_SCOPE_SUBTREE && up->team_id == g->team_id;
 	struct cp_buf b;
 
 	cp_buf_init(&b, 0);
 	if (cp_buf_adds(&b, g->name, NULL) ||
 	    (g->scope == CP_SCOPE_SUBTREE &&
-	     cp_buf_adds(&b, " (with sub-teams)", NULL))) {
+	     cp_buf_adds(&b, " (with sub-teams)", NULL)) ||
+	    (own && cp_buf_adds(&b, " (own members)", NULL))) {
 		cp_buf_release(&b);
 		return NULL;
 	}
@@ -333,9 +383,26 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 		     const struct cp_results *r, const struct cp_group *g,
 		     enum rp_measure measure)
 {
+	row->depth = g->depth;
+	row->rollup = g->scope != CP_SCOPE_TEAM;
 	row->response_rate_hidden = g->suppressed || !g->has_rate;
 	if (!row->response_rate_hidden)
 		row->response_rate = g->response_rate;
+	/* A count is shown where the group's results are: core has zeroed
+	 * it where they are not. */
+	row->responses_hidden = g->suppressed;
+	if (!g->suppressed)
+		row->responses = (int)g->answered;
+	for (size_t d = 0;
+	     !g->suppressed && g->dim_change && d < r->survey->ndims; d++) {
+		const struct cp_change *ch = &g->dim_change[d];
+
+		if (g->dims[d].suppressed || !ch->has_diff)
+			continue;
+		row->has_previous = 1;
+		row->ups += ch->status == CP_CHANGE_UP;
+		row->downs += ch->status == CP_CHANGE_DOWN;
+	}
 	for (size_t d = 0; d < r->survey->ndims; d++) {
 		const struct cp_stat *st = &g->dims[d];
 
@@ -405,7 +472,7 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 			org = g;
 			continue;
 		}
-		c->names[nrows] = row_name(g);
+		c->names[nrows] = row_name(r, g);
 		if (c->names[nrows] == NULL) {
 			rp_compare_data_free(c);
 			return cp_error_set(err, CP_ENOMEM, "out of memory");

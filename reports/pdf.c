@@ -936,6 +936,8 @@ void pdf_heading(struct pdf *p, const char *s)
 	pdf_need(p, 90);
 	if (p->y < p->top)
 		p->y -= 14;
+	p->headings++;
+	p->heading_page = p->page_no;
 	pdf_text(p, p->left, p->y - 17, 1, 17, PDF_ACCENT, s);
 	p->y -= 26;
 	pdf_line(p, p->left, p->y, p->right, p->y, 0.8f, PDF_ACCENT);

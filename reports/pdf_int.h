@@ -69,6 +69,8 @@ struct pdf {
 	int page_no;
 	const char *footer;	   /* borrowed; printed on every page */
 	pdf_page_hook on_new_page; /* draws repeated headers, may be NULL */
+	int headings;		   /* pdf_heading calls so far */
+	int heading_page;	   /* the page of the last of them */
 	void *hook_arg;
 };
 
@@ -176,7 +178,8 @@ void chart_stacked(struct pdf *p, float x, float y, float w, float h,
 float chart_stacked_legend(struct pdf *p, float x, float y,
 			   const char *const labels[5]);
 
-/* A small-multiple trend on 1..5 over n waves (up to RP_WAVES_MAX). */
+/* A small-multiple trend on 0..100 over n waves (up to RP_WAVES_MAX), with
+ * each wave's interval as a band; waves[] label the first and last. */
 void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		 const char *title, const struct rp_trend_point *points,
 		 size_t n, const char *const *waves);
@@ -193,5 +196,8 @@ void chart_heat_scale(struct pdf *p, float x, float y, float w);
 /* Self against team on one 0..100 line. */
 void chart_dumbbell(struct pdf *p, float x, float y, float w,
 		    struct chart_value team, struct chart_value self);
+
+/* A 0..100 axis under a column of bars or dumbbells, w wide, at (x, y). */
+void chart_axis(struct pdf *p, float x, float y, float w);
 
 #endif

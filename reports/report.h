@@ -53,6 +53,8 @@ enum rp_group {
 	RP_GROUP_7C = 0,    /* the 7 C's: drawn on the radar */
 	RP_GROUP_BEHAVIOUR, /* the four behaviours: bars with intervals */
 	RP_GROUP_OTHER,	    /* any other dimension: bars with intervals */
+	RP_GROUP_PROGRESS,  /* "we made progress on what we agreed last
+			       time": beside the actions it asks about */
 };
 
 /* A change between two waves, set only when the test found it significant. */
@@ -93,9 +95,10 @@ struct rp_item {
 
 /* One wave of one dimension's trend. */
 struct rp_trend_point {
-	int suppressed;	       /* the wave had fewer than k responses: a gap */
-	double mean;	       /* 1..5 */
-	enum rp_change change; /* against the previous reported wave */
+	int suppressed;		/* the wave had fewer than k responses: a gap */
+	double mean;		/* 1..5 */
+	double ci_low, ci_high; /* its 95% interval, 1..5 (the mean without) */
+	enum rp_change change;	/* against the previous reported wave */
 };
 
 struct rp_trend {
@@ -107,6 +110,14 @@ struct rp_trend {
 struct rp_comment {
 	const char *purpose; /* "going_well", "would_help" or another */
 	const char *text;
+};
+
+/* An action the team agreed after an earlier wave (core/action). */
+struct rp_action {
+	const char *text;
+	const char *owner;  /* NULL when none was named */
+	const char *review; /* the review date, or NULL */
+	const char *done;   /* the date it was done, NULL while open */
 };
 
 struct rp_team_report {
@@ -127,7 +138,8 @@ struct rp_team_report {
 	size_t n_items;
 
 	/* Labels of the trend's waves, oldest first, the last one this wave;
-	 * at most RP_WAVES_MAX. */
+	 * at most RP_WAVES_MAX: each wave's opening date, as the reader
+	 * should see it. */
 	const char *const *waves;
 	size_t n_waves;
 	const struct rp_trend *trends; /* one per dimension, any order */
@@ -136,8 +148,15 @@ struct rp_team_report {
 	 * (2026-10-05): cancelled: sent to the wrong team"), or NULL. */
 	const char *trend_gaps;
 
+	/* What we agreed last time: the actions recorded after an earlier
+	 * wave (actions_wave names it: "Wave 4 (2026-10-05)"). */
+	const struct rp_action *actions;
+	size_t n_actions;
+	const char *actions_wave;
+
 	int comments_shown; /* responses reached the comment threshold */
-	const struct rp_comment *comments; /* already shuffled by core */
+	/* In core's order: by question, then alphabetically by text. */
+	const struct rp_comment *comments;
 	size_t n_comments;
 
 	/*
@@ -166,11 +185,20 @@ struct rp_compare_cell {
 
 struct rp_compare_row {
 	const char *team;
+	int depth;  /* in the organisation tree: 1 for a top team */
+	int rollup; /* a team with its sub-teams: drawn in bold */
 	/* The row is hidden as a whole: why, in words (listed below the
 	 * table); NULL when it is shown. */
 	const char *hidden_reason;
 	int response_rate_hidden;
-	double response_rate;		     /* percent, when not hidden */
+	double response_rate; /* percent, when not hidden */
+	int responses_hidden; /* the group is suppressed: no count either */
+	int responses;	      /* responses, when not hidden */
+	/* Since the group's previous wave: how many columns went up or down
+	 * by a significant change; has_previous 0 when there is nothing to
+	 * compare with (first wave, or either side hidden). */
+	int has_previous;
+	int ups, downs;
 	const struct rp_compare_cell *cells; /* one per column */
 };
 
@@ -180,7 +208,8 @@ enum rp_measure {
 };
 
 enum rp_sort {
-	RP_SORT_NAME = 0, /* team names in byte order */
+	RP_SORT_TREE = 0, /* the organisation tree, each roll-up first */
+	RP_SORT_NAME,	  /* team names in byte order */
 	RP_SORT_OVERALL,  /* the mean of a row's shown cells, highest first */
 };
 
@@ -232,6 +261,10 @@ struct rp_team_data {
 	char wave[32], opens[16], closes[16];
 	char reason[512], fix[512], shown[1024];
 	char gaps[1024];
+	struct rp_action *actions;
+	struct cp_action *action_rows; /* owned: what actions point into */
+	char (*action_dates)[2][16];
+	char actions_wave[64];
 };
 
 /*
@@ -250,6 +283,18 @@ int rp_team_report_from_results(struct rp_team_data **out,
 				size_t n_before, struct cp_error *err);
 
 void rp_team_data_free(struct rp_team_data *d);
+
+struct cp_action;
+struct cp_wave;
+
+/*
+ * Adds "what we agreed last time" to d: rows (n of them, malloc'ed; d
+ * takes them over in every case) are the actions that follow wave from.
+ * CP_ENOMEM.
+ */
+int rp_team_report_set_actions(struct rp_team_data *d, struct cp_action *rows,
+			       size_t n, const struct cp_wave *from,
+			       struct cp_error *err);
 
 /*
  * A comparison report built from core's results: one column per

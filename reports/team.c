@@ -116,6 +116,26 @@ static double favourable_of(const struct rp_item *it)
 	       (double)total;
 }
 
+/* An item's mean on the report's 0..100 scale. */
+static double item_score(const struct rp_item *it)
+{
+	return (it->mean - 1) / 4 * 100;
+}
+
+/*
+ * Starts a section below the previous one, or on a new page when less
+ * than need points (its heading and first block) are left: sections flow
+ * rather than each leaving the rest of a page blank.
+ */
+static void open_section(struct pdf *p, const char *title, float need)
+{
+	if (p->page_no <= 1)
+		pdf_new_page(p);
+	else
+		pdf_need(p, need + 40);
+	pdf_heading(p, title);
+}
+
 static void fact(struct pdf *p, float x, float y, float w, const char *label,
 		 const char *value, const char *note)
 {
@@ -204,7 +224,8 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	    "It starts with what is going well and with the team's picture of "
 	    "the future, then shows the detail, and only then turns to areas "
 	    "to grow, as questions to explore together. The last pages hold a "
-	    "workshop plan and the method behind every number.");
+	    "workshop plan and the method behind every number. Scores are on "
+	    "a scale from 0 to 100, where 50 is a neutral answer.");
 }
 
 static void dimension_line(struct pdf *p, const struct rp_dimension *d)
@@ -215,12 +236,10 @@ static void dimension_line(struct pdf *p, const struct rp_dimension *d)
 	pdf_fill_rect(p, p->left, p->y - 26, 3, 26, PDF_ACCENT);
 	pdf_text_fit(p, p->left + 12, p->y - 11, 200, 1, 11, PDF_INK,
 		     str(d->title));
-	pdf_text(
-	    p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
-	    rp_fmt(a, sizeof(a),
-		   "score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 mean %.2f "
-		   "\xC2\xB7 n = %d",
-		   d->score, d->favourable, d->mean, d->n));
+	pdf_text(p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
+		 rp_fmt(a, sizeof(a),
+			"score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 n = %d",
+			d->score, d->favourable, d->n));
 	p->y -= 34;
 }
 
@@ -241,6 +260,14 @@ static void comments_of(struct pdf *p, const struct rp_team_report *r,
 	}
 }
 
+static int has_comments(const struct rp_team_report *r, const char *purpose)
+{
+	for (size_t i = 0; i < r->n_comments; i++)
+		if (strcmp(str(r->comments[i].purpose), purpose) == 0)
+			return 1;
+	return 0;
+}
+
 static void going_well(struct pdf *p, const struct rp_team_report *r,
 		       const size_t *dims, size_t n_dims)
 {
@@ -248,8 +275,7 @@ static void going_well(struct pdf *p, const struct rp_team_report *r,
 	size_t n_items, i;
 	char a[512];
 
-	pdf_new_page(p);
-	pdf_heading(p, "What is going well");
+	open_section(p, "What is going well", 120);
 	if (n_dims == 0) {
 		pdf_paragraph(p, 10, PDF_INK,
 			      "Too few people answered this wave to report "
@@ -276,18 +302,91 @@ static void going_well(struct pdf *p, const struct rp_team_report *r,
 			pdf_text(
 			    p, p->left + 12, p->y - 8, 0, 8, PDF_MUTED,
 			    isfinite(fav)
-				? rp_fmt(a, sizeof(a),
-					 "mean %.2f \xC2\xB7 %.0f%% favourable",
-					 it->mean, fav)
-				: rp_fmt(a, sizeof(a), "mean %.2f", it->mean));
+				? rp_fmt(
+				      a, sizeof(a),
+				      "score %.0f \xC2\xB7 %.0f%% favourable",
+				      item_score(it), fav)
+				: rp_fmt(a, sizeof(a), "score %.0f",
+					 item_score(it)));
 			p->y -= 16;
 		}
 	}
-	if (r->comments_shown) {
+	if (r->comments_shown && has_comments(r, "going_well")) {
 		pdf_subheading(p, "In the team's words: what is going well");
 		comments_of(p, r, "going_well", 0);
 	}
 	free(items);
+}
+
+/* The progress item's dimension, or NULL when the wave did not ask it. */
+static const struct rp_dimension *progress_of(const struct rp_team_report *r)
+{
+	for (size_t i = 0; i < r->n_dimensions; i++)
+		if (r->dimensions[i].group == RP_GROUP_PROGRESS)
+			return &r->dimensions[i];
+	return NULL;
+}
+
+/*
+ * What we agreed last time: the actions recorded after an earlier wave,
+ * each with its owner, review date and whether it is done, and, when the
+ * wave asked it, how the team rates its progress on them (with the same
+ * threshold as any other measure).
+ */
+static void last_time(struct pdf *p, const struct rp_team_report *r)
+{
+	const struct rp_dimension *d = progress_of(r);
+	char a[256];
+
+	if (r->n_actions == 0 && d == NULL)
+		return;
+	open_section(p, "What we agreed last time", 100);
+	if (r->n_actions)
+		pdf_paragraph(p, 10, PDF_INK,
+			      rp_fmt(a, sizeof(a),
+				     "After the results of %s, the team "
+				     "agreed:",
+				     str(r->actions_wave)));
+	else
+		pdf_paragraph(p, 10, PDF_INK,
+			      "No actions were recorded after the last wave "
+			      "(carepulse action add records them).");
+	for (size_t i = 0; i < r->n_actions; i++) {
+		const struct rp_action *ac = &r->actions[i];
+
+		pdf_quote(p, ac->done ? PDF_ACCENT : PDF_ANSWER[1],
+			  str(ac->text));
+		p->y += 4;
+		a[0] = '\0';
+		if (ac->owner)
+			rp_fmt(a, sizeof(a), "owner %s \xC2\xB7 ", ac->owner);
+		if (ac->review)
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a),
+			       "review %s \xC2\xB7 ", ac->review);
+		if (ac->done)
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "done %s",
+			       ac->done);
+		else
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "open");
+		pdf_text_fit(p, p->left + 12, p->y - 8, p->right - p->left - 12,
+			     0, 8, PDF_MUTED, a);
+		p->y -= 16;
+	}
+	if (d == NULL)
+		return;
+	pdf_subheading(p, "We made progress on what we agreed last time");
+	if (shown(d))
+		pdf_paragraph(p, 10, PDF_INK,
+			      rp_fmt(a, sizeof(a),
+				     "score %.0f \xC2\xB7 %.0f%% favourable "
+				     "\xC2\xB7 n = %d",
+				     d->score, d->favourable, d->n));
+	else
+		pdf_paragraph(p, 10, PDF_MUTED,
+			      rp_fmt(a, sizeof(a),
+				     "Not enough responses to show (fewer "
+				     "than %d).",
+				     r->threshold));
 }
 
 static void attributes_and_behaviours(struct pdf *p,
@@ -300,8 +399,7 @@ static void attributes_and_behaviours(struct pdf *p,
 	char a[256];
 	float x, w, cx, cy, radius = 105;
 
-	pdf_new_page(p);
-	pdf_heading(p, "The 7 C's and the four behaviours");
+	open_section(p, "The 7 C's and the four behaviours", 2 * radius + 120);
 	for (i = 0; i < r->n_dimensions && n < 32; i++) {
 		const struct rp_dimension *d = &r->dimensions[i];
 
@@ -345,7 +443,8 @@ static void attributes_and_behaviours(struct pdf *p,
 	}
 
 	for (i = 0; i < r->n_dimensions; i++)
-		bars += r->dimensions[i].group != RP_GROUP_7C;
+		bars += r->dimensions[i].group != RP_GROUP_7C &&
+			r->dimensions[i].group != RP_GROUP_PROGRESS;
 	if (bars == 0)
 		return;
 	pdf_need(p, 60 + 26.0f * (float)bars);
@@ -361,7 +460,7 @@ static void attributes_and_behaviours(struct pdf *p,
 		const struct rp_dimension *d = &r->dimensions[i];
 		struct chart_value v = {shown(d), d->score};
 
-		if (d->group == RP_GROUP_7C)
+		if (d->group == RP_GROUP_7C || d->group == RP_GROUP_PROGRESS)
 			continue;
 		pdf_need(p, 26);
 		pdf_text_fit(p, p->left, p->y - 15, 104, 1, 9, PDF_INK,
@@ -375,14 +474,8 @@ static void attributes_and_behaviours(struct pdf *p,
 			    rp_fmt(a, sizeof(a), "%.0f%%", d->favourable));
 		p->y -= 26;
 	}
-	for (i = 0; i <= 4; i++) {
-		float tx = x + w * (float)i / 4;
-
-		pdf_line(p, tx, p->y + 2, tx, p->y - 1, 0.5f, PDF_MUTED);
-		pdf_text_center(p, tx, p->y - 9, 0, 6.5f, PDF_MUTED,
-				rp_fmt(a, sizeof(a), "%d", (int)i * 25));
-	}
-	p->y -= 20;
+	chart_axis(p, x, p->y + 1, w);
+	p->y -= 22;
 }
 
 static void trends(struct pdf *p, const struct rp_team_report *r)
@@ -392,8 +485,7 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 	size_t i, col = 0;
 	char a[256];
 
-	pdf_new_page(p);
-	pdf_heading(p, "Trends");
+	open_section(p, "Trends", 60 + cell_h);
 	if (r->n_waves <= 1)
 		pdf_paragraph(p, 10, PDF_INK,
 			      "This is the team's first wave: trends appear "
@@ -401,12 +493,15 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 	else
 		pdf_paragraph(
 		    p, 10, PDF_INK,
-		    rp_fmt(a, sizeof(a),
-			   "Each dimension's mean (1 to 5) over the last %zu "
-			   "waves. A triangle marks a change the test found "
-			   "significant; hatching marks a wave with fewer than "
-			   "%d responses.",
-			   r->n_waves, r->threshold));
+		    rp_fmt(
+			a, sizeof(a),
+			"Each dimension's score (0 to 100) over the last %zu "
+			"waves, from %s to %s, one mark per wave; the band "
+			"is its 95%% interval. A triangle marks a change the "
+			"test found significant; hatching marks a wave with "
+			"fewer than %d responses.",
+			r->n_waves, str(r->waves[0]),
+			str(r->waves[r->n_waves - 1]), r->threshold));
 	if (r->trend_gaps)
 		pdf_paragraph(
 		    p, 10, PDF_INK,
@@ -471,8 +566,8 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 	if (item_shown(r, it)) {
 		chart_stacked(p, bx, p->y - 16, bw, 13, it->counts);
 		pdf_text_right(p, p->right, p->y - 9, 1, 8.5f, PDF_INK,
-			       rp_fmt(a, sizeof(a), "%.2f", it->mean));
-		pdf_text_right(p, p->right, p->y - 19, 0, 6.5f, PDF_MUTED,
+			       rp_fmt(a, sizeof(a), "%.0f", item_score(it)));
+		pdf_text_right(p, p->right, p->y - 19, 0, 7, PDF_MUTED,
 			       rp_fmt(a, sizeof(a), "n = %d", it->n));
 	} else {
 		pdf_hatch(p, bx, p->y - 16, bw, 13);
@@ -491,12 +586,11 @@ static void item_detail(struct pdf *p, const struct rp_team_report *r)
 	size_t i, j;
 	int orphans = 0;
 
-	pdf_new_page(p);
-	pdf_heading(p, "Item detail");
+	open_section(p, "Item detail", 140);
 	pdf_paragraph(p, 9.5f, PDF_INK,
 		      "How the answers to each statement were spread, from "
-		      "strongly disagree to strongly agree; the mean on the "
-		      "right is on the 1 to 5 scale.");
+		      "strongly disagree to strongly agree; the score on the "
+		      "right is on the 0 to 100 scale.");
 	chart_stacked_legend(p, p->left, p->y - 10, answer_labels);
 	p->y -= 24;
 	for (i = 0; i < r->n_dimensions; i++) {
@@ -532,8 +626,7 @@ static void areas_to_grow(struct pdf *p, const struct rp_team_report *r,
 	size_t i, shown_n = 0;
 	char a[256];
 
-	pdf_new_page(p);
-	pdf_heading(p, "Areas to grow");
+	open_section(p, "Areas to grow", 120);
 	if (n_dims == 0) {
 		pdf_paragraph(p, 10, PDF_INK,
 			      "Too few people answered this wave to point to "
@@ -569,8 +662,7 @@ static void self_and_team(struct pdf *p, const struct rp_team_report *r)
 		any |= r->dimensions[i].has_self;
 	if (!any)
 		return;
-	pdf_new_page(p);
-	pdf_heading(p, "Self and team");
+	open_section(p, "Self and team", 120);
 	pdf_paragraph(p, 10, PDF_INK,
 		      "The leader's own view next to the team's, on the same "
 		      "0 to 100 scale. A gap is not a fault: it is a good "
@@ -606,6 +698,9 @@ static void self_and_team(struct pdf *p, const struct rp_team_report *r)
 		pdf_text_right(p, p->right, p->y - 12, 0, 8.5f, PDF_INK, a);
 		p->y -= 22;
 	}
+	pdf_need(p, 24);
+	chart_axis(p, x, p->y + 6, w);
+	p->y -= 22;
 }
 
 static void comments(struct pdf *p, const struct rp_team_report *r)
@@ -614,8 +709,7 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 	int other = 0;
 	size_t i;
 
-	pdf_new_page(p);
-	pdf_heading(p, "Comments");
+	open_section(p, "Comments", 80);
 	if (!r->comments_shown) {
 		pdf_paragraph(
 		    p, 10, PDF_INK,
@@ -633,8 +727,9 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 		return;
 	}
 	pdf_paragraph(p, 9.5f, PDF_MUTED,
-		      "In the team's own words, in random order. What is "
-		      "going well is quoted on the page of that name.");
+		      "In the team's own words, in alphabetical order under "
+		      "each question. What is going well is quoted in the "
+		      "section of that name.");
 	pdf_subheading(p, "What would help");
 	comments_of(p, r, "would_help", 0);
 	for (i = 0; i < r->n_comments; i++) {
@@ -662,8 +757,7 @@ static void workshop(struct pdf *p, const struct rp_team_report *r,
 	size_t i;
 	char a[256];
 
-	pdf_new_page(p);
-	pdf_heading(p, "Workshop: from strengths to next steps");
+	open_section(p, "Workshop: from strengths to next steps", 140);
 	pdf_paragraph(
 	    p, 10, PDF_INK,
 	    "A plan for about ninety minutes together. It follows the CARE "
@@ -708,8 +802,7 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 {
 	char a[512];
 
-	pdf_new_page(p);
-	pdf_heading(p, "How to read this report");
+	open_section(p, "How to read this report", 140);
 	pdf_subheading(p, "Scores");
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
@@ -722,7 +815,10 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 	    "1)" NB "/" NB "4" NB TIMES NB
 	    "100, so 3 (neither) is 50. % favourable is the share of "
 	    "answers that are 4 or 5; % neutral the share of 3; "
-	    "% unfavourable the share of 1 or 2.");
+	    "% unfavourable the share of 1 or 2. Every score in this "
+	    "report, a statement's too, is on this 0 to 100 scale; the "
+	    "1 to 5 means appear only here, where the method is "
+	    "explained.");
 	pdf_subheading(p, "Intervals and change");
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
@@ -742,8 +838,9 @@ static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 		   "Results for any group with fewer than %d responses (the "
 		   "threshold k) are not shown anywhere; such places read "
 		   "\"not enough responses\" or \"fewer than %d\". Comments "
-		   "appear only when at least %d people answered, in random "
-		   "order. A leader's self-assessment is shown next to the "
+		   "appear only when at least %d people answered, in "
+		   "alphabetical order under each question. A leader's "
+		   "self-assessment is shown next to the "
 		   "team's view and never mixed into it.",
 		   r->threshold, r->threshold, r->comment_threshold));
 	pdf_subheading(p, "Survey");
@@ -815,25 +912,25 @@ struct contents {
 	const char *title[SECTIONS_MAX];
 	int page[SECTIONS_MAX];
 	size_t n;
-	const char *pending; /* the section being drawn */
-	int pending_page;
+	const char *pending;  /* the section being drawn */
+	int pending_headings; /* headings drawn before it */
 };
 
 /*
- * Notes where the section about to be drawn starts (each starts a page) and
- * closes the previous one, which is listed only if it drew anything. NULL
+ * Notes the section about to be drawn and closes the previous one, which
+ * is listed, at the page its heading landed on, only if it drew one. NULL
  * closes the last.
  */
 static void section(struct pdf *p, struct contents *toc, const char *title)
 {
-	if (toc->pending && p->page_no >= toc->pending_page &&
+	if (toc->pending && p->headings > toc->pending_headings &&
 	    toc->n < SECTIONS_MAX) {
 		toc->title[toc->n] = toc->pending;
-		toc->page[toc->n] = toc->pending_page;
+		toc->page[toc->n] = p->heading_page;
 		toc->n++;
 	}
 	toc->pending = title;
-	toc->pending_page = p->page_no + 1;
+	toc->pending_headings = p->headings;
 }
 
 static void draw_contents(struct pdf *p, const struct contents *toc)
@@ -872,7 +969,7 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 				    r->n_waves, RP_WAVES_MAX);
 	if ((r->n_dimensions && !r->dimensions) || (r->n_items && !r->items) ||
 	    (r->n_waves && !r->waves) || (r->n_trends && !r->trends) ||
-	    (r->n_comments && !r->comments))
+	    (r->n_comments && !r->comments) || (r->n_actions && !r->actions))
 		return cp_error_set(err, CP_EUSAGE,
 				    "team report: a count without its array");
 	dims = calloc(r->n_dimensions + 1, sizeof(*dims));
@@ -900,6 +997,8 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 		cover_y = p.y;
 		section(&p, &toc, "What is going well");
 		going_well(&p, r, dims, n_dims);
+		section(&p, &toc, "What we agreed last time");
+		last_time(&p, r);
 		section(&p, &toc, "The 7 C's and the four behaviours");
 		attributes_and_behaviours(&p, r);
 		section(&p, &toc, "Trends");

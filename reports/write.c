@@ -12,6 +12,7 @@
 
 #include "buf.h"
 
+#include "action.h"
 #include "preview.h"
 #include "report_write.h"
 #include "results.h"
@@ -113,6 +114,26 @@ static int hidden_fix(struct cp_store *st, const struct cp_results *now,
 				 sizeof(data->fix), err);
 	data->report.hidden_fix = rc == 0 && data->fix[0] ? data->fix : NULL;
 	return rc;
+}
+
+/* What the team agreed after its last wave with actions before wave. */
+static int last_time(struct cp_store *st, int64_t team, int64_t wave,
+		     struct rp_team_data *data, struct cp_error *err)
+{
+	struct cp_action *rows = NULL;
+	struct cp_wave from;
+	int64_t from_id = 0;
+	size_t n = 0;
+	int rc;
+
+	rc = cp_action_last_time(st, team, wave, &rows, &n, &from_id, err);
+	if (rc == 0 && from_id)
+		rc = cp_store_wave_get(st, from_id, &from, err);
+	if (rc || from_id == 0 || n == 0) {
+		free(rows);
+		return rc;
+	}
+	return rp_team_report_set_actions(data, rows, n, &from, err);
 }
 
 /* The cancelled waves of team between from and until, in words, for the
@@ -249,6 +270,8 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 				now->wave.opens_at, data, err);
 	if (rc == 0 && data->report.hidden)
 		rc = hidden_fix(st, now, team, data, err);
+	else if (rc == 0)
+		rc = last_time(st, team, wave, data, err);
 	if (rc == 0 && hidden)
 		*hidden = data->report.hidden;
 	rc = rc ? rc : rp_team_report_write(&data->report, path, o, err);

@@ -1288,19 +1288,12 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		gr->answered = b.tot.responses[g];
 		gr->delivered = b.tot.delivered[g];
 	}
-	if (!r->scores) {
-		/* Open: counts only, so that two looks cannot be
-		 * differenced into the one answer between them. */
-		for (size_t g = 0; g < r->ngroups; g++) {
-			struct cp_group *gr = &r->groups[g];
-			gr->has_rate = gr->delivered >= r->threshold;
-			if (gr->has_rate)
-				gr->response_rate = 100.0 *
-						    (double)gr->answered /
-						    (double)gr->delivered;
-		}
-		goto done;
-	}
+	/* Open or closed, a group's count of responses follows the same
+	 * rule as its scores: under k (or the difference of two nested
+	 * groups under k) it is hidden, since a count of 0 or 1 in a team
+	 * of two says whether a given person has answered. An open wave
+	 * shows counts and response rates and nothing else, so that two
+	 * looks cannot be differenced into the one answer between them. */
 	rc = decide(&b, M_RESPONSES, b.tot.responses, r->threshold, NULL,
 		    hidden, err);
 	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
@@ -1318,8 +1311,9 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		else
 			gr->delivered = 0;
 	}
-	if (rc == 0)
-		rc = compute_scores(&b, hidden, err);
+	if (rc || !r->scores)
+		goto done;
+	rc = compute_scores(&b, hidden, err);
 	if (rc == 0 && opts && opts->comments)
 		rc = attach_comments(&b, s, hidden, err);
 	if (rc == 0 && opts && opts->changes)

@@ -18,7 +18,8 @@
  *   members - is suppressed too (reason protects_group, naming what it
  *   protects), deepest first;
  * - scores exist only once the wave is closed; while it is open only the
- *   count of responses is given;
+ *   count of responses is given, under the same rule (a group under k,
+ *   or one that would let a smaller one be worked out, shows no count);
  * - comments need the comment threshold and the same anti-differencing.
  *
  * Suppressed values are zero and flagged (cp_stat.suppressed,
@@ -64,11 +65,11 @@ struct cp_group {
 	/*
 	 * The group as a whole: fewer than k responses, or hidden so that
 	 * it cannot be worked out from its neighbours. When set, every
-	 * number below is zero (answered too, once the wave is closed).
+	 * number below is zero, answered too.
 	 */
 	bool suppressed;
 	struct cp_suppression why; /* the reason, when suppressed */
-	int64_t answered;	   /* responses (while open: always given) */
+	int64_t answered;	   /* responses (0 when suppressed) */
 	/* Response rate = answered / delivered, only when delivered >= k. */
 	bool has_rate;
 	int64_t delivered; /* team invitations in state sent */

@@ -615,7 +615,26 @@ static const char *const migrations[] = {
      ") WITHOUT ROWID;"
      "INSERT INTO ready_wave(wave_id, queued_at)"
      " SELECT id, 0 FROM wave WHERE status IN ('closed', 'cancelled');"),
-    /* 10 -> 11: single sign-on (core/access/oidc.c): a begun sign-in,
+    /*
+     * 10 -> 11: the action loop (issue 13.6). What a team agreed after the
+     * results of a wave: the action, who takes it forward (a name as
+     * typed, not a member), when to look at it again and when it was
+     * done. It is about the team and its leader, never a respondent.
+     * A wave deleted (never the case for a closed one) takes its
+     * actions with it.
+     */
+    ("CREATE TABLE action ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  team_id INTEGER NOT NULL REFERENCES team(id),"
+     "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
+     "  text TEXT NOT NULL CHECK (length(text) > 0),"
+     "  owner TEXT NOT NULL DEFAULT '',"
+     "  review_at INTEGER,"
+     "  done_at INTEGER,"
+     "  created_at INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX action_team_wave ON action(team_id, wave_id);"),
+    /* 11 -> 12: single sign-on (core/access/oidc.c): a begun sign-in,
        found by the SHA-256 of its state and taken once by the callback;
        the SHA-256 of the secret of the browser that began it. */
     ("CREATE TABLE oidc_pending ("

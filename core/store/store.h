@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 11
+#define CP_SCHEMA_VERSION 12
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -985,6 +985,52 @@ int cp_store_ready_unsent(struct cp_store *s, int64_t wave, int max_attempts,
 int cp_store_ready_set(struct cp_store *s, int64_t wave, int64_t viewer,
 		       const char *state, const char *reason, int64_t now,
 		       struct cp_error *err);
+
+/* ---- actions: what a team agreed after a wave (store_action.c) ---- */
+
+#define CP_ACTION_TEXT_MAX  500 /* bytes of UTF-8 */
+#define CP_ACTION_OWNER_MAX 120
+
+struct cp_action {
+	int64_t id;
+	int64_t team_id;
+	int64_t wave_id; /* the wave whose results it follows */
+	char team[256];	 /* the team's name now (filled by lists) */
+	char text[CP_ACTION_TEXT_MAX + 1];
+	char owner[CP_ACTION_OWNER_MAX + 1]; /* "" when none was named */
+	int64_t review_at;		     /* 0 when none */
+	int64_t done_at;		     /* 0 while open */
+	int64_t created_at;
+};
+
+/* Stores a (its id is ignored) and sets *id. The caller has checked it
+ * (core/action). */
+int cp_store_action_add(struct cp_store *s, const struct cp_action *a,
+			int64_t *id, struct cp_error *err);
+
+/*
+ * The actions of team (0: every team) that follow wave (0: any), oldest
+ * first. *out is malloc'ed (free() it); *n may be 0.
+ */
+int cp_store_action_list(struct cp_store *s, int64_t team, int64_t wave,
+			 struct cp_action **out, size_t *n,
+			 struct cp_error *err);
+
+/* Action id into *a: CP_ENOTFOUND when there is none. */
+int cp_store_action_get(struct cp_store *s, int64_t id, struct cp_action *a,
+			struct cp_error *err);
+
+/* Marks action id done at when (it must exist and be open). */
+int cp_store_action_done(struct cp_store *s, int64_t id, int64_t when,
+			 struct cp_error *err);
+
+/*
+ * The wave whose actions a report of team for wave recalls: the latest
+ * wave that opened before wave and has actions of team; 0 when none.
+ */
+int cp_store_action_previous_wave(struct cp_store *s, int64_t team,
+				  int64_t wave, int64_t *out,
+				  struct cp_error *err);
 
 /* ---- single sign-on (OpenID Connect) ---- */
 

@@ -54,6 +54,23 @@ CAREPULSE_NOW=$(($(date +%s) + 4 * 86400)) start_server
 [ "$(status "$P")" = 404 ] || fail "the facilitator still sees Pharmacy after the date"
 stop_server
 
+# An open wave: its responses only, no score, until it closes.
+open_wave=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse Nursing \
+	"Ward A" "Ward B" Pharmacy Small) || fail "create"
+"$SEED" "$CAREPULSE_DB" invite "$open_wave" || fail "invite"
+"$SEED" "$CAREPULSE_DB" respond "$open_wave" "Ward A" 6 --seed 9 || fail "respond"
+start_server
+sid=$(portal_session leada@example.org)
+curl -s -b "cp_session=$sid" -o "$T/open.html" \
+	"http://127.0.0.1:$PORT/portal/waves/$open_wave/teams/$A"
+grep -q 'not closed yet' "$T/open.html" || fail "an open wave's page does not say so"
+grep -q 'data-m="n">6<' "$T/open.html" || fail "an open wave's page lacks its responses"
+! grep -q 'data-m="mean"' "$T/open.html" || fail "an open wave's page shows scores"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_session=$sid" \
+	"http://127.0.0.1:$PORT/portal/waves/$open_wave/teams/$A/report.pdf")
+[ "$code" = 404 ] || fail "an open wave's PDF gave $code"
+stop_server
+
 # The audit: sign-ins, views and downloads by viewers.
 expect_exit 0 access log
 expect_in out "fac@example.org"

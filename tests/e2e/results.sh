@@ -46,6 +46,11 @@ assert rows and all(r["measure"] == "responses" for r in rows), rows
 assert all(r["mean"] is None and r["self_mean"] is None for r in rows)
 org = [r for r in rows if r["scope"] == "organisation"][0]
 assert org["n"] == 23 and org["wave_status"] == "open", org
+# Nursing's own members (its leader, who answers only about themselves)
+# have no responses: while open too, a count under k is not shown.
+own = [r for r in rows if r["group"] == "Nursing" and r["scope"] == "team"][0]
+assert own["suppressed"] and own["n"] is None, own
+assert own["reason"] == "fewer_than_k", own
 PY
 expect_exit 0 results "$w1" --matrix --format csv
 expect_not_in out "not enough"
@@ -133,7 +138,28 @@ expect_in out "wave,group,scope,suppressed,reason,protects,n,response_rate,compa
 expect_in out "$w2,Ward B,team,true,fewer_than_k,,,,,,,,,,,,,,"
 expect_exit 0 results "$w2" --matrix --measure favourable
 expect_in out "fewer than 5 answered"
-expect_in out "protects Ward B (own members)"
+expect_in out "hidden so that the answers of Ward B's own members cannot be worked out"
+# The heat map fits a 100-column terminal (the dimensions go on in
+# further tables), or the width COLUMNS says.
+awk 'length($0) > 100 { print; bad = 1 } END { exit bad }' "$T/out" ||
+	fail "--matrix is wider than 100 columns"
+expect_in out "Helping"
+COLUMNS=60 expect_exit 0 results "$w2" --matrix
+awk 'length($0) > 60 { print; bad = 1 } END { exit bad }' "$T/out" ||
+	fail "--matrix is wider than COLUMNS=60"
+expect_in out "Helping"
+
+# --items shows each statement to a person, its id to a script.
+expect_exit 0 results "$w2" --items --team Pharmacy
+expect_in out "My leader notices when work is becoming hard …"
+expect_not_in out "compassion.1"
+expect_exit 0 results "$w2" --items --team Pharmacy --format csv
+expect_in out ",item,compassion,"
+
+# --comments says why a group's comments are not listed.
+expect_exit 0 results "$w2" --comments
+expect_in out "no comments for Pharmacy (own members): 7 responses, fewer than the comment threshold of 10"
+expect_in out "no comments for Ward B (own members): fewer than 5 answered"
 
 # The installation threshold applies when the wave has none: the one in
 # force when the wave closes, which the wave keeps (it is frozen).

@@ -417,8 +417,17 @@ static void test_k_minus_one_and_k(void **state)
 	r = load(f, w);
 	assert_false(r->scores); /* open: counts only */
 	a = cp_results_group(r, CP_SCOPE_TEAM, f->team[1]);
+	b = cp_results_group(r, CP_SCOPE_TEAM, f->team[2]);
 	assert_non_null(a);
-	assert_int_equal(a->answered, 4);
+	/* Even while open, a count under k is not shown (issue 16): nor is
+	 * the organisation's, from which B's 5 would give A's 4. */
+	assert_true(a->suppressed);
+	assert_int_equal(a->why.reason, CP_REASON_FEWER_THAN_K);
+	assert_int_equal(a->answered, 0);
+	assert_false(a->has_rate);
+	assert_false(b->suppressed);
+	assert_int_equal(b->answered, 5);
+	assert_true(cp_results_group(r, CP_SCOPE_ORGANISATION, 0)->suppressed);
 	assert_null(a->dims);
 	cp_results_free(r);
 
