@@ -249,12 +249,15 @@ int rp_team_report_from_results(struct rp_team_data **out,
 
 	for (i = 0; i < sv->ndims; i++)
 		fill_dimension(&t->dimensions[i], sv, i, g);
+	/* Agree items only: an eNPS item is a measure of its own
+	 * (cp_results_enps), not a statement with a 1-5 mean. */
+	r->n_items = 0;
 	for (i = 0; i < sv->nitems; i++)
-		fill_item(&t->items[i], sv, i, g);
+		if (sv->items[i].type == CP_ITEM_AGREE)
+			fill_item(&t->items[r->n_items++], sv, i, g);
 	r->dimensions = t->dimensions;
 	r->n_dimensions = sv->ndims;
 	r->items = t->items;
-	r->n_items = sv->nitems;
 
 	/* The trend: the last waves before this one, then this one. */
 	first = n_before > RP_WAVES_MAX - 1 ? n_before - (RP_WAVES_MAX - 1) : 0;

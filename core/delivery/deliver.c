@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "config.h"
 #include "deliver_int.h"
+#include "json_load.h"
 #include "mail.h"
 #include "survey.h"
 #include "token.h"
@@ -389,7 +390,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		    closes[0] ? closes : NULL, "reminder", reminder, "link",
 		    cp_buf_str(&link), "subject", cp_buf_str(&subject), "text",
 		    cp_buf_str(&text));
-		s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		s = o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(json, s, err)
 		       : cp_error_set(err, CP_ENOMEM, "out of memory");
 		free(s);
@@ -582,7 +583,7 @@ static char *chat_body(struct run *run, const struct cp_chat_team *t,
 			      "title", title, "text", text);
 	else
 		o = json_pack("{s:s}", "text", text);
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	s = o ? cp_json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
 }

@@ -56,8 +56,15 @@ static const char style[] =
     ".seg label:has(input:checked){background:#2d6a4f;color:#fff}"
     ".seg label:has(input:focus-visible){outline:3px solid #1a5fb4;"
     "outline-offset:-3px;z-index:1}"
+    /* "Prefer not to say": the last segment of the row, wider, its words
+     * in small type (they wrap inside its 44 px), set apart in colour;
+     * the ends' words stay under the scale, not under it. */
+    ".seg label.decline{flex:1.5 1 0;font-size:.75rem;font-weight:400;"
+    "line-height:1.1;text-align:center;padding:0 .25rem;"
+    "background:#efeee8}"
     ".ends{display:flex;justify-content:space-between;gap:1rem;"
     "font-size:.875rem;color:#4a4a4a;margin-top:.15rem}"
+    ".ends.pnts{padding-right:23%}"
     ".sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}"
     "input:focus-visible,textarea:focus-visible,button:focus-visible,"
@@ -350,11 +357,54 @@ static int problem_list(struct cp_buf *b, const struct cp_form *f,
 	return rc ? rc : cp_buf_adds(b, "</ul></div>\n", err);
 }
 
+/* No answer entered yet (an eNPS item takes 0). */
+#define CP_NO_VALUE (-2)
+
+/* The words of point v of item it for screen readers: the scale's label,
+ * or for an eNPS item the words at 0 and 10 (none between). */
+static const char *point_label(const struct cp_survey *s,
+			       const struct cp_item *it, int v)
+{
+	if (it->type != CP_ITEM_ENPS)
+		return s->scale.labels[v - s->scale.min];
+	return v == CP_ENPS_MIN	  ? it->labels[0]
+	       : v == CP_ENPS_MAX ? it->labels[1]
+				  : NULL;
+}
+
+/* "Prefer not to say" where item it offers it: one more radio of its
+ * group (the same name), so it needs no script and a screen reader reads
+ * it with the others. */
+static int decline(struct cp_buf *b, const struct cp_survey *s,
+		   const struct cp_item *it, int value, struct cp_error *err)
+{
+	int rc;
+
+	if (!it->prefer_not_to_say || s->prefer_not_to_say == NULL)
+		return 0; /* not offered */
+	rc = cp_buf_adds(b,
+			 "<label class=\"decline\"><input type=\"radio\" "
+			 "name=\"",
+			 err);
+	rc = rc ? rc : esc(b, it->id, err);
+	rc = rc ? rc
+		: cp_buf_adds(
+		      b,
+		      value == CP_ANSWER_DECLINED
+			  ? "\" value=\"" CP_ANSWER_DECLINED_TOKEN "\" checked>"
+			  : "\" value=\"" CP_ANSWER_DECLINED_TOKEN "\">",
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, "<span>", err);
+	rc = rc ? rc : esc(b, s->prefer_not_to_say, err);
+	return rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
+}
+
 /*
  * One statement: a fieldset whose legend is the statement, and a row of
- * real radio inputs, one segment per point of the scale showing its
- * number, its label for screen readers, and the two ends' labels under
- * the row. Everything about how an item looks is here.
+ * real radio inputs, one segment per point of the scale (0 to 10 for an
+ * eNPS item) showing its number, its label for screen readers, the two
+ * ends' labels under the row, and "prefer not to say" where the item
+ * offers it. Everything about how an item looks is here.
  */
 static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		struct cp_error *err)
@@ -363,9 +413,13 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	const struct cp_item *it = &s->items[i];
 	const struct cp_answers *a = f->entered;
 	int problem = a ? a->item_problem[i] : CP_FIELD_OK;
-	int value = a ? a->values[i] : 0;
-	const char *low = s->scale.labels[0];
-	const char *high = s->scale.labels[s->scale.max - s->scale.min];
+	int value = a && a->given[i] ? a->values[i] : CP_NO_VALUE;
+	bool enps = it->type == CP_ITEM_ENPS;
+	int lo = enps ? CP_ENPS_MIN : s->scale.min;
+	int hi = enps ? CP_ENPS_MAX : s->scale.max;
+	const char *low = point_label(s, it, lo);
+	const char *high = point_label(s, it, hi);
+	bool offers = it->prefer_not_to_say && s->prefer_not_to_say;
 	int rc;
 
 	rc = cp_buf_adds(b, "<fieldset id=\"f-", err);
@@ -387,8 +441,8 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "<div class=\"seg\">\n", err);
-	for (int v = s->scale.min; rc == 0 && v <= s->scale.max; v++) {
-		const char *label = s->scale.labels[v - s->scale.min];
+	for (int v = lo; rc == 0 && v <= hi; v++) {
+		const char *label = point_label(s, it, v);
 		rc =
 		    cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
 		rc = rc ? rc : esc(b, it->id, err);
@@ -403,12 +457,16 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</label>\n", err);
 	}
+	rc = rc ? rc : decline(b, s, it, value, err);
 	rc = rc ? rc : cp_buf_adds(b, "</div>\n", err);
 	if (rc == 0 && low && high) {
-		rc = cp_buf_adds(b,
-				 "<div class=\"ends\" aria-hidden=\"true\">"
-				 "<span>",
-				 err);
+		rc = cp_buf_adds(
+		    b,
+		    offers ? "<div class=\"ends pnts\" "
+			     "aria-hidden=\"true\"><span>"
+			   : "<div class=\"ends\" aria-hidden=\"true\">"
+			     "<span>",
+		    err);
 		rc = rc ? rc : esc(b, low, err);
 		rc = rc ? rc : cp_buf_adds(b, "</span><span>", err);
 		rc = rc ? rc : esc(b, high, err);

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "config.h"
 #include "form.h"
+#include "json_load.h"
 #include "portal.h"
 #include "respond.h"
 #include "store.h"
@@ -603,7 +604,7 @@ static enum MHD_Result send_json(struct request *rq, unsigned status,
 				 json_t *obj, bool close_after)
 {
 	struct cp_buf b;
-	char *text = json_dumps(obj, JSON_COMPACT);
+	char *text = cp_json_dumps(obj, JSON_COMPACT);
 
 	json_decref(obj);
 	if (text == NULL)
@@ -1318,12 +1319,16 @@ static enum MHD_Result api_post(struct request *rq)
 	enum MHD_Result ret;
 	struct cp_error err;
 	char field[160];
+	bool oom;
 
 	if (!content_type_is(rq->conn, "application/json"))
 		return send_api_error(rq, 415, "unsupported_media_type",
 				      "send application/json");
-	doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
-			 JSON_REJECT_DUPLICATES, &jerr);
+	doc = cp_json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
+			    JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom)
+		return send_api_error(rq, 503, "unavailable",
+				      "out of memory; try again");
 	if (doc == NULL) {
 		snprintf(field, sizeof(field), "line %d, column %d: %s",
 			 jerr.line, jerr.column, jerr.text);

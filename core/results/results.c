@@ -289,7 +289,7 @@ struct totals {
 	int64_t *dim_n;
 	double *dim_sum, *dim_sumsq;
 	int64_t *dim_dist; /* [g][d][value] */
-	int64_t *item_c;   /* [g][i][value], raw (not reverse-scored) */
+	int64_t *item_c;   /* [g][i][cell], raw (not reverse-scored) */
 	int64_t *self_n;   /* [g][d], self responses, never rolled up */
 	double *self_sum, *self_sumsq;
 };
@@ -519,7 +519,7 @@ static int totals_alloc(struct totals *t, size_t ng, size_t nd, size_t ni,
 	t->dim_sum = calloc(gd, sizeof(double));
 	t->dim_sumsq = calloc(gd, sizeof(double));
 	t->dim_dist = calloc(gd * CP_SCALE_POINTS, sizeof(int64_t));
-	t->item_c = calloc(gi * CP_SCALE_POINTS, sizeof(int64_t));
+	t->item_c = calloc(gi * CP_ANSWER_CELLS, sizeof(int64_t));
 	t->self_n = calloc(gd, sizeof(int64_t));
 	t->self_sum = calloc(gd, sizeof(double));
 	t->self_sumsq = calloc(gd, sizeof(double));
@@ -610,12 +610,14 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 		if (g == CP_NO_GROUP || it == CP_NO_GROUP || r->self)
 			continue;
 		item = &sv->items[it];
-		for (int v = 0; v < CP_SCALE_POINTS; v++) {
-			int f = item->reverse ? CP_SCALE_POINTS - 1 - v : v;
-			t->item_c[(g * ni + it) * CP_SCALE_POINTS + v] +=
+		for (int v = 0; v < CP_ANSWER_CELLS; v++)
+			t->item_c[(g * ni + it) * CP_ANSWER_CELLS + v] +=
 			    r->c[v];
+		for (int v = 0;
+		     item->type == CP_ITEM_AGREE && v < CP_SCALE_POINTS; v++) {
+			int f = item->reverse ? CP_SCALE_POINTS - 1 - v : v;
 			t->dim_dist[(g * nd + item->dim) * CP_SCALE_POINTS +
-				    f] += r->c[v];
+				    f] += r->c[CP_SCALE_MIN + v];
 		}
 	}
 	/* Children come after their parents: roll up from the end. */
@@ -631,9 +633,9 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 		for (size_t x = 0; x < nd * CP_SCALE_POINTS; x++)
 			t->dim_dist[p * nd * CP_SCALE_POINTS + x] +=
 			    t->dim_dist[g * nd * CP_SCALE_POINTS + x];
-		for (size_t x = 0; x < ni * CP_SCALE_POINTS; x++)
-			t->item_c[p * ni * CP_SCALE_POINTS + x] +=
-			    t->item_c[g * ni * CP_SCALE_POINTS + x];
+		for (size_t x = 0; x < ni * CP_ANSWER_CELLS; x++)
+			t->item_c[p * ni * CP_ANSWER_CELLS + x] +=
+			    t->item_c[g * ni * CP_ANSWER_CELLS + x];
 	}
 }
 
@@ -814,6 +816,41 @@ static bool wanted(const struct cp_results *r, size_t g)
 }
 
 /*
+ * Item i of group g from its answer counts c (cells), or hidden for why
+ * (reason set). An agree item's statistics are its cp_stat; an eNPS
+ * item's are its cp_enps, and its cp_stat keeps only n and declined
+ * (and the suppression), so nothing reads 0-10 answers as a 1-5 mean.
+ */
+static void item_stat(struct cp_results *r, size_t g, size_t i,
+		      const int64_t *c, const struct cp_suppression *why)
+{
+	struct cp_group *gr = &r->groups[g];
+	struct cp_stat *st = &gr->items[i];
+
+	if (why->reason != CP_REASON_NONE) {
+		hide_stat(st, why);
+		if (gr->enps) {
+			cp_enps_suppress(&gr->enps[i]);
+			gr->enps[i].why = *why;
+		}
+		return;
+	}
+	if (r->survey->items[i].type == CP_ITEM_AGREE) {
+		cp_stat_from_counts(st, &c[CP_SCALE_MIN],
+				    r->survey->items[i].reverse);
+		st->declined = c[CP_CELL_DECLINED];
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	st->why.protects = CP_NO_GROUP;
+	st->declined = c[CP_CELL_DECLINED];
+	gr->enps[i].declined = c[CP_CELL_DECLINED];
+	cp_enps_from_counts(&gr->enps[i], c);
+	st->n = gr->enps[i].n;
+	st->answers = st->n;
+}
+
+/*
  * Fills each wanted group's statistics from the totals: per dimension,
  * per item (unless dims_only), and the leader's self-assessment with its
  * gap to the team. Suppression runs again on each measure's own counts,
@@ -849,6 +886,13 @@ static int compute_scores(struct build *b,
 			gr->items = calloc(ni + 1, sizeof(*gr->items));
 			gr->item_change =
 			    calloc(ni + 1, sizeof(*gr->item_change));
+			if (cp_results_enps_item(r) != CP_NO_GROUP &&
+			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
+				NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				goto done;
+			}
 		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
@@ -879,18 +923,26 @@ static int compute_scores(struct build *b,
 			}
 			cp_stat_from_sums(st, n[g], t->dim_sum[g * nd + d],
 					  t->dim_sumsq[g * nd + d]);
-			if (!r->dims_only)
-				cp_stat_add_dist(st,
-						 &t->dim_dist[(g * nd + d) *
-							      CP_SCALE_POINTS]);
+			if (r->dims_only)
+				continue;
+			cp_stat_add_dist(
+			    st, &t->dim_dist[(g * nd + d) * CP_SCALE_POINTS]);
+			for (size_t i = 0; i < ni; i++)
+				if (r->survey->items[i].type == CP_ITEM_AGREE &&
+				    r->survey->items[i].dim == d)
+					st->declined +=
+					    t->item_c[(g * ni + i) *
+							  CP_ANSWER_CELLS +
+						      CP_CELL_DECLINED];
 		}
 	}
 	for (size_t i = 0; !r->dims_only && i < ni; i++) {
 		for (size_t g = 0; g < ng; g++) {
 			const int64_t *c =
-			    &t->item_c[(g * ni + i) * CP_SCALE_POINTS];
+			    &t->item_c[(g * ni + i) * CP_ANSWER_CELLS];
+			/* Its own n: "prefer not to say" is not an answer. */
 			n[g] = 0;
-			for (int v = 0; v < CP_SCALE_POINTS; v++)
+			for (int v = 0; v < CP_CELL_DECLINED; v++)
 				n[g] += c[v];
 		}
 		rc = decide(b, M_DIMS + nd + i, n, r->threshold, group_hidden,
@@ -898,17 +950,11 @@ static int compute_scores(struct build *b,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st;
 			if (!wanted(r, g))
 				continue;
-			st = &r->groups[g].items[i];
-			if (hidden[g].reason != CP_REASON_NONE)
-				hide_stat(st, &hidden[g]);
-			else
-				cp_stat_from_counts(
-				    st,
-				    &t->item_c[(g * ni + i) * CP_SCALE_POINTS],
-				    r->survey->items[i].reverse);
+			item_stat(r, g, i,
+				  &t->item_c[(g * ni + i) * CP_ANSWER_CELLS],
+				  &hidden[g]);
 		}
 	}
 	/* Self: a leader's own answers, beside the team's and never added
@@ -1013,18 +1059,38 @@ static int attach_comments(struct build *b, struct cp_store *s,
 	return rc;
 }
 
-static void change_of(struct cp_change *ch, const struct cp_stat *now,
-		      const struct cp_stat *before, int64_t wave, int k)
+/*
+ * Starts ch as the change from wave; false when it cannot be told: small
+ * or hidden samples (either side hidden, under k, or under min_n) are "no
+ * detectable change", never an arrow.
+ */
+static bool change_start(struct cp_change *ch, bool hidden, int64_t n1,
+			 int64_t n0, int64_t min_n, int64_t wave, int k)
 {
 	memset(ch, 0, sizeof(*ch));
 	ch->previous_wave = wave;
-	/* Small or hidden samples: "no detectable change", never an arrow. */
-	if (now->suppressed || before->suppressed || now->n < k ||
-	    before->n < k || now->n < 2 || before->n < 2) {
+	if (hidden || n1 < k || n0 < k || n1 < min_n || n0 < min_n) {
 		ch->status = CP_CHANGE_UNDETECTABLE;
-		return;
+		return false;
 	}
-	cp_welch(ch, now, before);
+	return true;
+}
+
+/* The change of an eNPS item: as change_of, on the eNPS scores. */
+static void enps_change_of(struct cp_change *ch, const struct cp_enps *now,
+			   const struct cp_enps *before, int64_t wave, int k)
+{
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 1, wave, k))
+		cp_enps_change(ch, now, before);
+}
+
+static void change_of(struct cp_change *ch, const struct cp_stat *now,
+		      const struct cp_stat *before, int64_t wave, int k)
+{
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 2, wave, k))
+		cp_welch(ch, now, before);
 }
 
 static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
@@ -1063,7 +1129,12 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 {
 	struct cp_results *r = b->r;
 	int64_t team = opts->changes_team;
-	bool items = !opts->no_item_changes;
+	/* An eNPS item is a headline measure: its change is computed even
+	 * where the other items' are not. */
+	bool enps_only = opts->no_item_changes &&
+			 cp_results_enps_item(r) != CP_NO_GROUP &&
+			 !r->dims_only;
+	bool items = !opts->no_item_changes || enps_only;
 	size_t ng = r->ngroups;
 	int64_t *prev = calloc(ng + 1, sizeof(int64_t));
 	bool *present = calloc(b->nnodes + 1, sizeof(bool));
@@ -1152,7 +1223,17 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 			     items && gr->items && i < r->survey->nitems; i++) {
 				size_t pi = item_index(q->survey,
 						       r->survey->items[i].id);
-				if (pi != CP_NO_GROUP && pg->items)
+				if (pi == CP_NO_GROUP || pg->items == NULL ||
+				    r->survey->items[i].type !=
+					q->survey->items[pi].type ||
+				    (enps_only &&
+				     r->survey->items[i].type != CP_ITEM_ENPS))
+					continue;
+				if (r->survey->items[i].type == CP_ITEM_ENPS)
+					enps_change_of(
+					    &gr->item_change[i], &gr->enps[i],
+					    &pg->enps[pi], w, r->threshold);
+				else
 					change_of(&gr->item_change[i],
 						  &gr->items[i], &pg->items[pi],
 						  w, r->threshold);
@@ -1484,6 +1565,7 @@ void cp_results_free(struct cp_results *r)
 		free(gr->dim_change);
 		free(gr->items);
 		free(gr->item_change);
+		free(gr->enps);
 		free(gr->self);
 		free(gr->self_gap);
 		free(gr->comments);
@@ -1577,4 +1659,26 @@ const char *cp_results_protects_label(const struct cp_results *r,
 	if (why->reason != CP_REASON_PROTECTS || why->protects >= r->ngroups)
 		return NULL;
 	return cp_results_group_label(&r->groups[why->protects], buf, n);
+}
+
+size_t cp_results_enps_item(const struct cp_results *r)
+{
+	for (size_t i = 0; r->survey && i < r->survey->nitems; i++)
+		if (r->survey->items[i].type == CP_ITEM_ENPS)
+			return i;
+	return CP_NO_GROUP;
+}
+
+const struct cp_enps *cp_results_enps(const struct cp_results *r,
+				      const struct cp_group *g, size_t item,
+				      const struct cp_change **change)
+{
+	if (change)
+		*change = NULL;
+	if (r->survey == NULL || item >= r->survey->nitems ||
+	    r->survey->items[item].type != CP_ITEM_ENPS || g->enps == NULL)
+		return NULL;
+	if (change && g->item_change)
+		*change = &g->item_change[item];
+	return &g->enps[item];
 }

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 11
+#define CP_SCHEMA_VERSION 12
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -445,7 +445,9 @@ struct cp_agg_item_row {
 	int64_t team_id;
 	int self;
 	char *item_id;
-	int64_t c[CP_SCALE_POINTS];
+	/* c[v]: answers of value v (1-5; 0-10 for an eNPS item);
+	 * c[CP_CELL_DECLINED]: "prefer not to say". */
+	int64_t c[CP_ANSWER_CELLS];
 };
 
 /* Team invitations of a team in a wave: delivered = state 'sent'. */

@@ -64,9 +64,12 @@ check('<html lang="en">' in html, "lang")
 check('name="viewport"' in html, "viewport")
 check(html.count("<fieldset") == len(items) and html.count("<legend>") == len(items), "a fieldset and legend per item")
 for i in items:
-    check(html.count('name="%s"' % i) == 5, "five radios named " + i)
+    check(html.count('name="%s"' % i) == 6, "six radios named " + i)
+    check(('name="%s" value="prefer_not_to_say"' % i) in html,
+          "prefer not to say offered for " + i)
 check('name="%s"' % qid in html and "<textarea" in html, "the open question")
 check(html.count("<label><input type=\"radio\"") == 5 * len(items), "each radio in its label")
+check(html.count("<label class=\"decline\"><input type=\"radio\"") == len(items), "prefer not to say in its label")
 check("at least 5 people" in html and "at least 10" in html, "the thresholds in words")
 check("anonymous" in html, "the anonymity promise")
 check("<script" not in html and "http://" not in html and "https://" not in html, "no script, no external resource")
