@@ -20,7 +20,8 @@ for team, parent, size in [("Ward A", "Nursing", 12), ("Ward B", "Nursing", 9),
         print(f"{key}{i}@example.org,Person {i},{team},{parent},member")
 PY
 	expect_exit 0 team import "$T/roster.csv"
-	w0=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse Nursing \
+	w0=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse \
+		--opens $(($(date +%s) - 60 * 86400)) Nursing \
 		"Ward A" "Ward B" Pharmacy Small) || fail "create"
 	"$SEED" "$CAREPULSE_DB" invite "$w0" || fail "invite"
 	"$SEED" "$CAREPULSE_DB" respond "$w0" "Ward A" 9 --seed 11 || fail "respond"
@@ -28,6 +29,7 @@ PY
 	"$SEED" "$CAREPULSE_DB" respond "$w0" Pharmacy 7 --seed 13 || fail "respond"
 	"$SEED" "$CAREPULSE_DB" close "$w0" || fail "close"
 	WAVE=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse \
+		--opens $(($(date +%s) - 30 * 86400)) \
 		--self leader-self-pulse Nursing "Ward A" "Ward B" Pharmacy \
 		Small) || fail "create"
 	"$SEED" "$CAREPULSE_DB" invite "$WAVE" || fail "invite"

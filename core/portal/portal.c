@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "action.h"
 #include "crypto.h"
 #include "deliver.h"
 #include "portal_int.h"
@@ -556,6 +557,8 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 	struct cp_results_opts o = {.changes = true, .comments = true};
 	struct cp_results *r = NULL, *before[MAX_BEFORE] = {0};
 	struct team_view v = {0};
+	struct cp_action *actions = NULL;
+	size_t nactions = 0;
 	int64_t *waves = NULL;
 	size_t nwaves = 0, nb = 0;
 	bool self = false;
@@ -601,6 +604,11 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 	v.self = self && v.g->has_self;
 	v.before = (const struct cp_results *const *)before;
 	v.nbefore = nb;
+	if (rc == 0 && r->scores)
+		rc = cp_action_last_time(st, team, wave, &actions, &nactions,
+					 &v.actions_from, err);
+	v.actions = actions;
+	v.nactions = nactions;
 	v.pdf = p->hooks.pdf != NULL;
 	v.export = p->hooks.export != NULL;
 	snprintf(title, sizeof(title), "%s, wave %lld", v.g->name,
@@ -615,6 +623,7 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 			   rq->now, err);
 	for (size_t i = 0; i < nb; i++)
 		cp_results_free(before[i]);
+	free(actions);
 	cp_results_free(r);
 	return rc;
 }

@@ -460,6 +460,17 @@ static int strengths(struct cp_buf *b, const struct cp_results *r,
 	return rc ? rc : cp_buf_adds(b, "</ol>\n", err);
 }
 
+/* Whether dimension d is in group: "7c", "behaviour", or NULL for any
+ * other (a survey's own groups, the progress item). */
+static bool in_group(const struct cp_dimension *d, const char *group)
+{
+	const char *g = d->group ? d->group : "";
+
+	if (group)
+		return strcmp(g, group) == 0;
+	return strcmp(g, "7c") != 0 && strcmp(g, "behaviour") != 0;
+}
+
 /* Bars on 0-100 with the 95% interval as a whisker; aria-hidden, the
  * table after it has the numbers. */
 static int chart(struct cp_buf *b, const struct cp_results *r,
@@ -471,8 +482,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 	int rc, y;
 
 	for (size_t d = 0; d < sv->ndims; d++)
-		if (strcmp(sv->dims[d].group ? sv->dims[d].group : "", group) ==
-		    0)
+		if (in_group(&sv->dims[d], group))
 			rows++;
 	if (rows == 0)
 		return 0;
@@ -492,7 +502,7 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 	y = 0;
 	for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 		const struct cp_stat *st = &g->dims[d];
-		if (strcmp(sv->dims[d].group ? sv->dims[d].group : "", group))
+		if (!in_group(&sv->dims[d], group))
 			continue;
 		rc = cp_buf_printf(b, err,
 				   "<text x=\"0\" y=\"%d\" font-size=\"17\" "
@@ -538,7 +548,15 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	char buf[128];
-	int rc = cp_buf_adds(
+	size_t rows = 0;
+	int rc;
+
+	for (size_t d = 0; d < sv->ndims; d++)
+		if (in_group(&sv->dims[d], group))
+			rows++;
+	if (rows == 0)
+		return 0;
+	rc = cp_buf_adds(
 	    b,
 	    "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"",
 	    err);
@@ -568,7 +586,7 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 	for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 		const struct cp_stat *st = &g->dims[d];
 		const char *id = sv->dims[d].id;
-		if (strcmp(sv->dims[d].group ? sv->dims[d].group : "", group))
+		if (!in_group(&sv->dims[d], group))
 			continue;
 		rc = cp_buf_adds(b, "<tr><th scope=\"row\">", err);
 		rc = rc ? rc : esc(b, sv->dims[d].title, err);
@@ -829,6 +847,62 @@ static int downloads(struct cp_buf *b, const struct team_view *v,
 	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
 }
 
+/* A heading, a chart and a table of group's dimensions, when it has any. */
+static int measures(struct cp_buf *b, const struct cp_results *r,
+		    const struct cp_group *g, const char *group,
+		    const char *heading, const char *caption, bool self,
+		    struct cp_error *err)
+{
+	bool any = false;
+	int rc;
+
+	for (size_t d = 0; d < r->survey->ndims; d++)
+		any = any || in_group(&r->survey->dims[d], group);
+	if (!any)
+		return 0;
+	rc = cp_buf_adds(b, "<h3>", err);
+	rc = rc ? rc : esc(b, heading, err);
+	rc = rc ? rc : cp_buf_adds(b, "</h3>\n", err);
+	rc = rc ? rc : chart(b, r, g, group, self, err);
+	return rc ? rc : dim_table(b, r, g, group, caption, self, err);
+}
+
+/* What the team agreed after an earlier wave (core/action), as the team
+ * report shows it after the strengths. */
+static int last_time(struct cp_buf *b, const struct team_view *v,
+		     struct cp_error *err)
+{
+	char day[40];
+	int rc;
+
+	if (v->nactions == 0)
+		return 0;
+	rc = cp_buf_printf(b, err,
+			   "<h2 id=\"agreed\">What we agreed last time</h2>\n"
+			   "<p>After wave %lld the team agreed:</p>\n<ul>\n",
+			   (long long)v->actions_from);
+	for (size_t i = 0; rc == 0 && i < v->nactions; i++) {
+		const struct cp_action *a = &v->actions[i];
+		rc = cp_buf_adds(b, "<li>", err);
+		rc = rc ? rc : esc(b, a->text, err);
+		if (rc == 0 && a->owner[0]) {
+			rc = cp_buf_adds(b, " (", err);
+			rc = rc ? rc : esc(b, a->owner, err);
+			rc = rc ? rc : cp_buf_adds(b, ")", err);
+		}
+		if (rc == 0 && a->review_at) {
+			cp_when_format(a->review_at, day, sizeof(day));
+			rc = cp_buf_adds(b, "; review ", err);
+			rc = rc ? rc : esc(b, day, err);
+		}
+		rc = rc ? rc
+			: cp_buf_adds(
+			      b, a->done_at ? "; done</li>\n" : "; open</li>\n",
+			      err);
+	}
+	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
+}
+
 int page_team(struct cp_buf *b, const struct team_view *v, struct cp_error *err)
 {
 	const struct cp_results *r = v->r;
@@ -887,6 +961,7 @@ int page_team(struct cp_buf *b, const struct team_view *v, struct cp_error *err)
 	if (r->survey->ndims <= 64)
 		n = rank(r, g, order);
 	rc = strengths(b, r, g, order, n, err);
+	rc = rc ? rc : last_time(b, v, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
 			      "<h2 id=\"dimensions\">The 7 C's and the four "
@@ -900,17 +975,17 @@ int page_team(struct cp_buf *b, const struct team_view *v, struct cp_error *err)
 					"(self-assessment), shown only to you."
 				      : "",
 			      err);
-	rc = rc ? rc : cp_buf_adds(b, "</p>\n<h3>The 7 C's</h3>\n", err);
-	rc = rc ? rc : chart(b, r, g, "7c", v->self, err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	rc = rc ? rc
-		: dim_table(b, r, g, "7c", "The 7 C's of compassionate leaders",
-			    v->self, err);
-	rc = rc ? rc : cp_buf_adds(b, "<h3>The four behaviours</h3>\n", err);
-	rc = rc ? rc : chart(b, r, g, "behaviour", v->self, err);
+		: measures(b, r, g, "7c", "The 7 C's",
+			   "The 7 C's of compassionate leaders", v->self, err);
 	rc = rc ? rc
-		: dim_table(b, r, g, "behaviour",
-			    "The four behaviours of compassionate leadership",
-			    v->self, err);
+		: measures(b, r, g, "behaviour", "The four behaviours",
+			   "The four behaviours of compassionate leadership",
+			   v->self, err);
+	rc = rc ? rc
+		: measures(b, r, g, NULL, "Other measures",
+			   "Other measures of this survey", v->self, err);
 	rc = rc ? rc : trend(b, v, err);
 	rc = rc ? rc : distributions(b, r, g, err);
 	rc = rc ? rc : comments(b, r, g, err);

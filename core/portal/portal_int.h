@@ -15,6 +15,7 @@
 #include "error.h"
 #include "portal.h"
 #include "results.h"
+#include "store.h"
 
 /* Who is looking, for the page frame (NULL when signed out). */
 struct page_viewer {
@@ -63,6 +64,10 @@ struct team_view {
 	const struct cp_results *const *before;
 	size_t nbefore;
 	bool pdf, export; /* downloads offered */
+	/* What the team agreed after an earlier wave (core/action). */
+	const struct cp_action *actions;
+	size_t nactions;
+	int64_t actions_from;
 };
 int page_team(struct cp_buf *b, const struct team_view *v,
 	      struct cp_error *err);

@@ -15,6 +15,9 @@ expect_exit 0 config set smtp.url "smtp://127.0.0.1:$SMTP_PORT"
 expect_exit 0 config set smtp.tls none
 expect_exit 0 config set mail.from 'Team Pulse <pulse@example.org>'
 expect_exit 0 config set base_url https://pulse.example.org
+# What Ward A agreed after the first wave shows beside the second's.
+expect_exit 0 action add --team "Ward A" --wave "$w0" --owner "Ada Lead" \
+	--review 2027-01-15 "Protect ten minutes at handover to talk"
 start_server
 "$PY" "$CP_SOURCE_DIR/tests/e2e/portal_check.py" "$PORT" "$T/sink" \
 	"$CAREPULSE_DB" "$CAREPULSE" "$WAVE" "$TEAMS" "$T/server.log" ||

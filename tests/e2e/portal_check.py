@@ -213,6 +213,12 @@ check(st == 200 and csv.startswith(b"wave,"), "A's CSV")
 st, _, js = get(base + str(A) + "/results.json", sid_a)
 check(st == 200, "A's JSON")
 print("leader A: own page and downloads; B's page, PDF, CSV, JSON refused")
+check(b"What we agreed last time" in page_a and
+      b"Protect ten minutes at handover to talk (Ada Lead)" in page_a,
+      "the team page lacks what the team agreed last time")
+check(page_a.index(b"What we agreed last time") <
+      page_a.index(b"The 7 C's and the four behaviours"),
+      "what we agreed last time is not beside the strengths")
 
 # ---- the self-assessment: only its leader ----
 check(b'data-m="self_mean"' in page_a, "leader A does not see their self")
