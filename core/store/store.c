@@ -671,7 +671,12 @@ static const char *const migrations[] = {
      "  THEN w.self_survey_ref ELSE w.survey_ref END"
      " JOIN json_each(s.definition, '$.items') j"
      " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
-    /* 12 -> 13: single sign-on (core/access/oidc.c): a begun sign-in,
+    /* 12 -> 13: each person's language (issue 14), a BCP 47 tag or NULL:
+     * on the member from the roster, copied onto each invitation for its
+     * messages and its form. Never on a response (docs/anonymity.md). */
+    ("ALTER TABLE member ADD COLUMN language TEXT;"
+     "ALTER TABLE invitation ADD COLUMN language TEXT;"),
+    /* 13 -> 14: single sign-on (core/access/oidc.c): a begun sign-in,
        found by the SHA-256 of its state and taken once by the callback;
        the SHA-256 of the secret of the browser that began it. */
     ("CREATE TABLE oidc_pending ("
