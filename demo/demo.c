@@ -162,6 +162,17 @@ static void slug(char *out, size_t n, const char *s)
 
 const char *const cp_demo_language_teams[] = {"Ward 7 Nursing",
 					      "Clinical Support", NULL};
+const char *const cp_demo_language_codes[] = {"cy", "ar", NULL};
+
+/* The roster's language of a team's people: Welsh and Arabic for the two
+ * teams that write in them, none (the installation's) for the rest. */
+static const char *team_language(const char *team)
+{
+	for (size_t i = 0; cp_demo_language_teams[i]; i++)
+		if (strcmp(cp_demo_language_teams[i], team) == 0)
+			return cp_demo_language_codes[i];
+	return "";
+}
 
 int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 {
@@ -169,7 +180,8 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 	int rc, person = 0;
 
 	cp_rng_seed(&rng, seed);
-	rc = cp_buf_adds(b, "email,name,team,parent_team,role\r\n", err);
+	rc = cp_buf_adds(b, "email,name,team,parent_team,role,language\r\n",
+			 err);
 	for (size_t t = 0; rc == 0 && t < sizeof(teams) / sizeof(teams[0]);
 	     t++) {
 		uint32_t size = teams[t].size ? (uint32_t)teams[t].size
@@ -190,9 +202,10 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 					   *fs ? "." : "", ls, person);
 			rc = rc ? rc : cp_csv_field(b, name, err);
 			rc = rc ? rc
-				: cp_buf_printf(b, err, ",%s,%s,%s\r\n",
+				: cp_buf_printf(b, err, ",%s,%s,%s,%s\r\n",
 						teams[t].name, teams[t].parent,
-						i == 0 ? "leader" : "member");
+						i == 0 ? "leader" : "member",
+						team_language(teams[t].name));
 		}
 	}
 	return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "text.h"
 
 int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
@@ -333,15 +334,15 @@ const char *cp_field_problem_text(enum cp_field_problem p)
 	case CP_FIELD_OK:
 		return "ok";
 	case CP_FIELD_MISSING:
-		return "please choose one answer";
+		return N_("please choose one answer");
 	case CP_FIELD_OFF_SCALE:
-		return "please choose one of the answers on the scale";
+		return N_("please choose one of the answers on the scale");
 	case CP_FIELD_TOO_LONG:
-		return "this answer is longer than allowed";
+		return N_("this answer is longer than allowed");
 	case CP_FIELD_BAD_TEXT:
-		return "this answer had characters that could not be read";
+		return N_("this answer had characters that could not be read");
 	case CP_FIELD_TWICE:
-		return "this answer was given twice";
+		return N_("this answer was given twice");
 	}
 	return "not accepted";
 }

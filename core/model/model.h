@@ -144,6 +144,7 @@ struct cp_member {
 	char *team;
 	enum cp_role role;
 	int active;
+	char language[16]; /* BCP 47 tag from the roster; "" when none */
 };
 
 /* ---- waves and invitations ---- */
@@ -226,6 +227,7 @@ struct cp_invitation {
 	int attempts;
 	int reminders;
 	int answered;
+	char language[16]; /* the person's BCP 47 tag; "" when none */
 };
 
 /* ---- responses ---- */

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "i18n.h"
 
 /* Deeper org charts than this are refused: a parent cycle, not an org. */
 #define MAX_DEPTH 64
@@ -1612,11 +1613,12 @@ const char *cp_results_group_label(const struct cp_group *g, char *buf,
 static void group_words(const struct cp_group *g, char *buf, size_t n)
 {
 	if (g->scope == CP_SCOPE_ORGANISATION)
-		snprintf(buf, n, "the organisation");
+		snprintf(buf, n, "%s", _("the organisation"));
 	else if (g->scope == CP_SCOPE_TEAM)
-		snprintf(buf, n, "%s's own members", g->name);
+		/* TRANSLATORS: %s is a team's name. */
+		snprintf(buf, n, _("%s's own members"), g->name);
 	else
-		snprintf(buf, n, "%s with its sub-teams", g->name);
+		snprintf(buf, n, _("%s with its sub-teams"), g->name);
 }
 
 const char *cp_results_reason_text(const struct cp_results *r,
@@ -1628,25 +1630,32 @@ const char *cp_results_reason_text(const struct cp_results *r,
 
 	buf[0] = '\0';
 	if (why->reason == CP_REASON_FEWER_THAN_K) {
-		snprintf(buf, n, "fewer than %d answered", r->threshold);
+		snprintf(buf, n, _("fewer than %d answered"), r->threshold);
 	} else if (why->reason == CP_REASON_PROTECTS) {
 		if (why->protects >= r->ngroups) {
-			snprintf(buf, n,
-				 "hidden so that a smaller group's answers "
-				 "cannot be worked out");
+			snprintf(buf, n, "%s",
+				 _("hidden so that a smaller group's answers "
+				   "cannot be worked out"));
 			return buf;
 		}
 		group_words(&r->groups[why->protects], who, sizeof(who));
 		others = why->nprotects > 1 ? why->nprotects - 1 : 0;
+		/* TRANSLATORS: %s names a group ("Ward 4's own members"). */
 		if (others)
-			snprintf(buf, n,
-				 "hidden so that the answers of %s and %zu "
-				 "other small group%s cannot be worked out",
-				 who, others, others == 1 ? "" : "s");
+			snprintf(
+			    buf, n,
+			    cp_ngettext("hidden so that the answers of %s "
+					"and %zu other small group cannot "
+					"be worked out",
+					"hidden so that the answers of %s "
+					"and %zu other small groups cannot "
+					"be worked out",
+					others),
+			    who, others);
 		else
 			snprintf(buf, n,
-				 "hidden so that the answers of %s cannot be "
-				 "worked out",
+				 _("hidden so that the answers of %s cannot be "
+				   "worked out"),
 				 who);
 	}
 	return buf;

@@ -671,6 +671,11 @@ static const char *const migrations[] = {
      "  THEN w.self_survey_ref ELSE w.survey_ref END"
      " JOIN json_each(s.definition, '$.items') j"
      " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
+    /* 12 -> 13: each person's language (issue 14), a BCP 47 tag or NULL:
+     * on the member from the roster, copied onto each invitation for its
+     * messages and its form. Never on a response (docs/anonymity.md). */
+    ("ALTER TABLE member ADD COLUMN language TEXT;"
+     "ALTER TABLE invitation ADD COLUMN language TEXT;"),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -173,7 +173,8 @@ int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
 {
 	static const char sql[] =
 	    "INSERT INTO invitation(wave_id, member_id, team_id, kind,"
-	    " token_hash) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " token_hash, language) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " (SELECT language FROM member WHERE id = ?2))"
 	    " ON CONFLICT(wave_id, member_id, kind) DO UPDATE SET"
 	    " team_id = team_id RETURNING id";
 	sqlite3_stmt *st;
@@ -199,7 +200,8 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 {
 	static const char sql[] =
 	    "SELECT id, wave_id, member_id, team_id, kind = 'self',"
-	    " token_hash, state, attempts, reminders, answered"
+	    " token_hash, state, attempts, reminders, answered,"
+	    " coalesce(language, '')"
 	    " FROM invitation WHERE token_hash = ?";
 	sqlite3_stmt *st;
 	const void *stored;
@@ -228,6 +230,9 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 		out->attempts = sqlite3_column_int(st, 7);
 		out->reminders = sqlite3_column_int(st, 8);
 		out->answered = sqlite3_column_int(st, 9);
+		cp_strlcpy(out->language,
+			   (const char *)sqlite3_column_text(st, 10),
+			   sizeof(out->language));
 		sqlite3_reset(st);
 		return 0;
 	case SQLITE_DONE:
