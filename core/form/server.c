@@ -1457,6 +1457,19 @@ static void client_text(struct MHD_Connection *conn, char *out, size_t n)
 			  (socklen_t)n);
 }
 
+/* The portal's own page for a failure on our side (status 500 or 503). */
+static enum MHD_Result portal_failure(struct request *rq, unsigned status)
+{
+	struct cp_buf b;
+
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_portal_failure_page(&b, NULL)) {
+		cp_buf_release(&b);
+		return MHD_NO;
+	}
+	return send_buf(rq, status, &b, "text/html; charset=utf-8", false);
+}
+
 /* Answers a portal request (GET, HEAD, or POST with its whole body) on
  * this thread's connection: the portal decides everything (portal.h). */
 static enum MHD_Result portal_answer(struct request *rq, const char *url)
@@ -1472,8 +1485,10 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 
 	if (strcmp(rq->method, "POST") == 0 &&
 	    !content_type_is(rq->conn, "application/x-www-form-urlencoded"))
-		return send_page(rq, 415, "This form could not be read",
-				 "The form was not sent as a form.", false);
+		return send_page(rq, 415, N_("This form could not be read"),
+				 N_("The answers were not sent as a form. "
+				    "Nothing was saved."),
+				 false);
 	reply = __atomic_load_n(&s->portal, __ATOMIC_ACQUIRE)
 		    ? calloc(1, sizeof(*reply))
 		    : NULL;
@@ -1482,10 +1497,7 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 		if (reply)
 			logf_(s, "error: %s", err.message);
 		free(reply);
-		return send_page(rq, 503, "Not available",
-				 "Something went wrong on our side. Please "
-				 "try again in a minute.",
-				 false);
+		return portal_failure(rq, 503);
 	}
 	rq->portal_reply = reply;
 	cp_portal_reply_init(reply);
@@ -1513,10 +1525,7 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	cp_strlcpy(rq->portal_route, reply->route, sizeof(rq->portal_route));
 	if (rc) {
 		logf_(s, "error: %s", err.message);
-		return send_page(rq, 500, "Something went wrong",
-				 "Something went wrong on our side. Please "
-				 "try again in a minute.",
-				 false);
+		return portal_failure(rq, 500);
 	}
 	if (reply->location[0]) {
 		rq->headers[rq->nheaders].name = "Location";

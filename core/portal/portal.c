@@ -202,6 +202,14 @@ void cp_portal_free(struct cp_portal *p)
 	free(p);
 }
 
+int cp_portal_failure_page(struct cp_buf *b, struct cp_error *err)
+{
+	return page_message(b, "Something went wrong",
+			    "Something went wrong on our side. Please try "
+			    "again in a minute.",
+			    NULL, err);
+}
+
 bool cp_portal_path(const char *path)
 {
 	size_t n = strlen(CP_PORTAL_PREFIX);

@@ -146,6 +146,9 @@ int cp_portal_sign_in(struct cp_store *st, const struct cp_portal_request *rq,
 		      int64_t viewer, struct cp_portal_reply *reply,
 		      struct cp_error *err);
 
+/* Appends the page for a failure on our side ("try again in a minute"). */
+int cp_portal_failure_page(struct cp_buf *b, struct cp_error *err);
+
 /* The Content-Security-Policy of the portal's pages; static. */
 const char *cp_portal_csp(void);
 
