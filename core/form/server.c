@@ -1462,8 +1462,15 @@ static enum MHD_Result portal_failure(struct request *rq, unsigned status)
 {
 	struct cp_buf b;
 
+	locale_t prev;
+	int rc;
+
 	cp_buf_init(&b, MAX_PAGE_BYTES);
-	if (cp_portal_failure_page(&b, NULL)) {
+	/* In the request's language, as every portal page. */
+	prev = cp_lang_use(rq->lang);
+	rc = cp_portal_failure_page(&b, NULL);
+	cp_lang_end(prev);
+	if (rc) {
 		cp_buf_release(&b);
 		return MHD_NO;
 	}
@@ -1481,6 +1488,7 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	struct cp_store *st;
 	char client[INET6_ADDRSTRLEN + 1];
 	struct cp_buf b;
+	locale_t prev;
 	int rc;
 
 	if (strcmp(rq->method, "POST") == 0 &&
@@ -1521,7 +1529,12 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	prq.now = cp_store_now();
 	prq.query = portal_query;
 	prq.conn = rq->conn;
+	/* The portal's pages speak the request's language: ?lang=, else
+	 * Accept-Language, else the setting "language" (choose_lang). A
+	 * viewer has no roster language of their own here. */
+	prev = cp_lang_use(rq->lang);
 	rc = cp_portal_handle(s->portal, st, &prq, reply, &err);
+	cp_lang_end(prev);
 	cp_strlcpy(rq->portal_route, reply->route, sizeof(rq->portal_route));
 	if (rc) {
 		logf_(s, "error: %s", err.message);

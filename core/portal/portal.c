@@ -19,6 +19,7 @@
 #include "action.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "portal_int.h"
 #include "results.h"
 #include "text.h"
@@ -204,9 +205,9 @@ void cp_portal_free(struct cp_portal *p)
 
 int cp_portal_failure_page(struct cp_buf *b, struct cp_error *err)
 {
-	return page_message(b, "Something went wrong",
-			    "Something went wrong on our side. Please try "
-			    "again in a minute.",
+	return page_message(b, N_("Something went wrong"),
+			    N_("Something went wrong on our side. Please try "
+			       "again in a minute."),
 			    NULL, err);
 }
 
@@ -342,8 +343,8 @@ static int not_found(struct cp_portal_reply *reply,
 {
 	/* The same answer for a team that does not exist and one the
 	 * viewer may not see: nothing is learnt from it. */
-	return message(reply, 404, "Not found",
-		       "There is nothing here that you may see.", pv, err);
+	return message(reply, 404, N_("Not found"),
+		       N_("There is nothing here that you may see."), pv, err);
 }
 
 /* ---- signed out ---- */
@@ -369,10 +370,11 @@ static int signin_post(struct cp_portal *p, struct cp_store *st,
 
 	if (!form_field(rq->body, "csrf", csrf, sizeof(csrf)) ||
 	    !pre_ok(rq, csrf))
-		return message(reply, 403, "Please try again",
-			       "This form had expired. Open the sign-in page "
-			       "again and send it from there.",
-			       NULL, err);
+		return message(
+		    reply, 403, N_("Please try again"),
+		    N_("This form had expired. Open the sign-in page "
+		       "again and send it from there."),
+		    NULL, err);
 	if (!form_field(rq->body, "email", email, sizeof(email)))
 		email[0] = '\0';
 	cp_trim(email);
@@ -397,19 +399,21 @@ static int landing_post(struct cp_store *st, const struct cp_portal_request *rq,
 
 	if (!form_field(rq->body, "csrf", csrf, sizeof(csrf)) ||
 	    !pre_ok(rq, csrf))
-		return message(reply, 403, "Please try again",
-			       "Open the link from your mail again and press "
-			       "the button on that page.",
-			       NULL, err);
+		return message(
+		    reply, 403, N_("Please try again"),
+		    N_("Open the link from your mail again and press "
+		       "the button on that page."),
+		    NULL, err);
 	if (cp_signin_consume(st, token, rq->now, &viewer, &e2)) {
 		if (e2.code != CP_ECONFLICT) {
 			*err = e2;
 			return e2.code;
 		}
-		return message(reply, 410, "This link cannot be used",
-			       "Sign-in links work once and for a short time. "
-			       "Ask for a new one on the sign-in page.",
-			       NULL, err);
+		return message(
+		    reply, 410, N_("This link cannot be used"),
+		    N_("Sign-in links work once and for a short time. "
+		       "Ask for a new one on the sign-in page."),
+		    NULL, err);
 	}
 	return cp_portal_sign_in(st, rq, viewer, reply, err);
 }
@@ -449,10 +453,11 @@ static int signout(struct cp_store *st, const struct cp_portal_request *rq,
 
 	if (!form_field(rq->body, "csrf", csrf, sizeof(csrf)) ||
 	    !cp_csrf_ok(&w->session, csrf))
-		return message(reply, 403, "Please try again",
-			       "This form had expired. Sign out again from a "
-			       "fresh page.",
-			       &w->pv, err);
+		return message(
+		    reply, 403, N_("Please try again"),
+		    N_("This form had expired. Sign out again from a "
+		       "fresh page."),
+		    &w->pv, err);
 	rc = cp_session_end(st, rq->sid, err);
 	rc = rc ? rc
 		: cp_audit(st, w->viewer.id, "signout", 0, 0, NULL, rq->now,
@@ -526,13 +531,12 @@ static int waves_page(struct cp_store *st, const struct cp_portal_request *rq,
 	bool any = false, shown;
 	int rc = cp_results_waves(st, 0, &waves, &n, err);
 
-	rc =
-	    rc ? rc
-	       : page_start(&reply->body, only ? "Wave" : "Waves", &w->pv, err);
 	rc = rc ? rc
-		: cp_buf_adds(&reply->body,
-			      only ? "" : "<h1>Waves and response rates</h1>\n",
-			      err);
+		: page_start(&reply->body, only ? _("Wave") : _("Waves"),
+			     &w->pv, err);
+	if (rc == 0 && !only)
+		rc = cp_buf_printf(&reply->body, err, "<h1>%s</h1>\n",
+				   _("Waves and response rates"));
 	for (size_t i = n; rc == 0 && i > 0; i--) {
 		if (only && waves[i - 1] != only)
 			continue;
@@ -546,11 +550,10 @@ static int waves_page(struct cp_store *st, const struct cp_portal_request *rq,
 	if (only && !any)
 		return not_found(reply, &w->pv, err);
 	if (!any)
-		rc = cp_buf_adds(&reply->body,
-				 "<p>There are no results you may see yet. "
-				 "When a wave of a team you have access to "
-				 "opens, it shows here.</p>\n",
-				 err);
+		rc = cp_buf_printf(&reply->body, err, "<p>%s</p>\n",
+				   _("There are no results you may see yet. "
+				     "When a wave of a team you have access "
+				     "to opens, it shows here."));
 	if (rc == 0 && only == 0)
 		rc = cp_audit(st, w->viewer.id, "view", 0, 0, "waves", rq->now,
 			      err);
@@ -619,7 +622,8 @@ static int team_page(struct cp_portal *p, struct cp_store *st,
 	v.nactions = nactions;
 	v.pdf = p->hooks.pdf != NULL;
 	v.export = p->hooks.export != NULL;
-	snprintf(title, sizeof(title), "%s, wave %lld", v.g->name,
+	/* TRANSLATORS: a team's name, then a wave's number. */
+	snprintf(title, sizeof(title), _("%s, wave %lld"), v.g->name,
 		 (long long)wave);
 	rc = rc ? rc : page_start(&reply->body, title, &w->pv, err);
 	rc = rc ? rc : page_team(&reply->body, &v, err);
@@ -655,11 +659,12 @@ static int heatmap_page(struct cp_store *st, const struct cp_portal_request *rq,
 		return rc;
 	if (!r->scores) {
 		cp_results_free(r);
-		return message(reply, 409, "Not closed yet",
-			       "The heat map shows once the wave has closed.",
-			       &w->pv, err);
+		return message(
+		    reply, 409, N_("Not closed yet"),
+		    N_("The heat map shows once the wave has closed."), &w->pv,
+		    err);
 	}
-	rc = page_start(&reply->body, "Heat map", &w->pv, err);
+	rc = page_start(&reply->body, _("Heat map"), &w->pv, err);
 	rc = rc ? rc : page_heatmap(&reply->body, r, err);
 	rc = rc ? rc : page_end(&reply->body, err);
 	rc = rc ? rc
@@ -844,11 +849,12 @@ int cp_portal_handle(struct cp_portal *p, struct cp_store *st,
 		set_route(reply, "/portal/signin/<redacted>");
 		if (strlen(token) >= CP_ACCESS_SECRET_SIZE ||
 		    strspn(token, "0123456789abcdef") != strlen(token))
-			return message(reply, 410, "This link cannot be used",
-				       "Sign-in links work once and for a "
-				       "short time. Ask for a new one on the "
-				       "sign-in page.",
-				       NULL, err);
+			return message(
+			    reply, 410, N_("This link cannot be used"),
+			    N_("Sign-in links work once and for a "
+			       "short time. Ask for a new one on the "
+			       "sign-in page."),
+			    NULL, err);
 		if (post)
 			return landing_post(st, rq, token, reply, err);
 		rc = pre_token(rq, reply, pre, err);

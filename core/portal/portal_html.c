@@ -13,11 +13,13 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "portal.h"
 #include "portal_int.h"
 #include "text.h"
@@ -57,10 +59,10 @@ static const char style[] =
     "border-radius:.25rem}"
     ".table{overflow-x:auto;margin:0 0 1rem}"
     "table{border-collapse:collapse;background:#fff;min-width:100%}"
-    "caption{text-align:left;font-weight:600;padding:.25rem 0}"
-    "th,td{border:1px solid #c8c6c0;padding:.35rem .5rem;text-align:left;"
+    "caption{text-align:start;font-weight:600;padding:.25rem 0}"
+    "th,td{border:1px solid #c8c6c0;padding:.35rem .5rem;text-align:start;"
     "vertical-align:top}"
-    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.n{text-align:end;font-variant-numeric:tabular-nums}"
     "thead th{background:#ecebe6}"
     ".h0{background:#f9d6d2}.h1{background:#fbe6c8}.h2{background:#f3f0c2}"
     ".h3{background:#d9efd9}.h4{background:#bfe3c8}"
@@ -71,9 +73,9 @@ static const char style[] =
     ".go{font:inherit;font-weight:600;color:#fff;background:#1f4d3a;"
     "border:0;border-radius:.5rem;padding:.75rem 1.25rem;min-height:3rem;"
     "margin-top:.75rem;cursor:pointer}"
-    "ul.plain{padding-left:1.25rem}"
+    "ul.plain{padding-inline-start:1.25rem}"
     "blockquote{margin:.5rem 0;padding:.5rem .75rem;background:#fff;"
-    "border-left:.3rem solid #2d6a4f}"
+    "border-inline-start:.3rem solid #2d6a4f}"
     "footer{color:#3d3d3d;font-size:.9rem;margin:2rem 0 1rem}";
 
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
@@ -95,32 +97,91 @@ int esc(struct cp_buf *b, const char *s, struct cp_error *err)
 	return cp_html_escape(b, s ? s : "", err);
 }
 
+/* A translated text with one "%s" in it: the text escaped, with arg
+ * (escaped too) in place of the "%s". */
+static int esc_arg(struct cp_buf *b, const char *text, const char *arg,
+		   struct cp_error *err)
+{
+	const char *at = strstr(text, "%s");
+	char head[REASON_MAX];
+	size_t n;
+	int rc;
+
+	if (at == NULL)
+		return esc(b, text, err);
+	n = (size_t)(at - text) < sizeof(head) ? (size_t)(at - text)
+					       : sizeof(head) - 1;
+	memcpy(head, text, n);
+	head[n] = '\0';
+	rc = esc(b, head, err);
+	rc = rc ? rc : esc(b, arg, err);
+	return rc ? rc : esc(b, at + 2, err);
+}
+
+/* A translated format with its arguments, escaped. */
+static int escf(struct cp_buf *b, struct cp_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int escf(struct cp_buf *b, struct cp_error *err, const char *fmt, ...)
+{
+	char text[REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return esc(b, text, err);
+}
+
+/* The survey's text what (index i) in the page's language when the
+ * definition carries it, else as written. */
+static const char *stext(const struct cp_survey *sv, enum cp_text what,
+			 size_t i)
+{
+	const char *t = cp_survey_text(
+	    sv, what, i, cp_lang_effective(cp_lang_current())->code);
+
+	return t ? t : "";
+}
+
 int page_start(struct cp_buf *b, const char *title,
 	       const struct page_viewer *pv, struct cp_error *err)
 {
-	int rc = cp_buf_adds(
-	    b,
-	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	/* The language the thread speaks (the server chose it for the
+	 * request), right to left for Arabic. */
+	const struct cp_lang *l = cp_lang_effective(cp_lang_current());
+	int rc = cp_buf_printf(
+	    b, err,
+	    "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
-	    err);
+	    l->code, l->dir);
 
 	rc = rc ? rc : esc(b, title, err);
-	rc = rc ? rc
-		: cp_buf_adds(b, " - carepulse results</title>\n<style>", err);
+	rc = rc ? rc : cp_buf_adds(b, " - ", err);
+	rc = rc ? rc : esc(b, _("carepulse results"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</title>\n<style>", err);
 	rc = rc ? rc : cp_buf_add(b, style, sizeof(style) - 1, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
 			      "</style>\n</head>\n<body>\n<a class=\"skip\" "
-			      "href=\"#main\">Skip to the content</a>\n"
-			      "<header><div class=\"bar\"><a href=\"/portal/"
-			      "\">carepulse results</a>",
+			      "href=\"#main\">",
 			      err);
+	rc = rc ? rc : esc(b, _("Skip to the content"), err);
+	rc = rc ? rc
+		: cp_buf_adds(b,
+			      "</a>\n<header><div class=\"bar\"><a "
+			      "href=\"/portal/\">",
+			      err);
+	rc = rc ? rc : esc(b, _("carepulse results"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</a>", err);
 	if (rc == 0 && pv && pv->viewer) {
-		rc = cp_buf_adds(b, "<span class=\"who\">Signed in as ", err);
-		rc = rc ? rc : esc(b, pv->viewer->email, err);
-		rc = rc ? rc : cp_buf_adds(b, pv->hr ? " (HR)" : "", err);
+		rc = cp_buf_adds(b, "<span class=\"who\">", err);
+		/* TRANSLATORS: %s is the viewer's e-mail address. */
+		rc = rc ? rc
+			: esc_arg(b, _("Signed in as %s"), pv->viewer->email,
+				  err);
+		rc = rc ? rc : esc(b, pv->hr ? _(" (HR)") : "", err);
 		rc = rc ? rc
 			: cp_buf_adds(b,
 				      "</span><form method=\"post\" "
@@ -129,10 +190,9 @@ int page_start(struct cp_buf *b, const char *title,
 				      err);
 		rc = rc ? rc : esc(b, pv->csrf, err);
 		rc = rc ? rc
-			: cp_buf_adds(b,
-				      "\"><button type=\"submit\">Sign out"
-				      "</button></form>",
-				      err);
+			: cp_buf_adds(b, "\"><button type=\"submit\">", err);
+		rc = rc ? rc : esc(b, _("Sign out"), err);
+		rc = rc ? rc : cp_buf_adds(b, "</button></form>", err);
 	}
 	rc = rc ? rc
 		: cp_buf_adds(b, "</div></header>\n<main id=\"main\">\n", err);
@@ -141,93 +201,111 @@ int page_start(struct cp_buf *b, const char *title,
 
 int page_end(struct cp_buf *b, struct cp_error *err)
 {
-	return cp_buf_adds(b,
-			   "<footer>carepulse shows a group's results only "
-			   "when enough people answered for nobody to be "
-			   "singled out.</footer>\n</main>\n</body>\n</html>\n",
-			   err);
+	int rc = cp_buf_adds(b, "<footer>", err);
+
+	rc = rc ? rc
+		: esc(b,
+		      _("carepulse shows a group's results only when enough "
+			"people answered for nobody to be singled out."),
+		      err);
+	return rc ? rc
+		  : cp_buf_adds(b, "</footer>\n</main>\n</body>\n</html>\n",
+				err);
 }
 
 int page_message(struct cp_buf *b, const char *title, const char *text,
 		 const struct page_viewer *pv, struct cp_error *err)
 {
-	int rc = page_start(b, title, pv, err);
+	int rc = page_start(b, _(title), pv, err);
 
 	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
-	rc = rc ? rc : esc(b, title, err);
+	rc = rc ? rc : esc(b, _(title), err);
 	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
-	rc = rc ? rc : esc(b, text, err);
-	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</p>\n<p><a href=\"/portal/\">Back to the "
-			      "start</a></p>\n",
-			      err);
+	rc = rc ? rc : esc(b, _(text), err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p><a href=\"/portal/\">", err);
+	rc = rc ? rc : esc(b, _("Back to the start"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
 int page_signin(struct cp_buf *b, const char *pre, bool sso,
 		struct cp_error *err)
 {
-	int rc = page_start(b, "Sign in", NULL, err);
+	int rc = page_start(b, _("Sign in"), NULL, err);
 
+	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
+	rc = rc ? rc : esc(b, _("Sign in to see results"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "<h1>Sign in to see results</h1>\n"
-		      "<p>Type the e-mail address you were given access "
-		      "with. If it has access, we send a sign-in link to it; "
-		      "the link works once, for a short time.</p>\n"
-		      "<form method=\"post\" action=\"/portal/signin\" "
-		      "class=\"card\">\n<input type=\"hidden\" name=\"csrf\" "
-		      "value=\"",
+		: esc(b,
+		      _("Type the e-mail address you were given access with. "
+			"If it has access, we send a sign-in link to it; the "
+			"link works once, for a short time."),
 		      err);
+	rc = rc ? rc
+		: cp_buf_adds(b,
+			      "</p>\n<form method=\"post\" "
+			      "action=\"/portal/signin\" class=\"card\">\n"
+			      "<input type=\"hidden\" name=\"csrf\" value=\"",
+			      err);
 	rc = rc ? rc : esc(b, pre, err);
+	rc = rc ? rc : cp_buf_adds(b, "\">\n<label for=\"email\">", err);
+	rc = rc ? rc : esc(b, _("E-mail address"), err);
 	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "\">\n<label for=\"email\">E-mail address</label>\n"
-		      "<input type=\"email\" id=\"email\" name=\"email\" "
-		      "autocomplete=\"email\" required maxlength=\"254\">\n"
-		      "<button class=\"go\" type=\"submit\">Send me a "
-		      "sign-in link</button>\n</form>\n",
-		      err);
+		: cp_buf_adds(b,
+			      "</label>\n<input type=\"email\" id=\"email\" "
+			      "name=\"email\" autocomplete=\"email\" required "
+			      "maxlength=\"254\">\n<button class=\"go\" "
+			      "type=\"submit\">",
+			      err);
+	rc = rc ? rc : esc(b, _("Send me a sign-in link"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	/* Single sign-on is a link: it starts with a GET. */
-	if (rc == 0 && sso)
-		rc = cp_buf_adds(b,
-				 "<p>Or <a href=\"/portal/oidc/start\">sign in "
-				 "with your organisation's account</a>.</p>\n",
-				 err);
+	if (rc == 0 && sso) {
+		rc = cp_buf_adds(b, "<p><a href=\"/portal/oidc/start\">", err);
+		rc = rc ? rc
+			: esc(b,
+			      _("Or sign in with your organisation's account"),
+			      err);
+		rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
+	}
 	return rc ? rc : page_end(b, err);
 }
 
 int page_sent(struct cp_buf *b, struct cp_error *err)
 {
-	int rc = page_start(b, "Check your mail", NULL, err);
+	int rc = page_start(b, _("Check your mail"), NULL, err);
 
+	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
+	rc = rc ? rc : esc(b, _("Check your mail"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "<h1>Check your mail</h1>\n<p>If that address has "
-		      "access to results, a sign-in link is on its way to "
-		      "it. Open the link on this device within 15 minutes; it "
-		      "works once.</p>\n<p>Nothing arrived? Check the spam "
-		      "folder, or <a href=\"/portal/\">ask for a new "
-		      "link</a>.</p>\n",
+		: esc(b,
+		      _("If that address has access to results, a sign-in "
+			"link is on its way to it. Open the link on this "
+			"device within 15 minutes; it works once."),
 		      err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p>", err);
+	rc = rc ? rc
+		: esc(b, _("Nothing arrived? Check the spam folder, or:"), err);
+	rc = rc ? rc : cp_buf_adds(b, " <a href=\"/portal/\">", err);
+	rc = rc ? rc : esc(b, _("ask for a new link"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
 int page_landing(struct cp_buf *b, const char *token, const char *pre,
 		 struct cp_error *err)
 {
-	int rc = page_start(b, "Sign in", NULL, err);
+	int rc = page_start(b, _("Sign in"), NULL, err);
 
 	/* A button, not a sign-in on GET: mail scanners open links, and
 	 * would use up a single-use link before its owner could. */
+	rc = rc ? rc : cp_buf_printf(b, err, "<h1>%s</h1>\n<p>", _("Sign in"));
+	rc = rc ? rc : esc(b, _("Sign in with the link from your mail."), err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
-			      "<h1>Sign in</h1>\n<p>Sign in with the link "
-			      "from your mail.</p>\n<form method=\"post\" "
+			      "</p>\n<form method=\"post\" "
 			      "action=\"/portal/signin/",
 			      err);
 	rc = rc ? rc : esc(b, token, err);
@@ -238,10 +316,10 @@ int page_landing(struct cp_buf *b, const char *token, const char *pre,
 			      err);
 	rc = rc ? rc : esc(b, pre, err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "\">\n<button class=\"go\" type=\"submit\">"
-			      "Sign in</button>\n</form>\n",
+		: cp_buf_adds(b, "\">\n<button class=\"go\" type=\"submit\">",
 			      err);
+	rc = rc ? rc : esc(b, _("Sign in"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
@@ -273,8 +351,9 @@ static int reason_cell(struct cp_buf *b, const struct cp_results *r,
 	char text[REASON_MAX];
 	int rc = cp_buf_printf(b, err,
 			       "<td colspan=\"%d\"><span class=\"hidden-why\" "
-			       "data-m=\"reason\">Hidden: ",
+			       "data-m=\"reason\">",
 			       span);
+	rc = rc ? rc : esc(b, _("Hidden: "), err);
 
 	rc = rc ? rc
 		: esc(b, cp_results_reason_text(r, why, text, sizeof(text)),
@@ -286,7 +365,7 @@ static const char *change_words(const struct cp_change *ch, char *buf, size_t n)
 {
 	const char *t = cp_change_text(ch, buf, n);
 
-	return t ? t : "no earlier wave";
+	return t ? t : _("no earlier wave");
 }
 
 static double to100(double mean)
@@ -294,7 +373,37 @@ static double to100(double mean)
 	return (mean - 1.0) / 4.0 * 100.0;
 }
 
+/* "Results are shown for groups of at least 5 people." */
+static int threshold_note(struct cp_buf *b, const struct cp_results *r,
+			  struct cp_error *err)
+{
+	return escf(b, err,
+		    cp_ngettext("Results are shown for groups of at least %d "
+				"person.",
+				"Results are shown for groups of at least %d "
+				"people.",
+				(unsigned long)r->threshold),
+		    r->threshold);
+}
+
 /* ---- the waves list ---- */
+
+/* A wave's status as the page says it, at the start of a sentence. */
+static const char *status_words(enum cp_wave_status st)
+{
+	switch (st) {
+	case CP_WAVE_SCHEDULED:
+		return _("Scheduled");
+	case CP_WAVE_OPEN:
+		return _("Open");
+	case CP_WAVE_CLOSED:
+		return _("Closed");
+	case CP_WAVE_CANCELLED:
+		return _("Cancelled");
+	default:
+		return cp_wave_status_name(st);
+	}
+}
 
 static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
 			struct cp_error *err)
@@ -306,28 +415,26 @@ static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
 	if (r->wave.closes_at)
 		cp_when_format(r->wave.closes_at, closes, sizeof(closes));
 	else
-		cp_strlcpy(closes, "not set", sizeof(closes));
+		cp_strlcpy(closes, _("not set"), sizeof(closes));
 	/* In the list a wave is a section (h2); on its own page, the page's
 	 * heading (h1). */
 	rc = cp_buf_adds(b, link ? "<h2>" : "<h1>", err);
 	if (rc == 0 && link)
 		rc = cp_buf_printf(b, err, "<a href=\"/portal/waves/%lld\">",
 				   (long long)r->wave.id);
+	rc = rc ? rc : escf(b, err, _("Wave %lld: "), (long long)r->wave.id);
 	rc = rc ? rc
-		: cp_buf_printf(b, err, "Wave %lld: ", (long long)r->wave.id);
-	rc = rc ? rc : esc(b, r->survey ? r->survey->title : "", err);
+		: esc(b, r->survey ? stext(r->survey, CP_TEXT_TITLE, 0) : "",
+		      err);
 	rc = rc ? rc : cp_buf_adds(b, link ? "</a></h2>\n" : "</h1>\n", err);
 	rc = rc ? rc : cp_buf_adds(b, "<p class=\"note\">", err);
-	rc = rc ? rc : esc(b, cp_wave_status_name(r->wave.status), err);
-	rc = rc ? rc : cp_buf_adds(b, "; opened ", err);
-	rc = rc ? rc : esc(b, opens, err);
-	rc = rc ? rc : cp_buf_adds(b, ", closes ", err);
-	rc = rc ? rc : esc(b, closes, err);
-	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				". Results are shown for groups of at least "
-				"%d.</p>\n",
-				r->threshold);
+	rc = rc ? rc : esc(b, status_words(r->wave.status), err);
+	/* TRANSLATORS: the wave's opening and closing day and time. */
+	rc =
+	    rc ? rc : escf(b, err, _("; opened %s, closes %s."), opens, closes);
+	rc = rc ? rc : cp_buf_addc(b, ' ', err);
+	rc = rc ? rc : threshold_note(b, r, err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	return rc;
 }
 
@@ -339,20 +446,30 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 
 	if (rc == 0 && hr && r->scores)
 		rc = cp_buf_printf(b, err,
-				   "<p><a href=\"/portal/waves/%lld/heatmap\">"
-				   "Heat map of every team</a></p>\n",
+				   "<p><a href=\"/portal/waves/%lld/heatmap\">",
 				   (long long)r->wave.id);
+	if (rc == 0 && hr && r->scores) {
+		rc = esc(b, _("Heat map of every team"), err);
+		rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
+	}
 	rc = rc ? rc
-		: cp_buf_printf(
-		      b, err,
-		      "<div class=\"table\" tabindex=\"0\" role=\"region\" "
-		      "aria-label=\"Teams of wave %lld\"><table><caption>Teams "
-		      "you may see in wave %lld</caption>\n<thead>"
-		      "<tr><th scope=\"col\">Team</th><th "
-		      "scope=\"col\">Responses</th><th "
-		      "scope=\"col\">Response rate</th></tr>"
-		      "</thead>\n<tbody>\n",
-		      (long long)r->wave.id, (long long)r->wave.id);
+		: cp_buf_adds(b,
+			      "<div class=\"table\" tabindex=\"0\" "
+			      "role=\"region\" aria-label=\"",
+			      err);
+	rc = rc ? rc
+		: escf(b, err, _("Teams of wave %lld"), (long long)r->wave.id);
+	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
+	rc = rc ? rc
+		: escf(b, err, _("Teams you may see in wave %lld"),
+		       (long long)r->wave.id);
+	rc = rc ? rc
+		: cp_buf_printf(b, err,
+				"</caption>\n<thead><tr><th scope=\"col\">%s"
+				"</th><th scope=\"col\">%s</th><th "
+				"scope=\"col\">%s</th></tr></thead>\n"
+				"<tbody>\n",
+				_("Team"), _("Responses"), _("Response rate"));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_group *g = teams[i].group;
 		rc =
@@ -363,11 +480,12 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 				  (long long)teams[i].id);
 		rc = rc ? rc : esc(b, g->name, err);
 		rc = rc ? rc
-			: cp_buf_adds(b,
-				      g->scope == CP_SCOPE_SUBTREE
-					  ? " (with sub-teams)</a></th>"
-					  : "</a></th>",
-				      err);
+			: esc(b,
+			      g->scope == CP_SCOPE_SUBTREE
+				  ? _(" (with sub-teams)")
+				  : "",
+			      err);
+		rc = rc ? rc : cp_buf_adds(b, "</a></th>", err);
 		if (rc)
 			break;
 		if (g->suppressed)
@@ -379,25 +497,36 @@ int page_wave_section(struct cp_buf *b, const struct cp_results *r,
 				rc = cp_buf_printf(
 				    b, err,
 				    "<td class=\"n\"><span "
-				    "data-m=\"response_rate\">%.0f</span>%% "
-				    "of %lld</td>",
-				    g->response_rate, (long long)g->delivered);
-			else if (rc == 0)
-				rc = cp_buf_printf(
-				    b, err,
-				    "<td>shown once at least %d were "
-				    "invited</td>",
-				    r->threshold);
+				    "data-m=\"response_rate\">%.0f</span>%% ",
+				    g->response_rate);
+			if (rc == 0 && g->has_rate) {
+				/* TRANSLATORS: after a percentage: "80% of
+				 * 12" invited. */
+				rc = escf(b, err, _("of %lld"),
+					  (long long)g->delivered);
+				rc = rc ? rc : cp_buf_adds(b, "</td>", err);
+			} else if (rc == 0) {
+				rc = cp_buf_adds(b, "<td>", err);
+				rc = rc ? rc
+					: escf(b, err,
+					       _("shown once at least %d were "
+						 "invited"),
+					       r->threshold);
+				rc = rc ? rc : cp_buf_adds(b, "</td>", err);
+			}
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "</tbody></table></div>\n", err);
 	if (rc == 0 && !r->scores)
-		rc = cp_buf_adds(b,
-				 "<p class=\"note\">This wave is not closed: "
-				 "only the number of responses is shown until "
-				 "it closes.</p>\n",
-				 err);
+		rc = cp_buf_adds(b, "<p class=\"note\">", err);
+	if (rc == 0 && !r->scores) {
+		rc = esc(b,
+			 _("This wave is not closed: only the number of "
+			   "responses is shown until it closes."),
+			 err);
+		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
 	return rc;
 }
 
@@ -433,29 +562,35 @@ static int strengths(struct cp_buf *b, const struct cp_results *r,
 		     const struct cp_group *g, const size_t *order, size_t n,
 		     struct cp_error *err)
 {
-	int rc = cp_buf_adds(
-	    b, "<h2 id=\"strengths\">What is going well</h2>\n", err);
+	int rc = cp_buf_printf(b, err, "<h2 id=\"strengths\">%s</h2>\n<p>",
+			       _("What is going well"));
 
-	if (n == 0)
-		return rc ? rc
-			  : cp_buf_adds(b,
-					"<p>Too few people answered to show "
-					"strengths.</p>\n",
-					err);
+	if (n == 0) {
+		rc =
+		    rc ? rc
+		       : esc(b, _("Too few people answered to show strengths."),
+			     err);
+		return rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "<p>The team's strongest areas this wave: the "
-			      "foundations to build on.</p>\n<ol>\n",
-			      err);
+		: esc(b,
+		      _("The team's strongest areas this wave: the foundations "
+			"to build on."),
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<ol>\n", err);
 	for (size_t i = 0; rc == 0 && i < n && i < TOP_N; i++) {
 		const struct cp_stat *st = &g->dims[order[i]];
 		rc = cp_buf_adds(b, "<li><strong>", err);
-		rc = rc ? rc : esc(b, r->survey->dims[order[i]].title, err);
 		rc = rc ? rc
-			: cp_buf_printf(b, err,
-					"</strong>: score %.0f, %.0f%% "
-					"favourable</li>\n",
-					st->score, st->favourable);
+			: esc(b,
+			      stext(r->survey, CP_TEXT_DIMENSION_TITLE,
+				    order[i]),
+			      err);
+		rc = rc ? rc : cp_buf_adds(b, "</strong>: ", err);
+		rc = rc ? rc
+			: escf(b, err, _("score %.0f, %.0f%% favourable"),
+			       st->score, st->favourable);
+		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	return rc ? rc : cp_buf_adds(b, "</ol>\n", err);
 }
@@ -508,7 +643,8 @@ static int chart(struct cp_buf *b, const struct cp_results *r,
 				   "<text x=\"0\" y=\"%d\" font-size=\"17\" "
 				   "fill=\"#1b1b1b\">",
 				   y + 21);
-		rc = rc ? rc : esc(b, sv->dims[d].title, err);
+		rc = rc ? rc
+			: esc(b, stext(sv, CP_TEXT_DIMENSION_TITLE, d), err);
 		rc = rc ? rc : cp_buf_adds(b, "</text>\n", err);
 		if (rc == 0 && !st->suppressed) {
 			rc = cp_buf_printf(b, err,
@@ -565,31 +701,36 @@ static int dim_table(struct cp_buf *b, const struct cp_results *r,
 	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
 	rc = rc ? rc : esc(b, caption, err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</caption>\n<thead><tr><th scope=\"col\">"
-			      "Dimension</th><th scope=\"col\">n</th><th "
-			      "scope=\"col\">Mean (1-5)</th><th scope=\"col\">"
-			      "Score (0-100)</th><th scope=\"col\">% "
-			      "favourable</th><th scope=\"col\">95% "
-			      "interval</th>",
-			      err);
+		: cp_buf_printf(b, err,
+				"</caption>\n<thead><tr><th scope=\"col\">%s"
+				"</th><th scope=\"col\">n</th><th "
+				"scope=\"col\">%s</th><th scope=\"col\">%s"
+				"</th><th scope=\"col\">%s</th><th "
+				"scope=\"col\">%s</th>",
+				_("Dimension"), _("Mean (1-5)"),
+				_("Score (0-100)"),
+				/* xgettext:no-c-format */
+				_("% favourable"),
+				/* xgettext:no-c-format */
+				_("95% interval"));
 	if (rc == 0 && self)
-		rc = cp_buf_adds(b,
-				 "<th scope=\"col\">Your own view</th><th "
-				 "scope=\"col\">Gap</th>",
-				 err);
+		rc = cp_buf_printf(b, err,
+				   "<th scope=\"col\">%s</th><th "
+				   "scope=\"col\">%s</th>",
+				   _("Your own view"), _("Gap"));
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "<th scope=\"col\">Change since the last wave"
-			      "</th></tr></thead>\n<tbody>\n",
-			      err);
+		: cp_buf_printf(b, err,
+				"<th scope=\"col\">%s</th></tr></thead>\n"
+				"<tbody>\n",
+				_("Change since the last wave"));
 	for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 		const struct cp_stat *st = &g->dims[d];
 		const char *id = sv->dims[d].id;
 		if (!in_group(&sv->dims[d], group))
 			continue;
 		rc = cp_buf_adds(b, "<tr><th scope=\"row\">", err);
-		rc = rc ? rc : esc(b, sv->dims[d].title, err);
+		rc = rc ? rc
+			: esc(b, stext(sv, CP_TEXT_DIMENSION_TITLE, d), err);
 		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
 		if (rc)
 			break;
@@ -653,27 +794,40 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 	static const char *const fill[CP_SCALE_POINTS] = {
 	    "#b3261e", "#e8a39c", "#d6d3cc", "#8fc7a4", "#2d6a4f"};
 	const struct cp_survey *sv = r->survey;
-	int rc = cp_buf_adds(
-	    b,
-	    "<h2 id=\"answers\">How the answers were spread</h2>\n"
-	    "<p>For each statement, how many people chose each point of "
-	    "the scale (1: strongly disagree, 5: strongly agree), after "
-	    "reverse-scored statements were turned round.</p>\n"
-	    "<div class=\"table\" tabindex=\"0\" role=\"region\" "
-	    "aria-label=\"Answers per statement\"><table><caption>Answers per "
-	    "statement"
-	    "</caption>\n<thead><tr><th scope=\"col\">Statement</th>"
-	    "<th scope=\"col\">Spread</th><th scope=\"col\">1</th><th "
-	    "scope=\"col\">2</th><th scope=\"col\">3</th><th scope=\"col\">"
-	    "4</th><th scope=\"col\">5</th></tr></thead>\n<tbody>\n",
-	    err);
+	int rc = cp_buf_printf(b, err, "<h2 id=\"answers\">%s</h2>\n<p>",
+			       _("How the answers were spread"));
+
+	rc = rc ? rc
+		: esc(b,
+		      _("For each statement, how many people chose each point "
+			"of the scale (1: strongly disagree, 5: strongly "
+			"agree), after reverse-scored statements were turned "
+			"round."),
+		      err);
+	rc = rc ? rc
+		: cp_buf_adds(b,
+			      "</p>\n<div class=\"table\" tabindex=\"0\" "
+			      "role=\"region\" aria-label=\"",
+			      err);
+	rc = rc ? rc : esc(b, _("Answers per statement"), err);
+	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
+	rc = rc ? rc : esc(b, _("Answers per statement"), err);
+	rc = rc ? rc
+		: cp_buf_printf(
+		      b, err,
+		      "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+		      "<th scope=\"col\">%s</th><th scope=\"col\">1</th><th "
+		      "scope=\"col\">2</th><th scope=\"col\">3</th><th "
+		      "scope=\"col\">4</th><th scope=\"col\">5</th></tr>"
+		      "</thead>\n<tbody>\n",
+		      _("Statement"), _("Spread"));
 
 	for (size_t i = 0; rc == 0 && g->items && i < sv->nitems; i++) {
 		const struct cp_stat *st = &g->items[i];
 		const char *id = sv->items[i].id;
 		double x = 0;
 		rc = cp_buf_adds(b, "<tr><th scope=\"row\">", err);
-		rc = rc ? rc : esc(b, sv->items[i].text, err);
+		rc = rc ? rc : esc(b, stext(sv, CP_TEXT_ITEM, i), err);
 		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
 		if (rc)
 			break;
@@ -712,22 +866,30 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 static int comments(struct cp_buf *b, const struct cp_results *r,
 		    const struct cp_group *g, struct cp_error *err)
 {
-	int rc = cp_buf_adds(
-	    b, "<h2 id=\"comments\">In the team's words</h2>\n", err);
+	int rc = cp_buf_printf(b, err, "<h2 id=\"comments\">%s</h2>\n",
+			       _("In the team's words"));
 
-	if (!g->comments_shown)
-		return rc ? rc
-			  : cp_buf_printf(
-				b, err,
-				"<p>Written comments are shown only when at "
-				"least %d people answered (and no smaller "
-				"group could be worked out from them); this "
-				"group's are not shown.</p>\n",
-				r->comment_threshold);
-	if (g->ncomments == 0)
-		return rc ? rc
-			  : cp_buf_adds(b, "<p>Nobody wrote a comment.</p>\n",
-					err);
+	if (!g->comments_shown || g->ncomments == 0) {
+		rc = rc ? rc : cp_buf_adds(b, "<p>", err);
+		if (rc == 0 && !g->comments_shown)
+			rc = escf(
+			    b, err,
+			    cp_ngettext("Written comments are shown only when "
+					"at least %d person answered (and no "
+					"smaller group could be worked out "
+					"from them); this group's are not "
+					"shown.",
+					"Written comments are shown only when "
+					"at least %d people answered (and no "
+					"smaller group could be worked out "
+					"from them); this group's are not "
+					"shown.",
+					(unsigned long)r->comment_threshold),
+			    r->comment_threshold);
+		else if (rc == 0)
+			rc = esc(b, _("Nobody wrote a comment."), err);
+		return rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
 	for (size_t i = 0; rc == 0 && i < g->ncomments; i++) {
 		rc = cp_buf_adds(b, "<blockquote>", err);
 		rc = rc ? rc : esc(b, g->comments[i].text, err);
@@ -745,24 +907,25 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 
 	if (v->nbefore == 0)
 		return 0;
-	rc = cp_buf_adds(
-	    b,
-	    "<h2 id=\"trend\">Over time</h2>\n<div class=\"table\" "
-	    "tabindex=\"0\" role=\"region\" aria-label=\"Score per wave\">"
-	    "<table><caption>Score (0-100) per wave</caption>\n"
-	    "<thead><tr><th scope=\"col\">Dimension</th>",
-	    err);
-	for (size_t w = 0; rc == 0 && w < v->nbefore; w++)
-		rc = cp_buf_printf(b, err, "<th scope=\"col\">Wave %lld</th>",
-				   (long long)v->before[w]->wave.id);
-	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"<th scope=\"col\">Wave %lld</th></tr></thead>"
-				"\n<tbody>\n",
-				(long long)r->wave.id);
+	rc = cp_buf_printf(b, err,
+			   "<h2 id=\"trend\">%s</h2>\n<div class=\"table\" "
+			   "tabindex=\"0\" role=\"region\" aria-label=\"%s\">"
+			   "<table><caption>%s</caption>\n"
+			   "<thead><tr><th scope=\"col\">%s</th>",
+			   _("Over time"), _("Score per wave"),
+			   _("Score (0-100) per wave"), _("Dimension"));
+	for (size_t w = 0; rc == 0 && w <= v->nbefore; w++) {
+		const struct cp_results *x = w < v->nbefore ? v->before[w] : r;
+		rc = cp_buf_adds(b, "<th scope=\"col\">", err);
+		rc = rc ? rc
+			: escf(b, err, _("Wave %lld"), (long long)x->wave.id);
+		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
+	}
+	rc = rc ? rc : cp_buf_adds(b, "</tr></thead>\n<tbody>\n", err);
 	for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 		rc = cp_buf_adds(b, "<tr><th scope=\"row\">", err);
-		rc = rc ? rc : esc(b, sv->dims[d].title, err);
+		rc = rc ? rc
+			: esc(b, stext(sv, CP_TEXT_DIMENSION_TITLE, d), err);
 		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
 		for (size_t w = 0; rc == 0 && w <= v->nbefore; w++) {
 			const struct cp_results *x =
@@ -785,7 +948,8 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 						   "<td class=\"n\">%.0f</td>",
 						   g->dims[dd].score);
 			else
-				rc = cp_buf_adds(b, "<td>hidden</td>", err);
+				rc = cp_buf_printf(b, err, "<td>%s</td>",
+						   _("hidden"));
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</tr>\n", err);
 	}
@@ -795,30 +959,41 @@ static int trend(struct cp_buf *b, const struct team_view *v,
 static int workshop(struct cp_buf *b, const struct cp_results *r,
 		    const size_t *order, size_t n, struct cp_error *err)
 {
-	int rc = cp_buf_adds(
-	    b,
-	    "<h2 id=\"workshop\">Questions for the workshop</h2>\n"
-	    "<ul class=\"plain\">\n<li>When we are at our best as a team, "
-	    "what does it look like?</li>\n",
-	    err);
+	int rc = cp_buf_printf(b, err,
+			       "<h2 id=\"workshop\">%s</h2>\n<ul "
+			       "class=\"plain\">\n<li>",
+			       _("Questions for the workshop"));
 
+	rc = rc ? rc
+		: esc(b,
+		      _("When we are at our best as a team, what does it look "
+			"like?"),
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	if (n > 0) {
+		rc = rc ? rc : cp_buf_adds(b, "<li>", err);
+		/* TRANSLATORS: %s is a dimension's title ("Attending"). */
 		rc = rc ? rc
-			: cp_buf_adds(b, "<li>Which of our strengths, such as ",
-				      err);
-		rc = rc ? rc : esc(b, r->survey->dims[order[0]].title, err);
-		rc = rc ? rc
-			: cp_buf_adds(b, ", would we like to use more?</li>\n",
-				      err);
+			: esc_arg(b,
+				  _("Which of our strengths, such as %s, would "
+				    "we like to use more?"),
+				  stext(r->survey, CP_TEXT_DIMENSION_TITLE,
+					order[0]),
+				  err);
+		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	for (size_t i = n > TOP_N ? n - 2 : n; rc == 0 && i < n; i++) {
-		rc = cp_buf_adds(b, "<li>What would it look like if ", err);
-		rc = rc ? rc : esc(b, r->survey->dims[order[i]].title, err);
+		rc = cp_buf_adds(b, "<li>", err);
+		/* TRANSLATORS: %s is a dimension's title ("Attending"). */
 		rc = rc ? rc
-			: cp_buf_adds(b,
-				      " were one of our strengths, and what "
-				      "is one small step towards it?</li>\n",
-				      err);
+			: esc_arg(b,
+				  _("What would it look like if %s were one of "
+				    "our strengths, and what is one small step "
+				    "towards it?"),
+				  stext(r->survey, CP_TEXT_DIMENSION_TITLE,
+					order[i]),
+				  err);
+		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
 }
@@ -827,23 +1002,23 @@ static int downloads(struct cp_buf *b, const struct team_view *v,
 		     struct cp_error *err)
 {
 	long long w = (long long)v->r->wave.id, t = (long long)v->team_id;
-	int rc = cp_buf_adds(b,
-			     "<h2 id=\"downloads\">Downloads</h2>\n"
-			     "<ul class=\"plain\">\n",
-			     err);
+	int rc = cp_buf_printf(b, err,
+			       "<h2 id=\"downloads\">%s</h2>\n"
+			       "<ul class=\"plain\">\n",
+			       _("Downloads"));
 
 	if (rc == 0 && v->pdf && v->r->scores)
 		rc = cp_buf_printf(b, err,
 				   "<li><a href=\"/portal/waves/%lld/teams/%lld"
-				   "/report.pdf\">Team report (PDF)</a></li>\n",
-				   w, t);
+				   "/report.pdf\">%s</a></li>\n",
+				   w, t, _("Team report (PDF)"));
 	if (rc == 0 && v->export)
 		rc = cp_buf_printf(
 		    b, err,
 		    "<li><a href=\"/portal/waves/%lld/teams/%lld/results.csv"
-		    "\">Results (CSV)</a></li>\n<li><a href=\"/portal/waves/"
-		    "%lld/teams/%lld/results.json\">Results (JSON)</a></li>\n",
-		    w, t, w, t);
+		    "\">%s</a></li>\n<li><a href=\"/portal/waves/"
+		    "%lld/teams/%lld/results.json\">%s</a></li>\n",
+		    w, t, _("Results (CSV)"), w, t, _("Results (JSON)"));
 	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
 }
 
@@ -877,10 +1052,12 @@ static int last_time(struct cp_buf *b, const struct team_view *v,
 
 	if (v->nactions == 0)
 		return 0;
-	rc = cp_buf_printf(b, err,
-			   "<h2 id=\"agreed\">What we agreed last time</h2>\n"
-			   "<p>After wave %lld the team agreed:</p>\n<ul>\n",
-			   (long long)v->actions_from);
+	rc = cp_buf_printf(b, err, "<h2 id=\"agreed\">%s</h2>\n<p>",
+			   _("What we agreed last time"));
+	rc = rc ? rc
+		: escf(b, err, _("After wave %lld the team agreed:"),
+		       (long long)v->actions_from);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<ul>\n", err);
 	for (size_t i = 0; rc == 0 && i < v->nactions; i++) {
 		const struct cp_action *a = &v->actions[i];
 		rc = cp_buf_adds(b, "<li>", err);
@@ -892,13 +1069,12 @@ static int last_time(struct cp_buf *b, const struct team_view *v,
 		}
 		if (rc == 0 && a->review_at) {
 			cp_when_format(a->review_at, day, sizeof(day));
-			rc = cp_buf_adds(b, "; review ", err);
-			rc = rc ? rc : esc(b, day, err);
+			/* TRANSLATORS: %s is the day of the review. */
+			rc = escf(b, err, _("; review %s"), day);
 		}
 		rc = rc ? rc
-			: cp_buf_adds(
-			      b, a->done_at ? "; done</li>\n" : "; open</li>\n",
-			      err);
+			: esc(b, a->done_at ? _("; done") : _("; open"), err);
+		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	return rc ? rc : cp_buf_adds(b, "</ul>\n", err);
 }
@@ -913,79 +1089,97 @@ int page_team(struct cp_buf *b, const struct team_view *v, struct cp_error *err)
 
 	rc = cp_buf_adds(b, "<h1>", err);
 	rc = rc ? rc : esc(b, g->name, err);
-	rc = rc ? rc
-		: cp_buf_printf(
-		      b, err, "%s: wave %lld</h1>\n",
-		      g->scope == CP_SCOPE_SUBTREE ? " (with sub-teams)" : "",
-		      (long long)r->wave.id);
-	rc = rc ? rc : cp_buf_adds(b, "<p class=\"card\">", err);
+	rc =
+	    rc ? rc
+	       : esc(b,
+		     g->scope == CP_SCOPE_SUBTREE ? _(" (with sub-teams)") : "",
+		     err);
+	rc = rc ? rc : escf(b, err, _(": wave %lld"), (long long)r->wave.id);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p class=\"card\">", err);
 	if (rc == 0 && g->suppressed) {
 		rc = cp_buf_adds(b,
 				 "<span class=\"hidden-why\" "
-				 "data-m=\"reason\">Results hidden: ",
+				 "data-m=\"reason\">",
 				 err);
+		rc = rc ? rc : esc(b, _("Results hidden: "), err);
 		rc = rc ? rc
 			: esc(b,
 			      cp_results_reason_text(r, &g->why, reason,
 						     sizeof(reason)),
 			      err);
-		rc = rc ? rc
-			: cp_buf_printf(b, err,
-					"</span>. Results are shown for groups "
-					"of at least %d.</p>\n",
-					r->threshold);
+		rc = rc ? rc : cp_buf_adds(b, "</span>. ", err);
+		rc = rc ? rc : threshold_note(b, r, err);
+		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 		rc = rc ? rc : downloads(b, v, err);
 		return rc;
 	}
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"<span data-m=\"n\">%lld</span> responses",
+		: cp_buf_printf(b, err, "<span data-m=\"n\">%lld</span> ",
 				(long long)g->answered);
-	if (rc == 0 && g->has_rate)
+	rc = rc ? rc
+		: esc(b,
+		      cp_ngettext("response", "responses",
+				  (unsigned long)g->answered),
+		      err);
+	if (rc == 0 && g->has_rate) {
 		rc = cp_buf_printf(b, err,
 				   ", <span data-m=\"response_rate\">%.0f"
-				   "</span>%% of %lld invited",
-				   g->response_rate, (long long)g->delivered);
-	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				". Results are shown for groups of at least "
-				"%d.</p>\n",
-				r->threshold);
-	if (rc || !r->scores)
-		return rc ? rc
-			  : cp_buf_adds(b,
-					"<p>This wave is not closed yet: only "
-					"the number of responses is shown "
-					"until it closes.</p>\n",
-					err);
+				   "</span>%% ",
+				   g->response_rate);
+		/* TRANSLATORS: after a percentage: "80% of 12 invited". */
+		rc = rc ? rc
+			: escf(b, err,
+			       cp_ngettext("of %lld invited", "of %lld invited",
+					   (unsigned long)g->delivered),
+			       (long long)g->delivered);
+	}
+	rc = rc ? rc : cp_buf_adds(b, ". ", err);
+	rc = rc ? rc : threshold_note(b, r, err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	if (rc == 0 && !r->scores) {
+		rc = cp_buf_adds(b, "<p>", err);
+		rc = rc ? rc
+			: esc(b,
+			      _("This wave is not closed yet: only the number "
+				"of responses is shown until it closes."),
+			      err);
+		return rc ? rc : cp_buf_adds(b, "</p>\n", err);
+	}
+	if (rc)
+		return rc;
 	if (r->survey->ndims <= 64)
 		n = rank(r, g, order);
 	rc = strengths(b, r, g, order, n, err);
 	rc = rc ? rc : last_time(b, v, err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "<h2 id=\"dimensions\">The 7 C's and the four "
-			      "behaviours</h2>\n<p>Score 0-100 is the mean on "
-			      "the 1-5 scale taken to 0-100; the line across "
-			      "each bar is its 95% interval.",
-			      err);
+		: cp_buf_printf(b, err, "<h2 id=\"dimensions\">%s</h2>\n<p>",
+				_("The 7 C's and the four behaviours"));
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      v->self ? " The ring is your own view "
-					"(self-assessment), shown only to you."
-				      : "",
-			      err);
+		: esc(b,
+		      /* xgettext:no-c-format */
+		      _("Score 0-100 is the mean on the 1-5 scale taken to "
+			"0-100; the line across each bar is its 95% interval."),
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, v->self ? " " : "", err);
+	rc =
+	    rc ? rc
+	       : esc(b,
+		     v->self ? _("The ring is your own view (self-assessment), "
+				 "shown only to you.")
+			     : "",
+		     err);
 	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	rc = rc ? rc
-		: measures(b, r, g, "7c", "The 7 C's",
-			   "The 7 C's of compassionate leaders", v->self, err);
+		: measures(b, r, g, "7c", _("The 7 C's"),
+			   _("The 7 C's of compassionate leaders"), v->self,
+			   err);
 	rc = rc ? rc
-		: measures(b, r, g, "behaviour", "The four behaviours",
-			   "The four behaviours of compassionate leadership",
+		: measures(b, r, g, "behaviour", _("The four behaviours"),
+			   _("The four behaviours of compassionate leadership"),
 			   v->self, err);
 	rc = rc ? rc
-		: measures(b, r, g, NULL, "Other measures",
-			   "Other measures of this survey", v->self, err);
+		: measures(b, r, g, NULL, _("Other measures"),
+			   _("Other measures of this survey"), v->self, err);
 	rc = rc ? rc : trend(b, v, err);
 	rc = rc ? rc : distributions(b, r, g, err);
 	rc = rc ? rc : comments(b, r, g, err);
@@ -1009,21 +1203,32 @@ int page_heatmap(struct cp_buf *b, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	char label[300], buf[96];
-	int rc = cp_buf_printf(
-	    b, err,
-	    "<h1>Heat map: wave %lld</h1>\n<p>Every group in the order of "
-	    "the organisation chart: score 0-100 per dimension, and the "
-	    "change since each group's previous wave. Colours go from "
-	    "under 50 (red) to 80 and over (green); the numbers say the "
-	    "same.</p>\n<div class=\"table\" tabindex=\"0\" role=\"region\" "
-	    "aria-label=\"Scores by group\"><table><caption>Scores by "
-	    "group</caption>\n<thead><tr><th scope=\"col\">Group</th><th "
-	    "scope=\"col\">Responses</th><th scope=\"col\">Rate</th>",
-	    (long long)r->wave.id);
+	int rc = cp_buf_adds(b, "<h1>", err);
+
+	rc = rc ? rc
+		: escf(b, err, _("Heat map: wave %lld"), (long long)r->wave.id);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
+	rc = rc ? rc
+		: esc(b,
+		      _("Every group in the order of the organisation chart: "
+			"score 0-100 per dimension, and the change since each "
+			"group's previous wave. Colours go from under 50 (red) "
+			"to 80 and over (green); the numbers say the same."),
+		      err);
+	rc = rc ? rc
+		: cp_buf_printf(
+		      b, err,
+		      "</p>\n<div class=\"table\" tabindex=\"0\" "
+		      "role=\"region\" aria-label=\"%s\"><table><caption>%s"
+		      "</caption>\n<thead><tr><th scope=\"col\">%s</th><th "
+		      "scope=\"col\">%s</th><th scope=\"col\">%s</th>",
+		      _("Scores by group"), _("Scores by group"), _("Group"),
+		      _("Responses"), _("Rate"));
 
 	for (size_t d = 0; rc == 0 && d < sv->ndims; d++) {
 		rc = cp_buf_adds(b, "<th scope=\"col\">", err);
-		rc = rc ? rc : esc(b, sv->dims[d].title, err);
+		rc = rc ? rc
+			: esc(b, stext(sv, CP_TEXT_DIMENSION_TITLE, d), err);
 		rc = rc ? rc : cp_buf_adds(b, "</th>", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "</tr></thead>\n<tbody>\n", err);

@@ -12,6 +12,7 @@
 #include "access.h"
 #include "buf.h"
 #include "config.h"
+#include "i18n.h"
 #include "oidc.h"
 #include "portal_int.h"
 
@@ -150,16 +151,17 @@ static int refused(struct cp_portal_reply *reply, unsigned status,
 	int rc;
 
 	cp_buf_init(&text, 4096);
+	/* TRANSLATORS: %s is the technical reason, in English. */
 	rc = cp_buf_printf(&text, err,
-			   "Single sign-on did not sign you in (%s). Start "
-			   "again from the sign-in page, or ask for a sign-in "
-			   "link by e-mail.",
+			   _("Single sign-on did not sign you in (%s). Start "
+			     "again from the sign-in page, or ask for a "
+			     "sign-in link by e-mail."),
 			   why);
 	reply->status = status;
 	reply->location[0] = '\0';
 	cp_buf_reset(&reply->body);
 	rc = rc ? rc
-		: page_message(&reply->body, "You are not signed in",
+		: page_message(&reply->body, N_("You are not signed in"),
 			       cp_buf_str(&text), NULL, err);
 	cp_buf_release(&text);
 	return rc;

@@ -72,6 +72,38 @@ grep -q 'data-m="n">6<' "$T/open.html" || fail "an open wave's page lacks its re
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_session=$sid" \
 	"http://127.0.0.1:$PORT/portal/waves/$open_wave/teams/$A/report.pdf")
 [ "$code" = 404 ] || fail "an open wave's PDF gave $code"
+# The same pages in the viewer's language (Accept-Language; ?lang=),
+# Arabic right to left, with the same numbers as in English.
+numbers() { grep -o 'data-m="[a-z_0-9]*"[^>]*>[^<]*<' "$1"; }
+for page in "waves/$WAVE/teams/$A" "waves/$open_wave/teams/$A" waves; do
+	curl -s -b "cp_session=$sid" -o "$T/en.html" \
+		"http://127.0.0.1:$PORT/portal/$page"
+	grep -q '<html lang="en" dir="ltr">' "$T/en.html" ||
+		fail "/portal/$page in English lacks lang/dir"
+	for l in cy ar; do
+		curl -s -b "cp_session=$sid" -H "Accept-Language: $l;q=0.9, en;q=0.1" \
+			-D "$T/$l.h" -o "$T/$l.html" "http://127.0.0.1:$PORT/portal/$page"
+		grep -qi "^Content-Language: $l" "$T/$l.h" ||
+			fail "/portal/$page for $l: Content-Language is not $l"
+		[ "$(numbers "$T/en.html")" = "$(numbers "$T/$l.html")" ] ||
+			fail "/portal/$page in $l: the numbers differ from English"
+		! grep -q 'Sign out\|carepulse results<\|singled out' "$T/$l.html" ||
+			fail "/portal/$page in $l has English text"
+	done
+	grep -q '<html lang="cy" dir="ltr">' "$T/cy.html" ||
+		fail "/portal/$page in Welsh lacks lang=cy"
+	grep -q 'Allgofnodi' "$T/cy.html" || fail "/portal/$page is not in Welsh"
+	grep -q '<html lang="ar" dir="rtl">' "$T/ar.html" ||
+		fail "/portal/$page in Arabic is not right to left"
+	grep -q 'تسجيل الخروج' "$T/ar.html" || fail "/portal/$page is not in Arabic"
+done
+grep -q 'r don hon wedi cau: dim ond' "$T/cy.html" ||
+	fail "the open wave's note is not in Welsh"
+# The switch ?lang= wins over Accept-Language; signed out too.
+curl -s -H 'Accept-Language: ar' -o "$T/es.html" "http://127.0.0.1:$PORT/portal/?lang=es"
+grep -q '<html lang="es" dir="ltr">' "$T/es.html" || fail "?lang=es was not followed"
+grep -q 'Inicie sesión para ver los resultados' "$T/es.html" ||
+	fail "the sign-in page is not in Spanish"
 stop_server
 
 # The audit: sign-ins, views and downloads by viewers.
