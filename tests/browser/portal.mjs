@@ -140,6 +140,10 @@ try {
   await Promise.all([p2.waitForNavigation(), p2.getByRole('button', { name: /sign out/i }).click()]);
   await signIn(p2, 'hr@example.org', false);
   for (const [who, url] of visited) if (who === 'hr@example.org') await axe(url);
+  // The same pages in Arabic, right to left (the language switch ?lang=).
+  for (const [who, url] of visited) {
+    if (who === 'hr@example.org') await axe(`${url}${url.includes('?') ? '&' : '?'}lang=ar`);
+  }
   await on.close();
   const bad = results.filter(([, v]) => v.length);
   for (const [url, v] of bad) console.error(`axe: ${url}\n  ${v.join('\n  ')}`);
