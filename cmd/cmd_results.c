@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "results.h"
 #include "store.h"
@@ -164,21 +165,34 @@ enum table_col {
 	NTABLE
 };
 
+/* Their headings are translated (table_in_language); the cells' words
+ * and the CSV/JSON columns (data_cols) are not. */
 static const struct out_col table_cols[NTABLE] = {
-    [TABLE_WAVE] = {"wave", COL_INT},
-    [TABLE_GROUP] = {"group", COL_TEXT},
-    [TABLE_MEASURE] = {"measure", COL_TEXT},
+    [TABLE_WAVE] = {N_("wave"), COL_INT},
+    [TABLE_GROUP] = {N_("group"), COL_TEXT},
+    [TABLE_MEASURE] = {N_("measure"), COL_TEXT},
     [TABLE_N] = {"n", COL_INT},
-    [TABLE_DECLINED] = {"not said", COL_INT},
-    [TABLE_MEAN] = {"mean", COL_TEXT},
+    [TABLE_DECLINED] = {N_("not said"), COL_INT},
+    [TABLE_MEAN] = {N_("mean"), COL_TEXT},
     [TABLE_SCORE] = {"0-100", COL_NUM},
-    [TABLE_FAVOURABLE] = {"favourable", COL_NUM},
+    [TABLE_FAVOURABLE] = {N_("favourable"), COL_NUM},
     [TABLE_SD] = {"sd", COL_NUM},
-    [TABLE_CI] = {"95% CI", COL_TEXT},
-    [TABLE_SELF] = {"self", COL_NUM},
-    [TABLE_GAP] = {"gap", COL_NUM},
-    [TABLE_CHANGE] = {"change", COL_TEXT},
+    [TABLE_CI] = {/* xgettext:no-c-format */ N_("95% CI"), COL_TEXT},
+    [TABLE_SELF] = {N_("self"), COL_NUM},
+    [TABLE_GAP] = {N_("gap"), COL_NUM},
+    [TABLE_CHANGE] = {N_("change"), COL_TEXT},
 };
+
+/* The terminal table's columns with their headings in the operator's
+ * language, into out (NTABLE). */
+static const struct out_col *table_in_language(struct out_col *out)
+{
+	for (size_t i = 0; i < NTABLE; i++) {
+		out[i] = table_cols[i];
+		out[i].name = _(table_cols[i].name);
+	}
+	return out;
+}
 
 /* v with prec decimals, or no value. */
 static void num(struct out_table *t, bool show, int prec, double v)
@@ -576,11 +590,12 @@ static void open_note(const struct cmd_ctx *c, const struct cp_results *r)
 static int show_wave(struct cmd_ctx *c, const struct cp_results *r,
 		     int64_t team)
 {
+	struct out_col heads[NTABLE];
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
 	int rc;
 
-	out_table_init(&t, table ? table_cols : data_cols,
+	out_table_init(&t, table ? table_in_language(heads) : data_cols,
 		       table ? NTABLE : NDATA);
 	for (size_t g = 0; g < r->ngroups; g++)
 		if (in_view(r, g, team))
@@ -930,6 +945,7 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 {
 	struct cp_results_opts opts = {
 	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	struct out_col heads[NTABLE];
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
 	int64_t *waves;
@@ -938,7 +954,7 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 
 	if ((rc = cp_results_waves(c->store, team, &waves, &n, &c->err)))
 		return rc;
-	out_table_init(&t, table ? table_cols : data_cols,
+	out_table_init(&t, table ? table_in_language(heads) : data_cols,
 		       table ? NTABLE : NDATA);
 	rc = 0;
 	for (size_t w = 0; w < n && rc == 0; w++) {

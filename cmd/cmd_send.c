@@ -64,11 +64,15 @@ static void remind_outlook(int64_t wave, const struct cp_send_report *r)
 	int64_t iv = r->remind_interval;
 
 	if (iv % CP_DAY == 0)
-		snprintf(every, sizeof(every), "%lld day%s",
-			 (long long)(iv / CP_DAY), iv == CP_DAY ? "" : "s");
+		snprintf(every, sizeof(every),
+			 cp_ngettext("%lld day", "%lld days",
+				     (unsigned long)(iv / CP_DAY)),
+			 (long long)(iv / CP_DAY));
 	else
-		snprintf(every, sizeof(every), "%lld hour%s",
-			 (long long)(iv / 3600), iv == 3600 ? "" : "s");
+		snprintf(every, sizeof(every),
+			 cp_ngettext("%lld hour", "%lld hours",
+				     (unsigned long)(iv / 3600)),
+			 (long long)(iv / 3600));
 	printf(_("wave %lld: 0 reminders sent: "), (long long)wave);
 	if (x->unanswered == 0 && x->not_sent)
 		printf(_("no invitation has been sent yet (carepulse send "
@@ -83,8 +87,9 @@ static void remind_outlook(int64_t wave, const struct cp_send_report *r)
 		       cp_when_format(x->next_due, when, sizeof(when)), every,
 		       r->remind_max);
 	else if (x->stopped)
-		printf("%lld not answered: %lld asked for no more reminders, "
-		       "the others have had the most (remind.max %ld)\n",
+		printf(_("%lld not answered: %lld asked for no more "
+			 "reminders, the others have had the most (remind.max "
+			 "%ld)\n"),
 		       (long long)x->unanswered, (long long)x->stopped,
 		       r->remind_max);
 	else
@@ -97,31 +102,48 @@ static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 		    const struct cp_send_report *r, int dry_run)
 {
 	double rate = r->seconds > 0 ? (double)r->sent / r->seconds : 0;
+	int remind = strcmp(what, "reminder") == 0;
 	int chat = strcmp(r->channel, "slack") == 0 ||
 		   strcmp(r->channel, "teams") == 0;
 
 	cmd_progress(c, "%s", "");
 	if (dry_run) {
-		printf("dry run: wave %lld would get %zu %s%s", (long long)wave,
-		       r->sent, what, r->sent == 1 ? "" : "s");
+		printf(remind ? cp_ngettext("dry run: wave %lld would get %zu "
+					    "reminder",
+					    "dry run: wave %lld would get %zu "
+					    "reminders",
+					    r->sent)
+			      : cp_ngettext("dry run: wave %lld would get %zu "
+					    "invitation",
+					    "dry run: wave %lld would get %zu "
+					    "invitations",
+					    r->sent),
+		       (long long)wave, r->sent);
 		if (chat)
-			printf(" and %zu team post%s to %s", r->posts,
-			       r->posts == 1 ? "" : "s", r->channel);
-		printf("; nothing was sent or changed\n");
+			printf(cp_ngettext(" and %zu team post to %s",
+					   " and %zu team posts to %s",
+					   r->posts),
+			       r->posts, r->channel);
+		printf(_("; nothing was sent or changed\n"));
 		return;
 	}
 	/* A chat wave's reminders are team posts, by their own clock. */
-	if (strcmp(what, "reminder") == 0 && r->sent == 0 && !chat) {
+	if (remind && r->sent == 0 && !chat) {
 		remind_outlook(wave, r);
 		return;
 	}
-	printf("wave %lld: %zu %s%s sent", (long long)wave, r->sent, what,
-	       r->sent == 1 ? "" : "s");
+	printf(remind ? cp_ngettext("wave %lld: %zu reminder sent",
+				    "wave %lld: %zu reminders sent", r->sent)
+		      : cp_ngettext("wave %lld: %zu invitation sent",
+				    "wave %lld: %zu invitations sent", r->sent),
+	       (long long)wave, r->sent);
 	if (chat)
-		printf(" and %zu team post%s to %s", r->posts,
-		       r->posts == 1 ? "" : "s", r->channel);
+		printf(cp_ngettext(" and %zu team post to %s",
+				   " and %zu team posts to %s", r->posts),
+		       r->posts, r->channel);
 	else
-		printf(" by %s", r->channel);
+		/* TRANSLATORS: %s is the channel ("email"). */
+		printf(_(" by %s"), r->channel);
 	printf(_(", %zu failed, %zu deferred to a later run, %zu retries, "
 		 "%.1f s (%.0f/s)\n"),
 	       r->failed, r->deferred, r->retries, r->seconds, rate);

@@ -21,6 +21,14 @@ expect_exit 0 config set language pl
 # Ed leads the team: his is the self-assessment, in English.
 expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7" --self --closes 2027-01-05T17:00
 expect_in out "until 2027-01-05 12:00 EST"
+# The command line speaks the operator's language (the locale), with the
+# language's plural forms; the numbers are the same.
+LC_ALL=cy_GB.UTF-8 expect_exit 0 send --dry-run 1
+expect_in out "rhediad prawf: byddai ton 1 yn cael 6 gwahoddiad; ni anfonwyd na newidiwyd dim"
+LC_ALL=pl_PL.UTF-8 expect_exit 0 send --dry-run 1
+expect_in out "próba: tura 1 otrzymałaby 6 zaproszeń"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 send --dry-run 1
+expect_in out "تجربة: ستتلقى الجولة 1 6 دعوات"
 expect_exit 0 send 1
 expect_in out "6 invitations sent by email, 0 failed"
 
