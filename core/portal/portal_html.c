@@ -143,6 +143,16 @@ static const char *stext(const struct cp_survey *sv, enum cp_text what,
 	return t ? t : "";
 }
 
+/* Markup before, the text escaped, markup after. */
+static int wrap(struct cp_buf *b, const char *before, const char *text,
+		const char *after, struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, before, err);
+
+	rc = rc ? rc : esc(b, text, err);
+	return rc ? rc : cp_buf_adds(b, after, err);
+}
+
 int page_start(struct cp_buf *b, const char *title,
 	       const struct page_viewer *pv, struct cp_error *err)
 {
@@ -158,21 +168,18 @@ int page_start(struct cp_buf *b, const char *title,
 	    l->code, l->dir);
 
 	rc = rc ? rc : esc(b, title, err);
-	rc = rc ? rc : cp_buf_adds(b, " - ", err);
-	rc = rc ? rc : esc(b, _("carepulse results"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</title>\n<style>", err);
+	rc = rc ? rc
+		: wrap(b, " - ", _("carepulse results"), "</title>\n<style>",
+		       err);
 	rc = rc ? rc : cp_buf_add(b, style, sizeof(style) - 1, err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</style>\n</head>\n<body>\n<a class=\"skip\" "
-			      "href=\"#main\">",
-			      err);
-	rc = rc ? rc : esc(b, _("Skip to the content"), err);
-	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</a>\n<header><div class=\"bar\"><a "
-			      "href=\"/portal/\">",
-			      err);
+		: wrap(b,
+		       "</style>\n</head>\n<body>\n<a class=\"skip\" "
+		       "href=\"#main\">",
+		       _("Skip to the content"),
+		       "</a>\n<header><div class=\"bar\"><a "
+		       "href=\"/portal/\">",
+		       err);
 	rc = rc ? rc : esc(b, _("carepulse results"), err);
 	rc = rc ? rc : cp_buf_adds(b, "</a>", err);
 	if (rc == 0 && pv && pv->viewer) {
@@ -190,9 +197,8 @@ int page_start(struct cp_buf *b, const char *title,
 				      err);
 		rc = rc ? rc : esc(b, pv->csrf, err);
 		rc = rc ? rc
-			: cp_buf_adds(b, "\"><button type=\"submit\">", err);
-		rc = rc ? rc : esc(b, _("Sign out"), err);
-		rc = rc ? rc : cp_buf_adds(b, "</button></form>", err);
+			: wrap(b, "\"><button type=\"submit\">", _("Sign out"),
+			       "</button></form>", err);
 	}
 	rc = rc ? rc
 		: cp_buf_adds(b, "</div></header>\n<main id=\"main\">\n", err);
@@ -222,9 +228,9 @@ int page_message(struct cp_buf *b, const char *title, const char *text,
 	rc = rc ? rc : esc(b, _(title), err);
 	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc : esc(b, _(text), err);
-	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p><a href=\"/portal/\">", err);
-	rc = rc ? rc : esc(b, _("Back to the start"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
+	rc = rc ? rc
+		: wrap(b, "</p>\n<p><a href=\"/portal/\">",
+		       _("Back to the start"), "</a></p>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
@@ -233,9 +239,9 @@ int page_signin(struct cp_buf *b, const char *pre, bool sso,
 {
 	int rc = page_start(b, _("Sign in"), NULL, err);
 
-	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
-	rc = rc ? rc : esc(b, _("Sign in to see results"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
+	rc = rc ? rc
+		: wrap(b, "<h1>", _("Sign in to see results"), "</h1>\n<p>",
+		       err);
 	rc = rc ? rc
 		: esc(b,
 		      _("Type the e-mail address you were given access with. "
@@ -249,15 +255,13 @@ int page_signin(struct cp_buf *b, const char *pre, bool sso,
 			      "<input type=\"hidden\" name=\"csrf\" value=\"",
 			      err);
 	rc = rc ? rc : esc(b, pre, err);
-	rc = rc ? rc : cp_buf_adds(b, "\">\n<label for=\"email\">", err);
-	rc = rc ? rc : esc(b, _("E-mail address"), err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</label>\n<input type=\"email\" id=\"email\" "
-			      "name=\"email\" autocomplete=\"email\" required "
-			      "maxlength=\"254\">\n<button class=\"go\" "
-			      "type=\"submit\">",
-			      err);
+		: wrap(b, "\">\n<label for=\"email\">", _("E-mail address"),
+		       "</label>\n<input type=\"email\" id=\"email\" "
+		       "name=\"email\" autocomplete=\"email\" required "
+		       "maxlength=\"254\">\n<button class=\"go\" "
+		       "type=\"submit\">",
+		       err);
 	rc = rc ? rc : esc(b, _("Send me a sign-in link"), err);
 	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	/* Single sign-on is a link: it starts with a GET. */
@@ -276,9 +280,7 @@ int page_sent(struct cp_buf *b, struct cp_error *err)
 {
 	int rc = page_start(b, _("Check your mail"), NULL, err);
 
-	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
-	rc = rc ? rc : esc(b, _("Check your mail"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
+	rc = rc ? rc : wrap(b, "<h1>", _("Check your mail"), "</h1>\n<p>", err);
 	rc = rc ? rc
 		: esc(b,
 		      _("If that address has access to results, a sign-in "
@@ -288,9 +290,9 @@ int page_sent(struct cp_buf *b, struct cp_error *err)
 	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p>", err);
 	rc = rc ? rc
 		: esc(b, _("Nothing arrived? Check the spam folder, or:"), err);
-	rc = rc ? rc : cp_buf_adds(b, " <a href=\"/portal/\">", err);
-	rc = rc ? rc : esc(b, _("ask for a new link"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</a></p>\n", err);
+	rc = rc ? rc
+		: wrap(b, " <a href=\"/portal/\">", _("ask for a new link"),
+		       "</a></p>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
@@ -316,10 +318,8 @@ int page_landing(struct cp_buf *b, const char *token, const char *pre,
 			      err);
 	rc = rc ? rc : esc(b, pre, err);
 	rc = rc ? rc
-		: cp_buf_adds(b, "\">\n<button class=\"go\" type=\"submit\">",
-			      err);
-	rc = rc ? rc : esc(b, _("Sign in"), err);
-	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
+		: wrap(b, "\">\n<button class=\"go\" type=\"submit\">",
+		       _("Sign in"), "</button>\n</form>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
@@ -805,12 +805,10 @@ static int distributions(struct cp_buf *b, const struct cp_results *r,
 			"round."),
 		      err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "</p>\n<div class=\"table\" tabindex=\"0\" "
-			      "role=\"region\" aria-label=\"",
-			      err);
-	rc = rc ? rc : esc(b, _("Answers per statement"), err);
-	rc = rc ? rc : cp_buf_adds(b, "\"><table><caption>", err);
+		: wrap(b,
+		       "</p>\n<div class=\"table\" tabindex=\"0\" "
+		       "role=\"region\" aria-label=\"",
+		       _("Answers per statement"), "\"><table><caption>", err);
 	rc = rc ? rc : esc(b, _("Answers per statement"), err);
 	rc = rc ? rc
 		: cp_buf_printf(
