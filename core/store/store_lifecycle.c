@@ -246,6 +246,7 @@ static int delete_answers(struct cp_store *s, int64_t wave,
 	    "DELETE FROM agg_dim WHERE wave_id = ?1",
 	    "DELETE FROM agg_group WHERE wave_id = ?1",
 	    "DELETE FROM wave_hidden WHERE wave_id = ?1",
+	    "DELETE FROM wave_result WHERE wave_id = ?1",
 	    "DELETE FROM wave_frozen WHERE wave_id = ?1",
 	};
 	int rc;
