@@ -952,12 +952,12 @@ done:
  * A stat is a flags byte (suppressed, has_ci, has_dist, numbers follow)
  * and, when it has any, its numbers; a hidden one has none.
  */
-#define BODY_FORMAT 1
+#define BODY_FORMAT   1
 #define ST_SUPPRESSED 1u
-#define ST_CI 2u
-#define ST_DIST 4u
-#define ST_NUMBERS 8u
-#define STAT_NUMBERS 15 /* n, answers, dist[5], 8 doubles */
+#define ST_CI	      2u
+#define ST_DIST	      4u
+#define ST_NUMBERS    8u
+#define STAT_NUMBERS  15 /* n, answers, dist[5], 8 doubles */
 
 struct body {
 	unsigned char *p;

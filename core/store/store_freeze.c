@@ -271,8 +271,8 @@ int cp_store_wave_results_put(struct cp_store *s, int64_t wave,
 		sqlite3_bind_text(st, 3, r->scope, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, r->answered);
 		sqlite3_bind_int64(st, 5, r->delivered);
-		sqlite3_bind_blob(st, 6, r->body ? r->body : "",
-				  (int)r->nbody, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, r->body ? r->body : "", (int)r->nbody,
+				  SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = cp_store_fail(s, err, "cannot store results");
 	}
@@ -287,10 +287,11 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 	int rc;
 
 	*yes = false;
-	if ((rc = cp_store_prepare(s, &st,
-				   "SELECT 1 FROM wave_result WHERE wave_id = ?"
-				   " AND team_id = 0 AND scope = 'organisation'",
-				   err)))
+	if ((rc =
+		 cp_store_prepare(s, &st,
+				  "SELECT 1 FROM wave_result WHERE wave_id = ?"
+				  " AND team_id = 0 AND scope = 'organisation'",
+				  err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	switch (sqlite3_step(st)) {
