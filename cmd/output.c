@@ -179,17 +179,17 @@ static int print_aligned(const struct out_table *t, FILE *f)
 	return 0;
 }
 
-static int print_csv(const struct out_table *t, FILE *f)
+static int print_csv(const struct out_table *t, FILE *f, bool header)
 {
 	struct cp_buf b;
 	size_t nrows = t->ncells / t->ncols;
 	int rc = 0;
 
 	cp_buf_init(&b, 0);
-	for (size_t c = 0; c < t->ncols && rc == 0; c++)
+	for (size_t c = 0; header && c < t->ncols && rc == 0; c++)
 		rc = (c ? cp_buf_addc(&b, ',', NULL) : 0) ||
 		     cp_csv_field(&b, t->cols[c].name, NULL);
-	rc = rc || cp_buf_adds(&b, "\r\n", NULL);
+	rc = rc || (header && cp_buf_adds(&b, "\r\n", NULL));
 	for (size_t r = 0; r < nrows && rc == 0; r++) {
 		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 			const char *s = t->cells[r * t->ncols + c];
@@ -206,16 +206,18 @@ static int print_csv(const struct out_table *t, FILE *f)
 	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
-static int print_json(const struct out_table *t, FILE *f)
+static int print_json(const struct out_table *t, FILE *f, struct out_stream *st,
+		      bool last)
 {
 	struct cp_buf b;
 	size_t nrows = t->ncells / t->ncols;
-	int rc;
+	int rc = 0;
 
 	cp_buf_init(&b, 0);
-	rc = cp_buf_addc(&b, '[', NULL);
+	if (!st->started)
+		rc = cp_buf_addc(&b, '[', NULL);
 	for (size_t r = 0; r < nrows && rc == 0; r++) {
-		rc = cp_buf_adds(&b, r ? ",\n  {" : "\n  {", NULL);
+		rc = cp_buf_adds(&b, st->rows + r ? ",\n  {" : "\n  {", NULL);
 		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 			const char *s = t->cells[r * t->ncols + c];
 			rc = (c ? cp_buf_adds(&b, ", ", NULL) : 0) ||
@@ -242,23 +244,40 @@ static int print_json(const struct out_table *t, FILE *f)
 		if (rc == 0 && flush_some(&b, f, false))
 			rc = CP_EIO;
 	}
-	rc = rc || cp_buf_adds(&b, nrows ? "\n]\n" : "]\n", NULL);
+	if (last)
+		rc = rc ||
+		     cp_buf_adds(&b, st->rows + nrows ? "\n]\n" : "]\n", NULL);
 	if (rc == 0 && flush_some(&b, f, true))
 		rc = CP_EIO;
 	cp_buf_release(&b);
 	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
-int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
+int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
+		     struct out_stream *st, bool last)
 {
+	int rc;
+
 	if (t->failed || t->ncells % t->ncols)
 		return CP_ENOMEM;
 	switch (fmt) {
 	case FORMAT_CSV:
-		return print_csv(t, f);
+		rc = print_csv(t, f, !st->started);
+		break;
 	case FORMAT_JSON:
-		return print_json(t, f);
+		rc = print_json(t, f, st, last);
+		break;
 	default:
-		return print_aligned(t, f);
+		rc = print_aligned(t, f);
 	}
+	st->started = true;
+	st->rows += t->ncells / t->ncols;
+	return rc;
+}
+
+int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
+{
+	struct out_stream st = {0};
+
+	return out_table_stream(t, f, fmt, &st, true);
 }

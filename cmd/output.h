@@ -6,6 +6,7 @@
 #ifndef CP_OUTPUT_H
 #define CP_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,6 +52,19 @@ void out_skip_to(struct out_table *t, size_t col);
 
 /* Prints the table; 0, or CP_ENOMEM when a cell could not be stored. */
 int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt);
+
+/*
+ * Prints tables of the same columns as one: the CSV header and the JSON
+ * array's '[' before the first, ']' after the one with last set, the
+ * rows of each in between (an aligned table prints each whole). Each
+ * table can be released once printed. st starts zeroed.
+ */
+struct out_stream {
+	bool started;
+	size_t rows;
+};
+int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
+		     struct out_stream *st, bool last);
 
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);
