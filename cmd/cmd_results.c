@@ -177,7 +177,7 @@ static const struct out_col table_cols[NTABLE] = {
 static void num(struct out_table *t, bool show, int prec, double v)
 {
 	if (show)
-		out_cellf(t, "%.*f", prec, v);
+		out_cell_fixed(t, v, prec);
 	else
 		out_cell(t, NULL);
 }
@@ -185,7 +185,7 @@ static void num(struct out_table *t, bool show, int prec, double v)
 static void count(struct out_table *t, bool show, int64_t v)
 {
 	if (show)
-		out_cellf(t, "%lld", (long long)v);
+		out_cell_int(t, v);
 	else
 		out_cell(t, NULL);
 }
@@ -283,9 +283,9 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 
 	out_skip_to(t, DATA_WAVE);
-	out_cellf(t, "%lld", (long long)r->wave.id);
+	out_cell_int(t, r->wave.id);
 	out_cell(t, cp_wave_status_name(r->wave.status));
-	out_cellf(t, "%d", r->threshold);
+	out_cell_int(t, r->threshold);
 	out_cell(t, g->name);
 	out_cell(t, cp_scope_name(g->scope));
 	out_cell(t, p ? p->name : NULL);

@@ -1,6 +1,9 @@
 #include "output.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +61,71 @@ void out_skip_to(struct out_table *t, size_t col)
 	}
 	while (!t->failed && t->ncells % t->ncols < col)
 		out_cell(t, NULL);
+}
+
+size_t out_fixed(char *buf, double v, int prec)
+{
+	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+	char digits[32];
+	double x, r, frac;
+	uint64_t u;
+	size_t n = 0, len = 0;
+
+	/* printf rounds the exact binary value, ties to even. v * 10^prec
+	 * is within a few ulps of that exact value, so its nearest integer
+	 * is printf's unless the product is near a tie: those, negative
+	 * results of zero ("-0.0"), large, infinite and NaN values go to
+	 * snprintf. */
+	if (prec < 0 || prec > 6 || !(fabs(v) < 1e12))
+		goto slow;
+	x = fabs(v) * scale[prec];
+	r = floor(x);
+	frac = x - r;
+	if (fabs(frac - 0.5) < 1e-6)
+		goto slow;
+	if (frac > 0.5)
+		r += 1;
+	u = (uint64_t)r;
+	if (signbit(v) && u == 0)
+		goto slow;
+	do {
+		digits[len++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u || len <= (size_t)prec);
+	if (signbit(v))
+		buf[n++] = '-';
+	while (len > 0) {
+		buf[n++] = digits[--len];
+		if (len == (size_t)prec && prec > 0)
+			buf[n++] = '.';
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	return (size_t)snprintf(buf, OUT_FIXED_MAX, "%.*f", prec, v);
+}
+
+void out_cell_fixed(struct out_table *t, double v, int prec)
+{
+	char buf[OUT_FIXED_MAX];
+
+	out_fixed(buf, v, prec);
+	out_cell(t, buf);
+}
+
+void out_cell_int(struct out_table *t, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	out_cell(t, p);
 }
 
 void out_cellf(struct out_table *t, const char *fmt, ...)

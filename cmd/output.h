@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -41,6 +42,17 @@ void out_table_release(struct out_table *t);
 void out_cell(struct out_table *t, const char *text);
 void out_cellf(struct out_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * v with prec (0-6) decimals into buf (OUT_FIXED_MAX bytes), the same
+ * bytes as printf's "%.*f" without calling it for nearly every value;
+ * returns the length. The two out_cell_ forms append such a cell and an
+ * integer's cell.
+ */
+#define OUT_FIXED_MAX 352
+size_t out_fixed(char *buf, double v, int prec);
+void out_cell_fixed(struct out_table *t, double v, int prec);
+void out_cell_int(struct out_table *t, int64_t v);
 
 /*
  * Appends no-value cells until the next cell is column col of the row
