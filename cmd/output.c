@@ -281,16 +281,29 @@ static int print_json(const struct out_table *t, FILE *f, struct out_stream *st,
 	size_t nrows = t->ncells / t->ncols;
 	int rc = 0;
 
+	struct cp_buf keys;
+	size_t *at = calloc(t->ncols + 1, sizeof(size_t));
+
 	cp_buf_init(&b, 0);
-	if (!st->started)
+	cp_buf_init(&keys, 0);
+	/* Each column's '"name": ' once, not once per cell. */
+	rc = at == NULL;
+	for (size_t c = 0; c < t->ncols && rc == 0; c++) {
+		at[c] = keys.len;
+		rc = (c ? cp_buf_adds(&keys, ", ", NULL) : 0) ||
+		     out_json_string(&keys, t->cols[c].name) ||
+		     cp_buf_adds(&keys, ": ", NULL);
+	}
+	if (rc == 0)
+		at[t->ncols] = keys.len;
+	if (rc == 0 && !st->started)
 		rc = cp_buf_addc(&b, '[', NULL);
 	for (size_t r = 0; r < nrows && rc == 0; r++) {
 		rc = cp_buf_adds(&b, st->rows + r ? ",\n  {" : "\n  {", NULL);
 		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 			const char *s = t->cells[r * t->ncols + c];
-			rc = (c ? cp_buf_adds(&b, ", ", NULL) : 0) ||
-			     out_json_string(&b, t->cols[c].name) ||
-			     cp_buf_adds(&b, ": ", NULL);
+			rc = cp_buf_add(&b, keys.data + at[c],
+					at[c + 1] - at[c], NULL);
 			if (rc)
 				break;
 			if (s == NULL)
@@ -318,6 +331,8 @@ static int print_json(const struct out_table *t, FILE *f, struct out_stream *st,
 	if (rc == 0 && flush_some(&b, f, true))
 		rc = CP_EIO;
 	cp_buf_release(&b);
+	cp_buf_release(&keys);
+	free(at);
 	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
