@@ -1112,6 +1112,40 @@ static void put_group(struct body *o, const struct cp_results *r,
 		put_stat(o, gr->self ? &gr->self[d] : &none);
 	for (size_t d = 0; d < nd; d++)
 		put_double(o, gr->self_gap ? gr->self_gap[d] : 0);
+	for (size_t m = 0; m < nd + ni; m++) {
+		static const struct cp_change nochange;
+		const struct cp_change *ch =
+		    m < nd ? (gr->dim_change ? &gr->dim_change[m] : &nochange)
+			   : (gr->item_change ? &gr->item_change[m - nd]
+					      : &nochange);
+		put_byte(o, (unsigned)ch->status | (ch->has_diff ? 8u : 0));
+		put_u64(o, (uint64_t)ch->previous_wave);
+		if (ch->has_diff) {
+			put_double(o, ch->diff);
+			put_double(o, ch->low);
+			put_double(o, ch->high);
+			put_double(o, ch->df);
+		}
+	}
+}
+
+/* Reads a change into ch (NULL: skips it). */
+static void get_change(struct body *o, struct cp_change *ch)
+{
+	struct cp_change x = {0};
+	unsigned f = get_byte(o);
+
+	x.status = (enum cp_change_status)(f & 7u);
+	x.has_diff = (f & 8u) != 0;
+	x.previous_wave = (int64_t)get_u64(o);
+	if (x.has_diff) {
+		x.diff = get_double(o);
+		x.low = get_double(o);
+		x.high = get_double(o);
+		x.df = get_double(o);
+	}
+	if (ch)
+		*ch = x;
 }
 
 /* Stores the statistics of r, a full load of a closed wave, inside the
@@ -1180,6 +1214,10 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 struct stored_read {
 	struct build *b;
 	size_t found;
+	/* Which changes the load asks for, as compute_changes gives them:
+	 * none, a team's groups only (changes_team), dimensions only. */
+	bool changes, item_changes;
+	int64_t changes_team;
 };
 
 /* One stored row onto its group: the counts of every group, the
@@ -1227,6 +1265,16 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 		get_stat(&in, &gr->self[d]);
 	for (size_t d = 0; d < nd; d++)
 		gr->self_gap[d] = get_double(&in);
+	{
+		bool mine = x->changes && (x->changes_team == 0 ||
+					   gr->team_id == x->changes_team);
+		for (size_t d = 0; d < nd; d++)
+			get_change(&in, mine ? &gr->dim_change[d] : NULL);
+		for (size_t i = 0; i < ni; i++)
+			get_change(&in, mine && x->item_changes && gr->items
+					    ? &gr->item_change[i]
+					    : NULL);
+	}
 	if (in.bad || in.at != in.len)
 		return cp_error_set(err, CP_EFAIL,
 				    "wave %lld: stored results do not fit its "
@@ -1237,10 +1285,16 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 
 /* Reads a frozen wave's stored results onto its groups. */
 static int read_stored(struct build *b, struct cp_store *s,
-		       struct cp_error *err)
+		       const struct cp_results_opts *opts, struct cp_error *err)
 {
-	struct stored_read x = {b, 0};
+	struct stored_read x = {b, 0, false, false, 0};
 	int rc;
+
+	if (opts && opts->changes) {
+		x.changes = true;
+		x.item_changes = !opts->no_item_changes && !b->r->dims_only;
+		x.changes_team = opts->changes_team;
+	}
 
 	if ((rc = alloc_stats(b->r, err)))
 		return rc;
@@ -1563,7 +1617,7 @@ static int store_now(struct cp_store *s, int64_t wave,
 		     const struct cp_wave_entry *entries, size_t nentries,
 		     struct cp_error *err)
 {
-	struct cp_results_opts full = {.recompute = true};
+	struct cp_results_opts full = {.recompute = true, .changes = true};
 	struct cp_results *r = NULL;
 	bool own = !cp_store_in_transaction(s);
 	int rc;
@@ -1647,7 +1701,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		}
 	}
 	if (rc == 0 && stored)
-		rc = read_stored(&b, s, err);
+		rc = read_stored(&b, s, opts, err);
 	else if (rc == 0)
 		rc = r->dims_only
 			 ? cp_store_wave_dim_aggregates(s, wave, &agg, err)
@@ -1698,7 +1752,8 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		    : compute_scores(&b, hidden, err);
 	if (rc == 0 && opts && opts->comments)
 		rc = attach_comments(&b, s, hidden, err);
-	if (rc == 0 && opts && opts->changes)
+	/* Stored results hold their changes, computed when they were. */
+	if (rc == 0 && opts && opts->changes && !stored)
 		rc = compute_changes(&b, s, pos, entries, opts, err);
 done:
 	free(hidden);
@@ -1731,7 +1786,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 
 int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
 {
-	struct cp_results_opts opts = {.comments = true};
+	struct cp_results_opts opts = {.comments = true, .changes = true};
 	struct cp_results *r = NULL;
 	struct cp_wave_entry *entries = NULL;
 	struct decisions rec = {0};
