@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "deliver.h"
 #include "demo.h"
+#include "i18n.h"
 #include "output.h"
 #include "problems.h"
 #include "report_write.h"
@@ -385,6 +386,7 @@ static int reports(struct demo *d)
 	struct rp_options o = {.paper = RP_PAPER_A4, .has_creation_time = 1};
 	struct cmd_ctx *c = d->c;
 	char name[128];
+	locale_t prev;
 	int rc;
 
 	if ((rc = report_date(d, &o.creation_time)))
@@ -401,19 +403,29 @@ static int reports(struct demo *d)
 					  &c->err)))
 		return rc;
 	printf("\n8. wrote the reports of wave %lld\n", (long long)d->wave.id);
-	/* The teams that answer in Welsh and in Arabic get theirs too. */
+	/* The teams that answer in Welsh and in Arabic get theirs in their
+	 * language too (the team above, in English, keeps its name). */
 	for (size_t i = 0; cp_demo_language_teams[i]; i++) {
 		const char *team = cp_demo_language_teams[i];
 		char path[4096];
 
-		if (strcmp(team, d->team) == 0)
-			continue;
 		slug(name, sizeof(name), team);
-		snprintf(path, sizeof(path), "%s/report-%s.pdf", d->dir, name);
-		if ((rc = rp_write_team_report(d->st, team, d->wave.id, path,
-					       &o, &c->err)))
+		snprintf(path, sizeof(path), "%s/report-%s%s%s.pdf", d->dir,
+			 name, strcmp(team, d->team) == 0 ? "-" : "",
+			 strcmp(team, d->team) == 0 ? cp_demo_language_codes[i]
+						    : "");
+		/* In the team's own language, as --language writes it. */
+		prev = cp_lang_use(cp_lang_find(cp_demo_language_codes[i]));
+		rc = rp_write_team_report(d->st, team, d->wave.id, path, &o,
+					  &c->err);
+		cp_lang_end(prev);
+		if (rc)
 			return rc;
-		printf("   team report (%s): %s\n", team, path);
+		printf(
+		    "   team report (%s, in %s): %s\n", team,
+		    cp_lang_effective(cp_lang_find(cp_demo_language_codes[i]))
+			->code,
+		    path);
 	}
 	printf("   more: carepulse --db %s results --trend --team '%s'\n",
 	       d->db_path, d->team);

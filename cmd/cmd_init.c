@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "store.h"
 #include "survey.h"
 #include "token.h"
@@ -97,10 +98,14 @@ static int init_key(struct cmd_ctx *c, struct cp_store *st,
 	cp_wipe(key, sizeof(key));
 	if (rc == 0 && new_key && links > 0)
 		fprintf(stderr,
-			"carepulse: warning: a new installation key: the "
-			"links of the %lld invitation%s already made no "
-			"longer work\n",
-			(long long)links, links == 1 ? "" : "s");
+			cp_ngettext("carepulse: warning: a new installation "
+				    "key: the link of the %lld invitation "
+				    "already made no longer works\n",
+				    "carepulse: warning: a new installation "
+				    "key: the links of the %lld invitations "
+				    "already made no longer work\n",
+				    (unsigned long)links),
+			(long long)links);
 	return rc;
 }
 
@@ -141,12 +146,17 @@ static int cmd_init_exec(struct cmd_ctx *c)
 			rc = cp_store_commit(st, &c->err);
 	}
 	if (rc == 0) {
-		printf("database      %s (schema %d)\n", c->db_path,
+		printf(_("database      %s (schema %d)\n"), c->db_path,
 		       cp_store_schema_version(st));
-		printf("key           %s (%s)\n", key_path,
-		       created ? "created, mode 0600" : "already there, kept");
-		printf("surveys       %zu built-in definition%s added\n", added,
-		       added == 1 ? "" : "s");
+		printf(_("key           %s (%s)\n"), key_path,
+		       created ? _("created, mode 0600")
+			       : _("already there, kept"));
+		printf(cp_ngettext("surveys       %zu built-in definition "
+				   "added\n",
+				   "surveys       %zu built-in definitions "
+				   "added\n",
+				   added),
+		       added);
 	}
 	free(key_path);
 	cp_store_close(st);

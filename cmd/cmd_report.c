@@ -15,6 +15,8 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
+#include "i18n.h"
 #include "report.h"
 #include "report_batch.h"
 #include "report_write.h"
@@ -28,6 +30,7 @@ enum {
 	TEAM_ALL,
 	TEAM_PARENT,
 	TEAM_JOBS,
+	TEAM_LANGUAGE,
 	TEAM_NOPTS
 };
 
@@ -48,6 +51,9 @@ static const struct cmd_opt team_opts[TEAM_NOPTS] = {
 		     "with --all: only TEAM and the teams below it"},
     [TEAM_JOBS] = {"jobs", 'j', OPT_VALUE, "N",
 		   "with --all: N worker processes (default: one per core)"},
+    [TEAM_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
+		       "the report's language: en, cy, es, pl or ar (default: "
+		       "the setting language)"},
 };
 
 enum {
@@ -56,6 +62,7 @@ enum {
 	COMPARE_PAPER,
 	COMPARE_MEASURE,
 	COMPARE_SORT,
+	COMPARE_LANGUAGE,
 	COMPARE_NOPTS
 };
 
@@ -73,17 +80,58 @@ static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
 	{"sort", 0, OPT_VALUE, "ORDER",
 	 "tree (default: the organisation's order, each group above its "
 	 "teams), name, or overall (the mean of a team's shown cells)"},
+    [COMPARE_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
+			  "the report's language: en, cy, es, pl or ar "
+			  "(default: the setting language)"},
 };
 
 /*
- * The options both reports share: the paper, and the creation date from
- * SOURCE_DATE_EPOCH (reproducible output) or else the current time.
+ * The report's language: --language, else the setting "language". The
+ * fixed text is then drawn in it (this thread's locale, kept by the
+ * worker processes of --all); results pool every language's answers.
  */
-static int report_options(struct cmd_ctx *c, int paper_opt,
+static int report_language(struct cmd_ctx *c, int language_opt)
+{
+	const char *given = cmd_value(c, language_opt);
+	char *setting = NULL;
+	const struct cp_lang *l;
+	int rc = 0;
+
+	if (given && cp_lang_check(given, &c->err))
+		return cmd_usage_error(c, "--language: %s", c->err.message);
+	if (given == NULL) {
+		rc = cp_config_get(c->store, "language", &setting, NULL,
+				   &c->err);
+		if (rc == 0 && setting && cp_lang_check(setting, &c->err))
+			rc = cp_error_prefix(&c->err, "setting language");
+		if (rc) {
+			free(setting);
+			return cmd_report(&c->err);
+		}
+	}
+	l = cp_lang_find(given ? given : setting);
+	free(setting);
+	if (l && !cp_lang_available(l))
+		fprintf(stderr,
+			"carepulse: warning: the locale %s is not installed, "
+			"so the report is in English (scripts/setup installs "
+			"it)\n",
+			l->locale);
+	(void)cp_lang_use(l);
+	return 0;
+}
+
+/*
+ * The options both reports share: the paper, the language, and the
+ * creation date from SOURCE_DATE_EPOCH (reproducible output) or else the
+ * current time.
+ */
+static int report_options(struct cmd_ctx *c, int paper_opt, int language_opt,
 			  struct rp_options *o)
 {
 	const char *paper = cmd_value(c, paper_opt);
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	int rc;
 
 	memset(o, 0, sizeof(*o));
 	if (paper == NULL || strcmp(paper, "a4") == 0)
@@ -93,6 +141,8 @@ static int report_options(struct cmd_ctx *c, int paper_opt,
 	else
 		return cmd_usage_error(c, "--paper '%s': expected a4 or letter",
 				       paper);
+	if ((rc = report_language(c, language_opt)) != 0)
+		return rc;
 	o->has_creation_time = 1;
 	if (sde && *sde) {
 		char *end;
@@ -192,7 +242,7 @@ static int report_all(struct cmd_ctx *c)
 			return cmd_usage_error(
 			    c, "--jobs '%s': expected 1 to 256", jobs);
 	}
-	if ((rc = report_options(c, TEAM_PAPER, &o)) != 0 ||
+	if ((rc = report_options(c, TEAM_PAPER, TEAM_LANGUAGE, &o)) != 0 ||
 	    (rc = wave_number(c, TEAM_WAVE, &b.wave)))
 		return rc;
 	b.o = &o;
@@ -214,7 +264,7 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 	if (team_name == NULL)
 		return cmd_usage_error(c, "--team TEAM is required");
 	if ((rc = output_path(c, TEAM_OUTPUT, &path)) != 0 ||
-	    (rc = report_options(c, TEAM_PAPER, &o)) != 0 ||
+	    (rc = report_options(c, TEAM_PAPER, TEAM_LANGUAGE, &o)) != 0 ||
 	    (rc = wave_number(c, TEAM_WAVE, &wave)))
 		return rc;
 	if (rp_write_team_report(c->store, team_name, wave, path, &o, &c->err))
@@ -246,7 +296,8 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		return cmd_usage_error(
 		    c, "--sort '%s': expected tree, name or overall", sort);
 	if ((rc = output_path(c, COMPARE_OUTPUT, &path)) != 0 ||
-	    (rc = report_options(c, COMPARE_PAPER, &o)) != 0 ||
+	    (rc = report_options(c, COMPARE_PAPER, COMPARE_LANGUAGE, &o)) !=
+		0 ||
 	    (rc = wave_number(c, COMPARE_WAVE, &wave)))
 		return rc;
 	if (rp_write_compare_report(c->store, wave, m, so, path, &o, &c->err))

@@ -96,6 +96,10 @@ enum data_col {
 	DATA_CHANGE_LOW,
 	DATA_CHANGE_HIGH,
 	DATA_CHANGE_STATUS,
+	DATA_DECLINED,
+	DATA_PROMOTERS,
+	DATA_PASSIVES,
+	DATA_DETRACTORS,
 	NDATA
 };
 
@@ -136,6 +140,10 @@ static const struct out_col data_cols[NDATA] = {
     [DATA_CHANGE_LOW] = {"change_low", COL_NUM},
     [DATA_CHANGE_HIGH] = {"change_high", COL_NUM},
     [DATA_CHANGE_STATUS] = {"change_status", COL_TEXT},
+    [DATA_DECLINED] = {"prefer_not_to_say", COL_INT},
+    [DATA_PROMOTERS] = {"promoters", COL_NUM},
+    [DATA_PASSIVES] = {"passives", COL_NUM},
+    [DATA_DETRACTORS] = {"detractors", COL_NUM},
 };
 /* The answers' counts: a column per point of the scale. */
 _Static_assert(DATA_COUNT_5 - DATA_COUNT_1 + 1 == CP_SCALE_POINTS,
@@ -147,6 +155,7 @@ enum table_col {
 	TABLE_GROUP,
 	TABLE_MEASURE,
 	TABLE_N,
+	TABLE_DECLINED,
 	TABLE_MEAN,
 	TABLE_SCORE,
 	TABLE_FAVOURABLE,
@@ -163,6 +172,7 @@ static const struct out_col table_cols[NTABLE] = {
     [TABLE_GROUP] = {"group", COL_TEXT},
     [TABLE_MEASURE] = {"measure", COL_TEXT},
     [TABLE_N] = {"n", COL_INT},
+    [TABLE_DECLINED] = {"not said", COL_INT},
     [TABLE_MEAN] = {"mean", COL_TEXT},
     [TABLE_SCORE] = {"0-100", COL_NUM},
     [TABLE_FAVOURABLE] = {"favourable", COL_NUM},
@@ -304,6 +314,7 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 		group_label(t, g);
 		out_cell(t, "responses");
 		count(t, show, g->answered);
+		out_skip_to(t, TABLE_MEAN);
 		if (g->suppressed)
 			reason_words(t, r, &g->why);
 		else if (g->has_rate)
@@ -325,6 +336,34 @@ static void group_row(struct out_table *t, const struct cp_results *r,
 	out_skip_to(t, NDATA);
 }
 
+/* The first cells of a table row of a measure: wave, group, its label
+ * (after prefix), n and the "prefer not to say" count. */
+static void table_lead(struct out_table *t, const struct cp_results *r,
+		       const struct cp_group *g, const char *prefix,
+		       const char *label, bool show, int64_t n,
+		       int64_t declined)
+{
+	out_cellf(t, "%lld", (long long)r->wave.id);
+	group_label(t, g);
+	out_cellf(t, "%s%s", prefix, label);
+	count(t, show, n);
+	count(t, show && declined > 0, declined);
+}
+
+/* The change cells of a data row, from previous_wave to change_status;
+ * empty unless has_change (then ch is set). */
+static void change_cells(struct out_table *t, bool has_change,
+			 const struct cp_change *ch)
+{
+	bool diff = has_change && ch->has_diff;
+
+	count(t, has_change, has_change ? ch->previous_wave : 0);
+	num(t, diff, 4, diff ? ch->diff : 0);
+	num(t, diff, 4, diff ? ch->low : 0);
+	num(t, diff, 4, diff ? ch->high : 0);
+	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+}
+
 /* One row of a dimension (self and gap given) or an item (self NULL). */
 static void measure_row(struct out_table *t, const struct cp_results *r,
 			const struct cp_group *g, const char *dimension,
@@ -339,10 +378,8 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	char buf[96];
 
 	if (fmt == FORMAT_TABLE) {
-		out_cellf(t, "%lld", (long long)r->wave.id);
-		group_label(t, g);
-		out_cellf(t, "%s%s", item ? "  " : "", label);
-		count(t, show, st->n);
+		table_lead(t, r, g, item ? "  " : "", label, show, st->n,
+			   st->declined);
 		if (show)
 			out_cellf(t, "%.2f", st->mean);
 		else
@@ -388,11 +425,73 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 	out_skip_to(t, DATA_SELF_MEAN);
 	num(t, has_self, 4, has_self ? self->mean : 0);
 	num(t, has_self && show, 4, gap ? *gap : 0);
-	count(t, has_change, ch->previous_wave);
-	num(t, has_change && ch->has_diff, 4, ch->diff);
-	num(t, has_change && ch->has_diff, 4, ch->low);
-	num(t, has_change && ch->has_diff, 4, ch->high);
-	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
+	change_cells(t, has_change, ch);
+	count(t, show, st->declined);
+	out_skip_to(t, NDATA);
+}
+
+/*
+ * One row of an eNPS item: n, the score (-100..100) with its interval,
+ * promoters, passives and detractors, and its change in points. In the
+ * data formats mean is the mean answer (0-10) and score the eNPS.
+ */
+static void enps_row(struct out_table *t, const struct cp_results *r,
+		     const struct cp_group *g, size_t i, enum cmd_format fmt)
+{
+	const struct cp_change *ch = NULL;
+	const struct cp_enps *e = cp_results_enps(r, g, i, &ch);
+	bool show = e && !e->suppressed;
+	bool has_change = show && ch && ch->status != CP_CHANGE_NONE;
+	char buf[96];
+
+	if (e == NULL)
+		return;
+	if (fmt == FORMAT_TABLE) {
+		table_lead(t, r, g, "", "eNPS", show, e->n, e->declined);
+		if (show)
+			out_cellf(t, "%+.0f", e->score);
+		else
+			reason_words(t, r, &e->why);
+		out_skip_to(t, TABLE_FAVOURABLE);
+		if (show)
+			out_cellf(t, "%.0f%% promoters", e->pct_promoters);
+		else
+			out_cell(t, NULL);
+		out_cell(t, NULL);
+		if (show && e->has_ci)
+			out_cellf(t, "%+.0f to %+.0f", e->ci_low, e->ci_high);
+		else
+			out_cell(t, NULL);
+		out_skip_to(t, TABLE_CHANGE);
+		if (has_change && ch->status != CP_CHANGE_UNDETECTABLE)
+			snprintf(buf, sizeof(buf), "%s %+.0f [%+.0f, %+.0f]",
+				 ch->status == CP_CHANGE_UP ? "up" : "down",
+				 ch->diff, ch->low, ch->high);
+		out_cell(t, !has_change ? NULL
+			    : ch->status == CP_CHANGE_UNDETECTABLE
+				? "no detectable change"
+				: buf);
+		return;
+	}
+	data_group(t, r, g);
+	out_cell(t, "enps");
+	out_cell(t, NULL);
+	out_cell(t, r->survey->items[i].id);
+	out_cell(t, show ? "false" : "true");
+	reason_cells(t, r, &e->why);
+	count(t, show, e->n);
+	out_skip_to(t, DATA_MEAN);
+	num(t, show, 4, e->mean);
+	num(t, show, 4, e->score);
+	out_cell(t, NULL);
+	num(t, show && e->has_ci, 4, e->ci_low);
+	num(t, show && e->has_ci, 4, e->ci_high);
+	out_skip_to(t, DATA_PREVIOUS_WAVE);
+	change_cells(t, has_change, ch);
+	count(t, show, e->declined);
+	num(t, show, 4, e->pct_promoters);
+	num(t, show, 4, e->pct_passives);
+	num(t, show, 4, e->pct_detractors);
 }
 
 /*
@@ -458,6 +557,9 @@ static void group_rows(struct out_table *t, const struct cp_results *r,
 				    NULL, fmt);
 		}
 	}
+	for (size_t i = 0; i < sv->nitems; i++)
+		if (sv->items[i].type == CP_ITEM_ENPS)
+			enps_row(t, r, g, i, fmt);
 }
 
 /* The groups --team TEAM shows: that team's own, its subtree and all
@@ -644,6 +746,12 @@ static size_t terminal_width(void)
 	return (size_t)v;
 }
 
+/* The heading of heat-map column d: a dimension's title, or "eNPS". */
+static const char *matrix_title(const struct cp_survey *sv, size_t d)
+{
+	return d < sv->ndims ? sv->dims[d].title : "eNPS";
+}
+
 /*
  * The heat map for a person: the group, its responses and as many
  * dimensions as fit the terminal (COLUMNS, else 100 columns), then the
@@ -655,7 +763,10 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 {
 	const struct cp_survey *sv = r->survey;
 	size_t width = terminal_width(), gw = 5, first = 0;
-	struct out_col *cols = calloc(sv->ndims + 2, sizeof(*cols));
+	/* The dimensions, then the eNPS (-100..100) when the survey has one. */
+	size_t enps = cp_results_enps_item(r);
+	size_t ncol = sv->ndims + (enps != CP_NO_GROUP);
+	struct out_col *cols = calloc(ncol + 2, sizeof(*cols));
 	char label[REASON_MAX], buf[REASON_MAX];
 	int rc = 0;
 
@@ -673,23 +784,23 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 	}
 	if (gw > width / 3)
 		gw = width / 3;
-	while (rc == 0 && first < sv->ndims) {
+	while (rc == 0 && first < ncol) {
 		size_t used = gw + 2 + 6 + 2, last = first;
 		struct out_table t;
 
 		/* At least one dimension a block, however narrow. */
 		do {
-			size_t w = cp_utf8_length(sv->dims[last].title);
+			size_t w = cp_utf8_length(matrix_title(sv, last));
 			used += (w > 6 ? w : 6) + 2;
 			last++;
-		} while (last < sv->ndims &&
-			 used + cp_utf8_length(sv->dims[last].title) + 2 <=
+		} while (last < ncol &&
+			 used + cp_utf8_length(matrix_title(sv, last)) + 2 <=
 			     width);
 		cols[0] = (struct out_col){"group", COL_TEXT};
 		cols[1] = (struct out_col){"n", COL_INT};
 		for (size_t d = first; d < last; d++)
 			cols[2 + d - first] =
-			    (struct out_col){sv->dims[d].title, COL_NUM};
+			    (struct out_col){matrix_title(sv, d), COL_NUM};
 		out_table_init(&t, cols, 2 + last - first);
 		for (size_t g = 0; g < r->ngroups; g++) {
 			const struct cp_group *gr = &r->groups[g];
@@ -701,10 +812,18 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 			count(&t, !gr->suppressed, gr->answered);
 			for (size_t d = first; d < last; d++) {
 				const struct cp_stat *st =
-				    r->scores ? &gr->dims[d] : NULL;
+				    r->scores && d < sv->ndims ? &gr->dims[d]
+							       : NULL;
+				const struct cp_enps *e =
+				    r->scores && d == sv->ndims
+					? cp_results_enps(r, gr, enps, NULL)
+					: NULL;
 
-				if (st && st->suppressed)
+				if ((st && st->suppressed) ||
+				    (e && e->suppressed))
 					out_cell(&t, "hidden");
+				else if (e)
+					out_cellf(&t, "%+.0f", e->score);
 				else
 					num(&t, st != NULL, 1,
 					    st ? matrix_value(st, measure) : 0);
@@ -727,6 +846,12 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 		for (size_t d = 0; !why && r->scores && d < sv->ndims; d++)
 			if (gr->dims[d].suppressed)
 				why = &gr->dims[d].why;
+		if (!why && r->scores && enps != CP_NO_GROUP) {
+			const struct cp_enps *e =
+			    cp_results_enps(r, gr, enps, NULL);
+			if (e && e->suppressed)
+				why = &e->why;
+		}
 		if (!why || !in_view(r, g, team))
 			continue;
 		print_wrapped(cp_results_group_label(gr, label, sizeof(label)),
@@ -741,7 +866,8 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 		       int64_t team, const char *measure)
 {
 	const struct cp_survey *sv = r->survey;
-	size_t ncols = MATRIX_DIMS + sv->ndims;
+	size_t enps = cp_results_enps_item(r);
+	size_t ncols = MATRIX_DIMS + sv->ndims + (enps != CP_NO_GROUP);
 	struct out_col *cols = calloc(ncols, sizeof(*cols));
 	struct out_table t;
 	int rc;
@@ -763,6 +889,9 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 	for (size_t d = 0; d < sv->ndims; d++)
 		cols[MATRIX_DIMS + d] =
 		    (struct out_col){sv->dims[d].id, COL_NUM};
+	if (enps != CP_NO_GROUP)
+		cols[MATRIX_DIMS + sv->ndims] =
+		    (struct out_col){"enps", COL_NUM};
 	out_table_init(&t, cols, ncols);
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
@@ -781,6 +910,13 @@ static int show_matrix(struct cmd_ctx *c, const struct cp_results *r,
 			    r->scores ? &gr->dims[d] : NULL;
 			num(&t, st && !st->suppressed, 4,
 			    st ? matrix_value(st, measure) : 0);
+		}
+		if (enps != CP_NO_GROUP) {
+			/* The eNPS is -100..100 whatever the measure. */
+			const struct cp_enps *e =
+			    r->scores ? cp_results_enps(r, gr, enps, NULL)
+				      : NULL;
+			num(&t, e && !e->suppressed, 4, e ? e->score : 0);
 		}
 	}
 	open_note(c, r);

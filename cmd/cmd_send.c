@@ -8,6 +8,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "store.h"
 #include "token.h"
 #include "when.h"
@@ -68,16 +69,16 @@ static void remind_outlook(int64_t wave, const struct cp_send_report *r)
 	else
 		snprintf(every, sizeof(every), "%lld hour%s",
 			 (long long)(iv / 3600), iv == 3600 ? "" : "s");
-	printf("wave %lld: 0 reminders sent: ", (long long)wave);
+	printf(_("wave %lld: 0 reminders sent: "), (long long)wave);
 	if (x->unanswered == 0 && x->not_sent)
-		printf("no invitation has been sent yet (carepulse send "
-		       "%lld)\n",
+		printf(_("no invitation has been sent yet (carepulse send "
+			 "%lld)\n"),
 		       (long long)wave);
 	else if (x->unanswered == 0)
-		printf("everyone invited has answered\n");
+		printf(_("everyone invited has answered\n"));
 	else if (x->next_due)
-		printf("%lld not answered; the next reminder is due %s "
-		       "(reminders every %s, at most %ld)\n",
+		printf(_("%lld not answered; the next reminder is due %s "
+			 "(reminders every %s, at most %ld)\n"),
 		       (long long)x->unanswered,
 		       cp_when_format(x->next_due, when, sizeof(when)), every,
 		       r->remind_max);
@@ -87,8 +88,8 @@ static void remind_outlook(int64_t wave, const struct cp_send_report *r)
 		       (long long)x->unanswered, (long long)x->stopped,
 		       r->remind_max);
 	else
-		printf("%lld not answered, and each has had the most "
-		       "reminders (remind.max %ld)\n",
+		printf(_("%lld not answered, and each has had the most "
+			 "reminders (remind.max %ld)\n"),
 		       (long long)x->unanswered, r->remind_max);
 }
 
@@ -121,11 +122,11 @@ static void summary(const struct cmd_ctx *c, const char *what, int64_t wave,
 		       r->posts == 1 ? "" : "s", r->channel);
 	else
 		printf(" by %s", r->channel);
-	printf(", %zu failed, %zu deferred to a later run, %zu retries, "
-	       "%.1f s (%.0f/s)\n",
+	printf(_(", %zu failed, %zu deferred to a later run, %zu retries, "
+		 "%.1f s (%.0f/s)\n"),
 	       r->failed, r->deferred, r->retries, r->seconds, rate);
 	if (r->failed)
-		printf("see the reasons with: carepulse wave show %lld\n",
+		printf(_("see the reasons with: carepulse wave show %lld\n"),
 		       (long long)wave);
 }
 

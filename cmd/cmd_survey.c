@@ -74,6 +74,16 @@ static void show_text(const struct cp_survey *s)
 	       s->kind == CP_SURVEY_SELF ? "self" : "team", s->locale,
 	       s->nitems, s->nitems == 1 ? "" : "s", s->nquestions,
 	       s->nquestions == 1 ? "" : "s");
+	if (s->ntranslations) {
+		printf("languages: %s", s->locale);
+		for (size_t i = 0; i < s->ntranslations; i++)
+			printf(", %s%s", s->translations[i].lang,
+			       s->translations[i].needs_review ? " (to review)"
+							       : "");
+		printf("\n");
+	}
+	if (s->prefer_not_to_say)
+		printf("prefer not to say: \"%s\"\n", s->prefer_not_to_say);
 	printf("scale: ");
 	for (int v = s->scale.min; v <= s->scale.max; v++)
 		printf("%d %s%s%s", v, s->scale.labels[v - s->scale.min],
@@ -95,6 +105,11 @@ static void show_text(const struct cp_survey *s)
 						   : "");
 		}
 	}
+	for (size_t i = 0; i < s->nitems; i++)
+		if (s->items[i].type == CP_ITEM_ENPS)
+			printf("\n[eNPS] %-22s %s (0 %s - 10 %s)\n",
+			       s->items[i].id, s->items[i].text,
+			       s->items[i].labels[0], s->items[i].labels[1]);
 	if (s->nquestions)
 		printf("\nopen questions:\n");
 	for (size_t q = 0; q < s->nquestions; q++)
@@ -121,7 +136,9 @@ static int cmd_survey_show_exec(struct cmd_ctx *c)
 		for (size_t i = 0; i < s->nitems; i++) {
 			out_cell(&t, s->items[i].id);
 			out_cell(&t, s->items[i].dimension);
-			out_cell(&t, s->dims[s->items[i].dim].group);
+			out_cell(&t, s->items[i].type == CP_ITEM_ENPS
+					 ? NULL
+					 : s->dims[s->items[i].dim].group);
 			out_cell(&t, s->items[i].reverse ? "yes" : "no");
 			out_cell(&t, s->items[i].text);
 		}

@@ -5,6 +5,7 @@
 #include "anonymity.h"
 #include "buf.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "problems.h"
 #include "roster.h"
@@ -30,14 +31,14 @@ static void print_changes(const struct cp_roster_changes *ch, bool lines,
 	if (lines)
 		for (size_t i = 0; i < ch->nlines; i++)
 			printf("%s\n", ch->lines[i]);
-	printf("%steams: %zu added, %zu changed; members: %zu added, %zu "
-	       "changed, %zu reactivated, %zu deactivated, %zu unchanged\n",
-	       dry_run ? "would change: " : "", ch->teams_added,
+	printf(_("%steams: %zu added, %zu changed; members: %zu added, %zu "
+		 "changed, %zu reactivated, %zu deactivated, %zu unchanged\n"),
+	       dry_run ? _("would change: ") : "", ch->teams_added,
 	       ch->teams_changed, ch->members_added, ch->members_changed,
 	       ch->members_reactivated, ch->members_deactivated,
 	       ch->members_unchanged);
 	if (dry_run)
-		printf("dry run: nothing was written\n");
+		printf(_("dry run: nothing was written\n"));
 }
 
 /* The anonymity preview of the tree the roster would make, as if one wave
@@ -87,13 +88,15 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 				cp_problems_format(&problems, i, line,
 						   sizeof(line)));
 		if (problems.dropped)
-			fprintf(stderr, "%s: and %zu more problems\n", path,
+			fprintf(stderr, _("%s: and %zu more problems\n"), path,
 				problems.dropped);
 		fprintf(stderr,
-			"carepulse: %zu problem%s in %s: nothing was "
-			"imported\n",
-			cp_problems_total(&problems),
-			cp_problems_total(&problems) == 1 ? "" : "s", path);
+			cp_ngettext("carepulse: %zu problem in %s: nothing "
+				    "was imported\n",
+				    "carepulse: %zu problems in %s: nothing "
+				    "was imported\n",
+				    cp_problems_total(&problems)),
+			cp_problems_total(&problems), path);
 		cp_problems_release(&problems);
 		return EXIT_DATA;
 	}

@@ -11,7 +11,10 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "config.h"
+#include "i18n.h"
 #include "store.h"
+#include "when.h"
 
 #define DEFAULT_DB "carepulse.db"
 
@@ -119,12 +122,12 @@ static void print_opt(FILE *f, const char *name, char short_name,
 
 void cmd_print_help(FILE *f, const struct cmd_entry *e)
 {
-	fprintf(f, "usage: carepulse %s%s%s\n\n%s\n", e->name,
+	fprintf(f, _("usage: carepulse %s%s%s\n\n%s\n"), e->name,
 		e->usage && *e->usage ? " " : "", e->usage ? e->usage : "",
 		e->summary);
 	if (e->description)
 		fprintf(f, "\n%s\n", e->description);
-	fprintf(f, "\noptions:\n");
+	fprintf(f, _("\noptions:\n"));
 	for (int i = 0; i < e->nopts; i++)
 		print_opt(f, e->opts[i].name, e->opts[i].short_name,
 			  e->opts[i].arg, e->opts[i].help);
@@ -136,8 +139,8 @@ void cmd_print_help(FILE *f, const struct cmd_entry *e)
 			  "database (default $CAREPULSE_DB, else "
 			  "./" DEFAULT_DB ")");
 	print_opt(f, "help", 'h', NULL, "show this help");
-	fprintf(f, "\nexit status: 0 ok, 64 usage, 65 bad input data, 69 "
-		   "peer unavailable, 74 I/O error, 1 other failure\n");
+	fprintf(f, _("\nexit status: 0 ok, 64 usage, 65 bad input data, 69 "
+		     "peer unavailable, 74 I/O error, 1 other failure\n"));
 }
 
 int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
@@ -148,7 +151,8 @@ int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: carepulse %s %s\nsee 'carepulse help %s'\n",
+	fprintf(stderr,
+		_("\nusage: carepulse %s %s\nsee 'carepulse help %s'\n"),
 		c->entry->name, c->entry->usage ? c->entry->usage : "",
 		c->entry->name);
 	return EXIT_USAGE;
@@ -242,11 +246,11 @@ static void print_group(FILE *f, const char *group)
 
 void cmd_print_overview(FILE *f)
 {
-	fprintf(f, "usage: carepulse COMMAND [options] [arguments]\n\n"
-		   "carepulse runs compassionate-leadership pulse surveys: "
-		   "send a wave to a team,\ncollect anonymous answers on a "
-		   "small web form, and report how the team is doing.\n\n"
-		   "commands:\n");
+	fprintf(f, _("usage: carepulse COMMAND [options] [arguments]\n\n"
+		     "carepulse runs compassionate-leadership pulse surveys: "
+		     "send a wave to a team,\ncollect anonymous answers on a "
+		     "small web form, and report how the team is doing.\n\n"
+		     "commands:\n"));
 	print_group(f, NULL);
 	fprintf(f, "\n'carepulse help COMMAND' or 'carepulse COMMAND --help' "
 		   "tells more.\nEvery command takes --db PATH (default "
@@ -278,7 +282,7 @@ const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,
 					strcmp(argv[1], "-h")
 				    ? stderr
 				    : stdout,
-				"usage: carepulse %s COMMAND\n\ncommands:\n",
+				_("usage: carepulse %s COMMAND\n\ncommands:\n"),
 				argv[0]);
 			print_group(stdout, argv[0]);
 			if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -287,20 +291,20 @@ const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,
 			return NULL;
 		}
 		near = nearest(argv[1], argv[0]);
-		fprintf(stderr, "carepulse: '%s %s' is not a command", argv[0],
-			argv[1]);
+		fprintf(stderr, _("carepulse: '%s %s' is not a command"),
+			argv[0], argv[1]);
 		if (near)
-			fprintf(stderr, "; did you mean '%s %s'?", argv[0],
+			fprintf(stderr, _("; did you mean '%s %s'?"), argv[0],
 				near);
-		fprintf(stderr, "\n'%s' commands:\n", argv[0]);
+		fprintf(stderr, _("\n'%s' commands:\n"), argv[0]);
 		print_group(stderr, argv[0]);
 		return NULL;
 	}
 	near = nearest(argv[0], NULL);
-	fprintf(stderr, "carepulse: '%s' is not a command", argv[0]);
+	fprintf(stderr, _("carepulse: '%s' is not a command"), argv[0]);
 	if (near)
-		fprintf(stderr, "; did you mean '%s'?", near);
-	fprintf(stderr, "\nsee 'carepulse help'\n");
+		fprintf(stderr, _("; did you mean '%s'?"), near);
+	fprintf(stderr, _("\nsee 'carepulse help'\n"));
 	return NULL;
 }
 
@@ -404,6 +408,31 @@ int cmd_parse(struct cmd_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The installation's time zone for every time this command shows: set
+ * once here, before the command starts any thread (when.h). A bad value
+ * (from CAREPULSE_TIMEZONE: "config set" checks its own) stops the
+ * command before it does anything.
+ */
+static int use_timezone(struct cmd_ctx *c)
+{
+	char *tz = NULL;
+	const char *source = NULL;
+	int rc = cp_config_get(c->store, "timezone", &tz, &source, &c->err);
+
+	if (rc == 0 && tz)
+		rc = cp_tz_set(tz, &c->err);
+	free(tz);
+	if (rc) {
+		cp_error_prefix(&c->err, "%s",
+				source && strcmp(source, "env") == 0
+				    ? "CAREPULSE_TIMEZONE"
+				    : "setting timezone");
+		return cmd_report(&c->err);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const struct cmd_entry *e;
@@ -421,7 +450,7 @@ int cmd_run(int argc, char **argv)
 			global_db = argv[1];
 			argc -= 2, argv += 2;
 		} else {
-			fprintf(stderr, "carepulse: --db needs a PATH\n");
+			fprintf(stderr, _("carepulse: --db needs a PATH\n"));
 			return EXIT_USAGE;
 		}
 	}
@@ -436,7 +465,7 @@ int cmd_run(int argc, char **argv)
 	if (c == NULL ||
 	    (c->argv = calloc((size_t)argc + 1, sizeof(char *))) == NULL) {
 		free(c);
-		fprintf(stderr, "carepulse: out of memory\n");
+		fprintf(stderr, _("carepulse: out of memory\n"));
 		return EXIT_FAIL;
 	}
 	c->entry = e;
@@ -467,6 +496,8 @@ int cmd_run(int argc, char **argv)
 			goto done;
 		}
 	}
+	if ((status = use_timezone(c)) != 0)
+		goto done;
 	status = e->exec(c);
 done:
 	cp_store_close(c->store);

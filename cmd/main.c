@@ -9,10 +9,12 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 
 int main(int argc, char **argv)
 {
 	struct cp_error err = {0};
+	const struct cp_lang *cli;
 	int status;
 
 	if (argc < 2) {
@@ -27,10 +29,14 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
-	/* Once, before any thread: OpenSSL (which the fault loops leave
-	 * alone), then libcurl's global state. */
-	if (cp_crypto_init(&err) || cp_deliver_global_init(&err))
+	/* Once, before any thread: the languages (the operator's, from the
+	 * environment, for this program's own messages), OpenSSL (which the
+	 * fault loops leave alone), then libcurl's global state. */
+	cli = cp_lang_from_env();
+	if (cp_i18n_init(NULL, &err) || cp_crypto_init(&err) ||
+	    cp_deliver_global_init(&err))
 		return cmd_report(&err);
+	(void)cp_lang_use(cli);
 	status = cmd_run(argc - 1, argv + 1);
 	cp_deliver_global_cleanup();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -162,6 +162,17 @@ static void slug(char *out, size_t n, const char *s)
 
 const char *const cp_demo_language_teams[] = {"Ward 7 Nursing",
 					      "Clinical Support", NULL};
+const char *const cp_demo_language_codes[] = {"cy", "ar", NULL};
+
+/* The roster's language of a team's people: Welsh and Arabic for the two
+ * teams that write in them, none (the installation's) for the rest. */
+static const char *team_language(const char *team)
+{
+	for (size_t i = 0; cp_demo_language_teams[i]; i++)
+		if (strcmp(cp_demo_language_teams[i], team) == 0)
+			return cp_demo_language_codes[i];
+	return "";
+}
 
 int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 {
@@ -169,7 +180,8 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 	int rc, person = 0;
 
 	cp_rng_seed(&rng, seed);
-	rc = cp_buf_adds(b, "email,name,team,parent_team,role\r\n", err);
+	rc = cp_buf_adds(b, "email,name,team,parent_team,role,language\r\n",
+			 err);
 	for (size_t t = 0; rc == 0 && t < sizeof(teams) / sizeof(teams[0]);
 	     t++) {
 		uint32_t size = teams[t].size ? (uint32_t)teams[t].size
@@ -190,9 +202,10 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err)
 					   *fs ? "." : "", ls, person);
 			rc = rc ? rc : cp_csv_field(b, name, err);
 			rc = rc ? rc
-				: cp_buf_printf(b, err, ",%s,%s,%s\r\n",
+				: cp_buf_printf(b, err, ",%s,%s,%s,%s\r\n",
 						teams[t].name, teams[t].parent,
-						i == 0 ? "leader" : "member");
+						i == 0 ? "leader" : "member",
+						team_language(teams[t].name));
 		}
 	}
 	return rc;
@@ -483,14 +496,16 @@ static int plan_load(struct plan *p, struct cp_store *st, uint64_t seed,
  * One person's answers to s in wave number index: the team's level with
  * its drift, a lasting tilt per team and dimension, the person's own
  * tilt and some noise per item; leaders rate themselves a little higher.
- * About a third of team answers carry a comment.
+ * About a third of team answers carry a comment. About one answer in 40
+ * is "prefer not to say" where the item offers it, drawn from a stream of
+ * its own so that every other answer stays what it was.
  */
 static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 			const struct cp_delivery *d, struct cp_error *err)
 {
 	const struct cp_survey *s = a->survey;
 	const struct demo_team *t = profile_of(d->team);
-	struct cp_rng person, shape;
+	struct cp_rng person, shape, quiet;
 	double level, tilt;
 	int rc = 0;
 
@@ -500,6 +515,8 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 				 (uint64_t)d->self);
 	level = (t->level + t->drift * (int)index) / 100.0 +
 		(uniform(&person) - 0.5) * 0.9 + (d->self ? 0.35 : 0);
+	cp_rng_seed(&quiet, seed ^ 0x5eedULL ^ ((uint64_t)(index + 1) << 40) ^
+				((uint64_t)d->member_id << 2));
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++) {
 		double v;
 		int value;
@@ -516,6 +533,10 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 		value = (int)(v + 0.5);
 		if (s->items[i].reverse)
 			value = CP_SCALE_MAX + CP_SCALE_MIN - value;
+		if (s->items[i].type == CP_ITEM_ENPS)
+			value = (int)((v - 1) * 2.5 + 0.5);
+		if (uniform(&quiet) < 0.025 && s->items[i].prefer_not_to_say)
+			value = CP_ANSWER_DECLINED;
 		rc = cp_answers_set_value(a, s->items[i].id, value, err);
 	}
 	if (rc == 0 && !d->self && s->nquestions && uniform(&person) < 0.35) {
@@ -661,7 +682,11 @@ static int form_body(struct cp_buf *b, const struct cp_answers *a,
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++) {
 		rc = i ? cp_buf_addc(b, '&', err) : 0;
 		rc = rc ? rc : form_encode(b, s->items[i].id, err);
-		rc = rc ? rc : cp_buf_printf(b, err, "=%d", a->values[i]);
+		if (rc == 0 && a->values[i] == CP_ANSWER_DECLINED)
+			rc = cp_buf_adds(b, "=" CP_ANSWER_DECLINED_TOKEN, err);
+		else
+			rc = rc ? rc
+				: cp_buf_printf(b, err, "=%d", a->values[i]);
 	}
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++) {
 		if (a->texts[q] == NULL)

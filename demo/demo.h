@@ -30,9 +30,12 @@ int cp_demo_roster(struct cp_buf *b, uint64_t seed, struct cp_error *err);
 /*
  * The sample teams that answer in another language than the rest, and
  * in another script: Ward 7 Nursing in Welsh, Clinical Support in Arabic.
- * NULL-terminated; the demo writes a team report for each.
+ * NULL-terminated; the demo writes a team report for each, in the team's
+ * language (cp_demo_language_codes, the same order), which the roster
+ * gives its people too, so their invitations and forms are in it.
  */
 extern const char *const cp_demo_language_teams[];
+extern const char *const cp_demo_language_codes[];
 
 /* The file that marks a folder as the demo's own (see cp_demo_dir). */
 #define CP_DEMO_MARKER ".carepulse-demo"

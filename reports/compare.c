@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pdf_int.h"
 
 #define ROW_H	 16.0f
@@ -97,7 +98,7 @@ static void change_cell(struct pdf *p, float x, float y,
 		return;
 	}
 	if (rw->ups == 0 && rw->downs == 0) {
-		pdf_text_right(p, x, y, 0, 7.5f, PDF_MUTED, "none");
+		pdf_text_right(p, x, y, 0, 7.5f, PDF_MUTED, _("none"));
 		return;
 	}
 	if (rw->downs) {
@@ -125,33 +126,36 @@ static void header(struct pdf *p, void *arg)
 
 	if (p->page_no == 1) {
 		pdf_text(p, p->left, p->y - 20, 1, 20, PDF_ACCENT,
-			 "Team comparison");
+			 _("Team comparison"));
 		pdf_text_fit(p, p->left, p->y - 38, p->right - p->left - 260, 0,
 			     10, PDF_INK,
 			     rp_fmt(a, sizeof(a),
-				    "%s \xC2\xB7 %s, version %s \xC2\xB7 %s",
+				    _("%s \xC2\xB7 %s, version %s \xC2\xB7 %s"),
 				    str(r->wave), str(r->survey_title),
 				    str(r->survey_version),
 				    r->measure == RP_MEASURE_FAVOURABLE
-					? "% favourable (answers of 4 or 5)"
-					: "score 0 to 100"));
+					/* xgettext:no-c-format */
+					? _("% favourable (answers of 4 or 5)")
+					: _("score 0 to 100")));
 		pdf_text_fit(
 		    p, p->left, p->y - 52, p->right - p->left - 260, 0, 8,
 		    PDF_MUTED,
-		    rp_fmt(a, sizeof(a),
-			   "%s. Hidden: fewer than %d responses, or see "
-			   "below.",
-			   r->sort == RP_SORT_OVERALL
-			       ? "Sorted by the mean of each team's shown cells"
-			   : r->sort == RP_SORT_NAME
-			       ? "Sorted by team name"
-			       : "In the order of the organisation, each group "
-				 "above its teams",
-			   r->threshold));
-		pdf_text_fit(p, p->left, p->y - 63, p->right - p->left - 260, 0,
-			     8, PDF_MUTED,
-			     "Change since last wave: how many dimensions went "
-			     "up or down by a significant change.");
+		    rp_fmt(
+			a, sizeof(a),
+			_("%s. Hidden: fewer than %d responses, or see "
+			  "below."),
+			r->sort == RP_SORT_OVERALL
+			    ? _("Sorted by the mean of each team's shown cells")
+			: r->sort == RP_SORT_NAME
+			    ? _("Sorted by team name")
+			    : _("In the order of the organisation, each group "
+				"above its teams"),
+			r->threshold));
+		pdf_text_fit(
+		    p, p->left, p->y - 63, p->right - p->left - 260, 0, 8,
+		    PDF_MUTED,
+		    _("Change since last wave: how many dimensions went "
+		      "up or down by a significant change."));
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
 		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
 		pdf_text(p, p->right - 28, p->y - 23, 0, 7, PDF_MUTED,
@@ -161,18 +165,21 @@ static void header(struct pdf *p, void *arg)
 		pdf_text_fit(p, p->left, p->y - 10, p->right - p->left, 1, 10,
 			     PDF_ACCENT,
 			     rp_fmt(a, sizeof(a),
-				    "Team comparison \xC2\xB7 %s "
-				    "(continued)",
+				    _("Team comparison \xC2\xB7 %s "
+				      "(continued)"),
 				    str(r->wave)));
 		p->y -= 18;
 	}
 	base = p->y - HEADER_H;
-	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, "Team");
-	pdf_text_right(p, count_x(p) - 6, base + 5, 1, 8, PDF_INK, "Responses");
-	pdf_text_right(p, rate_x(p) - 6, base + 14, 1, 8, PDF_INK, "Response");
-	pdf_text_right(p, rate_x(p) - 6, base + 5, 1, 8, PDF_INK, "rate");
-	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK, "Change since");
-	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, "last wave");
+	pdf_text(p, p->left, base + 5, 1, 8, PDF_INK, _("Team"));
+	pdf_text_right(p, count_x(p) - 6, base + 5, 1, 8, PDF_INK,
+		       _("Responses"));
+	pdf_text_right(p, rate_x(p) - 6, base + 14, 1, 8, PDF_INK,
+		       _("Response"));
+	pdf_text_right(p, rate_x(p) - 6, base + 5, 1, 8, PDF_INK, _("rate"));
+	pdf_text_right(p, l->x0 - 8, base + 14, 1, 8, PDF_INK,
+		       _("Change since"));
+	pdf_text_right(p, l->x0 - 8, base + 5, 1, 8, PDF_INK, _("last wave"));
 	for (i = 0; i < r->n_columns; i++)
 		pdf_text_rotated(p, l->x0 + l->cell_w * ((float)i + 0.5f) - 2,
 				 base + 5, 50, 1, 8, PDF_INK,
@@ -205,13 +212,13 @@ static void row(struct pdf *p, const struct layout *l,
 	}
 	if (rw->responses_hidden)
 		pdf_text_right(p, count_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,
-			       "hidden");
+			       _("hidden"));
 	else
 		pdf_text_right(p, count_x(p) - 6, y + 4.5f, bold, 8.5f, PDF_INK,
 			       rp_fmt(a, sizeof(a), "%d", rw->responses));
 	if (rw->response_rate_hidden || !isfinite(rw->response_rate))
 		pdf_text_right(p, rate_x(p) - 6, y + 4.5f, 0, 7.5f, PDF_MUTED,
-			       "hidden");
+			       _("hidden"));
 	else
 		pdf_text_right(
 		    p, rate_x(p) - 6, y + 4.5f, bold, 8.5f, PDF_INK,
@@ -248,7 +255,7 @@ static void hidden_rows(struct pdf *p, const struct rp_compare_report *r)
 		if (!any) {
 			p->on_new_page = NULL;
 			p->y -= 10;
-			pdf_subheading(p, "Why rows are hidden");
+			pdf_subheading(p, _("Why rows are hidden"));
 			any = 1;
 		}
 		pdf_paragraph(p, 8.5f, PDF_INK,
@@ -295,7 +302,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		l.cell_w = 0;
 		p.footer =
 		    rp_fmt(footer, sizeof(footer),
-			   "carepulse \xC2\xB7 team comparison \xC2\xB7 %s",
+			   _("carepulse \xC2\xB7 team comparison \xC2\xB7 %s"),
 			   str(r->wave));
 		pdf_new_page(&p);
 		l.x0 = rate_x(&p) + CHANGE_W;
@@ -308,7 +315,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 		header(&p, &l);
 		if (r->n_rows == 0)
 			pdf_paragraph(&p, 10, PDF_INK,
-				      "No teams took part in this wave.");
+				      _("No teams took part in this wave."));
 		for (i = 0; i < r->n_rows; i++)
 			row(&p, &l, &r->rows[order[i].index], (int)(i % 2), 0);
 		pdf_need(&p, ROW_H + 6);

@@ -12,8 +12,10 @@
 #include <time.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "report.h"
 #include "results.h"
+#include "when.h"
 
 /* The group a team report is about: the team with its sub-teams when it
  * has any (what its leader leads), else the team's own members. */
@@ -45,16 +47,14 @@ static enum rp_change change_of(const struct cp_change *ch)
 	return RP_CHANGE_NONE;
 }
 
-/* A date as YYYY-MM-DD in UTC, so the same data prints the same. */
+/* A date as YYYY-MM-DD, the day in the installation's time zone (UTC
+ * unless set), so the same data and setting print the same. */
 static void date_of(char *out, size_t n, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+	if (t <= 0)
 		cp_strlcpy(out, "\xE2\x80\x94", n);
 	else
-		strftime(out, n, "%Y-%m-%d", &tm);
+		cp_when_date(t, out, n);
 }
 
 static const char *purpose_of(const struct cp_survey *sv, const char *question)
@@ -68,13 +68,21 @@ static const char *purpose_of(const struct cp_survey *sv, const char *question)
 	return "other";
 }
 
+/* A survey text in the report's language (the thread's, set by
+ * cp_lang_use), or the survey's own when it has no such translation. */
+static const char *text_of(const struct cp_survey *sv, enum cp_text what,
+			   size_t i)
+{
+	return cp_survey_text(sv, what, i, cp_lang_current()->code);
+}
+
 static void fill_dimension(struct rp_dimension *d, const struct cp_survey *sv,
 			   size_t i, const struct cp_group *g)
 {
 	const struct cp_stat *st = &g->dims[i];
 
 	d->id = sv->dims[i].id;
-	d->title = sv->dims[i].title;
+	d->title = text_of(sv, CP_TEXT_DIMENSION_TITLE, i);
 	d->group = group_of(sv->dims[i].group);
 	d->suppressed = g->suppressed || st->suppressed;
 	if (!d->suppressed) {
@@ -105,7 +113,7 @@ static void fill_item(struct rp_item *it, const struct cp_survey *sv, size_t i,
 
 	it->id = sv->items[i].id;
 	it->dimension = sv->dims[sv->items[i].dim].id;
-	it->text = sv->items[i].text;
+	it->text = text_of(sv, CP_TEXT_ITEM, i);
 	it->reverse = sv->items[i].reverse;
 	it->suppressed = g->suppressed || st->suppressed;
 	if (it->suppressed)
@@ -244,17 +252,20 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	r->threshold = now->threshold;
 	r->comment_threshold = now->comment_threshold;
 	r->survey_id = sv->id;
-	r->survey_title = sv->title;
+	r->survey_title = text_of(sv, CP_TEXT_TITLE, 0);
 	r->survey_version = sv->version;
 
 	for (i = 0; i < sv->ndims; i++)
 		fill_dimension(&t->dimensions[i], sv, i, g);
+	/* Agree items only: an eNPS item is a measure of its own
+	 * (cp_results_enps), not a statement with a 1-5 mean. */
+	r->n_items = 0;
 	for (i = 0; i < sv->nitems; i++)
-		fill_item(&t->items[i], sv, i, g);
+		if (sv->items[i].type == CP_ITEM_AGREE)
+			fill_item(&t->items[r->n_items++], sv, i, g);
 	r->dimensions = t->dimensions;
 	r->n_dimensions = sv->ndims;
 	r->items = t->items;
-	r->n_items = sv->nitems;
 
 	/* The trend: the last waves before this one, then this one. */
 	first = n_before > RP_WAVES_MAX - 1 ? n_before - (RP_WAVES_MAX - 1) : 0;
@@ -463,7 +474,7 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 	}
 	for (i = 0; i < nd; i++) {
 		c->columns[i].id = sv->dims[i].id;
-		c->columns[i].title = sv->dims[i].title;
+		c->columns[i].title = text_of(sv, CP_TEXT_DIMENSION_TITLE, i);
 	}
 	for (i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = &r->groups[i];
@@ -489,7 +500,7 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 	}
 	snprintf(c->wave, sizeof(c->wave), "Wave %lld", (long long)r->wave.id);
 	c->report.wave = c->wave;
-	c->report.survey_title = sv->title;
+	c->report.survey_title = text_of(sv, CP_TEXT_TITLE, 0);
 	c->report.survey_version = sv->version;
 	c->report.threshold = r->threshold;
 	c->report.measure = measure;

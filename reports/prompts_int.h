@@ -4,6 +4,7 @@
 #ifndef CP_PROMPTS_INT_H
 #define CP_PROMPTS_INT_H
 
+/* The texts are the English messages (N_): show them through _(). */
 struct rp_prompts {
 	const char *id;
 	const char *grow;      /* an "areas to grow" question */

@@ -12,15 +12,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "pdf_int.h"
 #include "prompts_int.h"
 
 #define TOP_N 3
-
-/* Formulas are held together with no-break spaces, which wrapping keeps. */
-#define NB    "\xC2\xA0"
-#define MINUS "\xE2\x88\x92"
-#define TIMES "\xC3\x97"
 
 static const char *str(const char *s)
 {
@@ -162,7 +158,7 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	pdf_fill_rect(p, 0, p->height - 250, p->width, 250, PDF_WASH);
 	pdf_fill_rect(p, 0, p->height - 250, p->width, 4, PDF_ACCENT);
 	pdf_text(p, p->left, p->height - 80, 1, 10, PDF_ACCENT,
-		 "COMPASSIONATE LEADERSHIP PULSE");
+		 _("COMPASSIONATE LEADERSHIP PULSE"));
 	/* A long team name steps down in size; past three lines at the
 	 * smallest size it is cut to one line. */
 	size = 28;
@@ -185,47 +181,49 @@ static void cover(struct pdf *p, const struct rp_team_report *r)
 	pdf_text_fit(
 	    p, p->left, p->height - 132 - 33 * lines, p->right - p->left, 0, 14,
 	    PDF_INK,
-	    rp_fmt(a, sizeof(a), "Team report \xC2\xB7 %s", str(r->wave)));
+	    rp_fmt(a, sizeof(a), _("Team report \xC2\xB7 %s"), str(r->wave)));
 	pdf_text_fit(p, p->left, p->height - 152 - 33 * lines,
 		     p->right - p->left, 0, 10, PDF_MUTED,
-		     rp_fmt(a, sizeof(a), "Open %s to %s", str(r->opens),
+		     rp_fmt(a, sizeof(a), _("Open %s to %s"), str(r->opens),
 			    str(r->closes)));
 
 	w = (p->right - p->left - 24) / 3;
 	x = p->left;
 	if (r->response_rate_hidden || r->invited <= 0)
-		fact(p, x, p->height - 290, w, "Response rate", "not shown",
-		     "kept back to protect anonymity");
+		fact(p, x, p->height - 290, w, _("Response rate"),
+		     _("not shown"), _("kept back to protect anonymity"));
 	else
-		fact(p, x, p->height - 290, w, "Response rate",
+		fact(p, x, p->height - 290, w, _("Response rate"),
 		     rp_fmt(a, sizeof(a), "%.0f%%",
 			    100.0 * r->responses / (double)r->invited),
-		     rp_fmt(b, sizeof(b), "%d of %d invited answered",
+		     rp_fmt(b, sizeof(b), _("%d of %d invited answered"),
 			    r->responses, r->invited));
-	fact(p, x + w + 12, p->height - 290, w, "Reporting threshold",
-	     rp_fmt(a, sizeof(a), "%d responses", r->threshold),
-	     rp_fmt(b, sizeof(b), "comments need %d", r->comment_threshold));
-	fact(p, x + 2 * (w + 12), p->height - 290, w, "Survey version",
+	fact(p, x + w + 12, p->height - 290, w, _("Reporting threshold"),
+	     rp_fmt(a, sizeof(a), _("%d responses"), r->threshold),
+	     rp_fmt(b, sizeof(b), _("comments need %d"), r->comment_threshold));
+	fact(p, x + 2 * (w + 12), p->height - 290, w, _("Survey version"),
 	     str(r->survey_version), str(r->survey_title));
 
 	p->y = p->height - 390;
-	pdf_subheading(p, "Anonymity");
+	pdf_subheading(p, _("Anonymity"));
 	pdf_paragraph(
 	    p, 10, PDF_INK,
 	    rp_fmt(
 		a, sizeof(a),
-		"Answers are reported only for groups of at least %d people, "
-		"and no one's individual answers can be seen, by the leader "
-		"or anyone else.",
+		_("Answers are reported only for groups of at least %d people, "
+		  "and no one's individual answers can be seen, by the leader "
+		  "or anyone else."),
 		r->threshold));
-	pdf_subheading(p, "How this report is ordered");
+	pdf_subheading(p, _("How this report is ordered"));
 	pdf_paragraph(
 	    p, 10, PDF_INK,
-	    "It starts with what is going well and with the team's picture of "
-	    "the future, then shows the detail, and only then turns to areas "
-	    "to grow, as questions to explore together. The last pages hold a "
-	    "workshop plan and the method behind every number. Scores are on "
-	    "a scale from 0 to 100, where 50 is a neutral answer.");
+	    _("It starts with what is going well and with the team's picture "
+	      "of "
+	      "the future, then shows the detail, and only then turns to areas "
+	      "to grow, as questions to explore together. The last pages hold "
+	      "a "
+	      "workshop plan and the method behind every number. Scores are on "
+	      "a scale from 0 to 100, where 50 is a neutral answer."));
 }
 
 static void dimension_line(struct pdf *p, const struct rp_dimension *d)
@@ -236,10 +234,11 @@ static void dimension_line(struct pdf *p, const struct rp_dimension *d)
 	pdf_fill_rect(p, p->left, p->y - 26, 3, 26, PDF_ACCENT);
 	pdf_text_fit(p, p->left + 12, p->y - 11, 200, 1, 11, PDF_INK,
 		     str(d->title));
-	pdf_text(p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
-		 rp_fmt(a, sizeof(a),
-			"score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 n = %d",
-			d->score, d->favourable, d->n));
+	pdf_text(
+	    p, p->left + 12, p->y - 23, 0, 8.5f, PDF_MUTED,
+	    rp_fmt(a, sizeof(a),
+		   _("score %.0f \xC2\xB7 %.0f%% favourable \xC2\xB7 n = %d"),
+		   d->score, d->favourable, d->n));
 	p->y -= 34;
 }
 
@@ -275,44 +274,43 @@ static void going_well(struct pdf *p, const struct rp_team_report *r,
 	size_t n_items, i;
 	char a[512];
 
-	open_section(p, "What is going well", 120);
+	open_section(p, _("What is going well"), 120);
 	if (n_dims == 0) {
 		pdf_paragraph(p, 10, PDF_INK,
-			      "Too few people answered this wave to report "
-			      "results; strengths will show here once at "
-			      "least the threshold has answered.");
+			      _("Too few people answered this wave to report "
+				"results; strengths will show here once at "
+				"least the threshold has answered."));
 		free(items);
 		return;
 	}
 	pdf_paragraph(p, 10, PDF_INK,
-		      "These are the team's strongest areas this wave: the "
-		      "foundations to build on.");
+		      _("These are the team's strongest areas this wave: the "
+			"foundations to build on."));
 	pdf_space(p, 4);
 	for (i = 0; i < n_dims && i < TOP_N; i++)
 		dimension_line(p, &r->dimensions[dims[i]]);
 	n_items = items ? rank_items(r, items) : 0;
 	if (n_items > 0) {
-		pdf_subheading(p, "Statements the team agrees with most");
+		pdf_subheading(p, _("Statements the team agrees with most"));
 		for (i = 0; i < n_items && i < TOP_N; i++) {
 			const struct rp_item *it = &r->items[items[i]];
 			double fav = favourable_of(it);
 
 			pdf_quote(p, PDF_ANSWER[4], str(it->text));
 			p->y += 4;
-			pdf_text(
-			    p, p->left + 12, p->y - 8, 0, 8, PDF_MUTED,
-			    isfinite(fav)
-				? rp_fmt(
-				      a, sizeof(a),
-				      "score %.0f \xC2\xB7 %.0f%% favourable",
-				      item_score(it), fav)
-				: rp_fmt(a, sizeof(a), "score %.0f",
-					 item_score(it)));
+			pdf_text(p, p->left + 12, p->y - 8, 0, 8, PDF_MUTED,
+				 isfinite(fav)
+				     ? rp_fmt(a, sizeof(a),
+					      _("score %.0f \xC2\xB7 %.0f%% "
+						"favourable"),
+					      item_score(it), fav)
+				     : rp_fmt(a, sizeof(a), _("score %.0f"),
+					      item_score(it)));
 			p->y -= 16;
 		}
 	}
 	if (r->comments_shown && has_comments(r, "going_well")) {
-		pdf_subheading(p, "In the team's words: what is going well");
+		pdf_subheading(p, _("In the team's words: what is going well"));
 		comments_of(p, r, "going_well", 0);
 	}
 	free(items);
@@ -340,17 +338,17 @@ static void last_time(struct pdf *p, const struct rp_team_report *r)
 
 	if (r->n_actions == 0 && d == NULL)
 		return;
-	open_section(p, "What we agreed last time", 100);
+	open_section(p, _("What we agreed last time"), 100);
 	if (r->n_actions)
 		pdf_paragraph(p, 10, PDF_INK,
 			      rp_fmt(a, sizeof(a),
-				     "After the results of %s, the team "
-				     "agreed:",
+				     _("After the results of %s, the team "
+				       "agreed:"),
 				     str(r->actions_wave)));
 	else
 		pdf_paragraph(p, 10, PDF_INK,
-			      "No actions were recorded after the last wave "
-			      "(carepulse action add records them).");
+			      _("No actions were recorded after the last wave "
+				"(carepulse action add records them)."));
 	for (size_t i = 0; i < r->n_actions; i++) {
 		const struct rp_action *ac = &r->actions[i];
 
@@ -359,33 +357,34 @@ static void last_time(struct pdf *p, const struct rp_team_report *r)
 		p->y += 4;
 		a[0] = '\0';
 		if (ac->owner)
-			rp_fmt(a, sizeof(a), "owner %s \xC2\xB7 ", ac->owner);
+			rp_fmt(a, sizeof(a), _("owner %s \xC2\xB7 "),
+			       ac->owner);
 		if (ac->review)
 			rp_fmt(a + strlen(a), sizeof(a) - strlen(a),
-			       "review %s \xC2\xB7 ", ac->review);
+			       _("review %s \xC2\xB7 "), ac->review);
 		if (ac->done)
-			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "done %s",
-			       ac->done);
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a),
+			       _("done %s"), ac->done);
 		else
-			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), "open");
+			rp_fmt(a + strlen(a), sizeof(a) - strlen(a), _("open"));
 		pdf_text_fit(p, p->left + 12, p->y - 8, p->right - p->left - 12,
 			     0, 8, PDF_MUTED, a);
 		p->y -= 16;
 	}
 	if (d == NULL)
 		return;
-	pdf_subheading(p, "We made progress on what we agreed last time");
+	pdf_subheading(p, _("We made progress on what we agreed last time"));
 	if (shown(d))
 		pdf_paragraph(p, 10, PDF_INK,
 			      rp_fmt(a, sizeof(a),
-				     "score %.0f \xC2\xB7 %.0f%% favourable "
-				     "\xC2\xB7 n = %d",
+				     _("score %.0f \xC2\xB7 %.0f%% favourable "
+				       "\xC2\xB7 n = %d"),
 				     d->score, d->favourable, d->n));
 	else
 		pdf_paragraph(p, 10, PDF_MUTED,
 			      rp_fmt(a, sizeof(a),
-				     "Not enough responses to show (fewer "
-				     "than %d).",
+				     _("Not enough responses to show (fewer "
+				       "than %d)."),
 				     r->threshold));
 }
 
@@ -399,7 +398,8 @@ static void attributes_and_behaviours(struct pdf *p,
 	char a[256];
 	float x, w, cx, cy, radius = 105;
 
-	open_section(p, "The 7 C's and the four behaviours", 2 * radius + 120);
+	open_section(p, _("The 7 C's and the four behaviours"),
+		     2 * radius + 120);
 	for (i = 0; i < r->n_dimensions && n < 32; i++) {
 		const struct rp_dimension *d = &r->dimensions[i];
 
@@ -415,12 +415,13 @@ static void attributes_and_behaviours(struct pdf *p,
 		n++;
 	}
 	if (n > 0) {
-		pdf_subheading(p,
-			       "The 7 C's: what the team sees in its leader");
-		pdf_paragraph(p, 9, PDF_MUTED,
-			      "Scores from 0 to 100; further out is stronger. "
-			      "A gap in the outline marks a C with too few "
-			      "answers to show.");
+		pdf_subheading(
+		    p, _("The 7 C's: what the team sees in its leader"));
+		pdf_paragraph(
+		    p, 9, PDF_MUTED,
+		    _("Scores from 0 to 100; further out is stronger. "
+		      "A gap in the outline marks a C with too few "
+		      "answers to show."));
 		pdf_need(p, 2 * radius + 80);
 		cx = (p->left + p->right) / 2;
 		cy = p->y - radius - 30;
@@ -430,14 +431,15 @@ static void attributes_and_behaviours(struct pdf *p,
 		x = p->left + 120;
 		pdf_line(p, x, p->y, x + 22, p->y, 1.8f, PDF_ACCENT);
 		pdf_circle(p, x + 11, p->y, 2.6f, PDF_ACCENT, PDF_ACCENT);
-		pdf_text(p, x + 28, p->y - 3, 0, 8, PDF_INK,
-			 rp_fmt(a, sizeof(a), "this wave (%s)", str(r->wave)));
+		pdf_text(
+		    p, x + 28, p->y - 3, 0, 8, PDF_INK,
+		    rp_fmt(a, sizeof(a), _("this wave (%s)"), str(r->wave)));
 		if (any_before) {
 			x += 190;
 			pdf_dashed_line(p, x, p->y, x + 22, p->y, 1.2f,
 					PDF_PREVIOUS);
 			pdf_text(p, x + 28, p->y - 3, 0, 8, PDF_INK,
-				 "previous wave");
+				 _("previous wave"));
 		}
 		p->y -= 24;
 	}
@@ -448,13 +450,15 @@ static void attributes_and_behaviours(struct pdf *p,
 	if (bars == 0)
 		return;
 	pdf_need(p, 60 + 26.0f * (float)bars);
-	pdf_subheading(p, "The four behaviours: what the leader does");
+	pdf_subheading(p, _("The four behaviours: what the leader does"));
 	pdf_paragraph(p, 9, PDF_MUTED,
-		      "Score 0 to 100 with its 95% interval; % favourable "
-		      "is the share answering 4 or 5.");
+		      /* xgettext:no-c-format */
+		      _("Score 0 to 100 with its 95% interval; % favourable "
+			"is the share answering 4 or 5."));
 	x = p->left + 110;
 	w = p->right - x - 90;
-	pdf_text_right(p, p->right, p->y - 8, 0, 7.5f, PDF_MUTED, "favourable");
+	pdf_text_right(p, p->right, p->y - 8, 0, 7.5f, PDF_MUTED,
+		       _("favourable"));
 	p->y -= 12;
 	for (i = 0; i < r->n_dimensions; i++) {
 		const struct rp_dimension *d = &r->dimensions[i];
@@ -485,27 +489,27 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 	size_t i, col = 0;
 	char a[256];
 
-	open_section(p, "Trends", 60 + cell_h);
+	open_section(p, _("Trends"), 60 + cell_h);
 	if (r->n_waves <= 1)
 		pdf_paragraph(p, 10, PDF_INK,
-			      "This is the team's first wave: trends appear "
-			      "from the second wave on.");
+			      _("This is the team's first wave: trends appear "
+				"from the second wave on."));
 	else
 		pdf_paragraph(
 		    p, 10, PDF_INK,
 		    rp_fmt(
 			a, sizeof(a),
-			"Each dimension's score (0 to 100) over the last %zu "
-			"waves, from %s to %s, one mark per wave; the band "
-			"is its 95%% interval. A triangle marks a change the "
-			"test found significant; hatching marks a wave with "
-			"fewer than %d responses.",
+			_("Each dimension's score (0 to 100) over the last %zu "
+			  "waves, from %s to %s, one mark per wave; the band "
+			  "is its 95%% interval. A triangle marks a change the "
+			  "test found significant; hatching marks a wave with "
+			  "fewer than %d responses."),
 			r->n_waves, str(r->waves[0]),
 			str(r->waves[r->n_waves - 1]), r->threshold));
 	if (r->trend_gaps)
 		pdf_paragraph(
 		    p, 10, PDF_INK,
-		    rp_fmt(a, sizeof(a), "Left out: %s.", r->trend_gaps));
+		    rp_fmt(a, sizeof(a), _("Left out: %s."), r->trend_gaps));
 	pdf_space(p, 6);
 	cell_w = (p->right - p->left - 2 * gap) / 3;
 	for (i = 0; i < r->n_dimensions; i++) {
@@ -533,9 +537,9 @@ static void trends(struct pdf *p, const struct rp_team_report *r)
 		p->y -= cell_h + gap;
 }
 
-static const char *const answer_labels[5] = {"1 strongly disagree",
-					     "2 disagree", "3 neither",
-					     "4 agree", "5 strongly agree"};
+static const char *const answer_labels[5] = {
+    N_("1 strongly disagree"), N_("2 disagree"), N_("3 neither"), N_("4 agree"),
+    N_("5 strongly agree")};
 
 static void item_row(struct pdf *p, const struct rp_team_report *r,
 		     const struct rp_item *it)
@@ -573,7 +577,7 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 		pdf_hatch(p, bx, p->y - 16, bw, 13);
 		pdf_text(p, bx + 6, p->y - 12, 0, 7.5f, PDF_MUTED,
 			 rp_fmt(a, sizeof(a),
-				"not enough responses (fewer than %d)",
+				_("not enough responses (fewer than %d)"),
 				r->threshold));
 	}
 	p->y -= h;
@@ -583,15 +587,18 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 
 static void item_detail(struct pdf *p, const struct rp_team_report *r)
 {
+	const char *labels[5];
 	size_t i, j;
 	int orphans = 0;
 
-	open_section(p, "Item detail", 140);
+	open_section(p, _("Item detail"), 140);
 	pdf_paragraph(p, 9.5f, PDF_INK,
-		      "How the answers to each statement were spread, from "
-		      "strongly disagree to strongly agree; the score on the "
-		      "right is on the 0 to 100 scale.");
-	chart_stacked_legend(p, p->left, p->y - 10, answer_labels);
+		      _("How the answers to each statement were spread, from "
+			"strongly disagree to strongly agree; the score on the "
+			"right is on the 0 to 100 scale."));
+	for (i = 0; i < 5; i++)
+		labels[i] = _(answer_labels[i]);
+	chart_stacked_legend(p, p->left, p->y - 10, labels);
 	p->y -= 24;
 	for (i = 0; i < r->n_dimensions; i++) {
 		const struct rp_dimension *d = &r->dimensions[i];
@@ -615,7 +622,7 @@ static void item_detail(struct pdf *p, const struct rp_team_report *r)
 		if (find_dimension(r, r->items[j].dimension))
 			continue;
 		if (!orphans++)
-			pdf_subheading(p, "Other statements");
+			pdf_subheading(p, _("Other statements"));
 		item_row(p, r, &r->items[j]);
 	}
 }
@@ -626,28 +633,29 @@ static void areas_to_grow(struct pdf *p, const struct rp_team_report *r,
 	size_t i, shown_n = 0;
 	char a[256];
 
-	open_section(p, "Areas to grow", 120);
+	open_section(p, _("Areas to grow"), 120);
 	if (n_dims == 0) {
 		pdf_paragraph(p, 10, PDF_INK,
-			      "Too few people answered this wave to point to "
-			      "areas to grow.");
+			      _("Too few people answered this wave to point to "
+				"areas to grow."));
 		return;
 	}
 	pdf_paragraph(
 	    p, 10, PDF_INK,
-	    "These are questions to explore together, not verdicts. They come "
-	    "from the dimensions with the lowest scores this wave, which may "
-	    "still be good scores; the team is best placed to say what they "
-	    "mean.");
+	    _("These are questions to explore together, not verdicts. They "
+	      "come "
+	      "from the dimensions with the lowest scores this wave, which may "
+	      "still be good scores; the team is best placed to say what they "
+	      "mean."));
 	pdf_space(p, 6);
 	for (i = n_dims; i > 0 && shown_n < TOP_N; i--, shown_n++) {
 		const struct rp_dimension *d = &r->dimensions[dims[i - 1]];
 
 		pdf_need(p, 80);
 		pdf_subheading(p, rp_fmt(a, sizeof(a),
-					 "%s \xE2\x80\x94 score %.0f",
+					 _("%s \xE2\x80\x94 score %.0f"),
 					 str(d->title), d->score));
-		pdf_quote(p, PDF_ANSWER[1], rp_prompts_for(d->id)->grow);
+		pdf_quote(p, PDF_ANSWER[1], _(rp_prompts_for(d->id)->grow));
 	}
 }
 
@@ -662,18 +670,18 @@ static void self_and_team(struct pdf *p, const struct rp_team_report *r)
 		any |= r->dimensions[i].has_self;
 	if (!any)
 		return;
-	open_section(p, "Self and team", 120);
+	open_section(p, _("Self and team"), 120);
 	pdf_paragraph(p, 10, PDF_INK,
-		      "The leader's own view next to the team's, on the same "
-		      "0 to 100 scale. A gap is not a fault: it is a good "
-		      "place to start a conversation about what each side "
-		      "sees.");
+		      _("The leader's own view next to the team's, on the same "
+			"0 to 100 scale. A gap is not a fault: it is a good "
+			"place to start a conversation about what each side "
+			"sees."));
 	x = p->left + 120;
 	w = p->right - x - 110;
 	pdf_circle(p, x + 4, p->y - 6, 3.6f, PDF_ACCENT, PDF_ACCENT);
-	pdf_text(p, x + 12, p->y - 9, 0, 8, PDF_INK, "team");
+	pdf_text(p, x + 12, p->y - 9, 0, 8, PDF_INK, _("team"));
 	pdf_circle(p, x + 64, p->y - 6, 3.6f, PDF_WHITE, PDF_ANSWER[0]);
-	pdf_text(p, x + 72, p->y - 9, 0, 8, PDF_INK, "self");
+	pdf_text(p, x + 72, p->y - 9, 0, 8, PDF_INK, _("self"));
 	p->y -= 26;
 	for (i = 0; i < r->n_dimensions; i++) {
 		const struct rp_dimension *d = &r->dimensions[i];
@@ -687,12 +695,12 @@ static void self_and_team(struct pdf *p, const struct rp_team_report *r)
 			     str(d->title));
 		chart_dumbbell(p, x, p->y - 9, w, team, self);
 		if (team.shown && self.shown)
-			rp_fmt(a, sizeof(a), "team %.0f \xC2\xB7 self %.0f",
+			rp_fmt(a, sizeof(a), _("team %.0f \xC2\xB7 self %.0f"),
 			       team.v, self.v);
 		else if (self.shown)
-			rp_fmt(a, sizeof(a), "self %.0f", self.v);
+			rp_fmt(a, sizeof(a), _("self %.0f"), self.v);
 		else if (team.shown)
-			rp_fmt(a, sizeof(a), "team %.0f", team.v);
+			rp_fmt(a, sizeof(a), _("team %.0f"), team.v);
 		else
 			rp_fmt(a, sizeof(a), "\xE2\x80\x94");
 		pdf_text_right(p, p->right, p->y - 12, 0, 8.5f, PDF_INK, a);
@@ -709,28 +717,29 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 	int other = 0;
 	size_t i;
 
-	open_section(p, "Comments", 80);
+	open_section(p, _("Comments"), 80);
 	if (!r->comments_shown) {
 		pdf_paragraph(
 		    p, 10, PDF_INK,
 		    rp_fmt(
 			a, sizeof(a),
-			"Comments are shown only when at least %d people have "
-			"answered, so that no one can be recognised by how "
-			"they write. This wave did not reach that number.",
+			_("Comments are shown only when at least %d people "
+			  "have "
+			  "answered, so that no one can be recognised by how "
+			  "they write. This wave did not reach that number."),
 			r->comment_threshold));
 		return;
 	}
 	if (r->n_comments == 0) {
 		pdf_paragraph(p, 10, PDF_INK,
-			      "No one left a comment this wave.");
+			      _("No one left a comment this wave."));
 		return;
 	}
 	pdf_paragraph(p, 9.5f, PDF_MUTED,
-		      "In the team's own words, in alphabetical order under "
-		      "each question. What is going well is quoted in the "
-		      "section of that name.");
-	pdf_subheading(p, "What would help");
+		      _("In the team's own words, in alphabetical order under "
+			"each question. What is going well is quoted in the "
+			"section of that name."));
+	pdf_subheading(p, _("What would help"));
 	comments_of(p, r, "would_help", 0);
 	for (i = 0; i < r->n_comments; i++) {
 		const char *cp = str(r->comments[i].purpose);
@@ -738,7 +747,7 @@ static void comments(struct pdf *p, const struct rp_team_report *r)
 		other |= strcmp(cp, "going_well") && strcmp(cp, "would_help");
 	}
 	if (other) {
-		pdf_subheading(p, "Other comments");
+		pdf_subheading(p, _("Other comments"));
 		comments_of(p, r, NULL, 1);
 	}
 }
@@ -757,95 +766,107 @@ static void workshop(struct pdf *p, const struct rp_team_report *r,
 	size_t i;
 	char a[256];
 
-	open_section(p, "Workshop: from strengths to next steps", 140);
+	open_section(p, _("Workshop: from strengths to next steps"), 140);
 	pdf_paragraph(
 	    p, 10, PDF_INK,
-	    "A plan for about ninety minutes together. It follows the CARE "
-	    "cycle (Compassion, Attune, Enact, Restore) and the CLEAR steps "
-	    "(Contract, Listen, Explore, Action, Review): agree how to talk, "
-	    "picture the future, explore, then choose a small step.");
-	pdf_subheading(p, "1. Agree how we will talk (Contract, Compassion)");
-	prompt(p, "ASK",
-	       "What do we each need to speak openly today? What stays in the "
-	       "room?");
-	pdf_subheading(p, "2. Our desired future (Listen, Attune)");
-	prompt(p, "IMAGINE",
-	       "It is a year from now and this is the team you most want to "
-	       "belong to. What do you notice on an ordinary day? How do "
-	       "people treat each other when things get hard?");
-	prompt(p, "NOTICE",
-	       "Which of our strengths from this report are already part of "
-	       "that picture?");
+	    _("A plan for about ninety minutes together. It follows the CARE "
+	      "cycle (Compassion, Attune, Enact, Restore) and the CLEAR steps "
+	      "(Contract, Listen, Explore, Action, Review): agree how to talk, "
+	      "picture the future, explore, then choose a small step."));
+	pdf_subheading(p,
+		       _("1. Agree how we will talk (Contract, Compassion)"));
+	prompt(
+	    p, _("ASK"),
+	    _("What do we each need to speak openly today? What stays in the "
+	      "room?"));
+	pdf_subheading(p, _("2. Our desired future (Listen, Attune)"));
+	prompt(p, _("IMAGINE"),
+	       _("It is a year from now and this is the team you most want to "
+		 "belong to. What do you notice on an ordinary day? How do "
+		 "people treat each other when things get hard?"));
+	prompt(p, _("NOTICE"),
+	       _("Which of our strengths from this report are already part of "
+		 "that picture?"));
 	for (i = 0; i < 2 && i < n_dims; i++) {
 		const struct rp_dimension *d =
 		    &r->dimensions[dims[n_dims - 1 - i]];
 		const struct rp_prompts *pr = rp_prompts_for(d->id);
 
-		pdf_subheading(p, rp_fmt(a, sizeof(a),
-					 "%zu. Exploring %s (Explore, Enact)",
-					 3 + i, str(d->title)));
-		prompt(p, "REMEMBER", pr->strength);
-		prompt(p, "TRY", pr->next_step);
+		pdf_subheading(p,
+			       rp_fmt(a, sizeof(a),
+				      _("%zu. Exploring %s (Explore, Enact)"),
+				      3 + i, str(d->title)));
+		prompt(p, _("REMEMBER"), _(pr->strength));
+		prompt(p, _("TRY"), _(pr->next_step));
 	}
 	pdf_subheading(
 	    p, rp_fmt(a, sizeof(a),
-		      "%zu. Choose and review (Action, Review, Restore)",
+		      _("%zu. Choose and review (Action, Review, Restore)"),
 		      3 + (n_dims < 2 ? n_dims : 2)));
-	prompt(p, "DECIDE",
-	       "Which one step will we try before the next pulse, who will "
-	       "help, and how will we know it made a difference?");
-	prompt(p, "RESTORE",
-	       "What will we stop doing, or do less of, to make room for it?");
+	prompt(p, _("DECIDE"),
+	       _("Which one step will we try before the next pulse, who will "
+		 "help, and how will we know it made a difference?"));
+	prompt(
+	    p, _("RESTORE"),
+	    _("What will we stop doing, or do less of, to make room for it?"));
 }
 
 static void how_to_read(struct pdf *p, const struct rp_team_report *r)
 {
 	char a[512];
 
-	open_section(p, "How to read this report", 140);
-	pdf_subheading(p, "Scores");
+	open_section(p, _("How to read this report"), 140);
+	pdf_subheading(p, _("Scores"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
-	    "Every statement is answered on a scale from 1 (strongly "
-	    "disagree) to 5 (strongly agree); reverse-scored statements are "
-	    "flipped (6 minus the answer) before anything is computed. A "
-	    "dimension's mean is the mean, over respondents, of each "
-	    "respondent's mean across the dimension's statements. The score "
-	    "puts that mean on 0 to 100: score" NB "=" NB "(mean" NB MINUS NB
-	    "1)" NB "/" NB "4" NB TIMES NB
-	    "100, so 3 (neither) is 50. % favourable is the share of "
-	    "answers that are 4 or 5; % neutral the share of 3; "
-	    "% unfavourable the share of 1 or 2. Every score in this "
-	    "report, a statement's too, is on this 0 to 100 scale; the "
-	    "1 to 5 means appear only here, where the method is "
-	    "explained.");
-	pdf_subheading(p, "Intervals and change");
+	    /* xgettext:no-c-format */
+	    /* Formulas are held together with no-break spaces, which
+	     * wrapping keeps: a translation keeps them too. */
+	    _("Every statement is answered on a scale from 1 (strongly "
+	      "disagree) to 5 (strongly agree); reverse-scored statements are "
+	      "flipped (6 minus the answer) before anything is computed. A "
+	      "dimension's mean is the mean, over respondents, of each "
+	      "respondent's mean across the dimension's statements. The score "
+	      "puts that mean on 0 to 100: score\xC2\xA0=\xC2\xA0(mean\xC2\xA0"
+	      "\xE2\x88\x92\xC2\xA0"
+	      "1)\xC2\xA0/\xC2\xA0"
+	      "4\xC2\xA0\xC3\x97\xC2\xA0"
+	      "100, so 3 (neither) is 50. % favourable is the share of "
+	      "answers that are 4 or 5; % neutral the share of 3; "
+	      "% unfavourable the share of 1 or 2. Every score in this "
+	      "report, a statement's too, is on this 0 to 100 scale; the "
+	      "1 to 5 means appear only here, where the method is "
+	      "explained."));
+	pdf_subheading(p, _("Intervals and change"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
-	    "The 95% interval of a mean is the t-interval over respondents' "
-	    "dimension means: mean" NB "\xC2\xB1" NB "t(0.975," NB
-	    "n" NB MINUS NB "1)" NB TIMES NB "sd" NB "/" NB
-	    "\xE2\x88\x9An. A change "
-	    "between two waves is "
-	    "tested with Welch's t-test and marked only when it is "
-	    "significant at the 5% level; otherwise the report says there is "
-	    "no detectable change, which in a small team is the honest "
-	    "answer.");
-	pdf_subheading(p, "Thresholds and anonymity");
+	    /* xgettext:no-c-format */
+	    _("The 95% interval of a mean is the t-interval over respondents' "
+	      "dimension means: mean\xC2\xA0\xC2\xB1\xC2\xA0t(0.975,\xC2\xA0"
+	      "n\xC2\xA0\xE2\x88\x92\xC2\xA0"
+	      "1)"
+	      "\xC2\xA0\xC3\x97\xC2\xA0sd\xC2\xA0/"
+	      "\xC2\xA0\xE2\x88\x9An. A change "
+	      "between two waves is "
+	      "tested with Welch's t-test and marked only when it is "
+	      "significant at the 5% level; otherwise the report says there is "
+	      "no detectable change, which in a small team is the honest "
+	      "answer."));
+	pdf_subheading(p, _("Thresholds and anonymity"));
 	pdf_paragraph(
 	    p, 9.5f, PDF_INK,
 	    rp_fmt(a, sizeof(a),
-		   "Results for any group with fewer than %d responses (the "
-		   "threshold k) are not shown anywhere; such places read "
-		   "\"not enough responses\" or \"fewer than %d\". Comments "
-		   "appear only when at least %d people answered, in "
-		   "alphabetical order under each question. A leader's "
-		   "self-assessment is shown next to the "
-		   "team's view and never mixed into it.",
+		   _("Results for any group with fewer than %d responses (the "
+		     "threshold k) are not shown anywhere; such places read "
+		     "\"not enough responses\" or \"fewer than %d\". Comments "
+		     "appear only when at least %d people answered, in "
+		     "alphabetical order under each question. A leader's "
+		     "self-assessment is shown next to the "
+		     "team's view and never mixed into it."),
 		   r->threshold, r->threshold, r->comment_threshold));
-	pdf_subheading(p, "Survey");
+	pdf_subheading(p, _("Survey"));
 	pdf_paragraph(p, 9.5f, PDF_INK,
-		      rp_fmt(a, sizeof(a), "%s (%s), version %s.",
+		      rp_fmt(a, sizeof(a), _("%s (%s), version %s."),
 			     str(r->survey_title), str(r->survey_id),
 			     str(r->survey_version)));
 }
@@ -865,44 +886,46 @@ static void hidden_report(struct pdf *p, const struct rp_team_report *r)
 	pdf_fill_rect(p, 0, p->height - 190, p->width, 190, PDF_WASH);
 	pdf_fill_rect(p, 0, p->height - 190, p->width, 4, PDF_ACCENT);
 	pdf_text(p, p->left, p->height - 80, 1, 10, PDF_ACCENT,
-		 "COMPASSIONATE LEADERSHIP PULSE");
+		 _("COMPASSIONATE LEADERSHIP PULSE"));
 	pdf_text_fit(p, p->left, p->height - 120, tw, 1, 24, PDF_INK,
 		     str(r->team));
 	pdf_text_fit(
 	    p, p->left, p->height - 148, tw, 0, 14, PDF_INK,
-	    rp_fmt(a, sizeof(a), "Team report \xC2\xB7 %s", str(r->wave)));
+	    rp_fmt(a, sizeof(a), _("Team report \xC2\xB7 %s"), str(r->wave)));
 	pdf_text_fit(p, p->left, p->height - 168, tw, 0, 10, PDF_MUTED,
-		     rp_fmt(a, sizeof(a), "Open %s to %s", str(r->opens),
+		     rp_fmt(a, sizeof(a), _("Open %s to %s"), str(r->opens),
 			    str(r->closes)));
 	p->y = p->height - 230;
-	pdf_subheading(p, "Why there are no results");
-	pdf_paragraph(
-	    p, 11, PDF_INK,
-	    rp_fmt(a, sizeof(a), "The results of %s for %s are not shown: %s.",
-		   str(r->team), str(r->wave), str(r->hidden_reason)));
+	pdf_subheading(p, _("Why there are no results"));
+	pdf_paragraph(p, 11, PDF_INK,
+		      rp_fmt(a, sizeof(a),
+			     _("The results of %s for %s are not shown: %s."),
+			     str(r->team), str(r->wave),
+			     str(r->hidden_reason)));
 	if (r->hidden_fix) {
-		pdf_subheading(p, "What would change it");
+		pdf_subheading(p, _("What would change it"));
 		pdf_paragraph(p, 11, PDF_INK,
 			      rp_fmt(a, sizeof(a), "%s.", r->hidden_fix));
 	}
 	if (r->shown_teams) {
-		pdf_subheading(p, "Where to look instead");
-		pdf_paragraph(p, 11, PDF_INK,
-			      rp_fmt(a, sizeof(a),
-				     "These teams inside it have results, and "
-				     "reports, of their own: %s.",
-				     r->shown_teams));
+		pdf_subheading(p, _("Where to look instead"));
+		pdf_paragraph(
+		    p, 11, PDF_INK,
+		    rp_fmt(a, sizeof(a),
+			   _("These teams inside it have results, and "
+			     "reports, of their own: %s."),
+			   r->shown_teams));
 	}
-	pdf_subheading(p, "Anonymity");
+	pdf_subheading(p, _("Anonymity"));
 	pdf_paragraph(
 	    p, 10, PDF_INK,
 	    rp_fmt(a, sizeof(a),
-		   "Answers are reported only for groups where at least %d "
-		   "people answered, and never where the answers of a "
-		   "smaller group could be worked out by comparing two "
-		   "groups. Where a group has to be hidden for that, "
-		   "carepulse hides the larger group that contains it "
-		   "rather than any team's own results.",
+		   _("Answers are reported only for groups where at least %d "
+		     "people answered, and never where the answers of a "
+		     "smaller group could be worked out by comparing two "
+		     "groups. Where a group has to be hidden for that, "
+		     "carepulse hides the larger group that contains it "
+		     "rather than any team's own results."),
 		   r->threshold));
 }
 
@@ -938,7 +961,7 @@ static void draw_contents(struct pdf *p, const struct contents *toc)
 	char num[16];
 	size_t i;
 
-	pdf_subheading(p, "Contents");
+	pdf_subheading(p, _("Contents"));
 	for (i = 0; i < toc->n; i++) {
 		float tw = pdf_width(p, 0, 10, toc->title[i]);
 
@@ -995,25 +1018,25 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 		cover(&p, r);
 		cover_page = p.page;
 		cover_y = p.y;
-		section(&p, &toc, "What is going well");
+		section(&p, &toc, _("What is going well"));
 		going_well(&p, r, dims, n_dims);
-		section(&p, &toc, "What we agreed last time");
+		section(&p, &toc, _("What we agreed last time"));
 		last_time(&p, r);
-		section(&p, &toc, "The 7 C's and the four behaviours");
+		section(&p, &toc, _("The 7 C's and the four behaviours"));
 		attributes_and_behaviours(&p, r);
-		section(&p, &toc, "Trends");
+		section(&p, &toc, _("Trends"));
 		trends(&p, r);
-		section(&p, &toc, "Item detail");
+		section(&p, &toc, _("Item detail"));
 		item_detail(&p, r);
-		section(&p, &toc, "Areas to grow");
+		section(&p, &toc, _("Areas to grow"));
 		areas_to_grow(&p, r, dims, n_dims);
-		section(&p, &toc, "Self and team");
+		section(&p, &toc, _("Self and team"));
 		self_and_team(&p, r);
-		section(&p, &toc, "Comments");
+		section(&p, &toc, _("Comments"));
 		comments(&p, r);
-		section(&p, &toc, "Workshop: from strengths to next steps");
+		section(&p, &toc, _("Workshop: from strengths to next steps"));
 		workshop(&p, r, dims, n_dims);
-		section(&p, &toc, "How to read this report");
+		section(&p, &toc, _("How to read this report"));
 		how_to_read(&p, r);
 		section(&p, &toc, NULL);
 		/* libharu keeps every page open until the document is saved,

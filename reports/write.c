@@ -11,12 +11,14 @@
 #include <time.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 #include "action.h"
 #include "preview.h"
 #include "report_write.h"
 #include "results.h"
 #include "store.h"
+#include "when.h"
 
 /*
  * The waves that include team (0: any), oldest first, keeping only the
@@ -151,17 +153,20 @@ static int trend_gaps(struct cp_store *st, int64_t team, int64_t from,
 	data->gaps[0] = '\0';
 	for (size_t i = 0; i < n && used < sizeof(data->gaps); i++) {
 		char day[16];
-		time_t t = (time_t)gone[i].opens_at;
-		struct tm tm;
-		if (gmtime_r(&t, &tm) == NULL ||
-		    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-			snprintf(day, sizeof(day), "?");
+		cp_when_date(gone[i].opens_at, day, sizeof(day));
+		used += (size_t)snprintf(data->gaps + used,
+					 sizeof(data->gaps) - used, "%s",
+					 i ? "; " : "");
+		if (used >= sizeof(data->gaps))
+			break;
+		/* TRANSLATORS: a wave's number, the day it opened, and why it
+		 * was cancelled (as the person who cancelled it wrote it). */
 		used += (size_t)snprintf(
 		    data->gaps + used, sizeof(data->gaps) - used,
-		    "%swave %lld (%s) was cancelled: %s", i ? "; " : "",
+		    _("wave %lld (%s) was cancelled: %s"),
 		    (long long)gone[i].id, day,
 		    gone[i].cancel_reason[0] ? gone[i].cancel_reason
-					     : "no reason given");
+					     : _("no reason given"));
 	}
 	data->report.trend_gaps = n ? data->gaps : NULL;
 	free(gone);

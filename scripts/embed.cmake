@@ -11,8 +11,10 @@ foreach(f ${FILES})
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
-  string(APPEND body "static const char survey_${i}[] = {\n${bytes}0x00};\n\n")
-  string(APPEND table "\t{\"${name}\", survey_${i}, ${len}},\n")
+  # unsigned: UTF-8 bytes above 0x7f (the translations) fit without a
+  # narrowing conversion; the table hands them on as text.
+  string(APPEND body "static const unsigned char survey_${i}[] = {\n${bytes}0x00};\n\n")
+  string(APPEND table "\t{\"${name}\", (const char *)survey_${i}, ${len}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
 string(APPEND body "const struct cp_builtin_survey cp_builtin_surveys[] = {\n${table}\t{NULL, NULL, 0},\n};\n")

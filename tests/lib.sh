@@ -10,6 +10,11 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 export CAREPULSE_DB="$T/carepulse.db"
 unset CAREPULSE_KEY_FILE CAREPULSE_THRESHOLD CAREPULSE_COMMENT_THRESHOLD
+unset CAREPULSE_LANGUAGE CAREPULSE_TIMEZONE
+# The command line speaks the operator's language (LANGUAGE, LC_*): the
+# tests read its English.
+unset LANGUAGE
+export LC_ALL=C.UTF-8
 
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2
@@ -23,6 +28,18 @@ need() {
 				fail "$tool is required in CI but missing: run scripts/setup"
 			fi
 			echo "SKIP: $tool is not installed (scripts/setup installs it)"
+			exit 77
+		fi
+	done
+}
+
+# need_locales: the system locales of the shipped languages, which the
+# pages and e-mails in them need (scripts/setup generates them).
+need_locales() {
+	for l in cy_GB es_ES pl_PL ar_EG; do
+		if ! locale -a 2>/dev/null | grep -qix "$l.utf-\?8"; then
+			[ -n "${CI:-}" ] && fail "locale $l.UTF-8 is missing: run scripts/setup"
+			echo "SKIP: locale $l.UTF-8 is not generated (scripts/setup generates it)"
 			exit 77
 		fi
 	done

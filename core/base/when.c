@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,17 +146,110 @@ int64_t cp_when_add_months(int64_t t, int months)
 	return tt == (time_t)-1 ? t : (int64_t)tt;
 }
 
-const char *cp_when_format(int64_t t, char *out, size_t n)
+/* Set once by cp_tz_set, before any thread: localtime_r then reads the
+ * time zone glibc loaded for TZ, under its own lock, and nothing changes
+ * TZ again, so every thread may convert at once. */
+static char tz_name[128];
+
+int cp_tz_check(const char *name, struct cp_error *err)
+{
+	const char *dir = getenv("TZDIR");
+	char path[4096], magic[4];
+	size_t n = strlen(name);
+	FILE *f;
+	bool ok;
+
+	if (n == 0 || n >= sizeof(tz_name) || name[0] == '/' ||
+	    strstr(name, "..") ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789/_+-") != n)
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' is not a time zone name: expected an "
+				    "IANA name such as Europe/London, "
+				    "America/New_York or UTC",
+				    name);
+	snprintf(path, sizeof(path), "%s/%s",
+		 dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	f = fopen(path, "rb");
+	ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	if (f)
+		fclose(f);
+	if (!ok)
+		return cp_error_set(err, CP_EDATA,
+				    "time zone '%s' is not in the time zone "
+				    "database (%s): expected an IANA name "
+				    "such as Europe/London or UTC",
+				    name, path);
+	return 0;
+}
+
+int cp_tz_set(const char *name, struct cp_error *err)
+{
+	int rc = cp_tz_check(name, err);
+
+	if (rc)
+		return rc;
+	if (setenv("TZ", name, 1) != 0)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	tzset();
+	snprintf(tz_name, sizeof(tz_name), "%s", name);
+	return 0;
+}
+
+const char *cp_tz_name(void)
+{
+	return tz_name[0] ? tz_name : "UTC";
+}
+
+bool cp_when_local(int64_t t, struct tm *tm)
 {
 	time_t tt = (time_t)t;
+
+	return (tz_name[0] ? localtime_r(&tt, tm) : gmtime_r(&tt, tm)) != NULL;
+}
+
+const char *cp_when_format(int64_t t, char *out, size_t n)
+{
 	struct tm tm;
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+	if (t == 0 || !cp_when_local(t, &tm)) {
 		snprintf(out, n, "-");
 		return out;
 	}
-	if (strftime(out, n, "%Y-%m-%d %H:%M UTC", &tm) == 0 && n)
+	if (strftime(out, n,
+		     tz_name[0] ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M UTC",
+		     &tm) == 0 &&
+	    n)
 		out[0] = '\0';
+	return out;
+}
+
+bool cp_when_long(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+	char *p;
+
+	if (n)
+		out[0] = '\0';
+	if (!cp_when_local(t, &tm) ||
+	    strftime(out, n,
+		     tz_name[0] ? "%A %e %B %Y, %H:%M %Z"
+				: "%A %e %B %Y, %H:%M UTC",
+		     &tm) == 0)
+		return false;
+	/* %e pads a day below 10 with a space: drop it. */
+	while ((p = strstr(out, "  ")) != NULL)
+		memmove(p, p + 1, strlen(p + 1) + 1);
+	return true;
+}
+
+const char *cp_when_date(int64_t t, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (t <= 0 || !cp_when_local(t, &tm) ||
+	    strftime(out, n, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, n, "-");
 	return out;
 }
 

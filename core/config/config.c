@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "store.h"
 #include "text.h"
 #include "when.h"
@@ -76,6 +77,19 @@ static int check_chat_invitations(const char *v, struct cp_error *err)
 		return cp_error_set(err, CP_EDATA,
 				    "'%s' must be email, webhook or outbox", v);
 	return 0;
+}
+
+/* A language tag for people (roster, pages, e-mails): one carepulse
+ * ships. */
+static int check_language(const char *v, struct cp_error *err)
+{
+	return cp_lang_check(v, err);
+}
+
+/* An IANA time zone in the time zone database. */
+static int check_timezone(const char *v, struct cp_error *err)
+{
+	return cp_tz_check(v, err);
 }
 
 static int check_bool(const char *v, struct cp_error *err)
@@ -148,6 +162,11 @@ static const struct cp_config_key keys[] = {
      .max = 100},
     {.key = "key_file",
      .help = "path of the installation key (default: <db>.key)"},
+    {.key = "language",
+     .help = "language for people with none of their own and no browser "
+	     "preference: en, cy, es, pl, ar",
+     .fallback = "en",
+     .check = check_language},
     {.key = "mail.contact_email",
      .help = "whom invitations name for questions: their address",
      .check = check_email},
@@ -222,6 +241,11 @@ static const struct cp_config_key keys[] = {
      .whole = true,
      .min = 3,
      .max = 10},
+    {.key = "timezone",
+     .help = "time zone of every date and time shown to people (IANA "
+	     "name, e.g. Europe/London); stored times stay UTC",
+     .fallback = "UTC",
+     .check = check_timezone},
     {.key = "tls.ca_file",
      .help = "PEM certificates SMTP and HTTPS webhooks trust instead of the "
 	     "system's (a private CA)"},

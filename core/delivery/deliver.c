@@ -19,6 +19,8 @@
 #include "buf.h"
 #include "config.h"
 #include "deliver_int.h"
+#include "i18n.h"
+#include "json_load.h"
 #include "mail.h"
 #include "survey.h"
 #include "token.h"
@@ -30,6 +32,7 @@
 #define DEFER_SECONDS	  300 /* a transient failure is retried after this */
 #define MESSAGE_MAX	  (1024u * 1024u)
 #define PROGRESS_EVERY_MS 100
+#define MAX_LANGS	  8
 
 enum job {
 	JOB_INVITE,
@@ -42,15 +45,21 @@ struct run {
 	const uint8_t *key;
 	struct cp_wave wave;
 	char survey_title[256];
+	struct cp_survey *survey; /* the wave's pinned definition */
 	char from[512];
 	char domain[256];
 	char base_url[2048];
 	char closes[40];
 	char threshold[8];
-	char length[32];   /* "about 2 minutes" */
-	char contact[600]; /* whom to ask */
-	int one_click;	   /* base_url is https: List-Unsubscribe */
-	struct cp_template *tpl[3];
+	/* The templates by language (i18n.h's order) and kind: a built-in
+	 * one is loaded, translated, the first time a language needs it; a
+	 * file of one's own (mail.*_template) serves every language. */
+	struct cp_template *tpl[MAX_LANGS][3];
+	char tpl_path[3][4096];
+	const struct cp_lang *default_lang; /* setting "language" */
+	int minutes;			    /* how long the survey takes */
+	char contact[600];		    /* whom to ask */
+	int one_click; /* base_url is https: List-Unsubscribe */
 	struct cp_channel ch;
 	int have_channel;
 	struct cp_channel chat; /* slack and teams waves: team posts */
@@ -140,12 +149,65 @@ static int get_string(struct cp_store *st, const char *key, char *out, size_t n,
 
 static void run_release(struct run *run)
 {
-	for (int i = 0; i < 3; i++)
-		cp_template_free(run->tpl[i]);
+	for (int l = 0; l < MAX_LANGS; l++)
+		for (int i = 0; i < 3; i++)
+			cp_template_free(run->tpl[l][i]);
+	cp_survey_free(run->survey);
 	if (run->have_channel)
 		run->ch.close(run->ch.self);
 	if (run->have_chat)
 		run->chat.close(run->chat.self);
+}
+
+/* The setting "language": messages for people without their own. */
+static int default_language(struct run *run, struct cp_error *err)
+{
+	char code[16];
+	int rc = get_string(run->st, "language", code, sizeof(code), 0, err);
+
+	if (rc == 0 && code[0] && cp_lang_check(code, err))
+		rc = cp_error_prefix(err, "setting language");
+	run->default_lang =
+	    rc == 0 && code[0] ? cp_lang_find(code) : cp_lang_default();
+	return rc;
+}
+
+/*
+ * The template of kind in lang (loaded on first use, the built-in one
+ * translated in the calling thread's language: call it inside
+ * cp_lang_use(lang)); *out borrowed from run (out may be NULL).
+ */
+static int template_for(struct run *run, const struct cp_lang *lang,
+			enum cp_template_kind kind,
+			const struct cp_template **out, struct cp_error *err)
+{
+	size_t n, l;
+	const struct cp_lang *all = cp_lang_list(&n);
+	const char *path = run->tpl_path[kind];
+	struct cp_template **slot;
+	locale_t prev;
+	int rc = 0;
+
+	l = (size_t)(cp_lang_effective(lang) - all);
+	/* A file of one's own is the same in every language. */
+	slot = &run->tpl[path[0] ? 0 : l % MAX_LANGS][kind];
+	if (*slot == NULL) {
+		prev = cp_lang_use(lang);
+		rc = cp_template_load(slot, kind, path[0] ? path : NULL, err);
+		cp_lang_end(prev);
+	}
+	if (out)
+		*out = *slot;
+	return rc;
+}
+
+/* The closing time as people read it: in the installation's time zone,
+ * the day and month named in the thread's language. */
+static void closes_in(const struct run *run, char *out, size_t n)
+{
+	if (run->wave.closes_at == 0 ||
+	    !cp_when_long(run->wave.closes_at, out, n))
+		cp_strlcpy(out, _("further notice"), n);
 }
 
 /*
@@ -225,10 +287,8 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
-	k = cp_survey_minutes(survey);
-	snprintf(run->length, sizeof(run->length), "about %d minute%s", k,
-		 k == 1 ? "" : "s");
-	cp_survey_free(survey);
+	run->survey = survey; /* its title in each person's language */
+	run->minutes = cp_survey_minutes(survey);
 	if (run->wave.closes_at)
 		cp_when_format(run->wave.closes_at, run->closes,
 			       sizeof(run->closes));
@@ -263,12 +323,15 @@ static int run_init(struct run *run, struct cp_store *st,
 	if (rc)
 		return rc;
 	run->one_click = strncmp(run->base_url, "https://", 8) == 0;
+	/* Each template is loaded (and a file of one's own checked) now,
+	 * in the installation's language, before anything is sent. */
+	rc = default_language(run, err);
 	for (int i = 0; i < 3 && rc == 0; i++) {
-		rc = get_string(st, tpl_keys[i], path, sizeof(path), 0, err);
+		rc = get_string(st, tpl_keys[i], run->tpl_path[i],
+				sizeof(run->tpl_path[i]), 0, err);
 		rc = rc ? rc
-			: cp_template_load(&run->tpl[i],
-					   (enum cp_template_kind)i,
-					   path[0] ? path : NULL, err);
+			: template_for(run, run->default_lang,
+				       (enum cp_template_kind)i, NULL, err);
 	}
 	rc =
 	    rc ? rc : cp_config_get_int(st, "send.retries", &run->retries, err);
@@ -330,7 +393,10 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	struct cp_buf link, stop, subject, text, html;
 	struct cp_mail_vars v;
 	struct cp_mail m;
-	const struct cp_template *t;
+	const struct cp_template *t = NULL;
+	const struct cp_lang *lang;
+	char closes_text[128], length_text[64];
+	locale_t prev;
 	int rc;
 
 	cp_buf_reset(mime);
@@ -359,18 +425,36 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	rc = cp_wave_link(&link, run->base_url, token, err);
 	if (rc == 0 && run->one_click)
 		rc = cp_wave_stop_link(&stop, run->base_url, token, err);
+	/* The person's language (roster), else the installation's: the
+	 * template, the date and the headers all in it. */
+	lang = cp_lang_find(d->language);
+	lang = cp_lang_effective(lang ? lang : run->default_lang);
+	prev = cp_lang_use(lang);
+	closes_in(run, closes_text, sizeof(closes_text));
+	/* TRANSLATORS: how long the survey takes, for {length}. */
+	snprintf(length_text, sizeof(length_text),
+		 cp_ngettext("about %d minute", "about %d minutes",
+			     (unsigned long)run->minutes),
+		 run->minutes);
 	v.name = d->name;
 	v.team = d->team;
 	v.link = cp_buf_str(&link);
-	v.closes = run->closes;
-	v.survey = run->survey_title;
+	v.closes = closes_text;
+	v.survey = cp_survey_text(run->survey, CP_TEXT_TITLE, 0, lang->code);
 	v.threshold = run->threshold;
-	v.length = run->length;
+	v.lang = lang->code;
+	v.dir = lang->dir;
+	rc = rc ? rc
+		: template_for(run, lang,
+			       reminder	 ? CP_TEMPLATE_REMINDER
+			       : d->self ? CP_TEMPLATE_SELF
+					 : CP_TEMPLATE_INVITATION,
+			       &t, err);
+	v.length = length_text;
 	v.contact = run->contact;
-	t = run->tpl[reminder  ? CP_TEMPLATE_REMINDER
-		     : d->self ? CP_TEMPLATE_SELF
-			       : CP_TEMPLATE_INVITATION];
+	/* Rendered in the language too: the HTML's button is text of ours. */
 	rc = rc ? rc : cp_template_render(t, &v, &subject, &text, &html, err);
+	cp_lang_end(prev);
 	if (rc == 0 && strcmp(run->personal, "webhook") == 0) {
 		char closes[24] = "";
 		json_t *o;
@@ -389,7 +473,14 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		    closes[0] ? closes : NULL, "reminder", reminder, "link",
 		    cp_buf_str(&link), "subject", cp_buf_str(&subject), "text",
 		    cp_buf_str(&text));
-		s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		/* The language the text is in, for the receiving system. */
+		if (o &&
+		    json_object_set_new(json_object_get(o, "data"), "language",
+					json_string(lang->code)) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+		s = o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(json, s, err)
 		       : cp_error_set(err, CP_ENOMEM, "out of memory");
 		free(s);
@@ -403,6 +494,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		m.html = cp_buf_str(&html);
 		m.message_id = message_id;
 		m.date = cp_store_now();
+		m.language = lang->code;
 		m.unsubscribe = run->one_click ? cp_buf_str(&stop) : NULL;
 		rc = cp_mail_build(mime, &m, err);
 	}
@@ -550,10 +642,13 @@ static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
 static char *chat_body(struct run *run, const struct cp_chat_team *t,
 		       int number)
 {
-	char text[1024], title[300];
+	char text[1024], title[300], length[64];
 	json_t *o;
 	char *s;
 
+	/* A team's channel mixes languages: its posts stay in English. */
+	snprintf(length, sizeof(length), "about %d minute%s", run->minutes,
+		 run->minutes == 1 ? "" : "s");
 	if (number == 0)
 		snprintf(text, sizeof(text),
 			 "The %s pulse for %s is open until %s. Each of you "
@@ -565,7 +660,7 @@ static char *chat_body(struct run *run, const struct cp_chat_team *t,
 			 strcmp(run->personal, "email") == 0
 			     ? "by email"
 			     : "in a direct message",
-			 run->length, run->threshold);
+			 length, run->threshold);
 	else
 		snprintf(text, sizeof(text),
 			 "Reminder: %lld of %lld in %s have answered the "
@@ -582,7 +677,7 @@ static char *chat_body(struct run *run, const struct cp_chat_team *t,
 			      "title", title, "text", text);
 	else
 		o = json_pack("{s:s}", "text", text);
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	s = o ? cp_json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
 }

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "deliver_int.h"
+#include "json_load.h"
 #include "mail.h"
 #include "survey.h"
 #include "text.h"
@@ -209,7 +210,7 @@ static int ready_build(const struct ready_run *run,
 		    "email", m->email, "name", m->name, "link", run->link,
 		    "subject", subject, "text", cp_buf_str(&text));
 		char *s =
-		    o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		    o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(out, s, err)
 		       : cp_error_set(err, CP_ENOMEM, "out of memory");
 		free(s);

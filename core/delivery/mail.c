@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "text.h"
 
 #define TEMPLATE_MAX   (256u * 1024u)
@@ -17,72 +18,74 @@
  * The built-in texts. Each states the anonymity promise as it really
  * holds: answers are stored without who gave them, groups smaller than
  * the threshold are never shown; the only thing recorded about a person
- * is whether their link was used, so reminders skip them.
- */
-static const char invitation_text[] =
-    "Subject: {team}: how are we doing? ({length})\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "Your team, {team}, is taking a short survey on how we work together "
-    "and look after each other. It takes {length}.\n"
-    "\n"
-    "Your personal link (please do not forward it):\n"
-    "{link}\n"
-    "\n"
-    "The survey is open until {closes}.\n"
-    "\n"
-    "Your answers are anonymous. They are stored without your name, your "
-    "address or this link, and results are only ever shown for groups of "
-    "at least {threshold} people, never for one person. Nobody, including "
-    "your team leader and HR, can see what you answered. The link only "
-    "records that it has been used, so that reminders go to those who have "
-    "not answered yet.\n"
-    "\n"
-    "Questions about this survey? Ask {contact}.\n"
-    "\n"
-    "Thank you for taking part.\n";
-
-static const char reminder_text[] =
-    "Subject: Reminder: the {team} survey is open until {closes}\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "A gentle reminder: the {team} survey is still open, and it takes "
-    "{length}. Every voice helps the team see how it is doing.\n"
-    "\n"
-    "Your personal link (the same as before):\n"
-    "{link}\n"
-    "\n"
-    "Your answers are anonymous: they are stored without your name, your "
-    "address or this link, and results are only shown for groups of at "
-    "least {threshold} people. If you would rather not take part, that is "
-    "fine; you will get at most a couple of reminders, and your e-mail "
-    "program's unsubscribe button stops them for this survey.\n"
-    "\n"
-    "Questions about this survey? Ask {contact}.\n";
-
-static const char self_text[] =
-    "Subject: {team}: your own view, next to your team's\n"
-    "\n"
-    "Hello {name},\n"
-    "\n"
-    "Alongside your team's survey, you are invited to answer the same "
-    "questions about your own leadership. Your self-assessment is shown "
-    "as \"self\" next to the team's view, never mixed into it. It takes "
-    "{length}.\n"
-    "\n"
-    "Your personal link:\n"
-    "{link}\n"
-    "\n"
-    "It is open until {closes}.\n"
-    "\n"
-    "Questions about this survey? Ask {contact}.\n";
+ * is whether their link was used, so reminders skip them. They are
+ * translated (po/) as whole messages, in the thread's language when the
+ * template is loaded.
+ *
+ * TRANSLATORS: the built-in e-mails. Keep the first line "Subject: ..."
+ * and the blank line after it, and every {placeholder} as it is: {name},
+ * {team}, {link}, {closes} (a date and time), {threshold} (a number),
+ * {length}
+ * ("about 2 minutes", already translated) and {contact} (a name). */
 
 static const char *const builtin[] = {
-    [CP_TEMPLATE_INVITATION] = invitation_text,
-    [CP_TEMPLATE_REMINDER] = reminder_text,
-    [CP_TEMPLATE_SELF] = self_text,
+    [CP_TEMPLATE_INVITATION] = N_(
+	"Subject: {team}: how are we doing? ({length})\n"
+	"\n"
+	"Hello {name},\n"
+	"\n"
+	"Your team, {team}, is taking a short survey on how we work together "
+	"and look after each other. It takes {length}.\n"
+	"\n"
+	"Your personal link (please do not forward it):\n"
+	"{link}\n"
+	"\n"
+	"The survey is open until {closes}.\n"
+	"\n"
+	"Your answers are anonymous. They are stored without your name, your "
+	"address or this link, and results are only ever shown for groups of "
+	"at least {threshold} people, never for one person. Nobody, including "
+	"your team leader and HR, can see what you answered. The link only "
+	"records that it has been used, so that reminders go to those who have "
+	"not answered yet.\n"
+	"\n"
+	"Questions about this survey? Ask {contact}.\n"
+	"\n"
+	"Thank you for taking part.\n"),
+    [CP_TEMPLATE_REMINDER] = N_(
+	"Subject: Reminder: the {team} survey is open until {closes}\n"
+	"\n"
+	"Hello {name},\n"
+	"\n"
+	"A gentle reminder: the {team} survey is still open, and it takes "
+	"{length}. Every voice helps the team see how it is doing.\n"
+	"\n"
+	"Your personal link (the same as before):\n"
+	"{link}\n"
+	"\n"
+	"Your answers are anonymous: they are stored without your name, your "
+	"address or this link, and results are only shown for groups of at "
+	"least {threshold} people. If you would rather not take part, that is "
+	"fine; you will get at most a couple of reminders, and your e-mail "
+	"program's unsubscribe button stops them for this survey.\n"
+	"\n"
+	"Questions about this survey? Ask {contact}.\n"),
+    [CP_TEMPLATE_SELF] =
+	N_("Subject: {team}: your own view, next to your team's\n"
+	   "\n"
+	   "Hello {name},\n"
+	   "\n"
+	   "Alongside your team's survey, you are invited to answer the same "
+	   "questions about your own leadership. Your self-assessment is shown "
+	   "as \"self\" next to the team's view, never mixed into it. It takes "
+	   "{length}.\n"
+	   "\n"
+	   "Your personal link:\n"
+	   "{link}\n"
+	   "\n"
+	   "It is open until {closes}.\n"
+	   "\n"
+	   "Questions about this survey? Ask {contact}.\n"),
 };
 
 static const char *const placeholders[] = {"name",   "team",   "link",
@@ -218,7 +221,8 @@ int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
 		if (rc == 0)
 			rc = parse_template(t, path, cp_buf_str(&b), err);
 	} else {
-		rc = parse_template(t, "built-in template", builtin[kind], err);
+		rc = parse_template(t, "built-in template", _(builtin[kind]),
+				    err);
 	}
 	cp_buf_release(&b);
 	if (rc) {
@@ -262,12 +266,20 @@ static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 		: cp_buf_adds(b,
 			      "\" style=\"display: inline-block; padding: 12px "
 			      "24px; color: #ffffff; font-weight: bold; "
-			      "text-decoration: none; border-radius: 6px\">"
-			      "Open the survey</a></td></tr></table>\n"
-			      "<p style=\"font-size: 0.85em; color: #4a4a4a\">"
-			      "If the button does not work, copy this "
-			      "address into your browser: <a href=\"",
+			      "text-decoration: none; border-radius: 6px\">",
 			      err);
+	rc = rc ? rc : cp_html_escape(b, _("Open the survey"), err);
+	rc = rc ? rc
+		: cp_buf_adds(b,
+			      "</a></td></tr></table>\n"
+			      "<p style=\"font-size: 0.85em; color: #4a4a4a\">",
+			      err);
+	rc = rc ? rc
+		: cp_html_escape(b,
+				 _("If the button does not work, copy this "
+				   "address into your browser:"),
+				 err);
+	rc = rc ? rc : cp_buf_adds(b, " <a href=\"", err);
 	rc = rc ? rc : cp_html_escape(b, link, err);
 	rc = rc ? rc : cp_buf_adds(b, "\">", err);
 	rc = rc ? rc : cp_html_escape(b, link, err);
@@ -286,12 +298,17 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 	int rc = 0;
 	size_t len;
 
-	if (mode == FILL_FROM_TEXT)
-		rc = cp_buf_adds(b,
-				 "<!DOCTYPE html>\n<html><body style=\""
-				 "font-family: sans-serif; line-height: 1.5\">"
-				 "\n<p>",
-				 err);
+	if (mode == FILL_FROM_TEXT) {
+		rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
+		rc = rc ? rc : cp_html_escape(b, v->lang ? v->lang : "en", err);
+		rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+		rc = rc ? rc : cp_html_escape(b, v->dir ? v->dir : "ltr", err);
+		rc = rc ? rc
+			: cp_buf_adds(b,
+				      "\"><body style=\"font-family: "
+				      "sans-serif; line-height: 1.5\">\n<p>",
+				      err);
+	}
 	while (*s && rc == 0) {
 		int k = *s == '{' ? placeholder_at(s, &len) : -1;
 		if (k >= 0) {
@@ -594,6 +611,10 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 	char date[40], addr[256], boundary[64];
 	const char *lt, *id = m->message_id;
 	char *from_name = NULL;
+	/* Only a checked tag reaches the header. */
+	const char *language =
+	    m->language && cp_lang_check(m->language, NULL) == 0 ? m->language
+								 : "en";
 	int rc;
 
 	rc = cp_mail_address(m->from, addr, sizeof(addr), err);
@@ -643,6 +664,7 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 				"Message-ID: %s\r\n"
 				"MIME-Version: 1.0\r\n"
 				"Auto-Submitted: auto-generated\r\n"
+				"Content-Language: %s\r\n"
 				"Content-Type: multipart/alternative;\r\n"
 				" boundary=\"%s\"\r\n"
 				"\r\n"
@@ -652,7 +674,7 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 				"Content-Transfer-Encoding: quoted-printable"
 				"\r\n\r\n",
 				cp_mail_date(m->date, date, sizeof(date)), id,
-				boundary, boundary);
+				language, boundary, boundary);
 	rc = rc ? rc : cp_mail_qp(out, m->text, err);
 	rc = rc ? rc
 		: cp_buf_printf(out, err,

@@ -25,6 +25,10 @@ struct cp_mail_vars {
 	const char *threshold; /* the wave's reporting threshold */
 	const char *length;    /* "about 2 minutes": from the survey */
 	const char *contact;   /* whom to ask: "Name (addr)", or an address */
+	/* Not placeholders: the language of the HTML made from the text
+	 * (<html lang dir>); NULL: "en", "ltr". */
+	const char *lang;
+	const char *dir;
 };
 
 enum cp_template_kind {
@@ -74,6 +78,7 @@ struct cp_mail {
 	 * a POST, sent as List-Unsubscribe with List-Unsubscribe-Post; NULL
 	 * for none. */
 	const char *unsubscribe;
+	const char *language; /* Content-Language; NULL: "en" */
 };
 
 /* The bare address in "Name <addr>" or "addr", into out. CP_EDATA when it

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "text.h"
 
 int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
@@ -20,12 +21,13 @@ int cp_answers_init(struct cp_answers *a, const struct cp_survey *s,
 	memset(a, 0, sizeof(*a));
 	a->survey = s;
 	a->values = calloc(ni, sizeof(*a->values));
+	a->given = calloc(ni, 1);
 	a->raw = calloc(ni, sizeof(*a->raw));
 	a->texts = calloc(nq, sizeof(*a->texts));
 	a->item_problem = calloc(ni, 1);
 	a->question_problem = calloc(nq, 1);
-	if (!a->values || !a->raw || !a->texts || !a->item_problem ||
-	    !a->question_problem) {
+	if (!a->values || !a->given || !a->raw || !a->texts ||
+	    !a->item_problem || !a->question_problem) {
 		cp_answers_release(a);
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
@@ -45,6 +47,7 @@ void cp_answers_reset(struct cp_answers *a)
 		a->texts[q] = NULL;
 	}
 	memset(a->values, 0, s->nitems * sizeof(*a->values));
+	memset(a->given, 0, s->nitems);
 	memset(a->item_problem, 0, s->nitems);
 	memset(a->question_problem, 0, s->nquestions);
 	a->problems = 0;
@@ -59,6 +62,7 @@ void cp_answers_release(struct cp_answers *a)
 			free(a->texts[i]);
 	}
 	free(a->values);
+	free(a->given);
 	free(a->raw);
 	free(a->texts);
 	free(a->item_problem);
@@ -98,21 +102,38 @@ static char *copy_text(const char *value, size_t n)
 	return out;
 }
 
+/* The answer value[0..n) means for item: a value it takes, or
+ * CP_ANSWER_DECLINED; false when it is none of those. */
+static bool item_value(const struct cp_item *item, const char *value, size_t n,
+		       int *out)
+{
+	size_t tl = strlen(CP_ANSWER_DECLINED_TOKEN);
+
+	if (n == tl && memcmp(value, CP_ANSWER_DECLINED_TOKEN, n) == 0)
+		*out = CP_ANSWER_DECLINED;
+	else if (n == 1 && value[0] >= '0' && value[0] <= '9')
+		*out = value[0] - '0';
+	else if (n == 2 && value[0] == '1' && value[1] == '0')
+		*out = 10;
+	else
+		return false;
+	return cp_answer_valid(item, *out);
+}
+
 static int set_item(struct cp_answers *a, size_t i, const char *value, size_t n,
 		    struct cp_error *err)
 {
-	const struct cp_scale *sc = &a->survey->scale;
-
-	if (a->values[i] || a->raw[i]) {
+	if (a->given[i] || a->raw[i]) {
 		a->item_problem[i] = CP_FIELD_TWICE;
 		return 0;
 	}
 	if (n == 0)
 		return 0;
-	if (n == 1 && value[0] >= '0' + sc->min && value[0] <= '0' + sc->max) {
-		a->values[i] = value[0] - '0';
+	if (item_value(&a->survey->items[i], value, n, &a->values[i])) {
+		a->given[i] = 1;
 		return 0;
 	}
+	a->values[i] = 0;
 	/* Kept (bounded) so the form can say what was wrong with it. */
 	a->raw[i] = copy_text(value, n < 32 ? n : 32);
 	if (a->raw[i] == NULL)
@@ -183,12 +204,11 @@ int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
 		return cp_error_set(err, CP_ENOTFOUND,
 				    "'%.64s' is not an item of survey '%s'",
 				    item, a->survey->id);
-	if (value < a->survey->scale.min || value > a->survey->scale.max) {
-		snprintf(text, sizeof(text), "%ld", value);
-		return set_item(a, (size_t)i, text, strlen(text), err);
-	}
-	text[0] = (char)('0' + value);
-	return set_item(a, (size_t)i, text, 1, err);
+	if (value == CP_ANSWER_DECLINED)
+		return set_item(a, (size_t)i, CP_ANSWER_DECLINED_TOKEN,
+				strlen(CP_ANSWER_DECLINED_TOKEN), err);
+	snprintf(text, sizeof(text), "%ld", value);
+	return set_item(a, (size_t)i, text, strlen(text), err);
 }
 
 /* "answers." + key into out, the key cut to 100 bytes at a character
@@ -211,12 +231,16 @@ static int decode_item(struct cp_answers *a, const char *key, json_t *value,
 		       void (*problem)(void *, const char *, const char *),
 		       void *arg, struct cp_error *err)
 {
-	const struct cp_scale *sc = &a->survey->scale;
 	long i = item_index(a->survey, key);
 	char field[128], message[160], text[32];
 	json_int_t n;
 
 	field_name(field, sizeof(field), "answers", key);
+	if (json_is_string(value) &&
+	    strcmp(json_string_value(value), CP_ANSWER_DECLINED_TOKEN) == 0 &&
+	    i >= 0)
+		return set_item(a, (size_t)i, CP_ANSWER_DECLINED_TOKEN,
+				strlen(CP_ANSWER_DECLINED_TOKEN), err);
 	if (!json_is_integer(value)) {
 		problem(arg, field, "expected a whole number on the scale");
 		return 0;
@@ -228,10 +252,6 @@ static int decode_item(struct cp_answers *a, const char *key, json_t *value,
 		return 0;
 	}
 	n = json_integer_value(value);
-	if (n >= sc->min && n <= sc->max) {
-		text[0] = (char)('0' + n);
-		return set_item(a, (size_t)i, text, 1, err);
-	}
 	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, n);
 	return set_item(a, (size_t)i, text, strlen(text), err);
 }
@@ -298,7 +318,7 @@ size_t cp_answers_check(struct cp_answers *a)
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->survey->nitems; i++) {
-		if (a->item_problem[i] == CP_FIELD_OK && a->values[i] == 0)
+		if (a->item_problem[i] == CP_FIELD_OK && !a->given[i])
 			a->item_problem[i] = CP_FIELD_MISSING;
 		n += a->item_problem[i] != CP_FIELD_OK;
 	}
@@ -314,15 +334,15 @@ const char *cp_field_problem_text(enum cp_field_problem p)
 	case CP_FIELD_OK:
 		return "ok";
 	case CP_FIELD_MISSING:
-		return "please choose one answer";
+		return N_("please choose one answer");
 	case CP_FIELD_OFF_SCALE:
-		return "please choose one of the answers on the scale";
+		return N_("please choose one of the answers on the scale");
 	case CP_FIELD_TOO_LONG:
-		return "this answer is longer than allowed";
+		return N_("this answer is longer than allowed");
 	case CP_FIELD_BAD_TEXT:
-		return "this answer had characters that could not be read";
+		return N_("this answer had characters that could not be read");
 	case CP_FIELD_TWICE:
-		return "this answer was given twice";
+		return N_("this answer was given twice");
 	}
 	return "not accepted";
 }

@@ -14,6 +14,13 @@
 #include "store.h"
 #include "survey.h"
 
+/*
+ * What a form, the JSON API and imports send for "prefer not to say", in
+ * place of a number (surveys/README.md). Only items that offer it take
+ * it.
+ */
+#define CP_ANSWER_DECLINED_TOKEN "prefer_not_to_say"
+
 enum cp_field_problem {
 	CP_FIELD_OK = 0,
 	CP_FIELD_MISSING,   /* an item without an answer */
@@ -25,9 +32,10 @@ enum cp_field_problem {
 
 struct cp_answers {
 	const struct cp_survey *survey; /* borrowed */
-	int *values;			/* per item; 0 when not answered */
-	char **raw;   /* per item: what was given when off the scale */
-	char **texts; /* per open question; NULL when empty */
+	int *values;	      /* per item: CP_ANSWER_DECLINED or on its scale */
+	unsigned char *given; /* per item: 1 when answered (values holds it) */
+	char **raw;	      /* per item: what was given when off the scale */
+	char **texts;	      /* per open question; NULL when empty */
 	unsigned char *item_problem;	 /* per item, enum cp_field_problem */
 	unsigned char *question_problem; /* per open question */
 	size_t problems;		 /* set by cp_answers_check */
@@ -45,7 +53,9 @@ void cp_answers_release(struct cp_answers *a);
 
 /*
  * Sets the field name (an item or open question id) from text value[0..n)
- * as a form posts it: an item's value is "1".."5", an open answer any
+ * as a form posts it: an item's value is "1".."5" ("0".."10" for an
+ * eNPS item) or CP_ANSWER_DECLINED_TOKEN where it offers that, an open
+ * answer any
  * text. An empty value is no answer. A bad value is kept and marked, so a
  * form can show it again. CP_ENOTFOUND when name is not a field of the
  * survey; CP_ENOMEM when out of memory.
@@ -53,7 +63,8 @@ void cp_answers_release(struct cp_answers *a);
 int cp_answers_set(struct cp_answers *a, const char *name, const char *value,
 		   size_t n, struct cp_error *err);
 
-/* Sets item from a number (the JSON API and imports). */
+/* Sets item from a number, or CP_ANSWER_DECLINED (the JSON API and
+ * imports). */
 int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
 			 struct cp_error *err);
 
@@ -68,7 +79,8 @@ struct json_t; /* jansson's: answers.c, server.c and import.c see it */
 /*
  * Decodes answers sent as JSON, for the JSON API and the JSON import
  * alike, so both take the same input with the same limits:
- * - answers must be an object of item id -> whole number. A number off
+ * - answers must be an object of item id -> whole number, or the string
+ *   CP_ANSWER_DECLINED_TOKEN for "prefer not to say". A number off
  *   the scale is kept as given (not clamped) and marked off the scale by
  *   cp_answers_check, as on the form.
  * - comments may be absent (NULL), JSON null, or an object of open

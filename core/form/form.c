@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "crypto.h"
+#include "i18n.h"
 #include "survey.h"
 #include "text.h"
+#include "when.h"
 
 static const char style[] =
     "*{box-sizing:border-box}"
@@ -26,7 +28,8 @@ static const char style[] =
     "h2{font-size:1.1rem;margin:0 0 .25rem}"
     "p{margin:.4rem 0}"
     ".about{font-size:1.125rem}"
-    ".promise{background:#e8f1ec;border-left:.4rem solid #2d6a4f;"
+    /* Logical properties: a right-to-left page mirrors them. */
+    ".promise{background:#e8f1ec;border-inline-start:.4rem solid #2d6a4f;"
     "padding:.5rem .75rem;margin:.5rem 0;border-radius:.25rem}"
     ".promise p{margin:.25rem 0}"
     ".promise summary{cursor:pointer;font-weight:600;color:#1e4d38}"
@@ -37,7 +40,8 @@ static const char style[] =
     "margin:0 0 .6rem;padding:.5rem .75rem .6rem}"
     "fieldset.bad{border:2px solid #b3261e}"
     /* A floated legend stays inside the box when it wraps. */
-    "legend{float:left;width:100%;font-weight:600;padding:0;"
+    "legend{float:left;float:inline-start;width:100%;font-weight:600;"
+    "padding:0;"
     "margin:0 0 .4rem}"
     ".problem{clear:both;color:#b3261e;font-weight:600;margin:.25rem 0}"
     /* One row of real radio inputs: each choice a segment as wide as a
@@ -47,17 +51,24 @@ static const char style[] =
     "border-radius:.5rem;overflow:hidden}"
     ".seg label{flex:1 1 0;position:relative;display:flex;"
     "align-items:center;justify-content:center;min-height:2.75rem;"
-    "border-left:1px solid #6b6a64;background:#fafaf8;font-weight:600;"
-    "cursor:pointer}"
-    ".seg label:first-child{border-left:0}"
+    "border-inline-start:1px solid #6b6a64;background:#fafaf8;"
+    "font-weight:600;cursor:pointer}"
+    ".seg label:first-child{border-inline-start:0}"
     ".seg input{position:absolute;inset:0;width:100%;height:100%;margin:0;"
     "opacity:0;cursor:pointer}"
     ".seg label:hover{background:#e8f1ec}"
     ".seg label:has(input:checked){background:#2d6a4f;color:#fff}"
     ".seg label:has(input:focus-visible){outline:3px solid #1a5fb4;"
     "outline-offset:-3px;z-index:1}"
+    /* "Prefer not to say": the last segment of the row, wider, its words
+     * in small type (they wrap inside its 44 px), set apart in colour;
+     * the ends' words stay under the scale, not under it. */
+    ".seg label.decline{flex:1.5 1 0;font-size:.75rem;font-weight:400;"
+    "line-height:1.1;text-align:center;padding:0 .25rem;"
+    "background:#efeee8}"
     ".ends{display:flex;justify-content:space-between;gap:1rem;"
     "font-size:.875rem;color:#4a4a4a;margin-top:.15rem}"
+    ".ends.pnts{padding-inline-end:23%}"
     ".sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}"
     "input:focus-visible,textarea:focus-visible,button:focus-visible,"
@@ -74,7 +85,14 @@ static const char style[] =
     "border:0;border-radius:.5rem;padding:.85rem 1.5rem;min-height:3rem;"
     "width:100%;cursor:pointer}"
     "@media (min-width:40rem){button{width:auto}}"
-    "footer{color:#4a4a4a;font-size:.9rem;margin:1.25rem 0 .5rem}";
+    "footer{color:#4a4a4a;font-size:.9rem;margin:1.25rem 0 .5rem}"
+    /* The language switch, links without script. */
+    ".langs ul{list-style:none;margin:0;padding:0;display:flex;"
+    "flex-wrap:wrap;gap:0 1rem;justify-content:flex-end}"
+    ".langs a,.langs span{display:inline-block;padding:.125rem .25rem;"
+    "min-height:1.5rem}"
+    ".langs a{color:#1a5fb4}"
+    ".langs span{font-weight:600}";
 
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
 static char csp[256];
@@ -131,12 +149,15 @@ static int esc(struct cp_buf *b, const char *s, struct cp_error *err)
 	return cp_html_escape(b, s ? s : "", err);
 }
 
-static int page_start(struct cp_buf *b, const char *lang, const char *title,
-		      struct cp_error *err)
+static int page_start(struct cp_buf *b, const struct cp_lang *lang,
+		      const char *title, struct cp_error *err)
 {
 	int rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
 
-	rc = rc ? rc : esc(b, lang && *lang ? lang : "en", err);
+	lang = cp_lang_effective(lang);
+	rc = rc ? rc : esc(b, lang->code, err);
+	rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+	rc = rc ? rc : esc(b, lang->dir, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
 			      "\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -155,15 +176,19 @@ static int page_start(struct cp_buf *b, const char *lang, const char *title,
 
 static int page_end(struct cp_buf *b, struct cp_error *err)
 {
-	return cp_buf_adds(b,
-			   "<footer>carepulse: compassionate-leadership "
-			   "pulse surveys.</footer>\n</main>\n</body>\n"
-			   "</html>\n",
-			   err);
+	int rc = cp_buf_adds(b, "<footer>", err);
+
+	rc =
+	    rc ? rc
+	       : esc(b, _("carepulse: compassionate-leadership pulse surveys."),
+		     err);
+	return rc ? rc
+		  : cp_buf_adds(b, "</footer>\n</main>\n</body>\n</html>\n",
+				err);
 }
 
-int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
-		    const char *text, struct cp_error *err)
+int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
+		    const char *title, const char *text, struct cp_error *err)
 {
 	int rc = page_start(b, lang, title, err);
 
@@ -173,6 +198,44 @@ int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
 	rc = rc ? rc : esc(b, text, err);
 	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	return rc ? rc : page_end(b, err);
+}
+
+/*
+ * Appends the translated text fmt, escaped, with each "%s" in it replaced
+ * by the next of the n HTML snippets in html (already escaped by the
+ * caller): the translation decides where the names and dates go. A
+ * broken translation with too few "%s" still shows every snippet.
+ */
+static int fmt_html(struct cp_buf *b, const char *fmt, const char *const *html,
+		    size_t n, struct cp_error *err)
+{
+	size_t k = 0;
+	int rc = 0;
+
+	for (const char *p = fmt; rc == 0 && *p; p++) {
+		if (p[0] == '%' && p[1] == 's' && k < n) {
+			rc = cp_buf_adds(b, html[k++], err);
+			p++;
+			continue;
+		}
+		char one[2] = {*p, '\0'};
+		rc = esc(b, one, err);
+	}
+	for (; rc == 0 && k < n; k++) {
+		rc = cp_buf_addc(b, ' ', err);
+		rc = rc ? rc : cp_buf_adds(b, html[k], err);
+	}
+	return rc;
+}
+
+/* value escaped and in <strong>, isolated (bdi) so that a name or date in
+ * one direction reads right inside a sentence in the other, into out. */
+static int strong(struct cp_buf *out, const char *value, struct cp_error *err)
+{
+	int rc = cp_buf_adds(out, "<strong><bdi>", err);
+
+	rc = rc ? rc : esc(out, value, err);
+	return rc ? rc : cp_buf_adds(out, "</bdi></strong>", err);
 }
 
 /* Appends "Name", "A and B" or "A, B and C" from names one per line,
@@ -188,12 +251,14 @@ static int name_list(struct cp_buf *b, const char *names, struct cp_error *err)
 		char one[512];
 
 		if (p != names)
-			rc = cp_buf_adds(b, strchr(p, '\n') ? ", " : " and ",
-					 err);
+			rc = esc(b,
+				 strchr(p, '\n') ? _(", ")
+						 /* TRANSLATORS: before the
+						  * last of several names. */
+						 : _(" and "),
+				 err);
 		cp_strlcpy(one, p, n + 1 < sizeof(one) ? n + 1 : sizeof(one));
-		rc = rc ? rc : cp_buf_adds(b, "<strong>", err);
-		rc = rc ? rc : esc(b, one, err);
-		rc = rc ? rc : cp_buf_adds(b, "</strong>", err);
+		rc = rc ? rc : strong(b, one, err);
 		p += n + (nl != NULL);
 	}
 	return rc;
@@ -205,73 +270,120 @@ static int name_list(struct cp_buf *b, const char *names, struct cp_error *err)
 static int about(struct cp_buf *b, const struct cp_form *f,
 		 struct cp_error *err)
 {
+	struct cp_buf team, leaders;
+	const char *html[2];
+	unsigned long nleaders = 0;
 	int rc;
 
 	if (f->team == NULL)
 		return 0;
-	rc = cp_buf_adds(b, "<p class=\"about\">", err);
-	if (f->self) {
-		rc = rc ? rc
-			: cp_buf_adds(b,
-				      "These statements are about your own "
-				      "leadership of <strong>",
-				      err);
-		rc = rc ? rc : esc(b, f->team, err);
-		rc = rc ? rc : cp_buf_adds(b, "</strong>.", err);
-	} else {
-		rc = rc ? rc
-			: cp_buf_adds(b, "These statements are about <strong>",
-				      err);
-		rc = rc ? rc : esc(b, f->team, err);
-		if (f->leaders && *f->leaders) {
-			rc = rc ? rc
-				: cp_buf_adds(b,
-					      strchr(f->leaders, '\n')
-						  ? "</strong> and how its "
-						    "leaders, "
-						  : "</strong> and how its "
-						    "leader, ",
-					      err);
-			rc = rc ? rc : name_list(b, f->leaders, err);
-			rc = rc ? rc
-				: cp_buf_adds(
-				      b,
-				      strchr(f->leaders, '\n')
-					  ? ", lead it and look after people."
-					  : ", leads it and looks after "
-					    "people.",
-				      err);
-		} else {
-			rc = rc ? rc
-				: cp_buf_adds(b, "</strong> and how it is led.",
-					      err);
-		}
+	cp_buf_init(&team, 4096);
+	cp_buf_init(&leaders, 16384);
+	rc = strong(&team, f->team, err);
+	if (rc == 0 && f->leaders && *f->leaders) {
+		nleaders = 1;
+		for (const char *p = f->leaders; *p; p++)
+			nleaders += *p == '\n';
+		rc = name_list(&leaders, f->leaders, err);
 	}
+	html[0] = cp_buf_str(&team);
+	html[1] = cp_buf_str(&leaders);
+	rc = rc ? rc : cp_buf_adds(b, "<p class=\"about\">", err);
+	if (rc == 0 && f->self)
+		/* TRANSLATORS: %s is the team's name. */
+		rc = fmt_html(b,
+			      _("These statements are about your own "
+				"leadership of %s."),
+			      html, 1, err);
+	else if (rc == 0 && nleaders)
+		/* TRANSLATORS: the team's name, then its leader's name (or
+		 * several names joined by ", " and " and "). */
+		rc = fmt_html(b,
+			      cp_ngettext("These statements are about %s and "
+					  "how its leader, %s, leads it and "
+					  "looks after people.",
+					  "These statements are about %s and "
+					  "how its leaders, %s, lead it and "
+					  "look after people.",
+					  nleaders),
+			      html, 2, err);
+	else if (rc == 0)
+		rc = fmt_html(b,
+			      _("These statements are about %s and how it is "
+				"led."),
+			      html, 1, err);
+	cp_buf_release(&team);
+	cp_buf_release(&leaders);
 	return rc ? rc : cp_buf_adds(b, "</p>\n", err);
 }
 
-/* The day and time a wave closes, written out, into out. */
+/* The day and time a wave closes, written out in the thread's language
+ * and the installation's time zone, into out. */
 static const char *closes_text(const struct cp_wave *w, char *out, size_t n)
 {
-	time_t t = (time_t)w->closes_at;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%A %e %B %Y, %H:%M UTC", &tm);
+	if (!cp_when_long(w->closes_at, out, n) && n)
+		out[0] = '\0';
 	return out;
 }
 
-/* "1 (Strongly disagree)": a point of the scale and its label. */
-static int scale_point(struct cp_buf *b, const struct cp_survey *s, int v,
+/*
+ * The survey's texts as this form shows them: in the language of the
+ * page when the definition carries it, else as written (text_lang_of
+ * says which, for the lang attribute of the elements that hold them).
+ */
+static const char *page_code(const struct cp_form *f)
+{
+	return cp_lang_effective(f->lang)->code;
+}
+
+static const char *text_lang_of(const struct cp_form *f)
+{
+	return cp_survey_lang(f->survey, page_code(f));
+}
+
+static const char *text_of(const struct cp_form *f, enum cp_text what,
+			   size_t index)
+{
+	return cp_survey_text(f->survey, what, index, page_code(f));
+}
+
+/*
+ * The attributes of an element with the survey's text in it: its own
+ * lang (and dir) when the survey speaks another language than the page,
+ * so a screen reader reads it with the right voice.
+ */
+static int text_lang(struct cp_buf *b, const struct cp_form *f, const char *tag,
+		     struct cp_error *err)
+{
+	const struct cp_lang *page = cp_lang_effective(f->lang);
+	const struct cp_lang *t = cp_lang_find(tag);
+
+	if (tag == NULL || *tag == '\0' || t == page)
+		return 0;
+	if (t)
+		return cp_buf_printf(b, err, " lang=\"%s\" dir=\"%s\"", t->code,
+				     t->dir);
+	/* A language carepulse does not ship: as the survey tags it. */
+	if (strspn(tag, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789-") != strlen(tag))
+		return 0;
+	return cp_buf_printf(b, err, " lang=\"%s\"", tag);
+}
+
+/* "1 (Strongly disagree)": a point of the scale and its label, into out
+ * (escaped). */
+static int scale_point(struct cp_buf *out, const struct cp_form *f, int v,
 		       struct cp_error *err)
 {
-	const char *label = s->scale.labels[v - s->scale.min];
-	int rc = cp_buf_printf(b, err, "%d", v);
+	const struct cp_survey *s = f->survey;
+	const char *label =
+	    text_of(f, CP_TEXT_SCALE_LABEL, (size_t)(v - s->scale.min));
+	int rc = cp_buf_printf(out, err, "%d", v);
 
 	if (rc == 0 && label) {
-		rc = cp_buf_adds(b, " (", err);
-		rc = rc ? rc : esc(b, label, err);
-		rc = rc ? rc : cp_buf_adds(b, ")", err);
+		rc = cp_buf_adds(out, " (", err);
+		rc = rc ? rc : esc(out, label, err);
+		rc = rc ? rc : cp_buf_adds(out, ")", err);
 	}
 	return rc;
 }
@@ -282,100 +394,166 @@ static int intro(struct cp_buf *b, const struct cp_form *f,
 		 struct cp_error *err)
 {
 	const struct cp_survey *s = f->survey;
-	char day[64];
+	struct cp_buf lo, hi, count, day;
+	const char *html[3];
+	char text[256], when[96];
 	int minutes = cp_survey_minutes(s);
 	int rc;
 
-	rc = cp_buf_printf(b, err,
-			   "<p>%zu short statements. For each, choose how much "
-			   "you agree, from ",
-			   s->nitems);
-	rc = rc ? rc : scale_point(b, s, s->scale.min, err);
-	rc = rc ? rc : cp_buf_adds(b, " to ", err);
-	rc = rc ? rc : scale_point(b, s, s->scale.max, err);
+	cp_buf_init(&lo, 1024);
+	cp_buf_init(&hi, 1024);
+	cp_buf_init(&count, 64);
+	cp_buf_init(&day, 1024);
+	rc = scale_point(&lo, f, s->scale.min, err);
+	rc = rc ? rc : scale_point(&hi, f, s->scale.max, err);
+	rc = rc ? rc : cp_buf_printf(&count, err, "%zu", s->nitems);
+	html[0] = cp_buf_str(&count);
+	html[1] = cp_buf_str(&lo);
+	html[2] = cp_buf_str(&hi);
+	rc = rc ? rc : cp_buf_adds(b, "<p>", err);
+	/* TRANSLATORS: the number of statements, then the two ends of the
+	 * scale ("1 (Strongly disagree)", "5 (Strongly agree)"). */
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"; there are no right or wrong answers. It "
-				"takes about %d minute%s.",
-				minutes, minutes == 1 ? "" : "s");
-	if (rc == 0 && f->wave->closes_at)
-		rc = cp_buf_printf(b, err, " Open until <strong>%s</strong>.",
-				   closes_text(f->wave, day, sizeof(day)));
+		: fmt_html(b,
+			   cp_ngettext("%s short statement. For each, choose "
+				       "how much you agree, from %s to %s; "
+				       "there are no right or wrong answers.",
+				       "%s short statements. For each, choose "
+				       "how much you agree, from %s to %s; "
+				       "there are no right or wrong answers.",
+				       s->nitems),
+			   html, 3, err);
+	snprintf(text, sizeof(text),
+		 cp_ngettext(" It takes about %d minute.",
+			     " It takes about %d minutes.",
+			     (unsigned long)minutes),
+		 minutes);
+	rc = rc ? rc : esc(b, text, err);
+	if (rc == 0 && f->wave->closes_at) {
+		rc =
+		    strong(&day, closes_text(f->wave, when, sizeof(when)), err);
+		html[0] = cp_buf_str(&day);
+		/* TRANSLATORS: %s is the closing day and time, e.g. "Monday
+		 * 30 November 2026, 17:00 GMT". */
+		rc = rc ? rc : fmt_html(b, _(" Open until %s."), html, 1, err);
+	}
+	cp_buf_release(&lo);
+	cp_buf_release(&hi);
+	cp_buf_release(&count);
+	cp_buf_release(&day);
 	return rc ? rc : cp_buf_adds(b, "</p>\n", err);
 }
 
 static int promise(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err)
 {
-	if (f->self)
-		return cp_buf_printf(
-		    b, err,
-		    "<div class=\"promise\"><p>This is your own view as the "
-		    "team's leader. It is reported as &ldquo;self&rdquo;, "
-		    "next to your team's view, and never mixed into it. It is "
-		    "stored without your name, your e-mail address or this "
-		    "link.</p></div>\n");
-	return cp_buf_printf(
-	    b, err,
-	    "<details class=\"promise\"><summary>Your answers are anonymous: "
-	    "shown only for groups of %d or more</summary>\n"
-	    "<p>Your answers are stored with your team and the date only: "
-	    "never with your name, your e-mail address or this link, and "
-	    "nobody can see who answered what.</p>\n"
-	    "<p>Results are shown only for a group in which at least %d "
-	    "people have answered, and written comments only when at least "
-	    "%d have, in a shuffled order. Please leave out names and "
-	    "details that would show who wrote a comment.</p></details>\n",
-	    f->threshold, f->threshold, f->comment_threshold);
+	char summary[256], rule[512];
+	int rc;
+
+	if (f->self) {
+		rc = cp_buf_adds(b, "<div class=\"promise\"><p>", err);
+		rc = rc ? rc
+			: esc(b,
+			      _("This is your own view as the team's leader. "
+				"It is reported as "
+				"\xe2\x80\x9cself\xe2\x80\x9d, "
+				"next to your team's view, and never mixed "
+				"into it. It is stored without your name, your "
+				"e-mail address or this link."),
+			      err);
+		return rc ? rc : cp_buf_adds(b, "</p></div>\n", err);
+	}
+	/* TRANSLATORS: %d is the reporting threshold (at least 3). */
+	snprintf(summary, sizeof(summary),
+		 _("Your answers are anonymous: shown only for groups of %d or "
+		   "more"),
+		 f->threshold);
+	/* TRANSLATORS: the first %d is the reporting threshold, the second
+	 * the comments' threshold (both at least 3). */
+	snprintf(rule, sizeof(rule),
+		 _("Results are shown only for a group in which at least %d "
+		   "people have answered, and written comments only when at "
+		   "least %d have, in a shuffled order. Please leave out names "
+		   "and details that would show who wrote a comment."),
+		 f->threshold, f->comment_threshold);
+	rc = cp_buf_adds(b, "<details class=\"promise\"><summary>", err);
+	rc = rc ? rc : esc(b, summary, err);
+	rc = rc ? rc : cp_buf_adds(b, "</summary>\n<p>", err);
+	rc = rc ? rc
+		: esc(b,
+		      _("Your answers are stored with your team and the date "
+			"only: never with your name, your e-mail address or "
+			"this link, and nobody can see who answered what."),
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p>", err);
+	rc = rc ? rc : esc(b, rule, err);
+	return rc ? rc : cp_buf_adds(b, "</p></details>\n", err);
 }
 
-/* The list of problems at the top, each a link to its question. */
+/* The list of problems at the top, each a link to its question. Ids are
+ * made of the statement's or question's number, not of the survey's ids
+ * (which may hold dots, not valid in an HTML id: html-validate's
+ * valid-id). */
 static int problem_list(struct cp_buf *b, const struct cp_form *f,
 			struct cp_error *err)
 {
 	const struct cp_survey *s = f->survey;
 	const struct cp_answers *a = f->entered;
+	char heading[256];
 	int rc;
 
-	rc = cp_buf_printf(b, err,
-			   "<div class=\"problems\" role=\"alert\" "
-			   "aria-labelledby=\"problems\"><h2 id=\"problems\">"
-			   "%zu answer%s need%s another look</h2>\n<ul>\n",
-			   a->problems, a->problems == 1 ? "" : "s",
-			   a->problems == 1 ? "s" : "");
+	snprintf(heading, sizeof(heading),
+		 cp_ngettext("%zu answer needs another look",
+			     "%zu answers need another look", a->problems),
+		 a->problems);
+	rc = cp_buf_adds(b,
+			 "<div class=\"problems\" role=\"alert\" "
+			 "aria-labelledby=\"problems\"><h2 id=\"problems\">",
+			 err);
+	rc = rc ? rc : esc(b, heading, err);
+	rc = rc ? rc : cp_buf_adds(b, "</h2>\n<ul>\n", err);
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++) {
+		char label[128];
 		if (a->item_problem[i] == CP_FIELD_OK)
 			continue;
-		rc = cp_buf_adds(b, "<li><a href=\"#f-", err);
-		rc = rc ? rc : esc(b, s->items[i].id, err);
-		rc =
-		    rc ? rc
-		       : cp_buf_printf(b, err, "\">Statement %zu</a>: ", i + 1);
-		rc =
-		    rc ? rc
-		       : esc(b, cp_field_problem_text(a->item_problem[i]), err);
+		/* TRANSLATORS: %zu is the number of the statement. */
+		snprintf(label, sizeof(label), _("Statement %zu"), i + 1);
+		rc = cp_buf_printf(b, err, "<li><a href=\"#s%zu\">", i + 1);
+		rc = rc ? rc : esc(b, label, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a>: ", err);
+		rc = rc ? rc
+			: esc(b, _(cp_field_problem_text(a->item_problem[i])),
+			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++) {
+		char label[128];
 		if (a->question_problem[q] == CP_FIELD_OK)
 			continue;
-		rc = cp_buf_adds(b, "<li><a href=\"#q-", err);
-		rc = rc ? rc : esc(b, s->questions[q].id, err);
+		/* TRANSLATORS: %zu is the number of the open question. */
+		snprintf(label, sizeof(label), _("Question %zu"), q + 1);
+		rc = cp_buf_printf(b, err, "<li><a href=\"#q%zu\">", q + 1);
+		rc = rc ? rc : esc(b, label, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a>: ", err);
 		rc = rc ? rc
-			: cp_buf_printf(b, err, "\">Question %zu</a>: ", q + 1);
-		rc = rc ? rc
-			: esc(b, cp_field_problem_text(a->question_problem[q]),
+			: esc(b,
+			      _(cp_field_problem_text(a->question_problem[q])),
 			      err);
 		rc = rc ? rc : cp_buf_adds(b, "</li>\n", err);
 	}
 	return rc ? rc : cp_buf_adds(b, "</ul></div>\n", err);
 }
 
+/* No answer entered yet (an eNPS item takes 0). */
+#define CP_NO_VALUE (-2)
+
 /*
  * One statement: a fieldset whose legend is the statement, and a row of
- * real radio inputs, one segment per point of the scale showing its
- * number, its label for screen readers, and the two ends' labels under
- * the row. Everything about how an item looks is here.
+ * real radio inputs, one segment per point of the scale (0 to 10 for an
+ * eNPS item) showing its number, its label for screen readers, and the
+ * two ends' labels under the row; then "prefer not to say" where the item
+ * offers it, a radio button of its own under the row. Everything about
+ * how an item looks is here.
  */
 static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 		struct cp_error *err)
@@ -384,32 +562,40 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 	const struct cp_item *it = &s->items[i];
 	const struct cp_answers *a = f->entered;
 	int problem = a ? a->item_problem[i] : CP_FIELD_OK;
-	int value = a ? a->values[i] : 0;
-	const char *low = s->scale.labels[0];
-	const char *high = s->scale.labels[s->scale.max - s->scale.min];
+	int value = a && a->given[i] ? a->values[i] : CP_NO_VALUE;
+	bool enps = it->type == CP_ITEM_ENPS;
+	int lo = enps ? CP_ENPS_MIN : s->scale.min;
+	int hi = enps ? CP_ENPS_MAX : s->scale.max;
+	const char *low = enps ? text_of(f, CP_TEXT_ITEM_LOW, i)
+			       : text_of(f, CP_TEXT_SCALE_LABEL, 0);
+	const char *high = enps
+			       ? text_of(f, CP_TEXT_ITEM_HIGH, i)
+			       : text_of(f, CP_TEXT_SCALE_LABEL,
+					 (size_t)(s->scale.max - s->scale.min));
 	int rc;
 
-	rc = cp_buf_adds(b, "<fieldset id=\"f-", err);
-	rc = rc ? rc : esc(b, it->id, err);
-	rc = rc ? rc : cp_buf_adds(b, problem ? "\" class=\"bad\"" : "\"", err);
+	rc = cp_buf_printf(b, err, "<fieldset id=\"s%zu\"%s", i + 1,
+			   problem ? " class=\"bad\"" : "");
+	if (rc == 0 && problem)
+		rc = cp_buf_printf(b, err, " aria-describedby=\"e%zu\"", i + 1);
+	rc = rc ? rc : cp_buf_printf(b, err, ">\n<legend>%zu. <span", i + 1);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, text_of(f, CP_TEXT_ITEM, i), err);
+	rc = rc ? rc : cp_buf_adds(b, "</span></legend>\n", err);
 	if (rc == 0 && problem) {
-		rc = cp_buf_adds(b, " aria-describedby=\"e-", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc : cp_buf_adds(b, "\"", err);
-	}
-	rc = rc ? rc : cp_buf_printf(b, err, ">\n<legend>%zu. ", i + 1);
-	rc = rc ? rc : esc(b, it->text, err);
-	rc = rc ? rc : cp_buf_adds(b, "</legend>\n", err);
-	if (rc == 0 && problem) {
-		rc = cp_buf_adds(b, "<p class=\"problem\" id=\"e-", err);
-		rc = rc ? rc : esc(b, it->id, err);
-		rc = rc ? rc : cp_buf_adds(b, "\">", err);
-		rc = rc ? rc : esc(b, cp_field_problem_text(problem), err);
+		rc = cp_buf_printf(b, err, "<p class=\"problem\" id=\"e%zu\">",
+				   i + 1);
+		rc = rc ? rc : esc(b, _(cp_field_problem_text(problem)), err);
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
 	rc = rc ? rc : cp_buf_adds(b, "<div class=\"seg\">\n", err);
-	for (int v = s->scale.min; rc == 0 && v <= s->scale.max; v++) {
-		const char *label = s->scale.labels[v - s->scale.min];
+	for (int v = lo; rc == 0 && v <= hi; v++) {
+		const char *label =
+		    enps ? (v == lo   ? low
+			    : v == hi ? high
+				      : NULL)
+			 : text_of(f, CP_TEXT_SCALE_LABEL, (size_t)(v - lo));
 		rc =
 		    cp_buf_adds(b, "<label><input type=\"radio\" name=\"", err);
 		rc = rc ? rc : esc(b, it->id, err);
@@ -418,18 +604,41 @@ static int item(struct cp_buf *b, const struct cp_form *f, size_t i,
 					"\" value=\"%d\"%s><span>%d</span>", v,
 					v == value ? " checked" : "", v);
 		if (rc == 0 && label) {
-			rc = cp_buf_adds(b, "<span class=\"sr\">, ", err);
+			rc = cp_buf_adds(b, "<span class=\"sr\"", err);
+			rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+			rc = rc ? rc : cp_buf_adds(b, ">, ", err);
 			rc = rc ? rc : esc(b, label, err);
 			rc = rc ? rc : cp_buf_adds(b, "</span>", err);
 		}
 		rc = rc ? rc : cp_buf_adds(b, "</label>\n", err);
 	}
+	if (rc == 0 && it->prefer_not_to_say && s->prefer_not_to_say) {
+		rc = cp_buf_adds(
+		    b, "<label class=\"decline\"><input type=\"radio\" name=\"",
+		    err);
+		rc = rc ? rc : esc(b, it->id, err);
+		rc = rc ? rc
+			: cp_buf_printf(b, err, "\" value=\"%s\"%s><span",
+					CP_ANSWER_DECLINED_TOKEN,
+					value == CP_ANSWER_DECLINED ? " checked"
+								    : "");
+		rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+		rc = rc ? rc : cp_buf_adds(b, ">", err);
+		rc = rc ? rc
+			: esc(b, text_of(f, CP_TEXT_PREFER_NOT_TO_SAY, 0), err);
+		rc = rc ? rc : cp_buf_adds(b, "</span></label>\n", err);
+	}
 	rc = rc ? rc : cp_buf_adds(b, "</div>\n", err);
 	if (rc == 0 && low && high) {
-		rc = cp_buf_adds(b,
-				 "<div class=\"ends\" aria-hidden=\"true\">"
-				 "<span>",
-				 err);
+		rc = cp_buf_adds(
+		    b,
+		    it->prefer_not_to_say && s->prefer_not_to_say
+			? "<div class=\"ends pnts\" "
+			  "aria-hidden=\"true\""
+			: "<div class=\"ends\" aria-hidden=\"true\"",
+		    err);
+		rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+		rc = rc ? rc : cp_buf_adds(b, "><span>", err);
 		rc = rc ? rc : esc(b, low, err);
 		rc = rc ? rc : cp_buf_adds(b, "</span><span>", err);
 		rc = rc ? rc : esc(b, high, err);
@@ -446,38 +655,36 @@ static int question(struct cp_buf *b, const struct cp_form *f, size_t q,
 	int problem = a ? a->question_problem[q] : CP_FIELD_OK;
 	const char *text = a ? a->texts[q] : NULL;
 	int max = qq->max_length > 0 ? qq->max_length : 2000;
+	char hint[256];
 	int rc;
 
-	rc = cp_buf_adds(b,
-			 problem ? "<div class=\"open bad\">\n<label for=\"q-"
-				 : "<div class=\"open\">\n<label for=\"q-",
-			 err);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\">", err);
-	rc = rc ? rc : esc(b, qq->text, err);
+	rc =
+	    cp_buf_printf(b, err, "<div class=\"open%s\">\n<label for=\"q%zu\"",
+			  problem ? " bad" : "", q + 1);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, text_of(f, CP_TEXT_QUESTION, q), err);
 	rc = rc ? rc : cp_buf_adds(b, "</label>\n", err);
 	if (rc == 0 && problem) {
 		rc = cp_buf_adds(b, "<p class=\"problem\">", err);
-		rc = rc ? rc : esc(b, cp_field_problem_text(problem), err);
+		rc = rc ? rc : esc(b, _(cp_field_problem_text(problem)), err);
 		rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	}
-	rc = rc ? rc : cp_buf_adds(b, "<p class=\"hint\" id=\"h-", err);
-	rc = rc ? rc : esc(b, qq->id, err);
+	/* TRANSLATORS: %d is the most characters an answer may have. */
+	snprintf(hint, sizeof(hint), _("Optional. Up to %d characters."), max);
+	rc =
+	    rc ? rc
+	       : cp_buf_printf(b, err, "<p class=\"hint\" id=\"h%zu\">", q + 1);
+	rc = rc ? rc : esc(b, hint, err);
 	rc = rc ? rc
-		: cp_buf_printf(b, err,
-				"\">Optional. Up to %d characters.</p>\n"
-				"<textarea id=\"q-",
-				max);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\" name=\"", err);
+		: cp_buf_printf(b, err, "</p>\n<textarea id=\"q%zu\" name=\"",
+				q + 1);
 	rc = rc ? rc : esc(b, qq->id, err);
 	rc = rc ? rc
 		: cp_buf_printf(b, err,
 				"\" rows=\"3\" maxlength=\"%d\" "
-				"aria-describedby=\"h-",
-				max);
-	rc = rc ? rc : esc(b, qq->id, err);
-	rc = rc ? rc : cp_buf_adds(b, "\">", err);
+				"aria-describedby=\"h%zu\" dir=\"auto\">",
+				max, q + 1);
 	/* A newline after the tag would be eaten by the parser: keep the
 	 * text exactly, a leading newline included. */
 	if (rc == 0 && text && text[0] == '\n')
@@ -487,83 +694,144 @@ static int question(struct cp_buf *b, const struct cp_form *f, size_t q,
 	return rc ? rc : cp_buf_adds(b, "</textarea>\n</div>\n", err);
 }
 
+/* The language switch: a link to this page in each other language that
+ * can be shown (no script needed; the choice stays in the address, and
+ * the form posts back to it). */
+static int switcher(struct cp_buf *b, const struct cp_form *f,
+		    struct cp_error *err)
+{
+	const struct cp_lang *page = cp_lang_effective(f->lang), *all;
+	size_t n;
+	int rc;
+
+	all = cp_lang_list(&n);
+	rc = cp_buf_adds(b, "<nav class=\"langs\" aria-label=\"", err);
+	rc = rc ? rc : esc(b, _("Language"), err);
+	rc = rc ? rc : cp_buf_adds(b, "\"><ul>\n", err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!cp_lang_available(&all[i]) && i != 0)
+			continue;
+		if (&all[i] == page) {
+			rc = cp_buf_printf(b, err,
+					   "<li><span lang=\"%s\" dir=\"%s\" "
+					   "aria-current=\"true\">",
+					   all[i].code, all[i].dir);
+			rc = rc ? rc : esc(b, all[i].name, err);
+			rc = rc ? rc : cp_buf_adds(b, "</span></li>\n", err);
+			continue;
+		}
+		rc = cp_buf_printf(b, err,
+				   "<li><a href=\"?lang=%s\" hreflang=\"%s\" "
+				   "lang=\"%s\" dir=\"%s\">",
+				   all[i].code, all[i].code, all[i].code,
+				   all[i].dir);
+		rc = rc ? rc : esc(b, all[i].name, err);
+		rc = rc ? rc : cp_buf_adds(b, "</a></li>\n", err);
+	}
+	return rc ? rc : cp_buf_adds(b, "</ul></nav>\n", err);
+}
+
 int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err)
 {
 	const struct cp_survey *s = f->survey;
-	int rc = page_start(b, s->locale, s->title, err);
+	const char *title = text_of(f, CP_TEXT_TITLE, 0);
+	const struct cp_lang *page = cp_lang_effective(f->lang);
+	int rc = page_start(b, f->lang, title, err);
 
-	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
-	rc = rc ? rc : esc(b, s->title, err);
+	rc = rc ? rc : switcher(b, f, err);
+	rc = rc ? rc : cp_buf_adds(b, "<h1", err);
+	rc = rc ? rc : text_lang(b, f, text_lang_of(f), err);
+	rc = rc ? rc : cp_buf_adds(b, ">", err);
+	rc = rc ? rc : esc(b, title, err);
 	rc = rc ? rc : cp_buf_adds(b, "</h1>\n", err);
 	rc = rc ? rc : about(b, f, err);
 	rc = rc ? rc : intro(b, f, err);
 	rc = rc ? rc : promise(b, f, err);
 	if (rc == 0 && f->entered && f->entered->problems)
 		rc = problem_list(b, f, err);
-	rc = rc ? rc
-		: cp_buf_adds(
-		      b, "<form method=\"post\" accept-charset=\"utf-8\">\n",
-		      err);
+	rc = rc ? rc : cp_buf_adds(b, "<form method=\"post\"", err);
+	/* The language chosen stays with the answers' page. */
+	if (rc == 0 && f->lang_chosen)
+		rc = cp_buf_printf(b, err, " action=\"?lang=%s\"", page->code);
+	rc = rc ? rc : cp_buf_adds(b, " accept-charset=\"utf-8\">\n", err);
 	for (size_t i = 0; rc == 0 && i < s->nitems; i++)
 		rc = item(b, f, i, err);
 	for (size_t q = 0; rc == 0 && q < s->nquestions; q++)
 		rc = question(b, f, q, err);
-	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "<button type=\"submit\">Send my answers</button>\n"
-		      "</form>\n",
-		      err);
+	rc = rc ? rc : cp_buf_adds(b, "<button type=\"submit\">", err);
+	rc = rc ? rc : esc(b, _("Send my answers"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
-int cp_form_thanks(struct cp_buf *b, const char *lang,
+int cp_form_thanks(struct cp_buf *b, const struct cp_lang *lang,
 		   const struct cp_wave *wave, struct cp_error *err)
 {
-	char day[64];
-	int rc = page_start(b, lang, "Thank you", err);
+	struct cp_buf day;
+	const char *html[1];
+	char when[96];
+	int rc = page_start(b, lang, _("Thank you"), err);
 
+	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
+	rc = rc ? rc : esc(b, _("Thank you"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc
-		: cp_buf_adds(b,
-			      "<h1>Thank you</h1>\n<p>Your answers have been "
-			      "saved. You can close this page now.</p>\n",
-			      err);
-	if (rc == 0 && wave && wave->closes_at)
-		rc = cp_buf_printf(
-		    b, err,
-		    "<p>This survey closes on <strong>%s</strong>. After "
-		    "that, your team's results are put together: scores for "
-		    "groups in which enough people answered, never anyone's "
-		    "own answers. Your team leader shares them with the team, "
-		    "usually in a team meeting.</p>\n",
-		    closes_text(wave, day, sizeof(day)));
-	else if (rc == 0)
-		rc = cp_buf_adds(
-		    b,
-		    "<p>When this survey closes, your team's results are put "
-		    "together: scores for groups in which enough people "
-		    "answered, never anyone's own answers. Your team leader "
-		    "shares them with the team, usually in a team "
-		    "meeting.</p>\n",
-		    err);
+		: esc(b,
+		      _("Your answers have been saved. You can close this page "
+			"now."),
+		      err);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p>", err);
+	cp_buf_init(&day, 1024);
+	if (rc == 0 && wave && wave->closes_at) {
+		rc = strong(&day, closes_text(wave, when, sizeof(when)), err);
+		html[0] = cp_buf_str(&day);
+		/* TRANSLATORS: %s is the closing day and time. */
+		rc = rc ? rc
+			: fmt_html(b,
+				   _("This survey closes on %s. After that, "
+				     "your team's results are put together: "
+				     "scores for groups in which enough people "
+				     "answered, never anyone's own answers. "
+				     "Your team leader shares them with the "
+				     "team, usually in a team meeting."),
+				   html, 1, err);
+	} else if (rc == 0) {
+		rc = esc(b,
+			 _("When this survey closes, your team's results are "
+			   "put together: scores for groups in which enough "
+			   "people answered, never anyone's own answers. Your "
+			   "team leader shares them with the team, usually in "
+			   "a team meeting."),
+			 err);
+	}
+	cp_buf_release(&day);
+	rc = rc ? rc : cp_buf_adds(b, "</p>\n", err);
 	return rc ? rc : page_end(b, err);
 }
 
-int cp_form_stop_page(struct cp_buf *b, const char *lang, struct cp_error *err)
+int cp_form_stop_page(struct cp_buf *b, const struct cp_lang *lang,
+		      struct cp_error *err)
 {
-	int rc = page_start(b, lang, "Stop reminders", err);
+	int rc = page_start(b, lang, _("Stop reminders"), err);
 
+	rc = rc ? rc : cp_buf_adds(b, "<h1>", err);
+	rc = rc ? rc : esc(b, _("Stop reminders"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</h1>\n<p>", err);
 	rc = rc ? rc
-		: cp_buf_adds(
-		      b,
-		      "<h1>Stop reminders</h1>\n<p>This stops the reminders "
-		      "for this one survey. Nothing else changes, and you can "
-		      "still answer with the link in your invitation while the "
-		      "survey is open.</p>\n<form method=\"post\">\n"
-		      "<input type=\"hidden\" name=\"List-Unsubscribe\" "
-		      "value=\"One-Click\">\n<button type=\"submit\">Stop "
-		      "reminders</button>\n</form>\n",
+		: esc(b,
+		      _("This stops the reminders for this one survey. Nothing "
+			"else changes, and you can still answer with the link "
+			"in your invitation while the survey is open."),
 		      err);
+	rc =
+	    rc ? rc
+	       : cp_buf_adds(b,
+			     "</p>\n<form method=\"post\">\n"
+			     "<input type=\"hidden\" name=\"List-Unsubscribe\" "
+			     "value=\"One-Click\">\n<button type=\"submit\">",
+			     err);
+	rc = rc ? rc : esc(b, _("Stop reminders"), err);
+	rc = rc ? rc : cp_buf_adds(b, "</button>\n</form>\n", err);
 	return rc ? rc : page_end(b, err);
 }

@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "buf.h"
 #include "error.h"
+#include "i18n.h"
 #include "store.h"
 #include "survey.h"
 
@@ -27,26 +28,37 @@ struct cp_form {
 	 * when unknown. */
 	const char *team;
 	const char *leaders;
+	/* The page's language (NULL: English); lang_chosen: picked with
+	 * the language switch, so the form posts back with it. */
+	const struct cp_lang *lang;
+	int lang_chosen;
 };
 
 /* Appends the whole form page to b; with entered answers that have
- * problems, they are shown again with each problem marked. */
+ * problems, they are shown again with each problem marked. Its text is
+ * in the thread's language (cp_lang_use(f->lang) first), its dates in the
+ * installation's time zone. */
 int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 		   struct cp_error *err);
 
-/* Appends a short page: a heading and one paragraph (both escaped). lang
- * may be NULL ("en"). */
-int cp_form_message(struct cp_buf *b, const char *lang, const char *title,
-		    const char *text, struct cp_error *err);
+/*
+ * Appends a short page: a heading and one paragraph (both escaped), in
+ * lang (NULL: English) with its lang and dir. The caller translates title
+ * and text (the page is rendered in the thread's language: cp_lang_use).
+ */
+int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
+		    const char *title, const char *text, struct cp_error *err);
 
 /* Appends the thank-you page: saved, and when and how results will be
- * shared (the wave's closing date; wave may be NULL). */
-int cp_form_thanks(struct cp_buf *b, const char *lang,
+ * shared (the wave's closing date; wave may be NULL). In lang (NULL:
+ * English), rendered in the thread's language (cp_lang_use). */
+int cp_form_thanks(struct cp_buf *b, const struct cp_lang *lang,
 		   const struct cp_wave *wave, struct cp_error *err);
 
 /* Appends the page of a one-click "no more reminders" link: what it
- * does, and a button that posts to the same address. */
-int cp_form_stop_page(struct cp_buf *b, const char *lang, struct cp_error *err);
+ * does, and a button that posts to the same address. In lang as above. */
+int cp_form_stop_page(struct cp_buf *b, const struct cp_lang *lang,
+		      struct cp_error *err);
 
 /* The Content-Security-Policy header value for these pages; static. */
 const char *cp_form_csp(void);

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "config.h"
 #include "form.h"
+#include "json_load.h"
 #include "respond.h"
 #include "store.h"
 #include "survey.h"
@@ -130,8 +131,11 @@ struct request {
 	bool have_answers;
 	bool stop; /* for the writer: stop reminders, store nothing */
 	int64_t survey_ref;
+	/* The language of its pages: chosen with ?lang=, else the person's
+	 * from the roster, else the browser's, else the installation's. */
+	const struct cp_lang *lang;
+	bool lang_chosen;
 	struct cp_wave wave; /* the link's, for the thank-you page */
-	const char *lang;    /* borrowed from the cached survey */
 	enum outcome outcome;
 	struct request *next; /* in the writer's queue */
 	/* The writer's: when queued, and the group of its invitation. */
@@ -146,6 +150,7 @@ struct cp_server {
 	struct MHD_Daemon *daemon;
 	unsigned port;
 	int threshold, comment_threshold;
+	const struct cp_lang *default_lang; /* setting "language" */
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* the writer: work or stop */
@@ -531,6 +536,9 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 		return MHD_NO;
 	}
 	add_common_headers(r, strncmp(type, "text/html", 9) == 0);
+	if (strncmp(type, "text/html", 9) == 0)
+		MHD_add_response_header(r, "Content-Language",
+					cp_lang_effective(rq->lang)->code);
 	MHD_add_response_header(r, "Content-Type", type);
 	pthread_mutex_lock(&rq->srv->lock);
 	if (rq->srv->stopping)
@@ -556,14 +564,20 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 	return ret;
 }
 
+/* A short page in the request's language; title and text are the
+ * messages in English, translated here. */
 static enum MHD_Result send_page(struct request *rq, unsigned status,
-				 const char *lang, const char *title,
-				 const char *text, bool close_after)
+				 const char *title, const char *text,
+				 bool close_after)
 {
 	struct cp_buf b;
+	locale_t prev = cp_lang_use(rq->lang);
+	int rc;
 
 	cp_buf_init(&b, MAX_PAGE_BYTES);
-	if (cp_form_message(&b, lang, title, text, NULL)) {
+	rc = cp_form_message(&b, rq->lang, _(title), _(text), NULL);
+	cp_lang_end(prev);
+	if (rc) {
 		cp_buf_release(&b);
 		return MHD_NO;
 	}
@@ -576,7 +590,7 @@ static enum MHD_Result send_json(struct request *rq, unsigned status,
 				 json_t *obj, bool close_after)
 {
 	struct cp_buf b;
-	char *text = json_dumps(obj, JSON_COMPACT);
+	char *text = cp_json_dumps(obj, JSON_COMPACT);
 
 	json_decref(obj);
 	if (text == NULL)
@@ -606,28 +620,30 @@ static const struct {
 	const char *title;
 	const char *text;
 } outcomes[] = {
-    [OUT_STORED] = {200, "stored", "Thank you",
-		    "Your answers have been saved. You can close this page "
-		    "now."},
-    [OUT_UNKNOWN] = {404, "unknown_link", "This link is not known",
-		     "Please check that the whole link from your invitation "
-		     "was opened. Nothing was saved."},
-    [OUT_USED] = {409, "already_answered", "This link has already been used",
-		  "Answers were already sent with this link, and each link "
-		  "can be used once. Nothing was changed."},
-    [OUT_CLOSED] = {410, "wave_closed", "This survey is not open",
-		    "The survey this link belongs to is not taking answers "
-		    "now. Nothing was saved."},
-    [OUT_CANCELLED] = {410, "wave_cancelled", "This pulse was cancelled",
-		       "The pulse this link belongs to was cancelled: it "
-		       "takes no answers, and any given to it were deleted. "
-		       "Nothing was saved."},
-    [OUT_FAILED] = {503, "unavailable", "Your answers could not be saved",
-		    "Something went wrong on our side and nothing was saved. "
-		    "Please try again in a minute."},
-    [OUT_STOPPED] = {200, "reminders_stopped", "No more reminders",
-		     "You will get no more reminders for this survey. "
-		     "Nothing else has changed."},
+    [OUT_STORED] = {200, "stored", N_("Thank you"),
+		    N_("Your answers have been saved. You can close this page "
+		       "now.")},
+    [OUT_UNKNOWN] = {404, "unknown_link", N_("This link is not known"),
+		     N_("Please check that the whole link from your invitation "
+			"was opened. Nothing was saved.")},
+    [OUT_USED] = {409, "already_answered",
+		  N_("This link has already been used"),
+		  N_("Answers were already sent with this link, and each link "
+		     "can be used once. Nothing was changed.")},
+    [OUT_CLOSED] = {410, "wave_closed", N_("This survey is not open"),
+		    N_("The survey this link belongs to is not taking answers "
+		       "now. Nothing was saved.")},
+    [OUT_CANCELLED] = {410, "wave_cancelled", N_("This pulse was cancelled"),
+		       N_("The pulse this link belongs to was cancelled: it "
+			  "takes no answers, and any given to it were deleted. "
+			  "Nothing was saved.")},
+    [OUT_FAILED] =
+	{503, "unavailable", N_("Your answers could not be saved"),
+	 N_("Something went wrong on our side and nothing was saved. "
+	    "Please try again in a minute.")},
+    [OUT_STOPPED] = {200, "reminders_stopped", N_("No more reminders"),
+		     N_("You will get no more reminders for this survey. "
+			"Nothing else has changed.")},
 };
 
 static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
@@ -642,14 +658,18 @@ static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 	}
 	if (o == OUT_STORED) {
 		struct cp_buf b;
+		locale_t prev = cp_lang_use(rq->lang);
+		int rc;
 		cp_buf_init(&b, MAX_PAGE_BYTES);
-		if (cp_form_thanks(&b, rq->lang, &rq->wave, NULL)) {
+		rc = cp_form_thanks(&b, rq->lang, &rq->wave, NULL);
+		cp_lang_end(prev);
+		if (rc) {
 			cp_buf_release(&b);
 			return MHD_NO;
 		}
 		return send_buf(rq, 200, &b, "text/html; charset=utf-8", false);
 	}
-	return send_page(rq, outcomes[o].status, rq->lang, outcomes[o].title,
+	return send_page(rq, outcomes[o].status, outcomes[o].title,
 			 outcomes[o].text, false);
 }
 
@@ -1082,9 +1102,13 @@ static enum MHD_Result send_form(struct request *rq,
 	f.wave = wave;
 	f.self = inv->self;
 	f.entered = entered;
+	f.lang = rq->lang;
+	f.lang_chosen = rq->lang_chosen;
 	thresholds(rq->srv, wave, &f.threshold, &f.comment_threshold);
 	cp_buf_init(&b, MAX_PAGE_BYTES);
+	locale_t prev = cp_lang_use(rq->lang);
 	rc = cp_form_render(&b, &f, NULL);
+	cp_lang_end(prev);
 	free(team);
 	free(leaders);
 	if (rc) {
@@ -1121,7 +1145,9 @@ static bool link_page(struct request *rq, const uint8_t hash[CP_SHA256_LEN],
 			*ret = send_outcome(rq, OUT_FAILED);
 			return true;
 		}
-		rq->lang = (*survey)->locale;
+		const struct cp_lang *own = cp_lang_find(inv->language);
+		if (!rq->lang_chosen && own)
+			rq->lang = own;
 	}
 	if (state != CP_LINK_OPEN) {
 		*ret = send_outcome(rq, from_state(state));
@@ -1253,9 +1279,9 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 	if (!token_hash(url, rq->hash))
 		return send_outcome(rq, OUT_UNKNOWN);
 	if (!content_type_is(rq->conn, "application/x-www-form-urlencoded"))
-		return send_page(rq, 415, NULL, "This form could not be read",
-				 "The answers were not sent as a form. Nothing "
-				 "was saved.",
+		return send_page(rq, 415, N_("This form could not be read"),
+				 N_("The answers were not sent as a form. "
+				    "Nothing was saved."),
 				 false);
 	if (link_page(rq, rq->hash, &inv, &wave, &survey, &ret))
 		return ret;
@@ -1267,9 +1293,9 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 	if (!parse_form(rq->body.data ? rq->body.data : (char *)"",
 			rq->body.len, &rq->answers, &nomem))
 		return nomem ? send_outcome(rq, OUT_FAILED)
-			     : send_page(rq, 413, rq->lang, "Too many answers",
-					 "The form sent more than this survey "
-					 "asks. Nothing was saved.",
+			     : send_page(rq, 413, N_("Too many answers"),
+					 N_("The form sent more than this "
+					    "survey asks. Nothing was saved."),
 					 true);
 	if (cp_answers_check(&rq->answers))
 		return send_form(rq, survey, &wave, &inv, &rq->answers);
@@ -1328,12 +1354,16 @@ static enum MHD_Result api_post(struct request *rq)
 	enum MHD_Result ret;
 	struct cp_error err;
 	char field[160];
+	bool oom;
 
 	if (!content_type_is(rq->conn, "application/json"))
 		return send_api_error(rq, 415, "unsupported_media_type",
 				      "send application/json");
-	doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
-			 JSON_REJECT_DUPLICATES, &jerr);
+	doc = cp_json_loadb(rq->body.data ? rq->body.data : "", rq->body.len,
+			    JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom)
+		return send_api_error(rq, 503, "unavailable",
+				      "out of memory; try again");
 	if (doc == NULL) {
 		snprintf(field, sizeof(field), "line %d, column %d: %s",
 			 jerr.line, jerr.column, jerr.text);
@@ -1422,11 +1452,17 @@ static enum MHD_Result stop_get(struct request *rq, const char *url)
 {
 	uint8_t hash[CP_SHA256_LEN];
 	struct cp_buf b;
+	locale_t prev;
+	int rc;
 
 	if (!token_hash(url, hash))
 		return send_outcome(rq, OUT_UNKNOWN);
 	cp_buf_init(&b, MAX_PAGE_BYTES);
-	if (cp_form_stop_page(&b, NULL, NULL)) {
+	/* The same page for every link: in the browser's language. */
+	prev = cp_lang_use(rq->lang);
+	rc = cp_form_stop_page(&b, rq->lang, NULL);
+	cp_lang_end(prev);
+	if (rc) {
 		cp_buf_release(&b);
 		return send_outcome(rq, OUT_FAILED);
 	}
@@ -1486,9 +1522,9 @@ static enum MHD_Result send_too_large(struct request *rq)
 	if (rq->route == ROUTE_API)
 		return send_api_error(rq, 413, "too_large",
 				      "the request body is too large");
-	return send_page(rq, 413, NULL, "Too much was sent",
-			 "The form sent more than this server accepts. "
-			 "Nothing was saved.",
+	return send_page(rq, 413, N_("Too much was sent"),
+			 N_("The form sent more than this server accepts. "
+			    "Nothing was saved."),
 			 true);
 }
 
@@ -1530,7 +1566,7 @@ static enum MHD_Result send_bad_request(struct request *rq, const char *why)
 {
 	if (rq->route == ROUTE_API)
 		return send_api_error(rq, 400, "bad_request", why);
-	return send_page(rq, 400, NULL, "This request could not be read", why,
+	return send_page(rq, 400, N_("This request could not be read"), why,
 			 true);
 }
 
@@ -1552,24 +1588,24 @@ static enum MHD_Result first_call(struct request *rq)
 
 	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &f);
 	if (f.conflict)
-		return send_bad_request(rq, "The request has two different "
-					    "Content-Length headers.");
+		return send_bad_request(rq, N_("The request has two different "
+					       "Content-Length headers."));
 	if (f.lengths && f.encodings)
-		return send_bad_request(rq, "The request has both "
-					    "Content-Length and "
-					    "Transfer-Encoding.");
+		return send_bad_request(rq, N_("The request has both "
+					       "Content-Length and "
+					       "Transfer-Encoding."));
 	if (f.encodings > 1 || f.unknown)
-		return send_bad_request(rq, "The only Transfer-Encoding "
-					    "taken is chunked.");
+		return send_bad_request(rq, N_("The only Transfer-Encoding "
+					       "taken is chunked."));
 	if (rq->route == ROUTE_OTHER)
-		return send_page(rq, 404, NULL, "Not found",
-				 "There is nothing at this address.", true);
+		return send_page(rq, 404, N_("Not found"),
+				 N_("There is nothing at this address."), true);
 	if ((rq->route == ROUTE_HEALTH && !get) ||
 	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_STOP) && !get &&
 	     !post) ||
 	    (rq->route == ROUTE_API && !post))
-		return send_page(rq, 405, NULL, "Not allowed",
-				 "This address does not take that method.",
+		return send_page(rq, 405, N_("Not allowed"),
+				 N_("This address does not take that method."),
 				 true);
 	if (post && f.length) {
 		/* A body over the cap is refused before it is read. */
@@ -1597,6 +1633,28 @@ static enum MHD_Result handle_get(struct request *rq, const char *url)
 	return form_get(rq, url);
 }
 
+/*
+ * The request's language before its link is known: ?lang= (the language
+ * switch) when it names a language carepulse ships, else the browser's
+ * Accept-Language, else the installation's. link_page then puts the
+ * person's own from the roster before the last two.
+ */
+static void choose_lang(struct request *rq)
+{
+	const char *q = MHD_lookup_connection_value(
+	    rq->conn, MHD_GET_ARGUMENT_KIND, "lang");
+	const struct cp_lang *l = cp_lang_find(q);
+
+	if (l && cp_lang_check(q, NULL) == 0) {
+		rq->lang = l;
+		rq->lang_chosen = true;
+		return;
+	}
+	l = cp_lang_accept(MHD_lookup_connection_value(
+	    rq->conn, MHD_HEADER_KIND, "Accept-Language"));
+	rq->lang = l ? l : rq->srv->default_lang;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -1621,6 +1679,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		ci = MHD_get_connection_info(
 		    conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 		rq->entry = ci ? ci->socket_context : NULL;
+		choose_lang(rq);
 		conn_set(rq, CONN_READING, false);
 		pthread_mutex_lock(&s->lock);
 		s->reading++;
@@ -1786,6 +1845,20 @@ static void server_free(struct cp_server *s)
 	free(s);
 }
 
+/* The setting "language": the pages' language when neither the
+ * person nor the browser names one. */
+static int default_language(struct cp_server *s, struct cp_error *err)
+{
+	char *v = NULL;
+	int rc = cp_config_get(s->wstore, "language", &v, NULL, err);
+
+	if (rc == 0 && v && cp_lang_check(v, err))
+		rc = cp_error_prefix(err, "setting language");
+	s->default_lang = rc == 0 && v ? cp_lang_find(v) : cp_lang_default();
+	free(v);
+	return rc;
+}
+
 int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		    struct cp_error *err)
 {
@@ -1842,6 +1915,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (rc == 0)
 		rc = cp_config_threshold(s->wstore, CP_COMMENT_THRESHOLD, 0,
 					 &s->comment_threshold, err);
+	if (rc == 0)
+		rc = default_language(s, err);
 	if (rc) {
 		server_free(s);
 		return rc;

@@ -59,8 +59,8 @@ struct import {
 	/* The rows read, compactly. */
 	struct row *rows;
 	bool keyed; /* the file names its rows (an id column or field) */
-	unsigned char *values; /* rows x width_items */
-	char **comments;       /* rows x width_questions */
+	signed char *values; /* rows x width_items: cp_answer values */
+	char **comments;     /* rows x width_questions */
 	size_t nrows, alloc;
 	bool oom;
 	/* CSV reading */
@@ -238,15 +238,20 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 				continue;
 			snprintf(field, sizeof(field), "%s%s", answers_prefix,
 				 s->items[i].id);
-			if (pr == CP_FIELD_OFF_SCALE)
+			if (pr == CP_FIELD_OFF_SCALE) {
+				bool enps = s->items[i].type == CP_ITEM_ENPS;
 				cp_problems_add(
 				    im->problems, line, field,
 				    "%s%s: '%s' is not a whole "
-				    "number from %d to %d",
+				    "number from %d to %d%s",
 				    where, field,
 				    show(a->raw[i] ? a->raw[i] : "", v),
-				    s->scale.min, s->scale.max);
-			else
+				    enps ? CP_ENPS_MIN : s->scale.min,
+				    enps ? CP_ENPS_MAX : s->scale.max,
+				    s->items[i].prefer_not_to_say
+					? " or " CP_ANSWER_DECLINED_TOKEN
+					: "");
+			} else
 				cp_problems_add(
 				    im->problems, line, field, "%s%s: %s",
 				    where, field,
@@ -278,8 +283,7 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 		return;
 	}
 	for (size_t i = 0; i < s->nitems; i++)
-		im->values[r * im->width_items + i] =
-		    (unsigned char)a->values[i];
+		im->values[r * im->width_items + i] = (signed char)a->values[i];
 	for (size_t q = 0; q < im->width_questions; q++) {
 		char **slot = &im->comments[r * im->width_questions + q];
 		*slot = NULL;

@@ -49,3 +49,43 @@ const struct cp_dimension *cp_survey_dimension(const struct cp_survey *s,
 			return &s->dims[i];
 	return NULL;
 }
+
+int cp_answer_cell(int value)
+{
+	return value == CP_ANSWER_DECLINED ? CP_CELL_DECLINED : value;
+}
+
+bool cp_answer_valid(const struct cp_item *item, int value)
+{
+	if (value == CP_ANSWER_DECLINED)
+		return item->prefer_not_to_say;
+	if (item->type == CP_ITEM_ENPS)
+		return value >= CP_ENPS_MIN && value <= CP_ENPS_MAX;
+	return value >= CP_SCALE_MIN && value <= CP_SCALE_MAX;
+}
+
+char cp_answer_char(const struct cp_item *item, int value)
+{
+	if (!cp_answer_valid(item, value))
+		return 0;
+	if (value == CP_ANSWER_DECLINED)
+		return 'x';
+	if (item->type == CP_ITEM_ENPS)
+		return (char)('a' + value);
+	return (char)('0' + value);
+}
+
+int cp_answer_from_char(const struct cp_item *item, char c, int *value)
+{
+	if (c == '0')
+		return 0;
+	if (c == 'x')
+		*value = CP_ANSWER_DECLINED;
+	else if (item->type == CP_ITEM_ENPS && c >= 'a' && c <= 'k')
+		*value = c - 'a';
+	else if (item->type == CP_ITEM_AGREE && c >= '1' && c <= '5')
+		*value = c - '0';
+	else
+		return -1;
+	return 1;
+}

@@ -42,12 +42,24 @@ struct cp_dimension {
 	char *description;
 };
 
+enum cp_item_type {
+	CP_ITEM_AGREE = 0, /* a statement rated on the five-point scale */
+	CP_ITEM_ENPS = 1,  /* 0-10 "how likely are you to recommend" */
+};
+
+/* The eNPS answer range. */
+#define CP_ENPS_MIN 0
+#define CP_ENPS_MAX 10
+
 struct cp_item {
 	char *id;
-	char *dimension;
-	size_t dim; /* index into dimensions */
+	char *dimension; /* NULL for an eNPS item, which has none */
+	size_t dim;	 /* index into dimensions; unused for eNPS */
 	char *text;
 	bool reverse; /* agreement is unfavourable: scored as 6 - value */
+	enum cp_item_type type;
+	char *labels[2];	/* eNPS: the words at 0 and at 10; else NULL */
+	bool prefer_not_to_say; /* the item offers "prefer not to say" */
 };
 
 struct cp_question {
@@ -55,6 +67,25 @@ struct cp_question {
 	char *text;
 	enum cp_purpose purpose;
 	int max_length; /* in characters */
+};
+
+/*
+ * A survey's texts in one more language than its own (locale), in the
+ * survey's order; every text the survey has is present (the validator
+ * refuses an incomplete language). Read them with cp_survey_text.
+ */
+struct cp_translation {
+	char *lang;	   /* a BCP 47 tag: "cy", "es", "pl", "ar" */
+	bool needs_review; /* a draft an organisation should review */
+	char *title;
+	char *description; /* NULL when the survey has none */
+	char *labels[CP_SCALE_POINTS];
+	char *prefer_not_to_say; /* NULL when the survey has none */
+	char **dim_titles;	 /* per dimension */
+	char **dim_descriptions;
+	char **items;	    /* per item */
+	char **item_labels; /* per item, 2 each: eNPS items' end labels */
+	char **questions;   /* per open question */
 };
 
 struct cp_survey {
@@ -73,6 +104,11 @@ struct cp_survey {
 	size_t nitems;
 	struct cp_question *questions;
 	size_t nquestions;
+	/* The words of the "prefer not to say" option (scale); NULL when no
+	 * item offers it. */
+	char *prefer_not_to_say;
+	struct cp_translation *translations; /* other languages than locale */
+	size_t ntranslations;
 	char *text;    /* the definition exactly as given */
 	char hash[65]; /* hex SHA-256 of text */
 };
@@ -108,6 +144,7 @@ struct cp_member {
 	char *team;
 	enum cp_role role;
 	int active;
+	char language[16]; /* BCP 47 tag from the roster; "" when none */
 };
 
 /* ---- waves and invitations ---- */
@@ -190,14 +227,46 @@ struct cp_invitation {
 	int attempts;
 	int reminders;
 	int answered;
+	char language[16]; /* the person's BCP 47 tag; "" when none */
 };
 
 /* ---- responses ---- */
 
+/* An answer's value that says "prefer not to say" (no value). */
+#define CP_ANSWER_DECLINED (-1)
+
 struct cp_answer {
 	const char *item_id;
-	int value; /* on the scale, as given (not yet reverse-scored) */
+	/* On the item's scale, as given (not yet reverse-scored): 1-5, or
+	 * 0-10 for an eNPS item; CP_ANSWER_DECLINED for "prefer not to
+	 * say". */
+	int value;
 };
+
+/*
+ * An item's answers are counted in cells: cell v for the value v (1-5 for
+ * an agree item, 0-10 for an eNPS one) and CP_CELL_DECLINED for "prefer
+ * not to say".
+ */
+#define CP_ANSWER_CELLS	 12
+#define CP_CELL_DECLINED 11
+
+/* The cell of value (a value on the item's scale or CP_ANSWER_DECLINED). */
+int cp_answer_cell(int value);
+
+/* true when value is an answer item takes: on its scale, or "prefer not
+ * to say" where it offers that. */
+bool cp_answer_valid(const struct cp_item *item, int value);
+
+/*
+ * A response slot keeps one character per item (docs/anonymity.md): '0'
+ * none, '1'-'5' an agree item's value, 'a'-'k' an eNPS item's 0-10, 'x'
+ * prefer not to say. cp_answer_char gives the character of a valid
+ * answer (0 for an invalid one); cp_answer_from_char reads one back:
+ * 1 with *value set, 0 for none, -1 for a character that is none of these.
+ */
+char cp_answer_char(const struct cp_item *item, int value);
+int cp_answer_from_char(const struct cp_item *item, char c, int *value);
 
 struct cp_comment {
 	const char *question_id;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "store.h"
 #include "wave.h"
 
@@ -119,14 +120,18 @@ static void team_fix(const struct cp_results *plan, const struct cp_team *teams,
 	const char *to = t < nteams ? move_to(plan, teams, nteams, t, k) : NULL;
 
 	if (to)
-		snprintf(buf, n, "put them in a team of %d or more, or in %s",
-			 k, to);
+		/* TRANSLATORS: %s is the name of a team. */
+		snprintf(buf, n,
+			 _("put them in a team of %d or more, or in %s"), k,
+			 to);
 	else
 		snprintf(buf, n,
-			 "add %lld more member%s, or put them in a team of "
-			 "%d or more",
-			 (long long)(k - g->answered),
-			 k - g->answered == 1 ? "" : "s", k);
+			 cp_ngettext("add %lld more member, or put them in a "
+				     "team of %d or more",
+				     "add %lld more members, or put them in a "
+				     "team of %d or more",
+				     (unsigned long)(k - g->answered)),
+			 (long long)(k - g->answered), k);
 }
 
 static int add_entry(struct cp_preview *p, size_t g, const char *problem,
@@ -249,9 +254,13 @@ int cp_preview_team_fix(struct cp_store *s, int64_t team, int k, char *buf,
 		    &p->plan->groups[p->entries[i].group];
 		if (g->scope != CP_SCOPE_TEAM || g->team_id != team)
 			continue;
-		snprintf(buf, n, "%s has %lld member%s of its own; %s", g->name,
-			 (long long)g->answered, g->answered == 1 ? "" : "s",
-			 p->entries[i].fix);
+		/* TRANSLATORS: a team's name, its number of members, and
+		 * what would let its results show. */
+		snprintf(buf, n,
+			 cp_ngettext("%s has %lld member of its own; %s",
+				     "%s has %lld members of its own; %s",
+				     (unsigned long)g->answered),
+			 g->name, (long long)g->answered, p->entries[i].fix);
 	}
 	cp_preview_free(p);
 	cp_store_teams_free(teams, nteams);

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "i18n.h"
 
 /* Deeper org charts than this are refused: a parent cycle, not an org. */
 #define MAX_DEPTH 64
@@ -289,7 +290,7 @@ struct totals {
 	int64_t *dim_n;
 	double *dim_sum, *dim_sumsq;
 	int64_t *dim_dist; /* [g][d][value] */
-	int64_t *item_c;   /* [g][i][value], raw (not reverse-scored) */
+	int64_t *item_c;   /* [g][i][cell], raw (not reverse-scored) */
 	int64_t *self_n;   /* [g][d], self responses, never rolled up */
 	double *self_sum, *self_sumsq;
 };
@@ -519,7 +520,7 @@ static int totals_alloc(struct totals *t, size_t ng, size_t nd, size_t ni,
 	t->dim_sum = calloc(gd, sizeof(double));
 	t->dim_sumsq = calloc(gd, sizeof(double));
 	t->dim_dist = calloc(gd * CP_SCALE_POINTS, sizeof(int64_t));
-	t->item_c = calloc(gi * CP_SCALE_POINTS, sizeof(int64_t));
+	t->item_c = calloc(gi * CP_ANSWER_CELLS, sizeof(int64_t));
 	t->self_n = calloc(gd, sizeof(int64_t));
 	t->self_sum = calloc(gd, sizeof(double));
 	t->self_sumsq = calloc(gd, sizeof(double));
@@ -610,12 +611,14 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 		if (g == CP_NO_GROUP || it == CP_NO_GROUP || r->self)
 			continue;
 		item = &sv->items[it];
-		for (int v = 0; v < CP_SCALE_POINTS; v++) {
-			int f = item->reverse ? CP_SCALE_POINTS - 1 - v : v;
-			t->item_c[(g * ni + it) * CP_SCALE_POINTS + v] +=
+		for (int v = 0; v < CP_ANSWER_CELLS; v++)
+			t->item_c[(g * ni + it) * CP_ANSWER_CELLS + v] +=
 			    r->c[v];
+		for (int v = 0;
+		     item->type == CP_ITEM_AGREE && v < CP_SCALE_POINTS; v++) {
+			int f = item->reverse ? CP_SCALE_POINTS - 1 - v : v;
 			t->dim_dist[(g * nd + item->dim) * CP_SCALE_POINTS +
-				    f] += r->c[v];
+				    f] += r->c[CP_SCALE_MIN + v];
 		}
 	}
 	/* Children come after their parents: roll up from the end. */
@@ -631,9 +634,9 @@ static void fill_totals(struct build *b, const struct cp_wave_aggregates *a)
 		for (size_t x = 0; x < nd * CP_SCALE_POINTS; x++)
 			t->dim_dist[p * nd * CP_SCALE_POINTS + x] +=
 			    t->dim_dist[g * nd * CP_SCALE_POINTS + x];
-		for (size_t x = 0; x < ni * CP_SCALE_POINTS; x++)
-			t->item_c[p * ni * CP_SCALE_POINTS + x] +=
-			    t->item_c[g * ni * CP_SCALE_POINTS + x];
+		for (size_t x = 0; x < ni * CP_ANSWER_CELLS; x++)
+			t->item_c[p * ni * CP_ANSWER_CELLS + x] +=
+			    t->item_c[g * ni * CP_ANSWER_CELLS + x];
 	}
 }
 
@@ -814,6 +817,41 @@ static bool wanted(const struct cp_results *r, size_t g)
 }
 
 /*
+ * Item i of group g from its answer counts c (cells), or hidden for why
+ * (reason set). An agree item's statistics are its cp_stat; an eNPS
+ * item's are its cp_enps, and its cp_stat keeps only n and declined
+ * (and the suppression), so nothing reads 0-10 answers as a 1-5 mean.
+ */
+static void item_stat(struct cp_results *r, size_t g, size_t i,
+		      const int64_t *c, const struct cp_suppression *why)
+{
+	struct cp_group *gr = &r->groups[g];
+	struct cp_stat *st = &gr->items[i];
+
+	if (why->reason != CP_REASON_NONE) {
+		hide_stat(st, why);
+		if (gr->enps) {
+			cp_enps_suppress(&gr->enps[i]);
+			gr->enps[i].why = *why;
+		}
+		return;
+	}
+	if (r->survey->items[i].type == CP_ITEM_AGREE) {
+		cp_stat_from_counts(st, &c[CP_SCALE_MIN],
+				    r->survey->items[i].reverse);
+		st->declined = c[CP_CELL_DECLINED];
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	st->why.protects = CP_NO_GROUP;
+	st->declined = c[CP_CELL_DECLINED];
+	gr->enps[i].declined = c[CP_CELL_DECLINED];
+	cp_enps_from_counts(&gr->enps[i], c);
+	st->n = gr->enps[i].n;
+	st->answers = st->n;
+}
+
+/*
  * Fills each wanted group's statistics from the totals: per dimension,
  * per item (unless dims_only), and the leader's self-assessment with its
  * gap to the team. Suppression runs again on each measure's own counts,
@@ -849,6 +887,13 @@ static int compute_scores(struct build *b,
 			gr->items = calloc(ni + 1, sizeof(*gr->items));
 			gr->item_change =
 			    calloc(ni + 1, sizeof(*gr->item_change));
+			if (cp_results_enps_item(r) != CP_NO_GROUP &&
+			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
+				NULL) {
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+				goto done;
+			}
 		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
@@ -879,18 +924,26 @@ static int compute_scores(struct build *b,
 			}
 			cp_stat_from_sums(st, n[g], t->dim_sum[g * nd + d],
 					  t->dim_sumsq[g * nd + d]);
-			if (!r->dims_only)
-				cp_stat_add_dist(st,
-						 &t->dim_dist[(g * nd + d) *
-							      CP_SCALE_POINTS]);
+			if (r->dims_only)
+				continue;
+			cp_stat_add_dist(
+			    st, &t->dim_dist[(g * nd + d) * CP_SCALE_POINTS]);
+			for (size_t i = 0; i < ni; i++)
+				if (r->survey->items[i].type == CP_ITEM_AGREE &&
+				    r->survey->items[i].dim == d)
+					st->declined +=
+					    t->item_c[(g * ni + i) *
+							  CP_ANSWER_CELLS +
+						      CP_CELL_DECLINED];
 		}
 	}
 	for (size_t i = 0; !r->dims_only && i < ni; i++) {
 		for (size_t g = 0; g < ng; g++) {
 			const int64_t *c =
-			    &t->item_c[(g * ni + i) * CP_SCALE_POINTS];
+			    &t->item_c[(g * ni + i) * CP_ANSWER_CELLS];
+			/* Its own n: "prefer not to say" is not an answer. */
 			n[g] = 0;
-			for (int v = 0; v < CP_SCALE_POINTS; v++)
+			for (int v = 0; v < CP_CELL_DECLINED; v++)
 				n[g] += c[v];
 		}
 		rc = decide(b, M_DIMS + nd + i, n, r->threshold, group_hidden,
@@ -898,17 +951,11 @@ static int compute_scores(struct build *b,
 		if (rc)
 			goto done;
 		for (size_t g = 0; g < ng; g++) {
-			struct cp_stat *st;
 			if (!wanted(r, g))
 				continue;
-			st = &r->groups[g].items[i];
-			if (hidden[g].reason != CP_REASON_NONE)
-				hide_stat(st, &hidden[g]);
-			else
-				cp_stat_from_counts(
-				    st,
-				    &t->item_c[(g * ni + i) * CP_SCALE_POINTS],
-				    r->survey->items[i].reverse);
+			item_stat(r, g, i,
+				  &t->item_c[(g * ni + i) * CP_ANSWER_CELLS],
+				  &hidden[g]);
 		}
 	}
 	/* Self: a leader's own answers, beside the team's and never added
@@ -1030,7 +1077,7 @@ static bool stat_zero(const struct cp_stat *st)
 	return st->n == 0 && st->answers == 0 && st->mean == 0 &&
 	       st->score == 0 && st->sd == 0 && st->ci_low == 0 &&
 	       st->ci_high == 0 && st->favourable == 0 && st->neutral == 0 &&
-	       st->unfavourable == 0 &&
+	       st->unfavourable == 0 && st->declined == 0 &&
 	       memcmp(st->dist, zero.dist, sizeof(st->dist)) == 0;
 }
 
@@ -1061,6 +1108,62 @@ static void put_stat(struct body *o, const struct cp_stat *st)
 	put_double(o, st->favourable);
 	put_double(o, st->neutral);
 	put_double(o, st->unfavourable);
+	put_u64(o, (uint64_t)st->declined);
+}
+
+/* An eNPS entry: a flags byte (suppressed, has_ci, numbers follow) and
+ * its numbers; a hidden or empty one has none. */
+static void put_enps(struct body *o, const struct cp_enps *e)
+{
+	unsigned f =
+	    (e->suppressed ? ST_SUPPRESSED : 0) | (e->has_ci ? ST_CI : 0);
+
+	if (e->suppressed || (e->n == 0 && e->declined == 0 && !e->has_ci)) {
+		put_byte(o, f);
+		return;
+	}
+	put_byte(o, f | ST_NUMBERS);
+	put_u64(o, (uint64_t)e->n);
+	for (int v = 0; v < CP_ENPS_POINTS; v++)
+		put_u64(o, (uint64_t)e->dist[v]);
+	put_u64(o, (uint64_t)e->promoters);
+	put_u64(o, (uint64_t)e->passives);
+	put_u64(o, (uint64_t)e->detractors);
+	put_u64(o, (uint64_t)e->declined);
+	put_double(o, e->pct_promoters);
+	put_double(o, e->pct_passives);
+	put_double(o, e->pct_detractors);
+	put_double(o, e->score);
+	put_double(o, e->mean);
+	put_double(o, e->ci_low);
+	put_double(o, e->ci_high);
+}
+
+static void get_enps(struct body *o, struct cp_enps *e)
+{
+	struct cp_enps x = {0};
+	unsigned f = get_byte(o);
+
+	x.suppressed = f & ST_SUPPRESSED;
+	x.has_ci = f & ST_CI;
+	if (f & ST_NUMBERS) {
+		x.n = (int64_t)get_u64(o);
+		for (int v = 0; v < CP_ENPS_POINTS; v++)
+			x.dist[v] = (int64_t)get_u64(o);
+		x.promoters = (int64_t)get_u64(o);
+		x.passives = (int64_t)get_u64(o);
+		x.detractors = (int64_t)get_u64(o);
+		x.declined = (int64_t)get_u64(o);
+		x.pct_promoters = get_double(o);
+		x.pct_passives = get_double(o);
+		x.pct_detractors = get_double(o);
+		x.score = get_double(o);
+		x.mean = get_double(o);
+		x.ci_low = get_double(o);
+		x.ci_high = get_double(o);
+	}
+	if (e)
+		*e = x;
 }
 
 /* Reads a stat into st (NULL: skips it). */
@@ -1089,6 +1192,7 @@ static void get_stat(struct body *o, struct cp_stat *st)
 		x.favourable = get_double(o);
 		x.neutral = get_double(o);
 		x.unfavourable = get_double(o);
+		x.declined = (int64_t)get_u64(o);
 	}
 	if (st)
 		*st = x;
@@ -1108,6 +1212,10 @@ static void put_group(struct body *o, const struct cp_results *r,
 		put_stat(o, gr->dims ? &gr->dims[d] : &none);
 	for (size_t i = 0; i < ni; i++)
 		put_stat(o, gr->items ? &gr->items[i] : &none);
+	for (size_t i = 0; i < ni; i++) {
+		static const struct cp_enps noenps;
+		put_enps(o, gr->enps ? &gr->enps[i] : &noenps);
+	}
 	for (size_t d = 0; d < nd; d++)
 		put_stat(o, gr->self ? &gr->self[d] : &none);
 	for (size_t d = 0; d < nd; d++)
@@ -1200,6 +1308,11 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 			gr->items = calloc(ni + 1, sizeof(*gr->items));
 			gr->item_change =
 			    calloc(ni + 1, sizeof(*gr->item_change));
+			if (cp_results_enps_item(r) != CP_NO_GROUP &&
+			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
+				NULL)
+				return cp_error_set(err, CP_ENOMEM,
+						    "out of memory");
 		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
@@ -1216,7 +1329,7 @@ struct stored_read {
 	size_t found;
 	/* Which changes the load asks for, as compute_changes gives them:
 	 * none, a team's groups only (changes_team), dimensions only. */
-	bool changes, item_changes;
+	bool changes, item_changes, enps_changes;
 	int64_t changes_team;
 };
 
@@ -1259,8 +1372,15 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 			st->favourable = st->neutral = st->unfavourable = 0;
 		}
 	}
-	for (size_t i = 0; i < ni; i++)
+	for (size_t i = 0; i < ni; i++) {
 		get_stat(&in, gr->items ? &gr->items[i] : NULL);
+		/* A shown eNPS item's stat names no protected group. */
+		if (gr->items && r->survey->items[i].type == CP_ITEM_ENPS &&
+		    !gr->items[i].suppressed)
+			gr->items[i].why.protects = CP_NO_GROUP;
+	}
+	for (size_t i = 0; i < ni; i++)
+		get_enps(&in, gr->enps ? &gr->enps[i] : NULL);
 	for (size_t d = 0; d < nd; d++)
 		get_stat(&in, &gr->self[d]);
 	for (size_t d = 0; d < nd; d++)
@@ -1270,10 +1390,14 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 					   gr->team_id == x->changes_team);
 		for (size_t d = 0; d < nd; d++)
 			get_change(&in, mine ? &gr->dim_change[d] : NULL);
-		for (size_t i = 0; i < ni; i++)
-			get_change(&in, mine && x->item_changes && gr->items
+		for (size_t i = 0; i < ni; i++) {
+			bool enps = r->survey->items[i].type == CP_ITEM_ENPS;
+			get_change(&in, mine && gr->items &&
+						(x->item_changes ||
+						 (x->enps_changes && enps))
 					    ? &gr->item_change[i]
 					    : NULL);
+		}
 	}
 	if (in.bad || in.at != in.len)
 		return cp_error_set(err, CP_EFAIL,
@@ -1287,12 +1411,14 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 static int read_stored(struct build *b, struct cp_store *s,
 		       const struct cp_results_opts *opts, struct cp_error *err)
 {
-	struct stored_read x = {b, 0, false, false, 0};
+	struct stored_read x = {b, 0, false, false, false, 0};
 	int rc;
 
 	if (opts && opts->changes) {
 		x.changes = true;
 		x.item_changes = !opts->no_item_changes && !b->r->dims_only;
+		/* An eNPS item's change is a headline: always given. */
+		x.enps_changes = !b->r->dims_only;
 		x.changes_team = opts->changes_team;
 	}
 
@@ -1326,6 +1452,10 @@ static int apply_stored(struct build *b,
 				continue;
 			st = m < nd ? &gr->dims[m] : &gr->items[m - nd];
 			hide_stat(st, &hidden[g]);
+			if (m >= nd && gr->enps) {
+				cp_enps_suppress(&gr->enps[m - nd]);
+				gr->enps[m - nd].why = hidden[g];
+			}
 		}
 	}
 	free(hidden);
@@ -1400,18 +1530,38 @@ static int attach_comments(struct build *b, struct cp_store *s,
 	return rc;
 }
 
-static void change_of(struct cp_change *ch, const struct cp_stat *now,
-		      const struct cp_stat *before, int64_t wave, int k)
+/*
+ * Starts ch as the change from wave; false when it cannot be told: small
+ * or hidden samples (either side hidden, under k, or under min_n) are "no
+ * detectable change", never an arrow.
+ */
+static bool change_start(struct cp_change *ch, bool hidden, int64_t n1,
+			 int64_t n0, int64_t min_n, int64_t wave, int k)
 {
 	memset(ch, 0, sizeof(*ch));
 	ch->previous_wave = wave;
-	/* Small or hidden samples: "no detectable change", never an arrow. */
-	if (now->suppressed || before->suppressed || now->n < k ||
-	    before->n < k || now->n < 2 || before->n < 2) {
+	if (hidden || n1 < k || n0 < k || n1 < min_n || n0 < min_n) {
 		ch->status = CP_CHANGE_UNDETECTABLE;
-		return;
+		return false;
 	}
-	cp_welch(ch, now, before);
+	return true;
+}
+
+/* The change of an eNPS item: as change_of, on the eNPS scores. */
+static void enps_change_of(struct cp_change *ch, const struct cp_enps *now,
+			   const struct cp_enps *before, int64_t wave, int k)
+{
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 1, wave, k))
+		cp_enps_change(ch, now, before);
+}
+
+static void change_of(struct cp_change *ch, const struct cp_stat *now,
+		      const struct cp_stat *before, int64_t wave, int k)
+{
+	if (change_start(ch, now->suppressed || before->suppressed, now->n,
+			 before->n, 2, wave, k))
+		cp_welch(ch, now, before);
 }
 
 static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
@@ -1450,7 +1600,12 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 {
 	struct cp_results *r = b->r;
 	int64_t team = opts->changes_team;
-	bool items = !opts->no_item_changes;
+	/* An eNPS item is a headline measure: its change is computed even
+	 * where the other items' are not. */
+	bool enps_only = opts->no_item_changes &&
+			 cp_results_enps_item(r) != CP_NO_GROUP &&
+			 !r->dims_only;
+	bool items = !opts->no_item_changes || enps_only;
 	size_t ng = r->ngroups;
 	int64_t *prev = calloc(ng + 1, sizeof(int64_t));
 	bool *present = calloc(b->nnodes + 1, sizeof(bool));
@@ -1539,7 +1694,17 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 			     items && gr->items && i < r->survey->nitems; i++) {
 				size_t pi = item_index(q->survey,
 						       r->survey->items[i].id);
-				if (pi != CP_NO_GROUP && pg->items)
+				if (pi == CP_NO_GROUP || pg->items == NULL ||
+				    r->survey->items[i].type !=
+					q->survey->items[pi].type ||
+				    (enps_only &&
+				     r->survey->items[i].type != CP_ITEM_ENPS))
+					continue;
+				if (r->survey->items[i].type == CP_ITEM_ENPS)
+					enps_change_of(
+					    &gr->item_change[i], &gr->enps[i],
+					    &pg->enps[pi], w, r->threshold);
+				else
 					change_of(&gr->item_change[i],
 						  &gr->items[i], &pg->items[pi],
 						  w, r->threshold);
@@ -1924,6 +2089,7 @@ void cp_results_free(struct cp_results *r)
 		free(gr->dim_change);
 		free(gr->items);
 		free(gr->item_change);
+		free(gr->enps);
 		free(gr->self);
 		free(gr->self_gap);
 		free(gr->comments);
@@ -1970,11 +2136,12 @@ const char *cp_results_group_label(const struct cp_group *g, char *buf,
 static void group_words(const struct cp_group *g, char *buf, size_t n)
 {
 	if (g->scope == CP_SCOPE_ORGANISATION)
-		snprintf(buf, n, "the organisation");
+		snprintf(buf, n, "%s", _("the organisation"));
 	else if (g->scope == CP_SCOPE_TEAM)
-		snprintf(buf, n, "%s's own members", g->name);
+		/* TRANSLATORS: %s is a team's name. */
+		snprintf(buf, n, _("%s's own members"), g->name);
 	else
-		snprintf(buf, n, "%s with its sub-teams", g->name);
+		snprintf(buf, n, _("%s with its sub-teams"), g->name);
 }
 
 const char *cp_results_reason_text(const struct cp_results *r,
@@ -1986,25 +2153,32 @@ const char *cp_results_reason_text(const struct cp_results *r,
 
 	buf[0] = '\0';
 	if (why->reason == CP_REASON_FEWER_THAN_K) {
-		snprintf(buf, n, "fewer than %d answered", r->threshold);
+		snprintf(buf, n, _("fewer than %d answered"), r->threshold);
 	} else if (why->reason == CP_REASON_PROTECTS) {
 		if (why->protects >= r->ngroups) {
-			snprintf(buf, n,
-				 "hidden so that a smaller group's answers "
-				 "cannot be worked out");
+			snprintf(buf, n, "%s",
+				 _("hidden so that a smaller group's answers "
+				   "cannot be worked out"));
 			return buf;
 		}
 		group_words(&r->groups[why->protects], who, sizeof(who));
 		others = why->nprotects > 1 ? why->nprotects - 1 : 0;
+		/* TRANSLATORS: %s names a group ("Ward 4's own members"). */
 		if (others)
-			snprintf(buf, n,
-				 "hidden so that the answers of %s and %zu "
-				 "other small group%s cannot be worked out",
-				 who, others, others == 1 ? "" : "s");
+			snprintf(
+			    buf, n,
+			    cp_ngettext("hidden so that the answers of %s "
+					"and %zu other small group cannot "
+					"be worked out",
+					"hidden so that the answers of %s "
+					"and %zu other small groups cannot "
+					"be worked out",
+					others),
+			    who, others);
 		else
 			snprintf(buf, n,
-				 "hidden so that the answers of %s cannot be "
-				 "worked out",
+				 _("hidden so that the answers of %s cannot be "
+				   "worked out"),
 				 who);
 	}
 	return buf;
@@ -2017,4 +2191,26 @@ const char *cp_results_protects_label(const struct cp_results *r,
 	if (why->reason != CP_REASON_PROTECTS || why->protects >= r->ngroups)
 		return NULL;
 	return cp_results_group_label(&r->groups[why->protects], buf, n);
+}
+
+size_t cp_results_enps_item(const struct cp_results *r)
+{
+	for (size_t i = 0; r->survey && i < r->survey->nitems; i++)
+		if (r->survey->items[i].type == CP_ITEM_ENPS)
+			return i;
+	return CP_NO_GROUP;
+}
+
+const struct cp_enps *cp_results_enps(const struct cp_results *r,
+				      const struct cp_group *g, size_t item,
+				      const struct cp_change **change)
+{
+	if (change)
+		*change = NULL;
+	if (r->survey == NULL || item >= r->survey->nitems ||
+	    r->survey->items[item].type != CP_ITEM_ENPS || g->enps == NULL)
+		return NULL;
+	if (change && g->item_change)
+		*change = &g->item_change[item];
+	return &g->enps[item];
 }

@@ -81,6 +81,11 @@ struct cp_group {
 	struct cp_change *dim_change;
 	struct cp_stat *items;
 	struct cp_change *item_change;
+	/* Per item, for the survey's eNPS items only (an agree item's entry
+	 * is zero); NULL when the survey has none. For an eNPS item, items[i]
+	 * holds only its n, declined and suppression, and item_change[i] its
+	 * change in eNPS points. Read it with cp_results_enps. */
+	struct cp_enps *enps;
 
 	/* The leader's self-assessment per dimension (self responses of
 	 * this team), never mixed into dims. has_self is 0 when none. */
@@ -119,7 +124,8 @@ struct cp_results_opts {
 	 * are shown or hidden does not depend on it. */
 	int64_t changes_team;
 	/* Changes of dimensions only: item_change stays empty (for output
-	 * that shows no items; half of the intervals a wave computes). */
+	 * that shows no items; half of the intervals a wave computes),
+	 * except an eNPS item's, a headline measure. */
 	bool no_item_changes;
 	/* A closed wave's statistics computed from the aggregates even when
 	 * they are stored (cp_results_freeze stores them): for checking
@@ -278,5 +284,19 @@ int cp_results_suppress(size_t count, const int64_t *n, const size_t *parent,
 int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 		    size_t nteams, const int64_t *wave_teams, size_t nwave,
 		    const int64_t *counts, int k, struct cp_error *err);
+
+/*
+ * eNPS, for reports: the index of the survey's first eNPS item, or
+ * CP_NO_GROUP when it has none; then group g's eNPS of that item (NULL
+ * when the group has no statistics: an open wave, a group left out by
+ * only_team, dims_only, or an item that is not eNPS) and, when change
+ * is not NULL, its change since the previous wave (status
+ * CP_CHANGE_NONE when none was computed). A suppressed eNPS has
+ * suppressed set and every number zero, like a cp_stat.
+ */
+size_t cp_results_enps_item(const struct cp_results *r);
+const struct cp_enps *cp_results_enps(const struct cp_results *r,
+				      const struct cp_group *g, size_t item,
+				      const struct cp_change **change);
 
 #endif

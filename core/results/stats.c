@@ -306,12 +306,26 @@ void cp_stat_add_dist(struct cp_stat *st, const int64_t d[CP_SCALE_POINTS])
 	percentages(st);
 }
 
+/* Hidden for fewer than k, until the caller says otherwise. */
+static const struct cp_suppression too_few = {CP_REASON_FEWER_THAN_K,
+					      (size_t)-1, 0};
+
 void cp_stat_suppress(struct cp_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->suppressed = true;
-	st->why.reason = CP_REASON_FEWER_THAN_K;
-	st->why.protects = (size_t)-1;
+	st->why = too_few;
+}
+
+/* up or down when the interval [low, high] excludes 0. */
+static void change_status(struct cp_change *ch)
+{
+	if (ch->low > 0)
+		ch->status = CP_CHANGE_UP;
+	else if (ch->high < 0)
+		ch->status = CP_CHANGE_DOWN;
+	else
+		ch->status = CP_CHANGE_UNDETECTABLE;
 }
 
 void cp_welch(struct cp_change *ch, const struct cp_stat *now,
@@ -335,10 +349,93 @@ void cp_welch(struct cp_change *ch, const struct cp_stat *now,
 		ch->low = ch->diff - t * se;
 		ch->high = ch->diff + t * se;
 	}
-	if (ch->low > 0)
-		ch->status = CP_CHANGE_UP;
-	else if (ch->high < 0)
-		ch->status = CP_CHANGE_DOWN;
-	else
-		ch->status = CP_CHANGE_UNDETECTABLE;
+	change_status(ch);
+}
+
+/* ---- eNPS ---- */
+
+/* The standard normal's 1 - (1 - CP_CONFIDENCE) / 2 quantile: Newton
+ * steps on the normal cdf (erfc, to full precision) from the guess. */
+static double z_level(void)
+{
+	double p = 1 - (1 - CP_CONFIDENCE) / 2;
+	double z = normal_quantile_guess(p);
+
+	for (int i = 0; i < 8; i++) {
+		double f = 0.5 * erfc(-z / M_SQRT2) - p;
+		z -= f / (exp(-z * z / 2) / sqrt(2 * M_PI));
+	}
+	return z;
+}
+
+/*
+ * The adjusted Wald estimate of Rocks (2016): 3/4 of an answer added to
+ * the promoters and to the detractors, 3 answers to n (so 3/2 to the
+ * passives), and the variance of the difference of two multinomial
+ * proportions, (p + d - (p - d)^2) / n, at those values. As fractions.
+ */
+static void adjusted_wald(const struct cp_enps *e, double *est, double *var)
+{
+	double n = (double)e->n + 3;
+	double p = ((double)e->promoters + 0.75) / n;
+	double d = ((double)e->detractors + 0.75) / n;
+
+	*est = p - d;
+	*var = (p + d - (p - d) * (p - d)) / n;
+}
+
+void cp_enps_from_counts(struct cp_enps *e, const int64_t c[CP_ENPS_POINTS])
+{
+	int64_t declined = e->declined;
+	double sum = 0, est, var, z;
+
+	memset(e, 0, sizeof(*e));
+	e->declined = declined;
+	e->why.protects = (size_t)-1;
+	for (int v = 0; v < CP_ENPS_POINTS; v++) {
+		e->dist[v] = c[v];
+		e->n += c[v];
+		sum += v * (double)c[v];
+		if (v >= 9)
+			e->promoters += c[v];
+		else if (v >= 7)
+			e->passives += c[v];
+		else
+			e->detractors += c[v];
+	}
+	if (e->n == 0)
+		return;
+	e->mean = sum / (double)e->n;
+	e->pct_promoters = 100.0 * (double)e->promoters / (double)e->n;
+	e->pct_passives = 100.0 * (double)e->passives / (double)e->n;
+	e->pct_detractors = 100.0 * (double)e->detractors / (double)e->n;
+	e->score = e->pct_promoters - e->pct_detractors;
+	adjusted_wald(e, &est, &var);
+	z = z_level();
+	e->has_ci = true;
+	e->ci_low = fmax(-100.0, 100.0 * (est - z * sqrt(var)));
+	e->ci_high = fmin(100.0, 100.0 * (est + z * sqrt(var)));
+}
+
+void cp_enps_suppress(struct cp_enps *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->suppressed = true;
+	e->why = too_few;
+}
+
+void cp_enps_change(struct cp_change *ch, const struct cp_enps *now,
+		    const struct cp_enps *before)
+{
+	double e1, v1, e0, v0, z = z_level(), half;
+
+	adjusted_wald(now, &e1, &v1);
+	adjusted_wald(before, &e0, &v0);
+	half = z * sqrt(v1 + v0);
+	ch->has_diff = true;
+	ch->df = 0;
+	ch->diff = now->score - before->score;
+	ch->low = fmax(-200.0, 100.0 * (e1 - e0 - half));
+	ch->high = fmin(200.0, 100.0 * (e1 - e0 + half));
+	change_status(ch);
 }

@@ -62,6 +62,33 @@ struct cp_stat {
 	double favourable;	       /* % of answers that are 4 or 5 */
 	double neutral;		       /* % that are 3 */
 	double unfavourable;	       /* % that are 1 or 2 */
+	/* Answers "prefer not to say": in no n and no statistic above. For
+	 * a dimension, the sum over its items (answers, not people). */
+	int64_t declined;
+};
+
+/* The eNPS answer points: 0-10. */
+#define CP_ENPS_POINTS 11
+
+/*
+ * An eNPS item in one group: promoters answer 9-10, passives 7-8,
+ * detractors 0-6; the score is % promoters - % detractors (-100..100).
+ * The interval is the adjusted Wald interval of Rocks (2016), on the
+ * same -100..100 scale (docs/method.md). When suppressed every number
+ * is zero.
+ */
+struct cp_enps {
+	bool suppressed;
+	struct cp_suppression why;
+	int64_t n; /* answers 0-10 */
+	int64_t dist[CP_ENPS_POINTS];
+	int64_t promoters, passives, detractors;
+	double pct_promoters, pct_passives, pct_detractors;
+	double score;
+	double mean; /* of the 0-10 answers */
+	bool has_ci; /* n >= 1 */
+	double ci_low, ci_high;
+	int64_t declined; /* "prefer not to say": in no number above */
 };
 
 enum cp_change_status {
@@ -117,6 +144,21 @@ void cp_stat_suppress(struct cp_stat *st);
  */
 void cp_welch(struct cp_change *ch, const struct cp_stat *now,
 	      const struct cp_stat *before);
+
+/* Fills e from the answer counts c[0..10]; declined is left alone. */
+void cp_enps_from_counts(struct cp_enps *e, const int64_t c[CP_ENPS_POINTS]);
+
+/* Zeroes every number of e and marks it suppressed (fewer than k). */
+void cp_enps_suppress(struct cp_enps *e);
+
+/*
+ * The change of an eNPS score from before to now (both n >= 1), in points:
+ * now.score - before.score, with the 95% interval of the difference of
+ * the two adjusted Wald estimates (normal, their variances added); df is
+ * 0 (no t distribution). up/down only when it excludes 0.
+ */
+void cp_enps_change(struct cp_change *ch, const struct cp_enps *now,
+		    const struct cp_enps *before);
 
 /* The regularized incomplete beta function I_x(a, b), a, b > 0. */
 double cp_incbeta(double a, double b, double x);

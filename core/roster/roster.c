@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "store.h"
 
 static int note(struct cp_roster_changes *c, struct cp_error *err,
@@ -271,6 +272,30 @@ static int cmp_member_email(const void *a, const void *b)
 			  (*(const struct cp_member *const *)b)->email);
 }
 
+/*
+ * A roster with a language column sets each member's language (a blank
+ * cell clears it), stored as the shipped language's code ("cy-GB" is
+ * "cy"); a roster without one leaves languages as they are.
+ */
+static int apply_language(struct cp_store *s, int64_t id,
+			  const struct cp_member *old,
+			  const struct cp_roster_row *row,
+			  struct cp_roster_changes *c, struct cp_error *err)
+{
+	const struct cp_lang *l = cp_lang_find(row->language);
+	const char *code = l ? l->code : "";
+
+	if (old && strcmp(old->language, code) == 0)
+		return 0;
+	if (old == NULL && *code == '\0')
+		return 0;
+	int rc = cp_store_member_set_language(s, id, code, err);
+	if (rc == 0 && old)
+		rc = note(c, err, "set the language of %s <%s> to %s",
+			  row->name, row->email, *code ? code : "none");
+	return rc;
+}
+
 /* The stored members sorted by address (case-insensitively, as the
  * store's email_key), for member_by_email. */
 static const struct cp_member **members_by_email(const struct cp_member *m,
@@ -328,6 +353,7 @@ static int apply_members(struct cp_store *s, const struct cp_roster *r,
 		}
 		team = t->id;
 		old = member_by_email(index, nbefore, row->email);
+		id = old ? old->id : 0;
 		/* A member exactly as stored is left alone: no write. */
 		if (!(old && old->active && old->team_id == team &&
 		      old->role == row->role &&
@@ -335,6 +361,8 @@ static int apply_members(struct cp_store *s, const struct cp_roster *r,
 		      strcmp(old->email, row->email) == 0))
 			rc = cp_store_member_upsert(s, row->email, row->name,
 						    team, row->role, &id, err);
+		if (rc == 0 && r->has_language)
+			rc = apply_language(s, id, old, row, c, err);
 		if (rc)
 			break;
 		if (old == NULL) {

@@ -24,18 +24,22 @@ struct cp_roster_row {
 	char *team;	   /* trimmed, non-empty */
 	char *parent_team; /* NULL when the column is absent or empty */
 	enum cp_role role; /* member when the column is absent or empty */
+	char *language;	   /* a checked BCP 47 tag; NULL when empty */
 };
 
 struct cp_roster {
 	char *file; /* the name used in messages */
 	struct cp_roster_row *rows;
 	size_t nrows;
+	bool has_language; /* the file has a language column: it is applied,
+			    * an empty cell clearing a member's language */
 };
 
 /*
  * Parses and validates text[0..len) (a UTF-8 CSV, optional BOM, CRLF or LF,
  * quoted fields with commas, quotes and newlines). Columns are found by
- * header name: email, name, team required; parent_team, role optional;
+ * header name: email, name, team required; parent_team, role, language
+ * (a BCP 47 tag of a language carepulse ships, i18n.h) optional;
  * any other column is a problem. Every problem found is added to problems
  * (line and field named). Returns 0 and a roster in *out (free with
  * cp_roster_free) only when the file has no problem at all; CP_EDATA with

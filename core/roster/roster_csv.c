@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "csv_reader.h"
+#include "i18n.h"
 #include "text.h"
 
 #define MAX_ROWS	100000
@@ -29,7 +30,8 @@
 #define PRINTABLE_MAX	60 /* bytes of a value quoted in a message */
 #define NO_RECORD	SIZE_MAX
 #define EXPECTED                                                               \
-	"(expected email, name, team, and optionally parent_team, role)"
+	"(expected email, name, team, and optionally parent_team, role, "      \
+	"language)"
 
 enum column {
 	COL_EMAIL,
@@ -37,14 +39,16 @@ enum column {
 	COL_TEAM,
 	COL_PARENT,
 	COL_ROLE,
+	COL_LANGUAGE,
 	NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
-    "email", "name", "team", "parent_team", "role",
+    "email", "name", "team", "parent_team", "role", "language",
 };
 
-static const bool column_required[NCOLUMNS] = {true, true, true, false, false};
+static const bool column_required[NCOLUMNS] = {true,  true,  true,
+					       false, false, false};
 
 enum record_kind {
 	REC_ROW,	 /* fields in place, checked on their own */
@@ -362,6 +366,19 @@ static bool field_valid(const struct record *rec, int column,
 				       "parent_team '%s' is the team itself",
 				       printable(q, v));
 		return true;
+	case COL_LANGUAGE:
+		if (*v == '\0' || cp_lang_check(v, NULL) == 0)
+			return true;
+		if (cp_lang_find(v) == NULL)
+			return problem(emit, rec->line, "language",
+				       "language '%s' is not one carepulse "
+				       "speaks (expected en, cy, es, pl or ar)",
+				       printable(q, v));
+		return problem(emit, rec->line, "language",
+			       "language '%s' is not a BCP 47 language tag "
+			       "(expected en, cy, es, pl or ar, e.g. cy or "
+			       "cy-GB)",
+			       printable(q, v));
 	default:
 		if (!parse_role(v, &role))
 			return problem(emit, rec->line, "role",
@@ -798,6 +815,12 @@ static int build_roster(struct cp_roster **out, struct reader *rd,
 		row->name = rec->value[COL_NAME];
 		row->team = rec->value[COL_TEAM];
 		row->parent_team = rec->value[COL_PARENT];
+		row->language = rec->value[COL_LANGUAGE];
+		rec->value[COL_LANGUAGE] = NULL;
+		if (row->language && *row->language == '\0') {
+			free(row->language);
+			row->language = NULL;
+		}
 		rec->value[COL_EMAIL] = NULL;
 		rec->value[COL_NAME] = NULL;
 		rec->value[COL_TEAM] = NULL;
@@ -810,6 +833,7 @@ static int build_roster(struct cp_roster **out, struct reader *rd,
 			row->role = CP_ROLE_MEMBER;
 	}
 	r->nrows = rd->nrecords;
+	r->has_language = rd->header.present[COL_LANGUAGE];
 	*out = r;
 	return 0;
 nomem:
@@ -893,6 +917,7 @@ void cp_roster_free(struct cp_roster *r)
 		free(r->rows[i].name);
 		free(r->rows[i].team);
 		free(r->rows[i].parent_team);
+		free(r->rows[i].language);
 	}
 	free(r->rows);
 	free(r->file);

@@ -635,7 +635,49 @@ static const char *const migrations[] = {
      ");"
      "CREATE INDEX action_team_wave ON action(team_id, wave_id);"),
     /*
-     * 11 -> 12: a closed wave's results, computed once (issue 17.1).
+     * 11 -> 12: "prefer not to say" and eNPS items (surveys/README.md). A
+     * slot still keeps one character per item, so its size says nothing
+     * new: 'x' is "prefer not to say", 'a'-'k' an eNPS item's 0-10.
+     * agg_item counts them in columns of their own: c0 and c6-c10 for
+     * eNPS answers (which use c1-c5 too), declined for "prefer not to
+     * say", which is in no n. The view answer gives the values and leaves
+     * out 'x'; the view declined names the items a response declined.
+     */
+    ("ALTER TABLE agg_item ADD COLUMN c0 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN c6 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN c7 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN c8 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN c9 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN c10 INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE agg_item ADD COLUMN declined INTEGER NOT NULL DEFAULT 0;"
+     "DROP VIEW answer;"
+     "CREATE VIEW answer AS"
+     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
+     "  CASE WHEN substr(r.answers, j.key + 1, 1) BETWEEN 'a' AND 'k'"
+     "  THEN unicode(substr(r.answers, j.key + 1, 1)) - 97"
+     "  ELSE CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) END AS value"
+     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+     " JOIN survey s ON s.id = CASE"
+     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+     "  THEN w.self_survey_ref ELSE w.survey_ref END"
+     " JOIN json_each(s.definition, '$.items') j"
+     " WHERE r.filled = 1"
+     "  AND substr(r.answers, j.key + 1, 1) NOT IN ('0', 'x');"
+     "CREATE VIEW declined AS"
+     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id"
+     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+     " JOIN survey s ON s.id = CASE"
+     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+     "  THEN w.self_survey_ref ELSE w.survey_ref END"
+     " JOIN json_each(s.definition, '$.items') j"
+     " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
+    /* 12 -> 13: each person's language (issue 14), a BCP 47 tag or NULL:
+     * on the member from the roster, copied onto each invitation for its
+     * messages and its form. Never on a response (docs/anonymity.md). */
+    ("ALTER TABLE member ADD COLUMN language TEXT;"
+     "ALTER TABLE invitation ADD COLUMN language TEXT;"),
+    /*
+     * 13 -> 14: a closed wave's results, computed once (issue 17.1).
      * When a wave is frozen its statistics are computed from the
      * aggregates and kept here, a row per group (the organisation, a
      * team's own members, a team with its sub-teams): the group's

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 12
+#define CP_SCHEMA_VERSION 14
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -197,6 +197,11 @@ int cp_store_member_upsert(struct cp_store *s, const char *email,
 
 int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
 			       struct cp_error *err);
+
+/* Sets the member's language (a checked BCP 47 tag; NULL or "": none).
+ * Later invitations carry it; earlier ones keep theirs. */
+int cp_store_member_set_language(struct cp_store *s, int64_t id,
+				 const char *language, struct cp_error *err);
 
 /* ---- survey definitions ---- */
 
@@ -445,7 +450,9 @@ struct cp_agg_item_row {
 	int64_t team_id;
 	int self;
 	char *item_id;
-	int64_t c[CP_SCALE_POINTS];
+	/* c[v]: answers of value v (1-5; 0-10 for an eNPS item);
+	 * c[CP_CELL_DECLINED]: "prefer not to say". */
+	int64_t c[CP_ANSWER_CELLS];
 };
 
 /* Team invitations of a team in a wave: delivered = state 'sent'. */
@@ -692,6 +699,7 @@ struct cp_delivery {
 	int64_t sent_at;
 	int64_t last_reminded_at;
 	int64_t next_attempt_at; /* 0: none */
+	char language[16];	 /* the person's BCP 47 tag; "" when none */
 };
 
 enum cp_delivery_select {

@@ -31,9 +31,9 @@ struct bulk_entry {
 	int64_t wave, team;
 	int self;
 	enum bulk_kind kind;
-	char *name;	   /* item or dimension id; NULL for a group */
-	int64_t counts[5]; /* items: answers per value; groups: [0] */
-	int64_t n;	   /* dimensions */
+	char *name; /* item or dimension id; NULL for a group */
+	int64_t counts[CP_ANSWER_CELLS]; /* items: per cell; groups: [0] */
+	int64_t n;			 /* dimensions */
 	double sum, sumsq;
 };
 
@@ -140,8 +140,8 @@ int cp_bulk_item(struct cp_store *s, int64_t wave, int64_t team, int self,
 
 	if (e == NULL)
 		return CP_ENOMEM;
-	if (value >= 1 && value <= 5)
-		e->counts[value - 1] += s->bulk->sign;
+	if (value >= CP_ANSWER_DECLINED && value <= CP_ENPS_MAX)
+		e->counts[cp_answer_cell(value)] += s->bulk->sign;
 	return 0;
 }
 
@@ -370,15 +370,21 @@ static int write_entry(struct cp_store *s, const struct bulk_entry *e,
 		rc = cp_store_cached(
 		    s, CP_STMT_BULK_ITEM,
 		    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"
-		    " c1, c2, c3, c4, c5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1,"
+		    " c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, declined)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO UPDATE SET"
+		    " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
 		    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-		    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5",
+		    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
+		    " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
+		    " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
+		    " c10 = c10 + excluded.c10,"
+		    " declined = declined + excluded.declined",
 		    &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 4, e->name, -1, SQLITE_STATIC);
-		for (int v = 0; v < 5; v++)
+		for (int v = 0; v < CP_ANSWER_CELLS; v++)
 			sqlite3_bind_int64(st, 5 + v, e->counts[v]);
 		break;
 	case KIND_DIM:
@@ -427,7 +433,8 @@ static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
 	    "DELETE FROM agg_group WHERE wave_id = ? AND responses <= 0",
 	    "DELETE FROM agg_dim WHERE wave_id = ? AND n <= 0",
 	    ("DELETE FROM agg_item WHERE wave_id = ?"
-	     " AND c1 + c2 + c3 + c4 + c5 <= 0"),
+	     " AND c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10"
+	     " + declined <= 0"),
 	};
 	sqlite3_stmt *st;
 	int rc = 0;

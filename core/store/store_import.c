@@ -192,7 +192,8 @@ int cp_store_import_rows(struct cp_store *s, int64_t import, int64_t wave,
 
 /*
  * Takes one stored response out of the bulk load's totals: its answers
- * are one digit per item of the pinned survey, in its order, 0 for none.
+ * are one character per item of the pinned survey, in its order
+ * (cp_answer_char), 0 for none.
  */
 static int take_out(struct cp_store *s, sqlite3_stmt *st,
 		    const struct cp_survey *survey[2], struct cp_answer *buf,
@@ -211,10 +212,11 @@ static int take_out(struct cp_store *s, sqlite3_stmt *st,
 				    "an imported response does not fit its "
 				    "wave's survey");
 	for (size_t i = 0; i < len; i++) {
-		if (answers[i] < '1' || answers[i] > '9')
+		int v;
+		if (cp_answer_from_char(&sv->items[i], answers[i], &v) != 1)
 			continue;
 		buf[r.nanswers].item_id = sv->items[i].id;
-		buf[r.nanswers].value = answers[i] - '0';
+		buf[r.nanswers].value = v;
 		r.nanswers++;
 	}
 	return cp_store_bulk_response(s, &r, sv, err);

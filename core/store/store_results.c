@@ -97,7 +97,7 @@ static int item_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 	r->team_id = sqlite3_column_int64(st, 0);
 	r->self = sqlite3_column_int(st, 1);
 	r->item_id = cp_store_column_dup(st, 2);
-	for (int i = 0; i < CP_SCALE_POINTS; i++)
+	for (int i = 0; i < CP_ANSWER_CELLS; i++)
 		r->c[i] = sqlite3_column_int64(st, 3 + i);
 	if (r->item_id == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
@@ -140,8 +140,9 @@ static int wave_aggregates(struct cp_store *s, int64_t wave, bool all,
 			      "cannot read the dimension totals", err);
 	if (rc == 0 && all)
 		rc = each_row(s,
-			      "SELECT team_id, self, item_id, c1, c2, c3, c4,"
-			      " c5 FROM agg_item WHERE wave_id = ?"
+			      "SELECT team_id, self, item_id, c0, c1, c2, c3,"
+			      " c4, c5, c6, c7, c8, c9, c10, declined"
+			      " FROM agg_item WHERE wave_id = ?"
 			      " ORDER BY team_id, self, item_id",
 			      wave, item_row, &x, "cannot read the item totals",
 			      err);

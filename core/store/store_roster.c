@@ -164,6 +164,8 @@ static int fill_member(sqlite3_stmt *st, void *row, void *arg)
 		? CP_ROLE_LEADER
 		: CP_ROLE_MEMBER;
 	m->active = sqlite3_column_int(st, 6);
+	cp_strlcpy(m->language, (const char *)sqlite3_column_text(st, 7),
+		   sizeof(m->language));
 	if (!m->email || !m->name || !m->team)
 		return CP_ENOMEM;
 	return 0;
@@ -178,11 +180,13 @@ int cp_store_member_list(struct cp_store *s, int64_t team_id, int all,
 	 * every member once per team. */
 	static const char sql_all[] =
 	    "SELECT m.id, m.email, m.name, m.team_id, t.name, m.role,"
-	    " m.active FROM member m JOIN team t ON t.id = m.team_id"
+	    " m.active, coalesce(m.language, '') FROM member m JOIN team t ON "
+	    "t.id = m.team_id"
 	    " WHERE (?2 OR m.active) ORDER BY t.name, m.name, m.email";
 	static const char sql_team[] =
 	    "SELECT m.id, m.email, m.name, m.team_id, t.name, m.role,"
-	    " m.active FROM member m JOIN team t ON t.id = m.team_id"
+	    " m.active, coalesce(m.language, '') FROM member m JOIN team t ON "
+	    "t.id = m.team_id"
 	    " WHERE m.team_id = ?1 AND (?2 OR m.active)"
 	    " ORDER BY t.name, m.name, m.email";
 	const char *sql = team_id ? sql_team : sql_all;
@@ -266,6 +270,27 @@ int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
 	sqlite3_bind_int64(st, 3, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot update a member");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_member_set_language(struct cp_store *s, int64_t id,
+				 const char *language, struct cp_error *err)
+{
+	static const char sql[] =
+	    "UPDATE member SET language = ?2 WHERE id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (language && *language)
+		sqlite3_bind_text(st, 2, language, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot set a member's language");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -174,7 +174,8 @@ int cp_store_invitation_add(struct cp_store *s, int64_t wave, int64_t member,
 {
 	static const char sql[] =
 	    "INSERT INTO invitation(wave_id, member_id, team_id, kind,"
-	    " token_hash) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " token_hash, language) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " (SELECT language FROM member WHERE id = ?2))"
 	    " ON CONFLICT(wave_id, member_id, kind) DO UPDATE SET"
 	    " team_id = team_id RETURNING id";
 	sqlite3_stmt *st;
@@ -200,7 +201,8 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 {
 	static const char sql[] =
 	    "SELECT id, wave_id, member_id, team_id, kind = 'self',"
-	    " token_hash, state, attempts, reminders, answered"
+	    " token_hash, state, attempts, reminders, answered,"
+	    " coalesce(language, '')"
 	    " FROM invitation WHERE token_hash = ?";
 	sqlite3_stmt *st;
 	const void *stored;
@@ -229,6 +231,9 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 		out->attempts = sqlite3_column_int(st, 7);
 		out->reminders = sqlite3_column_int(st, 8);
 		out->answered = sqlite3_column_int(st, 9);
+		cp_strlcpy(out->language,
+			   (const char *)sqlite3_column_text(st, 10),
+			   sizeof(out->language));
 		sqlite3_reset(st);
 		return 0;
 	case SQLITE_DONE:
@@ -300,7 +305,7 @@ static int dimension_mean(const struct cp_response *r,
 
 	for (size_t i = 0; i < r->nanswers; i++) {
 		int v = r->answers[i].value;
-		if (items[i]->dim != d)
+		if (items[i]->dim != d || v == CP_ANSWER_DECLINED)
 			continue;
 		sum += items[i]->reverse ? CP_SCALE_MAX + CP_SCALE_MIN - v : v;
 		n++;
@@ -344,11 +349,17 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 	rc = cp_store_cached(
 	    s, CP_STMT_AGG_ITEM,
 	    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"
-	    " c1, c2, c3, c4, c5) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5 = 1, ?5 = 2, ?5 = 3, ?5 = 4, ?5 = 5)"
-	    " ON CONFLICT DO UPDATE SET c1 = c1 + excluded.c1,"
+	    " c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, declined)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5 = 0, ?5 = 1, ?5 = 2, ?5 = 3,"
+	    " ?5 = 4, ?5 = 5, ?5 = 6, ?5 = 7, ?5 = 8, ?5 = 9, ?5 = 10,"
+	    " ?5 = 11) ON CONFLICT DO UPDATE SET"
+	    " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
 	    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-	    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5",
+	    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
+	    " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
+	    " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
+	    " c10 = c10 + excluded.c10,"
+	    " declined = declined + excluded.declined",
 	    &st, err);
 	for (size_t i = 0; rc == 0 && i < r->nanswers; i++) {
 		sqlite3_bind_int64(st, 1, r->wave_id);
@@ -356,7 +367,7 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 		sqlite3_bind_int(st, 3, r->self);
 		sqlite3_bind_text(st, 4, r->answers[i].item_id, -1,
 				  SQLITE_STATIC);
-		sqlite3_bind_int(st, 5, r->answers[i].value);
+		sqlite3_bind_int(st, 5, cp_answer_cell(r->answers[i].value));
 		rc = step_done(s, st, err, "cannot update the item totals");
 	}
 	if (rc == 0)
@@ -373,9 +384,9 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 		double sum = 0;
 		int n = 0;
 		for (size_t i = 0; i < r->nanswers; i++) {
-			if (items[i]->dim != d)
-				continue;
 			int v = r->answers[i].value;
+			if (items[i]->dim != d || v == CP_ANSWER_DECLINED)
+				continue;
 			sum += items[i]->reverse
 				   ? CP_SCALE_MAX + CP_SCALE_MIN - v
 				   : v;
@@ -645,18 +656,18 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			rc = cp_error_set(err, CP_EDATA,
 					  "'%s' is not an item of survey '%s'",
 					  r->answers[i].item_id, survey->id);
-		else if (r->answers[i].value < CP_SCALE_MIN ||
-			 r->answers[i].value > CP_SCALE_MAX)
+		else if (!cp_answer_valid(items[i], r->answers[i].value))
 			rc = cp_error_set(err, CP_EDATA,
-					  "%s: %d is not on the scale %d to %d",
+					  "%s: %d is not an answer this item "
+					  "takes",
 					  r->answers[i].item_id,
-					  r->answers[i].value, CP_SCALE_MIN,
-					  CP_SCALE_MAX);
+					  r->answers[i].value);
 		else if (text[at = (size_t)(items[i] - survey->items)] != '0')
 			rc = cp_error_set(err, CP_EDATA, "%s: answered twice",
 					  r->answers[i].item_id);
 		else
-			text[at] = (char)('0' + r->answers[i].value);
+			text[at] =
+			    cp_answer_char(items[i], r->answers[i].value);
 	}
 	if (rc == 0)
 		rc = s->bulk ? insert_filled(s, r, text, err)

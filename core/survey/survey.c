@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "builtin.h"
@@ -147,8 +148,8 @@ static int get_array(struct ctx *c, json_t *obj, const char *key, bool required,
 
 static int parse_scale(struct ctx *c, struct cp_survey *s, json_t *root)
 {
-	static const char *const keys[] = {"min", "max", "labels", "favourable",
-					   NULL};
+	static const char *const keys[] = {
+	    "min", "max", "labels", "favourable", "prefer_not_to_say", NULL};
 	json_t *scale = json_object_get(root, "scale"), *v, *labels, *fav;
 	size_t i;
 
@@ -201,7 +202,8 @@ static int parse_scale(struct ctx *c, struct cp_survey *s, json_t *root)
 			return fail(c, field, "%d is listed twice", (int)x);
 		s->scale.favourable[x] = true;
 	}
-	return 0;
+	return get_string(c, scale, "scale", "prefer_not_to_say", false,
+			  &s->prefer_not_to_say);
 }
 
 static int parse_dimensions(struct ctx *c, struct cp_survey *s, json_t *root)
@@ -252,10 +254,75 @@ static bool id_taken(const struct cp_survey *s, const char *id)
 	return false;
 }
 
+/* Reads the two end labels of an eNPS item (what 0 and 10 mean). */
+static int parse_enps_labels(struct ctx *c, json_t *it, const char *where,
+			     char *labels[2])
+{
+	char field[64];
+	json_t *arr = json_object_get(it, "labels"), *v;
+	size_t i;
+
+	snprintf(field, sizeof(field), "%s.labels", where);
+	if (!json_is_array(arr) || json_array_size(arr) != 2)
+		return fail(c, field,
+			    "an eNPS item needs 2 labels: what 0 and 10 "
+			    "mean, for example [\"Not at all likely\", "
+			    "\"Extremely likely\"]");
+	json_array_foreach (arr, i, v) {
+		snprintf(field, sizeof(field), "%s.labels[%zu]", where, i);
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			return fail(c, field, "must be a non-empty string");
+		labels[i] = cp_strdup(json_string_value(v));
+		if (labels[i] == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* The item's type, prefer_not_to_say flag and, for eNPS, its labels. */
+static int parse_item_kind(struct ctx *c, const struct cp_survey *s,
+			   struct cp_item *item, json_t *it, const char *where)
+{
+	json_t *type = json_object_get(it, "type");
+	json_t *pnts = json_object_get(it, "prefer_not_to_say");
+
+	item->type = CP_ITEM_AGREE;
+	if (type) {
+		const char *t = json_string_value(type);
+		if (t && strcmp(t, "enps") == 0)
+			item->type = CP_ITEM_ENPS;
+		else if (!t || strcmp(t, "agree") != 0)
+			return fail(c, where, "type must be agree or enps");
+	}
+	if (pnts && !json_is_boolean(pnts))
+		return fail(c, where,
+			    "prefer_not_to_say must be true or false");
+	if (pnts && json_is_true(pnts) && s->prefer_not_to_say == NULL)
+		return fail(c, where,
+			    "prefer_not_to_say is true but the scale has no "
+			    "prefer_not_to_say label to show");
+	item->prefer_not_to_say =
+	    s->prefer_not_to_say != NULL && !(pnts && json_is_false(pnts));
+	if (item->type == CP_ITEM_AGREE) {
+		if (json_object_get(it, "labels"))
+			return fail(c, where,
+				    "labels are for an eNPS item (the scale "
+				    "labels the others)");
+		return 0;
+	}
+	if (json_object_get(it, "dimension") || json_object_get(it, "reverse"))
+		return fail(c, where,
+			    "an eNPS item has no dimension and no reverse: "
+			    "it is a measure of its own");
+	return parse_enps_labels(c, it, where, item->labels);
+}
+
 static int parse_items(struct ctx *c, struct cp_survey *s, json_t *root)
 {
-	static const char *const keys[] = {"id", "dimension", "text", "reverse",
-					   NULL};
+	static const char *const keys[] = {
+	    "id",     "dimension",	   "text", "reverse", "type",
+	    "labels", "prefer_not_to_say", NULL};
 	json_t *arr, *it, *rev;
 	size_t i, k;
 	char where[48];
@@ -281,8 +348,14 @@ static int parse_items(struct ctx *c, struct cp_survey *s, json_t *root)
 		}
 		item->id = id;
 		s->nitems = i + 1;
-		if (get_id(c, it, where, "dimension", &item->dimension) ||
+		if (parse_item_kind(c, s, item, it, where) ||
 		    get_string(c, it, where, "text", true, &item->text))
+			return CP_EDATA;
+		if (item->type == CP_ITEM_ENPS) {
+			item->dim = s->ndims;
+			continue;
+		}
+		if (get_id(c, it, where, "dimension", &item->dimension))
 			return CP_EDATA;
 		for (k = 0; k < s->ndims; k++)
 			if (strcmp(s->dims[k].id, item->dimension) == 0)
@@ -300,7 +373,8 @@ static int parse_items(struct ctx *c, struct cp_survey *s, json_t *root)
 	}
 	for (k = 0; k < s->ndims; k++) {
 		for (i = 0; i < s->nitems; i++)
-			if (s->items[i].dim == k)
+			if (s->items[i].type == CP_ITEM_AGREE &&
+			    s->items[i].dim == k)
 				break;
 		if (i == s->nitems)
 			return fail(c, "dimensions",
@@ -371,12 +445,390 @@ static int parse_questions(struct ctx *c, struct cp_survey *s, json_t *root)
 	return 0;
 }
 
+/* ---- translations ---- */
+
+/*
+ * The string obj[key] of one language into *out: required, because every
+ * language carries every text. what names the text for the message.
+ */
+static int tr_value(struct ctx *c, json_t *v, const char *where,
+		    const char *lang, const char *what, char **out)
+{
+	if (v == NULL)
+		return fail(c, where, "language '%s' is missing %s", lang,
+			    what);
+	if (!json_is_string(v) || json_string_length(v) == 0 ||
+	    strlen(json_string_value(v)) != json_string_length(v) ||
+	    strspn(json_string_value(v), " \t\r\n") == json_string_length(v))
+		return fail(c, where,
+			    "language '%s': %s must be a non-empty string",
+			    lang, what);
+	if (json_string_length(v) > MAX_TEXT)
+		return fail(c, where,
+			    "language '%s': %s is longer than %d bytes", lang,
+			    what, MAX_TEXT);
+	*out = cp_strdup(json_string_value(v));
+	return *out ? 0 : cp_error_set(c->err, CP_ENOMEM, "out of memory");
+}
+
+/*
+ * The string obj[key] of one language into *out: required, because every
+ * language carries every text. what names the text for the message.
+ */
+static int tr_string(struct ctx *c, json_t *obj, const char *where,
+		     const char *lang, const char *key, const char *what,
+		     char **out)
+{
+	return tr_value(c, json_object_get(obj, key), where, lang, what, out);
+}
+
+/* An object of ids (the survey's, nothing else) at obj[key]. */
+static int tr_map(struct ctx *c, json_t *obj, const char *where,
+		  const char *lang, const char *key, json_t **out)
+{
+	char field[96];
+
+	*out = json_object_get(obj, key);
+	snprintf(field, sizeof(field), "%s.%s", where, key);
+	if (*out == NULL)
+		return fail(c, field, "language '%s' is missing its %s", lang,
+			    key);
+	if (!json_is_object(*out))
+		return fail(c, field, "must be an object of id -> text");
+	return 0;
+}
+
+/* Fails on a key of map that is not one of the n ids at ids[i * stride]. */
+static int tr_known_ids(struct ctx *c, json_t *map, const char *field,
+			const char *lang, const void *ids, size_t n,
+			size_t stride)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach (map, key, v) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (strcmp(*(char *const *)((const char *)ids +
+						    i * stride),
+				   key) == 0)
+				break;
+		if (i == n)
+			return fail(c, field,
+				    "language '%s': '%s' is not an id of the "
+				    "survey",
+				    lang, key);
+	}
+	return 0;
+}
+
+static int tr_scale(struct ctx *c, const struct cp_survey *s,
+		    struct cp_translation *t, json_t *tj, const char *where)
+{
+	static const char *const keys[] = {"labels", "prefer_not_to_say", NULL};
+	char field[96], what[48];
+	json_t *scale = json_object_get(tj, "scale"), *labels;
+
+	snprintf(field, sizeof(field), "%s.scale", where);
+	if (!json_is_object(scale))
+		return fail(c, field,
+			    "language '%s' is missing its scale (an object "
+			    "with the labels)",
+			    t->lang);
+	if (only_keys(c, scale, field, keys))
+		return CP_EDATA;
+	labels = json_object_get(scale, "labels");
+	if (!json_is_array(labels) ||
+	    json_array_size(labels) != CP_SCALE_POINTS)
+		return fail(c, field,
+			    "language '%s': labels must be an array of %d "
+			    "labels, lowest first",
+			    t->lang, CP_SCALE_POINTS);
+	for (size_t i = 0; i < CP_SCALE_POINTS; i++) {
+		json_t *v = json_array_get(labels, i);
+		snprintf(what, sizeof(what), "scale label %zu", i + 1);
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			return fail(c, field,
+				    "language '%s': %s must be a non-empty "
+				    "string",
+				    t->lang, what);
+		t->labels[i] = cp_strdup(json_string_value(v));
+		if (t->labels[i] == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	}
+	if (s->prefer_not_to_say)
+		return tr_string(c, scale, field, t->lang, "prefer_not_to_say",
+				 "the prefer_not_to_say label",
+				 &t->prefer_not_to_say);
+	if (json_object_get(scale, "prefer_not_to_say"))
+		return fail(c, field,
+			    "language '%s': prefer_not_to_say is not in the "
+			    "survey's own scale",
+			    t->lang);
+	return 0;
+}
+
+static int tr_dimensions(struct ctx *c, const struct cp_survey *s,
+			 struct cp_translation *t, json_t *tj,
+			 const char *where)
+{
+	static const char *const keys[] = {"title", "description", NULL};
+	char field[96], dfield[192];
+	json_t *map;
+
+	if (tr_map(c, tj, where, t->lang, "dimensions", &map))
+		return CP_EDATA;
+	snprintf(field, sizeof(field), "%s.dimensions", where);
+	if (tr_known_ids(c, map, field, t->lang, &s->dims[0].id, s->ndims,
+			 sizeof(s->dims[0])))
+		return CP_EDATA;
+	t->dim_titles = calloc(s->ndims + 1, sizeof(char *));
+	t->dim_descriptions = calloc(s->ndims + 1, sizeof(char *));
+	if (t->dim_titles == NULL || t->dim_descriptions == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->ndims; i++) {
+		json_t *d = json_object_get(map, s->dims[i].id);
+		snprintf(dfield, sizeof(dfield), "%s.%s", field, s->dims[i].id);
+		if (d == NULL)
+			return fail(c, field,
+				    "language '%s' is missing dimension '%s'",
+				    t->lang, s->dims[i].id);
+		if (!json_is_object(d))
+			return fail(c, dfield,
+				    "must be an object with title and "
+				    "description");
+		if (only_keys(c, d, dfield, keys) ||
+		    tr_string(c, d, dfield, t->lang, "title", "the title",
+			      &t->dim_titles[i]) ||
+		    tr_string(c, d, dfield, t->lang, "description",
+			      "the description", &t->dim_descriptions[i]))
+			return CP_EDATA;
+	}
+	return 0;
+}
+
+/* An item's translation: its text, or {text, labels} for an eNPS item. */
+static int tr_item(struct ctx *c, const struct cp_item *item,
+		   struct cp_translation *t, json_t *v, const char *field,
+		   size_t i)
+{
+	static const char *const keys[] = {"text", "labels", NULL};
+	char ifield[192];
+	json_t *labels;
+
+	snprintf(ifield, sizeof(ifield), "%s.%s", field, item->id);
+	if (item->type == CP_ITEM_AGREE) {
+		return tr_value(c, v, ifield, t->lang, "the statement's text",
+				&t->items[i]);
+	}
+	if (!json_is_object(v))
+		return fail(c, ifield,
+			    "language '%s': an eNPS item's translation is an "
+			    "object with text and labels",
+			    t->lang);
+	if (only_keys(c, v, ifield, keys) ||
+	    tr_string(c, v, ifield, t->lang, "text", "the text", &t->items[i]))
+		return CP_EDATA;
+	labels = json_object_get(v, "labels");
+	if (!json_is_array(labels) || json_array_size(labels) != 2)
+		return fail(c, ifield,
+			    "language '%s' is missing the 2 labels (what 0 "
+			    "and 10 mean)",
+			    t->lang);
+	for (size_t j = 0; j < 2; j++) {
+		json_t *l = json_array_get(labels, j);
+		if (!json_is_string(l) || json_string_length(l) == 0)
+			return fail(c, ifield,
+				    "language '%s': label %zu must be a "
+				    "non-empty string",
+				    t->lang, j + 1);
+		t->item_labels[2 * i + j] = cp_strdup(json_string_value(l));
+		if (t->item_labels[2 * i + j] == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int tr_items(struct ctx *c, const struct cp_survey *s,
+		    struct cp_translation *t, json_t *tj, const char *where)
+{
+	char field[96];
+	json_t *map;
+
+	if (tr_map(c, tj, where, t->lang, "items", &map))
+		return CP_EDATA;
+	snprintf(field, sizeof(field), "%s.items", where);
+	if (tr_known_ids(c, map, field, t->lang, &s->items[0].id, s->nitems,
+			 sizeof(s->items[0])))
+		return CP_EDATA;
+	t->items = calloc(s->nitems + 1, sizeof(char *));
+	t->item_labels = calloc(2 * s->nitems + 1, sizeof(char *));
+	if (t->items == NULL || t->item_labels == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->nitems; i++) {
+		json_t *v = json_object_get(map, s->items[i].id);
+		if (v == NULL)
+			return fail(c, field,
+				    "language '%s' is missing item '%s'",
+				    t->lang, s->items[i].id);
+		if (tr_item(c, &s->items[i], t, v, field, i))
+			return CP_EDATA;
+	}
+	return 0;
+}
+
+static int tr_questions(struct ctx *c, const struct cp_survey *s,
+			struct cp_translation *t, json_t *tj, const char *where)
+{
+	char field[96];
+	json_t *map;
+
+	if (s->nquestions == 0 && json_object_get(tj, "open_questions") == NULL)
+		return 0;
+	if (tr_map(c, tj, where, t->lang, "open_questions", &map))
+		return CP_EDATA;
+	snprintf(field, sizeof(field), "%s.open_questions", where);
+	if (s->nquestions &&
+	    tr_known_ids(c, map, field, t->lang, &s->questions[0].id,
+			 s->nquestions, sizeof(s->questions[0])))
+		return CP_EDATA;
+	if (s->nquestions == 0 && json_object_size(map))
+		return fail(c, field,
+			    "language '%s': the survey has no open questions",
+			    t->lang);
+	t->questions = calloc(s->nquestions + 1, sizeof(char *));
+	if (t->questions == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->nquestions; i++) {
+		char what[128];
+		snprintf(what, sizeof(what), "open question '%s'",
+			 s->questions[i].id);
+		if (tr_string(c, map, field, t->lang, s->questions[i].id, what,
+			      &t->questions[i]))
+			return CP_EDATA;
+	}
+	return 0;
+}
+
+static bool lang_tag_valid(const char *tag)
+{
+	size_t n = strlen(tag);
+
+	return n >= 2 && n <= 35 &&
+	       strspn(tag, "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n &&
+	       tag[0] != '-';
+}
+
+static int parse_translation(struct ctx *c, const struct cp_survey *s,
+			     struct cp_translation *t, json_t *tj)
+{
+	static const char *const keys[] = {
+	    "needs_review", "title", "description",    "scale",
+	    "dimensions",   "items", "open_questions", NULL};
+	char where[64];
+	json_t *v;
+
+	snprintf(where, sizeof(where), "translations.%s", t->lang);
+	if (!json_is_object(tj))
+		return fail(c, where,
+			    "must be an object with the texts in language "
+			    "'%s'",
+			    t->lang);
+	if (only_keys(c, tj, where, keys))
+		return CP_EDATA;
+	v = json_object_get(tj, "needs_review");
+	if (v && !json_is_boolean(v))
+		return fail(c, where, "needs_review must be true or false");
+	t->needs_review = v && json_is_true(v);
+	if (tr_string(c, tj, where, t->lang, "title", "the title", &t->title))
+		return CP_EDATA;
+	if (s->description) {
+		if (tr_string(c, tj, where, t->lang, "description",
+			      "the description", &t->description))
+			return CP_EDATA;
+	} else if (json_object_get(tj, "description")) {
+		return fail(c, where,
+			    "language '%s' has a description the survey "
+			    "itself does not have",
+			    t->lang);
+	}
+	if (tr_scale(c, s, t, tj, where) || tr_dimensions(c, s, t, tj, where) ||
+	    tr_items(c, s, t, tj, where) || tr_questions(c, s, t, tj, where))
+		return CP_EDATA;
+	return 0;
+}
+
+/* "translations": {"cy": {...}, "es": {...}}: every language complete. */
+static int parse_translations(struct ctx *c, struct cp_survey *s, json_t *root)
+{
+	json_t *obj = json_object_get(root, "translations"), *tj;
+	const char *lang;
+
+	if (obj == NULL)
+		return 0;
+	if (!json_is_object(obj))
+		return fail(c, "translations",
+			    "must be an object of language tag -> texts");
+	s->translations =
+	    calloc(json_object_size(obj) + 1, sizeof(*s->translations));
+	if (s->translations == NULL)
+		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	json_object_foreach (obj, lang, tj) {
+		struct cp_translation *t = &s->translations[s->ntranslations];
+		if (!lang_tag_valid(lang))
+			return fail(c, "translations",
+				    "'%s' is not a language tag such as 'cy' "
+				    "or 'pt-BR'",
+				    lang);
+		if (strcasecmp(lang, s->locale) == 0)
+			return fail(c, "translations",
+				    "'%s' is the survey's own locale: its "
+				    "texts are the survey's",
+				    lang);
+		t->lang = cp_strdup(lang);
+		if (t->lang == NULL)
+			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		s->ntranslations++;
+		if (parse_translation(c, s, t, tj))
+			return CP_EDATA;
+	}
+	return 0;
+}
+
+static void translation_free(struct cp_translation *t,
+			     const struct cp_survey *s)
+{
+	free(t->lang);
+	free(t->title);
+	free(t->description);
+	free(t->prefer_not_to_say);
+	for (size_t i = 0; i < CP_SCALE_POINTS; i++)
+		free(t->labels[i]);
+	for (size_t i = 0; t->dim_titles && i < s->ndims; i++)
+		free(t->dim_titles[i]);
+	for (size_t i = 0; t->dim_descriptions && i < s->ndims; i++)
+		free(t->dim_descriptions[i]);
+	free(t->dim_titles);
+	free(t->dim_descriptions);
+	for (size_t i = 0; t->items && i < s->nitems; i++)
+		free(t->items[i]);
+	for (size_t i = 0; t->item_labels && i < 2 * s->nitems; i++)
+		free(t->item_labels[i]);
+	free(t->items);
+	free(t->item_labels);
+	for (size_t i = 0; t->questions && i < s->nquestions; i++)
+		free(t->questions[i]);
+	free(t->questions);
+}
+
 static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 {
 	static const char *const keys[] = {
 	    "id",	  "version", "title",	       "description",
 	    "locale",	  "kind",    "pairs_with",     "scale",
-	    "dimensions", "items",   "open_questions", NULL};
+	    "dimensions", "items",   "open_questions", "translations",
+	    NULL};
 	json_t *v;
 	size_t i;
 	int rc;
@@ -434,7 +886,8 @@ static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 	if ((rc = parse_scale(c, s, root)) ||
 	    (rc = parse_dimensions(c, s, root)) ||
 	    (rc = parse_items(c, s, root)) ||
-	    (rc = parse_questions(c, s, root)))
+	    (rc = parse_questions(c, s, root)) ||
+	    (rc = parse_translations(c, s, root)))
 		return rc;
 	return 0;
 }
@@ -531,6 +984,8 @@ void cp_survey_free(struct cp_survey *s)
 		free(s->items[i].id);
 		free(s->items[i].dimension);
 		free(s->items[i].text);
+		free(s->items[i].labels[0]);
+		free(s->items[i].labels[1]);
 	}
 	free(s->items);
 	for (i = 0; i < s->nquestions; i++) {
@@ -538,6 +993,10 @@ void cp_survey_free(struct cp_survey *s)
 		free(s->questions[i].text);
 	}
 	free(s->questions);
+	for (i = 0; i < s->ntranslations; i++)
+		translation_free(&s->translations[i], s);
+	free(s->translations);
+	free(s->prefer_not_to_say);
 	free(s->text);
 	free(s);
 }
@@ -560,6 +1019,125 @@ const char *cp_survey_builtin(size_t i, size_t *len, const char **name)
 	if (name)
 		*name = cp_builtin_surveys[i].name;
 	return cp_builtin_surveys[i].text;
+}
+
+/* ---- texts in a language ---- */
+
+/* The primary subtag's length: "cy" of "cy-GB". */
+static size_t primary_len(const char *tag)
+{
+	return strcspn(tag, "-_");
+}
+
+static bool same_language(const char *a, const char *b)
+{
+	size_t n = primary_len(a);
+
+	return n == primary_len(b) && strncasecmp(a, b, n) == 0;
+}
+
+const struct cp_translation *cp_survey_translation(const struct cp_survey *s,
+						   const char *lang)
+{
+	if (s == NULL || lang == NULL || *lang == '\0' ||
+	    strcasecmp(lang, s->locale) == 0)
+		return NULL;
+	for (size_t i = 0; i < s->ntranslations; i++)
+		if (strcasecmp(s->translations[i].lang, lang) == 0)
+			return &s->translations[i];
+	if (same_language(lang, s->locale))
+		return NULL;
+	for (size_t i = 0; i < s->ntranslations; i++)
+		if (same_language(s->translations[i].lang, lang))
+			return &s->translations[i];
+	return NULL;
+}
+
+const char *cp_survey_lang(const struct cp_survey *s, const char *lang)
+{
+	const struct cp_translation *t = cp_survey_translation(s, lang);
+
+	return t ? t->lang : s->locale;
+}
+
+bool cp_survey_has_lang(const struct cp_survey *s, const char *lang)
+{
+	return lang && (cp_survey_translation(s, lang) != NULL ||
+			same_language(lang, s->locale));
+}
+
+/* The survey's own text (its locale's). */
+static const char *own_text(const struct cp_survey *s, enum cp_text what,
+			    size_t i)
+{
+	switch (what) {
+	case CP_TEXT_TITLE:
+		return s->title;
+	case CP_TEXT_DESCRIPTION:
+		return s->description;
+	case CP_TEXT_SCALE_LABEL:
+		return i < CP_SCALE_POINTS ? s->scale.labels[i] : NULL;
+	case CP_TEXT_PREFER_NOT_TO_SAY:
+		return s->prefer_not_to_say;
+	case CP_TEXT_DIMENSION_TITLE:
+		return i < s->ndims ? s->dims[i].title : NULL;
+	case CP_TEXT_DIMENSION_DESCRIPTION:
+		return i < s->ndims ? s->dims[i].description : NULL;
+	case CP_TEXT_ITEM:
+		return i < s->nitems ? s->items[i].text : NULL;
+	case CP_TEXT_ITEM_LOW:
+	case CP_TEXT_ITEM_HIGH:
+		return i < s->nitems
+			   ? s->items[i].labels[what == CP_TEXT_ITEM_HIGH]
+			   : NULL;
+	case CP_TEXT_QUESTION:
+		return i < s->nquestions ? s->questions[i].text : NULL;
+	}
+	return NULL;
+}
+
+static const char *translated(const struct cp_survey *s,
+			      const struct cp_translation *t, enum cp_text what,
+			      size_t i)
+{
+	switch (what) {
+	case CP_TEXT_TITLE:
+		return t->title;
+	case CP_TEXT_DESCRIPTION:
+		return t->description;
+	case CP_TEXT_SCALE_LABEL:
+		return t->labels[i];
+	case CP_TEXT_PREFER_NOT_TO_SAY:
+		return t->prefer_not_to_say;
+	case CP_TEXT_DIMENSION_TITLE:
+		return t->dim_titles[i];
+	case CP_TEXT_DIMENSION_DESCRIPTION:
+		return t->dim_descriptions[i];
+	case CP_TEXT_ITEM:
+		return t->items[i];
+	case CP_TEXT_ITEM_LOW:
+	case CP_TEXT_ITEM_HIGH:
+		return s->items[i].type == CP_ITEM_ENPS
+			   ? t->item_labels[2 * i + (what == CP_TEXT_ITEM_HIGH)]
+			   : NULL;
+	case CP_TEXT_QUESTION:
+		return t->questions[i];
+	}
+	return NULL;
+}
+
+const char *cp_survey_text(const struct cp_survey *s, enum cp_text what,
+			   size_t index, const char *lang)
+{
+	const char *own = own_text(s, what, index);
+	const struct cp_translation *t;
+	const char *tr;
+
+	if (own == NULL)
+		return NULL; /* out of range, or a text the survey lacks */
+	t = cp_survey_translation(s, lang);
+	tr = t ? translated(s, t, what, index) : NULL;
+	return tr ? tr : own;
 }
 
 int cp_survey_minutes(const struct cp_survey *s)

@@ -39,6 +39,48 @@ int cp_survey_minutes(const struct cp_survey *s);
 size_t cp_survey_builtin_count(void);
 const char *cp_survey_builtin(size_t i, size_t *len, const char **name);
 
+/*
+ * ---- texts in several languages ----
+ *
+ * A definition's own texts are in its locale; its "translations" carry
+ * the same texts in other languages, each complete (the validator checks).
+ * A language is looked up by its tag, case-insensitively: an exact match
+ * first, then the same primary language ("cy-GB" finds "cy", "es" finds
+ * "es-419"); anything else, NULL or "" gives the survey's own texts.
+ */
+enum cp_text {
+	CP_TEXT_TITLE,		       /* index unused (0) */
+	CP_TEXT_DESCRIPTION,	       /* NULL when the survey has none */
+	CP_TEXT_SCALE_LABEL,	       /* index 0..4: the words of 1..5 */
+	CP_TEXT_PREFER_NOT_TO_SAY,     /* NULL when no item offers it */
+	CP_TEXT_DIMENSION_TITLE,       /* index: the dimension's */
+	CP_TEXT_DIMENSION_DESCRIPTION, /* index: the dimension's */
+	CP_TEXT_ITEM,		       /* index: the item's statement */
+	CP_TEXT_ITEM_LOW,  /* index: an eNPS item's words at 0; NULL else */
+	CP_TEXT_ITEM_HIGH, /* index: an eNPS item's words at 10; NULL else */
+	CP_TEXT_QUESTION,  /* index: the open question's */
+};
+
+/*
+ * The text what (of the item, dimension, question or scale point index)
+ * in language lang, falling back to the survey's own language. NULL only
+ * when index is out of range or the survey has no such text. Borrowed
+ * from s.
+ */
+const char *cp_survey_text(const struct cp_survey *s, enum cp_text what,
+			   size_t index, const char *lang);
+
+/* The translation lang selects, or NULL for the survey's own texts. */
+const struct cp_translation *cp_survey_translation(const struct cp_survey *s,
+						   const char *lang);
+
+/* The tag of the language cp_survey_text gives for lang ("cy", or the
+ * survey's locale): for <html lang>, dir and Content-Language. */
+const char *cp_survey_lang(const struct cp_survey *s, const char *lang);
+
+/* true when the survey has its texts in lang (its own or a translation). */
+bool cp_survey_has_lang(const struct cp_survey *s, const char *lang);
+
 struct cp_store;
 
 /*

@@ -74,6 +74,14 @@ try {
   // The mouse (a tap on the label text) for the rest.
   for (let i = 2; i < groups; i++)
     await page.locator('fieldset').nth(i).locator('label').nth(i % 5).click();
+  // "Prefer not to say", where offered, is one more choice of the group:
+  // the last statement's, by its words.
+  const decline = page.locator('fieldset').nth(groups - 1).locator('label.decline');
+  if (await decline.count()) {
+    await decline.click();
+    const v = await page.locator('fieldset').nth(groups - 1).locator('input:checked').getAttribute('value');
+    if (v !== 'prefer_not_to_say') fail(`prefer not to say: ${v}`);
+  }
   // Touch targets are large: every choice at least 44 px high.
   const small = await page.$$eval('.seg label', (ls) => ls.filter((l) => l.getBoundingClientRect().height < 44).length);
   if (small) fail(`${small} choices are smaller than 44 px`);

@@ -170,7 +170,7 @@ names = tree(wave)[0]
 survey = json.loads(db.execute(
     "SELECT s.definition FROM survey s JOIN wave w ON w.survey_ref = s.id"
     " WHERE w.id = ?", (wave,)).fetchone()[0])
-dim_of = {it["id"]: it["dimension"] for it in survey["items"]}
+dim_of = {it["id"]: it.get("dimension") for it in survey["items"]}
 answers = {}  # response -> (team name, set of items)
 for rid, team in db.execute("SELECT id, team_id FROM response"
                             " WHERE wave_id = ? AND self = 0", (wave,)):

@@ -63,6 +63,21 @@ n=$(sqlite3 "$db" "SELECT count(*) FROM invitation WHERE wave_id = $wave AND sta
 emls=$(find "$T/a/outbox" -name '*.eml' | wc -l)
 [ "$emls" = "$invited" ] || fail "$emls messages in the outbox for $invited invitations"
 
+# The Welsh and Arabic teams: their people's invitations in their
+# language, their team reports in it (fixed text and the survey's own,
+# where the survey has a translation), and report --language checked.
+grep -l '^Content-Language: cy' "$T/a/outbox"/*.eml >/dev/null || fail "no invitation in Welsh"
+grep -l '^Content-Language: ar' "$T/a/outbox"/*.eml >/dev/null || fail "no invitation in Arabic"
+pdftotext "$T/a/report-ward-7-nursing-cy.pdf" "$T/cy.txt" || fail "pdftotext the Welsh report"
+grep -q "Beth sy'n mynd yn dda" "$T/cy.txt" || fail "the Welsh report is not in Welsh"
+pdftotext "$T/a/report-clinical-support.pdf" "$T/ar.txt" || fail "pdftotext the Arabic report"
+grep -q "ما يسير على ما يرام" "$T/ar.txt" || fail "the Arabic report is not in Arabic"
+CAREPULSE_DB="$db" expect_exit 64 report team --team "Ward 7 Nursing" --language fr -o "$T/x.pdf"
+expect_in err "--language: language 'fr' is not one carepulse speaks"
+[ ! -e "$T/x.pdf" ] || fail "a refused --language wrote a report"
+CAREPULSE_DB="$db" expect_exit 0 report compare --language pl -o "$T/pl.pdf"
+pdftotext "$T/pl.pdf" - | grep -q "Porównanie zespołów" || fail "the comparison is not in Polish"
+
 # A second run in a fresh folder gives the same bytes.
 expect_exit 0 demo "$T/b"
 cmp "$team_pdf" "$T/b/${team_pdf##*/}" || fail "the team reports of two runs differ"

@@ -9,6 +9,15 @@ so the 95% t critical values come from a printed table, to 3 decimals;
 intervals are compared with a tolerance that allows for that rounding.
 For Welch's fractional degrees of freedom the interval is checked to lie
 between the table's neighbouring whole degrees of freedom.
+
+Answers are read from the response slots themselves (one character per
+item: '1'-'5', 'a'-'k' for an eNPS 0-10, 'x' for "prefer not to say"),
+decoded here, and must agree with the answer view. "Prefer not to say"
+is in no n and no statistic, only in its own count. An eNPS row is
+recomputed as % promoters (9-10) - % detractors (0-6), with the adjusted
+Wald interval of Rocks (2016) (3/4 added to promoters and detractors, 3
+to n; the variance of a difference of multinomial proportions) and the
+normal quantile from statistics.NormalDist.
 """
 import json
 import math
@@ -26,7 +35,9 @@ NUMBERS = ["n", "delivered", "response_rate", "mean", "score", "sd",
            "ci_low", "ci_high", "favourable", "neutral", "unfavourable",
            "count_1", "count_2", "count_3", "count_4", "count_5",
            "self_mean", "self_gap", "previous_wave", "change", "change_low",
-           "change_high"]
+           "change_high", "prefer_not_to_say", "promoters", "passives",
+           "detractors"]
+Z95 = statistics.NormalDist().inv_cdf(0.975)
 EPS = 6e-5
 checked = 0
 
@@ -66,26 +77,48 @@ class Wave:
         survey = json.loads(db.execute(
             "SELECT definition FROM survey WHERE id = ?",
             (ref,)).fetchone()[0])
-        self.items = {it["id"]: (it["dimension"], it.get("reverse", False))
+        self.items = {it["id"]: (it.get("dimension"),
+                                 it.get("reverse", False))
                       for it in survey["items"]}
+        self.order = [it["id"] for it in survey["items"]]
+        self.enps_items = {it["id"] for it in survey["items"]
+                     if it.get("type") == "enps"}
         self.self_items = {}
+        self.self_order = []
         if self_ref:
             s = json.loads(db.execute(
                 "SELECT definition FROM survey WHERE id = ?",
                 (self_ref,)).fetchone()[0])
-            self.self_items = {it["id"]: (it["dimension"],
+            self.self_items = {it["id"]: (it.get("dimension"),
                                           it.get("reverse", False))
                                for it in s["items"]}
+            self.self_order = [it["id"] for it in s["items"]]
         self.responses = {}  # id -> (team, self, {item: value})
-        for rid, team, is_self in db.execute(
-                "SELECT id, team_id, self FROM response WHERE wave_id = ?",
-                (wave,)):
+        self.declined = {}  # id -> {item}
+        for rid, team, is_self, slot in db.execute(
+                "SELECT id, team_id, self, answers FROM response"
+                " WHERE wave_id = ?", (wave,)):
             self.responses[rid] = (team, is_self, {})
+            self.declined[rid] = set()
+            order = self.order if not is_self else \
+                [i for i in self.self_order]
+            for item, c in zip(order, slot):
+                if c == "x":
+                    self.declined[rid].add(item)
+                elif "a" <= c <= "k":
+                    self.responses[rid][2][item] = ord(c) - ord("a")
+                elif c != "0":
+                    self.responses[rid][2][item] = int(c)
+        view = {}
         for rid, item, value in db.execute(
                 "SELECT a.response_id, a.item_id, a.value FROM answer a"
                 " JOIN response r ON r.id = a.response_id"
                 " WHERE r.wave_id = ?", (wave,)):
-            self.responses[rid][2][item] = value
+            view.setdefault(rid, {})[item] = value
+        for rid, (_, _, a) in self.responses.items():
+            if view.get(rid, {}) != a:
+                sys.exit(f"FAIL: the answer view says {view.get(rid)},"
+                         f" the slot {a}")
         self.delivered = dict(db.execute(
             "SELECT team_id, count(*) FROM invitation WHERE wave_id = ?"
             " AND kind = 'team' AND state = 'sent' GROUP BY team_id",
@@ -97,12 +130,35 @@ class Wave:
         t = by_name[row["group"]]
         return subtree(t) if row["scope"] == "subtree" else {t}
 
-    def people(self, row, is_self=0):
+    def people(self, row, is_self=0, declined=False):
         ts = self.teams_of(row)
         if is_self:  # the leader of a team, also beside its subtree
             ts = {by_name[row["group"]]}
-        return [a for team, s, a in self.responses.values()
+        return [self.declined[rid] if declined else a
+                for rid, (team, s, a) in self.responses.items()
                 if team in ts and s == is_self]
+
+    def declines(self, row):
+        """The row's "prefer not to say" answers (per dimension: over its
+        items)."""
+        items = {row["item"]} if row["item"] else \
+            {i for i, (d, _) in self.items.items()
+             if d == row["dimension"]}
+        return sum(len(d & items) for d in self.people(row, declined=True))
+
+    def enps(self, row):
+        """The eNPS of the row's group: (n, promoters, passives,
+        detractors, mean, score, adjusted estimate, its variance)."""
+        vals = [a[row["item"]] for a in self.people(row)
+                if row["item"] in a]
+        n = len(vals)
+        p = sum(1 for v in vals if v >= 9)
+        d = sum(1 for v in vals if v <= 6)
+        na = n + 3
+        pa, da = (p + 0.75) / na, (d + 0.75) / na
+        var = (pa + da - (pa - da) ** 2) / na
+        return (n, p, n - p - d, d, statistics.fmean(vals) if vals else 0,
+                100 * (p - d) / n if n else 0, pa - da, var)
 
     def flipped(self, items, item, v):
         return 6 - v if items[item][1] else v
@@ -158,6 +214,43 @@ def check_stats(w, row, vals, answers):
     return mean, sd, n
 
 
+def check_enps(w, row, p, prev):
+    what = f"wave {w.id} {row['scope']} {row['group']} eNPS"
+    n, pro, pas, det, mean, score, est, var = w.enps(row)
+    if n < w.k:
+        sys.exit(f"FAIL: {what}: shown with n = {n} < k = {w.k}")
+    close(row["n"], n, what + " n", 0)
+    close(row["prefer_not_to_say"], w.declines(row), what + " declined", 0)
+    close(row["mean"], mean, what + " mean")
+    close(row["score"], score, what + " score")
+    close(row["promoters"], 100 * pro / n, what + " promoters")
+    close(row["passives"], 100 * pas / n, what + " passives")
+    close(row["detractors"], 100 * det / n, what + " detractors")
+    half = Z95 * math.sqrt(var)
+    close(row["ci_low"], max(-100, 100 * (est - half)), what + " ci_low")
+    close(row["ci_high"], min(100, 100 * (est + half)), what + " ci_high")
+    if p is None:
+        if row["change_status"] is not None:
+            sys.exit(f"FAIL: {what}: a change with no previous wave")
+        return
+    if p["suppressed"]:
+        if row["change_status"] != "no detectable change" or \
+                row["change"] is not None:
+            sys.exit(f"FAIL: {what}: a change against a hidden group")
+        return
+    _, _, _, _, _, pscore, pest, pvar = prev.enps(p)
+    close(row["change"], score - pscore, what + " change")
+    half = Z95 * math.sqrt(var + pvar)
+    low = max(-200, 100 * (est - pest - half))
+    high = min(200, 100 * (est - pest + half))
+    close(row["change_low"], low, what + " change_low")
+    close(row["change_high"], high, what + " change_high")
+    want = "up" if low > 0 else "down" if high < 0 else \
+        "no detectable change"
+    if row["change_status"] != want:
+        sys.exit(f"FAIL: {what}: change {row['change_status']}, want {want}")
+
+
 def t_between(df):
     """The table values at the whole dfs around df (t falls with df)."""
     lo = max(d for d in T95 if d <= math.floor(df)) if df >= 1 else 1
@@ -200,6 +293,11 @@ for row in rows:
         means = w.dim_means(w.people(row, 1), row["dimension"], w.self_items)
         close(row["self_mean"], statistics.fmean(means), what + " self")
         continue
+    if row["measure"] == "enps":
+        check_enps(w, row, prev_rows.get(key(row)), prev)
+        continue
+    close(row["prefer_not_to_say"], w.declines(row),
+          what + " prefer_not_to_say", 0)
     vals, answers = w.expected(row)
     mean, sd, n = check_stats(w, row, vals, answers)
     if row["measure"] == "dimension" and row["scope"] != "organisation":

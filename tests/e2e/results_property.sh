@@ -1,5 +1,6 @@
 # Property test of the anonymity rules: over random organisation charts,
-# team sizes, skipped items and thresholds (seeded, so a failure can be
+# team sizes, skipped and declined ("prefer not to say") items, surveys
+# with and without eNPS, and thresholds (seeded, so a failure can be
 # replayed), in every output format, no group below k shows a number, no
 # two visible nested groups differ by 1..k-1 respondents, every hidden
 # value carries the right reason (anonymity_check.py recomputes each
@@ -107,15 +108,20 @@ if rnd.random() < 0.5:
 else:
     wave_k = f"--threshold {k}"
 quoted = " ".join(shlex.quote(t) for t in teams)
+# Half the rounds: the pulse with its eNPS item, where answers may be
+# "prefer not to say", so each item has its own n.
+survey = rnd.choice(["compassionate-leadership", "compassionate-pulse-enps"])
 for w in (1, 2):
-    print(f'w=$("$SEED" "$CAREPULSE_DB" create compassionate-leadership'
+    print(f'w=$("$SEED" "$CAREPULSE_DB" create {survey}'
           f' {wave_k} {quoted}) || fail create')
     print('"$SEED" "$CAREPULSE_DB" invite "$w" || fail invite')
     for t in teams:
         n = rnd.randint(0, size[t])
         skip = rnd.choice([0, 0, 10, 40])
+        decline = rnd.choice([0, 10, 30])
         print(f'"$SEED" "$CAREPULSE_DB" respond "$w" {shlex.quote(t)} {n}'
-              f' --seed {rnd.randint(1, 10**6)} --skip {skip} || fail respond')
+              f' --seed {rnd.randint(1, 10**6)} --skip {skip}'
+              f' --decline {decline} || fail respond')
     print('"$SEED" "$CAREPULSE_DB" close "$w" || fail close')
 PY
 	. ./plan.sh

@@ -33,7 +33,9 @@ expect_exit 65 config set mail.contact_email 'not an address'
 
 expect_exit 0 wave create --survey compassionate-pulse --team Org --subteams
 expect_in out "created wave 1"
-closes=$(date -u -d "@$((1795000000 + 14 * 86400))" '+%Y-%m-%d %H:%M UTC')
+# The closing time as e-mails write it: day and month named, in the
+# installation's time zone (UTC here).
+closes=$(LC_ALL=C date -u -d "@$((1795000000 + 14 * 86400))" '+%A %-d %B %Y, %H:%M UTC')
 expect_exit 0 send 1
 expect_in out "12 invitations sent by email, 0 failed"
 "$PY" "$PEERS/check_mail.py" "$T/sink" "$CAREPULSE_DB" 1 --expect 12 \

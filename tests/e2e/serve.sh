@@ -60,13 +60,16 @@ for part in ["default-src 'none'", "frame-ancestors 'none'", "form-action 'self'
 check(h.get("referrer-policy") == "no-referrer", "Referrer-Policy")
 check(h.get("cache-control") == "no-store", "Cache-Control")
 check(h.get("x-content-type-options") == "nosniff", "nosniff")
-check('<html lang="en">' in html, "lang")
+check('<html lang="en" dir="ltr">' in html, "lang and dir")
 check('name="viewport"' in html, "viewport")
 check(html.count("<fieldset") == len(items) and html.count("<legend>") == len(items), "a fieldset and legend per item")
 for i in items:
-    check(html.count('name="%s"' % i) == 5, "five radios named " + i)
+    check(html.count('name="%s"' % i) == 6, "six radios named " + i)
+    check(('name="%s" value="prefer_not_to_say"' % i) in html,
+          "prefer not to say offered for " + i)
 check('name="%s"' % qid in html and "<textarea" in html, "the open question")
 check(html.count("<label><input type=\"radio\"") == 5 * len(items), "each radio in its label")
+check(html.count("<label class=\"decline\"><input type=\"radio\"") == len(items), "prefer not to say in its label")
 check("at least 5 people" in html and "at least 10" in html, "the thresholds in words")
 check("anonymous" in html, "the anonymity promise")
 check("<script" not in html and "http://" not in html and "https://" not in html, "no script, no external resource")
@@ -81,8 +84,8 @@ check(st == 422, "incomplete post: %d" % st)
 check("&lt;/textarea&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in html, "the comment kept, escaped")
 check("<script>" not in html, "no raw script")
 check("Ünïcode &amp; &lt;b&gt;bold&lt;/b&gt;" in html, "the comment's text kept")
-check('id="f-%s" class="bad"' % items[0] in html, "the missing item marked")
-check('href="#f-%s"' % items[0] in html, "the problem list links to it")
+check('id="s1" class="bad"' in html, "the missing item marked")
+check('href="#s1"' in html, "the problem list links to it")
 check(html.count(" checked>") == len(items) - 1, "the given answers kept")
 check(counts() == (0, 0), "nothing stored by an invalid post")
 
@@ -90,7 +93,7 @@ check(counts() == (0, 0), "nothing stored by an invalid post")
 bad = {i: "4" for i in items}
 bad[items[2]] = "6"
 st, h, html = request(port, "POST", "/r/" + tok, bad)
-check(st == 422 and 'id="f-%s" class="bad"' % items[2] in html, "off the scale: %d" % st)
+check(st == 422 and 'id="s3" class="bad"' in html, "off the scale: %d" % st)
 
 # The happy path.
 form = {i: str(1 + n % 5) for n, i in enumerate(items)}

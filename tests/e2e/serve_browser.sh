@@ -25,6 +25,8 @@ shots="$CP_BINARY_DIR/browser-screenshots"
 mkdir -p "$shots"
 node "$browser/form.mjs" "http://127.0.0.1:$PORT/r/$tok" "$shots" Pharmacy Lee || fail "the browser could not answer the form"
 [ "$(sqlite3 "$CAREPULSE_DB" 'SELECT count(*) FROM response')" = 1 ] || fail "no response stored"
+[ "$(sqlite3 "$CAREPULSE_DB" 'SELECT item_id FROM declined')" = pulse.helping ] ||
+	fail "the last statement answered prefer not to say"
 [ "$(sqlite3 "$CAREPULSE_DB" 'SELECT text FROM comment')" = "Thank you for asking — keep the Friday check-ins." ] || fail "comment"
 stop_server
 echo "screenshots: $shots"

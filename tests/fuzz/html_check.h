@@ -19,7 +19,7 @@ static inline void fuzz_check_html(const char *page, size_t len)
 	    "form",	"fieldset", "legend", "label", "input",	  "textarea",
 	    "button",	"footer",   "ul",     "li",    "a",	  "span",
 	    "strong",	"em",	    "br",     "small", "section", "details",
-	    "summary"};
+	    "summary",	"nav",	    "bdi"};
 
 	FUZZ_CHECK(strlen(page) == len, "a NUL byte in the page");
 	for (const char *p = strchr(page, '<'); p; p = strchr(p + 1, '<')) {

@@ -37,8 +37,9 @@ enum {
 };
 
 static const char *const headers[] = {
-    "From",	  "To",		  "Subject",	    "Date",
-    "Message-ID", "MIME-Version", "Auto-Submitted", "Content-Type"};
+    "From",	      "To",	      "Subject",
+    "Date",	      "Message-ID",   "MIME-Version",
+    "Auto-Submitted", "Content-Type", "Content-Language"};
 #define NHEADERS (sizeof(headers) / sizeof(headers[0]))
 
 /* The template goes through a file, as an operator's does. */

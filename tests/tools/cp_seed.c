@@ -10,10 +10,13 @@
  *                              one for each leader when the wave has a
  *                              self survey)
  *   cp_seed DB respond WAVE TEAM N [--seed S] [--skip PCT] [--self]
- *                         [--comment TEXT] [--constant V]
+ *                         [--comment TEXT] [--constant V] [--decline DPCT]
  *                              N random responses of TEAM: each person
- *                              has a leaning; answers scatter around it;
- *                              PCT% of items are skipped (never all)
+ *                              has a leaning; answers scatter around it
+ *                              (an eNPS item's 0-10 too); PCT% of items
+ *                              are skipped (never all), DPCT% of the
+ *                              answers that may be "prefer not to say"
+ *                              are
  *   cp_seed DB close WAVE | open WAVE   close (and freeze, as `wave close`)
  *                              or open a wave (never a closed one)
  *
@@ -167,7 +170,7 @@ static int respond(struct cp_store *s, int argc, char **argv)
 	struct cp_comment comment = {0};
 	struct cp_response r = {0};
 	struct cp_wave w;
-	long n, skip = 0, constant = 0;
+	long n, skip = 0, constant = 0, decline = 0;
 	int rc = 0;
 
 	if (argc < 3)
@@ -185,6 +188,8 @@ static int respond(struct cp_store *s, int argc, char **argv)
 			r.self = 1;
 		else if (strcmp(argv[i], "--constant") == 0 && i + 1 < argc)
 			constant = num(argv[++i]);
+		else if (strcmp(argv[i], "--decline") == 0 && i + 1 < argc)
+			decline = num(argv[++i]);
 		else if (strcmp(argv[i], "--comment") == 0 && i + 1 < argc)
 			comment.text = argv[++i];
 	}
@@ -208,8 +213,17 @@ static int respond(struct cp_store *s, int argc, char **argv)
 			    !(na == 0 && i + 1 == sv->nitems))
 				continue;
 			v = v < 1 ? 1 : v > 5 ? 5 : v;
+			if (sv->items[i].type == CP_ITEM_ENPS) {
+				v = 2 * (lean - 1) + (int)rnd(5) - 1;
+				v = v < 0 ? 0 : v > 10 ? 10 : v;
+			}
+			if (constant)
+				v = (int)constant;
+			if (decline && sv->items[i].prefer_not_to_say &&
+			    (long)rnd(100) < decline)
+				v = CP_ANSWER_DECLINED;
 			answers[na].item_id = sv->items[i].id;
-			answers[na++].value = constant ? (int)constant : v;
+			answers[na++].value = v;
 		}
 		r.answers = answers;
 		r.nanswers = na;

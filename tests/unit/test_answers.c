@@ -134,7 +134,10 @@ static void test_form_escapes(void **state)
 	cp_buf_init(&b, 0);
 	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
 	html = cp_buf_str(&b);
-	assert_non_null(strstr(html, "<html lang=\"de\">"));
+	/* The page in its own language (English: none was chosen), the
+	 * survey's texts marked with theirs. */
+	assert_non_null(strstr(html, "<html lang=\"en\" dir=\"ltr\">"));
+	assert_non_null(strstr(html, "<h1 lang=\"de\">"));
 	assert_non_null(strstr(html, "T &lt;&amp;&gt; &quot;q&quot;"));
 	assert_non_null(strstr(html, "one &lt;script&gt;"));
 	assert_non_null(strstr(html, "&lt;e&gt;"));
@@ -145,7 +148,9 @@ static void test_form_escapes(void **state)
 	assert_non_null(strstr(html, "at least 12"));
 	assert_non_null(strstr(html, "Thursday  1 January 2026") ||
 			strstr(html, "Thursday 1 January 2026"));
-	assert_non_null(strstr(html, "id=\"f-i1\" class=\"bad\""));
+	/* Ids from the statement's number: a survey id may hold a dot. */
+	assert_non_null(strstr(html, "id=\"s1\" class=\"bad\""));
+	assert_non_null(strstr(html, "href=\"#s1\""));
 	assert_non_null(strstr(html, "value=\"2\" checked"));
 	assert_non_null(strstr(cp_form_csp(), "default-src 'none'"));
 	cp_buf_release(&b);
@@ -176,27 +181,31 @@ static void test_form_about(void **state)
 	cp_buf_init(&b, 0);
 	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
 	assert_non_null(strstr(cp_buf_str(&b),
-			       "about <strong>R&amp;D</strong> and how its "
-			       "leaders, <strong>Ann</strong>, <strong>Bo "
-			       "&lt;x&gt;</strong> and <strong>Cy</strong>, "
+			       "about <strong><bdi>R&amp;D</bdi></strong> and "
+			       "how its leaders, <strong><bdi>Ann</bdi>"
+			       "</strong>, <strong><bdi>Bo &lt;x&gt;</bdi>"
+			       "</strong> and <strong><bdi>Cy</bdi></strong>, "
 			       "lead it"));
 	cp_buf_reset(&b);
 	f.leaders = "Ann";
 	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
 	assert_non_null(strstr(
-	    cp_buf_str(&b), "and how its leader, <strong>Ann</strong>, leads"));
+	    cp_buf_str(&b),
+	    "and how its leader, <strong><bdi>Ann</bdi></strong>, leads"));
 	cp_buf_reset(&b);
 	f.leaders = NULL;
 	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
-	assert_non_null(strstr(cp_buf_str(&b), "</strong> and how it is led."));
+	assert_non_null(
+	    strstr(cp_buf_str(&b), "</bdi></strong> and how it is led."));
 	cp_buf_reset(&b);
 	f.self = 1;
 	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
 	assert_non_null(strstr(
-	    cp_buf_str(&b), "your own leadership of <strong>R&amp;D</strong>"));
+	    cp_buf_str(&b),
+	    "your own leadership of <strong><bdi>R&amp;D</bdi></strong>"));
 	assert_null(strstr(cp_buf_str(&b), "7 C"));
 	cp_buf_reset(&b);
-	assert_int_equal(cp_form_thanks(&b, "en", &w, NULL), 0);
+	assert_int_equal(cp_form_thanks(&b, NULL, &w, NULL), 0);
 	assert_non_null(strstr(cp_buf_str(&b), "<h1>Thank you</h1>"));
 	assert_non_null(strstr(cp_buf_str(&b), "1 January 2026, 00:00 UTC"));
 	cp_buf_release(&b);
@@ -377,6 +386,98 @@ static void test_json_comment_length(void **state)
 	cp_survey_free(s);
 }
 
+/* ---- prefer not to say and eNPS ---- */
+
+/* i1 offers "prefer not to say" (the scale's label), i2 not; e is eNPS. */
+static const char options[] =
+    "{\"id\": \"o\", \"version\": \"1\", \"title\": \"O\", \"locale\": \"en\","
+    " \"scale\": {\"min\": 1, \"max\": 5, \"labels\": [\"a\", \"b\", \"c\","
+    " \"d\", \"e\"], \"favourable\": [4, 5], \"prefer_not_to_say\":"
+    " \"Rather not <say>\"},"
+    " \"dimensions\": [{\"id\": \"d\", \"group\": \"g\", \"title\": \"D\","
+    " \"description\": \"x\"}],"
+    " \"items\": [{\"id\": \"i1\", \"dimension\": \"d\", \"text\": \"one\"},"
+    " {\"id\": \"i2\", \"dimension\": \"d\", \"text\": \"two\","
+    " \"prefer_not_to_say\": false},"
+    " {\"id\": \"e\", \"type\": \"enps\", \"text\": \"Recommend?\","
+    " \"labels\": [\"Not at all likely\", \"Extremely likely\"]}]}";
+
+static void test_declined_and_enps(void **state)
+{
+	struct cp_survey *s = NULL;
+	struct cp_answers a;
+	struct cp_error err;
+	struct cp_wave w = {0};
+	struct cp_form f = {0};
+	struct cp_buf b;
+	const char *html;
+
+	(void)state;
+	assert_int_equal(
+	    cp_survey_parse(&s, "o.json", options, strlen(options), &err), 0);
+	assert_int_equal(cp_answers_init(&a, s, NULL), 0);
+	/* The token where offered; 0 and 10 for eNPS. */
+	assert_int_equal(
+	    cp_answers_set(&a, "i1", "prefer_not_to_say", 17, NULL), 0);
+	assert_int_equal(cp_answers_set(&a, "i2", "3", 1, NULL), 0);
+	assert_int_equal(cp_answers_set(&a, "e", "0", 1, NULL), 0);
+	assert_int_equal(cp_answers_check(&a), 0);
+	assert_int_equal(a.values[0], CP_ANSWER_DECLINED);
+	assert_int_equal(a.values[2], 0);
+	assert_true(a.given[2]);
+	cp_answers_reset(&a);
+	assert_int_equal(cp_answers_set_value(&a, "e", 10, NULL), 0);
+	assert_int_equal(
+	    cp_answers_set_value(&a, "i1", CP_ANSWER_DECLINED, NULL), 0);
+	/* Not offered by i2: off the scale; 11 is not eNPS, 0 not 1-5. */
+	assert_int_equal(
+	    cp_answers_set(&a, "i2", "prefer_not_to_say", 17, NULL), 0);
+	assert_int_equal(cp_answers_check(&a), 1);
+	assert_int_equal(a.item_problem[1], CP_FIELD_OFF_SCALE);
+	cp_answers_reset(&a);
+	cp_answers_set(&a, "i1", "0", 1, NULL);
+	cp_answers_set(&a, "i2", "6", 1, NULL);
+	cp_answers_set(&a, "e", "11", 2, NULL);
+	assert_int_equal(cp_answers_check(&a), 3);
+	/* JSON: the token as a string. */
+	EXPECT_DECODE(&a,
+		      "{\"answers\": {\"i1\": \"prefer_not_to_say\", \"i2\": 2,"
+		      " \"e\": 7}}",
+		      "");
+	assert_int_equal(cp_answers_check(&a), 0);
+	assert_int_equal(a.values[0], CP_ANSWER_DECLINED);
+	assert_int_equal(a.values[2], 7);
+	/* The form: the option as one more radio button, checked when
+	 * chosen; eNPS 0 to 10 with the words at both ends. */
+	w.status = CP_WAVE_OPEN;
+	f.survey = s;
+	f.wave = &w;
+	f.threshold = 5;
+	f.comment_threshold = 5;
+	f.entered = &a;
+	cp_buf_init(&b, 0);
+	assert_int_equal(cp_form_render(&b, &f, NULL), 0);
+	html = cp_buf_str(&b);
+	assert_non_null(strstr(html, "name=\"i1\" value=\"prefer_not_to_say\""
+				     " checked><span>Rather not &lt;say&gt;"));
+	assert_null(strstr(html, "name=\"i2\" value=\"prefer_not_to_say\""));
+	assert_non_null(strstr(html, "name=\"e\" value=\"0\"><span>0</span>"
+				     "<span class=\"sr\">, Not at all "
+				     "likely</span>"));
+	assert_non_null(strstr(
+	    html, "name=\"e\" value=\"7\" checked><span>7</span></label>"));
+	assert_non_null(strstr(html, "name=\"e\" value=\"10\"><span>10</span>"
+				     "<span class=\"sr\">, Extremely "
+				     "likely</span>"));
+	/* The ends' words under an eNPS row are its own. */
+	assert_non_null(strstr(html, "<span>Not at all likely</span><span>"
+				     "Extremely likely</span>"));
+	assert_non_null(strstr(html, "name=\"e\" value=\"prefer_not_to_say\""));
+	cp_buf_release(&b);
+	cp_answers_release(&a);
+	cp_survey_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +486,7 @@ int main(void)
 	    cmocka_unit_test(test_form_escapes),
 	    cmocka_unit_test(test_form_about),
 	    cmocka_unit_test(test_json_good),
+	    cmocka_unit_test(test_declined_and_enps),
 	    cmocka_unit_test(test_json_null_comment),
 	    cmocka_unit_test(test_json_off_scale),
 	    cmocka_unit_test(test_json_refused),

@@ -113,9 +113,16 @@ static void test_render_escapes_html(void **state)
 {
 	struct cp_template *t;
 	struct cp_buf s, text, html;
-	struct cp_mail_vars v = {
-	    "<b>Bo & Co</b>", "R&D", "https://x/r/abc", "2026-12-01",
-	    "pulse",	      "5",   "about 2 minutes", "Dana <dana@x.org>"};
+	struct cp_mail_vars v = {"<b>Bo & Co</b>",
+				 "R&D",
+				 "https://x/r/abc",
+				 "2026-12-01",
+				 "pulse",
+				 "5",
+				 "about 2 minutes",
+				 "Dana <dana@x.org>",
+				 NULL,
+				 NULL};
 
 	(void)state;
 	assert_int_equal(

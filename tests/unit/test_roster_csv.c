@@ -17,7 +17,8 @@
 #include "roster.h"
 
 #define EXPECTED                                                               \
-	"(expected email, name, team, and optionally parent_team, role)"
+	"(expected email, name, team, and optionally parent_team, role, "      \
+	"language)"
 
 /* One parse and everything it gave back. */
 struct parsed {

@@ -226,6 +226,50 @@ static void test_welch_significant(void **state)
 	assert_int_equal(ch.status, CP_CHANGE_UP);
 }
 
+/*
+ * eNPS by hand: 1 zero, 2 fives, 3 sevens, 2 nines, 2 tens: n 10, 4
+ * promoters, 3 passives, 3 detractors, score 10. The adjusted Wald
+ * interval (Rocks 2016) computed outside carepulse (Python,
+ * statistics.NormalDist): p' = 4.75/13, d' = 3.75/13,
+ * [-36.06394504, 51.44856043]. All 5 promoters: 100, [17.49145303, 100]
+ * (clamped). The change from the first to the second: 90, the adjusted
+ * estimates' difference +/- z sqrt(v1 + v0): [-7.96474554, 117.58013016].
+ */
+static void test_enps_by_hand(void **state)
+{
+	const int64_t c[CP_ENPS_POINTS] = {1, 0, 0, 0, 0, 2, 0, 3, 0, 2, 2};
+	const int64_t all[CP_ENPS_POINTS] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 2};
+	struct cp_enps a = {0}, b = {0};
+	struct cp_change ch = {0};
+
+	(void)state;
+	a.declined = 4;
+	cp_enps_from_counts(&a, c);
+	assert_int_equal(a.n, 10);
+	assert_int_equal(a.declined, 4);
+	assert_int_equal(a.promoters, 4);
+	assert_int_equal(a.passives, 3);
+	assert_int_equal(a.detractors, 3);
+	assert_float_equal(a.score, 10.0, 1e-9);
+	assert_float_equal(a.mean, 6.9, 1e-9);
+	assert_true(a.has_ci);
+	assert_float_equal(a.ci_low, -36.06394504, 1e-6);
+	assert_float_equal(a.ci_high, 51.44856043, 1e-6);
+	cp_enps_from_counts(&b, all);
+	assert_float_equal(b.score, 100.0, 1e-9);
+	assert_float_equal(b.ci_low, 17.49145303, 1e-6);
+	assert_float_equal(b.ci_high, 100.0, 1e-9);
+	cp_enps_change(&ch, &b, &a);
+	assert_float_equal(ch.diff, 90.0, 1e-9);
+	assert_float_equal(ch.low, -7.96474554, 1e-6);
+	assert_float_equal(ch.high, 117.58013016, 1e-6);
+	assert_int_equal(ch.status, CP_CHANGE_UNDETECTABLE);
+	cp_enps_suppress(&a);
+	assert_true(a.suppressed);
+	assert_int_equal(a.n, 0);
+	assert_float_equal(a.score, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_welch_by_hand),
 	    cmocka_unit_test(test_welch_identical),
 	    cmocka_unit_test(test_welch_significant),
+	    cmocka_unit_test(test_enps_by_hand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

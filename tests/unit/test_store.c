@@ -816,6 +816,31 @@ static void test_response_has_no_identity(void **state)
 }
 
 /*
+ * Replaces f's store with a file made by the first version migrations and
+ * then data (which sets its user_version), and opens it again: the
+ * migrations from there on run; the schema is the newest.
+ */
+static void reopen_from(struct fixture *f, int version, const char *data)
+{
+	struct cp_error err;
+	sqlite3 *raw;
+
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(remove(f->fx.path), 0);
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	for (int v = 0; v < version; v++)
+		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+}
+
+/*
  * Schema 7 -> 8: a file of schema 7 (built by running the first seven
  * migrations) keeps its responses and comments, which become the
  * link's (no import), and gains the import and retention tables.
@@ -835,22 +860,8 @@ static void test_migration_8(void **state)
 	    " '[[\"q\",\"kept\"]]');"
 	    "PRAGMA user_version = 7;";
 	struct fixture *f = *state;
-	struct cp_error err;
-	sqlite3 *raw;
 
-	cp_store_close(f->fx.s);
-	f->fx.s = NULL;
-	assert_int_equal(remove(f->fx.path), 0);
-	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
-	for (int v = 0; v < 7; v++)
-		assert_int_equal(sqlite3_exec(raw, cp_store_migration_sql(v),
-					      NULL, NULL, NULL),
-				 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, data, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
-		fail_msg("%s", err.message);
-	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	reopen_from(f, 7, data);
 	assert_int_equal(
 	    query_int(f->fx.s->db,
 		      "SELECT count(*) FROM response"
@@ -870,6 +881,59 @@ static void test_migration_8(void **state)
 		      "SELECT count(*) FROM pragma_table_info('member')"
 		      " WHERE name = 'forgotten_at'"),
 	    1);
+}
+
+/*
+ * Migration 11 (prefer not to say and eNPS) from a schema-10 file made by
+ * the migrations: a stored response keeps its answers, which the new
+ * answer view still reads; the item totals keep their counts and gain
+ * zero columns for eNPS and "prefer not to say"; the declined view is
+ * there, and reads 'x' where a slot has it.
+ */
+static void test_migration_11(void **state)
+{
+	static const char data[] =
+	    "INSERT INTO team(id, name, created_at) VALUES (1, 'T', 0);"
+	    "INSERT INTO survey(id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h',"
+	    " '{\"items\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": "
+	    "\"e\"}]}',"
+	    " 0);"
+	    "INSERT INTO wave(id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'open', 0, 'outbox', 0);"
+	    "INSERT INTO response_slot(id, wave_id, team_id, self, filled,"
+	    " answers) VALUES (x'00112233445566778899aabbccddeeff', 1, 1, 0,"
+	    " 1, '450');"
+	    "INSERT INTO agg_item(wave_id, team_id, self, item_id, c1, c2, c3,"
+	    " c4, c5) VALUES (1, 1, 0, 'a', 0, 0, 0, 1, 0);"
+	    "PRAGMA user_version = 10;";
+	struct fixture *f = *state;
+
+	reopen_from(f, 10, data);
+	assert_string_equal(
+	    query_text(f->fx.s->db, "SELECT group_concat(item_id || value, ' ')"
+				    " FROM answer"),
+	    "a4 b5");
+	assert_int_equal(
+	    query_int(
+		f->fx.s->db,
+		"SELECT c4 * 1000 + c0 + c6 + c7 + c8 + c9 + c10 + declined"
+		" FROM agg_item"),
+	    1000);
+	assert_int_equal(
+	    query_int(f->fx.s->db, "SELECT count(*) FROM declined"), 0);
+	/* A slot with an eNPS 10 and a declined answer, as stored now. */
+	assert_int_equal(
+	    sqlite3_exec(f->fx.s->db,
+			 "UPDATE response_slot SET answers = 'x4k'", NULL, NULL,
+			 NULL),
+	    SQLITE_OK);
+	assert_string_equal(
+	    query_text(f->fx.s->db, "SELECT group_concat(item_id || value, ' ')"
+				    " FROM answer"),
+	    "b4 e10");
+	assert_string_equal(
+	    query_text(f->fx.s->db, "SELECT item_id FROM declined"), "a");
 }
 
 int main(void)
@@ -909,6 +973,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_migration_8, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_migration_11, make_store,
 					    cleanup),
 	};
 

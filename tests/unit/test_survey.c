@@ -122,6 +122,162 @@ static struct cp_survey *builtin(const char *id)
 	return NULL;
 }
 
+/* ---- texts in several languages ---- */
+
+/* MINI with the same texts in Welsh, an eNPS item and prefer-not-to-say. */
+static const char TRANSLATED[] =
+    "{\"id\": \"tr\", \"version\": \"1\", \"title\": \"Check-in\","
+    " \"locale\": \"en\","
+    " \"scale\": {\"min\": 1, \"max\": 5, \"labels\": [\"a\", \"b\", \"c\","
+    " \"d\", \"e\"], \"favourable\": [4, 5],"
+    " \"prefer_not_to_say\": \"Prefer not to say\"},"
+    " \"dimensions\": [{\"id\": \"care\", \"group\": \"g\", \"title\":"
+    " \"Care\", \"description\": \"Caring.\"}],"
+    " \"items\": [{\"id\": \"care.1\", \"dimension\": \"care\", \"text\":"
+    " \"My leader cares.\"},"
+    " {\"id\": \"enps\", \"type\": \"enps\", \"text\": \"Recommend?\","
+    " \"labels\": [\"Not at all likely\", \"Extremely likely\"],"
+    " \"prefer_not_to_say\": false}],"
+    " \"open_questions\": [{\"id\": \"help\", \"text\": \"What would"
+    " help?\"}],"
+    " \"translations\": {\"cy\": {\"needs_review\": true, \"title\":"
+    " \"Gwiriad\", \"scale\": {\"labels\": [\"A\", \"B\", \"C\", \"D\","
+    " \"E\"], \"prefer_not_to_say\": \"Gwell gennyf beidio"
+    " \\u00e2 dweud\"},"
+    " \"dimensions\": {\"care\": {\"title\": \"Gofal\", \"description\":"
+    " \"Gofalu.\"}},"
+    " \"items\": {\"care.1\": \"Mae fy arweinydd yn gofalu.\", \"enps\":"
+    " {\"text\": \"Argymell?\", \"labels\": [\"Dim o gwbl\", \"Yn"
+    " debygol iawn\"]}},"
+    " \"open_questions\": {\"help\": \"Beth fyddai'n helpu?\"}}}}";
+
+static void test_texts_in_languages(void **state)
+{
+	struct cp_survey *s = NULL;
+	struct cp_error err;
+	char msg[512];
+
+	(void)state;
+	if (cp_survey_parse(&s, "tr.json", TRANSLATED, strlen(TRANSLATED),
+			    &err))
+		fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
+	assert_int_equal(s->ntranslations, 1);
+	assert_true(s->translations[0].needs_review);
+	assert_string_equal(cp_survey_text(s, CP_TEXT_TITLE, 0, "cy"),
+			    "Gwiriad");
+	/* A region finds its language; an unknown language falls back. */
+	assert_string_equal(cp_survey_text(s, CP_TEXT_TITLE, 0, "CY-gb"),
+			    "Gwiriad");
+	assert_string_equal(cp_survey_text(s, CP_TEXT_TITLE, 0, "de"),
+			    "Check-in");
+	assert_string_equal(cp_survey_text(s, CP_TEXT_TITLE, 0, NULL),
+			    "Check-in");
+	assert_string_equal(cp_survey_lang(s, "cy-GB"), "cy");
+	assert_string_equal(cp_survey_lang(s, "fr"), "en");
+	assert_true(cp_survey_has_lang(s, "en-GB"));
+	assert_false(cp_survey_has_lang(s, "fr"));
+	assert_string_equal(cp_survey_text(s, CP_TEXT_SCALE_LABEL, 4, "cy"),
+			    "E");
+	assert_null(cp_survey_text(s, CP_TEXT_SCALE_LABEL, 5, "cy"));
+	assert_string_equal(
+	    cp_survey_text(s, CP_TEXT_PREFER_NOT_TO_SAY, 0, "cy"),
+	    "Gwell gennyf beidio \xc3\xa2 dweud");
+	assert_string_equal(
+	    cp_survey_text(s, CP_TEXT_DIMENSION_DESCRIPTION, 0, "cy"),
+	    "Gofalu.");
+	assert_string_equal(cp_survey_text(s, CP_TEXT_ITEM, 1, "cy"),
+			    "Argymell?");
+	assert_string_equal(cp_survey_text(s, CP_TEXT_ITEM_HIGH, 1, "cy"),
+			    "Yn debygol iawn");
+	assert_string_equal(cp_survey_text(s, CP_TEXT_ITEM_LOW, 1, "en"),
+			    "Not at all likely");
+	assert_null(cp_survey_text(s, CP_TEXT_ITEM_LOW, 0, "cy"));
+	assert_null(cp_survey_text(s, CP_TEXT_DESCRIPTION, 0, "cy"));
+	assert_string_equal(cp_survey_text(s, CP_TEXT_QUESTION, 0, "cy"),
+			    "Beth fyddai'n helpu?");
+	/* The item types and the option. */
+	assert_int_equal(s->items[0].type, CP_ITEM_AGREE);
+	assert_true(s->items[0].prefer_not_to_say);
+	assert_int_equal(s->items[1].type, CP_ITEM_ENPS);
+	assert_false(s->items[1].prefer_not_to_say);
+	assert_null(s->items[1].dimension);
+	cp_survey_free(s);
+}
+
+/* A language that lacks one text is refused, naming it and the language. */
+static void test_incomplete_language_refused(void **state)
+{
+	static const char *const cuts[][3] = {
+	    {"\"care.1\": \"Mae fy arweinydd yn gofalu.\", ", "",
+	     "translations.cy.items: language 'cy' is missing item 'care.1'"},
+	    {"\"help\": \"Beth fyddai'n helpu?\"", "",
+	     "language 'cy' is missing open question 'help'"},
+	    {"\"title\": \"Gofal\", ", "",
+	     "translations.cy.dimensions.care: language 'cy' is missing the "
+	     "title"},
+	    {", \"prefer_not_to_say\": \"Gwell gennyf beidio \\u00e2 dweud\"",
+	     "", "language 'cy' is missing the prefer_not_to_say label"},
+	    {"\"Dim o gwbl\", ", "", "language 'cy' is missing the 2 labels"},
+	    {"\"translations\": {\"cy\"", "\"translations\": {\"en\"",
+	     "'en' is the survey's own locale"},
+	    {"\"needs_review\": true", "\"needs_review\": 1",
+	     "needs_review must be true or false"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		char text[sizeof(TRANSLATED) + 64], msg[512];
+		const char *at = strstr(TRANSLATED, cuts[i][0]);
+		struct cp_survey *s = NULL;
+		struct cp_error err;
+
+		assert_non_null(at);
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - TRANSLATED),
+			 TRANSLATED, cuts[i][1], at + strlen(cuts[i][0]));
+		assert_int_equal(
+		    cp_survey_parse(&s, "tr.json", text, strlen(text), &err),
+		    CP_EDATA);
+		cp_error_format(&err, msg, sizeof(msg));
+		if (strstr(msg, cuts[i][2]) == NULL ||
+		    strstr(msg, "tr.json") == NULL)
+			fail_msg("case %zu: %s", i, msg);
+		assert_null(s);
+	}
+}
+
+/* Every built-in survey carries every language it ships, all complete
+ * (parsing checks completeness) and marked for review. */
+static void test_builtin_languages(void **state)
+{
+	static const char *const langs[] = {"cy", "es", "pl", "ar"};
+	size_t n = cp_survey_builtin_count();
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct cp_survey *s = NULL;
+		const char *name = NULL, *text;
+		struct cp_error err;
+		char msg[512];
+		size_t len = 0;
+
+		text = cp_survey_builtin(i, &len, &name);
+		if (cp_survey_parse(&s, name, text, len, &err))
+			fail_msg("%s", cp_error_format(&err, msg, sizeof(msg)));
+		for (size_t l = 0; l < 4; l++) {
+			const struct cp_translation *t =
+			    cp_survey_translation(s, langs[l]);
+			if (t == NULL)
+				fail_msg("built-in %s has no '%s'", name,
+					 langs[l]);
+			assert_true(t->needs_review);
+			assert_string_not_equal(
+			    cp_survey_text(s, CP_TEXT_ITEM, 0, langs[l]),
+			    s->items[0].text);
+		}
+		cp_survey_free(s);
+	}
+}
+
 /* ---- the built-in surveys ---- */
 
 static void test_builtins_parse(void **state)
@@ -247,10 +403,16 @@ static void mirrors(const char *self_id, const char *team_id)
 	assert_int_equal(self->ndims, team->ndims);
 	for (size_t d = 0; d < team->ndims; d++)
 		assert_string_equal(self->dims[d].id, team->dims[d].id);
-	assert_int_equal(self->nitems, team->nitems);
+	/* Every statement; an eNPS item is the team's alone. */
+	k = 0;
+	for (size_t i = 0; i < team->nitems; i++)
+		k += team->items[i].type == CP_ITEM_AGREE;
+	assert_int_equal(self->nitems, k);
 	for (size_t i = 0; i < team->nitems; i++) {
 		const struct cp_item *t = &team->items[i];
 		const struct cp_item *m = cp_survey_item(self, t->id);
+		if (t->type == CP_ITEM_ENPS)
+			continue;
 		if (m == NULL)
 			fail_msg("%s lacks item '%s'", self_id, t->id);
 		if (m->reverse != t->reverse)
@@ -275,6 +437,34 @@ static void test_leader_self_mirrors_team_survey(void **state)
 	(void)state;
 	mirrors("leader-self", "compassionate-leadership");
 	mirrors("leader-self-pulse", "compassionate-pulse");
+	mirrors("leader-self-pulse", "compassionate-pulse-enps");
+}
+
+/* The pulse offers "prefer not to say" on every item; its eNPS variant
+ * is the same pulse with one eNPS item more. */
+static void test_pulse_options(void **state)
+{
+	struct cp_survey *p = builtin("compassionate-pulse");
+	struct cp_survey *e = builtin("compassionate-pulse-enps");
+
+	(void)state;
+	assert_non_null(p);
+	assert_non_null(e);
+	assert_string_equal(p->prefer_not_to_say, "Prefer not to say");
+	for (size_t i = 0; i < p->nitems; i++) {
+		assert_true(p->items[i].prefer_not_to_say);
+		assert_int_equal(p->items[i].type, CP_ITEM_AGREE);
+		assert_string_equal(e->items[i].id, p->items[i].id);
+		assert_string_equal(e->items[i].text, p->items[i].text);
+	}
+	assert_int_equal(e->nitems, p->nitems + 1);
+	assert_int_equal(e->items[p->nitems].type, CP_ITEM_ENPS);
+	assert_string_equal(
+	    e->items[p->nitems].text,
+	    "How likely are you to recommend your team as a place to work?");
+	assert_true(e->items[p->nitems].prefer_not_to_say);
+	cp_survey_free(p);
+	cp_survey_free(e);
 }
 
 static void test_coaching_surveys_present(void **state)
@@ -584,9 +774,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_builtins_parse),
+	    cmocka_unit_test(test_texts_in_languages),
+	    cmocka_unit_test(test_incomplete_language_refused),
+	    cmocka_unit_test(test_builtin_languages),
 	    cmocka_unit_test(test_compassionate_leadership),
 	    cmocka_unit_test(test_compassionate_pulse),
 	    cmocka_unit_test(test_leader_self_mirrors_team_survey),
+	    cmocka_unit_test(test_pulse_options),
 	    cmocka_unit_test(test_coaching_surveys_present),
 	    cmocka_unit_test(test_lookups),
 	    cmocka_unit_test(test_hash_is_sha256_of_exact_text),
