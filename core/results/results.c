@@ -851,6 +851,37 @@ static void item_stat(struct cp_results *r, size_t g, size_t i,
 	st->answers = st->n;
 }
 
+/* Allocates the statistics arrays of each wanted group. */
+static int alloc_stats(struct cp_results *r, struct cp_error *err)
+{
+	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+
+	for (size_t g = 0; g < r->ngroups; g++) {
+		struct cp_group *gr = &r->groups[g];
+		if (!wanted(r, g))
+			continue;
+		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
+		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
+		if (!r->dims_only) {
+			gr->items = calloc(ni + 1, sizeof(*gr->items));
+			gr->item_change =
+			    calloc(ni + 1, sizeof(*gr->item_change));
+			if (cp_results_enps_item(r) != CP_NO_GROUP &&
+			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
+				NULL)
+				return cp_error_set(err, CP_ENOMEM,
+						    "out of memory");
+		}
+		gr->self = calloc(nd + 1, sizeof(*gr->self));
+		gr->self_gap = calloc(nd + 1, sizeof(double));
+		if (!gr->dims || !gr->dim_change ||
+		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
+		    !gr->self || !gr->self_gap)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /*
  * Fills each wanted group's statistics from the totals: per dimension,
  * per item (unless dims_only), and the leader's self-assessment with its
@@ -877,33 +908,8 @@ static int compute_scores(struct build *b,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t g = 0; g < ng; g++) {
-		struct cp_group *gr = &r->groups[g];
-		if (!wanted(r, g))
-			continue;
-		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
-		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		if (!r->dims_only) {
-			gr->items = calloc(ni + 1, sizeof(*gr->items));
-			gr->item_change =
-			    calloc(ni + 1, sizeof(*gr->item_change));
-			if (cp_results_enps_item(r) != CP_NO_GROUP &&
-			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
-				NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				goto done;
-			}
-		}
-		gr->self = calloc(nd + 1, sizeof(*gr->self));
-		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change ||
-		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
-		    !gr->self || !gr->self_gap) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
+	if ((rc = alloc_stats(r, err)))
+		goto done;
 	for (size_t d = 0; d < nd; d++) {
 		for (size_t g = 0; g < ng; g++)
 			n[g] = t->dim_n[g * nd + d];
@@ -1291,37 +1297,6 @@ done:
 	free(bodies);
 	free(rows);
 	return rc;
-}
-
-/* Allocates the statistics arrays of each wanted group. */
-static int alloc_stats(struct cp_results *r, struct cp_error *err)
-{
-	size_t nd = r->survey->ndims, ni = r->survey->nitems;
-
-	for (size_t g = 0; g < r->ngroups; g++) {
-		struct cp_group *gr = &r->groups[g];
-		if (!wanted(r, g))
-			continue;
-		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
-		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		if (!r->dims_only) {
-			gr->items = calloc(ni + 1, sizeof(*gr->items));
-			gr->item_change =
-			    calloc(ni + 1, sizeof(*gr->item_change));
-			if (cp_results_enps_item(r) != CP_NO_GROUP &&
-			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
-				NULL)
-				return cp_error_set(err, CP_ENOMEM,
-						    "out of memory");
-		}
-		gr->self = calloc(nd + 1, sizeof(*gr->self));
-		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change ||
-		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
-		    !gr->self || !gr->self_gap)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
-	return 0;
 }
 
 struct stored_read {
