@@ -690,6 +690,8 @@ static const char *const migrations[] = {
      * compute them). A purge or a cancellation drops them, so they are
      * computed again from what remains.
      *
+     * wave_result_counts gives a report on one team every group's counts
+     * without reading the other groups' bodies (a page each).
      * invitation_kind_team counts a wave's team invitations per team from
      * the index alone (the response rates of an open wave).
      */
@@ -703,6 +705,8 @@ static const char *const migrations[] = {
      "  body BLOB NOT NULL,"
      "  UNIQUE (wave_id, team_id, scope)"
      ");"
+     "CREATE INDEX wave_result_counts"
+     "  ON wave_result(wave_id, team_id, scope, answered, delivered);"
      "CREATE INDEX invitation_kind_team"
      "  ON invitation(wave_id, kind, team_id, state);"),
 };

@@ -307,26 +307,52 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 	return rc;
 }
 
+static int results_query(struct cp_store *s, const char *sql, int64_t wave,
+			 int64_t team,
+			 int (*each)(const struct cp_result_row *row, void *arg,
+				     struct cp_error *err),
+			 void *arg, struct cp_error *err);
+
 int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
 			       int64_t only_team,
 			       int (*each)(const struct cp_result_row *row,
 					   void *arg, struct cp_error *err),
 			       void *arg, struct cp_error *err)
 {
+	/* Every row with its body; or, for one team, the other groups'
+	 * counts from the index wave_result_counts alone (a body fills a
+	 * page), then the team's rows with theirs. */
+	static const char *const sql[] = {
+	    ("SELECT team_id, scope, answered, delivered, body"
+	     " FROM wave_result WHERE wave_id = ?1"),
+	    ("SELECT team_id, scope, answered, delivered, NULL"
+	     " FROM wave_result INDEXED BY wave_result_counts"
+	     " WHERE wave_id = ?1 AND team_id <> ?2"),
+	    ("SELECT team_id, scope, answered, delivered, body"
+	     " FROM wave_result WHERE wave_id = ?1 AND team_id = ?2"),
+	};
+	int rc = 0;
+
+	for (size_t q = only_team ? 1 : 0; rc == 0 && q < (only_team ? 3 : 1);
+	     q++)
+		rc = results_query(s, sql[q], wave, only_team, each, arg, err);
+	return rc;
+}
+
+static int results_query(struct cp_store *s, const char *sql, int64_t wave,
+			 int64_t team,
+			 int (*each)(const struct cp_result_row *row, void *arg,
+				     struct cp_error *err),
+			 void *arg, struct cp_error *err)
+{
 	sqlite3_stmt *st;
 	int step = SQLITE_DONE, rc;
 
-	/* One team: its rows with bodies by the unique index, the others'
-	 * counts without reading their bodies. */
-	if ((rc = cp_store_prepare(
-		 s, &st,
-		 "SELECT team_id, scope, answered, delivered,"
-		 " CASE WHEN ?2 = 0 OR team_id = ?2 THEN body END"
-		 " FROM wave_result WHERE wave_id = ?1",
-		 err)))
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	sqlite3_bind_int64(st, 2, only_team);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, team);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cp_result_row r = {0};
 		r.team_id = sqlite3_column_int64(st, 0);
