@@ -1838,6 +1838,11 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		if (rc == 0 && !stored && cp_store_writable(s)) {
 			rc = store_now(s, wave, entries, nentries, err);
 			stored = rc == 0;
+			/* Not stored in a transaction of its own (another
+			 * writer holds the lock): computed below, as from a
+			 * read-only store; stored at a later look. */
+			if (rc && !cp_store_in_transaction(s))
+				rc = 0;
 		}
 	}
 	if (rc == 0 && stored)
