@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -157,6 +158,18 @@ struct cp_retention;
  * prefix. (cmd_purge.c; tick prints it too) */
 void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 			 const char *prefix);
+
+struct cp_buf;
+/*
+ * What `results WAVE --team TEAM --items --format csv|json` prints, into
+ * out, for the portal's downloads: only the groups of the teams in
+ * allowed (the viewer's, from core/access), and without the leader's
+ * self-assessment unless with_self. (cmd_results.c)
+ */
+int cmd_results_export(struct cp_store *st, int64_t wave, int64_t team,
+		       bool csv, bool with_self, const int64_t *allowed,
+		       size_t nallowed, struct cp_buf *out,
+		       struct cp_error *err);
 
 /* Prints progress on stderr when it is a terminal; quiet otherwise. */
 void cmd_progress(const struct cmd_ctx *c, const char *fmt, ...)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "access.h"
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
@@ -429,9 +430,52 @@ static int reports(struct demo *d)
 	}
 	printf("   more: carepulse --db %s results --trend --team '%s'\n",
 	       d->db_path, d->team);
-	printf("team report (%s): %s\n", d->team, d->team_pdf);
-	printf("comparison report: %s\n", d->compare_pdf);
 	return 0;
+}
+
+/*
+ * One viewer of each kind for the results portal: an HR partner, the
+ * report's team leader (a leader from the roster, by default) and a
+ * facilitator of that team; and how to sign in as each.
+ */
+static int portal_viewers(struct demo *d)
+{
+	struct cp_member *m = NULL;
+	const char *leader = NULL;
+	int64_t team = 0;
+	size_t n = 0;
+	int rc;
+
+	rc = cp_store_team_find(d->st, d->team, &team, &d->c->err);
+	rc = rc ? rc : cp_store_member_list(d->st, team, 0, &m, &n, &d->c->err);
+	for (size_t i = 0; rc == 0 && i < n && !leader; i++)
+		if (m[i].role == CP_ROLE_LEADER && m[i].team_id == team)
+			leader = m[i].email;
+	rc = rc ? rc
+		: cp_access_grant(d->st, "hr@example.org", CP_ACCESS_HR, NULL,
+				  0, &d->c->err);
+	rc =
+	    rc ? rc
+	       : cp_access_grant(d->st, "coach@example.org",
+				 CP_ACCESS_FACILITATOR, d->team, 0, &d->c->err);
+	if (rc == 0) {
+		printf("\n9. the results portal: run\n"
+		       "     carepulse --db %s serve\n"
+		       "   open http://127.0.0.1:8080/portal/ and sign in as\n"
+		       "     HR partner   hr@example.org (every team, the heat "
+		       "map)\n",
+		       d->db_path);
+		if (leader)
+			printf("     leader       %s (%s and the teams below "
+			       "it)\n",
+			       leader, d->team);
+		printf("     facilitator  coach@example.org (%s)\n"
+		       "   the sign-in link arrives in %s/outbox/signin-*.eml "
+		       "(set smtp.url to mail it)\n",
+		       d->team, d->dir);
+	}
+	cp_store_members_free(m, n);
+	return rc;
 }
 
 static int run(struct cmd_ctx *c, const char *dir)
@@ -462,6 +506,11 @@ static int run(struct cmd_ctx *c, const char *dir)
 	rc = rc ? rc : answer_wave(&d);
 	rc = rc ? rc : summary(&d);
 	rc = rc ? rc : reports(&d);
+	rc = rc ? rc : portal_viewers(&d);
+	if (rc == 0) {
+		printf("team report (%s): %s\n", d.team, d.team_pdf);
+		printf("comparison report: %s\n", d.compare_pdf);
+	}
 	cp_store_clock_pin(0);
 	cp_store_close(d.st);
 	cp_wipe(d.key, sizeof(d.key));
@@ -491,7 +540,9 @@ const struct cmd_entry cmd_demo_entry = {
 	"answers; sends a new wave\nto DIR/outbox, answers three in four of "
 	"its invitations through the form\nserver over HTTP, closes it, "
 	"prints one team's results and writes\nDIR/report-TEAM.pdf and "
-	"DIR/report-compare.pdf (their paths are the last two\nlines). The "
+	"DIR/report-compare.pdf (their paths are the last two\nlines). It "
+	"grants the results portal to an HR partner, a leader and a\n"
+	"facilitator and prints how to sign in as each. The "
 	"demo's dates are fixed and its data seeded: two runs give the\n"
 	"same PDFs (SOURCE_DATE_EPOCH sets their creation date). Run again "
 	"on its\nown folder, it starts over; a folder it did not make must "

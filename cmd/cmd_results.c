@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "output.h"
 #include "results.h"
@@ -269,22 +270,6 @@ static void group_label(struct out_table *t, const struct cp_group *g)
 	out_cell(t, label_of(g, buf, sizeof(buf)));
 }
 
-static const char *change_text(const struct cp_change *ch, char *buf, size_t n)
-{
-	switch (ch->status) {
-	case CP_CHANGE_UP:
-	case CP_CHANGE_DOWN:
-		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
-			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
-			 ch->low, ch->high);
-		return buf;
-	case CP_CHANGE_UNDETECTABLE:
-		return "no detectable change";
-	default:
-		return NULL;
-	}
-}
-
 /* The columns of a data row up to DATA_MEASURE: the wave and the group. */
 static void data_group(struct out_table *t, const struct cp_results *r,
 		       const struct cp_group *g)
@@ -399,8 +384,8 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 			out_cellf(t, "%+.2f", gap ? *gap : 0);
 		else
 			out_cell(t, NULL);
-		out_cell(t,
-			 has_change ? change_text(ch, buf, sizeof(buf)) : NULL);
+		out_cell(t, has_change ? cp_change_text(ch, buf, sizeof(buf))
+				       : NULL);
 		return;
 	}
 	data_group(t, r, g);
@@ -982,6 +967,57 @@ static int show_trend(struct cmd_ctx *c, int64_t team)
 	out_table_release(&t);
 	if (rc == 0 && c->format == FORMAT_TABLE)
 		rc = print_gaps(c, team);
+	return rc;
+}
+
+static bool allowed_team(int64_t team, const int64_t *allowed, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (allowed[i] == team)
+			return true;
+	return false;
+}
+
+int cmd_results_export(struct cp_store *st, int64_t wave, int64_t team,
+		       bool csv, bool with_self, const int64_t *allowed,
+		       size_t nallowed, struct cp_buf *out,
+		       struct cp_error *err)
+{
+	struct cp_results_opts opts = {.changes = true};
+	enum cmd_format fmt = csv ? FORMAT_CSV : FORMAT_JSON;
+	struct cp_results *r = NULL;
+	struct out_table t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if ((rc = cp_results_load(&r, st, wave, &opts, err)))
+		return rc;
+	if (cp_results_group(r, CP_SCOPE_TEAM, team) == NULL &&
+	    cp_results_group(r, CP_SCOPE_SUBTREE, team) == NULL) {
+		cp_results_free(r);
+		return cp_error_set(err, CP_ENOTFOUND,
+				    "team %lld is not in wave %lld",
+				    (long long)team, (long long)wave);
+	}
+	for (size_t g = 0; !with_self && g < r->ngroups; g++)
+		r->groups[g].has_self = false;
+	out_table_init(&t, data_cols, NDATA);
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (in_view(r, g, team) &&
+		    allowed_team(r->groups[g].team_id, allowed, nallowed))
+			group_rows(&t, r, &r->groups[g], true, fmt);
+	f = open_memstream(&text, &len);
+	if (f == NULL || out_table_print(&t, f, fmt))
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = cp_buf_add(out, text, len, err);
+	free(text);
+	out_table_release(&t);
+	cp_results_free(r);
 	return rc;
 }
 

@@ -6,10 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
+#include "portal.h"
+#include "portal_oidc.h"
+#include "report_write.h"
 #include "server.h"
 #include "store.h"
 #include "when.h"
@@ -81,6 +86,59 @@ static void log_line(void *arg, const char *line)
 	fwrite(out, 1, n, stderr);
 }
 
+/* ---- the portal's downloads: the PDF from reports/, the export from
+ * the results command (core/portal knows neither) ---- */
+
+/* One PDF at a time: the text shaping keeps per-process caches. */
+static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int portal_pdf(void *arg, struct cp_store *st, int64_t wave,
+		      int64_t team, bool with_self, struct cp_buf *out,
+		      struct cp_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct rp_options o = {0};
+	char path[4096];
+	int fd, rc;
+
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/carepulse-portal-XXXXXX.pdf",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemps(path, 4);
+	if (fd < 0)
+		return cp_error_set(err, CP_EIO, "%s: cannot make a file",
+				    path);
+	close(fd);
+	o.paper = RP_PAPER_A4;
+	o.has_creation_time = 1;
+	o.creation_time = sde && *sde ? strtoll(sde, NULL, 10) : time(NULL);
+	o.without_self = !with_self;
+	pthread_mutex_lock(&pdf_lock);
+	rc = rp_write_team_report_id(st, team, "the team", wave, path, &o, NULL,
+				     err);
+	pthread_mutex_unlock(&pdf_lock);
+	rc = rc ? rc : cp_buf_read_file(out, path, err);
+	unlink(path);
+	return rc;
+}
+
+static int portal_export(void *arg, struct cp_store *st, int64_t wave,
+			 int64_t team, bool csv, bool with_self,
+			 const int64_t *allowed, size_t nallowed,
+			 struct cp_buf *out, struct cp_error *err)
+{
+	(void)arg;
+	return cmd_results_export(st, wave, team, csv, with_self, allowed,
+				  nallowed, out, err);
+}
+
+static const struct cp_portal_hooks portal_hooks = {
+    .pdf = portal_pdf, .export = portal_export,
+    /* .oidc_start, .oidc_callback: set by cmd_serve_exec when single
+       sign-on is configured (oidc.issuer). */
+};
+
 static int number(struct cmd_ctx *c, int opt, unsigned long max,
 		  unsigned long *out)
 {
@@ -149,6 +207,8 @@ static int read_pem(struct cmd_ctx *c, const char *path, char **out)
 static int cmd_serve_exec(struct cmd_ctx *c)
 {
 	struct cp_server_options o = {0};
+	struct cp_portal_hooks hooks;
+	struct cp_portal_oidc *sso = NULL;
 	struct cp_server *srv = NULL;
 	const char *listen = cmd_value(c, SERVE_LISTEN);
 	const char *cert = cmd_value(c, SERVE_CERT),
@@ -194,6 +254,22 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.tls_cert = cert_pem;
 	o.tls_key = key_pem;
 	o.log = log_line;
+	o.base_url = base;
+	hooks = portal_hooks;
+	o.portal = &hooks;
+	/* Single sign-on: refused at start when half configured, so a
+	 * mistake shows now, not at someone's first sign-in. */
+	if (cp_portal_oidc_create(&sso, c->store, base, &c->err)) {
+		free(cert_pem);
+		free(key_pem);
+		free(base);
+		return cmd_report(&c->err);
+	}
+	if (sso) {
+		hooks.oidc_start = cp_portal_oidc_start;
+		hooks.oidc_callback = cp_portal_oidc_callback;
+		hooks.arg = sso;
+	}
 
 	/* SIGINT and SIGTERM are taken by sigwait below, in this thread
 	 * only: every thread the server starts inherits the blocked mask. */
@@ -205,6 +281,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 
 	rc = cp_server_start(&srv, &o, &c->err);
 	if (rc) {
+		cp_portal_oidc_free(sso);
 		free(cert_pem);
 		free(key_pem);
 		free(base);
@@ -212,7 +289,8 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	}
 	fprintf(stderr,
 		"carepulse: serving the form on %s://%s%s%s:%u/ (links: "
-		"%s/r/TOKEN); stop with Ctrl-C or SIGTERM\n",
+		"%s/r/TOKEN) and the results portal at /portal/; stop with "
+		"Ctrl-C or SIGTERM\n",
 		cert ? "https" : "http", strchr(addr, ':') ? "[" : "", addr,
 		strchr(addr, ':') ? "]" : "", cp_server_port(srv),
 		base ? base : "(base_url not set)");
@@ -222,6 +300,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	fprintf(stderr, "carepulse: %s: finishing requests in flight\n",
 		sig == SIGINT ? "interrupted" : "terminated");
 	cp_server_stop(srv);
+	cp_portal_oidc_free(sso);
 	fprintf(stderr, "carepulse: stopped\n");
 	free(cert_pem);
 	free(key_pem);
@@ -231,12 +310,14 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .summary = "serve the response form that invitation links open",
+    .summary = "serve the response form and the results portal",
     .usage = "[--listen ADDR:PORT] [--base-url URL]",
     .description =
 	"Runs the web form team members answer on: GET /r/TOKEN shows the "
 	"survey,\nPOST /r/TOKEN stores the answers, POST /api/v1/responses "
-	"takes them as JSON,\nGET /healthz says the server is up. Answers "
+	"takes them as JSON,\nGET /healthz says the server is up, and "
+	"/portal/ is the results portal,\nwhere viewers sign in by an "
+	"e-mailed link or single sign-on (docs/portal.md). Answers "
 	"are committed durably before the\nthank-you page is sent; "
 	"concurrent submissions are committed together.\nThe access log "
 	"(stderr) never shows a token. Stop with SIGINT or SIGTERM:\n"

@@ -16,6 +16,7 @@
 #ifndef CP_REPORT_H
 #define CP_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,9 @@ struct rp_options {
 	 * Debian's /usr/share/fonts/truetype/dejavu. Other scripts fall back
 	 * to Debian's Noto and WenQuanYi fonts (reports/text.c). */
 	const char *font_dir;
+	/* Leave the leader's self-assessment out of a team report: for a
+	 * reader who is not that leader (the portal decides, core/access). */
+	bool without_self;
 };
 
 /* Which model a dimension belongs to; it decides where a report draws it. */

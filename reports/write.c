@@ -262,6 +262,9 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		if ((rc = load_closed_opts(st, wave, &opts, &now, err)) != 0)
 			goto done;
 	}
+	/* The self-assessment is its leader's alone (the portal asks). */
+	for (size_t i = 0; o && o->without_self && i < now->ngroups; i++)
+		now->groups[i].has_self = false;
 	rc = rp_team_report_from_results(
 	    &data, now, team, (const struct cp_results *const *)before,
 	    n_before, err);

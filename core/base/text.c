@@ -348,3 +348,40 @@ char *cp_trim(char *s)
 	s[end - start] = '\0';
 	return s;
 }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t cp_url_decode(char *s, size_t n)
+{
+	size_t r = 0, w = 0;
+
+	while (r < n) {
+		if (s[r] == '+') {
+			s[w++] = ' ';
+			r++;
+		} else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 &&
+			   hexval(s[r + 2]) >= 0) {
+			s[w++] =
+			    (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+			r += 3;
+		} else {
+			s[w++] = s[r++];
+		}
+	}
+	s[w] = '\0';
+	return w;
+}
+
+/*
+ * Reads the posted fields into a. Fields that are not in the survey are
+ * ignored (a form never sends them); false when a cap is passed.
+ */

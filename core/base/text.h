@@ -33,6 +33,11 @@ const char *cp_email_problem(const char *s);
 /* True when s matches ^[a-z0-9][a-z0-9_.-]{0,63}$ (survey, item, team ids). */
 bool cp_id_valid(const char *s);
 
+/* Decodes application/x-www-form-urlencoded text s of n bytes in place
+ * ('+' a space, %XX a byte; a malformed % is kept); terminates it and
+ * returns its new length. */
+size_t cp_url_decode(char *s, size_t n);
+
 /* Appends s to b with & < > " ' escaped for HTML text and attributes. */
 int cp_html_escape(struct cp_buf *b, const char *s, struct cp_error *err);
 

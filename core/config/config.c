@@ -109,6 +109,48 @@ static int check_email(const char *v, struct cp_error *err)
 	return 0;
 }
 
+static int check_client_auth(const char *v, struct cp_error *err)
+{
+	if (strcmp(v, "basic") && strcmp(v, "post"))
+		return cp_error_set(err, CP_EDATA, "'%s' must be basic or post",
+				    v);
+	return 0;
+}
+
+static int check_email_verified(const char *v, struct cp_error *err)
+{
+	if (strcmp(v, "required") && strcmp(v, "when_present"))
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must be required or when_present", v);
+	return 0;
+}
+
+/* Space-separated scopes, openid among them (RFC 6749 3.3 characters). */
+static int check_scopes(const char *v, struct cp_error *err)
+{
+	const char *p = v;
+	bool openid = false;
+
+	for (const char *c = v; *c; c++)
+		if (*c != ' ' &&
+		    (*c < 0x21 || *c > 0x7e || *c == '"' || *c == '\\'))
+			return cp_error_set(err, CP_EDATA,
+					    "'%s' must be scopes separated by "
+					    "spaces",
+					    v);
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		openid = openid || (n == 6 && strncmp(p, "openid", 6) == 0);
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (!openid)
+		return cp_error_set(err, CP_EDATA,
+				    "'%s' must include the scope openid", v);
+	return 0;
+}
+
 /* Alphabetical; the only home of each default and range. */
 static const struct cp_config_key keys[] = {
     {.key = "access.leaders_from_roster",
@@ -184,6 +226,35 @@ static const struct cp_config_key keys[] = {
      .help = "file with your own reminder text"},
     {.key = "mail.self_template",
      .help = "file with your own self-assessment invitation"},
+    {.key = "oidc.client_auth",
+     .help = "how the portal's single sign-on authenticates to the token "
+	     "endpoint: basic or post (client_secret_basic or _post)",
+     .fallback = "basic",
+     .check = check_client_auth},
+    {.key = "oidc.client_id",
+     .help = "the portal's client id at the OpenID Connect provider"},
+    {.key = "oidc.client_secret",
+     .help = "the portal's OpenID Connect client secret (environment only)",
+     .secret = true},
+    {.key = "oidc.client_secret_file",
+     .help = "file holding the OpenID Connect client secret"},
+    {.key = "oidc.email_verified",
+     .help = "required: sign in only with email_verified true; "
+	     "when_present: refuse only email_verified false",
+     .fallback = "required",
+     .check = check_email_verified},
+    {.key = "oidc.issuer",
+     .help = "OpenID Connect provider for portal sign-in, exactly as its "
+	     "discovery document names it (unset: no single sign-on)",
+     .check = check_url},
+    {.key = "oidc.redirect_url",
+     .help = "the portal's callback URL registered at the provider "
+	     "(default: base_url + /portal/oidc/callback)",
+     .check = check_url},
+    {.key = "oidc.scopes",
+     .help = "scopes asked for at sign-in, openid among them",
+     .fallback = "openid email",
+     .check = check_scopes},
     {.key = "outbox.dir",
      .help = "folder for the outbox channel",
      .fallback = "./outbox"},

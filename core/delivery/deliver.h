@@ -134,4 +134,23 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    const struct cp_send_options *o, struct cp_tick_report *r,
 		    struct cp_error *err);
 
+/* One message to one person outside a wave (a portal sign-in link). */
+struct cp_one_message {
+	const char *kind; /* names an outbox file: "signin" */
+	const char *to_name;
+	const char *to_addr;
+	const char *subject;
+	const char *text;
+	const char *html; /* NULL: text only */
+};
+
+/*
+ * Sends msg once: by SMTP when smtp.url is set, else into outbox.dir
+ * (CP_EUSAGE when neither is), from mail.from, with a random Message-ID.
+ * CP_EUNAVAIL when the peer refuses it; nothing is recorded, the person
+ * asks again.
+ */
+int cp_deliver_message(struct cp_store *st, const struct cp_one_message *msg,
+		       struct cp_error *err);
+
 #endif

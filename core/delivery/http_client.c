@@ -114,6 +114,105 @@ int cp_http_post(struct cp_http_client *c, const char *url,
 	return 0;
 }
 
+/* The response body of cp_http_fetch, within the buffer's cap. */
+struct sink {
+	struct cp_buf *b;
+	int over;
+};
+
+static size_t keep(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *k = arg;
+
+	if (cp_buf_add(k->b, ptr, size * nmemb, NULL)) {
+		k->over = 1;
+		return 0; /* curl stops with CURLE_WRITE_ERROR */
+	}
+	return size * nmemb;
+}
+
+static int add_header(struct curl_slist **h, const char *name,
+		      const char *value)
+{
+	char line[256];
+	struct curl_slist *n;
+
+	if (value == NULL)
+		return 0;
+	snprintf(line, sizeof(line), "%s: %s", name, value);
+	if ((n = curl_slist_append(*h, line)) == NULL)
+		return -1;
+	*h = n;
+	return 0;
+}
+
+int cp_http_fetch(struct cp_http_client *c, const struct cp_http_request *rq,
+		  struct cp_buf *response, long *status, struct cp_error *err)
+{
+	struct curl_slist *h = NULL;
+	struct sink k = {.b = response};
+	CURLcode rc;
+
+	*status = 0;
+	if (!cp_http_url_allowed(rq->url))
+		return cp_error_set(err, CP_EUSAGE,
+				    "the URL must be https:// (http:// only to "
+				    "127.0.0.1 or localhost)");
+	if (add_header(&h, "Accept", rq->accept) ||
+	    add_header(&h, "Content-Type", rq->content_type)) {
+		curl_slist_free_all(h);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	curl_easy_setopt(c->curl, CURLOPT_URL, rq->url);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+	if (rq->content_type) {
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, rq->body);
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)rq->len);
+	} else {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+	}
+	if (rq->user) {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(c->curl, CURLOPT_USERNAME, rq->user);
+		curl_easy_setopt(c->curl, CURLOPT_PASSWORD, rq->password);
+	} else if (rq->bearer) {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+		curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, rq->bearer);
+	}
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &k);
+	rc = curl_easy_perform(c->curl);
+	/* The next request starts from the client's defaults again. */
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_USERNAME, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_PASSWORD, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_XOAUTH2_BEARER, NULL);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_NONE);
+	curl_slist_free_all(h);
+	if (k.over)
+		return cp_error_set(err, CP_EDATA,
+				    "HTTP: the answer is longer than %zu bytes",
+				    response->max);
+	if (rc != CURLE_OK)
+		return cp_error_set(err, CP_EUNAVAIL, "HTTP %s: %s",
+				    rq->content_type ? "POST" : "GET",
+				    curl_easy_strerror(rc));
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
+	return 0;
+}
+
+int cp_http_client_ca(struct cp_http_client *c, const char *ca_file,
+		      struct cp_error *err)
+{
+	/* libcurl copies the string. */
+	if (curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca_file) != CURLE_OK)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
 void cp_http_client_free(struct cp_http_client *c)
 {
 	if (c == NULL)

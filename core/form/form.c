@@ -97,44 +97,23 @@ static const char style[] =
 static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
 static char csp[256];
 
-static void base64(const unsigned char *in, size_t n, char *out)
-{
-	static const char a[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-	    "wxyz0123456789+/";
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-			     in[i + 2];
-		out[o++] = a[v >> 18 & 63];
-		out[o++] = a[v >> 12 & 63];
-		out[o++] = a[v >> 6 & 63];
-		out[o++] = a[v & 63];
-	}
-	if (i < n) {
-		unsigned v = (unsigned)in[i] << 16 |
-			     (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0);
-		out[o++] = a[v >> 18 & 63];
-		out[o++] = a[v >> 12 & 63];
-		out[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-}
-
-static void make_csp(void)
+void cp_form_csp_of(const char *css, size_t len, char *out, size_t n)
 {
 	uint8_t h[CP_SHA256_LEN];
 	char b64[48];
 
-	cp_sha256(style, sizeof(style) - 1, h);
-	base64(h, sizeof(h), b64);
-	snprintf(csp, sizeof(csp),
+	cp_sha256(css, len, h);
+	cp_base64(h, sizeof(h), b64);
+	snprintf(out, n,
 		 "default-src 'none'; style-src 'sha256-%s'; "
 		 "form-action 'self'; frame-ancestors 'none'; "
 		 "base-uri 'none'",
 		 b64);
+}
+
+static void make_csp(void)
+{
+	cp_form_csp_of(style, sizeof(style) - 1, csp, sizeof(csp));
 }
 
 const char *cp_form_csp(void)

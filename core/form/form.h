@@ -49,6 +49,10 @@ int cp_form_render(struct cp_buf *b, const struct cp_form *f,
 int cp_form_message(struct cp_buf *b, const struct cp_lang *lang,
 		    const char *title, const char *text, struct cp_error *err);
 
+/* The Content-Security-Policy for a page whose only style is css (len
+ * bytes, allowed by its hash) and which has no script, into out. */
+void cp_form_csp_of(const char *css, size_t len, char *out, size_t n);
+
 /* Appends the thank-you page: saved, and when and how results will be
  * shared (the wave's closing date; wave may be NULL). In lang (NULL:
  * English), rendered in the thread's language (cp_lang_use). */

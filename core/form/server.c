@@ -31,6 +31,7 @@
 #include "config.h"
 #include "form.h"
 #include "json_load.h"
+#include "portal.h"
 #include "respond.h"
 #include "store.h"
 #include "survey.h"
@@ -62,6 +63,7 @@ enum route {
 	ROUTE_HEALTH,
 	ROUTE_FORM,
 	ROUTE_API,
+	ROUTE_PORTAL,
 	ROUTE_STOP, /* /u/TOKEN: one-click "no more reminders" */
 };
 
@@ -137,6 +139,14 @@ struct request {
 	bool lang_chosen;
 	struct cp_wave wave; /* the link's, for the thank-you page */
 	enum outcome outcome;
+	char portal_route[64]; /* what the access log names */
+	/* Headers of a portal reply (cookies, a redirect, a download's
+	 * name); they point into portal_reply. */
+	struct {
+		const char *name, *value;
+	} headers[4];
+	size_t nheaders;
+	struct cp_portal_reply *portal_reply;
 	struct request *next; /* in the writer's queue */
 	/* The writer's: when queued, and the group of its invitation. */
 	struct timespec queued;
@@ -148,6 +158,7 @@ struct request {
 struct cp_server {
 	struct cp_server_options opt;
 	struct MHD_Daemon *daemon;
+	struct cp_portal *portal;
 	unsigned port;
 	int threshold, comment_threshold;
 	const struct cp_lang *default_lang; /* setting "language" */
@@ -217,23 +228,34 @@ static bool token_char(char c)
 	       (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-/* The next "/r/" or "/u/" in p (the paths that carry a token), or NULL. */
-static char *token_path(char *p)
+/* The next path in p that carries a token: a form link "/r/", a "no
+ * more reminders" link "/u/" or a portal sign-in link "/signin/"; its
+ * prefix's length in *len. NULL when none. */
+static char *token_path(char *p, size_t *len)
 {
-	char *r = strstr(p, "/r/"), *u = strstr(p, "/u/");
+	static const char *const prefixes[] = {"/r/", "/u/", "/signin/"};
+	char *best = NULL;
 
-	return r && (u == NULL || r < u) ? r : u;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		char *q = strstr(p, prefixes[i]);
+		if (q && (best == NULL || q < best)) {
+			best = q;
+			*len = strlen(prefixes[i]);
+		}
+	}
+	return best;
 }
 
-/* Cuts whatever follows "/r/" or "/u/" in a library message, in case it
- * names a path: no token may reach the log by any route. */
+/* Cuts whatever follows those in a library message, in case it names a
+ * path: no token may reach the log by any route. */
 static void redact(char *line)
 {
 	static const char mark[] = "<redacted>";
+	size_t plen = 0;
 	char *p = line;
 
-	while ((p = token_path(p)) != NULL) {
-		char *t = p + 3, *e = t;
+	while ((p = token_path(p, &plen)) != NULL) {
+		char *t = p + plen, *e = t;
 		size_t rest;
 		while (token_char(*e))
 			e++;
@@ -506,12 +528,13 @@ static void reading_done(struct request *rq)
 
 /* ---- responses ---- */
 
-static void add_common_headers(struct MHD_Response *r, bool html)
+static void add_common_headers(struct MHD_Response *r, bool html, bool portal)
 {
 	MHD_add_response_header(r, "Content-Security-Policy",
-				html ? cp_form_csp()
-				     : "default-src 'none'; "
-				       "frame-ancestors 'none'");
+				!html	 ? "default-src 'none'; "
+					   "frame-ancestors 'none'"
+				: portal ? cp_portal_csp()
+					 : cp_form_csp());
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -535,7 +558,8 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 		free(data);
 		return MHD_NO;
 	}
-	add_common_headers(r, strncmp(type, "text/html", 9) == 0);
+	add_common_headers(r, strncmp(type, "text/html", 9) == 0,
+			   rq->route == ROUTE_PORTAL);
 	if (strncmp(type, "text/html", 9) == 0)
 		MHD_add_response_header(r, "Content-Language",
 					cp_lang_effective(rq->lang)->code);
@@ -554,6 +578,9 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 					: rq->route == ROUTE_API
 					    ? "POST"
 					    : "GET, HEAD, POST");
+	for (size_t i = 0; i < rq->nheaders; i++)
+		MHD_add_response_header(r, rq->headers[i].name,
+					rq->headers[i].value);
 	rq->status = status;
 	rq->sent_bytes = len;
 	rq->phase = PHASE_SENT;
@@ -1183,43 +1210,6 @@ static enum MHD_Result form_get(struct request *rq, const char *url)
 	return send_form(rq, survey, &wave, &inv, NULL);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes application/x-www-form-urlencoded text in place; its length. */
-static size_t url_decode(char *s, size_t n)
-{
-	size_t r = 0, w = 0;
-
-	while (r < n) {
-		if (s[r] == '+') {
-			s[w++] = ' ';
-			r++;
-		} else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 &&
-			   hexval(s[r + 2]) >= 0) {
-			s[w++] =
-			    (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
-			r += 3;
-		} else {
-			s[w++] = s[r++];
-		}
-	}
-	s[w] = '\0';
-	return w;
-}
-
-/*
- * Reads the posted fields into a. Fields that are not in the survey are
- * ignored (a form never sends them); false when a cap is passed.
- */
 static bool parse_form(char *body, size_t len, struct cp_answers *a,
 		       bool *nomem)
 {
@@ -1241,8 +1231,8 @@ static bool parse_form(char *body, size_t len, struct cp_answers *a,
 			char *name = p, *value = eq ? eq + 1 : stop;
 			if (eq)
 				*eq = '\0';
-			nlen = url_decode(name, strlen(name));
-			vlen = url_decode(value, (size_t)(stop - value));
+			nlen = cp_url_decode(name, strlen(name));
+			vlen = cp_url_decode(value, (size_t)(stop - value));
 			if (nlen > MAX_NAME_BYTES || vlen > MAX_FIELD_BYTES)
 				return false;
 			if (nlen == strlen(name) &&
@@ -1441,6 +1431,120 @@ static enum MHD_Result api_post(struct request *rq)
 	return MHD_YES;
 }
 
+/* ---- the results portal (core/portal) ---- */
+
+static const char *portal_query(const struct cp_portal_request *prq,
+				const char *name)
+{
+	return MHD_lookup_connection_value(prq->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+/* The client's address as text, for the portal's per-client limits. */
+static void client_text(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	cp_strlcpy(out, "unknown", n);
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+/* The portal's own page for a failure on our side (status 500 or 503). */
+static enum MHD_Result portal_failure(struct request *rq, unsigned status)
+{
+	struct cp_buf b;
+
+	cp_buf_init(&b, MAX_PAGE_BYTES);
+	if (cp_portal_failure_page(&b, NULL)) {
+		cp_buf_release(&b);
+		return MHD_NO;
+	}
+	return send_buf(rq, status, &b, "text/html; charset=utf-8", false);
+}
+
+/* Answers a portal request (GET, HEAD, or POST with its whole body) on
+ * this thread's connection: the portal decides everything (portal.h). */
+static enum MHD_Result portal_answer(struct request *rq, const char *url)
+{
+	struct cp_server *s = rq->srv;
+	struct cp_portal_request prq = {0};
+	struct cp_portal_reply *reply;
+	struct cp_error err;
+	struct cp_store *st;
+	char client[INET6_ADDRSTRLEN + 1];
+	struct cp_buf b;
+	int rc;
+
+	if (strcmp(rq->method, "POST") == 0 &&
+	    !content_type_is(rq->conn, "application/x-www-form-urlencoded"))
+		return send_page(rq, 415, N_("This form could not be read"),
+				 N_("The answers were not sent as a form. "
+				    "Nothing was saved."),
+				 false);
+	reply = __atomic_load_n(&s->portal, __ATOMIC_ACQUIRE)
+		    ? calloc(1, sizeof(*reply))
+		    : NULL;
+	st = reply ? reader(s, &err) : NULL;
+	if (st == NULL) {
+		if (reply)
+			logf_(s, "error: %s", err.message);
+		free(reply);
+		return portal_failure(rq, 503);
+	}
+	rq->portal_reply = reply;
+	cp_portal_reply_init(reply);
+	client_text(rq->conn, client, sizeof(client));
+	if (rq->body.len == 0)
+		cp_buf_adds(&rq->body, "", NULL);
+	prq.method = rq->method;
+	prq.path = url;
+	prq.sid = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND,
+					      CP_PORTAL_COOKIE);
+	prq.pre = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND,
+					      CP_PORTAL_PRE_COOKIE);
+	prq.client = client;
+	prq.body = rq->body.data ? rq->body.data : "";
+	prq.body_len = rq->body.len;
+	/* Secure cookies over TLS, here or at a proxy in front (https
+	 * base_url). */
+	prq.tls = s->opt.tls_cert != NULL ||
+		  (s->opt.base_url &&
+		   strncasecmp(s->opt.base_url, "https://", 8) == 0);
+	prq.now = cp_store_now();
+	prq.query = portal_query;
+	prq.conn = rq->conn;
+	rc = cp_portal_handle(s->portal, st, &prq, reply, &err);
+	cp_strlcpy(rq->portal_route, reply->route, sizeof(rq->portal_route));
+	if (rc) {
+		logf_(s, "error: %s", err.message);
+		return portal_failure(rq, 500);
+	}
+	if (reply->location[0]) {
+		rq->headers[rq->nheaders].name = "Location";
+		rq->headers[rq->nheaders++].value = reply->location;
+	}
+	for (int i = 0; i < 2; i++)
+		if (reply->cookie[i][0]) {
+			rq->headers[rq->nheaders].name = "Set-Cookie";
+			rq->headers[rq->nheaders++].value = reply->cookie[i];
+		}
+	if (reply->disposition[0]) {
+		rq->headers[rq->nheaders].name = "Content-Disposition";
+		rq->headers[rq->nheaders++].value = reply->disposition;
+	}
+	b = reply->body;
+	cp_buf_init(&reply->body, 0);
+	return send_buf(rq, reply->status, &b, reply->type, false);
+}
+
 /* ---- one-click "no more reminders" (RFC 8058) ---- */
 
 /*
@@ -1497,12 +1601,18 @@ static enum route route_of(const char *url)
 		return ROUTE_STOP;
 	if (strcmp(url, "/api/v1/responses") == 0)
 		return ROUTE_API;
+	if (cp_portal_path(url))
+		return ROUTE_PORTAL;
 	return ROUTE_OTHER;
 }
 
-static const char *route_name(enum route r)
+static const char *route_name(const struct request *rq)
 {
-	switch (r) {
+	switch (rq->route) {
+	case ROUTE_PORTAL:
+		/* The portal names its route, never a token (portal.h). */
+		return rq->portal_route[0] ? rq->portal_route
+					   : "/portal/<other>";
 	case ROUTE_HEALTH:
 		return "/healthz";
 	case ROUTE_FORM:
@@ -1532,7 +1642,7 @@ static bool takes_body(const struct request *rq)
 {
 	return strcmp(rq->method, "POST") == 0 &&
 	       (rq->route == ROUTE_FORM || rq->route == ROUTE_API ||
-		rq->route == ROUTE_STOP);
+		rq->route == ROUTE_PORTAL || rq->route == ROUTE_STOP);
 }
 
 /* What the headers say about the body's length, for first_call. */
@@ -1601,8 +1711,9 @@ static enum MHD_Result first_call(struct request *rq)
 		return send_page(rq, 404, N_("Not found"),
 				 N_("There is nothing at this address."), true);
 	if ((rq->route == ROUTE_HEALTH && !get) ||
-	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_STOP) && !get &&
-	     !post) ||
+	    ((rq->route == ROUTE_FORM || rq->route == ROUTE_PORTAL ||
+	      rq->route == ROUTE_STOP) &&
+	     !get && !post) ||
 	    (rq->route == ROUTE_API && !post))
 		return send_page(rq, 405, N_("Not allowed"),
 				 N_("This address does not take that method."),
@@ -1628,6 +1739,8 @@ static enum MHD_Result handle_get(struct request *rq, const char *url)
 		return send_buf(rq, 200, &b, "text/plain; charset=utf-8",
 				false);
 	}
+	if (rq->route == ROUTE_PORTAL)
+		return portal_answer(rq, url);
 	if (rq->route == ROUTE_STOP)
 		return stop_get(rq, url);
 	return form_get(rq, url);
@@ -1727,6 +1840,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 		if (rq->too_large)
 			return send_too_large(rq);
+		if (rq->route == ROUTE_PORTAL)
+			return portal_answer(rq, url);
 		return rq->route == ROUTE_API	 ? api_post(rq)
 		       : rq->route == ROUTE_STOP ? stop_post(rq, url)
 						 : form_post(rq, url);
@@ -1762,8 +1877,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* The route's name, never the path: a path may hold a token. */
-	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
-	      route_name(rq->route), rq->status, rq->sent_bytes, ms,
+	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method, route_name(rq),
+	      rq->status, rq->sent_bytes, ms,
 	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
 	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
 							      : " (aborted)");
@@ -1778,6 +1893,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	conn_set(rq, CONN_WAITING, true);
 	if (rq->have_answers)
 		cp_answers_release(&rq->answers);
+	if (rq->portal_reply) {
+		cp_buf_release(&rq->portal_reply->body);
+		free(rq->portal_reply);
+	}
 	cp_buf_release(&rq->body);
 	free(rq);
 	*con_cls = NULL;
@@ -1832,6 +1951,7 @@ static void server_free(struct cp_server *s)
 		next = e->next;
 		free(e);
 	}
+	cp_portal_free(s->portal);
 	cp_store_close(s->wstore);
 	for (size_t i = 0; i < s->nreaders; i++)
 		cp_store_close(s->readers[i]);
@@ -1843,6 +1963,27 @@ static void server_free(struct cp_server *s)
 	pthread_mutex_destroy(&s->conn_lock);
 	pthread_cond_destroy(&s->watchdog_wake);
 	free(s);
+}
+
+/* The portal, once the port is known (its links default to it); until
+ * then a portal request is answered 503. */
+static int start_portal(struct cp_server *s, bool v6, struct cp_error *err)
+{
+	struct cp_portal *p = NULL;
+	char base[128];
+	int rc;
+
+	snprintf(base, sizeof(base), "http%s://%s%s%s:%u",
+		 s->opt.tls_cert ? "s" : "", v6 ? "[" : "",
+		 s->opt.address ? s->opt.address : "127.0.0.1", v6 ? "]" : "",
+		 s->port);
+	(void)cp_portal_csp();
+	rc = cp_portal_create(&p, s->opt.db_path,
+			      s->opt.base_url ? s->opt.base_url : base,
+			      s->opt.portal, s->opt.log, s->opt.log_arg, err);
+	if (rc == 0)
+		__atomic_store_n(&s->portal, p, __ATOMIC_RELEASE);
+	return rc;
 }
 
 /* The setting "language": the pages' language when neither the
@@ -1969,6 +2110,11 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : o->port;
+	rc = start_portal(s, v6, err);
+	if (rc) {
+		cp_server_stop(s);
+		return rc;
+	}
 	*out = s;
 	return 0;
 }

@@ -11,8 +11,12 @@
  * failing submission does not sink the others, and each waiting request
  * answered only after the COMMIT that made its response durable.
  *
+ * Under /portal/ it serves the results portal (core/portal/portal.h):
+ * its requests are answered on the request thread's own connection.
+ *
  * The server never logs a token: an access line names the route
- * (/r/<redacted>), never the path as given.
+ * (/r/<redacted>, /portal/signin/<redacted>), never the path as given,
+ * and never a cookie.
  */
 #ifndef CP_SERVER_H
 #define CP_SERVER_H
@@ -22,6 +26,7 @@
 #include "error.h"
 
 struct cp_server;
+struct cp_portal_hooks;
 
 struct cp_server_options {
 	const char *db_path;
@@ -40,6 +45,11 @@ struct cp_server_options {
 	 * another to share its commit (docs/anonymity.md); 0: 100;
 	 * negative: never waits. */
 	int mix_wait_ms;
+	/* The results portal under /portal/ (core/portal): its links'
+	 * base (NULL: this server's own address) and what cmd/ hands in
+	 * for downloads and single sign-on (NULL: none). */
+	const char *base_url;
+	const struct cp_portal_hooks *portal;
 	const char *tls_cert; /* PEM text; with tls_key, serve HTTPS */
 	const char *tls_key;
 	/* One line of the access or error log, without its newline; called

@@ -4,6 +4,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Degrees of freedom beyond which t is the normal distribution to far more
@@ -17,6 +18,22 @@ const char *cp_reason_name(enum cp_reason r)
 		return "fewer_than_k";
 	case CP_REASON_PROTECTS:
 		return "protects_group";
+	default:
+		return NULL;
+	}
+}
+
+const char *cp_change_text(const struct cp_change *ch, char *buf, size_t n)
+{
+	switch (ch->status) {
+	case CP_CHANGE_UP:
+	case CP_CHANGE_DOWN:
+		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
+			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
+			 ch->low, ch->high);
+		return buf;
+	case CP_CHANGE_UNDETECTABLE:
+		return "no detectable change";
 	default:
 		return NULL;
 	}

@@ -108,6 +108,10 @@ struct cp_change {
 	double df;	       /* Welch-Satterthwaite degrees of freedom */
 };
 
+/* A change in words: "up +0.32 [+0.05, +0.59]", "no detectable change",
+ * or NULL when there is no earlier wave (buf holds the first). */
+const char *cp_change_text(const struct cp_change *ch, char *buf, size_t n);
+
 /* "none", "no detectable change", "up", "down". */
 const char *cp_change_status_name(enum cp_change_status s);
 

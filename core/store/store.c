@@ -676,8 +676,18 @@ static const char *const migrations[] = {
      * messages and its form. Never on a response (docs/anonymity.md). */
     ("ALTER TABLE member ADD COLUMN language TEXT;"
      "ALTER TABLE invitation ADD COLUMN language TEXT;"),
+    /* 13 -> 14: single sign-on (core/access/oidc.c): a begun sign-in,
+       found by the SHA-256 of its state and taken once by the callback;
+       the SHA-256 of the secret of the browser that began it. */
+    ("CREATE TABLE oidc_pending ("
+     "  state_hash BLOB PRIMARY KEY,"
+     "  nonce TEXT NOT NULL,"
+     "  verifier TEXT NOT NULL,"
+     "  binding_hash BLOB NOT NULL,"
+     "  created_at INTEGER NOT NULL"
+     ") WITHOUT ROWID;"),
     /*
-     * 13 -> 14: a closed wave's results, computed once (issue 17.1).
+     * 14 -> 15: a closed wave's results, computed once (issue 17.1).
      * When a wave is frozen its statistics are computed from the
      * aggregates and kept here, a row per group (the organisation, a
      * team's own members, a team with its sub-teams): the group's

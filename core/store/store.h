@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 14
+#define CP_SCHEMA_VERSION 15
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -1074,5 +1074,33 @@ int cp_store_action_done(struct cp_store *s, int64_t id, int64_t when,
 int cp_store_action_previous_wave(struct cp_store *s, int64_t team,
 				  int64_t wave, int64_t *out,
 				  struct cp_error *err);
+
+/* ---- single sign-on (OpenID Connect) ---- */
+
+/*
+ * Records a started sign-in: the SHA-256 of its state, its nonce and PKCE
+ * code verifier, the SHA-256 of the browser's secret it is bound to, and
+ * when it began; deletes every one begun before stale_before (abandoned).
+ * CP_ECONFLICT, and nothing recorded, when max_pending are in progress
+ * already (a flood of begun sign-ins cannot fill the disk). Committed at
+ * once outside a transaction.
+ */
+int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
+			      const char *nonce, const char *verifier,
+			      const uint8_t binding_hash[32], int64_t now,
+			      int64_t stale_before, int64_t max_pending,
+			      struct cp_error *err);
+
+/*
+ * Takes (reads and deletes, so it is used once) the sign-in whose state
+ * has the SHA-256 state_hash. *found is false when there is none (never
+ * begun, already taken or deleted as abandoned). *nonce and *verifier are
+ * malloc'ed (the caller frees them), NULL when not found; binding_hash
+ * receives the SHA-256 of the browser's secret.
+ */
+int cp_store_oidc_pending_take(struct cp_store *s, const uint8_t state_hash[32],
+			       char **nonce, char **verifier,
+			       uint8_t binding_hash[32], int64_t *created_at,
+			       bool *found, struct cp_error *err);
 
 #endif

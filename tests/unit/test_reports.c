@@ -246,7 +246,7 @@ static const char *out_path(char *buf, size_t n, const char *name)
 
 static struct rp_options options(void)
 {
-	struct rp_options o = {RP_PAPER_A4, FIXED_DATE, 1, NULL};
+	struct rp_options o = {RP_PAPER_A4, FIXED_DATE, 1, NULL, false};
 
 	return o;
 }

@@ -226,6 +226,25 @@ static void test_welch_significant(void **state)
 	assert_int_equal(ch.status, CP_CHANGE_UP);
 }
 
+/* A change in words, as results and the portal print it. */
+static void test_change_text(void **state)
+{
+	struct cp_change up = {.status = CP_CHANGE_UP,
+			       .diff = 0.3249,
+			       .low = 0.05,
+			       .high = 0.6},
+			 none = {.status = CP_CHANGE_NONE},
+			 same = {.status = CP_CHANGE_UNDETECTABLE};
+	char buf[96];
+
+	(void)state;
+	assert_string_equal(cp_change_text(&up, buf, sizeof(buf)),
+			    "up +0.32 [+0.05, +0.60]");
+	assert_string_equal(cp_change_text(&same, buf, sizeof(buf)),
+			    "no detectable change");
+	assert_null(cp_change_text(&none, buf, sizeof(buf)));
+}
+
 /*
  * eNPS by hand: 1 zero, 2 fives, 3 sevens, 2 nines, 2 tens: n 10, 4
  * promoters, 3 passives, 3 detractors, score 10. The adjusted Wald
@@ -284,6 +303,7 @@ int main(void)
 	    cmocka_unit_test(test_welch_by_hand),
 	    cmocka_unit_test(test_welch_identical),
 	    cmocka_unit_test(test_welch_significant),
+	    cmocka_unit_test(test_change_text),
 	    cmocka_unit_test(test_enps_by_hand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -324,6 +324,28 @@ static void test_trim(void **state)
 	assert_null(cp_trim(NULL));
 }
 
+/* cp_url_decode: '+' a space, %XX a byte (either case), a malformed or
+ * cut-off % kept as it is, the result terminated. */
+static void test_url_decode(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"a+b", "a b"},   {"%41%62c", "Abc"}, {"%e2%9C%93", "\xe2\x9c\x93"},
+	    {"100%", "100%"}, {"%4", "%4"},	  {"%zz1", "%zz1"},
+	    {"x%2By", "x+y"}, {"", ""},
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t n = strlen(cases[i].in);
+		memcpy(buf, cases[i].in, n + 1);
+		assert_int_equal(cp_url_decode(buf, n), strlen(cases[i].out));
+		assert_string_equal(buf, cases[i].out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +364,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_field),
 	    cmocka_unit_test(test_ascii_lower),
 	    cmocka_unit_test(test_trim),
+	    cmocka_unit_test(test_url_decode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
