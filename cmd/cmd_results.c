@@ -33,6 +33,7 @@ enum {
 	RESULTS_MEASURE,
 	RESULTS_ITEMS,
 	RESULTS_COMMENTS,
+	RESULTS_ALL_WAVES,
 	RESULTS_NOPTS
 };
 
@@ -54,6 +55,9 @@ static const struct cmd_opt results_opts[RESULTS_NOPTS] = {
     [RESULTS_COMMENTS] =
 	{"comments", 'c', OPT_FLAG, NULL,
 	 "list the comments of groups above the comment threshold"},
+    [RESULTS_ALL_WAVES] = {"all-waves", 0, OPT_FLAG, NULL,
+			   "every wave that was not cancelled, oldest first, "
+			   "in one table"},
 };
 
 /* The machine-readable rows (csv, json): one per group and measure. */
@@ -198,7 +202,7 @@ static const struct out_col *table_in_language(struct out_col *out)
 static void num(struct out_table *t, bool show, int prec, double v)
 {
 	if (show)
-		out_cellf(t, "%.*f", prec, v);
+		out_cell_fixed(t, v, prec);
 	else
 		out_cell(t, NULL);
 }
@@ -206,7 +210,7 @@ static void num(struct out_table *t, bool show, int prec, double v)
 static void count(struct out_table *t, bool show, int64_t v)
 {
 	if (show)
-		out_cellf(t, "%lld", (long long)v);
+		out_cell_int(t, v);
 	else
 		out_cell(t, NULL);
 }
@@ -288,9 +292,9 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 
 	out_skip_to(t, DATA_WAVE);
-	out_cellf(t, "%lld", (long long)r->wave.id);
+	out_cell_int(t, r->wave.id);
 	out_cell(t, cp_wave_status_name(r->wave.status));
-	out_cellf(t, "%d", r->threshold);
+	out_cell_int(t, r->threshold);
 	out_cell(t, g->name);
 	out_cell(t, cp_scope_name(g->scope));
 	out_cell(t, p ? p->name : NULL);
@@ -1033,9 +1037,9 @@ int cmd_results_export(struct cp_store *st, int64_t wave, int64_t team,
 	return rc;
 }
 
-static int parse_wave(struct cmd_ctx *c, int64_t *wave)
+static int parse_wave_at(struct cmd_ctx *c, int i, int64_t *wave)
 {
-	const char *s = c->argv[0];
+	const char *s = c->argv[i];
 	char *end;
 	long long v;
 
@@ -1045,6 +1049,102 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 		return cmd_usage_error(c, "WAVE '%s' is not a wave number", s);
 	*wave = v;
 	return 0;
+}
+
+static int parse_wave(struct cmd_ctx *c, int64_t *wave)
+{
+	return parse_wave_at(c, 0, wave);
+}
+
+/*
+ * Several waves in one process and one table (--all-waves, or several
+ * WAVE): each wave is loaded once, in order, and handed to the next as a
+ * wave already known (its previous, for the changes); each wave's rows
+ * are printed and freed before the next is loaded.
+ */
+static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
+		      int64_t team)
+{
+	struct cp_results_opts opts = {
+	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	bool table = c->format == FORMAT_TABLE;
+	struct cp_results *prev = NULL, *r = NULL;
+	struct cp_wave_entry *entries = NULL;
+	struct out_stream st = {0};
+	size_t nentries = 0;
+	int rc;
+
+	rc = cp_store_wave_entries(c->store, &entries, &nentries, &c->err);
+	opts.entries = entries;
+	opts.nentries = nentries;
+	for (size_t w = 0; rc == 0 && w < n; w++) {
+		const struct cp_results *known[1];
+		struct out_table t;
+		known[0] = prev;
+		opts.known = known;
+		opts.nknown = prev ? 1 : 0;
+		if ((rc = cp_results_load(&r, c->store, waves[w], &opts,
+					  &c->err)))
+			break;
+		out_table_init(&t, table ? table_cols : data_cols,
+			       table ? NTABLE : NDATA);
+		for (size_t g = 0; g < r->ngroups; g++)
+			if (in_view(r, g, team))
+				group_rows(&t, r, &r->groups[g],
+					   cmd_flag(c, RESULTS_ITEMS),
+					   c->format);
+		open_note(c, r);
+		if (out_table_stream(&t, stdout, c->format, &st, w + 1 == n))
+			rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+		out_table_release(&t);
+		cp_results_free(prev);
+		prev = r;
+		r = NULL;
+	}
+	if (rc == 0 && n == 0) {
+		struct out_table t;
+		out_table_init(&t, table ? table_cols : data_cols,
+			       table ? NTABLE : NDATA);
+		if (out_table_stream(&t, stdout, c->format, &st, true))
+			rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+		out_table_release(&t);
+	}
+	cp_results_free(prev);
+	cp_store_wave_entries_free(entries, nentries);
+	return rc;
+}
+
+static int results_many(struct cmd_ctx *c, int64_t team)
+{
+	int64_t *waves = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (cmd_flag(c, RESULTS_MATRIX) || cmd_flag(c, RESULTS_COMMENTS) ||
+	    cmd_flag(c, RESULTS_TREND))
+		return cmd_usage_error(c, "several waves show their rows in "
+					  "one table: no --matrix, --comments "
+					  "or --trend");
+	if (cmd_flag(c, RESULTS_ALL_WAVES) && c->argc)
+		return cmd_usage_error(c, "--all-waves takes no WAVE");
+	if (cmd_flag(c, RESULTS_ALL_WAVES)) {
+		if (cp_results_waves(c->store, 0, &waves, &n, &c->err))
+			return cmd_report(&c->err);
+	} else {
+		if ((waves = calloc((size_t)c->argc, sizeof(*waves))) == NULL) {
+			cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+			return cmd_report(&c->err);
+		}
+		for (int i = 0; rc == 0 && i < c->argc; i++)
+			rc = parse_wave_at(c, i, &waves[n++]);
+		if (rc) {
+			free(waves);
+			return rc;
+		}
+	}
+	rc = show_waves(c, waves, n, team);
+	free(waves);
+	return rc ? cmd_report(&c->err) : EXIT_OK;
 }
 
 static int cmd_results_exec(struct cmd_ctx *c)
@@ -1073,11 +1173,13 @@ static int cmd_results_exec(struct cmd_ctx *c)
 	if (cmd_flag(c, RESULTS_MATRIX) && cmd_flag(c, RESULTS_COMMENTS))
 		return cmd_usage_error(c, "--matrix and --comments are "
 					  "separate views");
-	if (c->argc && (rc = parse_wave(c, &wave)) != 0)
-		return rc;
 	if (team_name &&
 	    cp_store_team_find(c->store, team_name, &team, &c->err))
 		return cmd_report(&c->err);
+	if (cmd_flag(c, RESULTS_ALL_WAVES) || c->argc > 1)
+		return results_many(c, team);
+	if (c->argc && (rc = parse_wave(c, &wave)) != 0)
+		return rc;
 	if (cmd_flag(c, RESULTS_TREND))
 		return show_trend(c, team) ? cmd_report(&c->err) : EXIT_OK;
 	if (wave == 0 && cp_results_latest_wave(c->store, &wave, &c->err))
@@ -1106,8 +1208,8 @@ static int cmd_results_exec(struct cmd_ctx *c)
 const struct cmd_entry cmd_results_entry = {
     .name = "results",
     .summary = "a wave's scores per group, with thresholds applied",
-    .usage = "[WAVE] [--team TEAM] [--trend] [--matrix] [--items] "
-	     "[--comments]",
+    .usage = "[WAVE...] [--all-waves] [--team TEAM] [--trend] [--matrix] "
+	     "[--items] [--comments]",
     .description =
 	"Shows the newest wave unless WAVE is given. For each group (the "
 	"organisation,\neach team with its sub-teams, each team's own "
@@ -1118,11 +1220,13 @@ const struct cmd_entry cmd_results_entry = {
 	"fewer than\nthe threshold of responses, or one that would let a "
 	"smaller group be worked\nout from others, is hidden and says "
 	"why. Scores appear once a wave is closed.\nThe method is in "
-	"docs/method.md, the columns in docs/results.md.",
+	"docs/method.md, the columns in docs/results.md.\nSeveral WAVE, or "
+	"--all-waves, print the rows of each wave in one table\n(one CSV "
+	"header, one JSON array), each wave computed once.",
     .opts = results_opts,
     .nopts = RESULTS_NOPTS,
     .min_args = 0,
-    .max_args = 1,
+    .max_args = 64,
     .flags = CMD_NEEDS_DB | CMD_READS_DB | CMD_FORMAT,
     .exec = cmd_results_exec,
 };

@@ -1,6 +1,9 @@
 #include "output.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +61,71 @@ void out_skip_to(struct out_table *t, size_t col)
 	}
 	while (!t->failed && t->ncells % t->ncols < col)
 		out_cell(t, NULL);
+}
+
+size_t out_fixed(char *buf, double v, int prec)
+{
+	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+	char digits[32];
+	double x, r, frac;
+	uint64_t u;
+	size_t n = 0, len = 0;
+
+	/* printf rounds the exact binary value, ties to even. v * 10^prec
+	 * is within a few ulps of that exact value, so its nearest integer
+	 * is printf's unless the product is near a tie: those, negative
+	 * results of zero ("-0.0"), large, infinite and NaN values go to
+	 * snprintf. */
+	if (prec < 0 || prec > 6 || !(fabs(v) < 1e12))
+		goto slow;
+	x = fabs(v) * scale[prec];
+	r = floor(x);
+	frac = x - r;
+	if (fabs(frac - 0.5) < 1e-6)
+		goto slow;
+	if (frac > 0.5)
+		r += 1;
+	u = (uint64_t)r;
+	if (signbit(v) && u == 0)
+		goto slow;
+	do {
+		digits[len++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u || len <= (size_t)prec);
+	if (signbit(v))
+		buf[n++] = '-';
+	while (len > 0) {
+		buf[n++] = digits[--len];
+		if (len == (size_t)prec && prec > 0)
+			buf[n++] = '.';
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	return (size_t)snprintf(buf, OUT_FIXED_MAX, "%.*f", prec, v);
+}
+
+void out_cell_fixed(struct out_table *t, double v, int prec)
+{
+	char buf[OUT_FIXED_MAX];
+
+	out_fixed(buf, v, prec);
+	out_cell(t, buf);
+}
+
+void out_cell_int(struct out_table *t, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	out_cell(t, p);
 }
 
 void out_cellf(struct out_table *t, const char *fmt, ...)
@@ -179,17 +247,17 @@ static int print_aligned(const struct out_table *t, FILE *f)
 	return 0;
 }
 
-static int print_csv(const struct out_table *t, FILE *f)
+static int print_csv(const struct out_table *t, FILE *f, bool header)
 {
 	struct cp_buf b;
 	size_t nrows = t->ncells / t->ncols;
 	int rc = 0;
 
 	cp_buf_init(&b, 0);
-	for (size_t c = 0; c < t->ncols && rc == 0; c++)
+	for (size_t c = 0; header && c < t->ncols && rc == 0; c++)
 		rc = (c ? cp_buf_addc(&b, ',', NULL) : 0) ||
 		     cp_csv_field(&b, t->cols[c].name, NULL);
-	rc = rc || cp_buf_adds(&b, "\r\n", NULL);
+	rc = rc || (header && cp_buf_adds(&b, "\r\n", NULL));
 	for (size_t r = 0; r < nrows && rc == 0; r++) {
 		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 			const char *s = t->cells[r * t->ncols + c];
@@ -206,21 +274,36 @@ static int print_csv(const struct out_table *t, FILE *f)
 	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
-static int print_json(const struct out_table *t, FILE *f)
+static int print_json(const struct out_table *t, FILE *f, struct out_stream *st,
+		      bool last)
 {
 	struct cp_buf b;
 	size_t nrows = t->ncells / t->ncols;
-	int rc;
+	int rc = 0;
+
+	struct cp_buf keys;
+	size_t *at = calloc(t->ncols + 1, sizeof(size_t));
 
 	cp_buf_init(&b, 0);
-	rc = cp_buf_addc(&b, '[', NULL);
+	cp_buf_init(&keys, 0);
+	/* Each column's '"name": ' once, not once per cell. */
+	rc = at == NULL;
+	for (size_t c = 0; c < t->ncols && rc == 0; c++) {
+		at[c] = keys.len;
+		rc = (c ? cp_buf_adds(&keys, ", ", NULL) : 0) ||
+		     out_json_string(&keys, t->cols[c].name) ||
+		     cp_buf_adds(&keys, ": ", NULL);
+	}
+	if (rc == 0)
+		at[t->ncols] = keys.len;
+	if (rc == 0 && !st->started)
+		rc = cp_buf_addc(&b, '[', NULL);
 	for (size_t r = 0; r < nrows && rc == 0; r++) {
-		rc = cp_buf_adds(&b, r ? ",\n  {" : "\n  {", NULL);
+		rc = cp_buf_adds(&b, st->rows + r ? ",\n  {" : "\n  {", NULL);
 		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
 			const char *s = t->cells[r * t->ncols + c];
-			rc = (c ? cp_buf_adds(&b, ", ", NULL) : 0) ||
-			     out_json_string(&b, t->cols[c].name) ||
-			     cp_buf_adds(&b, ": ", NULL);
+			rc = cp_buf_add(&b, keys.data + at[c],
+					at[c + 1] - at[c], NULL);
 			if (rc)
 				break;
 			if (s == NULL)
@@ -242,23 +325,42 @@ static int print_json(const struct out_table *t, FILE *f)
 		if (rc == 0 && flush_some(&b, f, false))
 			rc = CP_EIO;
 	}
-	rc = rc || cp_buf_adds(&b, nrows ? "\n]\n" : "]\n", NULL);
+	if (last)
+		rc = rc ||
+		     cp_buf_adds(&b, st->rows + nrows ? "\n]\n" : "]\n", NULL);
 	if (rc == 0 && flush_some(&b, f, true))
 		rc = CP_EIO;
 	cp_buf_release(&b);
+	cp_buf_release(&keys);
+	free(at);
 	return rc == CP_EIO ? CP_EIO : rc ? CP_ENOMEM : 0;
 }
 
-int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
+int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
+		     struct out_stream *st, bool last)
 {
+	int rc;
+
 	if (t->failed || t->ncells % t->ncols)
 		return CP_ENOMEM;
 	switch (fmt) {
 	case FORMAT_CSV:
-		return print_csv(t, f);
+		rc = print_csv(t, f, !st->started);
+		break;
 	case FORMAT_JSON:
-		return print_json(t, f);
+		rc = print_json(t, f, st, last);
+		break;
 	default:
-		return print_aligned(t, f);
+		rc = print_aligned(t, f);
 	}
+	st->started = true;
+	st->rows += t->ncells / t->ncols;
+	return rc;
+}
+
+int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
+{
+	struct out_stream st = {0};
+
+	return out_table_stream(t, f, fmt, &st, true);
 }

@@ -6,7 +6,9 @@
 #ifndef CP_OUTPUT_H
 #define CP_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -42,6 +44,17 @@ void out_cellf(struct out_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * v with prec (0-6) decimals into buf (OUT_FIXED_MAX bytes), the same
+ * bytes as printf's "%.*f" without calling it for nearly every value;
+ * returns the length. The two out_cell_ forms append such a cell and an
+ * integer's cell.
+ */
+#define OUT_FIXED_MAX 352
+size_t out_fixed(char *buf, double v, int prec);
+void out_cell_fixed(struct out_table *t, double v, int prec);
+void out_cell_int(struct out_table *t, int64_t v);
+
+/*
  * Appends no-value cells until the next cell is column col of the row
  * being filled (col == ncols: to the row's end), so a row can be written
  * by column name. A row already past col is a bug: it says so and
@@ -51,6 +64,19 @@ void out_skip_to(struct out_table *t, size_t col);
 
 /* Prints the table; 0, or CP_ENOMEM when a cell could not be stored. */
 int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt);
+
+/*
+ * Prints tables of the same columns as one: the CSV header and the JSON
+ * array's '[' before the first, ']' after the one with last set, the
+ * rows of each in between (an aligned table prints each whole). Each
+ * table can be released once printed. st starts zeroed.
+ */
+struct out_stream {
+	bool started;
+	size_t rows;
+};
+int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
+		     struct out_stream *st, bool last);
 
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);

@@ -851,6 +851,37 @@ static void item_stat(struct cp_results *r, size_t g, size_t i,
 	st->answers = st->n;
 }
 
+/* Allocates the statistics arrays of each wanted group. */
+static int alloc_stats(struct cp_results *r, struct cp_error *err)
+{
+	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+
+	for (size_t g = 0; g < r->ngroups; g++) {
+		struct cp_group *gr = &r->groups[g];
+		if (!wanted(r, g))
+			continue;
+		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
+		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
+		if (!r->dims_only) {
+			gr->items = calloc(ni + 1, sizeof(*gr->items));
+			gr->item_change =
+			    calloc(ni + 1, sizeof(*gr->item_change));
+			if (cp_results_enps_item(r) != CP_NO_GROUP &&
+			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
+				NULL)
+				return cp_error_set(err, CP_ENOMEM,
+						    "out of memory");
+		}
+		gr->self = calloc(nd + 1, sizeof(*gr->self));
+		gr->self_gap = calloc(nd + 1, sizeof(double));
+		if (!gr->dims || !gr->dim_change ||
+		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
+		    !gr->self || !gr->self_gap)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /*
  * Fills each wanted group's statistics from the totals: per dimension,
  * per item (unless dims_only), and the leader's self-assessment with its
@@ -877,33 +908,8 @@ static int compute_scores(struct build *b,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t g = 0; g < ng; g++) {
-		struct cp_group *gr = &r->groups[g];
-		if (!wanted(r, g))
-			continue;
-		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
-		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		if (!r->dims_only) {
-			gr->items = calloc(ni + 1, sizeof(*gr->items));
-			gr->item_change =
-			    calloc(ni + 1, sizeof(*gr->item_change));
-			if (cp_results_enps_item(r) != CP_NO_GROUP &&
-			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
-				NULL) {
-				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
-				goto done;
-			}
-		}
-		gr->self = calloc(nd + 1, sizeof(*gr->self));
-		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change ||
-		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
-		    !gr->self || !gr->self_gap) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
+	if ((rc = alloc_stats(r, err)))
+		goto done;
 	for (size_t d = 0; d < nd; d++) {
 		for (size_t g = 0; g < ng; g++)
 			n[g] = t->dim_n[g * nd + d];
@@ -988,6 +994,445 @@ static int compute_scores(struct build *b,
 	}
 done:
 	free(n);
+	free(hidden);
+	return rc;
+}
+
+/*
+ * Stored results (cp_results_freeze): a group's statistics encoded as
+ * bytes, little-endian whatever the machine: a format byte, has_self,
+ * then every dimension, item and self-assessment stat and the self gaps.
+ * A stat is a flags byte (suppressed, has_ci, has_dist, numbers follow)
+ * and, when it has any, its numbers; a hidden one has none.
+ */
+#define BODY_FORMAT   1
+#define ST_SUPPRESSED 1u
+#define ST_CI	      2u
+#define ST_DIST	      4u
+#define ST_NUMBERS    8u
+#define STAT_NUMBERS  15 /* n, answers, dist[5], 8 doubles */
+
+struct body {
+	unsigned char *p;
+	size_t len, alloc;
+	const unsigned char *in;
+	size_t at;
+	bool bad;
+};
+
+static void put_byte(struct body *o, unsigned v)
+{
+	if (o->len == o->alloc) {
+		size_t n = o->alloc ? o->alloc * 2 : 1024;
+		unsigned char *grown = realloc(o->p, n);
+		if (grown == NULL) {
+			o->bad = true;
+			return;
+		}
+		o->p = grown;
+		o->alloc = n;
+	}
+	o->p[o->len++] = (unsigned char)v;
+}
+
+static void put_u64(struct body *o, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		put_byte(o, (unsigned)(v >> (8 * i)) & 0xffu);
+}
+
+static void put_double(struct body *o, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, sizeof(v));
+	put_u64(o, v);
+}
+
+static unsigned get_byte(struct body *o)
+{
+	if (o->at >= o->len) {
+		o->bad = true;
+		return 0;
+	}
+	return o->in[o->at++];
+}
+
+static uint64_t get_u64(struct body *o)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)get_byte(o) << (8 * i);
+	return v;
+}
+
+static double get_double(struct body *o)
+{
+	uint64_t v = get_u64(o);
+	double d;
+
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+
+static bool stat_zero(const struct cp_stat *st)
+{
+	static const struct cp_stat zero;
+
+	return st->n == 0 && st->answers == 0 && st->mean == 0 &&
+	       st->score == 0 && st->sd == 0 && st->ci_low == 0 &&
+	       st->ci_high == 0 && st->favourable == 0 && st->neutral == 0 &&
+	       st->unfavourable == 0 && st->declined == 0 &&
+	       memcmp(st->dist, zero.dist, sizeof(st->dist)) == 0;
+}
+
+static void put_stat(struct body *o, const struct cp_stat *st)
+{
+	unsigned f = (st->suppressed ? ST_SUPPRESSED : 0) |
+		     (st->has_ci ? ST_CI : 0) | (st->has_dist ? ST_DIST : 0);
+
+	/* A hidden stat keeps no numbers, whatever they were. */
+	if (st->suppressed) {
+		put_byte(o, ST_SUPPRESSED);
+		return;
+	}
+	if (stat_zero(st)) {
+		put_byte(o, f);
+		return;
+	}
+	put_byte(o, f | ST_NUMBERS);
+	put_u64(o, (uint64_t)st->n);
+	put_u64(o, (uint64_t)st->answers);
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		put_u64(o, (uint64_t)st->dist[v]);
+	put_double(o, st->mean);
+	put_double(o, st->score);
+	put_double(o, st->sd);
+	put_double(o, st->ci_low);
+	put_double(o, st->ci_high);
+	put_double(o, st->favourable);
+	put_double(o, st->neutral);
+	put_double(o, st->unfavourable);
+	put_u64(o, (uint64_t)st->declined);
+}
+
+/* An eNPS entry: a flags byte (suppressed, has_ci, numbers follow) and
+ * its numbers; a hidden or empty one has none. */
+static void put_enps(struct body *o, const struct cp_enps *e)
+{
+	unsigned f =
+	    (e->suppressed ? ST_SUPPRESSED : 0) | (e->has_ci ? ST_CI : 0);
+
+	if (e->suppressed || (e->n == 0 && e->declined == 0 && !e->has_ci)) {
+		put_byte(o, f);
+		return;
+	}
+	put_byte(o, f | ST_NUMBERS);
+	put_u64(o, (uint64_t)e->n);
+	for (int v = 0; v < CP_ENPS_POINTS; v++)
+		put_u64(o, (uint64_t)e->dist[v]);
+	put_u64(o, (uint64_t)e->promoters);
+	put_u64(o, (uint64_t)e->passives);
+	put_u64(o, (uint64_t)e->detractors);
+	put_u64(o, (uint64_t)e->declined);
+	put_double(o, e->pct_promoters);
+	put_double(o, e->pct_passives);
+	put_double(o, e->pct_detractors);
+	put_double(o, e->score);
+	put_double(o, e->mean);
+	put_double(o, e->ci_low);
+	put_double(o, e->ci_high);
+}
+
+static void get_enps(struct body *o, struct cp_enps *e)
+{
+	struct cp_enps x = {0};
+	unsigned f = get_byte(o);
+
+	x.suppressed = f & ST_SUPPRESSED;
+	x.has_ci = f & ST_CI;
+	if (f & ST_NUMBERS) {
+		x.n = (int64_t)get_u64(o);
+		for (int v = 0; v < CP_ENPS_POINTS; v++)
+			x.dist[v] = (int64_t)get_u64(o);
+		x.promoters = (int64_t)get_u64(o);
+		x.passives = (int64_t)get_u64(o);
+		x.detractors = (int64_t)get_u64(o);
+		x.declined = (int64_t)get_u64(o);
+		x.pct_promoters = get_double(o);
+		x.pct_passives = get_double(o);
+		x.pct_detractors = get_double(o);
+		x.score = get_double(o);
+		x.mean = get_double(o);
+		x.ci_low = get_double(o);
+		x.ci_high = get_double(o);
+	}
+	if (e)
+		*e = x;
+}
+
+/* Reads a stat into st (NULL: skips it). */
+static void get_stat(struct body *o, struct cp_stat *st)
+{
+	struct cp_stat x = {0};
+	unsigned f = get_byte(o);
+
+	x.suppressed = f & ST_SUPPRESSED;
+	x.has_ci = f & ST_CI;
+	x.has_dist = f & ST_DIST;
+	if (x.suppressed) {
+		x.why.reason = CP_REASON_FEWER_THAN_K;
+		x.why.protects = CP_NO_GROUP;
+	}
+	if (f & ST_NUMBERS) {
+		x.n = (int64_t)get_u64(o);
+		x.answers = (int64_t)get_u64(o);
+		for (int v = 0; v < CP_SCALE_POINTS; v++)
+			x.dist[v] = (int64_t)get_u64(o);
+		x.mean = get_double(o);
+		x.score = get_double(o);
+		x.sd = get_double(o);
+		x.ci_low = get_double(o);
+		x.ci_high = get_double(o);
+		x.favourable = get_double(o);
+		x.neutral = get_double(o);
+		x.unfavourable = get_double(o);
+		x.declined = (int64_t)get_u64(o);
+	}
+	if (st)
+		*st = x;
+}
+
+/* Encodes group g of a full load (every group, items too) into o. */
+static void put_group(struct body *o, const struct cp_results *r,
+		      const struct cp_group *gr)
+{
+	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+	static const struct cp_stat none;
+
+	o->len = 0;
+	put_byte(o, BODY_FORMAT);
+	put_byte(o, gr->has_self);
+	for (size_t d = 0; d < nd; d++)
+		put_stat(o, gr->dims ? &gr->dims[d] : &none);
+	for (size_t i = 0; i < ni; i++)
+		put_stat(o, gr->items ? &gr->items[i] : &none);
+	for (size_t i = 0; i < ni; i++) {
+		static const struct cp_enps noenps;
+		put_enps(o, gr->enps ? &gr->enps[i] : &noenps);
+	}
+	for (size_t d = 0; d < nd; d++)
+		put_stat(o, gr->self ? &gr->self[d] : &none);
+	for (size_t d = 0; d < nd; d++)
+		put_double(o, gr->self_gap ? gr->self_gap[d] : 0);
+	for (size_t m = 0; m < nd + ni; m++) {
+		static const struct cp_change nochange;
+		const struct cp_change *ch =
+		    m < nd ? (gr->dim_change ? &gr->dim_change[m] : &nochange)
+			   : (gr->item_change ? &gr->item_change[m - nd]
+					      : &nochange);
+		put_byte(o, (unsigned)ch->status | (ch->has_diff ? 8u : 0));
+		put_u64(o, (uint64_t)ch->previous_wave);
+		if (ch->has_diff) {
+			put_double(o, ch->diff);
+			put_double(o, ch->low);
+			put_double(o, ch->high);
+			put_double(o, ch->df);
+		}
+	}
+}
+
+/* Reads a change into ch (NULL: skips it). */
+static void get_change(struct body *o, struct cp_change *ch)
+{
+	struct cp_change x = {0};
+	unsigned f = get_byte(o);
+
+	x.status = (enum cp_change_status)(f & 7u);
+	x.has_diff = (f & 8u) != 0;
+	x.previous_wave = (int64_t)get_u64(o);
+	if (x.has_diff) {
+		x.diff = get_double(o);
+		x.low = get_double(o);
+		x.high = get_double(o);
+		x.df = get_double(o);
+	}
+	if (ch)
+		*ch = x;
+}
+
+/* Stores the statistics of r, a full load of a closed wave, inside the
+ * caller's transaction. */
+static int store_results(struct cp_store *s, const struct cp_results *r,
+			 struct cp_error *err)
+{
+	struct cp_result_row *rows = calloc(r->ngroups + 1, sizeof(*rows));
+	struct body *bodies = calloc(r->ngroups + 1, sizeof(*bodies));
+	int rc = 0;
+
+	if (rows == NULL || bodies == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t g = 0; g < r->ngroups; g++) {
+		const struct cp_group *gr = &r->groups[g];
+		put_group(&bodies[g], r, gr);
+		if (bodies[g].bad) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			goto done;
+		}
+		cp_strlcpy(rows[g].scope, cp_scope_name(gr->scope),
+			   sizeof(rows[g].scope));
+		rows[g].team_id = gr->team_id;
+		rows[g].answered = gr->answered;
+		rows[g].delivered = gr->delivered;
+		rows[g].body = bodies[g].p;
+		rows[g].nbody = bodies[g].len;
+	}
+	rc = cp_store_wave_results_put(s, r->wave.id, rows, r->ngroups, err);
+done:
+	for (size_t g = 0; bodies && g < r->ngroups; g++)
+		free(bodies[g].p);
+	free(bodies);
+	free(rows);
+	return rc;
+}
+
+struct stored_read {
+	struct build *b;
+	size_t found;
+	/* Which changes the load asks for, as compute_changes gives them:
+	 * none, a team's groups only (changes_team), dimensions only. */
+	bool changes, item_changes, enps_changes;
+	int64_t changes_team;
+};
+
+/* One stored row onto its group: the counts of every group, the
+ * statistics of a wanted one (decoded as they were computed: without
+ * items and distributions for dims_only). */
+static int stored_row(const struct cp_result_row *row, void *arg,
+		      struct cp_error *err)
+{
+	struct stored_read *x = arg;
+	struct cp_results *r = x->b->r;
+	size_t g = group_at(x->b, row->scope, row->team_id);
+	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+	struct body in = {0};
+	struct cp_group *gr;
+
+	if (g == CP_NO_GROUP)
+		return 0;
+	gr = &r->groups[g];
+	x->found++;
+	gr->answered = row->answered;
+	gr->delivered = r->dims_only ? 0 : row->delivered;
+	if (!wanted(r, g) || row->body == NULL)
+		return 0;
+	in.in = row->body;
+	in.len = row->nbody;
+	if (get_byte(&in) != BODY_FORMAT)
+		return cp_error_set(err, CP_EFAIL,
+				    "wave %lld: stored results of an unknown "
+				    "format",
+				    (long long)r->wave.id);
+	gr->has_self = get_byte(&in) != 0;
+	for (size_t d = 0; d < nd; d++) {
+		get_stat(&in, &gr->dims[d]);
+		if (r->dims_only) {
+			struct cp_stat *st = &gr->dims[d];
+			st->has_dist = false;
+			memset(st->dist, 0, sizeof(st->dist));
+			st->answers = 0;
+			st->favourable = st->neutral = st->unfavourable = 0;
+		}
+	}
+	for (size_t i = 0; i < ni; i++) {
+		get_stat(&in, gr->items ? &gr->items[i] : NULL);
+		/* A shown eNPS item's stat names no protected group. */
+		if (gr->items && r->survey->items[i].type == CP_ITEM_ENPS &&
+		    !gr->items[i].suppressed)
+			gr->items[i].why.protects = CP_NO_GROUP;
+	}
+	for (size_t i = 0; i < ni; i++)
+		get_enps(&in, gr->enps ? &gr->enps[i] : NULL);
+	for (size_t d = 0; d < nd; d++)
+		get_stat(&in, &gr->self[d]);
+	for (size_t d = 0; d < nd; d++)
+		gr->self_gap[d] = get_double(&in);
+	{
+		bool mine = x->changes && (x->changes_team == 0 ||
+					   gr->team_id == x->changes_team);
+		for (size_t d = 0; d < nd; d++)
+			get_change(&in, mine ? &gr->dim_change[d] : NULL);
+		for (size_t i = 0; i < ni; i++) {
+			bool enps = r->survey->items[i].type == CP_ITEM_ENPS;
+			get_change(&in, mine && gr->items &&
+						(x->item_changes ||
+						 (x->enps_changes && enps))
+					    ? &gr->item_change[i]
+					    : NULL);
+		}
+	}
+	if (in.bad || in.at != in.len)
+		return cp_error_set(err, CP_EFAIL,
+				    "wave %lld: stored results do not fit its "
+				    "survey",
+				    (long long)r->wave.id);
+	return 0;
+}
+
+/* Reads a frozen wave's stored results onto its groups. */
+static int read_stored(struct build *b, struct cp_store *s,
+		       const struct cp_results_opts *opts, struct cp_error *err)
+{
+	struct stored_read x = {b, 0, false, false, false, 0};
+	int rc;
+
+	if (opts && opts->changes) {
+		x.changes = true;
+		x.item_changes = !opts->no_item_changes && !b->r->dims_only;
+		/* An eNPS item's change is a headline: always given. */
+		x.enps_changes = !b->r->dims_only;
+		x.changes_team = opts->changes_team;
+	}
+
+	if ((rc = alloc_stats(b->r, err)))
+		return rc;
+	return cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
+					  stored_row, &x, err);
+}
+
+/* The stored decisions applied to stored statistics: each hidden
+ * measure of a wanted group gets its reason (the stored ones carry
+ * none), as compute_scores gives it. */
+static int apply_stored(struct build *b,
+			const struct cp_suppression *group_hidden,
+			struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	size_t ng = r->ngroups, nd = r->survey->ndims, ni = r->survey->nitems;
+	struct cp_suppression *hidden = calloc(ng + 1, sizeof(*hidden));
+	int rc = 0;
+
+	if (hidden == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t m = 0; rc == 0 && m < nd + (r->dims_only ? 0 : ni); m++) {
+		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
+			    hidden, err);
+		for (size_t g = 0; rc == 0 && g < ng; g++) {
+			struct cp_group *gr = &r->groups[g];
+			struct cp_stat *st;
+			if (!wanted(r, g) || hidden[g].reason == CP_REASON_NONE)
+				continue;
+			st = m < nd ? &gr->dims[m] : &gr->items[m - nd];
+			hide_stat(st, &hidden[g]);
+			if (m >= nd && gr->enps) {
+				cp_enps_suppress(&gr->enps[m - nd]);
+				gr->enps[m - nd].why = hidden[g];
+			}
+		}
+	}
 	free(hidden);
 	return rc;
 }
@@ -1301,6 +1746,40 @@ static void decisions_release(struct decisions *d)
 static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		const struct cp_results_opts *opts,
 		const struct cp_wave_entry *entries, size_t nentries,
+		struct decisions *rec, struct cp_error *err);
+
+/*
+ * Computes a frozen wave's statistics from the aggregates, for every
+ * group, and stores them: in the caller's transaction when one is open,
+ * else in one of its own.
+ */
+static int store_now(struct cp_store *s, int64_t wave,
+		     const struct cp_wave_entry *entries, size_t nentries,
+		     struct cp_error *err)
+{
+	struct cp_results_opts full = {.recompute = true, .changes = true};
+	struct cp_results *r = NULL;
+	bool own = !cp_store_in_transaction(s);
+	int rc;
+
+	if (own && (rc = cp_store_begin(s, err)) != 0)
+		return rc;
+	rc = load(&r, s, wave, &full, entries, nentries, NULL, err);
+	if (rc == 0)
+		rc = store_results(s, r, err);
+	cp_results_free(r);
+	if (!own)
+		return rc;
+	if (rc) {
+		cp_store_rollback(s);
+		return rc;
+	}
+	return cp_store_commit(s, err);
+}
+
+static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
+		const struct cp_results_opts *opts,
+		const struct cp_wave_entry *entries, size_t nentries,
 		struct decisions *rec, struct cp_error *err)
 {
 	struct cp_wave_aggregates agg = {0};
@@ -1310,6 +1789,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	struct cp_frozen fz = {0};
 	struct cp_suppression *hidden = NULL;
 	size_t pos = 0;
+	bool stored = false;
 	int rc;
 
 	*out = NULL;
@@ -1351,24 +1831,42 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	rc = build_groups(&b, s, NULL, 0, entry, err);
 	if (rc == 0 && fz.threshold && r->scores && !b.dec.recording)
 		rc = read_decisions(&b, s, err);
-	if (rc == 0)
+	/* A frozen wave's statistics were computed once and stored: read
+	 * them (a wave frozen without them gets them now, when it can). */
+	if (rc == 0 && b.dec.stored && !(opts && opts->recompute)) {
+		rc = cp_store_wave_results_stored(s, wave, &stored, err);
+		if (rc == 0 && !stored && cp_store_writable(s)) {
+			rc = store_now(s, wave, entries, nentries, err);
+			stored = rc == 0;
+			/* Not stored in a transaction of its own (another
+			 * writer holds the lock): computed below, as from a
+			 * read-only store; stored at a later look. */
+			if (rc && !cp_store_in_transaction(s))
+				rc = 0;
+		}
+	}
+	if (rc == 0 && stored)
+		rc = read_stored(&b, s, opts, err);
+	else if (rc == 0)
 		rc = r->dims_only
 			 ? cp_store_wave_dim_aggregates(s, wave, &agg, err)
 			 : cp_store_wave_aggregates(s, wave, &agg, err);
 	if (rc == 0)
-		rc = totals_alloc(&b.tot, r->ngroups, r->survey->ndims,
-				  r->survey->nitems, err);
+		rc = totals_alloc(&b.tot, stored ? 1 : r->ngroups,
+				  r->survey->ndims, r->survey->nitems, err);
 	if (rc)
 		goto done;
-	fill_totals(&b, &agg);
 	if ((hidden = calloc(r->ngroups + 1, sizeof(*hidden))) == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t g = 0; g < r->ngroups; g++) {
-		struct cp_group *gr = &r->groups[g];
-		gr->answered = b.tot.responses[g];
-		gr->delivered = b.tot.delivered[g];
+	if (!stored) {
+		fill_totals(&b, &agg);
+		for (size_t g = 0; g < r->ngroups; g++) {
+			struct cp_group *gr = &r->groups[g];
+			gr->answered = b.tot.responses[g];
+			gr->delivered = b.tot.delivered[g];
+		}
 	}
 	/* Open or closed, a group's count of responses follows the same
 	 * rule as its scores: under k (or the difference of two nested
@@ -1376,8 +1874,8 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	 * of two says whether a given person has answered. An open wave
 	 * shows counts and response rates and nothing else, so that two
 	 * looks cannot be differenced into the one answer between them. */
-	rc = decide(&b, M_RESPONSES, b.tot.responses, r->threshold, NULL,
-		    hidden, err);
+	rc = decide(&b, M_RESPONSES, stored ? NULL : b.tot.responses,
+		    r->threshold, NULL, hidden, err);
 	for (size_t g = 0; rc == 0 && g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
 		gr->suppressed = hidden[g].reason != CP_REASON_NONE;
@@ -1395,10 +1893,12 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	}
 	if (rc || !r->scores)
 		goto done;
-	rc = compute_scores(&b, hidden, err);
+	rc = stored ? apply_stored(&b, hidden, err)
+		    : compute_scores(&b, hidden, err);
 	if (rc == 0 && opts && opts->comments)
 		rc = attach_comments(&b, s, hidden, err);
-	if (rc == 0 && opts && opts->changes)
+	/* Stored results hold their changes, computed when they were. */
+	if (rc == 0 && opts && opts->changes && !stored)
 		rc = compute_changes(&b, s, pos, entries, opts, err);
 done:
 	free(hidden);
@@ -1431,7 +1931,7 @@ static int load_wave(struct cp_results **out, struct cp_store *s, int64_t wave,
 
 int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
 {
-	struct cp_results_opts opts = {.comments = true};
+	struct cp_results_opts opts = {.comments = true, .changes = true};
 	struct cp_results *r = NULL;
 	struct cp_wave_entry *entries = NULL;
 	struct decisions rec = {0};
@@ -1456,6 +1956,9 @@ int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
 			rc = cp_store_wave_freeze(s, wave, r->threshold,
 						  r->comment_threshold, rec.rec,
 						  rec.nrec, err);
+		/* Computed once: the results of the wave as it closed. */
+		if (rc == 0)
+			rc = store_results(s, r, err);
 	}
 	decisions_release(&rec);
 	cp_results_free(r);

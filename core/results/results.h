@@ -127,6 +127,10 @@ struct cp_results_opts {
 	 * that shows no items; half of the intervals a wave computes),
 	 * except an eNPS item's, a headline measure. */
 	bool no_item_changes;
+	/* A closed wave's statistics computed from the aggregates even when
+	 * they are stored (cp_results_freeze stores them): for checking
+	 * that the two agree. Nothing is stored by such a load. */
+	bool recompute;
 	/* Nonzero: statistics (dims, items, self and their changes) only for
 	 * this team's groups (a report on one team); every other group keeps
 	 * its counts and its suppressed flag, decided over the whole
@@ -171,6 +175,13 @@ void cp_results_free(struct cp_results *r);
  * left as it is (0); one that is not closed is CP_ECONFLICT.
  * cp_results_load freezes a closed wave it finds unfrozen (one closed
  * before this existed) when the store is writable.
+ *
+ * Freezing also computes the wave's statistics once, for every group,
+ * and stores them (only what may be shown; cp_store_wave_results_put);
+ * cp_results_load of a frozen wave reads them instead of computing from
+ * the aggregates. A frozen wave without them (frozen by an older
+ * carepulse, or purged since) gets them at its first load from a
+ * writable store; a read-only store computes them each time.
  */
 int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err);
 

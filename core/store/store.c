@@ -686,6 +686,39 @@ static const char *const migrations[] = {
      "  binding_hash BLOB NOT NULL,"
      "  created_at INTEGER NOT NULL"
      ") WITHOUT ROWID;"),
+    /*
+     * 14 -> 15: a closed wave's results, computed once (issue 17.1).
+     * When a wave is frozen its statistics are computed from the
+     * aggregates and kept here, a row per group (the organisation, a
+     * team's own members, a team with its sub-teams): the group's
+     * counts and the encoded statistics of every dimension, item and
+     * self-assessment (core/results owns the encoding). Only what may be
+     * shown is kept: a hidden group or measure is stored as hidden, with
+     * no numbers. A wave has stored results when its organisation row
+     * exists; closed waves of an older database get theirs at the first
+     * look at their results that can write (never here: SQL cannot
+     * compute them). A purge or a cancellation drops them, so they are
+     * computed again from what remains.
+     *
+     * wave_result_counts gives a report on one team every group's counts
+     * without reading the other groups' bodies (a page each).
+     * invitation_kind_team counts a wave's team invitations per team from
+     * the index alone (the response rates of an open wave).
+     */
+    ("CREATE TABLE wave_result ("
+     "  wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,"
+     "  team_id INTEGER NOT NULL,"
+     "  scope TEXT NOT NULL"
+     "    CHECK (scope IN ('organisation', 'subtree', 'team')),"
+     "  answered INTEGER NOT NULL,"
+     "  delivered INTEGER NOT NULL,"
+     "  body BLOB NOT NULL,"
+     "  UNIQUE (wave_id, team_id, scope)"
+     ");"
+     "CREATE INDEX wave_result_counts"
+     "  ON wave_result(wave_id, team_id, scope, answered, delivered);"
+     "CREATE INDEX invitation_kind_team"
+     "  ON invitation(wave_id, kind, team_id, state);"),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

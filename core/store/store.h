@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 14
+#define CP_SCHEMA_VERSION 15
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -595,6 +595,41 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 			 struct cp_hidden_row **out, size_t *n,
 			 struct cp_error *err);
 void cp_store_hidden_free(struct cp_hidden_row *r, size_t n);
+
+/*
+ * A closed wave's computed results, one row per group (scope and team_id
+ * as in cp_hidden_row): its counts and body, the encoded statistics
+ * (core/results writes and reads the encoding; the store keeps bytes).
+ */
+struct cp_result_row {
+	char scope[16];
+	int64_t team_id;
+	int64_t answered, delivered;
+	const void *body; /* NULL when not asked for (see below) */
+	size_t nbody;
+};
+
+/* Stores a wave's results, inside the caller's transaction, replacing any
+ * it had. */
+int cp_store_wave_results_put(struct cp_store *s, int64_t wave,
+			      const struct cp_result_row *rows, size_t n,
+			      struct cp_error *err);
+
+/* *yes: whether wave has stored results. */
+int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
+				 struct cp_error *err);
+
+/*
+ * Calls each for every stored row of wave; the body only for the rows of
+ * team only_team (0: every row), else NULL. The row and its body are
+ * valid during the call only. A nonzero return from each stops and is
+ * returned.
+ */
+int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
+			       int64_t only_team,
+			       int (*each)(const struct cp_result_row *row,
+					   void *arg, struct cp_error *err),
+			       void *arg, struct cp_error *err);
 
 /* Whether s was opened for writing, and whether a transaction is open. */
 int cp_store_writable(const struct cp_store *s);

@@ -238,6 +238,140 @@ void cp_store_hidden_free(struct cp_hidden_row *r, size_t n)
 	free(r);
 }
 
+int cp_store_wave_results_put(struct cp_store *s, int64_t wave,
+			      const struct cp_result_row *rows, size_t n,
+			      struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s->in_tx)
+		return cp_error_set(err, CP_EFAIL,
+				    "results are stored inside a transaction");
+	if ((rc = cp_store_prepare(
+		 s, &st, "DELETE FROM wave_result WHERE wave_id = ?", err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot replace a wave's results");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if ((rc = cp_store_prepare(s, &st,
+				   "INSERT INTO wave_result(wave_id, team_id,"
+				   " scope, answered, delivered, body)"
+				   " VALUES (?, ?, ?, ?, ?, ?)",
+				   err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cp_result_row *r = &rows[i];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, wave);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_text(st, 3, r->scope, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, r->answered);
+		sqlite3_bind_int64(st, 5, r->delivered);
+		sqlite3_bind_blob(st, 6, r->body ? r->body : "", (int)r->nbody,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot store results");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
+				 struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*yes = false;
+	if ((rc =
+		 cp_store_prepare(s, &st,
+				  "SELECT 1 FROM wave_result WHERE wave_id = ?"
+				  " AND team_id = 0 AND scope = 'organisation'",
+				  err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*yes = true;
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a wave's results");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int results_query(struct cp_store *s, const char *sql, int64_t wave,
+			 int64_t team,
+			 int (*each)(const struct cp_result_row *row, void *arg,
+				     struct cp_error *err),
+			 void *arg, struct cp_error *err);
+
+int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
+			       int64_t only_team,
+			       int (*each)(const struct cp_result_row *row,
+					   void *arg, struct cp_error *err),
+			       void *arg, struct cp_error *err)
+{
+	/* Every row with its body; or, for one team, the other groups'
+	 * counts from the index wave_result_counts alone (a body fills a
+	 * page), then the team's rows with theirs. */
+	static const char *const sql[] = {
+	    ("SELECT team_id, scope, answered, delivered, body"
+	     " FROM wave_result WHERE wave_id = ?1"),
+	    ("SELECT team_id, scope, answered, delivered, NULL"
+	     " FROM wave_result INDEXED BY wave_result_counts"
+	     " WHERE wave_id = ?1 AND team_id <> ?2"),
+	    ("SELECT team_id, scope, answered, delivered, body"
+	     " FROM wave_result WHERE wave_id = ?1 AND team_id = ?2"),
+	};
+	int rc = 0;
+
+	for (size_t q = only_team ? 1 : 0; rc == 0 && q < (only_team ? 3 : 1);
+	     q++)
+		rc = results_query(s, sql[q], wave, only_team, each, arg, err);
+	return rc;
+}
+
+static int results_query(struct cp_store *s, const char *sql, int64_t wave,
+			 int64_t team,
+			 int (*each)(const struct cp_result_row *row, void *arg,
+				     struct cp_error *err),
+			 void *arg, struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int step = SQLITE_DONE, rc;
+
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, team);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cp_result_row r = {0};
+		r.team_id = sqlite3_column_int64(st, 0);
+		cp_strlcpy(r.scope, (const char *)sqlite3_column_text(st, 1),
+			   sizeof(r.scope));
+		r.answered = sqlite3_column_int64(st, 2);
+		r.delivered = sqlite3_column_int64(st, 3);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			r.body = sqlite3_column_blob(st, 4);
+			r.nbody = (size_t)sqlite3_column_bytes(st, 4);
+		}
+		rc = each(&r, arg, err);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot read a wave's results");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int cp_store_writable(const struct cp_store *s)
 {
 	return sqlite3_db_readonly(s->db, "main") == 0;

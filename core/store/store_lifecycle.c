@@ -246,6 +246,11 @@ static int delete_answers(struct cp_store *s, int64_t wave,
 	    "DELETE FROM agg_dim WHERE wave_id = ?1",
 	    "DELETE FROM agg_group WHERE wave_id = ?1",
 	    "DELETE FROM wave_hidden WHERE wave_id = ?1",
+	    /* Its stored results, and those of the waves closed after it:
+	     * their changes may be from it, and are computed again. */
+	    ("DELETE FROM wave_result WHERE wave_id = ?1 OR wave_id IN"
+	     " (SELECT wave_id FROM wave_frozen WHERE seq >"
+	     " (SELECT seq FROM wave_frozen WHERE wave_id = ?1))"),
 	    "DELETE FROM wave_frozen WHERE wave_id = ?1",
 	};
 	int rc;

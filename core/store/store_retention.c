@@ -127,6 +127,8 @@ int cp_store_wave_purge(struct cp_store *s, const struct cp_purge_row *w,
 	    "DELETE FROM agg_item WHERE wave_id = ?1 AND self = 1",
 	    "DELETE FROM agg_dim WHERE wave_id = ?1 AND self = 1",
 	    "DELETE FROM import_row WHERE wave_id = ?1",
+	    /* Computed with the self-assessments: computed again. */
+	    "DELETE FROM wave_result WHERE wave_id = ?1",
 	};
 	sqlite3_stmt *st;
 	int rc = 0;

@@ -98,7 +98,8 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 	int rc = 0;
 
 	memset(w, 0, sizeof(*w));
-	if ((rc = cp_store_prepare(s, &st, sql, err)))
+	/* Prepared once per connection: every form post reads its wave. */
+	if ((rc = cp_store_cached(s, CP_STMT_WAVE_GET, sql, &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
@@ -113,7 +114,7 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 	default:
 		rc = cp_store_fail(s, err, "cannot read a wave");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

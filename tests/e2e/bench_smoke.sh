@@ -36,6 +36,7 @@ fi
 # Every carepulse column is measured: import, results, both reports (and
 # their controls with fewer answers), serve and send.
 for row in "carepulse import" "carepulse results --format json" \
+	"carepulse results --all-waves" \
 	"carepulse results, control" "carepulse report team (" \
 	"carepulse report compare (" "carepulse report team, control" \
 	"carepulse serve" "carepulse send"; do

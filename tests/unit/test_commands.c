@@ -12,12 +12,14 @@
 #include <cmocka.h>
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "output.h"
 
 static size_t count_commands(void)
 {
@@ -253,10 +255,47 @@ static void test_wrong_index_aborts(void **state)
 	}
 }
 
+/* out_fixed gives printf's "%.*f" bytes: ties (exact binary halves),
+ * negative zero, rounding to zero from below, large and odd values, and
+ * a million random ones on the scales results print. */
+static void test_fixed_is_printf(void **state)
+{
+	static const double edge[] = {
+	    0,	    -0.0,   0.5,     1.5,	 2.5,	    0.125, 0.375,
+	    -0.125, 1e-9,   -1e-9,   -0.00004,	 99.99995,  100,   -3.14159,
+	    1e11,   1e12,   1e300,   -2.675,	 2.675,	    0.045, 1.005,
+	    4.0001, 3.9999, 50.0049, 0.99999999, 12345.6789};
+	char a[OUT_FIXED_MAX], b[OUT_FIXED_MAX];
+	uint64_t x = 88172645463325252ull;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+		for (int p = 0; p <= 6; p++) {
+			out_fixed(a, edge[i], p);
+			snprintf(b, sizeof(b), "%.*f", p, edge[i]);
+			assert_string_equal(a, b);
+		}
+	for (int i = 0; i < 1000000; i++) {
+		double v;
+		int p = i % 5;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = (double)(x >> 11) / 9007199254740992.0;
+		v = i % 3 == 0 ? v * 100 : i % 3 == 1 ? 1 + 4 * v : v * 8 - 4;
+		if (i % 7 == 0) /* exact quarters, eighths: ties */
+			v = (double)(int64_t)(v * 8) / 8;
+		out_fixed(a, v, p);
+		snprintf(b, sizeof(b), "%.*f", p, v);
+		assert_string_equal(a, b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names_unique_and_alphabetical),
+	    cmocka_unit_test(test_fixed_is_printf),
 	    cmocka_unit_test(test_entries_complete),
 	    cmocka_unit_test(test_options_described_and_distinct),
 	    cmocka_unit_test(test_every_option_reachable),

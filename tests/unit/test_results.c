@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fixture.h"
 #include "results.h"
 #include "store.h"
@@ -582,6 +584,253 @@ static void test_changes(void **state)
 	cp_results_free(r);
 }
 
+static void stat_same(const struct cp_stat *x, const struct cp_stat *y)
+{
+	assert_int_equal(x->suppressed, y->suppressed);
+	assert_int_equal(x->why.reason, y->why.reason);
+	assert_int_equal(x->why.protects, y->why.protects);
+	assert_int_equal(x->why.nprotects, y->why.nprotects);
+	assert_int_equal(x->n, y->n);
+	assert_true(x->mean == y->mean && x->score == y->score &&
+		    x->sd == y->sd);
+	assert_int_equal(x->has_ci, y->has_ci);
+	assert_true(x->ci_low == y->ci_low && x->ci_high == y->ci_high);
+	assert_int_equal(x->has_dist, y->has_dist);
+	for (int v = 0; v < CP_SCALE_POINTS; v++)
+		assert_int_equal(x->dist[v], y->dist[v]);
+	assert_int_equal(x->answers, y->answers);
+	assert_true(x->favourable == y->favourable &&
+		    x->neutral == y->neutral &&
+		    x->unfavourable == y->unfavourable);
+	assert_int_equal(x->declined, y->declined);
+}
+
+static void change_same(const struct cp_change *x, const struct cp_change *y)
+{
+	assert_int_equal(x->status, y->status);
+	assert_int_equal(x->previous_wave, y->previous_wave);
+	assert_int_equal(x->has_diff, y->has_diff);
+	assert_true(x->diff == y->diff && x->low == y->low &&
+		    x->high == y->high && x->df == y->df);
+}
+
+/* Every group, dimension, item and self-assessment of two loads of the
+ * same wave: the same numbers, flags, reasons and changes. */
+static void results_same(const struct cp_results *x, const struct cp_results *y)
+{
+	size_t nd = x->survey->ndims, ni = x->survey->nitems;
+
+	assert_int_equal(x->ngroups, y->ngroups);
+	assert_int_equal(x->threshold, y->threshold);
+	for (size_t g = 0; g < x->ngroups; g++) {
+		const struct cp_group *a = &x->groups[g], *b = &y->groups[g];
+		assert_int_equal(a->scope, b->scope);
+		assert_int_equal(a->team_id, b->team_id);
+		assert_int_equal(a->suppressed, b->suppressed);
+		assert_int_equal(a->why.reason, b->why.reason);
+		assert_int_equal(a->why.protects, b->why.protects);
+		assert_int_equal(a->why.nprotects, b->why.nprotects);
+		assert_int_equal(a->answered, b->answered);
+		assert_int_equal(a->has_rate, b->has_rate);
+		assert_int_equal(a->delivered, b->delivered);
+		assert_true(a->response_rate == b->response_rate);
+		assert_int_equal(a->has_self, b->has_self);
+		assert_int_equal(a->comments_shown, b->comments_shown);
+		assert_int_equal(a->ncomments, b->ncomments);
+		assert_int_equal(a->dims == NULL, b->dims == NULL);
+		assert_int_equal(a->items == NULL, b->items == NULL);
+		for (size_t d = 0; a->dims && d < nd; d++) {
+			stat_same(&a->dims[d], &b->dims[d]);
+			change_same(&a->dim_change[d], &b->dim_change[d]);
+			stat_same(&a->self[d], &b->self[d]);
+			assert_true(a->self_gap[d] == b->self_gap[d]);
+		}
+		for (size_t i = 0; a->items && i < ni; i++) {
+			stat_same(&a->items[i], &b->items[i]);
+			change_same(&a->item_change[i], &b->item_change[i]);
+		}
+		assert_int_equal(a->enps == NULL, b->enps == NULL);
+		for (size_t i = 0; a->enps && i < ni; i++) {
+			const struct cp_enps *p = &a->enps[i], *q = &b->enps[i];
+			assert_int_equal(p->suppressed, q->suppressed);
+			assert_int_equal(p->why.reason, q->why.reason);
+			assert_int_equal(p->n, q->n);
+			assert_int_equal(p->declined, q->declined);
+			assert_int_equal(p->promoters, q->promoters);
+			assert_true(
+			    p->score == q->score && p->mean == q->mean &&
+			    p->ci_low == q->ci_low && p->ci_high == q->ci_high);
+		}
+	}
+}
+
+static struct cp_results *load_with(struct fixture *f, int64_t wave,
+				    struct cp_results_opts opts)
+{
+	struct cp_results *r;
+	struct cp_error err = {0};
+
+	if (cp_results_load(&r, f->fx.s, wave, &opts, &err))
+		fail_msg("%s", err.message);
+	return r;
+}
+
+/* Two closed waves with every kind of cell: shown with spread, a team
+ * under k (fewer_than_k), the organisation hiding it (protects_group), a
+ * leader's self-assessment; the second wave's changes come from the
+ * first's stored statistics. */
+static int64_t stored_waves(struct fixture *f, int64_t *first)
+{
+	int64_t w1 = new_wave(f, 3), w2;
+	struct cp_error err = {0};
+
+	respond(f, w1, f->team[1], 2, 2, 0);
+	respond(f, w1, f->team[1], 3, 4, 0);
+	respond(f, w1, f->team[2], 4, 5, 0);
+	respond(f, w1, f->team[2], 1, 1, 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(f->fx.s, w1, CP_WAVE_CLOSED, NULL), 0);
+	if (cp_results_freeze(f->fx.s, w1, &err))
+		fail_msg("%s", err.message);
+	w2 = new_wave(f, 3);
+	respond(f, w2, f->team[1], 2, 3, 0);
+	respond(f, w2, f->team[1], 4, 5, 0);
+	respond(f, w2, f->team[1], 1, 4, 1);
+	respond(f, w2, f->team[2], 2, 2, 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(f->fx.s, w2, CP_WAVE_CLOSED, NULL), 0);
+	if (cp_results_freeze(f->fx.s, w2, &err))
+		fail_msg("%s", err.message);
+	*first = w1;
+	return w2;
+}
+
+/*
+ * Stored results (computed once, when the wave froze) are what the
+ * aggregates give, for every group and measure, hidden cells and their
+ * reasons included, for a whole load, a one-team load and a dims-only
+ * load; a re-org after the close changes nothing.
+ */
+static void test_stored_equals_recomputed(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_results_opts all = {.changes = true, .comments = true};
+	struct cp_results *stored, *again;
+	const struct cp_group *b, *org;
+	int64_t w1, w2 = stored_waves(f, &w1), other;
+	bool yes = false;
+	int created;
+
+	assert_int_equal(cp_store_wave_results_stored(f->fx.s, w2, &yes, NULL),
+			 0);
+	assert_true(yes);
+	stored = load_with(f, w2, all);
+	all.recompute = true;
+	again = load_with(f, w2, all);
+	results_same(stored, again);
+	b = cp_results_group(stored, CP_SCOPE_TEAM, f->team[2]);
+	org = cp_results_group(stored, CP_SCOPE_ORGANISATION, 0);
+	assert_true(b->suppressed);
+	assert_int_equal(b->why.reason, CP_REASON_FEWER_THAN_K);
+	assert_true(org->suppressed);
+	assert_int_equal(org->why.reason, CP_REASON_PROTECTS);
+	assert_true(
+	    cp_results_group(stored, CP_SCOPE_TEAM, f->team[1])->has_self);
+	cp_results_free(again);
+
+	/* One team, dimensions only: as computed. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct cp_results_opts one = {.changes = true,
+					      .only_team = f->team[1],
+					      .changes_team = f->team[1],
+					      .dims_only = pass == 1};
+		struct cp_results *x = load_with(f, w2, one), *y;
+		one.recompute = true;
+		y = load_with(f, w2, one);
+		results_same(x, y);
+		cp_results_free(x);
+		cp_results_free(y);
+	}
+
+	/* A re-org after the close: B moves out, a new team appears. */
+	assert_int_equal(cp_store_team_set_parent(f->fx.s, f->team[2], 0, NULL),
+			 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->fx.s, "C", &other, &created, NULL), 0);
+	assert_int_equal(
+	    cp_store_team_set_parent(f->fx.s, f->team[1], other, NULL), 0);
+	all.recompute = false;
+	again = load_with(f, w2, all);
+	results_same(stored, again);
+	cp_results_free(again);
+	cp_results_free(stored);
+}
+
+/*
+ * A database of the release before stored results (schema 11: frozen
+ * waves, no wave_result): migration 12 adds the table; the first load
+ * from a writable store computes and stores each frozen wave's results,
+ * the same as computing them; a read-only store computes them each time
+ * and stores nothing.
+ */
+static void test_stored_migration(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_results_opts all = {.changes = true, .comments = true};
+	struct cp_results *before, *after;
+	struct cp_error err = {0};
+	int64_t w1, w2 = stored_waves(f, &w1);
+	sqlite3 *raw;
+	bool yes = true;
+	char sql[160];
+
+	before = load_with(f, w2, all);
+	cp_store_close(f->fx.s);
+	f->fx.s = NULL;
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	/* Stored results are the last migration: undo it. */
+	snprintf(sql, sizeof(sql),
+		 "DROP TABLE wave_result; DROP INDEX invitation_kind_team;"
+		 " PRAGMA user_version = %d;",
+		 CP_SCHEMA_VERSION - 1);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+
+	/* Read-only: the old schema is refused or read as it is; either
+	 * way nothing is written. Open writable to migrate. */
+	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(cp_store_schema_version(f->fx.s), CP_SCHEMA_VERSION);
+	assert_int_equal(cp_store_wave_results_stored(f->fx.s, w2, &yes, NULL),
+			 0);
+	assert_false(yes);
+	cp_store_close(f->fx.s);
+	if (cp_store_open(&f->fx.s, f->fx.path, CP_STORE_READONLY, &err))
+		fail_msg("%s", err.message);
+	after = load_with(f, w2, all);
+	results_same(before, after);
+	cp_results_free(after);
+	assert_int_equal(cp_store_wave_results_stored(f->fx.s, w2, &yes, NULL),
+			 0);
+	assert_false(yes);
+	cp_store_close(f->fx.s);
+	if (cp_store_open(&f->fx.s, f->fx.path, 0, &err))
+		fail_msg("%s", err.message);
+	after = load_with(f, w2, all);
+	results_same(before, after);
+	cp_results_free(after);
+	assert_int_equal(cp_store_wave_results_stored(f->fx.s, w2, &yes, NULL),
+			 0);
+	assert_true(yes);
+	assert_int_equal(cp_store_wave_results_stored(f->fx.s, w1, &yes, NULL),
+			 0);
+	assert_true(yes);
+	after = load_with(f, w2, all);
+	results_same(before, after);
+	cp_results_free(after);
+	cp_results_free(before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +848,10 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_only_team, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stored_equals_recomputed,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stored_migration, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
