@@ -436,13 +436,13 @@ static char *row_name(const struct cp_results *r, const struct cp_group *g)
 }
 
 /* The eNPS column's cell: core's score, or hidden as core decided. */
-static void enps_cell(struct rp_compare_row *row, struct rp_compare_cell *c,
-		      const struct cp_results *r, const struct cp_group *g,
-		      size_t item)
+static void enps_cell(struct rp_compare_cell *c, const struct cp_results *r,
+		      const struct cp_group *g, size_t item)
 {
-	const struct cp_change *ch = NULL;
+	/* Its change is the team report's: the change column counts the
+	 * dimensions, as its legend says. */
 	const struct cp_enps *e =
-	    g->suppressed ? NULL : cp_results_enps(r, g, item, &ch);
+	    g->suppressed ? NULL : cp_results_enps(r, g, item, NULL);
 
 	c->suppressed = e == NULL || e->suppressed;
 	c->protects =
@@ -450,11 +450,6 @@ static void enps_cell(struct rp_compare_row *row, struct rp_compare_cell *c,
 	if (c->suppressed)
 		return;
 	c->value = e->score;
-	if (ch && ch->has_diff) {
-		row->has_previous = 1;
-		row->ups += ch->status == CP_CHANGE_UP;
-		row->downs += ch->status == CP_CHANGE_DOWN;
-	}
 }
 
 static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
@@ -496,7 +491,7 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 					     : st->score;
 	}
 	if (enps != CP_NO_GROUP)
-		enps_cell(row, &cells[r->survey->ndims], r, g, enps);
+		enps_cell(&cells[r->survey->ndims], r, g, enps);
 	row->cells = cells;
 }
 
