@@ -443,6 +443,50 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 	}
 }
 
+void chart_heat_cell_enps(struct pdf *p, float x, float y, float w, float h,
+			  struct chart_value v, int k, int protects)
+{
+	char num[32];
+	struct rgb c;
+
+	if (!v.shown || !isfinite(v.v) || v.v < -100 || v.v > 100) {
+		/* Hidden exactly as the other cells say it. */
+		v.shown = 0;
+		chart_heat_cell(p, x, y, w, h, v, k, protects);
+		return;
+	}
+	c = chart_heat_colour((v.v + 100) / 2);
+	pdf_fill_rect(p, x, y, w, h, c);
+	pdf_text_center(p, x + w / 2, y + h / 2 - 3, 0, 8.5f,
+			pdf_luminance(c) < 0.45f ? PDF_WHITE : PDF_INK,
+			rp_fmt(num, sizeof(num), "%+.0f", v.v));
+}
+
+void chart_enps_interval(struct pdf *p, float x, float y, float w, double score,
+			 double lo, double hi)
+{
+	char num[16];
+	float sx, lx, hx;
+
+	lo = lo < -100 ? -100 : lo;
+	hi = hi > 100 ? 100 : hi;
+	sx = x + w * (float)((score + 100) / 200);
+	lx = x + w * (float)((lo + 100) / 200);
+	hx = x + w * (float)((hi + 100) / 200);
+	pdf_line(p, x, y, x + w, y, 0.6f, PDF_RULE);
+	for (int t = -100; t <= 100; t += 50) {
+		float tx = x + w * (float)(t + 100) / 200.0f;
+
+		pdf_line(p, tx, y - 3, tx, y + 3, 0.5f, PDF_MUTED);
+		pdf_text_center(
+		    p, tx, y - 12, 0, 7, PDF_MUTED,
+		    rp_fmt(num, sizeof(num), t > 0 ? "+%d" : "%d", t));
+	}
+	pdf_fill_rect(p, lx, y - 4, hx - lx > 1 ? hx - lx : 1, 8,
+		      pdf_mix(PDF_ACCENT, PDF_WHITE, 0.65f));
+	pdf_circle(p, sx, y, 3.5f, PDF_ACCENT, PDF_ACCENT);
+}
+
 void chart_heat_scale(struct pdf *p, float x, float y, float w)
 {
 	char num[16];

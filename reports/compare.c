@@ -38,13 +38,16 @@ static const char *str(const char *s)
 	return s ? s : "";
 }
 
-static double overall_of(const struct rp_compare_row *row, size_t n)
+static double overall_of(const struct rp_compare_report *r,
+			 const struct rp_compare_row *row, size_t n)
 {
 	double sum = 0;
 	size_t i, shown = 0;
 
+	/* An eNPS is on another scale: not part of the overall mean. */
 	for (i = 0; row->cells && i < n; i++) {
-		if (row->cells[i].suppressed || !isfinite(row->cells[i].value))
+		if (row->cells[i].suppressed || r->columns[i].enps ||
+		    !isfinite(row->cells[i].value))
 			continue;
 		sum += row->cells[i].value;
 		shown++;
@@ -157,6 +160,14 @@ static void header(struct pdf *p, void *arg)
 		    _("Change since last wave: how many dimensions went "
 		      "up or down by a significant change."));
 		chart_heat_scale(p, p->right - 220, p->y - 24, 150);
+		for (size_t c = 0; c < r->n_columns; c++)
+			if (r->columns[c].enps) {
+				pdf_text(p, p->right - 220, p->y - 52, 0, 7,
+					 PDF_MUTED,
+					 _("eNPS: from -100 to +100, coloured "
+					   "as (eNPS + 100) / 2"));
+				break;
+			}
 		pdf_hatch(p, p->right - 56, p->y - 24, 24, 8);
 		pdf_text(p, p->right - 28, p->y - 23, 0, 7, PDF_MUTED,
 			 rp_fmt(a, sizeof(a), "< %d", r->threshold));
@@ -234,9 +245,10 @@ static void row(struct pdf *p, const struct layout *l,
 			v.v = rw->cells[i].value;
 			protects = rw->cells[i].protects;
 		}
-		chart_heat_cell(p, l->x0 + l->cell_w * (float)i + 0.5f,
-				y + 0.5f, l->cell_w - 1, ROW_H - 1, v,
-				l->r->threshold, protects);
+		(l->r->columns[i].enps ? chart_heat_cell_enps
+				       : chart_heat_cell)(
+		    p, l->x0 + l->cell_w * (float)i + 0.5f, y + 0.5f,
+		    l->cell_w - 1, ROW_H - 1, v, l->r->threshold, protects);
 	}
 	p->y -= ROW_H;
 }
@@ -287,7 +299,7 @@ int rp_compare_report_write(const struct rp_compare_report *r, const char *path,
 	for (i = 0; i < r->n_rows; i++) {
 		order[i].index = i;
 		order[i].team = str(r->rows[i].team);
-		order[i].overall = overall_of(&r->rows[i], r->n_columns);
+		order[i].overall = overall_of(r, &r->rows[i], r->n_columns);
 	}
 	/* The tree's order is the order core gives the groups in. */
 	if (r->sort != RP_SORT_TREE)

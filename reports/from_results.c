@@ -118,6 +118,7 @@ static void fill_item(struct rp_item *it, const struct cp_survey *sv, size_t i,
 	it->suppressed = g->suppressed || st->suppressed;
 	if (it->suppressed)
 		return;
+	it->declined = (int)st->declined;
 	it->n = (int)st->n;
 	it->mean = st->mean;
 	for (int v = 0; st->has_dist && v < 5; v++)
@@ -148,6 +149,49 @@ static void fill_point(struct rp_trend_point *pt, const struct cp_results *r,
 	pt->ci_low = g->dims[d].has_ci ? g->dims[d].ci_low : pt->mean;
 	pt->ci_high = g->dims[d].has_ci ? g->dims[d].ci_high : pt->mean;
 	pt->change = change_of(&g->dim_change[d]);
+}
+
+/* The group's eNPS, when the survey has an eNPS item: hidden with core's
+ * reason, or its numbers and its change since the previous wave. */
+static void fill_enps(struct rp_team_data *t, const struct cp_results *r,
+		      const struct cp_group *g)
+{
+	struct rp_enps *o = &t->report.enps;
+	size_t item = cp_results_enps_item(r);
+	const struct cp_change *ch = NULL;
+	const struct cp_enps *e;
+
+	if (item == CP_NO_GROUP)
+		return;
+	e = cp_results_enps(r, g, item, &ch);
+	o->present = 1;
+	o->text = text_of(r->survey, CP_TEXT_ITEM, item);
+	o->suppressed = g->suppressed || e == NULL || e->suppressed;
+	if (o->suppressed) {
+		o->reason = cp_results_reason_text(
+		    r, g->suppressed || e == NULL ? &g->why : &e->why,
+		    t->enps_reason, sizeof(t->enps_reason));
+		return;
+	}
+	o->n = (int)e->n;
+	o->declined = (int)e->declined;
+	o->promoters = (int)e->promoters;
+	o->passives = (int)e->passives;
+	o->detractors = (int)e->detractors;
+	o->pct_promoters = e->pct_promoters;
+	o->pct_passives = e->pct_passives;
+	o->pct_detractors = e->pct_detractors;
+	o->score = e->score;
+	o->has_ci = e->has_ci;
+	o->ci_low = e->ci_low;
+	o->ci_high = e->ci_high;
+	if (ch && ch->has_diff) {
+		o->has_diff = 1;
+		o->diff = ch->diff;
+		o->diff_low = ch->low;
+		o->diff_high = ch->high;
+		o->change = change_of(ch);
+	}
 }
 
 /* Why the group is hidden, and the teams inside it shown on their own. */
@@ -266,6 +310,7 @@ int rp_team_report_from_results(struct rp_team_data **out,
 	r->dimensions = t->dimensions;
 	r->n_dimensions = sv->ndims;
 	r->items = t->items;
+	fill_enps(t, now, g);
 
 	/* The trend: the last waves before this one, then this one. */
 	first = n_before > RP_WAVES_MAX - 1 ? n_before - (RP_WAVES_MAX - 1) : 0;
@@ -390,10 +435,29 @@ static char *row_name(const struct cp_results *r, const struct cp_group *g)
 	return cp_buf_detach(&b);
 }
 
+/* The eNPS column's cell: core's score, or hidden as core decided. */
+static void enps_cell(struct rp_compare_cell *c, const struct cp_results *r,
+		      const struct cp_group *g, size_t item)
+{
+	/* Its change is the team report's: the change column counts the
+	 * dimensions, as its legend says. */
+	const struct cp_enps *e =
+	    g->suppressed ? NULL : cp_results_enps(r, g, item, NULL);
+
+	c->suppressed = e == NULL || e->suppressed;
+	c->protects =
+	    (e == NULL ? g->why.reason : e->why.reason) == CP_REASON_PROTECTS;
+	if (c->suppressed)
+		return;
+	c->value = e->score;
+}
+
 static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 		     const struct cp_results *r, const struct cp_group *g,
 		     enum rp_measure measure)
 {
+	size_t enps = cp_results_enps_item(r);
+
 	row->depth = g->depth;
 	row->rollup = g->scope != CP_SCOPE_TEAM;
 	row->response_rate_hidden = g->suppressed || !g->has_rate;
@@ -426,6 +490,8 @@ static void fill_row(struct rp_compare_row *row, struct rp_compare_cell *cells,
 					     ? st->favourable
 					     : st->score;
 	}
+	if (enps != CP_NO_GROUP)
+		enps_cell(&cells[r->survey->ndims], r, g, enps);
 	row->cells = cells;
 }
 
@@ -450,7 +516,8 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 	const struct cp_survey *sv = r->survey;
 	const struct cp_group *org = NULL;
 	struct rp_compare_data *c;
-	size_t nd = sv->ndims, nrows = 0, i;
+	size_t enps = cp_results_enps_item(r);
+	size_t nd = sv->ndims + (enps != CP_NO_GROUP), nrows = 0, i;
 
 	*out = NULL;
 	if (!r->scores)
@@ -472,9 +539,14 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 		rp_compare_data_free(c);
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	}
-	for (i = 0; i < nd; i++) {
+	for (i = 0; i < sv->ndims; i++) {
 		c->columns[i].id = sv->dims[i].id;
 		c->columns[i].title = text_of(sv, CP_TEXT_DIMENSION_TITLE, i);
+	}
+	if (enps != CP_NO_GROUP) {
+		c->columns[i].id = sv->items[enps].id;
+		c->columns[i].title = _("eNPS");
+		c->columns[i].enps = 1;
 	}
 	for (i = 0; i < r->ngroups; i++) {
 		const struct cp_group *g = &r->groups[i];

@@ -197,6 +197,14 @@ void chart_heat_scale(struct pdf *p, float x, float y, float w);
 void chart_dumbbell(struct pdf *p, float x, float y, float w,
 		    struct chart_value team, struct chart_value self);
 
+/* An eNPS score with its interval on one -100..100 line, w wide, with its
+ * axis labelled below; (x, y) is the line's left end. */
+void chart_enps_interval(struct pdf *p, float x, float y, float w, double score,
+			 double lo, double hi);
+/* A heat-map cell holding an eNPS score, -100..100, as chart_heat_cell. */
+void chart_heat_cell_enps(struct pdf *p, float x, float y, float w, float h,
+			  struct chart_value v, int k, int protects);
+
 /* A 0..100 axis under a column of bars or dumbbells, w wide, at (x, y). */
 void chart_axis(struct pdf *p, float x, float y, float w);
 

@@ -91,6 +91,24 @@ struct rp_item {
 	double mean;   /* after reverse scoring */
 	int counts[5]; /* answers 1..5, after reverse scoring */
 	int reverse;   /* the item was reverse-scored */
+	int declined;  /* "prefer not to say": not in n or counts */
+};
+
+/* The survey's eNPS item (0-10, promoters 9-10, detractors 0-6). */
+struct rp_enps {
+	int present;	    /* the survey has an eNPS item */
+	const char *text;   /* the question as asked */
+	int suppressed;	    /* hidden: reason says why */
+	const char *reason; /* core's words for it */
+	int n, declined;    /* answers 0-10; "prefer not to say" apart */
+	int promoters, passives, detractors;
+	double pct_promoters, pct_passives, pct_detractors;
+	double score; /* -100..100 */
+	int has_ci;
+	double ci_low, ci_high;
+	int has_diff;			  /* a change since the previous wave */
+	double diff, diff_low, diff_high; /* in points */
+	enum rp_change change;
 };
 
 /* One wave of one dimension's trend. */
@@ -136,6 +154,7 @@ struct rp_team_report {
 	size_t n_dimensions;
 	const struct rp_item *items;
 	size_t n_items;
+	struct rp_enps enps;
 
 	/* Labels of the trend's waves, oldest first, the last one this wave;
 	 * at most RP_WAVES_MAX: each wave's opening date, as the reader
@@ -175,12 +194,13 @@ struct rp_team_report {
 struct rp_compare_column {
 	const char *id;
 	const char *title;
+	int enps; /* an eNPS score, -100..100, not a 0..100 score */
 };
 
 struct rp_compare_cell {
 	int suppressed; /* fewer than k: drawn as "fewer than k" */
 	int protects;	/* suppressed to protect a smaller group instead */
-	double value;	/* 0..100 */
+	double value;	/* 0..100; -100..100 in an eNPS column */
 };
 
 struct rp_compare_row {
@@ -259,7 +279,7 @@ struct rp_team_data {
 	const char *waves[RP_WAVES_MAX];
 	char wave_labels[RP_WAVES_MAX][24];
 	char wave[32], opens[16], closes[16];
-	char reason[512], fix[512], shown[1024];
+	char reason[512], fix[512], shown[1024], enps_reason[512];
 	char gaps[1024];
 	struct rp_action *actions;
 	struct cp_action *action_rows; /* owned: what actions point into */

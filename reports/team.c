@@ -482,6 +482,98 @@ static void attributes_and_behaviours(struct pdf *p,
 	p->y -= 22;
 }
 
+/* "Up +12 points since the last wave [+3, +21]", a change in words. */
+static const char *enps_change(char *a, size_t n, const struct rp_enps *e)
+{
+	if (e->change == RP_CHANGE_UP)
+		return rp_fmt(a, n,
+			      _("Up %+.0f points since the last wave "
+				"[%+.0f, %+.0f]: a significant change."),
+			      e->diff, e->diff_low, e->diff_high);
+	if (e->change == RP_CHANGE_DOWN)
+		return rp_fmt(a, n,
+			      _("Down %+.0f points since the last wave "
+				"[%+.0f, %+.0f]: a significant change."),
+			      e->diff, e->diff_low, e->diff_high);
+	return rp_fmt(a, n,
+		      _("%+.0f points since the last wave [%+.0f, %+.0f]: "
+			"no detectable change."),
+		      e->diff, e->diff_low, e->diff_high);
+}
+
+/* The eNPS block: score, interval, the three groups and the change. */
+static void enps(struct pdf *p, const struct rp_team_report *r)
+{
+	const struct rp_enps *e = &r->enps;
+	const char *labels[5] = {0};
+	int counts[5] = {0};
+	char a[512];
+	float x, w;
+
+	if (!e->present)
+		return;
+	open_section(p, _("Would people recommend the team?"), 150);
+	pdf_paragraph(
+	    p, 9.5f, PDF_INK,
+	    rp_fmt(a, sizeof(a),
+		   _("\xE2\x80\x9C%s\xE2\x80\x9D, answered from 0 to 10. "
+		     "Promoters answer 9 or 10, passives 7 or 8, detractors 0 "
+		     "to 6; the eNPS is the percentage of promoters minus the "
+		     "percentage of detractors, from -100 to +100."),
+		   str(e->text)));
+	if (e->suppressed) {
+		pdf_need(p, 30);
+		pdf_hatch(p, p->left, p->y - 20, p->right - p->left, 16);
+		pdf_text_fit(p, p->left + 6, p->y - 15, p->right - p->left - 12,
+			     0, 8, PDF_MUTED,
+			     rp_fmt(a, sizeof(a), _("eNPS not shown: %s."),
+				    str(e->reason)));
+		p->y -= 30;
+		return;
+	}
+	pdf_need(p, 120);
+	pdf_text(p, p->left, p->y - 22, 1, 22, PDF_ACCENT,
+		 rp_fmt(a, sizeof(a), "%+.0f", e->score));
+	pdf_text(p, p->left, p->y - 34, 0, 8, PDF_MUTED, _("eNPS"));
+	x = p->left + 90;
+	w = p->right - x - 10;
+	if (e->has_ci)
+		pdf_text(p, x, p->y - 9, 0, 8.5f, PDF_INK,
+			 rp_fmt(a, sizeof(a), _("95%% interval %+.0f to %+.0f"),
+				e->ci_low, e->ci_high));
+	chart_enps_interval(p, x, p->y - 22, w, e->score,
+			    e->has_ci ? e->ci_low : e->score,
+			    e->has_ci ? e->ci_high : e->score);
+	p->y -= 50;
+	counts[0] = e->detractors;
+	counts[2] = e->passives;
+	counts[4] = e->promoters;
+	chart_stacked(p, p->left, p->y - 14, p->right - p->left, 14, counts);
+	p->y -= 18;
+	labels[0] = rp_fmt(a, sizeof(a), _("detractors %d (%.0f%%)"),
+			   e->detractors, e->pct_detractors);
+	pdf_text(p, p->left, p->y - 9, 0, 8, PDF_INK, labels[0]);
+	pdf_text_center(p, (p->left + p->right) / 2, p->y - 9, 0, 8, PDF_INK,
+			rp_fmt(a, sizeof(a), _("passives %d (%.0f%%)"),
+			       e->passives, e->pct_passives));
+	pdf_text_right(p, p->right, p->y - 9, 0, 8, PDF_INK,
+		       rp_fmt(a, sizeof(a), _("promoters %d (%.0f%%)"),
+			      e->promoters, e->pct_promoters));
+	p->y -= 16;
+	if (e->declined > 0)
+		pdf_paragraph(
+		    p, 8.5f, PDF_MUTED,
+		    rp_fmt(a, sizeof(a),
+			   _("n = %d; %d preferred not to say (not counted)."),
+			   e->n, e->declined));
+	else
+		pdf_paragraph(p, 8.5f, PDF_MUTED,
+			      rp_fmt(a, sizeof(a), "n = %d", e->n));
+	if (e->has_diff)
+		pdf_paragraph(p, 9, PDF_INK, enps_change(a, sizeof(a), e));
+	pdf_space(p, 8);
+}
+
 static void trends(struct pdf *p, const struct rp_team_report *r)
 {
 	const float cell_h = 104, gap = 14;
@@ -564,6 +656,8 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 	h = (float)(lines > 1 ? lines : 1) * leading + 10;
 	if (h < 24)
 		h = 24;
+	if (item_shown(r, it) && it->declined > 0 && h < 34)
+		h = 34;
 	pdf_need(p, h);
 	pdf_wrap(p, p->left, p->y - size - 2, text_w, 0, size, leading, PDF_INK,
 		 cp_buf_str(&text), 1);
@@ -573,6 +667,14 @@ static void item_row(struct pdf *p, const struct rp_team_report *r,
 			       rp_fmt(a, sizeof(a), "%.0f", item_score(it)));
 		pdf_text_right(p, p->right, p->y - 19, 0, 7, PDF_MUTED,
 			       rp_fmt(a, sizeof(a), "n = %d", it->n));
+		if (it->declined > 0)
+			pdf_text_right(
+			    p, p->right, p->y - 28, 0, 7, PDF_MUTED,
+			    rp_fmt(a, sizeof(a),
+				   cp_ngettext("%d preferred not to say",
+					       "%d preferred not to say",
+					       (unsigned long)it->declined),
+				   it->declined));
 	} else {
 		pdf_hatch(p, bx, p->y - 16, bw, 13);
 		pdf_text(p, bx + 6, p->y - 12, 0, 7.5f, PDF_MUTED,
@@ -1024,6 +1126,8 @@ int rp_team_report_write(const struct rp_team_report *r, const char *path,
 		last_time(&p, r);
 		section(&p, &toc, _("The 7 C's and the four behaviours"));
 		attributes_and_behaviours(&p, r);
+		section(&p, &toc, _("Would people recommend the team?"));
+		enps(&p, r);
 		section(&p, &toc, _("Trends"));
 		trends(&p, r);
 		section(&p, &toc, _("Item detail"));

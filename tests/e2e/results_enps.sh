@@ -6,38 +6,11 @@
 # the token accepted by CSV and JSON imports.
 . "$CP_TEST_LIB"
 need sqlite3 /usr/bin/python3
-SEED="$CP_TOOLS_DIR/cp_seed"
-[ -x "$SEED" ] || fail "cp_seed is not built"
 CHECK="$CP_SOURCE_DIR/tests/e2e/results_check.py"
 ANON="$CP_SOURCE_DIR/tests/e2e/anonymity_check.py"
 
-expect_exit 0 init
-/usr/bin/python3 - >roster.csv <<'PY'
-print("email,name,team,parent_team,role")
-for team, parent, size in [("Ward A", "Nursing", 14), ("Ward B", "Nursing", 9),
-                           ("Nursing", "", 2), ("Pharmacy", "", 8)]:
-    for i in range(size):
-        key = team.lower().replace(" ", "")
-        print(f"{key}{i}@example.org,Person {i},{team},{parent},member")
-PY
-expect_exit 0 team import roster.csv
-
-# Wave 1: Ward B declines so much that some items fall below k while the
-# group itself is shown: n is per item.
-w1=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse-enps Nursing "Ward A" \
-	"Ward B" Pharmacy) || fail "create"
-"$SEED" "$CAREPULSE_DB" invite "$w1" || fail "invite"
-"$SEED" "$CAREPULSE_DB" respond "$w1" "Ward A" 12 --seed 11 --decline 10 || fail "respond"
-"$SEED" "$CAREPULSE_DB" respond "$w1" "Ward B" 6 --seed 12 --decline 40 || fail "respond"
-"$SEED" "$CAREPULSE_DB" respond "$w1" Pharmacy 7 --seed 13 || fail "respond"
-"$SEED" "$CAREPULSE_DB" close "$w1" || fail "close"
-w2=$("$SEED" "$CAREPULSE_DB" create compassionate-pulse-enps Nursing "Ward A" \
-	"Ward B" Pharmacy) || fail "create"
-"$SEED" "$CAREPULSE_DB" invite "$w2" || fail "invite"
-"$SEED" "$CAREPULSE_DB" respond "$w2" "Ward A" 13 --seed 21 --decline 5 || fail "respond"
-"$SEED" "$CAREPULSE_DB" respond "$w2" "Ward B" 8 --seed 22 --decline 20 || fail "respond"
-"$SEED" "$CAREPULSE_DB" respond "$w2" Pharmacy 8 --seed 23 --skip 10 || fail "respond"
-"$SEED" "$CAREPULSE_DB" close "$w2" || fail "close"
+. "$CP_SOURCE_DIR/tests/enps_lib.sh"
+enps_two_waves
 
 [ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(*) FROM declined")" -gt 10 ] ||
 	fail "too few declined answers to test anything"

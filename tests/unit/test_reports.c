@@ -539,17 +539,17 @@ static void test_failure_keeps_old_file(void **state)
 }
 
 static const struct rp_compare_column columns[N_DIMS] = {
-    {"compassion", "Compassion"},
-    {"confidence", "Confidence"},
-    {"collaborative", "Collaborative"},
-    {"contemplative", "Contemplative"},
-    {"civil", "Civil"},
-    {"curiosity", "Curiosity"},
-    {"courage", "Courage"},
-    {"attending", "Attending"},
-    {"understanding", "Understanding"},
-    {"empathising", "Empathising"},
-    {"helping", "Helping"},
+    {"compassion", "Compassion", 0},
+    {"confidence", "Confidence", 0},
+    {"collaborative", "Collaborative", 0},
+    {"contemplative", "Contemplative", 0},
+    {"civil", "Civil", 0},
+    {"curiosity", "Curiosity", 0},
+    {"courage", "Courage", 0},
+    {"attending", "Attending", 0},
+    {"understanding", "Understanding", 0},
+    {"empathising", "Empathising", 0},
+    {"helping", "Helping", 0},
 };
 
 /*
