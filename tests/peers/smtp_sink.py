@@ -2,7 +2,8 @@
 """A real SMTP server on loopback for the tests (Debian's aiosmtpd).
 
 Each message is written to DIR as msg-N.eml with its envelope in
-msg-N.env (MAIL FROM, then one RCPT TO per line), each through a temporary
+msg-N.env (MAIL FROM, then one RCPT TO per line): the message first, so that
+a reader who sees the envelope finds the message, each through a temporary
 name and a rename. Connections are counted in DIR/connections. The server
 listens on 127.0.0.1 on a free port, written to DIR/port, and stops by
 itself after --lifetime seconds.
@@ -45,8 +46,10 @@ class Handler:
         n = next(self.counter)
         base = os.path.join(self.args.dir, "msg-%d-%06d" % (os.getpid(), n))
         env = "\n".join([envelope.mail_from] + envelope.rcpt_tos) + "\n"
-        write(base + ".env", env.encode())
+        # The message first: readers look for the envelope and expect the
+        # message beside it.
         write(base + ".eml", envelope.original_content)
+        write(base + ".env", env.encode())
         return "250 2.0.0 queued"
 
 
