@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "store_int.h"
 
 /* Page cache during a bulk load. Responses land at random keys, so an
@@ -45,7 +46,19 @@ struct bulk_comment {
 	char *json;
 };
 
+/* A response of a bulk load: its group, its import and where its
+ * answers start in the load's text (NUL-terminated). */
+struct bulk_row {
+	int64_t wave, team, import;
+	int self;
+	uint8_t id[16];
+	size_t at;
+};
+
 struct cp_bulk {
+	struct bulk_row *rows;
+	size_t nrows, rows_alloc;
+	struct cp_buf text; /* every row's answers, each with its NUL */
 	struct bulk_comment *comments;
 	size_t ncomments, comments_alloc;
 	struct bulk_entry **slots;
@@ -217,6 +230,78 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 	return rc;
 }
 
+int cp_bulk_row(struct cp_store *s, const struct cp_response *r,
+		const char *answers, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	struct bulk_row *row;
+	void *grown;
+	int rc;
+
+	if (b->nrows == b->rows_alloc) {
+		grown = cp_array_grow(b->rows, sizeof(*b->rows), &b->rows_alloc,
+				      1024);
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		b->rows = grown;
+	}
+	row = &b->rows[b->nrows];
+	row->wave = r->wave_id;
+	row->team = r->team_id;
+	row->self = r->self ? 1 : 0;
+	row->import = r->import_id;
+	row->at = b->text.len;
+	if ((rc = cp_buf_add(&b->text, answers, strlen(answers) + 1, err)))
+		return rc;
+	b->nrows++;
+	return 0;
+}
+
+static int row_order(const void *a, const void *b)
+{
+	const struct bulk_row *x = a, *y = b;
+
+	if (x->wave != y->wave)
+		return x->wave < y->wave ? -1 : 1;
+	if (x->team != y->team)
+		return x->team < y->team ? -1 : 1;
+	if (x->self != y->self)
+		return x->self < y->self ? -1 : 1;
+	return memcmp(x->id, y->id, sizeof(x->id));
+}
+
+/*
+ * The responses of a bulk load, in key order: each gets its random id
+ * here (all drawn at once), then they are sorted by group and id, so
+ * they go into the table as runs in their groups' places, and neither
+ * the order of the file nor the order of the calls shows in where their
+ * cells sit.
+ */
+static int write_rows(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	const char *text = cp_buf_str(&b->text);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->nrows;) {
+		uint8_t ids[4096];
+		size_t n = b->nrows - i < sizeof(ids) / 16 ? b->nrows - i
+							   : sizeof(ids) / 16;
+		rc = cp_random_bytes(ids, n * 16, err);
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			memcpy(b->rows[i + k].id, ids + 16 * k, 16);
+		i += n;
+	}
+	if (rc == 0 && b->nrows > 1)
+		qsort(b->rows, b->nrows, sizeof(*b->rows), row_order);
+	for (size_t i = 0; rc == 0 && i < b->nrows; i++) {
+		const struct bulk_row *r = &b->rows[i];
+		rc = cp_store_slot_insert(s, r->wave, r->team, r->self, r->id,
+					  text + r->at, r->import, err);
+	}
+	return rc;
+}
+
 static int comment_order(const void *a, const void *b)
 {
 	const struct bulk_comment *x = a, *y = b;
@@ -307,6 +392,8 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 
 static void bulk_free(struct cp_bulk *b)
 {
+	free(b->rows);
+	cp_buf_release(&b->text);
 	for (size_t i = 0; i < b->ncomments; i++)
 		free(b->comments[i].json);
 	free(b->comments);
@@ -349,6 +436,7 @@ int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	s->bulk->old_cache = -2000;
 	s->bulk->sign = 1;
+	cp_buf_init(&s->bulk->text, SIZE_MAX / 2);
 	if (cp_store_prepare(s, &st, "PRAGMA cache_size", NULL) == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			s->bulk->old_cache = sqlite3_column_int64(st, 0);
@@ -459,7 +547,9 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 
 	if (b == NULL)
 		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
-	rc = write_bulk_comments(s, err);
+	rc = write_rows(s, err);
+	if (rc == 0)
+		rc = write_bulk_comments(s, err);
 	for (size_t i = 0; rc == 0 && i < b->cap; i++)
 		if (b->slots[i])
 			rc = write_entry(s, b->slots[i], err);
