@@ -70,6 +70,7 @@ struct import {
 	bool header_seen;
 	size_t ncols;
 	int col_kind[MAX_COLUMNS];
+	bool col_item[2][MAX_COLUMNS]; /* an item of survey[k] */
 	char *col_name[MAX_COLUMNS];
 };
 
@@ -319,6 +320,10 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 			return;
 		}
 		im->col_name[c] = name;
+		for (int k = 0; k < 2; k++)
+			im->col_item[k][c] =
+			    im->survey[k] &&
+			    cp_survey_item(im->survey[k], name) != NULL;
 		for (size_t d = 0; d < c; d++)
 			if (strcmp(im->col_name[d], name) == 0)
 				cp_problems_add(im->problems, rec->line, name,
@@ -418,7 +423,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 		if (im->col_kind[c] != COL_ANSWER || n == 0)
 			continue;
 		/* Item answers may be padded ("4 "); comments stay as typed. */
-		if (cp_survey_item(a->survey, im->col_name[c])) {
+		if (im->col_item[kind][c]) {
 			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}

@@ -32,10 +32,14 @@ struct bulk_entry {
 	int64_t wave, team;
 	int self;
 	enum bulk_kind kind;
-	char *name; /* item or dimension id; NULL for a group */
+	char *name;	   /* item or dimension id; NULL for a group */
+	const char *asked; /* the pointer it was last asked for by */
 	int64_t counts[CP_ANSWER_CELLS]; /* items: per cell; groups: [0] */
 	int64_t n;			 /* dimensions */
 	double sum, sumsq;
+	/* A group's: its items' and dimensions' entries. */
+	struct bulk_entry **members;
+	size_t nmembers, members_alloc;
 };
 
 /* A comment of a bulk load: its list's key and its JSON ([question,
@@ -55,7 +59,23 @@ struct bulk_row {
 	size_t at;
 };
 
+/* Entries are made in blocks, freed together. */
+#define ENTRY_BLOCK 4096
+
+struct entry_block {
+	struct entry_block *next;
+	size_t used;
+	struct bulk_entry e[ENTRY_BLOCK];
+};
+
 struct cp_bulk {
+	struct entry_block *blocks;
+	char **names; /* every item and dimension id, once */
+	size_t nnames, names_alloc;
+	/* The group looked up last, and where in its members the next
+	 * lookup is expected: each response asks in the same order. */
+	struct bulk_entry *recent;
+	size_t recent_at;
 	struct bulk_row *rows;
 	size_t nrows, rows_alloc;
 	struct cp_buf text; /* every row's answers, each with its NUL */
@@ -63,6 +83,7 @@ struct cp_bulk {
 	size_t ncomments, comments_alloc;
 	struct bulk_entry **slots;
 	size_t cap, count;
+	size_t cap_sorted; /* at the end: the entries, first in slots */
 	int64_t old_cache; /* PRAGMA cache_size to restore */
 	int sign;	   /* 1: adding, -1: taking out (cp_bulk_sign) */
 	bool took_out;	   /* some totals went down: tidy at the end */
@@ -79,6 +100,11 @@ static uint64_t hash_of(int64_t wave, int64_t team, int self,
 		h = (h ^ p[i]) * 1099511628211ull;
 	for (; name && *name; name++)
 		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	/* FNV's low bits mix poorly; the table uses them (MurmurHash3's
+	 * finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -115,11 +141,44 @@ static int grow(struct cp_bulk *b, struct cp_error *err)
 	return 0;
 }
 
-/* The entry of a key, created empty when missing; NULL when out of
- * memory (err says so). */
-static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
-				int self, enum bulk_kind kind, const char *name,
-				struct cp_error *err)
+/* name's own copy, kept for the whole load (there are a few dozen). */
+static char *interned(struct cp_bulk *b, const char *name)
+{
+	void *grown;
+
+	for (size_t i = 0; i < b->nnames; i++)
+		if (strcmp(b->names[i], name) == 0)
+			return b->names[i];
+	if (b->nnames == b->names_alloc) {
+		grown = cp_array_grow(b->names, sizeof(*b->names),
+				      &b->names_alloc, 32);
+		if (grown == NULL)
+			return NULL;
+		b->names = grown;
+	}
+	if ((b->names[b->nnames] = cp_strdup(name)) == NULL)
+		return NULL;
+	return b->names[b->nnames++];
+}
+
+static struct bulk_entry *new_entry(struct cp_bulk *b)
+{
+	struct entry_block *k = b->blocks;
+
+	if (k == NULL || k->used == ENTRY_BLOCK) {
+		if ((k = calloc(1, sizeof(*k))) == NULL)
+			return NULL;
+		k->next = b->blocks;
+		b->blocks = k;
+	}
+	return &k->e[k->used++];
+}
+
+/* The entry of a key in the hash table, created empty when missing; NULL
+ * when out of memory (err says so). */
+static struct bulk_entry *hashed(struct cp_bulk *b, int64_t wave, int64_t team,
+				 int self, enum bulk_kind kind,
+				 const char *name, struct cp_error *err)
 {
 	struct bulk_entry *e;
 	size_t j;
@@ -130,9 +189,8 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 	for (; b->slots[j]; j = (j + 1) & (b->cap - 1))
 		if (same(b->slots[j], wave, team, self, kind, name))
 			return b->slots[j];
-	e = calloc(1, sizeof(*e));
-	if (e == NULL || (name && (e->name = cp_strdup(name)) == NULL)) {
-		free(e);
+	e = new_entry(b);
+	if (e == NULL || (name && (e->name = interned(b, name)) == NULL)) {
 		cp_error_set(err, CP_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -142,6 +200,67 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 	e->kind = kind;
 	b->slots[j] = e;
 	b->count++;
+	return e;
+}
+
+/*
+ * The entry of a key, created empty when missing; NULL when out of
+ * memory (err says so). Only groups are in the hash table (a few
+ * thousand, not one per group and item); a group's items and dimensions
+ * are its members, found by their name's pointer first.
+ */
+static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
+				int self, enum bulk_kind kind, const char *name,
+				struct cp_error *err)
+{
+	struct bulk_entry *g = b->recent, *e;
+	void *grown;
+
+	if (g == NULL || g->wave != wave || g->team != team ||
+	    g->self != self) {
+		g = hashed(b, wave, team, self, KIND_GROUP, NULL, err);
+		if (g == NULL)
+			return NULL;
+		b->recent = g;
+		b->recent_at = 0;
+	}
+	if (kind == KIND_GROUP)
+		return g;
+	for (size_t k = 0; k < g->nmembers; k++) {
+		size_t i = (b->recent_at + k) % g->nmembers;
+		e = g->members[i];
+		if (e->kind == kind && e->asked == name) {
+			b->recent_at = i + 1;
+			return e;
+		}
+	}
+	for (size_t i = 0; i < g->nmembers; i++) {
+		e = g->members[i];
+		if (e->kind == kind && strcmp(e->name, name) == 0) {
+			e->asked = name;
+			return e;
+		}
+	}
+	if (g->nmembers == g->members_alloc) {
+		grown = cp_array_grow(g->members, sizeof(*g->members),
+				      &g->members_alloc, 32);
+		if (grown == NULL) {
+			cp_error_set(err, CP_ENOMEM, "out of memory");
+			return NULL;
+		}
+		g->members = grown;
+	}
+	e = new_entry(b);
+	if (e == NULL || (e->name = interned(b, name)) == NULL) {
+		cp_error_set(err, CP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->wave = wave;
+	e->team = team;
+	e->self = self;
+	e->kind = kind;
+	e->asked = name;
+	g->members[g->nmembers++] = e;
 	return e;
 }
 
@@ -398,10 +517,16 @@ static void bulk_free(struct cp_bulk *b)
 		free(b->comments[i].json);
 	free(b->comments);
 	for (size_t i = 0; i < b->cap; i++)
-		if (b->slots[i]) {
-			free(b->slots[i]->name);
-			free(b->slots[i]);
-		}
+		if (b->slots[i])
+			free(b->slots[i]->members);
+	while (b->blocks) {
+		struct entry_block *next = b->blocks->next;
+		free(b->blocks);
+		b->blocks = next;
+	}
+	for (size_t i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
 	free(b->slots);
 	free(b);
 }
@@ -445,6 +570,24 @@ int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
 	/* Answers land at random keys: a larger cache saves re-reading. */
 	restore_cache(s, -BULK_CACHE_KIB);
 	return 0;
+}
+
+static int entry_order(const void *a, const void *b)
+{
+	const struct bulk_entry *x = *(const struct bulk_entry *const *)a;
+	const struct bulk_entry *y = *(const struct bulk_entry *const *)b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->wave != y->wave)
+		return x->wave < y->wave ? -1 : 1;
+	if (x->team != y->team)
+		return x->team < y->team ? -1 : 1;
+	if (x->self != y->self)
+		return x->self < y->self ? -1 : 1;
+	if (x->name == NULL || y->name == NULL)
+		return (x->name != NULL) - (y->name != NULL);
+	return strcmp(x->name, y->name);
 }
 
 static int write_entry(struct cp_store *s, const struct bulk_entry *e,
@@ -550,12 +693,35 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 	rc = write_rows(s, err);
 	if (rc == 0)
 		rc = write_bulk_comments(s, err);
-	for (size_t i = 0; rc == 0 && i < b->cap; i++)
-		if (b->slots[i])
-			rc = write_entry(s, b->slots[i], err);
+	/* The totals in key order too, each table's rows as a run: the
+	 * groups sorted, each group's items then dimensions by name. */
+	if (rc == 0 && b->count) {
+		size_t n = 0;
+		for (size_t i = 0; i < b->cap; i++)
+			if (b->slots[i])
+				b->slots[n++] = b->slots[i];
+		memset(b->slots + n, 0, (b->cap - n) * sizeof(*b->slots));
+		b->cap_sorted = n;
+		qsort(b->slots, n, sizeof(*b->slots), entry_order);
+		for (size_t i = 0; i < n; i++)
+			if (b->slots[i]->nmembers > 1)
+				qsort(
+				    b->slots[i]->members, b->slots[i]->nmembers,
+				    sizeof(*b->slots[i]->members), entry_order);
+	}
+	for (int kind = KIND_ITEM; rc == 0 && kind <= KIND_DIM; kind++)
+		for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
+			for (size_t k = 0; rc == 0 && k < b->slots[i]->nmembers;
+			     k++)
+				if (b->slots[i]->members[k]->kind ==
+				    (enum bulk_kind)kind)
+					rc = write_entry(
+					    s, b->slots[i]->members[k], err);
+	for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
+		rc = write_entry(s, b->slots[i], err);
 	/* Totals taken back to nothing go, as if never written: once per
 	 * wave (a replacing import touches one or two). */
-	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap; i++) {
+	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap_sorted; i++) {
 		int64_t wave;
 		size_t k;
 		if (b->slots[i] == NULL || b->slots[i]->kind != KIND_GROUP)

@@ -662,7 +662,11 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 	}
 	for (size_t i = 0; i < r->nanswers && rc == 0; i++) {
 		size_t at;
-		items[i] = cp_survey_item(survey, r->answers[i].item_id);
+		/* An import gives the survey's own ids, in its order. */
+		items[i] = i < survey->nitems &&
+				   r->answers[i].item_id == survey->items[i].id
+			       ? &survey->items[i]
+			       : cp_survey_item(survey, r->answers[i].item_id);
 		if (items[i] == NULL)
 			rc = cp_error_set(err, CP_EDATA,
 					  "'%s' is not an item of survey '%s'",
