@@ -1,8 +1,11 @@
 /*
- * store_bulk.c - aggregates of a bulk load kept in memory: a hash table
- * keyed by group (wave, team, self) and item or dimension, written to
- * agg_item, agg_dim and agg_group once, by cp_store_bulk_end, as the same
- * sums the per-response updates would have made.
+ * store_bulk.c - a bulk load kept in memory: its responses, its
+ * comments, and its totals in a hash table keyed by group (wave, team,
+ * self), each group holding its items' and dimensions' entries; written
+ * once, by cp_store_bulk_end, each table's rows in key order: the
+ * responses to response_slot, the comment lists, then agg_item, agg_dim
+ * and agg_group as the same sums the per-response updates would have
+ * made.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,12 +16,12 @@
 #include "crypto.h"
 #include "store_int.h"
 
-/* Page cache during a bulk load. Responses land at random keys, so an
- * import dirties nearly every leaf of the response table (before schema 5
- * one row per answer, the figures below): with the whole table in
- * cache each page goes to the WAL once, at commit, instead of being
- * spilled and written again (a 300,000-answer wave into 3.3M answers:
- * 179k page writes and 135k reads at 64 MB, 120k and 77k at 512 MB). The
+/* Page cache during a bulk load. Before schema 16 responses landed at
+ * random keys and an import dirtied nearly every leaf of the response
+ * table (before schema 5 one row per answer: a 300,000-answer wave into
+ * 3.3M answers made 179k page writes and 135k reads at 64 MB, 120k and
+ * 77k at 512 MB). Now they are written sorted into their groups' places,
+ * but the totals and an older database's pages still gain from it; the
  * cache only grows as pages are used. */
 #define BULK_CACHE_KIB 524288
 

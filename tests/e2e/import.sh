@@ -200,6 +200,30 @@ expect_in out "imported 4 responses to wave $wb (import"
 	fail "two waves in one import"
 [ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(DISTINCT import_id) FROM response WHERE wave_id IN ($wa, $wb)")" = 2 ] ||
 	fail "one import per file"
+# Their cells were written in key order (group, then random id), not in
+# the files' order: in each page, a newer cell (lower offset) has a
+# greater key (docs/anonymity.md, "Smaller limits").
+/usr/bin/python3 - "$CAREPULSE_DB" "$wa" "$wb" <<'PY' || fail "imported cells not in key order"
+import sqlite3, sys
+db, waves = sys.argv[1], (int(sys.argv[2]), int(sys.argv[3]))
+con = sqlite3.connect(db)
+image = open(db, "rb").read()
+psize = con.execute("PRAGMA page_size").fetchone()[0]
+rows = con.execute("SELECT wave_id, team_id, self, id FROM response_slot"
+                   " WHERE wave_id IN (?, ?)", waves).fetchall()
+assert len(rows) == 7, rows
+pages = [p for p, in con.execute("SELECT pageno FROM dbstat"
+                                 " WHERE name = 'response_slot' AND pagetype = 'leaf'")]
+found = 0
+for p in pages:
+    page = image[(p - 1) * psize:p * psize]
+    cells = sorted((page.find(bytes(r[3])), r[:3] + (bytes(r[3]),))
+                   for r in rows if page.find(bytes(r[3])) >= 0)
+    keys = [k for _, k in cells][::-1]  # oldest cell first
+    assert keys == sorted(keys), (p, keys)
+    found += len(cells)
+assert found == len(rows), found
+PY
 dump=$(db_dump)
 expect_exit 65 import "$wa" multi-c.csv "$wb" multi-bad.csv
 expect_in err "multi-bad.csv:3: team 'Pharmacy' is not in this wave"
