@@ -379,17 +379,24 @@ int cp_bulk_row(struct cp_store *s, const struct cp_response *r,
 	return 0;
 }
 
+/* Orders two groups (wave, team, self) as their keys sort: -1, 0, 1. */
+static int group_order(int64_t wave1, int64_t team1, int self1, int64_t wave2,
+		       int64_t team2, int self2)
+{
+	if (wave1 != wave2)
+		return wave1 < wave2 ? -1 : 1;
+	if (team1 != team2)
+		return team1 < team2 ? -1 : 1;
+	return (self1 > self2) - (self1 < self2);
+}
+
 static int row_order(const void *a, const void *b)
 {
 	const struct bulk_row *x = a, *y = b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
 
-	if (x->wave != y->wave)
-		return x->wave < y->wave ? -1 : 1;
-	if (x->team != y->team)
-		return x->team < y->team ? -1 : 1;
-	if (x->self != y->self)
-		return x->self < y->self ? -1 : 1;
-	return memcmp(x->id, y->id, sizeof(x->id));
+	return c ? c : memcmp(x->id, y->id, sizeof(x->id));
 }
 
 /*
@@ -427,13 +434,11 @@ static int write_rows(struct cp_store *s, struct cp_error *err)
 static int comment_order(const void *a, const void *b)
 {
 	const struct bulk_comment *x = a, *y = b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
 
-	if (x->wave != y->wave)
-		return x->wave < y->wave ? -1 : 1;
-	if (x->team != y->team)
-		return x->team < y->team ? -1 : 1;
-	if (x->self != y->self)
-		return x->self < y->self ? -1 : 1;
+	if (c)
+		return c;
 	if (x->import != y->import)
 		return x->import < y->import ? -1 : 1;
 	return strcmp(x->json, y->json);
@@ -579,15 +584,13 @@ static int entry_order(const void *a, const void *b)
 {
 	const struct bulk_entry *x = *(const struct bulk_entry *const *)a;
 	const struct bulk_entry *y = *(const struct bulk_entry *const *)b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
 
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	if (x->wave != y->wave)
-		return x->wave < y->wave ? -1 : 1;
-	if (x->team != y->team)
-		return x->team < y->team ? -1 : 1;
-	if (x->self != y->self)
-		return x->self < y->self ? -1 : 1;
+	if (c)
+		return c;
 	if (x->name == NULL || y->name == NULL)
 		return (x->name != NULL) - (y->name != NULL);
 	return strcmp(x->name, y->name);
