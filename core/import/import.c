@@ -51,8 +51,14 @@ struct import {
 	struct cp_problems *problems;
 	const struct cp_survey *survey[2]; /* team, self (may be NULL) */
 	struct cp_answers answers[2];
-	struct cp_team *teams; /* every team now, by name: is a name known */
+	/* Every team now, by name: is a name known. Read at the first name
+	 * the wave was not sent to (a valid file needs none). */
+	struct cp_store *store;
+	struct cp_team *teams;
 	size_t nteams;
+	bool teams_read;
+	int teams_rc; /* reading them failed: teams_err says why */
+	struct cp_error teams_err;
 	/* The wave's teams as it was sent to them (its snapshot), by name:
 	 * in_wave marks those a response may name. */
 	struct cp_snapshot_team *snap;
@@ -144,6 +150,14 @@ static int64_t team_of(struct import *im, const char *name, bool *known)
 	if (st && st->in_wave) {
 		*known = true;
 		return st->id;
+	}
+	if (!im->teams_read) {
+		im->teams_read = true;
+		im->teams_rc = cp_store_team_list(im->store, &im->teams,
+						  &im->nteams, &im->teams_err);
+		if (im->teams_rc == 0 && im->nteams)
+			qsort(im->teams, im->nteams, sizeof(*im->teams),
+			      by_name);
 	}
 	*known = st != NULL ||
 		 (im->nteams && bsearch(&key, im->teams, im->nteams,
@@ -976,6 +990,7 @@ static int check_file(struct cp_store *st, struct import *im,
 	im->file = file;
 	im->wave = wave;
 	im->problems = p;
+	im->store = st;
 	rc = cp_store_wave_get(st, wave, &w, err);
 	/* A closed wave is frozen: a late response would change what it
 	 * shows, and the difference would be exactly the late answers. */
@@ -1001,11 +1016,7 @@ static int check_file(struct cp_store *st, struct import *im,
 		rc = cp_store_wave_snapshot(st, wave, &im->snap, &im->nsnap,
 					    err);
 	if (rc == 0)
-		rc = cp_store_team_list(st, &im->teams, &im->nteams, err);
-	if (rc == 0) {
 		qsort(im->snap, im->nsnap, sizeof(*im->snap), snap_by_name);
-		qsort(im->teams, im->nteams, sizeof(*im->teams), by_name);
-	}
 	for (k = 0; rc == 0 && k < 2; k++) {
 		if (im->survey[k] == NULL)
 			continue;
@@ -1031,13 +1042,18 @@ static int check_file(struct cp_store *st, struct import *im,
 		read_csv(im, text, len);
 	if (!im->oom && cp_problems_total(p) == 0)
 		duplicate_keys(im);
-	if (im->oom)
+	if (im->teams_rc) {
+		rc = im->teams_rc;
+		if (err)
+			*err = im->teams_err;
+	} else if (im->oom) {
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
-	else if (cp_problems_total(p))
+	} else if (cp_problems_total(p)) {
 		rc = cp_problems_to_error(p, err);
-	else if (im->nrows == 0)
+	} else if (im->nrows == 0) {
 		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
 				     "no responses in the file");
+	}
 	if (rc == 0)
 		rc = cp_sha256(text, len, im->digest);
 	if (rc == 0)
@@ -1101,7 +1117,8 @@ int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 	 * anything else stops at once. */
 	for (; checked < n; checked++) {
 		rc = check_file(st, &ims[checked], &files[checked], o, err);
-		if (rc && cp_problems_total(files[checked].problems) == 0) {
+		if (rc && (rc != CP_EDATA ||
+			   cp_problems_total(files[checked].problems) == 0)) {
 			checked++;
 			break;
 		}
