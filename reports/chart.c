@@ -327,22 +327,27 @@ static const char *value_text(char *num, size_t n, const struct trend_scale *s,
 	return rp_fmt(num, n, "%.0f", s->place(v));
 }
 
-/* The waves' dates under the plot: every one when they all fit in their
- * steps and the scale asks for it, else the first and the last. */
+/* The waves' dates under the plot: with a scale that asks for it, every
+ * k-th wave's (the last included), k as small as lets them fit their
+ * steps; else the first and the last. */
 static void trend_dates(struct pdf *p, const struct trend_scale *s, float px,
 			float pw, float y, const float *xs, float step,
 			size_t n, const char *const *waves)
 {
-	size_t i;
-	int all = s->every_date && n > 1;
+	float widest = 0;
+	size_t i, k;
 
-	for (i = 0; all && i < n; i++)
-		if (pdf_width(p, 0, 7, waves[i]) + 4 > step)
-			all = 0;
-	if (all) {
+	for (i = 0; s->every_date && n > 1 && i < n; i++)
+		if (pdf_width(p, 0, 7, waves[i]) > widest)
+			widest = pdf_width(p, 0, 7, waves[i]);
+	for (k = 1; widest > 0 && k < n; k++)
+		if (widest + 6 <= step * (float)k)
+			break;
+	if (widest > 0 && k < n) {
 		for (i = 0; i < n; i++)
-			pdf_text_center(p, xs[i], y + 2, 0, 7, PDF_MUTED,
-					waves[i]);
+			if ((n - 1 - i) % k == 0)
+				pdf_text_center(p, xs[i], y + 2, 0, 7,
+						PDF_MUTED, waves[i]);
 		return;
 	}
 	pdf_text(p, px, y + 2, 0, 7, PDF_MUTED, waves[0]);
