@@ -368,6 +368,22 @@ enum text_dir text_direction(const char *s, size_t n)
 	return TEXT_DIR_LTR;
 }
 
+int text_has_rtl(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t c;
+		FriBidiCharType t;
+
+		i += utf8_decode((const unsigned char *)s + i, n - i, &c);
+		t = fribidi_get_bidi_type(c);
+		if (FRIBIDI_IS_LETTER(t) && FRIBIDI_IS_RTL(t))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- fonts for characters ---- */
 
 static int has_glyph(struct text_fonts *f, int face, uint32_t c)
