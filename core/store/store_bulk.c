@@ -164,17 +164,34 @@ static char *interned(struct cp_bulk *b, const char *name)
 	return b->names[b->nnames++];
 }
 
-static struct bulk_entry *new_entry(struct cp_bulk *b)
+/* A new empty entry of the key; NULL when out of memory (err says so). */
+static struct bulk_entry *new_entry(struct cp_bulk *b, int64_t wave,
+				    int64_t team, int self, enum bulk_kind kind,
+				    const char *name, struct cp_error *err)
 {
 	struct entry_block *k = b->blocks;
+	struct bulk_entry *e;
 
 	if (k == NULL || k->used == ENTRY_BLOCK) {
-		if ((k = calloc(1, sizeof(*k))) == NULL)
+		if ((k = calloc(1, sizeof(*k))) == NULL) {
+			cp_error_set(err, CP_ENOMEM, "out of memory");
 			return NULL;
+		}
 		k->next = b->blocks;
 		b->blocks = k;
 	}
-	return &k->e[k->used++];
+	e = &k->e[k->used++];
+	if (name && (e->name = interned(b, name)) == NULL) {
+		k->used--;
+		cp_error_set(err, CP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->wave = wave;
+	e->team = team;
+	e->self = self;
+	e->kind = kind;
+	e->asked = name;
+	return e;
 }
 
 /* The entry of a key in the hash table, created empty when missing; NULL
@@ -192,15 +209,8 @@ static struct bulk_entry *hashed(struct cp_bulk *b, int64_t wave, int64_t team,
 	for (; b->slots[j]; j = (j + 1) & (b->cap - 1))
 		if (same(b->slots[j], wave, team, self, kind, name))
 			return b->slots[j];
-	e = new_entry(b);
-	if (e == NULL || (name && (e->name = interned(b, name)) == NULL)) {
-		cp_error_set(err, CP_ENOMEM, "out of memory");
+	if ((e = new_entry(b, wave, team, self, kind, name, err)) == NULL)
 		return NULL;
-	}
-	e->wave = wave;
-	e->team = team;
-	e->self = self;
-	e->kind = kind;
 	b->slots[j] = e;
 	b->count++;
 	return e;
@@ -253,16 +263,8 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 		}
 		g->members = grown;
 	}
-	e = new_entry(b);
-	if (e == NULL || (e->name = interned(b, name)) == NULL) {
-		cp_error_set(err, CP_ENOMEM, "out of memory");
+	if ((e = new_entry(b, wave, team, self, kind, name, err)) == NULL)
 		return NULL;
-	}
-	e->wave = wave;
-	e->team = team;
-	e->self = self;
-	e->kind = kind;
-	e->asked = name;
 	g->members[g->nmembers++] = e;
 	return e;
 }
