@@ -259,8 +259,10 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
  * no change by this one: SQLite's data version and change count). Call
  * it right after a read on the same connection (the form server reads a
  * link's invitation, then its wave), or inside a transaction: the copy
- * is then as fresh as that read. Waves change rarely and are read for
- * every form post; this reads the table only when something changed.
+ * is then as fresh as that read. In a write transaction it always reads
+ * (what it changed may be rolled back). Waves change rarely and are read
+ * for every form post; this reads the table only when something
+ * changed.
  */
 int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 			 struct cp_error *err);

@@ -125,7 +125,10 @@ int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 	int64_t changes = sqlite3_total_changes64(s->db);
 	int rc;
 
-	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION,
+	/* In a write transaction this connection's own changes may yet be
+	 * rolled back: no copy is kept or used there. */
+	if (sqlite3_txn_state(s->db, "main") == SQLITE_TXN_WRITE ||
+	    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION,
 				 &version) != SQLITE_OK)
 		return cp_store_wave_get(s, id, w, err);
 	/* Anything committed by any connection, or changed by this one,
