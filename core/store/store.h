@@ -714,6 +714,7 @@ struct cp_delivery {
 	int64_t last_reminded_at;
 	int64_t next_attempt_at; /* 0: none */
 	char language[16];	 /* the person's BCP 47 tag; "" when none */
+	uint8_t token_hash[32];	 /* SHA-256 of the link's token */
 };
 
 enum cp_delivery_select {
