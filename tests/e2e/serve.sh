@@ -203,7 +203,7 @@ check("&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; &lt;b&gt;b
 # The wave closed by another process while the server runs, after a
 # request thread has read it (each keeps a copy while the database is
 # unchanged): the next GET and POST see it closed.
-open_tok = pharmacy[1][1]
+open_tok = whole  # pharmacy[1]'s link, made long above
 for _ in range(8):
     st, h, html = request(port, "GET", "/r/" + open_tok)
     check(st == 200, "open form before the close: %d" % st)
