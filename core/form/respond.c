@@ -56,15 +56,34 @@ int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 	return 0;
 }
 
+/* Stores the answers of an open link whose invitation the caller just
+ * marked answered. */
+static int store_answers(struct cp_store *st, const struct cp_invitation *inv,
+			 const struct cp_answers *a, struct cp_error *err)
+{
+	struct cp_response r = {0};
+	struct cp_answer *answers = NULL;
+	struct cp_comment *comments = NULL;
+	int rc;
+
+	rc = cp_answers_response(a, &r, &answers, &comments, err);
+	if (rc)
+		return rc;
+	r.wave_id = inv->wave_id;
+	r.team_id = inv->team_id;
+	r.self = inv->self;
+	rc = cp_store_response_add(st, &r, a->survey, err);
+	free(answers);
+	free(comments);
+	return rc;
+}
+
 int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		  const struct cp_answers *a, int64_t survey_ref,
 		  enum cp_link_state *state, struct cp_error *err)
 {
 	struct cp_invitation inv;
 	struct cp_wave wave;
-	struct cp_response r = {0};
-	struct cp_answer *answers = NULL;
-	struct cp_comment *comments = NULL;
 	int rc;
 
 	rc = cp_link_lookup(st, hash, &inv, &wave, state, err);
@@ -73,23 +92,38 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 	if (cp_link_survey_ref(&inv, &wave) != survey_ref)
 		return cp_error_set(err, CP_ECONFLICT,
 				    "the answers are to another survey");
-	rc = cp_answers_response(a, &r, &answers, &comments, err);
-	if (rc)
-		return rc;
-	r.wave_id = wave.id;
-	r.team_id = inv.team_id;
-	r.self = inv.self;
 	/* The use first: a link already used writes nothing at all. */
 	rc = cp_store_invitation_mark_answered(st, inv.id, err);
 	if (rc == CP_ECONFLICT) {
 		*state = CP_LINK_USED;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = cp_store_response_add(st, &r, a->survey, err);
+		return 0;
 	}
-	free(answers);
-	free(comments);
-	return rc;
+	return rc ? rc : store_answers(st, &inv, a, err);
+}
+
+int cp_link_store_found(struct cp_store *st, const struct cp_invitation *inv,
+			const uint8_t hash[CP_SHA256_LEN],
+			const struct cp_answers *a, int64_t survey_ref,
+			enum cp_link_state *state, struct cp_error *err)
+{
+	struct cp_wave wave;
+	int rc;
+
+	*state = CP_LINK_UNKNOWN;
+	rc = cp_store_wave_recent(st, inv->wave_id, &wave, err);
+	if (rc)
+		return rc;
+	if (wave.status == CP_WAVE_CANCELLED ||
+	    !cp_wave_is_open(&wave, cp_store_clock()) ||
+	    cp_link_survey_ref(inv, &wave) != survey_ref)
+		return cp_link_store(st, hash, a, survey_ref, state, err);
+	rc = cp_store_invitation_answer(st, inv->id, hash, err);
+	if (rc == CP_ECONFLICT)
+		return cp_link_store(st, hash, a, survey_ref, state, err);
+	if (rc)
+		return rc;
+	*state = CP_LINK_OPEN;
+	return store_answers(st, inv, a, err);
 }
 
 int cp_link_stop_reminders(struct cp_store *st,

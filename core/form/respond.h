@@ -52,6 +52,20 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		  enum cp_link_state *state, struct cp_error *err);
 
 /*
+ * cp_link_store for an invitation the caller found by hash before its
+ * transaction (inv: its id, wave, team and kind, which never change): the
+ * wave is read again and the invitation is marked answered by its id
+ * with its token's hash checked in the same UPDATE, so no other row can
+ * be marked; no second search by hash. Whenever that does not show an
+ * open link (the wave not open, the link used, cancelled or gone, the
+ * answers to another survey) it does what cp_link_store does.
+ */
+int cp_link_store_found(struct cp_store *st, const struct cp_invitation *inv,
+			const uint8_t hash[CP_SHA256_LEN],
+			const struct cp_answers *a, int64_t survey_ref,
+			enum cp_link_state *state, struct cp_error *err);
+
+/*
  * Inside the caller's transaction: RFC 8058's one-click "no more
  * reminders" for the invitation of the token whose hash is hash. Only
  * that invitation's reminders stop; its answers, and whether it has any,

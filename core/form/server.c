@@ -158,11 +158,11 @@ struct request {
 	size_t nheaders;
 	struct cp_portal_reply *portal_reply;
 	struct request *next; /* in the writer's queue */
-	/* The writer's: when queued, and the group of its invitation. */
+	/* The writer's: when queued, and the invitation the request
+	 * thread found (its id and group). */
 	struct timespec queued;
 	bool grouped;
-	int64_t group_wave, group_team;
-	int group_self;
+	struct cp_invitation found;
 };
 
 struct cp_server {
@@ -841,10 +841,16 @@ static void write_batch(struct cp_server *s, struct request *batch)
 			logf_(s, "error: %s", err.message);
 			continue;
 		}
+		/* A submission's invitation is marked by the id its
+		 * request found, its hash checked in the same UPDATE. */
 		if (rq->stop ? cp_link_stop_reminders(s->wstore, rq->hash,
 						      &state, &err)
-			     : cp_link_store(s->wstore, rq->hash, &rq->answers,
-					     rq->survey_ref, &state, &err)) {
+		    : rq->grouped
+			? cp_link_store_found(s->wstore, &rq->found, rq->hash,
+					      &rq->answers, rq->survey_ref,
+					      &state, &err)
+			: cp_link_store(s->wstore, rq->hash, &rq->answers,
+					rq->survey_ref, &state, &err)) {
 			logf_(s, "error: a submission was not stored: %s",
 			      err.message);
 			cp_store_rollback_to(s->wstore, SAVEPOINT);
@@ -895,15 +901,18 @@ static struct timespec ms_after(const struct timespec *t, unsigned ms)
 static void set_group(struct request *rq, const struct cp_invitation *inv)
 {
 	rq->grouped = true;
-	rq->group_wave = inv->wave_id;
-	rq->group_team = inv->team_id;
-	rq->group_self = inv->self;
+	rq->found.id = inv->id;
+	rq->found.wave_id = inv->wave_id;
+	rq->found.team_id = inv->team_id;
+	rq->found.self = inv->self;
 }
 
 static bool same_group(const struct request *a, const struct request *b)
 {
-	return a->grouped && b->grouped && a->group_wave == b->group_wave &&
-	       a->group_team == b->group_team && a->group_self == b->group_self;
+	return a->grouped && b->grouped &&
+	       a->found.wave_id == b->found.wave_id &&
+	       a->found.team_id == b->found.team_id &&
+	       a->found.self == b->found.self;
 }
 
 /*
@@ -2179,6 +2188,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (rc == 0) {
 		/* The writer decides when to checkpoint: after_commit. */
 		cp_store_defer_checkpoint(s->wstore, 1);
+		/* A batch's totals: each touched row once, at its COMMIT. */
+		cp_store_defer_totals(s->wstore, 1);
 		rc = cp_config_threshold(s->wstore, CP_THRESHOLD, 0,
 					 &s->threshold, err);
 	}

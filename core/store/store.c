@@ -1176,6 +1176,7 @@ void cp_store_close(struct cp_store *s)
 	if (s->answered)
 		cp_store_wal_reset(s, CLOSE_CHECKPOINT_MS, NULL);
 	cp_bulk_discard(s);
+	cp_store_defer_totals(s, 0);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
 	for (size_t i = 0; i < 2; i++)
@@ -1239,6 +1240,10 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		cp_store_rollback(s);
 		return cp_error_set(err, CP_EFAIL,
 				    "a bulk load was committed unfinished");
+	}
+	if ((rc = cp_totals_write(s, err))) {
+		cp_store_rollback(s);
+		return rc;
 	}
 	rc = cp_store_exec(
 	    s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT", err);
@@ -1326,6 +1331,7 @@ int cp_store_wal_reset(struct cp_store *s, int wait_ms, struct cp_error *err)
 void cp_store_rollback(struct cp_store *s)
 {
 	cp_bulk_discard(s);
+	cp_totals_undo(s, true);
 	if (s->what_if && s->in_tx) {
 		sqlite3_exec(s->db, "ROLLBACK TO cp_what_if_nested", NULL, NULL,
 			     NULL);
@@ -1383,6 +1389,7 @@ int cp_store_savepoint(struct cp_store *s, const char *name,
 				    "a savepoint needs an open transaction");
 	if (savepoint_sql(sql, sizeof(sql), "SAVEPOINT ", name, err))
 		return CP_EUSAGE;
+	cp_totals_mark(s);
 	return savepoint_run(s, 0, sql, err);
 }
 
@@ -1402,6 +1409,7 @@ void cp_store_rollback_to(struct cp_store *s, const char *name)
 	if (savepoint_sql(sql, sizeof(sql), "ROLLBACK TO ", name, NULL) ||
 	    savepoint_sql(sql2, sizeof(sql2), "RELEASE ", name, NULL))
 		return;
+	cp_totals_undo(s, false);
 	if (sqlite3_get_autocommit(s->db) == 0) {
 		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 		sqlite3_exec(s->db, sql2, NULL, NULL, NULL);

@@ -80,6 +80,19 @@ int cp_store_wal_dirty(const struct cp_store *s);
 void cp_store_defer_checkpoint(struct cp_store *s, int on);
 
 /*
+ * With on set, the totals (agg_item, agg_dim, agg_group) of the responses
+ * a transaction stores are kept in memory and written by its COMMIT, each
+ * touched row once, in key order, with the same sums the per-response
+ * updates would make (a dimension's sums added in the responses' order,
+ * then to the row's). A ROLLBACK TO drops the totals of the responses
+ * since its SAVEPOINT (one level: the last SAVEPOINT's mark counts). So
+ * nothing read inside the transaction may expect the totals of its own
+ * responses: the form server's writer, which reads none. Off by default;
+ * off frees what it kept.
+ */
+void cp_store_defer_totals(struct cp_store *s, int on);
+
+/*
  * A checkpoint, then a commit that writes nothing but the unchanged
  * schema version, then another checkpoint: the -shm file then lists only
  * page 1 instead of the pages the last answers went to. For a writer
@@ -308,6 +321,14 @@ int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,
  */
 int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 				      struct cp_error *err);
+
+/*
+ * The same for the invitation of row id whose token's hash is hash, both
+ * checked in the one UPDATE: CP_ECONFLICT when no such row is unanswered
+ * (used, or no row of that id has that hash).
+ */
+int cp_store_invitation_answer(struct cp_store *s, int64_t id,
+			       const uint8_t hash[32], struct cp_error *err);
 
 /* ---- responses ---- */
 

@@ -665,6 +665,23 @@ static int write_entry(struct cp_store *s, const struct bulk_entry *e,
 	return rc;
 }
 
+int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
+		       int self, const char *name,
+		       const struct cp_bulk_sums *sum, struct cp_error *err)
+{
+	struct bulk_entry e = {.wave = wave,
+			       .team = team,
+			       .self = self,
+			       .kind = (enum bulk_kind)kind,
+			       .name = (char *)name,
+			       .n = sum->n,
+			       .sum = sum->sum,
+			       .sumsq = sum->sumsq};
+
+	memcpy(e.counts, sum->counts, sizeof(e.counts));
+	return write_entry(s, &e, err);
+}
+
 /* Drops a wave's totals that count nobody. */
 static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
 {

@@ -23,6 +23,7 @@ enum cp_stmt {
 	CP_STMT_AGG_DIM,
 	CP_STMT_INVITATION_BY_HASH,
 	CP_STMT_INVITATION_ANSWERED,
+	CP_STMT_INVITATION_ANSWER,
 	CP_STMT_BULK_ITEM,
 	CP_STMT_BULK_DIM,
 	CP_STMT_BULK_GROUP,
@@ -39,6 +40,7 @@ enum cp_stmt {
 };
 
 struct cp_bulk;
+struct cp_totals;
 
 /*
  * Writes the team tree of waves into wave_team_snapshot: the teams a wave
@@ -85,12 +87,13 @@ struct cp_store {
 	int in_tx;
 	int what_if; /* inside cp_store_what_if_begin: begin is a savepoint */
 	sqlite3_stmt *cache[CP_STMT_COUNT];
-	struct cp_bulk *bulk; /* aggregates kept in memory (store_bulk.c) */
-	int scrub;	      /* the open transaction stores an answer */
-	int wal_dirty;	      /* a committed answer may still be in the WAL */
-	int answered;	      /* this connection has stored answers */
-	int defer;	      /* the caller checkpoints after commits */
-	bool read_only;	      /* opened with CP_STORE_READONLY */
+	struct cp_bulk *bulk;	  /* aggregates kept in memory (store_bulk.c) */
+	struct cp_totals *totals; /* kept for the COMMIT (store_totals.c) */
+	int scrub;		  /* the open transaction stores an answer */
+	int wal_dirty;	/* a committed answer may still be in the WAL */
+	int answered;	/* this connection has stored answers */
+	int defer;	/* the caller checkpoints after commits */
+	bool read_only; /* opened with CP_STORE_READONLY */
 	/* Waves read by cp_store_wave_recent, and the data version and
 	 * change count they were read at. */
 	struct cp_wave recent[4];
@@ -124,6 +127,32 @@ int cp_bulk_row(struct cp_store *s, const struct cp_response *r,
 int cp_store_slot_insert(struct cp_store *s, int64_t wave, int64_t team,
 			 int self, const uint8_t id[16], const char *answers,
 			 int64_t import, struct cp_error *err);
+/* One key's sums to add to its totals row: an item's counts per answer
+ * cell, a dimension's n, sum and sumsq, a group's responses (counts[0]). */
+struct cp_bulk_sums {
+	int64_t counts[CP_ANSWER_CELLS];
+	int64_t n;
+	double sum, sumsq;
+};
+/* Adds sum to the row of agg_item (kind 0), agg_dim (1) or agg_group (2)
+ * of the key, made when missing (store_bulk.c). */
+int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
+		       int self, const char *name,
+		       const struct cp_bulk_sums *sum, struct cp_error *err);
+/* The totals kept for the COMMIT (store_totals.c, cp_store_defer_totals):
+ * one answer, one respondent's dimension mean, one response; a SAVEPOINT
+ * marks the notes (cp_totals_mark), a ROLLBACK TO drops the notes after
+ * the mark and a ROLLBACK all (cp_totals_undo), and the COMMIT writes
+ * them, each key once (cp_totals_write, 0 when none are kept). */
+int cp_totals_item(struct cp_store *s, int64_t wave, int64_t team, int self,
+		   const char *item, int value, struct cp_error *err);
+int cp_totals_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
+		  const char *dim, double mean, struct cp_error *err);
+int cp_totals_group(struct cp_store *s, int64_t wave, int64_t team, int self,
+		    struct cp_error *err);
+void cp_totals_mark(struct cp_store *s);
+void cp_totals_undo(struct cp_store *s, bool all);
+int cp_totals_write(struct cp_store *s, struct cp_error *err);
 /* Drops a bulk load's aggregates unwritten (rollback, close). */
 void cp_bulk_discard(struct cp_store *s);
 

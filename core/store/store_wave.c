@@ -278,18 +278,27 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 	return cp_error_set(err, CP_ENOTFOUND, "no invitation for this link");
 }
 
-int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
-				      struct cp_error *err)
+/* Marks answered the row of id, and of the token's hash when hash is
+ * not NULL. */
+static int mark_answered(struct cp_store *s, int64_t id, const uint8_t *hash,
+			 struct cp_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = cp_store_cached(s, CP_STMT_INVITATION_ANSWERED,
-				  "UPDATE invitation SET answered = 1"
-				  " WHERE id = ? AND answered = 0",
-				  &st, err)))
+	if ((rc = hash ? cp_store_cached(s, CP_STMT_INVITATION_ANSWER,
+					 "UPDATE invitation SET answered = 1"
+					 " WHERE id = ? AND token_hash = ?"
+					 " AND answered = 0",
+					 &st, err)
+		       : cp_store_cached(s, CP_STMT_INVITATION_ANSWERED,
+					 "UPDATE invitation SET answered = 1"
+					 " WHERE id = ? AND answered = 0",
+					 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
+	if (hash)
+		sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
 	s->scrub = 1;
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return cp_store_fail(s, err, "cannot mark an invitation");
@@ -297,6 +306,18 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 		return cp_error_set(err, CP_ECONFLICT,
 				    "this link has already been used");
 	return 0;
+}
+
+int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
+				      struct cp_error *err)
+{
+	return mark_answered(s, id, NULL, err);
+}
+
+int cp_store_invitation_answer(struct cp_store *s, int64_t id,
+			       const uint8_t hash[32], struct cp_error *err)
+{
+	return mark_answered(s, id, hash, err);
 }
 
 int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,
@@ -348,24 +369,28 @@ static int dimension_mean(const struct cp_response *r,
 	return n > 0;
 }
 
-/* The same changes as add_aggregates, kept in memory for a bulk load. */
+/* The same changes as add_aggregates, kept in memory for a bulk load,
+ * or else for the transaction's COMMIT (cp_store_defer_totals). */
 static int bulk_aggregates(struct cp_store *s, const struct cp_response *r,
 			   const struct cp_survey *survey,
 			   const struct cp_item **items, struct cp_error *err)
 {
+	bool bulk = s->bulk != NULL;
 	double mean;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < r->nanswers; i++)
-		rc = cp_bulk_item(s, r->wave_id, r->team_id, r->self,
-				  r->answers[i].item_id, r->answers[i].value,
-				  err);
+		rc = (bulk ? cp_bulk_item : cp_totals_item)(
+		    s, r->wave_id, r->team_id, r->self, r->answers[i].item_id,
+		    r->answers[i].value, err);
 	for (size_t d = 0; rc == 0 && d < survey->ndims; d++)
 		if (dimension_mean(r, items, d, &mean))
-			rc = cp_bulk_dim(s, r->wave_id, r->team_id, r->self,
-					 survey->dims[d].id, mean, err);
+			rc = (bulk ? cp_bulk_dim : cp_totals_dim)(
+			    s, r->wave_id, r->team_id, r->self,
+			    survey->dims[d].id, mean, err);
 	if (rc == 0)
-		rc = cp_bulk_group(s, r->wave_id, r->team_id, r->self, err);
+		rc = (bulk ? cp_bulk_group : cp_totals_group)(
+		    s, r->wave_id, r->team_id, r->self, err);
 	return rc;
 }
 
@@ -377,7 +402,7 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (s->bulk)
+	if (s->bulk || s->totals)
 		return bulk_aggregates(s, r, survey, items, err);
 	rc = cp_store_cached(
 	    s, CP_STMT_AGG_ITEM,

@@ -2,8 +2,9 @@
  * submit.c - one form submission the way the form server's writer stores
  * it, for the fault loops: the link looked up, the answers read from a
  * form body (name=value&..., no percent-escapes needed) and checked, then
- * in one transaction a savepoint, cp_link_store, release, commit
- * (write_batch in core/form/server.c).
+ * in one transaction a savepoint, cp_link_store_found (the invitation
+ * marked by the id the lookup found), release, commit with the totals
+ * kept for it (write_batch in core/form/server.c).
  *
  * usage: fault_submit DB TOKEN BODY
  * exit: 0 stored, 65 the link is not open or the answers have problems,
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 		status = fail("open", &err);
 		goto done;
 	}
+	cp_store_defer_totals(st, 1);
 	if (cp_link_lookup(st, hash, &inv, &wave, &state, &err)) {
 		status = fail("lookup", &err);
 		goto done;
@@ -110,7 +112,7 @@ int main(int argc, char **argv)
 		cp_store_rollback(st);
 		goto done;
 	}
-	if (cp_link_store(st, hash, &a, ref, &state, &err)) {
+	if (cp_link_store_found(st, &inv, hash, &a, ref, &state, &err)) {
 		status = fail("storing", &err);
 		cp_store_rollback_to(st, "submission");
 		cp_store_rollback(st);

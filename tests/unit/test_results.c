@@ -343,9 +343,10 @@ static int64_t new_wave(struct fixture *f, int threshold)
 	return w.id;
 }
 
-/* n responses of team, every item answered value (self: leader-self). */
-static void respond(struct fixture *f, int64_t wave, int64_t team, int n,
-		    int value, int self)
+/* n responses of team, every item answered value (self: leader-self),
+ * inside the open transaction. */
+static void respond_in_tx(struct fixture *f, int64_t wave, int64_t team, int n,
+			  int value, int self)
 {
 	const struct cp_survey *sv = self ? f->self : f->survey;
 	struct cp_answer *a = calloc(sv->nitems, sizeof(*a));
@@ -360,12 +361,18 @@ static void respond(struct fixture *f, int64_t wave, int64_t team, int n,
 	r.self = self;
 	r.answers = a;
 	r.nanswers = sv->nitems;
-	assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(cp_store_response_add(f->fx.s, &r, sv, NULL),
 				 0);
-	assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
 	free(a);
+}
+
+static void respond(struct fixture *f, int64_t wave, int64_t team, int n,
+		    int value, int self)
+{
+	assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
+	respond_in_tx(f, wave, team, n, value, self);
+	assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
 }
 
 static struct cp_results *load(struct fixture *f, int64_t wave)
@@ -836,6 +843,103 @@ static void test_stored_migration(void **state)
 	cp_results_free(before);
 }
 
+/* Appends each row sqlite3_exec gives to the buffer arg. */
+static int append_row(void *arg, int n, char **cols, char **names)
+{
+	char *out = arg;
+
+	(void)names;
+	for (int i = 0; i < n; i++) {
+		strncat(out, cols[i] ? cols[i] : "-", 8191 - strlen(out));
+		strncat(out, i + 1 < n ? "," : "\n", 8191 - strlen(out));
+	}
+	return 0;
+}
+
+/* Every totals row of a wave, as text (wave id left out). */
+static void totals_of(struct fixture *f, int64_t wave, char out[8192])
+{
+	sqlite3 *raw;
+	char sql[512];
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+		 "SELECT team_id, self, item_id, c0, c1, c2, c3, c4, c5, c6,"
+		 " c7, c8, c9, c10, declined FROM agg_item WHERE wave_id = %lld"
+		 " ORDER BY 1, 2, 3; SELECT team_id, self, dimension, n,"
+		 " printf('%%.17g %%.17g', sum, sumsq) FROM agg_dim"
+		 " WHERE wave_id = %lld ORDER BY 1, 2, 3; SELECT team_id, self,"
+		 " responses FROM agg_group WHERE wave_id = %lld ORDER BY 1, 2",
+		 (long long)wave, (long long)wave, (long long)wave);
+	assert_int_equal(sqlite3_exec(raw, sql, append_row, out, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+/*
+ * Totals kept for the COMMIT (cp_store_defer_totals, the form server's
+ * writer) are the rows the per-response updates make: answers of several
+ * values and declined ones, two teams, self and team, a response taken
+ * back by ROLLBACK TO and a transaction rolled back.
+ */
+static void test_deferred_totals(void **state)
+{
+	struct fixture *f = *state;
+	int64_t waves[2] = {new_wave(f, 3), new_wave(f, 3)};
+	char now[8192], later[8192];
+
+	for (int w = 0; w < 2; w++) {
+		cp_store_defer_totals(f->fx.s, w == 1);
+		assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
+		for (int k = 0; k < 12; k++) {
+			int self = k % 5 == 4;
+			const struct cp_survey *sv = self ? f->self : f->survey;
+			struct cp_answer a[64];
+			struct cp_response r = {0};
+			assert_true(sv->nitems <= 64);
+			for (size_t i = 0; i < sv->nitems; i++) {
+				a[i].item_id = sv->items[i].id;
+				a[i].value = (int)((k + i) % 7) == 6
+						 ? CP_ANSWER_DECLINED
+						 : 1 + (int)((k * 3 + i) % 5);
+				if (!cp_answer_valid(&sv->items[i], a[i].value))
+					a[i].value = 3;
+			}
+			r.wave_id = waves[w];
+			r.team_id = f->team[1 + k % 2];
+			r.self = self;
+			r.answers = a;
+			r.nanswers = sv->nitems;
+			assert_int_equal(
+			    cp_store_savepoint(f->fx.s, "one", NULL), 0);
+			assert_int_equal(
+			    cp_store_response_add(f->fx.s, &r, sv, NULL), 0);
+			if (k % 4 == 1)
+				cp_store_rollback_to(f->fx.s, "one");
+			else
+				assert_int_equal(
+				    cp_store_release(f->fx.s, "one", NULL), 0);
+			if (k == 6) {
+				assert_int_equal(cp_store_commit(f->fx.s, NULL),
+						 0);
+				assert_int_equal(cp_store_begin(f->fx.s, NULL),
+						 0);
+			}
+		}
+		assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
+		/* Rolled back: none of it counts. */
+		assert_int_equal(cp_store_begin(f->fx.s, NULL), 0);
+		respond_in_tx(f, waves[w], f->team[1], 2, 5, 0);
+		cp_store_rollback(f->fx.s);
+	}
+	cp_store_defer_totals(f->fx.s, 0);
+	totals_of(f, waves[0], now);
+	totals_of(f, waves[1], later);
+	assert_true(strlen(now) > 100);
+	assert_string_equal(now, later);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -847,6 +951,8 @@ int main(void)
 	    cmocka_unit_test(test_rule_nested),
 	    cmocka_unit_test(test_rule_random),
 	    cmocka_unit_test_setup_teardown(test_empty_wave, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deferred_totals, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_k_minus_one_and_k, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_k_plus_one_and_self, setup,

@@ -1,0 +1,223 @@
+/*
+ * store_totals.c - a transaction's totals kept for its COMMIT
+ * (cp_store_defer_totals): each response's changes to agg_item, agg_dim
+ * and agg_group are noted in memory, in order, and written when the
+ * transaction commits, each key once with the sums of its notes, the
+ * keys in table order. A SAVEPOINT marks the notes made so far and a
+ * ROLLBACK TO drops those made after it, so the totals written are
+ * exactly those of the responses the transaction keeps.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "store_int.h"
+
+enum {
+	NOTE_ITEM,
+	NOTE_DIM,
+	NOTE_GROUP
+};
+
+/* One response's change to one key. */
+struct note {
+	int64_t wave, team;
+	int self;
+	int kind;
+	const char *name; /* interned; NULL for a group */
+	size_t seq;	  /* order of the notes: the sums add in it */
+	int cell;	  /* an item's answer cell */
+	double mean;	  /* a dimension's respondent mean */
+};
+
+struct cp_totals {
+	struct note *notes;
+	size_t n, alloc;
+	size_t mark; /* notes kept at the last SAVEPOINT */
+	/* Every item and dimension id seen, once (a few dozen), and the
+	 * pointer each was last asked by. */
+	char **names;
+	const char **asked;
+	size_t nnames, names_alloc;
+};
+
+void cp_store_defer_totals(struct cp_store *s, int on)
+{
+	struct cp_totals *t = s->totals;
+
+	if (on && t == NULL)
+		s->totals = calloc(1, sizeof(*s->totals));
+	if (on || t == NULL)
+		return;
+	for (size_t i = 0; i < t->nnames; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->asked);
+	free(t->notes);
+	free(t);
+	s->totals = NULL;
+}
+
+void cp_totals_mark(struct cp_store *s)
+{
+	if (s->totals)
+		s->totals->mark = s->totals->n;
+}
+
+void cp_totals_undo(struct cp_store *s, bool all)
+{
+	struct cp_totals *t = s->totals;
+
+	if (t == NULL)
+		return;
+	if (all)
+		t->mark = 0;
+	if (t->n > t->mark) {
+		memset(t->notes + t->mark, 0,
+		       (t->n - t->mark) * sizeof(*t->notes));
+		t->n = t->mark;
+	}
+}
+
+static const char *interned(struct cp_totals *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnames; i++)
+		if (t->asked[i] == name || strcmp(t->names[i], name) == 0) {
+			t->asked[i] = name;
+			return t->names[i];
+		}
+	if (t->nnames == t->names_alloc) {
+		size_t cap = t->names_alloc ? t->names_alloc * 2 : 32;
+		char **names = realloc(t->names, cap * sizeof(*names));
+		const char **asked;
+		if (names == NULL)
+			return NULL;
+		t->names = names;
+		asked = realloc(t->asked, cap * sizeof(*asked));
+		if (asked == NULL)
+			return NULL;
+		t->asked = asked;
+		t->names_alloc = cap;
+	}
+	if ((t->names[i] = cp_strdup(name)) == NULL)
+		return NULL;
+	t->asked[i] = name;
+	return t->names[t->nnames++];
+}
+
+static struct note *new_note(struct cp_store *s, int64_t wave, int64_t team,
+			     int self, int kind, const char *name,
+			     struct cp_error *err)
+{
+	struct cp_totals *t = s->totals;
+	struct note *e;
+
+	if (t->n == t->alloc) {
+		size_t cap = t->alloc ? t->alloc * 2 : 256;
+		struct note *notes = realloc(t->notes, cap * sizeof(*notes));
+		if (notes == NULL) {
+			cp_error_set(err, CP_ENOMEM, "out of memory");
+			return NULL;
+		}
+		t->notes = notes;
+		t->alloc = cap;
+	}
+	e = &t->notes[t->n];
+	memset(e, 0, sizeof(*e));
+	if (name && (e->name = interned(t, name)) == NULL) {
+		cp_error_set(err, CP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->wave = wave;
+	e->team = team;
+	e->self = self;
+	e->kind = kind;
+	e->seq = t->n++;
+	return e;
+}
+
+int cp_totals_item(struct cp_store *s, int64_t wave, int64_t team, int self,
+		   const char *item, int value, struct cp_error *err)
+{
+	struct note *e = new_note(s, wave, team, self, NOTE_ITEM, item, err);
+
+	if (e == NULL)
+		return CP_ENOMEM;
+	e->cell = cp_answer_cell(value);
+	return 0;
+}
+
+int cp_totals_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
+		  const char *dim, double mean, struct cp_error *err)
+{
+	struct note *e = new_note(s, wave, team, self, NOTE_DIM, dim, err);
+
+	if (e == NULL)
+		return CP_ENOMEM;
+	e->mean = mean;
+	return 0;
+}
+
+int cp_totals_group(struct cp_store *s, int64_t wave, int64_t team, int self,
+		    struct cp_error *err)
+{
+	return new_note(s, wave, team, self, NOTE_GROUP, NULL, err) ? 0
+								    : CP_ENOMEM;
+}
+
+/* Table, then key (as the tables' primary keys order them), then the
+ * order the notes were made in. */
+static int note_order(const void *a, const void *b)
+{
+	const struct note *x = a, *y = b;
+	int c;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->wave != y->wave)
+		return x->wave < y->wave ? -1 : 1;
+	if (x->team != y->team)
+		return x->team < y->team ? -1 : 1;
+	if (x->self != y->self)
+		return x->self < y->self ? -1 : 1;
+	if (x->name != y->name && (c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static bool same_key(const struct note *x, const struct note *y)
+{
+	return x->kind == y->kind && x->wave == y->wave && x->team == y->team &&
+	       x->self == y->self && x->name == y->name;
+}
+
+int cp_totals_write(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_totals *t = s->totals;
+	int rc = 0;
+
+	if (t == NULL || t->n == 0)
+		return 0;
+	qsort(t->notes, t->n, sizeof(*t->notes), note_order);
+	for (size_t i = 0, j; rc == 0 && i < t->n; i = j) {
+		const struct note *e = &t->notes[i];
+		struct cp_bulk_sums sum = {0};
+		for (j = i; j < t->n && same_key(e, &t->notes[j]); j++) {
+			const struct note *x = &t->notes[j];
+			sum.counts[x->cell]++;
+			sum.n++;
+			sum.sum += x->mean;
+			sum.sumsq += x->mean * x->mean;
+		}
+		if (e->kind == NOTE_GROUP)
+			sum.counts[0] = sum.n;
+		rc = cp_bulk_write_sums(s, e->kind, e->wave, e->team, e->self,
+					e->name, &sum, err);
+	}
+	/* No copy of the answers stays in memory, in any order. */
+	memset(t->notes, 0, t->n * sizeof(*t->notes));
+	t->n = t->mark = 0;
+	return rc;
+}
