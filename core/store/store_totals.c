@@ -125,16 +125,16 @@ static struct note *new_note(struct cp_store *s, int64_t wave, int64_t team,
 		t->alloc = cap;
 	}
 	e = &t->notes[t->n];
-	memset(e, 0, sizeof(*e));
+	*e = (struct note){.wave = wave,
+			   .team = team,
+			   .self = self,
+			   .kind = kind,
+			   .seq = t->n};
 	if (name && (e->name = interned(t, name)) == NULL) {
 		cp_error_set(err, CP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	e->wave = wave;
-	e->team = team;
-	e->self = self;
-	e->kind = kind;
-	e->seq = t->n++;
+	t->n++;
 	return e;
 }
 
