@@ -102,6 +102,15 @@ static int cmd_access_revoke_exec(struct cmd_ctx *c)
 	return EXIT_OK;
 }
 
+/* A time for people on the installation's clocks in a table; RFC 3339
+ * UTC in CSV and JSON, for programs. */
+static const char *when_cell(const struct cmd_ctx *c, int64_t t, char *buf,
+			     size_t n)
+{
+	return c->format == FORMAT_TABLE ? cp_when_format(t, buf, n)
+					 : cp_when_rfc3339(t, buf, n);
+}
+
 static int cmd_access_list_exec(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
@@ -124,9 +133,9 @@ static int cmd_access_list_exec(struct cmd_ctx *c)
 		out_cell(&t, g[i].name);
 		out_cell(&t, cp_access_role_name(g[i].role));
 		out_cell(&t, g[i].team[0] ? g[i].team : NULL);
-		out_cell(&t, g[i].until ? cp_when_rfc3339(g[i].until, when,
-							  sizeof(when))
-					: NULL);
+		out_cell(&t, g[i].until
+				 ? when_cell(c, g[i].until, when, sizeof(when))
+				 : NULL);
 		out_cell(&t, g[i].from_roster ? "roster" : "grant");
 		out_cell(&t,
 			 g[i].until == 0 || now < g[i].until ? "yes" : "no");
@@ -169,7 +178,7 @@ static int cmd_access_log_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	out_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n; i++) {
-		out_cell(&t, cp_when_rfc3339(a[i].at, when, sizeof(when)));
+		out_cell(&t, when_cell(c, a[i].at, when, sizeof(when)));
 		out_cell(&t, a[i].email[0] ? a[i].email : NULL);
 		out_cell(&t, a[i].event);
 		if (a[i].wave_id)

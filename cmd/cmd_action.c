@@ -73,14 +73,13 @@ static int parse_id(const struct cmd_ctx *c, const char *what, const char *s,
 	return 0;
 }
 
-/* t as YYYY-MM-DD (the day is what a review means), NULL for 0. */
+/* t as YYYY-MM-DD (the day is what a review means), the day on the
+ * installation's clocks, as it was typed; NULL for 0. */
 static const char *day(int64_t t, char *buf, size_t n)
 {
-	if (t == 0 || n < 21)
+	if (t == 0 || n < 11)
 		return NULL;
-	cp_when_rfc3339(t, buf, n);
-	buf[10] = '\0';
-	return buf;
+	return cp_when_date(t, buf, n);
 }
 
 static int cmd_action_add_exec(struct cmd_ctx *c)

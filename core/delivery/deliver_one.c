@@ -82,6 +82,7 @@ int cp_deliver_message(struct cp_store *st, const struct cp_one_message *msg,
 	m.subject = msg->subject;
 	m.text = msg->text;
 	m.html = msg->html;
+	m.language = msg->language;
 	m.message_id = id;
 	m.date = cp_store_now();
 	cp_buf_init(&mime, ONE_MAX);

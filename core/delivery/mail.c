@@ -286,6 +286,21 @@ static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 	return rc ? rc : cp_buf_adds(b, "</a>", err);
 }
 
+int cp_mail_html_open(struct cp_buf *b, const char *lang, const char *dir,
+		      struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
+
+	rc = rc ? rc : cp_html_escape(b, lang ? lang : "en", err);
+	rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+	rc = rc ? rc : cp_html_escape(b, dir ? dir : "ltr", err);
+	return rc ? rc
+		  : cp_buf_adds(b,
+				"\"><body style=\"font-family: "
+				"sans-serif; line-height: 1.5\">\n",
+				err);
+}
+
 enum fill_mode {
 	FILL_PLAIN,
 	FILL_HTML,	/* the template is HTML: escape the values */
@@ -299,15 +314,8 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 	size_t len;
 
 	if (mode == FILL_FROM_TEXT) {
-		rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
-		rc = rc ? rc : cp_html_escape(b, v->lang ? v->lang : "en", err);
-		rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
-		rc = rc ? rc : cp_html_escape(b, v->dir ? v->dir : "ltr", err);
-		rc = rc ? rc
-			: cp_buf_adds(b,
-				      "\"><body style=\"font-family: "
-				      "sans-serif; line-height: 1.5\">\n<p>",
-				      err);
+		rc = cp_mail_html_open(b, v->lang, v->dir, err);
+		rc = rc ? rc : cp_buf_adds(b, "<p>", err);
 	}
 	while (*s && rc == 0) {
 		int k = *s == '{' ? placeholder_at(s, &len) : -1;
@@ -343,7 +351,7 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 		s++;
 	}
 	if (mode == FILL_FROM_TEXT && rc == 0)
-		rc = cp_buf_adds(b, "</p>\n</body></html>\n", err);
+		rc = cp_buf_adds(b, "</p>\n" CP_MAIL_HTML_CLOSE, err);
 	return rc;
 }
 

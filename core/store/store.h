@@ -202,6 +202,10 @@ int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
  * Later invitations carry it; earlier ones keep theirs. */
 int cp_store_member_set_language(struct cp_store *s, int64_t id,
 				 const char *language, struct cp_error *err);
+/* The language of the active member whose address is email (any case)
+ * into out, "" when there is none or no such member. */
+int cp_store_member_language(struct cp_store *s, const char *email, char *out,
+			     size_t n, struct cp_error *err);
 
 /* ---- survey definitions ---- */
 
