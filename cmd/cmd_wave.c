@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "wave.h"
@@ -144,11 +145,18 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	cp_wipe(key, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
-	printf("created wave %lld: survey %s, %zu invitation%s by %s, %s",
-	       (long long)w.id, survey, created, created == 1 ? "" : "s",
-	       w.channel, cp_wave_status_name(w.status));
-	printf(" from %s", cp_when_format(w.opens_at, when, sizeof(when)));
-	printf(" until %s\n", cp_when_format(w.closes_at, when, sizeof(when)));
+	/* TRANSLATORS: the channel (email, slack...) and status (open,
+	 * scheduled) are names a script may read: keep them as they are. */
+	printf(cp_ngettext("created wave %lld: survey %s, %zu invitation by "
+			   "%s, %s",
+			   "created wave %lld: survey %s, %zu invitations by "
+			   "%s, %s",
+			   created),
+	       (long long)w.id, survey, created, w.channel,
+	       cp_wave_status_name(w.status));
+	printf(_(" from %s"), cp_when_format(w.opens_at, when, sizeof(when)));
+	printf(_(" until %s\n"),
+	       cp_when_format(w.closes_at, when, sizeof(when)));
 	if (created == 0)
 		printf("warning: these teams have no active members\n");
 	else if (w.status == CP_WAVE_OPEN)
@@ -373,13 +381,21 @@ static int tell_ready(struct cmd_ctx *c)
 	int rc = cp_deliver_ready(c->store, NULL, &r, &c->err);
 
 	if (r.sent)
-		printf("told %zu viewer%s that results are ready (portal "
-		       "sign-in link, no results in the mail)\n",
-		       r.sent, r.sent == 1 ? "" : "s");
+		printf(cp_ngettext("told %zu viewer that results are ready "
+				   "(portal sign-in link, no results in the "
+				   "mail)\n",
+				   "told %zu viewers that results are ready "
+				   "(portal sign-in link, no results in the "
+				   "mail)\n",
+				   r.sent),
+		       r.sent);
 	if (r.failed)
-		printf("%zu results-ready mail%s failed: 'carepulse tick' "
-		       "tries again\n",
-		       r.failed, r.failed == 1 ? "" : "s");
+		printf(cp_ngettext("%zu results-ready mail failed: 'carepulse "
+				   "tick' tries again\n",
+				   "%zu results-ready mails failed: "
+				   "'carepulse tick' tries again\n",
+				   r.failed),
+		       r.failed);
 	if (rc == CP_EUNAVAIL || rc == CP_EUSAGE || rc == CP_ECONFLICT) {
 		fprintf(stderr,
 			"carepulse: warning: results-ready mails not sent "
@@ -408,10 +424,10 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 	if (cp_wave_close(c->store, id, &was_closed, &c->err))
 		return cmd_report(&c->err);
 	if (was_closed)
-		printf("wave %lld was already closed\n", (long long)id);
+		printf(_("wave %lld was already closed\n"), (long long)id);
 	else
-		printf("closed wave %lld: its links no longer accept answers "
-		       "and its results are frozen\n",
+		printf(_("closed wave %lld: its links no longer accept answers "
+			 "and its results are frozen\n"),
 		       (long long)id);
 	if (cmd_flag(c, CLOSE_STOP_SERIES)) {
 		if (cp_series_set_state(c->store, w.series_id,
