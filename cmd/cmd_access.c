@@ -8,6 +8,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "when.h"
@@ -19,10 +20,11 @@ enum {
 };
 
 static const struct cmd_opt grant_opts[GRANT_NOPTS] = {
-    [GRANT_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		    "the team (leader: and every team below it); not for hr"},
+    [GRANT_TEAM] =
+	{"team", 't', OPT_VALUE, "TEAM",
+	 N_("the team (leader: and every team below it); not for hr")},
     [GRANT_UNTIL] = {"until", 'u', OPT_VALUE, "WHEN",
-		     "a facilitator's access ends then (2027-03-31, +30d)"},
+		     N_("a facilitator's access ends then (2027-03-31, +30d)")},
 };
 
 /* The role of argv[0], or a usage error. */
@@ -79,7 +81,7 @@ enum {
 
 static const struct cmd_opt revoke_opts[REVOKE_NOPTS] = {
     [REVOKE_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		     "the team of the grant; not for hr"},
+		     N_("the team of the grant; not for hr")},
 };
 
 static int cmd_access_revoke_exec(struct cmd_ctx *c)
@@ -154,7 +156,7 @@ enum {
 
 static const struct cmd_opt log_opts[LOG_NOPTS] = {
     [LOG_SINCE] = {"since", 's', OPT_VALUE, "WHEN",
-		   "only what happened from then on (2026-11-01, +0d)"},
+		   N_("only what happened from then on (2026-11-01, +0d)")},
 };
 
 static int cmd_access_log_exec(struct cmd_ctx *c)
@@ -197,8 +199,8 @@ static int cmd_access_log_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_access_grant_entry = {
     .name = "access grant",
-    .summary = "let a person see results in the portal: hr, leader or "
-	       "facilitator",
+    .summary = N_("let a person see results in the portal: hr, leader or "
+		  "facilitator"),
     .usage = "[--team TEAM] [--until WHEN] ROLE EMAIL",
     .description =
 	"ROLE is hr (sees every team), leader (sees TEAM and every team "
@@ -218,7 +220,7 @@ const struct cmd_entry cmd_access_grant_entry = {
 
 const struct cmd_entry cmd_access_revoke_entry = {
     .name = "access revoke",
-    .summary = "take a grant of portal access back",
+    .summary = N_("take a grant of portal access back"),
     .usage = "[--team TEAM] ROLE EMAIL",
     .description =
 	"Takes back one grant made by 'access grant'. Leader access that "
@@ -235,7 +237,7 @@ const struct cmd_entry cmd_access_revoke_entry = {
 
 const struct cmd_entry cmd_access_list_entry = {
     .name = "access list",
-    .summary = "list who may see results in the portal",
+    .summary = N_("list who may see results in the portal"),
     .usage = "",
     .description =
 	"Every grant and every roster leader (source roster), by address. "
@@ -248,7 +250,7 @@ const struct cmd_entry cmd_access_list_entry = {
 
 const struct cmd_entry cmd_access_log_entry = {
     .name = "access log",
-    .summary = "list portal sign-ins, views and downloads, and grants",
+    .summary = N_("list portal sign-ins, views and downloads, and grants"),
     .usage = "[--since WHEN]",
     .description =
 	"The audit log: who signed in, who viewed or downloaded which "

@@ -11,6 +11,7 @@
 
 #include "action.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "when.h"
@@ -24,14 +25,15 @@ enum {
 };
 
 static const struct cmd_opt add_opts[ADD_NOPTS] = {
-    [ADD_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "the team that agreed it"},
+    [ADD_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		  N_("the team that agreed it")},
     [ADD_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		  "the closed wave whose results it follows (default: the "
-		  "team's newest closed wave)"},
+		  N_("the closed wave whose results it follows (default: the "
+		     "team's newest closed wave)")},
     [ADD_OWNER] = {"owner", 'o', OPT_VALUE, "NAME",
-		   "who takes it forward (a name, as the team says it)"},
+		   N_("who takes it forward (a name, as the team says it)")},
     [ADD_REVIEW] = {"review", 'r', OPT_VALUE, "DATE",
-		    "when to look at it again: YYYY-MM-DD or +Nd"},
+		    N_("when to look at it again: YYYY-MM-DD or +Nd")},
 };
 
 enum {
@@ -42,10 +44,10 @@ enum {
 };
 
 static const struct cmd_opt list_opts[LIST_NOPTS] = {
-    [LIST_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "only TEAM's actions"},
+    [LIST_TEAM] = {"team", 't', OPT_VALUE, "TEAM", N_("only TEAM's actions")},
     [LIST_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		   "only those that follow WAVE"},
-    [LIST_OPEN] = {"open", 0, OPT_FLAG, NULL, "only those not done yet"},
+		   N_("only those that follow WAVE")},
+    [LIST_OPEN] = {"open", 0, OPT_FLAG, NULL, N_("only those not done yet")},
 };
 
 enum {
@@ -55,7 +57,7 @@ enum {
 
 static const struct cmd_opt done_opts[DONE_NOPTS] = {
     [DONE_DATE] = {"date", 'd', OPT_VALUE, "DATE",
-		   "when it was done (default: now)"},
+		   N_("when it was done (default: now)")},
 };
 
 /* A positive number from text, or a usage error naming what it is. */
@@ -175,7 +177,7 @@ static int cmd_action_done_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_action_add_entry = {
     .name = "action add",
-    .summary = "record an action a team agreed after a wave's results",
+    .summary = N_("record an action a team agreed after a wave's results"),
     .usage = "--team TEAM [--wave WAVE] [--owner NAME] [--review DATE] "
 	     "TEXT",
     .description =
@@ -194,7 +196,7 @@ const struct cmd_entry cmd_action_add_entry = {
 
 const struct cmd_entry cmd_action_list_entry = {
     .name = "action list",
-    .summary = "list the actions teams agreed, with owner and review date",
+    .summary = N_("list the actions teams agreed, with owner and review date"),
     .usage = "[--team TEAM] [--wave WAVE] [--open]",
     .opts = list_opts,
     .nopts = LIST_NOPTS,
@@ -206,7 +208,7 @@ const struct cmd_entry cmd_action_list_entry = {
 
 const struct cmd_entry cmd_action_done_entry = {
     .name = "action done",
-    .summary = "mark an action done",
+    .summary = N_("mark an action done"),
     .usage = "[--date DATE] ACTION",
     .opts = done_opts,
     .nopts = DONE_NOPTS,

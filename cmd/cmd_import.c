@@ -20,13 +20,14 @@ enum {
 
 static const struct cmd_opt import_opts[IMPORT_NOPTS] = {
     [IMPORT_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"check the file and write nothing"},
+			N_("check the file and write nothing")},
     [IMPORT_FORMAT] =
 	{"format", 0, OPT_VALUE, "csv|json",
-	 "the file's format (default: from its name, else its content)"},
-    [IMPORT_REPLACE] = {"replace", 0, OPT_FLAG, NULL,
-			"swap the responses of an earlier import of the same "
-			"file or rows for this file's"},
+	 N_("the file's format (default: from its name, else its content)")},
+    [IMPORT_REPLACE] =
+	{"replace", 0, OPT_FLAG, NULL,
+	 N_("swap the responses of an earlier import of the same "
+	    "file or rows for this file's")},
 };
 
 static int print_problems(const struct cp_problems *p, const char *path)
@@ -140,7 +141,7 @@ static int cmd_import_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
-    .summary = "import responses to a wave from CSV or JSON",
+    .summary = N_("import responses to a wave from CSV or JSON"),
     .usage = "[--dry-run] [--replace] WAVE FILE",
     .description =
 	"For answers given on paper or in another tool. CSV has a header: "

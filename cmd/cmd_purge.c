@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "retention.h"
 #include "store.h"
 #include "when.h"
@@ -19,9 +20,9 @@ enum {
 
 static const struct cmd_opt purge_opts[PURGE_NOPTS] = {
     [PURGE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-		       "list what would go, delete nothing"},
+		       N_("list what would go, delete nothing")},
     [PURGE_MONTHS] = {"months", 0, OPT_VALUE, "N",
-		      "this retention period instead of retention.months"},
+		      N_("this retention period instead of retention.months")},
 };
 
 void cmd_print_retention(const struct cp_retention *r, bool dry_run,
@@ -99,7 +100,7 @@ static int cmd_purge_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_purge_entry = {
     .name = "purge",
-    .summary = "delete the answers of waves past the retention period",
+    .summary = N_("delete the answers of waves past the retention period"),
     .usage = "[--dry-run] [--months N]",
     .description =
 	"Applies the retention period now, as tick does: every wave "
@@ -141,7 +142,7 @@ static int cmd_member_forget_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_member_forget_entry = {
     .name = "member forget",
-    .summary = "erase a person's name and address",
+    .summary = N_("erase a person's name and address"),
     .usage = "EMAIL",
     .description =
 	"For a person who left or asked to be forgotten: their name and "

@@ -15,7 +15,7 @@ enum {
 
 static const struct cmd_opt tick_opts[TICK_NOPTS] = {
     [TICK_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-		      "say what is due, change nothing"},
+		      N_("say what is due, change nothing")},
 };
 
 /* retention.months, when it is set: the waves past it lose their
@@ -97,7 +97,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_tick_entry = {
     .name = "tick",
-    .summary = "for cron: open and close due waves, send, remind, recur",
+    .summary = N_("for cron: open and close due waves, send, remind, recur"),
     .usage = "[--dry-run]",
     .description =
 	"One scheduler step at the current time: opens scheduled waves "

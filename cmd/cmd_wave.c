@@ -32,27 +32,27 @@ enum {
 
 static const struct cmd_opt create_opts[CREATE_NOPTS] = {
     [CREATE_SURVEY] = {"survey", 's', OPT_VALUE, "ID",
-		       "the survey to send (required)"},
+		       N_("the survey to send (required)")},
     [CREATE_TEAM] = {"team", 't', OPT_LIST, "TEAM",
-		     "a team to invite (repeatable)"},
+		     N_("a team to invite (repeatable)")},
     [CREATE_SUBTEAMS] = {"subteams", 0, OPT_FLAG, NULL,
-			 "include every sub-team of the teams"},
+			 N_("include every sub-team of the teams")},
     [CREATE_OPENS] = {"opens", 0, OPT_VALUE, "T",
-		      "when it opens (default now)"},
+		      N_("when it opens (default now)")},
     [CREATE_CLOSES] =
 	{"closes", 0, OPT_VALUE, "T",
-	 "when it closes (default 14 days after opening, or --every)"},
+	 N_("when it closes (default 14 days after opening, or --every)")},
     [CREATE_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
-			"email (default), webhook, slack, teams or outbox"},
+			N_("email (default), webhook, slack, teams or outbox")},
     [CREATE_EVERY] = {"every", 0, OPT_VALUE, "PERIOD",
-		      "repeat: 10d, 2w or 1m (calendar months) later"},
+		      N_("repeat: 10d, 2w or 1m (calendar months) later")},
     [CREATE_SELF] = {"self", 0, OPT_FLAG, NULL,
-		     "also invite each team's leader to a self-assessment"},
-    [CREATE_THRESHOLD] =
-	{"threshold", 0, OPT_VALUE, "K",
-	 "reporting threshold for this wave (default: setting 'threshold')"},
+		     N_("also invite each team's leader to a self-assessment")},
+    [CREATE_THRESHOLD] = {"threshold", 0, OPT_VALUE, "K",
+			  N_("reporting threshold for this wave (default: "
+			     "setting 'threshold')")},
     [CREATE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"only show the anonymity preview; create nothing"},
+			N_("only show the anonymity preview; create nothing")},
 };
 
 /*
@@ -135,7 +135,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	if (cmd_flag(c, CREATE_DRY_RUN)) {
 		if (c->format == FORMAT_TABLE)
-			printf("dry run: no wave was created\n");
+			printf("%s\n", _("dry run: no wave was created"));
 		return EXIT_OK;
 	}
 	if (cmd_installation_key(c, key))
@@ -158,12 +158,13 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	printf(_(" until %s\n"),
 	       cp_when_format(w.closes_at, when, sizeof(when)));
 	if (created == 0)
-		printf("warning: these teams have no active members\n");
+		printf("%s\n",
+		       _("warning: these teams have no active members"));
 	else if (w.status == CP_WAVE_OPEN)
-		printf("next: carepulse send %lld\n", (long long)w.id);
+		printf(_("next: carepulse send %lld\n"), (long long)w.id);
 	else
-		printf(
-		    "next: 'carepulse tick' (cron) sends it when it opens\n");
+		printf("%s\n", _("next: 'carepulse tick' (cron) sends it when "
+				 "it opens"));
 	return EXIT_OK;
 }
 
@@ -366,7 +367,7 @@ enum {
 
 static const struct cmd_opt close_opts[CLOSE_NOPTS] = {
     [CLOSE_STOP_SERIES] = {"stop-series", 0, OPT_FLAG, NULL,
-			   "also stop its recurring series"},
+			   N_("also stop its recurring series")},
 };
 
 /*
@@ -449,7 +450,7 @@ enum {
 
 static const struct cmd_opt cancel_opts[CANCEL_NOPTS] = {
     [CANCEL_REASON] = {"reason", 'r', OPT_VALUE, "TEXT",
-		       "why, shown where the wave leaves a gap"},
+		       N_("why, shown where the wave leaves a gap")},
 };
 
 static int cmd_wave_cancel_exec(struct cmd_ctx *c)
@@ -487,7 +488,7 @@ enum {
 
 static const struct cmd_opt set_opts[SET_NOPTS] = {
     [SET_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
-		     "email, webhook, slack, teams or outbox"},
+		     N_("email, webhook, slack, teams or outbox")},
 };
 
 static int cmd_wave_set_exec(struct cmd_ctx *c)
@@ -609,7 +610,7 @@ static int cmd_wave_series_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_wave_create_entry = {
     .name = "wave create",
-    .summary = "create a pulse wave for one or more teams",
+    .summary = N_("create a pulse wave for one or more teams"),
     .usage = "--survey ID --team TEAM... [--subteams] [--opens T] "
 	     "[--closes T] [--channel CHANNEL] [--every 2w] [--self] "
 	     "[--threshold K] [--dry-run]",
@@ -635,7 +636,7 @@ const struct cmd_entry cmd_wave_create_entry = {
 
 const struct cmd_entry cmd_wave_list_entry = {
     .name = "wave list",
-    .summary = "list waves with their delivery and answer counts",
+    .summary = N_("list waves with their delivery and answer counts"),
     .usage = "",
     .min_args = 0,
     .max_args = 0,
@@ -645,7 +646,7 @@ const struct cmd_entry cmd_wave_list_entry = {
 
 const struct cmd_entry cmd_wave_show_entry = {
     .name = "wave show",
-    .summary = "show a wave: dates, delivery states, answered count",
+    .summary = N_("show a wave: dates, delivery states, answered count"),
     .usage = "WAVE",
     .description = "Shows how many invitations are pending, sent or "
 		   "failed (failures with their\nreason) and how many "
@@ -658,7 +659,7 @@ const struct cmd_entry cmd_wave_show_entry = {
 
 const struct cmd_entry cmd_wave_close_entry = {
     .name = "wave close",
-    .summary = "close a wave now",
+    .summary = N_("close a wave now"),
     .usage = "WAVE [--stop-series]",
     .description =
 	"Closes WAVE now: its links stop taking answers, its results are "
@@ -680,7 +681,7 @@ const struct cmd_entry cmd_wave_close_entry = {
 
 const struct cmd_entry cmd_wave_cancel_entry = {
     .name = "wave cancel",
-    .summary = "cancel a mistaken wave and delete its answers",
+    .summary = N_("cancel a mistaken wave and delete its answers"),
     .usage = "WAVE [--reason TEXT]",
     .description =
 	"Before anyone answered, WAVE and its invitations are deleted. "
@@ -700,7 +701,7 @@ const struct cmd_entry cmd_wave_cancel_entry = {
 
 const struct cmd_entry cmd_wave_set_entry = {
     .name = "wave set",
-    .summary = "change a wave before it goes out",
+    .summary = N_("change a wave before it goes out"),
     .usage = "WAVE --channel CHANNEL",
     .description = "Changes the channel of WAVE while none of its "
 		   "invitations or team posts has\ngone out (a send "
@@ -716,7 +717,7 @@ const struct cmd_entry cmd_wave_set_entry = {
 
 const struct cmd_entry cmd_wave_series_entry = {
     .name = "wave series",
-    .summary = "recurring series: list, pause, resume, stop",
+    .summary = N_("recurring series: list, pause, resume, stop"),
     .usage = "list | pause SERIES | resume SERIES | stop SERIES",
     .description =
 	"A wave created with --every starts a series; 'carepulse tick' "
