@@ -31,9 +31,13 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 	char when[40];
 
 	cp_when_format(r->now, when, sizeof(when));
-	printf("%sretention %ld month%s: waves closed more than that before "
-	       "%s\n",
-	       prefix, r->months, r->months == 1 ? "" : "s", when);
+	/* TRANSLATORS: the first %s is a prefix such as "tick: ". */
+	printf(cp_ngettext("%sretention %ld month: waves closed more than "
+			   "that before %s\n",
+			   "%sretention %ld months: waves closed more than "
+			   "that before %s\n",
+			   (unsigned long)r->months),
+	       prefix, r->months, when);
 	if (r->nwaves)
 		printf("%-6s %-22s %10s %9s %12s\n", "wave", "closed",
 		       "responses", "comments", "invitations");
@@ -44,20 +48,32 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 		       (long long)w->wave_id, when, (long long)w->responses,
 		       (long long)w->comments, (long long)w->invitations);
 	}
-	printf("%s%s the answers, comments and invitations of %zu wave%s",
-	       prefix, dry_run ? "would delete" : "deleted", r->nwaves,
-	       r->nwaves == 1 ? "" : "s");
+	if (dry_run)
+		printf(cp_ngettext("%swould delete the answers, comments and "
+				   "invitations of %zu wave",
+				   "%swould delete the answers, comments and "
+				   "invitations of %zu waves",
+				   r->nwaves),
+		       prefix, r->nwaves);
+	else
+		printf(cp_ngettext("%sdeleted the answers, comments and "
+				   "invitations of %zu wave",
+				   "%sdeleted the answers, comments and "
+				   "invitations of %zu waves",
+				   r->nwaves),
+		       prefix, r->nwaves);
 	if (r->nwaves)
-		printf("; %s totals stay, so results, trends and reports "
-		       "still show %s",
-		       r->nwaves == 1 ? "its" : "their",
-		       r->nwaves == 1 ? "it" : "them");
+		printf("%s", cp_ngettext("; its totals stay, so results, "
+					 "trends and reports still show it",
+					 "; their totals stay, so results, "
+					 "trends and reports still show them",
+					 r->nwaves));
 	printf("\n");
 	if (dry_run)
-		printf("%sdry run: nothing was deleted\n", prefix);
+		printf(_("%sdry run: nothing was deleted\n"), prefix);
 	else if (r->wal_busy)
-		printf("%sthe WAL is in use by a reader: it is emptied at the "
-		       "next purge or answer\n",
+		printf(_("%sthe WAL is in use by a reader: it is emptied at "
+			 "the next purge or answer\n"),
 		       prefix);
 }
 
@@ -126,17 +142,21 @@ static int cmd_member_forget_exec(struct cmd_ctx *c)
 
 	if (cp_retention_forget(c->store, email, cp_store_clock(), &f, &c->err))
 		return cmd_report(&c->err);
-	printf("forgot the name and address of member %lld; %lld unused "
-	       "invitation%s of running waves deleted, %lld kept as counts\n"
-	       "their answers stay, as unlinkable as before; remove them "
-	       "from the roster too, or the next team import adds them "
-	       "again\n",
+	printf(cp_ngettext("forgot the name and address of member %lld; %lld "
+			   "unused invitation of running waves deleted, %lld "
+			   "kept as counts\n",
+			   "forgot the name and address of member %lld; %lld "
+			   "unused invitations of running waves deleted, %lld "
+			   "kept as counts\n",
+			   (unsigned long)f.invitations_dropped),
 	       (long long)f.member_id, (long long)f.invitations_dropped,
-	       f.invitations_dropped == 1 ? "" : "s",
 	       (long long)f.invitations_kept);
+	printf("%s", _("their answers stay, as unlinkable as before; remove "
+		       "them from the roster too, or the next team import "
+		       "adds them again\n"));
 	if (f.wal_busy)
-		printf("the WAL is in use by a reader: it is emptied at the "
-		       "next answer or purge\n");
+		printf("%s", _("the WAL is in use by a reader: it is emptied "
+			       "at the next answer or purge\n"));
 	return EXIT_OK;
 }
 

@@ -44,12 +44,10 @@ struct run {
 	struct cp_store *st;
 	const uint8_t *key;
 	struct cp_wave wave;
-	char survey_title[256];
 	struct cp_survey *survey; /* the wave's pinned definition */
 	char from[512];
 	char domain[256];
 	char base_url[2048];
-	char closes[40];
 	char threshold[8];
 	/* The templates by language (i18n.h's order) and kind: a built-in
 	 * one is loaded, translated, the first time a language needs it; a
@@ -286,14 +284,8 @@ static int run_init(struct run *run, struct cp_store *st,
 	rc = cp_survey_fetch(&survey, st, NULL, run->wave.survey_ref, err);
 	if (rc)
 		return rc;
-	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
 	run->survey = survey; /* its title in each person's language */
 	run->minutes = cp_survey_minutes(survey);
-	if (run->wave.closes_at)
-		cp_when_format(run->wave.closes_at, run->closes,
-			       sizeof(run->closes));
-	else
-		cp_strlcpy(run->closes, "further notice", sizeof(run->closes));
 	rc =
 	    cp_config_threshold(st, CP_THRESHOLD, run->wave.threshold, &k, err);
 	if (rc == 0)
@@ -638,37 +630,57 @@ static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
 	return url;
 }
 
-/* The Slack or Teams body of post number (0: the announcement). */
+/*
+ * The Slack or Teams body of post number (0: the announcement). A team's
+ * channel mixes people and their languages: its posts are in the
+ * installation's language (setting "language"), the closing time on its
+ * clocks.
+ */
 static char *chat_body(struct run *run, const struct cp_chat_team *t,
 		       int number)
 {
-	char text[1024], title[300], length[64];
+	char text[1024], title[300], length[64], closes[160];
+	const struct cp_lang *l = cp_lang_effective(run->default_lang);
+	locale_t prev = cp_lang_use(l);
+	const char *survey =
+	    cp_survey_text(run->survey, CP_TEXT_TITLE, 0, l->code);
 	json_t *o;
 	char *s;
 
-	/* A team's channel mixes languages: its posts stay in English. */
-	snprintf(length, sizeof(length), "about %d minute%s", run->minutes,
-		 run->minutes == 1 ? "" : "s");
-	if (number == 0)
+	closes_in(run, closes, sizeof(closes));
+	snprintf(length, sizeof(length),
+		 cp_ngettext("about %d minute", "about %d minutes",
+			     (unsigned long)run->minutes),
+		 run->minutes);
+	if (number == 0 && strcmp(run->personal, "email") == 0)
+		/* TRANSLATORS: a team channel's post: the survey, the team,
+		 * the closing time, how long it takes, the threshold. */
 		snprintf(text, sizeof(text),
-			 "The %s pulse for %s is open until %s. Each of you "
-			 "has been sent a personal link (%s); it takes %s. "
-			 "Answers are anonymous: results are "
-			 "only shown for groups of at least %s people, never "
-			 "for one person.",
-			 run->survey_title, t->team, run->closes,
-			 strcmp(run->personal, "email") == 0
-			     ? "by email"
-			     : "in a direct message",
-			 length, run->threshold);
+			 _("The %s pulse for %s is open until %s. Each of you "
+			   "has been sent a personal link by email; it takes "
+			   "%s. Answers are anonymous: results are only shown "
+			   "for groups of at least %s people, never for one "
+			   "person."),
+			 survey, t->team, closes, length, run->threshold);
+	else if (number == 0)
+		snprintf(text, sizeof(text),
+			 _("The %s pulse for %s is open until %s. Each of you "
+			   "has been sent a personal link in a direct message; "
+			   "it takes %s. Answers are anonymous: results are "
+			   "only shown for groups of at least %s people, never "
+			   "for one person."),
+			 survey, t->team, closes, length, run->threshold);
 	else
 		snprintf(text, sizeof(text),
-			 "Reminder: %lld of %lld in %s have answered the "
-			 "pulse so far. It is open until %s; your personal "
-			 "link is in the invitation you were sent. Thank you!",
+			 _("Reminder: %lld of %lld in %s have answered the "
+			   "pulse so far. It is open until %s; your personal "
+			   "link is in the invitation you were sent. Thank "
+			   "you!"),
 			 (long long)t->answered, (long long)t->invited, t->team,
-			 run->closes);
-	snprintf(title, sizeof(title), "Team pulse: %s", t->team);
+			 closes);
+	/* TRANSLATORS: a team channel post's title; %s is the team. */
+	snprintf(title, sizeof(title), _("Team pulse: %s"), t->team);
+	cp_lang_end(prev);
 	/* "s" copies the strings; o owns nothing of ours. */
 	if (strcmp(run->wave.channel, "teams") == 0)
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "@type",
