@@ -150,7 +150,8 @@ int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
 
 	fprintf(stderr, "carepulse %s: ", c->entry->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	/* fmt is extracted for translation (xgettext's keyword). */
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr,
 		_("\nusage: carepulse %s %s\nsee 'carepulse help %s'\n"),

@@ -40,9 +40,9 @@ int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err)
 	}
 	if (unit == 0 || n < 1 || n > 999999)
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not a duration: expected a "
-				    "number and a unit, like 30m, 12h, 3d "
-				    "or 2w",
+				    N_("'%s' is not a duration: expected a "
+				       "number and a unit, like 30m, 12h, 3d "
+				       "or 2w"),
 				    text);
 	*out = (int64_t)n * unit;
 	return 0;
@@ -94,10 +94,10 @@ static int local_instant(const struct tm *want, const char *text, time_t *out,
 	}
 	if (nfound == 0)
 		return cp_error_set(err, CP_EDATA,
-				    _("'%s' is not a time in %s: the clocks "
-				      "skip it (daylight saving time); "
-				      "expected a time before or after the "
-				      "change, or one ending in Z (UTC)"),
+				    N_("'%s' is not a time in %s: the clocks "
+				       "skip it (daylight saving time); "
+				       "expected a time before or after the "
+				       "change, or one ending in Z (UTC)"),
 				    text, tz_name);
 	*out = nfound == 2 && found[1] < found[0] ? found[1] : found[0];
 	return 0;
@@ -164,10 +164,10 @@ int cp_when_parse(const char *text, int64_t now, int64_t *out,
 	return 0;
 bad:
 	return cp_error_set(err, CP_EDATA,
-			    _("'%s' is not a time: expected now, +7d (from "
-			      "now), 2026-12-01 or 2026-12-01T09:00 (in the "
-			      "installation's time zone, %s), or "
-			      "2026-12-01T09:00Z (UTC)"),
+			    N_("'%s' is not a time: expected now, +7d (from "
+			       "now), 2026-12-01 or 2026-12-01T09:00 (in the "
+			       "installation's time zone, %s), or "
+			       "2026-12-01T09:00Z (UTC)"),
 			    text, cp_tz_name());
 }
 
@@ -212,11 +212,12 @@ int cp_tz_check(const char *name, struct cp_error *err)
 	    strstr(name, "..") ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789/_+-") != n)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not a time zone name: expected an "
-				    "IANA name such as Europe/London, "
-				    "America/New_York or UTC",
-				    name);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' is not a time zone name: expected an "
+		       "IANA name such as Europe/London, "
+		       "America/New_York or UTC"),
+		    name);
 	snprintf(path, sizeof(path), "%s/%s",
 		 dir && *dir ? dir : "/usr/share/zoneinfo", name);
 	f = fopen(path, "rb");
@@ -225,9 +226,9 @@ int cp_tz_check(const char *name, struct cp_error *err)
 		fclose(f);
 	if (!ok)
 		return cp_error_set(err, CP_EDATA,
-				    "time zone '%s' is not in the time zone "
-				    "database (%s): expected an IANA name "
-				    "such as Europe/London or UTC",
+				    N_("time zone '%s' is not in the time zone "
+				       "database (%s): expected an IANA name "
+				       "such as Europe/London or UTC"),
 				    name, path);
 	return 0;
 }
@@ -239,7 +240,7 @@ int cp_tz_set(const char *name, struct cp_error *err)
 	if (rc)
 		return rc;
 	if (setenv("TZ", name, 1) != 0)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	tzset();
 	snprintf(tz_name, sizeof(tz_name), "%s", name);
 	return 0;

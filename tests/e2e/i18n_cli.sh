@@ -63,3 +63,13 @@ expect_in out "roedd ton 1 eisoes ar gau"
 # And in the C locale, English as ever.
 expect_exit 0 wave close 1
 expect_in out "wave 1 was already closed"
+
+# Errors from below the command line, in the operator's language too.
+LC_ALL=es_ES.UTF-8 expect_exit 65 config set timezone Mars/Olympus_Mons
+expect_in err "la zona horaria 'Mars/Olympus_Mons' no está en la base de datos de zonas horarias"
+LC_ALL=ar_EG.UTF-8 expect_exit 64 config set nope 1
+expect_in err "إعداد غير معروف 'nope'"
+LC_ALL=cy_GB.UTF-8 expect_exit 64 wave create --team "Ward 7"
+expect_in err "carepulse wave create: mae angen --survey ID"
+expect_exit 64 wave create --team "Ward 7"
+expect_in err "carepulse wave create: --survey ID is required"
