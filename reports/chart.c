@@ -144,9 +144,9 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 			usable(now[i], 0, 100, &v);
 			radar_point(cx, cy, radius, i, n, v, &x, &y);
 			if (i == 0)
-				HPDF_Page_MoveTo(p->page, x, y);
+				HPDF_Page_MoveTo(p->page, pdf_x(p, x), y);
 			else
-				HPDF_Page_LineTo(p->page, x, y);
+				HPDF_Page_LineTo(p->page, pdf_x(p, x), y);
 		}
 		HPDF_Page_ClosePath(p->page);
 		HPDF_Page_Fill(p->page);
@@ -286,6 +286,8 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 	if (p->failed || p->page == NULL)
 		return;
 	HPDF_Page_SetRGBFill(p->page, band.r, band.g, band.b);
+	x0 = pdf_x(p, x0);
+	x1 = pdf_x(p, x1);
 	HPDF_Page_MoveTo(p->page, x0, py + ph * (float)score_of(al) / 100);
 	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bl) / 100);
 	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bh) / 100);
@@ -294,6 +296,16 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 	HPDF_Page_Fill(p->page);
 }
 
+/*
+ * In a right-to-left report the trend is mirrored with the page (pdf.c),
+ * time axis included: the first wave at the right, the latest at the left,
+ * its value and the 0..100 scale on the other sides. That is how Arabic
+ * business reports and spreadsheets set category and time axes (Excel's
+ * right-to-left sheets reverse them), because the eye enters a chart where
+ * it enters a line, at the right; and here it keeps each chart's waves in
+ * the order the mirrored tables list them, so the two never read in
+ * opposite directions on the same page.
+ */
 void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		 const char *title, const struct rp_trend_point *points,
 		 size_t n, const char *const *waves)
