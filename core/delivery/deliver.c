@@ -82,9 +82,10 @@ int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err)
 	rc = cp_buf_read_file(&b, *out, err);
 	if (rc == 0 &&
 	    strstr(cp_buf_str(&b), "-----BEGIN CERTIFICATE-----") == NULL)
-		rc = cp_error_set_at(err, CP_EUSAGE, *out, 0, 0,
-				     "tls.ca_file: no PEM certificate in it "
-				     "(expected -----BEGIN CERTIFICATE-----)");
+		rc = cp_error_set_at(
+		    err, CP_EUSAGE, *out, 0, 0,
+		    N_("tls.ca_file: no PEM certificate in it "
+		       "(expected -----BEGIN CERTIFICATE-----)"));
 	else if (rc)
 		rc = cp_error_prefix(err, "tls.ca_file");
 	cp_buf_release(&b);
@@ -133,11 +134,11 @@ static int get_string(struct cp_store *st, const char *key, char *out, size_t n,
 		return rc;
 	if (v == NULL && required)
 		return cp_error_set(err, CP_EUSAGE,
-				    "setting '%s' is not set: see "
-				    "'carepulse config list'",
+				    N_("setting '%s' is not set: see "
+				       "'carepulse config list'"),
 				    key);
 	if (v && strlen(v) >= n)
-		rc = cp_error_set(err, CP_EDATA, "setting '%s' is too long",
+		rc = cp_error_set(err, CP_EDATA, N_("setting '%s' is too long"),
 				  key);
 	else
 		cp_strlcpy(out, v ? v : "", n);
@@ -272,12 +273,12 @@ static int run_init(struct run *run, struct cp_store *st,
 		char when[40];
 		if (run->wave.status == CP_WAVE_CLOSED)
 			return cp_error_set(err, CP_ECONFLICT,
-					    "wave %lld is closed",
+					    N_("wave %lld is closed"),
 					    (long long)wave);
 		return cp_error_set(
 		    err, CP_ECONFLICT,
-		    "wave %lld opens at %s: 'carepulse tick' "
-		    "sends it then",
+		    N_("wave %lld opens at %s: 'carepulse tick' "
+		       "sends it then"),
 		    (long long)wave,
 		    cp_when_format(run->wave.opens_at, when, sizeof(when)));
 	}
@@ -353,7 +354,7 @@ static int open_personal(struct run *run, struct cp_error *err)
 	else if (strcmp(run->personal, "outbox") == 0)
 		rc = cp_outbox_open(&run->ch, st, dry, err);
 	else
-		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+		rc = cp_error_set(err, CP_EUSAGE, N_("unknown channel '%s'"),
 				  run->personal);
 	run->have_channel = rc == 0;
 	/* Losing the last commits to a power cut means a resend, never a
@@ -409,7 +410,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		cp_buf_release(&subject);
 		cp_buf_release(&text);
 		cp_buf_release(&html);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	snprintf(file, 128, "wave-%lld-invitation-%lld%s%.0d.eml",
 		 (long long)run->wave.id, (long long)d->invitation_id,
@@ -474,7 +475,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		}
 		s = o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(json, s, err)
-		       : cp_error_set(err, CP_ENOMEM, "out of memory");
+		       : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		free(s);
 		json_decref(o);
 	} else if (rc == 0) {
@@ -733,7 +734,7 @@ static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
 		const char *url = chat_url_for(run, &t[i], all, nall);
 		char *body = chat_body(run, &t[i], number);
 		if (body == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			break;
 		}
 		if (dry) {
@@ -853,23 +854,25 @@ static int lock_sending(struct cp_store *st, const struct cp_send_options *o,
 		return 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s.send-lock",
 			     cp_store_path(st)) >= sizeof(path))
-		return cp_error_set(err, CP_EUSAGE, "database path too long");
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("database path too long"));
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot create the send lock: %s",
+				       N_("cannot create the send lock: %s"),
 				       strerror(errno));
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 		close(*fd);
 		*fd = -1;
 		if (e == EWOULDBLOCK)
-			return cp_error_set(err, CP_ECONFLICT,
-					    "another send, remind or tick is "
-					    "running on this database: try "
-					    "again when it is done");
+			return cp_error_set(
+			    err, CP_ECONFLICT,
+			    N_("another send, remind or tick is "
+			       "running on this database: try "
+			       "again when it is done"));
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot lock: %s", strerror(e));
+				       N_("cannot lock: %s"), strerror(e));
 	}
 	return 0;
 }

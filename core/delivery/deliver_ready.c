@@ -60,7 +60,7 @@ static int setting(struct cp_store *st, const char *key, char *out, size_t n,
 	int rc = cp_config_get(st, key, &v, NULL, err);
 
 	if (rc == 0 && v && strlen(v) >= n)
-		rc = cp_error_set(err, CP_EDATA, "setting '%s' is too long",
+		rc = cp_error_set(err, CP_EDATA, N_("setting '%s' is too long"),
 				  key);
 	else if (rc == 0)
 		cp_strlcpy(out, v ? v : "", n);
@@ -142,7 +142,7 @@ static int wave_load(struct ready_run *run, int64_t wave, struct cp_error *err)
 	else if (strcmp(w->channel, "outbox") == 0)
 		rc = cp_outbox_open(&w->ch, run->st, dry, err);
 	else
-		return cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+		return cp_error_set(err, CP_EUSAGE, N_("unknown channel '%s'"),
 				    w->channel);
 	w->have_channel =
 	    rc == 0 && (!dry || strcmp(w->channel, "outbox") == 0);
@@ -260,7 +260,7 @@ static int ready_build(const struct ready_run *run,
 		char *s =
 		    o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(out, s, err)
-		       : cp_error_set(err, CP_ENOMEM, "out of memory");
+		       : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		free(s);
 		json_decref(o);
 	} else if (rc == 0) {
@@ -459,7 +459,7 @@ int cp_deliver_signin_link(struct cp_store *st, const char *email,
 		if (a.outcome != CP_OUT_SENT)
 			rc = cp_error_set(
 			    err, CP_EUNAVAIL,
-			    "the sign-in link was not sent: %s: %s",
+			    N_("the sign-in link was not sent: %s: %s"),
 			    run.w.ch.name, a.reason);
 	}
 	wave_release(&run.w);
