@@ -914,7 +914,7 @@ static void draw_footer(struct pdf *p)
 		pdf_text_fit(p, p->left, y, p->right - p->left - 60, 0, 7.5f,
 			     PDF_MUTED, p->footer);
 	pdf_text_right(p, p->right, y, 0, 7.5f, PDF_MUTED,
-		       rp_fmt(num, sizeof(num), "Page %d", p->page_no));
+		       rp_fmt(num, sizeof(num), _("Page %d"), p->page_no));
 }
 
 void pdf_new_page(struct pdf *p)
