@@ -50,29 +50,23 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 				 "running; nothing done"));
 		return EXIT_OK;
 	}
-	if (o.dry_run)
-		printf(_("tick (dry run, nothing changed): %zu opened, %zu "
-			 "closed, %zu next waves created; %zu invitations to "
-			 "send, %zu reminders to send, %zu team posts, %zu "
-			 "failed, %zu deferred\n"),
-		       r.opened, r.closed, r.created, r.sent.sent,
-		       r.reminded.sent, r.sent.posts + r.reminded.posts,
-		       r.sent.failed + r.reminded.failed,
-		       r.sent.deferred + r.reminded.deferred);
-	else
-		printf(_("tick: %zu opened, %zu closed, %zu next waves "
-			 "created; %zu invitations sent, %zu reminders sent, "
-			 "%zu team posts, %zu failed, %zu deferred\n"),
-		       r.opened, r.closed, r.created, r.sent.sent,
-		       r.reminded.sent, r.sent.posts + r.reminded.posts,
-		       r.sent.failed + r.reminded.failed,
-		       r.sent.deferred + r.reminded.deferred);
-	if (r.ready.todo && o.dry_run)
-		printf(_("tick: %zu results-ready mails to send, %zu "
-			 "failed\n"),
-		       r.ready.sent, r.ready.failed);
-	else if (r.ready.todo)
-		printf(_("tick: %zu results-ready mails sent, %zu failed\n"),
+	printf(o.dry_run ? _("tick (dry run, nothing changed): %zu opened, "
+			     "%zu closed, %zu next waves created; %zu "
+			     "invitations to send, %zu reminders to send, %zu "
+			     "team posts, %zu failed, %zu deferred\n")
+			 : _("tick: %zu opened, %zu closed, %zu next waves "
+			     "created; %zu invitations sent, %zu reminders "
+			     "sent, %zu team posts, %zu failed, %zu "
+			     "deferred\n"),
+	       r.opened, r.closed, r.created, r.sent.sent, r.reminded.sent,
+	       r.sent.posts + r.reminded.posts,
+	       r.sent.failed + r.reminded.failed,
+	       r.sent.deferred + r.reminded.deferred);
+	if (r.ready.todo)
+		printf(o.dry_run ? _("tick: %zu results-ready mails to send, "
+				     "%zu failed\n")
+				 : _("tick: %zu results-ready mails sent, %zu "
+				     "failed\n"),
 		       r.ready.sent, r.ready.failed);
 	if (rc == 0)
 		return tick_retention(c, o.dry_run);

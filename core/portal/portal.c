@@ -79,40 +79,38 @@ static void send_link(struct cp_portal *p, struct cp_store *st,
 	const struct cp_lang *l = mail_lang(st, j);
 	locale_t prev = cp_lang_use(l);
 
+	/* The paragraphs, the link (NULL) in its place among them. */
+	const char *para[] = {
+	    _("Hello,"),
+	    _("Someone (we hope you) asked to sign in to carepulse results "
+	      "with this address. Open this link within 15 minutes to sign "
+	      "in; it works once:"),
+	    NULL,
+	    _("If it was not you, ignore this mail: nothing happens without "
+	      "the link."),
+	};
+
 	cp_buf_init(&text, 8192);
 	cp_buf_init(&html, 8192);
-	cp_buf_adds(&text, _("Hello,"), NULL);
-	cp_buf_adds(&text, "\n\n", NULL);
-	cp_buf_adds(&text,
-		    _("Someone (we hope you) asked to sign in to carepulse "
-		      "results with this address. Open this link within 15 "
-		      "minutes to sign in; it works once:"),
-		    NULL);
-	cp_buf_printf(&text, NULL, "\n\n%s\n\n", j->link);
-	cp_buf_adds(&text,
-		    _("If it was not you, ignore this mail: nothing happens "
-		      "without the link."),
-		    NULL);
-	cp_buf_adds(&text, "\n", NULL);
 	cp_mail_html_open(&html, l->code, l->dir, NULL);
-	cp_buf_adds(&html, "<p>", NULL);
-	cp_html_escape(&html, _("Hello,"), NULL);
-	cp_buf_adds(&html, "</p><p>", NULL);
-	cp_html_escape(&html,
-		       _("Someone (we hope you) asked to sign in to carepulse "
-			 "results with this address. Open this link within 15 "
-			 "minutes to sign in; it works once:"),
-		       NULL);
-	cp_buf_adds(&html, "</p><p><a href=\"", NULL);
-	cp_html_escape(&html, j->link, NULL);
-	cp_buf_adds(&html, "\">", NULL);
-	cp_html_escape(&html, _("Sign in to carepulse results"), NULL);
-	cp_buf_adds(&html, "</a></p><p>", NULL);
-	cp_html_escape(&html,
-		       _("If it was not you, ignore this mail: nothing happens "
-			 "without the link."),
-		       NULL);
-	cp_buf_adds(&html, "</p>\n" CP_MAIL_HTML_CLOSE, NULL);
+	for (size_t i = 0; i < sizeof(para) / sizeof(*para); i++) {
+		cp_buf_adds(&text, i ? "\n\n" : "", NULL);
+		cp_buf_adds(&text, para[i] ? para[i] : j->link, NULL);
+		cp_buf_adds(&html, "<p>", NULL);
+		if (para[i]) {
+			cp_html_escape(&html, para[i], NULL);
+		} else {
+			cp_buf_adds(&html, "<a href=\"", NULL);
+			cp_html_escape(&html, j->link, NULL);
+			cp_buf_adds(&html, "\">", NULL);
+			cp_html_escape(&html, _("Sign in to carepulse results"),
+				       NULL);
+			cp_buf_adds(&html, "</a>", NULL);
+		}
+		cp_buf_adds(&html, "</p>\n", NULL);
+	}
+	cp_buf_adds(&text, "\n", NULL);
+	cp_buf_adds(&html, CP_MAIL_HTML_CLOSE, NULL);
 	m.kind = "signin";
 	m.to_addr = j->to;
 	m.to_name = "";
