@@ -66,10 +66,16 @@ static int cmd_access_grant_exec(struct cmd_ctx *c)
 	}
 	if (cp_access_grant(c->store, c->argv[1], role, team, until, &c->err))
 		return cmd_report(&c->err);
-	printf("granted %s %s%s%s", c->argv[1], c->argv[0],
-	       team ? " of team " : "", team ? team : "");
+	/* TRANSLATORS: the address and the role (hr, leader, facilitator:
+	 * names a script may read). */
+	if (team)
+		printf(_("granted %s %s of team %s"), c->argv[1], c->argv[0],
+		       team);
+	else
+		printf(_("granted %s %s"), c->argv[1], c->argv[0]);
 	if (until)
-		printf(" until %s", cp_when_format(until, when, sizeof(when)));
+		printf(_(" until %s"),
+		       cp_when_format(until, when, sizeof(when)));
 	printf("\n");
 	return EXIT_OK;
 }
@@ -99,8 +105,11 @@ static int cmd_access_revoke_exec(struct cmd_ctx *c)
 				       c->argv[0]);
 	if (cp_access_revoke(c->store, c->argv[1], role, team, &c->err))
 		return cmd_report(&c->err);
-	printf("revoked %s %s%s%s\n", c->argv[1], c->argv[0],
-	       team ? " of team " : "", team ? team : "");
+	if (team)
+		printf(_("revoked %s %s of team %s\n"), c->argv[1], c->argv[0],
+		       team);
+	else
+		printf(_("revoked %s %s\n"), c->argv[1], c->argv[0]);
 	return EXIT_OK;
 }
 

@@ -109,7 +109,7 @@ static int cmd_action_add_exec(struct cmd_ctx *c)
 	     cp_action_latest_wave(c->store, a.team_id, &a.wave_id, &c->err)) ||
 	    cp_action_add(c->store, &a, &id, &c->err))
 		return cmd_report(&c->err);
-	printf("added action %lld for %s after wave %lld\n", (long long)id,
+	printf(_("added action %lld for %s after wave %lld\n"), (long long)id,
 	       team, (long long)a.wave_id);
 	return EXIT_OK;
 }
@@ -171,7 +171,7 @@ static int cmd_action_done_exec(struct cmd_ctx *c)
 	}
 	if (cp_action_done(c->store, id, when, &c->err))
 		return cmd_report(&c->err);
-	printf("action %lld is done\n", (long long)id);
+	printf(_("action %lld is done\n"), (long long)id);
 	return EXIT_OK;
 }
 

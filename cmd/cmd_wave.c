@@ -434,7 +434,7 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 		if (cp_series_set_state(c->store, w.series_id,
 					CP_SERIES_STOPPED, &c->err))
 			return cmd_report(&c->err);
-		printf("stopped series %lld: no more waves\n",
+		printf(_("stopped series %lld: no more waves\n"),
 		       (long long)w.series_id);
 	} else if (w.series_id &&
 		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
@@ -465,19 +465,20 @@ static int cmd_wave_cancel_exec(struct cmd_ctx *c)
 			   &clean, &c->err))
 		return cmd_report(&c->err);
 	if (outcome == CP_CANCEL_DELETED)
-		printf("deleted wave %lld and its invitations: nobody had "
-		       "answered; its links now say the pulse was "
-		       "cancelled\n",
+		printf(_("deleted wave %lld and its invitations: nobody had "
+			 "answered; its links now say the pulse was "
+			 "cancelled\n"),
 		       (long long)id);
 	else
-		printf("cancelled wave %lld: its answers, comments and totals "
-		       "were deleted; it is left out of defaults, trends and "
-		       "comparisons, and its links say it was cancelled\n",
+		printf(_("cancelled wave %lld: its answers, comments and "
+			 "totals were deleted; it is left out of defaults, "
+			 "trends and comparisons, and its links say it was "
+			 "cancelled\n"),
 		       (long long)id);
 	if (!clean)
-		printf("note: a running 'serve' still holds part of the "
-		       "database log; the deleted pages leave it at the next "
-		       "checkpoint\n");
+		printf("%s", _("note: a running 'serve' still holds part of "
+			       "the database log; the deleted pages leave it "
+			       "at the next checkpoint\n"));
 	return EXIT_OK;
 }
 
@@ -502,7 +503,7 @@ static int cmd_wave_set_exec(struct cmd_ctx *c)
 		return cmd_usage_error(c, "nothing to change: give --channel");
 	if (cp_wave_set_channel(c->store, id, channel, &c->err))
 		return cmd_report(&c->err);
-	printf("wave %lld now goes out by %s\n", (long long)id, channel);
+	printf(_("wave %lld now goes out by %s\n"), (long long)id, channel);
 	return EXIT_OK;
 }
 

@@ -73,3 +73,7 @@ LC_ALL=cy_GB.UTF-8 expect_exit 64 wave create --team "Ward 7"
 expect_in err "carepulse wave create: mae angen --survey ID"
 expect_exit 64 wave create --team "Ward 7"
 expect_in err "carepulse wave create: --survey ID is required"
+# What a command did, in the operator's language; the role stays a name.
+LC_ALL=es_ES.UTF-8 expect_exit 0 access grant --team "Ward 7" \
+	--until "2027-01-15 09:00" facilitator fay@example.org
+expect_in out "se concedió a fay@example.org el rol facilitator del equipo Ward 7 hasta 2027-01-15 09:00 GMT"
