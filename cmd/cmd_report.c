@@ -316,17 +316,20 @@ const struct cmd_entry cmd_report_team_entry = {
     .description =
 	"Writes the team report: a cover with the response rate and the "
 	"threshold, what\nis going well, the 7 C's and the four "
-	"behaviours, trends over the team's last\n12 closed waves, item "
-	"detail, areas to grow, self and team, comments (when\nthe "
-	"comment threshold allows), a workshop page and the method. "
-	"Numbers with\nfewer than the threshold of responses are never "
-	"printed. SOURCE_DATE_EPOCH\nsets the creation date: the same data "
-	"then gives the same bytes.\n\nWith --all, one PDF per team the "
-	"wave went to (or TEAM and the teams below\nit), named after the "
-	"team, written by one worker process per core; a hidden\nteam "
-	"gets its one-page explanation. DIR/index.csv lists team, file "
-	"and status\n(written, hidden or failed). A progress bar shows on "
-	"a terminal.",
+	"behaviours, the eNPS when the survey asks\nit (promoters, "
+	"passives, detractors, the score with its interval and trend),\n"
+	"trends over the team's last 12 closed waves, item detail (with "
+	"how many\npreferred not to say), areas to grow, self and team, "
+	"comments (when the\ncomment threshold allows), a workshop page "
+	"and the method. Numbers with fewer\nthan the threshold of "
+	"responses are never printed; \"prefer not to say\" is\ncounted "
+	"apart, never in n. SOURCE_DATE_EPOCH sets the creation date: the\n"
+	"same data then gives the same bytes.\n\nWith --all, one PDF per "
+	"team the wave went to (or TEAM and the teams below\nit), named "
+	"after the team, written by one worker process per core; a "
+	"hidden\nteam gets its one-page explanation. DIR/index.csv lists "
+	"team, file and status\n(written, hidden or failed). A progress "
+	"bar shows on a terminal.",
     .opts = team_opts,
     .nopts = TEAM_NOPTS,
     .min_args = 0,
@@ -343,9 +346,10 @@ const struct cmd_entry cmd_report_compare_entry = {
     .description =
 	"Writes the comparison report: a heat map of teams by dimensions "
 	"with the number\nin each cell, the response rate per team and "
-	"the organisation's row, continued\nover pages. A cell with fewer "
-	"than the threshold of responses reads \"fewer\nthan k\". "
-	"SOURCE_DATE_EPOCH sets the creation date.",
+	"the organisation's row, continued\nover pages, and an eNPS column "
+	"when the survey asks it. A cell with fewer\nthan the threshold "
+	"of responses reads \"fewer than k\". SOURCE_DATE_EPOCH sets the\n"
+	"creation date.",
     .opts = compare_opts,
     .nopts = COMPARE_NOPTS,
     .min_args = 0,

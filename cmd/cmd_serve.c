@@ -73,18 +73,51 @@ static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
 		   N_("the PEM private key for --cert")},
 };
 
+/*
+ * The log on stderr. Access lines (they begin with their time, a digit)
+ * are kept in a buffer the server has written out after each committed
+ * batch, every 250 ms and at stop (log_flush): one write for many
+ * requests. Any other line (an error, a notice) goes out at once, after
+ * what was kept. Whole lines only, so lines from threads never
+ * interleave.
+ */
+#define LOG_KEEP 16384
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_kept[LOG_KEEP];
+static size_t log_len;
+
+static void log_out_locked(void)
+{
+	if (log_len)
+		fwrite(log_kept, 1, log_len, stderr);
+	log_len = 0;
+}
+
+static void log_flush(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&log_lock);
+	log_out_locked();
+	pthread_mutex_unlock(&log_lock);
+}
+
 static void log_line(void *arg, const char *line)
 {
-	char out[600];
 	size_t n = strlen(line);
 
 	(void)arg;
-	/* One write per line, so lines from threads never interleave. */
-	if (n > sizeof(out) - 2)
-		n = sizeof(out) - 2;
-	memcpy(out, line, n);
-	out[n++] = '\n';
-	fwrite(out, 1, n, stderr);
+	if (n > 598)
+		n = 598;
+	pthread_mutex_lock(&log_lock);
+	if (log_len + n + 1 > sizeof(log_kept))
+		log_out_locked();
+	memcpy(log_kept + log_len, line, n);
+	log_len += n;
+	log_kept[log_len++] = '\n';
+	if (!(line[0] >= '0' && line[0] <= '9'))
+		log_out_locked();
+	pthread_mutex_unlock(&log_lock);
 }
 
 /* ---- the portal's downloads: the PDF from reports/, the export from
@@ -255,6 +288,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.tls_cert = cert_pem;
 	o.tls_key = key_pem;
 	o.log = log_line;
+	o.log_flush = log_flush;
 	o.base_url = base;
 	hooks = portal_hooks;
 	o.portal = &hooks;
@@ -321,7 +355,9 @@ const struct cmd_entry cmd_serve_entry = {
 	"e-mailed link or single sign-on (docs/portal.md). Answers "
 	"are committed durably before the\nthank-you page is sent; "
 	"concurrent submissions are committed together.\nThe access log "
-	"(stderr) never shows a token. Stop with SIGINT or SIGTERM:\n"
+	"(stderr) never shows a token; it is written after each commit and\n"
+	"at least every 250 ms, so SIGKILL may lose the last lines. Stop with "
+	"SIGINT or SIGTERM:\n"
 	"requests in flight are finished first. Behind a reverse proxy, "
 	"listen on\nloopback and use --per-ip 0.",
     .opts = serve_opts,

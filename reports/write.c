@@ -224,10 +224,12 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	}
 	/*
 	 * The trend: up to RP_WAVES_MAX - 1 closed waves before this one,
-	 * oldest first, each with the team's dimension means and changes
-	 * alone; each wave's change is computed from the one loaded before
-	 * it where that is its previous wave. The waves are read once for
-	 * all of them; each wave's teams are its own snapshot.
+	 * oldest first, each with the team's dimension means, its eNPS and
+	 * their changes (the team's items are read for the eNPS: only_team
+	 * keeps that to one group); each wave's change is computed from the
+	 * one loaded before it where that is its previous wave. The waves
+	 * are read once for all of them; each wave's teams are its own
+	 * snapshot.
 	 */
 	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)))
 		goto done;
@@ -238,7 +240,6 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		    .changes_team = team,
 		    .only_team = team,
 		    .no_item_changes = true,
-		    .dims_only = true,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,

@@ -382,7 +382,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		 struct cp_buf *mime, struct cp_buf *json, char id[33],
 		 char file[128], struct cp_error *err)
 {
-	char token[CP_TOKEN_LEN + 1], message_id[400];
+	char token[CP_TOKEN_LONG_LEN + 1], message_id[400];
 	struct cp_buf link, stop, subject, text, html;
 	struct cp_mail_vars v;
 	struct cp_mail m;
@@ -399,9 +399,12 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 	cp_buf_init(&subject, 4096);
 	cp_buf_init(&text, MESSAGE_MAX);
 	cp_buf_init(&html, MESSAGE_MAX);
-	/* Never a message with a wrong link or id: both come from HMACs. */
-	if (cp_token_derive(run->key, run->wave.id, d->member_id,
-			    d->self ? "self" : "team", token) ||
+	/* Never a message with a wrong link or id: both come from HMACs.
+	 * The link is in the form whose hash the invitation keeps (the
+	 * whole HMAC for one made before tokens were cut). */
+	if (cp_token_derive_stored(run->key, run->wave.id, d->member_id,
+				   d->self ? "self" : "team", d->token_hash,
+				   token, NULL) ||
 	    cp_mail_message_id(run->key, run->wave.id, d->member_id, d->self,
 			       reminder, run->domain, id, message_id,
 			       sizeof(message_id))) {

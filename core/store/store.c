@@ -1122,6 +1122,8 @@ void cp_store_close(struct cp_store *s)
 	cp_bulk_discard(s);
 	for (size_t i = 0; i < CP_STMT_COUNT; i++)
 		sqlite3_finalize(s->cache[i]);
+	for (size_t i = 0; i < 2; i++)
+		sqlite3_finalize(s->savepoint[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
@@ -1292,6 +1294,29 @@ static int savepoint_sql(char *out, size_t n, const char *verb,
 	return 0;
 }
 
+/* Runs sql (SAVEPOINT or RELEASE, which) from the statement kept for
+ * it, prepared again only when the name changed. */
+static int savepoint_run(struct cp_store *s, int which, const char *sql,
+			 struct cp_error *err)
+{
+	sqlite3_stmt **st = &s->savepoint[which];
+	int step;
+
+	if (*st && strcmp(sqlite3_sql(*st), sql) != 0) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	if (*st == NULL &&
+	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+			       NULL) != SQLITE_OK)
+		return cp_store_fail(s, err, "database error");
+	step = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	if (step != SQLITE_DONE)
+		return cp_store_fail(s, err, "database error");
+	return 0;
+}
+
 int cp_store_savepoint(struct cp_store *s, const char *name,
 		       struct cp_error *err)
 {
@@ -1302,7 +1327,7 @@ int cp_store_savepoint(struct cp_store *s, const char *name,
 				    "a savepoint needs an open transaction");
 	if (savepoint_sql(sql, sizeof(sql), "SAVEPOINT ", name, err))
 		return CP_EUSAGE;
-	return cp_store_exec(s, sql, err);
+	return savepoint_run(s, 0, sql, err);
 }
 
 int cp_store_release(struct cp_store *s, const char *name, struct cp_error *err)
@@ -1311,7 +1336,7 @@ int cp_store_release(struct cp_store *s, const char *name, struct cp_error *err)
 
 	if (savepoint_sql(sql, sizeof(sql), "RELEASE ", name, err))
 		return CP_EUSAGE;
-	return cp_store_exec(s, sql, err);
+	return savepoint_run(s, 1, sql, err);
 }
 
 void cp_store_rollback_to(struct cp_store *s, const char *name)

@@ -288,22 +288,22 @@ int cp_wave_set_channel(struct cp_store *st, int64_t id, const char *channel,
 int cp_wave_key_check(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		      int *checked, struct cp_error *err)
 {
-	char token[CP_TOKEN_LEN + 1];
-	uint8_t hash[CP_SHA256_LEN], mine[CP_SHA256_LEN];
+	char token[CP_TOKEN_LONG_LEN + 1];
+	uint8_t hash[CP_SHA256_LEN];
 	int64_t wave = 0, member = 0;
-	int self = 0, found = 0, rc;
+	int self = 0, found = 0, match = 0, rc;
 
 	*checked = 0;
 	if ((rc = cp_store_invitation_sample(st, &wave, &member, &self, hash,
 					     &found, err)) ||
 	    !found)
 		return rc;
-	if (cp_token_derive(key, wave, member, self ? "self" : "team", token) ||
-	    cp_token_hash(token, mine))
+	if (cp_token_derive_stored(key, wave, member, self ? "self" : "team",
+				   hash, token, &match))
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	memset(token, 0, sizeof(token));
+	cp_wipe(token, sizeof(token));
 	*checked = 1;
-	if (!cp_ct_equal(hash, mine, sizeof(mine)))
+	if (!match)
 		return cp_error_set(
 		    err, CP_EDATA,
 		    N_("the key does not belong to this database: "

@@ -11,8 +11,10 @@
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
-		    const char *kind, char out[CP_TOKEN_LEN + 1])
+/* The whole HMAC of the invitation as 43 base64url characters. */
+static int derive_long(const uint8_t key[CP_KEY_LEN], int64_t wave,
+		       int64_t member, const char *kind,
+		       char out[CP_TOKEN_LONG_LEN + 1])
 {
 	uint8_t mac[CP_SHA256_LEN];
 	char msg[128];
@@ -40,7 +42,51 @@ int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
 			out[o++] = b64url[v & 63];
 	}
 	out[o] = '\0';
+	cp_wipe(mac, sizeof(mac));
 	return 0;
+}
+
+int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
+		    const char *kind, char out[CP_TOKEN_LEN + 1])
+{
+	char whole[CP_TOKEN_LONG_LEN + 1];
+	int rc;
+
+	/* Each character holds 6 bits from the left: the first 22 are the
+	 * HMAC's leftmost 132 bits. */
+	rc = derive_long(key, wave, member, kind, whole);
+	memcpy(out, whole, CP_TOKEN_LEN);
+	out[rc ? 0 : CP_TOKEN_LEN] = '\0';
+	cp_wipe(whole, sizeof(whole));
+	return rc;
+}
+
+int cp_token_derive_stored(const uint8_t key[CP_KEY_LEN], int64_t wave,
+			   int64_t member, const char *kind,
+			   const uint8_t stored[CP_SHA256_LEN],
+			   char out[CP_TOKEN_LONG_LEN + 1], int *match)
+{
+	uint8_t mine[CP_SHA256_LEN];
+	int dummy;
+
+	if (!match)
+		match = &dummy;
+	*match = 0;
+	if (derive_long(key, wave, member, kind, out) ||
+	    cp_token_hash(out, mine))
+		goto fail;
+	if (cp_ct_equal(mine, stored, sizeof(mine))) {
+		*match = 1;
+		return 0;
+	}
+	out[CP_TOKEN_LEN] = '\0';
+	if (cp_token_hash(out, mine))
+		goto fail;
+	*match = cp_ct_equal(mine, stored, sizeof(mine));
+	return 0;
+fail:
+	out[0] = '\0';
+	return CP_ENOMEM;
 }
 
 int cp_token_hash(const char *token, uint8_t out[CP_SHA256_LEN])
@@ -52,7 +98,8 @@ bool cp_token_well_formed(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n == CP_TOKEN_LEN && strspn(s, b64url) == n;
+	return (n == CP_TOKEN_LEN || n == CP_TOKEN_LONG_LEN) &&
+	       strspn(s, b64url) == n;
 }
 
 int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
