@@ -45,7 +45,7 @@ static int tree_build(struct tree *t, size_t count, const size_t *parent,
 	fill = calloc(count + 1, sizeof(size_t));
 	if (t->first == NULL || t->child == NULL || fill == NULL) {
 		free(fill);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	for (size_t g = 0; g < count; g++)
 		if (parent[g] != CP_NO_GROUP)
@@ -183,7 +183,7 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
 	if (*ids == NULL) {
 		cp_store_wave_entries_free(w, nw);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	/* A cancelled wave has no results: it is a gap (see
 	 * cp_results_cancelled), never a point of a trend or a default. */
@@ -232,7 +232,7 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 			continue;
 		grown = realloc(*out, (*n + 1) * sizeof(**out));
 		if (grown == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			break;
 		}
 		*out = grown;
@@ -261,8 +261,8 @@ int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
 	free(ids);
 	if (n == 0)
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "there are no waves yet: see 'carepulse "
-				    "wave create'");
+				    N_("there are no waves yet: see 'carepulse "
+				       "wave create'"));
 	return 0;
 }
 
@@ -364,11 +364,13 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 		    realloc(r->groups, alloc * sizeof(*grown));
 		size_t *pgrown;
 		if (grown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		r->groups = grown;
 		pgrown = realloc(b->parent, alloc * sizeof(*pgrown));
 		if (pgrown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		b->parent = pgrown;
 		b->alloc = alloc;
 	}
@@ -382,7 +384,7 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 	g->why.protects = CP_NO_GROUP;
 	b->parent[r->ngroups] = parent;
 	*out = r->ngroups++;
-	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
+	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 }
 
 /* Depth first from node i: the subtree group, the team's own, then its
@@ -396,8 +398,8 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
 
 	if (depth > MAX_DEPTH)
 		return cp_error_set(err, CP_EDATA,
-				    "team '%s' is nested too deeply (a "
-				    "cycle of parent teams?)",
+				    N_("team '%s' is nested too deeply (a "
+				       "cycle of parent teams?)"),
 				    nd->name);
 	if (nd->has_desc) {
 		rc = add_group(b, CP_SCOPE_SUBTREE, nd, parent, depth,
@@ -445,7 +447,7 @@ static int build_groups(struct build *b, struct cp_store *s,
 	kids = calloc(nteams ? nteams : 1, sizeof(size_t));
 	fill = calloc(nteams + 1, sizeof(size_t));
 	if (!b->nodes || !b->by_id || !first || !kids || !fill) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	/* The names are borrowed from teams until the groups copy them. */
@@ -527,7 +529,7 @@ static int totals_alloc(struct totals *t, size_t ng, size_t nd, size_t ni,
 	if (!t->responses || !t->delivered || !t->dim_n || !t->dim_sum ||
 	    !t->dim_sumsq || !t->dim_dist || !t->item_c || !t->self_n ||
 	    !t->self_sum || !t->self_sumsq)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	return 0;
 }
 
@@ -677,7 +679,8 @@ static int record(struct build *b, size_t m, size_t g,
 		void *grown =
 		    cp_array_grow(d->rec, sizeof(*d->rec), &d->arec, 64);
 		if (grown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		d->rec = grown;
 	}
 	if (m == M_COMMENTS) {
@@ -706,7 +709,7 @@ static int record(struct build *b, size_t m, size_t g,
 	h->reason = reason ? cp_strdup(reason) : NULL;
 	d->nrec++;
 	if (h->measure_id == NULL || (reason && h->reason == NULL))
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	return 0;
 }
 
@@ -768,7 +771,7 @@ static int read_decisions(struct build *b, struct cp_store *s,
 
 	b->dec.stored = calloc(nm * ng + 1, sizeof(*b->dec.stored));
 	if (b->dec.stored == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (size_t i = 0; i < nm * ng; i++)
 		b->dec.stored[i] =
 		    (struct cp_suppression){CP_REASON_NONE, CP_NO_GROUP, 0};
@@ -870,14 +873,15 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
 				NULL)
 				return cp_error_set(err, CP_ENOMEM,
-						    "out of memory");
+						    N_("out of memory"));
 		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
 		if (!gr->dims || !gr->dim_change ||
 		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
 		    !gr->self || !gr->self_gap)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	return 0;
 }
@@ -905,7 +909,7 @@ static int compute_scores(struct build *b,
 	int rc = 0;
 
 	if (n == NULL || hidden == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	if ((rc = alloc_stats(r, err)))
@@ -1272,14 +1276,14 @@ static int store_results(struct cp_store *s, const struct cp_results *r,
 	int rc = 0;
 
 	if (rows == NULL || bodies == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
 		put_group(&bodies[g], r, gr);
 		if (bodies[g].bad) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			goto done;
 		}
 		cp_strlcpy(rows[g].scope, cp_scope_name(gr->scope),
@@ -1332,10 +1336,11 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 	in.in = row->body;
 	in.len = row->nbody;
 	if (get_byte(&in) != BODY_FORMAT)
-		return cp_error_set(err, CP_EFAIL,
-				    "wave %lld: stored results of an unknown "
-				    "format",
-				    (long long)r->wave.id);
+		return cp_error_set(
+		    err, CP_EFAIL,
+		    N_("wave %lld: stored results of an unknown "
+		       "format"),
+		    (long long)r->wave.id);
 	gr->has_self = get_byte(&in) != 0;
 	for (size_t d = 0; d < nd; d++) {
 		get_stat(&in, &gr->dims[d]);
@@ -1375,10 +1380,11 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 		}
 	}
 	if (in.bad || in.at != in.len)
-		return cp_error_set(err, CP_EFAIL,
-				    "wave %lld: stored results do not fit its "
-				    "survey",
-				    (long long)r->wave.id);
+		return cp_error_set(
+		    err, CP_EFAIL,
+		    N_("wave %lld: stored results do not fit its "
+		       "survey"),
+		    (long long)r->wave.id);
 	return 0;
 }
 
@@ -1416,7 +1422,7 @@ static int apply_stored(struct build *b,
 	int rc = 0;
 
 	if (hidden == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (size_t m = 0; rc == 0 && m < nd + (r->dims_only ? 0 : ni); m++) {
 		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
 			    hidden, err);
@@ -1457,7 +1463,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 	int rc;
 
 	if (hidden == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
 		    group_hidden, hidden, err);
 	if (rc == 0)
@@ -1493,7 +1499,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 			    calloc(gr->ncomments + 1, sizeof(*gr->comments));
 			if (gr->comments == NULL)
 				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
+						  N_("out of memory"));
 			gr->ncomments = 0;
 		}
 	}
@@ -1588,7 +1594,7 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 	int rc = 0;
 
 	if (prev == NULL || present == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	/* Groups left out (changes_team): -1, no previous wave to find. */
@@ -1794,14 +1800,14 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	b.r = r;
 	b.dec.recording = rec != NULL;
 	rc = cp_store_wave_get(s, wave, &r->wave, err);
 	if (rc == 0 && r->wave.status == CP_WAVE_CANCELLED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled%s%s: its answers "
-				  "were deleted",
+				  N_("wave %lld was cancelled%s%s: its answers "
+				     "were deleted"),
 				  (long long)wave,
 				  r->wave.cancel_reason[0] ? ": " : "",
 				  r->wave.cancel_reason);
@@ -1857,7 +1863,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc)
 		goto done;
 	if ((hidden = calloc(r->ngroups + 1, sizeof(*hidden))) == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	if (!stored) {
@@ -1948,10 +1954,11 @@ int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
 		if (rc == 0)
 			rc = load(&r, s, wave, &opts, entries, n, &rec, err);
 		if (rc == 0 && !r->scores)
-			rc = cp_error_set(err, CP_ECONFLICT,
-					  "wave %lld is not closed: its "
-					  "results are frozen when it closes",
-					  (long long)wave);
+			rc = cp_error_set(
+			    err, CP_ECONFLICT,
+			    N_("wave %lld is not closed: its "
+			       "results are frozen when it closes"),
+			    (long long)wave);
 		if (rc == 0)
 			rc = cp_store_wave_freeze(s, wave, r->threshold,
 						  r->comment_threshold, rec.rec,
@@ -1986,14 +1993,14 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	b.r = r;
 	r->threshold = r->comment_threshold = k;
 	entry.nteams = wave_teams ? nwave : nteams;
 	entry.teams = calloc(entry.nteams + 1, sizeof(int64_t));
 	tree = calloc(nteams + 1, sizeof(*tree));
 	if (entry.teams == NULL || tree == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; i < entry.nteams; i++)
@@ -2008,7 +2015,7 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 	n = calloc(r->ngroups + 1, sizeof(*n));
 	why = calloc(r->ngroups + 1, sizeof(*why));
 	if (n == NULL || why == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; i < nteams; i++) {

@@ -29,11 +29,12 @@ invite past.txt --closes 1000 "$CAREPULSE_DB" Pharmacy compassionate-pulse
 invite xss.txt "$CAREPULSE_DB" Pharmacy xss-check
 
 start_server
-/usr/bin/python3 - "$PORT" "$CAREPULSE_DB" "$T" <<'PY' || fail "form server checks"
-import json, re, sqlite3, sys
+/usr/bin/python3 - "$PORT" "$CAREPULSE_DB" "$T" "$CAREPULSE" "$WAVE_OPEN" <<'PY' || fail "form server checks"
+import json, re, sqlite3, subprocess, sys
 from cptest import *
 
 port, db, T = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cp, wave_open = sys.argv[4], sys.argv[5]
 pulse = survey(db, "compassionate-pulse")
 items = [i["id"] for i in pulse["items"]]
 qid = pulse["open_questions"][0]["id"]
@@ -198,6 +199,22 @@ st, h, html = request(port, "GET", "/r/" + xss[0][1])
 check(st == 200, "xss form: %d" % st)
 check("<script>" not in html and "<img" not in html and "<b>" not in html, "survey text escaped")
 check("&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in html, "item text shown escaped")
+
+# The wave closed by another process while the server runs, after a
+# request thread has read it (each keeps a copy while the database is
+# unchanged): the next GET and POST see it closed.
+open_tok = whole  # pharmacy[1]'s link, made long above
+for _ in range(8):
+    st, h, html = request(port, "GET", "/r/" + open_tok)
+    check(st == 200, "open form before the close: %d" % st)
+form2 = {i: "3" for i in items}
+subprocess.run([cp, "wave", "close", wave_open], check=True,
+               stdout=subprocess.DEVNULL)
+st, h, html = request(port, "GET", "/r/" + open_tok)
+check(st == 410 and "not open" in html, "GET after the close: %d" % st)
+st, h, html = request(port, "POST", "/r/" + open_tok, form2)
+check(st == 410 and "not open" in html, "POST after the close: %d" % st)
+check(counts() == (2, 2), "nothing stored after the close: %s" % (counts(),))
 
 # Other addresses and methods.
 check(request(port, "GET", "/healthz")[0] == 200, "healthz")
