@@ -1058,13 +1058,46 @@ static unsigned get_byte(struct body *o)
 	return o->in[o->at++];
 }
 
-static uint64_t get_u64(struct body *o)
+/* The little-endian number at p (the shifts compile to one load). */
+static inline uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
 
 	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)get_byte(o) << (8 * i);
+		v |= (uint64_t)p[i] << (8 * i);
 	return v;
+}
+
+static inline double le_double(const unsigned char *p)
+{
+	uint64_t v = le64(p);
+	double d;
+
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+
+/* The next n bytes of o, or NULL (o bad) when it has fewer: one bounds
+ * check for a run of numbers (a wave's bodies hold a million). */
+static inline const unsigned char *get_run(struct body *o, size_t n)
+{
+	const unsigned char *p;
+
+	if (o->at > o->len || o->len - o->at < n) {
+		o->bad = true;
+		o->at = o->len;
+		return NULL;
+	}
+	p = o->in + o->at;
+	o->at += n;
+	return p;
+}
+
+static uint64_t get_u64(struct body *o)
+{
+	const unsigned char *p = get_run(o, 8);
+
+	return p ? le64(p) : 0;
 }
 
 static double get_double(struct body *o)
@@ -1177,6 +1210,7 @@ static void get_stat(struct body *o, struct cp_stat *st)
 {
 	struct cp_stat x = {0};
 	unsigned f = get_byte(o);
+	const unsigned char *p;
 
 	x.suppressed = f & ST_SUPPRESSED;
 	x.has_ci = f & ST_CI;
@@ -1185,20 +1219,22 @@ static void get_stat(struct body *o, struct cp_stat *st)
 		x.why.reason = CP_REASON_FEWER_THAN_K;
 		x.why.protects = CP_NO_GROUP;
 	}
-	if (f & ST_NUMBERS) {
-		x.n = (int64_t)get_u64(o);
-		x.answers = (int64_t)get_u64(o);
-		for (int v = 0; v < CP_SCALE_POINTS; v++)
-			x.dist[v] = (int64_t)get_u64(o);
-		x.mean = get_double(o);
-		x.score = get_double(o);
-		x.sd = get_double(o);
-		x.ci_low = get_double(o);
-		x.ci_high = get_double(o);
-		x.favourable = get_double(o);
-		x.neutral = get_double(o);
-		x.unfavourable = get_double(o);
-		x.declined = (int64_t)get_u64(o);
+	if ((f & ST_NUMBERS) &&
+	    (p = get_run(o, 8 * (2 + CP_SCALE_POINTS + 8 + 1))) != NULL) {
+		x.n = (int64_t)le64(p);
+		x.answers = (int64_t)le64(p + 8);
+		p += 16;
+		for (int v = 0; v < CP_SCALE_POINTS; v++, p += 8)
+			x.dist[v] = (int64_t)le64(p);
+		x.mean = le_double(p);
+		x.score = le_double(p + 8);
+		x.sd = le_double(p + 16);
+		x.ci_low = le_double(p + 24);
+		x.ci_high = le_double(p + 32);
+		x.favourable = le_double(p + 40);
+		x.neutral = le_double(p + 48);
+		x.unfavourable = le_double(p + 56);
+		x.declined = (int64_t)le64(p + 64);
 	}
 	if (st)
 		*st = x;
