@@ -169,22 +169,15 @@ static int has_team(const struct cp_wave_entry *e, int64_t team)
 	return 0;
 }
 
-int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
-		     struct cp_error *err)
+int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
+			int64_t **ids, size_t *n, struct cp_error *err)
 {
-	struct cp_wave_entry *w;
-	size_t nw, count = 0;
-	int rc;
+	size_t count = 0;
 
-	*ids = NULL;
 	*n = 0;
-	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
-		return rc;
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
-	if (*ids == NULL) {
-		cp_store_wave_entries_free(w, nw);
+	if (*ids == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	}
 	/* A cancelled wave has no results: it is a gap (see
 	 * cp_results_cancelled), never a point of a trend or a default. */
 	for (size_t i = 0; i < nw; i++)
@@ -192,22 +185,34 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 		    (team == 0 || has_team(&w[i], team)))
 			(*ids)[count++] = w[i].id;
 	*n = count;
-	cp_store_wave_entries_free(w, nw);
 	return 0;
 }
 
-int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
-			 int64_t until, struct cp_wave **out, size_t *n,
-			 struct cp_error *err)
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err)
 {
 	struct cp_wave_entry *w;
 	size_t nw;
 	int rc;
 
-	*out = NULL;
+	*ids = NULL;
 	*n = 0;
 	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
 		return rc;
+	rc = cp_results_waves_in(w, nw, team, ids, n, err);
+	cp_store_wave_entries_free(w, nw);
+	return rc;
+}
+
+int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
+			    size_t nw, int64_t team, int64_t from,
+			    int64_t until, struct cp_wave **out, size_t *n,
+			    struct cp_error *err)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
 	for (size_t i = 0; rc == 0 && i < nw; i++) {
 		struct cp_wave *grown;
 		struct cp_snapshot_team *snap = NULL;
@@ -239,12 +244,28 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 		rc = cp_store_wave_get(s, w[i].id, &(*out)[*n], err);
 		*n += rc == 0;
 	}
-	cp_store_wave_entries_free(w, nw);
 	if (rc) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
+			 int64_t until, struct cp_wave **out, size_t *n,
+			 struct cp_error *err)
+{
+	struct cp_wave_entry *w;
+	size_t nw;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
+		return rc;
+	rc = cp_results_cancelled_in(s, w, nw, team, from, until, out, n, err);
+	cp_store_wave_entries_free(w, nw);
 	return rc;
 }
 
@@ -308,9 +329,18 @@ enum {
 	M_DIMS = 2
 };
 
+/* A decision read back: measure m of group g is hidden for why. */
+struct stored_decision {
+	size_t m, g;
+	struct cp_suppression why;
+};
+
 struct decisions {
-	/* [measure * ngroups + g]: read back */
-	struct cp_suppression *stored;
+	/* Read back, by measure: those of measure m are stored[at[m]] to
+	 * stored[at[m + 1]] (a wave hides a few hundred measures of its
+	 * groups: no array of every measure of every group). */
+	struct stored_decision *stored;
+	size_t *at;
 	struct cp_hidden_row *rec; /* recording: the rows to store */
 	size_t nrec, arec;
 	bool recording;
@@ -733,9 +763,16 @@ static int decide(struct build *b, size_t m, const int64_t *n, int k,
 			out[g] = (struct cp_suppression){CP_REASON_NONE,
 							 CP_NO_GROUP, 0};
 	if (b->dec.stored) {
+		const struct decisions *d = &b->dec;
 		for (size_t g = 0; g < ng; g++)
 			if (out[g].reason == CP_REASON_NONE)
-				out[g] = b->dec.stored[m * ng + g];
+				out[g] = (struct cp_suppression){
+				    CP_REASON_NONE, CP_NO_GROUP, 0};
+		/* The last one read of a group counts, as it did when
+		 * each overwrote the one before. */
+		for (size_t i = d->at[m + 1]; i-- > d->at[m];)
+			if (out[d->stored[i].g].reason == CP_REASON_NONE)
+				out[d->stored[i].g] = d->stored[i].why;
 		return 0;
 	}
 	rc = cp_results_suppress(ng, n, b->parent, k, out, err);
@@ -761,18 +798,23 @@ static int read_decisions(struct build *b, struct cp_store *s,
 			  struct cp_error *err)
 {
 	const struct cp_survey *sv = b->r->survey;
-	size_t ng = b->r->ngroups, nm = M_DIMS + sv->ndims + sv->nitems;
+	size_t nm = M_DIMS + sv->ndims + sv->nitems;
 	struct cp_hidden_row *rows = NULL;
-	size_t n = 0;
+	struct stored_decision *found;
+	size_t n = 0, nfound = 0;
 	int rc;
 
-	b->dec.stored = calloc(nm * ng + 1, sizeof(*b->dec.stored));
-	if (b->dec.stored == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	for (size_t i = 0; i < nm * ng; i++)
-		b->dec.stored[i] =
-		    (struct cp_suppression){CP_REASON_NONE, CP_NO_GROUP, 0};
 	rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	if (rc)
+		return rc;
+	found = calloc(n + 1, sizeof(*found));
+	b->dec.stored = calloc(n + 1, sizeof(*b->dec.stored));
+	b->dec.at = calloc(nm + 1, sizeof(*b->dec.at));
+	if (found == NULL || b->dec.stored == NULL || b->dec.at == NULL) {
+		free(found);
+		cp_store_hidden_free(rows, n);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_hidden_row *h = &rows[i];
 		size_t g = group_at(b, h->scope, h->team_id), m = CP_NO_GROUP,
@@ -797,8 +839,25 @@ static int read_decisions(struct build *b, struct cp_store *s,
 			    h->nprotects > 0 ? (size_t)h->nprotects : 0;
 		}
 		if (g != CP_NO_GROUP && m != CP_NO_GROUP)
-			b->dec.stored[m * ng + g] = why;
+			found[nfound++] = (struct stored_decision){m, g, why};
 	}
+	/* By measure, in the order read (a counting sort). */
+	for (size_t i = 0; i < nfound; i++)
+		b->dec.at[found[i].m + 1]++;
+	for (size_t m = 0; m < nm; m++)
+		b->dec.at[m + 1] += b->dec.at[m];
+	{
+		size_t *next = calloc(nm + 1, sizeof(*next));
+		if (next == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		} else {
+			memcpy(next, b->dec.at, nm * sizeof(*next));
+			for (size_t i = 0; i < nfound; i++)
+				b->dec.stored[next[found[i].m]++] = found[i];
+			free(next);
+		}
+	}
+	free(found);
 	cp_store_hidden_free(rows, n);
 	return rc;
 }
@@ -1758,6 +1817,7 @@ static void decisions_release(struct decisions *d)
 	}
 	free(d->rec);
 	free(d->stored);
+	free(d->at);
 	memset(d, 0, sizeof(*d));
 }
 

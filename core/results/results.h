@@ -233,6 +233,18 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 			 int64_t until, struct cp_wave **out, size_t *n,
 			 struct cp_error *err);
 
+/*
+ * cp_results_waves and cp_results_cancelled over the wave entries a
+ * caller has read already (cp_store_wave_entries; a report reads them
+ * once for its trend, its gaps and its loads).
+ */
+int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
+			int64_t **ids, size_t *n, struct cp_error *err);
+int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
+			    size_t nw, int64_t team, int64_t from,
+			    int64_t until, struct cp_wave **out, size_t *n,
+			    struct cp_error *err);
+
 /* The newest wave (by opening time) that is not cancelled, or
  * CP_ENOTFOUND when there is none. */
 int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
