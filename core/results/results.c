@@ -1542,6 +1542,44 @@ static int cmp_comment(const void *a, const void *b)
 
 /* Gives each group allowed to show comments the comments of its teams,
  * sorted by question and text. */
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The comments a load for only_team shows: those of the teams in its
+ * subtree (every comment its groups hold), not the organisation's.
+ */
+static int team_comments(struct build *b, struct cp_store *s,
+			 struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	const struct cp_group *top =
+	    cp_results_group(r, CP_SCOPE_SUBTREE, r->only_team);
+	int64_t *ids;
+	size_t n = 0;
+	int rc;
+
+	if (top == NULL)
+		top = cp_results_group(r, CP_SCOPE_TEAM, r->only_team);
+	if (top == NULL)
+		return 0;
+	if ((ids = calloc(r->ngroups + 1, sizeof(*ids))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (r->groups[g].scope == CP_SCOPE_TEAM &&
+		    cp_results_within(r, g, (size_t)(top - r->groups)))
+			ids[n++] = r->groups[g].team_id;
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	rc = cp_store_wave_team_comments(
+	    s, r->wave.id, ids, n, &r->comment_rows, &r->ncomment_rows, err);
+	free(ids);
+	return rc;
+}
+
 static int attach_comments(struct build *b, struct cp_store *s,
 			   const struct cp_suppression *group_hidden,
 			   struct cp_error *err)
@@ -1555,7 +1593,9 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
 		    group_hidden, hidden, err);
-	if (rc == 0)
+	if (rc == 0 && r->only_team)
+		rc = team_comments(b, s, err);
+	else if (rc == 0)
 		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
 					    &r->ncomment_rows, err);
 	for (size_t g = 0; rc == 0 && g < ng; g++)
@@ -1568,7 +1608,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 			size_t g = atom_group(b, r->comment_rows[i].team_id);
 			for (; g != CP_NO_GROUP; g = b->parent[g]) {
 				struct cp_group *gr = &r->groups[g];
-				if (!gr->comments_shown)
+				if (!gr->comments_shown || !wanted(r, g))
 					continue;
 				if (pass == 0) {
 					gr->ncomments++;
@@ -1582,7 +1622,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		}
 		for (size_t g = 0; pass == 0 && g < ng; g++) {
 			struct cp_group *gr = &r->groups[g];
-			if (!gr->comments_shown)
+			if (!gr->comments_shown || !wanted(r, g))
 				continue;
 			gr->comments =
 			    calloc(gr->ncomments + 1, sizeof(*gr->comments));

@@ -135,7 +135,8 @@ struct cp_results_opts {
 	 * this team's groups (a report on one team); every other group keeps
 	 * its counts and its suppressed flag, decided over the whole
 	 * organisation exactly as without it, but its dims, items, self and
-	 * changes stay NULL. */
+	 * changes stay NULL, and it holds no comments (only the team's
+	 * subtree's comments are read). */
 	int64_t only_team;
 	/* Dimensions only: neither the item aggregates nor the invitations
 	 * are read; items and item_change stay NULL, the dimensions carry no
