@@ -1267,36 +1267,37 @@ static void get_enps(struct body *o, struct cp_enps *e)
 /* Reads a stat into st (NULL: skips it). */
 static void get_stat(struct body *o, struct cp_stat *st)
 {
-	struct cp_stat x = {0};
 	unsigned f = get_byte(o);
-	const unsigned char *p;
+	const unsigned char *p =
+	    f & ST_NUMBERS ? get_run(o, 8 * (2 + CP_SCALE_POINTS + 8 + 1))
+			   : NULL;
 
-	x.suppressed = f & ST_SUPPRESSED;
-	x.has_ci = f & ST_CI;
-	x.has_dist = f & ST_DIST;
-	if (x.suppressed) {
-		x.why.reason = CP_REASON_FEWER_THAN_K;
-		x.why.protects = CP_NO_GROUP;
+	if (st == NULL)
+		return;
+	memset(st, 0, sizeof(*st));
+	st->suppressed = f & ST_SUPPRESSED;
+	st->has_ci = f & ST_CI;
+	st->has_dist = f & ST_DIST;
+	if (st->suppressed) {
+		st->why.reason = CP_REASON_FEWER_THAN_K;
+		st->why.protects = CP_NO_GROUP;
 	}
-	if ((f & ST_NUMBERS) &&
-	    (p = get_run(o, 8 * (2 + CP_SCALE_POINTS + 8 + 1))) != NULL) {
-		x.n = (int64_t)le64(p);
-		x.answers = (int64_t)le64(p + 8);
-		p += 16;
-		for (int v = 0; v < CP_SCALE_POINTS; v++, p += 8)
-			x.dist[v] = (int64_t)le64(p);
-		x.mean = le_double(p);
-		x.score = le_double(p + 8);
-		x.sd = le_double(p + 16);
-		x.ci_low = le_double(p + 24);
-		x.ci_high = le_double(p + 32);
-		x.favourable = le_double(p + 40);
-		x.neutral = le_double(p + 48);
-		x.unfavourable = le_double(p + 56);
-		x.declined = (int64_t)le64(p + 64);
-	}
-	if (st)
-		*st = x;
+	if (p == NULL)
+		return;
+	st->n = (int64_t)le64(p);
+	st->answers = (int64_t)le64(p + 8);
+	p += 16;
+	for (int v = 0; v < CP_SCALE_POINTS; v++, p += 8)
+		st->dist[v] = (int64_t)le64(p);
+	st->mean = le_double(p);
+	st->score = le_double(p + 8);
+	st->sd = le_double(p + 16);
+	st->ci_low = le_double(p + 24);
+	st->ci_high = le_double(p + 32);
+	st->favourable = le_double(p + 40);
+	st->neutral = le_double(p + 48);
+	st->unfavourable = le_double(p + 56);
+	st->declined = (int64_t)le64(p + 64);
 }
 
 /* Encodes group g of a full load (every group, items too) into o. */
