@@ -1829,6 +1829,45 @@ done:
 	return rc;
 }
 
+/* A parsed survey definition shared by results of waves that pinned it. */
+struct cp_survey_hold {
+	struct cp_survey *survey;
+	size_t refs;
+};
+
+/*
+ * r's survey: shared with a known result that pinned the same one, else
+ * fetched and parsed (and made shareable with a later load's).
+ */
+static int survey_of(struct cp_results *r, struct cp_store *s,
+		     const struct cp_results_opts *opts, struct cp_error *err)
+{
+	struct cp_survey_hold *h = NULL;
+	int rc;
+
+	for (size_t i = 0; opts && i < opts->nknown && h == NULL; i++) {
+		const struct cp_results *k = opts->known[i];
+		if (k && k->survey_hold &&
+		    k->wave.survey_ref == r->wave.survey_ref)
+			h = k->survey_hold;
+	}
+	if (h) {
+		h->refs++;
+		r->survey_hold = h;
+		r->survey = h->survey;
+		return 0;
+	}
+	if ((rc =
+		 cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref, err)))
+		return rc;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	h->survey = r->survey;
+	h->refs = 1;
+	r->survey_hold = h;
+	return 0;
+}
+
 /*
  * The frozen state of a closed wave; a closed wave whose decisions were
  * not made yet (closed before freezing existed, or closed without
@@ -1953,8 +1992,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	}
 	r->frozen_seq = fz.seq;
 	if (rc == 0)
-		rc = cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref,
-				     err);
+		rc = survey_of(r, s, opts, err);
 	if (rc)
 		goto done;
 	r->scores = r->wave.status == CP_WAVE_CLOSED;
@@ -2213,7 +2251,12 @@ void cp_results_free(struct cp_results *r)
 	}
 	free(r->groups);
 	cp_store_comment_rows_free(r->comment_rows, r->ncomment_rows);
-	cp_survey_free(r->survey);
+	if (r->survey_hold == NULL) {
+		cp_survey_free(r->survey);
+	} else if (--r->survey_hold->refs == 0) {
+		cp_survey_free(r->survey_hold->survey);
+		free(r->survey_hold);
+	}
 	free(r);
 }
 

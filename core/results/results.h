@@ -100,6 +100,8 @@ struct cp_group {
 	size_t ncomments;
 };
 
+struct cp_survey_hold;
+
 struct cp_results {
 	struct cp_wave wave;
 	struct cp_survey *survey; /* the definition the wave pinned */
@@ -114,6 +116,9 @@ struct cp_results {
 	int64_t only_team; /* the opts it was loaded with (see below) */
 	bool dims_only;
 	int64_t frozen_seq; /* its place in the order of closing; 0: open */
+	/* survey shared with the known results it was taken from (the same
+	 * pinned definition): freed with the last of them. NULL: its own. */
+	struct cp_survey_hold *survey_hold;
 };
 
 struct cp_results_opts {
@@ -145,7 +150,9 @@ struct cp_results_opts {
 	bool dims_only;
 	/* Results already loaded (a trend's earlier waves): a change is
 	 * computed from one of these when it is the previous wave and holds
-	 * what the change needs, instead of loading that wave again. */
+	 * what the change needs, instead of loading that wave again; and a
+	 * wave that pinned the same survey shares its parsed definition
+	 * (each may still be freed in any order). */
 	const struct cp_results *const *known;
 	size_t nknown;
 	/* Optional, for a caller that loads several waves: the wave entries
