@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pdf_int.h"
 
 /* A value that can be drawn: shown and finite, clamped to lo..hi. */
@@ -112,7 +113,7 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 		if (usable(now[i], 0, 100, &v))
 			value = rp_fmt(num, sizeof(num), "%.0f", v);
 		else
-			value = "not enough responses";
+			value = _("not enough responses");
 		if (!usable(now[i], 0, 100, &v))
 			all = 0;
 		if (sin(a) < -0.3)
@@ -144,9 +145,9 @@ void chart_radar(struct pdf *p, float cx, float cy, float radius,
 			usable(now[i], 0, 100, &v);
 			radar_point(cx, cy, radius, i, n, v, &x, &y);
 			if (i == 0)
-				HPDF_Page_MoveTo(p->page, x, y);
+				HPDF_Page_MoveTo(p->page, pdf_x(p, x), y);
 			else
-				HPDF_Page_LineTo(p->page, x, y);
+				HPDF_Page_LineTo(p->page, pdf_x(p, x), y);
 		}
 		HPDF_Page_ClosePath(p->page);
 		HPDF_Page_Fill(p->page);
@@ -169,7 +170,7 @@ void chart_interval_bar(struct pdf *p, float x, float y, float w, float h,
 		pdf_hatch(p, x, by, w, bh);
 		pdf_text(p, x + 6, mid - 3, 0, 7.5f, PDF_MUTED,
 			 rp_fmt(num, sizeof(num),
-				"not enough responses (fewer than %d)", k));
+				_("not enough responses (fewer than %d)"), k));
 		return;
 	}
 	pdf_fill_rect(p, x, by, w * (float)v / 100.0f, bh,
@@ -286,6 +287,8 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 	if (p->failed || p->page == NULL)
 		return;
 	HPDF_Page_SetRGBFill(p->page, band.r, band.g, band.b);
+	x0 = pdf_x(p, x0);
+	x1 = pdf_x(p, x1);
 	HPDF_Page_MoveTo(p->page, x0, py + ph * (float)score_of(al) / 100);
 	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bl) / 100);
 	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bh) / 100);
@@ -294,6 +297,16 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 	HPDF_Page_Fill(p->page);
 }
 
+/*
+ * In a right-to-left report the trend is mirrored with the page (pdf.c),
+ * time axis included: the first wave at the right, the latest at the left,
+ * its value and the 0..100 scale on the other sides. That is how Arabic
+ * business reports and spreadsheets set category and time axes (Excel's
+ * right-to-left sheets reverse them), because the eye enters a chart where
+ * it enters a line, at the right; and here it keeps each chart's waves in
+ * the order the mirrored tables list them, so the two never read in
+ * opposite directions on the same page.
+ */
 void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		 const char *title, const struct rp_trend_point *points,
 		 size_t n, const char *const *waves)
@@ -375,7 +388,7 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		pdf_text(p, lx, py + ph * (float)va / 100 + ly, 1, 7.5f,
 			 PDF_INK, rp_fmt(num, sizeof(num), "%.0f", va));
 	} else {
-		const char *msg = "not enough responses";
+		const char *msg = _("not enough responses");
 		float mw = pdf_width(p, 0, 7, msg);
 
 		pdf_fill_rect(p, px + pw / 2 - mw / 2 - 3, py + ph / 2 + 2,
@@ -421,12 +434,12 @@ void chart_heat_cell(struct pdf *p, float x, float y, float w, float h,
 
 	if (!usable(v, 0, 100, &d)) {
 		const char *why =
-		    protects ? "see below"
-			     : rp_fmt(num, sizeof(num), "fewer than %d", k);
+		    protects ? _("see below")
+			     : rp_fmt(num, sizeof(num), _("fewer than %d"), k);
 
 		/* Never below 7 points: a narrow cell says it shorter. */
 		if (pdf_width(p, 0, 7, why) > w - 1)
-			why = protects ? "see note"
+			why = protects ? _("see note")
 				       : rp_fmt(num, sizeof(num), "< %d", k);
 		pdf_hatch(p, x, y, w, h);
 		pdf_text_center(p, x + w / 2, y + h / 2 - 2.4f, 0, 7, PDF_MUTED,
@@ -526,7 +539,7 @@ void chart_dumbbell(struct pdf *p, float x, float y, float w,
 		pdf_circle(p, tx, y, 3.6f, PDF_ACCENT, PDF_ACCENT);
 	else
 		pdf_text(p, x + 4, y + 5, 0, 7, PDF_MUTED,
-			 "team: not enough responses");
+			 _("team: not enough responses"));
 }
 
 void chart_axis(struct pdf *p, float x, float y, float w)

@@ -423,12 +423,18 @@ static char *row_name(const struct cp_results *r, const struct cp_group *g)
 	int own = g->scope == CP_SCOPE_TEAM && up &&
 		  up->scope == CP_SCOPE_SUBTREE && up->team_id == g->team_id;
 	struct cp_buf b;
+	int rc;
 
 	cp_buf_init(&b, 0);
-	if (cp_buf_adds(&b, g->name, NULL) ||
-	    (g->scope == CP_SCOPE_SUBTREE &&
-	     cp_buf_adds(&b, " (with sub-teams)", NULL)) ||
-	    (own && cp_buf_adds(&b, " (own members)", NULL))) {
+	if (g->scope == CP_SCOPE_SUBTREE)
+		/* TRANSLATORS: a row rolling up the teams below. */
+		rc = cp_buf_printf(&b, NULL, _("%s (with sub-teams)"), g->name);
+	else if (own)
+		/* TRANSLATORS: the row of a team's own members only. */
+		rc = cp_buf_printf(&b, NULL, _("%s (own members)"), g->name);
+	else
+		rc = cp_buf_adds(&b, g->name, NULL);
+	if (rc) {
 		cp_buf_release(&b);
 		return NULL;
 	}

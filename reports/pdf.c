@@ -26,6 +26,7 @@
 #include <hpdf_streams.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "pdf_int.h"
 
 #define LINE_BYTES_MAX	 4000
@@ -140,6 +141,7 @@ int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	p->err = err ? err : &p->own_err;
 	cp_error_clear(p->err);
 	p->landscape = landscape;
+	p->rtl = strcmp(cp_lang_current()->dir, "rtl") == 0;
 	p->paper = o ? o->paper : RP_PAPER_A4;
 	p->doc = HPDF_New(on_hpdf_error, p);
 	if (p->doc == NULL)
@@ -368,6 +370,17 @@ float pdf_width(struct pdf *p, int bold, float size, const char *s)
 	return s ? seg_width(p, bold, size, s, strlen(s)) : 0;
 }
 
+float pdf_x(const struct pdf *p, float x)
+{
+	return p->rtl ? p->width - x : x;
+}
+
+/* The left edge of a box from x, w wide, as drawn. */
+static float box_x(const struct pdf *p, float x, float w)
+{
+	return p->rtl ? p->width - x - w : x;
+}
+
 /* The current fill and stroke colours of the page. */
 static void set_fill(struct pdf *p, struct rgb c)
 {
@@ -432,20 +445,37 @@ struct show_at {
 static float show_clean(struct pdf *p, const char *s, size_t n, void *arg)
 {
 	const struct show_at *a = arg;
-	float x = a->x;
+	float x = a->x, y = a->y, deg = a->deg;
+	enum text_dir dir = a->dir;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	rc = text_shape(p->fonts, a->bold, a->dir, s, n, &p->line, p->err);
+	/* In a right-to-left report a line with a right-to-left letter is
+	 * right to left (a team's English name inside an Arabic sentence);
+	 * one without keeps its own direction (a number, an English
+	 * comment). */
+	if (p->rtl && dir == TEXT_DIR_AUTO && text_has_rtl(s, n))
+		dir = TEXT_DIR_RTL;
+	rc = text_shape(p->fonts, a->bold, dir, s, n, &p->line, p->err);
 	if (rc) {
 		p->failed = 1;
 		return 0;
 	}
-	/* A right-to-left paragraph is set flush right in its box. */
-	if (a->box > 0 && p->line.rtl)
+	if (p->rtl) {
+		/* Mirrored (pdf_int.h): the line's start, x, becomes its
+		 * right end; every line of a box is set flush right. */
+		float w = p->line.width * a->size / 1000.0f;
+		float r = deg * (float)M_PI / 180.0f;
+
+		x = p->width - x - w * cosf(r);
+		y += w * sinf(r);
+		deg = -deg;
+	} else if (a->box > 0 && p->line.rtl) {
+		/* A right-to-left paragraph is set flush right in its box. */
 		x += a->box - p->line.width * a->size / 1000.0f;
-	if (keep_line(p, x, a->y, a->deg, a->size, a->c)) {
+	}
+	if (keep_line(p, x, y, deg, a->size, a->c)) {
 		cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
 		p->failed = 1;
 	}
@@ -549,6 +579,17 @@ void pdf_text_fit(struct pdf *p, float x, float y, float w, int bold,
 	show(p, x, y, 0, bold, size, c, buf, len + 3);
 }
 
+/* A paragraph's direction: its first strong character's, or right to left
+ * in a right-to-left report when it has a right-to-left letter at all. */
+static enum text_dir para_dir(const struct pdf *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (p->rtl && text_has_rtl(s, n))
+		return TEXT_DIR_RTL;
+	return text_direction(s, n);
+}
+
 typedef void (*line_fn)(struct pdf *p, void *arg, const char *s, size_t n);
 
 /*
@@ -632,7 +673,7 @@ int pdf_wrap(struct pdf *p, float x, float y, float w, int bold, float size,
 
 	if (s == NULL || p->failed)
 		return 0;
-	a.dir = text_direction(s, strlen(s));
+	a.dir = para_dir(p, s);
 	return wrap_lines(p, bold, size, w, s, line_at, &a);
 }
 
@@ -873,7 +914,7 @@ static void draw_footer(struct pdf *p)
 		pdf_text_fit(p, p->left, y, p->right - p->left - 60, 0, 7.5f,
 			     PDF_MUTED, p->footer);
 	pdf_text_right(p, p->right, y, 0, 7.5f, PDF_MUTED,
-		       rp_fmt(num, sizeof(num), "Page %d", p->page_no));
+		       rp_fmt(num, sizeof(num), _("Page %d"), p->page_no));
 }
 
 void pdf_new_page(struct pdf *p)
@@ -986,7 +1027,7 @@ void pdf_paragraph(struct pdf *p, float size, struct rgb c, const char *s)
 	f.w = p->right - p->left;
 	f.size = size;
 	f.leading = size * 1.45f;
-	f.dir = text_direction(s, strlen(s));
+	f.dir = para_dir(p, s);
 	f.c = c;
 	wrap_lines(p, 0, size, f.w, s, line_flow, &f);
 	p->y -= size * 0.6f;
@@ -1003,7 +1044,7 @@ void pdf_quote(struct pdf *p, struct rgb bar, const char *s)
 	f.w = p->right - f.x;
 	f.size = 9.5f;
 	f.leading = 14;
-	f.dir = text_direction(s, strlen(s));
+	f.dir = para_dir(p, s);
 	f.c = PDF_INK;
 	f.bar = 1;
 	f.bar_colour = bar;
@@ -1017,7 +1058,7 @@ void pdf_fill_rect(struct pdf *p, float x, float y, float w, float h,
 	if (p->failed || p->page == NULL || !(w > 0) || !(h > 0))
 		return;
 	set_fill(p, c);
-	HPDF_Page_Rectangle(p->page, x, y, w, h);
+	HPDF_Page_Rectangle(p->page, box_x(p, x, w), y, w, h);
 	HPDF_Page_Fill(p->page);
 }
 
@@ -1028,7 +1069,7 @@ void pdf_stroke_rect(struct pdf *p, float x, float y, float w, float h,
 		return;
 	set_stroke(p, c);
 	HPDF_Page_SetLineWidth(p->page, lw);
-	HPDF_Page_Rectangle(p->page, x, y, w, h);
+	HPDF_Page_Rectangle(p->page, box_x(p, x, w), y, w, h);
 	HPDF_Page_Stroke(p->page);
 }
 
@@ -1039,8 +1080,8 @@ void pdf_line(struct pdf *p, float x0, float y0, float x1, float y1, float lw,
 		return;
 	set_stroke(p, c);
 	HPDF_Page_SetLineWidth(p->page, lw);
-	HPDF_Page_MoveTo(p->page, x0, y0);
-	HPDF_Page_LineTo(p->page, x1, y1);
+	HPDF_Page_MoveTo(p->page, pdf_x(p, x0), y0);
+	HPDF_Page_LineTo(p->page, pdf_x(p, x1), y1);
 	HPDF_Page_Stroke(p->page);
 }
 
@@ -1064,7 +1105,7 @@ void pdf_circle(struct pdf *p, float x, float y, float r, struct rgb fill,
 	set_fill(p, fill);
 	set_stroke(p, stroke);
 	HPDF_Page_SetLineWidth(p->page, 1);
-	HPDF_Page_Circle(p->page, x, y, r);
+	HPDF_Page_Circle(p->page, pdf_x(p, x), y, r);
 	HPDF_Page_FillStroke(p->page);
 }
 
@@ -1076,6 +1117,7 @@ void pdf_triangle(struct pdf *p, float x, float y, float r, int up,
 	if (p->failed || p->page == NULL || !(r > 0))
 		return;
 	set_fill(p, c);
+	x = pdf_x(p, x);
 	HPDF_Page_MoveTo(p->page, x, y + d * r);
 	HPDF_Page_LineTo(p->page, x - r, y - d * r * 0.7f);
 	HPDF_Page_LineTo(p->page, x + r, y - d * r * 0.7f);
@@ -1092,6 +1134,7 @@ void pdf_hatch(struct pdf *p, float x, float y, float w, float h)
 	if (p->failed || p->page == NULL || !(w > 0) || !(h > 0))
 		return;
 	pdf_fill_rect(p, x, y, w, h, ground);
+	x = box_x(p, x, w);
 	HPDF_Page_GSave(p->page);
 	HPDF_Page_Rectangle(p->page, x, y, w, h);
 	HPDF_Page_Clip(p->page);

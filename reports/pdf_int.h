@@ -62,6 +62,7 @@ struct pdf {
 	struct cp_error own_err;
 	int failed; /* a libharu error happened; err says which */
 	int landscape;
+	int rtl; /* the report's language is written right to left */
 	enum rp_paper paper;
 	float width, height;
 	float left, right, top, bottom; /* the text area's edges */
@@ -74,7 +75,30 @@ struct pdf {
 	void *hook_arg;
 };
 
-/* Creates the document with its fonts. pdf_close frees it in all cases. */
+/*
+ * Right to left. A report in a language written right to left (the
+ * direction i18n.h gives the calling thread's language: ar, and any other
+ * such language added there) is laid out as the mirror image of its
+ * left-to-right layout: the layouts draw as for English, and every
+ * drawing call here mirrors x about the page's centre. So headings and
+ * paragraphs start at the right margin, bullets and bars sit to the right,
+ * a table's first column is the rightmost, bars grow from the right and
+ * the page furniture changes sides. Text is not mirrored, only placed: a
+ * line given by its left end (pdf_text) is set with its right end where
+ * the mirror puts that point, pdf_text_right's lines end up starting
+ * there, centred text stays centred; a line with a right-to-left letter
+ * gets the right-to-left paragraph direction. Rotated text turns the
+ * other way (-deg), so it stays upright, and ends at the mirrored anchor
+ * (a column title rising to the right from its column rises to the left).
+ * In a left-to-right report nothing of this changes a coordinate.
+ */
+
+/* x on the page as drawn: mirrored in a right-to-left report. For the
+ * few paths chart.c builds with libharu itself. */
+float pdf_x(const struct pdf *p, float x);
+
+/* Creates the document with its fonts; its direction is the calling
+ * thread's language's (cp_lang_current). pdf_close frees it in all cases. */
 int pdf_open(struct pdf *p, const struct rp_options *o, int landscape,
 	     const char *title, struct cp_error *err);
 void pdf_close(struct pdf *p);

@@ -352,7 +352,9 @@ size_t text_next_char(const char *s, size_t n)
 	return offs[g];
 }
 
-enum text_dir text_direction(const char *s, size_t n)
+/* Whether s[0..n) has a strong letter, right to left only with rtl_only;
+ * *rtl says whether the first such is right to left. */
+static int first_letter(const char *s, size_t n, int rtl_only, int *rtl)
 {
 	size_t i = 0;
 
@@ -362,10 +364,28 @@ enum text_dir text_direction(const char *s, size_t n)
 
 		i += utf8_decode((const unsigned char *)s + i, n - i, &c);
 		t = fribidi_get_bidi_type(c);
-		if (FRIBIDI_IS_LETTER(t))
-			return FRIBIDI_IS_RTL(t) ? TEXT_DIR_RTL : TEXT_DIR_LTR;
+		if (FRIBIDI_IS_LETTER(t) && (!rtl_only || FRIBIDI_IS_RTL(t))) {
+			*rtl = FRIBIDI_IS_RTL(t) ? 1 : 0;
+			return 1;
+		}
 	}
-	return TEXT_DIR_LTR;
+	*rtl = 0;
+	return 0;
+}
+
+enum text_dir text_direction(const char *s, size_t n)
+{
+	int rtl;
+
+	first_letter(s, n, 0, &rtl);
+	return rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR;
+}
+
+int text_has_rtl(const char *s, size_t n)
+{
+	int rtl;
+
+	return first_letter(s, n, 1, &rtl);
 }
 
 /* ---- fonts for characters ---- */

@@ -88,6 +88,9 @@ int text_measure(struct text_fonts *f, int bold, const char *s, size_t n,
 /* The direction of s[0..n) by its first strong character; LTR if none. */
 enum text_dir text_direction(const char *s, size_t n);
 
+/* Whether s[0..n) has a strong right-to-left character (Hebrew, Arabic). */
+int text_has_rtl(const char *s, size_t n);
+
 /* Where the next character (a grapheme: a base with its marks, an emoji
  * sequence) starts after s[0]; never 0 for n > 0. */
 size_t text_next_char(const char *s, size_t n);

@@ -10,6 +10,10 @@
  * if one ever leaks into the text.
  *
  * With CP_REPORTS_BENCH=1 the program instead times a 20-page report.
+ * With CP_REPORTS_LANG=ar (any shipped language) the reports are written
+ * in that language, as `report --language` writes them: the layout test
+ * (tests/e2e/reports_layout.sh) checks the right-to-left ones with it.
+ * Exit 77 when that language's locale is missing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "report.h"
 
 #define N_DIMS	   11
@@ -691,6 +696,7 @@ int main(void)
 	    cmocka_unit_test(test_compare_small),
 	};
 	const char *dir = getenv("CP_REPORTS_OUT");
+	const char *lang = getenv("CP_REPORTS_LANG");
 
 	if (dir && *dir)
 		snprintf(out_dir, sizeof(out_dir), "%s", dir);
@@ -701,6 +707,23 @@ int main(void)
 		fprintf(stderr, "cannot create %s: %s\n", out_dir,
 			strerror(errno));
 		return 1;
+	}
+	if (lang && *lang) {
+		struct cp_error err;
+		const struct cp_lang *l;
+
+		if (cp_i18n_init(NULL, &err)) {
+			fprintf(stderr, "%s\n", err.message);
+			return 1;
+		}
+		l = cp_lang_find(lang);
+		if (l == NULL || !cp_lang_available(l)) {
+			fprintf(stderr,
+				"language %s: not shipped or no locale\n",
+				lang);
+			return 77;
+		}
+		(void)cp_lang_use(l);
 	}
 	if (getenv("CP_REPORTS_BENCH"))
 		return bench();

@@ -209,6 +209,12 @@ static void test_bidi(void **state)
 	assert_int_equal(t[0], 'b');
 	assert_int_equal(text_direction("123 שלום abc", 16), TEXT_DIR_RTL);
 	assert_int_equal(text_direction("123 ...", 7), TEXT_DIR_LTR);
+	/* A right-to-left report's lines: any Hebrew or Arabic letter, even
+	 * after a Latin word; digits and punctuation are not letters. */
+	assert_int_equal(text_has_rtl("Ward 7 \xD8\xAA", 9), 1);
+	assert_int_equal(text_has_rtl("abc \xD7\x90", 6), 1);
+	assert_int_equal(text_has_rtl("Ward 7 (83%)", 12), 0);
+	assert_int_equal(text_has_rtl("", 0), 0);
 	text_line_release(&l);
 }
 
