@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "import.h"
 #include "problems.h"
 
@@ -19,13 +20,14 @@ enum {
 
 static const struct cmd_opt import_opts[IMPORT_NOPTS] = {
     [IMPORT_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"check the file and write nothing"},
+			N_("check the file and write nothing")},
     [IMPORT_FORMAT] =
 	{"format", 0, OPT_VALUE, "csv|json",
-	 "the file's format (default: from its name, else its content)"},
-    [IMPORT_REPLACE] = {"replace", 0, OPT_FLAG, NULL,
-			"swap the responses of an earlier import of the same "
-			"file or rows for this file's"},
+	 N_("the file's format (default: from its name, else its content)")},
+    [IMPORT_REPLACE] =
+	{"replace", 0, OPT_FLAG, NULL,
+	 N_("swap the responses of an earlier import of the same "
+	    "file or rows for this file's")},
 };
 
 static int print_problems(const struct cp_problems *p, const char *path)
@@ -104,27 +106,42 @@ static int cmd_import_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	}
 	for (size_t i = 0; i < res.nreplaced; i++)
-		printf("%s import %lld of wave %lld: %lld response%s out\n",
-		       o.dry_run ? "would replace" : "replaced",
-		       (long long)res.replaced[i].id,
-		       (long long)res.replaced[i].wave_id,
-		       (long long)res.replaced[i].responses,
-		       res.replaced[i].responses == 1 ? "" : "s");
-	if (o.dry_run)
-		printf("would import %zu response%s to wave %lld\n"
-		       "dry run: nothing was written\n",
-		       res.imported, res.imported == 1 ? "" : "s", wave);
-	else
-		printf("imported %zu response%s to wave %lld (import %lld)\n",
-		       res.imported, res.imported == 1 ? "" : "s", wave,
-		       (long long)res.import_id);
+		printf(
+		    o.dry_run
+			? cp_ngettext("would replace import %lld of wave "
+				      "%lld: %lld response out\n",
+				      "would replace import %lld of wave "
+				      "%lld: %lld responses out\n",
+				      (unsigned long)res.replaced[i].responses)
+			: cp_ngettext("replaced import %lld of wave %lld: "
+				      "%lld response out\n",
+				      "replaced import %lld of wave %lld: "
+				      "%lld responses out\n",
+				      (unsigned long)res.replaced[i].responses),
+		    (long long)res.replaced[i].id,
+		    (long long)res.replaced[i].wave_id,
+		    (long long)res.replaced[i].responses);
+	if (o.dry_run) {
+		printf(cp_ngettext("would import %zu response to wave %lld\n",
+				   "would import %zu responses to wave %lld\n",
+				   res.imported),
+		       res.imported, wave);
+		printf("%s", _("dry run: nothing was written\n"));
+	} else {
+		printf(cp_ngettext("imported %zu response to wave %lld (import "
+				   "%lld)\n",
+				   "imported %zu responses to wave %lld "
+				   "(import %lld)\n",
+				   res.imported),
+		       res.imported, wave, (long long)res.import_id);
+	}
 	cp_import_result_release(&res);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
-    .summary = "import responses to a wave from CSV or JSON",
+    .summary = N_("import responses to a wave from CSV or JSON"),
     .usage = "[--dry-run] [--replace] WAVE FILE",
     .description =
 	"For answers given on paper or in another tool. CSV has a header: "

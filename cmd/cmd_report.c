@@ -36,24 +36,27 @@ enum {
 
 static const struct cmd_opt team_opts[TEAM_NOPTS] = {
     [TEAM_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		   "the team to report on (required without --all)"},
+		   N_("the team to report on (required without --all)")},
     [TEAM_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		   "the wave (default: the team's newest closed wave; with "
-		   "--all the newest closed wave)"},
+		   N_("the wave (default: the team's newest closed wave; with "
+		      "--all the newest closed wave)")},
     [TEAM_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf|DIR",
-		     "where to write the PDF (required); with --all a "
-		     "directory"},
-    [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
+		     N_("where to write the PDF (required); with --all a "
+			"directory")},
+    [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER",
+		    N_("a4 (default) or letter")},
     [TEAM_ALL] = {"all", 0, OPT_FLAG, NULL,
-		  "a report for every team of the wave, in parallel, and "
-		  "DIR/index.csv"},
+		  N_("a report for every team of the wave, in parallel, and "
+		     "DIR/index.csv")},
     [TEAM_PARENT] = {"parent", 0, OPT_VALUE, "TEAM",
-		     "with --all: only TEAM and the teams below it"},
-    [TEAM_JOBS] = {"jobs", 'j', OPT_VALUE, "N",
-		   "with --all: N worker processes (default: one per core)"},
-    [TEAM_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
-		       "the report's language: en, cy, es, pl or ar (default: "
-		       "the setting language)"},
+		     N_("with --all: only TEAM and the teams below it")},
+    [TEAM_JOBS] =
+	{"jobs", 'j', OPT_VALUE, "N",
+	 N_("with --all: N worker processes (default: one per core)")},
+    [TEAM_LANGUAGE] =
+	{"language", 0, OPT_VALUE, "LANG",
+	 N_("the report's language: en, cy, es, pl or ar (default: "
+	    "the setting language)")},
 };
 
 enum {
@@ -68,21 +71,21 @@ enum {
 
 static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
     [COMPARE_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		      "the wave (default: the newest closed)"},
+		      N_("the wave (default: the newest closed)")},
     [COMPARE_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf",
-			"where to write the PDF (required)"},
+			N_("where to write the PDF (required)")},
     [COMPARE_PAPER] = {"paper", 0, OPT_VALUE, "PAPER",
-		       "a4 (default) or letter"},
+		       N_("a4 (default) or letter")},
     [COMPARE_MEASURE] =
 	{"measure", 0, OPT_VALUE, "MEASURE",
-	 "what the cells show: score (default, 0-100) or favourable (%)"},
+	 N_("what the cells show: score (default, 0-100) or favourable (%)")},
     [COMPARE_SORT] =
 	{"sort", 0, OPT_VALUE, "ORDER",
-	 "tree (default: the organisation's order, each group above its "
-	 "teams), name, or overall (the mean of a team's shown cells)"},
+	 N_("tree (default: the organisation's order, each group above its "
+	    "teams), name, or overall (the mean of a team's shown cells)")},
     [COMPARE_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
-			  "the report's language: en, cy, es, pl or ar "
-			  "(default: the setting language)"},
+			  N_("the report's language: en, cy, es, pl or ar "
+			     "(default: the setting language)")},
 };
 
 /*
@@ -307,23 +310,26 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_report_team_entry = {
     .name = "report team",
-    .summary = "a team's PDF report for a closed wave",
+    .summary = N_("a team's PDF report for a closed wave"),
     .usage = "(--team TEAM -o FILE.pdf | --all [--parent TEAM] -o DIR "
 	     "[--jobs N]) [--wave WAVE] [--paper a4|letter]",
     .description =
 	"Writes the team report: a cover with the response rate and the "
 	"threshold, what\nis going well, the 7 C's and the four "
-	"behaviours, trends over the team's last\n12 closed waves, item "
-	"detail, areas to grow, self and team, comments (when\nthe "
-	"comment threshold allows), a workshop page and the method. "
-	"Numbers with\nfewer than the threshold of responses are never "
-	"printed. SOURCE_DATE_EPOCH\nsets the creation date: the same data "
-	"then gives the same bytes.\n\nWith --all, one PDF per team the "
-	"wave went to (or TEAM and the teams below\nit), named after the "
-	"team, written by one worker process per core; a hidden\nteam "
-	"gets its one-page explanation. DIR/index.csv lists team, file "
-	"and status\n(written, hidden or failed). A progress bar shows on "
-	"a terminal.",
+	"behaviours, the eNPS when the survey asks\nit (promoters, "
+	"passives, detractors, the score with its interval and trend),\n"
+	"trends over the team's last 12 closed waves, item detail (with "
+	"how many\npreferred not to say), areas to grow, self and team, "
+	"comments (when the\ncomment threshold allows), a workshop page "
+	"and the method. Numbers with fewer\nthan the threshold of "
+	"responses are never printed; \"prefer not to say\" is\ncounted "
+	"apart, never in n. SOURCE_DATE_EPOCH sets the creation date: the\n"
+	"same data then gives the same bytes.\n\nWith --all, one PDF per "
+	"team the wave went to (or TEAM and the teams below\nit), named "
+	"after the team, written by one worker process per core; a "
+	"hidden\nteam gets its one-page explanation. DIR/index.csv lists "
+	"team, file and status\n(written, hidden or failed). A progress "
+	"bar shows on a terminal.",
     .opts = team_opts,
     .nopts = TEAM_NOPTS,
     .min_args = 0,
@@ -334,15 +340,16 @@ const struct cmd_entry cmd_report_team_entry = {
 
 const struct cmd_entry cmd_report_compare_entry = {
     .name = "report compare",
-    .summary = "a PDF heat map of every team for HR",
+    .summary = N_("a PDF heat map of every team for HR"),
     .usage = "[--wave WAVE] -o FILE.pdf [--paper a4|letter] "
 	     "[--measure score|favourable] [--sort tree|name|overall]",
     .description =
 	"Writes the comparison report: a heat map of teams by dimensions "
 	"with the number\nin each cell, the response rate per team and "
-	"the organisation's row, continued\nover pages. A cell with fewer "
-	"than the threshold of responses reads \"fewer\nthan k\". "
-	"SOURCE_DATE_EPOCH sets the creation date.",
+	"the organisation's row, continued\nover pages, and an eNPS column "
+	"when the survey asks it. A cell with fewer\nthan the threshold "
+	"of responses reads \"fewer than k\". SOURCE_DATE_EPOCH sets the\n"
+	"creation date.",
     .opts = compare_opts,
     .nopts = COMPARE_NOPTS,
     .min_args = 0,

@@ -39,25 +39,26 @@ enum {
 
 static const struct cmd_opt results_opts[RESULTS_NOPTS] = {
     [RESULTS_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		      "only TEAM and its sub-teams (default: every group)"},
+		      N_("only TEAM and its sub-teams (default: every group)")},
     [RESULTS_TREND] =
 	{"trend", 0, OPT_FLAG, NULL,
-	 "every wave of one group: TEAM with its sub-teams, or the "
-	 "organisation"},
+	 N_("every wave of one group: TEAM with its sub-teams, or the "
+	    "organisation")},
     [RESULTS_MATRIX] =
 	{"matrix", 'm', OPT_FLAG, NULL,
-	 "one row per group, one column per dimension (the heat map)"},
+	 N_("one row per group, one column per dimension (the heat map)")},
     [RESULTS_MEASURE] =
 	{"measure", 0, OPT_VALUE, "MEASURE",
-	 "what --matrix shows: score (default), mean or favourable"},
+	 N_("what --matrix shows: score (default), mean or favourable")},
     [RESULTS_ITEMS] = {"items", 'i', OPT_FLAG, NULL,
-		       "add a row for every item"},
+		       N_("add a row for every item")},
     [RESULTS_COMMENTS] =
 	{"comments", 'c', OPT_FLAG, NULL,
-	 "list the comments of groups above the comment threshold"},
-    [RESULTS_ALL_WAVES] = {"all-waves", 0, OPT_FLAG, NULL,
-			   "every wave that was not cancelled, oldest first, "
-			   "in one table"},
+	 N_("list the comments of groups above the comment threshold")},
+    [RESULTS_ALL_WAVES] =
+	{"all-waves", 0, OPT_FLAG, NULL,
+	 N_("every wave that was not cancelled, oldest first, "
+	    "in one table")},
 };
 
 /* The machine-readable rows (csv, json): one per group and measure. */
@@ -1217,7 +1218,7 @@ static int cmd_results_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_results_entry = {
     .name = "results",
-    .summary = "a wave's scores per group, with thresholds applied",
+    .summary = N_("a wave's scores per group, with thresholds applied"),
     .usage = "[WAVE...] [--all-waves] [--team TEAM] [--trend] [--matrix] "
 	     "[--items] [--comments]",
     .description =

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
+#include "i18n.h"
 #include "portal.h"
 #include "portal_oidc.h"
 #include "report_write.h"
@@ -39,51 +40,84 @@ enum {
 static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
     [SERVE_LISTEN] =
 	{"listen", 'l', OPT_VALUE, "ADDR:PORT",
-	 "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
-	 "port 0 picks a free one)"},
-    [SERVE_BASE_URL] =
-	{"base-url", 0, OPT_VALUE, "URL",
-	 "the public address of this server (default: the base_url setting)"},
+	 N_("where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
+	    "port 0 picks a free one)")},
+    [SERVE_BASE_URL] = {"base-url", 0, OPT_VALUE, "URL",
+			N_("the public address of this server (default: the "
+			   "base_url setting)")},
     [SERVE_THREADS] = {"threads", 0, OPT_VALUE, "N",
-		       "request threads (default: 2 per CPU)"},
+		       N_("request threads (default: 2 per CPU)")},
     [SERVE_TIMEOUT] = {"timeout", 0, OPT_VALUE, "SECONDS",
-		       "close a connection idle this long (default 30)"},
+		       N_("close a connection idle this long (default 30)")},
     [SERVE_DEADLINE] =
 	{"deadline", 0, OPT_VALUE, "SECONDS",
-	 "close a connection whose request (headers and body) takes longer "
-	 "than this to arrive, however steadily it trickles (default 60)"},
+	 N_("close a connection whose request (headers and body) takes longer "
+	    "than this to arrive, however steadily it trickles (default 60)")},
     [SERVE_MAX_CONNECTIONS] =
 	{"max-connections", 0, OPT_VALUE, "N",
-	 "connections at once, in all (default 1000); when full, the one "
-	 "waiting longest for its request is closed to serve a new one"},
+	 N_("connections at once, in all (default 1000); when full, the one "
+	    "waiting longest for its request is closed to serve a new one")},
     [SERVE_PER_IP] =
 	{"per-ip", 0, OPT_VALUE, "N",
-	 "connections at once from one address (default 64; 0: no limit, "
-	 "for a reverse proxy)"},
+	 N_("connections at once from one address (default 64; 0: no limit, "
+	    "for a reverse proxy)")},
     [SERVE_MAX_BODY] = {"max-body", 0, OPT_VALUE, "BYTES",
-			"largest request body accepted (default 262144)"},
-    [SERVE_MIX_WAIT] =
-	{"mix-wait", 0, OPT_VALUE, "MS",
-	 "how long an answer alone in its team waits for another to be stored "
-	 "with (default 100; 0: never)"},
+			N_("largest request body accepted (default 262144)")},
+    [SERVE_MIX_WAIT] = {"mix-wait", 0, OPT_VALUE, "MS",
+			N_("how long an answer alone in its team waits for "
+			   "another to be stored "
+			   "with (default 100; 0: never)")},
     [SERVE_CERT] = {"cert", 0, OPT_VALUE, "FILE",
-		    "serve HTTPS with this PEM certificate"},
+		    N_("serve HTTPS with this PEM certificate")},
     [SERVE_KEY] = {"key", 0, OPT_VALUE, "FILE",
-		   "the PEM private key for --cert"},
+		   N_("the PEM private key for --cert")},
 };
+
+/*
+ * The log on stderr. Access lines (they begin with their time, a digit)
+ * are kept in a buffer the server has written out after each committed
+ * batch, every 250 ms and at stop (log_flush): one write for many
+ * requests. Any other line (an error, a notice) goes out at once, after
+ * what was kept. Whole lines only, so lines from threads never
+ * interleave.
+ */
+#define LOG_KEEP 16384
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_kept[LOG_KEEP];
+static size_t log_len;
+
+static void log_out_locked(void)
+{
+	if (log_len)
+		fwrite(log_kept, 1, log_len, stderr);
+	log_len = 0;
+}
+
+static void log_flush(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&log_lock);
+	log_out_locked();
+	pthread_mutex_unlock(&log_lock);
+}
 
 static void log_line(void *arg, const char *line)
 {
-	char out[600];
 	size_t n = strlen(line);
 
 	(void)arg;
-	/* One write per line, so lines from threads never interleave. */
-	if (n > sizeof(out) - 2)
-		n = sizeof(out) - 2;
-	memcpy(out, line, n);
-	out[n++] = '\n';
-	fwrite(out, 1, n, stderr);
+	if (n > 598)
+		n = 598;
+	pthread_mutex_lock(&log_lock);
+	if (log_len + n + 1 > sizeof(log_kept))
+		log_out_locked();
+	memcpy(log_kept + log_len, line, n);
+	log_len += n;
+	log_kept[log_len++] = '\n';
+	if (!(line[0] >= '0' && line[0] <= '9'))
+		log_out_locked();
+	pthread_mutex_unlock(&log_lock);
 }
 
 /* ---- the portal's downloads: the PDF from reports/, the export from
@@ -254,6 +288,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.tls_cert = cert_pem;
 	o.tls_key = key_pem;
 	o.log = log_line;
+	o.log_flush = log_flush;
 	o.base_url = base;
 	hooks = portal_hooks;
 	o.portal = &hooks;
@@ -310,7 +345,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .summary = "serve the response form and the results portal",
+    .summary = N_("serve the response form and the results portal"),
     .usage = "[--listen ADDR:PORT] [--base-url URL]",
     .description =
 	"Runs the web form team members answer on: GET /r/TOKEN shows the "
@@ -320,7 +355,9 @@ const struct cmd_entry cmd_serve_entry = {
 	"e-mailed link or single sign-on (docs/portal.md). Answers "
 	"are committed durably before the\nthank-you page is sent; "
 	"concurrent submissions are committed together.\nThe access log "
-	"(stderr) never shows a token. Stop with SIGINT or SIGTERM:\n"
+	"(stderr) never shows a token; it is written after each commit and\n"
+	"at least every 250 ms, so SIGKILL may lose the last lines. Stop with "
+	"SIGINT or SIGTERM:\n"
 	"requests in flight are finished first. Behind a reverse proxy, "
 	"listen on\nloopback and use --per-ip 0.",
     .opts = serve_opts,

@@ -251,6 +251,16 @@ float chart_stacked_legend(struct pdf *p, float x, float y,
 	return at - x;
 }
 
+/* How a trend maps its values onto the plot's height (0..100 there). */
+struct trend_scale {
+	double (*place)(double v); /* a value as 0..100 of the height */
+	const char *axis[3];	   /* the labels at 0, 50 and 100 */
+	int signed_value; /* a value as given, with its sign ("+12"), not as
+			     placed on 0..100 ("55") */
+	int every_value;  /* a label beside every shown wave's point */
+	int every_date;	  /* every wave's date under the axis, if it fits */
+};
+
 /* A value 1..5 on the trend's 0..100 scale, clamped. */
 static double score_of(double mean)
 {
@@ -258,6 +268,19 @@ static double score_of(double mean)
 
 	return v < 0 ? 0 : v > 100 ? 100 : v;
 }
+
+/* An eNPS, -100..100, as 0..100 of the height, clamped. */
+static double enps_place(double score)
+{
+	double v = (score + 100) / 2;
+
+	return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+static const struct trend_scale mean_scale = {
+    score_of, {"0", "50", "100"}, 0, 0, 0};
+static const struct trend_scale enps_scale = {
+    enps_place, {"-100", "0", "+100"}, 1, 1, 1};
 
 static int point_shown(const struct rp_trend_point *pt)
 {
@@ -274,7 +297,8 @@ static double bound(double end, double mean, int side)
 }
 
 /* The interval between two neighbouring shown waves, as a pale band. */
-static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
+static void trend_band(struct pdf *p, const struct trend_scale *s, float x0,
+		       float x1, float py, float ph,
 		       const struct rp_trend_point *a,
 		       const struct rp_trend_point *b)
 {
@@ -289,12 +313,52 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
 	HPDF_Page_SetRGBFill(p->page, band.r, band.g, band.b);
 	x0 = pdf_x(p, x0);
 	x1 = pdf_x(p, x1);
-	HPDF_Page_MoveTo(p->page, x0, py + ph * (float)score_of(al) / 100);
-	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bl) / 100);
-	HPDF_Page_LineTo(p->page, x1, py + ph * (float)score_of(bh) / 100);
-	HPDF_Page_LineTo(p->page, x0, py + ph * (float)score_of(ah) / 100);
+	HPDF_Page_MoveTo(p->page, x0, py + ph * (float)s->place(al) / 100);
+	HPDF_Page_LineTo(p->page, x1, py + ph * (float)s->place(bl) / 100);
+	HPDF_Page_LineTo(p->page, x1, py + ph * (float)s->place(bh) / 100);
+	HPDF_Page_LineTo(p->page, x0, py + ph * (float)s->place(ah) / 100);
 	HPDF_Page_ClosePath(p->page);
 	HPDF_Page_Fill(p->page);
+}
+
+/* A shown wave's value as the scale writes it. */
+static const char *value_text(char *num, size_t n, const struct trend_scale *s,
+			      double v)
+{
+	if (s->signed_value)
+		return rp_fmt(num, n, "%+.0f", v);
+	return rp_fmt(num, n, "%.0f", s->place(v));
+}
+
+/* The waves' dates under the plot: with a scale that asks for it, every
+ * k-th wave's (the last included), k as small as lets them fit their
+ * steps; else the first and the last. */
+static void trend_dates(struct pdf *p, const struct trend_scale *s, float px,
+			float pw, float y, const float *xs, float step,
+			size_t n, const char *const *waves)
+{
+	float widest = 0;
+	size_t i, k;
+
+	for (i = 0; s->every_date && n > 1 && i < n; i++)
+		if (pdf_width(p, 0, 7, waves[i]) > widest)
+			widest = pdf_width(p, 0, 7, waves[i]);
+	for (k = 1; widest > 0 && k < n; k++)
+		if (widest + 6 <= step * (float)k)
+			break;
+	if (widest > 0 && k < n) {
+		for (i = 0; i < n; i++)
+			if ((n - 1 - i) % k == 0)
+				pdf_text_center(p, xs[i], y + 2, 0, 7,
+						PDF_MUTED, waves[i]);
+		return;
+	}
+	pdf_text(p, px, y + 2, 0, 7, PDF_MUTED, waves[0]);
+	if (n > 1 && pdf_width(p, 0, 7, waves[0]) +
+			     pdf_width(p, 0, 7, waves[n - 1]) + 6 <
+			 pw)
+		pdf_text_right(p, px + pw, y + 2, 0, 7, PDF_MUTED,
+			       waves[n - 1]);
 }
 
 /*
@@ -307,19 +371,22 @@ static void trend_band(struct pdf *p, float x0, float x1, float py, float ph,
  * the order the mirrored tables list them, so the two never read in
  * opposite directions on the same page.
  */
-void chart_trend(struct pdf *p, float x, float y, float w, float h,
-		 const char *title, const struct rp_trend_point *points,
-		 size_t n, const char *const *waves)
+static void trend(struct pdf *p, const struct trend_scale *s, float x, float y,
+		  float w, float h, const char *title,
+		  const struct rp_trend_point *points, size_t n,
+		  const char *const *waves)
 {
-	/* The plot stands clear of its axis labels on the left (0..100),
-	 * the last value on the right and the dates below, so nothing drawn
-	 * in it (hatching included) can cover them. */
+	/* The plot stands clear of its axis labels on the left, the last
+	 * value on the right and the dates below, so nothing drawn in it
+	 * (hatching included) can cover them. */
 	float px = x + 20, pw = w - 46, py = y + 16, ph = h - 32;
 	float step, xs[RP_WAVES_MAX];
 	char num[32];
 	size_t i, last = RP_WAVES_MAX;
 	int v;
 
+	if (s->axis[0][0] == '-')
+		px += 6, pw -= 6; /* room for "-100" */
 	pdf_text_fit(p, x, y + h - 9, w, 1, 9, PDF_INK, title);
 	if (n > RP_WAVES_MAX)
 		n = RP_WAVES_MAX;
@@ -330,7 +397,7 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 			 PDF_RULE);
 		if (v % 50 == 0)
 			pdf_text_right(p, px - 5, gy - 2.5f, 0, 7, PDF_MUTED,
-				       rp_fmt(num, sizeof(num), "%d", v));
+				       s->axis[v / 50]);
 	}
 	if (n == 0) {
 		pdf_text_center(p, px + pw / 2, py + ph / 2, 0, 7.5f, PDF_MUTED,
@@ -339,7 +406,7 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 	}
 	/* Half a step of margin at each end keeps a first or last wave's
 	 * hatching inside the plot. */
-	step = n > 1 ? pw / (float)n : 0;
+	step = n > 1 ? pw / (float)n : pw;
 	for (i = 0; i < n; i++)
 		xs[i] = n > 1 ? px + step * ((float)i + 0.5f) : px + pw / 2;
 	for (i = 0; i < n; i++) {
@@ -354,39 +421,52 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 	}
 	for (i = 0; i + 1 < n; i++)
 		if (point_shown(&points[i]) && point_shown(&points[i + 1]))
-			trend_band(p, xs[i], xs[i + 1], py, ph, &points[i],
+			trend_band(p, s, xs[i], xs[i + 1], py, ph, &points[i],
 				   &points[i + 1]);
 	for (i = 0; i + 1 < n; i++)
 		if (point_shown(&points[i]) && point_shown(&points[i + 1]))
 			pdf_line(
 			    p, xs[i],
-			    py + ph * (float)score_of(points[i].mean) / 100,
+			    py + ph * (float)s->place(points[i].mean) / 100,
 			    xs[i + 1],
-			    py + ph * (float)score_of(points[i + 1].mean) / 100,
+			    py + ph * (float)s->place(points[i + 1].mean) / 100,
 			    1.4f, PDF_ACCENT);
 	for (i = 0; i < n; i++) {
 		float cy;
 
 		if (!point_shown(&points[i]))
 			continue;
-		cy = py + ph * (float)score_of(points[i].mean) / 100;
+		cy = py + ph * (float)s->place(points[i].mean) / 100;
 		pdf_circle(p, xs[i], cy, 1.9f, PDF_ACCENT, PDF_ACCENT);
 		if (points[i].change == RP_CHANGE_UP)
 			pdf_triangle(p, xs[i], cy + 7, 3.2f, 1, PDF_ACCENT);
 		else if (points[i].change == RP_CHANGE_DOWN)
 			pdf_triangle(p, xs[i], cy - 7, 3.2f, 0, PDF_ANSWER[0]);
+		/* Each value beside its point, left of it, above or below
+		 * as leaves room (a change's triangle is drawn there). */
+		if (s->every_value && i + 1 < n) {
+			int below = cy > py + ph * 0.8f ||
+				    points[i].change == RP_CHANGE_UP;
+			pdf_text_right(
+			    p, xs[i] - 3, below ? cy - 9.5f : cy + 3.5f, 0, 7,
+			    PDF_INK,
+			    value_text(num, sizeof(num), s, points[i].mean));
+		}
 		last = i;
 	}
 	if (last < RP_WAVES_MAX) {
 		/* The latest shown value, right of the plot, or beside its
 		 * own point when the last wave is a gap: the label must not
 		 * pretend to be the last wave's. */
-		double va = score_of(points[last].mean);
+		double va = s->place(points[last].mean);
 		float lx = last == n - 1 ? px + pw + 5 : xs[last] + 4;
 		float ly = last == n - 1 ? -3 : 4;
 
-		pdf_text(p, lx, py + ph * (float)va / 100 + ly, 1, 7.5f,
-			 PDF_INK, rp_fmt(num, sizeof(num), "%.0f", va));
+		if (!(s->every_value && last + 1 < n))
+			pdf_text(
+			    p, lx, py + ph * (float)va / 100 + ly, 1, 7.5f,
+			    PDF_INK,
+			    value_text(num, sizeof(num), s, points[last].mean));
 	} else {
 		const char *msg = _("not enough responses");
 		float mw = pdf_width(p, 0, 7, msg);
@@ -396,14 +476,22 @@ void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		pdf_text_center(p, px + pw / 2, py + ph / 2 + 5, 0, 7,
 				PDF_MUTED, msg);
 	}
-	if (waves) {
-		pdf_text(p, px, y + 2, 0, 7, PDF_MUTED, waves[0]);
-		if (n > 1 && pdf_width(p, 0, 7, waves[0]) +
-				     pdf_width(p, 0, 7, waves[n - 1]) + 6 <
-				 pw)
-			pdf_text_right(p, px + pw, y + 2, 0, 7, PDF_MUTED,
-				       waves[n - 1]);
-	}
+	if (waves)
+		trend_dates(p, s, px, pw, y, xs, step, n, waves);
+}
+
+void chart_trend(struct pdf *p, float x, float y, float w, float h,
+		 const char *title, const struct rp_trend_point *points,
+		 size_t n, const char *const *waves)
+{
+	trend(p, &mean_scale, x, y, w, h, title, points, n, waves);
+}
+
+void chart_trend_enps(struct pdf *p, float x, float y, float w, float h,
+		      const char *title, const struct rp_trend_point *points,
+		      size_t n, const char *const *waves)
+{
+	trend(p, &enps_scale, x, y, w, h, title, points, n, waves);
 }
 
 struct rgb chart_heat_colour(double v)

@@ -194,6 +194,49 @@ static void fill_enps(struct rp_team_data *t, const struct cp_results *r,
 	}
 }
 
+/*
+ * The eNPS trend's point of team in r: its score and interval, or a gap,
+ * whose reason (core's words, or that the wave asked no eNPS) is added
+ * to t->enps_hidden after label, the wave's date.
+ */
+static void fill_enps_point(struct rp_trend_point *pt, struct rp_team_data *t,
+			    const struct cp_results *r, int64_t team,
+			    const char *label)
+{
+	const struct cp_group *g = r->scores ? team_group(r, team) : NULL;
+	size_t item = cp_results_enps_item(r), len = strlen(t->enps_hidden);
+	const struct cp_change *ch = NULL;
+	const struct cp_enps *e = NULL;
+	char why[512];
+	int n;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->suppressed = 1;
+	if (g && item != CP_NO_GROUP)
+		e = cp_results_enps(r, g, item, &ch);
+	if (g && e && !g->suppressed && !e->suppressed) {
+		pt->suppressed = 0;
+		pt->mean = e->score;
+		pt->ci_low = e->has_ci ? e->ci_low : e->score;
+		pt->ci_high = e->has_ci ? e->ci_high : e->score;
+		pt->change = ch ? change_of(ch) : RP_CHANGE_NONE;
+		return;
+	}
+	if (g == NULL)
+		cp_strlcpy(why, _("the team was not in this wave"),
+			   sizeof(why));
+	else if (item == CP_NO_GROUP || e == NULL)
+		cp_strlcpy(why, _("the survey asked no eNPS question"),
+			   sizeof(why));
+	else
+		cp_results_reason_text(r, g->suppressed ? &g->why : &e->why,
+				       why, sizeof(why));
+	n = snprintf(t->enps_hidden + len, sizeof(t->enps_hidden) - len,
+		     "%s%s: %s", len ? "; " : "", label, why);
+	if (n < 0 || (size_t)n >= sizeof(t->enps_hidden) - len)
+		t->enps_hidden[len] = '\0'; /* cut at a whole entry */
+}
+
 /* Why the group is hidden, and the teams inside it shown on their own. */
 static void hidden_page(struct rp_team_data *t, const struct cp_results *r,
 			const struct cp_group *g)
@@ -325,8 +368,12 @@ int rp_team_report_from_results(struct rp_team_data **out,
 			fill_point(&t->trends[i].points[r->n_waves], wr, team,
 				   sv->dims[i].id);
 		}
+		if (r->enps.present)
+			fill_enps_point(&r->enps.trend[r->n_waves], t, wr, team,
+					label);
 		r->n_waves++;
 	}
+	r->enps.trend_hidden = t->enps_hidden[0] ? t->enps_hidden : NULL;
 	r->waves = t->waves;
 	r->trends = t->trends;
 	r->n_trends = sv->ndims;

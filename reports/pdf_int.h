@@ -207,6 +207,12 @@ float chart_stacked_legend(struct pdf *p, float x, float y,
 void chart_trend(struct pdf *p, float x, float y, float w, float h,
 		 const char *title, const struct rp_trend_point *points,
 		 size_t n, const char *const *waves);
+/* The same for an eNPS over waves: points[].mean and its interval are
+ * scores -100..100; every shown wave's value beside its point, and every
+ * wave's date under the axis when they fit. */
+void chart_trend_enps(struct pdf *p, float x, float y, float w, float h,
+		      const char *title, const struct rp_trend_point *points,
+		      size_t n, const char *const *waves);
 
 /* The heat map's colour for a value 0..100 (NaN: grey). */
 struct rgb chart_heat_colour(double v);

@@ -94,6 +94,14 @@ struct rp_item {
 	int declined;  /* "prefer not to say": not in n or counts */
 };
 
+/* One wave of one dimension's trend. */
+struct rp_trend_point {
+	int suppressed;		/* the wave had fewer than k responses: a gap */
+	double mean;		/* 1..5 (an eNPS trend: -100..100) */
+	double ci_low, ci_high; /* its 95% interval, 1..5 (the mean without) */
+	enum rp_change change;	/* against the previous reported wave */
+};
+
 /* The survey's eNPS item (0-10, promoters 9-10, detractors 0-6). */
 struct rp_enps {
 	int present;	    /* the survey has an eNPS item */
@@ -109,14 +117,12 @@ struct rp_enps {
 	int has_diff;			  /* a change since the previous wave */
 	double diff, diff_low, diff_high; /* in points */
 	enum rp_change change;
-};
-
-/* One wave of one dimension's trend. */
-struct rp_trend_point {
-	int suppressed;		/* the wave had fewer than k responses: a gap */
-	double mean;		/* 1..5 */
-	double ci_low, ci_high; /* its 95% interval, 1..5 (the mean without) */
-	enum rp_change change;	/* against the previous reported wave */
+	/* Over rp_team_report.waves, oldest first: mean is the eNPS,
+	 * -100..100, with its interval; a gap where it was hidden or not
+	 * asked. trend_hidden says why for each gap ("2026-10-05: fewer
+	 * than 5 answered"), or is NULL. */
+	struct rp_trend_point trend[RP_WAVES_MAX];
+	const char *trend_hidden;
 };
 
 struct rp_trend {
@@ -280,7 +286,7 @@ struct rp_team_data {
 	char wave_labels[RP_WAVES_MAX][24];
 	char wave[32], opens[16], closes[16];
 	char reason[512], fix[512], shown[1024], enps_reason[512];
-	char gaps[1024];
+	char gaps[1024], enps_hidden[1024];
 	struct rp_action *actions;
 	struct cp_action *action_rows; /* owned: what actions point into */
 	char (*action_dates)[2][16];

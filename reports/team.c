@@ -501,6 +501,32 @@ static const char *enps_change(char *a, size_t n, const struct rp_enps *e)
 		      e->diff, e->diff_low, e->diff_high);
 }
 
+/* The eNPS over the report's waves, as the dimensions' trends are drawn
+ * but the width of the page, and why each hatched wave is hidden. */
+static void enps_trend(struct pdf *p, const struct rp_team_report *r)
+{
+	const float h = 112;
+	const struct rp_enps *e = &r->enps;
+	char a[1280];
+
+	if (r->n_waves <= 1)
+		return;
+	pdf_need(p, h + 40);
+	pdf_space(p, 4);
+	chart_trend_enps(
+	    p, p->left, p->y - h, p->right - p->left, h,
+	    rp_fmt(a, sizeof(a),
+		   _("eNPS over the last %zu waves (95%% interval as a band)"),
+		   r->n_waves),
+	    e->trend, r->n_waves, r->waves);
+	p->y -= h + 6;
+	if (e->trend_hidden)
+		pdf_paragraph(p, 8.5f, PDF_MUTED,
+			      rp_fmt(a, sizeof(a), _("Hatched, not shown: %s."),
+				     e->trend_hidden));
+	pdf_space(p, 8);
+}
+
 /* The eNPS block: score, interval, the three groups and the change. */
 static void enps(struct pdf *p, const struct rp_team_report *r)
 {
@@ -529,6 +555,7 @@ static void enps(struct pdf *p, const struct rp_team_report *r)
 			     rp_fmt(a, sizeof(a), _("eNPS not shown: %s."),
 				    str(e->reason)));
 		p->y -= 30;
+		enps_trend(p, r);
 		return;
 	}
 	pdf_need(p, 120);
@@ -572,6 +599,7 @@ static void enps(struct pdf *p, const struct rp_team_report *r)
 	if (e->has_diff)
 		pdf_paragraph(p, 9, PDF_INK, enps_change(a, sizeof(a), e));
 	pdf_space(p, 8);
+	enps_trend(p, r);
 }
 
 static void trends(struct pdf *p, const struct rp_team_report *r)

@@ -255,9 +255,10 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	}
 	/*
 	 * The trend: up to RP_WAVES_MAX - 1 closed waves before this one,
-	 * oldest first, each with the team's dimension means and changes
-	 * alone; each wave's change is computed from the one loaded before
-	 * it where that is its previous wave.
+	 * oldest first, each with the team's dimension means, its eNPS and
+	 * their changes (the team's items are read for the eNPS: only_team
+	 * keeps that to one group); each wave's change is computed from the
+	 * one loaded before it where that is its previous wave.
 	 */
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
@@ -266,7 +267,6 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		    .changes_team = team,
 		    .only_team = team,
 		    .no_item_changes = true,
-		    .dims_only = true,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,

@@ -32,7 +32,7 @@ num = lambda f: int(re.sub(r"\D", "", f.split("invitation-")[1]))
 for f in sorted((f for f in os.listdir(d) if "invitation-" in f and "reminder" not in f), key=num):
     if not re.match(r"wave-%s-invitation-\d+\.eml$" % w, f):
         continue
-    m = re.search(r"/r/([A-Za-z0-9_-]{43})$", open(os.path.join(d, f)).read(), re.M)
+    m = re.search(r"/r/([A-Za-z0-9_-]{22})$", open(os.path.join(d, f)).read(), re.M)
     print(m.group(1))
 PY
 	[ -s "$T/links-$1" ] || fail "no links for wave $1 in the outbox"

@@ -40,7 +40,9 @@ int cp_link_lookup(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 	}
 	if (rc)
 		return rc;
-	rc = cp_store_wave_get(st, inv->wave_id, wave, err);
+	/* Read just now with the invitation: a copy of the wave serves
+	 * while nothing has changed since (most posts, under load). */
+	rc = cp_store_wave_recent(st, inv->wave_id, wave, err);
 	if (rc)
 		return rc;
 	if (wave->status == CP_WAVE_CANCELLED)

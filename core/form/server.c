@@ -57,6 +57,7 @@
 #define IDLE_CHECKPOINT_MS 50
 #define COMMIT_WAIT_MS	   20 /* for readers, a checkpoint after a commit */
 #define SCRUB_RETRY_MS	   100
+#define MAX_THANKS	   64 /* thank-you pages kept: language x closing */
 
 enum route {
 	ROUTE_OTHER,
@@ -110,6 +111,15 @@ struct conn_entry {
 struct cached_survey {
 	int64_t ref;
 	struct cp_survey *survey;
+};
+
+/* A thank-you page as sent: it depends on the language and the wave's
+ * closing time only, so each is rendered once. */
+struct cached_page {
+	const struct cp_lang *lang;
+	int64_t closes_at;
+	char *html;
+	size_t len;
 };
 
 struct request {
@@ -170,7 +180,7 @@ struct cp_server {
 	size_t inflight;  /* queued or being written */
 	size_t reading;	  /* requests whose body is arriving or checked */
 	size_t answering; /* resumed by the writer, page not yet sent */
-	bool stopping;	  /* cp_server_stop has begun */
+	bool stopping;	  /* cp_server_stop has begun (atomic) */
 	int refuse_new;	  /* atomic: new connections are closed at once */
 	bool closing;	  /* submissions are refused from now on */
 	bool stop_writer;
@@ -201,6 +211,11 @@ struct cp_server {
 	/* Pinned surveys never change, so one parse serves every request. */
 	struct cached_survey surveys[MAX_SURVEYS];
 	size_t nsurveys;
+	/* Thank-you pages: added under page_lock, never changed once
+	 * published; nthanks is read without the lock (acquire). */
+	pthread_mutex_t page_lock;
+	struct cached_page thanks[MAX_THANKS];
+	size_t nthanks;
 };
 
 static _Thread_local struct cp_store *thread_store;
@@ -208,6 +223,13 @@ static _Thread_local struct cp_server *thread_store_owner;
 
 static void logf_(struct cp_server *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Writes out what the log has buffered (cp_server_options.log_flush). */
+static void log_flush(struct cp_server *s)
+{
+	if (s->opt.log && s->opt.log_flush)
+		s->opt.log_flush(s->opt.log_arg);
+}
 
 static void logf_(struct cp_server *s, const char *fmt, ...)
 {
@@ -220,6 +242,8 @@ static void logf_(struct cp_server *s, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	s->opt.log(s->opt.log_arg, line);
+	/* A message is written at once; access lines wait for log_flush. */
+	log_flush(s);
 }
 
 static bool token_char(char c)
@@ -295,6 +319,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	s->opt.log(s->opt.log_arg, line);
+	log_flush(s);
 }
 
 /* This thread's read connection, opened on first use. */
@@ -488,6 +513,11 @@ static void *watchdog_main(void *arg)
 			wake.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&s->watchdog_wake, &s->conn_lock, &wake);
+		/* Access lines of requests that came with no commit since
+		 * (pages, errors) are written within this period. */
+		pthread_mutex_unlock(&s->conn_lock);
+		log_flush(s);
+		pthread_mutex_lock(&s->conn_lock);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (struct conn_entry *e = s->conns_head; e; e = e->next) {
 			if (e->cut || (e->state != CONN_WAITING &&
@@ -541,33 +571,23 @@ static void add_common_headers(struct MHD_Response *r, bool html, bool portal)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
 
-/* Sends b (taking its memory) with status; returns what MHD says. */
-static enum MHD_Result send_buf(struct request *rq, unsigned status,
-				struct cp_buf *b, const char *type,
-				bool close_after)
+/* Sends the response r of len bytes with status (taking r); returns what
+ * MHD says. */
+static enum MHD_Result send_response(struct request *rq, unsigned status,
+				     struct MHD_Response *r, size_t len,
+				     const char *type, bool close_after)
 {
-	size_t len = b->len;
-	char *data = cp_buf_detach(b);
-	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	if (data == NULL)
-		return MHD_NO;
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(data);
-		return MHD_NO;
-	}
 	add_common_headers(r, strncmp(type, "text/html", 9) == 0,
 			   rq->route == ROUTE_PORTAL);
 	if (strncmp(type, "text/html", 9) == 0)
 		MHD_add_response_header(r, "Content-Language",
 					cp_lang_effective(rq->lang)->code);
 	MHD_add_response_header(r, "Content-Type", type);
-	pthread_mutex_lock(&rq->srv->lock);
-	if (rq->srv->stopping)
+	/* Written under the lock, read without it: every response. */
+	if (__atomic_load_n(&rq->srv->stopping, __ATOMIC_ACQUIRE))
 		close_after = true; /* no next request on this connection */
-	pthread_mutex_unlock(&rq->srv->lock);
 	if (close_after)
 		MHD_add_response_header(r, "Connection", "close");
 	if (status == 503)
@@ -589,6 +609,38 @@ static enum MHD_Result send_buf(struct request *rq, unsigned status,
 	ret = MHD_queue_response(rq->conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* Sends b (taking its memory) with status; returns what MHD says. */
+static enum MHD_Result send_buf(struct request *rq, unsigned status,
+				struct cp_buf *b, const char *type,
+				bool close_after)
+{
+	size_t len = b->len;
+	char *data = cp_buf_detach(b);
+	struct MHD_Response *r;
+
+	if (data == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	return send_response(rq, status, r, len, type, close_after);
+}
+
+/* Sends len bytes that outlive the server's connections (a cached
+ * page, a constant) with status, without copying them. */
+static enum MHD_Result send_kept(struct request *rq, unsigned status,
+				 const char *data, size_t len, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, (void *)data, MHD_RESPMEM_PERSISTENT);
+
+	if (r == NULL)
+		return MHD_NO;
+	return send_response(rq, status, r, len, type, false);
 }
 
 /* A short page in the request's language; title and text are the
@@ -673,8 +725,58 @@ static const struct {
 			"Nothing else has changed.")},
 };
 
+/*
+ * The thank-you page of rq's language and wave: rendered once per
+ * language and closing time, then sent from the cache. NULL when it
+ * could not be rendered (or the cache is full: then *fresh holds it).
+ */
+static const struct cached_page *thanks_page(struct request *rq,
+					     struct cp_buf *fresh)
+{
+	struct cp_server *s = rq->srv;
+	int64_t closes = rq->wave.closes_at;
+	size_t n = __atomic_load_n(&s->nthanks, __ATOMIC_ACQUIRE);
+	const struct cached_page *found = NULL;
+	locale_t prev;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (s->thanks[i].lang == rq->lang &&
+		    s->thanks[i].closes_at == closes)
+			return &s->thanks[i];
+	prev = cp_lang_use(rq->lang);
+	rc = cp_form_thanks(fresh, rq->lang, &rq->wave, NULL);
+	cp_lang_end(prev);
+	if (rc)
+		return NULL;
+	pthread_mutex_lock(&s->page_lock);
+	n = s->nthanks;
+	for (size_t i = 0; i < n && !found; i++)
+		if (s->thanks[i].lang == rq->lang &&
+		    s->thanks[i].closes_at == closes)
+			found = &s->thanks[i];
+	if (found == NULL && n < MAX_THANKS) {
+		struct cached_page *pg = &s->thanks[n];
+		pg->lang = rq->lang;
+		pg->closes_at = closes;
+		pg->len = fresh->len;
+		pg->html = cp_buf_detach(fresh);
+		if (pg->html) {
+			found = pg;
+			__atomic_store_n(&s->nthanks, n + 1, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&s->page_lock);
+	return found;
+}
+
 static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 {
+	static const char stored_json[] = "{\"status\":\"stored\"}\n";
+
+	if (rq->route == ROUTE_API && o == OUT_STORED)
+		return send_kept(rq, 200, stored_json, sizeof(stored_json) - 1,
+				 "application/json");
 	if (rq->route == ROUTE_API) {
 		json_t *obj =
 		    o == OUT_STORED
@@ -685,12 +787,15 @@ static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 	}
 	if (o == OUT_STORED) {
 		struct cp_buf b;
-		locale_t prev = cp_lang_use(rq->lang);
-		int rc;
+		const struct cached_page *pg;
 		cp_buf_init(&b, MAX_PAGE_BYTES);
-		rc = cp_form_thanks(&b, rq->lang, &rq->wave, NULL);
-		cp_lang_end(prev);
-		if (rc) {
+		pg = thanks_page(rq, &b);
+		if (pg) {
+			cp_buf_release(&b);
+			return send_kept(rq, 200, pg->html, pg->len,
+					 "text/html; charset=utf-8");
+		}
+		if (b.len == 0) {
 			cp_buf_release(&b);
 			return MHD_NO;
 		}
@@ -783,20 +888,16 @@ static struct timespec ms_after(const struct timespec *t, unsigned ms)
 	return r;
 }
 
-/* The (wave, team, kind) a queued submission's invitation belongs to,
- * looked up on the writer's connection; unknown links have none. */
-static void find_group(struct cp_server *s, struct request *rq)
+/* The (wave, team, kind) of a submission's invitation, as the request
+ * thread found it (an invitation's wave, team and kind never change), so
+ * the writer need not look it up again before its batch. Stopping
+ * reminders stores no answer: nothing to mix it with (ungrouped). */
+static void set_group(struct request *rq, const struct cp_invitation *inv)
 {
-	struct cp_invitation inv;
-
-	/* Stopping reminders stores no answer: nothing to mix it with. */
-	rq->grouped = !rq->stop && cp_store_invitation_by_hash(
-				       s->wstore, rq->hash, &inv, NULL) == 0;
-	if (rq->grouped) {
-		rq->group_wave = inv.wave_id;
-		rq->group_team = inv.team_id;
-		rq->group_self = inv.self;
-	}
+	rq->grouped = true;
+	rq->group_wave = inv->wave_id;
+	rq->group_team = inv->team_id;
+	rq->group_self = inv->self;
 }
 
 static bool same_group(const struct request *a, const struct request *b)
@@ -874,25 +975,33 @@ static bool queue_empty(struct cp_server *s)
 	return empty;
 }
 
-/* Sends the pages of a committed batch: resumes each connection. */
+/* Sends the pages of a committed batch: resumes each connection. The
+ * counts change once per batch; a resumed connection counts as
+ * answering before it is resumed and as in flight until all are. */
 static void finish_batch(struct cp_server *s, struct request *batch)
 {
 	struct request *rq, *next;
+	size_t n = 0;
 
+	for (rq = batch; rq; rq = rq->next)
+		n++;
+	pthread_mutex_lock(&s->lock);
+	s->answering += n;
+	for (rq = batch; rq; rq = rq->next) {
+		rq->phase = PHASE_DONE;
+		rq->was_queued = true;
+	}
+	pthread_mutex_unlock(&s->lock);
 	for (rq = batch; rq; rq = next) {
 		next = rq->next;
 		rq->next = NULL;
-		pthread_mutex_lock(&s->lock);
-		rq->phase = PHASE_DONE;
-		rq->was_queued = true;
-		s->answering++;
-		pthread_mutex_unlock(&s->lock);
 		MHD_resume_connection(rq->conn);
-		pthread_mutex_lock(&s->lock);
-		if (--s->inflight == 0)
-			pthread_cond_broadcast(&s->idle);
-		pthread_mutex_unlock(&s->lock);
 	}
+	pthread_mutex_lock(&s->lock);
+	s->inflight -= n;
+	if (s->inflight == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /*
@@ -1019,8 +1128,6 @@ static void *writer_main(void *arg)
 		}
 		pthread_mutex_unlock(&s->lock);
 
-		for (rq = taken; rq; rq = rq->next)
-			find_group(s, rq);
 		for (ptail = &pending; *ptail; ptail = &(*ptail)->next)
 			;
 		*ptail = taken;
@@ -1043,6 +1150,9 @@ static void *writer_main(void *arg)
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			scrub_at = ms_after(&now, IDLE_MS);
 			finish_batch(s, batch);
+			/* The access lines of the batch before: one write a
+			 * batch, not one a request. */
+			log_flush(s);
 		} else if (timed_out && ms_between(&scrub_at, &now) >= 0 &&
 			   (cp_store_wal_dirty(s->wstore) || s->index_stale) &&
 			   !idle_scrub(s)) {
@@ -1291,6 +1401,7 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 		return send_form(rq, survey, &wave, &inv, &rq->answers);
 	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
 	rq->wave = wave;
+	set_group(rq, &inv);
 	if (!enqueue(rq))
 		return send_outcome(rq, OUT_FAILED);
 	return MHD_YES;
@@ -1426,6 +1537,7 @@ static enum MHD_Result api_post(struct request *rq)
 				 false);
 	json_decref(list);
 	rq->survey_ref = cp_link_survey_ref(&inv, &wave);
+	set_group(rq, &inv);
 	if (!enqueue(rq))
 		return send_outcome(rq, OUT_FAILED);
 	return MHD_YES;
@@ -1970,6 +2082,9 @@ static void server_free(struct cp_server *s)
 		cp_store_close(s->readers[i]);
 	for (size_t i = 0; i < s->nsurveys; i++)
 		cp_survey_free(s->surveys[i].survey);
+	for (size_t i = 0; i < s->nthanks; i++)
+		free(s->thanks[i].html);
+	pthread_mutex_destroy(&s->page_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->idle);
@@ -2053,6 +2168,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (s->opt.threads > MAX_READERS / 2)
 		s->opt.threads = MAX_READERS / 2;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->page_lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	pthread_mutex_init(&s->conn_lock, NULL);
@@ -2172,7 +2288,7 @@ void cp_server_stop(struct cp_server *s)
 	 * as "Failed to remove listen FD from epoll set"). */
 	__atomic_store_n(&s->refuse_new, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&s->lock);
-	s->stopping = true;
+	__atomic_store_n(&s->stopping, true, __ATOMIC_RELEASE);
 	/* The writer stores at once what waits for company (--mix-wait):
 	 * nothing more may come to share its commit. */
 	pthread_cond_signal(&s->wake);
@@ -2197,6 +2313,7 @@ void cp_server_stop(struct cp_server *s)
 	/* 6. Nothing is suspended: the daemon can stop. */
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	log_flush(s); /* every access line, before the writer's summary */
 	if (s->writer_started) {
 		pthread_mutex_lock(&s->lock);
 		s->stop_writer = true;

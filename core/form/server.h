@@ -55,6 +55,12 @@ struct cp_server_options {
 	/* One line of the access or error log, without its newline; called
 	 * from any thread. NULL: no log. */
 	void (*log)(void *arg, const char *line);
+	/* When set, log may buffer access lines until this is called: the
+	 * server calls it after each message (errors, notices), after each
+	 * committed batch (the lines of the requests answered before it),
+	 * at least every 250 ms, and at stop. So a line may be lost only
+	 * when the process is killed (SIGKILL) within that time of it. */
+	void (*log_flush)(void *arg);
 	void *log_arg;
 };
 

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "csv_reader.h"
+#include "i18n.h"
 #include "json_load.h"
 #include "survey.h"
 #include "text.h"
@@ -818,7 +819,7 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		free(answers);
 		free(comments);
 		free(keys);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	rc = cp_store_begin(st, err);
 	if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
@@ -911,7 +912,7 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 	int rc;
 
 	if (im->keyed && keys == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = cp_store_import_find(st, wave, digest,
 				  (const uint8_t(*)[CP_IMPORT_DIGEST])keys,
 				  nkeys, &res->replaced, &res->nreplaced, err);
@@ -928,8 +929,9 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 		if (w.status == CP_WAVE_CLOSED || w.status == CP_WAVE_CANCELLED)
 			return cp_error_set_at(
 			    err, CP_ECONFLICT, file, 0, 0,
-			    "import %lld is in wave %lld, which is %s: "
-			    "its results are frozen, so it cannot be replaced",
+			    N_("import %lld is in wave %lld, which is %s: "
+			       "its results are frozen, so it cannot be "
+			       "replaced"),
 			    (long long)res->replaced[i].id,
 			    (long long)res->replaced[i].wave_id,
 			    cp_wave_status_name(w.status));
@@ -961,14 +963,14 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 	 * shows, and the difference would be exactly the late answers. */
 	if (rc == 0 && w.status == CP_WAVE_CLOSED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld is closed: its results are "
-				  "frozen, so responses can no longer be "
-				  "imported",
+				  N_("wave %lld is closed: its results are "
+				     "frozen, so responses can no longer be "
+				     "imported"),
 				  (long long)wave);
 	else if (rc == 0 && w.status == CP_WAVE_CANCELLED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled: it takes no "
-				  "responses",
+				  N_("wave %lld was cancelled: it takes no "
+				     "responses"),
 				  (long long)wave);
 	if (rc == 0)
 		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);
@@ -1013,12 +1015,12 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 	if (!im.oom && cp_problems_total(p) == 0)
 		duplicate_keys(&im);
 	if (im.oom)
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	else if (cp_problems_total(p))
 		rc = cp_problems_to_error(p, err);
 	else if (im.nrows == 0)
 		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
-				     "no responses in the file");
+				     N_("no responses in the file"));
 	if (rc == 0)
 		rc = cp_sha256(text, len, digest);
 	if (rc == 0)

@@ -45,7 +45,7 @@ static int tree_build(struct tree *t, size_t count, const size_t *parent,
 	fill = calloc(count + 1, sizeof(size_t));
 	if (t->first == NULL || t->child == NULL || fill == NULL) {
 		free(fill);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	for (size_t g = 0; g < count; g++)
 		if (parent[g] != CP_NO_GROUP)
@@ -177,7 +177,7 @@ int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
 	*n = 0;
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
 	if (*ids == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	/* A cancelled wave has no results: it is a gap (see
 	 * cp_results_cancelled), never a point of a trend or a default. */
 	for (size_t i = 0; i < nw; i++)
@@ -237,7 +237,7 @@ int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
 			continue;
 		grown = realloc(*out, (*n + 1) * sizeof(**out));
 		if (grown == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			break;
 		}
 		*out = grown;
@@ -282,8 +282,8 @@ int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
 	free(ids);
 	if (n == 0)
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "there are no waves yet: see 'carepulse "
-				    "wave create'");
+				    N_("there are no waves yet: see 'carepulse "
+				       "wave create'"));
 	return 0;
 }
 
@@ -394,11 +394,13 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 		    realloc(r->groups, alloc * sizeof(*grown));
 		size_t *pgrown;
 		if (grown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		r->groups = grown;
 		pgrown = realloc(b->parent, alloc * sizeof(*pgrown));
 		if (pgrown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		b->parent = pgrown;
 		b->alloc = alloc;
 	}
@@ -412,7 +414,7 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 	g->why.protects = CP_NO_GROUP;
 	b->parent[r->ngroups] = parent;
 	*out = r->ngroups++;
-	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
+	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 }
 
 /* Depth first from node i: the subtree group, the team's own, then its
@@ -426,8 +428,8 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
 
 	if (depth > MAX_DEPTH)
 		return cp_error_set(err, CP_EDATA,
-				    "team '%s' is nested too deeply (a "
-				    "cycle of parent teams?)",
+				    N_("team '%s' is nested too deeply (a "
+				       "cycle of parent teams?)"),
 				    nd->name);
 	if (nd->has_desc) {
 		rc = add_group(b, CP_SCOPE_SUBTREE, nd, parent, depth,
@@ -475,7 +477,7 @@ static int build_groups(struct build *b, struct cp_store *s,
 	kids = calloc(nteams ? nteams : 1, sizeof(size_t));
 	fill = calloc(nteams + 1, sizeof(size_t));
 	if (!b->nodes || !b->by_id || !first || !kids || !fill) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	/* The names are borrowed from teams until the groups copy them. */
@@ -557,7 +559,7 @@ static int totals_alloc(struct totals *t, size_t ng, size_t nd, size_t ni,
 	if (!t->responses || !t->delivered || !t->dim_n || !t->dim_sum ||
 	    !t->dim_sumsq || !t->dim_dist || !t->item_c || !t->self_n ||
 	    !t->self_sum || !t->self_sumsq)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	return 0;
 }
 
@@ -707,7 +709,8 @@ static int record(struct build *b, size_t m, size_t g,
 		void *grown =
 		    cp_array_grow(d->rec, sizeof(*d->rec), &d->arec, 64);
 		if (grown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		d->rec = grown;
 	}
 	if (m == M_COMMENTS) {
@@ -736,7 +739,7 @@ static int record(struct build *b, size_t m, size_t g,
 	h->reason = reason ? cp_strdup(reason) : NULL;
 	d->nrec++;
 	if (h->measure_id == NULL || (reason && h->reason == NULL))
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	return 0;
 }
 
@@ -813,7 +816,7 @@ static int read_decisions(struct build *b, struct cp_store *s,
 	if (found == NULL || b->dec.stored == NULL || b->dec.at == NULL) {
 		free(found);
 		cp_store_hidden_free(rows, n);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_hidden_row *h = &rows[i];
@@ -849,7 +852,7 @@ static int read_decisions(struct build *b, struct cp_store *s,
 	{
 		size_t *next = calloc(nm + 1, sizeof(*next));
 		if (next == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		} else {
 			memcpy(next, b->dec.at, nm * sizeof(*next));
 			for (size_t i = 0; i < nfound; i++)
@@ -929,14 +932,15 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
 				NULL)
 				return cp_error_set(err, CP_ENOMEM,
-						    "out of memory");
+						    N_("out of memory"));
 		}
 		gr->self = calloc(nd + 1, sizeof(*gr->self));
 		gr->self_gap = calloc(nd + 1, sizeof(double));
 		if (!gr->dims || !gr->dim_change ||
 		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
 		    !gr->self || !gr->self_gap)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	return 0;
 }
@@ -964,7 +968,7 @@ static int compute_scores(struct build *b,
 	int rc = 0;
 
 	if (n == NULL || hidden == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	if ((rc = alloc_stats(r, err)))
@@ -1368,14 +1372,14 @@ static int store_results(struct cp_store *s, const struct cp_results *r,
 	int rc = 0;
 
 	if (rows == NULL || bodies == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t g = 0; g < r->ngroups; g++) {
 		const struct cp_group *gr = &r->groups[g];
 		put_group(&bodies[g], r, gr);
 		if (bodies[g].bad) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			goto done;
 		}
 		cp_strlcpy(rows[g].scope, cp_scope_name(gr->scope),
@@ -1428,10 +1432,11 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 	in.in = row->body;
 	in.len = row->nbody;
 	if (get_byte(&in) != BODY_FORMAT)
-		return cp_error_set(err, CP_EFAIL,
-				    "wave %lld: stored results of an unknown "
-				    "format",
-				    (long long)r->wave.id);
+		return cp_error_set(
+		    err, CP_EFAIL,
+		    N_("wave %lld: stored results of an unknown "
+		       "format"),
+		    (long long)r->wave.id);
 	gr->has_self = get_byte(&in) != 0;
 	for (size_t d = 0; d < nd; d++) {
 		get_stat(&in, &gr->dims[d]);
@@ -1471,10 +1476,11 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 		}
 	}
 	if (in.bad || in.at != in.len)
-		return cp_error_set(err, CP_EFAIL,
-				    "wave %lld: stored results do not fit its "
-				    "survey",
-				    (long long)r->wave.id);
+		return cp_error_set(
+		    err, CP_EFAIL,
+		    N_("wave %lld: stored results do not fit its "
+		       "survey"),
+		    (long long)r->wave.id);
 	return 0;
 }
 
@@ -1512,7 +1518,7 @@ static int apply_stored(struct build *b,
 	int rc = 0;
 
 	if (hidden == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (size_t m = 0; rc == 0 && m < nd + (r->dims_only ? 0 : ni); m++) {
 		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
 			    hidden, err);
@@ -1569,7 +1575,7 @@ static int team_comments(struct build *b, struct cp_store *s,
 	if (top == NULL)
 		return 0;
 	if ((ids = calloc(r->ngroups + 1, sizeof(*ids))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (size_t g = 0; g < r->ngroups; g++)
 		if (r->groups[g].scope == CP_SCOPE_TEAM &&
 		    cp_results_within(r, g, (size_t)(top - r->groups)))
@@ -1591,7 +1597,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 	int rc;
 
 	if (hidden == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
 		    group_hidden, hidden, err);
 	if (rc == 0 && r->only_team)
@@ -1629,7 +1635,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 			    calloc(gr->ncomments + 1, sizeof(*gr->comments));
 			if (gr->comments == NULL)
 				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
+						  N_("out of memory"));
 			gr->ncomments = 0;
 		}
 	}
@@ -1724,7 +1730,7 @@ static int compute_changes(struct build *b, struct cp_store *s, size_t pos,
 	int rc = 0;
 
 	if (prev == NULL || present == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	/* Groups left out (changes_team): -1, no previous wave to find. */
@@ -1861,7 +1867,7 @@ static int survey_of(struct cp_results *r, struct cp_store *s,
 		 cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref, err)))
 		return rc;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	h->survey = r->survey;
 	h->refs = 1;
 	r->survey_hold = h;
@@ -1970,14 +1976,14 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	b.r = r;
 	b.dec.recording = rec != NULL;
 	rc = cp_store_wave_get(s, wave, &r->wave, err);
 	if (rc == 0 && r->wave.status == CP_WAVE_CANCELLED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled%s%s: its answers "
-				  "were deleted",
+				  N_("wave %lld was cancelled%s%s: its answers "
+				     "were deleted"),
 				  (long long)wave,
 				  r->wave.cancel_reason[0] ? ": " : "",
 				  r->wave.cancel_reason);
@@ -2032,7 +2038,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	if (rc)
 		goto done;
 	if ((hidden = calloc(r->ngroups + 1, sizeof(*hidden))) == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	if (!stored) {
@@ -2123,10 +2129,11 @@ int cp_results_freeze(struct cp_store *s, int64_t wave, struct cp_error *err)
 		if (rc == 0)
 			rc = load(&r, s, wave, &opts, entries, n, &rec, err);
 		if (rc == 0 && !r->scores)
-			rc = cp_error_set(err, CP_ECONFLICT,
-					  "wave %lld is not closed: its "
-					  "results are frozen when it closes",
-					  (long long)wave);
+			rc = cp_error_set(
+			    err, CP_ECONFLICT,
+			    N_("wave %lld is not closed: its "
+			       "results are frozen when it closes"),
+			    (long long)wave);
 		if (rc == 0)
 			rc = cp_store_wave_freeze(s, wave, r->threshold,
 						  r->comment_threshold, rec.rec,
@@ -2161,14 +2168,14 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	b.r = r;
 	r->threshold = r->comment_threshold = k;
 	entry.nteams = wave_teams ? nwave : nteams;
 	entry.teams = calloc(entry.nteams + 1, sizeof(int64_t));
 	tree = calloc(nteams + 1, sizeof(*tree));
 	if (entry.teams == NULL || tree == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; i < entry.nteams; i++)
@@ -2183,7 +2190,7 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 	n = calloc(r->ngroups + 1, sizeof(*n));
 	why = calloc(r->ngroups + 1, sizeof(*why));
 	if (n == NULL || why == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0; i < nteams; i++) {

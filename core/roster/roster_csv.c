@@ -838,7 +838,7 @@ static int build_roster(struct cp_roster **out, struct reader *rd,
 	return 0;
 nomem:
 	cp_roster_free(r);
-	return cp_error_set_at(err, CP_ENOMEM, file, 0, 0, "out of memory");
+	return cp_error_set_at(err, CP_ENOMEM, file, 0, 0, N_("out of memory"));
 }
 
 static int reader_init(struct reader *rd, const char *file, const char *text,
@@ -877,8 +877,8 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 
 	if (out == NULL || (text == NULL && len > 0))
 		return cp_error_set(err, CP_EUSAGE,
-				    "roster parse called without text or "
-				    "output");
+				    N_("roster parse called without text or "
+				       "output"));
 	*out = NULL;
 	if (problems == NULL) {
 		cp_problems_init(&local, file);
@@ -896,7 +896,7 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 		report(&rd);
 	if (rd.oom)
 		rc = cp_error_set_at(err, CP_ENOMEM, file, 0, 0,
-				     "out of memory reading the roster");
+				     N_("out of memory reading the roster"));
 	else if (cp_problems_total(problems) > before)
 		rc = cp_problems_to_error(problems, err);
 	else

@@ -202,6 +202,10 @@ int cp_store_member_set_active(struct cp_store *s, int64_t id, int active,
  * Later invitations carry it; earlier ones keep theirs. */
 int cp_store_member_set_language(struct cp_store *s, int64_t id,
 				 const char *language, struct cp_error *err);
+/* The language of the active member whose address is email (any case)
+ * into out, "" when there is none or no such member. */
+int cp_store_member_language(struct cp_store *s, const char *email, char *out,
+			     size_t n, struct cp_error *err);
 
 /* ---- survey definitions ---- */
 
@@ -251,6 +255,20 @@ int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 /* Stores w (its id is set) with the teams it goes to. */
 int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 			 const int64_t *teams, size_t nteams,
+			 struct cp_error *err);
+
+/*
+ * As cp_store_wave_get, from a copy this connection keeps while the
+ * database is unchanged since it was read (no commit by any connection,
+ * no change by this one: SQLite's data version and change count). Call
+ * it right after a read on the same connection (the form server reads a
+ * link's invitation, then its wave), or inside a transaction: the copy
+ * is then as fresh as that read. In a write transaction it always reads
+ * (what it changed may be rolled back). Waves change rarely and are read
+ * for every form post; this reads the table only when something
+ * changed.
+ */
+int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 			 struct cp_error *err);
 
 /* Reads wave id into *w; CP_ENOTFOUND when there is none. */
@@ -706,6 +724,7 @@ struct cp_delivery {
 	int64_t last_reminded_at;
 	int64_t next_attempt_at; /* 0: none */
 	char language[16];	 /* the person's BCP 47 tag; "" when none */
+	uint8_t token_hash[32];	 /* SHA-256 of the link's token */
 };
 
 enum cp_delivery_select {

@@ -254,6 +254,9 @@ static int fill_delivery(sqlite3_stmt *st, void *row, void *arg)
 	x->next_attempt_at = sqlite3_column_int64(st, 13);
 	cp_strlcpy(x->language, (const char *)sqlite3_column_text(st, 14),
 		   sizeof(x->language));
+	if (sqlite3_column_bytes(st, 15) == (int)sizeof(x->token_hash))
+		memcpy(x->token_hash, sqlite3_column_blob(st, 15),
+		       sizeof(x->token_hash));
 	if (!x->email || !x->name || !x->team)
 		return CP_ENOMEM;
 	return 0;
@@ -269,8 +272,9 @@ int cp_store_delivery_list(struct cp_store *s, int64_t wave,
 	    "SELECT i.id, i.member_id, i.team_id, i.kind = 'self', m.email,"
 	    " m.name, t.name, i.state, i.attempts, i.reminders, i.last_error,"
 	    " coalesce(i.sent_at, 0), coalesce(i.last_reminded_at, 0),"
-	    " coalesce(i.next_attempt_at, 0), coalesce(i.language, '')"
-	    " FROM invitation i JOIN member m ON m.id = i.member_id"
+	    " coalesce(i.next_attempt_at, 0), coalesce(i.language, ''),"
+	    " i.token_hash FROM invitation i JOIN member m ON m.id = "
+	    "i.member_id"
 	    " JOIN team t ON t.id = i.team_id WHERE i.wave_id = ?1 AND ";
 	static const char *const where[] = {
 	    [CP_SELECT_TO_SEND] =

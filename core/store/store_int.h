@@ -91,6 +91,15 @@ struct cp_store {
 	int answered;	      /* this connection has stored answers */
 	int defer;	      /* the caller checkpoints after commits */
 	bool read_only;	      /* opened with CP_STORE_READONLY */
+	/* Waves read by cp_store_wave_recent, and the data version and
+	 * change count they were read at. */
+	struct cp_wave recent[4];
+	size_t nrecent;
+	unsigned recent_version;
+	int64_t recent_changes;
+	/* SAVEPOINT and RELEASE of the last savepoint name, prepared once
+	 * (the form server's writer runs both for every submission). */
+	sqlite3_stmt *savepoint[2];
 };
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):

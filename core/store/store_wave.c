@@ -118,6 +118,39 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 	return rc;
 }
 
+int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
+			 struct cp_error *err)
+{
+	unsigned version = 0;
+	int64_t changes = sqlite3_total_changes64(s->db);
+	int rc;
+
+	/* In a write transaction this connection's own changes may yet be
+	 * rolled back: no copy is kept or used there. */
+	if (sqlite3_txn_state(s->db, "main") == SQLITE_TXN_WRITE ||
+	    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION,
+				 &version) != SQLITE_OK)
+		return cp_store_wave_get(s, id, w, err);
+	/* Anything committed by any connection, or changed by this one,
+	 * since the copies were read: read again. */
+	if (version != s->recent_version || changes != s->recent_changes) {
+		s->nrecent = 0;
+		s->recent_version = version;
+		s->recent_changes = changes;
+	}
+	for (size_t i = 0; i < s->nrecent; i++)
+		if (s->recent[i].id == id) {
+			*w = s->recent[i];
+			return 0;
+		}
+	rc = cp_store_wave_get(s, id, w, err);
+	if (rc == 0) {
+		size_t n = sizeof(s->recent) / sizeof(*s->recent);
+		s->recent[s->nrecent < n ? s->nrecent++ : (size_t)id % n] = *w;
+	}
+	return rc;
+}
+
 int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			size_t *n, struct cp_error *err)
 {

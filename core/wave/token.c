@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "store.h"
 
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
-		    const char *kind, char out[CP_TOKEN_LEN + 1])
+/* The whole HMAC of the invitation as 43 base64url characters. */
+static int derive_long(const uint8_t key[CP_KEY_LEN], int64_t wave,
+		       int64_t member, const char *kind,
+		       char out[CP_TOKEN_LONG_LEN + 1])
 {
 	uint8_t mac[CP_SHA256_LEN];
 	char msg[128];
@@ -39,7 +42,51 @@ int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
 			out[o++] = b64url[v & 63];
 	}
 	out[o] = '\0';
+	cp_wipe(mac, sizeof(mac));
 	return 0;
+}
+
+int cp_token_derive(const uint8_t key[CP_KEY_LEN], int64_t wave, int64_t member,
+		    const char *kind, char out[CP_TOKEN_LEN + 1])
+{
+	char whole[CP_TOKEN_LONG_LEN + 1];
+	int rc;
+
+	/* Each character holds 6 bits from the left: the first 22 are the
+	 * HMAC's leftmost 132 bits. */
+	rc = derive_long(key, wave, member, kind, whole);
+	memcpy(out, whole, CP_TOKEN_LEN);
+	out[rc ? 0 : CP_TOKEN_LEN] = '\0';
+	cp_wipe(whole, sizeof(whole));
+	return rc;
+}
+
+int cp_token_derive_stored(const uint8_t key[CP_KEY_LEN], int64_t wave,
+			   int64_t member, const char *kind,
+			   const uint8_t stored[CP_SHA256_LEN],
+			   char out[CP_TOKEN_LONG_LEN + 1], int *match)
+{
+	uint8_t mine[CP_SHA256_LEN];
+	int dummy;
+
+	if (!match)
+		match = &dummy;
+	*match = 0;
+	if (derive_long(key, wave, member, kind, out) ||
+	    cp_token_hash(out, mine))
+		goto fail;
+	if (cp_ct_equal(mine, stored, sizeof(mine))) {
+		*match = 1;
+		return 0;
+	}
+	out[CP_TOKEN_LEN] = '\0';
+	if (cp_token_hash(out, mine))
+		goto fail;
+	*match = cp_ct_equal(mine, stored, sizeof(mine));
+	return 0;
+fail:
+	out[0] = '\0';
+	return CP_ENOMEM;
 }
 
 int cp_token_hash(const char *token, uint8_t out[CP_SHA256_LEN])
@@ -51,7 +98,8 @@ bool cp_token_well_formed(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n == CP_TOKEN_LEN && strspn(s, b64url) == n;
+	return (n == CP_TOKEN_LEN || n == CP_TOKEN_LONG_LEN) &&
+	       strspn(s, b64url) == n;
 }
 
 int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
@@ -69,9 +117,10 @@ int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 			     !cp_ct_equal(stored, check, CP_KEY_CHECK_LEN)))
 		rc = cp_error_set_at(
 		    err, CP_ECONFLICT, key_path, 0, 0,
-		    "this installation key does not belong to the database "
-		    "'%s' (links made with it would all be unknown): use the "
-		    "key file the database was set up with",
+		    N_("this installation key does not belong to the database "
+		       "'%s' (links made with it would all be unknown): use "
+		       "the "
+		       "key file the database was set up with"),
 		    cp_store_path(st));
 	free(stored);
 	return rc;
@@ -92,9 +141,10 @@ int cp_token_key_load(struct cp_store *st, const char *db_path,
 	    cp_store_invitation_total(st, &n, NULL) == 0 && n > 0)
 		rc = cp_error_set_at(
 		    err, CP_ENOTFOUND, path, 0, 0,
-		    "the installation key is missing, and the %lld invitation "
-		    "links already made depend on it: restore the key file "
-		    "from a backup",
+		    N_("the installation key is missing, and the %lld "
+		       "invitation "
+		       "links already made depend on it: restore the key file "
+		       "from a backup"),
 		    (long long)n);
 	if (rc == 0)
 		rc = cp_token_key_bind(st, key, path, err);

@@ -31,7 +31,7 @@ d = sys.argv[1]
 for f in sorted(os.listdir(d)):
     m = email.message_from_bytes(open(os.path.join(d, f), "rb").read(), policy=email.policy.default)
     body = m.get_body(("plain",)).get_content()
-    print(m["To"].addresses[0].addr_spec, re.search(r"/r/([A-Za-z0-9_-]{43})", body).group(1))
+    print(m["To"].addresses[0].addr_spec, re.search(r"/r/([A-Za-z0-9_-]{22})", body).group(1))
 PY
 [ "$(wc -l <tokens.txt)" = 6 ] || fail "six invitations in the outbox"
 sort tokens.txt >sorted.txt && mv sorted.txt tokens.txt

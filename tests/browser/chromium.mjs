@@ -1,7 +1,9 @@
 // chromium.mjs - Debian's chromium through playwright-core, headless and
-// off the network, in a fresh profile, for the single sign-on scripts.
-// launch(options) gives { page, close }; options go to
-// launchPersistentContext (a viewport, for example).
+// off the network, in a fresh profile: how every browser test here
+// (form.mjs, portal.mjs, the single sign-on scripts) starts it.
+// launch(options) gives { context, page, close }; options go to
+// launchPersistentContext (a viewport, for example); close() closes the
+// browser and removes its profile, and may be called more than once.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ export async function launch(options = {}) {
   });
   const page = context.pages()[0] ?? await context.newPage();
   return {
+    context,
     page,
     close: async () => {
       await context.close();

@@ -5,24 +5,17 @@
 // thank-you page. Keyboard for the first statements, the mouse for the
 // rest, a typed comment, submit, and the thank-you page with the closing
 // date. Phone-size screenshots go to SHOT_DIR.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launch } from './chromium.mjs';
 
 const [url, shots, team, leader] = process.argv.slice(2);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCREEN = 844;
-const profile = mkdtempSync(join(tmpdir(), 'cp-chromium-'));
 const fail = (msg) => { throw new Error(msg); };
 
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync'],
+const { page, close } = await launch({
   viewport: { width: 390, height: 844 },
   deviceScaleFactor: 2,
   isMobile: true,
@@ -30,7 +23,6 @@ const context = await chromium.launchPersistentContext(profile, {
 });
 const violations = [];
 try {
-  const page = context.pages()[0] ?? await context.newPage();
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
   const res = await page.goto(url);
   if (res.status() !== 200) fail(`GET form: ${res.status()}`);
@@ -98,6 +90,5 @@ try {
   if (violations.length) fail(`CSP violations: ${violations.join('; ')}`);
   console.log(`browser: ${height} px high at 390 px; answered ${groups} statements, saw "${h1}"; axe-core clean`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -6,11 +6,10 @@
 // the heat map. Then, with JavaScript on only for axe-core (the pages
 // have none of their own), every page is checked for WCAG 2.2 AA
 // violations. Screenshots of the pages go to SHOT_DIR.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { launch } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -38,16 +37,9 @@ async function linkFor(addr, before) {
   return fail(`no mail reached ${addr}`);
 }
 
-const profiles = [];
+const browsers = [];
 async function browser(js) {
-  const profile = mkdtempSync(join(tmpdir(), 'cp-chromium-'));
-  profiles.push(profile);
-  return chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update',
-      '--disable-sync'],
+  const b = await launch({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     isMobile: true,
@@ -55,6 +47,8 @@ async function browser(js) {
     javaScriptEnabled: js,
     bypassCSP: js, // only so that axe-core can be injected
   });
+  browsers.push(b);
+  return b;
 }
 
 // Readable at 390 px: the page itself never scrolls sideways (wide tables
@@ -80,7 +74,7 @@ const visited = [];
 try {
   // ---- JavaScript off: the whole job by hand ----
   const off = await browser(false);
-  const page = off.pages()[0] ?? await off.newPage();
+  const { page } = off;
   await signIn(page, 'leada@example.org', true);
   await fits(page, 'the waves page');
   await page.screenshot({ path: join(shots, 'portal-waves.png') });
@@ -116,7 +110,7 @@ try {
 
   // ---- axe-core on every page, signed in as each viewer ----
   const on = await browser(true);
-  const p2 = on.pages()[0] ?? await on.newPage();
+  const p2 = on.page;
   const pages = [`${base}/portal/`, `${base}/portal/sent`];
   const results = [];
   async function axe(url) {
@@ -150,6 +144,6 @@ try {
   if (bad.length) fail(`axe-core found violations on ${bad.length} of ${results.length} pages`);
   console.log(`axe-core: no violations on ${results.length} pages`);
 } finally {
-  for (const p of profiles) rmSync(p, { recursive: true, force: true });
+  for (const b of browsers) await b.close();
 }
 console.log('portal in the browser ok');

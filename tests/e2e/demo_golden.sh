@@ -35,7 +35,7 @@ cp "$T/out" "$got/matrix.csv"
 # Tokens, Message-IDs and boundaries come from the random installation key.
 for m in "$T"/d/outbox/*.eml; do
 	tr -d '\r' <"$m" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' |
-		sed -E -e 's|/r/[A-Za-z0-9_-]{43}|/r/TOKEN|g' -e 's/[0-9a-f]{32}/HEX/g'
+		sed -E -e 's|/r/[A-Za-z0-9_-]{22}|/r/TOKEN|g' -e 's/[0-9a-f]{32}/HEX/g'
 done >"$got/outbox.txt"
 
 if [ -n "${CP_REGEN_GOLDEN:-}" ]; then

@@ -3,6 +3,9 @@
 # block and the comparison's eNPS column show the score results gives in
 # JSON (as the reports format it, with its sign); an eNPS core hides shows
 # core's reason and no number, in the team report and as a hatched cell;
+# the second wave's team report draws the eNPS over both waves, the
+# waves' dates on its axis, each shown wave's score as results gives it
+# and each hidden wave named with core's reason under the chart;
 # items show how many preferred not to say; and the layout checks of
 # reports_layout.sh (no text over text, no mostly blank page) hold.
 . "$CP_TEST_LIB"
@@ -68,6 +71,30 @@ for w in sys.argv[1:]:
     for r in items:
         assert "%d preferred not to say" % r["prefer_not_to_say"] in t
 assert hidden >= 2 and shown >= 4, (hidden, shown)
+
+# The eNPS trend: none with one wave; with two, the dates on the axis,
+# each shown wave's score, each hidden wave with its reason.
+dates = {sys.argv[1]: "2026-05-28", sys.argv[2]: "2026-06-25"}
+reasons = {"fewer_than_k": "fewer than 5 answered",
+           "protects_group": "hidden so that"}
+for team in ["Ward A", "Ward B", "Nursing", "Pharmacy"]:
+    assert "eNPS over" not in enps_block(text(f"team-{sys.argv[1]}-{team}.pdf"))
+    block = enps_block(text(f"team-{sys.argv[2]}-{team}.pdf"))
+    assert "eNPS over the last 2 waves" in block, (team, block)
+    trend = block[block.index("eNPS over the last"):]
+    assert re.search(r"2026-05-28 +2026-06-25", trend), (team, trend)
+    hatched = " ".join(trend.split("Hatched, not shown:", 1)[1].split()) \
+        if "Hatched, not shown:" in trend else ""
+    for w in sys.argv[1:]:
+        rows = json.load(open(f"w{w}.json"))
+        enps = {(r["group"], r["scope"]): r for r in rows if r["measure"] == "enps"}
+        r = enps.get((team, "subtree")) or enps[(team, "team")]
+        if r["suppressed"]:
+            assert dates[w] + ": " + reasons[r["reason"]] in hatched, (team, w, hatched)
+        else:
+            assert dates[w] not in hatched, (team, w, hatched)
+            assert re.search(r"(^|\s)%s(\s|$)" % re.escape(score(r["score"])),
+                             trend.split("Hatched")[0]), (team, w, trend)
 PY
 
 # The comparison marks a hidden eNPS as it marks any hidden cell.

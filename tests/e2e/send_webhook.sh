@@ -43,7 +43,7 @@ for f in glob.glob(sys.argv[1] + "/*.json"):
     body = json.load(open(f))
     assert body["type"] == "pulse.invitation", body
     d = body["data"]
-    tok = re.search(r"/r/([A-Za-z0-9_-]{43})$", d["link"]).group(1)
+    tok = re.search(r"/r/([A-Za-z0-9_-]{22})$", d["link"]).group(1)
     assert hashes[hashlib.sha256(tok.encode()).digest()] == d["email"], d
     assert d["name"] and d["team"] and d["closes_at"], d
 PYEOF

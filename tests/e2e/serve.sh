@@ -29,11 +29,12 @@ invite past.txt --closes 1000 "$CAREPULSE_DB" Pharmacy compassionate-pulse
 invite xss.txt "$CAREPULSE_DB" Pharmacy xss-check
 
 start_server
-/usr/bin/python3 - "$PORT" "$CAREPULSE_DB" "$T" <<'PY' || fail "form server checks"
-import json, re, sqlite3, sys
+/usr/bin/python3 - "$PORT" "$CAREPULSE_DB" "$T" "$CAREPULSE" "$WAVE_OPEN" <<'PY' || fail "form server checks"
+import json, re, sqlite3, subprocess, sys
 from cptest import *
 
 port, db, T = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cp, wave_open = sys.argv[4], sys.argv[5]
 pulse = survey(db, "compassionate-pulse")
 items = [i["id"] for i in pulse["items"]]
 qid = pulse["open_questions"][0]["id"]
@@ -114,13 +115,50 @@ st, h, html = request(port, "GET", "/r/" + tok)
 check(st == 409, "used link GET: %d" % st)
 check(counts() == (1, 1), "nothing changed by a double submit")
 
-# Unknown links: well formed or not.
-for path in ["/r/" + "A" * 43, "/r/short", "/r/" + tok[:-1] + ("A" if tok[-1] != "A" else "B")]:
+# Unknown links: well formed or not, short or long, cut or garbled.
+check(len(tok) == 22, "a link's token is 22 characters: %r" % tok)
+for path in ["/r/" + "A" * 43, "/r/" + "A" * 22, "/r/short", "/r/" + tok[:-1],
+             "/r/" + tok[:-1] + ("A" if tok[-1] != "A" else "B")]:
     st, h, html = request(port, "GET", path)
     check(st == 404 and "not known" in html, "unknown GET %s: %d" % (path, st))
     st, h, html = request(port, "POST", path, form)
     check(st == 404, "unknown POST: %d" % st)
 check(counts() == (1, 1), "nothing changed by unknown links")
+
+# The token is the installation key's HMAC-SHA256 of the invitation cut to
+# its leftmost 132 bits. An invitation made before tokens were cut keeps
+# the hash of the whole HMAC (43 characters): that link opens its form,
+# and neither its short form nor a garbled long one does.
+import base64, hashlib, hmac
+key = open(db + ".key", "rb").read()
+con = sqlite3.connect(db)
+old_tok = pharmacy[1][1]
+iid, wid, mid, kind = con.execute(
+    "SELECT id, wave_id, member_id, kind FROM invitation WHERE token_hash = ?",
+    (hashlib.sha256(old_tok.encode()).digest(),)).fetchone()
+mac = hmac.new(key, ("carepulse-invitation-v1:%d:%d:%s" % (wid, mid, kind)).encode(),
+               hashlib.sha256).digest()
+whole = base64.urlsafe_b64encode(mac).decode().rstrip("=")
+check(len(whole) == 43 and whole[:22] == old_tok, "the token is the HMAC's first 132 bits")
+con.execute("UPDATE invitation SET token_hash = ? WHERE id = ?",
+            (hashlib.sha256(whole.encode()).digest(), iid))
+con.commit()
+con.close()
+st, h, html = request(port, "GET", "/r/" + whole)
+check(st == 200 and "<form" in html, "an old long link opens its form: %d" % st)
+for path in ["/r/" + old_tok, "/r/" + whole[:-1] + ("A" if whole[-1] != "A" else "B"),
+             "/r/" + whole[:-1], "/r/" + whole + "A"]:
+    st, h, html = request(port, "GET", path)
+    check(st == 404 and "not known" in html, "old link cut or garbled %s: %d" % (path, st))
+st, h, html = request(port, "POST", "/u/" + whole, {"List-Unsubscribe": "One-Click"})
+check(st == 200, "an old long link's one-click stop: %d" % st)
+st, h, html = request(port, "POST", "/u/" + old_tok, {"List-Unsubscribe": "One-Click"})
+check(st == 404, "its short form's one-click stop: %d" % st)
+con = sqlite3.connect(db)
+check(con.execute("SELECT group_concat(id) FROM invitation WHERE no_reminders").fetchone()[0] == str(iid),
+      "the old link's one-click stopped its invitation's reminders only")
+con.close()
+check(counts() == (1, 1), "nothing changed by opening an old link")
 
 # Closed waves (by status, and by closing time): 410, nothing changed.
 for t in [closed[0][1], past[0][1]]:
@@ -161,6 +199,22 @@ st, h, html = request(port, "GET", "/r/" + xss[0][1])
 check(st == 200, "xss form: %d" % st)
 check("<script>" not in html and "<img" not in html and "<b>" not in html, "survey text escaped")
 check("&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in html, "item text shown escaped")
+
+# The wave closed by another process while the server runs, after a
+# request thread has read it (each keeps a copy while the database is
+# unchanged): the next GET and POST see it closed.
+open_tok = whole  # pharmacy[1]'s link, made long above
+for _ in range(8):
+    st, h, html = request(port, "GET", "/r/" + open_tok)
+    check(st == 200, "open form before the close: %d" % st)
+form2 = {i: "3" for i in items}
+subprocess.run([cp, "wave", "close", wave_open], check=True,
+               stdout=subprocess.DEVNULL)
+st, h, html = request(port, "GET", "/r/" + open_tok)
+check(st == 410 and "not open" in html, "GET after the close: %d" % st)
+st, h, html = request(port, "POST", "/r/" + open_tok, form2)
+check(st == 410 and "not open" in html, "POST after the close: %d" % st)
+check(counts() == (2, 2), "nothing stored after the close: %s" % (counts(),))
 
 # Other addresses and methods.
 check(request(port, "GET", "/healthz")[0] == 200, "healthz")

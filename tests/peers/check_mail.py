@@ -3,7 +3,7 @@
 
 check_mail.py SINKDIR DB WAVE [--expect N] [--kind invitation|reminder]
   [--only-to ADDR,...] [--allow-dupes] [--from-name NAME] [--one-click]
-  [--text-has TEXT]...
+  [--text-has TEXT]... [--long-link ADDR]...
 
 Every message must have one recipient matching its To, a Date, a
 Message-ID, From, a Subject that decodes, a multipart/alternative body with
@@ -16,6 +16,9 @@ email.policy.strict (any defect is an error). With --one-click each has
 List-Unsubscribe (<https://.../u/TOKEN>, the same token as its link) and
 List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058); either
 header, when present, must be so. Each --text-has TEXT must be in the text part and in the HTML.
+The link written out in the text part is short: base_url, "/r/" and a
+22-character token (the HMAC cut to 132 bits), except for each --long-link
+ADDR, whose invitation was made when tokens were the whole HMAC (43).
 Prints "recipients N messages M".
 """
 import argparse
@@ -49,6 +52,7 @@ def main():
     p.add_argument("--from-name", default=None)
     p.add_argument("--one-click", action="store_true")
     p.add_argument("--text-has", action="append", default=[])
+    p.add_argument("--long-link", action="append", default=[])
     a = p.parse_args()
 
     db = sqlite3.connect(a.db)
@@ -58,6 +62,9 @@ def main():
         (a.wave,)).fetchall()
     by_hash = {bytes(r[2]): r for r in rows}
     names = {r[0]: r[1] for r in rows}
+    base = db.execute("SELECT value FROM config WHERE key = 'base_url'"
+                      ).fetchone()
+    base = base[0].rstrip("/") if base else None
 
     ids = {}
     count = 0
@@ -116,9 +123,15 @@ def main():
                                          for x in parts]))
         text = parts[0].get_content()
         html = parts[1].get_content()
-        m = re.search(r"/r/([A-Za-z0-9_-]{43})", text)
+        m = re.search(r"/r/([A-Za-z0-9_-]+)", text)
         if not m or m.group(1) not in html:
             fail("%s: no link in both parts" % eml)
+        want = 43 if rcpts[0] in a.long_link else 22
+        if len(m.group(1)) != want:
+            fail("%s: a token of %d characters, not %d" %
+                 (eml, len(m.group(1)), want))
+        if base and (base + "/r/" + m.group(1)) not in text:
+            fail("%s: the link is not %s/r/TOKEN" % (eml, base))
         h = hashlib.sha256(m.group(1).encode()).digest()
         if h not in by_hash:
             fail("%s: the link's token matches no invitation" % eml)
@@ -132,7 +145,7 @@ def main():
                 fail("%s: %r is not in both parts" % (eml, want))
         lu, lup = msg["List-Unsubscribe"], msg["List-Unsubscribe-Post"]
         if a.one_click or lu is not None or lup is not None:
-            u = re.fullmatch(r"\s*<(https://[^>]+/u/([A-Za-z0-9_-]{43}))>\s*",
+            u = re.fullmatch(r"\s*<(https://[^>]+/u/([A-Za-z0-9_-]+))>\s*",
                              str(lu or ""))
             if not u or u.group(2) != m.group(1):
                 fail("%s: List-Unsubscribe %r" % (eml, lu))

@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "store.h"
+#include "token.h"
 #include "wave.h"
 #include "when.h"
 
@@ -138,6 +139,50 @@ static void test_what_if_rolls_back(void **state)
 	assert_int_equal(cp_fixture_teardown(&fx), 0);
 }
 
+/* A new invitation's token is the HMAC's leftmost 132 bits, 22
+ * characters; one made before keeps the whole HMAC, and the token derived
+ * for sending is always the one whose hash is stored. */
+static void test_token_forms(void **state)
+{
+	uint8_t key[CP_KEY_LEN], stored[CP_SHA256_LEN], other[CP_SHA256_LEN];
+	char t[CP_TOKEN_LEN + 1], s[CP_TOKEN_LONG_LEN + 1];
+	int match = -1;
+
+	(void)state;
+	memset(key, 7, sizeof(key));
+	assert_int_equal(cp_token_derive(key, 3, 9, "team", t), 0);
+	assert_int_equal(strlen(t), 22);
+	assert_true(cp_token_well_formed(t));
+	assert_int_equal(cp_token_hash(t, stored), 0);
+	assert_int_equal(
+	    cp_token_derive_stored(key, 3, 9, "team", stored, s, &match), 0);
+	assert_string_equal(s, t);
+	assert_int_equal(match, 1);
+
+	/* Known answer (Python's hmac): the whole HMAC, whose first 22
+	 * characters are the short token. Stored as such, it is the one
+	 * derived for sending; a hash of neither gives the short one. */
+	assert_string_equal(t, "2v1n9MKWQqf0pQ1XmClm3Q");
+	assert_int_equal(
+	    cp_token_hash("2v1n9MKWQqf0pQ1XmClm3QCNvaVHA25455li6fjzwqg",
+			  stored),
+	    0);
+	assert_int_equal(
+	    cp_token_derive_stored(key, 3, 9, "team", stored, s, &match), 0);
+	assert_string_equal(s, "2v1n9MKWQqf0pQ1XmClm3QCNvaVHA25455li6fjzwqg");
+	assert_int_equal(match, 1);
+	assert_int_equal(cp_token_hash("x", other), 0);
+	assert_int_equal(
+	    cp_token_derive_stored(key, 3, 9, "team", other, s, &match), 0);
+	assert_string_equal(s, t);
+	assert_int_equal(match, 0);
+	assert_true(cp_token_well_formed(
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_false(cp_token_well_formed("AAAAAAAAAAAAAAAAAAAAA"));
+	assert_false(cp_token_well_formed("AAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_false(cp_token_well_formed("AAAAAAAAAAAAAAAAAAAAA="));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +191,7 @@ int main(void)
 	    cmocka_unit_test(test_series_slots),
 	    cmocka_unit_test(test_every_parse),
 	    cmocka_unit_test(test_what_if_rolls_back),
+	    cmocka_unit_test(test_token_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -760,6 +760,59 @@ static void test_survey_rows(void **state)
 			 CP_ENOTFOUND);
 }
 
+/* The copy of a wave a connection keeps (cp_store_wave_recent, the
+ * form server's): served while the database is unchanged, read again
+ * after a commit by another connection or a change by this one. */
+static void test_wave_recent(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *other;
+	struct cp_wave w = {0}, got;
+	struct cp_error err;
+	int added;
+
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
+					     "aaaa", "{}", 0, &w.survey_ref,
+					     &added, &err),
+			 0);
+	w.status = CP_WAVE_OPEN;
+	w.opens_at = 1000;
+	memcpy(w.channel, "outbox", sizeof("outbox"));
+	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, NULL, 0, &err), 0);
+	assert_int_equal(cp_store_open(&other, f->fx.path, 0, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(cp_store_wave_recent(other, w.id, &got, &err),
+				 0);
+		assert_int_equal(got.id, w.id);
+		assert_int_equal(got.status, CP_WAVE_OPEN);
+		assert_int_equal(got.survey_ref, w.survey_ref);
+	}
+	assert_int_equal(cp_store_wave_recent(other, w.id + 1, &got, &err),
+			 CP_ENOTFOUND);
+
+	/* Closed by another connection: seen once this one has read the
+	 * database again (the server reads the link's invitation first). */
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(f->fx.s, w.id, CP_WAVE_CLOSED, &err), 0);
+	assert_int_equal(cp_store_commit(f->fx.s, &err), 0);
+	assert_int_equal(query_int(other->db, "SELECT count(*) FROM wave"), 1);
+	assert_int_equal(cp_store_wave_recent(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_CLOSED);
+
+	/* Changed by this connection inside its transaction, then rolled
+	 * back. */
+	assert_int_equal(cp_store_begin(other, &err), 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(other, w.id, CP_WAVE_CANCELLED, &err), 0);
+	assert_int_equal(cp_store_wave_recent(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_CANCELLED);
+	cp_store_rollback(other);
+	assert_int_equal(cp_store_wave_recent(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_CLOSED);
+	cp_store_close(other);
+}
+
 /* ---- anonymity in the schema ---- */
 
 static void test_response_tables_without_rowid(void **state)
@@ -967,6 +1020,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_member_foreign_key, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_survey_rows, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_wave_recent, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_tables_without_rowid,
 					    make_store, cleanup),
