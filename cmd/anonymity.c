@@ -1,5 +1,6 @@
 /* anonymity.c - printing the anonymity preview. See anonymity.h. */
 #include "anonymity.h"
+#include "i18n.h"
 
 #include "buf.h"
 #include "output.h"
@@ -52,17 +53,18 @@ int cmd_print_preview(FILE *f, const struct cp_preview *p, enum cmd_format fmt)
 {
 	if (fmt == FORMAT_JSON)
 		return print_json(f, p);
-	fprintf(f, "anonymity preview (threshold %d, if everyone answers):\n",
+	fprintf(f,
+		_("anonymity preview (threshold %d, if everyone answers):\n"),
 		p->threshold);
 	if (p->nentries == 0)
 		fprintf(f,
-			"  every team can be shown once %d of its people "
-			"answer\n",
+			_("  every team can be shown once %d of its people "
+			  "answer\n"),
 			p->threshold);
 	for (size_t i = 0; i < p->nentries; i++) {
 		fprintf(f, "  %s\n", p->entries[i].problem);
 		if (p->entries[i].fix[0])
-			fprintf(f, "    to fix: %s\n", p->entries[i].fix);
+			fprintf(f, _("    to fix: %s\n"), p->entries[i].fix);
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "when.h"
@@ -19,10 +20,11 @@ enum {
 };
 
 static const struct cmd_opt grant_opts[GRANT_NOPTS] = {
-    [GRANT_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		    "the team (leader: and every team below it); not for hr"},
+    [GRANT_TEAM] =
+	{"team", 't', OPT_VALUE, "TEAM",
+	 N_("the team (leader: and every team below it); not for hr")},
     [GRANT_UNTIL] = {"until", 'u', OPT_VALUE, "WHEN",
-		     "a facilitator's access ends then (2027-03-31, +30d)"},
+		     N_("a facilitator's access ends then (2027-03-31, +30d)")},
 };
 
 /* The role of argv[0], or a usage error. */
@@ -64,10 +66,16 @@ static int cmd_access_grant_exec(struct cmd_ctx *c)
 	}
 	if (cp_access_grant(c->store, c->argv[1], role, team, until, &c->err))
 		return cmd_report(&c->err);
-	printf("granted %s %s%s%s", c->argv[1], c->argv[0],
-	       team ? " of team " : "", team ? team : "");
+	/* TRANSLATORS: the address and the role (hr, leader, facilitator:
+	 * names a script may read). */
+	if (team)
+		printf(_("granted %s %s of team %s"), c->argv[1], c->argv[0],
+		       team);
+	else
+		printf(_("granted %s %s"), c->argv[1], c->argv[0]);
 	if (until)
-		printf(" until %s", cp_when_format(until, when, sizeof(when)));
+		printf(_(" until %s"),
+		       cp_when_format(until, when, sizeof(when)));
 	printf("\n");
 	return EXIT_OK;
 }
@@ -79,7 +87,7 @@ enum {
 
 static const struct cmd_opt revoke_opts[REVOKE_NOPTS] = {
     [REVOKE_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		     "the team of the grant; not for hr"},
+		     N_("the team of the grant; not for hr")},
 };
 
 static int cmd_access_revoke_exec(struct cmd_ctx *c)
@@ -97,9 +105,21 @@ static int cmd_access_revoke_exec(struct cmd_ctx *c)
 				       c->argv[0]);
 	if (cp_access_revoke(c->store, c->argv[1], role, team, &c->err))
 		return cmd_report(&c->err);
-	printf("revoked %s %s%s%s\n", c->argv[1], c->argv[0],
-	       team ? " of team " : "", team ? team : "");
+	if (team)
+		printf(_("revoked %s %s of team %s\n"), c->argv[1], c->argv[0],
+		       team);
+	else
+		printf(_("revoked %s %s\n"), c->argv[1], c->argv[0]);
 	return EXIT_OK;
+}
+
+/* A time for people on the installation's clocks in a table; RFC 3339
+ * UTC in CSV and JSON, for programs. */
+static const char *when_cell(const struct cmd_ctx *c, int64_t t, char *buf,
+			     size_t n)
+{
+	return c->format == FORMAT_TABLE ? cp_when_format(t, buf, n)
+					 : cp_when_rfc3339(t, buf, n);
 }
 
 static int cmd_access_list_exec(struct cmd_ctx *c)
@@ -124,9 +144,9 @@ static int cmd_access_list_exec(struct cmd_ctx *c)
 		out_cell(&t, g[i].name);
 		out_cell(&t, cp_access_role_name(g[i].role));
 		out_cell(&t, g[i].team[0] ? g[i].team : NULL);
-		out_cell(&t, g[i].until ? cp_when_rfc3339(g[i].until, when,
-							  sizeof(when))
-					: NULL);
+		out_cell(&t, g[i].until
+				 ? when_cell(c, g[i].until, when, sizeof(when))
+				 : NULL);
 		out_cell(&t, g[i].from_roster ? "roster" : "grant");
 		out_cell(&t,
 			 g[i].until == 0 || now < g[i].until ? "yes" : "no");
@@ -145,7 +165,7 @@ enum {
 
 static const struct cmd_opt log_opts[LOG_NOPTS] = {
     [LOG_SINCE] = {"since", 's', OPT_VALUE, "WHEN",
-		   "only what happened from then on (2026-11-01, +0d)"},
+		   N_("only what happened from then on (2026-11-01, +0d)")},
 };
 
 static int cmd_access_log_exec(struct cmd_ctx *c)
@@ -169,7 +189,7 @@ static int cmd_access_log_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	out_table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n; i++) {
-		out_cell(&t, cp_when_rfc3339(a[i].at, when, sizeof(when)));
+		out_cell(&t, when_cell(c, a[i].at, when, sizeof(when)));
 		out_cell(&t, a[i].email[0] ? a[i].email : NULL);
 		out_cell(&t, a[i].event);
 		if (a[i].wave_id)
@@ -188,8 +208,8 @@ static int cmd_access_log_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_access_grant_entry = {
     .name = "access grant",
-    .summary = "let a person see results in the portal: hr, leader or "
-	       "facilitator",
+    .summary = N_("let a person see results in the portal: hr, leader or "
+		  "facilitator"),
     .usage = "[--team TEAM] [--until WHEN] ROLE EMAIL",
     .description =
 	"ROLE is hr (sees every team), leader (sees TEAM and every team "
@@ -209,7 +229,7 @@ const struct cmd_entry cmd_access_grant_entry = {
 
 const struct cmd_entry cmd_access_revoke_entry = {
     .name = "access revoke",
-    .summary = "take a grant of portal access back",
+    .summary = N_("take a grant of portal access back"),
     .usage = "[--team TEAM] ROLE EMAIL",
     .description =
 	"Takes back one grant made by 'access grant'. Leader access that "
@@ -226,7 +246,7 @@ const struct cmd_entry cmd_access_revoke_entry = {
 
 const struct cmd_entry cmd_access_list_entry = {
     .name = "access list",
-    .summary = "list who may see results in the portal",
+    .summary = N_("list who may see results in the portal"),
     .usage = "",
     .description =
 	"Every grant and every roster leader (source roster), by address. "
@@ -239,7 +259,7 @@ const struct cmd_entry cmd_access_list_entry = {
 
 const struct cmd_entry cmd_access_log_entry = {
     .name = "access log",
-    .summary = "list portal sign-ins, views and downloads, and grants",
+    .summary = N_("list portal sign-ins, views and downloads, and grants"),
     .usage = "[--since WHEN]",
     .description =
 	"The audit log: who signed in, who viewed or downloaded which "

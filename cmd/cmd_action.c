@@ -11,6 +11,7 @@
 
 #include "action.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "when.h"
@@ -24,14 +25,15 @@ enum {
 };
 
 static const struct cmd_opt add_opts[ADD_NOPTS] = {
-    [ADD_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "the team that agreed it"},
+    [ADD_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
+		  N_("the team that agreed it")},
     [ADD_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		  "the closed wave whose results it follows (default: the "
-		  "team's newest closed wave)"},
+		  N_("the closed wave whose results it follows (default: the "
+		     "team's newest closed wave)")},
     [ADD_OWNER] = {"owner", 'o', OPT_VALUE, "NAME",
-		   "who takes it forward (a name, as the team says it)"},
+		   N_("who takes it forward (a name, as the team says it)")},
     [ADD_REVIEW] = {"review", 'r', OPT_VALUE, "DATE",
-		    "when to look at it again: YYYY-MM-DD or +Nd"},
+		    N_("when to look at it again: YYYY-MM-DD or +Nd")},
 };
 
 enum {
@@ -42,10 +44,10 @@ enum {
 };
 
 static const struct cmd_opt list_opts[LIST_NOPTS] = {
-    [LIST_TEAM] = {"team", 't', OPT_VALUE, "TEAM", "only TEAM's actions"},
+    [LIST_TEAM] = {"team", 't', OPT_VALUE, "TEAM", N_("only TEAM's actions")},
     [LIST_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		   "only those that follow WAVE"},
-    [LIST_OPEN] = {"open", 0, OPT_FLAG, NULL, "only those not done yet"},
+		   N_("only those that follow WAVE")},
+    [LIST_OPEN] = {"open", 0, OPT_FLAG, NULL, N_("only those not done yet")},
 };
 
 enum {
@@ -55,7 +57,7 @@ enum {
 
 static const struct cmd_opt done_opts[DONE_NOPTS] = {
     [DONE_DATE] = {"date", 'd', OPT_VALUE, "DATE",
-		   "when it was done (default: now)"},
+		   N_("when it was done (default: now)")},
 };
 
 /* A positive number from text, or a usage error naming what it is. */
@@ -73,14 +75,13 @@ static int parse_id(const struct cmd_ctx *c, const char *what, const char *s,
 	return 0;
 }
 
-/* t as YYYY-MM-DD (the day is what a review means), NULL for 0. */
+/* t as YYYY-MM-DD (the day is what a review means), the day on the
+ * installation's clocks, as it was typed; NULL for 0. */
 static const char *day(int64_t t, char *buf, size_t n)
 {
-	if (t == 0 || n < 21)
+	if (t == 0 || n < 11)
 		return NULL;
-	cp_when_rfc3339(t, buf, n);
-	buf[10] = '\0';
-	return buf;
+	return cp_when_date(t, buf, n);
 }
 
 static int cmd_action_add_exec(struct cmd_ctx *c)
@@ -108,7 +109,7 @@ static int cmd_action_add_exec(struct cmd_ctx *c)
 	     cp_action_latest_wave(c->store, a.team_id, &a.wave_id, &c->err)) ||
 	    cp_action_add(c->store, &a, &id, &c->err))
 		return cmd_report(&c->err);
-	printf("added action %lld for %s after wave %lld\n", (long long)id,
+	printf(_("added action %lld for %s after wave %lld\n"), (long long)id,
 	       team, (long long)a.wave_id);
 	return EXIT_OK;
 }
@@ -170,13 +171,13 @@ static int cmd_action_done_exec(struct cmd_ctx *c)
 	}
 	if (cp_action_done(c->store, id, when, &c->err))
 		return cmd_report(&c->err);
-	printf("action %lld is done\n", (long long)id);
+	printf(_("action %lld is done\n"), (long long)id);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_action_add_entry = {
     .name = "action add",
-    .summary = "record an action a team agreed after a wave's results",
+    .summary = N_("record an action a team agreed after a wave's results"),
     .usage = "--team TEAM [--wave WAVE] [--owner NAME] [--review DATE] "
 	     "TEXT",
     .description =
@@ -195,7 +196,7 @@ const struct cmd_entry cmd_action_add_entry = {
 
 const struct cmd_entry cmd_action_list_entry = {
     .name = "action list",
-    .summary = "list the actions teams agreed, with owner and review date",
+    .summary = N_("list the actions teams agreed, with owner and review date"),
     .usage = "[--team TEAM] [--wave WAVE] [--open]",
     .opts = list_opts,
     .nopts = LIST_NOPTS,
@@ -207,7 +208,7 @@ const struct cmd_entry cmd_action_list_entry = {
 
 const struct cmd_entry cmd_action_done_entry = {
     .name = "action done",
-    .summary = "mark an action done",
+    .summary = N_("mark an action done"),
     .usage = "[--date DATE] ACTION",
     .opts = done_opts,
     .nopts = DONE_NOPTS,

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "store.h"
 #include "wave.h"
 
@@ -61,9 +62,9 @@ enum {
 
 static const struct cmd_opt restore_opts[RESTORE_NOPTS] = {
     [RESTORE_KEY] = {"key", 'k', OPT_VALUE, "FILE",
-		     "the backup's key (default FILE.key)"},
+		     N_("the backup's key (default FILE.key)")},
     [RESTORE_FORCE] = {"force", 'f', OPT_FLAG, NULL,
-		       "replace an existing database (and its key)"},
+		       N_("replace an existing database (and its key)")},
 };
 
 /*
@@ -144,7 +145,7 @@ static int cmd_restore_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_backup_entry = {
     .name = "backup",
-    .summary = "a consistent copy of the database and its key",
+    .summary = N_("a consistent copy of the database and its key"),
     .usage = "FILE",
     .description =
 	"Copies the database to FILE through SQLite's backup API, as it "
@@ -160,7 +161,7 @@ const struct cmd_entry cmd_backup_entry = {
 
 const struct cmd_entry cmd_restore_entry = {
     .name = "restore",
-    .summary = "put a backup back, after checking its key",
+    .summary = N_("put a backup back, after checking its key"),
     .usage = "FILE [--key FILE.key] [--force]",
     .description =
 	"Copies the backup FILE to --db (default $CAREPULSE_DB, else "

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "i18n.h"
 #include "output.h"
 
 static int cmd_config_list_exec(struct cmd_ctx *c)
@@ -97,7 +98,7 @@ static int cmd_config_unset_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_config_list_entry = {
     .name = "config list",
-    .summary = "list settings with their values and where they come from",
+    .summary = N_("list settings with their values and where they come from"),
     .usage = "",
     .description = CONFIG_DESCRIPTION,
     .min_args = 0,
@@ -108,7 +109,7 @@ const struct cmd_entry cmd_config_list_entry = {
 
 const struct cmd_entry cmd_config_get_entry = {
     .name = "config get",
-    .summary = "print one setting (exit 1 when it is not set)",
+    .summary = N_("print one setting (exit 1 when it is not set)"),
     .usage = "KEY",
     .description = CONFIG_DESCRIPTION,
     .min_args = 1,
@@ -119,7 +120,7 @@ const struct cmd_entry cmd_config_get_entry = {
 
 const struct cmd_entry cmd_config_set_entry = {
     .name = "config set",
-    .summary = "store one setting in the database",
+    .summary = N_("store one setting in the database"),
     .usage = "KEY VALUE",
     .description = CONFIG_DESCRIPTION,
     .min_args = 2,
@@ -130,7 +131,7 @@ const struct cmd_entry cmd_config_set_entry = {
 
 const struct cmd_entry cmd_config_unset_entry = {
     .name = "config unset",
-    .summary = "remove a stored setting (its default applies again)",
+    .summary = N_("remove a stored setting (its default applies again)"),
     .usage = "KEY",
     .min_args = 1,
     .max_args = 1,

@@ -532,7 +532,7 @@ static int cmd_demo_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_demo_entry = {
     .name = "demo",
-    .summary = "run a sample organisation end to end in DIR",
+    .summary = N_("run a sample organisation end to end in DIR"),
     .usage = "[DIR]",
     .description =
 	"Creates DIR (default ./carepulse-demo) with a database, a key and "

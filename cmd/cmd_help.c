@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 enum {
 	HELP_MAN,
@@ -11,7 +12,7 @@ enum {
 static const struct cmd_opt help_opts[HELP_NOPTS] = {
     [HELP_MAN] =
 	{"man", 0, OPT_FLAG, NULL,
-	 "print the manual page of every command (roff, as carepulse.1)"},
+	 N_("print the manual page of every command (roff, as carepulse.1)")},
 };
 
 static int cmd_help_exec(struct cmd_ctx *c)
@@ -41,7 +42,7 @@ static int cmd_help_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_help_entry = {
     .name = "help",
-    .summary = "show help for carepulse or one command",
+    .summary = N_("show help for carepulse or one command"),
     .usage = "[--man] [COMMAND]",
     .opts = help_opts,
     .nopts = HELP_NOPTS,

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "import.h"
 #include "problems.h"
 
@@ -20,13 +21,14 @@ enum {
 
 static const struct cmd_opt import_opts[IMPORT_NOPTS] = {
     [IMPORT_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"check the file and write nothing"},
+			N_("check the file and write nothing")},
     [IMPORT_FORMAT] =
 	{"format", 0, OPT_VALUE, "csv|json",
-	 "the file's format (default: from its name, else its content)"},
-    [IMPORT_REPLACE] = {"replace", 0, OPT_FLAG, NULL,
-			"swap the responses of an earlier import of the same "
-			"file or rows for this file's"},
+	 N_("the file's format (default: from its name, else its content)")},
+    [IMPORT_REPLACE] =
+	{"replace", 0, OPT_FLAG, NULL,
+	 N_("swap the responses of an earlier import of the same "
+	    "file or rows for this file's")},
 };
 
 static int print_problems(const struct cp_problems *p, const char *path)
@@ -78,20 +80,34 @@ static void print_imported(const struct cp_import_file *f, bool dry_run)
 	const struct cp_import_result *res = &f->res;
 
 	for (size_t i = 0; i < res->nreplaced; i++)
-		printf("%s import %lld of wave %lld: %lld response%s out\n",
-		       dry_run ? "would replace" : "replaced",
+		printf(dry_run ? cp_ngettext(
+				     "would replace import %lld of wave "
+				     "%lld: %lld response out\n",
+				     "would replace import %lld of wave "
+				     "%lld: %lld responses out\n",
+				     (unsigned long)res->replaced[i].responses)
+			       : cp_ngettext(
+				     "replaced import %lld of wave %lld: "
+				     "%lld response out\n",
+				     "replaced import %lld of wave %lld: "
+				     "%lld responses out\n",
+				     (unsigned long)res->replaced[i].responses),
 		       (long long)res->replaced[i].id,
 		       (long long)res->replaced[i].wave_id,
-		       (long long)res->replaced[i].responses,
-		       res->replaced[i].responses == 1 ? "" : "s");
+		       (long long)res->replaced[i].responses);
 	if (dry_run)
-		printf("would import %zu response%s to wave %lld\n",
-		       res->imported, res->imported == 1 ? "" : "s",
-		       (long long)f->wave);
+		printf(cp_ngettext("would import %zu response to wave %lld\n",
+				   "would import %zu responses to wave %lld\n",
+				   res->imported),
+		       res->imported, (long long)f->wave);
 	else
-		printf("imported %zu response%s to wave %lld (import %lld)\n",
-		       res->imported, res->imported == 1 ? "" : "s",
-		       (long long)f->wave, (long long)res->import_id);
+		printf(cp_ngettext("imported %zu response to wave %lld (import "
+				   "%lld)\n",
+				   "imported %zu responses to wave %lld "
+				   "(import %lld)\n",
+				   res->imported),
+		       res->imported, (long long)f->wave,
+		       (long long)res->import_id);
 }
 
 /*
@@ -175,7 +191,7 @@ static int cmd_import_exec(struct cmd_ctx *c)
 		for (size_t i = 0; i < n; i++)
 			print_imported(&files[i], o.dry_run);
 		if (o.dry_run)
-			printf("dry run: nothing was written\n");
+			printf("%s", _("dry run: nothing was written\n"));
 		rc = EXIT_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -191,7 +207,7 @@ static int cmd_import_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
-    .summary = "import responses to a wave from CSV or JSON",
+    .summary = N_("import responses to a wave from CSV or JSON"),
     .usage = "[--dry-run] [--replace] WAVE FILE [WAVE FILE...]",
     .description =
 	"For answers given on paper or in another tool. CSV has a header: "

@@ -21,10 +21,11 @@ enum {
 
 static const struct cmd_opt init_opts[INIT_NOPTS] = {
     [INIT_KEY] = {"key", 0, OPT_VALUE, "PATH",
-		  "where to keep the installation key (default: <db>.key)"},
-    [INIT_NEW_KEY] = {"new-key", 0, OPT_FLAG, NULL,
-		      "make a new key for a database whose key is lost: every "
-		      "invitation link already sent stops working"},
+		  N_("where to keep the installation key (default: <db>.key)")},
+    [INIT_NEW_KEY] =
+	{"new-key", 0, OPT_FLAG, NULL,
+	 N_("make a new key for a database whose key is lost: every "
+	    "invitation link already sent stops working")},
 };
 
 /*
@@ -165,7 +166,7 @@ static int cmd_init_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_init_entry = {
     .name = "init",
-    .summary = "create the database and the installation key",
+    .summary = N_("create the database and the installation key"),
     .usage = "[--key PATH] [--new-key]",
     .description =
 	"Creates the database (or upgrades an existing one), the "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "retention.h"
 #include "store.h"
 #include "when.h"
@@ -19,9 +20,9 @@ enum {
 
 static const struct cmd_opt purge_opts[PURGE_NOPTS] = {
     [PURGE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-		       "list what would go, delete nothing"},
+		       N_("list what would go, delete nothing")},
     [PURGE_MONTHS] = {"months", 0, OPT_VALUE, "N",
-		      "this retention period instead of retention.months"},
+		      N_("this retention period instead of retention.months")},
 };
 
 void cmd_print_retention(const struct cp_retention *r, bool dry_run,
@@ -30,9 +31,13 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 	char when[40];
 
 	cp_when_format(r->now, when, sizeof(when));
-	printf("%sretention %ld month%s: waves closed more than that before "
-	       "%s\n",
-	       prefix, r->months, r->months == 1 ? "" : "s", when);
+	/* TRANSLATORS: the first %s is a prefix such as "tick: ". */
+	printf(cp_ngettext("%sretention %ld month: waves closed more than "
+			   "that before %s\n",
+			   "%sretention %ld months: waves closed more than "
+			   "that before %s\n",
+			   (unsigned long)r->months),
+	       prefix, r->months, when);
 	if (r->nwaves)
 		printf("%-6s %-22s %10s %9s %12s\n", "wave", "closed",
 		       "responses", "comments", "invitations");
@@ -43,20 +48,32 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 		       (long long)w->wave_id, when, (long long)w->responses,
 		       (long long)w->comments, (long long)w->invitations);
 	}
-	printf("%s%s the answers, comments and invitations of %zu wave%s",
-	       prefix, dry_run ? "would delete" : "deleted", r->nwaves,
-	       r->nwaves == 1 ? "" : "s");
+	if (dry_run)
+		printf(cp_ngettext("%swould delete the answers, comments and "
+				   "invitations of %zu wave",
+				   "%swould delete the answers, comments and "
+				   "invitations of %zu waves",
+				   r->nwaves),
+		       prefix, r->nwaves);
+	else
+		printf(cp_ngettext("%sdeleted the answers, comments and "
+				   "invitations of %zu wave",
+				   "%sdeleted the answers, comments and "
+				   "invitations of %zu waves",
+				   r->nwaves),
+		       prefix, r->nwaves);
 	if (r->nwaves)
-		printf("; %s totals stay, so results, trends and reports "
-		       "still show %s",
-		       r->nwaves == 1 ? "its" : "their",
-		       r->nwaves == 1 ? "it" : "them");
+		printf("%s", cp_ngettext("; its totals stay, so results, "
+					 "trends and reports still show it",
+					 "; their totals stay, so results, "
+					 "trends and reports still show them",
+					 r->nwaves));
 	printf("\n");
 	if (dry_run)
-		printf("%sdry run: nothing was deleted\n", prefix);
+		printf(_("%sdry run: nothing was deleted\n"), prefix);
 	else if (r->wal_busy)
-		printf("%sthe WAL is in use by a reader: it is emptied at the "
-		       "next purge or answer\n",
+		printf(_("%sthe WAL is in use by a reader: it is emptied at "
+			 "the next purge or answer\n"),
 		       prefix);
 }
 
@@ -99,7 +116,7 @@ static int cmd_purge_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_purge_entry = {
     .name = "purge",
-    .summary = "delete the answers of waves past the retention period",
+    .summary = N_("delete the answers of waves past the retention period"),
     .usage = "[--dry-run] [--months N]",
     .description =
 	"Applies the retention period now, as tick does: every wave "
@@ -125,23 +142,27 @@ static int cmd_member_forget_exec(struct cmd_ctx *c)
 
 	if (cp_retention_forget(c->store, email, cp_store_clock(), &f, &c->err))
 		return cmd_report(&c->err);
-	printf("forgot the name and address of member %lld; %lld unused "
-	       "invitation%s of running waves deleted, %lld kept as counts\n"
-	       "their answers stay, as unlinkable as before; remove them "
-	       "from the roster too, or the next team import adds them "
-	       "again\n",
+	printf(cp_ngettext("forgot the name and address of member %lld; %lld "
+			   "unused invitation of running waves deleted, %lld "
+			   "kept as counts\n",
+			   "forgot the name and address of member %lld; %lld "
+			   "unused invitations of running waves deleted, %lld "
+			   "kept as counts\n",
+			   (unsigned long)f.invitations_dropped),
 	       (long long)f.member_id, (long long)f.invitations_dropped,
-	       f.invitations_dropped == 1 ? "" : "s",
 	       (long long)f.invitations_kept);
+	printf("%s", _("their answers stay, as unlinkable as before; remove "
+		       "them from the roster too, or the next team import "
+		       "adds them again\n"));
 	if (f.wal_busy)
-		printf("the WAL is in use by a reader: it is emptied at the "
-		       "next answer or purge\n");
+		printf("%s", _("the WAL is in use by a reader: it is emptied "
+			       "at the next answer or purge\n"));
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_member_forget_entry = {
     .name = "member forget",
-    .summary = "erase a person's name and address",
+    .summary = N_("erase a person's name and address"),
     .usage = "EMAIL",
     .description =
 	"For a person who left or asked to be forgotten: their name and "

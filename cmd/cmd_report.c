@@ -36,24 +36,27 @@ enum {
 
 static const struct cmd_opt team_opts[TEAM_NOPTS] = {
     [TEAM_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		   "the team to report on (required without --all)"},
+		   N_("the team to report on (required without --all)")},
     [TEAM_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		   "the wave (default: the team's newest closed wave; with "
-		   "--all the newest closed wave)"},
+		   N_("the wave (default: the team's newest closed wave; with "
+		      "--all the newest closed wave)")},
     [TEAM_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf|DIR",
-		     "where to write the PDF (required); with --all a "
-		     "directory"},
-    [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER", "a4 (default) or letter"},
+		     N_("where to write the PDF (required); with --all a "
+			"directory")},
+    [TEAM_PAPER] = {"paper", 0, OPT_VALUE, "PAPER",
+		    N_("a4 (default) or letter")},
     [TEAM_ALL] = {"all", 0, OPT_FLAG, NULL,
-		  "a report for every team of the wave, in parallel, and "
-		  "DIR/index.csv"},
+		  N_("a report for every team of the wave, in parallel, and "
+		     "DIR/index.csv")},
     [TEAM_PARENT] = {"parent", 0, OPT_VALUE, "TEAM",
-		     "with --all: only TEAM and the teams below it"},
-    [TEAM_JOBS] = {"jobs", 'j', OPT_VALUE, "N",
-		   "with --all: N worker processes (default: one per core)"},
-    [TEAM_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
-		       "the report's language: en, cy, es, pl or ar (default: "
-		       "the setting language)"},
+		     N_("with --all: only TEAM and the teams below it")},
+    [TEAM_JOBS] =
+	{"jobs", 'j', OPT_VALUE, "N",
+	 N_("with --all: N worker processes (default: one per core)")},
+    [TEAM_LANGUAGE] =
+	{"language", 0, OPT_VALUE, "LANG",
+	 N_("the report's language: en, cy, es, pl or ar (default: "
+	    "the setting language)")},
 };
 
 enum {
@@ -68,21 +71,21 @@ enum {
 
 static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
     [COMPARE_WAVE] = {"wave", 'w', OPT_VALUE, "WAVE",
-		      "the wave (default: the newest closed)"},
+		      N_("the wave (default: the newest closed)")},
     [COMPARE_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE.pdf",
-			"where to write the PDF (required)"},
+			N_("where to write the PDF (required)")},
     [COMPARE_PAPER] = {"paper", 0, OPT_VALUE, "PAPER",
-		       "a4 (default) or letter"},
+		       N_("a4 (default) or letter")},
     [COMPARE_MEASURE] =
 	{"measure", 0, OPT_VALUE, "MEASURE",
-	 "what the cells show: score (default, 0-100) or favourable (%)"},
+	 N_("what the cells show: score (default, 0-100) or favourable (%)")},
     [COMPARE_SORT] =
 	{"sort", 0, OPT_VALUE, "ORDER",
-	 "tree (default: the organisation's order, each group above its "
-	 "teams), name, or overall (the mean of a team's shown cells)"},
+	 N_("tree (default: the organisation's order, each group above its "
+	    "teams), name, or overall (the mean of a team's shown cells)")},
     [COMPARE_LANGUAGE] = {"language", 0, OPT_VALUE, "LANG",
-			  "the report's language: en, cy, es, pl or ar "
-			  "(default: the setting language)"},
+			  N_("the report's language: en, cy, es, pl or ar "
+			     "(default: the setting language)")},
 };
 
 /*
@@ -307,7 +310,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_report_team_entry = {
     .name = "report team",
-    .summary = "a team's PDF report for a closed wave",
+    .summary = N_("a team's PDF report for a closed wave"),
     .usage = "(--team TEAM -o FILE.pdf | --all [--parent TEAM] -o DIR "
 	     "[--jobs N]) [--wave WAVE] [--paper a4|letter]",
     .description =
@@ -337,7 +340,7 @@ const struct cmd_entry cmd_report_team_entry = {
 
 const struct cmd_entry cmd_report_compare_entry = {
     .name = "report compare",
-    .summary = "a PDF heat map of every team for HR",
+    .summary = N_("a PDF heat map of every team for HR"),
     .usage = "[--wave WAVE] -o FILE.pdf [--paper a4|letter] "
 	     "[--measure score|favourable] [--sort tree|name|overall]",
     .description =

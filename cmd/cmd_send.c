@@ -19,8 +19,9 @@ enum {
 };
 
 static const struct cmd_opt send_opts[SEND_NOPTS] = {
-    [SEND_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-		      "build every message, send nothing and change nothing"},
+    [SEND_DRY_RUN] =
+	{"dry-run", 'n', OPT_FLAG, NULL,
+	 N_("build every message, send nothing and change nothing")},
 };
 
 int cmd_installation_key(struct cmd_ctx *c, unsigned char *key)
@@ -195,7 +196,7 @@ static int cmd_remind_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_send_entry = {
     .name = "send",
-    .summary = "send a wave's invitations (resumable)",
+    .summary = N_("send a wave's invitations (resumable)"),
     .usage = "[--dry-run] WAVE",
     .description =
 	"Sends every pending invitation of WAVE through its channel, "
@@ -216,7 +217,7 @@ const struct cmd_entry cmd_send_entry = {
 
 const struct cmd_entry cmd_remind_entry = {
     .name = "remind",
-    .summary = "remind those who have not answered",
+    .summary = N_("remind those who have not answered"),
     .usage = "[--dry-run] WAVE",
     .description = "Sends a reminder, with the same personal link, to "
 		   "everyone invited to WAVE\nwho has not answered, at "

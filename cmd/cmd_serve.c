@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
+#include "i18n.h"
 #include "portal.h"
 #include "portal_oidc.h"
 #include "report_write.h"
@@ -39,37 +40,37 @@ enum {
 static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
     [SERVE_LISTEN] =
 	{"listen", 'l', OPT_VALUE, "ADDR:PORT",
-	 "where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
-	 "port 0 picks a free one)"},
-    [SERVE_BASE_URL] =
-	{"base-url", 0, OPT_VALUE, "URL",
-	 "the public address of this server (default: the base_url setting)"},
+	 N_("where to listen (default 127.0.0.1:8080; [::1]:8080 for IPv6; "
+	    "port 0 picks a free one)")},
+    [SERVE_BASE_URL] = {"base-url", 0, OPT_VALUE, "URL",
+			N_("the public address of this server (default: the "
+			   "base_url setting)")},
     [SERVE_THREADS] = {"threads", 0, OPT_VALUE, "N",
-		       "request threads (default: 2 per CPU)"},
+		       N_("request threads (default: 2 per CPU)")},
     [SERVE_TIMEOUT] = {"timeout", 0, OPT_VALUE, "SECONDS",
-		       "close a connection idle this long (default 30)"},
+		       N_("close a connection idle this long (default 30)")},
     [SERVE_DEADLINE] =
 	{"deadline", 0, OPT_VALUE, "SECONDS",
-	 "close a connection whose request (headers and body) takes longer "
-	 "than this to arrive, however steadily it trickles (default 60)"},
+	 N_("close a connection whose request (headers and body) takes longer "
+	    "than this to arrive, however steadily it trickles (default 60)")},
     [SERVE_MAX_CONNECTIONS] =
 	{"max-connections", 0, OPT_VALUE, "N",
-	 "connections at once, in all (default 1000); when full, the one "
-	 "waiting longest for its request is closed to serve a new one"},
+	 N_("connections at once, in all (default 1000); when full, the one "
+	    "waiting longest for its request is closed to serve a new one")},
     [SERVE_PER_IP] =
 	{"per-ip", 0, OPT_VALUE, "N",
-	 "connections at once from one address (default 64; 0: no limit, "
-	 "for a reverse proxy)"},
+	 N_("connections at once from one address (default 64; 0: no limit, "
+	    "for a reverse proxy)")},
     [SERVE_MAX_BODY] = {"max-body", 0, OPT_VALUE, "BYTES",
-			"largest request body accepted (default 262144)"},
-    [SERVE_MIX_WAIT] =
-	{"mix-wait", 0, OPT_VALUE, "MS",
-	 "how long an answer alone in its team waits for another to be stored "
-	 "with (default 100; 0: never)"},
+			N_("largest request body accepted (default 262144)")},
+    [SERVE_MIX_WAIT] = {"mix-wait", 0, OPT_VALUE, "MS",
+			N_("how long an answer alone in its team waits for "
+			   "another to be stored "
+			   "with (default 100; 0: never)")},
     [SERVE_CERT] = {"cert", 0, OPT_VALUE, "FILE",
-		    "serve HTTPS with this PEM certificate"},
+		    N_("serve HTTPS with this PEM certificate")},
     [SERVE_KEY] = {"key", 0, OPT_VALUE, "FILE",
-		   "the PEM private key for --cert"},
+		   N_("the PEM private key for --cert")},
 };
 
 /*
@@ -344,7 +345,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_serve_entry = {
     .name = "serve",
-    .summary = "serve the response form and the results portal",
+    .summary = N_("serve the response form and the results portal"),
     .usage = "[--listen ADDR:PORT] [--base-url URL]",
     .description =
 	"Runs the web form team members answer on: GET /r/TOKEN shows the "

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "survey.h"
@@ -200,7 +201,7 @@ static int cmd_survey_add_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_survey_list_entry = {
     .name = "survey list",
-    .summary = "list the survey definitions in the database",
+    .summary = N_("list the survey definitions in the database"),
     .usage = "",
     .min_args = 0,
     .max_args = 0,
@@ -210,7 +211,7 @@ const struct cmd_entry cmd_survey_list_entry = {
 
 const struct cmd_entry cmd_survey_show_entry = {
     .name = "survey show",
-    .summary = "show a survey's dimensions, items and open questions",
+    .summary = N_("show a survey's dimensions, items and open questions"),
     .usage = "ID",
     .description = "With --format json, prints the stored definition "
 		   "exactly; with csv, its items.",
@@ -222,7 +223,7 @@ const struct cmd_entry cmd_survey_show_entry = {
 
 const struct cmd_entry cmd_survey_validate_entry = {
     .name = "survey validate",
-    .summary = "check survey definition files without storing them",
+    .summary = N_("check survey definition files without storing them"),
     .usage = "FILE...",
     .description = "Reports file:line:column for JSON errors and the "
 		   "field for everything else\n(surveys/README.md "
@@ -235,7 +236,7 @@ const struct cmd_entry cmd_survey_validate_entry = {
 
 const struct cmd_entry cmd_survey_add_entry = {
     .name = "survey add",
-    .summary = "validate a survey definition and store it",
+    .summary = N_("validate a survey definition and store it"),
     .usage = "FILE",
     .description = "A wave pins the exact definition it was created "
 		   "with; a changed definition\nneeds a new version.",

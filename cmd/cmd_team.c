@@ -21,8 +21,9 @@ enum {
 
 static const struct cmd_opt import_opts[ROSTER_NOPTS] = {
     [ROSTER_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"show what would change and write nothing"},
-    [ROSTER_VERBOSE] = {"verbose", 'v', OPT_FLAG, NULL, "list every change"},
+			N_("show what would change and write nothing")},
+    [ROSTER_VERBOSE] = {"verbose", 'v', OPT_FLAG, NULL,
+			N_("list every change")},
 };
 
 static void print_changes(const struct cp_roster_changes *ch, bool lines,
@@ -151,8 +152,9 @@ enum {
 
 static const struct cmd_opt member_opts[MEMBER_NOPTS] = {
     [MEMBER_TEAM] = {"team", 't', OPT_VALUE, "TEAM",
-		     "only the members of TEAM"},
-    [MEMBER_ALL] = {"all", 'a', OPT_FLAG, NULL, "include deactivated members"},
+		     N_("only the members of TEAM")},
+    [MEMBER_ALL] = {"all", 'a', OPT_FLAG, NULL,
+		    N_("include deactivated members")},
 };
 
 static int cmd_member_list_exec(struct cmd_ctx *c)
@@ -190,7 +192,7 @@ static int cmd_member_list_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_team_import_entry = {
     .name = "team import",
-    .summary = "add or update teams and members from a roster CSV",
+    .summary = N_("add or update teams and members from a roster CSV"),
     .usage = "[--dry-run] ROSTER.csv",
     .description =
 	"The roster is RFC 4180 CSV with a header naming its columns: "
@@ -213,7 +215,7 @@ const struct cmd_entry cmd_team_import_entry = {
 
 const struct cmd_entry cmd_team_list_entry = {
     .name = "team list",
-    .summary = "list teams with their parent team and active members",
+    .summary = N_("list teams with their parent team and active members"),
     .usage = "",
     .min_args = 0,
     .max_args = 0,
@@ -223,7 +225,7 @@ const struct cmd_entry cmd_team_list_entry = {
 
 const struct cmd_entry cmd_member_list_entry = {
     .name = "member list",
-    .summary = "list members of every team, or of one",
+    .summary = N_("list members of every team, or of one"),
     .usage = "[--team TEAM] [--all]",
     .opts = member_opts,
     .nopts = MEMBER_NOPTS,

@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "retention.h"
 #include "store.h"
 
@@ -14,7 +15,7 @@ enum {
 
 static const struct cmd_opt tick_opts[TICK_NOPTS] = {
     [TICK_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-		      "say what is due, change nothing"},
+		      N_("say what is due, change nothing")},
 };
 
 /* retention.months, when it is set: the waves past it lose their
@@ -45,23 +46,28 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	rc = cp_deliver_tick(c->store, key, &o, &r, &c->err);
 	cp_wipe(key, sizeof(key));
 	if (rc == 0 && r.busy) {
-		printf("tick: another send, remind or tick is running; "
-		       "nothing done\n");
+		printf("%s\n", _("tick: another send, remind or tick is "
+				 "running; nothing done"));
 		return EXIT_OK;
 	}
-	printf("tick%s: %zu opened, %zu closed, %zu next waves created; "
-	       "%zu invitations %s, %zu reminders %s, %zu team posts, %zu "
-	       "failed, %zu deferred\n",
-	       o.dry_run ? " (dry run, nothing changed)" : "", r.opened,
-	       r.closed, r.created, r.sent.sent, o.dry_run ? "to send" : "sent",
-	       r.reminded.sent, o.dry_run ? "to send" : "sent",
+	printf(o.dry_run ? _("tick (dry run, nothing changed): %zu opened, "
+			     "%zu closed, %zu next waves created; %zu "
+			     "invitations to send, %zu reminders to send, %zu "
+			     "team posts, %zu failed, %zu deferred\n")
+			 : _("tick: %zu opened, %zu closed, %zu next waves "
+			     "created; %zu invitations sent, %zu reminders "
+			     "sent, %zu team posts, %zu failed, %zu "
+			     "deferred\n"),
+	       r.opened, r.closed, r.created, r.sent.sent, r.reminded.sent,
 	       r.sent.posts + r.reminded.posts,
 	       r.sent.failed + r.reminded.failed,
 	       r.sent.deferred + r.reminded.deferred);
 	if (r.ready.todo)
-		printf("tick: %zu results-ready mails %s, %zu failed\n",
-		       r.ready.sent, o.dry_run ? "to send" : "sent",
-		       r.ready.failed);
+		printf(o.dry_run ? _("tick: %zu results-ready mails to send, "
+				     "%zu failed\n")
+				 : _("tick: %zu results-ready mails sent, %zu "
+				     "failed\n"),
+		       r.ready.sent, r.ready.failed);
 	if (rc == 0)
 		return tick_retention(c, o.dry_run);
 	if (rc != CP_EUNAVAIL)
@@ -69,12 +75,15 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 	/* Opening, closing and recurring were done; only sending was not.
 	 * Retention is done too. */
 	if (r.waves_failed)
-		printf("tick: %zu wave%s could not be sent; everything else "
-		       "was done\n",
-		       r.waves_failed, r.waves_failed == 1 ? "" : "s");
+		printf(cp_ngettext("tick: %zu wave could not be sent; "
+				   "everything else was done\n",
+				   "tick: %zu waves could not be sent; "
+				   "everything else was done\n",
+				   r.waves_failed),
+		       r.waves_failed);
 	else
-		printf("tick: the results-ready mails could not be sent; "
-		       "everything else was done\n");
+		printf("%s\n", _("tick: the results-ready mails could not be "
+				 "sent; everything else was done"));
 	status = cmd_report(&c->err);
 	(void)tick_retention(c, o.dry_run);
 	return status;
@@ -82,7 +91,7 @@ static int cmd_tick_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_tick_entry = {
     .name = "tick",
-    .summary = "for cron: open and close due waves, send, remind, recur",
+    .summary = N_("for cron: open and close due waves, send, remind, recur"),
     .usage = "[--dry-run]",
     .description =
 	"One scheduler step at the current time: opens scheduled waves "

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "crypto.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 #include "wave.h"
@@ -31,27 +32,27 @@ enum {
 
 static const struct cmd_opt create_opts[CREATE_NOPTS] = {
     [CREATE_SURVEY] = {"survey", 's', OPT_VALUE, "ID",
-		       "the survey to send (required)"},
+		       N_("the survey to send (required)")},
     [CREATE_TEAM] = {"team", 't', OPT_LIST, "TEAM",
-		     "a team to invite (repeatable)"},
+		     N_("a team to invite (repeatable)")},
     [CREATE_SUBTEAMS] = {"subteams", 0, OPT_FLAG, NULL,
-			 "include every sub-team of the teams"},
+			 N_("include every sub-team of the teams")},
     [CREATE_OPENS] = {"opens", 0, OPT_VALUE, "T",
-		      "when it opens (default now)"},
+		      N_("when it opens (default now)")},
     [CREATE_CLOSES] =
 	{"closes", 0, OPT_VALUE, "T",
-	 "when it closes (default 14 days after opening, or --every)"},
+	 N_("when it closes (default 14 days after opening, or --every)")},
     [CREATE_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
-			"email (default), webhook, slack, teams or outbox"},
+			N_("email (default), webhook, slack, teams or outbox")},
     [CREATE_EVERY] = {"every", 0, OPT_VALUE, "PERIOD",
-		      "repeat: 10d, 2w or 1m (calendar months) later"},
+		      N_("repeat: 10d, 2w or 1m (calendar months) later")},
     [CREATE_SELF] = {"self", 0, OPT_FLAG, NULL,
-		     "also invite each team's leader to a self-assessment"},
-    [CREATE_THRESHOLD] =
-	{"threshold", 0, OPT_VALUE, "K",
-	 "reporting threshold for this wave (default: setting 'threshold')"},
+		     N_("also invite each team's leader to a self-assessment")},
+    [CREATE_THRESHOLD] = {"threshold", 0, OPT_VALUE, "K",
+			  N_("reporting threshold for this wave (default: "
+			     "setting 'threshold')")},
     [CREATE_DRY_RUN] = {"dry-run", 'n', OPT_FLAG, NULL,
-			"only show the anonymity preview; create nothing"},
+			N_("only show the anonymity preview; create nothing")},
 };
 
 /*
@@ -134,7 +135,7 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	if (cmd_flag(c, CREATE_DRY_RUN)) {
 		if (c->format == FORMAT_TABLE)
-			printf("dry run: no wave was created\n");
+			printf("%s\n", _("dry run: no wave was created"));
 		return EXIT_OK;
 	}
 	if (cmd_installation_key(c, key))
@@ -144,18 +145,26 @@ static int cmd_wave_create_exec(struct cmd_ctx *c)
 	cp_wipe(key, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
-	printf("created wave %lld: survey %s, %zu invitation%s by %s, %s",
-	       (long long)w.id, survey, created, created == 1 ? "" : "s",
-	       w.channel, cp_wave_status_name(w.status));
-	printf(" from %s", cp_when_format(w.opens_at, when, sizeof(when)));
-	printf(" until %s\n", cp_when_format(w.closes_at, when, sizeof(when)));
+	/* TRANSLATORS: the channel (email, slack...) and status (open,
+	 * scheduled) are names a script may read: keep them as they are. */
+	printf(cp_ngettext("created wave %lld: survey %s, %zu invitation by "
+			   "%s, %s",
+			   "created wave %lld: survey %s, %zu invitations by "
+			   "%s, %s",
+			   created),
+	       (long long)w.id, survey, created, w.channel,
+	       cp_wave_status_name(w.status));
+	printf(_(" from %s"), cp_when_format(w.opens_at, when, sizeof(when)));
+	printf(_(" until %s\n"),
+	       cp_when_format(w.closes_at, when, sizeof(when)));
 	if (created == 0)
-		printf("warning: these teams have no active members\n");
+		printf("%s\n",
+		       _("warning: these teams have no active members"));
 	else if (w.status == CP_WAVE_OPEN)
-		printf("next: carepulse send %lld\n", (long long)w.id);
+		printf(_("next: carepulse send %lld\n"), (long long)w.id);
 	else
-		printf(
-		    "next: 'carepulse tick' (cron) sends it when it opens\n");
+		printf("%s\n", _("next: 'carepulse tick' (cron) sends it when "
+				 "it opens"));
 	return EXIT_OK;
 }
 
@@ -358,7 +367,7 @@ enum {
 
 static const struct cmd_opt close_opts[CLOSE_NOPTS] = {
     [CLOSE_STOP_SERIES] = {"stop-series", 0, OPT_FLAG, NULL,
-			   "also stop its recurring series"},
+			   N_("also stop its recurring series")},
 };
 
 /*
@@ -373,13 +382,21 @@ static int tell_ready(struct cmd_ctx *c)
 	int rc = cp_deliver_ready(c->store, NULL, &r, &c->err);
 
 	if (r.sent)
-		printf("told %zu viewer%s that results are ready (portal "
-		       "sign-in link, no results in the mail)\n",
-		       r.sent, r.sent == 1 ? "" : "s");
+		printf(cp_ngettext("told %zu viewer that results are ready "
+				   "(portal sign-in link, no results in the "
+				   "mail)\n",
+				   "told %zu viewers that results are ready "
+				   "(portal sign-in link, no results in the "
+				   "mail)\n",
+				   r.sent),
+		       r.sent);
 	if (r.failed)
-		printf("%zu results-ready mail%s failed: 'carepulse tick' "
-		       "tries again\n",
-		       r.failed, r.failed == 1 ? "" : "s");
+		printf(cp_ngettext("%zu results-ready mail failed: 'carepulse "
+				   "tick' tries again\n",
+				   "%zu results-ready mails failed: "
+				   "'carepulse tick' tries again\n",
+				   r.failed),
+		       r.failed);
 	if (rc == CP_EUNAVAIL || rc == CP_EUSAGE || rc == CP_ECONFLICT) {
 		fprintf(stderr,
 			"carepulse: warning: results-ready mails not sent "
@@ -408,16 +425,16 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 	if (cp_wave_close(c->store, id, &was_closed, &c->err))
 		return cmd_report(&c->err);
 	if (was_closed)
-		printf("wave %lld was already closed\n", (long long)id);
+		printf(_("wave %lld was already closed\n"), (long long)id);
 	else
-		printf("closed wave %lld: its links no longer accept answers "
-		       "and its results are frozen\n",
+		printf(_("closed wave %lld: its links no longer accept answers "
+			 "and its results are frozen\n"),
 		       (long long)id);
 	if (cmd_flag(c, CLOSE_STOP_SERIES)) {
 		if (cp_series_set_state(c->store, w.series_id,
 					CP_SERIES_STOPPED, &c->err))
 			return cmd_report(&c->err);
-		printf("stopped series %lld: no more waves\n",
+		printf(_("stopped series %lld: no more waves\n"),
 		       (long long)w.series_id);
 	} else if (w.series_id &&
 		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
@@ -433,7 +450,7 @@ enum {
 
 static const struct cmd_opt cancel_opts[CANCEL_NOPTS] = {
     [CANCEL_REASON] = {"reason", 'r', OPT_VALUE, "TEXT",
-		       "why, shown where the wave leaves a gap"},
+		       N_("why, shown where the wave leaves a gap")},
 };
 
 static int cmd_wave_cancel_exec(struct cmd_ctx *c)
@@ -448,19 +465,20 @@ static int cmd_wave_cancel_exec(struct cmd_ctx *c)
 			   &clean, &c->err))
 		return cmd_report(&c->err);
 	if (outcome == CP_CANCEL_DELETED)
-		printf("deleted wave %lld and its invitations: nobody had "
-		       "answered; its links now say the pulse was "
-		       "cancelled\n",
+		printf(_("deleted wave %lld and its invitations: nobody had "
+			 "answered; its links now say the pulse was "
+			 "cancelled\n"),
 		       (long long)id);
 	else
-		printf("cancelled wave %lld: its answers, comments and totals "
-		       "were deleted; it is left out of defaults, trends and "
-		       "comparisons, and its links say it was cancelled\n",
+		printf(_("cancelled wave %lld: its answers, comments and "
+			 "totals were deleted; it is left out of defaults, "
+			 "trends and comparisons, and its links say it was "
+			 "cancelled\n"),
 		       (long long)id);
 	if (!clean)
-		printf("note: a running 'serve' still holds part of the "
-		       "database log; the deleted pages leave it at the next "
-		       "checkpoint\n");
+		printf("%s", _("note: a running 'serve' still holds part of "
+			       "the database log; the deleted pages leave it "
+			       "at the next checkpoint\n"));
 	return EXIT_OK;
 }
 
@@ -471,7 +489,7 @@ enum {
 
 static const struct cmd_opt set_opts[SET_NOPTS] = {
     [SET_CHANNEL] = {"channel", 'c', OPT_VALUE, "CHANNEL",
-		     "email, webhook, slack, teams or outbox"},
+		     N_("email, webhook, slack, teams or outbox")},
 };
 
 static int cmd_wave_set_exec(struct cmd_ctx *c)
@@ -485,7 +503,7 @@ static int cmd_wave_set_exec(struct cmd_ctx *c)
 		return cmd_usage_error(c, "nothing to change: give --channel");
 	if (cp_wave_set_channel(c->store, id, channel, &c->err))
 		return cmd_report(&c->err);
-	printf("wave %lld now goes out by %s\n", (long long)id, channel);
+	printf(_("wave %lld now goes out by %s\n"), (long long)id, channel);
 	return EXIT_OK;
 }
 
@@ -593,16 +611,18 @@ static int cmd_wave_series_exec(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_wave_create_entry = {
     .name = "wave create",
-    .summary = "create a pulse wave for one or more teams",
+    .summary = N_("create a pulse wave for one or more teams"),
     .usage = "--survey ID --team TEAM... [--subteams] [--opens T] "
 	     "[--closes T] [--channel CHANNEL] [--every 2w] [--self] "
 	     "[--threshold K] [--dry-run]",
     .description =
 	"Creates the wave and one invitation per active member of "
 	"each team, in one\ntransaction. The wave pins the survey's "
-	"current version. Times are UTC:\n'now', '+7d' (from now), "
-	"'2026-12-01' or '2026-12-01T09:00'. A wave that opens\nlater "
-	"is sent by 'carepulse tick'.\nFirst it prints an anonymity preview "
+	"current version. Times are on the clocks of the setting\n"
+	"timezone: 'now', '+7d' (from now), '2026-12-01' or "
+	"'2026-12-01T09:00'; end\none with Z for UTC "
+	"('2026-12-01T09:00Z'). A wave that opens later is sent by\n"
+	"'carepulse tick'.\nFirst it prints an anonymity preview "
 	"for the roster as it stands: which teams\ncan never be shown, "
 	"which groups will be hidden to protect another, and the\nroster "
 	"change that would fix it. --dry-run prints only that (--format "
@@ -617,7 +637,7 @@ const struct cmd_entry cmd_wave_create_entry = {
 
 const struct cmd_entry cmd_wave_list_entry = {
     .name = "wave list",
-    .summary = "list waves with their delivery and answer counts",
+    .summary = N_("list waves with their delivery and answer counts"),
     .usage = "",
     .min_args = 0,
     .max_args = 0,
@@ -627,7 +647,7 @@ const struct cmd_entry cmd_wave_list_entry = {
 
 const struct cmd_entry cmd_wave_show_entry = {
     .name = "wave show",
-    .summary = "show a wave: dates, delivery states, answered count",
+    .summary = N_("show a wave: dates, delivery states, answered count"),
     .usage = "WAVE",
     .description = "Shows how many invitations are pending, sent or "
 		   "failed (failures with their\nreason) and how many "
@@ -640,7 +660,7 @@ const struct cmd_entry cmd_wave_show_entry = {
 
 const struct cmd_entry cmd_wave_close_entry = {
     .name = "wave close",
-    .summary = "close a wave now",
+    .summary = N_("close a wave now"),
     .usage = "WAVE [--stop-series]",
     .description =
 	"Closes WAVE now: its links stop taking answers, its results are "
@@ -662,7 +682,7 @@ const struct cmd_entry cmd_wave_close_entry = {
 
 const struct cmd_entry cmd_wave_cancel_entry = {
     .name = "wave cancel",
-    .summary = "cancel a mistaken wave and delete its answers",
+    .summary = N_("cancel a mistaken wave and delete its answers"),
     .usage = "WAVE [--reason TEXT]",
     .description =
 	"Before anyone answered, WAVE and its invitations are deleted. "
@@ -682,7 +702,7 @@ const struct cmd_entry cmd_wave_cancel_entry = {
 
 const struct cmd_entry cmd_wave_set_entry = {
     .name = "wave set",
-    .summary = "change a wave before it goes out",
+    .summary = N_("change a wave before it goes out"),
     .usage = "WAVE --channel CHANNEL",
     .description = "Changes the channel of WAVE while none of its "
 		   "invitations or team posts has\ngone out (a send "
@@ -698,7 +718,7 @@ const struct cmd_entry cmd_wave_set_entry = {
 
 const struct cmd_entry cmd_wave_series_entry = {
     .name = "wave series",
-    .summary = "recurring series: list, pause, resume, stop",
+    .summary = N_("recurring series: list, pause, resume, stop"),
     .usage = "list | pause SERIES | resume SERIES | stop SERIES",
     .description =
 	"A wave created with --every starts a series; 'carepulse tick' "

@@ -117,14 +117,15 @@ static void print_opt(FILE *f, const char *name, char short_name,
 	else
 		snprintf(left, sizeof(left), "    --%s%s%s", name,
 			 arg ? " " : "", arg ? arg : "");
-	fprintf(f, "  %-28s %s\n", left, help);
+	/* The table's texts are marked N_(): translated here. */
+	fprintf(f, "  %-28s %s\n", left, _(help));
 }
 
 void cmd_print_help(FILE *f, const struct cmd_entry *e)
 {
 	fprintf(f, _("usage: carepulse %s%s%s\n\n%s\n"), e->name,
 		e->usage && *e->usage ? " " : "", e->usage ? e->usage : "",
-		e->summary);
+		_(e->summary));
 	if (e->description)
 		fprintf(f, "\n%s\n", e->description);
 	fprintf(f, _("\noptions:\n"));
@@ -133,12 +134,12 @@ void cmd_print_help(FILE *f, const struct cmd_entry *e)
 			  e->opts[i].arg, e->opts[i].help);
 	if (e->flags & CMD_FORMAT)
 		print_opt(f, "format", 0, "FORMAT",
-			  "table (default), csv or json");
+			  N_("table (default), csv or json"));
 	if (e->flags & (CMD_NEEDS_DB | CMD_TAKES_DB))
 		print_opt(f, "db", 0, "PATH",
-			  "database (default $CAREPULSE_DB, else "
-			  "./" DEFAULT_DB ")");
-	print_opt(f, "help", 'h', NULL, "show this help");
+			  N_("database (default $CAREPULSE_DB, else "
+			     "./carepulse.db)"));
+	print_opt(f, "help", 'h', NULL, N_("show this help"));
 	fprintf(f, _("\nexit status: 0 ok, 64 usage, 65 bad input data, 69 "
 		     "peer unavailable, 74 I/O error, 1 other failure\n"));
 }
@@ -149,7 +150,8 @@ int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
 
 	fprintf(stderr, "carepulse %s: ", c->entry->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	/* fmt is extracted for translation (xgettext's keyword). */
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr,
 		_("\nusage: carepulse %s %s\nsee 'carepulse help %s'\n"),
@@ -240,7 +242,7 @@ static void print_group(FILE *f, const char *group)
 		const char *name = cmd_table[i]->name;
 		if (group && (strncmp(name, group, n) || name[n] != ' '))
 			continue;
-		fprintf(f, "  %-18s %s\n", name, cmd_table[i]->summary);
+		fprintf(f, "  %-18s %s\n", name, _(cmd_table[i]->summary));
 	}
 }
 
@@ -252,9 +254,11 @@ void cmd_print_overview(FILE *f)
 		     "small web form, and report how the team is doing.\n\n"
 		     "commands:\n"));
 	print_group(f, NULL);
-	fprintf(f, "\n'carepulse help COMMAND' or 'carepulse COMMAND --help' "
-		   "tells more.\nEvery command takes --db PATH (default "
-		   "$CAREPULSE_DB, else ./" DEFAULT_DB ").\n");
+	fprintf(f,
+		_("\n'carepulse help COMMAND' or 'carepulse COMMAND --help' "
+		  "tells more.\nEvery command takes --db PATH (default "
+		  "$CAREPULSE_DB, else ./%s).\n"),
+		DEFAULT_DB);
 }
 
 const struct cmd_entry *cmd_lookup(int argc, char **argv, int *used,

@@ -17,6 +17,14 @@ int main(int argc, char **argv)
 	const struct cp_lang *cli;
 	int status;
 
+	/* Once, before any thread: the languages (the operator's, from the
+	 * environment, for this program's own messages, the overview too),
+	 * OpenSSL (which the fault loops leave alone), then libcurl's global
+	 * state. */
+	cli = cp_lang_from_env();
+	if (cp_i18n_init(NULL, &err))
+		return cmd_report(&err);
+	(void)cp_lang_use(cli);
 	if (argc < 2) {
 		cmd_print_overview(stderr);
 		return EXIT_USAGE;
@@ -29,14 +37,8 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
-	/* Once, before any thread: the languages (the operator's, from the
-	 * environment, for this program's own messages), OpenSSL (which the
-	 * fault loops leave alone), then libcurl's global state. */
-	cli = cp_lang_from_env();
-	if (cp_i18n_init(NULL, &err) || cp_crypto_init(&err) ||
-	    cp_deliver_global_init(&err))
+	if (cp_crypto_init(&err) || cp_deliver_global_init(&err))
 		return cmd_report(&err);
-	(void)cp_lang_use(cli);
 	status = cmd_run(argc - 1, argv + 1);
 	cp_deliver_global_cleanup();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

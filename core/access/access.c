@@ -12,6 +12,7 @@
 #include "access_int.h"
 #include "buf.h"
 #include "config.h"
+#include "i18n.h"
 #include "text.h"
 #include "when.h"
 
@@ -36,9 +37,10 @@ int cp_access_role_parse(const char *name, enum cp_access_role *out,
 			*out = (enum cp_access_role)r;
 			return 0;
 		}
-	return cp_error_set(err, CP_EUSAGE,
-			    "role '%s' is not one of hr, leader, facilitator",
-			    name ? name : "");
+	return cp_error_set(
+	    err, CP_EUSAGE,
+	    N_("role '%s' is not one of hr, leader, facilitator"),
+	    name ? name : "");
 }
 
 int cp_access_config_bool(struct cp_store *s, const char *key, bool *out,
@@ -68,10 +70,11 @@ int cp_access_config_seconds(struct cp_store *s, const char *key, int64_t *out,
 static int check_email(const char *email, struct cp_error *err)
 {
 	if (email == NULL || email[0] == '\0')
-		return cp_error_set(err, CP_EDATA, "email is empty");
+		return cp_error_set(err, CP_EDATA, N_("email is empty"));
 	if (!cp_email_valid(email) || strlen(email) >= 256)
 		return cp_error_set(err, CP_EDATA,
-				    "email '%s' is not a valid address", email);
+				    N_("email '%s' is not a valid address"),
+				    email);
 	return 0;
 }
 
@@ -83,21 +86,22 @@ static int grant_team(struct cp_store *s, enum cp_access_role role,
 {
 	*team = 0;
 	if (cp_access_role_name(role) == NULL)
-		return cp_error_set(err, CP_EUSAGE, "unknown role %d",
+		return cp_error_set(err, CP_EUSAGE, N_("unknown role %d"),
 				    (int)role);
 	if (role == CP_ACCESS_HR) {
 		if (team_key && team_key[0])
-			return cp_error_set(err, CP_EUSAGE,
-					    "hr sees every team: give no team");
+			return cp_error_set(
+			    err, CP_EUSAGE,
+			    N_("hr sees every team: give no team"));
 		return 0;
 	}
 	if (team_key == NULL || team_key[0] == '\0')
-		return cp_error_set(err, CP_EUSAGE, "a %s needs a team",
+		return cp_error_set(err, CP_EUSAGE, N_("a %s needs a team"),
 				    cp_access_role_name(role));
 	if (until && role != CP_ACCESS_FACILITATOR)
 		return cp_error_set(err, CP_EUSAGE,
-				    "only a facilitator's access has an end "
-				    "date");
+				    N_("only a facilitator's access has an end "
+				       "date"));
 	return cp_store_team_find(s, team_key, team, err);
 }
 
@@ -112,7 +116,8 @@ static int grant_begin(struct cp_store *s, const char *email,
 	if ((rc = check_email(email, err)))
 		return rc;
 	if (until < 0)
-		return cp_error_set(err, CP_EUSAGE, "the end date is negative");
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("the end date is negative"));
 	if ((rc = grant_team(s, role, team_key, until, team, err)))
 		return rc;
 	return cp_store_begin(s, err);
@@ -165,11 +170,13 @@ int cp_access_revoke(struct cp_store *s, const char *email,
 		rc = cp_store_viewer_find(s, email, &viewer, err);
 	else
 		rc = 0;
-	if (rc == 0 && !deleted)
-		rc = cp_error_set(err, CP_ENOTFOUND, "'%s' has no %s grant%s%s",
-				  email, cp_access_role_name(role),
-				  team ? " for team " : "",
-				  team ? team_key : "");
+	if (rc == 0 && !deleted && team)
+		rc = cp_error_set(err, CP_ENOTFOUND,
+				  N_("'%s' has no %s grant for team %s"), email,
+				  cp_access_role_name(role), team_key);
+	else if (rc == 0 && !deleted)
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("'%s' has no %s grant"),
+				  email, cp_access_role_name(role));
 	return grant_end(s, rc, viewer, "revoke", role, team, now, err);
 }
 
@@ -206,7 +213,7 @@ int cp_access_list(struct cp_store *s, int64_t now,
 		rc = cp_store_roster_leaders(s, NULL, &l, &nl, err);
 	if (rc == 0 && ng + nl > 0 &&
 	    (*out = calloc(ng + nl, sizeof(**out))) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	/* Both lists are by address: merged, they stay so. */
 	while (rc == 0 && (i < ng || j < nl)) {
 		bool take_g =
@@ -239,7 +246,7 @@ static int add_id(int64_t **ids, size_t *n, int64_t id, struct cp_error *err)
 	int64_t *grown = realloc(*ids, (*n + 1) * sizeof(**ids));
 
 	if (grown == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	grown[(*n)++] = id;
 	*ids = grown;
 	return 0;
@@ -447,7 +454,7 @@ int cp_access_tree_order(const struct cp_snapshot_team *snap, size_t n,
 	if (n == 0)
 		return 0;
 	if ((*order = calloc(n, sizeof(**order))) == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	tree_walk(snap, n, 0, 0, *order, &k);
 	/* Teams on a cycle of parents (never made by the roster) last. */
 	for (size_t i = 0; i < n; i++)
@@ -505,8 +512,8 @@ int cp_audit(struct cp_store *s, int64_t viewer_id, const char *event,
 {
 	if (event == NULL || event[0] == '\0' || strlen(event) >= 32)
 		return cp_error_set(err, CP_EUSAGE,
-				    "an audit event needs a "
-				    "short name");
+				    N_("an audit event needs a "
+				       "short name"));
 	return cp_store_audit_add(s, viewer_id, event, wave_id, team_id, detail,
 				  now, err);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "results.h"
 #include "text.h"
 
@@ -21,22 +22,23 @@ static int check_text(const char *field, const char *s, size_t max,
 		return 0;
 	if (len == 0 || strspn(s, " \t") == len)
 		return cp_error_set(err, CP_EDATA,
-				    "%s is empty: say what "
-				    "the team agreed",
+				    N_("%s is empty: say what "
+				       "the team agreed"),
 				    field);
 	if (len > max)
 		return cp_error_set(err, CP_EDATA,
-				    "%s is %zu bytes long: at most %zu", field,
-				    len, max);
+				    N_("%s is %zu bytes long: at most %zu"),
+				    field, len, max);
 	if (!cp_utf8_valid(s, len))
-		return cp_error_set(err, CP_EDATA, "%s is not valid UTF-8",
+		return cp_error_set(err, CP_EDATA, N_("%s is not valid UTF-8"),
 				    field);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			return cp_error_set(err, CP_EDATA,
-					    "%s holds a control character "
-					    "(a line break?): one line, please",
-					    field);
+			return cp_error_set(
+			    err, CP_EDATA,
+			    N_("%s holds a control character "
+			       "(a line break?): one line, please"),
+			    field);
 	return 0;
 }
 
@@ -55,7 +57,7 @@ static int team_in_wave(struct cp_store *s, int64_t wave, int64_t team,
 	cp_store_snapshot_free(t, n);
 	if (!found)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "the team was not part of wave %lld",
+				    N_("the team was not part of wave %lld"),
 				    (long long)wave);
 	return 0;
 }
@@ -67,20 +69,20 @@ int cp_action_add(struct cp_store *s, const struct cp_action_new *a,
 	struct cp_wave w;
 	int rc;
 
-	if ((rc = check_text("the action", a->text, CP_ACTION_TEXT_MAX, 0,
+	if ((rc = check_text(_("the action"), a->text, CP_ACTION_TEXT_MAX, 0,
 			     err)) ||
-	    (rc = check_text("the owner", a->owner, CP_ACTION_OWNER_MAX, 1,
+	    (rc = check_text(_("the owner"), a->owner, CP_ACTION_OWNER_MAX, 1,
 			     err)))
 		return rc;
 	if (a->review_at < 0)
 		return cp_error_set(err, CP_EDATA,
-				    "the review date is before 1970");
+				    N_("the review date is before 1970"));
 	if ((rc = cp_store_wave_get(s, a->wave_id, &w, err)))
 		return rc;
 	if (w.status != CP_WAVE_CLOSED)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "wave %lld is %s: actions follow the "
-				    "results of a closed wave",
+				    N_("wave %lld is %s: actions follow the "
+				       "results of a closed wave"),
 				    (long long)a->wave_id,
 				    cp_wave_status_name(w.status));
 	if ((rc = team_in_wave(s, a->wave_id, a->team_id, err)))
@@ -111,7 +113,7 @@ int cp_action_done(struct cp_store *s, int64_t id, int64_t when,
 		return rc;
 	if (a.done_at)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "action %lld is done already",
+				    N_("action %lld is done already"),
 				    (long long)id);
 	return cp_store_action_done(s, id, when, err);
 }
@@ -151,7 +153,7 @@ int cp_action_latest_wave(struct cp_store *s, int64_t team, int64_t *wave,
 	free(ids);
 	if (rc == 0 && *wave == 0)
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "the team has no closed wave yet: actions "
-				  "follow a closed wave's results");
+				  N_("the team has no closed wave yet: actions "
+				     "follow a closed wave's results"));
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 
 #define CSV_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
@@ -199,7 +200,7 @@ static int out_of_memory(struct cp_csv *r, struct cp_error *err)
 	r->ended = true;
 	drop_record(r);
 	return cp_error_set_at(err, CP_ENOMEM, r->file, 0, 0,
-			       "out of memory reading CSV");
+			       N_("out of memory reading CSV"));
 }
 
 /* Ends reading: the text has more than max rows or lines. */
@@ -371,11 +372,11 @@ int cp_csv_open(struct cp_csv **out, const char *file, const char *text,
 	*out = NULL;
 	if (r == NULL)
 		return cp_error_set_at(err, CP_ENOMEM, file, 0, 0,
-				       "out of memory");
+				       N_("out of memory"));
 	if (csv_init(&r->csv, CSV_OPTIONS) != 0) {
 		free(r);
 		return cp_error_set_at(err, CP_ENOMEM, file, 0, 0,
-				       "out of memory");
+				       N_("out of memory"));
 	}
 	r->file = file ? file : "";
 	r->text = text ? text : "";

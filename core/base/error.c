@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 void cp_error_clear(struct cp_error *err)
 {
 	if (err == NULL)
@@ -25,7 +27,9 @@ static int vset(struct cp_error *err, int code, const char *file, int line,
 	if (err == NULL)
 		return code;
 	err->code = code;
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	/* In the calling thread's language when the message is one marked
+	 * N_() for translation (i18n.h); as written otherwise. */
+	vsnprintf(err->message, sizeof(err->message), cp_gettext(fmt), ap);
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->line = line;
 	err->column = column;

@@ -43,7 +43,9 @@ void cp_error_clear(struct cp_error *err);
 /*
  * Records code and a printf-style message in err (NULL allowed) and returns
  * code, so callers can write `return cp_error_set(err, CP_EDATA, ...)`.
- * The message is truncated to fit; it never allocates.
+ * The message is truncated to fit; it never allocates. A format marked
+ * N_("...") is extracted for translation and shown in the calling
+ * thread's language (i18n.h); others are shown as written.
  */
 int cp_error_set(struct cp_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -109,15 +109,16 @@ static bool tag_shaped(const char *t)
 int cp_lang_check(const char *tag, struct cp_error *err)
 {
 	if (!tag_shaped(tag))
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not a language tag: expected one "
-				    "of en, cy, es, pl, ar (BCP 47, e.g. "
-				    "cy or cy-GB)",
-				    tag);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' is not a language tag: expected one "
+		       "of en, cy, es, pl, ar (BCP 47, e.g. "
+		       "cy or cy-GB)"),
+		    tag);
 	if (cp_lang_find(tag) == NULL)
 		return cp_error_set(err, CP_EDATA,
-				    "language '%s' is not one carepulse "
-				    "speaks: expected en, cy, es, pl or ar",
+				    N_("language '%s' is not one carepulse "
+				       "speaks: expected en, cy, es, pl or ar"),
 				    tag);
 	return 0;
 }
@@ -278,7 +279,7 @@ int cp_i18n_init(const char *dir, struct cp_error *err)
 	cp_strlcpy(localedir, dir, sizeof(localedir));
 	if (bindtextdomain(CP_TEXTDOMAIN, localedir) == NULL ||
 	    bind_textdomain_codeset(CP_TEXTDOMAIN, "UTF-8") == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	unsetenv("LANGUAGE");
 	for (size_t i = 0; i < NLANGS; i++) {
 		const char *messages = langs[i].locale ? langs[i].locale : "C";
@@ -291,7 +292,8 @@ int cp_i18n_init(const char *dir, struct cp_error *err)
 		if (base == (locale_t)0)
 			base = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 		if (base == (locale_t)0)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		locales[i] =
 		    newlocale(LC_MESSAGES_MASK | LC_TIME_MASK, messages, base);
 		if (locales[i] == (locale_t)0)

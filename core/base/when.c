@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
+
 /* 9999-12-31T23:59:59Z: the last second the date formats can write. */
 #define WHEN_MAX INT64_C(253402300799)
 
@@ -38,9 +40,9 @@ int cp_duration_parse(const char *text, int64_t *out, struct cp_error *err)
 	}
 	if (unit == 0 || n < 1 || n > 999999)
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not a duration: expected a "
-				    "number and a unit, like 30m, 12h, 3d "
-				    "or 2w",
+				    N_("'%s' is not a duration: expected a "
+				       "number and a unit, like 30m, 12h, 3d "
+				       "or 2w"),
 				    text);
 	*out = (int64_t)n * unit;
 	return 0;
@@ -58,13 +60,58 @@ static int digits(const char **p, int n, int *v)
 	return 0;
 }
 
+/* Set once by cp_tz_set, before any thread: localtime_r then reads the
+ * time zone glibc loaded for TZ, under its own lock, and nothing changes
+ * TZ again, so every thread may convert at once. */
+static char tz_name[128];
+
+/*
+ * The instant at which the installation's clocks show tm (a valid date
+ * and time of day, UTC-normalised by the caller): mktime with each DST
+ * flag, keeping those that show tm again. Two (the hour the clocks go
+ * back) take the earlier; none (the hour they skip) is CP_EDATA.
+ */
+static int local_instant(const struct tm *want, const char *text, time_t *out,
+			 struct cp_error *err)
+{
+	time_t found[2];
+	int nfound = 0;
+
+	for (int dst = 0; dst <= 1; dst++) {
+		struct tm tm = *want, back;
+		time_t t;
+
+		tm.tm_isdst = dst;
+		t = mktime(&tm);
+		if (t == (time_t)-1 || localtime_r(&t, &back) == NULL)
+			continue;
+		if (back.tm_year == want->tm_year &&
+		    back.tm_mon == want->tm_mon &&
+		    back.tm_mday == want->tm_mday &&
+		    back.tm_hour == want->tm_hour &&
+		    back.tm_min == want->tm_min && back.tm_sec == want->tm_sec)
+			found[nfound++] = t;
+	}
+	if (nfound == 0)
+		return cp_error_set(err, CP_EDATA,
+				    N_("'%s' is not a time in %s: the clocks "
+				       "skip it (daylight saving time); "
+				       "expected a time before or after the "
+				       "change, or one ending in Z (UTC)"),
+				    text, tz_name);
+	*out = nfound == 2 && found[1] < found[0] ? found[1] : found[0];
+	return 0;
+}
+
 int cp_when_parse(const char *text, int64_t now, int64_t *out,
 		  struct cp_error *err)
 {
 	const char *p = text;
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, s = 0;
+	bool utc = false;
 	int64_t dur;
+	int rc;
 	time_t t;
 
 	if (strcmp(text, "now") == 0) {
@@ -91,8 +138,10 @@ int cp_when_parse(const char *text, int64_t now, int64_t *out,
 			if (digits(&p, 2, &s))
 				goto bad;
 		}
-		if (*p == 'Z')
+		if (*p == 'Z') {
 			p++;
+			utc = true;
+		}
 	}
 	if (*p || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
 	    mi > 59 || s > 60)
@@ -108,13 +157,18 @@ int cp_when_parse(const char *text, int64_t now, int64_t *out,
 	/* timegm normalises 2026-02-31 to March: refuse such dates. */
 	if (t == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
 		goto bad;
+	/* Without a Z, the time is the installation's clock's. */
+	if (!utc && tz_name[0] && (rc = local_instant(&tm, text, &t, err)))
+		return rc;
 	*out = (int64_t)t;
 	return 0;
 bad:
 	return cp_error_set(err, CP_EDATA,
-			    "'%s' is not a time: expected now, +7d (from now), "
-			    "2026-12-01 or 2026-12-01T09:00 (UTC)",
-			    text);
+			    N_("'%s' is not a time: expected now, +7d (from "
+			       "now), 2026-12-01 or 2026-12-01T09:00 (in the "
+			       "installation's time zone, %s), or "
+			       "2026-12-01T09:00Z (UTC)"),
+			    text, cp_tz_name());
 }
 
 static int leap(long y)
@@ -146,11 +200,6 @@ int64_t cp_when_add_months(int64_t t, int months)
 	return tt == (time_t)-1 ? t : (int64_t)tt;
 }
 
-/* Set once by cp_tz_set, before any thread: localtime_r then reads the
- * time zone glibc loaded for TZ, under its own lock, and nothing changes
- * TZ again, so every thread may convert at once. */
-static char tz_name[128];
-
 int cp_tz_check(const char *name, struct cp_error *err)
 {
 	const char *dir = getenv("TZDIR");
@@ -163,11 +212,12 @@ int cp_tz_check(const char *name, struct cp_error *err)
 	    strstr(name, "..") ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789/_+-") != n)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not a time zone name: expected an "
-				    "IANA name such as Europe/London, "
-				    "America/New_York or UTC",
-				    name);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' is not a time zone name: expected an "
+		       "IANA name such as Europe/London, "
+		       "America/New_York or UTC"),
+		    name);
 	snprintf(path, sizeof(path), "%s/%s",
 		 dir && *dir ? dir : "/usr/share/zoneinfo", name);
 	f = fopen(path, "rb");
@@ -176,9 +226,9 @@ int cp_tz_check(const char *name, struct cp_error *err)
 		fclose(f);
 	if (!ok)
 		return cp_error_set(err, CP_EDATA,
-				    "time zone '%s' is not in the time zone "
-				    "database (%s): expected an IANA name "
-				    "such as Europe/London or UTC",
+				    N_("time zone '%s' is not in the time zone "
+				       "database (%s): expected an IANA name "
+				       "such as Europe/London or UTC"),
 				    name, path);
 	return 0;
 }
@@ -190,7 +240,7 @@ int cp_tz_set(const char *name, struct cp_error *err)
 	if (rc)
 		return rc;
 	if (setenv("TZ", name, 1) != 0)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	tzset();
 	snprintf(tz_name, sizeof(tz_name), "%s", name);
 	return 0;
@@ -224,23 +274,48 @@ const char *cp_when_format(int64_t t, char *out, size_t n)
 	return out;
 }
 
-bool cp_when_long(int64_t t, char *out, size_t n)
+/* t by the strftime format fmt in the installation's zone and the
+ * thread's LC_TIME, without the space %e pads a day below 10 with. */
+enum {
+	LONG_ZONE,
+	LONG_UTC,
+	DAY_LONG
+};
+
+static bool when_words(int64_t t, int form, char *out, size_t n)
 {
 	struct tm tm;
+	size_t len = 0;
 	char *p;
 
 	if (n)
 		out[0] = '\0';
-	if (!cp_when_local(t, &tm) ||
-	    strftime(out, n,
-		     tz_name[0] ? "%A %e %B %Y, %H:%M %Z"
-				: "%A %e %B %Y, %H:%M UTC",
-		     &tm) == 0)
+	if (!cp_when_local(t, &tm))
 		return false;
-	/* %e pads a day below 10 with a space: drop it. */
+	/* Literal formats, so the compiler checks them. */
+	if (form == LONG_ZONE)
+		len = strftime(out, n, "%A %e %B %Y, %H:%M %Z", &tm);
+	else if (form == LONG_UTC)
+		len = strftime(out, n, "%A %e %B %Y, %H:%M UTC", &tm);
+	else
+		len = strftime(out, n, "%e %B %Y", &tm);
+	if (len == 0)
+		return false;
 	while ((p = strstr(out, "  ")) != NULL)
 		memmove(p, p + 1, strlen(p + 1) + 1);
+	if (out[0] == ' ')
+		memmove(out, out + 1, strlen(out));
 	return true;
+}
+
+bool cp_when_long(int64_t t, char *out, size_t n)
+{
+	return when_words(t, tz_name[0] ? LONG_ZONE : LONG_UTC, out, n);
+}
+
+bool cp_when_day_long(int64_t t, char *out, size_t n)
+{
+	return when_words(t, DAY_LONG, out, n);
 }
 
 const char *cp_when_date(int64_t t, char *out, size_t n)

@@ -1,6 +1,7 @@
 /*
  * when.h - times and durations as people type them on the command line
- * and in settings: ISO 8601 dates and date-times (UTC), relative times
+ * and in settings: ISO 8601 dates and date-times (the installation's
+ * local time, or UTC with a Z), relative times
  * (+7d), durations (2w, 3d, 12h, 30m).
  */
 #ifndef CP_WHEN_H
@@ -16,9 +17,12 @@
 #define CP_DAY 86400
 
 /*
- * Parses "now", "+N{m,h,d,w}" (from now), "YYYY-MM-DD" (midnight UTC),
- * "YYYY-MM-DDTHH:MM[:SS][Z]" (UTC; a space may replace the T) into seconds
- * since the epoch. CP_EDATA names the text and the accepted forms.
+ * Parses "now", "+N{m,h,d,w}" (from now), "YYYY-MM-DD" (midnight) or
+ * "YYYY-MM-DDTHH:MM[:SS]" (a space may replace the T) on the clocks of
+ * the installation's time zone (cp_tz_set; UTC until it is set), or
+ * "YYYY-MM-DDTHH:MM[:SS]Z" (UTC), into seconds since the epoch. A time the
+ * clocks show twice (when they go back) is the earlier; one they skip is
+ * CP_EDATA. CP_EDATA names the text and the accepted forms.
  */
 int cp_when_parse(const char *text, int64_t now, int64_t *out,
 		  struct cp_error *err);
@@ -63,6 +67,11 @@ const char *cp_when_format(int64_t t, char *out, size_t n);
  * empty) when t cannot be shown.
  */
 bool cp_when_long(int64_t t, char *out, size_t n);
+
+/* "30 November 2026": the day in the installation's zone, the month
+ * named in the calling thread's language (as cp_when_long). False (out
+ * empty) when t cannot be shown. */
+bool cp_when_day_long(int64_t t, char *out, size_t n);
 
 /* "2026-11-30", the day in the installation's zone (n >= 11); "-" for
  * t <= 0. Returns out. */

@@ -18,18 +18,18 @@
 static int check_url(const char *v, struct cp_error *err)
 {
 	if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must start with http:// or https://",
-				    v);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' must start with http:// or https://"), v);
 	return 0;
 }
 
 static int check_smtp_url(const char *v, struct cp_error *err)
 {
 	if (strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8))
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must start with smtp:// or smtps://",
-				    v);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' must start with smtp:// or smtps://"), v);
 	return 0;
 }
 
@@ -37,7 +37,7 @@ static int check_tls(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "required") && strcmp(v, "none"))
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be required or none", v);
+				    N_("'%s' must be required or none"), v);
 	return 0;
 }
 
@@ -57,10 +57,11 @@ static int check_whole(const struct cp_config_key *k, const char *v,
 	errno = 0;
 	n = digits(v) ? strtol(v, &end, 10) : -1;
 	if (!digits(v) || errno || *end || n < k->min || n > k->max)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be a whole number from %ld to "
-				    "%ld",
-				    v, k->min, k->max);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("'%s' must be a whole number from %ld to "
+		       "%ld"),
+		    v, k->min, k->max);
 	return 0;
 }
 
@@ -75,7 +76,8 @@ static int check_chat_invitations(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "email") && strcmp(v, "webhook") && strcmp(v, "outbox"))
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be email, webhook or outbox", v);
+				    N_("'%s' must be email, webhook or outbox"),
+				    v);
 	return 0;
 }
 
@@ -95,8 +97,8 @@ static int check_timezone(const char *v, struct cp_error *err)
 static int check_bool(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "true") && strcmp(v, "false"))
-		return cp_error_set(err, CP_EDATA, "'%s' must be true or false",
-				    v);
+		return cp_error_set(err, CP_EDATA,
+				    N_("'%s' must be true or false"), v);
 	return 0;
 }
 
@@ -104,7 +106,7 @@ static int check_email(const char *v, struct cp_error *err)
 {
 	if (!cp_email_valid(v))
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' is not an e-mail address: %s", v,
+				    N_("'%s' is not an e-mail address: %s"), v,
 				    cp_email_problem(v));
 	return 0;
 }
@@ -112,8 +114,8 @@ static int check_email(const char *v, struct cp_error *err)
 static int check_client_auth(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "basic") && strcmp(v, "post"))
-		return cp_error_set(err, CP_EDATA, "'%s' must be basic or post",
-				    v);
+		return cp_error_set(err, CP_EDATA,
+				    N_("'%s' must be basic or post"), v);
 	return 0;
 }
 
@@ -121,7 +123,8 @@ static int check_email_verified(const char *v, struct cp_error *err)
 {
 	if (strcmp(v, "required") && strcmp(v, "when_present"))
 		return cp_error_set(err, CP_EDATA,
-				    "'%s' must be required or when_present", v);
+				    N_("'%s' must be required or when_present"),
+				    v);
 	return 0;
 }
 
@@ -134,10 +137,11 @@ static int check_scopes(const char *v, struct cp_error *err)
 	for (const char *c = v; *c; c++)
 		if (*c != ' ' &&
 		    (*c < 0x21 || *c > 0x7e || *c == '"' || *c == '\\'))
-			return cp_error_set(err, CP_EDATA,
-					    "'%s' must be scopes separated by "
-					    "spaces",
-					    v);
+			return cp_error_set(
+			    err, CP_EDATA,
+			    N_("'%s' must be scopes separated by "
+			       "spaces"),
+			    v);
 	while (*p) {
 		size_t n = strcspn(p, " ");
 
@@ -146,8 +150,8 @@ static int check_scopes(const char *v, struct cp_error *err)
 		p += strspn(p, " ");
 	}
 	if (!openid)
-		return cp_error_set(err, CP_EDATA,
-				    "'%s' must include the scope openid", v);
+		return cp_error_set(
+		    err, CP_EDATA, N_("'%s' must include the scope openid"), v);
 	return 0;
 }
 
@@ -366,9 +370,9 @@ const char *cp_config_env_name(const char *key, char *out, size_t n)
 
 static int unknown_key(const char *key, struct cp_error *err)
 {
-	return cp_error_set(err, CP_EUSAGE,
-			    "unknown setting '%s': see 'carepulse config list'",
-			    key);
+	return cp_error_set(
+	    err, CP_EUSAGE,
+	    N_("unknown setting '%s': see 'carepulse config list'"), key);
 }
 
 /* The range of a whole number, then the key's own check. */
@@ -433,7 +437,7 @@ static int secret_file(struct cp_store *st, const struct cp_config_key *k,
 	if (rc == 0) {
 		*out = cp_buf_detach(&b);
 		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		else if (source)
 			*source = "file";
 	}
@@ -462,7 +466,8 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 		*out = cp_strdup(v);
 		if (source)
 			*source = "env";
-		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
+		return *out ? 0
+			    : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	if (k->secret)
 		return secret_file(st, k, out, source, err);
@@ -478,7 +483,8 @@ int cp_config_get(struct cp_store *st, const char *key, char **out,
 		*out = cp_strdup(k->fallback);
 		if (source)
 			*source = "default";
-		return *out ? 0 : cp_error_set(err, CP_ENOMEM, "out of memory");
+		return *out ? 0
+			    : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	return 0;
 }
@@ -493,18 +499,19 @@ int cp_config_get_int(struct cp_store *st, const char *key, long *out,
 
 	if (k && !k->whole)
 		return cp_error_set(err, CP_EUSAGE,
-				    "setting '%s' is not a whole number", key);
+				    N_("setting '%s' is not a whole number"),
+				    key);
 	if ((rc = cp_config_get(st, key, &v, NULL, err)))
 		return rc;
 	if (v == NULL)
-		return cp_error_set(err, CP_EDATA, "setting '%s' is not set",
-				    key);
+		return cp_error_set(err, CP_EDATA,
+				    N_("setting '%s' is not set"), key);
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || *end || end == v || n < k->min || n > k->max)
 		rc = cp_error_set(err, CP_EDATA,
-				  "setting '%s' is '%s': expected a whole "
-				  "number from %ld to %ld",
+				  N_("setting '%s' is '%s': expected a whole "
+				     "number from %ld to %ld"),
 				  key, v, k->min, k->max);
 	free(v);
 	*out = n;
@@ -561,14 +568,14 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 	if (k->secret)
 		return cp_error_set(
 		    err, CP_EUSAGE,
-		    "'%s' is a secret and is never stored: set "
-		    "%s in the environment, or put it in a "
-		    "file and set '%s_file'",
+		    N_("'%s' is a secret and is never stored: set "
+		       "%s in the environment, or put it in a "
+		       "file and set '%s_file'"),
 		    key, cp_config_env_name(key, env, sizeof(env)), key);
 	if (*value == '\0')
 		return cp_error_set(err, CP_EDATA,
-				    "setting '%s' must not be empty (use "
-				    "'config unset')",
+				    N_("setting '%s' must not be empty (use "
+				       "'config unset')"),
 				    key);
 	if ((rc = check_value(k, value, err))) {
 		cp_error_prefix(err, "%s", key);
@@ -581,8 +588,8 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 			return rc;
 		if (strtol(value, NULL, 10) < threshold)
 			return cp_error_set(err, CP_EDATA,
-					    "comment_threshold %s is below "
-					    "threshold %d",
+					    N_("comment_threshold %s is below "
+					       "threshold %d"),
 					    value, threshold);
 	}
 	if (strcmp(key, "threshold") == 0) {
@@ -590,11 +597,12 @@ int cp_config_set(struct cp_store *st, const char *key, const char *value,
 					      &other, err)))
 			return rc;
 		if (strtol(value, NULL, 10) > other)
-			return cp_error_set(err, CP_EDATA,
-					    "threshold %s is above "
-					    "comment_threshold %d: raise that "
-					    "first",
-					    value, other);
+			return cp_error_set(
+			    err, CP_EDATA,
+			    N_("threshold %s is above "
+			       "comment_threshold %d: raise that "
+			       "first"),
+			    value, other);
 	}
 	return cp_store_config_set(st, key, value, err);
 }

@@ -44,12 +44,10 @@ struct run {
 	struct cp_store *st;
 	const uint8_t *key;
 	struct cp_wave wave;
-	char survey_title[256];
 	struct cp_survey *survey; /* the wave's pinned definition */
 	char from[512];
 	char domain[256];
 	char base_url[2048];
-	char closes[40];
 	char threshold[8];
 	/* The templates by language (i18n.h's order) and kind: a built-in
 	 * one is loaded, translated, the first time a language needs it; a
@@ -84,9 +82,10 @@ int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err)
 	rc = cp_buf_read_file(&b, *out, err);
 	if (rc == 0 &&
 	    strstr(cp_buf_str(&b), "-----BEGIN CERTIFICATE-----") == NULL)
-		rc = cp_error_set_at(err, CP_EUSAGE, *out, 0, 0,
-				     "tls.ca_file: no PEM certificate in it "
-				     "(expected -----BEGIN CERTIFICATE-----)");
+		rc = cp_error_set_at(
+		    err, CP_EUSAGE, *out, 0, 0,
+		    N_("tls.ca_file: no PEM certificate in it "
+		       "(expected -----BEGIN CERTIFICATE-----)"));
 	else if (rc)
 		rc = cp_error_prefix(err, "tls.ca_file");
 	cp_buf_release(&b);
@@ -135,11 +134,11 @@ static int get_string(struct cp_store *st, const char *key, char *out, size_t n,
 		return rc;
 	if (v == NULL && required)
 		return cp_error_set(err, CP_EUSAGE,
-				    "setting '%s' is not set: see "
-				    "'carepulse config list'",
+				    N_("setting '%s' is not set: see "
+				       "'carepulse config list'"),
 				    key);
 	if (v && strlen(v) >= n)
-		rc = cp_error_set(err, CP_EDATA, "setting '%s' is too long",
+		rc = cp_error_set(err, CP_EDATA, N_("setting '%s' is too long"),
 				  key);
 	else
 		cp_strlcpy(out, v ? v : "", n);
@@ -274,26 +273,20 @@ static int run_init(struct run *run, struct cp_store *st,
 		char when[40];
 		if (run->wave.status == CP_WAVE_CLOSED)
 			return cp_error_set(err, CP_ECONFLICT,
-					    "wave %lld is closed",
+					    N_("wave %lld is closed"),
 					    (long long)wave);
 		return cp_error_set(
 		    err, CP_ECONFLICT,
-		    "wave %lld opens at %s: 'carepulse tick' "
-		    "sends it then",
+		    N_("wave %lld opens at %s: 'carepulse tick' "
+		       "sends it then"),
 		    (long long)wave,
 		    cp_when_format(run->wave.opens_at, when, sizeof(when)));
 	}
 	rc = cp_survey_fetch(&survey, st, NULL, run->wave.survey_ref, err);
 	if (rc)
 		return rc;
-	cp_strlcpy(run->survey_title, survey->title, sizeof(run->survey_title));
 	run->survey = survey; /* its title in each person's language */
 	run->minutes = cp_survey_minutes(survey);
-	if (run->wave.closes_at)
-		cp_when_format(run->wave.closes_at, run->closes,
-			       sizeof(run->closes));
-	else
-		cp_strlcpy(run->closes, "further notice", sizeof(run->closes));
 	rc =
 	    cp_config_threshold(st, CP_THRESHOLD, run->wave.threshold, &k, err);
 	if (rc == 0)
@@ -361,7 +354,7 @@ static int open_personal(struct run *run, struct cp_error *err)
 	else if (strcmp(run->personal, "outbox") == 0)
 		rc = cp_outbox_open(&run->ch, st, dry, err);
 	else
-		rc = cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+		rc = cp_error_set(err, CP_EUSAGE, N_("unknown channel '%s'"),
 				  run->personal);
 	run->have_channel = rc == 0;
 	/* Losing the last commits to a power cut means a resend, never a
@@ -420,7 +413,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		cp_buf_release(&subject);
 		cp_buf_release(&text);
 		cp_buf_release(&html);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	snprintf(file, 128, "wave-%lld-invitation-%lld%s%.0d.eml",
 		 (long long)run->wave.id, (long long)d->invitation_id,
@@ -485,7 +478,7 @@ static int build(struct run *run, const struct cp_delivery *d, int reminder,
 		}
 		s = o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(json, s, err)
-		       : cp_error_set(err, CP_ENOMEM, "out of memory");
+		       : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		free(s);
 		json_decref(o);
 	} else if (rc == 0) {
@@ -641,37 +634,57 @@ static const char *chat_url_for(struct run *run, const struct cp_chat_team *t,
 	return url;
 }
 
-/* The Slack or Teams body of post number (0: the announcement). */
+/*
+ * The Slack or Teams body of post number (0: the announcement). A team's
+ * channel mixes people and their languages: its posts are in the
+ * installation's language (setting "language"), the closing time on its
+ * clocks.
+ */
 static char *chat_body(struct run *run, const struct cp_chat_team *t,
 		       int number)
 {
-	char text[1024], title[300], length[64];
+	char text[1024], title[300], length[64], closes[160];
+	const struct cp_lang *l = cp_lang_effective(run->default_lang);
+	locale_t prev = cp_lang_use(l);
+	const char *survey =
+	    cp_survey_text(run->survey, CP_TEXT_TITLE, 0, l->code);
 	json_t *o;
 	char *s;
 
-	/* A team's channel mixes languages: its posts stay in English. */
-	snprintf(length, sizeof(length), "about %d minute%s", run->minutes,
-		 run->minutes == 1 ? "" : "s");
-	if (number == 0)
+	closes_in(run, closes, sizeof(closes));
+	snprintf(length, sizeof(length),
+		 cp_ngettext("about %d minute", "about %d minutes",
+			     (unsigned long)run->minutes),
+		 run->minutes);
+	if (number == 0 && strcmp(run->personal, "email") == 0)
+		/* TRANSLATORS: a team channel's post: the survey, the team,
+		 * the closing time, how long it takes, the threshold. */
 		snprintf(text, sizeof(text),
-			 "The %s pulse for %s is open until %s. Each of you "
-			 "has been sent a personal link (%s); it takes %s. "
-			 "Answers are anonymous: results are "
-			 "only shown for groups of at least %s people, never "
-			 "for one person.",
-			 run->survey_title, t->team, run->closes,
-			 strcmp(run->personal, "email") == 0
-			     ? "by email"
-			     : "in a direct message",
-			 length, run->threshold);
+			 _("The %s pulse for %s is open until %s. Each of you "
+			   "has been sent a personal link by email; it takes "
+			   "%s. Answers are anonymous: results are only shown "
+			   "for groups of at least %s people, never for one "
+			   "person."),
+			 survey, t->team, closes, length, run->threshold);
+	else if (number == 0)
+		snprintf(text, sizeof(text),
+			 _("The %s pulse for %s is open until %s. Each of you "
+			   "has been sent a personal link in a direct message; "
+			   "it takes %s. Answers are anonymous: results are "
+			   "only shown for groups of at least %s people, never "
+			   "for one person."),
+			 survey, t->team, closes, length, run->threshold);
 	else
 		snprintf(text, sizeof(text),
-			 "Reminder: %lld of %lld in %s have answered the "
-			 "pulse so far. It is open until %s; your personal "
-			 "link is in the invitation you were sent. Thank you!",
+			 _("Reminder: %lld of %lld in %s have answered the "
+			   "pulse so far. It is open until %s; your personal "
+			   "link is in the invitation you were sent. Thank "
+			   "you!"),
 			 (long long)t->answered, (long long)t->invited, t->team,
-			 run->closes);
-	snprintf(title, sizeof(title), "Team pulse: %s", t->team);
+			 closes);
+	/* TRANSLATORS: a team channel post's title; %s is the team. */
+	snprintf(title, sizeof(title), _("Team pulse: %s"), t->team);
+	cp_lang_end(prev);
 	/* "s" copies the strings; o owns nothing of ours. */
 	if (strcmp(run->wave.channel, "teams") == 0)
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "@type",
@@ -724,7 +737,7 @@ static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
 		const char *url = chat_url_for(run, &t[i], all, nall);
 		char *body = chat_body(run, &t[i], number);
 		if (body == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			break;
 		}
 		if (dry) {
@@ -844,23 +857,25 @@ static int lock_sending(struct cp_store *st, const struct cp_send_options *o,
 		return 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s.send-lock",
 			     cp_store_path(st)) >= sizeof(path))
-		return cp_error_set(err, CP_EUSAGE, "database path too long");
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("database path too long"));
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot create the send lock: %s",
+				       N_("cannot create the send lock: %s"),
 				       strerror(errno));
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 		close(*fd);
 		*fd = -1;
 		if (e == EWOULDBLOCK)
-			return cp_error_set(err, CP_ECONFLICT,
-					    "another send, remind or tick is "
-					    "running on this database: try "
-					    "again when it is done");
+			return cp_error_set(
+			    err, CP_ECONFLICT,
+			    N_("another send, remind or tick is "
+			       "running on this database: try "
+			       "again when it is done"));
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot lock: %s", strerror(e));
+				       N_("cannot lock: %s"), strerror(e));
 	}
 	return 0;
 }

@@ -141,7 +141,8 @@ struct cp_one_message {
 	const char *to_addr;
 	const char *subject;
 	const char *text;
-	const char *html; /* NULL: text only */
+	const char *html;     /* NULL: text only */
+	const char *language; /* Content-Language; NULL: "en" */
 };
 
 /*

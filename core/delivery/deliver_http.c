@@ -16,6 +16,7 @@
 #include "config.h"
 #include "deliver_int.h"
 #include "http_client.h"
+#include "i18n.h"
 #include "text.h"
 
 #define SECRET_MAX 512
@@ -168,16 +169,17 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 
 	rc = cp_config_get(st, "webhook.url", &url, NULL, err);
 	if (rc == 0 && url == NULL)
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "no webhook URL: set CAREPULSE_WEBHOOK_URL "
-				  "or webhook.url_file (it is a credential, "
-				  "never stored)");
+		rc =
+		    cp_error_set(err, CP_EUSAGE,
+				 N_("no webhook URL: set CAREPULSE_WEBHOOK_URL "
+				    "or webhook.url_file (it is a credential, "
+				    "never stored)"));
 	rc = rc ? rc : cp_config_secret(st, "webhook.secret", &secret, err);
 	if (rc == 0 && (secret == NULL || *secret == '\0'))
 		rc = cp_error_set(err, CP_EUSAGE,
-				  "no webhook signing secret: set "
-				  "CAREPULSE_WEBHOOK_SECRET or "
-				  "webhook.secret_file");
+				  N_("no webhook signing secret: set "
+				     "CAREPULSE_WEBHOOK_SECRET or "
+				     "webhook.secret_file"));
 	rc = rc ? rc : cp_deliver_ca_file(st, &ca, err);
 	if (rc)
 		goto done;
@@ -186,19 +188,20 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
 		rc = cp_error_set(err, CP_EUSAGE,
-				  "the webhook URL is not a valid URL");
+				  N_("the webhook URL is not a valid URL"));
 		goto done;
 	}
 	if (strcmp(scheme, "https") != 0 &&
 	    !(strcmp(scheme, "http") == 0 && cp_host_is_loopback(host))) {
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "the webhook URL must be https:// (http:// "
-				  "only to 127.0.0.1 or localhost)");
+		rc =
+		    cp_error_set(err, CP_EUSAGE,
+				 N_("the webhook URL must be https:// (http:// "
+				    "only to 127.0.0.1 or localhost)"));
 		goto done;
 	}
 	w = calloc(1, sizeof(*w));
 	if (w == NULL || (w->curl = curl_easy_init()) == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 		goto done;
 	}
 	/* A Standard Webhooks secret "whsec_<base64>" is the decoded key. */
@@ -206,9 +209,10 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		len =
 		    cp_base64_decode(secret + 6, w->secret, sizeof(w->secret));
 		if (len <= 0) {
-			rc = cp_error_set(err, CP_EUSAGE,
-					  "the webhook secret 'whsec_...' is "
-					  "not valid base64");
+			rc =
+			    cp_error_set(err, CP_EUSAGE,
+					 N_("the webhook secret 'whsec_...' is "
+					    "not valid base64"));
 			goto done;
 		}
 		w->secret_len = (size_t)len;
@@ -216,7 +220,7 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		w->secret_len = strlen(secret);
 		if (w->secret_len > sizeof(w->secret)) {
 			rc = cp_error_set(err, CP_EUSAGE,
-					  "the webhook secret is too long");
+					  N_("the webhook secret is too long"));
 			goto done;
 		}
 		memcpy(w->secret, secret, w->secret_len);
@@ -304,7 +308,7 @@ static int chat_parse(struct chat *c, const char *path, struct cp_error *err)
 	c->team = calloc(CHAT_TEAMS_MAX, sizeof(*c->team));
 	c->url = calloc(CHAT_TEAMS_MAX, sizeof(*c->url));
 	if (c->team == NULL || c->url == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (; line && *line; line = next) {
 		lineno++;
 		next = strchr(line, '\n');
@@ -317,19 +321,19 @@ static int chat_parse(struct chat *c, const char *path, struct cp_error *err)
 		eq = strchr(line, '=');
 		if (eq == NULL)
 			return cp_error_set_at(err, CP_EDATA, path, lineno, 0,
-					       "expected 'team name = "
-					       "https://...'");
+					       N_("expected 'team name = "
+						  "https://...'"));
 		*eq = '\0';
 		name = cp_trim(line);
 		url = cp_trim(eq + 1);
 		if (*name == '\0' || !cp_http_url_allowed(url))
 			return cp_error_set_at(
 			    err, CP_EDATA, path, lineno, 0,
-			    "expected 'team name = https://...' (http:// "
-			    "only to 127.0.0.1 or localhost)");
+			    N_("expected 'team name = https://...' (http:// "
+			       "only to 127.0.0.1 or localhost)"));
 		if (c->n == CHAT_TEAMS_MAX)
 			return cp_error_set_at(err, CP_EDATA, path, lineno, 0,
-					       "more than %d teams",
+					       N_("more than %d teams"),
 					       CHAT_TEAMS_MAX);
 		c->team[c->n] = name;
 		c->url[c->n++] = url;
@@ -351,33 +355,36 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	if (rc)
 		return rc;
 	if (path == NULL)
-		return cp_error_set(err, CP_EUSAGE,
-				    "chat.webhooks_file is not set: name a "
-				    "file of 'team name = webhook URL' lines "
-				    "(mode 0600)");
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("chat.webhooks_file is not set: name a "
+		       "file of 'team name = webhook URL' lines "
+		       "(mode 0600)"));
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		free(path);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	cp_buf_init(&b, CHAT_FILE_MAX);
 	if (stat(path, &sb) == 0 && (sb.st_mode & 077))
-		rc = cp_error_set_at(err, CP_EDATA, path, 0, 0,
-				     "chat webhook URLs are credentials, but "
-				     "the file is readable by others (mode "
-				     "%03o): chmod 600 it",
-				     (unsigned)(sb.st_mode & 0777));
+		rc =
+		    cp_error_set_at(err, CP_EDATA, path, 0, 0,
+				    N_("chat webhook URLs are credentials, but "
+				       "the file is readable by others (mode "
+				       "%03o): chmod 600 it"),
+				    (unsigned)(sb.st_mode & 0777));
 	if (rc == 0)
 		rc = cp_buf_read_file(&b, path, err);
 	if (rc == 0) {
 		c->text = cp_buf_detach(&b);
-		rc = c->text ? chat_parse(c, path, err)
-			     : cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = c->text
+			 ? chat_parse(c, path, err)
+			 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	if (rc == 0)
 		rc = cp_deliver_ca_file(st, &ca, err);
 	if (rc == 0 && (c->curl = curl_easy_init()) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 	cp_buf_release(&b);
 	free(path);
 	if (rc) {

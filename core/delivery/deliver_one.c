@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "deliver.h"
 #include "deliver_int.h"
+#include "i18n.h"
 #include "mail.h"
 #include "store.h"
 
@@ -36,9 +37,10 @@ static int pick_channel(struct cp_store *st, char *out, size_t n,
 	if (rc)
 		return rc;
 	if (v == NULL)
-		return cp_error_set(err, CP_EUSAGE,
-				    "neither smtp.url nor outbox.dir is set: "
-				    "no way to send mail");
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("neither smtp.url nor outbox.dir is set: "
+		       "no way to send mail"));
 	free(v);
 	cp_strlcpy(out, "outbox", n);
 	return 0;
@@ -65,7 +67,7 @@ int cp_deliver_message(struct cp_store *st, const struct cp_one_message *msg,
 	if (from == NULL)
 		from = cp_strdup("carepulse <carepulse@carepulse.invalid>");
 	if (from == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = cp_mail_address(from, addr, sizeof(addr), err);
 	rc = rc ? rc : cp_random_bytes(rnd, sizeof(rnd), err);
 	if (rc) {
@@ -82,6 +84,7 @@ int cp_deliver_message(struct cp_store *st, const struct cp_one_message *msg,
 	m.subject = msg->subject;
 	m.text = msg->text;
 	m.html = msg->html;
+	m.language = msg->language;
 	m.message_id = id;
 	m.date = cp_store_now();
 	cp_buf_init(&mime, ONE_MAX);

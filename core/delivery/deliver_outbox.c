@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "deliver_int.h"
+#include "i18n.h"
 
 struct outbox {
 	char dir[4096];
@@ -80,10 +81,11 @@ static int outbox_check(const char *dir, struct cp_error *err)
 	if (stat(dir, &sb) == 0)
 		return S_ISDIR(sb.st_mode)
 			   ? 0
-			   : cp_error_set_at(err, CP_EIO, dir, 0, 0,
-					     "cannot create the outbox folder: "
-					     "%s",
-					     strerror(EEXIST));
+			   : cp_error_set_at(
+				 err, CP_EIO, dir, 0, 0,
+				 N_("cannot create the outbox folder: "
+				    "%s"),
+				 strerror(EEXIST));
 	cp_strlcpy(parent, dir, sizeof(parent));
 	slash = strrchr(parent, '/');
 	if (slash == NULL)
@@ -93,9 +95,9 @@ static int outbox_check(const char *dir, struct cp_error *err)
 	else
 		*slash = '\0';
 	if (access(parent, W_OK | X_OK) != 0)
-		return cp_error_set_at(err, CP_EIO, dir, 0, 0,
-				       "cannot create the outbox folder: %s",
-				       strerror(errno));
+		return cp_error_set_at(
+		    err, CP_EIO, dir, 0, 0,
+		    N_("cannot create the outbox folder: %s"), strerror(errno));
 	return 0;
 }
 
@@ -112,15 +114,15 @@ int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 	o = calloc(1, sizeof(*o));
 	if (o == NULL) {
 		free(dir);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	if (strlen(dir) >= sizeof(o->dir)) {
-		rc = cp_error_set(err, CP_EUSAGE, "outbox.dir is too long");
+		rc = cp_error_set(err, CP_EUSAGE, N_("outbox.dir is too long"));
 	} else if (check_only) {
 		rc = outbox_check(dir, err);
 	} else if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		rc = cp_error_set_at(err, CP_EIO, dir, 0, 0,
-				     "cannot create the outbox folder: %s",
+				     N_("cannot create the outbox folder: %s"),
 				     strerror(errno));
 	}
 	if (rc == 0) {

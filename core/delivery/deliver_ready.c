@@ -12,6 +12,7 @@
  * with the same Message-ID.
  */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,10 @@
 #include "config.h"
 #include "crypto.h"
 #include "deliver_int.h"
+#include "i18n.h"
 #include "json_load.h"
 #include "mail.h"
+#include "store.h"
 #include "survey.h"
 #include "text.h"
 
@@ -33,7 +36,7 @@
 struct ready_wave {
 	int64_t id;
 	char channel[16]; /* the personal channel: email, webhook, outbox */
-	char title[256];
+	struct cp_survey *survey; /* its title in each person's language */
 	struct cp_channel ch;
 	int have_channel;
 };
@@ -46,6 +49,7 @@ struct ready_run {
 	char domain[256];
 	char link[2100];
 	long timeout;
+	const struct cp_lang *default_lang; /* setting "language" */
 	struct ready_wave w;
 };
 
@@ -56,7 +60,7 @@ static int setting(struct cp_store *st, const char *key, char *out, size_t n,
 	int rc = cp_config_get(st, key, &v, NULL, err);
 
 	if (rc == 0 && v && strlen(v) >= n)
-		rc = cp_error_set(err, CP_EDATA, "setting '%s' is too long",
+		rc = cp_error_set(err, CP_EDATA, N_("setting '%s' is too long"),
 				  key);
 	else if (rc == 0)
 		cp_strlcpy(out, v ? v : "", n);
@@ -78,8 +82,12 @@ static int run_settings(struct ready_run *run, struct cp_error *err)
 	rc =
 	    rc ? rc
 	       : cp_config_get_int(run->st, "send.timeout", &run->timeout, err);
+	rc = rc ? rc : setting(run->st, "language", addr, sizeof(addr), err);
+	if (rc == 0 && addr[0] && cp_lang_check(addr, err))
+		rc = cp_error_prefix(err, "setting language");
 	if (rc)
 		return rc;
+	run->default_lang = cp_lang_find(addr);
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		base[--n] = '\0';
@@ -98,6 +106,7 @@ static void wave_release(struct ready_wave *w)
 {
 	if (w->have_channel)
 		w->ch.close(w->ch.self);
+	cp_survey_free(w->survey);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -106,7 +115,6 @@ static void wave_release(struct ready_wave *w)
 static int wave_load(struct ready_run *run, int64_t wave, struct cp_error *err)
 {
 	struct ready_wave *w = &run->w;
-	struct cp_survey *survey = NULL;
 	struct cp_wave wv;
 	int rc, dry = run->o && run->o->dry_run;
 
@@ -121,12 +129,11 @@ static int wave_load(struct ready_run *run, int64_t wave, struct cp_error *err)
 	    strcmp(wv.channel, "teams") == 0)
 		rc = setting(run->st, "chat.invitations", w->channel,
 			     sizeof(w->channel), err);
-	rc = rc ? rc
-		: cp_survey_fetch(&survey, run->st, NULL, wv.survey_ref, err);
+	rc =
+	    rc ? rc
+	       : cp_survey_fetch(&w->survey, run->st, NULL, wv.survey_ref, err);
 	if (rc)
 		return rc;
-	cp_strlcpy(w->title, survey->title, sizeof(w->title));
-	cp_survey_free(survey);
 	if (strcmp(w->channel, "email") == 0)
 		rc = dry ? 0 : cp_smtp_open(&w->ch, run->st, run->timeout, err);
 	else if (strcmp(w->channel, "webhook") == 0)
@@ -135,7 +142,7 @@ static int wave_load(struct ready_run *run, int64_t wave, struct cp_error *err)
 	else if (strcmp(w->channel, "outbox") == 0)
 		rc = cp_outbox_open(&w->ch, run->st, dry, err);
 	else
-		return cp_error_set(err, CP_EUSAGE, "unknown channel '%s'",
+		return cp_error_set(err, CP_EUSAGE, N_("unknown channel '%s'"),
 				    w->channel);
 	w->have_channel =
 	    rc == 0 && (!dry || strcmp(w->channel, "outbox") == 0);
@@ -144,45 +151,81 @@ static int wave_load(struct ready_run *run, int64_t wave, struct cp_error *err)
 	return rc;
 }
 
-/* The mail's text and HTML: the survey's title, the portal's sign-in
- * page, never a figure from the results. */
-static int ready_text(const struct ready_run *run,
-		      const struct cp_ready_mail *m, struct cp_buf *text,
-		      struct cp_buf *html, struct cp_error *err)
+/* The mail's language: the roster's for a viewer on it, else the
+ * setting "language". */
+static const struct cp_lang *ready_lang(const struct ready_run *run,
+					const struct cp_ready_mail *m)
 {
-	const char *name = m->name[0] ? m->name : NULL;
+	char own[16];
+	const struct cp_lang *l = NULL;
+
+	if (cp_store_member_language(run->st, m->email, own, sizeof(own),
+				     NULL) == 0)
+		l = cp_lang_find(own);
+	return cp_lang_effective(l ? l : run->default_lang);
+}
+
+/* Appends the printf-style text to both bodies: as is to text, escaped
+ * to html. */
+static int both_printf(struct cp_buf *text, struct cp_buf *html,
+		       struct cp_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int both_printf(struct cp_buf *text, struct cp_buf *html,
+		       struct cp_error *err, const char *fmt, ...)
+{
+	char one[2048];
+	va_list ap;
 	int rc;
 
-	rc = cp_buf_printf(text, err,
-			   "%s%s,\n\n"
-			   "The results of \"%s\" are ready. Sign in to the "
-			   "results\nportal to see those of the teams you "
-			   "have access to:\n\n%s\n\n"
-			   "Type your e-mail address there and carepulse "
-			   "sends you a personal\nsign-in link. This message "
-			   "holds no results.\n",
-			   name ? "Dear " : "Hello", name ? name : "",
-			   run->w.title, run->link);
+	va_start(ap, fmt);
+	vsnprintf(one, sizeof(one), fmt, ap);
+	va_end(ap);
+	rc = cp_buf_adds(text, one, err);
+	return rc ? rc : cp_html_escape(html, one, err);
+}
+
+/* The mail's text and HTML in the calling thread's language: the
+ * survey's title, the portal's sign-in page, never a figure from the
+ * results. */
+static int ready_text(const struct ready_run *run,
+		      const struct cp_ready_mail *m, const struct cp_lang *l,
+		      struct cp_buf *text, struct cp_buf *html,
+		      struct cp_error *err)
+{
+	const char *title =
+	    cp_survey_text(run->w.survey, CP_TEXT_TITLE, 0, l->code);
+	int rc;
+
+	rc = cp_mail_html_open(html, l->code, l->dir, err);
 	rc = rc ? rc : cp_buf_adds(html, "<p>", err);
-	rc = rc ? rc : cp_buf_adds(html, name ? "Dear " : "Hello", err);
-	rc = rc || !name ? rc : cp_html_escape(html, name, err);
-	rc = rc ? rc : cp_buf_adds(html, ",</p><p>The results of &quot;", err);
-	rc = rc ? rc : cp_html_escape(html, run->w.title, err);
+	if (rc == 0 && m->name[0])
+		/* TRANSLATORS: a mail's greeting; %s is the person's name. */
+		rc = both_printf(text, html, err, _("Dear %s,"), m->name);
+	else if (rc == 0)
+		rc = both_printf(text, html, err, "%s", _("Hello,"));
+	rc = rc ? rc : cp_buf_adds(text, "\n\n", err);
+	rc = rc ? rc : cp_buf_adds(html, "</p><p>", err);
+	/* TRANSLATORS: %s is the survey's title. */
 	rc = rc ? rc
-		: cp_buf_adds(html,
-			      "&quot; are ready. Sign in to the results portal "
-			      "to see those of the teams you have access "
-			      "to:</p><p><a href=\"",
-			      err);
+		: both_printf(text, html, err,
+			      _("The results of \"%s\" are ready. Sign in to "
+				"the results portal to see those of the teams "
+				"you have access to:"),
+			      title);
+	rc = rc ? rc : cp_buf_printf(text, err, "\n\n%s\n\n", run->link);
+	rc = rc ? rc : cp_buf_adds(html, "</p><p><a href=\"", err);
 	rc = rc ? rc : cp_html_escape(html, run->link, err);
 	rc = rc ? rc : cp_buf_adds(html, "\">", err);
 	rc = rc ? rc : cp_html_escape(html, run->link, err);
+	rc = rc ? rc : cp_buf_adds(html, "</a></p><p>", err);
 	rc = rc ? rc
-		: cp_buf_adds(html,
-			      "</a></p><p>Type your e-mail address there and "
-			      "carepulse sends you a personal sign-in link. "
-			      "This message holds no results.</p>",
-			      err);
+		: both_printf(text, html, err, "%s",
+			      _("Type your e-mail address there and carepulse "
+				"sends you a personal sign-in link. This "
+				"message holds no results."));
+	rc = rc ? rc : cp_buf_adds(text, "\n", err);
+	rc = rc ? rc : cp_buf_adds(html, "</p>\n" CP_MAIL_HTML_CLOSE, err);
 	return rc;
 }
 
@@ -193,26 +236,31 @@ static int ready_build(const struct ready_run *run,
 {
 	struct cp_buf text, html;
 	char subject[400], message_id[400];
+	const struct cp_lang *l = ready_lang(run, m);
+	locale_t prev = cp_lang_use(l);
 	int rc;
 
 	cp_buf_init(&text, READY_MESSAGE_MAX);
 	cp_buf_init(&html, READY_MESSAGE_MAX);
-	snprintf(subject, sizeof(subject), "Results are ready: %s",
-		 run->w.title);
+	/* TRANSLATORS: a mail's subject; %s is the survey's title. */
+	snprintf(subject, sizeof(subject), _("Results are ready: %s"),
+		 cp_survey_text(run->w.survey, CP_TEXT_TITLE, 0, l->code));
 	snprintf(message_id, sizeof(message_id), "<ready-%s@%s>", m->message_id,
 		 run->domain);
-	rc = ready_text(run, m, &text, &html, err);
+	rc = ready_text(run, m, l, &text, &html, err);
+	cp_lang_end(prev);
 	if (rc == 0 && strcmp(run->w.channel, "webhook") == 0) {
 		/* json_pack "s" copies the strings. */
-		json_t *o = json_pack(
-		    "{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s}}", "type",
-		    "results.ready", "data", "wave", (json_int_t)m->wave_id,
-		    "email", m->email, "name", m->name, "link", run->link,
-		    "subject", subject, "text", cp_buf_str(&text));
+		json_t *o =
+		    json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s}}",
+			      "type", "results.ready", "data", "wave",
+			      (json_int_t)m->wave_id, "email", m->email, "name",
+			      m->name, "link", run->link, "subject", subject,
+			      "text", cp_buf_str(&text), "language", l->code);
 		char *s =
 		    o ? cp_json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		rc = s ? cp_buf_adds(out, s, err)
-		       : cp_error_set(err, CP_ENOMEM, "out of memory");
+		       : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		free(s);
 		json_decref(o);
 	} else if (rc == 0) {
@@ -225,6 +273,7 @@ static int ready_build(const struct ready_run *run,
 		    .html = cp_buf_str(&html),
 		    .message_id = message_id,
 		    .date = cp_store_now(),
+		    .language = l->code,
 		};
 		rc = cp_mail_build(out, &mail, err);
 	}
@@ -410,7 +459,7 @@ int cp_deliver_signin_link(struct cp_store *st, const char *email,
 		if (a.outcome != CP_OUT_SENT)
 			rc = cp_error_set(
 			    err, CP_EUNAVAIL,
-			    "the sign-in link was not sent: %s: %s",
+			    N_("the sign-in link was not sent: %s: %s"),
 			    run.w.ch.name, a.reason);
 	}
 	wave_release(&run.w);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "deliver_int.h"
 #include "http_client.h"
+#include "i18n.h"
 #include "mail.h"
 
 struct smtp {
@@ -127,15 +128,17 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 
 	rc = cp_config_get(st, "smtp.url", &url, NULL, err);
 	if (rc == 0 && url == NULL)
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "smtp.url is not set: carepulse config set "
-				  "smtp.url smtp://mail.example.org:587");
+		rc =
+		    cp_error_set(err, CP_EUSAGE,
+				 N_("smtp.url is not set: carepulse config set "
+				    "smtp.url smtp://mail.example.org:587"));
 	rc = rc ? rc : cp_config_get(st, "smtp.tls", &tls, NULL, err);
 	rc = rc ? rc : cp_config_get(st, "mail.from", &from, NULL, err);
 	if (rc == 0 && from == NULL)
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "mail.from is not set: carepulse config set "
-				  "mail.from 'Team Pulse <pulse@example.org>'");
+		rc = cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("mail.from is not set: carepulse config set "
+		       "mail.from 'Team Pulse <pulse@example.org>'"));
 	rc = rc ? rc : cp_mail_address(from, addr, sizeof(addr), err);
 	rc = rc ? rc : cp_config_get(st, "smtp.user", &user, NULL, err);
 	rc = rc ? rc : cp_config_secret(st, "smtp.password", &password, err);
@@ -147,21 +150,21 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		rc = cp_error_set(err, CP_EUSAGE,
-				  "smtp.url '%s' is not a valid URL", url);
+				  N_("smtp.url '%s' is not a valid URL"), url);
 		goto done;
 	}
 	if (!smtps && strcmp(tls, "none") == 0 && !cp_host_is_loopback(host)) {
-		rc =
-		    cp_error_set(err, CP_EUSAGE,
-				 "smtp.tls none is allowed only for a server "
-				 "on this machine (127.0.0.1, ::1, localhost), "
-				 "not '%s'",
-				 host);
+		rc = cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("smtp.tls none is allowed only for a server "
+		       "on this machine (127.0.0.1, ::1, localhost), "
+		       "not '%s'"),
+		    host);
 		goto done;
 	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->curl = curl_easy_init()) == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
+		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 		goto done;
 	}
 	snprintf(s->from, sizeof(s->from), "<%s>", addr);

@@ -133,9 +133,10 @@ static int check_placeholders(const char *s, const char *file, int first_line,
 		if (w > 0 && p[w + 1] == '}')
 			return cp_error_set_at(
 			    err, CP_EDATA, file, line, 0,
-			    "unknown placeholder '{%.*s}': use {name}, "
-			    "{team}, {link}, {closes}, {survey}, {threshold}, "
-			    "{length} or {contact}",
+			    N_("unknown placeholder '{%.*s}': use {name}, "
+			       "{team}, {link}, {closes}, {survey}, "
+			       "{threshold}, "
+			       "{length} or {contact}"),
 			    (int)w, p + 1);
 	}
 	return 0;
@@ -161,15 +162,15 @@ static int parse_template(struct cp_template *t, const char *file,
 
 	if (strncmp(s, "Subject:", 8) != 0 || (nl = strchr(s, '\n')) == NULL)
 		return cp_error_set_at(err, CP_EDATA, file, 1, 0,
-				       "a template starts with a line "
-				       "'Subject: ...' and a blank line");
+				       N_("a template starts with a line "
+					  "'Subject: ...' and a blank line"));
 	body = nl + 1;
 	if (*body == '\r')
 		body++;
 	if (*body != '\n')
 		return cp_error_set_at(err, CP_EDATA, file, 2, 0,
-				       "expected a blank line after the "
-				       "subject");
+				       N_("expected a blank line after the "
+					  "subject"));
 	body++;
 	s += 8;
 	while (*s == ' ')
@@ -181,17 +182,18 @@ static int parse_template(struct cp_template *t, const char *file,
 		t->text = dup_range(body, (size_t)(sep - body) + 1);
 		t->html = cp_strdup(html ? html + 1 : "");
 		if (t->html == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 	} else {
 		t->text = cp_strdup(body);
 	}
 	if (t->subject == NULL || t->text == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	if (!cp_utf8_valid(t->subject, strlen(t->subject)) ||
 	    !cp_utf8_valid(t->text, strlen(t->text)) ||
 	    (t->html && !cp_utf8_valid(t->html, strlen(t->html))))
 		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
-				       "a template must be UTF-8 text");
+				       N_("a template must be UTF-8 text"));
 	if ((rc = check_placeholders(t->subject, file, 1, err)) ||
 	    (rc = check_placeholders(t->text, file, line, err)))
 		return rc;
@@ -214,7 +216,7 @@ int cp_template_load(struct cp_template **out, enum cp_template_kind kind,
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	cp_buf_init(&b, TEMPLATE_MAX);
 	if (path) {
 		rc = cp_buf_read_file(&b, path, err);
@@ -286,6 +288,21 @@ static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 	return rc ? rc : cp_buf_adds(b, "</a>", err);
 }
 
+int cp_mail_html_open(struct cp_buf *b, const char *lang, const char *dir,
+		      struct cp_error *err)
+{
+	int rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
+
+	rc = rc ? rc : cp_html_escape(b, lang ? lang : "en", err);
+	rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
+	rc = rc ? rc : cp_html_escape(b, dir ? dir : "ltr", err);
+	return rc ? rc
+		  : cp_buf_adds(b,
+				"\"><body style=\"font-family: "
+				"sans-serif; line-height: 1.5\">\n",
+				err);
+}
+
 enum fill_mode {
 	FILL_PLAIN,
 	FILL_HTML,	/* the template is HTML: escape the values */
@@ -299,15 +316,8 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 	size_t len;
 
 	if (mode == FILL_FROM_TEXT) {
-		rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
-		rc = rc ? rc : cp_html_escape(b, v->lang ? v->lang : "en", err);
-		rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
-		rc = rc ? rc : cp_html_escape(b, v->dir ? v->dir : "ltr", err);
-		rc = rc ? rc
-			: cp_buf_adds(b,
-				      "\"><body style=\"font-family: "
-				      "sans-serif; line-height: 1.5\">\n<p>",
-				      err);
+		rc = cp_mail_html_open(b, v->lang, v->dir, err);
+		rc = rc ? rc : cp_buf_adds(b, "<p>", err);
 	}
 	while (*s && rc == 0) {
 		int k = *s == '{' ? placeholder_at(s, &len) : -1;
@@ -343,7 +353,7 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 		s++;
 	}
 	if (mode == FILL_FROM_TEXT && rc == 0)
-		rc = cp_buf_adds(b, "</p>\n</body></html>\n", err);
+		rc = cp_buf_adds(b, "</p>\n" CP_MAIL_HTML_CLOSE, err);
 	return rc;
 }
 
@@ -384,13 +394,14 @@ int cp_mail_address(const char *from, char *out, size_t n, struct cp_error *err)
 	if (cp_email_valid(out))
 		return 0;
 	return cp_error_set(err, CP_EDATA,
-			    "mail.from '%s' is not a valid address: %s", out,
-			    cp_email_problem(out));
+			    N_("mail.from '%s' is not a valid address: %s"),
+			    out, cp_email_problem(out));
 bad:
-	return cp_error_set(err, CP_EDATA,
-			    "mail.from '%s' is not an address: expected "
-			    "'Team Pulse <pulse@example.org>' or an address",
-			    from);
+	return cp_error_set(
+	    err, CP_EDATA,
+	    N_("mail.from '%s' is not an address: expected "
+	       "'Team Pulse <pulse@example.org>' or an address"),
+	    from);
 }
 
 int cp_mail_message_id(const uint8_t key[CP_KEY_LEN], int64_t wave,
@@ -522,7 +533,7 @@ int cp_mail_header_text(struct cp_buf *b, const char *s, size_t col,
 	int ascii = 1, rc = 0;
 
 	if (safe == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	n = strlen(safe);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)safe[i] > 126)
@@ -570,7 +581,7 @@ static int add_mailbox(struct cp_buf *b, const char *name, const char *addr,
 	int rc = 0, ascii = 1;
 
 	if (safe_name == NULL || safe_addr == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
 	for (const char *p = safe_name; *p; p++)
@@ -625,7 +636,8 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 		size_t n = (size_t)(lt - m->from);
 		from_name = malloc(n + 1);
 		if (from_name == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		memcpy(from_name, m->from, n);
 		from_name[n] = '\0';
 		cp_trim(from_name);
@@ -655,7 +667,7 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 					 "List-Unsubscribe-Post: "
 					 "List-Unsubscribe=One-Click",
 					 url)
-			 : cp_error_set(err, CP_ENOMEM, "out of memory");
+			 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		free(url);
 	}
 	rc = rc ? rc

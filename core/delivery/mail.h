@@ -64,6 +64,12 @@ int cp_template_render(const struct cp_template *t,
 		       struct cp_buf *text, struct cp_buf *html,
 		       struct cp_error *err);
 
+/* Opens an HTML mail body: the doctype, <html lang dir> (NULL: "en",
+ * "ltr") and <body>; CP_MAIL_HTML_CLOSE ends it. */
+int cp_mail_html_open(struct cp_buf *b, const char *lang, const char *dir,
+		      struct cp_error *err);
+#define CP_MAIL_HTML_CLOSE "</body></html>\n"
+
 /* One message to one person. */
 struct cp_mail {
 	const char *from; /* "Team Pulse <pulse@example.org>" or an address */

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "csv_reader.h"
+#include "i18n.h"
 #include "json_load.h"
 #include "survey.h"
 #include "text.h"
@@ -846,7 +847,7 @@ static int store_one(struct cp_store *st, struct import *im,
 		free(answers);
 		free(comments);
 		free(keys);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	/* One transaction: the earlier import goes and this one comes, or
 	 * neither (a kill in between leaves the earlier one). */
@@ -938,7 +939,7 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 	int rc;
 
 	if (im->keyed && keys == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = cp_store_import_find(st, wave, digest,
 				  (const uint8_t(*)[CP_IMPORT_DIGEST])keys,
 				  nkeys, &res->replaced, &res->nreplaced, err);
@@ -955,8 +956,9 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 		if (w.status == CP_WAVE_CLOSED || w.status == CP_WAVE_CANCELLED)
 			return cp_error_set_at(
 			    err, CP_ECONFLICT, file, 0, 0,
-			    "import %lld is in wave %lld, which is %s: "
-			    "its results are frozen, so it cannot be replaced",
+			    N_("import %lld is in wave %lld, which is %s: "
+			       "its results are frozen, so it cannot be "
+			       "replaced"),
 			    (long long)res->replaced[i].id,
 			    (long long)res->replaced[i].wave_id,
 			    cp_wave_status_name(w.status));
@@ -996,14 +998,14 @@ static int check_file(struct cp_store *st, struct import *im,
 	 * shows, and the difference would be exactly the late answers. */
 	if (rc == 0 && w.status == CP_WAVE_CLOSED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld is closed: its results are "
-				  "frozen, so responses can no longer be "
-				  "imported",
+				  N_("wave %lld is closed: its results are "
+				     "frozen, so responses can no longer be "
+				     "imported"),
 				  (long long)wave);
 	else if (rc == 0 && w.status == CP_WAVE_CANCELLED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled: it takes no "
-				  "responses",
+				  N_("wave %lld was cancelled: it takes no "
+				     "responses"),
 				  (long long)wave);
 	if (rc == 0)
 		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);
@@ -1047,12 +1049,12 @@ static int check_file(struct cp_store *st, struct import *im,
 		if (err)
 			*err = im->teams_err;
 	} else if (im->oom) {
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	} else if (cp_problems_total(p)) {
 		rc = cp_problems_to_error(p, err);
 	} else if (im->nrows == 0) {
 		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
-				     "no responses in the file");
+				     N_("no responses in the file"));
 	}
 	if (rc == 0)
 		rc = cp_sha256(text, len, im->digest);
@@ -1112,7 +1114,7 @@ int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 	for (size_t i = 0; i < n; i++)
 		memset(&files[i].res, 0, sizeof(files[i].res));
 	if (ims == NULL)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	/* Every file is checked, so every problem of every file is listed;
 	 * anything else stops at once. */
 	for (; checked < n; checked++) {
@@ -1134,7 +1136,7 @@ int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		ntake += files[i].res.nreplaced;
 	if (rc == 0 && ntake && (taken = calloc(ntake, sizeof(*taken))) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	/* One transaction and one bulk load for all the files: all of them
 	 * or none, their responses written in key order at the end. */
 	if (rc == 0 && !o->dry_run) {

@@ -20,8 +20,10 @@
 #include "crypto.h"
 #include "deliver.h"
 #include "i18n.h"
+#include "mail.h"
 #include "portal_int.h"
 #include "results.h"
+#include "store.h"
 #include "text.h"
 
 #define PAGE_MAX     (8u * 1024u * 1024u)
@@ -32,6 +34,7 @@
 struct mail_job {
 	char to[256];
 	char link[1024];
+	char lang[8]; /* the language of the page the person asked from */
 };
 
 struct cp_portal {
@@ -51,40 +54,70 @@ struct cp_portal {
 
 /* ---- the mail thread ---- */
 
+/*
+ * The sign-in mail's language: the roster's for a person on it, else the
+ * page's they asked from (itself ?lang=, Accept-Language or the setting
+ * "language").
+ */
+static const struct cp_lang *mail_lang(struct cp_store *st,
+				       const struct mail_job *j)
+{
+	char own[16];
+	const struct cp_lang *l = NULL;
+
+	if (cp_store_member_language(st, j->to, own, sizeof(own), NULL) == 0)
+		l = cp_lang_find(own);
+	return cp_lang_effective(l ? l : cp_lang_find(j->lang));
+}
+
 static void send_link(struct cp_portal *p, struct cp_store *st,
 		      const struct mail_job *j)
 {
 	struct cp_buf text, html;
 	struct cp_one_message m = {0};
 	struct cp_error err = {0};
+	const struct cp_lang *l = mail_lang(st, j);
+	locale_t prev = cp_lang_use(l);
+
+	/* The paragraphs, the link (NULL) in its place among them. */
+	const char *para[] = {
+	    _("Hello,"),
+	    _("Someone (we hope you) asked to sign in to carepulse results "
+	      "with this address. Open this link within 15 minutes to sign "
+	      "in; it works once:"),
+	    NULL,
+	    _("If it was not you, ignore this mail: nothing happens without "
+	      "the link."),
+	};
 
 	cp_buf_init(&text, 8192);
 	cp_buf_init(&html, 8192);
-	cp_buf_printf(&text, NULL,
-		      "Hello,\n\nsomeone (we hope you) asked to sign in to "
-		      "carepulse results with this address. Open this link "
-		      "within 15 minutes to sign in; it works once:\n\n%s\n\n"
-		      "If it was not you, ignore this mail: nothing happens "
-		      "without the link.\n",
-		      j->link);
-	cp_buf_adds(&html,
-		    "<p>Hello,</p><p>someone (we hope you) asked to sign in to "
-		    "carepulse results with this address. Open this link "
-		    "within 15 minutes to sign in; it works once:</p><p><a "
-		    "href=\"",
-		    NULL);
-	cp_html_escape(&html, j->link, NULL);
-	cp_buf_adds(&html,
-		    "\">Sign in to carepulse results</a></p><p>If it "
-		    "was not you, ignore this mail: nothing happens "
-		    "without the link.</p>",
-		    NULL);
+	cp_mail_html_open(&html, l->code, l->dir, NULL);
+	for (size_t i = 0; i < sizeof(para) / sizeof(*para); i++) {
+		cp_buf_adds(&text, i ? "\n\n" : "", NULL);
+		cp_buf_adds(&text, para[i] ? para[i] : j->link, NULL);
+		cp_buf_adds(&html, "<p>", NULL);
+		if (para[i]) {
+			cp_html_escape(&html, para[i], NULL);
+		} else {
+			cp_buf_adds(&html, "<a href=\"", NULL);
+			cp_html_escape(&html, j->link, NULL);
+			cp_buf_adds(&html, "\">", NULL);
+			cp_html_escape(&html, _("Sign in to carepulse results"),
+				       NULL);
+			cp_buf_adds(&html, "</a>", NULL);
+		}
+		cp_buf_adds(&html, "</p>\n", NULL);
+	}
+	cp_buf_adds(&text, "\n", NULL);
+	cp_buf_adds(&html, CP_MAIL_HTML_CLOSE, NULL);
 	m.kind = "signin";
 	m.to_addr = j->to;
 	m.to_name = "";
-	m.subject = "Your sign-in link for carepulse results";
+	m.subject = _("Your sign-in link for carepulse results");
 	m.text = cp_buf_str(&text);
 	m.html = cp_buf_str(&html);
+	m.language = l->code;
 	/* A failure is not the asker's to see (they get the same answer
 	 * whatever happens): they ask again. */
 	if (cp_deliver_message(st, &m, &err) && p->log) {
@@ -94,6 +127,7 @@ static void send_link(struct cp_portal *p, struct cp_store *st,
 			 err.message);
 		p->log(p->log_arg, line);
 	}
+	cp_lang_end(prev);
 	if (text.data)
 		cp_wipe(text.data, text.len);
 	if (html.data)
@@ -142,6 +176,7 @@ static void queue_link(struct cp_portal *p, const char *to, const char *token)
 		cp_strlcpy(j->to, to, sizeof(j->to));
 		snprintf(j->link, sizeof(j->link), "%s/portal/signin/%s",
 			 p->base_url, token);
+		cp_strlcpy(j->lang, cp_lang_current()->code, sizeof(j->lang));
 		p->count++;
 		pthread_cond_signal(&p->wake);
 	}

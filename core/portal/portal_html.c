@@ -408,14 +408,16 @@ static const char *status_words(enum cp_wave_status st)
 static int wave_heading(struct cp_buf *b, const struct cp_results *r, bool link,
 			struct cp_error *err)
 {
-	char opens[40], closes[40];
+	char opens[160], closes[160];
 	int rc;
 
-	cp_when_format(r->wave.opens_at, opens, sizeof(opens));
-	if (r->wave.closes_at)
-		cp_when_format(r->wave.closes_at, closes, sizeof(closes));
-	else
+	/* In the page's language, on the installation's clocks. */
+	if (!cp_when_long(r->wave.opens_at, opens, sizeof(opens)))
+		cp_when_format(r->wave.opens_at, opens, sizeof(opens));
+	if (!r->wave.closes_at)
 		cp_strlcpy(closes, _("not set"), sizeof(closes));
+	else if (!cp_when_long(r->wave.closes_at, closes, sizeof(closes)))
+		cp_when_format(r->wave.closes_at, closes, sizeof(closes));
 	/* In the list a wave is a section (h2); on its own page, the page's
 	 * heading (h1). */
 	rc = cp_buf_adds(b, link ? "<h2>" : "<h1>", err);
@@ -1045,7 +1047,7 @@ static int measures(struct cp_buf *b, const struct cp_results *r,
 static int last_time(struct cp_buf *b, const struct team_view *v,
 		     struct cp_error *err)
 {
-	char day[40];
+	char day[80];
 	int rc;
 
 	if (v->nactions == 0)
@@ -1066,7 +1068,8 @@ static int last_time(struct cp_buf *b, const struct team_view *v,
 			rc = rc ? rc : cp_buf_adds(b, ")", err);
 		}
 		if (rc == 0 && a->review_at) {
-			cp_when_format(a->review_at, day, sizeof(day));
+			if (!cp_when_day_long(a->review_at, day, sizeof(day)))
+				cp_when_date(a->review_at, day, sizeof(day));
 			/* TRANSLATORS: %s is the day of the review. */
 			rc = escf(b, err, _("; review %s"), day);
 		}

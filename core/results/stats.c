@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 /* Degrees of freedom beyond which t is the normal distribution to far more
  * digits than any report prints; it keeps the continued fraction short. */
 #define DF_CAP 1e12
@@ -27,13 +29,17 @@ const char *cp_change_text(const struct cp_change *ch, char *buf, size_t n)
 {
 	switch (ch->status) {
 	case CP_CHANGE_UP:
+		/* TRANSLATORS: a significant rise since the last wave, its
+		 * size and 95% interval: "up +0.32 [+0.05, +0.59]". */
+		snprintf(buf, n, _("up %+.2f [%+.2f, %+.2f]"), ch->diff,
+			 ch->low, ch->high);
+		return buf;
 	case CP_CHANGE_DOWN:
-		snprintf(buf, n, "%s %+.2f [%+.2f, %+.2f]",
-			 ch->status == CP_CHANGE_UP ? "up" : "down", ch->diff,
+		snprintf(buf, n, _("down %+.2f [%+.2f, %+.2f]"), ch->diff,
 			 ch->low, ch->high);
 		return buf;
 	case CP_CHANGE_UNDETECTABLE:
-		return "no detectable change";
+		return _("no detectable change");
 	default:
 		return NULL;
 	}

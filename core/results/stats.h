@@ -108,8 +108,9 @@ struct cp_change {
 	double df;	       /* Welch-Satterthwaite degrees of freedom */
 };
 
-/* A change in words: "up +0.32 [+0.05, +0.59]", "no detectable change",
- * or NULL when there is no earlier wave (buf holds the first). */
+/* A change in words, in the calling thread's language (cp_lang_use):
+ * "up +0.32 [+0.05, +0.59]", "no detectable change", or NULL when there
+ * is no earlier wave (buf holds the first). */
 const char *cp_change_text(const struct cp_change *ch, char *buf, size_t n);
 
 /* "none", "no detectable change", "up", "down". */

@@ -33,7 +33,8 @@ static int note(struct cp_roster_changes *c, struct cp_error *err,
 		size_t cap = c->nlines ? c->nlines * 2 : 16;
 		lines = realloc(c->lines, cap * sizeof(*lines));
 		if (lines == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		c->lines = lines;
 	}
 	cp_buf_init(&b, 4096);
@@ -135,7 +136,7 @@ static int roster_teams(const struct cp_roster *r, struct roster_team **out,
 	if (rows == NULL || t == NULL) {
 		free(rows);
 		free(t);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	for (size_t i = 0; i < r->nrows; i++) {
 		rows[i].team = r->rows[i].team;
@@ -173,7 +174,7 @@ static int apply_teams(struct cp_store *s, const struct cp_roster *r,
 
 	rc = cp_store_team_list(s, &before, &nbefore, err);
 	if (rc == 0 && (index = teams_by_name(before, nbefore)) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	if (rc == 0)
 		rc = roster_teams(r, &teams, &nteams, err);
 	for (size_t i = 0; rc == 0 && i < r->nrows; i++) {
@@ -258,8 +259,8 @@ static int check_cycles(struct cp_store *s, struct cp_error *err)
 		}
 		if (at)
 			rc = cp_error_set(err, CP_EDATA,
-					  "team '%s' would become its own "
-					  "ancestor: check parent_team",
+					  N_("team '%s' would become its own "
+					     "ancestor: check parent_team"),
 					  t[i].name);
 	}
 	cp_store_teams_free(t, n);
@@ -338,7 +339,7 @@ static int apply_members(struct cp_store *s, const struct cp_roster *r,
 	if (rc == 0 && ((seen = calloc(nbefore + 1, 1)) == NULL ||
 			(index = members_by_email(before, nbefore)) == NULL ||
 			(team_index = teams_by_name(teams, nteams)) == NULL))
-		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	for (size_t i = 0; rc == 0 && i < r->nrows; i++) {
 		const struct cp_roster_row *row = &r->rows[i];
 		const struct cp_member *old;
@@ -348,7 +349,7 @@ static int apply_members(struct cp_store *s, const struct cp_roster *r,
 		t = team_by_name(team_index, nteams, row->team);
 		if (t == NULL) {
 			rc = cp_error_set(err, CP_ENOTFOUND,
-					  "no team named '%s'", row->team);
+					  N_("no team named '%s'"), row->team);
 			break;
 		}
 		team = t->id;

@@ -22,7 +22,7 @@
 #include "i18n.h"
 #include "text.h"
 
-#define MAX_ROWS	100000
+#define MAX_ROWS	500000
 #define MAX_FIELD_BYTES CP_CSV_MAX_FIELD
 #define MAX_COLUMNS	32 /* header columns kept; a header has at most 5 */
 #define MAX_NAME_BYTES	200
@@ -838,7 +838,7 @@ static int build_roster(struct cp_roster **out, struct reader *rd,
 	return 0;
 nomem:
 	cp_roster_free(r);
-	return cp_error_set_at(err, CP_ENOMEM, file, 0, 0, "out of memory");
+	return cp_error_set_at(err, CP_ENOMEM, file, 0, 0, N_("out of memory"));
 }
 
 static int reader_init(struct reader *rd, const char *file, const char *text,
@@ -877,8 +877,8 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 
 	if (out == NULL || (text == NULL && len > 0))
 		return cp_error_set(err, CP_EUSAGE,
-				    "roster parse called without text or "
-				    "output");
+				    N_("roster parse called without text or "
+				       "output"));
 	*out = NULL;
 	if (problems == NULL) {
 		cp_problems_init(&local, file);
@@ -896,7 +896,7 @@ int cp_roster_parse(struct cp_roster **out, const char *file, const char *text,
 		report(&rd);
 	if (rd.oom)
 		rc = cp_error_set_at(err, CP_ENOMEM, file, 0, 0,
-				     "out of memory reading the roster");
+				     N_("out of memory reading the roster"));
 	else if (cp_problems_total(problems) > before)
 		rc = cp_problems_to_error(problems, err);
 	else

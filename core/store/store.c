@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 #define BUSY_TIMEOUT_MS 10000
 /* How long a checkpoint waits for readers to leave the WAL: after a commit
@@ -844,7 +845,7 @@ int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
 			grown = cp_array_grow(arr, elem, &alloc, first);
 			if (grown == NULL) {
 				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
+						  N_("out of memory"));
 				break;
 			}
 			arr = grown;
@@ -852,7 +853,7 @@ int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
 		row = (char *)arr + count++ * elem;
 		memset(row, 0, elem);
 		if (fill(st, row, arg) != 0) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 			break;
 		}
 	}
@@ -941,9 +942,9 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 	if (v > CP_SCHEMA_VERSION)
 		return cp_error_set_at(
 		    err, CP_EVERSION, s->path, 0, 0,
-		    "database schema version %d is newer than this "
-		    "carepulse understands (%d): upgrade carepulse to open "
-		    "it",
+		    N_("database schema version %d is newer than this "
+		       "carepulse understands (%d): upgrade carepulse to open "
+		       "it"),
 		    v, CP_SCHEMA_VERSION);
 	if (v == CP_SCHEMA_VERSION)
 		return 0;
@@ -1020,7 +1021,7 @@ static int schema_read(struct cp_store *s, const char *path,
 {
 	if (cp_store_exec(s, "SELECT count(*) FROM sqlite_schema", NULL))
 		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
-				       "not a carepulse database: %s",
+				       N_("not a carepulse database: %s"),
 				       sqlite3_errmsg(s->db));
 	return 0;
 }
@@ -1042,7 +1043,7 @@ static int open_file(struct cp_store *s, const char *path, int oflags,
 
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK)
 		return cp_error_set_at(
-		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
+		    err, CP_EIO, path, 0, 0, N_("cannot open the database: %s"),
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	sqlite3_extended_result_codes(s->db, 0);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
@@ -1054,9 +1055,9 @@ static int open_file(struct cp_store *s, const char *path, int oflags,
 	    stat(wal, &sb) == 0)
 		return cp_error_set_at(
 		    err, CP_EIO, path, 0, 0,
-		    "the database is read-only (%s) and its write-ahead log "
-		    "cannot be read without a -shm file: open it once where "
-		    "it can be written",
+		    N_("the database is read-only (%s) and its write-ahead log "
+		       "cannot be read without a -shm file: open it once where "
+		       "it can be written"),
 		    why_read_only(path));
 	sqlite3_close_v2(s->db);
 	s->db = NULL;
@@ -1066,7 +1067,7 @@ static int open_file(struct cp_store *s, const char *path, int oflags,
 	    sqlite3_open_v2(uri.data, &s->db, oflags | SQLITE_OPEN_URI, NULL) !=
 		SQLITE_OK)
 		rc = cp_error_set_at(
-		    err, CP_EIO, path, 0, 0, "cannot open the database: %s",
+		    err, CP_EIO, path, 0, 0, N_("cannot open the database: %s"),
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	cp_buf_release(&uri);
 	if (rc)
@@ -1086,15 +1087,16 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
-		return cp_error_set(err, CP_EUSAGE, "no database path given");
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("no database path given"));
 	if (!(flags & CP_STORE_CREATE) && stat(path, &sb) != 0)
 		return cp_error_set_at(err, CP_ENOTFOUND, path, 0, 0,
-				       "no database here: run 'carepulse "
-				       "init' first, or pass --db PATH");
+				       N_("no database here: run 'carepulse "
+					  "init' first, or pass --db PATH"));
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->path = cp_strdup(path)) == NULL) {
 		free(s);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	oflags = (flags & CP_STORE_READONLY) ? SQLITE_OPEN_READONLY
 					     : SQLITE_OPEN_READWRITE;
@@ -1114,8 +1116,8 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	}
 	if (why)
 		rc = cp_error_set_at(err, CP_EIO, path, 0, 0,
-				     "the database is read-only (%s), and "
-				     "this command changes it",
+				     N_("the database is read-only (%s), and "
+					"this command changes it"),
 				     why);
 	/*
 	 * WAL lets the form server read while a send writes. synchronous=FULL
@@ -1457,7 +1459,7 @@ static int one_text(struct cp_store *s, sqlite3_stmt *st, char **out,
 	case SQLITE_ROW:
 		*out = cp_store_column_dup(st, 0);
 		if (*out == NULL)
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		break;
 	case SQLITE_DONE:
 		break;

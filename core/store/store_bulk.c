@@ -401,6 +401,55 @@ static int row_order(const void *a, const void *b)
 	return c ? c : memcmp(x->id, y->id, sizeof(x->id));
 }
 
+/* Rows a bulk load inserts per statement (6 parameters each). */
+#define BULK_ROWS 32
+
+/* Inserts rows[0..BULK_ROWS) with one statement. */
+static int insert_many(struct cp_store *s, const struct bulk_row *rows,
+		       const char *text, struct cp_error *err)
+{
+	sqlite3_stmt *st = s->cache[CP_STMT_RESPONSES];
+	int rc = 0, p = 1;
+
+	if (st == NULL) {
+		struct cp_buf sql;
+		cp_buf_init(&sql, SIZE_MAX / 2);
+		rc = cp_buf_adds(&sql,
+				 "INSERT INTO response_slot(id, wave_id,"
+				 " team_id, self, filled, answers, import_id)"
+				 " VALUES ",
+				 err);
+		for (int i = 0; rc == 0 && i < BULK_ROWS; i++)
+			rc = cp_buf_adds(&sql,
+					 i ? ",(?, ?, ?, ?, 1, ?, ?)"
+					   : "(?, ?, ?, ?, 1, ?, ?)",
+					 err);
+		if (rc == 0)
+			rc = cp_store_cached(s, CP_STMT_RESPONSES,
+					     cp_buf_str(&sql), &st, err);
+		cp_buf_release(&sql);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < BULK_ROWS; i++) {
+		const struct bulk_row *r = &rows[i];
+		sqlite3_bind_blob(st, p++, r->id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(st, p++, r->wave);
+		sqlite3_bind_int64(st, p++, r->team);
+		sqlite3_bind_int(st, p++, r->self);
+		sqlite3_bind_text(st, p++, text + r->at, -1, SQLITE_STATIC);
+		if (r->import)
+			sqlite3_bind_int64(st, p, r->import);
+		else
+			sqlite3_bind_null(st, p);
+		p++;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot store a response");
+	sqlite3_reset(st);
+	return rc;
+}
+
 /*
  * The responses of a bulk load, in key order: each gets its random id
  * here (all drawn at once), then they are sorted by group and id, so
@@ -425,7 +474,11 @@ static int write_rows(struct cp_store *s, struct cp_error *err)
 	}
 	if (rc == 0 && b->nrows > 1)
 		qsort(b->rows, b->nrows, sizeof(*b->rows), row_order);
-	for (size_t i = 0; rc == 0 && i < b->nrows; i++) {
+	/* BULK_ROWS rows a statement, the rest one by one. */
+	size_t i = 0;
+	for (; rc == 0 && i + BULK_ROWS <= b->nrows; i += BULK_ROWS)
+		rc = insert_many(s, &b->rows[i], text, err);
+	for (; rc == 0 && i < b->nrows; i++) {
 		const struct bulk_row *r = &b->rows[i];
 		rc = cp_store_slot_insert(s, r->wave, r->team, r->self, r->id,
 					  text + r->at, r->import, err);

@@ -13,6 +13,7 @@
 /* Statements prepared once per connection, for the hot paths. */
 enum cp_stmt {
 	CP_STMT_RESPONSE,
+	CP_STMT_RESPONSES, /* a bulk load's rows, BULK_ROWS at a time */
 	CP_STMT_SLOT_COUNT,
 	CP_STMT_SLOT_NEW,
 	CP_STMT_SLOT_FIND,

@@ -295,6 +295,35 @@ int cp_store_member_set_language(struct cp_store *s, int64_t id,
 	return rc;
 }
 
+int cp_store_member_language(struct cp_store *s, const char *email, char *out,
+			     size_t n, struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT language FROM member WHERE email_key = ?1 AND active = 1";
+	sqlite3_stmt *st;
+	char *key = cp_strdup(email ? email : "");
+	int rc, step;
+
+	if (n)
+		out[0] = '\0';
+	if (key == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	cp_ascii_lower(key);
+	if ((rc = cp_store_prepare(s, &st, sql, err))) {
+		free(key);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+		cp_strlcpy(out, (const char *)sqlite3_column_text(st, 0), n);
+	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot read a member's language");
+	sqlite3_finalize(st);
+	free(key);
+	return rc;
+}
+
 int cp_store_team_about(struct cp_store *s, int64_t team_id, char **team,
 			char **leaders, struct cp_error *err)
 {

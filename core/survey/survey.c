@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "builtin.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "json_load.h"
 #include "text.h"
 
@@ -102,7 +103,7 @@ static int get_string(struct ctx *c, json_t *obj, const char *where,
 		return fail(c, field, "longer than %d bytes", MAX_TEXT);
 	*out = cp_strdup(s);
 	if (*out == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	return 0;
 }
 
@@ -184,7 +185,8 @@ static int parse_scale(struct ctx *c, struct cp_survey *s, json_t *root)
 			return fail(c, field, "must be a non-empty string");
 		s->scale.labels[i] = cp_strdup(json_string_value(v));
 		if (s->scale.labels[i] == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	fav = json_object_get(scale, "favourable");
 	if (!json_is_array(fav) || json_array_size(fav) == 0)
@@ -218,7 +220,7 @@ static int parse_dimensions(struct ctx *c, struct cp_survey *s, json_t *root)
 		return CP_EDATA;
 	s->dims = calloc(json_array_size(arr), sizeof(*s->dims));
 	if (s->dims == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	json_array_foreach (arr, i, d) {
 		struct cp_dimension *dim = &s->dims[i];
 		snprintf(where, sizeof(where), "dimensions[%zu]", i);
@@ -275,7 +277,8 @@ static int parse_enps_labels(struct ctx *c, json_t *it, const char *where,
 			return fail(c, field, "must be a non-empty string");
 		labels[i] = cp_strdup(json_string_value(v));
 		if (labels[i] == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	return 0;
 }
@@ -331,7 +334,7 @@ static int parse_items(struct ctx *c, struct cp_survey *s, json_t *root)
 		return CP_EDATA;
 	s->items = calloc(json_array_size(arr), sizeof(*s->items));
 	if (s->items == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	json_array_foreach (arr, i, it) {
 		struct cp_item *item = &s->items[i];
 		char *id = NULL;
@@ -398,7 +401,7 @@ static int parse_questions(struct ctx *c, struct cp_survey *s, json_t *root)
 		return 0;
 	s->questions = calloc(json_array_size(arr) + 1, sizeof(*s->questions));
 	if (s->questions == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	json_array_foreach (arr, i, q) {
 		struct cp_question *qq = &s->questions[i];
 		char *id = NULL;
@@ -468,7 +471,7 @@ static int tr_value(struct ctx *c, json_t *v, const char *where,
 			    "language '%s': %s is longer than %d bytes", lang,
 			    what, MAX_TEXT);
 	*out = cp_strdup(json_string_value(v));
-	return *out ? 0 : cp_error_set(c->err, CP_ENOMEM, "out of memory");
+	return *out ? 0 : cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 }
 
 /*
@@ -554,7 +557,8 @@ static int tr_scale(struct ctx *c, const struct cp_survey *s,
 				    t->lang, what);
 		t->labels[i] = cp_strdup(json_string_value(v));
 		if (t->labels[i] == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	if (s->prefer_not_to_say)
 		return tr_string(c, scale, field, t->lang, "prefer_not_to_say",
@@ -585,7 +589,7 @@ static int tr_dimensions(struct ctx *c, const struct cp_survey *s,
 	t->dim_titles = calloc(s->ndims + 1, sizeof(char *));
 	t->dim_descriptions = calloc(s->ndims + 1, sizeof(char *));
 	if (t->dim_titles == NULL || t->dim_descriptions == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	for (size_t i = 0; i < s->ndims; i++) {
 		json_t *d = json_object_get(map, s->dims[i].id);
 		snprintf(dfield, sizeof(dfield), "%s.%s", field, s->dims[i].id);
@@ -644,7 +648,8 @@ static int tr_item(struct ctx *c, const struct cp_item *item,
 				    t->lang, j + 1);
 		t->item_labels[2 * i + j] = cp_strdup(json_string_value(l));
 		if (t->item_labels[2 * i + j] == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 	}
 	return 0;
 }
@@ -664,7 +669,7 @@ static int tr_items(struct ctx *c, const struct cp_survey *s,
 	t->items = calloc(s->nitems + 1, sizeof(char *));
 	t->item_labels = calloc(2 * s->nitems + 1, sizeof(char *));
 	if (t->items == NULL || t->item_labels == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	for (size_t i = 0; i < s->nitems; i++) {
 		json_t *v = json_object_get(map, s->items[i].id);
 		if (v == NULL)
@@ -698,7 +703,7 @@ static int tr_questions(struct ctx *c, const struct cp_survey *s,
 			    t->lang);
 	t->questions = calloc(s->nquestions + 1, sizeof(char *));
 	if (t->questions == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	for (size_t i = 0; i < s->nquestions; i++) {
 		char what[128];
 		snprintf(what, sizeof(what), "open question '%s'",
@@ -773,7 +778,7 @@ static int parse_translations(struct ctx *c, struct cp_survey *s, json_t *root)
 	s->translations =
 	    calloc(json_object_size(obj) + 1, sizeof(*s->translations));
 	if (s->translations == NULL)
-		return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+		return cp_error_set(c->err, CP_ENOMEM, N_("out of memory"));
 	json_object_foreach (obj, lang, tj) {
 		struct cp_translation *t = &s->translations[s->ntranslations];
 		if (!lang_tag_valid(lang))
@@ -788,7 +793,8 @@ static int parse_translations(struct ctx *c, struct cp_survey *s, json_t *root)
 				    lang);
 		t->lang = cp_strdup(lang);
 		if (t->lang == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 		s->ntranslations++;
 		if (parse_translation(c, s, t, tj))
 			return CP_EDATA;
@@ -869,7 +875,8 @@ static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 				    "team surveys");
 		s->pairs_with = calloc(json_array_size(v) + 1, sizeof(char *));
 		if (s->pairs_with == NULL)
-			return cp_error_set(c->err, CP_ENOMEM, "out of memory");
+			return cp_error_set(c->err, CP_ENOMEM,
+					    N_("out of memory"));
 		json_t *p;
 		json_array_foreach (v, i, p) {
 			const char *id = json_string_value(p);
@@ -880,7 +887,7 @@ static int parse_root(struct ctx *c, struct cp_survey *s, json_t *root)
 			s->npairs = i + 1;
 			if (s->pairs_with[i] == NULL)
 				return cp_error_set(c->err, CP_ENOMEM,
-						    "out of memory");
+						    N_("out of memory"));
 		}
 	}
 	if ((rc = parse_scale(c, s, root)) ||
@@ -906,10 +913,10 @@ int cp_survey_parse(struct cp_survey **out, const char *file, const char *text,
 	*out = NULL;
 	if (!cp_utf8_valid(text, len))
 		return cp_error_set_at(err, CP_EDATA, file, 0, 0,
-				       "not valid UTF-8");
+				       N_("not valid UTF-8"));
 	root = cp_json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
 	if (oom)
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	if (root == NULL)
 		return cp_error_set_at(
 		    err, CP_EDATA, file, jerr.line > 0 ? jerr.line : 1,
@@ -917,20 +924,20 @@ int cp_survey_parse(struct cp_survey **out, const char *file, const char *text,
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		json_decref(root);
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
 	rc = parse_root(&c, s, root);
 	json_decref(root);
 	if (rc == 0) {
 		s->text = malloc(len + 1);
 		if (s->text == NULL) {
-			rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		} else {
 			memcpy(s->text, text, len);
 			s->text[len] = '\0';
 			if (cp_sha256(text, len, digest))
 				rc = cp_error_set(err, CP_ENOMEM,
-						  "out of memory");
+						  N_("out of memory"));
 			cp_hex(digest, sizeof(digest), s->hash);
 		}
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "store.h"
 #include "survey.h"
 
@@ -17,11 +18,12 @@ int cp_survey_save(struct cp_store *st, const struct cp_survey *s, int builtin,
 	rc = cp_store_survey_version_hash(st, s->id, s->version, s->hash, &hash,
 					  err);
 	if (rc == 0 && hash)
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "survey '%s' version '%s' is already stored "
-				  "with different content: give the changed "
-				  "definition a new version",
-				  s->id, s->version);
+		rc = cp_error_set(
+		    err, CP_ECONFLICT,
+		    N_("survey '%s' version '%s' is already stored "
+		       "with different content: give the changed "
+		       "definition a new version"),
+		    s->id, s->version);
 	free(hash);
 	if (rc)
 		return rc;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "token.h"
 #include "when.h"
 
@@ -39,8 +40,8 @@ int cp_wave_every_parse(const char *text, int *days, int *months,
 	}
 	if (*days == 0 && *months == 0)
 		return cp_error_set(err, CP_EUSAGE,
-				    "every '%s': expected days, weeks or "
-				    "calendar months, like 10d, 2w or 1m",
+				    N_("every '%s': expected days, weeks or "
+				       "calendar months, like 10d, 2w or 1m"),
 				    text);
 	return 0;
 }
@@ -197,8 +198,8 @@ int cp_series_set_state(struct cp_store *st, int64_t series,
 	if (rc == 0 && x.state == CP_SERIES_STOPPED &&
 	    state != CP_SERIES_STOPPED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "series %lld is stopped: it cannot go on "
-				  "(create a new wave with --every)",
+				  N_("series %lld is stopped: it cannot go on "
+				     "(create a new wave with --every)"),
 				  (long long)series);
 	if (rc == 0)
 		rc = cp_store_series_set_state(st, series, state, err);
@@ -219,14 +220,15 @@ int cp_wave_cancel(struct cp_store *st, int64_t id, const char *reason,
 	*outcome = CP_CANCEL_DELETED;
 	*log_clean = 0;
 	if (reason && strlen(reason) > CP_CANCEL_REASON_MAX)
-		return cp_error_set(err, CP_EUSAGE, "reason: at most %d bytes",
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("reason: at most %d bytes"),
 				    CP_CANCEL_REASON_MAX);
 	if ((rc = cp_store_begin(st, err)))
 		return rc;
 	rc = cp_store_wave_get(st, id, &w, err);
 	if (rc == 0 && w.status == CP_WAVE_CANCELLED)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled already",
+				  N_("wave %lld was cancelled already"),
 				  (long long)id);
 	if (rc == 0)
 		rc = cp_store_wave_answers(st, id, &answers, err);
@@ -257,23 +259,23 @@ int cp_wave_set_channel(struct cp_store *st, int64_t id, const char *channel,
 
 	if (!cp_wave_channel_valid(channel))
 		return cp_error_set(err, CP_EUSAGE,
-				    "channel '%s': expected email, webhook, "
-				    "slack, teams or outbox",
+				    N_("channel '%s': expected email, webhook, "
+				       "slack, teams or outbox"),
 				    channel);
 	if ((rc = cp_store_begin(st, err)))
 		return rc;
 	rc = cp_store_wave_get(st, id, &w, err);
 	if (rc == 0 && w.status != CP_WAVE_OPEN &&
 	    w.status != CP_WAVE_SCHEDULED)
-		rc = cp_error_set(err, CP_ECONFLICT, "wave %lld is %s",
+		rc = cp_error_set(err, CP_ECONFLICT, N_("wave %lld is %s"),
 				  (long long)id, cp_wave_status_name(w.status));
 	if (rc == 0)
 		rc = cp_store_wave_outgoing(st, id, &out, err);
 	if (rc == 0 && out)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld has sent by %s already: its "
-				  "channel stays (create a new wave for "
-				  "another)",
+				  N_("wave %lld has sent by %s already: its "
+				     "channel stays (create a new wave for "
+				     "another)"),
 				  (long long)id, w.channel);
 	if (rc == 0)
 		rc = cp_store_wave_set_channel(st, id, channel, err);
@@ -298,13 +300,14 @@ int cp_wave_key_check(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		return rc;
 	if (cp_token_derive_stored(key, wave, member, self ? "self" : "team",
 				   hash, token, &match))
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	cp_wipe(token, sizeof(token));
 	*checked = 1;
 	if (!match)
-		return cp_error_set(err, CP_EDATA,
-				    "the key does not belong to this database: "
-				    "its links would not match the "
-				    "invitations");
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("the key does not belong to this database: "
+		       "its links would not match the "
+		       "invitations"));
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "store.h"
 
 static const char b64url[] =
@@ -116,9 +117,10 @@ int cp_token_key_bind(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 			     !cp_ct_equal(stored, check, CP_KEY_CHECK_LEN)))
 		rc = cp_error_set_at(
 		    err, CP_ECONFLICT, key_path, 0, 0,
-		    "this installation key does not belong to the database "
-		    "'%s' (links made with it would all be unknown): use the "
-		    "key file the database was set up with",
+		    N_("this installation key does not belong to the database "
+		       "'%s' (links made with it would all be unknown): use "
+		       "the "
+		       "key file the database was set up with"),
 		    cp_store_path(st));
 	free(stored);
 	return rc;
@@ -139,9 +141,10 @@ int cp_token_key_load(struct cp_store *st, const char *db_path,
 	    cp_store_invitation_total(st, &n, NULL) == 0 && n > 0)
 		rc = cp_error_set_at(
 		    err, CP_ENOTFOUND, path, 0, 0,
-		    "the installation key is missing, and the %lld invitation "
-		    "links already made depend on it: restore the key file "
-		    "from a backup",
+		    N_("the installation key is missing, and the %lld "
+		       "invitation "
+		       "links already made depend on it: restore the key file "
+		       "from a backup"),
 		    (long long)n);
 	if (rc == 0)
 		rc = cp_token_key_bind(st, key, path, err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "results.h"
 #include "survey.h"
 #include "token.h"
@@ -25,7 +26,8 @@ static int add_id(int64_t **v, size_t *n, size_t *alloc, int64_t id,
 		*alloc = *alloc ? *alloc * 2 : 16;
 		grown = realloc(*v, *alloc * sizeof(**v));
 		if (grown == NULL)
-			return cp_error_set(err, CP_ENOMEM, "out of memory");
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
 		*v = grown;
 	}
 	(*v)[(*n)++] = id;
@@ -86,7 +88,7 @@ static int invite(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 
 	if (cp_token_derive(key, wave, m->id, self ? "self" : "team", token) ||
 	    cp_token_hash(token, hash))
-		return cp_error_set(err, CP_ENOMEM, "out of memory");
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	return cp_store_invitation_add(st, wave, m->id, team, self, hash, &id,
 				       err);
 }
@@ -199,10 +201,10 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 
 	*invitations = 0;
 	if (nteams == 0)
-		return cp_error_set(err, CP_EUSAGE, "a wave needs a team");
+		return cp_error_set(err, CP_EUSAGE, N_("a wave needs a team"));
 	if (w->closes_at && w->closes_at <= w->opens_at)
 		return cp_error_set(err, CP_EUSAGE,
-				    "a wave must close after it opens");
+				    N_("a wave must close after it opens"));
 	rc = cp_store_begin(st, err);
 	if (rc)
 		return rc;
@@ -212,8 +214,8 @@ int cp_wave_create(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    cp_survey_fetch(&survey, st, survey_id, w->survey_ref, err);
 	if (rc == 0 && survey->kind != CP_SURVEY_TEAM)
 		rc = cp_error_set(err, CP_EUSAGE,
-				  "survey '%s' is a self-assessment: send a "
-				  "team survey and add --self",
+				  N_("survey '%s' is a self-assessment: send a "
+				     "team survey and add --self"),
 				  survey_id);
 	free(text);
 	if (rc == 0 && self)
@@ -255,10 +257,11 @@ int cp_wave_close(struct cp_store *st, int64_t id, int *was_closed,
 		return rc;
 	rc = cp_store_wave_get(st, id, &w, err);
 	if (rc == 0 && w.status == CP_WAVE_CANCELLED)
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld was cancelled: it has nothing to "
-				  "close",
-				  (long long)id);
+		rc = cp_error_set(
+		    err, CP_ECONFLICT,
+		    N_("wave %lld was cancelled: it has nothing to "
+		       "close"),
+		    (long long)id);
 	else if (rc == 0 && w.status == CP_WAVE_CLOSED)
 		*was_closed = 1;
 	else if (rc == 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "when.h"
 
 /* A wave stays open this long unless told otherwise or it recurs sooner. */
@@ -34,15 +35,16 @@ static int parse_threshold(const char *text, int *out, struct cp_error *err)
 	char *end;
 
 	if (!cp_config_key_range(key, &lo, &hi))
-		return cp_error_set(err, CP_EFAIL, "setting '%s' has no range",
-				    key);
+		return cp_error_set(err, CP_EFAIL,
+				    N_("setting '%s' has no range"), key);
 	errno = 0;
 	k = strtol(text, &end, 10);
 	if (errno || *end || end == text || k < lo || k > hi)
-		return cp_error_set(err, CP_EUSAGE,
-				    "threshold '%s': expected a whole number "
-				    "from %ld to %ld",
-				    text, lo, hi);
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("threshold '%s': expected a whole number "
+		       "from %ld to %ld"),
+		    text, lo, hi);
 	*out = (int)k;
 	return 0;
 }
@@ -64,18 +66,19 @@ int cp_wave_create_opts_apply(struct cp_wave *w,
 
 	if (!cp_wave_channel_valid(channel))
 		return cp_error_set(err, CP_EUSAGE,
-				    "channel '%s': expected email, webhook, "
-				    "slack, teams or outbox",
+				    N_("channel '%s': expected email, webhook, "
+				       "slack, teams or outbox"),
 				    channel);
 	cp_strlcpy(w->channel, channel, sizeof(w->channel));
 	if ((rc = cp_when_parse(o->opens ? o->opens : "now", now, &w->opens_at,
 				err)))
 		return prefixed(err, rc, "opens");
 	if (w->opens_at < now - CP_WAVE_PAST_SLACK)
-		return cp_error_set(err, CP_EUSAGE,
-				    "opens '%s' is in the past: a wave opens "
-				    "now or later",
-				    o->opens ? o->opens : "now");
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("opens '%s' is in the past: a wave opens "
+		       "now or later"),
+		    o->opens ? o->opens : "now");
 	if (o->every) {
 		if ((rc = cp_wave_every_parse(o->every, &w->every_days,
 					      &w->every_months, err)))
@@ -89,15 +92,17 @@ int cp_wave_create_opts_apply(struct cp_wave *w,
 		if ((rc = cp_when_parse(o->closes, now, &w->closes_at, err)))
 			return prefixed(err, rc, "closes");
 		if (w->closes_at <= now)
-			return cp_error_set(err, CP_EUSAGE,
-					    "closes '%s' is in the past: its "
-					    "links would not take answers",
-					    o->closes);
+			return cp_error_set(
+			    err, CP_EUSAGE,
+			    N_("closes '%s' is in the past: its "
+			       "links would not take answers"),
+			    o->closes);
 		if (w->closes_at <= w->opens_at)
-			return cp_error_set(err, CP_EUSAGE,
-					    "closes '%s' is not after opens: "
-					    "a wave must close after it opens",
-					    o->closes);
+			return cp_error_set(
+			    err, CP_EUSAGE,
+			    N_("closes '%s' is not after opens: "
+			       "a wave must close after it opens"),
+			    o->closes);
 	} else {
 		/* A recurring wave closes before the next one opens. */
 		if (period && period < open_for)

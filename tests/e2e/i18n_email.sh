@@ -17,9 +17,9 @@ expect_exit 0 config set smtp.tls none
 expect_exit 0 config set mail.from 'Pulse <pulse@example.org>'
 expect_exit 0 config set timezone America/New_York
 expect_exit 0 config set language pl
-# 2027-01-05 17:00 UTC is 12:00 in New York (EST).
+# 12:00 typed is New York's (EST), 17:00 UTC.
 # Ed leads the team: his is the self-assessment, in English.
-expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7" --self --closes 2027-01-05T17:00
+expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7" --self --closes 2027-01-05T12:00
 expect_in out "until 2027-01-05 12:00 EST"
 # The command line speaks the operator's language (the locale), with the
 # language's plural forms; the numbers are the same.

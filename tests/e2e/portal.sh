@@ -74,7 +74,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "cp_session=$sid" \
 [ "$code" = 404 ] || fail "an open wave's PDF gave $code"
 # The same pages in the viewer's language (Accept-Language; ?lang=),
 # Arabic right to left, with the same numbers as in English.
-numbers() { grep -o 'data-m="[a-z_0-9]*"[^>]*>[^<]*<' "$1"; }
+# A change's words are the page's language: its numbers are compared.
+numbers() {
+	grep -o 'data-m="[a-z_0-9]*"[^>]*>[^<]*<' "$1" |
+		sed 's/\(data-m="change"[^>]*>\)[^0-9<+-]*/\1/'
+}
 for page in "waves/$WAVE/teams/$A" "waves/$open_wave/teams/$A" waves; do
 	curl -s -b "cp_session=$sid" -o "$T/en.html" \
 		"http://127.0.0.1:$PORT/portal/$page"
@@ -99,6 +103,19 @@ for page in "waves/$WAVE/teams/$A" "waves/$open_wave/teams/$A" waves; do
 done
 grep -q 'r don hon wedi cau: dim ond' "$T/cy.html" ||
 	fail "the open wave's note is not in Welsh"
+# Changes and dates in the page's language, on the installation's clocks.
+curl -s -b "cp_session=$sid" -H "Accept-Language: cy" -o "$T/cy-team.html" \
+	"http://127.0.0.1:$PORT/portal/waves/$WAVE/teams/$A"
+grep -q 'i fyny [+-]\|i lawr [+-]\|dim newid canfyddadwy' "$T/cy-team.html" ||
+	fail "the team page's changes are not in Welsh"
+! grep -q 'no detectable change\|>up [+-]\|>down [+-]' "$T/cy-team.html" ||
+	fail "the Welsh team page has English change words"
+grep -q '; adolygu 15 Ionawr 2027' "$T/cy-team.html" ||
+	fail "the action's review day is not in Welsh"
+curl -s -b "cp_session=$sid" -H "Accept-Language: es" -o "$T/es-waves.html" \
+	"http://127.0.0.1:$PORT/portal/waves"
+grep -Eq '(lunes|martes|miércoles|jueves|viernes|sábado|domingo) [0-9]+ (de )?[a-z]+' "$T/es-waves.html" ||
+	fail "the waves' dates are not in Spanish"
 # The switch ?lang= wins over Accept-Language; signed out too.
 curl -s -H 'Accept-Language: ar' -o "$T/es.html" "http://127.0.0.1:$PORT/portal/?lang=es"
 grep -q '<html lang="es" dir="ltr">' "$T/es.html" || fail "?lang=es was not followed"

@@ -55,13 +55,25 @@ grep -h "3 of 9" "$T/chat"/*.json >/dev/null || fail "no answered count"
 expect_exit 0 remind 1
 expect_in out "0 team posts"
 
-# Microsoft Teams: a MessageCard.
+# Microsoft Teams: a MessageCard, in the installation's language (the
+# channel mixes people's languages), the closing time on its clocks.
+expect_exit 0 config set language cy
+expect_exit 0 config set timezone Europe/London
 expect_exit 0 wave create --survey compassionate-pulse --team "Team 00" \
-	--channel teams
+	--channel teams --closes "2026-12-01 17:00"
 expect_exit 0 send 2
 expect_in out "1 team post to teams"
-grep -l '"@type":"MessageCard"' "$T/chat"/*.json >/dev/null ||
+card=$(grep -l '"@type":"MessageCard"' "$T/chat"/*.json) ||
 	fail "no MessageCard posted"
+"$PY" - "$card" <<'PY' || fail "the MessageCard is not in Welsh"
+import json, sys
+card = json.load(open(sys.argv[1]))
+assert card["title"] == "Pwls tîm: Team 00", card["title"]
+assert "ar agor tan Mawrth 1 Rhagfyr 2026, 17:00 GMT" in card["text"], card["text"]
+assert "o leiaf 5 o bobl" in card["text"], card["text"]
+PY
+expect_exit 0 config unset language
+expect_exit 0 config unset timezone
 
 # The webhook file is a credential: refused when others can read it.
 chmod 644 "$T/hooks.conf"

@@ -1,0 +1,79 @@
+# The command line speaks the operator's language as Debian's C tools do
+# (gettext: LANGUAGE first, then LC_ALL, LC_MESSAGES, LANG): wave create,
+# wave close, tick and their errors in Welsh, Spanish and Arabic, times on
+# the installation's clocks; machine output (--format csv) is the same in
+# every language.
+. "$CP_TEST_LIB"
+need_locales
+export CAREPULSE_NOW=1795000000 # 2026-11-17 (GMT in London)
+
+expect_exit 0 init
+expect_exit 0 team import "$CP_SOURCE_DIR/tests/data/roster-languages.csv"
+expect_exit 0 config set timezone Europe/London
+expect_exit 0 config set mail.from 'Pulse <pulse@example.org>'
+expect_exit 0 config set smtp.url smtp://127.0.0.1:9
+
+# LANGUAGE wins over LC_ALL, as in gettext.
+LC_ALL=pl_PL.UTF-8 LANGUAGE=cy expect_exit 0 wave create \
+	--survey compassionate-pulse --team "Ward 7" --closes "2026-12-10 17:00"
+expect_in out "crëwyd ton 1: arolwg compassionate-pulse, 5 gwahoddiad drwy email, open"
+expect_in out " tan 2026-12-10 17:00 GMT"
+# A bad time, in Spanish, naming the zone.
+LC_ALL=es_ES.UTF-8 expect_exit 64 wave create --survey compassionate-pulse \
+	--team "Ward 7" --closes "el jueves"
+expect_in err "'el jueves' no es una hora"
+expect_in err "(en la zona horaria de la instalación, Europe/London)"
+# A time the clocks skip, in Arabic (LC_MESSAGES alone).
+LC_ALL= LC_MESSAGES=ar_EG.UTF-8 expect_exit 64 wave create \
+	--survey compassionate-pulse --team "Ward 7" --closes "2027-03-28 01:30"
+expect_in err "'2027-03-28 01:30' ليس وقتًا في Europe/London"
+
+# Help and the overview too; the man page stays English.
+LC_ALL=es_ES.UTF-8 expect_exit 0 help wave create
+expect_in out "  -t, --team TEAM              un equipo al que invitar (repetible)"
+expect_in out "      --db PATH                base de datos (por omisión"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 --help
+expect_in out "  wave close         إغلاق جولة الآن"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 help --man
+expect_in out "a team to invite (repeatable)"
+
+# tick: the same counts in each language.
+LC_ALL=cy_GB.UTF-8 expect_exit 0 tick --dry-run
+expect_in out "tick (rhediad prawf, ni newidiwyd dim): 0 wedi agor, 0 wedi cau"
+LC_ALL=es_ES.UTF-8 expect_exit 0 tick --dry-run
+expect_in out "tick (simulación, nada cambió): abiertas 0, cerradas 0"
+expect_exit 0 tick --dry-run
+expect_in out "tick (dry run, nothing changed): 0 opened, 0 closed"
+
+# Machine output does not change with the language.
+expect_exit 0 wave list --format csv
+cp "$T/out" "$T/c.csv"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave list --format csv
+cmp -s "$T/out" "$T/c.csv" || fail "wave list --format csv differs in Arabic"
+LANGUAGE=cy LC_ALL=cy_GB.UTF-8 expect_exit 0 wave list --format json
+cp "$T/out" "$T/cy.json"
+expect_exit 0 wave list --format json
+cmp -s "$T/out" "$T/cy.json" || fail "wave list --format json differs in Welsh"
+
+# Closing, in Arabic and then again in Welsh.
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave close 1
+expect_in out "أُغلقت الجولة 1: لم تعد روابطها تقبل إجابات"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 wave close 1
+expect_in out "roedd ton 1 eisoes ar gau"
+# And in the C locale, English as ever.
+expect_exit 0 wave close 1
+expect_in out "wave 1 was already closed"
+
+# Errors from below the command line, in the operator's language too.
+LC_ALL=es_ES.UTF-8 expect_exit 65 config set timezone Mars/Olympus_Mons
+expect_in err "la zona horaria 'Mars/Olympus_Mons' no está en la base de datos de zonas horarias"
+LC_ALL=ar_EG.UTF-8 expect_exit 64 config set nope 1
+expect_in err "إعداد غير معروف 'nope'"
+LC_ALL=cy_GB.UTF-8 expect_exit 64 wave create --team "Ward 7"
+expect_in err "carepulse wave create: mae angen --survey ID"
+expect_exit 64 wave create --team "Ward 7"
+expect_in err "carepulse wave create: --survey ID is required"
+# What a command did, in the operator's language; the role stays a name.
+LC_ALL=es_ES.UTF-8 expect_exit 0 access grant --team "Ward 7" \
+	--until "2027-01-15 09:00" facilitator fay@example.org
+expect_in out "se concedió a fay@example.org el rol facilitator del equipo Ward 7 hasta 2027-01-15 09:00 GMT"
