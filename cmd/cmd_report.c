@@ -214,10 +214,13 @@ static int wave_number(struct cmd_ctx *c, int wave_opt, int64_t *wave)
 	return 0;
 }
 
-static int write_status(const char *what, const char *path)
+static int write_status(bool comparison, const char *path)
 {
-	if (printf("wrote %s to %s\n", what, path) < 0 || fflush(stdout)) {
-		fprintf(stderr, "carepulse: cannot write to stdout\n");
+	if (printf(comparison ? _("wrote the comparison report to %s\n")
+			      : _("wrote the team report to %s\n"),
+		   path) < 0 ||
+	    fflush(stdout)) {
+		fprintf(stderr, "%s", _("carepulse: cannot write to stdout\n"));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -272,7 +275,7 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 		return rc;
 	if (rp_write_team_report(c->store, team_name, wave, path, &o, &c->err))
 		return cmd_report(&c->err);
-	return write_status("the team report", path);
+	return write_status(false, path);
 }
 
 static int cmd_report_compare_exec(struct cmd_ctx *c)
@@ -305,7 +308,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		return rc;
 	if (rp_write_compare_report(c->store, wave, m, so, path, &o, &c->err))
 		return cmd_report(&c->err);
-	return write_status("the comparison report", path);
+	return write_status(true, path);
 }
 
 const struct cmd_entry cmd_report_team_entry = {

@@ -77,3 +77,25 @@ expect_in err "carepulse wave create: --survey ID is required"
 LC_ALL=es_ES.UTF-8 expect_exit 0 access grant --team "Ward 7" \
 	--until "2027-01-15 09:00" facilitator fay@example.org
 expect_in out "se concedió a fay@example.org el rol facilitator del equipo Ward 7 hasta 2027-01-15 09:00 GMT"
+
+# What 'wave show', 'survey show' and 'backup' print, in the operator's
+# language (the status and channel stay names, as in CSV).
+LC_ALL=cy_GB.UTF-8 expect_exit 0 wave show 1
+expect_in out "ton 1"
+expect_in out "  caewyd       "
+expect_in out "  atebwyd      0 o 5"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave show 1
+expect_in out "  الدعوات      5"
+expect_in out "  التالية      لا شيء: جولة لمرة واحدة"
+expect_exit 0 wave show 1
+expect_in out "  answered     0 of 5"
+LC_ALL=es_ES.UTF-8 expect_exit 0 survey show compassionate-pulse
+expect_in out "tipo team, locale en, 11 ítems, 1 pregunta abierta"
+expect_in out "idiomas: en, cy (por revisar)"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 backup "$T/copy.db"
+expect_in out "نُسخت $CAREPULSE_DB احتياطيًا إلى $T/copy.db"
+# Machine output stays as it is.
+expect_exit 0 survey show compassionate-pulse --format csv
+cp "$T/out" "$T/s.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 survey show compassionate-pulse --format csv
+cmp -s "$T/out" "$T/s.csv" || fail "survey show --format csv differs in Welsh"
