@@ -130,8 +130,10 @@ static void send_link(struct cp_portal *p, struct cp_store *st,
 	 * whatever happens): they ask again. */
 	if (cp_deliver_message(st, &m, &err) && p->log) {
 		char line[400];
+		/* The log's language (the operator's), not the mail's. */
 		snprintf(line, sizeof(line),
-			 "portal: a sign-in mail was not sent: %s",
+			 cp_gettext_error(
+			     N_("portal: a sign-in mail was not sent: %s")),
 			 err.message);
 		p->log(p->log_arg, line);
 	}
