@@ -50,9 +50,16 @@ static int preview(struct cmd_ctx *c, const struct cp_roster_changes *ch)
 	int k, rc;
 
 	rc = cmd_threshold(c, 0, &k);
-	if (rc == 0)
+	if (rc == 0) {
+		/* JSON is the same in every language: its texts in English. */
+		locale_t prev = c->format == FORMAT_JSON
+				    ? cp_lang_use(cp_lang_default())
+				    : (locale_t)0;
 		rc = cp_preview_build(&p, ch->teams, ch->nteams, NULL, 0, false,
 				      k, &c->err);
+		if (c->format == FORMAT_JSON)
+			cp_lang_end(prev);
+	}
 	if (rc == 0 && cmd_print_preview(stdout, p, c->format))
 		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	cp_preview_free(p);

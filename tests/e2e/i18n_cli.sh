@@ -99,3 +99,20 @@ expect_exit 0 survey show compassionate-pulse --format csv
 cp "$T/out" "$T/s.csv"
 LC_ALL=cy_GB.UTF-8 expect_exit 0 survey show compassionate-pulse --format csv
 cmp -s "$T/out" "$T/s.csv" || fail "survey show --format csv differs in Welsh"
+
+# The anonymity preview's problems and fixes, built in core, in the
+# operator's language; its JSON in English whatever the language.
+LC_ALL=es_ES.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8
+expect_in out "  Ward 7 (miembros propios): 5 personas, menos de 8: nunca se muestra"
+expect_in out "    para corregirlo: añadir 3 miembros más, o ponerlos en un equipo de 8 o más"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8
+expect_in out "  sefydliad: 5 person, llai na 8: ni ddangosir byth"
+expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7" \
+	--dry-run --threshold 8 --format json
+cp "$T/out" "$T/p.json"
+expect_in out '"problem": "Ward 7 (own members): 5 people, fewer than 8: never shown"'
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8 --format json
+cmp -s "$T/out" "$T/p.json" || fail "the preview's JSON differs in Arabic"
