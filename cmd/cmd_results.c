@@ -592,24 +592,42 @@ static void open_note(const struct cmd_ctx *c, const struct cp_results *r)
 		       cp_wave_status_name(r->wave.status));
 }
 
+/* The end of a table opened with out_table_open: 0, or the error. */
+static int close_table(struct cmd_ctx *c, struct out_table *t, bool last)
+{
+	int rc = out_table_close(t, last);
+
+	if (rc == CP_EIO)
+		return cp_error_set(&c->err, CP_EIO, "cannot write the output");
+	if (rc)
+		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The rows of wave r in view into t (written as they come in CSV and
+ * JSON). */
+static void wave_rows(struct cmd_ctx *c, struct out_table *t,
+		      const struct cp_results *r, int64_t team)
+{
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (in_view(r, g, team))
+			group_rows(t, r, &r->groups[g],
+				   cmd_flag(c, RESULTS_ITEMS), c->format);
+}
+
 static int show_wave(struct cmd_ctx *c, const struct cp_results *r,
 		     int64_t team)
 {
 	struct out_col heads[NTABLE];
+	struct out_stream st = {0};
 	struct out_table t;
 	bool table = c->format == FORMAT_TABLE;
-	int rc;
 
-	out_table_init(&t, table ? table_in_language(heads) : data_cols,
-		       table ? NTABLE : NDATA);
-	for (size_t g = 0; g < r->ngroups; g++)
-		if (in_view(r, g, team))
-			group_rows(&t, r, &r->groups[g],
-				   cmd_flag(c, RESULTS_ITEMS), c->format);
+	out_table_open(&t, table ? table_in_language(heads) : data_cols,
+		       table ? NTABLE : NDATA, stdout, c->format, &st);
+	wave_rows(c, &t, r, team);
 	open_note(c, r);
-	rc = print_table(c, &t);
-	out_table_release(&t);
-	return rc;
+	return close_table(c, &t, true);
 }
 
 /*
@@ -1087,28 +1105,20 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		if ((rc = cp_results_load(&r, c->store, waves[w], &opts,
 					  &c->err)))
 			break;
-		out_table_init(&t, table ? table_cols : data_cols,
-			       table ? NTABLE : NDATA);
-		for (size_t g = 0; g < r->ngroups; g++)
-			if (in_view(r, g, team))
-				group_rows(&t, r, &r->groups[g],
-					   cmd_flag(c, RESULTS_ITEMS),
-					   c->format);
+		out_table_open(&t, table ? table_cols : data_cols,
+			       table ? NTABLE : NDATA, stdout, c->format, &st);
+		wave_rows(c, &t, r, team);
 		open_note(c, r);
-		if (out_table_stream(&t, stdout, c->format, &st, w + 1 == n))
-			rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
-		out_table_release(&t);
+		rc = close_table(c, &t, w + 1 == n);
 		cp_results_free(prev);
 		prev = r;
 		r = NULL;
 	}
 	if (rc == 0 && n == 0) {
 		struct out_table t;
-		out_table_init(&t, table ? table_cols : data_cols,
-			       table ? NTABLE : NDATA);
-		if (out_table_stream(&t, stdout, c->format, &st, true))
-			rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
-		out_table_release(&t);
+		out_table_open(&t, table ? table_cols : data_cols,
+			       table ? NTABLE : NDATA, stdout, c->format, &st);
+		rc = close_table(c, &t, true);
 	}
 	cp_results_free(prev);
 	cp_store_wave_entries_free(entries, nentries);

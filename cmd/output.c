@@ -19,15 +19,112 @@ void out_table_init(struct out_table *t, const struct out_col *cols,
 
 void out_table_release(struct out_table *t)
 {
-	for (size_t i = 0; i < t->ncells; i++)
+	for (size_t i = 0; t->cells && i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	if (t->direct) {
+		cp_buf_release(&t->b);
+		cp_buf_release(&t->keys);
+	}
+	free(t->key_at);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Writes what b holds to f once it has 64 KiB: the output of a whole
+ * organisation's results is tens of megabytes, and need not be held. */
+static int flush_some(struct cp_buf *b, FILE *f, bool all)
+{
+	if (b->len == 0 || (!all && b->len < (1u << 16)))
+		return 0;
+	if (fwrite(b->data, 1, b->len, f) != b->len)
+		return CP_EIO;
+	cp_buf_reset(b);
+	return 0;
+}
+
+/* A JSON boolean cell's value from its text. */
+static const char *json_bool(const char *s)
+{
+	return strcmp(s, "0") && strcmp(s, "no") && strcmp(s, "false")
+		   ? "true"
+		   : "false";
+}
+
+/* cp_buf_add for the small pieces of a direct table: a copy when they
+ * fit, as nearly all do. */
+static inline int put(struct cp_buf *b, const char *s, size_t n)
+{
+	if (b->data && b->alloc - b->len > n) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return cp_buf_add(b, s, n, NULL);
+}
+
+/*
+ * The next cell of a table opened direct (out_table_open): written to the
+ * table's buffer at once, with what comes before it (the row's opening,
+ * the column's key or the separator) and after it (the row's end), and
+ * the buffer written to f at a row's end once it is large. number: s
+ * (len bytes) is a number out_fixed or an integer wrote, which CSV needs
+ * neither quote nor mark.
+ */
+static void direct_cell(struct out_table *t, const char *s, size_t len,
+			bool number)
+{
+	size_t c = t->ncells % t->ncols;
+	enum col_type type = t->cols[c].type;
+	struct cp_buf *b = &t->b;
+	int rc = 0;
+
+	if (t->failed)
+		return;
+	if (t->fmt == FORMAT_JSON) {
+		if (c == 0)
+			rc = t->st->rows ? put(b, ",\n  {", 5)
+					 : put(b, "\n  {", 4);
+		rc = rc || put(b, t->keys.data + t->key_at[c],
+			       t->key_at[c + 1] - t->key_at[c]);
+		if (rc)
+			;
+		else if (s == NULL)
+			rc = put(b, "null", 4);
+		else if (type == COL_TEXT)
+			rc = out_json_string(b, s);
+		else if (type == COL_BOOL)
+			rc = cp_buf_adds(b, json_bool(s), NULL);
+		else
+			rc = put(b, s, len);
+		if (rc == 0 && c + 1 == t->ncols)
+			rc = put(b, "}", 1);
+	} else {
+		rc = c ? put(b, ",", 1) : 0;
+		if (rc == 0 && s)
+			rc = number ? put(b, s, len) : cp_csv_field(b, s, NULL);
+		if (rc == 0 && c + 1 == t->ncols)
+			rc = put(b, "\r\n", 2);
+	}
+	if (rc == 0 && c + 1 == t->ncols) {
+		t->st->rows++;
+		rc = flush_some(b, t->f, false);
+	}
+	if (rc) {
+		t->failed = rc == CP_EIO ? CP_EIO : CP_ENOMEM;
+		return;
+	}
+	t->ncells++;
 }
 
 void out_cell(struct out_table *t, const char *text)
 {
 	char *copy = NULL;
+
+	if (t->direct) {
+		direct_cell(t, text, text ? strlen(text) : 0, false);
+		return;
+	}
 
 	if (t->ncells == t->alloc) {
 		size_t alloc = t->alloc ? t->alloc * 2 : 64;
@@ -108,9 +205,14 @@ slow:
 void out_cell_fixed(struct out_table *t, double v, int prec)
 {
 	char buf[OUT_FIXED_MAX];
+	size_t len = out_fixed(buf, v, prec);
 
-	out_fixed(buf, v, prec);
-	out_cell(t, buf);
+	/* Only snprintf's "-inf" and "-nan" would be marked in CSV. */
+	if (t->direct)
+		direct_cell(t, buf, len,
+			    buf[0] != '-' || (buf[1] >= '0' && buf[1] <= '9'));
+	else
+		out_cell(t, buf);
 }
 
 void out_cell_int(struct out_table *t, int64_t v)
@@ -125,7 +227,10 @@ void out_cell_int(struct out_table *t, int64_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	out_cell(t, p);
+	if (t->direct)
+		direct_cell(t, p, (size_t)(buf + sizeof(buf) - 1 - p), true);
+	else
+		out_cell(t, p);
 }
 
 void out_cellf(struct out_table *t, const char *fmt, ...)
@@ -190,18 +295,6 @@ int out_json_string(struct cp_buf *b, const char *s)
 	if (rc == 0)
 		rc = cp_buf_add(b, run, (size_t)(s - run), NULL);
 	return rc ? rc : cp_buf_addc(b, '"', NULL);
-}
-
-/* Writes what b holds to f once it has 64 KiB: the output of a whole
- * organisation's results is tens of megabytes, and need not be held. */
-static int flush_some(struct cp_buf *b, FILE *f, bool all)
-{
-	if (b->len == 0 || (!all && b->len < (1u << 16)))
-		return 0;
-	if (fwrite(b->data, 1, b->len, f) != b->len)
-		return CP_EIO;
-	cp_buf_reset(b);
-	return 0;
 }
 
 /* Display width: code points, which is right for the scripts we expect. */
@@ -311,13 +404,7 @@ static int print_json(const struct out_table *t, FILE *f, struct out_stream *st,
 			else if (t->cols[c].type == COL_TEXT)
 				rc = out_json_string(&b, s);
 			else if (t->cols[c].type == COL_BOOL)
-				rc = cp_buf_adds(&b,
-						 strcmp(s, "0") &&
-							 strcmp(s, "no") &&
-							 strcmp(s, "false")
-						     ? "true"
-						     : "false",
-						 NULL);
+				rc = cp_buf_adds(&b, json_bool(s), NULL);
 			else
 				rc = cp_buf_adds(&b, s, NULL);
 		}
@@ -363,4 +450,67 @@ int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt)
 	struct out_stream st = {0};
 
 	return out_table_stream(t, f, fmt, &st, true);
+}
+
+void out_table_open(struct out_table *t, const struct out_col *cols,
+		    size_t ncols, FILE *f, enum cmd_format fmt,
+		    struct out_stream *st)
+{
+	struct cp_buf *b = &t->b;
+	int rc = 0;
+
+	out_table_init(t, cols, ncols);
+	t->f = f;
+	t->fmt = fmt;
+	t->st = st;
+	if (fmt != FORMAT_CSV && fmt != FORMAT_JSON)
+		return; /* aligned: printed whole by out_table_close */
+	t->direct = true;
+	cp_buf_init(b, 0);
+	cp_buf_init(&t->keys, 0);
+	if (fmt == FORMAT_JSON) {
+		/* Each column's '"name": ' once, not once per cell. */
+		if ((t->key_at = calloc(ncols + 1, sizeof(size_t))) == NULL)
+			rc = CP_ENOMEM;
+		for (size_t c = 0; c < ncols && rc == 0; c++) {
+			t->key_at[c] = t->keys.len;
+			rc = (c ? cp_buf_adds(&t->keys, ", ", NULL) : 0) ||
+			     out_json_string(&t->keys, cols[c].name) ||
+			     cp_buf_adds(&t->keys, ": ", NULL);
+		}
+		if (rc == 0)
+			t->key_at[ncols] = t->keys.len;
+		if (rc == 0 && !st->started)
+			rc = cp_buf_addc(b, '[', NULL);
+	} else {
+		for (size_t c = 0; !st->started && c < ncols && rc == 0; c++)
+			rc = (c ? cp_buf_addc(b, ',', NULL) : 0) ||
+			     cp_csv_field(b, cols[c].name, NULL);
+		if (rc == 0 && !st->started)
+			rc = cp_buf_add(b, "\r\n", 2, NULL);
+	}
+	st->started = true;
+	if (rc)
+		t->failed = CP_ENOMEM;
+}
+
+int out_table_close(struct out_table *t, bool last)
+{
+	int rc = 0;
+
+	if (!t->direct) {
+		if (t->f)
+			rc = out_table_stream(t, t->f, t->fmt, t->st, last);
+		out_table_release(t);
+		return rc;
+	}
+	if (t->failed || t->ncells % t->ncols)
+		rc = t->failed == CP_EIO ? CP_EIO : CP_ENOMEM;
+	if (rc == 0 && last && t->fmt == FORMAT_JSON &&
+	    cp_buf_adds(&t->b, t->st->rows ? "\n]\n" : "]\n", NULL))
+		rc = CP_ENOMEM;
+	if (rc == 0)
+		rc = flush_some(&t->b, t->f, true);
+	out_table_release(t);
+	return rc;
 }

@@ -26,12 +26,22 @@ struct out_col {
 	enum col_type type;
 };
 
+struct out_stream;
+
 struct out_table {
 	const struct out_col *cols;
 	size_t ncols;
 	char **cells; /* row-major; NULL is "no value" */
 	size_t ncells, alloc;
 	int failed;
+	/* private: a table opened with out_table_open */
+	FILE *f;
+	enum cmd_format fmt;
+	struct out_stream *st;
+	bool direct;	    /* cells are written as they come, not kept */
+	struct cp_buf b;    /* what is not yet written to f */
+	struct cp_buf keys; /* JSON: each column's '"name": ' ... */
+	size_t *key_at;	    /* ... at key_at[c] to key_at[c + 1] */
 };
 
 void out_table_init(struct out_table *t, const struct out_col *cols,
@@ -77,6 +87,22 @@ struct out_stream {
 };
 int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
 		     struct out_stream *st, bool last);
+
+/*
+ * A table printed as it is filled: out_table_open, cells as with
+ * out_table_init, then out_table_close, which prints what is left (last
+ * as in out_table_stream) and releases it. The same bytes as
+ * out_table_stream, but CSV and JSON rows are written to f as their
+ * cells come, each formatted once and never kept (a results table has a
+ * million cells); an aligned table needs every row for its widths and is
+ * kept until closed. Several tables opened in turn on one st print as
+ * one. Returns 0, CP_ENOMEM or CP_EIO; a failed open or cell is returned
+ * by out_table_close, which always releases.
+ */
+void out_table_open(struct out_table *t, const struct out_col *cols,
+		    size_t ncols, FILE *f, enum cmd_format fmt,
+		    struct out_stream *st);
+int out_table_close(struct out_table *t, bool last);
 
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);

@@ -21,6 +21,29 @@
 #include "when.h"
 
 /*
+ * closed_waves from the wave entries already read (each with its status).
+ */
+static int closed_waves_in(const struct cp_wave_entry *w, size_t nw,
+			   int64_t team, int64_t **ids, size_t *n,
+			   struct cp_error *err)
+{
+	size_t kept = 0, j = 0;
+	int rc;
+
+	if ((rc = cp_results_waves_in(w, nw, team, ids, n, err)))
+		return rc;
+	/* Both are oldest first: the entry of each id is further on. */
+	for (size_t i = 0; i < *n; i++) {
+		while (j < nw && w[j].id != (*ids)[i])
+			j++;
+		if (j < nw && w[j].status == CP_WAVE_CLOSED)
+			(*ids)[kept++] = (*ids)[i];
+	}
+	*n = kept;
+	return 0;
+}
+
+/*
  * The waves that include team (0: any), oldest first, keeping only the
  * closed ones; a NULL *ids with *n 0 when there are none.
  */
@@ -140,15 +163,16 @@ static int last_time(struct cp_store *st, int64_t team, int64_t wave,
 
 /* The cancelled waves of team between from and until, in words, for the
  * trend page: where its line skips a wave, the reader learns why. */
-static int trend_gaps(struct cp_store *st, int64_t team, int64_t from,
-		      int64_t until, struct rp_team_data *data,
-		      struct cp_error *err)
+static int trend_gaps(struct cp_store *st, const struct cp_wave_entry *w,
+		      size_t nw, int64_t team, int64_t from, int64_t until,
+		      struct rp_team_data *data, struct cp_error *err)
 {
 	struct cp_wave *gone = NULL;
 	size_t n = 0, used = 0;
 	int rc;
 
-	if ((rc = cp_results_cancelled(st, team, from, until, &gone, &n, err)))
+	if ((rc = cp_results_cancelled_in(st, w, nw, team, from, until, &gone,
+					  &n, err)))
 		return rc;
 	data->gaps[0] = '\0';
 	for (size_t i = 0; i < n && used < sizeof(data->gaps); i++) {
@@ -200,10 +224,17 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 
 	if (hidden)
 		*hidden = false;
-	if ((rc = closed_waves(st, team, &ids, &n, err)))
+	/* The waves are read once for the trend, its gaps and each load;
+	 * each wave's teams are its own snapshot. */
+	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)))
 		return rc;
+	if ((rc = closed_waves_in(entries, nentries, team, &ids, &n, err))) {
+		cp_store_wave_entries_free(entries, nentries);
+		return rc;
+	}
 	if (wave == 0 && n == 0) {
 		free(ids);
+		cp_store_wave_entries_free(entries, nentries);
 		return cp_error_set(err, CP_ENOTFOUND,
 				    "team '%s' has no closed wave yet: scores "
 				    "are shown only after a wave closes",
@@ -227,12 +258,8 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	 * oldest first, each with the team's dimension means, its eNPS and
 	 * their changes (the team's items are read for the eNPS: only_team
 	 * keeps that to one group); each wave's change is computed from the
-	 * one loaded before it where that is its previous wave. The waves
-	 * are read once for all of them; each wave's teams are its own
-	 * snapshot.
+	 * one loaded before it where that is its previous wave.
 	 */
-	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)))
-		goto done;
 	first = pos > RP_WAVES_MAX - 1 ? pos - (RP_WAVES_MAX - 1) : 0;
 	for (size_t i = first; i < pos; i++) {
 		struct cp_results_opts opts = {
@@ -270,7 +297,7 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	    &data, now, team, (const struct cp_results *const *)before,
 	    n_before, err);
 	if (rc == 0)
-		rc = trend_gaps(st, team,
+		rc = trend_gaps(st, entries, nentries, team,
 				n_before ? before[0]->wave.opens_at
 					 : now->wave.opens_at,
 				now->wave.opens_at, data, err);

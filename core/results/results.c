@@ -169,22 +169,15 @@ static int has_team(const struct cp_wave_entry *e, int64_t team)
 	return 0;
 }
 
-int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
-		     struct cp_error *err)
+int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
+			int64_t **ids, size_t *n, struct cp_error *err)
 {
-	struct cp_wave_entry *w;
-	size_t nw, count = 0;
-	int rc;
+	size_t count = 0;
 
-	*ids = NULL;
 	*n = 0;
-	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
-		return rc;
 	*ids = malloc((nw ? nw : 1) * sizeof(int64_t));
-	if (*ids == NULL) {
-		cp_store_wave_entries_free(w, nw);
+	if (*ids == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	}
 	/* A cancelled wave has no results: it is a gap (see
 	 * cp_results_cancelled), never a point of a trend or a default. */
 	for (size_t i = 0; i < nw; i++)
@@ -192,22 +185,34 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 		    (team == 0 || has_team(&w[i], team)))
 			(*ids)[count++] = w[i].id;
 	*n = count;
-	cp_store_wave_entries_free(w, nw);
 	return 0;
 }
 
-int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
-			 int64_t until, struct cp_wave **out, size_t *n,
-			 struct cp_error *err)
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err)
 {
 	struct cp_wave_entry *w;
 	size_t nw;
 	int rc;
 
-	*out = NULL;
+	*ids = NULL;
 	*n = 0;
 	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
 		return rc;
+	rc = cp_results_waves_in(w, nw, team, ids, n, err);
+	cp_store_wave_entries_free(w, nw);
+	return rc;
+}
+
+int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
+			    size_t nw, int64_t team, int64_t from,
+			    int64_t until, struct cp_wave **out, size_t *n,
+			    struct cp_error *err)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
 	for (size_t i = 0; rc == 0 && i < nw; i++) {
 		struct cp_wave *grown;
 		struct cp_snapshot_team *snap = NULL;
@@ -239,12 +244,28 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 		rc = cp_store_wave_get(s, w[i].id, &(*out)[*n], err);
 		*n += rc == 0;
 	}
-	cp_store_wave_entries_free(w, nw);
 	if (rc) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
+			 int64_t until, struct cp_wave **out, size_t *n,
+			 struct cp_error *err)
+{
+	struct cp_wave_entry *w;
+	size_t nw;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
+		return rc;
+	rc = cp_results_cancelled_in(s, w, nw, team, from, until, out, n, err);
+	cp_store_wave_entries_free(w, nw);
 	return rc;
 }
 
@@ -308,9 +329,18 @@ enum {
 	M_DIMS = 2
 };
 
+/* A decision read back: measure m of group g is hidden for why. */
+struct stored_decision {
+	size_t m, g;
+	struct cp_suppression why;
+};
+
 struct decisions {
-	/* [measure * ngroups + g]: read back */
-	struct cp_suppression *stored;
+	/* Read back, by measure: those of measure m are stored[at[m]] to
+	 * stored[at[m + 1]] (a wave hides a few hundred measures of its
+	 * groups: no array of every measure of every group). */
+	struct stored_decision *stored;
+	size_t *at;
 	struct cp_hidden_row *rec; /* recording: the rows to store */
 	size_t nrec, arec;
 	bool recording;
@@ -736,9 +766,16 @@ static int decide(struct build *b, size_t m, const int64_t *n, int k,
 			out[g] = (struct cp_suppression){CP_REASON_NONE,
 							 CP_NO_GROUP, 0};
 	if (b->dec.stored) {
+		const struct decisions *d = &b->dec;
 		for (size_t g = 0; g < ng; g++)
 			if (out[g].reason == CP_REASON_NONE)
-				out[g] = b->dec.stored[m * ng + g];
+				out[g] = (struct cp_suppression){
+				    CP_REASON_NONE, CP_NO_GROUP, 0};
+		/* The last one read of a group counts, as it did when
+		 * each overwrote the one before. */
+		for (size_t i = d->at[m + 1]; i-- > d->at[m];)
+			if (out[d->stored[i].g].reason == CP_REASON_NONE)
+				out[d->stored[i].g] = d->stored[i].why;
 		return 0;
 	}
 	rc = cp_results_suppress(ng, n, b->parent, k, out, err);
@@ -764,18 +801,23 @@ static int read_decisions(struct build *b, struct cp_store *s,
 			  struct cp_error *err)
 {
 	const struct cp_survey *sv = b->r->survey;
-	size_t ng = b->r->ngroups, nm = M_DIMS + sv->ndims + sv->nitems;
+	size_t nm = M_DIMS + sv->ndims + sv->nitems;
 	struct cp_hidden_row *rows = NULL;
-	size_t n = 0;
+	struct stored_decision *found;
+	size_t n = 0, nfound = 0;
 	int rc;
 
-	b->dec.stored = calloc(nm * ng + 1, sizeof(*b->dec.stored));
-	if (b->dec.stored == NULL)
-		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	for (size_t i = 0; i < nm * ng; i++)
-		b->dec.stored[i] =
-		    (struct cp_suppression){CP_REASON_NONE, CP_NO_GROUP, 0};
 	rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	if (rc)
+		return rc;
+	found = calloc(n + 1, sizeof(*found));
+	b->dec.stored = calloc(n + 1, sizeof(*b->dec.stored));
+	b->dec.at = calloc(nm + 1, sizeof(*b->dec.at));
+	if (found == NULL || b->dec.stored == NULL || b->dec.at == NULL) {
+		free(found);
+		cp_store_hidden_free(rows, n);
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cp_hidden_row *h = &rows[i];
 		size_t g = group_at(b, h->scope, h->team_id), m = CP_NO_GROUP,
@@ -800,8 +842,25 @@ static int read_decisions(struct build *b, struct cp_store *s,
 			    h->nprotects > 0 ? (size_t)h->nprotects : 0;
 		}
 		if (g != CP_NO_GROUP && m != CP_NO_GROUP)
-			b->dec.stored[m * ng + g] = why;
+			found[nfound++] = (struct stored_decision){m, g, why};
 	}
+	/* By measure, in the order read (a counting sort). */
+	for (size_t i = 0; i < nfound; i++)
+		b->dec.at[found[i].m + 1]++;
+	for (size_t m = 0; m < nm; m++)
+		b->dec.at[m + 1] += b->dec.at[m];
+	{
+		size_t *next = calloc(nm + 1, sizeof(*next));
+		if (next == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+		} else {
+			memcpy(next, b->dec.at, nm * sizeof(*next));
+			for (size_t i = 0; i < nfound; i++)
+				b->dec.stored[next[found[i].m]++] = found[i];
+			free(next);
+		}
+	}
+	free(found);
 	cp_store_hidden_free(rows, n);
 	return rc;
 }
@@ -1062,13 +1121,46 @@ static unsigned get_byte(struct body *o)
 	return o->in[o->at++];
 }
 
-static uint64_t get_u64(struct body *o)
+/* The little-endian number at p (the shifts compile to one load). */
+static inline uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
 
 	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)get_byte(o) << (8 * i);
+		v |= (uint64_t)p[i] << (8 * i);
 	return v;
+}
+
+static inline double le_double(const unsigned char *p)
+{
+	uint64_t v = le64(p);
+	double d;
+
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+
+/* The next n bytes of o, or NULL (o bad) when it has fewer: one bounds
+ * check for a run of numbers (a wave's bodies hold a million). */
+static inline const unsigned char *get_run(struct body *o, size_t n)
+{
+	const unsigned char *p;
+
+	if (o->at > o->len || o->len - o->at < n) {
+		o->bad = true;
+		o->at = o->len;
+		return NULL;
+	}
+	p = o->in + o->at;
+	o->at += n;
+	return p;
+}
+
+static uint64_t get_u64(struct body *o)
+{
+	const unsigned char *p = get_run(o, 8);
+
+	return p ? le64(p) : 0;
 }
 
 static double get_double(struct body *o)
@@ -1179,33 +1271,37 @@ static void get_enps(struct body *o, struct cp_enps *e)
 /* Reads a stat into st (NULL: skips it). */
 static void get_stat(struct body *o, struct cp_stat *st)
 {
-	struct cp_stat x = {0};
 	unsigned f = get_byte(o);
+	const unsigned char *p =
+	    f & ST_NUMBERS ? get_run(o, 8 * (2 + CP_SCALE_POINTS + 8 + 1))
+			   : NULL;
 
-	x.suppressed = f & ST_SUPPRESSED;
-	x.has_ci = f & ST_CI;
-	x.has_dist = f & ST_DIST;
-	if (x.suppressed) {
-		x.why.reason = CP_REASON_FEWER_THAN_K;
-		x.why.protects = CP_NO_GROUP;
+	if (st == NULL)
+		return;
+	memset(st, 0, sizeof(*st));
+	st->suppressed = f & ST_SUPPRESSED;
+	st->has_ci = f & ST_CI;
+	st->has_dist = f & ST_DIST;
+	if (st->suppressed) {
+		st->why.reason = CP_REASON_FEWER_THAN_K;
+		st->why.protects = CP_NO_GROUP;
 	}
-	if (f & ST_NUMBERS) {
-		x.n = (int64_t)get_u64(o);
-		x.answers = (int64_t)get_u64(o);
-		for (int v = 0; v < CP_SCALE_POINTS; v++)
-			x.dist[v] = (int64_t)get_u64(o);
-		x.mean = get_double(o);
-		x.score = get_double(o);
-		x.sd = get_double(o);
-		x.ci_low = get_double(o);
-		x.ci_high = get_double(o);
-		x.favourable = get_double(o);
-		x.neutral = get_double(o);
-		x.unfavourable = get_double(o);
-		x.declined = (int64_t)get_u64(o);
-	}
-	if (st)
-		*st = x;
+	if (p == NULL)
+		return;
+	st->n = (int64_t)le64(p);
+	st->answers = (int64_t)le64(p + 8);
+	p += 16;
+	for (int v = 0; v < CP_SCALE_POINTS; v++, p += 8)
+		st->dist[v] = (int64_t)le64(p);
+	st->mean = le_double(p);
+	st->score = le_double(p + 8);
+	st->sd = le_double(p + 16);
+	st->ci_low = le_double(p + 24);
+	st->ci_high = le_double(p + 32);
+	st->favourable = le_double(p + 40);
+	st->neutral = le_double(p + 48);
+	st->unfavourable = le_double(p + 56);
+	st->declined = (int64_t)le64(p + 64);
 }
 
 /* Encodes group g of a full load (every group, items too) into o. */
@@ -1453,6 +1549,44 @@ static int cmp_comment(const void *a, const void *b)
 
 /* Gives each group allowed to show comments the comments of its teams,
  * sorted by question and text. */
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The comments a load for only_team shows: those of the teams in its
+ * subtree (every comment its groups hold), not the organisation's.
+ */
+static int team_comments(struct build *b, struct cp_store *s,
+			 struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	const struct cp_group *top =
+	    cp_results_group(r, CP_SCOPE_SUBTREE, r->only_team);
+	int64_t *ids;
+	size_t n = 0;
+	int rc;
+
+	if (top == NULL)
+		top = cp_results_group(r, CP_SCOPE_TEAM, r->only_team);
+	if (top == NULL)
+		return 0;
+	if ((ids = calloc(r->ngroups + 1, sizeof(*ids))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (r->groups[g].scope == CP_SCOPE_TEAM &&
+		    cp_results_within(r, g, (size_t)(top - r->groups)))
+			ids[n++] = r->groups[g].team_id;
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	rc = cp_store_wave_team_comments(
+	    s, r->wave.id, ids, n, &r->comment_rows, &r->ncomment_rows, err);
+	free(ids);
+	return rc;
+}
+
 static int attach_comments(struct build *b, struct cp_store *s,
 			   const struct cp_suppression *group_hidden,
 			   struct cp_error *err)
@@ -1466,7 +1600,9 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	rc = decide(b, M_COMMENTS, b->tot.responses, r->comment_threshold,
 		    group_hidden, hidden, err);
-	if (rc == 0)
+	if (rc == 0 && r->only_team)
+		rc = team_comments(b, s, err);
+	else if (rc == 0)
 		rc = cp_store_wave_comments(s, r->wave.id, &r->comment_rows,
 					    &r->ncomment_rows, err);
 	for (size_t g = 0; rc == 0 && g < ng; g++)
@@ -1479,7 +1615,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 			size_t g = atom_group(b, r->comment_rows[i].team_id);
 			for (; g != CP_NO_GROUP; g = b->parent[g]) {
 				struct cp_group *gr = &r->groups[g];
-				if (!gr->comments_shown)
+				if (!gr->comments_shown || !wanted(r, g))
 					continue;
 				if (pass == 0) {
 					gr->ncomments++;
@@ -1493,7 +1629,7 @@ static int attach_comments(struct build *b, struct cp_store *s,
 		}
 		for (size_t g = 0; pass == 0 && g < ng; g++) {
 			struct cp_group *gr = &r->groups[g];
-			if (!gr->comments_shown)
+			if (!gr->comments_shown || !wanted(r, g))
 				continue;
 			gr->comments =
 			    calloc(gr->ncomments + 1, sizeof(*gr->comments));
@@ -1699,6 +1835,45 @@ done:
 	return rc;
 }
 
+/* A parsed survey definition shared by results of waves that pinned it. */
+struct cp_survey_hold {
+	struct cp_survey *survey;
+	size_t refs;
+};
+
+/*
+ * r's survey: shared with a known result that pinned the same one, else
+ * fetched and parsed (and made shareable with a later load's).
+ */
+static int survey_of(struct cp_results *r, struct cp_store *s,
+		     const struct cp_results_opts *opts, struct cp_error *err)
+{
+	struct cp_survey_hold *h = NULL;
+	int rc;
+
+	for (size_t i = 0; opts && i < opts->nknown && h == NULL; i++) {
+		const struct cp_results *k = opts->known[i];
+		if (k && k->survey_hold &&
+		    k->wave.survey_ref == r->wave.survey_ref)
+			h = k->survey_hold;
+	}
+	if (h) {
+		h->refs++;
+		r->survey_hold = h;
+		r->survey = h->survey;
+		return 0;
+	}
+	if ((rc =
+		 cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref, err)))
+		return rc;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	h->survey = r->survey;
+	h->refs = 1;
+	r->survey_hold = h;
+	return 0;
+}
+
 /*
  * The frozen state of a closed wave; a closed wave whose decisions were
  * not made yet (closed before freezing existed, or closed without
@@ -1728,6 +1903,7 @@ static void decisions_release(struct decisions *d)
 	}
 	free(d->rec);
 	free(d->stored);
+	free(d->at);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -1822,8 +1998,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	}
 	r->frozen_seq = fz.seq;
 	if (rc == 0)
-		rc = cp_survey_fetch(&r->survey, s, NULL, r->wave.survey_ref,
-				     err);
+		rc = survey_of(r, s, opts, err);
 	if (rc)
 		goto done;
 	r->scores = r->wave.status == CP_WAVE_CLOSED;
@@ -2083,7 +2258,12 @@ void cp_results_free(struct cp_results *r)
 	}
 	free(r->groups);
 	cp_store_comment_rows_free(r->comment_rows, r->ncomment_rows);
-	cp_survey_free(r->survey);
+	if (r->survey_hold == NULL) {
+		cp_survey_free(r->survey);
+	} else if (--r->survey_hold->refs == 0) {
+		cp_survey_free(r->survey_hold->survey);
+		free(r->survey_hold);
+	}
 	free(r);
 }
 

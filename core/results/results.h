@@ -100,6 +100,8 @@ struct cp_group {
 	size_t ncomments;
 };
 
+struct cp_survey_hold;
+
 struct cp_results {
 	struct cp_wave wave;
 	struct cp_survey *survey; /* the definition the wave pinned */
@@ -114,6 +116,9 @@ struct cp_results {
 	int64_t only_team; /* the opts it was loaded with (see below) */
 	bool dims_only;
 	int64_t frozen_seq; /* its place in the order of closing; 0: open */
+	/* survey shared with the known results it was taken from (the same
+	 * pinned definition): freed with the last of them. NULL: its own. */
+	struct cp_survey_hold *survey_hold;
 };
 
 struct cp_results_opts {
@@ -135,7 +140,8 @@ struct cp_results_opts {
 	 * this team's groups (a report on one team); every other group keeps
 	 * its counts and its suppressed flag, decided over the whole
 	 * organisation exactly as without it, but its dims, items, self and
-	 * changes stay NULL. */
+	 * changes stay NULL, and it holds no comments (only the team's
+	 * subtree's comments are read). */
 	int64_t only_team;
 	/* Dimensions only: neither the item aggregates nor the invitations
 	 * are read; items and item_change stay NULL, the dimensions carry no
@@ -144,7 +150,9 @@ struct cp_results_opts {
 	bool dims_only;
 	/* Results already loaded (a trend's earlier waves): a change is
 	 * computed from one of these when it is the previous wave and holds
-	 * what the change needs, instead of loading that wave again. */
+	 * what the change needs, instead of loading that wave again; and a
+	 * wave that pinned the same survey shares its parsed definition
+	 * (each may still be freed in any order). */
 	const struct cp_results *const *known;
 	size_t nknown;
 	/* Optional, for a caller that loads several waves: the wave entries
@@ -232,6 +240,18 @@ int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
 int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 			 int64_t until, struct cp_wave **out, size_t *n,
 			 struct cp_error *err);
+
+/*
+ * cp_results_waves and cp_results_cancelled over the wave entries a
+ * caller has read already (cp_store_wave_entries; a report reads them
+ * once for its trend, its gaps and its loads).
+ */
+int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
+			int64_t **ids, size_t *n, struct cp_error *err);
+int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
+			    size_t nw, int64_t team, int64_t from,
+			    int64_t until, struct cp_wave **out, size_t *n,
+			    struct cp_error *err);
 
 /* The newest wave (by opening time) that is not cancelled, or
  * CP_ENOTFOUND when there is none. */

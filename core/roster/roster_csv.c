@@ -22,7 +22,7 @@
 #include "i18n.h"
 #include "text.h"
 
-#define MAX_ROWS	100000
+#define MAX_ROWS	500000
 #define MAX_FIELD_BYTES CP_CSV_MAX_FIELD
 #define MAX_COLUMNS	32 /* header columns kept; a header has at most 5 */
 #define MAX_NAME_BYTES	200

@@ -536,6 +536,12 @@ struct cp_comment_row {
 int cp_store_wave_comments(struct cp_store *s, int64_t wave,
 			   struct cp_comment_row **out, size_t *n,
 			   struct cp_error *err);
+/* The same for the teams listed (ascending ids) only: a report on one
+ * team reads its subtree's comments, not the organisation's. */
+int cp_store_wave_team_comments(struct cp_store *s, int64_t wave,
+				const int64_t *teams, size_t nteams,
+				struct cp_comment_row **out, size_t *n,
+				struct cp_error *err);
 void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n);
 /* ---- frozen waves (store_freeze.c) ---- */
 

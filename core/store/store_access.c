@@ -257,14 +257,21 @@ int cp_store_roster_leaders(struct cp_store *s, const char *email,
 	*n = 0;
 	if (email && (key = email_key(email)) == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	/* Two statements: "?1 IS NULL OR email_key = ?1" would scan every
+	 * member for one person's teams (at each wave close, for each
+	 * leader of the roster). */
 	rc = cp_store_prepare(
 	    s, &st,
-	    "SELECT 0, m.email, m.name, 'leader', m.team_id, t.name, 0, 0"
-	    " FROM member m JOIN team t ON t.id = m.team_id"
-	    " WHERE m.role = 'leader' AND m.active = 1"
-	    " AND m.forgotten_at IS NULL"
-	    " AND (?1 IS NULL OR m.email_key = ?1)"
-	    " ORDER BY m.email_key, t.name",
+	    key ? "SELECT 0, m.email, m.name, 'leader', m.team_id, t.name, 0, 0"
+		  " FROM member m JOIN team t ON t.id = m.team_id"
+		  " WHERE m.role = 'leader' AND m.active = 1"
+		  " AND m.forgotten_at IS NULL AND m.email_key = ?1"
+		  " ORDER BY m.email_key, t.name"
+		: "SELECT 0, m.email, m.name, 'leader', m.team_id, t.name, 0, 0"
+		  " FROM member m JOIN team t ON t.id = m.team_id"
+		  " WHERE m.role = 'leader' AND m.active = 1"
+		  " AND m.forgotten_at IS NULL"
+		  " ORDER BY m.email_key, t.name",
 	    err);
 	if (rc == 0) {
 		if (key)

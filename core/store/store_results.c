@@ -329,6 +329,46 @@ int cp_store_wave_comments(struct cp_store *s, int64_t wave,
 	return 0;
 }
 
+int cp_store_wave_team_comments(struct cp_store *s, int64_t wave,
+				const int64_t *teams, size_t nteams,
+				struct cp_comment_row **out, size_t *n,
+				struct cp_error *err)
+{
+	struct comments x = {0};
+	sqlite3_stmt *st;
+	int step = SQLITE_DONE, rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Team by team in the order given (ascending: the order of
+	 * cp_store_wave_comments), each from the primary key alone. */
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT c.team_id, j.value ->> 0, j.value ->> 1"
+		 " FROM comment_group c, json_each(c.comments) j"
+		 " WHERE c.wave_id = ?1 AND c.team_id = ?2 AND c.self = 0"
+		 " ORDER BY 2, 3",
+		 err)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < nteams; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, wave);
+		sqlite3_bind_int64(st, 2, teams[i]);
+		while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+			rc = comment_row(st, &x, err);
+		if (rc == 0 && step != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot read the comments");
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_comment_rows_free(x.c, x.n);
+		return rc;
+	}
+	*out = x.c;
+	*n = x.n;
+	return 0;
+}
+
 void cp_store_comment_rows_free(struct cp_comment_row *c, size_t n)
 {
 	for (size_t i = 0; c && i < n; i++) {

@@ -291,11 +291,95 @@ static void test_fixed_is_printf(void **state)
 	}
 }
 
+/* Fills t with rows rows of every kind of cell the results write. */
+static void fill_rows(struct out_table *t, int rows, int seed)
+{
+	static const char *const text[] = {
+	    "Ward 4",
+	    "a \"quoted\", comma",
+	    "line\nbreak\ttab",
+	    "-formula",
+	    "=SUM(A1)",
+	    " padded ",
+	    "caf\xc3\xa9",
+	    "back\\slash",
+	    "",
+	};
+
+	for (int r = 0; r < rows; r++) {
+		int k = r + seed;
+		out_cell_int(t, k * 7 - 20);
+		out_cell(t, text[k % 9]);
+		out_cell(t, k % 4 ? "true" : (k % 3 ? "false" : "no"));
+		if (k % 5 == 0)
+			out_skip_to(t, 4);
+		else
+			out_cell_fixed(t, (k % 2 ? -1 : 1) * k / 7.0, k % 5);
+		out_cellf(t, "%+.0f%%", k * 1.5);
+		if (k % 3)
+			out_cell(t, NULL);
+		out_skip_to(t, 6);
+	}
+}
+
+/* A table opened direct (out_table_open) writes the bytes a kept table
+ * prints (out_table_stream), in CSV and JSON, with several tables as
+ * one, an empty one first, last or alone, and nothing kept in memory. */
+static void test_direct_is_kept(void **state)
+{
+	static const struct out_col cols[] = {
+	    {"n", COL_INT},	{"name \"x\"", COL_TEXT}, {"ok", COL_BOOL},
+	    {"value", COL_NUM}, {"words", COL_TEXT},	  {"none", COL_NUM},
+	};
+	static const int plan[][3] = {{0, 0, 0}, {3, 0, 2}, {0, 5, 1},
+				      {7, 0, 0}, {2, 2, 2}, {1, 0, 0}};
+	enum cmd_format fmts[] = {FORMAT_CSV, FORMAT_JSON, FORMAT_TABLE};
+
+	(void)state;
+	for (size_t f = 0; f < 3; f++)
+		for (size_t p = 0; p < sizeof(plan) / sizeof(plan[0]); p++) {
+			char *a = NULL, *b = NULL;
+			size_t na = 0, nb = 0;
+			FILE *fa = open_memstream(&a, &na);
+			FILE *fb = open_memstream(&b, &nb);
+			struct out_stream sa = {0}, sb = {0};
+			int ntables = plan[p][2] + 1;
+
+			assert_non_null(fa);
+			assert_non_null(fb);
+			for (int i = 0; i < ntables; i++) {
+				struct out_table ta, tb;
+				int rows = plan[p][i ? 1 : 0] + i;
+				bool last = i + 1 == ntables;
+
+				out_table_init(&ta, cols, 6);
+				fill_rows(&ta, rows, i * 3);
+				assert_int_equal(out_table_stream(&ta, fa,
+								  fmts[f], &sa,
+								  last),
+						 0);
+				out_table_release(&ta);
+				out_table_open(&tb, cols, 6, fb, fmts[f], &sb);
+				fill_rows(&tb, rows, i * 3);
+				if (fmts[f] != FORMAT_TABLE)
+					assert_null(tb.cells);
+				assert_int_equal(out_table_close(&tb, last), 0);
+			}
+			fclose(fa);
+			fclose(fb);
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, na);
+			free(a);
+			free(b);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names_unique_and_alphabetical),
 	    cmocka_unit_test(test_fixed_is_printf),
+	    cmocka_unit_test(test_direct_is_kept),
 	    cmocka_unit_test(test_entries_complete),
 	    cmocka_unit_test(test_options_described_and_distinct),
 	    cmocka_unit_test(test_every_option_reachable),

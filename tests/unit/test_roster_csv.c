@@ -654,17 +654,17 @@ static void test_row_cap(void **state)
 	struct parsed x;
 
 	(void)state;
-	make_roster(&b, 100000);
+	make_roster(&b, 500000);
 	parse_n(&x, b.data, b.len);
 	assert_int_equal(x.rc, 0);
-	assert_int_equal(x.r->nrows, 100000);
-	assert_int_equal(x.r->rows[99999].line, 100001);
+	assert_int_equal(x.r->nrows, 500000);
+	assert_int_equal(x.r->rows[499999].line, 500001);
 	parsed_release(&x);
 	cp_buf_release(&b);
 
-	make_roster(&b, 100002);
+	make_roster(&b, 500002);
 	parse_n(&x, b.data, b.len);
-	EXPECT_PROBLEMS(&x, "roster.csv:100002: roster has more than 100000 "
+	EXPECT_PROBLEMS(&x, "roster.csv:500002: roster has more than 500000 "
 			    "rows");
 	parsed_release(&x);
 	cp_buf_release(&b);
