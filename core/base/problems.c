@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 void cp_problems_init(struct cp_problems *p, const char *file)
 {
@@ -47,7 +48,8 @@ void cp_problems_add(struct cp_problems *p, int line, const char *field,
 	pr->line = line;
 	cp_strlcpy(pr->field, field ? field : "", sizeof(pr->field));
 	va_start(ap, fmt);
-	vsnprintf(pr->message, sizeof(pr->message), fmt, ap);
+	/* A format marked N_() in the language of errors (i18n.h). */
+	vsnprintf(pr->message, sizeof(pr->message), cp_gettext_error(fmt), ap);
 	va_end(ap);
 }
 

@@ -116,3 +116,16 @@ expect_in out '"problem": "Ward 7 (own members): 5 people, fewer than 8: never s
 LC_ALL=ar_EG.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
 	--team "Ward 7" --dry-run --threshold 8 --format json
 cmp -s "$T/out" "$T/p.json" || fail "the preview's JSON differs in Arabic"
+
+# An import's problems, each in the operator's language; nothing imported.
+expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7"
+printf 'team,mystery\nNowhere,3\n' >"$T/bad.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "bad.csv:1: nid yw colofn 'mystery' yn eitem nac yn gwestiwn agored yn arolwg 'compassionate-pulse'"
+expect_in err "bad.csv:2: nid yw'r tîm 'Nowhere' yn bodoli"
+LC_ALL=ar_EG.UTF-8 expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "الفريق 'Nowhere' غير موجود"
+expect_in err "bad.csv: 2؛ لم يُستورد شيء"
+expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "bad.csv:2: team 'Nowhere' does not exist"
+expect_in err "carepulse: 2 problems in $T/bad.csv: nothing was imported"
