@@ -93,6 +93,10 @@ static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
  * fixed text is then drawn in it (this thread's locale, kept by the
  * worker processes of --all); results pool every language's answers.
  */
+/* The operator's locale, while the report's language is in use. */
+static locale_t operator_locale;
+static bool switched;
+
 static int report_language(struct cmd_ctx *c, int language_opt)
 {
 	const char *given = cmd_value(c, language_opt);
@@ -120,8 +124,16 @@ static int report_language(struct cmd_ctx *c, int language_opt)
 			"so the report is in English (scripts/setup installs "
 			"it)\n",
 			l->locale);
-	(void)cp_lang_use(l);
+	operator_locale = cp_lang_use(l);
+	switched = true;
 	return 0;
+}
+
+void cmd_report_language_end(void)
+{
+	if (switched)
+		cp_lang_end(operator_locale);
+	switched = false;
 }
 
 /*
@@ -216,6 +228,7 @@ static int wave_number(struct cmd_ctx *c, int wave_opt, int64_t *wave)
 
 static int write_status(bool comparison, const char *path)
 {
+	cmd_report_language_end();
 	if (printf(comparison ? _("wrote the comparison report to %s\n")
 			      : _("wrote the team report to %s\n"),
 		   path) < 0 ||

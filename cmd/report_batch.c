@@ -299,6 +299,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 			;
 	if (done < n)
 		progress(c->stderr_tty, n, n);
+	/* The reports are written: the rest is for the operator. */
+	cmd_report_language_end();
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &sh->jobs[i];
 		if (j->status == JOB_HIDDEN)

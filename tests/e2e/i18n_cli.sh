@@ -129,3 +129,11 @@ expect_in err "bad.csv: 2؛ لم يُستورد شيء"
 expect_exit 65 import 2 "$T/bad.csv"
 expect_in err "bad.csv:2: team 'Nowhere' does not exist"
 expect_in err "carepulse: 2 problems in $T/bad.csv: nothing was imported"
+
+# The reports' "wrote" lines in the operator's language, whatever the
+# report's own (the setting "language", English here).
+LC_ALL=es_ES.UTF-8 expect_exit 0 report team --wave 1 --team "Ward 7" \
+	-o "$T/r.pdf"
+expect_in out "se escribió el informe del equipo en $T/r.pdf"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 report team --wave 1 --all -o "$T/all"
+expect_in out "ysgrifennwyd 1 adroddiad tîm o don 1 yn $T/all (cudd: 1, wedi methu: 0; 1 gweithiwr)"
