@@ -1,20 +1,30 @@
 /*
  * bench/insert.c - the limit for `carepulse import`: every response of the
- * generated wave CSVs stored straight through SQLite into the same schema
- * as carepulse (response, answer, comment; random 16-byte response ids,
- * WITHOUT ROWID, foreign keys on, WAL, synchronous FULL), in one
- * transaction.
+ * generated wave CSVs stored straight through SQLite into the same tables
+ * as carepulse (schema 16): response_slot clustered by (wave, team, self,
+ * random 16-byte id), WITHOUT ROWID, one row per response with its
+ * answers one character per item; the group's comments as one JSON list
+ * sorted by content (comment_group); the totals carepulse keeps in the
+ * same transaction (agg_group, agg_item, agg_dim: the same rows, counted
+ * here in memory); an import row per file. Foreign keys on, WAL,
+ * synchronous FULL, one transaction. The best raw way: every row built
+ * and sorted by its key in memory, then inserted in key order.
  *
  *   --mode prepared   one prepared INSERT per row
- *   --mode multirow   multi-row INSERT statements (the best raw insert)
- *   --per-file        commit after each file, as one `carepulse import`
- *                     per wave file does (one durable transaction each)
+ *   --mode multirow   multi-row INSERT statements for the responses
+ *   --per-file        commit after each file (one durable transaction each)
+ *   --normalised      instead, the normalised tables carepulse had before
+ *                     schema 5 (response, answer, comment; random ids
+ *                     scattered): the input of bench_groupby --query join
  *   --flat            instead, a denormalised answer_flat(wave, team,
  *                     item, value) with a covering index: the input of
  *                     bench_groupby
  *
- * usage: bench_insert [--mode M] [--per-file] [--flat] [--no-fk] DB WAVE.csv...
- * (file i is wave i). Prints answers=N insert_s=T rows_per_s=R.
+ * usage: bench_insert [--mode M] [--per-file] [--normalised | --flat]
+ *        [--no-fk] DB WAVE.csv...
+ * (file i is wave i). Prints answers=N insert_s=T rows_per_s=R; insert_s
+ * is everything but reading the files (parsing, counting, sorting,
+ * inserting, the commit).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +39,7 @@
 
 #define BATCH 30 /* responses per multi-row statement */
 
-static const char schema[] =
+static const char norm_schema[] =
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = FULL;"
     /* random keys touch pages all over the tables: keep them in memory */
@@ -303,10 +313,433 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---- carepulse's present tables (schema 16) ---- */
+
+static const char slot_schema[] =
+    "PRAGMA journal_mode = WAL;"
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA cache_size = -524288;"
+    "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
+    "CREATE TABLE wave (id INTEGER PRIMARY KEY);"
+    "CREATE TABLE import ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  digest BLOB NOT NULL,"
+    "  responses INTEGER NOT NULL,"
+    "  imported_at INTEGER NOT NULL);"
+    "CREATE INDEX import_digest ON import(digest);"
+    "CREATE TABLE response_slot ("
+    "  id BLOB NOT NULL,"
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
+    "  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),"
+    "  answers TEXT NOT NULL,"
+    "  import_id INTEGER REFERENCES import(id),"
+    "  PRIMARY KEY (wave_id, team_id, self, id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX response_slot_import ON response_slot(import_id)"
+    "  WHERE import_id IS NOT NULL;"
+    "CREATE TABLE comment_group ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL,"
+    "  import_id INTEGER NOT NULL DEFAULT 0,"
+    "  comments TEXT NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self, import_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE agg_group ("
+    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+    "  team_id INTEGER NOT NULL REFERENCES team(id),"
+    "  self INTEGER NOT NULL,"
+    "  responses INTEGER NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE agg_item ("
+    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
+    "  self INTEGER NOT NULL, item_id TEXT NOT NULL,"
+    "  c1 INTEGER NOT NULL DEFAULT 0, c2 INTEGER NOT NULL DEFAULT 0,"
+    "  c3 INTEGER NOT NULL DEFAULT 0, c4 INTEGER NOT NULL DEFAULT 0,"
+    "  c5 INTEGER NOT NULL DEFAULT 0, c0 INTEGER NOT NULL DEFAULT 0,"
+    "  c6 INTEGER NOT NULL DEFAULT 0, c7 INTEGER NOT NULL DEFAULT 0,"
+    "  c8 INTEGER NOT NULL DEFAULT 0, c9 INTEGER NOT NULL DEFAULT 0,"
+    "  c10 INTEGER NOT NULL DEFAULT 0,"
+    "  declined INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (wave_id, team_id, self, item_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE agg_dim ("
+    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
+    "  self INTEGER NOT NULL, dimension TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,"
+    "  PRIMARY KEY (wave_id, team_id, self, dimension)"
+    ") WITHOUT ROWID;";
+
+#define MAX_ITEMS 32
+
+/* A response: its key and answers (one digit per item). */
+struct slot {
+	int64_t wave, team;
+	uint8_t id[16];
+	char answers[MAX_ITEMS + 1];
+	const char *comment; /* in the file's buffer, or NULL */
+};
+
+struct slots {
+	sqlite3 *db;
+	struct slot *rows;
+	size_t n, alloc;
+	size_t nitems;
+	const char *items[MAX_ITEMS], *dims[MAX_ITEMS];
+	const char *question;
+	long long answers;
+};
+
+static void sdie(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "bench_insert: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+static int slot_order(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+
+	if (x->wave != y->wave)
+		return x->wave < y->wave ? -1 : 1;
+	if (x->team != y->team)
+		return x->team < y->team ? -1 : 1;
+	return memcmp(x->id, y->id, 16);
+}
+
+/* The comment as a JSON [question, text] pair (what comment_group's lists
+ * hold and sort by). */
+static char *json_pair(const char *q, const char *t)
+{
+	size_t cap = 16 + strlen(q) + 6 * strlen(t), len = 0;
+	char *out = malloc(cap);
+
+	if (out == NULL)
+		exit(70);
+	len += (size_t)snprintf(out, cap, "[\"%s\",\"", q);
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[len++] = '\\';
+			out[len++] = (char)*p;
+		} else if (*p < 0x20) {
+			len += (size_t)snprintf(out + len, cap - len, "\\u%04x",
+						*p);
+		} else {
+			out[len++] = (char)*p;
+		}
+	}
+	memcpy(out + len, "\"]", 3);
+	return out;
+}
+
+static int str_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes rows[first..end) (one or more groups, sorted) and their groups'
+ * totals and comment lists; multirow: statements of up to BATCH rows. */
+static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
+			const int64_t *import_of)
+{
+	sqlite3 *db = S->db;
+	sqlite3_stmt *one, *many = NULL, *grp, *item, *dim, *com;
+	char sql[8192];
+	size_t len;
+
+	one = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO response_slot(id, wave_id, team_id,"
+			       " self, filled, answers, import_id)"
+			       " VALUES (?, ?, ?, 0, 1, ?, ?)",
+			       -1, &one, NULL) != SQLITE_OK)
+		sdie(db, "prepare");
+	if (multirow) {
+		len = (size_t)snprintf(sql, sizeof(sql),
+				       "INSERT INTO response_slot(id, wave_id,"
+				       " team_id, self, filled, answers,"
+				       " import_id) VALUES ");
+		for (int i = 0; i < BATCH; i++)
+			len +=
+			    (size_t)snprintf(sql + len, sizeof(sql) - len,
+					     "%s(?,?,?,0,1,?,?)", i ? "," : "");
+		if (sqlite3_prepare_v2(db, sql, -1, &many, NULL) != SQLITE_OK)
+			sdie(db, "prepare");
+	}
+	for (size_t r = first; r < end;) {
+		if (multirow && end - r >= BATCH) {
+			int p = 1;
+			for (int k = 0; k < BATCH; k++, r++) {
+				sqlite3_bind_blob(many, p++, S->rows[r].id, 16,
+						  SQLITE_STATIC);
+				sqlite3_bind_int64(many, p++, S->rows[r].wave);
+				sqlite3_bind_int64(many, p++, S->rows[r].team);
+				sqlite3_bind_text(many, p++, S->rows[r].answers,
+						  -1, SQLITE_STATIC);
+				sqlite3_bind_int64(many, p++,
+						   import_of[S->rows[r].wave]);
+			}
+			if (sqlite3_step(many) != SQLITE_DONE)
+				sdie(db, "insert");
+			sqlite3_reset(many);
+			continue;
+		}
+		sqlite3_bind_blob(one, 1, S->rows[r].id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(one, 2, S->rows[r].wave);
+		sqlite3_bind_int64(one, 3, S->rows[r].team);
+		sqlite3_bind_text(one, 4, S->rows[r].answers, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(one, 5, import_of[S->rows[r].wave]);
+		if (sqlite3_step(one) != SQLITE_DONE)
+			sdie(db, "insert");
+		sqlite3_reset(one);
+		r++;
+	}
+	sqlite3_finalize(one);
+	sqlite3_finalize(many);
+	/* The totals of each group, counted here, in key order per table:
+	 * comment lists, agg_item, agg_dim, agg_group (as carepulse). */
+	if (sqlite3_prepare_v2(
+		db, "INSERT INTO comment_group VALUES (?, ?, 0, ?, ?)", -1,
+		&com, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO agg_item(wave_id, team_id, self,"
+			       " item_id, c1, c2, c3, c4, c5)"
+			       " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
+			       -1, &item, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		db, "INSERT INTO agg_dim VALUES (?, ?, 0, ?, ?, ?, ?)", -1,
+		&dim, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO agg_group VALUES (?, ?, 0, ?)",
+			       -1, &grp, NULL) != SQLITE_OK)
+		sdie(db, "prepare");
+	for (int pass = 0; pass < 4; pass++)
+		for (size_t g = first; g < end;) {
+			size_t e = g;
+			int64_t counts[MAX_ITEMS][6] = {{0}};
+			double sum[MAX_ITEMS] = {0}, sumsq[MAX_ITEMS] = {0};
+			char *list[4096];
+			size_t nlist = 0;
+
+			while (e < end && S->rows[e].wave == S->rows[g].wave &&
+			       S->rows[e].team == S->rows[g].team)
+				e++;
+			for (size_t r = g; r < e; r++)
+				for (size_t k = 0; k < S->nitems; k++) {
+					int v = S->rows[r].answers[k] - '0';
+					counts[k][v]++;
+					sum[k] += v;
+					sumsq[k] += (double)v * v;
+				}
+			if (pass == 0) {
+				struct cp_buf_lite {
+					char *p;
+					size_t len, cap;
+				} b = {0};
+				for (size_t r = g; r < e && nlist < 4096; r++)
+					if (S->rows[r].comment)
+						list[nlist++] = json_pair(
+						    S->question,
+						    S->rows[r].comment);
+				if (nlist == 0) {
+					g = e;
+					continue;
+				}
+				qsort(list, nlist, sizeof(*list), str_order);
+				for (size_t c = 0; c < nlist; c++)
+					b.cap += strlen(list[c]) + 1;
+				b.p = malloc(b.cap + 2);
+				if (b.p == NULL)
+					exit(70);
+				b.p[b.len++] = '[';
+				for (size_t c = 0; c < nlist; c++) {
+					size_t n = strlen(list[c]);
+					if (c)
+						b.p[b.len++] = ',';
+					memcpy(b.p + b.len, list[c], n);
+					b.len += n;
+					free(list[c]);
+				}
+				b.p[b.len++] = ']';
+				sqlite3_bind_int64(com, 1, S->rows[g].wave);
+				sqlite3_bind_int64(com, 2, S->rows[g].team);
+				sqlite3_bind_int64(com, 3,
+						   import_of[S->rows[g].wave]);
+				sqlite3_bind_text(com, 4, b.p, (int)b.len,
+						  free);
+				if (sqlite3_step(com) != SQLITE_DONE)
+					sdie(db, "insert");
+				sqlite3_reset(com);
+			}
+			for (size_t k = 0; pass == 1 && k < S->nitems; k++) {
+				sqlite3_bind_int64(item, 1, S->rows[g].wave);
+				sqlite3_bind_int64(item, 2, S->rows[g].team);
+				sqlite3_bind_text(item, 3, S->items[k], -1,
+						  SQLITE_STATIC);
+				for (int v = 1; v <= 5; v++)
+					sqlite3_bind_int64(item, 3 + v,
+							   counts[k][v]);
+				if (sqlite3_step(item) != SQLITE_DONE)
+					sdie(db, "insert");
+				sqlite3_reset(item);
+			}
+			for (size_t k = 0; pass == 2 && k < S->nitems; k++) {
+				sqlite3_bind_int64(dim, 1, S->rows[g].wave);
+				sqlite3_bind_int64(dim, 2, S->rows[g].team);
+				sqlite3_bind_text(dim, 3, S->dims[k], -1,
+						  SQLITE_STATIC);
+				sqlite3_bind_int64(dim, 4, (int64_t)(e - g));
+				sqlite3_bind_double(dim, 5, sum[k]);
+				sqlite3_bind_double(dim, 6, sumsq[k]);
+				if (sqlite3_step(dim) != SQLITE_DONE)
+					sdie(db, "insert");
+				sqlite3_reset(dim);
+			}
+			if (pass == 3) {
+				sqlite3_bind_int64(grp, 1, S->rows[g].wave);
+				sqlite3_bind_int64(grp, 2, S->rows[g].team);
+				sqlite3_bind_int64(grp, 3, (int64_t)(e - g));
+				if (sqlite3_step(grp) != SQLITE_DONE)
+					sdie(db, "insert");
+				sqlite3_reset(grp);
+			}
+			g = e;
+		}
+	sqlite3_finalize(com);
+	sqlite3_finalize(item);
+	sqlite3_finalize(dim);
+	sqlite3_finalize(grp);
+}
+
+static int slots_main(const char *path, char **files, int nfiles, int multirow,
+		      int per_file, int fk)
+{
+	static struct slots S;
+	struct loader teams = {0};
+	int64_t *import_of = calloc((size_t)nfiles + 2, sizeof(int64_t));
+	char **bufs = calloc((size_t)nfiles + 1, sizeof(*bufs));
+	sqlite3_stmt *imp;
+	size_t done = 0;
+	double t0, t1;
+
+	if (import_of == NULL || bufs == NULL)
+		return 70;
+	remove(path);
+	if (sqlite3_open(path, &S.db) != SQLITE_OK)
+		sdie(S.db, path);
+	if (sqlite3_exec(S.db, slot_schema, NULL, NULL, NULL) != SQLITE_OK)
+		sdie(S.db, "schema");
+	if (fk)
+		sqlite3_exec(S.db, "PRAGMA foreign_keys = ON", NULL, NULL,
+			     NULL);
+	cp_rng_seed(&teams.rng, 7);
+	for (int f = 0; f < nfiles; f++) {
+		size_t len;
+		if (csv_slurp(files[f], &bufs[f], &len)) {
+			perror(files[f]);
+			return 66;
+		}
+	}
+	t0 = now();
+	teams.db = S.db;
+	sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	teams.team_ins = prepare(&teams, "INSERT INTO team VALUES (?, ?)");
+	imp = prepare(&teams, "INSERT INTO import(wave_id, digest, responses,"
+			      " imported_at) VALUES (?, randomblob(32), ?, 0)");
+	for (int f = 0; f < nfiles; f++) {
+		int64_t wave = f + 1;
+		char *pos = bufs[f], sql[64];
+		struct csv_row row;
+		size_t first = S.n;
+
+		snprintf(sql, sizeof(sql), "INSERT INTO wave VALUES (%lld)",
+			 (long long)wave);
+		sqlite3_exec(S.db, sql, NULL, NULL, NULL);
+		if (!csv_next(&pos, &row))
+			continue;
+		S.nitems = row.nfields - 2;
+		if (S.nitems > MAX_ITEMS)
+			sdie(S.db, "too many items");
+		for (size_t k = 0; k < S.nitems; k++) {
+			const char *dot = strrchr(row.field[k + 1], '.');
+			S.items[k] = row.field[k + 1];
+			S.dims[k] = dot ? dot + 1 : row.field[k + 1];
+		}
+		S.question = row.field[row.nfields - 1];
+		while (csv_next(&pos, &row)) {
+			struct slot *s;
+			if (row.nfields != S.nitems + 2)
+				continue;
+			if (S.n == S.alloc) {
+				S.alloc = S.alloc ? S.alloc * 2 : 65536;
+				S.rows =
+				    realloc(S.rows, S.alloc * sizeof(*S.rows));
+				if (S.rows == NULL)
+					return 70;
+			}
+			s = &S.rows[S.n++];
+			s->wave = wave;
+			s->team = team_id(&teams, row.field[0]);
+			for (size_t k = 0; k < S.nitems; k++) {
+				const char *v = row.field[k + 1];
+				if (v[0] < '1' || v[0] > '5' || v[1])
+					sdie(S.db, "a value off the scale");
+				s->answers[k] = v[0];
+			}
+			s->answers[S.nitems] = '\0';
+			s->comment = row.field[S.nitems + 1][0]
+					 ? row.field[S.nitems + 1]
+					 : NULL;
+			random_id(&teams, s->id);
+			S.answers += (long long)S.nitems;
+		}
+		sqlite3_bind_int64(imp, 1, wave);
+		sqlite3_bind_int64(imp, 2, (int64_t)(S.n - first));
+		if (sqlite3_step(imp) != SQLITE_DONE)
+			sdie(S.db, "import");
+		sqlite3_reset(imp);
+		import_of[wave] = sqlite3_last_insert_rowid(S.db);
+		if (per_file) {
+			qsort(S.rows + first, S.n - first, sizeof(*S.rows),
+			      slot_order);
+			write_slots(&S, first, S.n, multirow, import_of);
+			done = S.n;
+			if (f + 1 < nfiles &&
+			    (sqlite3_exec(S.db, "COMMIT", NULL, NULL, NULL) !=
+				 SQLITE_OK ||
+			     sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL,
+					  NULL) != SQLITE_OK))
+				sdie(S.db, "commit");
+		}
+	}
+	if (done < S.n) {
+		qsort(S.rows + done, S.n - done, sizeof(*S.rows), slot_order);
+		write_slots(&S, done, S.n, multirow, import_of);
+	}
+	if (sqlite3_exec(S.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sdie(S.db, "commit");
+	t1 = now();
+	printf("answers=%lld insert_s=%.3f rows_per_s=%.0f\n", S.answers,
+	       t1 - t0, (double)S.answers / (t1 - t0));
+	sqlite3_finalize(teams.team_ins);
+	sqlite3_finalize(imp);
+	sqlite3_close(S.db);
+	for (int f = 0; f < nfiles; f++)
+		free(bufs[f]);
+	free(bufs);
+	free(import_of);
+	free(S.rows);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct loader l;
-	int fk = 1, per_file = 0, i = 1;
+	int fk = 1, per_file = 0, normalised = 0, i = 1;
 	char **bufs;
 	double t0, t1;
 
@@ -317,6 +750,8 @@ int main(int argc, char **argv)
 			l.flat = 1;
 		else if (strcmp(argv[i], "--per-file") == 0)
 			per_file = 1;
+		else if (strcmp(argv[i], "--normalised") == 0)
+			normalised = 1;
 		else if (strcmp(argv[i], "--no-fk") == 0)
 			fk = 0;
 		else
@@ -324,14 +759,17 @@ int main(int argc, char **argv)
 	}
 	if (argc - i < 2) {
 		fprintf(stderr, "usage: bench_insert [--mode prepared|multirow]"
-				" [--per-file] [--flat] [--no-fk] DB"
-				" WAVE.csv...\n");
+				" [--per-file] [--normalised | --flat]"
+				" [--no-fk] DB WAVE.csv...\n");
 		return 64;
 	}
+	if (!normalised && !l.flat)
+		return slots_main(argv[i], argv + i + 1, argc - i - 1,
+				  l.multirow, per_file, fk);
 	remove(argv[i]);
 	if (sqlite3_open(argv[i], &l.db) != SQLITE_OK)
 		die(&l, argv[i]);
-	if (sqlite3_exec(l.db, schema, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(l.db, norm_schema, NULL, NULL, NULL) != SQLITE_OK)
 		die(&l, "schema");
 	if (fk)
 		sqlite3_exec(l.db, "PRAGMA foreign_keys = ON", NULL, NULL,

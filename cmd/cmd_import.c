@@ -1,4 +1,5 @@
-/* cmd_import.c - import WAVE FILE: responses from CSV or JSON. */
+/* cmd_import.c - import WAVE FILE [WAVE FILE...]: responses from CSV or
+ * JSON, several files in one transaction. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,95 +61,160 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-static int cmd_import_exec(struct cmd_ctx *c)
+/* The format of path: --format, else its name, else its content. */
+static int format_of(struct cmd_ctx *c, const char *path,
+		     enum cp_import_format *format)
 {
-	const char *wave_arg = c->argv[0], *path = c->argv[1];
 	const char *fmt = cmd_value(c, IMPORT_FORMAT);
-	enum cp_import_format format = CP_IMPORT_AUTO;
-	struct cp_import_opts o = {.dry_run = cmd_flag(c, IMPORT_DRY_RUN),
-				   .replace = cmd_flag(c, IMPORT_REPLACE)};
-	struct cp_import_result res;
-	struct cp_problems problems;
-	struct cp_buf b;
-	long long wave;
-	char *end;
-	int rc;
 
-	errno = 0;
-	wave = strtoll(wave_arg, &end, 10);
-	if (errno || end == wave_arg || *end || wave <= 0)
-		return cmd_usage_error(c, "'%s' is not a wave number",
-				       wave_arg);
+	*format = CP_IMPORT_AUTO;
 	if (fmt && strcmp(fmt, "csv") == 0)
-		format = CP_IMPORT_CSV;
+		*format = CP_IMPORT_CSV;
 	else if (fmt && strcmp(fmt, "json") == 0)
-		format = CP_IMPORT_JSON;
+		*format = CP_IMPORT_JSON;
 	else if (fmt)
 		return cmd_usage_error(c, "--format: expected csv or json");
 	else if (ends_with(path, ".csv"))
-		format = CP_IMPORT_CSV;
+		*format = CP_IMPORT_CSV;
 	else if (ends_with(path, ".json"))
-		format = CP_IMPORT_JSON;
+		*format = CP_IMPORT_JSON;
+	return 0;
+}
 
-	cp_buf_init(&b, IMPORT_MAX);
-	if (cp_buf_read_file(&b, path, &c->err)) {
-		cp_buf_release(&b);
-		return cmd_report(&c->err);
-	}
-	cp_problems_init(&problems, path);
-	o.format = format;
-	rc = cp_import_run(c->store, (int64_t)wave, path, cp_buf_str(&b), b.len,
-			   &o, &problems, &res, &c->err);
-	cp_buf_release(&b);
-	if (rc && cp_problems_total(&problems)) {
-		rc = print_problems(&problems, path);
-		cp_problems_release(&problems);
-		cp_import_result_release(&res);
-		return rc;
-	}
-	cp_problems_release(&problems);
-	if (rc) {
-		cp_import_result_release(&res);
-		return cmd_report(&c->err);
-	}
-	for (size_t i = 0; i < res.nreplaced; i++)
-		printf(
-		    o.dry_run
-			? cp_ngettext("would replace import %lld of wave "
-				      "%lld: %lld response out\n",
-				      "would replace import %lld of wave "
-				      "%lld: %lld responses out\n",
-				      (unsigned long)res.replaced[i].responses)
-			: cp_ngettext("replaced import %lld of wave %lld: "
-				      "%lld response out\n",
-				      "replaced import %lld of wave %lld: "
-				      "%lld responses out\n",
-				      (unsigned long)res.replaced[i].responses),
-		    (long long)res.replaced[i].id,
-		    (long long)res.replaced[i].wave_id,
-		    (long long)res.replaced[i].responses);
-	if (o.dry_run) {
+static void print_imported(const struct cp_import_file *f, bool dry_run)
+{
+	const struct cp_import_result *res = &f->res;
+
+	for (size_t i = 0; i < res->nreplaced; i++)
+		printf(dry_run ? cp_ngettext(
+				     "would replace import %lld of wave "
+				     "%lld: %lld response out\n",
+				     "would replace import %lld of wave "
+				     "%lld: %lld responses out\n",
+				     (unsigned long)res->replaced[i].responses)
+			       : cp_ngettext(
+				     "replaced import %lld of wave %lld: "
+				     "%lld response out\n",
+				     "replaced import %lld of wave %lld: "
+				     "%lld responses out\n",
+				     (unsigned long)res->replaced[i].responses),
+		       (long long)res->replaced[i].id,
+		       (long long)res->replaced[i].wave_id,
+		       (long long)res->replaced[i].responses);
+	if (dry_run)
 		printf(cp_ngettext("would import %zu response to wave %lld\n",
 				   "would import %zu responses to wave %lld\n",
-				   res.imported),
-		       res.imported, wave);
-		printf("%s", _("dry run: nothing was written\n"));
-	} else {
+				   res->imported),
+		       res->imported, (long long)f->wave);
+	else
 		printf(cp_ngettext("imported %zu response to wave %lld (import "
 				   "%lld)\n",
 				   "imported %zu responses to wave %lld "
 				   "(import %lld)\n",
-				   res.imported),
-		       res.imported, wave, (long long)res.import_id);
+				   res->imported),
+		       res->imported, (long long)f->wave,
+		       (long long)res->import_id);
+}
+
+/*
+ * WAVE FILE [WAVE FILE...]: every file read and checked, then all of
+ * them stored in one transaction, or none.
+ */
+static int cmd_import_exec(struct cmd_ctx *c)
+{
+	struct cp_import_opts o = {.dry_run = cmd_flag(c, IMPORT_DRY_RUN),
+				   .replace = cmd_flag(c, IMPORT_REPLACE)};
+	size_t n = (size_t)c->argc / 2, total = 0, bad = 0;
+	struct cp_import_file *files;
+	struct cp_problems *problems;
+	struct cp_buf *bufs;
+	int rc = 0;
+
+	if (c->argc % 2)
+		return cmd_usage_error(c,
+				       "'%s' has no file: give WAVE FILE "
+				       "pairs",
+				       c->argv[c->argc - 1]);
+	files = calloc(n, sizeof(*files));
+	problems = calloc(n, sizeof(*problems));
+	bufs = calloc(n, sizeof(*bufs));
+	if (files == NULL || problems == NULL || bufs == NULL) {
+		free(files);
+		free(problems);
+		free(bufs);
+		cp_error_set(&c->err, CP_ENOMEM, "out of memory");
+		return cmd_report(&c->err);
 	}
-	cp_import_result_release(&res);
-	return EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		cp_buf_init(&bufs[i], IMPORT_MAX);
+		cp_problems_init(&problems[i], c->argv[2 * i + 1]);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *wave_arg = c->argv[2 * i];
+		const char *path = c->argv[2 * i + 1];
+		long long wave;
+		char *end;
+
+		errno = 0;
+		wave = strtoll(wave_arg, &end, 10);
+		if (errno || end == wave_arg || *end || wave <= 0)
+			rc = cmd_usage_error(c, "'%s' is not a wave number",
+					     wave_arg);
+		if (rc == 0)
+			rc = format_of(c, path, &files[i].format);
+		if (rc)
+			break;
+		if (cp_buf_read_file(&bufs[i], path, &c->err)) {
+			rc = cmd_report(&c->err);
+			break;
+		}
+		files[i].wave = (int64_t)wave;
+		files[i].file = path;
+		files[i].text = cp_buf_str(&bufs[i]);
+		files[i].len = bufs[i].len;
+		files[i].problems = &problems[i];
+	}
+	if (rc == 0 && cp_import_many(c->store, files, n, &o, &c->err)) {
+		for (size_t i = 0; i < n; i++)
+			total += cp_problems_total(&problems[i]);
+		if (c->err.code == CP_EDATA && total) {
+			for (size_t i = 0; i < n; i++)
+				if (cp_problems_total(&problems[i])) {
+					rc = print_problems(&problems[i],
+							    files[i].file);
+					bad++;
+				}
+			if (n > 1)
+				fprintf(stderr,
+					"carepulse: problems in %zu of %zu "
+					"files: nothing was imported from "
+					"any of them\n",
+					bad, n);
+		} else {
+			rc = cmd_report(&c->err);
+		}
+	} else if (rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			print_imported(&files[i], o.dry_run);
+		if (o.dry_run)
+			printf("%s", _("dry run: nothing was written\n"));
+		rc = EXIT_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cp_buf_release(&bufs[i]);
+		cp_problems_release(&problems[i]);
+		cp_import_result_release(&files[i].res);
+	}
+	free(files);
+	free(problems);
+	free(bufs);
+	return rc;
 }
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
     .summary = N_("import responses to a wave from CSV or JSON"),
-    .usage = "[--dry-run] [--replace] WAVE FILE",
+    .usage = "[--dry-run] [--replace] WAVE FILE [WAVE FILE...]",
     .description =
 	"For answers given on paper or in another tool. CSV has a header: "
 	"team, then\nthe survey's item ids and open-question ids as "
@@ -165,11 +231,14 @@ const struct cmd_entry cmd_import_entry = {
 	"id as a digest. The\nsame file, or rows with the same ids, are "
 	"refused the second time (naming\nthe earlier import) unless "
 	"--replace is given: then the earlier import's\nresponses are "
-	"swapped for this file's in one transaction (open waves only).",
+	"swapped for this file's in one transaction (open waves only).\n\n"
+	"Several WAVE FILE pairs are imported in one transaction: every "
+	"file is\nchecked first, and a problem in any of them means none "
+	"is imported. Each\nfile is an import of its own.",
     .opts = import_opts,
     .nopts = IMPORT_NOPTS,
     .min_args = 2,
-    .max_args = 2,
+    .max_args = -1,
     .flags = CMD_NEEDS_DB,
     .exec = cmd_import_exec,
 };

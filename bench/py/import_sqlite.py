@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """Peer for `carepulse import`: Python's csv + sqlite3 executemany, storing
-the generated wave CSVs into the same schema as carepulse (random 16-byte
-response ids, WITHOUT ROWID, foreign keys on, WAL, synchronous FULL) in one
-transaction.
+the generated wave CSVs into the same tables as carepulse (schema 16:
+response_slot clustered by wave, team, self and a random 16-byte id,
+WITHOUT ROWID, answers one character per item; each group's comments as
+one JSON list sorted by content; the totals agg_group, agg_item and
+agg_dim; an import row per file), foreign keys on, WAL, synchronous FULL,
+in one transaction, every table's rows sorted by key before executemany.
 
 usage: import_sqlite.py DB WAVE.csv...   (file i is wave i)
 """
 import csv
+import json
 import os
 import sqlite3
 import sys
@@ -18,25 +22,56 @@ PRAGMA synchronous = FULL;
 PRAGMA foreign_keys = ON;
 CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
 CREATE TABLE wave (id INTEGER PRIMARY KEY);
-CREATE TABLE response (
-  id BLOB PRIMARY KEY,
+CREATE TABLE import (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  wave_id INTEGER NOT NULL REFERENCES wave(id),
+  digest BLOB NOT NULL,
+  responses INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL);
+CREATE INDEX import_digest ON import(digest);
+CREATE TABLE response_slot (
+  id BLOB NOT NULL,
   wave_id INTEGER NOT NULL REFERENCES wave(id),
   team_id INTEGER NOT NULL REFERENCES team(id),
   self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),
-  day TEXT NOT NULL
+  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),
+  answers TEXT NOT NULL,
+  import_id INTEGER REFERENCES import(id),
+  PRIMARY KEY (wave_id, team_id, self, id)
 ) WITHOUT ROWID;
-CREATE INDEX response_wave_team ON response(wave_id, team_id, self);
-CREATE TABLE answer (
-  response_id BLOB NOT NULL REFERENCES response(id) ON DELETE CASCADE,
-  item_id TEXT NOT NULL,
-  value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
-  PRIMARY KEY (response_id, item_id)
+CREATE INDEX response_slot_import ON response_slot(import_id)
+  WHERE import_id IS NOT NULL;
+CREATE TABLE comment_group (
+  wave_id INTEGER NOT NULL REFERENCES wave(id),
+  team_id INTEGER NOT NULL REFERENCES team(id),
+  self INTEGER NOT NULL,
+  import_id INTEGER NOT NULL DEFAULT 0,
+  comments TEXT NOT NULL,
+  PRIMARY KEY (wave_id, team_id, self, import_id)
 ) WITHOUT ROWID;
-CREATE TABLE comment (
-  response_id BLOB NOT NULL REFERENCES response(id) ON DELETE CASCADE,
-  question_id TEXT NOT NULL,
-  text TEXT NOT NULL,
-  PRIMARY KEY (response_id, question_id)
+CREATE TABLE agg_group (
+  wave_id INTEGER NOT NULL REFERENCES wave(id),
+  team_id INTEGER NOT NULL REFERENCES team(id),
+  self INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  PRIMARY KEY (wave_id, team_id, self)
+) WITHOUT ROWID;
+CREATE TABLE agg_item (
+  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,
+  self INTEGER NOT NULL, item_id TEXT NOT NULL,
+  c1 INTEGER NOT NULL DEFAULT 0, c2 INTEGER NOT NULL DEFAULT 0,
+  c3 INTEGER NOT NULL DEFAULT 0, c4 INTEGER NOT NULL DEFAULT 0,
+  c5 INTEGER NOT NULL DEFAULT 0, c0 INTEGER NOT NULL DEFAULT 0,
+  c6 INTEGER NOT NULL DEFAULT 0, c7 INTEGER NOT NULL DEFAULT 0,
+  c8 INTEGER NOT NULL DEFAULT 0, c9 INTEGER NOT NULL DEFAULT 0,
+  c10 INTEGER NOT NULL DEFAULT 0, declined INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (wave_id, team_id, self, item_id)
+) WITHOUT ROWID;
+CREATE TABLE agg_dim (
+  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,
+  self INTEGER NOT NULL, dimension TEXT NOT NULL,
+  n INTEGER NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,
+  PRIMARY KEY (wave_id, team_id, self, dimension)
 ) WITHOUT ROWID;
 """
 
@@ -54,34 +89,72 @@ def main():
     db.execute("BEGIN IMMEDIATE")
     teams = {}
     answers = 0
+    slots, comment_rows, items_rows, dim_rows, group_rows = [], [], [], [], []
     for wave, path in enumerate(sys.argv[2:], start=1):
         db.execute("INSERT INTO wave VALUES (?)", (wave,))
-        responses, answer_rows, comments = [], [], []
+        groups = {}  # team -> [responses, counts per item, sums, comments]
         with open(path, newline="", encoding="utf-8") as f:
             rows = csv.reader(f)
             header = next(rows)
             items = header[1:-1]
+            dims = [i.rsplit(".", 1)[-1] for i in items]
             question = header[-1]
+            new = []
             for row in rows:
                 team = teams.get(row[0])
                 if team is None:
                     team = teams[row[0]] = len(teams) + 1
                     db.execute("INSERT INTO team VALUES (?, ?)",
                                (team, row[0]))
-                rid = os.urandom(16)
-                responses.append((rid, wave, team, "2026-11-23"))
-                for item, value in zip(items, row[1:-1]):
+                g = groups.get(team)
+                if g is None:
+                    g = groups[team] = [0, [[0] * 6 for _ in items],
+                                        [[0, 0.0] for _ in items], []]
+                g[0] += 1
+                for k, value in enumerate(row[1:-1]):
                     v = int(value)
                     if not 1 <= v <= 5:
                         sys.exit(f"{path}: {v} is off the scale")
-                    answer_rows.append((rid, item, v))
+                    g[1][k][v] += 1
+                    g[2][k][0] += v
+                    g[2][k][1] += v * v
                 if row[-1]:
-                    comments.append((rid, question, row[-1]))
-        db.executemany("INSERT INTO response(id, wave_id, team_id, day)"
-                       " VALUES (?, ?, ?, ?)", responses)
-        db.executemany("INSERT INTO answer VALUES (?, ?, ?)", answer_rows)
-        db.executemany("INSERT INTO comment VALUES (?, ?, ?)", comments)
-        answers += len(answer_rows)
+                    g[3].append(json.dumps([question, row[-1]],
+                                           ensure_ascii=False,
+                                           separators=(",", ":")))
+                new.append((os.urandom(16), wave, team,
+                            "".join(row[1:-1])))
+                answers += len(items)
+        imp = db.execute("INSERT INTO import(wave_id, digest, responses,"
+                         " imported_at) VALUES (?, ?, ?, 0)",
+                         (wave, os.urandom(32), len(new))).lastrowid
+        slots += [(rid, w, t, a, imp) for rid, w, t, a in new]
+        for team, (n, counts, sums, comments) in groups.items():
+            group_rows.append((wave, team, n))
+            for k, item in enumerate(items):
+                items_rows.append((wave, team, item, *counts[k][1:6]))
+                dim_rows.append((wave, team, dims[k], n, float(sums[k][0]),
+                                 float(sums[k][1])))
+            if comments:
+                comments.sort()
+                comment_rows.append((wave, team, imp,
+                                     "[" + ",".join(comments) + "]"))
+    slots.sort(key=lambda r: (r[1], r[2], r[0]))
+    db.executemany("INSERT INTO response_slot(id, wave_id, team_id, self,"
+                   " filled, answers, import_id)"
+                   " VALUES (?, ?, ?, 0, 1, ?, ?)", slots)
+    comment_rows.sort()
+    db.executemany("INSERT INTO comment_group VALUES (?, ?, 0, ?, ?)",
+                   comment_rows)
+    items_rows.sort()
+    db.executemany("INSERT INTO agg_item(wave_id, team_id, self, item_id,"
+                   " c1, c2, c3, c4, c5) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
+                   items_rows)
+    dim_rows.sort()
+    db.executemany("INSERT INTO agg_dim VALUES (?, ?, 0, ?, ?, ?, ?)",
+                   dim_rows)
+    group_rows.sort()
+    db.executemany("INSERT INTO agg_group VALUES (?, ?, 0, ?)", group_rows)
     db.execute("COMMIT")
     db.close()
     t = time.monotonic() - t0

@@ -47,11 +47,19 @@ struct row {
 
 struct import {
 	const char *file;
+	int64_t wave;
+	uint8_t digest[CP_IMPORT_DIGEST]; /* SHA-256 of the file */
 	struct cp_problems *problems;
 	const struct cp_survey *survey[2]; /* team, self (may be NULL) */
 	struct cp_answers answers[2];
-	struct cp_team *teams; /* every team now, by name: is a name known */
+	/* Every team now, by name: is a name known. Read at the first name
+	 * the wave was not sent to (a valid file needs none). */
+	struct cp_store *store;
+	struct cp_team *teams;
 	size_t nteams;
+	bool teams_read;
+	int teams_rc; /* reading them failed: teams_err says why */
+	struct cp_error teams_err;
 	/* The wave's teams as it was sent to them (its snapshot), by name:
 	 * in_wave marks those a response may name. */
 	struct cp_snapshot_team *snap;
@@ -69,6 +77,7 @@ struct import {
 	bool header_seen;
 	size_t ncols;
 	int col_kind[MAX_COLUMNS];
+	bool col_item[2][MAX_COLUMNS]; /* an item of survey[k] */
 	char *col_name[MAX_COLUMNS];
 };
 
@@ -142,6 +151,14 @@ static int64_t team_of(struct import *im, const char *name, bool *known)
 	if (st && st->in_wave) {
 		*known = true;
 		return st->id;
+	}
+	if (!im->teams_read) {
+		im->teams_read = true;
+		im->teams_rc = cp_store_team_list(im->store, &im->teams,
+						  &im->nteams, &im->teams_err);
+		if (im->teams_rc == 0 && im->nteams)
+			qsort(im->teams, im->nteams, sizeof(*im->teams),
+			      by_name);
 	}
 	*known = st != NULL ||
 		 (im->nteams && bsearch(&key, im->teams, im->nteams,
@@ -326,6 +343,10 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 			return;
 		}
 		im->col_name[c] = name;
+		for (int k = 0; k < 2; k++)
+			im->col_item[k][c] =
+			    im->survey[k] &&
+			    cp_survey_item(im->survey[k], name) != NULL;
 		for (size_t d = 0; d < c; d++)
 			if (strcmp(im->col_name[d], name) == 0)
 				cp_problems_add(
@@ -429,7 +450,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 		if (im->col_kind[c] != COL_ANSWER || n == 0)
 			continue;
 		/* Item answers may be padded ("4 "); comments stay as typed. */
-		if (cp_survey_item(a->survey, im->col_name[c])) {
+		if (im->col_item[kind][c]) {
 			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}
@@ -816,10 +837,17 @@ static int take_out(struct cp_store *st, struct import *im, int64_t wave,
 	return rc;
 }
 
-static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
-		      const uint8_t digest[CP_IMPORT_DIGEST],
-		      struct cp_import_result *res, struct cp_error *err)
+/*
+ * Stores one checked file inside the caller's transaction and bulk load:
+ * its earlier imports out (those an earlier file of the same command took
+ * out already, in taken[0..*ntaken), are not taken twice), the record,
+ * the rows' digests, the responses.
+ */
+static int store_one(struct cp_store *st, struct import *im,
+		     struct cp_import_result *res, int64_t *taken,
+		     size_t *ntaken, struct cp_error *err)
 {
+	const int64_t wave = im->wave;
 	size_t wi = im->width_items ? im->width_items : 1, nkeys = 0;
 	struct cp_answer *answers = calloc(wi, sizeof(*answers));
 	struct cp_comment *comments =
@@ -835,17 +863,22 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		free(keys);
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	}
-	rc = cp_store_begin(st, err);
-	if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
-		cp_store_rollback(st);
 	/* One transaction: the earlier import goes and this one comes, or
 	 * neither (a kill in between leaves the earlier one). */
+	for (size_t i = 0; rc == 0 && i < res->nreplaced; i++) {
+		int64_t removed = 0;
+		size_t k = 0;
+		while (k < *ntaken && taken[k] != res->replaced[i].id)
+			k++;
+		if (k < *ntaken)
+			continue;
+		taken[(*ntaken)++] = res->replaced[i].id;
+		rc =
+		    take_out(st, im, wave, &res->replaced[i], 1, &removed, err);
+	}
 	if (rc == 0)
-		rc = take_out(st, im, wave, res->replaced, res->nreplaced,
-			      &res->replaced_responses, err);
-	if (rc == 0)
-		rc = cp_store_import_add(st, wave, digest, (int64_t)im->nrows,
-					 &import_id, err);
+		rc = cp_store_import_add(st, wave, im->digest,
+					 (int64_t)im->nrows, &import_id, err);
 	if (rc == 0)
 		rc = cp_store_import_rows(
 		    st, import_id, wave,
@@ -878,12 +911,6 @@ static int store_rows(struct cp_store *st, struct import *im, int64_t wave,
 		resp.import_id = import_id;
 		rc = cp_store_response_add(st, &resp, s, err);
 	}
-	if (rc == 0)
-		rc = cp_store_bulk_end(st, err);
-	if (rc == 0)
-		rc = cp_store_commit(st, err);
-	else
-		cp_store_rollback(st);
 	if (rc == 0)
 		res->import_id = import_id;
 	free(answers);
@@ -955,23 +982,31 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 	return 0;
 }
 
-int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
-		  const char *text, size_t len, const struct cp_import_opts *o,
-		  struct cp_problems *p, struct cp_import_result *res,
-		  struct cp_error *err)
+/*
+ * Reads and checks one file against its wave: every problem of the file
+ * goes to f->problems (CP_EDATA); then its digest and the earlier imports
+ * of the same file or rows (refused unless o->replace). *im is released
+ * by the caller, also after a failure.
+ */
+static int check_file(struct cp_store *st, struct import *im,
+		      struct cp_import_file *f, const struct cp_import_opts *o,
+		      struct cp_error *err)
 {
-	enum cp_import_format format = o->format;
-	uint8_t digest[CP_IMPORT_DIGEST];
-	struct import im;
+	enum cp_import_format format = f->format;
+	const int64_t wave = f->wave;
+	const char *file = f->file, *text = f->text;
+	struct cp_problems *p = f->problems;
+	size_t len = f->len;
 	struct cp_wave w;
 	struct cp_survey *sv = NULL;
 	size_t k = 0;
 	int rc;
 
-	memset(&im, 0, sizeof(im));
-	memset(res, 0, sizeof(*res));
-	im.file = file;
-	im.problems = p;
+	memset(im, 0, sizeof(*im));
+	im->file = file;
+	im->wave = wave;
+	im->problems = p;
+	im->store = st;
 	rc = cp_store_wave_get(st, wave, &w, err);
 	/* A closed wave is frozen: a late response would change what it
 	 * shows, and the difference would be exactly the late answers. */
@@ -988,32 +1023,27 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 				  (long long)wave);
 	if (rc == 0)
 		rc = cp_survey_fetch(&sv, st, NULL, w.survey_ref, err);
-	im.survey[0] = sv;
+	im->survey[0] = sv;
 	sv = NULL;
 	if (rc == 0 && w.self_survey_ref)
 		rc = cp_survey_fetch(&sv, st, NULL, w.self_survey_ref, err);
-	im.survey[1] = sv;
+	im->survey[1] = sv;
 	if (rc == 0)
-		rc = cp_store_wave_snapshot(st, wave, &im.snap, &im.nsnap, err);
+		rc = cp_store_wave_snapshot(st, wave, &im->snap, &im->nsnap,
+					    err);
 	if (rc == 0)
-		rc = cp_store_team_list(st, &im.teams, &im.nteams, err);
-	if (rc == 0) {
-		qsort(im.snap, im.nsnap, sizeof(*im.snap), snap_by_name);
-		qsort(im.teams, im.nteams, sizeof(*im.teams), by_name);
-	}
+		qsort(im->snap, im->nsnap, sizeof(*im->snap), snap_by_name);
 	for (k = 0; rc == 0 && k < 2; k++) {
-		if (im.survey[k] == NULL)
+		if (im->survey[k] == NULL)
 			continue;
-		rc = cp_answers_init(&im.answers[k], im.survey[k], err);
-		if (im.survey[k]->nitems > im.width_items)
-			im.width_items = im.survey[k]->nitems;
-		if (im.survey[k]->nquestions > im.width_questions)
-			im.width_questions = im.survey[k]->nquestions;
+		rc = cp_answers_init(&im->answers[k], im->survey[k], err);
+		if (im->survey[k]->nitems > im->width_items)
+			im->width_items = im->survey[k]->nitems;
+		if (im->survey[k]->nquestions > im->width_questions)
+			im->width_questions = im->survey[k]->nquestions;
 	}
-	if (rc) {
-		import_release(&im);
+	if (rc)
 		return rc;
-	}
 	if (format == CP_IMPORT_AUTO) {
 		size_t i = 0;
 		while (i < len && (text[i] == ' ' || text[i] == '\t' ||
@@ -1023,28 +1053,145 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 		    i < len && text[i] == '[' ? CP_IMPORT_JSON : CP_IMPORT_CSV;
 	}
 	if (format == CP_IMPORT_JSON)
-		read_json(&im, text, len);
+		read_json(im, text, len);
 	else
-		read_csv(&im, text, len);
-	if (!im.oom && cp_problems_total(p) == 0)
-		duplicate_keys(&im);
-	if (im.oom)
+		read_csv(im, text, len);
+	if (!im->oom && cp_problems_total(p) == 0)
+		duplicate_keys(im);
+	if (im->teams_rc) {
+		rc = im->teams_rc;
+		if (err)
+			*err = im->teams_err;
+	} else if (im->oom) {
 		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	else if (cp_problems_total(p))
+	} else if (cp_problems_total(p)) {
 		rc = cp_problems_to_error(p, err);
-	else if (im.nrows == 0)
+	} else if (im->nrows == 0) {
 		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
 				     N_("no responses in the file"));
+	}
 	if (rc == 0)
-		rc = cp_sha256(text, len, digest);
+		rc = cp_sha256(text, len, im->digest);
 	if (rc == 0)
-		rc = earlier_imports(st, &im, wave, file, digest, o->replace,
-				     res, err);
-	if (rc == 0 && !o->dry_run)
-		rc = store_rows(st, &im, wave, digest, res, err);
+		rc = earlier_imports(st, im, wave, file, im->digest, o->replace,
+				     &f->res, err);
 	if (rc == 0)
-		res->imported = im.nrows;
-	import_release(&im);
+		f->res.imported = im->nrows;
+	return rc;
+}
+
+/* Whether two of the files are the same file, or give a row of the same
+ * wave the same id: each is one import, and none may count twice. */
+static int same_twice(const struct import *ims, size_t n, struct cp_error *err)
+{
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++) {
+			if (memcmp(ims[i].digest, ims[j].digest,
+				   CP_IMPORT_DIGEST) == 0)
+				return cp_error_set_at(
+				    err, CP_ECONFLICT, ims[j].file, 0, 0,
+				    "the same file as %s, given twice: "
+				    "nothing was imported",
+				    ims[i].file);
+			if (ims[i].wave != ims[j].wave || !ims[i].keyed ||
+			    !ims[j].keyed)
+				continue;
+			for (size_t r = 0; r < ims[j].nrows; r++)
+				for (size_t q = 0; q < ims[i].nrows; q++) {
+					char a[32], b[32];
+					if (memcmp(ims[j].rows[r].key,
+						   ims[i].rows[q].key,
+						   CP_IMPORT_DIGEST) != 0)
+						continue;
+					return cp_error_set_at(
+					    err, CP_ECONFLICT, ims[j].file, 0,
+					    0,
+					    "%s has the same id as %s of %s, "
+					    "in the same wave: a row is given "
+					    "once. Nothing was imported",
+					    row_place(&ims[j], r, a, sizeof(a)),
+					    row_place(&ims[i], q, b, sizeof(b)),
+					    ims[i].file);
+				}
+		}
+	return 0;
+}
+
+int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
+		   const struct cp_import_opts *o, struct cp_error *err)
+{
+	struct import *ims = calloc(n ? n : 1, sizeof(*ims));
+	int64_t *taken = NULL;
+	size_t ntaken = 0, ntake = 0, checked = 0, bad = n;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		memset(&files[i].res, 0, sizeof(files[i].res));
+	if (ims == NULL)
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	/* Every file is checked, so every problem of every file is listed;
+	 * anything else stops at once. */
+	for (; checked < n; checked++) {
+		rc = check_file(st, &ims[checked], &files[checked], o, err);
+		if (rc && (rc != CP_EDATA ||
+			   cp_problems_total(files[checked].problems) == 0)) {
+			checked++;
+			break;
+		}
+		if (rc && bad == n)
+			bad = checked;
+		rc = 0;
+	}
+	/* Problems: the first file's that has some is the error. */
+	if (rc == 0 && bad < n)
+		rc = cp_problems_to_error(files[bad].problems, err);
+	if (rc == 0)
+		rc = same_twice(ims, n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		ntake += files[i].res.nreplaced;
+	if (rc == 0 && ntake && (taken = calloc(ntake, sizeof(*taken))) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	/* One transaction and one bulk load for all the files: all of them
+	 * or none, their responses written in key order at the end. */
+	if (rc == 0 && !o->dry_run) {
+		rc = cp_store_begin(st, err);
+		if (rc == 0 && (rc = cp_store_bulk_begin(st, err)) != 0)
+			cp_store_rollback(st);
+		if (rc == 0) {
+			for (size_t i = 0; rc == 0 && i < n; i++)
+				rc = store_one(st, &ims[i], &files[i].res,
+					       taken, &ntaken, err);
+			if (rc == 0)
+				rc = cp_store_bulk_end(st, err);
+			if (rc == 0)
+				rc = cp_store_commit(st, err);
+			else
+				cp_store_rollback(st);
+		}
+		for (size_t i = 0; rc && i < n; i++)
+			files[i].res.import_id = 0;
+	}
+	for (size_t i = 0; i < checked; i++)
+		import_release(&ims[i]);
+	free(ims);
+	free(taken);
+	return rc;
+}
+
+int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
+		  const char *text, size_t len, const struct cp_import_opts *o,
+		  struct cp_problems *p, struct cp_import_result *res,
+		  struct cp_error *err)
+{
+	struct cp_import_file f = {.wave = wave,
+				   .file = file,
+				   .text = text,
+				   .len = len,
+				   .format = o->format,
+				   .problems = p};
+	int rc = cp_import_many(st, &f, 1, o, err);
+
+	*res = f.res;
 	return rc;
 }
 

@@ -59,6 +59,31 @@ int cp_import_run(struct cp_store *st, int64_t wave, const char *file,
 		  struct cp_error *err);
 void cp_import_result_release(struct cp_import_result *res);
 
+/* One file of an import of several (cp_import_many). */
+struct cp_import_file {
+	int64_t wave;
+	const char *file; /* its name, for problems and messages */
+	const char *text;
+	size_t len;
+	enum cp_import_format format;
+	struct cp_problems *problems; /* the caller's, for this file */
+	struct cp_import_result res;  /* filled; release each */
+};
+
+/*
+ * Imports several files, each into its wave, in one transaction: all of
+ * them or none. Each file is checked and recorded as cp_import_run does
+ * (o->format is ignored: each file has its own); every file is checked,
+ * so the problems of each go to its own list, and any problem in any
+ * file (CP_EDATA, the first such file's) means nothing is written. The
+ * same file given twice, or a row id given in two files of the same
+ * wave, is CP_ECONFLICT naming both. An earlier import that two files
+ * replace is taken out once. The responses of all the files are written
+ * together, sorted by group and random id (store.h, the bulk load).
+ */
+int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
+		   const struct cp_import_opts *o, struct cp_error *err);
+
 /*
  * Checks text[0..len) (named file in problems) against wave and, unless
  * dry_run, stores it. *imported is the number of responses (that would

@@ -720,6 +720,64 @@ static const char *const migrations[] = {
      "  ON wave_result(wave_id, team_id, scope, answered, delivered);"
      "CREATE INDEX invitation_kind_team"
      "  ON invitation(wave_id, kind, team_id, state);"),
+    /*
+     * 15 -> 16: responses clustered by group (issue 17.2). The key of
+     * response_slot becomes (wave_id, team_id, self, id): a group's
+     * responses sit together, ordered by their random ids, so an import
+     * sorted by key writes them as a run at the end of its group (a
+     * merge, not a scatter over the whole table), and a group's free
+     * slot is found from the key alone. The id stays 16 random bytes, so
+     * the order of a group's rows, like before, says nothing of when
+     * they came; across groups the key order is the order of wave and
+     * team ids, which the rows carry anyway. response_slot_group is the
+     * key now and goes; the columns keep their order. The rows are copied in
+     * key order and the old table dropped (secure_delete zeroes its pages); the
+     * views that read it are made again, the same.
+     */
+    ("CREATE TABLE response_slot_new ("
+     "  id BLOB NOT NULL,"
+     "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
+     "  team_id INTEGER NOT NULL REFERENCES team(id),"
+     "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
+     "  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),"
+     "  answers TEXT NOT NULL,"
+     "  import_id INTEGER REFERENCES import(id),"
+     "  PRIMARY KEY (wave_id, team_id, self, id)"
+     ") WITHOUT ROWID;"
+     "INSERT INTO response_slot_new(id, wave_id, team_id, self, filled,"
+     " answers, import_id)"
+     " SELECT id, wave_id, team_id, self, filled, answers, import_id"
+     " FROM response_slot ORDER BY wave_id, team_id, self, id;"
+     "DROP VIEW response;"
+     "DROP VIEW answer;"
+     "DROP VIEW declined;"
+     "DROP TABLE response_slot;"
+     "ALTER TABLE response_slot_new RENAME TO response_slot;"
+     "CREATE INDEX response_slot_import ON response_slot(import_id)"
+     "  WHERE import_id IS NOT NULL;"
+     "CREATE VIEW response AS"
+     " SELECT id, wave_id, team_id, self, answers, import_id"
+     " FROM response_slot WHERE filled = 1;"
+     "CREATE VIEW answer AS"
+     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
+     "  CASE WHEN substr(r.answers, j.key + 1, 1) BETWEEN 'a' AND 'k'"
+     "  THEN unicode(substr(r.answers, j.key + 1, 1)) - 97"
+     "  ELSE CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) END AS value"
+     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+     " JOIN survey s ON s.id = CASE"
+     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+     "  THEN w.self_survey_ref ELSE w.survey_ref END"
+     " JOIN json_each(s.definition, '$.items') j"
+     " WHERE r.filled = 1"
+     "  AND substr(r.answers, j.key + 1, 1) NOT IN ('0', 'x');"
+     "CREATE VIEW declined AS"
+     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id"
+     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
+     " JOIN survey s ON s.id = CASE"
+     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
+     "  THEN w.self_survey_ref ELSE w.survey_ref END"
+     " JOIN json_each(s.definition, '$.items') j"
+     " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -1,8 +1,11 @@
 /*
- * store_bulk.c - aggregates of a bulk load kept in memory: a hash table
- * keyed by group (wave, team, self) and item or dimension, written to
- * agg_item, agg_dim and agg_group once, by cp_store_bulk_end, as the same
- * sums the per-response updates would have made.
+ * store_bulk.c - a bulk load kept in memory: its responses, its
+ * comments, and its totals in a hash table keyed by group (wave, team,
+ * self), each group holding its items' and dimensions' entries; written
+ * once, by cp_store_bulk_end, each table's rows in key order: the
+ * responses to response_slot, the comment lists, then agg_item, agg_dim
+ * and agg_group as the same sums the per-response updates would have
+ * made.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,14 +13,15 @@
 #include <string.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "store_int.h"
 
-/* Page cache during a bulk load. Responses land at random keys, so an
- * import dirties nearly every leaf of the response table (before schema 5
- * one row per answer, the figures below): with the whole table in
- * cache each page goes to the WAL once, at commit, instead of being
- * spilled and written again (a 300,000-answer wave into 3.3M answers:
- * 179k page writes and 135k reads at 64 MB, 120k and 77k at 512 MB). The
+/* Page cache during a bulk load. Before schema 16 responses landed at
+ * random keys and an import dirtied nearly every leaf of the response
+ * table (before schema 5 one row per answer: a 300,000-answer wave into
+ * 3.3M answers made 179k page writes and 135k reads at 64 MB, 120k and
+ * 77k at 512 MB). Now they are written sorted into their groups' places,
+ * but the totals and an older database's pages still gain from it; the
  * cache only grows as pages are used. */
 #define BULK_CACHE_KIB 524288
 
@@ -31,10 +35,14 @@ struct bulk_entry {
 	int64_t wave, team;
 	int self;
 	enum bulk_kind kind;
-	char *name; /* item or dimension id; NULL for a group */
+	char *name;	   /* item or dimension id; NULL for a group */
+	const char *asked; /* the pointer it was last asked for by */
 	int64_t counts[CP_ANSWER_CELLS]; /* items: per cell; groups: [0] */
 	int64_t n;			 /* dimensions */
 	double sum, sumsq;
+	/* A group's: its items' and dimensions' entries. */
+	struct bulk_entry **members;
+	size_t nmembers, members_alloc;
 };
 
 /* A comment of a bulk load: its list's key and its JSON ([question,
@@ -45,11 +53,40 @@ struct bulk_comment {
 	char *json;
 };
 
+/* A response of a bulk load: its group, its import and where its
+ * answers start in the load's text (NUL-terminated). */
+struct bulk_row {
+	int64_t wave, team, import;
+	int self;
+	uint8_t id[16];
+	size_t at;
+};
+
+/* Entries are made in blocks, freed together. */
+#define ENTRY_BLOCK 4096
+
+struct entry_block {
+	struct entry_block *next;
+	size_t used;
+	struct bulk_entry e[ENTRY_BLOCK];
+};
+
 struct cp_bulk {
+	struct entry_block *blocks;
+	char **names; /* every item and dimension id, once */
+	size_t nnames, names_alloc;
+	/* The group looked up last, and where in its members the next
+	 * lookup is expected: each response asks in the same order. */
+	struct bulk_entry *recent;
+	size_t recent_at;
+	struct bulk_row *rows;
+	size_t nrows, rows_alloc;
+	struct cp_buf text; /* every row's answers, each with its NUL */
 	struct bulk_comment *comments;
 	size_t ncomments, comments_alloc;
 	struct bulk_entry **slots;
 	size_t cap, count;
+	size_t cap_sorted; /* at the end: the entries, first in slots */
 	int64_t old_cache; /* PRAGMA cache_size to restore */
 	int sign;	   /* 1: adding, -1: taking out (cp_bulk_sign) */
 	bool took_out;	   /* some totals went down: tidy at the end */
@@ -66,6 +103,11 @@ static uint64_t hash_of(int64_t wave, int64_t team, int self,
 		h = (h ^ p[i]) * 1099511628211ull;
 	for (; name && *name; name++)
 		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	/* FNV's low bits mix poorly; the table uses them (MurmurHash3's
+	 * finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -102,11 +144,61 @@ static int grow(struct cp_bulk *b, struct cp_error *err)
 	return 0;
 }
 
-/* The entry of a key, created empty when missing; NULL when out of
- * memory (err says so). */
-static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
-				int self, enum bulk_kind kind, const char *name,
-				struct cp_error *err)
+/* name's own copy, kept for the whole load (there are a few dozen). */
+static char *interned(struct cp_bulk *b, const char *name)
+{
+	void *grown;
+
+	for (size_t i = 0; i < b->nnames; i++)
+		if (strcmp(b->names[i], name) == 0)
+			return b->names[i];
+	if (b->nnames == b->names_alloc) {
+		grown = cp_array_grow(b->names, sizeof(*b->names),
+				      &b->names_alloc, 32);
+		if (grown == NULL)
+			return NULL;
+		b->names = grown;
+	}
+	if ((b->names[b->nnames] = cp_strdup(name)) == NULL)
+		return NULL;
+	return b->names[b->nnames++];
+}
+
+/* A new empty entry of the key; NULL when out of memory (err says so). */
+static struct bulk_entry *new_entry(struct cp_bulk *b, int64_t wave,
+				    int64_t team, int self, enum bulk_kind kind,
+				    const char *name, struct cp_error *err)
+{
+	struct entry_block *k = b->blocks;
+	struct bulk_entry *e;
+
+	if (k == NULL || k->used == ENTRY_BLOCK) {
+		if ((k = calloc(1, sizeof(*k))) == NULL) {
+			cp_error_set(err, CP_ENOMEM, "out of memory");
+			return NULL;
+		}
+		k->next = b->blocks;
+		b->blocks = k;
+	}
+	e = &k->e[k->used++];
+	if (name && (e->name = interned(b, name)) == NULL) {
+		k->used--;
+		cp_error_set(err, CP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	e->wave = wave;
+	e->team = team;
+	e->self = self;
+	e->kind = kind;
+	e->asked = name;
+	return e;
+}
+
+/* The entry of a key in the hash table, created empty when missing; NULL
+ * when out of memory (err says so). */
+static struct bulk_entry *hashed(struct cp_bulk *b, int64_t wave, int64_t team,
+				 int self, enum bulk_kind kind,
+				 const char *name, struct cp_error *err)
 {
 	struct bulk_entry *e;
 	size_t j;
@@ -117,18 +209,63 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 	for (; b->slots[j]; j = (j + 1) & (b->cap - 1))
 		if (same(b->slots[j], wave, team, self, kind, name))
 			return b->slots[j];
-	e = calloc(1, sizeof(*e));
-	if (e == NULL || (name && (e->name = cp_strdup(name)) == NULL)) {
-		free(e);
-		cp_error_set(err, CP_ENOMEM, "out of memory");
+	if ((e = new_entry(b, wave, team, self, kind, name, err)) == NULL)
 		return NULL;
-	}
-	e->wave = wave;
-	e->team = team;
-	e->self = self;
-	e->kind = kind;
 	b->slots[j] = e;
 	b->count++;
+	return e;
+}
+
+/*
+ * The entry of a key, created empty when missing; NULL when out of
+ * memory (err says so). Only groups are in the hash table (a few
+ * thousand, not one per group and item); a group's items and dimensions
+ * are its members, found by their name's pointer first.
+ */
+static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
+				int self, enum bulk_kind kind, const char *name,
+				struct cp_error *err)
+{
+	struct bulk_entry *g = b->recent, *e;
+	void *grown;
+
+	if (g == NULL || g->wave != wave || g->team != team ||
+	    g->self != self) {
+		g = hashed(b, wave, team, self, KIND_GROUP, NULL, err);
+		if (g == NULL)
+			return NULL;
+		b->recent = g;
+		b->recent_at = 0;
+	}
+	if (kind == KIND_GROUP)
+		return g;
+	for (size_t k = 0; k < g->nmembers; k++) {
+		size_t i = (b->recent_at + k) % g->nmembers;
+		e = g->members[i];
+		if (e->kind == kind && e->asked == name) {
+			b->recent_at = i + 1;
+			return e;
+		}
+	}
+	for (size_t i = 0; i < g->nmembers; i++) {
+		e = g->members[i];
+		if (e->kind == kind && strcmp(e->name, name) == 0) {
+			e->asked = name;
+			return e;
+		}
+	}
+	if (g->nmembers == g->members_alloc) {
+		grown = cp_array_grow(g->members, sizeof(*g->members),
+				      &g->members_alloc, 32);
+		if (grown == NULL) {
+			cp_error_set(err, CP_ENOMEM, "out of memory");
+			return NULL;
+		}
+		g->members = grown;
+	}
+	if ((e = new_entry(b, wave, team, self, kind, name, err)) == NULL)
+		return NULL;
+	g->members[g->nmembers++] = e;
 	return e;
 }
 
@@ -217,16 +354,146 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 	return rc;
 }
 
+int cp_bulk_row(struct cp_store *s, const struct cp_response *r,
+		const char *answers, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	struct bulk_row *row;
+	void *grown;
+	int rc;
+
+	if (b->nrows == b->rows_alloc) {
+		grown = cp_array_grow(b->rows, sizeof(*b->rows), &b->rows_alloc,
+				      1024);
+		if (grown == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		b->rows = grown;
+	}
+	row = &b->rows[b->nrows];
+	row->wave = r->wave_id;
+	row->team = r->team_id;
+	row->self = r->self ? 1 : 0;
+	row->import = r->import_id;
+	row->at = b->text.len;
+	if ((rc = cp_buf_add(&b->text, answers, strlen(answers) + 1, err)))
+		return rc;
+	b->nrows++;
+	return 0;
+}
+
+/* Orders two groups (wave, team, self) as their keys sort: -1, 0, 1. */
+static int group_order(int64_t wave1, int64_t team1, int self1, int64_t wave2,
+		       int64_t team2, int self2)
+{
+	if (wave1 != wave2)
+		return wave1 < wave2 ? -1 : 1;
+	if (team1 != team2)
+		return team1 < team2 ? -1 : 1;
+	return (self1 > self2) - (self1 < self2);
+}
+
+static int row_order(const void *a, const void *b)
+{
+	const struct bulk_row *x = a, *y = b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
+
+	return c ? c : memcmp(x->id, y->id, sizeof(x->id));
+}
+
+/* Rows a bulk load inserts per statement (6 parameters each). */
+#define BULK_ROWS 32
+
+/* Inserts rows[0..BULK_ROWS) with one statement. */
+static int insert_many(struct cp_store *s, const struct bulk_row *rows,
+		       const char *text, struct cp_error *err)
+{
+	sqlite3_stmt *st = s->cache[CP_STMT_RESPONSES];
+	int rc = 0, p = 1;
+
+	if (st == NULL) {
+		struct cp_buf sql;
+		cp_buf_init(&sql, SIZE_MAX / 2);
+		rc = cp_buf_adds(&sql,
+				 "INSERT INTO response_slot(id, wave_id,"
+				 " team_id, self, filled, answers, import_id)"
+				 " VALUES ",
+				 err);
+		for (int i = 0; rc == 0 && i < BULK_ROWS; i++)
+			rc = cp_buf_adds(&sql,
+					 i ? ",(?, ?, ?, ?, 1, ?, ?)"
+					   : "(?, ?, ?, ?, 1, ?, ?)",
+					 err);
+		if (rc == 0)
+			rc = cp_store_cached(s, CP_STMT_RESPONSES,
+					     cp_buf_str(&sql), &st, err);
+		cp_buf_release(&sql);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < BULK_ROWS; i++) {
+		const struct bulk_row *r = &rows[i];
+		sqlite3_bind_blob(st, p++, r->id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(st, p++, r->wave);
+		sqlite3_bind_int64(st, p++, r->team);
+		sqlite3_bind_int(st, p++, r->self);
+		sqlite3_bind_text(st, p++, text + r->at, -1, SQLITE_STATIC);
+		if (r->import)
+			sqlite3_bind_int64(st, p, r->import);
+		else
+			sqlite3_bind_null(st, p);
+		p++;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot store a response");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * The responses of a bulk load, in key order: each gets its random id
+ * here (all drawn at once), then they are sorted by group and id, so
+ * they go into the table as runs in their groups' places, and neither
+ * the order of the file nor the order of the calls shows in where their
+ * cells sit.
+ */
+static int write_rows(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	const char *text = cp_buf_str(&b->text);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->nrows;) {
+		uint8_t ids[4096];
+		size_t n = b->nrows - i < sizeof(ids) / 16 ? b->nrows - i
+							   : sizeof(ids) / 16;
+		rc = cp_random_bytes(ids, n * 16, err);
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			memcpy(b->rows[i + k].id, ids + 16 * k, 16);
+		i += n;
+	}
+	if (rc == 0 && b->nrows > 1)
+		qsort(b->rows, b->nrows, sizeof(*b->rows), row_order);
+	/* BULK_ROWS rows a statement, the rest one by one. */
+	size_t i = 0;
+	for (; rc == 0 && i + BULK_ROWS <= b->nrows; i += BULK_ROWS)
+		rc = insert_many(s, &b->rows[i], text, err);
+	for (; rc == 0 && i < b->nrows; i++) {
+		const struct bulk_row *r = &b->rows[i];
+		rc = cp_store_slot_insert(s, r->wave, r->team, r->self, r->id,
+					  text + r->at, r->import, err);
+	}
+	return rc;
+}
+
 static int comment_order(const void *a, const void *b)
 {
 	const struct bulk_comment *x = a, *y = b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
 
-	if (x->wave != y->wave)
-		return x->wave < y->wave ? -1 : 1;
-	if (x->team != y->team)
-		return x->team < y->team ? -1 : 1;
-	if (x->self != y->self)
-		return x->self < y->self ? -1 : 1;
+	if (c)
+		return c;
 	if (x->import != y->import)
 		return x->import < y->import ? -1 : 1;
 	return strcmp(x->json, y->json);
@@ -307,14 +574,22 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 
 static void bulk_free(struct cp_bulk *b)
 {
+	free(b->rows);
+	cp_buf_release(&b->text);
 	for (size_t i = 0; i < b->ncomments; i++)
 		free(b->comments[i].json);
 	free(b->comments);
 	for (size_t i = 0; i < b->cap; i++)
-		if (b->slots[i]) {
-			free(b->slots[i]->name);
-			free(b->slots[i]);
-		}
+		if (b->slots[i])
+			free(b->slots[i]->members);
+	while (b->blocks) {
+		struct entry_block *next = b->blocks->next;
+		free(b->blocks);
+		b->blocks = next;
+	}
+	for (size_t i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
 	free(b->slots);
 	free(b);
 }
@@ -349,6 +624,7 @@ int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	s->bulk->old_cache = -2000;
 	s->bulk->sign = 1;
+	cp_buf_init(&s->bulk->text, SIZE_MAX / 2);
 	if (cp_store_prepare(s, &st, "PRAGMA cache_size", NULL) == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			s->bulk->old_cache = sqlite3_column_int64(st, 0);
@@ -357,6 +633,22 @@ int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err)
 	/* Answers land at random keys: a larger cache saves re-reading. */
 	restore_cache(s, -BULK_CACHE_KIB);
 	return 0;
+}
+
+static int entry_order(const void *a, const void *b)
+{
+	const struct bulk_entry *x = *(const struct bulk_entry *const *)a;
+	const struct bulk_entry *y = *(const struct bulk_entry *const *)b;
+	int c =
+	    group_order(x->wave, x->team, x->self, y->wave, y->team, y->self);
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (c)
+		return c;
+	if (x->name == NULL || y->name == NULL)
+		return (x->name != NULL) - (y->name != NULL);
+	return strcmp(x->name, y->name);
 }
 
 static int write_entry(struct cp_store *s, const struct bulk_entry *e,
@@ -459,13 +751,38 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 
 	if (b == NULL)
 		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
-	rc = write_bulk_comments(s, err);
-	for (size_t i = 0; rc == 0 && i < b->cap; i++)
-		if (b->slots[i])
-			rc = write_entry(s, b->slots[i], err);
+	rc = write_rows(s, err);
+	if (rc == 0)
+		rc = write_bulk_comments(s, err);
+	/* The totals in key order too, each table's rows as a run: the
+	 * groups sorted, each group's items then dimensions by name. */
+	if (rc == 0 && b->count) {
+		size_t n = 0;
+		for (size_t i = 0; i < b->cap; i++)
+			if (b->slots[i])
+				b->slots[n++] = b->slots[i];
+		memset(b->slots + n, 0, (b->cap - n) * sizeof(*b->slots));
+		b->cap_sorted = n;
+		qsort(b->slots, n, sizeof(*b->slots), entry_order);
+		for (size_t i = 0; i < n; i++)
+			if (b->slots[i]->nmembers > 1)
+				qsort(
+				    b->slots[i]->members, b->slots[i]->nmembers,
+				    sizeof(*b->slots[i]->members), entry_order);
+	}
+	for (int kind = KIND_ITEM; rc == 0 && kind <= KIND_DIM; kind++)
+		for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
+			for (size_t k = 0; rc == 0 && k < b->slots[i]->nmembers;
+			     k++)
+				if (b->slots[i]->members[k]->kind ==
+				    (enum bulk_kind)kind)
+					rc = write_entry(
+					    s, b->slots[i]->members[k], err);
+	for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
+		rc = write_entry(s, b->slots[i], err);
 	/* Totals taken back to nothing go, as if never written: once per
 	 * wave (a replacing import touches one or two). */
-	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap; i++) {
+	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap_sorted; i++) {
 		int64_t wave;
 		size_t k;
 		if (b->slots[i] == NULL || b->slots[i]->kind != KIND_GROUP)

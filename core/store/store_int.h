@@ -13,6 +13,7 @@
 /* Statements prepared once per connection, for the hot paths. */
 enum cp_stmt {
 	CP_STMT_RESPONSE,
+	CP_STMT_RESPONSES, /* a bulk load's rows, BULK_ROWS at a time */
 	CP_STMT_SLOT_COUNT,
 	CP_STMT_SLOT_NEW,
 	CP_STMT_SLOT_FIND,
@@ -115,6 +116,15 @@ int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 		    int64_t import, const char *question, const char *text,
 		    struct cp_error *err);
+/* Keeps one response of a bulk load (its answers as stored, one
+ * character per item), written with the others by cp_store_bulk_end in
+ * key order: wave, team, self, then a random id drawn there. */
+int cp_bulk_row(struct cp_store *s, const struct cp_response *r,
+		const char *answers, struct cp_error *err);
+/* Inserts one filled response row (store_wave.c). */
+int cp_store_slot_insert(struct cp_store *s, int64_t wave, int64_t team,
+			 int self, const uint8_t id[16], const char *answers,
+			 int64_t import, struct cp_error *err);
 /* Drops a bulk load's aggregates unwritten (rollback, close). */
 void cp_bulk_discard(struct cp_store *s);
 

@@ -461,12 +461,17 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
  * SLOT_SPARE, all in one go at random keys, so where a slot sits says
  * nothing about who will fill it or when.
  */
+static int id_order(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
 static int make_slots(struct cp_store *s, const struct cp_response *r,
 		      const char *empty, struct cp_error *err)
 {
 	sqlite3_stmt *st;
 	int64_t n = 0;
-	uint8_t id[16];
+	uint8_t(*ids)[16] = NULL;
 	int rc;
 
 	rc = cp_store_cached(s, CP_STMT_SLOT_COUNT,
@@ -484,25 +489,31 @@ static int make_slots(struct cp_store *s, const struct cp_response *r,
 		rc =
 		    cp_store_fail(s, err, "cannot count a group's invitations");
 	sqlite3_reset(st);
-	n = n > SLOT_MAX ? SLOT_MAX : n;
+	n = (n > SLOT_MAX ? SLOT_MAX : n) + SLOT_SPARE;
+	/* All the ids at once, written in key order: one run in the
+	 * group's place (the order says nothing: they are made together). */
+	if (rc == 0 && (ids = malloc((size_t)n * sizeof(*ids))) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	if (rc == 0)
+		rc = cp_random_bytes(ids, (size_t)n * sizeof(*ids), err);
+	if (rc == 0) {
+		qsort(ids, (size_t)n, sizeof(*ids), id_order);
 		rc = cp_store_cached(
 		    s, CP_STMT_SLOT_NEW,
 		    "INSERT INTO response_slot(id, wave_id, team_id,"
 		    " self, filled, answers)"
 		    " VALUES (?, ?, ?, ?, 0, ?)",
 		    &st, err);
-	for (int64_t i = 0; rc == 0 && i < n + SLOT_SPARE; i++) {
-		rc = cp_random_bytes(id, sizeof(id), err);
-		if (rc)
-			break;
-		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
+	}
+	for (int64_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_blob(st, 1, ids[i], 16, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, r->wave_id);
 		sqlite3_bind_int64(st, 3, r->team_id);
 		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
 		sqlite3_bind_text(st, 5, empty, -1, SQLITE_STATIC);
 		rc = step_done(s, st, err, "cannot make a response slot");
 	}
+	free(ids);
 	return rc;
 }
 
@@ -579,11 +590,16 @@ static int fill_slot(struct cp_store *s, const struct cp_response *r,
 	if (rc == 0)
 		rc = cp_store_cached(s, CP_STMT_SLOT_FILL,
 				     "UPDATE response_slot SET filled = 1,"
-				     " answers = ? WHERE id = ? AND filled = 0",
+				     " answers = ?1 WHERE wave_id = ?3"
+				     " AND team_id = ?4 AND self = ?5"
+				     " AND id = ?2 AND filled = 0",
 				     &st, err);
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, answers, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, id, sizeof(id), SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->wave_id);
+		sqlite3_bind_int64(st, 4, r->team_id);
+		sqlite3_bind_int(st, 5, r->self ? 1 : 0);
 		rc = step_done(s, st, err, "cannot store a response");
 	}
 	if (rc == 0 && sqlite3_changes(s->db) != 1)
@@ -591,31 +607,26 @@ static int fill_slot(struct cp_store *s, const struct cp_response *r,
 	return rc;
 }
 
-/* A bulk load's response: a new filled row. Imported answers belong to
- * no invitation, so there is nothing their order could pair them with. */
-static int insert_filled(struct cp_store *s, const struct cp_response *r,
-			 const char *answers, struct cp_error *err)
+int cp_store_slot_insert(struct cp_store *s, int64_t wave, int64_t team,
+			 int self, const uint8_t id[16], const char *answers,
+			 int64_t import, struct cp_error *err)
 {
-	uint8_t id[16];
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = cp_random_bytes(id, sizeof(id), err);
-	if (rc == 0)
-		rc = cp_store_cached(
-		    s, CP_STMT_RESPONSE,
-		    "INSERT INTO response_slot(id, wave_id, team_id,"
-		    " self, filled, answers, import_id)"
-		    " VALUES (?, ?, ?, ?, 1, ?, ?)",
-		    &st, err);
+	rc = cp_store_cached(s, CP_STMT_RESPONSE,
+			     "INSERT INTO response_slot(id, wave_id, team_id,"
+			     " self, filled, answers, import_id)"
+			     " VALUES (?, ?, ?, ?, 1, ?, ?)",
+			     &st, err);
 	if (rc == 0) {
-		sqlite3_bind_blob(st, 1, id, sizeof(id), SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, r->wave_id);
-		sqlite3_bind_int64(st, 3, r->team_id);
-		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
+		sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, wave);
+		sqlite3_bind_int64(st, 3, team);
+		sqlite3_bind_int(st, 4, self ? 1 : 0);
 		sqlite3_bind_text(st, 5, answers, -1, SQLITE_STATIC);
-		if (r->import_id)
-			sqlite3_bind_int64(st, 6, r->import_id);
+		if (import)
+			sqlite3_bind_int64(st, 6, import);
 		rc = step_done(s, st, err, "cannot store a response");
 	}
 	return rc;
@@ -684,7 +695,11 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 	}
 	for (size_t i = 0; i < r->nanswers && rc == 0; i++) {
 		size_t at;
-		items[i] = cp_survey_item(survey, r->answers[i].item_id);
+		/* An import gives the survey's own ids, in its order. */
+		items[i] = i < survey->nitems &&
+				   r->answers[i].item_id == survey->items[i].id
+			       ? &survey->items[i]
+			       : cp_survey_item(survey, r->answers[i].item_id);
 		if (items[i] == NULL)
 			rc = cp_error_set(err, CP_EDATA,
 					  "'%s' is not an item of survey '%s'",
@@ -703,7 +718,7 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			    cp_answer_char(items[i], r->answers[i].value);
 	}
 	if (rc == 0)
-		rc = s->bulk ? insert_filled(s, r, text, err)
+		rc = s->bulk ? cp_bulk_row(s, r, text, err)
 			     : fill_slot(s, r, text, width, err);
 	if (rc == 0)
 		rc = add_comments(s, r, err);

@@ -167,3 +167,76 @@ expect_in out "imported 2 responses to wave $sub"
 sed 's/^Nursing,/Pharmacy,/' sub.csv >sub-bad.csv
 expect_exit 65 import "$sub" sub-bad.csv
 expect_in err "sub-bad.csv:3: team 'Pharmacy' is not in this wave"
+
+# Several WAVE FILE pairs: one transaction, each file an import of its own;
+# a problem in any file, the same file twice, or a row id given in two
+# files of one wave means nothing is imported from any of them.
+expect_exit 0 wave create --survey compassionate-pulse --team Nursing --subteams
+wa=$(sqlite3 "$CAREPULSE_DB" "SELECT max(id) FROM wave")
+expect_exit 0 wave create --survey compassionate-pulse --team Nursing --subteams
+wb=$(sqlite3 "$CAREPULSE_DB" "SELECT max(id) FROM wave")
+/usr/bin/python3 - "$CAREPULSE_DB" <<'PY'
+import sys
+sys.path.insert(0, "")
+from cptest import survey
+sv = survey(sys.argv[1], "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+def write(name, rows, ids=None):
+    with open(name, "w") as f:
+        f.write(",".join((["id"] if ids else []) + ["team"] + items) + "\n")
+        for n, (team, v) in enumerate(rows):
+            f.write(",".join(([ids[n]] if ids else []) + [team] + [v] * len(items)) + "\n")
+write("multi-a.csv", [('"Ward 4, North"', "2"), ("Nursing", "5"), ("Nursing", "1")])
+write("multi-b.csv", [("Nursing", "4")] * 4)
+write("multi-c.csv", [("Nursing", "3")])
+write("multi-bad.csv", [("Nursing", "3"), ("Pharmacy", "3")])
+write("ids-a.csv", [("Nursing", "2"), ("Nursing", "3")], ["r1", "r2"])
+write("ids-b.csv", [("Nursing", "4")], ["r2"])
+PY
+expect_exit 0 import "$wa" multi-a.csv "$wb" multi-b.csv
+expect_in out "imported 3 responses to wave $wa (import"
+expect_in out "imported 4 responses to wave $wb (import"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT group_concat(wave_id || ':' || responses, ' ') FROM (SELECT wave_id, sum(responses) AS responses FROM agg_group WHERE wave_id IN ($wa, $wb) GROUP BY 1 ORDER BY 1)")" = "$wa:3 $wb:4" ] ||
+	fail "two waves in one import"
+[ "$(sqlite3 "$CAREPULSE_DB" "SELECT count(DISTINCT import_id) FROM response WHERE wave_id IN ($wa, $wb)")" = 2 ] ||
+	fail "one import per file"
+# Their cells were written in key order (group, then random id), not in
+# the files' order: in each page, a newer cell (lower offset) has a
+# greater key (docs/anonymity.md, "Smaller limits").
+/usr/bin/python3 - "$CAREPULSE_DB" "$wa" "$wb" <<'PY' || fail "imported cells not in key order"
+import sqlite3, sys
+db, waves = sys.argv[1], (int(sys.argv[2]), int(sys.argv[3]))
+con = sqlite3.connect(db)
+image = open(db, "rb").read()
+psize = con.execute("PRAGMA page_size").fetchone()[0]
+rows = con.execute("SELECT wave_id, team_id, self, id FROM response_slot"
+                   " WHERE wave_id IN (?, ?)", waves).fetchall()
+assert len(rows) == 7, rows
+pages = [p for p, in con.execute("SELECT pageno FROM dbstat"
+                                 " WHERE name = 'response_slot' AND pagetype = 'leaf'")]
+found = 0
+for p in pages:
+    page = image[(p - 1) * psize:p * psize]
+    cells = sorted((page.find(bytes(r[3])), r[:3] + (bytes(r[3]),))
+                   for r in rows if page.find(bytes(r[3])) >= 0)
+    keys = [k for _, k in cells][::-1]  # oldest cell first
+    assert keys == sorted(keys), (p, keys)
+    found += len(cells)
+assert found == len(rows), found
+PY
+dump=$(db_dump)
+expect_exit 65 import "$wa" multi-c.csv "$wb" multi-bad.csv
+expect_in err "multi-bad.csv:3: team 'Pharmacy' is not in this wave"
+expect_in err "problems in 1 of 2 files: nothing was imported from any of them"
+[ "$(db_dump)" = "$dump" ] || fail "a bad file let another be imported"
+expect_exit 65 import "$wa" multi-c.csv "$wb" multi-c.csv
+expect_in err "multi-c.csv: the same file as multi-c.csv, given twice"
+expect_exit 65 import "$wa" ids-a.csv "$wa" ids-b.csv
+expect_in err "ids-b.csv: line 2 has the same id as line 3 of ids-a.csv"
+[ "$(db_dump)" = "$dump" ] || fail "a refused import wrote"
+expect_exit 64 import "$wa" multi-c.csv "$wb"
+expect_in err "'$wb' has no file"
+expect_exit 0 import --dry-run "$wa" ids-a.csv "$wb" multi-c.csv
+expect_in out "would import 2 responses to wave $wa"
+expect_in out "would import 1 response to wave $wb"
+[ "$(db_dump)" = "$dump" ] || fail "a dry run wrote"

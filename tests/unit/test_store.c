@@ -989,6 +989,79 @@ static void test_migration_11(void **state)
 	    query_text(f->fx.s->db, "SELECT item_id FROM declined"), "a");
 }
 
+/*
+ * Migration 16 (responses clustered by group) from a schema-15 file made
+ * by the migrations: every slot, filled or not, keeps its id, group,
+ * answers and import; the key is (wave_id, team_id, self, id), so the
+ * table reads in that order; the group index is gone (the key is it),
+ * the import index and the views are there and read the same.
+ */
+static void test_migration_16(void **state)
+{
+	static const char data[] =
+	    "INSERT INTO team(id, name, created_at) VALUES (1, 'T', 0),"
+	    " (2, 'U', 0);"
+	    "INSERT INTO survey(id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h',"
+	    " '{\"items\": [{\"id\": \"a\"}, {\"id\": \"b\"}]}', 0);"
+	    "INSERT INTO wave(id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'open', 0, 'outbox', 0),"
+	    " (2, 1, 'open', 0, 'outbox', 0);"
+	    "INSERT INTO import(id, wave_id, digest, responses, imported_at)"
+	    " VALUES (1, 2, x'00', 1, 0);"
+	    "INSERT INTO response_slot(id, wave_id, team_id, self, filled,"
+	    " answers, import_id) VALUES"
+	    " (x'01', 2, 1, 0, 1, '45', 1),"
+	    " (x'02', 1, 2, 0, 1, '3x', NULL),"
+	    " (x'03', 1, 1, 1, 0, '00', NULL),"
+	    " (x'04', 1, 1, 0, 1, '12', NULL),"
+	    " (x'ff', 1, 1, 0, 0, '00', NULL),"
+	    " (x'00', 1, 2, 0, 0, '00', NULL);"
+	    "PRAGMA user_version = 15;";
+	struct fixture *f = *state;
+
+	reopen_from(f, 15, data);
+	assert_string_equal(
+	    query_text(f->fx.s->db,
+		       "SELECT group_concat(name, ',') FROM (SELECT name"
+		       " FROM pragma_table_info('response_slot') WHERE pk > 0"
+		       " ORDER BY pk)"),
+	    "wave_id,team_id,self,id");
+	assert_string_equal(query_text(f->fx.s->db,
+				       "SELECT group_concat(name, ',') FROM"
+				       " pragma_table_info('response_slot')"),
+			    "id,wave_id,team_id,self,filled,answers,import_id");
+	/* A plain scan reads the key order: wave, team, self, id. */
+	assert_string_equal(
+	    query_text(
+		f->fx.s->db,
+		"SELECT group_concat(hex(id) || ':' || wave_id || team_id"
+		" || self || filled || answers || ':'"
+		" || coalesce(import_id, '-'), ' ') FROM response_slot"),
+	    "04:110112:- FF:110000:- 03:111000:- 00:120000:- "
+	    "02:12013x:- 01:210145:1");
+	assert_int_equal(query_int(f->fx.s->db,
+				   "SELECT count(*) FROM sqlite_schema WHERE"
+				   " name = 'response_slot_group'"),
+			 0);
+	assert_int_equal(query_int(f->fx.s->db,
+				   "SELECT count(*) FROM sqlite_schema WHERE"
+				   " name = 'response_slot_import'"),
+			 1);
+	assert_string_equal(
+	    query_text(f->fx.s->db,
+		       "SELECT group_concat(wave_id || item_id || value, ' ')"
+		       " FROM (SELECT r.wave_id, a.item_id, a.value"
+		       " FROM answer a JOIN response r ON r.id = a.response_id"
+		       " ORDER BY 1, 2, 3)"),
+	    "1a1 1a3 1b2 2a4 2b5");
+	assert_string_equal(
+	    query_text(f->fx.s->db, "SELECT item_id FROM declined"), "b");
+	assert_int_equal(query_int(f->fx.s->db, "SELECT count(*) FROM response"
+						" WHERE import_id = 1"),
+			 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1030,6 +1103,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migration_8, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_migration_11, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_migration_16, make_store,
 					    cleanup),
 	};
 
