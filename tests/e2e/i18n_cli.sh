@@ -137,3 +137,13 @@ LC_ALL=es_ES.UTF-8 expect_exit 0 report team --wave 1 --team "Ward 7" \
 expect_in out "se escribió el informe del equipo en $T/r.pdf"
 LC_ALL=cy_GB.UTF-8 expect_exit 0 report team --wave 1 --all -o "$T/all"
 expect_in out "ysgrifennwyd 1 adroddiad tîm o don 1 yn $T/all (cudd: 1, wedi methu: 0; 1 gweithiwr)"
+
+# A roster's problems in the operator's language; the column names are the
+# file's own words and stay as they are.
+printf 'email,name,squad\nann@example.org,Ann,Ward 7\n' >"$T/roster-bad.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "colofn anhysbys 'squad' (disgwylid email, name, team, ac yn ddewisol parent_team, role, language)"
+LC_ALL=es_ES.UTF-8 expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "falta la columna 'team'"
+expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "unknown column 'squad' (expected email, name, team, and optionally parent_team, role, language)"
