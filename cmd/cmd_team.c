@@ -96,8 +96,11 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 				cp_problems_format(&problems, i, line,
 						   sizeof(line)));
 		if (problems.dropped)
-			fprintf(stderr, _("%s: and %zu more problems\n"), path,
-				problems.dropped);
+			fprintf(stderr,
+				cp_ngettext("%s: and %zu more problem\n",
+					    "%s: and %zu more problems\n",
+					    problems.dropped),
+				path, problems.dropped);
 		fprintf(stderr,
 			cp_ngettext("carepulse: %zu problem in %s: nothing "
 				    "was imported\n",

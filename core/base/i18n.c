@@ -340,6 +340,22 @@ const char *cp_gettext_error(const char *msgid)
 	return s;
 }
 
+const char *cp_ngettext_error(const char *one, const char *many,
+			      unsigned long n)
+{
+	locale_t prev;
+	const char *s;
+
+	if (error_lang == NULL)
+		return cp_ngettext(one, many, n);
+	if (locales[error_lang - langs] == (locale_t)0)
+		return n == 1 ? one : many;
+	prev = uselocale(locales[error_lang - langs]);
+	s = dngettext(CP_TEXTDOMAIN, one, many, n);
+	uselocale(prev);
+	return s;
+}
+
 /* What cp_lang_use installed in this thread; NULL: English. */
 static _Thread_local const struct cp_lang *thread_lang;
 

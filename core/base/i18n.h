@@ -116,4 +116,9 @@ void cp_lang_set_errors(const struct cp_lang *l);
 /* msgid in the language of error messages (cp_lang_set_errors). */
 const char *cp_gettext_error(const char *msgid) __attribute__((format_arg(1)));
 
+/* The plural form for n of one/many in the language of error messages. */
+const char *cp_ngettext_error(const char *one, const char *many,
+			      unsigned long n) __attribute__((format_arg(1)))
+__attribute__((format_arg(2)));
+
 #endif

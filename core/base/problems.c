@@ -78,11 +78,16 @@ int cp_problems_to_error(const struct cp_problems *p, struct cp_error *err)
 		return 0;
 	if (p->count == 0)
 		return cp_error_set_at(err, CP_EDATA, p->file, 0, 0,
-				       "%zu problems found", total);
+				       cp_ngettext_error("%zu problem found",
+							 "%zu problems found",
+							 total),
+				       total);
 	if (total == 1)
 		return cp_error_set_at(err, CP_EDATA, p->file, p->items[0].line,
 				       0, "%s", p->items[0].message);
 	return cp_error_set_at(err, CP_EDATA, p->file, p->items[0].line, 0,
-			       "%s (and %zu more problems)",
+			       cp_ngettext_error("%s (and %zu more problem)",
+						 "%s (and %zu more problems)",
+						 total - 1),
 			       p->items[0].message, total - 1);
 }

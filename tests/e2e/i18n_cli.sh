@@ -147,3 +147,7 @@ LC_ALL=es_ES.UTF-8 expect_exit 65 team import "$T/roster-bad.csv"
 expect_in err "falta la columna 'team'"
 expect_exit 65 team import "$T/roster-bad.csv"
 expect_in err "unknown column 'squad' (expected email, name, team, and optionally parent_team, role, language)"
+# Two problems: the first, and how many more, with its plural in Polish.
+printf 'email,name,team\nann@example.org,Ann,Ward 7\nann@example.org,Ann,Ward 4\nbob,Bob,Ward 4\n' >"$T/roster-two.csv"
+LC_ALL=pl_PL.UTF-8 expect_exit 65 team import "$T/roster-two.csv"
+expect_in err "e-mail 'ann@example.org' jest w dwóch zespołach"
