@@ -48,8 +48,8 @@ static int cmd_backup_exec(struct cmd_ctx *c)
 	memset(key, 0, sizeof(key));
 	if (rc)
 		return cmd_report(&c->err);
-	printf("backed up %s to %s, its key to %s (mode 0600: keep them "
-	       "apart from each other, and both safe)\n",
+	printf(_("backed up %s to %s, its key to %s (mode 0600: keep them "
+		 "apart from each other, and both safe)\n"),
 	       c->db_path, file, keyfile);
 	return EXIT_OK;
 }
@@ -133,11 +133,11 @@ static int cmd_restore_exec(struct cmd_ctx *c)
 	memset(key, 0, sizeof(key));
 	memset(old, 0, sizeof(old));
 	if (rc == 0) {
-		printf("restored %s from %s, its key to %s", c->db_path, file,
-		       key_path);
-		printf(checked ? " (the key matches its invitations)\n"
-			       : " (no invitation yet to check the key "
-				 "with)\n");
+		printf(_("restored %s from %s, its key to %s"), c->db_path,
+		       file, key_path);
+		printf("%s", checked ? _(" (the key matches its invitations)\n")
+				     : _(" (no invitation yet to check the key "
+					 "with)\n"));
 	}
 	free(key_path);
 	return rc ? cmd_report(&c->err) : EXIT_OK;

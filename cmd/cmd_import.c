@@ -40,11 +40,17 @@ static int print_problems(const struct cp_problems *p, const char *path)
 		fprintf(stderr, "%s\n",
 			cp_problems_format(p, i, line, sizeof(line)));
 	if (p->dropped)
-		fprintf(stderr, "%s: and %zu more problems\n", path,
-			p->dropped);
+		fprintf(stderr,
+			cp_ngettext("%s: and %zu more problem\n",
+				    "%s: and %zu more problems\n", p->dropped),
+			path, p->dropped);
 	fprintf(stderr,
-		"carepulse: %zu problem%s in %s: nothing was imported\n", total,
-		total == 1 ? "" : "s", path);
+		cp_ngettext("carepulse: %zu problem in %s: nothing was "
+			    "imported\n",
+			    "carepulse: %zu problems in %s: nothing was "
+			    "imported\n",
+			    total),
+		total, path);
 	return EXIT_DATA;
 }
 

@@ -39,8 +39,8 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 			   (unsigned long)r->months),
 	       prefix, r->months, when);
 	if (r->nwaves)
-		printf("%-6s %-22s %10s %9s %12s\n", "wave", "closed",
-		       "responses", "comments", "invitations");
+		printf("%-6s %-22s %10s %9s %12s\n", _("wave"), _("closed"),
+		       _("responses"), _("comments"), _("invitations"));
 	for (size_t i = 0; i < r->nwaves; i++) {
 		const struct cp_purge_row *w = &r->waves[i];
 		cp_when_format(w->closed_at, when, sizeof(when));

@@ -93,6 +93,10 @@ static const struct cmd_opt compare_opts[COMPARE_NOPTS] = {
  * fixed text is then drawn in it (this thread's locale, kept by the
  * worker processes of --all); results pool every language's answers.
  */
+/* The operator's locale, while the report's language is in use. */
+static locale_t operator_locale;
+static bool switched;
+
 static int report_language(struct cmd_ctx *c, int language_opt)
 {
 	const char *given = cmd_value(c, language_opt);
@@ -120,8 +124,16 @@ static int report_language(struct cmd_ctx *c, int language_opt)
 			"so the report is in English (scripts/setup installs "
 			"it)\n",
 			l->locale);
-	(void)cp_lang_use(l);
+	operator_locale = cp_lang_use(l);
+	switched = true;
 	return 0;
+}
+
+void cmd_report_language_end(void)
+{
+	if (switched)
+		cp_lang_end(operator_locale);
+	switched = false;
 }
 
 /*
@@ -214,10 +226,14 @@ static int wave_number(struct cmd_ctx *c, int wave_opt, int64_t *wave)
 	return 0;
 }
 
-static int write_status(const char *what, const char *path)
+static int write_status(bool comparison, const char *path)
 {
-	if (printf("wrote %s to %s\n", what, path) < 0 || fflush(stdout)) {
-		fprintf(stderr, "carepulse: cannot write to stdout\n");
+	cmd_report_language_end();
+	if (printf(comparison ? _("wrote the comparison report to %s\n")
+			      : _("wrote the team report to %s\n"),
+		   path) < 0 ||
+	    fflush(stdout)) {
+		fprintf(stderr, "%s", _("carepulse: cannot write to stdout\n"));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -272,7 +288,7 @@ static int cmd_report_team_exec(struct cmd_ctx *c)
 		return rc;
 	if (rp_write_team_report(c->store, team_name, wave, path, &o, &c->err))
 		return cmd_report(&c->err);
-	return write_status("the team report", path);
+	return write_status(false, path);
 }
 
 static int cmd_report_compare_exec(struct cmd_ctx *c)
@@ -305,7 +321,7 @@ static int cmd_report_compare_exec(struct cmd_ctx *c)
 		return rc;
 	if (rp_write_compare_report(c->store, wave, m, so, path, &o, &c->err))
 		return cmd_report(&c->err);
-	return write_status("the comparison report", path);
+	return write_status(true, path);
 }
 
 const struct cmd_entry cmd_report_team_entry = {

@@ -71,24 +71,29 @@ static void show_text(const struct cp_survey *s)
 	printf("%s %s: %s\n", s->id, s->version, s->title);
 	if (s->description)
 		printf("%s\n", s->description);
-	printf("kind %s, locale %s, %zu item%s, %zu open question%s\n",
-	       s->kind == CP_SURVEY_SELF ? "self" : "team", s->locale,
-	       s->nitems, s->nitems == 1 ? "" : "s", s->nquestions,
-	       s->nquestions == 1 ? "" : "s");
+	/* TRANSLATORS: kind (self or team) and locale are names; the
+	 * counts follow. */
+	printf(_("kind %s, locale %s"),
+	       s->kind == CP_SURVEY_SELF ? "self" : "team", s->locale);
+	printf(cp_ngettext(", %zu item", ", %zu items", s->nitems), s->nitems);
+	printf(cp_ngettext(", %zu open question\n", ", %zu open questions\n",
+			   s->nquestions),
+	       s->nquestions);
 	if (s->ntranslations) {
-		printf("languages: %s", s->locale);
+		printf(_("languages: %s"), s->locale);
 		for (size_t i = 0; i < s->ntranslations; i++)
 			printf(", %s%s", s->translations[i].lang,
-			       s->translations[i].needs_review ? " (to review)"
-							       : "");
+			       s->translations[i].needs_review
+				   ? _(" (to review)")
+				   : "");
 		printf("\n");
 	}
 	if (s->prefer_not_to_say)
-		printf("prefer not to say: \"%s\"\n", s->prefer_not_to_say);
-	printf("scale: ");
+		printf(_("prefer not to say: \"%s\"\n"), s->prefer_not_to_say);
+	printf("%s", _("scale: "));
 	for (int v = s->scale.min; v <= s->scale.max; v++)
 		printf("%d %s%s%s", v, s->scale.labels[v - s->scale.min],
-		       s->scale.favourable[v] ? " (favourable)" : "",
+		       s->scale.favourable[v] ? _(" (favourable)") : "",
 		       v < s->scale.max ? ", " : "\n");
 	for (int g = 0; g < ngroups; g++) {
 		for (size_t d = 0; d < s->ndims; d++) {
@@ -102,7 +107,7 @@ static void show_text(const struct cp_survey *s)
 					printf("  %-22s %s%s\n", s->items[i].id,
 					       s->items[i].text,
 					       s->items[i].reverse
-						   ? "  (reverse-scored)"
+						   ? _("  (reverse-scored)")
 						   : "");
 		}
 	}
@@ -112,7 +117,7 @@ static void show_text(const struct cp_survey *s)
 			       s->items[i].id, s->items[i].text,
 			       s->items[i].labels[0], s->items[i].labels[1]);
 	if (s->nquestions)
-		printf("\nopen questions:\n");
+		printf("%s", _("\nopen questions:\n"));
 	for (size_t q = 0; q < s->nquestions; q++)
 		printf("  %-22s %s\n", s->questions[q].id,
 		       s->questions[q].text);
@@ -167,8 +172,9 @@ static int cmd_survey_validate_exec(struct cmd_ctx *c)
 				status = st;
 			continue;
 		}
-		printf("%s: ok (%s %s, %zu dimensions, %zu items, %zu open "
-		       "questions)\n",
+		/* TRANSLATORS: file: ok (survey id, version, counts) */
+		printf(_("%s: ok (%s %s, %zu dimensions, %zu items, %zu open "
+			 "questions)\n"),
 		       c->argv[i], s->id, s->version, s->ndims, s->nitems,
 		       s->nquestions);
 		cp_survey_free(s);

@@ -50,9 +50,16 @@ static int preview(struct cmd_ctx *c, const struct cp_roster_changes *ch)
 	int k, rc;
 
 	rc = cmd_threshold(c, 0, &k);
-	if (rc == 0)
+	if (rc == 0) {
+		/* JSON is the same in every language: its texts in English. */
+		locale_t prev = c->format == FORMAT_JSON
+				    ? cp_lang_use(cp_lang_default())
+				    : (locale_t)0;
 		rc = cp_preview_build(&p, ch->teams, ch->nteams, NULL, 0, false,
 				      k, &c->err);
+		if (c->format == FORMAT_JSON)
+			cp_lang_end(prev);
+	}
 	if (rc == 0 && cmd_print_preview(stdout, p, c->format))
 		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	cp_preview_free(p);
@@ -89,8 +96,11 @@ static int cmd_team_import_exec(struct cmd_ctx *c)
 				cp_problems_format(&problems, i, line,
 						   sizeof(line)));
 		if (problems.dropped)
-			fprintf(stderr, _("%s: and %zu more problems\n"), path,
-				problems.dropped);
+			fprintf(stderr,
+				cp_ngettext("%s: and %zu more problem\n",
+					    "%s: and %zu more problems\n",
+					    problems.dropped),
+				path, problems.dropped);
 		fprintf(stderr,
 			cp_ngettext("carepulse: %zu problem in %s: nothing "
 				    "was imported\n",

@@ -70,9 +70,16 @@ static int preview(struct cmd_ctx *c, const int64_t *teams, size_t nteams,
 	rc = cmd_threshold(c, wave_k, &k);
 	if (rc == 0)
 		rc = cp_store_team_list(c->store, &all, &nall, &c->err);
-	if (rc == 0)
+	if (rc == 0) {
+		/* JSON is the same in every language: its texts in English. */
+		locale_t prev = c->format == FORMAT_JSON
+				    ? cp_lang_use(cp_lang_default())
+				    : (locale_t)0;
 		rc = cp_preview_build(&p, all, nall, teams, nteams, subteams, k,
 				      &c->err);
+		if (c->format == FORMAT_JSON)
+			cp_lang_end(prev);
+	}
 	if (rc == 0 && cmd_print_preview(stdout, p, c->format))
 		rc = cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	cp_preview_free(p);
@@ -224,17 +231,18 @@ static void show_posts(struct cmd_ctx *c, int64_t wave)
 
 	if (cp_store_chat_teams(c->store, wave, &t, &n, &c->err))
 		return;
-	printf("  team posts:\n");
+	printf("%s", _("  team posts:\n"));
 	for (size_t i = 0; i < n; i++) {
 		printf("    %-20s %s", t[i].team,
-		       t[i].announce_state == 2	  ? "announced"
-		       : t[i].announce_state == 0 ? "not announced yet"
-						  : "announcement not sent");
+		       t[i].announce_state == 2	  ? _("announced")
+		       : t[i].announce_state == 0 ? _("not announced yet")
+						  : _("announcement not sent"));
 		if (t[i].posts > 1)
-			printf(", %d reminder%s", t[i].posts - 1,
-			       t[i].posts == 2 ? "" : "s");
+			printf(cp_ngettext(", %d reminder", ", %d reminders",
+					   (unsigned long)(t[i].posts - 1)),
+			       t[i].posts - 1);
 		if (t[i].last_error)
-			printf(" (last failure: %s)", t[i].last_error);
+			printf(_(" (last failure: %s)"), t[i].last_error);
 		printf("\n");
 	}
 	cp_store_chat_teams_free(t, n);
@@ -248,34 +256,35 @@ static void print_next(struct cmd_ctx *c, const struct cp_wave *w)
 	struct cp_error err = {0};
 
 	if (cp_wave_next_info(c->store, w, &nx, &err)) {
-		printf("  next         unknown (%s)\n", err.message);
+		printf(_("  next         unknown (%s)\n"), err.message);
 		return;
 	}
 	cp_wave_cadence(nx.series.every_days, nx.series.every_months, every,
 			sizeof(every));
 	switch (nx.kind) {
 	case CP_NEXT_ONE_OFF:
-		printf("  next         none: a one-off wave\n");
+		printf("%s", _("  next         none: a one-off wave\n"));
 		break;
 	case CP_NEXT_WAVE:
-		printf("  next         wave %lld, opening %s (series %lld, "
-		       "%s)\n",
+		printf(_("  next         wave %lld, opening %s (series %lld, "
+			 "%s)\n"),
 		       (long long)nx.wave,
 		       cp_when_format(nx.at, when, sizeof(when)),
 		       (long long)nx.series.id, every);
 		break;
 	case CP_NEXT_AT:
-		printf("  next         next wave opens %s (series %lld, %s)\n",
-		       cp_when_format(nx.at, when, sizeof(when)),
-		       (long long)nx.series.id, every);
+		printf(
+		    _("  next         next wave opens %s (series %lld, %s)\n"),
+		    cp_when_format(nx.at, when, sizeof(when)),
+		    (long long)nx.series.id, every);
 		break;
 	case CP_NEXT_PAUSED:
-		printf("  next         none while series %lld is paused (%s; "
-		       "'carepulse wave series resume %lld')\n",
+		printf(_("  next         none while series %lld is paused (%s; "
+			 "'carepulse wave series resume %lld')\n"),
 		       (long long)nx.series.id, every, (long long)nx.series.id);
 		break;
 	case CP_NEXT_STOPPED:
-		printf("  next         none: series %lld was stopped\n",
+		printf(_("  next         none: series %lld was stopped\n"),
 		       (long long)nx.series.id);
 		break;
 	}
@@ -304,50 +313,50 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 					 0, &failed, &nfailed, &c->err);
 	if (rc)
 		goto done;
-	printf("wave %lld\n", (long long)w.id);
-	printf("  status       %s\n", cp_wave_status_name(w.status));
-	printf("  opens        %s\n",
+	printf(_("wave %lld\n"), (long long)w.id);
+	printf(_("  status       %s\n"), cp_wave_status_name(w.status));
+	printf(_("  opens        %s\n"),
 	       cp_when_format(w.opens_at, when, sizeof(when)));
-	printf("  closes       %s\n",
+	printf(_("  closes       %s\n"),
 	       cp_when_format(w.closes_at, when, sizeof(when)));
 	if (w.closed_at)
-		printf("  closed       %s\n",
+		printf(_("  closed       %s\n"),
 		       cp_when_format(w.closed_at, when, sizeof(when)));
 	if (w.status == CP_WAVE_CANCELLED)
-		printf("  cancelled    %s%s%s (its answers were deleted)\n",
+		printf(_("  cancelled    %s%s%s (its answers were deleted)\n"),
 		       cp_when_format(w.cancelled_at, when, sizeof(when)),
 		       w.cancel_reason[0] ? ": " : "", w.cancel_reason);
-	printf("  channel      %s\n", w.channel);
+	printf(_("  channel      %s\n"), w.channel);
 	print_next(c, &w);
-	printf("  teams       ");
+	printf("%s", _("  teams       "));
 	for (size_t i = 0; i < nteams; i++)
 		for (size_t j = 0; j < nall; j++)
 			if (all[j].id == teams[i])
 				printf(" %s%s", all[j].name,
 				       i + 1 < nteams ? "," : "");
-	printf("%s\n", w.include_subteams ? " (with sub-teams)" : "");
-	printf("  invitations  %lld", (long long)s.invitations);
+	printf("%s\n", w.include_subteams ? _(" (with sub-teams)") : "");
+	printf(_("  invitations  %lld"), (long long)s.invitations);
 	if (s.self)
-		printf(" (%lld leader self-assessments)", (long long)s.self);
-	printf("\n    pending    %lld\n    sending    %lld\n    sent       "
-	       "%lld\n    failed     %lld\n",
+		printf(_(" (%lld leader self-assessments)"), (long long)s.self);
+	printf(_("\n    pending    %lld\n    sending    %lld\n    sent       "
+		 "%lld\n    failed     %lld\n"),
 	       (long long)s.pending, (long long)s.sending, (long long)s.sent,
 	       (long long)s.failed);
-	printf("  reminders    %lld sent\n", (long long)s.reminders);
+	printf(_("  reminders    %lld sent\n"), (long long)s.reminders);
 	/* A count only: who answered is never shown. */
-	printf("  answered     %lld of %lld\n", (long long)s.answered,
+	printf(_("  answered     %lld of %lld\n"), (long long)s.answered,
 	       (long long)s.invitations);
 	if (strcmp(w.channel, "slack") == 0 || strcmp(w.channel, "teams") == 0)
 		show_posts(c, id);
 	if (nfailed) {
-		printf("  failures:\n");
+		printf("%s", _("  failures:\n"));
 		for (size_t i = 0; i < nfailed; i++) {
 			printf("    %s (%s): %s", failed[i].email,
 			       failed[i].team,
 			       failed[i].last_error ? failed[i].last_error
-						    : "unknown");
+						    : _("unknown"));
 			if (failed[i].next_attempt_at)
-				printf(" [retried after %s]",
+				printf(_(" [retried after %s]"),
 				       cp_when_format(failed[i].next_attempt_at,
 						      when, sizeof(when)));
 			printf("\n");
@@ -572,12 +581,12 @@ static int series_list(struct cmd_ctx *c)
 static int cmd_wave_series_exec(struct cmd_ctx *c)
 {
 	static const struct {
-		const char *word, *done;
+		const char *word;
 		enum cp_series_state state;
 	} actions[] = {
-	    {"pause", "paused", CP_SERIES_PAUSED},
-	    {"resume", "resumed", CP_SERIES_ACTIVE},
-	    {"stop", "stopped", CP_SERIES_STOPPED},
+	    {"pause", CP_SERIES_PAUSED},
+	    {"resume", CP_SERIES_ACTIVE},
+	    {"stop", CP_SERIES_STOPPED},
 	};
 	const char *what = c->argc ? c->argv[0] : "list";
 	int64_t id = 0;
@@ -593,16 +602,15 @@ static int cmd_wave_series_exec(struct cmd_ctx *c)
 		if (cp_series_set_state(c->store, id, actions[i].state,
 					&c->err))
 			return cmd_report(&c->err);
-		printf("%s series %lld", actions[i].done, (long long)id);
-		if (actions[i].state == CP_SERIES_ACTIVE)
-			printf(": 'carepulse tick' makes its next wave when "
-			       "its time comes");
-		else if (actions[i].state == CP_SERIES_PAUSED)
-			printf(": no new waves until it is resumed; open "
-			       "waves run to their end");
-		else
-			printf(": no more waves; open ones run to their end");
-		printf("\n");
+		printf(actions[i].state == CP_SERIES_ACTIVE
+			   ? _("resumed series %lld: 'carepulse tick' makes "
+			       "its next wave when its time comes\n")
+		       : actions[i].state == CP_SERIES_PAUSED
+			   ? _("paused series %lld: no new waves until it is "
+			       "resumed; open waves run to their end\n")
+			   : _("stopped series %lld: no more waves; open ones "
+			       "run to their end\n"),
+		       (long long)id);
 		return EXIT_OK;
 	}
 	return cmd_usage_error(c, "'%s': expected list, pause, resume or stop",

@@ -25,6 +25,9 @@ int main(int argc, char **argv)
 	if (cp_i18n_init(NULL, &err))
 		return cmd_report(&err);
 	(void)cp_lang_use(cli);
+	/* Errors, from any thread, in the operator's language too: serve's
+	 * log is in one language, not each request's (i18n.h). */
+	cp_lang_set_errors(cli);
 	if (argc < 2) {
 		cmd_print_overview(stderr);
 		return EXIT_USAGE;

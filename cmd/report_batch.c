@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "i18n.h"
 #include "output.h"
 #include "report_batch.h"
 #include "report_write.h"
@@ -298,6 +299,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 			;
 	if (done < n)
 		progress(c->stderr_tty, n, n);
+	/* The reports are written: the rest is for the operator. */
+	cmd_report_language_end();
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &sh->jobs[i];
 		if (j->status == JOB_HIDDEN)
@@ -305,8 +308,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 		if (j->status == JOB_WRITTEN || j->status == JOB_HIDDEN)
 			continue;
 		if (j->status == JOB_NOT_DONE)
-			snprintf(j->message, sizeof(j->message),
-				 "its worker stopped before writing it");
+			snprintf(j->message, sizeof(j->message), "%s",
+				 _("its worker stopped before writing it"));
 		failed++;
 		fprintf(stderr, "carepulse: %s: %s\n", teams[i].name,
 			j->message);
@@ -315,13 +318,17 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 		rc = cmd_report(&c->err);
 		goto done;
 	}
-	if (printf("wrote %zu team report%s of wave %lld to %s (%zu hidden, "
-		   "%zu failed; %zu worker%s); index: %s/index.csv\n",
-		   n - failed, n - failed == 1 ? "" : "s", (long long)wave,
-		   b->dir, hidden, failed, workers, workers == 1 ? "" : "s",
-		   b->dir) < 0 ||
+	if (printf(cp_ngettext("wrote %zu team report of wave %lld to %s",
+			       "wrote %zu team reports of wave %lld to %s",
+			       n - failed),
+		   n - failed, (long long)wave, b->dir) < 0 ||
+	    printf(cp_ngettext(" (%zu hidden, %zu failed; %zu worker)",
+			       " (%zu hidden, %zu failed; %zu workers)",
+			       workers),
+		   hidden, failed, workers) < 0 ||
+	    printf(_("; index: %s/index.csv\n"), b->dir) < 0 ||
 	    fflush(stdout)) {
-		fprintf(stderr, "carepulse: cannot write to stdout\n");
+		fprintf(stderr, "%s", _("carepulse: cannot write to stdout\n"));
 		rc = EXIT_IO;
 	} else if (failed) {
 		rc = EXIT_FAIL;

@@ -27,4 +27,8 @@ struct report_batch {
  */
 int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b);
 
+/* Back to the operator's language after the report's (--language): what
+ * the command says about the files it wrote is for the operator. */
+void cmd_report_language_end(void);
+
 #endif

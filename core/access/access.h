@@ -19,8 +19,8 @@
  *   - added: cp_session_rotate (end the old id, make a fresh one),
  *     cp_access_viewer_get, cp_access_list, cp_access_log_list and the
  *     results-ready mail (cp_access_ready_*), used by the CLI and tick;
- *     in deliver.h, cp_deliver_signin_link mails a sign-in link and
- *     cp_deliver_ready the results-ready mails;
+ *     in deliver.h, cp_deliver_ready the results-ready mails (the
+ *     sign-in link goes by the portal's own mailer, core/portal);
  *   - struct cp_audit_row is the store's (store.h).
  */
 #ifndef CP_ACCESS_H
@@ -144,8 +144,8 @@ int cp_access_viewer_get(struct cp_store *s, int64_t viewer_id,
  * and neither its address nor client (the peer's address as text) is
  * over its hourly limit, *send is true and token holds a fresh sign-in
  * token (only its SHA-256 is stored; it lives access.signin_ttl seconds
- * and is used once): the caller builds the link and mails it with
- * cp_deliver_signin_link (deliver.h). Otherwise *send is false and
+ * and is used once): the caller builds the link and mails it (the
+ * portal's mailer, core/portal/portal.c). Otherwise *send is false and
  * token is "". The same work is done either way (a token is made and
  * hashed, the counters are written), and the caller answers
  * identically: no enumeration. A malformed address is *send false too,
@@ -154,6 +154,10 @@ int cp_access_viewer_get(struct cp_store *s, int64_t viewer_id,
 int cp_signin_request(struct cp_store *s, const char *email, const char *client,
 		      int64_t now, char token[CP_ACCESS_SECRET_SIZE],
 		      bool *send, struct cp_error *err);
+
+/* How long a sign-in link works (access.signin_ttl), in seconds: what
+ * the mail and the "check your mail" page tell the person. */
+int cp_signin_ttl(struct cp_store *s, int64_t *seconds, struct cp_error *err);
 
 /* Uses a sign-in token: *viewer_id is whom it signs in. CP_ECONFLICT when
  * it is unknown, used or expired (one message for all three), and it can

@@ -81,6 +81,11 @@ static int viewer_with_access(struct cp_store *s, const char *email,
 	return rc;
 }
 
+int cp_signin_ttl(struct cp_store *s, int64_t *seconds, struct cp_error *err)
+{
+	return cp_access_config_seconds(s, CP_ACCESS_KEY_TTL, seconds, err);
+}
+
 int cp_signin_request(struct cp_store *s, const char *email, const char *client,
 		      int64_t now, char token[CP_ACCESS_SECRET_SIZE],
 		      bool *send, struct cp_error *err)
@@ -102,8 +107,7 @@ int cp_signin_request(struct cp_store *s, const char *email, const char *client,
 	rc = rc ? rc : hash_text(token, hash, err);
 	rc = rc ? rc : hash_text(lower, akey, err);
 	rc = rc ? rc : hash_text(client, ckey, err);
-	rc =
-	    rc ? rc : cp_access_config_seconds(s, CP_ACCESS_KEY_TTL, &ttl, err);
+	rc = rc ? rc : cp_signin_ttl(s, &ttl, err);
 	rc = rc ? rc
 		: cp_config_get_int(s, CP_ACCESS_KEY_PER_ADDRESS, &per_address,
 				    err);

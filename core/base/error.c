@@ -29,7 +29,8 @@ static int vset(struct cp_error *err, int code, const char *file, int line,
 	err->code = code;
 	/* In the calling thread's language when the message is one marked
 	 * N_() for translation (i18n.h); as written otherwise. */
-	vsnprintf(err->message, sizeof(err->message), cp_gettext(fmt), ap);
+	vsnprintf(err->message, sizeof(err->message), cp_gettext_error(fmt),
+		  ap);
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->line = line;
 	err->column = column;

@@ -317,6 +317,45 @@ const struct cp_lang *cp_lang_effective(const struct cp_lang *l)
 	return cp_lang_available(l) ? l : &langs[0];
 }
 
+/* The language of error messages; NULL: each thread's own. */
+static const struct cp_lang *error_lang;
+
+void cp_lang_set_errors(const struct cp_lang *l)
+{
+	error_lang = l ? cp_lang_effective(l) : NULL;
+}
+
+const char *cp_gettext_error(const char *msgid)
+{
+	locale_t prev;
+	const char *s;
+
+	if (error_lang == NULL)
+		return cp_gettext(msgid);
+	if (locales[error_lang - langs] == (locale_t)0)
+		return msgid; /* English (or not initialised) */
+	prev = uselocale(locales[error_lang - langs]);
+	s = dgettext(CP_TEXTDOMAIN, msgid);
+	uselocale(prev);
+	return s;
+}
+
+const char *cp_ngettext_error(const char *one, const char *many,
+			      unsigned long n)
+{
+	locale_t prev;
+	const char *s;
+
+	if (error_lang == NULL)
+		return cp_ngettext(one, many, n);
+	if (locales[error_lang - langs] == (locale_t)0)
+		return n == 1 ? one : many;
+	prev = uselocale(locales[error_lang - langs]);
+	s = dngettext(CP_TEXTDOMAIN, one, many, n);
+	uselocale(prev);
+	return s;
+}
+
 /* What cp_lang_use installed in this thread; NULL: English. */
 static _Thread_local const struct cp_lang *thread_lang;
 

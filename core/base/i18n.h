@@ -103,4 +103,22 @@ void cp_lang_end(locale_t previous);
  * is set. */
 const struct cp_lang *cp_lang_current(void);
 
+/*
+ * Error messages (cp_error_set) are for whoever runs the program: with l
+ * set (the operator's language, main.c), every thread writes them in l,
+ * whatever language it speaks to a respondent or viewer at the time, so
+ * that serve's log and tick's errors are in one language. NULL (the
+ * default): in the calling thread's language. Call before any thread
+ * starts (after cp_i18n_init).
+ */
+void cp_lang_set_errors(const struct cp_lang *l);
+
+/* msgid in the language of error messages (cp_lang_set_errors). */
+const char *cp_gettext_error(const char *msgid) __attribute__((format_arg(1)));
+
+/* The plural form for n of one/many in the language of error messages. */
+const char *cp_ngettext_error(const char *one, const char *many,
+			      unsigned long n) __attribute__((format_arg(1)))
+__attribute__((format_arg(2)));
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 void cp_problems_init(struct cp_problems *p, const char *file)
 {
@@ -47,7 +48,8 @@ void cp_problems_add(struct cp_problems *p, int line, const char *field,
 	pr->line = line;
 	cp_strlcpy(pr->field, field ? field : "", sizeof(pr->field));
 	va_start(ap, fmt);
-	vsnprintf(pr->message, sizeof(pr->message), fmt, ap);
+	/* A format marked N_() in the language of errors (i18n.h). */
+	vsnprintf(pr->message, sizeof(pr->message), cp_gettext_error(fmt), ap);
 	va_end(ap);
 }
 
@@ -76,11 +78,16 @@ int cp_problems_to_error(const struct cp_problems *p, struct cp_error *err)
 		return 0;
 	if (p->count == 0)
 		return cp_error_set_at(err, CP_EDATA, p->file, 0, 0,
-				       "%zu problems found", total);
+				       cp_ngettext_error("%zu problem found",
+							 "%zu problems found",
+							 total),
+				       total);
 	if (total == 1)
 		return cp_error_set_at(err, CP_EDATA, p->file, p->items[0].line,
 				       0, "%s", p->items[0].message);
 	return cp_error_set_at(err, CP_EDATA, p->file, p->items[0].line, 0,
-			       "%s (and %zu more problems)",
+			       cp_ngettext_error("%s (and %zu more problem)",
+						 "%s (and %zu more problems)",
+						 total - 1),
 			       p->items[0].message, total - 1);
 }

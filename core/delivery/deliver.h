@@ -96,17 +96,6 @@ struct cp_ready_report {
 int cp_deliver_ready(struct cp_store *st, const struct cp_send_options *o,
 		     struct cp_ready_report *r, struct cp_error *err);
 
-/*
- * Mails the portal's sign-in link (built by the caller from the token of
- * cp_signin_request, access.h) to email: through SMTP when smtp.url is
- * set, else into the outbox folder, from mail.from. ttl (seconds) is how
- * long it works, said in the mail. The link is never logged and the
- * message buffers are wiped. CP_EUNAVAIL when the peer did not take it;
- * the caller still answers the viewer as if it had (no enumeration).
- */
-int cp_deliver_signin_link(struct cp_store *st, const char *email,
-			   const char *link, int64_t ttl, struct cp_error *err);
-
 struct cp_tick_report {
 	size_t opened, closed, created;
 	struct cp_ready_report ready;

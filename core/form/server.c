@@ -239,7 +239,10 @@ static void logf_(struct cp_server *s, const char *fmt, ...)
 	if (s->opt.log == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	/* A message marked N_() in the log's one language (the operator's:
+	 * cp_lang_set_errors), whatever the request's; access lines (not
+	 * marked) as written. */
+	vsnprintf(line, sizeof(line), cp_gettext_error(fmt), ap);
 	va_end(ap);
 	s->opt.log(s->opt.log_arg, line);
 	/* A message is written at once; access lines wait for log_flush. */
@@ -832,13 +835,13 @@ static void write_batch(struct cp_server *s, struct request *batch)
 
 	began = cp_store_begin(s->wstore, &err) == 0;
 	if (!began)
-		logf_(s, "error: %s", err.message);
+		logf_(s, N_("error: %s"), err.message);
 	for (struct request *rq = batch; rq; rq = rq->next) {
 		rq->outcome = OUT_FAILED;
 		if (!began)
 			continue;
 		if (cp_store_savepoint(s->wstore, SAVEPOINT, &err)) {
-			logf_(s, "error: %s", err.message);
+			logf_(s, N_("error: %s"), err.message);
 			continue;
 		}
 		/* A submission's invitation is marked by the id its
@@ -851,7 +854,7 @@ static void write_batch(struct cp_server *s, struct request *batch)
 					      &state, &err)
 			: cp_link_store(s->wstore, rq->hash, &rq->answers,
 					rq->survey_ref, &state, &err)) {
-			logf_(s, "error: a submission was not stored: %s",
+			logf_(s, N_("error: a submission was not stored: %s"),
 			      err.message);
 			cp_store_rollback_to(s->wstore, SAVEPOINT);
 			continue;
@@ -868,7 +871,8 @@ static void write_batch(struct cp_server *s, struct request *batch)
 			rq->outcome = OUT_STOPPED;
 	}
 	if (began && cp_store_commit(s->wstore, &err)) {
-		logf_(s, "error: a batch was not committed: %s", err.message);
+		logf_(s, N_("error: a batch was not committed: %s"),
+		      err.message);
 		for (struct request *rq = batch; rq; rq = rq->next)
 			rq->outcome = OUT_FAILED;
 	}
@@ -1239,7 +1243,7 @@ static enum MHD_Result send_form(struct request *rq,
 	if (st == NULL || ((rc = cp_store_team_about(st, inv->team_id, &team,
 						     &leaders, &err)) &&
 			   rc != CP_ENOTFOUND)) {
-		logf_(rq->srv, "error: %s", err.message);
+		logf_(rq->srv, N_("error: %s"), err.message);
 		return send_outcome(rq, OUT_FAILED);
 	}
 	f.team = team;
@@ -1278,7 +1282,7 @@ static bool link_page(struct request *rq, const uint8_t hash[CP_SHA256_LEN],
 	enum cp_link_state state;
 
 	if (st == NULL || cp_link_lookup(st, hash, inv, wave, &state, &err)) {
-		logf_(rq->srv, "error: %s", err.message);
+		logf_(rq->srv, N_("error: %s"), err.message);
 		*ret = send_outcome(rq, OUT_FAILED);
 		return true;
 	}
@@ -1287,7 +1291,7 @@ static bool link_page(struct request *rq, const uint8_t hash[CP_SHA256_LEN],
 		*survey = survey_get(rq->srv, st, cp_link_survey_ref(inv, wave),
 				     &err);
 		if (*survey == NULL) {
-			logf_(rq->srv, "error: %s", err.message);
+			logf_(rq->srv, N_("error: %s"), err.message);
 			*ret = send_outcome(rq, OUT_FAILED);
 			return true;
 		}
@@ -1624,7 +1628,7 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	st = reply ? reader(s, &err) : NULL;
 	if (st == NULL) {
 		if (reply)
-			logf_(s, "error: %s", err.message);
+			logf_(s, N_("error: %s"), err.message);
 		free(reply);
 		return portal_failure(rq, 503);
 	}
@@ -1658,7 +1662,7 @@ static enum MHD_Result portal_answer(struct request *rq, const char *url)
 	cp_lang_end(prev);
 	cp_strlcpy(rq->portal_route, reply->route, sizeof(rq->portal_route));
 	if (rc) {
-		logf_(s, "error: %s", err.message);
+		logf_(s, N_("error: %s"), err.message);
 		return portal_failure(rq, 500);
 	}
 	if (reply->location[0]) {

@@ -193,34 +193,39 @@ static struct cp_answers *row_start(struct import *im, int line,
 	bool known;
 	int64_t id;
 
+	/* TRANSLATORS: each %s first in these messages is where the row
+	 * is: "" or "record 3: ". */
 	if (team == NULL || *team == '\0') {
-		cp_problems_add(im->problems, line, "team", "%steam is empty",
-				where);
+		cp_problems_add(im->problems, line, "team",
+				N_("%steam is empty"), where);
 		return NULL;
 	}
 	id = team_of(im, team, &known);
 	if (id == 0) {
 		cp_problems_add(im->problems, line, "team",
-				known ? "%steam '%s' is not in this wave"
-				      : "%steam '%s' does not exist",
+				known ? N_("%steam '%s' is not in this wave")
+				      : N_("%steam '%s' does not exist"),
 				where, show(team, v));
 		return NULL;
 	}
 	if (im->keyed && (key == NULL || *key == '\0')) {
-		cp_problems_add(im->problems, line, "id",
-				"%sid is empty: when the file names its rows, "
-				"every row needs its own",
-				where);
+		cp_problems_add(
+		    im->problems, line, "id",
+		    N_("%sid is empty: when the file names its rows, "
+		       "every row needs its own"),
+		    where);
 		return NULL;
 	}
 	if (key && strlen(key) > MAX_ID) {
 		cp_problems_add(im->problems, line, "id",
-				"%sid is longer than %d bytes", where, MAX_ID);
+				N_("%sid is longer than %d bytes"), where,
+				MAX_ID);
 		return NULL;
 	}
 	if (self && im->survey[1] == NULL) {
 		cp_problems_add(im->problems, line, "self",
-				"%sthis wave has no self-assessment", where);
+				N_("%sthis wave has no self-assessment"),
+				where);
 		return NULL;
 	}
 	if (!grow_rows(im)) {
@@ -246,9 +251,12 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 		    const char *comments_prefix)
 {
 	const struct cp_survey *s = a->survey;
-	char field[160], v[SHOW_MAX + 4];
+	char field[160], v[SHOW_MAX + 4], or_declined[64];
 	size_t r = im->nrows;
 
+	/* TRANSLATORS: after "from 1 to 5": the token that declines. */
+	snprintf(or_declined, sizeof(or_declined), _(" or %s"),
+		 CP_ANSWER_DECLINED_TOKEN);
 	if (cp_answers_check(a)) {
 		for (size_t i = 0; i < s->nitems; i++) {
 			int pr = a->item_problem[i];
@@ -260,22 +268,21 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 				bool enps = s->items[i].type == CP_ITEM_ENPS;
 				cp_problems_add(
 				    im->problems, line, field,
-				    "%s%s: '%s' is not a whole "
-				    "number from %d to %d%s",
+				    N_("%s%s: '%s' is not a whole "
+				       "number from %d to %d%s"),
 				    where, field,
 				    show(a->raw[i] ? a->raw[i] : "", v),
 				    enps ? CP_ENPS_MIN : s->scale.min,
 				    enps ? CP_ENPS_MAX : s->scale.max,
-				    s->items[i].prefer_not_to_say
-					? " or " CP_ANSWER_DECLINED_TOKEN
-					: "");
+				    s->items[i].prefer_not_to_say ? or_declined
+								  : "");
 			} else
 				cp_problems_add(
 				    im->problems, line, field, "%s%s: %s",
 				    where, field,
 				    pr == CP_FIELD_MISSING
-					? "no answer"
-					: cp_field_problem_text(pr));
+					? _("no answer")
+					: _(cp_field_problem_text(pr)));
 		}
 		for (size_t q = 0; q < s->nquestions; q++) {
 			int pr = a->question_problem[q];
@@ -285,18 +292,19 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 				 s->questions[q].id);
 			if (pr == CP_FIELD_TOO_LONG)
 				cp_problems_add(im->problems, line, field,
-						"%s%s: longer than %d "
-						"characters",
+						N_("%s%s: longer than %d "
+						   "characters"),
 						where, field,
 						s->questions[q].max_length);
 			else if (pr == CP_FIELD_BAD_TEXT)
-				cp_problems_add(im->problems, line, field,
-						"%s%s: not valid UTF-8 text",
-						where, field);
+				cp_problems_add(
+				    im->problems, line, field,
+				    N_("%s%s: not valid UTF-8 text"), where,
+				    field);
 			else
 				cp_problems_add(im->problems, line, field,
 						"%s%s: %s", where, field,
-						cp_field_problem_text(pr));
+						_(cp_field_problem_text(pr)));
 		}
 		return;
 	}
@@ -324,7 +332,7 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 	im->ncols = rec->nfields;
 	if (rec->nfields > MAX_COLUMNS) {
 		cp_problems_add(im->problems, rec->line, "",
-				"more than %d columns", MAX_COLUMNS);
+				N_("more than %d columns"), MAX_COLUMNS);
 		im->ncols = MAX_COLUMNS;
 	}
 	for (size_t c = 0; c < im->ncols; c++) {
@@ -341,9 +349,10 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 			    cp_survey_item(im->survey[k], name) != NULL;
 		for (size_t d = 0; d < c; d++)
 			if (strcmp(im->col_name[d], name) == 0)
-				cp_problems_add(im->problems, rec->line, name,
-						"column '%s' is given twice",
-						show(name, v));
+				cp_problems_add(
+				    im->problems, rec->line, name,
+				    N_("column '%s' is given twice"),
+				    show(name, v));
 		if (strcmp(name, "team") == 0) {
 			im->col_kind[c] = COL_TEAM;
 			team = true;
@@ -352,9 +361,10 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 		} else if (strcmp(name, "id") == 0 ||
 			   strcmp(name, "response_id") == 0) {
 			if (im->keyed)
-				cp_problems_add(im->problems, rec->line, name,
-						"columns id and response_id: "
-						"give one of them");
+				cp_problems_add(
+				    im->problems, rec->line, name,
+				    N_("columns id and response_id: "
+				       "give one of them"));
 			im->col_kind[c] = COL_ID;
 			im->keyed = true;
 		} else if (cp_survey_item(im->survey[0], name) ||
@@ -366,16 +376,16 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 		} else {
 			im->col_kind[c] = COL_UNKNOWN;
 			cp_problems_add(im->problems, rec->line, name,
-					"column '%s' is not an item or open "
-					"question of survey '%s'",
+					N_("column '%s' is not an item or open "
+					   "question of survey '%s'"),
 					show(name, v), im->survey[0]->id);
 		}
 	}
 	if (!team)
 		cp_problems_add(im->problems, rec->line, "team",
-				"no 'team' column (expected team, then the "
-				"survey's item ids and open-question ids, "
-				"optionally self and id)");
+				N_("no 'team' column (expected team, then the "
+				   "survey's item ids and open-question ids, "
+				   "optionally self and id)"));
 }
 
 /*
@@ -408,9 +418,10 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 	int kind, rc, line = rec->line;
 
 	if (rec->nfields != im->ncols) {
-		cp_problems_add(im->problems, line, "",
-				"%zu fields, but the header has %zu columns",
-				rec->nfields, im->ncols);
+		cp_problems_add(
+		    im->problems, line, "",
+		    N_("%zu fields, but the header has %zu columns"),
+		    rec->nfields, im->ncols);
 		return;
 	}
 	if (unreadable_fields(im, rec))
@@ -426,7 +437,8 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 	kind = parse_self(self);
 	if (kind < 0) {
 		cp_problems_add(im->problems, line, "self",
-				"self: '%s' is not yes or no", show(self, v));
+				N_("self: '%s' is not yes or no"),
+				show(self, v));
 		return;
 	}
 	a = row_start(im, line, "", team, kind, key);
@@ -445,7 +457,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 		rc = cp_answers_set(a, im->col_name[c], value, n, NULL);
 		if (rc == CP_ENOTFOUND) {
 			cp_problems_add(im->problems, line, im->col_name[c],
-					"%s: not a question of survey '%s'",
+					N_("%s: not a question of survey '%s'"),
 					im->col_name[c], a->survey->id);
 		} else if (rc) {
 			/* Out of memory: a comment not kept would be lost
@@ -496,9 +508,10 @@ static void read_csv(struct import *im, const char *text, size_t len)
 	cp_csv_free(im->csv);
 	im->csv = NULL;
 	if (!im->header_seen && cp_problems_total(im->problems) == 0)
-		cp_problems_add(im->problems, 0, "",
-				"the file is empty (expected a header: team, "
-				"then item ids)");
+		cp_problems_add(
+		    im->problems, 0, "",
+		    N_("the file is empty (expected a header: team, "
+		       "then item ids)"));
 }
 
 /* ---- JSON ---- */
@@ -540,7 +553,7 @@ static void read_json(struct import *im, const char *text, size_t len)
 	}
 	if (!json_is_array(doc)) {
 		cp_problems_add(im->problems, 1, "",
-				"expected an array of responses");
+				N_("expected an array of responses"));
 		json_decref(doc);
 		return;
 	}
@@ -554,15 +567,15 @@ static void read_json(struct import *im, const char *text, size_t len)
 			break;
 		if (idx >= MAX_ROWS) {
 			cp_problems_add(im->problems, 0, "",
-					"record %zu: the file has more than "
-					"%d records",
+					N_("record %zu: the file has more than "
+					   "%d records"),
 					idx + 1, MAX_ROWS);
 			break;
 		}
-		snprintf(where, sizeof(where), "record %zu: ", idx + 1);
+		snprintf(where, sizeof(where), _("record %zu: "), idx + 1);
 		if (!json_is_object(rec)) {
-			cp_problems_add(im->problems, 0, "", "%snot an object",
-					where);
+			cp_problems_add(im->problems, 0, "",
+					N_("%snot an object"), where);
 			continue;
 		}
 		json_object_foreach (rec, key, v) {
@@ -570,14 +583,14 @@ static void read_json(struct import *im, const char *text, size_t len)
 			    strcmp(key, "answers") && strcmp(key, "comments") &&
 			    strcmp(key, "id") && strcmp(key, "response_id"))
 				cp_problems_add(im->problems, 0, key,
-						"%sunknown field '%s'", where,
-						show(key, v2));
+						N_("%sunknown field '%s'"),
+						where, show(key, v2));
 		}
 		if (json_object_get(rec, "id") &&
 		    json_object_get(rec, "response_id")) {
 			cp_problems_add(im->problems, 0, "id",
-					"%sfields id and response_id: give "
-					"one of them",
+					N_("%sfields id and response_id: give "
+					   "one of them"),
 					where);
 			continue;
 		}
@@ -589,8 +602,8 @@ static void read_json(struct import *im, const char *text, size_t len)
 			im->keyed = rid != NULL;
 		if (rid && !im->keyed) {
 			cp_problems_add(im->problems, 0, "id",
-					"%sid given, but record 1 has none: "
-					"name every record or none",
+					N_("%sid given, but record 1 has none: "
+					   "name every record or none"),
 					where);
 			continue;
 		}
@@ -604,8 +617,8 @@ static void read_json(struct import *im, const char *text, size_t len)
 				 json_string_value(rid));
 		} else if (rid) {
 			cp_problems_add(im->problems, 0, "id",
-					"%sid: expected a string or a whole "
-					"number",
+					N_("%sid: expected a string or a whole "
+					   "number"),
 					where);
 			continue;
 		} else {
@@ -617,14 +630,14 @@ static void read_json(struct import *im, const char *text, size_t len)
 		comments = json_object_get(rec, "comments");
 		if (self && !json_is_boolean(self)) {
 			cp_problems_add(im->problems, 0, "self",
-					"%sself: expected true or false",
+					N_("%sself: expected true or false"),
 					where);
 			continue;
 		}
 		kind = self && json_is_true(self);
 		if (!json_is_string(team)) {
 			cp_problems_add(im->problems, 0, "team",
-					"%steam: expected a string", where);
+					N_("%steam: expected a string"), where);
 			continue;
 		}
 		a = row_start(im, 0, where, json_string_value(team), kind,
@@ -665,9 +678,9 @@ static const char *row_place(const struct import *im, size_t r, char *out,
 			     size_t n)
 {
 	if (im->rows[r].line)
-		snprintf(out, n, "line %d", im->rows[r].line);
+		snprintf(out, n, _("line %d"), im->rows[r].line);
 	else
-		snprintf(out, n, "record %zu", im->rows[r].rec);
+		snprintf(out, n, _("record %zu"), im->rows[r].rec);
 	return out;
 }
 
@@ -695,10 +708,11 @@ static void duplicate_keys(struct import *im)
 			first = r;
 			continue;
 		}
-		cp_problems_add(im->problems, im->rows[r].line, "id",
-				"%s: the same id as %s: a row is given once",
-				row_place(im, r, a, sizeof(a)),
-				row_place(im, first, b, sizeof(b)));
+		cp_problems_add(
+		    im->problems, im->rows[r].line, "id",
+		    N_("%s: the same id as %s: a row is given once"),
+		    row_place(im, r, a, sizeof(a)),
+		    row_place(im, first, b, sizeof(b)));
 	}
 	free(order);
 }

@@ -78,13 +78,21 @@ static void send_link(struct cp_portal *p, struct cp_store *st,
 	struct cp_error err = {0};
 	const struct cp_lang *l = mail_lang(st, j);
 	locale_t prev = cp_lang_use(l);
+	char words[80], ask[600];
+	int64_t ttl = 900; /* the default, should the setting be unreadable */
+
+	cp_signin_ttl(st, &ttl, NULL);
+	/* TRANSLATORS: %s is how long the link works ("15 minutes"). */
+	snprintf(ask, sizeof(ask),
+		 _("Someone (we hope you) asked to sign in to carepulse "
+		   "results with this address. Open this link within %s to "
+		   "sign in; it works once:"),
+		 ttl_words(ttl, words, sizeof(words)));
 
 	/* The paragraphs, the link (NULL) in its place among them. */
 	const char *para[] = {
 	    _("Hello,"),
-	    _("Someone (we hope you) asked to sign in to carepulse results "
-	      "with this address. Open this link within 15 minutes to sign "
-	      "in; it works once:"),
+	    ask,
 	    NULL,
 	    _("If it was not you, ignore this mail: nothing happens without "
 	      "the link."),
@@ -122,8 +130,10 @@ static void send_link(struct cp_portal *p, struct cp_store *st,
 	 * whatever happens): they ask again. */
 	if (cp_deliver_message(st, &m, &err) && p->log) {
 		char line[400];
+		/* The log's language (the operator's), not the mail's. */
 		snprintf(line, sizeof(line),
-			 "portal: a sign-in mail was not sent: %s",
+			 cp_gettext_error(
+			     N_("portal: a sign-in mail was not sent: %s")),
 			 err.message);
 		p->log(p->log_arg, line);
 	}
@@ -900,8 +910,11 @@ int cp_portal_handle(struct cp_portal *p, struct cp_store *st,
 		return signin_post(p, st, rq, reply, err);
 	}
 	if (strcmp(path, "/sent") == 0 && !post) {
+		int64_t ttl = 900;
 		set_route(reply, "/portal/sent");
-		return page_sent(&reply->body, err);
+		if ((rc = cp_signin_ttl(st, &ttl, err)))
+			return rc;
+		return page_sent(&reply->body, ttl, err);
 	}
 	if (strncmp(path, "/oidc/", 6) == 0) {
 		bool start = strcmp(path, "/oidc/start") == 0;

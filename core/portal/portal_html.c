@@ -276,17 +276,47 @@ int page_signin(struct cp_buf *b, const char *pre, bool sso,
 	return rc ? rc : page_end(b, err);
 }
 
-int page_sent(struct cp_buf *b, struct cp_error *err)
+const char *ttl_words(int64_t ttl, char *buf, size_t n)
 {
+	/* TRANSLATORS: how long a sign-in link works, read after "within"
+	 * ("Open the link within 15 minutes"): use the form that goes
+	 * there (Polish: genitive, "w ciągu 15 minut"). */
+	if (ttl > 0 && ttl % 86400 == 0)
+		snprintf(buf, n,
+			 cp_ngettext("%lu day", "%lu days",
+				     (unsigned long)(ttl / 86400)),
+			 (unsigned long)(ttl / 86400));
+	else if (ttl > 0 && ttl % 3600 == 0)
+		snprintf(buf, n,
+			 cp_ngettext("%lu hour", "%lu hours",
+				     (unsigned long)(ttl / 3600)),
+			 (unsigned long)(ttl / 3600));
+	else if (ttl > 0 && ttl % 60 == 0)
+		snprintf(buf, n,
+			 cp_ngettext("%lu minute", "%lu minutes",
+				     (unsigned long)(ttl / 60)),
+			 (unsigned long)(ttl / 60));
+	else
+		snprintf(buf, n,
+			 cp_ngettext("%lu second", "%lu seconds",
+				     (unsigned long)ttl),
+			 (unsigned long)ttl);
+	return buf;
+}
+
+int page_sent(struct cp_buf *b, int64_t ttl, struct cp_error *err)
+{
+	char words[80], line[600];
 	int rc = page_start(b, _("Check your mail"), NULL, err);
 
+	/* TRANSLATORS: %s is how long the link works ("15 minutes"). */
+	snprintf(line, sizeof(line),
+		 _("If that address has access to results, a sign-in link is "
+		   "on its way to it. Open the link on this device within %s; "
+		   "it works once."),
+		 ttl_words(ttl, words, sizeof(words)));
 	rc = rc ? rc : wrap(b, "<h1>", _("Check your mail"), "</h1>\n<p>", err);
-	rc = rc ? rc
-		: esc(b,
-		      _("If that address has access to results, a sign-in "
-			"link is on its way to it. Open the link on this "
-			"device within 15 minutes; it works once."),
-		      err);
+	rc = rc ? rc : esc(b, line, err);
 	rc = rc ? rc : cp_buf_adds(b, "</p>\n<p>", err);
 	rc = rc ? rc
 		: esc(b, _("Nothing arrived? Check the spam folder, or:"), err);

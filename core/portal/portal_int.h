@@ -37,8 +37,11 @@ int page_message(struct cp_buf *b, const char *title, const char *text,
  * single sign-on when sso. */
 int page_signin(struct cp_buf *b, const char *pre, bool sso,
 		struct cp_error *err);
-/* "Check your mail". */
-int page_sent(struct cp_buf *b, struct cp_error *err);
+/* How long a sign-in link works (ttl seconds) in words, as read after
+ * "within": "15 minutes", "1 hour"; buf of n bytes, returned. */
+const char *ttl_words(int64_t ttl, char *buf, size_t n);
+/* "Check your mail", saying how long the link works (ttl seconds). */
+int page_sent(struct cp_buf *b, int64_t ttl, struct cp_error *err);
 /* The link's landing: a button that posts the token. */
 int page_landing(struct cp_buf *b, const char *token, const char *pre,
 		 struct cp_error *err);

@@ -6,6 +6,7 @@
 #include "portal_oidc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,7 +152,8 @@ static int refused(struct cp_portal_reply *reply, unsigned status,
 	int rc;
 
 	cp_buf_init(&text, 4096);
-	/* TRANSLATORS: %s is the technical reason, in English. */
+	/* TRANSLATORS: %s is the reason: the viewer's language when it is
+	 * this page's own, else a checker's message (the installation's). */
 	rc = cp_buf_printf(&text, err,
 			   _("Single sign-on did not sign you in (%s). Start "
 			     "again from the sign-in page, or ask for a "
@@ -229,21 +231,24 @@ int cp_portal_oidc_callback(void *arg, struct cp_store *st,
 
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
 		return refused(reply, 405,
-			       "the provider must send you back "
-			       "with a link",
+			       _("the provider must send you back with a "
+				 "link"),
 			       err);
 	/* The provider's own words are not shown: anyone can put them in a
 	 * link to this page. Its error code is, when it looks like one. */
 	if (cb.error) {
 		size_t n = strlen(cb.error);
+		char reason[200];
 
-		cp_error_set(
-		    &why, CP_ECONFLICT, "the sign-in service refused: %s",
+		/* In the viewer's language: the page is theirs. */
+		snprintf(
+		    reason, sizeof(reason),
+		    _("the sign-in service refused: %s"),
 		    n > 0 && n <= 40 &&
 			    strspn(cb.error, "abcdefghijklmnopqrstuvwxyz_") == n
 			? cb.error
-			: "no reason given");
-		return refused(reply, 403, why.message, err);
+			: _("no reason given"));
+		return refused(reply, 403, reason, err);
 	}
 	if ((rc = provider(o, rq->now, false, &h, err)))
 		return rc;
@@ -276,7 +281,7 @@ int cp_portal_oidc_callback(void *arg, struct cp_store *st,
 	rc = cp_signin_email(st, email, rq->now, &viewer, &why);
 	if (rc == CP_ENOTFOUND)
 		return refused(reply, 403,
-			       "your address has no access to results here",
+			       _("your address has no access to results here"),
 			       err);
 	if (rc) {
 		*err = why;

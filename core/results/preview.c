@@ -111,6 +111,19 @@ static const char *move_to(const struct cp_results *plan,
 	return best;
 }
 
+/* cp_results_group_label in the reader's language (that one stays
+ * English: CSV columns carry it). */
+static void group_label(const struct cp_group *g, char *buf, size_t n)
+{
+	if (g->scope == CP_SCOPE_ORGANISATION)
+		snprintf(buf, n, "%s", _("organisation"));
+	else
+		snprintf(buf, n,
+			 g->scope == CP_SCOPE_TEAM ? _("%s (own members)")
+						   : _("%s (with sub-teams)"),
+			 g->name);
+}
+
 /* The fix for the own members of group g (a team group below k). */
 static void team_fix(const struct cp_results *plan, const struct cp_team *teams,
 		     size_t nteams, const struct cp_group *g, int k, char *buf,
@@ -194,20 +207,25 @@ int cp_preview_build(struct cp_preview **out, const struct cp_team *teams,
 		/* A group nobody could answer in hides nothing. */
 		if (gr->why.reason == CP_REASON_NONE || gr->answered == 0)
 			continue;
-		cp_results_group_label(gr, label, sizeof(label));
+		group_label(gr, label, sizeof(label));
 		fix[0] = '\0';
 		if (gr->why.reason == CP_REASON_FEWER_THAN_K) {
+			/* TRANSLATORS: a group, its number of people and
+			 * the threshold. */
 			snprintf(problem, TEXT_MAX,
-				 "%s: %lld %s, fewer than %d: never shown",
-				 label, (long long)gr->answered,
-				 gr->answered == 1 ? "person" : "people", k);
+				 cp_ngettext("%s: %lld person, fewer than %d: "
+					     "never shown",
+					     "%s: %lld people, fewer than %d: "
+					     "never shown",
+					     (unsigned long)gr->answered),
+				 label, (long long)gr->answered, k);
 			if (gr->scope == CP_SCOPE_TEAM)
 				team_fix(p->plan, teams, nteams, gr, k, fix,
 					 TEXT_MAX);
 			else
 				snprintf(fix, TEXT_MAX,
-					 "put its people in a team of %d or "
-					 "more",
+					 _("put its people in a team of %d or "
+					   "more"),
 					 k);
 		} else {
 			char why[TEXT_MAX];

@@ -29,9 +29,6 @@
 #define MAX_TEAM_BYTES	100
 #define PRINTABLE_MAX	60 /* bytes of a value quoted in a message */
 #define NO_RECORD	SIZE_MAX
-#define EXPECTED                                                               \
-	"(expected email, name, team, and optionally parent_team, role, "      \
-	"language)"
 
 enum column {
 	COL_EMAIL,
@@ -91,6 +88,16 @@ struct reader {
 static bool problem(struct cp_problems *p, int line, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* What a roster's header may hold, said after a header's problem. */
+static const char *expected(void)
+{
+	/* TRANSLATORS: the column names stay as they are (they are the
+	 * file's own words); said after "header is empty" and the like. */
+	return cp_gettext_error(
+	    N_("(expected email, name, team, and optionally "
+	       "parent_team, role, language)"));
+}
+
 /*
  * Adds a problem to p when p is not NULL, and returns false, so that a
  * check can both classify (p NULL) and report with the same code.
@@ -104,7 +111,7 @@ static bool problem(struct cp_problems *p, int line, const char *field,
 	if (p == NULL)
 		return false;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(message, sizeof(message), cp_gettext_error(fmt), ap);
 	va_end(ap);
 	cp_problems_add(p, line, field, "%s", message);
 	return false;
@@ -220,17 +227,19 @@ static bool header_unusable(struct reader *rd, const struct cp_csv_record *rec)
 		const char *name = rec->field[i].text;
 
 		if (cp_email_valid(name)) {
-			problem(rd->problems, line, "",
-				"first line is not a header: '%s' is an e-mail "
-				"address " EXPECTED,
-				name);
+			problem(
+			    rd->problems, line, "",
+			    N_("first line is not a header: '%s' is an e-mail "
+			       "address %s"),
+			    name, expected());
 			return true;
 		}
 		if (*name || (rec->field[i].flags & CP_CSV_TOO_LONG))
 			empty = false;
 	}
 	if (empty)
-		problem(rd->problems, line, "", "header is empty " EXPECTED);
+		problem(rd->problems, line, "", N_("header is empty %s"),
+			expected());
 	return empty;
 }
 
@@ -254,27 +263,29 @@ static void read_header(struct reader *rd, struct cp_csv_record *rec)
 	if (header_unusable(rd, rec))
 		return;
 	if (rec->nfields > MAX_COLUMNS)
-		problem(rd->problems, line, "",
-			"header has %zu columns " EXPECTED, rec->nfields);
+		problem(rd->problems, line, "", N_("header has %zu columns %s"),
+			rec->nfields, expected());
 	for (size_t i = 0; i < rec->nfields && i < MAX_COLUMNS; i++) {
 		const char *name = rec->field[i].text;
 		int c = find_column(name);
 
 		if (rec->field[i].flags & CP_CSV_TOO_LONG)
-			problem(rd->problems, line, "",
-				"column %zu has a name longer than %u bytes",
-				i + 1, MAX_FIELD_BYTES);
+			problem(
+			    rd->problems, line, "",
+			    N_("column %zu has a name longer than %u bytes"),
+			    i + 1, MAX_FIELD_BYTES);
 		else if (*name == '\0')
 			problem(rd->problems, line, "",
-				"column %zu has no name " EXPECTED, i + 1);
+				N_("column %zu has no name %s"), i + 1,
+				expected());
 		else if (c < 0)
 			problem(rd->problems, line, name,
-				"unknown column '%s' " EXPECTED,
-				printable(q, name));
+				N_("unknown column '%s' %s"),
+				printable(q, name), expected());
 		else if (h->present[c])
 			problem(rd->problems, line, column_names[c],
-				"duplicate column '%s' " EXPECTED,
-				printable(q, name));
+				N_("duplicate column '%s' %s"),
+				printable(q, name), expected());
 		else {
 			h->present[c] = true;
 			h->column_at[i] = c;
@@ -283,8 +294,8 @@ static void read_header(struct reader *rd, struct cp_csv_record *rec)
 	for (int c = 0; c < NCOLUMNS; c++)
 		if (column_required[c] && !h->present[c])
 			problem(rd->problems, line, column_names[c],
-				"missing column '%s' " EXPECTED,
-				column_names[c]);
+				N_("missing column '%s' %s"), column_names[c],
+				expected());
 }
 
 /* Parses a role; an empty one is a member. */
@@ -325,10 +336,10 @@ static bool text_valid(const struct record *rec, int column, size_t max,
 	char q[PRINTABLE_MAX + 1];
 
 	if (*v == '\0')
-		return problem(emit, rec->line, name, "%s is empty", name);
+		return problem(emit, rec->line, name, N_("%s is empty"), name);
 	if (strlen(v) > max)
 		return problem(emit, rec->line, name,
-			       "%s '%s' is longer than %zu bytes", name,
+			       N_("%s '%s' is longer than %zu bytes"), name,
 			       printable(q, v), max);
 	return true;
 }
@@ -345,10 +356,10 @@ static bool field_valid(const struct record *rec, int column,
 	case COL_EMAIL:
 		if (*v == '\0')
 			return problem(emit, rec->line, "email",
-				       "email is empty");
+				       N_("email is empty"));
 		if (!cp_email_valid(v))
 			return problem(emit, rec->line, "email",
-				       "email '%s' is not a valid address",
+				       N_("email '%s' is not a valid address"),
 				       printable(q, v));
 		return true;
 	case COL_NAME:
@@ -359,30 +370,32 @@ static bool field_valid(const struct record *rec, int column,
 		if (strlen(v) > MAX_TEAM_BYTES)
 			return problem(
 			    emit, rec->line, "parent_team",
-			    "parent_team '%s' is longer than %d bytes",
+			    N_("parent_team '%s' is longer than %d bytes"),
 			    printable(q, v), MAX_TEAM_BYTES);
 		if (*v && team && strcmp(v, team) == 0)
-			return problem(emit, rec->line, "parent_team",
-				       "parent_team '%s' is the team itself",
-				       printable(q, v));
+			return problem(
+			    emit, rec->line, "parent_team",
+			    N_("parent_team '%s' is the team itself"),
+			    printable(q, v));
 		return true;
 	case COL_LANGUAGE:
 		if (*v == '\0' || cp_lang_check(v, NULL) == 0)
 			return true;
 		if (cp_lang_find(v) == NULL)
-			return problem(emit, rec->line, "language",
-				       "language '%s' is not one carepulse "
-				       "speaks (expected en, cy, es, pl or ar)",
-				       printable(q, v));
+			return problem(
+			    emit, rec->line, "language",
+			    N_("language '%s' is not one carepulse "
+			       "speaks (expected en, cy, es, pl or ar)"),
+			    printable(q, v));
 		return problem(emit, rec->line, "language",
-			       "language '%s' is not a BCP 47 language tag "
-			       "(expected en, cy, es, pl or ar, e.g. cy or "
-			       "cy-GB)",
+			       N_("language '%s' is not a BCP 47 language tag "
+				  "(expected en, cy, es, pl or ar, e.g. cy or "
+				  "cy-GB)"),
 			       printable(q, v));
 	default:
 		if (!parse_role(v, &role))
 			return problem(emit, rec->line, "role",
-				       "role '%s' must be leader or member",
+				       N_("role '%s' must be leader or member"),
 				       printable(q, v));
 		return true;
 	}
@@ -730,31 +743,32 @@ static void report_across(struct reader *rd, const struct record *rec)
 		    !(first->bad & bit(COL_TEAM)) &&
 		    !(rec->bad & bit(COL_TEAM)) &&
 		    strcmp(first->value[COL_TEAM], rec->value[COL_TEAM]) != 0)
-			problem(rd->problems, rec->line, "email",
-				"email '%s' is in two teams ('%s' on line %d "
-				"and '%s' on line %d)",
-				printable(q1, rec->value[COL_EMAIL]),
-				printable(q2, first->value[COL_TEAM]),
-				first->line,
-				printable(q3, rec->value[COL_TEAM]), rec->line);
+			problem(
+			    rd->problems, rec->line, "email",
+			    N_("email '%s' is in two teams ('%s' on line %d "
+			       "and '%s' on line %d)"),
+			    printable(q1, rec->value[COL_EMAIL]),
+			    printable(q2, first->value[COL_TEAM]), first->line,
+			    printable(q3, rec->value[COL_TEAM]), rec->line);
 		else
 			problem(rd->problems, rec->line, "email",
-				"email '%s' is already on line %d",
+				N_("email '%s' is already on line %d"),
 				printable(q1, rec->value[COL_EMAIL]),
 				first->line);
 	}
 	if (rec->other_parent != NO_RECORD) {
 		first = &rd->records[rec->other_parent];
-		problem(rd->problems, rec->line, "parent_team",
-			"team '%s' has two parent teams ('%s' on line %d and "
-			"'%s' on line %d)",
-			printable(q1, rec->value[COL_TEAM]),
-			printable(q2, first->value[COL_PARENT]), first->line,
-			printable(q3, rec->value[COL_PARENT]), rec->line);
+		problem(
+		    rd->problems, rec->line, "parent_team",
+		    N_("team '%s' has two parent teams ('%s' on line %d and "
+		       "'%s' on line %d)"),
+		    printable(q1, rec->value[COL_TEAM]),
+		    printable(q2, first->value[COL_PARENT]), first->line,
+		    printable(q3, rec->value[COL_PARENT]), rec->line);
 	}
 	if (rec->cycle)
 		problem(rd->problems, rec->line, "parent_team",
-			"parent_team '%s' of team '%s' closes a cycle: %s",
+			N_("parent_team '%s' of team '%s' closes a cycle: %s"),
 			printable(q1, rec->value[COL_PARENT]),
 			printable(q2, rec->value[COL_TEAM]), rec->cycle);
 }
@@ -776,7 +790,7 @@ static void report(struct reader *rd)
 			break;
 		case REC_FIELD_COUNT:
 			problem(rd->problems, rec->line, "",
-				"expected %zu fields, found %zu",
+				N_("expected %zu fields, found %zu"),
 				rd->header.ncolumns, rec->nfields);
 			break;
 		case REC_ROW:
@@ -788,9 +802,11 @@ static void report(struct reader *rd)
 	if (rd->stop)
 		return;
 	if (!rd->header.seen && rd->nrecords == 0)
-		problem(rd->problems, 0, "", "file is empty " EXPECTED);
+		problem(rd->problems, 0, "", N_("file is empty %s"),
+			expected());
 	else if (rd->header.seen && rd->nrecords == 0)
-		problem(rd->problems, 0, "", "no member rows after the header");
+		problem(rd->problems, 0, "",
+			N_("no member rows after the header"));
 }
 
 /* Moves the checked records' values into a new roster in *out. */

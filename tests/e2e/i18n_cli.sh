@@ -77,3 +77,77 @@ expect_in err "carepulse wave create: --survey ID is required"
 LC_ALL=es_ES.UTF-8 expect_exit 0 access grant --team "Ward 7" \
 	--until "2027-01-15 09:00" facilitator fay@example.org
 expect_in out "se concedió a fay@example.org el rol facilitator del equipo Ward 7 hasta 2027-01-15 09:00 GMT"
+
+# What 'wave show', 'survey show' and 'backup' print, in the operator's
+# language (the status and channel stay names, as in CSV).
+LC_ALL=cy_GB.UTF-8 expect_exit 0 wave show 1
+expect_in out "ton 1"
+expect_in out "  caewyd       "
+expect_in out "  atebwyd      0 o 5"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave show 1
+expect_in out "  الدعوات      5"
+expect_in out "  التالية      لا شيء: جولة لمرة واحدة"
+expect_exit 0 wave show 1
+expect_in out "  answered     0 of 5"
+LC_ALL=es_ES.UTF-8 expect_exit 0 survey show compassionate-pulse
+expect_in out "tipo team, locale en, 11 ítems, 1 pregunta abierta"
+expect_in out "idiomas: en, cy (por revisar)"
+LC_ALL=ar_EG.UTF-8 expect_exit 0 backup "$T/copy.db"
+expect_in out "نُسخت $CAREPULSE_DB احتياطيًا إلى $T/copy.db"
+# Machine output stays as it is.
+expect_exit 0 survey show compassionate-pulse --format csv
+cp "$T/out" "$T/s.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 survey show compassionate-pulse --format csv
+cmp -s "$T/out" "$T/s.csv" || fail "survey show --format csv differs in Welsh"
+
+# The anonymity preview's problems and fixes, built in core, in the
+# operator's language; its JSON in English whatever the language.
+LC_ALL=es_ES.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8
+expect_in out "  Ward 7 (miembros propios): 5 personas, menos de 8: nunca se muestra"
+expect_in out "    para corregirlo: añadir 3 miembros más, o ponerlos en un equipo de 8 o más"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8
+expect_in out "  sefydliad: 5 person, llai na 8: ni ddangosir byth"
+expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7" \
+	--dry-run --threshold 8 --format json
+cp "$T/out" "$T/p.json"
+expect_in out '"problem": "Ward 7 (own members): 5 people, fewer than 8: never shown"'
+LC_ALL=ar_EG.UTF-8 expect_exit 0 wave create --survey compassionate-pulse \
+	--team "Ward 7" --dry-run --threshold 8 --format json
+cmp -s "$T/out" "$T/p.json" || fail "the preview's JSON differs in Arabic"
+
+# An import's problems, each in the operator's language; nothing imported.
+expect_exit 0 wave create --survey compassionate-pulse --team "Ward 7"
+printf 'team,mystery\nNowhere,3\n' >"$T/bad.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "bad.csv:1: nid yw colofn 'mystery' yn eitem nac yn gwestiwn agored yn arolwg 'compassionate-pulse'"
+expect_in err "bad.csv:2: nid yw'r tîm 'Nowhere' yn bodoli"
+LC_ALL=ar_EG.UTF-8 expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "الفريق 'Nowhere' غير موجود"
+expect_in err "bad.csv: 2؛ لم يُستورد شيء"
+expect_exit 65 import 2 "$T/bad.csv"
+expect_in err "bad.csv:2: team 'Nowhere' does not exist"
+expect_in err "carepulse: 2 problems in $T/bad.csv: nothing was imported"
+
+# The reports' "wrote" lines in the operator's language, whatever the
+# report's own (the setting "language", English here).
+LC_ALL=es_ES.UTF-8 expect_exit 0 report team --wave 1 --team "Ward 7" \
+	-o "$T/r.pdf"
+expect_in out "se escribió el informe del equipo en $T/r.pdf"
+LC_ALL=cy_GB.UTF-8 expect_exit 0 report team --wave 1 --all -o "$T/all"
+expect_in out "ysgrifennwyd 1 adroddiad tîm o don 1 yn $T/all (cudd: 1, wedi methu: 0; 1 gweithiwr)"
+
+# A roster's problems in the operator's language; the column names are the
+# file's own words and stay as they are.
+printf 'email,name,squad\nann@example.org,Ann,Ward 7\n' >"$T/roster-bad.csv"
+LC_ALL=cy_GB.UTF-8 expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "colofn anhysbys 'squad' (disgwylid email, name, team, ac yn ddewisol parent_team, role, language)"
+LC_ALL=es_ES.UTF-8 expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "falta la columna 'team'"
+expect_exit 65 team import "$T/roster-bad.csv"
+expect_in err "unknown column 'squad' (expected email, name, team, and optionally parent_team, role, language)"
+# Two problems: the first, and how many more, with its plural in Polish.
+printf 'email,name,team\nann@example.org,Ann,Ward 7\nann@example.org,Ann,Ward 4\nbob,Bob,Ward 4\n' >"$T/roster-two.csv"
+LC_ALL=pl_PL.UTF-8 expect_exit 65 team import "$T/roster-two.csv"
+expect_in err "e-mail 'ann@example.org' jest w dwóch zespołach"

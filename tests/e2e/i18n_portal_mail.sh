@@ -38,7 +38,7 @@ expect_in out "told 4 viewers that results are ready"
 # address in WANT (address=language,...).
 check() {
 	"$PY" - "$T/sink" "$1" "$2" <<'PY'
-import email, email.policy, glob, html as html_mod, re, sys
+import email, email.policy, glob, html as html_mod, json, os, re, sys
 sink, kind, want = sys.argv[1], sys.argv[2], dict(p.split("=") for p in sys.argv[3].split(","))
 words = {
     "ready": {"en": "Results are ready:", "cy": "Mae'r canlyniadau'n barod:",
@@ -52,6 +52,8 @@ body = {
               "pl": "Zaloguj się do portalu wyników", "ar": "سجّل الدخول إلى بوابة النتائج"},
     "signin": {"cy": "o fewn 15 munud", "es": "en los próximos 15 minutos",
                "pl": "w ciągu 15 minut", "ar": "خلال 15 دقيقة"}}[kind]
+if kind == "signin" and os.environ.get("SIGNIN_BODY"):
+    body = json.loads(os.environ["SIGNIN_BODY"])
 got = {}
 for path in sorted(glob.glob(sink + "/*.eml")):
     raw = open(path, "rb").read()
@@ -132,4 +134,22 @@ start_server
 ask hr@example.org
 stop_server
 check signin "hr@example.org=pl" || fail "the sign-in mail without a language is not in the setting's"
+# The mail says how long the link really works (access.signin_ttl), in
+# each language's plural; so does the "check your mail" page.
+rm -f "$T"/sink/*.eml "$T"/sink/*.env
+expect_exit 0 config set access.signin_ttl 2h
+start_server
+ask gwen@example.org
+ask hr@example.org
+"$PY" - "$PORT" <<'PY' || fail "the 'check your mail' page does not say 2 hours"
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+c.request("GET", "/portal/sent", headers={"Accept-Language": "pl"})
+page = c.getresponse().read().decode()
+assert "w ciągu 2 godzin;" in page, page
+PY
+stop_server
+SIGNIN_BODY='{"cy": "o fewn 2 awr", "pl": "w ciągu 2 godzin"}' \
+	check signin "gwen@example.org=cy,hr@example.org=pl" ||
+	fail "the sign-in mail does not say the link's real lifetime"
 echo "portal mails ok"

@@ -573,35 +573,6 @@ static void test_ready_recipients(void **state)
 	assert_int_equal(waves, 0);
 }
 
-static void test_signin_link_mail(void **state)
-{
-	struct fixture *f = *state;
-	char token[CP_ACCESS_SECRET_SIZE], dir[256], link[300], cmd[700];
-	FILE *p;
-	int found = 0;
-
-	cp_fixture_file(&f->fx, "outbox", dir, sizeof(dir));
-	assert_int_equal(cp_config_set(f->fx.s, "outbox.dir", dir, NULL), 0);
-	assert_true(request(f, "lead.b@example.org", "192.0.2.1", NOW, token));
-	snprintf(link, sizeof(link), "https://pulse.example.org/portal/in/%s",
-		 token);
-	assert_int_equal(cp_deliver_signin_link(f->fx.s, "lead.b@example.org",
-						link, TOKEN_LIFE, NULL),
-			 0);
-	/* One message in the outbox, to the address, with the link (quoted-
-	 * printable may break the line: look for the token's first half). */
-	token[24] = '\0';
-	snprintf(cmd, sizeof(cmd),
-		 "cat '%s'/signin-*.eml | grep -c -e 'To: lead.b@example.org' "
-		 "-e '%s' -e 'for the next 15 minutes'",
-		 dir, token);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_int_equal(fscanf(p, "%d", &found), 1);
-	pclose(p);
-	assert_true(found >= 3);
-}
-
 static void test_member_forget_forgets_viewer(void **state)
 {
 	struct fixture *f = *state;
@@ -652,7 +623,6 @@ int main(void)
 	    T(test_grant_bad_input),
 	    T(test_audit_and_list),
 	    T(test_ready_recipients),
-	    T(test_signin_link_mail),
 	    T(test_member_forget_forgets_viewer),
 	};
 #undef T

@@ -152,6 +152,24 @@ static void test_threads(void **state)
 		assert_string_equal(cp_lang_current()->code, "pl");
 		cp_lang_end(prev);
 	}
+	/* Errors in the operator's language (serve's log is one language),
+	 * whatever language the thread speaks to a respondent. */
+	{
+		struct cp_error err;
+		locale_t prev = cp_lang_use(cp_lang_find("es"));
+		cp_error_set(&err, CP_EDATA, N_("email is empty"));
+		assert_string_equal(err.message, "el correo está vacío");
+		cp_lang_set_errors(cp_lang_find("cy"));
+		cp_error_set(&err, CP_EDATA, N_("email is empty"));
+		assert_string_equal(err.message, "mae'r e-bost yn wag");
+		assert_string_equal(_("email is empty"),
+				    "el correo está vacío");
+		cp_lang_set_errors(cp_lang_find("en"));
+		cp_error_set(&err, CP_EDATA, N_("email is empty"));
+		assert_string_equal(err.message, "email is empty");
+		cp_lang_set_errors(NULL);
+		cp_lang_end(prev);
+	}
 }
 
 static void test_timezone(void **state)
