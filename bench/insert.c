@@ -161,6 +161,15 @@ static int64_t team_id(struct loader *l, const char *name)
 	return l->team_ids[i];
 }
 
+/* Frees the team names team_id kept. */
+static void free_teams(struct loader *l)
+{
+	for (size_t k = 0; k < l->cap; k++)
+		free(l->names[k]);
+	free(l->names);
+	free(l->team_ids);
+}
+
 /* The multi-row statements for n responses of nitems answers. */
 static void prepare_many(struct loader *l, int n, sqlite3_stmt **resp,
 			 sqlite3_stmt **ans)
@@ -728,6 +737,7 @@ static int slots_main(const char *path, char **files, int nfiles, int multirow,
 	sqlite3_finalize(teams.team_ins);
 	sqlite3_finalize(imp);
 	sqlite3_close(S.db);
+	free_teams(&teams);
 	for (int f = 0; f < nfiles; f++)
 		free(bufs[f]);
 	free(bufs);
@@ -841,10 +851,7 @@ int main(int argc, char **argv)
 	sqlite3_finalize(l.many_resp);
 	sqlite3_finalize(l.many_answer);
 	sqlite3_close(l.db);
-	for (size_t k = 0; k < l.cap; k++)
-		free(l.names[k]);
-	free(l.names);
-	free(l.team_ids);
+	free_teams(&l);
 	for (int f = i + 1; f < argc; f++)
 		free(bufs[f]);
 	free(bufs);
