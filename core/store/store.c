@@ -23,6 +23,33 @@
 #define CLOSE_CHECKPOINT_MS  1000
 
 /*
+ * The answer and declined views over response_slot, as migration 12 made
+ * them and migration 16 makes them again over the new table: one text, so
+ * that the two cannot drift apart.
+ */
+#define ANSWER_VIEWS                                                           \
+	"CREATE VIEW answer AS"                                                \
+	" SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"            \
+	"  CASE WHEN substr(r.answers, j.key + 1, 1) BETWEEN 'a' AND 'k'"      \
+	"  THEN unicode(substr(r.answers, j.key + 1, 1)) - 97"                 \
+	"  ELSE CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) END AS value" \
+	" FROM response_slot r JOIN wave w ON w.id = r.wave_id"                \
+	" JOIN survey s ON s.id = CASE"                                        \
+	"  WHEN r.self AND w.self_survey_ref IS NOT NULL"                      \
+	"  THEN w.self_survey_ref ELSE w.survey_ref END"                       \
+	" JOIN json_each(s.definition, '$.items') j"                           \
+	" WHERE r.filled = 1"                                                  \
+	"  AND substr(r.answers, j.key + 1, 1) NOT IN ('0', 'x');"             \
+	"CREATE VIEW declined AS"                                              \
+	" SELECT r.id AS response_id, j.value ->> 'id' AS item_id"             \
+	" FROM response_slot r JOIN wave w ON w.id = r.wave_id"                \
+	" JOIN survey s ON s.id = CASE"                                        \
+	"  WHEN r.self AND w.self_survey_ref IS NOT NULL"                      \
+	"  THEN w.self_survey_ref ELSE w.survey_ref END"                       \
+	" JOIN json_each(s.definition, '$.items') j"                           \
+	" WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"
+
+/*
  * The numbered migrations. Entry i takes the schema from version i to i+1;
  * each runs in its own transaction together with the user_version bump, so
  * a crash leaves the file at one version or the next.
@@ -651,27 +678,7 @@ static const char *const migrations[] = {
      "ALTER TABLE agg_item ADD COLUMN c9 INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE agg_item ADD COLUMN c10 INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE agg_item ADD COLUMN declined INTEGER NOT NULL DEFAULT 0;"
-     "DROP VIEW answer;"
-     "CREATE VIEW answer AS"
-     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
-     "  CASE WHEN substr(r.answers, j.key + 1, 1) BETWEEN 'a' AND 'k'"
-     "  THEN unicode(substr(r.answers, j.key + 1, 1)) - 97"
-     "  ELSE CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) END AS value"
-     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
-     " JOIN survey s ON s.id = CASE"
-     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
-     "  THEN w.self_survey_ref ELSE w.survey_ref END"
-     " JOIN json_each(s.definition, '$.items') j"
-     " WHERE r.filled = 1"
-     "  AND substr(r.answers, j.key + 1, 1) NOT IN ('0', 'x');"
-     "CREATE VIEW declined AS"
-     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id"
-     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
-     " JOIN survey s ON s.id = CASE"
-     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
-     "  THEN w.self_survey_ref ELSE w.survey_ref END"
-     " JOIN json_each(s.definition, '$.items') j"
-     " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
+     "DROP VIEW answer;" ANSWER_VIEWS),
     /* 12 -> 13: each person's language (issue 14), a BCP 47 tag or NULL:
      * on the member from the roster, copied onto each invitation for its
      * messages and its form. Never on a response (docs/anonymity.md). */
@@ -757,27 +764,7 @@ static const char *const migrations[] = {
      "  WHERE import_id IS NOT NULL;"
      "CREATE VIEW response AS"
      " SELECT id, wave_id, team_id, self, answers, import_id"
-     " FROM response_slot WHERE filled = 1;"
-     "CREATE VIEW answer AS"
-     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id,"
-     "  CASE WHEN substr(r.answers, j.key + 1, 1) BETWEEN 'a' AND 'k'"
-     "  THEN unicode(substr(r.answers, j.key + 1, 1)) - 97"
-     "  ELSE CAST(substr(r.answers, j.key + 1, 1) AS INTEGER) END AS value"
-     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
-     " JOIN survey s ON s.id = CASE"
-     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
-     "  THEN w.self_survey_ref ELSE w.survey_ref END"
-     " JOIN json_each(s.definition, '$.items') j"
-     " WHERE r.filled = 1"
-     "  AND substr(r.answers, j.key + 1, 1) NOT IN ('0', 'x');"
-     "CREATE VIEW declined AS"
-     " SELECT r.id AS response_id, j.value ->> 'id' AS item_id"
-     " FROM response_slot r JOIN wave w ON w.id = r.wave_id"
-     " JOIN survey s ON s.id = CASE"
-     "  WHEN r.self AND w.self_survey_ref IS NOT NULL"
-     "  THEN w.self_survey_ref ELSE w.survey_ref END"
-     " JOIN json_each(s.definition, '$.items') j"
-     " WHERE r.filled = 1 AND substr(r.answers, j.key + 1, 1) = 'x';"),
+     " FROM response_slot WHERE filled = 1;" ANSWER_VIEWS),
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
