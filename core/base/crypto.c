@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -18,6 +19,37 @@
  */
 void cp_fault_benign_begin(void) __attribute__((weak));
 void cp_fault_benign_end(void) __attribute__((weak));
+
+/*
+ * SHA-256 and an HMAC-SHA256 context without a key, fetched once by
+ * cp_crypto_init: HMAC() and EVP_sha256() look the algorithms up in the
+ * provider on every call (HMAC() ~11 us, against ~3 us from a copy of a
+ * fetched context: a few per invitation sent). Read-only after the
+ * set-up, which runs before any thread; NULL when it did not run, and
+ * the one-shot calls are used instead.
+ */
+static EVP_MD *sha256_md;
+static EVP_MAC_CTX *hmac_sha256;
+
+static void fetch_once(void)
+{
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
+				   OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+			       OSSL_PARAM_construct_end()};
+	EVP_MAC *mac;
+
+	if (sha256_md == NULL)
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (hmac_sha256 != NULL ||
+	    (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return;
+	hmac_sha256 = EVP_MAC_CTX_new(mac); /* holds its own reference */
+	EVP_MAC_free(mac);
+	if (hmac_sha256 && EVP_MAC_CTX_set_params(hmac_sha256, params) != 1) {
+		EVP_MAC_CTX_free(hmac_sha256);
+		hmac_sha256 = NULL;
+	}
+}
 
 int cp_crypto_init(struct cp_error *err)
 {
@@ -37,6 +69,8 @@ int cp_crypto_init(struct cp_error *err)
 		cp_fault_benign_begin();
 	ok = OPENSSL_init_crypto(0, NULL) == 1 &&
 	     EVP_Digest("", 0, out, &len, EVP_sha256(), NULL) == 1;
+	if (ok)
+		fetch_once();
 	if (cp_fault_benign_end)
 		cp_fault_benign_end();
 	if (!ok)
@@ -58,7 +92,8 @@ int cp_sha256(const void *data, size_t n, uint8_t out[CP_SHA256_LEN])
 {
 	unsigned int len = CP_SHA256_LEN;
 
-	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1) {
+	if (EVP_Digest(data, n, out, &len, sha256_md ? sha256_md : EVP_sha256(),
+		       NULL) != 1) {
 		memset(out, 0, CP_SHA256_LEN);
 		return CP_ENOMEM;
 	}
@@ -69,8 +104,27 @@ int cp_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
 		   uint8_t out[CP_SHA256_LEN])
 {
 	unsigned int len = CP_SHA256_LEN;
+	EVP_MAC_CTX *c;
+	size_t outlen = 0;
+	int ok;
 
-	if (HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &len) == NULL) {
+	/* EVP_MAC_init takes no key as "the key it had": an empty one goes
+	 * the one-shot way. */
+	if (hmac_sha256 == NULL || keylen == 0) {
+		if (HMAC(EVP_sha256(), key, (int)keylen, data, n, out, &len) ==
+		    NULL) {
+			memset(out, 0, CP_SHA256_LEN);
+			return CP_ENOMEM;
+		}
+		return 0;
+	}
+	c = EVP_MAC_CTX_dup(hmac_sha256);
+	ok = c && EVP_MAC_init(c, key, keylen, NULL) == 1 &&
+	     EVP_MAC_update(c, data, n) == 1 &&
+	     EVP_MAC_final(c, out, &outlen, CP_SHA256_LEN) == 1 &&
+	     outlen == CP_SHA256_LEN;
+	EVP_MAC_CTX_free(c);
+	if (!ok) {
 		memset(out, 0, CP_SHA256_LEN);
 		return CP_ENOMEM;
 	}

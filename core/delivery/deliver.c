@@ -68,6 +68,18 @@ struct run {
 	const struct cp_send_options *o;
 	struct cp_send_report *r;
 	struct timespec start, last_progress;
+	/* The outcome of the last invitation that went to the peer, not
+	 * recorded yet: the transaction that marks the next one sending
+	 * records it (one commit a message instead of two), else
+	 * record_held after the loop. Until then that one is still
+	 * 'sending': the one in flight. */
+	struct held {
+		int have;
+		int64_t invitation_id;
+		enum cp_outcome outcome;
+		int64_t at, retry_after;
+		char reason[256];
+	} held;
 };
 
 int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err)
@@ -543,6 +555,62 @@ static int unavailable(struct run *run, const struct cp_attempt *a,
 			    a->reason);
 }
 
+/* Records the outcome of invitation id that went to the peer at now. */
+static int record_outcome(struct run *run, int64_t id, enum cp_outcome outcome,
+			  const char *reason, int64_t retry_after, int64_t now,
+			  struct cp_error *err)
+{
+	if (outcome == CP_OUT_SENT)
+		return cp_store_invitation_sent(run->st, id, now, err);
+	if (outcome == CP_OUT_PERMANENT)
+		return cp_store_invitation_failed(run->st, id, reason, 0, err);
+	return cp_store_invitation_failed(
+	    run->st, id, reason,
+	    now + (retry_after > DEFER_SECONDS ? retry_after : DEFER_SECONDS),
+	    err);
+}
+
+/* Records the held outcome on its own (committed before it returns). */
+static int record_held(struct run *run, struct cp_error *err)
+{
+	struct held *h = &run->held;
+
+	if (!h->have)
+		return 0;
+	h->have = 0;
+	return record_outcome(run, h->invitation_id, h->outcome, h->reason,
+			      h->retry_after, h->at, err);
+}
+
+/*
+ * Marks invitation id sending, in one transaction with the held outcome
+ * of the one before: committed before the peer sees anything, so a kill
+ * after it leaves id 'sending' (sent again by the next run) and the one
+ * before recorded; a kill before it leaves the one before 'sending',
+ * still the only one in flight. When the transaction fails the outcome
+ * stays held for record_held.
+ */
+static int mark_sending(struct run *run, int64_t id, struct cp_error *err)
+{
+	struct held *h = &run->held;
+	int rc;
+
+	if (!h->have)
+		return cp_store_invitation_sending(run->st, id, err);
+	if ((rc = cp_store_begin(run->st, err)))
+		return rc;
+	rc = record_outcome(run, h->invitation_id, h->outcome, h->reason,
+			    h->retry_after, h->at, err);
+	rc = rc ? rc : cp_store_invitation_sending(run->st, id, err);
+	rc = rc ? rc : cp_store_commit(run->st, err);
+	if (rc) {
+		cp_store_rollback(run->st);
+		return rc;
+	}
+	h->have = 0;
+	return 0;
+}
+
 static int deliver_one(struct run *run, const struct cp_delivery *d,
 		       enum job job, struct cp_buf *mime, struct cp_buf *json,
 		       struct cp_error *err)
@@ -576,7 +644,7 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	/* Committed before the peer sees anything: a kill after this line
 	 * leaves 'sending', which the next run sends again. */
 	if (job == JOB_INVITE &&
-	    (rc = cp_store_invitation_sending(run->st, d->invitation_id, err)))
+	    (rc = mark_sending(run, d->invitation_id, err)))
 		return rc;
 	attempt(run, &run->ch, &m, &a);
 	now = cp_store_now();
@@ -585,26 +653,13 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	switch (a.outcome) {
 	case CP_OUT_SENT:
 		run->r->sent++;
-		return job == JOB_INVITE
-			   ? cp_store_invitation_sent(run->st, d->invitation_id,
-						      now, err)
-			   : cp_store_invitation_reminded(
-				 run->st, d->invitation_id, now, err);
+		break;
 	case CP_OUT_PERMANENT:
 		run->r->failed++;
-		return job == JOB_INVITE
-			   ? cp_store_invitation_failed(
-				 run->st, d->invitation_id, a.reason, 0, err)
-			   : 0;
+		break;
 	case CP_OUT_TRANSIENT:
 		run->r->deferred++;
-		if (job == JOB_REMIND)
-			return 0;
-		return cp_store_invitation_failed(
-		    run->st, d->invitation_id, a.reason,
-		    now + (a.retry_after > DEFER_SECONDS ? a.retry_after
-							 : DEFER_SECONDS),
-		    err);
+		break;
 	case CP_OUT_UNAVAILABLE:
 	default:
 		/* Nothing reached the peer: back to pending, then stop. */
@@ -613,6 +668,19 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 						   a.reason, NULL);
 		return unavailable(run, &a, err);
 	}
+	if (job == JOB_REMIND)
+		return a.outcome == CP_OUT_SENT
+			   ? cp_store_invitation_reminded(
+				 run->st, d->invitation_id, now, err)
+			   : 0;
+	/* Recorded with the next one's mark, or after the loop. */
+	run->held.have = 1;
+	run->held.invitation_id = d->invitation_id;
+	run->held.outcome = a.outcome;
+	run->held.at = now;
+	run->held.retry_after = a.retry_after;
+	cp_strlcpy(run->held.reason, a.reason, sizeof(run->held.reason));
+	return 0;
 }
 
 /* The chat URL of team t, or of its nearest parent that has one. */
@@ -826,6 +894,11 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		r->done++;
 		progress(&run, 0);
 	}
+	/* The last outcome, also when the loop stopped on an error. */
+	if (rc == 0)
+		rc = record_held(&run, err);
+	else
+		(void)record_held(&run, NULL);
 	if (rc == 0 && run.chat_wave)
 		rc = chat_posts(&run, job, max, interval, err);
 	/* Why the others were not reminded, and when the next is due. */

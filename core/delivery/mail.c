@@ -454,7 +454,10 @@ const char *cp_mail_date(int64_t t, char *out, size_t n)
 int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 {
 	static const char hexd[] = "0123456789ABCDEF";
-	size_t col = 0;
+	/* Encoded text gathers here and goes to b a few lines at a time,
+	 * not a character at a time. */
+	char out[512];
+	size_t col = 0, o = 0;
 	int rc = 0;
 
 	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0;
@@ -463,10 +466,16 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 		char tok[4];
 		size_t n;
 
+		/* Room for the longest step: "=\r\n", a token, "\r\n". */
+		if (o > sizeof(out) - 8) {
+			rc = cp_buf_add(b, out, o, err);
+			o = 0;
+		}
 		if (c == '\r')
 			continue;
 		if (c == '\n') {
-			rc = cp_buf_add(b, "\r\n", 2, err);
+			memcpy(out + o, "\r\n", 2);
+			o += 2;
 			col = 0;
 			continue;
 		}
@@ -484,7 +493,8 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 		}
 		/* A soft break keeps each line within 76 characters. */
 		if (col + n > 75) {
-			rc = cp_buf_add(b, "=\r\n", 3, err);
+			memcpy(out + o, "=\r\n", 3);
+			o += 3;
 			col = 0;
 			/* The break may bring a '.' to the start of a line. */
 			if (c == '.' && n == 1) {
@@ -492,11 +502,16 @@ int cp_mail_qp(struct cp_buf *b, const char *s, struct cp_error *err)
 				n = 3;
 			}
 		}
-		rc = rc ? rc : cp_buf_add(b, tok, n, err);
+		memcpy(out + o, tok, n);
+		o += n;
 		col += n;
 	}
-	if (rc == 0 && col > 0)
-		rc = cp_buf_add(b, "\r\n", 2, err);
+	if (rc == 0 && col > 0) {
+		memcpy(out + o, "\r\n", 2);
+		o += 2;
+	}
+	if (rc == 0 && o > 0)
+		rc = cp_buf_add(b, out, o, err);
 	return rc;
 }
 

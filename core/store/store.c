@@ -1180,6 +1180,22 @@ const char *cp_store_path(const struct cp_store *s)
 	return s->path;
 }
 
+/* Runs one of the cached statements that take no parameters. */
+static int exec_cached(struct cp_store *s, enum cp_stmt slot, const char *sql,
+		       struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_cached(s, slot, sql, &st, err)))
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : cp_store_fail(s, err, "database error");
+	sqlite3_reset(st);
+	return rc;
+}
+
 int cp_store_begin(struct cp_store *s, struct cp_error *err)
 {
 	int rc;
@@ -1187,10 +1203,9 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 	if (s->in_tx)
 		return cp_error_set(err, CP_EFAIL,
 				    "a transaction is already open");
-	if ((rc = cp_store_exec(s,
-				s->what_if ? "SAVEPOINT cp_what_if_nested"
-					   : "BEGIN IMMEDIATE",
-				err)))
+	rc = s->what_if ? cp_store_exec(s, "SAVEPOINT cp_what_if_nested", err)
+			: exec_cached(s, CP_STMT_BEGIN, "BEGIN IMMEDIATE", err);
+	if (rc)
 		return rc;
 	s->in_tx = 1;
 	return 0;
@@ -1234,8 +1249,8 @@ int cp_store_commit(struct cp_store *s, struct cp_error *err)
 		cp_store_rollback(s);
 		return rc;
 	}
-	rc = cp_store_exec(
-	    s, s->what_if ? "RELEASE cp_what_if_nested" : "COMMIT", err);
+	rc = s->what_if ? cp_store_exec(s, "RELEASE cp_what_if_nested", err)
+			: exec_cached(s, CP_STMT_COMMIT, "COMMIT", err);
 	if (rc) {
 		cp_store_rollback(s);
 		return rc;
