@@ -80,6 +80,19 @@ struct run {
 		int64_t at, retry_after;
 		char reason[256];
 	} held;
+	/* The loop's place, for the overlap hooks (deliver_one). */
+	const struct cp_delivery *list;
+	size_t count, cur;
+	enum job job;
+	int marked;  /* the current message's before hook has run */
+	int mark_rc; /* and failed with this, into mark_err */
+	struct cp_error *mark_err;
+	/* Messages built ahead: message i in slot i % 2, the next one
+	 * built while the peer takes the current one. */
+	struct cp_buf mime[2], json[2];
+	char id[2][33], file[2][128];
+	size_t built_index[2];
+	int built[2];
 };
 
 int cp_deliver_ca_file(struct cp_store *st, char **out, struct cp_error *err)
@@ -160,6 +173,10 @@ static int get_string(struct cp_store *st, const char *key, char *out, size_t n,
 
 static void run_release(struct run *run)
 {
+	for (int k = 0; k < 2; k++) {
+		cp_buf_release(&run->mime[k]);
+		cp_buf_release(&run->json[k]);
+	}
 	for (int l = 0; l < MAX_LANGS; l++)
 		for (int i = 0; i < 3; i++)
 			cp_template_free(run->tpl[l][i]);
@@ -269,6 +286,11 @@ static int run_init(struct run *run, struct cp_store *st,
 
 	memset(run, 0, sizeof(*run));
 	memset(r, 0, sizeof(*r));
+	for (int b = 0; b < 2; b++) {
+		cp_buf_init(&run->mime[b], MESSAGE_MAX * 4);
+		cp_buf_init(&run->json[b], MESSAGE_MAX * 4);
+	}
+	run->job = job;
 	run->st = st;
 	run->key = key;
 	run->o = o;
@@ -530,12 +552,25 @@ static long backoff(const struct run *run, int k)
 }
 
 /* Offers m to the channel until it is taken, refused for good, or the
- * retries run out; a at the end says which. */
+ * retries run out; a at the end says which. ov (NULL: none): the hooks
+ * the channel runs while its peer works; a channel without them gets
+ * the before hook run ahead of each try. A before hook that fails
+ * (run->mark_rc) ends it at once, the message not sent. */
 static void attempt(struct run *run, const struct cp_channel *ch,
-		    const struct cp_outgoing *m, struct cp_attempt *a)
+		    const struct cp_outgoing *m, const struct cp_overlap *ov,
+		    struct cp_attempt *a)
 {
 	for (int k = 0;; k++) {
-		ch->send(ch->self, m, a);
+		if (ov && ch->send_overlapped) {
+			ch->send_overlapped(ch->self, m, ov, a);
+		} else if (ov && ov->before && ov->before(ov->arg)) {
+			memset(a, 0, sizeof(*a));
+			a->outcome = CP_OUT_TRANSIENT;
+		} else {
+			ch->send(ch->self, m, a);
+		}
+		if (run->mark_rc)
+			return;
 		if (a->outcome != CP_OUT_TRANSIENT || k >= run->retries)
 			return;
 		if (a->retry_after > RETRY_AFTER_MAX)
@@ -611,18 +646,66 @@ static int mark_sending(struct run *run, int64_t id, struct cp_error *err)
 	return 0;
 }
 
-static int deliver_one(struct run *run, const struct cp_delivery *d,
-		       enum job job, struct cp_buf *mime, struct cp_buf *json,
-		       struct cp_error *err)
+/* Builds message i of the list into its slot, unless it is there. */
+static int build_ahead(struct run *run, size_t i, struct cp_error *err)
 {
+	const struct cp_delivery *d = &run->list[i];
+	size_t k = i % 2;
+	int rc;
+
+	if (run->built[k] && run->built_index[k] == i)
+		return 0;
+	run->built[k] = 0;
+	rc = build(run, d, run->job == JOB_REMIND ? d->reminders + 1 : 0,
+		   &run->mime[k], &run->json[k], run->id[k], run->file[k], err);
+	run->built[k] = rc == 0;
+	run->built_index[k] = i;
+	return rc;
+}
+
+/*
+ * The before hook: an invitation is marked sending (with the outcome of
+ * the one before, mark_sending) before any of its content reaches the
+ * peer; a reminder has no mark. Once a message, whatever the tries.
+ */
+static int hook_before(void *arg)
+{
+	struct run *run = arg;
+
+	if (run->marked)
+		return run->mark_rc;
+	run->marked = 1;
+	if (run->job == JOB_INVITE)
+		run->mark_rc = mark_sending(
+		    run, run->list[run->cur].invitation_id, run->mark_err);
+	return run->mark_rc;
+}
+
+/* The idle hook: the next message is built while the peer works. A
+ * failure is left for the loop to meet again, and report, when it gets
+ * there. */
+static void hook_idle(void *arg)
+{
+	struct run *run = arg;
+
+	if (run->cur + 1 < run->count)
+		(void)build_ahead(run, run->cur + 1, NULL);
+}
+
+/* Message i of the list: built (if the last one's wait has not), marked,
+ * handed to the channel, its outcome held or recorded. */
+static int deliver_one(struct run *run, size_t i, struct cp_error *err)
+{
+	const struct cp_delivery *d = &run->list[i];
+	struct cp_overlap ov = {hook_before, hook_idle, run};
 	struct cp_outgoing m;
 	struct cp_attempt a;
-	char id[33], file[128];
-	int reminder = job == JOB_REMIND ? d->reminders + 1 : 0;
+	size_t k = i % 2;
 	int64_t now;
 	int rc;
 
-	rc = build(run, d, reminder, mime, json, id, file, err);
+	run->cur = i;
+	rc = build_ahead(run, i, err);
 	if (rc)
 		return rc;
 	/* A dry run opens the channel too: its settings are checked as a
@@ -636,17 +719,25 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	}
 	memset(&m, 0, sizeof(m));
 	m.to_addr = d->email;
-	m.mime = cp_buf_str(mime);
-	m.mime_len = mime->len;
-	m.json = cp_buf_str(json);
-	m.id = id;
-	m.file = file;
-	/* Committed before the peer sees anything: a kill after this line
-	 * leaves 'sending', which the next run sends again. */
-	if (job == JOB_INVITE &&
-	    (rc = mark_sending(run, d->invitation_id, err)))
+	m.mime = cp_buf_str(&run->mime[k]);
+	m.mime_len = run->mime[k].len;
+	m.json = cp_buf_str(&run->json[k]);
+	m.id = run->id[k];
+	m.file = run->file[k];
+	/* Marked sending and committed before the peer sees any of the
+	 * message (hook_before, run by the channel while the peer answers
+	 * the envelope's first command): a kill after that leaves
+	 * 'sending', which the next run sends again. */
+	run->marked = 0;
+	run->mark_rc = 0;
+	run->mark_err = err;
+	attempt(run, &run->ch, &m, &ov, &a);
+	/* A channel that gave up before the hook ran still has it run: the
+	 * outcome of the one before is recorded, one outcome held at most. */
+	rc = hook_before(run);
+	run->mark_err = NULL;
+	if (rc)
 		return rc;
-	attempt(run, &run->ch, &m, &a);
 	now = cp_store_now();
 	if (a.outcome == CP_OUT_TRANSIENT && a.peer_down)
 		a.outcome = CP_OUT_UNAVAILABLE;
@@ -663,12 +754,12 @@ static int deliver_one(struct run *run, const struct cp_delivery *d,
 	case CP_OUT_UNAVAILABLE:
 	default:
 		/* Nothing reached the peer: back to pending, then stop. */
-		if (job == JOB_INVITE)
+		if (run->job == JOB_INVITE)
 			cp_store_invitation_unsent(run->st, d->invitation_id,
 						   a.reason, NULL);
 		return unavailable(run, &a, err);
 	}
-	if (job == JOB_REMIND)
+	if (run->job == JOB_REMIND)
 		return a.outcome == CP_OUT_SENT
 			   ? cp_store_invitation_reminded(
 				 run->st, d->invitation_id, now, err)
@@ -831,7 +922,7 @@ static int chat_posts(struct run *run, enum job job, long max, int64_t interval,
 						    number, "sending", NULL,
 						    now, err);
 			if (rc == 0)
-				attempt(run, &run->chat, &m, &a);
+				attempt(run, &run->chat, &m, NULL, &a);
 			if (rc == 0 && a.outcome == CP_OUT_TRANSIENT &&
 			    a.peer_down)
 				a.outcome = CP_OUT_UNAVAILABLE;
@@ -864,7 +955,6 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		   struct cp_send_report *r, struct cp_error *err)
 {
 	struct cp_delivery *d = NULL;
-	struct cp_buf mime, json;
 	struct run run;
 	size_t n = 0;
 	long max = 0;
@@ -872,8 +962,6 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	char *iv = NULL;
 	int rc;
 
-	cp_buf_init(&mime, MESSAGE_MAX * 4);
-	cp_buf_init(&json, MESSAGE_MAX * 4);
 	rc = run_init(&run, st, key, wave, job, o, r, err);
 	if (rc == 0 && job == JOB_REMIND) {
 		rc = cp_config_get_int(st, "remind.max", &max, err);
@@ -889,8 +977,10 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 		    job == JOB_INVITE ? CP_SELECT_TO_SEND : CP_SELECT_TO_REMIND,
 		    cp_store_now(), (int)max, interval, &d, &n, err);
 	r->todo = n;
+	run.list = d;
+	run.count = n;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = deliver_one(&run, &d[i], job, &mime, &json, err);
+		rc = deliver_one(&run, i, err);
 		r->done++;
 		progress(&run, 0);
 	}
@@ -909,8 +999,6 @@ static int run_job(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 	cp_store_deliveries_free(d, n);
 	run_release(&run);
 	free(iv);
-	cp_buf_release(&mime);
-	cp_buf_release(&json);
 	return rc;
 }
 

@@ -239,6 +239,7 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	ch->name = "webhook";
 	ch->self = w;
 	ch->send = webhook_send;
+	ch->send_overlapped = NULL;
 	ch->close = webhook_close;
 	w = NULL;
 done:
@@ -405,6 +406,7 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	ch->name = "chat";
 	ch->self = c;
 	ch->send = chat_send;
+	ch->send_overlapped = NULL;
 	ch->close = chat_close;
 	return 0;
 }

@@ -36,11 +36,34 @@ struct cp_attempt {
 	char reason[256];    /* never holds a credential or a URL */
 };
 
+/*
+ * What the sending loop does while a channel waits on its peer, so that
+ * its own work for a message overlaps the peer's instead of adding to it.
+ */
+struct cp_overlap {
+	/* Called once a message, before any of its content reaches the
+	 * peer: SMTP calls it once MAIL FROM is on its way (the envelope
+	 * alone delivers nothing; the message is taken at the end of its
+	 * DATA), and holds the content back until it has returned.
+	 * Non-zero: the message must not go, and the channel gives it up
+	 * (the outcome is then the caller's to ignore). */
+	int (*before)(void *arg);
+	/* Called at most once a message, when the message has been handed
+	 * over whole and the channel waits for the peer's verdict. */
+	void (*idle)(void *arg);
+	void *arg;
+};
+
 struct cp_channel {
 	const char *name;
 	void *self;
 	void (*send)(void *self, const struct cp_outgoing *m,
 		     struct cp_attempt *a);
+	/* send, calling ov's hooks as it goes; NULL when the channel has
+	 * no such thing (the caller then runs before ahead of send). */
+	void (*send_overlapped)(void *self, const struct cp_outgoing *m,
+				const struct cp_overlap *ov,
+				struct cp_attempt *a);
 	void (*close)(void *self);
 };
 

@@ -130,6 +130,7 @@ int cp_outbox_open(struct cp_channel *ch, struct cp_store *st, int check_only,
 		ch->name = "outbox";
 		ch->self = o;
 		ch->send = outbox_send;
+		ch->send_overlapped = NULL;
 		ch->close = outbox_close;
 	} else {
 		free(o);

@@ -3,6 +3,10 @@
  * connection (one easy handle) reused for every message, STARTTLS required
  * unless smtp.tls = none (loopback only), or smtps://. AUTH comes from the
  * environment or a file (cp_config_secret), never from argv, never logged.
+ *
+ * The handle is driven through a multi handle of its own, so the sending
+ * loop's work (marking the message sending, building the next one) runs
+ * while the server answers instead of after it (struct cp_overlap).
  */
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -17,22 +21,43 @@
 
 struct smtp {
 	CURL *curl;
+	CURLM *multi;	/* holds the connection between messages */
 	char from[300]; /* "<addr>" */
 	char errbuf[CURL_ERROR_SIZE];
 	/* the message being uploaded */
 	const char *data;
 	size_t len, pos;
+	const struct cp_overlap *ov; /* its hooks, or NULL */
+	int before_done, before_failed, uploaded;
 };
+
+/* The overlap's before hook, once a message: -1 when it says stop. */
+static int before(struct smtp *s)
+{
+	if (s->before_done)
+		return s->before_failed ? -1 : 0;
+	s->before_done = 1;
+	if (s->ov && s->ov->before && s->ov->before(s->ov->arg) != 0)
+		s->before_failed = 1;
+	return s->before_failed ? -1 : 0;
+}
 
 static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct smtp *s = arg;
 	size_t n = size * nmemb, left = s->len - s->pos;
 
+	/* Not one byte of the message before the hook has run (the
+	 * transfer loop runs it first, unless the server answered the
+	 * envelope within one call of curl_multi_perform). */
+	if (before(s))
+		return CURL_READFUNC_ABORT;
 	if (n > left)
 		n = left;
 	memcpy(ptr, s->data + s->pos, n);
 	s->pos += n;
+	/* 0: the end of the data goes next; the verdict is awaited. */
+	s->uploaded = n == 0;
 	return n;
 }
 
@@ -42,13 +67,59 @@ static void smtp_close(void *self)
 
 	if (s == NULL)
 		return;
-	/* Cleaning up the handle sends QUIT on the open connection. */
+	/* Cleaning up the multi handle, which keeps the open connection,
+	 * sends QUIT on it. */
 	curl_easy_cleanup(s->curl);
+	curl_multi_cleanup(s->multi);
 	free(s);
 }
 
-static void smtp_send(void *self, const struct cp_outgoing *m,
-		      struct cp_attempt *a)
+/* One transfer of the easy handle through the multi handle, calling the
+ * overlap's hooks on the way; what curl_easy_perform would return. */
+static CURLcode transfer(struct smtp *s)
+{
+	CURLcode result = CURLE_ABORTED_BY_CALLBACK;
+	CURLMsg *msg;
+	int running = 1, left, idled = 0;
+
+	if (curl_multi_add_handle(s->multi, s->curl) != CURLM_OK)
+		return CURLE_OUT_OF_MEMORY;
+	for (;;) {
+		if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+			result = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+		/* At most MAIL FROM went (or a connection is being set up):
+		 * the hook runs while the server answers it. */
+		if (before(s))
+			break;
+		if (!running) {
+			while ((msg = curl_multi_info_read(s->multi, &left)))
+				if (msg->msg == CURLMSG_DONE &&
+				    msg->easy_handle == s->curl)
+					result = msg->data.result;
+			break;
+		}
+		if (s->uploaded && !idled && s->ov && s->ov->idle) {
+			idled = 1;
+			s->ov->idle(s->ov->arg);
+			continue;
+		}
+		if (curl_multi_poll(s->multi, NULL, 0, 1000, NULL) !=
+		    CURLM_OK) {
+			result = CURLE_OUT_OF_MEMORY;
+			break;
+		}
+	}
+	/* Unfinished (the hook said stop): curl closes the connection, and
+	 * the server drops the transaction with nothing delivered. */
+	curl_multi_remove_handle(s->multi, s->curl);
+	return result;
+}
+
+static void smtp_send_overlapped(void *self, const struct cp_outgoing *m,
+				 const struct cp_overlap *ov,
+				 struct cp_attempt *a)
 {
 	struct smtp *s = self;
 	struct curl_slist *rcpt = NULL;
@@ -57,6 +128,8 @@ static void smtp_send(void *self, const struct cp_outgoing *m,
 	CURLcode rc;
 
 	memset(a, 0, sizeof(*a));
+	s->ov = ov;
+	s->before_done = s->before_failed = s->uploaded = 0;
 	snprintf(to, sizeof(to), "<%s>", m->to_addr);
 	rcpt = curl_slist_append(NULL, to);
 	if (rcpt == NULL) {
@@ -71,7 +144,7 @@ static void smtp_send(void *self, const struct cp_outgoing *m,
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE,
 			 (curl_off_t)m->mime_len);
-	rc = curl_easy_perform(s->curl);
+	rc = transfer(s);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(rcpt);
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -115,6 +188,12 @@ static void smtp_send(void *self, const struct cp_outgoing *m,
 	 * worth another try. */
 	a->outcome =
 	    code >= 500 && code < 600 ? CP_OUT_PERMANENT : CP_OUT_TRANSIENT;
+}
+
+static void smtp_send(void *self, const struct cp_outgoing *m,
+		      struct cp_attempt *a)
+{
+	smtp_send_overlapped(self, m, NULL, a);
 }
 
 int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
@@ -163,7 +242,8 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		goto done;
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->curl = curl_easy_init()) == NULL) {
+	if (s == NULL || (s->curl = curl_easy_init()) == NULL ||
+	    (s->multi = curl_multi_init()) == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 		goto done;
 	}
@@ -191,11 +271,13 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	ch->name = "email";
 	ch->self = s;
 	ch->send = smtp_send;
+	ch->send_overlapped = smtp_send_overlapped;
 	ch->close = smtp_close;
 	s = NULL;
 done:
 	if (s) {
 		curl_easy_cleanup(s->curl);
+		curl_multi_cleanup(s->multi);
 		free(s);
 	}
 	curl_free(host);
