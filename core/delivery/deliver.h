@@ -4,10 +4,11 @@
  * the scheduler `tick` that opens, sends, reminds, closes and recurs.
  *
  * Sending is idempotent and resumable: an invitation is marked sending
- * and committed before its message goes to the peer, and sent after, so a
- * run killed at any moment and run again sends every invitation once,
- * except at most the one in flight at the kill, which goes again with the
- * same Message-ID and link. Transient failures are retried with capped
+ * and committed before its message goes to the peer, and sent after (in
+ * the commit that marks the next one, or alone after the last), so a run
+ * killed at any moment and run again sends every invitation once, except
+ * at most the one in flight at the kill, which goes again with the same
+ * Message-ID and link. Transient failures are retried with capped
  * exponential backoff and jitter (Retry-After honoured); permanent ones
  * are recorded with their reason and the batch goes on. A peer that cannot
  * be used at all (no STARTTLS, AUTH refused, nothing listening) stops the
