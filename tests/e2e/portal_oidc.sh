@@ -36,14 +36,20 @@ expect_in err "single sign-on"
 port=$("$PY" -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 portal="http://127.0.0.1:$port"
-"$CAREPULSE" serve --listen "127.0.0.1:$port" --base-url "$portal" 2>"$T/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving the form" "$T/server.log" && break
-	kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log" >&2; fail "serve did not start"; }
-	sleep 0.1
-done
-grep -q "serving the form" "$T/server.log" || fail "serve did not start"
+# start_serve LOG: serve on that port in the background, in the caller's
+# environment, its stderr in LOG; returns when it listens.
+start_serve() {
+	"$CAREPULSE" serve --listen "127.0.0.1:$port" --base-url "$portal" 2>"$1" &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q "127.0.0.1:$port/" "$1" && break
+		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$1" >&2; fail "serve did not start"; }
+		sleep 0.1
+	done
+	grep -q "127.0.0.1:$port/" "$1" || fail "serve did not start"
+}
+start_serve "$T/server.log"
+grep -q "serving the form" "$T/server.log" || fail "serve did not say what it serves"
 
 # sso ACCOUNT: signs in through the portal; $T/page has the URL, status
 # and text of the page it ends on.
@@ -101,14 +107,7 @@ if grep -E "code=|state=|$secret" "$T/server.log"; then fail "a code, a state or
 # An installation run in Spanish: a refused sign-in's page and its reason
 # (a check of core's single sign-on) are both in Spanish.
 if locale -a 2>/dev/null | grep -qix 'es_ES.utf-\?8' || [ -n "${CI:-}" ]; then
-	LANGUAGE=es LC_ALL=es_ES.UTF-8 "$CAREPULSE" serve --listen "127.0.0.1:$port" \
-		--base-url "$portal" 2>"$T/server-es.log" &
-	SERVER_PID=$!
-	for _ in $(seq 1 100); do
-		grep -q "127.0.0.1:$port" "$T/server-es.log" && break
-		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server-es.log" >&2; fail "serve in Spanish did not start"; }
-		sleep 0.1
-	done
+	LANGUAGE=es LC_ALL=es_ES.UTF-8 start_serve "$T/server-es.log"
 	code=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Accept-Language: es' \
 		-b "cp_pre=0123456789abcdef0123456789abcdef" \
 		"$portal/portal/oidc/callback?code=c&state=made-up")
