@@ -50,71 +50,207 @@ static const char *json_bool(const char *s)
 		   : "false";
 }
 
-/* cp_buf_add for the small pieces of a direct table: a copy when they
- * fit, as nearly all do. */
-static inline int put(struct cp_buf *b, const char *s, size_t n)
+/*
+ * The direct path (a table opened with out_table_open): every cell goes
+ * into the table's buffer at once, with what comes before it (the row's
+ * opening, the column's key or the separator) and after it (the row's
+ * end). A results table has a million cells, so the path is kept short:
+ * room is made once per cell, the pieces are copied without further
+ * checks, and the buffer is not NUL-terminated (only its len is
+ * written to f).
+ */
+
+/* The JSON key of column c ('"name": ', with ", " before all but the
+ * first), and its no-value cell (the key and "null") runs on to the
+ * next column's. */
+static inline size_t key_len(const struct out_table *t, size_t c)
 {
-	if (b->data && b->alloc - b->len > n) {
-		memcpy(b->data + b->len, s, n);
-		b->len += n;
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	return cp_buf_add(b, s, n, NULL);
+	return t->key_at[c + 1] - t->key_at[c] - 4;
 }
 
-/*
- * The next cell of a table opened direct (out_table_open): written to the
- * table's buffer at once, with what comes before it (the row's opening,
- * the column's key or the separator) and after it (the row's end), and
- * the buffer written to f at a row's end once it is large. number: s
- * (len bytes) is a number out_fixed or an integer wrote, which CSV needs
- * neither quote nor mark.
- */
-static void direct_cell(struct out_table *t, const char *s, size_t len,
-			bool number)
+/* Room for n more bytes in b; false (t failed) when there is none. */
+static inline bool room(struct out_table *t, size_t n)
 {
-	size_t c = t->ncells % t->ncols;
-	enum col_type type = t->cols[c].type;
 	struct cp_buf *b = &t->b;
-	int rc = 0;
+
+	if (b->alloc - b->len > n)
+		return true;
+	if (cp_buf_reserve(b, n, NULL) == 0)
+		return true;
+	t->failed = CP_ENOMEM;
+	return false;
+}
+
+/* The longest row opening and key before a cell's value. */
+static inline size_t lead_max(const struct out_table *t)
+{
+	return t->fmt == FORMAT_JSON ? key_len(t, t->col) + 8 : 1;
+}
+
+/* Where the next cell's value goes, after its lead (the row's opening
+ * and the key in JSON, the separator in CSV), with room for n bytes of
+ * value and the row's end; NULL when out of memory. */
+static char *cell_at(struct out_table *t, size_t n)
+{
+	char *p;
+
+	if (t->failed || !room(t, lead_max(t) + n + 4))
+		return NULL;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON) {
+		if (t->col == 0) {
+			if (t->st->rows) {
+				memcpy(p, ",\n  {", 5);
+				p += 5;
+			} else {
+				memcpy(p, "\n  {", 4);
+				p += 4;
+			}
+		}
+		memcpy(p, t->keys.data + t->key_at[t->col], key_len(t, t->col));
+		p += key_len(t, t->col);
+	} else if (t->col) {
+		*p++ = ',';
+	}
+	return p;
+}
+
+/* The cell that ends at p is complete: the row's end after the last
+ * column, and the buffer written to f once it is large. */
+static void cell_done(struct out_table *t, char *p)
+{
+	int rc;
+
+	t->ncells++;
+	if (++t->col < t->ncols) {
+		t->b.len = (size_t)(p - t->b.data);
+		return;
+	}
+	if (t->fmt == FORMAT_JSON) {
+		*p++ = '}';
+	} else {
+		memcpy(p, "\r\n", 2);
+		p += 2;
+	}
+	t->b.len = (size_t)(p - t->b.data);
+	t->col = 0;
+	t->st->rows++;
+	if ((rc = flush_some(&t->b, t->f, false)))
+		t->failed = rc;
+}
+
+/* Appends s (len bytes) to the buffer the way a text cell needs it,
+ * into the cell begun at p (with its lead), and ends the cell. */
+static void text_tail(struct out_table *t, char *p, const char *s,
+		      bool bool_col)
+{
+	struct cp_buf *b = &t->b;
+	int rc;
+
+	b->len = (size_t)(p - b->data);
+	if (t->fmt == FORMAT_JSON)
+		rc = bool_col ? cp_buf_adds(b, json_bool(s), NULL)
+			      : out_json_string(b, s);
+	else
+		rc = cp_csv_field(b, s, NULL);
+	if (rc || !room(t, 4)) {
+		t->failed = CP_ENOMEM;
+		return;
+	}
+	cell_done(t, b->data + b->len);
+}
+
+/* A text (or boolean) cell of a direct table; NULL for no value. */
+static void direct_cell(struct out_table *t, const char *s)
+{
+	enum col_type type;
+	size_t len;
+	char *p;
 
 	if (t->failed)
 		return;
-	if (t->fmt == FORMAT_JSON) {
-		if (c == 0)
-			rc = t->st->rows ? put(b, ",\n  {", 5)
-					 : put(b, "\n  {", 4);
-		rc = rc || put(b, t->keys.data + t->key_at[c],
-			       t->key_at[c + 1] - t->key_at[c]);
-		if (rc)
-			;
-		else if (s == NULL)
-			rc = put(b, "null", 4);
-		else if (type == COL_TEXT)
-			rc = out_json_string(b, s);
-		else if (type == COL_BOOL)
-			rc = cp_buf_adds(b, json_bool(s), NULL);
-		else
-			rc = put(b, s, len);
-		if (rc == 0 && c + 1 == t->ncols)
-			rc = put(b, "}", 1);
-	} else {
-		rc = c ? put(b, ",", 1) : 0;
-		if (rc == 0 && s)
-			rc = number ? put(b, s, len) : cp_csv_field(b, s, NULL);
-		if (rc == 0 && c + 1 == t->ncols)
-			rc = put(b, "\r\n", 2);
-	}
-	if (rc == 0 && c + 1 == t->ncols) {
-		t->st->rows++;
-		rc = flush_some(b, t->f, false);
-	}
-	if (rc) {
-		t->failed = rc == CP_EIO ? CP_EIO : CP_ENOMEM;
+	type = t->cols[t->col].type;
+	len = s ? strlen(s) : 0;
+	if ((p = cell_at(t, len + 6)) == NULL)
+		return;
+	if (s == NULL) {
+		if (t->fmt == FORMAT_JSON) {
+			memcpy(p, "null", 4);
+			p += 4;
+		}
+		cell_done(t, p);
 		return;
 	}
-	t->ncells++;
+	if (t->fmt == FORMAT_JSON && type == COL_TEXT) {
+		/* Most text needs no escape: one scan, one copy. */
+		size_t i = 0;
+		while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+		       s[i] != '\\')
+			i++;
+		if (i == len) {
+			*p++ = '"';
+			memcpy(p, s, len);
+			p += len;
+			*p++ = '"';
+			cell_done(t, p);
+			return;
+		}
+	} else if (t->fmt == FORMAT_JSON && type != COL_BOOL) {
+		memcpy(p, s, len);
+		cell_done(t, p + len);
+		return;
+	}
+	text_tail(t, p, s, type == COL_BOOL);
+}
+
+/* A number out_fixed or an integer writer gave (len bytes at s), which
+ * CSV needs neither quote nor mark for. */
+static void direct_number(struct out_table *t, const char *s, size_t len)
+{
+	char *p;
+
+	if (t->failed)
+		return;
+	if (t->cols[t->col].type != COL_INT &&
+	    t->cols[t->col].type != COL_NUM) {
+		direct_cell(t, s); /* quoted, or a boolean, as its text */
+		return;
+	}
+	if ((p = cell_at(t, len)) == NULL)
+		return;
+	memcpy(p, s, len);
+	cell_done(t, p + len);
+}
+
+/* No-value cells up to column to (col < to <= ncols) in one copy: in
+ * JSON the keys and "null"s of those columns lie in a row in t->keys. */
+static void direct_nulls(struct out_table *t, size_t to)
+{
+	size_t n = t->fmt == FORMAT_JSON ? t->key_at[to] - t->key_at[t->col] + 5
+					 : to - t->col;
+	char *p;
+
+	if (t->failed || !room(t, n + 4))
+		return;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON) {
+		if (t->col == 0) {
+			memcpy(p, t->st->rows ? ",\n  {" : "\n  {",
+			       t->st->rows ? 5 : 4);
+			p += t->st->rows ? 5 : 4;
+		}
+		memcpy(p, t->keys.data + t->key_at[t->col],
+		       t->key_at[to] - t->key_at[t->col]);
+		p += t->key_at[to] - t->key_at[t->col];
+	} else {
+		/* A separator before each cell but a row's first. */
+		for (size_t c = t->col; c < to; c++)
+			if (c)
+				*p++ = ',';
+	}
+	t->ncells += to - t->col - 1;
+	t->col = to - 1;
+	cell_done(t, p);
 }
 
 void out_cell(struct out_table *t, const char *text)
@@ -122,7 +258,7 @@ void out_cell(struct out_table *t, const char *text)
 	char *copy = NULL;
 
 	if (t->direct) {
-		direct_cell(t, text, text ? strlen(text) : 0, false);
+		direct_cell(t, text);
 		return;
 	}
 
@@ -145,6 +281,19 @@ void out_skip_to(struct out_table *t, size_t col)
 {
 	if (t->failed)
 		return; /* out of memory: the cells no longer line up */
+	if (t->direct) {
+		if (col > t->ncols || (col < t->ncols && t->col > col)) {
+			fprintf(stderr,
+				"carepulse: bug: column '%s' is already past\n",
+				col < t->ncols ? t->cols[col].name : "?");
+			abort();
+		}
+		if (col == t->ncols && t->col == 0)
+			return; /* the row is already complete */
+		if (col > t->col)
+			direct_nulls(t, col);
+		return;
+	}
 	if (col == t->ncols) {
 		/* The row's end; at column 0 the row is already complete. */
 		while (!t->failed && t->ncells % t->ncols)
@@ -205,14 +354,28 @@ slow:
 void out_cell_fixed(struct out_table *t, double v, int prec)
 {
 	char buf[OUT_FIXED_MAX];
-	size_t len = out_fixed(buf, v, prec);
+	size_t len;
+	char *p;
 
-	/* Only snprintf's "-inf" and "-nan" would be marked in CSV. */
-	if (t->direct)
-		direct_cell(t, buf, len,
-			    buf[0] != '-' || (buf[1] >= '0' && buf[1] <= '9'));
-	else
+	if (!t->direct || t->failed ||
+	    (t->cols[t->col].type != COL_INT &&
+	     t->cols[t->col].type != COL_NUM)) {
+		out_fixed(buf, v, prec);
 		out_cell(t, buf);
+		return;
+	}
+	/* Written in place; only snprintf's "-inf" and "-nan" would be
+	 * marked in CSV, so those take the text path. */
+	if ((p = cell_at(t, OUT_FIXED_MAX)) == NULL)
+		return;
+	len = out_fixed(p, v, prec);
+	if (p[0] != '-' || (p[1] >= '0' && p[1] <= '9') ||
+	    t->fmt == FORMAT_JSON) {
+		cell_done(t, p + len);
+		return;
+	}
+	memcpy(buf, p, len + 1);
+	text_tail(t, p, buf, false);
 }
 
 void out_cell_int(struct out_table *t, int64_t v)
@@ -228,7 +391,7 @@ void out_cell_int(struct out_table *t, int64_t v)
 	if (v < 0)
 		*--p = '-';
 	if (t->direct)
-		direct_cell(t, p, (size_t)(buf + sizeof(buf) - 1 - p), true);
+		direct_number(t, p, (size_t)(buf + sizeof(buf) - 1 - p));
 	else
 		out_cell(t, p);
 }
@@ -469,14 +632,15 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 	cp_buf_init(b, 0);
 	cp_buf_init(&t->keys, 0);
 	if (fmt == FORMAT_JSON) {
-		/* Each column's '"name": ' once, not once per cell. */
+		/* Each column's '"name": ' once, not once per cell, each
+		 * followed by "null" (a run of no-value cells is one copy). */
 		if ((t->key_at = calloc(ncols + 1, sizeof(size_t))) == NULL)
 			rc = CP_ENOMEM;
 		for (size_t c = 0; c < ncols && rc == 0; c++) {
 			t->key_at[c] = t->keys.len;
 			rc = (c ? cp_buf_adds(&t->keys, ", ", NULL) : 0) ||
 			     out_json_string(&t->keys, cols[c].name) ||
-			     cp_buf_adds(&t->keys, ": ", NULL);
+			     cp_buf_adds(&t->keys, ": null", NULL);
 		}
 		if (rc == 0)
 			t->key_at[ncols] = t->keys.len;

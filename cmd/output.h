@@ -39,8 +39,9 @@ struct out_table {
 	enum cmd_format fmt;
 	struct out_stream *st;
 	bool direct;	    /* cells are written as they come, not kept */
+	size_t col;	    /* direct: the column of the next cell */
 	struct cp_buf b;    /* what is not yet written to f */
-	struct cp_buf keys; /* JSON: each column's '"name": ' ... */
+	struct cp_buf keys; /* JSON: each column's '"name": null' ... */
 	size_t *key_at;	    /* ... at key_at[c] to key_at[c + 1] */
 };
 

@@ -5,6 +5,7 @@
  */
 #include "results.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -913,34 +914,59 @@ static void item_stat(struct cp_results *r, size_t g, size_t i,
 	st->answers = st->n;
 }
 
-/* Allocates the statistics arrays of each wanted group. */
+/* The size of n elements of elem bytes, rounded up to keep what follows
+ * aligned for any of the statistics' types. */
+static size_t block_part(size_t n, size_t elem)
+{
+	size_t a = _Alignof(max_align_t), x = n * elem;
+
+	return (x + a - 1) / a * a;
+}
+
+/*
+ * Allocates the statistics arrays of each wanted group: one block a group
+ * (a full-scale wave has 2,201 groups and every look reads many waves),
+ * its dims first; cp_results_free frees the block through dims.
+ */
 static int alloc_stats(struct cp_results *r, struct cp_error *err)
 {
 	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+	bool items = !r->dims_only;
+	bool enps = items && cp_results_enps_item(r) != CP_NO_GROUP;
+	size_t at_change = block_part(nd + 1, sizeof(struct cp_stat));
+	size_t at_self =
+	    at_change + block_part(nd + 1, sizeof(struct cp_change));
+	size_t at_gap = at_self + block_part(nd + 1, sizeof(struct cp_stat));
+	size_t at_items = at_gap + block_part(nd + 1, sizeof(double));
+	size_t at_ichange =
+	    at_items + (items ? block_part(ni + 1, sizeof(struct cp_stat)) : 0);
+	size_t at_enps =
+	    at_ichange +
+	    (items ? block_part(ni + 1, sizeof(struct cp_change)) : 0);
+	size_t size =
+	    at_enps + (enps ? block_part(ni + 1, sizeof(struct cp_enps)) : 0);
 
 	for (size_t g = 0; g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
+		char *block;
 		if (!wanted(r, g))
 			continue;
-		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
-		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		if (!r->dims_only) {
-			gr->items = calloc(ni + 1, sizeof(*gr->items));
-			gr->item_change =
-			    calloc(ni + 1, sizeof(*gr->item_change));
-			if (cp_results_enps_item(r) != CP_NO_GROUP &&
-			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
-				NULL)
-				return cp_error_set(err, CP_ENOMEM,
-						    N_("out of memory"));
-		}
-		gr->self = calloc(nd + 1, sizeof(*gr->self));
-		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change ||
-		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
-		    !gr->self || !gr->self_gap)
+		if ((block = calloc(1, size)) == NULL)
 			return cp_error_set(err, CP_ENOMEM,
 					    N_("out of memory"));
+		gr->dims = (struct cp_stat *)(void *)block;
+		gr->dim_change =
+		    (struct cp_change *)(void *)(block + at_change);
+		gr->self = (struct cp_stat *)(void *)(block + at_self);
+		gr->self_gap = (double *)(void *)(block + at_gap);
+		if (items) {
+			gr->items =
+			    (struct cp_stat *)(void *)(block + at_items);
+			gr->item_change =
+			    (struct cp_change *)(void *)(block + at_ichange);
+		}
+		if (enps)
+			gr->enps = (struct cp_enps *)(void *)(block + at_enps);
 	}
 	return 0;
 }
@@ -1121,13 +1147,18 @@ static unsigned get_byte(struct body *o)
 	return o->in[o->at++];
 }
 
-/* The little-endian number at p (the shifts compile to one load). */
+/* The little-endian number at p: one load where the machine is
+ * little-endian (the byte loop did not compile to one). */
 static inline uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&v, p, sizeof(v));
+#else
 	for (int i = 0; i < 8; i++)
 		v |= (uint64_t)p[i] << (8 * i);
+#endif
 	return v;
 }
 
@@ -2247,13 +2278,7 @@ void cp_results_free(struct cp_results *r)
 	for (size_t g = 0; g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
 		free(gr->name);
-		free(gr->dims);
-		free(gr->dim_change);
-		free(gr->items);
-		free(gr->item_change);
-		free(gr->enps);
-		free(gr->self);
-		free(gr->self_gap);
+		free(gr->dims); /* and the other statistics: one block */
 		free(gr->comments);
 	}
 	free(r->groups);
