@@ -25,6 +25,7 @@ void out_table_release(struct out_table *t)
 	if (t->direct) {
 		cp_buf_release(&t->b);
 		cp_buf_release(&t->keys);
+		cp_buf_release(&t->again);
 	}
 	free(t->key_at);
 	memset(t, 0, sizeof(*t));
@@ -87,6 +88,21 @@ static inline size_t lead_max(const struct out_table *t)
 	return t->fmt == FORMAT_JSON ? key_len(t, t->col) + 8 : 1;
 }
 
+/* A JSON row's opening at p (with room for it); returns its end, where
+ * the row's first cell goes (t->row_at). */
+static inline char *row_open(struct out_table *t, char *p)
+{
+	if (t->st->rows) {
+		memcpy(p, ",\n  {", 5);
+		p += 5;
+	} else {
+		memcpy(p, "\n  {", 4);
+		p += 4;
+	}
+	t->row_at = (size_t)(p - t->b.data);
+	return p;
+}
+
 /* Where the next cell's value goes, after its lead (the row's opening
  * and the key in JSON, the separator in CSV), with room for n bytes of
  * value and the row's end; NULL when out of memory. */
@@ -98,19 +114,14 @@ static char *cell_at(struct out_table *t, size_t n)
 		return NULL;
 	p = t->b.data + t->b.len;
 	if (t->fmt == FORMAT_JSON) {
-		if (t->col == 0) {
-			if (t->st->rows) {
-				memcpy(p, ",\n  {", 5);
-				p += 5;
-			} else {
-				memcpy(p, "\n  {", 4);
-				p += 4;
-			}
-		}
+		if (t->col == 0)
+			p = row_open(t, p);
 		memcpy(p, t->keys.data + t->key_at[t->col], key_len(t, t->col));
 		p += key_len(t, t->col);
 	} else if (t->col) {
 		*p++ = ',';
+	} else {
+		t->row_at = t->b.len;
 	}
 	return p;
 }
@@ -234,15 +245,14 @@ static void direct_nulls(struct out_table *t, size_t to)
 		return;
 	p = t->b.data + t->b.len;
 	if (t->fmt == FORMAT_JSON) {
-		if (t->col == 0) {
-			memcpy(p, t->st->rows ? ",\n  {" : "\n  {",
-			       t->st->rows ? 5 : 4);
-			p += t->st->rows ? 5 : 4;
-		}
+		if (t->col == 0)
+			p = row_open(t, p);
 		memcpy(p, t->keys.data + t->key_at[t->col],
 		       t->key_at[to] - t->key_at[t->col]);
 		p += t->key_at[to] - t->key_at[t->col];
 	} else {
+		if (t->col == 0)
+			t->row_at = t->b.len;
 		/* A separator before each cell but a row's first. */
 		for (size_t c = t->col; c < to; c++)
 			if (c)
@@ -251,6 +261,41 @@ static void direct_nulls(struct out_table *t, size_t to)
 	t->ncells += to - t->col - 1;
 	t->col = to - 1;
 	cell_done(t, p);
+}
+
+bool out_row_again(struct out_table *t, const void *key, int64_t id)
+{
+	size_t n = t->again.len;
+	char *p;
+
+	if (!t->direct || t->failed || t->col != 0 || t->again_cells == 0 ||
+	    t->again_key != key || t->again_id != id ||
+	    t->again_cells >= t->ncols || !room(t, n + 8))
+		return false;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON)
+		p = row_open(t, p);
+	else
+		t->row_at = t->b.len;
+	memcpy(p, t->again.data, n);
+	t->b.len = (size_t)(p + n - t->b.data);
+	t->col = t->again_cells;
+	t->ncells += t->again_cells;
+	return true;
+}
+
+void out_row_keep(struct out_table *t, const void *key, int64_t id)
+{
+	t->again_cells = 0;
+	if (!t->direct || t->failed || t->col == 0)
+		return;
+	cp_buf_reset(&t->again);
+	if (cp_buf_add(&t->again, t->b.data + t->row_at, t->b.len - t->row_at,
+		       NULL))
+		return; /* not kept: the cells are given each time */
+	t->again_key = key;
+	t->again_id = id;
+	t->again_cells = t->col;
 }
 
 void out_cell(struct out_table *t, const char *text)
@@ -309,13 +354,47 @@ void out_skip_to(struct out_table *t, size_t col)
 		out_cell(t, NULL);
 }
 
+/* "00" to "99": two digits a step. */
+static const char digit_pairs[] = "00010203040506070809"
+				  "10111213141516171819"
+				  "20212223242526272829"
+				  "30313233343536373839"
+				  "40414243444546474849"
+				  "50515253545556575859"
+				  "60616263646566676869"
+				  "70717273747576777879"
+				  "80818283848586878889"
+				  "90919293949596979899";
+
+/* u in decimal, ending just before end; returns where it starts. */
+static inline char *decimal(char *end, uint64_t u)
+{
+	while (u >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * u, 2);
+	} else {
+		*--end = (char)('0' + u);
+	}
+	return end;
+}
+
 size_t out_fixed(char *buf, double v, int prec)
 {
 	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-	char digits[32];
+	static const uint32_t iscale[] = {1,	 10,	 100,	 1000,
+					  10000, 100000, 1000000};
+	/* The digits end at the middle of digits: a copy of 32 bytes from
+	 * where they start stays within it. */
+	char digits[64], *end = digits + 32, *p = end;
 	double x, r, frac;
 	uint64_t u;
-	size_t n = 0, len = 0;
+	uint32_t f;
+	size_t n;
 
 	/* printf rounds the exact binary value, ties to even. v * 10^prec
 	 * is within a few ulps of that exact value, so its nearest integer
@@ -325,26 +404,34 @@ size_t out_fixed(char *buf, double v, int prec)
 	if (prec < 0 || prec > 6 || !(fabs(v) < 1e12))
 		goto slow;
 	x = fabs(v) * scale[prec];
-	r = floor(x);
+	r = (double)(uint64_t)x; /* floor: x is below 1e18 */
 	frac = x - r;
 	if (fabs(frac - 0.5) < 1e-6)
 		goto slow;
-	if (frac > 0.5)
-		r += 1;
-	u = (uint64_t)r;
+	u = (uint64_t)r + (frac > 0.5);
 	if (signbit(v) && u == 0)
 		goto slow;
-	do {
-		digits[len++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u || len <= (size_t)prec);
-	if (signbit(v))
-		buf[n++] = '-';
-	while (len > 0) {
-		buf[n++] = digits[--len];
-		if (len == (size_t)prec && prec > 0)
-			buf[n++] = '.';
+	/* The prec decimals, two at a time from the right, then the
+	 * integer part. */
+	f = (uint32_t)(u % iscale[prec]);
+	u /= iscale[prec];
+	for (int k = prec; k >= 2; k -= 2) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (f % 100), 2);
+		f /= 100;
 	}
+	if (prec & 1)
+		*--p = (char)('0' + f);
+	if (prec > 0)
+		*--p = '.';
+	p = decimal(p, u);
+	if (signbit(v))
+		*--p = '-';
+	/* At most 22 bytes (1e12 with 6 decimals and a sign): one copy of a
+	 * constant length, which compiles to two moves (buf has
+	 * OUT_FIXED_MAX bytes). */
+	n = (size_t)(end - p);
+	memcpy(buf, p, 32);
 	buf[n] = '\0';
 	return n;
 slow:
@@ -384,10 +471,7 @@ void out_cell_int(struct out_table *t, int64_t v)
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	*--p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	p = decimal(p, u);
 	if (v < 0)
 		*--p = '-';
 	if (t->direct)
@@ -631,6 +715,7 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 	t->direct = true;
 	cp_buf_init(b, 0);
 	cp_buf_init(&t->keys, 0);
+	cp_buf_init(&t->again, 0);
 	if (fmt == FORMAT_JSON) {
 		/* Each column's '"name": ' once, not once per cell, each
 		 * followed by "null" (a run of no-value cells is one copy). */
