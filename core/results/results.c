@@ -189,20 +189,45 @@ int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
 	return 0;
 }
 
-int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
-		     struct cp_error *err)
+/*
+ * What cp_results_waves and cp_results_cancelled ask of the wave list:
+ * its ids of results (ids set) or its cancelled waves (waves set).
+ */
+struct waves_ask {
+	int64_t team, from, until;
+	int64_t **ids;
+	struct cp_wave **waves;
+	size_t *n;
+};
+
+/* Reads the wave list, answers a with the _in variant, frees the list. */
+static int on_wave_list(struct cp_store *s, const struct waves_ask *a,
+			struct cp_error *err)
 {
 	struct cp_wave_entry *w;
 	size_t nw;
 	int rc;
 
-	*ids = NULL;
-	*n = 0;
+	if (a->ids)
+		*a->ids = NULL;
+	else
+		*a->waves = NULL;
+	*a->n = 0;
 	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
 		return rc;
-	rc = cp_results_waves_in(w, nw, team, ids, n, err);
+	rc = a->ids ? cp_results_waves_in(w, nw, a->team, a->ids, a->n, err)
+		    : cp_results_cancelled_in(s, w, nw, a->team, a->from,
+					      a->until, a->waves, a->n, err);
 	cp_store_wave_entries_free(w, nw);
 	return rc;
+}
+
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err)
+{
+	struct waves_ask a = {team, 0, 0, ids, NULL, n};
+
+	return on_wave_list(s, &a, err);
 }
 
 int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
@@ -257,17 +282,9 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 			 int64_t until, struct cp_wave **out, size_t *n,
 			 struct cp_error *err)
 {
-	struct cp_wave_entry *w;
-	size_t nw;
-	int rc;
+	struct waves_ask a = {team, from, until, NULL, out, n};
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
-		return rc;
-	rc = cp_results_cancelled_in(s, w, nw, team, from, until, out, n, err);
-	cp_store_wave_entries_free(w, nw);
-	return rc;
+	return on_wave_list(s, &a, err);
 }
 
 int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
