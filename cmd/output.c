@@ -386,8 +386,6 @@ static inline char *decimal(char *end, uint64_t u)
 size_t out_fixed(char *buf, double v, int prec)
 {
 	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-	static const uint32_t iscale[] = {1,	 10,	 100,	 1000,
-					  10000, 100000, 1000000};
 	/* The digits end at the middle of digits: a copy of 32 bytes from
 	 * where they start stays within it. */
 	char digits[64], *end = digits + 32, *p = end;
@@ -413,8 +411,28 @@ size_t out_fixed(char *buf, double v, int prec)
 		goto slow;
 	/* The prec decimals, two at a time from the right, then the
 	 * integer part. */
-	f = (uint32_t)(u % iscale[prec]);
-	u /= iscale[prec];
+	switch (prec) { /* constant divisors: multiplications */
+	case 0:
+		f = 0;
+		break;
+	case 1:
+		f = (uint32_t)(u % 10), u /= 10;
+		break;
+	case 2:
+		f = (uint32_t)(u % 100), u /= 100;
+		break;
+	case 3:
+		f = (uint32_t)(u % 1000), u /= 1000;
+		break;
+	case 4:
+		f = (uint32_t)(u % 10000), u /= 10000;
+		break;
+	case 5:
+		f = (uint32_t)(u % 100000), u /= 100000;
+		break;
+	default:
+		f = (uint32_t)(u % 1000000), u /= 1000000;
+	}
 	for (int k = prec; k >= 2; k -= 2) {
 		p -= 2;
 		memcpy(p, digit_pairs + 2 * (f % 100), 2);

@@ -941,11 +941,11 @@ static size_t block_part(size_t n, size_t elem)
 }
 
 /*
- * Allocates the statistics arrays of each wanted group: one block a group
- * (a full-scale wave has 2,201 groups and every look reads many waves),
- * its dims first; cp_results_free frees the block through dims.
+ * Allocates the statistics arrays of group gr: one block (a full-scale
+ * wave has 2,201 groups and every look reads many waves), its dims
+ * first; cp_results_free frees the block through dims.
  */
-static int alloc_stats(struct cp_results *r, struct cp_error *err)
+static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr)
 {
 	size_t nd = r->survey->ndims, ni = r->survey->nitems;
 	bool items = !r->dims_only;
@@ -962,29 +962,33 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 	    (items ? block_part(ni + 1, sizeof(struct cp_change)) : 0);
 	size_t size =
 	    at_enps + (enps ? block_part(ni + 1, sizeof(struct cp_enps)) : 0);
+	char *block = calloc(1, size);
 
-	for (size_t g = 0; g < r->ngroups; g++) {
-		struct cp_group *gr = &r->groups[g];
-		char *block;
-		if (!wanted(r, g))
-			continue;
-		if ((block = calloc(1, size)) == NULL)
+	if (block == NULL)
+		return CP_ENOMEM;
+	gr->dims = (struct cp_stat *)(void *)block;
+	gr->dim_change = (struct cp_change *)(void *)(block + at_change);
+	gr->self = (struct cp_stat *)(void *)(block + at_self);
+	gr->self_gap = (double *)(void *)(block + at_gap);
+	if (items) {
+		gr->items = (struct cp_stat *)(void *)(block + at_items);
+		gr->item_change =
+		    (struct cp_change *)(void *)(block + at_ichange);
+	}
+	if (enps)
+		gr->enps = (struct cp_enps *)(void *)(block + at_enps);
+	return 0;
+}
+
+/* Allocates the statistics arrays of each wanted group that has none
+ * yet. */
+static int alloc_stats(struct cp_results *r, struct cp_error *err)
+{
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (wanted(r, g) && r->groups[g].dims == NULL &&
+		    alloc_group_stats(r, &r->groups[g]))
 			return cp_error_set(err, CP_ENOMEM,
 					    N_("out of memory"));
-		gr->dims = (struct cp_stat *)(void *)block;
-		gr->dim_change =
-		    (struct cp_change *)(void *)(block + at_change);
-		gr->self = (struct cp_stat *)(void *)(block + at_self);
-		gr->self_gap = (double *)(void *)(block + at_gap);
-		if (items) {
-			gr->items =
-			    (struct cp_stat *)(void *)(block + at_items);
-			gr->item_change =
-			    (struct cp_change *)(void *)(block + at_ichange);
-		}
-		if (enps)
-			gr->enps = (struct cp_enps *)(void *)(block + at_enps);
-	}
 	return 0;
 }
 
@@ -1484,6 +1488,10 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 	gr->delivered = r->dims_only ? 0 : row->delivered;
 	if (!wanted(r, g) || row->body == NULL)
 		return 0;
+	/* Its arrays made now, to be filled while they are in the cache
+	 * (a wave's are 23 MB at full scale). */
+	if (gr->dims == NULL && alloc_group_stats(r, gr))
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	in.in = row->body;
 	in.len = row->nbody;
 	if (get_byte(&in) != BODY_FORMAT)
@@ -1554,10 +1562,12 @@ static int read_stored(struct build *b, struct cp_store *s,
 		x.changes_team = opts->changes_team;
 	}
 
-	if ((rc = alloc_stats(b->r, err)))
+	/* Each group's arrays are made as its row comes; a group without
+	 * a stored body gets empty ones after. */
+	if ((rc = cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
+					     stored_row, &x, err)))
 		return rc;
-	return cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
-					  stored_row, &x, err);
+	return alloc_stats(b->r, err);
 }
 
 /* The stored decisions applied to stored statistics: each hidden
