@@ -388,13 +388,11 @@ static inline char *decimal(char *end, uint64_t u)
 size_t out_fixed(char *buf, double v, int prec)
 {
 	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-	/* The digits end at the middle of digits: a copy of 32 bytes from
-	 * where they start stays within it. */
-	char digits[64], *end = digits + 32, *p = end;
 	double x, r, frac;
 	uint64_t u;
 	uint32_t f;
-	size_t n;
+	size_t n, whole = 1;
+	char *p;
 
 	/* printf rounds the exact binary value, ties to even. v * 10^prec
 	 * is within a few ulps of that exact value, so its nearest integer
@@ -435,6 +433,14 @@ size_t out_fixed(char *buf, double v, int prec)
 	default:
 		f = (uint32_t)(u % 1000000), u /= 1000000;
 	}
+	/* Written from the right straight into buf, its length known
+	 * first (a copy from a scratch array just written stalled on every
+	 * number). */
+	for (uint64_t w = u; w >= 10; w /= 10)
+		whole++;
+	n = (signbit(v) ? 1 : 0) + whole + (prec > 0 ? 1 + (size_t)prec : 0);
+	p = buf + n;
+	*p = '\0';
 	for (int k = prec; k >= 2; k -= 2) {
 		p -= 2;
 		memcpy(p, digit_pairs + 2 * (f % 100), 2);
@@ -444,15 +450,9 @@ size_t out_fixed(char *buf, double v, int prec)
 		*--p = (char)('0' + f);
 	if (prec > 0)
 		*--p = '.';
-	p = decimal(p, u);
+	decimal(p, u);
 	if (signbit(v))
-		*--p = '-';
-	/* At most 22 bytes (1e12 with 6 decimals and a sign): one copy of a
-	 * constant length, which compiles to two moves (buf has
-	 * OUT_FIXED_MAX bytes). */
-	n = (size_t)(end - p);
-	memcpy(buf, p, 32);
-	buf[n] = '\0';
+		buf[0] = '-';
 	return n;
 slow:
 	return (size_t)snprintf(buf, OUT_FIXED_MAX, "%.*f", prec, v);
