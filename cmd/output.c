@@ -388,6 +388,8 @@ static inline char *decimal(char *end, uint64_t u)
 size_t out_fixed(char *buf, double v, int prec)
 {
 	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+	static const uint32_t tens[] = {1,     10,     100,    1000,
+					10000, 100000, 1000000};
 	double x, r, frac;
 	uint64_t u;
 	uint32_t f;
@@ -409,33 +411,16 @@ size_t out_fixed(char *buf, double v, int prec)
 	u = (uint64_t)r + (frac > 0.5);
 	if (signbit(v) && u == 0)
 		goto slow;
-	/* The prec decimals, two at a time from the right, then the
-	 * integer part. */
-	switch (prec) { /* constant divisors: multiplications */
-	case 0:
-		f = 0;
-		break;
-	case 1:
-		f = (uint32_t)(u % 10), u /= 10;
-		break;
-	case 2:
-		f = (uint32_t)(u % 100), u /= 100;
-		break;
-	case 3:
-		f = (uint32_t)(u % 1000), u /= 1000;
-		break;
-	case 4:
+	/* The prec decimals split off: four (every number of results' CSV
+	 * and JSON) by a constant, a multiplication; the others by the
+	 * table's power of ten. */
+	if (prec == 4)
 		f = (uint32_t)(u % 10000), u /= 10000;
-		break;
-	case 5:
-		f = (uint32_t)(u % 100000), u /= 100000;
-		break;
-	default:
-		f = (uint32_t)(u % 1000000), u /= 1000000;
-	}
-	/* Written from the right straight into buf, its length known
-	 * first (a copy from a scratch array just written stalled on every
-	 * number). */
+	else
+		f = (uint32_t)(u % tens[prec]), u /= tens[prec];
+	/* Written from the right straight into buf, two digits a step, its
+	 * length known first (a copy from a scratch array just written
+	 * stalled on every number). */
 	for (uint64_t w = u; w >= 10; w /= 10)
 		whole++;
 	n = (signbit(v) ? 1 : 0) + whole + (prec > 0 ? 1 + (size_t)prec : 0);
