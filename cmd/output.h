@@ -104,6 +104,13 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 		    struct out_stream *st);
 int out_table_close(struct out_table *t, bool last);
 
+/*
+ * Prints s (NULL: "") padded with spaces to width terminal columns
+ * (cp_text_width, so Chinese, Arabic and combining marks line up), on the
+ * right of it, or on its left when right is true.
+ */
+void out_padded(FILE *f, const char *s, size_t width, bool right);
+
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);
 
