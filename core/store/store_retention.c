@@ -228,7 +228,7 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 		break;
 	case SQLITE_DONE:
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "no member has the address '%s'", email);
+				  N_("no member has the address '%s'"), email);
 		break;
 	default:
 		rc = cp_store_fail(s, err, "cannot find a member");
