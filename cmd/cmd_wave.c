@@ -274,6 +274,28 @@ static void show_sublabel(const char *label, size_t lw)
 	putchar(' ');
 }
 
+/* wave show's labels' column: 12, or the widest label in the language
+ * (an indented one counts two more). */
+static size_t label_width(void)
+{
+	const char *labels[] = {
+	    _("status"),      _("opens"),     _("closes"),   _("closed"),
+	    _("cancelled"),   _("channel"),   _("next"),     _("teams"),
+	    _("invitations"), _("reminders"), _("answered"),
+	};
+	const char *sublabels[] = {_("pending"), _("sending"), _("sent"),
+				   _("failed")};
+	size_t lw = 12;
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
+		if (cp_text_width(labels[i]) > lw)
+			lw = cp_text_width(labels[i]);
+	for (size_t i = 0; i < sizeof(sublabels) / sizeof(*sublabels); i++)
+		if (cp_text_width(sublabels[i]) + 2 > lw)
+			lw = cp_text_width(sublabels[i]) + 2;
+	return lw;
+}
+
 /* What happens after w: always one line, so nobody has to guess; its
  * label lw columns wide (0: its own width). */
 static void print_next(struct cmd_ctx *c, const struct cp_wave *w, size_t lw)
@@ -327,7 +349,7 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 	struct cp_delivery *failed = NULL;
 	struct cp_wave_stats s;
 	struct cp_wave w;
-	size_t nteams = 0, nall = 0, nfailed = 0;
+	size_t nteams = 0, nall = 0, nfailed = 0, lw;
 	char when[40];
 	int rc;
 
@@ -343,21 +365,7 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 					 0, &failed, &nfailed, &c->err);
 	if (rc)
 		goto done;
-	/* The labels' column: as wide as the widest in this language. */
-	const char *labels[] = {
-	    _("status"),      _("opens"),     _("closes"),   _("closed"),
-	    _("cancelled"),   _("channel"),   _("next"),     _("teams"),
-	    _("invitations"), _("reminders"), _("answered"),
-	};
-	const char *sublabels[] = {_("pending"), _("sending"), _("sent"),
-				   _("failed")};
-	size_t lw = 12;
-	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
-		if (cp_text_width(labels[i]) > lw)
-			lw = cp_text_width(labels[i]);
-	for (size_t i = 0; i < sizeof(sublabels) / sizeof(*sublabels); i++)
-		if (cp_text_width(sublabels[i]) + 2 > lw)
-			lw = cp_text_width(sublabels[i]) + 2;
+	lw = label_width();
 	printf(_("wave %lld\n"), (long long)w.id);
 	show_label(_("status"), lw);
 	printf("%s\n", cp_wave_status_name(w.status));

@@ -279,18 +279,19 @@ static int alloc_team(struct rp_team_data *t, const struct cp_survey *sv,
 int rp_error_no_scores(struct cp_error *err, long long wave, int status)
 {
 	if (status == CP_WAVE_SCHEDULED)
-		return cp_error_set(err, CP_ECONFLICT,
-				    N_("wave %lld has not opened yet: scores "
-				       "are shown only after a wave closes"),
-				    wave);
+		return cp_error_set(
+		    err, CP_ECONFLICT,
+		    N_("wave %lld is scheduled: scores are shown "
+		       "only after a wave closes"),
+		    wave);
 	if (status == CP_WAVE_CANCELLED)
 		return cp_error_set(err, CP_ECONFLICT,
 				    N_("wave %lld was cancelled: a cancelled "
 				       "wave has no scores"),
 				    wave);
 	return cp_error_set(err, CP_ECONFLICT,
-			    N_("wave %lld is still open: scores are shown "
-			       "only after a wave closes"),
+			    N_("wave %lld is open: scores are shown only "
+			       "after a wave closes"),
 			    wave);
 }
 

@@ -141,7 +141,7 @@ LC_ALL=es_ES.UTF-8 expect_exit 65 backup "$T/copy.db"
 expect_in err "$T/copy.db.key: el archivo ya existe: elija un nombre nuevo"
 LC_ALL=es_ES.UTF-8 expect_exit 65 report team --wave 2 --team "Ward 7" \
 	-o "$T/open.pdf"
-expect_in err "la oleada 2 sigue abierta: las puntuaciones solo se muestran cuando una oleada se cierra"
+expect_in err "la oleada 2 está abierta: las puntuaciones solo se muestran cuando una oleada se cierra"
 [ -e "$T/open.pdf" ] && fail "a report of an open wave was written"
 LC_ALL=es_ES.UTF-8 expect_exit 74 report team --wave 1 --team "Ward 7" \
 	-o "$T/none/r.pdf"
