@@ -323,8 +323,8 @@ static int summary(struct demo *d)
 	if (best == NULL) {
 		cp_results_free(r);
 		return cp_error_set(&d->c->err, CP_EFAIL,
-				    "no team of wave %lld has enough "
-				    "responses to report",
+				    N_("no team of wave %lld has enough "
+				       "responses to report"),
 				    (long long)d->wave.id);
 	}
 	cp_strlcpy(d->team, best->name, sizeof(d->team));
@@ -379,8 +379,8 @@ static int report_date(struct demo *d, long long *when)
 	*when = strtoll(sde, &end, 10);
 	if (errno || *end || *when < 0)
 		return cp_error_set(&d->c->err, CP_EUSAGE,
-				    "SOURCE_DATE_EPOCH '%s' is not a number "
-				    "of seconds since 1970",
+				    N_("SOURCE_DATE_EPOCH '%s' is not a number "
+				       "of seconds since 1970"),
 				    sde);
 	return 0;
 }
@@ -521,7 +521,8 @@ static int run(struct cmd_ctx *c, const char *dir)
 	free(d.key_path);
 	free(d.db_path);
 	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cp_error_set(&c->err, CP_EIO, "cannot write to stdout");
+		rc =
+		    cp_error_set(&c->err, CP_EIO, N_("cannot write to stdout"));
 	return rc;
 }
 

@@ -599,7 +599,8 @@ static int close_table(struct cmd_ctx *c, struct out_table *t, bool last)
 	int rc = out_table_close(t, last);
 
 	if (rc == CP_EIO)
-		return cp_error_set(&c->err, CP_EIO, "cannot write the output");
+		return cp_error_set(&c->err, CP_EIO,
+				    N_("cannot write the output"));
 	if (rc)
 		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	return 0;
@@ -1034,7 +1035,7 @@ int cmd_results_export(struct cp_store *st, int64_t wave, int64_t team,
 	    cp_results_group(r, CP_SCOPE_SUBTREE, team) == NULL) {
 		cp_results_free(r);
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "team %lld is not in wave %lld",
+				    N_("team %lld is not in wave %lld"),
 				    (long long)team, (long long)wave);
 	}
 	for (size_t g = 0; !with_self && g < r->ngroups; g++)

@@ -260,7 +260,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 	workers = workers < 1 ? 1 : workers > n ? n : workers;
 	if (sh == MAP_FAILED || pipe(pipefd) ||
 	    (pids = calloc(workers, sizeof(*pids))) == NULL) {
-		cp_error_set(&c->err, CP_EIO, "cannot start the workers: %s",
+		cp_error_set(&c->err, CP_EIO,
+			     N_("cannot start the workers: %s"),
 			     strerror(errno));
 		rc = cmd_report(&c->err);
 		goto done;

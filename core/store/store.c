@@ -1012,7 +1012,9 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		    (rc = foreign_keys_hold(s, err)) ||
 		    (rc = cp_store_exec(s, sql, err))) {
 			cp_store_rollback(s);
-			cp_error_prefix(err, "migration %d failed", v + 1);
+			cp_error_prefix(
+			    err, cp_gettext_error(N_("migration %d failed")),
+			    v + 1);
 			break;
 		}
 		rc = cp_store_commit(s, err);

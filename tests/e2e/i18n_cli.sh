@@ -207,3 +207,14 @@ LANGUAGE=es LC_ALL=es_ES.UTF-8 expect_exit 64 serve --listen 127.0.0.1:0
 expect_in err "inicio de sesión único: no hay secreto de cliente de OpenID Connect: configure CAREPULSE_OIDC_CLIENT_SECRET u oidc.client_secret_file"
 expect_exit 64 serve --listen 127.0.0.1:0
 expect_in err "single sign-on: no OpenID Connect client secret"
+
+# The commands' own errors: a secret asked for (Polish) and a missing key
+# whose invitations depend on it, with its plural (Arabic, then English).
+LC_ALL=pl_PL.UTF-8 expect_exit 64 config get oidc.client_secret
+expect_in err "'oidc.client_secret' to sekret i nigdy nie jest wyświetlany"
+mv "$CAREPULSE_DB.key" "$T/kept.key"
+LC_ALL=ar_EG.UTF-8 expect_exit 65 init
+expect_in err "مفتاح التثبيت مفقود، وفي قاعدة البيانات هذه 10 دعوات صُنعت روابطها به"
+expect_exit 65 init
+expect_in err "this database has 10 invitations whose links were made with it"
+mv "$T/kept.key" "$CAREPULSE_DB.key"
