@@ -10,6 +10,13 @@
  * synchronous FULL, one transaction. The best raw way: every row built
  * and sorted by its key in memory, then inserted in key order.
  *
+ * The tables are carepulse's own, not a copy of its DDL: DB starts as a
+ * copy of --schema-from, a database `carepulse init` made (its tables,
+ * indexes and triggers, the built-in surveys), so a schema change cannot
+ * leave the limit writing other tables. The teams and waves it needs
+ * are inserted as plain rows (a team per name met, a wave per file, on
+ * the survey compassionate-pulse, open).
+ *
  *   --mode prepared   one prepared INSERT per row
  *   --mode multirow   multi-row INSERT statements for the responses
  *   --per-file        commit after each file (one durable transaction each)
@@ -20,7 +27,9 @@
  *                     item, value) with a covering index: the input of
  *                     bench_groupby
  *
- * usage: bench_insert [--mode M] [--per-file] [--normalised | --flat]
+ * usage: bench_insert [--mode M] [--per-file] [--no-fk]
+ *        --schema-from CAREPULSE.db DB WAVE.csv...
+ *        bench_insert [--mode M] [--per-file] --normalised | --flat
  *        [--no-fk] DB WAVE.csv...
  * (file i is wave i). Prints answers=N insert_s=T rows_per_s=R; insert_s
  * is everything but reading the files (parsing, counting, sorting,
@@ -324,64 +333,44 @@ static double now(void)
 
 /* ---- carepulse's present tables (schema 16) ---- */
 
-static const char slot_schema[] =
-    "PRAGMA journal_mode = WAL;"
-    "PRAGMA synchronous = FULL;"
-    "PRAGMA cache_size = -524288;"
-    "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
-    "CREATE TABLE wave (id INTEGER PRIMARY KEY);"
-    "CREATE TABLE import ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  digest BLOB NOT NULL,"
-    "  responses INTEGER NOT NULL,"
-    "  imported_at INTEGER NOT NULL);"
-    "CREATE INDEX import_digest ON import(digest);"
-    "CREATE TABLE response_slot ("
-    "  id BLOB NOT NULL,"
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
-    "  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),"
-    "  answers TEXT NOT NULL,"
-    "  import_id INTEGER REFERENCES import(id),"
-    "  PRIMARY KEY (wave_id, team_id, self, id)"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX response_slot_import ON response_slot(import_id)"
-    "  WHERE import_id IS NOT NULL;"
-    "CREATE TABLE comment_group ("
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL,"
-    "  import_id INTEGER NOT NULL DEFAULT 0,"
-    "  comments TEXT NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self, import_id)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_group ("
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL,"
-    "  responses INTEGER NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_item ("
-    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
-    "  self INTEGER NOT NULL, item_id TEXT NOT NULL,"
-    "  c1 INTEGER NOT NULL DEFAULT 0, c2 INTEGER NOT NULL DEFAULT 0,"
-    "  c3 INTEGER NOT NULL DEFAULT 0, c4 INTEGER NOT NULL DEFAULT 0,"
-    "  c5 INTEGER NOT NULL DEFAULT 0, c0 INTEGER NOT NULL DEFAULT 0,"
-    "  c6 INTEGER NOT NULL DEFAULT 0, c7 INTEGER NOT NULL DEFAULT 0,"
-    "  c8 INTEGER NOT NULL DEFAULT 0, c9 INTEGER NOT NULL DEFAULT 0,"
-    "  c10 INTEGER NOT NULL DEFAULT 0,"
-    "  declined INTEGER NOT NULL DEFAULT 0,"
-    "  PRIMARY KEY (wave_id, team_id, self, item_id)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_dim ("
-    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
-    "  self INTEGER NOT NULL, dimension TEXT NOT NULL,"
-    "  n INTEGER NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self, dimension)"
-    ") WITHOUT ROWID;";
+static void sdie(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "bench_insert: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+/* The survey the waves are made on (the data's: bench/run's SURVEY). */
+#define SURVEY "compassionate-pulse"
+
+/* DB made afresh as a copy of the carepulse database at from (SQLite's
+ * backup: its schema, whatever its journal mode), then opened as the
+ * bulk load's connection. */
+static sqlite3 *open_copy(const char *from, const char *path)
+{
+	sqlite3 *src = NULL, *db = NULL;
+	sqlite3_backup *bk;
+	char aside[4096];
+
+	remove(path);
+	snprintf(aside, sizeof(aside), "%s-wal", path);
+	remove(aside);
+	snprintf(aside, sizeof(aside), "%s-shm", path);
+	remove(aside);
+	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		sdie(src, from);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		sdie(db, path);
+	bk = sqlite3_backup_init(db, "main", src, "main");
+	if (bk == NULL)
+		sdie(db, "backup");
+	if (sqlite3_backup_step(bk, -1) != SQLITE_DONE)
+		sdie(db, from);
+	if (sqlite3_backup_finish(bk) != SQLITE_OK)
+		sdie(db, "backup");
+	sqlite3_close(src);
+	return db;
+}
 
 #define MAX_ITEMS 32
 
@@ -402,12 +391,6 @@ struct slots {
 	const char *question;
 	long long answers;
 };
-
-static void sdie(sqlite3 *db, const char *what)
-{
-	fprintf(stderr, "bench_insert: %s: %s\n", what, sqlite3_errmsg(db));
-	exit(1);
-}
 
 static int slot_order(const void *a, const void *b)
 {
@@ -624,27 +607,44 @@ static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 	sqlite3_finalize(grp);
 }
 
-static int slots_main(const char *path, char **files, int nfiles, int multirow,
-		      int per_file, int fk)
+static int slots_main(const char *from, const char *path, char **files,
+		      int nfiles, int multirow, int per_file, int fk)
 {
 	static struct slots S;
 	struct loader teams = {0};
 	int64_t *import_of = calloc((size_t)nfiles + 2, sizeof(int64_t));
 	char **bufs = calloc((size_t)nfiles + 1, sizeof(*bufs));
-	sqlite3_stmt *imp;
+	sqlite3_stmt *imp, *wave_ins;
+	int64_t survey = 0;
 	size_t done = 0;
 	double t0, t1;
 
 	if (import_of == NULL || bufs == NULL)
 		return 70;
-	remove(path);
-	if (sqlite3_open(path, &S.db) != SQLITE_OK)
-		sdie(S.db, path);
-	if (sqlite3_exec(S.db, slot_schema, NULL, NULL, NULL) != SQLITE_OK)
-		sdie(S.db, "schema");
+	S.db = open_copy(from, path);
+	if (sqlite3_exec(S.db,
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA cache_size = -524288;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		sdie(S.db, "pragmas");
 	if (fk)
 		sqlite3_exec(S.db, "PRAGMA foreign_keys = ON", NULL, NULL,
 			     NULL);
+	teams.db = S.db;
+	wave_ins =
+	    prepare(&teams, "SELECT id FROM survey WHERE survey_id = '" SURVEY
+			    "' ORDER BY id DESC LIMIT 1");
+	if (sqlite3_step(wave_ins) == SQLITE_ROW)
+		survey = sqlite3_column_int64(wave_ins, 0);
+	sqlite3_finalize(wave_ins);
+	if (survey == 0) {
+		fprintf(stderr,
+			"bench_insert: %s: no survey " SURVEY
+			" (not a database `carepulse init` made?)\n",
+			from);
+		return 66;
+	}
 	cp_rng_seed(&teams.rng, 7);
 	for (int f = 0; f < nfiles; f++) {
 		size_t len;
@@ -654,20 +654,26 @@ static int slots_main(const char *path, char **files, int nfiles, int multirow,
 		}
 	}
 	t0 = now();
-	teams.db = S.db;
-	sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	teams.team_ins = prepare(&teams, "INSERT INTO team VALUES (?, ?)");
+	if (sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		sdie(S.db, "begin");
+	teams.team_ins =
+	    prepare(&teams, "INSERT INTO team(id, name, created_at)"
+			    " VALUES (?, ?, 0)");
+	wave_ins = prepare(&teams, "INSERT INTO wave(id, survey_ref, status,"
+				   " opens_at, channel, created_at)"
+				   " VALUES (?, ?, 'open', 0, 'email', 0)");
 	imp = prepare(&teams, "INSERT INTO import(wave_id, digest, responses,"
 			      " imported_at) VALUES (?, randomblob(32), ?, 0)");
 	for (int f = 0; f < nfiles; f++) {
 		int64_t wave = f + 1;
-		char *pos = bufs[f], sql[64];
+		char *pos = bufs[f];
 		struct csv_row row;
 		size_t first = S.n;
 
-		snprintf(sql, sizeof(sql), "INSERT INTO wave VALUES (%lld)",
-			 (long long)wave);
-		sqlite3_exec(S.db, sql, NULL, NULL, NULL);
+		sqlite3_bind_int64(wave_ins, 1, wave);
+		sqlite3_bind_int64(wave_ins, 2, survey);
+		step(&teams, wave_ins);
 		if (!csv_next(&pos, &row))
 			continue;
 		S.nitems = row.nfields - 2;
@@ -735,6 +741,7 @@ static int slots_main(const char *path, char **files, int nfiles, int multirow,
 	printf("answers=%lld insert_s=%.3f rows_per_s=%.0f\n", S.answers,
 	       t1 - t0, (double)S.answers / (t1 - t0));
 	sqlite3_finalize(teams.team_ins);
+	sqlite3_finalize(wave_ins);
 	sqlite3_finalize(imp);
 	sqlite3_close(S.db);
 	free_teams(&teams);
@@ -750,6 +757,7 @@ int main(int argc, char **argv)
 {
 	static struct loader l;
 	int fk = 1, per_file = 0, normalised = 0, i = 1;
+	const char *from = NULL;
 	char **bufs;
 	double t0, t1;
 
@@ -764,17 +772,23 @@ int main(int argc, char **argv)
 			normalised = 1;
 		else if (strcmp(argv[i], "--no-fk") == 0)
 			fk = 0;
+		else if (strcmp(argv[i], "--schema-from") == 0 && i + 1 < argc)
+			from = argv[++i];
 		else
 			break;
 	}
-	if (argc - i < 2) {
-		fprintf(stderr, "usage: bench_insert [--mode prepared|multirow]"
-				" [--per-file] [--normalised | --flat]"
-				" [--no-fk] DB WAVE.csv...\n");
+	if (argc - i < 2 || (!normalised && !l.flat && from == NULL)) {
+		fprintf(stderr,
+			"usage: bench_insert [--mode prepared|multirow]"
+			" [--per-file] [--no-fk] --schema-from CAREPULSE.db"
+			" DB WAVE.csv...\n"
+			"       bench_insert [--mode prepared|multirow]"
+			" [--per-file] --normalised | --flat [--no-fk]"
+			" DB WAVE.csv...\n");
 		return 64;
 	}
 	if (!normalised && !l.flat)
-		return slots_main(argv[i], argv + i + 1, argc - i - 1,
+		return slots_main(from, argv[i], argv + i + 1, argc - i - 1,
 				  l.multirow, per_file, fk);
 	remove(argv[i]);
 	if (sqlite3_open(argv[i], &l.db) != SQLITE_OK)
