@@ -433,13 +433,97 @@ static int str_order(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A totals row: agg_item's (name, counts 1-5), agg_dim's (name, n, sum,
+ * sumsq) or agg_group's (n). */
+struct trow {
+	int64_t wave, team, v[5];
+	const char *name;
+	double sum, sumsq;
+};
+
+enum {
+	T_ITEM,
+	T_DIM,
+	T_GROUP
+};
+
+static const char *const t_head[] = {
+    "INSERT INTO agg_item(wave_id, team_id, self, item_id, c1, c2, c3, c4,"
+    " c5) VALUES ",
+    "INSERT INTO agg_dim VALUES ", "INSERT INTO agg_group VALUES "};
+static const char *const t_row[] = {"(?, ?, 0, ?, ?, ?, ?, ?, ?)",
+				    "(?, ?, 0, ?, ?, ?, ?)", "(?, ?, 0, ?)"};
+
+/* One table's totals rows, written as they come (prepared) or BATCH to
+ * a statement (multirow, as carepulse writes them). */
+struct totals {
+	sqlite3 *db;
+	int kind;
+	sqlite3_stmt *one, *many;
+	struct trow rows[BATCH];
+	int n;
+};
+
+static sqlite3_stmt *t_prepare(sqlite3 *db, int kind, int n)
+{
+	char sql[8192];
+	size_t len = (size_t)snprintf(sql, sizeof(sql), "%s", t_head[kind]);
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
+					i ? "," : "", t_row[kind]);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		sdie(db, "prepare");
+	return st;
+}
+
+/* Writes t's pending rows, with one statement when they are BATCH. */
+static void t_flush(struct totals *t)
+{
+	sqlite3_stmt *st = t->n == BATCH ? t->many : t->one;
+
+	for (int i = 0; i < t->n;) {
+		int p = 1;
+		do {
+			const struct trow *r = &t->rows[i++];
+			sqlite3_bind_int64(st, p++, r->wave);
+			sqlite3_bind_int64(st, p++, r->team);
+			if (t->kind != T_GROUP)
+				sqlite3_bind_text(st, p++, r->name, -1,
+						  SQLITE_STATIC);
+			if (t->kind == T_ITEM)
+				for (int v = 0; v < 5; v++)
+					sqlite3_bind_int64(st, p++, r->v[v]);
+			else
+				sqlite3_bind_int64(st, p++, r->v[0]);
+			if (t->kind == T_DIM) {
+				sqlite3_bind_double(st, p++, r->sum);
+				sqlite3_bind_double(st, p++, r->sumsq);
+			}
+		} while (st == t->many && i < t->n);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			sdie(t->db, "insert");
+		sqlite3_reset(st);
+	}
+	t->n = 0;
+}
+
+static void t_add(struct totals *t, const struct trow *r)
+{
+	t->rows[t->n++] = *r;
+	if (t->n == BATCH || t->many == NULL)
+		t_flush(t);
+}
+
 /* Writes rows[first..end) (one or more groups, sorted) and their groups'
  * totals and comment lists; multirow: statements of up to BATCH rows. */
 static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 			const int64_t *import_of)
 {
 	sqlite3 *db = S->db;
-	sqlite3_stmt *one, *many = NULL, *grp, *item, *dim, *com;
+	sqlite3_stmt *one, *many = NULL, *com;
+	static struct totals T[3];
 	char sql[8192];
 	size_t len;
 
@@ -494,22 +578,20 @@ static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 	sqlite3_finalize(one);
 	sqlite3_finalize(many);
 	/* The totals of each group, counted here, in key order per table:
-	 * comment lists, agg_item, agg_dim, agg_group (as carepulse). */
+	 * comment lists, agg_item, agg_dim, agg_group (as carepulse; with
+	 * --mode multirow, BATCH rows a statement as carepulse does). */
 	if (sqlite3_prepare_v2(
 		db, "INSERT INTO comment_group VALUES (?, ?, 0, ?, ?)", -1,
-		&com, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO agg_item(wave_id, team_id, self,"
-			       " item_id, c1, c2, c3, c4, c5)"
-			       " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
-			       -1, &item, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
-		db, "INSERT INTO agg_dim VALUES (?, ?, 0, ?, ?, ?, ?)", -1,
-		&dim, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO agg_group VALUES (?, ?, 0, ?)",
-			       -1, &grp, NULL) != SQLITE_OK)
+		&com, NULL) != SQLITE_OK)
 		sdie(db, "prepare");
-	for (int pass = 0; pass < 4; pass++)
+	for (int k = T_ITEM; k <= T_GROUP; k++) {
+		T[k].db = db;
+		T[k].kind = k;
+		T[k].n = 0;
+		T[k].one = t_prepare(db, k, 1);
+		T[k].many = multirow ? t_prepare(db, k, BATCH) : NULL;
+	}
+	for (int pass = 0; pass < 4; pass++) {
 		for (size_t g = first; g < end;) {
 			size_t e = g;
 			int64_t counts[MAX_ITEMS][6] = {{0}};
@@ -568,43 +650,38 @@ static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 				sqlite3_reset(com);
 			}
 			for (size_t k = 0; pass == 1 && k < S->nitems; k++) {
-				sqlite3_bind_int64(item, 1, S->rows[g].wave);
-				sqlite3_bind_int64(item, 2, S->rows[g].team);
-				sqlite3_bind_text(item, 3, S->items[k], -1,
-						  SQLITE_STATIC);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .name = S->items[k]};
 				for (int v = 1; v <= 5; v++)
-					sqlite3_bind_int64(item, 3 + v,
-							   counts[k][v]);
-				if (sqlite3_step(item) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(item);
+					t.v[v - 1] = counts[k][v];
+				t_add(&T[T_ITEM], &t);
 			}
 			for (size_t k = 0; pass == 2 && k < S->nitems; k++) {
-				sqlite3_bind_int64(dim, 1, S->rows[g].wave);
-				sqlite3_bind_int64(dim, 2, S->rows[g].team);
-				sqlite3_bind_text(dim, 3, S->dims[k], -1,
-						  SQLITE_STATIC);
-				sqlite3_bind_int64(dim, 4, (int64_t)(e - g));
-				sqlite3_bind_double(dim, 5, sum[k]);
-				sqlite3_bind_double(dim, 6, sumsq[k]);
-				if (sqlite3_step(dim) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(dim);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .name = S->dims[k],
+						 .v = {(int64_t)(e - g)},
+						 .sum = sum[k],
+						 .sumsq = sumsq[k]};
+				t_add(&T[T_DIM], &t);
 			}
 			if (pass == 3) {
-				sqlite3_bind_int64(grp, 1, S->rows[g].wave);
-				sqlite3_bind_int64(grp, 2, S->rows[g].team);
-				sqlite3_bind_int64(grp, 3, (int64_t)(e - g));
-				if (sqlite3_step(grp) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(grp);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .v = {(int64_t)(e - g)}};
+				t_add(&T[T_GROUP], &t);
 			}
 			g = e;
 		}
+		if (pass > 0)
+			t_flush(&T[pass - 1]);
+	}
 	sqlite3_finalize(com);
-	sqlite3_finalize(item);
-	sqlite3_finalize(dim);
-	sqlite3_finalize(grp);
+	for (int k = T_ITEM; k <= T_GROUP; k++) {
+		sqlite3_finalize(T[k].one);
+		sqlite3_finalize(T[k].many);
+	}
 }
 
 static int slots_main(const char *from, const char *path, char **files,
