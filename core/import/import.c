@@ -469,7 +469,8 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 		if (im->col_kind[c] != COL_ANSWER || n == 0)
 			continue;
 		/* Item answers may be padded ("4 "); comments stay as typed. */
-		if (im->col_item[kind][c]) {
+		if (im->col_item[kind][c] && (cp_ascii_space(value[0]) ||
+					      cp_ascii_space(value[n - 1]))) {
 			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}

@@ -621,13 +621,15 @@ static int write_comments(struct cp_store *s, const struct bulk_comment *c,
 	}
 	if (rc == 0)
 		rc = cp_buf_addc(&list, ']', err);
-	/* A list that is there already (there is none for a new import) is
+	/* The list is JSON as json() would write it (each comment as
+	 * json_array wrote it, joined by commas), so it is stored as it is.
+	 * A list that is there already (there is none for a new import) is
 	 * merged in order, as one comment at a time would be. */
 	if (rc == 0)
 		rc = cp_store_cached(
 		    s, CP_STMT_BULK_COMMENTS,
 		    "INSERT INTO comment_group(wave_id, team_id, self,"
-		    " import_id, comments) VALUES (?1, ?2, ?3, ?4, json(?5))"
+		    " import_id, comments) VALUES (?1, ?2, ?3, ?4, ?5)"
 		    " ON CONFLICT DO UPDATE SET comments = ("
 		    " SELECT json_group_array(json(value)) FROM ("
 		    "  SELECT value FROM json_each(comment_group.comments)"

@@ -384,10 +384,26 @@ static int bulk_aggregates(struct cp_store *s, const struct cp_response *r,
 	int rc = 0;
 
 	if (bulk && survey->ndims <= BULK_DIMS) {
-		double means[BULK_DIMS];
+		/* dimension_mean for every dimension, in one pass: the same
+		 * sums in the same order. */
+		double means[BULK_DIMS] = {0};
 		bool has[BULK_DIMS];
-		for (size_t d = 0; d < survey->ndims; d++)
-			has[d] = dimension_mean(r, items, d, &means[d]);
+		int n[BULK_DIMS] = {0};
+		for (size_t i = 0; i < r->nanswers; i++) {
+			int v = r->answers[i].value;
+			size_t d = items[i]->dim;
+			if (d >= survey->ndims || v == CP_ANSWER_DECLINED)
+				continue;
+			means[d] += items[i]->reverse
+					? CP_SCALE_MAX + CP_SCALE_MIN - v
+					: v;
+			n[d]++;
+		}
+		for (size_t d = 0; d < survey->ndims; d++) {
+			has[d] = n[d] > 0;
+			if (has[d])
+				means[d] /= n[d];
+		}
 		return cp_bulk_response_totals(s, r, survey, items, means, has,
 					       err);
 	}
