@@ -448,8 +448,8 @@ enum {
 };
 
 static const char *const t_head[] = {
-    "INSERT INTO agg_item(wave_id, team_id, self, item_id, c1, c2, c3, c4,"
-    " c5) VALUES ",
+    ("INSERT INTO agg_item(wave_id, team_id, self, item_id, c1, c2, c3, c4,"
+     " c5) VALUES "),
     "INSERT INTO agg_dim VALUES ", "INSERT INTO agg_group VALUES "};
 static const char *const t_row[] = {"(?, ?, 0, ?, ?, ?, ?, ?, ?)",
 				    "(?, ?, 0, ?, ?, ?, ?)", "(?, ?, 0, ?)"};

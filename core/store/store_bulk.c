@@ -33,20 +33,28 @@ enum bulk_kind {
 
 struct bulk_entry {
 	int64_t wave, team;
-	int self;
-	enum bulk_kind kind;
 	char *name;	   /* item or dimension id; NULL for a group */
 	const char *asked; /* the pointer it was last asked for by */
-	int64_t counts[CP_ANSWER_CELLS]; /* items: per cell; groups: [0] */
-	int64_t n;			 /* dimensions */
-	double sum, sumsq;
-	/* A group's: its items' and dimensions' entries. */
+	/* A group's: its items' and dimensions' entries, and the survey
+	 * they were laid out for (an entry per item in its order, then one
+	 * per dimension), or NULL. */
 	struct bulk_entry **members;
-	size_t nmembers, members_alloc;
-	/* A group's: the survey its members were laid out for (an entry
-	 * per item in its order, then one per dimension), or NULL. */
 	const struct cp_survey *layout;
+	size_t nmembers, members_alloc;
+	int self;
+	enum bulk_kind kind;
 	bool used; /* counted by some response: a row to write */
+	/* The sums, 32-bit counts: a load's rows are far fewer than 2^31
+	 * (an entry for each group, item and dimension of a full import is
+	 * 128 bytes, not 208). */
+	union {
+		int32_t counts[CP_ANSWER_CELLS]; /* items: per cell;
+						    groups: [0] */
+		struct {
+			int64_t n; /* dimensions */
+			double sum, sumsq;
+		};
+	};
 };
 
 /* A comment of a bulk load: its list's key and its JSON ([question,
@@ -54,6 +62,8 @@ struct bulk_entry {
 struct bulk_comment {
 	int64_t wave, team, import;
 	int self;
+	const char *question; /* interned */
+	char *text;	      /* until json is made, then NULL */
 	char *json;
 };
 
@@ -427,9 +437,7 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 {
 	struct cp_bulk *b = s->bulk;
 	struct bulk_comment *c;
-	sqlite3_stmt *st;
 	void *grown;
-	int rc;
 
 	if (b->ncomments == b->comments_alloc) {
 		grown = cp_array_grow(b->comments, sizeof(*b->comments),
@@ -438,23 +446,76 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 			return cp_error_set(err, CP_ENOMEM, "out of memory");
 		b->comments = grown;
 	}
-	if ((rc = cp_store_cached(s, CP_STMT_BULK_COMMENT,
-				  "SELECT json_array(?, ?)", &st, err)))
-		return rc;
-	sqlite3_bind_text(st, 1, question, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	c = &b->comments[b->ncomments];
 	c->wave = wave;
 	c->team = team;
 	c->self = self;
 	c->import = import;
 	c->json = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		c->json = cp_store_column_dup(st, 0);
-	rc = c->json ? 0 : cp_store_fail(s, err, "cannot store a comment");
-	sqlite3_reset(st);
-	if (rc == 0)
-		b->ncomments++;
+	c->question = interned(b, question);
+	c->text = c->question ? cp_strdup(text) : NULL;
+	if (c->text == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	b->ncomments++;
+	return 0;
+}
+
+/* Comments made JSON a statement at a time. */
+#define BULK_JSON 32
+
+/*
+ * Each comment as SQLite's json_array writes [question, text] (what the
+ * lists hold and sort by), BULK_JSON to a statement: one row of that many
+ * json_array() columns.
+ */
+static int comments_json(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->ncomments;) {
+		size_t n = b->ncomments - i >= BULK_JSON ? BULK_JSON : 1;
+		sqlite3_stmt **one = &st[n == BULK_JSON];
+		if (*one == NULL) {
+			struct cp_buf sql;
+			cp_buf_init(&sql, SIZE_MAX / 2);
+			rc = cp_buf_adds(&sql, "SELECT ", err);
+			for (size_t k = 0; rc == 0 && k < n; k++)
+				rc = cp_buf_printf(
+				    &sql, err, "%sjson_array(?%zu, ?%zu)",
+				    k ? ", " : "", 2 * k + 1, 2 * k + 2);
+			if (rc == 0)
+				rc = cp_store_prepare(s, one, cp_buf_str(&sql),
+						      err);
+			cp_buf_release(&sql);
+			if (rc)
+				break;
+		}
+		for (size_t k = 0; k < n; k++) {
+			sqlite3_bind_text(*one, (int)(2 * k + 1),
+					  b->comments[i + k].question, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(*one, (int)(2 * k + 2),
+					  b->comments[i + k].text, -1,
+					  SQLITE_STATIC);
+		}
+		if (sqlite3_step(*one) != SQLITE_ROW)
+			rc = cp_store_fail(s, err, "cannot store a comment");
+		for (size_t k = 0; rc == 0 && k < n; k++) {
+			struct bulk_comment *c = &b->comments[i + k];
+			if ((c->json = cp_store_column_dup(*one, (int)k)) ==
+			    NULL)
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+			free(c->text);
+			c->text = NULL;
+		}
+		sqlite3_reset(*one);
+		i += n;
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
 	return rc;
 }
 
@@ -664,6 +725,8 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 
 	if (b->ncomments == 0)
 		return 0;
+	if ((rc = comments_json(s, err)))
+		return rc;
 	qsort(b->comments, b->ncomments, sizeof(*b->comments), comment_order);
 	for (size_t i = 1; rc == 0 && i <= b->ncomments; i++) {
 		const struct bulk_comment *x = &b->comments[first];
@@ -682,8 +745,10 @@ static void bulk_free(struct cp_bulk *b)
 {
 	free(b->rows);
 	cp_buf_release(&b->text);
-	for (size_t i = 0; i < b->ncomments; i++)
+	for (size_t i = 0; i < b->ncomments; i++) {
+		free(b->comments[i].text);
 		free(b->comments[i].json);
+	}
 	free(b->comments);
 	for (size_t i = 0; i < b->cap; i++)
 		if (b->slots[i])
@@ -764,8 +829,8 @@ static int entry_order(const void *a, const void *b)
 /* Each kind's table and columns, its number of columns, and what adds a
  * row's sums to one already there. */
 static const char *const totals_table[] = {
-    [KIND_ITEM] = "agg_item(wave_id, team_id, self, item_id, c0, c1, c2,"
-		  " c3, c4, c5, c6, c7, c8, c9, c10, declined)",
+    [KIND_ITEM] = ("agg_item(wave_id, team_id, self, item_id, c0, c1, c2,"
+		   " c3, c4, c5, c6, c7, c8, c9, c10, declined)"),
     [KIND_DIM] = "agg_dim(wave_id, team_id, self, dimension, n, sum, sumsq)",
     [KIND_GROUP] = "agg_group(wave_id, team_id, self, responses)",
 };
@@ -775,18 +840,18 @@ static const int totals_columns[] = {
     [KIND_GROUP] = 4,
 };
 static const char *const totals_add[] = {
-    [KIND_ITEM] = " ON CONFLICT DO UPDATE SET"
-		  " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
-		  " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-		  " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
-		  " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
-		  " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
-		  " c10 = c10 + excluded.c10,"
-		  " declined = declined + excluded.declined",
-    [KIND_DIM] = " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-		 " sum = sum + excluded.sum, sumsq = sumsq + excluded.sumsq",
-    [KIND_GROUP] = " ON CONFLICT DO UPDATE SET responses ="
-		   " responses + excluded.responses",
+    [KIND_ITEM] = (" ON CONFLICT DO UPDATE SET"
+		   " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
+		   " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
+		   " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
+		   " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
+		   " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
+		   " c10 = c10 + excluded.c10,"
+		   " declined = declined + excluded.declined"),
+    [KIND_DIM] = (" ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+		  " sum = sum + excluded.sum, sumsq = sumsq + excluded.sumsq"),
+    [KIND_GROUP] = (" ON CONFLICT DO UPDATE SET responses ="
+		    " responses + excluded.responses"),
 };
 
 /* The statement writing n rows of a kind's totals: adding to rows there
@@ -998,12 +1063,21 @@ int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
 			       .team = team,
 			       .self = self,
 			       .kind = (enum bulk_kind)kind,
-			       .name = (char *)name,
-			       .n = sum->n,
-			       .sum = sum->sum,
-			       .sumsq = sum->sumsq};
+			       .name = (char *)name};
 
-	memcpy(e.counts, sum->counts, sizeof(e.counts));
+	if (e.kind == KIND_DIM) {
+		e.n = sum->n;
+		e.sum = sum->sum;
+		e.sumsq = sum->sumsq;
+	} else {
+		for (int v = 0; v < CP_ANSWER_CELLS; v++) {
+			if (sum->counts[v] > INT32_MAX ||
+			    sum->counts[v] < -INT32_MAX)
+				return cp_error_set(err, CP_EFAIL,
+						    "totals out of range");
+			e.counts[v] = (int32_t)sum->counts[v];
+		}
+	}
 	return write_entry(s, &e, err);
 }
 
