@@ -150,10 +150,14 @@ static int setup(struct demo *d)
 		   changes.members_unchanged + changes.members_reactivated,
 	       changes.teams_added);
 	for (size_t i = 0; i < nteams; i++)
-		if (teams[i].members)
-			printf("     %-16s %-17s %2lld people\n", teams[i].name,
-			       teams[i].parent ? teams[i].parent : "",
-			       (long long)teams[i].members);
+		if (teams[i].members) {
+			/* Columns of terminal width (any script lines up). */
+			fputs("     ", stdout);
+			out_padded(stdout, teams[i].name, 16, false);
+			putchar(' ');
+			out_padded(stdout, teams[i].parent, 17, false);
+			printf(" %2lld people\n", (long long)teams[i].members);
+		}
 done:
 	cp_store_teams_free(teams, nteams);
 	cp_roster_changes_release(&changes);

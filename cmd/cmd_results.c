@@ -237,25 +237,22 @@ static void reason_words(struct out_table *t, const struct cp_results *r,
 }
 
 /*
- * s cut to at most max code points (the table's idea of width), with an
- * ellipsis when cut, into buf of n bytes. Returns buf.
+ * s cut to at most max terminal columns (the table's idea of width), with
+ * an ellipsis when cut, into buf of n bytes. Returns buf.
  */
 static const char *cut(const char *s, size_t max, char *buf, size_t n)
 {
-	size_t i = 0, chars = 0, end = 0;
+	size_t len = strlen(s), end;
 
-	for (; s[i] && i + 4 < n; i++) {
-		if (((unsigned char)s[i] & 0xC0) == 0x80)
-			continue;
-		if (chars == max - 1)
-			end = i;
-		if (chars++ == max)
-			break;
-	}
-	if (s[i] == '\0' && chars <= max) {
-		memcpy(buf, s, i);
-		buf[i] = '\0';
+	if (cp_text_width(s) <= max && len < n) {
+		memcpy(buf, s, len + 1);
 		return buf;
+	}
+	end = cp_text_fit(s, max > 0 ? max - 1 : 0);
+	if (end + 4 > n) { /* room for the ellipsis and NUL */
+		end = n - 4;
+		while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80)
+			end--;
 	}
 	memcpy(buf, s, end);
 	memcpy(buf + end, "\xE2\x80\xA6", 4); /* the ellipsis and NUL */
@@ -293,6 +290,9 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 
 	out_skip_to(t, DATA_WAVE);
+	/* The same cells on each of the group's rows: formatted once. */
+	if (out_row_again(t, g, r->wave.id))
+		return;
 	out_cell_int(t, r->wave.id);
 	out_cell(t, cp_wave_status_name(r->wave.status));
 	out_cell_int(t, r->threshold);
@@ -301,6 +301,7 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	out_cell(t, p ? p->name : NULL);
 	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
 	out_skip_to(t, DATA_MEASURE);
+	out_row_keep(t, g, r->wave.id);
 }
 
 /* One row of the group as a whole: responses and the response rate. */
@@ -724,7 +725,7 @@ static double matrix_value(const struct cp_stat *st, const char *measure)
 /* "head: text" wrapped at spaces to width columns, went on indented. */
 static void print_wrapped(const char *head, const char *text, size_t width)
 {
-	size_t col = cp_utf8_length(head) + 1;
+	size_t col = cp_text_width(head) + 1;
 	const char *p = text;
 
 	printf("%s:", head);
@@ -736,7 +737,7 @@ static void print_wrapped(const char *head, const char *text, size_t width)
 			len = sizeof(word) - 1;
 		memcpy(word, p, len);
 		word[len] = '\0';
-		w = cp_utf8_length(word);
+		w = cp_text_width(word);
 		if (col + 1 + w > width && col > 2) {
 			printf("\n ");
 			col = 1;
@@ -796,7 +797,7 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 
 		if (!in_view(r, g, team))
 			continue;
-		w = cp_utf8_length(
+		w = cp_text_width(
 		    label_of(&r->groups[g], label, sizeof(label)));
 		if (w > gw)
 			gw = w;
@@ -809,11 +810,11 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 
 		/* At least one dimension a block, however narrow. */
 		do {
-			size_t w = cp_utf8_length(matrix_title(sv, last));
+			size_t w = cp_text_width(matrix_title(sv, last));
 			used += (w > 6 ? w : 6) + 2;
 			last++;
 		} while (last < ncol &&
-			 used + cp_utf8_length(matrix_title(sv, last)) + 2 <=
+			 used + cp_text_width(matrix_title(sv, last)) + 2 <=
 			     width);
 		cols[0] = (struct out_col){"group", COL_TEXT};
 		cols[1] = (struct out_col){"n", COL_INT};
