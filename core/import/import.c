@@ -64,6 +64,8 @@ struct import {
 	 * in_wave marks those a response may name. */
 	struct cp_snapshot_team *snap;
 	size_t nsnap;
+	/* The wave's team the last row named: a file's rows come by team. */
+	const struct cp_snapshot_team *last_team;
 	size_t width_items, width_questions;
 	/* The rows read, compactly. */
 	struct row *rows;
@@ -78,6 +80,9 @@ struct import {
 	size_t ncols;
 	int col_kind[MAX_COLUMNS];
 	bool col_item[2][MAX_COLUMNS]; /* an item of survey[k] */
+	/* What an answer column sets in survey[k]: item i (i >= 0), open
+	 * question q (-2 - q), or nothing (-1: not one of its fields). */
+	int col_at[2][MAX_COLUMNS];
 	char *col_name[MAX_COLUMNS];
 };
 
@@ -143,12 +148,17 @@ static int64_t team_of(struct import *im, const char *name, bool *known)
 {
 	struct cp_snapshot_team skey = {.name = (char *)(uintptr_t)name};
 	struct cp_team key = {.name = (char *)(uintptr_t)name};
-	const struct cp_snapshot_team *st =
-	    im->nsnap ? bsearch(&skey, im->snap, im->nsnap, sizeof(*im->snap),
-				snap_by_name)
-		      : NULL;
+	const struct cp_snapshot_team *st = im->last_team;
 
+	if (st && strcmp(st->name, name) == 0) {
+		*known = true;
+		return st->id;
+	}
+	st = im->nsnap ? bsearch(&skey, im->snap, im->nsnap, sizeof(*im->snap),
+				 snap_by_name)
+		       : NULL;
 	if (st && st->in_wave) {
+		im->last_team = st;
 		*known = true;
 		return st->id;
 	}
@@ -254,10 +264,11 @@ static void row_end(struct import *im, struct cp_answers *a, int line,
 	char field[160], v[SHOW_MAX + 4], or_declined[64];
 	size_t r = im->nrows;
 
-	/* TRANSLATORS: after "from 1 to 5": the token that declines. */
-	snprintf(or_declined, sizeof(or_declined), _(" or %s"),
-		 CP_ANSWER_DECLINED_TOKEN);
 	if (cp_answers_check(a)) {
+		/* TRANSLATORS: after "from 1 to 5": the token that
+		 * declines. */
+		snprintf(or_declined, sizeof(or_declined), _(" or %s"),
+			 CP_ANSWER_DECLINED_TOKEN);
 		for (size_t i = 0; i < s->nitems; i++) {
 			int pr = a->item_problem[i];
 			if (pr == CP_FIELD_OK)
@@ -343,10 +354,17 @@ static void csv_header(struct import *im, struct cp_csv_record *rec)
 			return;
 		}
 		im->col_name[c] = name;
-		for (int k = 0; k < 2; k++)
-			im->col_item[k][c] =
-			    im->survey[k] &&
-			    cp_survey_item(im->survey[k], name) != NULL;
+		for (int k = 0; k < 2; k++) {
+			const struct cp_survey *sv = im->survey[k];
+			const struct cp_item *it =
+			    sv ? cp_survey_item(sv, name) : NULL;
+			const struct cp_question *q =
+			    sv && !it ? cp_survey_question(sv, name) : NULL;
+			im->col_item[k][c] = it != NULL;
+			im->col_at[k][c] = it  ? (int)(it - sv->items)
+					   : q ? -2 - (int)(q - sv->questions)
+					       : -1;
+		}
 		for (size_t d = 0; d < c; d++)
 			if (strcmp(im->col_name[d], name) == 0)
 				cp_problems_add(
@@ -399,7 +417,8 @@ static size_t unreadable_fields(struct import *im,
 	size_t n = 0;
 
 	for (size_t c = 0; c < im->ncols; c++) {
-		if (im->col_kind[c] == COL_UNKNOWN ||
+		if (rec->field[c].flags == 0 ||
+		    im->col_kind[c] == COL_UNKNOWN ||
 		    cp_csv_problem(im->csv, &rec->field[c], im->col_name[c],
 				   message, sizeof(message)) == NULL)
 			continue;
@@ -415,7 +434,7 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 	const char *team = NULL, *self = "", *key = NULL;
 	struct cp_answers *a;
 	char v[SHOW_MAX + 4];
-	int kind, rc, line = rec->line;
+	int kind, rc, at, line = rec->line;
 
 	if (rec->nfields != im->ncols) {
 		cp_problems_add(
@@ -450,11 +469,17 @@ static void csv_row(struct import *im, struct cp_csv_record *rec)
 		if (im->col_kind[c] != COL_ANSWER || n == 0)
 			continue;
 		/* Item answers may be padded ("4 "); comments stay as typed. */
-		if (im->col_item[kind][c]) {
+		if (im->col_item[kind][c] && (cp_ascii_space(value[0]) ||
+					      cp_ascii_space(value[n - 1]))) {
 			value = cp_trim(rec->field[c].text);
 			n = strlen(value);
 		}
-		rc = cp_answers_set(a, im->col_name[c], value, n, NULL);
+		at = im->col_at[kind][c];
+		rc = at >= 0
+			 ? cp_answers_set_item(a, (size_t)at, value, n, NULL)
+		     : at < -1 ? cp_answers_set_question(a, (size_t)(-2 - at),
+							 value, n, NULL)
+			       : CP_ENOTFOUND;
 		if (rc == CP_ENOTFOUND) {
 			cp_problems_add(im->problems, line, im->col_name[c],
 					N_("%s: not a question of survey '%s'"),
