@@ -162,6 +162,8 @@ struct request {
 	 * thread found (its id and group). */
 	struct timespec queued;
 	bool grouped;
+	bool peers_looked; /* whether another of its group could come */
+	bool alone_for_good;
 	struct cp_invitation found;
 };
 
@@ -201,7 +203,7 @@ struct cp_server {
 	bool index_stale; /* the -shm lists the last batch's pages */
 	struct timespec dirty_since;
 	struct {
-		size_t batches, deferred, left_dirty;
+		size_t batches, deferred, left_dirty, alone_at_once;
 		double longest_dirty_ms;
 	} stats;
 
@@ -920,13 +922,37 @@ static bool same_group(const struct request *a, const struct request *b)
 }
 
 /*
+ * Whether no other answer of rq's group can come any more: every other
+ * invitation of its group is answered (committed: the writer's batches
+ * before this one are), and none of them is queued (the caller saw none).
+ * Looked up once per submission; on an error it may still come.
+ */
+static bool alone_for_good(struct cp_server *s, struct request *rq)
+{
+	struct cp_error err;
+	bool open = true;
+
+	if (!rq->peers_looked) {
+		rq->peers_looked = true;
+		if (cp_store_invitation_group_open(
+			s->wstore, rq->found.wave_id, rq->found.team_id,
+			rq->found.self, rq->found.id, &open, &err))
+			logf_(s, N_("error: %s"), err.message);
+		rq->alone_for_good = !open;
+	}
+	return rq->alone_for_good;
+}
+
+/*
  * Moves from *pending into the returned batch every submission that may
  * be committed now; the rest stay in *pending. A commit pairs the answers
  * of a group with the invitations of that group it marks, in the WAL
  * until the checkpoint right after it, so a submission alone in its group
  * waits up to mix_wait for another of the same (wave, team, kind) to
  * share its commit (docs/anonymity.md); past that, or when stopping, it
- * goes alone. *next_due is when the first one left waiting is due.
+ * goes alone. It goes at once when no other can come: every other
+ * invitation of its group has been answered, so waiting could not give
+ * it company. *next_due is when the first one left waiting is due.
  */
 static struct request *pick_batch(struct cp_server *s, struct request **pending,
 				  bool stopping, const struct timespec *now,
@@ -943,6 +969,10 @@ static struct request *pick_batch(struct cp_server *s, struct request **pending,
 			go = o != rq && same_group(o, rq);
 		for (o = batch; !go && o; o = o->next)
 			go = same_group(o, rq);
+		if (!go && alone_for_good(s, rq)) {
+			go = true;
+			s->stats.alone_at_once++;
+		}
 		if (!go) {
 			struct timespec due =
 			    ms_after(&rq->queued, (unsigned)s->opt.mix_wait_ms);
@@ -1178,9 +1208,10 @@ static void *writer_main(void *arg)
 	      "server: %zu batches committed; %zu left in the WAL for the "
 	      "next idle moment (two or more answers of each group), %zu "
 	      "more because a reader was in the way; the WAL held answers "
-	      "for at most %.0f ms",
+	      "for at most %.0f ms; %zu submissions alone in their group went "
+	      "without waiting (every other link of the group was used)",
 	      s->stats.batches, s->stats.deferred, s->stats.left_dirty,
-	      s->stats.longest_dirty_ms);
+	      s->stats.longest_dirty_ms, s->stats.alone_at_once);
 	return NULL;
 }
 
