@@ -247,8 +247,28 @@ static void logf_(struct cp_server *s, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), cp_gettext_error(fmt), ap);
 	va_end(ap);
 	s->opt.log(s->opt.log_arg, line);
-	/* A message is written at once; access lines wait for log_flush. */
+	/* A message is written at once; access lines (access_line) wait
+	 * for log_flush. */
 	log_flush(s);
+}
+
+/* An access line: kept by the log until the next log_flush (after the
+ * writer's batch, the watchdog's 250 ms, at stop), so that a busy server
+ * writes them once a batch, not once a request. */
+static void access_line(struct cp_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void access_line(struct cp_server *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (s->opt.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->opt.log(s->opt.log_arg, line);
 }
 
 static bool token_char(char c)
@@ -2046,11 +2066,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* The route's name, never the path: a path may hold a token. */
-	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method, route_name(rq),
-	      rq->status, rq->sent_bytes, ms,
-	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
-	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
-							      : " (aborted)");
+	access_line(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
+		    route_name(rq), rq->status, rq->sent_bytes, ms,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+		    : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+			? " (timed out)"
+			: " (aborted)");
 	reading_done(rq);
 	if (rq->was_queued) {
 		pthread_mutex_lock(&s->lock);
