@@ -1124,6 +1124,60 @@ static bool idle_scrub(struct cp_server *s)
 }
 
 /*
+ * Commits a batch and sends its pages. more: another commit follows at
+ * once (the batch's submissions alone in their group), so this one is not
+ * the last before an idle moment.
+ */
+static void commit_batch(struct cp_server *s, struct request *batch,
+			 bool more)
+{
+	bool was_dirty = cp_store_wal_dirty(s->wstore), lone, idle;
+
+	write_batch(s, batch);
+	lone = has_lone_group(batch);
+	idle = !more && queue_empty(s);
+	after_commit(s, was_dirty, lone || idle);
+	/* A group alone in this commit: the -shm names the pages of its
+	 * one answer and one invitation until the next commit. With
+	 * nothing queued that may be a while: rewrite that list before
+	 * anyone is told "thank you". Under load the next commit does. */
+	if (lone && idle)
+		idle_scrub(s);
+	finish_batch(s, batch);
+	/* The access lines of the batch before: one write a batch, not
+	 * one a request. */
+	log_flush(s);
+}
+
+/*
+ * Takes out of *batch, in their order, the submissions alone in their
+ * group in it, and returns them; the rest (groups of two or more, and
+ * what stores no answer) stay in *batch.
+ */
+static struct request *split_alone(struct request **batch)
+{
+	struct request *alone = NULL, **atail = &alone, **pp = batch;
+
+	while (*pp) {
+		struct request *rq = *pp, *o;
+		bool single = rq->grouped;
+		for (o = *batch; single && o; o = o->next)
+			single = o == rq || !same_group(o, rq);
+		for (o = alone; single && o; o = o->next)
+			single = !same_group(o, rq);
+		if (!single) {
+			pp = &rq->next;
+			continue;
+		}
+		*pp = rq->next;
+		rq->next = NULL;
+		*atail = rq;
+		atail = &rq->next;
+	}
+	return alone;
+}
+
+/*
  * The writer: takes what has queued, commits what may go now (group
  * commit; see pick_batch), sends their pages, and when idle keeps the WAL
  * and its index empty of earlier commits.
@@ -1197,25 +1251,17 @@ static void *writer_main(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		batch = pick_batch(s, &pending, stopping, &now, &due, &waiting);
 		if (batch) {
-			bool was_dirty = cp_store_wal_dirty(s->wstore), lone,
-			     idle;
-			write_batch(s, batch);
-			lone = has_lone_group(batch);
-			idle = queue_empty(s);
-			after_commit(s, was_dirty, lone || idle);
-			/* A group alone in this commit: the -shm names the
-			 * pages of its one answer and one invitation until
-			 * the next commit. With nothing queued that may be a
-			 * while: rewrite that list before anyone is told
-			 * "thank you". Under load the next commit does. */
-			if (lone && idle)
-				idle_scrub(s);
+			/* The submissions alone in their group go in a
+			 * commit of their own, after the others: theirs is
+			 * checkpointed before its pages are sent, the others'
+			 * pages need not wait for that. */
+			struct request *alone = split_alone(&batch);
+			if (batch)
+				commit_batch(s, batch, alone != NULL);
+			if (alone)
+				commit_batch(s, alone, false);
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			scrub_at = ms_after(&now, IDLE_MS);
-			finish_batch(s, batch);
-			/* The access lines of the batch before: one write a
-			 * batch, not one a request. */
-			log_flush(s);
 		} else if (timed_out && ms_between(&scrub_at, &now) >= 0 &&
 			   (cp_store_wal_dirty(s->wstore) || s->index_stale) &&
 			   !idle_scrub(s)) {
