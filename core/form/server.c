@@ -1128,8 +1128,7 @@ static bool idle_scrub(struct cp_server *s)
  * once (the batch's submissions alone in their group), so this one is not
  * the last before an idle moment.
  */
-static void commit_batch(struct cp_server *s, struct request *batch,
-			 bool more)
+static void commit_batch(struct cp_server *s, struct request *batch, bool more)
 {
 	bool was_dirty = cp_store_wal_dirty(s->wstore), lone, idle;
 
