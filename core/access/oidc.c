@@ -15,6 +15,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "http_client.h"
+#include "i18n.h"
 #include "store.h"
 #include "text.h"
 
@@ -146,22 +147,23 @@ int cp_oidc_config_load(struct cp_oidc_config **out, struct cp_store *st,
 	rc = cp_config_get(st, "oidc.issuer", &c->issuer, NULL, err);
 	if (rc == 0 && c->issuer == NULL)
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "single sign-on is not configured (set "
-				  "oidc.issuer)");
+				  N_("single sign-on is not configured (set "
+				     "oidc.issuer)"));
 	rc = rc ? rc
 		: cp_config_get(st, "oidc.client_id", &c->client_id, NULL, err);
 	if (rc == 0 && c->client_id == NULL)
-		rc = cp_error_set(err, CP_EUSAGE,
-				  "oidc.client_id is not set: single sign-on "
-				  "needs the client id the provider gave");
+		rc =
+		    cp_error_set(err, CP_EUSAGE,
+				 N_("oidc.client_id is not set: single sign-on "
+				    "needs the client id the provider gave"));
 	rc = rc ? rc
 		: cp_config_secret(st, "oidc.client_secret", &c->client_secret,
 				   err);
 	if (rc == 0 && (c->client_secret == NULL || !*c->client_secret))
 		rc = cp_error_set(err, CP_EUSAGE,
-				  "no OpenID Connect client secret: set "
-				  "CAREPULSE_OIDC_CLIENT_SECRET or "
-				  "oidc.client_secret_file");
+				  N_("no OpenID Connect client secret: set "
+				     "CAREPULSE_OIDC_CLIENT_SECRET or "
+				     "oidc.client_secret_file"));
 	rc = rc ? rc : cp_config_get(st, "oidc.scopes", &c->scopes, NULL, err);
 	rc = rc ? rc : cp_config_get(st, "oidc.client_auth", &auth, NULL, err);
 	rc =
@@ -216,9 +218,18 @@ static int http_open(struct cp_http_client **h,
 	return rc;
 }
 
-/* GETs url as JSON into *out (the caller's: json_decref). what names the
- * document in messages. */
-static int get_json(struct cp_http_client *h, const char *url, const char *what,
+static int not_object(bool jwks, struct cp_error *err)
+{
+	return cp_error_set(
+	    err, CP_EDATA,
+	    jwks ? N_("the provider's JWKS is not a JSON object")
+		 : N_("the provider's discovery document is not a JSON "
+		      "object"));
+}
+
+/* GETs url as JSON into *out (the caller's: json_decref): the JWKS when
+ * jwks, else the discovery document, as messages name it. */
+static int get_json(struct cp_http_client *h, const char *url, bool jwks,
 		    json_t **out, struct cp_error *err)
 {
 	struct cp_http_request rq = {.url = url, .accept = "application/json"};
@@ -230,17 +241,32 @@ static int get_json(struct cp_http_client *h, const char *url, const char *what,
 	*out = NULL;
 	cp_buf_init(&body, DOC_MAX);
 	if ((rc = cp_http_fetch(h, &rq, &body, &status, err)))
-		cp_error_prefix(err, "cannot fetch the provider's %s", what);
+		cp_error_prefix(
+		    err, "%s",
+		    cp_gettext_error(
+			jwks ? N_("cannot fetch the provider's JWKS")
+			     : N_("cannot fetch the provider's discovery "
+				  "document")));
 	if (rc == 0 && status != 200)
-		rc = cp_error_set(err, CP_EUNAVAIL,
-				  "the provider's %s answered HTTP %ld", what,
-				  status);
+		rc = cp_error_set(
+		    err, CP_EUNAVAIL,
+		    jwks ? N_("the provider's JWKS answered HTTP %ld")
+			 : N_("the provider's discovery document answered "
+			      "HTTP %ld"),
+		    status);
 	if (rc == 0 &&
-	    ((*out = json_loadb(cp_buf_str(&body), body.len, 0, &je)) == NULL ||
-	     !json_is_object(*out))) {
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider's %s is not a JSON object%s%s",
-				  what, *out ? "" : ": ", *out ? "" : je.text);
+	    (*out = json_loadb(cp_buf_str(&body), body.len, 0, &je)) == NULL)
+		rc = cp_error_set(
+		    err, CP_EDATA,
+		    /* TRANSLATORS: %s is jansson's own words (English). */
+		    jwks ? N_("the provider's JWKS is not JSON: %s")
+			 /* TRANSLATORS: %s is jansson's own words (English). */
+			 : N_("the provider's discovery document is not "
+			      "JSON: %s"),
+		    je.text);
+	else if (rc == 0 && !json_is_object(*out))
+		rc = not_object(jwks, err);
+	if (rc) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -256,15 +282,21 @@ static int endpoint(json_t *doc, const char *name, char **out,
 	const char *v = member(doc, name);
 
 	if (v == NULL)
-		return cp_error_set(err, CP_EDATA,
-				    "the provider's discovery document has no "
-				    "%s",
-				    name);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    /* TRANSLATORS: %s is a member's name in the provider's
+		     * document ("token_endpoint"); it stays as it is. */
+		    N_("the provider's discovery document has no "
+		       "%s"),
+		    name);
 	if (!cp_http_url_allowed(v))
-		return cp_error_set(err, CP_EDATA,
-				    "the provider's %s '%s' must be https:// "
-				    "(http:// only on this machine)",
-				    name, v);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    /* TRANSLATORS: the member's name ("token_endpoint")
+		     * and its URL. */
+		    N_("the provider's %s '%s' must be https:// "
+		       "(http:// only on this machine)"),
+		    name, v);
 	return set_dup(out, v, err);
 }
 
@@ -302,8 +334,8 @@ static int import_keys(struct cp_oidc_provider *p, json_t *jwks,
 	json_t *keys = json_object_get(jwks, "keys");
 
 	if (!json_is_array(keys))
-		return cp_error_set(err, CP_EDATA,
-				    "the provider's JWKS has no keys array");
+		return cp_error_set(
+		    err, CP_EDATA, N_("the provider's JWKS has no keys array"));
 	for (size_t i = 0; i < json_array_size(keys); i++) {
 		json_t *k = json_array_get(keys, i);
 		const char *use = member(k, "use");
@@ -330,8 +362,8 @@ static int import_keys(struct cp_oidc_provider *p, json_t *jwks,
 	}
 	if (p->nkeys == 0)
 		return cp_error_set(err, CP_EDATA,
-				    "the provider's JWKS has no signing key "
-				    "carepulse can use");
+				    N_("the provider's JWKS has no signing key "
+				       "carepulse can use"));
 	return 0;
 }
 
@@ -362,11 +394,12 @@ static int use_discovery(struct cp_oidc_provider *p,
 	int rc = 0;
 
 	if (issuer == NULL || strcmp(issuer, cfg->issuer) != 0)
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider's discovery document names the "
-				  "issuer '%s', not oidc.issuer '%s' (they "
-				  "must be exactly equal)",
-				  issuer ? issuer : "", cfg->issuer);
+		rc = cp_error_set(
+		    err, CP_EDATA,
+		    N_("the provider's discovery document names the "
+		       "issuer '%s', not oidc.issuer '%s' (they "
+		       "must be exactly equal)"),
+		    issuer ? issuer : "", cfg->issuer);
 	rc = rc ? rc : set_dup(&p->issuer, cfg->issuer, err);
 	rc = rc ? rc
 		: endpoint(doc, "authorization_endpoint",
@@ -377,14 +410,15 @@ static int use_discovery(struct cp_oidc_provider *p,
 		rc = endpoint(doc, "userinfo_endpoint", &p->userinfo_endpoint,
 			      err);
 	if (rc == 0 && !lists(doc, "code_challenge_methods_supported", "S256"))
-		rc = cp_error_set(err, CP_EDATA,
-				  "the provider does not offer PKCE with S256 "
-				  "(code_challenge_methods_supported)");
+		rc = cp_error_set(
+		    err, CP_EDATA,
+		    N_("the provider does not offer PKCE with S256 "
+		       "(code_challenge_methods_supported)"));
 	if (rc == 0 && !lists(doc, "response_types_supported", "code"))
 		rc = cp_error_set(err, CP_EDATA,
-				  "the provider does not offer the "
-				  "authorization code flow "
-				  "(response_types_supported)");
+				  N_("the provider does not offer the "
+				     "authorization code flow "
+				     "(response_types_supported)"));
 	return rc;
 }
 
@@ -410,11 +444,9 @@ int cp_oidc_discover(struct cp_oidc_provider **out,
 	rc = cp_buf_printf(&url, err, "%.*s/.well-known/openid-configuration",
 			   (int)n, cfg->issuer);
 	rc = rc ? rc : http_open(&h, cfg, err);
-	rc =
-	    rc ? rc
-	       : get_json(h, cp_buf_str(&url), "discovery document", &doc, err);
+	rc = rc ? rc : get_json(h, cp_buf_str(&url), false, &doc, err);
 	rc = rc ? rc : use_discovery(p, cfg, doc, err);
-	rc = rc ? rc : get_json(h, p->jwks_uri, "JWKS", &jwks, err);
+	rc = rc ? rc : get_json(h, p->jwks_uri, true, &jwks, err);
 	rc = rc ? rc : import_keys(p, jwks, err);
 	if (rc == 0) {
 		p->fetched_at = now;
@@ -443,9 +475,7 @@ int cp_oidc_provider_load(struct cp_oidc_provider **out,
 	if (p == NULL)
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	else if (!json_is_object(doc) || !json_is_object(keys))
-		rc = cp_error_set(
-		    err, CP_EDATA, "the provider's %s is not a JSON object",
-		    json_is_object(doc) ? "JWKS" : "discovery document");
+		rc = not_object(json_is_object(doc), err);
 	rc = rc ? rc : use_discovery(p, cfg, doc, err);
 	rc = rc ? rc : import_keys(p, keys, err);
 	if (rc == 0) {
@@ -476,8 +506,8 @@ int cp_oidc_pkce_challenge(const char *verifier,
 		   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx"
 		   "yz0123456789-._~") != n)
 		return cp_error_set(err, CP_EUSAGE,
-				    "a PKCE code verifier must be 43 to 128 "
-				    "unreserved characters");
+				    N_("a PKCE code verifier must be 43 to 128 "
+				       "unreserved characters"));
 	if (cp_sha256(verifier, n, digest))
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	b64url(digest, sizeof(digest), text);
@@ -500,8 +530,8 @@ int cp_oidc_begin(struct cp_store *st, const struct cp_oidc_config *cfg,
 	state[0] = '\0';
 	if (binding == NULL || strlen(binding) < 16)
 		return cp_error_set(err, CP_EUSAGE,
-				    "a sign-in must be bound to a secret of "
-				    "the browser (16 characters or more)");
+				    N_("a sign-in must be bound to a secret of "
+				       "the browser (16 characters or more)"));
 	cp_buf_init(&b, 16384);
 	rc = random_text(state, err);
 	rc = rc ? rc : random_text(nonce, err);
@@ -549,15 +579,19 @@ static int token_refused(const struct cp_buf *body, long status,
 	int rc;
 
 	if (code)
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "the provider's token endpoint refused the "
-				  "code: %s%s%s",
-				  code, why ? " - " : "", why ? why : "");
+		rc = cp_error_set(
+		    err, CP_ECONFLICT,
+		    /* TRANSLATORS: the provider's error code, " - " and its own
+		     * description (in the provider's words). */
+		    N_("the provider's token endpoint refused the "
+		       "code: %s%s%s"),
+		    code, why ? " - " : "", why ? why : "");
 	else
-		rc = cp_error_set(err, CP_EUNAVAIL,
-				  "the provider's token endpoint answered HTTP "
-				  "%ld",
-				  status);
+		rc = cp_error_set(
+		    err, CP_EUNAVAIL,
+		    N_("the provider's token endpoint answered HTTP "
+		       "%ld"),
+		    status);
 	json_decref(o);
 	return rc;
 }
@@ -606,15 +640,17 @@ static int exchange(const struct cp_oidc_config *cfg,
 	rq.len = form.len;
 	rc = rc ? rc : http_open(&h, cfg, err);
 	if (rc == 0 && (rc = cp_http_fetch(h, &rq, &body, &status, err)))
-		cp_error_prefix(err, "the provider's token endpoint");
+		cp_error_prefix(
+		    err, "%s",
+		    cp_gettext_error(N_("the provider's token endpoint")));
 	if (rc == 0 && status != 200)
 		rc = token_refused(&body, status, err);
 	if (rc == 0 &&
 	    ((o = json_loadb(cp_buf_str(&body), body.len, 0, NULL)) == NULL ||
 	     member(o, "id_token") == NULL))
 		rc = cp_error_set(err, CP_EDATA,
-				  "the provider's token endpoint gave no "
-				  "id_token");
+				  N_("the provider's token endpoint gave no "
+				     "id_token"));
 	rc = rc ? rc : set_dup(id_token, member(o, "id_token"), err);
 	/* The access token serves only to ask userinfo for the e-mail
 	 * address, and only a bearer token can. */
@@ -657,12 +693,14 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 	if (cb->error)
 		return cp_error_set(
 		    err, CP_ECONFLICT,
-		    "the provider refused the sign-in: %s%s%s", cb->error,
+		    /* TRANSLATORS: the provider's error code, " - " and its own
+		     * description (in the provider's words). */
+		    N_("the provider refused the sign-in: %s%s%s"), cb->error,
 		    cb->error_description ? " - " : "",
 		    cb->error_description ? cb->error_description : "");
 	if (cb->state == NULL || cb->code == NULL || !*cb->code)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "the callback has no state or no code");
+				    N_("the callback has no state or no code"));
 	if (cp_sha256(cb->state, strlen(cb->state), hash) ||
 	    cp_sha256(cb->binding ? cb->binding : "",
 		      cb->binding ? strlen(cb->binding) : 0, brought))
@@ -673,21 +711,25 @@ int cp_oidc_redeem(struct cp_store *st, const struct cp_oidc_config *cfg,
 		return rc;
 	if (!found)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "unknown or already used sign-in state");
+				  N_("unknown or already used sign-in state"));
 	else if (cb->binding == NULL ||
 		 !cp_ct_equal(bound, brought, CP_SHA256_LEN))
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "the sign-in was begun in another browser "
-				  "(its cookie is missing or different)");
+				  N_("the sign-in was begun in another browser "
+				     "(its cookie is missing or different)"));
 	else if (now - created > CP_OIDC_MAX_AGE)
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "the sign-in took longer than %d minutes: "
-				  "start again",
-				  CP_OIDC_MAX_AGE / 60);
+		rc = cp_error_set(
+		    err, CP_ECONFLICT,
+		    cp_ngettext_error("the sign-in took longer than %d "
+				      "minute: start again",
+				      "the sign-in took longer than %d "
+				      "minutes: start again",
+				      CP_OIDC_MAX_AGE / 60),
+		    CP_OIDC_MAX_AGE / 60);
 	else if (cb->iss && strcmp(cb->iss, p->issuer) != 0)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "the callback names another issuer than "
-				  "'%s'",
+				  N_("the callback names another issuer than "
+				     "'%s'"),
 				  p->issuer);
 	rc = rc ? rc
 		: exchange(cfg, p, cb->code, verifier, id_token, access_token,
@@ -728,14 +770,22 @@ static int find_key(const struct cp_oidc_provider *p, const char *alg,
 		return 0;
 	*out = NULL;
 	if (kid && fits == 0)
-		return cp_error_set(err, CP_ENOTFOUND,
-				    "the ID token is signed with key '%s', "
-				    "which the provider's JWKS has not for %s",
-				    kid, alg);
-	return cp_error_set(err, CP_EDATA,
-			    "the ID token names no key and the provider's "
-			    "JWKS has %zu for %s",
-			    fits, alg);
+		return cp_error_set(
+		    err, CP_ENOTFOUND,
+		    N_("the ID token is signed with key '%s', "
+		       "which the provider's JWKS has not for %s"),
+		    kid, alg);
+	return cp_error_set(
+	    err, CP_EDATA,
+	    /* TRANSLATORS: %s is the signature algorithm ("RS256"). */
+	    cp_ngettext_error("the ID token names no key and "
+			      "the provider's JWKS has %zu "
+			      "key for %s",
+			      "the ID token names no key and "
+			      "the provider's JWKS has %zu "
+			      "keys for %s",
+			      fits),
+	    fits, alg);
 }
 
 /* Whether the JWS algorithm is one carepulse accepts: public-key only. */
@@ -762,8 +812,10 @@ static int time_claim(json_t *claims, const char *name, int64_t *out,
 	else if (json_is_real(v))
 		*out = (int64_t)json_real_value(v);
 	else
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token has no %s claim", name);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    /* TRANSLATORS: %s is the claim's name ("exp"). */
+		    N_("the ID token has no %s claim"), name);
 	return 0;
 }
 
@@ -788,16 +840,18 @@ static int check_audience(json_t *claims, const char *client_id,
 		}
 	}
 	if (!found)
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token's audience does not include "
-				    "the client id '%s'",
-				    client_id);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("the ID token's audience does not include "
+		       "the client id '%s'"),
+		    client_id);
 	if ((n > 1 || json_object_get(claims, "azp")) &&
 	    (azp == NULL || strcmp(azp, client_id) != 0))
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token's authorised party (azp) is "
-				    "not the client id '%s'",
-				    client_id);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("the ID token's authorised party (azp) is "
+		       "not the client id '%s'"),
+		    client_id);
 	return 0;
 }
 
@@ -811,71 +865,93 @@ static int check_claims(const struct cp_oidc_config *cfg, json_t *claims,
 
 	if (iss == NULL || strcmp(iss, cfg->issuer) != 0)
 		return cp_error_set(err, CP_EDATA,
-				    "the ID token's issuer '%s' is not "
-				    "oidc.issuer '%s'",
+				    N_("the ID token's issuer '%s' is not "
+				       "oidc.issuer '%s'"),
 				    iss ? iss : "", cfg->issuer);
 	if ((rc = check_audience(claims, cfg->client_id, err)) ||
 	    (rc = time_claim(claims, "exp", &exp, err)) ||
 	    (rc = time_claim(claims, "iat", &iat, err)))
 		return rc;
 	if (now > exp + CP_OIDC_SKEW)
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token expired %lld seconds ago",
-				    (long long)(now - exp));
+		return cp_error_set(
+		    err, CP_EDATA,
+		    cp_ngettext_error("the ID token expired %lld second ago",
+				      "the ID token expired %lld seconds ago",
+				      (unsigned long)(now - exp)),
+		    (long long)(now - exp));
 	if (iat > now + CP_OIDC_SKEW)
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token is issued %lld seconds in "
-				    "the future (check the clocks)",
-				    (long long)(iat - now));
+		return cp_error_set(
+		    err, CP_EDATA,
+		    cp_ngettext_error("the ID token is issued %lld second in "
+				      "the future (check the clocks)",
+				      "the ID token is issued %lld seconds in "
+				      "the future (check the clocks)",
+				      (unsigned long)(iat - now)),
+		    (long long)(iat - now));
 	if (now - iat > CP_OIDC_MAX_AGE + CP_OIDC_SKEW)
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token was issued %lld seconds ago, "
-				    "longer than a sign-in may take",
-				    (long long)(now - iat));
+		return cp_error_set(
+		    err, CP_EDATA,
+		    cp_ngettext_error("the ID token was issued %lld second "
+				      "ago, longer than a sign-in may take",
+				      "the ID token was issued %lld seconds "
+				      "ago, longer than a sign-in may take",
+				      (unsigned long)(now - iat)),
+		    (long long)(now - iat));
 	if (got == NULL || strlen(got) != strlen(nonce) ||
 	    !cp_ct_equal(got, nonce, strlen(nonce)))
-		return cp_error_set(err, CP_EDATA,
-				    "the ID token's nonce is not the one this "
-				    "sign-in sent");
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("the ID token's nonce is not the one this "
+		       "sign-in sent"));
 	if (member(claims, "sub") == NULL || !*member(claims, "sub"))
 		return cp_error_set(err, CP_EDATA,
-				    "the ID token has no subject (sub)");
+				    N_("the ID token has no subject (sub)"));
 	return 0;
 }
 
-/* The address of claims (the ID token's or userinfo's, named by from),
+/* The address of claims (userinfo's when info, else the ID token's),
  * verified as oidc.email_verified asks, into email. */
 static int take_email(const struct cp_oidc_config *cfg, json_t *claims,
-		      const char *from, char email[CP_OIDC_EMAIL_MAX + 1],
+		      bool info, char email[CP_OIDC_EMAIL_MAX + 1],
 		      struct cp_error *err)
 {
 	const char *address = member(claims, "email");
 	json_t *verified = json_object_get(claims, "email_verified");
 
 	if (address == NULL || !*address)
-		return cp_error_set(err, CP_EDATA,
-				    "%s carries no email claim (the provider "
-				    "must release it for the scope email)",
-				    from);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    info ? N_("the provider's userinfo carries no email claim "
+			      "(the provider must release it for the scope "
+			      "email)")
+			 : N_("the ID token carries no email claim (the "
+			      "provider must release it for the scope email)"));
 	if (strlen(address) > CP_OIDC_EMAIL_MAX || !cp_email_valid(address))
-		return cp_error_set(err, CP_EDATA,
-				    "the email '%.80s' of %s is not an e-mail "
-				    "address",
-				    address, from);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    info ? N_("the email '%.80s' of the provider's userinfo is "
+			      "not an e-mail address")
+			 : N_("the email '%.80s' of the ID token is not an "
+			      "e-mail address"),
+		    address);
 	if (json_is_false(verified) ||
 	    (json_is_string(verified) &&
 	     strcmp(json_string_value(verified), "true") != 0))
-		return cp_error_set(err, CP_EDATA,
-				    "the provider says the email '%s' is not "
-				    "verified",
-				    address);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    N_("the provider says the email '%s' is not "
+		       "verified"),
+		    address);
 	if (verified == NULL && cfg->email_verified_required)
 		return cp_error_set(
 		    err, CP_EDATA,
-		    "%s does not say the email '%s' is verified "
-		    "(email_verified; oidc.email_verified="
-		    "when_present accepts that)",
-		    from, address);
+		    info ? N_("the provider's userinfo does not say the email "
+			      "'%s' is verified (email_verified; "
+			      "oidc.email_verified=when_present accepts that)")
+			 : N_("the ID token does not say the email '%s' is "
+			      "verified (email_verified; "
+			      "oidc.email_verified=when_present accepts that)"),
+		    address);
 	cp_strlcpy(email, address, CP_OIDC_EMAIL_MAX + 1);
 	return 0;
 }
@@ -896,33 +972,44 @@ static int verify_token(const struct cp_oidc_config *cfg,
 	int rc = 0;
 
 	*claims = NULL;
+	if (jws == NULL && ce.message)
+		return cp_error_set(
+		    err, CP_EDATA,
+		    /* TRANSLATORS: %s is cjose's own words (English). */
+		    N_("the ID token is not a signed JWT (%s)"), ce.message);
 	if (jws == NULL)
 		return cp_error_set(err, CP_EDATA,
-				    "the ID token is not a signed JWT (%s)",
-				    ce.message ? ce.message : "malformed");
+				    N_("the ID token is not a signed JWT"));
 	hdr = cjose_jws_get_protected(jws);
 	alg = hdr ? cjose_header_get(hdr, CJOSE_HDR_ALG, NULL) : NULL;
 	kid = hdr ? cjose_header_get(hdr, CJOSE_HDR_KID, NULL) : NULL;
-	if (!alg_ok(alg))
+	if (alg == NULL)
 		rc = cp_error_set(err, CP_EDATA,
-				  "the ID token is signed with '%s'; carepulse "
-				  "accepts only RS*, PS* and ES* signatures",
-				  alg ? alg : "nothing");
+				  N_("the ID token names no signature "
+				     "algorithm; carepulse accepts only RS*, "
+				     "PS* and ES* signatures"));
+	else if (!alg_ok(alg))
+		rc = cp_error_set(err, CP_EDATA,
+				  N_("the ID token is signed with '%s'; "
+				     "carepulse accepts only RS*, PS* and ES* "
+				     "signatures"),
+				  alg);
 	rc = rc ? rc : find_key(p, alg, kid, &jwk, err);
 	if (rc == 0 && !cjose_jws_verify(jws, jwk, &ce))
 		rc = cp_error_set(err, CP_EDATA,
-				  "the ID token's signature does not verify "
-				  "with the provider's key");
+				  N_("the ID token's signature does not verify "
+				     "with the provider's key"));
 	if (rc == 0 && !cjose_jws_get_plaintext(jws, &plain, &plain_len, &ce))
-		rc = cp_error_set(err, CP_EDATA, "the ID token has no claims");
+		rc = cp_error_set(err, CP_EDATA,
+				  N_("the ID token has no claims"));
 	/* A claim given twice is refused, not read as its last value. */
 	if (rc == 0 &&
 	    ((*claims = json_loadb((const char *)plain, plain_len,
 				   JSON_REJECT_DUPLICATES, NULL)) == NULL ||
 	     !json_is_object(*claims)))
 		rc = cp_error_set(err, CP_EDATA,
-				  "the ID token's claims are not a JSON "
-				  "object with each claim once");
+				  N_("the ID token's claims are not a JSON "
+				     "object with each claim once"));
 	rc = rc ? rc : check_claims(cfg, *claims, nonce, now, err);
 	if (rc) {
 		json_decref(*claims);
@@ -951,25 +1038,27 @@ static int userinfo(const struct cp_oidc_config *cfg,
 	cp_buf_init(&body, DOC_MAX);
 	rc = http_open(&h, cfg, err);
 	if (rc == 0 && (rc = cp_http_fetch(h, &rq, &body, &status, err)))
-		cp_error_prefix(err, "cannot ask the provider's userinfo");
+		cp_error_prefix(
+		    err, "%s",
+		    cp_gettext_error(N_("cannot ask the provider's userinfo")));
 	if (rc == 0 && status != 200)
-		rc = cp_error_set(err, CP_EUNAVAIL,
-				  "the provider's userinfo answered HTTP %ld",
-				  status);
+		rc = cp_error_set(
+		    err, CP_EUNAVAIL,
+		    N_("the provider's userinfo answered HTTP %ld"), status);
 	if (rc == 0 &&
 	    ((*out = json_loadb(cp_buf_str(&body), body.len,
 				JSON_REJECT_DUPLICATES, &je)) == NULL ||
 	     !json_is_object(*out)))
-		rc =
-		    cp_error_set(err, CP_EDATA,
-				 "the provider's userinfo is not a JSON object "
-				 "(a signed answer is not supported)");
+		rc = cp_error_set(
+		    err, CP_EDATA,
+		    N_("the provider's userinfo is not a JSON object "
+		       "(a signed answer is not supported)"));
 	/* Core 5.3.2: it must be about the ID token's subject. */
 	if (rc == 0 && (member(*out, "sub") == NULL ||
 			strcmp(member(*out, "sub"), sub) != 0))
 		rc = cp_error_set(err, CP_EDATA,
-				  "the provider's userinfo is about another "
-				  "subject than the ID token");
+				  N_("the provider's userinfo is about another "
+				     "subject than the ID token"));
 	if (rc) {
 		json_decref(*out);
 		*out = NULL;
@@ -993,11 +1082,9 @@ int cp_oidc_verify(const struct cp_oidc_config *cfg,
 	    p->userinfo_endpoint) {
 		rc = userinfo(cfg, p, access_token, member(claims, "sub"),
 			      &info, err);
-		rc = rc ? rc
-			: take_email(cfg, info, "the provider's userinfo",
-				     email, err);
+		rc = rc ? rc : take_email(cfg, info, true, email, err);
 	} else if (rc == 0) {
-		rc = take_email(cfg, claims, "the ID token", email, err);
+		rc = take_email(cfg, claims, false, email, err);
 	}
 	if (rc)
 		email[0] = '\0';

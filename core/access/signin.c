@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "text.h"
 
 #define SECRET_BYTES 24 /* 48 hex characters: 192 bits */
@@ -178,7 +179,7 @@ int cp_signin_email(struct cp_store *s, const char *email, int64_t now,
 	rc = viewer_with_access(s, email ? email : "", now, viewer_id, err);
 	if (rc == 0 && *viewer_id == 0)
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "this address has no access to results");
+				  N_("this address has no access to results"));
 	rc = rc ? rc
 		: cp_store_audit_add(s, *viewer_id, "signin", 0, 0,
 				     "verified address", now, err);

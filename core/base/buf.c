@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 void cp_buf_init(struct cp_buf *b, size_t max)
 {
 	b->data = NULL;
@@ -35,9 +37,14 @@ static int grow(struct cp_buf *b, size_t extra, struct cp_error *err)
 	char *p;
 
 	if (extra > b->max || b->len > b->max - extra)
-		return cp_error_set(err, CP_ENOMEM,
-				    "text longer than the limit of %zu bytes",
-				    b->max);
+		return cp_error_set(
+		    err, CP_ENOMEM,
+		    cp_ngettext_error("text longer than the limit "
+				      "of %zu byte",
+				      "text longer than the limit "
+				      "of %zu bytes",
+				      b->max),
+		    b->max);
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return 0;
@@ -135,19 +142,22 @@ int cp_buf_read_file(struct cp_buf *b, const char *path, struct cp_error *err)
 	f = fopen(path, "rb");
 	if (f == NULL)
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot open: %s", strerror(errno));
+				       N_("cannot open: %s"), strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		rc = cp_buf_add(b, chunk, n, err);
 		if (rc) {
-			cp_error_set_at(err, rc, path, 0, 0,
-					"file is larger than %zu bytes",
-					b->max);
+			cp_error_set_at(
+			    err, rc, path, 0, 0,
+			    cp_ngettext_error("file is larger than %zu byte",
+					      "file is larger than %zu bytes",
+					      b->max),
+			    b->max);
 			break;
 		}
 	}
 	if (rc == 0 && ferror(f))
-		rc = cp_error_set_at(err, CP_EIO, path, 0, 0, "cannot read: %s",
-				     strerror(errno));
+		rc = cp_error_set_at(err, CP_EIO, path, 0, 0,
+				     N_("cannot read: %s"), strerror(errno));
 	fclose(f);
 	if (rc == 0 && b->data == NULL)
 		rc = cp_buf_add(b, "", 0, err);

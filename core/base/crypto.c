@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 /*
  * The fault-injection shim of tests/fault defines these to leave a
  * stretch of code alone (SQLite's "benign malloc" hooks); in a normal
@@ -49,7 +51,7 @@ int cp_random_bytes(void *buf, size_t n, struct cp_error *err)
 {
 	if (n > (size_t)INT32_MAX || RAND_bytes(buf, (int)n) != 1)
 		return cp_error_set(err, CP_EFAIL,
-				    "the random number generator failed");
+				    N_("the random number generator failed"));
 	return 0;
 }
 
@@ -150,17 +152,17 @@ int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path,
 			     (long)getpid()) >= sizeof(tmp))
 		return cp_error_set_at(err, CP_EUSAGE, path, 0, 0,
-				       "path too long");
+				       N_("path too long"));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot create the key file: %s",
+				       N_("cannot create the key file: %s"),
 				       strerror(errno));
 	rc = write_all(fd, key, CP_KEY_LEN) || fsync(fd);
 	if (close(fd) != 0 || rc) {
 		unlink(tmp);
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot write the key file: %s",
+				       N_("cannot write the key file: %s"),
 				       strerror(errno));
 	}
 	/* link() never replaces; rename() does, when asked to. */
@@ -170,7 +172,7 @@ int cp_key_save(const char *path, const uint8_t key[CP_KEY_LEN], int replace,
 		unlink(tmp);
 		return cp_error_set_at(
 		    err, e == EEXIST ? CP_ECONFLICT : CP_EIO, path, 0, 0,
-		    "cannot write the key file: %s", strerror(e));
+		    N_("cannot write the key file: %s"), strerror(e));
 	}
 	if (!replace)
 		unlink(tmp);
@@ -210,29 +212,38 @@ int cp_key_load(const char *path, uint8_t key[CP_KEY_LEN], struct cp_error *err)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return cp_error_set_at(
-		    err, errno == ENOENT ? CP_ENOTFOUND : CP_EIO, path, 0, 0,
-		    "cannot open the installation key: %s%s", strerror(errno),
-		    errno == ENOENT ? " (run 'carepulse init')" : "");
+		return errno == ENOENT
+			   ? cp_error_set_at(
+				 err, CP_ENOTFOUND, path, 0, 0,
+				 N_("cannot open the installation key: %s "
+				    "(run 'carepulse init')"),
+				 strerror(errno))
+			   : cp_error_set_at(
+				 err, CP_EIO, path, 0, 0,
+				 N_("cannot open the installation key: %s"),
+				 strerror(errno));
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "the installation key is not a file");
+		return cp_error_set_at(
+		    err, CP_EIO, path, 0, 0,
+		    N_("the installation key is not a file"));
 	}
 	if (sb.st_mode & 077) {
 		close(fd);
 		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
-				       "the installation key is readable by "
-				       "others (mode %03o): chmod 600 it",
+				       N_("the installation key is readable by "
+					  "others (mode %03o): chmod 600 it"),
 				       (unsigned)(sb.st_mode & 0777));
 	}
 	n = read(fd, key, CP_KEY_LEN);
 	close(fd);
 	if (n != CP_KEY_LEN || sb.st_size != CP_KEY_LEN)
-		return cp_error_set_at(err, CP_EDATA, path, 0, 0,
-				       "the installation key must be %d "
-				       "bytes",
-				       CP_KEY_LEN);
+		return cp_error_set_at(
+		    err, CP_EDATA, path, 0, 0,
+		    cp_ngettext_error("the installation key must be %d byte",
+				      "the installation key must be %d bytes",
+				      CP_KEY_LEN),
+		    CP_KEY_LEN);
 	return 0;
 }
 

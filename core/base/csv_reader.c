@@ -29,7 +29,7 @@
 
 struct cp_csv {
 	struct csv_parser csv;
-	const char *file, *text, *what;
+	const char *file, *text;
 	size_t len, pos;
 	struct cp_csv_limits limits;
 	int line;	   /* the physical line last fed to libcsv */
@@ -158,9 +158,8 @@ static size_t kept(const struct cp_csv *r)
 }
 
 /* How a message names the field at position: by its header name when it
- * has a plain one. */
-static const char *field_label(const struct cp_csv *r, size_t position,
-			       char *out, size_t n)
+ * has a plain one (returned), else by its number (NULL). */
+static const char *field_name(const struct cp_csv *r, size_t position)
 {
 	const char *name = position < r->nnames ? r->names[position] : NULL;
 	bool plain = name && *name && strlen(name) <= NAME_SHOWN &&
@@ -169,11 +168,7 @@ static const char *field_label(const struct cp_csv *r, size_t position,
 	for (const char *p = name; plain && *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7F || *p == '\'')
 			plain = false;
-	if (plain)
-		snprintf(out, n, "field '%s'", name);
-	else
-		snprintf(out, n, "field %zu", position + 1);
-	return out;
+	return plain ? name : NULL;
 }
 
 /* Keeps the header's names, trimmed, to name fields in messages. */
@@ -203,14 +198,26 @@ static int out_of_memory(struct cp_csv *r, struct cp_error *err)
 			       N_("out of memory reading CSV"));
 }
 
-/* Ends reading: the text has more than max rows or lines. */
+/* Ends reading: the text has more than max rows (or lines when lines). */
 static int too_many(struct cp_csv *r, struct cp_error *err, int line,
-		    size_t max, const char *what)
+		    size_t max, bool lines)
 {
 	r->ended = true;
 	drop_record(r);
-	return cp_error_set_at(err, CP_EDATA, r->file, line, 0,
-			       "%s has more than %zu %s", r->what, max, what);
+	if (lines)
+		return cp_error_set_at(
+		    err, CP_EDATA, r->file, line, 0,
+		    cp_ngettext_error("file has more than %zu line",
+				      "file has more than %zu lines", max),
+		    max);
+	return cp_error_set_at(
+	    err, CP_EDATA, r->file, line, 0,
+	    r->limits.roster
+		? cp_ngettext_error("roster has more than %zu row",
+				    "roster has more than %zu rows", max)
+		: cp_ngettext_error("file has more than %zu row",
+				    "file has more than %zu rows", max),
+	    max);
 }
 
 enum malformed {
@@ -226,11 +233,11 @@ enum malformed {
 static int malformed(struct cp_csv *r, struct cp_error *err, int line,
 		     enum malformed why)
 {
-	char label[96];
+	size_t position = r->rec.nfields;
+	const char *name;
 
 	if (csv_error(&r->csv) != CSV_EPARSE)
 		return out_of_memory(r, err);
-	field_label(r, r->rec.nfields, label, sizeof(label));
 	drop_record(r);
 	csv_free(&r->csv);
 	if (csv_init(&r->csv, CSV_OPTIONS) != 0)
@@ -238,24 +245,48 @@ static int malformed(struct cp_csv *r, struct cp_error *err, int line,
 	r->at_boundary = true;
 	if (r->header_seen || !r->limits.header)
 		r->records++;
+	name = field_name(r, position);
+	/* TRANSLATORS: a field named by its column's name in the header
+	 * (%s) or by its number (%zu); "field" as the file says it. */
 	switch (why) {
 	case QUOTE_IN_UNQUOTED:
-		return cp_error_set_at(err, CP_EDATA, r->file, line, 0,
-				       "malformed CSV: quote inside unquoted "
-				       "%s (quote the whole field and double "
-				       "the quotes in it)",
-				       label);
+		return name ? cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: quote inside "
+						 "unquoted field '%s' (quote "
+						 "the whole field and double "
+						 "the quotes in it)"),
+					      name)
+			    : cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: quote inside "
+						 "unquoted field %zu (quote "
+						 "the whole field and double "
+						 "the quotes in it)"),
+					      position + 1);
 	case TEXT_AFTER_QUOTE:
-		return cp_error_set_at(err, CP_EDATA, r->file, line, 0,
-				       "malformed CSV: text after the closing "
-				       "quote of %s (a quote inside a quoted "
-				       "field is written twice)",
-				       label);
+		return name ? cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: text after "
+						 "the closing quote of field "
+						 "'%s' (a quote inside a "
+						 "quoted field is written "
+						 "twice)"),
+					      name)
+			    : cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: text after "
+						 "the closing quote of field "
+						 "%zu (a quote inside a quoted "
+						 "field is written twice)"),
+					      position + 1);
 	default:
-		return cp_error_set_at(err, CP_EDATA, r->file, line, 0,
-				       "malformed CSV: the quote opening %s "
-				       "is never closed",
-				       label);
+		return name ? cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: the quote "
+						 "opening field '%s' is never "
+						 "closed"),
+					      name)
+			    : cp_error_set_at(err, CP_EDATA, r->file, line, 0,
+					      N_("malformed CSV: the quote "
+						 "opening field %zu is never "
+						 "closed"),
+					      position + 1);
 	}
 }
 
@@ -294,8 +325,7 @@ static int read_record(struct cp_csv *r, struct cp_error *err)
 			break;
 		}
 		if (r->line == INT_MAX)
-			return too_many(r, err, 0, (size_t)INT_MAX - 1,
-					"lines");
+			return too_many(r, err, 0, (size_t)INT_MAX - 1, true);
 		r->line++;
 		end = line_end(r->text, r->pos, r->len);
 		n = end - r->pos;
@@ -342,7 +372,7 @@ int cp_csv_next(struct cp_csv *r, struct cp_csv_record **rec,
 			return out_of_memory(r, err);
 	} else if (++r->records > r->limits.max_records) {
 		return too_many(r, err, r->rec.line, r->limits.max_records,
-				"rows");
+				false);
 	}
 	*rec = &r->rec;
 	return 1;
@@ -389,7 +419,6 @@ int cp_csv_open(struct cp_csv **out, const char *file, const char *text,
 		r->limits.max_fields = 1;
 	if (r->limits.max_records == 0)
 		r->limits.max_records = SIZE_MAX;
-	r->what = r->limits.what ? r->limits.what : "file";
 	r->at_boundary = true;
 	if (r->len >= 3 && memcmp(r->text, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;

@@ -55,8 +55,8 @@ struct cp_csv_limits {
 	size_t max_records; /* records after the header; past it, an error */
 	bool header;	    /* the first record names the columns: it is marked,
 			       not counted, and names fields in messages */
-	const char *what;   /* the file in messages: "roster has more than
-			       ... rows"; NULL: "file" */
+	bool roster;	    /* messages say "roster has more than ... rows",
+			       not "file has ..." */
 };
 
 struct cp_csv;

@@ -165,7 +165,10 @@ static int default_language(struct run *run, struct cp_error *err)
 	int rc = get_string(run->st, "language", code, sizeof(code), 0, err);
 
 	if (rc == 0 && code[0] && cp_lang_check(code, err))
-		rc = cp_error_prefix(err, "setting language");
+		rc = cp_error_prefix(
+		    err,
+		    /* TRANSLATORS: %s is the setting's name, as written. */
+		    cp_gettext_error(N_("setting %s")), "language");
 	run->default_lang =
 	    rc == 0 && code[0] ? cp_lang_find(code) : cp_lang_default();
 	return rc;
@@ -1041,7 +1044,9 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 				*err = wave_err;
 				err->code = last;
 			}
-			cp_error_prefix(err, "results-ready mails not sent");
+			cp_error_prefix(err, "%s",
+					cp_gettext_error(N_(
+					    "results-ready mails not sent")));
 		}
 	}
 	/* 5. Send and remind every open wave; one that cannot be sent does
@@ -1065,8 +1070,9 @@ int cp_deliver_tick(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 				*err = wave_err;
 				err->code = last;
 			}
-			cp_error_prefix(err, "wave %lld not sent",
-					(long long)ids[i]);
+			cp_error_prefix(
+			    err, cp_gettext_error(N_("wave %lld not sent")),
+			    (long long)ids[i]);
 		}
 	}
 	free(ids);

@@ -84,7 +84,10 @@ static int run_settings(struct ready_run *run, struct cp_error *err)
 	       : cp_config_get_int(run->st, "send.timeout", &run->timeout, err);
 	rc = rc ? rc : setting(run->st, "language", addr, sizeof(addr), err);
 	if (rc == 0 && addr[0] && cp_lang_check(addr, err))
-		rc = cp_error_prefix(err, "setting language");
+		rc = cp_error_prefix(
+		    err,
+		    /* TRANSLATORS: %s is the setting's name, as written. */
+		    cp_gettext_error(N_("setting %s")), "language");
 	if (rc)
 		return rc;
 	run->default_lang = cp_lang_find(addr);

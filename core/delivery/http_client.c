@@ -9,6 +9,7 @@
 
 #include "deliver.h"
 #include "http_client.h"
+#include "i18n.h"
 #include "text.h"
 
 int cp_host_is_loopback(const char *host)
@@ -94,9 +95,10 @@ int cp_http_post(struct cp_http_client *c, const char *url,
 
 	*status = 0;
 	if (!cp_http_url_allowed(url))
-		return cp_error_set(err, CP_EUSAGE,
-				    "the URL must be https:// (http:// only to "
-				    "127.0.0.1 or localhost)");
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("the URL must be https:// (http:// only to "
+		       "127.0.0.1 or localhost)"));
 	snprintf(line, sizeof(line), "Content-Type: %s", content_type);
 	if ((h = curl_slist_append(NULL, line)) == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
@@ -108,8 +110,10 @@ int cp_http_post(struct cp_http_client *c, const char *url,
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
 	if (rc != CURLE_OK)
-		return cp_error_set(err, CP_EUNAVAIL, "HTTP POST: %s",
-				    curl_easy_strerror(rc));
+		return cp_error_set(
+		    err, CP_EUNAVAIL,
+		    /* TRANSLATORS: %s is libcurl's own words (English). */
+		    N_("the HTTP POST failed: %s"), curl_easy_strerror(rc));
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
 	return 0;
 }
@@ -155,9 +159,10 @@ int cp_http_fetch(struct cp_http_client *c, const struct cp_http_request *rq,
 
 	*status = 0;
 	if (!cp_http_url_allowed(rq->url))
-		return cp_error_set(err, CP_EUSAGE,
-				    "the URL must be https:// (http:// only to "
-				    "127.0.0.1 or localhost)");
+		return cp_error_set(
+		    err, CP_EUSAGE,
+		    N_("the URL must be https:// (http:// only to "
+		       "127.0.0.1 or localhost)"));
 	if (add_header(&h, "Accept", rq->accept) ||
 	    add_header(&h, "Content-Type", rq->content_type)) {
 		curl_slist_free_all(h);
@@ -193,13 +198,22 @@ int cp_http_fetch(struct cp_http_client *c, const struct cp_http_request *rq,
 	curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, CURLAUTH_NONE);
 	curl_slist_free_all(h);
 	if (k.over)
-		return cp_error_set(err, CP_EDATA,
-				    "HTTP: the answer is longer than %zu bytes",
-				    response->max);
+		return cp_error_set(
+		    err, CP_EDATA,
+		    cp_ngettext_error("the HTTP answer is longer than %zu byte",
+				      "the HTTP answer is longer than %zu "
+				      "bytes",
+				      response->max),
+		    response->max);
 	if (rc != CURLE_OK)
-		return cp_error_set(err, CP_EUNAVAIL, "HTTP %s: %s",
-				    rq->content_type ? "POST" : "GET",
-				    curl_easy_strerror(rc));
+		return cp_error_set(
+		    err, CP_EUNAVAIL,
+		    rq->content_type
+			/* TRANSLATORS: %s is libcurl's own words (English). */
+			? N_("the HTTP POST failed: %s")
+			/* TRANSLATORS: %s is libcurl's own words (English). */
+			: N_("the HTTP GET failed: %s"),
+		    curl_easy_strerror(rc));
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, status);
 	return 0;
 }

@@ -190,8 +190,8 @@ int cp_answers_set(struct cp_answers *a, const char *name, const char *value,
 	if (i >= 0)
 		return set_question(a, (size_t)i, value, n, err);
 	return cp_error_set(err, CP_ENOTFOUND,
-			    "'%.64s' is not a question of survey '%s'", name,
-			    a->survey->id);
+			    N_("'%.64s' is not a question of survey '%s'"),
+			    name, a->survey->id);
 }
 
 int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
@@ -202,7 +202,7 @@ int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
 
 	if (i < 0)
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "'%.64s' is not an item of survey '%s'",
+				    N_("'%.64s' is not an item of survey '%s'"),
 				    item, a->survey->id);
 	if (value == CP_ANSWER_DECLINED)
 		return set_item(a, (size_t)i, CP_ANSWER_DECLINED_TOKEN,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 int cp_wave_is_open(const struct cp_wave *w, int64_t now)
 {
 	if (w->status != CP_WAVE_OPEN)
@@ -91,7 +93,7 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 		return rc;
 	if (cp_link_survey_ref(&inv, &wave) != survey_ref)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "the answers are to another survey");
+				    N_("the answers are to another survey"));
 	/* The use first: a link already used writes nothing at all. */
 	rc = cp_store_invitation_mark_answered(st, inv.id, err);
 	if (rc == CP_ECONFLICT) {

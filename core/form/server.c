@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "config.h"
 #include "form.h"
+#include "i18n.h"
 #include "json_load.h"
 #include "portal.h"
 #include "respond.h"
@@ -362,7 +363,7 @@ static struct cp_store *reader(struct cp_server *s, struct cp_error *err)
 	if (s->nreaders == MAX_READERS) {
 		pthread_mutex_unlock(&s->lock);
 		cp_store_close(st);
-		cp_error_set(err, CP_ENOMEM, "too many request threads");
+		cp_error_set(err, CP_ENOMEM, N_("too many request threads"));
 		return NULL;
 	}
 	s->readers[s->nreaders++] = st;
@@ -403,7 +404,7 @@ static const struct cp_survey *survey_get(struct cp_server *s,
 	pthread_mutex_unlock(&s->lock);
 	cp_survey_free(sv);
 	if (!found)
-		cp_error_set(err, CP_ENOMEM, "too many surveys in use");
+		cp_error_set(err, CP_ENOMEM, N_("too many surveys in use"));
 	return found;
 }
 
@@ -2175,7 +2176,8 @@ static int parse_address(const char *addr, unsigned port,
 		return 0;
 	}
 	return cp_error_set(err, CP_EUSAGE,
-			    "'%s' is not a numeric IPv4 or IPv6 address", addr);
+			    N_("'%s' is not a numeric IPv4 or IPv6 address"),
+			    addr);
 }
 
 static void server_free(struct cp_server *s)
@@ -2232,7 +2234,10 @@ static int default_language(struct cp_server *s, struct cp_error *err)
 	int rc = cp_config_get(s->wstore, "language", &v, NULL, err);
 
 	if (rc == 0 && v && cp_lang_check(v, err))
-		rc = cp_error_prefix(err, "setting language");
+		rc = cp_error_prefix(
+		    err,
+		    /* TRANSLATORS: %s is the setting's name, as written. */
+		    cp_gettext_error(N_("setting %s")), "language");
 	s->default_lang = rc == 0 && v ? cp_lang_find(v) : cp_lang_default();
 	free(v);
 	return rc;
@@ -2255,8 +2260,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (rc)
 		return rc;
 	if (o->port > 65535)
-		return cp_error_set(err, CP_EUSAGE, "port %u is out of range",
-				    o->port);
+		return cp_error_set(err, CP_EUSAGE,
+				    N_("port %u is out of range"), o->port);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
@@ -2307,12 +2312,12 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
 		server_free(s);
-		return cp_error_set(err, CP_EFAIL, "cannot start a thread");
+		return cp_error_set(err, CP_EFAIL, N_("cannot start a thread"));
 	}
 	s->writer_started = true;
 	if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
 		cp_server_stop(s);
-		return cp_error_set(err, CP_EFAIL, "cannot start a thread");
+		return cp_error_set(err, CP_EFAIL, N_("cannot start a thread"));
 	}
 	s->watchdog_started = true;
 	/* MHD's own cap is set above ours: it is split among the request
@@ -2341,11 +2346,12 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	if (s->daemon == NULL) {
 		cp_server_stop(s);
 		if (o->tls_cert && !MHD_is_feature_supported(MHD_FEATURE_TLS))
-			return cp_error_set(err, CP_EUSAGE,
-					    "this libmicrohttpd has no TLS");
+			return cp_error_set(
+			    err, CP_EUSAGE,
+			    N_("this libmicrohttpd has no TLS"));
 		return cp_error_set(err, CP_EUNAVAIL,
-				    "cannot listen on %s port %u (in use, "
-				    "or a bad certificate or key?)",
+				    N_("cannot listen on %s port %u (in use, "
+				       "or a bad certificate or key?)"),
 				    o->address ? o->address : "127.0.0.1",
 				    o->port);
 	}

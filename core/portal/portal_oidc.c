@@ -71,7 +71,8 @@ int cp_portal_oidc_create(struct cp_portal_oidc **out, struct cp_store *st,
 	if (rc) {
 		cp_oidc_config_free(o->cfg);
 		free(o);
-		return cp_error_prefix(err, "single sign-on");
+		return cp_error_prefix(err, "%s",
+				       cp_gettext_error(N_("single sign-on")));
 	}
 	pthread_mutex_init(&o->lock, NULL);
 	*out = o;
@@ -133,7 +134,8 @@ static int provider(struct cp_portal_oidc *o, int64_t now, bool fresh,
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
 	if ((rc = cp_oidc_discover(&h->p, o->cfg, now, err))) {
 		free(h);
-		return cp_error_prefix(err, "single sign-on");
+		return cp_error_prefix(err, "%s",
+				       cp_gettext_error(N_("single sign-on")));
 	}
 	h->users = 2; /* the cache's and the caller's */
 	pthread_mutex_lock(&o->lock);
@@ -180,7 +182,7 @@ int cp_portal_oidc_start(void *arg, struct cp_store *st,
 
 	/* A link, never a form: a POST here is nobody's sign-in. */
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD"))
-		return refused(reply, 405, "the sign-in starts from a link",
+		return refused(reply, 405, _("the sign-in starts from a link"),
 			       err);
 	rc = pre_token(rq, reply, pre, err);
 	rc = rc ? rc : provider(o, rq->now, false, &h, err);
@@ -189,9 +191,9 @@ int cp_portal_oidc_start(void *arg, struct cp_store *st,
 				err);
 	if (rc == 0 && strlen(url) >= sizeof(reply->location))
 		rc = cp_error_set(err, CP_EFAIL,
-				  "single sign-on: the provider's "
-				  "authorization URL is %zu bytes, longer "
-				  "than a portal redirect may be (%zu)",
+				  N_("single sign-on: the provider's "
+				     "authorization URL is %zu bytes, longer "
+				     "than a portal redirect may be (%zu)"),
 				  strlen(url), sizeof(reply->location) - 1);
 	if (rc == 0) {
 		reply->status = 303;

@@ -866,7 +866,7 @@ static int reader_init(struct reader *rd, const char *file, const char *text,
 	    .max_fields = MAX_COLUMNS,
 	    .max_records = MAX_ROWS,
 	    .header = true,
-	    .what = "roster",
+	    .roster = true,
 	};
 
 	memset(rd, 0, sizeof(*rd));

@@ -151,3 +151,35 @@ expect_in err "unknown column 'squad' (expected email, name, team, and optionall
 printf 'email,name,team\nann@example.org,Ann,Ward 7\nann@example.org,Ann,Ward 4\nbob,Bob,Ward 4\n' >"$T/roster-two.csv"
 LC_ALL=pl_PL.UTF-8 expect_exit 65 team import "$T/roster-two.csv"
 expect_in err "e-mail 'ann@example.org' jest w dwóch zespołach"
+
+# A malformed CSV, named by field, in the operator's language (Spanish).
+printf 'email,name,team\n"ann@example.org"x,Ann,Ward 7\n' >"$T/roster-quote.csv"
+LC_ALL=es_ES.UTF-8 expect_exit 65 team import "$T/roster-quote.csv"
+expect_in err "roster-quote.csv:2: CSV mal formado: texto tras la comilla de cierre del campo 'email'"
+
+# The installation key's checks in the operator's language, and nothing
+# done: readable by others (Polish), the wrong size (Arabic).
+cp "$CAREPULSE_DB.key" "$T/good.key"
+chmod 644 "$CAREPULSE_DB.key"
+LC_ALL=pl_PL.UTF-8 expect_exit 65 tick --dry-run
+expect_in err "klucz instalacji mogą czytać inni (tryb 644): wykonaj na nim chmod 600"
+expect_exit 65 tick --dry-run
+expect_in err "the installation key is readable by others (mode 644): chmod 600 it"
+head -c 10 "$T/good.key" >"$CAREPULSE_DB.key"
+chmod 600 "$CAREPULSE_DB.key"
+LC_ALL=ar_EG.UTF-8 expect_exit 65 tick --dry-run
+expect_in err "يجب أن يكون مفتاح التثبيت 32 بايتًا"
+cp "$T/good.key" "$CAREPULSE_DB.key"
+chmod 600 "$CAREPULSE_DB.key"
+expect_exit 0 tick --dry-run
+
+# Single sign-on's checks of its settings, in the operator's language
+# before serve listens: no client id (Welsh), no client secret (Spanish).
+expect_exit 0 config set oidc.issuer https://idp.example.org
+LC_ALL=cy_GB.UTF-8 expect_exit 64 serve --listen 127.0.0.1:0
+expect_in err "mewngofnodi sengl: nid yw oidc.client_id wedi'i osod: mae mewngofnodi sengl angen yr id cleient a roddodd y darparwr"
+expect_exit 0 config set oidc.client_id carepulse
+LANGUAGE=es LC_ALL=es_ES.UTF-8 expect_exit 64 serve --listen 127.0.0.1:0
+expect_in err "inicio de sesión único: no hay secreto de cliente de OpenID Connect: configure CAREPULSE_OIDC_CLIENT_SECRET u oidc.client_secret_file"
+expect_exit 64 serve --listen 127.0.0.1:0
+expect_in err "single sign-on: no OpenID Connect client secret"

@@ -36,14 +36,20 @@ expect_in err "single sign-on"
 port=$("$PY" -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 portal="http://127.0.0.1:$port"
-"$CAREPULSE" serve --listen "127.0.0.1:$port" --base-url "$portal" 2>"$T/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-	grep -q "serving the form" "$T/server.log" && break
-	kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.log" >&2; fail "serve did not start"; }
-	sleep 0.1
-done
-grep -q "serving the form" "$T/server.log" || fail "serve did not start"
+# start_serve LOG: serve on that port in the background, in the caller's
+# environment, its stderr in LOG; returns when it listens.
+start_serve() {
+	"$CAREPULSE" serve --listen "127.0.0.1:$port" --base-url "$portal" 2>"$1" &
+	SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q "127.0.0.1:$port/" "$1" && break
+		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$1" >&2; fail "serve did not start"; }
+		sleep 0.1
+	done
+	grep -q "127.0.0.1:$port/" "$1" || fail "serve did not start"
+}
+start_serve "$T/server.log"
+grep -q "serving the form" "$T/server.log" || fail "serve did not say what it serves"
 
 # sso ACCOUNT: signs in through the portal; $T/page has the URL, status
 # and text of the page it ends on.
@@ -97,6 +103,23 @@ wait "$SERVER_PID" || fail "serve exited $? after SIGTERM"
 SERVER_PID=""
 grep -q "/portal/oidc/callback" "$T/server.log" || fail "the callback is not in the access log"
 if grep -E "code=|state=|$secret" "$T/server.log"; then fail "a code, a state or the secret in the access log"; fi
+
+# An installation run in Spanish: a refused sign-in's page and its reason
+# (a check of core's single sign-on) are both in Spanish.
+if locale -a 2>/dev/null | grep -qix 'es_ES.utf-\?8' || [ -n "${CI:-}" ]; then
+	LANGUAGE=es LC_ALL=es_ES.UTF-8 start_serve "$T/server-es.log"
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Accept-Language: es' \
+		-b "cp_pre=0123456789abcdef0123456789abcdef" \
+		"$portal/portal/oidc/callback?code=c&state=made-up")
+	[ "$code" = 403 ] || fail "a made-up callback in Spanish gave $code"
+	grep -qF "El inicio de sesión único no le ha dado acceso (estado de inicio de sesión desconocido o ya usado)." "$T/body" ||
+		{ cat "$T/body" >&2; fail "the refusal is not in Spanish"; }
+	kill -TERM "$SERVER_PID"
+	wait "$SERVER_PID" || fail "serve in Spanish exited $? after SIGTERM"
+	SERVER_PID=""
+else
+	echo "SKIP (part): locale es_ES.UTF-8 is not generated (scripts/setup generates it)"
+fi
 expect_exit 0 access log
 expect_in out "hr@example.org"
 expect_in out "leada@example.org"

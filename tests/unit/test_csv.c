@@ -188,10 +188,8 @@ static void test_fields_cap(void **state)
  * end: never a silent stop. */
 static void test_row_cap(void **state)
 {
-	struct cp_csv_limits lim = {.max_fields = 4,
-				    .max_records = 2,
-				    .header = true,
-				    .what = "roster"};
+	struct cp_csv_limits lim = {
+	    .max_fields = 4, .max_records = 2, .header = true, .roster = true};
 
 	(void)state;
 	EXPECT_READ("h\n1\n\n2\n", &lim, "1h: [h]\n2: [1]\n4: [2]\n");
@@ -199,7 +197,7 @@ static void test_row_cap(void **state)
 		    "1h: [h]\n2: [1]\n4: [2]\n"
 		    "t.csv:5: roster has more than 2 rows\n");
 	/* A malformed record counts too. */
-	lim.what = NULL;
+	lim.roster = false;
 	EXPECT_READ("h\n1\n\"x\"y\n3\n", &lim,
 		    "1h: [h]\n2: [1]\nt.csv:3: malformed CSV: text after the "
 		    "closing quote of field 'h' (a quote inside a quoted field "
