@@ -234,42 +234,47 @@ static void log_flush(struct cp_server *s)
 		s->opt.log_flush(s->opt.log_arg);
 }
 
-static void logf_(struct cp_server *s, const char *fmt, ...)
+/* One line to the log; a message (flush) is written at once, an access
+ * line waits for log_flush (after the writer's batch, the watchdog's 250
+ * ms, at stop), so that a busy server writes them once a batch, not once
+ * a request. */
+static void vlog(struct cp_server *s, bool flush, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void vlog(struct cp_server *s, bool flush, const char *fmt, va_list ap)
 {
 	char line[512];
-	va_list ap;
 
 	if (s->opt.log == NULL)
 		return;
-	va_start(ap, fmt);
-	/* A message marked N_() in the log's one language (the operator's:
-	 * cp_lang_set_errors), whatever the request's; access lines (not
-	 * marked) as written. */
-	vsnprintf(line, sizeof(line), cp_gettext_error(fmt), ap);
-	va_end(ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	s->opt.log(s->opt.log_arg, line);
-	/* A message is written at once; access lines (access_line) wait
-	 * for log_flush. */
-	log_flush(s);
+	if (flush)
+		log_flush(s);
 }
 
-/* An access line: kept by the log until the next log_flush (after the
- * writer's batch, the watchdog's 250 ms, at stop), so that a busy server
- * writes them once a batch, not once a request. */
+static void logf_(struct cp_server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* A message marked N_() in the log's one language (the operator's:
+	 * cp_lang_set_errors), whatever the request's. */
+	vlog(s, true, cp_gettext_error(fmt), ap);
+	va_end(ap);
+}
+
+/* An access line (not marked N_(): written as it is). */
 static void access_line(struct cp_server *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void access_line(struct cp_server *s, const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
 
-	if (s->opt.log == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vlog(s, false, fmt, ap);
 	va_end(ap);
-	s->opt.log(s->opt.log_arg, line);
 }
 
 static bool token_char(char c)
