@@ -293,6 +293,9 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	    g->parent == CP_NO_GROUP ? NULL : &r->groups[g->parent];
 
 	out_skip_to(t, DATA_WAVE);
+	/* The same cells on each of the group's rows: formatted once. */
+	if (out_row_again(t, g, r->wave.id))
+		return;
 	out_cell_int(t, r->wave.id);
 	out_cell(t, cp_wave_status_name(r->wave.status));
 	out_cell_int(t, r->threshold);
@@ -301,6 +304,7 @@ static void data_group(struct out_table *t, const struct cp_results *r,
 	out_cell(t, p ? p->name : NULL);
 	out_cell(t, p ? cp_scope_name(p->scope) : NULL);
 	out_skip_to(t, DATA_MEASURE);
+	out_row_keep(t, g, r->wave.id);
 }
 
 /* One row of the group as a whole: responses and the response rate. */

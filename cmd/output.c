@@ -25,16 +25,19 @@ void out_table_release(struct out_table *t)
 	if (t->direct) {
 		cp_buf_release(&t->b);
 		cp_buf_release(&t->keys);
+		cp_buf_release(&t->again);
 	}
 	free(t->key_at);
 	memset(t, 0, sizeof(*t));
 }
 
-/* Writes what b holds to f once it has 64 KiB: the output of a whole
- * organisation's results is tens of megabytes, and need not be held. */
+/* Writes what b holds to f once it has 256 KiB: the output of a whole
+ * organisation's results is hundreds of megabytes, and need not be held;
+ * 64 KiB writes cost 5% more CPU at full scale (a system call each),
+ * 1 MiB no less than 256 KiB. */
 static int flush_some(struct cp_buf *b, FILE *f, bool all)
 {
-	if (b->len == 0 || (!all && b->len < (1u << 16)))
+	if (b->len == 0 || (!all && b->len < (1u << 18)))
 		return 0;
 	if (fwrite(b->data, 1, b->len, f) != b->len)
 		return CP_EIO;
@@ -50,71 +53,251 @@ static const char *json_bool(const char *s)
 		   : "false";
 }
 
-/* cp_buf_add for the small pieces of a direct table: a copy when they
- * fit, as nearly all do. */
-static inline int put(struct cp_buf *b, const char *s, size_t n)
+/*
+ * The direct path (a table opened with out_table_open): every cell goes
+ * into the table's buffer at once, with what comes before it (the row's
+ * opening, the column's key or the separator) and after it (the row's
+ * end). A results table has a million cells, so the path is kept short:
+ * room is made once per cell, the pieces are copied without further
+ * checks, and the buffer is not NUL-terminated (only its len is
+ * written to f).
+ */
+
+/* The JSON key of column c ('"name": ', with ", " before all but the
+ * first), and its no-value cell (the key and "null") runs on to the
+ * next column's. */
+static inline size_t key_len(const struct out_table *t, size_t c)
 {
-	if (b->data && b->alloc - b->len > n) {
-		memcpy(b->data + b->len, s, n);
-		b->len += n;
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	return cp_buf_add(b, s, n, NULL);
+	return t->key_at[c + 1] - t->key_at[c] - 4;
 }
 
-/*
- * The next cell of a table opened direct (out_table_open): written to the
- * table's buffer at once, with what comes before it (the row's opening,
- * the column's key or the separator) and after it (the row's end), and
- * the buffer written to f at a row's end once it is large. number: s
- * (len bytes) is a number out_fixed or an integer wrote, which CSV needs
- * neither quote nor mark.
- */
-static void direct_cell(struct out_table *t, const char *s, size_t len,
-			bool number)
+/* Room for n more bytes in b; false (t failed) when there is none. */
+static inline bool room(struct out_table *t, size_t n)
 {
-	size_t c = t->ncells % t->ncols;
-	enum col_type type = t->cols[c].type;
 	struct cp_buf *b = &t->b;
-	int rc = 0;
+
+	if (b->alloc - b->len > n)
+		return true;
+	if (cp_buf_reserve(b, n, NULL) == 0)
+		return true;
+	t->failed = CP_ENOMEM;
+	return false;
+}
+
+/* The longest row opening and key before a cell's value. */
+static inline size_t lead_max(const struct out_table *t)
+{
+	return t->fmt == FORMAT_JSON ? key_len(t, t->col) + 8 : 1;
+}
+
+/* A JSON row's opening at p (with room for it); returns its end, where
+ * the row's first cell goes (t->row_at). */
+static inline char *row_open(struct out_table *t, char *p)
+{
+	if (t->st->rows) {
+		memcpy(p, ",\n  {", 5);
+		p += 5;
+	} else {
+		memcpy(p, "\n  {", 4);
+		p += 4;
+	}
+	t->row_at = (size_t)(p - t->b.data);
+	return p;
+}
+
+/* Where the next cell's value goes, after its lead (the row's opening
+ * and the key in JSON, the separator in CSV), with room for n bytes of
+ * value and the row's end; NULL when out of memory. */
+static char *cell_at(struct out_table *t, size_t n)
+{
+	char *p;
+
+	if (t->failed || !room(t, lead_max(t) + n + 4))
+		return NULL;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON) {
+		if (t->col == 0)
+			p = row_open(t, p);
+		memcpy(p, t->keys.data + t->key_at[t->col], key_len(t, t->col));
+		p += key_len(t, t->col);
+	} else if (t->col) {
+		*p++ = ',';
+	} else {
+		t->row_at = t->b.len;
+	}
+	return p;
+}
+
+/* The cell that ends at p is complete: the row's end after the last
+ * column, and the buffer written to f once it is large. */
+static void cell_done(struct out_table *t, char *p)
+{
+	int rc;
+
+	t->ncells++;
+	if (++t->col < t->ncols) {
+		t->b.len = (size_t)(p - t->b.data);
+		return;
+	}
+	if (t->fmt == FORMAT_JSON) {
+		*p++ = '}';
+	} else {
+		memcpy(p, "\r\n", 2);
+		p += 2;
+	}
+	t->b.len = (size_t)(p - t->b.data);
+	t->col = 0;
+	t->st->rows++;
+	if ((rc = flush_some(&t->b, t->f, false)))
+		t->failed = rc;
+}
+
+/* Appends s (len bytes) to the buffer the way a text cell needs it,
+ * into the cell begun at p (with its lead), and ends the cell. */
+static void text_tail(struct out_table *t, char *p, const char *s,
+		      bool bool_col)
+{
+	struct cp_buf *b = &t->b;
+	int rc;
+
+	b->len = (size_t)(p - b->data);
+	if (t->fmt == FORMAT_JSON)
+		rc = bool_col ? cp_buf_adds(b, json_bool(s), NULL)
+			      : out_json_string(b, s);
+	else
+		rc = cp_csv_field(b, s, NULL);
+	if (rc || !room(t, 4)) {
+		t->failed = CP_ENOMEM;
+		return;
+	}
+	cell_done(t, b->data + b->len);
+}
+
+/* A text (or boolean) cell of a direct table; NULL for no value. */
+static void direct_cell(struct out_table *t, const char *s)
+{
+	enum col_type type;
+	size_t len;
+	char *p;
 
 	if (t->failed)
 		return;
-	if (t->fmt == FORMAT_JSON) {
-		if (c == 0)
-			rc = t->st->rows ? put(b, ",\n  {", 5)
-					 : put(b, "\n  {", 4);
-		rc = rc || put(b, t->keys.data + t->key_at[c],
-			       t->key_at[c + 1] - t->key_at[c]);
-		if (rc)
-			;
-		else if (s == NULL)
-			rc = put(b, "null", 4);
-		else if (type == COL_TEXT)
-			rc = out_json_string(b, s);
-		else if (type == COL_BOOL)
-			rc = cp_buf_adds(b, json_bool(s), NULL);
-		else
-			rc = put(b, s, len);
-		if (rc == 0 && c + 1 == t->ncols)
-			rc = put(b, "}", 1);
-	} else {
-		rc = c ? put(b, ",", 1) : 0;
-		if (rc == 0 && s)
-			rc = number ? put(b, s, len) : cp_csv_field(b, s, NULL);
-		if (rc == 0 && c + 1 == t->ncols)
-			rc = put(b, "\r\n", 2);
-	}
-	if (rc == 0 && c + 1 == t->ncols) {
-		t->st->rows++;
-		rc = flush_some(b, t->f, false);
-	}
-	if (rc) {
-		t->failed = rc == CP_EIO ? CP_EIO : CP_ENOMEM;
+	type = t->cols[t->col].type;
+	len = s ? strlen(s) : 0;
+	if ((p = cell_at(t, len + 6)) == NULL)
+		return;
+	if (s == NULL) {
+		if (t->fmt == FORMAT_JSON) {
+			memcpy(p, "null", 4);
+			p += 4;
+		}
+		cell_done(t, p);
 		return;
 	}
-	t->ncells++;
+	if (t->fmt == FORMAT_JSON && type == COL_TEXT) {
+		/* Most text needs no escape: one scan, one copy. */
+		size_t i = 0;
+		while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+		       s[i] != '\\')
+			i++;
+		if (i == len) {
+			*p++ = '"';
+			memcpy(p, s, len);
+			p += len;
+			*p++ = '"';
+			cell_done(t, p);
+			return;
+		}
+	} else if (t->fmt == FORMAT_JSON && type != COL_BOOL) {
+		memcpy(p, s, len);
+		cell_done(t, p + len);
+		return;
+	}
+	text_tail(t, p, s, type == COL_BOOL);
+}
+
+/* A number out_fixed or an integer writer gave (len bytes at s), which
+ * CSV needs neither quote nor mark for. */
+static void direct_number(struct out_table *t, const char *s, size_t len)
+{
+	char *p;
+
+	if (t->failed)
+		return;
+	if (t->cols[t->col].type != COL_INT &&
+	    t->cols[t->col].type != COL_NUM) {
+		direct_cell(t, s); /* quoted, or a boolean, as its text */
+		return;
+	}
+	if ((p = cell_at(t, len)) == NULL)
+		return;
+	memcpy(p, s, len);
+	cell_done(t, p + len);
+}
+
+/* No-value cells up to column to (col < to <= ncols) in one copy: in
+ * JSON the keys and "null"s of those columns lie in a row in t->keys. */
+static void direct_nulls(struct out_table *t, size_t to)
+{
+	size_t n = t->fmt == FORMAT_JSON ? t->key_at[to] - t->key_at[t->col] + 5
+					 : to - t->col;
+	char *p;
+
+	if (t->failed || !room(t, n + 4))
+		return;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON) {
+		if (t->col == 0)
+			p = row_open(t, p);
+		memcpy(p, t->keys.data + t->key_at[t->col],
+		       t->key_at[to] - t->key_at[t->col]);
+		p += t->key_at[to] - t->key_at[t->col];
+	} else {
+		if (t->col == 0)
+			t->row_at = t->b.len;
+		/* A separator before each cell but a row's first. */
+		for (size_t c = t->col; c < to; c++)
+			if (c)
+				*p++ = ',';
+	}
+	t->ncells += to - t->col - 1;
+	t->col = to - 1;
+	cell_done(t, p);
+}
+
+bool out_row_again(struct out_table *t, const void *key, int64_t id)
+{
+	size_t n = t->again.len;
+	char *p;
+
+	if (!t->direct || t->failed || t->col != 0 || t->again_cells == 0 ||
+	    t->again_key != key || t->again_id != id ||
+	    t->again_cells >= t->ncols || !room(t, n + 8))
+		return false;
+	p = t->b.data + t->b.len;
+	if (t->fmt == FORMAT_JSON)
+		p = row_open(t, p);
+	else
+		t->row_at = t->b.len;
+	memcpy(p, t->again.data, n);
+	t->b.len = (size_t)(p + n - t->b.data);
+	t->col = t->again_cells;
+	t->ncells += t->again_cells;
+	return true;
+}
+
+void out_row_keep(struct out_table *t, const void *key, int64_t id)
+{
+	t->again_cells = 0;
+	if (!t->direct || t->failed || t->col == 0)
+		return;
+	cp_buf_reset(&t->again);
+	if (cp_buf_add(&t->again, t->b.data + t->row_at, t->b.len - t->row_at,
+		       NULL))
+		return; /* not kept: the cells are given each time */
+	t->again_key = key;
+	t->again_id = id;
+	t->again_cells = t->col;
 }
 
 void out_cell(struct out_table *t, const char *text)
@@ -122,7 +305,7 @@ void out_cell(struct out_table *t, const char *text)
 	char *copy = NULL;
 
 	if (t->direct) {
-		direct_cell(t, text, text ? strlen(text) : 0, false);
+		direct_cell(t, text);
 		return;
 	}
 
@@ -145,6 +328,19 @@ void out_skip_to(struct out_table *t, size_t col)
 {
 	if (t->failed)
 		return; /* out of memory: the cells no longer line up */
+	if (t->direct) {
+		if (col > t->ncols || (col < t->ncols && t->col > col)) {
+			fprintf(stderr,
+				"carepulse: bug: column '%s' is already past\n",
+				col < t->ncols ? t->cols[col].name : "?");
+			abort();
+		}
+		if (col == t->ncols && t->col == 0)
+			return; /* the row is already complete */
+		if (col > t->col)
+			direct_nulls(t, col);
+		return;
+	}
 	if (col == t->ncols) {
 		/* The row's end; at column 0 the row is already complete. */
 		while (!t->failed && t->ncells % t->ncols)
@@ -160,13 +356,45 @@ void out_skip_to(struct out_table *t, size_t col)
 		out_cell(t, NULL);
 }
 
+/* "00" to "99": two digits a step. */
+static const char digit_pairs[] = "00010203040506070809"
+				  "10111213141516171819"
+				  "20212223242526272829"
+				  "30313233343536373839"
+				  "40414243444546474849"
+				  "50515253545556575859"
+				  "60616263646566676869"
+				  "70717273747576777879"
+				  "80818283848586878889"
+				  "90919293949596979899";
+
+/* u in decimal, ending just before end; returns where it starts. */
+static inline char *decimal(char *end, uint64_t u)
+{
+	while (u >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * u, 2);
+	} else {
+		*--end = (char)('0' + u);
+	}
+	return end;
+}
+
 size_t out_fixed(char *buf, double v, int prec)
 {
 	static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-	char digits[32];
+	static const uint32_t tens[] = {1,     10,     100,    1000,
+					10000, 100000, 1000000};
 	double x, r, frac;
 	uint64_t u;
-	size_t n = 0, len = 0;
+	uint32_t f;
+	size_t n, whole = 1;
+	char *p;
 
 	/* printf rounds the exact binary value, ties to even. v * 10^prec
 	 * is within a few ulps of that exact value, so its nearest integer
@@ -176,27 +404,40 @@ size_t out_fixed(char *buf, double v, int prec)
 	if (prec < 0 || prec > 6 || !(fabs(v) < 1e12))
 		goto slow;
 	x = fabs(v) * scale[prec];
-	r = floor(x);
+	r = (double)(uint64_t)x; /* floor: x is below 1e18 */
 	frac = x - r;
 	if (fabs(frac - 0.5) < 1e-6)
 		goto slow;
-	if (frac > 0.5)
-		r += 1;
-	u = (uint64_t)r;
+	u = (uint64_t)r + (frac > 0.5);
 	if (signbit(v) && u == 0)
 		goto slow;
-	do {
-		digits[len++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u || len <= (size_t)prec);
-	if (signbit(v))
-		buf[n++] = '-';
-	while (len > 0) {
-		buf[n++] = digits[--len];
-		if (len == (size_t)prec && prec > 0)
-			buf[n++] = '.';
+	/* The prec decimals split off: four (every number of results' CSV
+	 * and JSON) by a constant, a multiplication; the others by the
+	 * table's power of ten. */
+	if (prec == 4)
+		f = (uint32_t)(u % 10000), u /= 10000;
+	else
+		f = (uint32_t)(u % tens[prec]), u /= tens[prec];
+	/* Written from the right straight into buf, two digits a step, its
+	 * length known first (a copy from a scratch array just written
+	 * stalled on every number). */
+	for (uint64_t w = u; w >= 10; w /= 10)
+		whole++;
+	n = (signbit(v) ? 1 : 0) + whole + (prec > 0 ? 1 + (size_t)prec : 0);
+	p = buf + n;
+	*p = '\0';
+	for (int k = prec; k >= 2; k -= 2) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (f % 100), 2);
+		f /= 100;
 	}
-	buf[n] = '\0';
+	if (prec & 1)
+		*--p = (char)('0' + f);
+	if (prec > 0)
+		*--p = '.';
+	decimal(p, u);
+	if (signbit(v))
+		buf[0] = '-';
 	return n;
 slow:
 	return (size_t)snprintf(buf, OUT_FIXED_MAX, "%.*f", prec, v);
@@ -205,14 +446,28 @@ slow:
 void out_cell_fixed(struct out_table *t, double v, int prec)
 {
 	char buf[OUT_FIXED_MAX];
-	size_t len = out_fixed(buf, v, prec);
+	size_t len;
+	char *p;
 
-	/* Only snprintf's "-inf" and "-nan" would be marked in CSV. */
-	if (t->direct)
-		direct_cell(t, buf, len,
-			    buf[0] != '-' || (buf[1] >= '0' && buf[1] <= '9'));
-	else
+	if (!t->direct || t->failed ||
+	    (t->cols[t->col].type != COL_INT &&
+	     t->cols[t->col].type != COL_NUM)) {
+		out_fixed(buf, v, prec);
 		out_cell(t, buf);
+		return;
+	}
+	/* Written in place; only snprintf's "-inf" and "-nan" would be
+	 * marked in CSV, so those take the text path. */
+	if ((p = cell_at(t, OUT_FIXED_MAX)) == NULL)
+		return;
+	len = out_fixed(p, v, prec);
+	if (p[0] != '-' || (p[1] >= '0' && p[1] <= '9') ||
+	    t->fmt == FORMAT_JSON) {
+		cell_done(t, p + len);
+		return;
+	}
+	memcpy(buf, p, len + 1);
+	text_tail(t, p, buf, false);
 }
 
 void out_cell_int(struct out_table *t, int64_t v)
@@ -221,14 +476,11 @@ void out_cell_int(struct out_table *t, int64_t v)
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	*--p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	p = decimal(p, u);
 	if (v < 0)
 		*--p = '-';
 	if (t->direct)
-		direct_cell(t, p, (size_t)(buf + sizeof(buf) - 1 - p), true);
+		direct_number(t, p, (size_t)(buf + sizeof(buf) - 1 - p));
 	else
 		out_cell(t, p);
 }
@@ -468,15 +720,17 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 	t->direct = true;
 	cp_buf_init(b, 0);
 	cp_buf_init(&t->keys, 0);
+	cp_buf_init(&t->again, 0);
 	if (fmt == FORMAT_JSON) {
-		/* Each column's '"name": ' once, not once per cell. */
+		/* Each column's '"name": ' once, not once per cell, each
+		 * followed by "null" (a run of no-value cells is one copy). */
 		if ((t->key_at = calloc(ncols + 1, sizeof(size_t))) == NULL)
 			rc = CP_ENOMEM;
 		for (size_t c = 0; c < ncols && rc == 0; c++) {
 			t->key_at[c] = t->keys.len;
 			rc = (c ? cp_buf_adds(&t->keys, ", ", NULL) : 0) ||
 			     out_json_string(&t->keys, cols[c].name) ||
-			     cp_buf_adds(&t->keys, ": ", NULL);
+			     cp_buf_adds(&t->keys, ": null", NULL);
 		}
 		if (rc == 0)
 			t->key_at[ncols] = t->keys.len;

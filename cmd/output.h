@@ -38,9 +38,15 @@ struct out_table {
 	FILE *f;
 	enum cmd_format fmt;
 	struct out_stream *st;
-	bool direct;	    /* cells are written as they come, not kept */
+	bool direct;	       /* cells are written as they come, not kept */
+	size_t col;	       /* direct: the column of the next cell */
+	size_t row_at;	       /* direct: where the row's first cell is in b */
+	struct cp_buf again;   /* out_row_keep's cells, for ... */
+	const void *again_key; /* ... this key and id, ... */
+	int64_t again_id;
+	size_t again_cells; /* ... this many */
 	struct cp_buf b;    /* what is not yet written to f */
-	struct cp_buf keys; /* JSON: each column's '"name": ' ... */
+	struct cp_buf keys; /* JSON: each column's '"name": null' ... */
 	size_t *key_at;	    /* ... at key_at[c] to key_at[c + 1] */
 };
 
@@ -103,6 +109,19 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 		    size_t ncols, FILE *f, enum cmd_format fmt,
 		    struct out_stream *st);
 int out_table_close(struct out_table *t, bool last);
+
+/*
+ * The first cells of rows that repeat them (a results table's wave and
+ * group on each of a group's rows), formatted once: at a row's start,
+ * out_row_again writes the cells out_row_keep kept for the same key and
+ * id and returns true; else false, and the caller gives the cells and
+ * then calls out_row_keep, which keeps every cell of the row so far for
+ * key and id. Only a table opened direct keeps anything (out_row_again
+ * is false for the others); key and id must name the cells' content
+ * while the table is open (a group and its wave).
+ */
+bool out_row_again(struct out_table *t, const void *key, int64_t id);
+void out_row_keep(struct out_table *t, const void *key, int64_t id);
 
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);

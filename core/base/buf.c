@@ -75,6 +75,11 @@ int cp_buf_add(struct cp_buf *b, const void *data, size_t n,
 	return 0;
 }
 
+int cp_buf_reserve(struct cp_buf *b, size_t n, struct cp_error *err)
+{
+	return grow(b, n, err);
+}
+
 int cp_buf_adds(struct cp_buf *b, const char *s, struct cp_error *err)
 {
 	return cp_buf_add(b, s, strlen(s), err);

@@ -36,6 +36,11 @@ void cp_buf_reset(struct cp_buf *b);
 int cp_buf_add(struct cp_buf *b, const void *data, size_t n,
 	       struct cp_error *err);
 
+/* Makes room for n more bytes (and a NUL) without adding any: a writer
+ * may then fill data[len .. len + n) and move len itself. Fails with
+ * CP_ENOMEM past the cap. */
+int cp_buf_reserve(struct cp_buf *b, size_t n, struct cp_error *err);
+
 /* Appends a NUL-terminated string. */
 int cp_buf_adds(struct cp_buf *b, const char *s, struct cp_error *err);
 

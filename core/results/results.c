@@ -5,6 +5,7 @@
  */
 #include "results.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,20 +189,45 @@ int cp_results_waves_in(const struct cp_wave_entry *w, size_t nw, int64_t team,
 	return 0;
 }
 
-int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
-		     struct cp_error *err)
+/*
+ * What cp_results_waves and cp_results_cancelled ask of the wave list:
+ * its ids of results (ids set) or its cancelled waves (waves set).
+ */
+struct waves_ask {
+	int64_t team, from, until;
+	int64_t **ids;
+	struct cp_wave **waves;
+	size_t *n;
+};
+
+/* Reads the wave list, answers a with the _in variant, frees the list. */
+static int on_wave_list(struct cp_store *s, const struct waves_ask *a,
+			struct cp_error *err)
 {
 	struct cp_wave_entry *w;
 	size_t nw;
 	int rc;
 
-	*ids = NULL;
-	*n = 0;
+	if (a->ids)
+		*a->ids = NULL;
+	else
+		*a->waves = NULL;
+	*a->n = 0;
 	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
 		return rc;
-	rc = cp_results_waves_in(w, nw, team, ids, n, err);
+	rc = a->ids ? cp_results_waves_in(w, nw, a->team, a->ids, a->n, err)
+		    : cp_results_cancelled_in(s, w, nw, a->team, a->from,
+					      a->until, a->waves, a->n, err);
 	cp_store_wave_entries_free(w, nw);
 	return rc;
+}
+
+int cp_results_waves(struct cp_store *s, int64_t team, int64_t **ids, size_t *n,
+		     struct cp_error *err)
+{
+	struct waves_ask a = {team, 0, 0, ids, NULL, n};
+
+	return on_wave_list(s, &a, err);
 }
 
 int cp_results_cancelled_in(struct cp_store *s, const struct cp_wave_entry *w,
@@ -256,17 +282,9 @@ int cp_results_cancelled(struct cp_store *s, int64_t team, int64_t from,
 			 int64_t until, struct cp_wave **out, size_t *n,
 			 struct cp_error *err)
 {
-	struct cp_wave_entry *w;
-	size_t nw;
-	int rc;
+	struct waves_ask a = {team, from, until, NULL, out, n};
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = cp_store_wave_entries(s, &w, &nw, err)))
-		return rc;
-	rc = cp_results_cancelled_in(s, w, nw, team, from, until, out, n, err);
-	cp_store_wave_entries_free(w, nw);
-	return rc;
+	return on_wave_list(s, &a, err);
 }
 
 int cp_results_latest_wave(struct cp_store *s, int64_t *wave,
@@ -913,35 +931,64 @@ static void item_stat(struct cp_results *r, size_t g, size_t i,
 	st->answers = st->n;
 }
 
-/* Allocates the statistics arrays of each wanted group. */
-static int alloc_stats(struct cp_results *r, struct cp_error *err)
+/* The size of n elements of elem bytes, rounded up to keep what follows
+ * aligned for any of the statistics' types. */
+static size_t block_part(size_t n, size_t elem)
+{
+	size_t a = _Alignof(max_align_t), x = n * elem;
+
+	return (x + a - 1) / a * a;
+}
+
+/*
+ * Allocates the statistics arrays of group gr: one block (a full-scale
+ * wave has 2,201 groups and every look reads many waves), its dims
+ * first; cp_results_free frees the block through dims.
+ */
+static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr)
 {
 	size_t nd = r->survey->ndims, ni = r->survey->nitems;
+	bool items = !r->dims_only;
+	bool enps = items && cp_results_enps_item(r) != CP_NO_GROUP;
+	size_t at_change = block_part(nd + 1, sizeof(struct cp_stat));
+	size_t at_self =
+	    at_change + block_part(nd + 1, sizeof(struct cp_change));
+	size_t at_gap = at_self + block_part(nd + 1, sizeof(struct cp_stat));
+	size_t at_items = at_gap + block_part(nd + 1, sizeof(double));
+	size_t at_ichange =
+	    at_items + (items ? block_part(ni + 1, sizeof(struct cp_stat)) : 0);
+	size_t at_enps =
+	    at_ichange +
+	    (items ? block_part(ni + 1, sizeof(struct cp_change)) : 0);
+	size_t size =
+	    at_enps + (enps ? block_part(ni + 1, sizeof(struct cp_enps)) : 0);
+	char *block = calloc(1, size);
 
-	for (size_t g = 0; g < r->ngroups; g++) {
-		struct cp_group *gr = &r->groups[g];
-		if (!wanted(r, g))
-			continue;
-		gr->dims = calloc(nd + 1, sizeof(*gr->dims));
-		gr->dim_change = calloc(nd + 1, sizeof(*gr->dim_change));
-		if (!r->dims_only) {
-			gr->items = calloc(ni + 1, sizeof(*gr->items));
-			gr->item_change =
-			    calloc(ni + 1, sizeof(*gr->item_change));
-			if (cp_results_enps_item(r) != CP_NO_GROUP &&
-			    (gr->enps = calloc(ni + 1, sizeof(*gr->enps))) ==
-				NULL)
-				return cp_error_set(err, CP_ENOMEM,
-						    N_("out of memory"));
-		}
-		gr->self = calloc(nd + 1, sizeof(*gr->self));
-		gr->self_gap = calloc(nd + 1, sizeof(double));
-		if (!gr->dims || !gr->dim_change ||
-		    (!r->dims_only && (!gr->items || !gr->item_change)) ||
-		    !gr->self || !gr->self_gap)
+	if (block == NULL)
+		return CP_ENOMEM;
+	gr->dims = (struct cp_stat *)(void *)block;
+	gr->dim_change = (struct cp_change *)(void *)(block + at_change);
+	gr->self = (struct cp_stat *)(void *)(block + at_self);
+	gr->self_gap = (double *)(void *)(block + at_gap);
+	if (items) {
+		gr->items = (struct cp_stat *)(void *)(block + at_items);
+		gr->item_change =
+		    (struct cp_change *)(void *)(block + at_ichange);
+	}
+	if (enps)
+		gr->enps = (struct cp_enps *)(void *)(block + at_enps);
+	return 0;
+}
+
+/* Allocates the statistics arrays of each wanted group that has none
+ * yet. */
+static int alloc_stats(struct cp_results *r, struct cp_error *err)
+{
+	for (size_t g = 0; g < r->ngroups; g++)
+		if (wanted(r, g) && r->groups[g].dims == NULL &&
+		    alloc_group_stats(r, &r->groups[g]))
 			return cp_error_set(err, CP_ENOMEM,
 					    N_("out of memory"));
-	}
 	return 0;
 }
 
@@ -1121,13 +1168,18 @@ static unsigned get_byte(struct body *o)
 	return o->in[o->at++];
 }
 
-/* The little-endian number at p (the shifts compile to one load). */
+/* The little-endian number at p: one load where the machine is
+ * little-endian (the byte loop did not compile to one). */
 static inline uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&v, p, sizeof(v));
+#else
 	for (int i = 0; i < 8; i++)
 		v |= (uint64_t)p[i] << (8 * i);
+#endif
 	return v;
 }
 
@@ -1268,7 +1320,9 @@ static void get_enps(struct body *o, struct cp_enps *e)
 		*e = x;
 }
 
-/* Reads a stat into st (NULL: skips it). */
+/* Reads a stat into st (NULL: skips it). Every field is set one by one:
+ * a memset of the whole was most of the decoding's time (a wave has
+ * 50,000 stats). */
 static void get_stat(struct body *o, struct cp_stat *st)
 {
 	unsigned f = get_byte(o);
@@ -1278,16 +1332,21 @@ static void get_stat(struct body *o, struct cp_stat *st)
 
 	if (st == NULL)
 		return;
-	memset(st, 0, sizeof(*st));
 	st->suppressed = f & ST_SUPPRESSED;
 	st->has_ci = f & ST_CI;
 	st->has_dist = f & ST_DIST;
-	if (st->suppressed) {
-		st->why.reason = CP_REASON_FEWER_THAN_K;
-		st->why.protects = CP_NO_GROUP;
-	}
-	if (p == NULL)
+	st->why.reason =
+	    st->suppressed ? CP_REASON_FEWER_THAN_K : CP_REASON_NONE;
+	st->why.protects = st->suppressed ? CP_NO_GROUP : 0;
+	st->why.nprotects = 0;
+	if (p == NULL) {
+		st->n = st->answers = st->declined = 0;
+		for (int v = 0; v < CP_SCALE_POINTS; v++)
+			st->dist[v] = 0;
+		st->mean = st->score = st->sd = st->ci_low = st->ci_high = 0;
+		st->favourable = st->neutral = st->unfavourable = 0;
 		return;
+	}
 	st->n = (int64_t)le64(p);
 	st->answers = (int64_t)le64(p + 8);
 	p += 16;
@@ -1429,6 +1488,10 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 	gr->delivered = r->dims_only ? 0 : row->delivered;
 	if (!wanted(r, g) || row->body == NULL)
 		return 0;
+	/* Its arrays made now, to be filled while they are in the cache
+	 * (a wave's are 23 MB at full scale). */
+	if (gr->dims == NULL && alloc_group_stats(r, gr))
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	in.in = row->body;
 	in.len = row->nbody;
 	if (get_byte(&in) != BODY_FORMAT)
@@ -1499,10 +1562,12 @@ static int read_stored(struct build *b, struct cp_store *s,
 		x.changes_team = opts->changes_team;
 	}
 
-	if ((rc = alloc_stats(b->r, err)))
+	/* Each group's arrays are made as its row comes; a group without
+	 * a stored body gets empty ones after. */
+	if ((rc = cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
+					     stored_row, &x, err)))
 		return rc;
-	return cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
-					  stored_row, &x, err);
+	return alloc_stats(b->r, err);
 }
 
 /* The stored decisions applied to stored statistics: each hidden
@@ -2247,13 +2312,7 @@ void cp_results_free(struct cp_results *r)
 	for (size_t g = 0; g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
 		free(gr->name);
-		free(gr->dims);
-		free(gr->dim_change);
-		free(gr->items);
-		free(gr->item_change);
-		free(gr->enps);
-		free(gr->self);
-		free(gr->self_gap);
+		free(gr->dims); /* and the other statistics: one block */
 		free(gr->comments);
 	}
 	free(r->groups);

@@ -798,6 +798,27 @@ int cp_store_prepare(struct cp_store *s, sqlite3_stmt **st, const char *sql,
 	return 0;
 }
 
+int cp_store_int64_of(struct cp_store *s, sqlite3_stmt *st, int64_t *out,
+		      bool *found, const char *what, struct cp_error *err)
+{
+	int rc = 0, step;
+
+	*out = 0;
+	if (found)
+		*found = false;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		if (found)
+			*found = true;
+	} else if (step != SQLITE_DONE || found == NULL) {
+		/* an error, or no row from a query that always gives one */
+		rc = cp_store_fail(s, err, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int cp_store_cached(struct cp_store *s, enum cp_stmt slot, const char *sql,
 		    sqlite3_stmt **st, struct cp_error *err)
 {

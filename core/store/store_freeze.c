@@ -284,6 +284,7 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 				 struct cp_error *err)
 {
 	sqlite3_stmt *st;
+	int64_t one;
 	int rc;
 
 	*yes = false;
@@ -294,17 +295,8 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 				  err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*yes = true;
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = cp_store_fail(s, err, "cannot read a wave's results");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return cp_store_int64_of(s, st, &one, yes,
+				 "cannot read a wave's results", err);
 }
 
 static int results_query(struct cp_store *s, const char *sql, int64_t wave,

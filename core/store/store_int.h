@@ -184,6 +184,16 @@ int cp_store_fail(struct cp_store *s, struct cp_error *err, const char *what);
 int cp_store_prepare(struct cp_store *s, sqlite3_stmt **st, const char *sql,
 		     struct cp_error *err);
 
+/*
+ * Steps st (prepared and bound) once and finalizes it: *out is the first
+ * column of its row as an int64 and *found true, or, when it gives no
+ * row, *out 0 and *found false (found may be NULL when the query always
+ * gives one: then no row is an error). what names the query in a
+ * database error.
+ */
+int cp_store_int64_of(struct cp_store *s, sqlite3_stmt *st, int64_t *out,
+		      bool *found, const char *what, struct cp_error *err);
+
 /* Runs one statement without results. */
 int cp_store_exec(struct cp_store *s, const char *sql, struct cp_error *err);
 

@@ -161,6 +161,7 @@ int cp_store_wave_purged(struct cp_store *s, int64_t wave, int64_t *purged_at,
 			 struct cp_error *err)
 {
 	sqlite3_stmt *st;
+	bool found;
 	int rc = 0;
 
 	*purged_at = 0;
@@ -169,17 +170,8 @@ int cp_store_wave_purged(struct cp_store *s, int64_t wave, int64_t *purged_at,
 		 err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*purged_at = sqlite3_column_int64(st, 0);
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = cp_store_fail(s, err, "cannot read a wave's purge");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return cp_store_int64_of(s, st, purged_at, &found,
+				 "cannot read a wave's purge", err);
 }
 
 int cp_store_compact(struct cp_store *s, struct cp_error *err)
@@ -205,6 +197,7 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 {
 	sqlite3_stmt *st;
 	char *key;
+	bool found;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -222,18 +215,11 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 		return rc;
 	}
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		out->member_id = sqlite3_column_int64(st, 0);
-		break;
-	case SQLITE_DONE:
+	rc = cp_store_int64_of(s, st, &out->member_id, &found,
+			       "cannot find a member", err);
+	if (rc == 0 && !found)
 		rc = cp_error_set(err, CP_ENOTFOUND,
 				  "no member has the address '%s'", email);
-		break;
-	default:
-		rc = cp_store_fail(s, err, "cannot find a member");
-	}
-	sqlite3_finalize(st);
 	/*
 	 * The links not yet used in waves still running go: nothing more is
 	 * sent to the address, and nobody can answer in the person's name.
@@ -260,11 +246,8 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 		    "SELECT count(*) FROM invitation WHERE member_id = ?", err);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, out->member_id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			out->invitations_kept = sqlite3_column_int64(st, 0);
-		else
-			rc = cp_store_fail(s, err, "cannot count invitations");
-		sqlite3_finalize(st);
+		rc = cp_store_int64_of(s, st, &out->invitations_kept, NULL,
+				       "cannot count invitations", err);
 	}
 	/* The same person as a portal viewer (a roster leader gets a viewer
 	 * row when they sign in or are told results are ready): their
