@@ -21,8 +21,8 @@
 static int key_beside(struct cmd_ctx *c, const char *file, char *out, size_t n)
 {
 	if ((size_t)snprintf(out, n, "%s.key", file) >= n)
-		return cp_error_set(&c->err, CP_EUSAGE, "path too long: '%s'",
-				    file);
+		return cp_error_set(&c->err, CP_EUSAGE,
+				    N_("path too long: '%s'"), file);
 	return 0;
 }
 
@@ -38,8 +38,9 @@ static int cmd_backup_exec(struct cmd_ctx *c)
 		return cmd_report(&c->err);
 	if (access(keyfile, F_OK) == 0) {
 		memset(key, 0, sizeof(key));
-		cp_error_set_at(&c->err, CP_ECONFLICT, keyfile, 0, 0,
-				"the file exists already: choose a new name");
+		cp_error_set_at(
+		    &c->err, CP_ECONFLICT, keyfile, 0, 0,
+		    N_("the file exists already: choose a new name"));
 		return cmd_report(&c->err);
 	}
 	rc = cp_store_backup(c->store, file, &c->err);
@@ -101,16 +102,16 @@ static int cmd_restore_exec(struct cmd_ctx *c)
 	}
 	if (stat(c->db_path, &sb) == 0 && !force) {
 		cp_error_set_at(&c->err, CP_ECONFLICT, c->db_path, 0, 0,
-				"a database is here already: restore to "
-				"another --db, or add --force to replace it "
-				"(stop 'serve' first)");
+				N_("a database is here already: restore to "
+				   "another --db, or add --force to replace it "
+				   "(stop 'serve' first)"));
 		return cmd_report(&c->err);
 	}
 	if (cp_key_load(keyfile, key, &c->err))
 		return cmd_report(&c->err);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.restoring", c->db_path) >=
 	    sizeof(tmp)) {
-		cp_error_set(&c->err, CP_EUSAGE, "path too long");
+		cp_error_set(&c->err, CP_EUSAGE, N_("path too long"));
 		return cmd_report(&c->err);
 	}
 	/* A copy beside the target is checked before anything is replaced. */
@@ -122,8 +123,8 @@ static int cmd_restore_exec(struct cmd_ctx *c)
 	if (rc == 0 && cp_key_load(key_path, old, NULL) == 0 &&
 	    !cp_ct_equal(old, key, sizeof(key)) && !force)
 		rc = cp_error_set_at(&c->err, CP_ECONFLICT, key_path, 0, 0,
-				     "another key is here: add --force to "
-				     "replace it");
+				     N_("another key is here: add --force to "
+					"replace it"));
 	if (rc == 0)
 		rc = cp_key_save(key_path, key, 1, &c->err);
 	if (rc == 0)

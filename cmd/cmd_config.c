@@ -61,7 +61,7 @@ static int cmd_config_get_exec(struct cmd_ctx *c)
 
 	if (k && k->secret) {
 		cp_error_set(&c->err, CP_EUSAGE,
-			     "'%s' is a secret and is never printed",
+			     N_("'%s' is a secret and is never printed"),
 			     c->argv[0]);
 		return cmd_report(&c->err);
 	}

@@ -150,10 +150,14 @@ static int setup(struct demo *d)
 		   changes.members_unchanged + changes.members_reactivated,
 	       changes.teams_added);
 	for (size_t i = 0; i < nteams; i++)
-		if (teams[i].members)
-			printf("     %-16s %-17s %2lld people\n", teams[i].name,
-			       teams[i].parent ? teams[i].parent : "",
-			       (long long)teams[i].members);
+		if (teams[i].members) {
+			/* Columns of terminal width (any script lines up). */
+			fputs("     ", stdout);
+			out_padded(stdout, teams[i].name, 16, false);
+			putchar(' ');
+			out_padded(stdout, teams[i].parent, 17, false);
+			printf(" %2lld people\n", (long long)teams[i].members);
+		}
 done:
 	cp_store_teams_free(teams, nteams);
 	cp_roster_changes_release(&changes);
@@ -319,8 +323,8 @@ static int summary(struct demo *d)
 	if (best == NULL) {
 		cp_results_free(r);
 		return cp_error_set(&d->c->err, CP_EFAIL,
-				    "no team of wave %lld has enough "
-				    "responses to report",
+				    N_("no team of wave %lld has enough "
+				       "responses to report"),
 				    (long long)d->wave.id);
 	}
 	cp_strlcpy(d->team, best->name, sizeof(d->team));
@@ -375,8 +379,8 @@ static int report_date(struct demo *d, long long *when)
 	*when = strtoll(sde, &end, 10);
 	if (errno || *end || *when < 0)
 		return cp_error_set(&d->c->err, CP_EUSAGE,
-				    "SOURCE_DATE_EPOCH '%s' is not a number "
-				    "of seconds since 1970",
+				    N_("SOURCE_DATE_EPOCH '%s' is not a number "
+				       "of seconds since 1970"),
 				    sde);
 	return 0;
 }
@@ -517,7 +521,8 @@ static int run(struct cmd_ctx *c, const char *dir)
 	free(d.key_path);
 	free(d.db_path);
 	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-		rc = cp_error_set(&c->err, CP_EIO, "cannot write to stdout");
+		rc =
+		    cp_error_set(&c->err, CP_EIO, N_("cannot write to stdout"));
 	return rc;
 }
 

@@ -45,10 +45,11 @@ static int check_key_unchanged(struct cmd_ctx *c, const char *key_opt)
 		rc = cp_config_key_path(st, c->db_path, &stored, &c->err);
 	if (rc == 0 && strcmp(stored, key_opt) != 0 &&
 	    access(stored, F_OK) == 0)
-		rc = cp_error_set(&c->err, CP_ECONFLICT,
-				  "this database already uses the key at '%s'; "
-				  "invitation links depend on it",
-				  stored);
+		rc = cp_error_set(
+		    &c->err, CP_ECONFLICT,
+		    N_("this database already uses the key at '%s'; "
+		       "invitation links depend on it"),
+		    stored);
 	free(stored);
 	cp_store_close(st);
 	return rc;
@@ -70,21 +71,28 @@ static int init_key(struct cmd_ctx *c, struct cp_store *st,
 
 	if (exists && new_key)
 		return cp_error_set_at(&c->err, CP_ECONFLICT, key_path, 0, 0,
-				       "--new-key: a key file is already "
-				       "there; move it away first if it "
-				       "really is not this database's");
+				       N_("--new-key: a key file is already "
+					  "there; move it away first if it "
+					  "really is not this database's"));
 	if (!exists &&
 	    (rc = cp_store_invitation_total(st, &links, &c->err)) != 0)
 		return rc;
 	if (!exists && links > 0 && !new_key)
 		return cp_error_set_at(
 		    &c->err, CP_ECONFLICT, key_path, 0, 0,
-		    "the installation key is missing, and this database has "
-		    "%lld invitation%s whose links were made with it: restore "
-		    "the key file from a backup. 'carepulse init --new-key' "
-		    "makes a new key instead, and then every link already "
-		    "sent stops working",
-		    (long long)links, links == 1 ? "" : "s");
+		    cp_ngettext_error(
+			"the installation key is missing, and this database "
+			"has %lld invitation whose link was made with it: "
+			"restore the key file from a backup. 'carepulse init "
+			"--new-key' makes a new key instead, and then every "
+			"link already sent stops working",
+			"the installation key is missing, and this database "
+			"has %lld invitations whose links were made with it: "
+			"restore the key file from a backup. 'carepulse init "
+			"--new-key' makes a new key instead, and then every "
+			"link already sent stops working",
+			(unsigned long)links),
+		    (long long)links);
 	rc = cp_key_create(key_path, created, &c->err);
 	if (rc == 0)
 		rc = cp_key_load(key_path, key, &c->err);

@@ -8,8 +8,10 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "output.h"
 #include "retention.h"
 #include "store.h"
+#include "text.h"
 #include "when.h"
 
 enum {
@@ -25,6 +27,43 @@ static const struct cmd_opt purge_opts[PURGE_NOPTS] = {
 		      N_("this retention period instead of retention.months")},
 };
 
+/* A line of the table of waves to purge, its heading when w is NULL:
+ * columns of terminal width (out_padded), wider for a longer heading. */
+static void print_purge_row(const struct cp_purge_row *w, char *when, size_t n)
+{
+	static const size_t least[5] = {6, 22, 10, 9, 12};
+	const char *head[5] = {_("wave"), _("closed"), _("responses"),
+			       _("comments"), _("invitations")};
+	char num[4][24];
+	const char *cell[5];
+
+	if (w) {
+		snprintf(num[0], sizeof(num[0]), "%lld", (long long)w->wave_id);
+		snprintf(num[1], sizeof(num[1]), "%lld",
+			 (long long)w->responses);
+		snprintf(num[2], sizeof(num[2]), "%lld",
+			 (long long)w->comments);
+		snprintf(num[3], sizeof(num[3]), "%lld",
+			 (long long)w->invitations);
+		cell[0] = num[0];
+		cell[1] = cp_when_format(w->closed_at, when, n);
+		cell[2] = num[1];
+		cell[3] = num[2];
+		cell[4] = num[3];
+	}
+	for (size_t c = 0; c < 5; c++) {
+		size_t width = cp_text_width(head[c]);
+
+		if (width < least[c])
+			width = least[c];
+		if (c)
+			putchar(' ');
+		/* The wave and the date left-aligned, the counts right. */
+		out_padded(stdout, w ? cell[c] : head[c], width, c >= 2);
+	}
+	putchar('\n');
+}
+
 void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 			 const char *prefix)
 {
@@ -39,15 +78,9 @@ void cmd_print_retention(const struct cp_retention *r, bool dry_run,
 			   (unsigned long)r->months),
 	       prefix, r->months, when);
 	if (r->nwaves)
-		printf("%-6s %-22s %10s %9s %12s\n", _("wave"), _("closed"),
-		       _("responses"), _("comments"), _("invitations"));
-	for (size_t i = 0; i < r->nwaves; i++) {
-		const struct cp_purge_row *w = &r->waves[i];
-		cp_when_format(w->closed_at, when, sizeof(when));
-		printf("%-6lld %-22s %10lld %9lld %12lld\n",
-		       (long long)w->wave_id, when, (long long)w->responses,
-		       (long long)w->comments, (long long)w->invitations);
-	}
+		print_purge_row(NULL, NULL, 0);
+	for (size_t i = 0; i < r->nwaves; i++)
+		print_purge_row(&r->waves[i], when, sizeof(when));
 	if (dry_run)
 		printf(cp_ngettext("%swould delete the answers, comments and "
 				   "invitations of %zu wave",

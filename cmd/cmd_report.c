@@ -200,7 +200,7 @@ static int output_path(struct cmd_ctx *c, int output_opt, const char **path)
 		return cmd_report(&c->err);
 	if (stat(cp_buf_str(&dir), &st) || !S_ISDIR(st.st_mode)) {
 		cp_error_set(&c->err, CP_EIO,
-			     "cannot write '%s': no directory '%s'", out,
+			     N_("cannot write '%s': no directory '%s'"), out,
 			     cp_buf_str(&dir));
 		rc = cmd_report(&c->err);
 	}

@@ -237,25 +237,22 @@ static void reason_words(struct out_table *t, const struct cp_results *r,
 }
 
 /*
- * s cut to at most max code points (the table's idea of width), with an
- * ellipsis when cut, into buf of n bytes. Returns buf.
+ * s cut to at most max terminal columns (the table's idea of width), with
+ * an ellipsis when cut, into buf of n bytes. Returns buf.
  */
 static const char *cut(const char *s, size_t max, char *buf, size_t n)
 {
-	size_t i = 0, chars = 0, end = 0;
+	size_t len = strlen(s), end;
 
-	for (; s[i] && i + 4 < n; i++) {
-		if (((unsigned char)s[i] & 0xC0) == 0x80)
-			continue;
-		if (chars == max - 1)
-			end = i;
-		if (chars++ == max)
-			break;
-	}
-	if (s[i] == '\0' && chars <= max) {
-		memcpy(buf, s, i);
-		buf[i] = '\0';
+	if (cp_text_width(s) <= max && len < n) {
+		memcpy(buf, s, len + 1);
 		return buf;
+	}
+	end = cp_text_fit(s, max > 0 ? max - 1 : 0);
+	if (end + 4 > n) { /* room for the ellipsis and NUL */
+		end = n - 4;
+		while (end > 0 && ((unsigned char)s[end] & 0xC0) == 0x80)
+			end--;
 	}
 	memcpy(buf, s, end);
 	memcpy(buf + end, "\xE2\x80\xA6", 4); /* the ellipsis and NUL */
@@ -602,7 +599,8 @@ static int close_table(struct cmd_ctx *c, struct out_table *t, bool last)
 	int rc = out_table_close(t, last);
 
 	if (rc == CP_EIO)
-		return cp_error_set(&c->err, CP_EIO, "cannot write the output");
+		return cp_error_set(&c->err, CP_EIO,
+				    N_("cannot write the output"));
 	if (rc)
 		return cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 	return 0;
@@ -728,7 +726,7 @@ static double matrix_value(const struct cp_stat *st, const char *measure)
 /* "head: text" wrapped at spaces to width columns, went on indented. */
 static void print_wrapped(const char *head, const char *text, size_t width)
 {
-	size_t col = cp_utf8_length(head) + 1;
+	size_t col = cp_text_width(head) + 1;
 	const char *p = text;
 
 	printf("%s:", head);
@@ -740,7 +738,7 @@ static void print_wrapped(const char *head, const char *text, size_t width)
 			len = sizeof(word) - 1;
 		memcpy(word, p, len);
 		word[len] = '\0';
-		w = cp_utf8_length(word);
+		w = cp_text_width(word);
 		if (col + 1 + w > width && col > 2) {
 			printf("\n ");
 			col = 1;
@@ -800,7 +798,7 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 
 		if (!in_view(r, g, team))
 			continue;
-		w = cp_utf8_length(
+		w = cp_text_width(
 		    label_of(&r->groups[g], label, sizeof(label)));
 		if (w > gw)
 			gw = w;
@@ -813,11 +811,11 @@ static int show_matrix_table(struct cmd_ctx *c, const struct cp_results *r,
 
 		/* At least one dimension a block, however narrow. */
 		do {
-			size_t w = cp_utf8_length(matrix_title(sv, last));
+			size_t w = cp_text_width(matrix_title(sv, last));
 			used += (w > 6 ? w : 6) + 2;
 			last++;
 		} while (last < ncol &&
-			 used + cp_utf8_length(matrix_title(sv, last)) + 2 <=
+			 used + cp_text_width(matrix_title(sv, last)) + 2 <=
 			     width);
 		cols[0] = (struct out_col){"group", COL_TEXT};
 		cols[1] = (struct out_col){"n", COL_INT};
@@ -1037,7 +1035,7 @@ int cmd_results_export(struct cp_store *st, int64_t wave, int64_t team,
 	    cp_results_group(r, CP_SCOPE_SUBTREE, team) == NULL) {
 		cp_results_free(r);
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "team %lld is not in wave %lld",
+				    N_("team %lld is not in wave %lld"),
 				    (long long)team, (long long)wave);
 	}
 	for (size_t g = 0; !with_self && g < r->ngroups; g++)

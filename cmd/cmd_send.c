@@ -177,7 +177,9 @@ static int run(struct cmd_ctx *c, int remind)
 			summary(c, remind ? "reminder" : "invitation", wave, &r,
 				o.dry_run);
 		if (rc == CP_EUNAVAIL)
-			cp_error_prefix(&c->err, "nothing more was sent");
+			cp_error_prefix(
+			    &c->err, "%s",
+			    cp_gettext_error(N_("nothing more was sent")));
 		return cmd_report(&c->err);
 	}
 	summary(c, remind ? "reminder" : "invitation", wave, &r, o.dry_run);

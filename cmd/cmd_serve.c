@@ -141,7 +141,7 @@ static int portal_pdf(void *arg, struct cp_store *st, int64_t wave,
 		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemps(path, 4);
 	if (fd < 0)
-		return cp_error_set(err, CP_EIO, "%s: cannot make a file",
+		return cp_error_set(err, CP_EIO, N_("%s: cannot make a file"),
 				    path);
 	close(fd);
 	o.paper = RP_PAPER_A4;

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "store.h"
+#include "text.h"
 #include "wave.h"
 #include "when.h"
 
@@ -227,16 +228,22 @@ static int cmd_wave_list_exec(struct cmd_ctx *c)
 static void show_posts(struct cmd_ctx *c, int64_t wave)
 {
 	struct cp_chat_team *t = NULL;
-	size_t n = 0;
+	size_t n = 0, tw = 20;
 
 	if (cp_store_chat_teams(c->store, wave, &t, &n, &c->err))
 		return;
+	/* The names' column in terminal columns, as wide as the widest. */
+	for (size_t i = 0; i < n; i++)
+		if (cp_text_width(t[i].team) > tw)
+			tw = cp_text_width(t[i].team);
 	printf("%s", _("  team posts:\n"));
 	for (size_t i = 0; i < n; i++) {
-		printf("    %-20s %s", t[i].team,
-		       t[i].announce_state == 2	  ? _("announced")
-		       : t[i].announce_state == 0 ? _("not announced yet")
-						  : _("announcement not sent"));
+		fputs("    ", stdout);
+		out_padded(stdout, t[i].team, tw, false);
+		printf(" %s", t[i].announce_state == 2 ? _("announced")
+			      : t[i].announce_state == 0
+				  ? _("not announced yet")
+				  : _("announcement not sent"));
 		if (t[i].posts > 1)
 			printf(cp_ngettext(", %d reminder", ", %d reminders",
 					   (unsigned long)(t[i].posts - 1)),
@@ -248,43 +255,88 @@ static void show_posts(struct cmd_ctx *c, int64_t wave)
 	cp_store_chat_teams_free(t, n);
 }
 
-/* What happens after w: always one line, so nobody has to guess. */
-static void print_next(struct cmd_ctx *c, const struct cp_wave *w)
+/*
+ * "  label   " of wave show: the label padded to lw terminal columns (a
+ * label indented under another one, to lw - 2) and a space, so the values
+ * line up in every language and script.
+ */
+static void show_label(const char *label, size_t lw)
+{
+	fputs("  ", stdout);
+	out_padded(stdout, label, lw, false);
+	putchar(' ');
+}
+
+static void show_sublabel(const char *label, size_t lw)
+{
+	fputs("    ", stdout);
+	out_padded(stdout, label, lw - 2, false);
+	putchar(' ');
+}
+
+/* wave show's labels' column: 12, or the widest label in the language
+ * (an indented one counts two more). */
+static size_t label_width(void)
+{
+	const char *labels[] = {
+	    _("status"),      _("opens"),     _("closes"),   _("closed"),
+	    _("cancelled"),   _("channel"),   _("next"),     _("teams"),
+	    _("invitations"), _("reminders"), _("answered"),
+	};
+	const char *sublabels[] = {_("pending"), _("sending"), _("sent"),
+				   _("failed")};
+	size_t lw = 12;
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(*labels); i++)
+		if (cp_text_width(labels[i]) > lw)
+			lw = cp_text_width(labels[i]);
+	for (size_t i = 0; i < sizeof(sublabels) / sizeof(*sublabels); i++)
+		if (cp_text_width(sublabels[i]) + 2 > lw)
+			lw = cp_text_width(sublabels[i]) + 2;
+	return lw;
+}
+
+/* What happens after w: always one line, so nobody has to guess; its
+ * label lw columns wide (0: its own width). */
+static void print_next(struct cmd_ctx *c, const struct cp_wave *w, size_t lw)
 {
 	struct cp_wave_next nx;
 	char when[40], every[40];
 	struct cp_error err = {0};
 
+	if (lw == 0) /* alone: as wide as its own label needs */
+		lw = cp_text_width(_("next")) > 12 ? cp_text_width(_("next"))
+						   : 12;
 	if (cp_wave_next_info(c->store, w, &nx, &err)) {
-		printf(_("  next         unknown (%s)\n"), err.message);
+		show_label(_("next"), lw);
+		printf(_("unknown (%s)\n"), err.message);
 		return;
 	}
 	cp_wave_cadence(nx.series.every_days, nx.series.every_months, every,
 			sizeof(every));
+	show_label(_("next"), lw);
 	switch (nx.kind) {
 	case CP_NEXT_ONE_OFF:
-		printf("%s", _("  next         none: a one-off wave\n"));
+		printf("%s", _("none: a one-off wave\n"));
 		break;
 	case CP_NEXT_WAVE:
-		printf(_("  next         wave %lld, opening %s (series %lld, "
-			 "%s)\n"),
+		printf(_("wave %lld, opening %s (series %lld, %s)\n"),
 		       (long long)nx.wave,
 		       cp_when_format(nx.at, when, sizeof(when)),
 		       (long long)nx.series.id, every);
 		break;
 	case CP_NEXT_AT:
-		printf(
-		    _("  next         next wave opens %s (series %lld, %s)\n"),
-		    cp_when_format(nx.at, when, sizeof(when)),
-		    (long long)nx.series.id, every);
+		printf(_("next wave opens %s (series %lld, %s)\n"),
+		       cp_when_format(nx.at, when, sizeof(when)),
+		       (long long)nx.series.id, every);
 		break;
 	case CP_NEXT_PAUSED:
-		printf(_("  next         none while series %lld is paused (%s; "
+		printf(_("none while series %lld is paused (%s; "
 			 "'carepulse wave series resume %lld')\n"),
 		       (long long)nx.series.id, every, (long long)nx.series.id);
 		break;
 	case CP_NEXT_STOPPED:
-		printf(_("  next         none: series %lld was stopped\n"),
+		printf(_("none: series %lld was stopped\n"),
 		       (long long)nx.series.id);
 		break;
 	}
@@ -297,7 +349,7 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 	struct cp_delivery *failed = NULL;
 	struct cp_wave_stats s;
 	struct cp_wave w;
-	size_t nteams = 0, nall = 0, nfailed = 0;
+	size_t nteams = 0, nall = 0, nfailed = 0, lw;
 	char when[40];
 	int rc;
 
@@ -313,38 +365,54 @@ static int cmd_wave_show_exec(struct cmd_ctx *c)
 					 0, &failed, &nfailed, &c->err);
 	if (rc)
 		goto done;
+	lw = label_width();
 	printf(_("wave %lld\n"), (long long)w.id);
-	printf(_("  status       %s\n"), cp_wave_status_name(w.status));
-	printf(_("  opens        %s\n"),
-	       cp_when_format(w.opens_at, when, sizeof(when)));
-	printf(_("  closes       %s\n"),
-	       cp_when_format(w.closes_at, when, sizeof(when)));
-	if (w.closed_at)
-		printf(_("  closed       %s\n"),
-		       cp_when_format(w.closed_at, when, sizeof(when)));
-	if (w.status == CP_WAVE_CANCELLED)
-		printf(_("  cancelled    %s%s%s (its answers were deleted)\n"),
+	show_label(_("status"), lw);
+	printf("%s\n", cp_wave_status_name(w.status));
+	show_label(_("opens"), lw);
+	printf("%s\n", cp_when_format(w.opens_at, when, sizeof(when)));
+	show_label(_("closes"), lw);
+	printf("%s\n", cp_when_format(w.closes_at, when, sizeof(when)));
+	if (w.closed_at) {
+		show_label(_("closed"), lw);
+		printf("%s\n", cp_when_format(w.closed_at, when, sizeof(when)));
+	}
+	if (w.status == CP_WAVE_CANCELLED) {
+		show_label(_("cancelled"), lw);
+		printf(_("%s%s%s (its answers were deleted)\n"),
 		       cp_when_format(w.cancelled_at, when, sizeof(when)),
 		       w.cancel_reason[0] ? ": " : "", w.cancel_reason);
-	printf(_("  channel      %s\n"), w.channel);
-	print_next(c, &w);
-	printf("%s", _("  teams       "));
+	}
+	show_label(_("channel"), lw);
+	printf("%s\n", w.channel);
+	print_next(c, &w, lw);
+	/* Each name follows a space: the label's column ends one early. */
+	fputs("  ", stdout);
+	out_padded(stdout, _("teams"), lw, false);
 	for (size_t i = 0; i < nteams; i++)
 		for (size_t j = 0; j < nall; j++)
 			if (all[j].id == teams[i])
 				printf(" %s%s", all[j].name,
 				       i + 1 < nteams ? "," : "");
 	printf("%s\n", w.include_subteams ? _(" (with sub-teams)") : "");
-	printf(_("  invitations  %lld"), (long long)s.invitations);
+	show_label(_("invitations"), lw);
+	printf("%lld", (long long)s.invitations);
 	if (s.self)
 		printf(_(" (%lld leader self-assessments)"), (long long)s.self);
-	printf(_("\n    pending    %lld\n    sending    %lld\n    sent       "
-		 "%lld\n    failed     %lld\n"),
-	       (long long)s.pending, (long long)s.sending, (long long)s.sent,
-	       (long long)s.failed);
-	printf(_("  reminders    %lld sent\n"), (long long)s.reminders);
+	putchar('\n');
+	show_sublabel(_("pending"), lw);
+	printf("%lld\n", (long long)s.pending);
+	show_sublabel(_("sending"), lw);
+	printf("%lld\n", (long long)s.sending);
+	show_sublabel(_("sent"), lw);
+	printf("%lld\n", (long long)s.sent);
+	show_sublabel(_("failed"), lw);
+	printf("%lld\n", (long long)s.failed);
+	show_label(_("reminders"), lw);
+	printf(_("%lld sent\n"), (long long)s.reminders);
 	/* A count only: who answered is never shown. */
-	printf(_("  answered     %lld of %lld\n"), (long long)s.answered,
+	show_label(_("answered"), lw);
+	printf(_("%lld of %lld\n"), (long long)s.answered,
 	       (long long)s.invitations);
 	if (strcmp(w.channel, "slack") == 0 || strcmp(w.channel, "teams") == 0)
 		show_posts(c, id);
@@ -447,7 +515,7 @@ static int cmd_wave_close_exec(struct cmd_ctx *c)
 		       (long long)w.series_id);
 	} else if (w.series_id &&
 		   cp_store_wave_get(c->store, id, &w, &c->err) == 0) {
-		print_next(c, &w);
+		print_next(c, &w, 0);
 	}
 	return tell_ready(c);
 }

@@ -549,10 +549,20 @@ int out_json_string(struct cp_buf *b, const char *s)
 	return rc ? rc : cp_buf_addc(b, '"', NULL);
 }
 
-/* Display width: code points, which is right for the scripts we expect. */
+/* Display width in terminal columns (a NULL cell prints "-"). */
 static size_t width(const char *s)
 {
-	return s ? cp_utf8_length(s) : 1;
+	return s ? cp_text_width(s) : 1;
+}
+
+void out_padded(FILE *f, const char *s, size_t width, bool right)
+{
+	int pad = (int)cp_text_pad(s ? s : "", width);
+
+	if (right)
+		fprintf(f, "%*s%s", pad, "", s ? s : "");
+	else
+		fprintf(f, "%s%*s", s ? s : "", pad, "");
 }
 
 static int print_aligned(const struct out_table *t, FILE *f)

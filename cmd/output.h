@@ -123,6 +123,13 @@ int out_table_close(struct out_table *t, bool last);
 bool out_row_again(struct out_table *t, const void *key, int64_t id);
 void out_row_keep(struct out_table *t, const void *key, int64_t id);
 
+/*
+ * Prints s (NULL: "") padded with spaces to width terminal columns
+ * (cp_text_width, so Chinese, Arabic and combining marks line up), on the
+ * right of it, or on its left when right is true.
+ */
+void out_padded(FILE *f, const char *s, size_t width, bool right);
+
 /* Appends s to b as a JSON string literal. */
 int out_json_string(struct cp_buf *b, const char *s);
 

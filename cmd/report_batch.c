@@ -202,13 +202,13 @@ static int write_index(const char *dir, const struct rp_batch_team *teams,
 	}
 	f = fopen(cp_buf_str(&path), "w");
 	if (f == NULL)
-		rc = cp_error_set(err, CP_EIO, "cannot write '%s': %s",
+		rc = cp_error_set(err, CP_EIO, N_("cannot write '%s': %s"),
 				  cp_buf_str(&path), strerror(errno));
 	if (f && (out_table_print(&t, f, FORMAT_CSV) | ferror(f)))
-		rc = cp_error_set(err, CP_EIO, "cannot write '%s'",
+		rc = cp_error_set(err, CP_EIO, N_("cannot write '%s'"),
 				  cp_buf_str(&path));
 	if (f && fclose(f) && rc == 0)
-		rc = cp_error_set(err, CP_EIO, "cannot write '%s': %s",
+		rc = cp_error_set(err, CP_EIO, N_("cannot write '%s': %s"),
 				  cp_buf_str(&path), strerror(errno));
 	out_table_release(&t);
 	cp_buf_release(&path);
@@ -224,7 +224,7 @@ static int output_dir(const char *dir, struct cp_error *err)
 	    (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
 		return 0;
 	return cp_error_set(
-	    err, CP_EIO, "cannot use '%s' for the reports: %s", dir,
+	    err, CP_EIO, N_("cannot use '%s' for the reports: %s"), dir,
 	    errno == EEXIST ? "not a directory" : strerror(errno));
 }
 
@@ -244,8 +244,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 		return cmd_report(&c->err);
 	if (n == 0) {
 		rp_batch_teams_free(teams, n);
-		cp_error_set(&c->err, CP_ENOTFOUND, "wave %lld has no teams",
-			     (long long)wave);
+		cp_error_set(&c->err, CP_ENOTFOUND,
+			     N_("wave %lld has no teams"), (long long)wave);
 		return cmd_report(&c->err);
 	}
 	if (output_dir(b->dir, &c->err) || file_names(teams, n, &names)) {
@@ -260,7 +260,8 @@ int cmd_report_batch(struct cmd_ctx *c, const struct report_batch *b)
 	workers = workers < 1 ? 1 : workers > n ? n : workers;
 	if (sh == MAP_FAILED || pipe(pipefd) ||
 	    (pids = calloc(workers, sizeof(*pids))) == NULL) {
-		cp_error_set(&c->err, CP_EIO, "cannot start the workers: %s",
+		cp_error_set(&c->err, CP_EIO,
+			     N_("cannot start the workers: %s"),
 			     strerror(errno));
 		rc = cmd_report(&c->err);
 		goto done;

@@ -15,6 +15,7 @@
 
 #include "answers.h"
 #include "http_client.h"
+#include "i18n.h"
 #include "respond.h"
 #include "rng.h"
 #include "survey.h"
@@ -218,7 +219,7 @@ static int dir_path(char *out, size_t n, const char *dir, const char *name,
 {
 	if ((size_t)snprintf(out, n, "%s/%s", dir, name) >= n)
 		return cp_error_set_at(err, CP_EUSAGE, dir, 0, 0,
-				       "the folder name is too long");
+				       N_("the folder name is too long"));
 	return 0;
 }
 
@@ -227,7 +228,8 @@ static int remove_file(const char *path, struct cp_error *err)
 {
 	if (unlink(path) != 0 && errno != ENOENT)
 		return cp_error_set_at(err, CP_EIO, path, 0, 0,
-				       "cannot remove: %s", strerror(errno));
+				       N_("cannot remove: %s"),
+				       strerror(errno));
 	return 0;
 }
 
@@ -254,7 +256,7 @@ static int remove_matching(const char *dir, int (*keep)(const char *name),
 	if (d == NULL)
 		return errno == ENOENT ? 0
 				       : cp_error_set_at(err, CP_EIO, dir, 0, 0,
-							 "cannot read: %s",
+							 N_("cannot read: %s"),
 							 strerror(errno));
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -315,16 +317,17 @@ int cp_demo_dir(const char *dir, enum cp_demo_dir_state *state,
 		return rc;
 	if (mkdir(dir, 0700) != 0) {
 		if (errno != EEXIST)
-			return cp_error_set_at(err, CP_EIO, dir, 0, 0,
-					       "cannot create the folder: %s",
-					       strerror(errno));
+			return cp_error_set_at(
+			    err, CP_EIO, dir, 0, 0,
+			    N_("cannot create the folder: %s"),
+			    strerror(errno));
 		if (stat(marker, &sb) == 0) {
 			*state = CP_DEMO_DIR_AGAIN;
 			rc = remove_matching(outbox, outbox_file, &others, err);
 			if (rc == 0 && others == 0 && rmdir(outbox) != 0 &&
 			    errno != ENOENT)
 				rc = cp_error_set_at(err, CP_EIO, outbox, 0, 0,
-						     "cannot remove: %s",
+						     N_("cannot remove: %s"),
 						     strerror(errno));
 			rc = rc ? rc
 				: remove_matching(dir, demo_file, &others, err);
@@ -333,9 +336,10 @@ int cp_demo_dir(const char *dir, enum cp_demo_dir_state *state,
 			if (rc == 0 && others)
 				rc = cp_error_set_at(
 				    err, CP_ECONFLICT, dir, 0, 0,
-				    "the folder is not empty and is not an "
-				    "earlier demo's (it has no %s): name a new "
-				    "or empty folder",
+				    N_("the folder is not empty and is not an "
+				       "earlier demo's (it has no %s): name a "
+				       "new "
+				       "or empty folder"),
 				    CP_DEMO_MARKER);
 		}
 		if (rc)
@@ -344,13 +348,14 @@ int cp_demo_dir(const char *dir, enum cp_demo_dir_state *state,
 	f = fopen(marker, "w");
 	if (f == NULL)
 		return cp_error_set_at(err, CP_EIO, marker, 0, 0,
-				       "cannot create: %s", strerror(errno));
+				       N_("cannot create: %s"),
+				       strerror(errno));
 	rc = fputs("carepulse demo folder: `carepulse demo` may remove and "
 		   "recreate what it wrote here\n",
 		   f) < 0;
 	if (fclose(f) != 0 || rc)
 		return cp_error_set_at(err, CP_EIO, marker, 0, 0,
-				       "cannot write: %s", strerror(errno));
+				       N_("cannot write: %s"), strerror(errno));
 	return 0;
 }
 
@@ -549,9 +554,9 @@ static int fill_answers(struct cp_answers *a, uint64_t seed, unsigned index,
 		rc = cp_answers_set(a, s->questions[0].id, c, strlen(c), err);
 	}
 	if (rc == 0 && cp_answers_check(a))
-		rc = cp_error_set(err, CP_EFAIL,
-				  "the seeded answers do not fit survey '%s'",
-				  s->id);
+		rc = cp_error_set(
+		    err, CP_EFAIL,
+		    N_("the seeded answers do not fit survey '%s'"), s->id);
 	return rc;
 }
 
@@ -600,10 +605,11 @@ static int answer_in_store(struct cp_store *st, const uint8_t *key,
 					   : p->wave.survey_ref,
 				   &state, err);
 		if (rc == 0 && state != CP_LINK_OPEN)
-			rc = cp_error_set(err, CP_EFAIL,
-					  "wave %lld did not take the seeded "
-					  "answers: its link was not open",
-					  (long long)p->wave.id);
+			rc =
+			    cp_error_set(err, CP_EFAIL,
+					 N_("wave %lld did not take the seeded "
+					    "answers: its link was not open"),
+					 (long long)p->wave.id);
 		if (rc == 0)
 			count(out, d);
 	}
@@ -745,10 +751,11 @@ int cp_demo_answer_http(struct cp_store *st, const uint8_t key[CP_KEY_LEN],
 				       cp_buf_str(&body), body.len, &status,
 				       err);
 		if (rc == 0 && status != 200)
-			rc = cp_error_set(err, CP_EFAIL,
-					  "the form server answered HTTP %ld "
-					  "to an answer from team '%s'",
-					  status, d->team);
+			rc =
+			    cp_error_set(err, CP_EFAIL,
+					 N_("the form server answered HTTP %ld "
+					    "to an answer from team '%s'"),
+					 status, d->team);
 		if (rc == 0)
 			count(out, d);
 	}

@@ -276,6 +276,25 @@ static int alloc_team(struct rp_team_data *t, const struct cp_survey *sv,
 	return 0;
 }
 
+int rp_error_no_scores(struct cp_error *err, long long wave, int status)
+{
+	if (status == CP_WAVE_SCHEDULED)
+		return cp_error_set(
+		    err, CP_ECONFLICT,
+		    N_("wave %lld is scheduled: scores are shown "
+		       "only after a wave closes"),
+		    wave);
+	if (status == CP_WAVE_CANCELLED)
+		return cp_error_set(err, CP_ECONFLICT,
+				    N_("wave %lld was cancelled: a cancelled "
+				       "wave has no scores"),
+				    wave);
+	return cp_error_set(err, CP_ECONFLICT,
+			    N_("wave %lld is open: scores are shown only "
+			       "after a wave closes"),
+			    wave);
+}
+
 /*
  * Turns core's results into what the team report draws: the header (wave,
  * dates, response rate unless suppressed), a row per dimension and item,
@@ -301,15 +320,11 @@ int rp_team_report_from_results(struct rp_team_data **out,
 
 	*out = NULL;
 	if (!now->scores)
-		return cp_error_set(err, CP_ECONFLICT,
-				    "wave %lld is %s: scores are shown only "
-				    "after a wave closes",
-				    (long long)now->wave.id,
-				    cp_wave_status_name(now->wave.status));
+		return rp_error_no_scores(err, now->wave.id, now->wave.status);
 	g = team_group(now, team);
 	if (g == NULL)
 		return cp_error_set(err, CP_ENOTFOUND,
-				    "the team is not in wave %lld",
+				    N_("the team is not in wave %lld"),
 				    (long long)now->wave.id);
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
@@ -574,11 +589,7 @@ int rp_compare_report_from_results(struct rp_compare_data **out,
 
 	*out = NULL;
 	if (!r->scores)
-		return cp_error_set(err, CP_ECONFLICT,
-				    "wave %lld is %s: scores are shown only "
-				    "after a wave closes",
-				    (long long)r->wave.id,
-				    cp_wave_status_name(r->wave.status));
+		return rp_error_no_scores(err, r->wave.id, r->wave.status);
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");

@@ -57,7 +57,8 @@ const char *rp_fmt(char *out, size_t n, const char *f, ...)
 	return out;
 }
 
-/* Names the libharu errors a user can cause or fix; the rest by number. */
+/* Names the libharu errors a user can cause or fix (marked N_(): shown
+ * in the language of errors); the rest by number. */
 static const char *hpdf_error_text(HPDF_STATUS code)
 {
 	switch (code) {
@@ -65,17 +66,17 @@ static const char *hpdf_error_text(HPDF_STATUS code)
 		return "out of memory";
 	case HPDF_FILE_IO_ERROR:
 	case HPDF_FILE_OPEN_ERROR:
-		return "cannot read the font file";
+		return N_("cannot read the font file");
 	case HPDF_TTF_CANNOT_EMBEDDING_FONT:
-		return "the font does not allow embedding";
+		return N_("the font does not allow embedding");
 	case HPDF_INVALID_TTC_INDEX:
 	case HPDF_INVALID_FONTDEF_DATA:
 	case HPDF_TTF_INVALID_CMAP:
 	case HPDF_TTF_INVALID_FOMAT:
 	case HPDF_TTF_MISSING_TABLE:
-		return "the font file is not a usable TrueType font";
+		return N_("the font file is not a usable TrueType font");
 	case HPDF_PAGE_OUT_OF_RANGE:
-		return "a drawing went off the page";
+		return N_("a drawing went off the page");
 	default:
 		return NULL;
 	}
@@ -102,11 +103,15 @@ static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *arg)
 	else if (code == HPDF_FILE_IO_ERROR || code == HPDF_FILE_OPEN_ERROR)
 		cp_code = CP_EIO;
 	if (text)
-		cp_error_set(p->err, cp_code, "pdf: %s (libharu 0x%04X/%u)",
-			     text, (unsigned)code, (unsigned)detail);
+		/* TRANSLATORS: %s is a translated reason, such as "the font
+		 * does not allow embedding"; then libharu's error numbers. */
+		cp_error_set(p->err, cp_code, N_("pdf: %s (libharu 0x%04X/%u)"),
+			     cp_gettext_error(text), (unsigned)code,
+			     (unsigned)detail);
 	else
-		cp_error_set(p->err, cp_code, "pdf: libharu error 0x%04X/%u",
-			     (unsigned)code, (unsigned)detail);
+		cp_error_set(p->err, cp_code,
+			     N_("pdf: libharu error 0x%04X/%u"), (unsigned)code,
+			     (unsigned)detail);
 }
 
 static int set_date(struct pdf *p, long long when)
@@ -222,27 +227,27 @@ int pdf_save(struct pdf *p, const char *path)
 		goto done;
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
-		rc = cp_error_set(p->err, CP_EIO, "cannot create '%s': %s",
+		rc = cp_error_set(p->err, CP_EIO, N_("cannot create '%s': %s"),
 				  tmp.data, strerror(errno));
 		goto done;
 	}
 	created = 1;
 	/* mkstemp makes the file private; a report is an ordinary file. */
 	if (fchmod(fd, 0644) || write_all(fd, data, size) || fsync(fd)) {
-		rc = cp_error_set(p->err, CP_EIO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		rc = cp_error_set(p->err, CP_EIO, N_("cannot write '%s': %s"),
+				  path, strerror(errno));
 		goto done;
 	}
 	if (close(fd)) {
 		fd = -1;
-		rc = cp_error_set(p->err, CP_EIO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		rc = cp_error_set(p->err, CP_EIO, N_("cannot write '%s': %s"),
+				  path, strerror(errno));
 		goto done;
 	}
 	fd = -1;
 	if (rename(tmp.data, path))
-		rc = cp_error_set(p->err, CP_EIO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		rc = cp_error_set(p->err, CP_EIO, N_("cannot write '%s': %s"),
+				  path, strerror(errno));
 done:
 	if (fd >= 0)
 		close(fd);
@@ -809,7 +814,7 @@ fail:
 		HPDF_CheckError(&p->doc->error);
 		if (!p->failed)
 			cp_error_set(p->err, CP_EDATA,
-				     "pdf: cannot embed the font '%s'",
+				     N_("pdf: cannot embed the font '%s'"),
 				     text_face_name(p->fonts, face));
 		else
 			cp_error_prefix(p->err, "%s",

@@ -310,6 +310,12 @@ int rp_team_report_from_results(struct rp_team_data **out,
 
 void rp_team_data_free(struct rp_team_data *d);
 
+/*
+ * CP_ECONFLICT: wave (of enum cp_wave_status status, not closed) has no
+ * scores yet, so no report, in words for its status (translated).
+ */
+int rp_error_no_scores(struct cp_error *err, long long wave, int status);
+
 struct cp_action;
 struct cp_wave;
 

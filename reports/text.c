@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text_int.h"
 
 #define NOTO	  "/usr/share/fonts/truetype/noto/"
@@ -181,7 +182,7 @@ int text_fonts_open(struct text_fonts **out, const char *latin_dir,
 		probe = fopen(path, "rb");
 		if (probe == NULL) {
 			cp_error_set(err, CP_EIO,
-				     "pdf: cannot open font '%s': %s", path,
+				     N_("pdf: cannot open font '%s': %s"), path,
 				     strerror(errno));
 			text_fonts_free(f);
 			return CP_EIO;
@@ -189,10 +190,11 @@ int text_fonts_open(struct text_fonts **out, const char *latin_dir,
 		fclose(probe);
 		f->primary[b] = face_add(f, path);
 		if (!face_ready(f, f->primary[b])) {
-			cp_error_set(err, CP_EDATA,
-				     "pdf: %s: the font file is not a usable "
-				     "TrueType font",
-				     path);
+			cp_error_set(
+			    err, CP_EDATA,
+			    N_("pdf: %s: the font file is not a usable "
+			       "TrueType font"),
+			    path);
 			text_fonts_free(f);
 			return CP_EDATA;
 		}
@@ -480,10 +482,11 @@ static unsigned code_for(struct face *fc, uint32_t gid, const uint32_t *t,
 		at = (at + 1) & (fc->nslots - 1);
 	}
 	if (fc->ncodes == TEXT_CODES_MAX) {
-		*rc = cp_error_set(err, CP_EDATA,
-				   "pdf: more than %u different glyphs of one "
-				   "font in a report",
-				   TEXT_CODES_MAX);
+		*rc =
+		    cp_error_set(err, CP_EDATA,
+				 N_("pdf: more than %u different glyphs of one "
+				    "font in a report"),
+				 TEXT_CODES_MAX);
 		return 0;
 	}
 	if (fc->ncodes == fc->codes_cap) {
@@ -1075,7 +1078,7 @@ int text_face_subset(struct text_fonts *f, size_t face, unsigned char **data,
 	}
 	goto done;
 nomem:
-	rc = cp_error_set(err, CP_ENOMEM, "pdf: cannot subset font '%s'",
+	rc = cp_error_set(err, CP_ENOMEM, N_("pdf: cannot subset font '%s'"),
 			  text_face_name(f, face));
 done:
 	hb_blob_destroy(out);

@@ -83,12 +83,7 @@ static int load_closed_opts(struct cp_store *st, int64_t wave,
 	if ((rc = cp_results_load(r, st, wave, opts, err)))
 		return rc;
 	if (!(*r)->scores) {
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld is %s: scores are shown only "
-				  "after a wave closes, so there is no report "
-				  "yet",
-				  (long long)wave,
-				  cp_wave_status_name((*r)->wave.status));
+		rc = rp_error_no_scores(err, wave, (*r)->wave.status);
 		cp_results_free(*r);
 		*r = NULL;
 		return rc;
@@ -235,10 +230,11 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 	if (wave == 0 && n == 0) {
 		free(ids);
 		cp_store_wave_entries_free(entries, nentries);
-		return cp_error_set(err, CP_ENOTFOUND,
-				    "team '%s' has no closed wave yet: scores "
-				    "are shown only after a wave closes",
-				    team_name);
+		return cp_error_set(
+		    err, CP_ENOTFOUND,
+		    N_("team '%s' has no closed wave yet: scores "
+		       "are shown only after a wave closes"),
+		    team_name);
 	}
 	if (wave == 0)
 		wave = ids[n - 1];
@@ -249,7 +245,7 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		 * (unknown, still open) comes first. */
 		if ((rc = load_closed(st, wave, team, true, &now, err)) == 0)
 			rc = cp_error_set(err, CP_ENOTFOUND,
-					  "team '%s' is not in wave %lld",
+					  N_("team '%s' is not in wave %lld"),
 					  team_name, (long long)wave);
 		goto done;
 	}
@@ -335,9 +331,9 @@ int rp_write_compare_report(struct cp_store *st, int64_t wave,
 		if (n == 0) {
 			free(ids);
 			return cp_error_set(err, CP_ENOTFOUND,
-					    "there is no closed wave yet: "
-					    "scores are shown only after a "
-					    "wave closes");
+					    N_("there is no closed wave yet: "
+					       "scores are shown only after a "
+					       "wave closes"));
 		}
 		wave = ids[n - 1];
 		free(ids);
@@ -393,9 +389,9 @@ int rp_batch_teams(struct cp_store *st, int64_t *wave, const char *parent,
 		if (nids == 0) {
 			free(ids);
 			return cp_error_set(err, CP_ENOTFOUND,
-					    "there is no closed wave yet: "
-					    "scores are shown only after a "
-					    "wave closes");
+					    N_("there is no closed wave yet: "
+					       "scores are shown only after a "
+					       "wave closes"));
 		}
 		*wave = ids[nids - 1];
 		free(ids);
@@ -403,12 +399,7 @@ int rp_batch_teams(struct cp_store *st, int64_t *wave, const char *parent,
 	if ((rc = cp_store_wave_get(st, *wave, &w, err)))
 		return rc;
 	if (w.status != CP_WAVE_CLOSED)
-		return cp_error_set(err, CP_ECONFLICT,
-				    "wave %lld is %s: scores are shown only "
-				    "after a wave closes, so there are no "
-				    "reports yet",
-				    (long long)*wave,
-				    cp_wave_status_name(w.status));
+		return rp_error_no_scores(err, *wave, w.status);
 	if ((rc = cp_store_wave_snapshot(st, *wave, &snap, &nsnap, err)))
 		return rc;
 	if (parent) {
@@ -416,10 +407,11 @@ int rp_batch_teams(struct cp_store *st, int64_t *wave, const char *parent,
 			if (strcmp(snap[i].name, parent) == 0)
 				parent_id = snap[i].id;
 		if (parent_id == 0)
-			rc = cp_error_set(err, CP_ENOTFOUND,
-					  "--parent '%s': no team of that name "
-					  "in wave %lld",
-					  parent, (long long)*wave);
+			rc = cp_error_set(
+			    err, CP_ENOTFOUND,
+			    N_("--parent '%s': no team of that name "
+			       "in wave %lld"),
+			    parent, (long long)*wave);
 	}
 	if (rc == 0 && nsnap && (teams = calloc(nsnap, sizeof(*teams))) == NULL)
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");

@@ -5,10 +5,16 @@
  * None of these depend on the C locale: "letter" and "space" always mean
  * the ASCII ones, so a roster reads the same on every machine.
  */
+/* wcwidth is X/Open (XSI). */
+#define _XOPEN_SOURCE 700
 #include "text.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
+#include <wchar.h>
 
 /* True for the bytes 0x80..0xBF that continue a UTF-8 sequence. */
 static bool is_continuation(unsigned char c)
@@ -84,6 +90,94 @@ size_t cp_utf8_length(const char *s)
 		if (!is_continuation(*p))
 			count++;
 	return count;
+}
+
+/* A UTF-8 LC_CTYPE for mbrtowc and wcwidth, made once; 0 when the
+ * machine has none. */
+static locale_t utf8_ctype;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void make_utf8_ctype(void)
+{
+	static const char *const names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if ((utf8_ctype = newlocale(LC_CTYPE_MASK, names[i],
+					    (locale_t)0)) != (locale_t)0)
+			return;
+}
+
+/*
+ * Walks s by character under the UTF-8 locale (which the caller has
+ * installed): the columns of the character at s (0..2) into *w; returns
+ * its length in bytes (1 for a malformed byte), 0 at the end.
+ */
+static size_t next_char(const char *s, int *w)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t len;
+
+	if (*s == '\0')
+		return 0;
+	memset(&st, 0, sizeof(st));
+	len = mbrtowc(&wc, s, MB_LEN_MAX, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*w = 1;
+		return 1;
+	}
+	*w = wcwidth(wc);
+	if (*w < 0)
+		*w = 1;
+	return len;
+}
+
+/* Columns of s, or (with fit) the bytes of its start within max columns. */
+static size_t measure(const char *s, size_t max, bool fit)
+{
+	size_t cols = 0, i = 0, len;
+	locale_t previous;
+	int w;
+
+	if (s == NULL)
+		return 0;
+	pthread_once(&utf8_once, make_utf8_ctype);
+	if (utf8_ctype == (locale_t)0) {
+		/* No UTF-8 locale: one column a code point. */
+		for (; s[i]; i++)
+			if (!is_continuation((unsigned char)s[i])) {
+				if (fit && cols == max)
+					break;
+				cols++;
+			}
+		return fit ? i : cols;
+	}
+	previous = uselocale(utf8_ctype);
+	while ((len = next_char(s + i, &w)) != 0) {
+		if (fit && cols + (size_t)w > max)
+			break;
+		cols += (size_t)w;
+		i += len;
+	}
+	uselocale(previous);
+	return fit ? i : cols;
+}
+
+size_t cp_text_width(const char *s)
+{
+	return measure(s, 0, false);
+}
+
+size_t cp_text_fit(const char *s, size_t max)
+{
+	return measure(s, max, true);
+}
+
+size_t cp_text_pad(const char *s, size_t width)
+{
+	size_t w = cp_text_width(s);
+
+	return w < width ? width - w : 0;
 }
 
 static bool is_ascii_alnum(char c)

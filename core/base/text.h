@@ -18,6 +18,27 @@ bool cp_utf8_valid(const char *s, size_t n);
 size_t cp_utf8_length(const char *s);
 
 /*
+ * The columns s takes on a terminal (NULL: 0): libc's wcwidth of each
+ * character under a UTF-8 LC_CTYPE (C.UTF-8), whatever the caller's
+ * locale, so a Chinese or Japanese character counts 2, a combining mark
+ * (an Arabic vowel sign, an accent) 0. A character wcwidth does not know
+ * (a control, an unassigned code point) or a malformed byte counts 1.
+ * Without a UTF-8 locale on the machine, code points are counted.
+ * Thread-safe. Aligned text tables pad with this, never with bytes.
+ */
+size_t cp_text_width(const char *s);
+
+/*
+ * The number of bytes of the longest start of s that takes at most max
+ * columns (cp_text_width), never ending inside a character nor before a
+ * combining mark of the last character taken.
+ */
+size_t cp_text_fit(const char *s, size_t max);
+
+/* The spaces that pad s to width columns (0 when it is that wide). */
+size_t cp_text_pad(const char *s, size_t width);
+
+/*
  * True when s is a deliverable address, the one check every place that
  * takes an address asks: one '@'; before it a dot-atom (RFC 5321/5322:
  * runs of letters, digits and !#$%&'*+-/=?^_`{|}~ joined by single dots,

@@ -223,8 +223,9 @@ int cp_portal_create(struct cp_portal **out, const char *db_path,
 	pthread_cond_init(&p->wake, NULL);
 	if (pthread_create(&p->mailer, NULL, mailer_main, p) != 0) {
 		cp_portal_free(p);
-		return cp_error_set(err, CP_ENOMEM,
-				    "cannot start the portal's mail thread");
+		return cp_error_set(
+		    err, CP_ENOMEM,
+		    N_("cannot start the portal's mail thread"));
 	}
 	p->mailer_started = true;
 	*out = p;

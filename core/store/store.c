@@ -777,15 +777,56 @@ const char *cp_store_migration_sql(int v)
 	return v >= 0 && (size_t)v < NMIGRATIONS ? migrations[v] : NULL;
 }
 
+/*
+ * What an operator can do something about, in words (translated): a full
+ * disk, a database another program holds, a damaged or unwritable file.
+ * NULL for the rest, which only a developer meets.
+ */
+static const char *fail_reason(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return N_("the disk is full");
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return N_("the database is busy: another program holds it; "
+			  "try again in a moment");
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return N_("the database file is damaged: restore it from a "
+			  "backup");
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return N_("the database cannot be written: check the "
+			  "permissions of the file and its folder");
+	case SQLITE_IOERR:
+		return N_("reading or writing the database file failed");
+	case SQLITE_CANTOPEN:
+		return N_("the database file cannot be opened");
+	default:
+		return NULL;
+	}
+}
+
 int cp_store_fail(struct cp_store *s, struct cp_error *err, const char *what)
 {
 	int rc = sqlite3_errcode(s->db);
 	int code = CP_EIO;
+	const char *reason = fail_reason(rc);
 
 	if (rc == SQLITE_CONSTRAINT)
 		code = CP_ECONFLICT;
 	else if (rc == SQLITE_NOMEM)
 		code = CP_ENOMEM;
+	/* What failed and SQLite's text stay English, for a developer. */
+	if (reason)
+		return cp_error_set_at(
+		    err, code, s->path, 0, 0,
+		    /* TRANSLATORS: the first %s is a reason, such as "the
+		     * disk is full"; then, for a developer and in English,
+		     * what carepulse was doing and SQLite's own message. */
+		    N_("%s (%s: %s)"), cp_gettext_error(reason), what,
+		    sqlite3_errmsg(s->db));
 	return cp_error_set_at(err, code, s->path, 0, 0, "%s: %s", what,
 			       sqlite3_errmsg(s->db));
 }
@@ -929,10 +970,10 @@ static int foreign_keys_hold(struct cp_store *s, struct cp_error *err)
 		return rc;
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
-		rc = cp_error_set_at(err, CP_EDATA, s->path, 0, 0,
-				     "table %s refers to a missing row of %s",
-				     sqlite3_column_text(st, 0),
-				     sqlite3_column_text(st, 2));
+		rc = cp_error_set_at(
+		    err, CP_EDATA, s->path, 0, 0,
+		    N_("table %s refers to a missing row of %s"),
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
 	else if (step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot check foreign keys");
 	sqlite3_finalize(st);
@@ -971,7 +1012,9 @@ static int migrate(struct cp_store *s, struct cp_error *err)
 		    (rc = foreign_keys_hold(s, err)) ||
 		    (rc = cp_store_exec(s, sql, err))) {
 			cp_store_rollback(s);
-			cp_error_prefix(err, "migration %d failed", v + 1);
+			cp_error_prefix(
+			    err, cp_gettext_error(N_("migration %d failed")),
+			    v + 1);
 			break;
 		}
 		rc = cp_store_commit(s, err);
@@ -1152,16 +1195,19 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	if (rc == 0 && !(flags & CP_STORE_READONLY)) {
 		if (cp_store_checkpoint(s, OPEN_CHECKPOINT_MS, NULL))
 			s->wal_dirty = 1;
-	} else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
-		rc = cp_error_set_at(
-		    err, CP_EVERSION, path, 0, 0,
-		    "database schema version %d, this "
-		    "carepulse uses %d%s",
-		    cp_store_schema_version(s), CP_SCHEMA_VERSION,
-		    cp_store_schema_version(s) < CP_SCHEMA_VERSION
-			? " (the database is read-only, so "
-			  "it cannot be upgraded)"
-			: "");
+	} else if (rc == 0 && cp_store_schema_version(s) > CP_SCHEMA_VERSION)
+		rc = cp_error_set_at(err, CP_EVERSION, path, 0, 0,
+				     N_("database schema version %d, this "
+					"carepulse uses %d"),
+				     cp_store_schema_version(s),
+				     CP_SCHEMA_VERSION);
+	else if (rc == 0 && cp_store_schema_version(s) != CP_SCHEMA_VERSION)
+		rc = cp_error_set_at(err, CP_EVERSION, path, 0, 0,
+				     N_("database schema version %d, this "
+					"carepulse uses %d (the database is "
+					"read-only, so it cannot be upgraded)"),
+				     cp_store_schema_version(s),
+				     CP_SCHEMA_VERSION);
 	if (rc) {
 		cp_store_close(s);
 		return rc;
@@ -1440,10 +1486,14 @@ int cp_store_check(struct cp_store *s, struct cp_error *err)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(st, 0);
-		if (r == NULL || strcmp(r, "ok") != 0)
+		if (r && strcmp(r, "ok") != 0)
 			rc = cp_error_set_at(err, CP_EFAIL, s->path, 0, 0,
-					     "integrity check: %s",
-					     r ? r : "failed");
+					     /* TRANSLATORS: %s is SQLite's own
+					      * report, in English. */
+					     N_("integrity check: %s"), r);
+		else if (r == NULL)
+			rc = cp_error_set_at(err, CP_EFAIL, s->path, 0, 0,
+					     N_("integrity check: failed"));
 	} else {
 		rc = cp_store_fail(s, err, "integrity check");
 	}

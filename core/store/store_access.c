@@ -59,7 +59,8 @@ int cp_store_viewer_find(struct cp_store *s, const char *email, int64_t *id,
 			break;
 		case SQLITE_DONE:
 			rc = cp_error_set(err, CP_ENOTFOUND,
-					  "no viewer with address '%s'", email);
+					  N_("no viewer with address '%s'"),
+					  email);
 			break;
 		default:
 			rc = cp_store_fail(s, err, "cannot find a viewer");
@@ -119,7 +120,7 @@ int cp_store_viewer_get(struct cp_store *s, int64_t id, char *email,
 		column_copy(st, 1, name, name_n);
 		break;
 	case SQLITE_DONE:
-		rc = cp_error_set(err, CP_ENOTFOUND, "no viewer %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no viewer %lld"),
 				  (long long)id);
 		break;
 	default:
@@ -324,9 +325,10 @@ int cp_store_signin_token_use(struct cp_store *s, const uint8_t hash[32],
 		*viewer = sqlite3_column_int64(st, 0);
 		break;
 	case SQLITE_DONE:
-		rc = cp_error_set(err, CP_ECONFLICT,
-				  "this sign-in link is not valid: it was used "
-				  "already, has expired or was never issued");
+		rc = cp_error_set(
+		    err, CP_ECONFLICT,
+		    N_("this sign-in link is not valid: it was used "
+		       "already, has expired or was never issued"));
 		break;
 	default:
 		rc = cp_store_fail(s, err, "cannot use a sign-in token");
@@ -420,7 +422,7 @@ int cp_store_session_get(struct cp_store *s, const uint8_t hash[32],
 		*last_seen = sqlite3_column_int64(st, 2);
 		break;
 	case SQLITE_DONE:
-		rc = cp_error_set(err, CP_ENOTFOUND, "no such session");
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no such session"));
 		break;
 	default:
 		rc = cp_store_fail(s, err, "cannot read a session");

@@ -122,7 +122,7 @@ int cp_store_action_get(struct cp_store *s, int64_t id, struct cp_action *a,
 	if (step == SQLITE_ROW)
 		read_action(st, a);
 	else if (step == SQLITE_DONE)
-		rc = cp_error_set(err, CP_ENOTFOUND, "no action %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no action %lld"),
 				  (long long)id);
 	else
 		rc = cp_store_fail(s, err, "cannot read the action");
@@ -146,8 +146,8 @@ int cp_store_action_done(struct cp_store *s, int64_t id, int64_t when,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot mark the action done");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ECONFLICT, "action %lld is not open",
-				  (long long)id);
+		rc = cp_error_set(err, CP_ECONFLICT,
+				  N_("action %lld is not open"), (long long)id);
 	sqlite3_finalize(st);
 	return rc;
 }

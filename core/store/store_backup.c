@@ -18,7 +18,7 @@ static int path_with(char *out, size_t n, const char *path, const char *suffix,
 		     struct cp_error *err)
 {
 	if ((size_t)snprintf(out, n, "%s%s", path, suffix) >= n)
-		return cp_error_set(err, CP_EUSAGE, "path too long: '%s'",
+		return cp_error_set(err, CP_EUSAGE, N_("path too long: '%s'"),
 				    path);
 	return 0;
 }
@@ -52,7 +52,7 @@ static int sync_file(const char *path, struct cp_error *err)
 
 	if (fd < 0 || fsync(fd) != 0)
 		rc = cp_error_set_at(err, CP_EIO, path, 0, 0,
-				     "cannot write the copy: %s",
+				     N_("cannot write the copy: %s"),
 				     strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -78,7 +78,7 @@ static int copy_into(sqlite3 *src, const char *src_path, const char *tmp,
 				SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		rc = cp_error_set_at(
-		    err, CP_EIO, tmp, 0, 0, "cannot create the copy: %s",
+		    err, CP_EIO, tmp, 0, 0, N_("cannot create the copy: %s"),
 		    dst ? sqlite3_errmsg(dst) : "out of memory");
 		goto done;
 	}
@@ -86,7 +86,7 @@ static int copy_into(sqlite3 *src, const char *src_path, const char *tmp,
 	b = sqlite3_backup_init(dst, "main", src, "main");
 	if (b == NULL) {
 		rc = cp_error_set_at(err, CP_EIO, tmp, 0, 0,
-				     "cannot start the copy: %s",
+				     N_("cannot start the copy: %s"),
 				     sqlite3_errmsg(dst));
 		goto done;
 	}
@@ -101,20 +101,20 @@ static int copy_into(sqlite3 *src, const char *src_path, const char *tmp,
 	if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
 		rc = cp_error_set_at(
 		    err, step == SQLITE_NOMEM ? CP_ENOMEM : CP_EIO, src_path, 0,
-		    0, "cannot copy: %s", sqlite3_errmsg(dst));
+		    0, N_("cannot copy: %s"), sqlite3_errmsg(dst));
 	/* One self-contained file: no log beside it, so it can be read,
 	 * copied or opened read-only as it is (carepulse makes it WAL
 	 * again when it opens it to write). */
 	if (rc == 0 && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL,
 				    NULL, NULL) != SQLITE_OK)
 		rc = cp_error_set_at(err, CP_EIO, tmp, 0, 0,
-				     "cannot finish the copy: %s",
+				     N_("cannot finish the copy: %s"),
 				     sqlite3_errmsg(dst));
 done:
 	/* Closing the last connection checkpoints the copy's log into it. */
 	if (dst && sqlite3_close(dst) != SQLITE_OK && rc == 0)
 		rc = cp_error_set_at(err, CP_EIO, tmp, 0, 0,
-				     "cannot finish the copy");
+				     N_("cannot finish the copy"));
 	if (rc == 0)
 		rc = sync_file(tmp, err);
 	if (rc)
@@ -136,7 +136,7 @@ static int put_in_place(const char *tmp, const char *path, struct cp_error *err)
 		unlink(side);
 	if (rc == 0 && rename(tmp, path) != 0)
 		rc = cp_error_set_at(err, CP_EIO, path, 0, 0,
-				     "cannot put the copy in place: %s",
+				     N_("cannot put the copy in place: %s"),
 				     strerror(errno));
 	if (rc)
 		unlink(tmp);
@@ -153,8 +153,8 @@ int cp_store_backup(struct cp_store *s, const char *path, struct cp_error *err)
 
 	if (stat(path, &sb) == 0)
 		return cp_error_set_at(err, CP_ECONFLICT, path, 0, 0,
-				       "the file exists already: choose a "
-				       "new name");
+				       N_("the file exists already: choose a "
+					  "new name"));
 	if (s->in_tx)
 		return cp_error_set(err, CP_EFAIL,
 				    "a backup is made outside a transaction");
@@ -175,9 +175,10 @@ int cp_store_copy_file(const char *from, const char *to, struct cp_error *err)
 			    NULL) != SQLITE_OK ||
 	    sqlite3_exec(src, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
 			 NULL) != SQLITE_OK)
-		rc = cp_error_set_at(
-		    err, CP_EDATA, from, 0, 0, "not a carepulse database: %s",
-		    src ? sqlite3_errmsg(src) : "out of memory");
+		rc = cp_error_set_at(err, CP_EDATA, from, 0, 0,
+				     N_("not a carepulse database: %s"),
+				     src ? sqlite3_errmsg(src)
+					 : "out of memory");
 	if (rc == 0)
 		rc = copy_into(src, from, to, err);
 	sqlite3_close(src);

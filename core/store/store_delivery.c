@@ -341,7 +341,7 @@ static int update(struct cp_store *s, enum cp_stmt slot, const char *sql,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot update an invitation");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ENOTFOUND, "no invitation %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no invitation %lld"),
 				  (long long)id);
 	sqlite3_reset(st);
 	return rc;

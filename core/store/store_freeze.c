@@ -131,8 +131,8 @@ int cp_store_wave_freeze(struct cp_store *s, int64_t wave, int threshold,
 		rc = cp_store_fail(s, err, "cannot freeze a wave");
 	else if (sqlite3_changes(s->db) == 0)
 		rc = cp_error_set(err, CP_ECONFLICT,
-				  "wave %lld is frozen already: its results "
-				  "were decided when it closed",
+				  N_("wave %lld is frozen already: its results "
+				     "were decided when it closed"),
 				  (long long)wave);
 	sqlite3_finalize(st);
 	if (rc)

@@ -209,8 +209,8 @@ static int take_out(struct cp_store *s, sqlite3_stmt *st,
 
 	if (sv == NULL || answers == NULL || len != sv->nitems)
 		return cp_error_set(err, CP_EFAIL,
-				    "an imported response does not fit its "
-				    "wave's survey");
+				    N_("an imported response does not fit its "
+				       "wave's survey"));
 	for (size_t i = 0; i < len; i++) {
 		int v;
 		if (cp_answer_from_char(&sv->items[i], answers[i], &v) != 1)

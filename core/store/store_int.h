@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "i18n.h"
 #include "store.h"
 
 /* Statements prepared once per connection, for the hot paths. */

@@ -135,10 +135,11 @@ int cp_store_series_get(struct cp_store *s, int64_t id, struct cp_series *out,
 		fill_series(st, out, NULL);
 		break;
 	case SQLITE_DONE:
-		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "no series %lld: see 'carepulse wave series "
-				  "list'",
-				  (long long)id);
+		rc = cp_error_set(
+		    err, CP_ENOTFOUND,
+		    N_("no series %lld: see 'carepulse wave series "
+		       "list'"),
+		    (long long)id);
 		break;
 	default:
 		rc = cp_store_fail(s, err, "cannot read a series");
@@ -162,7 +163,7 @@ int cp_store_series_set_state(struct cp_store *s, int64_t id,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot change a series");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ENOTFOUND, "no series %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no series %lld"),
 				  (long long)id);
 	sqlite3_finalize(st);
 	return rc;
@@ -223,7 +224,7 @@ int cp_store_wave_set_channel(struct cp_store *s, int64_t wave,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot change the wave's channel");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ENOTFOUND, "no wave %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no wave %lld"),
 				  (long long)wave);
 	sqlite3_finalize(st);
 	return rc;

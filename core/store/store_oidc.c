@@ -31,10 +31,14 @@ int cp_store_oidc_pending_add(struct cp_store *s, const uint8_t state_hash[32],
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= max_pending) {
 		sqlite3_finalize(st);
-		return cp_error_set(err, CP_ECONFLICT,
-				    "%lld sign-ins are in progress already: "
-				    "try again in a few minutes",
-				    (long long)max_pending);
+		return cp_error_set(
+		    err, CP_ECONFLICT,
+		    cp_ngettext_error("%lld sign-in is in progress already: "
+				      "try again in a few minutes",
+				      "%lld sign-ins are in progress already: "
+				      "try again in a few minutes",
+				      (unsigned long)max_pending),
+		    (long long)max_pending);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)

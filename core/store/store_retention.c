@@ -219,7 +219,7 @@ int cp_store_member_forget(struct cp_store *s, const char *email, int64_t now,
 			       "cannot find a member", err);
 	if (rc == 0 && !found)
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "no member has the address '%s'", email);
+				  N_("no member has the address '%s'"), email);
 	/*
 	 * The links not yet used in waves still running go: nothing more is
 	 * sent to the address, and nobody can answer in the person's name.

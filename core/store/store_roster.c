@@ -81,8 +81,8 @@ int cp_store_team_find(struct cp_store *s, const char *name, int64_t *id,
 		rc = 0;
 		break;
 	case SQLITE_DONE:
-		rc =
-		    cp_error_set(err, CP_ENOTFOUND, "no team named '%s'", name);
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no team named '%s'"),
+				  name);
 		break;
 	default:
 		rc = cp_store_fail(s, err, "cannot find a team");
@@ -355,7 +355,7 @@ int cp_store_team_about(struct cp_store *s, int64_t team_id, char **team,
 			 : 0;
 		break;
 	case SQLITE_DONE:
-		rc = cp_error_set(err, CP_ENOTFOUND, "no team %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no team %lld"),
 				  (long long)team_id);
 		break;
 	default:

@@ -144,11 +144,11 @@ int cp_store_survey_text(struct cp_store *s, const char *survey_id,
 		break;
 	case SQLITE_DONE:
 		rc = ref_in ? cp_error_set(err, CP_ENOTFOUND,
-					   "no survey with reference %lld",
+					   N_("no survey with reference %lld"),
 					   (long long)ref_in)
 			    : cp_error_set(err, CP_ENOTFOUND,
-					   "no survey '%s': see 'carepulse "
-					   "survey list'",
+					   N_("no survey '%s': see 'carepulse "
+					      "survey list'"),
 					   survey_id);
 		break;
 	default:

@@ -108,7 +108,7 @@ int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 		break;
 	case SQLITE_DONE:
 		rc = cp_error_set(err, CP_ENOTFOUND,
-				  "no wave %lld: see 'carepulse wave list'",
+				  N_("no wave %lld: see 'carepulse wave list'"),
 				  (long long)id);
 		break;
 	default:
@@ -191,7 +191,7 @@ int cp_store_wave_set_status(struct cp_store *s, int64_t id,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot update a wave");
 	else if (sqlite3_changes(s->db) == 0)
-		rc = cp_error_set(err, CP_ENOTFOUND, "no wave %lld",
+		rc = cp_error_set(err, CP_ENOTFOUND, N_("no wave %lld"),
 				  (long long)id);
 	sqlite3_finalize(st);
 	/* A closed wave is frozen: its place in the order of closing is
@@ -275,7 +275,8 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 		return cp_store_fail(s, err, "cannot look up an invitation");
 	}
 	sqlite3_reset(st);
-	return cp_error_set(err, CP_ENOTFOUND, "no invitation for this link");
+	return cp_error_set(err, CP_ENOTFOUND,
+			    N_("no invitation for this link"));
 }
 
 /* Marks answered the row of id, and of the token's hash when hash is
@@ -304,7 +305,7 @@ static int mark_answered(struct cp_store *s, int64_t id, const uint8_t *hash,
 		return cp_store_fail(s, err, "cannot mark an invitation");
 	if (sqlite3_changes(s->db) == 0)
 		return cp_error_set(err, CP_ECONFLICT,
-				    "this link has already been used");
+				    N_("this link has already been used"));
 	return 0;
 }
 
@@ -763,17 +764,19 @@ int cp_store_response_add(struct cp_store *s, const struct cp_response *r,
 			       ? &survey->items[i]
 			       : cp_survey_item(survey, r->answers[i].item_id);
 		if (items[i] == NULL)
-			rc = cp_error_set(err, CP_EDATA,
-					  "'%s' is not an item of survey '%s'",
-					  r->answers[i].item_id, survey->id);
+			rc = cp_error_set(
+			    err, CP_EDATA,
+			    N_("'%s' is not an item of survey '%s'"),
+			    r->answers[i].item_id, survey->id);
 		else if (!cp_answer_valid(items[i], r->answers[i].value))
-			rc = cp_error_set(err, CP_EDATA,
-					  "%s: %d is not an answer this item "
-					  "takes",
-					  r->answers[i].item_id,
-					  r->answers[i].value);
+			rc = cp_error_set(
+			    err, CP_EDATA,
+			    N_("%s: %d is not an answer this item "
+			       "takes"),
+			    r->answers[i].item_id, r->answers[i].value);
 		else if (text[at = (size_t)(items[i] - survey->items)] != '0')
-			rc = cp_error_set(err, CP_EDATA, "%s: answered twice",
+			rc = cp_error_set(err, CP_EDATA,
+					  N_("%s: answered twice"),
 					  r->answers[i].item_id);
 		else
 			text[at] =
@@ -809,9 +812,10 @@ int cp_store_bulk_response(struct cp_store *s, const struct cp_response *r,
 	for (size_t i = 0; i < r->nanswers && rc == 0; i++)
 		if ((items[i] =
 			 cp_survey_item(survey, r->answers[i].item_id)) == NULL)
-			rc = cp_error_set(err, CP_EDATA,
-					  "'%s' is not an item of survey '%s'",
-					  r->answers[i].item_id, survey->id);
+			rc = cp_error_set(
+			    err, CP_EDATA,
+			    N_("'%s' is not an item of survey '%s'"),
+			    r->answers[i].item_id, survey->id);
 	if (rc == 0)
 		rc = bulk_aggregates(s, r, survey, items, err);
 	if (items != stack_items)

@@ -84,9 +84,12 @@ LC_ALL=cy_GB.UTF-8 expect_exit 0 wave show 1
 expect_in out "ton 1"
 expect_in out "  caewyd       "
 expect_in out "  atebwyd      0 o 5"
+# Its labels' column is as wide as the widest label in the language
+# ("قيد الإرسال", indented two more, here; e2e/i18n_columns checks the
+# alignment in terminal columns).
 LC_ALL=ar_EG.UTF-8 expect_exit 0 wave show 1
-expect_in out "  الدعوات      5"
-expect_in out "  التالية      لا شيء: جولة لمرة واحدة"
+expect_in out "  الدعوات       5"
+expect_in out "  التالية       لا شيء: جولة لمرة واحدة"
 expect_exit 0 wave show 1
 expect_in out "  answered     0 of 5"
 LC_ALL=es_ES.UTF-8 expect_exit 0 survey show compassionate-pulse
@@ -129,6 +132,27 @@ expect_in err "bad.csv: 2؛ لم يُستورد شيء"
 expect_exit 65 import 2 "$T/bad.csv"
 expect_in err "bad.csv:2: team 'Nowhere' does not exist"
 expect_in err "carepulse: 2 problems in $T/bad.csv: nothing was imported"
+
+# Errors of the database (core/store: "no wave"), of backup and of the
+# reports (reports/: an open wave; reports/pdf.c: cannot write), in Spanish.
+LC_ALL=es_ES.UTF-8 expect_exit 65 wave show 99
+expect_in err "no existe la oleada 99: vea 'carepulse wave list'"
+LC_ALL=es_ES.UTF-8 expect_exit 65 backup "$T/copy.db"
+expect_in err "$T/copy.db.key: el archivo ya existe: elija un nombre nuevo"
+LC_ALL=es_ES.UTF-8 expect_exit 65 report team --wave 2 --team "Ward 7" \
+	-o "$T/open.pdf"
+expect_in err "la oleada 2 está abierta: las puntuaciones solo se muestran cuando una oleada se cierra"
+[ -e "$T/open.pdf" ] && fail "a report of an open wave was written"
+LC_ALL=es_ES.UTF-8 expect_exit 74 report team --wave 1 --team "Ward 7" \
+	-o "$T/none/r.pdf"
+expect_in err "no se puede escribir '$T/none/r.pdf': no existe la carpeta '$T/none'"
+# The PDF writer's own (reports/pdf.c): the output is a folder.
+mkdir "$T/folder.pdf"
+LC_ALL=es_ES.UTF-8 expect_exit 74 report team --wave 1 --team "Ward 7" \
+	-o "$T/folder.pdf"
+expect_in err "no se puede escribir '$T/folder.pdf': "
+expect_exit 74 report team --wave 1 --team "Ward 7" -o "$T/folder.pdf"
+expect_in err "cannot write '$T/folder.pdf': "
 
 # The reports' "wrote" lines in the operator's language, whatever the
 # report's own (the setting "language", English here).
@@ -183,3 +207,14 @@ LANGUAGE=es LC_ALL=es_ES.UTF-8 expect_exit 64 serve --listen 127.0.0.1:0
 expect_in err "inicio de sesión único: no hay secreto de cliente de OpenID Connect: configure CAREPULSE_OIDC_CLIENT_SECRET u oidc.client_secret_file"
 expect_exit 64 serve --listen 127.0.0.1:0
 expect_in err "single sign-on: no OpenID Connect client secret"
+
+# The commands' own errors: a secret asked for (Polish) and a missing key
+# whose invitations depend on it, with its plural (Arabic, then English).
+LC_ALL=pl_PL.UTF-8 expect_exit 64 config get oidc.client_secret
+expect_in err "'oidc.client_secret' to sekret i nigdy nie jest wyświetlany"
+mv "$CAREPULSE_DB.key" "$T/kept.key"
+LC_ALL=ar_EG.UTF-8 expect_exit 65 init
+expect_in err "مفتاح التثبيت مفقود، وفي قاعدة البيانات هذه 10 دعوات صُنعت روابطها به"
+expect_exit 65 init
+expect_in err "this database has 10 invitations whose links were made with it"
+mv "$T/kept.key" "$CAREPULSE_DB.key"

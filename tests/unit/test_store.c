@@ -331,6 +331,28 @@ static void test_readonly_cannot_write(void **state)
 			 CP_ENOTFOUND);
 }
 
+/* A full disk (here a page cap) says so in words, before the developer's
+ * part: what failed and SQLite's own text. */
+static void test_full_disk_in_words(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_error err;
+	char name[64];
+	int64_t id;
+	int created, rc = 0;
+
+	/* No more pages than it has (SQLite keeps the current size). */
+	assert_int_equal(
+	    cp_store_exec(f->fx.s, "PRAGMA max_page_count = 1;", &err), 0);
+	for (int i = 0; i < 10000 && rc == 0; i++) {
+		snprintf(name, sizeof(name), "Team %d of a full disk", i);
+		rc = cp_store_team_ensure(f->fx.s, name, &id, &created, &err);
+	}
+	assert_int_equal(rc, CP_EIO);
+	assert_non_null(strstr(err.message, "the disk is full ("));
+	assert_non_null(strstr(err.message, "full)"));
+}
+
 /* ---- transactions ---- */
 
 static void test_rollback_leaves_nothing(void **state)
@@ -1140,6 +1162,8 @@ int main(void)
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_readonly_cannot_write,
 					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_full_disk_in_words, make_store,
+					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_close_rolls_back, make_store,

@@ -87,6 +87,53 @@ static void test_utf8_length(void **state)
 	assert_int_equal(cp_utf8_length("\xF0\x9F\x98\x80!"), 2);
 }
 
+/* Display columns (wcwidth under UTF-8), whatever the caller's locale. */
+static void test_text_width(void **state)
+{
+	(void)state;
+	assert_int_equal(cp_text_width(NULL), 0);
+	assert_int_equal(cp_text_width(""), 0);
+	assert_int_equal(cp_text_width("Ward 4"), 6);
+	assert_int_equal(cp_text_width("Zoë Łódź"), 8);
+	/* CJK: two columns each ("Nursing" in Chinese, Japanese katakana). */
+	assert_int_equal(cp_text_width("护理部"), 6);
+	assert_int_equal(cp_text_width("ナース"), 6);
+	assert_int_equal(cp_text_width("간호팀 A"), 8);
+	/* e + a combining acute: one column, two code points. */
+	assert_int_equal(cp_utf8_length("e\xCC\x81"), 2);
+	assert_int_equal(cp_text_width("e\xCC\x81"), 1);
+	/* Arabic: letters one column, a vowel sign (damma, U+064F) none;
+	 * "تُفتح" is five code points but four columns. */
+	assert_int_equal(cp_text_width("فريق التمريض"), 12);
+	assert_int_equal(cp_utf8_length("تُفتح"), 5);
+	assert_int_equal(cp_text_width("تُفتح"), 4);
+	/* Malformed bytes and controls count one column each. */
+	assert_int_equal(cp_text_width("a\xFF"
+				       "b"),
+			 3);
+	assert_int_equal(cp_text_width("a\tb"), 3);
+	/* Padding. */
+	assert_int_equal(cp_text_pad("护理部", 10), 4);
+	assert_int_equal(cp_text_pad("تُفتح", 6), 2);
+	assert_int_equal(cp_text_pad("long text", 4), 0);
+}
+
+/* The start of a text within some columns: never half a wide character,
+ * never a base letter without its combining mark. */
+static void test_text_fit(void **state)
+{
+	(void)state;
+	assert_int_equal(cp_text_fit("abcdef", 3), 3);
+	assert_int_equal(cp_text_fit("ab", 5), 2);
+	assert_int_equal(cp_text_fit(NULL, 5), 0);
+	/* 护 is three bytes and two columns: 3 columns take one of them. */
+	assert_int_equal(cp_text_fit("护理部", 3), 3);
+	assert_int_equal(cp_text_fit("护理部", 4), 6);
+	/* The damma goes with its letter. */
+	assert_int_equal(cp_text_fit("تُفتح", 1), 4);
+	assert_int_equal(cp_text_fit("e\xCC\x81x", 1), 3);
+}
+
 static void test_email_valid(void **state)
 {
 	(void)state;
@@ -354,6 +401,8 @@ int main(void)
 	    cmocka_unit_test(test_utf8_rejects_surrogates_and_range),
 	    cmocka_unit_test(test_utf8_rejects_broken_sequences),
 	    cmocka_unit_test(test_utf8_length),
+	    cmocka_unit_test(test_text_width),
+	    cmocka_unit_test(test_text_fit),
 	    cmocka_unit_test(test_email_valid),
 	    cmocka_unit_test(test_email_invalid),
 	    cmocka_unit_test(test_email_length_limit),
