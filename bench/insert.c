@@ -10,6 +10,13 @@
  * synchronous FULL, one transaction. The best raw way: every row built
  * and sorted by its key in memory, then inserted in key order.
  *
+ * The tables are carepulse's own, not a copy of its DDL: DB starts as a
+ * copy of --schema-from, a database `carepulse init` made (its tables,
+ * indexes and triggers, the built-in surveys), so a schema change cannot
+ * leave the limit writing other tables. The teams and waves it needs
+ * are inserted as plain rows (a team per name met, a wave per file, on
+ * the survey compassionate-pulse, open).
+ *
  *   --mode prepared   one prepared INSERT per row
  *   --mode multirow   multi-row INSERT statements for the responses
  *   --per-file        commit after each file (one durable transaction each)
@@ -20,7 +27,9 @@
  *                     item, value) with a covering index: the input of
  *                     bench_groupby
  *
- * usage: bench_insert [--mode M] [--per-file] [--normalised | --flat]
+ * usage: bench_insert [--mode M] [--per-file] [--no-fk]
+ *        --schema-from CAREPULSE.db DB WAVE.csv...
+ *        bench_insert [--mode M] [--per-file] --normalised | --flat
  *        [--no-fk] DB WAVE.csv...
  * (file i is wave i). Prints answers=N insert_s=T rows_per_s=R; insert_s
  * is everything but reading the files (parsing, counting, sorting,
@@ -324,64 +333,44 @@ static double now(void)
 
 /* ---- carepulse's present tables (schema 16) ---- */
 
-static const char slot_schema[] =
-    "PRAGMA journal_mode = WAL;"
-    "PRAGMA synchronous = FULL;"
-    "PRAGMA cache_size = -524288;"
-    "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
-    "CREATE TABLE wave (id INTEGER PRIMARY KEY);"
-    "CREATE TABLE import ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  digest BLOB NOT NULL,"
-    "  responses INTEGER NOT NULL,"
-    "  imported_at INTEGER NOT NULL);"
-    "CREATE INDEX import_digest ON import(digest);"
-    "CREATE TABLE response_slot ("
-    "  id BLOB NOT NULL,"
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),"
-    "  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),"
-    "  answers TEXT NOT NULL,"
-    "  import_id INTEGER REFERENCES import(id),"
-    "  PRIMARY KEY (wave_id, team_id, self, id)"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX response_slot_import ON response_slot(import_id)"
-    "  WHERE import_id IS NOT NULL;"
-    "CREATE TABLE comment_group ("
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL,"
-    "  import_id INTEGER NOT NULL DEFAULT 0,"
-    "  comments TEXT NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self, import_id)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_group ("
-    "  wave_id INTEGER NOT NULL REFERENCES wave(id),"
-    "  team_id INTEGER NOT NULL REFERENCES team(id),"
-    "  self INTEGER NOT NULL,"
-    "  responses INTEGER NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_item ("
-    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
-    "  self INTEGER NOT NULL, item_id TEXT NOT NULL,"
-    "  c1 INTEGER NOT NULL DEFAULT 0, c2 INTEGER NOT NULL DEFAULT 0,"
-    "  c3 INTEGER NOT NULL DEFAULT 0, c4 INTEGER NOT NULL DEFAULT 0,"
-    "  c5 INTEGER NOT NULL DEFAULT 0, c0 INTEGER NOT NULL DEFAULT 0,"
-    "  c6 INTEGER NOT NULL DEFAULT 0, c7 INTEGER NOT NULL DEFAULT 0,"
-    "  c8 INTEGER NOT NULL DEFAULT 0, c9 INTEGER NOT NULL DEFAULT 0,"
-    "  c10 INTEGER NOT NULL DEFAULT 0,"
-    "  declined INTEGER NOT NULL DEFAULT 0,"
-    "  PRIMARY KEY (wave_id, team_id, self, item_id)"
-    ") WITHOUT ROWID;"
-    "CREATE TABLE agg_dim ("
-    "  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,"
-    "  self INTEGER NOT NULL, dimension TEXT NOT NULL,"
-    "  n INTEGER NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,"
-    "  PRIMARY KEY (wave_id, team_id, self, dimension)"
-    ") WITHOUT ROWID;";
+static void sdie(sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "bench_insert: %s: %s\n", what, sqlite3_errmsg(db));
+	exit(1);
+}
+
+/* The survey the waves are made on (the data's: bench/run's SURVEY). */
+#define SURVEY "compassionate-pulse"
+
+/* DB made afresh as a copy of the carepulse database at from (SQLite's
+ * backup: its schema, whatever its journal mode), then opened as the
+ * bulk load's connection. */
+static sqlite3 *open_copy(const char *from, const char *path)
+{
+	sqlite3 *src = NULL, *db = NULL;
+	sqlite3_backup *bk;
+	char aside[4096];
+
+	remove(path);
+	snprintf(aside, sizeof(aside), "%s-wal", path);
+	remove(aside);
+	snprintf(aside, sizeof(aside), "%s-shm", path);
+	remove(aside);
+	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		sdie(src, from);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		sdie(db, path);
+	bk = sqlite3_backup_init(db, "main", src, "main");
+	if (bk == NULL)
+		sdie(db, "backup");
+	if (sqlite3_backup_step(bk, -1) != SQLITE_DONE)
+		sdie(db, from);
+	if (sqlite3_backup_finish(bk) != SQLITE_OK)
+		sdie(db, "backup");
+	sqlite3_close(src);
+	return db;
+}
 
 #define MAX_ITEMS 32
 
@@ -402,12 +391,6 @@ struct slots {
 	const char *question;
 	long long answers;
 };
-
-static void sdie(sqlite3 *db, const char *what)
-{
-	fprintf(stderr, "bench_insert: %s: %s\n", what, sqlite3_errmsg(db));
-	exit(1);
-}
 
 static int slot_order(const void *a, const void *b)
 {
@@ -450,13 +433,97 @@ static int str_order(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A totals row: agg_item's (name, counts 1-5), agg_dim's (name, n, sum,
+ * sumsq) or agg_group's (n). */
+struct trow {
+	int64_t wave, team, v[5];
+	const char *name;
+	double sum, sumsq;
+};
+
+enum {
+	T_ITEM,
+	T_DIM,
+	T_GROUP
+};
+
+static const char *const t_head[] = {
+    ("INSERT INTO agg_item(wave_id, team_id, self, item_id, c1, c2, c3, c4,"
+     " c5) VALUES "),
+    "INSERT INTO agg_dim VALUES ", "INSERT INTO agg_group VALUES "};
+static const char *const t_row[] = {"(?, ?, 0, ?, ?, ?, ?, ?, ?)",
+				    "(?, ?, 0, ?, ?, ?, ?)", "(?, ?, 0, ?)"};
+
+/* One table's totals rows, written as they come (prepared) or BATCH to
+ * a statement (multirow, as carepulse writes them). */
+struct totals {
+	sqlite3 *db;
+	int kind;
+	sqlite3_stmt *one, *many;
+	struct trow rows[BATCH];
+	int n;
+};
+
+static sqlite3_stmt *t_prepare(sqlite3 *db, int kind, int n)
+{
+	char sql[8192];
+	size_t len = (size_t)snprintf(sql, sizeof(sql), "%s", t_head[kind]);
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
+					i ? "," : "", t_row[kind]);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		sdie(db, "prepare");
+	return st;
+}
+
+/* Writes t's pending rows, with one statement when they are BATCH. */
+static void t_flush(struct totals *t)
+{
+	sqlite3_stmt *st = t->n == BATCH ? t->many : t->one;
+
+	for (int i = 0; i < t->n;) {
+		int p = 1;
+		do {
+			const struct trow *r = &t->rows[i++];
+			sqlite3_bind_int64(st, p++, r->wave);
+			sqlite3_bind_int64(st, p++, r->team);
+			if (t->kind != T_GROUP)
+				sqlite3_bind_text(st, p++, r->name, -1,
+						  SQLITE_STATIC);
+			if (t->kind == T_ITEM)
+				for (int v = 0; v < 5; v++)
+					sqlite3_bind_int64(st, p++, r->v[v]);
+			else
+				sqlite3_bind_int64(st, p++, r->v[0]);
+			if (t->kind == T_DIM) {
+				sqlite3_bind_double(st, p++, r->sum);
+				sqlite3_bind_double(st, p++, r->sumsq);
+			}
+		} while (st == t->many && i < t->n);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			sdie(t->db, "insert");
+		sqlite3_reset(st);
+	}
+	t->n = 0;
+}
+
+static void t_add(struct totals *t, const struct trow *r)
+{
+	t->rows[t->n++] = *r;
+	if (t->n == BATCH || t->many == NULL)
+		t_flush(t);
+}
+
 /* Writes rows[first..end) (one or more groups, sorted) and their groups'
  * totals and comment lists; multirow: statements of up to BATCH rows. */
 static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 			const int64_t *import_of)
 {
 	sqlite3 *db = S->db;
-	sqlite3_stmt *one, *many = NULL, *grp, *item, *dim, *com;
+	sqlite3_stmt *one, *many = NULL, *com;
+	static struct totals T[3];
 	char sql[8192];
 	size_t len;
 
@@ -511,22 +578,20 @@ static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 	sqlite3_finalize(one);
 	sqlite3_finalize(many);
 	/* The totals of each group, counted here, in key order per table:
-	 * comment lists, agg_item, agg_dim, agg_group (as carepulse). */
+	 * comment lists, agg_item, agg_dim, agg_group (as carepulse; with
+	 * --mode multirow, BATCH rows a statement as carepulse does). */
 	if (sqlite3_prepare_v2(
 		db, "INSERT INTO comment_group VALUES (?, ?, 0, ?, ?)", -1,
-		&com, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO agg_item(wave_id, team_id, self,"
-			       " item_id, c1, c2, c3, c4, c5)"
-			       " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
-			       -1, &item, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
-		db, "INSERT INTO agg_dim VALUES (?, ?, 0, ?, ?, ?, ?)", -1,
-		&dim, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO agg_group VALUES (?, ?, 0, ?)",
-			       -1, &grp, NULL) != SQLITE_OK)
+		&com, NULL) != SQLITE_OK)
 		sdie(db, "prepare");
-	for (int pass = 0; pass < 4; pass++)
+	for (int k = T_ITEM; k <= T_GROUP; k++) {
+		T[k].db = db;
+		T[k].kind = k;
+		T[k].n = 0;
+		T[k].one = t_prepare(db, k, 1);
+		T[k].many = multirow ? t_prepare(db, k, BATCH) : NULL;
+	}
+	for (int pass = 0; pass < 4; pass++) {
 		for (size_t g = first; g < end;) {
 			size_t e = g;
 			int64_t counts[MAX_ITEMS][6] = {{0}};
@@ -585,66 +650,78 @@ static void write_slots(struct slots *S, size_t first, size_t end, int multirow,
 				sqlite3_reset(com);
 			}
 			for (size_t k = 0; pass == 1 && k < S->nitems; k++) {
-				sqlite3_bind_int64(item, 1, S->rows[g].wave);
-				sqlite3_bind_int64(item, 2, S->rows[g].team);
-				sqlite3_bind_text(item, 3, S->items[k], -1,
-						  SQLITE_STATIC);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .name = S->items[k]};
 				for (int v = 1; v <= 5; v++)
-					sqlite3_bind_int64(item, 3 + v,
-							   counts[k][v]);
-				if (sqlite3_step(item) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(item);
+					t.v[v - 1] = counts[k][v];
+				t_add(&T[T_ITEM], &t);
 			}
 			for (size_t k = 0; pass == 2 && k < S->nitems; k++) {
-				sqlite3_bind_int64(dim, 1, S->rows[g].wave);
-				sqlite3_bind_int64(dim, 2, S->rows[g].team);
-				sqlite3_bind_text(dim, 3, S->dims[k], -1,
-						  SQLITE_STATIC);
-				sqlite3_bind_int64(dim, 4, (int64_t)(e - g));
-				sqlite3_bind_double(dim, 5, sum[k]);
-				sqlite3_bind_double(dim, 6, sumsq[k]);
-				if (sqlite3_step(dim) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(dim);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .name = S->dims[k],
+						 .v = {(int64_t)(e - g)},
+						 .sum = sum[k],
+						 .sumsq = sumsq[k]};
+				t_add(&T[T_DIM], &t);
 			}
 			if (pass == 3) {
-				sqlite3_bind_int64(grp, 1, S->rows[g].wave);
-				sqlite3_bind_int64(grp, 2, S->rows[g].team);
-				sqlite3_bind_int64(grp, 3, (int64_t)(e - g));
-				if (sqlite3_step(grp) != SQLITE_DONE)
-					sdie(db, "insert");
-				sqlite3_reset(grp);
+				struct trow t = {.wave = S->rows[g].wave,
+						 .team = S->rows[g].team,
+						 .v = {(int64_t)(e - g)}};
+				t_add(&T[T_GROUP], &t);
 			}
 			g = e;
 		}
+		if (pass > 0)
+			t_flush(&T[pass - 1]);
+	}
 	sqlite3_finalize(com);
-	sqlite3_finalize(item);
-	sqlite3_finalize(dim);
-	sqlite3_finalize(grp);
+	for (int k = T_ITEM; k <= T_GROUP; k++) {
+		sqlite3_finalize(T[k].one);
+		sqlite3_finalize(T[k].many);
+	}
 }
 
-static int slots_main(const char *path, char **files, int nfiles, int multirow,
-		      int per_file, int fk)
+static int slots_main(const char *from, const char *path, char **files,
+		      int nfiles, int multirow, int per_file, int fk)
 {
 	static struct slots S;
 	struct loader teams = {0};
 	int64_t *import_of = calloc((size_t)nfiles + 2, sizeof(int64_t));
 	char **bufs = calloc((size_t)nfiles + 1, sizeof(*bufs));
-	sqlite3_stmt *imp;
+	sqlite3_stmt *imp, *wave_ins;
+	int64_t survey = 0;
 	size_t done = 0;
 	double t0, t1;
 
 	if (import_of == NULL || bufs == NULL)
 		return 70;
-	remove(path);
-	if (sqlite3_open(path, &S.db) != SQLITE_OK)
-		sdie(S.db, path);
-	if (sqlite3_exec(S.db, slot_schema, NULL, NULL, NULL) != SQLITE_OK)
-		sdie(S.db, "schema");
+	S.db = open_copy(from, path);
+	if (sqlite3_exec(S.db,
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA synchronous = FULL;"
+			 "PRAGMA cache_size = -524288;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		sdie(S.db, "pragmas");
 	if (fk)
 		sqlite3_exec(S.db, "PRAGMA foreign_keys = ON", NULL, NULL,
 			     NULL);
+	teams.db = S.db;
+	wave_ins =
+	    prepare(&teams, "SELECT id FROM survey WHERE survey_id = '" SURVEY
+			    "' ORDER BY id DESC LIMIT 1");
+	if (sqlite3_step(wave_ins) == SQLITE_ROW)
+		survey = sqlite3_column_int64(wave_ins, 0);
+	sqlite3_finalize(wave_ins);
+	if (survey == 0) {
+		fprintf(stderr,
+			"bench_insert: %s: no survey " SURVEY
+			" (not a database `carepulse init` made?)\n",
+			from);
+		return 66;
+	}
 	cp_rng_seed(&teams.rng, 7);
 	for (int f = 0; f < nfiles; f++) {
 		size_t len;
@@ -654,20 +731,26 @@ static int slots_main(const char *path, char **files, int nfiles, int multirow,
 		}
 	}
 	t0 = now();
-	teams.db = S.db;
-	sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	teams.team_ins = prepare(&teams, "INSERT INTO team VALUES (?, ?)");
+	if (sqlite3_exec(S.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		sdie(S.db, "begin");
+	teams.team_ins =
+	    prepare(&teams, "INSERT INTO team(id, name, created_at)"
+			    " VALUES (?, ?, 0)");
+	wave_ins = prepare(&teams, "INSERT INTO wave(id, survey_ref, status,"
+				   " opens_at, channel, created_at)"
+				   " VALUES (?, ?, 'open', 0, 'email', 0)");
 	imp = prepare(&teams, "INSERT INTO import(wave_id, digest, responses,"
 			      " imported_at) VALUES (?, randomblob(32), ?, 0)");
 	for (int f = 0; f < nfiles; f++) {
 		int64_t wave = f + 1;
-		char *pos = bufs[f], sql[64];
+		char *pos = bufs[f];
 		struct csv_row row;
 		size_t first = S.n;
 
-		snprintf(sql, sizeof(sql), "INSERT INTO wave VALUES (%lld)",
-			 (long long)wave);
-		sqlite3_exec(S.db, sql, NULL, NULL, NULL);
+		sqlite3_bind_int64(wave_ins, 1, wave);
+		sqlite3_bind_int64(wave_ins, 2, survey);
+		step(&teams, wave_ins);
 		if (!csv_next(&pos, &row))
 			continue;
 		S.nitems = row.nfields - 2;
@@ -735,6 +818,7 @@ static int slots_main(const char *path, char **files, int nfiles, int multirow,
 	printf("answers=%lld insert_s=%.3f rows_per_s=%.0f\n", S.answers,
 	       t1 - t0, (double)S.answers / (t1 - t0));
 	sqlite3_finalize(teams.team_ins);
+	sqlite3_finalize(wave_ins);
 	sqlite3_finalize(imp);
 	sqlite3_close(S.db);
 	free_teams(&teams);
@@ -750,6 +834,7 @@ int main(int argc, char **argv)
 {
 	static struct loader l;
 	int fk = 1, per_file = 0, normalised = 0, i = 1;
+	const char *from = NULL;
 	char **bufs;
 	double t0, t1;
 
@@ -764,17 +849,23 @@ int main(int argc, char **argv)
 			normalised = 1;
 		else if (strcmp(argv[i], "--no-fk") == 0)
 			fk = 0;
+		else if (strcmp(argv[i], "--schema-from") == 0 && i + 1 < argc)
+			from = argv[++i];
 		else
 			break;
 	}
-	if (argc - i < 2) {
-		fprintf(stderr, "usage: bench_insert [--mode prepared|multirow]"
-				" [--per-file] [--normalised | --flat]"
-				" [--no-fk] DB WAVE.csv...\n");
+	if (argc - i < 2 || (!normalised && !l.flat && from == NULL)) {
+		fprintf(stderr,
+			"usage: bench_insert [--mode prepared|multirow]"
+			" [--per-file] [--no-fk] --schema-from CAREPULSE.db"
+			" DB WAVE.csv...\n"
+			"       bench_insert [--mode prepared|multirow]"
+			" [--per-file] --normalised | --flat [--no-fk]"
+			" DB WAVE.csv...\n");
 		return 64;
 	}
 	if (!normalised && !l.flat)
-		return slots_main(argv[i], argv + i + 1, argc - i - 1,
+		return slots_main(from, argv[i], argv + i + 1, argc - i - 1,
 				  l.multirow, per_file, fk);
 	remove(argv[i]);
 	if (sqlite3_open(argv[i], &l.db) != SQLITE_OK)

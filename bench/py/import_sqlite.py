@@ -7,7 +7,13 @@ one JSON list sorted by content; the totals agg_group, agg_item and
 agg_dim; an import row per file), foreign keys on, WAL, synchronous FULL,
 in one transaction, every table's rows sorted by key before executemany.
 
-usage: import_sqlite.py DB WAVE.csv...   (file i is wave i)
+The tables are carepulse's own: DB starts as a copy (SQLite's backup) of
+CAREPULSE.db, a database `carepulse init` made, with its tables, indexes,
+triggers and built-in surveys; the teams and waves are inserted as plain
+rows (a team per name met, a wave per file on compassionate-pulse, open).
+
+usage: import_sqlite.py --schema-from CAREPULSE.db DB WAVE.csv...
+       (file i is wave i)
 """
 import csv
 import json
@@ -16,82 +22,42 @@ import sqlite3
 import sys
 import time
 
-SCHEMA = """
+PRAGMAS = """
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 PRAGMA foreign_keys = ON;
-CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
-CREATE TABLE wave (id INTEGER PRIMARY KEY);
-CREATE TABLE import (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  wave_id INTEGER NOT NULL REFERENCES wave(id),
-  digest BLOB NOT NULL,
-  responses INTEGER NOT NULL,
-  imported_at INTEGER NOT NULL);
-CREATE INDEX import_digest ON import(digest);
-CREATE TABLE response_slot (
-  id BLOB NOT NULL,
-  wave_id INTEGER NOT NULL REFERENCES wave(id),
-  team_id INTEGER NOT NULL REFERENCES team(id),
-  self INTEGER NOT NULL DEFAULT 0 CHECK (self IN (0, 1)),
-  filled INTEGER NOT NULL DEFAULT 0 CHECK (filled IN (0, 1)),
-  answers TEXT NOT NULL,
-  import_id INTEGER REFERENCES import(id),
-  PRIMARY KEY (wave_id, team_id, self, id)
-) WITHOUT ROWID;
-CREATE INDEX response_slot_import ON response_slot(import_id)
-  WHERE import_id IS NOT NULL;
-CREATE TABLE comment_group (
-  wave_id INTEGER NOT NULL REFERENCES wave(id),
-  team_id INTEGER NOT NULL REFERENCES team(id),
-  self INTEGER NOT NULL,
-  import_id INTEGER NOT NULL DEFAULT 0,
-  comments TEXT NOT NULL,
-  PRIMARY KEY (wave_id, team_id, self, import_id)
-) WITHOUT ROWID;
-CREATE TABLE agg_group (
-  wave_id INTEGER NOT NULL REFERENCES wave(id),
-  team_id INTEGER NOT NULL REFERENCES team(id),
-  self INTEGER NOT NULL,
-  responses INTEGER NOT NULL,
-  PRIMARY KEY (wave_id, team_id, self)
-) WITHOUT ROWID;
-CREATE TABLE agg_item (
-  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,
-  self INTEGER NOT NULL, item_id TEXT NOT NULL,
-  c1 INTEGER NOT NULL DEFAULT 0, c2 INTEGER NOT NULL DEFAULT 0,
-  c3 INTEGER NOT NULL DEFAULT 0, c4 INTEGER NOT NULL DEFAULT 0,
-  c5 INTEGER NOT NULL DEFAULT 0, c0 INTEGER NOT NULL DEFAULT 0,
-  c6 INTEGER NOT NULL DEFAULT 0, c7 INTEGER NOT NULL DEFAULT 0,
-  c8 INTEGER NOT NULL DEFAULT 0, c9 INTEGER NOT NULL DEFAULT 0,
-  c10 INTEGER NOT NULL DEFAULT 0, declined INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (wave_id, team_id, self, item_id)
-) WITHOUT ROWID;
-CREATE TABLE agg_dim (
-  wave_id INTEGER NOT NULL, team_id INTEGER NOT NULL,
-  self INTEGER NOT NULL, dimension TEXT NOT NULL,
-  n INTEGER NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,
-  PRIMARY KEY (wave_id, team_id, self, dimension)
-) WITHOUT ROWID;
 """
+SURVEY = "compassionate-pulse"
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: import_sqlite.py DB WAVE.csv...")
-    db_path = sys.argv[1]
+    args = sys.argv[1:]
+    if len(args) < 4 or args[0] != "--schema-from":
+        sys.exit("usage: import_sqlite.py --schema-from CAREPULSE.db DB "
+                 "WAVE.csv...")
+    schema_from, db_path, files = args[1], args[2], args[3:]
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db_path + suffix):
             os.remove(db_path + suffix)
     t0 = time.monotonic()
     db = sqlite3.connect(db_path, isolation_level=None)
-    db.executescript(SCHEMA)
+    src = sqlite3.connect(f"file:{schema_from}?mode=ro", uri=True)
+    src.backup(db)
+    src.close()
+    db.executescript(PRAGMAS)
+    survey = db.execute("SELECT id FROM survey WHERE survey_id = ?"
+                        " ORDER BY id DESC LIMIT 1", (SURVEY,)).fetchone()
+    if survey is None:
+        sys.exit(f"{schema_from}: no survey {SURVEY} (not a database "
+                 "`carepulse init` made?)")
     db.execute("BEGIN IMMEDIATE")
     teams = {}
     answers = 0
     slots, comment_rows, items_rows, dim_rows, group_rows = [], [], [], [], []
-    for wave, path in enumerate(sys.argv[2:], start=1):
-        db.execute("INSERT INTO wave VALUES (?)", (wave,))
+    for wave, path in enumerate(files, start=1):
+        db.execute("INSERT INTO wave(id, survey_ref, status, opens_at,"
+                   " channel, created_at) VALUES (?, ?, 'open', 0, 'email',"
+                   " 0)", (wave, survey[0]))
         groups = {}  # team -> [responses, counts per item, sums, comments]
         with open(path, newline="", encoding="utf-8") as f:
             rows = csv.reader(f)
@@ -104,8 +70,8 @@ def main():
                 team = teams.get(row[0])
                 if team is None:
                     team = teams[row[0]] = len(teams) + 1
-                    db.execute("INSERT INTO team VALUES (?, ?)",
-                               (team, row[0]))
+                    db.execute("INSERT INTO team(id, name, created_at)"
+                               " VALUES (?, ?, 0)", (team, row[0]))
                 g = groups.get(team)
                 if g is None:
                     g = groups[team] = [0, [[0] * 6 for _ in items],

@@ -419,7 +419,7 @@ char *cp_ascii_lower(char *s)
 	return s;
 }
 
-static bool is_ascii_space(char c)
+bool cp_ascii_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
 	       c == '\f';
@@ -433,9 +433,9 @@ char *cp_trim(char *s)
 	if (s == NULL)
 		return NULL;
 	end = strlen(s);
-	while (end > 0 && is_ascii_space(s[end - 1]))
+	while (end > 0 && cp_ascii_space(s[end - 1]))
 		end--;
-	while (start < end && is_ascii_space(s[start]))
+	while (start < end && cp_ascii_space(s[start]))
 		start++;
 	if (start > 0)
 		memmove(s, s + start, end - start);

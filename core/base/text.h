@@ -76,4 +76,7 @@ char *cp_ascii_lower(char *s);
 /* Removes leading and trailing ASCII white space in place; returns s. */
 char *cp_trim(char *s);
 
+/* Space, tab, LF, CR, VT or FF: what cp_trim takes off. */
+bool cp_ascii_space(char c);
+
 #endif

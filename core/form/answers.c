@@ -194,6 +194,18 @@ int cp_answers_set(struct cp_answers *a, const char *name, const char *value,
 			    name, a->survey->id);
 }
 
+int cp_answers_set_item(struct cp_answers *a, size_t i, const char *value,
+			size_t n, struct cp_error *err)
+{
+	return set_item(a, i, value, n, err);
+}
+
+int cp_answers_set_question(struct cp_answers *a, size_t q, const char *value,
+			    size_t n, struct cp_error *err)
+{
+	return set_question(a, q, value, n, err);
+}
+
 int cp_answers_set_value(struct cp_answers *a, const char *item, long value,
 			 struct cp_error *err)
 {

@@ -63,6 +63,14 @@ void cp_answers_release(struct cp_answers *a);
 int cp_answers_set(struct cp_answers *a, const char *name, const char *value,
 		   size_t n, struct cp_error *err);
 
+/* The same for the survey's item i or open question q (< nitems, <
+ * nquestions), found once per column by whoever sets many rows (an
+ * import) instead of by name per value. */
+int cp_answers_set_item(struct cp_answers *a, size_t i, const char *value,
+			size_t n, struct cp_error *err);
+int cp_answers_set_question(struct cp_answers *a, size_t q, const char *value,
+			    size_t n, struct cp_error *err);
+
 /* Sets item from a number, or CP_ANSWER_DECLINED (the JSON API and
  * imports). */
 int cp_answers_set_value(struct cp_answers *a, const char *item, long value,

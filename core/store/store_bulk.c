@@ -33,16 +33,28 @@ enum bulk_kind {
 
 struct bulk_entry {
 	int64_t wave, team;
-	int self;
-	enum bulk_kind kind;
 	char *name;	   /* item or dimension id; NULL for a group */
 	const char *asked; /* the pointer it was last asked for by */
-	int64_t counts[CP_ANSWER_CELLS]; /* items: per cell; groups: [0] */
-	int64_t n;			 /* dimensions */
-	double sum, sumsq;
-	/* A group's: its items' and dimensions' entries. */
+	/* A group's: its items' and dimensions' entries, and the survey
+	 * they were laid out for (an entry per item in its order, then one
+	 * per dimension), or NULL. */
 	struct bulk_entry **members;
+	const struct cp_survey *layout;
 	size_t nmembers, members_alloc;
+	int self;
+	enum bulk_kind kind;
+	bool used; /* counted by some response: a row to write */
+	/* The sums, 32-bit counts: a load's rows are far fewer than 2^31
+	 * (an entry for each group, item and dimension of a full import is
+	 * 128 bytes, not 208). */
+	union {
+		int32_t counts[CP_ANSWER_CELLS]; /* items: per cell;
+						    groups: [0] */
+		struct {
+			int64_t n; /* dimensions */
+			double sum, sumsq;
+		};
+	};
 };
 
 /* A comment of a bulk load: its list's key and its JSON ([question,
@@ -50,6 +62,8 @@ struct bulk_entry {
 struct bulk_comment {
 	int64_t wave, team, import;
 	int self;
+	const char *question; /* interned */
+	char *text;	      /* until json is made, then NULL */
 	char *json;
 };
 
@@ -87,6 +101,10 @@ struct cp_bulk {
 	struct bulk_entry **slots;
 	size_t cap, count;
 	size_t cap_sorted; /* at the end: the entries, first in slots */
+	/* The interned names of the last survey laid out: its items', then
+	 * its dimensions'. */
+	const struct cp_survey *names_of;
+	char **layout_names;
 	int64_t old_cache; /* PRAGMA cache_size to restore */
 	int sign;	   /* 1: adding, -1: taking out (cp_bulk_sign) */
 	bool took_out;	   /* some totals went down: tidy at the end */
@@ -191,6 +209,7 @@ static struct bulk_entry *new_entry(struct cp_bulk *b, int64_t wave,
 	e->self = self;
 	e->kind = kind;
 	e->asked = name;
+	e->used = true;
 	return e;
 }
 
@@ -244,6 +263,7 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 		e = g->members[i];
 		if (e->kind == kind && e->asked == name) {
 			b->recent_at = i + 1;
+			e->used = true;
 			return e;
 		}
 	}
@@ -251,6 +271,7 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 		e = g->members[i];
 		if (e->kind == kind && strcmp(e->name, name) == 0) {
 			e->asked = name;
+			e->used = true;
 			return e;
 		}
 	}
@@ -267,6 +288,99 @@ static struct bulk_entry *entry(struct cp_bulk *b, int64_t wave, int64_t team,
 		return NULL;
 	g->members[g->nmembers++] = e;
 	return e;
+}
+
+/* Gives group g (no members yet) an entry per item of survey, in its
+ * order, then one per dimension, none of them used yet. */
+static int lay_out(struct cp_bulk *b, struct bulk_entry *g,
+		   const struct cp_survey *survey, struct cp_error *err)
+{
+	size_t n = survey->nitems + survey->ndims;
+
+	if (b->names_of != survey) {
+		char **names = realloc(b->layout_names, n * sizeof(*names));
+		if (names == NULL)
+			return cp_error_set(err, CP_ENOMEM, "out of memory");
+		b->layout_names = names;
+		b->names_of = NULL;
+		for (size_t i = 0; i < n; i++)
+			if ((names[i] = interned(
+				 b,
+				 i < survey->nitems
+				     ? survey->items[i].id
+				     : survey->dims[i - survey->nitems].id)) ==
+			    NULL)
+				return cp_error_set(err, CP_ENOMEM,
+						    "out of memory");
+		b->names_of = survey;
+	}
+	g->members = malloc(n * sizeof(*g->members));
+	if (g->members == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	g->members_alloc = n;
+	for (size_t i = 0; i < n; i++) {
+		struct bulk_entry *e = new_entry(
+		    b, g->wave, g->team, g->self,
+		    i < survey->nitems ? KIND_ITEM : KIND_DIM, NULL, err);
+		if (e == NULL)
+			return CP_ENOMEM;
+		e->name = b->layout_names[i];
+		e->asked = e->name;
+		e->used = false;
+		g->members[g->nmembers++] = e;
+	}
+	g->layout = survey;
+	return 0;
+}
+
+int cp_bulk_response_totals(struct cp_store *s, const struct cp_response *r,
+			    const struct cp_survey *survey,
+			    const struct cp_item **items, const double *mean,
+			    const bool *has_mean, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	const int self = r->self ? 1 : 0;
+	struct bulk_entry *g =
+	    entry(b, r->wave_id, r->team_id, self, KIND_GROUP, NULL, err);
+	int rc = 0;
+
+	if (g == NULL)
+		return CP_ENOMEM;
+	if (g->layout != survey && g->nmembers == 0 &&
+	    (rc = lay_out(b, g, survey, err)))
+		return rc;
+	if (g->layout != survey) {
+		/* Members made another way: found by name. */
+		for (size_t i = 0; rc == 0 && i < r->nanswers; i++)
+			rc = cp_bulk_item(s, r->wave_id, r->team_id, self,
+					  r->answers[i].item_id,
+					  r->answers[i].value, err);
+		for (size_t d = 0; rc == 0 && d < survey->ndims; d++)
+			if (has_mean[d])
+				rc = cp_bulk_dim(s, r->wave_id, r->team_id,
+						 self, survey->dims[d].id,
+						 mean[d], err);
+		return rc ? rc
+			  : cp_bulk_group(s, r->wave_id, r->team_id, self, err);
+	}
+	for (size_t i = 0; i < r->nanswers; i++) {
+		struct bulk_entry *e = g->members[items[i] - survey->items];
+		int value = r->answers[i].value;
+		e->used = true;
+		if (value >= CP_ANSWER_DECLINED && value <= CP_ENPS_MAX)
+			e->counts[cp_answer_cell(value)] += b->sign;
+	}
+	for (size_t d = 0; d < survey->ndims; d++) {
+		struct bulk_entry *e = g->members[survey->nitems + d];
+		if (!has_mean[d])
+			continue;
+		e->used = true;
+		e->n += b->sign;
+		e->sum += b->sign * mean[d];
+		e->sumsq += b->sign * mean[d] * mean[d];
+	}
+	g->counts[0] += b->sign;
+	return 0;
 }
 
 int cp_bulk_item(struct cp_store *s, int64_t wave, int64_t team, int self,
@@ -323,9 +437,7 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 {
 	struct cp_bulk *b = s->bulk;
 	struct bulk_comment *c;
-	sqlite3_stmt *st;
 	void *grown;
-	int rc;
 
 	if (b->ncomments == b->comments_alloc) {
 		grown = cp_array_grow(b->comments, sizeof(*b->comments),
@@ -334,23 +446,76 @@ int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,
 			return cp_error_set(err, CP_ENOMEM, "out of memory");
 		b->comments = grown;
 	}
-	if ((rc = cp_store_cached(s, CP_STMT_BULK_COMMENT,
-				  "SELECT json_array(?, ?)", &st, err)))
-		return rc;
-	sqlite3_bind_text(st, 1, question, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	c = &b->comments[b->ncomments];
 	c->wave = wave;
 	c->team = team;
 	c->self = self;
 	c->import = import;
 	c->json = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		c->json = cp_store_column_dup(st, 0);
-	rc = c->json ? 0 : cp_store_fail(s, err, "cannot store a comment");
-	sqlite3_reset(st);
-	if (rc == 0)
-		b->ncomments++;
+	c->question = interned(b, question);
+	c->text = c->question ? cp_strdup(text) : NULL;
+	if (c->text == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	b->ncomments++;
+	return 0;
+}
+
+/* Comments made JSON a statement at a time. */
+#define BULK_JSON 32
+
+/*
+ * Each comment as SQLite's json_array writes [question, text] (what the
+ * lists hold and sort by), BULK_JSON to a statement: one row of that many
+ * json_array() columns.
+ */
+static int comments_json(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->ncomments;) {
+		size_t n = b->ncomments - i >= BULK_JSON ? BULK_JSON : 1;
+		sqlite3_stmt **one = &st[n == BULK_JSON];
+		if (*one == NULL) {
+			struct cp_buf sql;
+			cp_buf_init(&sql, SIZE_MAX / 2);
+			rc = cp_buf_adds(&sql, "SELECT ", err);
+			for (size_t k = 0; rc == 0 && k < n; k++)
+				rc = cp_buf_printf(
+				    &sql, err, "%sjson_array(?%zu, ?%zu)",
+				    k ? ", " : "", 2 * k + 1, 2 * k + 2);
+			if (rc == 0)
+				rc = cp_store_prepare(s, one, cp_buf_str(&sql),
+						      err);
+			cp_buf_release(&sql);
+			if (rc)
+				break;
+		}
+		for (size_t k = 0; k < n; k++) {
+			sqlite3_bind_text(*one, (int)(2 * k + 1),
+					  b->comments[i + k].question, -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(*one, (int)(2 * k + 2),
+					  b->comments[i + k].text, -1,
+					  SQLITE_STATIC);
+		}
+		if (sqlite3_step(*one) != SQLITE_ROW)
+			rc = cp_store_fail(s, err, "cannot store a comment");
+		for (size_t k = 0; rc == 0 && k < n; k++) {
+			struct bulk_comment *c = &b->comments[i + k];
+			if ((c->json = cp_store_column_dup(*one, (int)k)) ==
+			    NULL)
+				rc = cp_error_set(err, CP_ENOMEM,
+						  "out of memory");
+			free(c->text);
+			c->text = NULL;
+		}
+		sqlite3_reset(*one);
+		i += n;
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
 	return rc;
 }
 
@@ -517,13 +682,15 @@ static int write_comments(struct cp_store *s, const struct bulk_comment *c,
 	}
 	if (rc == 0)
 		rc = cp_buf_addc(&list, ']', err);
-	/* A list that is there already (there is none for a new import) is
+	/* The list is JSON as json() would write it (each comment as
+	 * json_array wrote it, joined by commas), so it is stored as it is.
+	 * A list that is there already (there is none for a new import) is
 	 * merged in order, as one comment at a time would be. */
 	if (rc == 0)
 		rc = cp_store_cached(
 		    s, CP_STMT_BULK_COMMENTS,
 		    "INSERT INTO comment_group(wave_id, team_id, self,"
-		    " import_id, comments) VALUES (?1, ?2, ?3, ?4, json(?5))"
+		    " import_id, comments) VALUES (?1, ?2, ?3, ?4, ?5)"
 		    " ON CONFLICT DO UPDATE SET comments = ("
 		    " SELECT json_group_array(json(value)) FROM ("
 		    "  SELECT value FROM json_each(comment_group.comments)"
@@ -558,6 +725,8 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 
 	if (b->ncomments == 0)
 		return 0;
+	if ((rc = comments_json(s, err)))
+		return rc;
 	qsort(b->comments, b->ncomments, sizeof(*b->comments), comment_order);
 	for (size_t i = 1; rc == 0 && i <= b->ncomments; i++) {
 		const struct bulk_comment *x = &b->comments[first];
@@ -576,8 +745,10 @@ static void bulk_free(struct cp_bulk *b)
 {
 	free(b->rows);
 	cp_buf_release(&b->text);
-	for (size_t i = 0; i < b->ncomments; i++)
+	for (size_t i = 0; i < b->ncomments; i++) {
+		free(b->comments[i].text);
 		free(b->comments[i].json);
+	}
 	free(b->comments);
 	for (size_t i = 0; i < b->cap; i++)
 		if (b->slots[i])
@@ -590,6 +761,7 @@ static void bulk_free(struct cp_bulk *b)
 	for (size_t i = 0; i < b->nnames; i++)
 		free(b->names[i]);
 	free(b->names);
+	free(b->layout_names);
 	free(b->slots);
 	free(b);
 }
@@ -651,70 +823,235 @@ static int entry_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int write_entry(struct cp_store *s, const struct bulk_entry *e,
-		       struct cp_error *err)
+/* Totals rows a bulk load writes per statement. */
+#define BULK_TOTALS 32
+
+/* Each kind's table and columns, its number of columns, and what adds a
+ * row's sums to one already there. */
+static const char *const totals_table[] = {
+    [KIND_ITEM] = ("agg_item(wave_id, team_id, self, item_id, c0, c1, c2,"
+		   " c3, c4, c5, c6, c7, c8, c9, c10, declined)"),
+    [KIND_DIM] = "agg_dim(wave_id, team_id, self, dimension, n, sum, sumsq)",
+    [KIND_GROUP] = "agg_group(wave_id, team_id, self, responses)",
+};
+static const int totals_columns[] = {
+    [KIND_ITEM] = 4 + CP_ANSWER_CELLS,
+    [KIND_DIM] = 7,
+    [KIND_GROUP] = 4,
+};
+static const char *const totals_add[] = {
+    [KIND_ITEM] = (" ON CONFLICT DO UPDATE SET"
+		   " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
+		   " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
+		   " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
+		   " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
+		   " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
+		   " c10 = c10 + excluded.c10,"
+		   " declined = declined + excluded.declined"),
+    [KIND_DIM] = (" ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+		  " sum = sum + excluded.sum, sumsq = sumsq + excluded.sumsq"),
+    [KIND_GROUP] = (" ON CONFLICT DO UPDATE SET responses ="
+		    " responses + excluded.responses"),
+};
+
+/* The statement writing n rows of a kind's totals: adding to rows there
+ * already when add, else a plain INSERT (which fails on a row there). */
+static int totals_prepare(struct cp_store *s, enum bulk_kind kind, int n,
+			  bool add, sqlite3_stmt **st, struct cp_error *err)
 {
-	sqlite3_stmt *st;
+	struct cp_buf sql;
 	int rc;
 
+	cp_buf_init(&sql, SIZE_MAX / 2);
+	rc = cp_buf_printf(&sql, err, "INSERT INTO %s VALUES ",
+			   totals_table[kind]);
+	for (int i = 0; rc == 0 && i < n; i++)
+		for (int c = 0; rc == 0 && c < totals_columns[kind]; c++)
+			rc = cp_buf_adds(&sql,
+					 c == 0 ? (i ? ",(?" : "(?")
+					 : c + 1 < totals_columns[kind] ? ",?"
+									: ",?)",
+					 err);
+	if (rc == 0 && add)
+		rc = cp_buf_adds(&sql, totals_add[kind], err);
+	if (rc == 0)
+		rc = cp_store_prepare(s, st, cp_buf_str(&sql), err);
+	cp_buf_release(&sql);
+	return rc;
+}
+
+/* Binds e's row from parameter p on; returns the next parameter. */
+static int bind_entry(sqlite3_stmt *st, int p, const struct bulk_entry *e)
+{
+	sqlite3_bind_int64(st, p++, e->wave);
+	sqlite3_bind_int64(st, p++, e->team);
+	sqlite3_bind_int(st, p++, e->self);
 	switch (e->kind) {
 	case KIND_ITEM:
-		rc = cp_store_cached(
-		    s, CP_STMT_BULK_ITEM,
-		    "INSERT INTO agg_item(wave_id, team_id, self, item_id,"
-		    " c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, declined)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT DO UPDATE SET"
-		    " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
-		    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-		    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
-		    " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
-		    " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
-		    " c10 = c10 + excluded.c10,"
-		    " declined = declined + excluded.declined",
-		    &st, err);
-		if (rc)
-			return rc;
-		sqlite3_bind_text(st, 4, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, p++, e->name, -1, SQLITE_STATIC);
 		for (int v = 0; v < CP_ANSWER_CELLS; v++)
-			sqlite3_bind_int64(st, 5 + v, e->counts[v]);
+			sqlite3_bind_int64(st, p++, e->counts[v]);
 		break;
 	case KIND_DIM:
-		rc = cp_store_cached(
-		    s, CP_STMT_BULK_DIM,
-		    "INSERT INTO agg_dim(wave_id, team_id, self, dimension,"
-		    " n, sum, sumsq) VALUES (?, ?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-		    " sum = sum + excluded.sum,"
-		    " sumsq = sumsq + excluded.sumsq",
-		    &st, err);
-		if (rc)
-			return rc;
-		sqlite3_bind_text(st, 4, e->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, e->n);
-		sqlite3_bind_double(st, 6, e->sum);
-		sqlite3_bind_double(st, 7, e->sumsq);
+		sqlite3_bind_text(st, p++, e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, p++, e->n);
+		sqlite3_bind_double(st, p++, e->sum);
+		sqlite3_bind_double(st, p++, e->sumsq);
 		break;
 	case KIND_GROUP:
 	default:
-		rc = cp_store_cached(s, CP_STMT_BULK_GROUP,
-				     "INSERT INTO agg_group(wave_id, team_id,"
-				     " self, responses) VALUES (?, ?, ?, ?)"
-				     " ON CONFLICT DO UPDATE SET responses ="
-				     " responses + excluded.responses",
-				     &st, err);
-		if (rc)
-			return rc;
-		sqlite3_bind_int64(st, 4, e->counts[0]);
+		sqlite3_bind_int64(st, p++, e->counts[0]);
 		break;
 	}
-	sqlite3_bind_int64(st, 1, e->wave);
-	sqlite3_bind_int64(st, 2, e->team);
-	sqlite3_bind_int(st, 3, e->self);
+	return p;
+}
+
+/* One row of totals, added to the row there (the form server's deferred
+ * totals, cp_bulk_write_sums). */
+static int write_entry(struct cp_store *s, const struct bulk_entry *e,
+		       struct cp_error *err)
+{
+	static const enum cp_stmt slot[] = {
+	    [KIND_ITEM] = CP_STMT_BULK_ITEM,
+	    [KIND_DIM] = CP_STMT_BULK_DIM,
+	    [KIND_GROUP] = CP_STMT_BULK_GROUP,
+	};
+	sqlite3_stmt *st = s->cache[slot[e->kind]];
+	int rc;
+
+	if (st == NULL) {
+		if ((rc = totals_prepare(s, e->kind, 1, true, &st, err)))
+			return rc;
+		s->cache[slot[e->kind]] = st;
+	}
+	sqlite3_reset(st);
+	bind_entry(st, 1, e);
 	rc = sqlite3_step(st) == SQLITE_DONE
 		 ? 0
 		 : cp_store_fail(s, err, "cannot write the totals");
 	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Writes the entries e[0..n) of one kind, in the order given (key order),
+ * BULK_TOTALS rows a statement and the rest one by one. Where add[i] is
+ * false, the wave of e[i] had no totals before this load (so its rows
+ * are new: a plain INSERT); else the sums are added to the rows there.
+ */
+static int write_totals(struct cp_store *s, enum bulk_kind kind,
+			struct bulk_entry *const *e, const bool *add, size_t n,
+			struct cp_error *err)
+{
+	sqlite3_stmt *st[2][2] = {{NULL, NULL}, {NULL, NULL}};
+	size_t i = 0;
+	int rc = 0;
+
+	while (rc == 0 && i < n) {
+		size_t run = 1;
+		bool many;
+		sqlite3_stmt **one;
+		while (i + run < n && run < BULK_TOTALS &&
+		       add[i + run] == add[i])
+			run++;
+		many = run == BULK_TOTALS;
+		one = &st[add[i]][many];
+		if (*one == NULL &&
+		    (rc = totals_prepare(s, kind, many ? BULK_TOTALS : 1,
+					 add[i], one, err)))
+			break;
+		if (!many)
+			run = 1;
+		for (size_t k = 0, p = 1; k < run; k++)
+			p = (size_t)bind_entry(*one, (int)p, e[i + k]);
+		if (sqlite3_step(*one) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot write the totals");
+		sqlite3_reset(*one);
+		i += run;
+	}
+	for (int a = 0; a < 2; a++)
+		for (int m = 0; m < 2; m++)
+			sqlite3_finalize(st[a][m]);
+	return rc;
+}
+
+/* Whether wave has any totals row yet (before the bulk load writes). */
+static int wave_has_totals(struct cp_store *s, int64_t wave, bool *has,
+			   struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = cp_store_prepare(
+		 s, &st,
+		 "SELECT EXISTS (SELECT 1 FROM agg_group WHERE wave_id = ?1)"
+		 " OR EXISTS (SELECT 1 FROM agg_item WHERE wave_id = ?1)"
+		 " OR EXISTS (SELECT 1 FROM agg_dim WHERE wave_id = ?1)",
+		 err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*has = sqlite3_column_int(st, 0) != 0;
+	else
+		rc = cp_store_fail(s, err, "cannot read the totals");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The totals of a bulk load, b->slots[0..b->cap_sorted) its groups in key
+ * order: agg_item's rows, then agg_dim's, then agg_group's, each table's
+ * in key order (a group's members by name), as runs of multi-row
+ * statements. A wave with no totals yet gets plain INSERTs; one with
+ * some (an earlier import, online answers, a replaced import taken out)
+ * has this load's sums added to its rows.
+ */
+static int write_all_totals(struct cp_store *s, struct cp_error *err)
+{
+	struct cp_bulk *b = s->bulk;
+	struct bulk_entry **e;
+	bool *add, *group_add, has = false;
+	size_t total = b->cap_sorted, n;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->cap_sorted; i++)
+		total += b->slots[i]->nmembers;
+	e = malloc(total * sizeof(*e));
+	add = malloc(total);
+	group_add = malloc(b->cap_sorted);
+	if (e == NULL || add == NULL || group_add == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Asked once per wave, before any row is written. */
+	for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++) {
+		if (i == 0 || b->slots[i]->wave != b->slots[i - 1]->wave)
+			rc = wave_has_totals(s, b->slots[i]->wave, &has, err);
+		group_add[i] = has;
+	}
+	for (int kind = KIND_ITEM; rc == 0 && kind <= KIND_GROUP; kind++) {
+		n = 0;
+		for (size_t i = 0; i < b->cap_sorted; i++) {
+			struct bulk_entry *g = b->slots[i];
+			if (kind == KIND_GROUP) {
+				add[n] = group_add[i];
+				e[n++] = g;
+				continue;
+			}
+			for (size_t k = 0; k < g->nmembers; k++)
+				if (g->members[k]->used &&
+				    g->members[k]->kind ==
+					(enum bulk_kind)kind) {
+					add[n] = group_add[i];
+					e[n++] = g->members[k];
+				}
+		}
+		rc = write_totals(s, (enum bulk_kind)kind, e, add, n, err);
+	}
+done:
+	free(e);
+	free(add);
+	free(group_add);
 	return rc;
 }
 
@@ -726,12 +1063,21 @@ int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
 			       .team = team,
 			       .self = self,
 			       .kind = (enum bulk_kind)kind,
-			       .name = (char *)name,
-			       .n = sum->n,
-			       .sum = sum->sum,
-			       .sumsq = sum->sumsq};
+			       .name = (char *)name};
 
-	memcpy(e.counts, sum->counts, sizeof(e.counts));
+	if (e.kind == KIND_DIM) {
+		e.n = sum->n;
+		e.sum = sum->sum;
+		e.sumsq = sum->sumsq;
+	} else {
+		for (int v = 0; v < CP_ANSWER_CELLS; v++) {
+			if (sum->counts[v] > INT32_MAX ||
+			    sum->counts[v] < -INT32_MAX)
+				return cp_error_set(err, CP_EFAIL,
+						    "totals out of range");
+			e.counts[v] = (int32_t)sum->counts[v];
+		}
+	}
 	return write_entry(s, &e, err);
 }
 
@@ -787,16 +1133,8 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 				    b->slots[i]->members, b->slots[i]->nmembers,
 				    sizeof(*b->slots[i]->members), entry_order);
 	}
-	for (int kind = KIND_ITEM; rc == 0 && kind <= KIND_DIM; kind++)
-		for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
-			for (size_t k = 0; rc == 0 && k < b->slots[i]->nmembers;
-			     k++)
-				if (b->slots[i]->members[k]->kind ==
-				    (enum bulk_kind)kind)
-					rc = write_entry(
-					    s, b->slots[i]->members[k], err);
-	for (size_t i = 0; rc == 0 && i < b->cap_sorted; i++)
-		rc = write_entry(s, b->slots[i], err);
+	if (rc == 0 && b->cap_sorted)
+		rc = write_all_totals(s, err);
 	/* Totals taken back to nothing go, as if never written: once per
 	 * wave (a replacing import touches one or two). */
 	for (size_t i = 0; rc == 0 && b->took_out && i < b->cap_sorted; i++) {

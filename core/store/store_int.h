@@ -30,7 +30,6 @@ enum cp_stmt {
 	CP_STMT_BULK_ITEM,
 	CP_STMT_BULK_DIM,
 	CP_STMT_BULK_GROUP,
-	CP_STMT_BULK_COMMENT,
 	CP_STMT_BULK_COMMENTS,
 	CP_STMT_INVITATION_SENDING,
 	CP_STMT_INVITATION_SENT,
@@ -116,6 +115,14 @@ int cp_bulk_dim(struct cp_store *s, int64_t wave, int64_t team, int self,
 		const char *dim, double mean, struct cp_error *err);
 int cp_bulk_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 		  struct cp_error *err);
+/* Adds one response to the in-memory aggregates of a bulk load: each
+ * answer (items[i] its survey item), the dimension means where
+ * has_mean[d], the group's count. The same as the calls above, with the
+ * group looked up once and its entries by position. */
+int cp_bulk_response_totals(struct cp_store *s, const struct cp_response *r,
+			    const struct cp_survey *survey,
+			    const struct cp_item **items, const double *mean,
+			    const bool *has_mean, struct cp_error *err);
 /* Keeps one comment of a bulk load for its list (wave, team, self,
  * import), written with the rest of the list by cp_store_bulk_end. */
 int cp_bulk_comment(struct cp_store *s, int64_t wave, int64_t team, int self,

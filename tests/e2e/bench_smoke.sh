@@ -30,6 +30,16 @@ expect_in out "| peer: pandas read_csv + groupby | "
 expect_in out "| limit: bare libmicrohttpd, one commit per post | "
 expect_in out "| peer: python3 smtplib, one connection | "
 expect_in out "- target: "
+# The import's limits and peer write carepulse's own tables (copied from a
+# database `carepulse init` made) and the same rows as its import: the
+# runner compares their schema and rows with carepulse's.
+for who in prepared multi-row "per wave file" python; do
+	expect_in out "- same tables and rows as carepulse's import, $who: yes"
+done
+if grep -F "same tables and rows as carepulse's import" "$T/out" |
+	grep -v ': yes$' >&2; then
+	fail "a limit or the peer of the import wrote other tables or rows than carepulse's import"
+fi
 if grep -E '^\| (limit|peer|ref):[^|]*\| failed' "$T/out" >&2; then
 	fail "a limit or peer failed (log: $T/bench/run.log)"
 fi

@@ -192,6 +192,8 @@ write("multi-c.csv", [("Nursing", "3")])
 write("multi-bad.csv", [("Nursing", "3"), ("Pharmacy", "3")])
 write("ids-a.csv", [("Nursing", "2"), ("Nursing", "3")], ["r1", "r2"])
 write("ids-b.csv", [("Nursing", "4")], ["r2"])
+write("ids-c.csv", [("Nursing", "1"), ("Nursing", "2"), ("Nursing", "5")], ["r3", "r4", "r5"])
+write("ids-d.csv", [("Nursing", "3"), ("Nursing", "4")], ["r6", "r4"])
 PY
 expect_exit 0 import "$wa" multi-a.csv "$wb" multi-b.csv
 expect_in out "imported 3 responses to wave $wa (import"
@@ -233,6 +235,13 @@ expect_exit 65 import "$wa" multi-c.csv "$wb" multi-c.csv
 expect_in err "multi-c.csv: the same file as multi-c.csv, given twice"
 expect_exit 65 import "$wa" ids-a.csv "$wa" ids-b.csv
 expect_in err "ids-b.csv: line 2 has the same id as line 3 of ids-a.csv"
+# Among three files, the later of the two that share an id is named, with
+# the row of the earlier; the same ids in another wave are no conflict.
+expect_exit 65 import "$wa" ids-a.csv "$wa" ids-c.csv "$wa" ids-d.csv
+expect_in err "ids-d.csv: line 3 has the same id as line 3 of ids-c.csv"
+LC_ALL=es_ES.UTF-8 expect_exit 65 import "$wa" ids-c.csv "$wa" ids-d.csv
+expect_in err "ids-d.csv: línea 3 tiene el mismo id que línea 3 de ids-c.csv"
+expect_exit 0 import --dry-run "$wa" ids-c.csv "$wb" ids-d.csv
 [ "$(db_dump)" = "$dump" ] || fail "a refused import wrote"
 expect_exit 64 import "$wa" multi-c.csv "$wb"
 expect_in err "'$wb' has no file"
