@@ -163,6 +163,8 @@ struct request {
 	 * thread found (its id and group). */
 	struct timespec queued;
 	bool grouped;
+	bool peers_looked; /* whether another of its group could come */
+	bool alone_for_good;
 	struct cp_invitation found;
 };
 
@@ -202,7 +204,7 @@ struct cp_server {
 	bool index_stale; /* the -shm lists the last batch's pages */
 	struct timespec dirty_since;
 	struct {
-		size_t batches, deferred, left_dirty;
+		size_t batches, deferred, left_dirty, alone_at_once;
 		double longest_dirty_ms;
 	} stats;
 
@@ -232,22 +234,47 @@ static void log_flush(struct cp_server *s)
 		s->opt.log_flush(s->opt.log_arg);
 }
 
-static void logf_(struct cp_server *s, const char *fmt, ...)
+/* One line to the log; a message (flush) is written at once, an access
+ * line waits for log_flush (after the writer's batch, the watchdog's 250
+ * ms, at stop), so that a busy server writes them once a batch, not once
+ * a request. */
+static void vlog(struct cp_server *s, bool flush, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void vlog(struct cp_server *s, bool flush, const char *fmt, va_list ap)
 {
 	char line[512];
-	va_list ap;
 
 	if (s->opt.log == NULL)
 		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	s->opt.log(s->opt.log_arg, line);
+	if (flush)
+		log_flush(s);
+}
+
+static void logf_(struct cp_server *s, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
 	/* A message marked N_() in the log's one language (the operator's:
-	 * cp_lang_set_errors), whatever the request's; access lines (not
-	 * marked) as written. */
-	vsnprintf(line, sizeof(line), cp_gettext_error(fmt), ap);
+	 * cp_lang_set_errors), whatever the request's. */
+	vlog(s, true, cp_gettext_error(fmt), ap);
 	va_end(ap);
-	s->opt.log(s->opt.log_arg, line);
-	/* A message is written at once; access lines wait for log_flush. */
-	log_flush(s);
+}
+
+/* An access line (not marked N_(): written as it is). */
+static void access_line(struct cp_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void access_line(struct cp_server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(s, false, fmt, ap);
+	va_end(ap);
 }
 
 static bool token_char(char c)
@@ -921,13 +948,37 @@ static bool same_group(const struct request *a, const struct request *b)
 }
 
 /*
+ * Whether no other answer of rq's group can come any more: every other
+ * invitation of its group is answered (committed: the writer's batches
+ * before this one are), and none of them is queued (the caller saw none).
+ * Looked up once per submission; on an error it may still come.
+ */
+static bool alone_for_good(struct cp_server *s, struct request *rq)
+{
+	struct cp_error err;
+	bool open = true;
+
+	if (!rq->peers_looked) {
+		rq->peers_looked = true;
+		if (cp_store_invitation_group_open(
+			s->wstore, rq->found.wave_id, rq->found.team_id,
+			rq->found.self, rq->found.id, &open, &err))
+			logf_(s, N_("error: %s"), err.message);
+		rq->alone_for_good = !open;
+	}
+	return rq->alone_for_good;
+}
+
+/*
  * Moves from *pending into the returned batch every submission that may
  * be committed now; the rest stay in *pending. A commit pairs the answers
  * of a group with the invitations of that group it marks, in the WAL
  * until the checkpoint right after it, so a submission alone in its group
  * waits up to mix_wait for another of the same (wave, team, kind) to
  * share its commit (docs/anonymity.md); past that, or when stopping, it
- * goes alone. *next_due is when the first one left waiting is due.
+ * goes alone. It goes at once when no other can come: every other
+ * invitation of its group has been answered, so waiting could not give
+ * it company. *next_due is when the first one left waiting is due.
  */
 static struct request *pick_batch(struct cp_server *s, struct request **pending,
 				  bool stopping, const struct timespec *now,
@@ -944,6 +995,10 @@ static struct request *pick_batch(struct cp_server *s, struct request **pending,
 			go = o != rq && same_group(o, rq);
 		for (o = batch; !go && o; o = o->next)
 			go = same_group(o, rq);
+		if (!go && alone_for_good(s, rq)) {
+			go = true;
+			s->stats.alone_at_once++;
+		}
 		if (!go) {
 			struct timespec due =
 			    ms_after(&rq->queued, (unsigned)s->opt.mix_wait_ms);
@@ -1075,6 +1130,59 @@ static bool idle_scrub(struct cp_server *s)
 }
 
 /*
+ * Commits a batch and sends its pages. more: another commit follows at
+ * once (the batch's submissions alone in their group), so this one is not
+ * the last before an idle moment.
+ */
+static void commit_batch(struct cp_server *s, struct request *batch, bool more)
+{
+	bool was_dirty = cp_store_wal_dirty(s->wstore), lone, idle;
+
+	write_batch(s, batch);
+	lone = has_lone_group(batch);
+	idle = !more && queue_empty(s);
+	after_commit(s, was_dirty, lone || idle);
+	/* A group alone in this commit: the -shm names the pages of its
+	 * one answer and one invitation until the next commit. With
+	 * nothing queued that may be a while: rewrite that list before
+	 * anyone is told "thank you". Under load the next commit does. */
+	if (lone && idle)
+		idle_scrub(s);
+	finish_batch(s, batch);
+	/* The access lines of the batch before: one write a batch, not
+	 * one a request. */
+	log_flush(s);
+}
+
+/*
+ * Takes out of *batch, in their order, the submissions alone in their
+ * group in it, and returns them; the rest (groups of two or more, and
+ * what stores no answer) stay in *batch.
+ */
+static struct request *split_alone(struct request **batch)
+{
+	struct request *alone = NULL, **atail = &alone, **pp = batch;
+
+	while (*pp) {
+		struct request *rq = *pp, *o;
+		bool single = rq->grouped;
+		for (o = *batch; single && o; o = o->next)
+			single = o == rq || !same_group(o, rq);
+		for (o = alone; single && o; o = o->next)
+			single = !same_group(o, rq);
+		if (!single) {
+			pp = &rq->next;
+			continue;
+		}
+		*pp = rq->next;
+		rq->next = NULL;
+		*atail = rq;
+		atail = &rq->next;
+	}
+	return alone;
+}
+
+/*
  * The writer: takes what has queued, commits what may go now (group
  * commit; see pick_batch), sends their pages, and when idle keeps the WAL
  * and its index empty of earlier commits.
@@ -1148,25 +1256,17 @@ static void *writer_main(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		batch = pick_batch(s, &pending, stopping, &now, &due, &waiting);
 		if (batch) {
-			bool was_dirty = cp_store_wal_dirty(s->wstore), lone,
-			     idle;
-			write_batch(s, batch);
-			lone = has_lone_group(batch);
-			idle = queue_empty(s);
-			after_commit(s, was_dirty, lone || idle);
-			/* A group alone in this commit: the -shm names the
-			 * pages of its one answer and one invitation until
-			 * the next commit. With nothing queued that may be a
-			 * while: rewrite that list before anyone is told
-			 * "thank you". Under load the next commit does. */
-			if (lone && idle)
-				idle_scrub(s);
+			/* The submissions alone in their group go in a
+			 * commit of their own, after the others: theirs is
+			 * checkpointed before its pages are sent, the others'
+			 * pages need not wait for that. */
+			struct request *alone = split_alone(&batch);
+			if (batch)
+				commit_batch(s, batch, alone != NULL);
+			if (alone)
+				commit_batch(s, alone, false);
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			scrub_at = ms_after(&now, IDLE_MS);
-			finish_batch(s, batch);
-			/* The access lines of the batch before: one write a
-			 * batch, not one a request. */
-			log_flush(s);
 		} else if (timed_out && ms_between(&scrub_at, &now) >= 0 &&
 			   (cp_store_wal_dirty(s->wstore) || s->index_stale) &&
 			   !idle_scrub(s)) {
@@ -1179,9 +1279,10 @@ static void *writer_main(void *arg)
 	      "server: %zu batches committed; %zu left in the WAL for the "
 	      "next idle moment (two or more answers of each group), %zu "
 	      "more because a reader was in the way; the WAL held answers "
-	      "for at most %.0f ms",
+	      "for at most %.0f ms; %zu submissions alone in their group went "
+	      "without waiting (every other link of the group was used)",
 	      s->stats.batches, s->stats.deferred, s->stats.left_dirty,
-	      s->stats.longest_dirty_ms);
+	      s->stats.longest_dirty_ms, s->stats.alone_at_once);
 	return NULL;
 }
 
@@ -2016,11 +2117,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* The route's name, never the path: a path may hold a token. */
-	logf_(s, "%s %s %s %u %zu %.1fms%s", when, rq->method, route_name(rq),
-	      rq->status, rq->sent_bytes, ms,
-	      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
-	      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
-							      : " (aborted)");
+	access_line(s, "%s %s %s %u %zu %.1fms%s", when, rq->method,
+		    route_name(rq), rq->status, rq->sent_bytes, ms,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+		    : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+			? " (timed out)"
+			: " (aborted)");
 	reading_done(rq);
 	if (rq->was_queued) {
 		pthread_mutex_lock(&s->lock);

@@ -334,6 +334,17 @@ int cp_store_invitation_mark_answered(struct cp_store *s, int64_t id,
 int cp_store_invitation_answer(struct cp_store *s, int64_t id,
 			       const uint8_t hash[32], struct cp_error *err);
 
+/*
+ * Whether some invitation of the group (wave, team, self) other than
+ * invitation except is still unanswered, so that its answer could still
+ * come: *open is true when one is, or when the group is too large to look
+ * through cheaply (more than 256 invitations); false only when every
+ * other invitation of the group has been answered. Reads committed data.
+ */
+int cp_store_invitation_group_open(struct cp_store *s, int64_t wave,
+				   int64_t team, int self, int64_t except,
+				   bool *open, struct cp_error *err);
+
 /* ---- responses ---- */
 
 /*

@@ -835,6 +835,67 @@ static void test_wave_recent(void **state)
 	cp_store_close(other);
 }
 
+/* cp_store_invitation_group_open on wave 1, which must not fail. */
+static bool group_open(struct cp_store *s, int64_t team, int self,
+		       int64_t except)
+{
+	struct cp_error err;
+	bool open;
+
+	assert_int_equal(cp_store_invitation_group_open(s, 1, team, self,
+							except, &open, &err),
+			 0);
+	return open;
+}
+
+static void exec_ok(struct cp_store *s, const char *sql)
+{
+	assert_int_equal(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/*
+ * Whether another answer of a group can still come (the form server's mix
+ * wait): every other link used, or none, says no; a group too large to
+ * look through says yes.
+ */
+static void test_invitation_group_open(void **state)
+{
+	struct fixture *f = *state;
+
+	exec_ok(
+	    f->fx.s,
+	    "INSERT INTO team (id, name, created_at) VALUES (1, 'A', 0),"
+	    " (2, 'B', 0);"
+	    "INSERT INTO survey (id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h', '{}', 0);"
+	    "INSERT INTO wave (id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'open', 0, 'outbox', 0);"
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	    " WHERE i < 303)"
+	    " INSERT INTO member (id, email, email_key, name, team_id, role,"
+	    " created_at, updated_at) SELECT i, 'm' || i, 'm' || i, 'M',"
+	    " CASE WHEN i <= 3 THEN 1 ELSE 2 END, 'member', 0, 0 FROM n;"
+	    /* Team A: three team links and the first one's self link;
+	     * team B: 300 team links. */
+	    "INSERT INTO invitation (id, wave_id, member_id, team_id, kind,"
+	    " token_hash) SELECT id, 1, id, team_id, 'team', randomblob(32)"
+	    " FROM member;"
+	    "INSERT INTO invitation (id, wave_id, member_id, team_id, kind,"
+	    " token_hash) VALUES (1000, 1, 1, 1, 'self', randomblob(32));");
+	assert_true(group_open(f->fx.s, 1, 0, 1));
+	exec_ok(f->fx.s, "UPDATE invitation SET answered = 1 WHERE id = 2");
+	assert_true(group_open(f->fx.s, 1, 0, 1));
+	exec_ok(f->fx.s, "UPDATE invitation SET answered = 1 WHERE id = 3");
+	assert_false(group_open(f->fx.s, 1, 0, 1));
+	/* The self-assessment: a group of one link. */
+	assert_false(group_open(f->fx.s, 1, 1, 1000));
+	/* 300 links, all answered but the one asking: too many to look
+	 * through, so another may come. */
+	exec_ok(f->fx.s, "UPDATE invitation SET answered = 1"
+			 " WHERE team_id = 2 AND id <> 4");
+	assert_true(group_open(f->fx.s, 2, 0, 4));
+}
+
 /* ---- anonymity in the schema ---- */
 
 static void test_response_tables_without_rowid(void **state)
@@ -1120,6 +1181,8 @@ int main(void)
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_wave_recent, make_store,
 					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_invitation_group_open,
+					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_tables_without_rowid,
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_response_has_no_identity,
