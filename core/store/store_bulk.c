@@ -840,14 +840,7 @@ static const int totals_columns[] = {
     [KIND_GROUP] = 4,
 };
 static const char *const totals_add[] = {
-    [KIND_ITEM] = (" ON CONFLICT DO UPDATE SET"
-		   " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
-		   " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-		   " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
-		   " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
-		   " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
-		   " c10 = c10 + excluded.c10,"
-		   " declined = declined + excluded.declined"),
+    [KIND_ITEM] = CP_AGG_ITEM_ADD,
     [KIND_DIM] = (" ON CONFLICT DO UPDATE SET n = n + excluded.n,"
 		  " sum = sum + excluded.sum, sumsq = sumsq + excluded.sumsq"),
     [KIND_GROUP] = (" ON CONFLICT DO UPDATE SET responses ="

@@ -82,6 +82,18 @@ struct cp_totals;
 	" w.cancel_reason"
 #define CP_WAVE_NCOLUMNS 19
 
+/* An agg_item row added to the one already there: the one text of the
+ * live writer (store_wave.c) and the bulk load (store_bulk.c). */
+#define CP_AGG_ITEM_ADD                                                        \
+	" ON CONFLICT DO UPDATE SET"                                           \
+	" c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"                       \
+	" c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"                       \
+	" c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"                       \
+	" c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"                       \
+	" c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"                       \
+	" c10 = c10 + excluded.c10,"                                           \
+	" declined = declined + excluded.declined"
+
 /* Reads the CP_WAVE_COLUMNS starting at column c of st into *w. */
 void cp_store_read_wave(sqlite3_stmt *st, int c, struct cp_wave *w);
 

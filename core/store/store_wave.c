@@ -476,14 +476,7 @@ static int add_aggregates(struct cp_store *s, const struct cp_response *r,
 	    " c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, declined)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5 = 0, ?5 = 1, ?5 = 2, ?5 = 3,"
 	    " ?5 = 4, ?5 = 5, ?5 = 6, ?5 = 7, ?5 = 8, ?5 = 9, ?5 = 10,"
-	    " ?5 = 11) ON CONFLICT DO UPDATE SET"
-	    " c0 = c0 + excluded.c0, c1 = c1 + excluded.c1,"
-	    " c2 = c2 + excluded.c2, c3 = c3 + excluded.c3,"
-	    " c4 = c4 + excluded.c4, c5 = c5 + excluded.c5,"
-	    " c6 = c6 + excluded.c6, c7 = c7 + excluded.c7,"
-	    " c8 = c8 + excluded.c8, c9 = c9 + excluded.c9,"
-	    " c10 = c10 + excluded.c10,"
-	    " declined = declined + excluded.declined",
+	    " ?5 = 11)" CP_AGG_ITEM_ADD,
 	    &st, err);
 	for (size_t i = 0; rc == 0 && i < r->nanswers; i++) {
 		sqlite3_bind_int64(st, 1, r->wave_id);
