@@ -40,6 +40,7 @@ struct out_table {
 	struct out_stream *st;
 	bool direct;	       /* cells are written as they come, not kept */
 	size_t col;	       /* direct: the column of the next cell */
+	size_t nulls_from;     /* direct: no-value cells from here to col */
 	size_t row_at;	       /* direct: where the row's first cell is in b */
 	struct cp_buf again;   /* out_row_keep's cells, for ... */
 	const void *again_key; /* ... this key and id, ... */
