@@ -1086,8 +1086,10 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		      int64_t team)
 {
-	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	struct cp_results_opts opts = {.changes = true,
+				       .no_item_changes =
+					   !cmd_flag(c, RESULTS_ITEMS),
+				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	bool table = c->format == FORMAT_TABLE;
 	struct cp_results *prev = NULL, *r = NULL;
 	struct cp_wave_entry *entries = NULL;
@@ -1162,8 +1164,10 @@ static int results_many(struct cmd_ctx *c, int64_t team)
 
 static int cmd_results_exec(struct cmd_ctx *c)
 {
-	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	struct cp_results_opts opts = {.changes = true,
+				       .no_item_changes =
+					   !cmd_flag(c, RESULTS_ITEMS),
+				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	const char *team_name = cmd_value(c, RESULTS_TEAM);
 	const char *measure = cmd_value(c, RESULTS_MEASURE);
 	struct cp_results *r = NULL;

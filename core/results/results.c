@@ -952,7 +952,7 @@ static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr,
 			     bool decoded)
 {
 	size_t nd = r->survey->ndims, ni = r->survey->nitems;
-	bool items = !r->dims_only;
+	bool items = !r->dims_only && !r->no_items;
 	bool enps = items && cp_results_enps_item(r) != CP_NO_GROUP;
 	size_t at_change = block_part(nd + 1, sizeof(struct cp_stat));
 	size_t at_self =
@@ -978,8 +978,8 @@ static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr,
 		       sizeof(struct cp_stat));
 		memset(block + at_gap + nd * sizeof(double), 0, sizeof(double));
 		if (items) {
-			memset(block + at_items + ni * sizeof(struct cp_stat), 0,
-			       sizeof(struct cp_stat));
+			memset(block + at_items + ni * sizeof(struct cp_stat),
+			       0, sizeof(struct cp_stat));
 			memset(block + at_ichange, 0, at_enps - at_ichange);
 		}
 		if (enps)
@@ -1604,7 +1604,8 @@ static int apply_stored(struct build *b,
 
 	if (hidden == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	for (size_t m = 0; rc == 0 && m < nd + (r->dims_only ? 0 : ni); m++) {
+	for (size_t m = 0;
+	     rc == 0 && m < nd + (r->dims_only || r->no_items ? 0 : ni); m++) {
 		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
 			    hidden, err);
 		for (size_t g = 0; rc == 0 && g < ng; g++) {
@@ -1781,7 +1782,7 @@ static const struct cp_results *known_wave(const struct cp_results_opts *opts,
 		const struct cp_results *k = opts->known[i];
 		if (k && k->wave.id == wave && k->scores &&
 		    (k->only_team == 0 || k->only_team == team) &&
-		    (!items || !k->dims_only))
+		    (!items || (!k->dims_only && !k->no_items)))
 			return k;
 	}
 	return NULL;
@@ -2111,6 +2112,10 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 				rc = 0;
 		}
 	}
+	/* Items only where they are asked for, or an eNPS item's rows need
+	 * them; only stored statistics leave them out. */
+	r->no_items = stored && opts && opts->no_items && !r->dims_only &&
+		      cp_results_enps_item(r) == CP_NO_GROUP;
 	if (rc == 0 && stored)
 		rc = read_stored(&b, s, opts, err);
 	else if (rc == 0)
