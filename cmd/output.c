@@ -26,6 +26,7 @@ void out_table_release(struct out_table *t)
 		cp_buf_release(&t->b);
 		cp_buf_release(&t->keys);
 		cp_buf_release(&t->again);
+		cp_buf_release(&t->kept);
 	}
 	free(t->key_at);
 	memset(t, 0, sizeof(*t));
@@ -346,6 +347,61 @@ void out_row_keep(struct out_table *t, const void *key, int64_t id)
 	t->again_key = key;
 	t->again_id = id;
 	t->again_cells = t->col;
+}
+
+bool out_cells_again(struct out_table *t, size_t slot, const void *key)
+{
+	const struct out_kept *k = &t->kept_at[slot < OUT_KEPT ? slot : 0];
+	char *p;
+
+	if (!t->direct || t->failed || slot >= OUT_KEPT || key == NULL ||
+	    k->key != key || k->col != t->col || t->col == 0 ||
+	    k->col + k->ncells >= t->ncols)
+		return false;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col || !room(t, k->len + 8))
+		return false;
+	p = t->b.data + t->b.len;
+	memcpy(p, t->kept.data + k->at, k->len);
+	t->b.len += k->len;
+	t->col += k->ncells;
+	t->nulls_from = t->col;
+	t->ncells += k->ncells;
+	return true;
+}
+
+void out_cells_mark(struct out_table *t)
+{
+	t->mark_at = t->mark_col = 0;
+	if (!t->direct || t->failed || t->col == 0)
+		return;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col)
+		return;
+	t->mark_at = t->b.len;
+	t->mark_col = t->col;
+}
+
+void out_cells_keep(struct out_table *t, size_t slot, const void *key)
+{
+	struct out_kept *k = &t->kept_at[slot < OUT_KEPT ? slot : 0];
+	size_t col = t->mark_col, at = t->mark_at;
+
+	t->mark_at = t->mark_col = 0;
+	if (!t->direct || t->failed || slot >= OUT_KEPT || key == NULL ||
+	    col == 0 || t->col <= col)
+		return;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col ||
+	    cp_buf_add(&t->kept, t->b.data + at, t->b.len - at, NULL)) {
+		k->key = NULL;
+		return;
+	}
+	k->key = key;
+	k->col = col;
+	k->ncells = t->col - col;
+	k->at = t->kept.len - (t->b.len - at);
+	k->len = t->b.len - at;
 }
 
 void out_cell(struct out_table *t, const char *text)
@@ -795,6 +851,7 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 	cp_buf_init(b, 0);
 	cp_buf_init(&t->keys, 0);
 	cp_buf_init(&t->again, 0);
+	cp_buf_init(&t->kept, 0);
 	if (fmt == FORMAT_JSON) {
 		/* Each column's '"name": ' once, not once per cell, each
 		 * followed by "null" (a run of no-value cells is one copy). */
