@@ -365,15 +365,20 @@ static void change_cells(struct out_table *t, bool has_change,
 	out_cell(t, has_change ? cp_change_status_name(ch->status) : NULL);
 }
 
-/* One row of a dimension (self and gap given) or an item (self NULL). */
+/* One row of a dimension (self and gap given) or an item (self NULL);
+ * slot: where out_cells_keep keeps its measure's cells. */
 static void measure_row(struct out_table *t, const struct cp_results *r,
 			const struct cp_group *g, const char *dimension,
 			const char *item, const char *label,
 			const struct cp_stat *st, const struct cp_change *ch,
 			const struct cp_stat *self, const double *gap,
-			enum cmd_format fmt)
+			size_t slot, enum cmd_format fmt)
 {
 	bool show = !st->suppressed;
+	/* Shown, its cells from the measure to the reason's are the same
+	 * in each group: formatted once. */
+	bool same = show && st->why.reason == CP_REASON_NONE;
+	const char *key = item ? item : dimension;
 	bool has_self = show && self && self->n > 0;
 	bool has_change = show && ch->status != CP_CHANGE_NONE;
 	char buf[96];
@@ -405,11 +410,17 @@ static void measure_row(struct out_table *t, const struct cp_results *r,
 		return;
 	}
 	data_group(t, r, g);
-	out_cell(t, item ? "item" : "dimension");
-	out_cell(t, dimension);
-	out_cell(t, item);
-	out_cell(t, show ? "false" : "true");
-	reason_cells(t, r, &st->why);
+	if (!same || !out_cells_again(t, slot, key)) {
+		if (same)
+			out_cells_mark(t);
+		out_cell(t, item ? "item" : "dimension");
+		out_cell(t, dimension);
+		out_cell(t, item);
+		out_cell(t, show ? "false" : "true");
+		reason_cells(t, r, &st->why);
+		if (same)
+			out_cells_keep(t, slot, key);
+	}
 	count(t, show, st->n);
 	out_skip_to(t, DATA_MEAN); /* delivered and the rate are the group's */
 	num(t, show, 4, st->mean);
@@ -538,7 +549,7 @@ static void group_rows(struct out_table *t, const struct cp_results *r,
 		measure_row(t, r, g, sv->dims[d].id, NULL, sv->dims[d].title,
 			    &g->dims[d], &g->dim_change[d],
 			    g->has_self ? &g->self[d] : NULL, &g->self_gap[d],
-			    fmt);
+			    d, fmt);
 		if (g->has_self && g->self[d].n > 0 &&
 		    (fmt != FORMAT_TABLE || g->dims[d].suppressed))
 			self_row(t, r, g, d, fmt);
@@ -555,7 +566,7 @@ static void group_rows(struct out_table *t, const struct cp_results *r,
 					      text, sizeof(text))
 					: sv->items[i].id,
 				    &g->items[i], &g->item_change[i], NULL,
-				    NULL, fmt);
+				    NULL, sv->ndims + i, fmt);
 		}
 	}
 	for (size_t i = 0; i < sv->nitems; i++)
@@ -1086,8 +1097,10 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		      int64_t team)
 {
-	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	struct cp_results_opts opts = {.changes = true,
+				       .no_item_changes =
+					   !cmd_flag(c, RESULTS_ITEMS),
+				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	bool table = c->format == FORMAT_TABLE;
 	struct cp_results *prev = NULL, *r = NULL;
 	struct cp_wave_entry *entries = NULL;
@@ -1162,8 +1175,10 @@ static int results_many(struct cmd_ctx *c, int64_t team)
 
 static int cmd_results_exec(struct cmd_ctx *c)
 {
-	struct cp_results_opts opts = {
-	    .changes = true, .no_item_changes = !cmd_flag(c, RESULTS_ITEMS)};
+	struct cp_results_opts opts = {.changes = true,
+				       .no_item_changes =
+					   !cmd_flag(c, RESULTS_ITEMS),
+				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	const char *team_name = cmd_value(c, RESULTS_TEAM);
 	const char *measure = cmd_value(c, RESULTS_MEASURE);
 	struct cp_results *r = NULL;

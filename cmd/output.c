@@ -26,6 +26,7 @@ void out_table_release(struct out_table *t)
 		cp_buf_release(&t->b);
 		cp_buf_release(&t->keys);
 		cp_buf_release(&t->again);
+		cp_buf_release(&t->kept);
 	}
 	free(t->key_at);
 	memset(t, 0, sizeof(*t));
@@ -63,13 +64,10 @@ static const char *json_bool(const char *s)
  * written to f).
  */
 
-/* The JSON key of column c ('"name": ', with ", " before all but the
- * first), and its no-value cell (the key and "null") runs on to the
- * next column's. */
-static inline size_t key_len(const struct out_table *t, size_t c)
-{
-	return t->key_at[c + 1] - t->key_at[c] - 4;
-}
+/* Bytes copied at once for a short run of keys: a constant size is two
+ * vector moves, where a run's own length was a call into libc for each
+ * cell. The keys buffer has this much room past its end. */
+#define KEY_COPY 32
 
 /* Room for n more bytes in b; false (t failed) when there is none. */
 static inline bool room(struct out_table *t, size_t n)
@@ -84,61 +82,89 @@ static inline bool room(struct out_table *t, size_t n)
 	return false;
 }
 
-/* The longest row opening and key before a cell's value. */
-static inline size_t lead_max(const struct out_table *t)
+/*
+ * No-value cells are not written when they are given: they are a run,
+ * from column t->nulls_from to the next cell's (t->col), written with the
+ * next cell that has a value, or at the row's end. In JSON the run's keys
+ * and "null"s lie in a row in t->keys, up to the next cell's key: one
+ * copy for the run and the key; in CSV the run is its separators.
+ * t->nulls_from is 0 only while nothing of the row is written (its
+ * opening neither).
+ */
+
+/* The most bytes of lead (the row's opening, a run of no-value cells and
+ * the key, or separators) before the value of a cell at column to. */
+static inline size_t lead_max(const struct out_table *t, size_t to)
 {
-	return t->fmt == FORMAT_JSON ? key_len(t, t->col) + 8 : 1;
+	if (t->fmt == FORMAT_JSON)
+		return t->key_at[to + 1] - t->key_at[t->nulls_from] + KEY_COPY +
+		       8;
+	return to - t->nulls_from + 1;
 }
 
-/* A JSON row's opening at p (with room for it); returns its end, where
- * the row's first cell goes (t->row_at). */
-static inline char *row_open(struct out_table *t, char *p)
+/* The row's opening, when nothing of it is written yet, at p (with room
+ * for it); returns where what follows goes. Sets t->row_at. */
+static inline char *row_start(struct out_table *t, char *p)
 {
-	if (t->st->rows) {
-		memcpy(p, ",\n  {", 5);
-		p += 5;
-	} else {
-		memcpy(p, "\n  {", 4);
-		p += 4;
+	if (t->nulls_from != 0)
+		return p;
+	if (t->fmt == FORMAT_JSON) {
+		if (t->st->rows) {
+			memcpy(p, ",\n  {", 5);
+			p += 5;
+		} else {
+			memcpy(p, "\n  {", 4);
+			p += 4;
+		}
 	}
 	t->row_at = (size_t)(p - t->b.data);
 	return p;
 }
 
-/* Where the next cell's value goes, after its lead (the row's opening
- * and the key in JSON, the separator in CSV), with room for n bytes of
- * value and the row's end; NULL when out of memory. */
+/* The run of no-value cells before column to, and with key the key of
+ * column to (JSON; in CSV its separator), at p; returns their end. */
+static inline char *lead(struct out_table *t, char *p, size_t to, bool key)
+{
+	size_t from = t->nulls_from;
+
+	p = row_start(t, p);
+	if (t->fmt == FORMAT_JSON) {
+		const char *k = t->keys.data + t->key_at[from];
+		size_t n = t->key_at[to] - t->key_at[from];
+
+		if (key && to < t->ncols)
+			n += t->key_at[to + 1] - t->key_at[to] - 4;
+		if (n <= KEY_COPY)
+			memcpy(p, k, KEY_COPY);
+		else
+			memcpy(p, k, n);
+		return p + n;
+	}
+	/* A separator before each cell but a row's first. */
+	for (size_t c = from; c < to + key; c++)
+		if (c)
+			*p++ = ',';
+	return p;
+}
+
+/* Where the next cell's value goes, after its lead, with room for n
+ * bytes of value and the row's end; NULL when out of memory. */
 static char *cell_at(struct out_table *t, size_t n)
 {
 	char *p;
 
-	if (t->failed || !room(t, lead_max(t) + n + 4))
+	if (t->failed || !room(t, lead_max(t, t->col) + n + 4))
 		return NULL;
 	p = t->b.data + t->b.len;
-	if (t->fmt == FORMAT_JSON) {
-		if (t->col == 0)
-			p = row_open(t, p);
-		memcpy(p, t->keys.data + t->key_at[t->col], key_len(t, t->col));
-		p += key_len(t, t->col);
-	} else if (t->col) {
-		*p++ = ',';
-	} else {
-		t->row_at = t->b.len;
-	}
-	return p;
+	return lead(t, p, t->col, true);
 }
 
-/* The cell that ends at p is complete: the row's end after the last
- * column, and the buffer written to f once it is large. */
-static void cell_done(struct out_table *t, char *p)
+/* The row is complete at p (its no-value cells written): its end, and
+ * the buffer written to f once it is large. */
+static void row_end(struct out_table *t, char *p)
 {
 	int rc;
 
-	t->ncells++;
-	if (++t->col < t->ncols) {
-		t->b.len = (size_t)(p - t->b.data);
-		return;
-	}
 	if (t->fmt == FORMAT_JSON) {
 		*p++ = '}';
 	} else {
@@ -147,9 +173,37 @@ static void cell_done(struct out_table *t, char *p)
 	}
 	t->b.len = (size_t)(p - t->b.data);
 	t->col = 0;
+	t->nulls_from = 0;
 	t->st->rows++;
 	if ((rc = flush_some(&t->b, t->f, false)))
 		t->failed = rc;
+}
+
+/* The cell that ends at p is complete: the row's end after the last
+ * column. */
+static void cell_done(struct out_table *t, char *p)
+{
+	t->ncells++;
+	t->nulls_from = ++t->col;
+	if (t->col < t->ncols) {
+		t->b.len = (size_t)(p - t->b.data);
+		return;
+	}
+	row_end(t, p);
+}
+
+/* The pending no-value cells written out (the row so far is then in
+ * b, as out_row_keep needs it). */
+static void nulls_out(struct out_table *t)
+{
+	char *p;
+
+	if (t->failed || t->nulls_from == t->col ||
+	    !room(t, lead_max(t, t->col) + 4))
+		return;
+	p = lead(t, t->b.data + t->b.len, t->col, false);
+	t->b.len = (size_t)(p - t->b.data);
+	t->nulls_from = t->col;
 }
 
 /* Appends s (len bytes) to the buffer the way a text cell needs it,
@@ -173,6 +227,26 @@ static void text_tail(struct out_table *t, char *p, const char *s,
 	cell_done(t, b->data + b->len);
 }
 
+/* No-value cells up to column to (col < to <= ncols): a longer run, or
+ * the row's end. */
+static void direct_nulls(struct out_table *t, size_t to)
+{
+	char *p;
+
+	if (t->failed)
+		return;
+	t->ncells += to - t->col;
+	if (to < t->ncols) {
+		t->col = to;
+		return;
+	}
+	/* The row's end: the run with every "null" (no key after it). */
+	if (!room(t, lead_max(t, t->ncols - 1) + 8))
+		return;
+	p = lead(t, t->b.data + t->b.len, t->ncols, false);
+	row_end(t, p);
+}
+
 /* A text (or boolean) cell of a direct table; NULL for no value. */
 static void direct_cell(struct out_table *t, const char *s)
 {
@@ -182,33 +256,38 @@ static void direct_cell(struct out_table *t, const char *s)
 
 	if (t->failed)
 		return;
-	type = t->cols[t->col].type;
-	len = s ? strlen(s) : 0;
-	if ((p = cell_at(t, len + 6)) == NULL)
-		return;
 	if (s == NULL) {
-		if (t->fmt == FORMAT_JSON) {
-			memcpy(p, "null", 4);
-			p += 4;
-		}
-		cell_done(t, p);
+		direct_nulls(t, t->col + 1);
 		return;
 	}
+	type = t->cols[t->col].type;
+	if (t->fmt == FORMAT_JSON && type == COL_BOOL) {
+		const char *v = json_bool(s);
+		len = v[0] == 't' ? 4 : 5;
+		if ((p = cell_at(t, len)) == NULL)
+			return;
+		memcpy(p, v, len);
+		cell_done(t, p + len);
+		return;
+	}
+	len = strlen(s);
+	if ((p = cell_at(t, len + 6)) == NULL)
+		return;
 	if (t->fmt == FORMAT_JSON && type == COL_TEXT) {
-		/* Most text needs no escape: one scan, one copy. */
+		/* Most text needs no escape: copied as it is scanned. */
 		size_t i = 0;
+		*p = '"';
 		while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
-		       s[i] != '\\')
+		       s[i] != '\\') {
+			p[1 + i] = s[i];
 			i++;
+		}
 		if (i == len) {
-			*p++ = '"';
-			memcpy(p, s, len);
-			p += len;
-			*p++ = '"';
-			cell_done(t, p);
+			p[1 + len] = '"';
+			cell_done(t, p + len + 2);
 			return;
 		}
-	} else if (t->fmt == FORMAT_JSON && type != COL_BOOL) {
+	} else if (t->fmt == FORMAT_JSON) {
 		memcpy(p, s, len);
 		cell_done(t, p + len);
 		return;
@@ -235,36 +314,6 @@ static void direct_number(struct out_table *t, const char *s, size_t len)
 	cell_done(t, p + len);
 }
 
-/* No-value cells up to column to (col < to <= ncols) in one copy: in
- * JSON the keys and "null"s of those columns lie in a row in t->keys. */
-static void direct_nulls(struct out_table *t, size_t to)
-{
-	size_t n = t->fmt == FORMAT_JSON ? t->key_at[to] - t->key_at[t->col] + 5
-					 : to - t->col;
-	char *p;
-
-	if (t->failed || !room(t, n + 4))
-		return;
-	p = t->b.data + t->b.len;
-	if (t->fmt == FORMAT_JSON) {
-		if (t->col == 0)
-			p = row_open(t, p);
-		memcpy(p, t->keys.data + t->key_at[t->col],
-		       t->key_at[to] - t->key_at[t->col]);
-		p += t->key_at[to] - t->key_at[t->col];
-	} else {
-		if (t->col == 0)
-			t->row_at = t->b.len;
-		/* A separator before each cell but a row's first. */
-		for (size_t c = t->col; c < to; c++)
-			if (c)
-				*p++ = ',';
-	}
-	t->ncells += to - t->col - 1;
-	t->col = to - 1;
-	cell_done(t, p);
-}
-
 bool out_row_again(struct out_table *t, const void *key, int64_t id)
 {
 	size_t n = t->again.len;
@@ -274,14 +323,11 @@ bool out_row_again(struct out_table *t, const void *key, int64_t id)
 	    t->again_key != key || t->again_id != id ||
 	    t->again_cells >= t->ncols || !room(t, n + 8))
 		return false;
-	p = t->b.data + t->b.len;
-	if (t->fmt == FORMAT_JSON)
-		p = row_open(t, p);
-	else
-		t->row_at = t->b.len;
+	p = row_start(t, t->b.data + t->b.len);
 	memcpy(p, t->again.data, n);
 	t->b.len = (size_t)(p + n - t->b.data);
 	t->col = t->again_cells;
+	t->nulls_from = t->col;
 	t->ncells += t->again_cells;
 	return true;
 }
@@ -291,6 +337,9 @@ void out_row_keep(struct out_table *t, const void *key, int64_t id)
 	t->again_cells = 0;
 	if (!t->direct || t->failed || t->col == 0)
 		return;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col)
+		return;
 	cp_buf_reset(&t->again);
 	if (cp_buf_add(&t->again, t->b.data + t->row_at, t->b.len - t->row_at,
 		       NULL))
@@ -298,6 +347,61 @@ void out_row_keep(struct out_table *t, const void *key, int64_t id)
 	t->again_key = key;
 	t->again_id = id;
 	t->again_cells = t->col;
+}
+
+bool out_cells_again(struct out_table *t, size_t slot, const void *key)
+{
+	const struct out_kept *k = &t->kept_at[slot < OUT_KEPT ? slot : 0];
+	char *p;
+
+	if (!t->direct || t->failed || slot >= OUT_KEPT || key == NULL ||
+	    k->key != key || k->col != t->col || t->col == 0 ||
+	    k->col + k->ncells >= t->ncols)
+		return false;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col || !room(t, k->len + 8))
+		return false;
+	p = t->b.data + t->b.len;
+	memcpy(p, t->kept.data + k->at, k->len);
+	t->b.len += k->len;
+	t->col += k->ncells;
+	t->nulls_from = t->col;
+	t->ncells += k->ncells;
+	return true;
+}
+
+void out_cells_mark(struct out_table *t)
+{
+	t->mark_at = t->mark_col = 0;
+	if (!t->direct || t->failed || t->col == 0)
+		return;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col)
+		return;
+	t->mark_at = t->b.len;
+	t->mark_col = t->col;
+}
+
+void out_cells_keep(struct out_table *t, size_t slot, const void *key)
+{
+	struct out_kept *k = &t->kept_at[slot < OUT_KEPT ? slot : 0];
+	size_t col = t->mark_col, at = t->mark_at;
+
+	t->mark_at = t->mark_col = 0;
+	if (!t->direct || t->failed || slot >= OUT_KEPT || key == NULL ||
+	    col == 0 || t->col <= col)
+		return;
+	nulls_out(t);
+	if (t->failed || t->nulls_from != t->col ||
+	    cp_buf_add(&t->kept, t->b.data + at, t->b.len - at, NULL)) {
+		k->key = NULL;
+		return;
+	}
+	k->key = key;
+	k->col = col;
+	k->ncells = t->col - col;
+	k->at = t->kept.len - (t->b.len - at);
+	k->len = t->b.len - at;
 }
 
 void out_cell(struct out_table *t, const char *text)
@@ -391,6 +495,7 @@ size_t out_fixed(char *buf, double v, int prec)
 	static const uint32_t tens[] = {1,     10,     100,    1000,
 					10000, 100000, 1000000};
 	double x, r, frac;
+	int64_t i;
 	uint64_t u;
 	uint32_t f;
 	size_t n, whole = 1;
@@ -404,17 +509,22 @@ size_t out_fixed(char *buf, double v, int prec)
 	if (prec < 0 || prec > 6 || !(fabs(v) < 1e12))
 		goto slow;
 	x = fabs(v) * scale[prec];
-	r = (double)(uint64_t)x; /* floor: x is below 1e18 */
+	/* floor: x is below 1e18, so a signed conversion (one instruction,
+	 * where an unsigned one is a branch and several). */
+	i = (int64_t)x;
+	r = (double)i;
 	frac = x - r;
 	if (fabs(frac - 0.5) < 1e-6)
 		goto slow;
-	u = (uint64_t)r + (frac > 0.5);
+	u = (uint64_t)i + (frac > 0.5);
 	if (signbit(v) && u == 0)
 		goto slow;
 	/* The prec decimals split off: four (every number of results' CSV
 	 * and JSON) by a constant, a multiplication; the others by the
 	 * table's power of ten. */
-	if (prec == 4)
+	if (prec == 4 && u <= UINT32_MAX) /* nearly always: 32 bits */
+		f = (uint32_t)u % 10000, u = (uint32_t)u / 10000;
+	else if (prec == 4)
 		f = (uint32_t)(u % 10000), u /= 10000;
 	else
 		f = (uint32_t)(u % tens[prec]), u /= tens[prec];
@@ -426,7 +536,13 @@ size_t out_fixed(char *buf, double v, int prec)
 	n = (signbit(v) ? 1 : 0) + whole + (prec > 0 ? 1 + (size_t)prec : 0);
 	p = buf + n;
 	*p = '\0';
-	for (int k = prec; k >= 2; k -= 2) {
+	if (prec == 4) {
+		memcpy(p - 2, digit_pairs + 2 * (f % 100), 2);
+		memcpy(p - 4, digit_pairs + 2 * (f / 100), 2);
+		p -= 4;
+		f = 0;
+	}
+	for (int k = prec == 4 ? 0 : prec; k >= 2; k -= 2) {
 		p -= 2;
 		memcpy(p, digit_pairs + 2 * (f % 100), 2);
 		f /= 100;
@@ -475,6 +591,22 @@ void out_cell_int(struct out_table *t, int64_t v)
 	char buf[24], *p = buf + sizeof(buf);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
+	if (t->direct && !t->failed &&
+	    (t->cols[t->col].type == COL_INT ||
+	     t->cols[t->col].type == COL_NUM)) {
+		/* Written in place, its length counted first. */
+		size_t n = 1 + (v < 0);
+
+		for (uint64_t w = u; w >= 10; w /= 10)
+			n++;
+		if ((p = cell_at(t, n)) == NULL)
+			return;
+		decimal(p + n, u);
+		if (v < 0)
+			*p = '-';
+		cell_done(t, p + n);
+		return;
+	}
 	*--p = '\0';
 	p = decimal(p, u);
 	if (v < 0)
@@ -731,6 +863,7 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 	cp_buf_init(b, 0);
 	cp_buf_init(&t->keys, 0);
 	cp_buf_init(&t->again, 0);
+	cp_buf_init(&t->kept, 0);
 	if (fmt == FORMAT_JSON) {
 		/* Each column's '"name": ' once, not once per cell, each
 		 * followed by "null" (a run of no-value cells is one copy). */
@@ -744,6 +877,9 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 		}
 		if (rc == 0)
 			t->key_at[ncols] = t->keys.len;
+		/* Room past the keys for a copy of KEY_COPY bytes. */
+		if (rc == 0)
+			rc = cp_buf_reserve(&t->keys, KEY_COPY, NULL);
 		if (rc == 0 && !st->started)
 			rc = cp_buf_addc(b, '[', NULL);
 	} else {

@@ -28,6 +28,9 @@ struct out_col {
 
 struct out_stream;
 
+/* The places out_cells_keep keeps cells in (see below). */
+#define OUT_KEPT 32
+
 struct out_table {
 	const struct out_col *cols;
 	size_t ncols;
@@ -40,14 +43,22 @@ struct out_table {
 	struct out_stream *st;
 	bool direct;	       /* cells are written as they come, not kept */
 	size_t col;	       /* direct: the column of the next cell */
+	size_t nulls_from;     /* direct: no-value cells from here to col */
 	size_t row_at;	       /* direct: where the row's first cell is in b */
 	struct cp_buf again;   /* out_row_keep's cells, for ... */
 	const void *again_key; /* ... this key and id, ... */
 	int64_t again_id;
 	size_t again_cells; /* ... this many */
-	struct cp_buf b;    /* what is not yet written to f */
-	struct cp_buf keys; /* JSON: each column's '"name": null' ... */
-	size_t *key_at;	    /* ... at key_at[c] to key_at[c + 1] */
+	struct cp_buf kept; /* out_cells_keep's cells, ... */
+	struct out_kept {
+		const void *key;    /* ... for this key, ... */
+		size_t col, ncells; /* ... from column col, ... */
+		size_t at, len;	    /* ... at kept.data + at */
+	} kept_at[OUT_KEPT];
+	size_t mark_at, mark_col; /* out_cells_mark: in b; 0: none */
+	struct cp_buf b;	  /* what is not yet written to f */
+	struct cp_buf keys;	  /* JSON: each column's '"name": null' ... */
+	size_t *key_at;		  /* ... at key_at[c] to key_at[c + 1] */
 };
 
 void out_table_init(struct out_table *t, const struct out_col *cols,
@@ -122,6 +133,21 @@ int out_table_close(struct out_table *t, bool last);
  */
 bool out_row_again(struct out_table *t, const void *key, int64_t id);
 void out_row_keep(struct out_table *t, const void *key, int64_t id);
+
+/*
+ * The same for cells in the middle of rows (a results row's measure,
+ * dimension, item and suppression, the same on every group's row of a
+ * shown dimension): out_cells_again writes the cells kept in place slot
+ * (below OUT_KEPT) for key (not NULL), when they were kept at the
+ * column the row is at, and returns true; else false, and the caller
+ * calls out_cells_mark, gives the cells and calls out_cells_keep, which
+ * keeps the cells given since the mark in slot for key. key must name
+ * the cells' content while the table is open. Only a table opened direct
+ * keeps anything, and only cells after a row's first.
+ */
+bool out_cells_again(struct out_table *t, size_t slot, const void *key);
+void out_cells_mark(struct out_table *t);
+void out_cells_keep(struct out_table *t, size_t slot, const void *key);
 
 /*
  * Prints s (NULL: "") padded with spaces to width terminal columns

@@ -943,12 +943,16 @@ static size_t block_part(size_t n, size_t elem)
 /*
  * Allocates the statistics arrays of group gr: one block (a full-scale
  * wave has 2,201 groups and every look reads many waves), its dims
- * first; cp_results_free frees the block through dims.
+ * first; cp_results_free frees the block through dims. All zero, unless
+ * decoded: then only the changes and each array's spare last entry are
+ * zero, and the caller sets every other entry (stored_row decodes them:
+ * zeroing the 23 MB of a wave first was a twentieth of results' CPU).
  */
-static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr)
+static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr,
+			     bool decoded)
 {
 	size_t nd = r->survey->ndims, ni = r->survey->nitems;
-	bool items = !r->dims_only;
+	bool items = !r->dims_only && !r->no_items;
 	bool enps = items && cp_results_enps_item(r) != CP_NO_GROUP;
 	size_t at_change = block_part(nd + 1, sizeof(struct cp_stat));
 	size_t at_self =
@@ -962,10 +966,26 @@ static int alloc_group_stats(const struct cp_results *r, struct cp_group *gr)
 	    (items ? block_part(ni + 1, sizeof(struct cp_change)) : 0);
 	size_t size =
 	    at_enps + (enps ? block_part(ni + 1, sizeof(struct cp_enps)) : 0);
-	char *block = calloc(1, size);
+	char *block = decoded ? malloc(size) : calloc(1, size);
 
 	if (block == NULL)
 		return CP_ENOMEM;
+	if (decoded) {
+		memset(block + nd * sizeof(struct cp_stat), 0,
+		       sizeof(struct cp_stat));
+		memset(block + at_change, 0, at_self - at_change);
+		memset(block + at_self + nd * sizeof(struct cp_stat), 0,
+		       sizeof(struct cp_stat));
+		memset(block + at_gap + nd * sizeof(double), 0, sizeof(double));
+		if (items) {
+			memset(block + at_items + ni * sizeof(struct cp_stat),
+			       0, sizeof(struct cp_stat));
+			memset(block + at_ichange, 0, at_enps - at_ichange);
+		}
+		if (enps)
+			memset(block + at_enps + ni * sizeof(struct cp_enps), 0,
+			       sizeof(struct cp_enps));
+	}
 	gr->dims = (struct cp_stat *)(void *)block;
 	gr->dim_change = (struct cp_change *)(void *)(block + at_change);
 	gr->self = (struct cp_stat *)(void *)(block + at_self);
@@ -986,7 +1006,7 @@ static int alloc_stats(struct cp_results *r, struct cp_error *err)
 {
 	for (size_t g = 0; g < r->ngroups; g++)
 		if (wanted(r, g) && r->groups[g].dims == NULL &&
-		    alloc_group_stats(r, &r->groups[g]))
+		    alloc_group_stats(r, &r->groups[g], false))
 			return cp_error_set(err, CP_ENOMEM,
 					    N_("out of memory"));
 	return 0;
@@ -1490,7 +1510,7 @@ static int stored_row(const struct cp_result_row *row, void *arg,
 		return 0;
 	/* Its arrays made now, to be filled while they are in the cache
 	 * (a wave's are 23 MB at full scale). */
-	if (gr->dims == NULL && alloc_group_stats(r, gr))
+	if (gr->dims == NULL && alloc_group_stats(r, gr, true))
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 	in.in = row->body;
 	in.len = row->nbody;
@@ -1584,7 +1604,8 @@ static int apply_stored(struct build *b,
 
 	if (hidden == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	for (size_t m = 0; rc == 0 && m < nd + (r->dims_only ? 0 : ni); m++) {
+	for (size_t m = 0;
+	     rc == 0 && m < nd + (r->dims_only || r->no_items ? 0 : ni); m++) {
 		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
 			    hidden, err);
 		for (size_t g = 0; rc == 0 && g < ng; g++) {
@@ -1761,7 +1782,7 @@ static const struct cp_results *known_wave(const struct cp_results_opts *opts,
 		const struct cp_results *k = opts->known[i];
 		if (k && k->wave.id == wave && k->scores &&
 		    (k->only_team == 0 || k->only_team == team) &&
-		    (!items || !k->dims_only))
+		    (!items || (!k->dims_only && !k->no_items)))
 			return k;
 	}
 	return NULL;
@@ -2091,6 +2112,10 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 				rc = 0;
 		}
 	}
+	/* Items only where they are asked for, or an eNPS item's rows need
+	 * them; only stored statistics leave them out. */
+	r->no_items = stored && opts && opts->no_items && !r->dims_only &&
+		      cp_results_enps_item(r) == CP_NO_GROUP;
 	if (rc == 0 && stored)
 		rc = read_stored(&b, s, opts, err);
 	else if (rc == 0)

@@ -115,6 +115,7 @@ struct cp_results {
 	size_t ncomment_rows;
 	int64_t only_team; /* the opts it was loaded with (see below) */
 	bool dims_only;
+	bool no_items;
 	int64_t frozen_seq; /* its place in the order of closing; 0: open */
 	/* survey shared with the known results it was taken from (the same
 	 * pinned definition): freed with the last of them. NULL: its own. */
@@ -148,6 +149,11 @@ struct cp_results_opts {
 	 * distribution and no group has a response rate (a trend's earlier
 	 * waves, which show dimension means and changes alone). */
 	bool dims_only;
+	/* No item statistics: items and item_change may stay NULL (they do
+	 * for a wave whose statistics are stored and whose survey has no
+	 * eNPS item, whose rows need them), for output that shows no items;
+	 * everything else is as without it. */
+	bool no_items;
 	/* Results already loaded (a trend's earlier waves): a change is
 	 * computed from one of these when it is the previous wave and holds
 	 * what the change needs, instead of loading that wave again; and a

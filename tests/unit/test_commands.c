@@ -308,9 +308,25 @@ static void fill_rows(struct out_table *t, int rows, int seed)
 
 	for (int r = 0; r < rows; r++) {
 		int k = r + seed;
-		out_cell_int(t, k * 7 - 20);
-		out_cell(t, text[k % 9]);
-		out_cell(t, k % 4 ? "true" : (k % 3 ? "false" : "no"));
+		/* Kept cells (the same for the same key) and runs of no
+		 * value, a row's first cell and a whole row too. */
+		bool keep = k % 4 == 1;
+		if (k % 6 == 5)
+			out_cell(t, NULL);
+		else
+			out_cell_int(t, k * 7 - 20);
+		if (k % 11 == 10) {
+			out_skip_to(t, 6);
+			continue;
+		}
+		if (!keep || !out_cells_again(t, (size_t)k % 9, text[k % 9])) {
+			if (keep)
+				out_cells_mark(t);
+			out_cell(t, text[k % 9]);
+			out_cell(t, k % 4 ? "true" : (k % 3 ? "false" : "no"));
+			if (keep)
+				out_cells_keep(t, (size_t)k % 9, text[k % 9]);
+		}
 		if (k % 5 == 0)
 			out_skip_to(t, 4);
 		else
@@ -331,8 +347,9 @@ static void test_direct_is_kept(void **state)
 	    {"n", COL_INT},	{"name \"x\"", COL_TEXT}, {"ok", COL_BOOL},
 	    {"value", COL_NUM}, {"words", COL_TEXT},	  {"none", COL_NUM},
 	};
-	static const int plan[][3] = {{0, 0, 0}, {3, 0, 2}, {0, 5, 1},
-				      {7, 0, 0}, {2, 2, 2}, {1, 0, 0}};
+	static const int plan[][3] = {{0, 0, 0},  {3, 0, 2}, {0, 5, 1},
+				      {7, 0, 0},  {2, 2, 2}, {1, 0, 0},
+				      {80, 70, 2}};
 	enum cmd_format fmts[] = {FORMAT_CSV, FORMAT_JSON, FORMAT_TABLE};
 
 	(void)state;
