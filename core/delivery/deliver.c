@@ -84,8 +84,9 @@ struct run {
 	const struct cp_delivery *list;
 	size_t count, cur;
 	enum job job;
-	int marked;  /* the current message's before hook has run */
-	int mark_rc; /* and failed with this, into mark_err */
+	int mark_step; /* the current message's before hook: 0 not begun,
+			* 1 its transaction open, 2 done */
+	int mark_rc;   /* and failed with this, into mark_err */
 	struct cp_error *mark_err;
 	/* Messages built ahead: message i in slot i % 2, the next one
 	 * built while the peer takes the current one. */
@@ -554,6 +555,16 @@ static long backoff(const struct run *run, int k)
 	return ms / 2 + (long)((ms / 2) * (jitter / 65535.0));
 }
 
+/* All the steps of ov's before hook: 0, or what stopped it. */
+static int before_all(const struct cp_overlap *ov)
+{
+	int rc;
+
+	while ((rc = ov->before(ov->arg)) > 0)
+		;
+	return rc;
+}
+
 /* Offers m to the channel until it is taken, refused for good, or the
  * retries run out; a at the end says which. ov (NULL: none): the hooks
  * the channel runs while its peer works; a channel without them gets
@@ -566,7 +577,7 @@ static void attempt(struct run *run, const struct cp_channel *ch,
 	for (int k = 0;; k++) {
 		if (ov && ch->send_overlapped) {
 			ch->send_overlapped(ch->self, m, ov, a);
-		} else if (ov && ov->before && ov->before(ov->arg)) {
+		} else if (ov && ov->before && before_all(ov)) {
 			memset(a, 0, sizeof(*a));
 			a->outcome = CP_OUT_TRANSIENT;
 		} else {
@@ -625,27 +636,36 @@ static int record_held(struct run *run, struct cp_error *err)
  * of the one before: committed before the peer sees anything, so a kill
  * after it leaves id 'sending' (sent again by the next run) and the one
  * before recorded; a kill before it leaves the one before 'sending',
- * still the only one in flight. When the transaction fails the outcome
- * stays held for record_held.
+ * still the only one in flight. In two steps, each run while the peer
+ * answers a command of the envelope: mark_begin opens the transaction
+ * and writes both, mark_commit commits it. When either fails the
+ * transaction is rolled back and the outcome stays held for record_held.
  */
-static int mark_sending(struct run *run, int64_t id, struct cp_error *err)
+static int mark_begin(struct run *run, int64_t id, struct cp_error *err)
 {
 	struct held *h = &run->held;
 	int rc;
 
-	if (!h->have)
-		return cp_store_invitation_sending(run->st, id, err);
 	if ((rc = cp_store_begin(run->st, err)))
 		return rc;
-	rc = record_outcome(run, h->invitation_id, h->outcome, h->reason,
-			    h->retry_after, h->at, err);
+	if (h->have)
+		rc = record_outcome(run, h->invitation_id, h->outcome,
+				    h->reason, h->retry_after, h->at, err);
 	rc = rc ? rc : cp_store_invitation_sending(run->st, id, err);
-	rc = rc ? rc : cp_store_commit(run->st, err);
+	if (rc)
+		cp_store_rollback(run->st);
+	return rc;
+}
+
+static int mark_commit(struct run *run, struct cp_error *err)
+{
+	int rc = cp_store_commit(run->st, err);
+
 	if (rc) {
 		cp_store_rollback(run->st);
 		return rc;
 	}
-	h->have = 0;
+	run->held.have = 0;
 	return 0;
 }
 
@@ -668,19 +688,28 @@ static int build_ahead(struct run *run, size_t i, struct cp_error *err)
 
 /*
  * The before hook: an invitation is marked sending (with the outcome of
- * the one before, mark_sending) before any of its content reaches the
- * peer; a reminder has no mark. Once a message, whatever the tries.
+ * the one before, mark_begin and mark_commit: one step each) before any
+ * of its content reaches the peer; a reminder has no mark. Once a
+ * message, whatever the tries.
  */
 static int hook_before(void *arg)
 {
 	struct run *run = arg;
+	int64_t id = run->list[run->cur].invitation_id;
 
-	if (run->marked)
+	if (run->mark_step == 2)
 		return run->mark_rc;
-	run->marked = 1;
-	if (run->job == JOB_INVITE)
-		run->mark_rc = mark_sending(
-		    run, run->list[run->cur].invitation_id, run->mark_err);
+	if (run->job != JOB_INVITE) {
+		run->mark_step = 2;
+		return 0;
+	}
+	if (run->mark_step == 0) {
+		run->mark_rc = mark_begin(run, id, run->mark_err);
+		run->mark_step = run->mark_rc ? 2 : 1;
+		return run->mark_rc ? run->mark_rc : 1;
+	}
+	run->mark_rc = mark_commit(run, run->mark_err);
+	run->mark_step = 2;
 	return run->mark_rc;
 }
 
@@ -729,15 +758,16 @@ static int deliver_one(struct run *run, size_t i, struct cp_error *err)
 	m.file = run->file[k];
 	/* Marked sending and committed before the peer sees any of the
 	 * message (hook_before, run by the channel while the peer answers
-	 * the envelope's first command): a kill after that leaves
+	 * the envelope's first two commands): a kill after that leaves
 	 * 'sending', which the next run sends again. */
-	run->marked = 0;
+	run->mark_step = 0;
 	run->mark_rc = 0;
 	run->mark_err = err;
 	attempt(run, &run->ch, &m, &ov, &a);
 	/* A channel that gave up before the hook ran still has it run: the
 	 * outcome of the one before is recorded, one outcome held at most. */
-	rc = hook_before(run);
+	while ((rc = hook_before(run)) > 0)
+		;
 	run->mark_err = NULL;
 	if (rc)
 		return rc;

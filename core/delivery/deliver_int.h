@@ -41,12 +41,15 @@ struct cp_attempt {
  * its own work for a message overlaps the peer's instead of adding to it.
  */
 struct cp_overlap {
-	/* Called once a message, before any of its content reaches the
-	 * peer: SMTP calls it once MAIL FROM is on its way (the envelope
-	 * alone delivers nothing; the message is taken at the end of its
-	 * DATA), and holds the content back until it has returned.
-	 * Non-zero: the message must not go, and the channel gives it up
-	 * (the outcome is then the caller's to ignore). */
+	/* The work to finish before any of a message's content reaches
+	 * the peer, in steps: each call does one and returns > 0 while
+	 * another remains, 0 when all are done. SMTP runs a step each time
+	 * a command of the envelope is on its way (MAIL FROM, RCPT TO: the
+	 * envelope alone delivers nothing; the message is taken at the end
+	 * of its DATA), runs what is left before the content, and runs them
+	 * all, whatever happened, before it returns. < 0: the message must
+	 * not go, and the channel gives it up (the outcome is then the
+	 * caller's to ignore); no step runs after that. */
 	int (*before)(void *arg);
 	/* Called at most once a message, when the message has been handed
 	 * over whole and the channel waits for the peer's verdict. */

@@ -31,15 +31,30 @@ struct smtp {
 	int before_done, before_failed, uploaded;
 };
 
-/* The overlap's before hook, once a message: -1 when it says stop. */
+/* One step of the overlap's before hook: 1 while steps remain, 0 once
+ * all are done, -1 when it says stop. */
 static int before(struct smtp *s)
 {
+	int r;
+
 	if (s->before_done)
 		return s->before_failed ? -1 : 0;
+	r = s->ov && s->ov->before ? s->ov->before(s->ov->arg) : 0;
+	if (r > 0)
+		return 1;
 	s->before_done = 1;
-	if (s->ov && s->ov->before && s->ov->before(s->ov->arg) != 0)
-		s->before_failed = 1;
+	s->before_failed = r < 0;
 	return s->before_failed ? -1 : 0;
+}
+
+/* The rest of the before hook, at once: 0, or -1 when it says stop. */
+static int before_all(struct smtp *s)
+{
+	int r;
+
+	while ((r = before(s)) > 0)
+		;
+	return r;
 }
 
 static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -47,10 +62,10 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	struct smtp *s = arg;
 	size_t n = size * nmemb, left = s->len - s->pos;
 
-	/* Not one byte of the message before the hook has run (the
-	 * transfer loop runs it first, unless the server answered the
-	 * envelope within one call of curl_multi_perform). */
-	if (before(s))
+	/* Not one byte of the message before the hook is done (the
+	 * transfer loop runs its steps while the server answers the
+	 * envelope; what the server's speed left over runs here). */
+	if (before_all(s))
 		return CURL_READFUNC_ABORT;
 	if (n > left)
 		n = left;
@@ -89,9 +104,10 @@ static CURLcode transfer(struct smtp *s)
 			result = CURLE_OUT_OF_MEMORY;
 			break;
 		}
-		/* At most MAIL FROM went (or a connection is being set up):
-		 * the hook runs while the server answers it. */
-		if (before(s))
+		/* A command of the envelope went (or a connection is being
+		 * set up): a step of the hook runs while the server answers
+		 * it. */
+		if (before(s) < 0)
 			break;
 		if (!running) {
 			while ((msg = curl_multi_info_read(s->multi, &left)))
@@ -114,6 +130,9 @@ static CURLcode transfer(struct smtp *s)
 	/* Unfinished (the hook said stop): curl closes the connection, and
 	 * the server drops the transaction with nothing delivered. */
 	curl_multi_remove_handle(s->multi, s->curl);
+	/* A transfer that ended early (refused, failed) still finishes the
+	 * hook: nothing it began stays open while the caller waits. */
+	(void)before_all(s);
 	return result;
 }
 

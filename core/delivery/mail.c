@@ -252,29 +252,29 @@ static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 	int rc;
 
 	/* The line break before the link ends its paragraph instead. */
-	if (b->len >= 5 && memcmp(b->data + b->len - 5, "<br>\n", 5) == 0) {
-		b->len -= 5;
+	if (b->len >= 4 && memcmp(b->data + b->len - 4, "<br>", 4) == 0) {
+		b->len -= 4;
 		b->data[b->len] = '\0';
 	}
 	rc = cp_buf_adds(b,
-			 "</p>\n<table role=\"presentation\" cellspacing=\"0\" "
-			 "cellpadding=\"0\" style=\"margin: 0.5em 0\"><tr><td "
-			 "style=\"border-radius: 6px; background: #2d6a4f\">"
+			 "</p><table role=\"presentation\" cellspacing=\"0\" "
+			 "cellpadding=\"0\" style=\"margin:0.5em 0\"><tr><td "
+			 "style=\"border-radius:6px;background:#2d6a4f\">"
 			 "<a href=\"",
 			 err);
 
 	rc = rc ? rc : cp_html_escape(b, link, err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
-			      "\" style=\"display: inline-block; padding: 12px "
-			      "24px; color: #ffffff; font-weight: bold; "
-			      "text-decoration: none; border-radius: 6px\">",
+			      "\" style=\"display:inline-block;padding:12px "
+			      "24px;color:#fff;font-weight:bold;"
+			      "text-decoration:none;border-radius:6px\">",
 			      err);
 	rc = rc ? rc : cp_html_escape(b, _("Open the survey"), err);
 	rc = rc ? rc
 		: cp_buf_adds(b,
-			      "</a></td></tr></table>\n"
-			      "<p style=\"font-size: 0.85em; color: #4a4a4a\">",
+			      "</a></td></tr></table>"
+			      "<p style=\"font-size:0.85em;color:#4a4a4a\">",
 			      err);
 	rc = rc ? rc
 		: cp_html_escape(b,
@@ -291,15 +291,15 @@ static int link_button(struct cp_buf *b, const char *link, struct cp_error *err)
 int cp_mail_html_open(struct cp_buf *b, const char *lang, const char *dir,
 		      struct cp_error *err)
 {
-	int rc = cp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"", err);
+	int rc = cp_buf_adds(b, "<!DOCTYPE html><html lang=\"", err);
 
 	rc = rc ? rc : cp_html_escape(b, lang ? lang : "en", err);
 	rc = rc ? rc : cp_buf_adds(b, "\" dir=\"", err);
 	rc = rc ? rc : cp_html_escape(b, dir ? dir : "ltr", err);
 	return rc ? rc
 		  : cp_buf_adds(b,
-				"\"><body style=\"font-family: "
-				"sans-serif; line-height: 1.5\">\n",
+				"\"><body style=\"font-family:sans-serif;"
+				"line-height:1.5\">",
 				err);
 }
 
@@ -337,9 +337,9 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 				s += 2;
 				while (*s == '\n')
 					s++;
-				rc = cp_buf_adds(b, *s ? "</p>\n<p>" : "", err);
+				rc = cp_buf_adds(b, *s ? "</p><p>" : "", err);
 			} else {
-				rc = cp_buf_adds(b, s[1] ? "<br>\n" : "", err);
+				rc = cp_buf_adds(b, s[1] ? "<br>" : "", err);
 				s++;
 			}
 			continue;
@@ -353,7 +353,7 @@ static int fill(struct cp_buf *b, const char *s, const struct cp_mail_vars *v,
 		s++;
 	}
 	if (mode == FILL_FROM_TEXT && rc == 0)
-		rc = cp_buf_adds(b, "</p>\n" CP_MAIL_HTML_CLOSE, err);
+		rc = cp_buf_adds(b, "</p>" CP_MAIL_HTML_CLOSE, err);
 	return rc;
 }
 
@@ -631,6 +631,76 @@ done:
 	return rc;
 }
 
+/* Appends s (text with LF line ends) as base64 of its CRLF form, in
+ * lines of 76. */
+static int add_base64(struct cp_buf *b, const char *s, struct cp_error *err)
+{
+	char in[57 + 1], enc[80];
+	size_t n = 0;
+	int rc = 0;
+
+	for (const char *p = s;; p++) {
+		/* One LF becomes CR LF: the pending CR is written first. */
+		if (*p && *p != '\r') {
+			if (*p == '\n')
+				in[n++] = '\r';
+			in[n++] = *p;
+		}
+		if (n >= 57 || (*p == '\0' && n > 0)) {
+			size_t full = n > 57 ? 57 : n;
+			size_t k = cp_base64(in, full, enc);
+			memcpy(enc + k, "\r\n", 2);
+			rc = cp_buf_add(b, enc, k + 2, err);
+			memmove(in, in + full, n - full);
+			n -= full;
+		}
+		if (*p == '\0' || rc)
+			break;
+	}
+	if (rc == 0 && n > 0) {
+		size_t k = cp_base64(in, n, enc);
+		memcpy(enc + k, "\r\n", 2);
+		rc = cp_buf_add(b, enc, k + 2, err);
+	}
+	return rc;
+}
+
+/*
+ * Appends one text part of a multipart body: its delimiter, headers and
+ * s encoded. Quoted-printable, unless base64 is shorter (a script that
+ * is not Latin: QP writes each of its bytes as three); the encoded body
+ * always ends in CRLF, which is the next delimiter's.
+ */
+static int add_part(struct cp_buf *out, const char *boundary,
+		    const char *subtype, const char *s, struct cp_error *err)
+{
+	size_t start, qp_len, raw = 0, base64_len;
+	int rc;
+
+	rc = cp_buf_printf(out, err,
+			   "--%s\r\n"
+			   "Content-Type: text/%s; charset=utf-8\r\n"
+			   "Content-Transfer-Encoding: quoted-printable\r\n"
+			   "\r\n",
+			   boundary, subtype);
+	start = out->len;
+	rc = rc ? rc : cp_mail_qp(out, s, err);
+	if (rc)
+		return rc;
+	qp_len = out->len - start;
+	for (const char *p = s; *p; p++)
+		raw += *p == '\n' ? 2 : *p != '\r';
+	base64_len = (raw + 2) / 3 * 4;
+	base64_len += (base64_len + 75) / 76 * 2;
+	if (base64_len >= qp_len)
+		return 0;
+	/* "quoted-printable\r\n\r\n" becomes "base64\r\n\r\n". */
+	out->len = start - 20;
+	out->data[out->len] = '\0';
+	rc = cp_buf_adds(out, "base64\r\n\r\n", err);
+	return rc ? rc : add_base64(out, s, err);
+}
+
 int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 		  struct cp_error *err)
 {
@@ -664,9 +734,10 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 			from_name[fl - 2] = '\0';
 		}
 	}
-	/* The id's unique hex part makes a boundary no QP line can hold:
-	 * quoted-printable never writes "=_". */
-	snprintf(boundary, sizeof(boundary), "=_cp_%.32s",
+	/* Half the id's unique hex part makes a boundary no encoded line
+	 * can hold (quoted-printable never writes "=_", base64 has neither
+	 * '_' nor "--"), short enough for Content-Type to fit one line. */
+	snprintf(boundary, sizeof(boundary), "=_cp_%.16s",
 		 id[0] == '<' ? id + 1 : id);
 	rc = cp_buf_adds(out, "From: ", err);
 	rc = rc ? rc : add_mailbox(out, from_name ? from_name : "", addr, err);
@@ -692,26 +763,14 @@ int cp_mail_build(struct cp_buf *out, const struct cp_mail *m,
 				"MIME-Version: 1.0\r\n"
 				"Auto-Submitted: auto-generated\r\n"
 				"Content-Language: %s\r\n"
-				"Content-Type: multipart/alternative;\r\n"
-				" boundary=\"%s\"\r\n"
-				"\r\n"
-				"This is a message in MIME format.\r\n"
-				"\r\n--%s\r\n"
-				"Content-Type: text/plain; charset=utf-8\r\n"
-				"Content-Transfer-Encoding: quoted-printable"
-				"\r\n\r\n",
+				"Content-Type: multipart/alternative; "
+				"boundary=\"%s\"\r\n"
+				"\r\n",
 				cp_mail_date(m->date, date, sizeof(date)), id,
-				language, boundary, boundary);
-	rc = rc ? rc : cp_mail_qp(out, m->text, err);
-	rc = rc ? rc
-		: cp_buf_printf(out, err,
-				"\r\n--%s\r\n"
-				"Content-Type: text/html; charset=utf-8\r\n"
-				"Content-Transfer-Encoding: quoted-printable"
-				"\r\n\r\n",
-				boundary);
-	rc = rc ? rc : cp_mail_qp(out, m->html, err);
-	rc = rc ? rc : cp_buf_printf(out, err, "\r\n--%s--\r\n", boundary);
+				language, boundary);
+	rc = rc ? rc : add_part(out, boundary, "plain", m->text, err);
+	rc = rc ? rc : add_part(out, boundary, "html", m->html, err);
+	rc = rc ? rc : cp_buf_printf(out, err, "--%s--\r\n", boundary);
 	free(from_name);
 	return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * mail.h - the messages carepulse sends: templates with placeholders, and
- * RFC 5322 / MIME mail (multipart/alternative, text then HTML,
- * quoted-printable bodies, RFC 2047 encoded words, CRLF line ends, lines
- * well within the limits, CR and LF never reaching a header).
+ * RFC 5322 / MIME mail (multipart/alternative, text then HTML, each
+ * quoted-printable or, when shorter, base64; RFC 2047 encoded words, CRLF
+ * line ends, lines well within the limits, CR and LF never reaching a
+ * header).
  */
 #ifndef CP_MAIL_H
 #define CP_MAIL_H

@@ -32,10 +32,23 @@ expect_exit 0 results --trend --team "Patient Records" --format csv
 cp "$T/out" "$got/trend-patient-records.csv"
 expect_exit 0 results --matrix --format csv
 cp "$T/out" "$got/matrix.csv"
+# Each message's header as sent, then each part's header and its text
+# decoded (quoted-printable or base64, whichever the part is in).
 # Tokens, Message-IDs and boundaries come from the random installation key.
 for m in "$T"/d/outbox/*.eml; do
-	tr -d '\r' <"$m" | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' |
-		sed -E -e 's|/r/[A-Za-z0-9_-]{22}|/r/TOKEN|g' -e 's/[0-9a-f]{32}/HEX/g'
+	/usr/bin/python3 -c '
+import email, email.policy, sys
+raw = open(sys.argv[1], "rb").read()
+head, body = raw.split(b"\r\n\r\n", 1)
+out = [head.decode("ascii")]
+msg = email.message_from_bytes(raw, policy=email.policy.default)
+for part in msg.iter_parts():
+    out.append("--" + msg.get_boundary())
+    out += ["%s: %s" % (k, v) for k, v in part.items()]
+    out += ["", part.get_content()]
+sys.stdout.write("\n".join(out).replace("\r\n", "\n") + "\n")
+' "$m" | sed -E -e 's|/r/[A-Za-z0-9_-]{22}|/r/TOKEN|g' \
+		-e 's/[0-9a-f]{32}/HEX/g' -e 's/=_cp_[0-9a-f]{16}/=_cp_HEX/g'
 done >"$got/outbox.txt"
 
 if [ -n "${CP_REGEN_GOLDEN:-}" ]; then

@@ -126,6 +126,32 @@ static void qp_decode(const char *q, size_t n, struct cp_buf *out)
 	FUZZ_CHECK(col == 0 || n == 0, "QP body without a final CRLF");
 }
 
+/* Decodes base64 b[0..n) (lines of at most 76, CRLF ends) into out. */
+static void base64_decode(const char *b, size_t n, struct cp_buf *out)
+{
+	uint8_t bytes[80];
+	char line[80];
+
+	for (size_t i = 0; i < n;) {
+		const char *eol = memchr(b + i, '\r', n - i);
+		size_t k;
+		long got;
+
+		FUZZ_CHECK(eol != NULL && (size_t)(eol - b) + 1 < n &&
+			       eol[1] == '\n',
+			   "a base64 line without CRLF");
+		k = (size_t)(eol - (b + i));
+		FUZZ_CHECK(k > 0 && k <= 76 && k % 4 == 0,
+			   "a base64 line of %zu", k);
+		memcpy(line, b + i, k);
+		line[k] = '\0';
+		got = cp_base64_decode(line, bytes, sizeof(bytes));
+		FUZZ_CHECK(got >= 0, "not base64: %s", line);
+		cp_buf_add(out, bytes, (size_t)got, NULL);
+		i += k + 2;
+	}
+}
+
 /* What cp_mail_qp promises to carry: CR dropped, LF as CRLF, a final
  * line end. */
 static void qp_expected(const char *text, struct cp_buf *out)
@@ -159,15 +185,35 @@ static void check_part(const char *p, const char *end, const char *type,
 	FUZZ_CHECK(strncmp(p, "Content-Type: ", 14) == 0 &&
 		       strncmp(p + 14, type, strlen(type)) == 0,
 		   "part is not %s", type);
-	FUZZ_CHECK(strstr(p, "Content-Transfer-Encoding: quoted-printable") <
-			   body &&
-		       strstr(p, "Content-Transfer-Encoding: ") != NULL,
-		   "part without its encoding");
+	const char *cte = strstr(p, "Content-Transfer-Encoding: ");
+	int base64 = cte && strncmp(cte + 27, "base64\r\n", 8) == 0;
+	FUZZ_CHECK(
+	    cte != NULL && cte < body &&
+		(base64 || strncmp(cte + 27, "quoted-printable\r\n", 18) == 0),
+	    "part without its encoding");
 	body += 4;
 	cp_buf_init(&got, CP_BUF_DEFAULT_MAX);
 	cp_buf_init(&want, CP_BUF_DEFAULT_MAX);
-	qp_decode(body, (size_t)(end - body), &got);
+	/* The body's last CRLF is also the delimiter's. */
 	qp_expected(text, &want);
+	if (base64) {
+		base64_decode(body, (size_t)(end + 2 - body), &got);
+		/* base64 adds no final line end. */
+		size_t t = strlen(text);
+		if (want.len >= 2 && (t == 0 || text[t - 1] != '\n')) {
+			want.len -= 2;
+			want.data[want.len] = '\0';
+		}
+		/* Chosen only when it is the shorter. */
+		struct cp_buf q;
+		cp_buf_init(&q, CP_BUF_DEFAULT_MAX);
+		cp_mail_qp(&q, text, NULL);
+		FUZZ_CHECK((size_t)(end + 2 - body) < q.len,
+			   "base64 where quoted-printable is shorter");
+		cp_buf_release(&q);
+	} else {
+		qp_decode(body, (size_t)(end + 2 - body), &got);
+	}
 	FUZZ_CHECK(got.len == want.len &&
 		       memcmp(cp_buf_str(&got), cp_buf_str(&want), got.len) ==
 			   0,
@@ -239,11 +285,11 @@ static void check_message(const char *m, size_t len, const char *to,
 			   to);
 	}
 	/* The MIME structure. */
-	ct = strstr(m, "\r\nContent-Type: multipart/alternative;\r\n"
-		       " boundary=\"");
+	ct = strstr(m, "\r\nContent-Type: multipart/alternative; "
+		       "boundary=\"");
 	FUZZ_CHECK(ct != NULL && ct < hend, "not multipart/alternative");
-	ct += strlen("\r\nContent-Type: multipart/alternative;\r\n"
-		     " boundary=\"");
+	ct += strlen("\r\nContent-Type: multipart/alternative; "
+		     "boundary=\"");
 	n = strcspn(ct, "\"");
 	FUZZ_CHECK(n > 0 && n < 71, "boundary of %zu characters", n);
 	memcpy(boundary, ct, n);

@@ -139,7 +139,7 @@ static void test_render_escapes_html(void **state)
 	 * program that draws none. */
 	assert_non_null(strstr(cp_buf_str(&html),
 			       "<a href=\"https://x/r/abc\" "
-			       "style=\"display: inline-block"));
+			       "style=\"display:inline-block"));
 	assert_non_null(strstr(cp_buf_str(&html), ">Open the survey</a>"));
 	assert_non_null(
 	    strstr(cp_buf_str(&html),
@@ -195,6 +195,23 @@ static void test_message(void **state)
 	assert_true(strstr(cp_buf_str(&b), "text/plain") <
 		    strstr(cp_buf_str(&b), "text/html"));
 	assert_null(strstr(cp_buf_str(&b), "List-Unsubscribe"));
+	/* Latin text stays quoted-printable; the boundary fits one line. */
+	assert_null(strstr(cp_buf_str(&b), "base64"));
+	assert_non_null(strstr(
+	    cp_buf_str(&b), "Content-Type: multipart/alternative; boundary="));
+	/* Arabic is shorter in base64 (QP writes each byte as three), and
+	 * its CRLF form is what is encoded. */
+	cp_buf_reset(&b);
+	m.text = "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd9\x8b\xd8\xa7\n"
+		 "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd9\x8b\xd8\xa7\n";
+	assert_int_equal(cp_mail_build(&b, &m, NULL), 0);
+	assert_lines(cp_buf_str(&b), 78);
+	assert_non_null(strstr(cp_buf_str(&b),
+			       "Content-Type: text/plain; charset=utf-8\r\n"
+			       "Content-Transfer-Encoding: base64\r\n\r\n"
+			       "2YXYsdit2KjZi9inDQrZhdix2K3YqNmL2KcNCg==\r\n"
+			       "--=_cp_"));
+	m.text = "text part";
 	/* RFC 8058: the one-click address, folded onto its own line. */
 	cp_buf_reset(&b);
 	m.unsubscribe = "https://pulse.example.org/u/abc";
