@@ -59,6 +59,11 @@
 #define COMMIT_WAIT_MS	   20 /* for readers, a checkpoint after a commit */
 #define SCRUB_RETRY_MS	   100
 #define MAX_THANKS	   64 /* thank-you pages kept: language x closing */
+/* A connection's memory in libmicrohttpd (its default: 32 KiB): the
+ * request line and headers (a browser's are 1-2 KiB), the read buffer,
+ * the reply's headers. libmicrohttpd zeroes all of it after every
+ * request of a kept-alive connection, so its size is paid per request. */
+#define CONN_MEMORY (16u * 1024u)
 
 enum route {
 	ROUTE_OTHER,
@@ -115,12 +120,15 @@ struct cached_survey {
 };
 
 /* A thank-you page as sent: it depends on the language and the wave's
- * closing time only, so each is rendered once. */
+ * closing time only, so each is rendered once, and its response (the
+ * page and its headers) made once and queued for every post it
+ * answers. */
 struct cached_page {
 	const struct cp_lang *lang;
 	int64_t closes_at;
 	char *html;
 	size_t len;
+	struct MHD_Response *response; /* NULL: sent by send_kept */
 };
 
 struct request {
@@ -219,6 +227,9 @@ struct cp_server {
 	pthread_mutex_t page_lock;
 	struct cached_page thanks[MAX_THANKS];
 	size_t nthanks;
+	/* The JSON API's {"status":"stored"}, made once (NULL: made per
+	 * post). */
+	struct MHD_Response *stored_json;
 };
 
 static _Thread_local struct cp_store *thread_store;
@@ -602,6 +613,39 @@ static void add_common_headers(struct MHD_Response *r, bool html, bool portal)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
 
+/* The headers every response of a route, type and language carries. */
+static void add_headers(struct MHD_Response *r, enum route route,
+			const struct cp_lang *lang, const char *type)
+{
+	add_common_headers(r, strncmp(type, "text/html", 9) == 0,
+			   route == ROUTE_PORTAL);
+	if (strncmp(type, "text/html", 9) == 0)
+		MHD_add_response_header(r, "Content-Language",
+					cp_lang_effective(lang)->code);
+	MHD_add_response_header(r, "Content-Type", type);
+}
+
+/* Whether cp_server_stop has begun: then no response is shared (each
+ * carries "Connection: close"). Written under the lock, read without
+ * it: every response. */
+static bool stopping(const struct cp_server *s)
+{
+	return __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE);
+}
+
+/* Queues r (made once, headers and all, and kept: not taken) for rq
+ * with status; returns what MHD says. */
+static enum MHD_Result send_shared(struct request *rq, unsigned status,
+				   struct MHD_Response *r, size_t len)
+{
+	rq->status = status;
+	rq->sent_bytes = len;
+	rq->phase = PHASE_SENT;
+	reading_done(rq);
+	conn_set(rq, CONN_ANSWERING, false);
+	return MHD_queue_response(rq->conn, status, r);
+}
+
 /* Sends the response r of len bytes with status (taking r); returns what
  * MHD says. */
 static enum MHD_Result send_response(struct request *rq, unsigned status,
@@ -610,14 +654,8 @@ static enum MHD_Result send_response(struct request *rq, unsigned status,
 {
 	enum MHD_Result ret;
 
-	add_common_headers(r, strncmp(type, "text/html", 9) == 0,
-			   rq->route == ROUTE_PORTAL);
-	if (strncmp(type, "text/html", 9) == 0)
-		MHD_add_response_header(r, "Content-Language",
-					cp_lang_effective(rq->lang)->code);
-	MHD_add_response_header(r, "Content-Type", type);
-	/* Written under the lock, read without it: every response. */
-	if (__atomic_load_n(&rq->srv->stopping, __ATOMIC_ACQUIRE))
+	add_headers(r, rq->route, rq->lang, type);
+	if (stopping(rq->srv))
 		close_after = true; /* no next request on this connection */
 	if (close_after)
 		MHD_add_response_header(r, "Connection", "close");
@@ -632,14 +670,25 @@ static enum MHD_Result send_response(struct request *rq, unsigned status,
 	for (size_t i = 0; i < rq->nheaders; i++)
 		MHD_add_response_header(r, rq->headers[i].name,
 					rq->headers[i].value);
-	rq->status = status;
-	rq->sent_bytes = len;
-	rq->phase = PHASE_SENT;
-	reading_done(rq);
-	conn_set(rq, CONN_ANSWERING, false);
-	ret = MHD_queue_response(rq->conn, status, r);
+	ret = send_shared(rq, status, r, len);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* A response of len bytes (which outlive the server's connections)
+ * with the headers of route, language and type, made to be queued many
+ * times; NULL when it cannot be made. */
+static struct MHD_Response *kept_response(enum route route,
+					  const struct cp_lang *lang,
+					  const char *data, size_t len,
+					  const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, (void *)data, MHD_RESPMEM_PERSISTENT);
+
+	if (r)
+		add_headers(r, route, lang, type);
+	return r;
 }
 
 /* Sends b (taking its memory) with status; returns what MHD says. */
@@ -793,6 +842,11 @@ static const struct cached_page *thanks_page(struct request *rq,
 		pg->len = fresh->len;
 		pg->html = cp_buf_detach(fresh);
 		if (pg->html) {
+			/* Its headers depend on the route (a form's), the
+			 * type and the language, all fixed here. */
+			pg->response =
+			    kept_response(rq->route, rq->lang, pg->html,
+					  pg->len, "text/html; charset=utf-8");
 			found = pg;
 			__atomic_store_n(&s->nthanks, n + 1, __ATOMIC_RELEASE);
 		}
@@ -801,13 +855,17 @@ static const struct cached_page *thanks_page(struct request *rq,
 	return found;
 }
 
+static const char stored_json[] = "{\"status\":\"stored\"}\n";
+
 static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 {
-	static const char stored_json[] = "{\"status\":\"stored\"}\n";
-
-	if (rq->route == ROUTE_API && o == OUT_STORED)
+	if (rq->route == ROUTE_API && o == OUT_STORED) {
+		if (rq->srv->stored_json && !stopping(rq->srv))
+			return send_shared(rq, 200, rq->srv->stored_json,
+					   sizeof(stored_json) - 1);
 		return send_kept(rq, 200, stored_json, sizeof(stored_json) - 1,
 				 "application/json");
+	}
 	if (rq->route == ROUTE_API) {
 		json_t *obj =
 		    o == OUT_STORED
@@ -823,6 +881,9 @@ static enum MHD_Result send_outcome(struct request *rq, enum outcome o)
 		pg = thanks_page(rq, &b);
 		if (pg) {
 			cp_buf_release(&b);
+			if (pg->response && !stopping(rq->srv))
+				return send_shared(rq, 200, pg->response,
+						   pg->len);
 			return send_kept(rq, 200, pg->html, pg->len,
 					 "text/html; charset=utf-8");
 		}
@@ -2199,8 +2260,13 @@ static void server_free(struct cp_server *s)
 		cp_store_close(s->readers[i]);
 	for (size_t i = 0; i < s->nsurveys; i++)
 		cp_survey_free(s->surveys[i].survey);
-	for (size_t i = 0; i < s->nthanks; i++)
+	for (size_t i = 0; i < s->nthanks; i++) {
+		if (s->thanks[i].response)
+			MHD_destroy_response(s->thanks[i].response);
 		free(s->thanks[i].html);
+	}
+	if (s->stored_json)
+		MHD_destroy_response(s->stored_json);
 	pthread_mutex_destroy(&s->page_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
@@ -2314,6 +2380,10 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		return rc;
 	}
 	(void)cp_form_csp(); /* computed once, before any thread needs it */
+	/* Made before any thread; then only queued. */
+	s->stored_json =
+	    kept_response(ROUTE_API, NULL, stored_json, sizeof(stored_json) - 1,
+			  "application/json");
 
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
 		server_free(s);
@@ -2345,6 +2415,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    o->tls_cert && o->tls_key ? MHD_OPTION_HTTPS_MEM_CERT
 				      : MHD_OPTION_END,
 	    o->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, o->tls_key, MHD_OPTION_END);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "i18n.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -1239,7 +1240,29 @@ void cp_store_close(struct cp_store *s)
 		sqlite3_finalize(s->savepoint[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
+	cp_wipe(s->rand, sizeof(s->rand));
 	free(s);
+}
+
+int cp_store_random(struct cp_store *s, void *out, size_t n,
+		    struct cp_error *err)
+{
+	uint8_t *from;
+	int rc;
+
+	if (n > sizeof(s->rand) / 4)
+		return cp_random_bytes(out, n, err);
+	if (s->rand_left < n) {
+		if ((rc = cp_random_bytes(s->rand, sizeof(s->rand), err)))
+			return rc;
+		s->rand_left = sizeof(s->rand);
+	}
+	from = s->rand + sizeof(s->rand) - s->rand_left;
+	memcpy(out, from, n);
+	/* Handed out: not kept, so nothing in memory says what was. */
+	cp_wipe(from, n);
+	s->rand_left -= n;
+	return 0;
 }
 
 const char *cp_store_path(const struct cp_store *s)

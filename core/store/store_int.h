@@ -119,7 +119,20 @@ struct cp_store {
 	/* SAVEPOINT and RELEASE of the last savepoint name, prepared once
 	 * (the form server's writer runs both for every submission). */
 	sqlite3_stmt *savepoint[2];
+	/* Random bytes drawn ahead for the small draws of storing a
+	 * response (cp_store_random): the last rand_left of them are
+	 * unused, the others zeroed. A connection is never carried across
+	 * fork() (SQLite's rule), so neither are they. */
+	uint8_t rand[512];
+	size_t rand_left;
 };
+
+/* n random bytes into out (OpenSSL's generator), for a draw of a few
+ * bytes: taken from the connection's bytes drawn ahead (one call to the
+ * generator for many draws: each costs a few us), which are wiped as
+ * they are handed out. */
+int cp_store_random(struct cp_store *s, void *out, size_t n,
+		    struct cp_error *err);
 
 /* Adds to the in-memory aggregates of a bulk load (see store_bulk.c):
  * one answer, one respondent's dimension mean, one response. */

@@ -83,8 +83,13 @@ static const char *interned(struct cp_totals *t, const char *name)
 {
 	size_t i;
 
+	/* Asked by the same pointer as last time (a survey's ids, parsed
+	 * once): no string compared. */
 	for (i = 0; i < t->nnames; i++)
-		if (t->asked[i] == name || strcmp(t->names[i], name) == 0) {
+		if (t->asked[i] == name)
+			return t->names[i];
+	for (i = 0; i < t->nnames; i++)
+		if (strcmp(t->names[i], name) == 0) {
 			t->asked[i] = name;
 			return t->names[i];
 		}

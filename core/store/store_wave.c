@@ -615,7 +615,7 @@ static int free_slot(struct cp_store *s, const struct cp_response *r,
 	int rc, step;
 
 	*found = false;
-	rc = cp_random_bytes(from, sizeof(from), err);
+	rc = cp_store_random(s, from, sizeof(from), err);
 	if (rc == 0)
 		rc = cp_store_cached(
 		    s, CP_STMT_SLOT_FIND,
