@@ -931,8 +931,7 @@ int cp_store_collect_cached(struct cp_store *s, sqlite3_stmt *st, size_t elem,
 			    void **rows, size_t *n, const char *what,
 			    struct cp_error *err)
 {
-	return collect(s, st, true, elem, first, fill, arg, rows, n, what,
-		       err);
+	return collect(s, st, true, elem, first, fill, arg, rows, n, what, err);
 }
 
 char *cp_store_column_dup(sqlite3_stmt *st, int i)

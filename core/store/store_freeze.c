@@ -320,8 +320,8 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 	return rc;
 }
 
-static int results_query(struct cp_store *s, enum cp_stmt slot,
-			 const char *sql, int64_t wave, int64_t team,
+static int results_query(struct cp_store *s, enum cp_stmt slot, const char *sql,
+			 int64_t wave, int64_t team,
 			 int (*each)(const struct cp_result_row *row, void *arg,
 				     struct cp_error *err),
 			 void *arg, struct cp_error *err);
@@ -355,8 +355,8 @@ int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
 	return rc;
 }
 
-static int results_query(struct cp_store *s, enum cp_stmt slot,
-			 const char *sql, int64_t wave, int64_t team,
+static int results_query(struct cp_store *s, enum cp_stmt slot, const char *sql,
+			 int64_t wave, int64_t team,
 			 int (*each)(const struct cp_result_row *row, void *arg,
 				     struct cp_error *err),
 			 void *arg, struct cp_error *err)
