@@ -1565,6 +1565,7 @@ static int read_stored(struct build *b, struct cp_store *s,
 	/* Each group's arrays are made as its row comes; a group without
 	 * a stored body gets empty ones after. */
 	if ((rc = cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
+					     opts && opts->no_other_counts,
 					     stored_row, &x, err)))
 		return rc;
 	return alloc_stats(b->r, err);

@@ -327,7 +327,7 @@ static int results_query(struct cp_store *s, enum cp_stmt slot, const char *sql,
 			 void *arg, struct cp_error *err);
 
 int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
-			       int64_t only_team,
+			       int64_t only_team, bool team_only,
 			       int (*each)(const struct cp_result_row *row,
 					   void *arg, struct cp_error *err),
 			       void *arg, struct cp_error *err)
@@ -348,8 +348,8 @@ int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
 	    CP_STMT_RESULTS_ALL, CP_STMT_RESULTS_COUNTS, CP_STMT_RESULTS_TEAM};
 	int rc = 0;
 
-	for (size_t q = only_team ? 1 : 0; rc == 0 && q < (only_team ? 3 : 1);
-	     q++)
+	for (size_t q = only_team ? (team_only ? 2 : 1) : 0;
+	     rc == 0 && q < (only_team ? 3 : 1); q++)
 		rc = results_query(s, slot[q], sql[q], wave, only_team, each,
 				   arg, err);
 	return rc;
