@@ -315,7 +315,7 @@ struct team_key {
 /* A team of the org chart, by its position in the team list. */
 struct node {
 	int64_t id;
-	const char *name;
+	char *name;    /* in the results' names */
 	size_t parent; /* node index or CP_NO_GROUP */
 	bool in_wave;  /* a team of the wave: its own group */
 	bool has_desc; /* a sub-team is in the wave: a subtree group */
@@ -426,13 +426,14 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 	memset(g, 0, sizeof(*g));
 	g->scope = scope;
 	g->team_id = nd ? nd->id : 0;
-	g->name = cp_strdup(nd ? nd->name : "organisation");
+	/* In r->names (build_groups), freed with it. */
+	g->name = nd ? nd->name : r->names;
 	g->parent = parent;
 	g->depth = depth;
 	g->why.protects = CP_NO_GROUP;
 	b->parent[r->ngroups] = parent;
 	*out = r->ngroups++;
-	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	return 0;
 }
 
 /* Depth first from node i: the subtree group, the team's own, then its
@@ -480,6 +481,7 @@ static int build_groups(struct build *b, struct cp_store *s,
 	struct cp_snapshot_team *owned = NULL;
 	const struct cp_snapshot_team *teams = given;
 	size_t nteams = ngiven, *first = NULL, *kids = NULL, *fill = NULL, org;
+	size_t names;
 	int rc;
 
 	if (given == NULL) {
@@ -498,11 +500,25 @@ static int build_groups(struct build *b, struct cp_store *s,
 		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
-	/* The names are borrowed from teams until the groups copy them. */
+	/* Every group's name, in one block: "organisation", then each
+	 * team's (its team and subtree groups share it). A full-scale wave
+	 * has 4,400 groups, and a report reads 12 waves. */
+	names = sizeof("organisation");
+	for (size_t i = 0; i < nteams; i++)
+		names += strlen(teams[i].name) + 1;
+	if ((b->r->names = malloc(names)) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+		goto done;
+	}
+	memcpy(b->r->names, "organisation", sizeof("organisation"));
+	names = sizeof("organisation");
 	b->nnodes = nteams;
 	for (size_t i = 0; i < nteams; i++) {
+		size_t len = strlen(teams[i].name) + 1;
 		b->nodes[i].id = teams[i].id;
-		b->nodes[i].name = teams[i].name;
+		b->nodes[i].name =
+		    memcpy(b->r->names + names, teams[i].name, len);
+		names += len;
 		b->nodes[i].team_group = b->nodes[i].subtree_group =
 		    CP_NO_GROUP;
 		b->by_id[i].id = teams[i].id;
@@ -538,6 +554,18 @@ static int build_groups(struct build *b, struct cp_store *s,
 			p = nteams;
 		kids[first[p] + fill[p]++] = i;
 	}
+	/* At most a subtree and a team group per team, and the
+	 * organisation: made at their size, not grown by copying (a
+	 * full-scale wave's are 0.8 MB). */
+	if (b->alloc == 0) {
+		b->r->groups = malloc((2 * nteams + 1) * sizeof(*b->r->groups));
+		b->parent = malloc((2 * nteams + 1) * sizeof(*b->parent));
+		if (b->r->groups == NULL || b->parent == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+			goto done;
+		}
+		b->alloc = 2 * nteams + 1;
+	}
 	rc = add_group(b, CP_SCOPE_ORGANISATION, NULL, CP_NO_GROUP, 0, &org,
 		       err);
 	for (size_t k = first[nteams]; rc == 0 && k < first[nteams + 1]; k++) {
@@ -546,9 +574,6 @@ static int build_groups(struct build *b, struct cp_store *s,
 			rc = walk(b, kids[k], org, 1, first, kids, err);
 	}
 done:
-	/* The groups hold their own copies of the names. */
-	for (size_t i = 0; i < b->nnodes; i++)
-		b->nodes[i].name = NULL;
 	if (owned)
 		cp_store_snapshot_free(owned, nteams);
 	free(first);
@@ -2312,11 +2337,11 @@ void cp_results_free(struct cp_results *r)
 		return;
 	for (size_t g = 0; g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
-		free(gr->name);
 		free(gr->dims); /* and the other statistics: one block */
 		free(gr->comments);
 	}
 	free(r->groups);
+	free(r->names);
 	cp_store_comment_rows_free(r->comment_rows, r->ncomment_rows);
 	if (r->survey_hold == NULL) {
 		cp_survey_free(r->survey);

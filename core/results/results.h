@@ -111,6 +111,7 @@ struct cp_results {
 	struct cp_group *groups;  /* the organisation first, then depth first */
 	size_t ngroups;
 	/* private */
+	char *names; /* every group's name, one block */
 	struct cp_comment_row *comment_rows;
 	size_t ncomment_rows;
 	int64_t only_team; /* the opts it was loaded with (see below) */
