@@ -19,8 +19,7 @@ int main(int argc, char **argv)
 
 	/* Once, before any thread: the languages (the operator's, from the
 	 * environment, for this program's own messages, the overview too),
-	 * OpenSSL (which the fault loops leave alone), then libcurl's global
-	 * state. */
+	 * OpenSSL (which the fault loops leave alone). */
 	cli = cp_lang_from_env();
 	if (cp_i18n_init(NULL, &err))
 		return cmd_report(&err);
@@ -40,7 +39,9 @@ int main(int argc, char **argv)
 		printf("carepulse %s\n", CP_VERSION);
 		return EXIT_OK;
 	}
-	if (cp_crypto_init(&err) || cp_deliver_global_init(&err))
+	/* libcurl is loaded and initialised at its first use
+	 * (cp_deliver_global_init). */
+	if (cp_crypto_init(&err))
 		return cmd_report(&err);
 	status = cmd_run(argc - 1, argv + 1);
 	cp_deliver_global_cleanup();

@@ -5,19 +5,47 @@
  */
 #include "oidc.h"
 
-#include <cjose/cjose.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "cjose_lazy.h"
 #include "config.h"
 #include "crypto.h"
 #include "http_client.h"
 #include "i18n.h"
+#include "lazy.h"
 #include "store.h"
 #include "text.h"
+
+#ifndef CP_CJOSE_SONAME
+#define CP_CJOSE_SONAME "libcjose.so.0"
+#endif
+
+static struct cp_cjose_api cjose_fns;
+static pthread_once_t cjose_fns_once = PTHREAD_ONCE_INIT;
+
+static void cjose_fns_load(void)
+{
+	void *lib;
+
+	cp_lazy_setup_begin();
+	lib = cp_lazy_open(CP_CJOSE_SONAME);
+#define CP_CJOSE_LOAD(f)                                                       \
+	*(void **)&cjose_fns.p_##f = cp_lazy_sym(lib, CP_CJOSE_SONAME, #f);
+	CP_CJOSE_FUNCTIONS(CP_CJOSE_LOAD)
+#undef CP_CJOSE_LOAD
+	cp_lazy_setup_end();
+}
+
+const struct cp_cjose_api *cp_cjose_api(void)
+{
+	(void)pthread_once(&cjose_fns_once, cjose_fns_load);
+	return &cjose_fns;
+}
 
 /* Caps on what a provider may send. */
 #define DOC_MAX	     (256u * 1024u)

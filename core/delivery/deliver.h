@@ -27,10 +27,12 @@
 #include "store.h"
 
 /*
- * Initialises libcurl (and the TLS library under it) once for the whole
- * program: call it at start, before any thread exists, and
- * cp_deliver_global_cleanup at exit. libcurl is not thread-safe to
- * initialise lazily, which the first curl_easy_init would otherwise do.
+ * Loads libcurl and initialises it (and the TLS library under it) once
+ * for the whole program, if that has not happened yet; the first call of
+ * any libcurl function does the same (curl_lazy.h), under pthread_once,
+ * so no command that never talks to the network loads it. Gives
+ * curl_global_init's failure. cp_deliver_global_cleanup at exit cleans up
+ * when it was loaded.
  */
 int cp_deliver_global_init(struct cp_error *err);
 void cp_deliver_global_cleanup(void);

@@ -5,7 +5,6 @@
  * timeout always set, and it never appears in a message or a log. Also
  * the chat channels.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "curl_lazy.h"
 #include "deliver_int.h"
 #include "http_client.h"
 #include "i18n.h"

@@ -8,12 +8,12 @@
  * loop's work (marking the message sending, building the next one) runs
  * while the server answers instead of after it (struct cp_overlap).
  */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "config.h"
+#include "curl_lazy.h"
 #include "deliver_int.h"
 #include "http_client.h"
 #include "i18n.h"

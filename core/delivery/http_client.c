@@ -2,15 +2,50 @@
  * http_client.c - the plain HTTP client of http_client.h over libcurl, and
  * the one rule for which URLs carepulse will talk to.
  */
-#include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl_lazy.h"
 #include "deliver.h"
 #include "http_client.h"
 #include "i18n.h"
+#include "lazy.h"
 #include "text.h"
+
+#ifndef CP_CURL_SONAME
+#define CP_CURL_SONAME "libcurl.so.4"
+#endif
+
+static struct cp_curl_api curl_fns;
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_code;
+static bool curl_loaded;
+
+/* Loads libcurl and runs its global set-up, once: pthread_once makes a
+ * thread that comes second wait for the first to finish both. */
+static void curl_load(void)
+{
+	void *lib;
+
+	cp_lazy_setup_begin();
+	lib = cp_lazy_open(CP_CURL_SONAME);
+#define CP_CURL_LOAD(f)                                                        \
+	*(void **)&curl_fns.p_##f = cp_lazy_sym(lib, CP_CURL_SONAME, #f);
+	CP_CURL_FUNCTIONS(CP_CURL_LOAD)
+#undef CP_CURL_LOAD
+	curl_init_code = curl_fns.p_curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_loaded = true;
+	cp_lazy_setup_end();
+}
+
+const struct cp_curl_api *cp_curl_api(void)
+{
+	(void)pthread_once(&curl_once, curl_load);
+	return &curl_fns;
+}
 
 int cp_host_is_loopback(const char *host)
 {
@@ -38,7 +73,10 @@ int cp_http_url_allowed(const char *url)
 
 int cp_deliver_global_init(struct cp_error *err)
 {
-	CURLcode c = curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURLcode c;
+
+	(void)cp_curl_api();
+	c = curl_init_code;
 
 	if (c == CURLE_OUT_OF_MEMORY)
 		return cp_error_set(err, CP_ENOMEM,
@@ -50,7 +88,8 @@ int cp_deliver_global_init(struct cp_error *err)
 
 void cp_deliver_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (curl_loaded)
+		curl_global_cleanup();
 }
 
 static size_t discard(char *ptr, size_t size, size_t nmemb, void *arg)

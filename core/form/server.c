@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -32,12 +31,40 @@
 #include "form.h"
 #include "i18n.h"
 #include "json_load.h"
+#include "lazy.h"
+#include "mhd_lazy.h"
 #include "portal.h"
 #include "respond.h"
 #include "store.h"
 #include "survey.h"
 #include "text.h"
 #include "token.h"
+
+#ifndef CP_MHD_SONAME
+#define CP_MHD_SONAME "libmicrohttpd.so.12"
+#endif
+
+static struct cp_mhd_api mhd_fns;
+static pthread_once_t mhd_fns_once = PTHREAD_ONCE_INIT;
+
+static void mhd_fns_load(void)
+{
+	void *lib;
+
+	cp_lazy_setup_begin();
+	lib = cp_lazy_open(CP_MHD_SONAME);
+#define CP_MHD_LOAD(f)                                                         \
+	*(void **)&mhd_fns.p_##f = cp_lazy_sym(lib, CP_MHD_SONAME, #f);
+	CP_MHD_FUNCTIONS(CP_MHD_LOAD)
+#undef CP_MHD_LOAD
+	cp_lazy_setup_end();
+}
+
+const struct cp_mhd_api *cp_mhd_api(void)
+{
+	(void)pthread_once(&mhd_fns_once, mhd_fns_load);
+	return &mhd_fns;
+}
 
 #define DEFAULT_TIMEOUT	   30
 #define DEFAULT_DEADLINE   60

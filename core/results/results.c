@@ -315,7 +315,7 @@ struct team_key {
 /* A team of the org chart, by its position in the team list. */
 struct node {
 	int64_t id;
-	const char *name;
+	char *name;    /* in the results' names */
 	size_t parent; /* node index or CP_NO_GROUP */
 	bool in_wave;  /* a team of the wave: its own group */
 	bool has_desc; /* a sub-team is in the wave: a subtree group */
@@ -426,13 +426,14 @@ static int add_group(struct build *b, enum cp_group_scope scope,
 	memset(g, 0, sizeof(*g));
 	g->scope = scope;
 	g->team_id = nd ? nd->id : 0;
-	g->name = cp_strdup(nd ? nd->name : "organisation");
+	/* In r->names (build_groups), freed with it. */
+	g->name = nd ? nd->name : r->names;
 	g->parent = parent;
 	g->depth = depth;
 	g->why.protects = CP_NO_GROUP;
 	b->parent[r->ngroups] = parent;
 	*out = r->ngroups++;
-	return g->name ? 0 : cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	return 0;
 }
 
 /* Depth first from node i: the subtree group, the team's own, then its
@@ -480,6 +481,7 @@ static int build_groups(struct build *b, struct cp_store *s,
 	struct cp_snapshot_team *owned = NULL;
 	const struct cp_snapshot_team *teams = given;
 	size_t nteams = ngiven, *first = NULL, *kids = NULL, *fill = NULL, org;
+	size_t names;
 	int rc;
 
 	if (given == NULL) {
@@ -498,11 +500,25 @@ static int build_groups(struct build *b, struct cp_store *s,
 		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
-	/* The names are borrowed from teams until the groups copy them. */
+	/* Every group's name, in one block: "organisation", then each
+	 * team's (its team and subtree groups share it). A full-scale wave
+	 * has 4,400 groups, and a report reads 12 waves. */
+	names = sizeof("organisation");
+	for (size_t i = 0; i < nteams; i++)
+		names += strlen(teams[i].name) + 1;
+	if ((b->r->names = malloc(names)) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+		goto done;
+	}
+	memcpy(b->r->names, "organisation", sizeof("organisation"));
+	names = sizeof("organisation");
 	b->nnodes = nteams;
 	for (size_t i = 0; i < nteams; i++) {
+		size_t len = strlen(teams[i].name) + 1;
 		b->nodes[i].id = teams[i].id;
-		b->nodes[i].name = teams[i].name;
+		b->nodes[i].name =
+		    memcpy(b->r->names + names, teams[i].name, len);
+		names += len;
 		b->nodes[i].team_group = b->nodes[i].subtree_group =
 		    CP_NO_GROUP;
 		b->by_id[i].id = teams[i].id;
@@ -538,6 +554,18 @@ static int build_groups(struct build *b, struct cp_store *s,
 			p = nteams;
 		kids[first[p] + fill[p]++] = i;
 	}
+	/* At most a subtree and a team group per team, and the
+	 * organisation: made at their size, not grown by copying (a
+	 * full-scale wave's are 0.8 MB). */
+	if (b->alloc == 0) {
+		b->r->groups = malloc((2 * nteams + 1) * sizeof(*b->r->groups));
+		b->parent = malloc((2 * nteams + 1) * sizeof(*b->parent));
+		if (b->r->groups == NULL || b->parent == NULL) {
+			rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+			goto done;
+		}
+		b->alloc = 2 * nteams + 1;
+	}
 	rc = add_group(b, CP_SCOPE_ORGANISATION, NULL, CP_NO_GROUP, 0, &org,
 		       err);
 	for (size_t k = first[nteams]; rc == 0 && k < first[nteams + 1]; k++) {
@@ -546,9 +574,6 @@ static int build_groups(struct build *b, struct cp_store *s,
 			rc = walk(b, kids[k], org, 1, first, kids, err);
 	}
 done:
-	/* The groups hold their own copies of the names. */
-	for (size_t i = 0; i < b->nnodes; i++)
-		b->nodes[i].name = NULL;
 	if (owned)
 		cp_store_snapshot_free(owned, nteams);
 	free(first);
@@ -1585,41 +1610,82 @@ static int read_stored(struct build *b, struct cp_store *s,
 	/* Each group's arrays are made as its row comes; a group without
 	 * a stored body gets empty ones after. */
 	if ((rc = cp_store_wave_results_each(s, b->r->wave.id, b->r->only_team,
+					     opts && opts->no_other_counts,
 					     stored_row, &x, err)))
 		return rc;
 	return alloc_stats(b->r, err);
 }
 
+/*
+ * The decision decide() gives group g for measure m from the stored ones,
+ * for g alone: base's reason when it has one (hidden as a whole), else
+ * the last stored decision of g for m, else none.
+ */
+static struct cp_suppression stored_why(const struct build *b, size_t m,
+					size_t g,
+					const struct cp_suppression *base)
+{
+	const struct decisions *d = &b->dec;
+
+	if (base[g].reason != CP_REASON_NONE)
+		return base[g];
+	for (size_t i = d->at[m + 1]; i-- > d->at[m];)
+		if (d->stored[i].g == g)
+			return d->stored[i].why;
+	return (struct cp_suppression){CP_REASON_NONE, CP_NO_GROUP, 0};
+}
+
+/* Hides measure m (a dimension, or an item past nd) of group g for why. */
+static void hide_measure(struct cp_results *r, size_t g, size_t m,
+			 const struct cp_suppression *why)
+{
+	struct cp_group *gr = &r->groups[g];
+	size_t nd = r->survey->ndims;
+	struct cp_stat *st = m < nd ? &gr->dims[m] : &gr->items[m - nd];
+
+	hide_stat(st, why);
+	if (m >= nd && gr->enps) {
+		cp_enps_suppress(&gr->enps[m - nd]);
+		gr->enps[m - nd].why = *why;
+	}
+}
+
 /* The stored decisions applied to stored statistics: each hidden
  * measure of a wanted group gets its reason (the stored ones carry
- * none), as compute_scores gives it. */
+ * none), as compute_scores gives it. For a report on one team only its
+ * groups are looked at (decide() would fill in every group, 22 measures
+ * of 2,200 groups a wave at full scale). */
 static int apply_stored(struct build *b,
 			const struct cp_suppression *group_hidden,
 			struct cp_error *err)
 {
 	struct cp_results *r = b->r;
 	size_t ng = r->ngroups, nd = r->survey->ndims, ni = r->survey->nitems;
-	struct cp_suppression *hidden = calloc(ng + 1, sizeof(*hidden));
+	size_t nm = nd + (r->dims_only || r->no_items ? 0 : ni);
+	struct cp_suppression *hidden;
 	int rc = 0;
 
-	if (hidden == NULL)
-		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	for (size_t m = 0;
-	     rc == 0 && m < nd + (r->dims_only || r->no_items ? 0 : ni); m++) {
-		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
-			    hidden, err);
-		for (size_t g = 0; rc == 0 && g < ng; g++) {
-			struct cp_group *gr = &r->groups[g];
-			struct cp_stat *st;
-			if (!wanted(r, g) || hidden[g].reason == CP_REASON_NONE)
+	if (r->only_team) {
+		for (size_t g = 0; g < ng; g++) {
+			if (!wanted(r, g))
 				continue;
-			st = m < nd ? &gr->dims[m] : &gr->items[m - nd];
-			hide_stat(st, &hidden[g]);
-			if (m >= nd && gr->enps) {
-				cp_enps_suppress(&gr->enps[m - nd]);
-				gr->enps[m - nd].why = hidden[g];
+			for (size_t m = 0; m < nm; m++) {
+				struct cp_suppression why =
+				    stored_why(b, M_DIMS + m, g, group_hidden);
+				if (why.reason != CP_REASON_NONE)
+					hide_measure(r, g, m, &why);
 			}
 		}
+		return 0;
+	}
+	if ((hidden = calloc(ng + 1, sizeof(*hidden))) == NULL)
+		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	for (size_t m = 0; rc == 0 && m < nm; m++) {
+		rc = decide(b, M_DIMS + m, NULL, r->threshold, group_hidden,
+			    hidden, err);
+		for (size_t g = 0; rc == 0 && g < ng; g++)
+			if (wanted(r, g) && hidden[g].reason != CP_REASON_NONE)
+				hide_measure(r, g, m, &hidden[g]);
 	}
 	free(hidden);
 	return rc;
@@ -2336,11 +2402,11 @@ void cp_results_free(struct cp_results *r)
 		return;
 	for (size_t g = 0; g < r->ngroups; g++) {
 		struct cp_group *gr = &r->groups[g];
-		free(gr->name);
 		free(gr->dims); /* and the other statistics: one block */
 		free(gr->comments);
 	}
 	free(r->groups);
+	free(r->names);
 	cp_store_comment_rows_free(r->comment_rows, r->ncomment_rows);
 	if (r->survey_hold == NULL) {
 		cp_survey_free(r->survey);

@@ -111,6 +111,7 @@ struct cp_results {
 	struct cp_group *groups;  /* the organisation first, then depth first */
 	size_t ngroups;
 	/* private */
+	char *names; /* every group's name, one block */
 	struct cp_comment_row *comment_rows;
 	size_t ncomment_rows;
 	int64_t only_team; /* the opts it was loaded with (see below) */
@@ -144,6 +145,13 @@ struct cp_results_opts {
 	 * changes stay NULL, and it holds no comments (only the team's
 	 * subtree's comments are read). */
 	int64_t only_team;
+	/* With only_team, for a frozen wave whose statistics are stored: the
+	 * other groups' counts are not read either (a report on one team
+	 * prints none of them). Their answered and delivered stay 0 and they
+	 * have no response rate; which groups are shown or hidden, and why,
+	 * still comes from the decisions stored when the wave closed, so it
+	 * is exactly as without it. */
+	bool no_other_counts;
 	/* Dimensions only: neither the item aggregates nor the invitations
 	 * are read; items and item_change stay NULL, the dimensions carry no
 	 * distribution and no group has a response rate (a trend's earlier

@@ -881,10 +881,10 @@ int cp_store_exec(struct cp_store *s, const char *sql, struct cp_error *err)
 	return 0;
 }
 
-int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
-		     size_t first, cp_store_fill_fn fill, void *arg,
-		     void **rows, size_t *n, const char *what,
-		     struct cp_error *err)
+static int collect(struct cp_store *s, sqlite3_stmt *st, bool cached,
+		   size_t elem, size_t first, cp_store_fill_fn fill, void *arg,
+		   void **rows, size_t *n, const char *what,
+		   struct cp_error *err)
 {
 	void *arr = NULL, *grown, *row;
 	size_t count = 0, alloc = 0;
@@ -909,10 +909,30 @@ int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, what);
-	sqlite3_finalize(st);
+	if (cached)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
 	*rows = arr;
 	*n = count;
 	return rc;
+}
+
+int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+		     size_t first, cp_store_fill_fn fill, void *arg,
+		     void **rows, size_t *n, const char *what,
+		     struct cp_error *err)
+{
+	return collect(s, st, false, elem, first, fill, arg, rows, n, what,
+		       err);
+}
+
+int cp_store_collect_cached(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+			    size_t first, cp_store_fill_fn fill, void *arg,
+			    void **rows, size_t *n, const char *what,
+			    struct cp_error *err)
+{
+	return collect(s, st, true, elem, first, fill, arg, rows, n, what, err);
 }
 
 char *cp_store_column_dup(sqlite3_stmt *st, int i)

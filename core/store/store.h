@@ -677,12 +677,13 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 
 /*
  * Calls each for every stored row of wave; the body only for the rows of
- * team only_team (0: every row), else NULL. The row and its body are
+ * team only_team (0: every row), else NULL; with only_team and
+ * team_only, the rows of team only_team alone. The row and its body are
  * valid during the call only. A nonzero return from each stops and is
  * returned.
  */
 int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
-			       int64_t only_team,
+			       int64_t only_team, bool team_only,
 			       int (*each)(const struct cp_result_row *row,
 					   void *arg, struct cp_error *err),
 			       void *arg, struct cp_error *err);

@@ -21,6 +21,16 @@ static int snapshot_fill(sqlite3_stmt *st, void *row, void *arg)
 	return t->name ? 0 : -1;
 }
 
+/* By name, as SQLite's BINARY collation orders them (names are unique
+ * in a wave: its teams' names when it was sent); then by id. */
+static int by_name(const void *a, const void *b)
+{
+	const struct cp_snapshot_team *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 			   struct cp_snapshot_team **out, size_t *n,
 			   struct cp_error *err)
@@ -31,21 +41,25 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = cp_store_prepare(
-		 s, &st,
+	/* Sorted here, not by an ORDER BY: SQLite would sort them in a
+	 * temporary b-tree, each of a report's 12 waves. */
+	if ((rc = cp_store_cached(
+		 s, CP_STMT_WAVE_SNAPSHOT,
 		 "SELECT team_id, name, coalesce(parent_id, 0),"
-		 " in_wave FROM wave_team_snapshot"
-		 " WHERE wave_id = ? ORDER BY name",
-		 err)))
+		 " in_wave FROM wave_team_snapshot WHERE wave_id = ?",
+		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	rc = cp_store_collect(s, st, sizeof(**out), 16, snapshot_fill, NULL,
-			      &rows, n, "cannot read the wave's teams", err);
+	rc = cp_store_collect_cached(s, st, sizeof(**out), 16, snapshot_fill,
+				     NULL, &rows, n,
+				     "cannot read the wave's teams", err);
 	*out = rows;
 	if (rc) {
 		cp_store_snapshot_free(*out, *n);
 		*out = NULL;
 		*n = 0;
+	} else if (*n > 1) {
+		qsort(*out, *n, sizeof(**out), by_name);
 	}
 	return rc;
 }
@@ -64,11 +78,11 @@ int cp_store_wave_frozen(struct cp_store *s, int64_t wave,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = cp_store_prepare(s, &st,
-				   "SELECT seq, coalesce(threshold, 0),"
-				   " coalesce(comment_threshold, 0)"
-				   " FROM wave_frozen WHERE wave_id = ?",
-				   err)))
+	if ((rc = cp_store_cached(s, CP_STMT_WAVE_FROZEN,
+				  "SELECT seq, coalesce(threshold, 0),"
+				  " coalesce(comment_threshold, 0)"
+				  " FROM wave_frozen WHERE wave_id = ?",
+				  &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	switch (sqlite3_step(st)) {
@@ -82,7 +96,7 @@ int cp_store_wave_frozen(struct cp_store *s, int64_t wave,
 	default:
 		rc = cp_store_fail(s, err, "cannot read a frozen wave");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -208,18 +222,18 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = cp_store_prepare(
-		 s, &st,
+	if ((rc = cp_store_cached(
+		 s, CP_STMT_WAVE_HIDDEN,
 		 "SELECT scope, team_id, measure, measure_id, reason,"
 		 " protects_scope, coalesce(protects_team_id, 0), nprotects"
 		 " FROM wave_hidden WHERE wave_id = ?"
 		 " ORDER BY scope, team_id, measure, measure_id",
-		 err)))
+		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	rc =
-	    cp_store_collect(s, st, sizeof(**out), 64, hidden_fill, NULL, &rows,
-			     n, "cannot read a wave's suppressions", err);
+	rc = cp_store_collect_cached(s, st, sizeof(**out), 64, hidden_fill,
+				     NULL, &rows, n,
+				     "cannot read a wave's suppressions", err);
 	*out = rows;
 	if (rc) {
 		cp_store_hidden_free(*out, *n);
@@ -284,29 +298,36 @@ int cp_store_wave_results_stored(struct cp_store *s, int64_t wave, bool *yes,
 				 struct cp_error *err)
 {
 	sqlite3_stmt *st;
-	int64_t one;
 	int rc;
 
 	*yes = false;
-	if ((rc =
-		 cp_store_prepare(s, &st,
+	if ((rc = cp_store_cached(s, CP_STMT_RESULTS_STORED,
 				  "SELECT 1 FROM wave_result WHERE wave_id = ?"
 				  " AND team_id = 0 AND scope = 'organisation'",
-				  err)))
+				  &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	return cp_store_int64_of(s, st, &one, yes,
-				 "cannot read a wave's results", err);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*yes = true;
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = cp_store_fail(s, err, "cannot read a wave's results");
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
-static int results_query(struct cp_store *s, const char *sql, int64_t wave,
-			 int64_t team,
+static int results_query(struct cp_store *s, enum cp_stmt slot, const char *sql,
+			 int64_t wave, int64_t team,
 			 int (*each)(const struct cp_result_row *row, void *arg,
 				     struct cp_error *err),
 			 void *arg, struct cp_error *err);
 
 int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
-			       int64_t only_team,
+			       int64_t only_team, bool team_only,
 			       int (*each)(const struct cp_result_row *row,
 					   void *arg, struct cp_error *err),
 			       void *arg, struct cp_error *err)
@@ -323,16 +344,19 @@ int cp_store_wave_results_each(struct cp_store *s, int64_t wave,
 	    ("SELECT team_id, scope, answered, delivered, body"
 	     " FROM wave_result WHERE wave_id = ?1 AND team_id = ?2"),
 	};
+	static const enum cp_stmt slot[] = {
+	    CP_STMT_RESULTS_ALL, CP_STMT_RESULTS_COUNTS, CP_STMT_RESULTS_TEAM};
 	int rc = 0;
 
-	for (size_t q = only_team ? 1 : 0; rc == 0 && q < (only_team ? 3 : 1);
-	     q++)
-		rc = results_query(s, sql[q], wave, only_team, each, arg, err);
+	for (size_t q = only_team ? (team_only ? 2 : 1) : 0;
+	     rc == 0 && q < (only_team ? 3 : 1); q++)
+		rc = results_query(s, slot[q], sql[q], wave, only_team, each,
+				   arg, err);
 	return rc;
 }
 
-static int results_query(struct cp_store *s, const char *sql, int64_t wave,
-			 int64_t team,
+static int results_query(struct cp_store *s, enum cp_stmt slot, const char *sql,
+			 int64_t wave, int64_t team,
 			 int (*each)(const struct cp_result_row *row, void *arg,
 				     struct cp_error *err),
 			 void *arg, struct cp_error *err)
@@ -340,7 +364,8 @@ static int results_query(struct cp_store *s, const char *sql, int64_t wave,
 	sqlite3_stmt *st;
 	int step = SQLITE_DONE, rc;
 
-	if ((rc = cp_store_prepare(s, &st, sql, err)))
+	/* Cached: a report reads each of its waves' results. */
+	if ((rc = cp_store_cached(s, slot, sql, &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	if (sqlite3_bind_parameter_count(st) >= 2)
@@ -360,7 +385,7 @@ static int results_query(struct cp_store *s, const char *sql, int64_t wave,
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = cp_store_fail(s, err, "cannot read a wave's results");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

@@ -38,6 +38,14 @@ enum cp_stmt {
 	CP_STMT_INVITATION_REMINDED,
 	CP_STMT_MEMBER_UPSERT,
 	CP_STMT_WAVE_GET,
+	/* A report reads these once per wave of its trend (up to 12). */
+	CP_STMT_WAVE_FROZEN,
+	CP_STMT_WAVE_SNAPSHOT,
+	CP_STMT_WAVE_HIDDEN,
+	CP_STMT_RESULTS_STORED,
+	CP_STMT_RESULTS_ALL,
+	CP_STMT_RESULTS_COUNTS,
+	CP_STMT_RESULTS_TEAM,
 	CP_STMT_BEGIN, /* BEGIN IMMEDIATE and COMMIT: one a message sent */
 	CP_STMT_COMMIT,
 	CP_STMT_COUNT
@@ -248,6 +256,15 @@ int cp_store_collect(struct cp_store *s, sqlite3_stmt *st, size_t elem,
 		     size_t first, cp_store_fill_fn fill, void *arg,
 		     void **rows, size_t *n, const char *what,
 		     struct cp_error *err);
+
+/*
+ * cp_store_collect on a cached statement (cp_store_cached): the same,
+ * except that st is reset, not finalized.
+ */
+int cp_store_collect_cached(struct cp_store *s, sqlite3_stmt *st, size_t elem,
+			    size_t first, cp_store_fill_fn fill, void *arg,
+			    void **rows, size_t *n, const char *what,
+			    struct cp_error *err);
 
 /* Column 0 of every row of st as an id (st is finalized); *ids malloc'ed. */
 int cp_store_collect_ids(struct cp_store *s, sqlite3_stmt *st, int64_t **ids,

@@ -215,11 +215,9 @@ static int entry_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 }
 
 /* Adds a (wave, team) pair to its entry; pairs come sorted by wave. */
-static int pair_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
+static int add_pair(struct entries *x, int64_t wave, int64_t team,
+		    struct cp_error *err)
 {
-	struct entries *x = arg;
-	int64_t wave = sqlite3_column_int64(st, 0);
-
 	for (size_t i = 0; i < x->n; i++) {
 		struct cp_wave_entry *e = &x->w[i];
 		size_t alloc;
@@ -237,10 +235,72 @@ static int pair_row(sqlite3_stmt *st, void *arg, struct cp_error *err)
 						    "out of memory");
 			e->teams = grown;
 		}
-		e->teams[e->nteams++] = sqlite3_column_int64(st, 1);
+		e->teams[e->nteams++] = team;
 		return 0;
 	}
 	return 0;
+}
+
+/*
+ * The teams a wave went to and the teams that answered it (an import may
+ * bring responses for a team the wave did not name), each pair once, in
+ * (wave, team) order: two scans in key order, merged here. A UNION of the
+ * two merges them in SQLite's VM, several times slower at full scale
+ * (25,000 pairs, read by every team report).
+ */
+static int wave_pairs(struct cp_store *s, struct entries *x,
+		      struct cp_error *err)
+{
+	sqlite3_stmt *a = NULL, *b = NULL;
+	int64_t last_wave = 0, last_team = 0;
+	bool any = false;
+	int sa = SQLITE_DONE, sb = SQLITE_DONE, rc;
+
+	if ((rc = cp_store_prepare(s, &a,
+				   "SELECT wave_id, team_id FROM wave_team"
+				   " ORDER BY wave_id, team_id",
+				   err)) ||
+	    (rc = cp_store_prepare(s, &b,
+				   "SELECT wave_id, team_id FROM agg_group"
+				   " ORDER BY wave_id, team_id",
+				   err)))
+		goto done;
+	sa = sqlite3_step(a);
+	sb = sqlite3_step(b);
+	while (rc == 0 && (sa == SQLITE_ROW || sb == SQLITE_ROW)) {
+		sqlite3_stmt *from;
+		int64_t wave, team;
+		if (sb != SQLITE_ROW)
+			from = a;
+		else if (sa != SQLITE_ROW)
+			from = b;
+		else {
+			int64_t wa = sqlite3_column_int64(a, 0),
+				wb = sqlite3_column_int64(b, 0);
+			from = wa < wb || (wa == wb &&
+					   sqlite3_column_int64(a, 1) <=
+					       sqlite3_column_int64(b, 1))
+				   ? a
+				   : b;
+		}
+		wave = sqlite3_column_int64(from, 0);
+		team = sqlite3_column_int64(from, 1);
+		if (!any || wave != last_wave || team != last_team)
+			rc = add_pair(x, wave, team, err);
+		any = true;
+		last_wave = wave;
+		last_team = team;
+		if (from == a)
+			sa = sqlite3_step(a);
+		else
+			sb = sqlite3_step(b);
+	}
+	if (rc == 0 && (sa != SQLITE_DONE || sb != SQLITE_DONE))
+		rc = cp_store_fail(s, err, "cannot list the waves' teams");
+done:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	return rc;
 }
 
 int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
@@ -257,15 +317,8 @@ int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 		      " LEFT JOIN wave_frozen f ON f.wave_id = w.id"
 		      " ORDER BY w.opens_at, w.id",
 		      0, entry_row, &x, "cannot list the waves", err);
-	/* Teams a wave went to, and teams that answered it (an import may
-	 * bring responses for a team the wave did not name). */
 	if (rc == 0)
-		rc = each_row(s,
-			      "SELECT wave_id, team_id FROM wave_team"
-			      " UNION SELECT wave_id, team_id FROM agg_group"
-			      " ORDER BY 1, 2",
-			      0, pair_row, &x, "cannot list the waves' teams",
-			      err);
+		rc = wave_pairs(s, &x, err);
 	if (rc) {
 		cp_store_wave_entries_free(x.w, x.n);
 		return rc;
