@@ -135,6 +135,17 @@ void cp_store_clock_pin(int64_t t);
 int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err);
 int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
 
+/*
+ * Writes what the bulk load holds so far, as cp_store_bulk_end would, and
+ * keeps the load open and empty: a caller whose later responses all sort
+ * after those written (an import of several files, a file's wave below
+ * every later file's) writes each part while it reads the next. Rows of
+ * one group written in two parts would not sit in key order; totals and
+ * comment lists written twice add up as one write would. On failure the
+ * caller rolls back.
+ */
+int cp_store_bulk_flush(struct cp_store *s, struct cp_error *err);
+
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
 

@@ -741,8 +741,12 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 	return rc;
 }
 
-static void bulk_free(struct cp_bulk *b)
+/* Frees what b holds and leaves it empty, adding, its cache setting
+ * kept. */
+static void bulk_clear(struct cp_bulk *b)
 {
+	int64_t old_cache = b->old_cache;
+
 	free(b->rows);
 	cp_buf_release(&b->text);
 	for (size_t i = 0; i < b->ncomments; i++) {
@@ -763,6 +767,16 @@ static void bulk_free(struct cp_bulk *b)
 	free(b->names);
 	free(b->layout_names);
 	free(b->slots);
+	memset(b, 0, sizeof(*b));
+	b->old_cache = old_cache;
+	b->sign = 1;
+	cp_buf_init(&b->text, SIZE_MAX / 2);
+}
+
+static void bulk_free(struct cp_bulk *b)
+{
+	bulk_clear(b);
+	cp_buf_release(&b->text);
 	free(b);
 }
 
@@ -1098,15 +1112,14 @@ static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
 	return rc;
 }
 
-int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
+/* Writes what the bulk load b holds: responses, comment lists, totals. */
+static int bulk_write(struct cp_store *s, struct cp_bulk *b,
+		      struct cp_error *err)
 {
-	struct cp_bulk *b = s->bulk;
 	int64_t tidied[8];
 	size_t ntidied = 0;
 	int rc = 0;
 
-	if (b == NULL)
-		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
 	rc = write_rows(s, err);
 	if (rc == 0)
 		rc = write_bulk_comments(s, err);
@@ -1144,6 +1157,27 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 			tidied[ntidied++] = wave;
 		rc = tidy(s, wave, err);
 	}
+	return rc;
+}
+
+int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	rc = bulk_write(s, s->bulk, err);
 	cp_bulk_discard(s);
+	return rc;
+}
+
+int cp_store_bulk_flush(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	if ((rc = bulk_write(s, s->bulk, err)) == 0)
+		bulk_clear(s->bulk);
 	return rc;
 }
