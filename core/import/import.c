@@ -1413,10 +1413,12 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 	}
 	for (i = 0; i < pl.n; i++) {
 		int one;
+		/* The reader reads every file up to the first that stops the
+		 * check, where this loop stops too. */
 		if (thread_rc == 0)
 			wait_read(&pl, i);
-		if (i >= pl.read)
-			break; /* not read: an earlier file stopped it */
+		else if (i >= pl.read)
+			break;
 		one = pl.read_rc[i];
 		if (err && one)
 			*err = pl.read_err[i];
