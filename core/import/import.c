@@ -57,6 +57,13 @@ struct import {
 	 * the wave was not sent to (a valid file needs none). */
 	struct cp_store *store;
 	pthread_mutex_t *store_lock; /* held around store calls, or NULL */
+	/* Its own part of the bulk load, made by the reader thread of an
+	 * import of several files (import_pipelined), or NULL; part_rc and
+	 * part_err say why making it failed. */
+	bool alone;
+	struct cp_store *part;
+	int part_rc;
+	struct cp_error part_err;
 	struct cp_team *teams;
 	size_t nteams;
 	bool teams_read;
@@ -871,31 +878,73 @@ static int take_out(struct cp_store *st, struct import *im, int64_t wave,
 }
 
 /*
+ * Adds the rows of a checked file to st's bulk load (or to a part of one,
+ * cp_store_bulk_part), each response of import import_id.
+ */
+static int add_rows(struct cp_store *st, const struct import *im,
+		    int64_t import_id, struct cp_error *err)
+{
+	size_t wi = im->width_items ? im->width_items : 1;
+	struct cp_answer *answers = calloc(wi, sizeof(*answers));
+	struct cp_comment *comments =
+	    calloc(im->width_questions + 1, sizeof(*comments));
+	int rc = 0;
+
+	if (answers == NULL || comments == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
+		const struct cp_survey *s = im->survey[im->rows[r].self];
+		struct cp_response resp = {0};
+		size_t nc = 0;
+
+		for (size_t i = 0; i < s->nitems; i++) {
+			answers[i].item_id = s->items[i].id;
+			answers[i].value = im->values[r * im->width_items + i];
+		}
+		for (size_t q = 0; q < s->nquestions; q++) {
+			const char *t =
+			    im->comments[r * im->width_questions + q];
+			if (t == NULL)
+				continue;
+			comments[nc].question_id = s->questions[q].id;
+			comments[nc].text = t;
+			nc++;
+		}
+		resp.wave_id = im->wave;
+		resp.team_id = im->rows[r].team;
+		resp.self = im->rows[r].self;
+		resp.answers = answers;
+		resp.nanswers = s->nitems;
+		resp.comments = comments;
+		resp.ncomments = nc;
+		resp.import_id = import_id;
+		rc = cp_store_response_add(st, &resp, s, err);
+	}
+	free(answers);
+	free(comments);
+	return rc;
+}
+
+/*
  * Stores one checked file inside the caller's transaction and bulk load:
  * its earlier imports out (those an earlier file of the same command took
  * out already, in taken[0..*ntaken), are not taken twice), the record,
- * the rows' digests, the responses.
+ * the rows' digests, the responses: added to the bulk load, or when
+ * im->part holds them already (made by the reader of an import of
+ * several files), that part written.
  */
 static int store_one(struct cp_store *st, struct import *im,
 		     struct cp_import_result *res, int64_t *taken,
 		     size_t *ntaken, struct cp_error *err)
 {
 	const int64_t wave = im->wave;
-	size_t wi = im->width_items ? im->width_items : 1, nkeys = 0;
-	struct cp_answer *answers = calloc(wi, sizeof(*answers));
-	struct cp_comment *comments =
-	    calloc(im->width_questions + 1, sizeof(*comments));
+	size_t nkeys = 0;
 	uint8_t(*keys)[CP_IMPORT_DIGEST] = row_keys(im, &nkeys);
 	int64_t import_id = 0;
 	int rc = 0;
 
-	if (answers == NULL || comments == NULL ||
-	    (im->keyed && keys == NULL)) {
-		free(answers);
-		free(comments);
-		free(keys);
+	if (im->keyed && keys == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	}
 	/* One transaction: the earlier import goes and this one comes, or
 	 * neither (a kill in between leaves the earlier one). */
 	for (size_t i = 0; rc == 0 && i < res->nreplaced; i++) {
@@ -916,38 +965,12 @@ static int store_one(struct cp_store *st, struct import *im,
 		rc = cp_store_import_rows(
 		    st, import_id, wave,
 		    (const uint8_t(*)[CP_IMPORT_DIGEST])keys, nkeys, err);
-	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
-		const struct cp_survey *s = im->survey[im->rows[r].self];
-		struct cp_response resp = {0};
-		size_t nc = 0;
-
-		for (size_t i = 0; i < s->nitems; i++) {
-			answers[i].item_id = s->items[i].id;
-			answers[i].value = im->values[r * im->width_items + i];
-		}
-		for (size_t q = 0; q < s->nquestions; q++) {
-			const char *t =
-			    im->comments[r * im->width_questions + q];
-			if (t == NULL)
-				continue;
-			comments[nc].question_id = s->questions[q].id;
-			comments[nc].text = t;
-			nc++;
-		}
-		resp.wave_id = wave;
-		resp.team_id = im->rows[r].team;
-		resp.self = im->rows[r].self;
-		resp.answers = answers;
-		resp.nanswers = s->nitems;
-		resp.comments = comments;
-		resp.ncomments = nc;
-		resp.import_id = import_id;
-		rc = cp_store_response_add(st, &resp, s, err);
-	}
+	if (rc == 0)
+		rc = im->part
+			 ? cp_store_bulk_adopt(st, im->part, import_id, err)
+			 : add_rows(st, im, import_id, err);
 	if (rc == 0)
 		res->import_id = import_id;
-	free(answers);
-	free(comments);
 	free(keys);
 	return rc;
 }
@@ -965,6 +988,7 @@ static void import_release(struct import *im)
 	cp_survey_free((struct cp_survey *)im->survey[0]);
 	cp_survey_free((struct cp_survey *)im->survey[1]);
 	cp_store_teams_free(im->teams, im->nteams);
+	cp_store_bulk_part_free(im->part);
 	cp_store_snapshot_free(im->snap, im->nsnap);
 	free(im->rows);
 	free(im->values);
@@ -1282,6 +1306,19 @@ static bool stops_check(int rc, const struct cp_import_file *f)
 	return rc && (rc != CP_EDATA || cp_problems_total(f->problems) == 0);
 }
 
+/*
+ * The responses of a file that is written as a part of its own (its wave
+ * below every later file's, and the file before it written too) go into
+ * that part here, in the reader thread, with the import's number given
+ * when the part is written. A failure is one of storing (part_rc).
+ */
+static void make_part(struct import *im)
+{
+	im->part_rc = cp_store_bulk_part(&im->part, &im->part_err);
+	if (im->part_rc == 0)
+		im->part_rc = add_rows(im->part, im, 0, &im->part_err);
+}
+
 static void *reader_main(void *arg)
 {
 	struct pipeline *pl = arg;
@@ -1298,6 +1335,8 @@ static void *reader_main(void *arg)
 		}
 		pthread_mutex_unlock(&pl->lock);
 		rc = check_read(&pl->ims[i], &pl->files[i], &pl->read_err[i]);
+		if (rc == 0 && pl->ims[i].alone)
+			make_part(&pl->ims[i]);
 		pthread_mutex_lock(&pl->lock);
 		pl->read_rc[i] = rc;
 		pl->read = i + 1;
@@ -1364,6 +1403,7 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 	struct pipeline pl = {.ims = ims, .files = files, .n = 0};
 	struct cp_error store_err = {0}, prep_err = {0};
 	int64_t *own = NULL, *later = NULL;
+	bool *flush = NULL;
 	size_t nown = 0, none = 0, bad = n, i = 0;
 	int rc = 0, prep_rc = 0, store_rc = 0, thread_rc;
 	bool began = false;
@@ -1372,10 +1412,11 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 	*checked = 0;
 	own = calloc(n, sizeof(*own));
 	later = calloc(n, sizeof(*later));
+	flush = calloc(n, sizeof(*flush));
 	pl.read_rc = calloc(n, sizeof(*pl.read_rc));
 	pl.read_err = calloc(n, sizeof(*pl.read_err));
-	if (own == NULL || later == NULL || pl.read_rc == NULL ||
-	    pl.read_err == NULL) {
+	if (own == NULL || later == NULL || flush == NULL ||
+	    pl.read_rc == NULL || pl.read_err == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
@@ -1384,11 +1425,21 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 	for (size_t k = n - 1; k-- > 0;)
 		later[k] = files[k + 1].wave < later[k + 1] ? files[k + 1].wave
 							    : later[k + 1];
+	/* A file whose wave sorts below every later file's ends a part of
+	 * the bulk load; one that does so alone gets a part of its own,
+	 * which the reader makes. */
+	for (size_t k = 0, top = 0; k < n; k++) {
+		if (files[k].wave > files[top].wave)
+			top = k;
+		flush[k] = files[top].wave < later[k];
+	}
 	/* What each check reads from the store first, as check_file does;
 	 * the first file that fails here stops the check there. */
 	while (pl.n < n && prep_rc == 0) {
 		prep_rc = check_prepare(st, &ims[*checked], &files[*checked],
 					&prep_err);
+		ims[*checked].alone =
+		    flush[*checked] && (*checked == 0 || flush[*checked - 1]);
 		ims[(*checked)++].store_lock = &pl.store_lock;
 		if (prep_rc == 0)
 			pl.n++;
@@ -1406,6 +1457,8 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 			ims[k].store_lock = NULL;
 			pl.read_rc[k] =
 			    check_read(&ims[k], &files[k], &pl.read_err[k]);
+			if (pl.read_rc[k] == 0 && ims[k].alone)
+				make_part(&ims[k]);
 			pl.read = k + 1;
 			if (stops_check(pl.read_rc[k], &files[k]))
 				break;
@@ -1442,21 +1495,18 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 					began = false;
 				}
 			}
+			if (store_rc == 0 && ims[i].part_rc) {
+				store_rc = ims[i].part_rc;
+				store_err = ims[i].part_err;
+			}
 			if (store_rc == 0)
 				store_rc = store_one(st, &ims[i], &files[i].res,
 						     NULL, &none, &store_err);
 			if (store_rc == 0)
 				own[nown++] = files[i].res.import_id;
 			drop_stored(&ims[i]);
-			if (store_rc == 0) {
-				int64_t top = files[i].wave;
-				for (size_t k = 0; k < i; k++)
-					if (files[k].wave > top)
-						top = files[k].wave;
-				if (top < later[i])
-					store_rc =
-					    cp_store_bulk_flush(st, &store_err);
-			}
+			if (store_rc == 0 && flush[i] && !ims[i].alone)
+				store_rc = cp_store_bulk_flush(st, &store_err);
 		}
 		if (thread_rc == 0)
 			mark_stored(&pl, i + 1, false);
@@ -1500,6 +1550,7 @@ static int import_pipelined(struct cp_store *st, struct import *ims,
 done:
 	free(own);
 	free(later);
+	free(flush);
 	free(pl.read_rc);
 	free(pl.read_err);
 	return rc;

@@ -1171,6 +1171,55 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 	return rc;
 }
 
+int cp_store_bulk_part(struct cp_store **out, struct cp_error *err)
+{
+	struct cp_store *part = calloc(1, sizeof(*part));
+
+	*out = NULL;
+	if (part == NULL ||
+	    (part->bulk = calloc(1, sizeof(*part->bulk))) == NULL) {
+		free(part);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	part->in_tx = 1; /* what cp_store_response_add asks */
+	part->bulk->sign = 1;
+	cp_buf_init(&part->bulk->text, SIZE_MAX / 2);
+	*out = part;
+	return 0;
+}
+
+void cp_store_bulk_part_free(struct cp_store *part)
+{
+	if (part == NULL)
+		return;
+	if (part->bulk)
+		bulk_free(part->bulk);
+	free(part);
+}
+
+int cp_store_bulk_adopt(struct cp_store *s, struct cp_store *part,
+			int64_t import_id, struct cp_error *err)
+{
+	struct cp_bulk *own = s->bulk, *b = part->bulk;
+	int rc;
+
+	if (own == NULL || own->nrows || own->ncomments || own->count)
+		return cp_error_set(
+		    err, CP_EFAIL, "a part is written into an empty bulk load");
+	for (size_t i = 0; i < b->nrows; i++)
+		b->rows[i].import = import_id;
+	for (size_t i = 0; i < b->ncomments; i++)
+		b->comments[i].import = import_id;
+	/* Written as s's own: the statements read s->bulk. */
+	s->bulk = b;
+	rc = bulk_write(s, b, err);
+	s->bulk = own;
+	if (b->nrows)
+		s->scrub = 1;
+	bulk_clear(b);
+	return rc;
+}
+
 int cp_store_bulk_flush(struct cp_store *s, struct cp_error *err)
 {
 	int rc;
