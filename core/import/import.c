@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,14 @@ struct import {
 	/* Every team now, by name: is a name known. Read at the first name
 	 * the wave was not sent to (a valid file needs none). */
 	struct cp_store *store;
+	pthread_mutex_t *store_lock; /* held around store calls, or NULL */
+	/* Its own part of the bulk load, made by the reader thread of an
+	 * import of several files (import_pipelined), or NULL; part_rc and
+	 * part_err say why making it failed. */
+	bool alone;
+	struct cp_store *part;
+	int part_rc;
+	struct cp_error part_err;
 	struct cp_team *teams;
 	size_t nteams;
 	bool teams_read;
@@ -164,8 +173,12 @@ static int64_t team_of(struct import *im, const char *name, bool *known)
 	}
 	if (!im->teams_read) {
 		im->teams_read = true;
+		if (im->store_lock)
+			pthread_mutex_lock(im->store_lock);
 		im->teams_rc = cp_store_team_list(im->store, &im->teams,
 						  &im->nteams, &im->teams_err);
+		if (im->store_lock)
+			pthread_mutex_unlock(im->store_lock);
 		if (im->teams_rc == 0 && im->nteams)
 			qsort(im->teams, im->nteams, sizeof(*im->teams),
 			      by_name);
@@ -687,7 +700,9 @@ static void read_json(struct import *im, const char *text, size_t len)
 
 /* ---- the same rows twice ---- */
 
-static const struct import *sort_im; /* qsort has no argument */
+/* qsort has no argument; a thread's own (an import of several files
+ * reads them in a thread of its own). */
+static _Thread_local const struct import *sort_im;
 
 static int by_key(const void *a, const void *b)
 {
@@ -863,31 +878,73 @@ static int take_out(struct cp_store *st, struct import *im, int64_t wave,
 }
 
 /*
+ * Adds the rows of a checked file to st's bulk load (or to a part of one,
+ * cp_store_bulk_part), each response of import import_id.
+ */
+static int add_rows(struct cp_store *st, const struct import *im,
+		    int64_t import_id, struct cp_error *err)
+{
+	size_t wi = im->width_items ? im->width_items : 1;
+	struct cp_answer *answers = calloc(wi, sizeof(*answers));
+	struct cp_comment *comments =
+	    calloc(im->width_questions + 1, sizeof(*comments));
+	int rc = 0;
+
+	if (answers == NULL || comments == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
+		const struct cp_survey *s = im->survey[im->rows[r].self];
+		struct cp_response resp = {0};
+		size_t nc = 0;
+
+		for (size_t i = 0; i < s->nitems; i++) {
+			answers[i].item_id = s->items[i].id;
+			answers[i].value = im->values[r * im->width_items + i];
+		}
+		for (size_t q = 0; q < s->nquestions; q++) {
+			const char *t =
+			    im->comments[r * im->width_questions + q];
+			if (t == NULL)
+				continue;
+			comments[nc].question_id = s->questions[q].id;
+			comments[nc].text = t;
+			nc++;
+		}
+		resp.wave_id = im->wave;
+		resp.team_id = im->rows[r].team;
+		resp.self = im->rows[r].self;
+		resp.answers = answers;
+		resp.nanswers = s->nitems;
+		resp.comments = comments;
+		resp.ncomments = nc;
+		resp.import_id = import_id;
+		rc = cp_store_response_add(st, &resp, s, err);
+	}
+	free(answers);
+	free(comments);
+	return rc;
+}
+
+/*
  * Stores one checked file inside the caller's transaction and bulk load:
  * its earlier imports out (those an earlier file of the same command took
  * out already, in taken[0..*ntaken), are not taken twice), the record,
- * the rows' digests, the responses.
+ * the rows' digests, the responses: added to the bulk load, or when
+ * im->part holds them already (made by the reader of an import of
+ * several files), that part written.
  */
 static int store_one(struct cp_store *st, struct import *im,
 		     struct cp_import_result *res, int64_t *taken,
 		     size_t *ntaken, struct cp_error *err)
 {
 	const int64_t wave = im->wave;
-	size_t wi = im->width_items ? im->width_items : 1, nkeys = 0;
-	struct cp_answer *answers = calloc(wi, sizeof(*answers));
-	struct cp_comment *comments =
-	    calloc(im->width_questions + 1, sizeof(*comments));
+	size_t nkeys = 0;
 	uint8_t(*keys)[CP_IMPORT_DIGEST] = row_keys(im, &nkeys);
 	int64_t import_id = 0;
 	int rc = 0;
 
-	if (answers == NULL || comments == NULL ||
-	    (im->keyed && keys == NULL)) {
-		free(answers);
-		free(comments);
-		free(keys);
+	if (im->keyed && keys == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
-	}
 	/* One transaction: the earlier import goes and this one comes, or
 	 * neither (a kill in between leaves the earlier one). */
 	for (size_t i = 0; rc == 0 && i < res->nreplaced; i++) {
@@ -908,38 +965,12 @@ static int store_one(struct cp_store *st, struct import *im,
 		rc = cp_store_import_rows(
 		    st, import_id, wave,
 		    (const uint8_t(*)[CP_IMPORT_DIGEST])keys, nkeys, err);
-	for (size_t r = 0; rc == 0 && r < im->nrows; r++) {
-		const struct cp_survey *s = im->survey[im->rows[r].self];
-		struct cp_response resp = {0};
-		size_t nc = 0;
-
-		for (size_t i = 0; i < s->nitems; i++) {
-			answers[i].item_id = s->items[i].id;
-			answers[i].value = im->values[r * im->width_items + i];
-		}
-		for (size_t q = 0; q < s->nquestions; q++) {
-			const char *t =
-			    im->comments[r * im->width_questions + q];
-			if (t == NULL)
-				continue;
-			comments[nc].question_id = s->questions[q].id;
-			comments[nc].text = t;
-			nc++;
-		}
-		resp.wave_id = wave;
-		resp.team_id = im->rows[r].team;
-		resp.self = im->rows[r].self;
-		resp.answers = answers;
-		resp.nanswers = s->nitems;
-		resp.comments = comments;
-		resp.ncomments = nc;
-		resp.import_id = import_id;
-		rc = cp_store_response_add(st, &resp, s, err);
-	}
+	if (rc == 0)
+		rc = im->part
+			 ? cp_store_bulk_adopt(st, im->part, import_id, err)
+			 : add_rows(st, im, import_id, err);
 	if (rc == 0)
 		res->import_id = import_id;
-	free(answers);
-	free(comments);
 	free(keys);
 	return rc;
 }
@@ -957,6 +988,7 @@ static void import_release(struct import *im)
 	cp_survey_free((struct cp_survey *)im->survey[0]);
 	cp_survey_free((struct cp_survey *)im->survey[1]);
 	cp_store_teams_free(im->teams, im->nteams);
+	cp_store_bulk_part_free(im->part);
 	cp_store_snapshot_free(im->snap, im->nsnap);
 	free(im->rows);
 	free(im->values);
@@ -971,6 +1003,7 @@ static void import_release(struct import *im)
 static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 			   const char *file,
 			   const uint8_t digest[CP_IMPORT_DIGEST], bool replace,
+			   const int64_t *own, size_t nown,
 			   struct cp_import_result *res, struct cp_error *err)
 {
 	size_t nkeys = 0;
@@ -983,6 +1016,15 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 				  (const uint8_t(*)[CP_IMPORT_DIGEST])keys,
 				  nkeys, &res->replaced, &res->nreplaced, err);
 	free(keys);
+	for (size_t i = 0, kept = 0; rc == 0 && i < res->nreplaced; i++) {
+		size_t k = 0;
+		while (k < nown && own[k] != res->replaced[i].id)
+			k++;
+		if (k == nown)
+			res->replaced[kept++] = res->replaced[i];
+		if (i + 1 == res->nreplaced)
+			res->nreplaced = kept;
+	}
 	if (rc || res->nreplaced == 0)
 		return rc;
 	if (!replace)
@@ -1008,29 +1050,24 @@ static int earlier_imports(struct cp_store *st, struct import *im, int64_t wave,
 }
 
 /*
- * Reads and checks one file against its wave: every problem of the file
- * goes to f->problems (CP_EDATA); then its digest and the earlier imports
- * of the same file or rows (refused unless o->replace). *im is released
- * by the caller, also after a failure.
+ * The first part of checking a file: its wave (open), surveys and
+ * snapshot read from the store, so that reading the file (check_read)
+ * needs the store only for a team name the wave was not sent to. *im is
+ * released by the caller, also after a failure.
  */
-static int check_file(struct cp_store *st, struct import *im,
-		      struct cp_import_file *f, const struct cp_import_opts *o,
-		      struct cp_error *err)
+static int check_prepare(struct cp_store *st, struct import *im,
+			 struct cp_import_file *f, struct cp_error *err)
 {
-	enum cp_import_format format = f->format;
 	const int64_t wave = f->wave;
-	const char *file = f->file, *text = f->text;
-	struct cp_problems *p = f->problems;
-	size_t len = f->len;
 	struct cp_wave w;
 	struct cp_survey *sv = NULL;
 	size_t k = 0;
 	int rc;
 
 	memset(im, 0, sizeof(*im));
-	im->file = file;
+	im->file = f->file;
 	im->wave = wave;
-	im->problems = p;
+	im->problems = f->problems;
 	im->store = st;
 	rc = cp_store_wave_get(st, wave, &w, err);
 	/* A closed wave is frozen: a late response would change what it
@@ -1067,8 +1104,24 @@ static int check_file(struct cp_store *st, struct import *im,
 		if (im->survey[k]->nquestions > im->width_questions)
 			im->width_questions = im->survey[k]->nquestions;
 	}
-	if (rc)
-		return rc;
+	return rc;
+}
+
+/*
+ * The second part: reads and checks the file's text (every problem to
+ * f->problems: CP_EDATA) and takes its digest. Uses the store only
+ * through team_of, under im->store_lock when there is one: this is what
+ * the reader thread of an import of several files runs.
+ */
+static int check_read(struct import *im, struct cp_import_file *f,
+		      struct cp_error *err)
+{
+	enum cp_import_format format = f->format;
+	const char *text = f->text;
+	struct cp_problems *p = f->problems;
+	size_t len = f->len;
+	int rc = 0;
+
 	if (format == CP_IMPORT_AUTO) {
 		size_t i = 0;
 		while (i < len && (text[i] == ' ' || text[i] == '\t' ||
@@ -1092,16 +1145,50 @@ static int check_file(struct cp_store *st, struct import *im,
 	} else if (cp_problems_total(p)) {
 		rc = cp_problems_to_error(p, err);
 	} else if (im->nrows == 0) {
-		rc = cp_error_set_at(err, CP_EDATA, file, 0, 0,
+		rc = cp_error_set_at(err, CP_EDATA, f->file, 0, 0,
 				     N_("no responses in the file"));
 	}
 	if (rc == 0)
 		rc = cp_sha256(text, len, im->digest);
-	if (rc == 0)
-		rc = earlier_imports(st, im, wave, file, im->digest, o->replace,
-				     &f->res, err);
+	return rc;
+}
+
+/*
+ * The last part: the earlier imports of the same file or rows (refused
+ * unless o->replace). The imports own[0..nown) that this command made
+ * already, in its open transaction, are not earlier ones: what they
+ * share with this file is found by same_twice, as when nothing was
+ * written yet.
+ */
+static int check_finish(struct cp_store *st, struct import *im,
+			struct cp_import_file *f,
+			const struct cp_import_opts *o, const int64_t *own,
+			size_t nown, struct cp_error *err)
+{
+	int rc = earlier_imports(st, im, f->wave, f->file, im->digest,
+				 o->replace, own, nown, &f->res, err);
+
 	if (rc == 0)
 		f->res.imported = im->nrows;
+	return rc;
+}
+
+/*
+ * Reads and checks one file against its wave: every problem of the file
+ * goes to f->problems (CP_EDATA); then its digest and the earlier imports
+ * of the same file or rows (refused unless o->replace). *im is released
+ * by the caller, also after a failure.
+ */
+static int check_file(struct cp_store *st, struct import *im,
+		      struct cp_import_file *f, const struct cp_import_opts *o,
+		      struct cp_error *err)
+{
+	int rc = check_prepare(st, im, f, err);
+
+	if (rc == 0)
+		rc = check_read(im, f, err);
+	if (rc == 0)
+		rc = check_finish(st, im, f, o, NULL, 0, err);
 	return rc;
 }
 
@@ -1184,6 +1271,291 @@ static int same_twice(const struct import *ims, size_t n, struct cp_error *err)
 	return hit ? CP_ECONFLICT : 0;
 }
 
+/* Files the reader thread may have read and the writer not yet stored:
+ * what bounds the memory of an import of several files. */
+#define READ_AHEAD 2
+
+/*
+ * An import of several files as a pipeline: a reader thread reads and
+ * checks the files in turn (check_read: libcsv or jansson, every cell,
+ * the digest) while the calling thread, the only one that writes, stores
+ * each checked file in the transaction and writes its part of the bulk
+ * load, so reading file i + 1 overlaps writing file i. The store is the
+ * caller's: the reader uses it only for a team name the wave was not
+ * sent to (team_of), under store_lock, which the writer holds whenever
+ * it is not waiting for the reader.
+ */
+struct pipeline {
+	pthread_mutex_t lock; /* guards the fields below */
+	pthread_cond_t cond;
+	pthread_mutex_t store_lock;
+	const struct cp_lang *lang; /* the caller's, for the reader's text */
+	struct import *ims;
+	struct cp_import_file *files;
+	size_t n;     /* files prepared (check_prepare), to read */
+	int *read_rc; /* check_read's result per file */
+	struct cp_error *read_err;
+	size_t read;   /* files read: [0, read) */
+	size_t stored; /* files the writer is done with */
+	bool stop;     /* the writer needs no more */
+};
+
+/* Whether check_read's rc ends the whole check (as in cp_import_many). */
+static bool stops_check(int rc, const struct cp_import_file *f)
+{
+	return rc && (rc != CP_EDATA || cp_problems_total(f->problems) == 0);
+}
+
+/*
+ * The responses of a file that is written as a part of its own (its wave
+ * below every later file's, and the file before it written too) go into
+ * that part here, in the reader thread, with the import's number given
+ * when the part is written. A failure is one of storing (part_rc).
+ */
+static void make_part(struct import *im)
+{
+	im->part_rc = cp_store_bulk_part(&im->part, &im->part_err);
+	if (im->part_rc == 0)
+		im->part_rc = add_rows(im->part, im, 0, &im->part_err);
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *pl = arg;
+	locale_t prev = cp_lang_use(pl->lang);
+
+	for (size_t i = 0; i < pl->n; i++) {
+		int rc;
+		pthread_mutex_lock(&pl->lock);
+		while (!pl->stop && i >= pl->stored + READ_AHEAD)
+			pthread_cond_wait(&pl->cond, &pl->lock);
+		if (pl->stop) {
+			pthread_mutex_unlock(&pl->lock);
+			break;
+		}
+		pthread_mutex_unlock(&pl->lock);
+		rc = check_read(&pl->ims[i], &pl->files[i], &pl->read_err[i]);
+		if (rc == 0 && pl->ims[i].alone)
+			make_part(&pl->ims[i]);
+		pthread_mutex_lock(&pl->lock);
+		pl->read_rc[i] = rc;
+		pl->read = i + 1;
+		pthread_cond_broadcast(&pl->cond);
+		pthread_mutex_unlock(&pl->lock);
+		if (stops_check(rc, &pl->files[i]))
+			break;
+	}
+	cp_lang_end(prev);
+	return NULL;
+}
+
+/* Waits, without the store, until the reader is done with file i. */
+static void wait_read(struct pipeline *pl, size_t i)
+{
+	pthread_mutex_unlock(&pl->store_lock);
+	pthread_mutex_lock(&pl->lock);
+	while (pl->read <= i)
+		pthread_cond_wait(&pl->cond, &pl->lock);
+	pthread_mutex_unlock(&pl->lock);
+	pthread_mutex_lock(&pl->store_lock);
+}
+
+static void mark_stored(struct pipeline *pl, size_t stored, bool stop)
+{
+	pthread_mutex_lock(&pl->lock);
+	pl->stored = stored;
+	pl->stop = pl->stop || stop;
+	pthread_cond_broadcast(&pl->cond);
+	pthread_mutex_unlock(&pl->lock);
+}
+
+/* A stored file's answers and comments, which the bulk load copied; its
+ * rows stay when they have ids (same_twice reads them). */
+static void drop_stored(struct import *im)
+{
+	for (size_t r = 0; im->comments && r < im->nrows; r++)
+		for (size_t q = 0; q < im->width_questions; q++)
+			free(im->comments[r * im->width_questions + q]);
+	free(im->comments);
+	free(im->values);
+	im->comments = NULL;
+	im->values = NULL;
+	if (!im->keyed) {
+		free(im->rows);
+		im->rows = NULL;
+	}
+}
+
+/*
+ * cp_import_many's storing run for several files without --replace or
+ * --dry-run: the same checks in the same order with the same outcome (an
+ * error of the check comes before one of storing, which only a check
+ * that passes lets through), but each file is stored once it is checked,
+ * and the bulk load is written at each file whose wave sorts below every
+ * later file's (the rows still go in in key order), while the reader
+ * thread reads the next. Nothing is committed unless every file passes.
+ */
+static int import_pipelined(struct cp_store *st, struct import *ims,
+			    struct cp_import_file *files, size_t n,
+			    const struct cp_import_opts *o, size_t *checked,
+			    struct cp_error *err)
+{
+	struct pipeline pl = {.ims = ims, .files = files, .n = 0};
+	struct cp_error store_err = {0}, prep_err = {0};
+	int64_t *own = NULL, *later = NULL;
+	bool *flush = NULL;
+	size_t nown = 0, none = 0, bad = n, i = 0;
+	int rc = 0, prep_rc = 0, store_rc = 0, thread_rc;
+	bool began = false;
+	pthread_t reader;
+
+	*checked = 0;
+	own = calloc(n, sizeof(*own));
+	later = calloc(n, sizeof(*later));
+	flush = calloc(n, sizeof(*flush));
+	pl.read_rc = calloc(n, sizeof(*pl.read_rc));
+	pl.read_err = calloc(n, sizeof(*pl.read_err));
+	if (own == NULL || later == NULL || flush == NULL ||
+	    pl.read_rc == NULL || pl.read_err == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+		goto done;
+	}
+	/* later[i]: the lowest wave of the files after i. */
+	later[n - 1] = INT64_MAX;
+	for (size_t k = n - 1; k-- > 0;)
+		later[k] = files[k + 1].wave < later[k + 1] ? files[k + 1].wave
+							    : later[k + 1];
+	/* A file whose wave sorts below every later file's ends a part of
+	 * the bulk load; one that does so alone gets a part of its own,
+	 * which the reader makes. */
+	for (size_t k = 0, top = 0; k < n; k++) {
+		if (files[k].wave > files[top].wave)
+			top = k;
+		flush[k] = files[top].wave < later[k];
+	}
+	/* What each check reads from the store first, as check_file does;
+	 * the first file that fails here stops the check there. */
+	while (pl.n < n && prep_rc == 0) {
+		prep_rc = check_prepare(st, &ims[*checked], &files[*checked],
+					&prep_err);
+		ims[*checked].alone =
+		    flush[*checked] && (*checked == 0 || flush[*checked - 1]);
+		ims[(*checked)++].store_lock = &pl.store_lock;
+		if (prep_rc == 0)
+			pl.n++;
+	}
+	pl.lang = cp_lang_current();
+	pthread_mutex_init(&pl.lock, NULL);
+	pthread_cond_init(&pl.cond, NULL);
+	pthread_mutex_init(&pl.store_lock, NULL);
+	pthread_mutex_lock(&pl.store_lock);
+	thread_rc = pthread_create(&reader, NULL, reader_main, &pl);
+	if (thread_rc) {
+		/* No thread: the reader's work in this one, in turn. */
+		pthread_mutex_unlock(&pl.store_lock);
+		for (size_t k = 0; k < pl.n; k++) {
+			ims[k].store_lock = NULL;
+			pl.read_rc[k] =
+			    check_read(&ims[k], &files[k], &pl.read_err[k]);
+			if (pl.read_rc[k] == 0 && ims[k].alone)
+				make_part(&ims[k]);
+			pl.read = k + 1;
+			if (stops_check(pl.read_rc[k], &files[k]))
+				break;
+		}
+	}
+	for (i = 0; i < pl.n; i++) {
+		int one;
+		/* The reader reads every file up to the first that stops the
+		 * check, where this loop stops too. */
+		if (thread_rc == 0)
+			wait_read(&pl, i);
+		else if (i >= pl.read)
+			break;
+		one = pl.read_rc[i];
+		if (err && one)
+			*err = pl.read_err[i];
+		if (one == 0)
+			one = check_finish(st, &ims[i], &files[i], o, own, nown,
+					   err);
+		if (stops_check(one, &files[i])) {
+			rc = one;
+			break;
+		}
+		if (one && bad == n)
+			bad = i;
+		if (one == 0 && bad == n && store_rc == 0) {
+			if (!began) {
+				store_rc = cp_store_begin(st, &store_err);
+				began = store_rc == 0;
+				if (store_rc == 0 &&
+				    (store_rc = cp_store_bulk_begin(
+					 st, &store_err)) != 0) {
+					cp_store_rollback(st);
+					began = false;
+				}
+			}
+			if (store_rc == 0 && ims[i].part_rc) {
+				store_rc = ims[i].part_rc;
+				store_err = ims[i].part_err;
+			}
+			if (store_rc == 0)
+				store_rc = store_one(st, &ims[i], &files[i].res,
+						     NULL, &none, &store_err);
+			if (store_rc == 0)
+				own[nown++] = files[i].res.import_id;
+			drop_stored(&ims[i]);
+			if (store_rc == 0 && flush[i] && !ims[i].alone)
+				store_rc = cp_store_bulk_flush(st, &store_err);
+		}
+		if (thread_rc == 0)
+			mark_stored(&pl, i + 1, false);
+	}
+	/* Every file before it checked: the one whose wave, survey or
+	 * snapshot could not be read is the error, as in check_file. */
+	if (rc == 0 && prep_rc && i == pl.n) {
+		rc = prep_rc;
+		if (err)
+			*err = prep_err;
+	}
+	if (thread_rc == 0) {
+		mark_stored(&pl, i, true);
+		pthread_mutex_unlock(&pl.store_lock);
+		pthread_join(reader, NULL);
+	}
+	pthread_mutex_destroy(&pl.lock);
+	pthread_cond_destroy(&pl.cond);
+	pthread_mutex_destroy(&pl.store_lock);
+	/* Problems: the first file's that has some is the error. */
+	if (rc == 0 && bad < n)
+		rc = cp_problems_to_error(files[bad].problems, err);
+	if (rc == 0)
+		rc = same_twice(ims, *checked, err);
+	if (rc == 0 && store_rc) {
+		rc = store_rc;
+		if (err)
+			*err = store_err;
+	}
+	if (rc == 0 && began) {
+		rc = cp_store_bulk_end(st, err);
+		if (rc == 0)
+			rc = cp_store_commit(st, err);
+		else
+			cp_store_rollback(st);
+	} else if (began) {
+		cp_store_rollback(st);
+	}
+	for (size_t k = 0; rc && k < n; k++)
+		files[k].res.import_id = 0;
+done:
+	free(own);
+	free(later);
+	free(flush);
+	free(pl.read_rc);
+	free(pl.read_err);
+	return rc;
+}
+
 int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 		   const struct cp_import_opts *o, struct cp_error *err)
 {
@@ -1196,6 +1568,10 @@ int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 		memset(&files[i].res, 0, sizeof(files[i].res));
 	if (ims == NULL)
 		return cp_error_set(err, CP_ENOMEM, N_("out of memory"));
+	if (n > 1 && !o->dry_run && !o->replace) {
+		rc = import_pipelined(st, ims, files, n, o, &checked, err);
+		goto done;
+	}
 	/* Every file is checked, so every problem of every file is listed;
 	 * anything else stops at once. */
 	for (; checked < n; checked++) {
@@ -1238,6 +1614,7 @@ int cp_import_many(struct cp_store *st, struct cp_import_file *files, size_t n,
 		for (size_t i = 0; rc && i < n; i++)
 			files[i].res.import_id = 0;
 	}
+done:
 	for (size_t i = 0; i < checked; i++)
 		import_release(&ims[i]);
 	free(ims);

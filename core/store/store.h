@@ -135,6 +135,33 @@ void cp_store_clock_pin(int64_t t);
 int cp_store_bulk_begin(struct cp_store *s, struct cp_error *err);
 int cp_store_bulk_end(struct cp_store *s, struct cp_error *err);
 
+/*
+ * Writes what the bulk load holds so far, as cp_store_bulk_end would, and
+ * keeps the load open and empty: a caller whose later responses all sort
+ * after those written (an import of several files, a file's wave below
+ * every later file's) writes each part while it reads the next. Rows of
+ * one group written in two parts would not sit in key order; totals and
+ * comment lists written twice add up as one write would. On failure the
+ * caller rolls back.
+ */
+int cp_store_bulk_flush(struct cp_store *s, struct cp_error *err);
+
+/*
+ * A part of a bulk load made off the connection: *out is a store with
+ * no database whose only use is cp_store_response_add (import_id 0),
+ * which keeps the responses, comments and totals in memory. Another
+ * thread may fill it while s writes (an import reads and checks its next
+ * file in a thread of its own). cp_store_bulk_adopt writes it, inside
+ * s's open transaction and bulk load, which must hold nothing unwritten
+ * (cp_store_bulk_flush), as cp_store_bulk_flush would had its responses
+ * been added to s, each with import_id; part is then empty. Free it with
+ * cp_store_bulk_part_free (NULL is fine).
+ */
+int cp_store_bulk_part(struct cp_store **out, struct cp_error *err);
+int cp_store_bulk_adopt(struct cp_store *s, struct cp_store *part,
+			int64_t import_id, struct cp_error *err);
+void cp_store_bulk_part_free(struct cp_store *part);
+
 /* Runs PRAGMA integrity_check; CP_EFAIL with its first line if not ok. */
 int cp_store_check(struct cp_store *s, struct cp_error *err);
 

@@ -741,8 +741,12 @@ static int write_bulk_comments(struct cp_store *s, struct cp_error *err)
 	return rc;
 }
 
-static void bulk_free(struct cp_bulk *b)
+/* Frees what b holds and leaves it empty, adding, its cache setting
+ * kept. */
+static void bulk_clear(struct cp_bulk *b)
 {
+	int64_t old_cache = b->old_cache;
+
 	free(b->rows);
 	cp_buf_release(&b->text);
 	for (size_t i = 0; i < b->ncomments; i++) {
@@ -763,6 +767,16 @@ static void bulk_free(struct cp_bulk *b)
 	free(b->names);
 	free(b->layout_names);
 	free(b->slots);
+	memset(b, 0, sizeof(*b));
+	b->old_cache = old_cache;
+	b->sign = 1;
+	cp_buf_init(&b->text, SIZE_MAX / 2);
+}
+
+static void bulk_free(struct cp_bulk *b)
+{
+	bulk_clear(b);
+	cp_buf_release(&b->text);
 	free(b);
 }
 
@@ -1098,15 +1112,14 @@ static int tidy(struct cp_store *s, int64_t wave, struct cp_error *err)
 	return rc;
 }
 
-int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
+/* Writes what the bulk load b holds: responses, comment lists, totals. */
+static int bulk_write(struct cp_store *s, struct cp_bulk *b,
+		      struct cp_error *err)
 {
-	struct cp_bulk *b = s->bulk;
 	int64_t tidied[8];
 	size_t ntidied = 0;
 	int rc = 0;
 
-	if (b == NULL)
-		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
 	rc = write_rows(s, err);
 	if (rc == 0)
 		rc = write_bulk_comments(s, err);
@@ -1144,6 +1157,76 @@ int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
 			tidied[ntidied++] = wave;
 		rc = tidy(s, wave, err);
 	}
+	return rc;
+}
+
+int cp_store_bulk_end(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	rc = bulk_write(s, s->bulk, err);
 	cp_bulk_discard(s);
+	return rc;
+}
+
+int cp_store_bulk_part(struct cp_store **out, struct cp_error *err)
+{
+	struct cp_store *part = calloc(1, sizeof(*part));
+
+	*out = NULL;
+	if (part == NULL ||
+	    (part->bulk = calloc(1, sizeof(*part->bulk))) == NULL) {
+		free(part);
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	}
+	part->in_tx = 1; /* what cp_store_response_add asks */
+	part->bulk->sign = 1;
+	cp_buf_init(&part->bulk->text, SIZE_MAX / 2);
+	*out = part;
+	return 0;
+}
+
+void cp_store_bulk_part_free(struct cp_store *part)
+{
+	if (part == NULL)
+		return;
+	if (part->bulk)
+		bulk_free(part->bulk);
+	free(part);
+}
+
+int cp_store_bulk_adopt(struct cp_store *s, struct cp_store *part,
+			int64_t import_id, struct cp_error *err)
+{
+	struct cp_bulk *own = s->bulk, *b = part->bulk;
+	int rc;
+
+	if (own == NULL || own->nrows || own->ncomments || own->count)
+		return cp_error_set(
+		    err, CP_EFAIL, "a part is written into an empty bulk load");
+	for (size_t i = 0; i < b->nrows; i++)
+		b->rows[i].import = import_id;
+	for (size_t i = 0; i < b->ncomments; i++)
+		b->comments[i].import = import_id;
+	/* Written as s's own: the statements read s->bulk. */
+	s->bulk = b;
+	rc = bulk_write(s, b, err);
+	s->bulk = own;
+	if (b->nrows)
+		s->scrub = 1;
+	bulk_clear(b);
+	return rc;
+}
+
+int cp_store_bulk_flush(struct cp_store *s, struct cp_error *err)
+{
+	int rc;
+
+	if (s->bulk == NULL)
+		return cp_error_set(err, CP_EFAIL, "no bulk load is open");
+	if ((rc = bulk_write(s, s->bulk, err)) == 0)
+		bulk_clear(s->bulk);
 	return rc;
 }
