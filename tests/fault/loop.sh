@@ -14,9 +14,11 @@
 #     stop part way (send is resumable by design; init applies each
 #     schema migration in a transaction of its own, then adds the
 #     surveys): for them only this last check holds.
-# COMMAND: init, team_import, import, send, submit (one form submission
-# through tests/fault/submit.c, as the server's writer stores it),
-# results or report.
+# COMMAND: init, team_import, import, import_multi (three files of two
+# waves in one call: the import's reader thread and both kinds of bulk
+# load part), send, submit (one form submission through
+# tests/fault/submit.c, as the server's writer stores it), results or
+# report.
 #
 # N runs over every call the clean run makes when there are at most
 # CP_FAULT_BUDGET of them (default 150), else over the first third of
@@ -66,6 +68,16 @@ team_import)
 import)
 	setup_wave
 	run_args=(import 1 "$here/responses.csv") ;;
+import_multi)
+	# Two files of wave 1 (written together, as one part) and one of
+	# wave 2 (a part of its own, filled by the reader thread).
+	setup_wave
+	cp_ok wave create --survey compassionate-pulse --team Nursing --subteams \
+		--team Pharmacy --channel outbox --threshold 3
+	head -n 4 "$here/responses.csv" >"$W/a.csv"
+	{ head -n 1 "$here/responses.csv"; sed -n 5,8p "$here/responses.csv"; } >"$W/b.csv"
+	cp "$here/responses.csv" "$W/c.csv"
+	run_args=(import 1 "$W/a.csv" 1 "$W/b.csv" 2 "$W/c.csv") ;;
 send)
 	setup_wave
 	run_args=(send 1) ;;
