@@ -12,7 +12,9 @@
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
+#include "deliver.h"
 #include "i18n.h"
+#include "oidc.h"
 #include "portal.h"
 #include "portal_oidc.h"
 #include "report_write.h"
@@ -294,7 +296,10 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	o.portal = &hooks;
 	/* Single sign-on: refused at start when half configured, so a
 	 * mistake shows now, not at someone's first sign-in. */
-	if (cp_portal_oidc_create(&sso, c->store, base, &c->err)) {
+	if (cp_portal_oidc_create(&sso, c->store, base, &c->err) ||
+	    (sso && cp_oidc_load_libraries(&c->err)) ||
+	    cp_deliver_global_init(&c->err)) {
+		cp_portal_oidc_free(sso);
 		free(cert_pem);
 		free(key_pem);
 		free(base);

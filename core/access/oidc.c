@@ -15,6 +15,7 @@
 #include "cjose_lazy.h"
 #include "config.h"
 #include "crypto.h"
+#include "deliver.h"
 #include "http_client.h"
 #include "i18n.h"
 #include "lazy.h"
@@ -45,6 +46,12 @@ const struct cp_cjose_api *cp_cjose_api(void)
 {
 	(void)pthread_once(&cjose_fns_once, cjose_fns_load);
 	return &cjose_fns;
+}
+
+int cp_oidc_load_libraries(struct cp_error *err)
+{
+	(void)cp_cjose_api();
+	return cp_deliver_global_init(err);
 }
 
 /* Caps on what a provider may send. */

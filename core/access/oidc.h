@@ -58,6 +58,14 @@ int cp_oidc_config_load(struct cp_oidc_config **out, struct cp_store *st,
 			struct cp_error *err);
 void cp_oidc_config_free(struct cp_oidc_config *c);
 
+/*
+ * Loads what single sign-on calls (cjose and libcurl, opened at their
+ * first use: lazy.h) now, on the calling thread: serve does it before its
+ * threads start, so a broken installation stops it at start-up and not
+ * at someone's first sign-in. Reports a failed libcurl set-up.
+ */
+int cp_oidc_load_libraries(struct cp_error *err);
+
 /* A provider as its discovery document and JWKS describe it. */
 struct cp_oidc_provider;
 

@@ -199,6 +199,8 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 				    "only to 127.0.0.1 or localhost)"));
 		goto done;
 	}
+	if ((rc = cp_deliver_global_init(err)) != 0)
+		goto done;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL || (w->curl = curl_easy_init()) == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
@@ -384,6 +386,8 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	}
 	if (rc == 0)
 		rc = cp_deliver_ca_file(st, &ca, err);
+	if (rc == 0)
+		rc = cp_deliver_global_init(err);
 	if (rc == 0 && (c->curl = curl_easy_init()) == NULL)
 		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 	cp_buf_release(&b);

@@ -95,7 +95,7 @@ static CURLcode transfer(struct smtp *s)
 {
 	CURLcode result = CURLE_ABORTED_BY_CALLBACK;
 	CURLMsg *msg;
-	int running = 1, left, idled = 0;
+	int running = 1, left, idled = 0, step = 0;
 
 	if (curl_multi_add_handle(s->multi, s->curl) != CURLM_OK)
 		return CURLE_OUT_OF_MEMORY;
@@ -107,7 +107,7 @@ static CURLcode transfer(struct smtp *s)
 		/* A command of the envelope went (or a connection is being
 		 * set up): a step of the hook runs while the server answers
 		 * it. */
-		if (before(s) < 0)
+		if ((step = before(s)) < 0)
 			break;
 		if (!running) {
 			while ((msg = curl_multi_info_read(s->multi, &left)))
@@ -121,8 +121,11 @@ static CURLcode transfer(struct smtp *s)
 			s->ov->idle(s->ov->arg);
 			continue;
 		}
-		if (curl_multi_poll(s->multi, NULL, 0, 1000, NULL) !=
-		    CURLM_OK) {
+		/* A step left means the mark's transaction is open: it
+		 * holds the database's write lock (serve's writer waits on
+		 * it), so no wait for the peer before its COMMIT runs. */
+		if (curl_multi_poll(s->multi, NULL, 0, step > 0 ? 0 : 1000,
+				    NULL) != CURLM_OK) {
 			result = CURLE_OUT_OF_MEMORY;
 			break;
 		}
@@ -260,6 +263,8 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		    host);
 		goto done;
 	}
+	if ((rc = cp_deliver_global_init(err)) != 0)
+		goto done;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->curl = curl_easy_init()) == NULL ||
 	    (s->multi = curl_multi_init()) == NULL) {

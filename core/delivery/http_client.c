@@ -109,7 +109,13 @@ int cp_http_client_open(struct cp_http_client **out, long timeout,
 	struct cp_http_client *c = calloc(1, sizeof(*c));
 
 	*out = NULL;
-	if (c == NULL || (c->curl = curl_easy_init()) == NULL) {
+	if (c == NULL)
+		return cp_error_set(err, CP_ENOMEM, "out of memory");
+	if (cp_deliver_global_init(err)) {
+		free(c);
+		return err->code;
+	}
+	if ((c->curl = curl_easy_init()) == NULL) {
 		free(c);
 		return cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
 	}
