@@ -8,6 +8,8 @@
 
 #include <curl/curl.h>
 
+#include "error.h"
+
 /* clang-format off */
 #define CP_CURL_FUNCTIONS(X) \
 	X(curl_easy_cleanup) \
@@ -46,6 +48,13 @@ struct cp_curl_api {
  * (lazy.h).
  */
 const struct cp_curl_api *cp_curl_api(void);
+
+/*
+ * A new easy handle in *out, after libcurl's global set-up: a failed
+ * set-up (cp_deliver_global_init) or handle is the error, so every
+ * channel and client that opens one reports both the same way.
+ */
+int cp_curl_easy_open(CURL **out, struct cp_error *err);
 
 /* Calls through the pointers; libcurl's type-checking wrappers go. */
 #undef curl_easy_setopt

@@ -199,13 +199,12 @@ int cp_webhook_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 				    "only to 127.0.0.1 or localhost)"));
 		goto done;
 	}
-	if ((rc = cp_deliver_global_init(err)) != 0)
-		goto done;
-	w = calloc(1, sizeof(*w));
-	if (w == NULL || (w->curl = curl_easy_init()) == NULL) {
-		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
 	}
+	if ((rc = cp_curl_easy_open(&w->curl, err)) != 0)
+		goto done;
 	/* A Standard Webhooks secret "whsec_<base64>" is the decoded key. */
 	if (strncmp(secret, "whsec_", 6) == 0) {
 		len =
@@ -387,9 +386,7 @@ int cp_chat_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 	if (rc == 0)
 		rc = cp_deliver_ca_file(st, &ca, err);
 	if (rc == 0)
-		rc = cp_deliver_global_init(err);
-	if (rc == 0 && (c->curl = curl_easy_init()) == NULL)
-		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
+		rc = cp_curl_easy_open(&c->curl, err);
 	cp_buf_release(&b);
 	free(path);
 	if (rc) {

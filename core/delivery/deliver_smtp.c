@@ -263,11 +263,13 @@ int cp_smtp_open(struct cp_channel *ch, struct cp_store *st, long timeout,
 		    host);
 		goto done;
 	}
-	if ((rc = cp_deliver_global_init(err)) != 0)
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		rc = cp_error_set(err, CP_ENOMEM, N_("out of memory"));
 		goto done;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->curl = curl_easy_init()) == NULL ||
-	    (s->multi = curl_multi_init()) == NULL) {
+	}
+	if ((rc = cp_curl_easy_open(&s->curl, err)) != 0)
+		goto done;
+	if ((s->multi = curl_multi_init()) == NULL) {
 		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
 		goto done;
 	}

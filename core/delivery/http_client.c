@@ -71,6 +71,15 @@ int cp_http_url_allowed(const char *url)
 	return ok;
 }
 
+int cp_curl_easy_open(CURL **out, struct cp_error *err)
+{
+	int rc = cp_deliver_global_init(err);
+
+	if (rc == 0 && (*out = curl_easy_init()) == NULL)
+		rc = cp_error_set(err, CP_ENOMEM, N_("cannot start libcurl"));
+	return rc;
+}
+
 int cp_deliver_global_init(struct cp_error *err)
 {
 	CURLcode c;
@@ -111,13 +120,9 @@ int cp_http_client_open(struct cp_http_client **out, long timeout,
 	*out = NULL;
 	if (c == NULL)
 		return cp_error_set(err, CP_ENOMEM, "out of memory");
-	if (cp_deliver_global_init(err)) {
+	if (cp_curl_easy_open(&c->curl, err)) {
 		free(c);
 		return err->code;
-	}
-	if ((c->curl = curl_easy_init()) == NULL) {
-		free(c);
-		return cp_error_set(err, CP_ENOMEM, "cannot start libcurl");
 	}
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L);
