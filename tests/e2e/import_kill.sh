@@ -1,7 +1,9 @@
 # Crash safety of `import --replace`: killed with SIGKILL at random
 # moments, over and over, the wave holds either the earlier import's
 # responses or the new file's, never both and never neither: the swap is
-# one transaction.
+# one transaction. Then the same for an import of several files of two
+# waves in one call (the pipelined path, with its reader thread): after
+# a kill the database holds all of the call's files or none of them.
 . "$CP_TEST_LIB"
 . "$CP_SOURCE_DIR/tests/serve_lib.sh"
 need sqlite3 /usr/bin/python3
@@ -89,3 +91,70 @@ expect_exit 0 import --replace "$wave" "$next.csv"
 state >state.now
 cmp -s state.now "state.$next" || fail "the last swap did not complete"
 echo "import kill ok: $ROUNDS rounds, $kills kills, $swaps swaps done, a clean run $took ms"
+
+# ---- several files of two waves in one call ----
+invite pharmacy2.txt "$CAREPULSE_DB" Pharmacy compassionate-pulse
+wave2=$WAVE
+[ "$wave2" != "$wave" ] || fail "a second wave expected"
+/usr/bin/python3 - "$CAREPULSE_DB" "$ROWS" <<'PY'
+import csv, sys
+sys.path.insert(0, "")
+from cptest import survey
+db, rows = sys.argv[1], int(sys.argv[2])
+sv = survey(db, "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+q = sv["open_questions"][0]["id"]
+# m1 and m2 go to the first wave (ids apart from a's and b's), m3 to the
+# second.
+for name, n, base in (("m1", rows // 2, 1), ("m2", rows // 4, 3), ("m3", rows // 2, 4)):
+    with open(f"{name}.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "team"] + items + [q])
+        for r in range(n):
+            w.writerow([f"{name}-{r + 1}", "Pharmacy"]
+                       + [str(1 + (r + i + base) % 5) for i in range(len(items))]
+                       + [f"{name} says {r % 7}"])
+PY
+# Every wave's state, as state() above but over both waves.
+state_all() {
+	sqlite3 "$CAREPULSE_DB" "
+	SELECT 'group', wave_id, team_id, self, responses FROM agg_group ORDER BY 2, 3, 4;
+	SELECT 'dim', wave_id, team_id, self, dimension, n, printf('%.6f %.6f', sum, sumsq) FROM agg_dim ORDER BY 2, 3, 4, 5;
+	SELECT 'rows', wave_id, count(*) FROM response GROUP BY 2;
+	SELECT 'comments', substr(text, 1, 2), count(*) FROM comment GROUP BY 2;
+	SELECT 'imports', count(*), sum(responses) FROM import;
+	SELECT 'import rows', count(*) FROM import_row;"
+}
+sqlite3 "$CAREPULSE_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+cp "$CAREPULSE_DB" before.db
+state_all >state.before
+multi=("$wave" m1.csv "$wave" m2.csv "$wave2" m3.csv)
+start=$(date +%s%N)
+expect_exit 0 import "${multi[@]}"
+took=$((($(date +%s%N) - start) / 1000000))
+state_all >state.after
+grep -q "^rows|$wave2|$((ROWS / 2))$" state.after || fail "m3: $((ROWS / 2)) rows expected in wave $wave2"
+cmp -s state.before state.after && fail "the clean multi-file import changed nothing"
+kills=0
+done_=0
+for round in $(seq "$ROUNDS"); do
+	rm -f "$CAREPULSE_DB-wal" "$CAREPULSE_DB-shm"
+	cp before.db "$CAREPULSE_DB"
+	"$CAREPULSE" import "${multi[@]}" >"$T/kill.out" 2>&1 &
+	pid=$!
+	sleep "$(awk -v ms=$((5 + RANDOM % (took + took / 5 + 1))) 'BEGIN { printf "%.3f", ms / 1000 }')"
+	if kill -9 "$pid" 2>/dev/null; then
+		kills=$((kills + 1))
+	fi
+	wait "$pid" 2>/dev/null
+	[ "$(sqlite3 "$CAREPULSE_DB" 'PRAGMA integrity_check')" = ok ] ||
+		fail "multi round $round: integrity_check failed"
+	state_all >state.now
+	if cmp -s state.now state.after; then
+		done_=$((done_ + 1))
+	elif ! cmp -s state.now state.before; then
+		diff state.before state.now >&2 | head -20
+		fail "multi round $round: some of the call's files and not the others after a kill"
+	fi
+done
+echo "multi-file import kill ok: $ROUNDS rounds, $kills kills, $done_ completed, a clean run $took ms"
