@@ -1093,7 +1093,9 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
  * WAVE): each wave is loaded once, in order, and handed to the next as a
  * wave already known (its previous, for the changes); the next wave is
  * loaded while a wave's rows are printed (cp_results_series), and a
- * wave is freed once it is printed and the next is loaded.
+ * wave is freed once it is printed and the next is loaded. CSV and JSON
+ * go to stdout from a third thread (out_stream_async) while the next
+ * rows are formatted.
  */
 static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		      int64_t team)
@@ -1115,6 +1117,10 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 	if (rc == 0)
 		rc = cp_results_series_open(&rs, c->store, waves, n, &opts,
 					    &c->err);
+	/* CSV and JSON written by a thread of their own (without one, as
+	 * they are formatted): an aligned table is printed whole. */
+	if (rc == 0 && !table)
+		(void)out_stream_async(&st, stdout);
 	for (size_t w = 0; rc == 0 && w < n; w++) {
 		const struct cp_results *r;
 		struct out_table t;
@@ -1132,6 +1138,9 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 			       table ? NTABLE : NDATA, stdout, c->format, &st);
 		rc = close_table(c, &t, true);
 	}
+	if (out_stream_end(&st) == CP_EIO && rc == 0)
+		rc = cp_error_set(&c->err, CP_EIO,
+				  N_("cannot write the output"));
 	cp_results_series_close(rs);
 	cp_store_wave_entries_free(entries, nentries);
 	return rc;

@@ -81,3 +81,13 @@ expect_exit 65 results 1 2 99 3 --items --format csv
 expect_in err "no wave 99"
 rows 1 2 >"$T/want"
 cmp -s "$T/want" "$T/out" || fail "results 1 2 99 3 did not print waves 1 and 2 before its error"
+# A write that fails part way (1.5 MB of JSON to a full disk; the rows
+# are written by a thread of their own, out_stream_async): its error
+# and exit 74, as when the rows were written as they were formatted.
+if [ -w /dev/full ]; then
+	rc=0
+	"$CAREPULSE" results --all-waves --items --format json >/dev/full \
+		2>"$T/err" || rc=$?
+	[ "$rc" = 74 ] || fail "results to a full disk exited $rc, expected 74"
+	expect_in err "cannot write the output"
+fi
