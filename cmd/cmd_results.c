@@ -1091,8 +1091,11 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
 /*
  * Several waves in one process and one table (--all-waves, or several
  * WAVE): each wave is loaded once, in order, and handed to the next as a
- * wave already known (its previous, for the changes); each wave's rows
- * are printed and freed before the next is loaded.
+ * wave already known (its previous, for the changes); the next wave is
+ * loaded while a wave's rows are printed (cp_results_series), and a
+ * wave is freed once it is printed and the next is loaded. CSV and JSON
+ * go to stdout from a third thread (out_stream_async) while the next
+ * rows are formatted.
  */
 static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		      int64_t team)
@@ -1102,7 +1105,7 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 					   !cmd_flag(c, RESULTS_ITEMS),
 				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	bool table = c->format == FORMAT_TABLE;
-	struct cp_results *prev = NULL, *r = NULL;
+	struct cp_results_series *rs = NULL;
 	struct cp_wave_entry *entries = NULL;
 	struct out_stream st = {0};
 	size_t nentries = 0;
@@ -1111,23 +1114,23 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 	rc = cp_store_wave_entries(c->store, &entries, &nentries, &c->err);
 	opts.entries = entries;
 	opts.nentries = nentries;
+	if (rc == 0)
+		rc = cp_results_series_open(&rs, c->store, waves, n, &opts,
+					    &c->err);
+	/* CSV and JSON written by a thread of their own (without one, as
+	 * they are formatted): an aligned table is printed whole. */
+	if (rc == 0 && !table)
+		(void)out_stream_async(&st, stdout);
 	for (size_t w = 0; rc == 0 && w < n; w++) {
-		const struct cp_results *known[1];
+		const struct cp_results *r;
 		struct out_table t;
-		known[0] = prev;
-		opts.known = known;
-		opts.nknown = prev ? 1 : 0;
-		if ((rc = cp_results_load(&r, c->store, waves[w], &opts,
-					  &c->err)))
+		if ((rc = cp_results_series_next(rs, &r, &c->err)))
 			break;
 		out_table_open(&t, table ? table_cols : data_cols,
 			       table ? NTABLE : NDATA, stdout, c->format, &st);
 		wave_rows(c, &t, r, team);
 		open_note(c, r);
 		rc = close_table(c, &t, w + 1 == n);
-		cp_results_free(prev);
-		prev = r;
-		r = NULL;
 	}
 	if (rc == 0 && n == 0) {
 		struct out_table t;
@@ -1135,7 +1138,10 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 			       table ? NTABLE : NDATA, stdout, c->format, &st);
 		rc = close_table(c, &t, true);
 	}
-	cp_results_free(prev);
+	if (out_stream_end(&st) == CP_EIO && rc == 0)
+		rc = cp_error_set(&c->err, CP_EIO,
+				  N_("cannot write the output"));
+	cp_results_series_close(rs);
 	cp_store_wave_entries_free(entries, nentries);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +45,156 @@ static int flush_some(struct cp_buf *b, FILE *f, bool all)
 		return CP_EIO;
 	cp_buf_reset(b);
 	return 0;
+}
+
+/*
+ * An out_stream's writer thread (out_stream_async): a direct table's
+ * full buffer is queued to it and the table goes on in a spare one, so
+ * the system calls that copy the output into the kernel run beside the
+ * formatting. At most OUT_QUEUED buffers wait (each about 256 KiB, the
+ * size flush_some writes at), so memory does not grow with the output;
+ * they are written in the order they came, each with one fwrite as
+ * flush_some does. After a failed write nothing more is written and
+ * every later hand-over fails with CP_EIO, as flush_some's would.
+ */
+#define OUT_QUEUED 2
+
+struct out_writer {
+	FILE *f;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* the writer: a buffer queued, or the end */
+	pthread_cond_t room; /* the table: a buffer written */
+	/* Under the lock: */
+	struct cp_buf queue[OUT_QUEUED]; /* from head, count of them */
+	size_t head, count;
+	struct cp_buf spare[OUT_QUEUED + 1]; /* written, kept for reuse */
+	size_t nspare;
+	bool end;
+	int failed; /* CP_EIO once a write failed */
+};
+
+static void *writer_run(void *arg)
+{
+	struct out_writer *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct cp_buf b;
+		bool ok;
+
+		while (w->count == 0 && !w->end)
+			pthread_cond_wait(&w->work, &w->lock);
+		if (w->count == 0)
+			break;
+		b = w->queue[w->head];
+		ok = !w->failed;
+		pthread_mutex_unlock(&w->lock);
+		if (ok)
+			ok = fwrite(b.data, 1, b.len, w->f) == b.len;
+		cp_buf_reset(&b);
+		pthread_mutex_lock(&w->lock);
+		if (!ok)
+			w->failed = CP_EIO;
+		w->head = (w->head + 1) % OUT_QUEUED;
+		w->count--;
+		if (w->nspare < OUT_QUEUED + 1)
+			w->spare[w->nspare++] = b;
+		else
+			cp_buf_release(&b);
+		pthread_cond_signal(&w->room);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+int out_stream_async(struct out_stream *st, FILE *f)
+{
+	struct out_writer *w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return CP_ENOMEM;
+	w->f = f;
+	if (pthread_mutex_init(&w->lock, NULL) != 0) {
+		free(w);
+		return CP_ENOMEM;
+	}
+	if (pthread_cond_init(&w->work, NULL) != 0) {
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return CP_ENOMEM;
+	}
+	if (pthread_cond_init(&w->room, NULL) != 0) {
+		pthread_cond_destroy(&w->work);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return CP_ENOMEM;
+	}
+	if (pthread_create(&w->thread, NULL, writer_run, w) != 0) {
+		pthread_cond_destroy(&w->room);
+		pthread_cond_destroy(&w->work);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return CP_ENOMEM;
+	}
+	st->writer = w;
+	return 0;
+}
+
+int out_stream_end(struct out_stream *st)
+{
+	struct out_writer *w = st->writer;
+	int rc;
+
+	if (w == NULL)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	w->end = true;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	rc = w->failed;
+	for (size_t i = 0; i < w->nspare; i++)
+		cp_buf_release(&w->spare[i]);
+	pthread_cond_destroy(&w->room);
+	pthread_cond_destroy(&w->work);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+	st->writer = NULL;
+	return rc;
+}
+
+/* flush_some for a direct table: to the stream's writer when it has
+ * one (b is then a spare buffer, empty), else written here. */
+static int flush_table(struct out_table *t, bool all)
+{
+	struct out_writer *w = t->st->writer;
+	struct cp_buf *b = &t->b;
+	int rc;
+
+	if (w == NULL)
+		return flush_some(b, t->f, all);
+	if (b->len == 0 || (!all && b->len < (1u << 18)))
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	while (w->count == OUT_QUEUED && !w->failed)
+		pthread_cond_wait(&w->room, &w->lock);
+	rc = w->failed;
+	if (rc == 0) {
+		w->queue[(w->head + w->count) % OUT_QUEUED] = *b;
+		w->count++;
+		pthread_cond_signal(&w->work);
+		if (w->nspare) {
+			*b = w->spare[--w->nspare];
+		} else {
+			size_t max = b->max;
+			cp_buf_init(b, max);
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (rc)
+		cp_buf_reset(b);
+	return rc;
 }
 
 /* A JSON boolean cell's value from its text. */
@@ -175,7 +326,7 @@ static void row_end(struct out_table *t, char *p)
 	t->col = 0;
 	t->nulls_from = 0;
 	t->st->rows++;
-	if ((rc = flush_some(&t->b, t->f, false)))
+	if ((rc = flush_table(t, false)))
 		t->failed = rc;
 }
 
@@ -910,7 +1061,7 @@ int out_table_close(struct out_table *t, bool last)
 	    cp_buf_adds(&t->b, t->st->rows ? "\n]\n" : "]\n", NULL))
 		rc = CP_ENOMEM;
 	if (rc == 0)
-		rc = flush_some(&t->b, t->f, true);
+		rc = flush_table(t, true);
 	out_table_release(t);
 	return rc;
 }

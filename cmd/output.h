@@ -27,6 +27,7 @@ struct out_col {
 };
 
 struct out_stream;
+struct out_writer;
 
 /* The places out_cells_keep keeps cells in (see below). */
 #define OUT_KEPT 32
@@ -101,6 +102,7 @@ int out_table_print(const struct out_table *t, FILE *f, enum cmd_format fmt);
 struct out_stream {
 	bool started;
 	size_t rows;
+	struct out_writer *writer; /* out_stream_async's; NULL: none */
 };
 int out_table_stream(const struct out_table *t, FILE *f, enum cmd_format fmt,
 		     struct out_stream *st, bool last);
@@ -120,6 +122,22 @@ void out_table_open(struct out_table *t, const struct out_col *cols,
 		    size_t ncols, FILE *f, enum cmd_format fmt,
 		    struct out_stream *st);
 int out_table_close(struct out_table *t, bool last);
+
+/*
+ * CSV and JSON tables opened on st written to f by a thread of their
+ * own, in the same order and bytes, while the caller formats the next
+ * rows: a table hands its buffer over each time flush_some would write
+ * it (at most a few such buffers wait). Until out_stream_end nobody else
+ * may write to f. Returns 0 or CP_ENOMEM (no thread: the tables write
+ * f themselves, as without it). A failed write makes every later hand-
+ * over, and so the table's close, CP_EIO.
+ *
+ * out_stream_end waits until everything handed over is written and
+ * stops the thread (nothing to do without one); 0, or CP_EIO when a
+ * write failed. Call it on every path once st's tables are closed.
+ */
+int out_stream_async(struct out_stream *st, FILE *f);
+int out_stream_end(struct out_stream *st);
 
 /*
  * The first cells of rows that repeat them (a results table's wave and

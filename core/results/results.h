@@ -187,6 +187,34 @@ int cp_results_load(struct cp_results **out, struct cp_store *s, int64_t wave,
 void cp_results_free(struct cp_results *r);
 
 /*
+ * The results of several waves, in the order of waves (n of them), each
+ * loaded with the wave before it as the one known (opts->known is set
+ * for each; the rest of opts as given): the same results as
+ * cp_results_load of each in turn. While the caller prints a wave, the
+ * next is loaded in a thread of its own (when n > 1 and one can be
+ * started; else the caller's own thread loads each wave when asked for
+ * it), on s: from open to close the caller must not use s. At most two
+ * waves are held, as when they are loaded in turn: the one the caller
+ * has and the one being loaded.
+ *
+ * cp_results_series_next hands out the next wave in *r, borrowed until
+ * the next call or close (the previous wave is freed then), and NULL
+ * after the last; a wave that cannot be loaded is its error (rc and
+ * err, as cp_results_load would have said), after every wave before it
+ * was handed out. waves, s and opts' borrowed parts must outlive the
+ * series. *out is the caller's: cp_results_series_close (NULL allowed)
+ * waits for a load under way and frees what is left.
+ */
+struct cp_results_series;
+int cp_results_series_open(struct cp_results_series **out, struct cp_store *s,
+			   const int64_t *waves, size_t n,
+			   const struct cp_results_opts *opts,
+			   struct cp_error *err);
+int cp_results_series_next(struct cp_results_series *rs,
+			   const struct cp_results **r, struct cp_error *err);
+void cp_results_series_close(struct cp_results_series *rs);
+
+/*
  * Freezes a closed wave: makes its suppression decisions once, with the
  * thresholds in force now, on the team tree the wave was sent to, and
  * stores them (cp_store_wave_freeze) with those thresholds. From then on

@@ -62,3 +62,32 @@ diff -ru "$golden" "$got" >"$T/diff" || {
 	head -n 80 "$T/diff" >&2
 	fail "the demo's output differs from tests/golden/demo (CP_REGEN_GOLDEN=1 regenerates it on purpose)"
 }
+
+# Several waves in one call (the next wave loaded while one is printed,
+# cp_results_series): the same rows as each wave's own call, in order,
+# under one header; a wave that cannot be loaded stops the output after
+# the waves before it, with its error.
+rows() {
+	head -n 1 "$golden/results-1.csv"
+	for w in "$@"; do tail -n +2 "$golden/results-$w.csv"; done
+}
+expect_exit 0 results --all-waves --items --format csv
+rows 1 2 3 4 5 >"$T/want"
+cmp -s "$T/want" "$T/out" || fail "results --all-waves differs from each wave's results"
+expect_exit 0 results 2 4 5 --items --format csv
+rows 2 4 5 >"$T/want"
+cmp -s "$T/want" "$T/out" || fail "results 2 4 5 differs from each wave's results"
+expect_exit 65 results 1 2 99 3 --items --format csv
+expect_in err "no wave 99"
+rows 1 2 >"$T/want"
+cmp -s "$T/want" "$T/out" || fail "results 1 2 99 3 did not print waves 1 and 2 before its error"
+# A write that fails part way (1.5 MB of JSON to a full disk; the rows
+# are written by a thread of their own, out_stream_async): its error
+# and exit 74, as when the rows were written as they were formatted.
+if [ -w /dev/full ]; then
+	rc=0
+	"$CAREPULSE" results --all-waves --items --format json >/dev/full \
+		2>"$T/err" || rc=$?
+	[ "$rc" = 74 ] || fail "results to a full disk exited $rc, expected 74"
+	expect_in err "cannot write the output"
+fi

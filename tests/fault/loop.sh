@@ -17,8 +17,8 @@
 # COMMAND: init, team_import, import, import_multi (three files of two
 # waves in one call: the import's reader thread and both kinds of bulk
 # load part), send, submit (one form submission through
-# tests/fault/submit.c, as the server's writer stores it), results or
-# report.
+# tests/fault/submit.c, as the server's writer stores it), results,
+# results_multi (three waves in one call: the loader thread) or report.
 #
 # N runs over every call the clean run makes when there are at most
 # CP_FAULT_BUDGET of them (default 150), else over the first third of
@@ -88,6 +88,21 @@ submit)
 		>"$T/tokens" 2>"$T/setup.out" || { cat "$T/setup.out" >&2; fail "setup: cp_invite"; }
 	token=$(head -n 1 "$T/tokens" | cut -d' ' -f2)
 	run_args=(--tool "$CP_FAULT_SUBMIT" "$W/carepulse.db" "$token" "$body") ;;
+results_multi)
+	# Three closed waves in one call: the results' loader thread loads
+	# each wave while the one before it is printed (cp_results_series).
+	setup_wave
+	for w in 2 3; do
+		cp_ok wave create --survey compassionate-pulse --team Nursing \
+			--subteams --team Pharmacy --channel outbox --threshold 3
+	done
+	for w in 1 2 3; do
+		# A row fewer each wave: other results, and another file.
+		head -n $((13 - w)) "$here/responses.csv" >"$T/wave$w.csv"
+		cp_ok import "$w" "$T/wave$w.csv"
+		cp_ok wave close "$w"
+	done
+	run_args=(results --all-waves --items --format json) ;;
 results | report)
 	setup_wave
 	cp_ok import 1 "$here/responses.csv"
