@@ -198,30 +198,49 @@ static bool same_key(const struct note *x, const struct note *y)
 	       x->self == y->self && x->name == y->name;
 }
 
+/* The rows of one kind gathered for one statement of cp_bulk_write_sums. */
+#define WRITE_RUN 32
+
 int cp_totals_write(struct cp_store *s, struct cp_error *err)
 {
 	struct cp_totals *t = s->totals;
-	int rc = 0;
+	struct cp_bulk_key_sums run[WRITE_RUN];
+	size_t nrun = 0;
+	int rc = 0, kind = NOTE_ITEM;
 
 	if (t == NULL || t->n == 0)
 		return 0;
 	qsort(t->notes, t->n, sizeof(*t->notes), note_order);
 	for (size_t i = 0, j; rc == 0 && i < t->n; i = j) {
 		const struct note *e = &t->notes[i];
-		struct cp_bulk_sums sum = {0};
+		struct cp_bulk_key_sums *r;
+		/* A run holds one kind: the notes are in kind order. */
+		if (nrun && (nrun == WRITE_RUN || kind != e->kind)) {
+			rc = cp_bulk_write_sums(s, kind, run, nrun, err);
+			nrun = 0;
+			if (rc)
+				break;
+		}
+		kind = e->kind;
+		r = &run[nrun++];
+		*r = (struct cp_bulk_key_sums){.wave = e->wave,
+					       .team = e->team,
+					       .self = e->self,
+					       .name = e->name};
 		for (j = i; j < t->n && same_key(e, &t->notes[j]); j++) {
 			const struct note *x = &t->notes[j];
-			sum.counts[x->cell]++;
-			sum.n++;
-			sum.sum += x->mean;
-			sum.sumsq += x->mean * x->mean;
+			r->sum.counts[x->cell]++;
+			r->sum.n++;
+			r->sum.sum += x->mean;
+			r->sum.sumsq += x->mean * x->mean;
 		}
 		if (e->kind == NOTE_GROUP)
-			sum.counts[0] = sum.n;
-		rc = cp_bulk_write_sums(s, e->kind, e->wave, e->team, e->self,
-					e->name, &sum, err);
+			r->sum.counts[0] = r->sum.n;
 	}
+	if (rc == 0 && nrun)
+		rc = cp_bulk_write_sums(s, kind, run, nrun, err);
 	/* No copy of the answers stays in memory, in any order. */
+	memset(run, 0, sizeof(run));
 	memset(t->notes, 0, t->n * sizeof(*t->notes));
 	t->n = t->mark = 0;
 	return rc;
