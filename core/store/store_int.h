@@ -16,7 +16,10 @@ enum cp_stmt {
 	CP_STMT_RESPONSE,
 	CP_STMT_RESPONSES, /* a bulk load's rows, BULK_ROWS at a time */
 	CP_STMT_SLOT_COUNT,
-	CP_STMT_SLOT_NEW,
+	CP_STMT_SLOT_NEW, /* a group's new slots: 1, 4, 16 and 64 rows */
+	CP_STMT_SLOT_NEW4,
+	CP_STMT_SLOT_NEW16,
+	CP_STMT_SLOT_NEW64,
 	CP_STMT_SLOT_FIND,
 	CP_STMT_SLOT_FILL,
 	CP_STMT_COMMENT,
