@@ -1321,6 +1321,7 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 	if (rc)
 		return rc;
 	s->in_tx = 1;
+	s->tx_serial++;
 	return 0;
 }
 

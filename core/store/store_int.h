@@ -128,6 +128,11 @@ struct cp_store {
 	size_t nrecent;
 	unsigned recent_version;
 	int64_t recent_changes;
+	/* Waves read by cp_store_wave_in_tx, in the transaction counted
+	 * tx_waves_serial by cp_store_begin's tx_serial. */
+	struct cp_wave tx_waves[4];
+	size_t ntx_waves;
+	uint64_t tx_serial, tx_waves_serial;
 	/* SAVEPOINT and RELEASE of the last savepoint name, prepared once
 	 * (the form server's writer runs both for every submission). */
 	sqlite3_stmt *savepoint[2];

@@ -151,6 +151,30 @@ int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 	return rc;
 }
 
+int cp_store_wave_in_tx(struct cp_store *s, int64_t id, struct cp_wave *w,
+			struct cp_error *err)
+{
+	size_t n = sizeof(s->tx_waves) / sizeof(*s->tx_waves);
+	int rc;
+
+	if (!s->in_tx)
+		return cp_store_wave_recent(s, id, w, err);
+	if (s->tx_waves_serial != s->tx_serial) {
+		s->ntx_waves = 0;
+		s->tx_waves_serial = s->tx_serial;
+	}
+	for (size_t i = 0; i < s->ntx_waves; i++)
+		if (s->tx_waves[i].id == id) {
+			*w = s->tx_waves[i];
+			return 0;
+		}
+	rc = cp_store_wave_get(s, id, w, err);
+	if (rc == 0)
+		s->tx_waves[s->ntx_waves < n ? s->ntx_waves++
+					     : (size_t)id % n] = *w;
+	return rc;
+}
+
 int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			size_t *n, struct cp_error *err)
 {
