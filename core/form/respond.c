@@ -112,7 +112,9 @@ int cp_link_store_found(struct cp_store *st, const struct cp_invitation *inv,
 	int rc;
 
 	*state = CP_LINK_UNKNOWN;
-	rc = cp_store_wave_recent(st, inv->wave_id, &wave, err);
+	/* Its caller changes no wave in its transaction: a wave read for
+	 * an earlier submission of it serves. */
+	rc = cp_store_wave_in_tx(st, inv->wave_id, &wave, err);
 	if (rc)
 		return rc;
 	if (wave.status == CP_WAVE_CANCELLED ||

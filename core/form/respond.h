@@ -54,7 +54,8 @@ int cp_link_store(struct cp_store *st, const uint8_t hash[CP_SHA256_LEN],
 /*
  * cp_link_store for an invitation the caller found by hash before its
  * transaction (inv: its id, wave, team and kind, which never change): the
- * wave is read again and the invitation is marked answered by its id
+ * wave is read again (once a transaction: st's caller changes no wave in
+ * it, cp_store_wave_in_tx) and the invitation is marked answered by its id
  * with its token's hash checked in the same UPDATE, so no other row can
  * be marked; no second search by hash. Whenever that does not show an
  * open link (the wave not open, the link used, cancelled or gone, the

@@ -1258,6 +1258,9 @@ void cp_store_close(struct cp_store *s)
 		sqlite3_finalize(s->cache[i]);
 	for (size_t i = 0; i < 2; i++)
 		sqlite3_finalize(s->savepoint[i]);
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < CP_SUMS_SIZES; i++)
+			sqlite3_finalize(s->sums[k][i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	cp_wipe(s->rand, sizeof(s->rand));
@@ -1318,6 +1321,7 @@ int cp_store_begin(struct cp_store *s, struct cp_error *err)
 	if (rc)
 		return rc;
 	s->in_tx = 1;
+	s->tx_serial++;
 	return 0;
 }
 

@@ -311,6 +311,15 @@ int cp_store_wave_insert(struct cp_store *s, struct cp_wave *w,
 int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 			 struct cp_error *err);
 
+/*
+ * Inside a transaction opened by cp_store_begin, for a caller that
+ * changes no wave in it (the form server's writer): as cp_store_wave_get,
+ * from a copy read earlier in the same transaction (no other connection
+ * commits while it is open). Outside one, cp_store_wave_recent.
+ */
+int cp_store_wave_in_tx(struct cp_store *s, int64_t id, struct cp_wave *w,
+			struct cp_error *err);
+
 /* Reads wave id into *w; CP_ENOTFOUND when there is none. */
 int cp_store_wave_get(struct cp_store *s, int64_t id, struct cp_wave *w,
 		      struct cp_error *err);

@@ -913,33 +913,6 @@ static int bind_entry(sqlite3_stmt *st, int p, const struct bulk_entry *e)
 	return p;
 }
 
-/* One row of totals, added to the row there (the form server's deferred
- * totals, cp_bulk_write_sums). */
-static int write_entry(struct cp_store *s, const struct bulk_entry *e,
-		       struct cp_error *err)
-{
-	static const enum cp_stmt slot[] = {
-	    [KIND_ITEM] = CP_STMT_BULK_ITEM,
-	    [KIND_DIM] = CP_STMT_BULK_DIM,
-	    [KIND_GROUP] = CP_STMT_BULK_GROUP,
-	};
-	sqlite3_stmt *st = s->cache[slot[e->kind]];
-	int rc;
-
-	if (st == NULL) {
-		if ((rc = totals_prepare(s, e->kind, 1, true, &st, err)))
-			return rc;
-		s->cache[slot[e->kind]] = st;
-	}
-	sqlite3_reset(st);
-	bind_entry(st, 1, e);
-	rc = sqlite3_step(st) == SQLITE_DONE
-		 ? 0
-		 : cp_store_fail(s, err, "cannot write the totals");
-	sqlite3_reset(st);
-	return rc;
-}
-
 /*
  * Writes the entries e[0..n) of one kind, in the order given (key order),
  * BULK_TOTALS rows a statement and the rest one by one. Where add[i] is
@@ -1062,30 +1035,63 @@ done:
 	return rc;
 }
 
-int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
-		       int self, const char *name,
-		       const struct cp_bulk_sums *sum, struct cp_error *err)
-{
-	struct bulk_entry e = {.wave = wave,
-			       .team = team,
-			       .self = self,
-			       .kind = (enum bulk_kind)kind,
-			       .name = (char *)name};
+/* The statement sizes of cp_bulk_write_sums: BULK_TOTALS >> i rows. */
+_Static_assert(BULK_TOTALS >> (CP_SUMS_SIZES - 1) == 1,
+	       "cp_bulk_write_sums: one statement size for each power of two");
 
-	if (e.kind == KIND_DIM) {
-		e.n = sum->n;
-		e.sum = sum->sum;
-		e.sumsq = sum->sumsq;
-	} else {
-		for (int v = 0; v < CP_ANSWER_CELLS; v++) {
-			if (sum->counts[v] > INT32_MAX ||
-			    sum->counts[v] < -INT32_MAX)
-				return cp_error_set(err, CP_EFAIL,
-						    "totals out of range");
-			e.counts[v] = (int32_t)sum->counts[v];
+/* The form server's deferred totals (store_totals.c): each run of rows
+ * in the largest statement that fits, 32 rows down to 1, each prepared
+ * at its first use and kept with the connection. */
+int cp_bulk_write_sums(struct cp_store *s, int kind,
+		       const struct cp_bulk_key_sums *rows, size_t n,
+		       struct cp_error *err)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (rc == 0 && i < n) {
+		int size = 0, p = 1;
+		size_t run;
+		sqlite3_stmt **st;
+		while ((size_t)(BULK_TOTALS >> size) > n - i)
+			size++;
+		run = (size_t)(BULK_TOTALS >> size);
+		st = &s->sums[kind][size];
+		if (*st == NULL &&
+		    (rc = totals_prepare(s, (enum bulk_kind)kind, (int)run,
+					 true, st, err)))
+			break;
+		sqlite3_reset(*st);
+		for (size_t k = 0; rc == 0 && k < run; k++) {
+			const struct cp_bulk_key_sums *r = &rows[i + k];
+			struct bulk_entry e = {.wave = r->wave,
+					       .team = r->team,
+					       .self = r->self,
+					       .kind = (enum bulk_kind)kind,
+					       .name = (char *)r->name};
+			if (e.kind == KIND_DIM) {
+				e.n = r->sum.n;
+				e.sum = r->sum.sum;
+				e.sumsq = r->sum.sumsq;
+			}
+			for (int v = 0; e.kind != KIND_DIM &&
+					v < CP_ANSWER_CELLS && rc == 0;
+			     v++) {
+				if (r->sum.counts[v] > INT32_MAX ||
+				    r->sum.counts[v] < -INT32_MAX)
+					rc =
+					    cp_error_set(err, CP_EFAIL,
+							 "totals out of range");
+				e.counts[v] = (int32_t)r->sum.counts[v];
+			}
+			p = bind_entry(*st, p, &e);
 		}
+		if (rc == 0 && sqlite3_step(*st) != SQLITE_DONE)
+			rc = cp_store_fail(s, err, "cannot write the totals");
+		sqlite3_reset(*st);
+		i += run;
 	}
-	return write_entry(s, &e, err);
+	return rc;
 }
 
 /* Drops a wave's totals that count nobody. */

@@ -16,7 +16,10 @@ enum cp_stmt {
 	CP_STMT_RESPONSE,
 	CP_STMT_RESPONSES, /* a bulk load's rows, BULK_ROWS at a time */
 	CP_STMT_SLOT_COUNT,
-	CP_STMT_SLOT_NEW,
+	CP_STMT_SLOT_NEW, /* a group's new slots: 1, 4, 16 and 64 rows */
+	CP_STMT_SLOT_NEW4,
+	CP_STMT_SLOT_NEW16,
+	CP_STMT_SLOT_NEW64,
 	CP_STMT_SLOT_FIND,
 	CP_STMT_SLOT_FILL,
 	CP_STMT_COMMENT,
@@ -27,9 +30,6 @@ enum cp_stmt {
 	CP_STMT_INVITATION_ANSWERED,
 	CP_STMT_INVITATION_ANSWER,
 	CP_STMT_INVITATION_GROUP_OPEN,
-	CP_STMT_BULK_ITEM,
-	CP_STMT_BULK_DIM,
-	CP_STMT_BULK_GROUP,
 	CP_STMT_BULK_COMMENTS,
 	CP_STMT_INVITATION_SENDING,
 	CP_STMT_INVITATION_SENT,
@@ -53,6 +53,10 @@ enum cp_stmt {
 
 struct cp_bulk;
 struct cp_totals;
+
+/* The statements of cp_bulk_write_sums a kind may use: 32 rows, 16, ...
+ * down to 1. */
+#define CP_SUMS_SIZES 6
 
 /*
  * Writes the team tree of waves into wave_team_snapshot: the teams a wave
@@ -124,6 +128,11 @@ struct cp_store {
 	size_t nrecent;
 	unsigned recent_version;
 	int64_t recent_changes;
+	/* Waves read by cp_store_wave_in_tx, in the transaction counted
+	 * tx_waves_serial by cp_store_begin's tx_serial. */
+	struct cp_wave tx_waves[4];
+	size_t ntx_waves;
+	uint64_t tx_serial, tx_waves_serial;
 	/* SAVEPOINT and RELEASE of the last savepoint name, prepared once
 	 * (the form server's writer runs both for every submission). */
 	sqlite3_stmt *savepoint[2];
@@ -133,6 +142,9 @@ struct cp_store {
 	 * fork() (SQLite's rule), so neither are they. */
 	uint8_t rand[512];
 	size_t rand_left;
+	/* The form server's totals at COMMIT (cp_bulk_write_sums): per
+	 * kind, the statements adding 32, 16, 8, 4, 2 and 1 rows. */
+	sqlite3_stmt *sums[3][CP_SUMS_SIZES];
 };
 
 /* n random bytes into out (OpenSSL's generator), for a draw of a few
@@ -179,11 +191,19 @@ struct cp_bulk_sums {
 	int64_t n;
 	double sum, sumsq;
 };
-/* Adds sum to the row of agg_item (kind 0), agg_dim (1) or agg_group (2)
- * of the key, made when missing (store_bulk.c). */
-int cp_bulk_write_sums(struct cp_store *s, int kind, int64_t wave, int64_t team,
-		       int self, const char *name,
-		       const struct cp_bulk_sums *sum, struct cp_error *err);
+/* One key's sums to add to its totals row (cp_bulk_write_sums). */
+struct cp_bulk_key_sums {
+	int64_t wave, team;
+	int self;
+	const char *name; /* an item's or dimension's id; NULL for a group */
+	struct cp_bulk_sums sum;
+};
+/* Adds each of rows[0..n), all of agg_item (kind 0), agg_dim (1) or
+ * agg_group (2), each key once, to its row, made when missing, in the
+ * order given: up to 32 rows a statement (store_bulk.c). */
+int cp_bulk_write_sums(struct cp_store *s, int kind,
+		       const struct cp_bulk_key_sums *rows, size_t n,
+		       struct cp_error *err);
 /* The totals kept for the COMMIT (store_totals.c, cp_store_defer_totals):
  * one answer, one respondent's dimension mean, one response; a SAVEPOINT
  * marks the notes (cp_totals_mark), a ROLLBACK TO drops the notes after

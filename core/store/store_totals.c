@@ -25,6 +25,8 @@ struct note {
 	int self;
 	int kind;
 	const char *name; /* interned; NULL for a group */
+	int name_ix;	  /* its index among the interned names */
+	int rank;	  /* its place in their strcmp order (for the sort) */
 	size_t seq;	  /* order of the notes: the sums add in it */
 	int cell;	  /* an item's answer cell */
 	double mean;	  /* a dimension's respondent mean */
@@ -39,6 +41,10 @@ struct cp_totals {
 	char **names;
 	const char **asked;
 	size_t nnames, names_alloc;
+	/* Each name's place in the strcmp order of the names, for the
+	 * first nranked of them (the order changes only with a new name). */
+	int *rank;
+	size_t nranked;
 };
 
 void cp_store_defer_totals(struct cp_store *s, int on)
@@ -53,6 +59,7 @@ void cp_store_defer_totals(struct cp_store *s, int on)
 		free(t->names[i]);
 	free(t->names);
 	free(t->asked);
+	free(t->rank);
 	free(t->notes);
 	free(t);
 	s->totals = NULL;
@@ -79,24 +86,28 @@ void cp_totals_undo(struct cp_store *s, bool all)
 	}
 }
 
-static const char *interned(struct cp_totals *t, const char *name)
+static const char *interned(struct cp_totals *t, const char *name, int *ix)
 {
 	size_t i;
 
 	/* Asked by the same pointer as last time (a survey's ids, parsed
 	 * once): no string compared. */
 	for (i = 0; i < t->nnames; i++)
-		if (t->asked[i] == name)
+		if (t->asked[i] == name) {
+			*ix = (int)i;
 			return t->names[i];
+		}
 	for (i = 0; i < t->nnames; i++)
 		if (strcmp(t->names[i], name) == 0) {
 			t->asked[i] = name;
+			*ix = (int)i;
 			return t->names[i];
 		}
 	if (t->nnames == t->names_alloc) {
 		size_t cap = t->names_alloc ? t->names_alloc * 2 : 32;
 		char **names = realloc(t->names, cap * sizeof(*names));
 		const char **asked;
+		int *rank;
 		if (names == NULL)
 			return NULL;
 		t->names = names;
@@ -104,11 +115,16 @@ static const char *interned(struct cp_totals *t, const char *name)
 		if (asked == NULL)
 			return NULL;
 		t->asked = asked;
+		rank = realloc(t->rank, cap * sizeof(*rank));
+		if (rank == NULL)
+			return NULL;
+		t->rank = rank;
 		t->names_alloc = cap;
 	}
 	if ((t->names[i] = cp_strdup(name)) == NULL)
 		return NULL;
 	t->asked[i] = name;
+	*ix = (int)i;
 	return t->names[t->nnames++];
 }
 
@@ -135,7 +151,7 @@ static struct note *new_note(struct cp_store *s, int64_t wave, int64_t team,
 			   .self = self,
 			   .kind = kind,
 			   .seq = t->n};
-	if (name && (e->name = interned(t, name)) == NULL) {
+	if (name && (e->name = interned(t, name, &e->name_ix)) == NULL) {
 		cp_error_set(err, CP_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -172,12 +188,12 @@ int cp_totals_group(struct cp_store *s, int64_t wave, int64_t team, int self,
 								    : CP_ENOMEM;
 }
 
-/* Table, then key (as the tables' primary keys order them), then the
- * order the notes were made in. */
+/* Table, then key (as the tables' primary keys order them: the name by
+ * its rank, which is its strcmp order), then the order the notes were
+ * made in. */
 static int note_order(const void *a, const void *b)
 {
 	const struct note *x = a, *y = b;
-	int c;
 
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
@@ -187,9 +203,27 @@ static int note_order(const void *a, const void *b)
 		return x->team < y->team ? -1 : 1;
 	if (x->self != y->self)
 		return x->self < y->self ? -1 : 1;
-	if (x->name != y->name && (c = strcmp(x->name, y->name)) != 0)
-		return c;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Each interned name's place in their strcmp order (a few dozen names,
+ * ranked again only when one was added), and each note's name's. */
+static void rank_names(struct cp_totals *t)
+{
+	if (t->nranked != t->nnames) {
+		for (size_t i = 0; i < t->nnames; i++) {
+			int r = 0;
+			for (size_t j = 0; j < t->nnames; j++)
+				r += strcmp(t->names[j], t->names[i]) < 0;
+			t->rank[i] = r;
+		}
+		t->nranked = t->nnames;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		t->notes[i].rank =
+		    t->notes[i].name ? t->rank[t->notes[i].name_ix] : -1;
 }
 
 static bool same_key(const struct note *x, const struct note *y)
@@ -198,30 +232,50 @@ static bool same_key(const struct note *x, const struct note *y)
 	       x->self == y->self && x->name == y->name;
 }
 
+/* The rows of one kind gathered for one statement of cp_bulk_write_sums. */
+#define WRITE_RUN 32
+
 int cp_totals_write(struct cp_store *s, struct cp_error *err)
 {
 	struct cp_totals *t = s->totals;
-	int rc = 0;
+	struct cp_bulk_key_sums run[WRITE_RUN];
+	size_t nrun = 0;
+	int rc = 0, kind = NOTE_ITEM;
 
 	if (t == NULL || t->n == 0)
 		return 0;
+	rank_names(t);
 	qsort(t->notes, t->n, sizeof(*t->notes), note_order);
 	for (size_t i = 0, j; rc == 0 && i < t->n; i = j) {
 		const struct note *e = &t->notes[i];
-		struct cp_bulk_sums sum = {0};
+		struct cp_bulk_key_sums *r;
+		/* A run holds one kind: the notes are in kind order. */
+		if (nrun && (nrun == WRITE_RUN || kind != e->kind)) {
+			rc = cp_bulk_write_sums(s, kind, run, nrun, err);
+			nrun = 0;
+			if (rc)
+				break;
+		}
+		kind = e->kind;
+		r = &run[nrun++];
+		*r = (struct cp_bulk_key_sums){.wave = e->wave,
+					       .team = e->team,
+					       .self = e->self,
+					       .name = e->name};
 		for (j = i; j < t->n && same_key(e, &t->notes[j]); j++) {
 			const struct note *x = &t->notes[j];
-			sum.counts[x->cell]++;
-			sum.n++;
-			sum.sum += x->mean;
-			sum.sumsq += x->mean * x->mean;
+			r->sum.counts[x->cell]++;
+			r->sum.n++;
+			r->sum.sum += x->mean;
+			r->sum.sumsq += x->mean * x->mean;
 		}
 		if (e->kind == NOTE_GROUP)
-			sum.counts[0] = sum.n;
-		rc = cp_bulk_write_sums(s, e->kind, e->wave, e->team, e->self,
-					e->name, &sum, err);
+			r->sum.counts[0] = r->sum.n;
 	}
+	if (rc == 0 && nrun)
+		rc = cp_bulk_write_sums(s, kind, run, nrun, err);
 	/* No copy of the answers stays in memory, in any order. */
+	memset(run, 0, sizeof(run));
 	memset(t->notes, 0, t->n * sizeof(*t->notes));
 	t->n = t->mark = 0;
 	return rc;

@@ -151,6 +151,30 @@ int cp_store_wave_recent(struct cp_store *s, int64_t id, struct cp_wave *w,
 	return rc;
 }
 
+int cp_store_wave_in_tx(struct cp_store *s, int64_t id, struct cp_wave *w,
+			struct cp_error *err)
+{
+	size_t n = sizeof(s->tx_waves) / sizeof(*s->tx_waves);
+	int rc;
+
+	if (!s->in_tx)
+		return cp_store_wave_recent(s, id, w, err);
+	if (s->tx_waves_serial != s->tx_serial) {
+		s->ntx_waves = 0;
+		s->tx_waves_serial = s->tx_serial;
+	}
+	for (size_t i = 0; i < s->ntx_waves; i++)
+		if (s->tx_waves[i].id == id) {
+			*w = s->tx_waves[i];
+			return 0;
+		}
+	rc = cp_store_wave_get(s, id, w, err);
+	if (rc == 0)
+		s->tx_waves[s->ntx_waves < n ? s->ntx_waves++
+					     : (size_t)id % n] = *w;
+	return rc;
+}
+
 int cp_store_wave_teams(struct cp_store *s, int64_t wave, int64_t **teams,
 			size_t *n, struct cp_error *err)
 {
@@ -550,6 +574,34 @@ static int id_order(const void *a, const void *b)
 	return memcmp(a, b, 16);
 }
 
+/* The statement making rows new slots of a group, rows one of 1, 4, 16
+ * and 64: ?1-?4 the group and the empty answers, ?5 on the ids. */
+static int slots_stmt(struct cp_store *s, int rows, sqlite3_stmt **st,
+		      struct cp_error *err)
+{
+	enum cp_stmt slot = rows == 64	 ? CP_STMT_SLOT_NEW64
+			    : rows == 16 ? CP_STMT_SLOT_NEW16
+			    : rows == 4	 ? CP_STMT_SLOT_NEW4
+					 : CP_STMT_SLOT_NEW;
+	struct cp_buf sql;
+	int rc;
+
+	if ((*st = s->cache[slot]) != NULL)
+		return 0;
+	cp_buf_init(&sql, SIZE_MAX / 2);
+	rc = cp_buf_adds(&sql,
+			 "INSERT INTO response_slot(id, wave_id, team_id,"
+			 " self, filled, answers) VALUES ",
+			 err);
+	for (int i = 0; rc == 0 && i < rows; i++)
+		rc = cp_buf_printf(&sql, err, "%s(?%d, ?1, ?2, ?3, 0, ?4)",
+				   i ? ", " : "", 5 + i);
+	if (rc == 0)
+		rc = cp_store_cached(s, slot, cp_buf_str(&sql), st, err);
+	cp_buf_release(&sql);
+	return rc;
+}
+
 static int make_slots(struct cp_store *s, const struct cp_response *r,
 		      const char *empty, struct cp_error *err)
 {
@@ -580,21 +632,21 @@ static int make_slots(struct cp_store *s, const struct cp_response *r,
 		rc = cp_error_set(err, CP_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = cp_random_bytes(ids, (size_t)n * sizeof(*ids), err);
-	if (rc == 0) {
+	if (rc == 0)
 		qsort(ids, (size_t)n, sizeof(*ids), id_order);
-		rc = cp_store_cached(
-		    s, CP_STMT_SLOT_NEW,
-		    "INSERT INTO response_slot(id, wave_id, team_id,"
-		    " self, filled, answers)"
-		    " VALUES (?, ?, ?, ?, 0, ?)",
-		    &st, err);
-	}
-	for (int64_t i = 0; rc == 0 && i < n; i++) {
-		sqlite3_bind_blob(st, 1, ids[i], 16, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, r->wave_id);
-		sqlite3_bind_int64(st, 3, r->team_id);
-		sqlite3_bind_int(st, 4, r->self ? 1 : 0);
-		sqlite3_bind_text(st, 5, empty, -1, SQLITE_STATIC);
+	/* In that order, up to 64 rows a statement. */
+	for (int64_t i = 0, rows; rc == 0 && i < n; i += rows) {
+		for (rows = 64; rows > n - i;)
+			rows /= 4;
+		if ((rc = slots_stmt(s, (int)rows, &st, err)))
+			break;
+		sqlite3_bind_int64(st, 1, r->wave_id);
+		sqlite3_bind_int64(st, 2, r->team_id);
+		sqlite3_bind_int(st, 3, r->self ? 1 : 0);
+		sqlite3_bind_text(st, 4, empty, -1, SQLITE_STATIC);
+		for (int k = 0; k < rows; k++)
+			sqlite3_bind_blob(st, 5 + k, ids[i + k], 16,
+					  SQLITE_STATIC);
 		rc = step_done(s, st, err, "cannot make a response slot");
 	}
 	free(ids);

@@ -940,6 +940,66 @@ static void test_deferred_totals(void **state)
 	assert_string_equal(now, later);
 }
 
+static int64_t sql_int(struct fixture *f, const char *sql)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return v;
+}
+
+/*
+ * A group's first response makes its slots, one per invitation of the
+ * group and 8 spare, in statements of 64, 16, 4 and 1 rows: as many
+ * slots as that, each at its own key, one of them filled.
+ */
+static void test_slots_made(void **state)
+{
+	struct fixture *f = *state;
+	static const int invitations[] = {0, 1, 7, 77, 200};
+
+	for (size_t k = 0; k < sizeof(invitations) / sizeof(*invitations);
+	     k++) {
+		int64_t wave = new_wave(f, 3);
+		char sql[1024];
+		sqlite3 *raw;
+		assert_int_equal(sqlite3_open(f->fx.path, &raw), SQLITE_OK);
+		snprintf(sql, sizeof(sql),
+			 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+			 " SELECT i + 1 FROM n WHERE i < %d)"
+			 " INSERT INTO member(email, email_key, name, team_id,"
+			 " role, created_at, updated_at) SELECT"
+			 " 'w%lldm' || i, 'w%lldm' || i, 'M', %lld, 'member',"
+			 " 1, 1 FROM n WHERE %d > 0;"
+			 " INSERT INTO invitation(wave_id, member_id, team_id,"
+			 " kind, token_hash) SELECT %lld, id, team_id, 'team',"
+			 " randomblob(32) FROM member WHERE email_key LIKE"
+			 " 'w%lldm%%'",
+			 invitations[k], (long long)wave, (long long)wave,
+			 (long long)f->team[1], invitations[k], (long long)wave,
+			 (long long)wave);
+		assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(raw);
+		respond(f, wave, f->team[1], 1, 4, 0);
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) * 1000000 + count(DISTINCT id) * 1000"
+			 " + sum(filled) FROM response_slot WHERE wave_id ="
+			 " %lld AND team_id = %lld AND self = 0",
+			 (long long)wave, (long long)f->team[1]);
+		int64_t n = invitations[k] + 8;
+		assert_int_equal(sql_int(f, sql), n * 1000000 + n * 1000 + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -959,6 +1019,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_only_team, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_slots_made, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stored_equals_recomputed,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stored_migration, setup,

@@ -835,6 +835,62 @@ static void test_wave_recent(void **state)
 	cp_store_close(other);
 }
 
+/* A wave read inside a transaction (cp_store_wave_in_tx, the form
+ * server's writer): later reads in the same transaction are served from
+ * that copy; the next transaction reads again. */
+static void test_wave_in_tx(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *other;
+	struct cp_wave w = {0}, got;
+	struct cp_error err;
+	int added;
+
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
+					     "aaaa", "{}", 0, &w.survey_ref,
+					     &added, &err),
+			 0);
+	w.status = CP_WAVE_OPEN;
+	w.opens_at = 1000;
+	memcpy(w.channel, "outbox", sizeof("outbox"));
+	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, NULL, 0, &err), 0);
+	assert_int_equal(cp_store_open(&other, f->fx.path, 0, &err), 0);
+
+	assert_int_equal(cp_store_begin(other, &err), 0);
+	assert_int_equal(cp_store_wave_in_tx(other, w.id, &got, &err), 0);
+	assert_int_equal(got.id, w.id);
+	assert_int_equal(got.status, CP_WAVE_OPEN);
+	assert_int_equal(got.survey_ref, w.survey_ref);
+	assert_int_equal(cp_store_wave_in_tx(other, w.id + 1, &got, &err),
+			 CP_ENOTFOUND);
+	/* The copy serves (its callers change no wave: this shows it is
+	 * the copy that answers). */
+	assert_int_equal(sqlite3_exec(other->db,
+				      "UPDATE wave SET status = 'closed'", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(cp_store_wave_in_tx(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_OPEN);
+	cp_store_rollback(other);
+
+	/* Closed by another connection: the next transaction reads it. */
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
+	assert_int_equal(
+	    cp_store_wave_set_status(f->fx.s, w.id, CP_WAVE_CLOSED, &err), 0);
+	assert_int_equal(cp_store_commit(f->fx.s, &err), 0);
+	assert_int_equal(cp_store_begin(other, &err), 0);
+	assert_int_equal(cp_store_wave_in_tx(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_CLOSED);
+	assert_int_equal(cp_store_commit(other, &err), 0);
+
+	/* Outside a transaction: as cp_store_wave_recent. */
+	assert_int_equal(cp_store_wave_in_tx(other, w.id, &got, &err), 0);
+	assert_int_equal(got.status, CP_WAVE_CLOSED);
+	assert_int_equal(cp_store_wave_in_tx(other, w.id + 1, &got, &err),
+			 CP_ENOTFOUND);
+	cp_store_close(other);
+}
+
 /* cp_store_invitation_group_open on wave 1, which must not fail. */
 static bool group_open(struct cp_store *s, int64_t team, int self,
 		       int64_t except)
@@ -1180,6 +1236,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_survey_rows, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_wave_recent, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_wave_in_tx, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_invitation_group_open,
 					    make_store, cleanup),
