@@ -28,6 +28,8 @@ done
 expect_in out "| limit: multi-row INSERT, one transaction | "
 expect_in out "| peer: pandas read_csv + groupby | "
 expect_in out "| limit: bare libmicrohttpd, one commit per post | "
+expect_in out "| ref: bare libmicrohttpd, SQLite in memory (no disk), "
+expect_in out "- carepulse / HTTP ceiling: "
 expect_in out "| peer: python3 smtplib, one connection | "
 expect_in out "- target: "
 # The import's limits and peer write carepulse's own tables (copied from a
