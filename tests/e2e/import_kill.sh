@@ -11,29 +11,38 @@ export CAREPULSE_NOW=1795000000
 ROWS=${CP_IMPORT_KILL_ROWS:-20000}
 ROUNDS=${CP_KILL_ROUNDS:-20}
 
+# make_csvs PREFIX NAME:ROWS:BASE...: a CSV NAME.csv of the team Pharmacy
+# for each NAME, rows with the ids PREFIX1, PREFIX2, ... (PREFIX "" for
+# NAME-1, NAME-2, ...), answers shifted by BASE and a comment naming the
+# file, so that a mix of two files shows.
+make_csvs() {
+	/usr/bin/python3 - "$CAREPULSE_DB" "$@" <<'PY'
+import csv, sys
+sys.path.insert(0, "")
+from cptest import survey
+db, prefix = sys.argv[1], sys.argv[2]
+sv = survey(db, "compassionate-pulse")
+items = [i["id"] for i in sv["items"]]
+q = sv["open_questions"][0]["id"]
+for spec in sys.argv[3:]:
+    name, n, base = spec.split(":")
+    with open(f"{name}.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "team"] + items + [q])
+        for r in range(int(n)):
+            w.writerow([f"{prefix or name + '-'}{r + 1}", "Pharmacy"]
+                       + [str(1 + (r + i + int(base)) % 5) for i in range(len(items))]
+                       + [f"{name} says {r % 7}"])
+PY
+}
+
 setup_db
 invite pharmacy.txt "$CAREPULSE_DB" Pharmacy compassionate-pulse
 wave=$WAVE
 
 # a.csv and b.csv share the ids 1..ROWS/2, so b replaces a and a b; their
 # answers and comments differ, so a mix of both would show.
-/usr/bin/python3 - "$CAREPULSE_DB" "$ROWS" <<'PY'
-import csv, sys
-sys.path.insert(0, "")
-from cptest import survey
-db, rows = sys.argv[1], int(sys.argv[2])
-sv = survey(db, "compassionate-pulse")
-items = [i["id"] for i in sv["items"]]
-q = sv["open_questions"][0]["id"]
-for name, n, base in (("a", rows, 0), ("b", rows // 2, 2)):
-    with open(f"{name}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "team"] + items + [q])
-        for r in range(n):
-            w.writerow([f"row-{r + 1}", "Pharmacy"]
-                       + [str(1 + (r + i + base) % 5) for i in range(len(items))]
-                       + [f"{name} says {r % 7}"])
-PY
+make_csvs row- a:"$ROWS":0 b:"$((ROWS / 2))":2
 
 # The state of the wave's responses: totals (sums rounded: taking a batch
 # out and putting it back is exact in the counts, not in the last bits of
@@ -96,25 +105,9 @@ echo "import kill ok: $ROUNDS rounds, $kills kills, $swaps swaps done, a clean r
 invite pharmacy2.txt "$CAREPULSE_DB" Pharmacy compassionate-pulse
 wave2=$WAVE
 [ "$wave2" != "$wave" ] || fail "a second wave expected"
-/usr/bin/python3 - "$CAREPULSE_DB" "$ROWS" <<'PY'
-import csv, sys
-sys.path.insert(0, "")
-from cptest import survey
-db, rows = sys.argv[1], int(sys.argv[2])
-sv = survey(db, "compassionate-pulse")
-items = [i["id"] for i in sv["items"]]
-q = sv["open_questions"][0]["id"]
 # m1 and m2 go to the first wave (ids apart from a's and b's), m3 to the
 # second.
-for name, n, base in (("m1", rows // 2, 1), ("m2", rows // 4, 3), ("m3", rows // 2, 4)):
-    with open(f"{name}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "team"] + items + [q])
-        for r in range(n):
-            w.writerow([f"{name}-{r + 1}", "Pharmacy"]
-                       + [str(1 + (r + i + base) % 5) for i in range(len(items))]
-                       + [f"{name} says {r % 7}"])
-PY
+make_csvs "" m1:"$((ROWS / 2))":1 m2:"$((ROWS / 4))":3 m3:"$((ROWS / 2))":4
 # Every wave's state, as state() above but over both waves.
 state_all() {
 	sqlite3 "$CAREPULSE_DB" "

@@ -782,6 +782,25 @@ static void test_survey_rows(void **state)
 			 CP_ENOTFOUND);
 }
 
+/* An open wave of a survey written by the fixture's connection, and a
+ * second connection to the same database. */
+static void open_wave_and_other(struct fixture *f, struct cp_wave *w,
+				struct cp_store **other)
+{
+	struct cp_error err;
+	int added;
+
+	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
+					     "aaaa", "{}", 0, &w->survey_ref,
+					     &added, &err),
+			 0);
+	w->status = CP_WAVE_OPEN;
+	w->opens_at = 1000;
+	memcpy(w->channel, "outbox", sizeof("outbox"));
+	assert_int_equal(cp_store_wave_insert(f->fx.s, w, NULL, 0, &err), 0);
+	assert_int_equal(cp_store_open(other, f->fx.path, 0, &err), 0);
+}
+
 /* The copy of a wave a connection keeps (cp_store_wave_recent, the
  * form server's): served while the database is unchanged, read again
  * after a commit by another connection or a change by this one. */
@@ -791,17 +810,8 @@ static void test_wave_recent(void **state)
 	struct cp_store *other;
 	struct cp_wave w = {0}, got;
 	struct cp_error err;
-	int added;
 
-	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
-					     "aaaa", "{}", 0, &w.survey_ref,
-					     &added, &err),
-			 0);
-	w.status = CP_WAVE_OPEN;
-	w.opens_at = 1000;
-	memcpy(w.channel, "outbox", sizeof("outbox"));
-	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, NULL, 0, &err), 0);
-	assert_int_equal(cp_store_open(&other, f->fx.path, 0, &err), 0);
+	open_wave_and_other(f, &w, &other);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(cp_store_wave_recent(other, w.id, &got, &err),
 				 0);
@@ -844,17 +854,8 @@ static void test_wave_in_tx(void **state)
 	struct cp_store *other;
 	struct cp_wave w = {0}, got;
 	struct cp_error err;
-	int added;
 
-	assert_int_equal(cp_store_survey_put(f->fx.s, "pulse", "1", "Pulse",
-					     "aaaa", "{}", 0, &w.survey_ref,
-					     &added, &err),
-			 0);
-	w.status = CP_WAVE_OPEN;
-	w.opens_at = 1000;
-	memcpy(w.channel, "outbox", sizeof("outbox"));
-	assert_int_equal(cp_store_wave_insert(f->fx.s, &w, NULL, 0, &err), 0);
-	assert_int_equal(cp_store_open(&other, f->fx.path, 0, &err), 0);
+	open_wave_and_other(f, &w, &other);
 
 	assert_int_equal(cp_store_begin(other, &err), 0);
 	assert_int_equal(cp_store_wave_in_tx(other, w.id, &got, &err), 0);
