@@ -8,6 +8,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "buf.h"
@@ -1095,10 +1098,12 @@ static int parse_wave(struct cmd_ctx *c, int64_t *wave)
  * loaded while a wave's rows are printed (cp_results_series), and a
  * wave is freed once it is printed and the next is loaded. CSV and JSON
  * go to stdout from a third thread (out_stream_async) while the next
- * rows are formatted.
+ * rows are formatted. entries: the wave list (cp_store_wave_entries),
+ * read once for the waves' ids and their loads.
  */
 static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
-		      int64_t team)
+		      int64_t team, const struct cp_wave_entry *entries,
+		      size_t nentries)
 {
 	struct cp_results_opts opts = {.changes = true,
 				       .no_item_changes =
@@ -1106,17 +1111,21 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 				       .no_items = !cmd_flag(c, RESULTS_ITEMS)};
 	bool table = c->format == FORMAT_TABLE;
 	struct cp_results_series *rs = NULL;
-	struct cp_wave_entry *entries = NULL;
 	struct out_stream st = {0};
-	size_t nentries = 0;
 	int rc;
 
-	rc = cp_store_wave_entries(c->store, &entries, &nentries, &c->err);
 	opts.entries = entries;
 	opts.nentries = nentries;
-	if (rc == 0)
-		rc = cp_results_series_open(&rs, c->store, waves, n, &opts,
-					    &c->err);
+#ifdef __GLIBC__
+	/* The loader thread's malloc arena grows by the page with an
+	 * mprotect each (glibc pads only the main arena's growth by
+	 * M_TOP_PAD's default) and gives a freed wave's pages back to be
+	 * faulted in again: one mprotect for the whole pad instead, the
+	 * pages kept. Only address space: what is never touched is never
+	 * resident. */
+	(void)mallopt(M_TOP_PAD, 64 << 20);
+#endif
+	rc = cp_results_series_open(&rs, c->store, waves, n, &opts, &c->err);
 	/* CSV and JSON written by a thread of their own (without one, as
 	 * they are formatted): an aligned table is printed whole. */
 	if (rc == 0 && !table)
@@ -1142,14 +1151,14 @@ static int show_waves(struct cmd_ctx *c, const int64_t *waves, size_t n,
 		rc = cp_error_set(&c->err, CP_EIO,
 				  N_("cannot write the output"));
 	cp_results_series_close(rs);
-	cp_store_wave_entries_free(entries, nentries);
 	return rc;
 }
 
 static int results_many(struct cmd_ctx *c, int64_t team)
 {
+	struct cp_wave_entry *entries = NULL;
 	int64_t *waves = NULL;
-	size_t n = 0;
+	size_t n = 0, nentries = 0;
 	int rc = 0;
 
 	if (cmd_flag(c, RESULTS_MATRIX) || cmd_flag(c, RESULTS_COMMENTS) ||
@@ -1159,10 +1168,7 @@ static int results_many(struct cmd_ctx *c, int64_t team)
 					  "or --trend");
 	if (cmd_flag(c, RESULTS_ALL_WAVES) && c->argc)
 		return cmd_usage_error(c, "--all-waves takes no WAVE");
-	if (cmd_flag(c, RESULTS_ALL_WAVES)) {
-		if (cp_results_waves(c->store, 0, &waves, &n, &c->err))
-			return cmd_report(&c->err);
-	} else {
+	if (!cmd_flag(c, RESULTS_ALL_WAVES)) {
 		if ((waves = calloc((size_t)c->argc, sizeof(*waves))) == NULL) {
 			cp_error_set(&c->err, CP_ENOMEM, "out of memory");
 			return cmd_report(&c->err);
@@ -1174,7 +1180,15 @@ static int results_many(struct cmd_ctx *c, int64_t team)
 			return rc;
 		}
 	}
-	rc = show_waves(c, waves, n, team);
+	/* The wave list once: --all-waves' ids and every wave's load (it
+	 * was read for each, in turn, before the first wave could start). */
+	rc = cp_store_wave_entries(c->store, &entries, &nentries, &c->err);
+	if (rc == 0 && cmd_flag(c, RESULTS_ALL_WAVES))
+		rc = cp_results_waves_in(entries, nentries, 0, &waves, &n,
+					 &c->err);
+	if (rc == 0)
+		rc = show_waves(c, waves, n, team, entries, nentries);
+	cp_store_wave_entries_free(entries, nentries);
 	free(waves);
 	return rc ? cmd_report(&c->err) : EXIT_OK;
 }

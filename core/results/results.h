@@ -198,7 +198,8 @@ void cp_results_free(struct cp_results *r);
  * has and the one being loaded.
  *
  * cp_results_series_next hands out the next wave in *r, borrowed until
- * the next call or close (the previous wave is freed then), and NULL
+ * the next call or close (the previous wave is freed after it, by the
+ * loader when there is one), and NULL
  * after the last; a wave that cannot be loaded is its error (rc and
  * err, as cp_results_load would have said), after every wave before it
  * was handed out. waves, s and opts' borrowed parts must outlive the

@@ -6,13 +6,14 @@
  * One loader thread loads wave i with wave i-1 as the wave known before
  * it (its changes and its survey), so wave i can start only once wave
  * i-1 is loaded; it starts once the caller has asked for wave i-1, that
- * is when it is done with wave i-2, which cp_results_series_next frees
- * first. So at most two waves are held, as when the caller loads them
- * one after the other: the one the caller prints and the one being
- * loaded. The caller and the loader share a wave only while both read
- * it (the loader takes a reference to its survey, a field the caller
- * does not read); a wave is freed only while the loader waits, under
- * the lock, so no load ever sees a free.
+ * is when it is done with wave i-2, which the loader then frees first
+ * (beside the caller's printing, off its thread). So at most two waves
+ * are held, as when the caller loads them one after the other: the one
+ * the caller prints and the one being loaded. The caller and the loader
+ * share a wave only while both read it (the loader takes a reference to
+ * its survey, a field the caller does not read); every wave is freed by
+ * the loader, or by close once it has stopped, so no load ever sees a
+ * free and the survey's references are counted on one thread.
  */
 #include "results.h"
 
@@ -57,21 +58,31 @@ static int load_at(struct cp_results_series *rs, size_t i, struct cp_error *err)
 static void *loader(void *arg)
 {
 	struct cp_results_series *rs = arg;
+	size_t freed = 0; /* waves 0 .. freed-1 are freed */
 
 	for (size_t i = 0; i < rs->n; i++) {
 		struct cp_error err = {0};
+		size_t done;
 		bool stop;
 		int rc;
 
 		/* Wave i once the caller is done with wave i-2 (it has asked
-		 * for i-1), which it frees before it says so. */
+		 * for i-1). */
 		pthread_mutex_lock(&rs->lock);
 		while (!rs->stop && i > rs->asked)
 			pthread_cond_wait(&rs->change, &rs->lock);
 		stop = rs->stop;
+		done = rs->asked ? rs->asked - 1 : 0;
 		pthread_mutex_unlock(&rs->lock);
 		if (stop)
 			break;
+		/* The waves the caller is done with (those before the last it
+		 * asked for; never wave i-1, which wave i needs): freed here,
+		 * beside the printing, not by the caller. */
+		for (; freed < done; freed++) {
+			cp_results_free(rs->res[freed]);
+			rs->res[freed] = NULL;
+		}
 		rc = load_at(rs, i, &err);
 		pthread_mutex_lock(&rs->lock);
 		if (rc) {
@@ -150,8 +161,9 @@ int cp_results_series_next(struct cp_results_series *rs,
 			return rc;
 	}
 	/* Wave i-1 was printed and wave i, loaded from it, needs it no
-	 * more: the loader waits (for asked) until it is freed. */
-	if (i > 0) {
+	 * more: freed here without the thread; with it, by the loader
+	 * before it loads wave i+1, which waits (for asked) until then. */
+	if (i > 0 && !rs->threaded) {
 		cp_results_free(rs->res[i - 1]);
 		rs->res[i - 1] = NULL;
 	}
