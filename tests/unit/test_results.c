@@ -1009,7 +1009,7 @@ static void varied_answers(const struct cp_survey *sv, int k,
  * Many keys in one COMMIT of kept totals (the hash of keys the COMMIT
  * sums them in, and its growth while the notes grow): 600 responses in
  * one transaction, spread over two waves, three teams and self or not
- * (12 groups, ~200 keys), some of whose rows an earlier commit made and
+ * (12 groups, 540 keys), some of whose rows an earlier commit made and
  * some not, some taken back by ROLLBACK TO. Each wave's rows are those
  * the per-response updates make for the same responses (to the last bit
  * where the rows are new). The COMMIT's sums were checked byte for byte
