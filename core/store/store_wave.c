@@ -352,34 +352,54 @@ int cp_store_invitation_group_open(struct cp_store *s, int64_t wave,
 				   int64_t team, int self, int64_t except,
 				   bool *open, struct cp_error *err)
 {
-	/* Through invitation_kind_team; one more row than looked at tells
-	 * a larger group apart. */
-	static const char sql[] =
-	    "SELECT count(*), coalesce(sum(answered = 0 AND id <> ?4), 0)"
-	    " FROM (SELECT id, answered FROM invitation"
-	    "  WHERE wave_id = ?1 AND kind = ?2 AND team_id = ?3"
-	    "  LIMIT ?5)";
+	/* First the group's size from the index alone (invitation_group
+	 * covers it; one more row than looked at tells a larger group
+	 * apart), then, in a group no larger, the first other link not
+	 * answered: the same answer as counting both over the group, without
+	 * reading the rows of a large group or those after the first link
+	 * still open. */
+	static const char size_sql[] =
+	    "SELECT count(*) FROM (SELECT 1 FROM invitation"
+	    "  WHERE wave_id = ?1 AND kind = ?2 AND team_id = ?3 LIMIT ?4)";
+	static const char open_sql[] =
+	    "SELECT 1 FROM invitation"
+	    " WHERE wave_id = ?1 AND kind = ?2 AND team_id = ?3"
+	    " AND answered = 0 AND id <> ?4 LIMIT 1";
 	sqlite3_stmt *st;
-	int rc;
+	int rc, step;
 
 	*open = true;
-	if ((rc = cp_store_cached(s, CP_STMT_INVITATION_GROUP_OPEN, sql, &st,
-				  err)))
+	if ((rc = cp_store_cached(s, CP_STMT_INVITATION_GROUP_SIZE, size_sql,
+				  &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_text(st, 2, self ? "self" : "team", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, team);
-	sqlite3_bind_int64(st, 4, except);
-	sqlite3_bind_int(st, 5, GROUP_OPEN_SCAN + 1);
+	sqlite3_bind_int(st, 4, GROUP_OPEN_SCAN + 1);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = cp_store_fail(s, err, "cannot count a group's links");
 		sqlite3_reset(st);
 		return rc;
 	}
-	*open = sqlite3_column_int64(st, 0) > GROUP_OPEN_SCAN ||
-		sqlite3_column_int64(st, 1) > 0;
+	if (sqlite3_column_int64(st, 0) > GROUP_OPEN_SCAN) {
+		sqlite3_reset(st);
+		return 0;
+	}
 	sqlite3_reset(st);
-	return 0;
+	if ((rc = cp_store_cached(s, CP_STMT_INVITATION_GROUP_OPEN, open_sql,
+				  &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_text(st, 2, self ? "self" : "team", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, team);
+	sqlite3_bind_int64(st, 4, except);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot count a group's links");
+	else
+		*open = step == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc;
 }
 
 int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,

@@ -951,6 +951,27 @@ static void test_invitation_group_open(void **state)
 	exec_ok(f->fx.s, "UPDATE invitation SET answered = 1"
 			 " WHERE team_id = 2 AND id <> 4");
 	assert_true(group_open(f->fx.s, 2, 0, 4));
+	/* At the bound: 256 links are looked through, 257 are not. */
+	exec_ok(f->fx.s,
+		"INSERT INTO team (id, name, created_at) VALUES (3, 'C', 0),"
+		" (4, 'D', 0);"
+		"WITH RECURSIVE n(i) AS (SELECT 304 UNION ALL SELECT i + 1"
+		" FROM n WHERE i < 816)"
+		" INSERT INTO member (id, email, email_key, name, team_id,"
+		" role, created_at, updated_at) SELECT i, 'm' || i, 'm' || i,"
+		" 'M', CASE WHEN i < 560 THEN 3 ELSE 4 END, 'member', 0, 0"
+		" FROM n;"
+		"INSERT INTO invitation (id, wave_id, member_id, team_id,"
+		" kind, token_hash, answered) SELECT id, 1, id, team_id,"
+		" 'team', randomblob(32), 1 FROM member WHERE id >= 304;");
+	assert_false(group_open(f->fx.s, 3, 0, 304));
+	assert_true(group_open(f->fx.s, 4, 0, 560));
+	/* The only link still open is the one asking, or the last one. */
+	exec_ok(f->fx.s, "UPDATE invitation SET answered = 0 WHERE id = 304");
+	assert_false(group_open(f->fx.s, 3, 0, 304));
+	assert_true(group_open(f->fx.s, 3, 0, 305));
+	exec_ok(f->fx.s, "UPDATE invitation SET answered = 0 WHERE id = 559");
+	assert_true(group_open(f->fx.s, 3, 0, 304));
 }
 
 /* ---- anonymity in the schema ---- */
