@@ -150,7 +150,11 @@ struct cp_results_opts {
 	 * prints none of them). Their answered and delivered stay 0 and they
 	 * have no response rate; which groups are shown or hidden, and why,
 	 * still comes from the decisions stored when the wave closed, so it
-	 * is exactly as without it. */
+	 * is exactly as without it. Nor is the rest of the wave's tree: the
+	 * groups are only the organisation, the team's ancestors (each with
+	 * its child on the path) and the team's subtree, in their order,
+	 * with the decisions stored for them (an ancestor's may name no
+	 * protected group where the whole tree's names one off the path). */
 	bool no_other_counts;
 	/* Dimensions only: neither the item aggregates nor the invitations
 	 * are read; items and item_change stay NULL, the dimensions carry no

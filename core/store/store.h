@@ -635,6 +635,18 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 			   struct cp_error *err);
 void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n);
 
+/*
+ * Part of the wave's snapshot: team, its ancestors and every team below
+ * it (all that a report on team shows; the rest of the tree is not
+ * read), sorted by name as cp_store_wave_snapshot. Empty when team is
+ * not in the snapshot. A walk stops after 65 steps up or down (a cycle
+ * of parents, which the roster refuses, cannot loop). Free with
+ * cp_store_snapshot_free.
+ */
+int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
+				struct cp_snapshot_team **out, size_t *n,
+				struct cp_error *err);
+
 /* How far a wave is frozen: seq its place in the order of closing (0: not
  * closed), threshold and comment_threshold those its decisions were made
  * with (0: not made yet). */
@@ -687,6 +699,18 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 			 struct cp_hidden_row **out, size_t *n,
 			 struct cp_error *err);
 void cp_store_hidden_free(struct cp_hidden_row *r, size_t n);
+
+/*
+ * The stored decisions of a wave's groups of the nteams teams in teams
+ * (0: the organisation's), every scope, read by the key (a report on
+ * one team reads its path's and not the few hundred of the whole
+ * wave); in the order of cp_store_wave_hidden. Free with
+ * cp_store_hidden_free.
+ */
+int cp_store_wave_hidden_of(struct cp_store *s, int64_t wave,
+			    const int64_t *teams, size_t nteams,
+			    struct cp_hidden_row **out, size_t *n,
+			    struct cp_error *err);
 
 /*
  * A closed wave's computed results, one row per group (scope and team_id
