@@ -74,10 +74,8 @@ int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
 
 	*out = NULL;
 	*n = 0;
-	/* Up by the key; down by the key's wave_id, then parent_id (a scan
-	 * of the wave's rows in SQLite for each level below team, with no
-	 * row made in C: no index on parent_id, see bench/README.md). The
-	 * step counts bound both walks. */
+	/* Up by the key, down by wave_team_snapshot_parent (schema 17);
+	 * the step counts bound both walks. */
 	if ((rc = cp_store_cached(
 		 s, CP_STMT_WAVE_SNAPSHOT_PATH,
 		 "WITH RECURSIVE"
