@@ -2214,7 +2214,8 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	const struct cp_wave_entry *entry = NULL;
 	struct cp_frozen fz = {0};
 	struct cp_suppression *hidden = NULL;
-	size_t pos = 0;
+	struct cp_wave_entry *own = NULL;
+	size_t pos = 0, nown = 0;
 	bool stored = false, path = false;
 	int rc;
 
@@ -2261,6 +2262,20 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		rc = cp_store_wave_results_stored(s, wave, &stored, err);
 		if (rc == 0 && stored)
 			rc = path_groups(&b, s, entry, &path, err);
+	}
+	/* The whole tree needs the whole wave list (its teams, and every
+	 * earlier wave's for the changes). */
+	if (rc == 0 && !path && opts && opts->entries_path) {
+		rc = cp_store_wave_entries(s, &own, &nown, err);
+		entries = own;
+		nentries = nown;
+		entry = NULL;
+		pos = 0;
+		for (size_t i = 0; rc == 0 && i < nentries; i++)
+			if (entries[i].id == wave) {
+				entry = &entries[i];
+				pos = i;
+			}
 	}
 	if (rc == 0 && !path)
 		rc = build_groups(&b, s, NULL, 0, entry, 0, err);
@@ -2341,6 +2356,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		rc = compute_changes(&b, s, pos, entries, opts, err);
 done:
 	free(hidden);
+	cp_store_wave_entries_free(own, nown);
 	cp_store_aggregates_release(&agg);
 	totals_release(&b.tot);
 	free(b.nodes);

@@ -178,6 +178,11 @@ struct cp_results_opts {
 	 * them again. Borrowed. (Each wave's teams are its own snapshot.) */
 	const struct cp_wave_entry *entries;
 	size_t nentries;
+	/* entries are cp_store_wave_entries_path's of only_team (each
+	 * wave's teams only those on the team's path): enough for a load
+	 * of the team's path (see no_other_counts); a load that needs the
+	 * whole tree reads the whole list itself. */
+	bool entries_path;
 };
 
 /*

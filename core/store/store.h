@@ -587,6 +587,14 @@ struct cp_wave_entry {
 /* Lists every wave, oldest first; free with cp_store_wave_entries_free. */
 int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 			  size_t *n, struct cp_error *err);
+/*
+ * The same list, with each wave's teams only among those on team's path
+ * (team, its ancestors and the teams below it in any wave's snapshot):
+ * what a report on team asks of it (cp_results_opts.entries_path).
+ */
+int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
+			       struct cp_wave_entry **out, size_t *n,
+			       struct cp_error *err);
 void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n);
 
 /* One free-text comment of a team's (not self) response in a wave. */

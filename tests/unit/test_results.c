@@ -1090,9 +1090,26 @@ static void test_path_equals_whole(void **state)
 				struct cp_results *whole, *path;
 				const struct cp_group *top;
 				size_t at, last = 0;
+				struct cp_wave_entry *pe = NULL;
+				size_t npe = 0;
 				whole = load_with(f, waves[w], o);
 				o.no_other_counts = true;
 				path = load_with(f, waves[w], o);
+				/* With the path's wave list: the same. */
+				assert_int_equal(
+				    cp_store_wave_entries_path(
+					f->fx.s, teams[t], &pe, &npe, NULL),
+				    0);
+				o.entries = pe;
+				o.nentries = npe;
+				o.entries_path = true;
+				{
+					struct cp_results *again =
+					    load_with(f, waves[w], o);
+					results_same(path, again);
+					cp_results_free(again);
+				}
+				cp_store_wave_entries_free(pe, npe);
 				top = cp_results_group(path, CP_SCOPE_SUBTREE,
 						       teams[t]);
 				if (top == NULL)
@@ -1165,6 +1182,29 @@ static void test_path_equals_whole(void **state)
 				cp_results_free(path);
 			}
 		}
+	}
+	/* The path's wave list names the same waves of each team. */
+	for (int t = 0; t < 5; t++) {
+		struct cp_wave_entry *all = NULL, *pe = NULL;
+		size_t nall = 0, npe = 0, na = 0, np = 0;
+		int64_t *a = NULL, *p = NULL;
+		assert_int_equal(
+		    cp_store_wave_entries(f->fx.s, &all, &nall, NULL), 0);
+		assert_int_equal(cp_store_wave_entries_path(f->fx.s, teams[t],
+							    &pe, &npe, NULL),
+				 0);
+		assert_int_equal(nall, npe);
+		assert_int_equal(
+		    cp_results_waves_in(all, nall, teams[t], &a, &na, NULL), 0);
+		assert_int_equal(
+		    cp_results_waves_in(pe, npe, teams[t], &p, &np, NULL), 0);
+		assert_int_equal(na, 2);
+		assert_int_equal(np, na);
+		assert_memory_equal(a, p, na * sizeof(*a));
+		free(a);
+		free(p);
+		cp_store_wave_entries_free(all, nall);
+		cp_store_wave_entries_free(pe, npe);
 	}
 	/* The rule's own decisions in this tree: A's subtree protects A1's
 	 * members, and the organisation names A's subtree. */
