@@ -217,7 +217,11 @@ int pdf_save(struct pdf *p, const char *path)
 	data = malloc(size ? size : 1);
 	if (data == NULL)
 		return cp_error_set(p->err, CP_ENOMEM, "pdf: out of memory");
-	if (HPDF_GetContents(p->doc, data, &size) != HPDF_OK || p->failed) {
+	/* The bytes HPDF_SaveToStream wrote, read back: HPDF_GetContents
+	 * would write (and compress) the whole document again. */
+	if (HPDF_ResetStream(p->doc) != HPDF_OK ||
+	    HPDF_ReadFromStream(p->doc, data, &size) != HPDF_OK ||
+	    size != HPDF_GetStreamSize(p->doc) || p->failed) {
 		free(data);
 		return p->failed ? p->err->code : CP_EFAIL;
 	}

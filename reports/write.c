@@ -221,7 +221,8 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		*hidden = false;
 	/* The waves are read once for the trend, its gaps and each load;
 	 * each wave's teams are its own snapshot. */
-	if ((rc = cp_store_wave_entries(st, &entries, &nentries, err)))
+	if ((rc = cp_store_wave_entries_path(st, team, &entries, &nentries,
+					     err)))
 		return rc;
 	if ((rc = closed_waves_in(entries, nentries, team, &ids, &n, err))) {
 		cp_store_wave_entries_free(entries, nentries);
@@ -267,7 +268,8 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,
-		    .nentries = nentries};
+		    .nentries = nentries,
+		    .entries_path = true};
 		if ((rc = load_closed_opts(st, ids[i], &opts, &before[n_before],
 					   err)) != 0)
 			goto done;
@@ -284,7 +286,8 @@ int rp_write_team_report_id(struct cp_store *st, int64_t team,
 		    .known = (const struct cp_results *const *)before,
 		    .nknown = n_before,
 		    .entries = entries,
-		    .nentries = nentries};
+		    .nentries = nentries,
+		    .entries_path = true};
 		if ((rc = load_closed_opts(st, wave, &opts, &now, err)) != 0)
 			goto done;
 	}

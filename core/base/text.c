@@ -8,6 +8,7 @@
 /* wcwidth is X/Open (XSI). */
 #define _XOPEN_SOURCE 700
 #include "text.h"
+#include "lazy.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -101,10 +102,26 @@ static void make_utf8_ctype(void)
 {
 	static const char *const names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
 
+	/* libc's loading of the locale and of its converter (at the first
+	 * mbrtowc under it, made here) is set-up the fault loops do not
+	 * fail, as a library's (lazy.h): out of memory there is no error
+	 * to report, but every later character would be measured a byte
+	 * wide, and an aligned table printed with other widths. */
+	cp_lazy_setup_begin();
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if ((utf8_ctype = newlocale(LC_CTYPE_MASK, names[i],
 					    (locale_t)0)) != (locale_t)0)
-			return;
+			break;
+	if (utf8_ctype != (locale_t)0) {
+		locale_t previous = uselocale(utf8_ctype);
+		mbstate_t st;
+		wchar_t wc;
+
+		memset(&st, 0, sizeof(st));
+		(void)mbrtowc(&wc, "\xC3\xA9", 2, &st);
+		uselocale(previous);
+	}
+	cp_lazy_setup_end();
 }
 
 /*

@@ -472,11 +472,13 @@ static int walk(struct build *b, size_t i, size_t parent, int depth,
  * never today's team table): a re-org after the wave changes nothing in
  * it. The wave's teams are those entry lists. given (borrowed, ngiven
  * teams sorted by name) is a tree to use instead, for a wave that does
- * not exist yet (cp_results_plan); s is then not read.
+ * not exist yet (cp_results_plan); s is then not read. path_team
+ * nonzero: only that team's path in the snapshot is read (path_groups).
  */
 static int build_groups(struct build *b, struct cp_store *s,
 			const struct cp_snapshot_team *given, size_t ngiven,
-			const struct cp_wave_entry *entry, struct cp_error *err)
+			const struct cp_wave_entry *entry, int64_t path_team,
+			struct cp_error *err)
 {
 	struct cp_snapshot_team *owned = NULL;
 	const struct cp_snapshot_team *teams = given;
@@ -484,9 +486,13 @@ static int build_groups(struct build *b, struct cp_store *s,
 	size_t names;
 	int rc;
 
-	if (given == NULL) {
+	if (given == NULL && path_team)
+		rc = cp_store_wave_snapshot_path(s, b->r->wave.id, path_team,
+						 &owned, &nteams, err);
+	else if (given == NULL)
 		rc = cp_store_wave_snapshot(s, b->r->wave.id, &owned, &nteams,
 					    err);
+	if (given == NULL) {
 		if (rc)
 			return rc;
 		teams = owned;
@@ -840,8 +846,8 @@ static enum cp_reason reason_of(const char *name)
 
 /* Reads the stored decisions of a frozen wave onto its groups, each with
  * its reason and protected group as they were decided. */
-static int read_decisions(struct build *b, struct cp_store *s,
-			  struct cp_error *err)
+static int read_decisions(struct build *b, struct cp_store *s, size_t path_top,
+			  bool *path_ok, struct cp_error *err)
 {
 	const struct cp_survey *sv = b->r->survey;
 	size_t nm = M_DIMS + sv->ndims + sv->nitems;
@@ -850,7 +856,20 @@ static int read_decisions(struct build *b, struct cp_store *s,
 	size_t n = 0, nfound = 0;
 	int rc;
 
-	rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	if (path_top != CP_NO_GROUP) {
+		/* A path's groups: the organisation's and its teams'. */
+		int64_t *ids = calloc(b->nnodes + 1, sizeof(*ids));
+		if (ids == NULL)
+			return cp_error_set(err, CP_ENOMEM,
+					    N_("out of memory"));
+		for (size_t i = 0; i < b->nnodes; i++)
+			ids[i + 1] = b->nodes[i].id;
+		rc = cp_store_wave_hidden_of(s, b->r->wave.id, ids,
+					     b->nnodes + 1, &rows, &n, err);
+		free(ids);
+	} else {
+		rc = cp_store_wave_hidden(s, b->r->wave.id, &rows, &n, err);
+	}
 	if (rc)
 		return rc;
 	found = calloc(n + 1, sizeof(*found));
@@ -883,6 +902,14 @@ static int read_decisions(struct build *b, struct cp_store *s,
 							h->protects_team_id);
 			why.nprotects =
 			    h->nprotects > 0 ? (size_t)h->nprotects : 0;
+			/* A group of the path's team names one outside the
+			 * path (which the rule never does: it is inside):
+			 * the whole tree is read instead, for its words. */
+			if (path_top != CP_NO_GROUP && g != CP_NO_GROUP &&
+			    h->protects_scope[0] &&
+			    why.protects == CP_NO_GROUP &&
+			    cp_results_within(b->r, g, path_top))
+				*path_ok = false;
 		}
 		if (g != CP_NO_GROUP && m != CP_NO_GROUP)
 			found[nfound++] = (struct stored_decision){m, g, why};
@@ -2111,6 +2138,71 @@ static int store_now(struct cp_store *s, int64_t wave,
 	return cp_store_commit(s, err);
 }
 
+/* Undoes build_groups and read_decisions, for building again. */
+static void build_reset(struct build *b)
+{
+	struct cp_results *r = b->r;
+
+	free(b->nodes);
+	free(b->by_id);
+	free(b->parent);
+	free(r->groups);
+	free(r->names);
+	b->nodes = NULL;
+	b->by_id = NULL;
+	b->parent = NULL;
+	r->groups = NULL;
+	r->names = NULL;
+	r->ngroups = 0;
+	b->nnodes = b->alloc = 0;
+	decisions_release(&b->dec);
+}
+
+/*
+ * For a report on r->only_team (a frozen wave with stored statistics):
+ * the groups of the team's path in the wave's tree - the organisation,
+ * each ancestor's groups, the team's and those of every team below it -
+ * and their stored decisions, rather than the whole wave's ~2,200
+ * groups and few hundred decisions. The groups come in the order and at
+ * the depth they have in the whole tree (depth first, by name), each
+ * ancestor with its one child on the path; the team's groups, its
+ * subtree's and their decisions (reasons, protected groups, counts of
+ * them) are exactly those of the whole tree, which is all a team report
+ * reads: the other groups print nowhere in it. (An ancestor's decision
+ * may protect a group off the path: it then names none.) *path is set
+ * when that was done; when it cannot be told from the path alone (the
+ * team has no group in the wave, or one of its subtree's decisions
+ * names a group off the path) nothing is kept and *path is false: the
+ * caller builds the whole tree.
+ */
+static int path_groups(struct build *b, struct cp_store *s,
+		       const struct cp_wave_entry *entry, bool *path,
+		       struct cp_error *err)
+{
+	struct cp_results *r = b->r;
+	const struct cp_group *top;
+	bool ok = true;
+	int rc;
+
+	*path = false;
+	rc = build_groups(b, s, NULL, 0, entry, r->only_team, err);
+	if (rc == 0) {
+		top = cp_results_group(r, CP_SCOPE_SUBTREE, r->only_team);
+		if (top == NULL)
+			top = cp_results_group(r, CP_SCOPE_TEAM, r->only_team);
+		if (top == NULL)
+			ok = false;
+		else
+			rc = read_decisions(b, s, (size_t)(top - r->groups),
+					    &ok, err);
+	}
+	if (rc == 0 && ok)
+		*path = true;
+	else
+		build_reset(b);
+	return rc;
+}
+
 static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		const struct cp_results_opts *opts,
 		const struct cp_wave_entry *entries, size_t nentries,
@@ -2122,8 +2214,9 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 	const struct cp_wave_entry *entry = NULL;
 	struct cp_frozen fz = {0};
 	struct cp_suppression *hidden = NULL;
-	size_t pos = 0;
-	bool stored = false;
+	struct cp_wave_entry *own = NULL;
+	size_t pos = 0, nown = 0;
+	bool stored = false, path = false;
 	int rc;
 
 	*out = NULL;
@@ -2161,12 +2254,36 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 			entry = &entries[i];
 			pos = i;
 		}
-	rc = build_groups(&b, s, NULL, 0, entry, err);
-	if (rc == 0 && fz.threshold && r->scores && !b.dec.recording)
-		rc = read_decisions(&b, s, err);
+	/* A report on one team of a frozen wave with stored statistics
+	 * reads the team's path in the tree and its decisions, not the
+	 * whole wave's (see path_groups). */
+	if (rc == 0 && opts && opts->only_team && opts->no_other_counts &&
+	    !opts->recompute && !b.dec.recording && r->scores && fz.threshold) {
+		rc = cp_store_wave_results_stored(s, wave, &stored, err);
+		if (rc == 0 && stored)
+			rc = path_groups(&b, s, entry, &path, err);
+	}
+	/* The whole tree needs the whole wave list (its teams, and every
+	 * earlier wave's for the changes). */
+	if (rc == 0 && !path && opts && opts->entries_path) {
+		rc = cp_store_wave_entries(s, &own, &nown, err);
+		entries = own;
+		nentries = nown;
+		entry = NULL;
+		pos = 0;
+		for (size_t i = 0; rc == 0 && i < nentries; i++)
+			if (entries[i].id == wave) {
+				entry = &entries[i];
+				pos = i;
+			}
+	}
+	if (rc == 0 && !path)
+		rc = build_groups(&b, s, NULL, 0, entry, 0, err);
+	if (rc == 0 && !path && fz.threshold && r->scores && !b.dec.recording)
+		rc = read_decisions(&b, s, CP_NO_GROUP, NULL, err);
 	/* A frozen wave's statistics were computed once and stored: read
 	 * them (a wave frozen without them gets them now, when it can). */
-	if (rc == 0 && b.dec.stored && !(opts && opts->recompute)) {
+	if (rc == 0 && !path && b.dec.stored && !(opts && opts->recompute)) {
 		rc = cp_store_wave_results_stored(s, wave, &stored, err);
 		if (rc == 0 && !stored && cp_store_writable(s)) {
 			rc = store_now(s, wave, entries, nentries, err);
@@ -2239,6 +2356,7 @@ static int load(struct cp_results **out, struct cp_store *s, int64_t wave,
 		rc = compute_changes(&b, s, pos, entries, opts, err);
 done:
 	free(hidden);
+	cp_store_wave_entries_free(own, nown);
 	cp_store_aggregates_release(&agg);
 	totals_release(&b.tot);
 	free(b.nodes);
@@ -2340,7 +2458,7 @@ int cp_results_plan(struct cp_results **out, const struct cp_team *teams,
 	for (size_t i = 0; i < nteams; i++)
 		tree[i] = (struct cp_snapshot_team){teams[i].id, teams[i].name,
 						    teams[i].parent_id, 1};
-	rc = build_groups(&b, NULL, tree, nteams, &entry, err);
+	rc = build_groups(&b, NULL, tree, nteams, &entry, 0, err);
 	if (rc)
 		goto done;
 	n = calloc(r->ngroups + 1, sizeof(*n));

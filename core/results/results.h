@@ -150,7 +150,11 @@ struct cp_results_opts {
 	 * prints none of them). Their answered and delivered stay 0 and they
 	 * have no response rate; which groups are shown or hidden, and why,
 	 * still comes from the decisions stored when the wave closed, so it
-	 * is exactly as without it. */
+	 * is exactly as without it. Nor is the rest of the wave's tree: the
+	 * groups are only the organisation, the team's ancestors (each with
+	 * its child on the path) and the team's subtree, in their order,
+	 * with the decisions stored for them (an ancestor's may name no
+	 * protected group where the whole tree's names one off the path). */
 	bool no_other_counts;
 	/* Dimensions only: neither the item aggregates nor the invitations
 	 * are read; items and item_change stay NULL, the dimensions carry no
@@ -174,6 +178,11 @@ struct cp_results_opts {
 	 * them again. Borrowed. (Each wave's teams are its own snapshot.) */
 	const struct cp_wave_entry *entries;
 	size_t nentries;
+	/* entries are cp_store_wave_entries_path's of only_team (each
+	 * wave's teams only those on the team's path): enough for a load
+	 * of the team's path (see no_other_counts); a load that needs the
+	 * whole tree reads the whole list itself. */
+	bool entries_path;
 };
 
 /*

@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 16
+#define CP_SCHEMA_VERSION 17
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */
@@ -587,6 +587,14 @@ struct cp_wave_entry {
 /* Lists every wave, oldest first; free with cp_store_wave_entries_free. */
 int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 			  size_t *n, struct cp_error *err);
+/*
+ * The same list, with each wave's teams only among those on team's path
+ * (team, its ancestors and the teams below it in any wave's snapshot):
+ * what a report on team asks of it (cp_results_opts.entries_path).
+ */
+int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
+			       struct cp_wave_entry **out, size_t *n,
+			       struct cp_error *err);
 void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n);
 
 /* One free-text comment of a team's (not self) response in a wave. */
@@ -634,6 +642,18 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 			   struct cp_snapshot_team **out, size_t *n,
 			   struct cp_error *err);
 void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n);
+
+/*
+ * Part of the wave's snapshot: team, its ancestors and every team below
+ * it (all that a report on team shows; the rest of the tree is not
+ * read), sorted by name as cp_store_wave_snapshot. Empty when team is
+ * not in the snapshot. A walk stops after 65 steps up or down (a cycle
+ * of parents, which the roster refuses, cannot loop). Free with
+ * cp_store_snapshot_free.
+ */
+int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
+				struct cp_snapshot_team **out, size_t *n,
+				struct cp_error *err);
 
 /* How far a wave is frozen: seq its place in the order of closing (0: not
  * closed), threshold and comment_threshold those its decisions were made
@@ -687,6 +707,18 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 			 struct cp_hidden_row **out, size_t *n,
 			 struct cp_error *err);
 void cp_store_hidden_free(struct cp_hidden_row *r, size_t n);
+
+/*
+ * The stored decisions of a wave's groups of the nteams teams in teams
+ * (0: the organisation's), every scope, read by the key (a report on
+ * one team reads its path's and not the few hundred of the whole
+ * wave); in the order of cp_store_wave_hidden. Free with
+ * cp_store_hidden_free.
+ */
+int cp_store_wave_hidden_of(struct cp_store *s, int64_t wave,
+			    const int64_t *teams, size_t nteams,
+			    struct cp_hidden_row **out, size_t *n,
+			    struct cp_error *err);
 
 /*
  * A closed wave's computed results, one row per group (scope and team_id

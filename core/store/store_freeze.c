@@ -64,6 +64,52 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 	return rc;
 }
 
+int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
+				struct cp_snapshot_team **out, size_t *n,
+				struct cp_error *err)
+{
+	sqlite3_stmt *st;
+	void *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Up by the key, down by wave_team_snapshot_parent (schema 17);
+	 * the step counts bound both walks. */
+	if ((rc = cp_store_cached(
+		 s, CP_STMT_WAVE_SNAPSHOT_PATH,
+		 "WITH RECURSIVE"
+		 " up(id, steps) AS (SELECT ?2, 0 UNION"
+		 "  SELECT t.parent_id, up.steps + 1"
+		 "  FROM up JOIN wave_team_snapshot t"
+		 "  ON t.wave_id = ?1 AND t.team_id = up.id"
+		 "  WHERE t.parent_id IS NOT NULL AND up.steps < 65),"
+		 " down(id, steps) AS (SELECT ?2, 0 UNION"
+		 "  SELECT t.team_id, down.steps + 1"
+		 "  FROM down JOIN wave_team_snapshot t"
+		 "  ON t.wave_id = ?1 AND t.parent_id = down.id"
+		 "  WHERE down.steps < 65)"
+		 " SELECT team_id, name, coalesce(parent_id, 0), in_wave"
+		 " FROM wave_team_snapshot WHERE wave_id = ?1 AND team_id IN"
+		 " (SELECT id FROM up UNION SELECT id FROM down)",
+		 &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_int64(st, 2, team);
+	rc = cp_store_collect_cached(s, st, sizeof(**out), 16, snapshot_fill,
+				     NULL, &rows, n,
+				     "cannot read the wave's teams", err);
+	*out = rows;
+	if (rc) {
+		cp_store_snapshot_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	} else if (*n > 1) {
+		qsort(*out, *n, sizeof(**out), by_name);
+	}
+	return rc;
+}
+
 void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n)
 {
 	for (size_t i = 0; t && i < n; i++)
@@ -234,6 +280,56 @@ int cp_store_wave_hidden(struct cp_store *s, int64_t wave,
 	rc = cp_store_collect_cached(s, st, sizeof(**out), 64, hidden_fill,
 				     NULL, &rows, n,
 				     "cannot read a wave's suppressions", err);
+	*out = rows;
+	if (rc) {
+		cp_store_hidden_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int cp_store_wave_hidden_of(struct cp_store *s, int64_t wave,
+			    const int64_t *teams, size_t nteams,
+			    struct cp_hidden_row **out, size_t *n,
+			    struct cp_error *err)
+{
+	struct cp_buf ids;
+	sqlite3_stmt *st;
+	void *rows = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	/* The ids as a JSON array: one statement, a key search a team. */
+	cp_buf_init(&ids, 2 + nteams * 21); /* "-9223372036854775808," */
+	rc = cp_buf_addc(&ids, '[', err);
+	for (size_t i = 0; rc == 0 && i < nteams; i++)
+		rc = cp_buf_printf(&ids, err, "%s%lld", i ? "," : "",
+				   (long long)teams[i]);
+	if (rc == 0)
+		rc = cp_buf_addc(&ids, ']', err);
+	if (rc == 0)
+		rc = cp_store_cached(
+		    s, CP_STMT_WAVE_HIDDEN_OF,
+		    "SELECT scope, team_id, measure, measure_id, reason,"
+		    " protects_scope, coalesce(protects_team_id, 0), nprotects"
+		    " FROM wave_hidden WHERE wave_id = ?1"
+		    " AND scope IN ('organisation', 'subtree', 'team')"
+		    " AND team_id IN (SELECT value FROM json_each(?2))"
+		    " ORDER BY scope, team_id, measure, measure_id",
+		    &st, err);
+	if (rc) {
+		cp_buf_release(&ids);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, wave);
+	sqlite3_bind_text(st, 2, cp_buf_str(&ids), (int)ids.len,
+			  SQLITE_TRANSIENT);
+	rc = cp_store_collect_cached(s, st, sizeof(**out), 16, hidden_fill,
+				     NULL, &rows, n,
+				     "cannot read a wave's suppressions", err);
+	cp_buf_release(&ids);
 	*out = rows;
 	if (rc) {
 		cp_store_hidden_free(*out, *n);

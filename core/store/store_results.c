@@ -328,6 +328,72 @@ int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 	return 0;
 }
 
+int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
+			       struct cp_wave_entry **out, size_t *n,
+			       struct cp_error *err)
+{
+	struct entries x = {0};
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	*out = NULL;
+	*n = 0;
+	rc = each_row(s,
+		      "SELECT w.id, w.status, w.opens_at,"
+		      " coalesce(f.seq, 0) FROM wave w"
+		      " LEFT JOIN wave_frozen f ON f.wave_id = w.id"
+		      " ORDER BY w.opens_at, w.id",
+		      0, entry_row, &x, "cannot list the waves", err);
+	/* The teams on team's path in any wave's snapshot (its ancestors,
+	 * the teams below it) and team itself; then, for each wave and
+	 * each of them, whether the wave went to it or it answered: key
+	 * searches only (a few hundred), not the 25,000 pairs. */
+	if (rc == 0)
+		rc = cp_store_prepare(
+		    s, &st,
+		    "WITH RECURSIVE"
+		    " up(w, id, steps) AS (SELECT t.wave_id, t.team_id, 0"
+		    "  FROM wave v CROSS JOIN wave_team_snapshot t"
+		    "  ON t.wave_id = v.id AND t.team_id = ?1 UNION"
+		    "  SELECT up.w, t.parent_id, up.steps + 1"
+		    "  FROM up JOIN wave_team_snapshot t"
+		    "  ON t.wave_id = up.w AND t.team_id = up.id"
+		    "  WHERE t.parent_id IS NOT NULL AND up.steps < 65),"
+		    " down(w, id, steps) AS (SELECT t.wave_id, t.team_id, 0"
+		    "  FROM wave v CROSS JOIN wave_team_snapshot t"
+		    "  ON t.wave_id = v.id AND t.team_id = ?1 UNION"
+		    "  SELECT down.w, t.team_id, down.steps + 1"
+		    "  FROM down JOIN wave_team_snapshot t"
+		    "  ON t.wave_id = down.w AND t.parent_id = down.id"
+		    "  WHERE down.steps < 65),"
+		    " teams(id) AS (SELECT ?1 UNION SELECT id FROM up"
+		    "  UNION SELECT id FROM down)"
+		    " SELECT v.id, x.id FROM wave v, teams x"
+		    " WHERE EXISTS (SELECT 1 FROM wave_team"
+		    "  WHERE wave_id = v.id AND team_id = x.id)"
+		    " OR EXISTS (SELECT 1 FROM agg_group"
+		    "  WHERE wave_id = v.id AND team_id = x.id)"
+		    " ORDER BY v.id, x.id",
+		    err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, team);
+		while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+			rc = add_pair(&x, sqlite3_column_int64(st, 0),
+				      sqlite3_column_int64(st, 1), err);
+		if (rc == 0 && step != SQLITE_DONE)
+			rc = cp_store_fail(s, err,
+					   "cannot list the waves' teams");
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		cp_store_wave_entries_free(x.w, x.n);
+		return rc;
+	}
+	*out = x.w;
+	*n = x.n;
+	return 0;
+}
+
 void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n)
 {
 	for (size_t i = 0; w && i < n; i++)

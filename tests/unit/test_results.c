@@ -1143,6 +1143,227 @@ static void test_slots_made(void **state)
 	}
 }
 
+/* The index in whole of path's group g (the same scope and team). */
+static size_t same_group(const struct cp_results *whole,
+			 const struct cp_results *path, size_t g)
+{
+	const struct cp_group *x = &path->groups[g];
+	const struct cp_group *y =
+	    cp_results_group(whole, x->scope, x->team_id);
+
+	assert_non_null(y);
+	return (size_t)(y - whole->groups);
+}
+
+/*
+ * A report's load of one team of a frozen wave (only_team with
+ * no_other_counts) reads the team's path in the tree: its groups are
+ * those of the whole tree's load, in the same order, at the same depth,
+ * under the same parents; the team's groups and every group below it
+ * have the same decisions, reasons (the same words) and protected
+ * groups, the team's the same statistics; an ancestor is hidden as in
+ * the whole tree. A decision naming a group off the path (which the
+ * rule never makes; written here by hand) makes the load read the whole
+ * tree, so the words stay the same.
+ */
+static void test_path_equals_whole(void **state)
+{
+	struct fixture *f = *state;
+	int64_t teams[5] = {f->team[0], f->team[1], f->team[2], 0, 0};
+	int64_t waves[2];
+	const int answers[5] = {3, 4, 4, 2, 5}; /* Org, A, B, A1, A2 */
+	struct cp_error err = {0};
+	int created;
+	char sql[512];
+	sqlite3 *raw;
+
+	assert_int_equal(
+	    cp_store_team_ensure(f->fx.s, "A1", &teams[3], &created, NULL), 0);
+	assert_int_equal(
+	    cp_store_team_ensure(f->fx.s, "A2", &teams[4], &created, NULL), 0);
+	for (int t = 3; t < 5; t++)
+		assert_int_equal(cp_store_team_set_parent(f->fx.s, teams[t],
+							  f->team[1], NULL),
+				 0);
+	for (int w = 0; w < 2; w++) {
+		struct cp_wave wv = {0};
+		wv.survey_ref = survey_ref(f, "compassionate-leadership");
+		wv.self_survey_ref = survey_ref(f, "leader-self");
+		wv.status = CP_WAVE_OPEN;
+		wv.threshold = 3;
+		wv.opens_at = 1000 + w;
+		memcpy(wv.channel, "outbox", sizeof("outbox"));
+		assert_int_equal(
+		    cp_store_wave_insert(f->fx.s, &wv, teams, 5, NULL), 0);
+		waves[w] = wv.id;
+		for (int t = 0; t < 5; t++)
+			respond(f, wv.id, teams[t], answers[t] + w, 2 + t % 3,
+				0);
+		assert_int_equal(cp_store_wave_set_status(f->fx.s, wv.id,
+							  CP_WAVE_CLOSED, NULL),
+				 0);
+		if (cp_results_freeze(f->fx.s, wv.id, &err))
+			fail_msg("%s", err.message);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			/* A1's own members said to protect B's. */
+			assert_int_equal(sqlite3_open(f->fx.path, &raw),
+					 SQLITE_OK);
+			snprintf(sql, sizeof(sql),
+				 "UPDATE wave_hidden SET reason ="
+				 " 'protects_group', protects_scope = 'team',"
+				 " protects_team_id = %lld, nprotects = 2"
+				 " WHERE team_id = %lld AND scope = 'team'",
+				 (long long)teams[2], (long long)teams[3]);
+			assert_int_equal(
+			    sqlite3_exec(raw, sql, NULL, NULL, NULL),
+			    SQLITE_OK);
+			assert_true(sqlite3_changes(raw) > 0);
+			sqlite3_close(raw);
+		}
+		for (int w = 0; w < 2; w++) {
+			for (int t = 0; t < 5; t++) {
+				struct cp_results_opts o = {
+				    .changes = true,
+				    .comments = true,
+				    .only_team = teams[t],
+				    .changes_team = teams[t],
+				    .no_item_changes = true};
+				struct cp_results *whole, *path;
+				const struct cp_group *top;
+				size_t at, last = 0;
+				struct cp_wave_entry *pe = NULL;
+				size_t npe = 0;
+				whole = load_with(f, waves[w], o);
+				o.no_other_counts = true;
+				path = load_with(f, waves[w], o);
+				/* With the path's wave list: the same. */
+				assert_int_equal(
+				    cp_store_wave_entries_path(
+					f->fx.s, teams[t], &pe, &npe, NULL),
+				    0);
+				o.entries = pe;
+				o.nentries = npe;
+				o.entries_path = true;
+				{
+					struct cp_results *again =
+					    load_with(f, waves[w], o);
+					results_same(path, again);
+					cp_results_free(again);
+				}
+				cp_store_wave_entries_free(pe, npe);
+				top = cp_results_group(path, CP_SCOPE_SUBTREE,
+						       teams[t]);
+				if (top == NULL)
+					top = cp_results_group(
+					    path, CP_SCOPE_TEAM, teams[t]);
+				assert_non_null(top);
+				at = (size_t)(top - path->groups);
+				/* The whole tree: the organisation's report,
+				 * and where a decision names a group off the
+				 * path (pass 1: A1's, below A). */
+				if (t == 0 || (pass == 1 && (t == 1 || t == 3)))
+					assert_int_equal(path->ngroups,
+							 whole->ngroups);
+				else
+					assert_true(path->ngroups <
+						    whole->ngroups);
+				for (size_t g = 0; g < path->ngroups; g++) {
+					const struct cp_group *x =
+					    &path->groups[g];
+					size_t h = same_group(whole, path, g);
+					const struct cp_group *y =
+					    &whole->groups[h];
+					char a[512], b[512];
+					assert_true(g == 0 || h > last);
+					last = h;
+					assert_int_equal(x->depth, y->depth);
+					assert_string_equal(x->name, y->name);
+					if (g)
+						assert_int_equal(
+						    same_group(whole, path,
+							       x->parent),
+						    y->parent);
+					assert_int_equal(x->suppressed,
+							 y->suppressed);
+					assert_int_equal(x->why.reason,
+							 y->why.reason);
+					if (!cp_results_within(path, g, at))
+						continue;
+					assert_string_equal(
+					    cp_results_reason_text(
+						path, &x->why, a, sizeof(a)),
+					    cp_results_reason_text(
+						whole, &y->why, b, sizeof(b)));
+					assert_int_equal(x->why.nprotects,
+							 y->why.nprotects);
+					assert_int_equal(x->comments_shown,
+							 y->comments_shown);
+					assert_int_equal(x->ncomments,
+							 y->ncomments);
+					if (x->team_id != teams[t])
+						continue;
+					assert_int_equal(x->answered,
+							 y->answered);
+					assert_int_equal(x->delivered,
+							 y->delivered);
+					for (size_t d = 0;
+					     d < path->survey->ndims; d++) {
+						stat_same(&x->dims[d],
+							  &y->dims[d]);
+						assert_string_equal(
+						    cp_results_reason_text(
+							path, &x->dims[d].why,
+							a, sizeof(a)),
+						    cp_results_reason_text(
+							whole, &y->dims[d].why,
+							b, sizeof(b)));
+					}
+				}
+				cp_results_free(whole);
+				cp_results_free(path);
+			}
+		}
+	}
+	/* The path's wave list names the same waves of each team. */
+	for (int t = 0; t < 5; t++) {
+		struct cp_wave_entry *all = NULL, *pe = NULL;
+		size_t nall = 0, npe = 0, na = 0, np = 0;
+		int64_t *a = NULL, *p = NULL;
+		assert_int_equal(
+		    cp_store_wave_entries(f->fx.s, &all, &nall, NULL), 0);
+		assert_int_equal(cp_store_wave_entries_path(f->fx.s, teams[t],
+							    &pe, &npe, NULL),
+				 0);
+		assert_int_equal(nall, npe);
+		assert_int_equal(
+		    cp_results_waves_in(all, nall, teams[t], &a, &na, NULL), 0);
+		assert_int_equal(
+		    cp_results_waves_in(pe, npe, teams[t], &p, &np, NULL), 0);
+		assert_int_equal(na, 2);
+		assert_int_equal(np, na);
+		assert_memory_equal(a, p, na * sizeof(*a));
+		free(a);
+		free(p);
+		cp_store_wave_entries_free(all, nall);
+		cp_store_wave_entries_free(pe, npe);
+	}
+	/* The rule's own decisions in this tree: A's subtree protects A1's
+	 * members, and the organisation names A's subtree. */
+	{
+		struct cp_results_opts o = {.only_team = teams[3],
+					    .no_other_counts = true};
+		struct cp_results *r = load_with(f, waves[0], o);
+		const struct cp_group *as =
+		    cp_results_group(r, CP_SCOPE_SUBTREE, f->team[1]);
+		assert_non_null(as);
+		assert_true(as->suppressed);
+		assert_int_equal(as->why.reason, CP_REASON_PROTECTS);
+		cp_results_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1168,6 +1389,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stored_equals_recomputed,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stored_migration, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_path_equals_whole, setup,
 					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

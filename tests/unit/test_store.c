@@ -1223,6 +1223,72 @@ static void test_migration_16(void **state)
 			 1);
 }
 
+/*
+ * Schema 16 -> 17: a file of schema 16 keeps its snapshots and gains
+ * wave_team_snapshot_parent; the path of a team in a wave's snapshot
+ * (its ancestors and the teams below it, not its siblings) is read
+ * through the key and that index, never a scan of the wave's rows.
+ */
+static void test_migration_17(void **state)
+{
+	static const char data[] =
+	    "INSERT INTO survey(id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h',"
+	    " '{\"items\": [{\"id\": \"a\"}]}', 0);"
+	    "INSERT INTO wave(id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'closed', 0, 'outbox', 0);"
+	    "INSERT INTO wave_team_snapshot(wave_id, team_id, name, parent_id,"
+	    " in_wave) VALUES (1, 1, 'Org', NULL, 0), (1, 2, 'A', 1, 1),"
+	    " (1, 3, 'B', 1, 1), (1, 4, 'A1', 2, 1), (1, 5, 'A2', 2, 1),"
+	    " (1, 6, 'A11', 4, 1);"
+	    "PRAGMA user_version = 16;";
+	struct fixture *f = *state;
+	struct cp_snapshot_team *t = NULL;
+	struct cp_error err = {0};
+	sqlite3_stmt *st;
+	char plan[2048] = "";
+	size_t n = 0, used = 0;
+
+	reopen_from(f, 16, data);
+	assert_int_equal(query_int(f->fx.s->db,
+				   "SELECT count(*) FROM sqlite_schema WHERE"
+				   " name = 'wave_team_snapshot_parent'"),
+			 1);
+	if (cp_store_wave_snapshot_path(f->fx.s, 1, 2, &t, &n, &err))
+		fail_msg("%s", err.message);
+	/* By name: A, A1, A11, A2, Org; B is not on A's path. */
+	assert_int_equal(n, 5);
+	assert_string_equal(t[0].name, "A");
+	assert_string_equal(t[1].name, "A1");
+	assert_string_equal(t[2].name, "A11");
+	assert_int_equal(t[2].parent_id, 4);
+	assert_string_equal(t[3].name, "A2");
+	assert_string_equal(t[4].name, "Org");
+	assert_int_equal(t[4].parent_id, 0);
+	cp_store_snapshot_free(t, n);
+	if (cp_store_wave_snapshot_path(f->fx.s, 1, 3, &t, &n, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(n, 2); /* B and Org */
+	cp_store_snapshot_free(t, n);
+	/* The statement's plan: searches only. */
+	assert_int_equal(
+	    sqlite3_prepare_v2(f->fx.s->db,
+			       "EXPLAIN QUERY PLAN WITH RECURSIVE"
+			       " down(id, steps) AS (SELECT 2, 0 UNION"
+			       "  SELECT t.team_id, down.steps + 1"
+			       "  FROM down JOIN wave_team_snapshot t"
+			       "  ON t.wave_id = 1 AND t.parent_id = down.id"
+			       "  WHERE down.steps < 65)"
+			       " SELECT id FROM down",
+			       -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && used < sizeof(plan) - 1)
+		used += (size_t)snprintf(plan + used, sizeof(plan) - used,
+					 "%s;", sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	assert_non_null(strstr(plan, "wave_team_snapshot_parent"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1272,6 +1338,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migration_11, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_migration_16, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_migration_17, make_store,
 					    cleanup),
 	};
 
