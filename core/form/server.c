@@ -32,6 +32,7 @@
 #include "i18n.h"
 #include "json_load.h"
 #include "lazy.h"
+#include "links.h"
 #include "mhd_lazy.h"
 #include "portal.h"
 #include "respond.h"
@@ -119,6 +120,17 @@ enum outcome {
 	OUT_CANCELLED,
 	OUT_FAILED,
 	OUT_STOPPED, /* reminders stopped (ROUTE_STOP) */
+	/* A post checked against its link in memory that the writer did
+	 * not store (the entry was stale): done again from the store, on
+	 * its request thread, as if it had just come. */
+	OUT_RECHECK,
+};
+
+/* What the writer does to the links in memory after a commit. */
+enum link_after {
+	LINK_KEEP,
+	LINK_USED, /* mark the post's link used */
+	LINK_DROP, /* its wave's links are stale: drop them */
 };
 
 /*
@@ -185,7 +197,12 @@ struct request {
 	 * from the roster, else the browser's, else the installation's. */
 	const struct cp_lang *lang;
 	bool lang_chosen;
-	struct cp_wave wave; /* the link's, for the thank-you page */
+	const struct cp_lang *first_lang; /* before its link was known */
+	/* Checked against its link in memory (links.h), not the store;
+	 * read_store: never (a post done again, OUT_RECHECK). */
+	bool cached, read_store;
+	enum link_after link_after; /* the writer's */
+	struct cp_wave wave;	    /* the link's, for the thank-you page */
 	enum outcome outcome;
 	char portal_route[64]; /* what the access log names */
 	/* Headers of a portal reply (cookies, a redirect, a download's
@@ -259,6 +276,11 @@ struct cp_server {
 	/* The JSON API's {"status":"stored"}, made once (NULL: made per
 	 * post). */
 	struct MHD_Response *stored_json;
+	/* Open waves' unanswered links, for form posts (links.h). */
+	struct cp_links links;
+	bool links_ready;
+	size_t posts_in_memory; /* atomic: form posts checked there */
+	size_t rechecked;	/* the writer's: OUT_RECHECK */
 };
 
 static _Thread_local struct cp_store *thread_store;
@@ -945,19 +967,57 @@ static enum outcome from_state(enum cp_link_state st)
 
 /* ---- the writer: group commit ---- */
 
+/*
+ * Whether the wave a post was checked against in memory (rq->wave, the
+ * copy its links were loaded with) is the wave as the batch's
+ * transaction reads it: *stands false when it was deleted, replaced (a
+ * new wave that took its id) or changed since.
+ */
+static int cached_wave_stands(struct cp_server *s, const struct request *rq,
+			      bool *stands, struct cp_error *err)
+{
+	const struct cp_wave *was = &rq->wave;
+	struct cp_wave w;
+	int rc = cp_store_wave_in_tx(s->wstore, rq->found.wave_id, &w, err);
+
+	*stands = false;
+	if (rc == CP_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	*stands = w.status == was->status && w.created_at == was->created_at &&
+		  w.survey_ref == was->survey_ref &&
+		  w.self_survey_ref == was->self_survey_ref &&
+		  w.opens_at == was->opens_at && w.closes_at == was->closes_at;
+	return 0;
+}
+
 static void write_batch(struct cp_server *s, struct request *batch)
 {
 	struct cp_error err;
 	enum cp_link_state state;
-	bool began;
+	bool began, stands;
 
 	began = cp_store_begin(s->wstore, &err) == 0;
 	if (!began)
 		logf_(s, N_("error: %s"), err.message);
 	for (struct request *rq = batch; rq; rq = rq->next) {
 		rq->outcome = OUT_FAILED;
+		rq->link_after = LINK_KEEP;
 		if (!began)
 			continue;
+		if (rq->cached && cached_wave_stands(s, rq, &stands, &err)) {
+			logf_(s, N_("error: a submission was not stored: %s"),
+			      err.message);
+			continue;
+		}
+		if (rq->cached && !stands) {
+			/* Parsed against a wave that is no more: nothing
+			 * stored, done again from the store. */
+			rq->outcome = OUT_RECHECK;
+			rq->link_after = LINK_DROP;
+			continue;
+		}
 		if (cp_store_savepoint(s->wstore, SAVEPOINT, &err)) {
 			logf_(s, N_("error: %s"), err.message);
 			continue;
@@ -987,13 +1047,50 @@ static void write_batch(struct cp_server *s, struct request *batch)
 		if (rq->stop && state != CP_LINK_UNKNOWN &&
 		    state != CP_LINK_CANCELLED)
 			rq->outcome = OUT_STOPPED;
+		if (rq->stop || !rq->grouped)
+			continue;
+		/* The links in memory learn what the writer saw: a link
+		 * used (now or before), or a wave or link they hold that
+		 * is no longer open (closed, cancelled, deleted). */
+		rq->link_after = state == CP_LINK_OPEN || state == CP_LINK_USED
+				     ? LINK_USED
+				     : LINK_DROP;
+		/* Refused after a check in memory: its page is the one the
+		 * store gives, so it is done again from there. */
+		if (rq->cached && state != CP_LINK_OPEN)
+			rq->outcome = OUT_RECHECK;
 	}
 	if (began && cp_store_commit(s->wstore, &err)) {
 		logf_(s, N_("error: a batch was not committed: %s"),
 		      err.message);
+		/* What was to be done again wrote nothing: it still is. */
 		for (struct request *rq = batch; rq; rq = rq->next)
-			rq->outcome = OUT_FAILED;
+			if (rq->outcome != OUT_RECHECK) {
+				rq->outcome = OUT_FAILED;
+				rq->link_after = LINK_KEEP;
+			}
 	}
+}
+
+/* After a commit, before its pages go: the links it used are marked in
+ * memory (a second post with one is then read from the store, as
+ * before), and the waves found stale are dropped. */
+static void links_after(struct cp_server *s, struct request *batch)
+{
+	bool drop = false;
+
+	cp_links_read_lock(&s->links);
+	for (struct request *rq = batch; rq; rq = rq->next) {
+		s->rechecked += rq->outcome == OUT_RECHECK;
+		if (rq->link_after == LINK_USED)
+			cp_links_mark_used(&s->links, rq->found.wave_id,
+					   rq->hash);
+		drop = drop || rq->link_after == LINK_DROP;
+	}
+	cp_links_read_unlock(&s->links);
+	for (struct request *rq = batch; drop && rq; rq = rq->next)
+		if (rq->link_after == LINK_DROP)
+			cp_links_drop(&s->links, rq->found.wave_id);
 }
 
 /* Milliseconds from a to b (monotonic clock). */
@@ -1229,6 +1326,7 @@ static void commit_batch(struct cp_server *s, struct request *batch, bool more)
 	bool was_dirty = cp_store_wal_dirty(s->wstore), lone, idle;
 
 	write_batch(s, batch);
+	links_after(s, batch);
 	lone = has_lone_group(batch);
 	idle = !more && queue_empty(s);
 	after_commit(s, was_dirty, lone || idle);
@@ -1373,6 +1471,12 @@ static void *writer_main(void *arg)
 	      "without waiting (every other link of the group was used)",
 	      s->stats.batches, s->stats.deferred, s->stats.left_dirty,
 	      s->stats.longest_dirty_ms, s->stats.alone_at_once);
+	logf_(s,
+	      "server: %zu form posts checked against their link in memory, "
+	      "%zu of them done again from the store; %zu links in memory "
+	      "at stop",
+	      __atomic_load_n(&s->posts_in_memory, __ATOMIC_RELAXED),
+	      s->rechecked, cp_links_count(&s->links));
 	return NULL;
 }
 
@@ -1572,6 +1676,90 @@ static bool content_type_is(struct MHD_Connection *c, const char *want)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/*
+ * Loads the unanswered links of wave (open: a post to it was just
+ * queued) into memory unless they are there, being loaded or over the
+ * limit (links.h). On this request thread, after its post was queued: its
+ * other connections wait for it, once per wave. A failure is logged and
+ * keeps nothing: posts read the store as before.
+ */
+static void load_links(struct cp_server *s, const struct cp_wave *wave)
+{
+	const struct cp_survey *survey = NULL, *self = NULL;
+	struct cp_store *st;
+	struct cp_error err;
+	uint64_t epoch;
+
+	if (!s->links_ready || !cp_links_claim(&s->links, wave->id, &epoch))
+		return;
+	st = reader(s, &err);
+	if (st)
+		survey = survey_get(s, st, wave->survey_ref, &err);
+	if (survey && wave->self_survey_ref)
+		self = survey_get(s, st, wave->self_survey_ref, &err);
+	if (survey == NULL || (wave->self_survey_ref && self == NULL)) {
+		cp_links_abandon(&s->links, wave->id);
+		logf_(s, N_("error: %s"), err.message);
+		return;
+	}
+	if (cp_links_load(&s->links, st, wave, survey, self, epoch, &err))
+		logf_(s, N_("error: %s"), err.message);
+}
+
+/* Bodies up to this size are parsed from a copy on the stack. */
+#define COPY_ON_STACK 4096
+
+/*
+ * A form post whose link is in memory (links.h) and open by its wave's
+ * copy: its answers are parsed and checked against that, without a read
+ * transaction, and queued; the writer decides, and a post it does not
+ * store is done again from the store (OUT_RECHECK). False, with nothing
+ * sent and rq as it came, when the link is not there or not open now, or
+ * when the answers do not pass: the caller then does it all from the
+ * store, as before, and shows what the store says (the form again with
+ * its problems, or the link's page) from the body as sent, which is
+ * parsed here from a copy.
+ */
+static bool cached_post(struct request *rq, enum MHD_Result *ret)
+{
+	struct cp_server *s = rq->srv;
+	struct cp_link_hit hit;
+	struct cp_error err;
+	char stack[COPY_ON_STACK], *copy = stack;
+	size_t len = rq->body.len;
+	bool nomem, ok;
+
+	if (!s->links_ready || !cp_links_find(&s->links, rq->hash, &hit) ||
+	    !cp_wave_is_open(&hit.wave, cp_store_clock()))
+		return false;
+	if (len >= sizeof(stack) && (copy = malloc(len + 1)) == NULL)
+		return false;
+	if (len)
+		memcpy(copy, rq->body.data, len);
+	copy[len] = '\0';
+	ok = cp_answers_init(&rq->answers, hit.survey, &err) == 0;
+	if (ok) {
+		ok = parse_form(copy, len, &rq->answers, &nomem) &&
+		     cp_answers_check(&rq->answers) == 0;
+		if (!ok)
+			cp_answers_release(&rq->answers);
+	}
+	if (copy != stack)
+		free(copy);
+	if (!ok)
+		return false;
+	rq->have_answers = true;
+	if (!rq->lang_chosen && hit.lang)
+		rq->lang = hit.lang;
+	rq->survey_ref = cp_link_survey_ref(&hit.inv, &hit.wave);
+	rq->wave = hit.wave;
+	set_group(rq, &hit.inv);
+	rq->cached = true;
+	__atomic_add_fetch(&s->posts_in_memory, 1, __ATOMIC_RELAXED);
+	*ret = enqueue(rq) ? MHD_YES : send_outcome(rq, OUT_FAILED);
+	return true;
+}
+
 static enum MHD_Result form_post(struct request *rq, const char *url)
 {
 	struct cp_invitation inv;
@@ -1588,6 +1776,8 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 				 N_("The answers were not sent as a form. "
 				    "Nothing was saved."),
 				 false);
+	if (!rq->read_store && cached_post(rq, &ret))
+		return ret;
 	if (link_page(rq, rq->hash, &inv, &wave, &survey, &ret))
 		return ret;
 	if (cp_answers_init(&rq->answers, survey, &err))
@@ -1609,7 +1799,38 @@ static enum MHD_Result form_post(struct request *rq, const char *url)
 	set_group(rq, &inv);
 	if (!enqueue(rq))
 		return send_outcome(rq, OUT_FAILED);
+	/* rq is the writer's now; wave is this call's copy. */
+	load_links(rq->srv, &wave);
 	return MHD_YES;
+}
+
+/*
+ * A post the writer did not store after a check in memory (OUT_RECHECK):
+ * done again from the start, from the store, as if it had just come
+ * (its page, or its queueing, are then those of a post that never met
+ * the links in memory). It no longer counts as being answered.
+ */
+static enum MHD_Result recheck(struct request *rq, const char *url)
+{
+	struct cp_server *s = rq->srv;
+
+	pthread_mutex_lock(&s->lock);
+	rq->was_queued = false;
+	if (--s->answering == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+	if (rq->have_answers) {
+		cp_answers_release(&rq->answers);
+		rq->have_answers = false;
+	}
+	rq->phase = PHASE_READING;
+	rq->cached = false;
+	rq->read_store = true;
+	rq->grouped = false;
+	rq->peers_looked = false;
+	rq->alone_for_good = false;
+	rq->lang = rq->first_lang;
+	return form_post(rq, url);
 }
 
 /* ---- the JSON API ---- */
@@ -2090,12 +2311,14 @@ static void choose_lang(struct request *rq)
 
 	if (l && cp_lang_check(q, NULL) == 0) {
 		rq->lang = l;
+		rq->first_lang = l;
 		rq->lang_chosen = true;
 		return;
 	}
 	l = cp_lang_accept(MHD_lookup_connection_value(
 	    rq->conn, MHD_HEADER_KIND, "Accept-Language"));
 	rq->lang = l ? l : rq->srv->default_lang;
+	rq->first_lang = rq->lang;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -2176,6 +2399,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		       : rq->route == ROUTE_STOP ? stop_post(rq, url)
 						 : form_post(rq, url);
 	case PHASE_DONE:
+		if (rq->outcome == OUT_RECHECK)
+			return recheck(rq, url);
 		return send_outcome(rq, rq->outcome);
 	case PHASE_QUEUED:
 		return MHD_YES;
@@ -2296,6 +2521,8 @@ static void server_free(struct cp_server *s)
 	}
 	if (s->stored_json)
 		MHD_destroy_response(s->stored_json);
+	if (s->links_ready)
+		cp_links_release(&s->links);
 	pthread_mutex_destroy(&s->page_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
@@ -2404,6 +2631,8 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 					 &s->comment_threshold, err);
 	if (rc == 0)
 		rc = default_language(s, err);
+	if (rc == 0 && (rc = cp_links_init(&s->links, err)) == 0)
+		s->links_ready = true;
 	if (rc) {
 		server_free(s);
 		return rc;

@@ -350,6 +350,18 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 				struct cp_invitation *out,
 				struct cp_error *err);
 
+/*
+ * Calls fn for each unanswered invitation of wave, in no set order, with
+ * its id, wave, team, kind (self), token hash and language filled (the
+ * rest zero), all read in one read transaction (unless the caller holds
+ * one); stops at fn's first non-zero return, which it returns. For the
+ * form server's links in memory.
+ */
+int cp_store_wave_open_links(struct cp_store *s, int64_t wave,
+			     int (*fn)(void *arg,
+				       const struct cp_invitation *inv),
+			     void *arg, struct cp_error *err);
+
 /* Stops the reminders of invitation id (RFC 8058 one-click): its
  * no_reminders flag, nothing else. */
 int cp_store_invitation_stop_reminders(struct cp_store *s, int64_t id,

@@ -303,6 +303,43 @@ int cp_store_invitation_by_hash(struct cp_store *s, const uint8_t hash[32],
 			    N_("no invitation for this link"));
 }
 
+int cp_store_wave_open_links(struct cp_store *s, int64_t wave,
+			     int (*fn)(void *arg,
+				       const struct cp_invitation *inv),
+			     void *arg, struct cp_error *err)
+{
+	static const char sql[] =
+	    "SELECT id, team_id, kind = 'self', token_hash,"
+	    " coalesce(language, '') FROM invitation"
+	    " WHERE wave_id = ? AND answered = 0";
+	struct cp_invitation inv;
+	sqlite3_stmt *st;
+	int rc, step = SQLITE_DONE;
+
+	if ((rc = cp_store_prepare(s, &st, sql, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, wave);
+	memset(&inv, 0, sizeof(inv));
+	inv.wave_id = wave;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *hash = sqlite3_column_blob(st, 3);
+		if (hash == NULL || sqlite3_column_bytes(st, 3) != 32)
+			continue; /* no link of carepulse's can hash so */
+		inv.id = sqlite3_column_int64(st, 0);
+		inv.team_id = sqlite3_column_int64(st, 1);
+		inv.self = sqlite3_column_int(st, 2);
+		memcpy(inv.token_hash, hash, 32);
+		cp_strlcpy(inv.language,
+			   (const char *)sqlite3_column_text(st, 4),
+			   sizeof(inv.language));
+		rc = fn(arg, &inv);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = cp_store_fail(s, err, "cannot read a wave's links");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Marks answered the row of id, and of the token's hash when hash is
  * not NULL. */
 static int mark_answered(struct cp_store *s, int64_t id, const uint8_t *hash,
