@@ -31,12 +31,32 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+/* The rows of a bound snapshot statement, sorted by by_name. */
+static int collect_snapshot(struct cp_store *s, sqlite3_stmt *st,
+			    struct cp_snapshot_team **out, size_t *n,
+			    struct cp_error *err)
+{
+	void *rows = NULL;
+	int rc = cp_store_collect_cached(s, st, sizeof(**out), 16,
+					 snapshot_fill, NULL, &rows, n,
+					 "cannot read the wave's teams", err);
+
+	*out = rows;
+	if (rc) {
+		cp_store_snapshot_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	} else if (*n > 1) {
+		qsort(*out, *n, sizeof(**out), by_name);
+	}
+	return rc;
+}
+
 int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 			   struct cp_snapshot_team **out, size_t *n,
 			   struct cp_error *err)
 {
 	sqlite3_stmt *st;
-	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -50,18 +70,7 @@ int cp_store_wave_snapshot(struct cp_store *s, int64_t wave,
 		 &st, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
-	rc = cp_store_collect_cached(s, st, sizeof(**out), 16, snapshot_fill,
-				     NULL, &rows, n,
-				     "cannot read the wave's teams", err);
-	*out = rows;
-	if (rc) {
-		cp_store_snapshot_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	} else if (*n > 1) {
-		qsort(*out, *n, sizeof(**out), by_name);
-	}
-	return rc;
+	return collect_snapshot(s, st, out, n, err);
 }
 
 int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
@@ -69,7 +78,6 @@ int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
 				struct cp_error *err)
 {
 	sqlite3_stmt *st;
-	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -96,18 +104,7 @@ int cp_store_wave_snapshot_path(struct cp_store *s, int64_t wave, int64_t team,
 		return rc;
 	sqlite3_bind_int64(st, 1, wave);
 	sqlite3_bind_int64(st, 2, team);
-	rc = cp_store_collect_cached(s, st, sizeof(**out), 16, snapshot_fill,
-				     NULL, &rows, n,
-				     "cannot read the wave's teams", err);
-	*out = rows;
-	if (rc) {
-		cp_store_snapshot_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	} else if (*n > 1) {
-		qsort(*out, *n, sizeof(**out), by_name);
-	}
-	return rc;
+	return collect_snapshot(s, st, out, n, err);
 }
 
 void cp_store_snapshot_free(struct cp_snapshot_team *t, size_t n)
