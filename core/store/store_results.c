@@ -303,6 +303,31 @@ done:
 	return rc;
 }
 
+/* Every wave, by opening time, with its frozen sequence; no teams yet. */
+static int list_waves(struct cp_store *s, struct entries *x,
+		      struct cp_error *err)
+{
+	return each_row(s,
+			"SELECT w.id, w.status, w.opens_at,"
+			" coalesce(f.seq, 0) FROM wave w"
+			" LEFT JOIN wave_frozen f ON f.wave_id = w.id"
+			" ORDER BY w.opens_at, w.id",
+			0, entry_row, x, "cannot list the waves", err);
+}
+
+/* Hands x to the caller, or frees it when rc is an error. */
+static int entries_out(struct entries *x, int rc, struct cp_wave_entry **out,
+		       size_t *n)
+{
+	if (rc) {
+		cp_store_wave_entries_free(x->w, x->n);
+		return rc;
+	}
+	*out = x->w;
+	*n = x->n;
+	return 0;
+}
+
 int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 			  size_t *n, struct cp_error *err)
 {
@@ -311,21 +336,10 @@ int cp_store_wave_entries(struct cp_store *s, struct cp_wave_entry **out,
 
 	*out = NULL;
 	*n = 0;
-	rc = each_row(s,
-		      "SELECT w.id, w.status, w.opens_at,"
-		      " coalesce(f.seq, 0) FROM wave w"
-		      " LEFT JOIN wave_frozen f ON f.wave_id = w.id"
-		      " ORDER BY w.opens_at, w.id",
-		      0, entry_row, &x, "cannot list the waves", err);
+	rc = list_waves(s, &x, err);
 	if (rc == 0)
 		rc = wave_pairs(s, &x, err);
-	if (rc) {
-		cp_store_wave_entries_free(x.w, x.n);
-		return rc;
-	}
-	*out = x.w;
-	*n = x.n;
-	return 0;
+	return entries_out(&x, rc, out, n);
 }
 
 int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
@@ -338,12 +352,7 @@ int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
 
 	*out = NULL;
 	*n = 0;
-	rc = each_row(s,
-		      "SELECT w.id, w.status, w.opens_at,"
-		      " coalesce(f.seq, 0) FROM wave w"
-		      " LEFT JOIN wave_frozen f ON f.wave_id = w.id"
-		      " ORDER BY w.opens_at, w.id",
-		      0, entry_row, &x, "cannot list the waves", err);
+	rc = list_waves(s, &x, err);
 	/* The teams on team's path in any wave's snapshot (its ancestors,
 	 * the teams below it) and team itself; then, for each wave and
 	 * each of them, whether the wave went to it or it answered: key
@@ -385,13 +394,7 @@ int cp_store_wave_entries_path(struct cp_store *s, int64_t team,
 					   "cannot list the waves' teams");
 	}
 	sqlite3_finalize(st);
-	if (rc) {
-		cp_store_wave_entries_free(x.w, x.n);
-		return rc;
-	}
-	*out = x.w;
-	*n = x.n;
-	return 0;
+	return entries_out(&x, rc, out, n);
 }
 
 void cp_store_wave_entries_free(struct cp_wave_entry *w, size_t n)

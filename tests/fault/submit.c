@@ -4,7 +4,12 @@
  * form body (name=value&..., no percent-escapes needed) and checked, then
  * in one transaction a savepoint, cp_link_store_found (the invitation
  * marked by the id the lookup found), release, commit with the totals
- * kept for it (write_batch in core/form/server.c).
+ * kept for it (write_batch in core/form/server.c). Before it stores, it
+ * loads the wave's links into memory as serve's first post does
+ * (core/form/links.c): a failed load is no failure of the post (serve
+ * logs it and reads the store), keeps nothing, and a load that succeeds
+ * must find the same invitation as the store (else it aborts, which the
+ * loop reports).
  *
  * usage: fault_submit DB TOKEN BODY
  * exit: 0 stored, 65 the link is not open or the answers have problems,
@@ -17,6 +22,7 @@
 #include "answers.h"
 #include "buf.h"
 #include "crypto.h"
+#include "links.h"
 #include "respond.h"
 #include "store.h"
 #include "survey.h"
@@ -47,6 +53,43 @@ static int read_body(struct cp_answers *a, char *body, struct cp_error *err)
 			return rc;
 	}
 	return 0;
+}
+
+/* Loads wave's links as serve's first post does and checks them
+ * against the store's lookup (inv); aborts on a broken promise. */
+static void check_links(struct cp_store *st, const struct cp_wave *wave,
+			const struct cp_invitation *inv,
+			const uint8_t hash[CP_SHA256_LEN])
+{
+	struct cp_links links;
+	struct cp_link_hit hit;
+	struct cp_survey *survey = NULL, *self = NULL;
+	struct cp_error err = {0};
+	uint64_t epoch;
+	int rc;
+
+	if (cp_links_init(&links, &err))
+		return;
+	if (cp_survey_fetch(&survey, st, NULL, wave->survey_ref, &err) ||
+	    (wave->self_survey_ref &&
+	     cp_survey_fetch(&self, st, NULL, wave->self_survey_ref, &err)) ||
+	    !cp_links_claim(&links, wave->id, &epoch))
+		goto done;
+	rc = cp_links_load(&links, st, wave, survey, self, epoch, &err);
+	if (rc && cp_links_count(&links) != 0) {
+		fprintf(stderr, "fault_submit: a failed load kept links\n");
+		abort();
+	}
+	if (rc == 0 &&
+	    (!cp_links_find(&links, hash, &hit) || hit.inv.id != inv->id ||
+	     hit.inv.team_id != inv->team_id || hit.inv.self != inv->self)) {
+		fprintf(stderr, "fault_submit: the links kept differ\n");
+		abort();
+	}
+done:
+	cp_links_release(&links);
+	cp_survey_free(self);
+	cp_survey_free(survey);
 }
 
 int main(int argc, char **argv)
@@ -83,6 +126,7 @@ int main(int argc, char **argv)
 		status = 65;
 		goto done;
 	}
+	check_links(st, &wave, &inv, hash);
 	ref = cp_link_survey_ref(&inv, &wave);
 	if (cp_survey_fetch(&survey, st, NULL, ref, &err)) {
 		status = fail("survey", &err);

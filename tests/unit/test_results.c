@@ -843,6 +843,22 @@ static void test_stored_migration(void **state)
 	cp_results_free(before);
 }
 
+/* Adds r with answers a in a savepoint of the open transaction, then
+ * rolls back to it (undo) or releases it, as serve's writer does. */
+static void add_in_savepoint(struct fixture *f, struct cp_response *r,
+			     struct cp_answer *a, const struct cp_survey *sv,
+			     bool undo)
+{
+	r->answers = a;
+	r->nanswers = sv->nitems;
+	assert_int_equal(cp_store_savepoint(f->fx.s, "one", NULL), 0);
+	assert_int_equal(cp_store_response_add(f->fx.s, r, sv, NULL), 0);
+	if (undo)
+		cp_store_rollback_to(f->fx.s, "one");
+	else
+		assert_int_equal(cp_store_release(f->fx.s, "one", NULL), 0);
+}
+
 /* Appends each row sqlite3_exec gives to the buffer arg. */
 static int append_row(void *arg, int n, char **cols, char **names)
 {
@@ -911,17 +927,7 @@ static void test_deferred_totals(void **state)
 			r.wave_id = waves[w];
 			r.team_id = f->team[1 + k % 2];
 			r.self = self;
-			r.answers = a;
-			r.nanswers = sv->nitems;
-			assert_int_equal(
-			    cp_store_savepoint(f->fx.s, "one", NULL), 0);
-			assert_int_equal(
-			    cp_store_response_add(f->fx.s, &r, sv, NULL), 0);
-			if (k % 4 == 1)
-				cp_store_rollback_to(f->fx.s, "one");
-			else
-				assert_int_equal(
-				    cp_store_release(f->fx.s, "one", NULL), 0);
+			add_in_savepoint(f, &r, a, sv, k % 4 == 1);
 			if (k == 6) {
 				assert_int_equal(cp_store_commit(f->fx.s, NULL),
 						 0);
@@ -1009,17 +1015,7 @@ static void test_deferred_totals_many(void **state)
 			r.wave_id = waves[d][k % 2];
 			r.team_id = f->team[(k / 2) % 3];
 			r.self = self;
-			r.answers = a;
-			r.nanswers = sv->nitems;
-			assert_int_equal(
-			    cp_store_savepoint(f->fx.s, "one", NULL), 0);
-			assert_int_equal(
-			    cp_store_response_add(f->fx.s, &r, sv, NULL), 0);
-			if (k % 9 == 4)
-				cp_store_rollback_to(f->fx.s, "one");
-			else
-				assert_int_equal(
-				    cp_store_release(f->fx.s, "one", NULL), 0);
+			add_in_savepoint(f, &r, a, sv, k % 9 == 4);
 		}
 		assert_int_equal(cp_store_commit(f->fx.s, NULL), 0);
 	}
