@@ -20,7 +20,7 @@
 struct cp_store;
 
 /* The schema version this build writes. */
-#define CP_SCHEMA_VERSION 17
+#define CP_SCHEMA_VERSION 18
 
 enum cp_store_flags {
 	CP_STORE_CREATE = 1, /* create the file when missing (init only) */

@@ -146,8 +146,9 @@ static int wave_aggregates(struct cp_store *s, int64_t wave, bool all,
 			      " ORDER BY team_id, self, item_id",
 			      wave, item_row, &x, "cannot read the item totals",
 			      err);
-	/* Uses the invitation_state index (wave_id, state); a wave has one
-	 * invitation per member, far fewer rows than answers. */
+	/* Reads the invitation_kind_team index alone (wave_id, kind,
+	 * team_id, state); a wave has one invitation per member, far fewer
+	 * rows than answers. */
 	if (rc == 0 && all)
 		rc = each_row(s,
 			      "SELECT team_id, count(*), sum(state = 'sent')"

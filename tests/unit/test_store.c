@@ -1289,6 +1289,164 @@ static void test_migration_17(void **state)
 	assert_non_null(strstr(plan, "wave_team_snapshot_parent"));
 }
 
+/* The plan of sql on s's database, its steps joined by ';'. */
+static const char *plan_of(struct cp_store *s, const char *sql)
+{
+	static char plan[2048];
+	char q[1024];
+	sqlite3_stmt *st;
+	size_t used = 0;
+
+	plan[0] = '\0';
+	snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(s->db, q, -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && used < sizeof(plan) - 1)
+		used += (size_t)snprintf(plan + used, sizeof(plan) - used,
+					 "%s;", sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	return plan;
+}
+
+/* The ids of wave 1's invitations that cp_store_delivery_list selects. */
+static const char *delivery_ids(struct cp_store *s, enum cp_delivery_select sel)
+{
+	static char out[256];
+	struct cp_delivery *d = NULL;
+	struct cp_error err = {0};
+	size_t n = 0, used = 0;
+
+	out[0] = '\0';
+	if (cp_store_delivery_list(s, 1, sel, 1000, 3, 100, &d, &n, &err))
+		fail_msg("%s", err.message);
+	for (size_t i = 0; i < n && used < sizeof(out) - 1; i++)
+		used += (size_t)snprintf(out + used, sizeof(out) - used,
+					 "%s%lld", i ? " " : "",
+					 (long long)d[i].invitation_id);
+	cp_store_deliveries_free(d, n);
+	return out;
+}
+
+/* Frames in s's -wal file (its header aside). */
+static long wal_frames(struct cp_store *s, const char *db_path)
+{
+	char path[4200];
+	struct stat sb;
+	long page = (long)query_int(s->db, "PRAGMA page_size");
+
+	snprintf(path, sizeof(path), "%s-wal", db_path);
+	if (stat(path, &sb) != 0 || sb.st_size < 32)
+		return 0;
+	return (long)((sb.st_size - 32) / (page + 24));
+}
+
+/*
+ * Schema 17 -> 18: invitation_state (wave_id, state) goes; the state of an
+ * invitation is in one index, invitation_kind_team. What `send`, `status`
+ * and `wave` read of the invitations is the same: the counts by state,
+ * the lists to send (pending, sending, failed and due), to remind and of
+ * failures, in id order; each list searches invitation_kind_team by wave,
+ * none scans the table. And the mark of `send` (the last outcome and the
+ * next invitation sending, one transaction) writes two pages, the rows'
+ * leaf and one leaf of invitation_kind_team: three with the old index.
+ */
+static void test_migration_18(void **state)
+{
+	static const char data[] =
+	    "INSERT INTO team(id, name, created_at) VALUES (1, 'A', 0),"
+	    " (2, 'B', 0);"
+	    "INSERT INTO survey(id, survey_id, version, title, hash,"
+	    " definition, added_at) VALUES (1, 's', '1', 'S', 'h', '{}', 0);"
+	    "INSERT INTO wave(id, survey_ref, status, opens_at, channel,"
+	    " created_at) VALUES (1, 1, 'open', 0, 'outbox', 0),"
+	    " (2, 1, 'open', 0, 'outbox', 0);"
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	    " WHERE i < 8)"
+	    " INSERT INTO member(id, email, email_key, name, team_id, role,"
+	    " created_at, updated_at) SELECT i, 'm' || i, 'm' || i, 'M',"
+	    " CASE WHEN i <= 4 THEN 1 ELSE 2 END, 'member', 0, 0 FROM n;"
+	    "INSERT INTO invitation(id, wave_id, member_id, team_id, kind,"
+	    " token_hash, state, attempts, next_attempt_at, sent_at,"
+	    " answered) VALUES"
+	    " (1, 1, 1, 1, 'team', randomblob(32), 'sent', 1, NULL, 10, 0),"
+	    " (2, 1, 2, 1, 'team', randomblob(32), 'sent', 1, NULL, 10, 1),"
+	    " (3, 1, 3, 1, 'team', randomblob(32), 'failed', 1, 500, NULL, 0),"
+	    " (4, 1, 4, 1, 'team', randomblob(32), 'failed', 1, 5000, NULL,"
+	    "  0),"
+	    " (5, 1, 5, 2, 'team', randomblob(32), 'sending', 1, NULL, NULL,"
+	    "  0),"
+	    " (6, 1, 6, 2, 'team', randomblob(32), 'pending', 0, NULL, NULL,"
+	    "  0),"
+	    " (7, 1, 7, 2, 'team', randomblob(32), 'pending', 0, NULL, NULL,"
+	    "  0),"
+	    " (8, 1, 5, 2, 'self', randomblob(32), 'failed', 2, NULL, NULL,"
+	    "  0),"
+	    " (9, 2, 8, 2, 'team', randomblob(32), 'pending', 0, NULL, NULL,"
+	    "  0);"
+	    "PRAGMA user_version = 17;";
+	static const char *const lists[] = {
+	    "SELECT id FROM invitation WHERE wave_id = 1 AND (state IN"
+	    " ('pending', 'sending') OR (state = 'failed'"
+	    " AND next_attempt_at IS NOT NULL AND next_attempt_at <= 5))"
+	    " ORDER BY id",
+	    "SELECT id FROM invitation WHERE wave_id = 1 AND state = 'sent'"
+	    " AND answered = 0 ORDER BY id",
+	    "SELECT id FROM invitation WHERE wave_id = 1 AND state = 'failed'"
+	    " ORDER BY id",
+	};
+	struct fixture *f = *state;
+	struct cp_wave_stats ws;
+	struct cp_error err = {0};
+
+	reopen_from(f, 17, data);
+	assert_int_equal(query_int(f->fx.s->db,
+				   "SELECT count(*) FROM sqlite_schema WHERE"
+				   " name = 'invitation_state'"),
+			 0);
+	assert_string_equal(query_text(f->fx.s->db,
+				       "SELECT group_concat(name, ',') FROM"
+				       " pragma_index_info("
+				       "'invitation_kind_team')"),
+			    "wave_id,kind,team_id,state");
+	/* status and wave: the counts by state. */
+	if (cp_store_wave_stats(f->fx.s, 1, &ws, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(ws.invitations, 8);
+	assert_int_equal(ws.pending, 2);
+	assert_int_equal(ws.sending, 1);
+	assert_int_equal(ws.sent, 2);
+	assert_int_equal(ws.failed, 3);
+	assert_int_equal(ws.answered, 1);
+	assert_int_equal(ws.self, 1);
+	/* send, remind and wave show: the lists, in id order. */
+	assert_string_equal(delivery_ids(f->fx.s, CP_SELECT_TO_SEND),
+			    "3 5 6 7");
+	assert_string_equal(delivery_ids(f->fx.s, CP_SELECT_TO_REMIND), "1");
+	assert_string_equal(delivery_ids(f->fx.s, CP_SELECT_FAILED), "3 4 8");
+	assert_string_equal(delivery_ids(f->fx.s, CP_SELECT_ALL),
+			    "1 2 3 4 5 6 7 8");
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		const char *plan = plan_of(f->fx.s, lists[i]);
+
+		assert_non_null(strstr(plan, "invitation_kind_team"));
+		assert_null(strstr(plan, "SCAN"));
+	}
+	/* The mark: 6 from pending to sending, 5's outcome (sent) with it. */
+	exec_ok(f->fx.s, "PRAGMA wal_checkpoint(TRUNCATE)");
+	assert_int_equal(wal_frames(f->fx.s, f->fx.path), 0);
+	assert_int_equal(cp_store_begin(f->fx.s, &err), 0);
+	assert_int_equal(cp_store_invitation_sent(f->fx.s, 5, 20, &err), 0);
+	assert_int_equal(cp_store_invitation_sending(f->fx.s, 6, &err), 0);
+	assert_int_equal(cp_store_commit(f->fx.s, &err), 0);
+	assert_int_equal(wal_frames(f->fx.s, f->fx.path), 2);
+	if (cp_store_wave_stats(f->fx.s, 1, &ws, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(ws.pending, 1);
+	assert_int_equal(ws.sending, 1);
+	assert_int_equal(ws.sent, 3);
+	assert_string_equal(delivery_ids(f->fx.s, CP_SELECT_TO_SEND), "3 6 7");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1340,6 +1498,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migration_16, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_migration_17, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_migration_18, make_store,
 					    cleanup),
 	};
 
