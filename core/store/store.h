@@ -29,6 +29,11 @@ enum cp_store_flags {
 	 * read-only file system, file or folder): for commands that only
 	 * read. */
 	CP_STORE_READ_FALLBACK = 4,
+	/* A commit's frames go to the -wal file in one write, at its sync,
+	 * instead of two writes a page (store_walbuf.c): the form server's
+	 * writer. Same bytes, same place, written before the commit is
+	 * durable or visible. */
+	CP_STORE_WAL_BUFFER = 8,
 };
 
 /*
