@@ -1186,12 +1186,10 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	if (flags & CP_STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	s->walbuf = (flags & CP_STORE_WAL_BUFFER) &&
+		    !(flags & CP_STORE_READONLY) && cp_store_walbuf_vfs();
 	rc = open_file(s, path, oflags,
-		       (flags & CP_STORE_WAL_BUFFER) &&
-			       !(flags & CP_STORE_READONLY)
-			   ? cp_store_walbuf_vfs()
-			   : NULL,
-		       err);
+		       s->walbuf ? cp_store_walbuf_vfs() : NULL, err);
 	/* SQLite opens a file it cannot write read-only without a word, or
 	 * fails on the first read of a WAL database whose folder it cannot
 	 * write: either way, say so plainly. */

@@ -125,6 +125,7 @@ struct cp_store {
 	int answered;	/* this connection has stored answers */
 	int defer;	/* the caller checkpoints after commits */
 	bool read_only; /* opened with CP_STORE_READONLY */
+	bool walbuf;	/* opened with CP_STORE_WAL_BUFFER: keeps FULL */
 	/* Waves read by cp_store_wave_recent, and the data version and
 	 * change count they were read at. */
 	struct cp_wave recent[4];

@@ -16,8 +16,8 @@
  * bytes and their place in the file are the same, and they are in the file
  * before the sync that makes the commit durable, so what a reader or a
  * crash can see is unchanged: SQLite marks the frames committed in the
- * -shm only after that sync returns (and, should a connection lower
- * synchronous, after the -shm barrier, where they are written too). A
+ * -shm only after that sync returns (and after the -shm barrier, where
+ * anything still gathered is written too). A
  * write that does not fit the buffer (or whose buffer cannot be
  * allocated) goes straight through, after what is gathered. The store
  * opens the form server's writer with it (CP_STORE_WAL_BUFFER).
@@ -246,10 +246,10 @@ static int wb_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 /*
  * SQLite calls the barrier between writing the two copies of the -shm's
  * header that make a commit visible to readers: its -wal's frames go to
- * the file first. With synchronous = FULL the commit's sync has written
- * them already; this is for a connection that lowers it (a failed write
- * here cannot be reported: SQLite's readers then find a frame whose
- * checksum fails, and stop there, as after a crash).
+ * the file first. With synchronous = FULL, which a store with the buffer
+ * keeps (cp_store_relax_durability refuses), the commit's sync has
+ * written them already and this finds nothing; it is a second line only,
+ * since a failed write here could not be reported.
  */
 static void wb_shm_barrier(sqlite3_file *file)
 {

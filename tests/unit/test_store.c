@@ -480,6 +480,9 @@ static void test_wal_buffer(void **state)
 	assert_int_equal(
 	    cp_store_open(&w, f->fx.path, CP_STORE_WAL_BUFFER, &err), 0);
 	assert_string_equal(query_text(w->db, "PRAGMA journal_mode"), "wal");
+	/* It keeps every commit synced: its frames are written there. */
+	assert_int_equal(cp_store_relax_durability(w, &err), CP_EFAIL);
+	assert_string_equal(query_text(w->db, "PRAGMA synchronous"), "2");
 	/* 10 pages of cache: 200 rows of 2 KB spill mid-transaction. */
 	assert_int_equal(cp_store_exec(w, "PRAGMA cache_size = 10", &err), 0);
 	assert_int_equal(write_rows(w, 0, 200, 1), 0);
