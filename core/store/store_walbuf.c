@@ -12,7 +12,8 @@
  * to a -wal file that follow each other in the file are gathered in memory
  * and go to the file in one write before anything else touches it: its
  * sync (every commit, with synchronous = FULL, which the store sets), a
- * read, its size, a truncation, a write elsewhere, a lock or a close. The
+ * read, its size, a truncation, a write elsewhere, a file control or a
+ * close. The
  * bytes and their place in the file are the same, and they are in the file
  * before the sync that makes the commit durable, so what a reader or a
  * crash can see is unchanged: SQLite marks the frames committed in the
@@ -33,15 +34,14 @@
 /* The most a -wal file's buffer holds: 30 frames of 4 KiB pages. The
  * default VFS writes at most 128 KiB a call (unix's seekAndWriteFd keeps
  * the length's low 17 bits): a longer write would be cut short. */
-#define WALBUF_MAX   (124u * 1024u)
-#define WALBUF_FIRST (32u * 1024u)
+#define WALBUF_MAX (124u * 1024u)
 _Static_assert(WALBUF_MAX < 0x20000u, "one write of the default VFS");
 
 struct wb_file {
 	sqlite3_file base;
 	sqlite3_file *real;   /* the default VFS's file, after this struct */
 	unsigned char *buf;   /* gathered writes, or NULL */
-	size_t len, cap;      /* bytes in buf, its size */
+	size_t len;	      /* bytes in buf (WALBUF_MAX long) */
 	sqlite3_int64 at;     /* where buf[0] goes in the file */
 	int wal;	      /* a -wal file: writes are gathered */
 	const char *name;     /* a main database: its name, as opened */
@@ -67,9 +67,9 @@ static int flush(struct wb_file *f)
 	if (f->len == 0)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->at);
-	/* glibc's memset that is not optimised away: cp_wipe (OpenSSL's
-	 * cleanse, 8 bytes a store) took 7x the instructions for a commit's
-	 * ~100 KB (callgrind). */
+	/* glibc's memset, which the compiler keeps: 1.0 us for 100 KB in
+	 * a loop, where cp_wipe (OpenSSL's cleanse, 8 bytes a store) took
+	 * 4.1 us. */
 	explicit_bzero(f->buf, f->len);
 	f->len = 0;
 	return rc;
@@ -91,7 +91,6 @@ static int wb_close(sqlite3_file *file)
 	pthread_mutex_unlock(&wb_lock_files);
 	free(f->buf);
 	f->buf = NULL;
-	f->cap = 0;
 	rc2 = f->real->pMethods->xClose(f->real);
 	return rc != SQLITE_OK ? rc : rc2;
 }
@@ -106,24 +105,15 @@ static int wb_read(sqlite3_file *file, void *out, int n, sqlite3_int64 off)
 }
 
 /* Room for n more bytes in f's buffer; false when there is none (the
- * cap, or no memory: the write then goes straight to the file). */
+ * cap, or no memory: the write then goes straight to the file). The
+ * buffer is allocated once at its full size, never moved: a realloc
+ * would leave gathered frames in the freed block, unwiped. */
 static int room(struct wb_file *f, size_t n)
 {
-	size_t want = f->cap ? f->cap : WALBUF_FIRST;
-	unsigned char *grown;
-
-	if (f->len + n <= f->cap)
-		return 1;
 	if (f->len + n > WALBUF_MAX)
 		return 0;
-	while (want < f->len + n)
-		want *= 2;
-	if (want > WALBUF_MAX)
-		want = WALBUF_MAX;
-	if ((grown = realloc(f->buf, want)) == NULL)
+	if (f->buf == NULL && (f->buf = malloc(WALBUF_MAX)) == NULL)
 		return 0;
-	f->buf = grown;
-	f->cap = want;
 	return 1;
 }
 
