@@ -11,17 +11,16 @@
  * This VFS sits in front of the default one and changes one thing: writes
  * to a -wal file that follow each other in the file are gathered in memory
  * and go to the file in one write before anything else touches it: its
- * sync (every commit, with synchronous = FULL, which the store sets), a
- * read, its size, a truncation, a write elsewhere, a file control or a
- * close. The
- * bytes and their place in the file are the same, and they are in the file
- * before the sync that makes the commit durable, so what a reader or a
- * crash can see is unchanged: SQLite marks the frames committed in the
- * -shm only after that sync returns (and after the -shm barrier, where
- * anything still gathered is written too). A
- * write that does not fit the buffer (or whose buffer cannot be
- * allocated) goes straight through, after what is gathered. The store
- * opens the form server's writer with it (CP_STORE_WAL_BUFFER).
+ * sync (every commit, with synchronous = FULL, which a store opened with
+ * CP_STORE_WAL_BUFFER keeps), a read, its size, a truncation, a write
+ * elsewhere, a file control or a close. The bytes and their place in the
+ * file are the same, and they are in the file before the sync that makes
+ * the commit durable, so what a reader or a crash can see is unchanged:
+ * SQLite marks the frames committed in the -shm only after that sync
+ * returns (and after the -shm barrier, where anything still gathered is
+ * written too). A write that does not fit the buffer (or whose buffer
+ * cannot be allocated) goes straight through, after what is gathered.
+ * The store opens the form server's writer with it.
  */
 #include <pthread.h>
 #include <stdlib.h>
