@@ -2617,7 +2617,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	pthread_cond_init(&s->watchdog_wake, NULL);
 	s->queue_tail = &s->queue;
 
-	rc = cp_store_open(&s->wstore, o->db_path, 0, err);
+	rc = cp_store_open(&s->wstore, o->db_path, CP_STORE_WAL_BUFFER, err);
 	if (rc == 0) {
 		/* The writer decides when to checkpoint: after_commit. */
 		cp_store_defer_checkpoint(s->wstore, 1);

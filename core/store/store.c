@@ -1131,14 +1131,14 @@ static int schema_read(struct cp_store *s, const char *path,
  * opened as immutable, which needs neither.
  */
 static int open_file(struct cp_store *s, const char *path, int oflags,
-		     struct cp_error *err)
+		     const char *vfs, struct cp_error *err)
 {
 	struct cp_buf uri;
 	struct stat sb;
 	char wal[4096];
 	int rc;
 
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &s->db, oflags, vfs) != SQLITE_OK)
 		return cp_error_set_at(
 		    err, CP_EIO, path, 0, 0, N_("cannot open the database: %s"),
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -1200,7 +1200,10 @@ int cp_store_open(struct cp_store **out, const char *path, int flags,
 	if (flags & CP_STORE_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	rc = open_file(s, path, oflags, err);
+	s->walbuf = (flags & CP_STORE_WAL_BUFFER) &&
+		    !(flags & CP_STORE_READONLY) && cp_store_walbuf_vfs();
+	rc = open_file(s, path, oflags,
+		       s->walbuf ? cp_store_walbuf_vfs() : NULL, err);
 	/* SQLite opens a file it cannot write read-only without a word, or
 	 * fails on the first read of a WAL database whose folder it cannot
 	 * write: either way, say so plainly. */

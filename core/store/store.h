@@ -29,6 +29,11 @@ enum cp_store_flags {
 	 * read-only file system, file or folder): for commands that only
 	 * read. */
 	CP_STORE_READ_FALLBACK = 4,
+	/* A commit's frames go to the -wal file in one write, at its sync,
+	 * instead of two writes a page (store_walbuf.c): the form server's
+	 * writer. Same bytes, same place, written before the commit is
+	 * durable or visible. */
+	CP_STORE_WAL_BUFFER = 8,
 };
 
 /*
@@ -891,6 +896,7 @@ int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
  * resend with the same Message-ID and link, never a skipped member,
  * because a row is marked sent only after the peer took the message.
  */
+/* CP_EFAIL on a store opened with CP_STORE_WAL_BUFFER, which keeps FULL. */
 int cp_store_relax_durability(struct cp_store *s, struct cp_error *err);
 
 /* ---- waves over time: series, cancelling (store_lifecycle.c) ---- */

@@ -398,6 +398,12 @@ int cp_store_invitation_reminded(struct cp_store *s, int64_t id, int64_t now,
 
 int cp_store_relax_durability(struct cp_store *s, struct cp_error *err)
 {
+	/* The -wal buffer's frames reach the file at the commit's sync,
+	 * which NORMAL leaves out (store_walbuf.c). */
+	if (s->walbuf)
+		return cp_error_set(err, CP_EFAIL,
+				    "a connection with the -wal buffer keeps "
+				    "every commit synced");
 	return cp_store_exec(s, "PRAGMA synchronous = NORMAL", err);
 }
 

@@ -125,6 +125,7 @@ struct cp_store {
 	int answered;	/* this connection has stored answers */
 	int defer;	/* the caller checkpoints after commits */
 	bool read_only; /* opened with CP_STORE_READONLY */
+	bool walbuf;	/* opened with CP_STORE_WAL_BUFFER: keeps FULL */
 	/* Waves read by cp_store_wave_recent, and the data version and
 	 * change count they were read at. */
 	struct cp_wave recent[4];
@@ -154,6 +155,11 @@ struct cp_store {
  * bytes: taken from the connection's bytes drawn ahead (one call to the
  * generator for many draws: each costs a few us), which are wiped as
  * they are handed out. */
+/* The name of the VFS that writes a -wal file's frames of a commit in
+ * one write (store_walbuf.c), registered at the first call; NULL when the
+ * default VFS cannot carry it (the default is then used). */
+const char *cp_store_walbuf_vfs(void);
+
 int cp_store_random(struct cp_store *s, void *out, size_t n,
 		    struct cp_error *err);
 

@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 	if (cp_crypto_init(&err))
 		return fail("crypto", &err);
 	cp_token_hash(argv[2], hash);
-	if (cp_store_open(&st, argv[1], 0, &err)) {
+	if (cp_store_open(&st, argv[1], CP_STORE_WAL_BUFFER, &err)) {
 		status = fail("open", &err);
 		goto done;
 	}

@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -411,6 +413,131 @@ static void test_close_rolls_back(void **state)
 	assert_int_equal(cp_store_open(&f->fx.s, f->fx.path, 0, &err), 0);
 	assert_int_equal(cp_store_team_find(f->fx.s, "Sales", &team, &err),
 			 CP_ENOTFOUND);
+}
+
+/* ---- the writer's -wal buffer (store_walbuf.c) ---- */
+
+/* Config rows key0..key(n-1) from k0 on, each a value of 2,000 bytes
+ * naming its key, written through s in one transaction. */
+static int write_rows(struct cp_store *s, int k0, int n, int commit)
+{
+	struct cp_error err;
+	char key[32], value[2048];
+	int rc;
+
+	if ((rc = cp_store_begin(s, &err)))
+		return rc;
+	for (int k = k0; k < k0 + n && rc == 0; k++) {
+		snprintf(key, sizeof(key), "key%d", k);
+		memset(value, 'a' + k % 26, 2000);
+		snprintf(value, 32, "value of %s ", key);
+		value[strlen(value)] = '-';
+		value[2000] = '\0';
+		rc = cp_store_config_set(s, key, value, &err);
+	}
+	if (rc || !commit) {
+		cp_store_rollback(s);
+		return rc;
+	}
+	return cp_store_commit(s, &err);
+}
+
+/* Whether the plain connection finds key0..key(n-1) from k0, as written. */
+static int rows_there(struct cp_store *s, int k0, int n)
+{
+	struct cp_error err;
+	char key[32], want[32];
+	char *v;
+	int found = 0;
+
+	for (int k = k0; k < k0 + n; k++) {
+		snprintf(key, sizeof(key), "key%d", k);
+		snprintf(want, sizeof(want), "value of %s -", key);
+		assert_int_equal(cp_store_config_get(s, key, &v, &err), 0);
+		if (v && strlen(v) == 2000 &&
+		    strncmp(v, want, strlen(want)) == 0 &&
+		    v[1999] == 'a' + k % 26)
+			found++;
+		free(v);
+	}
+	return found;
+}
+
+/*
+ * A connection opened with CP_STORE_WAL_BUFFER: commits larger than the
+ * buffer (written in several writes), pages spilled to the -wal inside a
+ * transaction and read back by it, a transaction rolled back after its
+ * spill, and a checkpoint; another connection reads every commit and
+ * nothing else, and the file is whole.
+ */
+static void test_wal_buffer(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *w;
+	struct cp_error err;
+
+	assert_non_null(cp_store_walbuf_vfs());
+	assert_int_equal(
+	    cp_store_open(&w, f->fx.path, CP_STORE_WAL_BUFFER, &err), 0);
+	assert_string_equal(query_text(w->db, "PRAGMA journal_mode"), "wal");
+	/* It keeps every commit synced: its frames are written there. */
+	assert_int_equal(cp_store_relax_durability(w, &err), CP_EFAIL);
+	assert_string_equal(query_text(w->db, "PRAGMA synchronous"), "2");
+	/* 10 pages of cache: 200 rows of 2 KB spill mid-transaction. */
+	assert_int_equal(cp_store_exec(w, "PRAGMA cache_size = 10", &err), 0);
+	assert_int_equal(write_rows(w, 0, 200, 1), 0);
+	assert_int_equal(rows_there(f->fx.s, 0, 200), 200);
+	/* Spilled, then rolled back: nothing of it is read. */
+	assert_int_equal(write_rows(w, 200, 200, 0), 0);
+	assert_int_equal(rows_there(f->fx.s, 200, 200), 0);
+	/* One small commit after it, in the frames the rollback left. */
+	assert_int_equal(write_rows(w, 400, 3, 1), 0);
+	assert_int_equal(rows_there(f->fx.s, 400, 3), 3);
+	assert_int_equal(rows_there(w, 0, 200), 200);
+	assert_int_equal(cp_store_checkpoint(w, 100, &err), 0);
+	assert_int_equal(rows_there(f->fx.s, 0, 200), 200);
+	assert_string_equal(query_text(f->fx.s->db, "PRAGMA integrity_check"),
+			    "ok");
+	cp_store_close(w);
+	assert_string_equal(query_text(f->fx.s->db, "PRAGMA integrity_check"),
+			    "ok");
+	assert_int_equal(rows_there(f->fx.s, 0, 200), 200);
+}
+
+/*
+ * The buffer's one write fails (the file may not grow: RLIMIT_FSIZE):
+ * the commit reports an error, the other connection reads nothing of it,
+ * and the next commit through the same connection is stored.
+ */
+static void test_wal_buffer_write_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct cp_store *w;
+	struct cp_error err;
+	struct rlimit was, small;
+	void (*old)(int);
+
+	assert_int_equal(
+	    cp_store_open(&w, f->fx.path, CP_STORE_WAL_BUFFER, &err), 0);
+	/* An empty -wal: the next commit writes from its start. */
+	assert_int_equal(cp_store_checkpoint(w, 100, &err), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	/* Room for the -wal's header (32 bytes, written and synced first),
+	 * not for the commit's frames: its one write at the sync fails. */
+	small.rlim_cur = 4096;
+	old = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_not_equal(write_rows(w, 0, 5, 1), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, old);
+	assert_int_equal(rows_there(f->fx.s, 0, 5), 0);
+	assert_int_equal(write_rows(w, 5, 5, 1), 0);
+	assert_int_equal(rows_there(f->fx.s, 5, 5), 5);
+	assert_int_equal(rows_there(f->fx.s, 0, 5), 0);
+	cp_store_close(w);
+	assert_string_equal(query_text(f->fx.s->db, "PRAGMA integrity_check"),
+			    "ok");
 }
 
 /* ---- configuration ---- */
@@ -1467,6 +1594,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_full_disk_in_words, make_store,
 					    cleanup),
 	    cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
+					    make_store, cleanup),
+	    cmocka_unit_test_setup_teardown(test_wal_buffer, make_store,
+					    cleanup),
+	    cmocka_unit_test_setup_teardown(test_wal_buffer_write_fails,
 					    make_store, cleanup),
 	    cmocka_unit_test_setup_teardown(test_close_rolls_back, make_store,
 					    cleanup),
