@@ -63,4 +63,13 @@ fi
 [ -s "$T/bench/reports/python/team.pdf" ] || fail "the matplotlib peer wrote no team report"
 [ -s "$T/bench/reports/carepulse/team.pdf" ] || fail "carepulse wrote no team report"
 [ -s "$T/bench/reports/carepulse/comparison.pdf" ] || fail "carepulse wrote no comparison"
+# serve takes all of wrk's connections from one address, as behind a
+# reverse proxy: the runner starts it with --per-ip 0, and none is
+# refused (at huge the default 64 refused half of wrk's 128).
+grep -F -- " serve --listen 127.0.0.1:" "$T/bench/run.log" |
+	grep -F -- " --per-ip 0 " >/dev/null ||
+	fail "the runner did not start serve with --per-ip 0"
+if grep -F "Server reached connection limit" "$T/bench/run.log" >&2; then
+	fail "serve refused a connection of wrk's (log: $T/bench/run.log)"
+fi
 echo "bench smoke ok"
