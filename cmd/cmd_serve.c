@@ -48,7 +48,9 @@ static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
 			N_("the public address of this server (default: the "
 			   "base_url setting)")},
     [SERVE_THREADS] = {"threads", 0, OPT_VALUE, "N",
-		       N_("request threads (default: 2 per CPU)")},
+		       N_("request threads (default: 2 per CPU); more are "
+			  "started when --max-connections needs them, as "
+			  "one holds at most 125 connections")},
     [SERVE_TIMEOUT] = {"timeout", 0, OPT_VALUE, "SECONDS",
 		       N_("close a connection idle this long (default 30)")},
     [SERVE_DEADLINE] =
@@ -57,8 +59,9 @@ static const struct cmd_opt serve_opts[SERVE_NOPTS] = {
 	    "than this to arrive, however steadily it trickles (default 60)")},
     [SERVE_MAX_CONNECTIONS] =
 	{"max-connections", 0, OPT_VALUE, "N",
-	 N_("connections at once, in all (default 1000); when full, the one "
-	    "waiting longest for its request is closed to serve a new one")},
+	 N_("connections at once, in all (default 1000, at most 15000); "
+	    "when full, the one waiting longest for its request is closed to "
+	    "serve a new one")},
     [SERVE_PER_IP] =
 	{"per-ip", 0, OPT_VALUE, "N",
 	 N_("connections at once from one address (default 64; 0: no limit, "
@@ -261,7 +264,7 @@ static int cmd_serve_exec(struct cmd_ctx *c)
 	if (number(c, SERVE_THREADS, 128, &threads) ||
 	    number(c, SERVE_TIMEOUT, CP_DAY, &timeout) ||
 	    number(c, SERVE_DEADLINE, CP_DAY, &deadline) ||
-	    number(c, SERVE_MAX_CONNECTIONS, 100000, &maxconn) ||
+	    number(c, SERVE_MAX_CONNECTIONS, 15000, &maxconn) ||
 	    number(c, SERVE_PER_IP, 100000, &per_ip) ||
 	    number(c, SERVE_MAX_BODY, 64ul * 1024 * 1024, &max_body) ||
 	    number(c, SERVE_MIX_WAIT, 60000, &mix_wait))

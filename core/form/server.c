@@ -78,7 +78,8 @@ const struct cp_mhd_api *cp_mhd_api(void)
 #define MAX_BATCH	   1024
 #define MAX_SURVEYS	   256
 #define MAX_READERS	   256
-#define ANSWER_WAIT_S	   10 /* at stop, for resumed connections' pages */
+#define THREAD_CONNS	   125 /* per request thread: see thread_conns() */
+#define ANSWER_WAIT_S	   10  /* at stop, for resumed connections' pages */
 #define DISCARD_MAX	   (16u * 1024u * 1024u)
 #define SAVEPOINT	   "submission"
 #define DEFAULT_MIX_WAIT   100 /* ms a submission alone in its group waits */
@@ -2570,6 +2571,38 @@ static int default_language(struct cp_server *s, struct cp_error *err)
 	return rc;
 }
 
+/* libmicrohttpd's own cap on connections: set above ours, as it is split
+ * among the request threads, and ours (on_connection) makes room by
+ * closing the slowest connection rather than leave a newcomer in the
+ * backlog. */
+static unsigned mhd_conn_limit(unsigned max_connections, unsigned threads)
+{
+	return max_connections + threads * 4 + max_connections / 8;
+}
+
+/* libmicrohttpd 0.9.75's epoll loop, when one epoll_wait returns 128
+ * events (its MAX_EVENTS), waits again with its full timeout before
+ * serving any of them: a thread whose connections all wait for an answer
+ * then stalls until a new connection or the idle timeout. A request
+ * thread's epoll set is its connections (MHD gives each thread an equal
+ * share of its cap, the remainder one each), the listening socket and its
+ * inter-thread channel, so at most THREAD_CONNS (125) connections a thread
+ * keeps it below 128: more threads are started when --max-connections
+ * needs them (up to MAX_READERS / 2), and past that the limit is lowered.
+ * Sets *mhd_limit to libmicrohttpd's cap. */
+static void thread_conns(struct cp_server_options *o, unsigned *mhd_limit)
+{
+	while (o->threads < MAX_READERS / 2 &&
+	       mhd_conn_limit(o->max_connections, o->threads) >
+		   THREAD_CONNS * o->threads)
+		o->threads++;
+	*mhd_limit = mhd_conn_limit(o->max_connections, o->threads);
+	if (*mhd_limit > THREAD_CONNS * o->threads)
+		*mhd_limit = THREAD_CONNS * o->threads;
+	if (o->max_connections > *mhd_limit)
+		o->max_connections = *mhd_limit;
+}
+
 int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		    struct cp_error *err)
 {
@@ -2609,6 +2642,7 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 	}
 	if (s->opt.threads > MAX_READERS / 2)
 		s->opt.threads = MAX_READERS / 2;
+	thread_conns(&s->opt, &mhd_limit);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->page_lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
@@ -2653,12 +2687,6 @@ int cp_server_start(struct cp_server **out, const struct cp_server_options *o,
 		return cp_error_set(err, CP_EFAIL, N_("cannot start a thread"));
 	}
 	s->watchdog_started = true;
-	/* MHD's own cap is set above ours: it is split among the request
-	 * threads, and ours (on_connection) makes room by closing the
-	 * slowest connection rather than leave a newcomer in the backlog. */
-	mhd_limit = s->opt.max_connections + s->opt.threads * 4 +
-		    s->opt.max_connections / 8;
-
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (o->tls_cert && o->tls_key)
