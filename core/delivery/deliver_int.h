@@ -51,8 +51,10 @@ struct cp_overlap {
 	 * not go, and the channel gives it up (the outcome is then the
 	 * caller's to ignore); no step runs after that. */
 	int (*before)(void *arg);
-	/* Called at most once a message, when the message has been handed
-	 * over whole and the channel waits for the peer's verdict. */
+	/* Called at most once a message, after the before hook is done,
+	 * while the channel waits on its peer (SMTP: for the answer to a
+	 * command of the envelope, which has not come yet). Its work must
+	 * not touch the message being sent. */
 	void (*idle)(void *arg);
 	void *arg;
 };

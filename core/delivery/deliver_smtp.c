@@ -28,7 +28,7 @@ struct smtp {
 	const char *data;
 	size_t len, pos;
 	const struct cp_overlap *ov; /* its hooks, or NULL */
-	int before_done, before_failed, uploaded;
+	int before_done, before_failed;
 };
 
 /* One step of the overlap's before hook: 1 while steps remain, 0 once
@@ -71,8 +71,6 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		n = left;
 	memcpy(ptr, s->data + s->pos, n);
 	s->pos += n;
-	/* 0: the end of the data goes next; the verdict is awaited. */
-	s->uploaded = n == 0;
 	return n;
 }
 
@@ -116,9 +114,22 @@ static CURLcode transfer(struct smtp *s)
 					result = msg->data.result;
 			break;
 		}
-		if (s->uploaded && !idled && s->ov && s->ov->idle) {
-			idled = 1;
-			s->ov->idle(s->ov->arg);
+		/* The hook's steps are done and a command is on its way: the
+		 * idle hook runs while the server answers it, unless the
+		 * answer is already here. Not after the content: libcurl
+		 * waits for the verdict on it inside curl_multi_perform. */
+		if (step == 0 && !idled && s->ov && s->ov->idle) {
+			int ready = 0;
+
+			if (curl_multi_poll(s->multi, NULL, 0, 0, &ready) !=
+			    CURLM_OK) {
+				result = CURLE_OUT_OF_MEMORY;
+				break;
+			}
+			if (ready == 0) {
+				idled = 1;
+				s->ov->idle(s->ov->arg);
+			}
 			continue;
 		}
 		/* A step left means the mark's transaction is open: it
@@ -151,7 +162,7 @@ static void smtp_send_overlapped(void *self, const struct cp_outgoing *m,
 
 	memset(a, 0, sizeof(*a));
 	s->ov = ov;
-	s->before_done = s->before_failed = s->uploaded = 0;
+	s->before_done = s->before_failed = 0;
 	snprintf(to, sizeof(to), "<%s>", m->to_addr);
 	rcpt = curl_slist_append(NULL, to);
 	if (rcpt == NULL) {
