@@ -84,6 +84,24 @@ static long long query_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* How many schema objects (table, index, ...) are named name: 0 or 1. */
+static long long schema_count(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+		db, "SELECT count(*) FROM sqlite_schema WHERE name = ?", -1,
+		&st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static int file_exists(const char *path)
 {
 	struct stat sb;
@@ -1328,14 +1346,8 @@ static void test_migration_16(void **state)
 		" || coalesce(import_id, '-'), ' ') FROM response_slot"),
 	    "04:110112:- FF:110000:- 03:111000:- 00:120000:- "
 	    "02:12013x:- 01:210145:1");
-	assert_int_equal(query_int(f->fx.s->db,
-				   "SELECT count(*) FROM sqlite_schema WHERE"
-				   " name = 'response_slot_group'"),
-			 0);
-	assert_int_equal(query_int(f->fx.s->db,
-				   "SELECT count(*) FROM sqlite_schema WHERE"
-				   " name = 'response_slot_import'"),
-			 1);
+	assert_int_equal(schema_count(f->fx.s->db, "response_slot_group"), 0);
+	assert_int_equal(schema_count(f->fx.s->db, "response_slot_import"), 1);
 	assert_string_equal(
 	    query_text(f->fx.s->db,
 		       "SELECT group_concat(wave_id || item_id || value, ' ')"
@@ -1377,9 +1389,7 @@ static void test_migration_17(void **state)
 	size_t n = 0, used = 0;
 
 	reopen_from(f, 16, data);
-	assert_int_equal(query_int(f->fx.s->db,
-				   "SELECT count(*) FROM sqlite_schema WHERE"
-				   " name = 'wave_team_snapshot_parent'"),
+	assert_int_equal(schema_count(f->fx.s->db, "wave_team_snapshot_parent"),
 			 1);
 	if (cp_store_wave_snapshot_path(f->fx.s, 1, 2, &t, &n, &err))
 		fail_msg("%s", err.message);
@@ -1526,10 +1536,7 @@ static void test_migration_18(void **state)
 	struct cp_error err = {0};
 
 	reopen_from(f, 17, data);
-	assert_int_equal(query_int(f->fx.s->db,
-				   "SELECT count(*) FROM sqlite_schema WHERE"
-				   " name = 'invitation_state'"),
-			 0);
+	assert_int_equal(schema_count(f->fx.s->db, "invitation_state"), 0);
 	assert_string_equal(query_text(f->fx.s->db,
 				       "SELECT group_concat(name, ',') FROM"
 				       " pragma_index_info("
